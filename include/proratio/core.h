@@ -1,0 +1,276 @@
+/* Public interface of the core module: status codes, error records, logging,
+ * UTC time, timeframes, OHLCV series, instruments, JSON configuration and a
+ * seeded RNG. Everything else in libproratio builds on these types. */
+#ifndef PRORATIO_CORE_H
+#define PRORATIO_CORE_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------------ */
+/* Status codes. 0 is success; every failure is negative.                    */
+/* ------------------------------------------------------------------------ */
+typedef enum pr_status {
+    PR_OK = 0,
+    PR_EINVAL = -1,     /* invalid argument or parameter out of range   */
+    PR_ENOMEM = -2,     /* allocation failed                            */
+    PR_EIO = -3,        /* file or socket I/O failed                    */
+    PR_EPARSE = -4,     /* malformed input (CSV, JSON, time, number)    */
+    PR_ENOTFOUND = -5,  /* file, dataset, key or symbol does not exist  */
+    PR_ERANGE = -6,     /* value outside its allowed range              */
+    PR_EDB = -7,        /* database error                               */
+    PR_EHTTP = -8,      /* HTTP error status from a remote service      */
+    PR_ETIMEOUT = -9,   /* operation timed out                          */
+    PR_ESTATE = -10,    /* call not valid in the object's current state */
+    PR_EUNSUPPORTED = -11, /* format or feature not supported           */
+    PR_EDATA = -12,     /* data failed validation (e.g. --strict)       */
+    PR_ELIMIT = -13,    /* a budget, rate limit or size limit was hit   */
+    PR_EVENUE = -14     /* a venue/provider rejected the request        */
+} pr_status;
+
+/* Short stable name of a status ("EPARSE"), never NULL. */
+const char *pr_status_name(int status);
+
+/* ------------------------------------------------------------------------ */
+/* Error records: filled by library calls that fail, printed by the CLI.     */
+/* ------------------------------------------------------------------------ */
+#define PR_ERR_MSG_MAX 512
+#define PR_ERR_PATH_MAX 256
+
+typedef struct pr_err {
+    int code;                      /* pr_status of the failure            */
+    char msg[PR_ERR_MSG_MAX];      /* human-readable message              */
+    char file[PR_ERR_PATH_MAX];    /* source file, "" when not a file     */
+    long line;                     /* 1-based line, 0 when unknown        */
+    int column;                    /* 1-based column, 0 when unknown      */
+    char field[64];                /* column, JSON path or parameter name */
+    int http_status;               /* HTTP status, 0 when not HTTP        */
+    char venue_code[32];           /* venue/provider error code, or ""    */
+} pr_err;
+
+void pr_err_clear(pr_err *e);
+/* Sets code and message (printf-style); keeps any context already set.
+ * Returns code so callers can write `return pr_err_set(e, PR_EINVAL, ...)`.
+ * e may be NULL. */
+int pr_err_set(pr_err *e, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+int pr_err_vset(pr_err *e, int code, const char *fmt, va_list ap);
+/* Adds location context. Any argument may be NULL/0 to leave it unset. */
+void pr_err_at(pr_err *e, const char *file, long line, int column, const char *field);
+/* One line: "file:line:col: field: message [HTTP 429] [venue -1003]". */
+size_t pr_err_format(const pr_err *e, char *buf, size_t cap);
+
+/* ------------------------------------------------------------------------ */
+/* Logging: human-readable to a stream (stderr) and/or JSON lines to a file. */
+/* A logger is an explicit object; there is no global logger.               */
+/* ------------------------------------------------------------------------ */
+typedef enum pr_log_level {
+    PR_LOG_DEBUG = 0, PR_LOG_INFO = 1, PR_LOG_WARN = 2, PR_LOG_ERROR = 3, PR_LOG_OFF = 4
+} pr_log_level;
+
+typedef struct pr_log {
+    pr_log_level level;   /* messages below this level are dropped     */
+    FILE *human;          /* e.g. stderr; NULL disables                */
+    FILE *json;           /* JSON lines; NULL disables                 */
+    int owns_json;        /* 1 when pr_log_open_json opened the file   */
+    int color;            /* ANSI colours on the human stream          */
+} pr_log;
+
+void pr_log_init(pr_log *lg, pr_log_level level, FILE *human);
+int pr_log_open_json(pr_log *lg, const char *path, pr_err *err);
+void pr_log_close(pr_log *lg);
+int pr_log_level_parse(const char *s, pr_log_level *out);
+/* lg may be NULL (then nothing is logged). component names the module. */
+void pr_logf(pr_log *lg, pr_log_level level, const char *component, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* Structured event: `fields_json` is a JSON object text (or NULL) whose keys
+ * are merged into the JSON line; the human line shows event + fields. */
+void pr_log_event(pr_log *lg, pr_log_level level, const char *component,
+                  const char *event, const char *fields_json);
+/* Logs an error record at PR_LOG_ERROR (or `level`). */
+void pr_log_err(pr_log *lg, pr_log_level level, const char *component, const pr_err *e);
+
+/* ------------------------------------------------------------------------ */
+/* UTC time: int64 milliseconds since the Unix epoch.                       */
+/* ------------------------------------------------------------------------ */
+#define PR_MS_PER_SEC 1000LL
+#define PR_MS_PER_MIN 60000LL
+#define PR_MS_PER_HOUR 3600000LL
+#define PR_MS_PER_DAY 86400000LL
+#define PR_TIME_NONE INT64_MIN
+
+/* Parses, from s[0..len) (len may be (size_t)-1 for NUL-terminated):
+ *   ISO 8601 "2022-01-01T00:00:00Z", "...T00:00:00+07:00", "...T00:00:00.123Z",
+ *   "2022-01-01 00:00:00", "... 00:00:00.001000", "... 00:00:00+00:00",
+ *   "2022-01-01 00:00", "2022-01-01", "20220101 000000" (HistData),
+ *   "2022.01.01 00:00" / "2022.01.01,00:00" (MetaTrader), and bare integers as
+ *   epoch seconds (< 1e11), milliseconds (< 1e14) or microseconds (< 1e17),
+ *   nanoseconds beyond. Surrounding spaces and quotes are ignored. */
+int pr_time_parse(const char *s, size_t len, int64_t *out_ms, pr_err *err);
+/* "2022-01-01T00:00:00Z" (milliseconds shown only when non-zero). */
+size_t pr_time_format_iso(int64_t ms, char *buf, size_t cap);
+/* "2022-01-01 00:00:00" (milliseconds shown only when non-zero). */
+size_t pr_time_format(int64_t ms, char *buf, size_t cap);
+/* Civil date helpers (proleptic Gregorian, UTC). */
+int64_t pr_days_from_civil(int y, unsigned m, unsigned d);
+void pr_civil_from_days(int64_t z, int *y, unsigned *m, unsigned *d);
+int pr_time_make(int y, int mon, int day, int h, int mi, int s, int64_t *out_ms);
+/* 0 = Monday .. 6 = Sunday. */
+int pr_weekday(int64_t ms);
+/* Wall-clock now in ms (the only non-deterministic time source; pass it in
+ * explicitly wherever results must be reproducible). */
+int64_t pr_time_now_ms(void);
+
+/* ------------------------------------------------------------------------ */
+/* Timeframes                                                                */
+/* ------------------------------------------------------------------------ */
+typedef enum pr_timeframe {
+    PR_TF_NONE = 0,
+    PR_TF_1M, PR_TF_3M, PR_TF_5M, PR_TF_15M, PR_TF_30M,
+    PR_TF_1H, PR_TF_2H, PR_TF_4H, PR_TF_6H, PR_TF_8H, PR_TF_12H,
+    PR_TF_1D, PR_TF_1W, PR_TF_1MO,
+    PR_TF_COUNT
+} pr_timeframe;
+
+/* "1m" "3m" "5m" "15m" "30m" "1h" "2h" "4h" "6h" "8h" "12h" "1d" "1w" "1M". */
+int pr_tf_parse(const char *s, pr_timeframe *out);
+const char *pr_tf_name(pr_timeframe tf);
+/* Nominal length in ms (1M: 30 days, only for estimates). */
+int64_t pr_tf_ms(pr_timeframe tf);
+/* Open time of the bar containing t (weeks: Monday 00:00 UTC; months: 1st). */
+int64_t pr_tf_floor(pr_timeframe tf, int64_t t);
+/* Open time of the bar after the one that opens at `open` (= its close). */
+int64_t pr_tf_next(pr_timeframe tf, int64_t open);
+/* 1 when `hi` is a whole multiple of `lo` with aligned boundaries. */
+int pr_tf_divides(pr_timeframe lo, pr_timeframe hi);
+/* Infers the timeframe from the most common step between timestamps. */
+int pr_tf_infer(const int64_t *ts, size_t n, pr_timeframe *out);
+
+/* ------------------------------------------------------------------------ */
+/* Instruments                                                               */
+/* ------------------------------------------------------------------------ */
+typedef enum pr_asset_class {
+    PR_ASSET_UNKNOWN = 0, PR_ASSET_CRYPTO, PR_ASSET_FOREX, PR_ASSET_STOCK, PR_ASSET_FUTURE
+} pr_asset_class;
+
+const char *pr_asset_class_name(pr_asset_class c);
+int pr_asset_class_parse(const char *s, pr_asset_class *out);
+
+#define PR_SYMBOL_MAX 32
+
+typedef struct pr_instrument {
+    char venue[PR_SYMBOL_MAX];   /* "binance", "oanda", "nasdaq", "csv"   */
+    char symbol[PR_SYMBOL_MAX];  /* "BTCUSDT", "EURUSD", "KO"             */
+    pr_asset_class asset_class;
+    char base[16];               /* "BTC", "EUR", "KO"                    */
+    char quote[16];              /* "USDT", "USD"                         */
+    double tick_size;            /* price increment (> 0)                 */
+    double lot_step;             /* quantity increment (> 0)              */
+    double min_qty;              /* smallest order quantity (>= 0)        */
+    double min_notional;         /* smallest price*qty (>= 0)             */
+    double pip_size;             /* forex pip (0.0001, JPY 0.01), else 0  */
+    double contract_multiplier;  /* futures/CFD multiplier, 1 otherwise   */
+} pr_instrument;
+
+/* Sensible defaults for a symbol of the given class: splits base/quote
+ * ("BTCUSDT" -> BTC/USDT, "EURUSD" -> EUR/USD, "USDJPY" pip 0.01, stocks
+ * quoted in USD with tick 0.01 and lot 1). */
+int pr_instrument_default(const char *symbol, pr_asset_class cls, pr_instrument *out, pr_err *err);
+/* Rounds to the instrument's grid (nearest tick; quantities down to lot). */
+double pr_instrument_round_price(const pr_instrument *in, double price);
+double pr_instrument_round_qty(const pr_instrument *in, double qty);
+/* Checks min_qty and min_notional after rounding; PR_ERANGE with a message. */
+int pr_instrument_check_order(const pr_instrument *in, double price, double qty, pr_err *err);
+
+/* ------------------------------------------------------------------------ */
+/* OHLCV series: struct of arrays, bars labelled by open time.               */
+/* ------------------------------------------------------------------------ */
+typedef struct pr_series {
+    int64_t *ts;        /* bar open time, ms UTC, strictly increasing   */
+    double *open, *high, *low, *close, *volume;
+    size_t len, cap;
+    pr_timeframe tf;
+    char symbol[PR_SYMBOL_MAX];
+    /* 1 when the last bar is known to be incomplete (e.g. a resample whose
+     * last bucket is not yet closed); never offered to decisions. */
+    int last_incomplete;
+} pr_series;
+
+int pr_series_init(pr_series *s, size_t cap);
+void pr_series_free(pr_series *s);
+int pr_series_reserve(pr_series *s, size_t cap);
+int pr_series_push(pr_series *s, int64_t ts, double o, double h, double l, double c, double v);
+void pr_series_clear(pr_series *s);
+/* Index of the first bar with ts >= t (len when none). */
+size_t pr_series_lower_bound(const pr_series *s, int64_t t);
+/* Deep copy of bars [from, to). */
+int pr_series_slice(const pr_series *s, size_t from, size_t to, pr_series *out);
+
+/* ------------------------------------------------------------------------ */
+/* JSON configuration with path-aware validation errors.                     */
+/* ------------------------------------------------------------------------ */
+typedef struct pr_config pr_config; /* wraps a parsed JSON document */
+
+int pr_config_load(const char *path, pr_config **out, pr_err *err);
+int pr_config_parse(const char *text, pr_config **out, pr_err *err);
+void pr_config_free(pr_config *cfg);
+/* The underlying jansson json_t* (as void* so core.h does not need jansson). */
+void *pr_config_json(const pr_config *cfg);
+/* Sets "a.b.c" (creating objects) from a command-line "k=v" override; the
+ * value is parsed as JSON when it is valid JSON, else kept as a string. */
+int pr_config_set(pr_config *cfg, const char *path, const char *value, pr_err *err);
+int pr_config_has(const pr_config *cfg, const char *path);
+/* Getters: `path` is dotted ("risk.max_drawdown", "instruments.0.symbol").
+ * When the key is absent, `def` is stored and 0 returned; when present but
+ * wrong, PR_EINVAL with err->field = path and a message such as
+ * "risk.max_drawdown: expected a number in (0,1)". */
+int pr_config_number(const pr_config *cfg, const char *path, double def,
+                     double min, double max, int open_interval, double *out, pr_err *err);
+int pr_config_int(const pr_config *cfg, const char *path, long def,
+                  long min, long max, long *out, pr_err *err);
+int pr_config_bool(const pr_config *cfg, const char *path, int def, int *out, pr_err *err);
+/* Copies into buf; absent -> def (may be NULL -> ""). */
+int pr_config_string(const pr_config *cfg, const char *path, const char *def,
+                     char *buf, size_t cap, pr_err *err);
+/* Absent or not a string among `allowed` (NULL-terminated) -> error naming them. */
+int pr_config_enum(const pr_config *cfg, const char *path, const char *def,
+                   const char *const *allowed, int *out_index, pr_err *err);
+/* Array length at path (0 when absent; error when not an array). */
+int pr_config_array_len(const pr_config *cfg, const char *path, size_t *out, pr_err *err);
+/* Fails naming the first key of the object at `path` not listed in `allowed`
+ * ("risk.max_drawdwn: unknown key"). */
+int pr_config_check_keys(const pr_config *cfg, const char *path,
+                         const char *const *allowed, pr_err *err);
+
+/* ------------------------------------------------------------------------ */
+/* Seeded RNG (xoshiro256**): explicit state, reproducible across platforms. */
+/* ------------------------------------------------------------------------ */
+typedef struct pr_rng { uint64_t s[4]; } pr_rng;
+void pr_rng_seed(pr_rng *r, uint64_t seed);
+uint64_t pr_rng_next(pr_rng *r);
+double pr_rng_uniform(pr_rng *r);           /* [0, 1)       */
+double pr_rng_normal(pr_rng *r);            /* N(0, 1)      */
+
+/* ------------------------------------------------------------------------ */
+/* Small shared helpers                                                      */
+/* ------------------------------------------------------------------------ */
+/* strtod over a bounded field; rejects empty, trailing garbage, "null". */
+int pr_parse_double(const char *s, size_t len, double *out);
+int pr_parse_int64(const char *s, size_t len, int64_t *out);
+/* snprintf that never overflows and always NUL-terminates; returns length. */
+size_t pr_strlcpy(char *dst, const char *src, size_t cap);
+/* Reads KEY=VALUE lines from a .env file into the process environment
+ * without overriding variables already set. Refuses a file readable by group
+ * or others (PR_EINVAL). Missing file -> PR_ENOTFOUND. Values never logged. */
+int pr_env_load(const char *path, pr_err *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

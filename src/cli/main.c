@@ -1,0 +1,40 @@
+/* Entry point of the `proratio` program: dispatches to one subcommand. */
+#include <stdio.h>
+#include <string.h>
+#include "cli.h"
+
+typedef struct {
+    const char *name;
+    int (*fn)(int, char **);
+    const char *summary;
+} command;
+
+static const command commands[] = {
+    {"data", pr_cli_data, "import, list, check, resample and export market data"},
+    {"ta", pr_cli_ta, "compute technical indicators over a CSV file or stored dataset"},
+    {"stats", pr_cli_stats, "statistical tests: adf, coint, hurst, halflife"},
+};
+
+static void usage(FILE *f) {
+    fprintf(f, "usage: proratio <command> [options]\n\ncommands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf(f, "\n'proratio <command> --help' describes a command.\n"
+               "exit codes: 0 ok, 1 failure, 2 usage error, 3 bad input data, 4 not found\n");
+}
+
+int main(int argc, char **argv) {
+    if (argc < 2 || pr_cli_is_help(argv[1])) {
+        usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? PR_EXIT_USAGE : PR_EXIT_OK;
+    }
+    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
+        printf("proratio 0.1.0\n");
+        return PR_EXIT_OK;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(argv[1], commands[i].name) == 0) return commands[i].fn(argc - 1, argv + 1);
+    fprintf(stderr, "proratio: unknown command '%s'\n", argv[1]);
+    usage(stderr);
+    return PR_EXIT_USAGE;
+}

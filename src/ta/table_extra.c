@@ -1,0 +1,7 @@
+/* Indicator table entries for the extra family (see ta.h, pr_ta_def). */
+#include "ta_internal.h"
+
+const pr_ta_def pr_ta_defs_extra[] = {
+    {0}
+};
+const size_t pr_ta_defs_extra_count = 0;
