@@ -63,7 +63,10 @@ int pr_err_set(pr_err *e, int code, const char *fmt, ...)
 int pr_err_vset(pr_err *e, int code, const char *fmt, va_list ap);
 /* Adds location context. Any argument may be NULL/0 to leave it unset. */
 void pr_err_at(pr_err *e, const char *file, long line, int column, const char *field);
-/* One line: "file:line:col: field: message [HTTP 429] [venue -1003]". */
+/* One line: "file:line:col: field: message [HTTP 429] [venue code -1003]",
+ * absent parts omitted ("line 3, column 8: " when there is no file name; the
+ * field is not repeated when the message already starts with "field:").
+ * Returns the length written (truncated to cap-1). */
 size_t pr_err_format(const pr_err *e, char *buf, size_t cap);
 
 /* ------------------------------------------------------------------------ */
@@ -113,7 +116,10 @@ void pr_log_err(pr_log *lg, pr_log_level level, const char *component, const pr_
  *   epoch seconds (< 1e11), milliseconds (< 1e14) or microseconds (< 1e17),
  *   nanoseconds beyond. Surrounding spaces and quotes are ignored. */
 int pr_time_parse(const char *s, size_t len, int64_t *out_ms, pr_err *err);
-/* "2022-01-01T00:00:00Z" (milliseconds shown only when non-zero). */
+/* Buffer size that holds any formatted time. */
+#define PR_TIME_STR_MAX 32
+/* "2022-01-01T00:00:00Z" (milliseconds shown only when non-zero; PR_TIME_NONE
+ * prints "none"). Both formatters return the length written (< cap). */
 size_t pr_time_format_iso(int64_t ms, char *buf, size_t cap);
 /* "2022-01-01 00:00:00" (milliseconds shown only when non-zero). */
 size_t pr_time_format(int64_t ms, char *buf, size_t cap);
@@ -209,7 +215,9 @@ int pr_series_push(pr_series *s, int64_t ts, double o, double h, double l, doubl
 void pr_series_clear(pr_series *s);
 /* Index of the first bar with ts >= t (len when none). */
 size_t pr_series_lower_bound(const pr_series *s, int64_t t);
-/* Deep copy of bars [from, to). */
+/* Deep copy of bars [from, to) into `out`, which is initialised here (it must
+ * not hold memory; free it with pr_series_free). pr_series_push does not check
+ * ordering: the data validator reports out-of-order or duplicate bars. */
 int pr_series_slice(const pr_series *s, size_t from, size_t to, pr_series *out);
 
 /* ------------------------------------------------------------------------ */
@@ -225,6 +233,8 @@ void *pr_config_json(const pr_config *cfg);
 /* Sets "a.b.c" (creating objects) from a command-line "k=v" override; the
  * value is parsed as JSON when it is valid JSON, else kept as a string. */
 int pr_config_set(pr_config *cfg, const char *path, const char *value, pr_err *err);
+/* 1 when the path exists with a non-null value (getters treat JSON null as
+ * absent and return their default). */
 int pr_config_has(const pr_config *cfg, const char *path);
 /* Getters: `path` is dotted ("risk.max_drawdown", "instruments.0.symbol").
  * When the key is absent, `def` is stored and 0 returned; when present but
@@ -263,7 +273,8 @@ double pr_rng_normal(pr_rng *r);            /* N(0, 1)      */
 /* strtod over a bounded field; rejects empty, trailing garbage, "null". */
 int pr_parse_double(const char *s, size_t len, double *out);
 int pr_parse_int64(const char *s, size_t len, int64_t *out);
-/* snprintf that never overflows and always NUL-terminates; returns length. */
+/* Copy that never overflows and always NUL-terminates; returns the length
+ * copied (not strlen(src)), so `p += pr_strlcpy(p, s, end - p)` stays in bounds. */
 size_t pr_strlcpy(char *dst, const char *src, size_t cap);
 /* Reads KEY=VALUE lines from a .env file into the process environment
  * without overriding variables already set. Refuses a file readable by group
