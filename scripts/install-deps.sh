@@ -4,7 +4,7 @@
 set -euo pipefail
 
 PKGS=(
-  build-essential cmake pkg-config
+  build-essential cmake pkg-config time ca-certificates
   libsqlite3-dev sqlite3
   libpq-dev postgresql
   libcurl4-openssl-dev libjansson-dev libssl-dev

@@ -24,4 +24,21 @@ int pr_cli_is_help(const char *arg);
 int pr_cli_data(int argc, char **argv);
 int pr_cli_ta(int argc, char **argv);
 int pr_cli_stats(int argc, char **argv);
+
+/* ---- shared by subcommands that read stored datasets ---- */
+#define PR_CLI_DEFAULT_DB "sqlite:proratio.db"
+#define PR_CLI_DEFAULT_VENUE "local"
+
+/* Parses a dataset name: "VENUE:SYMBOL:TF", "SYMBOL:TF" or "SYMBOL-TF"
+ * (venue defaults to PR_CLI_DEFAULT_VENUE). venue/symbol must hold PR_SYMBOL_MAX. */
+int pr_cli_parse_dataset(const char *name, char *venue, char *symbol, pr_timeframe *tf, pr_err *err);
+/* Formats a double with the fewest digits (up to 17) that read back exactly. */
+void pr_cli_fmt_double(double v, char *buf, size_t cap);
+
+/* Option matching for hand-rolled parsers: when argv[*i] is `name` followed by
+ * a value, or `name=value`, stores the value, advances *i past what was used
+ * and returns 1; returns -1 when `name` is given without a value; else 0. */
+int pr_cli_opt(int argc, char **argv, int *i, const char *name, const char **val);
+/* Parses a time option (any form pr_time_parse accepts). */
+int pr_cli_time_arg(const char *cmd, const char *opt, const char *s, int64_t *out);
 #endif

@@ -1,6 +1,7 @@
 /* Helpers shared by the subcommands: exit-code mapping and error printing. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "cli.h"
 
@@ -33,4 +34,65 @@ int pr_cli_usage_error(const char *cmd, const char *fmt, ...) {
 
 int pr_cli_is_help(const char *arg) {
     return arg && (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0);
+}
+
+int pr_cli_parse_dataset(const char *name, char *venue, char *symbol, pr_timeframe *tf, pr_err *err) {
+    if (!name || !*name) return pr_err_set(err, PR_EINVAL, "empty dataset name");
+    const char *c1 = strchr(name, ':');
+    const char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+    const char *sym = name, *tfs = NULL;
+    size_t sym_len;
+    pr_strlcpy(venue, PR_CLI_DEFAULT_VENUE, PR_SYMBOL_MAX);
+    if (c2) { /* VENUE:SYMBOL:TF */
+        size_t vl = (size_t)(c1 - name);
+        if (vl == 0 || vl >= PR_SYMBOL_MAX) return pr_err_set(err, PR_EINVAL, "dataset '%s': bad venue", name);
+        memcpy(venue, name, vl);
+        venue[vl] = '\0';
+        sym = c1 + 1;
+        sym_len = (size_t)(c2 - sym);
+        tfs = c2 + 1;
+    } else if (c1) { /* SYMBOL:TF */
+        sym_len = (size_t)(c1 - name);
+        tfs = c1 + 1;
+    } else { /* SYMBOL-TF: the timeframe follows the last '-' */
+        const char *d = strrchr(name, '-');
+        if (!d) return pr_err_set(err, PR_EINVAL, "dataset '%s': expected VENUE:SYMBOL:TF, SYMBOL:TF or SYMBOL-TF", name);
+        sym_len = (size_t)(d - name);
+        tfs = d + 1;
+    }
+    if (sym_len == 0 || sym_len >= PR_SYMBOL_MAX) return pr_err_set(err, PR_EINVAL, "dataset '%s': bad symbol", name);
+    memcpy(symbol, sym, sym_len);
+    symbol[sym_len] = '\0';
+    if (pr_tf_parse(tfs, tf) != PR_OK)
+        return pr_err_set(err, PR_EINVAL, "dataset '%s': unknown timeframe '%s'", name, tfs);
+    return PR_OK;
+}
+
+void pr_cli_fmt_double(double v, char *buf, size_t cap) {
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(buf, cap, "%.*g", prec, v);
+        if (strtod(buf, NULL) == v) return;
+    }
+}
+
+int pr_cli_opt(int argc, char **argv, int *i, const char *name, const char **val) {
+    const char *a = argv[*i];
+    size_t nl = strlen(name);
+    if (strncmp(a, name, nl) != 0) return 0;
+    if (a[nl] == '=') {
+        *val = a + nl + 1;
+        return 1;
+    }
+    if (a[nl] != '\0') return 0;
+    if (*i + 1 >= argc) return -1;
+    *val = argv[++*i];
+    return 1;
+}
+
+int pr_cli_time_arg(const char *cmd, const char *opt, const char *s, int64_t *out) {
+    pr_err e;
+    pr_err_clear(&e);
+    if (pr_time_parse(s, (size_t)-1, out, &e) != PR_OK)
+        return pr_cli_usage_error(cmd, "%s: %s", opt, e.msg);
+    return PR_EXIT_OK;
 }

@@ -1,8 +1,378 @@
-/* Part of ta.h: momentum indicators (see ta.h for conventions). */
+/* Part of ta.h: momentum, directional-movement, volatility (true range) and
+ * volume indicators, the parabolic SAR and candlestick patterns — TA-Lib
+ * 0.6.4-compatible values (see ta.h for the batch/streaming conventions and
+ * tests/data/golden/README.md for TA-Lib's definitions).
+ *
+ * Common rules for every function below:
+ *   - periods are ints; outside the range given here -> PR_EINVAL with the
+ *     outputs untouched. Ranges are TA-Lib's, except where TA-Lib's period 1
+ *     is a degenerate special case (PLUS_DI/MINUS_DI return DM/TR without the
+ *     x100, PLUS_DM/MINUS_DM and NATR change their lookback): there the
+ *     minimum is 2;
+ *   - batch outputs have n cells; the first `lookback` cells (all of them
+ *     when n <= lookback) are NaN; outputs must not overlap the inputs;
+ *   - n == 0 -> PR_OK without touching anything (NULL arrays allowed);
+ *     n > 0 with a NULL array -> PR_EINVAL;
+ *   - streaming: _init (allocates; PR_ENOMEM) -> _update once per bar ->
+ *     _free. _free is safe on a zeroed or already freed state. _update writes
+ *     NaN while warming up, then exactly the batch value of that bar (bit for
+ *     bit). Bars are counted from the first _update, which is bar 0;
+ *   - NaN/inf inputs are not repaired (ta.h). Indicators with recursive or
+ *     running state (RSI, CMO, STOCHRSI, the DM/DI/DX/ADX/ADXR family, ATR,
+ *     NATR, SAR, OBV, AD, ADOSC, MFI, ULTOSC and the SMA smoothing inside
+ *     STOCH/STOCHF) are NaN from the first NaN input on. Window
+ *     recomputations (fast %K of STOCHF, WILLR, CCI, AROON, AROONOSC, MOM,
+ *     ROC*) are NaN while a NaN is inside their window. Per-bar ones (TRANGE,
+ *     BOP) are NaN on the affected bars. Candlestick patterns are NaN on a
+ *     bar whose pattern candles are NaN and, through their running averages,
+ *     from then on;
+ *   - high < low is not checked; ranges are used as given.
+ *
+ * Exactness: every function reproduces TA-Lib's operation order and
+ * matches the golden files bit for bit (RSI and CMO run several verified
+ * lanes in parallel, see rsi.c; the result is still the serial recurrence's).
+ */
 #ifndef PRORATIO_TA_MOMENTUM_H
 #define PRORATIO_TA_MOMENTUM_H
 #include <stddef.h>
 #include <stdint.h>
 #include "proratio/core.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#ifndef PR_TA_PERIOD_MAX
+#define PR_TA_PERIOD_MAX 100000
+#endif
+
+/* ------------------------------------------------------------------------ */
+/* One series (close).                                                       */
+/*   RSI   period 2..  lookback p  Wilder: first averages are the plain means */
+/*         of the p changes on bars 1..p, then avg = (avg*(p-1) + x)/p;        */
+/*         100*gain/(gain+loss), 0 when that sum is within 1e-14 of 0        */
+/*   CMO   period 2..  lookback p  same averages, 100*(gain-loss)/(gain+loss) */
+/*   MOM   period 1..  lookback p  x - x[p bars ago]                          */
+/*   ROC   period 1..  lookback p  (x/x[-p] - 1)*100   (0 when x[-p] == 0)    */
+/*   ROCP  period 1..  lookback p  (x - x[-p])/x[-p]   (0 when x[-p] == 0)    */
+/*   ROCR  period 1..  lookback p  x/x[-p]             (0 when x[-p] == 0)    */
+/*   ROCR100 period 1.. lookback p (x/x[-p])*100       (0 when x[-p] == 0)    */
+/* ------------------------------------------------------------------------ */
+#define PR_TA_DECLARE_MO1_(name)                                                              \
+    int pr_ta_##name##_lookback(int period, int *out);                                        \
+    int pr_ta_##name(size_t n, const double *in, int period, double *out);                    \
+    typedef struct pr_ta_##name##_state { struct pr_ta_##name##_impl *p; } pr_ta_##name##_state; \
+    int pr_ta_##name##_init(pr_ta_##name##_state *s, int period);                             \
+    int pr_ta_##name##_update(pr_ta_##name##_state *s, double x, double *out);                \
+    void pr_ta_##name##_free(pr_ta_##name##_state *s);
+
+/* int pr_ta_rsi(size_t n, const double *close, int period, double *out); */
+PR_TA_DECLARE_MO1_(rsi)
+PR_TA_DECLARE_MO1_(cmo)
+PR_TA_DECLARE_MO1_(mom)
+PR_TA_DECLARE_MO1_(roc)
+PR_TA_DECLARE_MO1_(rocp)
+PR_TA_DECLARE_MO1_(rocr)
+PR_TA_DECLARE_MO1_(rocr100)
+#undef PR_TA_DECLARE_MO1_
+
+/* STOCHRSI: STOCHF(fastk, fastd SMA) applied to the RSI(period) series (used
+ * as high, low and close). period 2.., fastk 1.., fastd 1..; lookback
+ * p + (fastk-1) + (fastd-1). Outputs fast %K and fast %D. */
+int pr_ta_stochrsi_lookback(int period, int fastk, int fastd, int *out);
+int pr_ta_stochrsi(size_t n, const double *in, int period, int fastk, int fastd,
+                   double *out_k, double *out_d);
+typedef struct pr_ta_stochrsi_state { struct pr_ta_stochrsi_impl *p; } pr_ta_stochrsi_state;
+int pr_ta_stochrsi_init(pr_ta_stochrsi_state *s, int period, int fastk, int fastd);
+int pr_ta_stochrsi_update(pr_ta_stochrsi_state *s, double x, double *out_k, double *out_d);
+void pr_ta_stochrsi_free(pr_ta_stochrsi_state *s);
+
+/* ------------------------------------------------------------------------ */
+/* Stochastics (high, low, close). HH/LL over the last fastk bars including  */
+/* the current one; fast %K = (close - LL)/((HH - LL)/100), 0 when HH == LL.  */
+/*   STOCH   fastk, slowk, slowd 1..; slow %K = SMA(slowk) of fast %K, slow  */
+/*           %D = SMA(slowd) of slow %K; lookback (fk-1)+(sk-1)+(sd-1)        */
+/*   STOCHF  fastk, fastd 1..; fast %D = SMA(fastd) of fast %K; lookback      */
+/*           (fk-1)+(fd-1)                                                    */
+/*   WILLR   period 2..; (HH - close)/((HH - LL)/-100), 0 when HH == LL;      */
+/*           lookback p-1                                                     */
+/* ------------------------------------------------------------------------ */
+int pr_ta_stoch_lookback(int fastk, int slowk, int slowd, int *out);
+int pr_ta_stoch(size_t n, const double *high, const double *low, const double *close, int fastk,
+                int slowk, int slowd, double *out_k, double *out_d);
+typedef struct pr_ta_stoch_state { struct pr_ta_stoch_impl *p; } pr_ta_stoch_state;
+int pr_ta_stoch_init(pr_ta_stoch_state *s, int fastk, int slowk, int slowd);
+int pr_ta_stoch_update(pr_ta_stoch_state *s, double high, double low, double close, double *out_k,
+                       double *out_d);
+void pr_ta_stoch_free(pr_ta_stoch_state *s);
+
+int pr_ta_stochf_lookback(int fastk, int fastd, int *out);
+int pr_ta_stochf(size_t n, const double *high, const double *low, const double *close, int fastk,
+                 int fastd, double *out_k, double *out_d);
+typedef struct pr_ta_stochf_state { struct pr_ta_stoch_impl *p; } pr_ta_stochf_state;
+int pr_ta_stochf_init(pr_ta_stochf_state *s, int fastk, int fastd);
+int pr_ta_stochf_update(pr_ta_stochf_state *s, double high, double low, double close,
+                        double *out_k, double *out_d);
+void pr_ta_stochf_free(pr_ta_stochf_state *s);
+
+/* ------------------------------------------------------------------------ */
+/* Indicators of (high, low, close) with one period.                         */
+/*   CCI      period 2..  lookback p-1  typical price (h+l+c)/3; (tp - sma)/  */
+/*            (0.015*meandev), 0 when either is exactly 0; TA-Lib's ring-slot */
+/*            summation order                                                 */
+/*   WILLR    see above                                                       */
+/*   ATR      period 1..  lookback p    first = mean TR of bars 1..p, then    */
+/*            Wilder smoothing; ATR(1) = TRANGE                               */
+/*   NATR     period 2..  lookback p    ATR/close*100 (0 when |close| < 1e-14)*/
+/*   PLUS_DI  period 2..  lookback p    100*S(+DM)/S(TR) (0 when S(TR) ~ 0)  */
+/*   MINUS_DI period 2..  lookback p    100*S(-DM)/S(TR)                      */
+/*   DX       period 2..  lookback p    100*|+DI - -DI|/(+DI + -DI); repeats  */
+/*            the previous value when TR or the DI sum is ~0 (first: 0)       */
+/*   ADX      period 2..  lookback 2p-1 mean of the first p DX (bars p..2p-1),*/
+/*            then Wilder smoothing of DX (kept when DX is undefined)         */
+/*   ADXR     period 2..  lookback 3p-2 (ADX[t] + ADX[t-(p-1)])/2             */
+/* S(.) is Wilder's running sum: the sum over bars 1..p-1, then from bar p on */
+/* S = S - S/p + value.                                                       */
+/* ------------------------------------------------------------------------ */
+#define PR_TA_DECLARE_HLC_(name)                                                              \
+    int pr_ta_##name##_lookback(int period, int *out);                                        \
+    int pr_ta_##name(size_t n, const double *high, const double *low, const double *close,    \
+                     int period, double *out);                                                \
+    typedef struct pr_ta_##name##_state { struct pr_ta_##name##_impl *p; } pr_ta_##name##_state; \
+    int pr_ta_##name##_init(pr_ta_##name##_state *s, int period);                             \
+    int pr_ta_##name##_update(pr_ta_##name##_state *s, double high, double low, double close, \
+                              double *out);                                                   \
+    void pr_ta_##name##_free(pr_ta_##name##_state *s);
+
+PR_TA_DECLARE_HLC_(cci)
+PR_TA_DECLARE_HLC_(willr)
+/* int pr_ta_atr(size_t n, const double *high, const double *low,
+ *               const double *close, int period, double *out); */
+PR_TA_DECLARE_HLC_(atr)
+PR_TA_DECLARE_HLC_(natr)
+PR_TA_DECLARE_HLC_(plus_di)
+PR_TA_DECLARE_HLC_(minus_di)
+PR_TA_DECLARE_HLC_(dx)
+/* int pr_ta_adx(size_t n, const double *high, const double *low,
+ *               const double *close, int period, double *out); */
+PR_TA_DECLARE_HLC_(adx)
+PR_TA_DECLARE_HLC_(adxr)
+#undef PR_TA_DECLARE_HLC_
+
+/* TRANGE: true range max(h - l, |h - prev close|, |l - prev close|); no
+ * parameter, lookback 1. */
+int pr_ta_trange_lookback(int *out);
+int pr_ta_trange(size_t n, const double *high, const double *low, const double *close, double *out);
+typedef struct pr_ta_trange_state { struct pr_ta_trange_impl *p; } pr_ta_trange_state;
+int pr_ta_trange_init(pr_ta_trange_state *s);
+int pr_ta_trange_update(pr_ta_trange_state *s, double high, double low, double close, double *out);
+void pr_ta_trange_free(pr_ta_trange_state *s);
+
+/* ULTOSC: periods 1.. (sorted internally; defaults 7, 14, 28), lookback =
+ * the longest. BP = close - min(low, prev close), TR = true range; running
+ * sums over each window; 100*(4*a1/b1 + 2*a2/b2 + a3/b3)/7, a term skipped
+ * when its TR sum is ~0. */
+int pr_ta_ultosc_lookback(int p1, int p2, int p3, int *out);
+int pr_ta_ultosc(size_t n, const double *high, const double *low, const double *close, int p1,
+                 int p2, int p3, double *out);
+typedef struct pr_ta_ultosc_state { struct pr_ta_ultosc_impl *p; } pr_ta_ultosc_state;
+int pr_ta_ultosc_init(pr_ta_ultosc_state *s, int p1, int p2, int p3);
+int pr_ta_ultosc_update(pr_ta_ultosc_state *s, double high, double low, double close, double *out);
+void pr_ta_ultosc_free(pr_ta_ultosc_state *s);
+
+/* ------------------------------------------------------------------------ */
+/* Indicators of (high, low).                                                */
+/*   PLUS_DM / MINUS_DM  period 2..  lookback p-1  Wilder running sum S(DM)   */
+/*   AROON     period 2..  lookback p  window of p+1 bars; up = (100/p)*(p -  */
+/*             bars since the highest high), down likewise with the lowest    */
+/*             low; ties go to the most recent bar. Outputs down, up (TA-Lib's*/
+/*             order)                                                         */
+/*   AROONOSC  period 2..  lookback p  (100/p)*(index of HH - index of LL)    */
+/* ------------------------------------------------------------------------ */
+#define PR_TA_DECLARE_HL_(name)                                                               \
+    int pr_ta_##name##_lookback(int period, int *out);                                        \
+    int pr_ta_##name(size_t n, const double *high, const double *low, int period, double *out); \
+    typedef struct pr_ta_##name##_state { struct pr_ta_##name##_impl *p; } pr_ta_##name##_state; \
+    int pr_ta_##name##_init(pr_ta_##name##_state *s, int period);                             \
+    int pr_ta_##name##_update(pr_ta_##name##_state *s, double high, double low, double *out); \
+    void pr_ta_##name##_free(pr_ta_##name##_state *s);
+
+PR_TA_DECLARE_HL_(plus_dm)
+PR_TA_DECLARE_HL_(minus_dm)
+PR_TA_DECLARE_HL_(aroonosc)
+#undef PR_TA_DECLARE_HL_
+
+int pr_ta_aroon_lookback(int period, int *out);
+int pr_ta_aroon(size_t n, const double *high, const double *low, int period, double *out_down,
+                double *out_up);
+typedef struct pr_ta_aroon_state { struct pr_ta_aroon_impl *p; } pr_ta_aroon_state;
+int pr_ta_aroon_init(pr_ta_aroon_state *s, int period);
+int pr_ta_aroon_update(pr_ta_aroon_state *s, double high, double low, double *out_down,
+                       double *out_up);
+void pr_ta_aroon_free(pr_ta_aroon_state *s);
+
+/* SAR (parabolic stop and reverse): acceleration and maximum in
+ * [0, 3e37] (defaults 0.02, 0.2; acceleration is lowered to maximum when
+ * larger). Lookback 1. The first trade is short when bar 1's -DM is > 0,
+ * otherwise long; SAR starts at bar 0's low (long) or high (short) with the
+ * extreme point at bar 1's high (long) or low (short). */
+int pr_ta_sar_lookback(double acceleration, double maximum, int *out);
+int pr_ta_sar(size_t n, const double *high, const double *low, double acceleration, double maximum,
+              double *out);
+typedef struct pr_ta_sar_state { struct pr_ta_sar_impl *p; } pr_ta_sar_state;
+int pr_ta_sar_init(pr_ta_sar_state *s, double acceleration, double maximum);
+int pr_ta_sar_update(pr_ta_sar_state *s, double high, double low, double *out);
+void pr_ta_sar_free(pr_ta_sar_state *s);
+
+/* BOP: (close - open)/(high - low), 0 when high - low < 1e-14. Lookback 0. */
+int pr_ta_bop_lookback(int *out);
+int pr_ta_bop(size_t n, const double *open, const double *high, const double *low,
+              const double *close, double *out);
+typedef struct pr_ta_bop_state { struct pr_ta_bop_impl *p; } pr_ta_bop_state;
+int pr_ta_bop_init(pr_ta_bop_state *s);
+int pr_ta_bop_update(pr_ta_bop_state *s, double open, double high, double low, double close,
+                     double *out);
+void pr_ta_bop_free(pr_ta_bop_state *s);
+
+/* ------------------------------------------------------------------------ */
+/* Volume.                                                                   */
+/*   OBV    (close, volume), lookback 0; starts at bar 0's volume, then adds */
+/*          / subtracts the volume when the close rises / falls               */
+/*   AD     (h, l, c, v), lookback 0; running sum of ((c-l)-(h-c))/(h-l)*v,  */
+/*          bars with h <= l add nothing                                      */
+/*   ADOSC  (h, l, c, v), fast, slow 2.. (defaults 3, 10); EMA(fast) of AD − */
+/*          EMA(slow) of AD, k = 2/(p+1), both seeded with bar 0's AD;       */
+/*          lookback max(fast, slow) - 1                                      */
+/*   MFI    (h, l, c, v), period 2..; money flow tp*v split by the sign of    */
+/*          the tp change (equal: neither); 100*pos/(pos+neg) over p bars, 0 */
+/*          when pos+neg < 1; lookback p                                      */
+/* ------------------------------------------------------------------------ */
+int pr_ta_obv_lookback(int *out);
+int pr_ta_obv(size_t n, const double *close, const double *volume, double *out);
+typedef struct pr_ta_obv_state { struct pr_ta_obv_impl *p; } pr_ta_obv_state;
+int pr_ta_obv_init(pr_ta_obv_state *s);
+int pr_ta_obv_update(pr_ta_obv_state *s, double close, double volume, double *out);
+void pr_ta_obv_free(pr_ta_obv_state *s);
+
+int pr_ta_ad_lookback(int *out);
+int pr_ta_ad(size_t n, const double *high, const double *low, const double *close,
+             const double *volume, double *out);
+typedef struct pr_ta_ad_state { struct pr_ta_ad_impl *p; } pr_ta_ad_state;
+int pr_ta_ad_init(pr_ta_ad_state *s);
+int pr_ta_ad_update(pr_ta_ad_state *s, double high, double low, double close, double volume,
+                    double *out);
+void pr_ta_ad_free(pr_ta_ad_state *s);
+
+int pr_ta_adosc_lookback(int fast, int slow, int *out);
+int pr_ta_adosc(size_t n, const double *high, const double *low, const double *close,
+                const double *volume, int fast, int slow, double *out);
+typedef struct pr_ta_adosc_state { struct pr_ta_adosc_impl *p; } pr_ta_adosc_state;
+int pr_ta_adosc_init(pr_ta_adosc_state *s, int fast, int slow);
+int pr_ta_adosc_update(pr_ta_adosc_state *s, double high, double low, double close,
+                       double volume, double *out);
+void pr_ta_adosc_free(pr_ta_adosc_state *s);
+
+int pr_ta_mfi_lookback(int period, int *out);
+int pr_ta_mfi(size_t n, const double *high, const double *low, const double *close,
+              const double *volume, int period, double *out);
+typedef struct pr_ta_mfi_state { struct pr_ta_mfi_impl *p; } pr_ta_mfi_state;
+int pr_ta_mfi_init(pr_ta_mfi_state *s, int period);
+int pr_ta_mfi_update(pr_ta_mfi_state *s, double high, double low, double close, double volume,
+                     double *out);
+void pr_ta_mfi_free(pr_ta_mfi_state *s);
+
+/* ------------------------------------------------------------------------ */
+/* Candlestick patterns (open, high, low, close), TA-Lib's rules with its    */
+/* default candle settings. Outputs are 0, ±80 or ±100 stored as doubles (NaN */
+/* in the lookback). "Average" below means the mean of a candle feature over */
+/* the N bars before the candle it is compared with (that candle excluded):  */
+/*                                                                           */
+/*   setting          feature                   N   factor                   */
+/*   BodyLong         real body |c-o|           10  1.0   long:  body > avg   */
+/*   BodyVeryLong     real body                 10  3.0                      */
+/*   BodyShort        real body                 10  1.0   short: body < / <= */
+/*   BodyDoji         high-low range            10  0.1   doji: body <= avg  */
+/*   ShadowLong       real body (own candle)     0  1.0   shadow > body      */
+/*   ShadowVeryLong   real body (own candle)     0  2.0   shadow > 2*body    */
+/*   ShadowShort      upper+lower shadows       10  1.0   (halved: /2)       */
+/*   ShadowVeryShort  high-low range            10  0.1   shadow < avg       */
+/*   Near             high-low range             5  0.2                      */
+/*   Far              high-low range             5  0.6                      */
+/*   Equal            high-low range             5  0.05                     */
+/*                                                                           */
+/* avg = factor * (sum / N) (/2 for shadows); with N = 0 the candle's own    */
+/* feature is used. Lookbacks: DOJI 10, DRAGONFLYDOJI 10, GRAVESTONEDOJI 10, */
+/* MARUBOZU 10, SPINNINGTOP 10, ENGULFING 2, HAMMER 11, HANGINGMAN 11,       */
+/* INVERTEDHAMMER 11, SHOOTINGSTAR 11, HARAMI 11, PIERCING 11,               */
+/* DARKCLOUDCOVER 11, MORNINGSTAR 12, EVENINGSTAR 12, 3WHITESOLDIERS 12,     */
+/* 3BLACKCROWS 13. Penetration (MORNINGSTAR/EVENINGSTAR default 0.3,         */
+/* DARKCLOUDCOVER 0.5) is in [0, 3e37].                                      */
+/* ------------------------------------------------------------------------ */
+typedef enum pr_ta_cdl_pattern {
+    PR_TA_CDL_DOJI = 0,
+    PR_TA_CDL_DRAGONFLYDOJI,
+    PR_TA_CDL_GRAVESTONEDOJI,
+    PR_TA_CDL_MARUBOZU,
+    PR_TA_CDL_SPINNINGTOP,
+    PR_TA_CDL_ENGULFING,
+    PR_TA_CDL_HAMMER,
+    PR_TA_CDL_HANGINGMAN,
+    PR_TA_CDL_INVERTEDHAMMER,
+    PR_TA_CDL_SHOOTINGSTAR,
+    PR_TA_CDL_HARAMI,
+    PR_TA_CDL_PIERCING,
+    PR_TA_CDL_DARKCLOUDCOVER,
+    PR_TA_CDL_MORNINGSTAR,
+    PR_TA_CDL_EVENINGSTAR,
+    PR_TA_CDL_3WHITESOLDIERS,
+    PR_TA_CDL_3BLACKCROWS,
+    PR_TA_CDL_COUNT
+} pr_ta_cdl_pattern;
+
+/* Generic entry points; `penetration` is used by the patterns that take one
+ * and ignored by the others (pass a negative value for the default). */
+int pr_ta_cdl_lookback(pr_ta_cdl_pattern pattern, int *out);
+int pr_ta_cdl(pr_ta_cdl_pattern pattern, size_t n, const double *open, const double *high,
+              const double *low, const double *close, double penetration, double *out);
+typedef struct pr_ta_cdl_state { struct pr_ta_cdl_impl *p; } pr_ta_cdl_state;
+int pr_ta_cdl_init(pr_ta_cdl_state *s, pr_ta_cdl_pattern pattern, double penetration);
+int pr_ta_cdl_update(pr_ta_cdl_state *s, double open, double high, double low, double close,
+                     double *out);
+void pr_ta_cdl_free(pr_ta_cdl_state *s);
+
+/* Per-pattern forms (same state type as the generic one). */
+#define PR_TA_DECLARE_CDL_(name)                                                              \
+    int pr_ta_cdl_##name##_lookback(int *out);                                                \
+    int pr_ta_cdl_##name(size_t n, const double *open, const double *high, const double *low, \
+                         const double *close, double *out);                                   \
+    int pr_ta_cdl_##name##_init(pr_ta_cdl_state *s);
+#define PR_TA_DECLARE_CDL_PEN_(name)                                                          \
+    int pr_ta_cdl_##name##_lookback(double penetration, int *out);                            \
+    int pr_ta_cdl_##name(size_t n, const double *open, const double *high, const double *low, \
+                         const double *close, double penetration, double *out);               \
+    int pr_ta_cdl_##name##_init(pr_ta_cdl_state *s, double penetration);
+
+PR_TA_DECLARE_CDL_(doji)
+PR_TA_DECLARE_CDL_(dragonflydoji)
+PR_TA_DECLARE_CDL_(gravestonedoji)
+PR_TA_DECLARE_CDL_(marubozu)
+PR_TA_DECLARE_CDL_(spinningtop)
+PR_TA_DECLARE_CDL_(engulfing)
+PR_TA_DECLARE_CDL_(hammer)
+PR_TA_DECLARE_CDL_(hangingman)
+PR_TA_DECLARE_CDL_(invertedhammer)
+PR_TA_DECLARE_CDL_(shootingstar)
+PR_TA_DECLARE_CDL_(harami)
+PR_TA_DECLARE_CDL_(piercing)
+PR_TA_DECLARE_CDL_PEN_(darkcloudcover)
+PR_TA_DECLARE_CDL_PEN_(morningstar)
+PR_TA_DECLARE_CDL_PEN_(eveningstar)
+PR_TA_DECLARE_CDL_(3whitesoldiers)
+PR_TA_DECLARE_CDL_(3blackcrows)
+#undef PR_TA_DECLARE_CDL_
+#undef PR_TA_DECLARE_CDL_PEN_
+
+#ifdef __cplusplus
+}
+#endif
 #endif

@@ -1,8 +1,208 @@
-/* Part of ta.h: overlap indicators (see ta.h for conventions). */
+/* Part of ta.h: overlap studies (moving averages, bands), the MACD family,
+ * price statistics (variance, regression, correlation, beta), MIDPRICE /
+ * MIDPOINT and HT_TRENDLINE — TA-Lib 0.6.4-compatible values (see ta.h for
+ * the batch/streaming conventions and tests/data/golden/README.md for
+ * TA-Lib's definitions).
+ *
+ * Common rules for every function below:
+ *   - periods are ints; outside the range given here -> PR_EINVAL with the
+ *     outputs untouched (the ranges are TA-Lib's);
+ *   - batch outputs have n cells; the first `lookback` cells (and every cell
+ *     when n <= lookback) are NaN; output arrays must not overlap the inputs;
+ *   - n == 0 -> PR_OK without touching anything (NULL arrays allowed);
+ *   - streaming: _init (may allocate; PR_ENOMEM) -> _update once per bar ->
+ *     _free. _free is safe on a zeroed or already freed state. _update
+ *     writes NaN while warming up and then exactly the batch value of that
+ *     bar (bit for bit). Bars are counted from the first _update call, which
+ *     is bar 0 (this matters for recursive seeds and HT's even/odd logic);
+ *   - NaN/inf inputs propagate (ta.h). Indicators built on running sums or
+ *     recursions (SMA, EMA family, WMA, TRIMA, KAMA, T3, MACD, APO, PPO, TRIX,
+ *     VAR, STDDEV, BBANDS, CORREL, BETA, HT_TRENDLINE) are NaN from the first
+ *     NaN input on; window recomputations (LINEARREG family, MIDPRICE,
+ *     MIDPOINT) are NaN only while the NaN is inside their window.
+ *
+ * Exactness against TA-Lib 0.6.4 (measured on the golden files): everything
+ * reproduces TA-Lib's operation order and matches bit for bit, except SMA and
+ * EMA, whose batch and streaming forms use a shorter dependency chain (see
+ * sma.c / ema.c) for speed and differ from TA-Lib by at most a few units in
+ * the last place (~1e-15 relative). BBANDS' middle band is TA-Lib's SMA
+ * bit for bit, so it can differ from pr_ta_sma in the last bit.
+ */
 #ifndef PRORATIO_TA_OVERLAP_H
 #define PRORATIO_TA_OVERLAP_H
 #include <stddef.h>
 #include <stdint.h>
 #include "proratio/core.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define PR_TA_PERIOD_MAX 100000
+
+/* Moving-average type for APO / PPO (numbers as TA-Lib's TA_MAType). */
+typedef enum pr_ta_ma_type { PR_TA_MA_SMA = 0, PR_TA_MA_EMA = 1 } pr_ta_ma_type;
+
+/* ------------------------------------------------------------------------ */
+/* Single-series moving averages. period 2..100000.                           */
+/*   SMA    lookback p-1   mean of the last p values                          */
+/*   EMA    lookback p-1   k = 2/(p+1), seeded with the SMA of bars 0..p-1     */
+/*   WMA    lookback p-1   weights 1..p, newest weighted p                     */
+/*   DEMA   lookback 2(p-1)  2·EMA − EMA(EMA)                                  */
+/*   TEMA   lookback 3(p-1)  3·EMA − 3·EMA(EMA) + EMA(EMA(EMA))                */
+/*   TRIMA  lookback p-1   triangular weights (SMA of an SMA)                  */
+/*   KAMA   lookback p     Kaufman adaptive, fast 2, slow 30, seed close[p-1]  */
+/* ------------------------------------------------------------------------ */
+#define PR_TA_DECLARE_MA_(name)                                                              \
+    int pr_ta_##name##_lookback(int period, int *out);                                       \
+    int pr_ta_##name(size_t n, const double *in, int period, double *out);                   \
+    typedef struct pr_ta_##name##_state { struct pr_ta_##name##_impl *p; } pr_ta_##name##_state; \
+    int pr_ta_##name##_init(pr_ta_##name##_state *s, int period);                            \
+    int pr_ta_##name##_update(pr_ta_##name##_state *s, double x, double *out);               \
+    void pr_ta_##name##_free(pr_ta_##name##_state *s);
+
+PR_TA_DECLARE_MA_(sma)
+PR_TA_DECLARE_MA_(ema)
+PR_TA_DECLARE_MA_(wma)
+PR_TA_DECLARE_MA_(dema)
+PR_TA_DECLARE_MA_(tema)
+PR_TA_DECLARE_MA_(trima)
+PR_TA_DECLARE_MA_(kama)
+
+/* TRIX: one-bar rate of change (%) of EMA(EMA(EMA(x))). period 1..100000,
+ * lookback 3(p-1)+1. */
+PR_TA_DECLARE_MA_(trix)
+
+/* Rolling statistics of one series, over the last p values.
+ *   VAR       population variance E[x²]−E[x]², period 1..100000, lookback p-1
+ *             (TA-Lib's nbdev argument to VAR has no effect and is not taken)
+ *   LINEARREG           least-squares line through the last p values, value at
+ *                       the current bar; period 2..100000, lookback p-1
+ *   LINEARREG_SLOPE     its slope per bar
+ *   LINEARREG_INTERCEPT its value at the oldest bar of the window
+ *   LINEARREG_ANGLE     atan(slope) in degrees
+ *   TSF                 time-series forecast: value one bar ahead
+ *   MIDPOINT  (highest + lowest)/2 of the last p values, period 2..100000,
+ *             lookback p-1 */
+PR_TA_DECLARE_MA_(var)
+PR_TA_DECLARE_MA_(linearreg)
+PR_TA_DECLARE_MA_(linearreg_slope)
+PR_TA_DECLARE_MA_(linearreg_intercept)
+PR_TA_DECLARE_MA_(linearreg_angle)
+PR_TA_DECLARE_MA_(tsf)
+PR_TA_DECLARE_MA_(midpoint)
+#undef PR_TA_DECLARE_MA_
+
+/* T3 (Tillson): six chained EMAs, period 2..100000, vfactor 0..1 (default
+ * 0.7). Lookback 6(p-1). */
+int pr_ta_t3_lookback(int period, double vfactor, int *out);
+int pr_ta_t3(size_t n, const double *in, int period, double vfactor, double *out);
+typedef struct pr_ta_t3_state { struct pr_ta_t3_impl *p; } pr_ta_t3_state;
+int pr_ta_t3_init(pr_ta_t3_state *s, int period, double vfactor);
+int pr_ta_t3_update(pr_ta_t3_state *s, double x, double *out);
+void pr_ta_t3_free(pr_ta_t3_state *s);
+
+/* ------------------------------------------------------------------------ */
+/* MACD: fast/slow 2..100000 (swapped when fast > slow), signal 1..100000.    */
+/* TA-Lib alignment: both EMAs' first value is on bar slow-1 (the fast EMA is */
+/* seeded with the SMA of bars slow-fast..slow-1); signal = EMA(signal) of    */
+/* the MACD line seeded with the SMA of its first `signal` values; hist =     */
+/* macd − signal. All three start at lookback (slow-1)+(signal-1).            */
+/* ------------------------------------------------------------------------ */
+int pr_ta_macd_lookback(int fast, int slow, int signal, int *out);
+int pr_ta_macd(size_t n, const double *in, int fast, int slow, int signal,
+               double *macd, double *macd_signal, double *macd_hist);
+typedef struct pr_ta_macd_state { struct pr_ta_macd_impl *p; } pr_ta_macd_state;
+int pr_ta_macd_init(pr_ta_macd_state *s, int fast, int slow, int signal);
+int pr_ta_macd_update(pr_ta_macd_state *s, double x, double *macd, double *macd_signal,
+                      double *macd_hist);
+void pr_ta_macd_free(pr_ta_macd_state *s);
+
+/* APO = fastMA − slowMA; PPO = (fastMA − slowMA)/slowMA·100 (0 when |slowMA|
+ * < 1e-14). fast/slow 2..100000 (swapped when fast > slow); ma_type
+ * PR_TA_MA_SMA (TA-Lib 0.6.4's default) or PR_TA_MA_EMA (each EMA seeded on
+ * bars 0..p-1 as in EMA). Lookback max(fast,slow)-1. */
+int pr_ta_apo_lookback(int fast, int slow, int ma_type, int *out);
+int pr_ta_apo(size_t n, const double *in, int fast, int slow, int ma_type, double *out);
+typedef struct pr_ta_apo_state { struct pr_ta_po_impl *p; } pr_ta_apo_state;
+int pr_ta_apo_init(pr_ta_apo_state *s, int fast, int slow, int ma_type);
+int pr_ta_apo_update(pr_ta_apo_state *s, double x, double *out);
+void pr_ta_apo_free(pr_ta_apo_state *s);
+
+int pr_ta_ppo_lookback(int fast, int slow, int ma_type, int *out);
+int pr_ta_ppo(size_t n, const double *in, int fast, int slow, int ma_type, double *out);
+typedef struct pr_ta_ppo_state { struct pr_ta_po_impl *p; } pr_ta_ppo_state;
+int pr_ta_ppo_init(pr_ta_ppo_state *s, int fast, int slow, int ma_type);
+int pr_ta_ppo_update(pr_ta_ppo_state *s, double x, double *out);
+void pr_ta_ppo_free(pr_ta_ppo_state *s);
+
+/* ------------------------------------------------------------------------ */
+/* Bollinger bands with an SMA middle band: sd = population standard          */
+/* deviation sqrt(E[x²] − middle²) (0 when that is < 1e-14); upper = middle + */
+/* nbdevup·sd, lower = middle − nbdevdn·sd. period 2..100000, nbdev in        */
+/* [-3e37, 3e37] (defaults 20, 2, 2). Lookback p-1.                           */
+/* ------------------------------------------------------------------------ */
+int pr_ta_bbands_lookback(int period, double nbdevup, double nbdevdn, int *out);
+int pr_ta_bbands(size_t n, const double *in, int period, double nbdevup, double nbdevdn,
+                 double *upper, double *middle, double *lower);
+typedef struct pr_ta_bbands_state { struct pr_ta_bbands_impl *p; } pr_ta_bbands_state;
+int pr_ta_bbands_init(pr_ta_bbands_state *s, int period, double nbdevup, double nbdevdn);
+int pr_ta_bbands_update(pr_ta_bbands_state *s, double x, double *upper, double *middle,
+                        double *lower);
+void pr_ta_bbands_free(pr_ta_bbands_state *s);
+
+/* STDDEV = sqrt(VAR)·nbdev (0 when VAR < 1e-14). period 2..100000, nbdev in
+ * [-3e37, 3e37] (default 1). Lookback p-1. */
+int pr_ta_stddev_lookback(int period, double nbdev, int *out);
+int pr_ta_stddev(size_t n, const double *in, int period, double nbdev, double *out);
+typedef struct pr_ta_stddev_state { struct pr_ta_stddev_impl *p; } pr_ta_stddev_state;
+int pr_ta_stddev_init(pr_ta_stddev_state *s, int period, double nbdev);
+int pr_ta_stddev_update(pr_ta_stddev_state *s, double x, double *out);
+void pr_ta_stddev_free(pr_ta_stddev_state *s);
+
+/* ------------------------------------------------------------------------ */
+/* Two-series statistics (TA-Lib: real0, real1).                              */
+/*   CORREL  Pearson correlation of x and y over p bars from running raw sums;*/
+/*           0 when the product of the centred sums of squares is < 1e-14.    */
+/*           period 1..100000, lookback p-1.                                  */
+/*   BETA    slope of y's one-bar simple returns regressed on x's (a return is */
+/*           0 when the previous price is ~0), over p returns; 0 when the x    */
+/*           return variance term is ~0. period 1..100000, lookback p.        */
+/* ------------------------------------------------------------------------ */
+int pr_ta_correl_lookback(int period, int *out);
+int pr_ta_correl(size_t n, const double *x, const double *y, int period, double *out);
+typedef struct pr_ta_correl_state { struct pr_ta_correl_impl *p; } pr_ta_correl_state;
+int pr_ta_correl_init(pr_ta_correl_state *s, int period);
+int pr_ta_correl_update(pr_ta_correl_state *s, double x, double y, double *out);
+void pr_ta_correl_free(pr_ta_correl_state *s);
+
+int pr_ta_beta_lookback(int period, int *out);
+int pr_ta_beta(size_t n, const double *x, const double *y, int period, double *out);
+typedef struct pr_ta_beta_state { struct pr_ta_beta_impl *p; } pr_ta_beta_state;
+int pr_ta_beta_init(pr_ta_beta_state *s, int period);
+int pr_ta_beta_update(pr_ta_beta_state *s, double x, double y, double *out);
+void pr_ta_beta_free(pr_ta_beta_state *s);
+
+/* MIDPRICE = (highest high + lowest low)/2 over p bars. period 2..100000,
+ * lookback p-1. */
+int pr_ta_midprice_lookback(int period, int *out);
+int pr_ta_midprice(size_t n, const double *high, const double *low, int period, double *out);
+typedef struct pr_ta_midprice_state { struct pr_ta_midprice_impl *p; } pr_ta_midprice_state;
+int pr_ta_midprice_init(pr_ta_midprice_state *s, int period);
+int pr_ta_midprice_update(pr_ta_midprice_state *s, double high, double low, double *out);
+void pr_ta_midprice_free(pr_ta_midprice_state *s);
+
+/* HT_TRENDLINE (Ehlers' instantaneous trendline, TA-Lib's algorithm): no
+ * parameters, lookback 63, warm-up from bar 0 with even/odd Hilbert states
+ * chosen by the bar's index. */
+int pr_ta_ht_trendline_lookback(int *out);
+int pr_ta_ht_trendline(size_t n, const double *in, double *out);
+typedef struct pr_ta_ht_trendline_state { struct pr_ta_ht_trendline_impl *p; } pr_ta_ht_trendline_state;
+int pr_ta_ht_trendline_init(pr_ta_ht_trendline_state *s);
+int pr_ta_ht_trendline_update(pr_ta_ht_trendline_state *s, double x, double *out);
+void pr_ta_ht_trendline_free(pr_ta_ht_trendline_state *s);
+
+#ifdef __cplusplus
+}
+#endif
 #endif

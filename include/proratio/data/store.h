@@ -1,0 +1,202 @@
+/* The market-data store: one interface (`pr_store`) over an embedded SQLite
+ * file or a shared PostgreSQL server, with identical schema and behaviour.
+ * Holds instruments, candles, funding rates, per-dataset summaries and the
+ * import log; schema changes are numbered migrations applied on open.
+ * Include via "proratio/data.h" or directly; needs neither sqlite3.h nor
+ * libpq-fe.h. */
+#ifndef PRORATIO_DATA_STORE_H
+#define PRORATIO_DATA_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "proratio/core.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct pr_store pr_store;
+
+typedef enum pr_store_backend {
+    PR_STORE_SQLITE = 1,
+    PR_STORE_POSTGRES = 2
+} pr_store_backend;
+
+/* ------------------------------------------------------------------------ */
+/* Opening and closing                                                       */
+/* ------------------------------------------------------------------------ */
+/* Opens a store and brings its schema up to date (pending migrations run,
+ * each in a transaction; reopening an up-to-date store changes nothing).
+ *   "sqlite:PATH"            SQLite file (created when missing); "sqlite://PATH"
+ *                            is accepted too (so "sqlite:///abs/x.db" = /abs/x.db)
+ *   "PATH"                   a bare path is a SQLite file ("sqlite::memory:"
+ *                            or ":memory:" for a private in-memory store)
+ *   "postgresql://..."       a libpq connection URI, e.g.
+ *   "postgres://..."         postgresql://user:pw@host:5432/db?sslmode=disable
+ * Errors: PR_EINVAL (empty or malformed URL), PR_EUNSUPPORTED (unknown
+ * scheme, or a schema newer than this program), PR_EDB (cannot open or
+ * connect: the message names the path or host:port and carries the
+ * backend's own message; passwords are never included).
+ * Every PR_EDB failure anywhere in this API reads "store <operation>:
+ * <backend message>" and leaves the backend's error code in
+ * err->venue_code (SQLSTATE such as "23505", or "SQLITE_BUSY"). Nothing is
+ * ever printed; PostgreSQL notices are discarded. */
+int pr_store_open(const char *url, pr_store **out, pr_err *err);
+/* Closes the connection; an open transaction is rolled back. NULL is ok. */
+void pr_store_close(pr_store *st);
+
+pr_store_backend pr_store_kind(const pr_store *st);
+/* "sqlite:/path/x.db" or "postgresql://user@host:port/db" (no password). */
+const char *pr_store_describe(const pr_store *st);
+/* Schema version of the open store, and the newest this program knows. */
+int pr_store_schema_version(pr_store *st, int *out, pr_err *err);
+int pr_store_schema_latest(void);
+
+/* ------------------------------------------------------------------------ */
+/* Transactions                                                              */
+/* ------------------------------------------------------------------------ */
+/* Every write below is atomic on its own. To make several writes atomic
+ * (an import: bars, instrument, log entry), wrap them in begin/commit.
+ * Transactions do not nest (PR_ESTATE). If any database operation fails
+ * inside a transaction, the transaction is doomed: later operations fail
+ * with PR_ESTATE, and commit rolls back and returns PR_ESTATE — so a failed
+ * import can never be half-committed. rollback always leaves the store as it
+ * was at begin. SQLite takes the write lock at begin (BEGIN IMMEDIATE). */
+int pr_store_begin(pr_store *st, pr_err *err);
+int pr_store_commit(pr_store *st, pr_err *err);
+int pr_store_rollback(pr_store *st, pr_err *err);
+int pr_store_in_transaction(const pr_store *st);
+
+/* ------------------------------------------------------------------------ */
+/* Candles                                                                   */
+/* ------------------------------------------------------------------------ */
+/* What an upsert did. Keys are (venue, symbol, timeframe, ts). */
+typedef struct pr_store_counts {
+    size_t inserted;    /* new keys                                          */
+    size_t updated;     /* existing keys whose values changed                */
+    size_t unchanged;   /* existing keys already holding the same values     */
+    size_t duplicates;  /* input rows superseded by a later row with the same
+                           ts in the same call (the last one is stored)      */
+} pr_store_counts;
+
+/* Upserts n bars: a new key is inserted, an existing key gets the new values
+ * (so importing the same rows twice leaves one copy). Rows need not be
+ * sorted. venue and symbol: 1..31 characters. Values must be finite
+ * (PR_EINVAL naming the row otherwise; -0.0 is stored as 0.0). `counts` may
+ * be NULL. */
+int pr_store_put_bars_arrays(pr_store *st, const char *venue, const char *symbol,
+                             pr_timeframe tf, const int64_t *ts, const double *open,
+                             const double *high, const double *low, const double *close,
+                             const double *volume, size_t n, pr_store_counts *counts,
+                             pr_err *err);
+/* Same for all bars of a series (its tf and symbol fields are ignored). */
+int pr_store_put_bars(pr_store *st, const char *venue, const char *symbol, pr_timeframe tf,
+                      const pr_series *bars, pr_store_counts *counts, pr_err *err);
+
+/* Bars with from_ms <= ts < to_ms, ordered by ts; either bound may be
+ * PR_TIME_NONE (unbounded). `out` must be initialised (pr_series_init); its
+ * contents are replaced and its tf and symbol set. No bars is not an error
+ * (out->len == 0). */
+int pr_store_get_bars(pr_store *st, const char *venue, const char *symbol, pr_timeframe tf,
+                      int64_t from_ms, int64_t to_ms, pr_series *out, pr_err *err);
+/* Only the ts column of the same range (cheap, for gap checks): *out is
+ * malloc'd (free() it; NULL when *n == 0). */
+int pr_store_get_timestamps(pr_store *st, const char *venue, const char *symbol,
+                            pr_timeframe tf, int64_t from_ms, int64_t to_ms,
+                            int64_t **out, size_t *n, pr_err *err);
+
+/* ------------------------------------------------------------------------ */
+/* Datasets: one per (venue, symbol, timeframe) holding candles              */
+/* ------------------------------------------------------------------------ */
+typedef struct pr_dataset_info {
+    char venue[PR_SYMBOL_MAX];
+    char symbol[PR_SYMBOL_MAX];
+    pr_timeframe tf;
+    pr_asset_class asset_class;  /* from instruments; UNKNOWN when not stored */
+    size_t count;                /* bars stored                               */
+    int64_t first_ts, last_ts;   /* open times of the first and last bar      */
+    int64_t updated_at;          /* ms, last time bars were added             */
+} pr_dataset_info;
+
+/* Filter for pr_store_list; NULL / PR_TF_NONE / PR_ASSET_UNKNOWN = any. */
+typedef struct pr_dataset_filter {
+    const char *venue;
+    const char *symbol;
+    pr_timeframe tf;
+    pr_asset_class asset_class;
+} pr_dataset_filter;
+
+/* Datasets matching `filter` (NULL = all), sorted by venue, symbol (byte
+ * order) and timeframe (shortest first). *out is malloc'd (free() it; NULL
+ * when *n == 0). */
+int pr_store_list(pr_store *st, const pr_dataset_filter *filter, pr_dataset_info **out,
+                  size_t *n, pr_err *err);
+/* One dataset's summary; PR_ENOTFOUND when it holds no bars. */
+int pr_store_dataset(pr_store *st, const char *venue, const char *symbol, pr_timeframe tf,
+                     pr_dataset_info *out, pr_err *err);
+/* Deletes all bars of a dataset; PR_ENOTFOUND when there is none. `deleted`
+ * (may be NULL) receives the number of bars removed. */
+int pr_store_delete_dataset(pr_store *st, const char *venue, const char *symbol,
+                            pr_timeframe tf, size_t *deleted, pr_err *err);
+
+/* ------------------------------------------------------------------------ */
+/* Instruments                                                               */
+/* ------------------------------------------------------------------------ */
+/* Inserts or replaces the instrument keyed by (venue, symbol). */
+int pr_store_put_instrument(pr_store *st, const pr_instrument *in, pr_err *err);
+/* PR_ENOTFOUND when absent. */
+int pr_store_get_instrument(pr_store *st, const char *venue, const char *symbol,
+                            pr_instrument *out, pr_err *err);
+/* All instruments (of `venue` unless NULL), sorted by venue, symbol.
+ * *out is malloc'd (free() it; NULL when *n == 0). */
+int pr_store_list_instruments(pr_store *st, const char *venue, pr_instrument **out,
+                              size_t *n, pr_err *err);
+
+/* ------------------------------------------------------------------------ */
+/* Funding rates (perpetual futures)                                         */
+/* ------------------------------------------------------------------------ */
+typedef struct pr_funding_rate {
+    int64_t ts;    /* funding time, ms UTC                */
+    double rate;   /* fraction per period (0.0001 = 0.01%) */
+} pr_funding_rate;
+
+/* Upserts like pr_store_put_bars (key: venue, symbol, ts). */
+int pr_store_put_funding(pr_store *st, const char *venue, const char *symbol,
+                         const pr_funding_rate *rates, size_t n, pr_store_counts *counts,
+                         pr_err *err);
+/* Rates with from_ms <= ts < to_ms (PR_TIME_NONE = unbounded), by ts.
+ * *out is malloc'd (free() it; NULL when *n == 0). */
+int pr_store_get_funding(pr_store *st, const char *venue, const char *symbol,
+                         int64_t from_ms, int64_t to_ms, pr_funding_rate **out, size_t *n,
+                         pr_err *err);
+
+/* ------------------------------------------------------------------------ */
+/* Import log: one record per import attempt                                 */
+/* ------------------------------------------------------------------------ */
+typedef struct pr_import_record {
+    int64_t id;                   /* assigned by the store (out only)        */
+    char venue[PR_SYMBOL_MAX];
+    char symbol[PR_SYMBOL_MAX];
+    pr_timeframe tf;
+    char file[512];               /* source file or URL                     */
+    char format[32];              /* "binance", "ccxt", "yahoo", ...        */
+    char status[16];              /* "ok", "rejected", "failed"             */
+    int64_t imported_at;          /* ms UTC; 0 on input = now               */
+    int64_t rows_read, rows_stored, rows_skipped, rows_repaired;
+    int64_t rows_inserted, rows_updated;
+    const char *defects_json;     /* JSON text or NULL; stored verbatim     */
+} pr_import_record;
+
+/* Appends a record; *id (may be NULL) receives its id. */
+int pr_store_log_import(pr_store *st, const pr_import_record *rec, int64_t *id, pr_err *err);
+/* Records for venue/symbol (NULL = any), oldest first. Free the array with
+ * pr_store_imports_free (it owns each defects_json). */
+int pr_store_list_imports(pr_store *st, const char *venue, const char *symbol,
+                          pr_import_record **out, size_t *n, pr_err *err);
+void pr_store_imports_free(pr_import_record *recs, size_t n);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,17 @@
+/* Public interface of the engine module: costs, orders, the broker interface
+ * and the simulated broker (engine/broker.h), the decision pipeline
+ * (engine/pipeline.h) and the backtest loop (engine/backtest.h).
+ *
+ * Units (DESIGN "Units"): times are int64 ms UTC, bars labelled by open
+ * time; fractions internally (0.001 = 0.1%); prices are in the instrument's
+ * quote currency; money in results is in the account currency. */
+#ifndef PRORATIO_ENGINE_H
+#define PRORATIO_ENGINE_H
+
+#include "proratio/core.h"
+#include "proratio/signal.h"
+#include "proratio/engine/broker.h"
+#include "proratio/engine/pipeline.h"
+#include "proratio/engine/backtest.h"
+
+#endif

@@ -1,0 +1,77 @@
+/* Part of engine.h: the backtest loop. It merges the instruments' bars by
+ * close time, feeds each bar to the simulated broker (fills), advances the
+ * market view and calls the decision pipeline once per step, recording
+ * trades and the equity curve. Same inputs give byte-identical results. */
+#ifndef PRORATIO_ENGINE_BACKTEST_H
+#define PRORATIO_ENGINE_BACKTEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include "proratio/core.h"
+#include "proratio/signal.h"
+#include "proratio/engine/broker.h"
+#include "proratio/engine/pipeline.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* One instrument of a run: its settings and in-memory data (borrowed). */
+typedef struct pr_bt_market {
+    pr_market_spec spec;
+    const pr_series *bars;   /* decision timeframe (tf set, or inferred)          */
+    const pr_series *fine;   /* optional finer bars of the same instrument, used
+                                to resolve what happened first inside a bar       */
+} pr_bt_market;
+
+typedef struct pr_backtest_config {
+    double start_cash;       /* 10,000 when 0                                   */
+    char ccy[16];            /* account currency; "" -> quote of market 0        */
+    size_t n_markets;
+    const pr_bt_market *markets;
+} pr_backtest_config;
+
+typedef struct pr_backtest_result {
+    char ccy[16];
+    double start_cash;
+    double final_equity;     /* open positions marked at their last close,
+                                without exit costs                              */
+    /* Closed trades in exit order, then positions still open at the end
+     * (exit_ts = PR_TIME_NONE, exit_price = last close). */
+    pr_trade *trades;
+    size_t n_trades;
+    pr_trade *open_trades;
+    size_t n_open;
+    pr_fill *fills;
+    size_t n_fills;
+    /* Equity curve: one point per step (each distinct bar close time), taken
+     * after the step's fills, marked at the closes. */
+    size_t n_steps;
+    int64_t *ts;             /* bar open time of the step's bars                */
+    double *equity;
+    double *balance;
+    double *exposure;        /* gross exposure / equity                          */
+    double *costs;           /* fees + spread + slippage + funding paid so far;
+                                equity + costs is the curve without costs         */
+    size_t n_liquidations;
+    pr_pipeline_stats stats;
+} pr_backtest_result;
+
+/* Runs `pipe` (its strategy declares its needs on a fresh view) over the
+ * markets. `res` is overwritten; free it with pr_backtest_result_free. */
+int pr_backtest_run(const pr_backtest_config *cfg, pr_pipeline *pipe, pr_backtest_result *res,
+                    pr_err *err);
+void pr_backtest_result_free(pr_backtest_result *res);
+
+/* Writes closed trades as CSV (header + one line per trade, exact decimals
+ * with 17 significant digits, times ISO 8601). */
+int pr_backtest_write_trades(const pr_backtest_result *res, const pr_bt_market *markets,
+                             FILE *f, pr_err *err);
+/* Writes the equity curve as CSV (ts,equity,balance,exposure,costs). */
+int pr_backtest_write_equity(const pr_backtest_result *res, FILE *f, pr_err *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,278 @@
+/* Part of engine.h: costs, margin and funding settings, orders, fills,
+ * trades, positions, the broker interface (pr_broker vtable) and the
+ * simulated broker that fills orders against bars. */
+#ifndef PRORATIO_ENGINE_BROKER_H
+#define PRORATIO_ENGINE_BROKER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "proratio/core.h"
+#include "proratio/signal.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------------ */
+/* Costs, margin, funding                                                    */
+/* ------------------------------------------------------------------------ */
+typedef struct pr_costs {
+    double taker_fee;            /* fraction of notional: market and stop fills    */
+    double maker_fee;            /* fraction of notional: limit fills              */
+    double slippage;             /* fraction of price, adverse: market/stop fills  */
+    double spread_pips;          /* full bid-ask spread in pips (forex)            */
+    double spread_frac;          /* full spread as a fraction of price (others)    */
+    double commission_per_100k;  /* account currency per 100,000 base units, per side */
+    double commission_per_share; /* quote currency per unit, per side              */
+    double commission_min;       /* minimum per fill when commission_per_share > 0 */
+    double sell_fee_rate;        /* fraction of sell notional (SEC section 31 style) */
+    double sell_fee_per_share;   /* per unit sold (FINRA TAF style)                */
+    double sell_fee_max;         /* cap of sell_fee_per_share per fill (0: none)   */
+} pr_costs;
+
+/* Defaults per asset class (DESIGN "Costs are always on"):
+ *   crypto: taker 0.1%, maker 0.1%, slippage 0.2% at market;
+ *   forex:  spread 1 pip, no commission, no slippage;
+ *   stocks: no commission, SEC fee 0.00278% of sells, FINRA TAF 0.000166 per
+ *           share sold (max 8.30), slippage 0.05%;
+ *   future: taker 0.05%, maker 0.02%, slippage 0.05%. */
+void pr_costs_default(pr_asset_class cls, pr_costs *out);
+
+typedef struct pr_margin {
+    double leverage;         /* initial margin = notional / leverage (>= 1)         */
+    double maintenance;      /* maintenance margin, fraction of notional; 0: never
+                                liquidated                                         */
+    double liquidation_fee;  /* fraction of notional charged on liquidation          */
+    int no_short;            /* 1: short entries are rejected (spot)                 */
+} pr_margin;
+
+void pr_margin_default(pr_margin *out);  /* leverage 1, no maintenance, shorts allowed */
+
+/* Perpetual funding. A position held at a funding time pays
+ * qty * mark * rate (long pays when rate > 0, short receives). */
+typedef struct pr_funding {
+    int perpetual;           /* 0: no funding                                       */
+    const int64_t *ts;       /* funding times (ms), increasing; borrowed             */
+    const double *rate;      /* rates (fractions) at those times                     */
+    size_t n;                /* 0: use `rate_default` every `interval_ms`            */
+    double rate_default;     /* per funding interval                                 */
+    int64_t interval_ms;     /* 0: 8 hours (00:00, 08:00, 16:00 UTC)                 */
+} pr_funding;
+
+/* Everything the simulated broker knows about one instrument. */
+typedef struct pr_market_spec {
+    pr_instrument inst;      /* tick_size / lot_step 0: no grid for that quantity */
+    pr_costs costs;
+    pr_margin margin;
+    pr_funding funding;
+    /* Quote -> account currency. 0: 1 when the quote currency is the account
+     * currency; else the inverse of this instrument's own price when its base
+     * is the account currency (USD account, USDJPY); else the price of another
+     * instrument of the run that pairs the two currencies. */
+    double fx_rate;
+} pr_market_spec;
+
+/* Fills in defaults for a symbol of a class (pr_instrument_default, costs,
+ * margin). */
+int pr_market_spec_default(const char *symbol, pr_asset_class cls, pr_market_spec *out,
+                           pr_err *err);
+
+/* ------------------------------------------------------------------------ */
+/* Orders                                                                    */
+/* ------------------------------------------------------------------------ */
+typedef enum pr_order_type {
+    PR_ORDER_MARKET = 0,     /* next open                                        */
+    PR_ORDER_LIMIT,          /* at the limit or better                            */
+    PR_ORDER_STOP,           /* market once the stop trades                       */
+    PR_ORDER_STOP_LIMIT      /* limit once the stop trades                        */
+} pr_order_type;
+
+typedef enum pr_qty_mode {
+    PR_QTY_UNITS = 0,        /* qty is the quantity in base units                */
+    PR_QTY_NOTIONAL,         /* qty is the position notional, account currency    */
+    PR_QTY_CASH,             /* qty is the account money to commit: initial margin
+                                plus fees (all-cash sizing: cash/(price*(1+fee)))  */
+    PR_QTY_RISK,             /* qty is the account money lost if stop_price trades */
+    PR_QTY_CLOSE,            /* the whole position at fill time (reduce-only)      */
+    PR_QTY_PARENT_FRAC       /* qty is a fraction of the parent's filled quantity  */
+} pr_qty_mode;
+
+/* Why an order exists; recorded on fills and trades. */
+typedef enum pr_order_role {
+    PR_ROLE_ENTRY = 0, PR_ROLE_EXIT, PR_ROLE_STOP, PR_ROLE_TARGET, PR_ROLE_TRAIL,
+    PR_ROLE_BREAKEVEN, PR_ROLE_TIME, PR_ROLE_LIQUIDATION, PR_ROLE_END
+} pr_order_role;
+
+typedef enum pr_order_status {
+    PR_OS_NEW = 0,           /* not yet submitted                                */
+    PR_OS_WAITING,           /* child waiting for its parent to fill              */
+    PR_OS_ACTIVE,            /* working at the broker                             */
+    PR_OS_FILLED,
+    PR_OS_CANCELLED,
+    PR_OS_REJECTED
+} pr_order_status;
+
+const char *pr_order_type_name(pr_order_type t);
+const char *pr_order_role_name(pr_order_role r);
+const char *pr_order_status_name(pr_order_status s);
+
+typedef struct pr_order {
+    uint64_t id;             /* assigned by the broker on submit                 */
+    int instrument;
+    int side;                /* +1 buy, -1 sell                                   */
+    pr_order_type type;
+    pr_order_role role;
+    pr_qty_mode qty_mode;
+    double qty;              /* meaning given by qty_mode                         */
+    double limit_price;      /* LIMIT, STOP_LIMIT                                 */
+    double stop_price;       /* STOP, STOP_LIMIT; the stop for PR_QTY_RISK         */
+    int reduce_only;         /* never increases |position|; cancelled when flat    */
+    uint64_t parent;         /* activated when this order fills (0: none)          */
+    uint32_t oco;            /* orders sharing a non-zero group: a fill cancels the rest */
+    int64_t expire;          /* cancelled at bars opening at or after this (0: GTC) */
+    char tag[PR_SIGNAL_TAG_MAX];
+    pr_reason why;
+    /* Set by the broker. */
+    pr_order_status status;
+    int64_t submitted;       /* decision time; fills only in bars opening >= it    */
+    double filled_qty, avg_price;
+    int triggered;           /* STOP_LIMIT whose stop has traded                   */
+    const char *reject;      /* static text when rejected                          */
+} pr_order;
+
+/* A zeroed order with the given basics. */
+void pr_order_init(pr_order *o, int instrument, int side, pr_order_type type, pr_order_role role);
+
+typedef struct pr_fill {
+    uint64_t order_id;
+    int instrument;
+    int side;                /* +1 buy, -1 sell                                   */
+    pr_order_role role;
+    int maker;               /* 1: limit fill (maker fee, no slippage)             */
+    int64_t ts;              /* open time of the (finest) bar it filled in         */
+    double qty;
+    double price;            /* after spread and slippage, quote currency          */
+    double ref_price;        /* before them: the open, stop or limit price         */
+    double fee;              /* account currency                                  */
+    double spread_cost, slippage_cost;  /* account currency                        */
+    double fx;               /* quote -> account rate used                         */
+    double realized;         /* gross P&L this fill realised, account currency     */
+} pr_fill;
+
+/* One round trip: from flat to flat on one instrument. */
+typedef struct pr_trade {
+    int instrument;
+    int side;                /* +1 long, -1 short                                 */
+    int64_t entry_ts, exit_ts;  /* exit_ts PR_TIME_NONE while open                 */
+    double entry_price, exit_price;   /* quantity-weighted fill prices            */
+    double size;             /* total quantity entered                            */
+    double fees, spread_cost, slippage_cost;  /* account currency                  */
+    double funding;          /* account currency, > 0 paid                         */
+    double gross_pnl;        /* price P&L of the fills, account currency           */
+    double pnl;              /* gross_pnl - fees - funding                          */
+    double entry_notional;   /* account currency, at entry                          */
+    double risk;             /* account money at stake between the entry and the
+                                first protective stop (0: no stop); pnl / risk is
+                                the trade's R multiple                               */
+    int n_fills;
+    pr_order_role exit_role;
+    char tag[PR_SIGNAL_TAG_MAX];
+    pr_reason entry_why, exit_why;
+} pr_trade;
+
+typedef struct pr_position {
+    int instrument;
+    double qty;              /* signed: > 0 long                                  */
+    double avg_price;        /* quote currency                                    */
+    int64_t entry_ts;        /* first fill of the open trade (PR_TIME_NONE flat)   */
+    double mark;             /* last price seen                                    */
+    double unrealized;       /* account currency                                  */
+} pr_position;
+
+typedef struct pr_account {
+    char ccy[16];
+    double balance;          /* cash: start + realised - fees - funding          */
+    double unrealized;
+    double equity;           /* balance + unrealized                              */
+    double used_margin;      /* initial margin of open positions                  */
+    double available;        /* equity - used_margin                              */
+    double gross_exposure;   /* sum |qty * mark| in account currency              */
+} pr_account;
+
+/* ------------------------------------------------------------------------ */
+/* Broker interface: the simulated, paper and live brokers implement it.     */
+/* ------------------------------------------------------------------------ */
+typedef struct pr_broker pr_broker;
+
+typedef struct pr_broker_vt {
+    const char *name;
+    /* Validates, rounds prices to the tick and quantities to the lot, assigns
+     * o->id and o->status (ACTIVE, WAITING or REJECTED with o->reject). A
+     * rejection is not an error: the call returns 0. `now` is the decision
+     * time. */
+    int (*submit)(pr_broker *b, pr_order *o, int64_t now, pr_err *err);
+    int (*cancel)(pr_broker *b, uint64_t id, pr_err *err);
+    /* New limit/stop prices (0 keeps the current one); role and reason are
+     * replaced when not NULL (a stop that became a trailing stop). */
+    int (*amend)(pr_broker *b, uint64_t id, double limit_price, double stop_price,
+                 const pr_order_role *role, const pr_reason *why, pr_err *err);
+    int (*get_order)(pr_broker *b, uint64_t id, pr_order *out);
+    int (*get_position)(pr_broker *b, int instrument, pr_position *out);
+    int (*get_account)(pr_broker *b, pr_account *out);
+    void (*destroy)(pr_broker *b);
+} pr_broker_vt;
+
+struct pr_broker {
+    const pr_broker_vt *vt;
+};
+
+void pr_broker_free(pr_broker *b);
+
+/* ------------------------------------------------------------------------ */
+/* Simulated broker                                                          */
+/* ------------------------------------------------------------------------ */
+typedef struct pr_sim_config {
+    double start_cash;       /* account currency                                 */
+    char ccy[16];            /* account currency ("USD", "USDT")                  */
+    size_t n_markets;
+    const pr_market_spec *markets;  /* copied                                     */
+} pr_sim_config;
+
+int pr_sim_new(const pr_sim_config *cfg, pr_broker **out, pr_err *err);
+
+/* Feeds one bar of instrument `inst` (open time bar->ts, length bar_ms):
+ *  1. at the open: orders submitted before it fill (market at the open; a
+ *     stop gapped through or a limit already marketable fill at the open);
+ *     funding due inside the bar is charged on the position after that;
+ *  2. inside the bar: protective stops before take-profits (the worse case),
+ *     then entry stops and limits (stop at its price, limit at its limit);
+ *     a stop attached to an entry filled inside the bar is checked against
+ *     the rest of the bar, its take-profits from the next bar on;
+ *  3. liquidation at the adverse extreme; marks at the close.
+ * When `fine` (n_fine bars of length fine_ms covering exactly the bar) is
+ * given, steps 1-3 run on each finer bar in turn instead, which resolves
+ * bars that touch both a stop and a target; market orders still fill at the
+ * bar's open. Incomplete finer coverage falls back to the bar itself.
+ * Volume is not used. */
+int pr_sim_process_bar(pr_broker *b, int inst, const pr_bar *bar, int64_t bar_ms,
+                       const pr_bar *fine, size_t n_fine, int64_t fine_ms, pr_err *err);
+/* Marks inst at price without trading (e.g. the last close). */
+int pr_sim_mark(pr_broker *b, int inst, double price);
+
+/* Records so far (owned by the broker, valid until the next call). */
+const pr_fill *pr_sim_fills(const pr_broker *b, size_t *n);
+const pr_trade *pr_sim_trades(const pr_broker *b, size_t *n);
+/* The open trade of inst (PR_ENOTFOUND when flat). */
+int pr_sim_open_trade(const pr_broker *b, int inst, pr_trade *out);
+size_t pr_sim_liquidations(const pr_broker *b);
+/* Equity, balance, gross exposure and the costs paid so far (fees, spread,
+ * slippage, funding; account currency) in O(instruments), without building
+ * a pr_account; any pointer may be NULL. */
+void pr_sim_snapshot(const pr_broker *b, double *equity, double *balance, double *gross, double *costs);
+/* Number of orders not yet filled, cancelled or rejected. */
+size_t pr_sim_open_orders(const pr_broker *b);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

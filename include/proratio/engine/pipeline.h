@@ -1,0 +1,113 @@
+/* Part of engine.h: the decision pipeline, the one object that turns closed
+ * bars into orders in backtest, paper and live alike:
+ *   strategy -> confirmation stages -> sizing -> orders -> broker,
+ * plus management of open positions (trailing stops, break-even moves, time
+ * stops) decided at each bar close. */
+#ifndef PRORATIO_ENGINE_PIPELINE_H
+#define PRORATIO_ENGINE_PIPELINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "proratio/core.h"
+#include "proratio/signal.h"
+#include "proratio/engine/broker.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- sizing --------------------------------------------------------------- */
+typedef enum pr_size_mode {
+    PR_SIZE_FIXED_RISK = 0,  /* risk `risk` of equity between entry and stop; a
+                                signal without a stop uses `fraction` instead      */
+    PR_SIZE_FIXED_FRACTION,  /* position notional = fraction * equity             */
+    PR_SIZE_ALL_CASH,        /* commit all available money: cash/(price*(1+fee))  */
+    PR_SIZE_FIXED_QTY        /* qty units                                         */
+} pr_size_mode;
+
+typedef struct pr_sizing {
+    pr_size_mode mode;
+    double risk;             /* 0.01                                             */
+    double fraction;         /* 0.1                                              */
+    double qty;              /* FIXED_QTY                                        */
+} pr_sizing;
+
+void pr_sizing_default(pr_sizing *s);
+
+/* What a sizer sees and returns. Quantities are resolved by the broker at
+ * fill time from (mode, value), with the fill price, and capped so the
+ * initial margin plus fees never exceed the available money. */
+typedef struct pr_size_request {
+    const pr_signal *sig;
+    const pr_instrument *inst;
+    const pr_account *account;
+    const pr_position *position;
+    double price;            /* last close of the instrument                     */
+} pr_size_request;
+
+typedef struct pr_size {
+    pr_qty_mode mode;        /* UNITS, NOTIONAL, CASH or RISK                     */
+    double value;            /* 0: do not trade                                   */
+} pr_size;
+
+/* The sizing hook (a risk module installs its own). */
+typedef struct pr_sizer {
+    void *self;
+    int (*size)(void *self, const pr_size_request *rq, pr_size *out, pr_err *err);
+    void (*destroy)(void *self);
+} pr_sizer;
+
+/* The built-in sizer for a pr_sizing (self points to a copy it owns). */
+int pr_sizer_builtin(const pr_sizing *s, pr_sizer *out, pr_err *err);
+
+/* ---- confirmation stages (mtf, regime, ml, llm plug in here) ---------------- */
+typedef struct pr_confirm_stage {
+    const char *name;
+    void *self;
+    /* Sees a candidate entry or exit signal; sets *keep = 0 to veto it, may
+     * lower sig->confidence / sig->size_hint or tighten its stop. */
+    int (*confirm)(void *self, const pr_market_view *v, pr_signal *sig, int *keep, pr_err *err);
+    void (*destroy)(void *self);
+} pr_confirm_stage;
+
+/* ---- the pipeline -------------------------------------------------------- */
+typedef struct pr_pipeline_config {
+    pr_sizing sizing;        /* used unless pr_pipeline_set_sizer installs a hook */
+    int no_short;            /* 1: ENTER_SHORT signals only close longs            */
+    int no_reverse;          /* 1: an entry against an open position only closes it */
+    size_t max_signals;      /* per step; 0: 64                                    */
+} pr_pipeline_config;
+
+void pr_pipeline_config_default(pr_pipeline_config *c);
+
+typedef struct pr_pipeline pr_pipeline;
+
+typedef struct pr_pipeline_stats {
+    size_t signals;          /* emitted by the strategy                          */
+    size_t vetoed;           /* dropped by a confirmation stage                   */
+    size_t ignored;          /* nothing to do (already in position, flat exit)    */
+    size_t orders;           /* submitted                                         */
+    size_t rejected;         /* rejected by the broker at submission              */
+} pr_pipeline_stats;
+
+/* The pipeline borrows `strategy` (the caller frees it after the pipeline). */
+int pr_pipeline_new(const pr_pipeline_config *cfg, pr_strategy *strategy, pr_pipeline **out,
+                    pr_err *err);
+void pr_pipeline_free(pr_pipeline *p);
+/* Takes ownership of stage->self (released with stage->destroy). */
+int pr_pipeline_add_stage(pr_pipeline *p, const pr_confirm_stage *stage, pr_err *err);
+/* Replaces the sizer; takes ownership of sizer->self. */
+void pr_pipeline_set_sizer(pr_pipeline *p, const pr_sizer *sizer);
+pr_strategy *pr_pipeline_strategy(pr_pipeline *p);
+/* Prepares per-run state for a view with that many instruments. */
+int pr_pipeline_reset(pr_pipeline *p, size_t n_instruments, pr_err *err);
+/* The single entry point, once per decision step after bars closed:
+ * manages open positions, runs the strategy, the stages, sizing, and submits
+ * orders to the broker (they fill no earlier than the next bar's open). */
+int pr_pipeline_on_bar(pr_pipeline *p, const pr_market_view *v, pr_broker *b, pr_err *err);
+void pr_pipeline_get_stats(const pr_pipeline *p, pr_pipeline_stats *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The main job on the bundled sample data: installs dependencies, builds, imports
+# data/sample into ./proratio.db (embedded SQLite) and prints the dataset listing
+# and gap report. No server, no API keys.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-deps.sh
+bash scripts/build.sh build
+db=${PR_DB:-sqlite:proratio.db}
+bin=./build/proratio
+echo "== importing data/sample into ${db#sqlite:}"
+"$bin" data import data/sample/crypto/*.csv data/sample/stocks/*.csv data/sample/forex/EURUSD-1h.csv --db "$db"
+# A second EURUSD feed (MetaTrader export, 2020) is kept apart under its own venue.
+"$bin" data import data/sample/forex/EURUSD-1h-2012-2020.csv --venue mt --db "$db"
+echo
+echo "== datasets"
+"$bin" data list --db "$db"
+echo
+echo "== gaps"
+"$bin" data gaps --db "$db"

@@ -1,0 +1,276 @@
+/* `proratio data`: dispatch to import / list / gaps / resample / export, and
+ * the listing and gap report, which share the per-dataset gap summary. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cli.h"
+#include "cmd_data.h"
+#include "proratio/data.h"
+
+static const char *data_usage =
+    "usage: proratio data <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  import FILE...        import CSV files into the store (format auto-detected)\n"
+    "  list                  list stored datasets with bar count, range and gaps\n"
+    "  gaps [DATASET...]     list the gaps of stored datasets (all when none named)\n"
+    "  resample DATASET --to TF   build a higher-timeframe dataset from stored bars\n"
+    "  export DATASET        write stored bars as CSV\n"
+    "\n"
+    "DATASET is VENUE:SYMBOL:TF, SYMBOL:TF or SYMBOL-TF (venue 'local' by default),\n"
+    "e.g. local:BTCUSDT:1h or BTCUSDT-1h.\n"
+    "common options: --db URL (sqlite:PATH, PATH or postgresql://...; default sqlite:proratio.db)\n"
+    "'proratio data <command> --help' describes a command.\n";
+
+int pr_cli_data(int argc, char **argv) {
+    if (argc < 2 || pr_cli_is_help(argv[1])) {
+        fputs(data_usage, argc < 2 ? stderr : stdout);
+        return argc < 2 ? PR_EXIT_USAGE : PR_EXIT_OK;
+    }
+    const char *sub = argv[1];
+    if (strcmp(sub, "import") == 0) return pr_cli_data_import(argc - 1, argv + 1);
+    if (strcmp(sub, "list") == 0) return pr_cli_data_list(argc - 1, argv + 1);
+    if (strcmp(sub, "gaps") == 0) return pr_cli_data_gaps(argc - 1, argv + 1);
+    if (strcmp(sub, "resample") == 0) return pr_cli_data_resample(argc - 1, argv + 1);
+    if (strcmp(sub, "export") == 0) return pr_cli_data_export(argc - 1, argv + 1);
+    fprintf(stderr, "proratio data: unknown command '%s'\n\n%s", sub, data_usage);
+    return PR_EXIT_USAGE;
+}
+
+int pr_cli_open_store(const char *url, pr_store **st) {
+    pr_err e;
+    pr_err_clear(&e);
+    if (pr_store_open(url ? url : PR_CLI_DEFAULT_DB, st, &e) != PR_OK) return pr_cli_fail(&e);
+    return PR_EXIT_OK;
+}
+
+int pr_cli_dataset_gaps(pr_store *st, const pr_dataset_info *d, unsigned flags, pr_gap **gaps,
+                        size_t *n_gaps, size_t *missing, pr_calendar *cal_out, pr_err *err) {
+    int64_t *ts = NULL;
+    size_t n = 0;
+    *gaps = NULL;
+    *n_gaps = 0;
+    *missing = 0;
+    int rc = pr_store_get_timestamps(st, d->venue, d->symbol, d->tf, PR_TIME_NONE, PR_TIME_NONE, &ts, &n, err);
+    if (rc != PR_OK) return rc;
+    pr_calendar cal = pr_calendar_for_asset(d->asset_class);
+    if (cal == PR_CAL_AUTO) cal = pr_calendar_infer(ts, n, d->tf);
+    if (cal_out) *cal_out = cal;
+    size_t found = 0;
+    rc = pr_find_gaps(ts, n, d->tf, cal, flags, NULL, 0, &found, missing);
+    if (rc == PR_OK && found > 0) {
+        *gaps = calloc(found, sizeof **gaps);
+        if (!*gaps) rc = pr_err_set(err, PR_ENOMEM, "out of memory listing gaps");
+        else rc = pr_find_gaps(ts, n, d->tf, cal, flags, *gaps, found, n_gaps, missing);
+    } else if (rc != PR_OK) {
+        pr_err_set(err, rc, "%s:%s:%s: cannot check gaps", d->venue, d->symbol, pr_tf_name(d->tf));
+    }
+    free(ts);
+    if (rc != PR_OK) {
+        free(*gaps);
+        *gaps = NULL;
+    }
+    return rc;
+}
+
+/* ---- list ---------------------------------------------------------------- */
+
+int pr_cli_data_list(int argc, char **argv) {
+    const char *db = NULL, *venue = NULL, *symbol = NULL, *v;
+    int json = 0;
+    for (int i = 1; i < argc; i++) {
+        int m;
+        if (pr_cli_is_help(argv[i])) {
+            puts("usage: proratio data list [--db URL] [--venue V] [--symbol S] [--json]\n"
+                 "Lists stored datasets: bars, first and last bar (open times, UTC), gaps\n"
+                 "(runs of missing bars the market calendar expected) and missing bars.");
+            return PR_EXIT_OK;
+        } else if ((m = pr_cli_opt(argc, argv, &i, "--db", &v))) {
+            if (m < 0) return pr_cli_usage_error("data list", "--db needs a value");
+            db = v;
+        } else if ((m = pr_cli_opt(argc, argv, &i, "--venue", &v))) {
+            if (m < 0) return pr_cli_usage_error("data list", "--venue needs a value");
+            venue = v;
+        } else if ((m = pr_cli_opt(argc, argv, &i, "--symbol", &v))) {
+            if (m < 0) return pr_cli_usage_error("data list", "--symbol needs a value");
+            symbol = v;
+        } else if (strcmp(argv[i], "--json") == 0) {
+            json = 1;
+        } else {
+            return pr_cli_usage_error("data list", "unknown argument '%s'", argv[i]);
+        }
+    }
+    pr_store *st = NULL;
+    int ex = pr_cli_open_store(db, &st);
+    if (ex) return ex;
+    pr_err e;
+    pr_err_clear(&e);
+    pr_dataset_filter f = {venue, symbol, PR_TF_NONE, PR_ASSET_UNKNOWN};
+    pr_dataset_info *ds = NULL;
+    size_t n = 0;
+    if (pr_store_list(st, &f, &ds, &n, &e) != PR_OK) {
+        pr_store_close(st);
+        return pr_cli_fail(&e);
+    }
+    json_t *arr = json ? json_array() : NULL;
+    if (!json) {
+        printf("%-28s %-7s %-8s %9s  %-19s  %-19s %5s %8s\n", "DATASET", "CLASS", "CALENDAR", "BARS",
+               "FIRST (UTC)", "LAST (UTC)", "GAPS", "MISSING");
+    }
+    for (size_t i = 0; i < n && ex == PR_EXIT_OK; i++) {
+        pr_gap *gaps = NULL;
+        size_t ng = 0, missing = 0;
+        pr_calendar cal = PR_CAL_AUTO;
+        if (pr_cli_dataset_gaps(st, &ds[i], 0, &gaps, &ng, &missing, &cal, &e) != PR_OK) {
+            ex = pr_cli_fail(&e);
+            break;
+        }
+        free(gaps);
+        char name[3 * PR_SYMBOL_MAX + 8], first[PR_TIME_STR_MAX], last[PR_TIME_STR_MAX];
+        snprintf(name, sizeof name, "%s:%s:%s", ds[i].venue, ds[i].symbol, pr_tf_name(ds[i].tf));
+        pr_time_format(ds[i].first_ts, first, sizeof first);
+        pr_time_format(ds[i].last_ts, last, sizeof last);
+        if (json) {
+            char fi[PR_TIME_STR_MAX], la[PR_TIME_STR_MAX];
+            pr_time_format_iso(ds[i].first_ts, fi, sizeof fi);
+            pr_time_format_iso(ds[i].last_ts, la, sizeof la);
+            json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:I, s:I}",
+                "dataset", name, "venue", ds[i].venue, "symbol", ds[i].symbol,
+                "timeframe", pr_tf_name(ds[i].tf), "asset_class", pr_asset_class_name(ds[i].asset_class),
+                "calendar", pr_calendar_name(cal), "bars", (json_int_t)ds[i].count, "first", fi, "last", la,
+                "gaps", (json_int_t)ng, "missing_bars", (json_int_t)missing));
+        } else {
+            printf("%-28s %-7s %-8s %9zu  %-19s  %-19s %5zu %8zu\n", name,
+                   pr_asset_class_name(ds[i].asset_class), pr_calendar_name(cal), ds[i].count, first, last,
+                   ng, missing);
+        }
+    }
+    if (json) {
+        if (ex == PR_EXIT_OK) {
+            char *s = json_dumps(arr, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+            if (s) puts(s);
+            free(s);
+        }
+        json_decref(arr);
+    } else if (n == 0) {
+        printf("(no datasets in %s)\n", pr_store_describe(st));
+    }
+    free(ds);
+    pr_store_close(st);
+    return ex;
+}
+
+/* ---- gaps ---------------------------------------------------------------- */
+
+static int print_gaps(pr_store *st, const pr_dataset_info *d, unsigned flags, json_t *arr,
+                      size_t *total_missing, pr_err *e) {
+    pr_gap *gaps = NULL;
+    size_t ng = 0, missing = 0;
+    pr_calendar cal = PR_CAL_AUTO;
+    int rc = pr_cli_dataset_gaps(st, d, flags, &gaps, &ng, &missing, &cal, e);
+    if (rc != PR_OK) return rc;
+    *total_missing += missing;
+    char name[3 * PR_SYMBOL_MAX + 8];
+    snprintf(name, sizeof name, "%s:%s:%s", d->venue, d->symbol, pr_tf_name(d->tf));
+    json_t *list = arr ? json_array() : NULL;
+    if (!arr)
+        printf("%s (%s calendar): %zu gap%s, %zu missing bar%s\n", name, pr_calendar_name(cal), ng,
+               ng == 1 ? "" : "s", missing, missing == 1 ? "" : "s");
+    for (size_t g = 0; g < ng; g++) {
+        char from[PR_TIME_STR_MAX], to[PR_TIME_STR_MAX];
+        if (arr) {
+            pr_time_format_iso(gaps[g].from, from, sizeof from);
+            pr_time_format_iso(gaps[g].to, to, sizeof to);
+            json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:I}", "from", from, "to", to,
+                "kind", pr_gap_kind_name(gaps[g].kind), "missing", (json_int_t)gaps[g].missing,
+                "closed_weekend", (json_int_t)gaps[g].closed_weekend,
+                "closed_holiday", (json_int_t)gaps[g].closed_holiday,
+                "closed_session", (json_int_t)gaps[g].closed_session));
+        } else {
+            pr_time_format(gaps[g].from, from, sizeof from);
+            pr_time_format(gaps[g].to, to, sizeof to);
+            size_t closed = gaps[g].closed_weekend + gaps[g].closed_holiday + gaps[g].closed_session;
+            printf("  %s .. %s  %-8s %zu missing", from, to, pr_gap_kind_name(gaps[g].kind), gaps[g].missing);
+            if (closed) printf(", %zu closed", closed);
+            putchar('\n');
+        }
+    }
+    if (arr)
+        json_array_append_new(arr, json_pack("{s:s, s:s, s:I, s:I, s:o}", "dataset", name, "calendar",
+                                             pr_calendar_name(cal), "gap_count", (json_int_t)ng,
+                                             "missing_bars", (json_int_t)missing, "gaps", list));
+    free(gaps);
+    return PR_OK;
+}
+
+int pr_cli_data_gaps(int argc, char **argv) {
+    const char *db = NULL, *v;
+    int json = 0;
+    unsigned flags = 0;
+    int n_names = 0;
+    char **names = calloc((size_t)argc, sizeof *names);
+    if (!names) return PR_EXIT_FAIL;
+    for (int i = 1; i < argc; i++) {
+        int m;
+        if (pr_cli_is_help(argv[i])) {
+            puts("usage: proratio data gaps [DATASET...] [--db URL] [--all] [--json]\n"
+                 "Lists runs of absent bars. Only bars the market calendar expects count as\n"
+                 "missing (crypto 24x7; forex closed Fri 20:00-Sun 23:00 UTC and Dec 25/Jan 1;\n"
+                 "US stocks: weekends, NYSE holidays, outside 09:30-16:00 ET).\n"
+                 "--all also lists closures (weekends, holidays, overnight) that are not defects.");
+            free(names);
+            return PR_EXIT_OK;
+        } else if ((m = pr_cli_opt(argc, argv, &i, "--db", &v))) {
+            if (m < 0) { free(names); return pr_cli_usage_error("data gaps", "--db needs a value"); }
+            db = v;
+        } else if (strcmp(argv[i], "--json") == 0) {
+            json = 1;
+        } else if (strcmp(argv[i], "--all") == 0) {
+            flags |= PR_GAPS_ALL;
+        } else if (argv[i][0] == '-') {
+            free(names);
+            return pr_cli_usage_error("data gaps", "unknown option '%s'", argv[i]);
+        } else {
+            names[n_names++] = argv[i];
+        }
+    }
+    pr_store *st = NULL;
+    int ex = pr_cli_open_store(db, &st);
+    if (ex) { free(names); return ex; }
+    pr_err e;
+    pr_err_clear(&e);
+    json_t *arr = json ? json_array() : NULL;
+    size_t total_missing = 0;
+    if (n_names == 0) {
+        pr_dataset_info *ds = NULL;
+        size_t n = 0;
+        if (pr_store_list(st, NULL, &ds, &n, &e) != PR_OK) ex = pr_cli_fail(&e);
+        for (size_t i = 0; i < n && ex == PR_EXIT_OK; i++)
+            if (print_gaps(st, &ds[i], flags, arr, &total_missing, &e) != PR_OK) ex = pr_cli_fail(&e);
+        if (ex == PR_EXIT_OK && n == 0 && !json) printf("(no datasets in %s)\n", pr_store_describe(st));
+        free(ds);
+    }
+    for (int k = 0; k < n_names && ex == PR_EXIT_OK; k++) {
+        pr_dataset_info d;
+        char venue[PR_SYMBOL_MAX], symbol[PR_SYMBOL_MAX];
+        pr_timeframe tf;
+        if (pr_cli_parse_dataset(names[k], venue, symbol, &tf, &e) != PR_OK ||
+            pr_store_dataset(st, venue, symbol, tf, &d, &e) != PR_OK ||
+            print_gaps(st, &d, flags, arr, &total_missing, &e) != PR_OK)
+            ex = pr_cli_fail(&e);
+    }
+    if (json) {
+        if (ex == PR_EXIT_OK) {
+            char *s = json_dumps(arr, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+            if (s) puts(s);
+            free(s);
+        }
+        json_decref(arr);
+    }
+    free(names);
+    pr_store_close(st);
+    return ex;
+}

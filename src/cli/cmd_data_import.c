@@ -1,0 +1,331 @@
+/* `proratio data import`: streams CSV files into the store. Each file is one
+ * transaction: bars, instrument and import-log record commit together, and a
+ * failed or --strict-rejected import leaves the store as it was. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "cli.h"
+#include "cmd_data.h"
+
+static const char *import_usage =
+    "usage: proratio data import FILE... [options]\n"
+    "\n"
+    "Imports OHLCV bars (or funding rates) from CSV files. The format is detected from the\n"
+    "header (ccxt, mt-csv, binance, yahoo, tradingview, metatrader, histdata, funding);\n"
+    "symbol, timeframe and asset class are guessed from the path (e.g. crypto/BTCUSDT-1h.csv).\n"
+    "Default policy: sort out-of-order rows, drop exact duplicates, skip unparsable or\n"
+    "inconsistent rows, keep zero-volume bars and gaps, and report every one with file:line.\n"
+    "\n"
+    "options:\n"
+    "  --db URL            store (default sqlite:proratio.db; postgresql://... for PostgreSQL)\n"
+    "  --venue NAME        venue recorded with the data (default local)\n"
+    "  --symbol SYM        symbol (default: from the file name)\n"
+    "  --tf TF             bar timeframe (default: from the file name, else inferred)\n"
+    "  --asset-class C     crypto|forex|stock|future (picks the gap calendar)\n"
+    "  --format F          override detection: ccxt mt-csv binance yahoo tradingview\n"
+    "                      metatrader histdata generic funding\n"
+    "  --mapping SPEC      generic CSV columns, e.g. 'time=0,open=1,high=2,low=3,close=4,\n"
+    "                      volume=5,delim=;,header=no,unit=ms' (implies --format generic)\n"
+    "  --tz-offset MIN     local time of stamps without offset = UTC + MIN minutes\n"
+    "  --strict            any defect fails the file and nothing of it is stored\n"
+    "  --json              print the import reports as JSON\n"
+    "  --quiet             print only the summary line of each file\n"
+    "exit codes: 0 all files imported, 3 a file had unusable data or failed --strict,\n"
+    "            4 a file was not found, 1 other failure (store, I/O), 2 usage error\n";
+
+typedef struct import_ctx {
+    pr_store *st;
+    const char *venue, *symbol;
+    pr_timeframe tf;
+    pr_store_counts counts;
+    /* progress (stderr is a terminal) */
+    int progress;
+    const char *path;
+    double est_lines;
+} import_ctx;
+
+static int sink(void *user, const pr_series *chunk, const long *lines, pr_err *err) {
+    import_ctx *c = user;
+    if (c->tf == PR_TF_NONE) c->tf = chunk->tf;
+    if (c->tf == PR_TF_NONE) return pr_err_set(err, PR_EDATA, "cannot tell the bar timeframe: pass --tf");
+    pr_store_counts k;
+    memset(&k, 0, sizeof k);
+    int rc = pr_store_put_bars(c->st, c->venue, c->symbol, c->tf, chunk, &k, err);
+    if (rc != PR_OK) return rc;
+    c->counts.inserted += k.inserted;
+    c->counts.updated += k.updated;
+    c->counts.unchanged += k.unchanged;
+    c->counts.duplicates += k.duplicates;
+    if (c->progress && chunk->len > 0) {
+        double done = (double)lines[chunk->len - 1];
+        double pct = c->est_lines > 0 ? 100.0 * done / c->est_lines : 0;
+        if (pct > 99.0) pct = 99.0;
+        int w = (int)(pct / 2.5);
+        fprintf(stderr, "\r  %-40.40s [%-40.*s] %3.0f%%", c->path, w,
+                "########################################", pct);
+        fflush(stderr);
+    }
+    return PR_OK;
+}
+
+/* Estimates the file's line count from its size and the first 64 KiB. */
+static double estimate_lines(const char *path) {
+    struct stat sb;
+    if (stat(path, &sb) != 0 || sb.st_size <= 0) return 0;
+    FILE *f = fopen(path, "rb");
+    if (!f) return 0;
+    char buf[65536];
+    size_t got = fread(buf, 1, sizeof buf, f);
+    fclose(f);
+    size_t nl = 0;
+    for (size_t i = 0; i < got; i++) nl += buf[i] == '\n';
+    if (nl == 0) return 1;
+    return (double)sb.st_size * (double)nl / (double)got;
+}
+
+/* The asset class recorded for the instrument: the given or certain one, else
+ * the file-name guess when the calendar inferred from the data agrees with it,
+ * else the class that calendar belongs to. */
+static pr_asset_class settle_class(const pr_import_options *o, const pr_name_guess *g, const pr_data_report *rep) {
+    if (o->asset_class != PR_ASSET_UNKNOWN) return o->asset_class;
+    if (g->asset_class != PR_ASSET_UNKNOWN && pr_calendar_for_asset(g->asset_class) == rep->calendar)
+        return g->asset_class;
+    switch (rep->calendar) {
+    case PR_CAL_FOREX: return PR_ASSET_FOREX;
+    case PR_CAL_US_STOCK: return PR_ASSET_STOCK;
+    case PR_CAL_24X7: return PR_ASSET_CRYPTO;
+    default: return PR_ASSET_UNKNOWN;
+    }
+}
+
+typedef struct import_args {
+    const char *db, *venue, *symbol, *tf, *asset_class, *format, *mapping, *tz;
+    int strict, json, quiet;
+} import_args;
+
+/* Ensures an instrument row exists for the symbol (defaults by asset class). */
+static int ensure_instrument(pr_store *st, const char *venue, const char *symbol, pr_asset_class cls,
+                             pr_err *err) {
+    pr_instrument in;
+    int rc = pr_store_get_instrument(st, venue, symbol, &in, err);
+    if (rc == PR_OK) {
+        if (in.asset_class != PR_ASSET_UNKNOWN || cls == PR_ASSET_UNKNOWN) return PR_OK;
+    } else if (rc != PR_ENOTFOUND) {
+        return rc;
+    }
+    pr_err_clear(err);
+    rc = pr_instrument_default(symbol, cls, &in, err);
+    if (rc != PR_OK) return rc;
+    pr_strlcpy(in.venue, venue, sizeof in.venue);
+    return pr_store_put_instrument(st, &in, err);
+}
+
+static void log_attempt(pr_store *st, const import_ctx *c, const char *path, const pr_data_report *rep,
+                        const char *status, const char *defects_json) {
+    pr_import_record r;
+    memset(&r, 0, sizeof r);
+    pr_strlcpy(r.venue, c->venue, sizeof r.venue);
+    pr_strlcpy(r.symbol, c->symbol, sizeof r.symbol);
+    r.tf = c->tf;
+    pr_strlcpy(r.file, path, sizeof r.file);
+    pr_strlcpy(r.format, pr_csv_format_name((pr_csv_format)rep->format), sizeof r.format);
+    pr_strlcpy(r.status, status, sizeof r.status);
+    r.rows_read = (int64_t)rep->rows;
+    r.rows_stored = (int64_t)(c->counts.inserted + c->counts.updated + c->counts.unchanged);
+    r.rows_skipped = (int64_t)rep->rows_skipped;
+    r.rows_repaired = (int64_t)(rep->count[PR_ISSUE_DUPLICATE] + rep->count[PR_ISSUE_OUT_OF_ORDER]);
+    r.rows_inserted = (int64_t)c->counts.inserted;
+    r.rows_updated = (int64_t)c->counts.updated;
+    r.defects_json = defects_json;
+    pr_err e;
+    pr_err_clear(&e);
+    pr_store_log_import(st, &r, NULL, &e); /* best effort: the import's own result is what counts */
+}
+
+static int import_one(pr_store *st, const char *path, const import_args *a, json_t *jout) {
+    pr_err e;
+    pr_err_clear(&e);
+    pr_name_guess g;
+    pr_guess_from_path(path, &g);
+    import_ctx c;
+    memset(&c, 0, sizeof c);
+    c.st = st;
+    c.venue = a->venue;
+    c.symbol = a->symbol ? a->symbol : g.symbol;
+    c.path = path;
+    if (!c.symbol[0]) return pr_cli_usage_error("data import", "%s: cannot guess the symbol from the name; pass --symbol", path);
+
+    pr_import_options o;
+    pr_import_options_init(&o);
+    o.strict = a->strict;
+    o.asset_class = g.class_certain ? g.asset_class : PR_ASSET_UNKNOWN;
+    o.tf = g.tf;
+    if (a->asset_class && pr_asset_class_parse(a->asset_class, &o.asset_class) != PR_OK)
+        return pr_cli_usage_error("data import", "--asset-class: unknown class '%s'", a->asset_class);
+    if (a->tf && pr_tf_parse(a->tf, &o.tf) != PR_OK)
+        return pr_cli_usage_error("data import", "--tf: unknown timeframe '%s'", a->tf);
+    if (a->format && pr_csv_format_parse(a->format, &o.format) != PR_OK)
+        return pr_cli_usage_error("data import", "--format: unknown format '%s'", a->format);
+    if (a->mapping) {
+        if (pr_csv_mapping_parse(a->mapping, &o.mapping, &e) != PR_OK) return pr_cli_fail(&e);
+        o.format = PR_FMT_GENERIC;
+    }
+    if (a->tz) o.tz_offset_min = atoi(a->tz);
+    int funding = g.funding || o.format == PR_FMT_FUNDING;
+    c.tf = funding ? PR_TF_NONE : o.tf;
+
+    pr_data_report rep;
+    pr_data_report_init(&rep, 0);
+    int rc = pr_store_begin(st, &e);
+    if (rc == PR_OK) {
+        if (funding) {
+            pr_funding f;
+            memset(&f, 0, sizeof f);
+            o.format = PR_FMT_FUNDING;
+            if (o.tf == PR_TF_NONE) o.tf = PR_TF_8H;
+            rc = pr_import_funding(path, &o, &f, &rep, &e);
+            if (rc == PR_OK) {
+                pr_funding_rate *r = malloc((f.len ? f.len : 1) * sizeof *r);
+                if (!r) rc = pr_err_set(&e, PR_ENOMEM, "out of memory");
+                for (size_t i = 0; r && i < f.len; i++) { r[i].ts = f.ts[i]; r[i].rate = f.rate[i]; }
+                if (rc == PR_OK) rc = pr_store_put_funding(st, c.venue, c.symbol, r, f.len, &c.counts, &e);
+                free(r);
+            }
+            pr_funding_free(&f);
+        } else {
+            c.progress = !a->quiet && !a->json && isatty(STDERR_FILENO);
+            if (c.progress) c.est_lines = estimate_lines(path);
+            rc = pr_import_csv(path, &o, sink, &c, &rep, &e);
+            if (c.progress) fprintf(stderr, "\r%80s\r", "");
+            if (rc == PR_OK) rc = ensure_instrument(st, c.venue, c.symbol, settle_class(&o, &g, &rep), &e);
+        }
+    }
+    char *defects = NULL;
+    pr_err fe;
+    pr_err_clear(&fe);
+    pr_data_report_format(&rep, 1, &defects, &fe);
+    if (rc == PR_OK) {
+        log_attempt(st, &c, path, &rep, "ok", defects);
+        rc = pr_store_commit(st, &e);
+    } else if (pr_store_in_transaction(st)) {
+        pr_err re;
+        pr_err_clear(&re);
+        pr_store_rollback(st, &re);
+        /* The rejected attempt is recorded in its own transaction: bars are never stored. */
+        pr_store_counts none;
+        memset(&none, 0, sizeof none);
+        c.counts = none;
+        log_attempt(st, &c, path, &rep, rc == PR_EDATA ? "rejected" : "failed", defects);
+    }
+
+    char dsname[3 * PR_SYMBOL_MAX + 8];
+    snprintf(dsname, sizeof dsname, "%s:%s:%s", c.venue, c.symbol, funding ? "funding" : pr_tf_name(c.tf));
+    if (jout) {
+        json_t *r = defects ? json_loads(defects, 0, NULL) : NULL;
+        if (!r) r = json_object();
+        json_object_set_new(r, "dataset", json_string(dsname));
+        json_object_set_new(r, "status", json_string(rc == PR_OK ? "ok" : rc == PR_EDATA ? "rejected" : "failed"));
+        json_object_set_new(r, "inserted", json_integer((json_int_t)c.counts.inserted));
+        json_object_set_new(r, "updated", json_integer((json_int_t)c.counts.updated));
+        json_object_set_new(r, "unchanged", json_integer((json_int_t)c.counts.unchanged));
+        if (rc != PR_OK) {
+            char msg[1024];
+            pr_err_format(&e, msg, sizeof msg);
+            json_object_set_new(r, "error", json_string(msg));
+        }
+        json_array_append_new(jout, r);
+    } else {
+        if (!a->quiet && pr_data_report_defects(&rep) > 0) {
+            char *text = NULL;
+            if (pr_data_report_format(&rep, 0, &text, &fe) == PR_OK && text) fputs(text, stdout);
+            free(text);
+        }
+        if (rc == PR_OK) {
+            char first[PR_TIME_STR_MAX] = "-", last[PR_TIME_STR_MAX] = "-";
+            if (rep.first_ts != PR_TIME_NONE) pr_time_format(rep.first_ts, first, sizeof first);
+            if (rep.last_ts != PR_TIME_NONE) pr_time_format(rep.last_ts, last, sizeof last);
+            printf("imported %s -> %s: %zu rows (%zu new, %zu updated, %zu unchanged), %zu skipped, "
+                   "%zu gap%s (%zu missing bars), %s .. %s\n",
+                   path, dsname, rep.rows_ok, c.counts.inserted, c.counts.updated, c.counts.unchanged,
+                   rep.rows_skipped, rep.gaps, rep.gaps == 1 ? "" : "s", rep.missing_bars, first, last);
+        }
+    }
+    free(defects);
+    pr_data_report_free(&rep);
+    if (rc != PR_OK) {
+        if (!jout) fprintf(stderr, "proratio: %s: nothing stored\n", path);
+        return pr_cli_fail(&e);
+    }
+    return PR_EXIT_OK;
+}
+
+int pr_cli_data_import(int argc, char **argv) {
+    import_args a;
+    memset(&a, 0, sizeof a);
+    a.venue = PR_CLI_DEFAULT_VENUE;
+    char **files = calloc((size_t)argc, sizeof *files);
+    int nf = 0;
+    if (!files) return PR_EXIT_FAIL;
+    struct { const char *name; const char **dst; } opts[] = {
+        {"--db", &a.db}, {"--venue", &a.venue}, {"--symbol", &a.symbol}, {"--tf", &a.tf},
+        {"--asset-class", &a.asset_class}, {"--format", &a.format}, {"--mapping", &a.mapping},
+        {"--tz-offset", &a.tz},
+    };
+    for (int i = 1; i < argc; i++) {
+        if (pr_cli_is_help(argv[i])) {
+            fputs(import_usage, stdout);
+            free(files);
+            return PR_EXIT_OK;
+        }
+        if (strcmp(argv[i], "--strict") == 0) { a.strict = 1; continue; }
+        if (strcmp(argv[i], "--json") == 0) { a.json = 1; continue; }
+        if (strcmp(argv[i], "--quiet") == 0) { a.quiet = 1; continue; }
+        int matched = 0;
+        for (size_t k = 0; k < sizeof opts / sizeof opts[0] && !matched; k++) {
+            int m = pr_cli_opt(argc, argv, &i, opts[k].name, opts[k].dst);
+            if (m < 0) {
+                free(files);
+                return pr_cli_usage_error("data import", "%s needs a value", opts[k].name);
+            }
+            matched = m;
+        }
+        if (matched) continue;
+        if (argv[i][0] == '-' && argv[i][1]) {
+            free(files);
+            return pr_cli_usage_error("data import", "unknown option '%s'", argv[i]);
+        }
+        files[nf++] = argv[i];
+    }
+    if (nf == 0) {
+        free(files);
+        return pr_cli_usage_error("data import", "no file given");
+    }
+    if (a.symbol && nf > 1) {
+        free(files);
+        return pr_cli_usage_error("data import", "--symbol applies to one file at a time");
+    }
+    pr_store *st = NULL;
+    int ex = pr_cli_open_store(a.db, &st);
+    if (ex) { free(files); return ex; }
+    json_t *jout = a.json ? json_array() : NULL;
+    int worst = PR_EXIT_OK;
+    for (int k = 0; k < nf; k++) {
+        int r = import_one(st, files[k], &a, jout);
+        if (r != PR_EXIT_OK && (worst == PR_EXIT_OK || r == PR_EXIT_FAIL)) worst = r;
+        if (r == PR_EXIT_USAGE) break;
+    }
+    if (jout) {
+        char *s = json_dumps(jout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        if (s) puts(s);
+        free(s);
+        json_decref(jout);
+    }
+    pr_store_close(st);
+    free(files);
+    return worst;
+}

@@ -1,0 +1,735 @@
+/* Store front end: picks the backend from the URL, checks arguments,
+ * normalises input (sorts, drops superseded duplicates), owns transaction
+ * state (implicit per-call transactions, doomed user transactions) and
+ * sorts/filters listings, so both backends behave the same by construction. */
+#include <ctype.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "data/store_internal.h"
+
+/* ------------------------------------------------------------------------ */
+/* Helpers                                                                   */
+/* ------------------------------------------------------------------------ */
+int pr_store_db_err(pr_err *err, const char *code, const char *what, const char *fmt, ...) {
+    char msg[PR_ERR_MSG_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    /* Backend messages often end in newlines and tab-indented hints. */
+    size_t j = 0;
+    for (size_t i = 0; msg[i]; i++) {
+        char c = msg[i];
+        if (c == '\n' || c == '\t' || c == '\r') {
+            if (j > 0 && msg[j - 1] != ' ') msg[j++] = ' ';
+            continue;
+        }
+        msg[j++] = c;
+    }
+    while (j > 0 && msg[j - 1] == ' ') j--;
+    msg[j] = '\0';
+    if (err) pr_strlcpy(err->venue_code, code ? code : "", sizeof err->venue_code);
+    return pr_err_set(err, PR_EDB, "store %s: %s", what, msg);
+}
+
+int pr_store_series_grow(pr_series *s, size_t need, pr_err *err) {
+    if (need <= s->cap) return PR_OK;
+    size_t cap = s->cap ? s->cap : 1024;
+    while (cap < need) cap *= 2;
+    int rc = pr_series_reserve(s, cap);
+    if (rc != PR_OK) return pr_err_set(err, PR_ENOMEM, "store: out of memory for %zu bars", cap);
+    return PR_OK;
+}
+
+static int check_name(const char *what, const char *s, pr_err *err) {
+    if (!s || !*s) return pr_err_set(err, PR_EINVAL, "store: %s must not be empty", what);
+    if (strnlen(s, PR_SYMBOL_MAX) >= PR_SYMBOL_MAX)
+        return pr_err_set(err, PR_EINVAL, "store: %s '%.40s' longer than %d characters", what, s,
+                          PR_SYMBOL_MAX - 1);
+    return PR_OK;
+}
+
+static int make_key(const char *venue, const char *symbol, pr_timeframe tf, pr_store_key *k,
+                    pr_err *err) {
+    int rc = check_name("venue", venue, err);
+    if (rc == PR_OK) rc = check_name("symbol", symbol, err);
+    if (rc != PR_OK) return rc;
+    if (tf <= PR_TF_NONE || tf >= PR_TF_COUNT)
+        return pr_err_set(err, PR_EINVAL, "store: invalid timeframe %d", (int)tf);
+    k->venue = venue;
+    k->symbol = symbol;
+    k->tf = pr_tf_name(tf);
+    return PR_OK;
+}
+
+/* Half-open [from, to) with PR_TIME_NONE bounds -> inclusive [lo, hi];
+ * returns 0 when the range is empty. */
+static int range_bounds(int64_t from, int64_t to, int64_t *lo, int64_t *hi) {
+    *lo = from == PR_TIME_NONE ? INT64_MIN : from;
+    *hi = to == PR_TIME_NONE ? INT64_MAX : to - 1;
+    return *lo <= *hi;
+}
+
+static int doomed_err(pr_store *st, pr_err *err) {
+    return pr_err_set(err, PR_ESTATE,
+                      "store: transaction aborted by an earlier error (%s); roll it back",
+                      st->doom_msg);
+}
+
+static void doom(pr_store *st, const pr_err *err) {
+    if (st->doomed) return;
+    st->doomed = 1;
+    pr_strlcpy(st->doom_msg, err && err->msg[0] ? err->msg : "database error",
+               sizeof st->doom_msg);
+}
+
+/* Every read or write goes through this pair. Outside a user transaction a
+ * write gets its own transaction, so each call is all-or-nothing; inside
+ * one, a failure dooms the user transaction. */
+static int op_begin(pr_store *st, int write, int *own, pr_err *err) {
+    *own = 0;
+    if (st->in_tx) return st->doomed ? doomed_err(st, err) : PR_OK;
+    if (!write) return PR_OK;
+    int rc = st->ops->begin(st, err);
+    if (rc == PR_OK) *own = 1;
+    return rc;
+}
+
+static int op_end(pr_store *st, int own, int rc, pr_err *err) {
+    if (own) {
+        if (rc == PR_OK) {
+            rc = st->ops->commit(st, err);
+            if (rc != PR_OK) st->ops->rollback(st, NULL);
+        } else {
+            st->ops->rollback(st, NULL);
+        }
+    } else if (st->in_tx && rc != PR_OK && rc != PR_ENOTFOUND) {
+        doom(st, err);
+    }
+    return rc;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Opening                                                                   */
+/* ------------------------------------------------------------------------ */
+/* "scheme://" with an RFC 3986 scheme; *len receives the scheme length. */
+static int has_scheme(const char *url, size_t *len) {
+    size_t i = 0;
+    if (!isalpha((unsigned char)url[0])) return 0;
+    while (isalnum((unsigned char)url[i]) || url[i] == '+' || url[i] == '-' || url[i] == '.') i++;
+    if (strncmp(url + i, "://", 3) != 0) return 0;
+    *len = i;
+    return 1;
+}
+
+int pr_store_open_ex(const char *url, const pr_store_open_opts *o, pr_store **out, pr_err *err) {
+    if (!out) return pr_err_set(err, PR_EINVAL, "store: NULL output");
+    *out = NULL;
+    if (!url || !*url) return pr_err_set(err, PR_EINVAL, "store: empty store URL");
+    pr_store *st = NULL;
+    int rc;
+    size_t slen = 0;
+    if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0) {
+        rc = pr_store_pg_open(url, &st, err);
+    } else if (strncmp(url, "sqlite:", 7) == 0) {
+        const char *path = url + 7;
+        if (strncmp(path, "//", 2) == 0) path += 2;
+        if (!*path) return pr_err_set(err, PR_EINVAL, "store: '%s' names no SQLite file", url);
+        rc = pr_store_sqlite_open(path, &st, err);
+    } else if (has_scheme(url, &slen)) {
+        return pr_err_set(err, PR_EUNSUPPORTED,
+                          "store: unsupported URL scheme '%.*s' (use sqlite:PATH, a file "
+                          "path, or postgresql://...)",
+                          (int)(slen > 32 ? 32 : slen), url);
+    } else {
+        rc = pr_store_sqlite_open(url, &st, err);
+    }
+    if (rc != PR_OK) return rc;
+    if (o && o->raw) {
+        *out = st;
+        return PR_OK;
+    }
+    rc = pr_store_migrate(st, o ? o->target_version : -1, o ? o->extra_migrations : NULL,
+                          o ? o->n_extra : 0, err);
+    if (rc != PR_OK) {
+        st->ops->close(st);
+        return rc;
+    }
+    *out = st;
+    return PR_OK;
+}
+
+int pr_store_open(const char *url, pr_store **out, pr_err *err) {
+    return pr_store_open_ex(url, NULL, out, err);
+}
+
+void pr_store_close(pr_store *st) {
+    if (!st) return;
+    if (st->in_tx) st->ops->rollback(st, NULL);
+    st->ops->close(st);
+}
+
+pr_store_backend pr_store_kind(const pr_store *st) { return st->kind; }
+
+const char *pr_store_describe(const pr_store *st) { return st ? st->desc : ""; }
+
+int pr_store_exec_sql(pr_store *st, const char *sql, pr_err *err) {
+    if (!st || !sql) return pr_err_set(err, PR_EINVAL, "store: NULL argument");
+    if (st->in_tx && st->doomed) return doomed_err(st, err);
+    int rc = st->ops->exec(st, sql, "exec", err);
+    if (rc != PR_OK && st->in_tx) doom(st, err);
+    return rc;
+}
+
+int pr_store_query_int(pr_store *st, const char *sql, int64_t *out, pr_err *err) {
+    if (!st || !sql || !out) return pr_err_set(err, PR_EINVAL, "store: NULL argument");
+    if (st->in_tx && st->doomed) return doomed_err(st, err);
+    int found = 0;
+    int rc = st->ops->query_int(st, sql, out, &found, err);
+    if (rc != PR_OK) {
+        if (st->in_tx) doom(st, err);
+        return rc;
+    }
+    if (!found) return pr_err_set(err, PR_ENOTFOUND, "store: query returned no value");
+    return PR_OK;
+}
+
+int pr_store_schema_version(pr_store *st, int *out, pr_err *err) {
+    if (!st || !out) return pr_err_set(err, PR_EINVAL, "store: NULL argument");
+    int64_t v = 0;
+    int rc = pr_store_query_int(st, "SELECT MAX(version) FROM schema_version", &v, err);
+    if (rc == PR_ENOTFOUND) {
+        pr_err_clear(err);
+        v = 0;
+        rc = PR_OK;
+    }
+    if (rc == PR_OK) *out = (int)v;
+    return rc;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Transactions                                                              */
+/* ------------------------------------------------------------------------ */
+int pr_store_begin(pr_store *st, pr_err *err) {
+    if (!st) return pr_err_set(err, PR_EINVAL, "store: NULL store");
+    if (st->in_tx) return pr_err_set(err, PR_ESTATE, "store: a transaction is already open");
+    int rc = st->ops->begin(st, err);
+    if (rc != PR_OK) return rc;
+    st->in_tx = 1;
+    st->doomed = 0;
+    st->doom_msg[0] = '\0';
+    return PR_OK;
+}
+
+int pr_store_commit(pr_store *st, pr_err *err) {
+    if (!st) return pr_err_set(err, PR_EINVAL, "store: NULL store");
+    if (!st->in_tx) return pr_err_set(err, PR_ESTATE, "store: commit without a transaction");
+    int rc;
+    if (st->doomed) {
+        st->ops->rollback(st, NULL);
+        rc = pr_err_set(err, PR_ESTATE,
+                        "store: transaction rolled back because an operation in it failed (%s)",
+                        st->doom_msg);
+    } else {
+        rc = st->ops->commit(st, err);
+        if (rc != PR_OK) st->ops->rollback(st, NULL);
+    }
+    st->in_tx = 0;
+    st->doomed = 0;
+    return rc;
+}
+
+int pr_store_rollback(pr_store *st, pr_err *err) {
+    if (!st) return pr_err_set(err, PR_EINVAL, "store: NULL store");
+    if (!st->in_tx) return pr_err_set(err, PR_ESTATE, "store: rollback without a transaction");
+    int rc = st->ops->rollback(st, err);
+    st->in_tx = 0;
+    st->doomed = 0;
+    return rc;
+}
+
+int pr_store_in_transaction(const pr_store *st) { return st && st->in_tx; }
+
+/* ------------------------------------------------------------------------ */
+/* Candles                                                                   */
+/* ------------------------------------------------------------------------ */
+typedef struct ts_idx {
+    int64_t ts;
+    size_t i;
+} ts_idx;
+
+static int cmp_ts_idx(const void *a, const void *b) {
+    const ts_idx *x = a, *y = b;
+    if (x->ts != y->ts) return x->ts < y->ts ? -1 : 1;
+    return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/* Sorted unique order of ts[0..n) keeping the last of equal keys, as
+ * indices into the input. */
+static int unique_order(const int64_t *ts, size_t n, size_t **order, size_t *m, pr_err *err) {
+    ts_idx *t = malloc(n * sizeof *t);
+    size_t *o = malloc(n * sizeof *o);
+    if (!t || !o) {
+        free(t);
+        free(o);
+        return pr_err_set(err, PR_ENOMEM, "store: out of memory sorting %zu rows", n);
+    }
+    for (size_t i = 0; i < n; i++) t[i] = (ts_idx){ts[i], i};
+    qsort(t, n, sizeof *t, cmp_ts_idx);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i + 1 < n && t[i + 1].ts == t[i].ts) continue;
+        o[k++] = t[i].i;
+    }
+    free(t);
+    *order = o;
+    *m = k;
+    return PR_OK;
+}
+
+static int strictly_increasing(const int64_t *ts, size_t n) {
+    for (size_t i = 1; i < n; i++)
+        if (ts[i] <= ts[i - 1]) return 0;
+    return 1;
+}
+
+int pr_store_put_bars_arrays(pr_store *st, const char *venue, const char *symbol,
+                             pr_timeframe tf, const int64_t *ts, const double *open,
+                             const double *high, const double *low, const double *close,
+                             const double *volume, size_t n, pr_store_counts *counts,
+                             pr_err *err) {
+    if (counts) memset(counts, 0, sizeof *counts);
+    if (!st) return pr_err_set(err, PR_EINVAL, "store: NULL store");
+    pr_store_key k;
+    int rc = make_key(venue, symbol, tf, &k, err);
+    if (rc != PR_OK) return rc;
+    if (n == 0) return st->in_tx && st->doomed ? doomed_err(st, err) : PR_OK;
+    if (!ts || !open || !high || !low || !close || !volume)
+        return pr_err_set(err, PR_EINVAL, "store: NULL bar column");
+    const double *cols[5] = {open, high, low, close, volume};
+    static const char *const names[5] = {"open", "high", "low", "close", "volume"};
+    for (size_t i = 0; i < n; i++)
+        for (int c = 0; c < 5; c++)
+            if (!isfinite(cols[c][i])) {
+                char when[40];
+                pr_time_format_iso(ts[i], when, sizeof when);
+                pr_err_set(err, PR_EINVAL, "store: bar %zu (%s) of %s/%s/%s: %s is not finite",
+                           i, when, venue, symbol, k.tf, names[c]);
+                pr_err_at(err, NULL, 0, 0, names[c]);
+                return PR_EINVAL;
+            }
+
+    pr_store_bars b = {ts, open, high, low, close, volume, n};
+    int64_t *sts = NULL;
+    double *sv = NULL;
+    if (!strictly_increasing(ts, n)) {
+        size_t *ord = NULL, m = 0;
+        rc = unique_order(ts, n, &ord, &m, err);
+        if (rc != PR_OK) return rc;
+        sts = malloc(m * sizeof *sts);
+        sv = malloc(5 * m * sizeof *sv);
+        if (!sts || !sv) {
+            free(ord);
+            free(sts);
+            free(sv);
+            return pr_err_set(err, PR_ENOMEM, "store: out of memory sorting %zu bars", n);
+        }
+        for (size_t i = 0; i < m; i++) {
+            sts[i] = ts[ord[i]];
+            for (int c = 0; c < 5; c++) sv[(size_t)c * m + i] = cols[c][ord[i]];
+        }
+        free(ord);
+        b = (pr_store_bars){sts, sv, sv + m, sv + 2 * m, sv + 3 * m, sv + 4 * m, m};
+    }
+
+    int own = 0;
+    size_t ins = 0, upd = 0;
+    rc = op_begin(st, 1, &own, err);
+    if (rc == PR_OK) {
+        rc = st->ops->put_bars(st, &k, &b, &ins, &upd, err);
+        if (rc == PR_OK && ins > 0)
+            rc = st->ops->dataset_add(st, &k, ins, b.ts[0], b.ts[b.n - 1], pr_time_now_ms(), err);
+        rc = op_end(st, own, rc, err);
+    }
+    if (rc == PR_OK && counts) {
+        counts->inserted = ins;
+        counts->updated = upd;
+        counts->unchanged = b.n - ins - upd;
+        counts->duplicates = n - b.n;
+    }
+    free(sts);
+    free(sv);
+    return rc;
+}
+
+int pr_store_put_bars(pr_store *st, const char *venue, const char *symbol, pr_timeframe tf,
+                      const pr_series *bars, pr_store_counts *counts, pr_err *err) {
+    if (!bars) return pr_err_set(err, PR_EINVAL, "store: NULL series");
+    return pr_store_put_bars_arrays(st, venue, symbol, tf, bars->ts, bars->open, bars->high,
+                                    bars->low, bars->close, bars->volume, bars->len, counts,
+                                    err);
+}
+
+int pr_store_get_bars(pr_store *st, const char *venue, const char *symbol, pr_timeframe tf,
+                      int64_t from_ms, int64_t to_ms, pr_series *out, pr_err *err) {
+    if (!st || !out) return pr_err_set(err, PR_EINVAL, "store: NULL argument");
+    pr_store_key k;
+    int rc = make_key(venue, symbol, tf, &k, err);
+    if (rc != PR_OK) return rc;
+    out->len = 0;
+    out->tf = tf;
+    out->last_incomplete = 0;
+    pr_strlcpy(out->symbol, symbol, sizeof out->symbol);
+    int64_t lo, hi;
+    int own;
+    rc = op_begin(st, 0, &own, err);
+    if (rc != PR_OK) return rc;
+    if (!range_bounds(from_ms, to_ms, &lo, &hi)) return PR_OK;
+    rc = st->ops->get_bars(st, &k, lo, hi, out, err);
+    if (rc != PR_OK) out->len = 0;
+    return op_end(st, own, rc, err);
+}
+
+int pr_store_get_timestamps(pr_store *st, const char *venue, const char *symbol,
+                            pr_timeframe tf, int64_t from_ms, int64_t to_ms, int64_t **out,
+                            size_t *n, pr_err *err) {
+    if (!st || !out || !n) return pr_err_set(err, PR_EINVAL, "store: NULL argument");
+    *out = NULL;
+    *n = 0;
+    pr_store_key k;
+    int rc = make_key(venue, symbol, tf, &k, err);
+    if (rc != PR_OK) return rc;
+    int64_t lo, hi;
+    int own;
+    rc = op_begin(st, 0, &own, err);
+    if (rc != PR_OK) return rc;
+    if (!range_bounds(from_ms, to_ms, &lo, &hi)) return PR_OK;
+    rc = st->ops->get_ts(st, &k, lo, hi, out, n, err);
+    if (rc != PR_OK) {
+        free(*out);
+        *out = NULL;
+        *n = 0;
+    }
+    return op_end(st, own, rc, err);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Datasets                                                                  */
+/* ------------------------------------------------------------------------ */
+static int cmp_dataset(const void *a, const void *b) {
+    const pr_dataset_info *x = a, *y = b;
+    int c = strcmp(x->venue, y->venue);
+    if (c == 0) c = strcmp(x->symbol, y->symbol);
+    if (c == 0) c = (x->tf > y->tf) - (x->tf < y->tf);
+    return c;
+}
+
+static int load_datasets(pr_store *st, pr_dataset_info **out, size_t *n, pr_err *err) {
+    pr_store_dataset_row *rows = NULL;
+    size_t m = 0;
+    int own;
+    int rc = op_begin(st, 0, &own, err);
+    if (rc != PR_OK) return rc;
+    rc = op_end(st, own, st->ops->list_datasets(st, &rows, &m, err), err);
+    if (rc != PR_OK) return rc;
+    pr_dataset_info *v = m ? malloc(m * sizeof *v) : NULL;
+    if (m && !v) {
+        free(rows);
+        return pr_err_set(err, PR_ENOMEM, "store: out of memory listing datasets");
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < m; i++) {
+        pr_dataset_info d = rows[i].info;
+        /* A timeframe this program does not know cannot be read as bars. */
+        if (pr_tf_parse(rows[i].tf_name, &d.tf) != PR_OK) continue;
+        if (!rows[i].asset_class[0] ||
+            pr_asset_class_parse(rows[i].asset_class, &d.asset_class) != PR_OK)
+            d.asset_class = PR_ASSET_UNKNOWN;
+        v[k++] = d;
+    }
+    free(rows);
+    if (k > 1) qsort(v, k, sizeof *v, cmp_dataset);
+    if (k == 0) {
+        free(v);
+        v = NULL;
+    }
+    *out = v;
+    *n = k;
+    return PR_OK;
+}
+
+int pr_store_list(pr_store *st, const pr_dataset_filter *f, pr_dataset_info **out, size_t *n,
+                  pr_err *err) {
+    if (!st || !out || !n) return pr_err_set(err, PR_EINVAL, "store: NULL argument");
+    *out = NULL;
+    *n = 0;
+    pr_dataset_info *v = NULL;
+    size_t m = 0;
+    int rc = load_datasets(st, &v, &m, err);
+    if (rc != PR_OK) return rc;
+    size_t k = 0;
+    for (size_t i = 0; i < m; i++) {
+        if (f) {
+            if (f->venue && strcmp(f->venue, v[i].venue) != 0) continue;
+            if (f->symbol && strcmp(f->symbol, v[i].symbol) != 0) continue;
+            if (f->tf != PR_TF_NONE && f->tf != v[i].tf) continue;
+            if (f->asset_class != PR_ASSET_UNKNOWN && f->asset_class != v[i].asset_class)
+                continue;
+        }
+        v[k++] = v[i];
+    }
+    if (k == 0) {
+        free(v);
+        v = NULL;
+    }
+    *out = v;
+    *n = k;
+    return PR_OK;
+}
+
+int pr_store_dataset(pr_store *st, const char *venue, const char *symbol, pr_timeframe tf,
+                     pr_dataset_info *out, pr_err *err) {
+    if (!out) return pr_err_set(err, PR_EINVAL, "store: NULL argument");
+    pr_store_key k;
+    int rc = make_key(venue, symbol, tf, &k, err);
+    if (rc != PR_OK) return rc;
+    pr_dataset_filter f = {venue, symbol, tf, PR_ASSET_UNKNOWN};
+    pr_dataset_info *v = NULL;
+    size_t n = 0;
+    rc = pr_store_list(st, &f, &v, &n, err);
+    if (rc != PR_OK) return rc;
+    if (n == 0)
+        return pr_err_set(err, PR_ENOTFOUND, "store: no dataset %s/%s/%s", venue, symbol, k.tf);
+    *out = v[0];
+    free(v);
+    return PR_OK;
+}
+
+int pr_store_delete_dataset(pr_store *st, const char *venue, const char *symbol,
+                            pr_timeframe tf, size_t *deleted, pr_err *err) {
+    if (deleted) *deleted = 0;
+    if (!st) return pr_err_set(err, PR_EINVAL, "store: NULL store");
+    pr_store_key k;
+    int rc = make_key(venue, symbol, tf, &k, err);
+    if (rc != PR_OK) return rc;
+    size_t d = 0;
+    int own;
+    rc = op_begin(st, 1, &own, err);
+    if (rc != PR_OK) return rc;
+    rc = st->ops->delete_dataset(st, &k, &d, err);
+    if (rc == PR_OK && d == 0)
+        rc = pr_err_set(err, PR_ENOTFOUND, "store: no dataset %s/%s/%s", venue, symbol, k.tf);
+    rc = op_end(st, own, rc, err);
+    if (rc == PR_OK && deleted) *deleted = d;
+    return rc;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Instruments                                                               */
+/* ------------------------------------------------------------------------ */
+int pr_store_put_instrument(pr_store *st, const pr_instrument *in, pr_err *err) {
+    if (!st || !in) return pr_err_set(err, PR_EINVAL, "store: NULL argument");
+    int rc = check_name("venue", in->venue, err);
+    if (rc == PR_OK) rc = check_name("symbol", in->symbol, err);
+    if (rc != PR_OK) return rc;
+    if (memchr(in->base, 0, sizeof in->base) == NULL || memchr(in->quote, 0, sizeof in->quote) == NULL)
+        return pr_err_set(err, PR_EINVAL, "store: instrument base/quote not terminated");
+    const double v[6] = {in->tick_size, in->lot_step, in->min_qty, in->min_notional,
+                         in->pip_size, in->contract_multiplier};
+    for (int i = 0; i < 6; i++)
+        if (!isfinite(v[i]))
+            return pr_err_set(err, PR_EINVAL, "store: instrument %s/%s has a non-finite size",
+                              in->venue, in->symbol);
+    int own;
+    rc = op_begin(st, 1, &own, err);
+    if (rc != PR_OK) return rc;
+    rc = st->ops->put_instrument(st, in, pr_asset_class_name(in->asset_class), pr_time_now_ms(),
+                                 err);
+    return op_end(st, own, rc, err);
+}
+
+static int load_instruments(pr_store *st, const char *venue, const char *symbol,
+                            pr_instrument **out, size_t *n, pr_err *err) {
+    char (*cls)[16] = NULL;
+    int own;
+    int rc = op_begin(st, 0, &own, err);
+    if (rc != PR_OK) return rc;
+    rc = op_end(st, own, st->ops->get_instruments(st, venue, symbol, out, &cls, n, err), err);
+    if (rc != PR_OK) return rc;
+    for (size_t i = 0; i < *n; i++)
+        if (pr_asset_class_parse(cls[i], &(*out)[i].asset_class) != PR_OK)
+            (*out)[i].asset_class = PR_ASSET_UNKNOWN;
+    free(cls);
+    return PR_OK;
+}
+
+int pr_store_get_instrument(pr_store *st, const char *venue, const char *symbol,
+                            pr_instrument *out, pr_err *err) {
+    if (!st || !out) return pr_err_set(err, PR_EINVAL, "store: NULL argument");
+    int rc = check_name("venue", venue, err);
+    if (rc == PR_OK) rc = check_name("symbol", symbol, err);
+    if (rc != PR_OK) return rc;
+    pr_instrument *v = NULL;
+    size_t n = 0;
+    rc = load_instruments(st, venue, symbol, &v, &n, err);
+    if (rc != PR_OK) return rc;
+    if (n == 0) {
+        free(v);
+        return pr_err_set(err, PR_ENOTFOUND, "store: no instrument %s/%s", venue, symbol);
+    }
+    *out = v[0];
+    free(v);
+    return PR_OK;
+}
+
+static int cmp_instrument(const void *a, const void *b) {
+    const pr_instrument *x = a, *y = b;
+    int c = strcmp(x->venue, y->venue);
+    return c ? c : strcmp(x->symbol, y->symbol);
+}
+
+int pr_store_list_instruments(pr_store *st, const char *venue, pr_instrument **out, size_t *n,
+                              pr_err *err) {
+    if (!st || !out || !n) return pr_err_set(err, PR_EINVAL, "store: NULL argument");
+    *out = NULL;
+    *n = 0;
+    int rc = load_instruments(st, venue, NULL, out, n, err);
+    if (rc != PR_OK) return rc;
+    if (*n > 1) qsort(*out, *n, sizeof **out, cmp_instrument);
+    if (*n == 0) {
+        free(*out);
+        *out = NULL;
+    }
+    return PR_OK;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Funding rates                                                             */
+/* ------------------------------------------------------------------------ */
+int pr_store_put_funding(pr_store *st, const char *venue, const char *symbol,
+                         const pr_funding_rate *rates, size_t n, pr_store_counts *counts,
+                         pr_err *err) {
+    if (counts) memset(counts, 0, sizeof *counts);
+    if (!st) return pr_err_set(err, PR_EINVAL, "store: NULL store");
+    int rc = check_name("venue", venue, err);
+    if (rc == PR_OK) rc = check_name("symbol", symbol, err);
+    if (rc != PR_OK) return rc;
+    if (n == 0) return st->in_tx && st->doomed ? doomed_err(st, err) : PR_OK;
+    if (!rates) return pr_err_set(err, PR_EINVAL, "store: NULL funding rates");
+    int64_t *ts = malloc(n * sizeof *ts);
+    double *rate = malloc(n * sizeof *rate);
+    size_t *ord = NULL, m = n;
+    if (!ts || !rate) {
+        rc = pr_err_set(err, PR_ENOMEM, "store: out of memory for %zu funding rates", n);
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (!isfinite(rates[i].rate)) {
+            rc = pr_err_set(err, PR_EINVAL, "store: funding rate %zu of %s/%s is not finite", i,
+                            venue, symbol);
+            goto done;
+        }
+        ts[i] = rates[i].ts;
+    }
+    if (!strictly_increasing(ts, n)) {
+        rc = unique_order(ts, n, &ord, &m, err);
+        if (rc != PR_OK) goto done;
+    }
+    for (size_t i = 0; i < m; i++) {
+        size_t j = ord ? ord[i] : i;
+        ts[i] = rates[j].ts;
+        rate[i] = rates[j].rate;
+    }
+    int own;
+    size_t ins = 0, upd = 0;
+    rc = op_begin(st, 1, &own, err);
+    if (rc == PR_OK) {
+        rc = st->ops->put_funding(st, venue, symbol, ts, rate, m, &ins, &upd, err);
+        rc = op_end(st, own, rc, err);
+    }
+    if (rc == PR_OK && counts) {
+        counts->inserted = ins;
+        counts->updated = upd;
+        counts->unchanged = m - ins - upd;
+        counts->duplicates = n - m;
+    }
+done:
+    free(ts);
+    free(rate);
+    free(ord);
+    return rc;
+}
+
+int pr_store_get_funding(pr_store *st, const char *venue, const char *symbol, int64_t from_ms,
+                         int64_t to_ms, pr_funding_rate **out, size_t *n, pr_err *err) {
+    if (!st || !out || !n) return pr_err_set(err, PR_EINVAL, "store: NULL argument");
+    *out = NULL;
+    *n = 0;
+    int rc = check_name("venue", venue, err);
+    if (rc == PR_OK) rc = check_name("symbol", symbol, err);
+    if (rc != PR_OK) return rc;
+    int64_t lo, hi;
+    int own;
+    rc = op_begin(st, 0, &own, err);
+    if (rc != PR_OK) return rc;
+    if (!range_bounds(from_ms, to_ms, &lo, &hi)) return PR_OK;
+    rc = st->ops->get_funding(st, venue, symbol, lo, hi, out, n, err);
+    if (rc != PR_OK) {
+        free(*out);
+        *out = NULL;
+        *n = 0;
+    }
+    return op_end(st, own, rc, err);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Import log                                                                */
+/* ------------------------------------------------------------------------ */
+int pr_store_log_import(pr_store *st, const pr_import_record *rec, int64_t *id, pr_err *err) {
+    if (id) *id = 0;
+    if (!st || !rec) return pr_err_set(err, PR_EINVAL, "store: NULL argument");
+    int rc = check_name("venue", rec->venue, err);
+    if (rc == PR_OK) rc = check_name("symbol", rec->symbol, err);
+    if (rc != PR_OK) return rc;
+    if (!memchr(rec->file, 0, sizeof rec->file) || !memchr(rec->format, 0, sizeof rec->format) ||
+        !memchr(rec->status, 0, sizeof rec->status))
+        return pr_err_set(err, PR_EINVAL, "store: import record text field not terminated");
+    const char *tf = rec->tf > PR_TF_NONE && rec->tf < PR_TF_COUNT ? pr_tf_name(rec->tf) : "";
+    int64_t at = rec->imported_at ? rec->imported_at : pr_time_now_ms();
+    int own;
+    int64_t newid = 0;
+    rc = op_begin(st, 1, &own, err);
+    if (rc != PR_OK) return rc;
+    rc = op_end(st, own, st->ops->log_import(st, rec, tf, at, &newid, err), err);
+    if (rc == PR_OK && id) *id = newid;
+    return rc;
+}
+
+int pr_store_list_imports(pr_store *st, const char *venue, const char *symbol,
+                          pr_import_record **out, size_t *n, pr_err *err) {
+    if (!st || !out || !n) return pr_err_set(err, PR_EINVAL, "store: NULL argument");
+    *out = NULL;
+    *n = 0;
+    char (*tfs)[8] = NULL;
+    int own;
+    int rc = op_begin(st, 0, &own, err);
+    if (rc != PR_OK) return rc;
+    rc = op_end(st, own, st->ops->list_imports(st, venue, symbol, out, &tfs, n, err), err);
+    if (rc != PR_OK) return rc;
+    for (size_t i = 0; i < *n; i++)
+        if (pr_tf_parse(tfs[i], &(*out)[i].tf) != PR_OK) (*out)[i].tf = PR_TF_NONE;
+    free(tfs);
+    if (*n == 0) {
+        free(*out);
+        *out = NULL;
+    }
+    return PR_OK;
+}
+
+void pr_store_imports_free(pr_import_record *recs, size_t n) {
+    if (!recs) return;
+    for (size_t i = 0; i < n; i++) free((void *)recs[i].defects_json);
+    free(recs);
+}

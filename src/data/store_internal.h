@@ -1,0 +1,132 @@
+/* Private contract between the store front end (store.c: URL dispatch,
+ * argument checks, transactions, sorting) and its backends (store_sqlite.c,
+ * store_pg.c), plus the migration runner (store_schema.c) and test hooks.
+ * Backends receive validated input: non-empty venue/symbol, a valid
+ * timeframe name, finite values, strictly increasing unique ts. */
+#ifndef PR_DATA_STORE_INTERNAL_H
+#define PR_DATA_STORE_INTERNAL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "proratio/data/store.h"
+
+/* The dataset key as backends see it (tf already turned into its name). */
+typedef struct pr_store_key {
+    const char *venue;
+    const char *symbol;
+    const char *tf;
+} pr_store_key;
+
+/* Column arrays of n bars (ts strictly increasing). */
+typedef struct pr_store_bars {
+    const int64_t *ts;
+    const double *open, *high, *low, *close, *volume;
+    size_t n;
+} pr_store_bars;
+
+/* Dataset row as a backend returns it; asset_class is the stored text. */
+typedef struct pr_store_dataset_row {
+    pr_dataset_info info;
+    char tf_name[8];
+    char asset_class[16];
+} pr_store_dataset_row;
+
+typedef struct pr_store_ops {
+    const char *name;
+    void (*close)(pr_store *st);
+    /* Runs SQL without results (several statements allowed). `what` names
+     * the operation in error messages. */
+    int (*exec)(pr_store *st, const char *sql, const char *what, pr_err *err);
+    /* First column of the first row as an integer; *found = 0 when no row
+     * or NULL. */
+    int (*query_int)(pr_store *st, const char *sql, int64_t *out, int *found, pr_err *err);
+    int (*begin)(pr_store *st, pr_err *err);
+    int (*commit)(pr_store *st, pr_err *err);
+    int (*rollback)(pr_store *st, pr_err *err);
+    /* Migrations: ordered SQL, index i = version i + 1; a statement run after
+     * begin to serialise concurrent migrators (or NULL); a query giving 1
+     * when the schema_version table exists. */
+    const char *const *(*migrations)(size_t *n);
+    const char *migration_lock_sql;
+    const char *version_table_exists_sql;
+
+    int (*put_bars)(pr_store *st, const pr_store_key *k, const pr_store_bars *b,
+                    size_t *inserted, size_t *updated, pr_err *err);
+    /* Records `added` new bars spanning [first_ts, last_ts] in datasets. */
+    int (*dataset_add)(pr_store *st, const pr_store_key *k, size_t added, int64_t first_ts,
+                       int64_t last_ts, int64_t now, pr_err *err);
+    /* lo <= ts <= hi (both inclusive). */
+    int (*get_bars)(pr_store *st, const pr_store_key *k, int64_t lo, int64_t hi, pr_series *out,
+                    pr_err *err);
+    int (*get_ts)(pr_store *st, const pr_store_key *k, int64_t lo, int64_t hi, int64_t **out,
+                  size_t *n, pr_err *err);
+    /* All datasets, any order. */
+    int (*list_datasets)(pr_store *st, pr_store_dataset_row **out, size_t *n, pr_err *err);
+    int (*delete_dataset)(pr_store *st, const pr_store_key *k, size_t *deleted, pr_err *err);
+    int (*put_instrument)(pr_store *st, const pr_instrument *in, const char *asset_class,
+                          int64_t now, pr_err *err);
+    /* venue / symbol NULL = any; asset_class text is written to cls[i]. */
+    int (*get_instruments)(pr_store *st, const char *venue, const char *symbol,
+                           pr_instrument **out, char (**cls)[16], size_t *n, pr_err *err);
+    int (*put_funding)(pr_store *st, const char *venue, const char *symbol, const int64_t *ts,
+                       const double *rate, size_t n, size_t *inserted, size_t *updated,
+                       pr_err *err);
+    int (*get_funding)(pr_store *st, const char *venue, const char *symbol, int64_t lo,
+                       int64_t hi, pr_funding_rate **out, size_t *n, pr_err *err);
+    int (*log_import)(pr_store *st, const pr_import_record *rec, const char *tf_name,
+                      int64_t imported_at, int64_t *id, pr_err *err);
+    /* Records in id order; the tf of each is parsed from tf_names[i]. */
+    int (*list_imports)(pr_store *st, const char *venue, const char *symbol,
+                        pr_import_record **out, char (**tf_names)[8], size_t *n, pr_err *err);
+} pr_store_ops;
+
+/* Every backend object starts with this. */
+struct pr_store {
+    const pr_store_ops *ops;
+    pr_store_backend kind;
+    int in_tx;             /* a user transaction is open                  */
+    int doomed;            /* ... and an operation inside it failed       */
+    char doom_msg[200];
+    char desc[320];        /* pr_store_describe                           */
+};
+
+/* Backend constructors (no migration yet). */
+int pr_store_sqlite_open(const char *path, pr_store **out, pr_err *err);
+int pr_store_pg_open(const char *conninfo, pr_store **out, pr_err *err);
+
+/* The migration lists (store_schema.c). */
+const char *const *pr_store_sqlite_migrations(size_t *n);
+const char *const *pr_store_pg_migrations(size_t *n);
+
+/* Brings the schema to `target` (-1 = all known); `extra` migrations are
+ * appended after the backend's own (tests use portable SQL here). */
+int pr_store_migrate(pr_store *st, int target, const char *const *extra, size_t n_extra,
+                     pr_err *err);
+
+/* Fills err with PR_EDB: "<what>: <message>", err->venue_code = the
+ * backend's error code (SQLite result name or PostgreSQL SQLSTATE). */
+int pr_store_db_err(pr_err *err, const char *code, const char *what, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Both backends store -0.0 as 0.0 (SQLite cannot keep the sign). */
+static inline double pr_store_norm0(double x) { return x == 0.0 ? 0.0 : x; }
+
+/* Grows a series to hold at least `need` bars (geometric). */
+int pr_store_series_grow(pr_series *s, size_t need, pr_err *err);
+
+/* ---- test and tooling hooks (not part of the public API) ---------------- */
+typedef struct pr_store_open_opts {
+    int target_version;                   /* -1 = newest                      */
+    const char *const *extra_migrations;  /* appended to the built-in ones    */
+    size_t n_extra;
+    int raw;                              /* 1: connect only; no schema check */
+} pr_store_open_opts;
+
+int pr_store_open_ex(const char *url, const pr_store_open_opts *o, pr_store **out, pr_err *err);
+int pr_store_exec_sql(pr_store *st, const char *sql, pr_err *err);
+/* *out = first column of first row; PR_ENOTFOUND when no row / NULL. */
+int pr_store_query_int(pr_store *st, const char *sql, int64_t *out, pr_err *err);
+
+#endif

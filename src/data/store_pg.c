@@ -1,0 +1,921 @@
+/* PostgreSQL backend of the store over libpq: the same schema and behaviour
+ * as SQLite. All values travel as binary parameters and binary results
+ * (exact doubles, no text formatting); bulk upserts send whole column
+ * arrays in one statement (INSERT ... SELECT FROM unnest(...)), and range
+ * reads page by key inside one snapshot. Statements are prepared lazily
+ * once per connection. Server notices are swallowed, never printed. */
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "data/store_internal.h"
+
+#define OID_TEXT 25
+#define OID_INT8 20
+#define OID_FLOAT8 701
+#define OID_INT8_ARRAY 1016
+#define OID_FLOAT8_ARRAY 1022
+
+/* Rows per upsert statement and per range-read page. */
+#define PG_CHUNK 50000
+#define PG_PAGE 65536
+
+enum {
+    P_LOCK, P_BARS_PROBE, P_BARS_INS, P_BARS_UPD, P_DS_ADD, P_BARS_GET, P_TS_GET, P_DS_LIST, P_DEL_CANDLES, P_DEL_DS,
+    P_INSTR_PUT, P_INSTR_GET, P_FUND_INS, P_FUND_UPD, P_FUND_GET, P_LOG_PUT, P_LOG_LIST,
+    P_COUNT
+};
+
+typedef struct pg_stmt_def {
+    const char *sql;
+    int nparams;
+    Oid types[16];
+} pg_stmt_def;
+
+#define T OID_TEXT
+#define I OID_INT8
+#define F OID_FLOAT8
+#define IA OID_INT8_ARRAY
+#define FA OID_FLOAT8_ARRAY
+static const pg_stmt_def pg_defs[P_COUNT] = {
+    [P_LOCK] = {"SELECT pg_advisory_xact_lock($1)", 1, {I}},
+    [P_BARS_PROBE] = {"SELECT ts, open, high, low, close, volume FROM candles"
+                      " WHERE venue = $1 AND symbol = $2 AND timeframe = $3"
+                      " AND ts >= $4 AND ts <= $5 ORDER BY ts",
+                      5, {T, T, T, I, I}},
+    [P_BARS_INS] = {"INSERT INTO candles"
+                    " (venue, symbol, timeframe, ts, open, high, low, close, volume)"
+                    " SELECT $1, $2, $3, u.* FROM unnest($4, $5, $6, $7, $8, $9) AS u",
+                    9, {T, T, T, IA, FA, FA, FA, FA, FA}},
+    [P_BARS_UPD] = {"UPDATE candles AS c SET open = u.o, high = u.h, low = u.l, close = u.cl,"
+                    " volume = u.v FROM unnest($4, $5, $6, $7, $8, $9) AS u(t, o, h, l, cl, v)"
+                    " WHERE c.venue = $1 AND c.symbol = $2 AND c.timeframe = $3 AND c.ts = u.t"
+                    " AND c.ts >= $10 AND c.ts <= $11"
+                    " AND (c.open <> u.o OR c.high <> u.h OR c.low <> u.l OR c.close <> u.cl"
+                    " OR c.volume <> u.v)",
+                    11, {T, T, T, IA, FA, FA, FA, FA, FA, I, I}},
+    [P_DS_ADD] = {"INSERT INTO datasets"
+                  " (venue, symbol, timeframe, bar_count, first_ts, last_ts, updated_at)"
+                  " VALUES ($1, $2, $3, $4, $5, $6, $7)"
+                  " ON CONFLICT (venue, symbol, timeframe) DO UPDATE SET"
+                  " bar_count = datasets.bar_count + EXCLUDED.bar_count,"
+                  " first_ts = LEAST(datasets.first_ts, EXCLUDED.first_ts),"
+                  " last_ts = GREATEST(datasets.last_ts, EXCLUDED.last_ts),"
+                  " updated_at = EXCLUDED.updated_at",
+                  7, {T, T, T, I, I, I, I}},
+    [P_BARS_GET] = {"SELECT ts, open, high, low, close, volume FROM candles"
+                    " WHERE venue = $1 AND symbol = $2 AND timeframe = $3"
+                    " AND ts >= $4 AND ts <= $5 ORDER BY ts LIMIT $6",
+                    6, {T, T, T, I, I, I}},
+    [P_TS_GET] = {"SELECT ts FROM candles WHERE venue = $1 AND symbol = $2 AND timeframe = $3"
+                  " AND ts >= $4 AND ts <= $5 ORDER BY ts LIMIT $6",
+                  6, {T, T, T, I, I, I}},
+    [P_DS_LIST] = {"SELECT d.venue, d.symbol, d.timeframe, d.bar_count, d.first_ts, d.last_ts,"
+                   " d.updated_at, i.asset_class FROM datasets d LEFT JOIN instruments i"
+                   " ON i.venue = d.venue AND i.symbol = d.symbol",
+                   0, {0}},
+    [P_DEL_CANDLES] = {"DELETE FROM candles WHERE venue = $1 AND symbol = $2 AND timeframe = $3",
+                       3, {T, T, T}},
+    [P_DEL_DS] = {"DELETE FROM datasets WHERE venue = $1 AND symbol = $2 AND timeframe = $3",
+                  3, {T, T, T}},
+    [P_INSTR_PUT] = {"INSERT INTO instruments (venue, symbol, asset_class, base, quote,"
+                     " tick_size, lot_step, min_qty, min_notional, pip_size,"
+                     " contract_multiplier, updated_at)"
+                     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+                     " ON CONFLICT (venue, symbol) DO UPDATE SET"
+                     " asset_class = EXCLUDED.asset_class, base = EXCLUDED.base,"
+                     " quote = EXCLUDED.quote, tick_size = EXCLUDED.tick_size,"
+                     " lot_step = EXCLUDED.lot_step, min_qty = EXCLUDED.min_qty,"
+                     " min_notional = EXCLUDED.min_notional, pip_size = EXCLUDED.pip_size,"
+                     " contract_multiplier = EXCLUDED.contract_multiplier,"
+                     " updated_at = EXCLUDED.updated_at",
+                     12, {T, T, T, T, T, F, F, F, F, F, F, I}},
+    [P_INSTR_GET] = {"SELECT venue, symbol, asset_class, base, quote, tick_size, lot_step,"
+                     " min_qty, min_notional, pip_size, contract_multiplier FROM instruments"
+                     " WHERE ($1::text IS NULL OR venue = $1)"
+                     " AND ($2::text IS NULL OR symbol = $2)",
+                     2, {T, T}},
+    [P_FUND_INS] = {"INSERT INTO funding_rates (venue, symbol, ts, rate)"
+                    " SELECT $1, $2, u.* FROM unnest($3, $4) AS u"
+                    " ON CONFLICT (venue, symbol, ts) DO NOTHING",
+                    4, {T, T, IA, FA}},
+    [P_FUND_UPD] = {"UPDATE funding_rates AS f SET rate = u.r FROM unnest($3, $4) AS u(t, r)"
+                    " WHERE f.venue = $1 AND f.symbol = $2 AND f.ts = u.t AND f.rate <> u.r",
+                    4, {T, T, IA, FA}},
+    [P_FUND_GET] = {"SELECT ts, rate FROM funding_rates WHERE venue = $1 AND symbol = $2"
+                    " AND ts >= $3 AND ts <= $4 ORDER BY ts",
+                    4, {T, T, I, I}},
+    [P_LOG_PUT] = {"INSERT INTO import_log (venue, symbol, timeframe, file, format, status,"
+                   " imported_at, rows_read, rows_stored, rows_skipped, rows_repaired,"
+                   " rows_inserted, rows_updated, defects)"
+                   " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
+                   " RETURNING id",
+                   14, {T, T, T, T, T, T, I, I, I, I, I, I, I, T}},
+    [P_LOG_LIST] = {"SELECT id, venue, symbol, timeframe, file, format, status, imported_at,"
+                    " rows_read, rows_stored, rows_skipped, rows_repaired, rows_inserted,"
+                    " rows_updated, defects FROM import_log"
+                    " WHERE ($1::text IS NULL OR venue = $1)"
+                    " AND ($2::text IS NULL OR symbol = $2) ORDER BY id",
+                    2, {T, T}},
+};
+#undef T
+#undef I
+#undef F
+#undef IA
+#undef FA
+
+typedef struct pg_store {
+    pr_store base;
+    PGconn *conn;
+    char where[160];          /* "host:port" for messages */
+    int prepared[P_COUNT];
+} pg_store;
+
+static pg_store *PG(pr_store *st) { return (pg_store *)st; }
+
+/* ---- binary encoding -------------------------------------------------------- */
+static void put_be32(unsigned char *p, uint32_t v) {
+    p[0] = (unsigned char)(v >> 24);
+    p[1] = (unsigned char)(v >> 16);
+    p[2] = (unsigned char)(v >> 8);
+    p[3] = (unsigned char)v;
+}
+
+static void put_be64(unsigned char *p, uint64_t v) {
+    put_be32(p, (uint32_t)(v >> 32));
+    put_be32(p + 4, (uint32_t)v);
+}
+
+static uint64_t get_be64(const unsigned char *p) {
+    uint64_t v = 0;
+    for (int i = 0; i < 8; i++) v = v << 8 | p[i];
+    return v;
+}
+
+static uint64_t f64_bits(double d) {
+    uint64_t u;
+    memcpy(&u, &d, sizeof u);
+    return u;
+}
+
+static double bits_f64(uint64_t u) {
+    double d;
+    memcpy(&d, &u, sizeof d);
+    return d;
+}
+
+/* One-dimensional array without NULLs in PostgreSQL's binary format:
+ * ndim, has-null flag, element type, then (length, lower bound), then each
+ * element as (byte length, big-endian value). */
+#define ARR_HDR 20
+#define ARR_BYTES(n) (ARR_HDR + (size_t)(n) * 12)
+
+static unsigned char *arr_header(unsigned char *p, Oid elem, size_t n) {
+    put_be32(p, 1);
+    put_be32(p + 4, 0);
+    put_be32(p + 8, elem);
+    put_be32(p + 12, (uint32_t)n);
+    put_be32(p + 16, 1);
+    return p + ARR_HDR;
+}
+
+/* Elements v[idx[i]] (or v[i] when idx is NULL) for i < n. */
+static void arr_i64(unsigned char *p, const int64_t *v, const size_t *idx, size_t n) {
+    p = arr_header(p, OID_INT8, n);
+    for (size_t i = 0; i < n; i++, p += 12) {
+        put_be32(p, 8);
+        put_be64(p + 4, (uint64_t)v[idx ? idx[i] : i]);
+    }
+}
+
+static void arr_f64(unsigned char *p, const double *v, const size_t *idx, size_t n) {
+    p = arr_header(p, OID_FLOAT8, n);
+    for (size_t i = 0; i < n; i++, p += 12) {
+        put_be32(p, 8);
+        put_be64(p + 4, f64_bits(pr_store_norm0(v[idx ? idx[i] : i])));
+    }
+}
+
+/* Parameter list for one statement execution. */
+typedef struct pgp {
+    const char *val[16];
+    int len[16];
+    int fmt[16];
+    unsigned char raw[16][8];
+    int n;
+} pgp;
+
+static void p_text(pgp *p, const char *s) {
+    p->val[p->n] = s;
+    p->len[p->n] = 0;
+    p->fmt[p->n] = 0;
+    p->n++;
+}
+
+static void p_i64(pgp *p, int64_t v) {
+    put_be64(p->raw[p->n], (uint64_t)v);
+    p->val[p->n] = (const char *)p->raw[p->n];
+    p->len[p->n] = 8;
+    p->fmt[p->n] = 1;
+    p->n++;
+}
+
+static void p_f64(pgp *p, double v) {
+    put_be64(p->raw[p->n], f64_bits(pr_store_norm0(v)));
+    p->val[p->n] = (const char *)p->raw[p->n];
+    p->len[p->n] = 8;
+    p->fmt[p->n] = 1;
+    p->n++;
+}
+
+static void p_bin(pgp *p, const unsigned char *buf, size_t len) {
+    p->val[p->n] = (const char *)buf;
+    p->len[p->n] = (int)len;
+    p->fmt[p->n] = 1;
+    p->n++;
+}
+
+static void p_key(pgp *p, const pr_store_key *k) {
+    p_text(p, k->venue);
+    p_text(p, k->symbol);
+    p_text(p, k->tf);
+}
+
+/* Binary result accessors. */
+static int64_t r_i64(const PGresult *r, int row, int col) {
+    return (int64_t)get_be64((const unsigned char *)PQgetvalue(r, row, col));
+}
+
+static double r_f64(const PGresult *r, int row, int col) {
+    return bits_f64(get_be64((const unsigned char *)PQgetvalue(r, row, col)));
+}
+
+static void r_text(const PGresult *r, int row, int col, char *dst, size_t cap) {
+    size_t len = (size_t)PQgetlength(r, row, col);
+    if (len >= cap) len = cap - 1;
+    memcpy(dst, PQgetvalue(r, row, col), len);
+    dst[len] = '\0';
+}
+
+/* ---- errors ----------------------------------------------------------------- */
+static int pg_fail(pg_store *s, const PGresult *r, const char *what, pr_err *err) {
+    const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+    const char *prim = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+    const char *detail = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_DETAIL) : NULL;
+    if (!prim) prim = PQerrorMessage(s->conn);
+    if (!prim || !*prim) prim = r ? PQresStatus(PQresultStatus(r)) : "no result";
+    return pr_store_db_err(err, state ? state : "", what, "%s%s%s (postgresql %s)", prim,
+                           detail ? ": " : "", detail ? detail : "", s->where);
+}
+
+/* Checks a result; clears it on failure. */
+static int pg_ok(pg_store *s, PGresult *r, ExecStatusType want, const char *what, pr_err *err) {
+    if (r && PQresultStatus(r) == want) return PR_OK;
+    pg_fail(s, r, what, err);
+    PQclear(r);
+    return PR_EDB;
+}
+
+static int pg_prepare(pg_store *s, int id, const char *what, pr_err *err) {
+    if (s->prepared[id]) return PR_OK;
+    char name[16];
+    snprintf(name, sizeof name, "pr_%d", id);
+    const pg_stmt_def *d = &pg_defs[id];
+    PGresult *r = PQprepare(s->conn, name, d->sql, d->nparams, d->types);
+    if (pg_ok(s, r, PGRES_COMMAND_OK, what, err) != PR_OK) return PR_EDB;
+    PQclear(r);
+    s->prepared[id] = 1;
+    return PR_OK;
+}
+
+/* Executes prepared statement `id` with binary results. */
+static PGresult *pg_run(pg_store *s, int id, const pgp *p, ExecStatusType want,
+                        const char *what, pr_err *err) {
+    if (pg_prepare(s, id, what, err) != PR_OK) return NULL;
+    char name[16];
+    snprintf(name, sizeof name, "pr_%d", id);
+    PGresult *r = PQexecPrepared(s->conn, name, p ? p->n : 0, p ? p->val : NULL,
+                                 p ? p->len : NULL, p ? p->fmt : NULL, 1);
+    if (pg_ok(s, r, want, what, err) != PR_OK) return NULL;
+    return r;
+}
+
+static size_t cmd_tuples(PGresult *r) { return (size_t)strtoull(PQcmdTuples(r), NULL, 10); }
+
+/* ---- generic ops ------------------------------------------------------------ */
+static int pg_exec(pr_store *st, const char *sql, const char *what, pr_err *err) {
+    pg_store *s = PG(st);
+    PGresult *r = PQexec(s->conn, sql);
+    ExecStatusType t = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+    if (t != PGRES_COMMAND_OK && t != PGRES_TUPLES_OK) {
+        pg_fail(s, r, what, err);
+        PQclear(r);
+        return PR_EDB;
+    }
+    PQclear(r);
+    return PR_OK;
+}
+
+static int pg_query_int(pr_store *st, const char *sql, int64_t *out, int *found, pr_err *err) {
+    pg_store *s = PG(st);
+    *found = 0;
+    PGresult *r = PQexecParams(s->conn, sql, 0, NULL, NULL, NULL, NULL, 0);
+    if (pg_ok(s, r, PGRES_TUPLES_OK, "query", err) != PR_OK) return PR_EDB;
+    if (PQntuples(r) > 0 && PQnfields(r) > 0 && !PQgetisnull(r, 0, 0)) {
+        *out = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+        *found = 1;
+    }
+    PQclear(r);
+    return PR_OK;
+}
+
+static int pg_begin(pr_store *st, pr_err *err) { return pg_exec(st, "BEGIN", "begin", err); }
+
+static int pg_commit(pr_store *st, pr_err *err) {
+    pg_store *s = PG(st);
+    PGresult *r = PQexec(s->conn, "COMMIT");
+    if (pg_ok(s, r, PGRES_COMMAND_OK, "commit", err) != PR_OK) return PR_EDB;
+    /* COMMIT of a transaction that had failed succeeds as a ROLLBACK. */
+    int rolled_back = strcmp(PQcmdStatus(r), "ROLLBACK") == 0;
+    PQclear(r);
+    if (rolled_back)
+        return pr_store_db_err(err, "25P02", "commit",
+                               "transaction was aborted and has been rolled back "
+                               "(postgresql %s)", s->where);
+    return PR_OK;
+}
+
+static int pg_rollback(pr_store *st, pr_err *err) {
+    pg_store *s = PG(st);
+    if (PQtransactionStatus(s->conn) == PQTRANS_IDLE) return PR_OK;
+    return pg_exec(st, "ROLLBACK", "rollback", err);
+}
+
+static void pg_close(pr_store *st) {
+    pg_store *s = PG(st);
+    PQfinish(s->conn);
+    free(s);
+}
+
+/* ---- candles ---------------------------------------------------------------- */
+/* Encodes rows idx[0..m) (or [0, m) when idx is NULL) of b, offset by
+ * `base`, as the six array parameters after the key. */
+static void bars_params(pgp *p, const pr_store_key *k, const pr_store_bars *b, size_t base,
+                        const size_t *idx, size_t m, unsigned char *buf) {
+    const size_t sz = ARR_BYTES(m);
+    const double *cols[5] = {b->open + base, b->high + base, b->low + base, b->close + base,
+                             b->volume + base};
+    arr_i64(buf, b->ts + base, idx, m);
+    for (int c = 0; c < 5; c++) arr_f64(buf + (size_t)(c + 1) * sz, cols[c], idx, m);
+    p->n = 0;
+    p_key(p, k);
+    for (int c = 0; c < 6; c++) p_bin(p, buf + (size_t)c * sz, sz);
+}
+
+/* 64-bit FNV-1a of the dataset key: the advisory lock id of a dataset
+ * (a collision only serialises two unrelated imports). */
+static int64_t key_lock_id(const pr_store_key *k) {
+    uint64_t h = 14695981039346656037ULL;
+    const char *parts[4] = {"candles", k->venue, k->symbol, k->tf};
+    for (int i = 0; i < 4; i++) {
+        for (const unsigned char *c = (const unsigned char *)parts[i]; *c; c++)
+            h = (h ^ *c) * 1099511628211ULL;
+        h = (h ^ 0xff) * 1099511628211ULL;
+    }
+    return (int64_t)(h >> 1);
+}
+
+/* Writers of one dataset take its advisory lock (held to the end of the
+ * transaction), so what the per-chunk range read finds stays true until
+ * commit: only new rows are inserted — with a plain INSERT, about twice as
+ * fast as ON CONFLICT's speculative insertion — and only changed rows are
+ * updated; unchanged rows are never rewritten, so re-imports leave no dead
+ * tuples behind. */
+static int pg_put_bars(pr_store *st, const pr_store_key *k, const pr_store_bars *b,
+                       size_t *inserted, size_t *updated, pr_err *err) {
+    pg_store *s = PG(st);
+    size_t chunk = b->n < PG_CHUNK ? b->n : PG_CHUNK;
+    unsigned char *buf = malloc(6 * ARR_BYTES(chunk));
+    size_t *fresh = malloc(chunk * sizeof *fresh), *changed = malloc(chunk * sizeof *changed);
+    int rc = PR_OK;
+    if (!buf || !fresh || !changed) {
+        rc = pr_err_set(err, PR_ENOMEM, "store: out of memory for %zu bars", chunk);
+        goto done;
+    }
+    pgp lk = {.n = 0};
+    p_i64(&lk, key_lock_id(k));
+    PGresult *lr = pg_run(s, P_LOCK, &lk, PGRES_TUPLES_OK, "lock dataset", err);
+    if (!lr) {
+        rc = PR_EDB;
+        goto done;
+    }
+    PQclear(lr);
+    for (size_t i = 0; rc == PR_OK && i < b->n; i += chunk) {
+        const size_t m = b->n - i < chunk ? b->n - i : chunk;
+        const int64_t lo = b->ts[i], hi = b->ts[i + m - 1];
+        pgp p = {.n = 0};
+        p_key(&p, k);
+        p_i64(&p, lo);
+        p_i64(&p, hi);
+        PGresult *r = pg_run(s, P_BARS_PROBE, &p, PGRES_TUPLES_OK, "probe candles", err);
+        if (!r) {
+            rc = PR_EDB;
+            break;
+        }
+        size_t nf = 0, nc = 0, j = 0;
+        const int rows = PQntuples(r);
+        for (int e = 0; e < rows; e++) {
+            const int64_t t = r_i64(r, e, 0);
+            for (; j < m && b->ts[i + j] < t; j++) fresh[nf++] = j;
+            if (j == m) break;
+            if (b->ts[i + j] != t) continue;
+            const size_t x = i + j;
+            if (r_f64(r, e, 1) != b->open[x] || r_f64(r, e, 2) != b->high[x] ||
+                r_f64(r, e, 3) != b->low[x] || r_f64(r, e, 4) != b->close[x] ||
+                r_f64(r, e, 5) != b->volume[x])
+                changed[nc++] = j;
+            j++;
+        }
+        for (; j < m; j++) fresh[nf++] = j;
+        PQclear(r);
+        if (nf > 0) {
+            bars_params(&p, k, b, i, nf == m ? NULL : fresh, nf, buf);
+            r = pg_run(s, P_BARS_INS, &p, PGRES_COMMAND_OK, "insert candles", err);
+            if (!r) {
+                rc = PR_EDB;
+                break;
+            }
+            *inserted += cmd_tuples(r);
+            PQclear(r);
+        }
+        if (nc > 0) {
+            bars_params(&p, k, b, i, changed, nc, buf);
+            p_i64(&p, lo);
+            p_i64(&p, hi);
+            r = pg_run(s, P_BARS_UPD, &p, PGRES_COMMAND_OK, "update candles", err);
+            if (!r) {
+                rc = PR_EDB;
+                break;
+            }
+            *updated += cmd_tuples(r);
+            PQclear(r);
+        }
+    }
+done:
+    free(buf);
+    free(fresh);
+    free(changed);
+    return rc;
+}
+
+static int pg_dataset_add(pr_store *st, const pr_store_key *k, size_t added, int64_t first_ts,
+                          int64_t last_ts, int64_t now, pr_err *err) {
+    pgp p = {.n = 0};
+    p_key(&p, k);
+    p_i64(&p, (int64_t)added);
+    p_i64(&p, first_ts);
+    p_i64(&p, last_ts);
+    p_i64(&p, now);
+    PGresult *r = pg_run(PG(st), P_DS_ADD, &p, PGRES_COMMAND_OK, "update datasets", err);
+    if (!r) return PR_EDB;
+    PQclear(r);
+    return PR_OK;
+}
+
+/* Reads [lo, hi] page by page; `emit` copies one page. More than one page
+ * is read inside a REPEATABLE READ snapshot (unless the caller already has
+ * a transaction), so the pages form one consistent answer. */
+typedef int (*page_fn)(const PGresult *r, int rows, void *ctx, pr_err *err);
+
+static int pg_paged(pg_store *s, int id, const pr_store_key *k, int64_t lo, int64_t hi,
+                    page_fn emit, void (*restart)(void *ctx), void *ctx, const char *what,
+                    pr_err *err) {
+    const int idle = PQtransactionStatus(s->conn) == PQTRANS_IDLE;
+    int snapshot = 0, rc = PR_OK;
+    int64_t from = lo;
+    for (;;) {
+        pgp p = {.n = 0};
+        p_key(&p, k);
+        p_i64(&p, from);
+        p_i64(&p, hi);
+        p_i64(&p, PG_PAGE);
+        PGresult *r = pg_run(s, id, &p, PGRES_TUPLES_OK, what, err);
+        if (!r) {
+            rc = PR_EDB;
+            break;
+        }
+        int rows = PQntuples(r);
+        if (rows == PG_PAGE && idle && !snapshot) {
+            PQclear(r);
+            rc = pg_exec(&s->base, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", what, err);
+            if (rc != PR_OK) break;
+            snapshot = 1;
+            restart(ctx);
+            from = lo;
+            continue;
+        }
+        rc = emit(r, rows, ctx, err);
+        int64_t last = rows ? r_i64(r, rows - 1, 0) : 0;
+        PQclear(r);
+        if (rc != PR_OK || rows < PG_PAGE || last == INT64_MAX || last >= hi) break;
+        from = last + 1;
+    }
+    if (snapshot) {
+        if (rc == PR_OK) rc = pg_exec(&s->base, "COMMIT", what, err);
+        if (rc != PR_OK) pg_exec(&s->base, "ROLLBACK", what, NULL);
+    }
+    return rc;
+}
+
+static int emit_bars(const PGresult *r, int rows, void *ctx, pr_err *err) {
+    pr_series *out = ctx;
+    size_t n = out->len;
+    if (pr_store_series_grow(out, n + (size_t)rows, err) != PR_OK) return PR_ENOMEM;
+    for (int i = 0; i < rows; i++, n++) {
+        out->ts[n] = r_i64(r, i, 0);
+        out->open[n] = r_f64(r, i, 1);
+        out->high[n] = r_f64(r, i, 2);
+        out->low[n] = r_f64(r, i, 3);
+        out->close[n] = r_f64(r, i, 4);
+        out->volume[n] = r_f64(r, i, 5);
+    }
+    out->len = n;
+    return PR_OK;
+}
+
+static void restart_bars(void *ctx) { ((pr_series *)ctx)->len = 0; }
+
+static int pg_get_bars(pr_store *st, const pr_store_key *k, int64_t lo, int64_t hi,
+                       pr_series *out, pr_err *err) {
+    out->len = 0;
+    return pg_paged(PG(st), P_BARS_GET, k, lo, hi, emit_bars, restart_bars, out,
+                    "select candles", err);
+}
+
+typedef struct ts_buf {
+    int64_t *v;
+    size_t n, cap;
+} ts_buf;
+
+static int emit_ts(const PGresult *r, int rows, void *ctx, pr_err *err) {
+    ts_buf *b = ctx;
+    if (b->n + (size_t)rows > b->cap) {
+        size_t nc = b->cap ? b->cap : 4096;
+        while (nc < b->n + (size_t)rows) nc *= 2;
+        int64_t *nv = realloc(b->v, nc * sizeof *nv);
+        if (!nv) return pr_err_set(err, PR_ENOMEM, "store: out of memory for %zu timestamps", nc);
+        b->v = nv;
+        b->cap = nc;
+    }
+    for (int i = 0; i < rows; i++) b->v[b->n++] = r_i64(r, i, 0);
+    return PR_OK;
+}
+
+static void restart_ts(void *ctx) { ((ts_buf *)ctx)->n = 0; }
+
+static int pg_get_ts(pr_store *st, const pr_store_key *k, int64_t lo, int64_t hi, int64_t **out,
+                     size_t *n, pr_err *err) {
+    ts_buf b = {NULL, 0, 0};
+    int rc = pg_paged(PG(st), P_TS_GET, k, lo, hi, emit_ts, restart_ts, &b,
+                      "select candle times", err);
+    if (rc != PR_OK || b.n == 0) {
+        free(b.v);
+        b.v = NULL;
+        b.n = 0;
+    }
+    *out = b.v;
+    *n = b.n;
+    return rc;
+}
+
+static int pg_list_datasets(pr_store *st, pr_store_dataset_row **out, size_t *n, pr_err *err) {
+    PGresult *r = pg_run(PG(st), P_DS_LIST, NULL, PGRES_TUPLES_OK, "select datasets", err);
+    if (!r) return PR_EDB;
+    size_t m = (size_t)PQntuples(r);
+    pr_store_dataset_row *v = m ? calloc(m, sizeof *v) : NULL;
+    if (m && !v) {
+        PQclear(r);
+        return pr_err_set(err, PR_ENOMEM, "store: out of memory listing datasets");
+    }
+    for (size_t i = 0; i < m; i++) {
+        int row = (int)i;
+        r_text(r, row, 0, v[i].info.venue, sizeof v[i].info.venue);
+        r_text(r, row, 1, v[i].info.symbol, sizeof v[i].info.symbol);
+        r_text(r, row, 2, v[i].tf_name, sizeof v[i].tf_name);
+        v[i].info.count = (size_t)r_i64(r, row, 3);
+        v[i].info.first_ts = r_i64(r, row, 4);
+        v[i].info.last_ts = r_i64(r, row, 5);
+        v[i].info.updated_at = r_i64(r, row, 6);
+        if (!PQgetisnull(r, row, 7)) r_text(r, row, 7, v[i].asset_class, sizeof v[i].asset_class);
+    }
+    PQclear(r);
+    *out = v;
+    *n = m;
+    return PR_OK;
+}
+
+static int pg_delete_dataset(pr_store *st, const pr_store_key *k, size_t *deleted, pr_err *err) {
+    pg_store *s = PG(st);
+    pgp p = {.n = 0};
+    p_key(&p, k);
+    PGresult *r = pg_run(s, P_DEL_CANDLES, &p, PGRES_COMMAND_OK, "delete candles", err);
+    if (!r) return PR_EDB;
+    *deleted = cmd_tuples(r);
+    PQclear(r);
+    r = pg_run(s, P_DEL_DS, &p, PGRES_COMMAND_OK, "delete dataset", err);
+    if (!r) return PR_EDB;
+    PQclear(r);
+    return PR_OK;
+}
+
+/* ---- instruments ------------------------------------------------------------ */
+static int pg_put_instrument(pr_store *st, const pr_instrument *in, const char *cls,
+                             int64_t now, pr_err *err) {
+    pgp p = {.n = 0};
+    p_text(&p, in->venue);
+    p_text(&p, in->symbol);
+    p_text(&p, cls);
+    p_text(&p, in->base);
+    p_text(&p, in->quote);
+    p_f64(&p, in->tick_size);
+    p_f64(&p, in->lot_step);
+    p_f64(&p, in->min_qty);
+    p_f64(&p, in->min_notional);
+    p_f64(&p, in->pip_size);
+    p_f64(&p, in->contract_multiplier);
+    p_i64(&p, now);
+    PGresult *r = pg_run(PG(st), P_INSTR_PUT, &p, PGRES_COMMAND_OK, "upsert instrument", err);
+    if (!r) return PR_EDB;
+    PQclear(r);
+    return PR_OK;
+}
+
+static int pg_get_instruments(pr_store *st, const char *venue, const char *symbol,
+                              pr_instrument **out, char (**cls)[16], size_t *n, pr_err *err) {
+    pgp p = {.n = 0};
+    p_text(&p, venue);
+    p_text(&p, symbol);
+    PGresult *r = pg_run(PG(st), P_INSTR_GET, &p, PGRES_TUPLES_OK, "select instruments", err);
+    if (!r) return PR_EDB;
+    size_t m = (size_t)PQntuples(r);
+    pr_instrument *v = m ? calloc(m, sizeof *v) : NULL;
+    char (*c)[16] = m ? calloc(m, sizeof *c) : NULL;
+    if (m && (!v || !c)) {
+        free(v);
+        free(c);
+        PQclear(r);
+        return pr_err_set(err, PR_ENOMEM, "store: out of memory listing instruments");
+    }
+    for (size_t i = 0; i < m; i++) {
+        int row = (int)i;
+        r_text(r, row, 0, v[i].venue, sizeof v[i].venue);
+        r_text(r, row, 1, v[i].symbol, sizeof v[i].symbol);
+        r_text(r, row, 2, c[i], sizeof c[i]);
+        r_text(r, row, 3, v[i].base, sizeof v[i].base);
+        r_text(r, row, 4, v[i].quote, sizeof v[i].quote);
+        v[i].tick_size = r_f64(r, row, 5);
+        v[i].lot_step = r_f64(r, row, 6);
+        v[i].min_qty = r_f64(r, row, 7);
+        v[i].min_notional = r_f64(r, row, 8);
+        v[i].pip_size = r_f64(r, row, 9);
+        v[i].contract_multiplier = r_f64(r, row, 10);
+    }
+    PQclear(r);
+    *out = v;
+    *cls = c;
+    *n = m;
+    return PR_OK;
+}
+
+/* ---- funding rates ---------------------------------------------------------- */
+static int pg_put_funding(pr_store *st, const char *venue, const char *symbol, const int64_t *ts,
+                          const double *rate, size_t n, size_t *inserted, size_t *updated,
+                          pr_err *err) {
+    pg_store *s = PG(st);
+    size_t chunk = n < PG_CHUNK ? n : PG_CHUNK;
+    unsigned char *buf = malloc(2 * ARR_BYTES(chunk));
+    if (!buf) return pr_err_set(err, PR_ENOMEM, "store: out of memory for funding rates");
+    int rc = PR_OK;
+    for (size_t i = 0; rc == PR_OK && i < n; i += chunk) {
+        size_t m = n - i < chunk ? n - i : chunk;
+        const size_t sz = ARR_BYTES(m);
+        arr_i64(buf, ts + i, NULL, m);
+        arr_f64(buf + sz, rate + i, NULL, m);
+        pgp p = {.n = 0};
+        p_text(&p, venue);
+        p_text(&p, symbol);
+        p_bin(&p, buf, sz);
+        p_bin(&p, buf + sz, sz);
+        PGresult *r = pg_run(s, P_FUND_INS, &p, PGRES_COMMAND_OK, "insert funding rates", err);
+        if (!r) {
+            rc = PR_EDB;
+            break;
+        }
+        size_t ins = cmd_tuples(r);
+        PQclear(r);
+        *inserted += ins;
+        if (ins < m) {
+            r = pg_run(s, P_FUND_UPD, &p, PGRES_COMMAND_OK, "update funding rates", err);
+            if (!r) {
+                rc = PR_EDB;
+                break;
+            }
+            *updated += cmd_tuples(r);
+            PQclear(r);
+        }
+    }
+    free(buf);
+    return rc;
+}
+
+static int pg_get_funding(pr_store *st, const char *venue, const char *symbol, int64_t lo,
+                          int64_t hi, pr_funding_rate **out, size_t *n, pr_err *err) {
+    pgp p = {.n = 0};
+    p_text(&p, venue);
+    p_text(&p, symbol);
+    p_i64(&p, lo);
+    p_i64(&p, hi);
+    PGresult *r = pg_run(PG(st), P_FUND_GET, &p, PGRES_TUPLES_OK, "select funding rates", err);
+    if (!r) return PR_EDB;
+    size_t m = (size_t)PQntuples(r);
+    pr_funding_rate *v = m ? malloc(m * sizeof *v) : NULL;
+    if (m && !v) {
+        PQclear(r);
+        return pr_err_set(err, PR_ENOMEM, "store: out of memory for funding rates");
+    }
+    for (size_t i = 0; i < m; i++) {
+        v[i].ts = r_i64(r, (int)i, 0);
+        v[i].rate = r_f64(r, (int)i, 1);
+    }
+    PQclear(r);
+    *out = v;
+    *n = m;
+    return PR_OK;
+}
+
+/* ---- import log ------------------------------------------------------------- */
+static int pg_log_import(pr_store *st, const pr_import_record *rec, const char *tf, int64_t at,
+                         int64_t *id, pr_err *err) {
+    pgp p = {.n = 0};
+    p_text(&p, rec->venue);
+    p_text(&p, rec->symbol);
+    p_text(&p, tf);
+    p_text(&p, rec->file);
+    p_text(&p, rec->format);
+    p_text(&p, rec->status);
+    p_i64(&p, at);
+    p_i64(&p, rec->rows_read);
+    p_i64(&p, rec->rows_stored);
+    p_i64(&p, rec->rows_skipped);
+    p_i64(&p, rec->rows_repaired);
+    p_i64(&p, rec->rows_inserted);
+    p_i64(&p, rec->rows_updated);
+    p_text(&p, rec->defects_json);
+    PGresult *r = pg_run(PG(st), P_LOG_PUT, &p, PGRES_TUPLES_OK, "insert import_log", err);
+    if (!r) return PR_EDB;
+    *id = r_i64(r, 0, 0);
+    PQclear(r);
+    return PR_OK;
+}
+
+static int pg_list_imports(pr_store *st, const char *venue, const char *symbol,
+                           pr_import_record **out, char (**tfs)[8], size_t *n, pr_err *err) {
+    pgp p = {.n = 0};
+    p_text(&p, venue);
+    p_text(&p, symbol);
+    PGresult *r = pg_run(PG(st), P_LOG_LIST, &p, PGRES_TUPLES_OK, "select import_log", err);
+    if (!r) return PR_EDB;
+    size_t m = (size_t)PQntuples(r);
+    pr_import_record *v = m ? calloc(m, sizeof *v) : NULL;
+    char (*t)[8] = m ? calloc(m, sizeof *t) : NULL;
+    if (m && (!v || !t)) {
+        free(v);
+        free(t);
+        PQclear(r);
+        return pr_err_set(err, PR_ENOMEM, "store: out of memory listing imports");
+    }
+    for (size_t i = 0; i < m; i++) {
+        int row = (int)i;
+        pr_import_record *x = &v[i];
+        x->id = r_i64(r, row, 0);
+        r_text(r, row, 1, x->venue, sizeof x->venue);
+        r_text(r, row, 2, x->symbol, sizeof x->symbol);
+        r_text(r, row, 3, t[i], sizeof t[i]);
+        r_text(r, row, 4, x->file, sizeof x->file);
+        r_text(r, row, 5, x->format, sizeof x->format);
+        r_text(r, row, 6, x->status, sizeof x->status);
+        x->imported_at = r_i64(r, row, 7);
+        x->rows_read = r_i64(r, row, 8);
+        x->rows_stored = r_i64(r, row, 9);
+        x->rows_skipped = r_i64(r, row, 10);
+        x->rows_repaired = r_i64(r, row, 11);
+        x->rows_inserted = r_i64(r, row, 12);
+        x->rows_updated = r_i64(r, row, 13);
+        if (!PQgetisnull(r, row, 14)) {
+            size_t len = (size_t)PQgetlength(r, row, 14);
+            char *d = malloc(len + 1);
+            if (!d) {
+                PQclear(r);
+                pr_store_imports_free(v, m);
+                free(t);
+                return pr_err_set(err, PR_ENOMEM, "store: out of memory listing imports");
+            }
+            memcpy(d, PQgetvalue(r, row, 14), len);
+            d[len] = '\0';
+            x->defects_json = d;
+        }
+    }
+    PQclear(r);
+    *out = v;
+    *tfs = t;
+    *n = m;
+    return PR_OK;
+}
+
+/* ---- open ------------------------------------------------------------------- */
+static const pr_store_ops pg_ops = {
+    .name = "postgresql",
+    .close = pg_close,
+    .exec = pg_exec,
+    .query_int = pg_query_int,
+    .begin = pg_begin,
+    .commit = pg_commit,
+    .rollback = pg_rollback,
+    .migrations = pr_store_pg_migrations,
+    /* Concurrent openers of a fresh database wait here instead of racing
+     * to create the same tables. */
+    .migration_lock_sql = "SELECT pg_advisory_xact_lock(7287010010)",
+    .version_table_exists_sql =
+        "SELECT CASE WHEN to_regclass('schema_version') IS NULL THEN 0 ELSE 1 END",
+    .put_bars = pg_put_bars,
+    .dataset_add = pg_dataset_add,
+    .get_bars = pg_get_bars,
+    .get_ts = pg_get_ts,
+    .list_datasets = pg_list_datasets,
+    .delete_dataset = pg_delete_dataset,
+    .put_instrument = pg_put_instrument,
+    .get_instruments = pg_get_instruments,
+    .put_funding = pg_put_funding,
+    .get_funding = pg_get_funding,
+    .log_import = pg_log_import,
+    .list_imports = pg_list_imports,
+};
+
+static void silent_notice(void *arg, const char *message) {
+    (void)arg;
+    (void)message;
+}
+
+int pr_store_pg_open(const char *conninfo, pr_store **out, pr_err *err) {
+    *out = NULL;
+    char *perr = NULL;
+    PQconninfoOption *opts = PQconninfoParse(conninfo, &perr);
+    if (!opts) {
+        pr_err_set(err, PR_EINVAL, "store: malformed PostgreSQL URL: %s",
+                   perr ? perr : "out of memory");
+        /* libpq's message may end in a newline. */
+        if (err) {
+            size_t l = strlen(err->msg);
+            while (l > 0 && (err->msg[l - 1] == '\n' || err->msg[l - 1] == ' ')) err->msg[--l] = 0;
+        }
+        PQfreemem(perr);
+        return PR_EINVAL;
+    }
+    PQconninfoFree(opts);
+
+    pg_store *s = calloc(1, sizeof *s);
+    if (!s) return pr_err_set(err, PR_ENOMEM, "store: out of memory");
+    s->base.ops = &pg_ops;
+    s->base.kind = PR_STORE_POSTGRES;
+    /* dbname (the URL) comes last so its own settings win. */
+    const char *const keys[] = {"connect_timeout", "application_name", "dbname", NULL};
+    const char *const vals[] = {"10", "proratio", conninfo, NULL};
+    s->conn = PQconnectdbParams(keys, vals, 1);
+    if (!s->conn) {
+        free(s);
+        return pr_err_set(err, PR_ENOMEM, "store: out of memory connecting to PostgreSQL");
+    }
+    const char *host = PQhost(s->conn), *port = PQport(s->conn);
+    snprintf(s->where, sizeof s->where, "%s:%s", host && *host ? host : "localhost",
+             port && *port ? port : "5432");
+    if (PQstatus(s->conn) != CONNECTION_OK) {
+        pr_store_db_err(err, "08001", "connect", "cannot connect to PostgreSQL at %s: %s",
+                        s->where, PQerrorMessage(s->conn));
+        pg_close(&s->base);
+        return PR_EDB;
+    }
+    PQsetNoticeProcessor(s->conn, silent_notice, NULL);
+    if (PQserverVersion(s->conn) < 90500) {
+        pr_err_set(err, PR_EUNSUPPORTED,
+                   "store: PostgreSQL at %s is version %d; 9.5 or newer is required", s->where,
+                   PQserverVersion(s->conn));
+        pg_close(&s->base);
+        return PR_EUNSUPPORTED;
+    }
+    const char *user = PQuser(s->conn), *db = PQdb(s->conn);
+    snprintf(s->base.desc, sizeof s->base.desc, "postgresql://%s@%s/%s", user ? user : "",
+             s->where, db ? db : "");
+    *out = &s->base;
+    return PR_OK;
+}

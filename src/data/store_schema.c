@@ -1,0 +1,168 @@
+/* Numbered schema migrations, one ordered list per backend, and the runner
+ * that applies the pending ones on open. To change the schema, append one
+ * SQL string to BOTH lists (same index = same version); never edit a
+ * migration that has shipped. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "data/store_internal.h"
+
+/* ---- SQLite --------------------------------------------------------------- */
+/* WITHOUT ROWID keeps each table a single B-tree ordered by its key, so a
+ * dataset's bars are contiguous and appending in time order is cheap. */
+static const char *const sqlite_migrations[] = {
+    /* 1: market data */
+    "CREATE TABLE instruments ("
+    " venue TEXT NOT NULL, symbol TEXT NOT NULL, asset_class TEXT NOT NULL,"
+    " base TEXT NOT NULL, quote TEXT NOT NULL,"
+    " tick_size REAL NOT NULL, lot_step REAL NOT NULL, min_qty REAL NOT NULL,"
+    " min_notional REAL NOT NULL, pip_size REAL NOT NULL, contract_multiplier REAL NOT NULL,"
+    " updated_at INTEGER NOT NULL,"
+    " PRIMARY KEY (venue, symbol)) WITHOUT ROWID;"
+    "CREATE TABLE candles ("
+    " venue TEXT NOT NULL, symbol TEXT NOT NULL, timeframe TEXT NOT NULL, ts INTEGER NOT NULL,"
+    " open REAL NOT NULL, high REAL NOT NULL, low REAL NOT NULL, close REAL NOT NULL,"
+    " volume REAL NOT NULL,"
+    " PRIMARY KEY (venue, symbol, timeframe, ts)) WITHOUT ROWID;"
+    "CREATE TABLE funding_rates ("
+    " venue TEXT NOT NULL, symbol TEXT NOT NULL, ts INTEGER NOT NULL, rate REAL NOT NULL,"
+    " PRIMARY KEY (venue, symbol, ts)) WITHOUT ROWID;"
+    "CREATE TABLE datasets ("
+    " venue TEXT NOT NULL, symbol TEXT NOT NULL, timeframe TEXT NOT NULL,"
+    " bar_count INTEGER NOT NULL, first_ts INTEGER NOT NULL, last_ts INTEGER NOT NULL,"
+    " updated_at INTEGER NOT NULL,"
+    " PRIMARY KEY (venue, symbol, timeframe)) WITHOUT ROWID;"
+    "CREATE TABLE import_log ("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " venue TEXT NOT NULL, symbol TEXT NOT NULL, timeframe TEXT NOT NULL,"
+    " file TEXT NOT NULL, format TEXT NOT NULL, status TEXT NOT NULL,"
+    " imported_at INTEGER NOT NULL,"
+    " rows_read INTEGER NOT NULL, rows_stored INTEGER NOT NULL, rows_skipped INTEGER NOT NULL,"
+    " rows_repaired INTEGER NOT NULL, rows_inserted INTEGER NOT NULL,"
+    " rows_updated INTEGER NOT NULL, defects TEXT);"
+    "CREATE INDEX import_log_dataset ON import_log (venue, symbol, timeframe);",
+};
+
+/* ---- PostgreSQL ----------------------------------------------------------- */
+/* Key text columns use the "C" collation: byte comparison is faster in the
+ * B-tree and matches SQLite's BINARY collation. */
+static const char *const pg_migrations[] = {
+    /* 1: market data */
+    "CREATE TABLE instruments ("
+    " venue TEXT COLLATE \"C\" NOT NULL, symbol TEXT COLLATE \"C\" NOT NULL,"
+    " asset_class TEXT NOT NULL, base TEXT NOT NULL, quote TEXT NOT NULL,"
+    " tick_size DOUBLE PRECISION NOT NULL, lot_step DOUBLE PRECISION NOT NULL,"
+    " min_qty DOUBLE PRECISION NOT NULL, min_notional DOUBLE PRECISION NOT NULL,"
+    " pip_size DOUBLE PRECISION NOT NULL, contract_multiplier DOUBLE PRECISION NOT NULL,"
+    " updated_at BIGINT NOT NULL,"
+    " PRIMARY KEY (venue, symbol));"
+    "CREATE TABLE candles ("
+    " venue TEXT COLLATE \"C\" NOT NULL, symbol TEXT COLLATE \"C\" NOT NULL,"
+    " timeframe TEXT COLLATE \"C\" NOT NULL, ts BIGINT NOT NULL,"
+    " open DOUBLE PRECISION NOT NULL, high DOUBLE PRECISION NOT NULL,"
+    " low DOUBLE PRECISION NOT NULL, close DOUBLE PRECISION NOT NULL,"
+    " volume DOUBLE PRECISION NOT NULL,"
+    " PRIMARY KEY (venue, symbol, timeframe, ts));"
+    "CREATE TABLE funding_rates ("
+    " venue TEXT COLLATE \"C\" NOT NULL, symbol TEXT COLLATE \"C\" NOT NULL,"
+    " ts BIGINT NOT NULL, rate DOUBLE PRECISION NOT NULL,"
+    " PRIMARY KEY (venue, symbol, ts));"
+    "CREATE TABLE datasets ("
+    " venue TEXT COLLATE \"C\" NOT NULL, symbol TEXT COLLATE \"C\" NOT NULL,"
+    " timeframe TEXT COLLATE \"C\" NOT NULL,"
+    " bar_count BIGINT NOT NULL, first_ts BIGINT NOT NULL, last_ts BIGINT NOT NULL,"
+    " updated_at BIGINT NOT NULL,"
+    " PRIMARY KEY (venue, symbol, timeframe));"
+    "CREATE TABLE import_log ("
+    " id BIGSERIAL PRIMARY KEY,"
+    " venue TEXT COLLATE \"C\" NOT NULL, symbol TEXT COLLATE \"C\" NOT NULL,"
+    " timeframe TEXT COLLATE \"C\" NOT NULL,"
+    " file TEXT NOT NULL, format TEXT NOT NULL, status TEXT NOT NULL,"
+    " imported_at BIGINT NOT NULL,"
+    " rows_read BIGINT NOT NULL, rows_stored BIGINT NOT NULL, rows_skipped BIGINT NOT NULL,"
+    " rows_repaired BIGINT NOT NULL, rows_inserted BIGINT NOT NULL,"
+    " rows_updated BIGINT NOT NULL, defects TEXT);"
+    "CREATE INDEX import_log_dataset ON import_log (venue, symbol, timeframe);",
+};
+
+_Static_assert(sizeof sqlite_migrations == sizeof pg_migrations,
+               "every migration needs a SQLite and a PostgreSQL version");
+
+const char *const *pr_store_sqlite_migrations(size_t *n) {
+    *n = sizeof sqlite_migrations / sizeof sqlite_migrations[0];
+    return sqlite_migrations;
+}
+
+const char *const *pr_store_pg_migrations(size_t *n) {
+    *n = sizeof pg_migrations / sizeof pg_migrations[0];
+    return pg_migrations;
+}
+
+int pr_store_schema_latest(void) { return (int)(sizeof sqlite_migrations / sizeof sqlite_migrations[0]); }
+
+/* ---- runner ---------------------------------------------------------------- */
+static int current_version(pr_store *st, int64_t *v, pr_err *err) {
+    int found = 0;
+    int rc = st->ops->query_int(st, "SELECT MAX(version) FROM schema_version", v, &found, err);
+    if (rc == PR_OK && !found) *v = 0;
+    return rc;
+}
+
+int pr_store_migrate(pr_store *st, int target, const char *const *extra, size_t n_extra,
+                     pr_err *err) {
+    size_t own_n = 0;
+    const char *const *own = st->ops->migrations(&own_n);
+    const int64_t known = (int64_t)(own_n + n_extra);
+    const int64_t want = target < 0 ? known : (target > known ? known : target);
+
+    /* Fast path without locks: an up-to-date store must open even while
+     * another process holds the write lock for a long import. */
+    int64_t exists = 0, cur = 0;
+    int found = 0;
+    int rc = st->ops->query_int(st, st->ops->version_table_exists_sql, &exists, &found, err);
+    if (rc != PR_OK) return rc;
+    if (exists) {
+        rc = current_version(st, &cur, err);
+        if (rc != PR_OK) return rc;
+        if (cur > known)
+            return pr_err_set(err, PR_EUNSUPPORTED,
+                              "store: schema version %lld is newer than this program "
+                              "understands (%lld); upgrade proratio",
+                              (long long)cur, (long long)known);
+        if (cur >= want) return PR_OK;
+    }
+
+    rc = st->ops->begin(st, err);
+    if (rc != PR_OK) return rc;
+    if (st->ops->migration_lock_sql)
+        rc = st->ops->exec(st, st->ops->migration_lock_sql, "lock schema for migration", err);
+    if (rc == PR_OK)
+        rc = st->ops->exec(st,
+                           "CREATE TABLE IF NOT EXISTS schema_version ("
+                           " version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)",
+                           "create schema_version", err);
+    /* Another process may have migrated while we waited for the lock. */
+    if (rc == PR_OK) rc = current_version(st, &cur, err);
+    if (rc == PR_OK && cur > known)
+        rc = pr_err_set(err, PR_EUNSUPPORTED,
+                        "store: schema version %lld is newer than this program understands "
+                        "(%lld); upgrade proratio",
+                        (long long)cur, (long long)known);
+    int64_t now = pr_time_now_ms();
+    for (int64_t v = cur + 1; rc == PR_OK && v <= want; v++) {
+        const char *sql = (size_t)v <= own_n ? own[v - 1] : extra[v - 1 - (int64_t)own_n];
+        char what[48], ins[128];
+        snprintf(what, sizeof what, "migration %lld", (long long)v);
+        rc = st->ops->exec(st, sql, what, err);
+        if (rc == PR_OK) {
+            snprintf(ins, sizeof ins,
+                     "INSERT INTO schema_version (version, applied_at) VALUES (%lld, %lld)",
+                     (long long)v, (long long)now);
+            rc = st->ops->exec(st, ins, what, err);
+        }
+    }
+    if (rc == PR_OK) rc = st->ops->commit(st, err);
+    if (rc != PR_OK) st->ops->rollback(st, NULL);
+    return rc;
+}

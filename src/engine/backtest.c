@@ -1,0 +1,234 @@
+/* The backtest loop: merges the markets' bars by close time; at each step
+ * feeds the bars to the simulated broker (orders from earlier steps fill
+ * now), advances the view, records equity, then lets the pipeline decide on
+ * the closed bars. Nothing here decides trades; the same pipeline runs live. */
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "proratio/engine.h"
+#include "engine_internal.h"
+
+typedef struct bt_src {
+    pr_series s;             /* shallow copy of the market's series (tf set) */
+    int64_t ms;              /* bar length (months: per bar)                  */
+    size_t cur;              /* next bar to close                             */
+    const pr_series *fine;
+    int64_t fine_ms;
+    size_t fcur;
+} bt_src;
+
+static int64_t close_of(const bt_src *b, size_t i) {
+    return b->s.tf == PR_TF_1MO ? pr_tf_next(PR_TF_1MO, b->s.ts[i]) : b->s.ts[i] + b->ms;
+}
+
+static int setup_src(const pr_bt_market *mk, size_t i, bt_src *b, pr_err *err) {
+    if (!mk->bars || mk->bars->len == 0)
+        return pr_err_set(err, PR_EINVAL, "backtest: market %zu (%s) has no bars", i, mk->spec.inst.symbol);
+    b->s = *mk->bars;
+    if (b->s.tf <= PR_TF_NONE || b->s.tf >= PR_TF_COUNT) {
+        pr_timeframe tf;
+        if (pr_tf_infer(b->s.ts, b->s.len, &tf) != 0 || tf == PR_TF_NONE)
+            return pr_err_set(err, PR_EINVAL, "backtest: cannot tell the timeframe of %s", mk->spec.inst.symbol);
+        b->s.tf = tf;
+    }
+    b->ms = pr_tf_ms(b->s.tf);
+    for (size_t k = 1; k < b->s.len; k++)
+        if (b->s.ts[k] <= b->s.ts[k - 1])
+            return pr_err_set(err, PR_EDATA, "backtest: %s bars not strictly increasing at index %zu",
+                              mk->spec.inst.symbol, k);
+    b->fine = mk->fine && mk->fine->len ? mk->fine : NULL;
+    if (b->fine) {
+        pr_timeframe ftf = b->fine->tf;
+        if (ftf <= PR_TF_NONE || ftf >= PR_TF_COUNT) {
+            if (pr_tf_infer(b->fine->ts, b->fine->len, &ftf) != 0 || ftf == PR_TF_NONE)
+                return pr_err_set(err, PR_EINVAL, "backtest: cannot tell the timeframe of %s's finer bars",
+                                  mk->spec.inst.symbol);
+        }
+        if (ftf == PR_TF_1MO || !pr_tf_divides(ftf, b->s.tf) || ftf == b->s.tf)
+            return pr_err_set(err, PR_EINVAL, "backtest: %s finer bars (%s) do not divide %s", mk->spec.inst.symbol,
+                              pr_tf_name(ftf), pr_tf_name(b->s.tf));
+        b->fine_ms = pr_tf_ms(ftf);
+    }
+    return PR_OK;
+}
+
+void pr_backtest_result_free(pr_backtest_result *r) {
+    if (!r) return;
+    free(r->trades);
+    free(r->open_trades);
+    free(r->fills);
+    free(r->ts);
+    free(r->equity);
+    free(r->balance);
+    free(r->exposure);
+    free(r->costs);
+    memset(r, 0, sizeof *r);
+}
+
+int pr_backtest_run(const pr_backtest_config *cfg, pr_pipeline *pipe, pr_backtest_result *res, pr_err *err) {
+    if (!cfg || !pipe || !res || cfg->n_markets == 0 || !cfg->markets)
+        return pr_err_set(err, PR_EINVAL, "backtest: need a pipeline and at least one market");
+    memset(res, 0, sizeof *res);
+    size_t n = cfg->n_markets;
+    int rc = PR_OK;
+    pr_broker *b = NULL;
+    pr_market_view *v = NULL;
+    bt_src *src = calloc(n, sizeof *src);
+    pr_market_spec *specs = calloc(n, sizeof *specs);
+    pr_instrument *insts = calloc(n, sizeof *insts);
+    const pr_series **series = calloc(n, sizeof *series);
+    unsigned char *closed = calloc(n, 1);
+    pr_bar *scratch = NULL;
+    if (!src || !specs || !insts || !series || !closed) { rc = pr_err_set(err, PR_ENOMEM, "backtest: out of memory"); goto done; }
+
+    size_t total = 0, max_fine = 0;
+    for (size_t i = 0; i < n; i++) {
+        if ((rc = setup_src(&cfg->markets[i], i, &src[i], err)) != 0) goto done;
+        specs[i] = cfg->markets[i].spec;
+        insts[i] = specs[i].inst;
+        series[i] = &src[i].s;
+        total += src[i].s.len;
+        if (src[i].fine) {
+            size_t k = (size_t)(src[i].ms / src[i].fine_ms);
+            if (k > max_fine) max_fine = k;
+        }
+    }
+    if (max_fine && !(scratch = malloc(max_fine * sizeof *scratch))) {
+        rc = pr_err_set(err, PR_ENOMEM, "backtest: out of memory");
+        goto done;
+    }
+
+    pr_sim_config sc = {.start_cash = cfg->start_cash > 0 ? cfg->start_cash : 10000.0, .n_markets = n, .markets = specs};
+    pr_strlcpy(sc.ccy, cfg->ccy[0] ? cfg->ccy : specs[0].inst.quote, sizeof sc.ccy);
+    if ((rc = pr_sim_new(&sc, &b, err)) != 0) goto done;
+    pr_view_config vc = {.n_instruments = n, .instruments = insts, .series = series, .precompute = 1};
+    if ((rc = pr_view_new(&vc, &v, err)) != 0) goto done;
+    pr_strategy *strat = pr_pipeline_strategy(pipe);
+    if (strat->vt->init && (rc = strat->vt->init(strat, v, err)) != 0) goto done;
+    if ((rc = pr_view_prepare(v, err)) != 0) goto done;
+    if ((rc = pr_pipeline_reset(pipe, n, err)) != 0) goto done;
+
+    pr_strlcpy(res->ccy, sc.ccy, sizeof res->ccy);
+    res->start_cash = sc.start_cash;
+    res->ts = malloc(total * sizeof *res->ts);
+    res->equity = malloc(total * sizeof *res->equity);
+    res->balance = malloc(total * sizeof *res->balance);
+    res->exposure = malloc(total * sizeof *res->exposure);
+    res->costs = malloc(total * sizeof *res->costs);
+    if (!res->ts || !res->equity || !res->balance || !res->exposure || !res->costs) {
+        rc = pr_err_set(err, PR_ENOMEM, "backtest: out of memory");
+        goto done;
+    }
+
+    int64_t *nxt = malloc(n * sizeof *nxt);   /* close time of each market's next bar */
+    if (!nxt) { rc = pr_err_set(err, PR_ENOMEM, "backtest: out of memory"); goto done; }
+    for (size_t i = 0; i < n; i++) nxt[i] = close_of(&src[i], 0);
+    size_t steps = 0;
+    for (;;) {
+        /* The next step is the earliest close among the markets' next bars. */
+        int64_t now = INT64_MAX;
+        for (size_t i = 0; i < n; i++)
+            if (nxt[i] < now) now = nxt[i];
+        if (now == INT64_MAX) break;
+        int64_t step_ts = INT64_MAX;
+        for (size_t i = 0; i < n; i++) {
+            bt_src *bs = &src[i];
+            closed[i] = nxt[i] == now;
+            if (!closed[i]) continue;
+            size_t k = bs->cur;
+            /* The price columns are read every bar: sequential streams stay
+             * in the prefetcher, cheaper than cold misses on the bars that do
+             * carry orders. The simulated broker does not use volume. */
+            pr_bar bar = {bs->s.ts[k], bs->s.open[k], bs->s.high[k], bs->s.low[k], bs->s.close[k], 0.0};
+            size_t nf = 0;
+            if (bs->fine && !pr_sim_idle(b, (int)i)) {
+                const pr_series *f = bs->fine;
+                while (bs->fcur < f->len && f->ts[bs->fcur] < bar.ts) bs->fcur++;
+                for (size_t j = bs->fcur; j < f->len && f->ts[j] < now && nf < max_fine; j++, nf++)
+                    scratch[nf] = (pr_bar){f->ts[j], f->open[j], f->high[j], f->low[j], f->close[j], f->volume[j]};
+            }
+            if ((rc = pr_sim_process_bar(b, (int)i, &bar, now - bar.ts, nf ? scratch : NULL, nf, bs->fine_ms, err)) !=
+                0) {
+                free(nxt);
+                goto done;
+            }
+            if (bar.ts < step_ts) step_ts = bar.ts;
+            bs->cur++;
+            nxt[i] = bs->cur < bs->s.len ? close_of(bs, bs->cur) : INT64_MAX;
+        }
+        if ((rc = pr_view_step(v, now, closed, err)) != 0) { free(nxt); goto done; }
+        double eq, bal, gross, cost;
+        pr_sim_snapshot(b, &eq, &bal, &gross, &cost);
+        res->ts[steps] = step_ts;
+        res->equity[steps] = eq;
+        res->balance[steps] = bal;
+        res->exposure[steps] = eq != 0 ? gross / eq : 0;
+        res->costs[steps] = cost;
+        steps++;
+        if ((rc = pr_pipeline_on_bar(pipe, v, b, err)) != 0) { free(nxt); goto done; }
+    }
+    free(nxt);
+    res->n_steps = steps;
+    res->final_equity = steps ? res->equity[steps - 1] : sc.start_cash;
+
+    pr_sim_take_records(b, &res->fills, &res->n_fills, &res->trades, &res->n_trades);
+    if (!(res->open_trades = calloc(n, sizeof *res->open_trades))) {
+        rc = pr_err_set(err, PR_ENOMEM, "backtest: out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (pr_sim_open_trade(b, (int)i, &res->open_trades[res->n_open]) == 0) res->n_open++;
+    res->n_liquidations = pr_sim_liquidations(b);
+    pr_pipeline_get_stats(pipe, &res->stats);
+
+done:
+    if (rc != 0) pr_backtest_result_free(res);
+    pr_view_free(v);
+    pr_broker_free(b);
+    free(scratch);
+    free(closed);
+    free(series);
+    free(insts);
+    free(specs);
+    free(src);
+    return rc;
+}
+
+/* ---- CSV output -------------------------------------------------------------------- */
+int pr_backtest_write_trades(const pr_backtest_result *res, const pr_bt_market *markets, FILE *f, pr_err *err) {
+    if (!res || !f) return pr_err_set(err, PR_EINVAL, "backtest: NULL result or file");
+    if (fprintf(f, "symbol,side,entry_time,exit_time,entry_price,exit_price,size,fees,spread_cost,"
+                   "slippage_cost,funding,gross_pnl,pnl,exit,tag,entry_reason,exit_reason\n") < 0)
+        return pr_err_set(err, PR_EIO, "backtest: write failed");
+    for (size_t k = 0; k < res->n_trades; k++) {
+        const pr_trade *t = &res->trades[k];
+        char et[40], xt[40], er[256], xr[256];
+        pr_time_format_iso(t->entry_ts, et, sizeof et);
+        pr_time_format_iso(t->exit_ts, xt, sizeof xt);
+        pr_reason_format(&t->entry_why, er, sizeof er);
+        pr_reason_format(&t->exit_why, xr, sizeof xr);
+        for (char *c = er; *c; c++) if (*c == ',' || *c == '"') *c = ';';
+        for (char *c = xr; *c; c++) if (*c == ',' || *c == '"') *c = ';';
+        const char *sym = markets ? markets[t->instrument].spec.inst.symbol : "";
+        if (fprintf(f, "%s,%s,%s,%s,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%s,%s,%s,%s\n", sym,
+                    t->side > 0 ? "long" : "short", et, xt, t->entry_price, t->exit_price, t->size, t->fees,
+                    t->spread_cost, t->slippage_cost, t->funding, t->gross_pnl, t->pnl,
+                    pr_order_role_name(t->exit_role), t->tag, er, xr) < 0)
+            return pr_err_set(err, PR_EIO, "backtest: write failed");
+    }
+    return PR_OK;
+}
+
+int pr_backtest_write_equity(const pr_backtest_result *res, FILE *f, pr_err *err) {
+    if (!res || !f) return pr_err_set(err, PR_EINVAL, "backtest: NULL result or file");
+    if (fprintf(f, "ts,equity,balance,exposure,costs\n") < 0) return pr_err_set(err, PR_EIO, "backtest: write failed");
+    for (size_t k = 0; k < res->n_steps; k++) {
+        char t[40];
+        pr_time_format_iso(res->ts[k], t, sizeof t);
+        if (fprintf(f, "%s,%.17g,%.17g,%.17g,%.17g\n", t, res->equity[k], res->balance[k], res->exposure[k],
+                    res->costs[k]) < 0)
+            return pr_err_set(err, PR_EIO, "backtest: write failed");
+    }
+    return PR_OK;
+}

@@ -1,0 +1,136 @@
+/* Trades and equity CSV writers. The trades text is also the canonical form
+ * that the run fingerprint hashes, so its format is fixed: ISO 8601 UTC
+ * times, numbers with 17 significant digits, RFC 4180 quoting of text. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "engine/metrics_internal.h"
+
+size_t pr_mx_fmt_num(double x, char buf[PR_MX_NUM_MAX]) {
+    if (isnan(x)) return pr_strlcpy(buf, "nan", PR_MX_NUM_MAX);
+    if (isinf(x)) return pr_strlcpy(buf, x > 0 ? "inf" : "-inf", PR_MX_NUM_MAX);
+    int k = snprintf(buf, PR_MX_NUM_MAX, "%.17g", x);
+    return k > 0 ? (size_t)k : 0;
+}
+
+static int put(pr_mx_sink sink, void *ctx, const char *s) { return sink(ctx, s, strlen(s)); }
+
+static int put_num(pr_mx_sink sink, void *ctx, double x, int comma) {
+    char b[PR_MX_NUM_MAX + 1];
+    size_t k = pr_mx_fmt_num(x, b);
+    if (comma) b[k++] = ',';
+    return sink(ctx, b, k);
+}
+
+/* Text field, quoted when it holds a delimiter, quote or line break. */
+static int put_text(pr_mx_sink sink, void *ctx, const char *s, size_t max, int comma) {
+    size_t n = strnlen(s, max);
+    int rc;
+    if (strcspn(s, ",\"\r\n") >= n) {
+        rc = sink(ctx, s, n);
+    } else {
+        rc = sink(ctx, "\"", 1);
+        for (size_t i = 0; i < n && rc == 0; i++)
+            rc = s[i] == '"' ? sink(ctx, "\"\"", 2) : sink(ctx, &s[i], 1);
+        if (rc == 0) rc = sink(ctx, "\"", 1);
+    }
+    if (rc == 0 && comma) rc = sink(ctx, ",", 1);
+    return rc;
+}
+
+static int put_time(pr_mx_sink sink, void *ctx, int64_t ts) {
+    char b[PR_TIME_STR_MAX + 1];
+    size_t k = 0;
+    if (ts != PR_TIME_NONE) k = pr_time_format_iso(ts, b, PR_TIME_STR_MAX);
+    b[k++] = ',';
+    return sink(ctx, b, k);
+}
+
+int pr_mx_trades_csv(const pr_trade_record *tr, size_t n, pr_mx_sink sink, void *ctx) {
+    int rc = put(sink, ctx,
+                 "entry_time,exit_time,instrument,symbol,asset_class,side,qty,entry_price,"
+                 "exit_price,gross_pnl,fees,slippage,funding,pnl,risk,tag,reason\n");
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        const pr_trade_record *t = &tr[i];
+        char b[64];
+        rc = put_time(sink, ctx, t->entry_ts);
+        if (rc == 0) rc = put_time(sink, ctx, t->exit_ts);
+        if (rc == 0) {
+            snprintf(b, sizeof b, "%d,", t->instrument);
+            rc = put(sink, ctx, b);
+        }
+        if (rc == 0) rc = put_text(sink, ctx, t->symbol, sizeof t->symbol, 1);
+        if (rc == 0) {
+            snprintf(b, sizeof b, "%s,%s,", pr_asset_class_name(t->cls),
+                     t->side > 0 ? "long" : t->side < 0 ? "short" : "flat");
+            rc = put(sink, ctx, b);
+        }
+        const double nums[] = {t->qty, t->entry_price, t->exit_price, t->gross_pnl, t->fees,
+                               t->slippage, t->funding, t->pnl, t->risk};
+        for (size_t k = 0; k < sizeof nums / sizeof nums[0] && rc == 0; k++)
+            rc = put_num(sink, ctx, nums[k], 1);
+        if (rc == 0) rc = put_text(sink, ctx, t->tag, sizeof t->tag, 1);
+        if (rc == 0) rc = put_text(sink, ctx, t->reason, sizeof t->reason, 0);
+        if (rc == 0) rc = sink(ctx, "\n", 1);
+    }
+    return rc;
+}
+
+static int file_sink(void *ctx, const char *s, size_t n) {
+    return fwrite(s, 1, n, (FILE *)ctx) == n ? 0 : PR_EIO;
+}
+
+static int equity_csv(const pr_equity_point *eq, size_t n, pr_mx_sink sink, void *ctx) {
+    int rc = put(sink, ctx, "time,equity,equity_gross,cash,exposure,drawdown\n");
+    double peak = n ? eq[0].equity : 0.0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        const pr_equity_point *p = &eq[i];
+        if (p->equity > peak) peak = p->equity;
+        double dd = peak > 0 ? 1.0 - p->equity / peak : NAN;
+        rc = put_time(sink, ctx, p->ts);
+        const double nums[] = {p->equity, p->equity_gross, p->cash, p->exposure};
+        for (size_t k = 0; k < 4 && rc == 0; k++) rc = put_num(sink, ctx, nums[k], 1);
+        if (rc == 0) rc = put_num(sink, ctx, dd, 0);
+        if (rc == 0) rc = sink(ctx, "\n", 1);
+    }
+    return rc;
+}
+
+int pr_fwrite_trades_csv(FILE *f, const pr_trade_record *tr, size_t n, pr_err *err) {
+    if (!f || (n && !tr)) return pr_err_set(err, PR_EINVAL, "trades CSV: no file or no trades");
+    if (pr_mx_trades_csv(tr, n, file_sink, f) != 0)
+        return pr_err_set(err, PR_EIO, "trades CSV: write failed: %s", strerror(errno));
+    return PR_OK;
+}
+
+int pr_fwrite_equity_csv(FILE *f, const pr_equity_point *eq, size_t n, pr_err *err) {
+    if (!f || (n && !eq)) return pr_err_set(err, PR_EINVAL, "equity CSV: no file or no points");
+    if (equity_csv(eq, n, file_sink, f) != 0)
+        return pr_err_set(err, PR_EIO, "equity CSV: write failed: %s", strerror(errno));
+    return PR_OK;
+}
+
+static int write_path(const char *path, const char *what, int trades, const void *rows, size_t n,
+                      pr_err *err) {
+    if (!path) return pr_err_set(err, PR_EINVAL, "%s: no path", what);
+    FILE *f = fopen(path, "wb");
+    if (!f) {
+        pr_err_set(err, PR_EIO, "%s: cannot create: %s", what, strerror(errno));
+        pr_err_at(err, path, 0, 0, NULL);
+        return PR_EIO;
+    }
+    int rc = trades ? pr_fwrite_trades_csv(f, rows, n, err) : pr_fwrite_equity_csv(f, rows, n, err);
+    if (fclose(f) != 0 && rc == PR_OK) rc = pr_err_set(err, PR_EIO, "%s: close failed: %s", what, strerror(errno));
+    if (rc != PR_OK) pr_err_at(err, path, 0, 0, NULL);
+    return rc;
+}
+
+int pr_write_trades_csv(const char *path, const pr_trade_record *tr, size_t n, pr_err *err) {
+    return write_path(path, "trades CSV", 1, tr, n, err);
+}
+
+int pr_write_equity_csv(const char *path, const pr_equity_point *eq, size_t n, pr_err *err) {
+    return write_path(path, "equity CSV", 0, eq, n, err);
+}

@@ -1,0 +1,482 @@
+/* The decision pipeline: strategy -> confirmation stages -> sizing -> orders,
+ * called once per closed bar by the backtest loop and the live runner alike.
+ * It also manages open positions at each close (trailing stop, break-even
+ * move, time stop) by amending or submitting orders through the broker, so
+ * brokers only ever see plain market / limit / stop / stop-limit orders. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "proratio/engine.h"
+
+/* What the pipeline tracks for a position it has to manage. */
+typedef struct plan {
+    int active;              /* managing (entry pending or position open)    */
+    int entered;             /* entry filled                                  */
+    int side;
+    uint64_t entry_id, stop_id, exit_id;
+    double stop;             /* current protective stop (0: none)             */
+    double trail_frac, trail_dist, be_gain;
+    int max_bars;
+    int be_done;
+    int bars;                /* closed bars since the entry fill              */
+    double entry_px, best;
+} plan;
+
+struct pr_pipeline {
+    pr_pipeline_config cfg;
+    pr_strategy *strat;
+    pr_confirm_stage *stages;
+    size_t n_stages;
+    pr_sizer sizer;
+    pr_signal *sigbuf;
+    size_t sigcap;
+    plan *plans;
+    uint64_t *pending;       /* entry order per instrument not yet resolved  */
+    size_t n;
+    pr_pipeline_stats st;
+};
+
+void pr_sizing_default(pr_sizing *s) {
+    memset(s, 0, sizeof *s);
+    s->mode = PR_SIZE_FIXED_RISK;
+    s->risk = 0.01;
+    s->fraction = 0.1;
+}
+
+void pr_pipeline_config_default(pr_pipeline_config *c) {
+    memset(c, 0, sizeof *c);
+    pr_sizing_default(&c->sizing);
+    c->max_signals = 64;
+}
+
+/* ---- the built-in sizer ------------------------------------------------------ */
+static int builtin_size(void *self, const pr_size_request *rq, pr_size *out, pr_err *err) {
+    const pr_sizing *z = self;
+    double eq = rq->account->equity;
+    switch (z->mode) {
+    case PR_SIZE_ALL_CASH:
+        /* Everything: the broker caps it at fill to what is available then,
+         * i.e. cash / (price * (1 + fee)) when flat at leverage 1. */
+        out->mode = PR_QTY_CASH;
+        out->value = eq;
+        break;
+    case PR_SIZE_FIXED_FRACTION:
+        out->mode = PR_QTY_NOTIONAL;
+        out->value = z->fraction * eq;
+        break;
+    case PR_SIZE_FIXED_QTY:
+        out->mode = PR_QTY_UNITS;
+        out->value = z->qty;
+        break;
+    case PR_SIZE_FIXED_RISK:
+    default:
+        if (rq->sig->stop > 0) {
+            out->mode = PR_QTY_RISK;
+            out->value = z->risk * eq;
+        } else {
+            out->mode = PR_QTY_NOTIONAL;
+            out->value = z->fraction * eq;
+        }
+        break;
+    }
+    (void)err;
+    return PR_OK;
+}
+
+int pr_sizer_builtin(const pr_sizing *s, pr_sizer *out, pr_err *err) {
+    if (!s || !out) return pr_err_set(err, PR_EINVAL, "pr_sizer_builtin: NULL argument");
+    if (s->mode < PR_SIZE_FIXED_RISK || s->mode > PR_SIZE_FIXED_QTY)
+        return pr_err_set(err, PR_EINVAL, "sizing: unknown mode %d", (int)s->mode);
+    if ((s->mode == PR_SIZE_FIXED_RISK && !(s->risk > 0 && s->risk < 1)) ||
+        ((s->mode == PR_SIZE_FIXED_FRACTION || s->mode == PR_SIZE_FIXED_RISK) && !(s->fraction > 0)) ||
+        (s->mode == PR_SIZE_FIXED_QTY && !(s->qty > 0)))
+        return pr_err_set(err, PR_EINVAL, "sizing: risk must be in (0,1), fraction and qty positive");
+    pr_sizing *copy = malloc(sizeof *copy);
+    if (!copy) return pr_err_set(err, PR_ENOMEM, "sizing: out of memory");
+    *copy = *s;
+    out->self = copy;
+    out->size = builtin_size;
+    out->destroy = free;
+    return PR_OK;
+}
+
+/* ---- lifecycle ------------------------------------------------------------------ */
+int pr_pipeline_new(const pr_pipeline_config *cfg, pr_strategy *strategy, pr_pipeline **out, pr_err *err) {
+    if (!strategy || !strategy->vt || !out) return pr_err_set(err, PR_EINVAL, "pipeline: need a strategy");
+    *out = NULL;
+    pr_pipeline *p = calloc(1, sizeof *p);
+    if (!p) return pr_err_set(err, PR_ENOMEM, "pipeline: out of memory");
+    if (cfg) p->cfg = *cfg;
+    else pr_pipeline_config_default(&p->cfg);
+    p->strat = strategy;
+    p->sigcap = p->cfg.max_signals ? p->cfg.max_signals : 64;
+    p->sigbuf = calloc(p->sigcap, sizeof *p->sigbuf);
+    int rc = p->sigbuf ? pr_sizer_builtin(&p->cfg.sizing, &p->sizer, err)
+                       : pr_err_set(err, PR_ENOMEM, "pipeline: out of memory");
+    if (rc != 0) {
+        free(p->sigbuf);
+        free(p);
+        return rc;
+    }
+    *out = p;
+    return PR_OK;
+}
+
+void pr_pipeline_free(pr_pipeline *p) {
+    if (!p) return;
+    for (size_t k = 0; k < p->n_stages; k++)
+        if (p->stages[k].destroy) p->stages[k].destroy(p->stages[k].self);
+    if (p->sizer.destroy) p->sizer.destroy(p->sizer.self);
+    free(p->stages);
+    free(p->sigbuf);
+    free(p->plans);
+    free(p->pending);
+    free(p);
+}
+
+int pr_pipeline_add_stage(pr_pipeline *p, const pr_confirm_stage *stage, pr_err *err) {
+    if (!p || !stage || !stage->confirm) return pr_err_set(err, PR_EINVAL, "pipeline: stage without confirm");
+    pr_confirm_stage *ns = realloc(p->stages, (p->n_stages + 1) * sizeof *ns);
+    if (!ns) return pr_err_set(err, PR_ENOMEM, "pipeline: out of memory");
+    p->stages = ns;
+    p->stages[p->n_stages++] = *stage;
+    return PR_OK;
+}
+
+void pr_pipeline_set_sizer(pr_pipeline *p, const pr_sizer *sizer) {
+    if (!p || !sizer || !sizer->size) return;
+    if (p->sizer.destroy) p->sizer.destroy(p->sizer.self);
+    p->sizer = *sizer;
+}
+
+pr_strategy *pr_pipeline_strategy(pr_pipeline *p) { return p ? p->strat : NULL; }
+
+int pr_pipeline_reset(pr_pipeline *p, size_t n_instruments, pr_err *err) {
+    if (!p || n_instruments == 0) return pr_err_set(err, PR_EINVAL, "pipeline: no instruments");
+    free(p->plans);
+    free(p->pending);
+    p->plans = calloc(n_instruments, sizeof *p->plans);
+    p->pending = calloc(n_instruments, sizeof *p->pending);
+    if (!p->plans || !p->pending) return pr_err_set(err, PR_ENOMEM, "pipeline: out of memory");
+    p->n = n_instruments;
+    memset(&p->st, 0, sizeof p->st);
+    return PR_OK;
+}
+
+void pr_pipeline_get_stats(const pr_pipeline *p, pr_pipeline_stats *out) {
+    if (p && out) *out = p->st;
+}
+
+/* ---- orders ------------------------------------------------------------------- */
+static int submit(pr_pipeline *p, pr_broker *b, pr_order *o, int64_t now, pr_err *err) {
+    int rc = b->vt->submit(b, o, now, err);
+    if (rc != 0) return rc;
+    p->st.orders++;
+    if (o->status == PR_OS_REJECTED) p->st.rejected++;
+    return PR_OK;
+}
+
+static int order_live(pr_broker *b, uint64_t id) {
+    pr_order o;
+    if (id == 0 || b->vt->get_order(b, id, &o) != 0) return 0;
+    return o.status == PR_OS_ACTIVE || o.status == PR_OS_WAITING;
+}
+
+static int submit_close(pr_pipeline *p, pr_broker *b, int inst, int side_of_pos, pr_order_role role,
+                        const pr_signal *sig, const pr_reason *why, double units, int64_t now, uint64_t *id,
+                        pr_err *err) {
+    pr_order o;
+    pr_order_init(&o, inst, -side_of_pos, PR_ORDER_MARKET, role);
+    o.reduce_only = 1;
+    if (units > 0) {
+        o.qty_mode = PR_QTY_UNITS;
+        o.qty = units;
+    } else {
+        o.qty_mode = PR_QTY_CLOSE;
+    }
+    if (sig) memcpy(o.tag, sig->tag, sizeof o.tag);
+    if (why) o.why = *why;
+    int rc = submit(p, b, &o, now, err);
+    if (id) *id = o.status == PR_OS_REJECTED ? 0 : o.id;
+    return rc;
+}
+
+static int set_stop(pr_pipeline *p, pr_broker *b, int inst, plan *pl, double stop, pr_order_role role,
+                    const pr_reason *why, int64_t now, pr_err *err) {
+    int rc;
+    if (order_live(b, pl->stop_id)) {
+        if ((rc = b->vt->amend(b, pl->stop_id, 0, stop, &role, why, err)) != 0) return rc;
+    } else {
+        pr_order o;
+        pr_order_init(&o, inst, -pl->side, PR_ORDER_STOP, role);
+        o.reduce_only = 1;
+        o.qty_mode = PR_QTY_CLOSE;
+        o.stop_price = stop;
+        if (why) o.why = *why;
+        if ((rc = submit(p, b, &o, now, err)) != 0) return rc;
+        pl->stop_id = o.status == PR_OS_REJECTED ? 0 : o.id;
+    }
+    pl->stop = stop;
+    return PR_OK;
+}
+
+static const char *const k_why_trail = "trailing stop moved to %.10g (best %.10g)";
+static const char *const k_why_be = "stop moved to break-even %.10g after a %.4g%% gain";
+static const char *const k_why_time = "time stop: %.0f bars held";
+static const char *const k_why_flip = "closing before reversing";
+
+/* Position management at the close of a bar of inst. */
+static int manage(pr_pipeline *p, const pr_market_view *v, pr_broker *b, int inst, int64_t now, pr_err *err) {
+    plan *pl = &p->plans[inst];
+    int rc;
+    if (!pl->entered) {
+        pr_order eo;
+        if (b->vt->get_order(b, pl->entry_id, &eo) != 0) { pl->active = 0; return PR_OK; }
+        if (eo.status == PR_OS_FILLED) {
+            pl->entered = 1;
+            pl->entry_px = eo.avg_price;
+            pl->best = eo.avg_price;
+            pl->bars = 0;
+        } else if (eo.status != PR_OS_ACTIVE && eo.status != PR_OS_WAITING) {
+            pl->active = 0;
+            return PR_OK;
+        } else {
+            return PR_OK;
+        }
+    }
+    pr_position pos;
+    if ((rc = b->vt->get_position(b, inst, &pos)) != 0) return pr_err_set(err, rc, "pipeline: no position");
+    if (pos.qty == 0 || (pos.qty > 0 ? 1 : -1) != pl->side) {   /* closed by the broker */
+        pl->active = 0;
+        return PR_OK;
+    }
+    if (!pr_view_updated(v, inst)) return PR_OK;
+    pr_bar bar;
+    if (pr_view_bar(v, inst, PR_TF_NONE, 0, &bar) != 0) return PR_OK;
+    pl->bars++;
+    /* The entry bar's extremes may predate the fill: only its close counts. */
+    double fav = pl->bars == 1 ? bar.close : pl->side > 0 ? bar.high : bar.low;
+    if (pl->side > 0 ? fav > pl->best : fav < pl->best) pl->best = fav;
+
+    if (pl->max_bars > 0 && pl->bars >= pl->max_bars && !order_live(b, pl->exit_id)) {
+        pr_reason why = {k_why_time, {(double)pl->bars, 0, 0, 0}};
+        return submit_close(p, b, inst, pl->side, PR_ROLE_TIME, NULL, &why, 0, now, &pl->exit_id, err);
+    }
+    double ns = pl->stop;
+    pr_order_role role = PR_ROLE_STOP;
+    pr_reason why = {0};
+    if (pl->be_gain > 0 && !pl->be_done &&
+        (pl->side > 0 ? pl->best >= pl->entry_px * (1 + pl->be_gain) : pl->best <= pl->entry_px * (1 - pl->be_gain))) {
+        pl->be_done = 1;
+        if (ns == 0 || (pl->side > 0 ? pl->entry_px > ns : pl->entry_px < ns)) {
+            ns = pl->entry_px;
+            role = PR_ROLE_BREAKEVEN;
+            why = (pr_reason){k_why_be, {pl->entry_px, pl->be_gain * 100, 0, 0}};
+        }
+    }
+    if (pl->trail_frac > 0 || pl->trail_dist > 0) {
+        double c = pl->side > 0 ? (pl->trail_frac > 0 ? pl->best * (1 - pl->trail_frac) : pl->best - pl->trail_dist)
+                                : (pl->trail_frac > 0 ? pl->best * (1 + pl->trail_frac) : pl->best + pl->trail_dist);
+        if (ns == 0 || (pl->side > 0 ? c > ns : c < ns)) {
+            ns = c;
+            role = PR_ROLE_TRAIL;
+            why = (pr_reason){k_why_trail, {c, pl->best, 0, 0}};
+        }
+    }
+    if (ns != pl->stop && ns > 0) return set_stop(p, b, inst, pl, ns, role, &why, now, err);
+    return PR_OK;
+}
+
+static int has_management(const pr_signal *s) {
+    return s->trail_frac > 0 || s->trail_dist > 0 || s->breakeven_gain > 0 || s->max_bars > 0;
+}
+
+static int enter(pr_pipeline *p, const pr_market_view *v, pr_broker *b, pr_signal *sig, int64_t now, pr_err *err) {
+    int inst = sig->instrument;
+    int dir = sig->kind == PR_SIG_ENTER_LONG ? 1 : -1;
+    int rc;
+    pr_position pos;
+    if ((rc = b->vt->get_position(b, inst, &pos)) != 0) return pr_err_set(err, rc, "pipeline: no position");
+    int ps = (pos.qty > 0) - (pos.qty < 0);
+    pr_order pend;
+    int pending_live = p->pending[inst] && b->vt->get_order(b, p->pending[inst], &pend) == 0 &&
+                       (pend.status == PR_OS_ACTIVE || pend.status == PR_OS_WAITING);
+    if (dir < 0 && p->cfg.no_short) {
+        /* A short signal while shorts are off only closes a long. */
+        if (ps > 0) return submit_close(p, b, inst, ps, PR_ROLE_EXIT, sig, &sig->why, 0, now, NULL, err);
+        if (pending_live && pend.side > 0) return b->vt->cancel(b, p->pending[inst], err);
+        p->st.ignored++;
+        return PR_OK;
+    }
+    if (ps == dir || (pending_live && pend.side == dir)) { p->st.ignored++; return PR_OK; }
+    if (pending_live && (rc = b->vt->cancel(b, p->pending[inst], err)) != 0) return rc;
+    if (ps == -dir) {
+        pr_reason flip = {k_why_flip, {0}};
+        if ((rc = submit_close(p, b, inst, ps, PR_ROLE_EXIT, sig, sig->why.fmt ? &sig->why : &flip, 0, now, NULL,
+                               err)) != 0)
+            return rc;
+        p->plans[inst].active = 0;
+        if (p->cfg.no_reverse) return PR_OK;
+    }
+    pr_account acct;
+    if ((rc = b->vt->get_account(b, &acct)) != 0) return pr_err_set(err, rc, "pipeline: no account");
+    pr_size sz = {PR_QTY_UNITS, 0};
+    pr_size_request rq = {.sig = sig, .inst = pr_view_instrument(v, inst), .account = &acct, .position = &pos,
+                          .price = pr_view_close(v, inst, 0)};
+    if ((rc = p->sizer.size(p->sizer.self, &rq, &sz, err)) != 0) return rc;
+    if (sig->size_hint > 0 && sig->size_hint < 1) sz.value *= sig->size_hint;
+    if (!(sz.value > 0)) { p->st.ignored++; return PR_OK; }
+
+    pr_order o;
+    pr_order_type type = sig->entry_stop > 0 ? (sig->entry_limit > 0 ? PR_ORDER_STOP_LIMIT : PR_ORDER_STOP)
+                         : sig->entry_limit > 0 ? PR_ORDER_LIMIT : PR_ORDER_MARKET;
+    pr_order_init(&o, inst, dir, type, PR_ROLE_ENTRY);
+    o.limit_price = sig->entry_limit;
+    o.stop_price = sz.mode == PR_QTY_RISK ? sig->stop : sig->entry_stop;
+    if (type == PR_ORDER_STOP || type == PR_ORDER_STOP_LIMIT) {
+        if (sz.mode == PR_QTY_RISK) {   /* the order's stop is the trigger; size from the protective stop */
+            o.stop_price = sig->entry_stop;
+            sz.mode = PR_QTY_NOTIONAL;
+            double dist = fabs(sig->entry_stop - sig->stop);
+            sz.value = dist > 0 ? sz.value * sig->entry_stop / dist : 0;
+        }
+    }
+    o.qty_mode = sz.mode;
+    o.qty = sz.value;
+    memcpy(o.tag, sig->tag, sizeof o.tag);
+    o.why = sig->why;
+    if ((rc = submit(p, b, &o, now, err)) != 0) return rc;
+    if (o.status == PR_OS_REJECTED) return PR_OK;
+    p->pending[inst] = o.id;
+    uint64_t entry = o.id;
+
+    /* Bracket: protective stop and tiered take-profits, live once the entry fills. */
+    double stop = sig->stop;
+    if (stop <= 0 && (sig->trail_frac > 0 || sig->trail_dist > 0)) {
+        double ref = sig->entry_limit > 0 ? sig->entry_limit : sig->entry_stop > 0 ? sig->entry_stop : rq.price;
+        stop = sig->trail_frac > 0 ? ref * (1 - dir * sig->trail_frac) : ref - dir * sig->trail_dist;
+    }
+    uint64_t stop_id = 0;
+    if (stop > 0) {
+        pr_order so;
+        pr_order_init(&so, inst, -dir, PR_ORDER_STOP, sig->stop > 0 ? PR_ROLE_STOP : PR_ROLE_TRAIL);
+        so.reduce_only = 1;
+        so.qty_mode = PR_QTY_CLOSE;
+        so.stop_price = stop;
+        so.parent = entry;
+        memcpy(so.tag, sig->tag, sizeof so.tag);
+        static const char *const k_why_stop = "protective stop %.10g";
+        so.why = (pr_reason){k_why_stop, {stop, 0, 0, 0}};
+        if ((rc = submit(p, b, &so, now, err)) != 0) return rc;
+        stop_id = so.id;
+    }
+    double sum = 0;
+    for (int k = 0; k < sig->n_targets && k < PR_SIGNAL_MAX_TARGETS; k++) {
+        double f = sig->target_frac[k] > 0 ? sig->target_frac[k] : 1.0 - sum;
+        if (!(sig->target_price[k] > 0) || !(f > 0)) continue;
+        pr_order to;
+        pr_order_init(&to, inst, -dir, PR_ORDER_LIMIT, PR_ROLE_TARGET);
+        to.reduce_only = 1;
+        to.limit_price = sig->target_price[k];
+        to.parent = entry;
+        sum += f;
+        /* The tier that completes the position takes whatever is left. */
+        if (sum >= 1.0 - 1e-9) {
+            to.qty_mode = PR_QTY_CLOSE;
+        } else {
+            to.qty_mode = PR_QTY_PARENT_FRAC;
+            to.qty = f;
+        }
+        memcpy(to.tag, sig->tag, sizeof to.tag);
+        static const char *const k_why_tp = "take-profit %.0f at %.10g (%.4g%% of the entry)";
+        to.why = (pr_reason){k_why_tp, {(double)(k + 1), sig->target_price[k], f * 100, 0}};
+        if ((rc = submit(p, b, &to, now, err)) != 0) return rc;
+        if (sum >= 1.0 - 1e-9) break;
+    }
+    plan *pl = &p->plans[inst];
+    memset(pl, 0, sizeof *pl);
+    if (has_management(sig)) {
+        pl->active = 1;
+        pl->side = dir;
+        pl->entry_id = entry;
+        pl->stop_id = stop_id;
+        pl->stop = stop;
+        pl->trail_frac = sig->trail_frac;
+        pl->trail_dist = sig->trail_dist;
+        pl->be_gain = sig->breakeven_gain;
+        pl->max_bars = sig->max_bars;
+    }
+    return PR_OK;
+}
+
+static int do_exit(pr_pipeline *p, pr_broker *b, pr_signal *sig, int64_t now, pr_err *err) {
+    int inst = sig->instrument;
+    pr_position pos;
+    int rc;
+    if ((rc = b->vt->get_position(b, inst, &pos)) != 0) return pr_err_set(err, rc, "pipeline: no position");
+    if (p->pending[inst] && order_live(b, p->pending[inst])) {
+        if ((rc = b->vt->cancel(b, p->pending[inst], err)) != 0) return rc;
+        if (pos.qty == 0) return PR_OK;
+    }
+    if (pos.qty == 0) { p->st.ignored++; return PR_OK; }
+    int ps = pos.qty > 0 ? 1 : -1;
+    double units = 0;
+    if (sig->exit_frac > 0 && sig->exit_frac < 1) units = fabs(pos.qty) * sig->exit_frac;
+    return submit_close(p, b, inst, ps, PR_ROLE_EXIT, sig, &sig->why, units, now, NULL, err);
+}
+
+static int adjust(pr_pipeline *p, pr_broker *b, pr_signal *sig, int64_t now, pr_err *err) {
+    int inst = sig->instrument;
+    pr_position pos;
+    int rc;
+    if ((rc = b->vt->get_position(b, inst, &pos)) != 0) return pr_err_set(err, rc, "pipeline: no position");
+    if (pos.qty == 0) { p->st.ignored++; return PR_OK; }
+    plan *pl = &p->plans[inst];
+    int ps = pos.qty > 0 ? 1 : -1;
+    if (!pl->active || pl->side != ps) {
+        memset(pl, 0, sizeof *pl);
+        pl->active = 1;
+        pl->entered = 1;
+        pl->side = ps;
+        pl->entry_px = pos.avg_price;
+        pl->best = pos.mark;
+    }
+    if (sig->trail_frac > 0) pl->trail_frac = sig->trail_frac;
+    if (sig->trail_dist > 0) pl->trail_dist = sig->trail_dist;
+    if (sig->breakeven_gain > 0) pl->be_gain = sig->breakeven_gain;
+    if (sig->max_bars > 0) pl->max_bars = sig->max_bars;
+    if (sig->stop > 0) return set_stop(p, b, inst, pl, sig->stop, PR_ROLE_STOP, &sig->why, now, err);
+    return PR_OK;
+}
+
+int pr_pipeline_on_bar(pr_pipeline *p, const pr_market_view *v, pr_broker *b, pr_err *err) {
+    if (!p || !v || !b || !p->plans) return pr_err_set(err, PR_EINVAL, "pipeline: not reset");
+    int rc;
+    for (size_t i = 0; i < p->n; i++)
+        if (p->plans[i].active && (rc = manage(p, v, b, (int)i, pr_view_now(v), err)) != 0) return rc;
+
+    pr_signal_list list = {p->sigbuf, 0, p->sigcap};
+    if ((rc = p->strat->vt->on_bar(p->strat, v, &list, err)) != 0) return rc;
+    if (list.n == 0) return PR_OK;
+    int64_t now = pr_view_now(v);
+    for (size_t k = 0; k < list.n; k++) {
+        pr_signal *sig = &list.items[k];
+        sig->ts = now;
+        p->st.signals++;
+        if (sig->instrument < 0 || (size_t)sig->instrument >= p->n)
+            return pr_err_set(err, PR_EINVAL, "pipeline: signal for unknown instrument %d", sig->instrument);
+        int keep = 1;
+        for (size_t s = 0; s < p->n_stages && keep; s++)
+            if ((rc = p->stages[s].confirm(p->stages[s].self, v, sig, &keep, err)) != 0) return rc;
+        if (!keep) { p->st.vetoed++; continue; }
+        switch (sig->kind) {
+        case PR_SIG_ENTER_LONG:
+        case PR_SIG_ENTER_SHORT: rc = enter(p, v, b, sig, now, err); break;
+        case PR_SIG_EXIT: rc = do_exit(p, b, sig, now, err); break;
+        case PR_SIG_ADJUST: rc = adjust(p, b, sig, now, err); break;
+        case PR_SIG_NONE: p->st.ignored++; rc = PR_OK; break;
+        }
+        if (rc != 0) return rc;
+    }
+    return PR_OK;
+}

@@ -1,0 +1,1073 @@
+/* The simulated broker: keeps orders, fills them against bars with the
+ * intrabar rules of DESIGN "No look-ahead" (next-open fills, stops gapped
+ * through fill at the open, the worse of stop and target first unless finer
+ * bars say otherwise), charges fees, spread, slippage and funding, checks
+ * margin and liquidates, and keeps the account: balance in the account
+ * currency, positions with average prices, P&L converted from each
+ * instrument's quote currency at the current rate, and the trade records. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "proratio/engine.h"
+#include "engine_internal.h"
+
+enum { FX_FIXED = 0, FX_SELF_INV, FX_OTHER, FX_OTHER_INV };
+
+typedef struct sim_mkt {
+    pr_market_spec spec;
+    double mult;             /* contract multiplier (1)                      */
+    double im;               /* initial margin rate = 1 / leverage            */
+    int fx_mode, fx_other;
+    double fx_fixed;
+    size_t n_live;           /* orders ACTIVE or WAITING                       */
+    int passive;             /* no funding, no liquidation: a bar without
+                                orders only moves the mark                     */
+    /* position */
+    double qty, avg, mark;
+    int has_mark;
+    /* open trade */
+    int tr_open;
+    pr_trade tr;
+    double tr_in_value, tr_out_value, tr_out_qty, tr_first_in, tr_last_out;
+    int tr_in_fills, tr_out_fills;
+    size_t fund_idx;
+} sim_mkt;
+
+typedef struct sim_ord {
+    pr_order o;
+    int64_t live_from;       /* a take-profit activated inside a bar waits for the next */
+} sim_ord;
+
+/* What is kept of every order, by id: enough for status queries after it
+ * stopped working (the full record lives only while it works). */
+typedef struct sim_hist {
+    double filled_qty, avg_price;
+    const char *reject;
+    int32_t slot;            /* index in the working list, -1 when gone      */
+    int32_t instrument;
+    int8_t status, side, type, role;
+} sim_hist;
+
+typedef struct sim {
+    pr_broker base;
+    size_t n;
+    sim_mkt *m;
+    char ccy[16];
+    double balance;
+    sim_ord *lv;             /* working orders in id order (dead ones until compaction) */
+    size_t n_lv, cap_lv;
+    size_t n_dead;           /* entries of lv no longer working                  */
+    sim_hist *hist;          /* every order ever submitted, id = index + 1     */
+    size_t n_hist, cap_hist;
+    pr_fill *fills;
+    size_t n_fills, cap_fills;
+    pr_trade *trades;
+    size_t n_trades, cap_trades;
+    size_t n_liq;
+    size_t n_open;           /* instruments with a position                   */
+    double costs;            /* fees, spread, slippage and funding paid so far */
+} sim;
+
+static const pr_broker_vt k_sim_vt;
+
+static sim *as_sim(pr_broker *b) { return b && b->vt == &k_sim_vt ? (sim *)b : NULL; }
+static const sim *as_csim(const pr_broker *b) { return b && b->vt == &k_sim_vt ? (const sim *)b : NULL; }
+
+static int sgn(double x) { return (x > 0) - (x < 0); }
+
+static int grow(void **p, size_t *cap, size_t need, size_t elem) {
+    if (need <= *cap) return 0;
+    size_t nc = *cap ? *cap : 16;
+    while (nc < need) nc *= 2;
+    void *np = realloc(*p, nc * elem);
+    if (!np) return -1;
+    *p = np;
+    *cap = nc;
+    return 0;
+}
+
+/* ---- prices, rates, account ------------------------------------------------ */
+static double fx_rate(const sim *s, const sim_mkt *m, double px) {
+    switch (m->fx_mode) {
+    case FX_SELF_INV: return 1.0 / px;
+    case FX_OTHER: return s->m[m->fx_other].has_mark ? s->m[m->fx_other].mark : NAN;
+    case FX_OTHER_INV: return s->m[m->fx_other].has_mark ? 1.0 / s->m[m->fx_other].mark : NAN;
+    default: return m->fx_fixed;
+    }
+}
+
+static double half_spread(const sim_mkt *m, double px) {
+    const pr_costs *c = &m->spec.costs;
+    double hs = 0;
+    if (c->spread_pips > 0) hs += c->spread_pips * m->spec.inst.pip_size / 2.0;
+    if (c->spread_frac > 0) hs += c->spread_frac * px / 2.0;
+    return hs;
+}
+
+static double unrealized(const sim *s, const sim_mkt *m) {
+    if (m->qty == 0 || !m->has_mark) return 0;
+    return m->qty * (m->mark - m->avg) * m->mult * fx_rate(s, m, m->mark);
+}
+
+static double equity_of(const sim *s) {
+    double e = s->balance;
+    for (size_t i = 0; i < s->n; i++) e += unrealized(s, &s->m[i]);
+    return e;
+}
+
+static double used_margin(const sim *s) {
+    double u = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        const sim_mkt *m = &s->m[i];
+        if (m->qty != 0 && m->has_mark) u += fabs(m->qty) * m->mark * m->mult * fx_rate(s, m, m->mark) * m->im;
+    }
+    return u;
+}
+
+/* ---- order bookkeeping ----------------------------------------------------- */
+static int is_live(pr_order_status st) { return st == PR_OS_ACTIVE || st == PR_OS_WAITING; }
+
+static void set_status(sim *s, sim_ord *so, pr_order_status st) {
+    int was = is_live(so->o.status), now = is_live(st);
+    so->o.status = st;
+    s->hist[so->o.id - 1].status = (int8_t)st;
+    if (was && !now) {
+        s->m[so->o.instrument].n_live--;
+        s->n_dead++;
+    }
+}
+
+static void compact(sim *s) {
+    if (s->n_dead == 0) return;
+    size_t k = 0;
+    for (size_t j = 0; j < s->n_lv; j++) {
+        sim_hist *h = &s->hist[s->lv[j].o.id - 1];
+        if (is_live(s->lv[j].o.status)) {
+            if (k != j) s->lv[k] = s->lv[j];
+            h->slot = (int32_t)k++;
+        } else {
+            h->slot = -1;
+        }
+    }
+    s->n_lv = k;
+    s->n_dead = 0;
+}
+
+static void cancel_children(sim *s, uint64_t parent) {
+    for (size_t j = 0; j < s->n_lv; j++) {
+        sim_ord *c = &s->lv[j];
+        if (c->o.status == PR_OS_WAITING && c->o.parent == parent) {
+            set_status(s, c, PR_OS_CANCELLED);
+            cancel_children(s, c->o.id);
+        }
+    }
+}
+
+static void cancel_order(sim *s, sim_ord *so) {
+    if (!is_live(so->o.status)) return;
+    set_status(s, so, PR_OS_CANCELLED);
+    cancel_children(s, so->o.id);
+}
+
+static void reject_order(sim *s, sim_ord *so, const char *why) {
+    so->o.reject = why;
+    s->hist[so->o.id - 1].reject = why;
+    if (is_live(so->o.status)) {
+        set_status(s, so, PR_OS_REJECTED);
+        cancel_children(s, so->o.id);
+    } else {
+        so->o.status = PR_OS_REJECTED;
+    }
+}
+
+/* Cancels the working reduce-only orders of an instrument that became flat
+ * (the other legs of a bracket: one-cancels-the-rest by position). */
+static void cancel_reduce_only(sim *s, int inst) {
+    for (size_t j = 0; j < s->n_lv; j++) {
+        sim_ord *c = &s->lv[j];
+        if (c->o.instrument == inst && c->o.status == PR_OS_ACTIVE && c->o.reduce_only) cancel_order(s, c);
+    }
+}
+
+static void cancel_all_of(sim *s, int inst) {
+    for (size_t j = 0; j < s->n_lv; j++) {
+        sim_ord *c = &s->lv[j];
+        if (c->o.instrument == inst && is_live(c->o.status)) cancel_order(s, c);
+    }
+}
+
+/* ---- fills ------------------------------------------------------------------ */
+static double fee_of(const sim_mkt *m, int side, int maker, int liquidation, double q, double px, double fx) {
+    const pr_costs *c = &m->spec.costs;
+    double notional = q * px * m->mult;
+    double fq;
+    if (liquidation) {
+        fq = m->spec.margin.liquidation_fee * notional;
+    } else {
+        fq = (maker ? c->maker_fee : c->taker_fee) * notional;
+        if (c->commission_per_share > 0) {
+            double cps = c->commission_per_share * q;
+            fq += cps > c->commission_min ? cps : c->commission_min;
+        }
+        if (side < 0) {
+            fq += c->sell_fee_rate * notional;
+            double t = c->sell_fee_per_share * q;
+            if (c->sell_fee_max > 0 && t > c->sell_fee_max) t = c->sell_fee_max;
+            fq += t;
+        }
+    }
+    double fee = fq * fx;
+    if (!liquidation && c->commission_per_100k > 0) fee += c->commission_per_100k * q * m->mult / 100000.0;
+    return fee;
+}
+
+static int push_fill(sim *s, const pr_fill *f) {
+    if (grow((void **)&s->fills, &s->cap_fills, s->n_fills + 1, sizeof *s->fills)) return -1;
+    s->fills[s->n_fills++] = *f;
+    return 0;
+}
+
+static int close_trade(sim *s, sim_mkt *m, const pr_order *closer, int64_t ts) {
+    pr_trade *t = &m->tr;
+    t->exit_ts = ts;
+    t->entry_price = t->n_fills > 0 && m->tr_in_fills == 1 ? m->tr_first_in : m->tr_in_value / t->size;
+    t->exit_price = m->tr_out_fills == 1 ? m->tr_last_out : m->tr_out_value / m->tr_out_qty;
+    t->pnl = t->gross_pnl - t->fees - t->funding;
+    t->exit_role = closer->role;
+    t->exit_why = closer->why;
+    if (grow((void **)&s->trades, &s->cap_trades, s->n_trades + 1, sizeof *s->trades)) return -1;
+    s->trades[s->n_trades++] = *t;
+    m->tr_open = 0;
+    return 0;
+}
+
+static void open_trade(sim_mkt *m, int inst, int side, const pr_order *opener, int64_t ts) {
+    memset(&m->tr, 0, sizeof m->tr);
+    m->tr.instrument = inst;
+    m->tr.side = side;
+    m->tr.entry_ts = ts;
+    m->tr.exit_ts = PR_TIME_NONE;
+    memcpy(m->tr.tag, opener->tag, sizeof m->tr.tag);
+    m->tr.entry_why = opener->why;
+    m->tr_open = 1;
+    m->tr_in_value = m->tr_out_value = m->tr_out_qty = 0;
+    m->tr_in_fills = m->tr_out_fills = 0;
+}
+
+/* Quantity an entry order asks for at fill price px, capped by margin. */
+static double entry_qty(const sim *s, const sim_mkt *m, const pr_order *o, double px, double fx, int maker) {
+    double unit = px * m->mult * fx;                       /* account money per unit */
+    double fee_rate = maker ? m->spec.costs.maker_fee : m->spec.costs.taker_fee;
+    double q;
+    switch (o->qty_mode) {
+    case PR_QTY_NOTIONAL: q = o->qty / unit; break;
+    case PR_QTY_CASH: q = o->qty / (unit * (m->im + fee_rate)); break;
+    case PR_QTY_RISK: {
+        double dist = fabs(px - o->stop_price) * m->mult * fx;
+        q = dist > 0 ? o->qty / dist : 0;
+        break;
+    }
+    default: q = o->qty; break;
+    }
+    /* Never more than the available money covers (initial margin + fees). */
+    double avail = equity_of(s) - used_margin(s);
+    double cap = avail > 0 ? avail / (unit * (m->im + fee_rate)) : 0;
+    if (m->qty != 0 && sgn(m->qty) != o->side) cap += fabs(m->qty);  /* the closing part frees margin */
+    return q > cap ? cap : q;
+}
+
+/* Fills order `oi` at exec price px (ref: price before spread and slippage).
+ * limits_from: when the order's children that are limits may first fill. */
+static int do_fill(sim *s, size_t oi, double px, double ref, int maker, int64_t ts, int64_t limits_from,
+                   pr_err *err) {
+    sim_ord *so = &s->lv[oi];
+    pr_order *o = &so->o;
+    sim_mkt *m = &s->m[o->instrument];
+    const pr_instrument *in = &m->spec.inst;
+    int liquidation = o->role == PR_ROLE_LIQUIDATION;
+    double fx = fx_rate(s, m, px);
+    if (!(fx > 0) || !isfinite(fx)) { reject_order(s, so, "no conversion rate to the account currency yet"); return 0; }
+    double pos = m->qty;
+    double q;
+    if (o->reduce_only || o->qty_mode == PR_QTY_CLOSE) {
+        if (pos == 0 || sgn(pos) == o->side) { cancel_order(s, so); return 0; }
+        q = o->qty_mode == PR_QTY_CLOSE ? fabs(pos) : (o->qty < fabs(pos) ? o->qty : fabs(pos));
+    } else {
+        q = entry_qty(s, m, o, px, fx, maker);
+        if (m->spec.margin.no_short && o->side < 0) {
+            double allowed = pos > 0 ? pos : 0;
+            if (q > allowed) q = allowed;
+            if (q <= 0) { reject_order(s, so, "short selling not allowed"); return 0; }
+        }
+        if (in->lot_step > 0) q = pr_instrument_round_qty(in, q);
+        if (!(q > 0) || pr_instrument_check_order(in, px, q, NULL) != 0) {
+            reject_order(s, so, "quantity below the instrument's minimum (lot, quantity or notional)");
+            return 0;
+        }
+    }
+    double fee = fee_of(m, o->side, maker, liquidation, q, px, fx);
+    double hs = liquidation ? 0 : half_spread(m, ref);
+    double spread_cost = q * hs * m->mult * fx;
+    double slip_cost = maker || liquidation ? 0 : q * fabs(px - (ref + o->side * hs)) * m->mult * fx;
+
+    double close_q = pos != 0 && sgn(pos) != o->side ? (q < fabs(pos) ? q : fabs(pos)) : 0;
+    double open_q = q - close_q;
+    double realized = 0;
+    if (close_q > 0) {
+        realized = close_q * (px - m->avg) * sgn(pos) * m->mult * fx;
+        double share = close_q / q;
+        pr_trade *t = &m->tr;
+        t->gross_pnl += realized;
+        t->fees += fee * share;
+        t->spread_cost += spread_cost * share;
+        t->slippage_cost += slip_cost * share;
+        t->n_fills++;
+        m->tr_out_value += close_q * px;
+        m->tr_out_qty += close_q;
+        m->tr_out_fills++;
+        m->tr_last_out = px;
+        m->qty = close_q == fabs(pos) ? 0.0 : pos + o->side * close_q;
+        if (m->qty == 0) {
+            m->avg = 0;
+            s->balance += realized - fee * share;
+            if (close_trade(s, m, o, ts)) return pr_err_set(err, PR_ENOMEM, "sim: out of memory");
+        } else {
+            s->balance += realized - fee * share;
+        }
+    }
+    if (open_q > 0) {
+        double share = open_q / q;
+        if (m->qty == 0) {
+            open_trade(m, o->instrument, o->side, o, ts);
+            m->avg = px;
+            m->qty = o->side * open_q;
+        } else {
+            double aq = fabs(m->qty);
+            m->avg = (aq * m->avg + open_q * px) / (aq + open_q);
+            m->qty += o->side * open_q;
+        }
+        pr_trade *t = &m->tr;
+        t->size += open_q;
+        t->fees += fee * share;
+        t->spread_cost += spread_cost * share;
+        t->slippage_cost += slip_cost * share;
+        t->entry_notional += open_q * px * m->mult * fx;
+        t->n_fills++;
+        m->tr_in_value += open_q * px;
+        if (m->tr_in_fills++ == 0) m->tr_first_in = px;
+        s->balance -= fee * share;
+    }
+    m->mark = px;
+    m->has_mark = 1;
+    s->costs += fee + spread_cost + slip_cost;
+    if ((pos == 0) != (m->qty == 0)) {
+        if (m->qty == 0) s->n_open--;
+        else s->n_open++;
+    }
+
+    pr_fill f = {.order_id = o->id, .instrument = o->instrument, .side = o->side, .role = o->role,
+                 .maker = maker, .ts = ts, .qty = q, .price = px, .ref_price = ref, .fee = fee,
+                 .spread_cost = spread_cost, .slippage_cost = slip_cost, .fx = fx, .realized = realized};
+    if (push_fill(s, &f)) return pr_err_set(err, PR_ENOMEM, "sim: out of memory");
+    o->filled_qty = q;
+    o->avg_price = px;
+    s->hist[o->id - 1].filled_qty = q;
+    s->hist[o->id - 1].avg_price = px;
+    set_status(s, so, PR_OS_FILLED);
+
+    /* Children of this order start working. */
+    for (size_t j = 0; j < s->n_lv; j++) {
+        sim_ord *c = &s->lv[j];
+        if (c->o.status != PR_OS_WAITING || c->o.parent != o->id) continue;
+        if (c->o.qty_mode == PR_QTY_PARENT_FRAC) {
+            double cq = c->o.qty * q;
+            if (in->lot_step > 0) cq = pr_instrument_round_qty(in, cq);
+            c->o.qty_mode = PR_QTY_UNITS;
+            c->o.qty = cq;
+            if (!(cq > 0)) { reject_order(s, c, "take-profit tier rounds to zero quantity"); continue; }
+        }
+        c->o.status = PR_OS_ACTIVE;
+        c->o.submitted = o->submitted;
+        if (c->o.type == PR_ORDER_STOP && m->tr_open && m->tr.risk == 0 && o->role == PR_ROLE_ENTRY)
+            m->tr.risk = fabs(px - c->o.stop_price) * q * m->mult * fx;
+        c->live_from = c->o.type == PR_ORDER_LIMIT ? limits_from : ts;
+    }
+    if (o->oco) {
+        for (size_t j = 0; j < s->n_lv; j++) {
+            sim_ord *c = &s->lv[j];
+            if (c != so && c->o.oco == o->oco && is_live(c->o.status)) cancel_order(s, c);
+        }
+    }
+    if (m->qty == 0) cancel_reduce_only(s, o->instrument);
+    return PR_OK;
+}
+
+/* Taker execution price from a reference price: half the spread and the
+ * slippage, both against the order. */
+static double taker_px(const sim_mkt *m, int side, double ref) {
+    double p = ref + side * half_spread(m, ref);
+    return p * (1.0 + side * m->spec.costs.slippage);
+}
+
+/* ---- funding and liquidation ------------------------------------------------- */
+static void charge_funding(sim *s, sim_mkt *m, int64_t t0, int64_t len, double px) {
+    const pr_funding *fd = &m->spec.funding;
+    if (!fd->perpetual) return;
+    int64_t t1 = t0 + len;
+    if (fd->n > 0) {
+        while (m->fund_idx < fd->n && fd->ts[m->fund_idx] < t0) m->fund_idx++;
+        for (; m->fund_idx < fd->n && fd->ts[m->fund_idx] < t1; m->fund_idx++) {
+            if (m->qty == 0) continue;
+            double pay = m->qty * px * fd->rate[m->fund_idx] * m->mult * fx_rate(s, m, px);
+            s->balance -= pay;
+            s->costs += pay;
+            if (m->tr_open) m->tr.funding += pay;
+        }
+        return;
+    }
+    int64_t iv = fd->interval_ms > 0 ? fd->interval_ms : 8 * PR_MS_PER_HOUR;
+    int64_t first = (t0 >= 0 ? (t0 + iv - 1) / iv : -((-t0) / iv)) * iv;
+    for (int64_t t = first; t < t1; t += iv) {
+        if (m->qty == 0) break;
+        double pay = m->qty * px * fd->rate_default * m->mult * fx_rate(s, m, px);
+        s->balance -= pay;
+        s->costs += pay;
+        if (m->tr_open) m->tr.funding += pay;
+    }
+}
+
+static int push_hist(sim *s, const pr_order *o, int32_t slot) {
+    if (grow((void **)&s->hist, &s->cap_hist, s->n_hist + 1, sizeof *s->hist)) return -1;
+    sim_hist *h = &s->hist[s->n_hist++];
+    h->filled_qty = o->filled_qty;
+    h->avg_price = o->avg_price;
+    h->reject = o->reject;
+    h->slot = slot;
+    h->instrument = o->instrument;
+    h->status = (int8_t)o->status;
+    h->side = (int8_t)o->side;
+    h->type = (int8_t)o->type;
+    h->role = (int8_t)o->role;
+    return 0;
+}
+
+static int add_internal_order(sim *s, int inst, int side, pr_order_role role, int64_t now, size_t *oi) {
+    if (grow((void **)&s->lv, &s->cap_lv, s->n_lv + 1, sizeof *s->lv)) return -1;
+    sim_ord *so = &s->lv[s->n_lv];
+    memset(so, 0, sizeof *so);
+    pr_order_init(&so->o, inst, side, PR_ORDER_MARKET, role);
+    so->o.qty_mode = PR_QTY_CLOSE;
+    so->o.reduce_only = 1;
+    so->o.id = s->n_hist + 1;
+    so->o.submitted = now;
+    so->o.status = PR_OS_ACTIVE;
+    so->live_from = now;
+    if (push_hist(s, &so->o, (int32_t)s->n_lv)) return -1;
+    s->m[inst].n_live++;
+    *oi = s->n_lv++;
+    return 0;
+}
+
+/* Cross margin: liquidates inst when equity at its adverse extreme falls
+ * below the maintenance requirement, at the price where they meet (or the
+ * open when the bar opened beyond it). */
+static int check_liquidation(sim *s, int inst, int64_t ts, double o, double h, double l, pr_err *err) {
+    sim_mkt *m = &s->m[inst];
+    double mm = m->spec.margin.maintenance;
+    if (!(mm > 0) || m->qty == 0) return PR_OK;
+    double q = m->qty, aq = fabs(q);
+    double worst = q > 0 ? l : h;
+    double uo = 0, mo = 0;
+    for (size_t j = 0; j < s->n; j++) {
+        if ((int)j == inst) continue;
+        const sim_mkt *x = &s->m[j];
+        uo += unrealized(s, x);
+        if (x->qty != 0 && x->has_mark)
+            mo += fabs(x->qty) * x->mark * x->mult * fx_rate(s, x, x->mark) * x->spec.margin.maintenance;
+    }
+    double k = fx_rate(s, m, o);
+    double eq_w = s->balance + uo + q * (worst - m->avg) * m->mult * k;
+    double mt_w = mo + aq * worst * m->mult * k * mm;
+    if (eq_w >= mt_w) return PR_OK;
+    double eq_o = s->balance + uo + q * (o - m->avg) * m->mult * k;
+    double mt_o = mo + aq * o * m->mult * k * mm;
+    double p;
+    if (eq_o < mt_o) {
+        p = o;
+    } else {
+        /* balance + uo + q (p - avg) mult k = mo + |q| p mult k mm, linear in p */
+        p = (mo - uo - s->balance + q * m->avg * m->mult * k) / (m->mult * k * (q - aq * mm));
+        if (p > h) p = h;
+        if (p < l) p = l;
+    }
+    cancel_all_of(s, inst);
+    size_t oi;
+    if (add_internal_order(s, inst, q > 0 ? -1 : 1, PR_ROLE_LIQUIDATION, ts, &oi))
+        return pr_err_set(err, PR_ENOMEM, "sim: out of memory");
+    static const char *const liq_fmt = "liquidated: equity below maintenance margin at %.10g";
+    s->lv[oi].o.why.fmt = liq_fmt;
+    s->lv[oi].o.why.args[0] = p;
+    s->n_liq++;
+    return do_fill(s, oi, p, p, 0, ts, ts, err);
+}
+
+/* ---- the intrabar walk --------------------------------------------------------- */
+static int eligible(const sim_ord *so, int inst, int64_t ts) {
+    return so->o.instrument == inst && so->o.status == PR_OS_ACTIVE && so->o.submitted <= ts && so->live_from <= ts;
+}
+
+/* At the open: market orders, and stops/limits the open already crossed. */
+static int phase_open(sim *s, int inst, int64_t ts, int64_t piece_ms, double o, int *any, pr_err *err) {
+    sim_mkt *m = &s->m[inst];
+    double hs = half_spread(m, o);
+    int changed = 1, rc;
+    while (changed) {
+        changed = 0;
+        for (size_t j = 0; j < s->n_lv; j++) {
+            size_t oi = j;
+            sim_ord *so = &s->lv[oi];
+            if (!eligible(so, inst, ts)) continue;
+            pr_order *od = &so->o;
+            int side = od->side;
+            double quote = o + side * hs;          /* ask for buys, bid for sells */
+            int fill = 0, maker = 0;
+            double px = 0, ref = o;
+            switch (od->type) {
+            case PR_ORDER_MARKET:
+                fill = 1;
+                break;
+            case PR_ORDER_STOP:
+                fill = side > 0 ? quote >= od->stop_price : quote <= od->stop_price;
+                break;
+            case PR_ORDER_STOP_LIMIT:
+            case PR_ORDER_LIMIT:
+                /* A stop-limit gapped through at the open becomes a limit. */
+                if (od->type == PR_ORDER_STOP_LIMIT && !od->triggered)
+                    od->triggered = side > 0 ? quote >= od->stop_price : quote <= od->stop_price;
+                if (od->type == PR_ORDER_STOP_LIMIT && !od->triggered) break;
+                if (side > 0 ? quote <= od->limit_price : quote >= od->limit_price) {
+                    fill = 1;
+                    maker = 1;
+                    px = quote;
+                }
+                break;
+            }
+            if (!fill) continue;
+            if (!maker) px = taker_px(m, side, ref);
+            if ((rc = do_fill(s, oi, px, ref, maker, ts, ts, err)) != 0) return rc;
+            changed = 1;
+            *any = 1;
+        }
+    }
+    (void)piece_ms;
+    return PR_OK;
+}
+
+/* Protective stops of the open position against [l, h]: the worse case. */
+static int phase_stops(sim *s, int inst, int64_t ts, double h, double l, int *any, pr_err *err) {
+    sim_mkt *m = &s->m[inst];
+    for (;;) {
+        int ps = sgn(m->qty);
+        if (ps == 0) return PR_OK;
+        size_t best = (size_t)-1;
+        double best_stop = 0;
+        for (size_t j = 0; j < s->n_lv; j++) {
+            sim_ord *so = &s->lv[j];
+            if (!eligible(so, inst, ts) || !so->o.reduce_only || so->o.side != -ps) continue;
+            if (so->o.type != PR_ORDER_STOP && so->o.type != PR_ORDER_STOP_LIMIT) continue;
+            double st = so->o.stop_price;
+            double hs = half_spread(m, st);
+            int hit = ps > 0 ? l - hs <= st : h + hs >= st;
+            if (!hit) continue;
+            /* The first one the price meets: highest sell stop, lowest buy stop. */
+            if (best == (size_t)-1 || (ps > 0 ? st > best_stop : st < best_stop)) {
+                best = j;
+                best_stop = st;
+            }
+        }
+        if (best == (size_t)-1) return PR_OK;
+        pr_order *od = &s->lv[best].o;
+        double px = taker_px(m, od->side, best_stop);
+        if (od->type == PR_ORDER_STOP_LIMIT && (od->side > 0 ? px > od->limit_price : px < od->limit_price)) {
+            od->triggered = 1;   /* limit not reachable now: rests as a limit */
+            od->type = PR_ORDER_LIMIT;
+            continue;
+        }
+        int rc = do_fill(s, best, px, best_stop, 0, ts, ts, err);
+        if (rc != 0) return rc;
+        *any = 1;
+    }
+}
+
+/* Take-profits (reduce-only limits) of the open position. */
+static int phase_targets(sim *s, int inst, int64_t ts, double h, double l, int *any, pr_err *err) {
+    sim_mkt *m = &s->m[inst];
+    for (;;) {
+        int ps = sgn(m->qty);
+        if (ps == 0) return PR_OK;
+        size_t best = (size_t)-1;
+        double best_px = 0;
+        for (size_t j = 0; j < s->n_lv; j++) {
+            sim_ord *so = &s->lv[j];
+            if (!eligible(so, inst, ts) || !so->o.reduce_only || so->o.side != -ps) continue;
+            if (so->o.type != PR_ORDER_LIMIT) continue;
+            double lp = so->o.limit_price;
+            double hs = half_spread(m, lp);
+            int hit = ps > 0 ? h - hs >= lp : l + hs <= lp;
+            if (!hit) continue;
+            if (best == (size_t)-1 || (ps > 0 ? lp < best_px : lp > best_px)) {
+                best = j;
+                best_px = lp;
+            }
+        }
+        if (best == (size_t)-1) return PR_OK;
+        int rc = do_fill(s, best, best_px, best_px, 1, ts, ts, err);
+        if (rc != 0) return rc;
+        *any = 1;
+    }
+}
+
+/* Other working stops and limits (entries), in submission order. */
+static int phase_entries(sim *s, int inst, int64_t ts, int64_t piece_ms, double h, double l, int *any,
+                         pr_err *err) {
+    sim_mkt *m = &s->m[inst];
+    for (size_t j = 0; j < s->n_lv; j++) {
+        size_t oi = j;
+        sim_ord *so = &s->lv[oi];
+        if (!eligible(so, inst, ts) || so->o.reduce_only) continue;
+        pr_order *od = &so->o;
+        int side = od->side;
+        int fill = 0, maker = 0;
+        double px = 0, ref = 0;
+        if (od->type == PR_ORDER_STOP || (od->type == PR_ORDER_STOP_LIMIT && !od->triggered)) {
+            double hs = half_spread(m, od->stop_price);
+            int hit = side > 0 ? h + hs >= od->stop_price : l - hs <= od->stop_price;
+            if (!hit) continue;
+            ref = od->stop_price;
+            px = taker_px(m, side, ref);
+            if (od->type == PR_ORDER_STOP_LIMIT) {
+                od->triggered = 1;
+                /* Marketable at the trigger: fills there, never beyond the limit.
+                 * Otherwise it rests as a limit from the next bar (we cannot
+                 * know whether the price came back inside this one). */
+                if (side > 0 ? od->limit_price < ref : od->limit_price > ref) {
+                    so->live_from = ts + piece_ms;
+                    continue;
+                }
+                if (side > 0 ? px > od->limit_price : px < od->limit_price) px = od->limit_price;
+            }
+            fill = 1;
+        } else if (od->type == PR_ORDER_LIMIT || od->type == PR_ORDER_STOP_LIMIT) {
+            double hs = half_spread(m, od->limit_price);
+            int hit = side > 0 ? l + hs <= od->limit_price : h - hs >= od->limit_price;
+            if (!hit) continue;
+            fill = 1;
+            maker = 1;
+            px = ref = od->limit_price;
+        }
+        if (!fill) continue;
+        int rc = do_fill(s, oi, px, ref, maker, ts, ts + piece_ms, err);
+        if (rc != 0) return rc;
+        *any = 1;
+        /* A stop attached to this entry meets the rest of the bar: the worse case. */
+        if ((rc = phase_stops(s, inst, ts, h, l, any, err)) != 0) return rc;
+    }
+    return PR_OK;
+}
+
+static int process_piece(sim *s, int inst, int64_t ts, int64_t piece_ms, double o, double h, double l,
+                         int first, const pr_bar *bar, int64_t bar_ms, pr_err *err) {
+    sim_mkt *m = &s->m[inst];
+    int any = 0, rc;
+    if (m->n_live && (rc = phase_open(s, inst, ts, piece_ms, o, &any, err)) != 0) return rc;
+    if (first) charge_funding(s, m, bar->ts, bar_ms, bar->open);
+    if (m->n_live) {
+        if ((rc = phase_stops(s, inst, ts, h, l, &any, err)) != 0) return rc;
+        if ((rc = phase_targets(s, inst, ts, h, l, &any, err)) != 0) return rc;
+        if ((rc = phase_entries(s, inst, ts, piece_ms, h, l, &any, err)) != 0) return rc;
+    }
+    return check_liquidation(s, inst, ts, o, h, l, err);
+}
+
+int pr_sim_process_bar(pr_broker *b, int inst, const pr_bar *bar, int64_t bar_ms, const pr_bar *fine,
+                       size_t n_fine, int64_t fine_ms, pr_err *err) {
+    sim *s = as_sim(b);
+    if (!s || !bar || inst < 0 || (size_t)inst >= s->n)
+        return pr_err_set(err, PR_EINVAL, "pr_sim_process_bar: bad broker, bar or instrument");
+    sim_mkt *m = &s->m[inst];
+    if (m->n_live == 0 && (m->qty == 0 || m->passive)) {
+        m->mark = bar->close;
+        m->has_mark = 1;
+        return PR_OK;
+    }
+    int rc;
+    /* Expired orders go before the bar starts. */
+    if (m->n_live) {
+        for (size_t j = 0; j < s->n_lv; j++) {
+            sim_ord *so = &s->lv[j];
+            if (so->o.instrument == inst && is_live(so->o.status) && so->o.expire && so->o.expire <= bar->ts)
+                cancel_order(s, so);
+        }
+    }
+    int use_fine = 0;
+    if (fine && n_fine > 0 && fine_ms > 0 && m->n_live && (int64_t)n_fine * fine_ms == bar_ms &&
+        fine[0].ts == bar->ts) {
+        use_fine = 1;
+        for (size_t k = 1; k < n_fine; k++)
+            if (fine[k].ts != fine[k - 1].ts + fine_ms) { use_fine = 0; break; }
+    }
+    if (use_fine) {
+        for (size_t k = 0; k < n_fine; k++) {
+            const pr_bar *f = &fine[k];
+            double o = k == 0 ? bar->open : f->open;
+            if ((rc = process_piece(s, inst, f->ts, fine_ms, o, f->high, f->low, k == 0, bar, bar_ms, err)) != 0)
+                return rc;
+            m->mark = f->close;
+            m->has_mark = 1;
+        }
+    } else {
+        if ((rc = process_piece(s, inst, bar->ts, bar_ms, bar->open, bar->high, bar->low, 1, bar, bar_ms, err)) != 0)
+            return rc;
+    }
+    m->mark = bar->close;
+    m->has_mark = 1;
+    if (s->n_dead > 32 || (s->n_dead && s->n_dead * 2 > s->n_lv)) compact(s);
+    return PR_OK;
+}
+
+int pr_sim_idle(const pr_broker *b, int inst) {
+    const sim *s = (const sim *)b;    /* only the backtest loop calls this, with its own sim */
+    const sim_mkt *m = &s->m[inst];
+    return m->n_live == 0 && (m->qty == 0 || m->passive);
+}
+
+void pr_sim_take_records(pr_broker *b, pr_fill **fills, size_t *n_fills, pr_trade **trades, size_t *n_trades) {
+    sim *s = as_sim(b);
+    *fills = s ? s->fills : NULL;
+    *n_fills = s ? s->n_fills : 0;
+    *trades = s ? s->trades : NULL;
+    *n_trades = s ? s->n_trades : 0;
+    if (!s) return;
+    s->fills = NULL;
+    s->trades = NULL;
+    s->n_fills = s->cap_fills = s->n_trades = s->cap_trades = 0;
+}
+
+int pr_sim_mark(pr_broker *b, int inst, double price) {
+    sim *s = as_sim(b);
+    if (!s || inst < 0 || (size_t)inst >= s->n) return PR_EINVAL;
+    s->m[inst].mark = price;
+    s->m[inst].has_mark = 1;
+    return PR_OK;
+}
+
+/* ---- vtable ------------------------------------------------------------------ */
+static int sim_submit(pr_broker *b, pr_order *o, int64_t now, pr_err *err) {
+    sim *s = as_sim(b);
+    if (!s || !o) return pr_err_set(err, PR_EINVAL, "sim: NULL order");
+    if (o->instrument < 0 || (size_t)o->instrument >= s->n)
+        return pr_err_set(err, PR_EINVAL, "sim: order for unknown instrument %d", o->instrument);
+    if (o->side != 1 && o->side != -1) return pr_err_set(err, PR_EINVAL, "sim: order side must be +1 or -1");
+    sim_mkt *m = &s->m[o->instrument];
+    const pr_instrument *in = &m->spec.inst;
+    if ((o->type == PR_ORDER_LIMIT || o->type == PR_ORDER_STOP_LIMIT) && !(o->limit_price > 0))
+        return pr_err_set(err, PR_EINVAL, "sim: %s order needs a positive limit price", pr_order_type_name(o->type));
+    if ((o->type == PR_ORDER_STOP || o->type == PR_ORDER_STOP_LIMIT) && !(o->stop_price > 0))
+        return pr_err_set(err, PR_EINVAL, "sim: %s order needs a positive stop price", pr_order_type_name(o->type));
+    if (o->qty_mode == PR_QTY_RISK && !(o->stop_price > 0))
+        return pr_err_set(err, PR_EINVAL, "sim: risk-sized order needs stop_price");
+    if (o->qty_mode != PR_QTY_CLOSE && !(o->qty > 0) )
+        return pr_err_set(err, PR_EINVAL, "sim: order quantity must be positive");
+    if (o->qty_mode == PR_QTY_PARENT_FRAC && (o->parent == 0 || o->qty > 1))
+        return pr_err_set(err, PR_EINVAL, "sim: a parent fraction needs a parent and a value in (0,1]");
+    compact(s);
+    if (grow((void **)&s->lv, &s->cap_lv, s->n_lv + 1, sizeof *s->lv))
+        return pr_err_set(err, PR_ENOMEM, "sim: out of memory");
+    /* Prices on the tick grid (a venue would refuse anything else). */
+    if (in->tick_size > 0) {
+        if (o->limit_price > 0) o->limit_price = pr_instrument_round_price(in, o->limit_price);
+        if (o->stop_price > 0) o->stop_price = pr_instrument_round_price(in, o->stop_price);
+    }
+    o->id = s->n_hist + 1;
+    o->submitted = now;
+    o->filled_qty = 0;
+    o->avg_price = 0;
+    o->triggered = 0;
+    o->reject = NULL;
+    o->status = PR_OS_ACTIVE;
+    if (o->qty_mode == PR_QTY_UNITS && in->lot_step > 0) o->qty = pr_instrument_round_qty(in, o->qty);
+    if (o->qty_mode == PR_QTY_UNITS) {
+        double ref = o->limit_price > 0 ? o->limit_price : o->stop_price > 0 ? o->stop_price : m->mark;
+        if (!(o->qty > 0) || (ref > 0 && !o->reduce_only && pr_instrument_check_order(in, ref, o->qty, NULL) != 0)) {
+            o->status = PR_OS_REJECTED;
+            o->reject = "quantity below the instrument's minimum (lot, quantity or notional)";
+        }
+    }
+    if (o->status == PR_OS_ACTIVE && !o->reduce_only && o->side < 0 && m->spec.margin.no_short && m->qty <= 0 &&
+        o->parent == 0) {
+        o->status = PR_OS_REJECTED;
+        o->reject = "short selling not allowed";
+    }
+    if (o->status == PR_OS_ACTIVE && o->parent) {
+        if (o->parent > s->n_hist) return pr_err_set(err, PR_EINVAL, "sim: unknown parent order %llu",
+                                                      (unsigned long long)o->parent);
+        pr_order_status ps = (pr_order_status)s->hist[o->parent - 1].status;
+        if (ps == PR_OS_FILLED) {
+            if (o->qty_mode == PR_QTY_PARENT_FRAC) {
+                double cq = o->qty * s->hist[o->parent - 1].filled_qty;
+                if (in->lot_step > 0) cq = pr_instrument_round_qty(in, cq);
+                o->qty_mode = PR_QTY_UNITS;
+                o->qty = cq;
+            }
+        } else if (is_live(ps)) {
+            o->status = PR_OS_WAITING;
+        } else {
+            o->status = PR_OS_CANCELLED;
+        }
+    }
+    int live = is_live(o->status);
+    if (push_hist(s, o, live ? (int32_t)s->n_lv : -1)) return pr_err_set(err, PR_ENOMEM, "sim: out of memory");
+    if (live) {
+        sim_ord *so = &s->lv[s->n_lv++];
+        so->o = *o;
+        so->live_from = PR_TIME_NONE;
+        m->n_live++;
+    }
+    return PR_OK;
+}
+
+static sim_ord *live_order(sim *s, uint64_t id) {
+    if (id == 0 || id > s->n_hist || s->hist[id - 1].slot < 0) return NULL;
+    return &s->lv[s->hist[id - 1].slot];
+}
+
+static int sim_cancel(pr_broker *b, uint64_t id, pr_err *err) {
+    sim *s = as_sim(b);
+    if (!s || id == 0 || id > s->n_hist) return pr_err_set(err, PR_ENOTFOUND, "sim: no order %llu", (unsigned long long)id);
+    sim_ord *so = live_order(s, id);
+    if (so) cancel_order(s, so);
+    return PR_OK;
+}
+
+static int sim_amend(pr_broker *b, uint64_t id, double limit_price, double stop_price,
+                     const pr_order_role *role, const pr_reason *why, pr_err *err) {
+    sim *s = as_sim(b);
+    if (!s || id == 0 || id > s->n_hist) return pr_err_set(err, PR_ENOTFOUND, "sim: no order %llu", (unsigned long long)id);
+    sim_ord *so = live_order(s, id);
+    if (!so || !is_live(so->o.status))
+        return pr_err_set(err, PR_ESTATE, "sim: order %llu is %s", (unsigned long long)id,
+                          pr_order_status_name((pr_order_status)s->hist[id - 1].status));
+    pr_order *o = &so->o;
+    const pr_instrument *in = &s->m[o->instrument].spec.inst;
+    if (limit_price > 0) o->limit_price = in->tick_size > 0 ? pr_instrument_round_price(in, limit_price) : limit_price;
+    if (stop_price > 0) o->stop_price = in->tick_size > 0 ? pr_instrument_round_price(in, stop_price) : stop_price;
+    if (role) o->role = *role;
+    if (why) o->why = *why;
+    return PR_OK;
+}
+
+static int sim_get_order(pr_broker *b, uint64_t id, pr_order *out) {
+    sim *s = as_sim(b);
+    if (!s || id == 0 || id > s->n_hist || !out) return PR_ENOTFOUND;
+    const sim_ord *so = live_order(s, id);
+    if (so) {
+        *out = so->o;
+        return PR_OK;
+    }
+    const sim_hist *h = &s->hist[id - 1];
+    pr_order_init(out, h->instrument, h->side, (pr_order_type)h->type, (pr_order_role)h->role);
+    out->id = id;
+    out->status = (pr_order_status)h->status;
+    out->filled_qty = h->filled_qty;
+    out->avg_price = h->avg_price;
+    out->reject = h->reject;
+    return PR_OK;
+}
+
+static int sim_get_position(pr_broker *b, int inst, pr_position *out) {
+    sim *s = as_sim(b);
+    if (!s || inst < 0 || (size_t)inst >= s->n || !out) return PR_EINVAL;
+    const sim_mkt *m = &s->m[inst];
+    out->instrument = inst;
+    out->qty = m->qty;
+    out->avg_price = m->avg;
+    out->entry_ts = m->tr_open ? m->tr.entry_ts : PR_TIME_NONE;
+    out->mark = m->mark;
+    out->unrealized = unrealized(s, m);
+    return PR_OK;
+}
+
+static int sim_get_account(pr_broker *b, pr_account *out) {
+    sim *s = as_sim(b);
+    if (!s || !out) return PR_EINVAL;
+    memset(out, 0, sizeof *out);
+    memcpy(out->ccy, s->ccy, sizeof out->ccy);
+    out->balance = s->balance;
+    double u = 0, g = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        const sim_mkt *m = &s->m[i];
+        u += unrealized(s, m);
+        if (m->qty != 0 && m->has_mark) g += fabs(m->qty) * m->mark * m->mult * fx_rate(s, m, m->mark);
+    }
+    out->unrealized = u;
+    out->equity = s->balance + u;
+    out->used_margin = used_margin(s);
+    out->available = out->equity - out->used_margin;
+    out->gross_exposure = g;
+    return PR_OK;
+}
+
+static void sim_destroy(pr_broker *b) {
+    sim *s = as_sim(b);
+    if (!s) return;
+    free(s->m);
+    free(s->lv);
+    free(s->hist);
+    free(s->fills);
+    free(s->trades);
+    free(s);
+}
+
+static const pr_broker_vt k_sim_vt = {
+    .name = "sim",
+    .submit = sim_submit,
+    .cancel = sim_cancel,
+    .amend = sim_amend,
+    .get_order = sim_get_order,
+    .get_position = sim_get_position,
+    .get_account = sim_get_account,
+    .destroy = sim_destroy,
+};
+
+int pr_sim_new(const pr_sim_config *cfg, pr_broker **out, pr_err *err) {
+    if (!cfg || !out || cfg->n_markets == 0 || !cfg->markets)
+        return pr_err_set(err, PR_EINVAL, "sim: need at least one market");
+    *out = NULL;
+    if (!isfinite(cfg->start_cash) || cfg->start_cash < 0)
+        return pr_err_set(err, PR_EINVAL, "sim: start cash must be a non-negative number");
+    sim *s = calloc(1, sizeof *s);
+    if (!s) return pr_err_set(err, PR_ENOMEM, "sim: out of memory");
+    s->base.vt = &k_sim_vt;
+    s->n = cfg->n_markets;
+    s->balance = cfg->start_cash;
+    pr_strlcpy(s->ccy, cfg->ccy[0] ? cfg->ccy : cfg->markets[0].inst.quote, sizeof s->ccy);
+    s->m = calloc(s->n, sizeof *s->m);
+    if (!s->m) { free(s); return pr_err_set(err, PR_ENOMEM, "sim: out of memory"); }
+    for (size_t i = 0; i < s->n; i++) {
+        sim_mkt *m = &s->m[i];
+        m->spec = cfg->markets[i];
+        const pr_instrument *in = &m->spec.inst;
+        const pr_margin *mg = &m->spec.margin;
+        m->mult = in->contract_multiplier > 0 ? in->contract_multiplier : 1.0;
+        if (!(mg->leverage >= 1) || !(mg->maintenance >= 0) || mg->maintenance >= 1 || !(mg->liquidation_fee >= 0)) {
+            sim_destroy(&s->base);
+            return pr_err_set(err, PR_EINVAL, "sim: %s: leverage must be >= 1 and maintenance in [0,1)", in->symbol);
+        }
+        if (mg->maintenance * mg->leverage >= 1) {
+            sim_destroy(&s->base);
+            return pr_err_set(err, PR_EINVAL, "sim: %s: maintenance margin %g must be below the initial margin 1/%g",
+                              in->symbol, mg->maintenance, mg->leverage);
+        }
+        m->im = 1.0 / mg->leverage;
+        m->passive = !m->spec.funding.perpetual && !(mg->maintenance > 0);
+        if (m->spec.funding.n > 0 && (!m->spec.funding.ts || !m->spec.funding.rate)) {
+            sim_destroy(&s->base);
+            return pr_err_set(err, PR_EINVAL, "sim: %s: funding series without data", in->symbol);
+        }
+        /* How this instrument's quote currency becomes the account currency. */
+        if (strcmp(in->quote, s->ccy) == 0 || in->quote[0] == '\0') {
+            m->fx_mode = FX_FIXED;
+            m->fx_fixed = 1.0;
+        } else if (m->spec.fx_rate > 0) {
+            m->fx_mode = FX_FIXED;
+            m->fx_fixed = m->spec.fx_rate;
+        } else if (strcmp(in->base, s->ccy) == 0) {
+            m->fx_mode = FX_SELF_INV;
+        } else {
+            int found = 0;
+            for (size_t j = 0; j < cfg->n_markets && !found; j++) {
+                const pr_instrument *x = &cfg->markets[j].inst;
+                if (strcmp(x->base, in->quote) == 0 && strcmp(x->quote, s->ccy) == 0) {
+                    m->fx_mode = FX_OTHER;
+                    m->fx_other = (int)j;
+                    found = 1;
+                } else if (strcmp(x->base, s->ccy) == 0 && strcmp(x->quote, in->quote) == 0) {
+                    m->fx_mode = FX_OTHER_INV;
+                    m->fx_other = (int)j;
+                    found = 1;
+                }
+            }
+            if (!found) {
+                pr_err_set(err, PR_EINVAL,
+                           "sim: %s is quoted in %s but the account is in %s: add a %s%s or %s%s market or set fx_rate",
+                           in->symbol, in->quote, s->ccy, in->quote, s->ccy, s->ccy, in->quote);
+                sim_destroy(&s->base);
+                return PR_EINVAL;
+            }
+        }
+    }
+    *out = &s->base;
+    return PR_OK;
+}
+
+/* ---- records ------------------------------------------------------------------- */
+const pr_fill *pr_sim_fills(const pr_broker *b, size_t *n) {
+    const sim *s = as_csim(b);
+    if (n) *n = s ? s->n_fills : 0;
+    return s ? s->fills : NULL;
+}
+
+const pr_trade *pr_sim_trades(const pr_broker *b, size_t *n) {
+    const sim *s = as_csim(b);
+    if (n) *n = s ? s->n_trades : 0;
+    return s ? s->trades : NULL;
+}
+
+int pr_sim_open_trade(const pr_broker *b, int inst, pr_trade *out) {
+    const sim *s = as_csim(b);
+    if (!s || inst < 0 || (size_t)inst >= s->n || !out) return PR_EINVAL;
+    const sim_mkt *m = &s->m[inst];
+    if (!m->tr_open || m->qty == 0) return PR_ENOTFOUND;
+    *out = m->tr;
+    out->entry_price = m->tr_in_fills == 1 ? m->tr_first_in : m->tr_in_value / m->tr.size;
+    out->exit_price = m->mark;
+    out->gross_pnl += unrealized(s, m);
+    out->pnl = out->gross_pnl - out->fees - out->funding;
+    return PR_OK;
+}
+
+size_t pr_sim_liquidations(const pr_broker *b) {
+    const sim *s = as_csim(b);
+    return s ? s->n_liq : 0;
+}
+
+void pr_sim_snapshot(const pr_broker *b, double *equity, double *balance, double *gross, double *costs) {
+    const sim *s = as_csim(b);
+    double e = NAN, g = NAN, bal = NAN;
+    if (costs) *costs = s ? s->costs : NAN;
+    if (s && s->n_open == 0) {
+        bal = e = s->balance;
+        g = 0;
+    } else if (s) {
+        bal = e = s->balance;
+        g = 0;
+        for (size_t i = 0; i < s->n; i++) {
+            const sim_mkt *m = &s->m[i];
+            if (m->qty == 0 || !m->has_mark) continue;
+            double k = fx_rate(s, m, m->mark);
+            e += m->qty * (m->mark - m->avg) * m->mult * k;
+            g += fabs(m->qty) * m->mark * m->mult * k;
+        }
+    }
+    if (equity) *equity = e;
+    if (balance) *balance = bal;
+    if (gross) *gross = g;
+}
+
+size_t pr_sim_open_orders(const pr_broker *b) {
+    const sim *s = as_csim(b);
+    if (!s) return 0;
+    size_t k = 0;
+    for (size_t i = 0; i < s->n; i++) k += s->m[i].n_live;
+    return k;
+}

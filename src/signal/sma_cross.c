@@ -1,0 +1,126 @@
+/* sma_cross: the fast/slow simple-moving-average crossover. Its two SMAs are
+ * declared on the view (computed by the ta module); the strategy keeps only
+ * the previous difference per instrument. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include "proratio/signal.h"
+
+typedef struct sma_cross {
+    pr_strategy base;
+    pr_sma_cross_params p;
+    size_t n;
+    int *h_fast, *h_slow;    /* indicator handles per instrument */
+    double *prev_d;          /* d[t-1] per instrument (NaN until defined) */
+} sma_cross;
+
+void pr_sma_cross_defaults(pr_sma_cross_params *p) {
+    p->fast = 10;
+    p->slow = 30;
+    p->short_too = 0;
+    p->stop_frac = 0;
+    p->target_frac = 0;
+}
+
+static void sc_destroy(pr_strategy *s) {
+    sma_cross *c = (sma_cross *)s;
+    free(c->h_fast);
+    free(c->h_slow);
+    free(c->prev_d);
+    free(c);
+}
+
+static size_t sc_describe(const pr_strategy *s, char *buf, size_t cap) {
+    const sma_cross *c = (const sma_cross *)s;
+    int n = snprintf(buf, cap, "fast=%d slow=%d short=%d stop=%g target=%g", c->p.fast, c->p.slow,
+                     c->p.short_too, c->p.stop_frac, c->p.target_frac);
+    return n < 0 ? 0 : (size_t)n;
+}
+
+static int sc_init(pr_strategy *s, pr_market_view *v, pr_err *err) {
+    sma_cross *c = (sma_cross *)s;
+    size_t n = pr_view_n_instruments(v);
+    free(c->h_fast);
+    free(c->h_slow);
+    free(c->prev_d);
+    c->n = n;
+    c->h_fast = calloc(n, sizeof *c->h_fast);
+    c->h_slow = calloc(n, sizeof *c->h_slow);
+    c->prev_d = calloc(n, sizeof *c->prev_d);
+    if (!c->h_fast || !c->h_slow || !c->prev_d) return pr_err_set(err, PR_ENOMEM, "sma_cross: out of memory");
+    for (size_t i = 0; i < n; i++) {
+        double pf = c->p.fast, ps = c->p.slow;
+        int rc;
+        if ((rc = pr_view_require_indicator(v, (int)i, PR_TF_NONE, "sma", &pf, 1, 0, "close",
+                                            &c->h_fast[i], err)) != 0)
+            return rc;
+        if ((rc = pr_view_require_indicator(v, (int)i, PR_TF_NONE, "sma", &ps, 1, 0, "close",
+                                            &c->h_slow[i], err)) != 0)
+            return rc;
+        c->prev_d[i] = NAN;
+    }
+    pr_view_require_warmup(v, (size_t)(c->p.slow > c->p.fast ? c->p.slow : c->p.fast) + 1);
+    return PR_OK;
+}
+
+static void protect(const sma_cross *c, pr_signal *sig, double close, int dir) {
+    if (c->p.stop_frac > 0) sig->stop = close * (1.0 - dir * c->p.stop_frac);
+    if (c->p.target_frac > 0) {
+        sig->n_targets = 1;
+        sig->target_price[0] = close * (1.0 + dir * c->p.target_frac);
+        sig->target_frac[0] = 1.0;
+    }
+}
+
+static int sc_on_bar(pr_strategy *s, const pr_market_view *v, pr_signal_list *out, pr_err *err) {
+    sma_cross *c = (sma_cross *)s;
+    for (size_t i = 0; i < c->n; i++) {
+        if (!pr_view_updated(v, (int)i)) continue;
+        double f = pr_view_ind(v, c->h_fast[i], 0);
+        double sl = pr_view_ind(v, c->h_slow[i], 0);
+        double d = f - sl;                  /* NaN while either is warming up */
+        double pd = c->prev_d[i];
+        c->prev_d[i] = d;
+        if (isnan(d) || isnan(pd)) continue;
+        pr_signal *sig = NULL;
+        if (d > 0 && pd <= 0) {
+            sig = pr_signal_list_add(out, PR_SIG_ENTER_LONG, (int)i);
+            if (!sig) return pr_err_set(err, PR_ELIMIT, "sma_cross: signal list full");
+            pr_signal_why(sig, "SMA(%.0f) %.8g crossed above SMA(%.0f) %.8g", c->p.fast, f, c->p.slow, sl);
+            pr_signal_tag(sig, "sma_cross_up");
+            protect(c, sig, pr_view_close(v, (int)i, 0), +1);
+        } else if (d < 0 && pd >= 0) {
+            sig = pr_signal_list_add(out, c->p.short_too ? PR_SIG_ENTER_SHORT : PR_SIG_EXIT, (int)i);
+            if (!sig) return pr_err_set(err, PR_ELIMIT, "sma_cross: signal list full");
+            pr_signal_why(sig, "SMA(%.0f) %.8g crossed below SMA(%.0f) %.8g", c->p.fast, f, c->p.slow, sl);
+            pr_signal_tag(sig, "sma_cross_down");
+            if (c->p.short_too) protect(c, sig, pr_view_close(v, (int)i, 0), -1);
+        }
+    }
+    return PR_OK;
+}
+
+static const pr_strategy_vt k_sma_cross_vt = {
+    .name = "sma_cross",
+    .init = sc_init,
+    .on_bar = sc_on_bar,
+    .describe = sc_describe,
+    .destroy = sc_destroy,
+};
+
+int pr_sma_cross_new(const pr_sma_cross_params *p, pr_strategy **out, pr_err *err) {
+    if (!out) return pr_err_set(err, PR_EINVAL, "sma_cross: NULL output");
+    pr_sma_cross_params d;
+    pr_sma_cross_defaults(&d);
+    if (p) d = *p;
+    if (d.fast < 2 || d.slow < 3 || d.fast >= d.slow)
+        return pr_err_set(err, PR_EINVAL, "sma_cross: need 2 <= fast < slow (fast=%d slow=%d)", d.fast, d.slow);
+    if (d.stop_frac < 0 || d.stop_frac >= 1 || d.target_frac < 0)
+        return pr_err_set(err, PR_EINVAL, "sma_cross: stop must be in [0,1) and target >= 0");
+    sma_cross *c = calloc(1, sizeof *c);
+    if (!c) return pr_err_set(err, PR_ENOMEM, "sma_cross: out of memory");
+    c->base.vt = &k_sma_cross_vt;
+    c->p = d;
+    *out = &c->base;
+    return PR_OK;
+}

@@ -1,0 +1,211 @@
+/* Candlestick engine: runs a pattern rule (cdl_patterns.c) over bars with
+ * TA-Lib's running candle averages, batch and streaming, plus the public
+ * per-pattern entry points.
+ *
+ * TA-Lib keeps, per average it needs, a running total of a candle feature
+ * over the `period` bars before the candle being judged: it is first summed
+ * left to right, then after each bar updated as
+ *     total += range(newest) - range(leaving)
+ * (the difference first, then the add). Both forms below do exactly that, so
+ * every threshold has TA-Lib's rounding and the outputs match it exactly.
+ * The streaming form keeps the last lookback+1 bars in a small window so the
+ * same rule function sees the same values. A bar whose pattern candles or
+ * averages involve NaN is NaN; a NaN reaching a running total keeps later
+ * outputs NaN. */
+#include "cdl_internal.h"
+
+const cdl_setting pr_cdl_settings[CDL_SETTING_COUNT] = {
+    [CDL_BODY_LONG] = {CDL_RANGE_REALBODY, 10, 1.0},
+    [CDL_BODY_VERY_LONG] = {CDL_RANGE_REALBODY, 10, 3.0},
+    [CDL_BODY_SHORT] = {CDL_RANGE_REALBODY, 10, 1.0},
+    [CDL_BODY_DOJI] = {CDL_RANGE_HIGHLOW, 10, 0.1},
+    [CDL_SHADOW_LONG] = {CDL_RANGE_REALBODY, 0, 1.0},
+    [CDL_SHADOW_VERY_LONG] = {CDL_RANGE_REALBODY, 0, 2.0},
+    [CDL_SHADOW_SHORT] = {CDL_RANGE_SHADOWS, 10, 1.0},
+    [CDL_SHADOW_VERY_SHORT] = {CDL_RANGE_HIGHLOW, 10, 0.1},
+    [CDL_NEAR] = {CDL_RANGE_HIGHLOW, 5, 0.2},
+    [CDL_FAR] = {CDL_RANGE_HIGHLOW, 5, 0.6},
+    [CDL_EQUAL] = {CDL_RANGE_HIGHLOW, 5, 0.05},
+};
+
+/* Penetration check: a negative value selects the default. */
+static int cdl_pen(const cdl_def *d, double pen, double *out) {
+    if (d->pen_default < 0) {
+        *out = 0.0;
+        return PR_OK;
+    }
+    if (pen != pen || pen > 3e37) return PR_EINVAL;
+    *out = pen < 0 ? d->pen_default : pen;
+    return PR_OK;
+}
+
+/* Output for the bar at o/h/l/c[0] given the slot totals. */
+static inline double cdl_eval_bar(const cdl_def *d, const double *o, const double *h,
+                                  const double *l, const double *c, const double *total,
+                                  double pen) {
+    double avg[CDL_MAX_SLOTS];
+    double chk = 0.0;
+    for (int k = 0; k < d->nslots; k++) {
+        int off = d->slots[k].off;
+        avg[k] = cdl_average(d->slots[k].set, total[k], o[-off], h[-off], l[-off], c[-off]);
+        chk += avg[k];
+    }
+    for (int j = 0; j < d->nbars; j++) chk += o[-j] + h[-j] + l[-j] + c[-j];
+    if (chk != chk) return NAN;
+    return (double)d->eval(o, h, l, c, avg, pen);
+}
+
+/* First totals for the bar at index 0 of o/h/l/c. */
+static inline void cdl_totals_init(const cdl_def *d, const double *o, const double *h,
+                                   const double *l, const double *c, double *total) {
+    for (int k = 0; k < d->nslots; k++) {
+        int set = d->slots[k].set, off = d->slots[k].off;
+        int per = pr_cdl_settings[set].period;
+        total[k] = 0.0;
+        for (int j = per; j >= 1; j--) {
+            int b = -j - off;
+            total[k] += cdl_range(set, o[b], h[b], l[b], c[b]);
+        }
+    }
+}
+
+/* Totals after the bar at index 0 of o/h/l/c has been judged. */
+static inline void cdl_totals_step(const cdl_def *d, const double *o, const double *h,
+                                   const double *l, const double *c, double *total) {
+    for (int k = 0; k < d->nslots; k++) {
+        int set = d->slots[k].set, off = d->slots[k].off;
+        int b = -off - pr_cdl_settings[set].period;
+        total[k] += cdl_range(set, o[-off], h[-off], l[-off], c[-off]) -
+                    cdl_range(set, o[b], h[b], l[b], c[b]);
+    }
+}
+
+static int cdl_valid(pr_ta_cdl_pattern p) { return (int)p >= 0 && p < PR_TA_CDL_COUNT; }
+
+int pr_ta_cdl_lookback(pr_ta_cdl_pattern pattern, int *out) {
+    if (!out || !cdl_valid(pattern)) return PR_EINVAL;
+    *out = pr_cdl_defs[pattern].lookback;
+    return PR_OK;
+}
+
+int pr_ta_cdl(pr_ta_cdl_pattern pattern, size_t n, const double *open, const double *high,
+              const double *low, const double *close, double penetration, double *out) {
+    if (!cdl_valid(pattern)) return PR_EINVAL;
+    const cdl_def *d = &pr_cdl_defs[pattern];
+    double pen;
+    if (cdl_pen(d, penetration, &pen) != PR_OK) return PR_EINVAL;
+    if (n == 0) return PR_OK;
+    if (!open || !high || !low || !close || !out) return PR_EINVAL;
+    size_t lb = (size_t)d->lookback;
+    if (n <= lb) {
+        pr_ta_fill_nan(out, n);
+        return PR_OK;
+    }
+    pr_ta_fill_nan(out, lb);
+    double total[CDL_MAX_SLOTS];
+    cdl_totals_init(d, open + lb, high + lb, low + lb, close + lb, total);
+    for (size_t i = lb; i < n; i++) {
+        out[i] = cdl_eval_bar(d, open + i, high + i, low + i, close + i, total, pen);
+        cdl_totals_step(d, open + i, high + i, low + i, close + i, total);
+    }
+    return PR_OK;
+}
+
+/* Window of the last lookback+1 bars, current bar last. */
+#define CDL_WIN 16
+
+struct pr_ta_cdl_impl {
+    const cdl_def *d;
+    double pen;
+    int64_t count;
+    double total[CDL_MAX_SLOTS];
+    double o[CDL_WIN], h[CDL_WIN], l[CDL_WIN], c[CDL_WIN];
+};
+
+int pr_ta_cdl_init(pr_ta_cdl_state *s, pr_ta_cdl_pattern pattern, double penetration) {
+    if (!s || !cdl_valid(pattern)) return PR_EINVAL;
+    const cdl_def *d = &pr_cdl_defs[pattern];
+    double pen;
+    if (cdl_pen(d, penetration, &pen) != PR_OK) return PR_EINVAL;
+    struct pr_ta_cdl_impl *m = calloc(1, sizeof *m);
+    if (!m) return PR_ENOMEM;
+    m->d = d;
+    m->pen = pen;
+    s->p = m;
+    return PR_OK;
+}
+
+int pr_ta_cdl_update(pr_ta_cdl_state *s, double open, double high, double low, double close,
+                     double *out) {
+    if (!s || !s->p || !out) return PR_EINVAL;
+    struct pr_ta_cdl_impl *m = s->p;
+    const cdl_def *d = m->d;
+    size_t last = (size_t)d->lookback;   /* window index of the current bar */
+    memmove(m->o, m->o + 1, last * sizeof(double));
+    memmove(m->h, m->h + 1, last * sizeof(double));
+    memmove(m->l, m->l + 1, last * sizeof(double));
+    memmove(m->c, m->c + 1, last * sizeof(double));
+    m->o[last] = open;
+    m->h[last] = high;
+    m->l[last] = low;
+    m->c[last] = close;
+    int64_t t = m->count++;
+    if (t < d->lookback) {
+        *out = NAN;
+        return PR_OK;
+    }
+    const double *o = m->o + last, *h = m->h + last, *l = m->l + last, *c = m->c + last;
+    if (t == d->lookback) cdl_totals_init(d, o, h, l, c, m->total);
+    *out = cdl_eval_bar(d, o, h, l, c, m->total, m->pen);
+    cdl_totals_step(d, o, h, l, c, m->total);
+    return PR_OK;
+}
+
+void pr_ta_cdl_free(pr_ta_cdl_state *s) {
+    if (!s) return;
+    free(s->p);
+    s->p = NULL;
+}
+
+/* ---- per-pattern entry points -------------------------------------------- */
+
+#define CDL_DEFINE(name, id)                                                                 \
+    int pr_ta_cdl_##name##_lookback(int *out) { return pr_ta_cdl_lookback(id, out); }        \
+    int pr_ta_cdl_##name(size_t n, const double *open, const double *high, const double *low, \
+                         const double *close, double *out) {                                 \
+        return pr_ta_cdl(id, n, open, high, low, close, -1.0, out);                          \
+    }                                                                                        \
+    int pr_ta_cdl_##name##_init(pr_ta_cdl_state *s) { return pr_ta_cdl_init(s, id, -1.0); }
+
+#define CDL_DEFINE_PEN(name, id)                                                             \
+    int pr_ta_cdl_##name##_lookback(double penetration, int *out) {                          \
+        if (penetration != penetration || penetration < 0 || penetration > 3e37) return PR_EINVAL; \
+        return pr_ta_cdl_lookback(id, out);                                                  \
+    }                                                                                        \
+    int pr_ta_cdl_##name(size_t n, const double *open, const double *high, const double *low, \
+                         const double *close, double penetration, double *out) {             \
+        if (penetration < 0) return PR_EINVAL;                                               \
+        return pr_ta_cdl(id, n, open, high, low, close, penetration, out);                   \
+    }                                                                                        \
+    int pr_ta_cdl_##name##_init(pr_ta_cdl_state *s, double penetration) {                    \
+        if (penetration < 0) return PR_EINVAL;                                               \
+        return pr_ta_cdl_init(s, id, penetration);                                           \
+    }
+
+CDL_DEFINE(doji, PR_TA_CDL_DOJI)
+CDL_DEFINE(dragonflydoji, PR_TA_CDL_DRAGONFLYDOJI)
+CDL_DEFINE(gravestonedoji, PR_TA_CDL_GRAVESTONEDOJI)
+CDL_DEFINE(marubozu, PR_TA_CDL_MARUBOZU)
+CDL_DEFINE(spinningtop, PR_TA_CDL_SPINNINGTOP)
+CDL_DEFINE(engulfing, PR_TA_CDL_ENGULFING)
+CDL_DEFINE(hammer, PR_TA_CDL_HAMMER)
+CDL_DEFINE(hangingman, PR_TA_CDL_HANGINGMAN)
+CDL_DEFINE(invertedhammer, PR_TA_CDL_INVERTEDHAMMER)
+CDL_DEFINE(shootingstar, PR_TA_CDL_SHOOTINGSTAR)
+CDL_DEFINE(harami, PR_TA_CDL_HARAMI)
+CDL_DEFINE(piercing, PR_TA_CDL_PIERCING)
+CDL_DEFINE_PEN(darkcloudcover, PR_TA_CDL_DARKCLOUDCOVER)
+CDL_DEFINE_PEN(morningstar, PR_TA_CDL_MORNINGSTAR)
+CDL_DEFINE_PEN(eveningstar, PR_TA_CDL_EVENINGSTAR)
+CDL_DEFINE(3whitesoldiers, PR_TA_CDL_3WHITESOLDIERS)
+CDL_DEFINE(3blackcrows, PR_TA_CDL_3BLACKCROWS)

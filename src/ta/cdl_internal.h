@@ -1,0 +1,72 @@
+/* Internal to the candlestick files: TA-Lib's candle settings, the range and
+ * average arithmetic (TA_CANDLERANGE / TA_CANDLEAVERAGE, same operations in
+ * the same order) and the pattern table the engine in candles.c runs. */
+#ifndef PR_TA_CDL_INTERNAL_H
+#define PR_TA_CDL_INTERNAL_H
+#include "momentum_internal.h"
+
+/* TA-Lib's TA_CandleSettingType, in its order. */
+enum {
+    CDL_BODY_LONG, CDL_BODY_VERY_LONG, CDL_BODY_SHORT, CDL_BODY_DOJI,
+    CDL_SHADOW_LONG, CDL_SHADOW_VERY_LONG, CDL_SHADOW_SHORT, CDL_SHADOW_VERY_SHORT,
+    CDL_NEAR, CDL_FAR, CDL_EQUAL, CDL_SETTING_COUNT
+};
+enum { CDL_RANGE_REALBODY, CDL_RANGE_HIGHLOW, CDL_RANGE_SHADOWS };
+
+typedef struct cdl_setting {
+    int range;       /* CDL_RANGE_* */
+    int period;      /* bars averaged (before the candle compared); 0 = own candle */
+    double factor;
+} cdl_setting;
+
+/* TA-Lib's TA_CandleDefaultSettings (ta_global.c). */
+extern const cdl_setting pr_cdl_settings[CDL_SETTING_COUNT];
+
+/* A running average: candle setting `set` measured `off` bars before the
+ * current one (its total covers the `period` bars before that candle). */
+typedef struct cdl_slot {
+    unsigned char set, off;
+} cdl_slot;
+
+#define CDL_MAX_SLOTS 8
+
+/* Pattern rule: o/h/l/c point at the current bar (index 0, earlier bars at
+ * negative indices); avg[k] is the average of slot k; returns 0, ±80, ±100. */
+typedef int (*cdl_eval_fn)(const double *o, const double *h, const double *l, const double *c,
+                           const double *avg, double pen);
+
+typedef struct cdl_def {
+    int lookback;          /* TA-Lib's TA_CDLxxx_Lookback with default settings */
+    int nbars;             /* candles the rule reads (current one included) */
+    double pen_default;    /* < 0 when the pattern takes no penetration */
+    int nslots;
+    cdl_slot slots[CDL_MAX_SLOTS];
+    cdl_eval_fn eval;
+} cdl_def;
+
+/* Indexed by pr_ta_cdl_pattern. */
+extern const cdl_def pr_cdl_defs[PR_TA_CDL_COUNT];
+
+/* ---- TA_CANDLERANGE and friends ------------------------------------------ */
+
+static inline double cdl_realbody(double o, double c) { return fabs(c - o); }
+static inline double cdl_upper(double o, double h, double c) { return h - (c >= o ? c : o); }
+static inline double cdl_lower(double o, double l, double c) { return (c >= o ? o : c) - l; }
+static inline int cdl_color(double o, double c) { return c >= o ? 1 : -1; }
+
+static inline double cdl_range(int set, double o, double h, double l, double c) {
+    switch (pr_cdl_settings[set].range) {
+    case CDL_RANGE_REALBODY: return cdl_realbody(o, c);
+    case CDL_RANGE_HIGHLOW: return h - l;
+    default: return cdl_upper(o, h, c) + cdl_lower(o, l, c);
+    }
+}
+
+/* TA_CANDLEAVERAGE: factor * (sum / period, or the candle's own range when
+ * period is 0) / (2 for shadows, else 1). */
+static inline double cdl_average(int set, double sum, double o, double h, double l, double c) {
+    const cdl_setting *s = &pr_cdl_settings[set];
+    double base = s->period != 0 ? sum / s->period : cdl_range(set, o, h, l, c);
+    return s->factor * base / (s->range == CDL_RANGE_SHADOWS ? 2.0 : 1.0);
+}
+#endif

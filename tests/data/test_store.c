@@ -1,0 +1,1099 @@
+/* Tests for the market-data store. The same test functions run against a
+ * fresh SQLite file per test and, when PR_PG_URL is set (tests/data/
+ * store_pg.sh starts a throwaway server), against PostgreSQL with the
+ * public schema dropped before each test. Expected values are written out
+ * by hand (bar values, counts, ranges) — never read back from the store
+ * to define what is right. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <float.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "proratio/core.h"
+#include "proratio/data/store.h"
+#include "data/store_internal.h"
+#include "pr_test.h"
+
+#define T0 1640995200000LL /* 2022-01-01T00:00:00Z */
+#define MIN PR_MS_PER_MIN
+#define HOUR PR_MS_PER_HOUR
+
+typedef struct fx {
+    int pg;
+    char dir[256];
+    char url[600];
+} fx;
+
+static const char *g_pg_url;
+
+/* ---- fixtures ---------------------------------------------------------------- */
+static int setup_sqlite(void **state) {
+    fx *f = calloc(1, sizeof *f);
+    if (!f || !pr_test_tmpdir(f->dir, sizeof f->dir)) return -1;
+    snprintf(f->url, sizeof f->url, "sqlite:%s/store.db", f->dir);
+    *state = f;
+    return 0;
+}
+
+static void rm_store_files(const char *dir) {
+    static const char *const names[] = {"store.db", "store.db-wal", "store.db-shm",
+                                        "plain.db", "plain.db-wal", "plain.db-shm",
+                                        "slashes.db", "slashes.db-wal", "slashes.db-shm",
+                                        "notadb.db"};
+    char p[400];
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        snprintf(p, sizeof p, "%s/%s", dir, names[i]);
+        unlink(p);
+    }
+    rmdir(dir);
+}
+
+static int teardown_sqlite(void **state) {
+    fx *f = *state;
+    rm_store_files(f->dir);
+    free(f);
+    return 0;
+}
+
+/* Empties the PostgreSQL database so every test starts from nothing. */
+static int setup_pg(void **state) {
+    fx *f = calloc(1, sizeof *f);
+    if (!f) return -1;
+    f->pg = 1;
+    pr_strlcpy(f->url, g_pg_url, sizeof f->url);
+    pr_store_open_opts o = {0, NULL, 0, 1};
+    pr_store *st = NULL;
+    pr_err e;
+    pr_err_clear(&e);
+    if (pr_store_open_ex(f->url, &o, &st, &e) != PR_OK ||
+        pr_store_exec_sql(st, "DROP SCHEMA public CASCADE; CREATE SCHEMA public;", &e) != PR_OK) {
+        fprintf(stderr, "cannot reset PostgreSQL test database: %s\n", e.msg);
+        pr_store_close(st);
+        free(f);
+        return -1;
+    }
+    pr_store_close(st);
+    *state = f;
+    return 0;
+}
+
+static int teardown_pg(void **state) {
+    free(*state);
+    return 0;
+}
+
+/* ---- helpers ----------------------------------------------------------------- */
+static pr_store *open_ok(const fx *f) {
+    pr_store *st = NULL;
+    pr_err e;
+    pr_err_clear(&e);
+    int rc = pr_store_open(f->url, &st, &e);
+    if (rc != PR_OK) fail_msg("open %s: %s", f->url, e.msg);
+    assert_non_null(st);
+    return st;
+}
+
+#define OK(call)                                                     \
+    do {                                                             \
+        pr_err e_;                                                   \
+        pr_err_clear(&e_);                                           \
+        int rc_ = (call);                                            \
+        if (rc_ != PR_OK) fail_msg("%s -> %d: %s", #call, rc_, e_.msg); \
+    } while (0)
+/* Calls use `&e_` as their error argument inside OK(). */
+
+/* Bar i of a deterministic test series: ts = t0 + i*step, values derived
+ * from i by simple arithmetic so a test can state them exactly. */
+static void bar_values(size_t i, double *o, double *h, double *l, double *c, double *v) {
+    double base = 100.0 + (double)i * 0.25;
+    *o = base;
+    *h = base + 1.5;
+    *l = base - 1.25;
+    *c = base + 0.5;
+    *v = 10.0 + (double)(i % 7);
+}
+
+static void make_series(pr_series *s, size_t n, int64_t t0, int64_t step) {
+    assert_int_equal(pr_series_init(s, n ? n : 1), PR_OK);
+    for (size_t i = 0; i < n; i++) {
+        double o, h, l, c, v;
+        bar_values(i, &o, &h, &l, &c, &v);
+        assert_int_equal(pr_series_push(s, t0 + (int64_t)i * step, o, h, l, c, v), PR_OK);
+    }
+}
+
+static int same_double(double a, double b) { return memcmp(&a, &b, sizeof a) == 0; }
+
+static void assert_series_equal(const pr_series *a, const pr_series *b) {
+    assert_int_equal(a->len, b->len);
+    for (size_t i = 0; i < a->len; i++) {
+        assert_int_equal(a->ts[i], b->ts[i]);
+        assert_true(same_double(a->open[i], b->open[i]));
+        assert_true(same_double(a->high[i], b->high[i]));
+        assert_true(same_double(a->low[i], b->low[i]));
+        assert_true(same_double(a->close[i], b->close[i]));
+        assert_true(same_double(a->volume[i], b->volume[i]));
+    }
+}
+
+static size_t get_len(pr_store *st, const char *venue, const char *sym, pr_timeframe tf,
+                      int64_t from, int64_t to) {
+    pr_series s;
+    pr_series_init(&s, 0);
+    OK(pr_store_get_bars(st, venue, sym, tf, from, to, &s, &e_));
+    size_t n = s.len;
+    pr_series_free(&s);
+    return n;
+}
+
+/* Everything a user can observe through the API, serialised, so that two
+ * states can be compared byte for byte. */
+typedef struct buf {
+    unsigned char *p;
+    size_t n, cap;
+} buf;
+
+static void put(buf *b, const void *data, size_t n) {
+    if (b->n + n > b->cap) {
+        b->cap = (b->n + n) * 2;
+        b->p = realloc(b->p, b->cap);
+        assert_non_null(b->p);
+    }
+    memcpy(b->p + b->n, data, n);
+    b->n += n;
+}
+
+static buf snapshot(pr_store *st) {
+    buf b = {NULL, 0, 0};
+    pr_dataset_info *ds = NULL;
+    size_t nds = 0;
+    OK(pr_store_list(st, NULL, &ds, &nds, &e_));
+    put(&b, &nds, sizeof nds);
+    for (size_t i = 0; i < nds; i++) {
+        put(&b, &ds[i], sizeof ds[i]);
+        pr_series s;
+        pr_series_init(&s, 0);
+        OK(pr_store_get_bars(st, ds[i].venue, ds[i].symbol, ds[i].tf, PR_TIME_NONE, PR_TIME_NONE,
+                             &s, &e_));
+        put(&b, &s.len, sizeof s.len);
+        put(&b, s.ts, s.len * sizeof *s.ts);
+        put(&b, s.open, s.len * sizeof *s.open);
+        put(&b, s.high, s.len * sizeof *s.high);
+        put(&b, s.low, s.len * sizeof *s.low);
+        put(&b, s.close, s.len * sizeof *s.close);
+        put(&b, s.volume, s.len * sizeof *s.volume);
+        pr_series_free(&s);
+    }
+    free(ds);
+    pr_instrument *ins = NULL;
+    size_t nin = 0;
+    OK(pr_store_list_instruments(st, NULL, &ins, &nin, &e_));
+    put(&b, &nin, sizeof nin);
+    for (size_t i = 0; i < nin; i++) put(&b, &ins[i], sizeof ins[i]);
+    free(ins);
+    pr_import_record *rec = NULL;
+    size_t nrec = 0;
+    OK(pr_store_list_imports(st, NULL, NULL, &rec, &nrec, &e_));
+    put(&b, &nrec, sizeof nrec);
+    pr_store_imports_free(rec, nrec);
+    pr_funding_rate *fr = NULL;
+    size_t nfr = 0;
+    OK(pr_store_get_funding(st, "binance", "BTCUSDT", PR_TIME_NONE, PR_TIME_NONE, &fr, &nfr, &e_));
+    put(&b, &nfr, sizeof nfr);
+    if (nfr) put(&b, fr, nfr * sizeof *fr);
+    free(fr);
+    return b;
+}
+
+static void assert_same_snapshot(buf *a, buf *b) {
+    assert_int_equal(a->n, b->n);
+    assert_memory_equal(a->p, b->p, a->n);
+}
+
+static pr_instrument instrument(const char *venue, const char *symbol, pr_asset_class cls,
+                                double tick) {
+    pr_instrument in;
+    memset(&in, 0, sizeof in);
+    pr_strlcpy(in.venue, venue, sizeof in.venue);
+    pr_strlcpy(in.symbol, symbol, sizeof in.symbol);
+    in.asset_class = cls;
+    pr_strlcpy(in.base, cls == PR_ASSET_FOREX ? "EUR" : "BTC", sizeof in.base);
+    pr_strlcpy(in.quote, cls == PR_ASSET_FOREX ? "USD" : "USDT", sizeof in.quote);
+    in.tick_size = tick;
+    in.lot_step = 0.00001;
+    in.min_qty = 0.0001;
+    in.min_notional = 5.0;
+    in.pip_size = cls == PR_ASSET_FOREX ? 0.0001 : 0.0;
+    in.contract_multiplier = 1.0;
+    return in;
+}
+
+/* ---- tests: opening and schema --------------------------------------------------- */
+static void test_open_fresh_schema(void **state) {
+    fx *f = *state;
+    pr_store *st = open_ok(f);
+    int v = -1;
+    OK(pr_store_schema_version(st, &v, &e_));
+    assert_int_equal(v, 1);
+    assert_int_equal(pr_store_schema_latest(), 1);
+    assert_int_equal(pr_store_kind(st), f->pg ? PR_STORE_POSTGRES : PR_STORE_SQLITE);
+    const char *d = pr_store_describe(st);
+    assert_true(strncmp(d, f->pg ? "postgresql://" : "sqlite:", f->pg ? 13 : 7) == 0);
+    /* Empty store: nothing listed, nothing read, no error. */
+    pr_dataset_info *ds = (pr_dataset_info *)1;
+    size_t n = 99;
+    OK(pr_store_list(st, NULL, &ds, &n, &e_));
+    assert_int_equal(n, 0);
+    assert_null(ds);
+    assert_int_equal(get_len(st, "binance", "BTCUSDT", PR_TF_1H, PR_TIME_NONE, PR_TIME_NONE), 0);
+    pr_store_close(st);
+    /* Reopening an up-to-date store is a no-op. */
+    st = open_ok(f);
+    int64_t rows = 0;
+    OK(pr_store_query_int(st, "SELECT count(*) FROM schema_version", &rows, &e_));
+    assert_int_equal(rows, 1);
+    pr_store_close(st);
+}
+
+static void test_sqlite_pragmas(void **state) {
+    fx *f = *state;
+    pr_store *st = open_ok(f);
+    int64_t v = -1;
+    OK(pr_store_query_int(st, "SELECT count(*) FROM pragma_journal_mode WHERE journal_mode = 'wal'",
+                          &v, &e_));
+    assert_int_equal(v, 1);
+    OK(pr_store_query_int(st, "PRAGMA synchronous", &v, &e_));
+    assert_int_equal(v, 1); /* NORMAL */
+    OK(pr_store_query_int(st, "PRAGMA foreign_keys", &v, &e_));
+    assert_int_equal(v, 1);
+    OK(pr_store_query_int(st, "PRAGMA busy_timeout", &v, &e_));
+    assert_true(v >= 1000);
+    pr_store_close(st);
+}
+
+/* A store at an older schema version is migrated on open; a store that is
+ * current is left alone; a newer one is refused. The extra migration is
+ * deliberately not idempotent (CREATE TABLE without IF NOT EXISTS): running
+ * it twice would fail. */
+static void test_migrations(void **state) {
+    fx *f = *state;
+    pr_err e;
+    pr_err_clear(&e);
+    pr_store *st = NULL;
+    pr_store_open_opts v0 = {0, NULL, 0, 0};
+    assert_int_equal(pr_store_open_ex(f->url, &v0, &st, &e), PR_OK);
+    int v = -1;
+    OK(pr_store_schema_version(st, &v, &e_));
+    assert_int_equal(v, 0);
+    pr_series s;
+    pr_series_init(&s, 0);
+    assert_int_equal(pr_store_get_bars(st, "x", "y", PR_TF_1M, PR_TIME_NONE, PR_TIME_NONE, &s, &e),
+                     PR_EDB);
+    assert_non_null(strstr(e.msg, "candles"));
+    pr_store_close(st);
+
+    st = open_ok(f); /* 0 -> 1 */
+    OK(pr_store_schema_version(st, &v, &e_));
+    assert_int_equal(v, 1);
+    pr_series bars;
+    make_series(&bars, 10, T0, MIN);
+    OK(pr_store_put_bars(st, "binance", "BTCUSDT", PR_TF_1M, &bars, NULL, &e_));
+    pr_store_close(st);
+
+    static const char *const extra[] = {
+        "CREATE TABLE test_extra (x BIGINT NOT NULL); INSERT INTO test_extra (x) VALUES (42);"};
+    pr_store_open_opts v2 = {-1, extra, 1, 0};
+    for (int round = 0; round < 2; round++) { /* 1 -> 2, then 2 -> 2 (no-op) */
+        pr_err_clear(&e);
+        int rc = pr_store_open_ex(f->url, &v2, &st, &e);
+        if (rc != PR_OK) fail_msg("round %d: %s", round, e.msg);
+        OK(pr_store_schema_version(st, &v, &e_));
+        assert_int_equal(v, 2);
+        int64_t x = 0;
+        OK(pr_store_query_int(st, "SELECT count(*) FROM test_extra", &x, &e_));
+        assert_int_equal(x, 1);
+        OK(pr_store_query_int(st, "SELECT x FROM test_extra", &x, &e_));
+        assert_int_equal(x, 42);
+        OK(pr_store_query_int(st, "SELECT count(*) FROM schema_version", &x, &e_));
+        assert_int_equal(x, 2);
+        pr_series got;
+        pr_series_init(&got, 0);
+        OK(pr_store_get_bars(st, "binance", "BTCUSDT", PR_TF_1M, PR_TIME_NONE, PR_TIME_NONE, &got,
+                             &e_));
+        assert_series_equal(&got, &bars);
+        pr_series_free(&got);
+        pr_store_close(st);
+    }
+
+    /* This program only knows version 1: the version-2 store is refused. */
+    pr_err_clear(&e);
+    st = NULL;
+    assert_int_equal(pr_store_open(f->url, &st, &e), PR_EUNSUPPORTED);
+    assert_null(st);
+    assert_non_null(strstr(e.msg, "newer"));
+    pr_series_free(&bars);
+    pr_series_free(&s);
+}
+
+/* ---- tests: candles ------------------------------------------------------------- */
+static void test_roundtrip_exact(void **state) {
+    fx *f = *state;
+    pr_store *st = open_ok(f);
+    /* Doubles that text formatting or float conversion would damage. */
+    static const double vals[] = {0.1,
+                                  0.30000000000000004,
+                                  1.0 / 3.0,
+                                  123456789.12345679,
+                                  1e-300,
+                                  4.9406564584124654e-324, /* smallest subnormal */
+                                  2.2250738585072014e-308,
+                                  1.7976931348623157e308,
+                                  -2.5,
+                                  9007199254740993.0,
+                                  65536.000000000007,
+                                  0.0};
+    const size_t nv = sizeof vals / sizeof vals[0];
+    pr_series s;
+    pr_series_init(&s, 0);
+    for (size_t i = 0; i < nv; i++)
+        pr_series_push(&s, T0 + (int64_t)i * HOUR, vals[i], vals[(i + 1) % nv],
+                       vals[(i + 2) % nv], vals[(i + 3) % nv], vals[(i + 4) % nv]);
+    /* Extreme timestamps (before 1970 and far future) survive too. */
+    pr_series_push(&s, 253402300799000LL, 1, 2, 0.5, 1.5, 3);
+    pr_series early;
+    pr_series_init(&early, 0);
+    pr_series_push(&early, -86400000LL, 7, 8, 6, 7.5, 0);
+    pr_store_counts c;
+    OK(pr_store_put_bars(st, "binance", "BTCUSDT", PR_TF_1H, &s, &c, &e_));
+    assert_int_equal(c.inserted, nv + 1);
+    assert_int_equal(c.updated + c.unchanged + c.duplicates, 0);
+    OK(pr_store_put_bars(st, "binance", "BTCUSDT", PR_TF_1H, &early, &c, &e_));
+    assert_int_equal(c.inserted, 1);
+
+    pr_series got;
+    pr_series_init(&got, 0);
+    OK(pr_store_get_bars(st, "binance", "BTCUSDT", PR_TF_1H, T0, PR_TIME_NONE, &got, &e_));
+    assert_series_equal(&got, &s);
+    assert_int_equal(got.tf, PR_TF_1H);
+    assert_string_equal(got.symbol, "BTCUSDT");
+    OK(pr_store_get_bars(st, "binance", "BTCUSDT", PR_TF_1H, PR_TIME_NONE, 0, &got, &e_));
+    assert_series_equal(&got, &early);
+    pr_series_free(&got);
+    pr_series_free(&s);
+    pr_series_free(&early);
+    pr_store_close(st);
+}
+
+static void test_negative_zero_stored_as_zero(void **state) {
+    fx *f = *state;
+    pr_store *st = open_ok(f);
+    int64_t ts = T0;
+    double mz = -0.0, one = 1.0;
+    OK(pr_store_put_bars_arrays(st, "v", "S", PR_TF_1D, &ts, &mz, &one, &mz, &one, &mz, 1, NULL,
+                                &e_));
+    pr_series got;
+    pr_series_init(&got, 0);
+    OK(pr_store_get_bars(st, "v", "S", PR_TF_1D, PR_TIME_NONE, PR_TIME_NONE, &got, &e_));
+    assert_int_equal(got.len, 1);
+    assert_true(got.open[0] == 0.0 && !signbit(got.open[0]));
+    assert_true(got.volume[0] == 0.0 && !signbit(got.volume[0]));
+    /* Re-putting -0.0 leaves the row unchanged (0 == -0). */
+    pr_store_counts c;
+    OK(pr_store_put_bars_arrays(st, "v", "S", PR_TF_1D, &ts, &mz, &one, &mz, &one, &mz, 1, &c,
+                                &e_));
+    assert_int_equal(c.unchanged, 1);
+    pr_series_free(&got);
+    pr_store_close(st);
+}
+
+static void test_range_half_open(void **state) {
+    fx *f = *state;
+    pr_store *st = open_ok(f);
+    pr_series s;
+    make_series(&s, 9, 0, MIN); /* ts 0, 60000, ..., 480000 */
+    OK(pr_store_put_bars(st, "csv", "EURUSD", PR_TF_1M, &s, NULL, &e_));
+    /* A neighbouring dataset must not leak into the answers. */
+    pr_series other;
+    make_series(&other, 5, 0, MIN);
+    OK(pr_store_put_bars(st, "csv", "EURUSD", PR_TF_5M, &other, NULL, &e_));
+    OK(pr_store_put_bars(st, "csv", "EURUSDX", PR_TF_1M, &other, NULL, &e_));
+
+    pr_series got;
+    pr_series_init(&got, 0);
+    OK(pr_store_get_bars(st, "csv", "EURUSD", PR_TF_1M, 2 * MIN, 5 * MIN, &got, &e_));
+    assert_int_equal(got.len, 3);
+    assert_int_equal(got.ts[0], 2 * MIN);
+    assert_int_equal(got.ts[2], 4 * MIN);
+    assert_true(got.open[0] == 100.5 && got.close[2] == 101.5);
+    /* Bounds between bars. */
+    OK(pr_store_get_bars(st, "csv", "EURUSD", PR_TF_1M, 2 * MIN - 1, 5 * MIN + 1, &got, &e_));
+    assert_int_equal(got.len, 4);
+    assert_int_equal(got.len, get_len(st, "csv", "EURUSD", PR_TF_1M, 2 * MIN - 1, 5 * MIN + 1));
+    assert_int_equal(get_len(st, "csv", "EURUSD", PR_TF_1M, PR_TIME_NONE, 3 * MIN), 3);
+    assert_int_equal(get_len(st, "csv", "EURUSD", PR_TF_1M, 6 * MIN, PR_TIME_NONE), 3);
+    assert_int_equal(get_len(st, "csv", "EURUSD", PR_TF_1M, PR_TIME_NONE, PR_TIME_NONE), 9);
+    assert_int_equal(get_len(st, "csv", "EURUSD", PR_TF_1M, 3 * MIN, 3 * MIN), 0);
+    assert_int_equal(get_len(st, "csv", "EURUSD", PR_TF_1M, 5 * MIN, 2 * MIN), 0);
+    assert_int_equal(get_len(st, "csv", "EURUSD", PR_TF_1M, 9 * MIN, PR_TIME_NONE), 0);
+    assert_int_equal(get_len(st, "csv", "EURUSD", PR_TF_1H, PR_TIME_NONE, PR_TIME_NONE), 0);
+    assert_int_equal(get_len(st, "csv", "eurusd", PR_TF_1M, PR_TIME_NONE, PR_TIME_NONE), 0);
+
+    int64_t *ts = NULL;
+    size_t n = 0;
+    OK(pr_store_get_timestamps(st, "csv", "EURUSD", PR_TF_1M, MIN, 4 * MIN, &ts, &n, &e_));
+    assert_int_equal(n, 3);
+    assert_int_equal(ts[0], MIN);
+    assert_int_equal(ts[1], 2 * MIN);
+    assert_int_equal(ts[2], 3 * MIN);
+    free(ts);
+    OK(pr_store_get_timestamps(st, "csv", "EURUSD", PR_TF_1M, 100 * MIN, PR_TIME_NONE, &ts, &n,
+                               &e_));
+    assert_int_equal(n, 0);
+    assert_null(ts);
+    pr_series_free(&got);
+    pr_series_free(&s);
+    pr_series_free(&other);
+    pr_store_close(st);
+}
+
+static void test_upsert_idempotent_counts(void **state) {
+    fx *f = *state;
+    pr_store *st = open_ok(f);
+    pr_series a;
+    make_series(&a, 100, T0, HOUR);
+    pr_store_counts c;
+    OK(pr_store_put_bars(st, "binance", "BTCUSDT", PR_TF_1H, &a, &c, &e_));
+    assert_int_equal(c.inserted, 100);
+    assert_int_equal(c.updated, 0);
+    assert_int_equal(c.unchanged, 0);
+
+    /* The same rows again: one copy, nothing written. */
+    OK(pr_store_put_bars(st, "binance", "BTCUSDT", PR_TF_1H, &a, &c, &e_));
+    assert_int_equal(c.inserted, 0);
+    assert_int_equal(c.updated, 0);
+    assert_int_equal(c.unchanged, 100);
+    pr_dataset_info d;
+    OK(pr_store_dataset(st, "binance", "BTCUSDT", PR_TF_1H, &d, &e_));
+    assert_int_equal(d.count, 100);
+    assert_int_equal(d.first_ts, T0);
+    assert_int_equal(d.last_ts, T0 + 99 * HOUR);
+
+    /* Bars 50..149: 50 overlap (10 of them with a new close), 50 are new. */
+    pr_series b;
+    pr_series_init(&b, 100);
+    for (size_t i = 50; i < 150; i++) {
+        double o, h, l, cl, v;
+        bar_values(i, &o, &h, &l, &cl, &v);
+        if (i >= 60 && i < 70) cl = 1000.0 + (double)i;
+        pr_series_push(&b, T0 + (int64_t)i * HOUR, o, h, l, cl, v);
+    }
+    OK(pr_store_put_bars(st, "binance", "BTCUSDT", PR_TF_1H, &b, &c, &e_));
+    assert_int_equal(c.inserted, 50);
+    assert_int_equal(c.updated, 10);
+    assert_int_equal(c.unchanged, 40);
+    assert_int_equal(c.duplicates, 0);
+    OK(pr_store_dataset(st, "binance", "BTCUSDT", PR_TF_1H, &d, &e_));
+    assert_int_equal(d.count, 150);
+    assert_int_equal(d.first_ts, T0);
+    assert_int_equal(d.last_ts, T0 + 149 * HOUR);
+
+    pr_series got;
+    pr_series_init(&got, 0);
+    OK(pr_store_get_bars(st, "binance", "BTCUSDT", PR_TF_1H, PR_TIME_NONE, PR_TIME_NONE, &got,
+                         &e_));
+    assert_int_equal(got.len, 150);
+    assert_true(got.close[59] == 100.0 + 59 * 0.25 + 0.5);
+    assert_true(got.close[60] == 1060.0);
+    assert_true(got.close[69] == 1069.0);
+    assert_true(got.close[70] == 100.0 + 70 * 0.25 + 0.5);
+    assert_true(got.high[149] == 100.0 + 149 * 0.25 + 1.5);
+    /* Prepending earlier bars moves first_ts. */
+    pr_series early;
+    make_series(&early, 3, T0 - 3 * HOUR, HOUR);
+    OK(pr_store_put_bars(st, "binance", "BTCUSDT", PR_TF_1H, &early, &c, &e_));
+    assert_int_equal(c.inserted, 3);
+    OK(pr_store_dataset(st, "binance", "BTCUSDT", PR_TF_1H, &d, &e_));
+    assert_int_equal(d.count, 153);
+    assert_int_equal(d.first_ts, T0 - 3 * HOUR);
+    assert_int_equal(d.last_ts, T0 + 149 * HOUR);
+    pr_series_free(&early);
+    pr_series_free(&got);
+    pr_series_free(&a);
+    pr_series_free(&b);
+    pr_store_close(st);
+}
+
+static void test_unsorted_and_duplicate_input(void **state) {
+    fx *f = *state;
+    pr_store *st = open_ok(f);
+    const int64_t ts[] = {3 * MIN, 1 * MIN, 2 * MIN, 1 * MIN, 3 * MIN, 0};
+    const double o[] = {30, 10, 20, 11, 31, 5};
+    const double one[] = {1, 1, 1, 1, 1, 1};
+    pr_store_counts c;
+    OK(pr_store_put_bars_arrays(st, "v", "S", PR_TF_1M, ts, o, o, o, o, one, 6, &c, &e_));
+    assert_int_equal(c.inserted, 4);
+    assert_int_equal(c.duplicates, 2);
+    assert_int_equal(c.updated + c.unchanged, 0);
+    pr_series got;
+    pr_series_init(&got, 0);
+    OK(pr_store_get_bars(st, "v", "S", PR_TF_1M, PR_TIME_NONE, PR_TIME_NONE, &got, &e_));
+    assert_int_equal(got.len, 4);
+    /* Sorted, and the later of two equal keys wins. */
+    const int64_t ets[] = {0, MIN, 2 * MIN, 3 * MIN};
+    const double eo[] = {5, 11, 20, 31};
+    for (size_t i = 0; i < 4; i++) {
+        assert_int_equal(got.ts[i], ets[i]);
+        assert_true(got.open[i] == eo[i]);
+    }
+    pr_dataset_info d;
+    OK(pr_store_dataset(st, "v", "S", PR_TF_1M, &d, &e_));
+    assert_int_equal(d.count, 4);
+    assert_int_equal(d.first_ts, 0);
+    assert_int_equal(d.last_ts, 3 * MIN);
+    pr_series_free(&got);
+    pr_store_close(st);
+}
+
+static void test_rejects_bad_input(void **state) {
+    fx *f = *state;
+    pr_store *st = open_ok(f);
+    pr_series s;
+    make_series(&s, 10, T0, MIN);
+    s.close[5] = NAN;
+    pr_err e;
+    pr_err_clear(&e);
+    assert_int_equal(pr_store_put_bars(st, "v", "S", PR_TF_1M, &s, NULL, &e), PR_EINVAL);
+    assert_string_equal(e.field, "close");
+    assert_non_null(strstr(e.msg, "bar 5"));
+    s.close[5] = 1.0;
+    s.volume[0] = INFINITY;
+    assert_int_equal(pr_store_put_bars(st, "v", "S", PR_TF_1M, &s, NULL, &e), PR_EINVAL);
+    s.volume[0] = 1.0;
+    assert_int_equal(pr_store_put_bars(st, "", "S", PR_TF_1M, &s, NULL, &e), PR_EINVAL);
+    assert_int_equal(pr_store_put_bars(st, "v", NULL, PR_TF_1M, &s, NULL, &e), PR_EINVAL);
+    assert_int_equal(pr_store_put_bars(st, "0123456789012345678901234567890123", "S", PR_TF_1M, &s,
+                                       NULL, &e),
+                     PR_EINVAL);
+    assert_int_equal(pr_store_put_bars(st, "v", "S", PR_TF_NONE, &s, NULL, &e), PR_EINVAL);
+    assert_int_equal(pr_store_put_bars(st, "v", "S", PR_TF_COUNT, &s, NULL, &e), PR_EINVAL);
+    /* Nothing was stored by the rejected calls. */
+    assert_int_equal(get_len(st, "v", "S", PR_TF_1M, PR_TIME_NONE, PR_TIME_NONE), 0);
+    size_t n = 9;
+    pr_dataset_info *ds = NULL;
+    OK(pr_store_list(st, NULL, &ds, &n, &e_));
+    assert_int_equal(n, 0);
+    /* An empty put is fine and changes nothing. */
+    pr_store_counts c;
+    OK(pr_store_put_bars_arrays(st, "v", "S", PR_TF_1M, NULL, NULL, NULL, NULL, NULL, NULL, 0, &c,
+                                &e_));
+    assert_int_equal(c.inserted, 0);
+    /* Transaction misuse. */
+    assert_int_equal(pr_store_commit(st, &e), PR_ESTATE);
+    assert_int_equal(pr_store_rollback(st, &e), PR_ESTATE);
+    OK(pr_store_begin(st, &e_));
+    assert_true(pr_store_in_transaction(st));
+    assert_int_equal(pr_store_begin(st, &e), PR_ESTATE);
+    OK(pr_store_rollback(st, &e_));
+    assert_false(pr_store_in_transaction(st));
+    pr_series_free(&s);
+    pr_store_close(st);
+}
+
+/* A failed or rejected import leaves the store exactly as before. */
+static void import_a(pr_store *st) {
+    pr_series a;
+    make_series(&a, 500, T0, MIN);
+    OK(pr_store_begin(st, &e_));
+    OK(pr_store_put_bars(st, "binance", "BTCUSDT", PR_TF_1M, &a, NULL, &e_));
+    pr_instrument in = instrument("binance", "BTCUSDT", PR_ASSET_CRYPTO, 0.01);
+    OK(pr_store_put_instrument(st, &in, &e_));
+    const pr_funding_rate fr[] = {{T0, 0.0001}, {T0 + 8 * HOUR, -0.00005}};
+    OK(pr_store_put_funding(st, "binance", "BTCUSDT", fr, 2, NULL, &e_));
+    pr_import_record rec;
+    memset(&rec, 0, sizeof rec);
+    pr_strlcpy(rec.venue, "binance", sizeof rec.venue);
+    pr_strlcpy(rec.symbol, "BTCUSDT", sizeof rec.symbol);
+    rec.tf = PR_TF_1M;
+    pr_strlcpy(rec.file, "a.csv", sizeof rec.file);
+    pr_strlcpy(rec.status, "ok", sizeof rec.status);
+    rec.rows_read = rec.rows_stored = rec.rows_inserted = 500;
+    OK(pr_store_log_import(st, &rec, NULL, &e_));
+    OK(pr_store_commit(st, &e_));
+    pr_series_free(&a);
+}
+
+/* Writes of import B: overlapping bars with other values, new bars, a new
+ * dataset, a changed instrument, funding and a log entry. */
+static void import_b_writes(pr_store *st) {
+    pr_series b;
+    pr_series_init(&b, 0);
+    for (size_t i = 400; i < 700; i++)
+        pr_series_push(&b, T0 + (int64_t)i * MIN, 1, 2, 0.5, 1.5, 9);
+    pr_store_counts c;
+    OK(pr_store_put_bars(st, "binance", "BTCUSDT", PR_TF_1M, &b, &c, &e_));
+    assert_int_equal(c.inserted, 200);
+    assert_int_equal(c.updated, 100);
+    OK(pr_store_put_bars(st, "binance", "ETHUSDT", PR_TF_1M, &b, NULL, &e_));
+    pr_instrument in = instrument("binance", "BTCUSDT", PR_ASSET_CRYPTO, 0.1);
+    OK(pr_store_put_instrument(st, &in, &e_));
+    const pr_funding_rate fr[] = {{T0, 0.5}, {T0 + 16 * HOUR, 0.25}};
+    OK(pr_store_put_funding(st, "binance", "BTCUSDT", fr, 2, NULL, &e_));
+    pr_import_record rec;
+    memset(&rec, 0, sizeof rec);
+    pr_strlcpy(rec.venue, "binance", sizeof rec.venue);
+    pr_strlcpy(rec.symbol, "BTCUSDT", sizeof rec.symbol);
+    OK(pr_store_log_import(st, &rec, NULL, &e_));
+    OK(pr_store_delete_dataset(st, "binance", "ETHUSDT", PR_TF_1M, NULL, &e_));
+    pr_series_free(&b);
+}
+
+static void test_atomic_import_rollback(void **state) {
+    fx *f = *state;
+    pr_store *st = open_ok(f);
+    import_a(st);
+    buf after_a = snapshot(st);
+    assert_int_equal(get_len(st, "binance", "BTCUSDT", PR_TF_1M, PR_TIME_NONE, PR_TIME_NONE), 500);
+
+    /* 1. Strict-mode rejection: the importer rolls back explicitly. */
+    OK(pr_store_begin(st, &e_));
+    import_b_writes(st);
+    assert_int_equal(get_len(st, "binance", "BTCUSDT", PR_TF_1M, PR_TIME_NONE, PR_TIME_NONE), 700);
+    OK(pr_store_rollback(st, &e_));
+    buf now = snapshot(st);
+    assert_same_snapshot(&after_a, &now);
+    free(now.p);
+
+    /* 2. A database error midway dooms the transaction: later calls refuse,
+     * commit rolls back and says so. */
+    OK(pr_store_begin(st, &e_));
+    import_b_writes(st);
+    pr_err e;
+    pr_err_clear(&e);
+    assert_int_equal(pr_store_exec_sql(st, "INSERT INTO no_such_table VALUES (1)", &e), PR_EDB);
+    assert_non_null(strstr(e.msg, "no_such_table"));
+    pr_series more;
+    make_series(&more, 5, T0 + 10000 * MIN, MIN);
+    assert_int_equal(pr_store_put_bars(st, "binance", "BTCUSDT", PR_TF_1M, &more, NULL, &e),
+                     PR_ESTATE);
+    assert_int_equal(pr_store_commit(st, &e), PR_ESTATE);
+    assert_non_null(strstr(e.msg, "rolled back"));
+    assert_false(pr_store_in_transaction(st));
+    now = snapshot(st);
+    assert_same_snapshot(&after_a, &now);
+    free(now.p);
+
+    /* 3. Closing with an open transaction rolls it back. */
+    OK(pr_store_begin(st, &e_));
+    import_b_writes(st);
+    pr_store_close(st);
+    st = open_ok(f);
+    now = snapshot(st);
+    assert_same_snapshot(&after_a, &now);
+    free(now.p);
+
+    /* 4. The same writes committed do change the store. */
+    OK(pr_store_begin(st, &e_));
+    import_b_writes(st);
+    OK(pr_store_commit(st, &e_));
+    now = snapshot(st);
+    assert_true(now.n != after_a.n || memcmp(now.p, after_a.p, now.n) != 0);
+    assert_int_equal(get_len(st, "binance", "BTCUSDT", PR_TF_1M, PR_TIME_NONE, PR_TIME_NONE), 700);
+    free(now.p);
+    free(after_a.p);
+    pr_series_free(&more);
+    pr_store_close(st);
+}
+
+/* WAL / MVCC: a second connection opens and reads while the first holds an
+ * uncommitted write transaction, and sees the data only after commit. */
+static void test_concurrent_reader(void **state) {
+    fx *f = *state;
+    pr_store *w = open_ok(f);
+    pr_series s;
+    make_series(&s, 20, T0, MIN);
+    OK(pr_store_begin(w, &e_));
+    OK(pr_store_put_bars(w, "v", "S", PR_TF_1M, &s, NULL, &e_));
+    pr_store *r = open_ok(f);
+    assert_int_equal(get_len(r, "v", "S", PR_TF_1M, PR_TIME_NONE, PR_TIME_NONE), 0);
+    OK(pr_store_commit(w, &e_));
+    assert_int_equal(get_len(r, "v", "S", PR_TF_1M, PR_TIME_NONE, PR_TIME_NONE), 20);
+    pr_store_close(r);
+    pr_store_close(w);
+    pr_series_free(&s);
+}
+
+static void test_large_bulk(void **state) {
+    fx *f = *state;
+    pr_store *st = open_ok(f);
+    const size_t n = 200003; /* crosses batch, chunk and page sizes */
+    pr_series s;
+    make_series(&s, n, T0, MIN);
+    pr_store_counts c;
+    OK(pr_store_put_bars(st, "binance", "BTCUSDT", PR_TF_1M, &s, &c, &e_));
+    assert_int_equal(c.inserted, n);
+    pr_series got;
+    pr_series_init(&got, 0);
+    OK(pr_store_get_bars(st, "binance", "BTCUSDT", PR_TF_1M, PR_TIME_NONE, PR_TIME_NONE, &got,
+                         &e_));
+    assert_series_equal(&got, &s);
+    /* Change three bars spread over the range, then re-put everything. */
+    const size_t idx[3] = {0, 65536, n - 1};
+    for (int k = 0; k < 3; k++) s.volume[idx[k]] = 12345.0 + k;
+    OK(pr_store_put_bars(st, "binance", "BTCUSDT", PR_TF_1M, &s, &c, &e_));
+    assert_int_equal(c.inserted, 0);
+    assert_int_equal(c.updated, 3);
+    assert_int_equal(c.unchanged, n - 3);
+    int64_t *ts = NULL;
+    size_t m = 0;
+    OK(pr_store_get_timestamps(st, "binance", "BTCUSDT", PR_TF_1M, T0 + 1000 * MIN, PR_TIME_NONE,
+                               &ts, &m, &e_));
+    assert_int_equal(m, n - 1000);
+    for (size_t i = 0; i < m; i++)
+        if (ts[i] != T0 + (int64_t)(i + 1000) * MIN) fail_msg("ts[%zu] wrong", i);
+    free(ts);
+    OK(pr_store_get_bars(st, "binance", "BTCUSDT", PR_TF_1M, T0 + 65536 * MIN,
+                         T0 + 65537 * MIN, &got, &e_));
+    assert_int_equal(got.len, 1);
+    assert_true(got.volume[0] == 12346.0);
+    pr_series_free(&got);
+    pr_series_free(&s);
+    pr_store_close(st);
+}
+
+/* ---- tests: datasets, instruments, funding, log ----------------------------------- */
+static void test_list_and_delete(void **state) {
+    fx *f = *state;
+    pr_store *st = open_ok(f);
+    pr_series s;
+    make_series(&s, 30, T0, HOUR);
+    OK(pr_store_put_bars(st, "oanda", "EURUSD", PR_TF_1H, &s, NULL, &e_));
+    OK(pr_store_put_bars(st, "binance", "ETHUSDT", PR_TF_1H, &s, NULL, &e_));
+    OK(pr_store_put_bars(st, "binance", "BTCUSDT", PR_TF_1H, &s, NULL, &e_));
+    s.len = 12;
+    OK(pr_store_put_bars(st, "binance", "BTCUSDT", PR_TF_1M, &s, NULL, &e_));
+    pr_instrument btc = instrument("binance", "BTCUSDT", PR_ASSET_CRYPTO, 0.01);
+    pr_instrument eur = instrument("oanda", "EURUSD", PR_ASSET_FOREX, 0.00001);
+    OK(pr_store_put_instrument(st, &btc, &e_));
+    OK(pr_store_put_instrument(st, &eur, &e_));
+
+    pr_dataset_info *ds = NULL;
+    size_t n = 0;
+    OK(pr_store_list(st, NULL, &ds, &n, &e_));
+    assert_int_equal(n, 4);
+    /* Sorted by venue, symbol, then timeframe length (1m before 1h). */
+    assert_string_equal(ds[0].venue, "binance");
+    assert_string_equal(ds[0].symbol, "BTCUSDT");
+    assert_int_equal(ds[0].tf, PR_TF_1M);
+    assert_int_equal(ds[0].count, 12);
+    assert_int_equal(ds[0].first_ts, T0);
+    assert_int_equal(ds[0].last_ts, T0 + 11 * HOUR);
+    assert_int_equal(ds[0].asset_class, PR_ASSET_CRYPTO);
+    assert_int_equal(ds[1].tf, PR_TF_1H);
+    assert_int_equal(ds[1].count, 30);
+    assert_string_equal(ds[2].symbol, "ETHUSDT");
+    assert_int_equal(ds[2].asset_class, PR_ASSET_UNKNOWN); /* no instrument stored */
+    assert_string_equal(ds[3].venue, "oanda");
+    assert_int_equal(ds[3].asset_class, PR_ASSET_FOREX);
+    assert_int_equal(ds[3].last_ts, T0 + 29 * HOUR);
+    assert_true(ds[3].updated_at > 0);
+    free(ds);
+
+    pr_dataset_filter fl = {"binance", NULL, PR_TF_NONE, PR_ASSET_UNKNOWN};
+    OK(pr_store_list(st, &fl, &ds, &n, &e_));
+    assert_int_equal(n, 3);
+    free(ds);
+    fl = (pr_dataset_filter){NULL, NULL, PR_TF_1H, PR_ASSET_UNKNOWN};
+    OK(pr_store_list(st, &fl, &ds, &n, &e_));
+    assert_int_equal(n, 3);
+    free(ds);
+    fl = (pr_dataset_filter){NULL, NULL, PR_TF_NONE, PR_ASSET_FOREX};
+    OK(pr_store_list(st, &fl, &ds, &n, &e_));
+    assert_int_equal(n, 1);
+    assert_string_equal(ds[0].symbol, "EURUSD");
+    free(ds);
+    fl = (pr_dataset_filter){"binance", "BTCUSDT", PR_TF_1M, PR_ASSET_CRYPTO};
+    OK(pr_store_list(st, &fl, &ds, &n, &e_));
+    assert_int_equal(n, 1);
+    free(ds);
+    fl = (pr_dataset_filter){"kraken", NULL, PR_TF_NONE, PR_ASSET_UNKNOWN};
+    OK(pr_store_list(st, &fl, &ds, &n, &e_));
+    assert_int_equal(n, 0);
+    assert_null(ds);
+
+    size_t deleted = 0;
+    OK(pr_store_delete_dataset(st, "binance", "BTCUSDT", PR_TF_1H, &deleted, &e_));
+    assert_int_equal(deleted, 30);
+    pr_err e;
+    pr_err_clear(&e);
+    assert_int_equal(pr_store_delete_dataset(st, "binance", "BTCUSDT", PR_TF_1H, &deleted, &e),
+                     PR_ENOTFOUND);
+    pr_dataset_info d;
+    assert_int_equal(pr_store_dataset(st, "binance", "BTCUSDT", PR_TF_1H, &d, &e), PR_ENOTFOUND);
+    assert_int_equal(get_len(st, "binance", "BTCUSDT", PR_TF_1H, PR_TIME_NONE, PR_TIME_NONE), 0);
+    assert_int_equal(get_len(st, "binance", "BTCUSDT", PR_TF_1M, PR_TIME_NONE, PR_TIME_NONE), 12);
+    OK(pr_store_list(st, NULL, &ds, &n, &e_));
+    assert_int_equal(n, 3);
+    free(ds);
+    /* Re-importing after a delete starts the count afresh. */
+    OK(pr_store_put_bars(st, "binance", "BTCUSDT", PR_TF_1H, &s, NULL, &e_));
+    OK(pr_store_dataset(st, "binance", "BTCUSDT", PR_TF_1H, &d, &e_));
+    assert_int_equal(d.count, 12);
+    pr_series_free(&s);
+    pr_store_close(st);
+}
+
+static void test_instruments(void **state) {
+    fx *f = *state;
+    pr_store *st = open_ok(f);
+    pr_instrument a = instrument("binance", "BTCUSDT", PR_ASSET_CRYPTO, 0.01);
+    pr_instrument b = instrument("binance", "ADAUSDT", PR_ASSET_CRYPTO, 0.0001);
+    pr_instrument c = instrument("oanda", "EURUSD", PR_ASSET_FOREX, 0.00001);
+    c.contract_multiplier = 100000.0;
+    OK(pr_store_put_instrument(st, &a, &e_));
+    OK(pr_store_put_instrument(st, &b, &e_));
+    OK(pr_store_put_instrument(st, &c, &e_));
+    pr_instrument got;
+    OK(pr_store_get_instrument(st, "oanda", "EURUSD", &got, &e_));
+    assert_string_equal(got.venue, "oanda");
+    assert_string_equal(got.symbol, "EURUSD");
+    assert_int_equal(got.asset_class, PR_ASSET_FOREX);
+    assert_string_equal(got.base, "EUR");
+    assert_string_equal(got.quote, "USD");
+    assert_true(got.tick_size == 0.00001);
+    assert_true(got.lot_step == 0.00001);
+    assert_true(got.min_qty == 0.0001);
+    assert_true(got.min_notional == 5.0);
+    assert_true(got.pip_size == 0.0001);
+    assert_true(got.contract_multiplier == 100000.0);
+    /* Upsert replaces. */
+    a.tick_size = 0.1;
+    a.asset_class = PR_ASSET_FUTURE;
+    OK(pr_store_put_instrument(st, &a, &e_));
+    OK(pr_store_get_instrument(st, "binance", "BTCUSDT", &got, &e_));
+    assert_true(got.tick_size == 0.1);
+    assert_int_equal(got.asset_class, PR_ASSET_FUTURE);
+    pr_err e;
+    pr_err_clear(&e);
+    assert_int_equal(pr_store_get_instrument(st, "binance", "XRPUSDT", &got, &e), PR_ENOTFOUND);
+    assert_non_null(strstr(e.msg, "XRPUSDT"));
+    pr_instrument *v = NULL;
+    size_t n = 0;
+    OK(pr_store_list_instruments(st, "binance", &v, &n, &e_));
+    assert_int_equal(n, 2);
+    assert_string_equal(v[0].symbol, "ADAUSDT");
+    assert_string_equal(v[1].symbol, "BTCUSDT");
+    free(v);
+    OK(pr_store_list_instruments(st, NULL, &v, &n, &e_));
+    assert_int_equal(n, 3);
+    assert_string_equal(v[2].venue, "oanda");
+    free(v);
+    pr_instrument bad = a;
+    bad.tick_size = NAN;
+    assert_int_equal(pr_store_put_instrument(st, &bad, &e), PR_EINVAL);
+    pr_store_close(st);
+}
+
+static void test_funding(void **state) {
+    fx *f = *state;
+    pr_store *st = open_ok(f);
+    const int64_t h8 = 8 * HOUR;
+    const pr_funding_rate in[] = {
+        {T0 + 2 * h8, 0.0003}, {T0, 0.0001}, {T0 + h8, -0.0002}, {T0 + 2 * h8, 0.00035}};
+    pr_store_counts c;
+    OK(pr_store_put_funding(st, "binance", "BTCUSDT", in, 4, &c, &e_));
+    assert_int_equal(c.inserted, 3);
+    assert_int_equal(c.duplicates, 1);
+    pr_funding_rate *v = NULL;
+    size_t n = 0;
+    OK(pr_store_get_funding(st, "binance", "BTCUSDT", PR_TIME_NONE, PR_TIME_NONE, &v, &n, &e_));
+    assert_int_equal(n, 3);
+    assert_int_equal(v[0].ts, T0);
+    assert_true(v[0].rate == 0.0001);
+    assert_true(v[1].rate == -0.0002);
+    assert_true(v[2].rate == 0.00035);
+    free(v);
+    const pr_funding_rate again[] = {{T0, 0.0001}, {T0 + h8, -0.0004}, {T0 + 3 * h8, 0.0}};
+    OK(pr_store_put_funding(st, "binance", "BTCUSDT", again, 3, &c, &e_));
+    assert_int_equal(c.inserted, 1);
+    assert_int_equal(c.updated, 1);
+    assert_int_equal(c.unchanged, 1);
+    OK(pr_store_get_funding(st, "binance", "BTCUSDT", T0 + h8, T0 + 3 * h8, &v, &n, &e_));
+    assert_int_equal(n, 2);
+    assert_int_equal(v[0].ts, T0 + h8);
+    assert_true(v[0].rate == -0.0004);
+    assert_int_equal(v[1].ts, T0 + 2 * h8);
+    free(v);
+    OK(pr_store_get_funding(st, "binance", "ETHUSDT", PR_TIME_NONE, PR_TIME_NONE, &v, &n, &e_));
+    assert_int_equal(n, 0);
+    assert_null(v);
+    pr_store_close(st);
+}
+
+static void test_import_log(void **state) {
+    fx *f = *state;
+    pr_store *st = open_ok(f);
+    pr_import_record r;
+    memset(&r, 0, sizeof r);
+    pr_strlcpy(r.venue, "binance", sizeof r.venue);
+    pr_strlcpy(r.symbol, "BTCUSDT", sizeof r.symbol);
+    r.tf = PR_TF_1H;
+    pr_strlcpy(r.file, "/data/BTCUSDT-1h-2022-01.csv", sizeof r.file);
+    pr_strlcpy(r.format, "binance", sizeof r.format);
+    pr_strlcpy(r.status, "ok", sizeof r.status);
+    r.imported_at = T0;
+    r.rows_read = 744;
+    r.rows_stored = 740;
+    r.rows_skipped = 4;
+    r.rows_repaired = 2;
+    r.rows_inserted = 700;
+    r.rows_updated = 40;
+    r.defects_json = "[{\"line\":12,\"kind\":\"duplicate\",\"note\":\"caf\xc3\xa9 \\\"x\\\"\"}]";
+    int64_t id1 = 0, id2 = 0;
+    OK(pr_store_log_import(st, &r, &id1, &e_));
+    pr_import_record r2 = r;
+    pr_strlcpy(r2.symbol, "ETHUSDT", sizeof r2.symbol);
+    pr_strlcpy(r2.status, "rejected", sizeof r2.status);
+    r2.tf = PR_TF_NONE;
+    r2.defects_json = NULL;
+    r2.imported_at = 0; /* = now */
+    OK(pr_store_log_import(st, &r2, &id2, &e_));
+    assert_true(id2 > id1);
+
+    pr_import_record *v = NULL;
+    size_t n = 0;
+    OK(pr_store_list_imports(st, NULL, NULL, &v, &n, &e_));
+    assert_int_equal(n, 2);
+    assert_int_equal(v[0].id, id1);
+    assert_string_equal(v[0].venue, "binance");
+    assert_string_equal(v[0].symbol, "BTCUSDT");
+    assert_int_equal(v[0].tf, PR_TF_1H);
+    assert_string_equal(v[0].file, "/data/BTCUSDT-1h-2022-01.csv");
+    assert_string_equal(v[0].format, "binance");
+    assert_string_equal(v[0].status, "ok");
+    assert_int_equal(v[0].imported_at, T0);
+    assert_int_equal(v[0].rows_read, 744);
+    assert_int_equal(v[0].rows_stored, 740);
+    assert_int_equal(v[0].rows_skipped, 4);
+    assert_int_equal(v[0].rows_repaired, 2);
+    assert_int_equal(v[0].rows_inserted, 700);
+    assert_int_equal(v[0].rows_updated, 40);
+    assert_string_equal(v[0].defects_json, r.defects_json);
+    assert_int_equal(v[1].tf, PR_TF_NONE);
+    assert_string_equal(v[1].status, "rejected");
+    assert_null(v[1].defects_json);
+    assert_true(v[1].imported_at > T0);
+    pr_store_imports_free(v, n);
+    OK(pr_store_list_imports(st, NULL, "ETHUSDT", &v, &n, &e_));
+    assert_int_equal(n, 1);
+    assert_int_equal(v[0].id, id2);
+    pr_store_imports_free(v, n);
+    OK(pr_store_list_imports(st, "oanda", NULL, &v, &n, &e_));
+    assert_int_equal(n, 0);
+    assert_null(v);
+    pr_store_close(st);
+}
+
+/* ---- tests: URLs and failures (no database needed) -------------------------------- */
+static void expect_open_fail(const char *url, int code, const char *needle, const char *absent) {
+    pr_store *st = (pr_store *)1;
+    pr_err e;
+    pr_err_clear(&e);
+    int rc = pr_store_open(url, &st, &e);
+    if (rc != code) fail_msg("open '%s': expected %d, got %d (%s)", url, code, rc, e.msg);
+    assert_null(st);
+    assert_int_equal(e.code, code);
+    if (needle && !strstr(e.msg, needle)) fail_msg("'%s' not in: %s", needle, e.msg);
+    if (absent && strstr(e.msg, absent)) fail_msg("'%s' leaked in: %s", absent, e.msg);
+}
+
+static void test_bad_urls(void **state) {
+    fx *f = *state;
+    expect_open_fail("", PR_EINVAL, NULL, NULL);
+    expect_open_fail(NULL, PR_EINVAL, NULL, NULL);
+    expect_open_fail("sqlite:", PR_EINVAL, NULL, NULL);
+    expect_open_fail("mysql://root@localhost/db", PR_EUNSUPPORTED, "mysql", NULL);
+    expect_open_fail("sqlite:/nonexistent-proratio-dir/sub/x.db", PR_EDB,
+                     "/nonexistent-proratio-dir/sub/x.db", NULL);
+    /* Port 1 on loopback: nothing listens; libpq's message and host:port,
+     * never the password. */
+    expect_open_fail("postgresql://trader:s3cretpw@127.0.0.1:1/prices", PR_EDB, "127.0.0.1:1",
+                     "s3cretpw");
+    expect_open_fail("postgres://127.0.0.1:1/prices?connect_timeout=2", PR_EDB,
+                     "cannot connect to PostgreSQL", NULL);
+    expect_open_fail("postgresql://host/db?nosuchoption=1", PR_EINVAL, "nosuchoption", NULL);
+    /* A file that is not a database. */
+    char p[400];
+    snprintf(p, sizeof p, "%s/notadb.db", f->dir);
+    FILE *fp = fopen(p, "w");
+    assert_non_null(fp);
+    for (int i = 0; i < 200; i++) fputs("this is not an SQLite database\n", fp);
+    fclose(fp);
+    expect_open_fail(p, PR_EDB, "notadb.db", NULL);
+}
+
+static void test_sqlite_url_forms(void **state) {
+    fx *f = *state;
+    char url[600];
+    const char *forms[3][2] = {{"%s/plain.db", "plain.db"},
+                               {"sqlite://%s/slashes.db", "slashes.db"},
+                               {"sqlite::memory:", NULL}};
+    for (int i = 0; i < 3; i++) {
+        snprintf(url, sizeof url, forms[i][0], f->dir);
+        pr_store *st = NULL;
+        OK(pr_store_open(url, &st, &e_));
+        assert_int_equal(pr_store_kind(st), PR_STORE_SQLITE);
+        pr_series s;
+        make_series(&s, 3, T0, MIN);
+        OK(pr_store_put_bars(st, "v", "S", PR_TF_1M, &s, NULL, &e_));
+        assert_int_equal(get_len(st, "v", "S", PR_TF_1M, PR_TIME_NONE, PR_TIME_NONE), 3);
+        pr_store_close(st);
+        pr_series_free(&s);
+        if (forms[i][1]) {
+            char p[400];
+            snprintf(p, sizeof p, "%s/%s", f->dir, forms[i][1]);
+            assert_int_equal(access(p, F_OK), 0);
+        }
+    }
+}
+
+#define STORE_TESTS(su, td)                                              \
+    cmocka_unit_test_setup_teardown(test_open_fresh_schema, su, td),     \
+    cmocka_unit_test_setup_teardown(test_migrations, su, td),            \
+    cmocka_unit_test_setup_teardown(test_roundtrip_exact, su, td),       \
+    cmocka_unit_test_setup_teardown(test_negative_zero_stored_as_zero, su, td), \
+    cmocka_unit_test_setup_teardown(test_range_half_open, su, td),       \
+    cmocka_unit_test_setup_teardown(test_upsert_idempotent_counts, su, td), \
+    cmocka_unit_test_setup_teardown(test_unsorted_and_duplicate_input, su, td), \
+    cmocka_unit_test_setup_teardown(test_rejects_bad_input, su, td),     \
+    cmocka_unit_test_setup_teardown(test_atomic_import_rollback, su, td), \
+    cmocka_unit_test_setup_teardown(test_concurrent_reader, su, td),     \
+    cmocka_unit_test_setup_teardown(test_large_bulk, su, td),            \
+    cmocka_unit_test_setup_teardown(test_list_and_delete, su, td),       \
+    cmocka_unit_test_setup_teardown(test_instruments, su, td),           \
+    cmocka_unit_test_setup_teardown(test_funding, su, td),               \
+    cmocka_unit_test_setup_teardown(test_import_log, su, td)
+
+int main(void) {
+    const struct CMUnitTest sqlite_tests[] = {
+        STORE_TESTS(setup_sqlite, teardown_sqlite),
+        cmocka_unit_test_setup_teardown(test_sqlite_pragmas, setup_sqlite, teardown_sqlite),
+        cmocka_unit_test_setup_teardown(test_sqlite_url_forms, setup_sqlite, teardown_sqlite),
+        cmocka_unit_test_setup_teardown(test_bad_urls, setup_sqlite, teardown_sqlite),
+    };
+    const struct CMUnitTest pg_tests[] = {STORE_TESTS(setup_pg, teardown_pg)};
+    int failed = cmocka_run_group_tests_name("store/sqlite", sqlite_tests, NULL, NULL);
+    g_pg_url = getenv("PR_PG_URL");
+    if (g_pg_url && *g_pg_url) {
+        failed += cmocka_run_group_tests_name("store/postgresql", pg_tests, NULL, NULL);
+    } else {
+        printf("store/postgresql: not run (PR_PG_URL not set; tests/data/store_pg.sh sets it)\n");
+    }
+    return failed ? 1 : 0;
+}

@@ -1,0 +1,249 @@
+/* The backtest loop: a strategy cannot look ahead through the engine (at
+ * each decision the view holds exactly the closed bars and the next one is
+ * unreadable); several markets with different bar times merge by time and
+ * an order waits for its own market's next bar; the same inputs give
+ * byte-identical trades and equity; confirmation stages can veto; the CSV
+ * writers; bad inputs are errors, not crashes. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "proratio/engine.h"
+#include "pr_test.h"
+#include "engine_test.h"
+
+#define NROWS(a) (sizeof(a) / sizeof(a[0]))
+
+static int64_t T0;
+static int64_t H(int i) { return T0 + (int64_t)i * PR_MS_PER_HOUR; }
+
+/* ---- a strategy that tries to peek at the next bar ---- */
+typedef struct peeker {
+    pr_strategy base;
+    size_t calls, violations;
+    int64_t last_now;
+} peeker;
+
+static int peek_on_bar(pr_strategy *s, const pr_market_view *v, pr_signal_list *out, pr_err *err) {
+    (void)out; (void)err;
+    peeker *p = (peeker *)s;
+    size_t t = p->calls++;
+    pr_bar b;
+    if (pr_view_len(v, 0, PR_TF_NONE) != t + 1) p->violations++;
+    if (pr_view_bar_at(v, 0, PR_TF_NONE, t + 1, &b) != PR_ERANGE) p->violations++;
+    if (!isnan(pr_view_close(v, 0, t + 1))) p->violations++;
+    if (pr_view_bar(v, 0, PR_TF_NONE, 0, &b) != 0 || pr_view_now(v) != b.ts + PR_MS_PER_HOUR) p->violations++;
+    p->last_now = pr_view_now(v);
+    return 0;
+}
+static const pr_strategy_vt peek_vt = {.name = "peek", .on_bar = peek_on_bar};
+
+static void test_no_look_ahead(void **state) {
+    (void)state;
+    static const double rows[][4] = {{1, 2, 0.5, 1.5}, {2, 3, 1.5, 2.5}, {3, 4, 2.5, 3.5}, {4, 5, 3.5, 4.5}, {5, 6, 4.5, 5.5}};
+    pr_series s;
+    et_hourly(&s, T0, rows, NROWS(rows));
+    peeker pk = {.base.vt = &peek_vt};
+    pr_pipeline *p = NULL;
+    pr_err err;
+    assert_int_equal(pr_pipeline_new(NULL, &pk.base, &p, &err), 0);
+    pr_bt_market mk = {.bars = &s};
+    et_spec_plain(&mk.spec, "BTCUSDT", PR_ASSET_CRYPTO);
+    pr_backtest_config bc = {.n_markets = 1, .markets = &mk};
+    pr_backtest_result r;
+    assert_int_equal(pr_backtest_run(&bc, p, &r, &err), 0);
+    assert_int_equal(pk.calls, 5);
+    assert_int_equal(pk.violations, 0);
+    assert_int_equal(pk.last_now, H(5));   /* the last decision is at the last close */
+    assert_true(r.start_cash == 10000 && r.final_equity == 10000);
+    pr_backtest_result_free(&r);
+    pr_pipeline_free(p);
+    pr_series_free(&s);
+}
+
+static void test_two_markets_merge(void **state) {
+    (void)state;
+    /* A trades every hour 0..5; B only at hours 0, 2, 3, 5. A long on B
+     * decided at B's bar 0 (close 01:00) fills at B's next bar, hour 2's
+     * open 20, not at A's hour-1 bar. */
+    static const double ra[][4] = {{100, 100, 100, 100}, {101, 101, 101, 101}, {102, 102, 102, 102},
+                                   {103, 103, 103, 103}, {104, 104, 104, 104}, {105, 105, 105, 105}};
+    pr_series a, b;
+    et_hourly(&a, T0, ra, NROWS(ra));
+    pr_series_init(&b, 8);
+    b.tf = PR_TF_1H;
+    et_push(&b, H(0), 10, 10, 10, 10);
+    et_push(&b, H(2), 20, 21, 19, 21);
+    et_push(&b, H(3), 21, 23, 20, 22);
+    et_push(&b, H(5), 25, 25, 24, 24);
+    et_script sc;
+    et_script_reset(&sc);
+    et_script_add(&sc, 0, PR_SIG_ENTER_LONG, 1);
+    pr_pipeline_config pc;
+    pr_pipeline_config_default(&pc);
+    pc.sizing.mode = PR_SIZE_FIXED_QTY;
+    pc.sizing.qty = 1;
+    pr_pipeline *p = NULL;
+    pr_err err;
+    assert_int_equal(pr_pipeline_new(&pc, &sc.base, &p, &err), 0);
+    pr_bt_market mk[2] = {{.bars = &a}, {.bars = &b}};
+    et_spec_plain(&mk[0].spec, "BTCUSDT", PR_ASSET_CRYPTO);
+    et_spec_plain(&mk[1].spec, "ETHUSDT", PR_ASSET_CRYPTO);
+    pr_backtest_config bc = {.start_cash = 1000, .n_markets = 2, .markets = mk};
+    pr_backtest_result r;
+    assert_int_equal(pr_backtest_run(&bc, p, &r, &err), 0);
+    assert_int_equal(r.n_steps, 6);   /* hours 0..5 */
+    for (int i = 0; i < 6; i++) assert_int_equal(r.ts[i], H(i));
+    assert_int_equal(r.n_open, 1);
+    assert_int_equal(r.open_trades[0].instrument, 1);
+    assert_int_equal(r.open_trades[0].entry_ts, H(2));
+    assert_true(r.open_trades[0].entry_price == 20);
+    /* Equity: 1000 until the fill; then B's last close: hour 2: +1, hour 3:
+     * +2, hour 4 (no B bar): still +2, hour 5: +4. */
+    const double eq[6] = {1000, 1000, 1001, 1002, 1002, 1004};
+    for (int i = 0; i < 6; i++) assert_true(fabs(r.equity[i] - eq[i]) < 1e-9);
+    assert_true(fabs(r.exposure[5] - 24.0 / 1004.0) < 1e-12);
+    pr_backtest_result_free(&r);
+    pr_pipeline_free(p);
+    pr_series_free(&a);
+    pr_series_free(&b);
+}
+
+static char *run_to_text(const pr_series *bars, size_t *len) {
+    pr_strategy *st = NULL;
+    pr_err err;
+    assert_int_equal(pr_strategy_create("sma_cross", NULL, NULL, &st, &err), 0);
+    pr_pipeline_config pc;
+    pr_pipeline_config_default(&pc);
+    pc.sizing.mode = PR_SIZE_ALL_CASH;
+    pr_pipeline *p = NULL;
+    assert_int_equal(pr_pipeline_new(&pc, st, &p, &err), 0);
+    pr_bt_market mk = {.bars = bars};
+    /* Default crypto costs: 0.1% taker, 0.2% slippage. */
+    assert_int_equal(pr_market_spec_default("BTCUSDT", PR_ASSET_CRYPTO, &mk.spec, &err), 0);
+    pr_backtest_config bc = {.start_cash = 10000, .n_markets = 1, .markets = &mk};
+    pr_backtest_result r;
+    assert_int_equal(pr_backtest_run(&bc, p, &r, &err), 0);
+    assert_true(r.n_trades > 100);
+    char *buf = NULL;
+    FILE *f = open_memstream(&buf, len);
+    assert_non_null(f);
+    assert_int_equal(pr_backtest_write_trades(&r, &mk, f, &err), 0);
+    assert_int_equal(pr_backtest_write_equity(&r, f, &err), 0);
+    fclose(f);
+    pr_backtest_result_free(&r);
+    pr_pipeline_free(p);
+    pr_strategy_free(st);
+    return buf;
+}
+
+static void test_deterministic(void **state) {
+    (void)state;
+    char path[1024];
+    pr_series bars;
+    assert_int_equal(et_read_csv(pr_test_path("tests/data/reference/BTCUSDT-1h.csv", path, sizeof path), PR_TF_1H, &bars), 0);
+    size_t n1, n2;
+    char *a = run_to_text(&bars, &n1);
+    char *b = run_to_text(&bars, &n2);
+    assert_int_equal(n1, n2);
+    assert_memory_equal(a, b, n1);
+    /* The CSV names what happened and why. */
+    assert_non_null(strstr(a, "symbol,side,entry_time,exit_time,entry_price"));
+    assert_non_null(strstr(a, "BTCUSDT,long,2022-01-"));
+    assert_non_null(strstr(a, "crossed above SMA(30)"));
+    assert_non_null(strstr(a, "ts,equity,balance,exposure,costs\n2022-01-01T00:00:00Z,10000,10000,0,0\n"));
+    free(a);
+    free(b);
+    pr_series_free(&bars);
+}
+
+/* A stage that vetoes every entry; exits pass. */
+static int veto_entries(void *self, const pr_market_view *v, pr_signal *sig, int *keep, pr_err *err) {
+    (void)v; (void)err;
+    (*(int *)self)++;
+    if (sig->kind == PR_SIG_ENTER_LONG || sig->kind == PR_SIG_ENTER_SHORT) *keep = 0;
+    return 0;
+}
+
+static void test_confirm_stage_veto(void **state) {
+    (void)state;
+    static const double rows[][4] = {{100, 100, 100, 100}, {100, 100, 100, 100}, {101, 101, 101, 101}};
+    pr_series s;
+    et_hourly(&s, T0, rows, NROWS(rows));
+    et_script sc;
+    et_script_reset(&sc);
+    et_script_add(&sc, 0, PR_SIG_ENTER_LONG, 0);
+    et_script_add(&sc, 1, PR_SIG_EXIT, 0);
+    pr_pipeline *p = NULL;
+    pr_err err;
+    assert_int_equal(pr_pipeline_new(NULL, &sc.base, &p, &err), 0);
+    int *seen = calloc(1, sizeof *seen);
+    pr_confirm_stage stage = {.name = "veto", .self = seen, .confirm = veto_entries, .destroy = NULL};
+    assert_int_equal(pr_pipeline_add_stage(p, &stage, &err), 0);
+    pr_bt_market mk = {.bars = &s};
+    et_spec_plain(&mk.spec, "BTCUSDT", PR_ASSET_CRYPTO);
+    pr_backtest_config bc = {.n_markets = 1, .markets = &mk};
+    pr_backtest_result r;
+    assert_int_equal(pr_backtest_run(&bc, p, &r, &err), 0);
+    assert_int_equal(*seen, 2);
+    assert_int_equal(r.stats.signals, 2);
+    assert_int_equal(r.stats.vetoed, 1);
+    assert_int_equal(r.stats.ignored, 1);   /* the exit found no position */
+    assert_int_equal(r.n_fills, 0);
+    pr_backtest_result_free(&r);
+    pr_pipeline_free(p);
+    free(seen);
+    pr_series_free(&s);
+}
+
+static void test_bad_inputs(void **state) {
+    (void)state;
+    et_script sc;
+    et_script_reset(&sc);
+    pr_pipeline *p = NULL;
+    pr_err err;
+    assert_int_equal(pr_pipeline_new(NULL, &sc.base, &p, &err), 0);
+    pr_backtest_result r;
+    pr_backtest_config bc = {0};
+    assert_int_equal(pr_backtest_run(&bc, p, &r, &err), PR_EINVAL);
+    /* Unsorted bars are a data error. */
+    pr_series s;
+    pr_series_init(&s, 4);
+    s.tf = PR_TF_1H;
+    et_push(&s, H(1), 1, 1, 1, 1);
+    et_push(&s, H(0), 1, 1, 1, 1);
+    pr_bt_market mk = {.bars = &s};
+    et_spec_plain(&mk.spec, "BTCUSDT", PR_ASSET_CRYPTO);
+    bc.n_markets = 1;
+    bc.markets = &mk;
+    assert_int_equal(pr_backtest_run(&bc, p, &r, &err), PR_EDATA);
+    /* A JPY-quoted market in a USD account with nothing to convert JPY. */
+    pr_series_free(&s);
+    pr_series_init(&s, 4);
+    s.tf = PR_TF_1H;
+    et_push(&s, H(0), 1, 1, 1, 1);
+    assert_int_equal(pr_market_spec_default("EURJPY", PR_ASSET_FOREX, &mk.spec, &err), 0);
+    pr_strlcpy(bc.ccy, "USD", sizeof bc.ccy);
+    assert_int_equal(pr_backtest_run(&bc, p, &r, &err), PR_EINVAL);
+    assert_non_null(strstr(err.msg, "JPY"));
+    pr_pipeline_free(p);
+    pr_series_free(&s);
+}
+
+int main(void) {
+    pr_time_make(2024, 1, 1, 0, 0, 0, &T0);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_no_look_ahead),
+        cmocka_unit_test(test_two_markets_merge),
+        cmocka_unit_test(test_deterministic),
+        cmocka_unit_test(test_confirm_stage_veto),
+        cmocka_unit_test(test_bad_inputs),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

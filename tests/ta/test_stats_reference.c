@@ -1,0 +1,593 @@
+/* Checks the statistics (ADF, Engle-Granger, OLS, correlation, beta,
+ * half-life, Hurst, rolling moments, MacKinnon tables) against values that
+ * statsmodels / scipy / numpy computed on the repository's real sample data
+ * (tests/ta/stats_reference.py). By default it reads the committed
+ * tests/ta/stats_expected.json; stats_reference.sh regenerates the reference
+ * with the installed statsmodels and points PR_STATS_REFERENCE at it. The
+ * input series are rebuilt here from the CSV files named in the JSON. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include <jansson.h>
+#include "pr_test.h"
+#include "proratio/ta.h"
+
+/* ---- tolerances (relative unless noted; a = absolute floor) ---- */
+#define TOL_STAT 1e-9      /* ADF / EG statistics                          */
+#define TOL_P 1e-9         /* MacKinnon p-values (plus 1e-15 absolute)     */
+#define TOL_CRIT 1e-13     /* critical values (same polynomial, same order) */
+#define TOL_OLS 1e-8       /* OLS params, bse, t, R^2, llf ...             */
+#define TOL_CORR 1e-12     /* correlation and beta                         */
+#define TOL_HURST 1e-10
+#define TOL_ROLL 1e-10     /* relative to the window's mean level          */
+
+/* ---------------------------------------------------------------------- */
+/* CSV loading and series construction (mirrors stats_reference.py)        */
+/* ---------------------------------------------------------------------- */
+typedef struct {
+    char name[16];
+    size_t n;
+    char **ts;
+    double *v;
+} raw_series;
+
+typedef struct {
+    size_t n;
+    double *v;
+} vec;
+
+static json_t *g_ref;
+static raw_series g_raw[8];
+static size_t g_nraw;
+
+static void vec_free(vec *a) {
+    free(a->v);
+    a->v = NULL;
+    a->n = 0;
+}
+
+static int split_line(char *line, char **fields, int max) {
+    int n = 0;
+    char *p = line;
+    while (n < max) {
+        fields[n++] = p;
+        char *c = strchr(p, ',');
+        if (!c) break;
+        *c = 0;
+        p = c + 1;
+    }
+    for (int i = 0; i < n; i++) {
+        size_t l = strlen(fields[i]);
+        while (l && (fields[i][l - 1] == '\r' || fields[i][l - 1] == '\n' || fields[i][l - 1] == ' ')) fields[i][--l] = 0;
+    }
+    return n;
+}
+
+static void load_raw(const char *name, const char *rel, const char *column) {
+    char path[1024];
+    pr_test_path(rel, path, sizeof path);
+    FILE *f = fopen(path, "r");
+    if (!f) fail_msg("cannot open %s", path);
+    raw_series *r = &g_raw[g_nraw++];
+    snprintf(r->name, sizeof r->name, "%s", name);
+    char line[4096];
+    char *fields[32];
+    if (!fgets(line, sizeof line, f)) fail_msg("%s: empty", path);
+    int nf = split_line(line, fields, 32), col = -1;
+    for (int i = 0; i < nf; i++)
+        if (strcmp(fields[i], column) == 0) col = i;
+    if (col < 0) fail_msg("%s: no column %s", path, column);
+    size_t cap = 1024;
+    r->ts = malloc(sizeof(char *) * cap);
+    r->v = malloc(sizeof(double) * cap);
+    while (fgets(line, sizeof line, f)) {
+        if (line[0] == '\n' || line[0] == '\r' || line[0] == 0) continue;
+        nf = split_line(line, fields, 32);
+        if (nf <= col) fail_msg("%s: short row %zu", path, r->n + 2);
+        if (r->n == cap) {
+            cap *= 2;
+            r->ts = realloc(r->ts, sizeof(char *) * cap);
+            r->v = realloc(r->v, sizeof(double) * cap);
+        }
+        r->ts[r->n] = strdup(fields[0]);
+        char *end;
+        r->v[r->n] = strtod(fields[col], &end);
+        if (*end) fail_msg("%s: bad number '%s'", path, fields[col]);
+        r->n++;
+    }
+    fclose(f);
+}
+
+static raw_series *raw_get(const char *name) {
+    for (size_t i = 0; i < g_nraw; i++)
+        if (strcmp(g_raw[i].name, name) == 0) return &g_raw[i];
+    fail_msg("unknown series %s", name);
+    return NULL;
+}
+
+/* Inner join on timestamp text, in a's order (b's rows found by binary
+ * search over its timestamps sorted as text). */
+static const raw_series *g_sort_src;
+
+static int cmp_ts_index(const void *p, const void *q) {
+    return strcmp(g_sort_src->ts[*(const size_t *)p], g_sort_src->ts[*(const size_t *)q]);
+}
+
+static void join(const char *a, const char *b, vec *va, vec *vb) {
+    raw_series *ra = raw_get(a), *rb = raw_get(b);
+    size_t *order = malloc(sizeof(size_t) * rb->n);
+    for (size_t k = 0; k < rb->n; k++) order[k] = k;
+    g_sort_src = rb;
+    qsort(order, rb->n, sizeof *order, cmp_ts_index);
+    va->v = malloc(sizeof(double) * ra->n);
+    vb->v = malloc(sizeof(double) * ra->n);
+    va->n = vb->n = 0;
+    for (size_t i = 0; i < ra->n; i++) {
+        size_t lo = 0, hi = rb->n;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (strcmp(rb->ts[order[mid]], ra->ts[i]) < 0) lo = mid + 1;
+            else hi = mid;
+        }
+        if (lo == rb->n || strcmp(rb->ts[order[lo]], ra->ts[i]) != 0) continue;
+        va->v[va->n++] = ra->v[i];
+        vb->v[vb->n++] = rb->v[order[lo]];
+    }
+    free(order);
+}
+
+static double jnum(const json_t *j) {
+    if (json_is_number(j)) return json_number_value(j);
+    if (json_is_string(j)) {
+        const char *s = json_string_value(j);
+        if (strcmp(s, "nan") == 0) return NAN;
+        if (strcmp(s, "inf") == 0) return INFINITY;
+        if (strcmp(s, "-inf") == 0) return -INFINITY;
+    }
+    fail_msg("expected a number in the reference file");
+    return NAN;
+}
+
+static const char *jstr(const json_t *o, const char *k) {
+    const char *s = json_string_value(json_object_get(o, k));
+    if (!s) fail_msg("reference: missing string %s", k);
+    return s;
+}
+
+static vec build(const json_t *spec) {
+    vec out = {0};
+    const char *t = jstr(spec, "transform");
+    if (strcmp(t, "spread") == 0) {
+        vec y, x;
+        join(jstr(spec, "y"), jstr(spec, "x"), &y, &x);
+        double b = jnum(json_object_get(spec, "b")), a = jnum(json_object_get(spec, "a"));
+        for (size_t i = 0; i < y.n; i++) y.v[i] = y.v[i] - b * x.v[i] - a;
+        vec_free(&x);
+        return y;
+    }
+    const char *base = jstr(spec, "base");
+    const json_t *with = json_object_get(spec, "with");
+    vec lv;
+    if (with) {
+        vec other;
+        join(base, json_string_value(with), &lv, &other);
+        vec_free(&other);
+    } else {
+        raw_series *r = raw_get(base);
+        lv.n = r->n;
+        lv.v = malloc(sizeof(double) * r->n);
+        memcpy(lv.v, r->v, sizeof(double) * r->n);
+    }
+    if (strcmp(t, "level") == 0) return lv;
+    if (strcmp(t, "log") == 0) {
+        for (size_t i = 0; i < lv.n; i++) lv.v[i] = log(lv.v[i]);
+        return lv;
+    }
+    out.n = lv.n - 1;
+    out.v = malloc(sizeof(double) * out.n);
+    for (size_t i = 1; i < lv.n; i++)
+        out.v[i - 1] = strcmp(t, "ret") == 0 ? lv.v[i] / lv.v[i - 1] - 1.0 : log(lv.v[i] / lv.v[i - 1]);
+    vec_free(&lv);
+    return out;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Comparison bookkeeping                                                  */
+/* ---------------------------------------------------------------------- */
+typedef struct {
+    const char *name;
+    double max_abs, max_rel;
+    long count, bad;
+} tally;
+
+static int close_enough(double got, double want, double rtol, double atol) {
+    if (isnan(want)) return isnan(got);
+    if (isinf(want)) return got == want;
+    return fabs(got - want) <= atol + rtol * fabs(want);
+}
+
+static void check(tally *t, const char *what, double got, double want, double rtol, double atol) {
+    t->count++;
+    if (getenv("PR_STATS_VERBOSE") && isfinite(want) && want != 0.0)
+        fprintf(stderr, "  %s %s rel %.3g\n", t->name, what, fabs(got - want) / fabs(want));
+    if (isfinite(want) && isfinite(got)) {
+        double d = fabs(got - want);
+        if (d > t->max_abs) t->max_abs = d;
+        if (want != 0.0 && d / fabs(want) > t->max_rel) t->max_rel = d / fabs(want);
+    }
+    if (!close_enough(got, want, rtol, atol)) {
+        t->bad++;
+        fprintf(stderr, "MISMATCH %s %s: got %.17g want %.17g (diff %.3g)\n", t->name, what, got, want,
+                fabs(got - want));
+    }
+}
+
+/* For values near zero whose error scales with something else (a window's
+ * price level, the residuals' standard deviation): |got - want| <= tol *
+ * scale, and the relative error is reported against that scale. */
+static void check_scaled(tally *t, const char *what, double got, double want, double scale, double tol) {
+    t->count++;
+    double d = fabs(got - want);
+    if (isfinite(d)) {
+        if (d > t->max_abs) t->max_abs = d;
+        if (d / scale > t->max_rel) t->max_rel = d / scale;
+    }
+    if (!(d <= tol * scale) && !(isnan(got) && isnan(want))) {
+        t->bad++;
+        fprintf(stderr, "MISMATCH %s %s: got %.17g want %.17g (diff %.3g, scale %.3g)\n", t->name, what, got, want, d,
+                scale);
+    }
+}
+
+static void check_int(tally *t, const char *what, long got, long want) {
+    t->count++;
+    if (got != want) {
+        t->bad++;
+        fprintf(stderr, "MISMATCH %s %s: got %ld want %ld\n", t->name, what, got, want);
+    }
+}
+
+static void report(const tally *t) {
+    printf("  %-12s %6ld values  max |diff| %.3g  max rel %.3g  mismatches %ld\n", t->name, t->count, t->max_abs,
+           t->max_rel, t->bad);
+    assert_int_equal(t->bad, 0);
+    assert_true(t->count > 0);
+}
+
+static const json_t *section(const char *k) {
+    const json_t *a = json_object_get(g_ref, k);
+    if (!json_is_array(a) || json_array_size(a) == 0) fail_msg("reference: no %s cases", k);
+    return a;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Tests                                                                   */
+/* ---------------------------------------------------------------------- */
+static void test_adf(void **st) {
+    (void)st;
+    tally t = {"adf", 0, 0, 0, 0};
+    size_t i;
+    const json_t *c;
+    json_array_foreach(section("adf"), i, c) {
+        vec x = build(json_object_get(c, "series"));
+        pr_adf_opts o;
+        pr_adf_opts_default(&o);
+        assert_int_equal(pr_adf_regression_parse(jstr(c, "regression"), &o.regression), 0);
+        assert_int_equal(pr_adf_autolag_parse(jstr(c, "autolag"), &o.autolag), 0);
+        o.maxlag = (int)json_integer_value(json_object_get(c, "maxlag"));
+        pr_adf_result r;
+        pr_err e;
+        pr_err_clear(&e);
+        int rc = pr_stats_adf(x.n, x.v, &o, &r, &e);
+        if (rc) fail_msg("adf case %zu: %s", i, e.msg);
+        char what[64];
+        snprintf(what, sizeof what, "case %zu", i);
+        check_int(&t, what, r.usedlag, (long)json_integer_value(json_object_get(c, "usedlag")));
+        check_int(&t, what, (long)r.nobs, (long)json_integer_value(json_object_get(c, "nobs")));
+        check(&t, what, r.stat, jnum(json_object_get(c, "stat")), TOL_STAT, 0);
+        check(&t, what, r.pvalue, jnum(json_object_get(c, "pvalue")), TOL_P, 1e-15);
+        for (int k = 0; k < 3; k++)
+            check(&t, what, r.crit[k], jnum(json_array_get(json_object_get(c, "crit"), (size_t)k)), TOL_CRIT, 0);
+        check(&t, what, r.icbest, jnum(json_object_get(c, "icbest")), TOL_STAT, 0);
+        vec_free(&x);
+    }
+    report(&t);
+}
+
+static void test_coint(void **st) {
+    (void)st;
+    tally t = {"coint", 0, 0, 0, 0};
+    size_t i;
+    const json_t *c;
+    json_array_foreach(section("coint"), i, c) {
+        vec y, x;
+        join(jstr(c, "y"), jstr(c, "x"), &y, &x);
+        check_int(&t, "n", (long)y.n, (long)json_integer_value(json_object_get(c, "n")));
+        pr_coint_opts o;
+        pr_coint_opts_default(&o);
+        assert_int_equal(pr_adf_regression_parse(jstr(c, "trend"), &o.trend), 0);
+        assert_int_equal(pr_adf_autolag_parse(jstr(c, "autolag"), &o.autolag), 0);
+        o.maxlag = (int)json_integer_value(json_object_get(c, "maxlag"));
+        pr_coint_result r;
+        pr_err e;
+        pr_err_clear(&e);
+        if (pr_stats_coint(y.n, y.v, x.v, &o, &r, &e)) fail_msg("coint case %zu: %s", i, e.msg);
+        char what[64];
+        snprintf(what, sizeof what, "case %zu", i);
+        check_int(&t, what, r.usedlag, (long)json_integer_value(json_object_get(c, "usedlag")));
+        check_int(&t, what, (long)r.adf_nobs, (long)json_integer_value(json_object_get(c, "adf_nobs")));
+        check(&t, what, r.stat, jnum(json_object_get(c, "stat")), TOL_STAT, 0);
+        check(&t, what, r.pvalue, jnum(json_object_get(c, "pvalue")), TOL_P, 1e-15);
+        for (int k = 0; k < 3; k++)
+            check(&t, what, r.crit[k], jnum(json_array_get(json_object_get(c, "crit"), (size_t)k)), TOL_CRIT, 0);
+        check(&t, what, r.hedge_ratio, jnum(json_object_get(c, "hedge_ratio")), TOL_OLS, 0);
+        check(&t, what, r.intercept, jnum(json_object_get(c, "intercept")), TOL_OLS, 0);
+        check(&t, what, r.trend_coef, jnum(json_object_get(c, "trend_coef")), TOL_OLS, 0);
+        check(&t, what, r.rsquared, jnum(json_object_get(c, "rsquared")), TOL_OLS, 0);
+        vec_free(&y);
+        vec_free(&x);
+    }
+    report(&t);
+}
+
+static void test_ols(void **st) {
+    (void)st;
+    tally t = {"ols", 0, 0, 0, 0};
+    size_t i;
+    const json_t *c;
+    json_array_foreach(section("ols"), i, c) {
+        vec y = build(json_object_get(c, "y"));
+        const json_t *cols = json_object_get(c, "columns");
+        size_t k = json_array_size(cols);
+        double *x = malloc(sizeof(double) * y.n * k);
+        for (size_t j = 0; j < k; j++) {
+            const json_t *cs = json_array_get(cols, j);
+            const char *kind = json_string_value(json_array_get(cs, 0));
+            vec col = {0};
+            if (strcmp(kind, "series") == 0) {
+                col = build(json_array_get(cs, 1));
+                assert_int_equal(col.n, y.n);
+            }
+            for (size_t r = 0; r < y.n; r++)
+                x[r * k + j] = strcmp(kind, "const") == 0 ? 1.0 : strcmp(kind, "trend") == 0 ? (double)(r + 1) : col.v[r];
+            vec_free(&col);
+        }
+        double *params = malloc(sizeof(double) * k * 4), *resid = malloc(sizeof(double) * y.n);
+        pr_ols_result r = {0};
+        r.params = params;
+        r.bse = params + k;
+        r.tvalues = params + 2 * k;
+        r.pvalues = params + 3 * k;
+        r.resid = resid;
+        pr_err e;
+        pr_err_clear(&e);
+        if (pr_stats_ols(y.n, k, x, y.v, &r, &e)) fail_msg("ols case %zu: %s", i, e.msg);
+        const char *nm = jstr(c, "name");
+        static const char *const arrays[] = {"params", "bse", "tvalues", "pvalues"};
+        for (int a = 0; a < 4; a++)
+            for (size_t j = 0; j < k; j++)
+                check(&t, nm, params[(size_t)a * k + j], jnum(json_array_get(json_object_get(c, arrays[a]), j)),
+                      TOL_OLS, a == 3 ? 1e-15 : 0);
+        static const char *const scal[] = {"rsquared", "rsquared_adj", "ssr", "llf", "aic", "bic", "df_resid"};
+        double got[] = {r.rsquared, r.rsquared_adj, r.ssr, r.llf, r.aic, r.bic, r.df_resid};
+        for (int a = 0; a < 7; a++) check(&t, scal[a], got[a], jnum(json_object_get(c, scal[a])), TOL_OLS, 0);
+        check_int(&t, "nobs", (long)r.nobs, (long)json_integer_value(json_object_get(c, "nobs")));
+        /* residuals: relative to the residuals' scale (sqrt(sigma2)) */
+        const json_t *ri = json_object_get(c, "resid_index"), *rv = json_object_get(c, "resid");
+        double scale = sqrt(r.sigma2);
+        for (size_t j = 0; j < json_array_size(ri); j++) {
+            size_t at = (size_t)json_integer_value(json_array_get(ri, j));
+            check_scaled(&t, "resid", resid[at], jnum(json_array_get(rv, j)), scale, TOL_OLS);
+        }
+        free(params);
+        free(resid);
+        free(x);
+        vec_free(&y);
+    }
+    report(&t);
+}
+
+static void test_corr_beta(void **st) {
+    (void)st;
+    tally t = {"corr/beta", 0, 0, 0, 0};
+    size_t i;
+    const json_t *c;
+    json_array_foreach(section("corr"), i, c) {
+        vec x = build(json_object_get(c, "x")), y = build(json_object_get(c, "y"));
+        assert_int_equal(x.n, y.n);
+        pr_corr_result p, s;
+        pr_err e;
+        pr_err_clear(&e);
+        if (pr_stats_pearson(x.n, x.v, y.v, &p, &e)) fail_msg("pearson %zu: %s", i, e.msg);
+        if (pr_stats_spearman(x.n, x.v, y.v, &s, &e)) fail_msg("spearman %zu: %s", i, e.msg);
+        check(&t, "pearson", p.r, jnum(json_object_get(c, "pearson")), TOL_CORR, 0);
+        check(&t, "spearman", s.r, jnum(json_object_get(c, "spearman")), TOL_CORR, 0);
+        check(&t, "pearson_p", p.pvalue, jnum(json_object_get(c, "pearson_p")), 1e-9, 1e-300);
+        check(&t, "spearman_p", s.pvalue, jnum(json_object_get(c, "spearman_p")), 1e-9, 1e-300);
+        vec_free(&x);
+        vec_free(&y);
+    }
+    json_array_foreach(section("beta"), i, c) {
+        /* levels of both series on the shared dates; the library transforms */
+        json_t *ys = json_deep_copy(json_object_get(c, "y")), *xs = json_deep_copy(json_object_get(c, "x"));
+        json_object_set_new(ys, "transform", json_string("level"));
+        json_object_set_new(xs, "transform", json_string("level"));
+        vec y = build(ys), x = build(xs);
+        json_decref(ys);
+        json_decref(xs);
+        pr_beta_input on;
+        assert_int_equal(pr_stats_beta_input_parse(jstr(c, "on"), &on), 0);
+        pr_beta_result b;
+        pr_err e;
+        pr_err_clear(&e);
+        if (pr_stats_beta(y.n, y.v, x.v, on, &b, &e)) fail_msg("beta %zu: %s", i, e.msg);
+        check_int(&t, "beta n", (long)b.n, (long)json_integer_value(json_object_get(c, "n")));
+        check(&t, "beta", b.beta, jnum(json_object_get(c, "beta")), TOL_CORR, 0);
+        check(&t, "alpha", b.alpha, jnum(json_object_get(c, "alpha")), 1e-10, 1e-15);
+        check(&t, "r", b.r, jnum(json_object_get(c, "r")), TOL_CORR, 0);
+        vec_free(&x);
+        vec_free(&y);
+    }
+    report(&t);
+}
+
+static void test_halflife(void **st) {
+    (void)st;
+    tally t = {"halflife", 0, 0, 0, 0};
+    size_t i;
+    const json_t *c;
+    json_array_foreach(section("halflife"), i, c) {
+        vec s = build(json_object_get(c, "series"));
+        pr_halflife_result r;
+        pr_err e;
+        pr_err_clear(&e);
+        if (pr_stats_halflife(s.n, s.v, &r, &e)) fail_msg("halflife %zu: %s", i, e.msg);
+        check_int(&t, "nobs", (long)r.nobs, (long)json_integer_value(json_object_get(c, "nobs")));
+        check(&t, "halflife", r.halflife, jnum(json_object_get(c, "halflife")), TOL_OLS, 0);
+        check(&t, "lambda", r.lambda, jnum(json_object_get(c, "lambda")), TOL_OLS, 0);
+        check(&t, "intercept", r.intercept, jnum(json_object_get(c, "intercept")), TOL_OLS, 0);
+        check(&t, "lambda_se", r.lambda_se, jnum(json_object_get(c, "lambda_se")), TOL_OLS, 0);
+        check(&t, "lambda_t", r.lambda_t, jnum(json_object_get(c, "lambda_t")), TOL_OLS, 0);
+        check(&t, "lambda_p", r.lambda_p, jnum(json_object_get(c, "lambda_p")), 1e-8, 1e-15);
+        check_int(&t, "mean_reverting", r.mean_reverting, isfinite(jnum(json_object_get(c, "halflife"))));
+        vec_free(&s);
+    }
+    report(&t);
+}
+
+static void test_hurst(void **st) {
+    (void)st;
+    tally t = {"hurst", 0, 0, 0, 0};
+    size_t i;
+    const json_t *c;
+    json_array_foreach(section("hurst"), i, c) {
+        vec s = build(json_object_get(c, "series"));
+        pr_hurst_opts o;
+        pr_hurst_opts_default(&o);
+        assert_int_equal(pr_hurst_method_parse(jstr(c, "method"), &o.method), 0);
+        pr_hurst_result r;
+        pr_err e;
+        pr_err_clear(&e);
+        if (pr_stats_hurst(s.n, s.v, &o, &r, &e)) fail_msg("hurst %zu: %s", i, e.msg);
+        check_int(&t, "npoints", r.npoints, (long)json_integer_value(json_object_get(c, "npoints")));
+        check(&t, jstr(c, "method"), r.h, jnum(json_object_get(c, "h")), TOL_HURST, 0);
+        vec_free(&s);
+    }
+    report(&t);
+}
+
+static void test_rolling(void **st) {
+    (void)st;
+    tally t = {"rolling", 0, 0, 0, 0};
+    size_t i;
+    const json_t *c;
+    json_array_foreach(section("rolling"), i, c) {
+        vec x = build(json_object_get(c, "series"));
+        int period = (int)json_integer_value(json_object_get(c, "period"));
+        int ddof = (int)json_integer_value(json_object_get(c, "ddof"));
+        double *m = malloc(sizeof(double) * x.n * 3), *sd = m + x.n, *z = sd + x.n;
+        assert_int_equal(pr_ta_rolling(x.n, x.v, period, ddof, m, sd, z), 0);
+        const json_t *idx = json_object_get(c, "index");
+        for (size_t j = 0; j < json_array_size(idx); j++) {
+            size_t at = (size_t)json_integer_value(json_array_get(idx, j));
+            double wm = jnum(json_array_get(json_object_get(c, "mean"), j));
+            double ws = jnum(json_array_get(json_object_get(c, "std"), j));
+            double wz = jnum(json_array_get(json_object_get(c, "z"), j));
+            /* errors scale with the magnitude of the window's values */
+            double lvl = 0.0;
+            for (size_t w = at + 1 - (size_t)period; w <= at; w++) lvl = fmax(lvl, fabs(x.v[w]));
+            check_scaled(&t, "mean", m[at], wm, lvl, TOL_ROLL);
+            check_scaled(&t, "std", sd[at], ws, lvl, TOL_ROLL);
+            /* z = (x - mean)/std: its error is the level's, divided by std */
+            if (ws > 0)
+                check_scaled(&t, "z", z[at], wz, lvl / ws * (1.0 + fabs(wz)), TOL_ROLL);
+            else
+                check(&t, "z", z[at], wz, 0, 0);
+        }
+        for (int k = 0; k < period - 1 && (size_t)k < x.n; k++) assert_true(isnan(m[k]) && isnan(sd[k]));
+        free(m);
+        vec_free(&x);
+    }
+    report(&t);
+}
+
+static void test_mackinnon(void **st) {
+    (void)st;
+    tally t = {"mackinnon", 0, 0, 0, 0};
+    size_t i;
+    const json_t *c;
+    json_array_foreach(section("mackinnonp"), i, c) {
+        pr_adf_regression reg;
+        assert_int_equal(pr_adf_regression_parse(json_string_value(json_array_get(c, 0)), &reg), 0);
+        int N = (int)json_integer_value(json_array_get(c, 1));
+        double p;
+        assert_int_equal(pr_stats_mackinnonp(jnum(json_array_get(c, 2)), reg, N, &p, NULL), 0);
+        check(&t, "p", p, jnum(json_array_get(c, 3)), TOL_P, 1e-15);
+    }
+    json_array_foreach(section("mackinnoncrit"), i, c) {
+        pr_adf_regression reg;
+        assert_int_equal(pr_adf_regression_parse(json_string_value(json_array_get(c, 0)), &reg), 0);
+        int N = (int)json_integer_value(json_array_get(c, 1));
+        const json_t *nj = json_array_get(c, 2);
+        double nobs = json_is_string(nj) ? 0.0 : jnum(nj);
+        double crit[3];
+        assert_int_equal(pr_stats_mackinnoncrit(N, reg, nobs, crit, NULL), 0);
+        for (int k = 0; k < 3; k++) check(&t, "crit", crit[k], jnum(json_array_get(json_array_get(c, 3), (size_t)k)), TOL_CRIT, 0);
+    }
+    report(&t);
+}
+
+static int setup(void **st) {
+    (void)st;
+    char path[1024];
+    const char *env = getenv("PR_STATS_REFERENCE");
+    if (env && *env)
+        snprintf(path, sizeof path, "%s", env);
+    else
+        pr_test_path("tests/ta/stats_expected.json", path, sizeof path);
+    json_error_t je;
+    g_ref = json_load_file(path, JSON_DECODE_ANY, &je);
+    if (!g_ref) {
+        fprintf(stderr, "cannot read reference %s: %s (line %d)\n", path, je.text, je.line);
+        return -1;
+    }
+    printf("reference: %s (%s)\n", path, json_string_value(json_object_get(g_ref, "generated_by")));
+    const char *k;
+    json_t *f;
+    json_object_foreach(json_object_get(g_ref, "files"), k, f) {
+        load_raw(k, jstr(f, "path"), jstr(f, "column"));
+        if ((long)g_raw[g_nraw - 1].n != (long)json_integer_value(json_object_get(f, "n"))) {
+            fprintf(stderr, "%s has %zu rows but the reference was computed on %lld: regenerate it\n", jstr(f, "path"),
+                    g_raw[g_nraw - 1].n, (long long)json_integer_value(json_object_get(f, "n")));
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int teardown(void **st) {
+    (void)st;
+    for (size_t i = 0; i < g_nraw; i++) {
+        for (size_t j = 0; j < g_raw[i].n; j++) free(g_raw[i].ts[j]);
+        free(g_raw[i].ts);
+        free(g_raw[i].v);
+    }
+    g_nraw = 0;
+    json_decref(g_ref);
+    return 0;
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_mackinnon), cmocka_unit_test(test_adf),     cmocka_unit_test(test_coint),
+        cmocka_unit_test(test_ols),       cmocka_unit_test(test_corr_beta), cmocka_unit_test(test_halflife),
+        cmocka_unit_test(test_hurst),     cmocka_unit_test(test_rolling),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
