@@ -101,6 +101,15 @@ void pr_signal_tag(pr_signal *sig, const char *tag);
 /* ------------------------------------------------------------------------ */
 typedef struct pr_market_view pr_market_view;
 
+/* Where a view takes its large per-run buffers (batch indicator values):
+ * a runner that repeats runs (an optimiser) passes a caching allocator so the
+ * memory is not handed back to the system and faulted in again each run. */
+typedef struct pr_allocator {
+    void *ctx;
+    void *(*alloc)(void *ctx, size_t bytes);
+    void (*release)(void *ctx, void *p);
+} pr_allocator;
+
 /* How the runner (backtest loop or live runner) builds a view. */
 typedef struct pr_view_config {
     size_t n_instruments;
@@ -114,6 +123,9 @@ typedef struct pr_view_config {
      * on the decision timeframe are then computed in batch up front; 0
      * computes them bar by bar. Both give identical values. */
     int precompute;
+    /* Allocator for batch indicator values (NULL: malloc/free); it must
+     * outlive the view. */
+    const pr_allocator *alloc;
 } pr_view_config;
 
 int pr_view_new(const pr_view_config *cfg, pr_market_view **out, pr_err *err);

@@ -53,23 +53,97 @@ static int setup_src(const pr_bt_market *mk, size_t i, bt_src *b, pr_err *err) {
     return PR_OK;
 }
 
+/* ---- the run context: a cache of large blocks ---------------------------------- */
+typedef struct pool_block {
+    void *p;
+    size_t bytes;
+    int used;
+} pool_block;
+
+struct pr_backtest {
+    pool_block *blocks;
+    size_t n, cap;
+};
+
+int pr_backtest_new(pr_backtest **out, pr_err *err) {
+    if (!out) return pr_err_set(err, PR_EINVAL, "pr_backtest_new: NULL output");
+    *out = calloc(1, sizeof **out);
+    return *out ? PR_OK : pr_err_set(err, PR_ENOMEM, "backtest: out of memory");
+}
+
+void pr_backtest_free(pr_backtest *bt) {
+    if (!bt) return;
+    for (size_t i = 0; i < bt->n; i++) free(bt->blocks[i].p);
+    free(bt->blocks);
+    free(bt);
+}
+
+/* Smallest free block that fits without wasting more than half of it. */
+static void *pool_alloc(void *ctx, size_t bytes) {
+    pr_backtest *bt = ctx;
+    size_t best = (size_t)-1;
+    for (size_t i = 0; i < bt->n; i++) {
+        pool_block *b = &bt->blocks[i];
+        if (b->used || b->bytes < bytes || b->bytes / 2 > bytes) continue;
+        if (best == (size_t)-1 || b->bytes < bt->blocks[best].bytes) best = i;
+    }
+    if (best != (size_t)-1) {
+        bt->blocks[best].used = 1;
+        return bt->blocks[best].p;
+    }
+    if (bt->n == bt->cap) {
+        size_t nc = bt->cap ? bt->cap * 2 : 16;
+        pool_block *nb = realloc(bt->blocks, nc * sizeof *nb);
+        if (!nb) return NULL;
+        bt->blocks = nb;
+        bt->cap = nc;
+    }
+    void *p = malloc(bytes ? bytes : 1);
+    if (!p) return NULL;
+    bt->blocks[bt->n++] = (pool_block){p, bytes, 1};
+    return p;
+}
+
+static void pool_release(void *ctx, void *p) {
+    pr_backtest *bt = ctx;
+    for (size_t i = 0; i < bt->n; i++)
+        if (bt->blocks[i].p == p) { bt->blocks[i].used = 0; return; }
+    free(p);
+}
+
+static void *curve_alloc(pr_backtest *bt, size_t bytes) { return bt ? pool_alloc(bt, bytes) : malloc(bytes); }
+
+static void curve_release(pr_backtest *bt, void *p) {
+    if (!p) return;
+    if (bt) pool_release(bt, p);
+    else free(p);
+}
+
 void pr_backtest_result_free(pr_backtest_result *r) {
     if (!r) return;
+    pr_backtest *bt = r->pool_;
     free(r->trades);
     free(r->open_trades);
     free(r->fills);
-    free(r->ts);
-    free(r->equity);
-    free(r->balance);
-    free(r->exposure);
-    free(r->costs);
+    curve_release(bt, r->ts);
+    curve_release(bt, r->equity);
+    curve_release(bt, r->balance);
+    curve_release(bt, r->exposure);
+    curve_release(bt, r->costs);
     memset(r, 0, sizeof *r);
 }
 
 int pr_backtest_run(const pr_backtest_config *cfg, pr_pipeline *pipe, pr_backtest_result *res, pr_err *err) {
+    return pr_backtest_exec(NULL, cfg, pipe, res, err);
+}
+
+int pr_backtest_exec(pr_backtest *bt, const pr_backtest_config *cfg, pr_pipeline *pipe, pr_backtest_result *res,
+                     pr_err *err) {
     if (!cfg || !pipe || !res || cfg->n_markets == 0 || !cfg->markets)
         return pr_err_set(err, PR_EINVAL, "backtest: need a pipeline and at least one market");
     memset(res, 0, sizeof *res);
+    res->pool_ = bt;
+    pr_allocator alloc = {bt, pool_alloc, pool_release};
     size_t n = cfg->n_markets;
     int rc = PR_OK;
     pr_broker *b = NULL;
@@ -102,7 +176,8 @@ int pr_backtest_run(const pr_backtest_config *cfg, pr_pipeline *pipe, pr_backtes
     pr_sim_config sc = {.start_cash = cfg->start_cash > 0 ? cfg->start_cash : 10000.0, .n_markets = n, .markets = specs};
     pr_strlcpy(sc.ccy, cfg->ccy[0] ? cfg->ccy : specs[0].inst.quote, sizeof sc.ccy);
     if ((rc = pr_sim_new(&sc, &b, err)) != 0) goto done;
-    pr_view_config vc = {.n_instruments = n, .instruments = insts, .series = series, .precompute = 1};
+    pr_view_config vc = {.n_instruments = n, .instruments = insts, .series = series, .precompute = 1,
+                         .alloc = bt ? &alloc : NULL};
     if ((rc = pr_view_new(&vc, &v, err)) != 0) goto done;
     pr_strategy *strat = pr_pipeline_strategy(pipe);
     if (strat->vt->init && (rc = strat->vt->init(strat, v, err)) != 0) goto done;
@@ -111,11 +186,11 @@ int pr_backtest_run(const pr_backtest_config *cfg, pr_pipeline *pipe, pr_backtes
 
     pr_strlcpy(res->ccy, sc.ccy, sizeof res->ccy);
     res->start_cash = sc.start_cash;
-    res->ts = malloc(total * sizeof *res->ts);
-    res->equity = malloc(total * sizeof *res->equity);
-    res->balance = malloc(total * sizeof *res->balance);
-    res->exposure = malloc(total * sizeof *res->exposure);
-    res->costs = malloc(total * sizeof *res->costs);
+    res->ts = curve_alloc(bt, total * sizeof *res->ts);
+    res->equity = curve_alloc(bt, total * sizeof *res->equity);
+    res->balance = curve_alloc(bt, total * sizeof *res->balance);
+    res->exposure = curve_alloc(bt, total * sizeof *res->exposure);
+    res->costs = curve_alloc(bt, total * sizeof *res->costs);
     if (!res->ts || !res->equity || !res->balance || !res->exposure || !res->costs) {
         rc = pr_err_set(err, PR_ENOMEM, "backtest: out of memory");
         goto done;
@@ -148,8 +223,10 @@ int pr_backtest_run(const pr_backtest_config *cfg, pr_pipeline *pipe, pr_backtes
                 for (size_t j = bs->fcur; j < f->len && f->ts[j] < now && nf < max_fine; j++, nf++)
                     scratch[nf] = (pr_bar){f->ts[j], f->open[j], f->high[j], f->low[j], f->close[j], f->volume[j]};
             }
-            if ((rc = pr_sim_process_bar(b, (int)i, &bar, now - bar.ts, nf ? scratch : NULL, nf, bs->fine_ms, err)) !=
-                0) {
+            if (pr_sim_idle(b, (int)i)) {
+                pr_sim_mark_fast(b, (int)i, bar.close);
+            } else if ((rc = pr_sim_process_bar(b, (int)i, &bar, now - bar.ts, nf ? scratch : NULL, nf, bs->fine_ms,
+                                                err)) != 0) {
                 free(nxt);
                 goto done;
             }
@@ -159,7 +236,7 @@ int pr_backtest_run(const pr_backtest_config *cfg, pr_pipeline *pipe, pr_backtes
         }
         if ((rc = pr_view_step(v, now, closed, err)) != 0) { free(nxt); goto done; }
         double eq, bal, gross, cost;
-        pr_sim_snapshot(b, &eq, &bal, &gross, &cost);
+        pr_sim_snapshot_fast((const sim *)(const void *)b, &eq, &bal, &gross, &cost);
         res->ts[steps] = step_ts;
         res->equity[steps] = eq;
         res->balance[steps] = bal;

@@ -11,63 +11,6 @@
 #include "proratio/engine.h"
 #include "engine_internal.h"
 
-enum { FX_FIXED = 0, FX_SELF_INV, FX_OTHER, FX_OTHER_INV };
-
-typedef struct sim_mkt {
-    pr_market_spec spec;
-    double mult;             /* contract multiplier (1)                      */
-    double im;               /* initial margin rate = 1 / leverage            */
-    int fx_mode, fx_other;
-    double fx_fixed;
-    size_t n_live;           /* orders ACTIVE or WAITING                       */
-    int passive;             /* no funding, no liquidation: a bar without
-                                orders only moves the mark                     */
-    /* position */
-    double qty, avg, mark;
-    int has_mark;
-    /* open trade */
-    int tr_open;
-    pr_trade tr;
-    double tr_in_value, tr_out_value, tr_out_qty, tr_first_in, tr_last_out;
-    int tr_in_fills, tr_out_fills;
-    size_t fund_idx;
-} sim_mkt;
-
-typedef struct sim_ord {
-    pr_order o;
-    int64_t live_from;       /* a take-profit activated inside a bar waits for the next */
-} sim_ord;
-
-/* What is kept of every order, by id: enough for status queries after it
- * stopped working (the full record lives only while it works). */
-typedef struct sim_hist {
-    double filled_qty, avg_price;
-    const char *reject;
-    int32_t slot;            /* index in the working list, -1 when gone      */
-    int32_t instrument;
-    int8_t status, side, type, role;
-} sim_hist;
-
-typedef struct sim {
-    pr_broker base;
-    size_t n;
-    sim_mkt *m;
-    char ccy[16];
-    double balance;
-    sim_ord *lv;             /* working orders in id order (dead ones until compaction) */
-    size_t n_lv, cap_lv;
-    size_t n_dead;           /* entries of lv no longer working                  */
-    sim_hist *hist;          /* every order ever submitted, id = index + 1     */
-    size_t n_hist, cap_hist;
-    pr_fill *fills;
-    size_t n_fills, cap_fills;
-    pr_trade *trades;
-    size_t n_trades, cap_trades;
-    size_t n_liq;
-    size_t n_open;           /* instruments with a position                   */
-    double costs;            /* fees, spread, slippage and funding paid so far */
-} sim;
-
 static const pr_broker_vt k_sim_vt;
 
 static sim *as_sim(pr_broker *b) { return b && b->vt == &k_sim_vt ? (sim *)b : NULL; }
@@ -87,15 +30,6 @@ static int grow(void **p, size_t *cap, size_t need, size_t elem) {
 }
 
 /* ---- prices, rates, account ------------------------------------------------ */
-static double fx_rate(const sim *s, const sim_mkt *m, double px) {
-    switch (m->fx_mode) {
-    case FX_SELF_INV: return 1.0 / px;
-    case FX_OTHER: return s->m[m->fx_other].has_mark ? s->m[m->fx_other].mark : NAN;
-    case FX_OTHER_INV: return s->m[m->fx_other].has_mark ? 1.0 / s->m[m->fx_other].mark : NAN;
-    default: return m->fx_fixed;
-    }
-}
-
 static double half_spread(const sim_mkt *m, double px) {
     const pr_costs *c = &m->spec.costs;
     double hs = 0;
@@ -735,12 +669,6 @@ int pr_sim_process_bar(pr_broker *b, int inst, const pr_bar *bar, int64_t bar_ms
     return PR_OK;
 }
 
-int pr_sim_idle(const pr_broker *b, int inst) {
-    const sim *s = (const sim *)b;    /* only the backtest loop calls this, with its own sim */
-    const sim_mkt *m = &s->m[inst];
-    return m->n_live == 0 && (m->qty == 0 || m->passive);
-}
-
 void pr_sim_take_records(pr_broker *b, pr_fill **fills, size_t *n_fills, pr_trade **trades, size_t *n_trades) {
     sim *s = as_sim(b);
     *fills = s ? s->fills : NULL;
@@ -1043,25 +971,12 @@ size_t pr_sim_liquidations(const pr_broker *b) {
 
 void pr_sim_snapshot(const pr_broker *b, double *equity, double *balance, double *gross, double *costs) {
     const sim *s = as_csim(b);
-    double e = NAN, g = NAN, bal = NAN;
-    if (costs) *costs = s ? s->costs : NAN;
-    if (s && s->n_open == 0) {
-        bal = e = s->balance;
-        g = 0;
-    } else if (s) {
-        bal = e = s->balance;
-        g = 0;
-        for (size_t i = 0; i < s->n; i++) {
-            const sim_mkt *m = &s->m[i];
-            if (m->qty == 0 || !m->has_mark) continue;
-            double k = fx_rate(s, m, m->mark);
-            e += m->qty * (m->mark - m->avg) * m->mult * k;
-            g += fabs(m->qty) * m->mark * m->mult * k;
-        }
-    }
+    double e = NAN, g = NAN, bal = NAN, c = NAN;
+    if (s) pr_sim_snapshot_fast(s, &e, &bal, &g, &c);
     if (equity) *equity = e;
     if (balance) *balance = bal;
     if (gross) *gross = g;
+    if (costs) *costs = c;
 }
 
 size_t pr_sim_open_orders(const pr_broker *b) {

@@ -51,8 +51,19 @@ struct pr_market_view {
     vind *inds;
     size_t n_inds, cap_inds;
     size_t warmup;
+    pr_allocator alloc;
     int simple;              /* no higher timeframes, no streaming indicators */
 };
+
+static void *big_alloc(pr_market_view *v, size_t bytes) {
+    return v->alloc.alloc ? v->alloc.alloc(v->alloc.ctx, bytes) : malloc(bytes);
+}
+
+static void big_release(pr_market_view *v, void *p) {
+    if (!p) return;
+    if (v->alloc.release) v->alloc.release(v->alloc.ctx, p);
+    else free(p);
+}
 
 static double src_value(int src, double o, double h, double l, double c, double v) {
     switch (src) {
@@ -108,6 +119,7 @@ int pr_view_new(const pr_view_config *cfg, pr_market_view **out, pr_err *err) {
     }
     v->n_streams = v->n;
     v->precompute = cfg->precompute;
+    if (cfg->alloc && cfg->alloc->alloc && cfg->alloc->release) v->alloc = *cfg->alloc;
     v->now = PR_TIME_NONE;
     *out = v;
     return PR_OK;
@@ -118,7 +130,8 @@ void pr_view_free(pr_market_view *v) {
     for (size_t k = 0; k < v->n_inds; k++) {
         vind *d = &v->inds[k];
         if (d->state && d->def && d->def->stream_free) d->def->stream_free(d->state);
-        free(d->vals);
+        if (d->batch) big_release(v, d->vals);
+        else free(d->vals);
     }
     for (size_t k = 0; k < v->n_streams; k++)
         if (!v->streams[k].base) pr_series_free(&v->streams[k].agg);
@@ -222,7 +235,7 @@ static int batch_compute(pr_market_view *v, vind *d, pr_err *err) {
     double *outs[PR_TA_MAX_OUTPUTS] = {0};
     double *src = NULL;
     for (int k = 0; k < d->def->n_outputs; k++) {
-        outs[k] = malloc((n ? n : 1) * sizeof(double));
+        outs[k] = big_alloc(v, (n ? n : 1) * sizeof(double));
         if (!outs[k]) { rc = pr_err_set(err, PR_ENOMEM, "view: out of memory"); goto done; }
     }
     const double *real0 = s->close;
@@ -244,7 +257,7 @@ static int batch_compute(pr_market_view *v, vind *d, pr_err *err) {
     outs[d->output] = NULL;
     d->batch = 1;
 done:
-    for (int k = 0; k < PR_TA_MAX_OUTPUTS; k++) free(outs[k]);
+    for (int k = 0; k < PR_TA_MAX_OUTPUTS; k++) big_release(v, outs[k]);
     free(src);
     return rc;
 }

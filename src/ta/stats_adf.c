@@ -33,15 +33,20 @@ static void fill_trend(double *a, size_t m, int nt) {
 static int search_lag(const char *fn, size_t n, const double *x, int nt, int maxlag, pr_adf_autolag how,
                       int *bestlag, double *icbest, pr_err *err) {
     size_t m = n - 1 - (size_t)maxlag, p = (size_t)nt + 1 + (size_t)maxlag;
-    double *work = malloc(sizeof(double) * (m * p + m + p));
+    double *work = malloc(sizeof(double) * (m * p + m + 2 * p));
     if (!work) return pr_err_set(err, PR_ENOMEM, "%s: out of memory", fn);
-    double *a = work, *q = a + m * p, *tau = q + m;
+    double *a = work, *q = a + m * p, *tau = q + m, *cnorm = tau + p;
     fill_trend(a, m, nt);
     for (size_t r = 0; r < m; r++) {
         size_t t = (size_t)maxlag + r;
         a[r + (size_t)nt * m] = x[t];
         for (int l = 1; l <= maxlag; l++) a[r + ((size_t)nt + (size_t)l) * m] = x[t - (size_t)l + 1] - x[t - (size_t)l];
         q[r] = x[t + 1] - x[t];
+    }
+    for (size_t j = 0; j < p; j++) {
+        double ss = 0.0;
+        for (size_t r = 0; r < m; r++) ss += a[r + j * m] * a[r + j * m];
+        cnorm[j] = sqrt(ss);
     }
     lapack_int info = LAPACKE_dgeqrf(LAPACK_COL_MAJOR, (lapack_int)m, (lapack_int)p, a, (lapack_int)m, tau);
     if (info == 0)
@@ -51,10 +56,10 @@ static int search_lag(const char *fn, size_t n, const double *x, int nt, int max
         free(work);
         return pr_err_set(err, PR_EDATA, "%s: QR factorisation failed (LAPACK info %d)", fn, (int)info);
     }
-    double rmax = 0.0;
-    for (size_t j = 0; j < p; j++) rmax = fmax(rmax, fabs(a[j + j * m]));
+    /* |R_jj| is the part of column j orthogonal to the columns before it:
+     * (numerically) zero relative to the column's norm means collinear */
     for (size_t j = 0; j < p; j++) {
-        if (!(fabs(a[j + j * m]) > rmax * (double)m * DBL_EPSILON)) {
+        if (!(fabs(a[j + j * m]) > cnorm[j] * (double)m * DBL_EPSILON)) {
             free(work);
             return pr_err_set(err, PR_EDATA, "%s: lag-search regressors are collinear (column %zu of %zu)", fn, j, p);
         }
@@ -124,6 +129,11 @@ int pr_stats_adf_run(const char *fn, size_t n, const double *x, const pr_adf_opt
                           pr_adf_regression_name(opts->regression), minn);
     rc = pr_stats_check_varies(fn, "x", n, x, err);
     if (rc) return rc;
+    size_t t1 = 2;
+    while (t1 < n && x[t1] - x[t1 - 1] == x[1] - x[0]) t1++;
+    if (t1 == n)
+        return pr_err_set(err, PR_EDATA, "%s: x is a straight line (every difference equals %g); no test is possible", fn,
+                          x[1] - x[0]);
 
     long half = (long)(n / 2) - nt - 1;
     long maxlag;
@@ -168,6 +178,8 @@ int pr_stats_adf_run(const char *fn, size_t n, const double *x, const pr_adf_opt
     ols.params = params;
     ols.tvalues = tv;
     rc = pr_stats_ols_cm(fn, m, k, a, y, &ols, err);
+    if (rc == PR_OK && !isfinite(tv[0]))
+        rc = pr_err_set(err, PR_EDATA, "%s: the test regression fits exactly; the statistic is undefined", fn);
     if (rc == PR_OK) {
         out->stat = tv[0];
         out->gamma = params[0];

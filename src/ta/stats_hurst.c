@@ -78,10 +78,16 @@ static int hurst_rs(size_t n, const double *x, const pr_hurst_opts *o, pr_hurst_
         if (w > (double)maxw) break;
         cap++;
     }
-    if (cap < 2)
-        return pr_err_set(err, PR_EDATA,
-                          "hurst: %zu values give fewer than two window sizes in [%ld, %ld]; need at least %ld values",
-                          n, minw, maxw, 8 * minw + 1);
+    if (cap < 2) {
+        /* the second window size; with the default max_window = m/4 the
+         * series needs 4 of them plus one value */
+        long w1 = (long)floor((double)minw * pow(2.0, 0.25));
+        if (o->max_window > 0)
+            return pr_err_set(err, PR_EINVAL, "hurst: window range [%ld, %ld] holds fewer than two window sizes", minw,
+                              maxw);
+        return pr_err_set(err, PR_EDATA, "hurst: %zu values are too few for rescaled range with min_window %ld; need at least %ld",
+                          n, minw, 4 * w1 + 1);
+    }
     double *work = malloc(sizeof(double) * (m + 2 * cap));
     if (!work) return pr_err_set(err, PR_ENOMEM, "hurst: out of memory");
     double *d = work, *lx = d + m, *ly = lx + cap;

@@ -214,6 +214,27 @@ static void test_reason_and_list(void **state) {
     assert_string_equal(pr_signal_kind_name(PR_SIG_ENTER_SHORT), "enter_short");
 }
 
+static void test_create_from_config(void **state) {
+    (void)state;
+    pr_config *cfg = NULL;
+    pr_err err;
+    assert_int_equal(pr_config_parse("{\"strategy\": {\"params\": {\"fast\": 5, \"slow\": 20, \"stop\": 0.02}}}",
+                                     &cfg, &err), 0);
+    pr_strategy *st = NULL;
+    assert_int_equal(pr_strategy_create("sma_cross", cfg, "strategy.params", &st, &err), 0);
+    char d[64];
+    st->vt->describe(st, d, sizeof d);
+    assert_string_equal(d, "fast=5 slow=20 short=0 stop=0.02 target=0");
+    pr_strategy_free(st);
+    pr_config_free(cfg);
+    /* A misspelt key is named. */
+    assert_int_equal(pr_config_parse("{\"p\": {\"fats\": 5}}", &cfg, &err), 0);
+    assert_int_not_equal(pr_strategy_create("sma_cross", cfg, "p", &st, &err), 0);
+    assert_non_null(strstr(err.msg, "fats"));
+    pr_config_free(cfg);
+    assert_string_equal(pr_strategy_names()[0], "sma_cross");
+}
+
 int main(void) {
     pr_time_make(2024, 1, 1, 0, 0, 0, &T0);
     const struct CMUnitTest tests[] = {
@@ -221,6 +242,7 @@ int main(void) {
         cmocka_unit_test(test_indicators),
         cmocka_unit_test(test_sma_cross_by_hand),
         cmocka_unit_test(test_reason_and_list),
+        cmocka_unit_test(test_create_from_config),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -191,7 +191,7 @@ def main():
     a = ap.parse_args()
     D = Data(a.root)
     out = {
-        "generated_by": "/usr/bin/python3 tests/ta/stats_reference.py --out <file>" + (" --full" if a.full else ""),
+        "generated_by": " ".join([sys.executable] + sys.argv),
         "versions": {"python": platform.python_version(), "numpy": np.__version__,
                      "scipy": scipy.__version__, "statsmodels": statsmodels.__version__},
         "files": {k: {"path": v[0], "column": v[1], "n": len(D.raw[k][1])} for k, v in FILES.items()},

@@ -379,7 +379,11 @@ static void test_adf_behaviour(void **st) {
     assert_non_null(strstr(e.msg, "constant"));
     assert_int_equal(pr_stats_adf(5, flat, NULL, &r, &e), PR_EDATA);
     assert_non_null(strstr(e.msg, "at least"));
+    for (int i = 0; i < 50; i++) flat[i] = 2.0 * i; /* a straight line */
+    assert_int_equal(pr_stats_adf(50, flat, NULL, &r, &e), PR_EDATA);
+    assert_non_null(strstr(e.msg, "straight line"));
     make_walk(x, 100, 0, 3);
+    pr_adf_opts_default(&o);
     o.maxlag = 49; /* n/2 - 1 - 1 = 48 is the largest allowed with 'c' */
     o.autolag = PR_ADF_AIC;
     assert_int_equal(pr_stats_adf(100, x, &o, &r, &e), PR_EINVAL);

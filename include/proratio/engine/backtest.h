@@ -56,6 +56,7 @@ typedef struct pr_backtest_result {
                                 equity + costs is the curve without costs         */
     size_t n_liquidations;
     pr_pipeline_stats stats;
+    void *pool_;             /* internal: the context the per-step arrays came from */
 } pr_backtest_result;
 
 /* Runs `pipe` (its strategy declares its needs on a fresh view) over the
@@ -63,6 +64,19 @@ typedef struct pr_backtest_result {
 int pr_backtest_run(const pr_backtest_config *cfg, pr_pipeline *pipe, pr_backtest_result *res,
                     pr_err *err);
 void pr_backtest_result_free(pr_backtest_result *res);
+
+/* A context for many runs (optimisation, walk-forward): it keeps the large
+ * per-run buffers (equity curves, batch indicator values) between runs, so
+ * a repeated run does not hand memory back to the system and fault it in
+ * again. Results it produced borrow their per-step arrays from it: free them
+ * (pr_backtest_result_free gives the arrays back) before the context. Runs
+ * with a context give exactly the results of pr_backtest_run. */
+typedef struct pr_backtest pr_backtest;
+
+int pr_backtest_new(pr_backtest **out, pr_err *err);
+void pr_backtest_free(pr_backtest *bt);
+int pr_backtest_exec(pr_backtest *bt, const pr_backtest_config *cfg, pr_pipeline *pipe,
+                     pr_backtest_result *res, pr_err *err);
 
 /* Writes closed trades as CSV (header + one line per trade, exact decimals
  * with 17 significant digits, times ISO 8601). */

@@ -29,8 +29,10 @@
  *   - high < low is not checked; ranges are used as given.
  *
  * Exactness: every function reproduces TA-Lib's operation order and
- * matches the golden files bit for bit (RSI and CMO run several verified
- * lanes in parallel, see rsi.c; the result is still the serial recurrence's).
+ * matches the golden files bit for bit. Two batch forms are restructured for
+ * speed without changing a bit: RSI/CMO run verified parallel lanes on long
+ * series (rsi.c) and ADX pairs its +DM/-DM and DI divisions in SSE2 lanes
+ * (adx.c).
  */
 #ifndef PRORATIO_TA_MOMENTUM_H
 #define PRORATIO_TA_MOMENTUM_H

@@ -192,8 +192,10 @@ typedef struct pr_hurst_result {
 void pr_hurst_opts_default(pr_hurst_opts *o);
 int pr_hurst_method_parse(const char *s, pr_hurst_method *out);
 const char *pr_hurst_method_name(pr_hurst_method m);
-/* RS needs at least 2*min_window+1 values and two window sizes; VAR needs
- * max_lag < n and at least two lags. */
+/* Option limits: RS min_window >= 4, max_window <= (n-1)/2, and the range
+ * must hold two window sizes (with the defaults: n >= 4*19+1 = 77); VAR
+ * min_lag >= 1, max_lag <= n/2, at least two lags (defaults: n >= 13).
+ * A value 0 in opts selects the default. */
 int pr_stats_hurst(size_t n, const double *x, const pr_hurst_opts *opts,
                    pr_hurst_result *out, pr_err *err);
 
