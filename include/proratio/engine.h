@@ -13,5 +13,7 @@
 #include "proratio/engine/broker.h"
 #include "proratio/engine/pipeline.h"
 #include "proratio/engine/backtest.h"
+#include "proratio/engine/metrics.h"
+#include "proratio/engine/report.h"
 
 #endif

@@ -68,7 +68,10 @@ typedef struct pr_signal {
     double target_price[PR_SIGNAL_MAX_TARGETS];
     double target_frac[PR_SIGNAL_MAX_TARGETS];  /* fractions of the entry size; a
                                 remainder (1 - sum) stays until stop or exit */
-    double trail_frac;       /* trailing stop at this fraction from the best price */
+    double trail_frac;       /* trailing stop at this fraction from the best price
+                                since entry, moved at each bar close (the best
+                                price counts later bars' highs/lows and the entry
+                                bar's close only, which may predate the fill)    */
     double trail_dist;       /* trailing stop at this price distance            */
     double breakeven_gain;   /* move the stop to the entry price once the best
                                 price is this fraction beyond it               */

@@ -4,6 +4,7 @@
  * the closed bars. Nothing here decides trades; the same pipeline runs live. */
 #include <inttypes.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "proratio/engine.h"
@@ -55,10 +56,17 @@ static int setup_src(const pr_bt_market *mk, size_t i, bt_src *b, pr_err *err) {
 
 /* ---- the run context: a cache of large blocks ---------------------------------- */
 typedef struct pool_block {
-    void *p;
+    void *p;                 /* what the caller gets                        */
+    void *raw;               /* what malloc gave                            */
     size_t bytes;
     int used;
 } pool_block;
+
+/* Large blocks from malloc all start at the same offset within a page; a
+ * bar loop reading and writing a dozen such arrays at the same index then
+ * keeps hitting the same cache sets (and 4 KiB store/load aliasing). Each
+ * block is shifted by a different number of cache lines. */
+#define POOL_STAGGER 4096
 
 struct pr_backtest {
     pool_block *blocks;
@@ -73,7 +81,7 @@ int pr_backtest_new(pr_backtest **out, pr_err *err) {
 
 void pr_backtest_free(pr_backtest *bt) {
     if (!bt) return;
-    for (size_t i = 0; i < bt->n; i++) free(bt->blocks[i].p);
+    for (size_t i = 0; i < bt->n; i++) free(bt->blocks[i].raw);
     free(bt->blocks);
     free(bt);
 }
@@ -98,9 +106,10 @@ static void *pool_alloc(void *ctx, size_t bytes) {
         bt->blocks = nb;
         bt->cap = nc;
     }
-    void *p = malloc(bytes ? bytes : 1);
-    if (!p) return NULL;
-    bt->blocks[bt->n++] = (pool_block){p, bytes, 1};
+    char *raw = malloc(bytes + POOL_STAGGER);
+    if (!raw) return NULL;
+    void *p = raw + 64 * (1 + (bt->n * 11) % 61);
+    bt->blocks[bt->n++] = (pool_block){p, raw, bytes, 1};
     return p;
 }
 
@@ -122,15 +131,34 @@ static void curve_release(pr_backtest *bt, void *p) {
 void pr_backtest_result_free(pr_backtest_result *r) {
     if (!r) return;
     pr_backtest *bt = r->pool_;
-    free(r->trades);
+    curve_release(bt, r->trades);
+    curve_release(bt, r->fills);
     free(r->open_trades);
-    free(r->fills);
-    curve_release(bt, r->ts);
-    curve_release(bt, r->equity);
-    curve_release(bt, r->balance);
-    curve_release(bt, r->exposure);
-    curve_release(bt, r->costs);
+    curve_release(bt, r->curves_);
     memset(r, 0, sizeof *r);
+}
+
+/* The five per-step arrays in one block, each shifted by a different number
+ * of cache lines (see POOL_STAGGER). */
+static int alloc_curves(pr_backtest *bt, pr_backtest_result *r, size_t steps) {
+    size_t n = steps ? steps : 1;
+    size_t arr = (n * sizeof(double) + 63) / 64 * 64;
+    char *blk = curve_alloc(bt, 5 * arr + 5 * 64 * 16 + 64);
+    if (!blk) return -1;
+    r->curves_ = blk;
+    char *p = (char *)(((uintptr_t)blk + 63) / 64 * 64);
+    void *a[5];
+    for (int k = 0; k < 5; k++) {
+        p += 64 * (3 * k + 1);
+        a[k] = p;
+        p += arr;
+    }
+    r->ts = a[0];
+    r->equity = a[1];
+    r->balance = a[2];
+    r->exposure = a[3];
+    r->costs = a[4];
+    return 0;
 }
 
 int pr_backtest_run(const pr_backtest_config *cfg, pr_pipeline *pipe, pr_backtest_result *res, pr_err *err) {
@@ -173,7 +201,8 @@ int pr_backtest_exec(pr_backtest *bt, const pr_backtest_config *cfg, pr_pipeline
         goto done;
     }
 
-    pr_sim_config sc = {.start_cash = cfg->start_cash > 0 ? cfg->start_cash : 10000.0, .n_markets = n, .markets = specs};
+    pr_sim_config sc = {.start_cash = cfg->start_cash > 0 ? cfg->start_cash : 10000.0, .n_markets = n, .markets = specs,
+                        .alloc = bt ? &alloc : NULL};
     pr_strlcpy(sc.ccy, cfg->ccy[0] ? cfg->ccy : specs[0].inst.quote, sizeof sc.ccy);
     if ((rc = pr_sim_new(&sc, &b, err)) != 0) goto done;
     pr_view_config vc = {.n_instruments = n, .instruments = insts, .series = series, .precompute = 1,
@@ -186,12 +215,7 @@ int pr_backtest_exec(pr_backtest *bt, const pr_backtest_config *cfg, pr_pipeline
 
     pr_strlcpy(res->ccy, sc.ccy, sizeof res->ccy);
     res->start_cash = sc.start_cash;
-    res->ts = curve_alloc(bt, total * sizeof *res->ts);
-    res->equity = curve_alloc(bt, total * sizeof *res->equity);
-    res->balance = curve_alloc(bt, total * sizeof *res->balance);
-    res->exposure = curve_alloc(bt, total * sizeof *res->exposure);
-    res->costs = curve_alloc(bt, total * sizeof *res->costs);
-    if (!res->ts || !res->equity || !res->balance || !res->exposure || !res->costs) {
+    if (alloc_curves(bt, res, total) != 0) {
         rc = pr_err_set(err, PR_ENOMEM, "backtest: out of memory");
         goto done;
     }

@@ -63,6 +63,7 @@ typedef struct sim {
     size_t n_liq;
     size_t n_open;           /* instruments with a position                   */
     double costs;            /* fees, spread, slippage and funding paid so far */
+    pr_allocator alloc;      /* for the growing record arrays (may be empty)   */
 } sim;
 
 static inline double fx_rate(const sim *s, const sim_mkt *m, double px) {
@@ -105,7 +106,8 @@ static inline void pr_sim_snapshot_fast(const sim *s, double *equity, double *ba
     *costs = s->costs;
 }
 
-/* Hands the fill and trade records over to the caller (who frees them);
- * the broker's lists are empty afterwards. */
+/* Hands the fill and trade records over to the caller (who releases them
+ * through the allocator given in pr_sim_config, or frees them); the
+ * broker's lists are empty afterwards. */
 void pr_sim_take_records(pr_broker *b, pr_fill **fills, size_t *n_fills, pr_trade **trades, size_t *n_trades);
 #endif

@@ -18,15 +18,34 @@ static const sim *as_csim(const pr_broker *b) { return b && b->vt == &k_sim_vt ?
 
 static int sgn(double x) { return (x > 0) - (x < 0); }
 
-static int grow(void **p, size_t *cap, size_t need, size_t elem) {
+/* Doubling growth, through the run's allocator when there is one (a run
+ * context keeps the blocks for the next run). */
+static int grow_in(sim *s, void **p, size_t *cap, size_t need, size_t elem) {
     if (need <= *cap) return 0;
     size_t nc = *cap ? *cap : 16;
     while (nc < need) nc *= 2;
-    void *np = realloc(*p, nc * elem);
-    if (!np) return -1;
+    void *np;
+    if (s->alloc.alloc) {
+        np = s->alloc.alloc(s->alloc.ctx, nc * elem);
+        if (!np) return -1;
+        if (*p) {
+            memcpy(np, *p, *cap * elem);
+            s->alloc.release(s->alloc.ctx, *p);
+        }
+    } else {
+        np = realloc(*p, nc * elem);
+        if (!np) return -1;
+    }
     *p = np;
     *cap = nc;
     return 0;
+}
+#define grow(p, cap, need, elem) grow_in(s, p, cap, need, elem)
+
+static void release_in(sim *s, void *p) {
+    if (!p) return;
+    if (s->alloc.release) s->alloc.release(s->alloc.ctx, p);
+    else free(p);
 }
 
 /* ---- prices, rates, account ------------------------------------------------ */
@@ -291,7 +310,7 @@ static int do_fill(sim *s, size_t oi, double px, double ref, int maker, int64_t 
         if (m->tr_in_fills++ == 0) m->tr_first_in = px;
         s->balance -= fee * share;
     }
-    m->mark = px;
+    m->mark = ref;   /* the market's price, not ours after spread and slippage */
     m->has_mark = 1;
     s->costs += fee + spread_cost + slip_cost;
     if ((pos == 0) != (m->qty == 0)) {
@@ -451,7 +470,7 @@ static int eligible(const sim_ord *so, int inst, int64_t ts) {
 }
 
 /* At the open: market orders, and stops/limits the open already crossed. */
-static int phase_open(sim *s, int inst, int64_t ts, int64_t piece_ms, double o, int *any, pr_err *err) {
+static int phase_open(sim *s, int inst, int64_t ts, double o, pr_err *err) {
     sim_mkt *m = &s->m[inst];
     double hs = half_spread(m, o);
     int changed = 1, rc;
@@ -490,15 +509,13 @@ static int phase_open(sim *s, int inst, int64_t ts, int64_t piece_ms, double o, 
             if (!maker) px = taker_px(m, side, ref);
             if ((rc = do_fill(s, oi, px, ref, maker, ts, ts, err)) != 0) return rc;
             changed = 1;
-            *any = 1;
         }
     }
-    (void)piece_ms;
     return PR_OK;
 }
 
 /* Protective stops of the open position against [l, h]: the worse case. */
-static int phase_stops(sim *s, int inst, int64_t ts, double h, double l, int *any, pr_err *err) {
+static int phase_stops(sim *s, int inst, int64_t ts, double h, double l, pr_err *err) {
     sim_mkt *m = &s->m[inst];
     for (;;) {
         int ps = sgn(m->qty);
@@ -529,12 +546,11 @@ static int phase_stops(sim *s, int inst, int64_t ts, double h, double l, int *an
         }
         int rc = do_fill(s, best, px, best_stop, 0, ts, ts, err);
         if (rc != 0) return rc;
-        *any = 1;
     }
 }
 
 /* Take-profits (reduce-only limits) of the open position. */
-static int phase_targets(sim *s, int inst, int64_t ts, double h, double l, int *any, pr_err *err) {
+static int phase_targets(sim *s, int inst, int64_t ts, double h, double l, pr_err *err) {
     sim_mkt *m = &s->m[inst];
     for (;;) {
         int ps = sgn(m->qty);
@@ -557,13 +573,11 @@ static int phase_targets(sim *s, int inst, int64_t ts, double h, double l, int *
         if (best == (size_t)-1) return PR_OK;
         int rc = do_fill(s, best, best_px, best_px, 1, ts, ts, err);
         if (rc != 0) return rc;
-        *any = 1;
     }
 }
 
 /* Other working stops and limits (entries), in submission order. */
-static int phase_entries(sim *s, int inst, int64_t ts, int64_t piece_ms, double h, double l, int *any,
-                         pr_err *err) {
+static int phase_entries(sim *s, int inst, int64_t ts, int64_t piece_ms, double h, double l, pr_err *err) {
     sim_mkt *m = &s->m[inst];
     for (size_t j = 0; j < s->n_lv; j++) {
         size_t oi = j;
@@ -602,9 +616,8 @@ static int phase_entries(sim *s, int inst, int64_t ts, int64_t piece_ms, double 
         if (!fill) continue;
         int rc = do_fill(s, oi, px, ref, maker, ts, ts + piece_ms, err);
         if (rc != 0) return rc;
-        *any = 1;
         /* A stop attached to this entry meets the rest of the bar: the worse case. */
-        if ((rc = phase_stops(s, inst, ts, h, l, any, err)) != 0) return rc;
+        if ((rc = phase_stops(s, inst, ts, h, l, err)) != 0) return rc;
     }
     return PR_OK;
 }
@@ -612,13 +625,13 @@ static int phase_entries(sim *s, int inst, int64_t ts, int64_t piece_ms, double 
 static int process_piece(sim *s, int inst, int64_t ts, int64_t piece_ms, double o, double h, double l,
                          int first, const pr_bar *bar, int64_t bar_ms, pr_err *err) {
     sim_mkt *m = &s->m[inst];
-    int any = 0, rc;
-    if (m->n_live && (rc = phase_open(s, inst, ts, piece_ms, o, &any, err)) != 0) return rc;
+    int rc;
+    if (m->n_live && (rc = phase_open(s, inst, ts, o, err)) != 0) return rc;
     if (first) charge_funding(s, m, bar->ts, bar_ms, bar->open);
     if (m->n_live) {
-        if ((rc = phase_stops(s, inst, ts, h, l, &any, err)) != 0) return rc;
-        if ((rc = phase_targets(s, inst, ts, h, l, &any, err)) != 0) return rc;
-        if ((rc = phase_entries(s, inst, ts, piece_ms, h, l, &any, err)) != 0) return rc;
+        if ((rc = phase_stops(s, inst, ts, h, l, err)) != 0) return rc;
+        if ((rc = phase_targets(s, inst, ts, h, l, err)) != 0) return rc;
+        if ((rc = phase_entries(s, inst, ts, piece_ms, h, l, err)) != 0) return rc;
     }
     return check_liquidation(s, inst, ts, o, h, l, err);
 }
@@ -789,7 +802,10 @@ static int sim_amend(pr_broker *b, uint64_t id, double limit_price, double stop_
     const pr_instrument *in = &s->m[o->instrument].spec.inst;
     if (limit_price > 0) o->limit_price = in->tick_size > 0 ? pr_instrument_round_price(in, limit_price) : limit_price;
     if (stop_price > 0) o->stop_price = in->tick_size > 0 ? pr_instrument_round_price(in, stop_price) : stop_price;
-    if (role) o->role = *role;
+    if (role) {
+        o->role = *role;
+        s->hist[id - 1].role = (int8_t)*role;
+    }
     if (why) o->why = *why;
     return PR_OK;
 }
@@ -849,10 +865,10 @@ static void sim_destroy(pr_broker *b) {
     sim *s = as_sim(b);
     if (!s) return;
     free(s->m);
-    free(s->lv);
-    free(s->hist);
-    free(s->fills);
-    free(s->trades);
+    release_in(s, s->lv);
+    release_in(s, s->hist);
+    release_in(s, s->fills);
+    release_in(s, s->trades);
     free(s);
 }
 
@@ -878,6 +894,7 @@ int pr_sim_new(const pr_sim_config *cfg, pr_broker **out, pr_err *err) {
     s->base.vt = &k_sim_vt;
     s->n = cfg->n_markets;
     s->balance = cfg->start_cash;
+    if (cfg->alloc && cfg->alloc->alloc && cfg->alloc->release) s->alloc = *cfg->alloc;
     pr_strlcpy(s->ccy, cfg->ccy[0] ? cfg->ccy : cfg->markets[0].inst.quote, sizeof s->ccy);
     s->m = calloc(s->n, sizeof *s->m);
     if (!s->m) { free(s); return pr_err_set(err, PR_ENOMEM, "sim: out of memory"); }

@@ -52,17 +52,32 @@ struct pr_market_view {
     size_t n_inds, cap_inds;
     size_t warmup;
     pr_allocator alloc;
+    size_t n_big;            /* large arrays allocated (their stagger)         */
     int simple;              /* no higher timeframes, no streaming indicators */
 };
 
+/* Large arrays straight from malloc all start at the same offset within a
+ * page, so a bar loop touching several of them at one index keeps hitting
+ * the same cache sets; each is shifted by a different number of cache
+ * lines, malloc's pointer kept just before it. */
 static void *big_alloc(pr_market_view *v, size_t bytes) {
-    return v->alloc.alloc ? v->alloc.alloc(v->alloc.ctx, bytes) : malloc(bytes);
+    if (v->alloc.alloc) return v->alloc.alloc(v->alloc.ctx, bytes);
+    char *raw = malloc(bytes + 4096);
+    if (!raw) return NULL;
+    char *p = raw + 64 * (1 + (v->n_big++ * 11) % 61);
+    memcpy(p - sizeof raw, &raw, sizeof raw);
+    return p;
 }
 
 static void big_release(pr_market_view *v, void *p) {
     if (!p) return;
-    if (v->alloc.release) v->alloc.release(v->alloc.ctx, p);
-    else free(p);
+    if (v->alloc.release) {
+        v->alloc.release(v->alloc.ctx, p);
+        return;
+    }
+    char *raw;
+    memcpy(&raw, (char *)p - sizeof raw, sizeof raw);
+    free(raw);
 }
 
 static double src_value(int src, double o, double h, double l, double c, double v) {

@@ -7,58 +7,16 @@
  * others read the named OHLCV columns. Parameter order and defaults follow
  * TA-Lib's functions, except STOCH/STOCHF/STOCHRSI whose fast %K period
  * defaults to 14 (TA-Lib: 5). */
-#include <limits.h>
 #include "momentum_internal.h"
+#include "table_internal.h"
 
-/* Converts a checked parameter to int; anything not a whole number in int
- * range becomes INT_MIN, which every typed function rejects (PR_EINVAL). */
-static int ip(double v) {
-    if (!(v >= (double)INT_MIN && v <= (double)INT_MAX) || v != floor(v)) return INT_MIN;
-    return (int)v;
-}
-
-static const double *real0(const pr_ta_input *in) { return in->real0 ? in->real0 : in->close; }
-
-/* Allocates a typed streaming state and runs its init expression. */
-#define NEW_STATE(type, init_call)   \
-    type *s = calloc(1, sizeof *s);  \
-    if (!s) return PR_ENOMEM;        \
-    int rc = (init_call);            \
-    if (rc != PR_OK) {               \
-        free(s);                     \
-        return rc;                   \
-    }                                \
-    *state = s;                      \
-    return PR_OK;
-
-#define FREE_STATE(name, freefn)        \
-    static void free_##name(void *st) { \
-        if (!st) return;                \
-        freefn(st);                     \
-        free(st);                       \
-    }
-
-/* real0, one int period, one output */
-#define SHAPE_REAL_P(name)                                                                    \
-    static int lb_##name(const double *p, int *out) { return pr_ta_##name##_lookback(ip(p[0]), out); } \
-    static int run_##name(const pr_ta_input *in, const double *p, double *const *out) {      \
-        return pr_ta_##name(in->n, real0(in), ip(p[0]), out[0]);                             \
-    }                                                                                         \
-    static int new_##name(const double *p, void **state) {                                    \
-        NEW_STATE(pr_ta_##name##_state, pr_ta_##name##_init(s, ip(p[0])))                     \
-    }                                                                                         \
-    static int upd_##name(void *st, const pr_ta_bar *b, double *out) {                        \
-        return pr_ta_##name##_update(st, b->real0, out);                                      \
-    }                                                                                         \
-    FREE_STATE(name, pr_ta_##name##_free)
-
-SHAPE_REAL_P(rsi)
-SHAPE_REAL_P(cmo)
-SHAPE_REAL_P(mom)
-SHAPE_REAL_P(roc)
-SHAPE_REAL_P(rocp)
-SHAPE_REAL_P(rocr)
-SHAPE_REAL_P(rocr100)
+SHAPE_PERIOD(rsi)
+SHAPE_PERIOD(cmo)
+SHAPE_PERIOD(mom)
+SHAPE_PERIOD(roc)
+SHAPE_PERIOD(rocp)
+SHAPE_PERIOD(rocr)
+SHAPE_PERIOD(rocr100)
 
 /* high, low, close, one int period, one output */
 #define SHAPE_HLC_P(name)                                                                     \
@@ -72,7 +30,7 @@ SHAPE_REAL_P(rocr100)
     static int upd_##name(void *st, const pr_ta_bar *b, double *out) {                        \
         return pr_ta_##name##_update(st, b->high, b->low, b->close, out);                     \
     }                                                                                         \
-    FREE_STATE(name, pr_ta_##name##_free)
+    FREE_STATE(name)
 
 SHAPE_HLC_P(cci)
 SHAPE_HLC_P(willr)
@@ -96,7 +54,7 @@ SHAPE_HLC_P(adxr)
     static int upd_##name(void *st, const pr_ta_bar *b, double *out) {                        \
         return pr_ta_##name##_update(st, b->high, b->low, out);                               \
     }                                                                                         \
-    FREE_STATE(name, pr_ta_##name##_free)
+    FREE_STATE(name)
 
 SHAPE_HL_P(plus_dm)
 SHAPE_HL_P(minus_dm)
@@ -113,7 +71,7 @@ static int new_aroon(const double *p, void **state) {
 static int upd_aroon(void *st, const pr_ta_bar *b, double *out) {
     return pr_ta_aroon_update(st, b->high, b->low, &out[0], &out[1]);
 }
-FREE_STATE(aroon, pr_ta_aroon_free)
+FREE_STATE(aroon)
 
 /* STOCH */
 static int lb_stoch(const double *p, int *out) {
@@ -129,7 +87,7 @@ static int new_stoch(const double *p, void **state) {
 static int upd_stoch(void *st, const pr_ta_bar *b, double *out) {
     return pr_ta_stoch_update(st, b->high, b->low, b->close, &out[0], &out[1]);
 }
-FREE_STATE(stoch, pr_ta_stoch_free)
+FREE_STATE(stoch)
 
 /* STOCHF */
 static int lb_stochf(const double *p, int *out) { return pr_ta_stochf_lookback(ip(p[0]), ip(p[1]), out); }
@@ -142,7 +100,7 @@ static int new_stochf(const double *p, void **state) {
 static int upd_stochf(void *st, const pr_ta_bar *b, double *out) {
     return pr_ta_stochf_update(st, b->high, b->low, b->close, &out[0], &out[1]);
 }
-FREE_STATE(stochf, pr_ta_stochf_free)
+FREE_STATE(stochf)
 
 /* STOCHRSI */
 static int lb_stochrsi(const double *p, int *out) {
@@ -157,7 +115,7 @@ static int new_stochrsi(const double *p, void **state) {
 static int upd_stochrsi(void *st, const pr_ta_bar *b, double *out) {
     return pr_ta_stochrsi_update(st, b->real0, &out[0], &out[1]);
 }
-FREE_STATE(stochrsi, pr_ta_stochrsi_free)
+FREE_STATE(stochrsi)
 
 /* TRANGE */
 static int lb_trange(const double *p, int *out) { return pr_ta_trange_lookback(out); }
@@ -168,7 +126,7 @@ static int new_trange(const double *p, void **state) { NEW_STATE(pr_ta_trange_st
 static int upd_trange(void *st, const pr_ta_bar *b, double *out) {
     return pr_ta_trange_update(st, b->high, b->low, b->close, out);
 }
-FREE_STATE(trange, pr_ta_trange_free)
+FREE_STATE(trange)
 
 /* ULTOSC */
 static int lb_ultosc(const double *p, int *out) {
@@ -183,7 +141,7 @@ static int new_ultosc(const double *p, void **state) {
 static int upd_ultosc(void *st, const pr_ta_bar *b, double *out) {
     return pr_ta_ultosc_update(st, b->high, b->low, b->close, out);
 }
-FREE_STATE(ultosc, pr_ta_ultosc_free)
+FREE_STATE(ultosc)
 
 /* SAR */
 static int lb_sar(const double *p, int *out) { return pr_ta_sar_lookback(p[0], p[1], out); }
@@ -194,7 +152,7 @@ static int new_sar(const double *p, void **state) { NEW_STATE(pr_ta_sar_state, p
 static int upd_sar(void *st, const pr_ta_bar *b, double *out) {
     return pr_ta_sar_update(st, b->high, b->low, out);
 }
-FREE_STATE(sar, pr_ta_sar_free)
+FREE_STATE(sar)
 
 /* BOP */
 static int lb_bop(const double *p, int *out) { return pr_ta_bop_lookback(out); }
@@ -205,7 +163,7 @@ static int new_bop(const double *p, void **state) { NEW_STATE(pr_ta_bop_state, p
 static int upd_bop(void *st, const pr_ta_bar *b, double *out) {
     return pr_ta_bop_update(st, b->open, b->high, b->low, b->close, out);
 }
-FREE_STATE(bop, pr_ta_bop_free)
+FREE_STATE(bop)
 
 /* OBV */
 static int lb_obv(const double *p, int *out) { return pr_ta_obv_lookback(out); }
@@ -216,7 +174,7 @@ static int new_obv(const double *p, void **state) { NEW_STATE(pr_ta_obv_state, p
 static int upd_obv(void *st, const pr_ta_bar *b, double *out) {
     return pr_ta_obv_update(st, b->close, b->volume, out);
 }
-FREE_STATE(obv, pr_ta_obv_free)
+FREE_STATE(obv)
 
 /* AD */
 static int lb_ad(const double *p, int *out) { return pr_ta_ad_lookback(out); }
@@ -227,7 +185,7 @@ static int new_ad(const double *p, void **state) { NEW_STATE(pr_ta_ad_state, pr_
 static int upd_ad(void *st, const pr_ta_bar *b, double *out) {
     return pr_ta_ad_update(st, b->high, b->low, b->close, b->volume, out);
 }
-FREE_STATE(ad, pr_ta_ad_free)
+FREE_STATE(ad)
 
 /* ADOSC */
 static int lb_adosc(const double *p, int *out) { return pr_ta_adosc_lookback(ip(p[0]), ip(p[1]), out); }
@@ -240,7 +198,7 @@ static int new_adosc(const double *p, void **state) {
 static int upd_adosc(void *st, const pr_ta_bar *b, double *out) {
     return pr_ta_adosc_update(st, b->high, b->low, b->close, b->volume, out);
 }
-FREE_STATE(adosc, pr_ta_adosc_free)
+FREE_STATE(adosc)
 
 /* MFI */
 static int lb_mfi(const double *p, int *out) { return pr_ta_mfi_lookback(ip(p[0]), out); }
@@ -251,7 +209,7 @@ static int new_mfi(const double *p, void **state) { NEW_STATE(pr_ta_mfi_state, p
 static int upd_mfi(void *st, const pr_ta_bar *b, double *out) {
     return pr_ta_mfi_update(st, b->high, b->low, b->close, b->volume, out);
 }
-FREE_STATE(mfi, pr_ta_mfi_free)
+FREE_STATE(mfi)
 
 /* Candlestick patterns: one generic adapter per pattern id; those with a
  * penetration take it as their only parameter. */

@@ -5,52 +5,11 @@
  * Inputs: single-series indicators read "real0" (tools fill it with close by
  * default; the batch adapter falls back to close when real0 is NULL);
  * CORREL/BETA read "real0"/"real1" (falling back to high/low in batch). */
-#include <limits.h>
 #include "overlap_internal.h"
+#include "table_internal.h"
 
-/* Converts a checked parameter to int; anything not a whole number in int
- * range becomes INT_MIN, which every typed function rejects (PR_EINVAL). */
-static int ip(double v) {
-    if (!(v >= (double)INT_MIN && v <= (double)INT_MAX) || v != floor(v)) return INT_MIN;
-    return (int)v;
-}
-
-static const double *real0(const pr_ta_input *in) { return in->real0 ? in->real0 : in->close; }
 static const double *real1x(const pr_ta_input *in) { return in->real0 ? in->real0 : in->high; }
 static const double *real1y(const pr_ta_input *in) { return in->real1 ? in->real1 : in->low; }
-
-/* Allocates a typed streaming state and runs its init expression. */
-#define NEW_STATE(type, init_call)                  \
-    type *s = calloc(1, sizeof *s);                 \
-    if (!s) return PR_ENOMEM;                       \
-    int rc = (init_call);                           \
-    if (rc != PR_OK) {                              \
-        free(s);                                    \
-        return rc;                                  \
-    }                                               \
-    *state = s;                                     \
-    return PR_OK;
-
-#define FREE_STATE(name)               \
-    static void free_##name(void *st) { \
-        if (!st) return;                \
-        pr_ta_##name##_free(st);        \
-        free(st);                       \
-    }
-
-/* One real input, one int period, one output. */
-#define SHAPE_PERIOD(name)                                                                   \
-    static int lb_##name(const double *p, int *out) { return pr_ta_##name##_lookback(ip(p[0]), out); } \
-    static int run_##name(const pr_ta_input *in, const double *p, double *const *out) {     \
-        return pr_ta_##name(in->n, real0(in), ip(p[0]), out[0]);                            \
-    }                                                                                        \
-    static int new_##name(const double *p, void **state) {                                   \
-        NEW_STATE(pr_ta_##name##_state, pr_ta_##name##_init(s, ip(p[0])))                    \
-    }                                                                                        \
-    static int upd_##name(void *st, const pr_ta_bar *b, double *out) {                       \
-        return pr_ta_##name##_update(st, b->real0, out);                                     \
-    }                                                                                        \
-    FREE_STATE(name)
 
 SHAPE_PERIOD(sma)
 SHAPE_PERIOD(ema)

@@ -115,7 +115,7 @@ static void test_two_markets_merge(void **state) {
     pr_series_free(&b);
 }
 
-static char *run_to_text(const pr_series *bars, size_t *len) {
+static char *run_to_text(const pr_series *bars, pr_backtest *ctx, size_t *len) {
     pr_strategy *st = NULL;
     pr_err err;
     assert_int_equal(pr_strategy_create("sma_cross", NULL, NULL, &st, &err), 0);
@@ -129,7 +129,7 @@ static char *run_to_text(const pr_series *bars, size_t *len) {
     assert_int_equal(pr_market_spec_default("BTCUSDT", PR_ASSET_CRYPTO, &mk.spec, &err), 0);
     pr_backtest_config bc = {.start_cash = 10000, .n_markets = 1, .markets = &mk};
     pr_backtest_result r;
-    assert_int_equal(pr_backtest_run(&bc, p, &r, &err), 0);
+    assert_int_equal(ctx ? pr_backtest_exec(ctx, &bc, p, &r, &err) : pr_backtest_run(&bc, p, &r, &err), 0);
     assert_true(r.n_trades > 100);
     char *buf = NULL;
     FILE *f = open_memstream(&buf, len);
@@ -149,10 +149,23 @@ static void test_deterministic(void **state) {
     pr_series bars;
     assert_int_equal(et_read_csv(pr_test_path("tests/data/reference/BTCUSDT-1h.csv", path, sizeof path), PR_TF_1H, &bars), 0);
     size_t n1, n2;
-    char *a = run_to_text(&bars, &n1);
-    char *b = run_to_text(&bars, &n2);
+    char *a = run_to_text(&bars, NULL, &n1);
+    char *b = run_to_text(&bars, NULL, &n2);
     assert_int_equal(n1, n2);
     assert_memory_equal(a, b, n1);
+    /* Runs in a reusable context (buffers recycled between runs) give the
+     * same bytes, the first time and the second. */
+    pr_backtest *ctx = NULL;
+    pr_err err;
+    assert_int_equal(pr_backtest_new(&ctx, &err), 0);
+    for (int k = 0; k < 2; k++) {
+        size_t n3;
+        char *c = run_to_text(&bars, ctx, &n3);
+        assert_int_equal(n3, n1);
+        assert_memory_equal(a, c, n1);
+        free(c);
+    }
+    pr_backtest_free(ctx);
     /* The CSV names what happened and why. */
     assert_non_null(strstr(a, "symbol,side,entry_time,exit_time,entry_price"));
     assert_non_null(strstr(a, "BTCUSDT,long,2022-01-"));

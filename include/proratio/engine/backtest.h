@@ -56,7 +56,8 @@ typedef struct pr_backtest_result {
                                 equity + costs is the curve without costs         */
     size_t n_liquidations;
     pr_pipeline_stats stats;
-    void *pool_;             /* internal: the context the per-step arrays came from */
+    void *pool_;             /* internal: the context the arrays came from     */
+    void *curves_;           /* internal: the block holding the per-step arrays */
 } pr_backtest_result;
 
 /* Runs `pipe` (its strategy declares its needs on a fresh view) over the
@@ -70,7 +71,8 @@ void pr_backtest_result_free(pr_backtest_result *res);
  * a repeated run does not hand memory back to the system and fault it in
  * again. Results it produced borrow their per-step arrays from it: free them
  * (pr_backtest_result_free gives the arrays back) before the context. Runs
- * with a context give exactly the results of pr_backtest_run. */
+ * with a context give exactly the results of pr_backtest_run. A context
+ * serves one run at a time: parallel runs each use their own. */
 typedef struct pr_backtest pr_backtest;
 
 int pr_backtest_new(pr_backtest **out, pr_err *err);

@@ -236,6 +236,8 @@ typedef struct pr_sim_config {
     char ccy[16];            /* account currency ("USD", "USDT")                  */
     size_t n_markets;
     const pr_market_spec *markets;  /* copied                                     */
+    const pr_allocator *alloc;      /* for the order and record arrays; NULL:
+                                       malloc/free; must outlive the broker        */
 } pr_sim_config;
 
 int pr_sim_new(const pr_sim_config *cfg, pr_broker **out, pr_err *err);

@@ -27,7 +27,7 @@ extern "C" {
 /* Rolling mean / standard deviation / z-score over the last `period` values */
 /* ======================================================================== */
 /* ddof: 0 = population standard deviation (divide by period), 1 = sample
- * (divide by period - 1, the pandas/numpy ddof=1 default). Output at bar i
+ * (divide by period - 1, pandas' default; numpy's std defaults to 0). Output at bar i
  * uses x[i-period+1 .. i] (the current bar included); lookback = period - 1.
  * The z-score (x[i] - mean(i)) / std(i) is offered by the combined
  * pr_ta_rolling (0 where std(i) == 0, as the extra family's "zscore", which
