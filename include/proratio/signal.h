@@ -224,6 +224,176 @@ typedef struct pr_sma_cross_params {
 void pr_sma_cross_defaults(pr_sma_cross_params *p);
 int pr_sma_cross_new(const pr_sma_cross_params *p, pr_strategy **out, pr_err *err);
 
+/* The strategies below take their parameters from a JSON object at `path`
+ * of cfg (NULL or "" path: the document's root; cfg NULL: defaults) through
+ * pr_<name>_config, which rejects unknown keys and names the offending
+ * path in err ("strategy.params.fast: ..."); pr_strategy_create does both
+ * steps. A strategy cannot see positions: each remembers the side of its
+ * own last entry signal and emits exits only while it believes it holds
+ * one (an exit that finds the position already closed by a stop or target
+ * is ignored by the pipeline). Stops and targets are set from the close of
+ * the signal bar; the entry fills at the next bar's open. */
+
+/* ---- trend_ema: EMA crossover with RSI and volume filters ----
+ * d[t] = EMA(fast)[t] - EMA(slow)[t]; cross up: d[t] > 0 >= d[t-1]; cross
+ * down: d[t] < 0 <= d[t-1].
+ * Entry long at a cross up when rsi_low <= RSI <= rsi_high and, with
+ * volume_filter, volume[t] > SMA(volume, volume_period)[t] (the average
+ * includes bar t; instruments without volume data, average 0, skip the
+ * filter). Entry short: the mirror at a cross down, only with allow_short.
+ * Exit long: cross down (a reversal into a short when the short entry holds),
+ * or RSI > rsi_high; exit short: cross up, or RSI < rsi_low. Every entry
+ * carries a stop at stop_frac from the close and tiered take-profits at
+ * take_profit[k] (fractions of the close) closing take_profit_frac[k] of
+ * the entry; what the tiers leave stays until a stop or an exit.
+ * Confidence and size_hint = clamp(volume / (conf_volume * average), 0.5, 1)
+ * (0.5 without volume data): with sizing "fixed_fraction" 0.05 a position is
+ * 5% of equity x confidence. */
+typedef struct pr_trend_ema_params {
+    int fast, slow;              /* 20, 50                                    */
+    int rsi_period;              /* 14                                        */
+    double rsi_low, rsi_high;    /* 30, 70                                    */
+    int volume_period;           /* 20                                        */
+    int volume_filter;           /* 1                                         */
+    int allow_short;             /* 0                                         */
+    double stop_frac;            /* 0.05 (0: no stop)                         */
+    int n_targets;               /* 3                                         */
+    double tp[PR_SIGNAL_MAX_TARGETS];       /* 0.02, 0.05, 0.10               */
+    double tp_frac[PR_SIGNAL_MAX_TARGETS];  /* 0.5, 0.3, 0.2                  */
+    double conf_volume;          /* 2: volume ratio that gives confidence 1   */
+} pr_trend_ema_params;
+
+void pr_trend_ema_defaults(pr_trend_ema_params *p);
+/* Keys: fast, slow, rsi_period, rsi_low, rsi_high, volume_period,
+ * volume_filter, allow_short, stop, take_profit (array), take_profit_frac
+ * (array of the same length), conf_volume. */
+int pr_trend_ema_config(const pr_config *cfg, const char *path, pr_trend_ema_params *out, pr_err *err);
+int pr_trend_ema_new(const pr_trend_ema_params *p, pr_strategy **out, pr_err *err);
+
+/* ---- mean_reversion: Bollinger band, RSI and z-score extremes ----
+ * Long when close < lower Bollinger band (SMA bb_period +- bb_dev population
+ * deviations) AND RSI < rsi_low AND z < -z, z = (close - mean)/sd over
+ * z_period closes (population sd). Short (allow_short): close > upper band
+ * AND RSI > rsi_high AND z > z. Exit long when close >= the middle band or
+ * z >= 0 (the same test when z_period == bb_period); exit short mirrored.
+ * No new entry while the strategy believes it holds that side. Stop: the
+ * nearer of stop_atr x ATR(atr_period) and stop_frac x close from the close
+ * (0 disables either). Thresholds default per asset class of the instrument
+ * (pr_mean_reversion_thresholds); a non-zero rsi_low / rsi_high / z
+ * overrides them for every instrument. */
+typedef struct pr_mean_reversion_params {
+    int bb_period;               /* 20                                        */
+    double bb_dev;               /* 2                                         */
+    int rsi_period;              /* 14                                        */
+    int z_period;                /* 20                                        */
+    double rsi_low, rsi_high, z; /* 0: by asset class                         */
+    int allow_short;             /* 0                                         */
+    int atr_period;              /* 14                                        */
+    double stop_atr;             /* 2                                         */
+    double stop_frac;            /* 0                                         */
+} pr_mean_reversion_params;
+
+/* crypto 20/80, |z| 2.5; forex 25/75, 2.0; stocks (and anything else)
+ * 30/70, 2.0. */
+void pr_mean_reversion_thresholds(pr_asset_class cls, double *rsi_low, double *rsi_high, double *z);
+void pr_mean_reversion_defaults(pr_mean_reversion_params *p);
+/* Keys: bb_period, bb_dev, rsi_period, z_period, rsi_low, rsi_high, z,
+ * allow_short, atr_period, stop_atr, stop. */
+int pr_mean_reversion_config(const pr_config *cfg, const char *path, pr_mean_reversion_params *out,
+                             pr_err *err);
+int pr_mean_reversion_new(const pr_mean_reversion_params *p, pr_strategy **out, pr_err *err);
+
+/* ---- ta_score: a 0-10 long score and a 0-10 short score ----
+ * Points per component (long | short), all at the close of bar t:
+ *   rsi     2: RSI(rsi_period) < rsi_low          | > rsi_high
+ *   macd    2: MACD(fast,slow,signal) line crossed above its signal line at t
+ *              (above at t, at or below at t-1); 1: above without a cross
+ *                                                 | the mirror below
+ *   ema     1: EMA(ema_fast) > EMA(ema_slow)      | <
+ *         + 1: close > EMA(ema_long)              | <
+ *   adx     1: ADX(adx_period) > adx_min and +DI > -DI | and -DI > +DI
+ *   bb      1: (close - lower)/(upper - lower) < bb_near | > 1 - bb_near
+ *              (Bollinger bb_period, bb_dev; no point when the band is flat)
+ *   volume  1: volume > volume_mult x SMA(volume, volume_period) on an up
+ *              bar (close > open)                 | on a down bar
+ *   htf     1: on the higher timeframe, the close of the latest closed bar
+ *              > EMA(htf_ema) of those closes     | <
+ * The score is valid once every input is defined (the htf's only when used);
+ * the two scores never both exceed 5. The strategy enters long when the long
+ * score reaches min_score (was below it at the previous bar) and exceeds the
+ * short score, short the mirror with allow_short; without shorts a short
+ * score reaching min_score exits a long. Stop stop_atr x ATR and one target
+ * target_atr x ATR from the close; confidence = score / 10. The reason text
+ * gives the score and each component's points as digits in the order above. */
+typedef enum pr_ta_score_component {
+    PR_TS_RSI = 0, PR_TS_MACD, PR_TS_EMA, PR_TS_ADX, PR_TS_BB, PR_TS_VOLUME, PR_TS_HTF,
+    PR_TS_COUNT
+} pr_ta_score_component;
+
+/* "rsi" "macd" "ema" "adx" "bb" "volume" "htf"; NULL out of range. */
+const char *pr_ta_score_component_name(int k);
+/* Most points component k gives (2 2 2 1 1 1 1); 0 out of range. */
+int pr_ta_score_component_max(int k);
+
+typedef struct pr_ta_score_params {
+    int rsi_period;              /* 14                                        */
+    double rsi_low, rsi_high;    /* 30, 70                                    */
+    int macd_fast, macd_slow, macd_signal;  /* 12, 26, 9                       */
+    int ema_fast, ema_slow, ema_long;       /* 20, 50, 200                     */
+    int adx_period;              /* 14                                        */
+    double adx_min;              /* 25                                        */
+    int bb_period;               /* 20                                        */
+    double bb_dev, bb_near;      /* 2, 0.2                                    */
+    int volume_period;           /* 20                                        */
+    double volume_mult;          /* 1                                         */
+    pr_timeframe htf;            /* PR_TF_NONE: pr_ta_score_default_htf        */
+    int htf_off;                 /* 1: no higher-timeframe component           */
+    int htf_ema;                 /* 20                                        */
+    int atr_period;              /* 14                                        */
+    double stop_atr, target_atr; /* 2, 3 (0: none)                            */
+    int min_score;               /* 7                                         */
+    int allow_short;             /* 0                                         */
+} pr_ta_score_params;
+
+typedef struct pr_ta_score_result {
+    int valid;                   /* 0 while an input is still warming up      */
+    int long_score, short_score; /* 0..10                                     */
+    int long_pts[PR_TS_COUNT], short_pts[PR_TS_COUNT];
+    int64_t ts;                  /* decision time (pr_view_now)               */
+    /* The inputs (NaN when not defined). */
+    double close, open, volume, volume_avg;
+    double rsi, macd, macd_signal, macd_prev, macd_signal_prev;
+    double ema_fast, ema_slow, ema_long;
+    double adx, plus_di, minus_di;
+    double bb_upper, bb_lower, bb_pos;
+    double atr;
+    pr_timeframe htf;            /* PR_TF_NONE when the component is off      */
+    double htf_close, htf_ema;
+} pr_ta_score_result;
+
+void pr_ta_score_defaults(pr_ta_score_params *p);
+/* The automatic higher timeframe of a decision timeframe: 1m,3m -> 15m,
+ * 5m -> 30m, 15m -> 1h, 30m -> 2h, 1h -> 4h, 2h -> 8h, 4h..12h -> 1d,
+ * 1d -> 1w; PR_TF_NONE (no component) for 1w and 1M. */
+pr_timeframe pr_ta_score_default_htf(pr_timeframe decision);
+/* Keys: rsi_period, rsi_low, rsi_high, macd_fast, macd_slow, macd_signal,
+ * ema_fast, ema_slow, ema_long, adx_period, adx_min, bb_period, bb_dev,
+ * bb_near, volume_period, volume_mult, htf ("auto", "off" or a timeframe),
+ * htf_ema, atr_period, stop_atr, target_atr, min_score, allow_short. */
+int pr_ta_score_config(const pr_config *cfg, const char *path, pr_ta_score_params *out, pr_err *err);
+int pr_ta_score_new(const pr_ta_score_params *p, pr_strategy **out, pr_err *err);
+/* The score of instrument `inst` at the view's current decision time, from
+ * the bars the view shows (the decision timeframe up to the latest closed
+ * bar; higher-timeframe bars built from them, only those closed by
+ * pr_view_now). Gives exactly what the ta_score strategy computes at that
+ * step; for confirmation stages and feature builders. Costs O(visible bars);
+ * p NULL: defaults. */
+int pr_ta_score_compute(const pr_market_view *v, int inst, const pr_ta_score_params *p,
+                        pr_ta_score_result *out, pr_err *err);
+/* The score a ta_score strategy computed for `inst` at its latest bar
+ * (PR_EINVAL when s is not a ta_score strategy, PR_ERANGE for a bad inst). */
+int pr_ta_score_last(const pr_strategy *s, int inst, pr_ta_score_result *out);
+
 #ifdef __cplusplus
 }
 #endif

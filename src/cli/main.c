@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "cli.h"
+#include "cmd_ai.h"
 
 typedef struct {
     const char *name;
@@ -13,6 +14,8 @@ static const command commands[] = {
     {"data", pr_cli_data, "import, list, check, resample and export market data"},
     {"ta", pr_cli_ta, "compute technical indicators over a CSV file or stored dataset"},
     {"stats", pr_cli_stats, "statistical tests: adf, coint, hurst, halflife"},
+    {"backtest", pr_cli_backtest, "run a strategy over stored or CSV data: metrics, trades, report"},
+    {"ai", pr_cli_ai, "ask a language model about a dataset; list cached LLM calls"},
 };
 
 static void usage(FILE *f) {

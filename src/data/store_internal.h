@@ -90,6 +90,9 @@ struct pr_store {
     int doomed;            /* ... and an operation inside it failed       */
     char doom_msg[200];
     char desc[320];        /* pr_store_describe                           */
+    /* The backend's connection (sqlite3 * or PGconn *), for store_*.c files
+     * that add tables of their own (store_llm.c); set by the backend's open. */
+    void *native;
 };
 
 /* Backend constructors (no migration yet). */

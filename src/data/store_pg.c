@@ -892,6 +892,7 @@ int pr_store_pg_open(const char *conninfo, pr_store **out, pr_err *err) {
     const char *const keys[] = {"connect_timeout", "application_name", "dbname", NULL};
     const char *const vals[] = {"10", "proratio", conninfo, NULL};
     s->conn = PQconnectdbParams(keys, vals, 1);
+    s->base.native = s->conn;
     if (!s->conn) {
         free(s);
         return pr_err_set(err, PR_ENOMEM, "store: out of memory connecting to PostgreSQL");

@@ -42,6 +42,18 @@ static const char *const sqlite_migrations[] = {
     " rows_repaired INTEGER NOT NULL, rows_inserted INTEGER NOT NULL,"
     " rows_updated INTEGER NOT NULL, defects TEXT);"
     "CREATE INDEX import_log_dataset ON import_log (venue, symbol, timeframe);",
+    /* 2: cache and audit of language-model calls (src/data/store_llm.c) */
+    "CREATE TABLE llm_calls ("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " created_at INTEGER NOT NULL, decision_ts INTEGER, run_id TEXT NOT NULL,"
+    " provider TEXT NOT NULL, model TEXT NOT NULL, question TEXT NOT NULL,"
+    " template TEXT NOT NULL, prompt_hash TEXT NOT NULL,"
+    " status TEXT NOT NULL, fail TEXT NOT NULL, http_status INTEGER NOT NULL,"
+    " attempts INTEGER NOT NULL, latency_ms INTEGER NOT NULL,"
+    " tokens_in INTEGER NOT NULL, tokens_out INTEGER NOT NULL, cost REAL NOT NULL,"
+    " request TEXT NOT NULL, response TEXT, verdict TEXT, error TEXT);"
+    "CREATE INDEX llm_calls_key ON llm_calls (provider, model, template, prompt_hash);"
+    "CREATE INDEX llm_calls_created ON llm_calls (created_at);",
 };
 
 /* ---- PostgreSQL ----------------------------------------------------------- */
@@ -84,6 +96,19 @@ static const char *const pg_migrations[] = {
     " rows_repaired BIGINT NOT NULL, rows_inserted BIGINT NOT NULL,"
     " rows_updated BIGINT NOT NULL, defects TEXT);"
     "CREATE INDEX import_log_dataset ON import_log (venue, symbol, timeframe);",
+    /* 2: cache and audit of language-model calls (src/data/store_llm.c) */
+    "CREATE TABLE llm_calls ("
+    " id BIGSERIAL PRIMARY KEY,"
+    " created_at BIGINT NOT NULL, decision_ts BIGINT, run_id TEXT NOT NULL,"
+    " provider TEXT COLLATE \"C\" NOT NULL, model TEXT COLLATE \"C\" NOT NULL,"
+    " question TEXT NOT NULL, template TEXT COLLATE \"C\" NOT NULL,"
+    " prompt_hash TEXT COLLATE \"C\" NOT NULL,"
+    " status TEXT NOT NULL, fail TEXT NOT NULL, http_status INTEGER NOT NULL,"
+    " attempts INTEGER NOT NULL, latency_ms BIGINT NOT NULL,"
+    " tokens_in BIGINT NOT NULL, tokens_out BIGINT NOT NULL, cost DOUBLE PRECISION NOT NULL,"
+    " request TEXT NOT NULL, response TEXT, verdict TEXT, error TEXT);"
+    "CREATE INDEX llm_calls_key ON llm_calls (provider, model, template, prompt_hash);"
+    "CREATE INDEX llm_calls_created ON llm_calls (created_at);",
 };
 
 _Static_assert(sizeof sqlite_migrations == sizeof pg_migrations,

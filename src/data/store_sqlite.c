@@ -732,6 +732,7 @@ int pr_store_sqlite_open(const char *path, pr_store **out, pr_err *err) {
         sq_close(&s->base);
         return PR_EDB;
     }
+    s->base.native = s->db;
     sqlite3_extended_result_codes(s->db, 0);
     sqlite3_busy_timeout(s->db, SQ_BUSY_MS);
     /* page_size only takes effect on a new, empty file, and must come

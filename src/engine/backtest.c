@@ -223,6 +223,9 @@ int pr_backtest_exec(pr_backtest *bt, const pr_backtest_config *cfg, pr_pipeline
     int64_t *nxt = malloc(n * sizeof *nxt);   /* close time of each market's next bar */
     if (!nxt) { rc = pr_err_set(err, PR_ENOMEM, "backtest: out of memory"); goto done; }
     for (size_t i = 0; i < n; i++) nxt[i] = close_of(&src[i], 0);
+    int64_t finest = INT64_MAX;   /* shortest bar length, months aside */
+    for (size_t i = 0; i < n; i++)
+        if (src[i].s.tf != PR_TF_1MO && src[i].ms < finest) finest = src[i].ms;
     size_t steps = 0;
     for (;;) {
         /* The next step is the earliest close among the markets' next bars. */
@@ -230,7 +233,12 @@ int pr_backtest_exec(pr_backtest *bt, const pr_backtest_config *cfg, pr_pipeline
         for (size_t i = 0; i < n; i++)
             if (nxt[i] < now) now = nxt[i];
         if (now == INT64_MAX) break;
-        int64_t step_ts = INT64_MAX;
+        /* The step is labelled by the open of the run's finest bar closing
+         * now (the latest open among the bars that closed; now - finest
+         * when only longer bars closed), so with mixed timeframes (hourly
+         * and daily bars closing at the same midnight) labels increase
+         * strictly with the closes. */
+        int64_t step_ts = INT64_MIN;
         for (size_t i = 0; i < n; i++) {
             bt_src *bs = &src[i];
             closed[i] = nxt[i] == now;
@@ -254,10 +262,11 @@ int pr_backtest_exec(pr_backtest *bt, const pr_backtest_config *cfg, pr_pipeline
                 free(nxt);
                 goto done;
             }
-            if (bar.ts < step_ts) step_ts = bar.ts;
+            if (bar.ts > step_ts) step_ts = bar.ts;
             bs->cur++;
             nxt[i] = bs->cur < bs->s.len ? close_of(bs, bs->cur) : INT64_MAX;
         }
+        if (finest != INT64_MAX && now - finest > step_ts) step_ts = now - finest;
         if ((rc = pr_view_step(v, now, closed, err)) != 0) { free(nxt); goto done; }
         double eq, bal, gross, cost;
         pr_sim_snapshot_fast((const sim *)(const void *)b, &eq, &bal, &gross, &cost);
@@ -296,40 +305,71 @@ done:
     return rc;
 }
 
-/* ---- CSV output -------------------------------------------------------------------- */
-int pr_backtest_write_trades(const pr_backtest_result *res, const pr_bt_market *markets, FILE *f, pr_err *err) {
-    if (!res || !f) return pr_err_set(err, PR_EINVAL, "backtest: NULL result or file");
-    if (fprintf(f, "symbol,side,entry_time,exit_time,entry_price,exit_price,size,fees,spread_cost,"
-                   "slippage_cost,funding,gross_pnl,pnl,exit,tag,entry_reason,exit_reason\n") < 0)
-        return pr_err_set(err, PR_EIO, "backtest: write failed");
-    for (size_t k = 0; k < res->n_trades; k++) {
-        const pr_trade *t = &res->trades[k];
-        char et[40], xt[40], er[256], xr[256];
-        pr_time_format_iso(t->entry_ts, et, sizeof et);
-        pr_time_format_iso(t->exit_ts, xt, sizeof xt);
-        pr_reason_format(&t->entry_why, er, sizeof er);
-        pr_reason_format(&t->exit_why, xr, sizeof xr);
-        for (char *c = er; *c; c++) if (*c == ',' || *c == '"') *c = ';';
-        for (char *c = xr; *c; c++) if (*c == ',' || *c == '"') *c = ';';
-        const char *sym = markets ? markets[t->instrument].spec.inst.symbol : "";
-        if (fprintf(f, "%s,%s,%s,%s,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%s,%s,%s,%s\n", sym,
-                    t->side > 0 ? "long" : "short", et, xt, t->entry_price, t->exit_price, t->size, t->fees,
-                    t->spread_cost, t->slippage_cost, t->funding, t->gross_pnl, t->pnl,
-                    pr_order_role_name(t->exit_role), t->tag, er, xr) < 0)
-            return pr_err_set(err, PR_EIO, "backtest: write failed");
+/* ---- the run as metrics inputs ------------------------------------------------------ */
+static void fill_record(const pr_trade *t, const pr_bt_market *mk, pr_trade_record *r) {
+    memset(r, 0, sizeof *r);
+    r->entry_ts = t->entry_ts;
+    r->exit_ts = t->exit_ts;
+    r->instrument = t->instrument;
+    pr_strlcpy(r->symbol, mk->spec.inst.symbol, sizeof r->symbol);
+    r->cls = mk->spec.inst.asset_class;
+    r->side = t->side;
+    r->qty = t->size;
+    r->entry_price = t->entry_price;
+    r->exit_price = t->exit_price;
+    /* The trade's gross P&L is at fill prices, which already carry the
+     * spread and slippage; the metrics want it at reference prices. */
+    r->pnl = t->pnl;
+    r->gross_pnl = t->gross_pnl + t->spread_cost + t->slippage_cost;
+    r->fees = t->fees;
+    r->slippage = t->spread_cost + t->slippage_cost;
+    r->funding = t->funding;
+    r->risk = t->risk;
+    pr_strlcpy(r->tag, t->tag, sizeof r->tag);
+    if (t->exit_ts == PR_TIME_NONE) {
+        pr_strlcpy(r->reason, "open", sizeof r->reason);
+        return;
     }
-    return PR_OK;
+    size_t k = pr_strlcpy(r->reason, pr_order_role_name(t->exit_role), sizeof r->reason);
+    char why[PR_TRADE_REASON_MAX];
+    if (pr_reason_format(&t->exit_why, why, sizeof why) > 0 && k + 2 < sizeof r->reason) {
+        memcpy(r->reason + k, ": ", 3);
+        pr_strlcpy(r->reason + k + 2, why, sizeof r->reason - k - 2);
+    }
 }
 
-int pr_backtest_write_equity(const pr_backtest_result *res, FILE *f, pr_err *err) {
-    if (!res || !f) return pr_err_set(err, PR_EINVAL, "backtest: NULL result or file");
-    if (fprintf(f, "ts,equity,balance,exposure,costs\n") < 0) return pr_err_set(err, PR_EIO, "backtest: write failed");
-    for (size_t k = 0; k < res->n_steps; k++) {
-        char t[40];
-        pr_time_format_iso(res->ts[k], t, sizeof t);
-        if (fprintf(f, "%s,%.17g,%.17g,%.17g,%.17g\n", t, res->equity[k], res->balance[k], res->exposure[k],
-                    res->costs[k]) < 0)
-            return pr_err_set(err, PR_EIO, "backtest: write failed");
+int pr_backtest_records(const pr_backtest_config *cfg, const pr_backtest_result *res, pr_trade_record **trades,
+                        size_t *n_trades, pr_equity_point **eq, size_t *n_eq, pr_err *err) {
+    if (!cfg || !res || !trades || !n_trades || !eq || !n_eq)
+        return pr_err_set(err, PR_EINVAL, "pr_backtest_records: NULL argument");
+    *trades = NULL;
+    *eq = NULL;
+    *n_trades = *n_eq = 0;
+    size_t nt = res->n_trades + res->n_open;
+    pr_trade_record *tr = nt ? malloc(nt * sizeof *tr) : NULL;
+    pr_equity_point *pt = res->n_steps ? malloc(res->n_steps * sizeof *pt) : NULL;
+    if ((nt && !tr) || (res->n_steps && !pt)) {
+        free(tr);
+        free(pt);
+        return pr_err_set(err, PR_ENOMEM, "backtest: out of memory");
     }
+    for (size_t k = 0; k < nt; k++) {
+        const pr_trade *t = k < res->n_trades ? &res->trades[k] : &res->open_trades[k - res->n_trades];
+        if (t->instrument < 0 || (size_t)t->instrument >= cfg->n_markets) {
+            free(tr);
+            free(pt);
+            return pr_err_set(err, PR_EINVAL, "backtest: trade %zu names instrument %d of %zu", k, t->instrument,
+                              cfg->n_markets);
+        }
+        fill_record(t, &cfg->markets[t->instrument], &tr[k]);
+    }
+    for (size_t k = 0; k < res->n_steps; k++)
+        pt[k] = (pr_equity_point){.ts = res->ts[k], .equity = res->equity[k],
+                                  .equity_gross = res->equity[k] + res->costs[k], .cash = res->balance[k],
+                                  .exposure = res->exposure[k]};
+    *trades = tr;
+    *n_trades = nt;
+    *eq = pt;
+    *n_eq = res->n_steps;
     return PR_OK;
 }

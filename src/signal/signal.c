@@ -92,6 +92,24 @@ static int create_sma_cross(const pr_config *cfg, const char *path, pr_strategy 
     return pr_sma_cross_new(&p, out, err);
 }
 
+static int create_trend_ema(const pr_config *cfg, const char *path, pr_strategy **out, pr_err *err) {
+    pr_trend_ema_params p;
+    int rc = pr_trend_ema_config(cfg, path, &p, err);
+    return rc != 0 ? rc : pr_trend_ema_new(&p, out, err);
+}
+
+static int create_mean_reversion(const pr_config *cfg, const char *path, pr_strategy **out, pr_err *err) {
+    pr_mean_reversion_params p;
+    int rc = pr_mean_reversion_config(cfg, path, &p, err);
+    return rc != 0 ? rc : pr_mean_reversion_new(&p, out, err);
+}
+
+static int create_ta_score(const pr_config *cfg, const char *path, pr_strategy **out, pr_err *err) {
+    pr_ta_score_params p;
+    int rc = pr_ta_score_config(cfg, path, &p, err);
+    return rc != 0 ? rc : pr_ta_score_new(&p, out, err);
+}
+
 typedef struct {
     const char *name;
     int (*create)(const pr_config *cfg, const char *path, pr_strategy **out, pr_err *err);
@@ -99,8 +117,11 @@ typedef struct {
 
 static const strategy_entry k_strategies[] = {
     {"sma_cross", create_sma_cross},
+    {"trend_ema", create_trend_ema},
+    {"mean_reversion", create_mean_reversion},
+    {"ta_score", create_ta_score},
 };
-static const char *const k_names[] = {"sma_cross", NULL};
+static const char *const k_names[] = {"sma_cross", "trend_ema", "mean_reversion", "ta_score", NULL};
 
 const char *const *pr_strategy_names(void) { return k_names; }
 

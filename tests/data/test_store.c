@@ -241,8 +241,8 @@ static void test_open_fresh_schema(void **state) {
     pr_store *st = open_ok(f);
     int v = -1;
     OK(pr_store_schema_version(st, &v, &e_));
-    assert_int_equal(v, 1);
-    assert_int_equal(pr_store_schema_latest(), 1);
+    assert_int_equal(v, pr_store_schema_latest());
+    assert_int_equal(pr_store_schema_latest(), 2); /* 1 market data, 2 llm_calls */
     assert_int_equal(pr_store_kind(st), f->pg ? PR_STORE_POSTGRES : PR_STORE_SQLITE);
     const char *d = pr_store_describe(st);
     assert_true(strncmp(d, f->pg ? "postgresql://" : "sqlite:", f->pg ? 13 : 7) == 0);
@@ -258,7 +258,7 @@ static void test_open_fresh_schema(void **state) {
     st = open_ok(f);
     int64_t rows = 0;
     OK(pr_store_query_int(st, "SELECT count(*) FROM schema_version", &rows, &e_));
-    assert_int_equal(rows, 1);
+    assert_int_equal(rows, pr_store_schema_latest());
     pr_store_close(st);
 }
 
@@ -299,9 +299,9 @@ static void test_migrations(void **state) {
     assert_non_null(strstr(e.msg, "candles"));
     pr_store_close(st);
 
-    st = open_ok(f); /* 0 -> 1 */
+    st = open_ok(f); /* 0 -> latest */
     OK(pr_store_schema_version(st, &v, &e_));
-    assert_int_equal(v, 1);
+    assert_int_equal(v, pr_store_schema_latest());
     pr_series bars;
     make_series(&bars, 10, T0, MIN);
     OK(pr_store_put_bars(st, "binance", "BTCUSDT", PR_TF_1M, &bars, NULL, &e_));
@@ -310,19 +310,20 @@ static void test_migrations(void **state) {
     static const char *const extra[] = {
         "CREATE TABLE test_extra (x BIGINT NOT NULL); INSERT INTO test_extra (x) VALUES (42);"};
     pr_store_open_opts v2 = {-1, extra, 1, 0};
-    for (int round = 0; round < 2; round++) { /* 1 -> 2, then 2 -> 2 (no-op) */
+    const int next = pr_store_schema_latest() + 1;
+    for (int round = 0; round < 2; round++) { /* latest -> next, then next -> next (no-op) */
         pr_err_clear(&e);
         int rc = pr_store_open_ex(f->url, &v2, &st, &e);
         if (rc != PR_OK) fail_msg("round %d: %s", round, e.msg);
         OK(pr_store_schema_version(st, &v, &e_));
-        assert_int_equal(v, 2);
+        assert_int_equal(v, next);
         int64_t x = 0;
         OK(pr_store_query_int(st, "SELECT count(*) FROM test_extra", &x, &e_));
         assert_int_equal(x, 1);
         OK(pr_store_query_int(st, "SELECT x FROM test_extra", &x, &e_));
         assert_int_equal(x, 42);
         OK(pr_store_query_int(st, "SELECT count(*) FROM schema_version", &x, &e_));
-        assert_int_equal(x, 2);
+        assert_int_equal(x, next);
         pr_series got;
         pr_series_init(&got, 0);
         OK(pr_store_get_bars(st, "binance", "BTCUSDT", PR_TF_1M, PR_TIME_NONE, PR_TIME_NONE, &got,
@@ -332,7 +333,7 @@ static void test_migrations(void **state) {
         pr_store_close(st);
     }
 
-    /* This program only knows version 1: the version-2 store is refused. */
+    /* This program does not know version `next`: that store is refused. */
     pr_err_clear(&e);
     st = NULL;
     assert_int_equal(pr_store_open(f->url, &st, &e), PR_EUNSUPPORTED);

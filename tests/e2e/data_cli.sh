@@ -2,12 +2,14 @@
 # End-to-end test of `proratio data`: imports the bundled sample data into a
 # fresh SQLite store and checks the listing, gap report, idempotent re-import,
 # atomic rejection (--strict), error exit codes, export round trip and
-# resampling against facts stated in data/sample/PROVENANCE.md.
+# resampling against facts stated in data/sample/PROVENANCE.md. With
+# PR_PG_URL set (tests/e2e/data_cli_pg.sh) the main store is that PostgreSQL
+# database instead of a SQLite file.
 set -u
 BIN=${PR_BIN:-build/proratio}
 [ -x "$BIN" ] || { echo "SKIP: $BIN not built"; exit 77; }
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
-DB="sqlite:$T/p.db"
+DB=${PR_PG_URL:-sqlite:$T/p.db}
 fails=0; passes=0
 ok() { passes=$((passes+1)); echo "ok   $1"; }
 bad() { fails=$((fails+1)); echo "FAIL $1"; }

@@ -2,8 +2,10 @@
  * each decision the view holds exactly the closed bars and the next one is
  * unreadable); several markets with different bar times merge by time and
  * an order waits for its own market's next bar; the same inputs give
- * byte-identical trades and equity; confirmation stages can veto; the CSV
- * writers; bad inputs are errors, not crashes. */
+ * byte-identical trades and equity; confirmation stages can veto; the run
+ * maps onto the metrics module's records (the one trades/equity format);
+ * mixed timeframes label steps in increasing order; bad inputs are errors,
+ * not crashes. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -131,12 +133,20 @@ static char *run_to_text(const pr_series *bars, pr_backtest *ctx, size_t *len) {
     pr_backtest_result r;
     assert_int_equal(ctx ? pr_backtest_exec(ctx, &bc, p, &r, &err) : pr_backtest_run(&bc, p, &r, &err), 0);
     assert_true(r.n_trades > 100);
+    pr_trade_record *tr = NULL;
+    pr_equity_point *eq = NULL;
+    size_t ntr, neq;
+    assert_int_equal(pr_backtest_records(&bc, &r, &tr, &ntr, &eq, &neq, &err), 0);
+    assert_int_equal(ntr, r.n_trades + r.n_open);
+    assert_int_equal(neq, r.n_steps);
     char *buf = NULL;
     FILE *f = open_memstream(&buf, len);
     assert_non_null(f);
-    assert_int_equal(pr_backtest_write_trades(&r, &mk, f, &err), 0);
-    assert_int_equal(pr_backtest_write_equity(&r, f, &err), 0);
+    assert_int_equal(pr_fwrite_trades_csv(f, tr, ntr, &err), 0);
+    assert_int_equal(pr_fwrite_equity_csv(f, eq, neq, &err), 0);
     fclose(f);
+    free(tr);
+    free(eq);
     pr_backtest_result_free(&r);
     pr_pipeline_free(p);
     pr_strategy_free(st);
@@ -167,10 +177,12 @@ static void test_deterministic(void **state) {
     }
     pr_backtest_free(ctx);
     /* The CSV names what happened and why. */
-    assert_non_null(strstr(a, "symbol,side,entry_time,exit_time,entry_price"));
-    assert_non_null(strstr(a, "BTCUSDT,long,2022-01-"));
-    assert_non_null(strstr(a, "crossed above SMA(30)"));
-    assert_non_null(strstr(a, "ts,equity,balance,exposure,costs\n2022-01-01T00:00:00Z,10000,10000,0,0\n"));
+    assert_non_null(strstr(a, "entry_time,exit_time,instrument,symbol,asset_class,side,qty"));
+    assert_non_null(strstr(a, ",0,BTCUSDT,crypto,long,"));
+    assert_non_null(strstr(a, ",sma_cross_up,exit: SMA(10) "));
+    assert_non_null(strstr(a, "crossed below SMA(30)"));
+    assert_non_null(strstr(a, "time,equity,equity_gross,cash,exposure,drawdown\n"
+                              "2022-01-01T00:00:00Z,10000,10000,10000,0,0\n"));
     free(a);
     free(b);
     pr_series_free(&bars);
@@ -249,6 +261,104 @@ static void test_bad_inputs(void **state) {
     pr_series_free(&s);
 }
 
+/* One long round trip with a 0.1% fee and 1% slippage, FIXED_QTY 1, worked
+ * by hand: bought at bar 1's open 100 -> fill 101 (fee 0.101, slippage 1),
+ * sold at bar 3's open 110 -> fill 108.9 (fee 0.1089, slippage 1.1). At
+ * reference prices the trade made 110 - 100 = 10; net 10 - 2.1 - 0.2099 =
+ * 7.6901. The curve without costs is the cost-free path 1000, 1000, 1005,
+ * 1010; the net one 1000, 998.899, 1003.899, 1007.6901. */
+static void test_records(void **state) {
+    (void)state;
+    static const double rows[][4] = {{100, 100, 100, 100}, {100, 100, 100, 100}, {105, 105, 105, 105},
+                                     {110, 110, 110, 110}};
+    pr_series s;
+    et_hourly(&s, T0, rows, NROWS(rows));
+    et_script sc;
+    et_script_reset(&sc);
+    et_script_add(&sc, 0, PR_SIG_ENTER_LONG, 0);
+    et_script_add(&sc, 2, PR_SIG_EXIT, 0);
+    pr_pipeline_config pc;
+    pr_pipeline_config_default(&pc);
+    pc.sizing.mode = PR_SIZE_FIXED_QTY;
+    pc.sizing.qty = 1;
+    pr_pipeline *p = NULL;
+    pr_err err;
+    assert_int_equal(pr_pipeline_new(&pc, &sc.base, &p, &err), 0);
+    pr_bt_market mk = {.bars = &s};
+    et_spec_plain(&mk.spec, "BTCUSDT", PR_ASSET_CRYPTO);
+    mk.spec.costs.taker_fee = 0.001;
+    mk.spec.costs.slippage = 0.01;
+    pr_backtest_config bc = {.start_cash = 1000, .n_markets = 1, .markets = &mk};
+    pr_backtest_result r;
+    assert_int_equal(pr_backtest_run(&bc, p, &r, &err), 0);
+    pr_trade_record *tr = NULL;
+    pr_equity_point *eq = NULL;
+    size_t ntr, neq;
+    assert_int_equal(pr_backtest_records(&bc, &r, &tr, &ntr, &eq, &neq, &err), 0);
+    assert_int_equal(ntr, 1);
+    assert_int_equal(tr[0].entry_ts, H(1));
+    assert_int_equal(tr[0].exit_ts, H(3));
+    assert_string_equal(tr[0].symbol, "BTCUSDT");
+    assert_int_equal(tr[0].cls, PR_ASSET_CRYPTO);
+    assert_int_equal(tr[0].side, 1);
+    assert_true(fabs(tr[0].qty - 1) < 1e-12);
+    assert_true(fabs(tr[0].entry_price - 101) < 1e-9);
+    assert_true(fabs(tr[0].exit_price - 108.9) < 1e-9);
+    assert_true(fabs(tr[0].gross_pnl - 10) < 1e-9);
+    assert_true(fabs(tr[0].fees - 0.2099) < 1e-9);
+    assert_true(fabs(tr[0].slippage - 2.1) < 1e-9);
+    assert_true(fabs(tr[0].pnl - 7.6901) < 1e-9);
+    assert_true(tr[0].funding == 0);
+    assert_string_equal(tr[0].reason, "exit");
+    const double net[4] = {1000, 998.899, 1003.899, 1007.6901}, gross[4] = {1000, 1000, 1005, 1010};
+    assert_int_equal(neq, 4);
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(eq[i].ts, H(i));
+        assert_true(fabs(eq[i].equity - net[i]) < 1e-9);
+        assert_true(fabs(eq[i].equity_gross - gross[i]) < 1e-9);
+    }
+    assert_true(fabs(eq[1].cash - 999.899) < 1e-9);
+    assert_true(eq[3].exposure == 0);
+    free(tr);
+    free(eq);
+    pr_backtest_result_free(&r);
+    pr_pipeline_free(p);
+    pr_series_free(&s);
+}
+
+/* Hourly and daily bars closing at the same midnight: the step is labelled
+ * by the hourly bar's open (23:00), never the daily bar's (00:00 the day
+ * before), so the curve's times keep increasing. */
+static void test_mixed_timeframes(void **state) {
+    (void)state;
+    double rows[48][4];
+    for (int i = 0; i < 48; i++) rows[i][0] = rows[i][1] = rows[i][2] = rows[i][3] = 100 + i;
+    pr_series a, d;
+    et_hourly(&a, T0, (const double (*)[4])rows, 48);
+    pr_series_init(&d, 4);
+    d.tf = PR_TF_1D;
+    et_push(&d, T0, 10, 10, 10, 10);
+    et_push(&d, T0 + PR_MS_PER_DAY, 11, 11, 11, 11);
+    et_script sc;
+    et_script_reset(&sc);
+    pr_pipeline *p = NULL;
+    pr_err err;
+    assert_int_equal(pr_pipeline_new(NULL, &sc.base, &p, &err), 0);
+    pr_bt_market mk[2] = {{.bars = &d}, {.bars = &a}};
+    et_spec_plain(&mk[0].spec, "KO", PR_ASSET_STOCK);
+    et_spec_plain(&mk[1].spec, "BTCUSDT", PR_ASSET_CRYPTO);
+    pr_backtest_config bc = {.start_cash = 1000, .ccy = "USD", .n_markets = 2, .markets = mk};
+    mk[1].spec.fx_rate = 1;
+    pr_backtest_result r;
+    assert_int_equal(pr_backtest_run(&bc, p, &r, &err), 0);
+    assert_int_equal(r.n_steps, 48);
+    for (int i = 0; i < 48; i++) assert_int_equal(r.ts[i], H(i));
+    pr_backtest_result_free(&r);
+    pr_pipeline_free(p);
+    pr_series_free(&a);
+    pr_series_free(&d);
+}
+
 int main(void) {
     pr_time_make(2024, 1, 1, 0, 0, 0, &T0);
     const struct CMUnitTest tests[] = {
@@ -256,6 +366,8 @@ int main(void) {
         cmocka_unit_test(test_two_markets_merge),
         cmocka_unit_test(test_deterministic),
         cmocka_unit_test(test_confirm_stage_veto),
+        cmocka_unit_test(test_records),
+        cmocka_unit_test(test_mixed_timeframes),
         cmocka_unit_test(test_bad_inputs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -7,11 +7,11 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 #include "proratio/core.h"
 #include "proratio/signal.h"
 #include "proratio/engine/broker.h"
 #include "proratio/engine/pipeline.h"
+#include "proratio/engine/metrics.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -48,7 +48,9 @@ typedef struct pr_backtest_result {
     /* Equity curve: one point per step (each distinct bar close time), taken
      * after the step's fills, marked at the closes. */
     size_t n_steps;
-    int64_t *ts;             /* bar open time of the step's bars                */
+    int64_t *ts;             /* open time of the run's finest bar closing at
+                                this step (one timeframe: the bars' open time;
+                                mixed: step close - shortest bar length)        */
     double *equity;
     double *balance;
     double *exposure;        /* gross exposure / equity                          */
@@ -80,12 +82,20 @@ void pr_backtest_free(pr_backtest *bt);
 int pr_backtest_exec(pr_backtest *bt, const pr_backtest_config *cfg, pr_pipeline *pipe,
                      pr_backtest_result *res, pr_err *err);
 
-/* Writes closed trades as CSV (header + one line per trade, exact decimals
- * with 17 significant digits, times ISO 8601). */
-int pr_backtest_write_trades(const pr_backtest_result *res, const pr_bt_market *markets,
-                             FILE *f, pr_err *err);
-/* Writes the equity curve as CSV (ts,equity,balance,exposure,costs). */
-int pr_backtest_write_equity(const pr_backtest_result *res, FILE *f, pr_err *err);
+/* The run in the metrics module's terms (engine/metrics.h), which owns the
+ * one trades and equity format (pr_write_trades_csv, pr_write_equity_csv,
+ * pr_trades_fingerprint):
+ *   trades: closed trades in exit order, then the ones still open (exit_ts
+ *     PR_TIME_NONE); qty = size; slippage = spread + slippage costs;
+ *     gross_pnl = P&L at reference prices, before any cost (pnl + fees +
+ *     spread + slippage + funding); reason = "<exit role>: <why>" ("open"
+ *     while open); symbol and class from the markets of `cfg`;
+ *   equity: one point per step; equity_gross = equity + costs paid so far,
+ *     cash = balance.
+ * *trades and *eq are malloc'd (free() them; NULL when the count is 0). */
+int pr_backtest_records(const pr_backtest_config *cfg, const pr_backtest_result *res,
+                        pr_trade_record **trades, size_t *n_trades, pr_equity_point **eq,
+                        size_t *n_eq, pr_err *err);
 
 #ifdef __cplusplus
 }

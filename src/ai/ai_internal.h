@@ -1,0 +1,58 @@
+/* Internal to the ai module: helpers shared between its source files that
+ * are not part of the public interface (some expose jansson types). */
+#ifndef PR_AI_INTERNAL_H
+#define PR_AI_INTERNAL_H
+
+#include <stdarg.h>
+#include <jansson.h>
+
+#include "proratio/ai.h"
+
+/* The verdict schema of q as a new jansson value (plain or Gemini dialect). */
+json_t *pr_ai_schema(pr_llm_question q, int gemini);
+
+/* Compact JSON text of j (malloc'd), reals with up to 15 significant digits
+ * so 0.2 is written "0.2". */
+char *pr_ai_dumps(const json_t *j);
+
+/* Starts a request: zeroes h and sets the URL (printf-style). */
+int pr_ai_http_url(pr_llm_http *h, pr_err *err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Adds "Name: value" (printf-style); PR_ELIMIT when full or too long. */
+int pr_ai_http_header(pr_llm_http *h, pr_err *err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* The JSON mode actually used by c (AUTO resolved per API). */
+pr_llm_json_mode pr_ai_json_mode(const pr_llm_config *c);
+
+/* Fills a failed reply and err; returns pr_llm_fail_status(f). The message is
+ * "<provider>: <what>" plus the provider's message when there is one. */
+int pr_ai_reply_fail(const pr_llm_config *c, pr_llm_reply *r, pr_llm_fail f, int retryable,
+                     int http_status, pr_err *err, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+
+/* Common handling before an API-specific parse: transport failures and a
+ * 2xx body that is not a JSON object. Returns 1 when it filled the reply (the
+ * caller returns *rc), 0 when the caller should go on with *body (a new
+ * reference, or NULL for a non-2xx response whose body is not JSON). */
+int pr_ai_parse_prologue(const pr_llm_config *c, const pr_llm_http_response *rs, pr_llm_reply *r,
+                         json_t **body, int *rc, pr_err *err);
+
+/* Failure class of a non-2xx status by number alone (the API parsers refine
+ * 429 and 400 from the body): sets *f and *retryable. */
+void pr_ai_classify_status(int status, pr_llm_fail *f, int *retryable);
+
+/* Copies a JSON string or integer member into buf ("" when absent). */
+void pr_ai_json_text(json_t *obj, const char *key, char *buf, size_t cap);
+/* Integer member (0 when absent or not a number). */
+long pr_ai_json_long(json_t *obj, const char *key);
+
+/* malloc'd copy of s with each occurrence of key replaced by "[REDACTED]". */
+char *pr_ai_redact(const char *key, const char *s);
+
+/* Per-API parse functions, also reachable through pr_llm_vt_for. */
+int pr_ai_openai_build(const pr_llm_config *c, const pr_llm_prompt *p, pr_llm_http *out, pr_err *err);
+int pr_ai_openai_parse(const pr_llm_config *c, const pr_llm_http_response *rs, pr_llm_reply *out, pr_err *err);
+int pr_ai_anthropic_build(const pr_llm_config *c, const pr_llm_prompt *p, pr_llm_http *out, pr_err *err);
+int pr_ai_anthropic_parse(const pr_llm_config *c, const pr_llm_http_response *rs, pr_llm_reply *out, pr_err *err);
+int pr_ai_gemini_build(const pr_llm_config *c, const pr_llm_prompt *p, pr_llm_http *out, pr_err *err);
+int pr_ai_gemini_parse(const pr_llm_config *c, const pr_llm_http_response *rs, pr_llm_reply *out, pr_err *err);
+
+#endif

@@ -1,0 +1,230 @@
+/* What the three wire APIs share: request assembly helpers, HTTP status
+ * classification, failure replies, Retry-After / duration parsing, key
+ * redaction and the table of provider vtables. */
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "ai_internal.h"
+
+static const pr_llm_vt k_vts[] = {
+    {PR_LLM_API_OPENAI, pr_ai_openai_build, pr_ai_openai_parse},
+    {PR_LLM_API_ANTHROPIC, pr_ai_anthropic_build, pr_ai_anthropic_parse},
+    {PR_LLM_API_GEMINI, pr_ai_gemini_build, pr_ai_gemini_parse},
+};
+
+const pr_llm_vt *pr_llm_vt_for(pr_llm_api api) {
+    for (size_t i = 0; i < sizeof k_vts / sizeof k_vts[0]; i++)
+        if (k_vts[i].api == api) return &k_vts[i];
+    return NULL;
+}
+
+char *pr_ai_dumps(const json_t *j) { return json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(15)); }
+
+void pr_llm_http_free(pr_llm_http *h) {
+    if (!h) return;
+    free(h->body);
+    h->body = NULL;
+}
+
+void pr_llm_http_response_free(pr_llm_http_response *r) {
+    if (!r) return;
+    free(r->body);
+    r->body = NULL;
+    r->body_len = 0;
+}
+
+void pr_llm_reply_free(pr_llm_reply *r) {
+    if (!r) return;
+    free(r->text);
+    r->text = NULL;
+}
+
+int pr_ai_http_url(pr_llm_http *h, pr_err *err, const char *fmt, ...) {
+    memset(h, 0, sizeof *h);
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(h->url, sizeof h->url, fmt, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n >= sizeof h->url) return pr_err_set(err, PR_ELIMIT, "request URL too long");
+    return PR_OK;
+}
+
+int pr_ai_http_header(pr_llm_http *h, pr_err *err, const char *fmt, ...) {
+    if (h->n_headers >= PR_LLM_HEADERS_MAX) return pr_err_set(err, PR_ELIMIT, "too many request headers");
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(h->headers[h->n_headers], sizeof h->headers[0], fmt, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n >= sizeof h->headers[0]) return pr_err_set(err, PR_ELIMIT, "request header too long");
+    h->n_headers++;
+    return PR_OK;
+}
+
+pr_llm_json_mode pr_ai_json_mode(const pr_llm_config *c) {
+    if (c->json_mode != PR_LLM_JSON_AUTO) return c->json_mode;
+    return c->api == PR_LLM_API_ANTHROPIC ? PR_LLM_JSON_INSTRUCT : PR_LLM_JSON_SCHEMA;
+}
+
+void pr_ai_json_text(json_t *obj, const char *key, char *buf, size_t cap) {
+    json_t *v = json_object_get(obj, key);
+    if (json_is_string(v)) pr_strlcpy(buf, json_string_value(v), cap);
+    else if (json_is_integer(v)) snprintf(buf, cap, "%lld", (long long)json_integer_value(v));
+    else if (cap) buf[0] = '\0';
+}
+
+long pr_ai_json_long(json_t *obj, const char *key) {
+    json_t *v = json_object_get(obj, key);
+    if (json_is_integer(v)) return (long)json_integer_value(v);
+    if (json_is_real(v) && isfinite(json_real_value(v))) return (long)json_real_value(v);
+    return 0;
+}
+
+void pr_ai_classify_status(int status, pr_llm_fail *f, int *retryable) {
+    *retryable = 0;
+    if (status == 401 || status == 403) *f = PR_LLM_FAIL_AUTH;
+    else if (status == 402) *f = PR_LLM_FAIL_QUOTA;
+    else if (status == 429) {
+        *f = PR_LLM_FAIL_RATE_LIMIT;
+        *retryable = 1;
+    } else if (status == 400 || status == 404 || status == 413 || status == 422)
+        *f = PR_LLM_FAIL_BAD_REQUEST;
+    else if (status == 503 || status == 529) {
+        *f = PR_LLM_FAIL_OVERLOADED;
+        *retryable = 1;
+    } else if (status == 408 || (status >= 500 && status <= 599)) {
+        *f = PR_LLM_FAIL_SERVER;
+        *retryable = 1;
+    } else
+        *f = PR_LLM_FAIL_HTTP;
+}
+
+int pr_ai_reply_fail(const pr_llm_config *c, pr_llm_reply *r, pr_llm_fail f, int retryable,
+                     int http_status, pr_err *err, const char *fmt, ...) {
+    r->fail = f;
+    r->retryable = retryable;
+    free(r->text);
+    r->text = NULL;
+    char what[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    int code = pr_llm_fail_status(f);
+    if (err) {
+        if (http_status) err->http_status = http_status;
+        if (r->code[0]) pr_strlcpy(err->venue_code, r->code, sizeof err->venue_code);
+        if (r->message[0])
+            pr_err_set(err, code, "%s: %s (%s): %s", c->name, what, pr_llm_fail_name(f), r->message);
+        else
+            pr_err_set(err, code, "%s: %s (%s)", c->name, what, pr_llm_fail_name(f));
+    }
+    return code;
+}
+
+int pr_ai_parse_prologue(const pr_llm_config *c, const pr_llm_http_response *rs, pr_llm_reply *r,
+                         json_t **body, int *rc, pr_err *err) {
+    *body = NULL;
+    if (rs->transport != PR_LLM_OK) {
+        *rc = pr_ai_reply_fail(c, r, rs->transport, 1, rs->status, err, "%s",
+                               rs->error[0] ? rs->error : "transport failure");
+        return 1;
+    }
+    json_error_t e;
+    /* Leading blank lines (DeepSeek keep-alives while queued) are JSON whitespace. */
+    json_t *j = rs->body ? json_loadb(rs->body, rs->body_len, JSON_REJECT_DUPLICATES, &e) : NULL;
+    if (j && !json_is_object(j)) {
+        json_decref(j);
+        j = NULL;
+    }
+    if (!j && rs->status >= 200 && rs->status < 300) {
+        *rc = pr_ai_reply_fail(c, r, PR_LLM_FAIL_MALFORMED, 1, rs->status, err,
+                               "HTTP %d with a body that is not a JSON object", rs->status);
+        return 1;
+    }
+    *body = j;
+    return 0;
+}
+
+char *pr_ai_redact(const char *key, const char *s) {
+    if (!s) return NULL;
+    size_t kn = key ? strlen(key) : 0;
+    if (kn == 0) return strdup(s);
+    static const char mark[] = "[REDACTED]";
+    size_t n = strlen(s), hits = 0;
+    for (const char *p = strstr(s, key); p; p = strstr(p + kn, key)) hits++;
+    char *out = malloc(n + hits * sizeof mark + 1);
+    if (!out) return NULL;
+    char *w = out;
+    const char *p = s;
+    for (const char *q = strstr(p, key); q; q = strstr(p, key)) {
+        memcpy(w, p, (size_t)(q - p));
+        w += q - p;
+        memcpy(w, mark, sizeof mark - 1);
+        w += sizeof mark - 1;
+        p = q + kn;
+    }
+    strcpy(w, p);
+    return out;
+}
+
+int pr_llm_parse_duration(const char *s, double *out_s) {
+    if (!s || !*s || !out_s) return PR_EPARSE;
+    double total = 0;
+    const char *p = s;
+    while (*p) {
+        char *end;
+        double v = strtod(p, &end);
+        if (end == p || !isfinite(v) || v < 0) return PR_EPARSE;
+        p = end;
+        double unit;
+        if (strncmp(p, "ms", 2) == 0) unit = 1e-3, p += 2;
+        else if (strncmp(p, "us", 2) == 0) unit = 1e-6, p += 2;
+        else if (strncmp(p, "ns", 2) == 0) unit = 1e-9, p += 2;
+        else if (*p == 'h') unit = 3600, p++;
+        else if (*p == 'm') unit = 60, p++;
+        else if (*p == 's') unit = 1, p++;
+        else return PR_EPARSE;
+        total += v * unit;
+    }
+    *out_s = total;
+    return PR_OK;
+}
+
+/* IMF-fixdate "Wed, 15 Jul 2026 12:00:23 GMT" -> ms. */
+static int http_date(const char *s, int64_t *out) {
+    static const char *const mon[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    char wd[4], mn[4], zone[4];
+    int d, y, h, mi, sec;
+    if (sscanf(s, "%3[A-Za-z], %d %3s %d %d:%d:%d %3s", wd, &d, mn, &y, &h, &mi, &sec, zone) != 8) return PR_EPARSE;
+    if (strcmp(zone, "GMT") != 0) return PR_EPARSE;
+    for (int m = 0; m < 12; m++)
+        if (strcmp(mn, mon[m]) == 0) return pr_time_make(y, m + 1, d, h, mi, sec, out);
+    return PR_EPARSE;
+}
+
+double pr_llm_retry_after(const pr_llm_http_response *rs, int64_t wall_now_ms) {
+    if (!rs) return -1;
+    char *end;
+    if (rs->retry_after_ms[0]) {
+        double v = strtod(rs->retry_after_ms, &end);
+        if (end != rs->retry_after_ms && *end == '\0' && isfinite(v) && v >= 0) return v / 1000.0;
+    }
+    if (rs->retry_after[0]) {
+        double v = strtod(rs->retry_after, &end);
+        if (end != rs->retry_after && *end == '\0' && isfinite(v) && v >= 0) return v;
+        int64_t at;
+        if (http_date(rs->retry_after, &at) == 0) return at > wall_now_ms ? (double)(at - wall_now_ms) / 1000.0 : 0;
+    }
+    if (rs->ratelimit_reset[0]) {
+        double v = strtod(rs->ratelimit_reset, &end);
+        /* OpenRouter sends epoch milliseconds; anything smaller is not a time. */
+        if (end != rs->ratelimit_reset && *end == '\0' && v > 1e12)
+            return v > (double)wall_now_ms ? (v - (double)wall_now_ms) / 1000.0 : 0;
+    }
+    return -1;
+}

@@ -1,0 +1,144 @@
+/* OpenAI Chat Completions, also spoken by OpenRouter, DeepSeek and local
+ * servers (llama.cpp, Ollama, vLLM): request building and response parsing,
+ * including OpenRouter's errors inside HTTP 200 and DeepSeek's keep-alive
+ * blank lines before the body. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ai_internal.h"
+
+int pr_ai_openai_build(const pr_llm_config *c, const pr_llm_prompt *p, pr_llm_http *out, pr_err *err) {
+    if (!c || !p || !out || !p->system || !p->user) return pr_err_set(err, PR_EINVAL, "openai build: NULL argument");
+    size_t bn = strlen(c->base_url);
+    while (bn > 0 && c->base_url[bn - 1] == '/') bn--;
+    int rc = pr_ai_http_url(out, err, "%.*s/chat/completions", (int)bn, c->base_url);
+    if (!rc) rc = pr_ai_http_header(out, err, "Content-Type: application/json");
+    if (!rc && c->app_url[0]) rc = pr_ai_http_header(out, err, "HTTP-Referer: %s", c->app_url);
+    if (!rc && c->app_title[0]) rc = pr_ai_http_header(out, err, "X-Title: %s", c->app_title);
+    if (rc) return rc;
+    out->auth = c->key_env[0] ? PR_LLM_AUTH_BEARER : PR_LLM_AUTH_NONE;
+
+    json_t *b = json_object();
+    json_object_set_new(b, "model", json_string(c->model));
+    json_t *msgs = json_array();
+    json_array_append_new(msgs, json_pack("{s:s,s:s}", "role", "system", "content", p->system));
+    json_array_append_new(msgs, json_pack("{s:s,s:s}", "role", "user", "content", p->user));
+    json_object_set_new(b, "messages", msgs);
+    if (c->temperature >= 0) json_object_set_new(b, "temperature", json_real(c->temperature));
+    json_object_set_new(b, c->max_tokens_legacy ? "max_tokens" : "max_completion_tokens",
+                        json_integer(c->max_tokens));
+    switch (pr_ai_json_mode(c)) {
+    case PR_LLM_JSON_SCHEMA:
+        json_object_set_new(b, "response_format",
+                            json_pack("{s:s,s:{s:s,s:b,s:o}}", "type", "json_schema", "json_schema", "name",
+                                      pr_verdict_schema_name(p->question), "strict", 1, "schema",
+                                      pr_ai_schema(p->question, 0)));
+        break;
+    case PR_LLM_JSON_OBJECT:
+        json_object_set_new(b, "response_format", json_pack("{s:s}", "type", "json_object"));
+        break;
+    default:
+        break;
+    }
+    if (c->require_parameters) json_object_set_new(b, "provider", json_pack("{s:b}", "require_parameters", 1));
+    if (c->stream_false) json_object_set_new(b, "stream", json_false());
+    /* json_pack("s") fails on invalid UTF-8, leaving a message out. */
+    int whole = json_array_size(msgs) == 2;
+    out->body = whole ? pr_ai_dumps(b) : NULL;
+    json_decref(b);
+    if (!whole) return pr_err_set(err, PR_EINVAL, "openai build: prompt is not valid UTF-8");
+    return out->body ? PR_OK : pr_err_set(err, PR_ENOMEM, "openai build: out of memory");
+}
+
+static int error_body(const pr_llm_config *c, const pr_llm_http_response *rs, json_t *j, pr_llm_reply *r,
+                      pr_err *err) {
+    pr_llm_fail f;
+    int retry;
+    pr_ai_classify_status(rs->status, &f, &retry);
+    json_t *e = json_object_get(j, "error");
+    char type[64] = "";
+    if (json_is_object(e)) {
+        pr_ai_json_text(e, "message", r->message, sizeof r->message);
+        pr_ai_json_text(e, "code", r->code, sizeof r->code);
+        pr_ai_json_text(e, "type", type, sizeof type);
+        if (!r->code[0]) pr_strlcpy(r->code, type, sizeof r->code);
+    }
+    /* A 429 for an exhausted quota or balance never succeeds on retry. */
+    if (rs->status == 429 && (strcmp(r->code, "insufficient_quota") == 0 || strcmp(type, "insufficient_quota") == 0)) {
+        f = PR_LLM_FAIL_QUOTA;
+        retry = 0;
+    }
+    return pr_ai_reply_fail(c, r, f, retry, rs->status, err, "HTTP %d", rs->status);
+}
+
+int pr_ai_openai_parse(const pr_llm_config *c, const pr_llm_http_response *rs, pr_llm_reply *r, pr_err *err) {
+    if (!c || !rs || !r) return pr_err_set(err, PR_EINVAL, "openai parse: NULL argument");
+    memset(r, 0, sizeof *r);
+    r->retry_after_s = -1;
+    json_t *j;
+    int rc;
+    if (pr_ai_parse_prologue(c, rs, r, &j, &rc, err)) return rc;
+    if (rs->status < 200 || rs->status >= 300) {
+        rc = error_body(c, rs, j, r, err);
+        json_decref(j);
+        return rc;
+    }
+    pr_ai_json_text(j, "model", r->model, sizeof r->model);
+    json_t *usage = json_object_get(j, "usage");
+    r->tokens_in = pr_ai_json_long(usage, "prompt_tokens");
+    r->tokens_out = pr_ai_json_long(usage, "completion_tokens");
+    json_t *ch = json_array_get(json_object_get(j, "choices"), 0);
+    json_t *top_err = json_object_get(j, "error");
+    if (!json_is_object(ch)) {
+        if (json_is_object(top_err)) {
+            pr_ai_json_text(top_err, "message", r->message, sizeof r->message);
+            pr_ai_json_text(top_err, "code", r->code, sizeof r->code);
+            rc = pr_ai_reply_fail(c, r, PR_LLM_FAIL_PROVIDER_ERROR, 1, rs->status, err, "error in a 2xx body");
+        } else {
+            rc = pr_ai_reply_fail(c, r, PR_LLM_FAIL_MALFORMED, 1, rs->status, err, "no choices in the response");
+        }
+        json_decref(j);
+        return rc;
+    }
+    pr_ai_json_text(ch, "finish_reason", r->finish, sizeof r->finish);
+    json_t *msg = json_object_get(ch, "message");
+    json_t *cerr = json_object_get(ch, "error");
+    /* OpenRouter: a failure after generation started comes as HTTP 200. */
+    if (json_is_object(cerr) || strcmp(r->finish, "error") == 0) {
+        long code = pr_ai_json_long(cerr, "code");
+        pr_ai_json_text(cerr, "message", r->message, sizeof r->message);
+        pr_ai_json_text(cerr, "code", r->code, sizeof r->code);
+        int retry = code == 0 || code == 408 || code == 429 || code >= 500;
+        rc = pr_ai_reply_fail(c, r, PR_LLM_FAIL_PROVIDER_ERROR, retry, rs->status, err, "error in a 2xx body");
+        json_decref(j);
+        return rc;
+    }
+    if (!json_is_object(msg)) {
+        rc = pr_ai_reply_fail(c, r, PR_LLM_FAIL_MALFORMED, 1, rs->status, err, "choice without a message");
+        json_decref(j);
+        return rc;
+    }
+    json_t *refusal = json_object_get(msg, "refusal");
+    json_t *content = json_object_get(msg, "content");
+    if (json_is_string(refusal) && json_string_length(refusal) > 0) {
+        pr_strlcpy(r->message, json_string_value(refusal), sizeof r->message);
+        rc = pr_ai_reply_fail(c, r, PR_LLM_FAIL_REFUSAL, 0, rs->status, err, "the model refused");
+    } else if (strcmp(r->finish, "length") == 0) {
+        rc = pr_ai_reply_fail(c, r, PR_LLM_FAIL_TRUNCATED, 0, rs->status, err,
+                              "generation stopped by the token limit (finish_reason length)");
+    } else if (strcmp(r->finish, "content_filter") == 0) {
+        rc = pr_ai_reply_fail(c, r, PR_LLM_FAIL_SAFETY, 0, rs->status, err, "content filtered");
+    } else if (r->finish[0] && strcmp(r->finish, "stop") != 0 && strcmp(r->finish, "eos") != 0) {
+        rc = pr_ai_reply_fail(c, r, PR_LLM_FAIL_MALFORMED, 0, rs->status, err, "unexpected finish_reason '%s'",
+                              r->finish);
+    } else if (content && !json_is_null(content) && !json_is_string(content)) {
+        rc = pr_ai_reply_fail(c, r, PR_LLM_FAIL_MALFORMED, 0, rs->status, err, "message content is not text");
+    } else if (!json_is_string(content) || json_string_length(content) == 0) {
+        rc = pr_ai_reply_fail(c, r, PR_LLM_FAIL_EMPTY, 0, rs->status, err, "empty content");
+    } else {
+        r->text = strdup(json_string_value(content));
+        rc = r->text ? PR_OK : pr_err_set(err, PR_ENOMEM, "out of memory");
+    }
+    json_decref(j);
+    return rc;
+}

@@ -1,0 +1,449 @@
+/* The LLM confirmation stage: gating and scaling candidate entries by the
+ * providers' consensus, falling back to TA-only while the AI is unavailable
+ * (logged once per episode), JSON-line logging of every decision, loading
+ * its configuration, and the adapter to the engine's confirmation stage. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ai_internal.h"
+#include "proratio/engine.h"
+
+struct pr_llm_stage {
+    pr_llm_stage_config cfg;
+    pr_llm *llm[PR_LLM_STAGE_MAX_PROVIDERS];
+    size_t n;
+    pr_llm_cache *cache;
+    pr_prompt_template *tpl;
+    pr_log *log;
+    int down;                 /* in an unavailable episode */
+    pr_llm_stage_stats stats;
+};
+
+void pr_llm_stage_config_default(pr_llm_stage_config *c) {
+    memset(c, 0, sizeof *c);
+    c->question = PR_LLM_Q_CONFIRM;
+    pr_strlcpy(c->prompts_dir, "prompts", sizeof c->prompts_dir);
+    pr_strlcpy(c->template_version, "v1", sizeof c->template_version);
+    c->ta_threshold = 0.6;
+    pr_consensus_config_default(&c->consensus);
+    c->mode = PR_LLM_MODE_LIVE;
+    pr_llm_snapshot_opts_default(&c->snapshot);
+}
+
+/* ---- configuration ------------------------------------------------------------ */
+int pr_llm_stage_config_load(const pr_config *cfg, const char *path, pr_llm_stage_config *out,
+                             pr_llm_config *providers, size_t *n_providers, pr_err *err) {
+    static const char *const keys[] = {"providers", "prices", "mode", "prompts_dir", "template_version",
+                                       "question", "ta_threshold", "below_threshold", "consensus", "budget",
+                                       "run_id", NULL};
+    static const char *const modes[] = {"live", "record", "replay", NULL};
+    static const char *const questions[] = {"confirm", "direction", "mtf", "regime", NULL};
+    static const char *const below[] = {"veto", "pass", NULL};
+    static const char *const rules[] = {"weighted", "unanimous", NULL};
+    if (!out || !providers || !n_providers || !path) return pr_err_set(err, PR_EINVAL, "ai config: NULL argument");
+    pr_llm_stage_config_default(out);
+    *n_providers = 0;
+    char p[160];
+    int rc, idx;
+#define PATH(k) (snprintf(p, sizeof p, "%s%s%s", path, *path ? "." : "", k), p)
+    if (*path && (rc = pr_config_check_keys(cfg, path, keys, err))) return rc;
+    if ((rc = pr_config_enum(cfg, PATH("mode"), "live", modes, &idx, err))) return rc;
+    out->mode = (pr_llm_mode)idx;
+    if ((rc = pr_config_enum(cfg, PATH("question"), "confirm", questions, &idx, err))) return rc;
+    out->question = (pr_llm_question)idx;
+    if ((rc = pr_config_enum(cfg, PATH("below_threshold"), "veto", below, &idx, err))) return rc;
+    out->below_threshold_pass = idx;
+    if ((rc = pr_config_string(cfg, PATH("prompts_dir"), "prompts", out->prompts_dir, sizeof out->prompts_dir, err)) ||
+        (rc = pr_config_string(cfg, PATH("template_version"), "v1", out->template_version,
+                               sizeof out->template_version, err)) ||
+        (rc = pr_config_string(cfg, PATH("run_id"), "", out->run_id, sizeof out->run_id, err)) ||
+        (rc = pr_config_number(cfg, PATH("ta_threshold"), 0.6, 0, 1, 0, &out->ta_threshold, err)))
+        return rc;
+    static const char *const ckeys[] = {"rule", "threshold", "require_all", "reduce_factor", NULL};
+    if (pr_config_has(cfg, PATH("consensus")) && (rc = pr_config_check_keys(cfg, p, ckeys, err))) return rc;
+    if ((rc = pr_config_enum(cfg, PATH("consensus.rule"), "weighted", rules, &idx, err))) return rc;
+    out->consensus.rule = (pr_consensus_rule)idx;
+    if ((rc = pr_config_number(cfg, PATH("consensus.threshold"), 0.6, 0, 1, 1, &out->consensus.threshold, err)) ||
+        (rc = pr_config_number(cfg, PATH("consensus.reduce_factor"), 0.5, 0, 1, 0, &out->consensus.reduce_factor, err)) ||
+        (rc = pr_config_bool(cfg, PATH("consensus.require_all"), 0, &out->consensus.require_all, err)))
+        return rc;
+    if (!(out->consensus.reduce_factor > 0)) {
+        PATH("consensus.reduce_factor");
+        pr_err_at(err, NULL, 0, 0, p);
+        return pr_err_set(err, PR_EINVAL, "%s: expected a number in (0,1]", p);
+    }
+    static const char *const bkeys[] = {"max_calls_run", "max_cost_run", "max_calls_day", "max_cost_day", NULL};
+    if (pr_config_has(cfg, PATH("budget")) && (rc = pr_config_check_keys(cfg, p, bkeys, err))) return rc;
+    if ((rc = pr_config_int(cfg, PATH("budget.max_calls_run"), 0, 0, 1000000000L, &out->budget.max_calls_run, err)) ||
+        (rc = pr_config_int(cfg, PATH("budget.max_calls_day"), 0, 0, 1000000000L, &out->budget.max_calls_day, err)) ||
+        (rc = pr_config_number(cfg, PATH("budget.max_cost_run"), 0, 0, 1e9, 0, &out->budget.max_cost_run, err)) ||
+        (rc = pr_config_number(cfg, PATH("budget.max_cost_day"), 0, 0, 1e9, 0, &out->budget.max_cost_day, err)))
+        return rc;
+    size_t np = 0, nprice = 0;
+    if ((rc = pr_config_array_len(cfg, PATH("providers"), &np, err))) return rc;
+    if (np > PR_LLM_STAGE_MAX_PROVIDERS) {
+        pr_err_at(err, NULL, 0, 0, p);
+        return pr_err_set(err, PR_EINVAL, "%s: at most %d providers", p, PR_LLM_STAGE_MAX_PROVIDERS);
+    }
+    for (size_t i = 0; i < np; i++) {
+        char q[96];
+        snprintf(q, sizeof q, "%s%sproviders.%zu", path, *path ? "." : "", i);
+        if ((rc = pr_llm_config_load(cfg, q, &providers[i], err))) return rc;
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(providers[j].name, providers[i].name) == 0) {
+                pr_err_at(err, NULL, 0, 0, q);
+                return pr_err_set(err, PR_EINVAL, "%s.name: '%s' is used twice (names key the cache)", q,
+                                  providers[i].name);
+            }
+    }
+    if ((rc = pr_config_array_len(cfg, PATH("prices"), &nprice, err))) return rc;
+    static const char *const pkeys[] = {"model", "input", "output", NULL};
+    for (size_t k = 0; k < nprice; k++) {
+        char q[96], model[128];
+        double in, outp;
+        snprintf(q, sizeof q, "%s%sprices.%zu", path, *path ? "." : "", k);
+        if ((rc = pr_config_check_keys(cfg, q, pkeys, err))) return rc;
+        char m[112], a[112], b[112];
+        snprintf(m, sizeof m, "%s.model", q);
+        snprintf(a, sizeof a, "%s.input", q);
+        snprintf(b, sizeof b, "%s.output", q);
+        if ((rc = pr_config_string(cfg, m, "", model, sizeof model, err)) ||
+            (rc = pr_config_number(cfg, a, 0, 0, 1e6, 0, &in, err)) ||
+            (rc = pr_config_number(cfg, b, 0, 0, 1e6, 0, &outp, err)))
+            return rc;
+        for (size_t i = 0; i < np; i++)
+            if (strcmp(providers[i].model, model) == 0 && providers[i].price_in == 0 && providers[i].price_out == 0) {
+                providers[i].price_in = in;
+                providers[i].price_out = outp;
+            }
+    }
+#undef PATH
+    *n_providers = np;
+    return PR_OK;
+}
+
+/* ---- creation ------------------------------------------------------------------- */
+int pr_llm_stage_new(const pr_llm_stage_config *c, const pr_llm_config *providers, size_t n_providers,
+                     pr_store *store, pr_log *log, const pr_llm_hooks *hooks, pr_llm_stage **out, pr_err *err) {
+    if (!c || !out || (n_providers && !providers)) return pr_err_set(err, PR_EINVAL, "llm stage: NULL argument");
+    *out = NULL;
+    if (n_providers > PR_LLM_STAGE_MAX_PROVIDERS)
+        return pr_err_set(err, PR_EINVAL, "llm stage: at most %d providers", PR_LLM_STAGE_MAX_PROVIDERS);
+    if (c->question == PR_LLM_Q_LEVELS || (unsigned)c->question >= PR_LLM_Q_COUNT)
+        return pr_err_set(err, PR_EINVAL, "llm stage: question '%s' cannot confirm a trade",
+                          pr_llm_question_name(c->question));
+    pr_llm_stage *st = calloc(1, sizeof *st);
+    if (!st) return pr_err_set(err, PR_ENOMEM, "llm stage: out of memory");
+    st->cfg = *c;
+    st->log = log;
+    char missing[256] = "";
+    for (size_t i = 0; i < n_providers; i++) {
+        pr_err e;
+        pr_err_clear(&e);
+        int rc = pr_llm_new(&providers[i], hooks, &st->llm[st->n], &e);
+        if (rc == PR_ENOTFOUND) {
+            pr_logf(log, PR_LOG_WARN, "ai", "provider %s skipped: %s", providers[i].name, e.msg);
+            size_t m = strlen(missing);
+            if (!strstr(missing, providers[i].key_env))
+                snprintf(missing + m, sizeof missing - m, "%s%s", m ? ", " : "", providers[i].key_env);
+            continue;
+        }
+        if (rc) {
+            if (err) *err = e;
+            pr_llm_stage_free(st);
+            return rc;
+        }
+        st->n++;
+    }
+    if (st->n == 0) {
+        char fields[400];
+        snprintf(fields, sizeof fields, "{\"reason\":\"no provider has an API key\",\"set\":\"%s\"}",
+                 missing[0] ? missing : "an ai.providers entry");
+        pr_log_event(log, PR_LOG_WARN, "ai", "ai_disabled", fields);
+        *out = st;
+        return PR_OK;
+    }
+    int rc = pr_llm_cache_new(store, c->mode, &c->budget, c->run_id, hooks, &st->cache, err);
+    if (!rc) rc = pr_prompt_template_load(c->prompts_dir, c->question, c->template_version, &st->tpl, err);
+    if (rc) {
+        pr_llm_stage_free(st);
+        return rc;
+    }
+    *out = st;
+    return PR_OK;
+}
+
+void pr_llm_stage_free(pr_llm_stage *st) {
+    if (!st) return;
+    for (size_t i = 0; i < st->n; i++) pr_llm_free(st->llm[i]);
+    pr_llm_cache_free(st->cache);
+    pr_prompt_template_free(st->tpl);
+    free(st);
+}
+
+int pr_llm_stage_enabled(const pr_llm_stage *st) { return st && st->n > 0; }
+size_t pr_llm_stage_n_providers(const pr_llm_stage *st) { return st ? st->n : 0; }
+pr_llm *pr_llm_stage_provider(pr_llm_stage *st, size_t i) { return st && i < st->n ? st->llm[i] : NULL; }
+
+void pr_llm_stage_get_stats(const pr_llm_stage *st, pr_llm_stage_stats *out) {
+    if (!st || !out) return;
+    *out = st->stats;
+    if (st->cache) pr_llm_cache_get_stats(st->cache, &out->cache);
+}
+
+/* ---- logging ------------------------------------------------------------------------ */
+static void log_json(pr_llm_stage *st, pr_log_level lv, const char *event, json_t *fields) {
+    char *s = json_dumps(fields, JSON_COMPACT | JSON_REAL_PRECISION(10));
+    if (s) pr_log_event(st->log, lv, "ai", event, s);
+    free(s);
+    json_decref(fields);
+}
+
+static json_t *jtext(const char *s) {
+    json_t *j = json_string(s);
+    return j ? j : json_string("?");
+}
+
+static json_t *votes_json(const pr_llm_decision *d, int with_reasons) {
+    json_t *a = json_array();
+    for (size_t i = 0; i < d->n_votes; i++) {
+        const pr_llm_vote_info *v = &d->votes[i];
+        json_t *o = json_object();
+        json_object_set_new(o, "provider", jtext(v->provider));
+        if (v->vote.answered) {
+            json_object_set_new(o, "action", json_string(pr_llm_action_name(v->vote.action)));
+            json_object_set_new(o, "confidence", json_real(v->vote.confidence));
+        } else {
+            json_object_set_new(o, "fail", json_string(pr_llm_fail_name(v->fail)));
+            if (v->fail == PR_LLM_FAIL_VERDICT)
+                json_object_set_new(o, "reject", json_string(pr_verdict_reject_name(v->reject)));
+            if (with_reasons) json_object_set_new(o, "reason", jtext(v->reason));
+        }
+        json_object_set_new(o, "weight", json_real(v->vote.weight));
+        json_object_set_new(o, "cached", json_boolean(v->cached));
+        json_array_append_new(a, o);
+    }
+    return a;
+}
+
+static void log_decision(pr_llm_stage *st, const pr_llm_snapshot *s, const pr_llm_decision *d) {
+    if (!st->log) return;
+    char t[PR_TIME_STR_MAX];
+    pr_time_format_iso(s->decision_ts, t, sizeof t);
+    json_t *o = json_object();
+    json_object_set_new(o, "decision_ts", json_string(t));
+    json_object_set_new(o, "symbol", jtext(s->symbol));
+    json_object_set_new(o, "side", json_string(s->cand.side > 0 ? "long" : (s->cand.side < 0 ? "short" : "none")));
+    json_object_set_new(o, "question", json_string(pr_llm_question_name(st->cfg.question)));
+    if (isfinite(s->ta_score)) json_object_set_new(o, "ta_score", json_real(s->ta_score));
+    json_object_set_new(o, "candidate", json_boolean(d->candidate));
+    json_object_set_new(o, "asked", json_boolean(d->asked));
+    json_object_set_new(o, "fallback", json_boolean(d->fallback));
+    json_object_set_new(o, "keep", json_boolean(d->keep));
+    json_object_set_new(o, "size", json_real(d->size));
+    json_object_set_new(o, "why", jtext(d->why));
+    if (d->asked) {
+        json_object_set_new(o, "template", jtext(d->template_id));
+        json_object_set_new(o, "prompt_hash", jtext(d->prompt_hash));
+        json_object_set_new(o, "rule", json_string(pr_consensus_rule_name(st->cfg.consensus.rule)));
+        json_object_set_new(o, "agreement", json_real(d->consensus.agreement));
+        json_object_set_new(o, "votes", votes_json(d, 0));
+    }
+    log_json(st, PR_LOG_INFO, "ai_decision", o);
+}
+
+void pr_llm_stage_log_summary(pr_llm_stage *st) {
+    if (!st || !st->log) return;
+    pr_llm_stage_stats s;
+    pr_llm_stage_get_stats(st, &s);
+    json_t *o = json_pack("{s:b,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:f}", "enabled", st->n > 0, "signals",
+                          (json_int_t)s.signals, "candidates", (json_int_t)s.candidates, "below_threshold",
+                          (json_int_t)s.below_threshold, "approved", (json_int_t)s.approved, "reduced",
+                          (json_int_t)s.reduced, "vetoed", (json_int_t)s.vetoed, "fallbacks", (json_int_t)s.fallbacks,
+                          "episodes", (json_int_t)s.episodes, "llm_calls", (json_int_t)s.cache.calls, "cache_hits",
+                          (json_int_t)s.cache.hits, "cache_misses", (json_int_t)s.cache.misses, "budget_refusals",
+                          (json_int_t)s.cache.budget_refusals, "cost_usd", s.cache.cost);
+    if (o) log_json(st, PR_LOG_INFO, "ai_summary", o);
+}
+
+/* ---- the decision -------------------------------------------------------------------- */
+static void pass(pr_llm_decision *d, int fallback, const char *why) {
+    d->keep = 1;
+    d->size = 1;
+    d->fallback = fallback;
+    d->why = why;
+}
+
+int pr_llm_confirm(pr_llm_stage *st, const pr_llm_context *ctx, pr_llm_decision *out, pr_err *err) {
+    if (!st || !ctx || !ctx->snapshot || !out) return pr_err_set(err, PR_EINVAL, "llm confirm: NULL argument");
+    const pr_llm_snapshot *s = ctx->snapshot;
+    memset(out, 0, sizeof *out);
+    st->stats.signals++;
+    if (s->cand.side != 1 && s->cand.side != -1) {
+        pass(out, 0, "not an entry");
+        return PR_OK;
+    }
+    if (st->n == 0) {
+        pass(out, 1, "AI stage disabled (no provider key): TA-only");
+        st->stats.fallbacks++;
+        log_decision(st, s, out);
+        return PR_OK;
+    }
+    if (!(s->ta_score >= st->cfg.ta_threshold)) {
+        st->stats.below_threshold++;
+        if (st->cfg.below_threshold_pass) pass(out, 0, "TA score below the threshold: passed without asking");
+        else if (st->down) {
+            pass(out, 1, "TA score below the threshold while AI is unavailable: TA-only");
+            st->stats.fallbacks++;
+        } else {
+            out->keep = 0;
+            out->size = 0;
+            out->why = "TA score below the threshold: not a candidate";
+            st->stats.vetoed++;
+        }
+        log_decision(st, s, out);
+        return PR_OK;
+    }
+    out->candidate = 1;
+    st->stats.candidates++;
+    pr_llm_prompt p;
+    int rc = pr_prompt_fill_snapshot(st->tpl, s, &p, err);
+    if (rc) return rc;
+    pr_strlcpy(out->template_id, p.template_id, sizeof out->template_id);
+    pr_strlcpy(out->prompt_hash, p.hash, sizeof out->prompt_hash);
+    out->asked = 1;
+    pr_vote votes[PR_LLM_STAGE_MAX_PROVIDERS];
+    for (size_t i = 0; i < st->n; i++) {
+        pr_llm_vote_info *vi = &out->votes[i];
+        const pr_llm_config *pc = pr_llm_get_config(st->llm[i]);
+        pr_strlcpy(vi->provider, pc->name, sizeof vi->provider);
+        pr_llm_result r;
+        pr_err e;
+        pr_err_clear(&e);
+        int arc = pr_llm_cache_ask(st->cache, st->llm[i], &p, s->decision_ts, &r, &e);
+        vi->cached = r.cached;
+        vi->fail = r.fail;
+        vi->reject = r.reject;
+        memset(&vi->vote, 0, sizeof vi->vote);
+        vi->vote.weight = pc->weight;
+        if (arc == PR_OK && r.fail == PR_LLM_OK) {
+            pr_err ve;
+            if (pr_verdict_to_vote(&r.verdict, s->cand.side, pc->weight, &vi->vote, &ve)) vi->vote.answered = 0;
+        } else {
+            if (arc == PR_EDB && r.fail == PR_LLM_OK) vi->fail = PR_LLM_FAIL_TRANSPORT;
+            pr_strlcpy(vi->reason, arc == PR_EDB ? e.msg : (r.reason[0] ? r.reason : e.msg), sizeof vi->reason);
+        }
+        votes[i] = vi->vote;
+        pr_llm_result_free(&r);
+    }
+    out->n_votes = st->n;
+    pr_llm_prompt_free(&p);
+    if ((rc = pr_consensus_decide(&st->cfg.consensus, votes, st->n, &out->consensus, err))) return rc;
+    if (!out->consensus.available) {
+        pass(out, 1, "AI unavailable: TA-only");
+        st->stats.fallbacks++;
+        if (!st->down) {
+            st->down = 1;
+            st->stats.episodes++;
+            json_t *o = json_object();
+            char t[PR_TIME_STR_MAX];
+            pr_time_format_iso(s->decision_ts, t, sizeof t);
+            json_object_set_new(o, "decision_ts", json_string(t));
+            json_object_set_new(o, "fallback", json_string("TA-only"));
+            json_object_set_new(o, "votes", votes_json(out, 1));
+            log_json(st, PR_LOG_WARN, "ai_unavailable", o);
+        }
+    } else {
+        if (st->down) {
+            st->down = 0;
+            char t[PR_TIME_STR_MAX], f[96];
+            pr_time_format_iso(s->decision_ts, t, sizeof t);
+            snprintf(f, sizeof f, "{\"decision_ts\":\"%s\"}", t);
+            pr_log_event(st->log, PR_LOG_INFO, "ai", "ai_recovered", f);
+        }
+        out->keep = out->consensus.act;
+        out->size = out->consensus.act ? out->consensus.size : 0;
+        out->why = out->consensus.why;
+        if (!out->keep) st->stats.vetoed++;
+        else if (out->size < 1) st->stats.reduced++;
+        else st->stats.approved++;
+    }
+    log_decision(st, s, out);
+    return PR_OK;
+}
+
+/* ---- engine adapter ------------------------------------------------------------------ */
+#define VIEW_BARS_MAX 5000
+
+static int adapter_confirm(void *self, const pr_market_view *v, pr_signal *sig, int *keep, pr_err *err) {
+    pr_llm_stage *st = self;
+    *keep = 1;
+    if (sig->kind != PR_SIG_ENTER_LONG && sig->kind != PR_SIG_ENTER_SHORT) {
+        st->stats.signals++;
+        return PR_OK;
+    }
+    int inst = sig->instrument;
+    size_t len = pr_view_len(v, inst, PR_TF_NONE);
+    if (len == 0) {
+        st->stats.signals++;
+        return PR_OK;
+    }
+    size_t take = len < VIEW_BARS_MAX ? len : VIEW_BARS_MAX;
+    pr_series ser;
+    int rc = pr_series_init(&ser, take);
+    if (rc) return pr_err_set(err, rc, "llm stage: out of memory");
+    ser.tf = pr_view_tf(v, inst);
+    const pr_instrument *in = pr_view_instrument(v, inst);
+    pr_strlcpy(ser.symbol, in ? in->symbol : "", sizeof ser.symbol);
+    for (size_t i = len - take; i < len && !rc; i++) {
+        pr_bar b;
+        rc = pr_view_bar_at(v, inst, PR_TF_NONE, i, &b);
+        if (rc) rc = pr_err_set(err, rc, "llm stage: bar %zu of instrument %d is not visible", i, inst);
+        else rc = pr_series_push(&ser, b.ts, b.open, b.high, b.low, b.close, b.volume);
+    }
+    pr_llm_snapshot *snap = rc ? NULL : malloc(sizeof *snap);
+    if (!rc && !snap) rc = pr_err_set(err, PR_ENOMEM, "llm stage: out of memory");
+    if (!rc) rc = pr_llm_snapshot_build(&ser, ser.len - 1, in ? in->venue : NULL, &st->cfg.snapshot, snap, err);
+    if (!rc) {
+        double score = sig->confidence < 0 ? 0 : (sig->confidence > 1 ? 1 : sig->confidence);
+        pr_snap_item comp = {"strategy_confidence", sig->confidence};
+        rc = pr_llm_snapshot_set_score(snap, score, &comp, 1, err);
+    }
+    if (!rc) {
+        pr_snap_candidate *c = &snap->cand;
+        c->side = sig->kind == PR_SIG_ENTER_LONG ? 1 : -1;
+        c->entry = sig->entry_limit > 0 ? sig->entry_limit : (sig->entry_stop > 0 ? sig->entry_stop : ser.close[ser.len - 1]);
+        c->stop = sig->stop;
+        c->target = sig->n_targets > 0 ? sig->target_price[0] : 0;
+        c->size_hint = sig->size_hint;
+        pr_strlcpy(c->strategy, sig->tag, sizeof c->strategy);
+        pr_reason_format(&sig->why, c->reason, sizeof c->reason);
+        pr_llm_context ctx = {snap};
+        pr_llm_decision *d = malloc(sizeof *d);
+        if (!d) rc = pr_err_set(err, PR_ENOMEM, "llm stage: out of memory");
+        else {
+            rc = pr_llm_confirm(st, &ctx, d, err);
+            if (!rc) {
+                *keep = d->keep;
+                if (d->keep && d->size != 1) sig->size_hint = (sig->size_hint > 0 ? sig->size_hint : 1) * d->size;
+            }
+            free(d);
+        }
+    }
+    free(snap);
+    pr_series_free(&ser);
+    return rc;
+}
+
+static void adapter_destroy(void *self) { pr_llm_stage_free(self); }
+
+int pr_llm_stage_as_confirm(pr_llm_stage *st, struct pr_confirm_stage *out, pr_err *err) {
+    if (!st || !out) return pr_err_set(err, PR_EINVAL, "llm stage adapter: NULL argument");
+    out->name = "llm";
+    out->self = st;
+    out->confirm = adapter_confirm;
+    out->destroy = adapter_destroy;
+    return PR_OK;
+}

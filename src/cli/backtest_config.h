@@ -1,0 +1,92 @@
+/* Internal to the CLI: the JSON configuration of `proratio backtest` (schema
+ * in README "Backtesting"), read and validated into bt_settings, and the
+ * market specs built from it once the data is loaded. Every bad value is
+ * reported with its dotted path; unknown keys are rejected. */
+#ifndef PR_BACKTEST_CONFIG_H
+#define PR_BACKTEST_CONFIG_H
+#include "proratio/engine.h"
+#include "backtest_data.h"
+
+#define BT_MAX_MARKETS 32
+#define BT_MAX_ERRORS 24
+#define BT_N_COSTS 11
+
+/* Validation messages, collected so that one run reports them all. */
+typedef struct bt_errors {
+    size_t n, dropped;
+    char msg[BT_MAX_ERRORS][PR_ERR_MSG_MAX];
+} bt_errors;
+
+void bt_errors_add(bt_errors *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* A number the configuration may leave unset. */
+typedef struct bt_num {
+    int set;
+    double v;
+} bt_num;
+
+typedef struct bt_costs_ov {
+    bt_num v[BT_N_COSTS];          /* in the order of bt_cost_keys             */
+} bt_costs_ov;
+
+typedef struct bt_margin_ov {
+    bt_num leverage, maintenance, liquidation_fee;
+    int allow_short;               /* -1 unset, 0, 1                           */
+} bt_margin_ov;
+
+/* One instrument of the run: its bars and the instruments.<symbol> keys. */
+typedef struct bt_market {
+    bt_source src;
+    pr_asset_class cls;            /* UNKNOWN: from the data                   */
+    char base[16], quote[16];      /* "" : defaults                            */
+    bt_num tick_size, lot_step, min_qty, min_notional, pip_size, contract_multiplier, fx_rate;
+    bt_costs_ov costs;
+    bt_margin_ov margin;
+    int has_fine;
+    bt_source fine;
+    char funding[BT_PATH_MAX];     /* "" none, "store", a name or a CSV path   */
+    bt_num funding_rate;           /* per 8 hours, when no rates are loaded     */
+    int perpetual;                 /* -1 unset                                  */
+} bt_market;
+
+typedef struct bt_settings {
+    char description[256];
+    char db[BT_PATH_MAX];
+    int64_t from, to;              /* PR_TIME_NONE: unbounded                   */
+    size_t n_markets;
+    bt_market markets[BT_MAX_MARKETS];
+    char strategy[64];
+    pr_sizing sizing;
+    bt_costs_ov class_costs[PR_ASSET_FUTURE + 1];
+    bt_margin_ov margin;
+    char ccy[16];                  /* "" : quote currency of the first market    */
+    double cash;
+    double risk_free, periods_per_year, bench_fee;
+    int benchmark;
+    char out_dir[BT_PATH_MAX];
+    char report[BT_PATH_MAX];      /* "" : no report                            */
+    char title[256];
+    long trade_rows, chart_points;
+} bt_settings;
+
+/* Names of the pr_costs fields as configuration keys. */
+extern const char *const bt_cost_keys[BT_N_COSTS + 1];
+
+/* Reads everything except the strategy's own parameters (the strategy
+ * checks those when it is created from "strategy.params"). Appends one
+ * message per problem to errs; returns the number of messages. */
+size_t bt_settings_read(const pr_config *cfg, bt_settings *s, bt_errors *errs);
+
+/* The simulated broker's view of market i once its data is loaded: the
+ * store's instrument record or the class defaults, the instrument
+ * overrides, costs (class defaults, then costs.<class>, then the
+ * instrument's costs), margin and funding (ld's rates are borrowed).
+ * PR_EINVAL naming the key when the asset class cannot be told. */
+/* "taker_fee=0.001 slippage=0.002" (the non-zero costs) or "none". */
+size_t bt_costs_describe(const pr_costs *c, char *buf, size_t cap);
+/* "fixed_risk 0.01 (fraction 0.1 without a stop)" etc. */
+size_t bt_sizing_describe(const pr_sizing *z, char *buf, size_t cap);
+
+int bt_market_spec(const bt_settings *s, size_t i, const bt_loaded *ld, pr_market_spec *out, pr_err *err);
+
+#endif

@@ -1,0 +1,202 @@
+/* What `proratio backtest` shows and writes after a run: the metrics through
+ * the metrics module (net, without costs, buy and hold of the instruments'
+ * closes), the terminal table, the fingerprint (SHA-256 of trades.csv),
+ * trades.csv / equity.csv / metrics.json and the self-contained HTML report.
+ * Nothing here reads the clock, so identical runs give identical files. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+#include "backtest_output.h"
+
+int bt_analyse(const bt_settings *s, const pr_backtest_config *bc, const pr_backtest_result *res, bt_analysis *out,
+               pr_err *err) {
+    memset(out, 0, sizeof *out);
+    int rc = pr_backtest_records(bc, res, &out->trades, &out->n_trades, &out->eq, &out->n_eq, err);
+    if (rc != PR_OK) return rc;
+    if (out->n_eq == 0) return pr_err_set(err, PR_EDATA, "backtest: the run has no bars");
+    out->prices = calloc(bc->n_markets, sizeof *out->prices);
+    if (!out->prices) return pr_err_set(err, PR_ENOMEM, "out of memory");
+    for (size_t i = 0; i < bc->n_markets; i++) {
+        const pr_bt_market *mk = &bc->markets[i];
+        out->prices[i] = (pr_price_series){.symbol = mk->spec.inst.symbol, .instrument = (int)i,
+                                           .cls = mk->spec.inst.asset_class, .ts = mk->bars->ts,
+                                           .open = mk->bars->open, .close = mk->bars->close, .n = mk->bars->len};
+    }
+    pr_metrics_options o;
+    pr_metrics_options_default(&o);
+    o.periods_per_year = s->periods_per_year;
+    o.risk_free = s->risk_free;
+    o.start_equity = res->start_cash;
+    if (s->benchmark) {
+        o.bench = out->prices;
+        o.n_bench = bc->n_markets;
+        o.bench_at_open = 0;
+        o.bench_fee = s->bench_fee;
+    }
+    rc = pr_metrics_compute(out->eq, out->n_eq, out->trades, out->n_trades, &o, &out->m, err);
+    if (rc != PR_OK) return rc;
+    out->has_m = 1;
+    if (s->benchmark) {
+        if (!(out->bench = malloc(out->n_eq * sizeof *out->bench))) return pr_err_set(err, PR_ENOMEM, "out of memory");
+        rc = pr_benchmark_curve(out->prices, bc->n_markets, res->start_cash, 0, s->bench_fee, res->ts, out->n_eq,
+                                out->bench, err);
+        if (rc != PR_OK) return rc;
+    }
+    return pr_trades_fingerprint(out->trades, out->n_trades, out->fingerprint, err);
+}
+
+void bt_analysis_free(bt_analysis *a) {
+    if (!a) return;
+    free(a->trades);
+    free(a->eq);
+    free(a->prices);
+    free(a->bench);
+    if (a->has_m) pr_metrics_free(&a->m);
+    memset(a, 0, sizeof *a);
+}
+
+/* mkdir -p of `dir`. */
+static int make_dirs(const char *dir, pr_err *err) {
+    char p[BT_PATH_MAX];
+    if (pr_strlcpy(p, dir, sizeof p) >= sizeof p - 1) return pr_err_set(err, PR_EINVAL, "%s: path too long", dir);
+    for (char *c = p + 1;; c++) {
+        if (*c != '/' && *c != '\0') continue;
+        char keep = *c;
+        *c = '\0';
+        if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+            pr_err_at(err, p, 0, 0, NULL);
+            return pr_err_set(err, PR_EIO, "cannot create directory: %s", strerror(errno));
+        }
+        *c = keep;
+        if (!keep) break;
+    }
+    return PR_OK;
+}
+
+static int make_parent(const char *file, pr_err *err) {
+    char d[BT_PATH_MAX];
+    pr_strlcpy(d, file, sizeof d);
+    char *slash = strrchr(d, '/');
+    if (!slash || slash == d) return PR_OK;
+    *slash = '\0';
+    return make_dirs(d, err);
+}
+
+static int write_text(const char *path, const char *text, pr_err *err) {
+    FILE *f = fopen(path, "wb");
+    if (!f) {
+        pr_err_at(err, path, 0, 0, NULL);
+        return pr_err_set(err, PR_EIO, "cannot create file: %s", strerror(errno));
+    }
+    size_t n = strlen(text);
+    int ok = fwrite(text, 1, n, f) == n;
+    if (fclose(f) != 0) ok = 0;
+    if (!ok) {
+        pr_err_at(err, path, 0, 0, NULL);
+        return pr_err_set(err, PR_EIO, "write failed");
+    }
+    return PR_OK;
+}
+
+/* "BTCUSDT crypto 1h, 29303 bars 2022-01-01 00:00:00 .. 2025-05-05 23:00:00 (local:BTCUSDT:1h)" */
+static void market_line(const bt_settings *s, const pr_bt_market *mk, size_t i, char *buf, size_t cap) {
+    char a[PR_TIME_STR_MAX], b[PR_TIME_STR_MAX];
+    const pr_series *x = mk->bars;
+    pr_time_format(x->ts[0], a, sizeof a);
+    pr_time_format(x->ts[x->len - 1], b, sizeof b);
+    snprintf(buf, cap, "%s %s, %zu bars %s .. %s (%s)%s", pr_asset_class_name(mk->spec.inst.asset_class),
+             pr_tf_name(x->tf), x->len, a, b, s->markets[i].src.spec, mk->fine ? ", finer bars for intrabar order" : "");
+}
+
+static int write_report(const bt_settings *s, const pr_backtest_config *bc, const pr_backtest_result *res,
+                        const bt_analysis *a, const char *strategy, pr_err *err) {
+    size_t nkv = 6 + 2 * bc->n_markets;
+    pr_report_kv *kv = calloc(nkv, sizeof *kv);
+    char (*val)[640] = calloc(nkv, sizeof *val);
+    char (*key)[64] = calloc(nkv, sizeof *key);
+    int rc = PR_OK;
+    if (!kv || !val || !key) rc = pr_err_set(err, PR_ENOMEM, "out of memory");
+    size_t n = 0;
+    if (rc == PR_OK) {
+#define KV(k, ...) (snprintf(key[n], sizeof key[n], "%s", k), snprintf(val[n], sizeof val[n], __VA_ARGS__), \
+                    kv[n] = (pr_report_kv){key[n], val[n]}, n++)
+        if (s->description[0]) KV("description", "%s", s->description);
+        KV("strategy", "%s", strategy);
+        for (size_t i = 0; i < bc->n_markets; i++) {
+            char line[512], costs[400];
+            market_line(s, &bc->markets[i], i, line, sizeof line);
+            bt_costs_describe(&bc->markets[i].spec.costs, costs, sizeof costs);
+            KV(bc->markets[i].spec.inst.symbol, "%s", line);
+            KV("costs", "%s: %s", bc->markets[i].spec.inst.symbol, costs);
+        }
+        char sz[160];
+        bt_sizing_describe(&s->sizing, sz, sizeof sz);
+        KV("sizing", "%s", sz);
+        KV("account", "%.10g %s", res->start_cash, res->ccy);
+        KV("fingerprint", "%s", a->fingerprint);
+#undef KV
+        char title[300];
+        if (s->title[0]) pr_strlcpy(title, s->title, sizeof title);
+        else snprintf(title, sizeof title, "Proratio backtest: %s", s->strategy);
+        pr_report_input in = {.title = title, .config = kv, .n_config = n, .metrics = &a->m, .eq = a->eq,
+                              .n_eq = a->n_eq, .bench_equity = a->bench, .trades = a->trades,
+                              .n_trades = a->n_trades, .prices = a->prices, .n_prices = bc->n_markets,
+                              .max_points = (size_t)s->chart_points, .max_trade_rows = (size_t)s->trade_rows};
+        rc = make_parent(s->report, err);
+        if (rc == PR_OK) rc = pr_report_write_html(s->report, &in, err);
+    }
+    free(kv);
+    free(val);
+    free(key);
+    return rc;
+}
+
+int bt_output(const bt_settings *s, const pr_backtest_config *bc, const pr_backtest_result *res,
+              const bt_analysis *a, const char *strategy, int json, pr_err *err) {
+    FILE *info = json ? stderr : stdout;
+    char line[640], costs[400];
+    if (!json) {
+        printf("strategy     %s\n", strategy);
+        for (size_t i = 0; i < bc->n_markets; i++) {
+            market_line(s, &bc->markets[i], i, line, sizeof line);
+            bt_costs_describe(&bc->markets[i].spec.costs, costs, sizeof costs);
+            printf("%-12s %s\n%-12s costs: %s\n", bc->markets[i].spec.inst.symbol, line, "", costs);
+        }
+        bt_sizing_describe(&s->sizing, line, sizeof line);
+        printf("account      %.10g %s, sizing %s\n", res->start_cash, res->ccy, line);
+        printf("pipeline     %zu signals, %zu vetoed, %zu orders, %zu rejected; %zu fills, %zu liquidations\n\n",
+               res->stats.signals, res->stats.vetoed, res->stats.orders, res->stats.rejected, res->n_fills,
+               res->n_liquidations);
+        int rc = pr_metrics_write_table(&a->m, stdout, err);
+        if (rc != PR_OK) return rc;
+    }
+    char *js = NULL;
+    int rc = pr_metrics_to_json(&a->m, &js, err);
+    if (rc == PR_OK && json) fputs(js, stdout);
+    char p[BT_PATH_MAX + 32];
+    if (rc == PR_OK) rc = make_dirs(s->out_dir, err);
+    if (rc == PR_OK) {
+        snprintf(p, sizeof p, "%s/trades.csv", s->out_dir);
+        rc = pr_write_trades_csv(p, a->trades, a->n_trades, err);
+    }
+    if (rc == PR_OK) {
+        snprintf(p, sizeof p, "%s/equity.csv", s->out_dir);
+        rc = pr_write_equity_csv(p, a->eq, a->n_eq, err);
+    }
+    if (rc == PR_OK) {
+        snprintf(p, sizeof p, "%s/metrics.json", s->out_dir);
+        rc = write_text(p, js, err);
+    }
+    free(js);
+    if (rc == PR_OK && s->report[0]) rc = write_report(s, bc, res, a, strategy, err);
+    if (rc != PR_OK) return rc;
+    fprintf(info, "%sfingerprint  %s  (sha256 of trades.csv)\n", json ? "" : "\n", a->fingerprint);
+    fprintf(info, "files        %s/trades.csv (%zu closed, %zu open), equity.csv, metrics.json\n", s->out_dir,
+            res->n_trades, res->n_open);
+    if (s->report[0]) fprintf(info, "report       %s\n", s->report);
+    return PR_OK;
+}
