@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # The main job on the bundled sample data: installs dependencies, builds, imports
-# data/sample into ./proratio.db (embedded SQLite) and prints the dataset listing
-# and gap report. No server, no API keys.
+# data/sample into ./proratio.db (embedded SQLite), prints the dataset listing and
+# gap report, then backtests trend_ema on BTCUSDT 1h (examples/trend_ema.json):
+# prints the metrics (net, without costs, buy and hold) and writes trades.csv,
+# equity.csv, metrics.json and the HTML report under out/trend_ema/.
+# No server, no API keys.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
@@ -18,3 +21,6 @@ echo "== datasets"
 echo
 echo "== gaps"
 "$bin" data gaps --db "$db"
+echo
+echo "== backtest: trend_ema on BTCUSDT 1h (examples/trend_ema.json)"
+"$bin" backtest --config examples/trend_ema.json --db "$db" --report out/trend_ema/report.html

@@ -248,7 +248,10 @@ int pr_sma_cross_new(const pr_sma_cross_params *p, pr_strategy **out, pr_err *er
  * the entry; what the tiers leave stays until a stop or an exit.
  * Confidence and size_hint = clamp(volume / (conf_volume * average), 0.5, 1)
  * (0.5 without volume data): with sizing "fixed_fraction" 0.05 a position is
- * 5% of equity x confidence. */
+ * 5% of equity x confidence. (The EMA spread is no measure of conviction
+ * here: at a cross it is ~0 by definition.) An EMA difference within 1e-9 of
+ * the close counts as 0 and a volume must beat its average by more than that
+ * fraction, so the rounding noise of a flat stretch makes no crosses. */
 typedef struct pr_trend_ema_params {
     int fast, slow;              /* 20, 50                                    */
     int rsi_period;              /* 14                                        */
@@ -280,7 +283,8 @@ int pr_trend_ema_new(const pr_trend_ema_params *p, pr_strategy **out, pr_err *er
  * nearer of stop_atr x ATR(atr_period) and stop_frac x close from the close
  * (0 disables either). Thresholds default per asset class of the instrument
  * (pr_mean_reversion_thresholds); a non-zero rsi_low / rsi_high / z
- * overrides them for every instrument. */
+ * overrides them for every instrument. A band without width (a flat window)
+ * gives no entry. */
 typedef struct pr_mean_reversion_params {
     int bb_period;               /* 20                                        */
     double bb_dev;               /* 2                                         */
@@ -318,6 +322,9 @@ int pr_mean_reversion_new(const pr_mean_reversion_params *p, pr_strategy **out, 
  *              bar (close > open)                 | on a down bar
  *   htf     1: on the higher timeframe, the close of the latest closed bar
  *              > EMA(htf_ema) of those closes     | <
+ * Differences within 1e-9 of the price (EMA, MACD and band comparisons) are
+ * rounding noise and give no point; the volume must beat its average by
+ * more than that fraction.
  * The score is valid once every input is defined (the htf's only when used);
  * the two scores never both exceed 5. The strategy enters long when the long
  * score reaches min_score (was below it at the previous bar) and exceeds the

@@ -69,8 +69,9 @@ typedef struct bt_settings {
     long trade_rows, chart_points;
 } bt_settings;
 
-/* Names of the pr_costs fields as configuration keys. */
+/* Names of the pr_costs fields as configuration keys, and their offsets. */
 extern const char *const bt_cost_keys[BT_N_COSTS + 1];
+extern const size_t bt_cost_off[BT_N_COSTS];
 
 /* Reads everything except the strategy's own parameters (the strategy
  * checks those when it is created from "strategy.params"). Appends one

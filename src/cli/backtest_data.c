@@ -54,7 +54,9 @@ static int load_csv(const bt_source *src, int64_t from, int64_t to, pr_series *o
         size_t lo = from == PR_TIME_NONE ? 0 : pr_series_lower_bound(&all, from);
         size_t hi = to == PR_TIME_NONE ? all.len : pr_series_lower_bound(&all, to);
         if (hi <= lo) {
-            rc = pr_err_set(err, PR_ENOTFOUND, "%s has no bars in the requested range", src->spec);
+            pr_err_clear(err);
+            pr_err_at(err, src->spec, 0, 0, NULL);
+            rc = pr_err_set(err, PR_ENOTFOUND, "no bars in the requested range");
         } else if ((rc = pr_series_slice(&all, lo, hi, out)) == PR_OK) {
             out->tf = all.tf;
             pr_strlcpy(out->symbol, src->symbol, sizeof out->symbol);
@@ -89,6 +91,13 @@ static int store_of(bt_data *d, pr_store **st, pr_err *err) {
     return PR_OK;
 }
 
+int bt_data_store(bt_data *d, void **st, pr_err *err) {
+    pr_store *p = NULL;
+    int rc = store_of(d, &p, err);
+    *st = p;
+    return rc;
+}
+
 static int load_bars(bt_data *d, const bt_source *src, int64_t from, int64_t to, pr_series *out,
                      pr_asset_class *cls, size_t *skipped, pr_err *err) {
     if (src->is_csv) return load_csv(src, from, to, out, cls, skipped, err);
@@ -110,7 +119,7 @@ static int load_funding(bt_data *d, const bt_source *src, const char *spec, int6
         pr_import_options_init(&o);
         o.format = PR_FMT_FUNDING;
         o.tf = PR_TF_8H;
-        pr_funding f;
+        pr_funding_series f;
         memset(&f, 0, sizeof f);
         int rc = pr_import_funding(spec, &o, &f, NULL, err);
         size_t k = 0;
@@ -125,7 +134,7 @@ static int load_funding(bt_data *d, const bt_source *src, const char *spec, int6
             }
         }
         out->n_fund = k;
-        pr_funding_free(&f);
+        pr_funding_series_free(&f);
         if (rc == PR_OK && k == 0) rc = pr_err_set(err, PR_ENOTFOUND, "%s: no funding rates in the backtest's range", spec);
         return rc;
     }
@@ -194,11 +203,14 @@ int bt_load(bt_data *d, const bt_load_request *rq, bt_loaded *out, pr_err *err) 
      * bar's open to the last bar's close. */
     int64_t lo = out->bars.ts[0];
     int64_t hi = pr_tf_next(out->bars.tf != PR_TF_NONE ? out->bars.tf : PR_TF_1M, out->bars.ts[out->bars.len - 1]);
+    /* A successful import may leave file context in err: start clean. */
+    pr_err_clear(err);
     if (rq->fine) {
         pr_series_free(&out->fine);
         rc = load_bars(d, rq->fine, lo, hi, &out->fine, NULL, NULL, err);
         if (rc != PR_OK) return rc;
     }
+    pr_err_clear(err);
     if (rq->funding && rq->funding[0]) rc = load_funding(d, src, rq->funding, lo, hi, out, err);
     return rc;
 }

@@ -2,8 +2,7 @@
  * (stored datasets or CSV files imported on the fly) and the loader that
  * turns a source into bars, finer bars, funding rates and the instrument
  * record. Only core types appear here, so the engine side of the command
- * can include it next to proratio/engine.h (the data and engine headers
- * cannot be included together: both declare a `pr_funding`). */
+ * does not depend on the data module's headers. */
 #ifndef PR_BACKTEST_DATA_H
 #define PR_BACKTEST_DATA_H
 #include "proratio/core.h"
@@ -61,6 +60,8 @@ typedef struct bt_data {
     void *store;                  /* pr_store*, opened lazily                     */
 } bt_data;
 
+/* The store (a pr_store*), opened now if it was not yet. */
+int bt_data_store(bt_data *d, void **st, pr_err *err);
 int bt_load(bt_data *d, const bt_load_request *rq, bt_loaded *out, pr_err *err);
 void bt_loaded_free(bt_loaded *l);
 void bt_data_close(bt_data *d);

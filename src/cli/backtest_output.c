@@ -59,8 +59,7 @@ void bt_analysis_free(bt_analysis *a) {
     memset(a, 0, sizeof *a);
 }
 
-/* mkdir -p of `dir`. */
-static int make_dirs(const char *dir, pr_err *err) {
+int bt_make_dirs(const char *dir, pr_err *err) {
     char p[BT_PATH_MAX];
     if (pr_strlcpy(p, dir, sizeof p) >= sizeof p - 1) return pr_err_set(err, PR_EINVAL, "%s: path too long", dir);
     for (char *c = p + 1;; c++) {
@@ -83,7 +82,7 @@ static int make_parent(const char *file, pr_err *err) {
     char *slash = strrchr(d, '/');
     if (!slash || slash == d) return PR_OK;
     *slash = '\0';
-    return make_dirs(d, err);
+    return bt_make_dirs(d, err);
 }
 
 static int write_text(const char *path, const char *text, pr_err *err) {
@@ -104,17 +103,24 @@ static int write_text(const char *path, const char *text, pr_err *err) {
 
 /* "BTCUSDT crypto 1h, 29303 bars 2022-01-01 00:00:00 .. 2025-05-05 23:00:00 (local:BTCUSDT:1h)" */
 static void market_line(const bt_settings *s, const pr_bt_market *mk, size_t i, char *buf, size_t cap) {
-    char a[PR_TIME_STR_MAX], b[PR_TIME_STR_MAX];
+    char a[PR_TIME_STR_MAX], b[PR_TIME_STR_MAX], fine[160] = "";
     const pr_series *x = mk->bars;
     pr_time_format(x->ts[0], a, sizeof a);
     pr_time_format(x->ts[x->len - 1], b, sizeof b);
+    if (mk->fine) {
+        char fa[PR_TIME_STR_MAX], fb[PR_TIME_STR_MAX];
+        pr_time_format(mk->fine->ts[0], fa, sizeof fa);
+        pr_time_format(mk->fine->ts[mk->fine->len - 1], fb, sizeof fb);
+        snprintf(fine, sizeof fine, "; intrabar order from %zu %s bars, %s .. %s", mk->fine->len,
+                 pr_tf_name(mk->fine->tf), fa, fb);
+    }
     snprintf(buf, cap, "%s %s, %zu bars %s .. %s (%s)%s", pr_asset_class_name(mk->spec.inst.asset_class),
-             pr_tf_name(x->tf), x->len, a, b, s->markets[i].src.spec, mk->fine ? ", finer bars for intrabar order" : "");
+             pr_tf_name(x->tf), x->len, a, b, s->markets[i].src.spec, fine);
 }
 
 static int write_report(const bt_settings *s, const pr_backtest_config *bc, const pr_backtest_result *res,
-                        const bt_analysis *a, const char *strategy, pr_err *err) {
-    size_t nkv = 6 + 2 * bc->n_markets;
+                        const bt_analysis *a, const char *strategy, const char *path, pr_err *err) {
+    size_t nkv = 5 + 2 * bc->n_markets;
     pr_report_kv *kv = calloc(nkv, sizeof *kv);
     char (*val)[640] = calloc(nkv, sizeof *val);
     char (*key)[64] = calloc(nkv, sizeof *key);
@@ -137,7 +143,6 @@ static int write_report(const bt_settings *s, const pr_backtest_config *bc, cons
         bt_sizing_describe(&s->sizing, sz, sizeof sz);
         KV("sizing", "%s", sz);
         KV("account", "%.10g %s", res->start_cash, res->ccy);
-        KV("fingerprint", "%s", a->fingerprint);
 #undef KV
         char title[300];
         if (s->title[0]) pr_strlcpy(title, s->title, sizeof title);
@@ -146,8 +151,8 @@ static int write_report(const bt_settings *s, const pr_backtest_config *bc, cons
                               .n_eq = a->n_eq, .bench_equity = a->bench, .trades = a->trades,
                               .n_trades = a->n_trades, .prices = a->prices, .n_prices = bc->n_markets,
                               .max_points = (size_t)s->chart_points, .max_trade_rows = (size_t)s->trade_rows};
-        rc = make_parent(s->report, err);
-        if (rc == PR_OK) rc = pr_report_write_html(s->report, &in, err);
+        rc = make_parent(path, err);
+        if (rc == PR_OK) rc = pr_report_write_html(path, &in, err);
     }
     free(kv);
     free(val);
@@ -155,48 +160,56 @@ static int write_report(const bt_settings *s, const pr_backtest_config *bc, cons
     return rc;
 }
 
-int bt_output(const bt_settings *s, const pr_backtest_config *bc, const pr_backtest_result *res,
-              const bt_analysis *a, const char *strategy, int json, pr_err *err) {
-    FILE *info = json ? stderr : stdout;
+void bt_print_header(const bt_settings *s, const pr_backtest_config *bc, const pr_backtest_result *res,
+                     const char *strategy, FILE *f) {
     char line[640], costs[400];
-    if (!json) {
-        printf("strategy     %s\n", strategy);
-        for (size_t i = 0; i < bc->n_markets; i++) {
-            market_line(s, &bc->markets[i], i, line, sizeof line);
-            bt_costs_describe(&bc->markets[i].spec.costs, costs, sizeof costs);
-            printf("%-12s %s\n%-12s costs: %s\n", bc->markets[i].spec.inst.symbol, line, "", costs);
-        }
-        bt_sizing_describe(&s->sizing, line, sizeof line);
-        printf("account      %.10g %s, sizing %s\n", res->start_cash, res->ccy, line);
-        printf("pipeline     %zu signals, %zu vetoed, %zu orders, %zu rejected; %zu fills, %zu liquidations\n\n",
+    fprintf(f, "strategy     %s\n", strategy);
+    for (size_t i = 0; i < bc->n_markets; i++) {
+        market_line(s, &bc->markets[i], i, line, sizeof line);
+        bt_costs_describe(&bc->markets[i].spec.costs, costs, sizeof costs);
+        fprintf(f, "%-12s %s\n%-12s costs: %s\n", bc->markets[i].spec.inst.symbol, line, "", costs);
+    }
+    bt_sizing_describe(&s->sizing, line, sizeof line);
+    fprintf(f, "account      %.10g %s, sizing %s\n", res->start_cash, res->ccy, line);
+}
+
+int bt_output(const bt_settings *s, const pr_backtest_config *bc, const pr_backtest_result *res,
+              const bt_analysis *a, const char *strategy, const char *out_dir, const char *report, bt_show show,
+              pr_err *err) {
+    FILE *info = show == BT_SHOW_JSON ? stderr : stdout;
+    if (show != BT_SHOW_JSON)
+        printf("pipeline     %zu signals, %zu vetoed, %zu orders, %zu rejected; %zu fills, %zu liquidations\n",
                res->stats.signals, res->stats.vetoed, res->stats.orders, res->stats.rejected, res->n_fills,
                res->n_liquidations);
+    if (show == BT_SHOW_TABLE) {
+        putchar('\n');
         int rc = pr_metrics_write_table(&a->m, stdout, err);
         if (rc != PR_OK) return rc;
+        putchar('\n');
     }
     char *js = NULL;
     int rc = pr_metrics_to_json(&a->m, &js, err);
-    if (rc == PR_OK && json) fputs(js, stdout);
+    if (rc == PR_OK && show == BT_SHOW_JSON) fputs(js, stdout);
     char p[BT_PATH_MAX + 32];
-    if (rc == PR_OK) rc = make_dirs(s->out_dir, err);
+    if (rc == PR_OK) rc = bt_make_dirs(out_dir, err);
     if (rc == PR_OK) {
-        snprintf(p, sizeof p, "%s/trades.csv", s->out_dir);
+        snprintf(p, sizeof p, "%s/trades.csv", out_dir);
         rc = pr_write_trades_csv(p, a->trades, a->n_trades, err);
     }
     if (rc == PR_OK) {
-        snprintf(p, sizeof p, "%s/equity.csv", s->out_dir);
+        snprintf(p, sizeof p, "%s/equity.csv", out_dir);
         rc = pr_write_equity_csv(p, a->eq, a->n_eq, err);
     }
     if (rc == PR_OK) {
-        snprintf(p, sizeof p, "%s/metrics.json", s->out_dir);
+        snprintf(p, sizeof p, "%s/metrics.json", out_dir);
         rc = write_text(p, js, err);
     }
     free(js);
-    if (rc == PR_OK && s->report[0]) rc = write_report(s, bc, res, a, strategy, err);
+    if (rc == PR_OK && report && report[0]) rc = write_report(s, bc, res, a, strategy, report, err);
     if (rc != PR_OK) return rc;
-    fprintf(info, "%sfingerprint  %s  (sha256 of trades.csv)\n", json ? "" : "\n", a->fingerprint);
-    fprintf(info, "files        %s/trades.csv (%zu closed, %zu open), equity.csv, metrics.json\n", s->out_dir,
+    fprintf(info, "fingerprint  %s  (sha256 of trades.csv)\n", a->fingerprint);
+    fprintf(info, "files        %s/trades.csv (%zu closed, %zu open), equity.csv, metrics.json\n", out_dir,
             res->n_trades, res->n_open);
-    if (s->report[0]) fprintf(info, "report       %s\n", s->report);
+    if (report && report[0]) fprintf(info, "report       %s\n", report);
     return PR_OK;
 }

@@ -3,6 +3,7 @@
  * trades/equity/metrics files, the fingerprint and the HTML report. */
 #ifndef PR_BACKTEST_OUTPUT_H
 #define PR_BACKTEST_OUTPUT_H
+#include <stdio.h>
 #include "backtest_config.h"
 
 typedef struct bt_analysis {
@@ -22,11 +23,25 @@ int bt_analyse(const bt_settings *s, const pr_backtest_config *bc, const pr_back
                pr_err *err);
 void bt_analysis_free(bt_analysis *a);
 
-/* Prints the summary, table and fingerprint (to stdout; with json, the
- * metrics JSON goes to stdout and the rest to stderr) and writes
- * trades.csv, equity.csv, metrics.json into s->out_dir and the report when
- * s->report is set. `strategy` describes the strategy and its parameters. */
+/* mkdir -p. */
+int bt_make_dirs(const char *dir, pr_err *err);
+
+/* The run's description: strategy, each instrument with its data and costs,
+ * account and sizing. */
+void bt_print_header(const bt_settings *s, const pr_backtest_config *bc, const pr_backtest_result *res,
+                     const char *strategy, FILE *f);
+
+typedef enum bt_show {
+    BT_SHOW_TABLE = 0,   /* pipeline counts and the metrics table on stdout        */
+    BT_SHOW_JSON,        /* the metrics JSON on stdout, file lines on stderr       */
+    BT_SHOW_FILES        /* pipeline counts and file lines only (A/B sides)        */
+} bt_show;
+
+/* Prints as `show` says and writes trades.csv, equity.csv, metrics.json
+ * into out_dir, and the HTML report to `report` unless it is NULL or "".
+ * `strategy` describes the strategy and its parameters. */
 int bt_output(const bt_settings *s, const pr_backtest_config *bc, const pr_backtest_result *res,
-              const bt_analysis *a, const char *strategy, int json, pr_err *err);
+              const bt_analysis *a, const char *strategy, const char *out_dir, const char *report, bt_show show,
+              pr_err *err);
 
 #endif

@@ -9,12 +9,12 @@
 #include <jansson.h>
 
 #include "cli.h"
-#include "backtest_output.h"
+#include "backtest_ab.h"
 
 static const char k_usage[] =
     "usage: proratio backtest --config FILE [--from TIME] [--to TIME] [--strategy NAME]\n"
     "                         [--param KEY=VALUE ...] [--set PATH=VALUE ...] [--db URL]\n"
-    "                         [--report FILE.html] [--out DIR] [--json]\n"
+    "                         [--report FILE.html] [--out DIR] [--json] [--ab]\n"
     "Runs a strategy over stored datasets or CSV files as the configuration says\n"
     "(schema: README, section Backtesting; examples/*.json). Flags override keys:\n"
     "  --from/--to TIME     data.from / data.to (bars with from <= open time < to)\n"
@@ -27,6 +27,9 @@ static const char k_usage[] =
     "  --out DIR            output.dir for trades.csv, equity.csv, metrics.json\n"
     "                       (default out/<strategy>)\n"
     "  --json               print the metrics JSON instead of the table\n"
+    "  --ab                 run twice, TA-only and TA+AI (the \"ai\" section's LLM\n"
+    "                       confirmation stage), into DIR/ta_only and DIR/ta_ai, and\n"
+    "                       compare the two side by side\n"
     "Prints the metrics (net, without costs, buy and hold) and the run's fingerprint\n"
     "(SHA-256 of trades.csv). Exit codes: 2 bad configuration, 3 bad data,\n"
     "4 dataset or file not found.";
@@ -35,7 +38,7 @@ static const char k_usage[] =
 
 typedef struct bt_args {
     const char *config, *from, *to, *strategy, *db, *report, *out;
-    int json;
+    int json, ab;
     size_t n_ov;
     const char *ov_path_prefix[BT_MAX_OVERRIDES];  /* "strategy.params." or "" */
     const char *ov[BT_MAX_OVERRIDES];              /* "key=value"               */
@@ -61,6 +64,7 @@ static int parse_args(int argc, char **argv, bt_args *a) {
         else if ((m = pr_cli_opt(argc, argv, &i, "--param", &v))) prefix = "strategy.params.";
         else if ((m = pr_cli_opt(argc, argv, &i, "--set", &v))) prefix = "";
         else if (strcmp(argv[i], "--json") == 0) { a->json = 1; continue; }
+        else if (strcmp(argv[i], "--ab") == 0) { a->ab = 1; continue; }
         if (m < 0) return pr_cli_usage_error("backtest", "%s needs a value", argv[i]);
         if (dst) {
             *dst = v;
@@ -115,6 +119,19 @@ static int apply_overrides(pr_config *cfg, const bt_args *a, pr_err *e) {
     return rc;
 }
 
+/* One pipeline over the loaded markets: TA-only, or with the LLM stage. */
+typedef struct bt_side {
+    const char *name;
+    int ai;
+    char out_dir[BT_PATH_MAX + 16];
+    pr_strategy *strat;
+    pr_pipeline *pipe;
+    struct pr_llm_stage *stage;   /* owned by pipe */
+    pr_backtest_result res;
+    int has_res;
+    bt_analysis an;
+} bt_side;
+
 /* Everything a run holds; released by run_free. */
 typedef struct bt_run {
     bt_settings *s;
@@ -123,18 +140,21 @@ typedef struct bt_run {
     size_t n_ld;
     pr_bt_market mk[BT_MAX_MARKETS];
     pr_backtest_config bc;
-    pr_strategy *strat;
-    pr_pipeline *pipe;
-    pr_backtest_result res;
-    int has_res;
-    bt_analysis an;
+    bt_side side[2];
+    size_t n_sides;
+    pr_log log;
+    int has_log;
 } bt_run;
 
 static void run_free(bt_run *r) {
-    bt_analysis_free(&r->an);
-    if (r->has_res) pr_backtest_result_free(&r->res);
-    pr_pipeline_free(r->pipe);
-    pr_strategy_free(r->strat);
+    for (size_t i = 0; i < r->n_sides; i++) {
+        bt_side *sd = &r->side[i];
+        bt_analysis_free(&sd->an);
+        if (sd->has_res) pr_backtest_result_free(&sd->res);
+        pr_pipeline_free(sd->pipe);
+        pr_strategy_free(sd->strat);
+    }
+    if (r->has_log) pr_log_close(&r->log);
     for (size_t i = 0; i < r->n_ld; i++) bt_loaded_free(&r->ld[i]);
     bt_data_close(&r->data);
     free(r->s);
@@ -162,23 +182,84 @@ static int load_markets(bt_run *r, pr_err *e) {
     return PR_OK;
 }
 
-static int run(bt_run *r, const pr_config *cfg, int json, pr_err *e) {
-    bt_settings *s = r->s;
-    int rc = pr_strategy_create(s->strategy, cfg, "strategy.params", &r->strat, e);
+/* The AI decisions go to <out>/ai_decisions.jsonl, warnings to stderr. */
+static int open_ai_log(bt_run *r, pr_err *e) {
+    char path[BT_PATH_MAX + 32];
+    int rc = bt_make_dirs(r->s->out_dir, e);
     if (rc != PR_OK) return rc;
-    if ((rc = load_markets(r, e)) != PR_OK) return rc;
+    pr_log_init(&r->log, PR_LOG_INFO, NULL);
+    r->has_log = 1;
+    snprintf(path, sizeof path, "%s/ai_decisions.jsonl", r->s->out_dir);
+    return pr_log_open_json(&r->log, path, e);
+}
+
+static int run_side(bt_run *r, bt_side *sd, const pr_config *cfg, pr_err *e) {
+    bt_settings *s = r->s;
+    int rc = pr_strategy_create(s->strategy, cfg, "strategy.params", &sd->strat, e);
+    if (rc != PR_OK) return rc;
     pr_pipeline_config pc;
     pr_pipeline_config_default(&pc);
     pc.sizing = s->sizing;
     pc.no_short = s->margin.allow_short == 0;
-    if ((rc = pr_pipeline_new(&pc, r->strat, &r->pipe, e)) != PR_OK) return rc;
-    if ((rc = pr_backtest_run(&r->bc, r->pipe, &r->res, e)) != PR_OK) return rc;
-    r->has_res = 1;
-    if ((rc = bt_analyse(s, &r->bc, &r->res, &r->an, e)) != PR_OK) return rc;
+    if ((rc = pr_pipeline_new(&pc, sd->strat, &sd->pipe, e)) != PR_OK) return rc;
+    if (sd->ai) {
+        void *store = NULL;
+        if ((rc = bt_data_store(&r->data, &store, e)) != PR_OK) return rc;
+        if (!r->has_log && (rc = open_ai_log(r, e)) != PR_OK) return rc;
+        if ((rc = bt_ai_attach(cfg, store, &r->log, sd->pipe, &sd->stage, e)) != PR_OK) return rc;
+    }
+    if ((rc = pr_backtest_run(&r->bc, sd->pipe, &sd->res, e)) != PR_OK) return rc;
+    sd->has_res = 1;
+    return bt_analyse(s, &r->bc, &sd->res, &sd->an, e);
+}
+
+/* A plain run is TA+AI when the configuration has an "ai" section; --ab
+ * runs TA-only and TA+AI into <out>/ta_only and <out>/ta_ai and compares. */
+static int run(bt_run *r, const pr_config *cfg, int json, int ab, pr_err *e) {
+    bt_settings *s = r->s;
+    int rc;
+    if ((ab || bt_ai_configured(cfg)) && (rc = bt_ai_check(cfg, e)) != PR_OK) return rc;
+    if (ab && !bt_ai_configured(cfg))
+        return pr_err_set(e, PR_EINVAL, "--ab compares TA-only with TA+AI: the configuration needs an \"ai\" "
+                          "section (providers, mode, ...)");
+    if ((rc = load_markets(r, e)) != PR_OK) return rc;
+    r->n_sides = ab ? 2 : 1;
+    r->side[0] = (bt_side){.name = "TA-only", .ai = !ab && bt_ai_configured(cfg)};
+    r->side[1] = (bt_side){.name = "TA+AI", .ai = 1};
+    for (size_t i = 0; i < r->n_sides; i++) {
+        bt_side *sd = &r->side[i];
+        if (ab) snprintf(sd->out_dir, sizeof sd->out_dir, "%s/%s", s->out_dir, sd->ai ? "ta_ai" : "ta_only");
+        else pr_strlcpy(sd->out_dir, s->out_dir, sizeof sd->out_dir);
+        if ((rc = run_side(r, sd, cfg, e)) != PR_OK) return rc;
+    }
+    bt_side *last = &r->side[r->n_sides - 1];
     char desc[400], params[300] = "";
-    if (r->strat->vt->describe) r->strat->vt->describe(r->strat, params, sizeof params);
-    snprintf(desc, sizeof desc, "%s%s%s", s->strategy, params[0] ? " " : "", params);
-    return bt_output(s, &r->bc, &r->res, &r->an, desc, json, e);
+    if (last->strat->vt->describe) last->strat->vt->describe(last->strat, params, sizeof params);
+    snprintf(desc, sizeof desc, "%s%s%s%s", s->strategy, params[0] ? " " : "", params,
+             last->ai ? " + LLM confirmation" : "");
+    if (!json) bt_print_header(s, &r->bc, &last->res, desc, stdout);
+    size_t calls;
+    double cost;
+    bt_ai_usage(last->stage, &calls, &cost);
+    if (last->ai) {
+        FILE *f = json ? stderr : stdout;
+        if (bt_ai_enabled(last->stage))
+            fprintf(f, "ai           %zu provider calls, estimated cost %.4f USD; decisions in %s/ai_decisions.jsonl\n",
+                    calls, cost, s->out_dir);
+        else
+            fprintf(f, "ai           disabled: no provider has an API key, every signal passes (see %s/ai_decisions.jsonl)\n",
+                    s->out_dir);
+    }
+    if (!ab) return bt_output(s, &r->bc, &last->res, &last->an, desc, last->out_dir, s->report,
+                              json ? BT_SHOW_JSON : BT_SHOW_TABLE, e);
+    for (size_t i = 0; i < 2; i++) {
+        if (!json) printf("\n[%s]\n", r->side[i].name);
+        rc = bt_output(s, &r->bc, &r->side[i].res, &r->side[i].an, desc, r->side[i].out_dir, i ? s->report : NULL,
+                       json ? BT_SHOW_JSON : BT_SHOW_FILES, e);
+        if (rc != PR_OK) return rc;
+    }
+    if (!json) putchar('\n');
+    return bt_ab_print(&r->side[0].an.m, &last->an.m, calls, cost, json, e);
 }
 
 static int fail(const pr_err *e) {
@@ -226,7 +307,7 @@ int pr_cli_backtest(int argc, char **argv) {
         return PR_EXIT_USAGE;
     }
     free(errs);
-    rc = run(&r, cfg, a.json, &e);
+    rc = run(&r, cfg, a.json, a.ab, &e);
     run_free(&r);
     pr_config_free(cfg);
     if (rc == PR_OK) return PR_EXIT_OK;

@@ -184,7 +184,7 @@ static int import_one(pr_store *st, const char *path, const import_args *a, json
     int rc = pr_store_begin(st, &e);
     if (rc == PR_OK) {
         if (funding) {
-            pr_funding f;
+            pr_funding_series f;
             memset(&f, 0, sizeof f);
             o.format = PR_FMT_FUNDING;
             if (o.tf == PR_TF_NONE) o.tf = PR_TF_8H;
@@ -196,7 +196,7 @@ static int import_one(pr_store *st, const char *path, const import_args *a, json
                 if (rc == PR_OK) rc = pr_store_put_funding(st, c.venue, c.symbol, r, f.len, &c.counts, &e);
                 free(r);
             }
-            pr_funding_free(&f);
+            pr_funding_series_free(&f);
         } else {
             c.progress = !a->quiet && !a->json && isatty(STDERR_FILENO);
             if (c.progress) c.est_lines = estimate_lines(path);

@@ -487,7 +487,7 @@ int pr_import_csv_series(const char *path, const pr_import_options *o, pr_series
     return PR_OK;
 }
 
-void pr_funding_free(pr_funding *f) {
+void pr_funding_series_free(pr_funding_series *f) {
     if (!f) return;
     free(f->ts);
     free(f->rate);
@@ -496,7 +496,7 @@ void pr_funding_free(pr_funding *f) {
     f->len = f->cap = 0;
 }
 
-int pr_import_funding(const char *path, const pr_import_options *o, pr_funding *out, pr_data_report *rep,
+int pr_import_funding(const char *path, const pr_import_options *o, pr_funding_series *out, pr_data_report *rep,
                       pr_err *err) {
     if (!path || !out) return pr_err_set(err, PR_EINVAL, "no path or output");
     int fd, rc = open_file(path, &fd, err);
@@ -514,7 +514,7 @@ int pr_import_funding(const char *path, const pr_import_options *o, pr_funding *
         } else {
             memcpy(ts, acc.ts, acc.len * sizeof *ts);
             memcpy(rate, acc.close, acc.len * sizeof *rate);
-            pr_funding_free(out);
+            pr_funding_series_free(out);
             out->ts = ts;
             out->rate = rate;
             out->len = out->cap = acc.len;

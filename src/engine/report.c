@@ -473,7 +473,7 @@ static int write_html(out *o, const pr_report_input *in, pr_err *err) {
              a, b, m->n_points, pr_mx_fdur(d, sizeof d, m->bar_ms), in->n_trades, fp);
 
     if (in->n_config) {
-        o_puts(o, "<section><h2>Configuration</h2>\n<table class=\"kv\">\n");
+        o_puts(o, "<section><h2>Configuration</h2>\n<table class=\"kv cfg\">\n");
         for (size_t i = 0; i < in->n_config; i++) {
             o_puts(o, "<tr><td>");
             o_esc(o, in->config[i].key ? in->config[i].key : "");

@@ -22,6 +22,7 @@ const char *const pr_report_css[] = {
     "h3{font-size:14px;margin:14px 0 6px;font-weight:600}\n",
     "table{border-collapse:collapse;font-variant-numeric:tabular-nums}\n",
     "th,td{padding:4px 10px;text-align:right;border-bottom:1px solid #f0f0f0;white-space:nowrap}\n",
+    ".cfg td.l{white-space:normal;overflow-wrap:anywhere;text-align:left}\n",
     "th{font-weight:600;color:#4b5563;background:#f9fafb}\n",
     "td.l,th.l{text-align:left}\n",
     ".grid{display:flex;flex-wrap:wrap;gap:18px;align-items:flex-start}\n",

@@ -238,8 +238,11 @@ static int mr_on_bar(pr_strategy *s, const pr_market_view *v, pr_signal_list *ou
         double lo = pr_view_ind(v, c->h_lo[i], 0), rsi = pr_view_ind(v, c->h_rsi[i], 0);
         double z = pr_view_ind(v, c->h_z[i], 0), atr = pr_view_ind(v, c->h_atr[i], 0);
         if (isnan(close) || isnan(up) || isnan(mid) || isnan(lo) || isnan(rsi) || isnan(z) || isnan(atr)) continue;
-        int long_ok = close < lo && rsi < c->rsi_low[i] && z < -c->z_th[i];
-        int short_ok = p->allow_short && close > up && rsi > c->rsi_high[i] && z > c->z_th[i];
+        /* A band without width (a flat window, up to rounding noise) says
+         * nothing about dispersion: no entry from it. */
+        int wide = up - lo > 1e-9 * fabs(close);
+        int long_ok = wide && close < lo && rsi < c->rsi_low[i] && z < -c->z_th[i];
+        int short_ok = wide && p->allow_short && close > up && rsi > c->rsi_high[i] && z > c->z_th[i];
         pr_signal *sig = NULL;
         if ((long_ok && c->side[i] <= 0) || (short_ok && c->side[i] >= 0)) {
             int dir = long_ok ? 1 : -1;

@@ -214,13 +214,19 @@ int pr_ta_score_config(const pr_config *cfg, const char *path, pr_ta_score_param
 }
 
 /* ---- the score ------------------------------------------------------------------ */
+/* Differences below this fraction of the price are rounding noise (an EMA
+ * of a constant drifts by a few ulps), not a trend or a band: they give no
+ * point, so flat stretches of data do not score. */
+#define TS_NOISE 1e-9
+
 /* Fills r's points and scores from the inputs already stored in r. */
 static void score_eval(const pr_ta_score_params *p, pr_ta_score_result *r) {
     memset(r->long_pts, 0, sizeof r->long_pts);
     memset(r->short_pts, 0, sizeof r->short_pts);
     r->long_score = r->short_score = 0;
+    const double tol = TS_NOISE * fabs(r->close);
     double w = r->bb_upper - r->bb_lower;
-    r->bb_pos = w > 0 ? (r->close - r->bb_lower) / w : NAN;
+    r->bb_pos = w > tol ? (r->close - r->bb_lower) / w : NAN;
     const double need[] = {r->close, r->open, r->volume, r->volume_avg, r->rsi, r->macd, r->macd_signal,
                            r->macd_prev, r->macd_signal_prev, r->ema_fast, r->ema_slow, r->ema_long, r->adx,
                            r->plus_di, r->minus_di, r->bb_upper, r->bb_lower, r->atr};
@@ -232,25 +238,28 @@ static void score_eval(const pr_ta_score_params *p, pr_ta_score_result *r) {
     int *L = r->long_pts, *S = r->short_pts;
     if (r->rsi < p->rsi_low) L[PR_TS_RSI] = 2;
     if (r->rsi > p->rsi_high) S[PR_TS_RSI] = 2;
-    if (r->macd > r->macd_signal) L[PR_TS_MACD] = r->macd_prev <= r->macd_signal_prev ? 2 : 1;
-    if (r->macd < r->macd_signal) S[PR_TS_MACD] = r->macd_prev >= r->macd_signal_prev ? 2 : 1;
-    L[PR_TS_EMA] = (r->ema_fast > r->ema_slow) + (r->close > r->ema_long);
-    S[PR_TS_EMA] = (r->ema_fast < r->ema_slow) + (r->close < r->ema_long);
+    double dm = r->macd - r->macd_signal, dmp = r->macd_prev - r->macd_signal_prev;
+    if (dm > tol) L[PR_TS_MACD] = dmp <= tol ? 2 : 1;
+    if (dm < -tol) S[PR_TS_MACD] = dmp >= -tol ? 2 : 1;
+    double de = r->ema_fast - r->ema_slow, dl = r->close - r->ema_long;
+    L[PR_TS_EMA] = (de > tol) + (dl > tol);
+    S[PR_TS_EMA] = (de < -tol) + (dl < -tol);
     if (r->adx > p->adx_min) {
         L[PR_TS_ADX] = r->plus_di > r->minus_di;
         S[PR_TS_ADX] = r->minus_di > r->plus_di;
     }
-    if (w > 0) {
+    if (!isnan(r->bb_pos)) {
         L[PR_TS_BB] = r->bb_pos < p->bb_near;
         S[PR_TS_BB] = r->bb_pos > 1.0 - p->bb_near;
     }
-    if (r->volume_avg > 0 && r->volume > p->volume_mult * r->volume_avg) {
-        L[PR_TS_VOLUME] = r->close > r->open;
-        S[PR_TS_VOLUME] = r->close < r->open;
+    if (r->volume_avg > 0 && r->volume > p->volume_mult * r->volume_avg * (1 + TS_NOISE)) {
+        L[PR_TS_VOLUME] = r->close - r->open > tol;
+        S[PR_TS_VOLUME] = r->close - r->open < -tol;
     }
     if (r->htf != PR_TF_NONE) {
-        L[PR_TS_HTF] = r->htf_close > r->htf_ema;
-        S[PR_TS_HTF] = r->htf_close < r->htf_ema;
+        double dh = r->htf_close - r->htf_ema;
+        L[PR_TS_HTF] = dh > TS_NOISE * fabs(r->htf_close);
+        S[PR_TS_HTF] = dh < -TS_NOISE * fabs(r->htf_close);
     }
     for (int k = 0; k < PR_TS_COUNT; k++) {
         r->long_score += L[k];

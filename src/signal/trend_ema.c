@@ -295,6 +295,12 @@ static const char *const k_why_x_short = "EMA(%.0f) crossed above EMA(%.0f): exi
 static const char *const k_why_rsi_long = "RSI %.2f above %.4g: exit long";
 static const char *const k_why_rsi_short = "RSI %.2f below %.4g: exit short";
 
+/* EMA differences below this fraction of the price are rounding noise (an
+ * EMA of a constant drifts by a few ulps) and count as 0, so a flat stretch
+ * does not produce crosses; likewise a volume must beat its average by more
+ * than this fraction. */
+#define TE_NOISE 1e-9
+
 static int emit(pr_signal_list *out, pr_signal_kind kind, int inst, pr_signal **sig, pr_err *err) {
     *sig = pr_signal_list_add(out, kind, inst);
     return *sig ? PR_OK : pr_err_set(err, PR_ELIMIT, "trend_ema: signal list full");
@@ -306,19 +312,20 @@ static int te_on_bar(pr_strategy *s, const pr_market_view *v, pr_signal_list *ou
     for (size_t i = 0; i < c->n; i++) {
         int ii = (int)i;
         if (!pr_view_updated(v, ii)) continue;
+        pr_bar bar;
+        if (pr_view_bar(v, ii, PR_TF_NONE, 0, &bar) != 0) continue;
         double d = pr_view_ind(v, c->h_fast[i], 0) - pr_view_ind(v, c->h_slow[i], 0);
+        if (fabs(d) <= TE_NOISE * fabs(bar.close)) d = 0;
         double pd = c->prev_d[i];
         c->prev_d[i] = d;
         if (isnan(d) || isnan(pd)) continue;
-        pr_bar bar;
-        if (pr_view_bar(v, ii, PR_TF_NONE, 0, &bar) != 0) continue;
         double rsi = pr_view_ind(v, c->h_rsi[i], 0);
         double vavg = pr_view_ind(v, c->h_vol[i], 0);
         int cross_up = d > 0 && pd <= 0, cross_dn = d < 0 && pd >= 0;
         int rsi_ok = rsi >= p->rsi_low && rsi <= p->rsi_high;   /* false for NaN */
         int has_vol = vavg > 0;
         double ratio = has_vol ? bar.volume / vavg : NAN;
-        int vol_ok = !p->volume_filter || !has_vol || bar.volume > vavg;
+        int vol_ok = !p->volume_filter || !has_vol || bar.volume > vavg * (1 + TE_NOISE);
         int entry_ok = rsi_ok && vol_ok;
         pr_signal *sig;
         int rc;

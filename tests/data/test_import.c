@@ -230,7 +230,7 @@ static void test_yahoo_stocks(void **state) {
 
 static void test_funding(void **state) {
     (void)state;
-    pr_funding f = {0};
+    pr_funding_series f = {0};
     pr_data_report rep;
     pr_data_report_init(&rep, 0);
     pr_err e;
@@ -274,7 +274,7 @@ static void test_funding(void **state) {
     assert_int_equal(pr_import_csv_series(path("data/sample/crypto/BTCUSDT-funding-8h.csv"), NULL, &s, &rep, &e),
                      PR_EUNSUPPORTED);
     pr_series_free(&s);
-    pr_funding_free(&f);
+    pr_funding_series_free(&f);
     pr_data_report_free(&rep);
 }
 
@@ -830,7 +830,7 @@ static void test_shared_data(void **state) {
         pr_series_free(&s);
         pr_data_report_free(&rep);
     }
-    pr_funding f = {0};
+    pr_funding_series f = {0};
     pr_data_report rep;
     pr_data_report_init(&rep, 0);
     pr_err e;
@@ -838,7 +838,7 @@ static void test_shared_data(void **state) {
     snprintf(p, sizeof p, "%s/crypto/BTCUSDT-funding-8h.csv", root);
     assert_int_equal(pr_import_funding(p, NULL, &f, &rep, &e), 0);
     assert_int_equal(f.len, 1000);
-    pr_funding_free(&f);
+    pr_funding_series_free(&f);
     pr_data_report_free(&rep);
 }
 

@@ -164,22 +164,22 @@ int pr_detect_format(const char *path, pr_csv_format *out, pr_err *err);
 int pr_detect_format_line(const char *line, size_t len, pr_csv_format *out);
 
 /* --- funding rates ---------------------------------------------------------- */
-typedef struct pr_funding {
+typedef struct pr_funding_series {
     int64_t *ts;      /* funding time, ms UTC, rounded to the interval grid */
     double *rate;     /* fraction per interval (0.0001 = 0.01%)             */
     size_t len, cap;
     pr_timeframe interval;
     char symbol[PR_SYMBOL_MAX];
-} pr_funding;
+} pr_funding_series;
 
-void pr_funding_free(pr_funding *f);
+void pr_funding_series_free(pr_funding_series *f);
 /* Imports a funding-rate CSV into out (zeroed, or filled by an earlier call:
- * its arrays are replaced; free with pr_funding_free). Stamps are rounded to the nearest multiple of
+ * its arrays are replaced; free with pr_funding_series_free). Stamps are rounded to the nearest multiple of
  * o->tf (default 8h) when within one minute of it, which removes Binance's
  * millisecond jitter (noted once in the report with the count); farther
  * stamps are off-grid warnings and kept. Sorted, de-duplicated, validated
  * (NaN/inf rates are skipped; gaps are checked on the 24x7 calendar). */
-int pr_import_funding(const char *path, const pr_import_options *o, pr_funding *out,
+int pr_import_funding(const char *path, const pr_import_options *o, pr_funding_series *out,
                       pr_data_report *rep, pr_err *err);
 
 /* --- names ------------------------------------------------------------------- */

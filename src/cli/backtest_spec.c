@@ -1,0 +1,94 @@
+/* From the validated `proratio backtest` settings to the simulated broker's
+ * market specs (instrument, costs, margin, funding), and one-line
+ * descriptions of costs and sizing for the terminal and the report. */
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "backtest_config.h"
+
+const char *const bt_cost_keys[BT_N_COSTS + 1] = {
+    "taker_fee", "maker_fee", "slippage", "spread_pips", "spread_frac", "commission_per_100k",
+    "commission_per_share", "commission_min", "sell_fee_rate", "sell_fee_per_share", "sell_fee_max", NULL};
+const size_t bt_cost_off[BT_N_COSTS] = {
+    offsetof(pr_costs, taker_fee), offsetof(pr_costs, maker_fee), offsetof(pr_costs, slippage),
+    offsetof(pr_costs, spread_pips), offsetof(pr_costs, spread_frac), offsetof(pr_costs, commission_per_100k),
+    offsetof(pr_costs, commission_per_share), offsetof(pr_costs, commission_min), offsetof(pr_costs, sell_fee_rate),
+    offsetof(pr_costs, sell_fee_per_share), offsetof(pr_costs, sell_fee_max)};
+
+static void apply_costs(pr_costs *c, const bt_costs_ov *ov) {
+    for (int k = 0; k < BT_N_COSTS; k++)
+        if (ov->v[k].set) *(double *)(void *)((char *)c + bt_cost_off[k]) = ov->v[k].v;
+}
+
+static void apply_margin(pr_margin *m, const bt_margin_ov *ov) {
+    if (ov->leverage.set) m->leverage = ov->leverage.v;
+    if (ov->maintenance.set) m->maintenance = ov->maintenance.v;
+    if (ov->liquidation_fee.set) m->liquidation_fee = ov->liquidation_fee.v;
+    if (ov->allow_short >= 0) m->no_short = !ov->allow_short;
+}
+
+int bt_market_spec(const bt_settings *s, size_t i, const bt_loaded *ld, pr_market_spec *out, pr_err *err) {
+    const bt_market *m = &s->markets[i];
+    const char *sym = m->src.symbol;
+    pr_asset_class cls = m->cls != PR_ASSET_UNKNOWN ? m->cls : m->src.cls_certain ? m->src.cls : ld->cls;
+    if (cls == PR_ASSET_UNKNOWN) cls = m->src.cls;
+    if (cls == PR_ASSET_UNKNOWN) {
+        pr_err_at(err, NULL, 0, 0, "instruments");
+        return pr_err_set(err, PR_EINVAL, "instruments.%s.asset_class: the data does not tell the asset class of %s; "
+                          "set it (crypto, forex, stock, future)", sym, sym);
+    }
+    int rc = pr_market_spec_default(sym, cls, out, err);
+    if (rc != PR_OK) return rc;
+    if (ld->has_inst && ld->inst.asset_class == cls) out->inst = ld->inst;
+    pr_instrument *in = &out->inst;
+    in->asset_class = cls;
+    if (m->base[0]) pr_strlcpy(in->base, m->base, sizeof in->base);
+    if (m->quote[0]) pr_strlcpy(in->quote, m->quote, sizeof in->quote);
+    if (m->tick_size.set) in->tick_size = m->tick_size.v;
+    if (m->lot_step.set) in->lot_step = m->lot_step.v;
+    if (m->min_qty.set) in->min_qty = m->min_qty.v;
+    if (m->min_notional.set) in->min_notional = m->min_notional.v;
+    if (m->pip_size.set) in->pip_size = m->pip_size.v;
+    if (m->contract_multiplier.set) in->contract_multiplier = m->contract_multiplier.v;
+    apply_costs(&out->costs, &s->class_costs[cls]);
+    apply_costs(&out->costs, &m->costs);
+    apply_margin(&out->margin, &s->margin);
+    apply_margin(&out->margin, &m->margin);
+    if (m->fx_rate.set) out->fx_rate = m->fx_rate.v;
+    pr_funding *f = &out->funding;
+    f->perpetual = m->perpetual >= 0 ? m->perpetual : (m->funding[0] || m->funding_rate.set);
+    if (f->perpetual) {
+        f->ts = ld->fund_ts;
+        f->rate = ld->fund_rate;
+        f->n = ld->n_fund;
+        f->rate_default = m->funding_rate.set ? m->funding_rate.v : 0;
+    }
+    return PR_OK;
+}
+
+size_t bt_costs_describe(const pr_costs *c, char *buf, size_t cap) {
+    size_t k = 0;
+    if (cap) buf[0] = '\0';
+    for (int i = 0; i < BT_N_COSTS && k < cap; i++) {
+        double v = *(const double *)(const void *)((const char *)c + bt_cost_off[i]);
+        if (v == 0) continue;
+        int n = snprintf(buf + k, cap - k, "%s%s=%.10g", k ? " " : "", bt_cost_keys[i], v);
+        if (n > 0) k += (size_t)n;
+    }
+    if (k == 0) k = (size_t)snprintf(buf, cap, "none");
+    return k < cap ? k : cap ? cap - 1 : 0;
+}
+
+size_t bt_sizing_describe(const pr_sizing *z, char *buf, size_t cap) {
+    int n = 0;
+    switch (z->mode) {
+    case PR_SIZE_FIXED_RISK:
+        n = snprintf(buf, cap, "fixed_risk %.10g of equity (fraction %.10g without a stop)", z->risk, z->fraction);
+        break;
+    case PR_SIZE_FIXED_FRACTION: n = snprintf(buf, cap, "fixed_fraction %.10g of equity", z->fraction); break;
+    case PR_SIZE_ALL_CASH: n = snprintf(buf, cap, "all_cash"); break;
+    case PR_SIZE_FIXED_QTY: n = snprintf(buf, cap, "fixed_qty %.10g", z->qty); break;
+    }
+    return n < 0 ? 0 : (size_t)n < cap ? (size_t)n : cap ? cap - 1 : 0;
+}
