@@ -253,6 +253,10 @@ int pr_config_enum(const pr_config *cfg, const char *path, const char *def,
                    const char *const *allowed, int *out_index, pr_err *err);
 /* Array length at path (0 when absent; error when not an array). */
 int pr_config_array_len(const pr_config *cfg, const char *path, size_t *out, pr_err *err);
+/* Joins a config path and a key: "base.key", or "key" when base is NULL or
+ * empty. Writes into buf (truncating) and returns buf, so it can be passed
+ * straight to the getters above. */
+const char *pr_config_key(char *buf, size_t cap, const char *base, const char *key);
 /* Fails naming the first key of the object at `path` not listed in `allowed`
  * ("risk.max_drawdwn: unknown key"). */
 int pr_config_check_keys(const pr_config *cfg, const char *path,

@@ -47,7 +47,7 @@ int pr_llm_stage_config_load(const pr_config *cfg, const char *path, pr_llm_stag
     *n_providers = 0;
     char p[160];
     int rc, idx;
-#define PATH(k) (snprintf(p, sizeof p, "%s%s%s", path, *path ? "." : "", k), p)
+#define PATH(k) pr_config_key(p, sizeof p, path, k)
     if (*path && (rc = pr_config_check_keys(cfg, path, keys, err))) return rc;
     if ((rc = pr_config_enum(cfg, PATH("mode"), "live", modes, &idx, err))) return rc;
     out->mode = (pr_llm_mode)idx;

@@ -427,3 +427,9 @@ int pr_config_set(pr_config *cfg, const char *path, const char *value, pr_err *e
         p = dot + 1;
     }
 }
+
+const char *pr_config_key(char *buf, size_t cap, const char *base, const char *key) {
+    int has = base && base[0];
+    snprintf(buf, cap, "%s%s%s", has ? base : "", has ? "." : "", key ? key : "");
+    return buf;
+}

@@ -80,11 +80,6 @@ static int check_params(const pr_mean_reversion_params *p, const char **what, ch
     return PR_OK;
 }
 
-static const char *key_of(char *buf, size_t cap, const char *path, const char *k) {
-    snprintf(buf, cap, "%s%s%s", path && path[0] ? path : "", path && path[0] ? "." : "", k);
-    return buf;
-}
-
 int pr_mean_reversion_config(const pr_config *cfg, const char *path, pr_mean_reversion_params *out,
                              pr_err *err) {
     if (!out) return pr_err_set(err, PR_EINVAL, "mean_reversion: NULL output");
@@ -102,42 +97,42 @@ int pr_mean_reversion_config(const pr_config *cfg, const char *path, pr_mean_rev
     double d;
     int b, rc;
     if ((rc = pr_config_check_keys(cfg, base, keys, err)) != 0) return rc;
-    if ((rc = pr_config_int(cfg, key_of(k, sizeof k, base, "bb_period"), p.bb_period, 2, 100000, &v, err)) != 0)
+    if ((rc = pr_config_int(cfg, pr_config_key(k, sizeof k, base, "bb_period"), p.bb_period, 2, 100000, &v, err)) != 0)
         return rc;
     p.bb_period = (int)v;
-    if ((rc = pr_config_number(cfg, key_of(k, sizeof k, base, "bb_dev"), p.bb_dev, 0, 100, 1, &d, err)) != 0)
+    if ((rc = pr_config_number(cfg, pr_config_key(k, sizeof k, base, "bb_dev"), p.bb_dev, 0, 100, 1, &d, err)) != 0)
         return rc;
     p.bb_dev = d;
-    if ((rc = pr_config_int(cfg, key_of(k, sizeof k, base, "rsi_period"), p.rsi_period, 2, 100000, &v, err)) != 0)
+    if ((rc = pr_config_int(cfg, pr_config_key(k, sizeof k, base, "rsi_period"), p.rsi_period, 2, 100000, &v, err)) != 0)
         return rc;
     p.rsi_period = (int)v;
-    if ((rc = pr_config_int(cfg, key_of(k, sizeof k, base, "z_period"), p.z_period, 2, 100000, &v, err)) != 0)
+    if ((rc = pr_config_int(cfg, pr_config_key(k, sizeof k, base, "z_period"), p.z_period, 2, 100000, &v, err)) != 0)
         return rc;
     p.z_period = (int)v;
-    if ((rc = pr_config_number(cfg, key_of(k, sizeof k, base, "rsi_low"), p.rsi_low, 0, 100, 1, &d, err)) != 0)
+    if ((rc = pr_config_number(cfg, pr_config_key(k, sizeof k, base, "rsi_low"), p.rsi_low, 0, 100, 1, &d, err)) != 0)
         return rc;
     p.rsi_low = d;
-    if ((rc = pr_config_number(cfg, key_of(k, sizeof k, base, "rsi_high"), p.rsi_high, 0, 100, 1, &d, err)) != 0)
+    if ((rc = pr_config_number(cfg, pr_config_key(k, sizeof k, base, "rsi_high"), p.rsi_high, 0, 100, 1, &d, err)) != 0)
         return rc;
     p.rsi_high = d;
-    if ((rc = pr_config_number(cfg, key_of(k, sizeof k, base, "z"), p.z, 0, 100, 1, &d, err)) != 0) return rc;
+    if ((rc = pr_config_number(cfg, pr_config_key(k, sizeof k, base, "z"), p.z, 0, 100, 1, &d, err)) != 0) return rc;
     p.z = d;
-    if ((rc = pr_config_bool(cfg, key_of(k, sizeof k, base, "allow_short"), p.allow_short, &b, err)) != 0)
+    if ((rc = pr_config_bool(cfg, pr_config_key(k, sizeof k, base, "allow_short"), p.allow_short, &b, err)) != 0)
         return rc;
     p.allow_short = b;
-    if ((rc = pr_config_int(cfg, key_of(k, sizeof k, base, "atr_period"), p.atr_period, 1, 100000, &v, err)) != 0)
+    if ((rc = pr_config_int(cfg, pr_config_key(k, sizeof k, base, "atr_period"), p.atr_period, 1, 100000, &v, err)) != 0)
         return rc;
     p.atr_period = (int)v;
-    if ((rc = pr_config_number(cfg, key_of(k, sizeof k, base, "stop_atr"), p.stop_atr, 0, 1000, 0, &d, err)) != 0)
+    if ((rc = pr_config_number(cfg, pr_config_key(k, sizeof k, base, "stop_atr"), p.stop_atr, 0, 1000, 0, &d, err)) != 0)
         return rc;
     p.stop_atr = d;
-    if ((rc = pr_config_number(cfg, key_of(k, sizeof k, base, "stop"), p.stop_frac, 0, 1, 0, &d, err)) != 0)
+    if ((rc = pr_config_number(cfg, pr_config_key(k, sizeof k, base, "stop"), p.stop_frac, 0, 1, 0, &d, err)) != 0)
         return rc;
     p.stop_frac = d;
     const char *what = NULL;
     char msg[200];
     if (check_params(&p, &what, msg, sizeof msg) != 0) {
-        key_of(k, sizeof k, base, what);
+        pr_config_key(k, sizeof k, base, what);
         pr_err_at(err, NULL, 0, 0, k);
         return pr_err_set(err, PR_EINVAL, "%s: %s", k, msg);
     }

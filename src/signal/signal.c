@@ -76,7 +76,7 @@ static int create_sma_cross(const pr_config *cfg, const char *path, pr_strategy 
         if (path && path[0] && pr_config_has(cfg, path)) {
             if ((rc = pr_config_check_keys(cfg, path, keys, err)) != 0) return rc;
         }
-#define PR_KEY_(k) (snprintf(key, sizeof key, "%s%s%s", path && path[0] ? path : "", path && path[0] ? "." : "", k), key)
+#define PR_KEY_(k) pr_config_key(key, sizeof key, path, k)
         if ((rc = pr_config_int(cfg, PR_KEY_("fast"), p.fast, 2, 100000, &v, err)) != 0) return rc;
         p.fast = (int)v;
         if ((rc = pr_config_int(cfg, PR_KEY_("slow"), p.slow, 2, 100000, &v, err)) != 0) return rc;

@@ -137,11 +137,6 @@ static int check_params(const pr_ta_score_params *p, const char **what, char *ms
     return PR_OK;
 }
 
-static const char *key_of(char *buf, size_t cap, const char *path, const char *k) {
-    snprintf(buf, cap, "%s%s%s", path && path[0] ? path : "", path && path[0] ? "." : "", k);
-    return buf;
-}
-
 int pr_ta_score_config(const pr_config *cfg, const char *path, pr_ta_score_params *out, pr_err *err) {
     if (!out) return pr_err_set(err, PR_EINVAL, "ta_score: NULL output");
     pr_ta_score_params p;
@@ -167,7 +162,7 @@ int pr_ta_score_config(const pr_config *cfg, const char *path, pr_ta_score_param
     };
     for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++) {
         long v;
-        if ((rc = pr_config_int(cfg, key_of(k, sizeof k, base, ints[i].name), *ints[i].dst, ints[i].min, 100000, &v,
+        if ((rc = pr_config_int(cfg, pr_config_key(k, sizeof k, base, ints[i].name), *ints[i].dst, ints[i].min, 100000, &v,
                                 err)) != 0)
             return rc;
         *ints[i].dst = (int)v;
@@ -179,20 +174,20 @@ int pr_ta_score_config(const pr_config *cfg, const char *path, pr_ta_score_param
         {"stop_atr", &p.stop_atr, 0, 1000, 0},    {"target_atr", &p.target_atr, 0, 1000, 0},
     };
     for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++) {
-        if ((rc = pr_config_number(cfg, key_of(k, sizeof k, base, nums[i].name), *nums[i].dst, nums[i].min,
+        if ((rc = pr_config_number(cfg, pr_config_key(k, sizeof k, base, nums[i].name), *nums[i].dst, nums[i].min,
                                    nums[i].max, nums[i].open, nums[i].dst, err)) != 0)
             return rc;
     }
     long ms;
-    if ((rc = pr_config_int(cfg, key_of(k, sizeof k, base, "min_score"), p.min_score, 1, 10, &ms, err)) != 0)
+    if ((rc = pr_config_int(cfg, pr_config_key(k, sizeof k, base, "min_score"), p.min_score, 1, 10, &ms, err)) != 0)
         return rc;
     p.min_score = (int)ms;
     int b;
-    if ((rc = pr_config_bool(cfg, key_of(k, sizeof k, base, "allow_short"), p.allow_short, &b, err)) != 0)
+    if ((rc = pr_config_bool(cfg, pr_config_key(k, sizeof k, base, "allow_short"), p.allow_short, &b, err)) != 0)
         return rc;
     p.allow_short = b;
     char tf[16];
-    if ((rc = pr_config_string(cfg, key_of(k, sizeof k, base, "htf"), "auto", tf, sizeof tf, err)) != 0) return rc;
+    if ((rc = pr_config_string(cfg, pr_config_key(k, sizeof k, base, "htf"), "auto", tf, sizeof tf, err)) != 0) return rc;
     if (strcmp(tf, "auto") == 0) {
         p.htf = PR_TF_NONE;
     } else if (strcmp(tf, "off") == 0) {
@@ -205,7 +200,7 @@ int pr_ta_score_config(const pr_config *cfg, const char *path, pr_ta_score_param
     const char *what = NULL;
     char msg[200];
     if (check_params(&p, &what, msg, sizeof msg) != 0) {
-        key_of(k, sizeof k, base, what);
+        pr_config_key(k, sizeof k, base, what);
         pr_err_at(err, NULL, 0, 0, k);
         return pr_err_set(err, PR_EINVAL, "%s: %s", k, msg);
     }

@@ -101,12 +101,6 @@ static int check_params(const pr_trend_ema_params *p, const char **what, char *m
     return PR_OK;
 }
 
-/* "path.key", or "key" at the root. */
-static const char *key_of(char *buf, size_t cap, const char *path, const char *k) {
-    snprintf(buf, cap, "%s%s%s", path && path[0] ? path : "", path && path[0] ? "." : "", k);
-    return buf;
-}
-
 /* Reads an array of numbers at `key` into out[0..max); *n is its length. */
 static int read_levels(const pr_config *cfg, const char *key, double lo, double hi, int open, double *out,
                        int *n, pr_err *err) {
@@ -143,43 +137,43 @@ int pr_trend_ema_config(const pr_config *cfg, const char *path, pr_trend_ema_par
     double d;
     int b, rc;
     if ((rc = pr_config_check_keys(cfg, base, keys, err)) != 0) return rc;
-    if ((rc = pr_config_int(cfg, key_of(k, sizeof k, base, "fast"), p.fast, 2, 100000, &v, err)) != 0) return rc;
+    if ((rc = pr_config_int(cfg, pr_config_key(k, sizeof k, base, "fast"), p.fast, 2, 100000, &v, err)) != 0) return rc;
     p.fast = (int)v;
-    if ((rc = pr_config_int(cfg, key_of(k, sizeof k, base, "slow"), p.slow, 3, 100000, &v, err)) != 0) return rc;
+    if ((rc = pr_config_int(cfg, pr_config_key(k, sizeof k, base, "slow"), p.slow, 3, 100000, &v, err)) != 0) return rc;
     p.slow = (int)v;
-    if ((rc = pr_config_int(cfg, key_of(k, sizeof k, base, "rsi_period"), p.rsi_period, 2, 100000, &v, err)) != 0)
+    if ((rc = pr_config_int(cfg, pr_config_key(k, sizeof k, base, "rsi_period"), p.rsi_period, 2, 100000, &v, err)) != 0)
         return rc;
     p.rsi_period = (int)v;
-    if ((rc = pr_config_number(cfg, key_of(k, sizeof k, base, "rsi_low"), p.rsi_low, 0, 100, 0, &d, err)) != 0)
+    if ((rc = pr_config_number(cfg, pr_config_key(k, sizeof k, base, "rsi_low"), p.rsi_low, 0, 100, 0, &d, err)) != 0)
         return rc;
     p.rsi_low = d;
-    if ((rc = pr_config_number(cfg, key_of(k, sizeof k, base, "rsi_high"), p.rsi_high, 0, 100, 0, &d, err)) != 0)
+    if ((rc = pr_config_number(cfg, pr_config_key(k, sizeof k, base, "rsi_high"), p.rsi_high, 0, 100, 0, &d, err)) != 0)
         return rc;
     p.rsi_high = d;
-    if ((rc = pr_config_int(cfg, key_of(k, sizeof k, base, "volume_period"), p.volume_period, 2, 100000, &v,
+    if ((rc = pr_config_int(cfg, pr_config_key(k, sizeof k, base, "volume_period"), p.volume_period, 2, 100000, &v,
                             err)) != 0)
         return rc;
     p.volume_period = (int)v;
-    if ((rc = pr_config_bool(cfg, key_of(k, sizeof k, base, "volume_filter"), p.volume_filter, &b, err)) != 0)
+    if ((rc = pr_config_bool(cfg, pr_config_key(k, sizeof k, base, "volume_filter"), p.volume_filter, &b, err)) != 0)
         return rc;
     p.volume_filter = b;
-    if ((rc = pr_config_bool(cfg, key_of(k, sizeof k, base, "allow_short"), p.allow_short, &b, err)) != 0)
+    if ((rc = pr_config_bool(cfg, pr_config_key(k, sizeof k, base, "allow_short"), p.allow_short, &b, err)) != 0)
         return rc;
     p.allow_short = b;
-    if ((rc = pr_config_number(cfg, key_of(k, sizeof k, base, "stop"), p.stop_frac, 0, 1, 0, &d, err)) != 0)
+    if ((rc = pr_config_number(cfg, pr_config_key(k, sizeof k, base, "stop"), p.stop_frac, 0, 1, 0, &d, err)) != 0)
         return rc;
     if (d >= 1) {
         pr_err_at(err, NULL, 0, 0, k);
         return pr_err_set(err, PR_EINVAL, "%s: expected a number in [0,1), got %g", k, d);
     }
     p.stop_frac = d;
-    if ((rc = pr_config_number(cfg, key_of(k, sizeof k, base, "conf_volume"), p.conf_volume, 1, 1000, 0, &d,
+    if ((rc = pr_config_number(cfg, pr_config_key(k, sizeof k, base, "conf_volume"), p.conf_volume, 1, 1000, 0, &d,
                                err)) != 0)
         return rc;
     p.conf_volume = d;
     char ktp[PR_ERR_PATH_MAX], kfr[PR_ERR_PATH_MAX];
-    key_of(ktp, sizeof ktp, base, "take_profit");
-    key_of(kfr, sizeof kfr, base, "take_profit_frac");
+    pr_config_key(ktp, sizeof ktp, base, "take_profit");
+    pr_config_key(kfr, sizeof kfr, base, "take_profit_frac");
     int has_tp = pr_config_has(cfg, ktp), has_fr = pr_config_has(cfg, kfr);
     if (has_tp || has_fr) {
         int ntp = 0, nfr = 0;
@@ -204,7 +198,7 @@ int pr_trend_ema_config(const pr_config *cfg, const char *path, pr_trend_ema_par
     const char *what = NULL;
     char msg[200];
     if (check_params(&p, &what, msg, sizeof msg) != 0) {
-        key_of(k, sizeof k, base, what);
+        pr_config_key(k, sizeof k, base, what);
         pr_err_at(err, NULL, 0, 0, k);
         return pr_err_set(err, PR_EINVAL, "%s: %s", k, msg);
     }
