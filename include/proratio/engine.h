@@ -15,5 +15,6 @@
 #include "proratio/engine/backtest.h"
 #include "proratio/engine/metrics.h"
 #include "proratio/engine/report.h"
+#include "proratio/engine/runlog.h"
 
 #endif

@@ -384,7 +384,7 @@ static void output_section(rd *r, bt_settings *s) {
 
 size_t bt_settings_read(const pr_config *cfg, bt_settings *s, bt_errors *errs) {
     static const char *const top[] = {"description", "data", "instruments", "strategy", "sizing", "costs",
-                                      "margin", "account", "metrics", "output", "ai", NULL};
+                                      "margin", "account", "metrics", "output", "confirm", "ai", NULL};
     static const char *const account[] = {"currency", "cash", NULL};
     static const char *const metrics[] = {"risk_free", "periods_per_year", "benchmark", "benchmark_fee", NULL};
     memset(s, 0, sizeof *s);

@@ -9,6 +9,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <jansson.h>
+
 #include "cli.h"
 #include "backtest_output.h"
 
@@ -57,6 +59,18 @@ void bt_analysis_free(bt_analysis *a) {
     free(a->bench);
     if (a->has_m) pr_metrics_free(&a->m);
     memset(a, 0, sizeof *a);
+}
+
+int bt_config_digest(const pr_config *cfg, char hex[PR_FINGERPRINT_HEX], pr_err *err) {
+    json_t *copy = json_deep_copy(pr_config_json(cfg));
+    if (!copy) return pr_err_set(err, PR_ENOMEM, "out of memory");
+    json_object_del(copy, "output");
+    char *text = json_dumps(copy, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(copy);
+    if (!text) return pr_err_set(err, PR_ENOMEM, "out of memory");
+    int rc = pr_sha256_hex(text, strlen(text), hex, err);
+    free(text);
+    return rc;
 }
 
 int bt_make_dirs(const char *dir, pr_err *err) {

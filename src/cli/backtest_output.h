@@ -23,6 +23,11 @@ int bt_analyse(const bt_settings *s, const pr_backtest_config *bc, const pr_back
                pr_err *err);
 void bt_analysis_free(bt_analysis *a);
 
+/* SHA-256 (hex) of the configuration as run (flags applied) without its
+ * "output" section, which does not change results: compact JSON with sorted
+ * keys, so key order and layout in the file do not matter. */
+int bt_config_digest(const pr_config *cfg, char hex[PR_FINGERPRINT_HEX], pr_err *err);
+
 /* mkdir -p. */
 int bt_make_dirs(const char *dir, pr_err *err);
 

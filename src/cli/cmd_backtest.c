@@ -1,7 +1,9 @@
 /* `proratio backtest`: reads a JSON run configuration (command-line flags
  * override its keys), loads the market data, runs the strategy through the
- * decision pipeline and the simulated broker (pr_backtest_run), then prints
- * and writes the metrics, trades, equity curve and report. */
+ * decision pipeline (with the configured confirmation stages) and the
+ * simulated broker (pr_backtest_run), then prints and writes the metrics,
+ * trades, equity curve, report and the run logs (engine/runlog.h). */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,7 +11,9 @@
 #include <jansson.h>
 
 #include "cli.h"
+#include "proratio/engine/runlog.h"
 #include "backtest_ab.h"
+#include "backtest_confirm.h"
 
 static const char k_usage[] =
     "usage: proratio backtest --config FILE [--from TIME] [--to TIME] [--strategy NAME]\n"
@@ -24,12 +28,13 @@ static const char k_usage[] =
     "  --set PATH=VALUE     any key by its dotted path, e.g. --set sizing.mode=all_cash\n"
     "  --db URL             data.db, the store holding data.datasets\n"
     "  --report FILE        output.report: the self-contained HTML report\n"
-    "  --out DIR            output.dir for trades.csv, equity.csv, metrics.json\n"
-    "                       (default out/<strategy>)\n"
+    "  --out DIR            output.dir for trades.csv, equity.csv, metrics.json and\n"
+    "                       the run logs signals.jsonl, executions.jsonl,\n"
+    "                       summary.jsonl, ai_decisions.jsonl (default out/<strategy>)\n"
     "  --json               print the metrics JSON instead of the table\n"
-    "  --ab                 run twice, TA-only and TA+AI (the \"ai\" section's LLM\n"
-    "                       confirmation stage), into DIR/ta_only and DIR/ta_ai, and\n"
-    "                       compare the two side by side\n"
+    "  --ab                 run twice, TA-only and TA+AI (with the \"confirm\" stages,\n"
+    "                       or the \"ai\" shorthand for one LLM stage), into\n"
+    "                       DIR/ta_only and DIR/ta_ai, and compare them side by side\n"
     "Prints the metrics (net, without costs, buy and hold) and the run's fingerprint\n"
     "(SHA-256 of trades.csv). Exit codes: 2 bad configuration, 3 bad data,\n"
     "4 dataset or file not found.";
@@ -119,14 +124,19 @@ static int apply_overrides(pr_config *cfg, const bt_args *a, pr_err *e) {
     return rc;
 }
 
-/* One pipeline over the loaded markets: TA-only, or with the LLM stage. */
+/* One pipeline over the loaded markets: TA-only, or with the configured
+ * confirmation stages. Each writes its files and run logs into out_dir. */
 typedef struct bt_side {
     const char *name;
-    int ai;
+    int ai;                        /* 1: with the confirmation stages          */
     char out_dir[BT_PATH_MAX + 16];
+    char desc[400];                /* strategy and parameters                  */
     pr_strategy *strat;
     pr_pipeline *pipe;
-    struct pr_llm_stage *stage;   /* owned by pipe */
+    bt_stages stages;              /* owned by pipe                            */
+    pr_runlog *rl;
+    pr_log log;                    /* the AI decisions                          */
+    int has_log;
     pr_backtest_result res;
     int has_res;
     bt_analysis an;
@@ -135,6 +145,8 @@ typedef struct bt_side {
 /* Everything a run holds; released by run_free. */
 typedef struct bt_run {
     bt_settings *s;
+    bt_confirm confirm;
+    char digest[PR_FINGERPRINT_HEX];
     bt_data data;
     bt_loaded ld[BT_MAX_MARKETS];
     size_t n_ld;
@@ -142,8 +154,6 @@ typedef struct bt_run {
     pr_backtest_config bc;
     bt_side side[2];
     size_t n_sides;
-    pr_log log;
-    int has_log;
 } bt_run;
 
 static void run_free(bt_run *r) {
@@ -153,10 +163,12 @@ static void run_free(bt_run *r) {
         if (sd->has_res) pr_backtest_result_free(&sd->res);
         pr_pipeline_free(sd->pipe);
         pr_strategy_free(sd->strat);
+        pr_runlog_close(sd->rl, NULL);
+        if (sd->has_log) pr_log_close(&sd->log);
     }
-    if (r->has_log) pr_log_close(&r->log);
     for (size_t i = 0; i < r->n_ld; i++) bt_loaded_free(&r->ld[i]);
     bt_data_close(&r->data);
+    bt_confirm_free(&r->confirm);
     free(r->s);
 }
 
@@ -182,49 +194,106 @@ static int load_markets(bt_run *r, pr_err *e) {
     return PR_OK;
 }
 
-/* The AI decisions go to <out>/ai_decisions.jsonl, warnings to stderr. */
-static int open_ai_log(bt_run *r, pr_err *e) {
-    char path[BT_PATH_MAX + 32];
-    int rc = bt_make_dirs(r->s->out_dir, e);
-    if (rc != PR_OK) return rc;
-    pr_log_init(&r->log, PR_LOG_INFO, NULL);
-    r->has_log = 1;
-    snprintf(path, sizeof path, "%s/ai_decisions.jsonl", r->s->out_dir);
-    return pr_log_open_json(&r->log, path, e);
+/* The AI decisions go to <out>/ai_decisions.jsonl, which starts empty: the
+ * logger appends, and a file left by an earlier run must not mix in. */
+static int open_ai_log(bt_side *sd, pr_err *e) {
+    char path[BT_PATH_MAX + 48];
+    snprintf(path, sizeof path, "%s/ai_decisions.jsonl", sd->out_dir);
+    if (remove(path) != 0 && errno != ENOENT) {
+        pr_err_at(e, path, 0, 0, NULL);
+        return pr_err_set(e, PR_EIO, "cannot replace the AI decision log: %s", strerror(errno));
+    }
+    if (!sd->ai) return PR_OK;
+    pr_log_init(&sd->log, PR_LOG_INFO, NULL);
+    sd->has_log = 1;
+    return pr_log_open_json(&sd->log, path, e);
+}
+
+/* The summary line of a finished side. */
+static int write_summary(bt_run *r, bt_side *sd, pr_err *e) {
+    const pr_backtest_result *res = &sd->res;
+    size_t bars = 0;
+    for (size_t i = 0; i < r->bc.n_markets; i++) bars += r->mk[i].bars->len;
+    pr_runlog_summary sm = {.mode = "backtest", .strategy = sd->desc, .config_digest = r->digest,
+                            .first_ts = res->n_steps ? res->ts[0] : PR_TIME_NONE,
+                            .last_ts = res->n_steps ? res->ts[res->n_steps - 1] : PR_TIME_NONE,
+                            .bars = bars, .steps = res->n_steps, .orders = res->stats.orders,
+                            .fills = res->n_fills, .trades = res->n_trades, .open_trades = res->n_open,
+                            .ccy = res->ccy, .start_equity = res->start_cash, .final_equity = res->final_equity,
+                            .fingerprint = sd->an.fingerprint, .n_stages = sd->stages.n, .stages = sd->stages.rl,
+                            .logged_at = pr_time_now_ms()};
+    return pr_runlog_write_summary(sd->rl, &sm, e);
 }
 
 static int run_side(bt_run *r, bt_side *sd, const pr_config *cfg, pr_err *e) {
     bt_settings *s = r->s;
     int rc = pr_strategy_create(s->strategy, cfg, "strategy.params", &sd->strat, e);
     if (rc != PR_OK) return rc;
+    char params[300] = "";
+    if (sd->strat->vt->describe) sd->strat->vt->describe(sd->strat, params, sizeof params);
+    snprintf(sd->desc, sizeof sd->desc, "%s%s%s", s->strategy, params[0] ? " " : "", params);
     pr_pipeline_config pc;
     pr_pipeline_config_default(&pc);
     pc.sizing = s->sizing;
     pc.no_short = s->margin.allow_short == 0;
     if ((rc = pr_pipeline_new(&pc, sd->strat, &sd->pipe, e)) != PR_OK) return rc;
+    if ((rc = bt_make_dirs(sd->out_dir, e)) != PR_OK || (rc = pr_runlog_open(sd->out_dir, &sd->rl, e)) != PR_OK ||
+        (rc = open_ai_log(sd, e)) != PR_OK)
+        return rc;
+    pr_pipeline_observer obs;
+    pr_runlog_observer(sd->rl, &obs);
+    pr_pipeline_set_observer(sd->pipe, &obs);
     if (sd->ai) {
         void *store = NULL;
         if ((rc = bt_data_store(&r->data, &store, e)) != PR_OK) return rc;
-        if (!r->has_log && (rc = open_ai_log(r, e)) != PR_OK) return rc;
-        if ((rc = bt_ai_attach(cfg, store, &r->log, sd->pipe, &sd->stage, e)) != PR_OK) return rc;
+        if ((rc = bt_confirm_attach(&r->confirm, store, &sd->log, sd->pipe, &sd->stages, e)) != PR_OK) return rc;
     }
     if ((rc = pr_backtest_run(&r->bc, sd->pipe, &sd->res, e)) != PR_OK) return rc;
     sd->has_res = 1;
-    return bt_analyse(s, &r->bc, &sd->res, &sd->an, e);
+    bt_stages_finish(&sd->stages);
+    for (size_t i = 0; i < sd->res.n_fills; i++) {
+        const pr_fill *f = &sd->res.fills[i];
+        if ((rc = pr_runlog_fill(sd->rl, f, r->mk[f->instrument].spec.inst.symbol, e)) != PR_OK) return rc;
+    }
+    if ((rc = bt_analyse(s, &r->bc, &sd->res, &sd->an, e)) != PR_OK) return rc;
+    if ((rc = write_summary(r, sd, e)) != PR_OK) return rc;
+    rc = pr_runlog_close(sd->rl, e);
+    sd->rl = NULL;
+    return rc;
 }
 
-/* A plain run is TA+AI when the configuration has an "ai" section; --ab
- * runs TA-only and TA+AI into <out>/ta_only and <out>/ta_ai and compares. */
+/* "ai  12 provider calls, ..." for a side with stages. */
+static void print_ai(const bt_side *sd, FILE *f) {
+    if (bt_stages_enabled(&sd->stages) == 0) {
+        fprintf(f, "ai           disabled: no provider has an API key, every signal passes (see %s/ai_decisions.jsonl)\n",
+                sd->out_dir);
+        return;
+    }
+    pr_runlog_ai t;
+    bt_stages_total(&sd->stages, &t);
+    fprintf(f, "ai           %zu provider calls, %zu cache hits, %zu failed, %zu fallbacks to TA-only; estimated "
+               "cost %.4f USD\n", t.calls, t.cache_hits, t.failures, t.fallbacks, t.cost);
+    fprintf(f, "             decisions in %s/ai_decisions.jsonl\n", sd->out_dir);
+}
+
+static void print_logs(const bt_side *sd, FILE *f) {
+    fprintf(f, "logs         %s/signals.jsonl, executions.jsonl, summary.jsonl%s\n", sd->out_dir,
+            sd->ai ? ", ai_decisions.jsonl" : "");
+}
+
+/* A plain run applies the configured confirmation stages ("confirm", or
+ * the "ai" shorthand); --ab runs without and with them into <out>/ta_only
+ * and <out>/ta_ai and compares. */
 static int run(bt_run *r, const pr_config *cfg, int json, int ab, pr_err *e) {
     bt_settings *s = r->s;
     int rc;
-    if ((ab || bt_ai_configured(cfg)) && (rc = bt_ai_check(cfg, e)) != PR_OK) return rc;
-    if (ab && !bt_ai_configured(cfg))
-        return pr_err_set(e, PR_EINVAL, "--ab compares TA-only with TA+AI: the configuration needs an \"ai\" "
-                          "section (providers, mode, ...)");
+    if (ab && r->confirm.n == 0)
+        return pr_err_set(e, PR_EINVAL, "--ab compares TA-only with TA+AI: the configuration needs confirmation "
+                          "stages, a \"confirm\" list [{\"type\": \"llm\", ...}] or an \"ai\" section");
+    if ((rc = bt_config_digest(cfg, r->digest, e)) != PR_OK) return rc;
     if ((rc = load_markets(r, e)) != PR_OK) return rc;
     r->n_sides = ab ? 2 : 1;
-    r->side[0] = (bt_side){.name = "TA-only", .ai = !ab && bt_ai_configured(cfg)};
+    r->side[0] = (bt_side){.name = "TA-only", .ai = !ab && r->confirm.n > 0};
     r->side[1] = (bt_side){.name = "TA+AI", .ai = 1};
     for (size_t i = 0; i < r->n_sides; i++) {
         bt_side *sd = &r->side[i];
@@ -233,33 +302,32 @@ static int run(bt_run *r, const pr_config *cfg, int json, int ab, pr_err *e) {
         if ((rc = run_side(r, sd, cfg, e)) != PR_OK) return rc;
     }
     bt_side *last = &r->side[r->n_sides - 1];
-    char desc[400], params[300] = "";
-    if (last->strat->vt->describe) last->strat->vt->describe(last->strat, params, sizeof params);
-    snprintf(desc, sizeof desc, "%s%s%s%s", s->strategy, params[0] ? " " : "", params,
-             last->ai ? " + LLM confirmation" : "");
-    if (!json) bt_print_header(s, &r->bc, &last->res, desc, stdout);
-    size_t calls;
-    double cost;
-    bt_ai_usage(last->stage, &calls, &cost);
-    if (last->ai) {
-        FILE *f = json ? stderr : stdout;
-        if (bt_ai_enabled(last->stage))
-            fprintf(f, "ai           %zu provider calls, estimated cost %.4f USD; decisions in %s/ai_decisions.jsonl\n",
-                    calls, cost, s->out_dir);
-        else
-            fprintf(f, "ai           disabled: no provider has an API key, every signal passes (see %s/ai_decisions.jsonl)\n",
-                    s->out_dir);
+    char desc[480];
+    snprintf(desc, sizeof desc, "%s", last->desc);
+    for (size_t i = 0; last->ai && i < r->confirm.n; i++) {
+        size_t k = strlen(desc);
+        snprintf(desc + k, sizeof desc - k, " + %s", r->confirm.type[i] == BT_STAGE_LLM ? "LLM confirmation" : "?");
     }
-    if (!ab) return bt_output(s, &r->bc, &last->res, &last->an, desc, last->out_dir, s->report,
-                              json ? BT_SHOW_JSON : BT_SHOW_TABLE, e);
+    if (!json) bt_print_header(s, &r->bc, &last->res, desc, stdout);
+    FILE *info = json ? stderr : stdout;
+    if (last->ai) print_ai(last, info);
+    if (!ab) {
+        rc = bt_output(s, &r->bc, &last->res, &last->an, desc, last->out_dir, s->report,
+                       json ? BT_SHOW_JSON : BT_SHOW_TABLE, e);
+        if (rc == PR_OK) print_logs(last, info);
+        return rc;
+    }
     for (size_t i = 0; i < 2; i++) {
         if (!json) printf("\n[%s]\n", r->side[i].name);
         rc = bt_output(s, &r->bc, &r->side[i].res, &r->side[i].an, desc, r->side[i].out_dir, i ? s->report : NULL,
                        json ? BT_SHOW_JSON : BT_SHOW_FILES, e);
         if (rc != PR_OK) return rc;
+        print_logs(&r->side[i], info);
     }
     if (!json) putchar('\n');
-    return bt_ab_print(&r->side[0].an.m, &last->an.m, calls, cost, json, e);
+    pr_runlog_ai t;
+    bt_stages_total(&last->stages, &t);
+    return bt_ab_print(&r->side[0].an.m, &last->an.m, t.calls, t.cost, json, e);
 }
 
 static int fail(const pr_err *e) {
@@ -298,7 +366,9 @@ int pr_cli_backtest(int argc, char **argv) {
         fprintf(stderr, "proratio backtest: out of memory\n");
         return PR_EXIT_FAIL;
     }
-    if (bt_settings_read(cfg, r.s, errs)) {
+    size_t n_bad = bt_settings_read(cfg, r.s, errs);
+    n_bad += bt_confirm_read(cfg, &r.confirm, errs);
+    if (n_bad) {
         for (size_t i = 0; i < errs->n; i++) fprintf(stderr, "proratio backtest: %s: %s\n", a.config, errs->msg[i]);
         if (errs->dropped) fprintf(stderr, "proratio backtest: %s: ... and %zu more\n", a.config, errs->dropped);
         free(errs);

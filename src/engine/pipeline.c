@@ -26,7 +26,9 @@ struct pr_pipeline {
     pr_pipeline_config cfg;
     pr_strategy *strat;
     pr_confirm_stage *stages;
+    pr_stage_effect *effects;    /* one per stage, filled for the observer */
     size_t n_stages;
+    pr_pipeline_observer obs;
     pr_sizer sizer;
     pr_signal *sigbuf;
     size_t sigcap;
@@ -128,6 +130,7 @@ void pr_pipeline_free(pr_pipeline *p) {
         if (p->stages[k].destroy) p->stages[k].destroy(p->stages[k].self);
     if (p->sizer.destroy) p->sizer.destroy(p->sizer.self);
     free(p->stages);
+    free(p->effects);
     free(p->sigbuf);
     free(p->plans);
     free(p->pending);
@@ -139,8 +142,17 @@ int pr_pipeline_add_stage(pr_pipeline *p, const pr_confirm_stage *stage, pr_err 
     pr_confirm_stage *ns = realloc(p->stages, (p->n_stages + 1) * sizeof *ns);
     if (!ns) return pr_err_set(err, PR_ENOMEM, "pipeline: out of memory");
     p->stages = ns;
+    pr_stage_effect *ne = realloc(p->effects, (p->n_stages + 1) * sizeof *ne);
+    if (!ne) return pr_err_set(err, PR_ENOMEM, "pipeline: out of memory");
+    p->effects = ne;
     p->stages[p->n_stages++] = *stage;
     return PR_OK;
+}
+
+void pr_pipeline_set_observer(pr_pipeline *p, const pr_pipeline_observer *obs) {
+    if (!p) return;
+    if (obs) p->obs = *obs;
+    else memset(&p->obs, 0, sizeof p->obs);
 }
 
 void pr_pipeline_set_sizer(pr_pipeline *p, const pr_sizer *sizer) {
@@ -173,7 +185,7 @@ static int submit(pr_pipeline *p, pr_broker *b, pr_order *o, int64_t now, pr_err
     if (rc != 0) return rc;
     p->st.orders++;
     if (o->status == PR_OS_REJECTED) p->st.rejected++;
-    return PR_OK;
+    return p->obs.on_order ? p->obs.on_order(p->obs.self, o, err) : PR_OK;
 }
 
 static int order_live(pr_broker *b, uint64_t id) {
@@ -206,6 +218,10 @@ static int set_stop(pr_pipeline *p, pr_broker *b, int inst, plan *pl, double sto
     int rc;
     if (order_live(b, pl->stop_id)) {
         if ((rc = b->vt->amend(b, pl->stop_id, 0, stop, &role, why, err)) != 0) return rc;
+        pr_order o;
+        if (p->obs.on_order && b->vt->get_order(b, pl->stop_id, &o) == 0 &&
+            (rc = p->obs.on_order(p->obs.self, &o, err)) != 0)
+            return rc;
     } else {
         pr_order o;
         pr_order_init(&o, inst, -pl->side, PR_ORDER_STOP, role);
@@ -466,8 +482,19 @@ int pr_pipeline_on_bar(pr_pipeline *p, const pr_market_view *v, pr_broker *b, pr
         if (sig->instrument < 0 || (size_t)sig->instrument >= p->n)
             return pr_err_set(err, PR_EINVAL, "pipeline: signal for unknown instrument %d", sig->instrument);
         int keep = 1;
-        for (size_t s = 0; s < p->n_stages && keep; s++)
+        pr_signal emitted;
+        if (p->obs.on_signal) emitted = *sig;
+        size_t ran = 0;
+        for (size_t s = 0; s < p->n_stages && keep; s++) {
+            double before = sig->size_hint > 0 ? sig->size_hint : 1;
             if ((rc = p->stages[s].confirm(p->stages[s].self, v, sig, &keep, err)) != 0) return rc;
+            double after = sig->size_hint > 0 ? sig->size_hint : 1;
+            p->effects[s] = (pr_stage_effect){p->stages[s].name, keep, keep ? after / before : 0};
+            ran = s + 1;
+        }
+        if (p->obs.on_signal &&
+            (rc = p->obs.on_signal(p->obs.self, v, &emitted, sig, p->effects, ran, keep, err)) != 0)
+            return rc;
         if (!keep) { p->st.vetoed++; continue; }
         switch (sig->kind) {
         case PR_SIG_ENTER_LONG:

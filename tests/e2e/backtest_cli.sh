@@ -4,7 +4,9 @@
 #    reproduces their 588 trades (times and fill prices equal, sizes to 1e-9)
 #    and final equity 7872.1046030923 (tests/data/reference/README.md) to 1e-6;
 #  - the fingerprint printed is sha256sum of trades.csv;
-#  - two runs give byte-identical trades.csv, equity.csv, metrics.json, report;
+#  - two runs give byte-identical trades.csv, equity.csv, metrics.json, report,
+#    signals.jsonl and executions.jsonl, and summaries equal but for logged_at;
+#    the logs count the run's fills and carry its fingerprint;
 #  - the same bars from the store and from the CSV file give the same trades;
 #  - flags override keys (--param, --strategy, --from/--to, --set, --out, --json);
 #  - every example configuration runs on the imported sample data;
@@ -65,9 +67,19 @@ grep -qi "http" "$TMP/a/report.html" && fail "report references http"
 
 # --- determinism -------------------------------------------------------------------
 "$BIN" backtest --config "$REF" --out "$TMP/b" --report "$TMP/b/report.html" > "$TMP/b.txt" 2>&1 || fail "second run"
-for f in trades.csv equity.csv metrics.json report.html; do
+for f in trades.csv equity.csv metrics.json report.html signals.jsonl executions.jsonl; do
   cmp -s "$TMP/a/$f" "$TMP/b/$f" || fail "determinism: $f differs between two runs"
 done
+# The summary differs only in its wall-clock field, logged_at (last).
+sed 's/,"logged_at":"[^"]*"}$/}/' "$TMP/a/summary.jsonl" > "$TMP/a.sum"
+sed 's/,"logged_at":"[^"]*"}$/}/' "$TMP/b/summary.jsonl" > "$TMP/b.sum"
+[ "$(wc -l < "$TMP/a/summary.jsonl")" -eq 1 ] && grep -q '"logged_at":"' "$TMP/a/summary.jsonl" \
+  && cmp -s "$TMP/a.sum" "$TMP/b.sum" || fail "determinism: summary.jsonl differs beyond logged_at"
+# The run logs agree with trades.csv: 588 round trips are 1,176 fills; the
+# summary's figures are the run's.
+[ "$(wc -l < "$TMP/a/executions.jsonl")" -eq 1176 ] || fail "executions.jsonl: $(wc -l < "$TMP/a/executions.jsonl") fills, want 1176"
+grep -q '"trades":588,"open_trades":0' "$TMP/a/summary.jsonl" && grep -q "\"fingerprint\":\"$fp\"" "$TMP/a/summary.jsonl" \
+  || fail "summary.jsonl: $(cat "$TMP/a/summary.jsonl")"
 
 # --- the store gives what the CSV gives ------------------------------------------------
 DB="sqlite:$TMP/s.db"
@@ -96,19 +108,23 @@ cmp -s "$TMP/j.json" "$TMP/j/metrics.json" || fail "--json output differs from m
 [ "$(head -c 1 "$TMP/j.json")" = "{" ] || fail "--json output is not a JSON object"
 
 # --- every example runs ------------------------------------------------------------
+# (Without provider keys, so an LLM example never goes to the network: its
+# stage is disabled and every signal passes.)
 for cfg in examples/*.json; do
   name=$(basename "$cfg" .json)
-  "$BIN" backtest --config "$cfg" --db "$DB" --out "$TMP/ex/$name" > "$TMP/ex_$name.txt" 2>&1 \
+  env -u OPENAI_API_KEY -u ANTHROPIC_API_KEY -u GEMINI_API_KEY -u OPENROUTER_API_KEY -u DEEPSEEK_API_KEY \
+    "$BIN" backtest --config "$cfg" --db "$DB" --out "$TMP/ex/$name" > "$TMP/ex_$name.txt" 2>&1 \
     || fail "example $cfg: $(tail -3 "$TMP/ex_$name.txt")"
   [ -s "$TMP/ex/$name/metrics.json" ] || fail "example $cfg wrote no metrics"
 done
 grep -q "^KO " "$TMP/ex_multi_asset.txt" && grep -q "^EURUSD " "$TMP/ex_multi_asset.txt" || fail "multi_asset: instruments missing"
+grep -q "^ai  *disabled" "$TMP/ex_trend_ema_llm.txt" || fail "trend_ema_llm without keys: no 'ai disabled' line"
 
 # --- --ab: TA-only against TA+AI ---------------------------------------------------------
 AB_DATA='"data": {"datasets": ["local:BTCUSDT:1h"], "from": "2025-01-01"}, "strategy": {"name": "ta_score"}'
 echo "{$AB_DATA}" > "$TMP/noai.json"
 "$BIN" backtest --config "$TMP/noai.json" --db "$DB" --ab --out "$TMP/ab0" > /dev/null 2> "$TMP/e.err"
-[ $? -eq 2 ] && grep -qF '"ai" section' "$TMP/e.err" || fail "--ab without an ai section: $(cat "$TMP/e.err")"
+[ $? -eq 2 ] && grep -qF '"confirm" list' "$TMP/e.err" || fail "--ab without confirmation stages: $(cat "$TMP/e.err")"
 echo "{$AB_DATA, \"ai\": {\"providers\": [{\"kind\": \"openai\", \"key_env\": \"PR_E2E_NO_SUCH_KEY\"}]}}" > "$TMP/ai_nokey.json"
 env -u PR_E2E_NO_SUCH_KEY "$BIN" backtest --config "$TMP/ai_nokey.json" --db "$DB" --ab --out "$TMP/ab1" > "$TMP/ab1.txt" 2>&1 \
   || fail "--ab without a key: $(tail -3 "$TMP/ab1.txt")"
@@ -148,7 +164,9 @@ PYEOF
   for f in trades.csv equity.csv metrics.json; do
     cmp -s "$TMP/ab2/ta_ai/$f" "$TMP/ab3/ta_ai/$f" || fail "--ab replay: ta_ai/$f differs from the recorded run"
   done
-  grep -q "sk-e2e-ab" "$TMP/ab2.txt" "$TMP/ab2/ai_decisions.jsonl" && fail "the API key appears in the output"
+  [ -s "$TMP/ab2/ta_ai/ai_decisions.jsonl" ] && [ ! -e "$TMP/ab2/ta_only/ai_decisions.jsonl" ] \
+    || fail "--ab: the AI decisions belong in ta_ai/ai_decisions.jsonl only"
+  grep -rq "sk-e2e-ab" "$TMP/ab2.txt" "$TMP/ab2" && fail "the API key appears in the output"
 else
   echo "note: --ab checks with the fake LLM server skipped (need $PY and curl)"
 fi

@@ -70,6 +70,31 @@ typedef struct pr_confirm_stage {
     void (*destroy)(void *self);
 } pr_confirm_stage;
 
+/* ---- observer (run logs) --------------------------------------------------- */
+/* What one confirmation stage did to a signal. */
+typedef struct pr_stage_effect {
+    const char *stage;       /* the stage's name                                  */
+    int keep;                /* 0: vetoed here (later stages did not see it)       */
+    double factor;           /* size multiplier it applied: size_hint after / before
+                                (a size_hint of 0 counts as 1); 0 when vetoed      */
+} pr_stage_effect;
+
+/* Watches the pipeline's decisions, e.g. to write run logs; it cannot change
+ * them. Either callback may be NULL; a non-zero return stops the step with
+ * that status. */
+typedef struct pr_pipeline_observer {
+    void *self;
+    /* Once per signal the strategy emitted, after the confirmation stages:
+     * `emitted` as the strategy made it (ts set), `confirmed` as the stages
+     * left it, effects[0..n) of the stages that saw it, in order; kept = 0
+     * when one of them vetoed it. */
+    int (*on_signal)(void *self, const pr_market_view *v, const pr_signal *emitted, const pr_signal *confirmed,
+                     const pr_stage_effect *effects, size_t n, int kept, pr_err *err);
+    /* Each order the pipeline submitted (id and status set by the broker)
+     * and each amendment (the order as amended). */
+    int (*on_order)(void *self, const pr_order *o, pr_err *err);
+} pr_pipeline_observer;
+
 /* ---- the pipeline -------------------------------------------------------- */
 typedef struct pr_pipeline_config {
     pr_sizing sizing;        /* used unless pr_pipeline_set_sizer installs a hook */
@@ -96,6 +121,8 @@ int pr_pipeline_new(const pr_pipeline_config *cfg, pr_strategy *strategy, pr_pip
 void pr_pipeline_free(pr_pipeline *p);
 /* Takes ownership of stage->self (released with stage->destroy). */
 int pr_pipeline_add_stage(pr_pipeline *p, const pr_confirm_stage *stage, pr_err *err);
+/* Installs an observer (copied; obs->self is borrowed); NULL removes it. */
+void pr_pipeline_set_observer(pr_pipeline *p, const pr_pipeline_observer *obs);
 /* Replaces the sizer; takes ownership of sizer->self. */
 void pr_pipeline_set_sizer(pr_pipeline *p, const pr_sizer *sizer);
 pr_strategy *pr_pipeline_strategy(pr_pipeline *p);

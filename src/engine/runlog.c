@@ -1,0 +1,351 @@
+/* The run logs (signals.jsonl, executions.jsonl, summary.jsonl): one compact
+ * JSON object per line built with jansson, keys in insertion order, doubles
+ * at jansson's default 17 significant digits so every value reads back
+ * exactly. The pipeline's observer feeds the signals and the orders; fills
+ * are handed in by the runner, which knows when they happen. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "proratio/engine.h"
+#include "proratio/engine/runlog.h"
+
+/* What a fill needs from the order it filled. */
+typedef struct order_note {
+    uint64_t id;
+    pr_order_role role;
+    char tag[PR_SIGNAL_TAG_MAX];
+    pr_reason why;
+} order_note;
+
+/* Per confirmation stage (by position in the pipeline). */
+typedef struct stage_count {
+    const char *name;
+    size_t seen, passed, scaled, vetoed;
+} stage_count;
+
+struct pr_runlog {
+    FILE *sig, *exe, *sum;
+    int failed;                  /* a write failed                          */
+    char failed_file[32];
+    order_note *notes;           /* sorted by id                            */
+    size_t n_notes, cap_notes;
+    stage_count *stages;
+    size_t n_stages;
+    size_t signals, vetoed;
+};
+
+static const char *const k_files[3] = {"signals.jsonl", "executions.jsonl", "summary.jsonl"};
+
+int pr_runlog_open(const char *dir, pr_runlog **out, pr_err *err) {
+    if (!dir || !out) return pr_err_set(err, PR_EINVAL, "runlog: NULL argument");
+    *out = NULL;
+    pr_runlog *rl = calloc(1, sizeof *rl);
+    if (!rl) return pr_err_set(err, PR_ENOMEM, "runlog: out of memory");
+    FILE **f[3] = {&rl->sig, &rl->exe, &rl->sum};
+    for (int i = 0; i < 3; i++) {
+        char path[1024];
+        if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, k_files[i]) >= sizeof path) {
+            pr_runlog_close(rl, NULL);
+            return pr_err_set(err, PR_EINVAL, "%s: path too long", dir);
+        }
+        if (!(*f[i] = fopen(path, "w"))) {
+            int e = errno;
+            pr_runlog_close(rl, NULL);
+            pr_err_at(err, path, 0, 0, NULL);
+            return pr_err_set(err, e == ENOENT ? PR_ENOTFOUND : PR_EIO, "cannot create run log: %s", strerror(e));
+        }
+    }
+    *out = rl;
+    return PR_OK;
+}
+
+int pr_runlog_close(pr_runlog *rl, pr_err *err) {
+    if (!rl) return PR_OK;
+    FILE *f[3] = {rl->sig, rl->exe, rl->sum};
+    for (int i = 0; i < 3; i++)
+        if (f[i] && fclose(f[i]) != 0 && !rl->failed) {
+            rl->failed = 1;
+            pr_strlcpy(rl->failed_file, k_files[i], sizeof rl->failed_file);
+        }
+    int rc = PR_OK;
+    if (rl->failed) rc = pr_err_set(err, PR_EIO, "run log %s: write failed", rl->failed_file);
+    free(rl->notes);
+    free(rl->stages);
+    free(rl);
+    return rc;
+}
+
+/* ---- writing ------------------------------------------------------------------ */
+static int nomem(pr_err *err) { return pr_err_set(err, PR_ENOMEM, "runlog: out of memory"); }
+
+/* Writes obj as one line of f and releases it. */
+static int put_line(pr_runlog *rl, FILE *f, const char *name, json_t *obj, pr_err *err) {
+    char *s = obj ? json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    json_decref(obj);
+    if (!s) return nomem(err);
+    int ok = fputs(s, f) >= 0 && fputc('\n', f) != EOF;
+    free(s);
+    if (!ok) {
+        rl->failed = 1;
+        pr_strlcpy(rl->failed_file, name, sizeof rl->failed_file);
+        return pr_err_set(err, PR_EIO, "run log %s: write failed: %s", name, strerror(errno));
+    }
+    return PR_OK;
+}
+
+/* A double, or null when it has no JSON form (NaN, infinity). */
+static json_t *num(double v) { return isfinite(v) ? json_real(v) : json_null(); }
+
+/* Text that may hold bytes that are not UTF-8 (tags and reasons come from
+ * strategies): such bytes become '?' rather than losing the field. */
+static json_t *text(const char *s) {
+    if (!s) s = "";
+    json_t *j = json_string(s);
+    if (j) return j;
+    char buf[512];
+    size_t i = 0;
+    for (; s[i] && i + 1 < sizeof buf; i++) buf[i] = (unsigned char)s[i] >= 0x80 ? '?' : s[i];
+    buf[i] = '\0';
+    return json_string(buf);
+}
+
+static json_t *time_str(int64_t ms) {
+    char t[PR_TIME_STR_MAX];
+    pr_time_format_iso(ms, t, sizeof t);
+    return json_string(t);
+}
+
+static json_t *reason(const pr_reason *r) {
+    char buf[512];
+    pr_reason_format(r, buf, sizeof buf);
+    return text(buf);
+}
+
+/* Adds key = v when v is set (non-zero). */
+static void opt_price(json_t *o, const char *key, double v) {
+    if (v != 0) json_object_set_new(o, key, num(v));
+}
+
+/* ---- signals --------------------------------------------------------------------- */
+static const char *result_name(int keep, double factor) {
+    return !keep ? "vetoed" : factor != 1 ? "scaled" : "passed";
+}
+
+static int count_stage(pr_runlog *rl, size_t k, const pr_stage_effect *e, pr_err *err) {
+    if (k >= rl->n_stages) {
+        stage_count *ns = realloc(rl->stages, (k + 1) * sizeof *ns);
+        if (!ns) return nomem(err);
+        memset(ns + rl->n_stages, 0, (k + 1 - rl->n_stages) * sizeof *ns);
+        rl->stages = ns;
+        rl->n_stages = k + 1;
+    }
+    stage_count *c = &rl->stages[k];
+    c->name = e->stage;
+    c->seen++;
+    if (!e->keep) c->vetoed++;
+    else if (e->factor != 1) c->scaled++;
+    else c->passed++;
+    return PR_OK;
+}
+
+static int on_signal(void *self, const pr_market_view *v, const pr_signal *em, const pr_signal *cf,
+                     const pr_stage_effect *eff, size_t n, int kept, pr_err *err) {
+    pr_runlog *rl = self;
+    const pr_instrument *in = pr_view_instrument(v, em->instrument);
+    json_t *o = json_object();
+    if (!o) return nomem(err);
+    json_object_set_new(o, "time", time_str(em->ts));
+    json_object_set_new(o, "instrument", text(in ? in->symbol : ""));
+    json_object_set_new(o, "kind", json_string(pr_signal_kind_name(em->kind)));
+    json_object_set_new(o, "close", num(pr_view_close(v, em->instrument, 0)));
+    opt_price(o, "entry_limit", em->entry_limit);
+    opt_price(o, "entry_stop", em->entry_stop);
+    opt_price(o, "stop", em->stop);
+    if (em->n_targets > 0) {
+        json_t *a = json_array();
+        for (int k = 0; k < em->n_targets && k < PR_SIGNAL_MAX_TARGETS; k++) {
+            json_t *t = json_object();
+            json_object_set_new(t, "price", num(em->target_price[k]));
+            json_object_set_new(t, "frac", num(em->target_frac[k]));
+            json_array_append_new(a, t);
+        }
+        json_object_set_new(o, "targets", a);
+    }
+    opt_price(o, "trail_frac", em->trail_frac);
+    opt_price(o, "trail_dist", em->trail_dist);
+    opt_price(o, "breakeven_gain", em->breakeven_gain);
+    if (em->max_bars > 0) json_object_set_new(o, "max_bars", json_integer(em->max_bars));
+    opt_price(o, "size_hint", em->size_hint);
+    opt_price(o, "exit_frac", em->exit_frac);
+    json_object_set_new(o, "confidence", num(em->confidence));
+    json_object_set_new(o, "tag", text(em->tag));
+    json_object_set_new(o, "reason", reason(&em->why));
+    json_t *st = json_array();
+    double factor = 1;
+    for (size_t k = 0; k < n; k++) {
+        int rc = count_stage(rl, k, &eff[k], err);
+        if (rc != PR_OK) {
+            json_decref(st);
+            json_decref(o);
+            return rc;
+        }
+        json_t *e = json_object();
+        json_object_set_new(e, "stage", text(eff[k].stage ? eff[k].stage : "stage"));
+        json_object_set_new(e, "result", json_string(result_name(eff[k].keep, eff[k].factor)));
+        if (eff[k].keep && eff[k].factor != 1) json_object_set_new(e, "factor", num(eff[k].factor));
+        json_array_append_new(st, e);
+        factor *= eff[k].keep ? eff[k].factor : 0;
+    }
+    json_object_set_new(o, "stages", st);
+    json_object_set_new(o, "result", json_string(result_name(kept, factor)));
+    if (kept && factor != 1) json_object_set_new(o, "factor", num(factor));
+    if (kept && cf->stop != em->stop) json_object_set_new(o, "stop_after", num(cf->stop));
+    if (kept && cf->confidence != em->confidence) json_object_set_new(o, "confidence_after", num(cf->confidence));
+    rl->signals++;
+    if (!kept) rl->vetoed++;
+    return put_line(rl, rl->sig, k_files[0], o, err);
+}
+
+/* ---- orders and fills --------------------------------------------------------------- */
+static order_note *find_note(pr_runlog *rl, uint64_t id, size_t *pos) {
+    size_t lo = 0, hi = rl->n_notes;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (rl->notes[mid].id < id) lo = mid + 1;
+        else hi = mid;
+    }
+    if (pos) *pos = lo;
+    return lo < rl->n_notes && rl->notes[lo].id == id ? &rl->notes[lo] : NULL;
+}
+
+static int on_order(void *self, const pr_order *o, pr_err *err) {
+    pr_runlog *rl = self;
+    if (o->id == 0) return PR_OK;       /* rejected before an id was given */
+    size_t pos;
+    order_note *n = find_note(rl, o->id, &pos);
+    if (!n) {
+        if (rl->n_notes == rl->cap_notes) {
+            size_t cap = rl->cap_notes ? 2 * rl->cap_notes : 256;
+            order_note *nn = realloc(rl->notes, cap * sizeof *nn);
+            if (!nn) return nomem(err);
+            rl->notes = nn;
+            rl->cap_notes = cap;
+        }
+        /* Ids grow, so this is an append in practice. */
+        memmove(rl->notes + pos + 1, rl->notes + pos, (rl->n_notes - pos) * sizeof *rl->notes);
+        rl->n_notes++;
+        n = &rl->notes[pos];
+        n->id = o->id;
+    }
+    n->role = o->role;
+    memcpy(n->tag, o->tag, sizeof n->tag);
+    n->tag[sizeof n->tag - 1] = '\0';
+    n->why = o->why;
+    return PR_OK;
+}
+
+void pr_runlog_observer(pr_runlog *rl, pr_pipeline_observer *out) {
+    if (!out) return;
+    out->self = rl;
+    out->on_signal = on_signal;
+    out->on_order = on_order;
+}
+
+int pr_runlog_fill(pr_runlog *rl, const pr_fill *f, const char *symbol, pr_err *err) {
+    if (!rl || !f) return pr_err_set(err, PR_EINVAL, "runlog: NULL argument");
+    const order_note *n = find_note(rl, f->order_id, NULL);
+    json_t *o = json_object();
+    if (!o) return nomem(err);
+    json_object_set_new(o, "time", time_str(f->ts));
+    json_object_set_new(o, "instrument", text(symbol ? symbol : ""));
+    json_object_set_new(o, "order_id", json_integer((json_int_t)f->order_id));
+    json_object_set_new(o, "side", json_string(f->side > 0 ? "buy" : "sell"));
+    json_object_set_new(o, "qty", num(f->qty));
+    json_object_set_new(o, "price", num(f->price));
+    json_object_set_new(o, "ref_price", num(f->ref_price));
+    json_object_set_new(o, "fee", num(f->fee));
+    json_object_set_new(o, "spread", num(f->spread_cost));
+    json_object_set_new(o, "slippage", num(f->slippage_cost));
+    json_object_set_new(o, "maker", json_boolean(f->maker));
+    json_object_set_new(o, "realized", num(f->realized));
+    json_object_set_new(o, "role", json_string(pr_order_role_name(f->role)));
+    json_object_set_new(o, "tag", text(n ? n->tag : ""));
+    json_object_set_new(o, "reason", n ? reason(&n->why) : json_string(""));
+    return put_line(rl, rl->exe, k_files[1], o, err);
+}
+
+/* ---- summary ---------------------------------------------------------------------------- */
+static json_t *ai_json(const pr_runlog_ai *a) {
+    json_t *o = json_object();
+    json_object_set_new(o, "calls", json_integer((json_int_t)a->calls));
+    json_object_set_new(o, "cache_hits", json_integer((json_int_t)a->cache_hits));
+    json_object_set_new(o, "failures", json_integer((json_int_t)a->failures));
+    json_object_set_new(o, "fallbacks", json_integer((json_int_t)a->fallbacks));
+    json_object_set_new(o, "cost_usd", num(a->cost));
+    return o;
+}
+
+static json_t *opt_text(const char *s) { return s ? text(s) : json_null(); }
+
+int pr_runlog_write_summary(pr_runlog *rl, const pr_runlog_summary *s, pr_err *err) {
+    if (!rl || !s || (s->n_stages && !s->stages)) return pr_err_set(err, PR_EINVAL, "runlog: NULL argument");
+    json_t *o = json_object();
+    if (!o) return nomem(err);
+    json_object_set_new(o, "mode", opt_text(s->mode));
+    json_object_set_new(o, "strategy", opt_text(s->strategy));
+    json_object_set_new(o, "config_digest", opt_text(s->config_digest));
+    json_object_set_new(o, "from", s->first_ts == PR_TIME_NONE ? json_null() : time_str(s->first_ts));
+    json_object_set_new(o, "to", s->last_ts == PR_TIME_NONE ? json_null() : time_str(s->last_ts));
+    json_object_set_new(o, "bars", json_integer((json_int_t)s->bars));
+    json_object_set_new(o, "steps", json_integer((json_int_t)s->steps));
+    json_object_set_new(o, "signals", json_integer((json_int_t)rl->signals));
+    json_object_set_new(o, "vetoed", json_integer((json_int_t)rl->vetoed));
+    json_object_set_new(o, "orders", json_integer((json_int_t)s->orders));
+    json_object_set_new(o, "fills", json_integer((json_int_t)s->fills));
+    json_object_set_new(o, "trades", json_integer((json_int_t)s->trades));
+    json_object_set_new(o, "open_trades", json_integer((json_int_t)s->open_trades));
+    json_object_set_new(o, "currency", opt_text(s->ccy));
+    json_object_set_new(o, "start_equity", num(s->start_equity));
+    json_object_set_new(o, "final_equity", num(s->final_equity));
+    json_object_set_new(o, "fingerprint", opt_text(s->fingerprint));
+    json_t *st = json_array();
+    pr_runlog_ai tot = {0};
+    int any_ai = 0;
+    size_t n = s->n_stages > rl->n_stages ? s->n_stages : rl->n_stages;
+    for (size_t k = 0; k < n; k++) {
+        const pr_runlog_stage *cs = k < s->n_stages ? &s->stages[k] : NULL;
+        stage_count c = k < rl->n_stages ? rl->stages[k] : (stage_count){0};
+        json_t *e = json_object();
+        json_object_set_new(e, "type", text(cs && cs->type ? cs->type : c.name ? c.name : "stage"));
+        if (cs) json_object_set_new(e, "enabled", json_boolean(cs->enabled));
+        json_object_set_new(e, "seen", json_integer((json_int_t)c.seen));
+        json_object_set_new(e, "passed", json_integer((json_int_t)c.passed));
+        json_object_set_new(e, "scaled", json_integer((json_int_t)c.scaled));
+        json_object_set_new(e, "vetoed", json_integer((json_int_t)c.vetoed));
+        if (cs && cs->ai) {
+            json_object_set_new(e, "ai", ai_json(cs->ai));
+            any_ai = 1;
+            tot.calls += cs->ai->calls;
+            tot.cache_hits += cs->ai->cache_hits;
+            tot.failures += cs->ai->failures;
+            tot.fallbacks += cs->ai->fallbacks;
+            tot.cost += cs->ai->cost;
+        }
+        json_array_append_new(st, e);
+    }
+    json_object_set_new(o, "confirm", st);
+    json_object_set_new(o, "ai", any_ai ? ai_json(&tot) : json_null());
+    if (s->logged_at != PR_TIME_NONE) json_object_set_new(o, "logged_at", time_str(s->logged_at));
+    int rc = put_line(rl, rl->sum, k_files[2], o, err);
+    if (rc == PR_OK && fflush(rl->sum) != 0) {
+        rl->failed = 1;
+        pr_strlcpy(rl->failed_file, k_files[2], sizeof rl->failed_file);
+        rc = pr_err_set(err, PR_EIO, "run log %s: write failed: %s", k_files[2], strerror(errno));
+    }
+    return rc;
+}

@@ -1,0 +1,292 @@
+#!/usr/bin/env bash
+# End-to-end test of confirmation stages in `proratio backtest` and of the
+# run logs, with an LLM provider played by tests/ai/fake_llm_server.py on
+# loopback. sma_cross on six weeks of BTCUSDT 1h (about 20 entries), sized in
+# fixed units so a size factor shows directly in trades.csv:
+#  (a) every verdict APPROVE: trades, equity and metrics byte-identical to
+#      the TA-only run; one provider call per entry; the "ai" shorthand gives
+#      the same run as "confirm": [{"type": "llm"}];
+#  (b) every verdict REJECT: no trade opened, every entry logged as vetoed;
+#  (c) every verdict REDUCE_SIZE: the TA-only entry and exit times with
+#      every size times reduce_factor (0.25);
+#  (d) record, then replay with the server stopped: trades.csv, equity.csv,
+#      metrics.json, signals.jsonl, executions.jsonl byte-identical;
+#  (e) provider down (nothing listening, or HTTP 500): trades.csv
+#      byte-identical to TA-only, "ai_unavailable" logged exactly once;
+#  (f) budget.max_calls_run 3: exactly 3 calls in `proratio ai calls --json`,
+#      then every entry falls back to TA-only;
+#  (g) the API key is in no file the runs wrote (logs, store) nor in their
+#      stdout/stderr;
+#  (h) confirm.0.type "mtf" and other bad stage settings exit 2 naming the
+#      key's path;
+# and the logs: signals.jsonl records every signal with what each stage did,
+# executions.jsonl every fill (checked against trades.csv), summary.jsonl one
+# line; two identical runs write identical logs apart from logged_at.
+set -u
+BIN=${PR_BIN:-}
+ROOT=${PR_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+PY=/usr/bin/python3
+if [ -z "$BIN" ] || [ ! -x "$BIN" ]; then
+  echo "skipped: the proratio program (PR_BIN=$BIN) is not built"
+  exit 77
+fi
+[ -x "$PY" ] || { echo "skipped: $PY is needed for the fake LLM server"; exit 77; }
+command -v curl > /dev/null || { echo "skipped: curl is needed to script the fake LLM server"; exit 77; }
+cd "$ROOT" || exit 1
+T=$(mktemp -d "${TMPDIR:-/tmp}/prtest.XXXXXX")
+SRV=
+cleanup() { [ -n "$SRV" ] && kill "$SRV" 2> /dev/null; rm -rf "$T"; }
+trap cleanup EXIT
+fails=0
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+KEY="sk-e2e-BACKTEST-SECRET-3c9d1e7f5a"
+export PR_E2E_BT_KEY="$KEY"
+
+start_server() {
+  rm -f "$T/port"
+  "$PY" tests/ai/fake_llm_server.py --fixtures tests/ai/fixtures --port-file "$T/port" > /dev/null 2>&1 &
+  SRV=$!
+  for _ in $(seq 200); do [ -s "$T/port" ] && break; sleep 0.05; done
+  PORT=$(cat "$T/port")
+}
+stop_server() { kill "$SRV" 2> /dev/null; wait "$SRV" 2> /dev/null; SRV=; }
+# Scripts the server: each argument is an action, served in turn, and the
+# whole cycle repeated up to 300 answers.
+answers() {
+  "$PY" - "$@" > "$T/script.json" << 'PYEOF'
+import json, sys
+steps = []
+for i in range(300):
+    action = sys.argv[1 + i % (len(sys.argv) - 1)]
+    content = json.dumps({"action": action, "confidence": 0.8, "reasons": ["e2e " + action]})
+    body = json.dumps({"id": "e2e%d" % i, "object": "chat.completion", "created": 1, "model": "gpt-4o-mini",
+                       "choices": [{"index": 0, "message": {"role": "assistant", "content": content},
+                                    "finish_reason": "stop"}],
+                       "usage": {"prompt_tokens": 100, "completion_tokens": 20, "total_tokens": 120}})
+    steps.append({"status": 200, "headers": {"content-type": "application/json"}, "body": body})
+print(json.dumps(steps))
+PYEOF
+  curl -s -X POST --data @"$T/script.json" "http://127.0.0.1:$PORT/__script" > /dev/null
+}
+n_requests() { curl -s "http://127.0.0.1:$PORT/__requests" | "$PY" -c 'import json,sys; print(len(json.load(sys.stdin)))'; }
+
+# cfg NAME DB STAGES: a configuration with the given "confirm"/"ai" members
+# (a JSON fragment, may be empty) and the response cache in DB.
+cfg() {
+  cat > "$T/$1.json" << EOF
+{"data": {"csv": ["data/sample/crypto/BTCUSDT-1h.csv"], "db": "sqlite:$T/$2.db",
+          "from": "2023-01-01", "to": "2023-02-15"},
+ "instruments": {"BTCUSDT": {"asset_class": "crypto", "tick_size": 0, "lot_step": 0, "min_qty": 0, "min_notional": 0}},
+ "strategy": {"name": "sma_cross", "params": {"fast": 10, "slow": 30}},
+ "sizing": {"mode": "fixed_qty", "qty": 0.1},
+ "account": {"currency": "USDT", "cash": 10000}${3:+, $3}}
+EOF
+}
+# An LLM stage's settings: mode, then extra members.
+llm() {
+  echo "\"providers\": [{\"kind\": \"openai\", \"name\": \"oa\", \"base_url\": \"http://127.0.0.1:$PORT/v1\",
+    \"key_env\": \"PR_E2E_BT_KEY\", \"max_retries\": 0, \"timeout_s\": 5, \"rate_per_min\": 0}],
+    \"prices\": [{\"model\": \"gpt-4o-mini\", \"input\": 0.15, \"output\": 0.6}],
+    \"mode\": \"$1\", \"prompts_dir\": \"prompts\", \"ta_threshold\": 0.5${2:+, $2}"
+}
+run() {   # run NAME OUTDIR [flags]: stdout/stderr into $T/NAME.out / .err
+  local name=$1 out=$2
+  shift 2
+  "$BIN" backtest --config "$T/$name.json" --out "$T/$out" "$@" > "$T/$out.out" 2> "$T/$out.err"
+}
+# Python over the files of a run: d = directory; lines(f) = parsed JSON lines.
+py() { "$PY" -c "import json, sys, csv
+def lines(f): return [json.loads(l) for l in open(f)]
+def trades(f): return list(csv.DictReader(open(f)))
+$2" "$1"; }
+
+# --- TA-only reference ------------------------------------------------------------------
+cfg ta ta ""
+run ta ta || fail "TA-only run: $(cat "$T/ta.err")"
+ENTRIES=$(grep -c '"kind":"enter_long"' "$T/ta/signals.jsonl")
+NT=$(($(wc -l < "$T/ta/trades.csv") - 1))
+[ "$ENTRIES" -ge 10 ] && [ "$NT" -ge 10 ] || fail "TA-only: $ENTRIES entries, $NT trades; the window is too quiet to test"
+# signals.jsonl: every signal, each with its fields and no stage.
+py "$T/ta" "
+s = lines(sys.argv[1] + '/signals.jsonl')
+ok = all(list(x)[:4] == ['time', 'instrument', 'kind', 'close'] and x['instrument'] == 'BTCUSDT' and
+         x['confidence'] == 1 and x['tag'] in ('sma_cross_up', 'sma_cross_down') and 'crossed' in x['reason'] and
+         x['stages'] == [] and x['result'] == 'passed' for x in s)
+sys.exit(not (ok and len(s) == sum(1 for x in s if x['kind'] in ('enter_long', 'exit'))))" \
+  || fail "TA-only signals.jsonl: $(head -2 "$T/ta/signals.jsonl")"
+# executions.jsonl against trades.csv: one buy at each entry and one sell at
+# each exit, same times, prices and quantities; fees add up to the trades'.
+py "$T/ta" "
+d = sys.argv[1]; e = lines(d + '/executions.jsonl'); t = trades(d + '/trades.csv')
+buys = [x for x in e if x['side'] == 'buy']; sells = [x for x in e if x['side'] == 'sell']
+ok = len(buys) == len(t) and len(sells) == sum(1 for r in t if r['exit_time'])
+for r, b in zip(t, buys):
+    ok &= b['time'] == r['entry_time'] and b['price'] == float(r['entry_price']) and b['qty'] == float(r['qty'])
+    ok &= b['role'] == 'entry' and b['tag'] == 'sma_cross_up' and 'crossed above' in b['reason']
+for r, s in zip([r for r in t if r['exit_time']], sells):
+    ok &= s['time'] == r['exit_time'] and s['price'] == float(r['exit_price']) and s['role'] == 'exit'
+fees = sum(x['fee'] for x in e); tfees = sum(float(r['fees']) for r in t)
+ok &= abs(fees - tfees) <= 1e-9 * max(1, tfees) and all(x['slippage'] >= 0 and 'spread' in x for x in e)
+sys.exit(not ok)" || fail "executions.jsonl does not match trades.csv: $(head -2 "$T/ta/executions.jsonl")"
+py "$T/ta" "
+s = lines(sys.argv[1] + '/summary.jsonl'); x = s[0]
+m = json.load(open(sys.argv[1] + '/metrics.json'))
+sys.exit(not (len(s) == 1 and x['mode'] == 'backtest' and x['strategy'].startswith('sma_cross fast=10 slow=30') and
+              len(x['config_digest']) == 64 and x['bars'] == 1080 and x['trades'] + x['open_trades'] == $NT and
+              x['signals'] == len(lines(sys.argv[1] + '/signals.jsonl')) and x['vetoed'] == 0 and
+              x['fills'] == len(lines(sys.argv[1] + '/executions.jsonl')) and x['confirm'] == [] and x['ai'] is None and
+              x['from'] == '2023-01-01T00:00:00Z' and x['to'] == '2023-02-14T23:00:00Z' and
+              list(x)[-1] == 'logged_at'))" || fail "TA-only summary.jsonl: $(cat "$T/ta/summary.jsonl")"
+fp=$(sha256sum "$T/ta/trades.csv" | cut -d' ' -f1)
+grep -q "\"fingerprint\":\"$fp\"" "$T/ta/summary.jsonl" || fail "summary.jsonl: fingerprint is not sha256 of trades.csv"
+# Determinism of the logs: a second run, another directory.
+run ta ta2 || fail "second TA-only run"
+for f in signals.jsonl executions.jsonl trades.csv; do
+  cmp -s "$T/ta/$f" "$T/ta2/$f" || fail "determinism: $f differs between two runs"
+done
+cmp -s <(sed 's/,"logged_at":"[^"]*"}$/}/' "$T/ta/summary.jsonl") <(sed 's/,"logged_at":"[^"]*"}$/}/' "$T/ta2/summary.jsonl") \
+  || fail "determinism: summary.jsonl differs beyond logged_at"
+[ -e "$T/ta/ai_decisions.jsonl" ] && fail "a TA-only run wrote ai_decisions.jsonl"
+
+start_server
+# --- (a) APPROVE everything ------------------------------------------------------------------
+answers APPROVE
+cfg ap ap "\"confirm\": [{\"type\": \"llm\", $(llm live)}]"
+run ap ap || fail "(a) approve run: $(cat "$T/ap.err")"
+for f in trades.csv equity.csv metrics.json executions.jsonl; do
+  cmp -s "$T/ta/$f" "$T/ap/$f" || fail "(a) every verdict APPROVE, yet $f differs from TA-only"
+done
+[ "$(n_requests)" -eq "$ENTRIES" ] || fail "(a) $(n_requests) provider requests for $ENTRIES entries"
+py "$T/ap" "
+s = lines(sys.argv[1] + '/signals.jsonl')
+ok = all(x['stages'] == [{'stage': 'llm', 'result': 'passed'}] and x['result'] == 'passed' for x in s)
+x = lines(sys.argv[1] + '/summary.jsonl')[0]
+ok &= x['ai']['calls'] == $ENTRIES and x['ai']['cache_hits'] == 0 and x['ai']['fallbacks'] == 0
+ok &= x['ai']['cost_usd'] > 0 and x['confirm'][0]['type'] == 'llm' and x['confirm'][0]['passed'] == len(s)
+sys.exit(not ok)" || fail "(a) logs: $(cat "$T/ap/summary.jsonl")"
+grep -q '"event":"ai_decision"' "$T/ap/ai_decisions.jsonl" && grep -q '"event":"ai_summary"' "$T/ap/ai_decisions.jsonl" \
+  || fail "(a) ai_decisions.jsonl lacks the decisions or the summary"
+grep -Eq "^ai +$ENTRIES provider calls" "$T/ap.out" || fail "(a) stdout: $(grep '^ai' "$T/ap.out")"
+# The "ai" shorthand is the same single LLM stage.
+answers APPROVE
+cfg sh sh "\"ai\": {$(llm live)}"
+run sh sh || fail "(a) \"ai\" shorthand run: $(cat "$T/sh.err")"
+for f in trades.csv signals.jsonl executions.jsonl; do
+  cmp -s "$T/ap/$f" "$T/sh/$f" || fail "(a) the \"ai\" shorthand gives another $f than confirm: [llm]"
+done
+
+# --- (b) REJECT everything ----------------------------------------------------------------------
+answers REJECT
+cfg rj rj "\"confirm\": [{\"type\": \"llm\", $(llm live)}]"
+run rj rj || fail "(b) reject run: $(cat "$T/rj.err")"
+[ "$(wc -l < "$T/rj/trades.csv")" -eq 1 ] || fail "(b) every verdict REJECT, yet trades.csv has trades"
+[ -s "$T/rj/executions.jsonl" ] && fail "(b) fills without trades"
+py "$T/rj" "
+s = lines(sys.argv[1] + '/signals.jsonl')
+en = [x for x in s if x['kind'] == 'enter_long']
+ok = len(en) == $ENTRIES and all(x['result'] == 'vetoed' and x['stages'] == [{'stage': 'llm', 'result': 'vetoed'}] for x in en)
+x = lines(sys.argv[1] + '/summary.jsonl')[0]
+sys.exit(not (ok and x['vetoed'] == $ENTRIES and x['confirm'][0]['vetoed'] == $ENTRIES and x['trades'] == 0))" \
+  || fail "(b) logs: $(cat "$T/rj/summary.jsonl")"
+
+# --- (c) REDUCE_SIZE everything ---------------------------------------------------------------
+answers REDUCE_SIZE
+cfg rd rd "\"confirm\": [{\"type\": \"llm\", $(llm live '"consensus": {"reduce_factor": 0.25}')}]"
+run rd rd || fail "(c) reduce run: $(cat "$T/rd.err")"
+py "$T" "
+a = trades(sys.argv[1] + '/ta/trades.csv'); b = trades(sys.argv[1] + '/rd/trades.csv')
+ok = len(a) == len(b) and len(a) > 0
+for x, y in zip(a, b):
+    ok &= x['entry_time'] == y['entry_time'] and x['exit_time'] == y['exit_time'] and x['entry_price'] == y['entry_price']
+    ok &= abs(float(y['qty']) / float(x['qty']) - 0.25) <= 1e-12
+s = [x for x in lines(sys.argv[1] + '/rd/signals.jsonl') if x['kind'] == 'enter_long']
+ok &= all(x['result'] == 'scaled' and x['factor'] == 0.25 and x['stages'][0]['factor'] == 0.25 for x in s)
+sys.exit(not ok)" || fail "(c) REDUCE_SIZE: entries or sizes (x0.25) differ from TA-only"
+
+# --- (d) record, then replay without the server ---------------------------------------------
+answers APPROVE REDUCE_SIZE REJECT
+cfg rec rr "\"confirm\": [{\"type\": \"llm\", $(llm record)}]"
+run rec rec || fail "(d) record run: $(cat "$T/rec.err")"
+cmp -s "$T/ta/trades.csv" "$T/rec/trades.csv" && fail "(d) mixed verdicts gave the TA-only trades"
+grep -q '"result":"scaled"' "$T/rec/signals.jsonl" && grep -q '"result":"vetoed"' "$T/rec/signals.jsonl" \
+  || fail "(d) the recorded run shows no scaled and vetoed signals"
+stop_server
+cfg rep rr "\"confirm\": [{\"type\": \"llm\", $(llm replay)}]"
+run rep rep || fail "(d) replay run: $(cat "$T/rep.err")"
+for f in trades.csv equity.csv metrics.json signals.jsonl executions.jsonl; do
+  cmp -s "$T/rec/$f" "$T/rep/$f" || fail "(d) replay: $f differs from the recorded run"
+done
+py "$T/rep" "
+x = lines(sys.argv[1] + '/summary.jsonl')[0]['ai']
+sys.exit(not (x['calls'] == 0 and x['cache_hits'] == $ENTRIES and x['fallbacks'] == 0 and x['cost_usd'] == 0))" \
+  || fail "(d) replay summary: $(cat "$T/rep/summary.jsonl")"
+
+# --- (e) provider down: nothing listening, then HTTP 500 ----------------------------------------
+cfg dn dn "\"confirm\": [{\"type\": \"llm\", $(llm live)}]"   # PORT of the stopped server
+run dn dn || fail "(e) run with no server: $(cat "$T/dn.err")"
+start_server
+curl -s -X POST --data '[]' "http://127.0.0.1:$PORT/__script" > /dev/null   # every answer a 500
+cfg e5 e5 "\"confirm\": [{\"type\": \"llm\", $(llm live)}]"
+run e5 e5 || fail "(e) run with HTTP 500s: $(cat "$T/e5.err")"
+for d in dn e5; do
+  cmp -s "$T/ta/trades.csv" "$T/$d/trades.csv" || fail "(e) $d: the fallback is not exactly the TA-only trades"
+  cmp -s "$T/ta/executions.jsonl" "$T/$d/executions.jsonl" || fail "(e) $d: executions differ from TA-only"
+  n=$(grep -c '"event":"ai_unavailable"' "$T/$d/ai_decisions.jsonl")
+  [ "$n" -eq 1 ] || fail "(e) $d: ai_unavailable logged $n times, want once"
+  py "$T/$d" "
+x = lines(sys.argv[1] + '/summary.jsonl')[0]['ai']
+sys.exit(not (x['fallbacks'] == $ENTRIES and x['calls'] + x['failures'] >= 1))" || fail "(e) $d summary: $(cat "$T/$d/summary.jsonl")"
+done
+
+# --- (f) budget of 3 calls -----------------------------------------------------------------------
+answers REJECT
+cfg bu bu "\"confirm\": [{\"type\": \"llm\", $(llm live '"budget": {"max_calls_run": 3}')}]"
+run bu bu || fail "(f) budget run: $(cat "$T/bu.err")"
+"$BIN" ai calls --db "sqlite:$T/bu.db" --json > "$T/bu_calls.json" 2> "$T/bu_calls.err" || fail "(f) ai calls: $(cat "$T/bu_calls.err")"
+"$PY" -c "import json,sys; d=json.load(open('$T/bu_calls.json')); sys.exit(not (len(d['calls'])==3 and d['total']['calls']==3))" \
+  || fail "(f) want exactly 3 calls recorded: $(head -c 300 "$T/bu_calls.json")"
+[ "$(n_requests)" -eq 3 ] || fail "(f) the server got $(n_requests) requests, want 3"
+py "$T/bu" "
+en = [x for x in lines(sys.argv[1] + '/signals.jsonl') if x['kind'] == 'enter_long']
+ok = [x['result'] for x in en] == ['vetoed'] * 3 + ['passed'] * ($ENTRIES - 3)
+x = lines(sys.argv[1] + '/summary.jsonl')[0]['ai']
+sys.exit(not (ok and x['calls'] == 3 and x['fallbacks'] == $ENTRIES - 3))" \
+  || fail "(f) after 3 calls every entry should fall back to TA-only: $(cat "$T/bu/summary.jsonl")"
+[ "$(grep -c '"event":"ai_unavailable"' "$T/bu/ai_decisions.jsonl")" -eq 1 ] || fail "(f) ai_unavailable not logged once"
+
+# --- --ab with a confirm list -------------------------------------------------------------------
+answers REJECT
+cfg ab ab "\"confirm\": [{\"type\": \"llm\", $(llm record)}]"
+run ab ab --ab || fail "--ab with confirm: $(cat "$T/ab.err")"
+cmp -s "$T/ta/trades.csv" "$T/ab/ta_only/trades.csv" || fail "--ab: the TA-only side differs from the TA-only run"
+[ "$(wc -l < "$T/ab/ta_ai/trades.csv")" -eq 1 ] || fail "--ab: the TA+AI side traded though every entry was rejected"
+for f in signals.jsonl executions.jsonl summary.jsonl; do
+  [ -e "$T/ab/ta_only/$f" ] && [ -e "$T/ab/ta_ai/$f" ] || fail "--ab: $f missing on a side"
+done
+stop_server
+
+# --- (g) the key is nowhere ----------------------------------------------------------------------
+leaks=$(grep -rl -- "$KEY" "$T" 2> /dev/null)
+[ -z "$leaks" ] || fail "(g) the API key appears in: $leaks"
+grep -rq -- "sk-e2e" "$T" && fail "(g) part of the API key appears in the outputs"
+
+# --- (h) bad stage settings -----------------------------------------------------------------------
+bad() {   # bad 'STAGES' 'expected message'
+  cfg bad bad "$1"
+  "$BIN" backtest --config "$T/bad.json" --out "$T/bad" > /dev/null 2> "$T/bad.err"
+  local rc=$?
+  [ $rc -eq 2 ] && grep -qF -- "$2" "$T/bad.err" || fail "(h) $1: exit $rc, want 2 and '$2' in: $(cat "$T/bad.err")"
+}
+bad '"confirm": [{"type": "mtf"}]' 'confirm.0.type: unknown confirmation stage "mtf"; available: llm'
+bad '"confirm": [{"type": "llm", "providers": []}, {"type": "regime"}]' 'confirm.1.type: unknown confirmation stage "regime"'
+bad '"confirm": [{"mode": "live"}]' 'confirm.0.type: missing'
+bad '"confirm": [{"type": "llm", "consensus": {"threshold": 2}}]' 'confirm.0.consensus.threshold: expected a number'
+bad '"confirm": [{"type": "llm", "mdoe": "live"}]' 'confirm.0.mdoe: unknown key (did you mean "mode"?)'
+bad '"confirm": [{"type": "llm", "mode": "rewind"}]' 'confirm.0.mode: expected one of'
+bad '"confirm": {"type": "llm"}' 'confirm: expected a list'
+bad '"confirm": [], "ai": {}' '"ai" is the shorthand for one LLM stage'
+bad '"ai": {"budget": {"max_calls_run": -1}}' 'ai.budget.max_calls_run'
+[ -e "$T/bad" ] && fail "(h) a bad configuration still wrote output"
+
+[ $fails -eq 0 ] && echo "backtest_ai: all checks passed"
+exit $((fails > 0))
