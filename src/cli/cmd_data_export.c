@@ -54,17 +54,23 @@ static int write_csv_path(const char *path, const pr_series *s, size_t n, pr_err
         return rc == PR_OK ? PR_OK : pr_err_set(e, rc, "cannot write to standard output");
     }
     /* Write to a temporary name and rename, so a failed export never leaves a half file. */
-    char tmp[PR_ERR_PATH_MAX + 16];
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    /* Sized to the path: a truncated name would be some other file. */
+    size_t plen = strlen(path);
+    char *tmp = malloc(plen + sizeof ".tmp");
+    if (!tmp) return pr_err_set(e, PR_ENOMEM, "out of memory");
+    memcpy(tmp, path, plen);
+    memcpy(tmp + plen, ".tmp", sizeof ".tmp");
     FILE *f = fopen(tmp, "w");
-    if (!f) return pr_err_set(e, PR_EIO, "%s: cannot create file", path);
+    if (!f) {
+        free(tmp);
+        return pr_err_set(e, PR_EIO, "%s: cannot create file", path);
+    }
     int rc = write_csv(f, s, n);
     if (fclose(f) != 0) rc = PR_EIO;
     if (rc == PR_OK && rename(tmp, path) != 0) rc = PR_EIO;
-    if (rc != PR_OK) {
-        remove(tmp);
-        return pr_err_set(e, PR_EIO, "%s: write failed", path);
-    }
+    if (rc != PR_OK) remove(tmp);
+    free(tmp);
+    if (rc != PR_OK) return pr_err_set(e, PR_EIO, "%s: write failed", path);
     return PR_OK;
 }
 

@@ -1,6 +1,7 @@
 /* `proratio data import`: streams CSV files into the store. Each file is one
  * transaction: bars, instrument and import-log record commit together, and a
  * failed or --strict-rejected import leaves the store as it was. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -175,7 +176,16 @@ static int import_one(pr_store *st, const char *path, const import_args *a, json
         if (pr_csv_mapping_parse(a->mapping, &o.mapping, &e) != PR_OK) return pr_cli_fail(&e);
         o.format = PR_FMT_GENERIC;
     }
-    if (a->tz) o.tz_offset_min = atoi(a->tz);
+    if (a->tz) {
+        /* Minutes east of UTC; a day either way covers every real offset. */
+        char *end = NULL;
+        errno = 0;
+        long tz = strtol(a->tz, &end, 10);
+        if (end == a->tz || *end || errno || tz < -1440 || tz > 1440)
+            return pr_cli_usage_error("data import", "--tz-offset: expected minutes in [-1440, 1440], got '%s'",
+                                      a->tz);
+        o.tz_offset_min = (int)tz;
+    }
     int funding = g.funding || o.format == PR_FMT_FUNDING;
     c.tf = funding ? PR_TF_NONE : o.tf;
 

@@ -60,6 +60,13 @@ static inline int64_t dint_tf_fixed_ms(pr_timeframe tf) {
     return pr_tf_ms(tf);
 }
 
+/* Stamps an import accepts: 1900-01-01 (old stock data) up to the end of
+ * 2199. Anything outside is a typo or a wrong unit, and would make the
+ * calendar's gap scan walk billions of bars. */
+#define DINT_TS_MIN (INT64_C(-25567) * PR_MS_PER_DAY)
+#define DINT_TS_END (INT64_C(84006) * PR_MS_PER_DAY) /* 2200-01-01, excluded */
+#define DINT_TS_RANGE_TEXT "outside the supported range 1900-01-01 to 2199-12-31"
+
 /* ---- fast parsers (import_parse.c) ---------------------------------------- */
 /* Exact decimal to double: the same result as strtod for every input that
  * strtod accepts completely in the "C" locale. Accepts nan/inf spellings

@@ -188,6 +188,11 @@ static void process_line(imp *im, const char *p, size_t n) {
         skip_row(im, PR_ISSUE_PARSE, "bad time '%s': %s", sa, why);
         return;
     }
+    if (ts < DINT_TS_MIN || ts >= DINT_TS_END) {
+        show(ft, sa, sizeof sa);
+        skip_row(im, PR_ISSUE_PARSE, "bad time '%s': %s", sa, DINT_TS_RANGE_TEXT);
+        return;
+    }
     if (u != PR_TU_AUTO) {
         static const char *const un[] = {"auto", "s", "ms", "us", "ns"};
         if (im->unit_seen != PR_TU_AUTO && u != im->unit_seen)

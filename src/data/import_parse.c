@@ -350,10 +350,10 @@ int dint_parse_time(const char *s, size_t n, const char *s2, size_t n2, const di
         if (!dint_parse_int64(s, n, &v)) return *why = "integer out of range", 0;
         pr_time_unit u = sp->unit;
         if (u == PR_TU_AUTO) {
-            int64_t a = v < 0 ? -v : v;
-            u = a < INT64_C(100000000000) ? PR_TU_S
-                : a < INT64_C(100000000000000) ? PR_TU_MS
-                : a < INT64_C(100000000000000000) ? PR_TU_US : PR_TU_NS;
+            uint64_t a = v < 0 ? 0 - (uint64_t)v : (uint64_t)v; /* INT64_MIN has no int64 magnitude */
+            u = a < UINT64_C(100000000000) ? PR_TU_S
+                : a < UINT64_C(100000000000000) ? PR_TU_MS
+                : a < UINT64_C(100000000000000000) ? PR_TU_US : PR_TU_NS;
         }
         *unit_used = u;
         switch (u) {

@@ -867,11 +867,80 @@ static void silent_notice(void *arg, const char *message) {
     (void)message;
 }
 
+/* Sets *safe to the URL with the password of its user part (up to the last
+ * '@' of the authority) replaced: libpq's parse messages quote the offending
+ * token or the whole URL, and the password must not reach an error message.
+ * Returns 0 when the URL has no password, 1 with *safe set, -1 out of memory. */
+static int url_without_password(const char *url, char **safe) {
+    *safe = NULL;
+    const char *auth = strstr(url, "://");
+    if (!auth) return 0;
+    auth += 3;
+    const char *end = auth + strcspn(auth, "?#");
+    const char *at = NULL;
+    for (const char *p = auth; p < end; p++)
+        if (*p == '@') at = p;
+    const char *colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+    if (!colon) return 0;
+    static const char mark[] = "REDACTED";
+    size_t head = (size_t)(colon + 1 - url), tail = strlen(at);
+    char *r = malloc(head + sizeof mark - 1 + tail + 1);
+    if (!r) return -1;
+    memcpy(r, url, head);
+    memcpy(r + head, mark, sizeof mark - 1);
+    memcpy(r + head + sizeof mark - 1, at, tail + 1);
+    *safe = r;
+    return 1;
+}
+
+static int hexval(char c) {
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* 1 when the percent-encoded raw[0..n) decodes to exactly dec. */
+static int same_decoded(const char *raw, size_t n, const char *dec) {
+    size_t i = 0;
+    for (; i < n; dec++) {
+        int c = (unsigned char)raw[i];
+        if (c == '%') {
+            if (i + 2 >= n) return 0;
+            int hi = hexval(raw[i + 1]), lo = hexval(raw[i + 2]);
+            if (hi < 0 || lo < 0) return 0;
+            c = hi * 16 + lo;
+            i += 3;
+        } else {
+            i++;
+        }
+        if (*dec == '\0' || (unsigned char)*dec != c) return 0;
+    }
+    return *dec == '\0';
+}
+
 int pr_store_pg_open(const char *conninfo, pr_store **out, pr_err *err) {
     *out = NULL;
     char *perr = NULL;
     PQconninfoOption *opts = PQconninfoParse(conninfo, &perr);
     if (!opts) {
+        char *safe;
+        int has_pw = url_without_password(conninfo, &safe);
+        if (has_pw < 0) {
+            PQfreemem(perr);
+            return pr_err_set(err, PR_EINVAL, "store: malformed PostgreSQL URL");
+        }
+        if (has_pw) {
+            /* Describe the URL as it is without its password. */
+            PQfreemem(perr);
+            perr = NULL;
+            PQconninfoOption *o2 = PQconninfoParse(safe, &perr);
+            free(safe);
+            if (o2) {
+                PQconninfoFree(o2);
+                return pr_err_set(err, PR_EINVAL,
+                                  "store: malformed PostgreSQL URL: bad user or password part "
+                                  "(percent-encode '%%', '@', '/', ':' in a password)");
+            }
+            if (!perr) return pr_err_set(err, PR_EINVAL, "store: malformed PostgreSQL URL");
+        }
         pr_err_set(err, PR_EINVAL, "store: malformed PostgreSQL URL: %s",
                    perr ? perr : "out of memory");
         /* libpq's message may end in a newline. */
@@ -881,6 +950,27 @@ int pr_store_pg_open(const char *conninfo, pr_store **out, pr_err *err) {
         }
         PQfreemem(perr);
         return PR_EINVAL;
+    }
+    /* A password with an unencoded '/' or '@' makes libpq read part of it
+     * as the host or port, which connection errors then quote: refuse a URL
+     * whose password libpq reads differently. */
+    char *safe;
+    int has_pw = url_without_password(conninfo, &safe);
+    free(safe);
+    if (has_pw) {
+        const char *auth = strstr(conninfo, "://") + 3, *end = auth + strcspn(auth, "?#"), *at = NULL;
+        for (const char *p = auth; p < end; p++)
+            if (*p == '@') at = p;
+        const char *pw = (const char *)memchr(auth, ':', (size_t)(at - auth)) + 1;
+        const char *parsed = NULL;
+        for (PQconninfoOption *o = opts; o->keyword; o++)
+            if (strcmp(o->keyword, "password") == 0) parsed = o->val;
+        if (has_pw < 0 || !parsed || !same_decoded(pw, (size_t)(at - pw), parsed)) {
+            PQconninfoFree(opts);
+            return pr_err_set(err, PR_EINVAL,
+                              "store: malformed PostgreSQL URL: bad user or password part "
+                              "(percent-encode '%%', '@', '/', ':' in a password)");
+        }
     }
     PQconninfoFree(opts);
 

@@ -184,6 +184,16 @@ static void sb_json_time(sbuf *b, int64_t t) {
     sb_json_str(b, tb);
 }
 
+/* 1 when b repeats a's finding on the next line (or row): same kind,
+ * severity, action and message. Gaps never fold: each has its own range. */
+static int same_finding(const pr_issue *a, const pr_issue *b) {
+    if (a->kind != b->kind || a->severity != b->severity || a->action != b->action || a->kind == PR_ISSUE_GAP)
+        return 0;
+    if (strcmp(a->msg, b->msg) != 0) return 0;
+    if (a->line > 0) return b->line == a->line + 1;
+    return a->index >= 0 && b->index == a->index + 1;
+}
+
 int pr_data_report_format(const pr_data_report *r, int json, char **out, pr_err *err) {
     if (!r || !out) return pr_err_set(err, PR_EINVAL, "no report");
     sbuf b = {0};
@@ -193,15 +203,32 @@ int pr_data_report_format(const pr_data_report *r, int json, char **out, pr_err 
     const char *tfn = r->tf != PR_TF_NONE ? pr_tf_name(r->tf) : "unknown";
     if (!json) {
         const char *file = r->file[0] ? r->file : "series";
-        for (size_t i = 0; i < r->n_issues; i++) {
+        for (size_t i = 0; i < r->n_issues;) {
             const pr_issue *is = &r->issues[i];
-            if (is->line > 0) sb_add(&b, "%s:%ld: ", file, is->line);
+            /* A run of the same finding on consecutive lines (63 placeholder
+             * rows at the end of a file) is one line of text naming the
+             * whole range; the JSON form keeps every issue. */
+            size_t j = i + 1;
+            while (j < r->n_issues && same_finding(&r->issues[j - 1], &r->issues[j])) j++;
+            const pr_issue *last = &r->issues[j - 1];
+            size_t n = j - i;
+            if (is->line > 0 && n > 1) sb_add(&b, "%s:%ld-%ld: ", file, is->line, last->line);
+            else if (is->line > 0) sb_add(&b, "%s:%ld: ", file, is->line);
+            else if (is->index >= 0 && n > 1)
+                sb_add(&b, "%s: rows %lld-%lld: ", file, (long long)is->index, (long long)last->index);
             else if (is->index >= 0) sb_add(&b, "%s: row %lld: ", file, (long long)is->index);
             else sb_add(&b, "%s: ", file);
             sb_add(&b, "%s %s: %s", pr_severity_name(is->severity), pr_issue_kind_name(is->kind), is->msg);
-            if (is->action == PR_ACTION_SKIPPED) sb_add(&b, " [row skipped]");
-            else if (is->action == PR_ACTION_REPAIRED) sb_add(&b, " [repaired]");
+            if (is->action == PR_ACTION_SKIPPED) {
+                if (n > 1) sb_add(&b, " [%zu rows skipped]", n);
+                else sb_add(&b, " [row skipped]");
+            } else if (is->action == PR_ACTION_REPAIRED) {
+                sb_add(&b, " [repaired]");
+            } else if (n > 1) {
+                sb_add(&b, " [%zu rows]", n);
+            }
             sb_add(&b, "\n");
+            i = j;
         }
         if (r->issues_dropped) sb_add(&b, "... %zu more issues not listed\n", r->issues_dropped);
         sb_add(&b, "%s: %zu rows, %zu kept, %zu skipped; %s to %s; timeframe %s, calendar %s%s\n",

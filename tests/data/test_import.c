@@ -742,6 +742,85 @@ static void test_read_error_midway(void **state) {
     rmdir(dir);
 }
 
+/* Stamps far from any market data: a year-8012 row on a forex 1m file used to
+ * make the gap scan walk ~3.2e9 one-minute bars (an import that never ends),
+ * and an epoch of INT64_MIN overflowed when its magnitude was taken. Both are
+ * rows with a bad time now: skipped and reported, the import goes on. */
+static void test_time_out_of_range(void **state) {
+    (void)state;
+    char dir[256], file[300];
+    assert_non_null(pr_test_tmpdir(dir, sizeof dir));
+    snprintf(file, sizeof file, "%s/far.csv", dir);
+    FILE *f = fopen(file, "wb");
+    assert_non_null(f);
+    fputs("timestamp,open,high,low,close,volume\n"
+          "2012-02-01 00:00:00,1.3,1.31,1.29,1.30,5\n"    /* line 2: kept      */
+          "2012-02-01 00:01:00,1.3,1.31,1.29,1.30,5\n"    /* line 3: kept      */
+          "8012-02-01 00:02:00,1.3,1.31,1.29,1.30,5\n"    /* line 4: skipped   */
+          "-9223372036854775808,1.3,1.31,1.29,1.30,5\n"   /* line 5: skipped   */
+          "9223372036854775807,1.3,1.31,1.29,1.30,5\n"    /* line 6: skipped (ns: year 2262) */
+          "1899-12-31 23:59:00,1.3,1.31,1.29,1.30,5\n"    /* line 7: skipped   */
+          "2012-02-01 00:03:00,1.3,1.31,1.29,1.30,5\n",   /* line 8: kept      */
+          f);
+    fclose(f);
+    pr_import_options o;
+    pr_import_options_init(&o);
+    o.calendar = PR_CAL_FOREX;
+    o.tf = PR_TF_1M;
+    pr_series s = {0};
+    pr_data_report rep;
+    pr_data_report_init(&rep, 0);
+    pr_err e;
+    pr_err_clear(&e);
+    alarm(30); /* before the fix this call did not return for many minutes */
+    int rc = pr_import_csv_series(file, &o, &s, &rep, &e);
+    alarm(0);
+    assert_int_equal(rc, 0);
+    /* 7 data rows: lines 2, 3 and 8 kept; 4, 5, 6 and 7 skipped as bad times. */
+    assert_int_equal(rep.rows, 7);
+    assert_int_equal(s.len, 3);
+    assert_int_equal(rep.rows_skipped, 4);
+    assert_int_equal(rep.count[PR_ISSUE_PARSE], 4);
+    for (long line = 4; line <= 7; line++) {
+        const pr_issue *is = find_issue(&rep, PR_ISSUE_PARSE, line);
+        assert_non_null(is);
+        assert_non_null(strstr(is->msg, "outside the supported range"));
+    }
+    /* 2012-02-01 00:03 UTC = 15371 days * 86400000 + 3 min = 1328054580000 ms. */
+    assert_int_equal(s.ts[2], INT64_C(1328054580000));
+    /* The skipped 00:02 bar is one missing bar (a Wednesday: forex is open). */
+    assert_int_equal(rep.gaps, 1);
+    assert_int_equal(rep.missing_bars, 1);
+    /* The range is wide enough for old stock data and later dates. */
+    f = fopen(file, "wb");
+    assert_non_null(f);
+    fputs("timestamp,open,high,low,close,volume\n"
+          "1900-01-01,1,1,1,1,1\n1962-01-02,1,1,1,1,1\n2199-12-31,1,1,1,1,1\n", f);
+    fclose(f);
+    pr_import_options_init(&o);
+    o.calendar = PR_CAL_24X7;
+    o.tf = PR_TF_1D;
+    assert_int_equal(pr_import_csv_series(file, &o, &s, &rep, &e), 0);
+    assert_int_equal(s.len, 3);
+    /* 1900-01-01 is 25567 days before 1970-01-01. */
+    assert_int_equal(s.ts[0], -INT64_C(25567) * PR_MS_PER_DAY);
+    /* Funding stamps go through the same check (no overflow rounding them). */
+    f = fopen(file, "wb");
+    assert_non_null(f);
+    fputs("fundingTime,fundingRate\n1640995200000,0.0001\n9223372036854775807,0.0001\n", f);
+    fclose(f);
+    pr_funding_series fs = {0};
+    pr_import_options_init(&o);
+    assert_int_equal(pr_import_funding(file, &o, &fs, &rep, &e), 0);
+    assert_int_equal(fs.len, 1);
+    assert_int_equal(rep.rows_skipped, 1);
+    pr_funding_series_free(&fs);
+    pr_series_free(&s);
+    pr_data_report_free(&rep);
+    unlink(file);
+    rmdir(dir);
+}
+
 static void test_guess(void **state) {
     (void)state;
     static const struct {
@@ -852,7 +931,7 @@ int main(void) {
         cmocka_unit_test(test_bad_rows),        cmocka_unit_test(test_dup_order_series),
         cmocka_unit_test(test_stream_chunks),   cmocka_unit_test(test_strict_stream),
         cmocka_unit_test(test_long_line),       cmocka_unit_test(test_read_error_midway),
-        cmocka_unit_test(test_guess),           cmocka_unit_test(test_shared_data),
+        cmocka_unit_test(test_guess), cmocka_unit_test(test_time_out_of_range),           cmocka_unit_test(test_shared_data),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

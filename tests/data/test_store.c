@@ -1029,6 +1029,20 @@ static void test_bad_urls(void **state) {
     expect_open_fail("postgres://127.0.0.1:1/prices?connect_timeout=2", PR_EDB,
                      "cannot connect to PostgreSQL", NULL);
     expect_open_fail("postgresql://host/db?nosuchoption=1", PR_EINVAL, "nosuchoption", NULL);
+    /* Malformed URLs: libpq's parse message quotes the offending token or the
+     * whole URL, password included ('invalid percent-encoded token:
+     * "s3cr%zzet"'). The message still says what is wrong, without it. */
+    expect_open_fail("postgresql://trader:s3cr%zzet@127.0.0.1/prices", PR_EINVAL, "password", "s3cr");
+    expect_open_fail("postgresql://trader:s3cretpw@[::1/prices", PR_EINVAL, "IPv6", "s3cretpw");
+    expect_open_fail("postgresql://trader:s3cretpw@host/db?nosuchoption=1", PR_EINVAL, "nosuchoption",
+                     "s3cretpw");
+    expect_open_fail("postgresql://trader:s3c@re/tpw@host/db?bad=1", PR_EINVAL, NULL, "s3c@re");
+    /* An unencoded '/' makes libpq read "trader:pa" as host and port, so the
+     * connection error would quote the password's first part. */
+    expect_open_fail("postgresql://trader:pa/ss@127.0.0.1:1/prices", PR_EINVAL, "password", ":pa");
+    /* A percent-encoded password is fine (reaches the connection attempt). */
+    expect_open_fail("postgresql://trader:p%2Fss%40w@127.0.0.1:1/prices?connect_timeout=2", PR_EDB,
+                     "127.0.0.1:1", "p%2Fss");
     /* A file that is not a database. */
     char p[400];
     snprintf(p, sizeof p, "%s/notadb.db", f->dir);

@@ -186,6 +186,30 @@ static void test_report_cap_and_format(void **state) {
     free(js);
     pr_data_report_free(&r);
 
+    /* Text folds a run of the same finding on consecutive lines into one
+     * range line: lines 20, 21, 22 identical -> "20-22 ... [3 rows skipped]";
+     * line 24 (not consecutive) and line 25 (another message) stay apart.
+     * JSON keeps all five. */
+    pr_data_report_init(&r, 0);
+    pr_strlcpy(r.file, "z.csv", sizeof r.file);
+    for (long ln = 20; ln <= 22; ln++)
+        pr_data_report_add(&r, PR_ISSUE_ALL_ZERO, PR_SEV_ERROR, PR_ACTION_SKIPPED, ln, -1, PR_TIME_NONE, "zeros");
+    pr_data_report_add(&r, PR_ISSUE_ALL_ZERO, PR_SEV_ERROR, PR_ACTION_SKIPPED, 24, -1, PR_TIME_NONE, "zeros");
+    pr_data_report_add(&r, PR_ISSUE_ALL_ZERO, PR_SEV_ERROR, PR_ACTION_SKIPPED, 25, -1, PR_TIME_NONE, "other");
+    assert_int_equal(pr_data_report_format(&r, 0, &txt, &e), 0);
+    assert_non_null(strstr(txt, "z.csv:20-22: error all-zero: zeros [3 rows skipped]\n"));
+    assert_non_null(strstr(txt, "z.csv:24: error all-zero: zeros [row skipped]\n"));
+    assert_non_null(strstr(txt, "z.csv:25: error all-zero: other [row skipped]\n"));
+    assert_null(strstr(txt, "z.csv:21"));
+    assert_int_equal(pr_data_report_format(&r, 1, &js, &e), 0);
+    root = json_loads(js, 0, &je);
+    assert_non_null(root);
+    assert_int_equal(json_array_size(json_object_get(root, "issues")), 5);
+    json_decref(root);
+    free(txt);
+    free(js);
+    pr_data_report_free(&r);
+
     /* A real import's report, as JSON: BTCUSDT-1h's gap and zero-volume bar. */
     char p[512];
     pr_series s = {0};

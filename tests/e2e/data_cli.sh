@@ -24,7 +24,7 @@ rc=$?
 rc=$((rc + $?))
 check "import of the sample data exits 0 (got $rc)" "[ $rc -eq 0 ]"
 check "import reports the zero-volume outage bar with its line" "grep -q 'BTCUSDT-1h.csv:10742: warning zero-volume' '$T/imp.txt'"
-check "import reports the all-zero placeholder rows of EURUSD 2012-2020 as skipped" "grep -q 'EURUSD-1h-2012-2020.csv:[0-9]*: error all-zero' '$T/imp.txt'"
+check "import reports the all-zero placeholder rows of EURUSD 2012-2020 as skipped" "grep -q 'EURUSD-1h-2012-2020.csv:6706-6768: error all-zero: all-zero placeholder row \\[63 rows skipped\\]' '$T/imp.txt'"
 
 "$BIN" data list --db "$DB" --json >"$T/list.json"
 # PROVENANCE: BTCUSDT-1h has 29303 rows and exactly 1 missing bar (2023-03-24 13:00).
@@ -82,6 +82,18 @@ rc=$?
 check "missing file exits 4 (got $rc)" "[ $rc -eq 4 ] && grep -q 'does-not-exist.csv' '$T/nf.txt'"
 "$BIN" data import tests/data/fixtures/truncated.csv --db "sqlite:$T/e.db" --symbol X --tf 1h >"$T/tr.txt" 2>&1
 check "truncated rows reported with file:line" "grep -q 'truncated.csv:[0-9]*: error' '$T/tr.txt'"
+# --tz-offset is minutes: text, or a value past a day, is a usage error (it used
+# to be read as 0, or overflowed atoi), and nothing is stored.
+for tz in abc 90x 99999999999 -2147483648 1441; do
+  "$BIN" data import tests/data/fixtures/histdata.csv --db "sqlite:$T/tz.db" --symbol EURUSD --tf 1m \
+    --tz-offset "$tz" >"$T/tz.txt" 2>&1; rc=$?
+  check "--tz-offset $tz exits 2 (got $rc)" "[ $rc -eq 2 ] && grep -q 'tz-offset' '$T/tz.txt'"
+done
+"$BIN" data import tests/data/fixtures/histdata.csv --db "sqlite:$T/tz.db" --symbol EURUSD --tf 1m \
+  --tz-offset -300 --quiet >"$T/tz.txt" 2>&1; rc=$?
+# histdata.csv's first stamp 20120201 000000 at UTC-5 is 05:00 UTC.
+check "--tz-offset -300 imports with the offset applied (got $rc)" \
+  "[ $rc -eq 0 ] && grep -q '2012-02-01 05:00:00 ..' '$T/tz.txt'"
 "$BIN" data frobnicate >/dev/null 2>&1; rc=$?
 check "unknown subcommand exits 2 (got $rc)" "[ $rc -eq 2 ]"
 "$BIN" data list --db "postgresql://nobody@127.0.0.1:1/none?connect_timeout=2" >"$T/pg.txt" 2>&1; rc=$?
@@ -98,6 +110,21 @@ ok "--help on every data command"
 check "export -> import -> export is byte-identical" "cmp -s '$T/eth.csv' '$T/eth2.csv'"
 check "exported prices equal the source text" \
   "[ \"\$(sed -n 2p '$T/eth.csv')\" = '2022-01-01 00:00:00,3676.22,3730,3676.22,3723.04,9023.374' ]"
+
+# 6b. a long --out path: the temporary name ("<out>.tmp") used to be cut to 271
+# characters, so the export wrote into (and then renamed away) whatever file
+# had that shorter name.
+L1=$(printf 'd%.0s' $(seq 1 120)); L2=$(printf 'e%.0s' $(seq 1 200))
+mkdir -p "$T/$L1"
+longout="$T/$L1/$L2.csv"
+victim=$(printf '%s' "$longout.tmp" | cut -c1-271)
+echo keep-me >"$victim"
+"$BIN" data export ETHUSDT-1h --db "$DB" --out "$longout" 2>/dev/null
+rc=$?
+check "export to a ${#longout}-character path exits 0 (got $rc)" "[ $rc -eq 0 ]"
+check "export to a long path writes that path exactly" "cmp -s '$T/eth.csv' '$longout'"
+check "export to a long path leaves the file named by its truncated prefix alone" \
+  "[ \"\$(cat '$victim' 2>/dev/null)\" = keep-me ]"
 
 # 7. resampling: a 1m sample ending mid-day gives an incomplete last daily bucket, left out
 "$BIN" data resample BTCUSDT-1m --to 1d --db "$DB" >"$T/rs.txt" 2>&1
