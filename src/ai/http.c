@@ -101,7 +101,15 @@ int pr_llm_http_send(const pr_llm_http *rq, const char *key, double timeout_s, p
         const char *fmt = rq->auth == PR_LLM_AUTH_BEARER ? "Authorization: Bearer %s"
                           : rq->auth == PR_LLM_AUTH_X_API_KEY ? "x-api-key: %s"
                                                                : "x-goog-api-key: %s";
-        snprintf(auth, sizeof auth, fmt, key);
+        if (snprintf(auth, sizeof auth, fmt, key) >= (int)sizeof auth) {
+            curl_slist_free_all(hl);
+            curl_easy_cleanup(c);
+            volatile char *w = auth;
+            for (size_t i = 0; i < sizeof auth; i++) w[i] = 0;
+            out->transport = PR_LLM_FAIL_TRANSPORT;
+            snprintf(out->error, sizeof out->error, "API key longer than %zu characters: refused", sizeof auth - 32);
+            return PR_OK;
+        }
         hl = curl_slist_append(hl, auth);
     }
     sink s = {out, 0, 0};

@@ -222,14 +222,17 @@ static int import_one(pr_store *st, const char *path, const import_args *a, json
     if (rc == PR_OK) {
         log_attempt(st, &c, path, &rep, "ok", defects);
         rc = pr_store_commit(st, &e);
+        if (rc != PR_OK) {
+            /* The commit rolled everything back, "ok" record included. */
+            memset(&c.counts, 0, sizeof c.counts);
+            log_attempt(st, &c, path, &rep, "failed", defects);
+        }
     } else if (pr_store_in_transaction(st)) {
         pr_err re;
         pr_err_clear(&re);
         pr_store_rollback(st, &re);
         /* The rejected attempt is recorded in its own transaction: bars are never stored. */
-        pr_store_counts none;
-        memset(&none, 0, sizeof none);
-        c.counts = none;
+        memset(&c.counts, 0, sizeof c.counts);
         log_attempt(st, &c, path, &rep, rc == PR_EDATA ? "rejected" : "failed", defects);
     }
 
