@@ -23,6 +23,16 @@ static int64_t close_of(const bt_src *b, size_t i) {
     return b->s.tf == PR_TF_1MO ? pr_tf_next(PR_TF_1MO, b->s.ts[i]) : b->s.ts[i] + b->ms;
 }
 
+/* A price that is not a number would trade and turn the equity into NaN:
+ * such data is refused, never run. */
+static int check_prices(const pr_series *s, const char *symbol, const char *what, pr_err *err) {
+    for (size_t k = 0; k < s->len; k++)
+        if (!isfinite(s->open[k]) || !isfinite(s->high[k]) || !isfinite(s->low[k]) || !isfinite(s->close[k]))
+            return pr_err_set(err, PR_EDATA, "backtest: %s %sbar %zu has a price that is not a finite number",
+                              symbol, what, k);
+    return PR_OK;
+}
+
 static int setup_src(const pr_bt_market *mk, size_t i, bt_src *b, pr_err *err) {
     if (!mk->bars || mk->bars->len == 0)
         return pr_err_set(err, PR_EINVAL, "backtest: market %zu (%s) has no bars", i, mk->spec.inst.symbol);
@@ -38,7 +48,10 @@ static int setup_src(const pr_bt_market *mk, size_t i, bt_src *b, pr_err *err) {
         if (b->s.ts[k] <= b->s.ts[k - 1])
             return pr_err_set(err, PR_EDATA, "backtest: %s bars not strictly increasing at index %zu",
                               mk->spec.inst.symbol, k);
+    int rc;
+    if ((rc = check_prices(&b->s, mk->spec.inst.symbol, "", err)) != 0) return rc;
     b->fine = mk->fine && mk->fine->len ? mk->fine : NULL;
+    if (b->fine && (rc = check_prices(b->fine, mk->spec.inst.symbol, "finer ", err)) != 0) return rc;
     if (b->fine) {
         pr_timeframe ftf = b->fine->tf;
         if (ftf <= PR_TF_NONE || ftf >= PR_TF_COUNT) {

@@ -27,7 +27,9 @@ typedef struct sim_mkt {
     pr_trade tr;
     double tr_in_value, tr_out_value, tr_out_qty, tr_first_in, tr_last_out;
     int tr_in_fills, tr_out_fills;
-    size_t fund_idx;
+    size_t fund_idx;         /* next rate of a funding series not yet due      */
+    int64_t fund_next;       /* next time of a configured rate not yet charged */
+    int fund_started;        /* fund_next is set                               */
 } sim_mkt;
 
 typedef struct sim_ord {

@@ -169,7 +169,15 @@ int pr_pipeline_reset(pr_pipeline *p, size_t n_instruments, pr_err *err) {
     free(p->pending);
     p->plans = calloc(n_instruments, sizeof *p->plans);
     p->pending = calloc(n_instruments, sizeof *p->pending);
-    if (!p->plans || !p->pending) return pr_err_set(err, PR_ENOMEM, "pipeline: out of memory");
+    if (!p->plans || !p->pending) {
+        /* Not reset: on_bar refuses to run rather than index stale sizes. */
+        free(p->plans);
+        free(p->pending);
+        p->plans = NULL;
+        p->pending = NULL;
+        p->n = 0;
+        return pr_err_set(err, PR_ENOMEM, "pipeline: out of memory");
+    }
     p->n = n_instruments;
     memset(&p->st, 0, sizeof p->st);
     return PR_OK;

@@ -229,10 +229,12 @@ static double entry_qty(const sim *s, const sim_mkt *m, const pr_order *o, doubl
     return q > cap ? cap : q;
 }
 
-/* Fills order `oi` at exec price px (ref: price before spread and slippage).
+/* Fills order `oi` at exec price px (ref: price before spread and slippage:
+ * the mid, or with ref_quoted the price on the order's side of the book, as
+ * for a stop that triggers and fills where the bid or ask trades it).
  * limits_from: when the order's children that are limits may first fill. */
-static int do_fill(sim *s, size_t oi, double px, double ref, int maker, int64_t ts, int64_t limits_from,
-                   pr_err *err) {
+static int do_fill(sim *s, size_t oi, double px, double ref, int maker, int ref_quoted, int64_t ts,
+                   int64_t limits_from, pr_err *err) {
     sim_ord *so = &s->lv[oi];
     pr_order *o = &so->o;
     sim_mkt *m = &s->m[o->instrument];
@@ -261,7 +263,8 @@ static int do_fill(sim *s, size_t oi, double px, double ref, int maker, int64_t 
     double fee = fee_of(m, o->side, maker, liquidation, q, px, fx);
     double hs = liquidation ? 0 : half_spread(m, ref);
     double spread_cost = q * hs * m->mult * fx;
-    double slip_cost = maker || liquidation ? 0 : q * fabs(px - (ref + o->side * hs)) * m->mult * fx;
+    double slip_cost =
+        maker || liquidation ? 0 : q * fabs(px - (ref_quoted ? ref : ref + o->side * hs)) * m->mult * fx;
 
     double close_q = pos != 0 && sgn(pos) != o->side ? (q < fabs(pos) ? q : fabs(pos)) : 0;
     double open_q = q - close_q;
@@ -362,31 +365,57 @@ static double taker_px(const sim_mkt *m, int side, double ref) {
     return p * (1.0 + side * m->spec.costs.slippage);
 }
 
+/* Execution price of a stop traded inside a bar. It triggers when the price
+ * on its side of the book (the ask for a buy, the bid for a sell) reaches
+ * it, so it fills at the stop plus slippage: the spread is already in the
+ * trigger and is not charged a second time. */
+static double stop_px(const sim_mkt *m, int side, double stop) {
+    return stop * (1.0 + side * m->spec.costs.slippage);
+}
+
 /* ---- funding and liquidation ------------------------------------------------- */
+static void pay_funding(sim *s, sim_mkt *m, double px, double rate) {
+    double pay = m->qty * px * rate * m->mult * fx_rate(s, m, px);
+    s->balance -= pay;
+    s->costs += pay;
+    if (m->tr_open) m->tr.funding += pay;
+}
+
+/* The first multiple of iv at or after t. */
+static int64_t ceil_to(int64_t t, int64_t iv) {
+    return (t >= 0 ? (t + iv - 1) / iv : -((-t) / iv)) * iv;
+}
+
+/* Funding due before this bar's open that no earlier bar covered (the data
+ * has a gap there). A position held across the gap still owes it, charged
+ * at the first price after it, this bar's open; runs before the open's fills. */
+static void charge_gap_funding(sim *s, sim_mkt *m, int64_t t0, double px) {
+    const pr_funding *fd = &m->spec.funding;
+    if (!fd->perpetual) return;
+    if (fd->n > 0) {
+        for (; m->fund_idx < fd->n && fd->ts[m->fund_idx] < t0; m->fund_idx++)
+            if (m->qty != 0) pay_funding(s, m, px, fd->rate[m->fund_idx]);
+        return;
+    }
+    if (m->qty == 0 || !m->fund_started) return;
+    int64_t iv = fd->interval_ms > 0 ? fd->interval_ms : 8 * PR_MS_PER_HOUR;
+    for (int64_t t = m->fund_next; t < t0; t += iv) pay_funding(s, m, px, fd->rate_default);
+}
+
 static void charge_funding(sim *s, sim_mkt *m, int64_t t0, int64_t len, double px) {
     const pr_funding *fd = &m->spec.funding;
     if (!fd->perpetual) return;
     int64_t t1 = t0 + len;
     if (fd->n > 0) {
         while (m->fund_idx < fd->n && fd->ts[m->fund_idx] < t0) m->fund_idx++;
-        for (; m->fund_idx < fd->n && fd->ts[m->fund_idx] < t1; m->fund_idx++) {
-            if (m->qty == 0) continue;
-            double pay = m->qty * px * fd->rate[m->fund_idx] * m->mult * fx_rate(s, m, px);
-            s->balance -= pay;
-            s->costs += pay;
-            if (m->tr_open) m->tr.funding += pay;
-        }
+        for (; m->fund_idx < fd->n && fd->ts[m->fund_idx] < t1; m->fund_idx++)
+            if (m->qty != 0) pay_funding(s, m, px, fd->rate[m->fund_idx]);
         return;
     }
     int64_t iv = fd->interval_ms > 0 ? fd->interval_ms : 8 * PR_MS_PER_HOUR;
-    int64_t first = (t0 >= 0 ? (t0 + iv - 1) / iv : -((-t0) / iv)) * iv;
-    for (int64_t t = first; t < t1; t += iv) {
-        if (m->qty == 0) break;
-        double pay = m->qty * px * fd->rate_default * m->mult * fx_rate(s, m, px);
-        s->balance -= pay;
-        s->costs += pay;
-        if (m->tr_open) m->tr.funding += pay;
-    }
+    for (int64_t t = ceil_to(t0, iv); t < t1 && m->qty != 0; t += iv) pay_funding(s, m, px, fd->rate_default);
+    m->fund_next = ceil_to(t1, iv);
+    m->fund_started = 1;
 }
 
 static int push_hist(sim *s, const pr_order *o, int32_t slot) {
@@ -461,7 +490,7 @@ static int check_liquidation(sim *s, int inst, int64_t ts, double o, double h, d
     s->lv[oi].o.why.fmt = liq_fmt;
     s->lv[oi].o.why.args[0] = p;
     s->n_liq++;
-    return do_fill(s, oi, p, p, 0, ts, ts, err);
+    return do_fill(s, oi, p, p, 0, 0, ts, ts, err);
 }
 
 /* ---- the intrabar walk --------------------------------------------------------- */
@@ -507,7 +536,7 @@ static int phase_open(sim *s, int inst, int64_t ts, double o, pr_err *err) {
             }
             if (!fill) continue;
             if (!maker) px = taker_px(m, side, ref);
-            if ((rc = do_fill(s, oi, px, ref, maker, ts, ts, err)) != 0) return rc;
+            if ((rc = do_fill(s, oi, px, ref, maker, 0, ts, ts, err)) != 0) return rc;
             changed = 1;
         }
     }
@@ -538,13 +567,13 @@ static int phase_stops(sim *s, int inst, int64_t ts, double h, double l, pr_err 
         }
         if (best == (size_t)-1) return PR_OK;
         pr_order *od = &s->lv[best].o;
-        double px = taker_px(m, od->side, best_stop);
+        double px = stop_px(m, od->side, best_stop);
         if (od->type == PR_ORDER_STOP_LIMIT && (od->side > 0 ? px > od->limit_price : px < od->limit_price)) {
             od->triggered = 1;   /* limit not reachable now: rests as a limit */
             od->type = PR_ORDER_LIMIT;
             continue;
         }
-        int rc = do_fill(s, best, px, best_stop, 0, ts, ts, err);
+        int rc = do_fill(s, best, px, best_stop, 0, 1, ts, ts, err);
         if (rc != 0) return rc;
     }
 }
@@ -571,7 +600,7 @@ static int phase_targets(sim *s, int inst, int64_t ts, double h, double l, pr_er
             }
         }
         if (best == (size_t)-1) return PR_OK;
-        int rc = do_fill(s, best, best_px, best_px, 1, ts, ts, err);
+        int rc = do_fill(s, best, best_px, best_px, 1, 0, ts, ts, err);
         if (rc != 0) return rc;
     }
 }
@@ -592,7 +621,7 @@ static int phase_entries(sim *s, int inst, int64_t ts, int64_t piece_ms, double 
             int hit = side > 0 ? h + hs >= od->stop_price : l - hs <= od->stop_price;
             if (!hit) continue;
             ref = od->stop_price;
-            px = taker_px(m, side, ref);
+            px = stop_px(m, side, ref);
             if (od->type == PR_ORDER_STOP_LIMIT) {
                 od->triggered = 1;
                 /* Marketable at the trigger: fills there, never beyond the limit.
@@ -614,7 +643,7 @@ static int phase_entries(sim *s, int inst, int64_t ts, int64_t piece_ms, double 
             px = ref = od->limit_price;
         }
         if (!fill) continue;
-        int rc = do_fill(s, oi, px, ref, maker, ts, ts + piece_ms, err);
+        int rc = do_fill(s, oi, px, ref, maker, !maker, ts, ts + piece_ms, err);
         if (rc != 0) return rc;
         /* A stop attached to this entry meets the rest of the bar: the worse case. */
         if ((rc = phase_stops(s, inst, ts, h, l, err)) != 0) return rc;
@@ -626,6 +655,7 @@ static int process_piece(sim *s, int inst, int64_t ts, int64_t piece_ms, double 
                          int first, const pr_bar *bar, int64_t bar_ms, pr_err *err) {
     sim_mkt *m = &s->m[inst];
     int rc;
+    if (first) charge_gap_funding(s, m, bar->ts, bar->open);
     if (m->n_live && (rc = phase_open(s, inst, ts, o, err)) != 0) return rc;
     if (first) charge_funding(s, m, bar->ts, bar_ms, bar->open);
     if (m->n_live) {

@@ -185,6 +185,107 @@ static void test_forex_spread_commission(void **state) {
     pr_series_free(&s);
 }
 
+/* Funding due at a time that falls into a gap of the data is still paid by a
+ * position held across the gap, at the first price after it. */
+static void test_funding_across_gap(void **state) {
+    (void)state;
+    /* Hourly bars at 00:00..06:00 (price 100), then nothing until 10:00
+     * (price 120; the 08:00 funding time falls into the gap), 11:00, 12:00. */
+    pr_series s;
+    pr_series_init(&s, 16);
+    s.tf = PR_TF_1H;
+    for (int i = 0; i <= 6; i++) et_push(&s, H(i), 100, 100, 100, 100);
+    for (int i = 10; i <= 12; i++) et_push(&s, H(i), 120, 120, 120, 120);
+    pr_market_spec m;
+    et_spec_plain(&m, "BTCUSDT", PR_ASSET_CRYPTO);
+    m.funding.perpetual = 1;
+    m.funding.rate_default = 0.001;
+    m.funding.interval_ms = 8 * PR_MS_PER_HOUR;
+    et_script sc;
+    et_script_reset(&sc);
+    et_script_add(&sc, 0, PR_SIG_ENTER_LONG, 0);   /* long 1 from 01:00 at 100        */
+    et_script_add(&sc, 7, PR_SIG_EXIT, 0);         /* decided at 11:00 (bar 7 = 10:00) */
+    pr_backtest_result r;
+    run(&sc, &m, &s, 1, 10000, &r);
+    /* Held over 08:00 (in the gap): 1 * 120 (the open at 10:00, the first
+     * price after it) * 0.001 = 0.12 paid. Exit at 11:00's open 120: price
+     * P&L +20. Final equity 10000 + 20 - 0.12 = 10019.88. */
+    assert_int_equal(r.n_trades, 1);
+    assert_true(fabs(r.trades[0].funding - 0.12) < 1e-12);
+    assert_true(fabs(r.final_equity - 10019.88) < 1e-9);
+    pr_backtest_result_free(&r);
+
+    /* The same from a stored rate series with a rate at 08:00: 0.002 * 120. */
+    int64_t fts[2] = {H(0), H(8)};
+    double frate[2] = {0.5, 0.002};   /* 00:00: flat then, nothing */
+    m.funding.ts = fts;
+    m.funding.rate = frate;
+    m.funding.n = 2;
+    run(&sc, &m, &s, 1, 10000, &r);
+    assert_true(fabs(r.trades[0].funding - 0.24) < 1e-12);
+    assert_true(fabs(r.final_equity - 10019.76) < 1e-9);
+    pr_backtest_result_free(&r);
+    pr_series_free(&s);
+}
+
+/* A stop triggers when the price on its side of the book (the bid for a
+ * sell, the ask for a buy) reaches it, and fills there: the spread is paid
+ * once, as at the open, not a second half spread beyond the stop. */
+static void test_forex_stop_with_spread(void **state) {
+    (void)state;
+    pr_market_spec m;
+    assert_int_equal(pr_market_spec_default("EURUSD", PR_ASSET_FOREX, &m, NULL), 0);
+    m.costs.spread_pips = 1;   /* half spread 0.00005 */
+    m.margin.leverage = 30;
+    static const double rows[][4] = {{1.1, 1.1, 1.1, 1.1},
+                                     {1.1, 1.101, 1.099, 1.1},
+                                     {1.099, 1.0995, 1.094, 1.0945},
+                                     {1.0945, 1.0945, 1.0945, 1.0945}};
+    pr_series s;
+    et_hourly(&s, T0, rows, NROWS(rows));
+    et_script sc;
+    et_script_reset(&sc);
+    et_script_add(&sc, 0, PR_SIG_ENTER_LONG, 0)->stop = 1.095;
+    pr_backtest_result r;
+    run(&sc, &m, &s, 100000, 10000, &r);
+    /* Buy at bar 1's ask 1.10005. Bar 2 opens with the bid at 1.09895, above
+     * the stop; its bid low 1.094 - 0.00005 = 1.09395 trades the stop, so
+     * the sell fills at the bid 1.0950 (the mid then being 1.09505):
+     * 100000 * (1.0950 - 1.10005) = -505; spread 2 * 100000 * 0.00005 = 10. */
+    assert_int_equal(r.n_trades, 1);
+    const pr_trade *t = &r.trades[0];
+    assert_int_equal(t->exit_role, PR_ROLE_STOP);
+    assert_true(fabs(t->entry_price - 1.10005) < 1e-12);
+    assert_true(fabs(t->exit_price - 1.095) < 1e-12);
+    assert_true(fabs(t->gross_pnl + 505) < 1e-6);
+    assert_true(fabs(t->spread_cost - 10) < 1e-6);
+    assert_true(fabs(t->slippage_cost) < 1e-6);
+    assert_true(fabs(r.final_equity - 9495) < 1e-6);
+    pr_backtest_result_free(&r);
+
+    /* A buy stop entry at 1.1008: bar 1's ask high 1.101 + 0.00005 trades
+     * it; filled at 1.1008 (not 1.10085). Open at the end, marked at 1.0945. */
+    et_script_reset(&sc);
+    et_script_add(&sc, 0, PR_SIG_ENTER_LONG, 0)->entry_stop = 1.1008;
+    run(&sc, &m, &s, 100000, 10000, &r);
+    assert_int_equal(r.n_open, 1);
+    assert_true(fabs(r.open_trades[0].entry_price - 1.1008) < 1e-12);
+    assert_true(fabs(r.open_trades[0].spread_cost - 5) < 1e-6);
+    assert_true(fabs(r.open_trades[0].slippage_cost) < 1e-6);
+    pr_backtest_result_free(&r);
+
+    /* With 0.1% slippage the stop sells at 1.0950 * 0.999 = 1.093905
+     * (slippage 100000 * 0.001095 = 109.5 on top of the 5 of spread). */
+    m.costs.slippage = 0.001;
+    et_script_reset(&sc);
+    et_script_add(&sc, 0, PR_SIG_ENTER_LONG, 0)->stop = 1.095;
+    run(&sc, &m, &s, 100000, 10000, &r);
+    assert_int_equal(r.n_trades, 1);
+    assert_true(fabs(r.trades[0].exit_price - 1.093905) < 1e-12);
+    pr_backtest_result_free(&r);
+    pr_series_free(&s);
+}
+
 static void test_jpy_pnl_in_usd(void **state) {
     (void)state;
     pr_market_spec m;
@@ -325,6 +426,8 @@ int main(void) {
         cmocka_unit_test(test_funding_series),
         cmocka_unit_test(test_liquidation),
         cmocka_unit_test(test_forex_spread_commission),
+        cmocka_unit_test(test_forex_stop_with_spread),
+        cmocka_unit_test(test_funding_across_gap),
         cmocka_unit_test(test_jpy_pnl_in_usd),
         cmocka_unit_test(test_lot_tick_min_notional),
         cmocka_unit_test(test_stock_sell_fees),

@@ -245,9 +245,13 @@ int pr_sim_new(const pr_sim_config *cfg, pr_broker **out, pr_err *err);
 /* Feeds one bar of instrument `inst` (open time bar->ts, length bar_ms):
  *  1. at the open: orders submitted before it fill (market at the open; a
  *     stop gapped through or a limit already marketable fill at the open);
- *     funding due inside the bar is charged on the position after that;
+ *     funding due inside the bar is charged on the position after that
+ *     (funding due in a gap of the data before the bar, on the position
+ *     held across the gap, at the bar's open, before its fills);
  *  2. inside the bar: protective stops before take-profits (the worse case),
- *     then entry stops and limits (stop at its price, limit at its limit);
+ *     then entry stops and limits (stop at its price, limit at its limit;
+ *     a stop triggers when the ask (buy) or bid (sell) trades it and fills
+ *     there plus slippage, so the spread is paid once);
  *     a stop attached to an entry filled inside the bar is checked against
  *     the rest of the bar, its take-profits from the next bar on;
  *  3. liquidation at the adverse extreme; marks at the close.

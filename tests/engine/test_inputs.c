@@ -1,0 +1,99 @@
+/* Degenerate and bad market data through the whole backtest with every
+ * built-in strategy: a one-bar and a two-bar series run and trade nothing,
+ * and prices that are not finite numbers (a NaN close, an infinite high)
+ * are a data error naming the bar, not a run with NaN equity. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "proratio/engine.h"
+#include "pr_test.h"
+#include "engine_test.h"
+
+static int64_t T0;
+
+static int run_strategy(const char *name, const pr_series *s, pr_backtest_result *r, pr_err *err) {
+    pr_strategy *st = NULL;
+    int rc = pr_strategy_create(name, NULL, NULL, &st, err);
+    assert_int_equal(rc, 0);
+    pr_pipeline *p = NULL;
+    assert_int_equal(pr_pipeline_new(NULL, st, &p, err), 0);
+    pr_bt_market mk = {.bars = s};
+    et_spec_plain(&mk.spec, "BTCUSDT", PR_ASSET_CRYPTO);
+    pr_backtest_config bc = {.start_cash = 1000, .n_markets = 1, .markets = &mk};
+    rc = pr_backtest_run(&bc, p, r, err);
+    pr_pipeline_free(p);
+    pr_strategy_free(st);
+    return rc;
+}
+
+/* n hourly bars on a gentle wave. */
+static void wave(pr_series *s, size_t n) {
+    pr_series_init(s, n + 1);
+    s->tf = PR_TF_1H;
+    for (size_t i = 0; i < n; i++) {
+        double c = 100 + 10 * sin((double)i / 7.0);
+        pr_series_push(s, T0 + (int64_t)i * PR_MS_PER_HOUR, c, c + 1, c - 1, c, 10 + (double)(i % 5));
+    }
+}
+
+static void test_tiny_series(void **state) {
+    (void)state;
+    const char *const *names = pr_strategy_names();
+    for (size_t n = 1; n <= 2; n++) {
+        pr_series s;
+        wave(&s, n);
+        for (size_t k = 0; names[k]; k++) {
+            pr_err err;
+            pr_err_clear(&err);
+            pr_backtest_result r;
+            int rc = run_strategy(names[k], &s, &r, &err);
+            if (rc) fprintf(stderr, "%s on %zu bars: %s\n", names[k], n, err.msg);
+            assert_int_equal(rc, 0);
+            /* Nothing can fill: a decision at the last close has no next bar. */
+            assert_int_equal(r.n_steps, n);
+            assert_int_equal(r.n_fills, 0);
+            assert_true(r.final_equity == 1000);
+            pr_backtest_result_free(&r);
+        }
+        pr_series_free(&s);
+    }
+}
+
+static void test_bad_prices(void **state) {
+    (void)state;
+    const char *const *names = pr_strategy_names();
+    /* Bar 150 of 300 broken in one column at a time. */
+    for (int col = 0; col < 4; col++) {
+        for (int kind = 0; kind < 3; kind++) {
+            pr_series s;
+            wave(&s, 300);
+            double bad = kind == 0 ? NAN : kind == 1 ? INFINITY : -INFINITY;
+            double *cols[4] = {s.open, s.high, s.low, s.close};
+            cols[col][150] = bad;
+            for (size_t k = 0; names[k]; k++) {
+                pr_err err;
+                pr_err_clear(&err);
+                pr_backtest_result r;
+                assert_int_equal(run_strategy(names[k], &s, &r, &err), PR_EDATA);
+                assert_non_null(strstr(err.msg, "150"));
+            }
+            pr_series_free(&s);
+        }
+    }
+}
+
+int main(void) {
+    pr_time_make(2024, 1, 1, 0, 0, 0, &T0);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_tiny_series),
+        cmocka_unit_test(test_bad_prices),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
