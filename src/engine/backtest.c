@@ -252,6 +252,16 @@ int pr_backtest_exec(pr_backtest *bt, const pr_backtest_config *cfg, pr_pipeline
          * and daily bars closing at the same midnight) labels increase
          * strictly with the closes. */
         int64_t step_ts = INT64_MIN;
+        /* With several markets, a fill in one market reads the others' marks
+         * (conversion rates, margin). While this step's bars are processed
+         * those marks must be prices known at the bars' open, not closes an
+         * hour (or a day) ahead that an earlier market in the list already
+         * reached: every closing market is marked at its open first, put
+         * back to its open after its own bar, and moved to its close only
+         * once all of them are done. */
+        if (n > 1)
+            for (size_t i = 0; i < n; i++)
+                if (nxt[i] == now) pr_sim_mark_fast(b, (int)i, src[i].s.open[src[i].cur]);
         for (size_t i = 0; i < n; i++) {
             bt_src *bs = &src[i];
             closed[i] = nxt[i] == now;
@@ -275,10 +285,14 @@ int pr_backtest_exec(pr_backtest *bt, const pr_backtest_config *cfg, pr_pipeline
                 free(nxt);
                 goto done;
             }
+            if (n > 1) pr_sim_mark_fast(b, (int)i, bar.open);
             if (bar.ts > step_ts) step_ts = bar.ts;
             bs->cur++;
             nxt[i] = bs->cur < bs->s.len ? close_of(bs, bs->cur) : INT64_MAX;
         }
+        if (n > 1)
+            for (size_t i = 0; i < n; i++)
+                if (closed[i]) pr_sim_mark_fast(b, (int)i, src[i].s.close[src[i].cur - 1]);
         if (finest != INT64_MAX && now - finest > step_ts) step_ts = now - finest;
         if ((rc = pr_view_step(v, now, closed, err)) != 0) { free(nxt); goto done; }
         double eq, bal, gross, cost;

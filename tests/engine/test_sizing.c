@@ -200,6 +200,48 @@ static void test_cross_currency_via_other_market(void **state) {
     pr_series_free(&su);
 }
 
+static void test_cross_currency_rate_not_from_the_future(void **state) {
+    (void)state;
+    /* The same trade with USD/JPY listed FIRST, so its bar of each step is
+     * processed before EUR/JPY's. At bar 3 USD/JPY opens at 150 and closes at
+     * 100. The EUR/JPY exit fills at bar 3's open, when the rate known is 150
+     * (the close of 100 is an hour in the future): +10,000 JPY must book
+     * 10000 / 150 = 66.67 USD, not 10000 / 100 = 100. After the bar the
+     * position is flat, so equity = 10000 + 66.67 whatever the close. */
+    static const double ej[][4] = {{160, 160, 160, 160}, {160, 160.5, 159.5, 160.2}, {160.2, 161.2, 160, 161}, {161, 161, 161, 161}};
+    static const double uj[][4] = {{150, 150, 150, 150}, {150, 150, 150, 150}, {150, 150, 150, 150}, {150, 150, 100, 100}};
+    pr_series se, su;
+    et_hourly(&se, T0, ej, NROWS(ej));
+    et_hourly(&su, T0, uj, NROWS(uj));
+    et_script sc;
+    et_script_reset(&sc);
+    et_script_add(&sc, 0, PR_SIG_ENTER_LONG, 1);
+    et_script_add(&sc, 2, PR_SIG_EXIT, 1);
+    pr_pipeline_config pc;
+    pr_pipeline_config_default(&pc);
+    pc.sizing.mode = PR_SIZE_FIXED_QTY;
+    pc.sizing.qty = 10000;
+    pr_pipeline *p = NULL;
+    pr_err err;
+    assert_int_equal(pr_pipeline_new(&pc, &sc.base, &p, &err), 0);
+    pr_bt_market mk[2] = {{.bars = &su}, {.bars = &se}};
+    assert_int_equal(pr_market_spec_default("USDJPY", PR_ASSET_FOREX, &mk[0].spec, &err), 0);
+    assert_int_equal(pr_market_spec_default("EURJPY", PR_ASSET_FOREX, &mk[1].spec, &err), 0);
+    memset(&mk[1].spec.costs, 0, sizeof mk[1].spec.costs);
+    mk[1].spec.margin.leverage = 30;
+    pr_backtest_config bc = {.start_cash = 10000, .n_markets = 2, .markets = mk};
+    pr_strlcpy(bc.ccy, "USD", sizeof bc.ccy);
+    pr_backtest_result r;
+    assert_int_equal(pr_backtest_run(&bc, p, &r, &err), 0);
+    assert_int_equal(r.n_trades, 1);
+    assert_true(fabs(r.trades[0].pnl - 10000.0 / 150.0) < 1e-9);
+    assert_true(fabs(r.final_equity - (10000 + 10000.0 / 150.0)) < 1e-9);
+    pr_backtest_result_free(&r);
+    pr_pipeline_free(p);
+    pr_series_free(&se);
+    pr_series_free(&su);
+}
+
 int main(void) {
     pr_time_make(2024, 1, 1, 0, 0, 0, &T0);
     const struct CMUnitTest tests[] = {
@@ -208,6 +250,7 @@ int main(void) {
         cmocka_unit_test(test_sizer_hook),
         cmocka_unit_test(test_stop_limit),
         cmocka_unit_test(test_cross_currency_via_other_market),
+        cmocka_unit_test(test_cross_currency_rate_not_from_the_future),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
