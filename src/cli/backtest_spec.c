@@ -40,7 +40,13 @@ int bt_market_spec(const bt_settings *s, size_t i, const bt_loaded *ld, pr_marke
     }
     int rc = pr_market_spec_default(sym, cls, out, err);
     if (rc != PR_OK) return rc;
-    if (ld->has_inst && ld->inst.asset_class == cls) out->inst = ld->inst;
+    if (ld->has_inst && ld->inst.asset_class == cls) {
+        /* A stored forex record without a pip size would silently turn the
+         * spread in pips into 0: keep the default pip then. */
+        double pip = out->inst.pip_size;
+        out->inst = ld->inst;
+        if (cls == PR_ASSET_FOREX && !(out->inst.pip_size > 0)) out->inst.pip_size = pip;
+    }
     pr_instrument *in = &out->inst;
     in->asset_class = cls;
     if (m->base[0]) pr_strlcpy(in->base, m->base, sizeof in->base);

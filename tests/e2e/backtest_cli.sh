@@ -120,6 +120,21 @@ done
 grep -q "^KO " "$TMP/ex_multi_asset.txt" && grep -q "^EURUSD " "$TMP/ex_multi_asset.txt" || fail "multi_asset: instruments missing"
 grep -q "^ai  *disabled" "$TMP/ex_trend_ema_llm.txt" || fail "trend_ema_llm without keys: no 'ai disabled' line"
 
+# --- a stored forex record without a pip size keeps the default pip ---------------------
+# (otherwise the 1-pip spread would silently become 0 and the costs vanish)
+FX='{"data": {"datasets": ["local:EURUSD:1h"], "from": "2021-01-01"}, "strategy": {"name": "sma_cross"}, "costs": {"forex": {"spread_pips": 1.0}}}'
+echo "$FX" > "$TMP/fx.json"
+"$BIN" backtest --config "$TMP/fx.json" --db "$DB" --out "$TMP/fx1" > /dev/null 2>&1 || fail "forex run"
+if command -v sqlite3 > /dev/null; then
+  sqlite3 "$TMP/s.db" "UPDATE instruments SET pip_size = 0 WHERE symbol = 'EURUSD'" || fail "sqlite3 update"
+  "$BIN" backtest --config "$TMP/fx.json" --db "$DB" --out "$TMP/fx2" > /dev/null 2>&1 || fail "forex run, pip 0 stored"
+  cmp -s "$TMP/fx1/trades.csv" "$TMP/fx2/trades.csv" || fail "a stored pip size of 0 changed the forex costs"
+fi
+# 1 pip of spread on EURUSD: each trade's slippage column (spread + slippage) is
+# qty x 0.0001 (half a pip on each side); the first trade's must be exactly that.
+awk -F, 'NR == 2 { d = $12 - $7 * 0.0001; exit (d < -1e-9 || d > 1e-9) }' "$TMP/fx1/trades.csv" \
+  || fail "forex run: spread cost $(sed -n 2p "$TMP/fx1/trades.csv" | cut -d, -f7,12) is not qty x 1 pip"
+
 # --- --ab: TA-only against TA+AI ---------------------------------------------------------
 AB_DATA='"data": {"datasets": ["local:BTCUSDT:1h"], "from": "2025-01-01"}, "strategy": {"name": "ta_score"}'
 echo "{$AB_DATA}" > "$TMP/noai.json"
