@@ -7,6 +7,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 #include "proratio/engine.h"
 #include "engine_internal.h"
 
@@ -21,6 +24,16 @@ typedef struct bt_src {
 
 static int64_t close_of(const bt_src *b, size_t i) {
     return b->s.tf == PR_TF_1MO ? pr_tf_next(PR_TF_1MO, b->s.ts[i]) : b->s.ts[i] + b->ms;
+}
+
+/* The finer bars inside the decision bar [bar_ts, now) into scratch. */
+static size_t gather_fine(bt_src *bs, int64_t bar_ts, int64_t now, pr_bar *scratch, size_t max_fine) {
+    const pr_series *f = bs->fine;
+    size_t nf = 0;
+    while (bs->fcur < f->len && f->ts[bs->fcur] < bar_ts) bs->fcur++;
+    for (size_t j = bs->fcur; j < f->len && f->ts[j] < now && nf < max_fine; j++, nf++)
+        scratch[nf] = (pr_bar){f->ts[j], f->open[j], f->high[j], f->low[j], f->close[j], f->volume[j]};
+    return nf;
 }
 
 /* A price that is not a number would trade and turn the equity into NaN:
@@ -67,12 +80,67 @@ static int setup_src(const pr_bt_market *mk, size_t i, bt_src *b, pr_err *err) {
     return PR_OK;
 }
 
+/* ---- large blocks ------------------------------------------------------------------ */
+/* The per-run arrays of megabytes (equity curves, indicator values over
+ * every bar, the record arrays) are written from end to end right after
+ * they are allocated. With 4 KiB pages a 1M-bar run takes ~16,000 page
+ * faults doing so, which cost about as much as the run itself. On Linux
+ * they are mapped on their own, aligned to 2 MiB and marked for transparent
+ * huge pages: ~40 faults (the mark is a hint; refused, the pages are 4 KiB
+ * and the results the same). Their own mappings also go back to the system
+ * when freed: through malloc, a 2 MiB-aligned block lands in the heap once
+ * malloc's mmap threshold has risen, and the heap keeps what was freed, so
+ * repeated single runs would keep growing the resident set. Elsewhere, and
+ * for smaller blocks, plain malloc. */
+#define HUGE_MIN ((size_t)2 << 20)
+#define HUGE_ALIGN ((size_t)2 << 20)
+
+#if defined(__linux__) && defined(MADV_HUGEPAGE) && defined(MAP_ANONYMOUS)
+#define BIG_MAPPED 1
+static size_t big_len(size_t bytes) { return (bytes + HUGE_ALIGN - 1) / HUGE_ALIGN * HUGE_ALIGN; }
+#else
+#define BIG_MAPPED 0
+#endif
+
+static void *big_malloc(size_t bytes) {
+#if BIG_MAPPED
+    if (bytes >= HUGE_MIN) {
+        size_t len = big_len(bytes);
+        if (len < bytes) return NULL;
+        char *m = mmap(NULL, len + HUGE_ALIGN, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (m == MAP_FAILED) return NULL;
+        /* Keep the 2 MiB-aligned part; give back the slack on either side. */
+        size_t head = (HUGE_ALIGN - (uintptr_t)m % HUGE_ALIGN) % HUGE_ALIGN;
+        if (head) munmap(m, head);
+        if (HUGE_ALIGN - head) munmap(m + head + len, HUGE_ALIGN - head);
+        (void)madvise(m + head, len, MADV_HUGEPAGE);
+        return m + head;
+    }
+#endif
+    return malloc(bytes);
+}
+
+/* bytes: as given to big_malloc. */
+static void big_free(void *p, size_t bytes) {
+    if (!p) return;
+#if BIG_MAPPED
+    if (bytes >= HUGE_MIN) {
+        munmap(p, big_len(bytes));
+        return;
+    }
+#endif
+    (void)bytes;
+    free(p);
+}
+
 /* ---- the run context: a cache of large blocks ---------------------------------- */
 typedef struct pool_block {
     void *p;                 /* what the caller gets                        */
-    void *raw;               /* what malloc gave                            */
+    void *raw;               /* what big_malloc gave                        */
+    size_t raw_bytes;        /* what it was asked for                       */
     size_t bytes;
     int used;
+    size_t run;              /* the last run that took it                     */
 } pool_block;
 
 /* Large blocks from malloc all start at the same offset within a page; a
@@ -84,6 +152,12 @@ typedef struct pool_block {
 struct pr_backtest {
     pool_block *blocks;
     size_t n, cap;
+    size_t n_made;           /* blocks ever made (their stagger)              */
+    int transient;           /* a single run's: released blocks are freed, and
+                                the context goes with its result             */
+    size_t runs;
+    size_t n_orders, n_fills, n_trades;   /* record counts of the last run   */
+    int counted;             /* they are set                                  */
 };
 
 int pr_backtest_new(pr_backtest **out, pr_err *err) {
@@ -94,7 +168,7 @@ int pr_backtest_new(pr_backtest **out, pr_err *err) {
 
 void pr_backtest_free(pr_backtest *bt) {
     if (!bt) return;
-    for (size_t i = 0; i < bt->n; i++) free(bt->blocks[i].raw);
+    for (size_t i = 0; i < bt->n; i++) big_free(bt->blocks[i].raw, bt->blocks[i].raw_bytes);
     free(bt->blocks);
     free(bt);
 }
@@ -110,6 +184,7 @@ static void *pool_alloc(void *ctx, size_t bytes) {
     }
     if (best != (size_t)-1) {
         bt->blocks[best].used = 1;
+        bt->blocks[best].run = bt->runs;
         return bt->blocks[best].p;
     }
     if (bt->n == bt->cap) {
@@ -119,21 +194,42 @@ static void *pool_alloc(void *ctx, size_t bytes) {
         bt->blocks = nb;
         bt->cap = nc;
     }
-    char *raw = malloc(bytes + POOL_STAGGER);
+    char *raw = big_malloc(bytes + POOL_STAGGER);
     if (!raw) return NULL;
-    void *p = raw + 64 * (1 + (bt->n * 11) % 61);
-    bt->blocks[bt->n++] = (pool_block){p, raw, bytes, 1};
+    void *p = raw + 64 * (1 + (bt->n_made++ * 11) % 61);
+    bt->blocks[bt->n++] = (pool_block){p, raw, bytes + POOL_STAGGER, bytes, 1, bt->runs};
     return p;
 }
 
 static void pool_release(void *ctx, void *p) {
     pr_backtest *bt = ctx;
     for (size_t i = 0; i < bt->n; i++)
-        if (bt->blocks[i].p == p) { bt->blocks[i].used = 0; return; }
+        if (bt->blocks[i].p == p) {
+            if (bt->transient) {
+                big_free(bt->blocks[i].raw, bt->blocks[i].raw_bytes);
+                bt->blocks[i] = bt->blocks[--bt->n];
+            } else {
+                bt->blocks[i].used = 0;
+            }
+            return;
+        }
     free(p);
 }
 
-static void *curve_alloc(pr_backtest *bt, size_t bytes) { return bt ? pool_alloc(bt, bytes) : malloc(bytes); }
+/* Frees the free blocks that the last run did not take: what an earlier run
+ * needed and this one did not (the smaller arrays that records outgrew
+ * before pr_sim_reserve sized them) would otherwise stay resident for the
+ * context's lifetime. */
+static void pool_trim(pr_backtest *bt) {
+    for (size_t i = 0; i < bt->n;) {
+        if (!bt->blocks[i].used && bt->blocks[i].run != bt->runs) {
+            big_free(bt->blocks[i].raw, bt->blocks[i].raw_bytes);
+            bt->blocks[i] = bt->blocks[--bt->n];
+        } else {
+            i++;
+        }
+    }
+}
 
 static void curve_release(pr_backtest *bt, void *p) {
     if (!p) return;
@@ -141,8 +237,8 @@ static void curve_release(pr_backtest *bt, void *p) {
     else free(p);
 }
 
-void pr_backtest_result_free(pr_backtest_result *r) {
-    if (!r) return;
+/* Gives the result's arrays back; its context stays. */
+static void result_release(pr_backtest_result *r) {
     pr_backtest *bt = r->pool_;
     curve_release(bt, r->trades);
     curve_release(bt, r->fills);
@@ -151,12 +247,19 @@ void pr_backtest_result_free(pr_backtest_result *r) {
     memset(r, 0, sizeof *r);
 }
 
+void pr_backtest_result_free(pr_backtest_result *r) {
+    if (!r) return;
+    pr_backtest *bt = r->pool_;
+    result_release(r);
+    if (bt && bt->transient) pr_backtest_free(bt);
+}
+
 /* The five per-step arrays in one block, each shifted by a different number
  * of cache lines (see POOL_STAGGER). */
 static int alloc_curves(pr_backtest *bt, pr_backtest_result *r, size_t steps) {
     size_t n = steps ? steps : 1;
     size_t arr = (n * sizeof(double) + 63) / 64 * 64;
-    char *blk = curve_alloc(bt, 5 * arr + 5 * 64 * 16 + 64);
+    char *blk = pool_alloc(bt, 5 * arr + 5 * 64 * 16 + 64);
     if (!blk) return -1;
     r->curves_ = blk;
     char *p = (char *)(((uintptr_t)blk + 63) / 64 * 64);
@@ -174,16 +277,32 @@ static int alloc_curves(pr_backtest *bt, pr_backtest_result *r, size_t steps) {
     return 0;
 }
 
+/* A single run has a context of its own that goes with its result: its
+ * large arrays come from big_malloc like a context's, and are freed with the
+ * result instead of being kept. */
 int pr_backtest_run(const pr_backtest_config *cfg, pr_pipeline *pipe, pr_backtest_result *res, pr_err *err) {
-    return pr_backtest_exec(NULL, cfg, pipe, res, err);
+    pr_backtest *bt = NULL;
+    int rc = pr_backtest_new(&bt, err);
+    if (rc != 0) {
+        if (res) memset(res, 0, sizeof *res);
+        return rc;
+    }
+    bt->transient = 1;
+    rc = pr_backtest_exec(bt, cfg, pipe, res, err);
+    /* On failure the result was cleared (or never touched): the context is
+     * no one's. */
+    if (rc != 0) pr_backtest_free(bt);
+    return rc;
 }
 
 int pr_backtest_exec(pr_backtest *bt, const pr_backtest_config *cfg, pr_pipeline *pipe, pr_backtest_result *res,
                      pr_err *err) {
+    if (!bt) return pr_backtest_run(cfg, pipe, res, err);   /* no context: a single run's own */
     if (!cfg || !pipe || !res || cfg->n_markets == 0 || !cfg->markets)
         return pr_err_set(err, PR_EINVAL, "backtest: need a pipeline and at least one market");
     memset(res, 0, sizeof *res);
     res->pool_ = bt;
+    if (bt) bt->runs++;
     pr_allocator alloc = {bt, pool_alloc, pool_release};
     size_t n = cfg->n_markets;
     int rc = PR_OK;
@@ -218,6 +337,20 @@ int pr_backtest_exec(pr_backtest *bt, const pr_backtest_config *cfg, pr_pipeline
                         .alloc = bt ? &alloc : NULL};
     pr_strlcpy(sc.ccy, cfg->ccy[0] ? cfg->ccy : specs[0].inst.quote, sizeof sc.ccy);
     if ((rc = pr_sim_new(&sc, &b, err)) != 0) goto done;
+    /* Record arrays sized up front: a context's previous run says how many;
+     * otherwise a guess from the run's length (an order and a fill per 32
+     * bars, a trade per 64). Growing by doubling from 16 instead copies
+     * every array a dozen times and faults in ~9 MB of small blocks for a
+     * 1M-bar run; room reserved and not used is never touched (not resident,
+     * but for the 2 MiB page a large array's first record lands in). */
+    if (bt && !bt->counted) {
+        bt->n_orders = bt->n_fills = total / 32;
+        bt->n_trades = total / 64;
+    }
+    if (bt && pr_sim_reserve(b, bt->n_orders, bt->n_fills, bt->n_trades) != 0) {
+        rc = pr_err_set(err, PR_ENOMEM, "backtest: out of memory");
+        goto done;
+    }
     pr_view_config vc = {.n_instruments = n, .instruments = insts, .series = series, .precompute = 1,
                          .alloc = bt ? &alloc : NULL};
     if ((rc = pr_view_new(&vc, &v, err)) != 0) goto done;
@@ -240,7 +373,50 @@ int pr_backtest_exec(pr_backtest *bt, const pr_backtest_config *cfg, pr_pipeline
     for (size_t i = 0; i < n; i++)
         if (src[i].s.tf != PR_TF_1MO && src[i].ms < finest) finest = src[i].ms;
     size_t steps = 0;
-    for (;;) {
+    if (n == 1) {
+        /* One market (the common case, and every run of an optimiser over
+         * one instrument): each bar is a step, so the merge below reduces to
+         * a walk over the bars. The same operations in the same order as the
+         * general loop, without its per-market bookkeeping, and with the
+         * arrays in locals (the calls in the loop could, for all the
+         * compiler knows, change res). */
+        bt_src *bs = &src[0];
+        const int64_t *bts = bs->s.ts;
+        const double *bo = bs->s.open, *bh = bs->s.high, *bl = bs->s.low, *bc = bs->s.close;
+        int64_t *o_ts = res->ts;
+        double *o_eq = res->equity, *o_bal = res->balance, *o_exp = res->exposure, *o_cost = res->costs;
+        const sim *sm = (const sim *)(const void *)b;
+        size_t len = bs->s.len;
+        closed[0] = 1;
+        for (size_t k = 0; k < len; k++) {
+            int64_t now = close_of(bs, k);
+            pr_bar bar = {bts[k], bo[k], bh[k], bl[k], bc[k], 0.0};   /* every bar: see the general loop */
+            if (pr_sim_idle(b, 0)) {
+                pr_sim_mark_fast(b, 0, bar.close);
+            } else {
+                size_t nf = bs->fine ? gather_fine(bs, bar.ts, now, scratch, max_fine) : 0;
+                if ((rc = pr_sim_process_bar(b, 0, &bar, now - bar.ts, nf ? scratch : NULL, nf, bs->fine_ms, err)) !=
+                    0) {
+                    free(nxt);
+                    goto done;
+                }
+            }
+            int64_t step_ts = bar.ts;
+            if (finest != INT64_MAX && now - finest > step_ts) step_ts = now - finest;
+            bs->cur = k + 1;
+            if ((rc = pr_view_step(v, now, closed, err)) != 0) { free(nxt); goto done; }
+            double eq, bal, gross, cost;
+            pr_sim_snapshot_fast(sm, &eq, &bal, &gross, &cost);
+            o_ts[k] = step_ts;
+            o_eq[k] = eq;
+            o_bal[k] = bal;
+            o_exp[k] = eq != 0 ? gross / eq : 0;
+            o_cost[k] = cost;
+            steps = k + 1;
+            if ((rc = pr_pipeline_on_bar(pipe, v, b, err)) != 0) { free(nxt); goto done; }
+        }
+    }
+    while (n > 1) {
         /* The next step is the earliest close among the markets' next bars. */
         int64_t now = INT64_MAX;
         for (size_t i = 0; i < n; i++)
@@ -259,9 +435,8 @@ int pr_backtest_exec(pr_backtest *bt, const pr_backtest_config *cfg, pr_pipeline
          * reached: every closing market is marked at its open first, put
          * back to its open after its own bar, and moved to its close only
          * once all of them are done. */
-        if (n > 1)
-            for (size_t i = 0; i < n; i++)
-                if (nxt[i] == now) pr_sim_mark_fast(b, (int)i, src[i].s.open[src[i].cur]);
+        for (size_t i = 0; i < n; i++)
+            if (nxt[i] == now) pr_sim_mark_fast(b, (int)i, src[i].s.open[src[i].cur]);
         for (size_t i = 0; i < n; i++) {
             bt_src *bs = &src[i];
             closed[i] = nxt[i] == now;
@@ -271,13 +446,7 @@ int pr_backtest_exec(pr_backtest *bt, const pr_backtest_config *cfg, pr_pipeline
              * in the prefetcher, cheaper than cold misses on the bars that do
              * carry orders. The simulated broker does not use volume. */
             pr_bar bar = {bs->s.ts[k], bs->s.open[k], bs->s.high[k], bs->s.low[k], bs->s.close[k], 0.0};
-            size_t nf = 0;
-            if (bs->fine && !pr_sim_idle(b, (int)i)) {
-                const pr_series *f = bs->fine;
-                while (bs->fcur < f->len && f->ts[bs->fcur] < bar.ts) bs->fcur++;
-                for (size_t j = bs->fcur; j < f->len && f->ts[j] < now && nf < max_fine; j++, nf++)
-                    scratch[nf] = (pr_bar){f->ts[j], f->open[j], f->high[j], f->low[j], f->close[j], f->volume[j]};
-            }
+            size_t nf = bs->fine && !pr_sim_idle(b, (int)i) ? gather_fine(bs, bar.ts, now, scratch, max_fine) : 0;
             if (pr_sim_idle(b, (int)i)) {
                 pr_sim_mark_fast(b, (int)i, bar.close);
             } else if ((rc = pr_sim_process_bar(b, (int)i, &bar, now - bar.ts, nf ? scratch : NULL, nf, bs->fine_ms,
@@ -285,14 +454,13 @@ int pr_backtest_exec(pr_backtest *bt, const pr_backtest_config *cfg, pr_pipeline
                 free(nxt);
                 goto done;
             }
-            if (n > 1) pr_sim_mark_fast(b, (int)i, bar.open);
+            pr_sim_mark_fast(b, (int)i, bar.open);
             if (bar.ts > step_ts) step_ts = bar.ts;
             bs->cur++;
             nxt[i] = bs->cur < bs->s.len ? close_of(bs, bs->cur) : INT64_MAX;
         }
-        if (n > 1)
-            for (size_t i = 0; i < n; i++)
-                if (closed[i]) pr_sim_mark_fast(b, (int)i, src[i].s.close[src[i].cur - 1]);
+        for (size_t i = 0; i < n; i++)
+            if (closed[i]) pr_sim_mark_fast(b, (int)i, src[i].s.close[src[i].cur - 1]);
         if (finest != INT64_MAX && now - finest > step_ts) step_ts = now - finest;
         if ((rc = pr_view_step(v, now, closed, err)) != 0) { free(nxt); goto done; }
         double eq, bal, gross, cost;
@@ -309,6 +477,10 @@ int pr_backtest_exec(pr_backtest *bt, const pr_backtest_config *cfg, pr_pipeline
     res->n_steps = steps;
     res->final_equity = steps ? res->equity[steps - 1] : sc.start_cash;
 
+    if (bt) {
+        pr_sim_record_counts(b, &bt->n_orders, &bt->n_fills, &bt->n_trades);
+        bt->counted = 1;
+    }
     pr_sim_take_records(b, &res->fills, &res->n_fills, &res->trades, &res->n_trades);
     if (!(res->open_trades = calloc(n, sizeof *res->open_trades))) {
         rc = pr_err_set(err, PR_ENOMEM, "backtest: out of memory");
@@ -320,7 +492,7 @@ int pr_backtest_exec(pr_backtest *bt, const pr_backtest_config *cfg, pr_pipeline
     pr_pipeline_get_stats(pipe, &res->stats);
 
 done:
-    if (rc != 0) pr_backtest_result_free(res);
+    if (rc != 0) result_release(res);
     pr_view_free(v);
     pr_broker_free(b);
     free(scratch);
@@ -329,6 +501,7 @@ done:
     free(insts);
     free(specs);
     free(src);
+    if (bt && !bt->transient) pool_trim(bt);
     return rc;
 }
 

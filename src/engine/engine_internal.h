@@ -108,6 +108,12 @@ static inline void pr_sim_snapshot_fast(const sim *s, double *equity, double *ba
     *costs = s->costs;
 }
 
+/* Room for this many orders, fills and trades before the record arrays
+ * grow (a run context passes its previous run's counts: the arrays are then
+ * allocated once, at their final size, instead of doubling up to it). */
+int pr_sim_reserve(pr_broker *b, size_t orders, size_t fills, size_t trades);
+void pr_sim_record_counts(const pr_broker *b, size_t *orders, size_t *fills, size_t *trades);
+
 /* Hands the fill and trade records over to the caller (who releases them
  * through the allocator given in pr_sim_config, or frees them); the
  * broker's lists are empty afterwards. */

@@ -712,6 +712,23 @@ int pr_sim_process_bar(pr_broker *b, int inst, const pr_bar *bar, int64_t bar_ms
     return PR_OK;
 }
 
+int pr_sim_reserve(pr_broker *b, size_t orders, size_t fills, size_t trades) {
+    sim *s = as_sim(b);
+    if (!s) return PR_EINVAL;
+    if (grow((void **)&s->hist, &s->cap_hist, orders, sizeof *s->hist) ||
+        grow((void **)&s->fills, &s->cap_fills, fills, sizeof *s->fills) ||
+        grow((void **)&s->trades, &s->cap_trades, trades, sizeof *s->trades))
+        return PR_ENOMEM;
+    return PR_OK;
+}
+
+void pr_sim_record_counts(const pr_broker *b, size_t *orders, size_t *fills, size_t *trades) {
+    const sim *s = as_csim(b);
+    *orders = s ? s->n_hist : 0;
+    *fills = s ? s->n_fills : 0;
+    *trades = s ? s->n_trades : 0;
+}
+
 void pr_sim_take_records(pr_broker *b, pr_fill **fills, size_t *n_fills, pr_trade **trades, size_t *n_trades) {
     sim *s = as_sim(b);
     *fills = s ? s->fills : NULL;
