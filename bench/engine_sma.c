@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
+#include "proratio/data.h"
 #include "proratio/engine.h"
 
 static double clock_s(clockid_t id) {
@@ -22,29 +23,11 @@ static double clock_s(clockid_t id) {
     return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
 }
 
+/* The real sample through the data module's importer (format detected). */
 static int read_csv(const char *path, pr_series *out) {
-    FILE *f = fopen(path, "r");
-    if (!f) return -1;
-    if (pr_series_init(out, 32768) != 0) { fclose(f); return -1; }
-    char line[512];
-    int first = 1;
-    while (fgets(line, sizeof line, f)) {
-        if (first) { first = 0; continue; }
-        char *c1 = strchr(line, ',');
-        if (!c1) continue;
-        int64_t ts;
-        if (pr_time_parse(line, (size_t)(c1 - line), &ts, NULL) != 0) { fclose(f); return -1; }
-        double v[5] = {0};
-        char *p = c1 + 1;
-        for (int k = 0; k < 5; k++) {
-            char *end;
-            v[k] = strtod(p, &end);
-            p = *end == ',' ? end + 1 : end;
-        }
-        if (pr_series_push(out, ts, v[0], v[1], v[2], v[3], v[4]) != 0) { fclose(f); return -1; }
-    }
-    fclose(f);
-    return 0;
+    pr_err e;
+    if (pr_series_init(out, 0) != 0) return -1;
+    return pr_import_csv_series(path, NULL, out, NULL, &e) == 0 ? 0 : -1;
 }
 
 int main(int argc, char **argv) {
