@@ -11,6 +11,7 @@
 #ifndef PRORATIO_SIGNAL_H
 #define PRORATIO_SIGNAL_H
 
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "proratio/core.h"
@@ -176,6 +177,29 @@ double pr_view_close(const pr_market_view *v, int inst, size_t ago);
 /* Indicator value `ago` bars back on its timeframe; NaN while warming up or
  * when not visible. */
 double pr_view_ind(const pr_market_view *v, int handle, size_t ago);
+
+/* Per-bar reads without a call, for strategies that read the same
+ * indicators at every step (the backtest calls on_bar a million times; a
+ * call per read costs more than the strategy's own work). A reference is
+ * taken once the view is prepared (init runs before pr_view_prepare, so at
+ * the first on_bar after an init) and stays valid until the view is freed;
+ * it points at the view's own values and visible length, so a read sees
+ * exactly what pr_view_ind would at that step, never a bar beyond it. */
+typedef struct pr_view_ind_ref {
+    const double *const *vals;   /* the indicator's value array (it may move) */
+    const size_t *len;           /* visible bars of its stream                */
+} pr_view_ind_ref;
+
+/* PR_ESTATE before pr_view_prepare, PR_EINVAL for an unknown handle. */
+int pr_view_ind_ref_get(const pr_market_view *v, int handle, pr_view_ind_ref *out);
+/* pr_view_ind through a reference. */
+static inline double pr_view_ind_read(const pr_view_ind_ref *r, size_t ago) {
+    size_t len = *r->len;
+    return ago < len ? (*r->vals)[len - 1 - ago] : (double)NAN;
+}
+/* The flags pr_view_updated reads, one per instrument, updated in place at
+ * every step: valid for the view's lifetime. */
+const unsigned char *pr_view_updated_flags(const pr_market_view *v);
 
 /* ------------------------------------------------------------------------ */
 /* Strategy interface                                                        */

@@ -338,14 +338,16 @@ int pr_backtest_exec(pr_backtest *bt, const pr_backtest_config *cfg, pr_pipeline
     pr_strlcpy(sc.ccy, cfg->ccy[0] ? cfg->ccy : specs[0].inst.quote, sizeof sc.ccy);
     if ((rc = pr_sim_new(&sc, &b, err)) != 0) goto done;
     /* Record arrays sized up front: a context's previous run says how many;
-     * otherwise a guess from the run's length (an order and a fill per 32
-     * bars, a trade per 64). Growing by doubling from 16 instead copies
+     * otherwise a guess from the run's length (an order and a fill per 16
+     * bars, a trade per 32: an active strategy's rate, e.g. sma_cross(10,30)
+     * on hourly bars; a guess too small makes a single run copy and fault
+     * in its arrays again halfway). Growing by doubling from 16 instead copies
      * every array a dozen times and faults in ~9 MB of small blocks for a
      * 1M-bar run; room reserved and not used is never touched (not resident,
      * but for the 2 MiB page a large array's first record lands in). */
     if (bt && !bt->counted) {
-        bt->n_orders = bt->n_fills = total / 32;
-        bt->n_trades = total / 64;
+        bt->n_orders = bt->n_fills = total / 16;
+        bt->n_trades = total / 32;
     }
     if (bt && pr_sim_reserve(b, bt->n_orders, bt->n_fills, bt->n_trades) != 0) {
         rc = pr_err_set(err, PR_ENOMEM, "backtest: out of memory");

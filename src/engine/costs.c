@@ -54,8 +54,13 @@ int pr_market_spec_default(const char *symbol, pr_asset_class cls, pr_market_spe
     return PR_OK;
 }
 
+/* Copied rather than memset: GCC turns a constant-size memset of a struct
+ * this large into `rep stos`, whose start-up costs more than the vector
+ * stores of a copy, and orders are made on the per-bar trade path. */
+static const pr_order k_zero_order;
+
 void pr_order_init(pr_order *o, int instrument, int side, pr_order_type type, pr_order_role role) {
-    memset(o, 0, sizeof *o);
+    *o = k_zero_order;
     o->instrument = instrument;
     o->side = side >= 0 ? 1 : -1;
     o->type = type;

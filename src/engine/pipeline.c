@@ -22,6 +22,8 @@ typedef struct plan {
     double entry_px, best;
 } plan;
 
+static const plan k_no_plan;
+
 struct pr_pipeline {
     pr_pipeline_config cfg;
     pr_strategy *strat;
@@ -35,6 +37,8 @@ struct pr_pipeline {
     plan *plans;
     uint64_t *pending;       /* entry order per instrument not yet resolved  */
     size_t n;
+    int managing;            /* 0: no plan is active (set when one becomes
+                                active, cleared by a walk that finds none)   */
     pr_pipeline_stats st;
 };
 
@@ -179,6 +183,7 @@ int pr_pipeline_reset(pr_pipeline *p, size_t n_instruments, pr_err *err) {
         return pr_err_set(err, PR_ENOMEM, "pipeline: out of memory");
     }
     p->n = n_instruments;
+    p->managing = 0;
     memset(&p->st, 0, sizeof p->st);
     return PR_OK;
 }
@@ -418,9 +423,10 @@ static int enter(pr_pipeline *p, const pr_market_view *v, pr_broker *b, pr_signa
         if (sum >= 1.0 - 1e-9) break;
     }
     plan *pl = &p->plans[inst];
-    memset(pl, 0, sizeof *pl);
+    *pl = k_no_plan;   /* a copy, not memset (rep stos start-up; see pr_order_init) */
     if (has_management(sig)) {
         pl->active = 1;
+        p->managing = 1;
         pl->side = dir;
         pl->entry_id = entry;
         pl->stop_id = stop_id;
@@ -458,8 +464,9 @@ static int adjust(pr_pipeline *p, pr_broker *b, pr_signal *sig, int64_t now, pr_
     plan *pl = &p->plans[inst];
     int ps = pos.qty > 0 ? 1 : -1;
     if (!pl->active || pl->side != ps) {
-        memset(pl, 0, sizeof *pl);
+        *pl = k_no_plan;
         pl->active = 1;
+        p->managing = 1;
         pl->entered = 1;
         pl->side = ps;
         pl->entry_px = pos.avg_price;
@@ -473,18 +480,15 @@ static int adjust(pr_pipeline *p, pr_broker *b, pr_signal *sig, int64_t now, pr_
     return PR_OK;
 }
 
-int pr_pipeline_on_bar(pr_pipeline *p, const pr_market_view *v, pr_broker *b, pr_err *err) {
-    if (!p || !v || !b || !p->plans) return pr_err_set(err, PR_EINVAL, "pipeline: not reset");
+/* The strategy's signals of this step through the stages into orders. Kept
+ * out of line: most steps emit nothing, and pr_pipeline_on_bar then needs
+ * neither this frame (a signal copy, orders) nor the registers it saves. */
+__attribute__((noinline)) static int run_signals(pr_pipeline *p, const pr_market_view *v, pr_broker *b,
+                                                 const pr_signal_list *list, pr_err *err) {
     int rc;
-    for (size_t i = 0; i < p->n; i++)
-        if (p->plans[i].active && (rc = manage(p, v, b, (int)i, pr_view_now(v), err)) != 0) return rc;
-
-    pr_signal_list list = {p->sigbuf, 0, p->sigcap};
-    if ((rc = p->strat->vt->on_bar(p->strat, v, &list, err)) != 0) return rc;
-    if (list.n == 0) return PR_OK;
     int64_t now = pr_view_now(v);
-    for (size_t k = 0; k < list.n; k++) {
-        pr_signal *sig = &list.items[k];
+    for (size_t k = 0; k < list->n; k++) {
+        pr_signal *sig = &list->items[k];
         sig->ts = now;
         p->st.signals++;
         if (sig->instrument < 0 || (size_t)sig->instrument >= p->n)
@@ -514,4 +518,27 @@ int pr_pipeline_on_bar(pr_pipeline *p, const pr_market_view *v, pr_broker *b, pr
         if (rc != 0) return rc;
     }
     return PR_OK;
+}
+
+__attribute__((noinline)) static int manage_all(pr_pipeline *p, const pr_market_view *v, pr_broker *b,
+                                                pr_err *err) {
+    int rc, any = 0;
+    for (size_t i = 0; i < p->n; i++) {
+        if (p->plans[i].active && (rc = manage(p, v, b, (int)i, pr_view_now(v), err)) != 0) return rc;
+        any |= p->plans[i].active;
+    }
+    p->managing = any;
+    return PR_OK;
+}
+
+int pr_pipeline_on_bar(pr_pipeline *p, const pr_market_view *v, pr_broker *b, pr_err *err) {
+    if (!p || !v || !b || !p->plans) return pr_err_set(err, PR_EINVAL, "pipeline: not reset");
+    int rc;
+    /* Plans exist only for signals asking for management (trailing stop,
+     * break-even, time stop); without any, the walk over them is skipped. */
+    if (p->managing && (rc = manage_all(p, v, b, err)) != 0) return rc;
+
+    pr_signal_list list = {p->sigbuf, 0, p->sigcap};
+    if ((rc = p->strat->vt->on_bar(p->strat, v, &list, err)) != 0) return rc;
+    return list.n ? run_signals(p, v, b, &list, err) : PR_OK;
 }

@@ -12,6 +12,11 @@ typedef struct sma_cross {
     size_t n;
     int *h_fast, *h_slow;    /* indicator handles per instrument */
     double *prev_d;          /* d[t-1] per instrument (NaN until defined) */
+    /* Inline reads of the SMAs, taken at the first on_bar of each run (the
+     * view is prepared only after init); NULL view: not taken yet. */
+    const pr_market_view *bound;
+    pr_view_ind_ref *r_fast, *r_slow;
+    const unsigned char *updated;
 } sma_cross;
 
 void pr_sma_cross_defaults(pr_sma_cross_params *p) {
@@ -27,6 +32,8 @@ static void sc_destroy(pr_strategy *s) {
     free(c->h_fast);
     free(c->h_slow);
     free(c->prev_d);
+    free(c->r_fast);
+    free(c->r_slow);
     free(c);
 }
 
@@ -43,11 +50,17 @@ static int sc_init(pr_strategy *s, pr_market_view *v, pr_err *err) {
     free(c->h_fast);
     free(c->h_slow);
     free(c->prev_d);
+    free(c->r_fast);
+    free(c->r_slow);
+    c->bound = NULL;   /* a new view (possibly at the old one's address) */
     c->n = n;
     c->h_fast = calloc(n, sizeof *c->h_fast);
     c->h_slow = calloc(n, sizeof *c->h_slow);
     c->prev_d = calloc(n, sizeof *c->prev_d);
-    if (!c->h_fast || !c->h_slow || !c->prev_d) return pr_err_set(err, PR_ENOMEM, "sma_cross: out of memory");
+    c->r_fast = calloc(n, sizeof *c->r_fast);
+    c->r_slow = calloc(n, sizeof *c->r_slow);
+    if (!c->h_fast || !c->h_slow || !c->prev_d || !c->r_fast || !c->r_slow)
+        return pr_err_set(err, PR_ENOMEM, "sma_cross: out of memory");
     for (size_t i = 0; i < n; i++) {
         double pf = c->p.fast, ps = c->p.slow;
         int rc;
@@ -72,12 +85,25 @@ static void protect(const sma_cross *c, pr_signal *sig, double close, int dir) {
     }
 }
 
+/* Takes the inline references to the view's SMAs and update flags. */
+static int sc_bind(sma_cross *c, const pr_market_view *v, pr_err *err) {
+    for (size_t i = 0; i < c->n; i++)
+        if (pr_view_ind_ref_get(v, c->h_fast[i], &c->r_fast[i]) != 0 ||
+            pr_view_ind_ref_get(v, c->h_slow[i], &c->r_slow[i]) != 0)
+            return pr_err_set(err, PR_ESTATE, "sma_cross: the view is not the one given to init, or not prepared");
+    c->updated = pr_view_updated_flags(v);
+    c->bound = v;
+    return PR_OK;
+}
+
 static int sc_on_bar(pr_strategy *s, const pr_market_view *v, pr_signal_list *out, pr_err *err) {
     sma_cross *c = (sma_cross *)s;
+    int rc;
+    if (c->bound != v && (rc = sc_bind(c, v, err)) != 0) return rc;
     for (size_t i = 0; i < c->n; i++) {
-        if (!pr_view_updated(v, (int)i)) continue;
-        double f = pr_view_ind(v, c->h_fast[i], 0);
-        double sl = pr_view_ind(v, c->h_slow[i], 0);
+        if (!c->updated[i]) continue;
+        double f = pr_view_ind_read(&c->r_fast[i], 0);
+        double sl = pr_view_ind_read(&c->r_slow[i], 0);
         double d = f - sl;                  /* NaN while either is warming up */
         double pd = c->prev_d[i];
         c->prev_d[i] = d;

@@ -345,21 +345,12 @@ static int close_bucket(pr_market_view *v, int si, pr_err *err) {
     return v->n_inds ? stream_inds(v, si, err) : PR_OK;
 }
 
-int pr_view_step(pr_market_view *v, int64_t now, const unsigned char *closed, pr_err *err) {
-    if (!v->prepared) return pr_err_set(err, PR_ESTATE, "view: pr_view_prepare not called");
+/* A step with higher timeframes or streaming indicators. Out of line so
+ * that the simple step (every step of a backtest on precomputed indicators)
+ * does not pay for this one's frame and saved registers. */
+__attribute__((noinline)) static int step_full(pr_market_view *v, int64_t now, const unsigned char *closed,
+                                               pr_err *err) {
     int rc;
-    v->now = now;
-    if (v->simple) {
-        for (size_t i = 0; i < v->n; i++) {
-            unsigned char c = closed ? closed[i] : 0;
-            v->updated[i] = c;
-            if (!c) continue;
-            if (v->streams[i].len >= v->streams[i].base->len)
-                return pr_err_set(err, PR_ESTATE, "view: %s has no bar %zu", v->inst[i].symbol, v->streams[i].len);
-            v->streams[i].len++;
-        }
-        return PR_OK;
-    }
     for (size_t i = 0; i < v->n; i++) {
         unsigned char c = closed ? closed[i] : 0;
         v->updated[i] = c;
@@ -398,6 +389,21 @@ int pr_view_step(pr_market_view *v, int64_t now, const unsigned char *closed, pr
         vstream *h = &v->streams[k];
         if (h->forming && pr_tf_next(h->tf, h->f_ts) <= now && (rc = close_bucket(v, (int)k, err)) != 0)
             return rc;
+    }
+    return PR_OK;
+}
+
+int pr_view_step(pr_market_view *v, int64_t now, const unsigned char *closed, pr_err *err) {
+    if (!v->prepared) return pr_err_set(err, PR_ESTATE, "view: pr_view_prepare not called");
+    v->now = now;
+    if (!v->simple) return step_full(v, now, closed, err);
+    for (size_t i = 0; i < v->n; i++) {
+        unsigned char c = closed ? closed[i] : 0;
+        v->updated[i] = c;
+        if (!c) continue;
+        if (v->streams[i].len >= v->streams[i].base->len)
+            return pr_err_set(err, PR_ESTATE, "view: %s has no bar %zu", v->inst[i].symbol, v->streams[i].len);
+        v->streams[i].len++;
     }
     return PR_OK;
 }
@@ -453,3 +459,15 @@ double pr_view_ind(const pr_market_view *v, int handle, size_t ago) {
     size_t len = *d->lenp;
     return ago < len ? d->vals_ro[len - 1 - ago] : NAN;
 }
+
+int pr_view_ind_ref_get(const pr_market_view *v, int handle, pr_view_ind_ref *out) {
+    if (!v || !out || handle < 0 || (size_t)handle >= v->n_inds) return PR_EINVAL;
+    if (!v->prepared) return PR_ESTATE;
+    /* Both fields stay put once prepared: declarations (which grow the
+     * indicator and stream arrays) are refused from then on. */
+    out->vals = &v->inds[handle].vals_ro;
+    out->len = v->inds[handle].lenp;
+    return PR_OK;
+}
+
+const unsigned char *pr_view_updated_flags(const pr_market_view *v) { return v ? v->updated : NULL; }

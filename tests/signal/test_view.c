@@ -104,13 +104,39 @@ static void test_indicators(void **state) {
                      PR_ENOTFOUND);
     /* SMA(3) needs 3 bars; SMA(2) on 4h needs 2 four-hour bars = 8 hourly. */
     assert_int_equal(pr_view_warmup(vb), 8);
+    /* References to the value arrays (the call-free reads strategies use)
+     * exist only once the view is prepared. */
+    pr_view_ind_ref rb, rs, r4b, r4s;
+    assert_int_equal(pr_view_ind_ref_get(vb, hb, &rb), PR_ESTATE);
     assert_int_equal(pr_view_prepare(vb, &err), 0);
     assert_int_equal(pr_view_prepare(vs, &err), 0);
+    assert_int_equal(pr_view_ind_ref_get(vb, 99, &rb), PR_EINVAL);
+    assert_int_equal(pr_view_ind_ref_get(vb, hb, &rb), 0);
+    assert_int_equal(pr_view_ind_ref_get(vs, hs, &rs), 0);
+    assert_int_equal(pr_view_ind_ref_get(vb, h4b, &r4b), 0);
+    assert_int_equal(pr_view_ind_ref_get(vs, h4s, &r4s), 0);
+    const unsigned char *upd = pr_view_updated_flags(vs);
+    assert_non_null(upd);
     const unsigned char one = 1;
     for (int t = 0; t < 10; t++) {
         int64_t c = T0 + (t + 1) * PR_MS_PER_HOUR;
         assert_int_equal(pr_view_step(vb, c, &one, &err), 0);
         assert_int_equal(pr_view_step(vs, c, &one, &err), 0);
+        assert_int_equal(upd[0], 1);
+        /* A read through a reference is exactly pr_view_ind at this step, in
+         * both modes (streaming grows, and may move, its value array), for
+         * every `ago` up to one past the visible bars (NaN there). */
+        for (size_t ago = 0; ago <= (size_t)t + 1; ago++) {
+            double want_b = pr_view_ind(vb, hb, ago), want_s = pr_view_ind(vs, hs, ago);
+            double got_b = pr_view_ind_read(&rb, ago), got_s = pr_view_ind_read(&rs, ago);
+            assert_true((isnan(want_b) && isnan(got_b)) || want_b == got_b);
+            assert_true((isnan(want_s) && isnan(got_s)) || want_s == got_s);
+            double w4 = pr_view_ind(vb, h4b, ago), g4 = pr_view_ind_read(&r4b, ago);
+            assert_true((isnan(w4) && isnan(g4)) || w4 == g4);
+            w4 = pr_view_ind(vs, h4s, ago);
+            g4 = pr_view_ind_read(&r4s, ago);
+            assert_true((isnan(w4) && isnan(g4)) || w4 == g4);
+        }
         double b = pr_view_ind(vb, hb, 0), st = pr_view_ind(vs, hs, 0);
         if (t < 2) {
             assert_true(isnan(b) && isnan(st));
