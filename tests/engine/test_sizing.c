@@ -161,20 +161,20 @@ static void test_stop_limit(void **state) {
     assert_true(stop_limit_entry(d, NROWS(d), 102, 103, &ts) == 0);
 }
 
-static void test_cross_currency_via_other_market(void **state) {
-    (void)state;
-    /* USD account trading EUR/JPY; JPY converts through the USD/JPY market
-     * (flat at 150). Buy 10,000 EUR at 160.00, sell at 161.00: +10,000 JPY =
-     * 10000 / 150 = 66.67 USD. */
+/* A USD account buys 10,000 EUR/JPY at bar 1's open (160.00) and sells at
+ * bar 3's open (161.00), with JPY converted through a USD/JPY market; the
+ * USD/JPY market is listed first or second. Returns the trade's P&L in USD
+ * and the final equity. */
+static void eurjpy_round_trip(const double (*uj)[4], int usdjpy_first, double *pnl, double *final_equity) {
     static const double ej[][4] = {{160, 160, 160, 160}, {160, 160.5, 159.5, 160.2}, {160.2, 161.2, 160, 161}, {161, 161, 161, 161}};
-    static const double uj[][4] = {{150, 150, 150, 150}, {150, 150, 150, 150}, {150, 150, 150, 150}, {150, 150, 150, 150}};
     pr_series se, su;
     et_hourly(&se, T0, ej, NROWS(ej));
-    et_hourly(&su, T0, uj, NROWS(uj));
+    et_hourly(&su, T0, uj, NROWS(ej));
+    int iej = usdjpy_first ? 1 : 0, iuj = 1 - iej;
     et_script sc;
     et_script_reset(&sc);
-    et_script_add(&sc, 0, PR_SIG_ENTER_LONG, 0);
-    et_script_add(&sc, 2, PR_SIG_EXIT, 0);
+    et_script_add(&sc, 0, PR_SIG_ENTER_LONG, iej);
+    et_script_add(&sc, 2, PR_SIG_EXIT, iej);
     pr_pipeline_config pc;
     pr_pipeline_config_default(&pc);
     pc.sizing.mode = PR_SIZE_FIXED_QTY;
@@ -182,64 +182,50 @@ static void test_cross_currency_via_other_market(void **state) {
     pr_pipeline *p = NULL;
     pr_err err;
     assert_int_equal(pr_pipeline_new(&pc, &sc.base, &p, &err), 0);
-    pr_bt_market mk[2] = {{.bars = &se}, {.bars = &su}};
-    assert_int_equal(pr_market_spec_default("EURJPY", PR_ASSET_FOREX, &mk[0].spec, &err), 0);
-    assert_int_equal(pr_market_spec_default("USDJPY", PR_ASSET_FOREX, &mk[1].spec, &err), 0);
-    memset(&mk[0].spec.costs, 0, sizeof mk[0].spec.costs);
-    mk[0].spec.margin.leverage = 30;
+    pr_bt_market mk[2];
+    memset(mk, 0, sizeof mk);
+    mk[iej].bars = &se;
+    mk[iuj].bars = &su;
+    assert_int_equal(pr_market_spec_default("EURJPY", PR_ASSET_FOREX, &mk[iej].spec, &err), 0);
+    assert_int_equal(pr_market_spec_default("USDJPY", PR_ASSET_FOREX, &mk[iuj].spec, &err), 0);
+    memset(&mk[iej].spec.costs, 0, sizeof mk[iej].spec.costs);
+    mk[iej].spec.margin.leverage = 30;
     pr_backtest_config bc = {.start_cash = 10000, .n_markets = 2, .markets = mk};
     pr_strlcpy(bc.ccy, "USD", sizeof bc.ccy);
     pr_backtest_result r;
     assert_int_equal(pr_backtest_run(&bc, p, &r, &err), 0);
     assert_int_equal(r.n_trades, 1);
-    assert_true(fabs(r.trades[0].pnl - 10000.0 / 150.0) < 1e-9);
-    assert_true(fabs(r.final_equity - (10000 + 10000.0 / 150.0)) < 1e-9);
+    *pnl = r.trades[0].pnl;
+    *final_equity = r.final_equity;
     pr_backtest_result_free(&r);
     pr_pipeline_free(p);
     pr_series_free(&se);
     pr_series_free(&su);
 }
 
+static void test_cross_currency_via_other_market(void **state) {
+    (void)state;
+    /* USD/JPY flat at 150: +1 JPY x 10,000 = 10,000 JPY = 10000 / 150 = 66.67 USD. */
+    static const double uj[][4] = {{150, 150, 150, 150}, {150, 150, 150, 150}, {150, 150, 150, 150}, {150, 150, 150, 150}};
+    double pnl, eq;
+    eurjpy_round_trip(uj, 0, &pnl, &eq);
+    assert_true(fabs(pnl - 10000.0 / 150.0) < 1e-9);
+    assert_true(fabs(eq - (10000 + 10000.0 / 150.0)) < 1e-9);
+}
+
 static void test_cross_currency_rate_not_from_the_future(void **state) {
     (void)state;
-    /* The same trade with USD/JPY listed FIRST, so its bar of each step is
-     * processed before EUR/JPY's. At bar 3 USD/JPY opens at 150 and closes at
-     * 100. The EUR/JPY exit fills at bar 3's open, when the rate known is 150
-     * (the close of 100 is an hour in the future): +10,000 JPY must book
-     * 10000 / 150 = 66.67 USD, not 10000 / 100 = 100. After the bar the
-     * position is flat, so equity = 10000 + 66.67 whatever the close. */
-    static const double ej[][4] = {{160, 160, 160, 160}, {160, 160.5, 159.5, 160.2}, {160.2, 161.2, 160, 161}, {161, 161, 161, 161}};
+    /* USD/JPY listed FIRST, so its bar of each step is processed before
+     * EUR/JPY's. At bar 3 it opens at 150 and closes at 100. The EUR/JPY exit
+     * fills at bar 3's open, when the rate known is 150 (the close of 100 is
+     * an hour in the future): +10,000 JPY must book 10000 / 150 = 66.67 USD,
+     * not 10000 / 100 = 100. The position is then flat, so equity = 10000 +
+     * 66.67 whatever the close. */
     static const double uj[][4] = {{150, 150, 150, 150}, {150, 150, 150, 150}, {150, 150, 150, 150}, {150, 150, 100, 100}};
-    pr_series se, su;
-    et_hourly(&se, T0, ej, NROWS(ej));
-    et_hourly(&su, T0, uj, NROWS(uj));
-    et_script sc;
-    et_script_reset(&sc);
-    et_script_add(&sc, 0, PR_SIG_ENTER_LONG, 1);
-    et_script_add(&sc, 2, PR_SIG_EXIT, 1);
-    pr_pipeline_config pc;
-    pr_pipeline_config_default(&pc);
-    pc.sizing.mode = PR_SIZE_FIXED_QTY;
-    pc.sizing.qty = 10000;
-    pr_pipeline *p = NULL;
-    pr_err err;
-    assert_int_equal(pr_pipeline_new(&pc, &sc.base, &p, &err), 0);
-    pr_bt_market mk[2] = {{.bars = &su}, {.bars = &se}};
-    assert_int_equal(pr_market_spec_default("USDJPY", PR_ASSET_FOREX, &mk[0].spec, &err), 0);
-    assert_int_equal(pr_market_spec_default("EURJPY", PR_ASSET_FOREX, &mk[1].spec, &err), 0);
-    memset(&mk[1].spec.costs, 0, sizeof mk[1].spec.costs);
-    mk[1].spec.margin.leverage = 30;
-    pr_backtest_config bc = {.start_cash = 10000, .n_markets = 2, .markets = mk};
-    pr_strlcpy(bc.ccy, "USD", sizeof bc.ccy);
-    pr_backtest_result r;
-    assert_int_equal(pr_backtest_run(&bc, p, &r, &err), 0);
-    assert_int_equal(r.n_trades, 1);
-    assert_true(fabs(r.trades[0].pnl - 10000.0 / 150.0) < 1e-9);
-    assert_true(fabs(r.final_equity - (10000 + 10000.0 / 150.0)) < 1e-9);
-    pr_backtest_result_free(&r);
-    pr_pipeline_free(p);
-    pr_series_free(&se);
-    pr_series_free(&su);
+    double pnl, eq;
+    eurjpy_round_trip(uj, 1, &pnl, &eq);
+    assert_true(fabs(pnl - 10000.0 / 150.0) < 1e-9);
+    assert_true(fabs(eq - (10000 + 10000.0 / 150.0)) < 1e-9);
 }
 
 int main(void) {
