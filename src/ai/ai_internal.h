@@ -28,12 +28,18 @@ pr_llm_json_mode pr_ai_json_mode(const pr_llm_config *c);
 int pr_ai_reply_fail(const pr_llm_config *c, pr_llm_reply *r, pr_llm_fail f, int retryable,
                      int http_status, pr_err *err, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
 
-/* Common handling before an API-specific parse: transport failures and a
- * 2xx body that is not a JSON object. Returns 1 when it filled the reply (the
- * caller returns *rc), 0 when the caller should go on with *body (a new
- * reference, or NULL for a non-2xx response whose body is not JSON). */
-int pr_ai_parse_prologue(const pr_llm_config *c, const pr_llm_http_response *rs, pr_llm_reply *r,
-                         json_t **body, int *rc, pr_err *err);
+/* An API's parser of a non-2xx response (j may be NULL when the body is not JSON). */
+typedef int (*pr_ai_error_body_fn)(const pr_llm_config *c, const pr_llm_http_response *rs, json_t *j,
+                                   pr_llm_reply *r, pr_err *err);
+
+/* Common handling before an API-specific parse: checks the arguments,
+ * resets the reply, and handles transport failures, a 2xx body that is not a
+ * JSON object and (through the API's error_body) every non-2xx response.
+ * Returns 1 when it filled the reply (the caller returns *rc), 0 when the
+ * caller should go on with *body, a new reference to a 2xx JSON object. */
+int pr_ai_parse_prologue(const char *api, const pr_llm_config *c, const pr_llm_http_response *rs,
+                         pr_llm_reply *r, pr_ai_error_body_fn error_body, json_t **body, int *rc,
+                         pr_err *err);
 
 /* Failure class of a non-2xx status by number alone (the API parsers refine
  * 429 and 400 from the body): sets *f and *retryable. */

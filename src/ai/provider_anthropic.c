@@ -64,17 +64,9 @@ static int is_text_block(json_t *blk) {
 }
 
 int pr_ai_anthropic_parse(const pr_llm_config *c, const pr_llm_http_response *rs, pr_llm_reply *r, pr_err *err) {
-    if (!c || !rs || !r) return pr_err_set(err, PR_EINVAL, "anthropic parse: NULL argument");
-    memset(r, 0, sizeof *r);
-    r->retry_after_s = -1;
     json_t *j;
     int rc;
-    if (pr_ai_parse_prologue(c, rs, r, &j, &rc, err)) return rc;
-    if (rs->status < 200 || rs->status >= 300) {
-        rc = error_body(c, rs, j, r, err);
-        json_decref(j);
-        return rc;
-    }
+    if (pr_ai_parse_prologue("anthropic", c, rs, r, error_body, &j, &rc, err)) return rc;
     if (json_is_object(json_object_get(j, "error"))) {
         json_t *e = json_object_get(j, "error");
         pr_ai_json_text(e, "message", r->message, sizeof r->message);

@@ -125,9 +125,16 @@ int pr_ai_reply_fail(const pr_llm_config *c, pr_llm_reply *r, pr_llm_fail f, int
     return code;
 }
 
-int pr_ai_parse_prologue(const pr_llm_config *c, const pr_llm_http_response *rs, pr_llm_reply *r,
-                         json_t **body, int *rc, pr_err *err) {
+int pr_ai_parse_prologue(const char *api, const pr_llm_config *c, const pr_llm_http_response *rs,
+                         pr_llm_reply *r, pr_ai_error_body_fn error_body, json_t **body, int *rc,
+                         pr_err *err) {
     *body = NULL;
+    if (!c || !rs || !r) {
+        *rc = pr_err_set(err, PR_EINVAL, "%s parse: NULL argument", api);
+        return 1;
+    }
+    memset(r, 0, sizeof *r);
+    r->retry_after_s = -1;
     if (rs->transport != PR_LLM_OK) {
         *rc = pr_ai_reply_fail(c, r, rs->transport, 1, rs->status, err, "%s",
                                rs->error[0] ? rs->error : "transport failure");
@@ -143,6 +150,11 @@ int pr_ai_parse_prologue(const pr_llm_config *c, const pr_llm_http_response *rs,
     if (!j && rs->status >= 200 && rs->status < 300) {
         *rc = pr_ai_reply_fail(c, r, PR_LLM_FAIL_MALFORMED, 1, rs->status, err,
                                "HTTP %d with a body that is not a JSON object", rs->status);
+        return 1;
+    }
+    if (rs->status < 200 || rs->status >= 300) {
+        *rc = error_body(c, rs, j, r, err);
+        json_decref(j);
         return 1;
     }
     *body = j;

@@ -97,17 +97,9 @@ static int is_safety(const char *fr) {
 }
 
 int pr_ai_gemini_parse(const pr_llm_config *c, const pr_llm_http_response *rs, pr_llm_reply *r, pr_err *err) {
-    if (!c || !rs || !r) return pr_err_set(err, PR_EINVAL, "gemini parse: NULL argument");
-    memset(r, 0, sizeof *r);
-    r->retry_after_s = -1;
     json_t *j;
     int rc;
-    if (pr_ai_parse_prologue(c, rs, r, &j, &rc, err)) return rc;
-    if (rs->status < 200 || rs->status >= 300) {
-        rc = error_body(c, rs, j, r, err);
-        json_decref(j);
-        return rc;
-    }
+    if (pr_ai_parse_prologue("gemini", c, rs, r, error_body, &j, &rc, err)) return rc;
     pr_ai_json_text(j, "modelVersion", r->model, sizeof r->model);
     json_t *usage = json_object_get(j, "usageMetadata");
     r->tokens_in = pr_ai_json_long(usage, "promptTokenCount");
