@@ -1,8 +1,8 @@
 /* Market data for `proratio backtest`: bars, finer bars and funding rates
  * from the store or from CSV files imported in memory (nothing is written to
  * a store), and the store's instrument record. Kept apart from the engine
- * side of the command because the data and engine headers cannot be
- * included in one file. */
+ * side of the command so that reading inputs (store, CSV, funding) and
+ * running the engine stay separate, small files. */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
