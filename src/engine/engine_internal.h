@@ -66,6 +66,8 @@ typedef struct sim {
     size_t n_open;           /* instruments with a position                   */
     double costs;            /* fees, spread, slippage and funding paid so far */
     pr_allocator alloc;      /* for the growing record arrays (may be empty)   */
+    int64_t rec_ts;          /* time fills are recorded at while a bar is walked
+                                in parts (PR_TIME_NONE: the part's own)          */
 } sim;
 
 static inline double fx_rate(const sim *s, const sim_mkt *m, double px) {

@@ -1,0 +1,233 @@
+/* Funding is charged on the position held at each funding time, at the price
+ * then, whatever the bar length: the same orders on 1h, 4h and 1d bars (with
+ * and without 1h bars inside them) pay the same fundings, worked out by hand
+ * below; a long stopped out in day 2's first hour pays only the fundings it
+ * was held for, and a stop entry filled at 01:00 pays that day's 08:00 and
+ * 16:00 fundings. Also the coverage of a funding series (the spans of
+ * funding times without a rate) and the series completed with a constant
+ * rate there. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "proratio/engine.h"
+#include "pr_test.h"
+#include "engine_test.h"
+
+static int64_t T0;   /* 2024-01-01 00:00 UTC: day 0 */
+static int64_t H(int i) { return T0 + (int64_t)i * PR_MS_PER_HOUR; }
+
+/* 96 hourly bars, days 0..3. Until day 2 the price climbs 1 an hour: hour i
+ * opens at 100 + i, closes at 101 + i, high close + 0.5, low open - 0.5 (so
+ * day 1's 00:00, 08:00 and 16:00 open at 124, 132 and 140). Day 2's first
+ * hour opens at 148 and crashes to a low of 100, closing at 110; from there
+ * hour i opens at 110 + 0.5 (i - 49) and closes 0.5 higher, high close +
+ * 0.25, low open - 0.25. */
+static void hourly(pr_series *s) {
+    pr_series_init(s, 96);
+    s->tf = PR_TF_1H;
+    for (int i = 0; i < 96; i++) {
+        double o, c, h, l;
+        if (i < 48) {
+            o = 100 + i, c = 101 + i, h = c + 0.5, l = o - 0.5;
+        } else if (i == 48) {
+            o = 148, h = 148.5, l = 100, c = 110;
+        } else {
+            o = 110 + 0.5 * (i - 49), c = o + 0.5, h = c + 0.25, l = o - 0.25;
+        }
+        pr_series_push(s, H(i), o, h, l, c, 1.0);
+    }
+}
+
+/* The hourly bars merged `per` at a time into bars of timeframe tf. */
+static void merge(const pr_series *h, int per, pr_timeframe tf, pr_series *out) {
+    pr_series_init(out, h->len / (size_t)per + 1);
+    out->tf = tf;
+    for (size_t i = 0; i + (size_t)per <= h->len; i += (size_t)per) {
+        double hi = h->high[i], lo = h->low[i];
+        for (size_t k = i; k < i + (size_t)per; k++) {
+            if (h->high[k] > hi) hi = h->high[k];
+            if (h->low[k] < lo) lo = h->low[k];
+        }
+        pr_series_push(out, h->ts[i], h->open[i], hi, lo, h->close[i + (size_t)per - 1], 1.0);
+    }
+}
+
+/* A perpetual without costs paying 1% every 8 hours (a configured rate, or
+ * a series of that rate at each 8h time with Binance's 1 ms jitter). */
+static int64_t g_fts[12];
+static double g_frate[12];
+
+static void perp(pr_market_spec *m, int series) {
+    et_spec_plain(m, "BTCUSDT", PR_ASSET_CRYPTO);
+    m->funding.perpetual = 1;
+    m->funding.interval_ms = 8 * PR_MS_PER_HOUR;
+    if (series) {
+        for (int k = 0; k < 12; k++) {
+            g_fts[k] = H(8 * k) + 1;
+            g_frate[k] = 0.01;
+        }
+        m->funding.ts = g_fts;
+        m->funding.rate = g_frate;
+        m->funding.n = 12;
+    } else {
+        m->funding.rate_default = 0.01;
+    }
+}
+
+/* Bars per day and the decision bar closing at day d's midnight. */
+static size_t at_midnight(int per, int day) { return (size_t)(24 / per * day - 1); }
+
+typedef struct tf_case {
+    int per;                 /* hours per bar */
+    pr_timeframe tf;
+    int with_fine;           /* the hourly bars inside them */
+} tf_case;
+
+static const tf_case k_cases[] = {
+    {1, PR_TF_1H, 0}, {4, PR_TF_4H, 0}, {4, PR_TF_4H, 1}, {24, PR_TF_1D, 1}, {24, PR_TF_1D, 0},
+};
+
+/* Runs the script on the bars of one case; returns the first trade. */
+static pr_trade run_case(const tf_case *c, et_script *sc, int series, pr_backtest_result *r) {
+    pr_series h, bars;
+    hourly(&h);
+    if (c->per == 1) merge(&h, 1, PR_TF_1H, &bars);
+    else merge(&h, c->per, c->tf, &bars);
+    pr_market_spec m;
+    perp(&m, series);
+    pr_sizing z;
+    pr_sizing_default(&z);
+    z.mode = PR_SIZE_FIXED_QTY;
+    z.qty = 1;
+    pr_err err;
+    pr_err_clear(&err);
+    int rc = et_run1(sc, &m, &bars, c->with_fine ? &h : NULL, &z, 100000, r, &err);
+    if (rc) fprintf(stderr, "backtest failed: %s\n", err.msg);
+    assert_int_equal(rc, 0);
+    assert_true(r->n_trades >= 1);
+    pr_trade t = r->trades[0];
+    pr_series_free(&h);
+    pr_series_free(&bars);
+    return t;
+}
+
+/* A long bought at day 1's open (124) with a stop at 120, which day 2's
+ * first hour (open 148, low 100) takes out. Held at day 1 00:00, 08:00,
+ * 16:00 and day 2 00:00 (a funding at a bar's open is charged on the
+ * position after that open's fills; the stop comes later):
+ * 0.01 * (124 + 132 + 140 + 148) = 5.44. Not day 2's 08:00 and 16:00.
+ *
+ * Daily bars without the hourly ones walk the assumed path (README: open,
+ * the extreme against the position, the other extreme, close, at constant
+ * speed). Day 1 (long from the open): 124 -> 123.5 -> 148.5 -> 148, length
+ * 0.5 + 25 + 0.5 = 26; 08:00 is a third of it, 8.667 along: 123.5 + 8.167 =
+ * 131.667; 16:00 at 17.333: 140.333. Day 2: 148 -> 100 -> 148.5 -> 121.5
+ * (hour 71 closes at 121.5), length 48 + 48.5 + 27 = 123.5: the stop at
+ * 120 is 28 along, before 08:00 (41.17): only day 2's 00:00 at 148.
+ * 0.01 * (124 + 131.667 + 140.333 + 148) = 5.44 as well. */
+static void test_stopped_out_in_first_hour(void **state) {
+    (void)state;
+    for (size_t k = 0; k < sizeof k_cases / sizeof k_cases[0]; k++) {
+        for (int series = 0; series < 2; series++) {
+            const tf_case *c = &k_cases[k];
+            et_script sc;
+            et_script_reset(&sc);
+            pr_signal *s = et_script_add(&sc, at_midnight(c->per, 1), PR_SIG_ENTER_LONG, 0);
+            s->stop = 120;
+            pr_backtest_result r;
+            pr_trade t = run_case(c, &sc, series, &r);
+            if (fabs(t.funding - 5.44) > 1e-9)
+                fprintf(stderr, "%dh bars%s%s: funding %.10g, expected 5.44\n", c->per,
+                        c->with_fine ? " with 1h inside" : "", series ? " (series)" : "", t.funding);
+            assert_int_equal(t.entry_ts, H(24));
+            assert_true(t.entry_price == 124);
+            assert_true(t.exit_price == 120);
+            assert_true(fabs(t.funding - 5.44) < 1e-9);
+            /* The balance: 100000 - 4 (the stop) - 5.44. */
+            assert_true(fabs(r.final_equity - (100000 - 4 - 5.44)) < 1e-9);
+            pr_backtest_result_free(&r);
+        }
+    }
+}
+
+/* Flat at day 1's open; a buy stop at 126 (decided at day 0's close) fills
+ * in the 01:00 hour (its high 126.5; 00:00's is 125.5); exit decided at
+ * day 1's close, at day 2's open 148. Held at 08:00 (132) and 16:00 (140):
+ * 0.01 * 272 = 2.72; not at day 1's 00:00 (flat) nor day 2's (the exit at
+ * that open comes first). Daily bars without the hourly ones (flat at the
+ * open, a rising day: low first, the path of the case above) cross 126 at
+ * 3 of 26, before 08:00, and pay 0.01 * (131.667 + 140.333) = 2.72. */
+static void test_stop_entry_at_0100(void **state) {
+    (void)state;
+    for (size_t k = 0; k < sizeof k_cases / sizeof k_cases[0]; k++) {
+        for (int series = 0; series < 2; series++) {
+            const tf_case *c = &k_cases[k];
+            et_script sc;
+            et_script_reset(&sc);
+            pr_signal *s = et_script_add(&sc, at_midnight(c->per, 1), PR_SIG_ENTER_LONG, 0);
+            s->entry_stop = 126;
+            et_script_add(&sc, at_midnight(c->per, 2), PR_SIG_EXIT, 0);
+            pr_backtest_result r;
+            pr_trade t = run_case(c, &sc, series, &r);
+            if (fabs(t.funding - 2.72) > 1e-9)
+                fprintf(stderr, "%dh bars%s%s: funding %.10g, expected 2.72\n", c->per,
+                        c->with_fine ? " with 1h inside" : "", series ? " (series)" : "", t.funding);
+            assert_true(t.entry_price == 126);
+            assert_true(t.exit_price == 148);
+            assert_true(fabs(t.funding - 2.72) < 1e-9);
+            assert_true(fabs(r.final_equity - (100000 + 22 - 2.72)) < 1e-9);
+            pr_backtest_result_free(&r);
+        }
+    }
+}
+
+/* A position held for days with no order working: on daily bars with the
+ * hourly ones inside, each funding is charged at that hour's open. Long
+ * from day 1's open, never exited (open at the end): fundings at day 1's
+ * 124, 132, 140, day 2's 148, 113.5 (hour 56 opens at 110 + 0.5 * 7), 117.5
+ * (hour 64), day 3's 121.5, 125.5, 129.5: sum 1151.5, times 0.01. The
+ * same on hourly bars. */
+static void test_held_without_orders(void **state) {
+    (void)state;
+    static const tf_case cs[] = {{1, PR_TF_1H, 0}, {24, PR_TF_1D, 1}};
+    for (size_t k = 0; k < 2; k++) {
+        et_script sc;
+        et_script_reset(&sc);
+        et_script_add(&sc, at_midnight(cs[k].per, 1), PR_SIG_ENTER_LONG, 0);
+        pr_backtest_result r;
+        pr_series h, bars;
+        hourly(&h);
+        merge(&h, cs[k].per, cs[k].tf, &bars);
+        pr_market_spec m;
+        perp(&m, 0);
+        pr_sizing z;
+        pr_sizing_default(&z);
+        z.mode = PR_SIZE_FIXED_QTY;
+        z.qty = 1;
+        pr_err err;
+        pr_err_clear(&err);
+        assert_int_equal(et_run1(&sc, &m, &bars, cs[k].with_fine ? &h : NULL, &z, 100000, &r, &err), 0);
+        assert_int_equal(r.n_open, 1);
+        assert_true(fabs(r.open_trades[0].funding - 11.515) < 1e-9);
+        pr_backtest_result_free(&r);
+        pr_series_free(&h);
+        pr_series_free(&bars);
+    }
+}
+
+int main(void) {
+    pr_time_make(2024, 1, 1, 0, 0, 0, &T0);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_stopped_out_in_first_hour),
+        cmocka_unit_test(test_stop_entry_at_0100),
+        cmocka_unit_test(test_held_without_orders),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
