@@ -1025,6 +1025,9 @@ static int sim_get_account(pr_broker *b, pr_account *out) {
     }
     out->unrealized = u;
     out->equity = s->balance + u;
+    sim_snap z;
+    pr_sim_snapshot_fast(s, &z);
+    out->cash = z.cash;
     out->used_margin = used_margin(s);
     out->available = out->equity - out->used_margin;
     out->gross_exposure = g;
@@ -1086,6 +1089,8 @@ int pr_sim_new(const pr_sim_config *cfg, pr_broker **out, pr_err *err) {
         }
         m->im = 1.0 / mg->leverage;
         m->passive = !m->spec.funding.perpetual && !(mg->maintenance > 0);
+        m->outright = !m->spec.funding.perpetual &&
+                      (in->asset_class == PR_ASSET_CRYPTO || in->asset_class == PR_ASSET_STOCK);
         if (m->spec.funding.n > 0 && (!m->spec.funding.ts || !m->spec.funding.rate)) {
             sim_destroy(&s->base);
             return pr_err_set(err, PR_EINVAL, "sim: %s: funding series without data", in->symbol);
@@ -1159,12 +1164,12 @@ size_t pr_sim_liquidations(const pr_broker *b) {
 
 void pr_sim_snapshot(const pr_broker *b, double *equity, double *balance, double *gross, double *costs) {
     const sim *s = as_csim(b);
-    double e = NAN, g = NAN, bal = NAN, c = NAN;
-    if (s) pr_sim_snapshot_fast(s, &e, &bal, &g, &c);
-    if (equity) *equity = e;
-    if (balance) *balance = bal;
-    if (gross) *gross = g;
-    if (costs) *costs = c;
+    sim_snap z = {NAN, NAN, NAN, NAN, NAN, NAN};
+    if (s) pr_sim_snapshot_fast(s, &z);
+    if (equity) *equity = z.equity;
+    if (balance) *balance = z.balance;
+    if (gross) *gross = z.gross;
+    if (costs) *costs = z.costs;
 }
 
 size_t pr_sim_open_orders(const pr_broker *b) {

@@ -5,7 +5,7 @@
  * was held for, and a stop entry filled at 01:00 pays that day's 08:00 and
  * 16:00 fundings. Also the coverage of a funding series (the spans of
  * funding times without a rate) and the series completed with a constant
- * rate there. */
+ * rate there; a perpetual's cash is its margin balance. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -216,6 +216,12 @@ static void test_held_without_orders(void **state) {
         assert_int_equal(et_run1(&sc, &m, &bars, cs[k].with_fine ? &h : NULL, &z, 100000, &r, &err), 0);
         assert_int_equal(r.n_open, 1);
         assert_true(fabs(r.open_trades[0].funding - 11.515) < 1e-9);
+        /* A perpetual is not bought with cash: cash stays the margin
+         * balance (start - funding); the margin in use at the end is the
+         * position's value at the last close, 133.5 (leverage 1). */
+        size_t e = r.n_steps - 1;
+        assert_true(fabs(r.cash[e] - (100000 - 11.515)) < 1e-9 && r.cash[e] == r.balance[e]);
+        assert_true(fabs(r.margin_used[e] - 133.5) < 1e-9);
         pr_backtest_result_free(&r);
         pr_series_free(&h);
         pr_series_free(&bars);

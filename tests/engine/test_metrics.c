@@ -262,12 +262,12 @@ static void test_mixed_daily_sampling(void **state) {
     (void)state;
     int64_t d0 = t0();
     pr_equity_point e[5] = {
-        {d0, 100, 100, 100, 0},                 /* day 0 00:00 */
-        {d0 + 12 * HOUR, 102, 102, 100, 1},     /* day 0 12:00: day 0's value */
-        {d0 + DAY + 6 * HOUR, 104, 104, 100, 1},
-        {d0 + DAY + 18 * HOUR, 110, 110, 100, 1}, /* day 1's value */
+        {d0, 100, 100, 100, 0, 100, 0},                 /* day 0 00:00 */
+        {d0 + 12 * HOUR, 102, 102, 100, 1, 100, 0},     /* day 0 12:00: day 0's value */
+        {d0 + DAY + 6 * HOUR, 104, 104, 100, 1, 100, 0},
+        {d0 + DAY + 18 * HOUR, 110, 110, 100, 1, 100, 0}, /* day 1's value */
         /* day 2: no point */
-        {d0 + 3 * DAY + 12 * HOUR, 99, 99, 99, 0},
+        {d0 + 3 * DAY + 12 * HOUR, 99, 99, 99, 0, 99, 0},
     };
     pr_trade_record tr[2];
     memset(tr, 0, sizeof tr);
