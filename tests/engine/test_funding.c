@@ -228,12 +228,50 @@ static void test_held_without_orders(void **state) {
     }
 }
 
+/* Coverage. 8-hourly grid over [00:00 day 0, 08:00 day 2): 00:00, 08:00,
+ * 16:00, 00:00, 08:00, 16:00, 00:00 (hours 0..48). Rates at 08:00 + 1 ms,
+ * 16:00 and 16:00 (day 1) - 3 ms: within half an interval, so covered.
+ * Uncovered: hour 0 (1), hours 24 and 32 (2), hour 48 (1): 3 spans, 4
+ * times. */
+static void test_coverage(void **state) {
+    (void)state;
+    int64_t ts[3] = {H(8) + 1, H(16), H(40) - 3};
+    double rate[3] = {0.1, 0.2, 0.3};
+    pr_funding fd = {.perpetual = 1, .ts = ts, .rate = rate, .n = 3};
+    pr_funding_gap g[2];
+    size_t ns = 0, nm = 0;
+    assert_int_equal(pr_funding_gaps(&fd, H(0), H(56), g, 2, &ns, &nm), PR_OK);
+    assert_int_equal(ns, 3);
+    assert_int_equal(nm, 4);
+    assert_true(g[0].first == H(0) && g[0].last == H(0) && g[0].n == 1);
+    assert_true(g[1].first == H(24) && g[1].last == H(32) && g[1].n == 2);
+    /* Completed with 0.5 there: 7 rates in time order. */
+    int64_t *ot = NULL;
+    double *orate = NULL;
+    size_t n = 0;
+    assert_int_equal(pr_funding_fill(&fd, H(0), H(56), 0.5, &ot, &orate, &n, NULL), PR_OK);
+    const int64_t et[7] = {H(0), H(8) + 1, H(16), H(24), H(32), H(40) - 3, H(48)};
+    const double er[7] = {0.5, 0.1, 0.2, 0.5, 0.5, 0.3, 0.5};
+    assert_int_equal(n, 7);
+    for (int k = 0; k < 7; k++) assert_true(ot[k] == et[k] && orate[k] == er[k]);
+    free(ot);
+    free(orate);
+    /* No rates at all over [01:00, 17:00): 08:00 and 16:00, one span. */
+    pr_funding none = {.perpetual = 1};
+    assert_int_equal(pr_funding_gaps(&none, H(1), H(17), g, 2, &ns, &nm), PR_OK);
+    assert_true(ns == 1 && nm == 2 && g[0].first == H(8) && g[0].last == H(16));
+    /* Fully covered: nothing. */
+    assert_int_equal(pr_funding_gaps(&fd, H(8), H(24), g, 2, &ns, &nm), PR_OK);
+    assert_true(ns == 0 && nm == 0);
+}
+
 int main(void) {
     pr_time_make(2024, 1, 1, 0, 0, 0, &T0);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_stopped_out_in_first_hour),
         cmocka_unit_test(test_stop_entry_at_0100),
         cmocka_unit_test(test_held_without_orders),
+        cmocka_unit_test(test_coverage),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -59,6 +59,25 @@ typedef struct pr_funding {
     int64_t interval_ms;     /* 0: 8 hours (00:00, 08:00, 16:00 UTC)                 */
 } pr_funding;
 
+/* Funding times without a rate, first..last on the grid of interval_ms
+ * (n of them, consecutive). */
+typedef struct pr_funding_gap {
+    int64_t first, last;
+    size_t n;
+} pr_funding_gap;
+
+/* The funding times in [from, to) (multiples of fd's interval, 8 h by
+ * default) that fd's series does not cover, i.e. that have no rate within
+ * half an interval, as spans of consecutive times: the first `cap` spans
+ * into out, their number into *n_spans and the number of uncovered times
+ * into *n_missing (either may be NULL). A series of n = 0 covers nothing. */
+int pr_funding_gaps(const pr_funding *fd, int64_t from, int64_t to, pr_funding_gap *out, size_t cap,
+                    size_t *n_spans, size_t *n_missing);
+/* fd's series with `rate` added at each uncovered funding time in
+ * [from, to), in time order (*ts and *rates malloc'd: free() them). */
+int pr_funding_fill(const pr_funding *fd, int64_t from, int64_t to, double rate, int64_t **ts, double **rates,
+                    size_t *n, pr_err *err);
+
 /* Everything the simulated broker knows about one instrument. */
 typedef struct pr_market_spec {
     pr_instrument inst;      /* tick_size / lot_step 0: no grid for that quantity */
