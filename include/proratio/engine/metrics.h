@@ -189,6 +189,8 @@ typedef struct pr_metrics {
     pr_trade_stats trades;       /* all closed trades                               */
     double fees_paid, slippage_paid, funding_paid;  /* all trades, open included     */
     double cost_drag;            /* gross.end - net.end                              */
+    double end_cash, end_balance, end_margin_used;  /* the last point's account   */
+    double max_margin_used;      /* largest margin_used over the points              */
     double time_in_market;       /* fraction of points with exposure != 0            */
     double avg_exposure;         /* mean |exposure| over the points                   */
 
