@@ -228,6 +228,91 @@ static void test_held_without_orders(void **state) {
     }
 }
 
+/* Consistency on real bars: BTCUSDT hourly from 2024-07-20 (tests/data/
+ * reference), 20 days. Entries at midnights with a stop 1.5% away (long and
+ * short by turns; several are stopped out during the day), exits at the
+ * next midnight, and a stop entry; funding from a series varying every 8 h.
+ * The run on 1h bars, on 4h and on 1d bars with the hourly ones inside
+ * makes the same fills, so each trade must pay the same funding (to
+ * rounding) and end with the same equity. */
+static void test_timeframes_agree(void **state) {
+    (void)state;
+    char path[512];
+    pr_series all, h;
+    assert_int_equal(et_read_csv(pr_test_path("tests/data/reference/BTCUSDT-1h.csv", path, sizeof path), PR_TF_1H,
+                                 &all), 0);
+    int64_t start = et_time(2024, 7, 20, 0, 0);
+    size_t lo = 0;
+    while (lo < all.len && all.ts[lo] < start) lo++;
+    const size_t nh = 20 * 24;
+    assert_true(lo + nh <= all.len);
+    pr_series_init(&h, nh);
+    h.tf = PR_TF_1H;
+    for (size_t k = 0; k < nh; k++) {
+        assert_true(all.ts[lo + k] == start + (int64_t)k * PR_MS_PER_HOUR);   /* no gap in the window */
+        pr_series_push(&h, all.ts[lo + k], all.open[lo + k], all.high[lo + k], all.low[lo + k], all.close[lo + k], 1);
+    }
+    pr_series_free(&all);
+    int64_t fts[60];
+    double frate[60];
+    for (int k = 0; k < 60; k++) {
+        fts[k] = start + (int64_t)k * 8 * PR_MS_PER_HOUR + (k % 3 == 1 ? 2 : 0);
+        frate[k] = 0.0001 * ((k * 7) % 5 - 1);
+    }
+    static const tf_case cs[] = {{1, PR_TF_1H, 0}, {4, PR_TF_4H, 1}, {24, PR_TF_1D, 1}};
+    pr_backtest_result r[3];
+    for (size_t c = 0; c < 3; c++) {
+        et_script sc;
+        et_script_reset(&sc);
+        for (int k = 0; k < 7; k++) {
+            int day = 2 * k + 1;
+            double close = h.close[24 * day - 1];
+            pr_signal *sg = et_script_add(&sc, at_midnight(cs[c].per, day), k % 2 ? PR_SIG_ENTER_SHORT : PR_SIG_ENTER_LONG, 0);
+            sg->stop = k % 2 ? close * 1.015 : close * 0.985;
+            if (k == 6) sg->entry_stop = close * 1.003;
+            et_script_add(&sc, at_midnight(cs[c].per, day + 1 + (k == 6)), PR_SIG_EXIT, 0);
+        }
+        pr_series bars;
+        merge(&h, cs[c].per, cs[c].tf, &bars);
+        pr_market_spec m;
+        et_spec_plain(&m, "BTCUSDT", PR_ASSET_CRYPTO);
+        m.funding.perpetual = 1;
+        m.funding.ts = fts;
+        m.funding.rate = frate;
+        m.funding.n = 60;
+        pr_sizing z;
+        pr_sizing_default(&z);
+        z.mode = PR_SIZE_FIXED_QTY;
+        z.qty = 1;
+        pr_err err;
+        pr_err_clear(&err);
+        assert_int_equal(et_run1(&sc, &m, &bars, cs[c].with_fine ? &h : NULL, &z, 1e6, &r[c], &err), 0);
+        pr_series_free(&bars);
+    }
+    size_t stopped = 0;
+    double total = 0;
+    assert_int_equal(r[0].n_trades, 7);
+    for (size_t t = 0; t < r[0].n_trades; t++) {
+        stopped += r[0].trades[t].exit_role == PR_ROLE_STOP;
+        total += fabs(r[0].trades[t].funding);
+    }
+    assert_true(stopped >= 2 && stopped < 7 && total > 0);   /* the case is not degenerate */
+    for (size_t c = 1; c < 3; c++) {
+        assert_int_equal(r[c].n_trades, r[0].n_trades);
+        for (size_t t = 0; t < r[0].n_trades; t++) {
+            const pr_trade *a = &r[0].trades[t], *b = &r[c].trades[t];
+            if (fabs(a->funding - b->funding) > 1e-9)
+                fprintf(stderr, "%dh bars, trade %zu: funding %.12g, on 1h bars %.12g\n", cs[c].per, t, b->funding,
+                        a->funding);
+            assert_true(a->entry_price == b->entry_price && a->exit_price == b->exit_price);
+            assert_true(fabs(a->funding - b->funding) < 1e-9);
+        }
+        assert_true(fabs(r[c].final_equity - r[0].final_equity) < 1e-6);
+    }
+    for (size_t c = 0; c < 3; c++) pr_backtest_result_free(&r[c]);
+    pr_series_free(&h);
+}
+
 /* Coverage. 8-hourly grid over [00:00 day 0, 08:00 day 2): 00:00, 08:00,
  * 16:00, 00:00, 08:00, 16:00, 00:00 (hours 0..48). Rates at 08:00 + 1 ms,
  * 16:00 and 16:00 (day 1) - 3 ms: within half an interval, so covered.
@@ -271,6 +356,7 @@ int main(void) {
         cmocka_unit_test(test_stopped_out_in_first_hour),
         cmocka_unit_test(test_stop_entry_at_0100),
         cmocka_unit_test(test_held_without_orders),
+        cmocka_unit_test(test_timeframes_agree),
         cmocka_unit_test(test_coverage),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
