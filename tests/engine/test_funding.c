@@ -132,29 +132,43 @@ static pr_trade run_case(const tf_case *c, et_script *sc, int series, pr_backtes
  * (hour 71 closes at 121.5), length 48 + 48.5 + 27 = 123.5: the stop at
  * 120 is 28 along, before 08:00 (41.17): only day 2's 00:00 at 148.
  * 0.01 * (124 + 131.667 + 140.333 + 148) = 5.44 as well. */
-static void test_stopped_out_in_first_hour(void **state) {
-    (void)state;
+/* Builds a case's script for bars of `per` hours. */
+typedef void (*script_fn)(et_script *sc, int per);
+
+/* Runs the script on every case of k_cases, with a configured rate and
+ * with a rate series, and checks the first trade's entry time (the open of
+ * the finest bar it filled in: entry_hour with hourly bars, else day 1
+ * 00:00; a bar's parts between fundings keep its open time), prices, its
+ * funding and the final equity (100000 + price P&L - funding). */
+static void check_every_case(script_fn build, int entry_hour, double entry, double exit, double funding) {
     for (size_t k = 0; k < sizeof k_cases / sizeof k_cases[0]; k++) {
         for (int series = 0; series < 2; series++) {
             const tf_case *c = &k_cases[k];
             et_script sc;
             et_script_reset(&sc);
-            pr_signal *s = et_script_add(&sc, at_midnight(c->per, 1), PR_SIG_ENTER_LONG, 0);
-            s->stop = 120;
+            build(&sc, c->per);
             pr_backtest_result r;
             pr_trade t = run_case(c, &sc, series, &r);
-            if (fabs(t.funding - 5.44) > 1e-9)
-                fprintf(stderr, "%dh bars%s%s: funding %.10g, expected 5.44\n", c->per,
-                        c->with_fine ? " with 1h inside" : "", series ? " (series)" : "", t.funding);
-            assert_int_equal(t.entry_ts, H(24));
-            assert_true(t.entry_price == 124);
-            assert_true(t.exit_price == 120);
-            assert_true(fabs(t.funding - 5.44) < 1e-9);
-            /* The balance: 100000 - 4 (the stop) - 5.44. */
-            assert_true(fabs(r.final_equity - (100000 - 4 - 5.44)) < 1e-9);
+            if (fabs(t.funding - funding) > 1e-9)
+                fprintf(stderr, "%dh bars%s%s: funding %.10g, expected %g\n", c->per,
+                        c->with_fine ? " with 1h inside" : "", series ? " (series)" : "", t.funding, funding);
+            assert_int_equal(t.entry_ts, c->per == 1 || c->with_fine ? H(entry_hour) : H(24));
+            assert_true(t.entry_price == entry);
+            assert_true(t.exit_price == exit);
+            assert_true(fabs(t.funding - funding) < 1e-9);
+            assert_true(fabs(r.final_equity - (100000 + exit - entry - funding)) < 1e-9);
             pr_backtest_result_free(&r);
         }
     }
+}
+
+static void long_with_stop(et_script *sc, int per) {
+    et_script_add(sc, at_midnight(per, 1), PR_SIG_ENTER_LONG, 0)->stop = 120;
+}
+
+static void test_stopped_out_in_first_hour(void **state) {
+    (void)state;
+    check_every_case(long_with_stop, 24, 124, 120, 5.44);
 }
 
 /* Flat at day 1's open; a buy stop at 126 (decided at day 0's close) fills
@@ -164,28 +178,14 @@ static void test_stopped_out_in_first_hour(void **state) {
  * that open comes first). Daily bars without the hourly ones (flat at the
  * open, a rising day: low first, the path of the case above) cross 126 at
  * 3 of 26, before 08:00, and pay 0.01 * (131.667 + 140.333) = 2.72. */
+static void stop_entry(et_script *sc, int per) {
+    et_script_add(sc, at_midnight(per, 1), PR_SIG_ENTER_LONG, 0)->entry_stop = 126;
+    et_script_add(sc, at_midnight(per, 2), PR_SIG_EXIT, 0);
+}
+
 static void test_stop_entry_at_0100(void **state) {
     (void)state;
-    for (size_t k = 0; k < sizeof k_cases / sizeof k_cases[0]; k++) {
-        for (int series = 0; series < 2; series++) {
-            const tf_case *c = &k_cases[k];
-            et_script sc;
-            et_script_reset(&sc);
-            pr_signal *s = et_script_add(&sc, at_midnight(c->per, 1), PR_SIG_ENTER_LONG, 0);
-            s->entry_stop = 126;
-            et_script_add(&sc, at_midnight(c->per, 2), PR_SIG_EXIT, 0);
-            pr_backtest_result r;
-            pr_trade t = run_case(c, &sc, series, &r);
-            if (fabs(t.funding - 2.72) > 1e-9)
-                fprintf(stderr, "%dh bars%s%s: funding %.10g, expected 2.72\n", c->per,
-                        c->with_fine ? " with 1h inside" : "", series ? " (series)" : "", t.funding);
-            assert_true(t.entry_price == 126);
-            assert_true(t.exit_price == 148);
-            assert_true(fabs(t.funding - 2.72) < 1e-9);
-            assert_true(fabs(r.final_equity - (100000 + 22 - 2.72)) < 1e-9);
-            pr_backtest_result_free(&r);
-        }
-    }
+    check_every_case(stop_entry, 25, 126, 148, 2.72);
 }
 
 /* A position held for days with no order working: on daily bars with the
