@@ -135,8 +135,7 @@ static int load_funding(bt_data *d, const bt_source *src, const char *spec, int6
         }
         out->n_fund = k;
         pr_funding_series_free(&f);
-        if (rc == PR_OK && k == 0) rc = pr_err_set(err, PR_ENOTFOUND, "%s: no funding rates in the backtest's range", spec);
-        return rc;
+        return rc;   /* none in range: the coverage check (funding.missing) decides */
     }
     char venue[PR_SYMBOL_MAX], symbol[PR_SYMBOL_MAX], name[BT_PATH_MAX];
     if (strcmp(spec, "store") == 0) {
@@ -168,10 +167,8 @@ static int load_funding(bt_data *d, const bt_source *src, const char *spec, int6
     pr_funding_rate *r = NULL;
     size_t n = 0;
     rc = pr_store_get_funding(st, venue, symbol, from, to, &r, &n, err);
-    if (rc == PR_OK && n == 0)
-        rc = pr_err_set(err, PR_ENOTFOUND, "no funding rates for %s:%s in %s in the backtest's range", venue, symbol,
-                        pr_store_describe(st));
-    if (rc == PR_OK) {
+    /* None in range: the coverage check (funding.missing) decides. */
+    if (rc == PR_OK && n > 0) {
         out->fund_ts = malloc(n * sizeof *out->fund_ts);
         out->fund_rate = malloc(n * sizeof *out->fund_rate);
         if (!out->fund_ts || !out->fund_rate) rc = pr_err_set(err, PR_ENOMEM, "out of memory");

@@ -186,6 +186,7 @@ static int load_markets(bt_run *r, pr_err *e) {
             fprintf(stderr, "proratio backtest: %s: %zu rows skipped as invalid (see 'proratio data import')\n",
                     m->src.spec, r->ld[i].skipped_rows);
         if ((rc = bt_market_spec(s, i, &r->ld[i], &r->mk[i].spec, e)) != PR_OK) return rc;
+        if ((rc = bt_funding_coverage(s, i, &r->ld[i], &r->mk[i].spec, e)) != PR_OK) return rc;
         r->mk[i].bars = &r->ld[i].bars;
         r->mk[i].fine = r->ld[i].fine.len ? &r->ld[i].fine : NULL;
     }

@@ -254,17 +254,18 @@ void pr_backtest_result_free(pr_backtest_result *r) {
     if (bt && bt->transient) pr_backtest_free(bt);
 }
 
-/* The five per-step arrays in one block, each shifted by a different number
- * of cache lines (see POOL_STAGGER). */
+/* The per-step arrays in one block, each shifted by a different number of
+ * cache lines (see POOL_STAGGER). */
+#define N_CURVES 7
 static int alloc_curves(pr_backtest *bt, pr_backtest_result *r, size_t steps) {
     size_t n = steps ? steps : 1;
     size_t arr = (n * sizeof(double) + 63) / 64 * 64;
-    char *blk = pool_alloc(bt, 5 * arr + 5 * 64 * 16 + 64);
+    char *blk = pool_alloc(bt, N_CURVES * arr + N_CURVES * 64 * 3 * N_CURVES + 64);
     if (!blk) return -1;
     r->curves_ = blk;
     char *p = (char *)(((uintptr_t)blk + 63) / 64 * 64);
-    void *a[5];
-    for (int k = 0; k < 5; k++) {
+    void *a[N_CURVES];
+    for (int k = 0; k < N_CURVES; k++) {
         p += 64 * (3 * k + 1);
         a[k] = p;
         p += arr;
@@ -274,6 +275,8 @@ static int alloc_curves(pr_backtest *bt, pr_backtest_result *r, size_t steps) {
     r->balance = a[2];
     r->exposure = a[3];
     r->costs = a[4];
+    r->cash = a[5];
+    r->margin_used = a[6];
     return 0;
 }
 
@@ -387,6 +390,7 @@ int pr_backtest_exec(pr_backtest *bt, const pr_backtest_config *cfg, pr_pipeline
         const double *bo = bs->s.open, *bh = bs->s.high, *bl = bs->s.low, *bc = bs->s.close;
         int64_t *o_ts = res->ts;
         double *o_eq = res->equity, *o_bal = res->balance, *o_exp = res->exposure, *o_cost = res->costs;
+        double *o_cash = res->cash, *o_mu = res->margin_used;
         const sim *sm = (const sim *)(const void *)b;
         size_t len = bs->s.len;
         closed[0] = 1;
@@ -407,13 +411,15 @@ int pr_backtest_exec(pr_backtest *bt, const pr_backtest_config *cfg, pr_pipeline
             if (finest != INT64_MAX && now - finest > step_ts) step_ts = now - finest;
             bs->cur = k + 1;
             if ((rc = pr_view_step(v, now, closed, err)) != 0) { free(nxt); goto done; }
-            double eq, bal, gross, cost;
-            pr_sim_snapshot_fast(sm, &eq, &bal, &gross, &cost);
+            sim_snap z;
+            pr_sim_snapshot_fast(sm, &z);
             o_ts[k] = step_ts;
-            o_eq[k] = eq;
-            o_bal[k] = bal;
-            o_exp[k] = eq != 0 ? gross / eq : 0;
-            o_cost[k] = cost;
+            o_eq[k] = z.equity;
+            o_bal[k] = z.balance;
+            o_exp[k] = z.equity != 0 ? z.gross / z.equity : 0;
+            o_cost[k] = z.costs;
+            o_cash[k] = z.cash;
+            o_mu[k] = z.margin_used;
             steps = k + 1;
             if ((rc = pr_pipeline_on_bar(pipe, v, b, err)) != 0) { free(nxt); goto done; }
         }
@@ -465,13 +471,15 @@ int pr_backtest_exec(pr_backtest *bt, const pr_backtest_config *cfg, pr_pipeline
             if (closed[i]) pr_sim_mark_fast(b, (int)i, src[i].s.close[src[i].cur - 1]);
         if (finest != INT64_MAX && now - finest > step_ts) step_ts = now - finest;
         if ((rc = pr_view_step(v, now, closed, err)) != 0) { free(nxt); goto done; }
-        double eq, bal, gross, cost;
-        pr_sim_snapshot_fast((const sim *)(const void *)b, &eq, &bal, &gross, &cost);
+        sim_snap z;
+        pr_sim_snapshot_fast((const sim *)(const void *)b, &z);
         res->ts[steps] = step_ts;
-        res->equity[steps] = eq;
-        res->balance[steps] = bal;
-        res->exposure[steps] = eq != 0 ? gross / eq : 0;
-        res->costs[steps] = cost;
+        res->equity[steps] = z.equity;
+        res->balance[steps] = z.balance;
+        res->exposure[steps] = z.equity != 0 ? z.gross / z.equity : 0;
+        res->costs[steps] = z.costs;
+        res->cash[steps] = z.cash;
+        res->margin_used[steps] = z.margin_used;
         steps++;
         if ((rc = pr_pipeline_on_bar(pipe, v, b, err)) != 0) { free(nxt); goto done; }
     }
@@ -567,8 +575,9 @@ int pr_backtest_records(const pr_backtest_config *cfg, const pr_backtest_result 
     }
     for (size_t k = 0; k < res->n_steps; k++)
         pt[k] = (pr_equity_point){.ts = res->ts[k], .equity = res->equity[k],
-                                  .equity_gross = res->equity[k] + res->costs[k], .cash = res->balance[k],
-                                  .exposure = res->exposure[k]};
+                                  .equity_gross = res->equity[k] + res->costs[k], .cash = res->cash[k],
+                                  .exposure = res->exposure[k], .balance = res->balance[k],
+                                  .margin_used = res->margin_used[k]};
     *trades = tr;
     *n_trades = nt;
     *eq = pt;

@@ -52,7 +52,9 @@ typedef struct pr_backtest_result {
                                 this step (one timeframe: the bars' open time;
                                 mixed: step close - shortest bar length)        */
     double *equity;
-    double *balance;
+    double *balance;         /* margin balance: start + realised - costs          */
+    double *cash;            /* balance - cost of positions bought outright       */
+    double *margin_used;     /* initial margin of the open positions              */
     double *exposure;        /* gross exposure / equity                          */
     double *costs;           /* fees + spread + slippage + funding paid so far;
                                 equity + costs is the curve without costs         */
@@ -91,7 +93,7 @@ int pr_backtest_exec(pr_backtest *bt, const pr_backtest_config *cfg, pr_pipeline
  *     spread + slippage + funding); reason = "<exit role>: <why>" ("open"
  *     while open); symbol and class from the markets of `cfg`;
  *   equity: one point per step; equity_gross = equity + costs paid so far,
- *     cash = balance.
+ *     cash, balance and margin_used as in the result.
  * *trades and *eq are malloc'd (free() them; NULL when the count is 0). */
 int pr_backtest_records(const pr_backtest_config *cfg, const pr_backtest_result *res,
                         pr_trade_record **trades, size_t *n_trades, pr_equity_point **eq,
