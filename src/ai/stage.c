@@ -393,7 +393,18 @@ int pr_llm_confirm(pr_llm_stage *st, const pr_llm_context *ctx, pr_llm_decision 
     out->candidate = 1;
     st->stats.candidates++;
     pr_llm_prompt p;
-    int rc = pr_prompt_fill_snapshot(st->tpl, s, &p, err);
+    int rc;
+    /* The stage's prompt mode holds whoever built the snapshot. */
+    if (s->anonymised != st->cfg.snapshot.anonymise) {
+        pr_llm_snapshot *copy = malloc(sizeof *copy);
+        if (!copy) return pr_err_set(err, PR_ENOMEM, "llm confirm: out of memory");
+        *copy = *s;
+        copy->anonymised = st->cfg.snapshot.anonymise;
+        rc = pr_prompt_fill_snapshot(st->tpl, copy, &p, err);
+        free(copy);
+    } else {
+        rc = pr_prompt_fill_snapshot(st->tpl, s, &p, err);
+    }
     if (rc) return rc;
     pr_strlcpy(out->template_id, p.template_id, sizeof out->template_id);
     pr_strlcpy(out->prompt_hash, p.hash, sizeof out->prompt_hash);

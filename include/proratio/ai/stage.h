@@ -126,7 +126,8 @@ typedef struct pr_llm_decision {
     char prompt_hash[65];
 } pr_llm_decision;
 
-/* Decides on one candidate. Returns 0 with *out filled whatever the
+/* Decides on one candidate; the prompt follows the stage's prompt_mode
+ * (snapshot.anonymise) whatever the snapshot was built with. Returns 0 with *out filled whatever the
  * providers did (their failures are failed votes); an error only for misuse
  * or when the prompt cannot be built (a bad template). */
 int pr_llm_confirm(pr_llm_stage *st, const pr_llm_context *ctx, pr_llm_decision *out, pr_err *err);
