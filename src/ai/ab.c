@@ -100,7 +100,8 @@ size_t pr_ab_format(const pr_ab_result *r, char *buf, size_t cap) {
     const pr_ab_side *sd[2] = {&r->a, &r->b};
     for (int i = 0; i < 2; i++)
         if (sd[i]->contaminated)
-            OUT("WARNING: %s is CONTAMINATED, its difference is not evidence of skill: %s\n", sd[i]->name, sd[i]->note);
+            OUT("WARNING: %s is CONTAMINATED, its difference is not evidence of skill: %s\n", sd[i]->name,
+                sd[i]->note[0] ? sd[i]->note : "see its summary");
         else if (sd[i]->note[0])
             OUT("%s: %s\n", sd[i]->name, sd[i]->note);
 #undef OUT

@@ -208,8 +208,7 @@ int bt_stages_note(const bt_stages *s, char *buf, size_t cap) {
     size_t plain = 0, k = 0;
     for (size_t i = 0; i < s->n; i++) plain += !pr_llm_stage_anonymised(s->llm[i]);
     for (size_t i = 0; i < s->n; i++)
-        if (s->ai[i].contaminated) k += (size_t)snprintf(buf + k, k < cap ? cap - k : 0, "%s%s", k ? "; " : "CONTAMINATED: ",
-                                                         s->taint[i]);
+        if (s->ai[i].contaminated) k += (size_t)snprintf(buf + k, k < cap ? cap - k : 0, "%s%s", k ? "; " : "", s->taint[i]);
     if (k) return 1;
     snprintf(buf, cap, "%s", plain ? "plain prompts (symbol, venue, dates, prices), every decision after the "
                                      "models' knowledge cutoffs: not contaminated"

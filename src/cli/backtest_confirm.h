@@ -56,9 +56,9 @@ void bt_stages_finish(bt_stages *s);
 size_t bt_stages_enabled(const bt_stages *s);
 /* Sum of the stages' AI figures. */
 void bt_stages_total(const bt_stages *s, pr_runlog_ai *out);
-/* One line on the stages' prompts: "CONTAMINATED: <why>" when a stage is
- * (see pr_llm_stage_contaminated), else which prompts were used. Returns 1
- * when contaminated. "" and 0 for the gate-only side. */
+/* One line on the stages' prompts: why they are contaminated when a stage
+ * is (see pr_llm_stage_contaminated), else which prompts were used. Returns
+ * 1 when contaminated. "" and 0 for the gate-only side. */
 int bt_stages_note(const bt_stages *s, char *buf, size_t cap);
 /* Prints every replay miss of the stages to f, one line each; returns how
  * many there were. */

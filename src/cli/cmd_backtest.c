@@ -286,7 +286,7 @@ static void print_ai(const bt_side *sd, const char *note, FILE *f) {
             t.threshold_vetoed, t.model_vetoed);
     fprintf(f, "             decisions in %s/ai_decisions.jsonl\n", sd->out_dir);
     if (t.contaminated)
-        fprintf(f, "WARNING      %s\n             the models may remember what followed these dates: use "
+        fprintf(f, "WARNING      CONTAMINATED: %s\n             the models may remember what followed these dates: use "
                    "prompt_mode \"anonymised\" (the default)\n", note);
     else fprintf(f, "prompts      %s\n", note);
 }
@@ -340,13 +340,15 @@ static int run(bt_run *r, const pr_config *cfg, int json, int ab, pr_err *e) {
         size_t k = strlen(desc);
         snprintf(desc + k, sizeof desc - k, " + %s", r->confirm.type[i] == BT_STAGE_LLM ? "LLM confirmation" : "?");
     }
-    char note[BT_MAX_STAGES * 1024 + 32] = "";
-    if (last->ai) bt_stages_note(&last->stages, note, sizeof note);
+    char note[BT_MAX_STAGES * 1024 + 32] = "", report_note[sizeof note + 16] = "";
+    if (last->ai && bt_stages_note(&last->stages, note, sizeof note))
+        snprintf(report_note, sizeof report_note, "CONTAMINATED: %s", note);
+    else pr_strlcpy(report_note, note, sizeof report_note);
     if (!json) bt_print_header(s, &r->bc, &last->res, desc, stdout);
     FILE *info = json ? stderr : stdout;
     if (last->ai) print_ai(last, note, info);
     if (!ab) {
-        rc = bt_output(s, &r->bc, &last->res, &last->an, desc, last->out_dir, s->report, note,
+        rc = bt_output(s, &r->bc, &last->res, &last->an, desc, last->out_dir, s->report, report_note,
                        json ? BT_SHOW_JSON : BT_SHOW_TABLE, e);
         if (rc == PR_OK) print_logs(last, info);
         return rc == PR_OK ? replay_complete(last, e) : rc;
@@ -357,7 +359,7 @@ static int run(bt_run *r, const pr_config *cfg, int json, int ab, pr_err *e) {
         bt_side *sd = &r->side[i];
         if (s->report[0]) side_report(s->report, i ? "ta_ai" : "ta_only", reports[i], sizeof reports[i]);
         if (!json) printf("\n[%s]\n", sd->name);
-        const char *side_note = i ? note : "TA-only: the confirmation stages' ta_threshold rule, no model asked";
+        const char *side_note = i ? report_note : "TA-only: the confirmation stages' ta_threshold rule, no model asked";
         rc = bt_output(s, &r->bc, &sd->res, &sd->an, i ? desc : sd->desc, sd->out_dir, s->report[0] ? reports[i] : NULL,
                        side_note, json ? BT_SHOW_QUIET : BT_SHOW_FILES, e);
         if (rc != PR_OK) return rc;

@@ -68,14 +68,14 @@ static void test_vetoes_and_page(void **st) {
     a.threshold_vetoes = b.threshold_vetoes = 15;
     b.model_vetoes = 4;
     b.contaminated = 1;
-    pr_strlcpy(b.note, "CONTAMINATED: oa (gpt-4o-mini): <trained> on data up to 2023-11-01", sizeof b.note);
+    pr_strlcpy(b.note, "oa (gpt-4o-mini): <trained> on data up to 2023-11-01", sizeof b.note);
     pr_ab_result r;
     assert_int_equal(pr_ab_compare(&a, &b, &r, NULL), 0);
     char buf[4096];
     pr_ab_format(&r, buf, sizeof buf);
     assert_non_null(strstr(buf, "threshold vetoes             15             15"));
     assert_non_null(strstr(buf, "model vetoes                  0              4"));
-    assert_non_null(strstr(buf, "WARNING: TA+AI is CONTAMINATED, its difference is not evidence of skill: CONTAMINATED: oa"));
+    assert_non_null(strstr(buf, "WARNING: TA+AI is CONTAMINATED, its difference is not evidence of skill: oa (gpt-4o-mini)"));
     char *js = pr_ab_json(&r);
     json_t *j = json_loads(js, 0, NULL);
     json_t *jb = json_object_get(j, "b"), *ja = json_object_get(j, "a");

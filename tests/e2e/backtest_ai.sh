@@ -206,7 +206,7 @@ sys.exit(not (x['ai']['contaminated'] is True and a['prompts'] == 'plain' and '2
 grep -q 'CONTAMINATED: oa (gpt-4o-mini)' "$T/pl.html" || fail "(i) the report does not say contaminated"
 answers APPROVE
 run pl plab --ab || fail "(i) plain-prompt --ab: $(cat "$T/plab.err")"
-grep -q '^WARNING: TA+AI is CONTAMINATED, its difference is not evidence of skill: CONTAMINATED: oa (gpt-4o-mini)' "$T/plab.out" \
+grep -q '^WARNING: TA+AI is CONTAMINATED, its difference is not evidence of skill: oa (gpt-4o-mini): trained on data up to 2023-11-01' "$T/plab.out" \
   || fail "(i) --ab does not say contaminated: $(tail -4 "$T/plab.out")"
 # The "ai" shorthand is the same single LLM stage.
 answers APPROVE

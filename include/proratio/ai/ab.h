@@ -32,7 +32,7 @@ typedef struct pr_ab_side {
     size_t fallbacks;         /* entries decided TA-only (AI unavailable)     */
     size_t replay_misses;     /* questions a replay could not answer          */
     int contaminated;         /* 1: see pr_llm_contaminated                   */
-    char note[600];           /* prompts / contamination, one line ("" none)  */
+    char note[1024];          /* prompts / contamination, one line ("" none)  */
 } pr_ab_side;
 
 /* Copies the net figures and trade statistics of m. */
