@@ -147,7 +147,7 @@ static int write_report(const bt_settings *s, const pr_backtest_config *bc, cons
                     kv[n] = (pr_report_kv){key[n], val[n]}, n++)
         if (s->description[0]) KV("description", "%s", s->description);
         KV("strategy", "%s", strategy);
-        if (ai_note && ai_note[0]) KV("AI prompts", "%s", ai_note);
+        if (ai_note && ai_note[0]) KV("AI", "%s", ai_note);
         for (size_t i = 0; i < bc->n_markets; i++) {
             char line[512], costs[400];
             market_line(s, &bc->markets[i], i, line, sizeof line);
