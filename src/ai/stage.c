@@ -18,6 +18,7 @@ struct pr_llm_stage {
     pr_prompt_template *tpl;
     pr_log *log;
     int down;                 /* in an unavailable episode */
+    int gate_on;              /* gate_only: the stage it mirrors would be enabled */
     pr_llm_stage_stats stats;
     int64_t asked_from, asked_to;   /* decisions put to the providers */
     pr_llm_miss *miss;        /* replay misses */
@@ -147,6 +148,12 @@ int pr_llm_stage_new(const pr_llm_stage_config *c, const pr_llm_config *provider
     st->log = log;
     st->asked_from = st->asked_to = PR_TIME_NONE;
     if (c->gate_only) {
+        /* Mirror the real stage: with no usable provider it is disabled and
+         * passes everything, so the gate must too. */
+        for (size_t i = 0; i < n_providers; i++) {
+            const char *k = providers[i].key_env[0] ? getenv(providers[i].key_env) : "";
+            if (c->mode == PR_LLM_MODE_REPLAY || !providers[i].key_env[0] || (k && *k)) st->gate_on = 1;
+        }
         *out = st;
         return PR_OK;
     }
@@ -370,7 +377,8 @@ int pr_llm_confirm(pr_llm_stage *st, const pr_llm_context *ctx, pr_llm_decision 
         return PR_OK;
     }
     if (st->cfg.gate_only) {
-        if (!(s->ta_score >= st->cfg.ta_threshold)) below_threshold(st, out);
+        if (!st->gate_on) pass(out, 1, "AI stage disabled (no provider key): TA-only");
+        else if (!(s->ta_score >= st->cfg.ta_threshold)) below_threshold(st, out);
         else {
             out->candidate = 1;
             st->stats.candidates++;

@@ -513,6 +513,14 @@ static void test_threshold_gate_contamination(void **st_) {
     assert_int_equal(env.sends, sends);
     assert_int_equal(pr_llm_stage_contaminated(st, NULL, 0), 0);
     pr_llm_stage_free(st);
+    /* ...and, like the stage it stands for, passes everything when no
+     * provider has a key (that stage would be disabled). */
+    unsetenv("PR_TEST_STAGE_NOKEY");
+    for (int i = 0; i < 3; i++) pr_strlcpy(p[i].key_env, "PR_TEST_STAGE_NOKEY", sizeof p[i].key_env);
+    assert_int_equal(pr_llm_stage_new(&c, p, 3, NULL, NULL, &h, &st, &e), 0);
+    d = decide(st, &s, 300, 0.1);
+    assert_true(d.keep == 1 && d.fallback == 1);
+    pr_llm_stage_free(st);
     pr_series_free(&s);
 }
 

@@ -185,6 +185,13 @@ check "--config with a confirm list: the config's openai provider is called at i
   "[ $rc -eq 0 ] && json '$T/after.json' \"sys.exit(len(d) != 1 + len(json.load(open('$T/before.json'))))\" && json '$T/bt.out' \"sys.exit(not (d['provider']=='openai' and d['verdict']['direction']=='bullish' and abs(d['cost']-9.225e-05)<1e-12))\""
 check "the config's prompt_mode plain and knowledge_cutoff 2027-01-01 make the ask contaminated, said on stderr and in JSON" \
   "json '$T/bt.out' \"sys.exit(not (d['contaminated'] is True and 'BTCUSDT' in d['user'] and '2027-01-01' in d['contamination']))\" && grep -q 'warning: contaminated' '$T/bt.err'"
+# cfg.json's only openai-kind provider is named "oa": --provider openai means it.
+script '[{"fixture":"openai/chat_json_schema_ok"}]'
+"$BIN" ai ask --provider openai --question direction --dataset local:BTCUSDT:1h --at "$AT" --db "$DB" \
+  --config "$T/cfg.json" --mode live --env "$T/env" --json >"$T/kind.out" 2>"$T/kind.err"
+rc=$?
+check "--provider openai picks the config's one provider of kind openai (got $rc)" \
+  "[ $rc -eq 0 ] && json '$T/kind.out' \"sys.exit(d['provider'] != 'oa')\""
 script '[{"fixture":"openai/chat_json_schema_ok"}]'
 "$BIN" ai ask --provider openai --question direction --dataset local:BTCUSDT:1h --at "$AT" --db "$DB" \
   --config "$T/bt.json" --mode live --env "$T/env" --json --prompt anonymised >"$T/bt2.out" 2>"$T/bt2.err"

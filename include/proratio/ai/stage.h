@@ -26,7 +26,8 @@
  *     next, and the stage reports itself contaminated
  *     (pr_llm_stage_contaminated).
  *   - gate_only (the TA side of an A/B comparison): the ta_threshold rule
- *     alone, without providers; candidates at or above it pass.
+ *     alone, without providers; candidates at or above it pass. Like the
+ *     stage it mirrors, it passes everything when no provider has a key.
  * Every decision is logged as an "ai_decision" JSON line; nothing in it
  * depends on wall time, so a replayed run logs the same lines. */
 #ifndef PRORATIO_AI_STAGE_H
