@@ -133,10 +133,11 @@ static void market_line(const bt_settings *s, const pr_bt_market *mk, size_t i, 
 }
 
 static int write_report(const bt_settings *s, const pr_backtest_config *bc, const pr_backtest_result *res,
-                        const bt_analysis *a, const char *strategy, const char *path, pr_err *err) {
-    size_t nkv = 5 + 2 * bc->n_markets;
+                        const bt_analysis *a, const char *strategy, const char *ai_note, const char *path,
+                        pr_err *err) {
+    size_t nkv = 6 + 2 * bc->n_markets;
     pr_report_kv *kv = calloc(nkv, sizeof *kv);
-    char (*val)[640] = calloc(nkv, sizeof *val);
+    char (*val)[1200] = calloc(nkv, sizeof *val);
     char (*key)[64] = calloc(nkv, sizeof *key);
     int rc = PR_OK;
     if (!kv || !val || !key) rc = pr_err_set(err, PR_ENOMEM, "out of memory");
@@ -146,6 +147,7 @@ static int write_report(const bt_settings *s, const pr_backtest_config *bc, cons
                     kv[n] = (pr_report_kv){key[n], val[n]}, n++)
         if (s->description[0]) KV("description", "%s", s->description);
         KV("strategy", "%s", strategy);
+        if (ai_note && ai_note[0]) KV("AI", "%s", ai_note);
         for (size_t i = 0; i < bc->n_markets; i++) {
             char line[512], costs[400];
             market_line(s, &bc->markets[i], i, line, sizeof line);
@@ -188,11 +190,11 @@ void bt_print_header(const bt_settings *s, const pr_backtest_config *bc, const p
 }
 
 int bt_output(const bt_settings *s, const pr_backtest_config *bc, const pr_backtest_result *res,
-              const bt_analysis *a, const char *strategy, const char *out_dir, const char *report, bt_show show,
-              pr_err *err) {
-    FILE *info = show == BT_SHOW_JSON ? stderr : stdout;
+              const bt_analysis *a, const char *strategy, const char *out_dir, const char *report,
+              const char *ai_note, bt_show show, pr_err *err) {
+    FILE *info = show == BT_SHOW_JSON || show == BT_SHOW_QUIET ? stderr : stdout;
     if (show != BT_SHOW_JSON)
-        printf("pipeline     %zu signals, %zu vetoed, %zu orders, %zu rejected; %zu fills, %zu liquidations\n",
+        fprintf(info, "pipeline     %zu signals, %zu vetoed, %zu orders, %zu rejected; %zu fills, %zu liquidations\n",
                res->stats.signals, res->stats.vetoed, res->stats.orders, res->stats.rejected, res->n_fills,
                res->n_liquidations);
     if (show == BT_SHOW_TABLE) {
@@ -219,7 +221,7 @@ int bt_output(const bt_settings *s, const pr_backtest_config *bc, const pr_backt
         rc = write_text(p, js, err);
     }
     free(js);
-    if (rc == PR_OK && report && report[0]) rc = write_report(s, bc, res, a, strategy, report, err);
+    if (rc == PR_OK && report && report[0]) rc = write_report(s, bc, res, a, strategy, ai_note, report, err);
     if (rc != PR_OK) return rc;
     fprintf(info, "fingerprint  %s  (sha256 of trades.csv)\n", a->fingerprint);
     fprintf(info, "files        %s/trades.csv (%zu closed, %zu open), equity.csv, metrics.json\n", out_dir,

@@ -34,10 +34,15 @@ static const char k_usage[] =
     "  --json               print the metrics JSON instead of the table\n"
     "  --ab                 run twice, TA-only and TA+AI (with the \"confirm\" stages,\n"
     "                       or the \"ai\" shorthand for one LLM stage), into\n"
-    "                       DIR/ta_only and DIR/ta_ai, and compare them side by side\n"
+    "                       DIR/ta_only and DIR/ta_ai, and compare them side by side;\n"
+    "                       the TA-only side applies the stages' ta_threshold rule\n"
+    "                       too, so the difference is the models' decisions alone.\n"
+    "                       With --json one JSON document; with --report FILE.html\n"
+    "                       FILE.ta_only.html, FILE.ta_ai.html and a side-by-side FILE.html\n"
     "Prints the metrics (net, without costs, buy and hold) and the run's fingerprint\n"
     "(SHA-256 of trades.csv). Exit codes: 2 bad configuration, 3 bad data,\n"
-    "4 dataset or file not found.";
+    "4 dataset or file not found, or a replay that missed the cache (each miss is\n"
+    "listed; the outputs are written but do not reproduce the recorded run).";
 
 #define BT_MAX_OVERRIDES 64
 
@@ -129,6 +134,7 @@ static int apply_overrides(pr_config *cfg, const bt_args *a, pr_err *e) {
 typedef struct bt_side {
     const char *name;
     int ai;                        /* 1: with the confirmation stages          */
+    int gate;                      /* 1: their ta_threshold rule only (A/B)    */
     char out_dir[BT_PATH_MAX + 16];
     char desc[400];                /* strategy and parameters                  */
     pr_strategy *strat;
@@ -244,10 +250,12 @@ static int run_side(bt_run *r, bt_side *sd, const pr_config *cfg, pr_err *e) {
     pr_pipeline_observer obs;
     pr_runlog_observer(sd->rl, &obs);
     pr_pipeline_set_observer(sd->pipe, &obs);
-    if (sd->ai) {
+    if (sd->ai || sd->gate) {
         void *store = NULL;
-        if ((rc = bt_data_store(&r->data, &store, e)) != PR_OK) return rc;
-        if ((rc = bt_confirm_attach(&r->confirm, store, &sd->log, sd->pipe, &sd->stages, e)) != PR_OK) return rc;
+        if (sd->ai && (rc = bt_data_store(&r->data, &store, e)) != PR_OK) return rc;
+        if ((rc = bt_confirm_attach(&r->confirm, store, sd->has_log ? &sd->log : NULL, sd->gate, sd->pipe,
+                                    &sd->stages, e)) != PR_OK)
+            return rc;
     }
     if ((rc = pr_backtest_run(&r->bc, sd->pipe, &sd->res, e)) != PR_OK) return rc;
     sd->has_res = 1;
@@ -263,8 +271,9 @@ static int run_side(bt_run *r, bt_side *sd, const pr_config *cfg, pr_err *e) {
     return rc;
 }
 
-/* "ai  12 provider calls, ..." for a side with stages. */
-static void print_ai(const bt_side *sd, FILE *f) {
+/* "ai  12 provider calls, ..." for a side with stages, with its prompts
+ * or contamination (note). */
+static void print_ai(const bt_side *sd, const char *note, FILE *f) {
     if (bt_stages_enabled(&sd->stages) == 0) {
         fprintf(f, "ai           disabled: no provider has an API key, every signal passes (see %s/ai_decisions.jsonl)\n",
                 sd->out_dir);
@@ -274,7 +283,30 @@ static void print_ai(const bt_side *sd, FILE *f) {
     bt_stages_total(&sd->stages, &t);
     fprintf(f, "ai           %zu provider calls, %zu cache hits, %zu failed, %zu fallbacks to TA-only; estimated "
                "cost %.4f USD\n", t.calls, t.cache_hits, t.failures, t.fallbacks, t.cost);
+    fprintf(f, "             %zu entries vetoed below ta_threshold (no model asked), %zu vetoed by the models\n",
+            t.threshold_vetoed, t.model_vetoed);
     fprintf(f, "             decisions in %s/ai_decisions.jsonl\n", sd->out_dir);
+    if (t.contaminated)
+        fprintf(f, "WARNING      CONTAMINATED: %s\n             the models may remember what followed these dates: use "
+                   "prompt_mode \"anonymised\" (the default)\n", note);
+    else fprintf(f, "prompts      %s\n", note);
+}
+
+/* A replay is a reproduction only when every question was in the cache:
+ * each miss is listed, and the run ends with an error after its outputs. */
+static int replay_complete(const bt_side *sd, pr_err *e) {
+    size_t n = bt_stages_print_misses(&sd->stages, stderr);
+    if (n == 0) return PR_OK;
+    return pr_err_set(e, PR_ENOTFOUND, "replay incomplete: %zu question%s not in the cache (listed above); these "
+                      "entries were decided without the missing votes, so this run does not reproduce the "
+                      "recorded one", n, n == 1 ? " was" : "s were");
+}
+
+/* FILE.html -> FILE.<side>.html for the reports of the two A/B sides. */
+static void side_report(const char *report, const char *side, char *out, size_t cap) {
+    size_t n = strlen(report);
+    int html = n > 5 && strcmp(report + n - 5, ".html") == 0;
+    snprintf(out, cap, "%.*s.%s.html", (int)(html ? n - 5 : n), report, side);
 }
 
 static void print_logs(const bt_side *sd, FILE *f) {
@@ -294,7 +326,7 @@ static int run(bt_run *r, const pr_config *cfg, int json, int ab, pr_err *e) {
     if ((rc = bt_config_digest(cfg, r->digest, e)) != PR_OK) return rc;
     if ((rc = load_markets(r, e)) != PR_OK) return rc;
     r->n_sides = ab ? 2 : 1;
-    r->side[0] = (bt_side){.name = "TA-only", .ai = !ab && r->confirm.n > 0};
+    r->side[0] = (bt_side){.name = "TA-only", .ai = !ab && r->confirm.n > 0, .gate = ab};
     r->side[1] = (bt_side){.name = "TA+AI", .ai = 1};
     for (size_t i = 0; i < r->n_sides; i++) {
         bt_side *sd = &r->side[i];
@@ -309,26 +341,37 @@ static int run(bt_run *r, const pr_config *cfg, int json, int ab, pr_err *e) {
         size_t k = strlen(desc);
         snprintf(desc + k, sizeof desc - k, " + %s", r->confirm.type[i] == BT_STAGE_LLM ? "LLM confirmation" : "?");
     }
+    char note[BT_MAX_STAGES * 1024 + 32] = "", report_note[sizeof note + 16] = "";
+    if (last->ai && bt_stages_note(&last->stages, note, sizeof note))
+        snprintf(report_note, sizeof report_note, "CONTAMINATED: %s", note);
+    else pr_strlcpy(report_note, note, sizeof report_note);
     if (!json) bt_print_header(s, &r->bc, &last->res, desc, stdout);
     FILE *info = json ? stderr : stdout;
-    if (last->ai) print_ai(last, info);
+    if (last->ai) print_ai(last, note, info);
     if (!ab) {
-        rc = bt_output(s, &r->bc, &last->res, &last->an, desc, last->out_dir, s->report,
+        rc = bt_output(s, &r->bc, &last->res, &last->an, desc, last->out_dir, s->report, report_note,
                        json ? BT_SHOW_JSON : BT_SHOW_TABLE, e);
         if (rc == PR_OK) print_logs(last, info);
-        return rc;
+        return rc == PR_OK ? replay_complete(last, e) : rc;
     }
+    char reports[2][BT_PATH_MAX + 24];
+    bt_ab_side in[2];
     for (size_t i = 0; i < 2; i++) {
-        if (!json) printf("\n[%s]\n", r->side[i].name);
-        rc = bt_output(s, &r->bc, &r->side[i].res, &r->side[i].an, desc, r->side[i].out_dir, i ? s->report : NULL,
-                       json ? BT_SHOW_JSON : BT_SHOW_FILES, e);
+        bt_side *sd = &r->side[i];
+        if (s->report[0]) side_report(s->report, i ? "ta_ai" : "ta_only", reports[i], sizeof reports[i]);
+        if (!json) printf("\n[%s]\n", sd->name);
+        const char *side_note = i ? report_note : "TA-only: the confirmation stages' ta_threshold rule, no model asked";
+        rc = bt_output(s, &r->bc, &sd->res, &sd->an, i ? desc : sd->desc, sd->out_dir, s->report[0] ? reports[i] : NULL,
+                       side_note, json ? BT_SHOW_QUIET : BT_SHOW_FILES, e);
         if (rc != PR_OK) return rc;
-        print_logs(&r->side[i], info);
+        print_logs(sd, info);
+        in[i] = (bt_ab_side){.name = sd->name, .an = &sd->an, .stages = &sd->stages, .out_dir = sd->out_dir,
+                             .report = s->report[0] ? reports[i] : NULL};
     }
     if (!json) putchar('\n');
-    pr_runlog_ai t;
-    bt_stages_total(&last->stages, &t);
-    return bt_ab_print(&r->side[0].an.m, &last->an.m, t.calls, t.cost, json, e);
+    rc = bt_ab_print(&in[0], &in[1], json, s->report[0] ? s->report : NULL, e);
+    if (rc == PR_OK && s->report[0]) fprintf(info, "report       %s (side by side)\n", s->report);
+    return rc == PR_OK ? replay_complete(last, e) : rc;
 }
 
 static int fail(const pr_err *e) {

@@ -287,6 +287,12 @@ static json_t *ai_json(const pr_runlog_ai *a) {
     json_object_set_new(o, "failures", json_integer((json_int_t)a->failures));
     json_object_set_new(o, "fallbacks", json_integer((json_int_t)a->fallbacks));
     json_object_set_new(o, "cost_usd", num(a->cost));
+    json_object_set_new(o, "threshold_vetoed", json_integer((json_int_t)a->threshold_vetoed));
+    json_object_set_new(o, "model_vetoed", json_integer((json_int_t)a->model_vetoed));
+    json_object_set_new(o, "replay_misses", json_integer((json_int_t)a->replay_misses));
+    if (a->prompts) json_object_set_new(o, "prompts", text(a->prompts));
+    json_object_set_new(o, "contaminated", json_boolean(a->contaminated));
+    if (a->contamination) json_object_set_new(o, "contamination", text(a->contamination));
     return o;
 }
 
@@ -335,6 +341,11 @@ int pr_runlog_write_summary(pr_runlog *rl, const pr_runlog_summary *s, pr_err *e
             tot.failures += cs->ai->failures;
             tot.fallbacks += cs->ai->fallbacks;
             tot.cost += cs->ai->cost;
+            tot.threshold_vetoed += cs->ai->threshold_vetoed;
+            tot.model_vetoed += cs->ai->model_vetoed;
+            tot.replay_misses += cs->ai->replay_misses;
+            if (cs->ai->prompts && !(tot.prompts && strcmp(tot.prompts, "plain") == 0)) tot.prompts = cs->ai->prompts;
+            tot.contaminated |= cs->ai->contaminated;
         }
         json_array_append_new(st, e);
     }

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # End-to-end test of `proratio ai`: imports a small generated dataset, asks a
 # provider served by the fake LLM server (tests/ai/fake_llm_server.py) in
-# record mode, replays the answer with the server gone, lists the audited
-# calls and their cost, and checks failures (401, no key, unsafe .env) end
-# with a clear message. Finally greps everything the runs wrote for the key.
+# record mode, replays the answer with the server gone and without the key,
+# lists the audited calls and their cost, and checks failures (401, no key,
+# unsafe .env, --at past the data) end with a clear message; anonymised
+# prompts (the default) against plain ones, the contamination warning, and
+# --config with a backtest configuration's "confirm" stages. Finally greps
+# everything the runs wrote for the key.
 set -u
 BIN=${PR_BIN:-build/proratio}
 PY=/usr/bin/python3
@@ -59,7 +62,7 @@ start_server
 write_config
 export PR_E2E_OPENAI_KEY="$KEY"
 AT=2026-07-10T12:00:00Z
-ASK=("$BIN" ai ask --provider oa --question direction --dataset local:BTCUSDT:1h --at "$AT" --db "$DB" --config "$T/cfg.json")
+ASK=("$BIN" ai ask --provider oa --question direction --dataset local:BTCUSDT:1h --at "$AT" --db "$DB" --config "$T/cfg.json" --prompt plain)
 
 # 1. record: the prompt is printed, the fixture's verdict comes back validated
 script '[{"fixture":"openai/chat_json_schema_ok"}]'
@@ -76,17 +79,57 @@ check "the request carried the key as a Bearer header, on /v1/chat/completions" 
 check "the request body asked for the verdict JSON schema" \
   "json '$T/reqs.json' \"b=json.loads(d[0]['body']); sys.exit(not (b['response_format']['json_schema']['name']=='trading_verdict' and b['max_completion_tokens']==400))\""
 
-# 2. replay with the server gone: same verdict, nothing sent
+# 2. replay with the server gone and no key: same verdict, nothing sent
 kill "$SRV"; wait "$SRV" 2>/dev/null; SRV=
-"${ASK[@]}" --mode replay >"$T/rep.txt" 2>&1
+env -u PR_E2E_OPENAI_KEY "${ASK[@]}" --mode replay >"$T/rep.txt" 2>&1
 rc=$?
-check "ask --mode replay exits 0 without a server (got $rc)" "[ $rc -eq 0 ]"
+check "ask --mode replay exits 0 without a server and without the key (got $rc)" "[ $rc -eq 0 ]"
 check "replay prints the same prompt and verdict" \
   "diff <(grep -v '^--- verdict' '$T/rec.txt') <(grep -v '^--- verdict' '$T/rep.txt') >/dev/null && grep -q 'replay, cached' '$T/rep.txt'"
 "$BIN" ai ask --provider oa --question direction --dataset local:BTCUSDT:1h --at 2026-07-10T13:00:00Z --db "$DB" \
-  --config "$T/cfg.json" --mode replay >"$T/miss.txt" 2>&1
+  --config "$T/cfg.json" --mode replay --prompt plain >"$T/miss.txt" 2>&1
 rc=$?
 check "replay of an uncached question exits 4 with cache_miss (got $rc)" "[ $rc -eq 4 ] && grep -q 'cache_miss' '$T/miss.txt'"
+# The same question anonymised is another prompt, so another cache entry.
+env -u PR_E2E_OPENAI_KEY "${ASK[@]:0:${#ASK[@]}-2}" --mode replay >"$T/anmiss.txt" 2>&1
+rc=$?
+check "the anonymised prompt does not replay the plain prompt's answer (got $rc)" "[ $rc -eq 4 ] && grep -q 'cache_miss' '$T/anmiss.txt'"
+
+# 2b. the anonymised prompt (the default): no symbol, venue or dates; bars
+# named by age; prices rebased so the oldest shown bar (i = 216 of the
+# generated series, the 12 bars up to 11:00 on day 10 are i = 216..227)
+# closes at 100; volume (100 + i) over its mean 321.5.
+check "the anonymised prompt names neither the symbol, the venue nor a date" \
+  "! grep -Eq 'BTCUSDT|local|2026-' '$T/anmiss.txt' && grep -q '^prompt direction.v1 sha256' '$T/anmiss.txt'"
+"$PY" - "$T/anmiss.txt" >"$T/anon_check.txt" 2>&1 <<'EOF'
+import sys
+rows = {}
+for line in open(sys.argv[1]):
+    p = line.split()
+    if len(p) == 6 and p[0].startswith("t-"):
+        rows[p[0]] = [float(x) for x in p[1:]]
+close = lambda i: 90000 + 25 * i + (40 if i % 7 == 0 else -15)
+ok = sorted(rows) == sorted("t-%d" % k for k in range(12))
+ok = ok and abs(rows["t-11"][3] - 100) < 1e-9
+ok = ok and abs(rows["t-0"][3] - 100 * close(227) / close(216)) < 1e-7
+ok = ok and abs(rows["t-0"][0] - 100 * close(226) / close(216)) < 1e-7   # open = previous close
+ok = ok and abs(rows["t-0"][4] - 327 / 321.5) < 1e-9 and abs(sum(r[4] for r in rows.values()) / 12 - 1) < 1e-9
+print("ok" if ok else rows)
+EOF
+check "anonymised bars: ages t-11..t-0, closes rebased to 100, volume / mean ($(cat "$T/anon_check.txt"))" \
+  "grep -qx ok '$T/anon_check.txt'"
+
+# 2c. --at after the last bar has closed (300 bars from 2026-07-01: the last
+# opens 2026-07-13T11:00 and closes at 12:00) is an error, not the last bar.
+"$BIN" ai ask --provider oa --question direction --dataset local:BTCUSDT:1h --at 2026-07-13T12:00:00Z --db "$DB" \
+  --config "$T/cfg.json" --mode replay >"$T/atend.txt" 2>&1
+rc=$?
+check "--at exactly at the last close is accepted (a cache miss here, got $rc)" "[ $rc -eq 4 ] && grep -q cache_miss '$T/atend.txt'"
+"$BIN" ai ask --provider oa --question direction --dataset local:BTCUSDT:1h --at 2026-07-20T00:00:00Z --db "$DB" \
+  --config "$T/cfg.json" --mode replay >"$T/beyond.txt" 2>&1
+rc=$?
+check "--at past the data exits 2 naming the end of the data (got $rc)" \
+  "[ $rc -eq 2 ] && grep -q 'after the end of local:BTCUSDT:1h: its last bar closed at 2026-07-13T12:00:00Z' '$T/beyond.txt' && ! grep -q '^prompt' '$T/beyond.txt'"
 
 # 3. the audit trail: one call, its tokens and cost (231*0.15 + 96*0.6) / 1e6 = 9.225e-05
 "$BIN" ai calls --db "$DB" --json >"$T/calls.json"
@@ -121,10 +164,45 @@ script '[{"fixture":"openai/chat_json_object_ok"}]'
 check "the key from a private .env works" "[ $? -eq 0 ] && grep -q '\"direction\": \"neutral\"' '$T/envok.txt'"
 check "usage errors exit 2" "\"$BIN\" ai ask --provider oa >/dev/null 2>&1; [ \$? -eq 2 ]"
 
+# 4b. a backtest configuration's "confirm" stages, and a provider of the
+# config winning over the preset of the same name: "--provider openai" must
+# reach the fake server at the config's base_url, not api.openai.com.
+cat >"$T/bt.json" <<EOF
+{"data": {"db": "$DB", "datasets": ["local:BTCUSDT:1h"]},
+ "strategy": {"name": "sma_cross"},
+ "confirm": [{"type": "llm", "prompt_mode": "plain",
+              "providers": [{"kind": "openai", "base_url": "http://127.0.0.1:$PORT/v1", "model": "gpt-4o-mini",
+                             "key_env": "PR_E2E_OPENAI_KEY", "max_retries": 0, "knowledge_cutoff": "2027-01-01"}],
+              "prices": [{"model": "gpt-4o-mini", "input": 0.15, "output": 0.6}]}]}
+EOF
+script '[{"fixture":"openai/chat_json_schema_ok"}]'
+curl -s "http://127.0.0.1:$PORT/__requests" >"$T/before.json"
+"$BIN" ai ask --provider openai --question direction --dataset local:BTCUSDT:1h --at "$AT" --db "$DB" \
+  --config "$T/bt.json" --mode live --env "$T/env" --json >"$T/bt.out" 2>"$T/bt.err"
+rc=$?
+curl -s "http://127.0.0.1:$PORT/__requests" >"$T/after.json"
+check "--config with a confirm list: the config's openai provider is called at its base_url (got $rc)" \
+  "[ $rc -eq 0 ] && json '$T/after.json' \"sys.exit(len(d) != 1 + len(json.load(open('$T/before.json'))))\" && json '$T/bt.out' \"sys.exit(not (d['provider']=='openai' and d['verdict']['direction']=='bullish' and abs(d['cost']-9.225e-05)<1e-12))\""
+check "the config's prompt_mode plain and knowledge_cutoff 2027-01-01 make the ask contaminated, said on stderr and in JSON" \
+  "json '$T/bt.out' \"sys.exit(not (d['contaminated'] is True and 'BTCUSDT' in d['user'] and '2027-01-01' in d['contamination']))\" && grep -q 'warning: contaminated' '$T/bt.err'"
+# cfg.json's only openai-kind provider is named "oa": --provider openai means it.
+script '[{"fixture":"openai/chat_json_schema_ok"}]'
+"$BIN" ai ask --provider openai --question direction --dataset local:BTCUSDT:1h --at "$AT" --db "$DB" \
+  --config "$T/cfg.json" --mode live --env "$T/env" --json >"$T/kind.out" 2>"$T/kind.err"
+rc=$?
+check "--provider openai picks the config's one provider of kind openai (got $rc)" \
+  "[ $rc -eq 0 ] && json '$T/kind.out' \"sys.exit(d['provider'] != 'oa')\""
+script '[{"fixture":"openai/chat_json_schema_ok"}]'
+"$BIN" ai ask --provider openai --question direction --dataset local:BTCUSDT:1h --at "$AT" --db "$DB" \
+  --config "$T/bt.json" --mode live --env "$T/env" --json --prompt anonymised >"$T/bt2.out" 2>"$T/bt2.err"
+check "an anonymised ask is not contaminated" \
+  "json '$T/bt2.out' \"sys.exit(not (d['contaminated'] is False and 'BTCUSDT' not in d['user']))\" && ! grep -q contaminated '$T/bt2.err'"
+
 # 5. the key appears nowhere the runs wrote (outputs, store, WAL)
 kill "$SRV"; wait "$SRV" 2>/dev/null; SRV=
-# (env holds it on purpose; reqs.json is what the fake provider received)
-leaks=$(grep -rl --exclude=env --exclude=reqs.json -- "$KEY" "$T" 2>/dev/null | wc -l)
+# (env holds it on purpose; reqs.json, before.json and after.json are what the
+# fake provider received)
+leaks=$(grep -rl --exclude=env --exclude=reqs.json --exclude=before.json --exclude=after.json -- "$KEY" "$T" 2>/dev/null | wc -l)
 check "the key is in no output, log or store file ($leaks files)" "[ $leaks -eq 0 ]"
 
 echo "$passes passed, $fails failed"
