@@ -170,9 +170,16 @@ typedef struct pr_llm_http_response {
     char should_retry[8];     /* x-should-retry                              */
     char ratelimit_reset[32]; /* X-RateLimit-Reset (OpenRouter: epoch ms)    */
     int64_t latency_ms;
+    /* The key the request carried (not owned; NULL when none): the parser
+     * masks it in every text it takes from the body, before any copy. */
+    const char *secret;
 } pr_llm_http_response;
 
 void pr_llm_http_response_free(pr_llm_http_response *r);
+
+/* Largest token count a provider may report for one call, per count and
+ * per total of input or output; anything outside 0..this is a protocol error. */
+#define PR_LLM_TOKENS_MAX 1000000000
 
 /* A parsed reply. */
 typedef struct pr_llm_reply {
