@@ -66,6 +66,10 @@ char *pr_ai_redact(const char *key, const char *s);
 void pr_ai_redact_buf(const char *key, char *buf, size_t cap);
 /* Redacts every string value in j in place, after JSON unescaping. */
 void pr_ai_redact_json(const char *key, json_t *j);
+/* A response body to store: pr_ai_redact of it, or, when the body is JSON
+ * and one of its strings holds a part of the key, the redacted JSON
+ * re-serialised. NULL when out of memory. */
+char *pr_ai_redact_body(const char *key, const char *body, size_t len);
 
 /* Per-API parse functions, also reachable through pr_llm_vt_for. */
 int pr_ai_openai_build(const pr_llm_config *c, const pr_llm_prompt *p, pr_llm_http *out, pr_err *err);

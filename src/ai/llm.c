@@ -200,7 +200,7 @@ int pr_llm_call(pr_llm *l, const pr_llm_prompt *p, pr_llm_result *out, pr_err *e
         pr_err_clear(err);
         rc = l->vt->parse(&l->cfg, &rs, &reply, err);
         free(out->response);
-        out->response = pr_ai_redact(l->key, rs.body ? rs.body : "");
+        out->response = pr_ai_redact_body(l->key, rs.body ? rs.body : "", rs.body ? rs.body_len : 0);
         fail = reply.fail;
         double hint = pr_llm_retry_after(&rs, h->wall_ms(h->ctx));
         if (hint < 0) hint = reply.retry_after_s;

@@ -100,7 +100,7 @@ int pr_ai_usage(const pr_llm_config *c, const pr_llm_http_response *rs, pr_llm_r
         if (ok) n = json_is_integer(v) ? (long)json_integer_value(v) : (long)d;
         if (!ok) {
             char shown[48];
-            char *t = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT | JSON_REAL_PRECISION(17));
+            char *t = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT | JSON_REAL_PRECISION(15));
             snprintf(shown, sizeof shown, "%s", t ? t : "?");
             free(t);
             *rc = pr_ai_reply_fail(c, r, PR_LLM_FAIL_MALFORMED, 0, rs->status, err,

@@ -2,9 +2,10 @@
  * as "[REDACTED]" wherever it appears raw or JSON-escaped (any number of
  * backslashes before a \uXXXX, as in a JSON string inside a JSON string),
  * and so is a part of it that survived a cut: a key prefix of 4 or more
- * characters at the end of a text (where the provider or a buffer cut it)
- * and the rest of a key (4 or more characters) at the start of a text,
- * and a prefix of at least half the key (8 characters or more) anywhere. */
+ * characters at the end of a text (where the provider or a buffer cut it),
+ * the rest of a key (4 or more characters) at the start of a text, and a
+ * prefix of 8 or more characters anywhere (a vendor's public prefix such
+ * as "sk-proj-" is masked too, which costs nothing). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -58,10 +59,9 @@ static size_t match(const char *key, size_t from, size_t kn, const char *s, size
 /* Length in s of the masked span starting at p, 0 when none starts there. */
 static size_t hit_at(const char *key, size_t kn, const char *s, size_t p, size_t n) {
     size_t tail = kn < 4 ? kn : 4;
-    size_t half = (kn + 1) / 2 > 8 ? (kn + 1) / 2 : 8;
     size_t q;
     size_t m = match(key, 0, kn, s, p, n, &q);
-    if (m == kn || m >= half || (q == n && m >= tail)) return q - p;
+    if (m == kn || m >= 8 || (q == n && m >= tail)) return q - p;
     /* A text that starts with the rest of a key cut before it (the next
      * content block, a window opened inside the key). */
     for (size_t from = 1; p == 0 && from + tail <= kn; from++)
@@ -134,4 +134,26 @@ void pr_ai_redact_json(const char *key, json_t *j) {
         json_t *v;
         json_array_foreach(j, i, v) pr_ai_redact_json(key, v);
     }
+}
+
+char *pr_ai_redact_body(const char *key, const char *body, size_t len) {
+    char *raw = pr_ai_redact(key, body);
+    if (!raw || !key || !*key) return raw;
+    /* Each JSON string is a text of its own: a key split across two of
+     * them (two content blocks) is only found string by string. */
+    json_t *j = json_loadb(body, len, 0, NULL);
+    json_t *red = j ? json_deep_copy(j) : NULL;
+    pr_ai_redact_json(key, red);
+    if (red && !json_equal(j, red)) {
+        char *d = pr_ai_dumps(red);
+        char *d2 = d ? pr_ai_redact(key, d) : NULL;
+        free(d);
+        if (d2) {
+            free(raw);
+            raw = d2;
+        }
+    }
+    json_decref(j);
+    json_decref(red);
+    return raw;
 }
