@@ -244,9 +244,9 @@ int pr_llm_call(pr_llm *l, const pr_llm_prompt *p, pr_llm_result *out, pr_err *e
     reply.text = NULL;
     /* Joined from several strings (content blocks, parts): a key split across two. */
     char *red = pr_ai_redact(l->key, out->text);
-    if (!red) return pr_err_set(err, PR_ENOMEM, "out of memory");
     free(out->text);
     out->text = red;
+    if (!red) return pr_err_set(err, PR_ENOMEM, "out of memory");
     pr_verdict_reject why = PR_VERDICT_OK;
     rc = pr_verdict_parse(p->question, out->text, strlen(out->text), &out->verdict, &why, err);
     if (!rc) redact_verdict(l->key, &out->verdict);

@@ -532,6 +532,16 @@ static void test_key_in_error_message(void **st) {
     free(long_pad);
 }
 
+/* The key with each '-' written as dash (an escape of it). */
+static void escaped_key(const char *dash, char *out, size_t cap) {
+    out[0] = '\0';
+    for (const char *p = KEY; *p; p++) {
+        size_t n = strlen(out);
+        if (*p == '-') snprintf(out + n, cap - n, "%s", dash);
+        else snprintf(out + n, cap - n, "%c", *p);
+    }
+}
+
 /* Issue #8: a key the model echoes (raw, JSON-escaped, in the model name,
  * split across two content blocks) reached the verdict, the text and the
  * stored response in clear. */
@@ -544,12 +554,8 @@ static void test_key_in_model_output(void **st) {
     pr_llm *l = make(&c, &k);
     /* The verdict's reasoning holds the key with its dashes escaped as
      * \u002d: one level inside the verdict JSON, two inside the body. */
-    char esc[128] = "";
-    for (const char *p = KEY; *p; p++) {
-        size_t n = strlen(esc);
-        if (*p == '-') snprintf(esc + n, sizeof esc - n, "\\\\u002d");
-        else snprintf(esc + n, sizeof esc - n, "%c", *p);
-    }
+    char esc[128];
+    escaped_key("\\\\u002d", esc, sizeof esc);
     char body[2048];
     snprintf(body, sizeof body,
              "{\"model\":\"gpt-4o-mini\",\"choices\":[{\"message\":{\"role\":\"assistant\",\"content\":"
@@ -564,12 +570,8 @@ static void test_key_in_model_output(void **st) {
     assert_string_equal(r.verdict.u.direction.key_factors.item[0], "[REDACTED]");
     pr_llm_result_free(&r);
     /* The key as the model name, escaped once in the body. */
-    char esc1[128] = "";
-    for (const char *p = KEY; *p; p++) {
-        size_t n = strlen(esc1);
-        if (*p == '-') snprintf(esc1 + n, sizeof esc1 - n, "\\u002d");
-        else snprintf(esc1 + n, sizeof esc1 - n, "%c", *p);
-    }
+    char esc1[128];
+    escaped_key("\\u002d", esc1, sizeof esc1);
     snprintf(body, sizeof body,
              "{\"model\":\"%s\",\"choices\":[{\"message\":{\"content\":"
              "\"{\\\"direction\\\":\\\"neutral\\\",\\\"confidence\\\":0.5,\\\"reasoning\\\":\\\"-\\\","
