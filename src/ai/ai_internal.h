@@ -45,7 +45,8 @@ int pr_ai_parse_prologue(const char *api, const pr_llm_config *c, const pr_llm_h
  * 429 and 400 from the body): sets *f and *retryable. */
 void pr_ai_classify_status(int status, pr_llm_fail *f, int *retryable);
 
-/* Copies a JSON string or integer member into buf ("" when absent). */
+/* Copies a JSON string or integer member into buf ("" when absent); a
+ * string cut to fit loses the last up to 7 characters of a word it cuts. */
 void pr_ai_json_text(json_t *obj, const char *key, char *buf, size_t cap);
 /* Integer member (0 when absent, not a number or beyond +-1e15). */
 long pr_ai_json_long(json_t *obj, const char *key);

@@ -118,6 +118,7 @@ static int finish_fail(pr_llm *l, pr_llm_result *out, pr_llm_fail f, pr_err *err
     out->status = pr_llm_fail_status(f);
     if (err) {
         pr_ai_redact_buf(l->key, err->msg, sizeof err->msg);
+        pr_ai_redact_buf(l->key, err->venue_code, sizeof err->venue_code);
         pr_strlcpy(out->reason, err->msg, sizeof out->reason);
     } else {
         pr_strlcpy(out->reason, pr_llm_fail_name(f), sizeof out->reason);

@@ -70,10 +70,20 @@ pr_llm_json_mode pr_ai_json_mode(const pr_llm_config *c) {
     return c->api == PR_LLM_API_ANTHROPIC ? PR_LLM_JSON_INSTRUCT : PR_LLM_JSON_SCHEMA;
 }
 
+static int keyish(char ch) { return isalnum((unsigned char)ch) || ch == '-' || ch == '_'; }
+
 void pr_ai_json_text(json_t *obj, const char *key, char *buf, size_t cap) {
     json_t *v = json_object_get(obj, key);
-    if (json_is_string(v)) pr_strlcpy(buf, json_string_value(v), cap);
-    else if (json_is_integer(v)) snprintf(buf, cap, "%lld", (long long)json_integer_value(v));
+    if (json_is_string(v)) {
+        const char *s = json_string_value(v);
+        pr_strlcpy(buf, s, cap);
+        size_t n = cap ? strlen(buf) : 0;
+        /* Cut inside a word: redaction (before this copy) masked every key
+         * piece of 8+ characters, so dropping up to 7 characters of the cut
+         * word leaves no key prefix at the cut, whatever the key. */
+        if (n > 0 && keyish(s[n]))
+            for (int k = 0; k < 7 && n > 0 && keyish(buf[n - 1]); k++) buf[--n] = '\0';
+    } else if (json_is_integer(v)) snprintf(buf, cap, "%lld", (long long)json_integer_value(v));
     else if (cap) buf[0] = '\0';
 }
 

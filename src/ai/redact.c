@@ -64,8 +64,11 @@ static size_t hit_at(const char *key, size_t kn, const char *s, size_t p, size_t
     if (m == kn || m >= 8 || (q == n && m >= tail)) return q - p;
     /* A text that starts with the rest of a key cut before it (the next
      * content block, a window opened inside the key). */
-    for (size_t from = 1; p == 0 && from + tail <= kn; from++)
-        if (match(key, from, kn, s, 0, n, &q) == kn - from) return q;
+    if (p != 0) return 0;
+    size_t len;
+    int c0 = unit_at(s, 0, n, &len);
+    for (size_t from = 1; from + tail <= kn; from++)
+        if ((unsigned char)key[from] == c0 && match(key, from, kn, s, 0, n, &q) == kn - from) return q;
     return 0;
 }
 

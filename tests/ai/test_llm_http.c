@@ -95,8 +95,8 @@ static int leaks(const char *s) {
 
 /* The key must not appear in anything a call hands back. */
 static void no_key(const pr_llm_result *r, const pr_err *e) {
-    const char *parts[] = {r->request, r->response, r->text,  r->reason,
-                           r->model,   r->finish,   e ? e->msg : NULL};
+    const char *parts[] = {r->request, r->response, r->text,           r->reason,
+                           r->model,   r->finish,   e ? e->msg : NULL, e ? e->venue_code : NULL};
     for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
         if (leaks(parts[i])) fail_msg("key leaked: %s", parts[i]);
     char *v = r->fail == PR_LLM_OK ? pr_verdict_to_json(&r->verdict) : NULL;
@@ -513,6 +513,17 @@ static void test_key_in_error_message(void **st) {
     snprintf(msgs[0], sizeof msgs[0], "%s" KEY, pad);
     snprintf(msgs[1], sizeof msgs[1], "Incorrect API key provided: %.17s", KEY);
     snprintf(msgs[2], sizeof msgs[2], "%s" KEY, long_pad);
+    /* the key as the error code (printed with the error) */
+    {
+        pr_llm_config c;
+        config("openai", "/v1", &c);
+        clk k = {0};
+        pr_llm *l = make(&c, &k);
+        script_one(401, "{\"error\":{\"message\":\"bad key\",\"code\":\"" KEY "\"}}");
+        pr_llm_result r = call(l, PR_EHTTP);
+        pr_llm_result_free(&r);
+        pr_llm_free(l);
+    }
     for (size_t a = 0; a < 3; a++)
         for (size_t m = 0; m < 3; m++) {
             pr_llm_config c;
@@ -597,6 +608,15 @@ static void test_key_in_model_output(void **st) {
     r = call(l, 0);
     assert_int_equal(r.verdict.u.direction.direction, PR_LLM_BEARISH);
     assert_string_equal(r.verdict.u.direction.reasoning, "[REDACTED][REDACTED]");
+    pr_llm_result_free(&r);
+    /* A stop_reason cut to its 32-byte buffer right after 5 characters of
+     * the key (7 in the body, too few to mask mid-text) is quoted in the
+     * error without them. */
+    script_one(200, "{\"model\":\"claude\",\"stop_reason\":\"aaaaaaaaaaaaaaaaaaaaaaaaaa sk-test more\","
+                    "\"content\":[{\"type\":\"text\",\"text\":\"{}\"}]}");
+    r = call(l, PR_EPARSE);
+    assert_int_equal(r.fail, PR_LLM_FAIL_MALFORMED);
+    assert_non_null(strstr(r.reason, "unexpected stop_reason 'aaaaaaaaaaaaaaaaaaaaaaaaaa '"));
     pr_llm_result_free(&r);
     pr_llm_free(l);
 }
