@@ -372,7 +372,8 @@ static int cmd_calls(int argc, char **argv) {
         fprintf(stderr,
                 "ai calls: %zu stored call%s with a token count outside 0..%d or a cost outside 0..%g USD "
                 "(written by hand or by an older version): shown as %s, invalid costs left out of the spend\n",
-                bad, bad == 1 ? "" : "s", PR_LLM_TOKENS_MAX, PR_LLM_COST_MAX, json ? "null with \"invalid\": true" : "'invalid'");
+                bad, bad == 1 ? "" : "s", PR_LLM_TOKENS_MAX, PR_LLM_COST_MAX,
+                json ? "null with \"invalid\": true" : "'invalid'");
     pr_llm_call_records_free(rows, n);
     pr_store_close(st);
     return PR_EXIT_OK;
