@@ -343,6 +343,13 @@ static json_t *maybe_json(const char *s) {
     return j ? j : json_null();
 }
 
+/* A stored count or cost a provider could have sent (see PR_LLM_TOKENS_MAX);
+ * a row written by hand or by an older version may hold anything. */
+static int count_ok(int64_t v) { return v >= 0 && v <= PR_LLM_TOKENS_MAX; }
+static int cost_ok(double v) { return v >= 0 && v <= PR_LLM_COST_MAX; }
+
+static json_t *count_json(int64_t v) { return count_ok(v) ? json_integer(v) : json_null(); }
+
 static int cmd_calls(int argc, char **argv) {
     const char *db = PR_CLI_DEFAULT_DB, *provider = NULL, *since = NULL, *limit_s = NULL;
     int json = 0;
@@ -369,6 +376,7 @@ static int cmd_calls(int argc, char **argv) {
     size_t n = 0;
     int64_t total_calls = 0, day_calls = 0;
     double total_cost = 0, day_cost = 0;
+    size_t bad = 0;
     int64_t now = pr_time_now_ms(), day = now - ((now % PR_MS_PER_DAY) + PR_MS_PER_DAY) % PR_MS_PER_DAY;
     int rc = pr_store_llm_list(st, from, PR_TIME_NONE, provider, (size_t)limit, &rows, &n, &e);
     if (!rc) rc = pr_store_llm_spend(st, from, PR_TIME_NONE, &total_calls, &total_cost, &e);
@@ -396,9 +404,13 @@ static int cmd_calls(int argc, char **argv) {
             json_object_set_new(o, "http_status", json_integer(r->http_status));
             json_object_set_new(o, "attempts", json_integer(r->attempts));
             json_object_set_new(o, "latency_ms", json_integer(r->latency_ms));
-            json_object_set_new(o, "tokens_in", json_integer(r->tokens_in));
-            json_object_set_new(o, "tokens_out", json_integer(r->tokens_out));
-            json_object_set_new(o, "cost", json_real(r->cost));
+            json_object_set_new(o, "tokens_in", count_json(r->tokens_in));
+            json_object_set_new(o, "tokens_out", count_json(r->tokens_out));
+            json_object_set_new(o, "cost", cost_ok(r->cost) ? json_real(r->cost) : json_null());
+            if (!count_ok(r->tokens_in) || !count_ok(r->tokens_out) || !cost_ok(r->cost)) {
+                bad++;
+                json_object_set_new(o, "invalid", json_true());
+            }
             json_object_set_new(o, "verdict", maybe_json(r->verdict));
             json_object_set_new(o, "error", r->error ? json_string(r->error) : json_null());
             json_array_append_new(a, o);
@@ -414,16 +426,27 @@ static int cmd_calls(int argc, char **argv) {
                "question", "template", "prompt", "status", "tokens", "cost", "ms");
         for (size_t i = 0; i < n; i++) {
             const pr_llm_call_record *r = &rows[i];
-            char t[PR_TIME_STR_MAX], status[40];
+            char t[PR_TIME_STR_MAX], status[40], tokens[24] = "invalid", cost[24] = "invalid";
             pr_time_format_iso(r->created_at - r->created_at % 1000, t, sizeof t);
             snprintf(status, sizeof status, "%s", strcmp(r->status, "ok") == 0 ? "ok" : r->fail);
-            printf("%-6lld %-20s %-12.12s %-24.24s %-9s %-13.13s %-12.12s %-14.14s %8lld %10.6f %7lld\n",
+            int tok_ok = count_ok(r->tokens_in) && count_ok(r->tokens_out);
+            /* Both counts <= PR_LLM_TOKENS_MAX: their sum cannot overflow. */
+            if (tok_ok) snprintf(tokens, sizeof tokens, "%lld", (long long)(r->tokens_in + r->tokens_out));
+            if (cost_ok(r->cost)) snprintf(cost, sizeof cost, "%.6f", r->cost);
+            if (!tok_ok || !cost_ok(r->cost)) bad++;
+            printf("%-6lld %-20s %-12.12s %-24.24s %-9s %-13.13s %-12.12s %-14.14s %8s %10s %7lld\n",
                    (long long)r->id, t, r->provider, r->model, r->question, r->template_id, r->prompt_hash, status,
-                   (long long)(r->tokens_in + r->tokens_out), r->cost, (long long)r->latency_ms);
+                   tokens, cost, (long long)r->latency_ms);
         }
         printf("total: %lld call%s, $%.6f; today (UTC): %lld call%s, $%.6f\n", (long long)total_calls,
                total_calls == 1 ? "" : "s", total_cost, (long long)day_calls, day_calls == 1 ? "" : "s", day_cost);
     }
+    if (bad)
+        fprintf(stderr,
+                "ai calls: %zu stored call%s with a token count outside 0..%d or a cost outside 0..%g USD "
+                "(written by hand or by an older version): shown as %s, invalid costs left out of the spend\n",
+                bad, bad == 1 ? "" : "s", PR_LLM_TOKENS_MAX, PR_LLM_COST_MAX,
+                json ? "null with \"invalid\": true" : "'invalid'");
     pr_llm_call_records_free(rows, n);
     pr_store_close(st);
     return PR_EXIT_OK;

@@ -5,8 +5,10 @@
 # lists the audited calls and their cost, and checks failures (401, no key,
 # unsafe .env, --at past the data) end with a clear message; anonymised
 # prompts (the default) against plain ones, the contamination warning, and
-# --config with a backtest configuration's "confirm" stages. Finally greps
-# everything the runs wrote for the key.
+# --config with a backtest configuration's "confirm" stages; hostile replies
+# (the key echoed where a buffer cuts it or JSON-escaped, absurd token counts)
+# and bad stored rows. Finally searches everything the runs wrote for any 8
+# characters of the key.
 set -u
 BIN=${PR_BIN:-build/proratio}
 PY=/usr/bin/python3
@@ -198,12 +200,81 @@ script '[{"fixture":"openai/chat_json_schema_ok"}]'
 check "an anonymised ask is not contaminated" \
   "json '$T/bt2.out' \"sys.exit(not (d['contaminated'] is False and 'BTCUSDT' not in d['user']))\" && ! grep -q contaminated '$T/bt2.err'"
 
-# 5. the key appears nowhere the runs wrote (outputs, store, WAL)
+# 5. hostile replies (issue #8), the key from the private .env: a 401 whose message puts the key
+#    right where a 256-byte buffer cuts it, a model that echoes the key JSON-escaped in its verdict
+#    and as its model name
+"$PY" - "$KEY" >"$T/hostile.json" <<'EOF2'
+import json, sys
+key = sys.argv[1]
+esc = key.replace("-", "\\u002d")  # \u002d: escaped once in the model name, twice in the verdict
+verdict = '{"direction":"bullish","confidence":0.6,"reasoning":"use %s","key_factors":["%s"]}' % (esc, key)
+ok = {"model": key, "choices": [{"message": {"role": "assistant", "content": verdict}, "finish_reason": "stop"}],
+      "usage": {"prompt_tokens": 10, "completion_tokens": 5}}
+body = json.dumps(ok).replace('"model": "%s"' % key, '"model": "%s"' % esc)
+e401 = {"error": {"message": "x" * 240 + key, "type": "invalid_request_error", "code": "invalid_api_key"}}
+print(json.dumps([{"status": 401, "body": json.dumps(e401)}, {"status": 200, "body": body}]))
+EOF2
+script "$(cat "$T/hostile.json")"
+"${ASK[@]}" --mode live --env "$T/env" >"$T/h401.txt" 2>&1
+rc=$?
+check "a 401 echoing the key after 240 bytes: exit 1, the key redacted (got $rc)" \
+  "[ $rc -eq 1 ] && grep -q 'x\[REDACTED\]' '$T/h401.txt'"
+"${ASK[@]}" --mode live --env "$T/env" --at 2026-07-10T13:00:00Z >"$T/hecho.txt" 2>&1
+rc=$?
+check "a verdict echoing the key (escaped, and as the model name) is printed redacted (got $rc)" \
+  "[ $rc -eq 0 ] && grep -q '\"reasoning\": \"use \[REDACTED\]\"' '$T/hecho.txt' && grep -q 'verdict from oa (\[REDACTED\]' '$T/hecho.txt'"
+"$BIN" ai calls --db "$DB" --json >"$T/hcalls.json"
+check "calls --json shows the stored verdict redacted" \
+  "json '$T/hcalls.json' \"v=d['calls'][0]['verdict']; sys.exit(not (v['reasoning']=='use [REDACTED]' and v['key_factors']==['[REDACTED]']))\""
+
+# 6. token counts: an absurd one from the provider is a protocol error; stored bad rows (by hand,
+#    older versions) neither break `ai calls` nor change the spend
+script '[{"status":200,"body":"{\"choices\":[{\"message\":{\"content\":\"{}\"},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":1e300}}"}]'
+"${ASK[@]}" --mode live --env "$T/env" >"$T/htok.txt" 2>&1
+rc=$?
+check "usage.prompt_tokens 1e300: exit 1, a malformed reply naming the provider and field (got $rc)" \
+  "[ $rc -eq 1 ] && grep -q '^malformed: oa: protocol error: usage.prompt_tokens is 1e300, not a token count' '$T/htok.txt'"
+"$BIN" ai calls --db "$DB" --json >"$T/calls_before.json"
+"$PY" - "$T/p.db" <<'EOF2'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+row = db.execute("SELECT * FROM llm_calls ORDER BY id LIMIT 1").fetchone()
+cols = [d[0] for d in db.execute("SELECT * FROM llm_calls LIMIT 0").description]
+for tin, tout, cost in ((-5, 9223372036854775807, -1e308), (9223372036854775807, 9223372036854775807, 1e308)):
+    r = dict(zip(cols, row)); del r["id"]
+    r.update(tokens_in=tin, tokens_out=tout, cost=cost)
+    db.execute("INSERT INTO llm_calls (%s) VALUES (%s)" % (",".join(r), ",".join("?" * len(r))), list(r.values()))
+db.commit()
+EOF2
+"$BIN" ai calls --db "$DB" >"$T/bad.txt" 2>"$T/bad.err"
+rc=$?
+check "calls with two bad stored rows exits 0 and says why they show as invalid (got $rc)" \
+  "[ $rc -eq 0 ] && [ \$(grep -c ' invalid    invalid ' '$T/bad.txt') -eq 2 ] && grep -q '2 stored calls with a token count outside 0..1000000000' '$T/bad.err'"
+"$BIN" ai calls --db "$DB" --json >"$T/bad.json" 2>/dev/null
+check "calls --json: bad rows have null counts and cost, the spend is unchanged" \
+  "json '$T/bad.json' \"import json as J; b=J.load(open('$T/calls_before.json')); c=d['calls'][:2]; sys.exit(not (all(x['tokens_in'] is None and x['tokens_out'] is None and x['cost'] is None and x['invalid'] for x in c) and abs(d['total']['cost']-b['total']['cost'])<1e-12 and d['total']['calls']==b['total']['calls']+2))\""
+
+# 7. the key appears nowhere the runs wrote (outputs, store, WAL), whole, cut or escaped:
+#    no 8 consecutive characters of it
 kill "$SRV"; wait "$SRV" 2>/dev/null; SRV=
-# (env holds it on purpose; reqs.json, before.json and after.json are what the
-# fake provider received)
-leaks=$(grep -rl --exclude=env --exclude=reqs.json --exclude=before.json --exclude=after.json -- "$KEY" "$T" 2>/dev/null | wc -l)
-check "the key is in no output, log or store file ($leaks files)" "[ $leaks -eq 0 ]"
+# (env holds it on purpose; reqs.json, before.json and after.json are what the fake
+# provider received, hostile.json the script)
+leaks=$("$PY" - "$T" "$KEY" <<'EOF2'
+import os, sys
+root, key = sys.argv[1], sys.argv[2].encode()
+parts = {key[i:i + 8] for i in range(len(key) - 7)}
+hits = []
+for d, _, files in os.walk(root):
+    for f in files:
+        if f in ("env", "reqs.json", "hostile.json", "before.json", "after.json"):
+            continue
+        b = open(os.path.join(d, f), "rb").read()
+        if any(p in b for p in parts):
+            hits.append(f)
+print(" ".join(hits))
+EOF2
+)
+check "the key is in no output, log or store file (${leaks:-none})" "[ -z '$leaks' ]"
 
 echo "$passes passed, $fails failed"
 [ $fails -eq 0 ]

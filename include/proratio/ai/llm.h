@@ -175,9 +175,16 @@ typedef struct pr_llm_http_response {
     char should_retry[8];     /* x-should-retry                              */
     char ratelimit_reset[32]; /* X-RateLimit-Reset (OpenRouter: epoch ms)    */
     int64_t latency_ms;
+    /* The key the request carried (not owned; NULL when none): the parser
+     * masks it in every text it takes from the body, before any copy. */
+    const char *secret;
 } pr_llm_http_response;
 
 void pr_llm_http_response_free(pr_llm_http_response *r);
+
+/* Largest token count a provider may report for one call, per count and
+ * per total of input or output; anything outside 0..this is a protocol error. */
+#define PR_LLM_TOKENS_MAX 1000000000
 
 /* A parsed reply. */
 typedef struct pr_llm_reply {
@@ -187,7 +194,7 @@ typedef struct pr_llm_reply {
     char *text;               /* the model's text (malloc'd) when fail == OK */
     char finish[32];          /* finish / stop reason as sent                */
     char model[128];          /* model that answered                         */
-    long tokens_in, tokens_out;
+    long tokens_in, tokens_out; /* each 0..PR_LLM_TOKENS_MAX                 */
     char message[256];        /* provider's error message                    */
     char code[64];            /* provider's error type / code / status       */
 } pr_llm_reply;
@@ -290,7 +297,8 @@ typedef struct pr_llm_result {
     char model[128];          /* model that answered ("" when none)           */
     char finish[32];
     char *request;            /* body sent (malloc'd; never holds the key)    */
-    char *response;           /* last raw body (malloc'd, key redacted)       */
+    char *response;           /* last raw body (malloc'd, key redacted; JSON
+                                 re-serialised when a string held a key part) */
     char *text;               /* the model's text (malloc'd)                  */
     int cached;               /* 1 when served from the cache                 */
 } pr_llm_result;
@@ -314,8 +322,9 @@ typedef struct pr_llm_stats {
 
 void pr_llm_get_stats(const pr_llm *l, pr_llm_stats *out);
 
-/* A copy of s (malloc'd) with every occurrence of the provider's key
- * replaced by "[REDACTED]"; a plain copy when there is no key. */
+/* A copy of s (malloc'd) with the provider's key replaced by "[REDACTED]"
+ * wherever it appears, raw or JSON-escaped, and with the pieces of it a cut
+ * leaves masked too (see src/ai/redact.c); a plain copy when there is no key. */
 char *pr_llm_redact(const pr_llm *l, const char *s);
 
 /* The knowledge cutoff of a known model (see the table in cutoff.c: OpenAI,
