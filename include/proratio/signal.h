@@ -164,6 +164,14 @@ size_t pr_view_n_instruments(const pr_market_view *v);
 const pr_instrument *pr_view_instrument(const pr_market_view *v, int inst);
 pr_timeframe pr_view_tf(const pr_market_view *v, int inst);  /* decision timeframe */
 size_t pr_view_warmup(const pr_market_view *v);    /* bars needed by the declarations */
+/* Bars of history before a decision that make the declared indicators'
+ * values there independent of where the data starts (pr_ta_memory at
+ * PR_TA_SEED_TOL, higher timeframes counted in decision bars); at least
+ * pr_view_warmup. A backtest loads this much before its first traded bar. */
+size_t pr_view_history(const pr_market_view *v);
+/* The name of a declared indicator that never forgets its start (obv, sar,
+ * ...; see pr_ta_memory), or NULL. */
+const char *pr_view_unbounded(const pr_market_view *v);
 /* 1 when `inst` received a closed bar at this step. */
 int pr_view_updated(const pr_market_view *v, int inst);
 /* Visible (closed) bars of inst at tf (PR_TF_NONE = decision timeframe). */
