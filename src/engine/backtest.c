@@ -317,10 +317,10 @@ static void count_rejects(pr_broker *b, pr_backtest_result *res) {
     }
 }
 
-int pr_backtest_history(const pr_backtest_config *cfg, pr_pipeline *pipe, size_t *bars, const char **unbounded,
+int pr_backtest_history(const pr_backtest_config *cfg, pr_strategy *strat, size_t *bars, const char **unbounded,
                         pr_err *err) {
-    if (!cfg || !pipe || !bars || cfg->n_markets == 0 || !cfg->markets)
-        return pr_err_set(err, PR_EINVAL, "backtest: need a pipeline and at least one market");
+    if (!cfg || !strat || !strat->vt || !bars || cfg->n_markets == 0 || !cfg->markets)
+        return pr_err_set(err, PR_EINVAL, "backtest: need a strategy and at least one market");
     size_t n = cfg->n_markets;
     bt_src *src = calloc(n, sizeof *src);
     pr_instrument *insts = calloc(n, sizeof *insts);
@@ -334,7 +334,6 @@ int pr_backtest_history(const pr_backtest_config *cfg, pr_pipeline *pipe, size_t
     }
     /* Bar by bar, so declaring computes nothing. */
     pr_view_config vc = {.n_instruments = n, .instruments = insts, .series = series, .precompute = 0};
-    pr_strategy *strat = pr_pipeline_strategy(pipe);
     if (rc == PR_OK) rc = pr_view_new(&vc, &v, err);
     if (rc == PR_OK && strat->vt->init) rc = strat->vt->init(strat, v, err);
     if (rc == PR_OK) {

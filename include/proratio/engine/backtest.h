@@ -37,12 +37,6 @@ typedef struct pr_backtest_config {
     int64_t trade_from;
 } pr_backtest_config;
 
-/* Orders the broker rejected for one reason (a static text). */
-typedef struct pr_reject_count {
-    const char *reason;
-    size_t n;
-} pr_reject_count;
-
 #define PR_BT_REJECT_KINDS 8
 
 typedef struct pr_backtest_result {
@@ -89,12 +83,12 @@ int pr_backtest_run(const pr_backtest_config *cfg, pr_pipeline *pipe, pr_backtes
                     pr_err *err);
 void pr_backtest_result_free(pr_backtest_result *res);
 
-/* The history (decision bars before the first traded one) the pipeline's
- * strategy needs on these markets so that its indicators no longer depend
+/* The history (decision bars before the first traded one) the strategy
+ * needs on these markets so that its indicators no longer depend
  * on where the data starts (pr_view_history; its init runs on a scratch
  * view of the markets). *unbounded (may be NULL) receives the name of a
  * declared indicator for which no history is enough, or NULL. */
-int pr_backtest_history(const pr_backtest_config *cfg, pr_pipeline *pipe, size_t *bars, const char **unbounded,
+int pr_backtest_history(const pr_backtest_config *cfg, pr_strategy *strat, size_t *bars, const char **unbounded,
                         pr_err *err);
 
 /* A context for many runs (optimisation, walk-forward): it keeps the large
