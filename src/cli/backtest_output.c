@@ -212,6 +212,9 @@ void bt_print_rejects(const pr_backtest_config *bc, const pr_backtest_result *re
         listed += res->rejects[k].n;
     }
     if (listed < res->n_rejected) fprintf(f, "rejected     %zu: other reasons\n", res->n_rejected - listed);
+    if (res->n_cancelled_with)
+        fprintf(f, "cancelled    %zu bracket orders (stops, targets) with their rejected entries\n",
+                res->n_cancelled_with);
     if (res->stats.signals == 0 || res->n_fills > 0) return;
     /* Signals but nothing traded: say why. */
     if (res->n_rejected > 0) {
@@ -219,7 +222,7 @@ void bt_print_rejects(const pr_backtest_config *bc, const pr_backtest_result *re
         const char *sym = bc->n_markets == 1 ? bc->markets[0].spec.inst.symbol : "SYMBOL";
         if (res->n_reject_kinds > 0 && strstr(res->rejects[0].reason, "lot") != NULL)
             fprintf(f, ": a position comes to less than one lot; raise sizing.fraction or account.cash, or set "
-                    "instruments.%s.lot_step for fractional quantities", sym);
+                    "instruments.%s.lot_step and min_qty for fractional quantities", sym);
         else if (res->n_reject_kinds > 0 && strstr(res->rejects[0].reason, "minimum") != NULL)
             fprintf(f, ": a position is below the instrument's minimum; raise sizing.fraction or account.cash, "
                     "or set instruments.%s.min_qty / min_notional", sym);

@@ -304,6 +304,7 @@ static int alloc_curves(pr_backtest *bt, pr_backtest_result *r, size_t steps) {
 static void count_rejects(pr_broker *b, pr_backtest_result *res) {
     pr_order o;
     for (uint64_t id = 1; b->vt->get_order(b, id, &o) == 0; id++) {
+        if (o.status == PR_OS_CANCELLED && o.reject) res->n_cancelled_with++;
         if (o.status != PR_OS_REJECTED) continue;
         res->n_rejected++;
         const char *why = o.reject ? o.reject : "rejected";

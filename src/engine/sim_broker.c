@@ -122,9 +122,16 @@ static void cancel_order(sim *s, sim_ord *so) {
     cancel_children(s, so->o.id);
 }
 
+/* Set on the bracket orders that go with a rejected entry (cancelled, not
+ * rejected themselves), so a run can say where its orders went. */
+static const char k_with_rejected[] = "cancelled with its rejected parent order";
+
 static void reject_order(sim *s, sim_ord *so, const char *why) {
     so->o.reject = why;
     s->hist[so->o.id - 1].reject = why;
+    for (size_t j = 0; j < s->n_lv; j++)
+        if (s->lv[j].o.status == PR_OS_WAITING && s->lv[j].o.parent == so->o.id)
+            s->lv[j].o.reject = s->hist[s->lv[j].o.id - 1].reject = k_with_rejected;
     if (is_live(so->o.status)) {
         set_status(s, so, PR_OS_REJECTED);
         cancel_children(s, so->o.id);

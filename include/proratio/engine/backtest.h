@@ -73,6 +73,7 @@ typedef struct pr_backtest_result {
     size_t n_rejected;
     size_t n_reject_kinds;
     pr_reject_count rejects[PR_BT_REJECT_KINDS];
+    size_t n_cancelled_with; /* bracket orders cancelled with a rejected entry */
     void *pool_;             /* internal: the context the arrays came from     */
     void *curves_;           /* internal: the block holding the per-step arrays */
 } pr_backtest_result;
