@@ -314,6 +314,16 @@ static void print_ai(const bt_side *sd, FILE *f) {
     fprintf(f, "             decisions in %s/ai_decisions.jsonl\n", sd->out_dir);
 }
 
+/* Why the strategy emitted few or no signals, where it can tell. */
+static void print_notes(const bt_side *sd, FILE *f) {
+    char buf[800];
+    if (pr_strategy_explain(sd->strat, buf, sizeof buf) > 0)
+        fprintf(f, "note         %s\n", buf);
+    else if (sd->res.stats.signals == 0)
+        fprintf(f, "note         the strategy emitted no signal in %zu steps: its conditions never held on this "
+                "data (README \"Built-in strategies\" gives each one's rules)\n", sd->res.n_steps);
+}
+
 static void print_logs(const bt_side *sd, FILE *f) {
     fprintf(f, "logs         %s/signals.jsonl, executions.jsonl, summary.jsonl%s\n", sd->out_dir,
             sd->ai ? ", ai_decisions.jsonl" : "");
@@ -352,7 +362,10 @@ static int run(bt_run *r, const pr_config *cfg, int json, int ab, pr_err *e) {
     if (!ab) {
         rc = bt_output(s, &r->bc, &last->res, &last->an, desc, last->out_dir, s->report,
                        json ? BT_SHOW_JSON : BT_SHOW_TABLE, e);
-        if (rc == PR_OK) print_logs(last, info);
+        if (rc == PR_OK) {
+            print_notes(last, info);
+            print_logs(last, info);
+        }
         return rc;
     }
     for (size_t i = 0; i < 2; i++) {
@@ -360,6 +373,7 @@ static int run(bt_run *r, const pr_config *cfg, int json, int ab, pr_err *e) {
         rc = bt_output(s, &r->bc, &r->side[i].res, &r->side[i].an, desc, r->side[i].out_dir, i ? s->report : NULL,
                        json ? BT_SHOW_JSON : BT_SHOW_FILES, e);
         if (rc != PR_OK) return rc;
+        print_notes(&r->side[i], info);
         print_logs(&r->side[i], info);
     }
     if (!json) putchar('\n');
