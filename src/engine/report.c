@@ -445,6 +445,9 @@ static void trades_section(out *o, const pr_report_input *in, size_t rows) {
         pr_time_format(t->entry_ts, et, sizeof et);
         if (t->exit_ts == PR_TIME_NONE) pr_strlcpy(xt, "open", sizeof xt);
         else pr_time_format(t->exit_ts, xt, sizeof xt);
+        /* To the minute (bars never start mid-minute): the list fits the page. */
+        if (strlen(et) == 19 && strcmp(et + 16, ":00") == 0) et[16] = '\0';
+        if (strlen(xt) == 19 && strcmp(xt + 16, ":00") == 0) xt[16] = '\0';
         o_printf(o, "<tr><td>%zu</td><td class=\"l\">", i + 1);
         o_esc_n(o, t->symbol, sizeof t->symbol);
         o_printf(o, "</td><td class=\"l %s\">%s</td><td class=\"l\">%s</td><td>%.8g</td><td class=\"l\">%s</td>"
@@ -456,9 +459,9 @@ static void trades_section(out *o, const pr_report_input *in, size_t rows) {
                  pr_mx_fnum(c, sizeof c, t->pnl, 2, ""),
                  t->risk > 0 ? pr_mx_fnum(r, sizeof r, t->pnl / t->risk, 2, "") : "");
         o_esc_n(o, t->tag, sizeof t->tag);
-        o_puts(o, "</td><td class=\"l wrap\">");
+        o_puts(o, "</td><td class=\"l wrap\"><div>");
         o_esc_n(o, t->reason, sizeof t->reason);
-        o_puts(o, "</td></tr>\n");
+        o_puts(o, "</div></td></tr>\n");
     }
     o_puts(o, "</table></div></section>\n");
 }
@@ -519,7 +522,7 @@ static int write_html(out *o, const pr_report_input *in, pr_err *err) {
                   "<button id=\"b-one\">one axis</button>");
     o_puts(o, "<button id=\"b-reset\">reset zoom</button></div>\n");
     o_printf(o, k_legend_equity,
-             in->bench_equity ? "<span><i style=\"background:#f59e0b\"></i>buy &amp; hold (right axis)</span>" : "");
+             in->bench_equity ? "<span><i style=\"background:#f59e0b\"></i>buy &amp; hold</span>" : "");
     o_puts(o, "<div class=\"chart\"><canvas id=\"c-equity\"></canvas></div>\n"
               "<p class=\"note\">Drag across any chart to zoom every chart to that time range; double-click "
               "or &ldquo;reset zoom&rdquo; to see it all. Hover for values.</p></section>\n"
