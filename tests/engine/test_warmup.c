@@ -15,6 +15,15 @@ static void flat(pr_series *s, int64_t t0, size_t n, double px) {
     for (size_t i = 0; i < n; i++) pr_series_push(s, t0 + (int64_t)i * PR_MS_PER_HOUR, px, px, px, px, 1.0);
 }
 
+/* Markets BTCUSDT (a) and ETHUSDT (b), no costs. */
+static void two_markets(pr_bt_market mk[2], const pr_series *a, const pr_series *b) {
+    memset(mk, 0, 2 * sizeof *mk);
+    et_spec_plain(&mk[0].spec, "BTCUSDT", PR_ASSET_CRYPTO);
+    et_spec_plain(&mk[1].spec, "ETHUSDT", PR_ASSET_CRYPTO);
+    mk[0].bars = a;
+    mk[1].bars = b;
+}
+
 static pr_pipeline *pipeline_for(et_script *sc, pr_size_mode mode, double fraction) {
     pr_pipeline_config pc;
     pr_pipeline_config_default(&pc);
@@ -77,11 +86,7 @@ static void test_two_markets(void **state) {
     flat(&a, t0, 10, 100);
     flat(&b, t0 + 2 * PR_MS_PER_HOUR, 8, 50);
     pr_bt_market mk[2];
-    memset(mk, 0, sizeof mk);
-    et_spec_plain(&mk[0].spec, "BTCUSDT", PR_ASSET_CRYPTO);
-    et_spec_plain(&mk[1].spec, "ETHUSDT", PR_ASSET_CRYPTO);
-    mk[0].bars = &a;
-    mk[1].bars = &b;
+    two_markets(mk, &a, &b);
     et_script sc;
     et_script_reset(&sc);
     /* B's bar index 4 is t0 + 6 h: a signal in the traded part. */
@@ -199,11 +204,7 @@ static void test_reject_margin(void **state) {
     flat(&a, t0, 6, 100);
     flat(&b, t0, 6, 50);
     pr_bt_market mk[2];
-    memset(mk, 0, sizeof mk);
-    et_spec_plain(&mk[0].spec, "BTCUSDT", PR_ASSET_CRYPTO);
-    et_spec_plain(&mk[1].spec, "ETHUSDT", PR_ASSET_CRYPTO);
-    mk[0].bars = &a;
-    mk[1].bars = &b;
+    two_markets(mk, &a, &b);
     et_script sc;
     et_script_reset(&sc);
     et_script_add(&sc, 1, PR_SIG_ENTER_LONG, 0);
