@@ -135,7 +135,8 @@ static void market_line(const bt_settings *s, const pr_backtest_config *bc, size
     if (bc->trade_from != 0 && bc->trade_from != PR_TIME_NONE) {
         char w[PR_TIME_STR_MAX];
         pr_time_format(x->ts[0], w, sizeof w);
-        snprintf(warm, sizeof warm, "; indicators warmed up on %zu bars from %s", k0, k0 ? w : "-");
+        if (k0) snprintf(warm, sizeof warm, "; indicators warmed up on %zu bars from %s", k0, w);
+        else snprintf(warm, sizeof warm, "; no bars before it to warm the indicators up");
     }
     pr_time_format(x->ts[k0], a, sizeof a);
     pr_time_format(x->ts[x->len - 1], b, sizeof b);
