@@ -200,11 +200,16 @@ static void csv_entry(rd *r, bt_settings *s, const char *path, json_t *j) {
 }
 
 static void data_section(rd *r, bt_settings *s) {
-    static const char *const allowed[] = {"db", "datasets", "csv", "from", "to", NULL};
+    static const char *const allowed[] = {"db", "datasets", "csv", "from", "to", "warmup", NULL};
     keys(r, "data", allowed);
     string(r, "data.db", PR_CLI_DEFAULT_DB, s->db, sizeof s->db);
     s->from = time_key(r, "data.from");
     s->to = time_key(r, "data.to");
+    /* "auto" (the default): as much as the strategy's indicators need. */
+    json_t *dj = json_object_get(pr_config_json(r->cfg), "data");
+    json_t *wj = json_is_object(dj) ? json_object_get(dj, "warmup") : NULL;
+    if (json_is_string(wj) && strcmp(json_string_value(wj), "auto") == 0) s->warmup = -1;
+    else s->warmup = integer(r, "data.warmup", -1, 0, 100000000);
     if (s->from != PR_TIME_NONE && s->to != PR_TIME_NONE && s->to <= s->from)
         bt_errors_add(r->errs, "data.to: must be after data.from");
     json_t *data = json_object_get(pr_config_json(r->cfg), "data");

@@ -56,6 +56,7 @@ typedef struct bt_settings {
     char description[256];
     char db[BT_PATH_MAX];
     int64_t from, to;              /* PR_TIME_NONE: unbounded                   */
+    long warmup;                   /* bars loaded before `from`; -1: "auto"     */
     size_t n_markets;
     bt_market markets[BT_MAX_MARKETS];
     char strategy[64];

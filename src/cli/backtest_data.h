@@ -31,7 +31,9 @@ int bt_source_is_path(const char *s);
 
 /* Everything loaded for one instrument. */
 typedef struct bt_loaded {
-    pr_series bars;               /* decision bars in [from, to)                 */
+    pr_series bars;               /* decision bars in [from, to), after n_warmup
+                                     bars before `from`                          */
+    size_t n_warmup;
     pr_series fine;               /* finer bars covering them; len 0: none        */
     int64_t *fund_ts;             /* funding times and rates (malloc'd), or NULL   */
     double *fund_rate;
@@ -51,6 +53,8 @@ typedef struct bt_load_request {
     const bt_source *fine;
     const char *funding;
     int64_t from, to;             /* PR_TIME_NONE: unbounded                      */
+    size_t warmup;                /* bars wanted before `from` (as many as there
+                                     are, up to this)                             */
 } bt_load_request;
 
 /* Opens the store at url (NULL: sqlite:proratio.db) once, on first use;

@@ -18,6 +18,9 @@ typedef struct bt_analysis {
     char fingerprint[PR_FINGERPRINT_HEX];
 } bt_analysis;
 
+/* Index of market i's first traded bar (after the warm-up). */
+size_t bt_first_traded(const pr_backtest_config *bc, size_t i);
+
 /* Metrics of a run: records, buy-and-hold benchmark, fingerprint. */
 int bt_analyse(const bt_settings *s, const pr_backtest_config *bc, const pr_backtest_result *res, bt_analysis *out,
                pr_err *err);
@@ -35,6 +38,9 @@ int bt_make_dirs(const char *dir, pr_err *err);
  * account and sizing. */
 void bt_print_header(const bt_settings *s, const pr_backtest_config *bc, const pr_backtest_result *res,
                      const char *strategy, FILE *f);
+
+/* The orders rejected, by reason, and when signals brought no fill, why. */
+void bt_print_rejects(const pr_backtest_config *bc, const pr_backtest_result *res, FILE *f);
 
 typedef enum bt_show {
     BT_SHOW_TABLE = 0,   /* pipeline counts and the metrics table on stdout        */

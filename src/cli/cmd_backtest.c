@@ -160,6 +160,7 @@ typedef struct bt_run {
     pr_backtest_config bc;
     bt_side side[2];
     size_t n_sides;
+    size_t warmup;                 /* bars wanted before data.from              */
 } bt_run;
 
 static void run_free(bt_run *r) {
@@ -178,17 +179,19 @@ static void run_free(bt_run *r) {
     free(r->s);
 }
 
-static int load_markets(bt_run *r, pr_err *e) {
+/* Loads every market with up to `warmup` bars before data.from. */
+static int load_all(bt_run *r, size_t warmup, int quiet, pr_err *e) {
     bt_settings *s = r->s;
-    r->data.url = s->db;
+    for (size_t i = 0; i < r->n_ld; i++) bt_loaded_free(&r->ld[i]);
+    r->n_ld = 0;
     for (size_t i = 0; i < s->n_markets; i++) {
         const bt_market *m = &s->markets[i];
         bt_load_request rq = {.src = &m->src, .fine = m->has_fine ? &m->fine : NULL, .funding = m->funding,
-                              .from = s->from, .to = s->to};
+                              .from = s->from, .to = s->to, .warmup = warmup};
         int rc = bt_load(&r->data, &rq, &r->ld[i], e);
         r->n_ld = i + 1;
         if (rc != PR_OK) return rc;
-        if (r->ld[i].skipped_rows)
+        if (r->ld[i].skipped_rows && !quiet)
             fprintf(stderr, "proratio backtest: %s: %zu rows skipped as invalid (see 'proratio data import')\n",
                     m->src.spec, r->ld[i].skipped_rows);
         if ((rc = bt_market_spec(s, i, &r->ld[i], &r->mk[i].spec, e)) != PR_OK) return rc;
@@ -198,6 +201,40 @@ static int load_markets(bt_run *r, pr_err *e) {
     }
     r->bc = (pr_backtest_config){.start_cash = s->cash, .n_markets = s->n_markets, .markets = r->mk};
     pr_strlcpy(r->bc.ccy, s->ccy, sizeof r->bc.ccy);
+    return PR_OK;
+}
+
+/* The warm-up (README "Backtesting"): with data.from set, the bars before
+ * it that the strategy's indicators need ("auto": pr_backtest_history) are
+ * loaded too and only warm them up; trading, equity and metrics start at
+ * data.from. Says when the data holds less history than needed. */
+static int load_markets(bt_run *r, const pr_config *cfg, pr_err *e) {
+    bt_settings *s = r->s;
+    r->data.url = s->db;
+    int rc = load_all(r, 0, s->from != PR_TIME_NONE, e);
+    if (rc != PR_OK || s->from == PR_TIME_NONE) return rc;
+    size_t need = s->warmup >= 0 ? (size_t)s->warmup : 0;
+    const char *unbounded = NULL;
+    if (s->warmup < 0) {
+        pr_strategy *st = NULL;
+        rc = pr_strategy_create(s->strategy, cfg, "strategy.params", &st, e);
+        if (rc == PR_OK) rc = pr_backtest_history(&r->bc, st, &need, &unbounded, e);
+        pr_strategy_free(st);
+        if (rc != PR_OK) return rc;
+    }
+    if ((rc = load_all(r, need, 0, e)) != PR_OK) return rc;
+    r->bc.trade_from = s->from;
+    r->warmup = need;
+    char t[PR_TIME_STR_MAX];
+    pr_time_format(s->from, t, sizeof t);
+    for (size_t i = 0; i < r->n_ld; i++)
+        if (r->ld[i].n_warmup < need)
+            fprintf(stderr, "proratio backtest: warning: %s holds %zu bars before %s, the strategy's indicators need "
+                    "%zu (data.warmup%s); its first signals may depend on where the data starts\n",
+                    s->markets[i].src.spec, r->ld[i].n_warmup, t, need, s->warmup < 0 ? " \"auto\"" : "");
+    if (unbounded)
+        fprintf(stderr, "proratio backtest: note: %s never forgets where the data starts (a running total or a "
+                "path-dependent state): no warm-up makes its values independent of it\n", unbounded);
     return PR_OK;
 }
 
@@ -220,11 +257,12 @@ static int open_ai_log(bt_side *sd, pr_err *e) {
 static int write_summary(bt_run *r, bt_side *sd, pr_err *e) {
     const pr_backtest_result *res = &sd->res;
     size_t bars = 0;
-    for (size_t i = 0; i < r->bc.n_markets; i++) bars += r->mk[i].bars->len;
+    for (size_t i = 0; i < r->bc.n_markets; i++) bars += r->mk[i].bars->len - r->ld[i].n_warmup;
     pr_runlog_summary sm = {.mode = "backtest", .strategy = sd->desc, .config_digest = r->digest,
                             .first_ts = res->n_steps ? res->ts[0] : PR_TIME_NONE,
                             .last_ts = res->n_steps ? res->ts[res->n_steps - 1] : PR_TIME_NONE,
                             .bars = bars, .steps = res->n_steps, .orders = res->stats.orders,
+                            .rejected = res->n_rejected, .n_rejects = res->n_reject_kinds, .rejects = res->rejects,
                             .fills = res->n_fills, .trades = res->n_trades, .open_trades = res->n_open,
                             .ccy = res->ccy, .start_equity = res->start_cash, .final_equity = res->final_equity,
                             .fingerprint = sd->an.fingerprint, .n_stages = sd->stages.n, .stages = sd->stages.rl,
@@ -309,6 +347,16 @@ static void side_report(const char *report, const char *side, char *out, size_t 
     snprintf(out, cap, "%.*s.%s.html", (int)(html ? n - 5 : n), report, side);
 }
 
+/* Why the strategy emitted few or no signals, where it can tell. */
+static void print_notes(const bt_side *sd, FILE *f) {
+    char buf[800];
+    if (pr_strategy_explain(sd->strat, buf, sizeof buf) > 0)
+        fprintf(f, "note         %s\n", buf);
+    else if (sd->res.stats.signals == 0)
+        fprintf(f, "note         the strategy emitted no signal in %zu steps: its conditions never held on this "
+                "data (README \"Built-in strategies\" gives each one's rules)\n", sd->res.n_steps);
+}
+
 static void print_logs(const bt_side *sd, FILE *f) {
     fprintf(f, "logs         %s/signals.jsonl, executions.jsonl, summary.jsonl%s\n", sd->out_dir,
             sd->ai ? ", ai_decisions.jsonl" : "");
@@ -324,7 +372,7 @@ static int run(bt_run *r, const pr_config *cfg, int json, int ab, pr_err *e) {
         return pr_err_set(e, PR_EINVAL, "--ab compares TA-only with TA+AI: the configuration needs confirmation "
                           "stages, a \"confirm\" list [{\"type\": \"llm\", ...}] or an \"ai\" section");
     if ((rc = bt_config_digest(cfg, r->digest, e)) != PR_OK) return rc;
-    if ((rc = load_markets(r, e)) != PR_OK) return rc;
+    if ((rc = load_markets(r, cfg, e)) != PR_OK) return rc;
     r->n_sides = ab ? 2 : 1;
     r->side[0] = (bt_side){.name = "TA-only", .ai = !ab && r->confirm.n > 0, .gate = ab};
     r->side[1] = (bt_side){.name = "TA+AI", .ai = 1};
@@ -351,7 +399,10 @@ static int run(bt_run *r, const pr_config *cfg, int json, int ab, pr_err *e) {
     if (!ab) {
         rc = bt_output(s, &r->bc, &last->res, &last->an, desc, last->out_dir, s->report, report_note,
                        json ? BT_SHOW_JSON : BT_SHOW_TABLE, e);
-        if (rc == PR_OK) print_logs(last, info);
+        if (rc == PR_OK) {
+            print_notes(last, info);
+            print_logs(last, info);
+        }
         return rc == PR_OK ? replay_complete(last, e) : rc;
     }
     char reports[2][BT_PATH_MAX + 24];
@@ -364,6 +415,7 @@ static int run(bt_run *r, const pr_config *cfg, int json, int ab, pr_err *e) {
         rc = bt_output(s, &r->bc, &sd->res, &sd->an, i ? desc : sd->desc, sd->out_dir, s->report[0] ? reports[i] : NULL,
                        side_note, json ? BT_SHOW_QUIET : BT_SHOW_FILES, e);
         if (rc != PR_OK) return rc;
+        print_notes(sd, info);
         print_logs(sd, info);
         in[i] = (bt_ab_side){.name = sd->name, .an = &sd->an, .stages = &sd->stages, .out_dir = sd->out_dir,
                              .report = s->report[0] ? reports[i] : NULL};

@@ -312,6 +312,12 @@ int pr_runlog_write_summary(pr_runlog *rl, const pr_runlog_summary *s, pr_err *e
     json_object_set_new(o, "signals", json_integer((json_int_t)rl->signals));
     json_object_set_new(o, "vetoed", json_integer((json_int_t)rl->vetoed));
     json_object_set_new(o, "orders", json_integer((json_int_t)s->orders));
+    json_object_set_new(o, "rejected", json_integer((json_int_t)s->rejected));
+    json_t *rj = json_object();
+    for (size_t k = 0; k < s->n_rejects && s->rejects; k++)
+        json_object_set_new(rj, s->rejects[k].reason ? s->rejects[k].reason : "?",
+                            json_integer((json_int_t)s->rejects[k].n));
+    json_object_set_new(o, "rejects", rj);
     json_object_set_new(o, "fills", json_integer((json_int_t)s->fills));
     json_object_set_new(o, "trades", json_integer((json_int_t)s->trades));
     json_object_set_new(o, "open_trades", json_integer((json_int_t)s->open_trades));

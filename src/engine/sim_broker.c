@@ -122,9 +122,16 @@ static void cancel_order(sim *s, sim_ord *so) {
     cancel_children(s, so->o.id);
 }
 
+/* Set on the bracket orders that go with a rejected entry (cancelled, not
+ * rejected themselves), so a run can say where its orders went. */
+static const char k_with_rejected[] = "cancelled with its rejected parent order";
+
 static void reject_order(sim *s, sim_ord *so, const char *why) {
     so->o.reject = why;
     s->hist[so->o.id - 1].reject = why;
+    for (size_t j = 0; j < s->n_lv; j++)
+        if (s->lv[j].o.status == PR_OS_WAITING && s->lv[j].o.parent == so->o.id)
+            s->lv[j].o.reject = s->hist[s->lv[j].o.id - 1].reject = k_with_rejected;
     if (is_live(so->o.status)) {
         set_status(s, so, PR_OS_REJECTED);
         cancel_children(s, so->o.id);
@@ -211,8 +218,10 @@ static void open_trade(sim_mkt *m, int inst, int side, const pr_order *opener, i
     m->tr_in_fills = m->tr_out_fills = 0;
 }
 
-/* Quantity an entry order asks for at fill price px, capped by margin. */
-static double entry_qty(const sim *s, const sim_mkt *m, const pr_order *o, double px, double fx, int maker) {
+/* Quantity an entry order asks for at fill price px, capped by margin
+ * (*asked: before the cap). */
+static double entry_qty(const sim *s, const sim_mkt *m, const pr_order *o, double px, double fx, int maker,
+                        double *asked) {
     double unit = px * m->mult * fx;                       /* account money per unit */
     double fee_rate = maker ? m->spec.costs.maker_fee : m->spec.costs.taker_fee;
     double q;
@@ -226,11 +235,31 @@ static double entry_qty(const sim *s, const sim_mkt *m, const pr_order *o, doubl
     }
     default: q = o->qty; break;
     }
+    *asked = q;
     /* Never more than the available money covers (initial margin + fees). */
     double avail = equity_of(s) - used_margin(s);
     double cap = avail > 0 ? avail / (unit * (m->im + fee_rate)) : 0;
     if (m->qty != 0 && sgn(m->qty) != o->side) cap += fabs(m->qty);  /* the closing part frees margin */
     return q > cap ? cap : q;
+}
+
+/* Why an entry of `q` units (rounded to the lot; `capped` before rounding,
+ * `asked` before the margin cap) cannot be placed at px, or NULL when it can.
+ * Each cause has its own text: a run whose orders all vanish says which. */
+static const char *entry_reject(const pr_instrument *in, double px, double asked, double capped, double q) {
+    if (!(capped > 0)) return "no money left for the initial margin and fees";
+    if (q > 0 && pr_instrument_check_order(in, px, q, NULL) == 0) return NULL;
+    /* The margin is to blame only when the uncapped quantity would pass. */
+    double qa = in->lot_step > 0 ? pr_instrument_round_qty(in, asked) : asked;
+    int short_of_money = capped < asked && qa > 0 && pr_instrument_check_order(in, px, qa, NULL) == 0;
+    if (!(q > 0))
+        return short_of_money ? "the money left for the margin buys less than one lot"
+                              : "quantity rounds to zero at the instrument's lot step (size below one lot)";
+    if (q < in->min_qty * (1 - 1e-9))
+        return short_of_money ? "the money left for the margin buys less than the minimum quantity"
+                              : "quantity below the instrument's minimum quantity";
+    return short_of_money ? "the money left for the margin buys less than the minimum notional"
+                          : "order value below the instrument's minimum notional";
 }
 
 /* Fills order `oi` at exec price px (ref: price before spread and slippage:
@@ -253,15 +282,19 @@ static int do_fill(sim *s, size_t oi, double px, double ref, int maker, int ref_
         if (pos == 0 || sgn(pos) == o->side) { cancel_order(s, so); return 0; }
         q = o->qty_mode == PR_QTY_CLOSE ? fabs(pos) : (o->qty < fabs(pos) ? o->qty : fabs(pos));
     } else {
-        q = entry_qty(s, m, o, px, fx, maker);
+        double asked;
+        q = entry_qty(s, m, o, px, fx, maker, &asked);
         if (m->spec.margin.no_short && o->side < 0) {
             double allowed = pos > 0 ? pos : 0;
             if (q > allowed) q = allowed;
             if (q <= 0) { reject_order(s, so, "short selling not allowed"); return 0; }
+            if (asked > allowed) asked = allowed;
         }
+        double capped = q;
         if (in->lot_step > 0) q = pr_instrument_round_qty(in, q);
-        if (!(q > 0) || pr_instrument_check_order(in, px, q, NULL) != 0) {
-            reject_order(s, so, "quantity below the instrument's minimum (lot, quantity or notional)");
+        const char *why = entry_reject(in, px, asked, capped, q);
+        if (why) {
+            reject_order(s, so, why);
             return 0;
         }
     }

@@ -159,6 +159,12 @@ typedef struct pr_order {
     const char *reject;      /* static text when rejected                          */
 } pr_order;
 
+/* Orders a broker rejected for one reason (pr_order.reject, a static text). */
+typedef struct pr_reject_count {
+    const char *reason;
+    size_t n;
+} pr_reject_count;
+
 /* A zeroed order with the given basics. */
 void pr_order_init(pr_order *o, int instrument, int side, pr_order_type type, pr_order_role role);
 

@@ -70,6 +70,9 @@ typedef struct pr_runlog_summary {
     size_t bars;                 /* bars of all instruments                    */
     size_t steps;                /* decision steps                             */
     size_t orders, fills;
+    size_t rejected;             /* orders rejected, at submission or at fill   */
+    size_t n_rejects;            /* of them, counts by reason                   */
+    const pr_reject_count *rejects;
     size_t trades, open_trades;  /* closed round trips; positions still open   */
     const char *ccy;
     double start_equity, final_equity;
