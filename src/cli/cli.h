@@ -3,6 +3,8 @@
  * place that prints for humans or exits. */
 #ifndef PR_CLI_H
 #define PR_CLI_H
+#include <stdio.h>
+
 #include "proratio/core.h"
 
 /* Exit codes (documented in README):
@@ -42,4 +44,12 @@ void pr_cli_fmt_double(double v, char *buf, size_t cap);
 int pr_cli_opt(int argc, char **argv, int *i, const char *name, const char **val);
 /* Parses a time option (any form pr_time_parse accepts). */
 int pr_cli_time_arg(const char *cmd, const char *opt, const char *s, int64_t *out);
+/* Parses --from / --to (either may be NULL: *from / *to stay PR_TIME_NONE)
+ * and refuses a --from that is not before --to; an exit code (0 ok). Every
+ * command taking both uses this, so the message and exit code (2) agree. */
+int pr_cli_time_range(const char *cmd, const char *from_s, const char *to_s, int64_t *from, int64_t *to);
+/* Writes text that may quote input (file lines, names) with control
+ * characters and invalid UTF-8 escaped (pr_escape_text), so a terminal never
+ * receives raw bytes from a file; newlines and tabs are kept. */
+void pr_cli_print_safe(FILE *f, const char *text);
 #endif

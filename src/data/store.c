@@ -45,10 +45,7 @@ int pr_store_series_grow(pr_series *s, size_t need, pr_err *err) {
 
 static int check_name(const char *what, const char *s, pr_err *err) {
     if (!s || !*s) return pr_err_set(err, PR_EINVAL, "store: %s must not be empty", what);
-    if (strnlen(s, PR_SYMBOL_MAX) >= PR_SYMBOL_MAX)
-        return pr_err_set(err, PR_EINVAL, "store: %s '%.40s' longer than %d characters", what, s,
-                          PR_SYMBOL_MAX - 1);
-    return PR_OK;
+    return pr_name_check(what, s, err);
 }
 
 static int make_key(const char *venue, const char *symbol, pr_timeframe tf, pr_store_key *k,
@@ -124,35 +121,72 @@ static int has_scheme(const char *url, size_t *len) {
     return 1;
 }
 
+/* A read-only open neither migrates nor writes: the schema must already be
+ * the one this program knows. */
+static int check_schema_ro(pr_store *st, pr_err *err) {
+    size_t own_n = 0;
+    st->ops->migrations(&own_n);
+    int64_t exists = 0, cur = 0;
+    int found = 0;
+    int rc = st->ops->query_int(st, st->ops->version_table_exists_sql, &exists, &found, err);
+    if (rc != PR_OK) return rc;
+    if (!exists)
+        return pr_err_set(err, PR_ENOTFOUND, "store %s holds no proratio data (no schema); import "
+                          "data first with 'proratio data import'", st->desc);
+    rc = st->ops->query_int(st, "SELECT MAX(version) FROM schema_version", &cur, &found, err);
+    if (rc != PR_OK) return rc;
+    if (cur > (int64_t)own_n)
+        return pr_err_set(err, PR_EUNSUPPORTED,
+                          "store: schema version %lld is newer than this program understands "
+                          "(%lld); upgrade proratio", (long long)cur, (long long)own_n);
+    if (cur < (int64_t)own_n)
+        return pr_err_set(err, PR_EUNSUPPORTED,
+                          "store %s has schema version %lld, older than this program's %lld; a "
+                          "read-only command does not upgrade it: run a writing command (e.g. "
+                          "'proratio data import') on it once", st->desc, (long long)cur,
+                          (long long)own_n);
+    return PR_OK;
+}
+
 int pr_store_open_ex(const char *url, const pr_store_open_opts *o, pr_store **out, pr_err *err) {
     if (!out) return pr_err_set(err, PR_EINVAL, "store: NULL output");
     *out = NULL;
     if (!url || !*url) return pr_err_set(err, PR_EINVAL, "store: empty store URL");
+    const pr_store_options *po = o ? o->pub : NULL;
+    int ro = po && po->read_only;
     pr_store *st = NULL;
     int rc;
     size_t slen = 0;
     if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0) {
         rc = pr_store_pg_open(url, &st, err);
+        if (rc == PR_OK && ro)
+            rc = st->ops->exec(st, "SET default_transaction_read_only = on", "open read-only", err);
+        if (rc != PR_OK && st) {
+            st->ops->close(st);
+            return rc;
+        }
     } else if (strncmp(url, "sqlite:", 7) == 0) {
         const char *path = url + 7;
         if (strncmp(path, "//", 2) == 0) path += 2;
         if (!*path) return pr_err_set(err, PR_EINVAL, "store: '%s' names no SQLite file", url);
-        rc = pr_store_sqlite_open(path, &st, err);
+        rc = pr_store_sqlite_open(path, po, &st, err);
     } else if (has_scheme(url, &slen)) {
         return pr_err_set(err, PR_EUNSUPPORTED,
                           "store: unsupported URL scheme '%.*s' (use sqlite:PATH, a file "
                           "path, or postgresql://...)",
                           (int)(slen > 32 ? 32 : slen), url);
     } else {
-        rc = pr_store_sqlite_open(url, &st, err);
+        rc = pr_store_sqlite_open(url, po, &st, err);
     }
     if (rc != PR_OK) return rc;
     if (o && o->raw) {
         *out = st;
         return PR_OK;
     }
-    rc = pr_store_migrate(st, o ? o->target_version : -1, o ? o->extra_migrations : NULL,
-                          o ? o->n_extra : 0, err);
+    if (ro) rc = check_schema_ro(st, err);
+    else
+        rc = pr_store_migrate(st, o ? o->target_version : -1, o ? o->extra_migrations : NULL,
+                              o ? o->n_extra : 0, err);
     if (rc != PR_OK) {
         st->ops->close(st);
         return rc;
@@ -163,6 +197,12 @@ int pr_store_open_ex(const char *url, const pr_store_open_opts *o, pr_store **ou
 
 int pr_store_open(const char *url, pr_store **out, pr_err *err) {
     return pr_store_open_ex(url, NULL, out, err);
+}
+
+int pr_store_open_with(const char *url, const pr_store_options *opts, pr_store **out,
+                       pr_err *err) {
+    pr_store_open_opts o = {-1, NULL, 0, 0, opts};
+    return pr_store_open_ex(url, &o, out, err);
 }
 
 void pr_store_close(pr_store *st) {

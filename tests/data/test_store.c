@@ -68,7 +68,7 @@ static int setup_pg(void **state) {
     if (!f) return -1;
     f->pg = 1;
     pr_strlcpy(f->url, g_pg_url, sizeof f->url);
-    pr_store_open_opts o = {0, NULL, 0, 1};
+    pr_store_open_opts o = {0, NULL, 0, 1, NULL};
     pr_store *st = NULL;
     pr_err e;
     pr_err_clear(&e);
@@ -287,7 +287,7 @@ static void test_migrations(void **state) {
     pr_err e;
     pr_err_clear(&e);
     pr_store *st = NULL;
-    pr_store_open_opts v0 = {0, NULL, 0, 0};
+    pr_store_open_opts v0 = {0, NULL, 0, 0, NULL};
     assert_int_equal(pr_store_open_ex(f->url, &v0, &st, &e), PR_OK);
     int v = -1;
     OK(pr_store_schema_version(st, &v, &e_));
@@ -309,7 +309,7 @@ static void test_migrations(void **state) {
 
     static const char *const extra[] = {
         "CREATE TABLE test_extra (x BIGINT NOT NULL); INSERT INTO test_extra (x) VALUES (42);"};
-    pr_store_open_opts v2 = {-1, extra, 1, 0};
+    pr_store_open_opts v2 = {-1, extra, 1, 0, NULL};
     const int next = pr_store_schema_latest() + 1;
     for (int round = 0; round < 2; round++) { /* latest -> next, then next -> next (no-op) */
         pr_err_clear(&e);
