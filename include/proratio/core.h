@@ -291,11 +291,13 @@ const char *pr_suggest_name(const char *word, const char *const *names);
  * backslash or ':' (which separates the parts of a dataset name). PR_EINVAL
  * naming `what` (e.g. "--venue") and the name, escaped, otherwise. */
 int pr_name_check(const char *what, const char *name, pr_err *err);
-/* Copies text for a terminal or JSON: valid printable UTF-8 is kept, a
- * backslash becomes "\\", other bytes (control characters, invalid UTF-8)
- * become "\xNN"; keep_newlines keeps '\n' and '\t'. Always NUL-terminated
- * (cut at a character boundary); returns dst. */
-char *pr_escape_text(const char *src, int keep_newlines, char *dst, size_t cap);
+/* Copies text for a terminal or JSON: valid printable UTF-8 is kept, other
+ * bytes (control characters, invalid UTF-8) become "\xNN". Flags:
+ * PR_ESC_NEWLINES keeps '\n' and '\t'; PR_ESC_BACKSLASH also doubles '\\'
+ * (for names, so the escaped form reads back unambiguously). Always
+ * NUL-terminated (cut at a character boundary); returns dst. */
+enum { PR_ESC_NEWLINES = 1, PR_ESC_BACKSLASH = 2 };
+char *pr_escape_text(const char *src, int flags, char *dst, size_t cap);
 /* Reads KEY=VALUE lines from a .env file into the process environment
  * without overriding variables already set. Refuses a file readable by group
  * or others (PR_EINVAL). Missing file -> PR_ENOTFOUND. Values never logged. */

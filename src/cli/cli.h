@@ -12,6 +12,8 @@
  *   3 input data failed validation (--strict) or could not be parsed;
  *   4 not found (dataset, file, indicator). */
 enum { PR_EXIT_OK = 0, PR_EXIT_FAIL = 1, PR_EXIT_USAGE = 2, PR_EXIT_DATA = 3, PR_EXIT_NOTFOUND = 4 };
+/* 128 + SIGINT, as shells report a command stopped by Ctrl-C. */
+enum { PR_EXIT_INTERRUPTED = 130 };
 
 /* Maps a pr_status to the exit code above. */
 int pr_cli_exit_code(int status);

@@ -67,7 +67,8 @@ int pr_cli_open_store_ro(const char *url, pr_store **st) { return open_store(url
 
 void pr_cli_dataset_label(const pr_dataset_info *d, char *buf, size_t cap) {
     char v[4 * PR_SYMBOL_MAX], s[4 * PR_SYMBOL_MAX];
-    snprintf(buf, cap, "%s:%s:%s", pr_escape_text(d->venue, 0, v, sizeof v), pr_escape_text(d->symbol, 0, s, sizeof s),
+    snprintf(buf, cap, "%s:%s:%s", pr_escape_text(d->venue, PR_ESC_BACKSLASH, v, sizeof v),
+             pr_escape_text(d->symbol, PR_ESC_BACKSLASH, s, sizeof s),
              pr_tf_name(d->tf));
 }
 
@@ -89,7 +90,7 @@ int pr_cli_dataset_missing(pr_store *st, const char *venue, const char *symbol, 
             const char *best = pr_suggest_name(want, names);
             if (best) {
                 char safe[4 * sizeof labels[0]];
-                snprintf(hint, sizeof hint, "; did you mean %s?", pr_escape_text(best, 0, safe, sizeof safe));
+                snprintf(hint, sizeof hint, "; did you mean %s?", pr_escape_text(best, PR_ESC_BACKSLASH, safe, sizeof safe));
             }
         }
         free(labels);
@@ -195,8 +196,8 @@ int pr_cli_data_list(int argc, char **argv) {
             pr_time_format_iso(ds[i].first_ts, fi, sizeof fi);
             pr_time_format_iso(ds[i].last_ts, la, sizeof la);
             json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:I, s:I}",
-                "dataset", name, "venue", pr_escape_text(ds[i].venue, 0, sv, sizeof sv),
-                "symbol", pr_escape_text(ds[i].symbol, 0, ss, sizeof ss),
+                "dataset", name, "venue", pr_escape_text(ds[i].venue, PR_ESC_BACKSLASH, sv, sizeof sv),
+                "symbol", pr_escape_text(ds[i].symbol, PR_ESC_BACKSLASH, ss, sizeof ss),
                 "timeframe", pr_tf_name(ds[i].tf), "asset_class", pr_asset_class_name(ds[i].asset_class),
                 "calendar", pr_calendar_name(cal), "bars", (json_int_t)ds[i].count, "first", fi, "last", la,
                 "gaps", (json_int_t)ng, "missing_bars", (json_int_t)missing));

@@ -20,14 +20,14 @@ void pr_cli_print_safe(FILE *f, const char *text) {
     /* Worst case: every byte becomes \xNN. */
     char *buf = malloc(4 * n + 1);
     if (!buf) return;
-    fputs(pr_escape_text(text, 1, buf, 4 * n + 1), f);
+    fputs(pr_escape_text(text, PR_ESC_NEWLINES, buf, 4 * n + 1), f);
     free(buf);
 }
 
 int pr_cli_fail(const pr_err *e) {
     char buf[1024], safe[4 * sizeof buf];
     pr_err_format(e, buf, sizeof buf);
-    fprintf(stderr, "proratio: %s\n", pr_escape_text(buf, 0, safe, sizeof safe));
+    fprintf(stderr, "proratio: %s\n", pr_escape_text(buf, PR_ESC_NEWLINES, safe, sizeof safe));
     return pr_cli_exit_code(e->code);
 }
 
@@ -37,7 +37,7 @@ int pr_cli_usage_error(const char *cmd, const char *fmt, ...) {
     va_start(ap, fmt);
     vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
-    fprintf(stderr, "proratio %s: %s\n(see 'proratio %s --help')\n", cmd, pr_escape_text(buf, 0, safe, sizeof safe),
+    fprintf(stderr, "proratio %s: %s\n(see 'proratio %s --help')\n", cmd, pr_escape_text(buf, PR_ESC_NEWLINES, safe, sizeof safe),
             cmd);
     return PR_EXIT_USAGE;
 }

@@ -79,7 +79,7 @@ static int is_control(uint32_t cp) {
     return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == 0x2028 || cp == 0x2029;
 }
 
-char *pr_escape_text(const char *src, int keep_newlines, char *dst, size_t cap) {
+char *pr_escape_text(const char *src, int flags, char *dst, size_t cap) {
     if (!dst || cap == 0) return dst;
     size_t j = 0;
     const unsigned char *s = (const unsigned char *)(src ? src : "");
@@ -88,9 +88,9 @@ char *pr_escape_text(const char *src, int keep_newlines, char *dst, size_t cap) 
         size_t n = utf8_len(s, &cp);
         char tmp[8];
         size_t tl;
-        if (n && *s == '\\') {
+        if (n && *s == '\\' && (flags & PR_ESC_BACKSLASH)) {
             tl = (size_t)snprintf(tmp, sizeof tmp, "\\\\");
-        } else if (n && (!is_control(cp) || (keep_newlines && (cp == '\n' || cp == '\t')))) {
+        } else if (n && (!is_control(cp) || ((flags & PR_ESC_NEWLINES) && (cp == '\n' || cp == '\t')))) {
             memcpy(tmp, s, n);
             tl = n;
         } else {
@@ -114,7 +114,7 @@ int pr_name_check(const char *what, const char *name, pr_err *err) {
     size_t len = strlen(name);
     if (len >= PR_SYMBOL_MAX)
         return pr_err_set(err, PR_EINVAL, "%s: name \"%s\" is longer than %d bytes", what,
-                          pr_escape_text(name, 0, shown, sizeof shown), PR_SYMBOL_MAX - 1);
+                          pr_escape_text(name, PR_ESC_BACKSLASH, shown, sizeof shown), PR_SYMBOL_MAX - 1);
     const unsigned char *s = (const unsigned char *)name;
     while (*s) {
         uint32_t cp = 0;
@@ -124,7 +124,7 @@ int pr_name_check(const char *what, const char *name, pr_err *err) {
             return pr_err_set(err, PR_EINVAL,
                               "%s: name \"%s\" has a character that is not allowed (printable UTF-8 "
                               "only, without spaces, quotes, backslashes, ':' or control characters)",
-                              what, pr_escape_text(name, 0, shown, sizeof shown));
+                              what, pr_escape_text(name, PR_ESC_BACKSLASH, shown, sizeof shown));
         s += n;
     }
     return PR_OK;

@@ -43,15 +43,21 @@ int pr_store_series_grow(pr_series *s, size_t need, pr_err *err) {
     return PR_OK;
 }
 
-static int check_name(const char *what, const char *s, pr_err *err) {
+/* Writes accept only printable names (pr_name_check); reads only need a
+ * name that fits, so a store written before the check can still be listed
+ * and read. */
+static int check_name(const char *what, const char *s, int write, pr_err *err) {
     if (!s || !*s) return pr_err_set(err, PR_EINVAL, "store: %s must not be empty", what);
-    return pr_name_check(what, s, err);
+    if (write) return pr_name_check(what, s, err);
+    if (strnlen(s, PR_SYMBOL_MAX) >= PR_SYMBOL_MAX)
+        return pr_err_set(err, PR_EINVAL, "store: %s longer than %d bytes", what, PR_SYMBOL_MAX - 1);
+    return PR_OK;
 }
 
-static int make_key(const char *venue, const char *symbol, pr_timeframe tf, pr_store_key *k,
+static int make_key(const char *venue, const char *symbol, pr_timeframe tf, int write, pr_store_key *k,
                     pr_err *err) {
-    int rc = check_name("venue", venue, err);
-    if (rc == PR_OK) rc = check_name("symbol", symbol, err);
+    int rc = check_name("venue", venue, write, err);
+    if (rc == PR_OK) rc = check_name("symbol", symbol, write, err);
     if (rc != PR_OK) return rc;
     if (tf <= PR_TF_NONE || tf >= PR_TF_COUNT)
         return pr_err_set(err, PR_EINVAL, "store: invalid timeframe %d", (int)tf);
@@ -343,7 +349,7 @@ int pr_store_put_bars_arrays(pr_store *st, const char *venue, const char *symbol
     if (counts) memset(counts, 0, sizeof *counts);
     if (!st) return pr_err_set(err, PR_EINVAL, "store: NULL store");
     pr_store_key k;
-    int rc = make_key(venue, symbol, tf, &k, err);
+    int rc = make_key(venue, symbol, tf, 1, &k, err);
     if (rc != PR_OK) return rc;
     if (n == 0) return st->in_tx && st->doomed ? doomed_err(st, err) : PR_OK;
     if (!ts || !open || !high || !low || !close || !volume)
@@ -416,7 +422,7 @@ int pr_store_get_bars(pr_store *st, const char *venue, const char *symbol, pr_ti
                       int64_t from_ms, int64_t to_ms, pr_series *out, pr_err *err) {
     if (!st || !out) return pr_err_set(err, PR_EINVAL, "store: NULL argument");
     pr_store_key k;
-    int rc = make_key(venue, symbol, tf, &k, err);
+    int rc = make_key(venue, symbol, tf, 0, &k, err);
     if (rc != PR_OK) return rc;
     out->len = 0;
     out->tf = tf;
@@ -439,7 +445,7 @@ int pr_store_get_timestamps(pr_store *st, const char *venue, const char *symbol,
     *out = NULL;
     *n = 0;
     pr_store_key k;
-    int rc = make_key(venue, symbol, tf, &k, err);
+    int rc = make_key(venue, symbol, tf, 0, &k, err);
     if (rc != PR_OK) return rc;
     int64_t lo, hi;
     int own;
@@ -533,7 +539,7 @@ int pr_store_dataset(pr_store *st, const char *venue, const char *symbol, pr_tim
                      pr_dataset_info *out, pr_err *err) {
     if (!out) return pr_err_set(err, PR_EINVAL, "store: NULL argument");
     pr_store_key k;
-    int rc = make_key(venue, symbol, tf, &k, err);
+    int rc = make_key(venue, symbol, tf, 0, &k, err);
     if (rc != PR_OK) return rc;
     pr_dataset_filter f = {venue, symbol, tf, PR_ASSET_UNKNOWN};
     pr_dataset_info *v = NULL;
@@ -552,7 +558,7 @@ int pr_store_delete_dataset(pr_store *st, const char *venue, const char *symbol,
     if (deleted) *deleted = 0;
     if (!st) return pr_err_set(err, PR_EINVAL, "store: NULL store");
     pr_store_key k;
-    int rc = make_key(venue, symbol, tf, &k, err);
+    int rc = make_key(venue, symbol, tf, 0, &k, err);
     if (rc != PR_OK) return rc;
     size_t d = 0;
     int own;
@@ -571,8 +577,8 @@ int pr_store_delete_dataset(pr_store *st, const char *venue, const char *symbol,
 /* ------------------------------------------------------------------------ */
 int pr_store_put_instrument(pr_store *st, const pr_instrument *in, pr_err *err) {
     if (!st || !in) return pr_err_set(err, PR_EINVAL, "store: NULL argument");
-    int rc = check_name("venue", in->venue, err);
-    if (rc == PR_OK) rc = check_name("symbol", in->symbol, err);
+    int rc = check_name("venue", in->venue, 1, err);
+    if (rc == PR_OK) rc = check_name("symbol", in->symbol, 1, err);
     if (rc != PR_OK) return rc;
     if (memchr(in->base, 0, sizeof in->base) == NULL || memchr(in->quote, 0, sizeof in->quote) == NULL)
         return pr_err_set(err, PR_EINVAL, "store: instrument base/quote not terminated");
@@ -608,8 +614,8 @@ static int load_instruments(pr_store *st, const char *venue, const char *symbol,
 int pr_store_get_instrument(pr_store *st, const char *venue, const char *symbol,
                             pr_instrument *out, pr_err *err) {
     if (!st || !out) return pr_err_set(err, PR_EINVAL, "store: NULL argument");
-    int rc = check_name("venue", venue, err);
-    if (rc == PR_OK) rc = check_name("symbol", symbol, err);
+    int rc = check_name("venue", venue, 0, err);
+    if (rc == PR_OK) rc = check_name("symbol", symbol, 0, err);
     if (rc != PR_OK) return rc;
     pr_instrument *v = NULL;
     size_t n = 0;
@@ -653,8 +659,8 @@ int pr_store_put_funding(pr_store *st, const char *venue, const char *symbol,
                          pr_err *err) {
     if (counts) memset(counts, 0, sizeof *counts);
     if (!st) return pr_err_set(err, PR_EINVAL, "store: NULL store");
-    int rc = check_name("venue", venue, err);
-    if (rc == PR_OK) rc = check_name("symbol", symbol, err);
+    int rc = check_name("venue", venue, 1, err);
+    if (rc == PR_OK) rc = check_name("symbol", symbol, 1, err);
     if (rc != PR_OK) return rc;
     if (n == 0) return st->in_tx && st->doomed ? doomed_err(st, err) : PR_OK;
     if (!rates) return pr_err_set(err, PR_EINVAL, "store: NULL funding rates");
@@ -707,8 +713,8 @@ int pr_store_get_funding(pr_store *st, const char *venue, const char *symbol, in
     if (!st || !out || !n) return pr_err_set(err, PR_EINVAL, "store: NULL argument");
     *out = NULL;
     *n = 0;
-    int rc = check_name("venue", venue, err);
-    if (rc == PR_OK) rc = check_name("symbol", symbol, err);
+    int rc = check_name("venue", venue, 0, err);
+    if (rc == PR_OK) rc = check_name("symbol", symbol, 0, err);
     if (rc != PR_OK) return rc;
     int64_t lo, hi;
     int own;
@@ -730,8 +736,8 @@ int pr_store_get_funding(pr_store *st, const char *venue, const char *symbol, in
 int pr_store_log_import(pr_store *st, const pr_import_record *rec, int64_t *id, pr_err *err) {
     if (id) *id = 0;
     if (!st || !rec) return pr_err_set(err, PR_EINVAL, "store: NULL argument");
-    int rc = check_name("venue", rec->venue, err);
-    if (rc == PR_OK) rc = check_name("symbol", rec->symbol, err);
+    int rc = check_name("venue", rec->venue, 1, err);
+    if (rc == PR_OK) rc = check_name("symbol", rec->symbol, 1, err);
     if (rc != PR_OK) return rc;
     if (!memchr(rec->file, 0, sizeof rec->file) || !memchr(rec->format, 0, sizeof rec->format) ||
         !memchr(rec->status, 0, sizeof rec->status))
