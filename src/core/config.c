@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <jansson.h>
 
@@ -49,6 +50,13 @@ int pr_config_load(const char *path, pr_config **out, pr_err *err) {
         pr_err_at(err, path, 0, 0, NULL);
         return pr_err_set(err, e == ENOENT ? PR_ENOTFOUND : PR_EIO, "cannot open configuration: %s",
                           strerror(e));
+    }
+    /* fopen succeeds on a directory; reading it would report "invalid JSON". */
+    struct stat sb;
+    if (fstat(fileno(f), &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        fclose(f);
+        pr_err_at(err, path, 0, 0, NULL);
+        return pr_err_set(err, PR_EINVAL, "is a directory, not a JSON configuration file");
     }
     json_error_t je;
     json_t *root = json_loadf(f, JSON_REJECT_DUPLICATES, &je);
