@@ -104,6 +104,10 @@ rc=$?
 check "a symbol with an escape sequence: exit 2 (got $rc), shown escaped" \
   "[ $rc -eq 2 ] && grep -qF 'A\\x1B[2J' '$T/esc.err' && ! LC_ALL=C grep -q \$'\\x1b' '$T/esc.err'"
 
+"$BIN" ta --csv "$T/small.csv" --indicator rsi --from $'\x1b]0;title\x07' >/dev/null 2>"$T/arg.err"
+check "a time argument with escape sequences is quoted escaped" \
+  "grep -qF '\x1B]0;title\x07' '$T/arg.err' && ! LC_ALL=C grep -q \$'\\x1b' '$T/arg.err'"
+
 "$BIN" backtest --config "$T" >/dev/null 2>"$T/cd.err"
 rc=$?
 check "a directory as --config says so (exit $rc)" "[ $rc -eq 2 ] && grep -q 'is a directory' '$T/cd.err'"
@@ -169,9 +173,13 @@ check "the locked attempt is recorded in the import log" \
 # Ctrl-C while the second file streams in through a FIFO: the first file
 # stays committed, the second is rolled back and logged as interrupted.
 mkfifo "$T/ETHUSDT-1h.csv"
+trap '' PIPE   # a writer whose reader died gets EPIPE, not killed
 "$BIN" data import "$T/ft/BTC_USDT-1h.csv" "$T/ETHUSDT-1h.csv" "$T/ft/1000PEPEUSDT-1h.csv" --db "$T/i.db" \
   >"$T/int.out" 2>"$T/int.err" &
 imp=$!
+# If the importer dies before opening the FIFO, open it here so the test
+# cannot hang on it.
+( while kill -0 "$imp" 2>/dev/null; do sleep 0.1; done; exec 4<"$T/ETHUSDT-1h.csv" ) &
 exec 3>"$T/ETHUSDT-1h.csv"   # returns once the importer opened it (its handler is installed)
 head -n 20 "$T/small.csv" >&3
 sleep 0.3
