@@ -179,7 +179,7 @@ trap '' PIPE   # a writer whose reader died gets EPIPE, not killed
 imp=$!
 # If the importer dies before opening the FIFO, open it here so the test
 # cannot hang on it.
-( while kill -0 "$imp" 2>/dev/null; do sleep 0.1; done; exec 4<"$T/ETHUSDT-1h.csv" ) &
+( while kill -0 "$imp" 2>/dev/null; do sleep 0.1; done; exec 4<>"$T/ETHUSDT-1h.csv" ) &
 exec 3>"$T/ETHUSDT-1h.csv"   # returns once the importer opened it (its handler is installed)
 head -n 20 "$T/small.csv" >&3
 sleep 0.3
