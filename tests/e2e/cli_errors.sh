@@ -44,7 +44,7 @@ check "the next file was still imported" "grep -q -- '-> local:ETHUSDT:1h: 49 ro
 # --- 2. read-only commands never create a store --------------------------------
 cd "$T" || exit 1
 for cmd in "data list" "data gaps" "data export BTCUSDT-1h" "ta --dataset BTCUSDT-1h --indicator rsi" \
-           "stats hurst --dataset BTCUSDT-1h"; do
+           "stats hurst --dataset BTCUSDT-1h" "ai calls"; do
   rm -f "$T/none.db"
   # shellcheck disable=SC2086
   "$BIN" $cmd --db none.db >"$T/ro.out" 2>"$T/ro.err"
