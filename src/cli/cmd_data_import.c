@@ -286,6 +286,7 @@ static int import_one(pr_store *st, const char *path, const import_args *a, json
         /* Said at once (the record below may wait for the lock again). */
         status = "locked";
         if (!jout) {
+            fflush(stdout);
             pr_cli_fail(&e);
             fprintf(stderr, "proratio: %s: nothing stored; another process is writing to the store (wait longer "
                             "with --busy-timeout MS)\n", shown);
@@ -310,14 +311,18 @@ static int import_one(pr_store *st, const char *path, const import_args *a, json
         json_object_set_new(r, "updated", json_integer((json_int_t)c.counts.updated));
         json_object_set_new(r, "unchanged", json_integer((json_int_t)c.counts.unchanged));
         if (rc != PR_OK) {
-            char msg[1024];
+            char msg[1024], safe[4 * sizeof msg];
             pr_err_format(&e, msg, sizeof msg);
-            json_object_set_new(r, "error", json_string(msg));
+            /* JSON strings must be valid UTF-8; the message may quote any byte. */
+            json_object_set_new(r, "error", json_string(pr_escape_text(msg, 0, safe, sizeof safe)));
         }
         json_array_append_new(jout, r);
     } else {
         /* A failure is said first, then the defects that led to it. */
-        if (rc != PR_OK && strcmp(status, "locked") != 0) ex = pr_cli_fail(&e);
+        if (rc != PR_OK && strcmp(status, "locked") != 0) {
+            fflush(stdout);
+            ex = pr_cli_fail(&e);
+        }
         if (!a->quiet && pr_data_report_defects(&rep) > 0) {
             char *text = NULL;
             if (pr_data_report_format(&rep, 0, &text, &fe) == PR_OK && text) pr_cli_print_safe(stdout, text);
