@@ -449,11 +449,12 @@ int pr_cli_data_import(int argc, char **argv) {
     interrupted = 0;
     sigaction(SIGINT, &sa, &old_sa);
     json_t *jout = a.json ? json_array() : NULL;
-    int worst = PR_EXIT_OK, committed = 0, k;
+    int worst = PR_EXIT_OK, committed = 0, last = PR_EXIT_OK, k;
     for (k = 0; k < nf && !interrupted; k++) {
-        int r = import_one(st, files[k], &a, jout);
-        if (r == PR_EXIT_OK && !interrupted) committed++;
-        if (r != PR_EXIT_OK && (worst == PR_EXIT_OK || r == PR_EXIT_FAIL)) worst = r;
+        /* PR_EXIT_OK means the file's transaction committed. */
+        last = import_one(st, files[k], &a, jout);
+        if (last == PR_EXIT_OK) committed++;
+        if (last != PR_EXIT_OK && (worst == PR_EXIT_OK || last == PR_EXIT_FAIL)) worst = last;
     }
     if (jout) {
         char *s = json_dumps(jout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
@@ -466,7 +467,7 @@ int pr_cli_data_import(int argc, char **argv) {
         fflush(stdout);
         fprintf(stderr, "proratio data import: interrupted: %d file%s committed before Ctrl-C", committed,
                 committed == 1 ? "" : "s");
-        if (k > 0) {
+        if (k > 0 && last != PR_EXIT_OK) {
             fputs(", ", stderr);
             pr_cli_print_safe(stderr, files[k - 1]);
             fputs(" rolled back (nothing of it stored)", stderr);
