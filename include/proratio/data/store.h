@@ -51,8 +51,9 @@ typedef struct pr_store_options {
      * nothing is created, migrated or written, and every write fails.
      * SQLite opens the file read-only (mode=ro); when its directory is not
      * writable, so the shared-memory file WAL needs cannot be created, and
-     * no write-ahead log is pending, it is opened as immutable (no locks;
-     * nobody can start a WAL there either). A pending log in a read-only
+     * no write-ahead log is pending, it is opened as immutable (no locks:
+     * right while nobody writes the store, which only a user who can write
+     * that directory could do). A pending log in a read-only
      * directory is an error that says so. A store at an older schema is
      * refused (a writing command upgrades it). PostgreSQL sessions are set
      * to default_transaction_read_only. */
