@@ -738,8 +738,10 @@ static int sq_probe_read(sqlite3 *db) {
 }
 
 /* Read-only open: the file must exist; nothing is created. WAL readers need
- * the -shm file; in a directory nobody can write, no WAL can exist or start,
- * so the file is read as immutable when no log is pending. */
+ * the -shm file beside the database; when the directory is not writable it
+ * cannot be created, and with no log pending the file is read as immutable
+ * (no locks): right as long as nobody writes the store meanwhile, which in
+ * such a directory only a user with write access to it could do. */
 static int sq_open_ro(sq_store *s, const char *path, pr_err *err) {
     struct stat sb;
     if (stat(path, &sb) != 0) {
