@@ -85,10 +85,17 @@ static int load_csv(const bt_source *src, int64_t from, int64_t to, size_t befor
     return rc;
 }
 
-static int store_of(bt_data *d, pr_store **st, pr_err *err) {
+static int store_of(bt_data *d, int write, pr_store **st, pr_err *err) {
+    if (d->store && write && !d->writable) {
+        pr_store_close(d->store);
+        d->store = NULL;
+    }
     if (!d->store) {
-        int rc = pr_store_open(d->url ? d->url : PR_CLI_DEFAULT_DB, (pr_store **)&d->store, err);
+        pr_store_options o;
+        pr_cli_store_options(!write, 0, &o);
+        int rc = pr_store_open_with(d->url ? d->url : PR_CLI_DEFAULT_DB, &o, (pr_store **)&d->store, err);
         if (rc != PR_OK) return rc;
+        d->writable = write;
     }
     *st = d->store;
     return PR_OK;
@@ -96,7 +103,7 @@ static int store_of(bt_data *d, pr_store **st, pr_err *err) {
 
 int bt_data_store(bt_data *d, void **st, pr_err *err) {
     pr_store *p = NULL;
-    int rc = store_of(d, &p, err);
+    int rc = store_of(d, 1, &p, err);
     *st = p;
     return rc;
 }
@@ -124,7 +131,7 @@ static int load_bars(bt_data *d, const bt_source *src, int64_t from, int64_t to,
     if (n_before) *n_before = 0;
     if (src->is_csv) return load_csv(src, from, to, before, out, n_before, cls, skipped, err);
     pr_store *st;
-    int rc = store_of(d, &st, err);
+    int rc = store_of(d, 0, &st, err);
     if (rc != PR_OK) return rc;
     pr_dataset_info info;
     pr_series_init(out, 0);
@@ -192,7 +199,7 @@ static int load_funding(bt_data *d, const bt_source *src, const char *spec, int6
         pr_strlcpy(symbol, c ? c + 1 : name, sizeof symbol);
     }
     pr_store *st;
-    int rc = store_of(d, &st, err);
+    int rc = store_of(d, 0, &st, err);
     if (rc != PR_OK) return rc;
     pr_funding_rate *r = NULL;
     size_t n = 0;

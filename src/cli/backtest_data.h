@@ -58,13 +58,17 @@ typedef struct bt_load_request {
 } bt_load_request;
 
 /* Opens the store at url (NULL: sqlite:proratio.db) once, on first use;
- * *st stays NULL for CSV-only runs. */
+ * *st stays NULL for CSV-only runs. Bars are read through a read-only
+ * connection (a backtest never creates a store); the LLM cache reopens it
+ * for writing. */
 typedef struct bt_data {
     const char *url;
     void *store;                  /* pr_store*, opened lazily                     */
+    int writable;                 /* store was opened for writing                 */
 } bt_data;
 
-/* The store (a pr_store*), opened now if it was not yet. */
+/* The store (a pr_store*) opened for writing (the LLM cache), now if it
+ * was not yet. */
 int bt_data_store(bt_data *d, void **st, pr_err *err);
 int bt_load(bt_data *d, const bt_load_request *rq, bt_loaded *out, pr_err *err);
 void bt_loaded_free(bt_loaded *l);

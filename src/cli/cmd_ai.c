@@ -369,7 +369,7 @@ static int cmd_calls(int argc, char **argv) {
     if (limit_s && (pr_parse_int64(limit_s, strlen(limit_s), &limit) != PR_OK || limit < 0))
         return pr_cli_usage_error(CMD, "--limit: expected a whole number >= 0 (0 = all)");
     pr_store *st = NULL;
-    if ((x = pr_cli_open_store(db, &st))) return x;
+    if ((x = pr_cli_open_store_ro(db, &st))) return x;
     pr_err e;
     pr_err_clear(&e);
     pr_llm_call_record *rows = NULL;

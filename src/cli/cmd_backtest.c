@@ -90,7 +90,68 @@ static int parse_args(int argc, char **argv, bt_args *a) {
         }
     }
     if (!a->config) return pr_cli_usage_error("backtest", "--config FILE is required");
+    int64_t from, to;
+    return pr_cli_time_range("backtest", a->from, a->to, &from, &to);
+}
+
+/* The flags as "--flag value" with the config path each one sets, so an
+ * error about a value a flag set names the flag, not the file. */
+typedef struct bt_override {
+    char flag[PR_ERR_PATH_MAX + 32];
+    char path[PR_ERR_PATH_MAX];
+} bt_override;
+
+static size_t list_overrides(const bt_args *a, bt_override *o, size_t cap) {
+    size_t n = 0;
+    if (a->strategy && n < cap) {
+        snprintf(o[n].flag, sizeof o[n].flag, "--strategy %s", a->strategy);
+        pr_strlcpy(o[n++].path, "strategy.name", sizeof o[0].path);
+    }
+    for (size_t i = 0; i < a->n_ov && n < cap; i++, n++) {
+        const char *kv = a->ov[i], *eq = strchr(kv, '=');
+        snprintf(o[n].flag, sizeof o[n].flag, "%s %s", a->ov_path_prefix[i][0] ? "--param" : "--set", kv);
+        snprintf(o[n].path, sizeof o[n].path, "%s%.*s", a->ov_path_prefix[i], (int)(eq - kv), kv);
+    }
+    const struct { const char *flag, *v, *path; } plain[] = {
+        {"--from", a->from, "data.from"}, {"--to", a->to, "data.to"}, {"--db", a->db, "data.db"},
+        {"--report", a->report, "output.report"}, {"--out", a->out, "output.dir"}};
+    for (size_t i = 0; i < sizeof plain / sizeof plain[0] && n < cap; i++) {
+        if (!plain[i].v) continue;
+        snprintf(o[n].flag, sizeof o[n].flag, "%s %s", plain[i].flag, plain[i].v);
+        pr_strlcpy(o[n++].path, plain[i].path, sizeof o[0].path);
+    }
+    return n;
+}
+
+/* 1 when `text` names `path` as a whole dotted path (not a prefix of a
+ * longer key). */
+static int names_path(const char *text, const char *path) {
+    size_t n = strlen(path);
+    for (const char *p = strstr(text, path); p; p = strstr(p + 1, path)) {
+        char before = p == text ? ' ' : p[-1], after = p[n];
+        if (before != '.' && before != '_' && !(before >= 'a' && before <= 'z') && after != '_' &&
+            !(after >= 'a' && after <= 'z') && !(after >= '0' && after <= '9'))
+            return 1;
+    }
     return 0;
+}
+
+/* The flag to blame for a configuration error "PATH: message", or NULL
+ * when the file is to blame: the flag set that path, a key under it, the
+ * key it lies under, or a path the message mentions (data.from). */
+static const char *blame(const bt_override *o, size_t n, const char *msg) {
+    const char *colon = strstr(msg, ": ");
+    size_t el = colon ? (size_t)(colon - msg) : 0;
+    for (size_t i = n; i-- > 0;) {
+        size_t pl = strlen(o[i].path);
+        if (el && ((el == pl && strncmp(msg, o[i].path, pl) == 0) ||
+                   (el < pl && strncmp(msg, o[i].path, el) == 0 && o[i].path[el] == '.') ||
+                   (el > pl && strncmp(msg, o[i].path, pl) == 0 && msg[pl] == '.')))
+            return o[i].flag;
+    }
+    for (size_t i = n; i-- > 0;)
+        if (names_path(msg, o[i].path)) return o[i].flag;
+    return NULL;
 }
 
 /* Sets `path` to the JSON string `value` (never reinterpreted as a number). */
@@ -106,8 +167,9 @@ static int set_string(pr_config *cfg, const char *path, const char *value, pr_er
 
 /* The flags, applied to the loaded configuration in a fixed order:
  * --strategy, then --param/--set as given, then the plain flags. */
-static int apply_overrides(pr_config *cfg, const bt_args *a, pr_err *e) {
+static int apply_overrides(pr_config *cfg, const bt_args *a, const char **failed, pr_err *e) {
     int rc = PR_OK;
+    *failed = "--strategy";
     if (a->strategy) {
         json_t *st = json_object_get(pr_config_json(cfg), "strategy");
         json_t *name = json_is_object(st) ? json_object_get(st, "name") : NULL;
@@ -119,13 +181,14 @@ static int apply_overrides(pr_config *cfg, const bt_args *a, pr_err *e) {
         const char *kv = a->ov[i], *eq = strchr(kv, '=');
         char path[PR_ERR_PATH_MAX];
         snprintf(path, sizeof path, "%s%.*s", a->ov_path_prefix[i], (int)(eq - kv), kv);
+        *failed = kv;
         rc = pr_config_set(cfg, path, eq + 1, e);
     }
     const struct { const char *v, *path; } plain[] = {{a->from, "data.from"}, {a->to, "data.to"},
                                                       {a->db, "data.db"},     {a->report, "output.report"},
                                                       {a->out, "output.dir"}};
     for (size_t i = 0; rc == PR_OK && i < sizeof plain / sizeof plain[0]; i++)
-        if (plain[i].v) rc = set_string(cfg, plain[i].path, plain[i].v, e);
+        if (plain[i].v && (rc = set_string(cfg, plain[i].path, plain[i].v, e)) != PR_OK) *failed = plain[i].path;
     return rc;
 }
 
@@ -426,12 +489,17 @@ static int run(bt_run *r, const pr_config *cfg, int json, int ab, pr_err *e) {
     return rc == PR_OK ? replay_complete(last, e) : rc;
 }
 
-static int fail(const pr_err *e) {
+/* who: the flag or file the error is blamed on, or NULL. */
+static int fail_at(const pr_err *e, const char *who) {
     char buf[1024];
     pr_err_format(e, buf, sizeof buf);
-    fprintf(stderr, "proratio backtest: %s\n", buf);
+    fprintf(stderr, "proratio backtest: %s%s", who ? who : "", who ? ": " : "");
+    pr_cli_print_safe(stderr, buf);
+    fputc('\n', stderr);
     return pr_cli_exit_code(e->code);
 }
+
+static int fail(const pr_err *e) { return fail_at(e, NULL); }
 
 int pr_cli_backtest(int argc, char **argv) {
     bt_args a;
@@ -447,10 +515,10 @@ int pr_cli_backtest(int argc, char **argv) {
         fail(&e);
         return rc == PR_ENOTFOUND ? PR_EXIT_NOTFOUND : rc == PR_EIO ? PR_EXIT_FAIL : PR_EXIT_USAGE;
     }
-    if ((rc = apply_overrides(cfg, &a, &e)) != PR_OK) {
+    const char *failed = NULL;
+    if ((rc = apply_overrides(cfg, &a, &failed, &e)) != PR_OK) {
         pr_config_free(cfg);
-        fprintf(stderr, "proratio backtest: %s\n", e.msg);
-        return PR_EXIT_USAGE;
+        return pr_cli_usage_error("backtest", "%s: %s", failed, e.msg);
     }
     bt_run r;
     memset(&r, 0, sizeof r);
@@ -465,7 +533,14 @@ int pr_cli_backtest(int argc, char **argv) {
     size_t n_bad = bt_settings_read(cfg, r.s, errs);
     n_bad += bt_confirm_read(cfg, &r.confirm, errs);
     if (n_bad) {
-        for (size_t i = 0; i < errs->n; i++) fprintf(stderr, "proratio backtest: %s: %s\n", a.config, errs->msg[i]);
+        bt_override ov[BT_MAX_OVERRIDES + 8];
+        size_t n_ov = list_overrides(&a, ov, sizeof ov / sizeof ov[0]);
+        for (size_t i = 0; i < errs->n; i++) {
+            const char *flag = blame(ov, n_ov, errs->msg[i]);
+            fprintf(stderr, "proratio backtest: %s: ", flag ? flag : a.config);
+            pr_cli_print_safe(stderr, errs->msg[i]);
+            fputc('\n', stderr);
+        }
         if (errs->dropped) fprintf(stderr, "proratio backtest: %s: ... and %zu more\n", a.config, errs->dropped);
         free(errs);
         run_free(&r);
@@ -477,5 +552,11 @@ int pr_cli_backtest(int argc, char **argv) {
     run_free(&r);
     pr_config_free(cfg);
     if (rc == PR_OK) return PR_EXIT_OK;
+    if (rc == PR_EINVAL && strncmp(e.msg, "strategy.", 9) == 0) {
+        /* A strategy parameter the strategy itself rejected. */
+        bt_override ov[BT_MAX_OVERRIDES + 8];
+        const char *flag = blame(ov, list_overrides(&a, ov, sizeof ov / sizeof ov[0]), e.msg);
+        return fail_at(&e, flag ? flag : a.config);
+    }
     return fail(&e);
 }

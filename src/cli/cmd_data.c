@@ -40,11 +40,65 @@ int pr_cli_data(int argc, char **argv) {
     return PR_EXIT_USAGE;
 }
 
-int pr_cli_open_store(const char *url, pr_store **st) {
+void pr_cli_store_options(int read_only, int busy_ms, pr_store_options *o) {
+    memset(o, 0, sizeof *o);
+    o->read_only = read_only;
+    o->busy_timeout_ms = busy_ms;
+    const char *env = getenv("PRORATIO_BUSY_TIMEOUT_MS");
+    if (!busy_ms && env && *env) {
+        char *end = NULL;
+        long v = strtol(env, &end, 10);
+        if (end && !*end && v >= 0 && v <= 3600000) o->busy_timeout_ms = v ? (int)v : -1;
+    }
+}
+
+static int open_store(const char *url, int read_only, int busy_ms, pr_store **st) {
     pr_err e;
     pr_err_clear(&e);
-    if (pr_store_open(url ? url : PR_CLI_DEFAULT_DB, st, &e) != PR_OK) return pr_cli_fail(&e);
+    pr_store_options o;
+    pr_cli_store_options(read_only, busy_ms, &o);
+    if (pr_store_open_with(url ? url : PR_CLI_DEFAULT_DB, &o, st, &e) != PR_OK) return pr_cli_fail(&e);
     return PR_EXIT_OK;
+}
+
+int pr_cli_open_store(const char *url, pr_store **st) { return open_store(url, 0, 0, st); }
+int pr_cli_open_store_busy(const char *url, int busy_ms, pr_store **st) { return open_store(url, 0, busy_ms, st); }
+int pr_cli_open_store_ro(const char *url, pr_store **st) { return open_store(url, 1, 0, st); }
+
+void pr_cli_dataset_label(const pr_dataset_info *d, char *buf, size_t cap) {
+    char v[4 * PR_SYMBOL_MAX], s[4 * PR_SYMBOL_MAX];
+    snprintf(buf, cap, "%s:%s:%s", pr_escape_text(d->venue, PR_ESC_BACKSLASH, v, sizeof v),
+             pr_escape_text(d->symbol, PR_ESC_BACKSLASH, s, sizeof s),
+             pr_tf_name(d->tf));
+}
+
+int pr_cli_dataset_missing(pr_store *st, const char *venue, const char *symbol, pr_timeframe tf, pr_err *err) {
+    pr_dataset_info *ds = NULL;
+    size_t n = 0;
+    pr_err le;
+    pr_err_clear(&le);
+    char want[3 * PR_SYMBOL_MAX + 8], hint[4 * 3 * PR_SYMBOL_MAX + 40] = "";
+    snprintf(want, sizeof want, "%s:%s:%s", venue, symbol, pr_tf_name(tf));
+    if (pr_store_list(st, NULL, &ds, &n, &le) == PR_OK && n > 0) {
+        char(*labels)[3 * PR_SYMBOL_MAX + 8] = calloc(n, sizeof *labels);
+        const char **names = calloc(n + 1, sizeof *names);
+        if (labels && names) {
+            for (size_t i = 0; i < n; i++) {
+                snprintf(labels[i], sizeof labels[i], "%s:%s:%s", ds[i].venue, ds[i].symbol, pr_tf_name(ds[i].tf));
+                names[i] = labels[i];
+            }
+            const char *best = pr_suggest_name(want, names);
+            if (best) {
+                char safe[4 * sizeof labels[0]];
+                snprintf(hint, sizeof hint, "; did you mean %s?", pr_escape_text(best, PR_ESC_BACKSLASH, safe, sizeof safe));
+            }
+        }
+        free(labels);
+        free(names);
+    }
+    free(ds);
+    return pr_err_set(err, PR_ENOTFOUND, "dataset %s not found in %s%s (see 'proratio data list')", want,
+                      pr_store_describe(st), hint);
 }
 
 int pr_cli_dataset_gaps(pr_store *st, const pr_dataset_info *d, unsigned flags, pr_gap **gaps,
@@ -103,11 +157,14 @@ int pr_cli_data_list(int argc, char **argv) {
             return pr_cli_usage_error("data list", "unknown argument '%s'", argv[i]);
         }
     }
-    pr_store *st = NULL;
-    int ex = pr_cli_open_store(db, &st);
-    if (ex) return ex;
     pr_err e;
     pr_err_clear(&e);
+    if ((venue && pr_name_check("--venue", venue, &e) != PR_OK) ||
+        (symbol && pr_name_check("--symbol", symbol, &e) != PR_OK))
+        return pr_cli_usage_error("data list", "%s", e.msg);
+    pr_store *st = NULL;
+    int ex = pr_cli_open_store_ro(db, &st);
+    if (ex) return ex;
     pr_dataset_filter f = {venue, symbol, PR_TF_NONE, PR_ASSET_UNKNOWN};
     pr_dataset_info *ds = NULL;
     size_t n = 0;
@@ -129,8 +186,9 @@ int pr_cli_data_list(int argc, char **argv) {
             break;
         }
         free(gaps);
-        char name[3 * PR_SYMBOL_MAX + 8], first[PR_TIME_STR_MAX], last[PR_TIME_STR_MAX];
-        snprintf(name, sizeof name, "%s:%s:%s", ds[i].venue, ds[i].symbol, pr_tf_name(ds[i].tf));
+        char name[4 * 3 * PR_SYMBOL_MAX + 8], first[PR_TIME_STR_MAX], last[PR_TIME_STR_MAX];
+        char sv[4 * PR_SYMBOL_MAX], ss[4 * PR_SYMBOL_MAX];
+        pr_cli_dataset_label(&ds[i], name, sizeof name);
         pr_time_format(ds[i].first_ts, first, sizeof first);
         pr_time_format(ds[i].last_ts, last, sizeof last);
         if (json) {
@@ -138,7 +196,8 @@ int pr_cli_data_list(int argc, char **argv) {
             pr_time_format_iso(ds[i].first_ts, fi, sizeof fi);
             pr_time_format_iso(ds[i].last_ts, la, sizeof la);
             json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:I, s:I}",
-                "dataset", name, "venue", ds[i].venue, "symbol", ds[i].symbol,
+                "dataset", name, "venue", pr_escape_text(ds[i].venue, PR_ESC_BACKSLASH, sv, sizeof sv),
+                "symbol", pr_escape_text(ds[i].symbol, PR_ESC_BACKSLASH, ss, sizeof ss),
                 "timeframe", pr_tf_name(ds[i].tf), "asset_class", pr_asset_class_name(ds[i].asset_class),
                 "calendar", pr_calendar_name(cal), "bars", (json_int_t)ds[i].count, "first", fi, "last", la,
                 "gaps", (json_int_t)ng, "missing_bars", (json_int_t)missing));
@@ -173,8 +232,8 @@ static int print_gaps(pr_store *st, const pr_dataset_info *d, unsigned flags, js
     int rc = pr_cli_dataset_gaps(st, d, flags, &gaps, &ng, &missing, &cal, e);
     if (rc != PR_OK) return rc;
     *total_missing += missing;
-    char name[3 * PR_SYMBOL_MAX + 8];
-    snprintf(name, sizeof name, "%s:%s:%s", d->venue, d->symbol, pr_tf_name(d->tf));
+    char name[4 * 3 * PR_SYMBOL_MAX + 8];
+    pr_cli_dataset_label(d, name, sizeof name);
     json_t *list = arr ? json_array() : NULL;
     if (!arr)
         printf("%s (%s calendar): %zu gap%s, %zu missing bar%s\n", name, pr_calendar_name(cal), ng,
@@ -238,7 +297,7 @@ int pr_cli_data_gaps(int argc, char **argv) {
         }
     }
     pr_store *st = NULL;
-    int ex = pr_cli_open_store(db, &st);
+    int ex = pr_cli_open_store_ro(db, &st);
     if (ex) { free(names); return ex; }
     pr_err e;
     pr_err_clear(&e);
@@ -257,10 +316,11 @@ int pr_cli_data_gaps(int argc, char **argv) {
         pr_dataset_info d;
         char venue[PR_SYMBOL_MAX], symbol[PR_SYMBOL_MAX];
         pr_timeframe tf;
-        if (pr_cli_parse_dataset(names[k], venue, symbol, &tf, &e) != PR_OK ||
-            pr_store_dataset(st, venue, symbol, tf, &d, &e) != PR_OK ||
-            print_gaps(st, &d, flags, arr, &total_missing, &e) != PR_OK)
-            ex = pr_cli_fail(&e);
+        int rc = pr_cli_parse_dataset(names[k], venue, symbol, &tf, &e);
+        if (rc == PR_OK) rc = pr_store_dataset(st, venue, symbol, tf, &d, &e);
+        if (rc == PR_ENOTFOUND) rc = pr_cli_dataset_missing(st, venue, symbol, tf, &e);
+        if (rc == PR_OK) rc = print_gaps(st, &d, flags, arr, &total_missing, &e);
+        if (rc != PR_OK) ex = pr_cli_fail(&e);
     }
     if (json) {
         if (ex == PR_EXIT_OK) {

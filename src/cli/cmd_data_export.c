@@ -17,12 +17,7 @@ int pr_cli_load_dataset(pr_store *st, const char *name, int64_t from, int64_t to
     if (rc != PR_OK) return rc;
     pr_dataset_info d;
     rc = pr_store_dataset(st, venue, symbol, tf, &d, err);
-    if (rc != PR_OK) {
-        if (rc == PR_ENOTFOUND)
-            pr_err_set(err, rc, "dataset %s:%s:%s not found in %s (see 'proratio data list')", venue, symbol,
-                       pr_tf_name(tf), pr_store_describe(st));
-        return rc;
-    }
+    if (rc != PR_OK) return rc == PR_ENOTFOUND ? pr_cli_dataset_missing(st, venue, symbol, tf, err) : rc;
     if (info) *info = d;
     rc = pr_store_get_bars(st, venue, symbol, tf, from, to, out, err);
     if (rc == PR_OK && out->len == 0)
@@ -99,10 +94,9 @@ int pr_cli_data_export(int argc, char **argv) {
     if (!name) return pr_cli_usage_error("data export", "no dataset given");
     int64_t from = PR_TIME_NONE, to = PR_TIME_NONE;
     int ex;
-    if (from_s && (ex = pr_cli_time_arg("data export", "--from", from_s, &from))) return ex;
-    if (to_s && (ex = pr_cli_time_arg("data export", "--to", to_s, &to))) return ex;
+    if ((ex = pr_cli_time_range("data export", from_s, to_s, &from, &to))) return ex;
     pr_store *st = NULL;
-    if ((ex = pr_cli_open_store(db, &st))) return ex;
+    if ((ex = pr_cli_open_store_ro(db, &st))) return ex;
     pr_err e;
     pr_err_clear(&e);
     pr_series s;

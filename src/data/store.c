@@ -43,18 +43,21 @@ int pr_store_series_grow(pr_series *s, size_t need, pr_err *err) {
     return PR_OK;
 }
 
-static int check_name(const char *what, const char *s, pr_err *err) {
+/* Writes accept only printable names (pr_name_check); reads only need a
+ * name that fits, so a store written before the check can still be listed
+ * and read. */
+static int check_name(const char *what, const char *s, int write, pr_err *err) {
     if (!s || !*s) return pr_err_set(err, PR_EINVAL, "store: %s must not be empty", what);
+    if (write) return pr_name_check(what, s, err);
     if (strnlen(s, PR_SYMBOL_MAX) >= PR_SYMBOL_MAX)
-        return pr_err_set(err, PR_EINVAL, "store: %s '%.40s' longer than %d characters", what, s,
-                          PR_SYMBOL_MAX - 1);
+        return pr_err_set(err, PR_EINVAL, "store: %s longer than %d bytes", what, PR_SYMBOL_MAX - 1);
     return PR_OK;
 }
 
-static int make_key(const char *venue, const char *symbol, pr_timeframe tf, pr_store_key *k,
+static int make_key(const char *venue, const char *symbol, pr_timeframe tf, int write, pr_store_key *k,
                     pr_err *err) {
-    int rc = check_name("venue", venue, err);
-    if (rc == PR_OK) rc = check_name("symbol", symbol, err);
+    int rc = check_name("venue", venue, write, err);
+    if (rc == PR_OK) rc = check_name("symbol", symbol, write, err);
     if (rc != PR_OK) return rc;
     if (tf <= PR_TF_NONE || tf >= PR_TF_COUNT)
         return pr_err_set(err, PR_EINVAL, "store: invalid timeframe %d", (int)tf);
@@ -124,35 +127,72 @@ static int has_scheme(const char *url, size_t *len) {
     return 1;
 }
 
+/* A read-only open neither migrates nor writes: the schema must already be
+ * the one this program knows. */
+static int check_schema_ro(pr_store *st, pr_err *err) {
+    size_t own_n = 0;
+    st->ops->migrations(&own_n);
+    int64_t exists = 0, cur = 0;
+    int found = 0;
+    int rc = st->ops->query_int(st, st->ops->version_table_exists_sql, &exists, &found, err);
+    if (rc != PR_OK) return rc;
+    if (!exists)
+        return pr_err_set(err, PR_ENOTFOUND, "store %s holds no proratio data (no schema); import "
+                          "data first with 'proratio data import'", st->desc);
+    rc = st->ops->query_int(st, "SELECT MAX(version) FROM schema_version", &cur, &found, err);
+    if (rc != PR_OK) return rc;
+    if (cur > (int64_t)own_n)
+        return pr_err_set(err, PR_EUNSUPPORTED,
+                          "store: schema version %lld is newer than this program understands "
+                          "(%lld); upgrade proratio", (long long)cur, (long long)own_n);
+    if (cur < (int64_t)own_n)
+        return pr_err_set(err, PR_EUNSUPPORTED,
+                          "store %s has schema version %lld, older than this program's %lld; a "
+                          "read-only command does not upgrade it: run a writing command (e.g. "
+                          "'proratio data import') on it once", st->desc, (long long)cur,
+                          (long long)own_n);
+    return PR_OK;
+}
+
 int pr_store_open_ex(const char *url, const pr_store_open_opts *o, pr_store **out, pr_err *err) {
     if (!out) return pr_err_set(err, PR_EINVAL, "store: NULL output");
     *out = NULL;
     if (!url || !*url) return pr_err_set(err, PR_EINVAL, "store: empty store URL");
+    const pr_store_options *po = o ? o->pub : NULL;
+    int ro = po && po->read_only;
     pr_store *st = NULL;
     int rc;
     size_t slen = 0;
     if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0) {
         rc = pr_store_pg_open(url, &st, err);
+        if (rc == PR_OK && ro)
+            rc = st->ops->exec(st, "SET default_transaction_read_only = on", "open read-only", err);
+        if (rc != PR_OK && st) {
+            st->ops->close(st);
+            return rc;
+        }
     } else if (strncmp(url, "sqlite:", 7) == 0) {
         const char *path = url + 7;
         if (strncmp(path, "//", 2) == 0) path += 2;
         if (!*path) return pr_err_set(err, PR_EINVAL, "store: '%s' names no SQLite file", url);
-        rc = pr_store_sqlite_open(path, &st, err);
+        rc = pr_store_sqlite_open(path, po, &st, err);
     } else if (has_scheme(url, &slen)) {
         return pr_err_set(err, PR_EUNSUPPORTED,
                           "store: unsupported URL scheme '%.*s' (use sqlite:PATH, a file "
                           "path, or postgresql://...)",
                           (int)(slen > 32 ? 32 : slen), url);
     } else {
-        rc = pr_store_sqlite_open(url, &st, err);
+        rc = pr_store_sqlite_open(url, po, &st, err);
     }
     if (rc != PR_OK) return rc;
     if (o && o->raw) {
         *out = st;
         return PR_OK;
     }
-    rc = pr_store_migrate(st, o ? o->target_version : -1, o ? o->extra_migrations : NULL,
-                          o ? o->n_extra : 0, err);
+    if (ro) rc = check_schema_ro(st, err);
+    else
+        rc = pr_store_migrate(st, o ? o->target_version : -1, o ? o->extra_migrations : NULL,
+                              o ? o->n_extra : 0, err);
     if (rc != PR_OK) {
         st->ops->close(st);
         return rc;
@@ -163,6 +203,12 @@ int pr_store_open_ex(const char *url, const pr_store_open_opts *o, pr_store **ou
 
 int pr_store_open(const char *url, pr_store **out, pr_err *err) {
     return pr_store_open_ex(url, NULL, out, err);
+}
+
+int pr_store_open_with(const char *url, const pr_store_options *opts, pr_store **out,
+                       pr_err *err) {
+    pr_store_open_opts o = {-1, NULL, 0, 0, opts};
+    return pr_store_open_ex(url, &o, out, err);
 }
 
 void pr_store_close(pr_store *st) {
@@ -303,7 +349,7 @@ int pr_store_put_bars_arrays(pr_store *st, const char *venue, const char *symbol
     if (counts) memset(counts, 0, sizeof *counts);
     if (!st) return pr_err_set(err, PR_EINVAL, "store: NULL store");
     pr_store_key k;
-    int rc = make_key(venue, symbol, tf, &k, err);
+    int rc = make_key(venue, symbol, tf, 1, &k, err);
     if (rc != PR_OK) return rc;
     if (n == 0) return st->in_tx && st->doomed ? doomed_err(st, err) : PR_OK;
     if (!ts || !open || !high || !low || !close || !volume)
@@ -376,7 +422,7 @@ int pr_store_get_bars(pr_store *st, const char *venue, const char *symbol, pr_ti
                       int64_t from_ms, int64_t to_ms, pr_series *out, pr_err *err) {
     if (!st || !out) return pr_err_set(err, PR_EINVAL, "store: NULL argument");
     pr_store_key k;
-    int rc = make_key(venue, symbol, tf, &k, err);
+    int rc = make_key(venue, symbol, tf, 0, &k, err);
     if (rc != PR_OK) return rc;
     out->len = 0;
     out->tf = tf;
@@ -399,7 +445,7 @@ int pr_store_get_timestamps(pr_store *st, const char *venue, const char *symbol,
     *out = NULL;
     *n = 0;
     pr_store_key k;
-    int rc = make_key(venue, symbol, tf, &k, err);
+    int rc = make_key(venue, symbol, tf, 0, &k, err);
     if (rc != PR_OK) return rc;
     int64_t lo, hi;
     int own;
@@ -493,7 +539,7 @@ int pr_store_dataset(pr_store *st, const char *venue, const char *symbol, pr_tim
                      pr_dataset_info *out, pr_err *err) {
     if (!out) return pr_err_set(err, PR_EINVAL, "store: NULL argument");
     pr_store_key k;
-    int rc = make_key(venue, symbol, tf, &k, err);
+    int rc = make_key(venue, symbol, tf, 0, &k, err);
     if (rc != PR_OK) return rc;
     pr_dataset_filter f = {venue, symbol, tf, PR_ASSET_UNKNOWN};
     pr_dataset_info *v = NULL;
@@ -512,7 +558,7 @@ int pr_store_delete_dataset(pr_store *st, const char *venue, const char *symbol,
     if (deleted) *deleted = 0;
     if (!st) return pr_err_set(err, PR_EINVAL, "store: NULL store");
     pr_store_key k;
-    int rc = make_key(venue, symbol, tf, &k, err);
+    int rc = make_key(venue, symbol, tf, 0, &k, err);
     if (rc != PR_OK) return rc;
     size_t d = 0;
     int own;
@@ -531,8 +577,8 @@ int pr_store_delete_dataset(pr_store *st, const char *venue, const char *symbol,
 /* ------------------------------------------------------------------------ */
 int pr_store_put_instrument(pr_store *st, const pr_instrument *in, pr_err *err) {
     if (!st || !in) return pr_err_set(err, PR_EINVAL, "store: NULL argument");
-    int rc = check_name("venue", in->venue, err);
-    if (rc == PR_OK) rc = check_name("symbol", in->symbol, err);
+    int rc = check_name("venue", in->venue, 1, err);
+    if (rc == PR_OK) rc = check_name("symbol", in->symbol, 1, err);
     if (rc != PR_OK) return rc;
     if (memchr(in->base, 0, sizeof in->base) == NULL || memchr(in->quote, 0, sizeof in->quote) == NULL)
         return pr_err_set(err, PR_EINVAL, "store: instrument base/quote not terminated");
@@ -568,8 +614,8 @@ static int load_instruments(pr_store *st, const char *venue, const char *symbol,
 int pr_store_get_instrument(pr_store *st, const char *venue, const char *symbol,
                             pr_instrument *out, pr_err *err) {
     if (!st || !out) return pr_err_set(err, PR_EINVAL, "store: NULL argument");
-    int rc = check_name("venue", venue, err);
-    if (rc == PR_OK) rc = check_name("symbol", symbol, err);
+    int rc = check_name("venue", venue, 0, err);
+    if (rc == PR_OK) rc = check_name("symbol", symbol, 0, err);
     if (rc != PR_OK) return rc;
     pr_instrument *v = NULL;
     size_t n = 0;
@@ -613,8 +659,8 @@ int pr_store_put_funding(pr_store *st, const char *venue, const char *symbol,
                          pr_err *err) {
     if (counts) memset(counts, 0, sizeof *counts);
     if (!st) return pr_err_set(err, PR_EINVAL, "store: NULL store");
-    int rc = check_name("venue", venue, err);
-    if (rc == PR_OK) rc = check_name("symbol", symbol, err);
+    int rc = check_name("venue", venue, 1, err);
+    if (rc == PR_OK) rc = check_name("symbol", symbol, 1, err);
     if (rc != PR_OK) return rc;
     if (n == 0) return st->in_tx && st->doomed ? doomed_err(st, err) : PR_OK;
     if (!rates) return pr_err_set(err, PR_EINVAL, "store: NULL funding rates");
@@ -667,8 +713,8 @@ int pr_store_get_funding(pr_store *st, const char *venue, const char *symbol, in
     if (!st || !out || !n) return pr_err_set(err, PR_EINVAL, "store: NULL argument");
     *out = NULL;
     *n = 0;
-    int rc = check_name("venue", venue, err);
-    if (rc == PR_OK) rc = check_name("symbol", symbol, err);
+    int rc = check_name("venue", venue, 0, err);
+    if (rc == PR_OK) rc = check_name("symbol", symbol, 0, err);
     if (rc != PR_OK) return rc;
     int64_t lo, hi;
     int own;
@@ -690,8 +736,8 @@ int pr_store_get_funding(pr_store *st, const char *venue, const char *symbol, in
 int pr_store_log_import(pr_store *st, const pr_import_record *rec, int64_t *id, pr_err *err) {
     if (id) *id = 0;
     if (!st || !rec) return pr_err_set(err, PR_EINVAL, "store: NULL argument");
-    int rc = check_name("venue", rec->venue, err);
-    if (rc == PR_OK) rc = check_name("symbol", rec->symbol, err);
+    int rc = check_name("venue", rec->venue, 1, err);
+    if (rc == PR_OK) rc = check_name("symbol", rec->symbol, 1, err);
     if (rc != PR_OK) return rc;
     if (!memchr(rec->file, 0, sizeof rec->file) || !memchr(rec->format, 0, sizeof rec->format) ||
         !memchr(rec->status, 0, sizeof rec->status))

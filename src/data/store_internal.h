@@ -96,7 +96,8 @@ struct pr_store {
 };
 
 /* Backend constructors (no migration yet). */
-int pr_store_sqlite_open(const char *path, pr_store **out, pr_err *err);
+int pr_store_sqlite_open(const char *path, const pr_store_options *o, pr_store **out,
+                         pr_err *err);
 int pr_store_pg_open(const char *conninfo, pr_store **out, pr_err *err);
 
 /* The migration lists (store_schema.c). */
@@ -125,6 +126,7 @@ typedef struct pr_store_open_opts {
     const char *const *extra_migrations;  /* appended to the built-in ones    */
     size_t n_extra;
     int raw;                              /* 1: connect only; no schema check */
+    const pr_store_options *pub;          /* read-only, busy timeout (or NULL) */
 } pr_store_open_opts;
 
 int pr_store_open_ex(const char *url, const pr_store_open_opts *o, pr_store **out, pr_err *err);

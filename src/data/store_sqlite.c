@@ -1,17 +1,19 @@
 /* SQLite backend of the store: WAL journal, synchronous=NORMAL, foreign
  * keys on, a busy timeout, and lazily prepared statements reused for the
  * life of the connection. Bulk upserts bind many rows per statement. */
+#include <errno.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "data/store_internal.h"
 
 /* Rows per multi-row INSERT; 6 parameters each plus the 3 key parameters,
  * well under SQLite's 32766-parameter limit. */
 #define SQ_BATCH 64
-#define SQ_BUSY_MS 10000
 /* New files get 16 KiB pages: a third less CPU per bulk-inserted bar than
  * 4 KiB (fewer page splits and WAL frames); 32 MiB page cache. */
 #define SQ_PAGE_SIZE "16384"
@@ -90,6 +92,7 @@ typedef struct sq_store {
     pr_store base;
     sqlite3 *db;
     char path[PR_ERR_PATH_MAX];
+    int busy_ms;           /* how long a writer waits for the lock      */
     char *batch_sql;
     sqlite3_stmt *stmt[S_COUNT];
 } sq_store;
@@ -116,6 +119,10 @@ static const char *sq_code_name(int rc) {
 }
 
 static int sq_fail(sq_store *s, int rc, const char *what, pr_err *err) {
+    if ((rc & 0xff) == SQLITE_BUSY)
+        return pr_store_db_err(err, "SQLITE_BUSY", what,
+                               "another process holds the write lock on '%s' (gave up after "
+                               "waiting %d ms)", s->path, s->busy_ms);
     const char *msg = s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc);
     return pr_store_db_err(err, sq_code_name(rc), what, "%s (sqlite %s)", msg, s->path);
 }
@@ -709,18 +716,111 @@ static char *build_batch_sql(void) {
     return sql;
 }
 
-int pr_store_sqlite_open(const char *path, pr_store **out, pr_err *err) {
+/* "file:" URI of a path (percent-encoding what a URI reserves), for the
+ * immutable open; NULL when out of memory. */
+static char *file_uri(const char *path, const char *query) {
+    size_t n = strlen(path);
+    char *u = malloc(3 * n + strlen(query) + 8);
+    if (!u) return NULL;
+    size_t j = (size_t)sprintf(u, "file:");
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)path[i];
+        if (c == '%' || c == '?' || c == '#' || c <= ' ' || c >= 0x7f) j += (size_t)sprintf(u + j, "%%%02X", c);
+        else u[j++] = (char)c;
+    }
+    sprintf(u + j, "?%s", query);
+    return u;
+}
+
+/* Forces SQLite to read the file (opening is lazy). */
+static int sq_probe_read(sqlite3 *db) {
+    return sqlite3_exec(db, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL);
+}
+
+/* Read-only open: the file must exist; nothing is created. WAL readers need
+ * the -shm file beside the database; when the directory is not writable it
+ * cannot be created, and with no log pending the file is read as immutable
+ * (no locks): right as long as nobody writes the store meanwhile, which in
+ * such a directory only a user with write access to it could do. */
+static int sq_open_ro(sq_store *s, const char *path, pr_err *err) {
+    struct stat sb;
+    if (stat(path, &sb) != 0) {
+        if (errno == ENOENT) {
+            char abs[PR_ERR_PATH_MAX + 8], cwd[PR_ERR_PATH_MAX];
+            if (path[0] != '/' && getcwd(cwd, sizeof cwd))
+                snprintf(abs, sizeof abs, "%s/%s", cwd, strncmp(path, "./", 2) == 0 ? path + 2 : path);
+            else
+                snprintf(abs, sizeof abs, "%s", path);
+            return pr_err_set(err, PR_ENOTFOUND,
+                              "store sqlite:%s does not exist (read-only commands never create "
+                              "one: import data first, or pass --db)", abs);
+        }
+        return pr_store_db_err(err, "SQLITE_CANTOPEN", "open", "cannot open SQLite database "
+                               "'%s': %s", path, strerror(errno));
+    }
+    if (S_ISDIR(sb.st_mode))
+        return pr_err_set(err, PR_EINVAL, "store sqlite:%s is a directory, not a database file", path);
+    int rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc == SQLITE_OK) rc = sq_probe_read(s->db);
+    if (rc == SQLITE_OK) return PR_OK;
+    int first = rc;
+    char dir[PR_ERR_PATH_MAX], wal[PR_ERR_PATH_MAX + 8];
+    pr_strlcpy(dir, path, sizeof dir);
+    char *slash = strrchr(dir, '/');
+    if (slash) slash[slash == dir ? 1 : 0] = '\0';
+    else pr_strlcpy(dir, ".", sizeof dir);
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    struct stat wb;
+    int wal_pending = stat(wal, &wb) == 0 && wb.st_size > 0;
+    if (access(dir, W_OK) == 0 || (first & 0xff) == SQLITE_NOTADB || (first & 0xff) == SQLITE_CORRUPT)
+        return sq_fail(s, first, "open", err);
+    if (wal_pending)
+        return pr_store_db_err(err, "SQLITE_CANTOPEN", "open",
+                               "cannot read '%s': its directory is not writable, so SQLite cannot "
+                               "create the shared-memory file its write-ahead log needs, and the "
+                               "log '%s' holds %lld bytes not yet in the database; make the "
+                               "directory writable (or open the store once where it is)", path,
+                               wal, (long long)wb.st_size);
+    sqlite3_close(s->db);
+    s->db = NULL;
+    char *uri = file_uri(path, "immutable=1");
+    if (!uri) return pr_err_set(err, PR_ENOMEM, "store: out of memory");
+    rc = sqlite3_open_v2(uri, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX,
+                         NULL);
+    free(uri);
+    if (rc == SQLITE_OK) rc = sq_probe_read(s->db);
+    return rc == SQLITE_OK ? PR_OK : sq_fail(s, rc, "open", err);
+}
+
+int pr_store_sqlite_open(const char *path, const pr_store_options *o, pr_store **out,
+                         pr_err *err) {
     *out = NULL;
+    int ro = o && o->read_only;
     sq_store *s = calloc(1, sizeof *s);
     if (!s) return pr_err_set(err, PR_ENOMEM, "store: out of memory");
     s->base.ops = &sq_ops;
     s->base.kind = PR_STORE_SQLITE;
     pr_strlcpy(s->path, path, sizeof s->path);
     snprintf(s->base.desc, sizeof s->base.desc, "sqlite:%s", path);
+    s->busy_ms = !o || o->busy_timeout_ms == 0 ? PR_STORE_BUSY_DEFAULT_MS
+                 : o->busy_timeout_ms < 0       ? 0
+                                                : o->busy_timeout_ms;
     s->batch_sql = build_batch_sql();
     if (!s->batch_sql) {
         free(s);
         return pr_err_set(err, PR_ENOMEM, "store: out of memory");
+    }
+    if (ro) {
+        int r = sq_open_ro(s, path, err);
+        if (r != PR_OK) {
+            sq_close(&s->base);
+            return r;
+        }
+        s->base.native = s->db;
+        sqlite3_extended_result_codes(s->db, 0);
+        sqlite3_busy_timeout(s->db, s->busy_ms);
+        *out = &s->base;
+        return PR_OK;
     }
     int rc = sqlite3_open_v2(path, &s->db,
                              SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
@@ -734,7 +834,7 @@ int pr_store_sqlite_open(const char *path, pr_store **out, pr_err *err) {
     }
     s->base.native = s->db;
     sqlite3_extended_result_codes(s->db, 0);
-    sqlite3_busy_timeout(s->db, SQ_BUSY_MS);
+    sqlite3_busy_timeout(s->db, s->busy_ms);
     /* page_size only takes effect on a new, empty file, and must come
      * before WAL is switched on; elsewhere it is a no-op. */
     rc = sqlite3_exec(s->db, "PRAGMA page_size=" SQ_PAGE_SIZE "; PRAGMA cache_size=-" SQ_CACHE_KIB,

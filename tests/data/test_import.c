@@ -841,6 +841,17 @@ static void test_guess(void **state) {
         {"forex/USDJPY-1h.csv", "USDJPY", PR_TF_1H, PR_ASSET_FOREX, 1, 0},
         {"BTCUSD-1d.csv", "BTCUSD", PR_TF_1D, PR_ASSET_CRYPTO, 1, 0},
         {"prices.csv", "PRICES", PR_TF_NONE, PR_ASSET_UNKNOWN, 0, 0},
+        /* Freqtrade's data directory: pairs as BASE_QUOTE, futures with the
+         * settle currency and a candle-type suffix. */
+        {"user_data/data/binance/BTC_USDT-1h.csv", "BTCUSDT", PR_TF_1H, PR_ASSET_CRYPTO, 1, 0},
+        {"futures/BTC_USDT_USDT-4h-futures.csv", "BTCUSDT", PR_TF_4H, PR_ASSET_CRYPTO, 1, 0},
+        {"eth_btc-5m.csv", "ETHBTC", PR_TF_5M, PR_ASSET_CRYPTO, 1, 0},
+        {"EUR_USD-1h.csv", "EURUSD", PR_TF_1H, PR_ASSET_FOREX, 1, 0},
+        /* Symbols that start with digits (Binance). */
+        {"1INCHUSDT-1h.csv", "1INCHUSDT", PR_TF_1H, PR_ASSET_CRYPTO, 1, 0},
+        {"crypto/1000PEPEUSDT-1h.csv", "1000PEPEUSDT", PR_TF_1H, PR_ASSET_CRYPTO, 1, 0},
+        /* A year is not a symbol. */
+        {"2024-KO-1d.csv", "KO", PR_TF_1D, PR_ASSET_STOCK, 0, 0},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         pr_name_guess g;

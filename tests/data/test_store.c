@@ -68,7 +68,7 @@ static int setup_pg(void **state) {
     if (!f) return -1;
     f->pg = 1;
     pr_strlcpy(f->url, g_pg_url, sizeof f->url);
-    pr_store_open_opts o = {0, NULL, 0, 1};
+    pr_store_open_opts o = {0, NULL, 0, 1, NULL};
     pr_store *st = NULL;
     pr_err e;
     pr_err_clear(&e);
@@ -262,6 +262,59 @@ static void test_open_fresh_schema(void **state) {
     pr_store_close(st);
 }
 
+/* Read-only opens: nothing is created, reads work, writes fail. */
+static void test_read_only(void **state) {
+    fx *f = *state;
+    pr_store_options ro = {1, 0};
+    pr_store *st = NULL;
+    pr_err e;
+    pr_err_clear(&e);
+    if (!f->pg) {
+        char path[400];
+        snprintf(path, sizeof path, "%s/store.db", f->dir);
+        assert_int_equal(pr_store_open_with(f->url, &ro, &st, &e), PR_ENOTFOUND);
+        assert_null(st);
+        assert_non_null(strstr(e.msg, "does not exist"));
+        assert_non_null(strstr(e.msg, path));
+        assert_int_equal(access(path, F_OK), -1); /* not created */
+    }
+    st = open_ok(f);
+    pr_series s;
+    make_series(&s, 10, T0, MIN);
+    OK(pr_store_put_bars(st, "v", "S", PR_TF_1M, &s, NULL, &e_));
+    pr_store_close(st);
+    st = NULL;
+    OK(pr_store_open_with(f->url, &ro, &st, &e_));
+    assert_int_equal(get_len(st, "v", "S", PR_TF_1M, PR_TIME_NONE, PR_TIME_NONE), 10);
+    pr_err_clear(&e);
+    assert_int_equal(pr_store_put_bars(st, "v", "S2", PR_TF_1M, &s, NULL, &e), PR_EDB);
+    pr_store_close(st);
+    pr_series_free(&s);
+}
+
+/* A second writer waits for the busy timeout, then says who holds the lock. */
+static void test_sqlite_lock_message(void **state) {
+    fx *f = *state;
+    pr_store *a = open_ok(f), *b = NULL;
+    pr_store_options o = {0, 200};
+    OK(pr_store_open_with(f->url, &o, &b, &e_));
+    OK(pr_store_begin(a, &e_));
+    pr_err e;
+    pr_err_clear(&e);
+    int64_t t0 = pr_time_now_ms();
+    assert_int_equal(pr_store_begin(b, &e), PR_EDB);
+    int64_t waited = pr_time_now_ms() - t0;
+    assert_string_equal(e.venue_code, "SQLITE_BUSY");
+    assert_non_null(strstr(e.msg, "another process holds the write lock"));
+    assert_non_null(strstr(e.msg, "200 ms"));
+    assert_true(waited >= 150);
+    OK(pr_store_rollback(a, &e_));
+    OK(pr_store_begin(b, &e_)); /* free again */
+    OK(pr_store_rollback(b, &e_));
+    pr_store_close(a);
+    pr_store_close(b);
+}
+
 static void test_sqlite_pragmas(void **state) {
     fx *f = *state;
     pr_store *st = open_ok(f);
@@ -287,7 +340,7 @@ static void test_migrations(void **state) {
     pr_err e;
     pr_err_clear(&e);
     pr_store *st = NULL;
-    pr_store_open_opts v0 = {0, NULL, 0, 0};
+    pr_store_open_opts v0 = {0, NULL, 0, 0, NULL};
     assert_int_equal(pr_store_open_ex(f->url, &v0, &st, &e), PR_OK);
     int v = -1;
     OK(pr_store_schema_version(st, &v, &e_));
@@ -309,7 +362,7 @@ static void test_migrations(void **state) {
 
     static const char *const extra[] = {
         "CREATE TABLE test_extra (x BIGINT NOT NULL); INSERT INTO test_extra (x) VALUES (42);"};
-    pr_store_open_opts v2 = {-1, extra, 1, 0};
+    pr_store_open_opts v2 = {-1, extra, 1, 0, NULL};
     const int next = pr_store_schema_latest() + 1;
     for (int round = 0; round < 2; round++) { /* latest -> next, then next -> next (no-op) */
         pr_err_clear(&e);
@@ -584,6 +637,12 @@ static void test_rejects_bad_input(void **state) {
                      PR_EINVAL);
     assert_int_equal(pr_store_put_bars(st, "v", "S", PR_TF_NONE, &s, NULL, &e), PR_EINVAL);
     assert_int_equal(pr_store_put_bars(st, "v", "S", PR_TF_COUNT, &s, NULL, &e), PR_EINVAL);
+    /* Names that would break tables, JSON or dataset names. */
+    static const char *const bad_names[] = {"v\xff", "v\nx", "v\"x", "v\\x", "v:x", "v x", "v\x1b[2J"};
+    for (size_t i = 0; i < sizeof bad_names / sizeof bad_names[0]; i++) {
+        assert_int_equal(pr_store_put_bars(st, bad_names[i], "S", PR_TF_1M, &s, NULL, &e), PR_EINVAL);
+        assert_int_equal(pr_store_put_bars(st, "v", bad_names[i], PR_TF_1M, &s, NULL, &e), PR_EINVAL);
+    }
     /* Nothing was stored by the rejected calls. */
     assert_int_equal(get_len(st, "v", "S", PR_TF_1M, PR_TIME_NONE, PR_TIME_NONE), 0);
     size_t n = 9;
@@ -1093,12 +1152,14 @@ static void test_sqlite_url_forms(void **state) {
     cmocka_unit_test_setup_teardown(test_list_and_delete, su, td),       \
     cmocka_unit_test_setup_teardown(test_instruments, su, td),           \
     cmocka_unit_test_setup_teardown(test_funding, su, td),               \
-    cmocka_unit_test_setup_teardown(test_import_log, su, td)
+    cmocka_unit_test_setup_teardown(test_import_log, su, td),            \
+    cmocka_unit_test_setup_teardown(test_read_only, su, td)
 
 int main(void) {
     const struct CMUnitTest sqlite_tests[] = {
         STORE_TESTS(setup_sqlite, teardown_sqlite),
         cmocka_unit_test_setup_teardown(test_sqlite_pragmas, setup_sqlite, teardown_sqlite),
+        cmocka_unit_test_setup_teardown(test_sqlite_lock_message, setup_sqlite, teardown_sqlite),
         cmocka_unit_test_setup_teardown(test_sqlite_url_forms, setup_sqlite, teardown_sqlite),
         cmocka_unit_test_setup_teardown(test_bad_urls, setup_sqlite, teardown_sqlite),
     };

@@ -197,7 +197,9 @@ typedef struct pr_name_guess {
  * "EURUSD-1h-2012-2020.csv", "KO-1d.csv", "BTCUSDT-funding-8h.csv",
  * "SOLUSDT_1h.csv", "BTCUSDT-1m-2025-01.csv" (Binance archive),
  * "EURUSD60.csv" (MetaTrader minutes), "DAT_ASCII_EURUSD_M1_2012.csv"
- * (HistData). The asset class comes from a folder named crypto/forex/
+ * (HistData), "BTC_USDT-1h.csv" / "BTC_USDT_USDT-1h-futures.csv"
+ * (Freqtrade: base and quote joined), "1INCHUSDT-1h.csv" and
+ * "1000PEPEUSDT-1h.csv" (symbols that start with digits). The asset class comes from a folder named crypto/forex/
  * stocks (or stock/equities/fx), else from the symbol: a known crypto quote
  * suffix (USDT, USDC, BUSD, BTC, ETH, ...) -> crypto, two ISO currency codes
  * -> forex, 1-5 letters -> stock. Always returns 0. */

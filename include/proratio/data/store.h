@@ -43,6 +43,31 @@ typedef enum pr_store_backend {
  * err->venue_code (SQLSTATE such as "23505", or "SQLITE_BUSY"). Nothing is
  * ever printed; PostgreSQL notices are discarded. */
 int pr_store_open(const char *url, pr_store **out, pr_err *err);
+
+/* How pr_store_open_with opens a store; zero-initialise, then set fields. */
+typedef struct pr_store_options {
+    /* 1: for reading only. The store must already exist (PR_ENOTFOUND naming
+     * the resolved path, e.g. "sqlite:/home/u/proratio.db", otherwise);
+     * nothing is created, migrated or written, and every write fails.
+     * SQLite opens the file read-only (mode=ro); when its directory is not
+     * writable, so the shared-memory file WAL needs cannot be created, and
+     * no write-ahead log is pending, it is opened as immutable (no locks:
+     * right while nobody writes the store, which only a user who can write
+     * that directory could do). A pending log in a read-only
+     * directory is an error that says so. A store at an older schema is
+     * refused (a writing command upgrades it). PostgreSQL sessions are set
+     * to default_transaction_read_only. */
+    int read_only;
+    /* SQLite: how long a writer waits for another process's write lock
+     * before giving up, in ms; 0 = PR_STORE_BUSY_DEFAULT_MS, < 0 = no wait.
+     * Giving up is PR_EDB with venue_code "SQLITE_BUSY" and a message saying
+     * another process holds the write lock. */
+    int busy_timeout_ms;
+} pr_store_options;
+#define PR_STORE_BUSY_DEFAULT_MS 5000
+/* pr_store_open with options (NULL = pr_store_open's behaviour). */
+int pr_store_open_with(const char *url, const pr_store_options *opts, pr_store **out,
+                       pr_err *err);
 /* Closes the connection; an open transaction is rolled back. NULL is ok. */
 void pr_store_close(pr_store *st);
 
