@@ -33,6 +33,10 @@ static const char *import_usage =
     "  --mapping SPEC      generic CSV columns, e.g. 'time=0,open=1,high=2,low=3,close=4,\n"
     "                      volume=5,delim=;,header=no,unit=ms' (implies --format generic)\n"
     "  --tz-offset MIN     local time of stamps without offset = UTC + MIN minutes\n"
+    "  --on-conflict P     a bar already stored with other values: keep (default: the\n"
+    "                      stored bar stays, the differences are counted per column),\n"
+    "                      replace (the file's values win), fail (nothing of the file is\n"
+    "                      stored). A column the file lacks (volume) is never overwritten.\n"
     "  --strict            any defect fails the file and nothing of it is stored\n"
     "  --json              print the import reports as JSON\n"
     "  --quiet             print only the summary line of each file\n"
@@ -43,6 +47,8 @@ typedef struct import_ctx {
     pr_store *st;
     const char *venue, *symbol;
     pr_timeframe tf;
+    pr_store_put_opts put;
+    const pr_data_report *rep; /* has_volume is known before the first chunk */
     pr_store_counts counts;
     /* progress (stderr is a terminal) */
     int progress;
@@ -56,12 +62,15 @@ static int sink(void *user, const pr_series *chunk, const long *lines, pr_err *e
     if (c->tf == PR_TF_NONE) return pr_err_set(err, PR_EDATA, "cannot tell the bar timeframe: pass --tf");
     pr_store_counts k;
     memset(&k, 0, sizeof k);
-    int rc = pr_store_put_bars(c->st, c->venue, c->symbol, c->tf, chunk, &k, err);
+    c->put.columns = c->rep->has_volume ? PR_STORE_COL_ALL : PR_STORE_COL_ALL & ~PR_STORE_COL_VOLUME;
+    int rc = pr_store_put_bars_ex(c->st, c->venue, c->symbol, c->tf, chunk, &c->put, &k, err);
     if (rc != PR_OK) return rc;
     c->counts.inserted += k.inserted;
     c->counts.updated += k.updated;
     c->counts.unchanged += k.unchanged;
     c->counts.duplicates += k.duplicates;
+    c->counts.kept += k.kept;
+    for (int j = 0; j < PR_STORE_NCOLS; j++) c->counts.changed[j] += k.changed[j];
     if (c->progress && chunk->len > 0) {
         double done = (double)lines[chunk->len - 1];
         double pct = c->est_lines > 0 ? 100.0 * done / c->est_lines : 0;
@@ -107,7 +116,18 @@ static pr_asset_class settle_class(const pr_import_options *o, const pr_name_gue
 typedef struct import_args {
     const char *db, *venue, *symbol, *tf, *asset_class, *format, *mapping, *tz;
     int strict, json, quiet;
+    pr_on_conflict on_conflict;
 } import_args;
+
+/* "open 3, volume 12345" for the columns that differed from stored bars. */
+static void changed_columns(const pr_store_counts *k, char *buf, size_t cap) {
+    static const char *const names[PR_STORE_NCOLS] = {"open", "high", "low", "close", "volume"};
+    size_t len = 0;
+    buf[0] = '\0';
+    for (int j = 0; j < PR_STORE_NCOLS && len < cap; j++)
+        if (k->changed[j])
+            len += (size_t)snprintf(buf + len, cap - len, "%s%s %zu", len ? ", " : "", names[j], k->changed[j]);
+}
 
 /* Ensures an instrument row exists for the symbol (defaults by asset class). */
 static int ensure_instrument(pr_store *st, const char *venue, const char *symbol, pr_asset_class cls,
@@ -156,6 +176,7 @@ static int import_one(pr_store *st, const char *path, const import_args *a, json
     import_ctx c;
     memset(&c, 0, sizeof c);
     c.st = st;
+    c.put.on_conflict = a->on_conflict;
     c.venue = a->venue;
     c.symbol = a->symbol ? a->symbol : g.symbol;
     c.path = path;
@@ -191,6 +212,7 @@ static int import_one(pr_store *st, const char *path, const import_args *a, json
 
     pr_data_report rep;
     pr_data_report_init(&rep, 0);
+    c.rep = &rep;
     int rc = pr_store_begin(st, &e);
     if (rc == PR_OK) {
         if (funding) {
@@ -246,6 +268,13 @@ static int import_one(pr_store *st, const char *path, const import_args *a, json
         json_object_set_new(r, "inserted", json_integer((json_int_t)c.counts.inserted));
         json_object_set_new(r, "updated", json_integer((json_int_t)c.counts.updated));
         json_object_set_new(r, "unchanged", json_integer((json_int_t)c.counts.unchanged));
+        json_object_set_new(r, "kept", json_integer((json_int_t)c.counts.kept));
+        json_object_set_new(r, "on_conflict", json_string(pr_on_conflict_name(a->on_conflict)));
+        json_t *chg = json_object();
+        static const char *const cn[PR_STORE_NCOLS] = {"open", "high", "low", "close", "volume"};
+        for (int j = 0; j < PR_STORE_NCOLS; j++)
+            json_object_set_new(chg, cn[j], json_integer((json_int_t)c.counts.changed[j]));
+        json_object_set_new(r, "changed_columns", chg);
         if (rc != PR_OK) {
             char msg[1024];
             pr_err_format(&e, msg, sizeof msg);
@@ -262,10 +291,22 @@ static int import_one(pr_store *st, const char *path, const import_args *a, json
             char first[PR_TIME_STR_MAX] = "-", last[PR_TIME_STR_MAX] = "-";
             if (rep.first_ts != PR_TIME_NONE) pr_time_format(rep.first_ts, first, sizeof first);
             if (rep.last_ts != PR_TIME_NONE) pr_time_format(rep.last_ts, last, sizeof last);
-            printf("imported %s -> %s: %zu rows (%zu new, %zu updated, %zu unchanged), %zu skipped, "
+            /* Every row read is exactly one of new, updated, unchanged, kept or skipped. */
+            char kept[48] = "";
+            if (c.counts.kept) snprintf(kept, sizeof kept, ", %zu kept", c.counts.kept);
+            printf("imported %s -> %s: %zu rows (%zu new, %zu updated, %zu unchanged%s), %zu skipped, "
                    "%zu gap%s (%zu missing bars), %s .. %s\n",
-                   path, dsname, rep.rows_ok, c.counts.inserted, c.counts.updated, c.counts.unchanged,
+                   path, dsname, rep.rows, c.counts.inserted, c.counts.updated, c.counts.unchanged, kept,
                    rep.rows_skipped, rep.gaps, rep.gaps == 1 ? "" : "s", rep.missing_bars, first, last);
+            char cols[160];
+            changed_columns(&c.counts, cols, sizeof cols);
+            if (cols[0])
+                printf("  %zu stored bar%s had other values (%s): %s\n", c.counts.updated + c.counts.kept,
+                       c.counts.updated + c.counts.kept == 1 ? "" : "s", cols,
+                       c.counts.kept ? "the stored values were kept (--on-conflict replace takes the file's)"
+                                     : "replaced by the file's (--on-conflict replace)");
+            if (!rep.has_volume && !funding && c.counts.updated + c.counts.unchanged + c.counts.kept > 0)
+                printf("  the file has no volume column: stored volume was left as it was\n");
         }
     }
     free(defects);
@@ -281,6 +322,7 @@ int pr_cli_data_import(int argc, char **argv) {
     import_args a;
     memset(&a, 0, sizeof a);
     a.venue = PR_CLI_DEFAULT_VENUE;
+    a.on_conflict = PR_ON_CONFLICT_KEEP;
     char **files = calloc((size_t)argc, sizeof *files);
     int nf = 0;
     if (!files) return PR_EXIT_FAIL;
@@ -298,6 +340,14 @@ int pr_cli_data_import(int argc, char **argv) {
         if (strcmp(argv[i], "--strict") == 0) { a.strict = 1; continue; }
         if (strcmp(argv[i], "--json") == 0) { a.json = 1; continue; }
         if (strcmp(argv[i], "--quiet") == 0) { a.quiet = 1; continue; }
+        const char *oc = NULL;
+        int mc = pr_cli_opt(argc, argv, &i, "--on-conflict", &oc);
+        if (mc < 0 || (mc > 0 && pr_on_conflict_parse(oc, &a.on_conflict) != PR_OK)) {
+            free(files);
+            return pr_cli_usage_error("data import", "--on-conflict: expected keep, replace or fail%s%s%s",
+                                      oc ? ", got '" : "", oc ? oc : "", oc ? "'" : "");
+        }
+        if (mc > 0) continue;
         int matched = 0;
         for (size_t k = 0; k < sizeof opts / sizeof opts[0] && !matched; k++) {
             int m = pr_cli_opt(argc, argv, &i, opts[k].name, opts[k].dst);

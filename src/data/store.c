@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "data/store_internal.h"
@@ -295,11 +296,64 @@ static int strictly_increasing(const int64_t *ts, size_t n) {
     return 1;
 }
 
-int pr_store_put_bars_arrays(pr_store *st, const char *venue, const char *symbol,
-                             pr_timeframe tf, const int64_t *ts, const double *open,
-                             const double *high, const double *low, const double *close,
-                             const double *volume, size_t n, pr_store_counts *counts,
-                             pr_err *err) {
+static const char *const col_names[PR_STORE_NCOLS] = {"open", "high", "low", "close", "volume"};
+
+const char *pr_on_conflict_name(pr_on_conflict p) {
+    switch (p) {
+    case PR_ON_CONFLICT_REPLACE: return "replace";
+    case PR_ON_CONFLICT_KEEP: return "keep";
+    case PR_ON_CONFLICT_FAIL: return "fail";
+    }
+    return "?";
+}
+
+int pr_on_conflict_parse(const char *s, pr_on_conflict *out) {
+    for (int p = PR_ON_CONFLICT_REPLACE; p <= PR_ON_CONFLICT_FAIL; p++)
+        if (s && strcmp(s, pr_on_conflict_name((pr_on_conflict)p)) == 0) {
+            *out = (pr_on_conflict)p;
+            return PR_OK;
+        }
+    return PR_EINVAL;
+}
+
+int pr_store_resolve(const pr_store_put_opts *o, const pr_store_key *k, int64_t ts,
+                     const double old[5], const double in[5], double merged[5],
+                     pr_store_counts *c, pr_err *err) {
+    const unsigned cols = o && o->columns ? o->columns : PR_STORE_COL_ALL;
+    unsigned diff = 0;
+    for (int j = 0; j < PR_STORE_NCOLS; j++) {
+        const int have = (cols >> j) & 1u;
+        merged[j] = have ? pr_store_norm0(in[j]) : old[j];
+        if (have && old[j] != merged[j]) diff |= 1u << j;
+    }
+    if (!diff) return 0;
+    for (int j = 0; j < PR_STORE_NCOLS; j++) c->changed[j] += (diff >> j) & 1u;
+    const pr_on_conflict p = o ? o->on_conflict : PR_ON_CONFLICT_REPLACE;
+    if (p == PR_ON_CONFLICT_KEEP) {
+        c->kept++;
+        return 0;
+    }
+    if (p == PR_ON_CONFLICT_FAIL) {
+        char when[40], which[48] = "";
+        size_t len = 0;
+        pr_time_format_iso(ts, when, sizeof when);
+        for (int j = 0; j < PR_STORE_NCOLS; j++)
+            if ((diff >> j) & 1u)
+                len += (size_t)snprintf(which + len, sizeof which - len, "%s%s", len ? "," : "",
+                                        col_names[j]);
+        return pr_err_set(err, PR_EDATA,
+                          "store: %s/%s/%s bar %s is already stored with another %s "
+                          "(on-conflict fail)",
+                          k->venue, k->symbol, k->tf, when, which);
+    }
+    return 1;
+}
+
+static int put_bars_impl(pr_store *st, const char *venue, const char *symbol,
+                         pr_timeframe tf, const int64_t *ts, const double *open,
+                         const double *high, const double *low, const double *close,
+                         const double *volume, size_t n, const pr_store_put_opts *o,
+                         pr_store_counts *counts, pr_err *err) {
     if (counts) memset(counts, 0, sizeof *counts);
     if (!st) return pr_err_set(err, PR_EINVAL, "store: NULL store");
     pr_store_key k;
@@ -309,15 +363,14 @@ int pr_store_put_bars_arrays(pr_store *st, const char *venue, const char *symbol
     if (!ts || !open || !high || !low || !close || !volume)
         return pr_err_set(err, PR_EINVAL, "store: NULL bar column");
     const double *cols[5] = {open, high, low, close, volume};
-    static const char *const names[5] = {"open", "high", "low", "close", "volume"};
     for (size_t i = 0; i < n; i++)
         for (int c = 0; c < 5; c++)
             if (!isfinite(cols[c][i])) {
                 char when[40];
                 pr_time_format_iso(ts[i], when, sizeof when);
                 pr_err_set(err, PR_EINVAL, "store: bar %zu (%s) of %s/%s/%s: %s is not finite",
-                           i, when, venue, symbol, k.tf, names[c]);
-                pr_err_at(err, NULL, 0, 0, names[c]);
+                           i, when, venue, symbol, k.tf, col_names[c]);
+                pr_err_at(err, NULL, 0, 0, col_names[c]);
                 return PR_EINVAL;
             }
 
@@ -345,23 +398,44 @@ int pr_store_put_bars_arrays(pr_store *st, const char *venue, const char *symbol
     }
 
     int own = 0;
-    size_t ins = 0, upd = 0;
+    pr_store_counts c;
+    memset(&c, 0, sizeof c);
     rc = op_begin(st, 1, &own, err);
     if (rc == PR_OK) {
-        rc = st->ops->put_bars(st, &k, &b, &ins, &upd, err);
-        if (rc == PR_OK && ins > 0)
-            rc = st->ops->dataset_add(st, &k, ins, b.ts[0], b.ts[b.n - 1], pr_time_now_ms(), err);
+        rc = st->ops->put_bars(st, &k, &b, o, &c, err);
+        if (rc == PR_OK && c.inserted > 0)
+            rc = st->ops->dataset_add(st, &k, c.inserted, b.ts[0], b.ts[b.n - 1],
+                                      pr_time_now_ms(), err);
         rc = op_end(st, own, rc, err);
     }
     if (rc == PR_OK && counts) {
-        counts->inserted = ins;
-        counts->updated = upd;
-        counts->unchanged = b.n - ins - upd;
+        *counts = c;
+        counts->unchanged = b.n - c.inserted - c.updated - c.kept;
         counts->duplicates = n - b.n;
     }
     free(sts);
     free(sv);
     return rc;
+}
+
+int pr_store_put_bars_arrays(pr_store *st, const char *venue, const char *symbol,
+                             pr_timeframe tf, const int64_t *ts, const double *open,
+                             const double *high, const double *low, const double *close,
+                             const double *volume, size_t n, pr_store_counts *counts,
+                             pr_err *err) {
+    return put_bars_impl(st, venue, symbol, tf, ts, open, high, low, close, volume, n, NULL,
+                         counts, err);
+}
+
+int pr_store_put_bars_ex(pr_store *st, const char *venue, const char *symbol, pr_timeframe tf,
+                         const pr_series *bars, const pr_store_put_opts *o,
+                         pr_store_counts *counts, pr_err *err) {
+    if (!bars) return pr_err_set(err, PR_EINVAL, "store: NULL series");
+    if (o && (o->on_conflict < PR_ON_CONFLICT_REPLACE || o->on_conflict > PR_ON_CONFLICT_FAIL ||
+              (o->columns & ~PR_STORE_COL_ALL)))
+        return pr_err_set(err, PR_EINVAL, "store: invalid put options");
+    return put_bars_impl(st, venue, symbol, tf, bars->ts, bars->open, bars->high, bars->low,
+                         bars->close, bars->volume, bars->len, o, counts, err);
 }
 
 int pr_store_put_bars(pr_store *st, const char *venue, const char *symbol, pr_timeframe tf,

@@ -393,13 +393,16 @@ static int64_t key_lock_id(const pr_store_key *k) {
  * updated; unchanged rows are never rewritten, so re-imports leave no dead
  * tuples behind. */
 static int pg_put_bars(pr_store *st, const pr_store_key *k, const pr_store_bars *b,
-                       size_t *inserted, size_t *updated, pr_err *err) {
+                       const pr_store_put_opts *o, pr_store_counts *cnt, pr_err *err) {
     pg_store *s = PG(st);
     size_t chunk = b->n < PG_CHUNK ? b->n : PG_CHUNK;
     unsigned char *buf = malloc(6 * ARR_BYTES(chunk));
-    size_t *fresh = malloc(chunk * sizeof *fresh), *changed = malloc(chunk * sizeof *changed);
+    size_t *fresh = malloc(chunk * sizeof *fresh);
+    /* The rows to update, with their merged values (pr_store_resolve). */
+    int64_t *uts = malloc(chunk * sizeof *uts);
+    double *uv = malloc(5 * chunk * sizeof *uv);
     int rc = PR_OK;
-    if (!buf || !fresh || !changed) {
+    if (!buf || !fresh || !uts || !uv) {
         rc = pr_err_set(err, PR_ENOMEM, "store: out of memory for %zu bars", chunk);
         goto done;
     }
@@ -431,11 +434,24 @@ static int pg_put_bars(pr_store *st, const pr_store_key *k, const pr_store_bars 
             if (j == m) break;
             if (b->ts[i + j] != t) continue;
             const size_t x = i + j;
-            if (r_f64(r, e, 1) != b->open[x] || r_f64(r, e, 2) != b->high[x] ||
-                r_f64(r, e, 3) != b->low[x] || r_f64(r, e, 4) != b->close[x] ||
-                r_f64(r, e, 5) != b->volume[x])
-                changed[nc++] = j;
+            const double in[5] = {b->open[x], b->high[x], b->low[x], b->close[x], b->volume[x]};
+            double old[5], merged[5];
+            for (int c = 0; c < 5; c++) old[c] = r_f64(r, e, 1 + c);
+            int w = pr_store_resolve(o, k, b->ts[x], old, in, merged, cnt, err);
+            if (w < 0) {
+                rc = w;
+                break;
+            }
+            if (w == 1) {
+                uts[nc] = b->ts[x];
+                for (int c = 0; c < 5; c++) uv[(size_t)c * chunk + nc] = merged[c];
+                nc++;
+            }
             j++;
+        }
+        if (rc != PR_OK) {
+            PQclear(r);
+            break;
         }
         for (; j < m; j++) fresh[nf++] = j;
         PQclear(r);
@@ -446,11 +462,13 @@ static int pg_put_bars(pr_store *st, const pr_store_key *k, const pr_store_bars 
                 rc = PR_EDB;
                 break;
             }
-            *inserted += cmd_tuples(r);
+            cnt->inserted += cmd_tuples(r);
             PQclear(r);
         }
         if (nc > 0) {
-            bars_params(&p, k, b, i, changed, nc, buf);
+            const pr_store_bars u = {uts, uv, uv + chunk, uv + 2 * chunk, uv + 3 * chunk,
+                                     uv + 4 * chunk, nc};
+            bars_params(&p, k, &u, 0, NULL, nc, buf);
             p_i64(&p, lo);
             p_i64(&p, hi);
             r = pg_run(s, P_BARS_UPD, &p, PGRES_COMMAND_OK, "update candles", err);
@@ -458,14 +476,15 @@ static int pg_put_bars(pr_store *st, const pr_store_key *k, const pr_store_bars 
                 rc = PR_EDB;
                 break;
             }
-            *updated += cmd_tuples(r);
+            cnt->updated += cmd_tuples(r);
             PQclear(r);
         }
     }
 done:
     free(buf);
     free(fresh);
-    free(changed);
+    free(uts);
+    free(uv);
     return rc;
 }
 

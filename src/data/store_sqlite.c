@@ -224,13 +224,23 @@ static void sq_close(pr_store *st) {
 }
 
 /* ---- candles ---------------------------------------------------------------- */
+static void bind_vals(sqlite3_stmt *q, int p, int64_t ts, const double v[5]) {
+    sqlite3_bind_int64(q, p, ts);
+    for (int c = 0; c < 5; c++) sqlite3_bind_double(q, p + 1 + c, pr_store_norm0(v[c]));
+}
+
+static void bar_vals(const pr_store_bars *b, size_t i, double v[5]) {
+    v[0] = b->open[i];
+    v[1] = b->high[i];
+    v[2] = b->low[i];
+    v[3] = b->close[i];
+    v[4] = b->volume[i];
+}
+
 static void bind_bar(sqlite3_stmt *q, int p, const pr_store_bars *b, size_t i) {
-    sqlite3_bind_int64(q, p, b->ts[i]);
-    sqlite3_bind_double(q, p + 1, pr_store_norm0(b->open[i]));
-    sqlite3_bind_double(q, p + 2, pr_store_norm0(b->high[i]));
-    sqlite3_bind_double(q, p + 3, pr_store_norm0(b->low[i]));
-    sqlite3_bind_double(q, p + 4, pr_store_norm0(b->close[i]));
-    sqlite3_bind_double(q, p + 5, pr_store_norm0(b->volume[i]));
+    double v[5];
+    bar_vals(b, i, v);
+    bind_vals(q, p, b->ts[i], v);
 }
 
 /* Per batch: one range probe finds which keys exist and with what values,
@@ -240,7 +250,7 @@ static void bind_bar(sqlite3_stmt *q, int p, const pr_store_bars *b, size_t i) {
 enum { ROW_NEW = 0, ROW_SAME, ROW_CHANGED };
 
 static int sq_probe(sq_store *s, sqlite3_stmt *q, const pr_store_bars *b, size_t i, size_t m,
-                    unsigned char *state, size_t *existing, pr_err *err) {
+                    unsigned char *state, double (*old)[5], size_t *existing, pr_err *err) {
     memset(state, ROW_NEW, m);
     *existing = 0;
     sqlite3_bind_int64(q, 4, b->ts[i]);
@@ -252,12 +262,13 @@ static int sq_probe(sq_store *s, sqlite3_stmt *q, const pr_store_bars *b, size_t
         while (j < m && b->ts[i + j] < t) j++;
         if (j == m) continue;
         if (b->ts[i + j] != t) continue;
-        size_t k = i + j;
-        int same = sqlite3_column_double(q, 1) == b->open[k] &&
-                   sqlite3_column_double(q, 2) == b->high[k] &&
-                   sqlite3_column_double(q, 3) == b->low[k] &&
-                   sqlite3_column_double(q, 4) == b->close[k] &&
-                   sqlite3_column_double(q, 5) == b->volume[k];
+        double in[5];
+        bar_vals(b, i + j, in);
+        int same = 1;
+        for (int c = 0; c < 5; c++) {
+            old[j][c] = sqlite3_column_double(q, 1 + c);
+            same &= old[j][c] == in[c];
+        }
         state[j] = same ? ROW_SAME : ROW_CHANGED;
         (*existing)++;
     }
@@ -266,7 +277,7 @@ static int sq_probe(sq_store *s, sqlite3_stmt *q, const pr_store_bars *b, size_t
 }
 
 static int sq_put_bars(pr_store *st, const pr_store_key *k, const pr_store_bars *b,
-                       size_t *inserted, size_t *updated, pr_err *err) {
+                       const pr_store_put_opts *o, pr_store_counts *cnt, pr_err *err) {
     sq_store *s = SQ(st);
     sqlite3_stmt *qn = sq_stmt(s, S_BARS_INSN, "insert candles", err);
     sqlite3_stmt *q1 = qn ? sq_stmt(s, S_BARS_INS1, "insert candles", err) : NULL;
@@ -276,24 +287,34 @@ static int sq_put_bars(pr_store *st, const pr_store_key *k, const pr_store_bars 
     sqlite3_stmt *all[4] = {qn, q1, qu, qp};
     for (int j = 0; j < 4; j++) bind_key(all[j], k);
     unsigned char state[SQ_BATCH];
+    double old[SQ_BATCH][5];
     int rc = PR_OK;
     for (size_t i = 0; rc == PR_OK && i < b->n; i += SQ_BATCH) {
         size_t m = b->n - i < SQ_BATCH ? b->n - i : SQ_BATCH, existing = 0, ch = 0;
-        rc = sq_probe(s, qp, b, i, m, state, &existing, err);
+        rc = sq_probe(s, qp, b, i, m, state, old, &existing, err);
         if (rc != PR_OK) break;
         if (existing == 0 && m == SQ_BATCH) {
             for (size_t r = 0; r < m; r++) bind_bar(qn, 4 + 6 * (int)r, b, i + r);
             rc = sq_run(s, qn, "insert candles", &ch, err);
-            *inserted += ch;
+            cnt->inserted += ch;
             continue;
         }
         for (size_t r = 0; rc == PR_OK && r < m; r++) {
             if (state[r] == ROW_SAME) continue;
-            sqlite3_stmt *q = state[r] == ROW_NEW ? q1 : qu;
-            bind_bar(q, 4, b, i + r);
-            rc = sq_run(s, q, state[r] == ROW_NEW ? "insert candles" : "update candles", &ch,
-                        err);
-            *(state[r] == ROW_NEW ? inserted : updated) += ch;
+            if (state[r] == ROW_NEW) {
+                bind_bar(q1, 4, b, i + r);
+                rc = sq_run(s, q1, "insert candles", &ch, err);
+                cnt->inserted += ch;
+                continue;
+            }
+            double in[5], merged[5];
+            bar_vals(b, i + r, in);
+            int w = pr_store_resolve(o, k, b->ts[i + r], old[r], in, merged, cnt, err);
+            if (w < 0) rc = w;
+            if (w != 1) continue;
+            bind_vals(qu, 4, b->ts[i + r], merged);
+            rc = sq_run(s, qu, "update candles", &ch, err);
+            cnt->updated += ch;
         }
     }
     for (int j = 0; j < 4; j++) sq_done(all[j]);
