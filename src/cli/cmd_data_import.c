@@ -83,6 +83,26 @@ static int sink(void *user, const pr_series *chunk, const long *lines, pr_err *e
     return PR_OK;
 }
 
+/* A time this import wrote in an earlier chunk: its values as stored now
+ * (inside the import's transaction), so that a repeat further down the file
+ * is told apart as a duplicate or a conflict. */
+static int lookup(void *user, int64_t ts, double ohlcv[5], pr_err *err) {
+    import_ctx *c = user;
+    pr_series one;
+    pr_series_init(&one, 0);
+    int rc = pr_store_get_bars(c->st, c->venue, c->symbol, c->tf, ts, ts + 1, &one, err);
+    int found = rc == PR_OK && one.len == 1;
+    if (found) {
+        ohlcv[0] = one.open[0];
+        ohlcv[1] = one.high[0];
+        ohlcv[2] = one.low[0];
+        ohlcv[3] = one.close[0];
+        ohlcv[4] = one.volume[0];
+    }
+    pr_series_free(&one);
+    return rc != PR_OK ? rc : found;
+}
+
 /* Estimates the file's line count from its size and the first 64 KiB. */
 static double estimate_lines(const char *path) {
     struct stat sb;
@@ -230,6 +250,7 @@ static int import_one(pr_store *st, const char *path, const import_args *a, json
             }
             pr_funding_series_free(&f);
         } else {
+            o.lookup = lookup;
             c.progress = !a->quiet && !a->json && isatty(STDERR_FILENO);
             if (c.progress) c.est_lines = estimate_lines(path);
             rc = pr_import_csv(path, &o, sink, &c, &rep, &e);
