@@ -736,6 +736,37 @@ done:
     return rc;
 }
 
+static int cmp_funding_info(const void *a, const void *b) {
+    const pr_funding_info *x = a, *y = b;
+    int c = strcmp(x->venue, y->venue);
+    return c ? c : strcmp(x->symbol, y->symbol);
+}
+
+int pr_store_list_funding(pr_store *st, const char *venue, pr_funding_info **out, size_t *n,
+                          pr_err *err) {
+    if (!st || !out || !n) return pr_err_set(err, PR_EINVAL, "store: NULL argument");
+    *out = NULL;
+    *n = 0;
+    pr_funding_info *v = NULL;
+    size_t m = 0;
+    int own;
+    int rc = op_begin(st, 0, &own, err);
+    if (rc != PR_OK) return rc;
+    rc = op_end(st, own, st->ops->list_funding(st, &v, &m, err), err);
+    if (rc != PR_OK) return rc;
+    size_t k = 0;
+    for (size_t i = 0; i < m; i++)
+        if (!venue || strcmp(venue, v[i].venue) == 0) v[k++] = v[i];
+    if (k > 1) qsort(v, k, sizeof *v, cmp_funding_info);
+    if (k == 0) {
+        free(v);
+        v = NULL;
+    }
+    *out = v;
+    *n = k;
+    return PR_OK;
+}
+
 int pr_store_get_funding(pr_store *st, const char *venue, const char *symbol, int64_t from_ms,
                          int64_t to_ms, pr_funding_rate **out, size_t *n, pr_err *err) {
     if (!st || !out || !n) return pr_err_set(err, PR_EINVAL, "store: NULL argument");

@@ -77,6 +77,8 @@ typedef struct pr_store_ops {
                        pr_err *err);
     int (*get_funding)(pr_store *st, const char *venue, const char *symbol, int64_t lo,
                        int64_t hi, pr_funding_rate **out, size_t *n, pr_err *err);
+    /* All funding series, any order. */
+    int (*list_funding)(pr_store *st, pr_funding_info **out, size_t *n, pr_err *err);
     int (*log_import)(pr_store *st, const pr_import_record *rec, const char *tf_name,
                       int64_t imported_at, int64_t *id, pr_err *err);
     /* Records in id order; the tf of each is parsed from tf_names[i]. */

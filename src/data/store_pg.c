@@ -23,7 +23,7 @@
 
 enum {
     P_LOCK, P_BARS_PROBE, P_BARS_INS, P_BARS_UPD, P_DS_ADD, P_BARS_GET, P_TS_GET, P_DS_LIST, P_DEL_CANDLES, P_DEL_DS,
-    P_INSTR_PUT, P_INSTR_GET, P_FUND_INS, P_FUND_UPD, P_FUND_GET, P_LOG_PUT, P_LOG_LIST,
+    P_INSTR_PUT, P_INSTR_GET, P_FUND_INS, P_FUND_UPD, P_FUND_GET, P_FUND_LIST, P_LOG_PUT, P_LOG_LIST,
     P_COUNT
 };
 
@@ -106,6 +106,9 @@ static const pg_stmt_def pg_defs[P_COUNT] = {
     [P_FUND_GET] = {"SELECT ts, rate FROM funding_rates WHERE venue = $1 AND symbol = $2"
                     " AND ts >= $3 AND ts <= $4 ORDER BY ts",
                     4, {T, T, I, I}},
+    [P_FUND_LIST] = {"SELECT venue, symbol, count(*), min(ts), max(ts) FROM funding_rates"
+                     " GROUP BY venue, symbol",
+                     0, {0}},
     [P_LOG_PUT] = {"INSERT INTO import_log (venue, symbol, timeframe, file, format, status,"
                    " imported_at, rows_read, rows_stored, rows_skipped, rows_repaired,"
                    " rows_inserted, rows_updated, defects)"
@@ -773,6 +776,29 @@ static int pg_get_funding(pr_store *st, const char *venue, const char *symbol, i
     return PR_OK;
 }
 
+static int pg_list_funding(pr_store *st, pr_funding_info **out, size_t *n, pr_err *err) {
+    PGresult *r = pg_run(PG(st), P_FUND_LIST, NULL, PGRES_TUPLES_OK, "list funding rates", err);
+    if (!r) return PR_EDB;
+    size_t m = (size_t)PQntuples(r);
+    pr_funding_info *v = m ? calloc(m, sizeof *v) : NULL;
+    if (m && !v) {
+        PQclear(r);
+        return pr_err_set(err, PR_ENOMEM, "store: out of memory listing funding rates");
+    }
+    for (size_t i = 0; i < m; i++) {
+        int row = (int)i;
+        r_text(r, row, 0, v[i].venue, sizeof v[i].venue);
+        r_text(r, row, 1, v[i].symbol, sizeof v[i].symbol);
+        v[i].count = (size_t)r_i64(r, row, 2);
+        v[i].first_ts = r_i64(r, row, 3);
+        v[i].last_ts = r_i64(r, row, 4);
+    }
+    PQclear(r);
+    *out = v;
+    *n = m;
+    return PR_OK;
+}
+
 /* ---- import log ------------------------------------------------------------- */
 static int pg_log_import(pr_store *st, const pr_import_record *rec, const char *tf, int64_t at,
                          int64_t *id, pr_err *err) {
@@ -877,6 +903,7 @@ static const pr_store_ops pg_ops = {
     .get_instruments = pg_get_instruments,
     .put_funding = pg_put_funding,
     .get_funding = pg_get_funding,
+    .list_funding = pg_list_funding,
     .log_import = pg_log_import,
     .list_imports = pg_list_imports,
 };

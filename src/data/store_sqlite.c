@@ -22,7 +22,7 @@ enum {
     S_BARS_INS1, S_BARS_INSN, S_BARS_UPD, S_DS_ADD,
     S_BARS_GET, S_TS_GET, S_DS_LIST, S_DEL_CANDLES, S_DEL_DS,
     S_INSTR_PUT, S_INSTR_GET,
-    S_FUND_INS, S_FUND_UPD, S_FUND_GET,
+    S_FUND_INS, S_FUND_UPD, S_FUND_GET, S_FUND_LIST,
     S_LOG_PUT, S_LOG_LIST,
     S_COUNT
 };
@@ -75,6 +75,8 @@ static const char *const sq_sql[S_COUNT] = {
                    " WHERE venue = ?1 AND symbol = ?2 AND ts = ?3 AND rate <> ?4",
     [S_FUND_GET] = "SELECT ts, rate FROM funding_rates WHERE venue = ?1 AND symbol = ?2"
                    " AND ts >= ?3 AND ts <= ?4 ORDER BY ts",
+    [S_FUND_LIST] = "SELECT venue, symbol, count(*), min(ts), max(ts) FROM funding_rates"
+                    " GROUP BY venue, symbol",
     [S_LOG_PUT] = "INSERT INTO import_log (venue, symbol, timeframe, file, format, status,"
                   " imported_at, rows_read, rows_stored, rows_skipped, rows_repaired,"
                   " rows_inserted, rows_updated, defects)"
@@ -600,6 +602,43 @@ static int sq_get_funding(pr_store *st, const char *venue, const char *symbol, i
     return PR_OK;
 }
 
+static int sq_list_funding(pr_store *st, pr_funding_info **out, size_t *n, pr_err *err) {
+    sq_store *s = SQ(st);
+    sqlite3_stmt *q = sq_stmt(s, S_FUND_LIST, "list funding rates", err);
+    if (!q) return PR_EDB;
+    pr_funding_info *v = NULL;
+    size_t m = 0, cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        if (m == cap) {
+            size_t nc = cap ? cap * 2 : 16;
+            pr_funding_info *nv = realloc(v, nc * sizeof *nv);
+            if (!nv) {
+                free(v);
+                sq_done(q);
+                return pr_err_set(err, PR_ENOMEM, "store: out of memory listing funding rates");
+            }
+            v = nv;
+            cap = nc;
+        }
+        pr_funding_info *f = &v[m++];
+        memset(f, 0, sizeof *f);
+        copy_col(q, 0, f->venue, sizeof f->venue);
+        copy_col(q, 1, f->symbol, sizeof f->symbol);
+        f->count = (size_t)sqlite3_column_int64(q, 2);
+        f->first_ts = sqlite3_column_int64(q, 3);
+        f->last_ts = sqlite3_column_int64(q, 4);
+    }
+    sq_done(q);
+    if (rc != SQLITE_DONE) {
+        free(v);
+        return sq_fail(s, rc, "list funding rates", err);
+    }
+    *out = v;
+    *n = m;
+    return PR_OK;
+}
+
 /* ---- import log ------------------------------------------------------------- */
 static int sq_log_import(pr_store *st, const pr_import_record *r, const char *tf, int64_t at,
                          int64_t *id, pr_err *err) {
@@ -710,6 +749,7 @@ static const pr_store_ops sq_ops = {
     .get_instruments = sq_get_instruments,
     .put_funding = sq_put_funding,
     .get_funding = sq_get_funding,
+    .list_funding = sq_list_funding,
     .log_import = sq_log_import,
     .list_imports = sq_list_imports,
 };

@@ -53,7 +53,7 @@ static void test_hand_computed(void **state) {
     pr_resample_report rep = {0};
     pr_err e;
     minute_bars(&in, 10, -1);
-    pr_resample_options o = {PR_TF_5M, PR_TIME_NONE, PR_CAL_24X7};
+    pr_resample_options o = {PR_TF_5M, PR_TIME_NONE, PR_CAL_24X7, 0};
     assert_int_equal(pr_resample_ex(&in, &o, &out, &rep, &e), 0);
     assert_int_equal(out.len, 2);
     assert_int_equal(out.tf, PR_TF_5M);
@@ -117,7 +117,7 @@ static void test_alignment(void **state) {
     pr_series_init(&in, 16);
     for (int d = 3; d <= 16; d++) pr_series_push(&in, at(2024, 1, d, 0, 0), d, d + 1, d - 1, d, 1);
     in.tf = PR_TF_1D;
-    pr_resample_options o = {PR_TF_1W, PR_TIME_NONE, PR_CAL_24X7};
+    pr_resample_options o = {PR_TF_1W, PR_TIME_NONE, PR_CAL_24X7, 0};
     assert_int_equal(pr_resample_ex(&in, &o, &out, &rep, &e), 0);
     assert_int_equal(out.len, 3);
     assert_true(out.ts[0] == at(2024, 1, 1, 0, 0) && out.ts[1] == at(2024, 1, 8, 0, 0) && out.ts[2] == at(2024, 1, 15, 0, 0));

@@ -206,6 +206,18 @@ typedef struct pr_funding_rate {
 int pr_store_put_funding(pr_store *st, const char *venue, const char *symbol,
                          const pr_funding_rate *rates, size_t n, pr_store_counts *counts,
                          pr_err *err);
+/* One stored funding series (all rates of a venue and symbol). */
+typedef struct pr_funding_info {
+    char venue[PR_SYMBOL_MAX];
+    char symbol[PR_SYMBOL_MAX];
+    size_t count;                /* rates stored                    */
+    int64_t first_ts, last_ts;   /* first and last funding time     */
+} pr_funding_info;
+
+/* Stored funding series (of `venue` unless NULL), sorted by venue, symbol.
+ * *out is malloc'd (free() it; NULL when *n == 0). */
+int pr_store_list_funding(pr_store *st, const char *venue, pr_funding_info **out, size_t *n,
+                          pr_err *err);
 /* Rates with from_ms <= ts < to_ms (PR_TIME_NONE = unbounded), by ts.
  * *out is malloc'd (free() it; NULL when *n == 0). */
 int pr_store_get_funding(pr_store *st, const char *venue, const char *symbol,
