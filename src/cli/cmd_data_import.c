@@ -245,7 +245,7 @@ static int import_one(pr_store *st, const char *path, const import_args *a, json
                 pr_funding_rate *r = malloc((f.len ? f.len : 1) * sizeof *r);
                 if (!r) rc = pr_err_set(&e, PR_ENOMEM, "out of memory");
                 for (size_t i = 0; r && i < f.len; i++) { r[i].ts = f.ts[i]; r[i].rate = f.rate[i]; }
-                if (rc == PR_OK) rc = pr_store_put_funding(st, c.venue, c.symbol, r, f.len, &c.counts, &e);
+                if (rc == PR_OK) rc = pr_store_put_funding_ex(st, c.venue, c.symbol, r, f.len, &c.put, &c.counts, &e);
                 free(r);
             }
             pr_funding_series_free(&f);
@@ -321,11 +321,13 @@ static int import_one(pr_store *st, const char *path, const import_args *a, json
                    rep.rows_skipped, rep.gaps, rep.gaps == 1 ? "" : "s", rep.missing_bars, first, last);
             char cols[160];
             changed_columns(&c.counts, cols, sizeof cols);
-            if (cols[0])
-                printf("  %zu stored bar%s had other values (%s): %s\n", c.counts.updated + c.counts.kept,
-                       c.counts.updated + c.counts.kept == 1 ? "" : "s", cols,
-                       c.counts.kept ? "the stored values were kept (--on-conflict replace takes the file's)"
-                                     : "replaced by the file's (--on-conflict replace)");
+            size_t differ = c.counts.updated + c.counts.kept;
+            const char *fate = c.counts.kept ? "the stored values were kept (--on-conflict replace takes the file's)"
+                                             : "replaced by the file's (--on-conflict replace)";
+            if (funding && differ)
+                printf("  %zu stored rate%s had other values: %s\n", differ, differ == 1 ? "" : "s", fate);
+            else if (cols[0])
+                printf("  %zu stored bar%s had other values (%s): %s\n", differ, differ == 1 ? "" : "s", cols, fate);
             if (!rep.has_volume && !funding && c.counts.updated + c.counts.unchanged + c.counts.kept > 0)
                 printf("  the file has no volume column: stored volume was left as it was\n");
         }

@@ -682,9 +682,42 @@ int pr_store_list_instruments(pr_store *st, const char *venue, pr_instrument **o
 /* ------------------------------------------------------------------------ */
 /* Funding rates                                                             */
 /* ------------------------------------------------------------------------ */
-int pr_store_put_funding(pr_store *st, const char *venue, const char *symbol,
-                         const pr_funding_rate *rates, size_t n, pr_store_counts *counts,
-                         pr_err *err) {
+/* Keep and fail policies for funding: rates stored with another value are
+ * taken out of ts/rate (keep: counted in c->kept) or fail the call, before
+ * the backend's upsert sees them. The rate is column 0 of c->changed. */
+static int funding_conflicts(pr_store *st, const char *venue, const char *symbol,
+                             const pr_store_put_opts *o, int64_t *ts, double *rate, size_t *m,
+                             pr_store_counts *c, pr_err *err) {
+    pr_funding_rate *old = NULL;
+    size_t n_old = 0, w = 0, j = 0;
+    int rc = st->ops->get_funding(st, venue, symbol, ts[0], ts[*m - 1], &old, &n_old, err);
+    for (size_t i = 0; rc == PR_OK && i < *m; i++) {
+        while (j < n_old && old[j].ts < ts[i]) j++;
+        if (j < n_old && old[j].ts == ts[i] && old[j].rate != pr_store_norm0(rate[i])) {
+            c->changed[0]++;
+            if (o->on_conflict == PR_ON_CONFLICT_FAIL) {
+                char when[40];
+                pr_time_format_iso(ts[i], when, sizeof when);
+                rc = pr_err_set(err, PR_EDATA,
+                                "store: %s/%s funding rate at %s is already stored with another "
+                                "value (on-conflict fail)",
+                                venue, symbol, when);
+                break;
+            }
+            c->kept++;
+            continue;
+        }
+        ts[w] = ts[i];
+        rate[w++] = rate[i];
+    }
+    free(old);
+    if (rc == PR_OK) *m = w;
+    return rc;
+}
+
+static int put_funding_impl(pr_store *st, const char *venue, const char *symbol,
+                            const pr_funding_rate *rates, size_t n, const pr_store_put_opts *o,
+                            pr_store_counts *counts, pr_err *err) {
     if (counts) memset(counts, 0, sizeof *counts);
     if (!st) return pr_err_set(err, PR_EINVAL, "store: NULL store");
     int rc = check_name("venue", venue, err);
@@ -717,17 +750,23 @@ int pr_store_put_funding(pr_store *st, const char *venue, const char *symbol,
         rate[i] = rates[j].rate;
     }
     int own;
-    size_t ins = 0, upd = 0;
+    size_t ins = 0, upd = 0, unique = m;
+    pr_store_counts c;
+    memset(&c, 0, sizeof c);
     rc = op_begin(st, 1, &own, err);
     if (rc == PR_OK) {
-        rc = st->ops->put_funding(st, venue, symbol, ts, rate, m, &ins, &upd, err);
+        if (o && o->on_conflict != PR_ON_CONFLICT_REPLACE)
+            rc = funding_conflicts(st, venue, symbol, o, ts, rate, &m, &c, err);
+        if (rc == PR_OK && m > 0)
+            rc = st->ops->put_funding(st, venue, symbol, ts, rate, m, &ins, &upd, err);
         rc = op_end(st, own, rc, err);
     }
     if (rc == PR_OK && counts) {
+        *counts = c;
         counts->inserted = ins;
         counts->updated = upd;
         counts->unchanged = m - ins - upd;
-        counts->duplicates = n - m;
+        counts->duplicates = n - unique;
     }
 done:
     free(ts);
@@ -765,6 +804,20 @@ int pr_store_list_funding(pr_store *st, const char *venue, pr_funding_info **out
     *out = v;
     *n = k;
     return PR_OK;
+}
+
+int pr_store_put_funding(pr_store *st, const char *venue, const char *symbol,
+                         const pr_funding_rate *rates, size_t n, pr_store_counts *counts,
+                         pr_err *err) {
+    return put_funding_impl(st, venue, symbol, rates, n, NULL, counts, err);
+}
+
+int pr_store_put_funding_ex(pr_store *st, const char *venue, const char *symbol,
+                            const pr_funding_rate *rates, size_t n, const pr_store_put_opts *o,
+                            pr_store_counts *counts, pr_err *err) {
+    if (o && (o->on_conflict < PR_ON_CONFLICT_REPLACE || o->on_conflict > PR_ON_CONFLICT_FAIL))
+        return pr_err_set(err, PR_EINVAL, "store: invalid put options");
+    return put_funding_impl(st, venue, symbol, rates, n, o, counts, err);
 }
 
 int pr_store_get_funding(pr_store *st, const char *venue, const char *symbol, int64_t from_ms,

@@ -1010,6 +1010,47 @@ static void test_conflict_policy(void **state) {
     pr_store_close(st);
 }
 
+/* The conflict policy applies to funding rates too: stored 0.0001 at T0,
+ * a second feed says 0.0005 at T0 and adds T0+8h. */
+static void test_funding_conflict(void **state) {
+    fx *f = *state;
+    pr_store *st = open_ok(f);
+    const int64_t h8 = 8 * HOUR;
+    const pr_funding_rate a[] = {{T0, 0.0001}};
+    const pr_funding_rate b[] = {{T0, 0.0005}, {T0 + h8, 0.0002}};
+    OK(pr_store_put_funding(st, "binance", "BTCUSDT", a, 1, NULL, &e_));
+    pr_store_counts c;
+    pr_err fe;
+    pr_err_clear(&fe);
+    const pr_store_put_opts fail = {PR_ON_CONFLICT_FAIL, 0};
+    assert_int_equal(pr_store_put_funding_ex(st, "binance", "BTCUSDT", b, 2, &fail, &c, &fe), PR_EDATA);
+    assert_non_null(strstr(fe.msg, "2022-01-01T00:00:00Z"));
+    pr_funding_rate *v = NULL;
+    size_t n = 0;
+    OK(pr_store_get_funding(st, "binance", "BTCUSDT", PR_TIME_NONE, PR_TIME_NONE, &v, &n, &e_));
+    assert_int_equal(n, 1); /* nothing of the failed call */
+    free(v);
+    const pr_store_put_opts keep = {PR_ON_CONFLICT_KEEP, 0};
+    OK(pr_store_put_funding_ex(st, "binance", "BTCUSDT", b, 2, &keep, &c, &e_));
+    assert_int_equal(c.inserted, 1);
+    assert_int_equal(c.kept, 1);
+    assert_int_equal(c.updated, 0);
+    assert_int_equal(c.unchanged, 0);
+    OK(pr_store_get_funding(st, "binance", "BTCUSDT", PR_TIME_NONE, PR_TIME_NONE, &v, &n, &e_));
+    assert_int_equal(n, 2);
+    assert_true(v[0].rate == 0.0001);
+    assert_true(v[1].rate == 0.0002);
+    free(v);
+    const pr_store_put_opts repl = {PR_ON_CONFLICT_REPLACE, 0};
+    OK(pr_store_put_funding_ex(st, "binance", "BTCUSDT", b, 2, &repl, &c, &e_));
+    assert_int_equal(c.updated, 1);
+    assert_int_equal(c.unchanged, 1);
+    OK(pr_store_get_funding(st, "binance", "BTCUSDT", PR_TIME_NONE, PR_TIME_NONE, &v, &n, &e_));
+    assert_true(v[0].rate == 0.0005);
+    free(v);
+    pr_store_close(st);
+}
+
 /* Funding series are listed like datasets: count and range per venue/symbol. */
 static void test_list_funding(void **state) {
     fx *f = *state;
@@ -1203,6 +1244,7 @@ static void test_sqlite_url_forms(void **state) {
     cmocka_unit_test_setup_teardown(test_funding, su, td),               \
     cmocka_unit_test_setup_teardown(test_conflict_policy, su, td),       \
     cmocka_unit_test_setup_teardown(test_list_funding, su, td),          \
+    cmocka_unit_test_setup_teardown(test_funding_conflict, su, td),      \
     cmocka_unit_test_setup_teardown(test_import_log, su, td)
 
 int main(void) {

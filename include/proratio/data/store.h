@@ -206,6 +206,12 @@ typedef struct pr_funding_rate {
 int pr_store_put_funding(pr_store *st, const char *venue, const char *symbol,
                          const pr_funding_rate *rates, size_t n, pr_store_counts *counts,
                          pr_err *err);
+/* With a conflict policy (o NULL = replace; o->columns is ignored): a rate
+ * stored with another value is kept (counts->kept) or fails the call. In
+ * counts->changed, index 0 counts differing rates. */
+int pr_store_put_funding_ex(pr_store *st, const char *venue, const char *symbol,
+                            const pr_funding_rate *rates, size_t n, const pr_store_put_opts *o,
+                            pr_store_counts *counts, pr_err *err);
 /* One stored funding series (all rates of a venue and symbol). */
 typedef struct pr_funding_info {
     char venue[PR_SYMBOL_MAX];
