@@ -289,7 +289,7 @@ static int import_one(pr_store *st, const char *path, const import_args *a, json
         json_object_set_new(r, "inserted", json_integer((json_int_t)c.counts.inserted));
         json_object_set_new(r, "updated", json_integer((json_int_t)c.counts.updated));
         json_object_set_new(r, "unchanged", json_integer((json_int_t)c.counts.unchanged));
-        json_object_set_new(r, "kept", json_integer((json_int_t)c.counts.kept));
+        json_object_set_new(r, "not_replaced", json_integer((json_int_t)c.counts.kept));
         json_object_set_new(r, "on_conflict", json_string(pr_on_conflict_name(a->on_conflict)));
         json_t *chg = json_object();
         static const char *const cn[PR_STORE_NCOLS] = {"open", "high", "low", "close", "volume"};
@@ -314,7 +314,7 @@ static int import_one(pr_store *st, const char *path, const import_args *a, json
             if (rep.last_ts != PR_TIME_NONE) pr_time_format(rep.last_ts, last, sizeof last);
             /* Every row read is exactly one of new, updated, unchanged, kept or skipped. */
             char kept[48] = "";
-            if (c.counts.kept) snprintf(kept, sizeof kept, ", %zu kept", c.counts.kept);
+            if (c.counts.kept) snprintf(kept, sizeof kept, ", %zu not replaced", c.counts.kept);
             printf("imported %s -> %s: %zu rows (%zu new, %zu updated, %zu unchanged%s), %zu skipped, "
                    "%zu gap%s (%zu missing bars), %s .. %s\n",
                    path, dsname, rep.rows, c.counts.inserted, c.counts.updated, c.counts.unchanged, kept,

@@ -351,13 +351,17 @@ void dint_validator_init(dint_validator *v, pr_data_report *rep) {
 void dint_validator_free(dint_validator *v) { dint_seen_free(&v->seen); }
 
 /* Stream: the values of the first row at ts, which this import delivered
- * earlier. Searches the rows of this chunk already accepted ([0, w)), else
- * asks the sink's lookup. 1 found, 0 unknown, negative: stop. */
-static int first_values(dint_validator *v, const pr_series *s, size_t w, int64_t ts, double out[5]) {
+ * earlier. Searches the rows of this chunk already accepted ([0, w)), whose
+ * line is then known (*ref_line, else 0), else asks the sink's lookup.
+ * 1 found, 0 unknown, negative: stop. */
+static int first_values(dint_validator *v, const pr_series *s, const long *lines, size_t w, int64_t ts,
+                        double out[5], long *ref_line) {
+    *ref_line = 0;
     for (size_t j = w; j-- > 0;)
         if (s->ts[j] == ts) {
             const double x[5] = {s->open[j], s->high[j], s->low[j], s->close[j], s->volume[j]};
             memcpy(out, x, sizeof x);
+            if (lines) *ref_line = lines[j];
             return 1;
         }
     if (!v->lookup) return 0;
@@ -478,18 +482,21 @@ size_t dint_check_times(dint_validator *v, pr_series *s, size_t n, long *lines, 
             /* A repeat further back than the previous row: the first row,
              * already delivered, stays. */
             double ref[5];
-            int got = first_values(v, s, w, ts, ref);
+            long ref_line = 0;
+            int got = first_values(v, s, lines, w, ts, ref, &ref_line);
             if (got < 0) {
                 v->fatal = got;
                 return w;
             }
+            if (ref_line > 0) snprintf(wb, sizeof wb, "line %ld", ref_line);
+            else snprintf(wb, sizeof wb, "an earlier row");
             if (got && memcmp(cur, ref, sizeof cur) == 0)
                 add_issue(r, PR_ISSUE_DUPLICATE, PR_SEV_WARN, PR_ACTION_REPAIRED, ROWLOC(line, idx), ts, PR_TIME_NONE,
-                          0, "exact duplicate of an earlier row: dropped");
+                          0, "exact duplicate of %s: dropped", wb);
             else
                 add_issue(r, PR_ISSUE_CONFLICT, PR_SEV_ERROR, PR_ACTION_SKIPPED, ROWLOC(line, idx), ts, PR_TIME_NONE,
-                          0, "same time as an earlier row%s: the earlier row kept",
-                          got ? " with different values" : "");
+                          0, "same time as %s%s: %s kept", wb, got ? " with different values" : "",
+                          ref_line > 0 ? wb : "the earlier row");
             if (r) r->rows_skipped++;
             continue;
         }

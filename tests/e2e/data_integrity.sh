@@ -93,7 +93,7 @@ check "--on-conflict fail: exit 3, nothing stored (got $rc)" \
 "$BIN" data import data/sample/forex/EURUSD-1h.csv --db "$DB" >"$T/keep.txt" 2>&1
 rc=$?
 check "default (keep): exit 0, the differing bars are counted as kept with their columns (got $rc)" \
-  "[ $rc -eq 0 ] && grep -q ' kept)' '$T/keep.txt' && grep -q 'stored bars had other values (open [0-9]*, high [0-9]*, low [0-9]*, close [0-9]*)' '$T/keep.txt'"
+  "[ $rc -eq 0 ] && grep -q ' not replaced)' '$T/keep.txt' && grep -q 'stored bars had other values (open [0-9]*, high [0-9]*, low [0-9]*, close [0-9]*)' '$T/keep.txt'"
 # The first feed's row: 2020-06-01 00:00:00,1.11155,1.1126,1.11126,1.11216,9270
 check "keep: 2020-06-01 00:00 still holds the first feed's prices and volume 9270" \
   "\"$BIN\" data export EURUSD-1h --db '$DB' --from '2020-06-01' --to '2020-06-01 01:00' | grep -qx '2020-06-01 00:00:00,1.11155,1.1126,1.11126,1.11216,9270'"
