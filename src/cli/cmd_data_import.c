@@ -293,8 +293,8 @@ static int import_one(pr_store *st, const char *path, const import_args *a, json
         json_object_set_new(r, "on_conflict", json_string(pr_on_conflict_name(a->on_conflict)));
         json_t *chg = json_object();
         static const char *const cn[PR_STORE_NCOLS] = {"open", "high", "low", "close", "volume"};
-        for (int j = 0; j < PR_STORE_NCOLS; j++)
-            json_object_set_new(chg, cn[j], json_integer((json_int_t)c.counts.changed[j]));
+        for (int j = 0; j < (funding ? 1 : PR_STORE_NCOLS); j++)
+            json_object_set_new(chg, funding ? "rate" : cn[j], json_integer((json_int_t)c.counts.changed[j]));
         json_object_set_new(r, "changed_columns", chg);
         if (rc != PR_OK) {
             char msg[1024];

@@ -763,6 +763,7 @@ static int put_funding_impl(pr_store *st, const char *venue, const char *symbol,
     }
     if (rc == PR_OK && counts) {
         *counts = c;
+        counts->changed[0] += upd; /* replaced rates differed too */
         counts->inserted = ins;
         counts->updated = upd;
         counts->unchanged = m - ins - upd;
