@@ -139,14 +139,15 @@ typedef struct import_args {
     pr_on_conflict on_conflict;
 } import_args;
 
+static const char *const col_names[PR_STORE_NCOLS] = {"open", "high", "low", "close", "volume"};
+
 /* "open 3, volume 12345" for the columns that differed from stored bars. */
 static void changed_columns(const pr_store_counts *k, char *buf, size_t cap) {
-    static const char *const names[PR_STORE_NCOLS] = {"open", "high", "low", "close", "volume"};
     size_t len = 0;
     buf[0] = '\0';
     for (int j = 0; j < PR_STORE_NCOLS && len < cap; j++)
         if (k->changed[j])
-            len += (size_t)snprintf(buf + len, cap - len, "%s%s %zu", len ? ", " : "", names[j], k->changed[j]);
+            len += (size_t)snprintf(buf + len, cap - len, "%s%s %zu", len ? ", " : "", col_names[j], k->changed[j]);
 }
 
 /* Ensures an instrument row exists for the symbol (defaults by asset class). */
@@ -292,9 +293,8 @@ static int import_one(pr_store *st, const char *path, const import_args *a, json
         json_object_set_new(r, "not_replaced", json_integer((json_int_t)c.counts.kept));
         json_object_set_new(r, "on_conflict", json_string(pr_on_conflict_name(a->on_conflict)));
         json_t *chg = json_object();
-        static const char *const cn[PR_STORE_NCOLS] = {"open", "high", "low", "close", "volume"};
         for (int j = 0; j < (funding ? 1 : PR_STORE_NCOLS); j++)
-            json_object_set_new(chg, funding ? "rate" : cn[j], json_integer((json_int_t)c.counts.changed[j]));
+            json_object_set_new(chg, funding ? "rate" : col_names[j], json_integer((json_int_t)c.counts.changed[j]));
         json_object_set_new(r, "changed_columns", chg);
         if (rc != PR_OK) {
             char msg[1024];
@@ -312,7 +312,7 @@ static int import_one(pr_store *st, const char *path, const import_args *a, json
             char first[PR_TIME_STR_MAX] = "-", last[PR_TIME_STR_MAX] = "-";
             if (rep.first_ts != PR_TIME_NONE) pr_time_format(rep.first_ts, first, sizeof first);
             if (rep.last_ts != PR_TIME_NONE) pr_time_format(rep.last_ts, last, sizeof last);
-            /* Every row read is exactly one of new, updated, unchanged, kept or skipped. */
+            /* Every row read is exactly one of new, updated, unchanged, not replaced or skipped. */
             char kept[48] = "";
             if (c.counts.kept) snprintf(kept, sizeof kept, ", %zu not replaced", c.counts.kept);
             printf("imported %s -> %s: %zu rows (%zu new, %zu updated, %zu unchanged%s), %zu skipped, "
