@@ -102,6 +102,9 @@ check "keep: 2020-06-01 00:00 still holds the first feed's prices and volume 927
 check "replace: the file's prices, the stored volume 9270 untouched" \
   "\"$BIN\" data export EURUSD-1h --db '$DB' --from '2020-06-01' --to '2020-06-01 01:00' | grep -qx '2020-06-01 00:00:00,1.11158,1.11261,1.11128,1.11217,9270'"
 check "replace says the file has no volume column and stored volume was left" "grep -q 'no volume column' '$T/replace.txt'"
+"$BIN" data import data/sample/forex/EURUSD-1h.csv --db "$DB" --json >"$T/again.json" 2>/dev/null
+check "--json: every bar now equal in the file's columns; volume never counted as changed" \
+  "json '$T/again.json' \"r=d[0]; sys.exit(not (r['inserted']==0 and r['updated']==0 and r['not_replaced']==0 and r['unchanged']==21643 and r['changed_columns']['volume']==0 and r['on_conflict']=='keep'))\""
 "$BIN" data import data/sample/forex/EURUSD-1h.csv --db "$DB" --on-conflict bogus >"$T/bogus.txt" 2>&1
 rc=$?
 check "--on-conflict with an unknown policy is a usage error (got $rc)" "[ $rc -eq 2 ]"
