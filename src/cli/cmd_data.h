@@ -33,4 +33,10 @@ int pr_cli_dataset_gaps(pr_store *st, const pr_dataset_info *d, unsigned flags, 
  * [from, to) into out (initialised). PR_ENOTFOUND when it has no bars. */
 int pr_cli_load_dataset(pr_store *st, const char *name, int64_t from, int64_t to, pr_series *out,
                         pr_dataset_info *info, pr_err *err);
+/* The latest successful write into a dataset, from the import log (an
+ * import: format and file; a resample: format "resample", file = the
+ * source dataset). out->defects_json is NULL. 1 found, 0 none, or a
+ * negative status. */
+int pr_cli_dataset_origin(pr_store *st, const char *venue, const char *symbol, pr_timeframe tf,
+                          pr_import_record *out, pr_err *err);
 #endif

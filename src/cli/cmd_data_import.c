@@ -34,6 +34,10 @@ static const char *import_usage =
     "  --mapping SPEC      generic CSV columns, e.g. 'time=0,open=1,high=2,low=3,close=4,\n"
     "                      volume=5,delim=;,header=no,unit=ms' (implies --format generic)\n"
     "  --tz-offset MIN     local time of stamps without offset = UTC + MIN minutes\n"
+    "  --on-conflict P     a bar already stored with other values: keep (default: the\n"
+    "                      stored bar stays, the differences are counted per column),\n"
+    "                      replace (the file's values win), fail (exit 3, nothing of the file\n"
+    "                      is stored). A column the file lacks (volume) is never overwritten.\n"
     "  --strict            any defect fails the file and nothing of it is stored\n"
     "  --busy-timeout MS   how long to wait for another process's write lock on a\n"
     "                      SQLite store (default 5000, or $PRORATIO_BUSY_TIMEOUT_MS)\n"
@@ -67,6 +71,8 @@ typedef struct import_ctx {
     pr_store *st;
     const char *venue, *symbol;
     pr_timeframe tf;
+    pr_store_put_opts put;
+    const pr_data_report *rep; /* has_volume is known before the first chunk */
     pr_store_counts counts;
     /* progress (stderr is a terminal) */
     int progress;
@@ -81,12 +87,15 @@ static int sink(void *user, const pr_series *chunk, const long *lines, pr_err *e
     if (c->tf == PR_TF_NONE) return pr_err_set(err, PR_EDATA, "cannot tell the bar timeframe: pass --tf");
     pr_store_counts k;
     memset(&k, 0, sizeof k);
-    int rc = pr_store_put_bars(c->st, c->venue, c->symbol, c->tf, chunk, &k, err);
+    c->put.columns = c->rep->has_volume ? PR_STORE_COL_ALL : PR_STORE_COL_ALL & ~PR_STORE_COL_VOLUME;
+    int rc = pr_store_put_bars_ex(c->st, c->venue, c->symbol, c->tf, chunk, &c->put, &k, err);
     if (rc != PR_OK) return rc;
     c->counts.inserted += k.inserted;
     c->counts.updated += k.updated;
     c->counts.unchanged += k.unchanged;
     c->counts.duplicates += k.duplicates;
+    c->counts.kept += k.kept;
+    for (int j = 0; j < PR_STORE_NCOLS; j++) c->counts.changed[j] += k.changed[j];
     if (c->progress && chunk->len > 0) {
         double done = (double)lines[chunk->len - 1];
         double pct = c->est_lines > 0 ? 100.0 * done / c->est_lines : 0;
@@ -97,6 +106,26 @@ static int sink(void *user, const pr_series *chunk, const long *lines, pr_err *e
         fflush(stderr);
     }
     return PR_OK;
+}
+
+/* A time this import wrote in an earlier chunk: its values as stored now
+ * (inside the import's transaction), so that a repeat further down the file
+ * is told apart as a duplicate or a conflict. */
+static int lookup(void *user, int64_t ts, double ohlcv[5], pr_err *err) {
+    import_ctx *c = user;
+    pr_series one;
+    pr_series_init(&one, 0);
+    int rc = pr_store_get_bars(c->st, c->venue, c->symbol, c->tf, ts, ts + 1, &one, err);
+    int found = rc == PR_OK && one.len == 1;
+    if (found) {
+        ohlcv[0] = one.open[0];
+        ohlcv[1] = one.high[0];
+        ohlcv[2] = one.low[0];
+        ohlcv[3] = one.close[0];
+        ohlcv[4] = one.volume[0];
+    }
+    pr_series_free(&one);
+    return rc != PR_OK ? rc : found;
 }
 
 /* Estimates the file's line count from its size and the first 64 KiB. */
@@ -133,7 +162,19 @@ typedef struct import_args {
     const char *db, *venue, *symbol, *tf, *asset_class, *format, *mapping, *tz, *busy;
     int strict, json, quiet;
     int tz_min;                /* --tz-offset, parsed by check_flags */
+    pr_on_conflict on_conflict;
 } import_args;
+
+static const char *const col_names[PR_STORE_NCOLS] = {"open", "high", "low", "close", "volume"};
+
+/* "open 3, volume 12345" for the columns that differed from stored bars. */
+static void changed_columns(const pr_store_counts *k, char *buf, size_t cap) {
+    size_t len = 0;
+    buf[0] = '\0';
+    for (int j = 0; j < PR_STORE_NCOLS && len < cap; j++)
+        if (k->changed[j])
+            len += (size_t)snprintf(buf + len, cap - len, "%s%s %zu", len ? ", " : "", col_names[j], k->changed[j]);
+}
 
 /* Ensures an instrument row exists for the symbol (defaults by asset class). */
 static int ensure_instrument(pr_store *st, const char *venue, const char *symbol, pr_asset_class cls,
@@ -208,6 +249,7 @@ static int import_one(pr_store *st, const char *path, const import_args *a, json
     import_ctx c;
     memset(&c, 0, sizeof c);
     c.st = st;
+    c.put.on_conflict = a->on_conflict;
     c.venue = a->venue;
     c.symbol = a->symbol ? a->symbol : g.symbol;
     c.path = path;
@@ -235,6 +277,7 @@ static int import_one(pr_store *st, const char *path, const import_args *a, json
 
     pr_data_report rep;
     pr_data_report_init(&rep, 0);
+    c.rep = &rep;
     int rc = pr_store_begin(st, &e);
     if (rc == PR_OK) {
         if (funding) {
@@ -247,11 +290,12 @@ static int import_one(pr_store *st, const char *path, const import_args *a, json
                 pr_funding_rate *r = malloc((f.len ? f.len : 1) * sizeof *r);
                 if (!r) rc = pr_err_set(&e, PR_ENOMEM, "out of memory");
                 for (size_t i = 0; r && i < f.len; i++) { r[i].ts = f.ts[i]; r[i].rate = f.rate[i]; }
-                if (rc == PR_OK) rc = pr_store_put_funding(st, c.venue, c.symbol, r, f.len, &c.counts, &e);
+                if (rc == PR_OK) rc = pr_store_put_funding_ex(st, c.venue, c.symbol, r, f.len, &c.put, &c.counts, &e);
                 free(r);
             }
             pr_funding_series_free(&f);
         } else {
+            o.lookup = lookup;
             c.progress = !a->quiet && !a->json && isatty(STDERR_FILENO);
             if (c.progress) c.est_lines = estimate_lines(path);
             rc = pr_import_csv(path, &o, sink, &c, &rep, &e);
@@ -310,6 +354,12 @@ static int import_one(pr_store *st, const char *path, const import_args *a, json
         json_object_set_new(r, "inserted", json_integer((json_int_t)c.counts.inserted));
         json_object_set_new(r, "updated", json_integer((json_int_t)c.counts.updated));
         json_object_set_new(r, "unchanged", json_integer((json_int_t)c.counts.unchanged));
+        json_object_set_new(r, "not_replaced", json_integer((json_int_t)c.counts.kept));
+        json_object_set_new(r, "on_conflict", json_string(pr_on_conflict_name(a->on_conflict)));
+        json_t *chg = json_object();
+        for (int j = 0; j < (funding ? 1 : PR_STORE_NCOLS); j++)
+            json_object_set_new(chg, funding ? "rate" : col_names[j], json_integer((json_int_t)c.counts.changed[j]));
+        json_object_set_new(r, "changed_columns", chg);
         if (rc != PR_OK) {
             char msg[1024], safe[4 * sizeof msg];
             pr_err_format(&e, msg, sizeof msg);
@@ -332,10 +382,24 @@ static int import_one(pr_store *st, const char *path, const import_args *a, json
             char first[PR_TIME_STR_MAX] = "-", last[PR_TIME_STR_MAX] = "-";
             if (rep.first_ts != PR_TIME_NONE) pr_time_format(rep.first_ts, first, sizeof first);
             if (rep.last_ts != PR_TIME_NONE) pr_time_format(rep.last_ts, last, sizeof last);
-            printf("imported %s -> %s: %zu rows (%zu new, %zu updated, %zu unchanged), %zu skipped, "
+            /* Every row read is exactly one of new, updated, unchanged, not replaced or skipped. */
+            char kept[48] = "";
+            if (c.counts.kept) snprintf(kept, sizeof kept, ", %zu not replaced", c.counts.kept);
+            printf("imported %s -> %s: %zu rows (%zu new, %zu updated, %zu unchanged%s), %zu skipped, "
                    "%zu gap%s (%zu missing bars), %s .. %s\n",
-                   shown, dsname, rep.rows_ok, c.counts.inserted, c.counts.updated, c.counts.unchanged,
+                   shown, dsname, rep.rows, c.counts.inserted, c.counts.updated, c.counts.unchanged, kept,
                    rep.rows_skipped, rep.gaps, rep.gaps == 1 ? "" : "s", rep.missing_bars, first, last);
+            char cols[160];
+            changed_columns(&c.counts, cols, sizeof cols);
+            size_t differ = c.counts.updated + c.counts.kept;
+            const char *fate = c.counts.kept ? "the stored values were kept (--on-conflict replace takes the file's)"
+                                             : "replaced by the file's (--on-conflict replace)";
+            if (funding && differ)
+                printf("  %zu stored rate%s had other values: %s\n", differ, differ == 1 ? "" : "s", fate);
+            else if (cols[0])
+                printf("  %zu stored bar%s had other values (%s): %s\n", differ, differ == 1 ? "" : "s", cols, fate);
+            if (!rep.has_volume && !funding && c.counts.updated + c.counts.unchanged + c.counts.kept > 0)
+                printf("  the file has no volume column: stored volume was left as it was\n");
         } else if (strcmp(status, "locked") != 0) {
             fflush(stdout);
             fprintf(stderr, "proratio: %s: nothing stored\n", shown);
@@ -387,6 +451,7 @@ int pr_cli_data_import(int argc, char **argv) {
     import_args a;
     memset(&a, 0, sizeof a);
     a.venue = PR_CLI_DEFAULT_VENUE;
+    a.on_conflict = PR_ON_CONFLICT_KEEP;
     char **files = calloc((size_t)argc, sizeof *files);
     int nf = 0;
     if (!files) return PR_EXIT_FAIL;
@@ -404,6 +469,14 @@ int pr_cli_data_import(int argc, char **argv) {
         if (strcmp(argv[i], "--strict") == 0) { a.strict = 1; continue; }
         if (strcmp(argv[i], "--json") == 0) { a.json = 1; continue; }
         if (strcmp(argv[i], "--quiet") == 0) { a.quiet = 1; continue; }
+        const char *oc = NULL;
+        int mc = pr_cli_opt(argc, argv, &i, "--on-conflict", &oc);
+        if (mc < 0 || (mc > 0 && pr_on_conflict_parse(oc, &a.on_conflict) != PR_OK)) {
+            free(files);
+            return pr_cli_usage_error("data import", "--on-conflict: expected keep, replace or fail%s%s%s",
+                                      oc ? ", got '" : "", oc ? oc : "", oc ? "'" : "");
+        }
+        if (mc > 0) continue;
         int matched = 0;
         for (size_t k = 0; k < sizeof opts / sizeof opts[0] && !matched; k++) {
             int m = pr_cli_opt(argc, argv, &i, opts[k].name, opts[k].dst);

@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "data/store_internal.h"
@@ -341,11 +342,64 @@ static int strictly_increasing(const int64_t *ts, size_t n) {
     return 1;
 }
 
-int pr_store_put_bars_arrays(pr_store *st, const char *venue, const char *symbol,
-                             pr_timeframe tf, const int64_t *ts, const double *open,
-                             const double *high, const double *low, const double *close,
-                             const double *volume, size_t n, pr_store_counts *counts,
-                             pr_err *err) {
+static const char *const col_names[PR_STORE_NCOLS] = {"open", "high", "low", "close", "volume"};
+
+const char *pr_on_conflict_name(pr_on_conflict p) {
+    switch (p) {
+    case PR_ON_CONFLICT_REPLACE: return "replace";
+    case PR_ON_CONFLICT_KEEP: return "keep";
+    case PR_ON_CONFLICT_FAIL: return "fail";
+    }
+    return "?";
+}
+
+int pr_on_conflict_parse(const char *s, pr_on_conflict *out) {
+    for (int p = PR_ON_CONFLICT_REPLACE; p <= PR_ON_CONFLICT_FAIL; p++)
+        if (s && strcmp(s, pr_on_conflict_name((pr_on_conflict)p)) == 0) {
+            *out = (pr_on_conflict)p;
+            return PR_OK;
+        }
+    return PR_EINVAL;
+}
+
+int pr_store_resolve(const pr_store_put_opts *o, const pr_store_key *k, int64_t ts,
+                     const double old[5], const double in[5], double merged[5],
+                     pr_store_counts *c, pr_err *err) {
+    const unsigned cols = o && o->columns ? o->columns : PR_STORE_COL_ALL;
+    unsigned diff = 0;
+    for (int j = 0; j < PR_STORE_NCOLS; j++) {
+        const int have = (cols >> j) & 1u;
+        merged[j] = have ? pr_store_norm0(in[j]) : old[j];
+        if (have && old[j] != merged[j]) diff |= 1u << j;
+    }
+    if (!diff) return 0;
+    for (int j = 0; j < PR_STORE_NCOLS; j++) c->changed[j] += (diff >> j) & 1u;
+    const pr_on_conflict p = o ? o->on_conflict : PR_ON_CONFLICT_REPLACE;
+    if (p == PR_ON_CONFLICT_KEEP) {
+        c->kept++;
+        return 0;
+    }
+    if (p == PR_ON_CONFLICT_FAIL) {
+        char when[40], which[48] = "";
+        size_t len = 0;
+        pr_time_format_iso(ts, when, sizeof when);
+        for (int j = 0; j < PR_STORE_NCOLS; j++)
+            if ((diff >> j) & 1u)
+                len += (size_t)snprintf(which + len, sizeof which - len, "%s%s", len ? "," : "",
+                                        col_names[j]);
+        return pr_err_set(err, PR_EDATA,
+                          "store: %s/%s/%s bar %s is already stored with another %s "
+                          "(on-conflict fail)",
+                          k->venue, k->symbol, k->tf, when, which);
+    }
+    return 1;
+}
+
+static int put_bars_impl(pr_store *st, const char *venue, const char *symbol,
+                         pr_timeframe tf, const int64_t *ts, const double *open,
+                         const double *high, const double *low, const double *close,
+                         const double *volume, size_t n, const pr_store_put_opts *o,
+                         pr_store_counts *counts, pr_err *err) {
     if (counts) memset(counts, 0, sizeof *counts);
     if (!st) return pr_err_set(err, PR_EINVAL, "store: NULL store");
     pr_store_key k;
@@ -355,15 +409,14 @@ int pr_store_put_bars_arrays(pr_store *st, const char *venue, const char *symbol
     if (!ts || !open || !high || !low || !close || !volume)
         return pr_err_set(err, PR_EINVAL, "store: NULL bar column");
     const double *cols[5] = {open, high, low, close, volume};
-    static const char *const names[5] = {"open", "high", "low", "close", "volume"};
     for (size_t i = 0; i < n; i++)
         for (int c = 0; c < 5; c++)
             if (!isfinite(cols[c][i])) {
                 char when[40];
                 pr_time_format_iso(ts[i], when, sizeof when);
                 pr_err_set(err, PR_EINVAL, "store: bar %zu (%s) of %s/%s/%s: %s is not finite",
-                           i, when, venue, symbol, k.tf, names[c]);
-                pr_err_at(err, NULL, 0, 0, names[c]);
+                           i, when, venue, symbol, k.tf, col_names[c]);
+                pr_err_at(err, NULL, 0, 0, col_names[c]);
                 return PR_EINVAL;
             }
 
@@ -391,23 +444,44 @@ int pr_store_put_bars_arrays(pr_store *st, const char *venue, const char *symbol
     }
 
     int own = 0;
-    size_t ins = 0, upd = 0;
+    pr_store_counts c;
+    memset(&c, 0, sizeof c);
     rc = op_begin(st, 1, &own, err);
     if (rc == PR_OK) {
-        rc = st->ops->put_bars(st, &k, &b, &ins, &upd, err);
-        if (rc == PR_OK && ins > 0)
-            rc = st->ops->dataset_add(st, &k, ins, b.ts[0], b.ts[b.n - 1], pr_time_now_ms(), err);
+        rc = st->ops->put_bars(st, &k, &b, o, &c, err);
+        if (rc == PR_OK && c.inserted > 0)
+            rc = st->ops->dataset_add(st, &k, c.inserted, b.ts[0], b.ts[b.n - 1],
+                                      pr_time_now_ms(), err);
         rc = op_end(st, own, rc, err);
     }
     if (rc == PR_OK && counts) {
-        counts->inserted = ins;
-        counts->updated = upd;
-        counts->unchanged = b.n - ins - upd;
+        *counts = c;
+        counts->unchanged = b.n - c.inserted - c.updated - c.kept;
         counts->duplicates = n - b.n;
     }
     free(sts);
     free(sv);
     return rc;
+}
+
+int pr_store_put_bars_arrays(pr_store *st, const char *venue, const char *symbol,
+                             pr_timeframe tf, const int64_t *ts, const double *open,
+                             const double *high, const double *low, const double *close,
+                             const double *volume, size_t n, pr_store_counts *counts,
+                             pr_err *err) {
+    return put_bars_impl(st, venue, symbol, tf, ts, open, high, low, close, volume, n, NULL,
+                         counts, err);
+}
+
+int pr_store_put_bars_ex(pr_store *st, const char *venue, const char *symbol, pr_timeframe tf,
+                         const pr_series *bars, const pr_store_put_opts *o,
+                         pr_store_counts *counts, pr_err *err) {
+    if (!bars) return pr_err_set(err, PR_EINVAL, "store: NULL series");
+    if (o && (o->on_conflict < PR_ON_CONFLICT_REPLACE || o->on_conflict > PR_ON_CONFLICT_FAIL ||
+              (o->columns & ~PR_STORE_COL_ALL)))
+        return pr_err_set(err, PR_EINVAL, "store: invalid put options");
+    return put_bars_impl(st, venue, symbol, tf, bars->ts, bars->open, bars->high, bars->low,
+                         bars->close, bars->volume, bars->len, o, counts, err);
 }
 
 int pr_store_put_bars(pr_store *st, const char *venue, const char *symbol, pr_timeframe tf,
@@ -654,9 +728,42 @@ int pr_store_list_instruments(pr_store *st, const char *venue, pr_instrument **o
 /* ------------------------------------------------------------------------ */
 /* Funding rates                                                             */
 /* ------------------------------------------------------------------------ */
-int pr_store_put_funding(pr_store *st, const char *venue, const char *symbol,
-                         const pr_funding_rate *rates, size_t n, pr_store_counts *counts,
-                         pr_err *err) {
+/* Keep and fail policies for funding: rates stored with another value are
+ * taken out of ts/rate (keep: counted in c->kept) or fail the call, before
+ * the backend's upsert sees them. The rate is column 0 of c->changed. */
+static int funding_conflicts(pr_store *st, const char *venue, const char *symbol,
+                             const pr_store_put_opts *o, int64_t *ts, double *rate, size_t *m,
+                             pr_store_counts *c, pr_err *err) {
+    pr_funding_rate *old = NULL;
+    size_t n_old = 0, w = 0, j = 0;
+    int rc = st->ops->get_funding(st, venue, symbol, ts[0], ts[*m - 1], &old, &n_old, err);
+    for (size_t i = 0; rc == PR_OK && i < *m; i++) {
+        while (j < n_old && old[j].ts < ts[i]) j++;
+        if (j < n_old && old[j].ts == ts[i] && old[j].rate != pr_store_norm0(rate[i])) {
+            c->changed[0]++;
+            if (o->on_conflict == PR_ON_CONFLICT_FAIL) {
+                char when[40];
+                pr_time_format_iso(ts[i], when, sizeof when);
+                rc = pr_err_set(err, PR_EDATA,
+                                "store: %s/%s funding rate at %s is already stored with another "
+                                "value (on-conflict fail)",
+                                venue, symbol, when);
+                break;
+            }
+            c->kept++;
+            continue;
+        }
+        ts[w] = ts[i];
+        rate[w++] = rate[i];
+    }
+    free(old);
+    if (rc == PR_OK) *m = w;
+    return rc;
+}
+
+static int put_funding_impl(pr_store *st, const char *venue, const char *symbol,
+                            const pr_funding_rate *rates, size_t n, const pr_store_put_opts *o,
+                            pr_store_counts *counts, pr_err *err) {
     if (counts) memset(counts, 0, sizeof *counts);
     if (!st) return pr_err_set(err, PR_EINVAL, "store: NULL store");
     int rc = check_name("venue", venue, 1, err);
@@ -689,23 +796,75 @@ int pr_store_put_funding(pr_store *st, const char *venue, const char *symbol,
         rate[i] = rates[j].rate;
     }
     int own;
-    size_t ins = 0, upd = 0;
+    size_t ins = 0, upd = 0, unique = m;
+    pr_store_counts c;
+    memset(&c, 0, sizeof c);
     rc = op_begin(st, 1, &own, err);
     if (rc == PR_OK) {
-        rc = st->ops->put_funding(st, venue, symbol, ts, rate, m, &ins, &upd, err);
+        if (o && o->on_conflict != PR_ON_CONFLICT_REPLACE)
+            rc = funding_conflicts(st, venue, symbol, o, ts, rate, &m, &c, err);
+        if (rc == PR_OK && m > 0)
+            rc = st->ops->put_funding(st, venue, symbol, ts, rate, m, &ins, &upd, err);
         rc = op_end(st, own, rc, err);
     }
     if (rc == PR_OK && counts) {
+        *counts = c;
+        counts->changed[0] += upd; /* replaced rates differed too */
         counts->inserted = ins;
         counts->updated = upd;
         counts->unchanged = m - ins - upd;
-        counts->duplicates = n - m;
+        counts->duplicates = n - unique;
     }
 done:
     free(ts);
     free(rate);
     free(ord);
     return rc;
+}
+
+static int cmp_funding_info(const void *a, const void *b) {
+    const pr_funding_info *x = a, *y = b;
+    int c = strcmp(x->venue, y->venue);
+    return c ? c : strcmp(x->symbol, y->symbol);
+}
+
+int pr_store_list_funding(pr_store *st, const char *venue, pr_funding_info **out, size_t *n,
+                          pr_err *err) {
+    if (!st || !out || !n) return pr_err_set(err, PR_EINVAL, "store: NULL argument");
+    *out = NULL;
+    *n = 0;
+    pr_funding_info *v = NULL;
+    size_t m = 0;
+    int own;
+    int rc = op_begin(st, 0, &own, err);
+    if (rc != PR_OK) return rc;
+    rc = op_end(st, own, st->ops->list_funding(st, &v, &m, err), err);
+    if (rc != PR_OK) return rc;
+    size_t k = 0;
+    for (size_t i = 0; i < m; i++)
+        if (!venue || strcmp(venue, v[i].venue) == 0) v[k++] = v[i];
+    if (k > 1) qsort(v, k, sizeof *v, cmp_funding_info);
+    if (k == 0) {
+        free(v);
+        v = NULL;
+    }
+    *out = v;
+    *n = k;
+    return PR_OK;
+}
+
+int pr_store_put_funding(pr_store *st, const char *venue, const char *symbol,
+                         const pr_funding_rate *rates, size_t n, pr_store_counts *counts,
+                         pr_err *err) {
+    return put_funding_impl(st, venue, symbol, rates, n, NULL, counts, err);
+}
+
+int pr_store_put_funding_ex(pr_store *st, const char *venue, const char *symbol,
+                            const pr_funding_rate *rates, size_t n, const pr_store_put_opts *o,
+                            pr_store_counts *counts, pr_err *err) {
+    if (o && (o->on_conflict < PR_ON_CONFLICT_REPLACE || o->on_conflict > PR_ON_CONFLICT_FAIL))
+        return pr_err_set(err, PR_EINVAL, "store: invalid put options");
+    return put_funding_impl(st, venue, symbol, rates, n, o, counts, err);
 }
 
 int pr_store_get_funding(pr_store *st, const char *venue, const char *symbol, int64_t from_ms,

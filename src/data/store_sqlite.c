@@ -24,7 +24,7 @@ enum {
     S_BARS_INS1, S_BARS_INSN, S_BARS_UPD, S_DS_ADD,
     S_BARS_GET, S_TS_GET, S_DS_LIST, S_DEL_CANDLES, S_DEL_DS,
     S_INSTR_PUT, S_INSTR_GET,
-    S_FUND_INS, S_FUND_UPD, S_FUND_GET,
+    S_FUND_INS, S_FUND_UPD, S_FUND_GET, S_FUND_LIST,
     S_LOG_PUT, S_LOG_LIST,
     S_COUNT
 };
@@ -77,6 +77,8 @@ static const char *const sq_sql[S_COUNT] = {
                    " WHERE venue = ?1 AND symbol = ?2 AND ts = ?3 AND rate <> ?4",
     [S_FUND_GET] = "SELECT ts, rate FROM funding_rates WHERE venue = ?1 AND symbol = ?2"
                    " AND ts >= ?3 AND ts <= ?4 ORDER BY ts",
+    [S_FUND_LIST] = "SELECT venue, symbol, count(*), min(ts), max(ts) FROM funding_rates"
+                    " GROUP BY venue, symbol",
     [S_LOG_PUT] = "INSERT INTO import_log (venue, symbol, timeframe, file, format, status,"
                   " imported_at, rows_read, rows_stored, rows_skipped, rows_repaired,"
                   " rows_inserted, rows_updated, defects)"
@@ -231,13 +233,23 @@ static void sq_close(pr_store *st) {
 }
 
 /* ---- candles ---------------------------------------------------------------- */
+static void bind_vals(sqlite3_stmt *q, int p, int64_t ts, const double v[5]) {
+    sqlite3_bind_int64(q, p, ts);
+    for (int c = 0; c < 5; c++) sqlite3_bind_double(q, p + 1 + c, pr_store_norm0(v[c]));
+}
+
+static void bar_vals(const pr_store_bars *b, size_t i, double v[5]) {
+    v[0] = b->open[i];
+    v[1] = b->high[i];
+    v[2] = b->low[i];
+    v[3] = b->close[i];
+    v[4] = b->volume[i];
+}
+
 static void bind_bar(sqlite3_stmt *q, int p, const pr_store_bars *b, size_t i) {
-    sqlite3_bind_int64(q, p, b->ts[i]);
-    sqlite3_bind_double(q, p + 1, pr_store_norm0(b->open[i]));
-    sqlite3_bind_double(q, p + 2, pr_store_norm0(b->high[i]));
-    sqlite3_bind_double(q, p + 3, pr_store_norm0(b->low[i]));
-    sqlite3_bind_double(q, p + 4, pr_store_norm0(b->close[i]));
-    sqlite3_bind_double(q, p + 5, pr_store_norm0(b->volume[i]));
+    double v[5];
+    bar_vals(b, i, v);
+    bind_vals(q, p, b->ts[i], v);
 }
 
 /* Per batch: one range probe finds which keys exist and with what values,
@@ -247,7 +259,7 @@ static void bind_bar(sqlite3_stmt *q, int p, const pr_store_bars *b, size_t i) {
 enum { ROW_NEW = 0, ROW_SAME, ROW_CHANGED };
 
 static int sq_probe(sq_store *s, sqlite3_stmt *q, const pr_store_bars *b, size_t i, size_t m,
-                    unsigned char *state, size_t *existing, pr_err *err) {
+                    unsigned char *state, double (*old)[5], size_t *existing, pr_err *err) {
     memset(state, ROW_NEW, m);
     *existing = 0;
     sqlite3_bind_int64(q, 4, b->ts[i]);
@@ -259,12 +271,13 @@ static int sq_probe(sq_store *s, sqlite3_stmt *q, const pr_store_bars *b, size_t
         while (j < m && b->ts[i + j] < t) j++;
         if (j == m) continue;
         if (b->ts[i + j] != t) continue;
-        size_t k = i + j;
-        int same = sqlite3_column_double(q, 1) == b->open[k] &&
-                   sqlite3_column_double(q, 2) == b->high[k] &&
-                   sqlite3_column_double(q, 3) == b->low[k] &&
-                   sqlite3_column_double(q, 4) == b->close[k] &&
-                   sqlite3_column_double(q, 5) == b->volume[k];
+        double in[5];
+        bar_vals(b, i + j, in);
+        int same = 1;
+        for (int c = 0; c < 5; c++) {
+            old[j][c] = sqlite3_column_double(q, 1 + c);
+            same &= old[j][c] == in[c];
+        }
         state[j] = same ? ROW_SAME : ROW_CHANGED;
         (*existing)++;
     }
@@ -273,7 +286,7 @@ static int sq_probe(sq_store *s, sqlite3_stmt *q, const pr_store_bars *b, size_t
 }
 
 static int sq_put_bars(pr_store *st, const pr_store_key *k, const pr_store_bars *b,
-                       size_t *inserted, size_t *updated, pr_err *err) {
+                       const pr_store_put_opts *o, pr_store_counts *cnt, pr_err *err) {
     sq_store *s = SQ(st);
     sqlite3_stmt *qn = sq_stmt(s, S_BARS_INSN, "insert candles", err);
     sqlite3_stmt *q1 = qn ? sq_stmt(s, S_BARS_INS1, "insert candles", err) : NULL;
@@ -283,24 +296,34 @@ static int sq_put_bars(pr_store *st, const pr_store_key *k, const pr_store_bars 
     sqlite3_stmt *all[4] = {qn, q1, qu, qp};
     for (int j = 0; j < 4; j++) bind_key(all[j], k);
     unsigned char state[SQ_BATCH];
+    double old[SQ_BATCH][5];
     int rc = PR_OK;
     for (size_t i = 0; rc == PR_OK && i < b->n; i += SQ_BATCH) {
         size_t m = b->n - i < SQ_BATCH ? b->n - i : SQ_BATCH, existing = 0, ch = 0;
-        rc = sq_probe(s, qp, b, i, m, state, &existing, err);
+        rc = sq_probe(s, qp, b, i, m, state, old, &existing, err);
         if (rc != PR_OK) break;
         if (existing == 0 && m == SQ_BATCH) {
             for (size_t r = 0; r < m; r++) bind_bar(qn, 4 + 6 * (int)r, b, i + r);
             rc = sq_run(s, qn, "insert candles", &ch, err);
-            *inserted += ch;
+            cnt->inserted += ch;
             continue;
         }
         for (size_t r = 0; rc == PR_OK && r < m; r++) {
             if (state[r] == ROW_SAME) continue;
-            sqlite3_stmt *q = state[r] == ROW_NEW ? q1 : qu;
-            bind_bar(q, 4, b, i + r);
-            rc = sq_run(s, q, state[r] == ROW_NEW ? "insert candles" : "update candles", &ch,
-                        err);
-            *(state[r] == ROW_NEW ? inserted : updated) += ch;
+            if (state[r] == ROW_NEW) {
+                bind_bar(q1, 4, b, i + r);
+                rc = sq_run(s, q1, "insert candles", &ch, err);
+                cnt->inserted += ch;
+                continue;
+            }
+            double in[5], merged[5];
+            bar_vals(b, i + r, in);
+            int w = pr_store_resolve(o, k, b->ts[i + r], old[r], in, merged, cnt, err);
+            if (w < 0) rc = w;
+            if (w != 1) continue;
+            bind_vals(qu, 4, b->ts[i + r], merged);
+            rc = sq_run(s, qu, "update candles", &ch, err);
+            cnt->updated += ch;
         }
     }
     for (int j = 0; j < 4; j++) sq_done(all[j]);
@@ -586,6 +609,43 @@ static int sq_get_funding(pr_store *st, const char *venue, const char *symbol, i
     return PR_OK;
 }
 
+static int sq_list_funding(pr_store *st, pr_funding_info **out, size_t *n, pr_err *err) {
+    sq_store *s = SQ(st);
+    sqlite3_stmt *q = sq_stmt(s, S_FUND_LIST, "list funding rates", err);
+    if (!q) return PR_EDB;
+    pr_funding_info *v = NULL;
+    size_t m = 0, cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        if (m == cap) {
+            size_t nc = cap ? cap * 2 : 16;
+            pr_funding_info *nv = realloc(v, nc * sizeof *nv);
+            if (!nv) {
+                free(v);
+                sq_done(q);
+                return pr_err_set(err, PR_ENOMEM, "store: out of memory listing funding rates");
+            }
+            v = nv;
+            cap = nc;
+        }
+        pr_funding_info *f = &v[m++];
+        memset(f, 0, sizeof *f);
+        copy_col(q, 0, f->venue, sizeof f->venue);
+        copy_col(q, 1, f->symbol, sizeof f->symbol);
+        f->count = (size_t)sqlite3_column_int64(q, 2);
+        f->first_ts = sqlite3_column_int64(q, 3);
+        f->last_ts = sqlite3_column_int64(q, 4);
+    }
+    sq_done(q);
+    if (rc != SQLITE_DONE) {
+        free(v);
+        return sq_fail(s, rc, "list funding rates", err);
+    }
+    *out = v;
+    *n = m;
+    return PR_OK;
+}
+
 /* ---- import log ------------------------------------------------------------- */
 static int sq_log_import(pr_store *st, const pr_import_record *r, const char *tf, int64_t at,
                          int64_t *id, pr_err *err) {
@@ -696,6 +756,7 @@ static const pr_store_ops sq_ops = {
     .get_instruments = sq_get_instruments,
     .put_funding = sq_put_funding,
     .get_funding = sq_get_funding,
+    .list_funding = sq_list_funding,
     .log_import = sq_log_import,
     .list_imports = sq_list_imports,
 };

@@ -996,6 +996,155 @@ static void test_funding(void **state) {
     pr_store_close(st);
 }
 
+/* Issue #8: a second feed must not silently change stored bars. Stored bar
+ * at T0: 10 12 9 11 vol 500. The feed has no volume (0 given) and another
+ * high at T0, the same values at T0+1h, and a new bar at T0+2h. */
+static void put_feed(pr_store *st, pr_on_conflict p, pr_store_counts *c, int expect, pr_err *err) {
+    pr_series b;
+    pr_series_init(&b, 3);
+    pr_series_push(&b, T0, 10, 12.5, 9, 11, 0);
+    pr_series_push(&b, T0 + HOUR, 11, 13, 10, 12, 0);
+    pr_series_push(&b, T0 + 2 * HOUR, 12, 14, 11, 13, 0);
+    const pr_store_put_opts o = {p, PR_STORE_COL_ALL & ~PR_STORE_COL_VOLUME};
+    pr_err_clear(err);
+    assert_int_equal(pr_store_put_bars_ex(st, "v", "EURUSD", PR_TF_1H, &b, &o, c, err), expect);
+    pr_series_free(&b);
+}
+
+static void test_conflict_policy(void **state) {
+    fx *f = *state;
+    pr_store *st = open_ok(f);
+    pr_series a;
+    pr_series_init(&a, 2);
+    pr_series_push(&a, T0, 10, 12, 9, 11, 500);
+    pr_series_push(&a, T0 + HOUR, 11, 13, 10, 12, 700);
+    pr_store_counts c;
+    OK(pr_store_put_bars(st, "v", "EURUSD", PR_TF_1H, &a, &c, &e_));
+    pr_series got;
+    pr_series_init(&got, 0);
+
+    /* fail: nothing of the call is written, the error names bar and column. */
+    pr_err fe;
+    put_feed(st, PR_ON_CONFLICT_FAIL, &c, PR_EDATA, &fe);
+    assert_non_null(strstr(fe.msg, "2022-01-01T00:00:00Z"));
+    assert_non_null(strstr(fe.msg, "high"));
+    assert_null(strstr(fe.msg, "volume"));
+    OK(pr_store_get_bars(st, "v", "EURUSD", PR_TF_1H, PR_TIME_NONE, PR_TIME_NONE, &got, &e_));
+    assert_int_equal(got.len, 2);
+
+    /* keep: the new bar goes in; T0 keeps high 12; no volume is touched. */
+    put_feed(st, PR_ON_CONFLICT_KEEP, &c, PR_OK, &fe);
+    assert_int_equal(c.inserted, 1);
+    assert_int_equal(c.updated, 0);
+    assert_int_equal(c.kept, 1);
+    assert_int_equal(c.unchanged, 1); /* T0+1h: same prices, volume not compared */
+    assert_int_equal(c.changed[1], 1);
+    assert_int_equal(c.changed[0] + c.changed[2] + c.changed[3] + c.changed[4], 0);
+    OK(pr_store_get_bars(st, "v", "EURUSD", PR_TF_1H, PR_TIME_NONE, PR_TIME_NONE, &got, &e_));
+    assert_int_equal(got.len, 3);
+    assert_true(got.high[0] == 12.0);
+    assert_true(got.volume[0] == 500.0);
+    assert_true(got.volume[1] == 700.0);
+    assert_true(got.volume[2] == 0.0);
+
+    /* replace: T0 takes high 12.5 and keeps its volume 500. */
+    put_feed(st, PR_ON_CONFLICT_REPLACE, &c, PR_OK, &fe);
+    assert_int_equal(c.inserted, 0);
+    assert_int_equal(c.updated, 1);
+    assert_int_equal(c.kept, 0);
+    assert_int_equal(c.unchanged, 2);
+    assert_int_equal(c.changed[1], 1);
+    OK(pr_store_get_bars(st, "v", "EURUSD", PR_TF_1H, PR_TIME_NONE, PR_TIME_NONE, &got, &e_));
+    assert_true(got.high[0] == 12.5);
+    assert_true(got.open[0] == 10.0 && got.low[0] == 9.0 && got.close[0] == 11.0);
+    assert_true(got.volume[0] == 500.0);
+    assert_true(got.volume[1] == 700.0);
+
+    pr_on_conflict p;
+    assert_int_equal(pr_on_conflict_parse("keep", &p), PR_OK);
+    assert_int_equal(p, PR_ON_CONFLICT_KEEP);
+    assert_int_equal(pr_on_conflict_parse("overwrite", &p), PR_EINVAL);
+    pr_series_free(&got);
+    pr_series_free(&a);
+    pr_store_close(st);
+}
+
+/* The conflict policy applies to funding rates too: stored 0.0001 at T0,
+ * a second feed says 0.0005 at T0 and adds T0+8h. */
+static void test_funding_conflict(void **state) {
+    fx *f = *state;
+    pr_store *st = open_ok(f);
+    const int64_t h8 = 8 * HOUR;
+    const pr_funding_rate a[] = {{T0, 0.0001}};
+    const pr_funding_rate b[] = {{T0, 0.0005}, {T0 + h8, 0.0002}};
+    OK(pr_store_put_funding(st, "binance", "BTCUSDT", a, 1, NULL, &e_));
+    pr_store_counts c;
+    pr_err fe;
+    pr_err_clear(&fe);
+    const pr_store_put_opts fail = {PR_ON_CONFLICT_FAIL, 0};
+    assert_int_equal(pr_store_put_funding_ex(st, "binance", "BTCUSDT", b, 2, &fail, &c, &fe), PR_EDATA);
+    assert_non_null(strstr(fe.msg, "2022-01-01T00:00:00Z"));
+    pr_funding_rate *v = NULL;
+    size_t n = 0;
+    OK(pr_store_get_funding(st, "binance", "BTCUSDT", PR_TIME_NONE, PR_TIME_NONE, &v, &n, &e_));
+    assert_int_equal(n, 1); /* nothing of the failed call */
+    free(v);
+    const pr_store_put_opts keep = {PR_ON_CONFLICT_KEEP, 0};
+    OK(pr_store_put_funding_ex(st, "binance", "BTCUSDT", b, 2, &keep, &c, &e_));
+    assert_int_equal(c.inserted, 1);
+    assert_int_equal(c.kept, 1);
+    assert_int_equal(c.updated, 0);
+    assert_int_equal(c.unchanged, 0);
+    OK(pr_store_get_funding(st, "binance", "BTCUSDT", PR_TIME_NONE, PR_TIME_NONE, &v, &n, &e_));
+    assert_int_equal(n, 2);
+    assert_true(v[0].rate == 0.0001);
+    assert_true(v[1].rate == 0.0002);
+    free(v);
+    const pr_store_put_opts repl = {PR_ON_CONFLICT_REPLACE, 0};
+    OK(pr_store_put_funding_ex(st, "binance", "BTCUSDT", b, 2, &repl, &c, &e_));
+    assert_int_equal(c.updated, 1);
+    assert_int_equal(c.unchanged, 1);
+    OK(pr_store_get_funding(st, "binance", "BTCUSDT", PR_TIME_NONE, PR_TIME_NONE, &v, &n, &e_));
+    assert_true(v[0].rate == 0.0005);
+    free(v);
+    pr_store_close(st);
+}
+
+/* Funding series are listed like datasets: count and range per venue/symbol. */
+static void test_list_funding(void **state) {
+    fx *f = *state;
+    pr_store *st = open_ok(f);
+    const int64_t h8 = 8 * HOUR;
+    const pr_funding_rate a[] = {{T0, 0.0001}, {T0 + h8, 0.0002}, {T0 + 2 * h8, 0.0003}};
+    const pr_funding_rate b[] = {{T0 + h8, -0.0001}};
+    OK(pr_store_put_funding(st, "binance", "ETHUSDT", b, 1, NULL, &e_));
+    OK(pr_store_put_funding(st, "binance", "BTCUSDT", a, 3, NULL, &e_));
+    OK(pr_store_put_funding(st, "bybit", "BTCUSDT", a, 2, NULL, &e_));
+    pr_funding_info *v = NULL;
+    size_t n = 0;
+    OK(pr_store_list_funding(st, NULL, &v, &n, &e_));
+    assert_int_equal(n, 3);
+    assert_string_equal(v[0].venue, "binance");
+    assert_string_equal(v[0].symbol, "BTCUSDT");
+    assert_int_equal(v[0].count, 3);
+    assert_int_equal(v[0].first_ts, T0);
+    assert_int_equal(v[0].last_ts, T0 + 2 * h8);
+    assert_string_equal(v[1].symbol, "ETHUSDT");
+    assert_int_equal(v[1].count, 1);
+    assert_int_equal(v[1].first_ts, T0 + h8);
+    assert_string_equal(v[2].venue, "bybit");
+    assert_int_equal(v[2].count, 2);
+    assert_int_equal(v[2].last_ts, T0 + h8);
+    free(v);
+    OK(pr_store_list_funding(st, "bybit", &v, &n, &e_));
+    assert_int_equal(n, 1);
+    free(v);
+    OK(pr_store_list_funding(st, "okx", &v, &n, &e_));
+    assert_int_equal(n, 0);
+    assert_null(v);
+    pr_store_close(st);
+}
+
 static void test_import_log(void **state) {
     fx *f = *state;
     pr_store *st = open_ok(f);
@@ -1152,6 +1301,9 @@ static void test_sqlite_url_forms(void **state) {
     cmocka_unit_test_setup_teardown(test_list_and_delete, su, td),       \
     cmocka_unit_test_setup_teardown(test_instruments, su, td),           \
     cmocka_unit_test_setup_teardown(test_funding, su, td),               \
+    cmocka_unit_test_setup_teardown(test_conflict_policy, su, td),       \
+    cmocka_unit_test_setup_teardown(test_list_funding, su, td),          \
+    cmocka_unit_test_setup_teardown(test_funding_conflict, su, td),      \
     cmocka_unit_test_setup_teardown(test_import_log, su, td),            \
     cmocka_unit_test_setup_teardown(test_read_only, su, td)
 
