@@ -658,6 +658,99 @@ static void test_mackinnon(void **st) {
     report(&t);
 }
 
+/* The two worst-conditioned cases against their exact values
+ * (tests/ta/stats_exact.py, rational arithmetic): our result must be within
+ * eps_ours of the truth and statsmodels' stored value within eps_sm. Before
+ * the QR on scaled columns our coint[7] statistic was ~1e-9 off, like
+ * statsmodels', and changed with the BLAS kernel and thread count. */
+static double jdec(const json_t *o, const char *k) {
+    const char *s = jstr(o, k);
+    char *end;
+    double v = strtod(s, &end);
+    if (*end) fail_msg("stats_exact.json: bad number %s", s);
+    return v;
+}
+
+static void near_exact(tally *t, const char *what, double got, double exact, double eps) {
+    double rel = fabs(got - exact) / fabs(exact);
+    printf("    %-28s %.17g  rel. error %.2g (allowed %.2g)\n", what, got, rel, eps);
+    check(t, what, got, exact, eps, 0);
+}
+
+static void test_exact(void **st) {
+    (void)st;
+    tally t = {"exact", 0, 0, 0, 0};
+    char path[1024];
+    pr_test_path("tests/ta/stats_exact.json", path, sizeof path);
+    json_error_t je;
+    json_t *ex = json_load_file(path, 0, &je);
+    if (!ex) fail_msg("cannot read %s: %s", path, je.text);
+    size_t i;
+    const json_t *e;
+    json_array_foreach(json_object_get(ex, "coint"), i, e) {
+        size_t idx = (size_t)json_integer_value(json_object_get(e, "index"));
+        const json_t *c = json_array_get(section("coint"), idx);
+        vec y, x;
+        join(jstr(c, "y"), jstr(c, "x"), &y, &x);
+        pr_coint_opts o;
+        pr_coint_opts_default(&o);
+        assert_int_equal(pr_adf_regression_parse(jstr(c, "trend"), &o.trend), 0);
+        assert_int_equal(pr_adf_autolag_parse(jstr(c, "autolag"), &o.autolag), 0);
+        o.maxlag = (int)json_integer_value(json_object_get(c, "maxlag"));
+        pr_coint_result r;
+        if (pr_stats_coint(y.n, y.v, x.v, &o, &r, NULL)) fail_msg("coint %zu failed", idx);
+        check_int(&t, "usedlag", r.usedlag, (long)json_integer_value(json_object_get(e, "usedlag")));
+        cond_info c1, c2;
+        coint_cond(y.v, x.v, y.n, (int)o.trend, r.usedlag, &c1, &c2);
+        /* our kappa_s agrees with numpy's on the same designs */
+        check(&t, "kappa step 1", c1.kappa_s, jnum(json_object_get(e, "cond_step1_colscaled")), 1e-3, 0);
+        check(&t, "kappa step 2", c2.kappa_s, jnum(json_object_get(e, "cond_adf_colscaled")), 1e-3, 0);
+        double eo = eps_ours(&c1) + eps_ours(&c2), es = eps_sm(&c1) + eps_sm(&c2);
+        double st_ex = jdec(e, "stat"), p_ex;
+        assert_int_equal(pr_stats_mackinnonp(st_ex, o.trend, 2, &p_ex, NULL), 0);
+        printf("  coint[%zu] exact statistic %.17g, p %.17g\n", idx, st_ex, p_ex);
+        near_exact(&t, "ours: statistic", r.stat, st_ex, eo);
+        near_exact(&t, "statsmodels: statistic", jnum(json_object_get(c, "stat")), st_ex, es);
+        near_exact(&t, "ours: p-value", r.pvalue, p_ex, TOL_PEVAL + p_spread(st_ex, o.trend, 2, eo) / p_ex);
+        near_exact(&t, "statsmodels: p-value", jnum(json_object_get(c, "pvalue")), p_ex,
+                   TOL_PEVAL + p_spread(st_ex, o.trend, 2, es) / p_ex);
+        near_exact(&t, "ours: hedge ratio", r.hedge_ratio, jdec(e, "hedge_ratio"), eo);
+        near_exact(&t, "statsmodels: hedge ratio", jnum(json_object_get(c, "hedge_ratio")), jdec(e, "hedge_ratio"), es);
+        vec_free(&y);
+        vec_free(&x);
+    }
+    json_array_foreach(json_object_get(ex, "adf"), i, e) {
+        size_t idx = (size_t)json_integer_value(json_object_get(e, "index"));
+        const json_t *c = json_array_get(section("adf"), idx);
+        vec x = build(json_object_get(c, "series"));
+        pr_adf_opts o;
+        pr_adf_opts_default(&o);
+        assert_int_equal(pr_adf_regression_parse(jstr(c, "regression"), &o.regression), 0);
+        assert_int_equal(pr_adf_autolag_parse(jstr(c, "autolag"), &o.autolag), 0);
+        o.maxlag = (int)json_integer_value(json_object_get(c, "maxlag"));
+        pr_adf_result r;
+        if (pr_stats_adf(x.n, x.v, &o, &r, NULL)) fail_msg("adf %zu failed", idx);
+        check_int(&t, "usedlag", r.usedlag, (long)json_integer_value(json_object_get(e, "usedlag")));
+        cond_info ci;
+        adf_cond(x.v, x.n, r.usedlag, (int)o.regression, &ci);
+        check(&t, "kappa", ci.kappa_s, jnum(json_object_get(e, "cond_colscaled")), 1e-3, 0);
+        double eo = eps_ours(&ci), es = eps_sm(&ci);
+        double st_ex = jdec(e, "stat"), p_ex;
+        assert_int_equal(pr_stats_mackinnonp(st_ex, o.regression, 1, &p_ex, NULL), 0);
+        printf("  adf[%zu] exact statistic %.17g, p %.17g\n", idx, st_ex, p_ex);
+        near_exact(&t, "ours: statistic", r.stat, st_ex, eo);
+        near_exact(&t, "statsmodels: statistic", jnum(json_object_get(c, "stat")), st_ex, es);
+        near_exact(&t, "ours: p-value", r.pvalue, p_ex, TOL_PEVAL + p_spread(st_ex, o.regression, 1, eo) / p_ex);
+        near_exact(&t, "statsmodels: p-value", jnum(json_object_get(c, "pvalue")), p_ex,
+                   TOL_PEVAL + p_spread(st_ex, o.regression, 1, es) / p_ex);
+        near_exact(&t, "ours: icbest |t|", r.icbest, jdec(e, "icbest"), eo);
+        near_exact(&t, "statsmodels: icbest |t|", jnum(json_object_get(c, "icbest")), jdec(e, "icbest"), es);
+        vec_free(&x);
+    }
+    json_decref(ex);
+    report(&t);
+}
+
 static int setup(void **st) {
     (void)st;
     char path[1024];
@@ -702,7 +795,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_mackinnon), cmocka_unit_test(test_adf),     cmocka_unit_test(test_coint),
         cmocka_unit_test(test_ols),       cmocka_unit_test(test_corr_beta), cmocka_unit_test(test_halflife),
-        cmocka_unit_test(test_hurst),     cmocka_unit_test(test_rolling),
+        cmocka_unit_test(test_hurst),     cmocka_unit_test(test_rolling),   cmocka_unit_test(test_exact),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
