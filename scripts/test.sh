@@ -21,16 +21,7 @@ run_ctest() {
   log=$(mktemp "${TMPDIR:-/tmp}/pr_ctest.XXXXXX")
   (cd "$dir" && env "$@" ctest --output-on-failure -j"$jobs") 2>&1 | tee "$log" || rc=$?
   if [ "$ci" = 1 ] && [ "${PR_CI_ALLOW_SKIP:-0}" != 1 ]; then
-    # CTest marks exit-77 tests "***Skipped" and lists them as "(Skipped)";
-    # a missing test program is "Not Run", a disabled test "(Disabled)"
-    local skipped
-    skipped=$(grep -E '^[[:space:]]*[0-9]+ - .* \((Skipped|Not Run|Disabled)\)$' "$log" || true)
-    if [ -n "$skipped" ]; then
-      echo "== CI: tests were skipped or not run in $dir (a skip in CI is a failure):"
-      echo "$skipped"
-      echo "   (their output above says why: install the missing dependency, e.g. bash scripts/install-deps.sh)"
-      rc=1
-    fi
+    bash scripts/ci_skips.sh "$log" || rc=1
   fi
   rm -f "$log"
   return "$rc"
