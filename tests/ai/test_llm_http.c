@@ -43,12 +43,9 @@ static int teardown(void **st) {
     return 0;
 }
 
-#define NEED_SERVER()                                                    \
-    do {                                                                 \
-        if (!g_up) {                                                     \
-            print_message("fake server unavailable (/usr/bin/python3)\n"); \
-            skip();                                                      \
-        }                                                                \
+#define NEED_SERVER()                                                              \
+    do {                                                                           \
+        if (!g_up) PR_TEST_SKIP_MISSING("fake server unavailable (/usr/bin/python3)"); \
     } while (0)
 
 static void config(const char *kind, const char *base_path, pr_llm_config *c) {
