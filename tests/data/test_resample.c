@@ -250,8 +250,10 @@ static void test_btc_1m_to_1h(void **state) {
     pr_series_free(&h1);
 
     /* The whole shared files when present: PROVENANCE's 1,577 overlapping hours. */
+    /* ../shared beside the checkout, as CI lays it out; PR_SHARED_DATA overrides. */
+    char shared[256];
     const char *root = getenv("PR_SHARED_DATA");
-    if (!root) root = "/work/shared/data";
+    if (!root) root = pr_test_path("../shared/data", shared, sizeof shared);
     char a[600], b[600], c[600];
     snprintf(a, sizeof a, "%s/crypto/BTCUSDT-1m.csv", root);
     snprintf(b, sizeof b, "%s/crypto/BTCUSDT-1m-2025-03.csv", root);
