@@ -16,18 +16,7 @@
 #  - a bad configuration exits 2 naming each bad key's path, a missing dataset
 #    or file exits 4, the report references nothing outside itself.
 set -u
-BIN=${PR_BIN:-}
-ROOT=${PR_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
-if [ -z "$BIN" ] || [ ! -x "$BIN" ]; then
-  echo "skipped: the proratio program (PR_BIN=$BIN) is not built"
-  exit 77
-fi
-cd "$ROOT" || exit 1
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/prtest.XXXXXX")
-SRV=
-trap '[ -n "$SRV" ] && kill "$SRV" 2>/dev/null; rm -rf "$TMP"' EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+. "$(dirname "$0")/lib/prelude.bash"
 REF=examples/sma_cross_reference.json
 
 # Value of "end" in the "net" block of a metrics.json.

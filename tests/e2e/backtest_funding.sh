@@ -10,17 +10,7 @@
 #  - a run inside the rates' coverage says nothing about funding;
 #  - a bad funding.missing is a configuration error naming the key.
 set -u
-BIN=${PR_BIN:-}
-ROOT=${PR_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
-if [ -z "$BIN" ] || [ ! -x "$BIN" ]; then
-  echo "skipped: the proratio program (PR_BIN=$BIN) is not built"
-  exit 77
-fi
-cd "$ROOT" || exit 1
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/prtest.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+. "$(dirname "$0")/lib/prelude.bash"
 
 cat > "$TMP/perp.json" <<'JSON'
 {"data": {"csv": ["data/sample/crypto/BTCUSDT-1h.csv"], "from": "2024-07-01", "to": "2024-08-01"},

@@ -12,17 +12,7 @@
 #    every entry is counted as rejected with its reason in the terminal and in
 #    summary.jsonl, and the run says why it has no fills.
 set -u
-BIN=${PR_BIN:-}
-ROOT=${PR_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
-if [ -z "$BIN" ] || [ ! -x "$BIN" ]; then
-  echo "skipped: the proratio program (PR_BIN=$BIN) is not built"
-  exit 77
-fi
-cd "$ROOT" || exit 1
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/prtest.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+. "$(dirname "$0")/lib/prelude.bash"
 REF=examples/sma_cross_reference.json
 
 # Entry signals at or after $2 in a signals.jsonl.
