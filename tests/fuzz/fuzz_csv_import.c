@@ -19,6 +19,11 @@
 #include "data/data_internal.h"
 #include "fuzz.h"
 
+/* Rows per chunk in every import: small, so chunk boundaries fall inside
+ * small inputs and each import does not allocate the default 65536-row
+ * chunk (a few MB, which would dominate the run time). */
+#define CHUNK 7
+
 typedef struct sink_state {
     size_t rows, chunk_rows;
     int64_t last_line;
@@ -110,6 +115,7 @@ static void import_series(const char *path, const pr_import_options *o) {
 static void import_funding(const char *path) {
     pr_import_options o;
     pr_import_options_init(&o);
+    o.chunk_rows = CHUNK;
     pr_funding_series f;
     memset(&f, 0, sizeof f);
     pr_data_report rep;
@@ -139,11 +145,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 
     pr_import_options o;
     pr_import_options_init(&o);
-    o.chunk_rows = 3; /* chunk boundaries inside small inputs */
+    o.chunk_rows = 3;
     import_streamed(fd, "crypto/BTCUSDT-1h.csv", &o);
 
     pr_import_options_init(&o);
     o.strict = 1;
+    o.chunk_rows = CHUNK;
     o.tf = PR_TF_1H;
     o.issue_cap = 2;
     o.max_line = 64;
@@ -153,7 +160,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         pr_import_options_init(&o);
         o.format = (pr_csv_format)f;
         o.tz_offset_min = f % 2 ? 120 : PR_TZ_DEFAULT;
-        o.chunk_rows = 5;
+        o.chunk_rows = CHUNK;
         import_streamed(fd, "stocks/KO-1d.csv", &o);
     }
     static const char *const mappings[] = {
@@ -164,12 +171,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     for (size_t m = 0; m < sizeof mappings / sizeof mappings[0]; m++) {
         pr_import_options_init(&o);
         o.format = PR_FMT_GENERIC;
+        o.chunk_rows = CHUNK;
         pr_err e;
         PR_FUZZ_CHECK(pr_csv_mapping_parse(mappings[m], &o.mapping, &e) == PR_OK, "harness mapping parses");
         import_streamed(fd, "generic.csv", &o);
     }
 
     pr_import_options_init(&o);
+    o.chunk_rows = CHUNK;
     import_series(path, &o);
     import_funding(path);
 
