@@ -1,15 +1,26 @@
 /* The provider fuzz harness (see fuzz_provider.h). Beyond memory safety and
  * UB it checks what llm.h promises about the result: a failure has a reason
- * and a status, success has text and a verdict, and the key never appears in
- * the reason, the stored response body or the error message. */
+ * and a status, success has text and a verdict, and no part of the key that
+ * could identify it (its first 8 characters or more) appears in any text
+ * that came from the provider (issue #8 section 5): the reason, the error
+ * message, the stored response (also JSON-unescaped), the model, the text
+ * and the verdict's texts. */
+#define _GNU_SOURCE /* memmem */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include <jansson.h>
+
 #include "proratio/ai.h"
 #include "fuzz.h"
 #include "fuzz_provider.h"
+#include "fuzz_texts.h"
+
+/* The key's first 8 characters: any longer prefix, the key itself included,
+ * contains them. */
+#define KEY_PREFIX_LEN 8
 
 typedef struct fake_reply {
     pr_llm_http_response head; /* status, transport and headers; body below */
@@ -109,11 +120,35 @@ static void parse_head(const uint8_t *data, size_t size, fake_reply *f, pr_llm_q
     f->body_len = (size_t)(end - p);
 }
 
-static void check_no_key(const char *s, const char *where) {
-    if (s && strstr(s, PR_FUZZ_API_KEY)) {
-        fprintf(stderr, "API key in clear in %s: %s\n", where, s);
+static void check_no_key(const char *s, void *where) {
+    if (s && memmem(s, strlen(s), PR_FUZZ_API_KEY, KEY_PREFIX_LEN)) {
+        fprintf(stderr, "API key (or its start) in clear in %s: %s\n", (const char *)where, s);
         PR_FUZZ_CHECK(0, "the API key is redacted");
     }
+}
+
+/* Every string of a JSON body, unescaped, and the raw body. */
+static void check_no_key_json(json_t *j, const char *where) {
+    const char *k;
+    json_t *v;
+    size_t i;
+    if (json_is_string(j)) check_no_key(json_string_value(j), (void *)where);
+    else if (json_is_object(j)) {
+        json_object_foreach(j, k, v) {
+            check_no_key(k, (void *)where);
+            check_no_key_json(v, where);
+        }
+    } else if (json_is_array(j)) {
+        json_array_foreach(j, i, v) check_no_key_json(v, where);
+    }
+}
+
+static void check_response(const char *body) {
+    if (!body) return;
+    check_no_key(body, "the stored response");
+    json_t *j = json_loads(body, JSON_DECODE_ANY, NULL);
+    check_no_key_json(j, "the stored response (unescaped)");
+    json_decref(j);
 }
 
 int pr_fuzz_provider(const char *kind, const uint8_t *data, size_t size) {
@@ -153,8 +188,11 @@ int pr_fuzz_provider(const char *kind, const uint8_t *data, size_t size) {
         PR_FUZZ_CHECK(r.reason[0] != '\0', "failure has a reason");
     }
     check_no_key(r.reason, "the result's reason");
-    check_no_key(r.response, "the stored response");
     check_no_key(err.msg, "the error message");
+    check_no_key(r.model, "the model name");
+    check_no_key(r.text, "the model's text");
+    check_response(r.response);
+    if (rc == PR_OK) pr_fuzz_verdict_texts(&r.verdict, check_no_key, "the verdict");
     pr_llm_result_free(&r);
     pr_llm_prompt_free(&p);
     pr_llm_free(l);

@@ -10,36 +10,13 @@
 
 #include "proratio/ai.h"
 #include "fuzz.h"
+#include "fuzz_texts.h"
 
-static void check_text(const char *s) {
+static void check_text(const char *s, void *ctx) {
+    (void)ctx;
     json_t *j = json_string(s); /* NULL for invalid UTF-8 */
     PR_FUZZ_CHECK(j != NULL, "verdict text is valid UTF-8");
     json_decref(j);
-}
-
-static void check_list(const pr_verdict_list *l) {
-    PR_FUZZ_CHECK(l->n <= PR_VERDICT_ITEMS_MAX, "list length within its bound");
-    for (size_t i = 0; i < l->n; i++) check_text(l->item[i]);
-}
-
-static void check_texts(const pr_verdict *v) {
-    switch (v->question) {
-    case PR_LLM_Q_CONFIRM: check_list(&v->u.confirm.reasons); break;
-    case PR_LLM_Q_DIRECTION:
-        check_text(v->u.direction.reasoning);
-        check_list(&v->u.direction.key_factors);
-        break;
-    case PR_LLM_Q_MTF:
-        check_text(v->u.mtf.reasoning);
-        for (int i = 0; i < PR_MTF_COUNT; i++) check_list(&v->u.mtf.tf[i].patterns);
-        break;
-    case PR_LLM_Q_REGIME: check_text(v->u.regime.reasoning); break;
-    case PR_LLM_Q_LEVELS:
-        PR_FUZZ_CHECK(v->u.levels.n >= 1 && v->u.levels.n <= PR_VERDICT_LEVELS_MAX, "1..16 levels");
-        check_text(v->u.levels.reasoning);
-        break;
-    default: PR_FUZZ_CHECK(0, "an accepted verdict has a known question");
-    }
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
@@ -56,7 +33,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         }
         PR_FUZZ_CHECK(why == PR_VERDICT_OK, "an accepted verdict has no reject reason");
         PR_FUZZ_CHECK(v.question == (pr_llm_question)q, "the verdict answers the question asked");
-        check_texts(&v);
+        pr_fuzz_verdict_texts(&v, check_text, NULL);
         char *json = pr_verdict_to_json(&v);
         PR_FUZZ_CHECK(json != NULL, "an accepted verdict serialises");
         pr_verdict back;
