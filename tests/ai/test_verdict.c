@@ -300,6 +300,19 @@ static void test_text_cut_on_character(void **st) {
     assert_non_null(js);
     assert_non_null(strstr(js, v.u.direction.reasoning));
     free(js);
+    /* An unknown label is shown in the message cut to 47 bytes: 23 x "é"
+     * (46 bytes), not 23.5 characters, so the message stays UTF-8. */
+    snprintf(src, sizeof src, "{\"direction\":\"%.60s\",\"confidence\":0.7,\"reasoning\":\"\",\"key_factors\":[]}",
+             reasoning);
+    pr_err e;
+    pr_err_clear(&e);
+    assert_int_not_equal(pr_verdict_parse(PR_LLM_Q_DIRECTION, src, strlen(src), &v, NULL, &e), 0);
+    char want[128];
+    snprintf(want, sizeof want, "\"%.46s\" is not an allowed value", reasoning);
+    if (!strstr(e.msg, want)) fail_msg("message %s lacks %s", e.msg, want);
+    json_t *msg = json_string(e.msg);
+    assert_non_null(msg); /* valid UTF-8 */
+    json_decref(msg);
 }
 
 static void test_schema_matches_fixtures(void **st) {
