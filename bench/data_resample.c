@@ -19,7 +19,7 @@ static double now_ms(void) {
 static double bench(const pr_series *in, pr_timeframe to, pr_calendar cal, size_t *out_len) {
     pr_series out = {0};
     pr_resample_report rep = {0};
-    pr_resample_options o = {to, PR_TIME_NONE, cal};
+    pr_resample_options o = {to, PR_TIME_NONE, cal, 0};
     double best = 1e18;
     for (int run = 0; run < 7; run++) {
         pr_err e;

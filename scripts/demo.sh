@@ -4,11 +4,12 @@
 # gap report, then backtests trend_ema on BTCUSDT 1h (examples/trend_ema.json):
 # prints the metrics (net, without costs, buy and hold) and writes trades.csv,
 # equity.csv, metrics.json and the HTML report under out/trend_ema/.
-# No server, no API keys.
+# No server, no API keys. Installing and building print one line each (their
+# full output only when they fail: scripts/quiet.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/install-deps.sh
-bash scripts/build.sh build
+bash scripts/quiet.sh "== dependencies" bash scripts/install-deps.sh
+bash scripts/quiet.sh "== build (./build/proratio)" bash scripts/build.sh build
 db=${PR_DB:-sqlite:proratio.db}
 bin=./build/proratio
 echo "== importing data/sample into ${db#sqlite:}"

@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages Proratio needs to build, test and run.
 # Idempotent: packages already present are skipped; apt-get runs only when something is missing.
+# Everything the tests use is here (PostgreSQL server, Debian's python3 with
+# statsmodels for the reference checks and fake servers, curl for scripted
+# fake-server tests): in CI (PR_CI=1) a test skipped for a missing one fails.
 set -euo pipefail
 
 PKGS=(
-  build-essential cmake pkg-config time ca-certificates
+  build-essential cmake pkg-config time ca-certificates curl
   libsqlite3-dev sqlite3
   libpq-dev postgresql
   libcurl4-openssl-dev libjansson-dev libssl-dev
   libmicrohttpd-dev
   libopenblas-dev liblapacke-dev libgsl-dev
   libcmocka-dev
-  python3 python3-numpy python3-statsmodels
+  python3 python3-numpy python3-scipy python3-statsmodels
   clang libclang-rt-dev
 )
 

@@ -280,6 +280,24 @@ int pr_parse_int64(const char *s, size_t len, int64_t *out);
 /* Copy that never overflows and always NUL-terminates; returns the length
  * copied (not strlen(src)), so `p += pr_strlcpy(p, s, end - p)` stays in bounds. */
 size_t pr_strlcpy(char *dst, const char *src, size_t cap);
+
+/* Names users type (src/core/names.c). */
+/* The entry of the NULL-terminated `names` closest to `word` (edits incl.
+ * adjacent swaps) when it is plausibly a typo of it (1 edit for up to 4
+ * characters, 2 up to 8, else 3), else NULL. */
+const char *pr_suggest_name(const char *word, const char *const *names);
+/* Checks a venue or symbol name: 1..PR_SYMBOL_MAX-1 bytes of printable
+ * UTF-8, without white space, control characters, quotes ('"', '\''),
+ * backslash or ':' (which separates the parts of a dataset name). PR_EINVAL
+ * naming `what` (e.g. "--venue") and the name, escaped, otherwise. */
+int pr_name_check(const char *what, const char *name, pr_err *err);
+/* Copies text for a terminal or JSON: valid printable UTF-8 is kept, other
+ * bytes (control characters, invalid UTF-8) become "\xNN". Flags:
+ * PR_ESC_NEWLINES keeps '\n' and '\t'; PR_ESC_BACKSLASH also doubles '\\'
+ * (for names, so the escaped form reads back unambiguously). Always
+ * NUL-terminated (cut at a character boundary); returns dst. */
+enum { PR_ESC_NEWLINES = 1, PR_ESC_BACKSLASH = 2 };
+char *pr_escape_text(const char *src, int flags, char *dst, size_t cap);
 /* Reads KEY=VALUE lines from a .env file into the process environment
  * without overriding variables already set. Refuses a file readable by group
  * or others (PR_EINVAL). Missing file -> PR_ENOTFOUND. Values never logged. */

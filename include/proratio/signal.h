@@ -164,6 +164,14 @@ size_t pr_view_n_instruments(const pr_market_view *v);
 const pr_instrument *pr_view_instrument(const pr_market_view *v, int inst);
 pr_timeframe pr_view_tf(const pr_market_view *v, int inst);  /* decision timeframe */
 size_t pr_view_warmup(const pr_market_view *v);    /* bars needed by the declarations */
+/* Bars of history before a decision that make the declared indicators'
+ * values there independent of where the data starts (pr_ta_memory at
+ * PR_TA_SEED_TOL, higher timeframes counted in decision bars); at least
+ * pr_view_warmup. A backtest loads this much before its first traded bar. */
+size_t pr_view_history(const pr_market_view *v);
+/* The name of a declared indicator that never forgets its start (obv, sar,
+ * ...; see pr_ta_memory), or NULL. */
+const char *pr_view_unbounded(const pr_market_view *v);
 /* 1 when `inst` received a closed bar at this step. */
 int pr_view_updated(const pr_market_view *v, int inst);
 /* Visible (closed) bars of inst at tf (PR_TF_NONE = decision timeframe). */
@@ -216,6 +224,11 @@ typedef struct pr_strategy_vt {
     /* One line describing the parameters ("fast=10 slow=30"). */
     size_t (*describe)(const pr_strategy *s, char *buf, size_t cap);
     void (*destroy)(pr_strategy *s);
+    /* Optional (may be NULL): after a run, why the strategy could emit few
+     * or no signals for a structural reason of the data it saw (a component
+     * that cannot score without volume, ...); writes "" (returns 0) when
+     * there is nothing to say. The runner shows it to the user. */
+    size_t (*explain)(const pr_strategy *s, char *buf, size_t cap);
 } pr_strategy_vt;
 
 /* Every strategy object starts with this header; its state lives in the
@@ -230,6 +243,8 @@ void pr_strategy_free(pr_strategy *s);
  * `path` in cfg (cfg may be NULL: defaults). Unknown name -> PR_ENOTFOUND. */
 int pr_strategy_create(const char *name, const pr_config *cfg, const char *path,
                        pr_strategy **out, pr_err *err);
+/* s->vt->explain's text, or "" when it has none (returns the length). */
+size_t pr_strategy_explain(const pr_strategy *s, char *buf, size_t cap);
 /* Names of the built-in strategies, NULL-terminated. */
 const char *const *pr_strategy_names(void);
 
@@ -355,7 +370,12 @@ int pr_mean_reversion_new(const pr_mean_reversion_params *p, pr_strategy **out, 
  * short score, short the mirror with allow_short; without shorts a short
  * score reaching min_score exits a long. Stop stop_atr x ATR and one target
  * target_atr x ATR from the close; confidence = score / 10. The reason text
- * gives the score and each component's points as digits in the order above. */
+ * gives the score and each component's points as digits in the order above.
+ * Data without volume (its average is 0) gives the volume component no
+ * point, so the score reaches at most 9 (8 without the htf): the score is
+ * not rescaled (min_score keeps one meaning on every dataset), and the
+ * strategy's explain says how many scored bars lacked volume and the
+ * highest score reached, so a run that rarely fires says why. */
 typedef enum pr_ta_score_component {
     PR_TS_RSI = 0, PR_TS_MACD, PR_TS_EMA, PR_TS_ADX, PR_TS_BB, PR_TS_VOLUME, PR_TS_HTF,
     PR_TS_COUNT

@@ -93,6 +93,22 @@ int pr_ta_find(const char *name, const pr_ta_def **out);
 int pr_ta_check_params(const pr_ta_def *d, const double *params, int given,
                        double *full, pr_err *err);
 
+/* Weight below which the start of the data no longer counts (see
+ * pr_ta_memory): 1e-12, a thousand times below the 1e-9-of-the-price
+ * margin the built-in strategies' comparisons treat as rounding noise. */
+#define PR_TA_SEED_TOL 1e-12
+/* Bars of history an indicator needs before a bar so that its value there
+ * depends on earlier data with a weight below `tol`: the lookback for an
+ * indicator over a window; for a recursive one (EMA family, Wilder
+ * smoothing, KAMA, T3...) the lookback plus the bars after which its seed
+ * weighs less than tol (EMA(50): 49 + 691 = 740 bars at 1e-12). `params` are complete
+ * (pr_ta_check_params). *bounded (may be NULL) is 0 for indicators that
+ * never forget their start (running totals: obv, ad; path-dependent: sar,
+ * supertrend): no warm-up makes them independent of it, and *bars is only
+ * what their smoothing needs. *bars is SIZE_MAX when no finite history
+ * suffices. */
+int pr_ta_memory(const pr_ta_def *d, const double *params, double tol, size_t *bars, int *bounded);
+
 #ifdef __cplusplus
 }
 #endif

@@ -87,10 +87,23 @@ size_t pr_ab_format(const pr_ab_result *r, char *buf, size_t cap) {
     OUT("%-16s %14zu %14zu %+14ld\n", "trades", r->a.trades, r->b.trades, r->d_trades);
     OUT("%-16s %14zu %14zu\n", "ai calls", r->a.ai_calls, r->b.ai_calls);
     OUT("%-16s %14.4f %14.4f\n", "ai cost (USD)", r->a.ai_cost, r->b.ai_cost);
+    OUT("%-16s %14zu %14zu   (entries below ta_threshold, no model asked)\n", "threshold vetoes",
+        r->a.threshold_vetoes, r->b.threshold_vetoes);
+    OUT("%-16s %14zu %14zu\n", "model vetoes", r->a.model_vetoes, r->b.model_vetoes);
+    if (r->a.fallbacks || r->b.fallbacks) OUT("%-16s %14zu %14zu\n", "TA-only fallbacks", r->a.fallbacks, r->b.fallbacks);
+    if (r->a.replay_misses || r->b.replay_misses)
+        OUT("%-16s %14zu %14zu\n", "replay misses", r->a.replay_misses, r->b.replay_misses);
     const char *winner = r->b_better > r->a_better ? r->b.name : r->a.name;
     int wins = r->b_better > r->a_better ? r->b_better : r->a_better;
     if (r->b_better == r->a_better) OUT("no side better: %d each of %d figures\n", wins, r->compared);
     else OUT("%s better on %d of %d figures\n", winner, wins, r->compared);
+    const pr_ab_side *sd[2] = {&r->a, &r->b};
+    for (int i = 0; i < 2; i++)
+        if (sd[i]->contaminated)
+            OUT("WARNING: %s is CONTAMINATED, its difference is not evidence of skill: %s\n", sd[i]->name,
+                sd[i]->note[0] ? sd[i]->note : "see its summary");
+        else if (sd[i]->note[0])
+            OUT("%s: %s\n", sd[i]->name, sd[i]->note);
 #undef OUT
     return n < cap ? n : cap - 1;
 }
@@ -112,6 +125,12 @@ static json_t *side(const pr_ab_side *s) {
     json_object_set_new(o, "trades", json_integer((json_int_t)s->trades));
     json_object_set_new(o, "ai_calls", json_integer((json_int_t)s->ai_calls));
     json_object_set_new(o, "ai_cost", num(s->ai_cost));
+    json_object_set_new(o, "threshold_vetoes", json_integer((json_int_t)s->threshold_vetoes));
+    json_object_set_new(o, "model_vetoes", json_integer((json_int_t)s->model_vetoes));
+    json_object_set_new(o, "fallbacks", json_integer((json_int_t)s->fallbacks));
+    json_object_set_new(o, "replay_misses", json_integer((json_int_t)s->replay_misses));
+    json_object_set_new(o, "contaminated", json_boolean(s->contaminated));
+    json_object_set_new(o, "note", json_string(s->note));
     return o;
 }
 
@@ -134,4 +153,61 @@ char *pr_ab_json(const pr_ab_result *r) {
     char *s = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(17));
     json_decref(o);
     return s;
+}
+
+/* ---- the side-by-side page ----------------------------------------------------------- */
+/* Text into HTML: the five special characters escaped. */
+static void html(FILE *f, const char *s) {
+    for (; s && *s; s++) {
+        switch (*s) {
+        case '&': fputs("&amp;", f); break;
+        case '<': fputs("&lt;", f); break;
+        case '>': fputs("&gt;", f); break;
+        case '"': fputs("&quot;", f); break;
+        case '\'': fputs("&#39;", f); break;
+        default: fputc(*s, f);
+        }
+    }
+}
+
+int pr_ab_write_html(FILE *f, const pr_ab_result *r, const char *title, const char *a_href, const char *b_href,
+                     pr_err *err) {
+    if (!f || !r) return pr_err_set(err, PR_EINVAL, "ab page: NULL argument");
+    fputs("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>", f);
+    html(f, title ? title : "A/B comparison");
+    fputs("</title><style>body{font-family:sans-serif;margin:1em}table{border-collapse:collapse}"
+          "td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}td:first-child{text-align:left}"
+          ".warn{background:#fdd;border:1px solid #c00;padding:6px;margin:8px 0}"
+          ".sides{display:flex;gap:8px}.sides div{flex:1}iframe{width:100%;height:80vh;border:1px solid #ccc}"
+          "</style></head><body>\n<h1>", f);
+    html(f, title ? title : "A/B comparison");
+    fputs("</h1>\n", f);
+    const pr_ab_side *sd[2] = {&r->a, &r->b};
+    for (int i = 0; i < 2; i++) {
+        if (!sd[i]->note[0]) continue;
+        fputs(sd[i]->contaminated ? "<p class=\"warn\"><b>CONTAMINATED</b> (" : "<p>(", f);
+        html(f, sd[i]->name);
+        fputs("): ", f);
+        html(f, sd[i]->note);
+        fputs(sd[i]->contaminated ? " &mdash; the difference is not evidence of skill.</p>\n" : "</p>\n", f);
+    }
+    char buf[4096];
+    pr_ab_format(r, buf, sizeof buf);
+    fputs("<pre>", f);
+    html(f, buf);
+    fputs("</pre>\n<div class=\"sides\">\n", f);
+    const char *href[2] = {a_href, b_href};
+    for (int i = 0; i < 2; i++) {
+        if (!href[i]) continue;
+        fputs("<div><h2><a href=\"", f);
+        html(f, href[i]);
+        fputs("\">", f);
+        html(f, sd[i]->name);
+        fputs("</a></h2><iframe src=\"", f);
+        html(f, href[i]);
+        fputs("\"></iframe></div>\n", f);
+    }
+    fputs("</div>\n</body></html>\n", f);
+    if (ferror(f)) return pr_err_set(err, PR_EIO, "ab page: write failed");
+    return PR_OK;
 }

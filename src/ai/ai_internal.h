@@ -45,13 +45,32 @@ int pr_ai_parse_prologue(const char *api, const pr_llm_config *c, const pr_llm_h
  * 429 and 400 from the body): sets *f and *retryable. */
 void pr_ai_classify_status(int status, pr_llm_fail *f, int *retryable);
 
-/* Copies a JSON string or integer member into buf ("" when absent). */
+/* Copies a JSON string or integer member into buf ("" when absent); a
+ * string cut to fit loses the last up to 7 characters of a word it cuts. */
 void pr_ai_json_text(json_t *obj, const char *key, char *buf, size_t cap);
-/* Integer member (0 when absent or not a number). */
+/* Integer member (0 when absent, not a number or beyond +-1e15). */
 long pr_ai_json_long(json_t *obj, const char *key);
 
-/* malloc'd copy of s with each occurrence of key replaced by "[REDACTED]". */
+/* Sums the token counts keys (NULL-terminated) of the provider's usage
+ * object (where: its name in messages) into *out; absent counts are 0. A
+ * count that is not a whole number in 0..PR_LLM_TOKENS_MAX is a protocol
+ * error: fills the reply (MALFORMED) and err, sets *rc and returns 1. */
+int pr_ai_usage(const pr_llm_config *c, const pr_llm_http_response *rs, pr_llm_reply *r, json_t *usage,
+                const char *where, const char *const *keys, long *out, int *rc, pr_err *err);
+
+/* malloc'd copy of s with key masked as "[REDACTED]": raw or JSON-escaped,
+ * and a prefix of it left by a cut (see redact.c); a plain copy when key is
+ * NULL or "". NULL when out of memory. */
 char *pr_ai_redact(const char *key, const char *s);
+/* Redacts the string in buf (capacity cap) in place, masking a key prefix
+ * that the copy back leaves at the cut; empties buf when out of memory. */
+void pr_ai_redact_buf(const char *key, char *buf, size_t cap);
+/* Redacts every string value in j in place, after JSON unescaping. */
+void pr_ai_redact_json(const char *key, json_t *j);
+/* A response body to store: pr_ai_redact of it, or, when the body is JSON
+ * and one of its strings holds a part of the key, the redacted JSON
+ * re-serialised. NULL when out of memory. */
+char *pr_ai_redact_body(const char *key, const char *body, size_t len);
 
 /* Per-API parse functions, also reachable through pr_llm_vt_for. */
 int pr_ai_openai_build(const pr_llm_config *c, const pr_llm_prompt *p, pr_llm_http *out, pr_err *err);

@@ -65,6 +65,29 @@ int pr_llm_cache_new(pr_store *store, pr_llm_mode mode, const pr_llm_budget *bud
 
 void pr_llm_cache_free(pr_llm_cache *c) { free(c); }
 
+/* The transport of a replaying provider: a replay answers from the cache, so
+ * reaching the network is a bug; fail instead of sending. */
+static int offline_send(void *ctx, const pr_llm_http *rq, const char *key, double timeout_s,
+                        pr_llm_http_response *out) {
+    (void)ctx, (void)rq, (void)key, (void)timeout_s;
+    memset(out, 0, sizeof *out);
+    out->transport = PR_LLM_FAIL_TRANSPORT;
+    pr_strlcpy(out->error, "replay mode sends nothing", sizeof out->error);
+    return PR_OK;
+}
+
+int pr_llm_new_for_mode(const pr_llm_config *cfg, pr_llm_mode mode, const pr_llm_hooks *hooks, pr_llm **out,
+                        pr_err *err) {
+    if (mode != PR_LLM_MODE_REPLAY || !cfg) return pr_llm_new(cfg, hooks, out, err);
+    pr_llm_config c = *cfg;
+    c.key_env[0] = '\0';
+    pr_llm_hooks h;
+    if (hooks) h = *hooks;
+    else memset(&h, 0, sizeof h);
+    h.send = offline_send;
+    return pr_llm_new(&c, &h, out, err);
+}
+
 pr_llm_mode pr_llm_cache_mode(const pr_llm_cache *c) { return c ? c->mode : PR_LLM_MODE_LIVE; }
 
 void pr_llm_cache_get_stats(const pr_llm_cache *c, pr_llm_cache_stats *out) {

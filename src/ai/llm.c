@@ -1,7 +1,8 @@
 /* A configured provider: key from the environment, then per call the
  * circuit breaker, the token bucket, the request, retries with backoff and
  * Retry-After, parsing and verdict validation. Everything that leaves this
- * file (reasons, stored bodies) has the key redacted. */
+ * file (reasons, stored bodies, model, verdict texts) has the key redacted,
+ * raw or JSON-escaped, and no prefix of it is left at a cut. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,15 +116,39 @@ void pr_llm_result_free(pr_llm_result *r) {
 static int finish_fail(pr_llm *l, pr_llm_result *out, pr_llm_fail f, pr_err *err) {
     out->fail = f;
     out->status = pr_llm_fail_status(f);
-    char *red = pr_ai_redact(l->key, err ? err->msg : pr_llm_fail_name(f));
-    if (red) {
-        pr_strlcpy(out->reason, red, sizeof out->reason);
-        if (err) pr_strlcpy(err->msg, red, sizeof err->msg);
-        free(red);
+    if (err) {
+        pr_ai_redact_buf(l->key, err->msg, sizeof err->msg);
+        pr_ai_redact_buf(l->key, err->venue_code, sizeof err->venue_code);
+        pr_strlcpy(out->reason, err->msg, sizeof out->reason);
+    } else {
+        pr_strlcpy(out->reason, pr_llm_fail_name(f), sizeof out->reason);
     }
+    pr_ai_redact_buf(l->key, out->reason, sizeof out->reason);
     if (err) err->code = out->status;
     l->stats.failures++;
     return out->status;
+}
+
+static void redact_list(const char *key, pr_verdict_list *v) {
+    for (size_t i = 0; i < v->n && i < PR_VERDICT_ITEMS_MAX; i++) pr_ai_redact_buf(key, v->item[i], sizeof v->item[i]);
+}
+
+/* The verdict's texts were cut to fixed buffers by the verdict parser. */
+static void redact_verdict(const char *key, pr_verdict *v) {
+    switch (v->question) {
+    case PR_LLM_Q_CONFIRM: redact_list(key, &v->u.confirm.reasons); break;
+    case PR_LLM_Q_DIRECTION:
+        pr_ai_redact_buf(key, v->u.direction.reasoning, sizeof v->u.direction.reasoning);
+        redact_list(key, &v->u.direction.key_factors);
+        break;
+    case PR_LLM_Q_MTF:
+        for (int i = 0; i < PR_MTF_COUNT; i++) redact_list(key, &v->u.mtf.tf[i].patterns);
+        pr_ai_redact_buf(key, v->u.mtf.reasoning, sizeof v->u.mtf.reasoning);
+        break;
+    case PR_LLM_Q_REGIME: pr_ai_redact_buf(key, v->u.regime.reasoning, sizeof v->u.regime.reasoning); break;
+    case PR_LLM_Q_LEVELS: pr_ai_redact_buf(key, v->u.levels.reasoning, sizeof v->u.levels.reasoning); break;
+    default: break;
+    }
 }
 
 int pr_llm_call(pr_llm *l, const pr_llm_prompt *p, pr_llm_result *out, pr_err *err) {
@@ -168,6 +193,7 @@ int pr_llm_call(pr_llm *l, const pr_llm_prompt *p, pr_llm_result *out, pr_err *e
         pr_llm_http_response rs;
         memset(&rs, 0, sizeof rs);
         h->send(h->ctx, &rq, l->key, l->cfg.timeout_s, &rs);
+        rs.secret = l->key;
         l->stats.requests++;
         out->attempts++;
         out->http_status = rs.status;
@@ -175,7 +201,7 @@ int pr_llm_call(pr_llm *l, const pr_llm_prompt *p, pr_llm_result *out, pr_err *e
         pr_err_clear(err);
         rc = l->vt->parse(&l->cfg, &rs, &reply, err);
         free(out->response);
-        out->response = pr_ai_redact(l->key, rs.body ? rs.body : "");
+        out->response = pr_ai_redact_body(l->key, rs.body ? rs.body : "", rs.body ? rs.body_len : 0);
         fail = reply.fail;
         double hint = pr_llm_retry_after(&rs, h->wall_ms(h->ctx));
         if (hint < 0) hint = reply.retry_after_s;
@@ -205,8 +231,11 @@ int pr_llm_call(pr_llm *l, const pr_llm_prompt *p, pr_llm_result *out, pr_err *e
     out->tokens_in = reply.tokens_in;
     out->tokens_out = reply.tokens_out;
     out->cost = pr_llm_cost(&l->cfg, reply.tokens_in, reply.tokens_out);
+    /* The parser redacted the body's strings; these are cut copies of them. */
     pr_strlcpy(out->model, reply.model, sizeof out->model);
     pr_strlcpy(out->finish, reply.finish, sizeof out->finish);
+    pr_ai_redact_buf(l->key, out->model, sizeof out->model);
+    pr_ai_redact_buf(l->key, out->finish, sizeof out->finish);
     pr_breaker_record(&l->breaker, pr_llm_fail_is_outage(fail), t1);
     if (fail != PR_LLM_OK) {
         pr_llm_reply_free(&reply);
@@ -214,8 +243,14 @@ int pr_llm_call(pr_llm *l, const pr_llm_prompt *p, pr_llm_result *out, pr_err *e
     }
     out->text = reply.text;
     reply.text = NULL;
+    /* Joined from several strings (content blocks, parts): a key split across two. */
+    char *red = pr_ai_redact(l->key, out->text);
+    free(out->text);
+    out->text = red;
+    if (!red) return pr_err_set(err, PR_ENOMEM, "out of memory");
     pr_verdict_reject why = PR_VERDICT_OK;
     rc = pr_verdict_parse(p->question, out->text, strlen(out->text), &out->verdict, &why, err);
+    if (!rc) redact_verdict(l->key, &out->verdict);
     if (rc) {
         out->reject = why;
         char msg[PR_ERR_MSG_MAX + 40];

@@ -127,6 +127,7 @@ int pr_llm_config_preset(const char *kind, pr_llm_config *out, pr_err *err) {
     out->burst = 5;
     out->breaker_failures = 3;
     out->breaker_cooldown_s = 300;
+    out->knowledge_cutoff = pr_llm_model_cutoff(out->model);
     return PR_OK;
 }
 
@@ -135,7 +136,8 @@ int pr_llm_config_load(const pr_config *cfg, const char *path, pr_llm_config *ou
         "kind", "name", "base_url", "model", "key_env", "timeout_s", "temperature", "max_tokens",
         "max_tokens_field", "stream_false", "require_parameters", "app_url", "app_title", "json_mode",
         "weight", "price_in", "price_out", "max_retries", "backoff_base_s", "backoff_max_s",
-        "max_retry_after_s", "rate_per_min", "burst", "breaker_failures", "breaker_cooldown_s", NULL};
+        "max_retry_after_s", "rate_per_min", "burst", "breaker_failures", "breaker_cooldown_s",
+        "knowledge_cutoff", NULL};
     char p[160], kind[32];
     int rc;
     if ((rc = pr_config_check_keys(cfg, path, keys, err))) return rc;
@@ -195,6 +197,18 @@ int pr_llm_config_load(const pr_config *cfg, const char *path, pr_llm_config *ou
         PATH("json_mode");
         pr_err_at(err, NULL, 0, 0, p);
         return pr_err_set(err, PR_EINVAL, "%s: anthropic has no JSON object mode (use schema or instruct)", p);
+    }
+    out->knowledge_cutoff = pr_llm_model_cutoff(out->model);
+    if (pr_config_has(cfg, PATH("knowledge_cutoff"))) {
+        char when[40];
+        pr_err te;
+        if ((rc = pr_config_string(cfg, p, "", when, sizeof when, err))) return rc;
+        if (strcmp(when, "unknown") == 0) out->knowledge_cutoff = PR_TIME_NONE;
+        else if (pr_time_parse(when, (size_t)-1, &out->knowledge_cutoff, &te) != PR_OK) {
+            pr_err_at(err, NULL, 0, 0, p);
+            return pr_err_set(err, PR_EINVAL, "%s: expected a date such as \"2024-06-01\" or \"unknown\", got \"%s\"",
+                              p, when);
+        }
     }
     if (!out->name[0]) {
         PATH("name");

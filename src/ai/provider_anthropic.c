@@ -79,9 +79,13 @@ int pr_ai_anthropic_parse(const pr_llm_config *c, const pr_llm_http_response *rs
     pr_ai_json_text(j, "model", r->model, sizeof r->model);
     pr_ai_json_text(j, "stop_reason", r->finish, sizeof r->finish);
     json_t *usage = json_object_get(j, "usage");
-    r->tokens_in = pr_ai_json_long(usage, "input_tokens") + pr_ai_json_long(usage, "cache_creation_input_tokens") +
-                   pr_ai_json_long(usage, "cache_read_input_tokens");
-    r->tokens_out = pr_ai_json_long(usage, "output_tokens");
+    static const char *const in[] = {"input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens", NULL};
+    static const char *const out[] = {"output_tokens", NULL};
+    if (pr_ai_usage(c, rs, r, usage, "usage", in, &r->tokens_in, &rc, err) ||
+        pr_ai_usage(c, rs, r, usage, "usage", out, &r->tokens_out, &rc, err)) {
+        json_decref(j);
+        return rc;
+    }
     json_t *content = json_object_get(j, "content");
     if (!json_is_array(content)) {
         rc = pr_ai_reply_fail(c, r, PR_LLM_FAIL_MALFORMED, 1, rs->status, err, "no content in the response");

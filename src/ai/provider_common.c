@@ -1,7 +1,8 @@
 /* What the three wire APIs share: request assembly helpers, HTTP status
- * classification, failure replies, Retry-After / duration parsing, key
- * redaction and the table of provider vtables. */
+ * classification, failure replies, Retry-After / duration parsing, token
+ * counts checked at the parse boundary and the table of provider vtables. */
 #include <ctype.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,17 +70,62 @@ pr_llm_json_mode pr_ai_json_mode(const pr_llm_config *c) {
     return c->api == PR_LLM_API_ANTHROPIC ? PR_LLM_JSON_INSTRUCT : PR_LLM_JSON_SCHEMA;
 }
 
+static int keyish(char ch) { return isalnum((unsigned char)ch) || ch == '-' || ch == '_'; }
+
 void pr_ai_json_text(json_t *obj, const char *key, char *buf, size_t cap) {
     json_t *v = json_object_get(obj, key);
-    if (json_is_string(v)) pr_strlcpy(buf, json_string_value(v), cap);
-    else if (json_is_integer(v)) snprintf(buf, cap, "%lld", (long long)json_integer_value(v));
+    if (json_is_string(v)) {
+        const char *s = json_string_value(v);
+        pr_strlcpy(buf, s, cap);
+        size_t n = cap ? strlen(buf) : 0;
+        /* Cut inside a word: redaction (before this copy) masked every key
+         * piece of 8+ characters, so dropping up to 7 characters of the cut
+         * word leaves no key prefix at the cut, whatever the key. */
+        if (n > 0 && keyish(s[n]))
+            for (int k = 0; k < 7 && n > 0 && keyish(buf[n - 1]); k++) buf[--n] = '\0';
+    } else if (json_is_integer(v)) snprintf(buf, cap, "%lld", (long long)json_integer_value(v));
     else if (cap) buf[0] = '\0';
 }
 
 long pr_ai_json_long(json_t *obj, const char *key) {
     json_t *v = json_object_get(obj, key);
-    if (json_is_integer(v)) return (long)json_integer_value(v);
-    if (json_is_real(v) && isfinite(json_real_value(v))) return (long)json_real_value(v);
+    /* Only values a long holds: anything else is not a code we know. */
+    if (json_is_integer(v) && json_integer_value(v) >= LONG_MIN && json_integer_value(v) <= LONG_MAX)
+        return (long)json_integer_value(v);
+    if (json_is_real(v) && json_real_value(v) >= -1e15 && json_real_value(v) <= 1e15)
+        return (long)json_real_value(v);
+    return 0;
+}
+
+int pr_ai_usage(const pr_llm_config *c, const pr_llm_http_response *rs, pr_llm_reply *r, json_t *usage,
+                const char *where, const char *const *keys, long *out, int *rc, pr_err *err) {
+    long sum = 0;
+    *out = 0;
+    for (; *keys; keys++) {
+        json_t *v = json_object_get(usage, *keys);
+        if (!v || json_is_null(v)) continue; /* a count a provider leaves out is none */
+        double d = json_is_integer(v) ? (double)json_integer_value(v) : json_is_real(v) ? json_real_value(v) : -1;
+        long n = 0;
+        int ok = (json_is_integer(v) || json_is_real(v)) && d >= 0 && d <= PR_LLM_TOKENS_MAX && d == (double)(long)d;
+        if (ok) n = json_is_integer(v) ? (long)json_integer_value(v) : (long)d;
+        if (!ok) {
+            char shown[48];
+            char *t = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT | JSON_REAL_PRECISION(15));
+            snprintf(shown, sizeof shown, "%s", t ? t : "?");
+            free(t);
+            *rc = pr_ai_reply_fail(c, r, PR_LLM_FAIL_MALFORMED, 0, rs->status, err,
+                                   "protocol error: %s.%s is %s, not a token count in 0..%d", where, *keys, shown,
+                                   PR_LLM_TOKENS_MAX);
+            return 1;
+        }
+        if (__builtin_add_overflow(sum, n, &sum) || sum > PR_LLM_TOKENS_MAX) {
+            *rc = pr_ai_reply_fail(c, r, PR_LLM_FAIL_MALFORMED, 0, rs->status, err,
+                                   "protocol error: %s token counts up to %s sum to more than %d", where, *keys,
+                                   PR_LLM_TOKENS_MAX);
+            return 1;
+        }
+    }
+    *out = sum;
     return 0;
 }
 
@@ -147,6 +193,8 @@ int pr_ai_parse_prologue(const char *api, const pr_llm_config *c, const pr_llm_h
         json_decref(j);
         j = NULL;
     }
+    /* Before anything is copied into a fixed buffer (and cut there). */
+    pr_ai_redact_json(rs->secret, j);
     if (!j && rs->status >= 200 && rs->status < 300) {
         *rc = pr_ai_reply_fail(c, r, PR_LLM_FAIL_MALFORMED, 1, rs->status, err,
                                "HTTP %d with a body that is not a JSON object", rs->status);
@@ -159,28 +207,6 @@ int pr_ai_parse_prologue(const char *api, const pr_llm_config *c, const pr_llm_h
     }
     *body = j;
     return 0;
-}
-
-char *pr_ai_redact(const char *key, const char *s) {
-    if (!s) return NULL;
-    size_t kn = key ? strlen(key) : 0;
-    if (kn == 0) return strdup(s);
-    static const char mark[] = "[REDACTED]";
-    size_t n = strlen(s), hits = 0;
-    for (const char *p = strstr(s, key); p; p = strstr(p + kn, key)) hits++;
-    char *out = malloc(n + hits * sizeof mark + 1);
-    if (!out) return NULL;
-    char *w = out;
-    const char *p = s;
-    for (const char *q = strstr(p, key); q; q = strstr(p, key)) {
-        memcpy(w, p, (size_t)(q - p));
-        w += q - p;
-        memcpy(w, mark, sizeof mark - 1);
-        w += sizeof mark - 1;
-        p = q + kn;
-    }
-    strcpy(w, p);
-    return out;
 }
 
 int pr_llm_parse_duration(const char *s, double *out_s) {

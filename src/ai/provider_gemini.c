@@ -102,9 +102,14 @@ int pr_ai_gemini_parse(const pr_llm_config *c, const pr_llm_http_response *rs, p
     if (pr_ai_parse_prologue("gemini", c, rs, r, error_body, &j, &rc, err)) return rc;
     pr_ai_json_text(j, "modelVersion", r->model, sizeof r->model);
     json_t *usage = json_object_get(j, "usageMetadata");
-    r->tokens_in = pr_ai_json_long(usage, "promptTokenCount");
+    static const char *const in[] = {"promptTokenCount", NULL};
     /* Thinking tokens are billed as output. */
-    r->tokens_out = pr_ai_json_long(usage, "candidatesTokenCount") + pr_ai_json_long(usage, "thoughtsTokenCount");
+    static const char *const out[] = {"candidatesTokenCount", "thoughtsTokenCount", NULL};
+    if (pr_ai_usage(c, rs, r, usage, "usageMetadata", in, &r->tokens_in, &rc, err) ||
+        pr_ai_usage(c, rs, r, usage, "usageMetadata", out, &r->tokens_out, &rc, err)) {
+        json_decref(j);
+        return rc;
+    }
     json_t *fb = json_object_get(j, "promptFeedback");
     json_t *cand = json_array_get(json_object_get(j, "candidates"), 0);
     const char *block = str(fb, "blockReason");

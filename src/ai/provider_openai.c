@@ -77,8 +77,13 @@ int pr_ai_openai_parse(const pr_llm_config *c, const pr_llm_http_response *rs, p
     if (pr_ai_parse_prologue("openai", c, rs, r, error_body, &j, &rc, err)) return rc;
     pr_ai_json_text(j, "model", r->model, sizeof r->model);
     json_t *usage = json_object_get(j, "usage");
-    r->tokens_in = pr_ai_json_long(usage, "prompt_tokens");
-    r->tokens_out = pr_ai_json_long(usage, "completion_tokens");
+    static const char *const in[] = {"prompt_tokens", NULL};
+    static const char *const out[] = {"completion_tokens", NULL};
+    if (pr_ai_usage(c, rs, r, usage, "usage", in, &r->tokens_in, &rc, err) ||
+        pr_ai_usage(c, rs, r, usage, "usage", out, &r->tokens_out, &rc, err)) {
+        json_decref(j);
+        return rc;
+    }
     json_t *ch = json_array_get(json_object_get(j, "choices"), 0);
     json_t *top_err = json_object_get(j, "error");
     if (!json_is_object(ch)) {

@@ -18,6 +18,7 @@
 void pr_llm_snapshot_opts_default(pr_llm_snapshot_opts *o) {
     o->recent_bars = 12;
     o->history = 400;
+    o->anonymise = 0;
 }
 
 static void add_ind(pr_llm_snapshot *s, const char *name, double v) {
@@ -101,6 +102,7 @@ int pr_llm_snapshot_build(const pr_series *ser, size_t last, const char *venue, 
     pr_llm_snapshot_opts_default(&d);
     if (!opt) opt = &d;
     memset(out, 0, sizeof *out);
+    out->anonymised = opt->anonymise != 0;
     pr_strlcpy(out->venue, venue ? venue : "", sizeof out->venue);
     pr_strlcpy(out->symbol, ser->symbol, sizeof out->symbol);
     out->tf = ser->tf;
@@ -194,64 +196,88 @@ static void pct(writer *w, double v) {
     else wf(w, "%+.2f%%", v * 100);
 }
 
+/* Indicators whose value is not a price (oscillators in [0,100]): they are
+ * shown as they are in anonymised prompts; every other one is rebased. */
+static int unitless(const char *name) {
+    static const char *const k[] = {"RSI14", "ADX14", NULL};
+    for (size_t i = 0; k[i]; i++)
+        if (strcmp(name, k[i]) == 0) return 1;
+    return 0;
+}
+
+/* Anonymised prompts hide what identifies the market and the date (the
+ * model could recall what followed): prices are multiplied by px so the
+ * first shown bar closes at 100, volumes by vk so their mean is 1, and bars
+ * are named by age. In plain prompts px = vk = 1 (x * 1 is exact). */
 int pr_llm_snapshot_render(const pr_llm_snapshot *s, pr_snap_text *out, pr_err *err) {
     if (!s || !out) return pr_err_set(err, PR_EINVAL, "snapshot render: NULL argument");
     writer w = {out->buf, sizeof out->buf, 0, 0};
     size_t k = 0;
+    const int anon = s->anonymised;
+    double vol = 0;
+    for (size_t i = 0; i < s->n_bars; i++) vol += s->volume[i];
+    double px = 1, vk = 1;
+    if (anon) {
+        px = s->n_bars && s->close[0] > 0 ? 100 / s->close[0] : NAN;
+        vk = s->n_bars && vol > 0 ? (double)s->n_bars / vol : NAN;
+    }
     char t1[PR_TIME_STR_MAX], t2[PR_TIME_STR_MAX];
     pr_time_format_iso(s->decision_ts, t1, sizeof t1);
     pr_time_format_iso(s->bar_ts, t2, sizeof t2);
 #define VAR(nm) out->vars[k].name = nm, out->vars[k++].value = begin(&w)
 
     VAR("symbol");
-    wf(&w, "%s", s->symbol);
+    wf(&w, "%s", anon ? "withheld" : s->symbol);
     end(&w);
     VAR("venue");
-    wf(&w, "%s", s->venue[0] ? s->venue : "n/a");
+    wf(&w, "%s", anon ? "withheld" : (s->venue[0] ? s->venue : "n/a"));
     end(&w);
     VAR("timeframe");
     wf(&w, "%s", pr_tf_name(s->tf));
     end(&w);
     VAR("time");
-    wf(&w, "%s", t1);
+    if (anon) wf(&w, "withheld (dates are not shown: bars are named by age, t-0 is the last closed bar)");
+    else wf(&w, "%s", t1);
     end(&w);
     VAR("bar_time");
-    wf(&w, "%s", t2);
+    wf(&w, "%s", anon ? "t-0" : t2);
     end(&w);
     VAR("last_close");
-    num(&w, s->n_bars ? s->close[s->n_bars - 1] : NAN);
+    num(&w, s->n_bars ? s->close[s->n_bars - 1] * px : NAN);
     end(&w);
 
     VAR("ohlcv_summary");
-    double vol = 0;
-    for (size_t i = 0; i < s->n_bars; i++) vol += s->volume[i];
     wf(&w, "last %zu bars: change ", s->n_bars);
     pct(&w, s->window_change);
     wf(&w, ", high ");
-    num(&w, s->window_high);
+    num(&w, s->window_high * px);
     wf(&w, ", low ");
-    num(&w, s->window_low);
+    num(&w, s->window_low * px);
     wf(&w, ", last close ");
-    num(&w, s->n_bars ? s->close[s->n_bars - 1] : NAN);
-    wf(&w, ", mean volume ");
-    num(&w, s->n_bars ? vol / (double)s->n_bars : NAN);
+    num(&w, s->n_bars ? s->close[s->n_bars - 1] * px : NAN);
+    if (anon) wf(&w, "; prices rebased so the oldest bar shown closes at 100, volume relative to its mean over these bars");
+    else {
+        wf(&w, ", mean volume ");
+        num(&w, s->n_bars ? vol / (double)s->n_bars : NAN);
+    }
     end(&w);
 
     VAR("recent_bars");
-    wf(&w, "time open high low close volume");
+    wf(&w, "%s open high low close volume", anon ? "age" : "time");
     for (size_t i = 0; i < s->n_bars; i++) {
         char t[PR_TIME_STR_MAX];
-        pr_time_format_iso(s->ts[i], t, sizeof t);
+        if (anon) snprintf(t, sizeof t, "t-%zu", s->n_bars - 1 - i);
+        else pr_time_format_iso(s->ts[i], t, sizeof t);
         wf(&w, "\n%s ", t);
-        num(&w, s->open[i]);
+        num(&w, s->open[i] * px);
         wf(&w, " ");
-        num(&w, s->high[i]);
+        num(&w, s->high[i] * px);
         wf(&w, " ");
-        num(&w, s->low[i]);
+        num(&w, s->low[i] * px);
         wf(&w, " ");
-        num(&w, s->close[i]);
+        num(&w, s->close[i] * px);
         wf(&w, " ");
-        num(&w, s->volume[i]);
+        num(&w, s->volume[i] * vk);
     }
     end(&w);
 
@@ -259,7 +285,7 @@ int pr_llm_snapshot_render(const pr_llm_snapshot *s, pr_snap_text *out, pr_err *
     if (s->n_ind == 0) wf(&w, "none");
     for (size_t i = 0; i < s->n_ind; i++) {
         wf(&w, "%s%s: ", i ? "\n" : "", s->ind[i].name);
-        num(&w, s->ind[i].value);
+        num(&w, s->ind[i].value * (unitless(s->ind[i].name) ? 1 : px));
     }
     end(&w);
 
@@ -286,9 +312,9 @@ int pr_llm_snapshot_render(const pr_llm_snapshot *s, pr_snap_text *out, pr_err *
             continue;
         }
         wf(&w, "%s (close ", h->trend > 0 ? "up" : (h->trend < 0 ? "down" : "flat"));
-        num(&w, h->close);
+        num(&w, h->close * px);
         wf(&w, ", SMA%zu ", h->bars < 10 ? h->bars : (size_t)10);
-        num(&w, h->sma);
+        num(&w, h->sma * px);
         wf(&w, ", 5-bar change ");
         pct(&w, h->change);
         wf(&w, ")");
@@ -300,12 +326,12 @@ int pr_llm_snapshot_render(const pr_llm_snapshot *s, pr_snap_text *out, pr_err *
     if (c->side == 0) wf(&w, "none");
     else {
         wf(&w, "%s entry ", c->side > 0 ? "LONG" : "SHORT");
-        num(&w, c->entry);
+        num(&w, c->entry * px);
         wf(&w, ", stop ");
-        if (c->stop > 0) num(&w, c->stop);
+        if (c->stop > 0) num(&w, c->stop * px);
         else wf(&w, "none");
         wf(&w, ", target ");
-        if (c->target > 0) num(&w, c->target);
+        if (c->target > 0) num(&w, c->target * px);
         else wf(&w, "none");
         if (c->stop > 0 && c->entry > 0) {
             wf(&w, ", risk ");
@@ -314,7 +340,8 @@ int pr_llm_snapshot_render(const pr_llm_snapshot *s, pr_snap_text *out, pr_err *
         if (c->stop > 0 && c->target > 0 && c->entry != c->stop)
             wf(&w, ", reward/risk %.2f", fabs(c->target - c->entry) / fabs(c->entry - c->stop));
         if (c->strategy[0]) wf(&w, ", strategy %s", c->strategy);
-        if (c->reason[0]) wf(&w, ", reason: %s", c->reason);
+        /* A strategy's reason may quote prices or the symbol. */
+        if (c->reason[0] && !anon) wf(&w, ", reason: %s", c->reason);
     }
     end(&w);
 

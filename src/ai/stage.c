@@ -18,7 +18,11 @@ struct pr_llm_stage {
     pr_prompt_template *tpl;
     pr_log *log;
     int down;                 /* in an unavailable episode */
+    int gate_on;              /* gate_only: the stage it mirrors would be enabled */
     pr_llm_stage_stats stats;
+    int64_t asked_from, asked_to;   /* decisions put to the providers */
+    pr_llm_miss *miss;        /* replay misses */
+    size_t n_miss, cap_miss;
 };
 
 void pr_llm_stage_config_default(pr_llm_stage_config *c) {
@@ -30,6 +34,7 @@ void pr_llm_stage_config_default(pr_llm_stage_config *c) {
     pr_consensus_config_default(&c->consensus);
     c->mode = PR_LLM_MODE_LIVE;
     pr_llm_snapshot_opts_default(&c->snapshot);
+    c->snapshot.anonymise = 1;
 }
 
 /* ---- configuration ------------------------------------------------------------ */
@@ -37,11 +42,12 @@ int pr_llm_stage_config_load(const pr_config *cfg, const char *path, pr_llm_stag
                              pr_llm_config *providers, size_t *n_providers, pr_err *err) {
     static const char *const keys[] = {"providers", "prices", "mode", "prompts_dir", "template_version",
                                        "question", "ta_threshold", "below_threshold", "consensus", "budget",
-                                       "run_id", NULL};
+                                       "run_id", "prompt_mode", NULL};
     static const char *const modes[] = {"live", "record", "replay", NULL};
     static const char *const questions[] = {"confirm", "direction", "mtf", "regime", NULL};
     static const char *const below[] = {"veto", "pass", NULL};
     static const char *const rules[] = {"weighted", "unanimous", NULL};
+    static const char *const prompt_modes[] = {"anonymised", "anonymized", "plain", NULL};
     if (!out || !providers || !n_providers || !path) return pr_err_set(err, PR_EINVAL, "ai config: NULL argument");
     pr_llm_stage_config_default(out);
     *n_providers = 0;
@@ -55,6 +61,8 @@ int pr_llm_stage_config_load(const pr_config *cfg, const char *path, pr_llm_stag
     out->question = (pr_llm_question)idx;
     if ((rc = pr_config_enum(cfg, PATH("below_threshold"), "veto", below, &idx, err))) return rc;
     out->below_threshold_pass = idx;
+    if ((rc = pr_config_enum(cfg, PATH("prompt_mode"), "anonymised", prompt_modes, &idx, err))) return rc;
+    out->snapshot.anonymise = idx != 2;
     if ((rc = pr_config_string(cfg, PATH("prompts_dir"), "prompts", out->prompts_dir, sizeof out->prompts_dir, err)) ||
         (rc = pr_config_string(cfg, PATH("template_version"), "v1", out->template_version,
                                sizeof out->template_version, err)) ||
@@ -138,11 +146,22 @@ int pr_llm_stage_new(const pr_llm_stage_config *c, const pr_llm_config *provider
     if (!st) return pr_err_set(err, PR_ENOMEM, "llm stage: out of memory");
     st->cfg = *c;
     st->log = log;
+    st->asked_from = st->asked_to = PR_TIME_NONE;
+    if (c->gate_only) {
+        /* Mirror the real stage: with no usable provider it is disabled and
+         * passes everything, so the gate must too. */
+        for (size_t i = 0; i < n_providers; i++) {
+            const char *k = providers[i].key_env[0] ? getenv(providers[i].key_env) : "";
+            if (c->mode == PR_LLM_MODE_REPLAY || !providers[i].key_env[0] || (k && *k)) st->gate_on = 1;
+        }
+        *out = st;
+        return PR_OK;
+    }
     char missing[256] = "";
     for (size_t i = 0; i < n_providers; i++) {
         pr_err e;
         pr_err_clear(&e);
-        int rc = pr_llm_new(&providers[i], hooks, &st->llm[st->n], &e);
+        int rc = pr_llm_new_for_mode(&providers[i], c->mode, hooks, &st->llm[st->n], &e);
         if (rc == PR_ENOTFOUND) {
             pr_logf(log, PR_LOG_WARN, "ai", "provider %s skipped: %s", providers[i].name, e.msg);
             size_t m = strlen(missing);
@@ -180,10 +199,33 @@ void pr_llm_stage_free(pr_llm_stage *st) {
     for (size_t i = 0; i < st->n; i++) pr_llm_free(st->llm[i]);
     pr_llm_cache_free(st->cache);
     pr_prompt_template_free(st->tpl);
+    free(st->miss);
     free(st);
 }
 
 int pr_llm_stage_enabled(const pr_llm_stage *st) { return st && st->n > 0; }
+int pr_llm_stage_anonymised(const pr_llm_stage *st) { return st && st->cfg.snapshot.anonymise; }
+size_t pr_llm_stage_n_misses(const pr_llm_stage *st) { return st ? st->n_miss : 0; }
+const pr_llm_miss *pr_llm_stage_miss(const pr_llm_stage *st, size_t i) {
+    return st && i < st->n_miss ? &st->miss[i] : NULL;
+}
+
+int pr_llm_stage_contaminated(const pr_llm_stage *st, char *why, size_t cap) {
+    if (why && cap) why[0] = '\0';
+    int any = 0;
+    for (size_t i = 0; st && i < st->n; i++) {
+        char line[400];
+        if (!pr_llm_contaminated(pr_llm_get_config(st->llm[i]), st->cfg.snapshot.anonymise, st->asked_from,
+                                 st->asked_to, line, sizeof line))
+            continue;
+        if (why && cap) {
+            size_t k = strlen(why);
+            snprintf(why + k, cap - k, "%s%s", any ? "; " : "", line);
+        }
+        any = 1;
+    }
+    return any;
+}
 size_t pr_llm_stage_n_providers(const pr_llm_stage *st) { return st ? st->n : 0; }
 pr_llm *pr_llm_stage_provider(pr_llm_stage *st, size_t i) { return st && i < st->n ? st->llm[i] : NULL; }
 
@@ -265,7 +307,15 @@ void pr_llm_stage_log_summary(pr_llm_stage *st) {
                           "episodes", (json_int_t)s.episodes, "llm_calls", (json_int_t)s.cache.calls, "cache_hits",
                           (json_int_t)s.cache.hits, "cache_misses", (json_int_t)s.cache.misses, "budget_refusals",
                           (json_int_t)s.cache.budget_refusals, "cost_usd", s.cache.cost);
-    if (o) log_json(st, PR_LOG_INFO, "ai_summary", o);
+    if (!o) return;
+    json_object_set_new(o, "threshold_vetoed", json_integer((json_int_t)s.threshold_vetoed));
+    json_object_set_new(o, "replay_misses", json_integer((json_int_t)s.replay_misses));
+    json_object_set_new(o, "prompts", json_string(st->cfg.snapshot.anonymise ? "anonymised" : "plain"));
+    char why[1024];
+    int bad = pr_llm_stage_contaminated(st, why, sizeof why);
+    json_object_set_new(o, "contaminated", json_boolean(bad));
+    if (bad) json_object_set_new(o, "contamination", jtext(why));
+    log_json(st, PR_LOG_INFO, "ai_summary", o);
 }
 
 /* ---- the decision -------------------------------------------------------------------- */
@@ -274,6 +324,47 @@ static void pass(pr_llm_decision *d, int fallback, const char *why) {
     d->size = 1;
     d->fallback = fallback;
     d->why = why;
+}
+
+/* The ta_threshold rule, applied before any model is asked: counted apart
+ * from the models' decisions so an A/B comparison can tell them apart. */
+static void below_threshold(pr_llm_stage *st, pr_llm_decision *out) {
+    st->stats.below_threshold++;
+    if (st->cfg.below_threshold_pass) pass(out, 0, "TA score below the threshold: passed without asking");
+    else if (st->down) {
+        pass(out, 1, "TA score below the threshold while AI is unavailable: TA-only");
+        st->stats.fallbacks++;
+    } else {
+        out->keep = 0;
+        out->size = 0;
+        out->why = "TA score below the threshold: vetoed without asking a model";
+        st->stats.threshold_vetoed++;
+    }
+}
+
+static void note_miss(pr_llm_stage *st, const pr_llm_snapshot *s, const pr_llm_decision *d, const char *provider) {
+    st->stats.replay_misses++;
+    if (st->n_miss == st->cap_miss) {
+        size_t cap = st->cap_miss ? 2 * st->cap_miss : 16;
+        pr_llm_miss *m = realloc(st->miss, cap * sizeof *m);
+        if (!m) return; /* counted, not listed */
+        st->miss = m;
+        st->cap_miss = cap;
+    }
+    pr_llm_miss *m = &st->miss[st->n_miss++];
+    m->decision_ts = s->decision_ts;
+    pr_strlcpy(m->provider, provider, sizeof m->provider);
+    pr_strlcpy(m->template_id, d->template_id, sizeof m->template_id);
+    pr_strlcpy(m->prompt_hash, d->prompt_hash, sizeof m->prompt_hash);
+    if (!st->log) return;
+    char t[PR_TIME_STR_MAX];
+    pr_time_format_iso(s->decision_ts, t, sizeof t);
+    json_t *o = json_object();
+    json_object_set_new(o, "decision_ts", json_string(t));
+    json_object_set_new(o, "provider", jtext(provider));
+    json_object_set_new(o, "template", jtext(d->template_id));
+    json_object_set_new(o, "prompt_hash", jtext(d->prompt_hash));
+    log_json(st, PR_LOG_WARN, "ai_replay_miss", o);
 }
 
 int pr_llm_confirm(pr_llm_stage *st, const pr_llm_context *ctx, pr_llm_decision *out, pr_err *err) {
@@ -285,6 +376,17 @@ int pr_llm_confirm(pr_llm_stage *st, const pr_llm_context *ctx, pr_llm_decision 
         pass(out, 0, "not an entry");
         return PR_OK;
     }
+    if (st->cfg.gate_only) {
+        if (!st->gate_on) pass(out, 1, "AI stage disabled (no provider key): TA-only");
+        else if (!(s->ta_score >= st->cfg.ta_threshold)) below_threshold(st, out);
+        else {
+            out->candidate = 1;
+            st->stats.candidates++;
+            pass(out, 0, "TA score at or above the threshold: passed (threshold rule only, no model asked)");
+        }
+        log_decision(st, s, out);
+        return PR_OK;
+    }
     if (st->n == 0) {
         pass(out, 1, "AI stage disabled (no provider key): TA-only");
         st->stats.fallbacks++;
@@ -292,28 +394,31 @@ int pr_llm_confirm(pr_llm_stage *st, const pr_llm_context *ctx, pr_llm_decision 
         return PR_OK;
     }
     if (!(s->ta_score >= st->cfg.ta_threshold)) {
-        st->stats.below_threshold++;
-        if (st->cfg.below_threshold_pass) pass(out, 0, "TA score below the threshold: passed without asking");
-        else if (st->down) {
-            pass(out, 1, "TA score below the threshold while AI is unavailable: TA-only");
-            st->stats.fallbacks++;
-        } else {
-            out->keep = 0;
-            out->size = 0;
-            out->why = "TA score below the threshold: not a candidate";
-            st->stats.vetoed++;
-        }
+        below_threshold(st, out);
         log_decision(st, s, out);
         return PR_OK;
     }
     out->candidate = 1;
     st->stats.candidates++;
     pr_llm_prompt p;
-    int rc = pr_prompt_fill_snapshot(st->tpl, s, &p, err);
+    int rc;
+    /* The stage's prompt mode holds whoever built the snapshot. */
+    if (s->anonymised != st->cfg.snapshot.anonymise) {
+        pr_llm_snapshot *copy = malloc(sizeof *copy);
+        if (!copy) return pr_err_set(err, PR_ENOMEM, "llm confirm: out of memory");
+        *copy = *s;
+        copy->anonymised = st->cfg.snapshot.anonymise;
+        rc = pr_prompt_fill_snapshot(st->tpl, copy, &p, err);
+        free(copy);
+    } else {
+        rc = pr_prompt_fill_snapshot(st->tpl, s, &p, err);
+    }
     if (rc) return rc;
     pr_strlcpy(out->template_id, p.template_id, sizeof out->template_id);
     pr_strlcpy(out->prompt_hash, p.hash, sizeof out->prompt_hash);
     out->asked = 1;
+    if (st->asked_from == PR_TIME_NONE || s->decision_ts < st->asked_from) st->asked_from = s->decision_ts;
+    if (st->asked_to == PR_TIME_NONE || s->decision_ts > st->asked_to) st->asked_to = s->decision_ts;
     pr_vote votes[PR_LLM_STAGE_MAX_PROVIDERS];
     for (size_t i = 0; i < st->n; i++) {
         pr_llm_vote_info *vi = &out->votes[i];
@@ -334,6 +439,7 @@ int pr_llm_confirm(pr_llm_stage *st, const pr_llm_context *ctx, pr_llm_decision 
         } else {
             if (arc == PR_EDB && r.fail == PR_LLM_OK) vi->fail = PR_LLM_FAIL_TRANSPORT;
             pr_strlcpy(vi->reason, arc == PR_EDB ? e.msg : (r.reason[0] ? r.reason : e.msg), sizeof vi->reason);
+            if (r.fail == PR_LLM_FAIL_CACHE_MISS && st->cfg.mode == PR_LLM_MODE_REPLAY) note_miss(st, s, out, pc->name);
         }
         votes[i] = vi->vote;
         pr_llm_result_free(&r);
@@ -377,6 +483,37 @@ int pr_llm_confirm(pr_llm_stage *st, const pr_llm_context *ctx, pr_llm_decision 
 /* ---- engine adapter ------------------------------------------------------------------ */
 #define VIEW_BARS_MAX 5000
 
+static double signal_score(const pr_signal *sig) {
+    return sig->confidence < 0 ? 0 : (sig->confidence > 1 ? 1 : sig->confidence);
+}
+
+/* The threshold rule needs no market snapshot: only the score, the side and
+ * the decision time (for the log). */
+static int gate_confirm(pr_llm_stage *st, const pr_market_view *v, const pr_signal *sig, size_t len, int *keep,
+                        pr_err *err) {
+    pr_bar b;
+    int rc = pr_view_bar_at(v, sig->instrument, PR_TF_NONE, len - 1, &b);
+    if (rc) return pr_err_set(err, rc, "llm stage: the last bar of instrument %d is not visible", sig->instrument);
+    pr_llm_snapshot *snap = calloc(1, sizeof *snap);
+    pr_llm_decision *d = malloc(sizeof *d);
+    if (!snap || !d) rc = pr_err_set(err, PR_ENOMEM, "llm stage: out of memory");
+    if (!rc) {
+        const pr_instrument *in = pr_view_instrument(v, sig->instrument);
+        pr_strlcpy(snap->symbol, in ? in->symbol : "", sizeof snap->symbol);
+        snap->tf = pr_view_tf(v, sig->instrument);
+        snap->bar_ts = b.ts;
+        snap->decision_ts = pr_tf_next(snap->tf, b.ts);
+        snap->ta_score = signal_score(sig);
+        snap->cand.side = sig->kind == PR_SIG_ENTER_LONG ? 1 : -1;
+        pr_llm_context ctx = {snap};
+        rc = pr_llm_confirm(st, &ctx, d, err);
+        if (!rc) *keep = d->keep;
+    }
+    free(d);
+    free(snap);
+    return rc;
+}
+
 static int adapter_confirm(void *self, const pr_market_view *v, pr_signal *sig, int *keep, pr_err *err) {
     pr_llm_stage *st = self;
     *keep = 1;
@@ -390,6 +527,7 @@ static int adapter_confirm(void *self, const pr_market_view *v, pr_signal *sig, 
         st->stats.signals++;
         return PR_OK;
     }
+    if (st->cfg.gate_only) return gate_confirm(st, v, sig, len, keep, err);
     size_t take = len < VIEW_BARS_MAX ? len : VIEW_BARS_MAX;
     pr_series ser;
     int rc = pr_series_init(&ser, take);
@@ -407,7 +545,7 @@ static int adapter_confirm(void *self, const pr_market_view *v, pr_signal *sig, 
     if (!rc && !snap) rc = pr_err_set(err, PR_ENOMEM, "llm stage: out of memory");
     if (!rc) rc = pr_llm_snapshot_build(&ser, ser.len - 1, in ? in->venue : NULL, &st->cfg.snapshot, snap, err);
     if (!rc) {
-        double score = sig->confidence < 0 ? 0 : (sig->confidence > 1 ? 1 : sig->confidence);
+        double score = signal_score(sig);
         pr_snap_item comp = {"strategy_confidence", sig->confidence};
         rc = pr_llm_snapshot_set_score(snap, score, &comp, 1, err);
     }
@@ -441,7 +579,7 @@ static void adapter_destroy(void *self) { pr_llm_stage_free(self); }
 
 int pr_llm_stage_as_confirm(pr_llm_stage *st, struct pr_confirm_stage *out, pr_err *err) {
     if (!st || !out) return pr_err_set(err, PR_EINVAL, "llm stage adapter: NULL argument");
-    out->name = "llm";
+    out->name = st->cfg.gate_only ? "ta_threshold" : "llm";
     out->self = st;
     out->confirm = adapter_confirm;
     out->destroy = adapter_destroy;

@@ -200,11 +200,16 @@ static void csv_entry(rd *r, bt_settings *s, const char *path, json_t *j) {
 }
 
 static void data_section(rd *r, bt_settings *s) {
-    static const char *const allowed[] = {"db", "datasets", "csv", "from", "to", NULL};
+    static const char *const allowed[] = {"db", "datasets", "csv", "from", "to", "warmup", NULL};
     keys(r, "data", allowed);
     string(r, "data.db", PR_CLI_DEFAULT_DB, s->db, sizeof s->db);
     s->from = time_key(r, "data.from");
     s->to = time_key(r, "data.to");
+    /* "auto" (the default): as much as the strategy's indicators need. */
+    json_t *dj = json_object_get(pr_config_json(r->cfg), "data");
+    json_t *wj = json_is_object(dj) ? json_object_get(dj, "warmup") : NULL;
+    if (json_is_string(wj) && strcmp(json_string_value(wj), "auto") == 0) s->warmup = -1;
+    else s->warmup = integer(r, "data.warmup", -1, 0, 100000000);
     if (s->from != PR_TIME_NONE && s->to != PR_TIME_NONE && s->to <= s->from)
         bt_errors_add(r->errs, "data.to: must be after data.from");
     json_t *data = json_object_get(pr_config_json(r->cfg), "data");
@@ -382,9 +387,31 @@ static void output_section(rd *r, bt_settings *s) {
     s->chart_points = integer(r, "output.chart_points", 5000, 4, 10000000);
 }
 
+/* funding.missing / funding.rate: after the instruments, whose own
+ * funding_rate may stand in for funding.rate. */
+static void funding_section(rd *r, bt_settings *s) {
+    static const char *const allowed[] = {"missing", "rate", NULL};
+    static const char *const modes[] = {"error", "zero", "rate", NULL};
+    keys(r, "funding", allowed);
+    pr_err e;
+    pr_err_clear(&e);
+    int i = 0;
+    if (check(r, pr_config_enum(r->cfg, "funding.missing", "error", modes, &i, &e), &e)) s->funding_missing = i;
+    opt_num(r, "funding.rate", -1, 1, 0, &s->funding_rate);
+    if (s->funding_missing != BT_FUNDING_RATE || s->funding_rate.set) return;
+    for (size_t k = 0; k < s->n_markets; k++) {
+        const bt_market *m = &s->markets[k];
+        if (m->funding[0] && !m->funding_rate.set) {
+            bt_errors_add(r->errs, "funding.rate: funding.missing \"rate\" needs the rate to charge where %s has "
+                          "no rates (or set instruments.%s.funding_rate)", m->src.symbol, m->src.symbol);
+            return;
+        }
+    }
+}
+
 size_t bt_settings_read(const pr_config *cfg, bt_settings *s, bt_errors *errs) {
     static const char *const top[] = {"description", "data", "instruments", "strategy", "sizing", "costs",
-                                      "margin", "account", "metrics", "output", "confirm", "ai", NULL};
+                                      "margin", "account", "funding", "metrics", "output", "confirm", "ai", NULL};
     static const char *const account[] = {"currency", "cash", NULL};
     static const char *const metrics[] = {"risk_free", "periods_per_year", "benchmark", "benchmark_fee", NULL};
     memset(s, 0, sizeof *s);
@@ -393,6 +420,7 @@ size_t bt_settings_read(const pr_config *cfg, bt_settings *s, bt_errors *errs) {
     string(&r, "description", "", s->description, sizeof s->description);
     data_section(&r, s);
     instruments_section(&r, s);
+    funding_section(&r, s);
     strategy_section(&r, s);
     sizing_section(&r, s);
     keys(&r, "costs", k_classes);

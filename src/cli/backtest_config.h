@@ -49,10 +49,14 @@ typedef struct bt_market {
     int perpetual;                 /* -1 unset                                  */
 } bt_market;
 
+/* funding.missing: what funding times without a rate are charged. */
+enum { BT_FUNDING_ERROR = 0, BT_FUNDING_ZERO, BT_FUNDING_RATE };
+
 typedef struct bt_settings {
     char description[256];
     char db[BT_PATH_MAX];
     int64_t from, to;              /* PR_TIME_NONE: unbounded                   */
+    long warmup;                   /* bars loaded before `from`; -1: "auto"     */
     size_t n_markets;
     bt_market markets[BT_MAX_MARKETS];
     char strategy[64];
@@ -61,6 +65,8 @@ typedef struct bt_settings {
     bt_margin_ov margin;
     char ccy[16];                  /* "" : quote currency of the first market    */
     double cash;
+    int funding_missing;           /* BT_FUNDING_*                              */
+    bt_num funding_rate;           /* funding.rate, for BT_FUNDING_RATE         */
     double risk_free, periods_per_year, bench_fee;
     int benchmark;
     char out_dir[BT_PATH_MAX];
@@ -89,5 +95,12 @@ size_t bt_costs_describe(const pr_costs *c, char *buf, size_t cap);
 size_t bt_sizing_describe(const pr_sizing *z, char *buf, size_t cap);
 
 int bt_market_spec(const bt_settings *s, size_t i, const bt_loaded *ld, pr_market_spec *out, pr_err *err);
+
+/* Funding times of market i's run without a loaded rate, handled as
+ * funding.missing says: "error" refuses the run (PR_ENOTFOUND naming the
+ * spans), "zero" charges nothing there, "rate" charges the configured rate
+ * there (ld's rates are replaced by the completed series, out's funding
+ * points at them); both warn on stderr with the spans. */
+int bt_funding_coverage(const bt_settings *s, size_t i, bt_loaded *ld, pr_market_spec *out, pr_err *err);
 
 #endif

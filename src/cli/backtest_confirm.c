@@ -125,13 +125,14 @@ void bt_confirm_free(bt_confirm *c) {
 }
 
 /* ---- stages of a pipeline -------------------------------------------------------------- */
-static int attach_llm(const bt_confirm *c, size_t i, void *store, pr_log *log, pr_pipeline *pipe,
+static int attach_llm(const bt_confirm *c, size_t i, void *store, pr_log *log, int gate_only, pr_pipeline *pipe,
                       pr_llm_stage **st, pr_err *err) {
     pr_llm_stage_config sc;
     pr_llm_config prov[PR_LLM_STAGE_MAX_PROVIDERS];
     size_t n = 0;
     *st = NULL;
     int rc = pr_llm_stage_config_load(c->view, c->path[i], &sc, prov, &n, err);
+    sc.gate_only = gate_only;
     if (rc == PR_OK) rc = pr_llm_stage_new(&sc, prov, n, store, log, NULL, st, err);
     if (rc != PR_OK) return rc;
     pr_confirm_stage cs;
@@ -144,13 +145,14 @@ static int attach_llm(const bt_confirm *c, size_t i, void *store, pr_log *log, p
     return rc;
 }
 
-int bt_confirm_attach(const bt_confirm *c, void *store, pr_log *log, pr_pipeline *pipe, bt_stages *out,
-                      pr_err *err) {
+int bt_confirm_attach(const bt_confirm *c, void *store, pr_log *log, int gate_only, pr_pipeline *pipe,
+                      bt_stages *out, pr_err *err) {
     memset(out, 0, sizeof *out);
+    out->gate_only = gate_only;
     for (size_t i = 0; i < c->n; i++) {
         int rc = PR_OK;
         switch (c->type[i]) {
-        case BT_STAGE_LLM: rc = attach_llm(c, i, store, log, pipe, &out->llm[i], err); break;
+        case BT_STAGE_LLM: rc = attach_llm(c, i, store, log, gate_only, pipe, &out->llm[i], err); break;
         }
         if (rc != PR_OK) return rc;
         out->type[i] = c->type[i];
@@ -166,10 +168,16 @@ void bt_stages_finish(bt_stages *s) {
         memset(&x, 0, sizeof x);
         pr_llm_stage_get_stats(st, &x);
         pr_llm_stage_log_summary(st);
+        int bad = pr_llm_stage_contaminated(st, s->taint[i], sizeof s->taint[i]);
         s->ai[i] = (pr_runlog_ai){.calls = x.cache.calls, .cache_hits = x.cache.hits,
-                                  .failures = x.cache.failures, .fallbacks = x.fallbacks, .cost = x.cache.cost};
-        s->rl[i] = (pr_runlog_stage){.type = k_types[s->type[i]], .enabled = pr_llm_stage_enabled(st),
-                                     .ai = &s->ai[i]};
+                                  .failures = x.cache.failures, .fallbacks = x.fallbacks, .cost = x.cache.cost,
+                                  .threshold_vetoed = x.threshold_vetoed, .model_vetoed = x.vetoed,
+                                  .replay_misses = x.replay_misses,
+                                  .prompts = pr_llm_stage_anonymised(st) ? "anonymised" : "plain",
+                                  .contaminated = bad, .contamination = bad ? s->taint[i] : NULL};
+        s->rl[i] = (pr_runlog_stage){.type = s->gate_only ? "ta_threshold" : k_types[s->type[i]],
+                                     .enabled = s->gate_only || pr_llm_stage_enabled(st),
+                                     .ai = s->gate_only ? NULL : &s->ai[i]};
     }
 }
 
@@ -187,5 +195,38 @@ void bt_stages_total(const bt_stages *s, pr_runlog_ai *out) {
         out->failures += s->ai[i].failures;
         out->fallbacks += s->ai[i].fallbacks;
         out->cost += s->ai[i].cost;
+        out->threshold_vetoed += s->ai[i].threshold_vetoed;
+        out->model_vetoed += s->ai[i].model_vetoed;
+        out->replay_misses += s->ai[i].replay_misses;
+        out->contaminated |= s->ai[i].contaminated;
     }
+}
+
+int bt_stages_note(const bt_stages *s, char *buf, size_t cap) {
+    buf[0] = '\0';
+    if (s->gate_only || s->n == 0) return 0;
+    size_t plain = 0, k = 0;
+    for (size_t i = 0; i < s->n; i++) plain += !pr_llm_stage_anonymised(s->llm[i]);
+    for (size_t i = 0; i < s->n; i++)
+        if (s->ai[i].contaminated) k += (size_t)snprintf(buf + k, k < cap ? cap - k : 0, "%s%s", k ? "; " : "", s->taint[i]);
+    if (k) return 1;
+    snprintf(buf, cap, "%s", plain ? "plain prompts (symbol, venue, dates, prices), every decision after the "
+                                     "models' knowledge cutoffs: not contaminated"
+                                   : "anonymised prompts (no symbol, venue or dates; prices rebased to 100)");
+    return 0;
+}
+
+size_t bt_stages_print_misses(const bt_stages *s, FILE *f) {
+    size_t n = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        for (size_t k = 0; k < pr_llm_stage_n_misses(s->llm[i]); k++) {
+            const pr_llm_miss *m = pr_llm_stage_miss(s->llm[i], k);
+            char t[PR_TIME_STR_MAX];
+            pr_time_format_iso(m->decision_ts, t, sizeof t);
+            fprintf(f, "proratio backtest: replay miss: %s, provider %s, prompt %s %.12s is not in the cache; this "
+                       "entry was decided without its vote\n", t, m->provider, m->template_id, m->prompt_hash);
+        }
+        n += s->ai[i].replay_misses;
+    }
+    return n;
 }

@@ -34,22 +34,34 @@ void bt_confirm_free(bt_confirm *c);
 struct pr_llm_stage;
 typedef struct bt_stages {
     size_t n;
+    int gate_only;                       /* the TA side of an A/B              */
     bt_stage_type type[BT_MAX_STAGES];
     struct pr_llm_stage *llm[BT_MAX_STAGES];
     pr_runlog_ai ai[BT_MAX_STAGES];      /* filled by bt_stages_finish          */
     pr_runlog_stage rl[BT_MAX_STAGES];   /* for the summary line                */
+    char taint[BT_MAX_STAGES][1024];     /* contamination, "" when clean        */
 } bt_stages;
 
 /* Creates c's stages and adds them to pipe in order. store (a pr_store*)
- * holds the LLM response cache; log gets the AI decisions. An LLM stage
- * without any provider key is disabled (every signal passes). */
-int bt_confirm_attach(const bt_confirm *c, void *store, pr_log *log, pr_pipeline *pipe, bt_stages *out,
-                      pr_err *err);
+ * holds the LLM response cache; log (may be NULL) gets the AI decisions. An
+ * LLM stage without any provider key is disabled (every signal passes), except
+ * in replay mode, which needs no key. gate_only: each stage applies its
+ * ta_threshold rule only and asks no model (the TA side of --ab, so the
+ * comparison measures the models' decisions alone). */
+int bt_confirm_attach(const bt_confirm *c, void *store, pr_log *log, int gate_only, pr_pipeline *pipe,
+                      bt_stages *out, pr_err *err);
 /* After the run: logs each LLM stage's "ai_summary" line and fills ai/rl. */
 void bt_stages_finish(bt_stages *s);
 /* Number of stages with at least one usable provider. */
 size_t bt_stages_enabled(const bt_stages *s);
 /* Sum of the stages' AI figures. */
 void bt_stages_total(const bt_stages *s, pr_runlog_ai *out);
+/* One line on the stages' prompts: why they are contaminated when a stage
+ * is (see pr_llm_stage_contaminated), else which prompts were used. Returns
+ * 1 when contaminated. "" and 0 for the gate-only side. */
+int bt_stages_note(const bt_stages *s, char *buf, size_t cap);
+/* Prints every replay miss of the stages to f, one line each; returns how
+ * many there were. */
+size_t bt_stages_print_misses(const bt_stages *s, FILE *f);
 
 #endif

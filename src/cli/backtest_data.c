@@ -1,8 +1,8 @@
 /* Market data for `proratio backtest`: bars, finer bars and funding rates
  * from the store or from CSV files imported in memory (nothing is written to
  * a store), and the store's instrument record. Kept apart from the engine
- * side of the command because the data and engine headers cannot be
- * included in one file. */
+ * side of the command so that reading inputs (store, CSV, funding) and
+ * running the engine stay separate, small files. */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -36,9 +36,10 @@ int bt_source_parse(const char *s, bt_source *out, pr_err *err) {
     return PR_OK;
 }
 
-/* Bars of a CSV file with from <= ts < to, sorted and de-duplicated. */
-static int load_csv(const bt_source *src, int64_t from, int64_t to, pr_series *out, pr_asset_class *cls,
-                    size_t *skipped, pr_err *err) {
+/* Bars of a CSV file with from <= ts < to, sorted and de-duplicated, after
+ * up to `before` bars before from (*n_before: how many). */
+static int load_csv(const bt_source *src, int64_t from, int64_t to, size_t before, pr_series *out,
+                    size_t *n_before, pr_asset_class *cls, size_t *skipped, pr_err *err) {
     pr_import_options o;
     pr_import_options_init(&o);
     o.tf = src->tf;
@@ -53,11 +54,13 @@ static int load_csv(const bt_source *src, int64_t from, int64_t to, pr_series *o
     if (rc == PR_OK) {
         size_t lo = from == PR_TIME_NONE ? 0 : pr_series_lower_bound(&all, from);
         size_t hi = to == PR_TIME_NONE ? all.len : pr_series_lower_bound(&all, to);
+        size_t pre = before < lo ? before : lo;
+        if (n_before) *n_before = hi > lo ? pre : 0;
         if (hi <= lo) {
             pr_err_clear(err);
             pr_err_at(err, src->spec, 0, 0, NULL);
             rc = pr_err_set(err, PR_ENOTFOUND, "no bars in the requested range");
-        } else if ((rc = pr_series_slice(&all, lo, hi, out)) == PR_OK) {
+        } else if ((rc = pr_series_slice(&all, lo - pre, hi, out)) == PR_OK) {
             out->tf = all.tf;
             pr_strlcpy(out->symbol, src->symbol, sizeof out->symbol);
         }
@@ -82,10 +85,17 @@ static int load_csv(const bt_source *src, int64_t from, int64_t to, pr_series *o
     return rc;
 }
 
-static int store_of(bt_data *d, pr_store **st, pr_err *err) {
+static int store_of(bt_data *d, int write, pr_store **st, pr_err *err) {
+    if (d->store && write && !d->writable) {
+        pr_store_close(d->store);
+        d->store = NULL;
+    }
     if (!d->store) {
-        int rc = pr_store_open(d->url ? d->url : PR_CLI_DEFAULT_DB, (pr_store **)&d->store, err);
+        pr_store_options o;
+        pr_cli_store_options(!write, 0, &o);
+        int rc = pr_store_open_with(d->url ? d->url : PR_CLI_DEFAULT_DB, &o, (pr_store **)&d->store, err);
         if (rc != PR_OK) return rc;
+        d->writable = write;
     }
     *st = d->store;
     return PR_OK;
@@ -93,20 +103,47 @@ static int store_of(bt_data *d, pr_store **st, pr_err *err) {
 
 int bt_data_store(bt_data *d, void **st, pr_err *err) {
     pr_store *p = NULL;
-    int rc = store_of(d, &p, err);
+    int rc = store_of(d, 1, &p, err);
     *st = p;
     return rc;
 }
 
-static int load_bars(bt_data *d, const bt_source *src, int64_t from, int64_t to, pr_series *out,
-                     pr_asset_class *cls, size_t *skipped, pr_err *err) {
-    if (src->is_csv) return load_csv(src, from, to, out, cls, skipped, err);
+/* The open time of the `before`-th stored bar before `from` (*n: how many
+ * there are, up to `before`); `from` itself when there is none. */
+static int history_start(pr_store *st, const bt_source *src, int64_t from, size_t before, int64_t *start, size_t *n,
+                         pr_err *err) {
+    *start = from;
+    *n = 0;
+    if (before == 0 || from == PR_TIME_NONE) return PR_OK;
+    int64_t *ts = NULL;
+    size_t m = 0;
+    int rc = pr_store_get_timestamps(st, src->venue, src->symbol, src->tf, PR_TIME_NONE, from, &ts, &m, err);
+    if (rc == PR_OK && m > 0) {
+        *n = before < m ? before : m;
+        *start = ts[m - *n];
+    }
+    free(ts);
+    return rc;
+}
+
+static int load_bars(bt_data *d, const bt_source *src, int64_t from, int64_t to, size_t before, pr_series *out,
+                     size_t *n_before, pr_asset_class *cls, size_t *skipped, pr_err *err) {
+    if (n_before) *n_before = 0;
+    if (src->is_csv) return load_csv(src, from, to, before, out, n_before, cls, skipped, err);
     pr_store *st;
-    int rc = store_of(d, &st, err);
+    int rc = store_of(d, 0, &st, err);
     if (rc != PR_OK) return rc;
     pr_dataset_info info;
     pr_series_init(out, 0);
-    rc = pr_cli_load_dataset(st, src->spec, from, to, out, &info, err);
+    int64_t start = from;
+    size_t pre = 0;
+    if ((rc = history_start(st, src, from, before, &start, &pre, err)) != PR_OK) return rc;
+    rc = pr_cli_load_dataset(st, src->spec, start, to, out, &info, err);
+    if (rc == PR_OK && pre && pr_series_lower_bound(out, from) == out->len) {
+        pr_series_free(out);
+        return pr_err_set(err, PR_ENOTFOUND, "dataset %s has no bars in the requested range", src->spec);
+    }
+    if (rc == PR_OK && n_before) *n_before = pre;
     if (rc == PR_OK && cls) *cls = info.asset_class;
     return rc;
 }
@@ -135,8 +172,7 @@ static int load_funding(bt_data *d, const bt_source *src, const char *spec, int6
         }
         out->n_fund = k;
         pr_funding_series_free(&f);
-        if (rc == PR_OK && k == 0) rc = pr_err_set(err, PR_ENOTFOUND, "%s: no funding rates in the backtest's range", spec);
-        return rc;
+        return rc;   /* none in range: the coverage check (funding.missing) decides */
     }
     char venue[PR_SYMBOL_MAX], symbol[PR_SYMBOL_MAX], name[BT_PATH_MAX];
     if (strcmp(spec, "store") == 0) {
@@ -163,15 +199,13 @@ static int load_funding(bt_data *d, const bt_source *src, const char *spec, int6
         pr_strlcpy(symbol, c ? c + 1 : name, sizeof symbol);
     }
     pr_store *st;
-    int rc = store_of(d, &st, err);
+    int rc = store_of(d, 0, &st, err);
     if (rc != PR_OK) return rc;
     pr_funding_rate *r = NULL;
     size_t n = 0;
     rc = pr_store_get_funding(st, venue, symbol, from, to, &r, &n, err);
-    if (rc == PR_OK && n == 0)
-        rc = pr_err_set(err, PR_ENOTFOUND, "no funding rates for %s:%s in %s in the backtest's range", venue, symbol,
-                        pr_store_describe(st));
-    if (rc == PR_OK) {
+    /* None in range: the coverage check (funding.missing) decides. */
+    if (rc == PR_OK && n > 0) {
         out->fund_ts = malloc(n * sizeof *out->fund_ts);
         out->fund_rate = malloc(n * sizeof *out->fund_rate);
         if (!out->fund_ts || !out->fund_rate) rc = pr_err_set(err, PR_ENOMEM, "out of memory");
@@ -190,7 +224,8 @@ int bt_load(bt_data *d, const bt_load_request *rq, bt_loaded *out, pr_err *err) 
     pr_series_init(&out->bars, 0);
     pr_series_init(&out->fine, 0);
     const bt_source *src = rq->src;
-    int rc = load_bars(d, src, rq->from, rq->to, &out->bars, &out->cls, &out->skipped_rows, err);
+    int rc = load_bars(d, src, rq->from, rq->to, rq->warmup, &out->bars, &out->n_warmup, &out->cls,
+                       &out->skipped_rows, err);
     if (rc != PR_OK) return rc;
     if (!src->is_csv) {
         pr_store *st = d->store;
@@ -199,15 +234,15 @@ int bt_load(bt_data *d, const bt_load_request *rq, bt_loaded *out, pr_err *err) 
         out->has_inst = pr_store_get_instrument(st, src->venue, src->symbol, &out->inst, &e2) == PR_OK;
         if (out->has_inst && out->inst.asset_class != PR_ASSET_UNKNOWN) out->cls = out->inst.asset_class;
     }
-    /* The finer bars and funding cover the decision bars: from the first
-     * bar's open to the last bar's close. */
-    int64_t lo = out->bars.ts[0];
+    /* The finer bars and funding cover the traded bars: from the first
+     * bar's open after the warm-up to the last bar's close. */
+    int64_t lo = out->bars.ts[out->n_warmup];
     int64_t hi = pr_tf_next(out->bars.tf != PR_TF_NONE ? out->bars.tf : PR_TF_1M, out->bars.ts[out->bars.len - 1]);
     /* A successful import may leave file context in err: start clean. */
     pr_err_clear(err);
     if (rq->fine) {
         pr_series_free(&out->fine);
-        rc = load_bars(d, rq->fine, lo, hi, &out->fine, NULL, NULL, err);
+        rc = load_bars(d, rq->fine, lo, hi, 0, &out->fine, NULL, NULL, NULL, err);
         if (rc != PR_OK) return rc;
     }
     pr_err_clear(err);

@@ -31,7 +31,9 @@ int bt_source_is_path(const char *s);
 
 /* Everything loaded for one instrument. */
 typedef struct bt_loaded {
-    pr_series bars;               /* decision bars in [from, to)                 */
+    pr_series bars;               /* decision bars in [from, to), after n_warmup
+                                     bars before `from`                          */
+    size_t n_warmup;
     pr_series fine;               /* finer bars covering them; len 0: none        */
     int64_t *fund_ts;             /* funding times and rates (malloc'd), or NULL   */
     double *fund_rate;
@@ -51,16 +53,22 @@ typedef struct bt_load_request {
     const bt_source *fine;
     const char *funding;
     int64_t from, to;             /* PR_TIME_NONE: unbounded                      */
+    size_t warmup;                /* bars wanted before `from` (as many as there
+                                     are, up to this)                             */
 } bt_load_request;
 
 /* Opens the store at url (NULL: sqlite:proratio.db) once, on first use;
- * *st stays NULL for CSV-only runs. */
+ * *st stays NULL for CSV-only runs. Bars are read through a read-only
+ * connection (a backtest never creates a store); the LLM cache reopens it
+ * for writing. */
 typedef struct bt_data {
     const char *url;
     void *store;                  /* pr_store*, opened lazily                     */
+    int writable;                 /* store was opened for writing                 */
 } bt_data;
 
-/* The store (a pr_store*), opened now if it was not yet. */
+/* The store (a pr_store*) opened for writing (the LLM cache), now if it
+ * was not yet. */
 int bt_data_store(bt_data *d, void **st, pr_err *err);
 int bt_load(bt_data *d, const bt_load_request *rq, bt_loaded *out, pr_err *err);
 void bt_loaded_free(bt_loaded *l);

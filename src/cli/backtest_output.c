@@ -14,6 +14,13 @@
 #include "cli.h"
 #include "backtest_output.h"
 
+size_t bt_first_traded(const pr_backtest_config *bc, size_t i) {
+    const pr_series *x = bc->markets[i].bars;
+    if (bc->trade_from == 0 || bc->trade_from == PR_TIME_NONE) return 0;
+    size_t k = pr_series_lower_bound(x, bc->trade_from);
+    return k < x->len ? k : x->len - 1;
+}
+
 int bt_analyse(const bt_settings *s, const pr_backtest_config *bc, const pr_backtest_result *res, bt_analysis *out,
                pr_err *err) {
     memset(out, 0, sizeof *out);
@@ -22,11 +29,15 @@ int bt_analyse(const bt_settings *s, const pr_backtest_config *bc, const pr_back
     if (out->n_eq == 0) return pr_err_set(err, PR_EDATA, "backtest: the run has no bars");
     out->prices = calloc(bc->n_markets, sizeof *out->prices);
     if (!out->prices) return pr_err_set(err, PR_ENOMEM, "out of memory");
+    /* Buy and hold, the price chart and the metrics start where trading
+     * does, after the warm-up. */
     for (size_t i = 0; i < bc->n_markets; i++) {
         const pr_bt_market *mk = &bc->markets[i];
+        size_t k0 = bt_first_traded(bc, i);
         out->prices[i] = (pr_price_series){.symbol = mk->spec.inst.symbol, .instrument = (int)i,
-                                           .cls = mk->spec.inst.asset_class, .ts = mk->bars->ts,
-                                           .open = mk->bars->open, .close = mk->bars->close, .n = mk->bars->len};
+                                           .cls = mk->spec.inst.asset_class, .ts = mk->bars->ts + k0,
+                                           .open = mk->bars->open + k0, .close = mk->bars->close + k0,
+                                           .n = mk->bars->len - k0};
     }
     pr_metrics_options o;
     pr_metrics_options_default(&o);
@@ -116,10 +127,18 @@ static int write_text(const char *path, const char *text, pr_err *err) {
 }
 
 /* "BTCUSDT crypto 1h, 29303 bars 2022-01-01 00:00:00 .. 2025-05-05 23:00:00 (local:BTCUSDT:1h)" */
-static void market_line(const bt_settings *s, const pr_bt_market *mk, size_t i, char *buf, size_t cap) {
-    char a[PR_TIME_STR_MAX], b[PR_TIME_STR_MAX], fine[160] = "";
+static void market_line(const bt_settings *s, const pr_backtest_config *bc, size_t i, char *buf, size_t cap) {
+    const pr_bt_market *mk = &bc->markets[i];
+    char a[PR_TIME_STR_MAX], b[PR_TIME_STR_MAX], fine[160] = "", warm[96] = "";
     const pr_series *x = mk->bars;
-    pr_time_format(x->ts[0], a, sizeof a);
+    size_t k0 = bt_first_traded(bc, i);
+    if (bc->trade_from != 0 && bc->trade_from != PR_TIME_NONE) {
+        char w[PR_TIME_STR_MAX];
+        pr_time_format(x->ts[0], w, sizeof w);
+        if (k0) snprintf(warm, sizeof warm, "; indicators warmed up on %zu bars from %s", k0, w);
+        else snprintf(warm, sizeof warm, "; no bars before it to warm the indicators up");
+    }
+    pr_time_format(x->ts[k0], a, sizeof a);
     pr_time_format(x->ts[x->len - 1], b, sizeof b);
     if (mk->fine) {
         char fa[PR_TIME_STR_MAX], fb[PR_TIME_STR_MAX];
@@ -128,15 +147,16 @@ static void market_line(const bt_settings *s, const pr_bt_market *mk, size_t i, 
         snprintf(fine, sizeof fine, "; intrabar order from %zu %s bars, %s .. %s", mk->fine->len,
                  pr_tf_name(mk->fine->tf), fa, fb);
     }
-    snprintf(buf, cap, "%s %s, %zu bars %s .. %s (%s)%s", pr_asset_class_name(mk->spec.inst.asset_class),
-             pr_tf_name(x->tf), x->len, a, b, s->markets[i].src.spec, fine);
+    snprintf(buf, cap, "%s %s, %zu bars %s .. %s (%s)%s%s", pr_asset_class_name(mk->spec.inst.asset_class),
+             pr_tf_name(x->tf), x->len - k0, a, b, s->markets[i].src.spec, warm, fine);
 }
 
 static int write_report(const bt_settings *s, const pr_backtest_config *bc, const pr_backtest_result *res,
-                        const bt_analysis *a, const char *strategy, const char *path, pr_err *err) {
-    size_t nkv = 5 + 2 * bc->n_markets;
+                        const bt_analysis *a, const char *strategy, const char *ai_note, const char *path,
+                        pr_err *err) {
+    size_t nkv = 6 + 2 * bc->n_markets;
     pr_report_kv *kv = calloc(nkv, sizeof *kv);
-    char (*val)[640] = calloc(nkv, sizeof *val);
+    char (*val)[1200] = calloc(nkv, sizeof *val);
     char (*key)[64] = calloc(nkv, sizeof *key);
     int rc = PR_OK;
     if (!kv || !val || !key) rc = pr_err_set(err, PR_ENOMEM, "out of memory");
@@ -146,9 +166,10 @@ static int write_report(const bt_settings *s, const pr_backtest_config *bc, cons
                     kv[n] = (pr_report_kv){key[n], val[n]}, n++)
         if (s->description[0]) KV("description", "%s", s->description);
         KV("strategy", "%s", strategy);
+        if (ai_note && ai_note[0]) KV("AI", "%s", ai_note);
         for (size_t i = 0; i < bc->n_markets; i++) {
             char line[512], costs[400];
-            market_line(s, &bc->markets[i], i, line, sizeof line);
+            market_line(s, bc, i, line, sizeof line);
             bt_costs_describe(&bc->markets[i].spec.costs, costs, sizeof costs);
             KV(bc->markets[i].spec.inst.symbol, "%s", line);
             KV("costs", "%s: %s", bc->markets[i].spec.inst.symbol, costs);
@@ -179,7 +200,7 @@ void bt_print_header(const bt_settings *s, const pr_backtest_config *bc, const p
     char line[640], costs[400];
     fprintf(f, "strategy     %s\n", strategy);
     for (size_t i = 0; i < bc->n_markets; i++) {
-        market_line(s, &bc->markets[i], i, line, sizeof line);
+        market_line(s, bc, i, line, sizeof line);
         bt_costs_describe(&bc->markets[i].spec.costs, costs, sizeof costs);
         fprintf(f, "%-12s %s\n%-12s costs: %s\n", bc->markets[i].spec.inst.symbol, line, "", costs);
     }
@@ -187,14 +208,47 @@ void bt_print_header(const bt_settings *s, const pr_backtest_config *bc, const p
     fprintf(f, "account      %.10g %s, sizing %s\n", res->start_cash, res->ccy, line);
 }
 
+void bt_print_rejects(const pr_backtest_config *bc, const pr_backtest_result *res, FILE *f) {
+    size_t listed = 0;
+    for (size_t k = 0; k < res->n_reject_kinds; k++) {
+        fprintf(f, "rejected     %zu: %s\n", res->rejects[k].n, res->rejects[k].reason);
+        listed += res->rejects[k].n;
+    }
+    if (listed < res->n_rejected) fprintf(f, "rejected     %zu: other reasons\n", res->n_rejected - listed);
+    if (res->n_cancelled_with)
+        fprintf(f, "cancelled    %zu bracket orders (stops, targets) with their rejected entries\n",
+                res->n_cancelled_with);
+    if (res->stats.signals == 0 || res->n_fills > 0) return;
+    /* Signals but nothing traded: say why. */
+    if (res->n_rejected > 0) {
+        fprintf(f, "no fills     the broker rejected the orders (reasons above)");
+        const char *sym = bc->n_markets == 1 ? bc->markets[0].spec.inst.symbol : "SYMBOL";
+        if (res->n_reject_kinds > 0 && strstr(res->rejects[0].reason, "lot") != NULL)
+            fprintf(f, ": a position comes to less than one lot; raise sizing.fraction or account.cash, or set "
+                    "instruments.%s.lot_step and min_qty for fractional quantities", sym);
+        else if (res->n_reject_kinds > 0 && strstr(res->rejects[0].reason, "minimum") != NULL)
+            fprintf(f, ": a position is below the instrument's minimum; raise sizing.fraction or account.cash, "
+                    "or set instruments.%s.min_qty / min_notional", sym);
+        fputc('\n', f);
+    } else if (res->stats.orders == 0) {
+        fprintf(f, "no fills     the %zu signals made no orders (%zu vetoed, %zu with nothing to do: already in "
+                "that position, nothing to exit, or sized to 0)\n", res->stats.signals, res->stats.vetoed,
+                res->stats.ignored);
+    } else {
+        fprintf(f, "no fills     no order's price was reached before the data ended (%zu orders)\n",
+                res->stats.orders);
+    }
+}
+
 int bt_output(const bt_settings *s, const pr_backtest_config *bc, const pr_backtest_result *res,
-              const bt_analysis *a, const char *strategy, const char *out_dir, const char *report, bt_show show,
-              pr_err *err) {
-    FILE *info = show == BT_SHOW_JSON ? stderr : stdout;
+              const bt_analysis *a, const char *strategy, const char *out_dir, const char *report,
+              const char *ai_note, bt_show show, pr_err *err) {
+    FILE *info = show == BT_SHOW_JSON || show == BT_SHOW_QUIET ? stderr : stdout;
     if (show != BT_SHOW_JSON)
-        printf("pipeline     %zu signals, %zu vetoed, %zu orders, %zu rejected; %zu fills, %zu liquidations\n",
-               res->stats.signals, res->stats.vetoed, res->stats.orders, res->stats.rejected, res->n_fills,
+        fprintf(info, "pipeline     %zu signals, %zu vetoed, %zu orders, %zu rejected; %zu fills, %zu liquidations\n",
+               res->stats.signals, res->stats.vetoed, res->stats.orders, res->n_rejected, res->n_fills,
                res->n_liquidations);
+    bt_print_rejects(bc, res, info);
     if (show == BT_SHOW_TABLE) {
         putchar('\n');
         int rc = pr_metrics_write_table(&a->m, stdout, err);
@@ -219,7 +273,7 @@ int bt_output(const bt_settings *s, const pr_backtest_config *bc, const pr_backt
         rc = write_text(p, js, err);
     }
     free(js);
-    if (rc == PR_OK && report && report[0]) rc = write_report(s, bc, res, a, strategy, report, err);
+    if (rc == PR_OK && report && report[0]) rc = write_report(s, bc, res, a, strategy, ai_note, report, err);
     if (rc != PR_OK) return rc;
     fprintf(info, "fingerprint  %s  (sha256 of trades.csv)\n", a->fingerprint);
     fprintf(info, "files        %s/trades.csv (%zu closed, %zu open), equity.csv, metrics.json\n", out_dir,

@@ -18,6 +18,9 @@ typedef struct bt_analysis {
     char fingerprint[PR_FINGERPRINT_HEX];
 } bt_analysis;
 
+/* Index of market i's first traded bar (after the warm-up). */
+size_t bt_first_traded(const pr_backtest_config *bc, size_t i);
+
 /* Metrics of a run: records, buy-and-hold benchmark, fingerprint. */
 int bt_analyse(const bt_settings *s, const pr_backtest_config *bc, const pr_backtest_result *res, bt_analysis *out,
                pr_err *err);
@@ -36,17 +39,22 @@ int bt_make_dirs(const char *dir, pr_err *err);
 void bt_print_header(const bt_settings *s, const pr_backtest_config *bc, const pr_backtest_result *res,
                      const char *strategy, FILE *f);
 
+/* The orders rejected, by reason, and when signals brought no fill, why. */
+void bt_print_rejects(const pr_backtest_config *bc, const pr_backtest_result *res, FILE *f);
+
 typedef enum bt_show {
     BT_SHOW_TABLE = 0,   /* pipeline counts and the metrics table on stdout        */
     BT_SHOW_JSON,        /* the metrics JSON on stdout, file lines on stderr       */
-    BT_SHOW_FILES        /* pipeline counts and file lines only (A/B sides)        */
+    BT_SHOW_FILES,       /* pipeline counts and file lines only (A/B sides)        */
+    BT_SHOW_QUIET        /* nothing on stdout, those lines on stderr (A/B --json)  */
 } bt_show;
 
 /* Prints as `show` says and writes trades.csv, equity.csv, metrics.json
  * into out_dir, and the HTML report to `report` unless it is NULL or "".
- * `strategy` describes the strategy and its parameters. */
+ * `strategy` describes the strategy and its parameters; ai_note (NULL or
+ * "": none) the AI stages' prompts or contamination, shown in the report. */
 int bt_output(const bt_settings *s, const pr_backtest_config *bc, const pr_backtest_result *res,
-              const bt_analysis *a, const char *strategy, const char *out_dir, const char *report, bt_show show,
-              pr_err *err);
+              const bt_analysis *a, const char *strategy, const char *out_dir, const char *report,
+              const char *ai_note, bt_show show, pr_err *err);
 
 #endif

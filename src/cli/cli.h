@@ -3,6 +3,8 @@
  * place that prints for humans or exits. */
 #ifndef PR_CLI_H
 #define PR_CLI_H
+#include <stdio.h>
+
 #include "proratio/core.h"
 
 /* Exit codes (documented in README):
@@ -10,6 +12,8 @@
  *   3 input data failed validation (--strict) or could not be parsed;
  *   4 not found (dataset, file, indicator). */
 enum { PR_EXIT_OK = 0, PR_EXIT_FAIL = 1, PR_EXIT_USAGE = 2, PR_EXIT_DATA = 3, PR_EXIT_NOTFOUND = 4 };
+/* 128 + SIGINT, as shells report a command stopped by Ctrl-C. */
+enum { PR_EXIT_INTERRUPTED = 130 };
 
 /* Maps a pr_status to the exit code above. */
 int pr_cli_exit_code(int status);
@@ -42,4 +46,12 @@ void pr_cli_fmt_double(double v, char *buf, size_t cap);
 int pr_cli_opt(int argc, char **argv, int *i, const char *name, const char **val);
 /* Parses a time option (any form pr_time_parse accepts). */
 int pr_cli_time_arg(const char *cmd, const char *opt, const char *s, int64_t *out);
+/* Parses --from / --to (either may be NULL: *from / *to stay PR_TIME_NONE)
+ * and refuses a --from that is not before --to; an exit code (0 ok). Every
+ * command taking both uses this, so the message and exit code (2) agree. */
+int pr_cli_time_range(const char *cmd, const char *from_s, const char *to_s, int64_t *from, int64_t *to);
+/* Writes text that may quote input (file lines, names) with control
+ * characters and invalid UTF-8 escaped (pr_escape_text), so a terminal never
+ * receives raw bytes from a file; newlines and tabs are kept. */
+void pr_cli_print_safe(FILE *f, const char *text);
 #endif

@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "cli.h"
+#include "backtest_confirm.h"
 #include "cmd_ai.h"
 #include "cmd_data.h"
 #include "proratio/ai.h"
@@ -22,21 +23,27 @@ static const char *ai_usage =
     "                       --dataset NAME --at TIME [--db URL] [--config FILE]\n"
     "                       [--mode live|record|replay] [--side long|short] [--score X]\n"
     "                       [--stop PRICE] [--target PRICE] [--prompts DIR] [--version V]\n"
-    "                       [--env FILE] [--json]\n"
+    "                       [--prompt anonymised|plain] [--env FILE] [--json]\n"
     "       proratio ai calls [--db URL] [--provider NAME] [--since TIME] [--limit N] [--json]\n"
     "\n"
     "ask: builds the market snapshot of the dataset from the bars closed at --at\n"
     "(nothing later), fills the question's prompt template, prints the prompt, asks\n"
     "the provider and prints the validated verdict (or why there is none).\n"
-    "  --provider NAME     a provider of the config's ai.providers, or a preset:\n"
+    "  --provider NAME     a provider of the config's LLM stages (by name, else by kind\n"
+    "                      when one provider has it), or else a built-in preset:\n"
     "                      openai openrouter deepseek local anthropic gemini\n"
     "  --question Q        confirm (a candidate trade: --side, --stop, --target, --score),\n"
     "                      direction, mtf, regime or levels\n"
     "  --dataset NAME      VENUE:SYMBOL:TF, SYMBOL:TF or SYMBOL-TF in the store\n"
-    "  --at TIME           decision time: bars that closed at or before it are used\n"
+    "  --at TIME           decision time: bars that closed at or before it are used;\n"
+    "                      a time after the dataset's last bar has closed is an error\n"
     "  --mode M            live (call; the default), record (cache first, call on a miss),\n"
-    "                      replay (cache only, never a network call)\n"
-    "  --config FILE       JSON config with an \"ai\" object (providers, prices, prompts_dir)\n"
+    "                      replay (cache only, never a network call, no key needed)\n"
+    "  --config FILE       JSON config with an \"ai\" object or a backtest configuration\n"
+    "                      with a \"confirm\" list: its providers, prices, prompts and\n"
+    "                      prompt_mode are used as the backtest uses them\n"
+    "  --prompt MODE       anonymised (the default: no symbol, venue or dates, prices\n"
+    "                      rebased to 100) or plain; overrides the config's prompt_mode\n"
     "  --env FILE          load API keys from FILE (default .env when present; it must\n"
     "                      not be readable by group or others)\n"
     "calls: the llm_calls table, newest first (default limit 50), with the spend.\n"
@@ -48,7 +55,7 @@ static const char *ai_usage =
 /* ---- ask ------------------------------------------------------------------------------ */
 typedef struct ask_opts {
     const char *provider, *question, *dataset, *at, *db, *config, *mode, *side, *score, *stop, *target,
-        *prompts, *version, *env;
+        *prompts, *version, *env, *prompt;
     int json;
 } ask_opts;
 
@@ -60,7 +67,8 @@ static int parse_ask(int argc, char **argv, ask_opts *o) {
             {"--provider", &o->provider}, {"--question", &o->question}, {"--dataset", &o->dataset},
             {"--at", &o->at}, {"--db", &o->db}, {"--config", &o->config}, {"--mode", &o->mode},
             {"--side", &o->side}, {"--score", &o->score}, {"--stop", &o->stop}, {"--target", &o->target},
-            {"--prompts", &o->prompts}, {"--version", &o->version}, {"--env", &o->env}};
+            {"--prompts", &o->prompts}, {"--version", &o->version}, {"--env", &o->env},
+            {"--prompt", &o->prompt}};
         int matched = 0;
         for (size_t k = 0; k < sizeof opts / sizeof opts[0] && !matched; k++) {
             int r = pr_cli_opt(argc, argv, &i, opts[k].name, opts[k].dst);
@@ -92,25 +100,69 @@ static int load_env(const char *path) {
     return rc ? pr_cli_fail(&e) : PR_EXIT_OK;
 }
 
-/* The provider config: from the config file's ai.providers by name, else a preset. */
-static int provider_config(const ask_opts *o, pr_llm_stage_config *sc, pr_llm_config *pc, pr_err *e) {
+/* Providers of the LLM stage i called `name` (by_kind: of that kind); the
+ * first one found goes to *sc / *pc. Returns how many there are. */
+static size_t find_in_stage(const bt_confirm *c, size_t i, const char *name, int by_kind, pr_llm_stage_config *sc,
+                            pr_llm_config *pc, pr_err *e, int *rc) {
     pr_llm_config all[PR_LLM_STAGE_MAX_PROVIDERS];
-    size_t n = 0;
+    pr_llm_stage_config tmp;
+    size_t n = 0, found = 0;
+    if ((*rc = pr_llm_stage_config_load(c->view, c->path[i], &tmp, all, &n, e))) return 0;
+    for (size_t k = 0; k < n; k++)
+        if (strcmp(by_kind ? all[k].kind : all[k].name, name) == 0 && found++ == 0) {
+            *sc = tmp;
+            *pc = all[k];
+        }
+    return found;
+}
+
+/* The provider config: from the config file's LLM stages ("ai", or a
+ * backtest configuration's "confirm" list, read as the backtest reads
+ * them) by name, else by kind when exactly one provider has it; a built-in
+ * preset only when the config has no such provider, and then said so. */
+static int provider_config(const ask_opts *o, pr_llm_stage_config *sc, pr_llm_config *pc, pr_err *e) {
     pr_llm_stage_config_default(sc);
+    bt_confirm c;
+    memset(&c, 0, sizeof c);
+    int rc = PR_OK;
+    size_t found = 0;
     if (o->config) {
         pr_config *cfg = NULL;
-        int rc = pr_config_load(o->config, &cfg, e);
-        if (!rc && pr_config_has(cfg, "ai")) rc = pr_llm_stage_config_load(cfg, "ai", sc, all, &n, e);
+        bt_errors *errs = calloc(1, sizeof *errs);
+        if (!errs) return pr_err_set(e, PR_ENOMEM, "out of memory");
+        rc = pr_config_load(o->config, &cfg, e);
+        if (!rc && bt_confirm_read(cfg, &c, errs)) rc = pr_err_set(e, PR_EINVAL, "%s: %s", o->config, errs->msg[0]);
+        free(errs);
         pr_config_free(cfg);
-        if (rc) return rc;
     }
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(all[i].name, o->provider) == 0) {
-            *pc = all[i];
-            return PR_OK;
+    for (int by_kind = 0; !rc && by_kind < 2 && !found; by_kind++) {
+        for (size_t i = 0; !rc && i < c.n && !(found && !by_kind); i++) {
+            pr_llm_stage_config tsc;
+            pr_llm_config tpc;
+            size_t k = find_in_stage(&c, i, o->provider, by_kind, &tsc, &tpc, e, &rc);
+            if (k && !found) {
+                *sc = tsc;
+                *pc = tpc;
+            }
+            found += k;
         }
-    if (pr_llm_config_preset(o->provider, pc, NULL) == PR_OK) return PR_OK;
-    return pr_err_set(e, PR_ENOTFOUND, "provider '%s' is neither in %s's ai.providers nor a preset "
+        if (!rc && by_kind && found > 1)
+            rc = pr_err_set(e, PR_EINVAL, "%s: %zu providers have kind '%s'; name one with --provider", o->config,
+                            found, o->provider);
+    }
+    pr_llm_config unused[PR_LLM_STAGE_MAX_PROVIDERS];
+    size_t nu;
+    /* A preset still takes the first stage's prompts, modes and budget. */
+    if (!rc && !found && c.n) rc = pr_llm_stage_config_load(c.view, c.path[0], sc, unused, &nu, e);
+    bt_confirm_free(&c);
+    if (rc || found) return rc;
+    if (pr_llm_config_preset(o->provider, pc, NULL) == PR_OK) {
+        if (o->config)
+            fprintf(stderr, "proratio ai: provider '%s' is not in %s; using the built-in preset (%s, model %s)\n",
+                    o->provider, o->config, pc->base_url, pc->model);
+        return PR_OK;
+    }
+    return pr_err_set(e, PR_ENOTFOUND, "provider '%s' is neither in %s's LLM stages nor a preset "
                       "(openai, openrouter, deepseek, local, anthropic, gemini)",
                       o->provider, o->config ? o->config : "the config");
 }
@@ -127,7 +179,7 @@ static json_t *verdict_json(const pr_verdict *v) {
 }
 
 static void print_result(const ask_opts *o, const pr_llm_config *pc, pr_llm_mode mode, const pr_llm_prompt *p,
-                         const pr_llm_result *r) {
+                         const pr_llm_result *r, const char *contamination) {
     if (o->json) {
         json_t *j = json_object();
         json_object_set_new(j, "template", json_string(p->template_id));
@@ -137,6 +189,8 @@ static void print_result(const ask_opts *o, const pr_llm_config *pc, pr_llm_mode
         json_object_set_new(j, "provider", json_string(pc->name));
         json_object_set_new(j, "model", json_string(r->model[0] ? r->model : pc->model));
         json_object_set_new(j, "mode", json_string(pr_llm_mode_name(mode)));
+        json_object_set_new(j, "contaminated", json_boolean(contamination != NULL));
+        if (contamination) json_object_set_new(j, "contamination", json_string(contamination));
         json_object_set_new(j, "cached", json_boolean(r->cached));
         json_object_set_new(j, "fail", json_string(pr_llm_fail_name(r->fail)));
         if (r->fail == PR_LLM_FAIL_VERDICT)
@@ -195,6 +249,10 @@ static int cmd_ask(int argc, char **argv) {
     pr_llm_mode mode = sc.mode;
     if (o.mode && pr_llm_mode_parse(o.mode, &mode) != PR_OK)
         return pr_cli_usage_error(CMD, "--mode: expected live, record or replay");
+    if (o.prompt && strcmp(o.prompt, "plain") == 0) sc.snapshot.anonymise = 0;
+    else if (o.prompt && (strcmp(o.prompt, "anonymised") == 0 || strcmp(o.prompt, "anonymized") == 0))
+        sc.snapshot.anonymise = 1;
+    else if (o.prompt) return pr_cli_usage_error(CMD, "--prompt: expected anonymised or plain");
     if (o.prompts) pr_strlcpy(sc.prompts_dir, o.prompts, sizeof sc.prompts_dir);
     if (o.version) pr_strlcpy(sc.template_version, o.version, sizeof sc.template_version);
 
@@ -214,7 +272,17 @@ static int cmd_ask(int argc, char **argv) {
     if (!snap) rc = pr_err_set(&e, PR_ENOMEM, "out of memory");
 
     /* Bars that closed at or before --at: open time < at, then drop a last bar still open at --at. */
-    if (!rc) rc = pr_cli_load_dataset(st, o.dataset, PR_TIME_NONE, at, &bars, NULL, &e);
+    pr_dataset_info info;
+    if (!rc) rc = pr_cli_load_dataset(st, o.dataset, PR_TIME_NONE, at, &bars, &info, &e);
+    /* Past the data the snapshot would be the last bars, stale by any
+     * amount, presented as the market at --at. */
+    if (!rc && at > pr_tf_next(info.tf, info.last_ts)) {
+        char t[PR_TIME_STR_MAX], l[PR_TIME_STR_MAX];
+        pr_time_format_iso(at, t, sizeof t);
+        pr_time_format_iso(pr_tf_next(info.tf, info.last_ts), l, sizeof l);
+        rc = pr_err_set(&e, PR_EINVAL, "--at %s is after the end of %s: its last bar closed at %s (give a time "
+                        "up to then, or import newer data)", t, o.dataset, l);
+    }
     while (!rc && bars.len > 0 && pr_tf_next(bars.tf, bars.ts[bars.len - 1]) > at) bars.len--;
     if (!rc && bars.len == 0) {
         char t[PR_TIME_STR_MAX];
@@ -235,12 +303,17 @@ static int cmd_ask(int argc, char **argv) {
     }
     if (!rc) rc = pr_prompt_template_load(sc.prompts_dir, q, sc.template_version, &tpl, &e);
     if (!rc) rc = pr_prompt_fill_snapshot(tpl, snap, &prompt, &e);
-    if (!rc) rc = pr_llm_new(&pc, NULL, &llm, &e);
+    if (!rc) rc = pr_llm_new_for_mode(&pc, mode, NULL, &llm, &e);
     if (!rc) rc = pr_llm_cache_new(st, mode, &sc.budget, sc.run_id[0] ? sc.run_id : "cli", NULL, &cache, &e);
     int code = PR_EXIT_OK;
     if (!rc) {
         int arc = pr_llm_cache_ask(cache, llm, &prompt, snap->decision_ts, &res, &e);
-        print_result(&o, &pc, mode, &prompt, &res);
+        char why[400];
+        int tainted = pr_llm_contaminated(&pc, snap->anonymised, snap->decision_ts, snap->decision_ts, why, sizeof why);
+        print_result(&o, &pc, mode, &prompt, &res, tainted ? why : NULL);
+        if (tainted)
+            fprintf(stderr, "proratio ai: warning: contaminated: %s; the model may remember what came next "
+                    "(--prompt anonymised avoids it)\n", why);
         if (arc) code = arc == PR_EDB ? pr_cli_fail(&e) : (res.fail == PR_LLM_FAIL_CACHE_MISS ? PR_EXIT_NOTFOUND : PR_EXIT_FAIL);
     } else {
         if (prompt.system && !o.json) print_prompt(&prompt);
@@ -270,6 +343,13 @@ static json_t *maybe_json(const char *s) {
     return j ? j : json_null();
 }
 
+/* A stored count or cost a provider could have sent (see PR_LLM_TOKENS_MAX);
+ * a row written by hand or by an older version may hold anything. */
+static int count_ok(int64_t v) { return v >= 0 && v <= PR_LLM_TOKENS_MAX; }
+static int cost_ok(double v) { return v >= 0 && v <= PR_LLM_COST_MAX; }
+
+static json_t *count_json(int64_t v) { return count_ok(v) ? json_integer(v) : json_null(); }
+
 static int cmd_calls(int argc, char **argv) {
     const char *db = PR_CLI_DEFAULT_DB, *provider = NULL, *since = NULL, *limit_s = NULL;
     int json = 0;
@@ -289,13 +369,14 @@ static int cmd_calls(int argc, char **argv) {
     if (limit_s && (pr_parse_int64(limit_s, strlen(limit_s), &limit) != PR_OK || limit < 0))
         return pr_cli_usage_error(CMD, "--limit: expected a whole number >= 0 (0 = all)");
     pr_store *st = NULL;
-    if ((x = pr_cli_open_store(db, &st))) return x;
+    if ((x = pr_cli_open_store_ro(db, &st))) return x;
     pr_err e;
     pr_err_clear(&e);
     pr_llm_call_record *rows = NULL;
     size_t n = 0;
     int64_t total_calls = 0, day_calls = 0;
     double total_cost = 0, day_cost = 0;
+    size_t bad = 0;
     int64_t now = pr_time_now_ms(), day = now - ((now % PR_MS_PER_DAY) + PR_MS_PER_DAY) % PR_MS_PER_DAY;
     int rc = pr_store_llm_list(st, from, PR_TIME_NONE, provider, (size_t)limit, &rows, &n, &e);
     if (!rc) rc = pr_store_llm_spend(st, from, PR_TIME_NONE, &total_calls, &total_cost, &e);
@@ -323,9 +404,13 @@ static int cmd_calls(int argc, char **argv) {
             json_object_set_new(o, "http_status", json_integer(r->http_status));
             json_object_set_new(o, "attempts", json_integer(r->attempts));
             json_object_set_new(o, "latency_ms", json_integer(r->latency_ms));
-            json_object_set_new(o, "tokens_in", json_integer(r->tokens_in));
-            json_object_set_new(o, "tokens_out", json_integer(r->tokens_out));
-            json_object_set_new(o, "cost", json_real(r->cost));
+            json_object_set_new(o, "tokens_in", count_json(r->tokens_in));
+            json_object_set_new(o, "tokens_out", count_json(r->tokens_out));
+            json_object_set_new(o, "cost", cost_ok(r->cost) ? json_real(r->cost) : json_null());
+            if (!count_ok(r->tokens_in) || !count_ok(r->tokens_out) || !cost_ok(r->cost)) {
+                bad++;
+                json_object_set_new(o, "invalid", json_true());
+            }
             json_object_set_new(o, "verdict", maybe_json(r->verdict));
             json_object_set_new(o, "error", r->error ? json_string(r->error) : json_null());
             json_array_append_new(a, o);
@@ -341,16 +426,27 @@ static int cmd_calls(int argc, char **argv) {
                "question", "template", "prompt", "status", "tokens", "cost", "ms");
         for (size_t i = 0; i < n; i++) {
             const pr_llm_call_record *r = &rows[i];
-            char t[PR_TIME_STR_MAX], status[40];
+            char t[PR_TIME_STR_MAX], status[40], tokens[24] = "invalid", cost[24] = "invalid";
             pr_time_format_iso(r->created_at - r->created_at % 1000, t, sizeof t);
             snprintf(status, sizeof status, "%s", strcmp(r->status, "ok") == 0 ? "ok" : r->fail);
-            printf("%-6lld %-20s %-12.12s %-24.24s %-9s %-13.13s %-12.12s %-14.14s %8lld %10.6f %7lld\n",
+            int tok_ok = count_ok(r->tokens_in) && count_ok(r->tokens_out);
+            /* Both counts <= PR_LLM_TOKENS_MAX: their sum cannot overflow. */
+            if (tok_ok) snprintf(tokens, sizeof tokens, "%lld", (long long)(r->tokens_in + r->tokens_out));
+            if (cost_ok(r->cost)) snprintf(cost, sizeof cost, "%.6f", r->cost);
+            if (!tok_ok || !cost_ok(r->cost)) bad++;
+            printf("%-6lld %-20s %-12.12s %-24.24s %-9s %-13.13s %-12.12s %-14.14s %8s %10s %7lld\n",
                    (long long)r->id, t, r->provider, r->model, r->question, r->template_id, r->prompt_hash, status,
-                   (long long)(r->tokens_in + r->tokens_out), r->cost, (long long)r->latency_ms);
+                   tokens, cost, (long long)r->latency_ms);
         }
         printf("total: %lld call%s, $%.6f; today (UTC): %lld call%s, $%.6f\n", (long long)total_calls,
                total_calls == 1 ? "" : "s", total_cost, (long long)day_calls, day_calls == 1 ? "" : "s", day_cost);
     }
+    if (bad)
+        fprintf(stderr,
+                "ai calls: %zu stored call%s with a token count outside 0..%d or a cost outside 0..%g USD "
+                "(written by hand or by an older version): shown as %s, invalid costs left out of the spend\n",
+                bad, bad == 1 ? "" : "s", PR_LLM_TOKENS_MAX, PR_LLM_COST_MAX,
+                json ? "null with \"invalid\": true" : "'invalid'");
     pr_llm_call_records_free(rows, n);
     pr_store_close(st);
     return PR_EXIT_OK;

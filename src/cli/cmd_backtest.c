@@ -34,10 +34,15 @@ static const char k_usage[] =
     "  --json               print the metrics JSON instead of the table\n"
     "  --ab                 run twice, TA-only and TA+AI (with the \"confirm\" stages,\n"
     "                       or the \"ai\" shorthand for one LLM stage), into\n"
-    "                       DIR/ta_only and DIR/ta_ai, and compare them side by side\n"
+    "                       DIR/ta_only and DIR/ta_ai, and compare them side by side;\n"
+    "                       the TA-only side applies the stages' ta_threshold rule\n"
+    "                       too, so the difference is the models' decisions alone.\n"
+    "                       With --json one JSON document; with --report FILE.html\n"
+    "                       FILE.ta_only.html, FILE.ta_ai.html and a side-by-side FILE.html\n"
     "Prints the metrics (net, without costs, buy and hold) and the run's fingerprint\n"
     "(SHA-256 of trades.csv). Exit codes: 2 bad configuration, 3 bad data,\n"
-    "4 dataset or file not found.";
+    "4 dataset or file not found, or a replay that missed the cache (each miss is\n"
+    "listed; the outputs are written but do not reproduce the recorded run).";
 
 #define BT_MAX_OVERRIDES 64
 
@@ -85,7 +90,68 @@ static int parse_args(int argc, char **argv, bt_args *a) {
         }
     }
     if (!a->config) return pr_cli_usage_error("backtest", "--config FILE is required");
+    int64_t from, to;
+    return pr_cli_time_range("backtest", a->from, a->to, &from, &to);
+}
+
+/* The flags as "--flag value" with the config path each one sets, so an
+ * error about a value a flag set names the flag, not the file. */
+typedef struct bt_override {
+    char flag[PR_ERR_PATH_MAX + 32];
+    char path[PR_ERR_PATH_MAX];
+} bt_override;
+
+static size_t list_overrides(const bt_args *a, bt_override *o, size_t cap) {
+    size_t n = 0;
+    if (a->strategy && n < cap) {
+        snprintf(o[n].flag, sizeof o[n].flag, "--strategy %s", a->strategy);
+        pr_strlcpy(o[n++].path, "strategy.name", sizeof o[0].path);
+    }
+    for (size_t i = 0; i < a->n_ov && n < cap; i++, n++) {
+        const char *kv = a->ov[i], *eq = strchr(kv, '=');
+        snprintf(o[n].flag, sizeof o[n].flag, "%s %s", a->ov_path_prefix[i][0] ? "--param" : "--set", kv);
+        snprintf(o[n].path, sizeof o[n].path, "%s%.*s", a->ov_path_prefix[i], (int)(eq - kv), kv);
+    }
+    const struct { const char *flag, *v, *path; } plain[] = {
+        {"--from", a->from, "data.from"}, {"--to", a->to, "data.to"}, {"--db", a->db, "data.db"},
+        {"--report", a->report, "output.report"}, {"--out", a->out, "output.dir"}};
+    for (size_t i = 0; i < sizeof plain / sizeof plain[0] && n < cap; i++) {
+        if (!plain[i].v) continue;
+        snprintf(o[n].flag, sizeof o[n].flag, "%s %s", plain[i].flag, plain[i].v);
+        pr_strlcpy(o[n++].path, plain[i].path, sizeof o[0].path);
+    }
+    return n;
+}
+
+/* 1 when `text` names `path` as a whole dotted path (not a prefix of a
+ * longer key). */
+static int names_path(const char *text, const char *path) {
+    size_t n = strlen(path);
+    for (const char *p = strstr(text, path); p; p = strstr(p + 1, path)) {
+        char before = p == text ? ' ' : p[-1], after = p[n];
+        if (before != '.' && before != '_' && !(before >= 'a' && before <= 'z') && after != '_' &&
+            !(after >= 'a' && after <= 'z') && !(after >= '0' && after <= '9'))
+            return 1;
+    }
     return 0;
+}
+
+/* The flag to blame for a configuration error "PATH: message", or NULL
+ * when the file is to blame: the flag set that path, a key under it, the
+ * key it lies under, or a path the message mentions (data.from). */
+static const char *blame(const bt_override *o, size_t n, const char *msg) {
+    const char *colon = strstr(msg, ": ");
+    size_t el = colon ? (size_t)(colon - msg) : 0;
+    for (size_t i = n; i-- > 0;) {
+        size_t pl = strlen(o[i].path);
+        if (el && ((el == pl && strncmp(msg, o[i].path, pl) == 0) ||
+                   (el < pl && strncmp(msg, o[i].path, el) == 0 && o[i].path[el] == '.') ||
+                   (el > pl && strncmp(msg, o[i].path, pl) == 0 && msg[pl] == '.')))
+            return o[i].flag;
+    }
+    for (size_t i = n; i-- > 0;)
+        if (names_path(msg, o[i].path)) return o[i].flag;
+    return NULL;
 }
 
 /* Sets `path` to the JSON string `value` (never reinterpreted as a number). */
@@ -101,8 +167,9 @@ static int set_string(pr_config *cfg, const char *path, const char *value, pr_er
 
 /* The flags, applied to the loaded configuration in a fixed order:
  * --strategy, then --param/--set as given, then the plain flags. */
-static int apply_overrides(pr_config *cfg, const bt_args *a, pr_err *e) {
+static int apply_overrides(pr_config *cfg, const bt_args *a, const char **failed, pr_err *e) {
     int rc = PR_OK;
+    *failed = "--strategy";
     if (a->strategy) {
         json_t *st = json_object_get(pr_config_json(cfg), "strategy");
         json_t *name = json_is_object(st) ? json_object_get(st, "name") : NULL;
@@ -114,13 +181,14 @@ static int apply_overrides(pr_config *cfg, const bt_args *a, pr_err *e) {
         const char *kv = a->ov[i], *eq = strchr(kv, '=');
         char path[PR_ERR_PATH_MAX];
         snprintf(path, sizeof path, "%s%.*s", a->ov_path_prefix[i], (int)(eq - kv), kv);
+        *failed = kv;
         rc = pr_config_set(cfg, path, eq + 1, e);
     }
     const struct { const char *v, *path; } plain[] = {{a->from, "data.from"}, {a->to, "data.to"},
                                                       {a->db, "data.db"},     {a->report, "output.report"},
                                                       {a->out, "output.dir"}};
     for (size_t i = 0; rc == PR_OK && i < sizeof plain / sizeof plain[0]; i++)
-        if (plain[i].v) rc = set_string(cfg, plain[i].path, plain[i].v, e);
+        if (plain[i].v && (rc = set_string(cfg, plain[i].path, plain[i].v, e)) != PR_OK) *failed = plain[i].path;
     return rc;
 }
 
@@ -129,6 +197,7 @@ static int apply_overrides(pr_config *cfg, const bt_args *a, pr_err *e) {
 typedef struct bt_side {
     const char *name;
     int ai;                        /* 1: with the confirmation stages          */
+    int gate;                      /* 1: their ta_threshold rule only (A/B)    */
     char out_dir[BT_PATH_MAX + 16];
     char desc[400];                /* strategy and parameters                  */
     pr_strategy *strat;
@@ -154,6 +223,7 @@ typedef struct bt_run {
     pr_backtest_config bc;
     bt_side side[2];
     size_t n_sides;
+    size_t warmup;                 /* bars wanted before data.from              */
 } bt_run;
 
 static void run_free(bt_run *r) {
@@ -172,25 +242,62 @@ static void run_free(bt_run *r) {
     free(r->s);
 }
 
-static int load_markets(bt_run *r, pr_err *e) {
+/* Loads every market with up to `warmup` bars before data.from. */
+static int load_all(bt_run *r, size_t warmup, int quiet, pr_err *e) {
     bt_settings *s = r->s;
-    r->data.url = s->db;
+    for (size_t i = 0; i < r->n_ld; i++) bt_loaded_free(&r->ld[i]);
+    r->n_ld = 0;
     for (size_t i = 0; i < s->n_markets; i++) {
         const bt_market *m = &s->markets[i];
         bt_load_request rq = {.src = &m->src, .fine = m->has_fine ? &m->fine : NULL, .funding = m->funding,
-                              .from = s->from, .to = s->to};
+                              .from = s->from, .to = s->to, .warmup = warmup};
         int rc = bt_load(&r->data, &rq, &r->ld[i], e);
         r->n_ld = i + 1;
         if (rc != PR_OK) return rc;
-        if (r->ld[i].skipped_rows)
+        if (r->ld[i].skipped_rows && !quiet)
             fprintf(stderr, "proratio backtest: %s: %zu rows skipped as invalid (see 'proratio data import')\n",
                     m->src.spec, r->ld[i].skipped_rows);
         if ((rc = bt_market_spec(s, i, &r->ld[i], &r->mk[i].spec, e)) != PR_OK) return rc;
+        if ((rc = bt_funding_coverage(s, i, &r->ld[i], &r->mk[i].spec, e)) != PR_OK) return rc;
         r->mk[i].bars = &r->ld[i].bars;
         r->mk[i].fine = r->ld[i].fine.len ? &r->ld[i].fine : NULL;
     }
     r->bc = (pr_backtest_config){.start_cash = s->cash, .n_markets = s->n_markets, .markets = r->mk};
     pr_strlcpy(r->bc.ccy, s->ccy, sizeof r->bc.ccy);
+    return PR_OK;
+}
+
+/* The warm-up (README "Backtesting"): with data.from set, the bars before
+ * it that the strategy's indicators need ("auto": pr_backtest_history) are
+ * loaded too and only warm them up; trading, equity and metrics start at
+ * data.from. Says when the data holds less history than needed. */
+static int load_markets(bt_run *r, const pr_config *cfg, pr_err *e) {
+    bt_settings *s = r->s;
+    r->data.url = s->db;
+    int rc = load_all(r, 0, s->from != PR_TIME_NONE, e);
+    if (rc != PR_OK || s->from == PR_TIME_NONE) return rc;
+    size_t need = s->warmup >= 0 ? (size_t)s->warmup : 0;
+    const char *unbounded = NULL;
+    if (s->warmup < 0) {
+        pr_strategy *st = NULL;
+        rc = pr_strategy_create(s->strategy, cfg, "strategy.params", &st, e);
+        if (rc == PR_OK) rc = pr_backtest_history(&r->bc, st, &need, &unbounded, e);
+        pr_strategy_free(st);
+        if (rc != PR_OK) return rc;
+    }
+    if ((rc = load_all(r, need, 0, e)) != PR_OK) return rc;
+    r->bc.trade_from = s->from;
+    r->warmup = need;
+    char t[PR_TIME_STR_MAX];
+    pr_time_format(s->from, t, sizeof t);
+    for (size_t i = 0; i < r->n_ld; i++)
+        if (r->ld[i].n_warmup < need)
+            fprintf(stderr, "proratio backtest: warning: %s holds %zu bars before %s, the strategy's indicators need "
+                    "%zu (data.warmup%s); its first signals may depend on where the data starts\n",
+                    s->markets[i].src.spec, r->ld[i].n_warmup, t, need, s->warmup < 0 ? " \"auto\"" : "");
+    if (unbounded)
+        fprintf(stderr, "proratio backtest: note: %s never forgets where the data starts (a running total or a "
+                "path-dependent state): no warm-up makes its values independent of it\n", unbounded);
     return PR_OK;
 }
 
@@ -213,11 +320,12 @@ static int open_ai_log(bt_side *sd, pr_err *e) {
 static int write_summary(bt_run *r, bt_side *sd, pr_err *e) {
     const pr_backtest_result *res = &sd->res;
     size_t bars = 0;
-    for (size_t i = 0; i < r->bc.n_markets; i++) bars += r->mk[i].bars->len;
+    for (size_t i = 0; i < r->bc.n_markets; i++) bars += r->mk[i].bars->len - r->ld[i].n_warmup;
     pr_runlog_summary sm = {.mode = "backtest", .strategy = sd->desc, .config_digest = r->digest,
                             .first_ts = res->n_steps ? res->ts[0] : PR_TIME_NONE,
                             .last_ts = res->n_steps ? res->ts[res->n_steps - 1] : PR_TIME_NONE,
                             .bars = bars, .steps = res->n_steps, .orders = res->stats.orders,
+                            .rejected = res->n_rejected, .n_rejects = res->n_reject_kinds, .rejects = res->rejects,
                             .fills = res->n_fills, .trades = res->n_trades, .open_trades = res->n_open,
                             .ccy = res->ccy, .start_equity = res->start_cash, .final_equity = res->final_equity,
                             .fingerprint = sd->an.fingerprint, .n_stages = sd->stages.n, .stages = sd->stages.rl,
@@ -243,10 +351,12 @@ static int run_side(bt_run *r, bt_side *sd, const pr_config *cfg, pr_err *e) {
     pr_pipeline_observer obs;
     pr_runlog_observer(sd->rl, &obs);
     pr_pipeline_set_observer(sd->pipe, &obs);
-    if (sd->ai) {
+    if (sd->ai || sd->gate) {
         void *store = NULL;
-        if ((rc = bt_data_store(&r->data, &store, e)) != PR_OK) return rc;
-        if ((rc = bt_confirm_attach(&r->confirm, store, &sd->log, sd->pipe, &sd->stages, e)) != PR_OK) return rc;
+        if (sd->ai && (rc = bt_data_store(&r->data, &store, e)) != PR_OK) return rc;
+        if ((rc = bt_confirm_attach(&r->confirm, store, sd->has_log ? &sd->log : NULL, sd->gate, sd->pipe,
+                                    &sd->stages, e)) != PR_OK)
+            return rc;
     }
     if ((rc = pr_backtest_run(&r->bc, sd->pipe, &sd->res, e)) != PR_OK) return rc;
     sd->has_res = 1;
@@ -262,8 +372,9 @@ static int run_side(bt_run *r, bt_side *sd, const pr_config *cfg, pr_err *e) {
     return rc;
 }
 
-/* "ai  12 provider calls, ..." for a side with stages. */
-static void print_ai(const bt_side *sd, FILE *f) {
+/* "ai  12 provider calls, ..." for a side with stages, with its prompts
+ * or contamination (note). */
+static void print_ai(const bt_side *sd, const char *note, FILE *f) {
     if (bt_stages_enabled(&sd->stages) == 0) {
         fprintf(f, "ai           disabled: no provider has an API key, every signal passes (see %s/ai_decisions.jsonl)\n",
                 sd->out_dir);
@@ -273,7 +384,40 @@ static void print_ai(const bt_side *sd, FILE *f) {
     bt_stages_total(&sd->stages, &t);
     fprintf(f, "ai           %zu provider calls, %zu cache hits, %zu failed, %zu fallbacks to TA-only; estimated "
                "cost %.4f USD\n", t.calls, t.cache_hits, t.failures, t.fallbacks, t.cost);
+    fprintf(f, "             %zu entries vetoed below ta_threshold (no model asked), %zu vetoed by the models\n",
+            t.threshold_vetoed, t.model_vetoed);
     fprintf(f, "             decisions in %s/ai_decisions.jsonl\n", sd->out_dir);
+    if (t.contaminated)
+        fprintf(f, "WARNING      CONTAMINATED: %s\n             the models may remember what followed these dates: use "
+                   "prompt_mode \"anonymised\" (the default)\n", note);
+    else fprintf(f, "prompts      %s\n", note);
+}
+
+/* A replay is a reproduction only when every question was in the cache:
+ * each miss is listed, and the run ends with an error after its outputs. */
+static int replay_complete(const bt_side *sd, pr_err *e) {
+    size_t n = bt_stages_print_misses(&sd->stages, stderr);
+    if (n == 0) return PR_OK;
+    return pr_err_set(e, PR_ENOTFOUND, "replay incomplete: %zu question%s not in the cache (listed above); these "
+                      "entries were decided without the missing votes, so this run does not reproduce the "
+                      "recorded one", n, n == 1 ? " was" : "s were");
+}
+
+/* FILE.html -> FILE.<side>.html for the reports of the two A/B sides. */
+static void side_report(const char *report, const char *side, char *out, size_t cap) {
+    size_t n = strlen(report);
+    int html = n > 5 && strcmp(report + n - 5, ".html") == 0;
+    snprintf(out, cap, "%.*s.%s.html", (int)(html ? n - 5 : n), report, side);
+}
+
+/* Why the strategy emitted few or no signals, where it can tell. */
+static void print_notes(const bt_side *sd, FILE *f) {
+    char buf[800];
+    if (pr_strategy_explain(sd->strat, buf, sizeof buf) > 0)
+        fprintf(f, "note         %s\n", buf);
+    else if (sd->res.stats.signals == 0)
+        fprintf(f, "note         the strategy emitted no signal in %zu steps: its conditions never held on this "
+                "data (README \"Built-in strategies\" gives each one's rules)\n", sd->res.n_steps);
 }
 
 static void print_logs(const bt_side *sd, FILE *f) {
@@ -291,9 +435,9 @@ static int run(bt_run *r, const pr_config *cfg, int json, int ab, pr_err *e) {
         return pr_err_set(e, PR_EINVAL, "--ab compares TA-only with TA+AI: the configuration needs confirmation "
                           "stages, a \"confirm\" list [{\"type\": \"llm\", ...}] or an \"ai\" section");
     if ((rc = bt_config_digest(cfg, r->digest, e)) != PR_OK) return rc;
-    if ((rc = load_markets(r, e)) != PR_OK) return rc;
+    if ((rc = load_markets(r, cfg, e)) != PR_OK) return rc;
     r->n_sides = ab ? 2 : 1;
-    r->side[0] = (bt_side){.name = "TA-only", .ai = !ab && r->confirm.n > 0};
+    r->side[0] = (bt_side){.name = "TA-only", .ai = !ab && r->confirm.n > 0, .gate = ab};
     r->side[1] = (bt_side){.name = "TA+AI", .ai = 1};
     for (size_t i = 0; i < r->n_sides; i++) {
         bt_side *sd = &r->side[i];
@@ -308,34 +452,54 @@ static int run(bt_run *r, const pr_config *cfg, int json, int ab, pr_err *e) {
         size_t k = strlen(desc);
         snprintf(desc + k, sizeof desc - k, " + %s", r->confirm.type[i] == BT_STAGE_LLM ? "LLM confirmation" : "?");
     }
+    char note[BT_MAX_STAGES * 1024 + 32] = "", report_note[sizeof note + 16] = "";
+    if (last->ai && bt_stages_note(&last->stages, note, sizeof note))
+        snprintf(report_note, sizeof report_note, "CONTAMINATED: %s", note);
+    else pr_strlcpy(report_note, note, sizeof report_note);
     if (!json) bt_print_header(s, &r->bc, &last->res, desc, stdout);
     FILE *info = json ? stderr : stdout;
-    if (last->ai) print_ai(last, info);
+    if (last->ai) print_ai(last, note, info);
     if (!ab) {
-        rc = bt_output(s, &r->bc, &last->res, &last->an, desc, last->out_dir, s->report,
+        rc = bt_output(s, &r->bc, &last->res, &last->an, desc, last->out_dir, s->report, report_note,
                        json ? BT_SHOW_JSON : BT_SHOW_TABLE, e);
-        if (rc == PR_OK) print_logs(last, info);
-        return rc;
+        if (rc == PR_OK) {
+            print_notes(last, info);
+            print_logs(last, info);
+        }
+        return rc == PR_OK ? replay_complete(last, e) : rc;
     }
+    char reports[2][BT_PATH_MAX + 24];
+    bt_ab_side in[2];
     for (size_t i = 0; i < 2; i++) {
-        if (!json) printf("\n[%s]\n", r->side[i].name);
-        rc = bt_output(s, &r->bc, &r->side[i].res, &r->side[i].an, desc, r->side[i].out_dir, i ? s->report : NULL,
-                       json ? BT_SHOW_JSON : BT_SHOW_FILES, e);
+        bt_side *sd = &r->side[i];
+        if (s->report[0]) side_report(s->report, i ? "ta_ai" : "ta_only", reports[i], sizeof reports[i]);
+        if (!json) printf("\n[%s]\n", sd->name);
+        const char *side_note = i ? report_note : "TA-only: the confirmation stages' ta_threshold rule, no model asked";
+        rc = bt_output(s, &r->bc, &sd->res, &sd->an, i ? desc : sd->desc, sd->out_dir, s->report[0] ? reports[i] : NULL,
+                       side_note, json ? BT_SHOW_QUIET : BT_SHOW_FILES, e);
         if (rc != PR_OK) return rc;
-        print_logs(&r->side[i], info);
+        print_notes(sd, info);
+        print_logs(sd, info);
+        in[i] = (bt_ab_side){.name = sd->name, .an = &sd->an, .stages = &sd->stages, .out_dir = sd->out_dir,
+                             .report = s->report[0] ? reports[i] : NULL};
     }
     if (!json) putchar('\n');
-    pr_runlog_ai t;
-    bt_stages_total(&last->stages, &t);
-    return bt_ab_print(&r->side[0].an.m, &last->an.m, t.calls, t.cost, json, e);
+    rc = bt_ab_print(&in[0], &in[1], json, s->report[0] ? s->report : NULL, e);
+    if (rc == PR_OK && s->report[0]) fprintf(info, "report       %s (side by side)\n", s->report);
+    return rc == PR_OK ? replay_complete(last, e) : rc;
 }
 
-static int fail(const pr_err *e) {
+/* who: the flag or file the error is blamed on, or NULL. */
+static int fail_at(const pr_err *e, const char *who) {
     char buf[1024];
     pr_err_format(e, buf, sizeof buf);
-    fprintf(stderr, "proratio backtest: %s\n", buf);
+    fprintf(stderr, "proratio backtest: %s%s", who ? who : "", who ? ": " : "");
+    pr_cli_print_safe(stderr, buf);
+    fputc('\n', stderr);
     return pr_cli_exit_code(e->code);
 }
+
+static int fail(const pr_err *e) { return fail_at(e, NULL); }
 
 int pr_cli_backtest(int argc, char **argv) {
     bt_args a;
@@ -351,10 +515,10 @@ int pr_cli_backtest(int argc, char **argv) {
         fail(&e);
         return rc == PR_ENOTFOUND ? PR_EXIT_NOTFOUND : rc == PR_EIO ? PR_EXIT_FAIL : PR_EXIT_USAGE;
     }
-    if ((rc = apply_overrides(cfg, &a, &e)) != PR_OK) {
+    const char *failed = NULL;
+    if ((rc = apply_overrides(cfg, &a, &failed, &e)) != PR_OK) {
         pr_config_free(cfg);
-        fprintf(stderr, "proratio backtest: %s\n", e.msg);
-        return PR_EXIT_USAGE;
+        return pr_cli_usage_error("backtest", "%s: %s", failed, e.msg);
     }
     bt_run r;
     memset(&r, 0, sizeof r);
@@ -369,7 +533,14 @@ int pr_cli_backtest(int argc, char **argv) {
     size_t n_bad = bt_settings_read(cfg, r.s, errs);
     n_bad += bt_confirm_read(cfg, &r.confirm, errs);
     if (n_bad) {
-        for (size_t i = 0; i < errs->n; i++) fprintf(stderr, "proratio backtest: %s: %s\n", a.config, errs->msg[i]);
+        bt_override ov[BT_MAX_OVERRIDES + 8];
+        size_t n_ov = list_overrides(&a, ov, sizeof ov / sizeof ov[0]);
+        for (size_t i = 0; i < errs->n; i++) {
+            const char *flag = blame(ov, n_ov, errs->msg[i]);
+            fprintf(stderr, "proratio backtest: %s: ", flag ? flag : a.config);
+            pr_cli_print_safe(stderr, errs->msg[i]);
+            fputc('\n', stderr);
+        }
         if (errs->dropped) fprintf(stderr, "proratio backtest: %s: ... and %zu more\n", a.config, errs->dropped);
         free(errs);
         run_free(&r);
@@ -381,5 +552,11 @@ int pr_cli_backtest(int argc, char **argv) {
     run_free(&r);
     pr_config_free(cfg);
     if (rc == PR_OK) return PR_EXIT_OK;
+    if (rc == PR_EINVAL && strncmp(e.msg, "strategy.", 9) == 0) {
+        /* A strategy parameter the strategy itself rejected. */
+        bt_override ov[BT_MAX_OVERRIDES + 8];
+        const char *flag = blame(ov, list_overrides(&a, ov, sizeof ov / sizeof ov[0]), e.msg);
+        return fail_at(&e, flag ? flag : a.config);
+    }
     return fail(&e);
 }

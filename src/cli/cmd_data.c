@@ -40,11 +40,65 @@ int pr_cli_data(int argc, char **argv) {
     return PR_EXIT_USAGE;
 }
 
-int pr_cli_open_store(const char *url, pr_store **st) {
+void pr_cli_store_options(int read_only, int busy_ms, pr_store_options *o) {
+    memset(o, 0, sizeof *o);
+    o->read_only = read_only;
+    o->busy_timeout_ms = busy_ms;
+    const char *env = getenv("PRORATIO_BUSY_TIMEOUT_MS");
+    if (!busy_ms && env && *env) {
+        char *end = NULL;
+        long v = strtol(env, &end, 10);
+        if (end && !*end && v >= 0 && v <= 3600000) o->busy_timeout_ms = v ? (int)v : -1;
+    }
+}
+
+static int open_store(const char *url, int read_only, int busy_ms, pr_store **st) {
     pr_err e;
     pr_err_clear(&e);
-    if (pr_store_open(url ? url : PR_CLI_DEFAULT_DB, st, &e) != PR_OK) return pr_cli_fail(&e);
+    pr_store_options o;
+    pr_cli_store_options(read_only, busy_ms, &o);
+    if (pr_store_open_with(url ? url : PR_CLI_DEFAULT_DB, &o, st, &e) != PR_OK) return pr_cli_fail(&e);
     return PR_EXIT_OK;
+}
+
+int pr_cli_open_store(const char *url, pr_store **st) { return open_store(url, 0, 0, st); }
+int pr_cli_open_store_busy(const char *url, int busy_ms, pr_store **st) { return open_store(url, 0, busy_ms, st); }
+int pr_cli_open_store_ro(const char *url, pr_store **st) { return open_store(url, 1, 0, st); }
+
+void pr_cli_dataset_label(const pr_dataset_info *d, char *buf, size_t cap) {
+    char v[4 * PR_SYMBOL_MAX], s[4 * PR_SYMBOL_MAX];
+    snprintf(buf, cap, "%s:%s:%s", pr_escape_text(d->venue, PR_ESC_BACKSLASH, v, sizeof v),
+             pr_escape_text(d->symbol, PR_ESC_BACKSLASH, s, sizeof s),
+             pr_tf_name(d->tf));
+}
+
+int pr_cli_dataset_missing(pr_store *st, const char *venue, const char *symbol, pr_timeframe tf, pr_err *err) {
+    pr_dataset_info *ds = NULL;
+    size_t n = 0;
+    pr_err le;
+    pr_err_clear(&le);
+    char want[3 * PR_SYMBOL_MAX + 8], hint[4 * 3 * PR_SYMBOL_MAX + 40] = "";
+    snprintf(want, sizeof want, "%s:%s:%s", venue, symbol, pr_tf_name(tf));
+    if (pr_store_list(st, NULL, &ds, &n, &le) == PR_OK && n > 0) {
+        char(*labels)[3 * PR_SYMBOL_MAX + 8] = calloc(n, sizeof *labels);
+        const char **names = calloc(n + 1, sizeof *names);
+        if (labels && names) {
+            for (size_t i = 0; i < n; i++) {
+                snprintf(labels[i], sizeof labels[i], "%s:%s:%s", ds[i].venue, ds[i].symbol, pr_tf_name(ds[i].tf));
+                names[i] = labels[i];
+            }
+            const char *best = pr_suggest_name(want, names);
+            if (best) {
+                char safe[4 * sizeof labels[0]];
+                snprintf(hint, sizeof hint, "; did you mean %s?", pr_escape_text(best, PR_ESC_BACKSLASH, safe, sizeof safe));
+            }
+        }
+        free(labels);
+        free(names);
+    }
+    free(ds);
+    return pr_err_set(err, PR_ENOTFOUND, "dataset %s not found in %s%s (see 'proratio data list')", want,
+                      pr_store_describe(st), hint);
 }
 
 int pr_cli_dataset_gaps(pr_store *st, const pr_dataset_info *d, unsigned flags, pr_gap **gaps,
@@ -76,7 +130,91 @@ int pr_cli_dataset_gaps(pr_store *st, const pr_dataset_info *d, unsigned flags, 
     return rc;
 }
 
+int pr_cli_dataset_origin(pr_store *st, const char *venue, const char *symbol, pr_timeframe tf,
+                          pr_import_record *out, pr_err *err) {
+    pr_import_record *r = NULL;
+    size_t n = 0;
+    int rc = pr_store_list_imports(st, venue, symbol, &r, &n, err);
+    if (rc != PR_OK) return rc;
+    int found = 0;
+    for (size_t i = n; i-- > 0 && !found;)
+        if (r[i].tf == tf && strcmp(r[i].status, "ok") == 0) {
+            *out = r[i];
+            out->defects_json = NULL;
+            found = 1;
+        }
+    pr_store_imports_free(r, n);
+    return found;
+}
+
 /* ---- list ---------------------------------------------------------------- */
+
+/* "import FILE" or "resample of VENUE:SYMBOL:TF" (from the import log), or
+ * "-" when no write was recorded; the JSON form ({kind, from} or null). */
+static json_t *origin(pr_store *st, const char *venue, const char *symbol, pr_timeframe tf, char *buf,
+                      size_t cap) {
+    pr_import_record r;
+    pr_err e;
+    pr_err_clear(&e);
+    pr_strlcpy(buf, "-", cap);
+    if (pr_cli_dataset_origin(st, venue, symbol, tf, &r, &e) != 1) return json_null();
+    int rs = strcmp(r.format, "resample") == 0;
+    snprintf(buf, cap, "%s %s", rs ? "resample of" : "import", r.file);
+    return json_pack("{s:s, s:s}", "kind", rs ? "resample" : "import", "from", r.file);
+}
+
+/* Funding series: one row each, gaps on the 24x7 calendar at the interval
+ * the stamps show (8h for Binance). */
+static int list_funding(pr_store *st, const char *venue, const char *symbol, json_t *arr, size_t *shown,
+                        pr_err *e) {
+    pr_funding_info *fi = NULL;
+    size_t nf = 0;
+    int rc = pr_store_list_funding(st, venue, &fi, &nf, e);
+    for (size_t i = 0; rc == PR_OK && i < nf; i++) {
+        if (symbol && strcmp(symbol, fi[i].symbol) != 0) continue;
+        pr_funding_rate *r = NULL;
+        size_t n = 0;
+        rc = pr_store_get_funding(st, fi[i].venue, fi[i].symbol, PR_TIME_NONE, PR_TIME_NONE, &r, &n, e);
+        if (rc != PR_OK) break;
+        int64_t *ts = n ? malloc(n * sizeof *ts) : NULL;
+        size_t ng = 0, missing = 0;
+        pr_timeframe tf = PR_TF_8H;
+        for (size_t k = 0; ts && k < n; k++) ts[k] = r[k].ts;
+        free(r);
+        if (ts && pr_tf_infer(ts, n, &tf) != PR_OK) tf = PR_TF_8H;
+        if (ts) pr_find_gaps(ts, n, tf, PR_CAL_24X7, 0, NULL, 0, &ng, &missing);
+        free(ts);
+        pr_instrument in;
+        pr_asset_class cls = pr_store_get_instrument(st, fi[i].venue, fi[i].symbol, &in, e) == PR_OK
+                                 ? in.asset_class : PR_ASSET_UNKNOWN;
+        pr_err_clear(e);
+        char name[3 * PR_SYMBOL_MAX + 8], first[PR_TIME_STR_MAX], last[PR_TIME_STR_MAX], otext[600];
+        snprintf(name, sizeof name, "%s:%s:funding", fi[i].venue, fi[i].symbol);
+        /* Funding imports are logged without a timeframe. */
+        json_t *src = origin(st, fi[i].venue, fi[i].symbol, PR_TF_NONE, otext, sizeof otext);
+        if (arr) {
+            pr_time_format_iso(fi[i].first_ts, first, sizeof first);
+            pr_time_format_iso(fi[i].last_ts, last, sizeof last);
+            /* The same keys as bar datasets ("bars" counts rates), so that a
+             * reader of the list needs no special case to skip them. */
+            json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:I, s:I, s:o}",
+                "dataset", name, "kind", "funding", "venue", fi[i].venue, "symbol", fi[i].symbol,
+                "timeframe", pr_tf_name(tf), "asset_class", pr_asset_class_name(cls), "calendar",
+                pr_calendar_name(PR_CAL_24X7), "bars", (json_int_t)fi[i].count, "first", first, "last", last,
+                "gaps", (json_int_t)ng, "missing_bars", (json_int_t)missing, "source", src));
+        } else {
+            json_decref(src);
+            pr_time_format(fi[i].first_ts, first, sizeof first);
+            pr_time_format(fi[i].last_ts, last, sizeof last);
+            printf("%-28s %-7s %-8s %9zu  %-19s  %-19s %5zu %8zu  %s (funding rates every %s)\n", name,
+                   pr_asset_class_name(cls), pr_calendar_name(PR_CAL_24X7), fi[i].count, first, last, ng, missing,
+                   otext, pr_tf_name(tf));
+        }
+        (*shown)++;
+    }
+    free(fi);
+    return rc;
+}
 
 int pr_cli_data_list(int argc, char **argv) {
     const char *db = NULL, *venue = NULL, *symbol = NULL, *v;
@@ -86,7 +224,9 @@ int pr_cli_data_list(int argc, char **argv) {
         if (pr_cli_is_help(argv[i])) {
             puts("usage: proratio data list [--db URL] [--venue V] [--symbol S] [--json]\n"
                  "Lists stored datasets: bars, first and last bar (open times, UTC), gaps\n"
-                 "(runs of missing bars the market calendar expected) and missing bars.");
+                 "(runs of missing bars the market calendar expected), missing bars and the\n"
+                 "source (the file of the latest import, or the dataset a resample was built\n"
+                 "from); then the funding-rate series (VENUE:SYMBOL:funding, rates instead of bars).");
             return PR_EXIT_OK;
         } else if ((m = pr_cli_opt(argc, argv, &i, "--db", &v))) {
             if (m < 0) return pr_cli_usage_error("data list", "--db needs a value");
@@ -103,11 +243,14 @@ int pr_cli_data_list(int argc, char **argv) {
             return pr_cli_usage_error("data list", "unknown argument '%s'", argv[i]);
         }
     }
-    pr_store *st = NULL;
-    int ex = pr_cli_open_store(db, &st);
-    if (ex) return ex;
     pr_err e;
     pr_err_clear(&e);
+    if ((venue && pr_name_check("--venue", venue, &e) != PR_OK) ||
+        (symbol && pr_name_check("--symbol", symbol, &e) != PR_OK))
+        return pr_cli_usage_error("data list", "%s", e.msg);
+    pr_store *st = NULL;
+    int ex = pr_cli_open_store_ro(db, &st);
+    if (ex) return ex;
     pr_dataset_filter f = {venue, symbol, PR_TF_NONE, PR_ASSET_UNKNOWN};
     pr_dataset_info *ds = NULL;
     size_t n = 0;
@@ -117,8 +260,8 @@ int pr_cli_data_list(int argc, char **argv) {
     }
     json_t *arr = json ? json_array() : NULL;
     if (!json) {
-        printf("%-28s %-7s %-8s %9s  %-19s  %-19s %5s %8s\n", "DATASET", "CLASS", "CALENDAR", "BARS",
-               "FIRST (UTC)", "LAST (UTC)", "GAPS", "MISSING");
+        printf("%-28s %-7s %-8s %9s  %-19s  %-19s %5s %8s  %s\n", "DATASET", "CLASS", "CALENDAR", "BARS",
+               "FIRST (UTC)", "LAST (UTC)", "GAPS", "MISSING", "SOURCE");
     }
     for (size_t i = 0; i < n && ex == PR_EXIT_OK; i++) {
         pr_gap *gaps = NULL;
@@ -129,25 +272,31 @@ int pr_cli_data_list(int argc, char **argv) {
             break;
         }
         free(gaps);
-        char name[3 * PR_SYMBOL_MAX + 8], first[PR_TIME_STR_MAX], last[PR_TIME_STR_MAX];
-        snprintf(name, sizeof name, "%s:%s:%s", ds[i].venue, ds[i].symbol, pr_tf_name(ds[i].tf));
+        char name[4 * 3 * PR_SYMBOL_MAX + 8], first[PR_TIME_STR_MAX], last[PR_TIME_STR_MAX], otext[600];
+        char sv[4 * PR_SYMBOL_MAX], ss[4 * PR_SYMBOL_MAX];
+        pr_cli_dataset_label(&ds[i], name, sizeof name);
         pr_time_format(ds[i].first_ts, first, sizeof first);
         pr_time_format(ds[i].last_ts, last, sizeof last);
+        json_t *src = origin(st, ds[i].venue, ds[i].symbol, ds[i].tf, otext, sizeof otext);
         if (json) {
             char fi[PR_TIME_STR_MAX], la[PR_TIME_STR_MAX];
             pr_time_format_iso(ds[i].first_ts, fi, sizeof fi);
             pr_time_format_iso(ds[i].last_ts, la, sizeof la);
-            json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:I, s:I}",
-                "dataset", name, "venue", ds[i].venue, "symbol", ds[i].symbol,
+            json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:I, s:I, s:o}",
+                "dataset", name, "kind", "bars", "venue", pr_escape_text(ds[i].venue, PR_ESC_BACKSLASH, sv, sizeof sv),
+                "symbol", pr_escape_text(ds[i].symbol, PR_ESC_BACKSLASH, ss, sizeof ss),
                 "timeframe", pr_tf_name(ds[i].tf), "asset_class", pr_asset_class_name(ds[i].asset_class),
                 "calendar", pr_calendar_name(cal), "bars", (json_int_t)ds[i].count, "first", fi, "last", la,
-                "gaps", (json_int_t)ng, "missing_bars", (json_int_t)missing));
+                "gaps", (json_int_t)ng, "missing_bars", (json_int_t)missing, "source", src));
         } else {
-            printf("%-28s %-7s %-8s %9zu  %-19s  %-19s %5zu %8zu\n", name,
+            json_decref(src);
+            printf("%-28s %-7s %-8s %9zu  %-19s  %-19s %5zu %8zu  %s\n", name,
                    pr_asset_class_name(ds[i].asset_class), pr_calendar_name(cal), ds[i].count, first, last,
-                   ng, missing);
+                   ng, missing, otext);
         }
     }
+    size_t nfund = 0;
+    if (ex == PR_EXIT_OK && list_funding(st, venue, symbol, arr, &nfund, &e) != PR_OK) ex = pr_cli_fail(&e);
     if (json) {
         if (ex == PR_EXIT_OK) {
             char *s = json_dumps(arr, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
@@ -155,7 +304,7 @@ int pr_cli_data_list(int argc, char **argv) {
             free(s);
         }
         json_decref(arr);
-    } else if (n == 0) {
+    } else if (n == 0 && nfund == 0 && ex == PR_EXIT_OK) {
         printf("(no datasets in %s)\n", pr_store_describe(st));
     }
     free(ds);
@@ -173,8 +322,8 @@ static int print_gaps(pr_store *st, const pr_dataset_info *d, unsigned flags, js
     int rc = pr_cli_dataset_gaps(st, d, flags, &gaps, &ng, &missing, &cal, e);
     if (rc != PR_OK) return rc;
     *total_missing += missing;
-    char name[3 * PR_SYMBOL_MAX + 8];
-    snprintf(name, sizeof name, "%s:%s:%s", d->venue, d->symbol, pr_tf_name(d->tf));
+    char name[4 * 3 * PR_SYMBOL_MAX + 8];
+    pr_cli_dataset_label(d, name, sizeof name);
     json_t *list = arr ? json_array() : NULL;
     if (!arr)
         printf("%s (%s calendar): %zu gap%s, %zu missing bar%s\n", name, pr_calendar_name(cal), ng,
@@ -238,7 +387,7 @@ int pr_cli_data_gaps(int argc, char **argv) {
         }
     }
     pr_store *st = NULL;
-    int ex = pr_cli_open_store(db, &st);
+    int ex = pr_cli_open_store_ro(db, &st);
     if (ex) { free(names); return ex; }
     pr_err e;
     pr_err_clear(&e);
@@ -257,10 +406,11 @@ int pr_cli_data_gaps(int argc, char **argv) {
         pr_dataset_info d;
         char venue[PR_SYMBOL_MAX], symbol[PR_SYMBOL_MAX];
         pr_timeframe tf;
-        if (pr_cli_parse_dataset(names[k], venue, symbol, &tf, &e) != PR_OK ||
-            pr_store_dataset(st, venue, symbol, tf, &d, &e) != PR_OK ||
-            print_gaps(st, &d, flags, arr, &total_missing, &e) != PR_OK)
-            ex = pr_cli_fail(&e);
+        int rc = pr_cli_parse_dataset(names[k], venue, symbol, &tf, &e);
+        if (rc == PR_OK) rc = pr_store_dataset(st, venue, symbol, tf, &d, &e);
+        if (rc == PR_ENOTFOUND) rc = pr_cli_dataset_missing(st, venue, symbol, tf, &e);
+        if (rc == PR_OK) rc = print_gaps(st, &d, flags, arr, &total_missing, &e);
+        if (rc != PR_OK) ex = pr_cli_fail(&e);
     }
     if (json) {
         if (ex == PR_EXIT_OK) {

@@ -100,7 +100,9 @@ static int load_column(const char *csv, const char *dataset, const opts *o, int6
         snprintf(c->label, sizeof c->label, "%s", base_name(csv));
     } else {
         pr_store *st = NULL;
-        rc = pr_store_open(o->db ? o->db : PR_CLI_DEFAULT_DB, &st, e);
+        pr_store_options so;
+        pr_cli_store_options(1, 0, &so);
+        rc = pr_store_open_with(o->db ? o->db : PR_CLI_DEFAULT_DB, &so, &st, e);
         if (rc == PR_OK) rc = pr_cli_load_dataset(st, dataset, PR_TIME_NONE, PR_TIME_NONE, &s, NULL, e);
         pr_store_close(st);
         snprintf(c->label, sizeof c->label, "%s", dataset);
@@ -578,9 +580,8 @@ int pr_cli_stats(int argc, char **argv) {
     if (o.column && strcmp(o.column, "open") && strcmp(o.column, "high") && strcmp(o.column, "low") &&
         strcmp(o.column, "close") && strcmp(o.column, "volume"))
         return pr_cli_usage_error(CMD, "--column: expected open, high, low, close or volume, got '%s'", o.column);
-    int64_t t;
-    if (o.from_s && pr_cli_time_arg(CMD, "--from", o.from_s, &t)) return PR_EXIT_USAGE;
-    if (o.to_s && pr_cli_time_arg(CMD, "--to", o.to_s, &t)) return PR_EXIT_USAGE;
+    int64_t t0, t1;
+    if (pr_cli_time_range(CMD, o.from_s, o.to_s, &t0, &t1)) return PR_EXIT_USAGE;
     int pair = o.csv2 || o.dataset2;
     if (which == COINT && !pair) return pr_cli_usage_error(CMD, "coint needs the second series: --csv2 FILE or --dataset2 NAME");
     if (which == ADF && pair)

@@ -171,7 +171,9 @@ static int load_bars(const char *csv, const char *dataset, const char *db, int64
         return PR_OK;
     }
     pr_store *st = NULL;
-    int rc = pr_store_open(db ? db : PR_CLI_DEFAULT_DB, &st, e);
+    pr_store_options so;
+    pr_cli_store_options(1, 0, &so);
+    int rc = pr_store_open_with(db ? db : PR_CLI_DEFAULT_DB, &so, &st, e);
     if (rc != PR_OK) return rc;
     rc = pr_cli_load_dataset(st, dataset, PR_TIME_NONE, to, s, NULL, e);
     pr_store_close(st);
@@ -256,8 +258,7 @@ int pr_cli_ta(int argc, char **argv) {
                 ex = pr_cli_usage_error(CMD, "indicator %s given twice", sp[j].label);
     }
     int64_t from = PR_TIME_NONE, to = PR_TIME_NONE;
-    if (ex == PR_EXIT_OK && from_s) ex = pr_cli_time_arg(CMD, "--from", from_s, &from);
-    if (ex == PR_EXIT_OK && to_s) ex = pr_cli_time_arg(CMD, "--to", to_s, &to);
+    if (ex == PR_EXIT_OK) ex = pr_cli_time_range(CMD, from_s, to_s, &from, &to);
     if (ex != PR_EXIT_OK) {
         free(sp);
         return ex;

@@ -15,20 +15,30 @@ int pr_cli_exit_code(int status) {
     }
 }
 
+void pr_cli_print_safe(FILE *f, const char *text) {
+    size_t n = strlen(text ? text : "");
+    /* Worst case: every byte becomes \xNN. */
+    char *buf = malloc(4 * n + 1);
+    if (!buf) return;
+    fputs(pr_escape_text(text, PR_ESC_NEWLINES, buf, 4 * n + 1), f);
+    free(buf);
+}
+
 int pr_cli_fail(const pr_err *e) {
-    char buf[1024];
+    char buf[1024], safe[4 * sizeof buf];
     pr_err_format(e, buf, sizeof buf);
-    fprintf(stderr, "proratio: %s\n", buf);
+    fprintf(stderr, "proratio: %s\n", pr_escape_text(buf, PR_ESC_NEWLINES, safe, sizeof safe));
     return pr_cli_exit_code(e->code);
 }
 
 int pr_cli_usage_error(const char *cmd, const char *fmt, ...) {
+    char buf[1024], safe[4 * sizeof buf];
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "proratio %s: ", cmd);
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, "\n(see 'proratio %s --help')\n", cmd);
+    vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
+    fprintf(stderr, "proratio %s: %s\n(see 'proratio %s --help')\n", cmd, pr_escape_text(buf, PR_ESC_NEWLINES, safe, sizeof safe),
+            cmd);
     return PR_EXIT_USAGE;
 }
 
@@ -63,6 +73,8 @@ int pr_cli_parse_dataset(const char *name, char *venue, char *symbol, pr_timefra
     if (sym_len == 0 || sym_len >= PR_SYMBOL_MAX) return pr_err_set(err, PR_EINVAL, "dataset '%s': bad symbol", name);
     memcpy(symbol, sym, sym_len);
     symbol[sym_len] = '\0';
+    if (pr_name_check("dataset venue", venue, err) != PR_OK || pr_name_check("dataset symbol", symbol, err) != PR_OK)
+        return PR_EINVAL;
     if (pr_tf_parse(tfs, tf) != PR_OK)
         return pr_err_set(err, PR_EINVAL, "dataset '%s': unknown timeframe '%s'", name, tfs);
     return PR_OK;
@@ -94,5 +106,16 @@ int pr_cli_time_arg(const char *cmd, const char *opt, const char *s, int64_t *ou
     pr_err_clear(&e);
     if (pr_time_parse(s, (size_t)-1, out, &e) != PR_OK)
         return pr_cli_usage_error(cmd, "%s: %s", opt, e.msg);
+    return PR_EXIT_OK;
+}
+
+int pr_cli_time_range(const char *cmd, const char *from_s, const char *to_s, int64_t *from, int64_t *to) {
+    int ex;
+    *from = *to = PR_TIME_NONE;
+    if (from_s && (ex = pr_cli_time_arg(cmd, "--from", from_s, from))) return ex;
+    if (to_s && (ex = pr_cli_time_arg(cmd, "--to", to_s, to))) return ex;
+    if (*from != PR_TIME_NONE && *to != PR_TIME_NONE && *from >= *to)
+        return pr_cli_usage_error(cmd, "--from %s is not before --to %s: the range [from, to) is empty", from_s,
+                                  to_s);
     return PR_EXIT_OK;
 }

@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <jansson.h>
 
@@ -49,6 +50,13 @@ int pr_config_load(const char *path, pr_config **out, pr_err *err) {
         pr_err_at(err, path, 0, 0, NULL);
         return pr_err_set(err, e == ENOENT ? PR_ENOTFOUND : PR_EIO, "cannot open configuration: %s",
                           strerror(e));
+    }
+    /* fopen succeeds on a directory; reading it would report "invalid JSON". */
+    struct stat sb;
+    if (fstat(fileno(f), &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        fclose(f);
+        pr_err_at(err, path, 0, 0, NULL);
+        return pr_err_set(err, PR_EINVAL, "is a directory, not a JSON configuration file");
     }
     json_error_t je;
     json_t *root = json_loadf(f, JSON_REJECT_DUPLICATES, &je);
@@ -254,44 +262,6 @@ int pr_config_string(const pr_config *cfg, const char *path, const char *def, ch
     return PR_OK;
 }
 
-/* Optimal string alignment distance (edits incl. adjacent swaps), capped to
- * short keys; used to suggest the key a typo meant. */
-static size_t edit_distance(const char *a, const char *b) {
-    size_t n = strlen(a), m = strlen(b);
-    if (n > 63 || m > 63) return SIZE_MAX;
-    size_t d[64][64];
-    for (size_t i = 0; i <= n; i++) d[i][0] = i;
-    for (size_t j = 0; j <= m; j++) d[0][j] = j;
-    for (size_t i = 1; i <= n; i++) {
-        for (size_t j = 1; j <= m; j++) {
-            size_t cost = a[i - 1] != b[j - 1];
-            size_t v = d[i - 1][j] + 1;
-            if (d[i][j - 1] + 1 < v) v = d[i][j - 1] + 1;
-            if (d[i - 1][j - 1] + cost < v) v = d[i - 1][j - 1] + cost;
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < v)
-                v = d[i - 2][j - 2] + 1;
-            d[i][j] = v;
-        }
-    }
-    return d[n][m];
-}
-
-/* The closest allowed name when it is plausibly a typo, else NULL. */
-static const char *suggest(const char *word, const char *const *allowed) {
-    const char *best = NULL;
-    size_t best_d = SIZE_MAX;
-    for (size_t i = 0; allowed[i]; i++) {
-        size_t dd = edit_distance(word, allowed[i]);
-        if (dd < best_d) {
-            best_d = dd;
-            best = allowed[i];
-        }
-    }
-    size_t len = strlen(word);
-    size_t limit = len <= 4 ? 1 : (len <= 8 ? 2 : 3);
-    return best_d <= limit ? best : NULL;
-}
-
 static void list_allowed(const char *const *allowed, char *buf, size_t cap) {
     size_t pos = 0;
     buf[0] = '\0';
@@ -324,7 +294,7 @@ int pr_config_enum(const pr_config *cfg, const char *path, const char *def, cons
             return PR_OK;
         }
     }
-    const char *hint = suggest(v, allowed);
+    const char *hint = pr_suggest_name(v, allowed);
     if (hint) return bad(err, path, "expected one of %s, got \"%.40s\" (did you mean \"%s\"?)", names, v, hint);
     return bad(err, path, "expected one of %s, got \"%.40s\"", names, v);
 }
@@ -362,7 +332,7 @@ int pr_config_check_keys(const pr_config *cfg, const char *path, const char *con
         if (known) continue;
         char full[PR_ERR_PATH_MAX];
         snprintf(full, sizeof full, "%s%s%s", path, path[0] ? "." : "", key);
-        const char *hint = suggest(key, allowed);
+        const char *hint = pr_suggest_name(key, allowed);
         if (hint) return bad(err, full, "unknown key (did you mean \"%s\"?)", hint);
         return bad(err, full, "unknown key");
     }

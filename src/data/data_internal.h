@@ -143,6 +143,23 @@ int dint_bar_expected(pr_calendar cal, pr_timeframe tf, int64_t tf_ms, int64_t o
  * absent bars. */
 size_t dint_scan_gap(pr_calendar cal, pr_timeframe tf, int64_t fa, int64_t fb, pr_gap *g);
 
+/* ---- times a streamed import delivered (seen.c) ---------------------------- */
+typedef struct dint_run { int64_t lo, hi; } dint_run; /* lo, lo+step, ..., hi */
+typedef struct dint_seen {
+    int64_t step;            /* grid of the runs (tf in ms); 0: points only    */
+    int64_t phase;           /* offset of the runs' grid, from the first stamp */
+    int phased;
+    dint_run *runs;          /* sorted, disjoint, not adjacent                 */
+    size_t n_runs, cap_runs;
+    int64_t *pts;            /* sorted stamps off the runs' grid               */
+    size_t n_pts, cap_pts;
+} dint_seen;
+
+int dint_seen_has(const dint_seen *s, int64_t ts);
+/* 0, or -1 when out of memory. */
+int dint_seen_add(dint_seen *s, int64_t ts);
+void dint_seen_free(dint_seen *s);
+
 /* ---- streaming validator (validate.c) -------------------------------------- */
 typedef struct dint_validator {
     pr_data_report *rep;
@@ -160,9 +177,18 @@ typedef struct dint_validator {
     int64_t max_ts;          /* latest stamp so far and its row           */
     double max_v[5];
     long max_line;
+    /* stream: every stamp delivered, so that a repeat anywhere is dropped
+     * (the first row is kept); the values of a repeat's first row come
+     * from the chunk at hand, else from `lookup` (import options) */
+    dint_seen seen;
+    pr_import_lookup lookup;
+    void *lookup_user;
+    pr_err *err;
+    int fatal;               /* PR_ENOMEM or the lookup's error: stop         */
 } dint_validator;
 
 void dint_validator_init(dint_validator *v, pr_data_report *rep);
+void dint_validator_free(dint_validator *v);
 /* Row checks (values only). Returns 1 when the row must be skipped. */
 int dint_check_row(dint_validator *v, int64_t ts, const double *ohlcv, long line, int64_t index);
 /* Time checks over rows [0, n) of s in their current order (order, duplicate,

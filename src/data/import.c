@@ -116,6 +116,11 @@ static void flush(imp *im) {
         im->chunk.tf = im->v.tf;
     }
     n = dint_check_times(&im->v, &im->chunk, n, im->lines, NULL);
+    if (im->v.fatal) {
+        im->fatal = im->v.fatal;
+        im->chunk.len = 0;
+        return;
+    }
     im->chunk.len = n;
     im->rep->rows_ok += n;
     if (im->o.strict && pr_data_report_defects(im->rep)) im->delivering = 0;
@@ -365,6 +370,9 @@ static int run(imp *im) {
     if (!im->o.max_line) im->o.max_line = DEFAULT_MAX_LINE;
     dint_validator_init(&im->v, rep);
     im->v.stream = !im->collect;
+    im->v.lookup = im->o.lookup;
+    im->v.lookup_user = im->user;
+    im->v.err = im->err;
     im->v.tf = im->o.tf;
     im->v.cal = im->funding ? PR_CAL_24X7 : choose_calendar(&im->o, im->name, rep);
     if (im->funding) {
@@ -385,6 +393,7 @@ static int run(imp *im) {
     }
     im->chunk.tf = im->o.tf;
     read_all(im);
+    dint_validator_free(&im->v);
     pr_series_free(&im->chunk);
     free(im->lines);
     im->lines = NULL;

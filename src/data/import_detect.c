@@ -298,10 +298,34 @@ static int resolve_generic(const pr_csv_mapping *m, const dint_field *f, size_t 
     return PR_OK;
 }
 
+/* Compressed or binary input is named for what it is (and not quoted: its
+ * bytes would garble the terminal). NULL for text. */
+static const char *binary_kind(const char *line, size_t len) {
+    static const struct { const char *magic; size_t n; const char *what; } m[] = {
+        {"\x1f\x8b", 2, "gzip-compressed: decompress it first (gunzip)"},
+        {"PK\x03\x04", 4, "a zip archive: extract the CSV first"},
+        {"BZh", 3, "bzip2-compressed: decompress it first (bunzip2)"},
+        {"\xfd" "7zXZ", 5, "xz-compressed: decompress it first (unxz)"},
+        {"\x28\xb5\x2f\xfd", 4, "zstd-compressed: decompress it first (unzstd)"},
+        {"PAR1", 4, "a Parquet file: export it as CSV first"},
+        {"SQLite format 3", 15, "an SQLite database, not a CSV file"},
+    };
+    for (size_t i = 0; i < sizeof m / sizeof m[0]; i++)
+        if (len >= m[i].n && memcmp(line, m[i].magic, m[i].n) == 0 && (i != 2 || (len > 3 && isdigit((unsigned char)line[3]))))
+            return m[i].what;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)line[i];
+        if (c == 0 || (c < 0x20 && c != '\t' && c != '\r' && c != '\n' && c != '\f')) return "binary, not text";
+    }
+    return NULL;
+}
+
 int dint_layout_detect(const pr_import_options *o, int funding, const char *line, size_t len,
                        dint_layout *lay, pr_err *err) {
     dint_field f[DINT_MAX_FIELDS];
     const char *bad;
+    const char *bin = binary_kind(line, len);
+    if (bin) return pr_err_set(err, PR_EPARSE, "not a CSV file: the data is %s", bin);
     memset(lay, 0, sizeof *lay);
     for (int i = 0; i < PR_COL_COUNT; i++) lay->col[i] = -1;
     pr_csv_format fmt = o->format;
@@ -616,8 +640,14 @@ int pr_guess_from_path(const char *path, pr_name_guess *out) {
     pr_strlcpy(base, p, sizeof base);
     char *dot = strchr(base, '.');
     if (dot) *dot = 0;
+    /* Tokens first, so a symbol token can look at the next one. */
+    char *toks[32];
+    size_t nt = 0;
     char *save = NULL;
-    for (char *tok = strtok_r(base, "-_ .", &save); tok; tok = strtok_r(NULL, "-_ .", &save)) {
+    for (char *tok = strtok_r(base, "-_ .", &save); tok && nt < 32; tok = strtok_r(NULL, "-_ .", &save))
+        toks[nt++] = tok;
+    for (size_t ti = 0; ti < nt; ti++) {
+        char *tok = toks[ti];
         if (!strcasecmp(tok, "funding") || !strcasecmp(tok, "fundingrate")) {
             out->funding = 1;
             continue;
@@ -630,24 +660,45 @@ int pr_guess_from_path(const char *path, pr_name_guess *out) {
             continue;
         }
         if (out->symbol[0] || !strcasecmp(tok, "DAT") || !strcasecmp(tok, "ASCII")) continue;
-        size_t n = strlen(tok), letters = 0;
-        while (letters < n && isalpha((unsigned char)tok[letters])) letters++;
-        if (letters < 1 || letters >= PR_SYMBOL_MAX) continue;
-        int alnum = 1;
-        for (size_t i = 0; i < n; i++) alnum &= isalnum((unsigned char)tok[i]) != 0;
-        if (!alnum) continue;
-        /* "EURUSD60": MetaTrader appends the bar length in minutes. */
-        if (letters < n && is_digits(tok + letters, n - letters)) {
-            pr_timeframe mtf = tf_of_minutes(strtol(tok + letters, NULL, 10));
-            if (mtf == PR_TF_NONE || letters < 3) continue;
-            if (out->tf == PR_TF_NONE) out->tf = mtf;
-            tok[letters] = 0;
-            n = letters;
-        } else if (letters < n) {
-            continue;
+        size_t n = strlen(tok), digits = 0, letters = 0;
+        /* Binance multiplier contracts and coins named by a number lead with
+         * digits: 1INCHUSDT, 1000PEPEUSDT. */
+        while (digits < n && isdigit((unsigned char)tok[digits])) digits++;
+        while (digits + letters < n && isalpha((unsigned char)tok[digits + letters])) letters++;
+        if (digits > 0) {
+            if (letters < 2 || digits + letters != n || n >= PR_SYMBOL_MAX) continue;
+        } else {
+            if (letters < 1 || letters >= PR_SYMBOL_MAX) continue;
+            int alnum = 1;
+            for (size_t i = 0; i < n; i++) alnum &= isalnum((unsigned char)tok[i]) != 0;
+            if (!alnum) continue;
+            /* "EURUSD60": MetaTrader appends the bar length in minutes. */
+            if (letters < n && is_digits(tok + letters, n - letters)) {
+                pr_timeframe mtf = tf_of_minutes(strtol(tok + letters, NULL, 10));
+                if (mtf == PR_TF_NONE || letters < 3) continue;
+                if (out->tf == PR_TF_NONE) out->tf = mtf;
+                tok[letters] = 0;
+                n = letters;
+            } else if (letters < n) {
+                continue;
+            }
         }
         for (size_t i = 0; i < n; i++) out->symbol[i] = (char)toupper((unsigned char)tok[i]);
         out->symbol[n] = 0;
+        /* Freqtrade writes the pair BTC/USDT as BTC_USDT (futures add the
+         * settle currency: BTC_USDT_USDT): a quote asset or currency code
+         * right after the base belongs to the symbol. */
+        if (ti + 1 < nt) {
+            char q[8];
+            size_t ql = strlen(toks[ti + 1]);
+            if (ql < sizeof q && n + ql < PR_SYMBOL_MAX) {
+                for (size_t i = 0; i <= ql; i++) q[i] = (char)toupper((unsigned char)toks[ti + 1][i]);
+                if (in_upper_list(q, ql, crypto_quote) || in_upper_list(q, ql, iso_ccy)) {
+                    memcpy(out->symbol + n, q, ql + 1);
+                    ti++;
+                }
+            }
+        }
     }
     out->class_certain = folder_certain;
     if (!folder_certain && out->symbol[0]) out->asset_class = class_of_symbol(out->symbol, &out->class_certain);

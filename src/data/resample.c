@@ -151,11 +151,13 @@ int pr_resample_ex(const pr_series *in, const pr_resample_options *o, pr_series 
                                                 : pr_tf_next(src, pr_tf_floor(src, ts[n - 1]));
         }
         size_t full = sms ? (size_t)((cover_end - b.start) / sms) : 1;
+        int is_short = 0;
         if (simple) {
             b.have_expected = b.have;
             if (b.have < full) {
                 rep_short(r, b.start, b.have, full);
                 r->missing_bars += full - b.have;
+                is_short = 1;
             }
         } else {
             size_t he = 0;
@@ -165,8 +167,15 @@ int pr_resample_ex(const pr_series *in, const pr_resample_options *o, pr_series 
                 if (he < expected) {
                     rep_short(r, b.start, b.have, expected);
                     r->missing_bars += expected - he;
+                    is_short = 1;
                 }
             }
+        }
+        if (is_short && o->complete_only) {
+            r->dropped++;
+            if (j == n) last_complete = 1; /* the output ends with a complete bucket */
+            i = j;
+            continue;
         }
         if (out->len == out->cap && pr_series_reserve(out, out->cap * 2 + 16) != PR_OK)
             return pr_err_set(err, PR_ENOMEM, "resample: out of memory");
@@ -188,6 +197,6 @@ int pr_resample_ex(const pr_series *in, const pr_resample_options *o, pr_series 
 
 int pr_resample(const pr_series *in, pr_timeframe to, int64_t as_of, pr_series *out, pr_resample_report *rep,
                 pr_err *err) {
-    pr_resample_options o = {to, as_of, PR_CAL_AUTO};
+    pr_resample_options o = {to, as_of, PR_CAL_AUTO, 0};
     return pr_resample_ex(in, &o, out, rep, err);
 }

@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "data/store_internal.h"
@@ -43,18 +44,21 @@ int pr_store_series_grow(pr_series *s, size_t need, pr_err *err) {
     return PR_OK;
 }
 
-static int check_name(const char *what, const char *s, pr_err *err) {
+/* Writes accept only printable names (pr_name_check); reads only need a
+ * name that fits, so a store written before the check can still be listed
+ * and read. */
+static int check_name(const char *what, const char *s, int write, pr_err *err) {
     if (!s || !*s) return pr_err_set(err, PR_EINVAL, "store: %s must not be empty", what);
+    if (write) return pr_name_check(what, s, err);
     if (strnlen(s, PR_SYMBOL_MAX) >= PR_SYMBOL_MAX)
-        return pr_err_set(err, PR_EINVAL, "store: %s '%.40s' longer than %d characters", what, s,
-                          PR_SYMBOL_MAX - 1);
+        return pr_err_set(err, PR_EINVAL, "store: %s longer than %d bytes", what, PR_SYMBOL_MAX - 1);
     return PR_OK;
 }
 
-static int make_key(const char *venue, const char *symbol, pr_timeframe tf, pr_store_key *k,
+static int make_key(const char *venue, const char *symbol, pr_timeframe tf, int write, pr_store_key *k,
                     pr_err *err) {
-    int rc = check_name("venue", venue, err);
-    if (rc == PR_OK) rc = check_name("symbol", symbol, err);
+    int rc = check_name("venue", venue, write, err);
+    if (rc == PR_OK) rc = check_name("symbol", symbol, write, err);
     if (rc != PR_OK) return rc;
     if (tf <= PR_TF_NONE || tf >= PR_TF_COUNT)
         return pr_err_set(err, PR_EINVAL, "store: invalid timeframe %d", (int)tf);
@@ -124,35 +128,72 @@ static int has_scheme(const char *url, size_t *len) {
     return 1;
 }
 
+/* A read-only open neither migrates nor writes: the schema must already be
+ * the one this program knows. */
+static int check_schema_ro(pr_store *st, pr_err *err) {
+    size_t own_n = 0;
+    st->ops->migrations(&own_n);
+    int64_t exists = 0, cur = 0;
+    int found = 0;
+    int rc = st->ops->query_int(st, st->ops->version_table_exists_sql, &exists, &found, err);
+    if (rc != PR_OK) return rc;
+    if (!exists)
+        return pr_err_set(err, PR_ENOTFOUND, "store %s holds no proratio data (no schema); import "
+                          "data first with 'proratio data import'", st->desc);
+    rc = st->ops->query_int(st, "SELECT MAX(version) FROM schema_version", &cur, &found, err);
+    if (rc != PR_OK) return rc;
+    if (cur > (int64_t)own_n)
+        return pr_err_set(err, PR_EUNSUPPORTED,
+                          "store: schema version %lld is newer than this program understands "
+                          "(%lld); upgrade proratio", (long long)cur, (long long)own_n);
+    if (cur < (int64_t)own_n)
+        return pr_err_set(err, PR_EUNSUPPORTED,
+                          "store %s has schema version %lld, older than this program's %lld; a "
+                          "read-only command does not upgrade it: run a writing command (e.g. "
+                          "'proratio data import') on it once", st->desc, (long long)cur,
+                          (long long)own_n);
+    return PR_OK;
+}
+
 int pr_store_open_ex(const char *url, const pr_store_open_opts *o, pr_store **out, pr_err *err) {
     if (!out) return pr_err_set(err, PR_EINVAL, "store: NULL output");
     *out = NULL;
     if (!url || !*url) return pr_err_set(err, PR_EINVAL, "store: empty store URL");
+    const pr_store_options *po = o ? o->pub : NULL;
+    int ro = po && po->read_only;
     pr_store *st = NULL;
     int rc;
     size_t slen = 0;
     if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0) {
         rc = pr_store_pg_open(url, &st, err);
+        if (rc == PR_OK && ro)
+            rc = st->ops->exec(st, "SET default_transaction_read_only = on", "open read-only", err);
+        if (rc != PR_OK && st) {
+            st->ops->close(st);
+            return rc;
+        }
     } else if (strncmp(url, "sqlite:", 7) == 0) {
         const char *path = url + 7;
         if (strncmp(path, "//", 2) == 0) path += 2;
         if (!*path) return pr_err_set(err, PR_EINVAL, "store: '%s' names no SQLite file", url);
-        rc = pr_store_sqlite_open(path, &st, err);
+        rc = pr_store_sqlite_open(path, po, &st, err);
     } else if (has_scheme(url, &slen)) {
         return pr_err_set(err, PR_EUNSUPPORTED,
                           "store: unsupported URL scheme '%.*s' (use sqlite:PATH, a file "
                           "path, or postgresql://...)",
                           (int)(slen > 32 ? 32 : slen), url);
     } else {
-        rc = pr_store_sqlite_open(url, &st, err);
+        rc = pr_store_sqlite_open(url, po, &st, err);
     }
     if (rc != PR_OK) return rc;
     if (o && o->raw) {
         *out = st;
         return PR_OK;
     }
-    rc = pr_store_migrate(st, o ? o->target_version : -1, o ? o->extra_migrations : NULL,
-                          o ? o->n_extra : 0, err);
+    if (ro) rc = check_schema_ro(st, err);
+    else
+        rc = pr_store_migrate(st, o ? o->target_version : -1, o ? o->extra_migrations : NULL,
+                              o ? o->n_extra : 0, err);
     if (rc != PR_OK) {
         st->ops->close(st);
         return rc;
@@ -163,6 +204,12 @@ int pr_store_open_ex(const char *url, const pr_store_open_opts *o, pr_store **ou
 
 int pr_store_open(const char *url, pr_store **out, pr_err *err) {
     return pr_store_open_ex(url, NULL, out, err);
+}
+
+int pr_store_open_with(const char *url, const pr_store_options *opts, pr_store **out,
+                       pr_err *err) {
+    pr_store_open_opts o = {-1, NULL, 0, 0, opts};
+    return pr_store_open_ex(url, &o, out, err);
 }
 
 void pr_store_close(pr_store *st) {
@@ -295,29 +342,81 @@ static int strictly_increasing(const int64_t *ts, size_t n) {
     return 1;
 }
 
-int pr_store_put_bars_arrays(pr_store *st, const char *venue, const char *symbol,
-                             pr_timeframe tf, const int64_t *ts, const double *open,
-                             const double *high, const double *low, const double *close,
-                             const double *volume, size_t n, pr_store_counts *counts,
-                             pr_err *err) {
+static const char *const col_names[PR_STORE_NCOLS] = {"open", "high", "low", "close", "volume"};
+
+const char *pr_on_conflict_name(pr_on_conflict p) {
+    switch (p) {
+    case PR_ON_CONFLICT_REPLACE: return "replace";
+    case PR_ON_CONFLICT_KEEP: return "keep";
+    case PR_ON_CONFLICT_FAIL: return "fail";
+    }
+    return "?";
+}
+
+int pr_on_conflict_parse(const char *s, pr_on_conflict *out) {
+    for (int p = PR_ON_CONFLICT_REPLACE; p <= PR_ON_CONFLICT_FAIL; p++)
+        if (s && strcmp(s, pr_on_conflict_name((pr_on_conflict)p)) == 0) {
+            *out = (pr_on_conflict)p;
+            return PR_OK;
+        }
+    return PR_EINVAL;
+}
+
+int pr_store_resolve(const pr_store_put_opts *o, const pr_store_key *k, int64_t ts,
+                     const double old[5], const double in[5], double merged[5],
+                     pr_store_counts *c, pr_err *err) {
+    const unsigned cols = o && o->columns ? o->columns : PR_STORE_COL_ALL;
+    unsigned diff = 0;
+    for (int j = 0; j < PR_STORE_NCOLS; j++) {
+        const int have = (cols >> j) & 1u;
+        merged[j] = have ? pr_store_norm0(in[j]) : old[j];
+        if (have && old[j] != merged[j]) diff |= 1u << j;
+    }
+    if (!diff) return 0;
+    for (int j = 0; j < PR_STORE_NCOLS; j++) c->changed[j] += (diff >> j) & 1u;
+    const pr_on_conflict p = o ? o->on_conflict : PR_ON_CONFLICT_REPLACE;
+    if (p == PR_ON_CONFLICT_KEEP) {
+        c->kept++;
+        return 0;
+    }
+    if (p == PR_ON_CONFLICT_FAIL) {
+        char when[40], which[48] = "";
+        size_t len = 0;
+        pr_time_format_iso(ts, when, sizeof when);
+        for (int j = 0; j < PR_STORE_NCOLS; j++)
+            if ((diff >> j) & 1u)
+                len += (size_t)snprintf(which + len, sizeof which - len, "%s%s", len ? "," : "",
+                                        col_names[j]);
+        return pr_err_set(err, PR_EDATA,
+                          "store: %s/%s/%s bar %s is already stored with another %s "
+                          "(on-conflict fail)",
+                          k->venue, k->symbol, k->tf, when, which);
+    }
+    return 1;
+}
+
+static int put_bars_impl(pr_store *st, const char *venue, const char *symbol,
+                         pr_timeframe tf, const int64_t *ts, const double *open,
+                         const double *high, const double *low, const double *close,
+                         const double *volume, size_t n, const pr_store_put_opts *o,
+                         pr_store_counts *counts, pr_err *err) {
     if (counts) memset(counts, 0, sizeof *counts);
     if (!st) return pr_err_set(err, PR_EINVAL, "store: NULL store");
     pr_store_key k;
-    int rc = make_key(venue, symbol, tf, &k, err);
+    int rc = make_key(venue, symbol, tf, 1, &k, err);
     if (rc != PR_OK) return rc;
     if (n == 0) return st->in_tx && st->doomed ? doomed_err(st, err) : PR_OK;
     if (!ts || !open || !high || !low || !close || !volume)
         return pr_err_set(err, PR_EINVAL, "store: NULL bar column");
     const double *cols[5] = {open, high, low, close, volume};
-    static const char *const names[5] = {"open", "high", "low", "close", "volume"};
     for (size_t i = 0; i < n; i++)
         for (int c = 0; c < 5; c++)
             if (!isfinite(cols[c][i])) {
                 char when[40];
                 pr_time_format_iso(ts[i], when, sizeof when);
                 pr_err_set(err, PR_EINVAL, "store: bar %zu (%s) of %s/%s/%s: %s is not finite",
-                           i, when, venue, symbol, k.tf, names[c]);
-                pr_err_at(err, NULL, 0, 0, names[c]);
+                           i, when, venue, symbol, k.tf, col_names[c]);
+                pr_err_at(err, NULL, 0, 0, col_names[c]);
                 return PR_EINVAL;
             }
 
@@ -345,23 +444,44 @@ int pr_store_put_bars_arrays(pr_store *st, const char *venue, const char *symbol
     }
 
     int own = 0;
-    size_t ins = 0, upd = 0;
+    pr_store_counts c;
+    memset(&c, 0, sizeof c);
     rc = op_begin(st, 1, &own, err);
     if (rc == PR_OK) {
-        rc = st->ops->put_bars(st, &k, &b, &ins, &upd, err);
-        if (rc == PR_OK && ins > 0)
-            rc = st->ops->dataset_add(st, &k, ins, b.ts[0], b.ts[b.n - 1], pr_time_now_ms(), err);
+        rc = st->ops->put_bars(st, &k, &b, o, &c, err);
+        if (rc == PR_OK && c.inserted > 0)
+            rc = st->ops->dataset_add(st, &k, c.inserted, b.ts[0], b.ts[b.n - 1],
+                                      pr_time_now_ms(), err);
         rc = op_end(st, own, rc, err);
     }
     if (rc == PR_OK && counts) {
-        counts->inserted = ins;
-        counts->updated = upd;
-        counts->unchanged = b.n - ins - upd;
+        *counts = c;
+        counts->unchanged = b.n - c.inserted - c.updated - c.kept;
         counts->duplicates = n - b.n;
     }
     free(sts);
     free(sv);
     return rc;
+}
+
+int pr_store_put_bars_arrays(pr_store *st, const char *venue, const char *symbol,
+                             pr_timeframe tf, const int64_t *ts, const double *open,
+                             const double *high, const double *low, const double *close,
+                             const double *volume, size_t n, pr_store_counts *counts,
+                             pr_err *err) {
+    return put_bars_impl(st, venue, symbol, tf, ts, open, high, low, close, volume, n, NULL,
+                         counts, err);
+}
+
+int pr_store_put_bars_ex(pr_store *st, const char *venue, const char *symbol, pr_timeframe tf,
+                         const pr_series *bars, const pr_store_put_opts *o,
+                         pr_store_counts *counts, pr_err *err) {
+    if (!bars) return pr_err_set(err, PR_EINVAL, "store: NULL series");
+    if (o && (o->on_conflict < PR_ON_CONFLICT_REPLACE || o->on_conflict > PR_ON_CONFLICT_FAIL ||
+              (o->columns & ~PR_STORE_COL_ALL)))
+        return pr_err_set(err, PR_EINVAL, "store: invalid put options");
+    return put_bars_impl(st, venue, symbol, tf, bars->ts, bars->open, bars->high, bars->low,
+                         bars->close, bars->volume, bars->len, o, counts, err);
 }
 
 int pr_store_put_bars(pr_store *st, const char *venue, const char *symbol, pr_timeframe tf,
@@ -376,7 +496,7 @@ int pr_store_get_bars(pr_store *st, const char *venue, const char *symbol, pr_ti
                       int64_t from_ms, int64_t to_ms, pr_series *out, pr_err *err) {
     if (!st || !out) return pr_err_set(err, PR_EINVAL, "store: NULL argument");
     pr_store_key k;
-    int rc = make_key(venue, symbol, tf, &k, err);
+    int rc = make_key(venue, symbol, tf, 0, &k, err);
     if (rc != PR_OK) return rc;
     out->len = 0;
     out->tf = tf;
@@ -399,7 +519,7 @@ int pr_store_get_timestamps(pr_store *st, const char *venue, const char *symbol,
     *out = NULL;
     *n = 0;
     pr_store_key k;
-    int rc = make_key(venue, symbol, tf, &k, err);
+    int rc = make_key(venue, symbol, tf, 0, &k, err);
     if (rc != PR_OK) return rc;
     int64_t lo, hi;
     int own;
@@ -493,7 +613,7 @@ int pr_store_dataset(pr_store *st, const char *venue, const char *symbol, pr_tim
                      pr_dataset_info *out, pr_err *err) {
     if (!out) return pr_err_set(err, PR_EINVAL, "store: NULL argument");
     pr_store_key k;
-    int rc = make_key(venue, symbol, tf, &k, err);
+    int rc = make_key(venue, symbol, tf, 0, &k, err);
     if (rc != PR_OK) return rc;
     pr_dataset_filter f = {venue, symbol, tf, PR_ASSET_UNKNOWN};
     pr_dataset_info *v = NULL;
@@ -512,7 +632,7 @@ int pr_store_delete_dataset(pr_store *st, const char *venue, const char *symbol,
     if (deleted) *deleted = 0;
     if (!st) return pr_err_set(err, PR_EINVAL, "store: NULL store");
     pr_store_key k;
-    int rc = make_key(venue, symbol, tf, &k, err);
+    int rc = make_key(venue, symbol, tf, 0, &k, err);
     if (rc != PR_OK) return rc;
     size_t d = 0;
     int own;
@@ -531,8 +651,8 @@ int pr_store_delete_dataset(pr_store *st, const char *venue, const char *symbol,
 /* ------------------------------------------------------------------------ */
 int pr_store_put_instrument(pr_store *st, const pr_instrument *in, pr_err *err) {
     if (!st || !in) return pr_err_set(err, PR_EINVAL, "store: NULL argument");
-    int rc = check_name("venue", in->venue, err);
-    if (rc == PR_OK) rc = check_name("symbol", in->symbol, err);
+    int rc = check_name("venue", in->venue, 1, err);
+    if (rc == PR_OK) rc = check_name("symbol", in->symbol, 1, err);
     if (rc != PR_OK) return rc;
     if (memchr(in->base, 0, sizeof in->base) == NULL || memchr(in->quote, 0, sizeof in->quote) == NULL)
         return pr_err_set(err, PR_EINVAL, "store: instrument base/quote not terminated");
@@ -568,8 +688,8 @@ static int load_instruments(pr_store *st, const char *venue, const char *symbol,
 int pr_store_get_instrument(pr_store *st, const char *venue, const char *symbol,
                             pr_instrument *out, pr_err *err) {
     if (!st || !out) return pr_err_set(err, PR_EINVAL, "store: NULL argument");
-    int rc = check_name("venue", venue, err);
-    if (rc == PR_OK) rc = check_name("symbol", symbol, err);
+    int rc = check_name("venue", venue, 0, err);
+    if (rc == PR_OK) rc = check_name("symbol", symbol, 0, err);
     if (rc != PR_OK) return rc;
     pr_instrument *v = NULL;
     size_t n = 0;
@@ -608,13 +728,46 @@ int pr_store_list_instruments(pr_store *st, const char *venue, pr_instrument **o
 /* ------------------------------------------------------------------------ */
 /* Funding rates                                                             */
 /* ------------------------------------------------------------------------ */
-int pr_store_put_funding(pr_store *st, const char *venue, const char *symbol,
-                         const pr_funding_rate *rates, size_t n, pr_store_counts *counts,
-                         pr_err *err) {
+/* Keep and fail policies for funding: rates stored with another value are
+ * taken out of ts/rate (keep: counted in c->kept) or fail the call, before
+ * the backend's upsert sees them. The rate is column 0 of c->changed. */
+static int funding_conflicts(pr_store *st, const char *venue, const char *symbol,
+                             const pr_store_put_opts *o, int64_t *ts, double *rate, size_t *m,
+                             pr_store_counts *c, pr_err *err) {
+    pr_funding_rate *old = NULL;
+    size_t n_old = 0, w = 0, j = 0;
+    int rc = st->ops->get_funding(st, venue, symbol, ts[0], ts[*m - 1], &old, &n_old, err);
+    for (size_t i = 0; rc == PR_OK && i < *m; i++) {
+        while (j < n_old && old[j].ts < ts[i]) j++;
+        if (j < n_old && old[j].ts == ts[i] && old[j].rate != pr_store_norm0(rate[i])) {
+            c->changed[0]++;
+            if (o->on_conflict == PR_ON_CONFLICT_FAIL) {
+                char when[40];
+                pr_time_format_iso(ts[i], when, sizeof when);
+                rc = pr_err_set(err, PR_EDATA,
+                                "store: %s/%s funding rate at %s is already stored with another "
+                                "value (on-conflict fail)",
+                                venue, symbol, when);
+                break;
+            }
+            c->kept++;
+            continue;
+        }
+        ts[w] = ts[i];
+        rate[w++] = rate[i];
+    }
+    free(old);
+    if (rc == PR_OK) *m = w;
+    return rc;
+}
+
+static int put_funding_impl(pr_store *st, const char *venue, const char *symbol,
+                            const pr_funding_rate *rates, size_t n, const pr_store_put_opts *o,
+                            pr_store_counts *counts, pr_err *err) {
     if (counts) memset(counts, 0, sizeof *counts);
     if (!st) return pr_err_set(err, PR_EINVAL, "store: NULL store");
-    int rc = check_name("venue", venue, err);
-    if (rc == PR_OK) rc = check_name("symbol", symbol, err);
+    int rc = check_name("venue", venue, 1, err);
+    if (rc == PR_OK) rc = check_name("symbol", symbol, 1, err);
     if (rc != PR_OK) return rc;
     if (n == 0) return st->in_tx && st->doomed ? doomed_err(st, err) : PR_OK;
     if (!rates) return pr_err_set(err, PR_EINVAL, "store: NULL funding rates");
@@ -643,17 +796,24 @@ int pr_store_put_funding(pr_store *st, const char *venue, const char *symbol,
         rate[i] = rates[j].rate;
     }
     int own;
-    size_t ins = 0, upd = 0;
+    size_t ins = 0, upd = 0, unique = m;
+    pr_store_counts c;
+    memset(&c, 0, sizeof c);
     rc = op_begin(st, 1, &own, err);
     if (rc == PR_OK) {
-        rc = st->ops->put_funding(st, venue, symbol, ts, rate, m, &ins, &upd, err);
+        if (o && o->on_conflict != PR_ON_CONFLICT_REPLACE)
+            rc = funding_conflicts(st, venue, symbol, o, ts, rate, &m, &c, err);
+        if (rc == PR_OK && m > 0)
+            rc = st->ops->put_funding(st, venue, symbol, ts, rate, m, &ins, &upd, err);
         rc = op_end(st, own, rc, err);
     }
     if (rc == PR_OK && counts) {
+        *counts = c;
+        counts->changed[0] += upd; /* replaced rates differed too */
         counts->inserted = ins;
         counts->updated = upd;
         counts->unchanged = m - ins - upd;
-        counts->duplicates = n - m;
+        counts->duplicates = n - unique;
     }
 done:
     free(ts);
@@ -662,13 +822,58 @@ done:
     return rc;
 }
 
+static int cmp_funding_info(const void *a, const void *b) {
+    const pr_funding_info *x = a, *y = b;
+    int c = strcmp(x->venue, y->venue);
+    return c ? c : strcmp(x->symbol, y->symbol);
+}
+
+int pr_store_list_funding(pr_store *st, const char *venue, pr_funding_info **out, size_t *n,
+                          pr_err *err) {
+    if (!st || !out || !n) return pr_err_set(err, PR_EINVAL, "store: NULL argument");
+    *out = NULL;
+    *n = 0;
+    pr_funding_info *v = NULL;
+    size_t m = 0;
+    int own;
+    int rc = op_begin(st, 0, &own, err);
+    if (rc != PR_OK) return rc;
+    rc = op_end(st, own, st->ops->list_funding(st, &v, &m, err), err);
+    if (rc != PR_OK) return rc;
+    size_t k = 0;
+    for (size_t i = 0; i < m; i++)
+        if (!venue || strcmp(venue, v[i].venue) == 0) v[k++] = v[i];
+    if (k > 1) qsort(v, k, sizeof *v, cmp_funding_info);
+    if (k == 0) {
+        free(v);
+        v = NULL;
+    }
+    *out = v;
+    *n = k;
+    return PR_OK;
+}
+
+int pr_store_put_funding(pr_store *st, const char *venue, const char *symbol,
+                         const pr_funding_rate *rates, size_t n, pr_store_counts *counts,
+                         pr_err *err) {
+    return put_funding_impl(st, venue, symbol, rates, n, NULL, counts, err);
+}
+
+int pr_store_put_funding_ex(pr_store *st, const char *venue, const char *symbol,
+                            const pr_funding_rate *rates, size_t n, const pr_store_put_opts *o,
+                            pr_store_counts *counts, pr_err *err) {
+    if (o && (o->on_conflict < PR_ON_CONFLICT_REPLACE || o->on_conflict > PR_ON_CONFLICT_FAIL))
+        return pr_err_set(err, PR_EINVAL, "store: invalid put options");
+    return put_funding_impl(st, venue, symbol, rates, n, o, counts, err);
+}
+
 int pr_store_get_funding(pr_store *st, const char *venue, const char *symbol, int64_t from_ms,
                          int64_t to_ms, pr_funding_rate **out, size_t *n, pr_err *err) {
     if (!st || !out || !n) return pr_err_set(err, PR_EINVAL, "store: NULL argument");
     *out = NULL;
     *n = 0;
-    int rc = check_name("venue", venue, err);
-    if (rc == PR_OK) rc = check_name("symbol", symbol, err);
+    int rc = check_name("venue", venue, 0, err);
+    if (rc == PR_OK) rc = check_name("symbol", symbol, 0, err);
     if (rc != PR_OK) return rc;
     int64_t lo, hi;
     int own;
@@ -690,8 +895,8 @@ int pr_store_get_funding(pr_store *st, const char *venue, const char *symbol, in
 int pr_store_log_import(pr_store *st, const pr_import_record *rec, int64_t *id, pr_err *err) {
     if (id) *id = 0;
     if (!st || !rec) return pr_err_set(err, PR_EINVAL, "store: NULL argument");
-    int rc = check_name("venue", rec->venue, err);
-    if (rc == PR_OK) rc = check_name("symbol", rec->symbol, err);
+    int rc = check_name("venue", rec->venue, 1, err);
+    if (rc == PR_OK) rc = check_name("symbol", rec->symbol, 1, err);
     if (rc != PR_OK) return rc;
     if (!memchr(rec->file, 0, sizeof rec->file) || !memchr(rec->format, 0, sizeof rec->format) ||
         !memchr(rec->status, 0, sizeof rec->status))

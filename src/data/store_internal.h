@@ -52,8 +52,10 @@ typedef struct pr_store_ops {
     const char *migration_lock_sql;
     const char *version_table_exists_sql;
 
+    /* Inserts new keys; an existing key whose values differ goes through
+     * pr_store_resolve. Adds to c->inserted, updated, kept and changed. */
     int (*put_bars)(pr_store *st, const pr_store_key *k, const pr_store_bars *b,
-                    size_t *inserted, size_t *updated, pr_err *err);
+                    const pr_store_put_opts *o, pr_store_counts *c, pr_err *err);
     /* Records `added` new bars spanning [first_ts, last_ts] in datasets. */
     int (*dataset_add)(pr_store *st, const pr_store_key *k, size_t added, int64_t first_ts,
                        int64_t last_ts, int64_t now, pr_err *err);
@@ -75,6 +77,8 @@ typedef struct pr_store_ops {
                        pr_err *err);
     int (*get_funding)(pr_store *st, const char *venue, const char *symbol, int64_t lo,
                        int64_t hi, pr_funding_rate **out, size_t *n, pr_err *err);
+    /* All funding series, any order. */
+    int (*list_funding)(pr_store *st, pr_funding_info **out, size_t *n, pr_err *err);
     int (*log_import)(pr_store *st, const pr_import_record *rec, const char *tf_name,
                       int64_t imported_at, int64_t *id, pr_err *err);
     /* Records in id order; the tf of each is parsed from tf_names[i]. */
@@ -96,7 +100,8 @@ struct pr_store {
 };
 
 /* Backend constructors (no migration yet). */
-int pr_store_sqlite_open(const char *path, pr_store **out, pr_err *err);
+int pr_store_sqlite_open(const char *path, const pr_store_options *o, pr_store **out,
+                         pr_err *err);
 int pr_store_pg_open(const char *conninfo, pr_store **out, pr_err *err);
 
 /* The migration lists (store_schema.c). */
@@ -113,6 +118,16 @@ int pr_store_migrate(pr_store *st, int target, const char *const *extra, size_t 
 int pr_store_db_err(pr_err *err, const char *code, const char *what, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
+/* The conflict policy of both backends, for a bar stored as old[] (open..
+ * volume) and given as in[]: returns 0 when nothing is to be written (the
+ * compared columns are equal, or the policy keeps the stored bar), 1 when
+ * merged[] is to be written (the new values in the source's columns, the
+ * stored ones elsewhere), or PR_EDATA (fail policy, err names the bar and
+ * the differing columns). Updates c->kept and c->changed. */
+int pr_store_resolve(const pr_store_put_opts *o, const pr_store_key *k, int64_t ts,
+                     const double old[5], const double in[5], double merged[5],
+                     pr_store_counts *c, pr_err *err);
+
 /* Both backends store -0.0 as 0.0 (SQLite cannot keep the sign). */
 static inline double pr_store_norm0(double x) { return x == 0.0 ? 0.0 : x; }
 
@@ -125,6 +140,7 @@ typedef struct pr_store_open_opts {
     const char *const *extra_migrations;  /* appended to the built-in ones    */
     size_t n_extra;
     int raw;                              /* 1: connect only; no schema check */
+    const pr_store_options *pub;          /* read-only, busy timeout (or NULL) */
 } pr_store_open_opts;
 
 int pr_store_open_ex(const char *url, const pr_store_open_opts *o, pr_store **out, pr_err *err);

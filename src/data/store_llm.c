@@ -341,6 +341,12 @@ int pr_store_llm_list(pr_store *st, int64_t from_ms, int64_t to_ms, const char *
     return rc;
 }
 
+/* A row holding a cost no call can have (negative, NaN, infinite, written by
+ * hand or by an older version) must neither lower nor poison the spend. */
+#define STR_(x) #x
+#define STR(x) STR_(x)
+#define SPEND_SUM "COALESCE(SUM(CASE WHEN cost >= 0 AND cost <= " STR(PR_LLM_COST_MAX) " THEN cost ELSE 0 END), 0)"
+
 int pr_store_llm_spend(pr_store *st, int64_t from_ms, int64_t to_ms, int64_t *calls, double *cost, pr_err *err) {
     int rc = check(st, err);
     if (rc) return rc;
@@ -351,7 +357,7 @@ int pr_store_llm_spend(pr_store *st, int64_t from_ms, int64_t to_ms, int64_t *ca
         sqlite3 *db = native(st);
         sqlite3_stmt *s;
         if ((rc = sq_prepare(db,
-                             "SELECT COUNT(*), COALESCE(SUM(cost), 0) FROM llm_calls"
+                             "SELECT COUNT(*), " SPEND_SUM " FROM llm_calls"
                              " WHERE (?1 IS NULL OR created_at >= ?1) AND (?2 IS NULL OR created_at < ?2)",
                              &s, "llm spend", err)))
             return rc;
@@ -373,7 +379,7 @@ int pr_store_llm_spend(pr_store *st, int64_t from_ms, int64_t to_ms, int64_t *ca
     snprintf(b, sizeof b, "%lld", (long long)to_ms);
     const char *v[2] = {from_ms == PR_TIME_NONE ? NULL : a, to_ms == PR_TIME_NONE ? NULL : b};
     PGresult *res = pg_exec(c,
-                            "SELECT COUNT(*), COALESCE(SUM(cost), 0) FROM llm_calls"
+                            "SELECT COUNT(*), " SPEND_SUM " FROM llm_calls"
                             " WHERE ($1::bigint IS NULL OR created_at >= $1::bigint)"
                             " AND ($2::bigint IS NULL OR created_at < $2::bigint)",
                             2, v);

@@ -23,7 +23,7 @@
 
 enum {
     P_LOCK, P_BARS_PROBE, P_BARS_INS, P_BARS_UPD, P_DS_ADD, P_BARS_GET, P_TS_GET, P_DS_LIST, P_DEL_CANDLES, P_DEL_DS,
-    P_INSTR_PUT, P_INSTR_GET, P_FUND_INS, P_FUND_UPD, P_FUND_GET, P_LOG_PUT, P_LOG_LIST,
+    P_INSTR_PUT, P_INSTR_GET, P_FUND_INS, P_FUND_UPD, P_FUND_GET, P_FUND_LIST, P_LOG_PUT, P_LOG_LIST,
     P_COUNT
 };
 
@@ -106,6 +106,9 @@ static const pg_stmt_def pg_defs[P_COUNT] = {
     [P_FUND_GET] = {"SELECT ts, rate FROM funding_rates WHERE venue = $1 AND symbol = $2"
                     " AND ts >= $3 AND ts <= $4 ORDER BY ts",
                     4, {T, T, I, I}},
+    [P_FUND_LIST] = {"SELECT venue, symbol, count(*), min(ts), max(ts) FROM funding_rates"
+                     " GROUP BY venue, symbol",
+                     0, {0}},
     [P_LOG_PUT] = {"INSERT INTO import_log (venue, symbol, timeframe, file, format, status,"
                    " imported_at, rows_read, rows_stored, rows_skipped, rows_repaired,"
                    " rows_inserted, rows_updated, defects)"
@@ -393,13 +396,16 @@ static int64_t key_lock_id(const pr_store_key *k) {
  * updated; unchanged rows are never rewritten, so re-imports leave no dead
  * tuples behind. */
 static int pg_put_bars(pr_store *st, const pr_store_key *k, const pr_store_bars *b,
-                       size_t *inserted, size_t *updated, pr_err *err) {
+                       const pr_store_put_opts *o, pr_store_counts *cnt, pr_err *err) {
     pg_store *s = PG(st);
     size_t chunk = b->n < PG_CHUNK ? b->n : PG_CHUNK;
     unsigned char *buf = malloc(6 * ARR_BYTES(chunk));
-    size_t *fresh = malloc(chunk * sizeof *fresh), *changed = malloc(chunk * sizeof *changed);
+    size_t *fresh = malloc(chunk * sizeof *fresh);
+    /* The rows to update, with their merged values (pr_store_resolve). */
+    int64_t *uts = malloc(chunk * sizeof *uts);
+    double *uv = malloc(5 * chunk * sizeof *uv);
     int rc = PR_OK;
-    if (!buf || !fresh || !changed) {
+    if (!buf || !fresh || !uts || !uv) {
         rc = pr_err_set(err, PR_ENOMEM, "store: out of memory for %zu bars", chunk);
         goto done;
     }
@@ -431,11 +437,24 @@ static int pg_put_bars(pr_store *st, const pr_store_key *k, const pr_store_bars 
             if (j == m) break;
             if (b->ts[i + j] != t) continue;
             const size_t x = i + j;
-            if (r_f64(r, e, 1) != b->open[x] || r_f64(r, e, 2) != b->high[x] ||
-                r_f64(r, e, 3) != b->low[x] || r_f64(r, e, 4) != b->close[x] ||
-                r_f64(r, e, 5) != b->volume[x])
-                changed[nc++] = j;
+            const double in[5] = {b->open[x], b->high[x], b->low[x], b->close[x], b->volume[x]};
+            double old[5], merged[5];
+            for (int c = 0; c < 5; c++) old[c] = r_f64(r, e, 1 + c);
+            int w = pr_store_resolve(o, k, b->ts[x], old, in, merged, cnt, err);
+            if (w < 0) {
+                rc = w;
+                break;
+            }
+            if (w == 1) {
+                uts[nc] = b->ts[x];
+                for (int c = 0; c < 5; c++) uv[(size_t)c * chunk + nc] = merged[c];
+                nc++;
+            }
             j++;
+        }
+        if (rc != PR_OK) {
+            PQclear(r);
+            break;
         }
         for (; j < m; j++) fresh[nf++] = j;
         PQclear(r);
@@ -446,11 +465,13 @@ static int pg_put_bars(pr_store *st, const pr_store_key *k, const pr_store_bars 
                 rc = PR_EDB;
                 break;
             }
-            *inserted += cmd_tuples(r);
+            cnt->inserted += cmd_tuples(r);
             PQclear(r);
         }
         if (nc > 0) {
-            bars_params(&p, k, b, i, changed, nc, buf);
+            const pr_store_bars u = {uts, uv, uv + chunk, uv + 2 * chunk, uv + 3 * chunk,
+                                     uv + 4 * chunk, nc};
+            bars_params(&p, k, &u, 0, NULL, nc, buf);
             p_i64(&p, lo);
             p_i64(&p, hi);
             r = pg_run(s, P_BARS_UPD, &p, PGRES_COMMAND_OK, "update candles", err);
@@ -458,14 +479,15 @@ static int pg_put_bars(pr_store *st, const pr_store_key *k, const pr_store_bars 
                 rc = PR_EDB;
                 break;
             }
-            *updated += cmd_tuples(r);
+            cnt->updated += cmd_tuples(r);
             PQclear(r);
         }
     }
 done:
     free(buf);
     free(fresh);
-    free(changed);
+    free(uts);
+    free(uv);
     return rc;
 }
 
@@ -754,6 +776,29 @@ static int pg_get_funding(pr_store *st, const char *venue, const char *symbol, i
     return PR_OK;
 }
 
+static int pg_list_funding(pr_store *st, pr_funding_info **out, size_t *n, pr_err *err) {
+    PGresult *r = pg_run(PG(st), P_FUND_LIST, NULL, PGRES_TUPLES_OK, "list funding rates", err);
+    if (!r) return PR_EDB;
+    size_t m = (size_t)PQntuples(r);
+    pr_funding_info *v = m ? calloc(m, sizeof *v) : NULL;
+    if (m && !v) {
+        PQclear(r);
+        return pr_err_set(err, PR_ENOMEM, "store: out of memory listing funding rates");
+    }
+    for (size_t i = 0; i < m; i++) {
+        int row = (int)i;
+        r_text(r, row, 0, v[i].venue, sizeof v[i].venue);
+        r_text(r, row, 1, v[i].symbol, sizeof v[i].symbol);
+        v[i].count = (size_t)r_i64(r, row, 2);
+        v[i].first_ts = r_i64(r, row, 3);
+        v[i].last_ts = r_i64(r, row, 4);
+    }
+    PQclear(r);
+    *out = v;
+    *n = m;
+    return PR_OK;
+}
+
 /* ---- import log ------------------------------------------------------------- */
 static int pg_log_import(pr_store *st, const pr_import_record *rec, const char *tf, int64_t at,
                          int64_t *id, pr_err *err) {
@@ -858,6 +903,7 @@ static const pr_store_ops pg_ops = {
     .get_instruments = pg_get_instruments,
     .put_funding = pg_put_funding,
     .get_funding = pg_get_funding,
+    .list_funding = pg_list_funding,
     .log_import = pg_log_import,
     .list_imports = pg_list_imports,
 };

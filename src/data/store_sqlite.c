@@ -1,17 +1,19 @@
 /* SQLite backend of the store: WAL journal, synchronous=NORMAL, foreign
  * keys on, a busy timeout, and lazily prepared statements reused for the
  * life of the connection. Bulk upserts bind many rows per statement. */
+#include <errno.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "data/store_internal.h"
 
 /* Rows per multi-row INSERT; 6 parameters each plus the 3 key parameters,
  * well under SQLite's 32766-parameter limit. */
 #define SQ_BATCH 64
-#define SQ_BUSY_MS 10000
 /* New files get 16 KiB pages: a third less CPU per bulk-inserted bar than
  * 4 KiB (fewer page splits and WAL frames); 32 MiB page cache. */
 #define SQ_PAGE_SIZE "16384"
@@ -22,7 +24,7 @@ enum {
     S_BARS_INS1, S_BARS_INSN, S_BARS_UPD, S_DS_ADD,
     S_BARS_GET, S_TS_GET, S_DS_LIST, S_DEL_CANDLES, S_DEL_DS,
     S_INSTR_PUT, S_INSTR_GET,
-    S_FUND_INS, S_FUND_UPD, S_FUND_GET,
+    S_FUND_INS, S_FUND_UPD, S_FUND_GET, S_FUND_LIST,
     S_LOG_PUT, S_LOG_LIST,
     S_COUNT
 };
@@ -75,6 +77,8 @@ static const char *const sq_sql[S_COUNT] = {
                    " WHERE venue = ?1 AND symbol = ?2 AND ts = ?3 AND rate <> ?4",
     [S_FUND_GET] = "SELECT ts, rate FROM funding_rates WHERE venue = ?1 AND symbol = ?2"
                    " AND ts >= ?3 AND ts <= ?4 ORDER BY ts",
+    [S_FUND_LIST] = "SELECT venue, symbol, count(*), min(ts), max(ts) FROM funding_rates"
+                    " GROUP BY venue, symbol",
     [S_LOG_PUT] = "INSERT INTO import_log (venue, symbol, timeframe, file, format, status,"
                   " imported_at, rows_read, rows_stored, rows_skipped, rows_repaired,"
                   " rows_inserted, rows_updated, defects)"
@@ -90,6 +94,7 @@ typedef struct sq_store {
     pr_store base;
     sqlite3 *db;
     char path[PR_ERR_PATH_MAX];
+    int busy_ms;           /* how long a writer waits for the lock      */
     char *batch_sql;
     sqlite3_stmt *stmt[S_COUNT];
 } sq_store;
@@ -116,6 +121,10 @@ static const char *sq_code_name(int rc) {
 }
 
 static int sq_fail(sq_store *s, int rc, const char *what, pr_err *err) {
+    if ((rc & 0xff) == SQLITE_BUSY)
+        return pr_store_db_err(err, "SQLITE_BUSY", what,
+                               "another process holds the write lock on '%s' (gave up after "
+                               "waiting %d ms)", s->path, s->busy_ms);
     const char *msg = s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc);
     return pr_store_db_err(err, sq_code_name(rc), what, "%s (sqlite %s)", msg, s->path);
 }
@@ -224,13 +233,23 @@ static void sq_close(pr_store *st) {
 }
 
 /* ---- candles ---------------------------------------------------------------- */
+static void bind_vals(sqlite3_stmt *q, int p, int64_t ts, const double v[5]) {
+    sqlite3_bind_int64(q, p, ts);
+    for (int c = 0; c < 5; c++) sqlite3_bind_double(q, p + 1 + c, pr_store_norm0(v[c]));
+}
+
+static void bar_vals(const pr_store_bars *b, size_t i, double v[5]) {
+    v[0] = b->open[i];
+    v[1] = b->high[i];
+    v[2] = b->low[i];
+    v[3] = b->close[i];
+    v[4] = b->volume[i];
+}
+
 static void bind_bar(sqlite3_stmt *q, int p, const pr_store_bars *b, size_t i) {
-    sqlite3_bind_int64(q, p, b->ts[i]);
-    sqlite3_bind_double(q, p + 1, pr_store_norm0(b->open[i]));
-    sqlite3_bind_double(q, p + 2, pr_store_norm0(b->high[i]));
-    sqlite3_bind_double(q, p + 3, pr_store_norm0(b->low[i]));
-    sqlite3_bind_double(q, p + 4, pr_store_norm0(b->close[i]));
-    sqlite3_bind_double(q, p + 5, pr_store_norm0(b->volume[i]));
+    double v[5];
+    bar_vals(b, i, v);
+    bind_vals(q, p, b->ts[i], v);
 }
 
 /* Per batch: one range probe finds which keys exist and with what values,
@@ -240,7 +259,7 @@ static void bind_bar(sqlite3_stmt *q, int p, const pr_store_bars *b, size_t i) {
 enum { ROW_NEW = 0, ROW_SAME, ROW_CHANGED };
 
 static int sq_probe(sq_store *s, sqlite3_stmt *q, const pr_store_bars *b, size_t i, size_t m,
-                    unsigned char *state, size_t *existing, pr_err *err) {
+                    unsigned char *state, double (*old)[5], size_t *existing, pr_err *err) {
     memset(state, ROW_NEW, m);
     *existing = 0;
     sqlite3_bind_int64(q, 4, b->ts[i]);
@@ -252,12 +271,13 @@ static int sq_probe(sq_store *s, sqlite3_stmt *q, const pr_store_bars *b, size_t
         while (j < m && b->ts[i + j] < t) j++;
         if (j == m) continue;
         if (b->ts[i + j] != t) continue;
-        size_t k = i + j;
-        int same = sqlite3_column_double(q, 1) == b->open[k] &&
-                   sqlite3_column_double(q, 2) == b->high[k] &&
-                   sqlite3_column_double(q, 3) == b->low[k] &&
-                   sqlite3_column_double(q, 4) == b->close[k] &&
-                   sqlite3_column_double(q, 5) == b->volume[k];
+        double in[5];
+        bar_vals(b, i + j, in);
+        int same = 1;
+        for (int c = 0; c < 5; c++) {
+            old[j][c] = sqlite3_column_double(q, 1 + c);
+            same &= old[j][c] == in[c];
+        }
         state[j] = same ? ROW_SAME : ROW_CHANGED;
         (*existing)++;
     }
@@ -266,7 +286,7 @@ static int sq_probe(sq_store *s, sqlite3_stmt *q, const pr_store_bars *b, size_t
 }
 
 static int sq_put_bars(pr_store *st, const pr_store_key *k, const pr_store_bars *b,
-                       size_t *inserted, size_t *updated, pr_err *err) {
+                       const pr_store_put_opts *o, pr_store_counts *cnt, pr_err *err) {
     sq_store *s = SQ(st);
     sqlite3_stmt *qn = sq_stmt(s, S_BARS_INSN, "insert candles", err);
     sqlite3_stmt *q1 = qn ? sq_stmt(s, S_BARS_INS1, "insert candles", err) : NULL;
@@ -276,24 +296,34 @@ static int sq_put_bars(pr_store *st, const pr_store_key *k, const pr_store_bars 
     sqlite3_stmt *all[4] = {qn, q1, qu, qp};
     for (int j = 0; j < 4; j++) bind_key(all[j], k);
     unsigned char state[SQ_BATCH];
+    double old[SQ_BATCH][5];
     int rc = PR_OK;
     for (size_t i = 0; rc == PR_OK && i < b->n; i += SQ_BATCH) {
         size_t m = b->n - i < SQ_BATCH ? b->n - i : SQ_BATCH, existing = 0, ch = 0;
-        rc = sq_probe(s, qp, b, i, m, state, &existing, err);
+        rc = sq_probe(s, qp, b, i, m, state, old, &existing, err);
         if (rc != PR_OK) break;
         if (existing == 0 && m == SQ_BATCH) {
             for (size_t r = 0; r < m; r++) bind_bar(qn, 4 + 6 * (int)r, b, i + r);
             rc = sq_run(s, qn, "insert candles", &ch, err);
-            *inserted += ch;
+            cnt->inserted += ch;
             continue;
         }
         for (size_t r = 0; rc == PR_OK && r < m; r++) {
             if (state[r] == ROW_SAME) continue;
-            sqlite3_stmt *q = state[r] == ROW_NEW ? q1 : qu;
-            bind_bar(q, 4, b, i + r);
-            rc = sq_run(s, q, state[r] == ROW_NEW ? "insert candles" : "update candles", &ch,
-                        err);
-            *(state[r] == ROW_NEW ? inserted : updated) += ch;
+            if (state[r] == ROW_NEW) {
+                bind_bar(q1, 4, b, i + r);
+                rc = sq_run(s, q1, "insert candles", &ch, err);
+                cnt->inserted += ch;
+                continue;
+            }
+            double in[5], merged[5];
+            bar_vals(b, i + r, in);
+            int w = pr_store_resolve(o, k, b->ts[i + r], old[r], in, merged, cnt, err);
+            if (w < 0) rc = w;
+            if (w != 1) continue;
+            bind_vals(qu, 4, b->ts[i + r], merged);
+            rc = sq_run(s, qu, "update candles", &ch, err);
+            cnt->updated += ch;
         }
     }
     for (int j = 0; j < 4; j++) sq_done(all[j]);
@@ -579,6 +609,43 @@ static int sq_get_funding(pr_store *st, const char *venue, const char *symbol, i
     return PR_OK;
 }
 
+static int sq_list_funding(pr_store *st, pr_funding_info **out, size_t *n, pr_err *err) {
+    sq_store *s = SQ(st);
+    sqlite3_stmt *q = sq_stmt(s, S_FUND_LIST, "list funding rates", err);
+    if (!q) return PR_EDB;
+    pr_funding_info *v = NULL;
+    size_t m = 0, cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        if (m == cap) {
+            size_t nc = cap ? cap * 2 : 16;
+            pr_funding_info *nv = realloc(v, nc * sizeof *nv);
+            if (!nv) {
+                free(v);
+                sq_done(q);
+                return pr_err_set(err, PR_ENOMEM, "store: out of memory listing funding rates");
+            }
+            v = nv;
+            cap = nc;
+        }
+        pr_funding_info *f = &v[m++];
+        memset(f, 0, sizeof *f);
+        copy_col(q, 0, f->venue, sizeof f->venue);
+        copy_col(q, 1, f->symbol, sizeof f->symbol);
+        f->count = (size_t)sqlite3_column_int64(q, 2);
+        f->first_ts = sqlite3_column_int64(q, 3);
+        f->last_ts = sqlite3_column_int64(q, 4);
+    }
+    sq_done(q);
+    if (rc != SQLITE_DONE) {
+        free(v);
+        return sq_fail(s, rc, "list funding rates", err);
+    }
+    *out = v;
+    *n = m;
+    return PR_OK;
+}
+
 /* ---- import log ------------------------------------------------------------- */
 static int sq_log_import(pr_store *st, const pr_import_record *r, const char *tf, int64_t at,
                          int64_t *id, pr_err *err) {
@@ -689,6 +756,7 @@ static const pr_store_ops sq_ops = {
     .get_instruments = sq_get_instruments,
     .put_funding = sq_put_funding,
     .get_funding = sq_get_funding,
+    .list_funding = sq_list_funding,
     .log_import = sq_log_import,
     .list_imports = sq_list_imports,
 };
@@ -709,18 +777,111 @@ static char *build_batch_sql(void) {
     return sql;
 }
 
-int pr_store_sqlite_open(const char *path, pr_store **out, pr_err *err) {
+/* "file:" URI of a path (percent-encoding what a URI reserves), for the
+ * immutable open; NULL when out of memory. */
+static char *file_uri(const char *path, const char *query) {
+    size_t n = strlen(path);
+    char *u = malloc(3 * n + strlen(query) + 8);
+    if (!u) return NULL;
+    size_t j = (size_t)sprintf(u, "file:");
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)path[i];
+        if (c == '%' || c == '?' || c == '#' || c <= ' ' || c >= 0x7f) j += (size_t)sprintf(u + j, "%%%02X", c);
+        else u[j++] = (char)c;
+    }
+    sprintf(u + j, "?%s", query);
+    return u;
+}
+
+/* Forces SQLite to read the file (opening is lazy). */
+static int sq_probe_read(sqlite3 *db) {
+    return sqlite3_exec(db, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL);
+}
+
+/* Read-only open: the file must exist; nothing is created. WAL readers need
+ * the -shm file beside the database; when the directory is not writable it
+ * cannot be created, and with no log pending the file is read as immutable
+ * (no locks): right as long as nobody writes the store meanwhile, which in
+ * such a directory only a user with write access to it could do. */
+static int sq_open_ro(sq_store *s, const char *path, pr_err *err) {
+    struct stat sb;
+    if (stat(path, &sb) != 0) {
+        if (errno == ENOENT) {
+            char abs[PR_ERR_PATH_MAX + 8], cwd[PR_ERR_PATH_MAX];
+            if (path[0] != '/' && getcwd(cwd, sizeof cwd))
+                snprintf(abs, sizeof abs, "%s/%s", cwd, strncmp(path, "./", 2) == 0 ? path + 2 : path);
+            else
+                snprintf(abs, sizeof abs, "%s", path);
+            return pr_err_set(err, PR_ENOTFOUND,
+                              "store sqlite:%s does not exist (read-only commands never create "
+                              "one: import data first, or pass --db)", abs);
+        }
+        return pr_store_db_err(err, "SQLITE_CANTOPEN", "open", "cannot open SQLite database "
+                               "'%s': %s", path, strerror(errno));
+    }
+    if (S_ISDIR(sb.st_mode))
+        return pr_err_set(err, PR_EINVAL, "store sqlite:%s is a directory, not a database file", path);
+    int rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc == SQLITE_OK) rc = sq_probe_read(s->db);
+    if (rc == SQLITE_OK) return PR_OK;
+    int first = rc;
+    char dir[PR_ERR_PATH_MAX], wal[PR_ERR_PATH_MAX + 8];
+    pr_strlcpy(dir, path, sizeof dir);
+    char *slash = strrchr(dir, '/');
+    if (slash) slash[slash == dir ? 1 : 0] = '\0';
+    else pr_strlcpy(dir, ".", sizeof dir);
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    struct stat wb;
+    int wal_pending = stat(wal, &wb) == 0 && wb.st_size > 0;
+    if (access(dir, W_OK) == 0 || (first & 0xff) == SQLITE_NOTADB || (first & 0xff) == SQLITE_CORRUPT)
+        return sq_fail(s, first, "open", err);
+    if (wal_pending)
+        return pr_store_db_err(err, "SQLITE_CANTOPEN", "open",
+                               "cannot read '%s': its directory is not writable, so SQLite cannot "
+                               "create the shared-memory file its write-ahead log needs, and the "
+                               "log '%s' holds %lld bytes not yet in the database; make the "
+                               "directory writable (or open the store once where it is)", path,
+                               wal, (long long)wb.st_size);
+    sqlite3_close(s->db);
+    s->db = NULL;
+    char *uri = file_uri(path, "immutable=1");
+    if (!uri) return pr_err_set(err, PR_ENOMEM, "store: out of memory");
+    rc = sqlite3_open_v2(uri, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX,
+                         NULL);
+    free(uri);
+    if (rc == SQLITE_OK) rc = sq_probe_read(s->db);
+    return rc == SQLITE_OK ? PR_OK : sq_fail(s, rc, "open", err);
+}
+
+int pr_store_sqlite_open(const char *path, const pr_store_options *o, pr_store **out,
+                         pr_err *err) {
     *out = NULL;
+    int ro = o && o->read_only;
     sq_store *s = calloc(1, sizeof *s);
     if (!s) return pr_err_set(err, PR_ENOMEM, "store: out of memory");
     s->base.ops = &sq_ops;
     s->base.kind = PR_STORE_SQLITE;
     pr_strlcpy(s->path, path, sizeof s->path);
     snprintf(s->base.desc, sizeof s->base.desc, "sqlite:%s", path);
+    s->busy_ms = !o || o->busy_timeout_ms == 0 ? PR_STORE_BUSY_DEFAULT_MS
+                 : o->busy_timeout_ms < 0       ? 0
+                                                : o->busy_timeout_ms;
     s->batch_sql = build_batch_sql();
     if (!s->batch_sql) {
         free(s);
         return pr_err_set(err, PR_ENOMEM, "store: out of memory");
+    }
+    if (ro) {
+        int r = sq_open_ro(s, path, err);
+        if (r != PR_OK) {
+            sq_close(&s->base);
+            return r;
+        }
+        s->base.native = s->db;
+        sqlite3_extended_result_codes(s->db, 0);
+        sqlite3_busy_timeout(s->db, s->busy_ms);
+        *out = &s->base;
+        return PR_OK;
     }
     int rc = sqlite3_open_v2(path, &s->db,
                              SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
@@ -734,7 +895,7 @@ int pr_store_sqlite_open(const char *path, pr_store **out, pr_err *err) {
     }
     s->base.native = s->db;
     sqlite3_extended_result_codes(s->db, 0);
-    sqlite3_busy_timeout(s->db, SQ_BUSY_MS);
+    sqlite3_busy_timeout(s->db, s->busy_ms);
     /* page_size only takes effect on a new, empty file, and must come
      * before WAL is switched on; elsewhere it is a no-op. */
     rc = sqlite3_exec(s->db, "PRAGMA page_size=" SQ_PAGE_SIZE "; PRAGMA cache_size=-" SQ_CACHE_KIB,

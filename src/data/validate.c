@@ -348,6 +348,26 @@ void dint_validator_init(dint_validator *v, pr_data_report *rep) {
     v->max_ts = INT64_MIN;
 }
 
+void dint_validator_free(dint_validator *v) { dint_seen_free(&v->seen); }
+
+/* Stream: the values of the first row at ts, which this import delivered
+ * earlier. Searches the rows of this chunk already accepted ([0, w)), whose
+ * line is then known (*ref_line, else 0), else asks the sink's lookup.
+ * 1 found, 0 unknown, negative: stop. */
+static int first_values(dint_validator *v, const pr_series *s, const long *lines, size_t w, int64_t ts,
+                        double out[5], long *ref_line) {
+    *ref_line = 0;
+    for (size_t j = w; j-- > 0;)
+        if (s->ts[j] == ts) {
+            const double x[5] = {s->open[j], s->high[j], s->low[j], s->close[j], s->volume[j]};
+            memcpy(out, x, sizeof x);
+            if (lines) *ref_line = lines[j];
+            return 1;
+        }
+    if (!v->lookup) return 0;
+    return v->lookup(v->lookup_user, ts, out, v->err);
+}
+
 static void vset_tf(dint_validator *v, pr_timeframe tf) {
     v->tf = tf;
     v->tf_ms = dint_tf_fixed_ms(tf);
@@ -458,6 +478,28 @@ size_t dint_check_times(dint_validator *v, pr_series *s, size_t n, long *lines, 
             if (r) r->rows_skipped++;
             continue;
         }
+        if (v->stream && v->have_prev && ts < v->max_ts && dint_seen_has(&v->seen, ts)) {
+            /* A repeat further back than the previous row: the first row,
+             * already delivered, stays. */
+            double ref[5];
+            long ref_line = 0;
+            int got = first_values(v, s, lines, w, ts, ref, &ref_line);
+            if (got < 0) {
+                v->fatal = got;
+                return w;
+            }
+            if (ref_line > 0) snprintf(wb, sizeof wb, "line %ld", ref_line);
+            else snprintf(wb, sizeof wb, "an earlier row");
+            if (got && memcmp(cur, ref, sizeof cur) == 0)
+                add_issue(r, PR_ISSUE_DUPLICATE, PR_SEV_WARN, PR_ACTION_REPAIRED, ROWLOC(line, idx), ts, PR_TIME_NONE,
+                          0, "exact duplicate of %s: dropped", wb);
+            else
+                add_issue(r, PR_ISSUE_CONFLICT, PR_SEV_ERROR, PR_ACTION_SKIPPED, ROWLOC(line, idx), ts, PR_TIME_NONE,
+                          0, "same time as %s%s: %s kept", wb, got ? " with different values" : "",
+                          ref_line > 0 ? wb : "the earlier row");
+            if (r) r->rows_skipped++;
+            continue;
+        }
         if (v->have_prev && ts < v->max_ts) {
             fmt_time(v->max_ts, tb, sizeof tb);
             if (v->stream)
@@ -504,6 +546,13 @@ size_t dint_check_times(dint_validator *v, pr_series *s, size_t n, long *lines, 
                 } else if (absent && r) {
                     r->closures++;
                 }
+            }
+        }
+        if (v->stream) {
+            v->seen.step = v->tf_ms;
+            if (dint_seen_add(&v->seen, ts) != 0) {
+                v->fatal = pr_err_set(v->err, PR_ENOMEM, "out of memory remembering the times imported");
+                return w;
             }
         }
         v->have_prev = 1;

@@ -80,6 +80,27 @@ static int setup_src(const pr_bt_market *mk, size_t i, bt_src *b, pr_err *err) {
     return PR_OK;
 }
 
+/* A step of the multi-market loop labelled (as the loop labels it) before
+ * `from`: the markets whose bar closes at `now` advance without trading
+ * (closed[] and the cursors set as for a traded step). 0 when the step
+ * trades; then nothing is touched. */
+static int warmup_step(bt_src *src, size_t n, int64_t *nxt, int64_t now, int64_t finest, int64_t from,
+                       unsigned char *closed) {
+    int64_t step_ts = INT64_MIN;
+    for (size_t i = 0; i < n; i++)
+        if (nxt[i] == now && src[i].s.ts[src[i].cur] > step_ts) step_ts = src[i].s.ts[src[i].cur];
+    if (finest != INT64_MAX && now - finest > step_ts) step_ts = now - finest;
+    if (step_ts >= from) return 0;
+    for (size_t i = 0; i < n; i++) {
+        bt_src *bs = &src[i];
+        closed[i] = nxt[i] == now;
+        if (!closed[i]) continue;
+        bs->cur++;
+        nxt[i] = bs->cur < bs->s.len ? close_of(bs, bs->cur) : INT64_MAX;
+    }
+    return 1;
+}
+
 /* ---- large blocks ------------------------------------------------------------------ */
 /* The per-run arrays of megabytes (equity curves, indicator values over
  * every bar, the record arrays) are written from end to end right after
@@ -254,17 +275,18 @@ void pr_backtest_result_free(pr_backtest_result *r) {
     if (bt && bt->transient) pr_backtest_free(bt);
 }
 
-/* The five per-step arrays in one block, each shifted by a different number
- * of cache lines (see POOL_STAGGER). */
+/* The per-step arrays in one block, each shifted by a different number of
+ * cache lines (see POOL_STAGGER). */
+#define N_CURVES 7
 static int alloc_curves(pr_backtest *bt, pr_backtest_result *r, size_t steps) {
     size_t n = steps ? steps : 1;
     size_t arr = (n * sizeof(double) + 63) / 64 * 64;
-    char *blk = pool_alloc(bt, 5 * arr + 5 * 64 * 16 + 64);
+    char *blk = pool_alloc(bt, N_CURVES * arr + N_CURVES * 64 * 3 * N_CURVES + 64);
     if (!blk) return -1;
     r->curves_ = blk;
     char *p = (char *)(((uintptr_t)blk + 63) / 64 * 64);
-    void *a[5];
-    for (int k = 0; k < 5; k++) {
+    void *a[N_CURVES];
+    for (int k = 0; k < N_CURVES; k++) {
         p += 64 * (3 * k + 1);
         a[k] = p;
         p += arr;
@@ -274,7 +296,59 @@ static int alloc_curves(pr_backtest *bt, pr_backtest_result *r, size_t steps) {
     r->balance = a[2];
     r->exposure = a[3];
     r->costs = a[4];
+    r->cash = a[5];
+    r->margin_used = a[6];
     return 0;
+}
+
+/* Every order the broker rejected (at submission, or at fill time when its
+ * quantity came to nothing), by reason: a run whose orders all vanished
+ * must be able to say why. */
+static void count_rejects(pr_broker *b, pr_backtest_result *res) {
+    pr_order o;
+    for (uint64_t id = 1; b->vt->get_order(b, id, &o) == 0; id++) {
+        if (o.status == PR_OS_CANCELLED && o.reject) res->n_cancelled_with++;
+        if (o.status != PR_OS_REJECTED) continue;
+        res->n_rejected++;
+        const char *why = o.reject ? o.reject : "rejected";
+        size_t k = 0;
+        while (k < res->n_reject_kinds && strcmp(res->rejects[k].reason, why) != 0) k++;
+        if (k == res->n_reject_kinds) {
+            if (k == PR_BT_REJECT_KINDS) continue;
+            res->rejects[res->n_reject_kinds++].reason = why;
+        }
+        res->rejects[k].n++;
+    }
+}
+
+int pr_backtest_history(const pr_backtest_config *cfg, pr_strategy *strat, size_t *bars, const char **unbounded,
+                        pr_err *err) {
+    if (!cfg || !strat || !strat->vt || !bars || cfg->n_markets == 0 || !cfg->markets)
+        return pr_err_set(err, PR_EINVAL, "backtest: need a strategy and at least one market");
+    size_t n = cfg->n_markets;
+    bt_src *src = calloc(n, sizeof *src);
+    pr_instrument *insts = calloc(n, sizeof *insts);
+    const pr_series **series = calloc(n, sizeof *series);
+    pr_market_view *v = NULL;
+    int rc = src && insts && series ? PR_OK : pr_err_set(err, PR_ENOMEM, "backtest: out of memory");
+    for (size_t i = 0; rc == PR_OK && i < n; i++) {
+        if ((rc = setup_src(&cfg->markets[i], i, &src[i], err)) != 0) break;
+        insts[i] = cfg->markets[i].spec.inst;
+        series[i] = &src[i].s;
+    }
+    /* Bar by bar, so declaring computes nothing. */
+    pr_view_config vc = {.n_instruments = n, .instruments = insts, .series = series, .precompute = 0};
+    if (rc == PR_OK) rc = pr_view_new(&vc, &v, err);
+    if (rc == PR_OK && strat->vt->init) rc = strat->vt->init(strat, v, err);
+    if (rc == PR_OK) {
+        *bars = pr_view_history(v);
+        if (unbounded) *unbounded = pr_view_unbounded(v);
+    }
+    pr_view_free(v);
+    free(series);
+    free(insts);
+    free(src);
+    return rc;
 }
 
 /* A single run has a context of its own that goes with its result: its
@@ -375,6 +449,7 @@ int pr_backtest_exec(pr_backtest *bt, const pr_backtest_config *cfg, pr_pipeline
     for (size_t i = 0; i < n; i++)
         if (src[i].s.tf != PR_TF_1MO && src[i].ms < finest) finest = src[i].ms;
     size_t steps = 0;
+    int warm = cfg->trade_from != 0 && cfg->trade_from != PR_TIME_NONE;
     if (n == 1) {
         /* One market (the common case, and every run of an optimiser over
          * one instrument): each bar is a step, so the merge below reduces to
@@ -387,10 +462,16 @@ int pr_backtest_exec(pr_backtest *bt, const pr_backtest_config *cfg, pr_pipeline
         const double *bo = bs->s.open, *bh = bs->s.high, *bl = bs->s.low, *bc = bs->s.close;
         int64_t *o_ts = res->ts;
         double *o_eq = res->equity, *o_bal = res->balance, *o_exp = res->exposure, *o_cost = res->costs;
+        double *o_cash = res->cash, *o_mu = res->margin_used;
         const sim *sm = (const sim *)(const void *)b;
         size_t len = bs->s.len;
         closed[0] = 1;
-        for (size_t k = 0; k < len; k++) {
+        size_t k0 = warm ? pr_series_lower_bound(&bs->s, cfg->trade_from) : 0;
+        for (size_t k = 0; k < k0; k++) {   /* warm-up: the view only */
+            bs->cur = k + 1;
+            if ((rc = pr_view_step(v, close_of(bs, k), closed, err)) != 0) { free(nxt); goto done; }
+        }
+        for (size_t k = k0; k < len; k++) {
             int64_t now = close_of(bs, k);
             pr_bar bar = {bts[k], bo[k], bh[k], bl[k], bc[k], 0.0};   /* every bar: see the general loop */
             if (pr_sim_idle(b, 0)) {
@@ -407,14 +488,17 @@ int pr_backtest_exec(pr_backtest *bt, const pr_backtest_config *cfg, pr_pipeline
             if (finest != INT64_MAX && now - finest > step_ts) step_ts = now - finest;
             bs->cur = k + 1;
             if ((rc = pr_view_step(v, now, closed, err)) != 0) { free(nxt); goto done; }
-            double eq, bal, gross, cost;
-            pr_sim_snapshot_fast(sm, &eq, &bal, &gross, &cost);
-            o_ts[k] = step_ts;
-            o_eq[k] = eq;
-            o_bal[k] = bal;
-            o_exp[k] = eq != 0 ? gross / eq : 0;
-            o_cost[k] = cost;
-            steps = k + 1;
+            sim_snap z;
+            pr_sim_snapshot_fast(sm, &z);
+            size_t j = k - k0;
+            o_ts[j] = step_ts;
+            o_eq[j] = z.equity;
+            o_bal[j] = z.balance;
+            o_exp[j] = z.equity != 0 ? z.gross / z.equity : 0;
+            o_cost[j] = z.costs;
+            o_cash[j] = z.cash;
+            o_mu[j] = z.margin_used;
+            steps = j + 1;
             if ((rc = pr_pipeline_on_bar(pipe, v, b, err)) != 0) { free(nxt); goto done; }
         }
     }
@@ -424,6 +508,10 @@ int pr_backtest_exec(pr_backtest *bt, const pr_backtest_config *cfg, pr_pipeline
         for (size_t i = 0; i < n; i++)
             if (nxt[i] < now) now = nxt[i];
         if (now == INT64_MAX) break;
+        if (warm && warmup_step(src, n, nxt, now, finest, cfg->trade_from, closed)) {
+            if ((rc = pr_view_step(v, now, closed, err)) != 0) { free(nxt); goto done; }
+            continue;
+        }
         /* The step is labelled by the open of the run's finest bar closing
          * now (the latest open among the bars that closed; now - finest
          * when only longer bars closed), so with mixed timeframes (hourly
@@ -465,13 +553,15 @@ int pr_backtest_exec(pr_backtest *bt, const pr_backtest_config *cfg, pr_pipeline
             if (closed[i]) pr_sim_mark_fast(b, (int)i, src[i].s.close[src[i].cur - 1]);
         if (finest != INT64_MAX && now - finest > step_ts) step_ts = now - finest;
         if ((rc = pr_view_step(v, now, closed, err)) != 0) { free(nxt); goto done; }
-        double eq, bal, gross, cost;
-        pr_sim_snapshot_fast((const sim *)(const void *)b, &eq, &bal, &gross, &cost);
+        sim_snap z;
+        pr_sim_snapshot_fast((const sim *)(const void *)b, &z);
         res->ts[steps] = step_ts;
-        res->equity[steps] = eq;
-        res->balance[steps] = bal;
-        res->exposure[steps] = eq != 0 ? gross / eq : 0;
-        res->costs[steps] = cost;
+        res->equity[steps] = z.equity;
+        res->balance[steps] = z.balance;
+        res->exposure[steps] = z.equity != 0 ? z.gross / z.equity : 0;
+        res->costs[steps] = z.costs;
+        res->cash[steps] = z.cash;
+        res->margin_used[steps] = z.margin_used;
         steps++;
         if ((rc = pr_pipeline_on_bar(pipe, v, b, err)) != 0) { free(nxt); goto done; }
     }
@@ -492,6 +582,7 @@ int pr_backtest_exec(pr_backtest *bt, const pr_backtest_config *cfg, pr_pipeline
         if (pr_sim_open_trade(b, (int)i, &res->open_trades[res->n_open]) == 0) res->n_open++;
     res->n_liquidations = pr_sim_liquidations(b);
     pr_pipeline_get_stats(pipe, &res->stats);
+    count_rejects(b, res);
 
 done:
     if (rc != 0) result_release(res);
@@ -567,8 +658,9 @@ int pr_backtest_records(const pr_backtest_config *cfg, const pr_backtest_result 
     }
     for (size_t k = 0; k < res->n_steps; k++)
         pt[k] = (pr_equity_point){.ts = res->ts[k], .equity = res->equity[k],
-                                  .equity_gross = res->equity[k] + res->costs[k], .cash = res->balance[k],
-                                  .exposure = res->exposure[k]};
+                                  .equity_gross = res->equity[k] + res->costs[k], .cash = res->cash[k],
+                                  .exposure = res->exposure[k], .balance = res->balance[k],
+                                  .margin_used = res->margin_used[k]};
     *trades = tr;
     *n_trades = nt;
     *eq = pt;

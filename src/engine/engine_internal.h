@@ -19,6 +19,10 @@ typedef struct sim_mkt {
     size_t n_live;           /* orders ACTIVE or WAITING                       */
     int passive;             /* no funding, no liquidation: a bar without
                                 orders only moves the mark                     */
+    int outright;            /* bought with cash (spot crypto, stocks): a
+                                position's cost is out of the cash; else (a
+                                perpetual, futures, forex on margin) only its
+                                margin is set aside                             */
     /* position */
     double qty, avg, mark;
     int has_mark;
@@ -66,6 +70,8 @@ typedef struct sim {
     size_t n_open;           /* instruments with a position                   */
     double costs;            /* fees, spread, slippage and funding paid so far */
     pr_allocator alloc;      /* for the growing record arrays (may be empty)   */
+    int64_t rec_ts;          /* time fills are recorded at while a bar is walked
+                                in parts (PR_TIME_NONE: the part's own)          */
 } sim;
 
 static inline double fx_rate(const sim *s, const sim_mkt *m, double px) {
@@ -90,22 +96,35 @@ static inline void pr_sim_mark_fast(pr_broker *b, int inst, double px) {
     m->has_mark = 1;
 }
 
-static inline void pr_sim_snapshot_fast(const sim *s, double *equity, double *balance, double *gross,
-                                        double *costs) {
-    double e = s->balance, g = 0;
+/* The account at the current marks: equity (balance + open P&L), the
+ * margin balance, cash (the balance less what positions bought outright
+ * cost, plus what shorts sold outright brought in, converted at the current
+ * rate as their P&L is), initial margin in use, gross exposure and the
+ * costs paid so far. */
+typedef struct sim_snap {
+    double equity, balance, cash, margin_used, gross, costs;
+} sim_snap;
+
+static inline void pr_sim_snapshot_fast(const sim *s, sim_snap *out) {
+    double e = s->balance, g = 0, c = s->balance, mu = 0;
     if (s->n_open) {
         for (size_t i = 0; i < s->n; i++) {
             const sim_mkt *m = &s->m[i];
             if (m->qty == 0 || !m->has_mark) continue;
             double k = fx_rate(s, m, m->mark);
+            double value = fabs(m->qty) * m->mark * m->mult * k;
             e += m->qty * (m->mark - m->avg) * m->mult * k;
-            g += fabs(m->qty) * m->mark * m->mult * k;
+            g += value;
+            mu += value * m->im;
+            if (m->outright) c -= m->qty * m->avg * m->mult * k;
         }
     }
-    *equity = e;
-    *balance = s->balance;
-    *gross = g;
-    *costs = s->costs;
+    out->equity = e;
+    out->balance = s->balance;
+    out->cash = c;
+    out->margin_used = mu;
+    out->gross = g;
+    out->costs = s->costs;
 }
 
 /* Room for this many orders, fills and trades before the record arrays

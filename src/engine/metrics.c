@@ -633,7 +633,11 @@ int pr_metrics_compute(const pr_equity_point *eq, size_t n_eq, const pr_trade_re
         g[i] = eq[i].equity_gross;
         expo += fabs(eq[i].exposure);
         if (eq[i].exposure != 0) in_market++;
+        if (eq[i].margin_used > out->max_margin_used) out->max_margin_used = eq[i].margin_used;
     }
+    out->end_cash = eq[n_eq - 1].cash;
+    out->end_balance = eq[n_eq - 1].balance;
+    out->end_margin_used = eq[n_eq - 1].margin_used;
     /* Validated before anything subtracts times. */
     rc = check_times(ts, n_eq, err);
     if (rc != PR_OK) goto fail;

@@ -83,15 +83,15 @@ static int file_sink(void *ctx, const char *s, size_t n) {
 }
 
 static int equity_csv(const pr_equity_point *eq, size_t n, pr_mx_sink sink, void *ctx) {
-    int rc = put(sink, ctx, "time,equity,equity_gross,cash,exposure,drawdown\n");
+    int rc = put(sink, ctx, "time,equity,equity_gross,cash,balance,margin_used,exposure,drawdown\n");
     double peak = n ? eq[0].equity : 0.0;
     for (size_t i = 0; i < n && rc == 0; i++) {
         const pr_equity_point *p = &eq[i];
         if (p->equity > peak) peak = p->equity;
         double dd = peak > 0 ? 1.0 - p->equity / peak : NAN;
         rc = put_time(sink, ctx, p->ts);
-        const double nums[] = {p->equity, p->equity_gross, p->cash, p->exposure};
-        for (size_t k = 0; k < 4 && rc == 0; k++) rc = put_num(sink, ctx, nums[k], 1);
+        const double nums[] = {p->equity, p->equity_gross, p->cash, p->balance, p->margin_used, p->exposure};
+        for (size_t k = 0; k < sizeof nums / sizeof nums[0] && rc == 0; k++) rc = put_num(sink, ctx, nums[k], 1);
         if (rc == 0) rc = put_num(sink, ctx, dd, 0);
         if (rc == 0) rc = sink(ctx, "\n", 1);
     }

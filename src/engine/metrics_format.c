@@ -162,6 +162,9 @@ size_t pr_metrics_format_table(const pr_metrics *m, char *buf, size_t cap) {
               fnum(a, sizeof a, m->fees_paid, 2, ""), fnum(b, sizeof b, m->slippage_paid, 2, ""),
               fnum(c, sizeof c, m->funding_paid, 2, ""));
     tb_printf(&t, "%-*s%s\n", W_LABEL, "Cost drag (gross - net)", fnum(a, sizeof a, m->cost_drag, 2, ""));
+    tb_printf(&t, "%-*s%s / %s / %s (max %s)\n", W_LABEL, "Cash / balance / margin", fnum(a, sizeof a, m->end_cash, 2, ""),
+              fnum(b, sizeof b, m->end_balance, 2, ""), fnum(c, sizeof c, m->end_margin_used, 2, ""),
+              fnum(d, sizeof d, m->max_margin_used, 2, ""));
 
     if (m->n_class || m->n_instrument) {
         tb_printf(&t, "\n  %-20s%8s%10s%16s%14s\n", "", "trades", "win", "net P&L", "fees");
@@ -308,6 +311,12 @@ json_t *pr_mx_metrics_json(const pr_metrics *m) {
     SETN(e, "time_in_market", m->time_in_market);
     SETN(e, "average", m->avg_exposure);
     json_object_set_new(o, "exposure", e);
+    json_t *ac = json_object();
+    SETN(ac, "cash", m->end_cash);
+    SETN(ac, "balance", m->end_balance);
+    SETN(ac, "margin_used", m->end_margin_used);
+    SETN(ac, "max_margin_used", m->max_margin_used);
+    json_object_set_new(o, "account", ac);
     json_t *bc = json_array();
     for (size_t i = 0; i < m->n_class; i++) {
         json_t *x = json_object();

@@ -153,6 +153,14 @@ static json_t *build_data(const pr_report_input *in, size_t max_points) {
     json_object_set_new(eq, "net", net);
     json_object_set_new(eq, "gross", gross);
     if (bench) json_object_set_new(eq, "bench", bench);
+    /* Each line's start, which the chart's returns are relative to (the
+     * metrics' total returns use the same). */
+    json_t *base = json_array();
+    json_object_set_new(eq, "base", base);
+    add_num(base, in->metrics->net.start);
+    add_num(base, in->metrics->gross.start);
+    add_num(base, in->metrics->has_benchmark ? in->metrics->bench.start
+                  : in->bench_equity && n ? in->bench_equity[0] : NAN);
     for (size_t j = 0; j < k; j++) {
         const pr_equity_point *p = &in->eq[idx[j]];
         json_array_append_new(t, json_integer(p->ts));
@@ -251,6 +259,21 @@ static void o_json(out *o, const char *s) {
 
 static const char *sign_class(double x) { return x > 0 ? "pos" : x < 0 ? "neg" : ""; }
 
+/* Trades are counted one way everywhere in the report (header, metrics,
+ * price charts, trade list): "N trades (C closed, O open)", a position
+ * still open at the end counting as one trade. inst < 0: all instruments. */
+static const char *trade_count(char *buf, size_t cap, const pr_trade_record *t, size_t n, int inst) {
+    size_t closed = 0, open = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (inst >= 0 && t[i].instrument != inst) continue;
+        if (t[i].exit_ts == PR_TIME_NONE) open++;
+        else closed++;
+    }
+    snprintf(buf, cap, "%zu trade%s (%zu closed, %zu open)", closed + open, closed + open == 1 ? "" : "s", closed,
+             open);
+    return buf;
+}
+
 static void perf_row(out *o, const pr_metrics *m, const char *label, int kind, size_t off) {
     const pr_perf *ps[3] = {&m->net, &m->gross, &m->bench};
     int cols = m->has_benchmark ? 3 : 2;
@@ -288,7 +311,7 @@ static void kv(out *o, const char *k, const char *v) {
     o_puts(o, "</td></tr>\n");
 }
 
-static void metrics_section(out *o, const pr_metrics *m) {
+static void metrics_section(out *o, const pr_metrics *m, const pr_report_input *in) {
     char a[64], b[64], c[64], line[256];
     o_puts(o, "<section><h2>Metrics</h2>\n<div class=\"grid\">\n<table>\n<tr><th class=\"l\"></th>"
               "<th>Net</th><th>Without costs</th>");
@@ -306,8 +329,7 @@ static void metrics_section(out *o, const pr_metrics *m) {
     dd_row(o, m, 1);
     o_puts(o, "</table>\n<table class=\"kv\">\n");
     const pr_trade_stats *s = &m->trades;
-    snprintf(line, sizeof line, "%zu closed, %zu open", s->n_trades, s->n_open);
-    kv(o, "Trades", line);
+    kv(o, "Trades", trade_count(line, sizeof line, in->trades, in->n_trades, -1));
     snprintf(line, sizeof line, "%s (%zu won, %zu lost)", pr_mx_fpct(a, sizeof a, s->win_rate), s->n_wins,
              s->n_losses);
     kv(o, "Win rate", line);
@@ -407,9 +429,12 @@ static void monthly_section(out *o, const pr_metrics *m) {
 
 static void trades_section(out *o, const pr_report_input *in, size_t rows) {
     size_t n = in->n_trades, shown = n < rows ? n : rows;
-    o_printf(o, "<section><h2>Trades</h2>\n<p class=\"note\">%zu trade%s", n, n == 1 ? "" : "s");
+    char cnt[96];
+    o_printf(o, "<section><h2>Trades</h2>\n<p class=\"note\">%s", trade_count(cnt, sizeof cnt, in->trades, n, -1));
     if (shown < n) o_printf(o, "; the first %zu are listed (all are on the charts and in the trades CSV)", shown);
-    o_puts(o, ".</p>\n<div class=\"scroll\"><table class=\"trades\">\n<tr><th>#</th><th class=\"l\">Symbol</th>"
+    /* The list scrolls inside its own box (header kept in view), and the
+     * long text columns wrap, so it fits the page at any width. */
+    o_puts(o, ".</p>\n<div class=\"tbl\"><table class=\"trades\">\n<tr><th>#</th><th class=\"l\">Symbol</th>"
               "<th class=\"l\">Side</th><th class=\"l\">Entry (UTC)</th><th>Entry price</th>"
               "<th class=\"l\">Exit (UTC)</th><th>Exit price</th><th>Qty</th><th>Gross P&amp;L</th>"
               "<th>Costs</th><th>Net P&amp;L</th><th>R</th><th class=\"l\">Tag</th>"
@@ -420,6 +445,9 @@ static void trades_section(out *o, const pr_report_input *in, size_t rows) {
         pr_time_format(t->entry_ts, et, sizeof et);
         if (t->exit_ts == PR_TIME_NONE) pr_strlcpy(xt, "open", sizeof xt);
         else pr_time_format(t->exit_ts, xt, sizeof xt);
+        /* To the minute (bars never start mid-minute): the list fits the page. */
+        if (strlen(et) == 19 && strcmp(et + 16, ":00") == 0) et[16] = '\0';
+        if (strlen(xt) == 19 && strcmp(xt + 16, ":00") == 0) xt[16] = '\0';
         o_printf(o, "<tr><td>%zu</td><td class=\"l\">", i + 1);
         o_esc_n(o, t->symbol, sizeof t->symbol);
         o_printf(o, "</td><td class=\"l %s\">%s</td><td class=\"l\">%s</td><td>%.8g</td><td class=\"l\">%s</td>"
@@ -431,9 +459,9 @@ static void trades_section(out *o, const pr_report_input *in, size_t rows) {
                  pr_mx_fnum(c, sizeof c, t->pnl, 2, ""),
                  t->risk > 0 ? pr_mx_fnum(r, sizeof r, t->pnl / t->risk, 2, "") : "");
         o_esc_n(o, t->tag, sizeof t->tag);
-        o_puts(o, "</td><td class=\"l\">");
+        o_puts(o, "</td><td class=\"l wrap\"><div>");
         o_esc_n(o, t->reason, sizeof t->reason);
-        o_puts(o, "</td></tr>\n");
+        o_puts(o, "</div></td></tr>\n");
     }
     o_puts(o, "</table></div></section>\n");
 }
@@ -468,9 +496,11 @@ static int write_html(out *o, const pr_report_input *in, pr_err *err) {
     char a[PR_TIME_STR_MAX], b[PR_TIME_STR_MAX], d[48];
     pr_time_format(m->start_ts, a, sizeof a);
     pr_time_format(m->end_ts, b, sizeof b);
+    char cnt[96];
     o_printf(o, "</h1><div class=\"sub\">%s &rarr; %s UTC &middot; %zu points, step %s &middot; "
-                "%zu trades &middot; fingerprint <code>%s</code></div></header>\n<main>\n",
-             a, b, m->n_points, pr_mx_fdur(d, sizeof d, m->bar_ms), in->n_trades, fp);
+                "%s &middot; fingerprint <code>%s</code></div></header>\n<main>\n",
+             a, b, m->n_points, pr_mx_fdur(d, sizeof d, m->bar_ms),
+             trade_count(cnt, sizeof cnt, in->trades, in->n_trades, -1), fp);
 
     if (in->n_config) {
         o_puts(o, "<section><h2>Configuration</h2>\n<table class=\"kv cfg\">\n");
@@ -483,12 +513,19 @@ static int write_html(out *o, const pr_report_input *in, pr_err *err) {
         }
         o_puts(o, "</table></section>\n");
     }
-    metrics_section(o, m);
+    metrics_section(o, m, in);
 
-    o_puts(o, "<section><h2>Equity</h2>\n");
+    o_puts(o, "<section><h2>Equity <span class=\"note\">return since the start</span></h2>\n"
+              "<div class=\"tools\">");
+    if (in->bench_equity)
+        o_puts(o, "<button id=\"b-split\" class=\"on\">buy &amp; hold on its own axis</button>"
+                  "<button id=\"b-one\">one axis</button>");
+    o_puts(o, "<button id=\"b-reset\">reset zoom</button></div>\n");
     o_printf(o, k_legend_equity,
              in->bench_equity ? "<span><i style=\"background:#f59e0b\"></i>buy &amp; hold</span>" : "");
-    o_puts(o, "<div class=\"chart\"><canvas id=\"c-equity\"></canvas></div></section>\n"
+    o_puts(o, "<div class=\"chart\"><canvas id=\"c-equity\"></canvas></div>\n"
+              "<p class=\"note\">Drag across any chart to zoom every chart to that time range; double-click "
+              "or &ldquo;reset zoom&rdquo; to see it all. Hover for values.</p></section>\n"
               "<section><h2>Drawdown</h2>\n<div class=\"chart\"><canvas id=\"c-dd\"></canvas></div></section>\n");
     if (in->n_prices) {
         o_puts(o, "<section><h2>Prices and trades</h2>\n<div class=\"legend\"><span>&#9650; long entry</span>"
@@ -496,13 +533,13 @@ static int write_html(out *o, const pr_report_input *in, pr_err *err) {
                   "<span>hover a marker for details</span></div>\n");
         for (size_t i = 0; i < in->n_prices; i++) {
             const pr_price_series *s = &in->prices[i];
-            size_t nt = 0;
-            for (size_t j = 0; j < in->n_trades; j++) nt += in->trades[j].instrument == s->instrument;
+            char cnt2[96];
             o_puts(o, "<h3>");
             o_esc(o, s->symbol ? s->symbol : "?");
-            o_printf(o, " <span class=\"note\">%s, %zu bars, %zu trades</span></h3>\n"
+            o_printf(o, " <span class=\"note\">%s, %zu bars, %s</span></h3>\n"
                         "<div class=\"chart\"><canvas id=\"c-price-%zu\"></canvas></div>\n",
-                     pr_asset_class_name(s->cls), s->n, nt, i);
+                     pr_asset_class_name(s->cls), s->n,
+                     trade_count(cnt2, sizeof cnt2, in->trades, in->n_trades, s->instrument), i);
         }
         o_puts(o, "</section>\n");
     }

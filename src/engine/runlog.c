@@ -287,6 +287,12 @@ static json_t *ai_json(const pr_runlog_ai *a) {
     json_object_set_new(o, "failures", json_integer((json_int_t)a->failures));
     json_object_set_new(o, "fallbacks", json_integer((json_int_t)a->fallbacks));
     json_object_set_new(o, "cost_usd", num(a->cost));
+    json_object_set_new(o, "threshold_vetoed", json_integer((json_int_t)a->threshold_vetoed));
+    json_object_set_new(o, "model_vetoed", json_integer((json_int_t)a->model_vetoed));
+    json_object_set_new(o, "replay_misses", json_integer((json_int_t)a->replay_misses));
+    if (a->prompts) json_object_set_new(o, "prompts", text(a->prompts));
+    json_object_set_new(o, "contaminated", json_boolean(a->contaminated));
+    if (a->contamination) json_object_set_new(o, "contamination", text(a->contamination));
     return o;
 }
 
@@ -306,6 +312,12 @@ int pr_runlog_write_summary(pr_runlog *rl, const pr_runlog_summary *s, pr_err *e
     json_object_set_new(o, "signals", json_integer((json_int_t)rl->signals));
     json_object_set_new(o, "vetoed", json_integer((json_int_t)rl->vetoed));
     json_object_set_new(o, "orders", json_integer((json_int_t)s->orders));
+    json_object_set_new(o, "rejected", json_integer((json_int_t)s->rejected));
+    json_t *rj = json_object();
+    for (size_t k = 0; k < s->n_rejects && s->rejects; k++)
+        json_object_set_new(rj, s->rejects[k].reason ? s->rejects[k].reason : "?",
+                            json_integer((json_int_t)s->rejects[k].n));
+    json_object_set_new(o, "rejects", rj);
     json_object_set_new(o, "fills", json_integer((json_int_t)s->fills));
     json_object_set_new(o, "trades", json_integer((json_int_t)s->trades));
     json_object_set_new(o, "open_trades", json_integer((json_int_t)s->open_trades));
@@ -335,6 +347,11 @@ int pr_runlog_write_summary(pr_runlog *rl, const pr_runlog_summary *s, pr_err *e
             tot.failures += cs->ai->failures;
             tot.fallbacks += cs->ai->fallbacks;
             tot.cost += cs->ai->cost;
+            tot.threshold_vetoed += cs->ai->threshold_vetoed;
+            tot.model_vetoed += cs->ai->model_vetoed;
+            tot.replay_misses += cs->ai->replay_misses;
+            if (cs->ai->prompts && !(tot.prompts && strcmp(tot.prompts, "plain") == 0)) tot.prompts = cs->ai->prompts;
+            tot.contaminated |= cs->ai->contaminated;
         }
         json_array_append_new(st, e);
     }

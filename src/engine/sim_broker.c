@@ -122,9 +122,16 @@ static void cancel_order(sim *s, sim_ord *so) {
     cancel_children(s, so->o.id);
 }
 
+/* Set on the bracket orders that go with a rejected entry (cancelled, not
+ * rejected themselves), so a run can say where its orders went. */
+static const char k_with_rejected[] = "cancelled with its rejected parent order";
+
 static void reject_order(sim *s, sim_ord *so, const char *why) {
     so->o.reject = why;
     s->hist[so->o.id - 1].reject = why;
+    for (size_t j = 0; j < s->n_lv; j++)
+        if (s->lv[j].o.status == PR_OS_WAITING && s->lv[j].o.parent == so->o.id)
+            s->lv[j].o.reject = s->hist[s->lv[j].o.id - 1].reject = k_with_rejected;
     if (is_live(so->o.status)) {
         set_status(s, so, PR_OS_REJECTED);
         cancel_children(s, so->o.id);
@@ -211,8 +218,10 @@ static void open_trade(sim_mkt *m, int inst, int side, const pr_order *opener, i
     m->tr_in_fills = m->tr_out_fills = 0;
 }
 
-/* Quantity an entry order asks for at fill price px, capped by margin. */
-static double entry_qty(const sim *s, const sim_mkt *m, const pr_order *o, double px, double fx, int maker) {
+/* Quantity an entry order asks for at fill price px, capped by margin
+ * (*asked: before the cap). */
+static double entry_qty(const sim *s, const sim_mkt *m, const pr_order *o, double px, double fx, int maker,
+                        double *asked) {
     double unit = px * m->mult * fx;                       /* account money per unit */
     double fee_rate = maker ? m->spec.costs.maker_fee : m->spec.costs.taker_fee;
     double q;
@@ -226,11 +235,31 @@ static double entry_qty(const sim *s, const sim_mkt *m, const pr_order *o, doubl
     }
     default: q = o->qty; break;
     }
+    *asked = q;
     /* Never more than the available money covers (initial margin + fees). */
     double avail = equity_of(s) - used_margin(s);
     double cap = avail > 0 ? avail / (unit * (m->im + fee_rate)) : 0;
     if (m->qty != 0 && sgn(m->qty) != o->side) cap += fabs(m->qty);  /* the closing part frees margin */
     return q > cap ? cap : q;
+}
+
+/* Why an entry of `q` units (rounded to the lot; `capped` before rounding,
+ * `asked` before the margin cap) cannot be placed at px, or NULL when it can.
+ * Each cause has its own text: a run whose orders all vanish says which. */
+static const char *entry_reject(const pr_instrument *in, double px, double asked, double capped, double q) {
+    if (!(capped > 0)) return "no money left for the initial margin and fees";
+    if (q > 0 && pr_instrument_check_order(in, px, q, NULL) == 0) return NULL;
+    /* The margin is to blame only when the uncapped quantity would pass. */
+    double qa = in->lot_step > 0 ? pr_instrument_round_qty(in, asked) : asked;
+    int short_of_money = capped < asked && qa > 0 && pr_instrument_check_order(in, px, qa, NULL) == 0;
+    if (!(q > 0))
+        return short_of_money ? "the money left for the margin buys less than one lot"
+                              : "quantity rounds to zero at the instrument's lot step (size below one lot)";
+    if (q < in->min_qty * (1 - 1e-9))
+        return short_of_money ? "the money left for the margin buys less than the minimum quantity"
+                              : "quantity below the instrument's minimum quantity";
+    return short_of_money ? "the money left for the margin buys less than the minimum notional"
+                          : "order value below the instrument's minimum notional";
 }
 
 /* Fills order `oi` at exec price px (ref: price before spread and slippage:
@@ -244,6 +273,7 @@ static int do_fill(sim *s, size_t oi, double px, double ref, int maker, int ref_
     sim_mkt *m = &s->m[o->instrument];
     const pr_instrument *in = &m->spec.inst;
     int liquidation = o->role == PR_ROLE_LIQUIDATION;
+    int64_t at = s->rec_ts != PR_TIME_NONE ? s->rec_ts : ts;   /* the record's time */
     double fx = fx_rate(s, m, px);
     if (!(fx > 0) || !isfinite(fx)) { reject_order(s, so, "no conversion rate to the account currency yet"); return 0; }
     double pos = m->qty;
@@ -252,15 +282,19 @@ static int do_fill(sim *s, size_t oi, double px, double ref, int maker, int ref_
         if (pos == 0 || sgn(pos) == o->side) { cancel_order(s, so); return 0; }
         q = o->qty_mode == PR_QTY_CLOSE ? fabs(pos) : (o->qty < fabs(pos) ? o->qty : fabs(pos));
     } else {
-        q = entry_qty(s, m, o, px, fx, maker);
+        double asked;
+        q = entry_qty(s, m, o, px, fx, maker, &asked);
         if (m->spec.margin.no_short && o->side < 0) {
             double allowed = pos > 0 ? pos : 0;
             if (q > allowed) q = allowed;
             if (q <= 0) { reject_order(s, so, "short selling not allowed"); return 0; }
+            if (asked > allowed) asked = allowed;
         }
+        double capped = q;
         if (in->lot_step > 0) q = pr_instrument_round_qty(in, q);
-        if (!(q > 0) || pr_instrument_check_order(in, px, q, NULL) != 0) {
-            reject_order(s, so, "quantity below the instrument's minimum (lot, quantity or notional)");
+        const char *why = entry_reject(in, px, asked, capped, q);
+        if (why) {
+            reject_order(s, so, why);
             return 0;
         }
     }
@@ -290,7 +324,7 @@ static int do_fill(sim *s, size_t oi, double px, double ref, int maker, int ref_
         if (m->qty == 0) {
             m->avg = 0;
             s->balance += realized - fee * share;
-            if (close_trade(s, m, o, ts)) return pr_err_set(err, PR_ENOMEM, "sim: out of memory");
+            if (close_trade(s, m, o, at)) return pr_err_set(err, PR_ENOMEM, "sim: out of memory");
         } else {
             s->balance += realized - fee * share;
         }
@@ -298,7 +332,7 @@ static int do_fill(sim *s, size_t oi, double px, double ref, int maker, int ref_
     if (open_q > 0) {
         double share = open_q / q;
         if (m->qty == 0) {
-            open_trade(m, o->instrument, o->side, o, ts);
+            open_trade(m, o->instrument, o->side, o, at);
             m->avg = px;
             m->qty = o->side * open_q;
         } else {
@@ -326,7 +360,7 @@ static int do_fill(sim *s, size_t oi, double px, double ref, int maker, int ref_
     }
 
     pr_fill f = {.order_id = o->id, .instrument = o->instrument, .side = o->side, .role = o->role,
-                 .maker = maker, .ts = ts, .qty = q, .price = px, .ref_price = ref, .fee = fee,
+                 .maker = maker, .ts = at, .qty = q, .price = px, .ref_price = ref, .fee = fee,
                  .spread_cost = spread_cost, .slippage_cost = slip_cost, .fx = fx, .realized = realized};
     if (push_fill(s, &f)) return pr_err_set(err, PR_ENOMEM, "sim: out of memory");
     o->filled_qty = q;
@@ -390,6 +424,17 @@ static int64_t ceil_to(int64_t t, int64_t iv) {
     return (t >= 0 ? (t + iv - 1) / iv : -((-t) / iv)) * iv;
 }
 
+static int64_t fund_iv(const pr_funding *fd) { return fd->interval_ms > 0 ? fd->interval_ms : 8 * PR_MS_PER_HOUR; }
+
+/* A funding time of a series to the nearest minute: venues stamp the
+ * settlement with a few milliseconds of jitter (08:00:00.001), which must
+ * not put it inside the bar that opens at 08:00 instead of at its start. */
+static int64_t fund_time(int64_t t) {
+    int64_t q = t + PR_MS_PER_MIN / 2;
+    int64_t r = q % PR_MS_PER_MIN;
+    return q - (r < 0 ? r + PR_MS_PER_MIN : r);
+}
+
 /* Funding due before this bar's open that no earlier bar covered (the data
  * has a gap there). A position held across the gap still owes it, charged
  * at the first price after it, this bar's open; runs before the open's fills. */
@@ -397,29 +442,47 @@ static void charge_gap_funding(sim *s, sim_mkt *m, int64_t t0, double px) {
     const pr_funding *fd = &m->spec.funding;
     if (!fd->perpetual) return;
     if (fd->n > 0) {
-        for (; m->fund_idx < fd->n && fd->ts[m->fund_idx] < t0; m->fund_idx++)
+        for (; m->fund_idx < fd->n && fund_time(fd->ts[m->fund_idx]) < t0; m->fund_idx++)
             if (m->qty != 0) pay_funding(s, m, px, fd->rate[m->fund_idx]);
         return;
     }
     if (m->qty == 0 || !m->fund_started) return;
-    int64_t iv = fd->interval_ms > 0 ? fd->interval_ms : 8 * PR_MS_PER_HOUR;
+    int64_t iv = fund_iv(fd);
     for (int64_t t = m->fund_next; t < t0; t += iv) pay_funding(s, m, px, fd->rate_default);
 }
 
-static void charge_funding(sim *s, sim_mkt *m, int64_t t0, int64_t len, double px) {
+/* Funding due in [t0, t1), a piece of a bar during which the position does
+ * not change (its start is the funding time: the piece's fills at the open
+ * have happened), at px, the price at t0. */
+static void charge_funding(sim *s, sim_mkt *m, int64_t t0, int64_t t1, double px) {
     const pr_funding *fd = &m->spec.funding;
     if (!fd->perpetual) return;
-    int64_t t1 = t0 + len;
     if (fd->n > 0) {
-        while (m->fund_idx < fd->n && fd->ts[m->fund_idx] < t0) m->fund_idx++;
-        for (; m->fund_idx < fd->n && fd->ts[m->fund_idx] < t1; m->fund_idx++)
+        while (m->fund_idx < fd->n && fund_time(fd->ts[m->fund_idx]) < t0) m->fund_idx++;
+        for (; m->fund_idx < fd->n && fund_time(fd->ts[m->fund_idx]) < t1; m->fund_idx++)
             if (m->qty != 0) pay_funding(s, m, px, fd->rate[m->fund_idx]);
         return;
     }
-    int64_t iv = fd->interval_ms > 0 ? fd->interval_ms : 8 * PR_MS_PER_HOUR;
+    int64_t iv = fund_iv(fd);
     for (int64_t t = ceil_to(t0, iv); t < t1 && m->qty != 0; t += iv) pay_funding(s, m, px, fd->rate_default);
     m->fund_next = ceil_to(t1, iv);
     m->fund_started = 1;
+}
+
+/* The first funding time after t and before end; INT64_MAX when none. */
+static int64_t next_funding(const sim_mkt *m, int64_t t, int64_t end) {
+    const pr_funding *fd = &m->spec.funding;
+    if (!fd->perpetual) return INT64_MAX;
+    if (fd->n > 0) {
+        for (size_t i = m->fund_idx; i < fd->n; i++) {
+            int64_t te = fund_time(fd->ts[i]);
+            if (te >= end) break;
+            if (te > t) return te;
+        }
+        return INT64_MAX;
+    }
+    int64_t g = ceil_to(t + 1, fund_iv(fd));
+    return g < end ? g : INT64_MAX;
 }
 
 static int push_hist(sim *s, const pr_order *o, int32_t slot) {
@@ -655,19 +718,107 @@ static int phase_entries(sim *s, int inst, int64_t ts, int64_t piece_ms, double 
     return PR_OK;
 }
 
-static int process_piece(sim *s, int inst, int64_t ts, int64_t piece_ms, double o, double h, double l,
-                         int first, const pr_bar *bar, int64_t bar_ms, pr_err *err) {
+/* The open of a piece of a bar starting at ts: funding due in a gap of the
+ * data before it (first piece only), the orders its open fills, then the
+ * funding due in [ts, t1) on the position after them, at the open. */
+static int piece_open(sim *s, int inst, int64_t ts, int64_t t1, double o, int first, pr_err *err) {
     sim_mkt *m = &s->m[inst];
     int rc;
-    if (first) charge_gap_funding(s, m, bar->ts, bar->open);
+    if (first) charge_gap_funding(s, m, ts, o);
     if (m->n_live && (rc = phase_open(s, inst, ts, o, err)) != 0) return rc;
-    if (first) charge_funding(s, m, bar->ts, bar_ms, bar->open);
+    charge_funding(s, m, ts, t1, o);
+    return PR_OK;
+}
+
+/* The rest of a piece: stops, targets, entries against [l, h], then
+ * liquidation. Limits that become active inside it wait rest_ms (the end
+ * of the bar or finer bar the piece belongs to). */
+static int piece_rest(sim *s, int inst, int64_t ts, int64_t rest_ms, double o, double h, double l, pr_err *err) {
+    sim_mkt *m = &s->m[inst];
+    int rc;
     if (m->n_live) {
         if ((rc = phase_stops(s, inst, ts, h, l, err)) != 0) return rc;
         if ((rc = phase_targets(s, inst, ts, h, l, err)) != 0) return rc;
-        if ((rc = phase_entries(s, inst, ts, piece_ms, h, l, err)) != 0) return rc;
+        if ((rc = phase_entries(s, inst, ts, rest_ms, h, l, err)) != 0) return rc;
     }
     return check_liquidation(s, inst, ts, o, h, l, err);
+}
+
+/* ---- the path inside a bar ------------------------------------------------------ */
+/* A bar (or finer bar) with a funding time inside is cut there, so that the
+ * funding meets the position held at that time. Without finer data the
+ * prices inside follow an assumed path: from the open to the extreme
+ * against the position held after the open's fills (low first for a long,
+ * high first for a short: the worse case, as the stop-before-target rule
+ * assumes; flat: low first on a rising bar, high first on a falling one),
+ * then to the other extreme, then to the close, at constant speed. */
+typedef struct bar_path {
+    double p[4];             /* open, first extreme, second extreme, close */
+    double d[4];             /* distance travelled when each is reached     */
+} bar_path;
+
+static void path_init(bar_path *bp, int side, double o, double h, double l, double c) {
+    int low_first = side > 0 || (side == 0 && c >= o);
+    bp->p[0] = o;
+    bp->p[1] = low_first ? l : h;
+    bp->p[2] = low_first ? h : l;
+    bp->p[3] = c;
+    bp->d[0] = 0;
+    for (int k = 1; k < 4; k++) bp->d[k] = bp->d[k - 1] + fabs(bp->p[k] - bp->p[k - 1]);
+}
+
+/* The price at fraction u of the bar's time. */
+static double path_at(const bar_path *bp, double u) {
+    double x = u * bp->d[3];
+    for (int k = 1; k < 4; k++) {
+        if (x > bp->d[k] && k < 3) continue;
+        double seg = bp->d[k] - bp->d[k - 1];
+        if (!(seg > 0)) return bp->p[k];
+        double f = (x - bp->d[k - 1]) / seg;
+        f = f < 0 ? 0 : f > 1 ? 1 : f;
+        return bp->p[k - 1] + (bp->p[k] - bp->p[k - 1]) * f;
+    }
+    return bp->p[3];
+}
+
+/* One bar or finer bar [ts, ts + ms), cut at the funding times inside it.
+ * Fills in any of its parts are recorded at ts, the open time of the bar
+ * they filled in. */
+static int walk_piece(sim *s, int inst, int64_t ts, int64_t ms, double o, double h, double l, double c, int first,
+                      pr_err *err) {
+    sim_mkt *m = &s->m[inst];
+    int64_t end = ts + ms;
+    int64_t g = next_funding(m, ts, end);
+    int rc = piece_open(s, inst, ts, g == INT64_MAX ? end : g, o, first, err);
+    if (rc != 0) return rc;
+    if (g == INT64_MAX) return piece_rest(s, inst, ts, ms, o, h, l, err);
+    bar_path bp;
+    path_init(&bp, sgn(m->qty), o, h, l, c);
+    s->rec_ts = ts;
+    int64_t a = ts;
+    double pa = o;
+    for (;;) {
+        int64_t b = g == INT64_MAX ? end : g;
+        double ua = (double)(a - ts) / (double)ms, ub = (double)(b - ts) / (double)ms;
+        double pb = b == end ? c : path_at(&bp, ub);
+        double hi = pa > pb ? pa : pb, lo = pa < pb ? pa : pb;
+        for (int k = 1; k < 3; k++) {
+            double uk = bp.d[3] > 0 ? bp.d[k] / bp.d[3] : 0;
+            if (uk < ua || uk > ub) continue;
+            if (bp.p[k] > hi) hi = bp.p[k];
+            if (bp.p[k] < lo) lo = bp.p[k];
+        }
+        if (a != ts && (rc = piece_open(s, inst, a, b, pa, 0, err)) != 0) break;
+        if ((rc = piece_rest(s, inst, a, end - a, pa, hi, lo, err)) != 0) break;
+        m->mark = pb;
+        m->has_mark = 1;
+        if (b == end) break;
+        a = b;
+        pa = pb;
+        g = next_funding(m, a, end);
+    }
+    s->rec_ts = PR_TIME_NONE;
+    return rc;
 }
 
 int pr_sim_process_bar(pr_broker *b, int inst, const pr_bar *bar, int64_t bar_ms, const pr_bar *fine,
@@ -690,9 +841,11 @@ int pr_sim_process_bar(pr_broker *b, int inst, const pr_bar *bar, int64_t bar_ms
                 cancel_order(s, so);
         }
     }
+    /* Finer bars settle the order of fills, and give a perpetual's price at
+     * each funding time inside the bar. */
     int use_fine = 0;
-    if (fine && n_fine > 0 && fine_ms > 0 && m->n_live && (int64_t)n_fine * fine_ms == bar_ms &&
-        fine[0].ts == bar->ts) {
+    if (fine && n_fine > 0 && fine_ms > 0 && (m->n_live || m->spec.funding.perpetual) &&
+        (int64_t)n_fine * fine_ms == bar_ms && fine[0].ts == bar->ts) {
         use_fine = 1;
         for (size_t k = 1; k < n_fine; k++)
             if (fine[k].ts != fine[k - 1].ts + fine_ms) { use_fine = 0; break; }
@@ -701,13 +854,12 @@ int pr_sim_process_bar(pr_broker *b, int inst, const pr_bar *bar, int64_t bar_ms
         for (size_t k = 0; k < n_fine; k++) {
             const pr_bar *f = &fine[k];
             double o = k == 0 ? bar->open : f->open;
-            if ((rc = process_piece(s, inst, f->ts, fine_ms, o, f->high, f->low, k == 0, bar, bar_ms, err)) != 0)
-                return rc;
+            if ((rc = walk_piece(s, inst, f->ts, fine_ms, o, f->high, f->low, f->close, k == 0, err)) != 0) return rc;
             m->mark = f->close;
             m->has_mark = 1;
         }
     } else {
-        if ((rc = process_piece(s, inst, bar->ts, bar_ms, bar->open, bar->high, bar->low, 1, bar, bar_ms, err)) != 0)
+        if ((rc = walk_piece(s, inst, bar->ts, bar_ms, bar->open, bar->high, bar->low, bar->close, 1, err)) != 0)
             return rc;
     }
     m->mark = bar->close;
@@ -906,6 +1058,9 @@ static int sim_get_account(pr_broker *b, pr_account *out) {
     }
     out->unrealized = u;
     out->equity = s->balance + u;
+    sim_snap z;
+    pr_sim_snapshot_fast(s, &z);
+    out->cash = z.cash;
     out->used_margin = used_margin(s);
     out->available = out->equity - out->used_margin;
     out->gross_exposure = g;
@@ -945,6 +1100,7 @@ int pr_sim_new(const pr_sim_config *cfg, pr_broker **out, pr_err *err) {
     s->base.vt = &k_sim_vt;
     s->n = cfg->n_markets;
     s->balance = cfg->start_cash;
+    s->rec_ts = PR_TIME_NONE;
     if (cfg->alloc && cfg->alloc->alloc && cfg->alloc->release) s->alloc = *cfg->alloc;
     pr_strlcpy(s->ccy, cfg->ccy[0] ? cfg->ccy : cfg->markets[0].inst.quote, sizeof s->ccy);
     s->m = calloc(s->n, sizeof *s->m);
@@ -966,6 +1122,8 @@ int pr_sim_new(const pr_sim_config *cfg, pr_broker **out, pr_err *err) {
         }
         m->im = 1.0 / mg->leverage;
         m->passive = !m->spec.funding.perpetual && !(mg->maintenance > 0);
+        m->outright = !m->spec.funding.perpetual &&
+                      (in->asset_class == PR_ASSET_CRYPTO || in->asset_class == PR_ASSET_STOCK);
         if (m->spec.funding.n > 0 && (!m->spec.funding.ts || !m->spec.funding.rate)) {
             sim_destroy(&s->base);
             return pr_err_set(err, PR_EINVAL, "sim: %s: funding series without data", in->symbol);
@@ -1039,12 +1197,12 @@ size_t pr_sim_liquidations(const pr_broker *b) {
 
 void pr_sim_snapshot(const pr_broker *b, double *equity, double *balance, double *gross, double *costs) {
     const sim *s = as_csim(b);
-    double e = NAN, g = NAN, bal = NAN, c = NAN;
-    if (s) pr_sim_snapshot_fast(s, &e, &bal, &g, &c);
-    if (equity) *equity = e;
-    if (balance) *balance = bal;
-    if (gross) *gross = g;
-    if (costs) *costs = c;
+    sim_snap z = {NAN, NAN, NAN, NAN, NAN, NAN};
+    if (s) pr_sim_snapshot_fast(s, &z);
+    if (equity) *equity = z.equity;
+    if (balance) *balance = z.balance;
+    if (gross) *gross = z.gross;
+    if (costs) *costs = z.costs;
 }
 
 size_t pr_sim_open_orders(const pr_broker *b) {

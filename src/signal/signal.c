@@ -66,6 +66,12 @@ void pr_strategy_free(pr_strategy *s) {
     if (s && s->vt && s->vt->destroy) s->vt->destroy(s);
 }
 
+size_t pr_strategy_explain(const pr_strategy *s, char *buf, size_t cap) {
+    if (!buf || cap == 0) return 0;
+    buf[0] = '\0';
+    return s && s->vt && s->vt->explain ? s->vt->explain(s, buf, cap) : 0;
+}
+
 /* ---- registry ------------------------------------------------------------ */
 static int create_sma_cross(const pr_config *cfg, const char *path, pr_strategy **out, pr_err *err) {
     pr_sma_cross_params p;

@@ -400,6 +400,10 @@ typedef struct ta_score {
     int *prev_long, *prev_short;    /* scores at the previous bar (-1: invalid)  */
     int *side;                      /* side of the last entry                    */
     pr_ta_score_result *last;
+    /* What the run saw, for ts_explain. */
+    size_t scored, no_volume;       /* valid scores; of them without volume data */
+    int best;                       /* highest long (or, with shorts, short) score */
+    int max_htf;                    /* 1: some instrument has the htf component   */
 } ta_score;
 
 static void ts_free_arrays(ta_score *s) {
@@ -477,7 +481,10 @@ static int ts_init(pr_strategy *st, pr_market_view *v, pr_err *err) {
             return rc;
         s->prev_long[i] = s->prev_short[i] = -1;
         result_reset(&s->last[i]);
+        if (s->htf[i] != PR_TF_NONE) s->max_htf = 1;
     }
+    s->scored = s->no_volume = 0;
+    s->best = -1;
     return PR_OK;
 }
 
@@ -542,6 +549,10 @@ static int ts_on_bar(pr_strategy *st, const pr_market_view *v, pr_signal_list *o
         s->prev_short[i] = r->valid ? r->short_score : -1;
         if (!r->valid) continue;
         int L = r->long_score, S = r->short_score;
+        s->scored++;
+        if (!(r->volume_avg > 0)) s->no_volume++;
+        if (L > s->best) s->best = L;
+        if (p->allow_short && S > s->best) s->best = S;
         int long_fire = L >= p->min_score && pl < p->min_score && L > S;
         int short_fire = S >= p->min_score && ps < p->min_score && S > L;
         pr_signal *sig = NULL;
@@ -578,12 +589,37 @@ static int ts_on_bar(pr_strategy *st, const pr_market_view *v, pr_signal_list *o
     return PR_OK;
 }
 
+/* Without volume the volume component cannot score: the most a bar can
+ * reach drops by one point, and a min_score chosen for 10 points becomes
+ * rare. Said after the run, with the highest score reached. */
+static size_t ts_explain(const pr_strategy *st, char *buf, size_t cap) {
+    const ta_score *s = (const ta_score *)st;
+    int n = 0;
+    if (cap) buf[0] = '\0';
+    if (s->no_volume > 0) {
+        int most = 10 - pr_ta_score_component_max(PR_TS_VOLUME) - (s->max_htf ? 0 : 1);
+        n = snprintf(buf, cap,
+                     "ta_score: %zu of %zu scored bars had no volume data (volume average 0), where the volume "
+                     "component cannot score and a score reaches at most %d of 10; min_score is %d, the highest "
+                     "score reached %d. Lower min_score (e.g. --param min_score=%d) or use data with volume.",
+                     s->no_volume, s->scored, most, s->p.min_score, s->best, s->p.min_score - 1);
+    } else if (s->scored > 0 && s->best < s->p.min_score) {
+        n = snprintf(buf, cap, "ta_score: the highest score reached in %zu scored bars was %d, below min_score %d",
+                     s->scored, s->best, s->p.min_score);
+    } else if (s->scored == 0) {
+        n = snprintf(buf, cap, "ta_score: no bar had every input defined (the EMA(%d) and the higher timeframe "
+                     "need more bars than the data has)", s->p.ema_long);
+    }
+    return n < 0 ? 0 : (size_t)n;
+}
+
 static const pr_strategy_vt k_ta_score_vt = {
     .name = "ta_score",
     .init = ts_init,
     .on_bar = ts_on_bar,
     .describe = ts_describe,
     .destroy = ts_destroy,
+    .explain = ts_explain,
 };
 
 int pr_ta_score_new(const pr_ta_score_params *p, pr_strategy **out, pr_err *err) {

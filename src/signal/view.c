@@ -51,6 +51,8 @@ struct pr_market_view {
     vind *inds;
     size_t n_inds, cap_inds;
     size_t warmup;
+    size_t history;          /* bars before which the start no longer counts */
+    const char *unbounded;   /* an indicator that never forgets its start     */
     pr_allocator alloc;
     size_t n_big;            /* large arrays allocated (their stagger)         */
     int simple;              /* no higher timeframes, no streaming indicators */
@@ -239,7 +241,15 @@ int pr_view_require_indicator(pr_market_view *v, int inst, pr_timeframe tf, cons
     *handle = (int)v->n_inds++;
     /* History needed, counted in decision bars. */
     int64_t ratio = pr_tf_ms(v->streams[si].tf) / pr_tf_ms(v->streams[inst].tf);
-    pr_view_require_warmup(v, (size_t)(lb + 1) * (size_t)(ratio > 0 ? ratio : 1));
+    size_t per = (size_t)(ratio > 0 ? ratio : 1);
+    pr_view_require_warmup(v, (size_t)(lb + 1) * per);
+    size_t mem = 0;
+    int bounded = 1;
+    if (pr_ta_memory(def, full, PR_TA_SEED_TOL, &mem, &bounded) == 0) {
+        size_t h = mem >= SIZE_MAX / per - 1 ? SIZE_MAX : (mem + 1) * per;
+        if (h > v->history) v->history = h;
+        if (!bounded && !v->unbounded) v->unbounded = def->name;
+    }
     return PR_OK;
 }
 
@@ -417,6 +427,8 @@ pr_timeframe pr_view_tf(const pr_market_view *v, int inst) {
     return inst >= 0 && (size_t)inst < v->n ? v->streams[inst].tf : PR_TF_NONE;
 }
 size_t pr_view_warmup(const pr_market_view *v) { return v->warmup; }
+size_t pr_view_history(const pr_market_view *v) { return v->history > v->warmup ? v->history : v->warmup; }
+const char *pr_view_unbounded(const pr_market_view *v) { return v->unbounded; }
 int pr_view_updated(const pr_market_view *v, int inst) {
     return inst >= 0 && (size_t)inst < v->n ? v->updated[inst] : 0;
 }

@@ -9,12 +9,13 @@
  * full matrix gives them all: with q = Q'y, the model with p columns has
  * SSR = sum_{j>=p} q_j^2 and last-coefficient |t| = |q_{p-1}| / sigma.
  * This is exact algebra, not an approximation, and costs one factorisation
- * instead of maxlag+1 (statsmodels fits each candidate separately). */
+ * instead of maxlag+1 (statsmodels fits each candidate separately). The
+ * factorisation is stats_qr.c's (scaled columns, no BLAS), so the result is
+ * the same for every BLAS kernel and thread count. */
 #include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <lapacke.h>
 #include "stats_internal.h"
 
 static int ntrend_of(pr_adf_regression r) { return (int)r; } /* n 0, c 1, ct 2, ctt 3 */
@@ -33,9 +34,9 @@ static void fill_trend(double *a, size_t m, int nt) {
 static int search_lag(const char *fn, size_t n, const double *x, int nt, int maxlag, pr_adf_autolag how,
                       int *bestlag, double *icbest, pr_err *err) {
     size_t m = n - 1 - (size_t)maxlag, p = (size_t)nt + 1 + (size_t)maxlag;
-    double *work = malloc(sizeof(double) * (m * p + m + 2 * p));
+    double *work = malloc(sizeof(double) * (m * p + m + p));
     if (!work) return pr_err_set(err, PR_ENOMEM, "%s: out of memory", fn);
-    double *a = work, *q = a + m * p, *tau = q + m, *cnorm = tau + p;
+    double *a = work, *q = a + m * p, *scale = q + m;
     fill_trend(a, m, nt);
     for (size_t r = 0; r < m; r++) {
         size_t t = (size_t)maxlag + r;
@@ -43,26 +44,10 @@ static int search_lag(const char *fn, size_t n, const double *x, int nt, int max
         for (int l = 1; l <= maxlag; l++) a[r + ((size_t)nt + (size_t)l) * m] = x[t - (size_t)l + 1] - x[t - (size_t)l];
         q[r] = x[t + 1] - x[t];
     }
-    for (size_t j = 0; j < p; j++) {
-        double ss = 0.0;
-        for (size_t r = 0; r < m; r++) ss += a[r + j * m] * a[r + j * m];
-        cnorm[j] = sqrt(ss);
-    }
-    lapack_int info = LAPACKE_dgeqrf(LAPACK_COL_MAJOR, (lapack_int)m, (lapack_int)p, a, (lapack_int)m, tau);
-    if (info == 0)
-        info = LAPACKE_dormqr(LAPACK_COL_MAJOR, 'L', 'T', (lapack_int)m, 1, (lapack_int)p, a, (lapack_int)m, tau, q,
-                              (lapack_int)m);
-    if (info != 0) {
+    size_t rank = pr_stats_qr(m, p, a, q, scale, (double)m * DBL_EPSILON);
+    if (rank < p) {
         free(work);
-        return pr_err_set(err, PR_EDATA, "%s: QR factorisation failed (LAPACK info %d)", fn, (int)info);
-    }
-    /* |R_jj| is the part of column j orthogonal to the columns before it:
-     * (numerically) zero relative to the column's norm means collinear */
-    for (size_t j = 0; j < p; j++) {
-        if (!(fabs(a[j + j * m]) > cnorm[j] * (double)m * DBL_EPSILON)) {
-            free(work);
-            return pr_err_set(err, PR_EDATA, "%s: lag-search regressors are collinear (column %zu of %zu)", fn, j, p);
-        }
+        return pr_err_set(err, PR_EDATA, "%s: lag-search regressors are collinear (column %zu of %zu)", fn, rank + 1, p);
     }
     /* tail[j] = sum_{i>=j} q_i^2, accumulated from the end */
     double *ssr = malloc(sizeof(double) * (p + 1));

@@ -16,6 +16,19 @@ int pr_stats_check_varies(const char *fn, const char *name, size_t n, const doub
 int pr_stats_ols_cm(const char *fn, size_t n, size_t k, const double *a, const double *y,
                     pr_ols_result *res, pr_err *err);
 
+/* Householder QR (BLAS-free, fixed operation order) of the column-major
+ * m x p matrix a, m >= p: each column is first multiplied by the power of two
+ * scale[j] that brings its norm into [0.5, 1), then a is overwritten with R
+ * (upper triangle; the strictly lower part is workspace) and y (m values)
+ * with Q'y. Returns the first column j whose part orthogonal to columns
+ * 0..j-1 has norm <= tol (collinear), or p when all are independent. */
+size_t pr_stats_qr(size_t m, size_t p, double *a, double *y, double *scale, double tol);
+/* Solves R b = qy (first p values) for the R of pr_stats_qr (leading
+ * dimension m). */
+void pr_stats_qr_solve(size_t m, size_t p, const double *r, const double *qy, double *b);
+/* Squared norm of row i of R^-1 (= [(R'R)^-1]_ii); w: p cells of workspace. */
+double pr_stats_qr_rinv_row2(size_t m, size_t p, const double *r, size_t i, double *w);
+
 /* Two-sided p-value of a t statistic with df degrees of freedom. */
 double pr_stats_t_pvalue(double t, double df);
 

@@ -1,12 +1,13 @@
 /* Ordinary least squares with standard errors, t statistics, p-values, R^2
- * and information criteria, solved through LAPACK's singular value
- * decomposition (the same route as statsmodels' default "pinv" fit, so
- * results agree with it to rounding). */
+ * and information criteria, as statsmodels' OLS reports them, solved by the
+ * BLAS-free Householder QR on scaled columns of stats_qr.c: the results do
+ * not depend on the BLAS kernel or thread count, and their error follows the
+ * conditioning of the column-scaled design (statsmodels' "pinv" fit on the
+ * raw columns can be much further from the true values; see README). */
 #include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <lapacke.h>
 #include "stats_internal.h"
 
 int pr_stats_ols_cm(const char *fn, size_t n, size_t k, const double *a, const double *y,
@@ -25,39 +26,20 @@ int pr_stats_ols_cm(const char *fn, size_t n, size_t k, const double *a, const d
                 return pr_err_set(err, PR_EDATA, "%s: regressor %zu at row %zu is %s; clean the data first", fn, j, i,
                                   isnan(a[i + j * n]) ? "NaN" : "infinite");
 
-    double *work = malloc(sizeof(double) * (n * k * 2 + k * k + 2 * k + n));
+    double *work = malloc(sizeof(double) * (n * k + 2 * n + 3 * k));
     if (!work) return pr_err_set(err, PR_ENOMEM, "%s: out of memory", fn);
-    double *A = work, *U = A + n * k, *VT = U + n * k, *s = VT + k * k, *superb = s + k, *r = superb + k;
+    double *A = work, *qy = A + n * k, *r = qy + n, *scale = r + n, *b = scale + k, *w = b + k;
     memcpy(A, a, sizeof(double) * n * k);
-    lapack_int info = LAPACKE_dgesvd(LAPACK_COL_MAJOR, 'S', 'S', (lapack_int)n, (lapack_int)k, A,
-                                     (lapack_int)n, s, U, (lapack_int)n, VT, (lapack_int)k, superb);
-    if (info != 0) {
-        free(work);
-        return pr_err_set(err, PR_EDATA, "%s: singular value decomposition failed (LAPACK dgesvd info %d)", fn,
-                          (int)info);
-    }
-    /* numpy.linalg.matrix_rank's tolerance on the k singular values. */
-    double tol = s[0] * (double)k * DBL_EPSILON;
-    size_t rank = 0;
-    for (size_t j = 0; j < k; j++) rank += s[j] > tol;
+    memcpy(qy, y, sizeof(double) * n);
+    /* LAPACK's default rcond for least squares, max(n, k) * eps, on columns of norm ~1 */
+    size_t rank = pr_stats_qr(n, k, A, qy, scale, (double)n * DBL_EPSILON);
     if (rank < k) {
         free(work);
-        return pr_err_set(err, PR_EDATA, "%s: regressors are collinear (rank %zu of %zu columns)", fn, rank, k);
+        return pr_err_set(err, PR_EDATA, "%s: regressors are collinear (column %zu of %zu depends on the columns before it)",
+                          fn, rank + 1, k);
     }
-
-    /* b = V diag(1/s) U'y; diag((X'X)^-1)_i = sum_j (V_ij / s_j)^2 */
-    double *c = superb; /* k cells, reused */
-    for (size_t j = 0; j < k; j++) {
-        double acc = 0.0;
-        const double *u = U + j * n;
-        for (size_t i = 0; i < n; i++) acc += u[i] * y[i];
-        c[j] = acc / s[j];
-    }
-    for (size_t i = 0; i < k; i++) {
-        double b = 0.0;
-        for (size_t j = 0; j < k; j++) b += VT[j + i * k] * c[j];
-        res->params[i] = b;
-    }
+    pr_stats_qr_solve(n, k, A, qy, b);
+    for (size_t i = 0; i < k; i++) res->params[i] = b[i] * scale[i];
 
     int has_const = 0;
     for (size_t j = 0; j < k; j++) {
@@ -81,13 +63,10 @@ int pr_stats_ols_cm(const char *fn, size_t n, size_t k, const double *a, const d
     double df_resid = (double)(n - rank);
     double sigma2 = ssr / df_resid;
     for (size_t i = 0; i < k; i++) {
-        double d = 0.0;
-        for (size_t j = 0; j < k; j++) {
-            double v = VT[j + i * k] / s[j];
-            d += v * v;
-        }
-        double se = sqrt(d * sigma2);
-        double t = res->params[i] / se;
+        /* t and p do not depend on the column scaling: t_i = b_i / sqrt(sigma2 [(R'R)^-1]_ii) */
+        double d = pr_stats_qr_rinv_row2(n, k, A, i, w);
+        double se = sqrt(d * sigma2) * scale[i];
+        double t = b[i] / sqrt(d * sigma2);
         if (res->bse) res->bse[i] = se;
         if (res->tvalues) res->tvalues[i] = t;
         if (res->pvalues) res->pvalues[i] = pr_stats_t_pvalue(t, df_resid);

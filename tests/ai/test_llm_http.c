@@ -43,12 +43,9 @@ static int teardown(void **st) {
     return 0;
 }
 
-#define NEED_SERVER()                                                    \
-    do {                                                                 \
-        if (!g_up) {                                                     \
-            print_message("fake server unavailable (/usr/bin/python3)\n"); \
-            skip();                                                      \
-        }                                                                \
+#define NEED_SERVER()                                                              \
+    do {                                                                           \
+        if (!g_up) PR_TEST_SKIP_MISSING("fake server unavailable (/usr/bin/python3)"); \
     } while (0)
 
 static void config(const char *kind, const char *base_path, pr_llm_config *c) {
@@ -78,11 +75,30 @@ static void direction_prompt(pr_llm_prompt *p) {
     json_decref(rq);
 }
 
+/* 1 when s holds any 8 consecutive characters of the key (a cut or
+ * escaped copy leaks as much as a whole one: "sk-test-SECRET-7f" or
+ * "sk\u002dtest-SECRET-..." both do). */
+static int leaks(const char *s) {
+    if (!s) return 0;
+    const size_t kn = strlen(KEY);
+    for (size_t i = 0; i + 8 <= kn; i++) {
+        char part[9];
+        memcpy(part, KEY + i, 8);
+        part[8] = '\0';
+        if (strstr(s, part)) return 1;
+    }
+    return 0;
+}
+
 /* The key must not appear in anything a call hands back. */
 static void no_key(const pr_llm_result *r, const pr_err *e) {
-    const char *parts[] = {r->request, r->response, r->text, r->reason, e ? e->msg : NULL};
+    const char *parts[] = {r->request, r->response, r->text,           r->reason,
+                           r->model,   r->finish,   e ? e->msg : NULL, e ? e->venue_code : NULL};
     for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
-        if (parts[i] && strstr(parts[i], KEY)) fail_msg("key leaked: %s", parts[i]);
+        if (leaks(parts[i])) fail_msg("key leaked: %s", parts[i]);
+    char *v = r->fail == PR_LLM_OK ? pr_verdict_to_json(&r->verdict) : NULL;
+    if (leaks(v)) fail_msg("key leaked in the verdict: %s", v);
+    free(v);
 }
 
 static pr_llm_result call(pr_llm *l, int expect_rc) {
@@ -458,6 +474,175 @@ static void test_rate_limiter(void **st) {
     pr_llm_free(l);
 }
 
+/* Scripts one response: status and body (the body is JSON-quoted here). */
+static void script_one(int status, const char *body) {
+    json_t *step = json_pack("[{s:i,s:s}]", "status", status, "body", body);
+    char *txt = json_dumps(step, JSON_COMPACT);
+    ai_server_script(&g_srv, txt);
+    free(txt);
+    json_decref(step);
+}
+
+static char *xs(size_t n) {
+    char *b = malloc(n + 1);
+    memset(b, 'x', n);
+    b[n] = '\0';
+    return b;
+}
+
+/* Issue #8: a provider's error message was copied into a 256-byte buffer
+ * before redaction, so 240 'x' then the key printed and stored the key's
+ * first 15 characters. Every API, and a key the provider cut itself. */
+static void test_key_in_error_message(void **st) {
+    (void)st;
+    NEED_SERVER();
+    static const struct {
+        const char *kind, *base, *fmt;
+    } api[] = {
+        {"openai", "/v1", "{\"error\":{\"message\":\"%s\",\"type\":\"invalid_request_error\",\"code\":\"invalid_api_key\"}}"},
+        {"anthropic", "/v1", "{\"type\":\"error\",\"error\":{\"type\":\"authentication_error\",\"message\":\"%s\"}}"},
+        {"gemini", "/v1beta", "{\"error\":{\"code\":401,\"message\":\"%s\",\"status\":\"UNAUTHENTICATED\"}}"},
+    };
+    char *pad = xs(240), *long_pad = xs(300);
+    /* whole key after 240 bytes; the key cut by the provider (17 of 31
+     * characters) at the end; the key after more than the buffer holds */
+    char msgs[3][512];
+    snprintf(msgs[0], sizeof msgs[0], "%s" KEY, pad);
+    snprintf(msgs[1], sizeof msgs[1], "Incorrect API key provided: %.17s", KEY);
+    snprintf(msgs[2], sizeof msgs[2], "%s" KEY, long_pad);
+    /* the key as the error code (printed with the error) */
+    {
+        pr_llm_config c;
+        config("openai", "/v1", &c);
+        clk k = {0};
+        pr_llm *l = make(&c, &k);
+        script_one(401, "{\"error\":{\"message\":\"bad key\",\"code\":\"" KEY "\"}}");
+        pr_llm_result r = call(l, PR_EHTTP);
+        pr_llm_result_free(&r);
+        pr_llm_free(l);
+    }
+    for (size_t a = 0; a < 3; a++)
+        for (size_t m = 0; m < 3; m++) {
+            pr_llm_config c;
+            config(api[a].kind, api[a].base, &c);
+            clk k = {0};
+            pr_llm *l = make(&c, &k);
+            char body[1024];
+            snprintf(body, sizeof body, api[a].fmt, msgs[m]);
+            script_one(401, body);
+            pr_llm_result r = call(l, PR_EHTTP); /* call() fails on any leak */
+            assert_int_equal(r.fail, PR_LLM_FAIL_AUTH);
+            if (m < 2) assert_non_null(strstr(r.reason, "[REDACTED]"));
+            pr_llm_result_free(&r);
+            pr_llm_free(l);
+        }
+    free(pad);
+    free(long_pad);
+}
+
+/* The key with each '-' written as dash (an escape of it). */
+static void escaped_key(const char *dash, char *out, size_t cap) {
+    out[0] = '\0';
+    for (const char *p = KEY; *p; p++) {
+        size_t n = strlen(out);
+        if (*p == '-') snprintf(out + n, cap - n, "%s", dash);
+        else snprintf(out + n, cap - n, "%c", *p);
+    }
+}
+
+/* Issue #8: a key the model echoes (raw, JSON-escaped, in the model name,
+ * split across two content blocks) reached the verdict, the text and the
+ * stored response in clear. */
+static void test_key_in_model_output(void **st) {
+    (void)st;
+    NEED_SERVER();
+    pr_llm_config c;
+    config("openai", "/v1", &c);
+    clk k = {0};
+    pr_llm *l = make(&c, &k);
+    /* The verdict's reasoning holds the key with its dashes escaped as
+     * \u002d: one level inside the verdict JSON, two inside the body. */
+    char esc[128];
+    escaped_key("\\\\u002d", esc, sizeof esc);
+    char body[2048];
+    snprintf(body, sizeof body,
+             "{\"model\":\"gpt-4o-mini\",\"choices\":[{\"message\":{\"role\":\"assistant\",\"content\":"
+             "\"{\\\"direction\\\":\\\"bullish\\\",\\\"confidence\\\":0.6,\\\"reasoning\\\":\\\"use %s\\\","
+             "\\\"key_factors\\\":[\\\"" KEY "\\\"]}\"},\"finish_reason\":\"stop\"}],"
+             "\"usage\":{\"prompt_tokens\":10,\"completion_tokens\":5}}",
+             esc);
+    script_one(200, body);
+    pr_llm_result r = call(l, 0);
+    assert_int_equal(r.verdict.u.direction.direction, PR_LLM_BULLISH);
+    assert_string_equal(r.verdict.u.direction.reasoning, "use [REDACTED]");
+    assert_string_equal(r.verdict.u.direction.key_factors.item[0], "[REDACTED]");
+    pr_llm_result_free(&r);
+    /* The key as the model name, escaped once in the body. */
+    char esc1[128];
+    escaped_key("\\u002d", esc1, sizeof esc1);
+    snprintf(body, sizeof body,
+             "{\"model\":\"%s\",\"choices\":[{\"message\":{\"content\":"
+             "\"{\\\"direction\\\":\\\"neutral\\\",\\\"confidence\\\":0.5,\\\"reasoning\\\":\\\"-\\\","
+             "\\\"key_factors\\\":[]}\"},\"finish_reason\":\"stop\"}]}",
+             esc1);
+    script_one(200, body);
+    r = call(l, 0);
+    assert_string_equal(r.model, "[REDACTED]");
+    pr_llm_result_free(&r);
+    pr_llm_free(l);
+
+    /* Anthropic: the key split across two text blocks of one answer. */
+    config("anthropic", "/v1", &c);
+    l = make(&c, &k);
+    snprintf(body, sizeof body,
+             "{\"model\":\"claude\",\"stop_reason\":\"end_turn\",\"content\":["
+             "{\"type\":\"text\",\"text\":\"{\\\"direction\\\":\\\"bearish\\\",\\\"confidence\\\":0.4,"
+             "\\\"reasoning\\\":\\\"%.12s\"},"
+             "{\"type\":\"text\",\"text\":\"%s\\\",\\\"key_factors\\\":[]}\"}],"
+             "\"usage\":{\"input_tokens\":3,\"output_tokens\":4}}",
+             KEY, KEY + 12);
+    script_one(200, body);
+    r = call(l, 0);
+    assert_int_equal(r.verdict.u.direction.direction, PR_LLM_BEARISH);
+    assert_string_equal(r.verdict.u.direction.reasoning, "[REDACTED][REDACTED]");
+    pr_llm_result_free(&r);
+    /* A stop_reason cut to its 32-byte buffer right after 5 characters of
+     * the key (7 in the body, too few to mask mid-text) is quoted in the
+     * error without them. */
+    script_one(200, "{\"model\":\"claude\",\"stop_reason\":\"aaaaaaaaaaaaaaaaaaaaaaaaaa sk-test more\","
+                    "\"content\":[{\"type\":\"text\",\"text\":\"{}\"}]}");
+    r = call(l, PR_EPARSE);
+    assert_int_equal(r.fail, PR_LLM_FAIL_MALFORMED);
+    assert_non_null(strstr(r.reason, "unexpected stop_reason 'aaaaaaaaaaaaaaaaaaaaaaaaaa '"));
+    pr_llm_result_free(&r);
+    pr_llm_free(l);
+}
+
+/* Issue #8: token counts were trusted; an absurd one is a protocol error
+ * naming the provider, over the whole call path (not retried, no cost). */
+static void test_absurd_token_counts(void **st) {
+    (void)st;
+    NEED_SERVER();
+    pr_llm_config c;
+    config("anthropic", "/v1", &c);
+    c.price_in = 3;
+    c.price_out = 15;
+    clk k = {0};
+    pr_llm *l = make(&c, &k);
+    script_one(200, "{\"model\":\"claude\",\"stop_reason\":\"end_turn\",\"content\":[{\"type\":\"text\","
+                    "\"text\":\"{\\\"direction\\\":\\\"neutral\\\",\\\"confidence\\\":0.5,\\\"reasoning\\\":"
+                    "\\\"r\\\",\\\"key_factors\\\":[]}\"}],\"usage\":{\"input_tokens\":9223372036854775807,"
+                    "\"cache_read_input_tokens\":1,\"output_tokens\":1}}");
+    pr_llm_result r = call(l, PR_EPARSE);
+    assert_int_equal(r.fail, PR_LLM_FAIL_MALFORMED);
+    assert_int_equal(r.attempts, 1);
+    assert_true(r.cost == 0);
+    assert_non_null(strstr(r.reason, "anthropic"));
+    assert_non_null(strstr(r.reason, "usage.input_tokens"));
+    pr_llm_result_free(&r);
+    pr_llm_free(l);
+}
+
 static void test_no_key(void **st) {
     (void)st;
     pr_llm_config c;
@@ -487,6 +672,24 @@ static void test_no_key(void **st) {
     red = pr_llm_redact(l, "x " KEY " y " KEY);
     assert_string_equal(red, "x [REDACTED] y [REDACTED]");
     free(red);
+    /* Issue #8: JSON-escaped (once or inside a string in a string), a cut
+     * prefix of 4+ characters at the end, 8+ anywhere, the rest of a key at
+     * the start; shorter pieces and other text are left alone. */
+    static const char *const cases[][2] = {
+        {"k=sk\\u002dtest\\u002DSECRET\\u002d7f3a9c2e5b1d4f60.", "k=[REDACTED]."},
+        {"k=\\u0073k-test-SECRET\\\\u002d7f3a9c2e5b1d4f60\\/x", "k=[REDACTED]\\/x"},
+        {"key sk-t", "key [REDACTED]"},
+        {"key sk-te (cut)", "key sk-te (cut)"},
+        {"key sk-test-S... invalid", "key [REDACTED]... invalid"},
+        {"b1d4f60 was it", "[REDACTED] was it"},
+        {"sk-", "sk-"},
+        {"no secret \\n here \\u00e9", "no secret \\n here \\u00e9"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        red = pr_llm_redact(l, cases[i][0]);
+        if (strcmp(red, cases[i][1]) != 0) fail_msg("redact '%s': got '%s' want '%s'", cases[i][0], red, cases[i][1]);
+        free(red);
+    }
     pr_llm_free(l);
 }
 
@@ -496,6 +699,8 @@ int main(void) {
         cmocka_unit_test(test_retries),           cmocka_unit_test(test_transport_failures),
         cmocka_unit_test(test_verdict_rejections), cmocka_unit_test(test_circuit_breaker),
         cmocka_unit_test(test_rate_limiter),      cmocka_unit_test(test_no_key),
+        cmocka_unit_test(test_key_in_error_message), cmocka_unit_test(test_key_in_model_output),
+        cmocka_unit_test(test_absurd_token_counts),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -190,11 +190,105 @@ static void test_snapshot(void **st) {
     pr_series_free(&s);
 }
 
+static const char *var(const pr_snap_text *t, const char *name) {
+    for (size_t k = 0; k < PR_SNAP_VARS; k++)
+        if (strcmp(t->vars[k].name, name) == 0) return t->vars[k].value;
+    fail_msg("no variable %s", name);
+    return "";
+}
+
+/* The number after `label` in s. */
+static double num_after(const char *s, const char *label) {
+    const char *p = strstr(s, label);
+    if (!p) fail_msg("'%s' not in '%s'", label, s);
+    return strtod(p + strlen(label), NULL);
+}
+
+/* Anonymised rendering of the snapshot at bar 250 of linear(): bars 239..250
+ * shown, the oldest closes at 339, so every price is multiplied by 100/339;
+ * volumes 10 + i (249..260) are divided by their mean 254.5. */
+static void test_anonymised(void **st) {
+    (void)st;
+    pr_series s;
+    linear(&s, 1, 299);
+    pr_llm_snapshot_opts o;
+    pr_llm_snapshot_opts_default(&o);
+    assert_int_equal(o.anonymise, 0); /* the primitive is plain; the stage sets it */
+    o.anonymise = 1;
+    pr_llm_snapshot snap, plain;
+    pr_err e;
+    assert_int_equal(pr_llm_snapshot_build(&s, 250, "binance", &o, &snap, &e), 0);
+    assert_int_equal(pr_llm_snapshot_build(&s, 250, "binance", NULL, &plain, &e), 0);
+    snap.cand.side = plain.cand.side = 1;
+    snap.cand.entry = plain.cand.entry = 350;
+    snap.cand.stop = plain.cand.stop = 340;
+    snap.cand.target = plain.cand.target = 370;
+    strcpy(snap.cand.strategy, "sma_cross");
+    strcpy(snap.cand.reason, "fast SMA 345.5 crossed above slow SMA on TESTUSD");
+    plain.cand = snap.cand;
+    pr_snap_text *txt = malloc(sizeof *txt);
+    assert_int_equal(pr_llm_snapshot_render(&snap, txt, &e), 0);
+    const double k = 100.0 / 339.0;
+    assert_string_equal(var(txt, "symbol"), "withheld");
+    assert_string_equal(var(txt, "venue"), "withheld");
+    assert_string_equal(var(txt, "bar_time"), "t-0");
+    assert_true(strncmp(var(txt, "time"), "withheld", 8) == 0);
+    assert_string_equal(var(txt, "timeframe"), "1h");
+    assert_true(fabs(strtod(var(txt, "last_close"), NULL) - 350 * k) < 1e-7);
+    const char *sum = var(txt, "ohlcv_summary");
+    assert_non_null(strstr(sum, "change +3.24%")); /* a ratio: unchanged */
+    assert_true(fabs(num_after(sum, "high ") - 351 * k) < 1e-7 && fabs(num_after(sum, "low ") - 338 * k) < 1e-7);
+    /* recent bars: "age open high low close volume", then t-11 .. t-0 */
+    const char *rb = var(txt, "recent_bars");
+    assert_true(strncmp(rb, "age open high low close volume\nt-11 ", 36) == 0);
+    double ov[5];
+    const char *l0 = strstr(rb, "\nt-0 ");
+    assert_non_null(l0);
+    assert_int_equal(sscanf(l0 + 5, "%lf %lf %lf %lf %lf", &ov[0], &ov[1], &ov[2], &ov[3], &ov[4]), 5);
+    assert_true(fabs(ov[0] - 349.5 * k) < 1e-7 && fabs(ov[1] - 351 * k) < 1e-7 && fabs(ov[2] - 349 * k) < 1e-7);
+    assert_true(fabs(ov[3] - 350 * k) < 1e-7 && fabs(ov[4] - 260 / 254.5) < 1e-9);
+    assert_null(strstr(rb, "\nt-11 338.5 "));
+    assert_true(fabs(num_after(rb, "\nt-11 ") - 338.5 * k) < 1e-7);
+    /* indicators: prices rebased (SMA200 = 250.5), oscillators not (RSI 100) */
+    const char *in = var(txt, "indicators");
+    assert_true(fabs(num_after(in, "SMA200: ") - 250.5 * k) < 1e-7);
+    assert_true(fabs(num_after(in, "RSI14: ") - 100) < 1e-9);
+    assert_true(fabs(num_after(var(txt, "htf_trends"), "4h: up (close ") - 347 * k) < 1e-7);
+    /* candidate: prices rebased, risk and reward/risk unchanged, reason (which quotes prices) left out */
+    const char *c = var(txt, "candidate");
+    assert_true(fabs(num_after(c, "LONG entry ") - 350 * k) < 1e-7 && fabs(num_after(c, "stop ") - 340 * k) < 1e-7);
+    assert_true(fabs(num_after(c, "target ") - 370 * k) < 1e-7);
+    assert_non_null(strstr(c, "risk +2.86%, reward/risk 2.00, strategy sma_cross"));
+    assert_null(strstr(c, "reason"));
+    for (size_t i = 0; i < PR_SNAP_VARS; i++) {
+        const char *v = txt->vars[i].value;
+        if (strstr(v, "TESTUSD") || strstr(v, "binance") || strstr(v, "2026") || strstr(v, "350 "))
+            fail_msg("%s identifies the market or the date: %s", txt->vars[i].name, v);
+    }
+    /* The anonymised prompt is another prompt (another cache key). */
+    char dir[1024];
+    pr_test_path("prompts", dir, sizeof dir);
+    pr_prompt_template *t;
+    assert_int_equal(pr_prompt_template_load(dir, PR_LLM_Q_CONFIRM, "v1", &t, &e), 0);
+    pr_llm_prompt pa, pp;
+    assert_int_equal(pr_prompt_fill_snapshot(t, &snap, &pa, &e), 0);
+    assert_int_equal(pr_prompt_fill_snapshot(t, &plain, &pp, &e), 0);
+    assert_string_not_equal(pa.hash, pp.hash);
+    assert_non_null(strstr(pp.user, "TESTUSD"));
+    assert_null(strstr(pa.user, "TESTUSD"));
+    pr_llm_prompt_free(&pa);
+    pr_llm_prompt_free(&pp);
+    pr_prompt_template_free(t);
+    free(txt);
+    pr_series_free(&s);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sha_and_make),
         cmocka_unit_test(test_template),
         cmocka_unit_test(test_snapshot),
+        cmocka_unit_test(test_anonymised),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

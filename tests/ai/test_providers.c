@@ -348,6 +348,101 @@ static void test_parse_edges(void **st) {
     assert_non_null(strstr(e.msg, "Timeout was reached"));
 }
 
+/* Parses body as a 200 answer of preset kind; returns the parse's status. */
+static int parse_usage(const char *kind, const char *body, pr_llm_reply *r, pr_err *e) {
+    pr_llm_config c;
+    pr_llm_config_preset(kind, &c, NULL);
+    pr_llm_http_response rs;
+    memset(&rs, 0, sizeof rs);
+    rs.status = 200;
+    rs.body = strdup(body);
+    rs.body_len = strlen(body);
+    pr_err_clear(e);
+    int rc = pr_llm_vt_for(c.api)->parse(&c, &rs, r, e);
+    pr_llm_http_response_free(&rs);
+    return rc;
+}
+
+/* Issue #8: token counts were trusted (a long overflowed by a cache count,
+ * Gemini's sum, 1e300 cast to long). A count outside 0..1e9, or input or
+ * output counts summing beyond it, is a protocol error naming the provider
+ * and the field; valid counts are summed as the APIs document. */
+static void test_token_counts(void **st) {
+    (void)st;
+    static const struct {
+        const char *kind, *usage;
+        int ok;
+        long in, out;          /* when ok: expected, summed by hand */
+        const char *field;     /* when not ok: named in the message */
+    } k[] = {
+        {"openai", "{\"prompt_tokens\":9223372036854775807,\"completion_tokens\":1}", 0, 0, 0, "usage.prompt_tokens"},
+        {"openai", "{\"prompt_tokens\":1e300,\"completion_tokens\":1}", 0, 0, 0, "usage.prompt_tokens"},
+        {"openai", "{\"prompt_tokens\":3,\"completion_tokens\":-5}", 0, 0, 0, "usage.completion_tokens"},
+        {"openai", "{\"prompt_tokens\":12.5}", 0, 0, 0, "usage.prompt_tokens"},
+        {"openai", "{\"prompt_tokens\":\"12\"}", 0, 0, 0, "usage.prompt_tokens"},
+        {"openai", "{\"prompt_tokens\":1000000001}", 0, 0, 0, "usage.prompt_tokens"},
+        {"openai", "{\"prompt_tokens\":1000000000,\"completion_tokens\":0}", 1, 1000000000, 0, NULL},
+        {"openai", "{\"prompt_tokens\":2e3,\"completion_tokens\":null}", 1, 2000, 0, NULL},
+        {"anthropic", "{\"input_tokens\":9223372036854775807,\"cache_read_input_tokens\":1,\"output_tokens\":1}", 0, 0, 0,
+         "usage.input_tokens"},
+        {"anthropic", "{\"input_tokens\":600000000,\"cache_creation_input_tokens\":600000000,\"output_tokens\":1}", 0, 0,
+         0, "cache_creation_input_tokens"},
+        /* 100 + 20 + 3 = 123 input tokens */
+        {"anthropic",
+         "{\"input_tokens\":100,\"cache_creation_input_tokens\":20,\"cache_read_input_tokens\":3,\"output_tokens\":9}", 1,
+         123, 9, NULL},
+        {"gemini",
+         "{\"promptTokenCount\":5,\"candidatesTokenCount\":9223372036854775807,\"thoughtsTokenCount\":9223372036854775807}",
+         0, 0, 0, "usageMetadata.candidatesTokenCount"},
+        {"gemini", "{\"promptTokenCount\":-1}", 0, 0, 0, "usageMetadata.promptTokenCount"},
+        /* 40 answer + 2 thinking tokens = 42 output tokens */
+        {"gemini", "{\"promptTokenCount\":5,\"candidatesTokenCount\":40,\"thoughtsTokenCount\":2}", 1, 5, 42, NULL},
+    };
+    for (size_t i = 0; i < sizeof k / sizeof k[0]; i++) {
+        char body[512];
+        if (strcmp(k[i].kind, "openai") == 0)
+            snprintf(body, sizeof body,
+                     "{\"choices\":[{\"message\":{\"content\":\"{}\"},\"finish_reason\":\"stop\"}],\"usage\":%s}",
+                     k[i].usage);
+        else if (strcmp(k[i].kind, "anthropic") == 0)
+            snprintf(body, sizeof body,
+                     "{\"content\":[{\"type\":\"text\",\"text\":\"{}\"}],\"stop_reason\":\"end_turn\",\"usage\":%s}",
+                     k[i].usage);
+        else
+            snprintf(body, sizeof body,
+                     "{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"{}\"}]},\"finishReason\":\"STOP\"}],"
+                     "\"usageMetadata\":%s}",
+                     k[i].usage);
+        pr_llm_reply r;
+        pr_err e;
+        int rc = parse_usage(k[i].kind, body, &r, &e);
+        if (k[i].ok) {
+            if (rc != 0) fail_msg("case %zu (%s): %s", i, k[i].usage, e.msg);
+            assert_int_equal(r.tokens_in, k[i].in);
+            assert_int_equal(r.tokens_out, k[i].out);
+        } else {
+            if (r.fail != PR_LLM_FAIL_MALFORMED) fail_msg("case %zu (%s): accepted", i, k[i].usage);
+            assert_int_equal(rc, PR_EPARSE);
+            assert_int_equal(r.retryable, 0);
+            if (!strstr(e.msg, k[i].kind) || !strstr(e.msg, k[i].field))
+                fail_msg("case %zu: message '%s' should name %s and %s", i, e.msg, k[i].kind, k[i].field);
+        }
+        pr_llm_reply_free(&r);
+    }
+    /* An OpenRouter error code too large for a long is no code (retryable),
+     * not a cast out of range. */
+    pr_llm_reply r;
+    pr_err e;
+    assert_int_equal(parse_usage("openrouter",
+                                 "{\"choices\":[{\"error\":{\"code\":1e300,\"message\":\"upstream\"},"
+                                 "\"finish_reason\":\"error\"}]}",
+                                 &r, &e),
+                     PR_EVENUE);
+    assert_int_equal(r.fail, PR_LLM_FAIL_PROVIDER_ERROR);
+    assert_int_equal(r.retryable, 1);
+    pr_llm_reply_free(&r);
+}
+
 static void test_retry_after(void **st) {
     (void)st;
     pr_llm_http_response rs;
@@ -426,7 +521,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_request_shapes), cmocka_unit_test(test_parse_fixtures),
         cmocka_unit_test(test_parse_edges),    cmocka_unit_test(test_retry_after),
-        cmocka_unit_test(test_config_load),
+        cmocka_unit_test(test_config_load),    cmocka_unit_test(test_token_counts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -397,6 +397,49 @@ static void test_replay_identical(void **st_) {
     assert_true(rec[0].keep == 1 && rec[0].size == 1.0);
     assert_int_equal(rec[1].keep, 0);
     assert_true(rec[2].keep == 1 && rec[2].size == 0.5);
+    /* Replay needs no key: on a machine without it the stage is enabled,
+     * sends nothing and decides as the recording did. */
+    unsetenv("PR_TEST_STAGE_NOKEY");
+    for (int i = 0; i < 3; i++) pr_strlcpy(p[i].key_env, "PR_TEST_STAGE_NOKEY", sizeof p[i].key_env);
+    assert_int_equal(pr_llm_stage_new(&c, p, 3, store, NULL, &h, &st, &e), 0);
+    assert_true(pr_llm_stage_enabled(st));
+    pr_llm_decision nokey[6];
+    run_decisions(st, &s, nokey);
+    assert_int_equal(pr_llm_stage_n_misses(st), 0);
+    pr_llm_stage_free(st);
+    assert_int_equal(env.sends, sent);
+    for (int k = 0; k < 6; k++) {
+        assert_int_equal(nokey[k].keep, rec[k].keep);
+        assert_true(nokey[k].size == rec[k].size && nokey[k].fallback == 0);
+    }
+    /* Plain prompts are other questions than the recorded anonymised ones:
+     * each of the 6 x 3 asks is a miss, listed and logged one by one. */
+    c.snapshot.anonymise = 0;
+    char mlog[700];
+    snprintf(mlog, sizeof mlog, "%s/misses.jsonl", g_dir);
+    pr_log ml;
+    pr_log_init(&ml, PR_LOG_INFO, NULL);
+    assert_int_equal(pr_log_open_json(&ml, mlog, &e), 0);
+    assert_int_equal(pr_llm_stage_new(&c, p, 3, store, &ml, &h, &st, &e), 0);
+    pr_llm_decision missed[6];
+    run_decisions(st, &s, missed);
+    assert_int_equal(pr_llm_stage_n_misses(st), 18);
+    pr_llm_stage_stats ms;
+    pr_llm_stage_get_stats(st, &ms);
+    assert_int_equal(ms.replay_misses, 18);
+    const pr_llm_miss *m = pr_llm_stage_miss(st, 4); /* decision 1, provider pb */
+    assert_non_null(m);
+    assert_string_equal(m->provider, "pb");
+    assert_true(m->decision_ts == s.ts[237] + PR_MS_PER_HOUR);
+    assert_string_equal(m->template_id, "confirm.v1");
+    assert_string_equal(m->prompt_hash, missed[1].prompt_hash);
+    assert_null(pr_llm_stage_miss(st, 18));
+    pr_llm_stage_free(st);
+    pr_log_close(&ml);
+    assert_int_equal(count_in_file(mlog, "\"event\":\"ai_replay_miss\""), 18);
+    assert_int_equal(env.sends, sent);
+    c.snapshot.anonymise = 1;
+
     char *l1 = strip_ts(logs[0]), *l2 = strip_ts(logs[1]);
     assert_string_equal(l1, l2);
     assert_non_null(strstr(l1, "\"cached\":true"));
@@ -407,6 +450,77 @@ static void test_replay_identical(void **st_) {
     char db[700];
     snprintf(db, sizeof db, "%s/replay.db", g_dir);
     no_key_in_file(db);
+    pr_series_free(&s);
+}
+
+/* The ta_threshold veto is counted apart from the models' vetoes; a
+ * gate-only stage applies the rule without asking; plain prompts about a
+ * time before the models' cutoff make the stage contaminated. */
+static void test_threshold_gate_contamination(void **st_) {
+    (void)st_;
+    pr_series s;
+    series(&s);
+    ai_env env = {.key = KEY};
+    pr_llm_hooks h = ai_env_hooks(&env);
+    pr_llm_stage_config c;
+    pr_llm_config p[3];
+    stage_config(&c, p, "PR_TEST_STAGE_KEY");
+    pr_err e;
+    pr_llm_stage *st;
+    assert_int_equal(pr_llm_stage_new(&c, p, 3, NULL, NULL, &h, &st, &e), 0);
+    answer(&env, (pr_llm_action[]){R, R, R});
+    pr_llm_decision d = decide(st, &s, 300, 0.5); /* below 0.6: vetoed, nobody asked */
+    assert_true(d.keep == 0 && d.asked == 0);
+    d = decide(st, &s, 301, 0.9);                 /* asked: all REJECT */
+    assert_true(d.keep == 0 && d.asked == 1);
+    pr_llm_stage_stats x;
+    pr_llm_stage_get_stats(st, &x);
+    assert_int_equal(x.threshold_vetoed, 1);
+    assert_int_equal(x.below_threshold, 1);
+    assert_int_equal(x.vetoed, 1);
+    assert_int_equal(env.sends, 3);
+    /* The series starts 2026-01-05; a cutoff in 2027 is after it. */
+    assert_true(pr_llm_stage_anonymised(st));
+    assert_int_equal(pr_llm_stage_contaminated(st, NULL, 0), 0);
+    pr_llm_stage_free(st);
+
+    c.snapshot.anonymise = 0;
+    for (int i = 0; i < 3; i++) pr_time_make(2027, 1, 1, 0, 0, 0, &p[i].knowledge_cutoff);
+    p[2].knowledge_cutoff = s.ts[0]; /* pc knows nothing of this period */
+    assert_int_equal(pr_llm_stage_new(&c, p, 3, NULL, NULL, &h, &st, &e), 0);
+    char why[1200];
+    assert_int_equal(pr_llm_stage_contaminated(st, why, sizeof why), 0); /* nothing asked yet */
+    answer(&env, (pr_llm_action[]){A, A, A});
+    decide(st, &s, 300, 0.9);
+    decide(st, &s, 320, 0.9);
+    assert_int_equal(pr_llm_stage_contaminated(st, why, sizeof why), 1);
+    assert_string_equal(why, "pa (gpt-4o-mini): trained on data up to 2027-01-01, shown identifiable prompts for "
+                             "decisions 2026-01-17..2026-01-18; pb (gpt-4o-mini): trained on data up to 2027-01-01, "
+                             "shown identifiable prompts for decisions 2026-01-17..2026-01-18");
+    pr_llm_stage_free(st);
+
+    /* Gate only: no provider is created or asked. */
+    size_t sends = env.sends;
+    c.gate_only = 1;
+    assert_int_equal(pr_llm_stage_new(&c, p, 3, NULL, NULL, &h, &st, &e), 0);
+    d = decide(st, &s, 300, 0.59);
+    assert_true(d.keep == 0 && d.asked == 0 && d.fallback == 0);
+    d = decide(st, &s, 301, 0.6);
+    assert_true(d.keep == 1 && d.size == 1.0 && d.asked == 0 && d.candidate == 1);
+    pr_llm_stage_get_stats(st, &x);
+    assert_int_equal(x.threshold_vetoed, 1);
+    assert_int_equal(x.vetoed, 0);
+    assert_int_equal(env.sends, sends);
+    assert_int_equal(pr_llm_stage_contaminated(st, NULL, 0), 0);
+    pr_llm_stage_free(st);
+    /* ...and, like the stage it stands for, passes everything when no
+     * provider has a key (that stage would be disabled). */
+    unsetenv("PR_TEST_STAGE_NOKEY");
+    for (int i = 0; i < 3; i++) pr_strlcpy(p[i].key_env, "PR_TEST_STAGE_NOKEY", sizeof p[i].key_env);
+    assert_int_equal(pr_llm_stage_new(&c, p, 3, NULL, NULL, &h, &st, &e), 0);
+    d = decide(st, &s, 300, 0.1);
+    assert_true(d.keep == 1 && d.fallback == 1);
+    pr_llm_stage_free(st);
     pr_series_free(&s);
 }
 
@@ -497,7 +611,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_consensus_rules),  cmocka_unit_test(test_fallback_episodes),
         cmocka_unit_test(test_disabled_and_budget), cmocka_unit_test(test_replay_identical),
-        cmocka_unit_test(test_backtest_fallback),
+        cmocka_unit_test(test_backtest_fallback), cmocka_unit_test(test_threshold_gate_contamination),
     };
     int rc = cmocka_run_group_tests(tests, setup, teardown);
     for (int i = 0; i < 3; i++) free(g_body[i]);

@@ -624,6 +624,101 @@ static void test_stream_chunks(void **state) {
     pr_data_report_free(&rep);
 }
 
+/* Issue #8: a repeated time further back than the previous row. The first
+ * row is kept (validate.h), the repeat is dropped as a conflict (other
+ * values) or a duplicate (same values), and the counts add up to the rows
+ * read: 6 rows = 4 delivered + 2 skipped. Runs with the repeats in the same
+ * chunk as their first row, and with one row per chunk, where the first
+ * row's values come from the sink (lookup) or, without one, are unknown. */
+typedef struct kept_rows {
+    size_t n;
+    int64_t ts[8];
+    double v[8][5];
+    long lines[8];
+} kept_rows;
+
+static int keep_sink(void *user, const pr_series *c, const long *lines, pr_err *err) {
+    kept_rows *k = user;
+    for (size_t i = 0; i < c->len; i++) {
+        if (k->n == 8) return pr_err_set(err, PR_EINVAL, "too many rows");
+        k->ts[k->n] = c->ts[i];
+        const double x[5] = {c->open[i], c->high[i], c->low[i], c->close[i], c->volume[i]};
+        memcpy(k->v[k->n], x, sizeof x);
+        k->lines[k->n++] = lines[i];
+    }
+    return 0;
+}
+
+static int keep_lookup(void *user, int64_t ts, double ohlcv[5], pr_err *err) {
+    (void)err;
+    const kept_rows *k = user;
+    for (size_t i = 0; i < k->n; i++)
+        if (k->ts[i] == ts) {
+            memcpy(ohlcv, k->v[i], sizeof k->v[i]);
+            return 1;
+        }
+    return 0;
+}
+
+static void test_repeat_anywhere(void **state) {
+    (void)state;
+    char dir[256], file[300];
+    assert_non_null(pr_test_tmpdir(dir, sizeof dir));
+    snprintf(file, sizeof file, "%s/XYZUSDT-1h.csv", dir);
+    FILE *f = fopen(file, "wb");
+    assert_non_null(f);
+    fputs("timestamp,open,high,low,close,volume\n"
+          "2022-01-01 00:00:00,100,110,95,105,10\n"  /* line 2 */
+          "2022-01-01 01:00:00,105,112,104,111,11\n" /* line 3 */
+          "2022-01-01 02:00:00,111,115,107,108,12\n" /* line 4 */
+          "2022-01-01 00:00:00,100,120,95,105,10\n"  /* line 5: t again, another high */
+          "2022-01-01 01:00:00,105,112,104,111,11\n" /* line 6: exact copy of line 3 */
+          "2022-01-01 03:00:00,108,109,100,101,13\n", /* line 7 */
+          f);
+    fclose(f);
+    const int64_t t0 = INT64_C(1640995200000);
+    static const long want_lines[4] = {2, 3, 4, 7};
+    for (int run = 0; run < 3; run++) {
+        pr_import_options o;
+        pr_import_options_init(&o);
+        o.chunk_rows = run == 0 ? 100 : 1;
+        o.lookup = run == 2 ? NULL : keep_lookup;
+        kept_rows k;
+        memset(&k, 0, sizeof k);
+        pr_data_report rep;
+        pr_data_report_init(&rep, 0);
+        pr_err e;
+        pr_err_clear(&e);
+        assert_int_equal(pr_import_csv(file, &o, keep_sink, &k, &rep, &e), 0);
+        assert_int_equal(k.n, 4);
+        for (int i = 0; i < 4; i++) {
+            assert_int_equal(k.lines[i], want_lines[i]);
+            assert_true(k.ts[i] == t0 + i * H);
+        }
+        assert_true(k.v[0][1] == 110.0); /* the first row at t, not line 5's 120 */
+        assert_int_equal(rep.rows, 6);
+        assert_int_equal(rep.rows_ok, 4);
+        assert_int_equal(rep.rows_skipped, 2);
+        const pr_issue *c = find_issue(&rep, PR_ISSUE_CONFLICT, 5);
+        assert_non_null(c);
+        assert_int_equal(c->severity, PR_SEV_ERROR);
+        assert_int_equal(c->action, PR_ACTION_SKIPPED);
+        if (run < 2) {
+            const pr_issue *d = find_issue(&rep, PR_ISSUE_DUPLICATE, 6);
+            assert_non_null(d);
+            assert_int_equal(d->severity, PR_SEV_WARN);
+            assert_int_equal(count_kind(&rep, PR_ISSUE_CONFLICT), 1);
+        } else {
+            /* Nothing to compare with: counted as a conflict, still dropped. */
+            assert_non_null(find_issue(&rep, PR_ISSUE_CONFLICT, 6));
+        }
+        assert_null(find_issue(&rep, PR_ISSUE_OUT_OF_ORDER, 5));
+        pr_data_report_free(&rep);
+    }
+    unlink(file);
+    rmdir(dir);
+}
+
 static void test_strict_stream(void **state) {
     (void)state;
     pr_import_options o;
@@ -841,6 +936,17 @@ static void test_guess(void **state) {
         {"forex/USDJPY-1h.csv", "USDJPY", PR_TF_1H, PR_ASSET_FOREX, 1, 0},
         {"BTCUSD-1d.csv", "BTCUSD", PR_TF_1D, PR_ASSET_CRYPTO, 1, 0},
         {"prices.csv", "PRICES", PR_TF_NONE, PR_ASSET_UNKNOWN, 0, 0},
+        /* Freqtrade's data directory: pairs as BASE_QUOTE, futures with the
+         * settle currency and a candle-type suffix. */
+        {"user_data/data/binance/BTC_USDT-1h.csv", "BTCUSDT", PR_TF_1H, PR_ASSET_CRYPTO, 1, 0},
+        {"futures/BTC_USDT_USDT-4h-futures.csv", "BTCUSDT", PR_TF_4H, PR_ASSET_CRYPTO, 1, 0},
+        {"eth_btc-5m.csv", "ETHBTC", PR_TF_5M, PR_ASSET_CRYPTO, 1, 0},
+        {"EUR_USD-1h.csv", "EURUSD", PR_TF_1H, PR_ASSET_FOREX, 1, 0},
+        /* Symbols that start with digits (Binance). */
+        {"1INCHUSDT-1h.csv", "1INCHUSDT", PR_TF_1H, PR_ASSET_CRYPTO, 1, 0},
+        {"crypto/1000PEPEUSDT-1h.csv", "1000PEPEUSDT", PR_TF_1H, PR_ASSET_CRYPTO, 1, 0},
+        /* A year is not a symbol. */
+        {"2024-KO-1d.csv", "KO", PR_TF_1D, PR_ASSET_STOCK, 0, 0},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         pr_name_guess g;
@@ -853,11 +959,13 @@ static void test_guess(void **state) {
 }
 
 /* Every file of the shared data set, when it is there (PR_SHARED_DATA or
- * /work/shared/data), against the row counts of its PROVENANCE.md. */
+ * ../shared/data beside the checkout), against the row counts of its PROVENANCE.md. */
 static void test_shared_data(void **state) {
     (void)state;
+    /* ../shared beside the checkout, as CI lays it out; PR_SHARED_DATA overrides. */
+    char shared[256];
     const char *root = getenv("PR_SHARED_DATA");
-    if (!root) root = "/work/shared/data";
+    if (!root) root = pr_test_path("../shared/data", shared, sizeof shared);
     char probe[512];
     snprintf(probe, sizeof probe, "%s/PROVENANCE.md", root);
     if (access(probe, R_OK) != 0) {
@@ -930,6 +1038,7 @@ int main(void) {
         cmocka_unit_test(test_generic_mapping), cmocka_unit_test(test_empty_and_missing),
         cmocka_unit_test(test_bad_rows),        cmocka_unit_test(test_dup_order_series),
         cmocka_unit_test(test_stream_chunks),   cmocka_unit_test(test_strict_stream),
+        cmocka_unit_test(test_repeat_anywhere),
         cmocka_unit_test(test_long_line),       cmocka_unit_test(test_read_error_midway),
         cmocka_unit_test(test_guess), cmocka_unit_test(test_time_out_of_range),           cmocka_unit_test(test_shared_data),
     };

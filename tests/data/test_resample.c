@@ -47,13 +47,47 @@ static void minute_bars(pr_series *s, int n, int skip) {
     s->tf = PR_TF_1M;
 }
 
+/* complete_only (issue #8): a bucket short of source bars is left out, so
+ * a partial bar is never stored. 15 minutes with minute 7 missing: buckets
+ * 00:00 (5 bars), 00:05 (4 of 5: left out), 00:10 (5 bars). */
+static void test_complete_only(void **state) {
+    (void)state;
+    pr_series in, out = {0};
+    pr_resample_report rep = {0};
+    pr_err e;
+    minute_bars(&in, 15, 7);
+    pr_resample_options o = {PR_TF_5M, PR_TIME_NONE, PR_CAL_24X7, 1};
+    assert_int_equal(pr_resample_ex(&in, &o, &out, &rep, &e), 0);
+    assert_int_equal(out.len, 2);
+    assert_true(out.ts[0] == 0 && out.ts[1] == 10 * M);
+    /* bucket 00:10 = bars 10..14: open 20, high 26, low 19, close 25, volume 11+12+13+14+15 = 65 */
+    assert_true(out.open[1] == 20 && out.high[1] == 26 && out.low[1] == 19 && out.close[1] == 25 &&
+                out.volume[1] == 65);
+    assert_int_equal(rep.short_buckets, 1);
+    assert_int_equal(rep.dropped, 1);
+    assert_int_equal(rep.missing_bars, 1);
+    /* A short last bucket (minutes 10..13 of 10..14, known closed) is left
+     * out too, and the output then ends complete. */
+    pr_series_free(&in);
+    minute_bars(&in, 14, -1);
+    o.as_of = 15 * M;
+    assert_int_equal(pr_resample_ex(&in, &o, &out, &rep, &e), 0);
+    assert_int_equal(out.len, 2);
+    assert_true(out.ts[1] == 5 * M);
+    assert_int_equal(out.last_incomplete, 0);
+    assert_int_equal(rep.dropped, 1);
+    pr_series_free(&in);
+    pr_series_free(&out);
+    pr_resample_report_free(&rep);
+}
+
 static void test_hand_computed(void **state) {
     (void)state;
     pr_series in, out = {0};
     pr_resample_report rep = {0};
     pr_err e;
     minute_bars(&in, 10, -1);
-    pr_resample_options o = {PR_TF_5M, PR_TIME_NONE, PR_CAL_24X7};
+    pr_resample_options o = {PR_TF_5M, PR_TIME_NONE, PR_CAL_24X7, 0};
     assert_int_equal(pr_resample_ex(&in, &o, &out, &rep, &e), 0);
     assert_int_equal(out.len, 2);
     assert_int_equal(out.tf, PR_TF_5M);
@@ -117,7 +151,7 @@ static void test_alignment(void **state) {
     pr_series_init(&in, 16);
     for (int d = 3; d <= 16; d++) pr_series_push(&in, at(2024, 1, d, 0, 0), d, d + 1, d - 1, d, 1);
     in.tf = PR_TF_1D;
-    pr_resample_options o = {PR_TF_1W, PR_TIME_NONE, PR_CAL_24X7};
+    pr_resample_options o = {PR_TF_1W, PR_TIME_NONE, PR_CAL_24X7, 0};
     assert_int_equal(pr_resample_ex(&in, &o, &out, &rep, &e), 0);
     assert_int_equal(out.len, 3);
     assert_true(out.ts[0] == at(2024, 1, 1, 0, 0) && out.ts[1] == at(2024, 1, 8, 0, 0) && out.ts[2] == at(2024, 1, 15, 0, 0));
@@ -216,8 +250,10 @@ static void test_btc_1m_to_1h(void **state) {
     pr_series_free(&h1);
 
     /* The whole shared files when present: PROVENANCE's 1,577 overlapping hours. */
+    /* ../shared beside the checkout, as CI lays it out; PR_SHARED_DATA overrides. */
+    char shared[256];
     const char *root = getenv("PR_SHARED_DATA");
-    if (!root) root = "/work/shared/data";
+    if (!root) root = pr_test_path("../shared/data", shared, sizeof shared);
     char a[600], b[600], c[600];
     snprintf(a, sizeof a, "%s/crypto/BTCUSDT-1m.csv", root);
     snprintf(b, sizeof b, "%s/crypto/BTCUSDT-1m-2025-03.csv", root);
@@ -288,6 +324,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_hand_computed),
         cmocka_unit_test(test_alignment),
+        cmocka_unit_test(test_complete_only),
         cmocka_unit_test(test_btc_1m_to_1h),
         cmocka_unit_test(test_calendar_coverage),
     };

@@ -68,7 +68,7 @@ static int setup_pg(void **state) {
     if (!f) return -1;
     f->pg = 1;
     pr_strlcpy(f->url, g_pg_url, sizeof f->url);
-    pr_store_open_opts o = {0, NULL, 0, 1};
+    pr_store_open_opts o = {0, NULL, 0, 1, NULL};
     pr_store *st = NULL;
     pr_err e;
     pr_err_clear(&e);
@@ -262,6 +262,59 @@ static void test_open_fresh_schema(void **state) {
     pr_store_close(st);
 }
 
+/* Read-only opens: nothing is created, reads work, writes fail. */
+static void test_read_only(void **state) {
+    fx *f = *state;
+    pr_store_options ro = {1, 0};
+    pr_store *st = NULL;
+    pr_err e;
+    pr_err_clear(&e);
+    if (!f->pg) {
+        char path[400];
+        snprintf(path, sizeof path, "%s/store.db", f->dir);
+        assert_int_equal(pr_store_open_with(f->url, &ro, &st, &e), PR_ENOTFOUND);
+        assert_null(st);
+        assert_non_null(strstr(e.msg, "does not exist"));
+        assert_non_null(strstr(e.msg, path));
+        assert_int_equal(access(path, F_OK), -1); /* not created */
+    }
+    st = open_ok(f);
+    pr_series s;
+    make_series(&s, 10, T0, MIN);
+    OK(pr_store_put_bars(st, "v", "S", PR_TF_1M, &s, NULL, &e_));
+    pr_store_close(st);
+    st = NULL;
+    OK(pr_store_open_with(f->url, &ro, &st, &e_));
+    assert_int_equal(get_len(st, "v", "S", PR_TF_1M, PR_TIME_NONE, PR_TIME_NONE), 10);
+    pr_err_clear(&e);
+    assert_int_equal(pr_store_put_bars(st, "v", "S2", PR_TF_1M, &s, NULL, &e), PR_EDB);
+    pr_store_close(st);
+    pr_series_free(&s);
+}
+
+/* A second writer waits for the busy timeout, then says who holds the lock. */
+static void test_sqlite_lock_message(void **state) {
+    fx *f = *state;
+    pr_store *a = open_ok(f), *b = NULL;
+    pr_store_options o = {0, 200};
+    OK(pr_store_open_with(f->url, &o, &b, &e_));
+    OK(pr_store_begin(a, &e_));
+    pr_err e;
+    pr_err_clear(&e);
+    int64_t t0 = pr_time_now_ms();
+    assert_int_equal(pr_store_begin(b, &e), PR_EDB);
+    int64_t waited = pr_time_now_ms() - t0;
+    assert_string_equal(e.venue_code, "SQLITE_BUSY");
+    assert_non_null(strstr(e.msg, "another process holds the write lock"));
+    assert_non_null(strstr(e.msg, "200 ms"));
+    assert_true(waited >= 150);
+    OK(pr_store_rollback(a, &e_));
+    OK(pr_store_begin(b, &e_)); /* free again */
+    OK(pr_store_rollback(b, &e_));
+    pr_store_close(a);
+    pr_store_close(b);
+}
+
 static void test_sqlite_pragmas(void **state) {
     fx *f = *state;
     pr_store *st = open_ok(f);
@@ -287,7 +340,7 @@ static void test_migrations(void **state) {
     pr_err e;
     pr_err_clear(&e);
     pr_store *st = NULL;
-    pr_store_open_opts v0 = {0, NULL, 0, 0};
+    pr_store_open_opts v0 = {0, NULL, 0, 0, NULL};
     assert_int_equal(pr_store_open_ex(f->url, &v0, &st, &e), PR_OK);
     int v = -1;
     OK(pr_store_schema_version(st, &v, &e_));
@@ -309,7 +362,7 @@ static void test_migrations(void **state) {
 
     static const char *const extra[] = {
         "CREATE TABLE test_extra (x BIGINT NOT NULL); INSERT INTO test_extra (x) VALUES (42);"};
-    pr_store_open_opts v2 = {-1, extra, 1, 0};
+    pr_store_open_opts v2 = {-1, extra, 1, 0, NULL};
     const int next = pr_store_schema_latest() + 1;
     for (int round = 0; round < 2; round++) { /* latest -> next, then next -> next (no-op) */
         pr_err_clear(&e);
@@ -584,6 +637,12 @@ static void test_rejects_bad_input(void **state) {
                      PR_EINVAL);
     assert_int_equal(pr_store_put_bars(st, "v", "S", PR_TF_NONE, &s, NULL, &e), PR_EINVAL);
     assert_int_equal(pr_store_put_bars(st, "v", "S", PR_TF_COUNT, &s, NULL, &e), PR_EINVAL);
+    /* Names that would break tables, JSON or dataset names. */
+    static const char *const bad_names[] = {"v\xff", "v\nx", "v\"x", "v\\x", "v:x", "v x", "v\x1b[2J"};
+    for (size_t i = 0; i < sizeof bad_names / sizeof bad_names[0]; i++) {
+        assert_int_equal(pr_store_put_bars(st, bad_names[i], "S", PR_TF_1M, &s, NULL, &e), PR_EINVAL);
+        assert_int_equal(pr_store_put_bars(st, "v", bad_names[i], PR_TF_1M, &s, NULL, &e), PR_EINVAL);
+    }
     /* Nothing was stored by the rejected calls. */
     assert_int_equal(get_len(st, "v", "S", PR_TF_1M, PR_TIME_NONE, PR_TIME_NONE), 0);
     size_t n = 9;
@@ -937,6 +996,155 @@ static void test_funding(void **state) {
     pr_store_close(st);
 }
 
+/* Issue #8: a second feed must not silently change stored bars. Stored bar
+ * at T0: 10 12 9 11 vol 500. The feed has no volume (0 given) and another
+ * high at T0, the same values at T0+1h, and a new bar at T0+2h. */
+static void put_feed(pr_store *st, pr_on_conflict p, pr_store_counts *c, int expect, pr_err *err) {
+    pr_series b;
+    pr_series_init(&b, 3);
+    pr_series_push(&b, T0, 10, 12.5, 9, 11, 0);
+    pr_series_push(&b, T0 + HOUR, 11, 13, 10, 12, 0);
+    pr_series_push(&b, T0 + 2 * HOUR, 12, 14, 11, 13, 0);
+    const pr_store_put_opts o = {p, PR_STORE_COL_ALL & ~PR_STORE_COL_VOLUME};
+    pr_err_clear(err);
+    assert_int_equal(pr_store_put_bars_ex(st, "v", "EURUSD", PR_TF_1H, &b, &o, c, err), expect);
+    pr_series_free(&b);
+}
+
+static void test_conflict_policy(void **state) {
+    fx *f = *state;
+    pr_store *st = open_ok(f);
+    pr_series a;
+    pr_series_init(&a, 2);
+    pr_series_push(&a, T0, 10, 12, 9, 11, 500);
+    pr_series_push(&a, T0 + HOUR, 11, 13, 10, 12, 700);
+    pr_store_counts c;
+    OK(pr_store_put_bars(st, "v", "EURUSD", PR_TF_1H, &a, &c, &e_));
+    pr_series got;
+    pr_series_init(&got, 0);
+
+    /* fail: nothing of the call is written, the error names bar and column. */
+    pr_err fe;
+    put_feed(st, PR_ON_CONFLICT_FAIL, &c, PR_EDATA, &fe);
+    assert_non_null(strstr(fe.msg, "2022-01-01T00:00:00Z"));
+    assert_non_null(strstr(fe.msg, "high"));
+    assert_null(strstr(fe.msg, "volume"));
+    OK(pr_store_get_bars(st, "v", "EURUSD", PR_TF_1H, PR_TIME_NONE, PR_TIME_NONE, &got, &e_));
+    assert_int_equal(got.len, 2);
+
+    /* keep: the new bar goes in; T0 keeps high 12; no volume is touched. */
+    put_feed(st, PR_ON_CONFLICT_KEEP, &c, PR_OK, &fe);
+    assert_int_equal(c.inserted, 1);
+    assert_int_equal(c.updated, 0);
+    assert_int_equal(c.kept, 1);
+    assert_int_equal(c.unchanged, 1); /* T0+1h: same prices, volume not compared */
+    assert_int_equal(c.changed[1], 1);
+    assert_int_equal(c.changed[0] + c.changed[2] + c.changed[3] + c.changed[4], 0);
+    OK(pr_store_get_bars(st, "v", "EURUSD", PR_TF_1H, PR_TIME_NONE, PR_TIME_NONE, &got, &e_));
+    assert_int_equal(got.len, 3);
+    assert_true(got.high[0] == 12.0);
+    assert_true(got.volume[0] == 500.0);
+    assert_true(got.volume[1] == 700.0);
+    assert_true(got.volume[2] == 0.0);
+
+    /* replace: T0 takes high 12.5 and keeps its volume 500. */
+    put_feed(st, PR_ON_CONFLICT_REPLACE, &c, PR_OK, &fe);
+    assert_int_equal(c.inserted, 0);
+    assert_int_equal(c.updated, 1);
+    assert_int_equal(c.kept, 0);
+    assert_int_equal(c.unchanged, 2);
+    assert_int_equal(c.changed[1], 1);
+    OK(pr_store_get_bars(st, "v", "EURUSD", PR_TF_1H, PR_TIME_NONE, PR_TIME_NONE, &got, &e_));
+    assert_true(got.high[0] == 12.5);
+    assert_true(got.open[0] == 10.0 && got.low[0] == 9.0 && got.close[0] == 11.0);
+    assert_true(got.volume[0] == 500.0);
+    assert_true(got.volume[1] == 700.0);
+
+    pr_on_conflict p;
+    assert_int_equal(pr_on_conflict_parse("keep", &p), PR_OK);
+    assert_int_equal(p, PR_ON_CONFLICT_KEEP);
+    assert_int_equal(pr_on_conflict_parse("overwrite", &p), PR_EINVAL);
+    pr_series_free(&got);
+    pr_series_free(&a);
+    pr_store_close(st);
+}
+
+/* The conflict policy applies to funding rates too: stored 0.0001 at T0,
+ * a second feed says 0.0005 at T0 and adds T0+8h. */
+static void test_funding_conflict(void **state) {
+    fx *f = *state;
+    pr_store *st = open_ok(f);
+    const int64_t h8 = 8 * HOUR;
+    const pr_funding_rate a[] = {{T0, 0.0001}};
+    const pr_funding_rate b[] = {{T0, 0.0005}, {T0 + h8, 0.0002}};
+    OK(pr_store_put_funding(st, "binance", "BTCUSDT", a, 1, NULL, &e_));
+    pr_store_counts c;
+    pr_err fe;
+    pr_err_clear(&fe);
+    const pr_store_put_opts fail = {PR_ON_CONFLICT_FAIL, 0};
+    assert_int_equal(pr_store_put_funding_ex(st, "binance", "BTCUSDT", b, 2, &fail, &c, &fe), PR_EDATA);
+    assert_non_null(strstr(fe.msg, "2022-01-01T00:00:00Z"));
+    pr_funding_rate *v = NULL;
+    size_t n = 0;
+    OK(pr_store_get_funding(st, "binance", "BTCUSDT", PR_TIME_NONE, PR_TIME_NONE, &v, &n, &e_));
+    assert_int_equal(n, 1); /* nothing of the failed call */
+    free(v);
+    const pr_store_put_opts keep = {PR_ON_CONFLICT_KEEP, 0};
+    OK(pr_store_put_funding_ex(st, "binance", "BTCUSDT", b, 2, &keep, &c, &e_));
+    assert_int_equal(c.inserted, 1);
+    assert_int_equal(c.kept, 1);
+    assert_int_equal(c.updated, 0);
+    assert_int_equal(c.unchanged, 0);
+    OK(pr_store_get_funding(st, "binance", "BTCUSDT", PR_TIME_NONE, PR_TIME_NONE, &v, &n, &e_));
+    assert_int_equal(n, 2);
+    assert_true(v[0].rate == 0.0001);
+    assert_true(v[1].rate == 0.0002);
+    free(v);
+    const pr_store_put_opts repl = {PR_ON_CONFLICT_REPLACE, 0};
+    OK(pr_store_put_funding_ex(st, "binance", "BTCUSDT", b, 2, &repl, &c, &e_));
+    assert_int_equal(c.updated, 1);
+    assert_int_equal(c.unchanged, 1);
+    OK(pr_store_get_funding(st, "binance", "BTCUSDT", PR_TIME_NONE, PR_TIME_NONE, &v, &n, &e_));
+    assert_true(v[0].rate == 0.0005);
+    free(v);
+    pr_store_close(st);
+}
+
+/* Funding series are listed like datasets: count and range per venue/symbol. */
+static void test_list_funding(void **state) {
+    fx *f = *state;
+    pr_store *st = open_ok(f);
+    const int64_t h8 = 8 * HOUR;
+    const pr_funding_rate a[] = {{T0, 0.0001}, {T0 + h8, 0.0002}, {T0 + 2 * h8, 0.0003}};
+    const pr_funding_rate b[] = {{T0 + h8, -0.0001}};
+    OK(pr_store_put_funding(st, "binance", "ETHUSDT", b, 1, NULL, &e_));
+    OK(pr_store_put_funding(st, "binance", "BTCUSDT", a, 3, NULL, &e_));
+    OK(pr_store_put_funding(st, "bybit", "BTCUSDT", a, 2, NULL, &e_));
+    pr_funding_info *v = NULL;
+    size_t n = 0;
+    OK(pr_store_list_funding(st, NULL, &v, &n, &e_));
+    assert_int_equal(n, 3);
+    assert_string_equal(v[0].venue, "binance");
+    assert_string_equal(v[0].symbol, "BTCUSDT");
+    assert_int_equal(v[0].count, 3);
+    assert_int_equal(v[0].first_ts, T0);
+    assert_int_equal(v[0].last_ts, T0 + 2 * h8);
+    assert_string_equal(v[1].symbol, "ETHUSDT");
+    assert_int_equal(v[1].count, 1);
+    assert_int_equal(v[1].first_ts, T0 + h8);
+    assert_string_equal(v[2].venue, "bybit");
+    assert_int_equal(v[2].count, 2);
+    assert_int_equal(v[2].last_ts, T0 + h8);
+    free(v);
+    OK(pr_store_list_funding(st, "bybit", &v, &n, &e_));
+    assert_int_equal(n, 1);
+    free(v);
+    OK(pr_store_list_funding(st, "okx", &v, &n, &e_));
+    assert_int_equal(n, 0);
+    assert_null(v);
+    pr_store_close(st);
+}
+
 static void test_import_log(void **state) {
     fx *f = *state;
     pr_store *st = open_ok(f);
@@ -1093,12 +1301,17 @@ static void test_sqlite_url_forms(void **state) {
     cmocka_unit_test_setup_teardown(test_list_and_delete, su, td),       \
     cmocka_unit_test_setup_teardown(test_instruments, su, td),           \
     cmocka_unit_test_setup_teardown(test_funding, su, td),               \
-    cmocka_unit_test_setup_teardown(test_import_log, su, td)
+    cmocka_unit_test_setup_teardown(test_conflict_policy, su, td),       \
+    cmocka_unit_test_setup_teardown(test_list_funding, su, td),          \
+    cmocka_unit_test_setup_teardown(test_funding_conflict, su, td),      \
+    cmocka_unit_test_setup_teardown(test_import_log, su, td),            \
+    cmocka_unit_test_setup_teardown(test_read_only, su, td)
 
 int main(void) {
     const struct CMUnitTest sqlite_tests[] = {
         STORE_TESTS(setup_sqlite, teardown_sqlite),
         cmocka_unit_test_setup_teardown(test_sqlite_pragmas, setup_sqlite, teardown_sqlite),
+        cmocka_unit_test_setup_teardown(test_sqlite_lock_message, setup_sqlite, teardown_sqlite),
         cmocka_unit_test_setup_teardown(test_sqlite_url_forms, setup_sqlite, teardown_sqlite),
         cmocka_unit_test_setup_teardown(test_bad_urls, setup_sqlite, teardown_sqlite),
     };

@@ -15,6 +15,7 @@
 
 #include "proratio/data/import.h"
 #include "proratio/data/validate.h"
+#include "data/data_internal.h"
 #include "pr_test.h"
 
 #define H PR_MS_PER_HOUR
@@ -245,9 +246,35 @@ static void test_report_cap_and_format(void **state) {
     assert_string_equal(pr_severity_name(PR_SEV_WARN), "warning");
 }
 
+/* The set of times a streamed import delivered (seen.c): runs on the grid
+ * merge from either side, so a sorted or a reversed file is one run; stamps
+ * off the grid are points; nothing else is "seen". */
+static void test_seen_runs(void **state) {
+    (void)state;
+    dint_seen s;
+    memset(&s, 0, sizeof s);
+    s.step = H;
+    for (int i = 9; i >= 0; i--) assert_int_equal(dint_seen_add(&s, T0 + i * H), 0); /* reversed */
+    assert_int_equal(s.n_runs, 1);
+    for (int i = 12; i < 15; i++) assert_int_equal(dint_seen_add(&s, T0 + i * H), 0); /* after a gap */
+    assert_int_equal(s.n_runs, 2);
+    assert_int_equal(dint_seen_add(&s, T0 + 11 * H), 0);
+    assert_int_equal(dint_seen_add(&s, T0 + 10 * H), 0); /* fills the gap: one run 0..14 */
+    assert_int_equal(s.n_runs, 1);
+    assert_true(s.runs[0].lo == T0 && s.runs[0].hi == T0 + 14 * H);
+    assert_int_equal(dint_seen_add(&s, T0 + 30 * 60000), 0); /* 00:30, off the grid */
+    assert_int_equal(s.n_pts, 1);
+    assert_true(dint_seen_has(&s, T0) && dint_seen_has(&s, T0 + 14 * H) && dint_seen_has(&s, T0 + 30 * 60000));
+    assert_false(dint_seen_has(&s, T0 - H) || dint_seen_has(&s, T0 + 15 * H) || dint_seen_has(&s, T0 + 90 * 60000));
+    assert_int_equal(dint_seen_add(&s, T0 + 5 * H), 0); /* already in: nothing changes */
+    assert_int_equal(s.n_runs, 1);
+    dint_seen_free(&s);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_validate_series),
+        cmocka_unit_test(test_seen_runs),
         cmocka_unit_test(test_no_volume_and_grid),
         cmocka_unit_test(test_report_cap_and_format),
     };

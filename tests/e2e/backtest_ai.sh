@@ -9,8 +9,10 @@
 #  (b) every verdict REJECT: no trade opened, every entry logged as vetoed;
 #  (c) every verdict REDUCE_SIZE: the TA-only entry and exit times with
 #      every size times reduce_factor (0.25);
-#  (d) record, then replay with the server stopped: trades.csv, equity.csv,
-#      metrics.json, signals.jsonl, executions.jsonl byte-identical;
+#  (d) record, then replay with the server stopped and no API key: trades.csv,
+#      equity.csv, metrics.json, signals.jsonl, executions.jsonl
+#      byte-identical; a replay whose questions are not in the cache (plain
+#      prompts against an anonymised recording) lists every miss and exits 4;
 #  (e) provider down (nothing listening, or HTTP 500): trades.csv
 #      byte-identical to TA-only, "ai_unavailable" logged exactly once;
 #  (f) budget.max_calls_run 3: exactly 3 calls in `proratio ai calls --json`,
@@ -19,6 +21,15 @@
 #      stdout/stderr;
 #  (h) confirm.0.type "mtf" and other bad stage settings exit 2 naming the
 #      key's path;
+#  (i) prompts are anonymised by default (no symbol or date reaches the
+#      provider); plain prompts about 2023 to gpt-4o-mini (trained on data up
+#      to October 2023) label the run CONTAMINATED on stdout, in summary.jsonl,
+#      in the report and in --ab;
+#  (k) --ab with trend_ema (confidences 0.5..1) and ta_threshold 0.6, every
+#      model approving: the entries below the threshold are vetoed on both
+#      sides and counted apart, so the A/B shows no difference; --json is one
+#      document, --report writes both reports and a side-by-side page;
+#  (l) that recorded A/B replayed offline (no server, no key) reproduces it;
 # and the logs: signals.jsonl records every signal with what each stage did,
 # executions.jsonl every fill (checked against trades.csv), summary.jsonl one
 # line; two identical runs write identical logs apart from logged_at.
@@ -167,6 +178,36 @@ sys.exit(not ok)" || fail "(a) logs: $(cat "$T/ap/summary.jsonl")"
 grep -q '"event":"ai_decision"' "$T/ap/ai_decisions.jsonl" && grep -q '"event":"ai_summary"' "$T/ap/ai_decisions.jsonl" \
   || fail "(a) ai_decisions.jsonl lacks the decisions or the summary"
 grep -Eq "^ai +$ENTRIES provider calls" "$T/ap.out" || fail "(a) stdout: $(grep '^ai' "$T/ap.out")"
+# (i) anonymised by default: what reached the provider names no symbol and no date.
+curl -s "http://127.0.0.1:$PORT/__requests" > "$T/ap_reqs.json"
+py "$T/ap_reqs.json" "
+b = [x['body'] for x in json.load(open(sys.argv[1]))]
+sys.exit(not (len(b) == $ENTRIES and all('BTCUSDT' not in x and '2023-' not in x and 't-0 ' in x for x in b)))" \
+  || fail "(i) the default prompts are not anonymised: $(head -c 600 "$T/ap_reqs.json")"
+rm -f "$T/ap_reqs.json"   # it holds the key the fake provider received
+grep -q '^prompts      anonymised prompts' "$T/ap.out" && ! grep -q CONTAMINATED "$T/ap.out" \
+  || fail "(i) the anonymised run's stdout: $(grep -A1 '^ai' "$T/ap.out")"
+py "$T/ap" "
+x = lines(sys.argv[1] + '/summary.jsonl')[0]
+sys.exit(not (x['ai']['contaminated'] is False and x['confirm'][0]['ai']['prompts'] == 'anonymised'))" \
+  || fail "(i) summary.jsonl of the anonymised run: $(cat "$T/ap/summary.jsonl")"
+# Plain prompts about January 2023 to gpt-4o-mini (trained up to October 2023).
+answers APPROVE
+cfg pl pl "\"confirm\": [{\"type\": \"llm\", $(llm live '"prompt_mode": "plain"')}]"
+run pl pl --report "$T/pl.html" || fail "(i) plain-prompt run: $(cat "$T/pl.err")"
+curl -s "http://127.0.0.1:$PORT/__requests" | grep -q 'BTCUSDT' || fail "(i) plain prompts do not name the symbol"
+grep -q '^WARNING      CONTAMINATED: oa (gpt-4o-mini): trained on data up to 2023-11-01, shown identifiable prompts for decisions 2023-01-' "$T/pl.out" \
+  || fail "(i) no contamination warning on stdout: $(grep -A2 '^ai' "$T/pl.out")"
+py "$T/pl" "
+x = lines(sys.argv[1] + '/summary.jsonl')[0]
+a = x['confirm'][0]['ai']
+sys.exit(not (x['ai']['contaminated'] is True and a['prompts'] == 'plain' and '2023-11-01' in a['contamination']))" \
+  || fail "(i) summary.jsonl does not say contaminated: $(cat "$T/pl/summary.jsonl")"
+grep -q 'CONTAMINATED: oa (gpt-4o-mini)' "$T/pl.html" || fail "(i) the report does not say contaminated"
+answers APPROVE
+run pl plab --ab || fail "(i) plain-prompt --ab: $(cat "$T/plab.err")"
+grep -q '^WARNING: TA+AI is CONTAMINATED, its difference is not evidence of skill: oa (gpt-4o-mini): trained on data up to 2023-11-01' "$T/plab.out" \
+  || fail "(i) --ab does not say contaminated: $(tail -4 "$T/plab.out")"
 # The "ai" shorthand is the same single LLM stage.
 answers APPROVE
 cfg sh sh "\"ai\": {$(llm live)}"
@@ -212,7 +253,8 @@ grep -q '"result":"scaled"' "$T/rec/signals.jsonl" && grep -q '"result":"vetoed"
   || fail "(d) the recorded run shows no scaled and vetoed signals"
 stop_server
 cfg rep rr "\"confirm\": [{\"type\": \"llm\", $(llm replay)}]"
-run rep rep || fail "(d) replay run: $(cat "$T/rep.err")"
+PR_E2E_BT_KEY= run rep rep || fail "(d) replay run without the key: $(cat "$T/rep.err")"
+grep -q "disabled" "$T/rep.out" && fail "(d) the replay without a key says the AI is disabled: $(grep '^ai' "$T/rep.out")"
 for f in trades.csv equity.csv metrics.json signals.jsonl executions.jsonl; do
   cmp -s "$T/rec/$f" "$T/rep/$f" || fail "(d) replay: $f differs from the recorded run"
 done
@@ -220,6 +262,16 @@ py "$T/rep" "
 x = lines(sys.argv[1] + '/summary.jsonl')[0]['ai']
 sys.exit(not (x['calls'] == 0 and x['cache_hits'] == $ENTRIES and x['fallbacks'] == 0 and x['cost_usd'] == 0))" \
   || fail "(d) replay summary: $(cat "$T/rep/summary.jsonl")"
+# The recording holds anonymised prompts (the default); plain prompts are
+# other questions: every entry misses, each is listed, the run exits 4.
+cfg repm rr "\"confirm\": [{\"type\": \"llm\", $(llm replay '"prompt_mode": "plain"')}]"
+PR_E2E_BT_KEY= run repm repm
+rc=$?
+n=$(grep -c '^proratio backtest: replay miss: 2023-.*, provider oa, prompt confirm.v1 [0-9a-f]\{12\} is not in the cache' "$T/repm.err")
+[ $rc -eq 4 ] && [ "$n" -eq "$ENTRIES" ] && grep -q "replay incomplete: $ENTRIES questions were not in the cache" "$T/repm.err" \
+  || fail "(d) replay with misses: exit $rc, $n miss lines for $ENTRIES entries: $(tail -2 "$T/repm.err")"
+[ "$(grep -c '"event":"ai_replay_miss"' "$T/repm/ai_decisions.jsonl")" -eq "$ENTRIES" ] || fail "(d) ai_replay_miss not logged per miss"
+[ -s "$T/repm/trades.csv" ] || fail "(d) a replay with misses still writes its outputs"
 
 # --- (e) provider down: nothing listening, then HTTP 500 ----------------------------------------
 cfg dn dn "\"confirm\": [{\"type\": \"llm\", $(llm live)}]"   # PORT of the stopped server
@@ -263,7 +315,53 @@ cmp -s "$T/ta/trades.csv" "$T/ab/ta_only/trades.csv" || fail "--ab: the TA-only 
 for f in signals.jsonl executions.jsonl summary.jsonl; do
   [ -e "$T/ab/ta_only/$f" ] && [ -e "$T/ab/ta_ai/$f" ] || fail "--ab: $f missing on a side"
 done
+
+# --- (k) --ab: the threshold veto is a TA rule, not the models' -------------------------------
+# trend_ema's entry confidence is the volume ratio clipped to [0.5, 1]; with
+# ta_threshold 0.6 some entries are below it. Every model approves, so the
+# models change nothing: both sides must trade alike.
+cat > "$T/te.json" << EOF
+{"data": {"csv": ["data/sample/crypto/BTCUSDT-1h.csv"], "db": "sqlite:$T/te.db", "from": "2023-01-01", "to": "2023-04-01"},
+ "instruments": {"BTCUSDT": {"asset_class": "crypto", "tick_size": 0, "lot_step": 0, "min_qty": 0, "min_notional": 0}},
+ "strategy": {"name": "trend_ema", "params": {"fast": 10, "slow": 30, "volume_filter": false}},
+ "sizing": {"mode": "fixed_qty", "qty": 0.1}, "account": {"currency": "USDT", "cash": 10000},
+ "confirm": [{"type": "llm", $(llm record '"ta_threshold": 0.6')}]}
+EOF
+sed -i 's/"ta_threshold": 0.5, "ta_threshold": 0.6/"ta_threshold": 0.6/' "$T/te.json"
+answers APPROVE
+"$BIN" backtest --config "$T/te.json" --out "$T/te" --ab --json --report "$T/te_rep/ab.html" > "$T/te.out" 2> "$T/te.err" \
+  || fail "(k) --ab --json: $(cat "$T/te.err")"
+py "$T" "
+d = json.load(open(sys.argv[1] + '/te.out'))   # one JSON document
+en = [x for x in lines(sys.argv[1] + '/te/ta_only/signals.jsonl') if x['kind'].startswith('enter')]
+below = [x for x in en if x['confidence'] < 0.6]
+c = d['comparison']
+ok = len(below) > 0 and len(en) > len(below)
+ok &= all(x['result'] == 'vetoed' and x['stages'] == [{'stage': 'ta_threshold', 'result': 'vetoed'}] for x in below)
+ok &= c['a']['threshold_vetoes'] == len(below) == c['b']['threshold_vetoes']
+ok &= c['a']['model_vetoes'] == 0 and c['b']['model_vetoes'] == 0 and c['a']['ai_calls'] == 0
+ok &= c['b']['ai_calls'] == len(en) - len(below)
+ok &= c['b_minus_a']['total_return'] == 0 and c['b_minus_a']['trades'] == 0
+ok &= d['ta_only']['fingerprint'] == d['ta_ai']['fingerprint'] and d['ta_only']['metrics']['net']['total_return'] == c['a']['total_return']
+sys.exit(not ok)" || fail "(k) --ab --json: $(head -c 400 "$T/te.out")"
+cmp -s "$T/te/ta_only/trades.csv" "$T/te/ta_ai/trades.csv" || fail "(k) approving models, yet the A/B sides trade differently"
+for f in ab.html ab.ta_only.html ab.ta_ai.html; do [ -s "$T/te_rep/$f" ] || fail "(k) --ab --report did not write $f"; done
+grep -q '<iframe src="ab.ta_only.html">' "$T/te_rep/ab.html" && grep -q '<iframe src="ab.ta_ai.html">' "$T/te_rep/ab.html" \
+  && grep -q 'threshold vetoes' "$T/te_rep/ab.html" || fail "(k) the side-by-side page lacks the reports or the vetoes"
+grep -q 'Proratio backtest' "$T/te_rep/ab.ta_only.html" || fail "(k) the TA-only report is not a report"
 stop_server
+
+# --- (l) the recorded A/B, replayed offline ------------------------------------------------------
+PR_E2E_BT_KEY= "$BIN" backtest --config "$T/te.json" --out "$T/tr" --ab --json --set confirm.0.mode=replay > "$T/tr.out" 2> "$T/tr.err" \
+  || fail "(l) offline replay of the A/B: $(cat "$T/tr.err")"
+py "$T" "
+a = json.load(open(sys.argv[1] + '/te.out')); b = json.load(open(sys.argv[1] + '/tr.out'))
+ca, cb = a['comparison'], b['comparison']
+ok = cb['b']['ai_calls'] == 0 and cb['b']['replay_misses'] == 0
+for k in ('ai_calls', 'ai_cost'):
+    ca['b'].pop(k); cb['b'].pop(k)
+ok &= ca == cb and a['ta_ai']['fingerprint'] == b['ta_ai']['fingerprint'] and a['ta_only']['metrics'] == b['ta_only']['metrics']
+sys.exit(not ok)" || fail "(l) the offline replay does not reproduce the recorded A/B: $(head -c 300 "$T/tr.out")"
 
 # --- (g) the key is nowhere ----------------------------------------------------------------------
 leaks=$(grep -rl -- "$KEY" "$T" 2> /dev/null)

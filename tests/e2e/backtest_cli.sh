@@ -59,7 +59,14 @@ grep -q "Without costs" "$TMP/a.txt" && grep -q "Buy & hold" "$TMP/a.txt" || fai
 # The fingerprint is the SHA-256 of trades.csv.
 fp=$(awk '/^fingerprint/ { print $2 }' "$TMP/a.txt")
 [ -n "$fp" ] && [ "$fp" = "$(sha256sum "$TMP/a/trades.csv" | cut -d' ' -f1)" ] || fail "fingerprint '$fp' is not sha256 of trades.csv"
-head -1 "$TMP/a/equity.csv" | grep -qx 'time,equity,equity_gross,cash,exposure,drawdown' || fail "equity.csv header"
+head -1 "$TMP/a/equity.csv" | grep -qx 'time,equity,equity_gross,cash,balance,margin_used,exposure,drawdown' \
+  || fail "equity.csv header"
+# All-cash spot: while a position is held its cost is out of the cash (cash + position value = equity,
+# so cash < 1% of equity), the margin balance is not, and at leverage 1 the margin used is the
+# position's value (= exposure x equity); flat, cash = balance = equity.
+awk -F, 'NR > 1 && $7 > 0 { held++; if ($4 >= 0.01 * $2 || $5 < 0.5 * $2 || ($6 - $7 * $2) ^ 2 > 1e-12 * $2 ^ 2) bad++ }
+         NR > 1 && $7 == 0 { if ($4 != $5 || $4 != $2 || $6 != 0) bad++ }
+         END { exit !(held > 1000 && bad == 0) }' "$TMP/a/equity.csv" || fail "equity.csv: cash, balance or margin_used wrong"
 [ $(($(wc -l < "$TMP/a/equity.csv") - 1)) -eq 29303 ] || fail "equity.csv: one point per bar expected"
 # The report: written, self-contained.
 [ -s "$TMP/a/report.html" ] || fail "no report"

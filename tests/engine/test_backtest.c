@@ -181,8 +181,8 @@ static void test_deterministic(void **state) {
     assert_non_null(strstr(a, ",0,BTCUSDT,crypto,long,"));
     assert_non_null(strstr(a, ",sma_cross_up,exit: SMA(10) "));
     assert_non_null(strstr(a, "crossed below SMA(30)"));
-    assert_non_null(strstr(a, "time,equity,equity_gross,cash,exposure,drawdown\n"
-                              "2022-01-01T00:00:00Z,10000,10000,10000,0,0\n"));
+    assert_non_null(strstr(a, "time,equity,equity_gross,cash,balance,margin_used,exposure,drawdown\n"
+                              "2022-01-01T00:00:00Z,10000,10000,10000,10000,0,0,0\n"));
     free(a);
     free(b);
     pr_series_free(&bars);
@@ -317,7 +317,15 @@ static void test_records(void **state) {
         assert_true(fabs(eq[i].equity - net[i]) < 1e-9);
         assert_true(fabs(eq[i].equity_gross - gross[i]) < 1e-9);
     }
-    assert_true(fabs(eq[1].cash - 999.899) < 1e-9);
+    /* Spot bought outright: 1 unit at 101 (100 + 1% slippage) and a fee of
+     * 0.101 leave 1000 - 101 - 0.101 = 898.899 in cash after bar 1. */
+    assert_true(fabs(eq[1].cash - 898.899) < 1e-9);
+    /* The margin balance only lost the fee; the margin in use is the
+     * position's value at the close, 100 (leverage 1). Flat again after
+     * the exit: cash = balance = equity. */
+    assert_true(fabs(eq[1].balance - 999.899) < 1e-9);
+    assert_true(fabs(eq[1].margin_used - 100) < 1e-9);
+    assert_true(fabs(eq[3].cash - 1007.6901) < 1e-9 && eq[3].cash == eq[3].balance && eq[3].margin_used == 0);
     assert_true(eq[3].exposure == 0);
     free(tr);
     free(eq);

@@ -262,12 +262,12 @@ static void test_mixed_daily_sampling(void **state) {
     (void)state;
     int64_t d0 = t0();
     pr_equity_point e[5] = {
-        {d0, 100, 100, 100, 0},                 /* day 0 00:00 */
-        {d0 + 12 * HOUR, 102, 102, 100, 1},     /* day 0 12:00: day 0's value */
-        {d0 + DAY + 6 * HOUR, 104, 104, 100, 1},
-        {d0 + DAY + 18 * HOUR, 110, 110, 100, 1}, /* day 1's value */
+        {d0, 100, 100, 100, 0, 100, 0},                 /* day 0 00:00 */
+        {d0 + 12 * HOUR, 102, 102, 100, 1, 100, 0},     /* day 0 12:00: day 0's value */
+        {d0 + DAY + 6 * HOUR, 104, 104, 100, 1, 100, 0},
+        {d0 + DAY + 18 * HOUR, 110, 110, 100, 1, 100, 0}, /* day 1's value */
         /* day 2: no point */
-        {d0 + 3 * DAY + 12 * HOUR, 99, 99, 99, 0},
+        {d0 + 3 * DAY + 12 * HOUR, 99, 99, 99, 0, 99, 0},
     };
     pr_trade_record tr[2];
     memset(tr, 0, sizeof tr);
@@ -558,6 +558,29 @@ static void test_json_deterministic(void **state) {
     assert_string_equal(json_string_value(json_object_get(t, "profit_factor")), "inf");
     assert_true(json_is_null(json_object_get(t, "avg_loss")));
     near(json_real_value(json_object_get(t, "expectancy")), 5.05, 1e-15);
+    /* The account at the end, each under its own name: set apart here
+     * (cash 40 after buying 60 of spot out of a balance of 100; margin
+     * used 60 at the end, 75 at most). */
+    e[1].margin_used = 75;
+    e[3].cash = 40;
+    e[3].balance = 100;
+    e[3].margin_used = 60;
+    pr_metrics m3;
+    assert_int_equal(pr_metrics_compute(e, 4, tr, 2, NULL, &m3, NULL), PR_OK);
+    char *j3;
+    assert_int_equal(pr_metrics_to_json(&m3, &j3, NULL), PR_OK);
+    json_t *r3 = json_loads(j3, 0, &je);
+    json_t *ac = json_object_get(r3, "account");
+    assert_true(json_real_value(json_object_get(ac, "cash")) == 40);
+    assert_true(json_real_value(json_object_get(ac, "balance")) == 100);
+    assert_true(json_real_value(json_object_get(ac, "margin_used")) == 60);
+    assert_true(json_real_value(json_object_get(ac, "max_margin_used")) == 75);
+    char tbl[8192];
+    pr_metrics_format_table(&m3, tbl, sizeof tbl);
+    assert_non_null(strstr(tbl, "Cash / balance / margin   40.00 / 100.00 / 60.00 (max 75.00)\n"));
+    json_decref(r3);
+    free(j3);
+    pr_metrics_free(&m3);
     json_t *net = json_object_get(root, "net");
     near(json_real_value(json_object_get(net, "total_return")), 0.21, 1e-15);
     assert_string_equal(json_string_value(json_object_get(net, "max_drawdown_peak")),

@@ -117,18 +117,21 @@ static void test_equity_csv(void **state) {
     snprintf(path, sizeof path, "%s/equity.csv", dir);
     int64_t t;
     pr_time_make(2021, 1, 31, 23, 0, 0, &t);
-    /* drawdown = 1 - equity / running peak: 0, 1 - 75/100 = 0.25, 0 (new peak). */
+    /* drawdown = 1 - equity / running peak: 0, 1 - 75/100 = 0.25, 0 (new peak).
+     * Each column holds its own field: cash, balance, margin used apart. */
     pr_equity_point e[3] = {
-        {t, 100, 100, 100, 0},
-        {t + PR_MS_PER_HOUR, 75, 76.5, 50, 0.5},
-        {t + 2 * PR_MS_PER_HOUR, 120, 123, 120, 0},
+        {.ts = t, .equity = 100, .equity_gross = 100, .cash = 100, .exposure = 0, .balance = 100, .margin_used = 0},
+        {.ts = t + PR_MS_PER_HOUR, .equity = 75, .equity_gross = 76.5, .cash = 50, .exposure = 0.5, .balance = 95,
+         .margin_used = 12.5},
+        {.ts = t + 2 * PR_MS_PER_HOUR, .equity = 120, .equity_gross = 123, .cash = 120, .exposure = 0,
+         .balance = 120, .margin_used = 0},
     };
     assert_int_equal(pr_write_equity_csv(path, e, 3, NULL), PR_OK);
     char *s = slurp(path);
-    assert_string_equal(s, "time,equity,equity_gross,cash,exposure,drawdown\n"
-                           "2021-01-31T23:00:00Z,100,100,100,0,0\n"
-                           "2021-02-01T00:00:00Z,75,76.5,50,0.5,0.25\n"
-                           "2021-02-01T01:00:00Z,120,123,120,0,0\n");
+    assert_string_equal(s, "time,equity,equity_gross,cash,balance,margin_used,exposure,drawdown\n"
+                           "2021-01-31T23:00:00Z,100,100,100,100,0,0,0\n"
+                           "2021-02-01T00:00:00Z,75,76.5,50,95,12.5,0.5,0.25\n"
+                           "2021-02-01T01:00:00Z,120,123,120,120,0,0,0\n");
     free(s);
     remove(path);
     rmdir(dir);

@@ -272,9 +272,9 @@ static void test_tables(void **state) {
     /* Year column: 21% of the 30% full scale: 0.08 + 0.5 * 0.7 = 0.43. */
     assert_non_null(strstr(html, "<td style=\"background:rgba(22,163,74,0.43)\">21.00%</td></tr>"));
     /* Trade list cut to one row, with the count. */
-    assert_non_null(strstr(html, "2 trades; the first 1 are listed"));
+    assert_non_null(strstr(html, "2 trades (1 closed, 1 open); the first 1 are listed"));
     assert_non_null(strstr(html, "<tr><td>1</td><td class=\"l\">BTCUSDT</td><td class=\"l pos\">long</td>"
-                                 "<td class=\"l\">2021-01-02 00:00:00</td><td>1010</td>"));
+                                 "<td class=\"l\">2021-01-02 00:00</td><td>1010</td>"));
     /* R of trade 1: 4 / 2 = 2.00. */
     assert_non_null(strstr(html, "<td class=\"pos\">4.00</td><td>2.00</td>"));
     assert_null(strstr(html, "<tr><td>2</td>"));
@@ -361,12 +361,46 @@ static void test_errors(void **state) {
     free(f);
 }
 
+/* Issue 8: the header, the metrics, the price chart and the trade list count
+ * trades one way (trade 1 closed, trade 2 still open: 2 trades, 1 closed,
+ * 1 open), and the equity chart plots returns from each line's start with
+ * buy and hold on its own axis (a 5%-sized strategy is not a flat line next
+ * to it), zoomable; the trade list scrolls in its own box and wraps its
+ * exit reasons. */
+static void test_counts_and_axes(void **state) {
+    (void)state;
+    fixture *f = malloc(sizeof *f);
+    make(f);
+    char *html = render(&f->in);
+    const char *c = "2 trades (1 closed, 1 open)";
+    /* Header, metrics, price chart heading, trade list. */
+    assert_int_equal(count(html, c), 4);
+    assert_null(strstr(html, "1 closed, 1 open</td>"));
+    json_t *d = inline_data(html);
+    json_t *base = json_object_get(json_object_get(d, "equity"), "base");
+    /* net starts at 100, without costs at 101, buy and hold at 100 (fixture). */
+    assert_int_equal(json_array_size(base), 3);
+    assert_true(json_number_value(json_array_get(base, 0)) == 100);
+    assert_true(json_number_value(json_array_get(base, 1)) == 101);
+    assert_true(json_number_value(json_array_get(base, 2)) == 100);
+    json_decref(d);
+    assert_non_null(strstr(html, "<button id=\"b-split\" class=\"on\">buy &amp; hold on its own axis</button>"));
+    assert_non_null(strstr(html, "<button id=\"b-reset\">reset zoom</button>"));
+    assert_non_null(strstr(html, "axis: 'right'"));
+    assert_non_null(strstr(html, "<div class=\"tbl\"><table class=\"trades\">"));
+    assert_non_null(strstr(html, "<td class=\"l wrap\"><div>see https&#58;//example.com/x</div></td>"));
+    free(html);
+    pr_metrics_free(&f->m);
+    free(f);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_downsample),
         cmocka_unit_test(test_self_contained),
         cmocka_unit_test(test_inline_data),
         cmocka_unit_test(test_tables),
+        cmocka_unit_test(test_counts_and_axes),
         cmocka_unit_test(test_large_and_deterministic),
         cmocka_unit_test(test_errors),
     };

@@ -78,7 +78,7 @@ static void rec_destroy(pr_strategy *s) {
     free(r);
 }
 
-static const pr_strategy_vt k_rec_vt = {"recorder", rec_init, rec_on_bar, rec_describe, rec_destroy};
+static const pr_strategy_vt k_rec_vt = {"recorder", rec_init, rec_on_bar, rec_describe, rec_destroy, NULL};
 
 /* ---- data ---------------------------------------------------------------------- */
 typedef struct dataset {

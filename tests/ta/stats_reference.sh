@@ -3,8 +3,9 @@
 # the installed statsmodels/scipy/numpy (tests/ta/stats_reference.py --full:
 # every rolling value and residual) on the repository's sample data, then
 # runs the C checker (ta_test_stats_reference) against that file. Skips (77)
-# when Debian's /usr/bin/python3 with statsmodels is not available; the
-# committed tests/ta/stats_expected.json is checked by ta/test_stats_reference
+# when Debian's /usr/bin/python3 with statsmodels is not available (a failure
+# in CI, PR_CI=1: scripts/install-deps.sh installs it); the committed
+# tests/ta/stats_expected.json is checked by ta/test_stats_reference
 # regardless.
 set -u
 PY=/usr/bin/python3

@@ -48,6 +48,10 @@ static const gcase cases[] = {
     {"beta_5.csv", "beta", 1, {5}, 1, {"beta"}, 1e-8},
     {"midprice_14.csv", "midprice", 1, {14}, 1, {"midprice"}, 1e-9},
     {"ht_trendline.csv", "ht_trendline", 0, {0}, 0, {"ht_trendline"}, 1e-9},
+    {"linearreg_intercept_14.csv", "linearreg_intercept", 1, {14}, 0, {"linearreg_intercept"}, 1e-9},
+    {"linearreg_angle_14.csv", "linearreg_angle", 1, {14}, 0, {"linearreg_angle"}, 1e-9},
+    {"tsf_14.csv", "tsf", 1, {14}, 0, {"tsf"}, 1e-9},
+    {"midpoint_14.csv", "midpoint", 1, {14}, 0, {"midpoint"}, 1e-9},
 };
 
 static void run_case(const gcase *c) {

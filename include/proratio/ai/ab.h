@@ -5,6 +5,7 @@
 #define PRORATIO_AI_AB_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include "proratio/core.h"
 #include "proratio/engine/metrics.h"
 
@@ -23,6 +24,15 @@ typedef struct pr_ab_side {
     size_t trades;
     size_t ai_calls;          /* provider calls made (0 for TA-only)          */
     double ai_cost;           /* estimated USD                                */
+    /* Entries vetoed because their TA score was below ta_threshold, no model
+     * asked: a TA rule, applied on both sides so that the difference between
+     * them is the models' doing alone. */
+    size_t threshold_vetoes;
+    size_t model_vetoes;      /* entries the models vetoed                    */
+    size_t fallbacks;         /* entries decided TA-only (AI unavailable)     */
+    size_t replay_misses;     /* questions a replay could not answer          */
+    int contaminated;         /* 1: see pr_llm_contaminated                   */
+    char note[1024];          /* prompts / contamination, one line ("" none)  */
 } pr_ab_side;
 
 /* Copies the net figures and trade statistics of m. */
@@ -46,6 +56,13 @@ int pr_ab_compare(const pr_ab_side *a, const pr_ab_side *b, pr_ab_result *out, p
 size_t pr_ab_format(const pr_ab_result *r, char *buf, size_t cap);
 /* The result as one JSON object (malloc'd, free()). */
 char *pr_ab_json(const pr_ab_result *r);
+
+/* A self-contained HTML page comparing the two sides: the figures of
+ * pr_ab_format, the vetoes by the threshold rule and by the models, any
+ * contamination warning, and the two sides' reports (a_href / b_href, links
+ * relative to the page; NULL: none) next to each other. */
+int pr_ab_write_html(FILE *f, const pr_ab_result *r, const char *title, const char *a_href, const char *b_href,
+                     pr_err *err);
 
 #ifdef __cplusplus
 }

@@ -70,6 +70,12 @@ typedef struct pr_llm_cache pr_llm_cache;
 int pr_llm_cache_new(pr_store *store, pr_llm_mode mode, const pr_llm_budget *budget, const char *run_id,
                      const pr_llm_hooks *hooks, pr_llm_cache **out, pr_err *err);
 void pr_llm_cache_free(pr_llm_cache *c);
+
+/* A provider for a cache in `mode`: pr_llm_new, except in replay mode, where
+ * no key is read (a recorded run replays on a machine without keys, e.g. a
+ * colleague's or CI) and the transport refuses to send anything. */
+int pr_llm_new_for_mode(const pr_llm_config *cfg, pr_llm_mode mode, const pr_llm_hooks *hooks, pr_llm **out,
+                        pr_err *err);
 pr_llm_mode pr_llm_cache_mode(const pr_llm_cache *c);
 
 /* One question to one provider through the cache (see the modes above).

@@ -87,6 +87,9 @@ typedef struct pr_llm_config {
     double burst;             /* bucket size, 5                              */
     int breaker_failures;     /* 3 consecutive failed calls open the circuit */
     double breaker_cooldown_s;/* 300                                         */
+    /* First day after the model's training data ends (PR_TIME_NONE: unknown):
+     * "knowledge_cutoff" in the config, else pr_llm_model_cutoff(model). */
+    int64_t knowledge_cutoff;
 } pr_llm_config;
 
 /* Defaults of a preset (kind = openai, openrouter, deepseek, local,
@@ -98,7 +101,9 @@ int pr_llm_config_preset(const char *kind, pr_llm_config *out, pr_err *err);
  * max_tokens max_tokens_field ("max_tokens"|"max_completion_tokens") stream_false
  * require_parameters app_url app_title json_mode weight price_in price_out
  * max_retries backoff_base_s backoff_max_s max_retry_after_s rate_per_min
- * burst breaker_failures breaker_cooldown_s. Unknown keys are errors. */
+ * burst breaker_failures breaker_cooldown_s knowledge_cutoff (a date,
+ * default from the model table; "unknown" for none). Unknown keys are
+ * errors. */
 int pr_llm_config_load(const pr_config *cfg, const char *path, pr_llm_config *out, pr_err *err);
 
 /* ---- the wire ----------------------------------------------------------- */
@@ -170,9 +175,16 @@ typedef struct pr_llm_http_response {
     char should_retry[8];     /* x-should-retry                              */
     char ratelimit_reset[32]; /* X-RateLimit-Reset (OpenRouter: epoch ms)    */
     int64_t latency_ms;
+    /* The key the request carried (not owned; NULL when none): the parser
+     * masks it in every text it takes from the body, before any copy. */
+    const char *secret;
 } pr_llm_http_response;
 
 void pr_llm_http_response_free(pr_llm_http_response *r);
+
+/* Largest token count a provider may report for one call, per count and
+ * per total of input or output; anything outside 0..this is a protocol error. */
+#define PR_LLM_TOKENS_MAX 1000000000
 
 /* A parsed reply. */
 typedef struct pr_llm_reply {
@@ -182,7 +194,7 @@ typedef struct pr_llm_reply {
     char *text;               /* the model's text (malloc'd) when fail == OK */
     char finish[32];          /* finish / stop reason as sent                */
     char model[128];          /* model that answered                         */
-    long tokens_in, tokens_out;
+    long tokens_in, tokens_out; /* each 0..PR_LLM_TOKENS_MAX                 */
     char message[256];        /* provider's error message                    */
     char code[64];            /* provider's error type / code / status       */
 } pr_llm_reply;
@@ -285,7 +297,8 @@ typedef struct pr_llm_result {
     char model[128];          /* model that answered ("" when none)           */
     char finish[32];
     char *request;            /* body sent (malloc'd; never holds the key)    */
-    char *response;           /* last raw body (malloc'd, key redacted)       */
+    char *response;           /* last raw body (malloc'd, key redacted; JSON
+                                 re-serialised when a string held a key part) */
     char *text;               /* the model's text (malloc'd)                  */
     int cached;               /* 1 when served from the cache                 */
 } pr_llm_result;
@@ -309,9 +322,26 @@ typedef struct pr_llm_stats {
 
 void pr_llm_get_stats(const pr_llm *l, pr_llm_stats *out);
 
-/* A copy of s (malloc'd) with every occurrence of the provider's key
- * replaced by "[REDACTED]"; a plain copy when there is no key. */
+/* A copy of s (malloc'd) with the provider's key replaced by "[REDACTED]"
+ * wherever it appears, raw or JSON-escaped, and with the pieces of it a cut
+ * leaves masked too (see src/ai/redact.c); a plain copy when there is no key. */
 char *pr_llm_redact(const pr_llm *l, const char *s);
+
+/* The knowledge cutoff of a known model (see the table in cutoff.c: OpenAI,
+ * Anthropic, Gemini, DeepSeek and Llama models), PR_TIME_NONE when unknown.
+ * A "vendor/" prefix is ignored and '.' matches '-' ("anthropic/claude-sonnet-4.5"
+ * is claude-sonnet-4-5); the longest known name the model starts with wins. */
+int64_t pr_llm_model_cutoff(const char *model);
+
+/* Contamination: whether provider c, asked about decisions from `from` to
+ * `to` with identifiable prompts (anonymised == 0), may answer from memory
+ * of what happened next. Returns 1 when the prompts were not anonymised and
+ * `from` is before c->knowledge_cutoff, or the cutoff is unknown; 0 for
+ * anonymised prompts, for decisions all after the cutoff, or when nothing
+ * was asked (from == PR_TIME_NONE). why (may be NULL) gets one line naming
+ * the provider, model, cutoff and period when it returns 1. */
+int pr_llm_contaminated(const pr_llm_config *c, int anonymised, int64_t from, int64_t to, char *why,
+                        size_t cap);
 
 /* Estimated cost of a call in USD. */
 double pr_llm_cost(const pr_llm_config *c, long tokens_in, long tokens_out);

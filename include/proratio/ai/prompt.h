@@ -98,6 +98,7 @@ typedef struct pr_snap_candidate {
 } pr_snap_candidate;
 
 typedef struct pr_llm_snapshot {
+    int anonymised;           /* 1: rendered without identity (see render)   */
     char venue[PR_SYMBOL_MAX];
     char symbol[PR_SYMBOL_MAX];
     pr_timeframe tf;
@@ -121,6 +122,7 @@ typedef struct pr_llm_snapshot {
 typedef struct pr_llm_snapshot_opts {
     size_t recent_bars;       /* 12 (max PR_SNAP_BARS_MAX)                   */
     size_t history;           /* bars read for indicators, 400               */
+    int anonymise;            /* 0 (plain); the LLM stage defaults to 1      */
 } pr_llm_snapshot_opts;
 
 void pr_llm_snapshot_opts_default(pr_llm_snapshot_opts *o);
@@ -140,7 +142,16 @@ int pr_llm_snapshot_set_score(pr_llm_snapshot *s, double score, const pr_snap_it
 /* Text of every snapshot variable, in a caller-owned block. Names:
  *   symbol venue timeframe time bar_time last_close ohlcv_summary recent_bars
  *   indicators ta_score ta_components htf_trends candidate side
- * (values "n/a" / "none" when absent). */
+ * (values "n/a" / "none" when absent).
+ * An anonymised snapshot (built with opts.anonymise) is rendered so that a
+ * model cannot tell the market or the date, and so cannot recall what came
+ * next: symbol and venue "withheld", no calendar time (time "withheld ...",
+ * bar_time "t-0", recent bars named by age t-N .. t-0), every price (bars,
+ * moving averages, ATR, MACD, Bollinger bands, higher-timeframe closes,
+ * the candidate's entry/stop/target) multiplied by 100 / the close of the
+ * oldest bar shown, volumes divided by their mean over the bars shown, and
+ * the strategy's free-text reason left out. Percentages, RSI, ADX, the TA
+ * score and the timeframe are shown as they are. */
 #define PR_SNAP_VARS 14
 typedef struct pr_snap_text {
     pr_prompt_var vars[PR_SNAP_VARS];

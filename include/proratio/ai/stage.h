@@ -16,7 +16,18 @@
  *     of an episode is logged once ("ai_unavailable"), its end once
  *     ("ai_recovered").
  *   - No provider with a key: the stage is disabled (every signal passes)
- *     with one message at creation; never an error.
+ *     with one message at creation; never an error. In replay mode no key
+ *     is needed (nothing is sent): the stage is enabled without keys, and
+ *     every question the cache cannot answer is logged ("ai_replay_miss")
+ *     and kept in a list (pr_llm_stage_miss) so the caller can say so.
+ *   - Prompts are anonymised by default (prompt_mode "anonymised", see
+ *     pr_llm_snapshot_render): with identifiable ("plain") prompts a model
+ *     whose training data reaches past a decision may remember what came
+ *     next, and the stage reports itself contaminated
+ *     (pr_llm_stage_contaminated).
+ *   - gate_only (the TA side of an A/B comparison): the ta_threshold rule
+ *     alone, without providers; candidates at or above it pass. Like the
+ *     stage it mirrors, it passes everything when no provider has a key.
  * Every decision is logged as an "ai_decision" JSON line; nothing in it
  * depends on wall time, so a replayed run logs the same lines. */
 #ifndef PRORATIO_AI_STAGE_H
@@ -48,7 +59,8 @@ typedef struct pr_llm_stage_config {
     pr_llm_mode mode;               /* LIVE                                       */
     pr_llm_budget budget;           /* unlimited                                  */
     char run_id[64];
-    pr_llm_snapshot_opts snapshot;
+    pr_llm_snapshot_opts snapshot;  /* snapshot.anonymise: 1 (prompt_mode)         */
+    int gate_only;                  /* 0; 1: ta_threshold rule only, never asks    */
 } pr_llm_stage_config;
 
 void pr_llm_stage_config_default(pr_llm_stage_config *c);
@@ -60,6 +72,7 @@ void pr_llm_stage_config_default(pr_llm_stage_config *c);
  *   mode: live|record|replay      prompts_dir, template_version
  *   question: confirm|direction|mtf|regime     ta_threshold: [0,1]
  *   below_threshold: veto|pass
+ *   prompt_mode: anonymised|plain (default anonymised; "anonymized" too)
  *   consensus: {rule: weighted|unanimous, threshold, require_all, reduce_factor}
  *   budget: {max_calls_run, max_cost_run, max_calls_day, max_cost_day}
  *   run_id
@@ -114,7 +127,8 @@ typedef struct pr_llm_decision {
     char prompt_hash[65];
 } pr_llm_decision;
 
-/* Decides on one candidate. Returns 0 with *out filled whatever the
+/* Decides on one candidate; the prompt follows the stage's prompt_mode
+ * (snapshot.anonymise) whatever the snapshot was built with. Returns 0 with *out filled whatever the
  * providers did (their failures are failed votes); an error only for misuse
  * or when the prompt cannot be built (a bad template). */
 int pr_llm_confirm(pr_llm_stage *st, const pr_llm_context *ctx, pr_llm_decision *out, pr_err *err);
@@ -123,15 +137,38 @@ typedef struct pr_llm_stage_stats {
     size_t signals;           /* seen by the adapter or pr_llm_confirm        */
     size_t candidates;        /* at or above the threshold                    */
     size_t below_threshold;
-    size_t approved, reduced, vetoed;
+    size_t threshold_vetoed;  /* below the threshold and vetoed: no model asked */
+    size_t approved, reduced, vetoed;  /* the models' decisions (vetoed: by them) */
+    size_t replay_misses;     /* questions the replayed cache could not answer */
     size_t fallbacks;         /* decided TA-only                              */
     size_t episodes;          /* unavailable episodes                         */
     pr_llm_cache_stats cache;
 } pr_llm_stage_stats;
 
 void pr_llm_stage_get_stats(const pr_llm_stage *st, pr_llm_stage_stats *out);
-/* Logs the "ai_summary" JSON line (counts, cache hits, cost). */
+/* Logs the "ai_summary" JSON line (counts, cache hits, cost, prompt mode,
+ * contamination). */
 void pr_llm_stage_log_summary(pr_llm_stage *st);
+
+/* A question a replay could not answer from the cache. */
+typedef struct pr_llm_miss {
+    int64_t decision_ts;
+    char provider[32];
+    char template_id[64];
+    char prompt_hash[65];
+} pr_llm_miss;
+
+size_t pr_llm_stage_n_misses(const pr_llm_stage *st);
+/* Miss i in the order they happened (NULL past the end). */
+const pr_llm_miss *pr_llm_stage_miss(const pr_llm_stage *st, size_t i);
+
+/* 1 when the stage's prompts are anonymised. */
+int pr_llm_stage_anonymised(const pr_llm_stage *st);
+/* 1 when a provider of the stage was asked with identifiable prompts about
+ * decisions before its knowledge cutoff (or an unknown one): see
+ * pr_llm_contaminated, applied to the first and last decision the stage
+ * asked about. why (may be NULL) gets the providers' lines joined by "; ". */
+int pr_llm_stage_contaminated(const pr_llm_stage *st, char *why, size_t cap);
 
 /* ---- engine adapter ----------------------------------------------------------- */
 /* Forward declarations so this header does not pull in the engine. */

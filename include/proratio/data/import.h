@@ -38,9 +38,12 @@
  * lines. Memory does not grow with the file. Rows are validated as they are
  * read (see validate.h for the policy); in the stream, rows are delivered in
  * file order: an out-of-order row is reported and delivered where it was
- * read (the store's upsert by timestamp puts it in place), and a duplicate is
- * recognised when it follows a row with the same time. pr_import_csv_series
- * collects, sorts and de-duplicates everything in memory instead. */
+ * read (the store's upsert by timestamp puts it in place), and a repeated
+ * time is recognised wherever it reappears: the first row is kept and the
+ * repeat dropped (a duplicate when its values are the same, a conflict
+ * otherwise). The times delivered are remembered as runs on the bar grid, a
+ * few bytes per gap, not per row. pr_import_csv_series collects, sorts and
+ * de-duplicates everything in memory instead. */
 #ifndef PRORATIO_DATA_IMPORT_H
 #define PRORATIO_DATA_IMPORT_H
 
@@ -114,6 +117,12 @@ int pr_csv_mapping_parse(const char *spec, pr_csv_mapping *m, pr_err *err);
 
 #define PR_TZ_DEFAULT INT_MIN
 
+/* Gives the values (open, high, low, close, volume) the sink holds for a
+ * time that this import delivered in an earlier chunk; user is the sink's.
+ * Returns 1 found, 0 not found, or a negative pr_status (err filled) that
+ * stops the import. */
+typedef int (*pr_import_lookup)(void *user, int64_t ts, double ohlcv[5], pr_err *err);
+
 typedef struct pr_import_options {
     pr_csv_format format;     /* PR_FMT_AUTO detects                           */
     int strict;               /* 1: any defect -> PR_EDATA; the sink is not
@@ -130,6 +139,11 @@ typedef struct pr_import_options {
     size_t chunk_rows;        /* rows per sink call; 0 -> 65536                 */
     size_t max_line;          /* longest accepted line in bytes; 0 -> 65536      */
     size_t issue_cap;         /* report list limit; 0 -> PR_REPORT_DEFAULT_CAP  */
+    /* Streamed imports: how a repeated time whose first row went out in an
+     * earlier chunk is told apart as an exact duplicate (warning) or a
+     * conflict (error). NULL: such a repeat counts as a conflict. Either
+     * way the repeat is dropped and the first row stays. */
+    pr_import_lookup lookup;
 } pr_import_options;
 
 void pr_import_options_init(pr_import_options *o);
@@ -197,7 +211,9 @@ typedef struct pr_name_guess {
  * "EURUSD-1h-2012-2020.csv", "KO-1d.csv", "BTCUSDT-funding-8h.csv",
  * "SOLUSDT_1h.csv", "BTCUSDT-1m-2025-01.csv" (Binance archive),
  * "EURUSD60.csv" (MetaTrader minutes), "DAT_ASCII_EURUSD_M1_2012.csv"
- * (HistData). The asset class comes from a folder named crypto/forex/
+ * (HistData), "BTC_USDT-1h.csv" / "BTC_USDT_USDT-1h-futures.csv"
+ * (Freqtrade: base and quote joined), "1INCHUSDT-1h.csv" and
+ * "1000PEPEUSDT-1h.csv" (symbols that start with digits). The asset class comes from a folder named crypto/forex/
  * stocks (or stock/equities/fx), else from the symbol: a known crypto quote
  * suffix (USDT, USDC, BUSD, BTC, ETH, ...) -> crypto, two ISO currency codes
  * -> forex, 1-5 letters -> stock. Always returns 0. */

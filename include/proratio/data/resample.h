@@ -7,7 +7,8 @@
  * or after its close, or when no bar the calendar expects is still to come in
  * it (for 24x7 data: the last source bar closes at the bucket's close);
  * otherwise out->last_incomplete = 1. Buckets with fewer source bars than the
- * calendar expects are listed in the report. */
+ * calendar expects are listed in the report (and left out with
+ * complete_only). */
 #ifndef PRORATIO_DATA_RESAMPLE_H
 #define PRORATIO_DATA_RESAMPLE_H
 
@@ -33,6 +34,7 @@ typedef struct pr_resample_report {
     size_t source_bars;
     size_t buckets;            /* output bars                                */
     size_t short_buckets;      /* buckets with fewer bars than expected      */
+    size_t dropped;            /* of those, left out (complete_only)         */
     size_t missing_bars;       /* expected source bars absent, all buckets   */
     int last_incomplete;       /* copy of out->last_incomplete               */
     pr_calendar calendar;      /* calendar used                              */
@@ -47,6 +49,10 @@ typedef struct pr_resample_options {
     pr_timeframe to;
     int64_t as_of;          /* PR_TIME_NONE: unknown                        */
     pr_calendar calendar;   /* PR_CAL_AUTO: inferred from the weekday pattern */
+    int complete_only;      /* 1: buckets with fewer source bars than the
+                               calendar expects are left out of `out` (still
+                               counted and listed as short, and in dropped);
+                               what is stored is then never a partial bar */
 } pr_resample_options;
 
 /* in: bars strictly increasing in time with in->tf set (PR_TF_NONE: inferred

@@ -43,6 +43,31 @@ typedef enum pr_store_backend {
  * err->venue_code (SQLSTATE such as "23505", or "SQLITE_BUSY"). Nothing is
  * ever printed; PostgreSQL notices are discarded. */
 int pr_store_open(const char *url, pr_store **out, pr_err *err);
+
+/* How pr_store_open_with opens a store; zero-initialise, then set fields. */
+typedef struct pr_store_options {
+    /* 1: for reading only. The store must already exist (PR_ENOTFOUND naming
+     * the resolved path, e.g. "sqlite:/home/u/proratio.db", otherwise);
+     * nothing is created, migrated or written, and every write fails.
+     * SQLite opens the file read-only (mode=ro); when its directory is not
+     * writable, so the shared-memory file WAL needs cannot be created, and
+     * no write-ahead log is pending, it is opened as immutable (no locks:
+     * right while nobody writes the store, which only a user who can write
+     * that directory could do). A pending log in a read-only
+     * directory is an error that says so. A store at an older schema is
+     * refused (a writing command upgrades it). PostgreSQL sessions are set
+     * to default_transaction_read_only. */
+    int read_only;
+    /* SQLite: how long a writer waits for another process's write lock
+     * before giving up, in ms; 0 = PR_STORE_BUSY_DEFAULT_MS, < 0 = no wait.
+     * Giving up is PR_EDB with venue_code "SQLITE_BUSY" and a message saying
+     * another process holds the write lock. */
+    int busy_timeout_ms;
+} pr_store_options;
+#define PR_STORE_BUSY_DEFAULT_MS 5000
+/* pr_store_open with options (NULL = pr_store_open's behaviour). */
+int pr_store_open_with(const char *url, const pr_store_options *opts, pr_store **out,
+                       pr_err *err);
 /* Closes the connection; an open transaction is rolled back. NULL is ok. */
 void pr_store_close(pr_store *st);
 
@@ -71,6 +96,16 @@ int pr_store_in_transaction(const pr_store *st);
 /* ------------------------------------------------------------------------ */
 /* Candles                                                                   */
 /* ------------------------------------------------------------------------ */
+/* Value columns of a bar, as bits (pr_store_put_opts.columns) and as indices
+ * into pr_store_counts.changed (open 0 .. volume 4). */
+#define PR_STORE_COL_OPEN 1u
+#define PR_STORE_COL_HIGH 2u
+#define PR_STORE_COL_LOW 4u
+#define PR_STORE_COL_CLOSE 8u
+#define PR_STORE_COL_VOLUME 16u
+#define PR_STORE_COL_ALL 31u
+#define PR_STORE_NCOLS 5
+
 /* What an upsert did. Keys are (venue, symbol, timeframe, ts). */
 typedef struct pr_store_counts {
     size_t inserted;    /* new keys                                          */
@@ -78,7 +113,33 @@ typedef struct pr_store_counts {
     size_t unchanged;   /* existing keys already holding the same values     */
     size_t duplicates;  /* input rows superseded by a later row with the same
                            ts in the same call (the last one is stored)      */
+    size_t kept;        /* existing keys holding other values, left as they
+                           were (PR_ON_CONFLICT_KEEP)                        */
+    size_t changed[PR_STORE_NCOLS]; /* per column (open, high, low, close,
+                           volume): existing bars whose stored value differed
+                           from the new one (then updated, or kept)          */
 } pr_store_counts;
+
+/* What to do with a bar whose key is already stored with other values. */
+typedef enum pr_on_conflict {
+    PR_ON_CONFLICT_REPLACE = 0, /* the new values are written               */
+    PR_ON_CONFLICT_KEEP,        /* the stored values stay (counted in kept)  */
+    PR_ON_CONFLICT_FAIL         /* PR_EDATA naming the first such bar and its
+                                   columns; nothing of the call is written   */
+} pr_on_conflict;
+
+/* "replace", "keep", "fail". */
+const char *pr_on_conflict_name(pr_on_conflict p);
+int pr_on_conflict_parse(const char *s, pr_on_conflict *out);
+
+typedef struct pr_store_put_opts {
+    pr_on_conflict on_conflict;
+    /* The value columns the source has (PR_STORE_COL_*; 0 = all). A column
+     * outside the set is neither compared nor written over a stored value
+     * (a feed without volume never zeroes stored volume); a new bar gets
+     * the value given (0 for a missing volume). */
+    unsigned columns;
+} pr_store_put_opts;
 
 /* Upserts n bars: a new key is inserted, an existing key gets the new values
  * (so importing the same rows twice leaves one copy). Rows need not be
@@ -93,6 +154,11 @@ int pr_store_put_bars_arrays(pr_store *st, const char *venue, const char *symbol
 /* Same for all bars of a series (its tf and symbol fields are ignored). */
 int pr_store_put_bars(pr_store *st, const char *venue, const char *symbol, pr_timeframe tf,
                       const pr_series *bars, pr_store_counts *counts, pr_err *err);
+/* pr_store_put_bars with a conflict policy and the columns the source has
+ * (o NULL = replace, all columns: the plain upsert). */
+int pr_store_put_bars_ex(pr_store *st, const char *venue, const char *symbol, pr_timeframe tf,
+                         const pr_series *bars, const pr_store_put_opts *o,
+                         pr_store_counts *counts, pr_err *err);
 
 /* Bars with from_ms <= ts < to_ms, ordered by ts; either bound may be
  * PR_TIME_NONE (unbounded). `out` must be initialised (pr_series_init); its
@@ -165,6 +231,24 @@ typedef struct pr_funding_rate {
 int pr_store_put_funding(pr_store *st, const char *venue, const char *symbol,
                          const pr_funding_rate *rates, size_t n, pr_store_counts *counts,
                          pr_err *err);
+/* With a conflict policy (o NULL = replace; o->columns is ignored): a rate
+ * stored with another value is kept (counts->kept) or fails the call. In
+ * counts->changed, index 0 counts differing rates. */
+int pr_store_put_funding_ex(pr_store *st, const char *venue, const char *symbol,
+                            const pr_funding_rate *rates, size_t n, const pr_store_put_opts *o,
+                            pr_store_counts *counts, pr_err *err);
+/* One stored funding series (all rates of a venue and symbol). */
+typedef struct pr_funding_info {
+    char venue[PR_SYMBOL_MAX];
+    char symbol[PR_SYMBOL_MAX];
+    size_t count;                /* rates stored                    */
+    int64_t first_ts, last_ts;   /* first and last funding time     */
+} pr_funding_info;
+
+/* Stored funding series (of `venue` unless NULL), sorted by venue, symbol.
+ * *out is malloc'd (free() it; NULL when *n == 0). */
+int pr_store_list_funding(pr_store *st, const char *venue, pr_funding_info **out, size_t *n,
+                          pr_err *err);
 /* Rates with from_ms <= ts < to_ms (PR_TIME_NONE = unbounded), by ts.
  * *out is malloc'd (free() it; NULL when *n == 0). */
 int pr_store_get_funding(pr_store *st, const char *venue, const char *symbol,

@@ -57,7 +57,12 @@ int pr_store_llm_find(pr_store *st, const char *provider, const char *model, con
 int pr_store_llm_list(pr_store *st, int64_t from_ms, int64_t to_ms, const char *provider, size_t limit,
                       pr_llm_call_record **out, size_t *n, pr_err *err);
 
-/* Number of rows and summed cost with from_ms <= created_at < to_ms. */
+/* Largest cost in USD a stored call can have (prices are capped at 1e6 USD
+ * per million tokens, counts at 1e9); a row outside 0..this is invalid. */
+#define PR_LLM_COST_MAX 1e12
+
+/* Number of rows and summed cost with from_ms <= created_at < to_ms; an
+ * invalid cost (outside 0..PR_LLM_COST_MAX, NaN) counts as 0. */
 int pr_store_llm_spend(pr_store *st, int64_t from_ms, int64_t to_ms, int64_t *calls, double *cost,
                        pr_err *err);
 

@@ -30,7 +30,14 @@ typedef struct pr_backtest_config {
     char ccy[16];            /* account currency; "" -> quote of market 0        */
     size_t n_markets;
     const pr_bt_market *markets;
+    /* Steps labelled before trade_from only warm the market view up (its
+     * indicators see those bars): no orders, fills, equity points or
+     * strategy calls; the run starts at the first step at or after it.
+     * 0 or PR_TIME_NONE: every bar trades. */
+    int64_t trade_from;
 } pr_backtest_config;
+
+#define PR_BT_REJECT_KINDS 8
 
 typedef struct pr_backtest_result {
     char ccy[16];
@@ -52,12 +59,23 @@ typedef struct pr_backtest_result {
                                 this step (one timeframe: the bars' open time;
                                 mixed: step close - shortest bar length)        */
     double *equity;
-    double *balance;
+    double *balance;         /* margin balance: start + realised - costs          */
+    double *cash;            /* balance - cost of positions bought outright       */
+    double *margin_used;     /* initial margin of the open positions              */
     double *exposure;        /* gross exposure / equity                          */
     double *costs;           /* fees + spread + slippage + funding paid so far;
                                 equity + costs is the curve without costs         */
     size_t n_liquidations;
     pr_pipeline_stats stats;
+    /* Every order rejected, at submission or when it came to fill (its
+     * quantity rounded to nothing at the lot step, fell below the minimum
+     * quantity or notional, no money left for the margin, ...), by reason
+     * in order of first occurrence; reasons beyond PR_BT_REJECT_KINDS count
+     * in n_rejected only. */
+    size_t n_rejected;
+    size_t n_reject_kinds;
+    pr_reject_count rejects[PR_BT_REJECT_KINDS];
+    size_t n_cancelled_with; /* bracket orders cancelled with a rejected entry */
     void *pool_;             /* internal: the context the arrays came from     */
     void *curves_;           /* internal: the block holding the per-step arrays */
 } pr_backtest_result;
@@ -67,6 +85,14 @@ typedef struct pr_backtest_result {
 int pr_backtest_run(const pr_backtest_config *cfg, pr_pipeline *pipe, pr_backtest_result *res,
                     pr_err *err);
 void pr_backtest_result_free(pr_backtest_result *res);
+
+/* The history (decision bars before the first traded one) the strategy
+ * needs on these markets so that its indicators no longer depend
+ * on where the data starts (pr_view_history; its init runs on a scratch
+ * view of the markets). *unbounded (may be NULL) receives the name of a
+ * declared indicator for which no history is enough, or NULL. */
+int pr_backtest_history(const pr_backtest_config *cfg, pr_strategy *strat, size_t *bars, const char **unbounded,
+                        pr_err *err);
 
 /* A context for many runs (optimisation, walk-forward): it keeps the large
  * per-run buffers (equity curves, batch indicator values) between runs, so
@@ -91,7 +117,7 @@ int pr_backtest_exec(pr_backtest *bt, const pr_backtest_config *cfg, pr_pipeline
  *     spread + slippage + funding); reason = "<exit role>: <why>" ("open"
  *     while open); symbol and class from the markets of `cfg`;
  *   equity: one point per step; equity_gross = equity + costs paid so far,
- *     cash = balance.
+ *     cash, balance and margin_used as in the result.
  * *trades and *eq are malloc'd (free() them; NULL when the count is 0). */
 int pr_backtest_records(const pr_backtest_config *cfg, const pr_backtest_result *res,
                         pr_trade_record **trades, size_t *n_trades, pr_equity_point **eq,

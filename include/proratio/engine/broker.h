@@ -59,6 +59,25 @@ typedef struct pr_funding {
     int64_t interval_ms;     /* 0: 8 hours (00:00, 08:00, 16:00 UTC)                 */
 } pr_funding;
 
+/* Funding times without a rate, first..last on the grid of interval_ms
+ * (n of them, consecutive). */
+typedef struct pr_funding_gap {
+    int64_t first, last;
+    size_t n;
+} pr_funding_gap;
+
+/* The funding times in [from, to) (multiples of fd's interval, 8 h by
+ * default) that fd's series does not cover, i.e. that have no rate within
+ * half an interval, as spans of consecutive times: the first `cap` spans
+ * into out, their number into *n_spans and the number of uncovered times
+ * into *n_missing (either may be NULL). A series of n = 0 covers nothing. */
+int pr_funding_gaps(const pr_funding *fd, int64_t from, int64_t to, pr_funding_gap *out, size_t cap,
+                    size_t *n_spans, size_t *n_missing);
+/* fd's series with `rate` added at each uncovered funding time in
+ * [from, to), in time order (*ts and *rates malloc'd: free() them). */
+int pr_funding_fill(const pr_funding *fd, int64_t from, int64_t to, double rate, int64_t **ts, double **rates,
+                    size_t *n, pr_err *err);
+
 /* Everything the simulated broker knows about one instrument. */
 typedef struct pr_market_spec {
     pr_instrument inst;      /* tick_size / lot_step 0: no grid for that quantity */
@@ -140,6 +159,12 @@ typedef struct pr_order {
     const char *reject;      /* static text when rejected                          */
 } pr_order;
 
+/* Orders a broker rejected for one reason (pr_order.reject, a static text). */
+typedef struct pr_reject_count {
+    const char *reason;
+    size_t n;
+} pr_reject_count;
+
 /* A zeroed order with the given basics. */
 void pr_order_init(pr_order *o, int instrument, int side, pr_order_type type, pr_order_role role);
 
@@ -191,7 +216,10 @@ typedef struct pr_position {
 
 typedef struct pr_account {
     char ccy[16];
-    double balance;          /* cash: start + realised - fees - funding          */
+    double balance;          /* margin balance: start + realised - fees - funding
+                                (buying outright does not lower it; see cash)   */
+    double cash;             /* balance - cost of positions bought outright (spot
+                                crypto, stocks; + proceeds of shorts sold so)    */
     double unrealized;
     double equity;           /* balance + unrealized                              */
     double used_margin;      /* initial margin of open positions                  */
@@ -245,7 +273,7 @@ int pr_sim_new(const pr_sim_config *cfg, pr_broker **out, pr_err *err);
 /* Feeds one bar of instrument `inst` (open time bar->ts, length bar_ms):
  *  1. at the open: orders submitted before it fill (market at the open; a
  *     stop gapped through or a limit already marketable fill at the open);
- *     funding due inside the bar is charged on the position after that
+ *     funding due at the open is charged on the position after that
  *     (funding due in a gap of the data before the bar, on the position
  *     held across the gap, at the bar's open, before its fills);
  *  2. inside the bar: protective stops before take-profits (the worse case),
@@ -259,7 +287,13 @@ int pr_sim_new(const pr_sim_config *cfg, pr_broker **out, pr_err *err);
  * given, steps 1-3 run on each finer bar in turn instead, which resolves
  * bars that touch both a stop and a target; market orders still fill at the
  * bar's open. Incomplete finer coverage falls back to the bar itself.
- * Volume is not used. */
+ * A (finer) bar with funding times inside it (series times to the nearest
+ * minute) is cut at each: steps 1-3 run on each part, so every funding is
+ * charged on the position held at its time, at the price then. The parts'
+ * prices are the bar's, walked open -> extreme against the position (low
+ * first for a long, high for a short; flat: low first on a rising bar) ->
+ * other extreme -> close at constant speed; fills in them keep the bar's
+ * open time. Volume is not used. */
 int pr_sim_process_bar(pr_broker *b, int inst, const pr_bar *bar, int64_t bar_ms,
                        const pr_bar *fine, size_t n_fine, int64_t fine_ms, pr_err *err);
 /* Marks inst at price without trading (e.g. the last close). */

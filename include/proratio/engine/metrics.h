@@ -26,11 +26,15 @@ extern "C" {
  * closes. Points are in strictly increasing ts order. */
 typedef struct pr_equity_point {
     int64_t ts;              /* bar open time of the step                        */
-    double equity;           /* net: cash + open positions marked to market       */
+    double equity;           /* net: balance + open positions' P&L at the marks    */
     double equity_gross;     /* the same run with every cost (fees, spread,
                                 slippage, funding) added back                      */
-    double cash;             /* balance (realised money)                          */
+    double cash;             /* money not in positions: balance less the cost of
+                                positions bought outright (spot, stocks)           */
     double exposure;         /* gross position value / equity; 0 when flat         */
+    double balance;          /* margin balance: start + realised P&L - costs       */
+    double margin_used;      /* initial margin of the open positions (for spot at
+                                leverage 1: their value)                           */
 } pr_equity_point;
 
 #define PR_TRADE_TEXT_MAX 32
@@ -185,6 +189,8 @@ typedef struct pr_metrics {
     pr_trade_stats trades;       /* all closed trades                               */
     double fees_paid, slippage_paid, funding_paid;  /* all trades, open included     */
     double cost_drag;            /* gross.end - net.end                              */
+    double end_cash, end_balance, end_margin_used;  /* the last point's account   */
+    double max_margin_used;      /* largest margin_used over the points              */
     double time_in_market;       /* fraction of points with exposure != 0            */
     double avg_exposure;         /* mean |exposure| over the points                   */
 
@@ -245,7 +251,7 @@ int pr_metrics_to_json(const pr_metrics *m, char **out, pr_err *err);
  * trades: entry_time,exit_time,instrument,symbol,asset_class,side,qty,
  *         entry_price,exit_price,gross_pnl,fees,slippage,funding,pnl,risk,
  *         tag,reason   (exit_time empty for a trade still open)
- * equity: time,equity,equity_gross,cash,exposure,drawdown */
+ * equity: time,equity,equity_gross,cash,balance,margin_used,exposure,drawdown */
 int pr_write_trades_csv(const char *path, const pr_trade_record *tr, size_t n, pr_err *err);
 int pr_write_equity_csv(const char *path, const pr_equity_point *eq, size_t n, pr_err *err);
 int pr_fwrite_trades_csv(FILE *f, const pr_trade_record *tr, size_t n, pr_err *err);

@@ -47,6 +47,12 @@ typedef struct pr_runlog_ai {
     size_t failures;         /* questions that got no verdict                  */
     size_t fallbacks;        /* signals decided TA-only (AI unavailable/disabled) */
     double cost;             /* estimated USD of this run's calls              */
+    size_t threshold_vetoed; /* entries vetoed below the TA threshold, unasked */
+    size_t model_vetoed;     /* entries the models vetoed                      */
+    size_t replay_misses;    /* replay: questions the cache could not answer   */
+    const char *prompts;     /* "anonymised" / "plain"; NULL: not written      */
+    int contaminated;        /* 1: identifiable prompts before a model's cutoff */
+    const char *contamination; /* why (NULL when not contaminated)             */
 } pr_runlog_ai;
 
 /* A confirmation stage of the run, in pipeline order. */
@@ -64,6 +70,9 @@ typedef struct pr_runlog_summary {
     size_t bars;                 /* bars of all instruments                    */
     size_t steps;                /* decision steps                             */
     size_t orders, fills;
+    size_t rejected;             /* orders rejected, at submission or at fill   */
+    size_t n_rejects;            /* of them, counts by reason                   */
+    const pr_reject_count *rejects;
     size_t trades, open_trades;  /* closed round trips; positions still open   */
     const char *ccy;
     double start_equity, final_equity;
