@@ -15,6 +15,7 @@ PKGS=(
   libopenblas-dev liblapacke-dev libgsl-dev
   libcmocka-dev
   python3 python3-numpy python3-scipy python3-statsmodels
+  clang libclang-rt-dev
 )
 
 missing=()

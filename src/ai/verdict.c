@@ -213,6 +213,16 @@ static int number(json_t *obj, const char *key, const char *prefix, double lo, d
     return PR_OK;
 }
 
+/* Copies a JSON string (valid UTF-8) into buf, cutting a long one before
+ * the character that does not fit, never inside it: a verdict holding a
+ * broken character would be stored without that text (jansson refuses it)
+ * and printed as garbage. */
+static void copy_text(char *buf, size_t cap, const char *s) {
+    size_t n = pr_strlcpy(buf, s, cap);
+    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80) n--;
+    buf[n] = '\0';
+}
+
 static int label(json_t *obj, const char *key, const char *prefix, const char *const *names,
                  int n, int *out, vctx *c) {
     json_t *v = NULL;
@@ -228,7 +238,7 @@ static int label(json_t *obj, const char *key, const char *prefix, const char *c
             return PR_OK;
         }
     char shown[48];
-    pr_strlcpy(shown, s, sizeof shown);
+    copy_text(shown, sizeof shown, s);
     return reject(c, PR_VERDICT_UNKNOWN_LABEL, p, "\"%s\" is not an allowed value", shown);
 }
 
@@ -242,7 +252,7 @@ static int text(json_t *obj, const char *key, const char *prefix, char *buf, siz
         join(p, sizeof p, prefix, key);
         return reject(c, PR_VERDICT_WRONG_TYPE, p, "expected a string");
     }
-    pr_strlcpy(buf, json_string_value(v), cap);
+    copy_text(buf, cap, json_string_value(v));
     return PR_OK;
 }
 
@@ -264,7 +274,7 @@ static int list(json_t *obj, const char *key, const char *prefix, pr_verdict_lis
             return reject(c, PR_VERDICT_WRONG_TYPE, q, "expected a string");
         }
         if (out->n < PR_VERDICT_ITEMS_MAX)
-            pr_strlcpy(out->item[out->n++], json_string_value(it), PR_VERDICT_ITEM_MAX);
+            copy_text(out->item[out->n++], PR_VERDICT_ITEM_MAX, json_string_value(it));
     }
     return PR_OK;
 }

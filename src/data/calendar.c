@@ -316,6 +316,51 @@ const char *pr_gap_kind_name(pr_gap_kind k) {
     }
 }
 
+/* What the intraday bars of one whole day add to a gap. A bar's fate
+ * depends only on its offset in the day and the day's record (open window,
+ * weekend bounds, closure reason), so days with equal records share it. */
+typedef struct day_sum {
+    dint_day rec;                  /* .day unused                              */
+    size_t bars, missing, holiday, session, weekend;
+    int64_t first_off, last_off;   /* offsets of the first and last missing bar */
+} day_sum;
+
+typedef struct day_memo {
+    day_sum sum[16];
+    size_t n, next;
+} day_memo;
+
+static int same_day_rec(const dint_day *a, const dint_day *b) {
+    return a->open0 == b->open0 && a->open1 == b->open1 && a->wk_p == b->wk_p && a->wk_s == b->wk_s &&
+           a->why == b->why && a->trading == b->trading;
+}
+
+static const day_sum *day_summary(pr_calendar cal, pr_timeframe tf, int64_t tf_ms, int64_t day, dint_day *cache,
+                                  day_memo *m) {
+    const dint_day *dd = day_get(cal, day, cache);
+    for (size_t i = 0; i < m->n; i++)
+        if (same_day_rec(&m->sum[i].rec, dd)) return &m->sum[i];
+    day_sum *d = &m->sum[m->next];
+    m->next = (m->next + 1) % (sizeof m->sum / sizeof m->sum[0]);
+    if (m->n < sizeof m->sum / sizeof m->sum[0]) m->n++;
+    memset(d, 0, sizeof *d);
+    d->rec = *dd;
+    for (int64_t off = 0; off < DAY; off += tf_ms) {
+        pr_closure why;
+        d->bars++;
+        if (dint_bar_expected(cal, tf, tf_ms, day * DAY + off, cache, &why)) {
+            if (!d->missing++) d->first_off = off;
+            d->last_off = off;
+        } else if (why == PR_CLOSED_HOLIDAY)
+            d->holiday++;
+        else if (why == PR_CLOSED_SESSION)
+            d->session++;
+        else
+            d->weekend++;
+    }
+    return d;
+}
+
 size_t dint_scan_gap(pr_calendar cal, pr_timeframe tf, int64_t fa, int64_t fb, pr_gap *g) {
     int64_t tf_ms = dint_tf_fixed_ms(tf);
     int64_t first = bar_next(tf, tf_ms, fa);
@@ -335,7 +380,27 @@ size_t dint_scan_gap(pr_calendar cal, pr_timeframe tf, int64_t fa, int64_t fb, p
         return absent;
     }
     dint_day cache = {.day = INT64_MIN};
+    day_memo memo = {0};
+    /* Intraday bars tile each day: whole days are counted from a summary of
+     * days alike, so a gap of centuries in 1m bars (a typo'd year) costs
+     * one calendar lookup per day, not per bar. */
+    int by_day = tf_ms && tf_ms < DAY && DAY % tf_ms == 0;
     for (int64_t t = first; t < fb; t = bar_next(tf, tf_ms, t)) {
+        if (by_day && dint_floordiv(t, DAY) * DAY == t && fb - t >= DAY) {
+            const day_sum *d = day_summary(cal, tf, tf_ms, t / DAY, &cache, &memo);
+            absent += d->bars;
+            if (d->missing) {
+                if (!g->missing) g->missing_from = t + d->first_off;
+                g->missing_to = t + d->last_off;
+                g->missing += d->missing;
+            }
+            g->closed_holiday += d->holiday;
+            g->closed_session += d->session;
+            g->closed_weekend += d->weekend;
+            g->to = t + DAY - tf_ms;
+            t += DAY - tf_ms; /* the loop adds the last tf_ms */
+            continue;
+        }
         pr_closure why;
         absent++;
         g->to = t;

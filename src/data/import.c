@@ -13,7 +13,12 @@
 
 #define DEFAULT_CHUNK 65536
 #define DEFAULT_MAX_LINE 65536
-#define READ_BUF (1u << 20)
+/* The fuzz build (PR_FUZZ) makes it small: a 1 MB buffer per import would
+ * dominate a fuzz run, and small inputs then cross buffer refills. */
+#ifndef PR_IMPORT_READ_BUF
+#define PR_IMPORT_READ_BUF (1u << 20)
+#endif
+#define READ_BUF PR_IMPORT_READ_BUF
 
 void pr_import_options_init(pr_import_options *o) {
     memset(o, 0, sizeof *o);

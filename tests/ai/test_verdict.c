@@ -276,6 +276,45 @@ static void test_roundtrip(void **st) {
     }
 }
 
+/* Found by fuzzing (tests/fuzz/corpus/verdict/seed-direction-long-utf8):
+ * a text longer than its buffer was cut inside a multi-byte character, so
+ * the verdict held invalid UTF-8 and its stored JSON lost the whole text.
+ * The cut now falls on a character boundary. By hand: 400 x "é" (2 bytes)
+ * in a 640-byte buffer keep 319 characters = 638 bytes; 60 x "€" (3 bytes)
+ * in a 128-byte item keep 42 characters = 126 bytes. */
+static void test_text_cut_on_character(void **st) {
+    (void)st;
+    char src[2048], reasoning[801] = "", factor[181] = "";
+    for (int i = 0; i < 400; i++) strcat(reasoning, "\xc3\xa9");
+    for (int i = 0; i < 60; i++) strcat(factor, "\xe2\x82\xac");
+    snprintf(src, sizeof src, "{\"direction\":\"bullish\",\"confidence\":0.7,\"reasoning\":\"%s\",\"key_factors\":[\"%s\"]}",
+             reasoning, factor);
+    pr_verdict v;
+    assert_int_equal(pr_verdict_parse(PR_LLM_Q_DIRECTION, src, strlen(src), &v, NULL, NULL), 0);
+    assert_int_equal(strlen(v.u.direction.reasoning), 638);
+    assert_int_equal(strncmp(v.u.direction.reasoning, reasoning, 638), 0);
+    assert_int_equal(strlen(v.u.direction.key_factors.item[0]), 126);
+    assert_int_equal(strncmp(v.u.direction.key_factors.item[0], factor, 126), 0);
+    /* The stored form keeps the (cut) text. */
+    char *js = pr_verdict_to_json(&v);
+    assert_non_null(js);
+    assert_non_null(strstr(js, v.u.direction.reasoning));
+    free(js);
+    /* An unknown label is shown in the message cut to 47 bytes: 23 x "é"
+     * (46 bytes), not 23.5 characters, so the message stays UTF-8. */
+    snprintf(src, sizeof src, "{\"direction\":\"%.60s\",\"confidence\":0.7,\"reasoning\":\"\",\"key_factors\":[]}",
+             reasoning);
+    pr_err e;
+    pr_err_clear(&e);
+    assert_int_not_equal(pr_verdict_parse(PR_LLM_Q_DIRECTION, src, strlen(src), &v, NULL, &e), 0);
+    char want[128];
+    snprintf(want, sizeof want, "\"%.46s\" is not an allowed value", reasoning);
+    if (!strstr(e.msg, want)) fail_msg("message %s lacks %s", e.msg, want);
+    json_t *msg = json_string(e.msg);
+    assert_non_null(msg); /* valid UTF-8 */
+    json_decref(msg);
+}
+
 static void test_schema_matches_fixtures(void **st) {
     (void)st;
     json_t *rq = ai_fixture_json("openai/request_chat_json_schema.json");
@@ -332,6 +371,7 @@ int main(void) {
         cmocka_unit_test(test_mtf),                cmocka_unit_test(test_regime),
         cmocka_unit_test(test_levels),             cmocka_unit_test(test_roundtrip),
         cmocka_unit_test(test_schema_matches_fixtures), cmocka_unit_test(test_names),
+        cmocka_unit_test(test_text_cut_on_character),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "proratio/data/calendar.h"
 #include "proratio/data/import.h"
@@ -268,6 +269,46 @@ static void test_intraday_stock_gaps(void **state) {
     pr_series_free(&s);
 }
 
+/* Found by fuzzing the CSV import (tests/fuzz/corpus/csv_import/
+ * crash-gap-centuries): a gap of centuries in intraday bars on a forex or
+ * stock calendar was scanned bar by bar, 158 million bars for a typo'd year
+ * in a 1m file, seconds per gap and minutes for a small hostile file. Whole
+ * days are now counted per kind of day. The counts are checked by hand:
+ *  - Tue 2024-03-05 00:00 -> Thu 2024-03-07 00:00, forex 1h: the 47 bars
+ *    Tue 01:00 .. Wed 23:00 are all weekday bars, all missing;
+ *  - 1900-01-01 -> 2199-12-31 00:00, 1m: 300 years hold 300*365 + 73 leap
+ *    days (75 multiples of 4 in 1900..2196, less 1900 and 2100) = 109573
+ *    days to 2200-01-01, so 109572 days and 109572*1440 - 1 absent bars, each
+ *    either missing or closed; CPU time bounded (was ~0.5 s per scan in a
+ *    Release build, 100x more than the bound per scan below). */
+static void test_long_gap_by_day(void **state) {
+    (void)state;
+    pr_gap g[2];
+    size_t n_gaps, missing;
+    int64_t two[2] = {at(2024, 3, 5, 0, 0), at(2024, 3, 7, 0, 0)};
+    assert_int_equal(pr_find_gaps(two, 2, PR_TF_1H, PR_CAL_FOREX, 0, g, 2, &n_gaps, &missing), 0);
+    assert_int_equal(n_gaps, 1);
+    assert_int_equal(missing, 47);
+    assert_true(g[0].missing_from == at(2024, 3, 5, 1, 0) && g[0].missing_to == at(2024, 3, 6, 23, 0));
+    assert_true(g[0].from == at(2024, 3, 5, 1, 0) && g[0].to == at(2024, 3, 6, 23, 0));
+
+    int64_t ends[2] = {at(1900, 1, 1, 0, 0), at(2199, 12, 31, 0, 0)};
+    const size_t absent = (size_t)109572 * 1440 - 1;
+    pr_calendar cals[2] = {PR_CAL_FOREX, PR_CAL_US_STOCK};
+    clock_t c0 = clock();
+    for (int i = 0; i < 10; i++) {
+        assert_int_equal(pr_find_gaps(ends, 2, PR_TF_1M, cals[i % 2], PR_GAPS_ALL, g, 2, &n_gaps, &missing), 0);
+        assert_int_equal(n_gaps, 1);
+        assert_int_equal(g[0].missing + g[0].closed_weekend + g[0].closed_holiday + g[0].closed_session, absent);
+        assert_true(g[0].from == ends[0] + M && g[0].to == ends[1] - M);
+        /* Forex is open 5 of 7 days; NYSE 6.5 of 24 hours on ~252 days a year. */
+        if (i % 2 == 0) assert_true(g[0].missing > absent / 2 && g[0].closed_weekend > absent / 5);
+        else assert_true(g[0].missing > absent / 8 && g[0].missing < absent / 4 && g[0].closed_session > absent / 2);
+    }
+    double cpu = (double)(clock() - c0) / CLOCKS_PER_SEC;
+    if (cpu > 2.5) fail_msg("10 scans of a 300-year 1m gap took %.2f s of CPU (bound 2.5 s)", cpu);
+}
+
 static void test_gap_args(void **state) {
     (void)state;
     int64_t ts[3] = {0, 2 * H, H};
@@ -305,7 +346,7 @@ int main(void) {
         cmocka_unit_test(test_dst),             cmocka_unit_test(test_bar_expected),
         cmocka_unit_test(test_ko_trading_days), cmocka_unit_test(test_eurusd_closures),
         cmocka_unit_test(test_sol_gaps),        cmocka_unit_test(test_intraday_stock_gaps),
-        cmocka_unit_test(test_gap_args),
+        cmocka_unit_test(test_gap_args),        cmocka_unit_test(test_long_gap_by_day),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,5 @@
+/* Fuzz target: openai's response parser, through pr_llm_call (fuzz_provider.c). */
+#include "fuzz.h"
+#include "fuzz_provider.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) { return pr_fuzz_provider("openai", data, size); }
