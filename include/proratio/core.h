@@ -1,6 +1,7 @@
 /* Public interface of the core module: status codes, error records, logging,
- * UTC time, timeframes, OHLCV series, instruments, JSON configuration and a
- * seeded RNG. Everything else in libproratio builds on these types. */
+ * UTC time, timeframes, OHLCV series, instruments, JSON configuration, a
+ * seeded RNG and the pool of large blocks (core/pool.h). Everything else in
+ * libproratio builds on these types. */
 #ifndef PRORATIO_CORE_H
 #define PRORATIO_CORE_H
 
@@ -306,4 +307,7 @@ int pr_env_load(const char *path, pr_err *err);
 #ifdef __cplusplus
 }
 #endif
+
+#include "proratio/core/pool.h"
+
 #endif

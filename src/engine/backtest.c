@@ -7,9 +7,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#if defined(__linux__)
-#include <sys/mman.h>
-#endif
 #include "proratio/engine.h"
 #include "engine_internal.h"
 
@@ -101,160 +98,39 @@ static int warmup_step(bt_src *src, size_t n, int64_t *nxt, int64_t now, int64_t
     return 1;
 }
 
-/* ---- large blocks ------------------------------------------------------------------ */
-/* The per-run arrays of megabytes (equity curves, indicator values over
- * every bar, the record arrays) are written from end to end right after
- * they are allocated. With 4 KiB pages a 1M-bar run takes ~16,000 page
- * faults doing so, which cost about as much as the run itself. On Linux
- * they are mapped on their own, aligned to 2 MiB and marked for transparent
- * huge pages: ~40 faults (the mark is a hint; refused, the pages are 4 KiB
- * and the results the same). Their own mappings also go back to the system
- * when freed: through malloc, a 2 MiB-aligned block lands in the heap once
- * malloc's mmap threshold has risen, and the heap keeps what was freed, so
- * repeated single runs would keep growing the resident set. Elsewhere, and
- * for smaller blocks, plain malloc. */
-#define HUGE_MIN ((size_t)2 << 20)
-#define HUGE_ALIGN ((size_t)2 << 20)
-
-#if defined(__linux__) && defined(MADV_HUGEPAGE) && defined(MAP_ANONYMOUS)
-#define BIG_MAPPED 1
-static size_t big_len(size_t bytes) { return (bytes + HUGE_ALIGN - 1) / HUGE_ALIGN * HUGE_ALIGN; }
-#else
-#define BIG_MAPPED 0
-#endif
-
-static void *big_malloc(size_t bytes) {
-#if BIG_MAPPED
-    if (bytes >= HUGE_MIN) {
-        size_t len = big_len(bytes);
-        if (len < bytes) return NULL;
-        char *m = mmap(NULL, len + HUGE_ALIGN, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        if (m == MAP_FAILED) return NULL;
-        /* Keep the 2 MiB-aligned part; give back the slack on either side. */
-        size_t head = (HUGE_ALIGN - (uintptr_t)m % HUGE_ALIGN) % HUGE_ALIGN;
-        if (head) munmap(m, head);
-        if (HUGE_ALIGN - head) munmap(m + head + len, HUGE_ALIGN - head);
-        (void)madvise(m + head, len, MADV_HUGEPAGE);
-        return m + head;
-    }
-#endif
-    return malloc(bytes);
-}
-
-/* bytes: as given to big_malloc. */
-static void big_free(void *p, size_t bytes) {
-    if (!p) return;
-#if BIG_MAPPED
-    if (bytes >= HUGE_MIN) {
-        munmap(p, big_len(bytes));
-        return;
-    }
-#endif
-    (void)bytes;
-    free(p);
-}
-
-/* ---- the run context: a cache of large blocks ---------------------------------- */
-typedef struct pool_block {
-    void *p;                 /* what the caller gets                        */
-    void *raw;               /* what big_malloc gave                        */
-    size_t raw_bytes;        /* what it was asked for                       */
-    size_t bytes;
-    int used;
-    size_t run;              /* the last run that took it                     */
-} pool_block;
-
-/* Large blocks from malloc all start at the same offset within a page; a
- * bar loop reading and writing a dozen such arrays at the same index then
- * keeps hitting the same cache sets (and 4 KiB store/load aliasing). Each
- * block is shifted by a different number of cache lines. */
-#define POOL_STAGGER 4096
-
+/* ---- the run context: a pool of large blocks ---------------------------------------- */
 struct pr_backtest {
-    pool_block *blocks;
-    size_t n, cap;
-    size_t n_made;           /* blocks ever made (their stagger)              */
+    pr_pool *pool;           /* the run's large arrays (core/pool.h)          */
     int transient;           /* a single run's: released blocks are freed, and
                                 the context goes with its result             */
-    size_t runs;
     size_t n_orders, n_fills, n_trades;   /* record counts of the last run   */
     int counted;             /* they are set                                  */
 };
 
-int pr_backtest_new(pr_backtest **out, pr_err *err) {
+static int backtest_new(int transient, pr_backtest **out, pr_err *err) {
     if (!out) return pr_err_set(err, PR_EINVAL, "pr_backtest_new: NULL output");
     *out = calloc(1, sizeof **out);
-    return *out ? PR_OK : pr_err_set(err, PR_ENOMEM, "backtest: out of memory");
+    if (!*out) return pr_err_set(err, PR_ENOMEM, "backtest: out of memory");
+    (*out)->transient = transient;
+    int rc = pr_pool_new(!transient, &(*out)->pool, err);
+    if (rc != 0) {
+        free(*out);
+        *out = NULL;
+    }
+    return rc;
 }
+
+int pr_backtest_new(pr_backtest **out, pr_err *err) { return backtest_new(0, out, err); }
 
 void pr_backtest_free(pr_backtest *bt) {
     if (!bt) return;
-    for (size_t i = 0; i < bt->n; i++) big_free(bt->blocks[i].raw, bt->blocks[i].raw_bytes);
-    free(bt->blocks);
+    pr_pool_free(bt->pool);
     free(bt);
-}
-
-/* Smallest free block that fits without wasting more than half of it. */
-static void *pool_alloc(void *ctx, size_t bytes) {
-    pr_backtest *bt = ctx;
-    size_t best = (size_t)-1;
-    for (size_t i = 0; i < bt->n; i++) {
-        pool_block *b = &bt->blocks[i];
-        if (b->used || b->bytes < bytes || b->bytes / 2 > bytes) continue;
-        if (best == (size_t)-1 || b->bytes < bt->blocks[best].bytes) best = i;
-    }
-    if (best != (size_t)-1) {
-        bt->blocks[best].used = 1;
-        bt->blocks[best].run = bt->runs;
-        return bt->blocks[best].p;
-    }
-    if (bt->n == bt->cap) {
-        size_t nc = bt->cap ? bt->cap * 2 : 16;
-        pool_block *nb = realloc(bt->blocks, nc * sizeof *nb);
-        if (!nb) return NULL;
-        bt->blocks = nb;
-        bt->cap = nc;
-    }
-    char *raw = big_malloc(bytes + POOL_STAGGER);
-    if (!raw) return NULL;
-    void *p = raw + 64 * (1 + (bt->n_made++ * 11) % 61);
-    bt->blocks[bt->n++] = (pool_block){p, raw, bytes + POOL_STAGGER, bytes, 1, bt->runs};
-    return p;
-}
-
-static void pool_release(void *ctx, void *p) {
-    pr_backtest *bt = ctx;
-    for (size_t i = 0; i < bt->n; i++)
-        if (bt->blocks[i].p == p) {
-            if (bt->transient) {
-                big_free(bt->blocks[i].raw, bt->blocks[i].raw_bytes);
-                bt->blocks[i] = bt->blocks[--bt->n];
-            } else {
-                bt->blocks[i].used = 0;
-            }
-            return;
-        }
-    free(p);
-}
-
-/* Frees the free blocks that the last run did not take: what an earlier run
- * needed and this one did not (the smaller arrays that records outgrew
- * before pr_sim_reserve sized them) would otherwise stay resident for the
- * context's lifetime. */
-static void pool_trim(pr_backtest *bt) {
-    for (size_t i = 0; i < bt->n;) {
-        if (!bt->blocks[i].used && bt->blocks[i].run != bt->runs) {
-            big_free(bt->blocks[i].raw, bt->blocks[i].raw_bytes);
-            bt->blocks[i] = bt->blocks[--bt->n];
-        } else {
-            i++;
-        }
-    }
 }
 
 static void curve_release(pr_backtest *bt, void *p) {
     if (!p) return;
-    if (bt) pool_release(bt, p);
+    if (bt) pr_pool_release(bt->pool, p);
     else free(p);
 }
 
@@ -276,12 +152,12 @@ void pr_backtest_result_free(pr_backtest_result *r) {
 }
 
 /* The per-step arrays in one block, each shifted by a different number of
- * cache lines (see POOL_STAGGER). */
+ * cache lines (as the pool's blocks are). */
 #define N_CURVES 7
 static int alloc_curves(pr_backtest *bt, pr_backtest_result *r, size_t steps) {
     size_t n = steps ? steps : 1;
     size_t arr = (n * sizeof(double) + 63) / 64 * 64;
-    char *blk = pool_alloc(bt, N_CURVES * arr + N_CURVES * 64 * 3 * N_CURVES + 64);
+    char *blk = pr_pool_alloc(bt->pool, N_CURVES * arr + N_CURVES * 64 * 3 * N_CURVES + 64);
     if (!blk) return -1;
     r->curves_ = blk;
     char *p = (char *)(((uintptr_t)blk + 63) / 64 * 64);
@@ -352,16 +228,15 @@ int pr_backtest_history(const pr_backtest_config *cfg, pr_strategy *strat, size_
 }
 
 /* A single run has a context of its own that goes with its result: its
- * large arrays come from big_malloc like a context's, and are freed with the
+ * large arrays come from a pool like a context's, and are freed with the
  * result instead of being kept. */
 int pr_backtest_run(const pr_backtest_config *cfg, pr_pipeline *pipe, pr_backtest_result *res, pr_err *err) {
     pr_backtest *bt = NULL;
-    int rc = pr_backtest_new(&bt, err);
+    int rc = backtest_new(1, &bt, err);
     if (rc != 0) {
         if (res) memset(res, 0, sizeof *res);
         return rc;
     }
-    bt->transient = 1;
     rc = pr_backtest_exec(bt, cfg, pipe, res, err);
     /* On failure the result was cleared (or never touched): the context is
      * no one's. */
@@ -376,8 +251,8 @@ int pr_backtest_exec(pr_backtest *bt, const pr_backtest_config *cfg, pr_pipeline
         return pr_err_set(err, PR_EINVAL, "backtest: need a pipeline and at least one market");
     memset(res, 0, sizeof *res);
     res->pool_ = bt;
-    if (bt) bt->runs++;
-    pr_allocator alloc = {bt, pool_alloc, pool_release};
+    pr_pool_next_run(bt->pool);
+    pr_allocator alloc = pr_pool_allocator(bt->pool);
     size_t n = cfg->n_markets;
     int rc = PR_OK;
     pr_broker *b = NULL;
@@ -594,7 +469,7 @@ done:
     free(insts);
     free(specs);
     free(src);
-    if (bt && !bt->transient) pool_trim(bt);
+    if (bt && !bt->transient) pr_pool_trim(bt->pool);
     return rc;
 }
 

@@ -3,7 +3,8 @@
  * 1h bars appears only once its last hour has closed, with the OHLCV worked
  * out by hand; declared indicators (ta table) show values up to t only and
  * are identical computed in batch or bar by bar; sma_cross emits its
- * crossings on a series small enough to compute by hand. */
+ * crossings on a series small enough to compute by hand; batch indicator
+ * values come from, and all go back to, the allocator the runner gives. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -261,6 +262,59 @@ static void test_create_from_config(void **state) {
     assert_string_equal(pr_strategy_names()[0], "sma_cross");
 }
 
+/* The view's batch indicator values come from the allocator its runner
+ * gives (core/pool.h's pool behind a counter here) and all go back to it. */
+typedef struct counting {
+    pr_pool *pool;
+    int allocs, releases;
+} counting;
+static void *c_alloc(void *ctx, size_t bytes) {
+    counting *c = ctx;
+    c->allocs++;
+    return pr_pool_alloc(c->pool, bytes);
+}
+static void c_release(void *ctx, void *q) {
+    counting *c = ctx;
+    c->releases++;
+    pr_pool_release(c->pool, q);
+}
+
+static void test_view_uses_the_allocator(void **state) {
+    (void)state;
+    pr_series s;
+    assert_int_equal(pr_series_init(&s, 8), 0);
+    s.tf = PR_TF_1H;
+    for (int i = 0; i < 6; i++) pr_series_push(&s, (int64_t)i * PR_MS_PER_HOUR, 1 + i, 2 + i, i, 1 + i, 1);
+    pr_instrument in;
+    assert_int_equal(pr_instrument_default("BTCUSDT", PR_ASSET_CRYPTO, &in, NULL), 0);
+    counting c = {0};
+    assert_int_equal(pr_pool_new(1, &c.pool, NULL), 0);
+    pr_allocator al = {&c, c_alloc, c_release};
+    const pr_series *ser[1] = {&s};
+    pr_view_config vc = {.n_instruments = 1, .instruments = &in, .series = ser, .precompute = 1, .alloc = &al};
+    pr_market_view *v = NULL;
+    pr_err err;
+    assert_int_equal(pr_view_new(&vc, &v, &err), 0);
+    int h_sma = -1, h_macd = -1;
+    const double p3[1] = {3};
+    const double pm[3] = {2, 3, 2};
+    assert_int_equal(pr_view_require_indicator(v, 0, PR_TF_NONE, "sma", p3, 1, 0, NULL, &h_sma, &err), 0);
+    assert_int_equal(pr_view_require_indicator(v, 0, PR_TF_NONE, "macd", pm, 3, 1, NULL, &h_macd, &err), 0);
+    assert_int_equal(pr_view_prepare(v, &err), 0);
+    /* sma: one output; macd: three (macd, signal, histogram), all computed in
+     * one pass; the two the view does not keep go straight back. */
+    assert_int_equal(c.allocs, 4);
+    assert_int_equal(c.releases, 2);
+    const unsigned char one = 1;
+    for (int t = 0; t < 3; t++) assert_int_equal(pr_view_step(v, (int64_t)(t + 1) * PR_MS_PER_HOUR, &one, &err), 0);
+    /* sma(3) of closes 1, 2, 3 at the third close: 2. */
+    assert_true(pr_view_ind(v, h_sma, 0) == 2.0);
+    pr_view_free(v);
+    assert_int_equal(c.releases, 4);
+    pr_pool_free(c.pool);
+    pr_series_free(&s);
+}
+
 int main(void) {
     pr_time_make(2024, 1, 1, 0, 0, 0, &T0);
     const struct CMUnitTest tests[] = {
@@ -269,6 +323,7 @@ int main(void) {
         cmocka_unit_test(test_sma_cross_by_hand),
         cmocka_unit_test(test_reason_and_list),
         cmocka_unit_test(test_create_from_config),
+        cmocka_unit_test(test_view_uses_the_allocator),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

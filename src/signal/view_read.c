@@ -1,0 +1,55 @@
+/* The market view's read side: what strategies, ML features and runners
+ * read at a decision time — instruments, closed bars per timeframe, closes.
+ * Every read stops at the stream's visible length, so nothing beyond the
+ * latest closed bar can be read. (Indicator reads: view_ind.c.) */
+#include <math.h>
+#include "view_internal.h"
+
+int64_t pr_view_now(const pr_market_view *v) { return v->now; }
+size_t pr_view_n_instruments(const pr_market_view *v) { return v->n; }
+const pr_instrument *pr_view_instrument(const pr_market_view *v, int inst) {
+    return inst >= 0 && (size_t)inst < v->n ? &v->inst[inst] : NULL;
+}
+pr_timeframe pr_view_tf(const pr_market_view *v, int inst) {
+    return inst >= 0 && (size_t)inst < v->n ? v->streams[inst].tf : PR_TF_NONE;
+}
+size_t pr_view_warmup(const pr_market_view *v) { return v->warmup; }
+size_t pr_view_history(const pr_market_view *v) { return v->history > v->warmup ? v->history : v->warmup; }
+const char *pr_view_unbounded(const pr_market_view *v) { return v->unbounded; }
+int pr_view_updated(const pr_market_view *v, int inst) {
+    return inst >= 0 && (size_t)inst < v->n ? v->updated[inst] : 0;
+}
+
+size_t pr_view_len(const pr_market_view *v, int inst, pr_timeframe tf) {
+    int si = view_find_stream(v, inst, tf);
+    return si < 0 ? 0 : v->streams[si].len;
+}
+
+int pr_view_bar_at(const pr_market_view *v, int inst, pr_timeframe tf, size_t i, pr_bar *out) {
+    int si = view_find_stream(v, inst, tf);
+    if (si < 0) return PR_ENOTFOUND;
+    const vstream *st = &v->streams[si];
+    if (i >= st->len) return PR_ERANGE;
+    const pr_series *s = st->base ? st->base : &st->agg;
+    out->ts = s->ts[i];
+    out->open = s->open[i];
+    out->high = s->high[i];
+    out->low = s->low[i];
+    out->close = s->close[i];
+    out->volume = s->volume[i];
+    return PR_OK;
+}
+
+int pr_view_bar(const pr_market_view *v, int inst, pr_timeframe tf, size_t ago, pr_bar *out) {
+    size_t len = pr_view_len(v, inst, tf);
+    if (ago >= len) return PR_ERANGE;
+    return pr_view_bar_at(v, inst, tf, len - 1 - ago, out);
+}
+
+double pr_view_close(const pr_market_view *v, int inst, size_t ago) {
+    if (inst < 0 || (size_t)inst >= v->n) return NAN;
+    const vstream *st = &v->streams[inst];
+    return ago < st->len ? st->base->close[st->len - 1 - ago] : NAN;
+}
+
+const unsigned char *pr_view_updated_flags(const pr_market_view *v) { return v ? v->updated : NULL; }
