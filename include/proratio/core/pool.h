@@ -6,7 +6,6 @@
 #define PRORATIO_CORE_POOL_H
 
 #include <stddef.h>
-#include "proratio/core.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -31,6 +30,9 @@ typedef struct pr_allocator {
  * (at most twice its size); without, a release frees it. Not thread-safe:
  * one pool per thread of runs. */
 typedef struct pr_pool pr_pool;
+/* The error record of core.h (declared again so that this part does not
+ * include the header that includes it). */
+typedef struct pr_err pr_err;
 
 int pr_pool_new(int keep, pr_pool **out, pr_err *err);
 /* Frees every block, released or not. */
