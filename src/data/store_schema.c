@@ -54,6 +54,13 @@ static const char *const sqlite_migrations[] = {
     " request TEXT NOT NULL, response TEXT, verdict TEXT, error TEXT);"
     "CREATE INDEX llm_calls_key ON llm_calls (provider, model, template, prompt_hash);"
     "CREATE INDEX llm_calls_created ON llm_calls (created_at);",
+    /* 3: dataset summaries kept by every write (store_summary.c); calendar ''
+     * marks a summary the first writer to open the store builds. */
+    "ALTER TABLE datasets ADD COLUMN sat_count INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE datasets ADD COLUMN sun_count INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE datasets ADD COLUMN gap_count INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE datasets ADD COLUMN missing_bars INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE datasets ADD COLUMN calendar TEXT NOT NULL DEFAULT '';",
 };
 
 /* ---- PostgreSQL ----------------------------------------------------------- */
@@ -109,6 +116,12 @@ static const char *const pg_migrations[] = {
     " request TEXT NOT NULL, response TEXT, verdict TEXT, error TEXT);"
     "CREATE INDEX llm_calls_key ON llm_calls (provider, model, template, prompt_hash);"
     "CREATE INDEX llm_calls_created ON llm_calls (created_at);",
+    /* 3: dataset summaries (see the SQLite list) */
+    "ALTER TABLE datasets ADD COLUMN sat_count BIGINT NOT NULL DEFAULT 0,"
+    " ADD COLUMN sun_count BIGINT NOT NULL DEFAULT 0,"
+    " ADD COLUMN gap_count BIGINT NOT NULL DEFAULT 0,"
+    " ADD COLUMN missing_bars BIGINT NOT NULL DEFAULT 0,"
+    " ADD COLUMN calendar TEXT NOT NULL DEFAULT '';",
 };
 
 _Static_assert(sizeof sqlite_migrations == sizeof pg_migrations,

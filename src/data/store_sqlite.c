@@ -21,7 +21,7 @@
 
 enum {
     S_BEGIN, S_COMMIT, S_ROLLBACK,
-    S_BARS_INS1, S_BARS_INSN, S_BARS_UPD, S_DS_ADD,
+    S_BARS_INS1, S_BARS_INSN, S_BARS_UPD, S_DS_PUT, S_TS_PREV, S_TS_NEXT,
     S_BARS_GET, S_TS_GET, S_DS_LIST, S_DEL_CANDLES, S_DEL_DS,
     S_INSTR_PUT, S_INSTR_GET,
     S_FUND_INS, S_FUND_UPD, S_FUND_GET, S_FUND_LIST,
@@ -40,21 +40,28 @@ static const char *const sq_sql[S_COUNT] = {
     [S_BARS_UPD] = "UPDATE candles SET open = ?5, high = ?6, low = ?7, close = ?8, volume = ?9"
                    " WHERE venue = ?1 AND symbol = ?2 AND timeframe = ?3 AND ts = ?4"
                    " AND (open <> ?5 OR high <> ?6 OR low <> ?7 OR close <> ?8 OR volume <> ?9)",
-    [S_DS_ADD] = "INSERT INTO datasets"
-                 " (venue, symbol, timeframe, bar_count, first_ts, last_ts, updated_at)"
-                 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+    [S_DS_PUT] = "INSERT INTO datasets"
+                 " (venue, symbol, timeframe, bar_count, first_ts, last_ts, updated_at,"
+                 " sat_count, sun_count, gap_count, missing_bars, calendar)"
+                 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
                  " ON CONFLICT (venue, symbol, timeframe) DO UPDATE SET"
-                 " bar_count = bar_count + excluded.bar_count,"
-                 " first_ts = min(first_ts, excluded.first_ts),"
-                 " last_ts = max(last_ts, excluded.last_ts),"
-                 " updated_at = excluded.updated_at",
+                 " bar_count = excluded.bar_count, first_ts = excluded.first_ts,"
+                 " last_ts = excluded.last_ts, updated_at = excluded.updated_at,"
+                 " sat_count = excluded.sat_count, sun_count = excluded.sun_count,"
+                 " gap_count = excluded.gap_count, missing_bars = excluded.missing_bars,"
+                 " calendar = excluded.calendar",
+    [S_TS_PREV] = "SELECT ts FROM candles WHERE venue = ?1 AND symbol = ?2 AND timeframe = ?3"
+                  " AND ts < ?4 ORDER BY ts DESC LIMIT 1",
+    [S_TS_NEXT] = "SELECT ts FROM candles WHERE venue = ?1 AND symbol = ?2 AND timeframe = ?3"
+                  " AND ts > ?4 ORDER BY ts LIMIT 1",
     [S_BARS_GET] = "SELECT ts, open, high, low, close, volume FROM candles"
                    " WHERE venue = ?1 AND symbol = ?2 AND timeframe = ?3"
                    " AND ts >= ?4 AND ts <= ?5 ORDER BY ts",
     [S_TS_GET] = "SELECT ts FROM candles WHERE venue = ?1 AND symbol = ?2 AND timeframe = ?3"
                  " AND ts >= ?4 AND ts <= ?5 ORDER BY ts",
     [S_DS_LIST] = "SELECT d.venue, d.symbol, d.timeframe, d.bar_count, d.first_ts, d.last_ts,"
-                  " d.updated_at, i.asset_class FROM datasets d LEFT JOIN instruments i"
+                  " d.updated_at, i.asset_class, d.sat_count, d.sun_count, d.gap_count,"
+                  " d.missing_bars, d.calendar FROM datasets d LEFT JOIN instruments i"
                   " ON i.venue = d.venue AND i.symbol = d.symbol",
     [S_DEL_CANDLES] = "DELETE FROM candles WHERE venue = ?1 AND symbol = ?2 AND timeframe = ?3",
     [S_DEL_DS] = "DELETE FROM datasets WHERE venue = ?1 AND symbol = ?2 AND timeframe = ?3",
@@ -330,19 +337,39 @@ static int sq_put_bars(pr_store *st, const pr_store_key *k, const pr_store_bars 
     return rc;
 }
 
-static int sq_dataset_add(pr_store *st, const pr_store_key *k, size_t added, int64_t first_ts,
-                          int64_t last_ts, int64_t now, pr_err *err) {
+static int sq_put_summary(pr_store *st, const pr_store_key *k, const pr_store_summary *sm,
+                          const char *cal, int64_t now, pr_err *err) {
     sq_store *s = SQ(st);
-    sqlite3_stmt *q = sq_stmt(s, S_DS_ADD, "update datasets", err);
+    sqlite3_stmt *q = sq_stmt(s, S_DS_PUT, "update datasets", err);
     if (!q) return PR_EDB;
     bind_key(q, k);
-    sqlite3_bind_int64(q, 4, (sqlite3_int64)added);
-    sqlite3_bind_int64(q, 5, first_ts);
-    sqlite3_bind_int64(q, 6, last_ts);
+    sqlite3_bind_int64(q, 4, (sqlite3_int64)sm->count);
+    sqlite3_bind_int64(q, 5, sm->first_ts);
+    sqlite3_bind_int64(q, 6, sm->last_ts);
     sqlite3_bind_int64(q, 7, now);
+    sqlite3_bind_int64(q, 8, (sqlite3_int64)sm->sat);
+    sqlite3_bind_int64(q, 9, (sqlite3_int64)sm->sun);
+    sqlite3_bind_int64(q, 10, (sqlite3_int64)sm->gaps);
+    sqlite3_bind_int64(q, 11, (sqlite3_int64)sm->missing);
+    sqlite3_bind_text(q, 12, cal, -1, SQLITE_STATIC);
     int rc = sq_run(s, q, "update datasets", NULL, err);
     sq_done(q);
     return rc;
+}
+
+static int sq_ts_adjacent(pr_store *st, const pr_store_key *k, int64_t ts, int after,
+                          int64_t *out, int *found, pr_err *err) {
+    sq_store *s = SQ(st);
+    sqlite3_stmt *q = sq_stmt(s, after ? S_TS_NEXT : S_TS_PREV, "select candle times", err);
+    if (!q) return PR_EDB;
+    bind_key(q, k);
+    sqlite3_bind_int64(q, 4, ts);
+    int rc = sqlite3_step(q);
+    *found = rc == SQLITE_ROW;
+    if (*found) *out = sqlite3_column_int64(q, 0);
+    sq_done(q);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return sq_fail(s, rc, "select candle times", err);
+    return PR_OK;
 }
 
 static int sq_get_bars(pr_store *st, const pr_store_key *k, int64_t lo, int64_t hi,
@@ -438,6 +465,11 @@ static int sq_list_datasets(pr_store *st, pr_store_dataset_row **out, size_t *n,
         r->info.last_ts = sqlite3_column_int64(q, 5);
         r->info.updated_at = sqlite3_column_int64(q, 6);
         copy_col(q, 7, r->asset_class, sizeof r->asset_class);
+        r->sat = (size_t)sqlite3_column_int64(q, 8);
+        r->sun = (size_t)sqlite3_column_int64(q, 9);
+        r->info.gaps = (size_t)sqlite3_column_int64(q, 10);
+        r->info.missing_bars = (size_t)sqlite3_column_int64(q, 11);
+        copy_col(q, 12, r->calendar, sizeof r->calendar);
     }
     sq_done(q);
     if (rc != SQLITE_DONE) {
@@ -747,7 +779,8 @@ static const pr_store_ops sq_ops = {
     .version_table_exists_sql =
         "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'",
     .put_bars = sq_put_bars,
-    .dataset_add = sq_dataset_add,
+    .put_summary = sq_put_summary,
+    .ts_adjacent = sq_ts_adjacent,
     .get_bars = sq_get_bars,
     .get_ts = sq_get_ts,
     .list_datasets = sq_list_datasets,

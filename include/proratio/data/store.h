@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "proratio/core.h"
+#include "proratio/data/calendar.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -183,6 +184,13 @@ typedef struct pr_dataset_info {
     size_t count;                /* bars stored                               */
     int64_t first_ts, last_ts;   /* open times of the first and last bar      */
     int64_t updated_at;          /* ms, last time bars were added             */
+    /* Kept up to date by every write (imports, resamples, deletes), so a
+     * listing reads them without rescanning the bars: the calendar gaps are
+     * judged on (the asset class's, else the one the bars' weekdays
+     * suggest, as pr_calendar_infer) and what pr_find_gaps finds on it. */
+    pr_calendar calendar;
+    size_t gaps;                 /* runs of missing bars                      */
+    size_t missing_bars;         /* bars the calendar expected but are absent */
 } pr_dataset_info;
 
 /* Filter for pr_store_list; NULL / PR_TF_NONE / PR_ASSET_UNKNOWN = any. */
