@@ -314,11 +314,12 @@ static int print_gaps(pr_store *st, const pr_dataset_info *d, unsigned flags, js
     pr_gap *gaps = NULL;
     size_t ng = 0, missing = 0;
     pr_calendar cal = d->calendar;
-    /* The stored summary already says when there is nothing to list. */
-    if (flags || d->gaps) {
-        int rc = pr_cli_dataset_gaps(st, d, flags, &gaps, &ng, &missing, &cal, e);
-        if (rc != PR_OK) return rc;
-    }
+    /* The store keeps the gaps with missing bars; closures (--all) are
+     * found by scanning the bars. */
+    int rc = flags ? pr_cli_dataset_gaps(st, d, flags, &gaps, &ng, &missing, &cal, e)
+                   : pr_store_dataset_gaps(st, d->venue, d->symbol, d->tf, &gaps, &ng, e);
+    if (rc != PR_OK) return rc;
+    if (!flags) missing = d->missing_bars;
     *total_missing += missing;
     char name[4 * 3 * PR_SYMBOL_MAX + 8];
     pr_cli_dataset_label(d, name, sizeof name);

@@ -667,6 +667,26 @@ int pr_store_dataset(pr_store *st, const char *venue, const char *symbol, pr_tim
     return PR_OK;
 }
 
+int pr_store_dataset_gaps(pr_store *st, const char *venue, const char *symbol, pr_timeframe tf,
+                          pr_gap **out, size_t *n, pr_err *err) {
+    if (!st || !out || !n) return pr_err_set(err, PR_EINVAL, "store: NULL argument");
+    *out = NULL;
+    *n = 0;
+    pr_store_key k;
+    int rc = make_key(venue, symbol, tf, 0, &k, err);
+    if (rc != PR_OK) return rc;
+    int own;
+    rc = op_begin(st, 0, &own, err);
+    if (rc != PR_OK) return rc;
+    rc = op_end(st, own, pr_store_summary_gaps(st, &k, tf, out, n, err), err);
+    if (rc != PR_OK) {
+        free(*out);
+        *out = NULL;
+        *n = 0;
+    }
+    return rc;
+}
+
 int pr_store_delete_dataset(pr_store *st, const char *venue, const char *symbol,
                             pr_timeframe tf, size_t *deleted, pr_err *err) {
     if (deleted) *deleted = 0;
@@ -679,6 +699,7 @@ int pr_store_delete_dataset(pr_store *st, const char *venue, const char *symbol,
     rc = op_begin(st, 1, &own, err);
     if (rc != PR_OK) return rc;
     rc = st->ops->delete_dataset(st, &k, &d, err);
+    if (rc == PR_OK) rc = st->ops->gaps_delete(st, &k, INT64_MIN, INT64_MAX, err);
     if (rc == PR_OK && d == 0)
         rc = pr_err_set(err, PR_ENOTFOUND, "store: no dataset %s/%s/%s", venue, symbol, k.tf);
     rc = op_end(st, own, rc, err);

@@ -73,6 +73,11 @@ typedef struct pr_store_ops {
      * the least above it (after = 1); *found = 0 when there is none. */
     int (*ts_adjacent)(pr_store *st, const pr_store_key *k, int64_t ts, int after,
                        int64_t *out, int *found, pr_err *err);
+    /* The dataset's stored gaps (those with missing bars): deletes those
+     * with lo < from < hi, adds n, lists all by from. */
+    int (*gaps_delete)(pr_store *st, const pr_store_key *k, int64_t lo, int64_t hi, pr_err *err);
+    int (*gaps_put)(pr_store *st, const pr_store_key *k, const pr_gap *g, size_t n, pr_err *err);
+    int (*gaps_get)(pr_store *st, const pr_store_key *k, pr_gap **out, size_t *n, pr_err *err);
     /* lo <= ts <= hi (both inclusive). */
     int (*get_bars)(pr_store *st, const pr_store_key *k, int64_t lo, int64_t hi, pr_series *out,
                     pr_err *err);
@@ -177,6 +182,10 @@ pr_calendar pr_store_summary_calendar(const char *asset_class, const pr_store_su
  * the asset class no longer gives (venue/symbol NULL = every dataset) are
  * rebuilt; for writers, inside their transaction. */
 int pr_store_summary_refresh(pr_store *st, const char *venue, const char *symbol, pr_err *err);
+/* The dataset's gaps with missing bars, as stored (or, for a summary not
+ * built yet, from the bars); *out malloc'd, NULL when none. */
+int pr_store_summary_gaps(pr_store *st, const pr_store_key *k, pr_timeframe tf, pr_gap **out,
+                          size_t *n, pr_err *err);
 
 /* Grows a series to hold at least `need` bars (geometric). */
 int pr_store_series_grow(pr_series *s, size_t need, pr_err *err);

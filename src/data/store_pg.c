@@ -22,7 +22,7 @@
 #define PG_PAGE 65536
 
 enum {
-    P_LOCK, P_BARS_PROBE, P_BARS_INS, P_BARS_UPD, P_DS_PUT, P_TS_PREV, P_TS_NEXT, P_BARS_GET, P_TS_GET, P_DS_LIST, P_DEL_CANDLES, P_DEL_DS,
+    P_LOCK, P_BARS_PROBE, P_BARS_INS, P_BARS_UPD, P_DS_PUT, P_TS_PREV, P_TS_NEXT, P_GAPS_DEL, P_GAPS_PUT, P_GAPS_GET, P_BARS_GET, P_TS_GET, P_DS_LIST, P_DEL_CANDLES, P_DEL_DS,
     P_INSTR_PUT, P_INSTR_GET, P_FUND_INS, P_FUND_UPD, P_FUND_GET, P_FUND_LIST, P_LOG_PUT, P_LOG_LIST,
     P_COUNT
 };
@@ -72,6 +72,16 @@ static const pg_stmt_def pg_defs[P_COUNT] = {
     [P_TS_NEXT] = {"SELECT ts FROM candles WHERE venue = $1 AND symbol = $2 AND timeframe = $3"
                    " AND ts > $4 ORDER BY ts LIMIT 1",
                    4, {T, T, T, I}},
+    [P_GAPS_DEL] = {"DELETE FROM dataset_gaps WHERE venue = $1 AND symbol = $2 AND timeframe = $3"
+                    " AND gap_from > $4 AND gap_from < $5",
+                    5, {T, T, T, I, I}},
+    [P_GAPS_PUT] = {"INSERT INTO dataset_gaps SELECT $1, $2, $3, u.*"
+                    " FROM unnest($4, $5, $6, $7, $8, $9, $10, $11) AS u",
+                    11, {T, T, T, IA, IA, IA, IA, IA, IA, IA, IA}},
+    [P_GAPS_GET] = {"SELECT gap_from, gap_to, missing, missing_from, missing_to, closed_weekend,"
+                    " closed_holiday, closed_session FROM dataset_gaps"
+                    " WHERE venue = $1 AND symbol = $2 AND timeframe = $3 ORDER BY gap_from",
+                    3, {T, T, T}},
     [P_BARS_GET] = {"SELECT ts, open, high, low, close, volume FROM candles"
                     " WHERE venue = $1 AND symbol = $2 AND timeframe = $3"
                     " AND ts >= $4 AND ts <= $5 ORDER BY ts LIMIT $6",
@@ -533,6 +543,80 @@ static int pg_ts_adjacent(pr_store *st, const pr_store_key *k, int64_t ts, int a
     return PR_OK;
 }
 
+static int pg_gaps_delete(pr_store *st, const pr_store_key *k, int64_t lo, int64_t hi,
+                          pr_err *err) {
+    pgp p = {.n = 0};
+    p_key(&p, k);
+    p_i64(&p, lo);
+    p_i64(&p, hi);
+    PGresult *r = pg_run(PG(st), P_GAPS_DEL, &p, PGRES_COMMAND_OK, "delete dataset gaps", err);
+    if (!r) return PR_EDB;
+    PQclear(r);
+    return PR_OK;
+}
+
+static int pg_gaps_put(pr_store *st, const pr_store_key *k, const pr_gap *g, size_t n,
+                       pr_err *err) {
+    const size_t chunk = n < PG_CHUNK ? n : PG_CHUNK;
+    if (n == 0) return PR_OK;
+    int64_t *col = malloc(8 * chunk * sizeof *col);
+    unsigned char *buf = malloc(8 * ARR_BYTES(chunk));
+    int rc = PR_OK;
+    if (!col || !buf) rc = pr_err_set(err, PR_ENOMEM, "store: out of memory for gaps");
+    for (size_t i = 0; rc == PR_OK && i < n; i += chunk) {
+        const size_t m = n - i < chunk ? n - i : chunk, sz = ARR_BYTES(m);
+        for (size_t j = 0; j < m; j++) {
+            const pr_gap *x = &g[i + j];
+            const int64_t v[8] = {x->from, x->to, (int64_t)x->missing, x->missing_from,
+                                  x->missing_to, (int64_t)x->closed_weekend,
+                                  (int64_t)x->closed_holiday, (int64_t)x->closed_session};
+            for (int c = 0; c < 8; c++) col[(size_t)c * m + j] = v[c];
+        }
+        pgp p = {.n = 0};
+        p_key(&p, k);
+        for (int c = 0; c < 8; c++) {
+            arr_i64(buf + (size_t)c * sz, col + (size_t)c * m, NULL, m);
+            p_bin(&p, buf + (size_t)c * sz, sz);
+        }
+        PGresult *r = pg_run(PG(st), P_GAPS_PUT, &p, PGRES_COMMAND_OK, "insert dataset gaps", err);
+        if (!r) rc = PR_EDB;
+        PQclear(r);
+    }
+    free(col);
+    free(buf);
+    return rc;
+}
+
+static int pg_gaps_get(pr_store *st, const pr_store_key *k, pr_gap **out, size_t *n,
+                       pr_err *err) {
+    pgp p = {.n = 0};
+    p_key(&p, k);
+    PGresult *r = pg_run(PG(st), P_GAPS_GET, &p, PGRES_TUPLES_OK, "select dataset gaps", err);
+    if (!r) return PR_EDB;
+    size_t m = (size_t)PQntuples(r);
+    pr_gap *v = m ? calloc(m, sizeof *v) : NULL;
+    if (m && !v) {
+        PQclear(r);
+        return pr_err_set(err, PR_ENOMEM, "store: out of memory listing gaps");
+    }
+    for (size_t i = 0; i < m; i++) {
+        const int row = (int)i;
+        v[i].from = r_i64(r, row, 0);
+        v[i].to = r_i64(r, row, 1);
+        v[i].missing = (size_t)r_i64(r, row, 2);
+        v[i].missing_from = r_i64(r, row, 3);
+        v[i].missing_to = r_i64(r, row, 4);
+        v[i].closed_weekend = (size_t)r_i64(r, row, 5);
+        v[i].closed_holiday = (size_t)r_i64(r, row, 6);
+        v[i].closed_session = (size_t)r_i64(r, row, 7);
+        v[i].kind = PR_GAP_MISSING;
+    }
+    PQclear(r);
+    *out = v;
+    *n = m;
+    return PR_OK;
+}
+
 /* Reads [lo, hi] page by page; `emit` copies one page. More than one page
  * is read inside a REPEATABLE READ snapshot (unless the caller already has
  * a transaction), so the pages form one consistent answer. */
@@ -929,6 +1013,9 @@ static const pr_store_ops pg_ops = {
     .put_bars = pg_put_bars,
     .put_summary = pg_put_summary,
     .ts_adjacent = pg_ts_adjacent,
+    .gaps_delete = pg_gaps_delete,
+    .gaps_put = pg_gaps_put,
+    .gaps_get = pg_gaps_get,
     .get_bars = pg_get_bars,
     .get_ts = pg_get_ts,
     .list_datasets = pg_list_datasets,

@@ -21,7 +21,7 @@
 
 enum {
     S_BEGIN, S_COMMIT, S_ROLLBACK,
-    S_BARS_INS1, S_BARS_INSN, S_BARS_UPD, S_DS_PUT, S_TS_PREV, S_TS_NEXT,
+    S_BARS_INS1, S_BARS_INSN, S_BARS_UPD, S_DS_PUT, S_TS_PREV, S_TS_NEXT, S_GAPS_DEL, S_GAPS_PUT, S_GAPS_GET,
     S_BARS_GET, S_TS_GET, S_DS_LIST, S_DEL_CANDLES, S_DEL_DS,
     S_INSTR_PUT, S_INSTR_GET,
     S_FUND_INS, S_FUND_UPD, S_FUND_GET, S_FUND_LIST,
@@ -54,6 +54,13 @@ static const char *const sq_sql[S_COUNT] = {
                   " AND ts < ?4 ORDER BY ts DESC LIMIT 1",
     [S_TS_NEXT] = "SELECT ts FROM candles WHERE venue = ?1 AND symbol = ?2 AND timeframe = ?3"
                   " AND ts > ?4 ORDER BY ts LIMIT 1",
+    [S_GAPS_DEL] = "DELETE FROM dataset_gaps WHERE venue = ?1 AND symbol = ?2 AND timeframe = ?3"
+                   " AND gap_from > ?4 AND gap_from < ?5",
+    [S_GAPS_PUT] = "INSERT OR REPLACE INTO dataset_gaps VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+                   " ?10, ?11)",
+    [S_GAPS_GET] = "SELECT gap_from, gap_to, missing, missing_from, missing_to, closed_weekend,"
+                   " closed_holiday, closed_session FROM dataset_gaps"
+                   " WHERE venue = ?1 AND symbol = ?2 AND timeframe = ?3 ORDER BY gap_from",
     [S_BARS_GET] = "SELECT ts, open, high, low, close, volume FROM candles"
                    " WHERE venue = ?1 AND symbol = ?2 AND timeframe = ?3"
                    " AND ts >= ?4 AND ts <= ?5 ORDER BY ts",
@@ -369,6 +376,80 @@ static int sq_ts_adjacent(pr_store *st, const pr_store_key *k, int64_t ts, int a
     if (*found) *out = sqlite3_column_int64(q, 0);
     sq_done(q);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) return sq_fail(s, rc, "select candle times", err);
+    return PR_OK;
+}
+
+static int sq_gaps_delete(pr_store *st, const pr_store_key *k, int64_t lo, int64_t hi,
+                          pr_err *err) {
+    sq_store *s = SQ(st);
+    sqlite3_stmt *q = sq_stmt(s, S_GAPS_DEL, "delete dataset gaps", err);
+    if (!q) return PR_EDB;
+    bind_key(q, k);
+    sqlite3_bind_int64(q, 4, lo);
+    sqlite3_bind_int64(q, 5, hi);
+    int rc = sq_run(s, q, "delete dataset gaps", NULL, err);
+    sq_done(q);
+    return rc;
+}
+
+static int sq_gaps_put(pr_store *st, const pr_store_key *k, const pr_gap *g, size_t n,
+                       pr_err *err) {
+    sq_store *s = SQ(st);
+    int rc = PR_OK;
+    for (size_t i = 0; rc == PR_OK && i < n; i++) {
+        sqlite3_stmt *q = sq_stmt(s, S_GAPS_PUT, "insert dataset gaps", err);
+        if (!q) return PR_EDB;
+        bind_key(q, k);
+        const int64_t v[8] = {g[i].from, g[i].to, (int64_t)g[i].missing, g[i].missing_from,
+                              g[i].missing_to, (int64_t)g[i].closed_weekend,
+                              (int64_t)g[i].closed_holiday, (int64_t)g[i].closed_session};
+        for (int j = 0; j < 8; j++) sqlite3_bind_int64(q, 4 + j, v[j]);
+        rc = sq_run(s, q, "insert dataset gaps", NULL, err);
+        sq_done(q);
+    }
+    return rc;
+}
+
+static int sq_gaps_get(pr_store *st, const pr_store_key *k, pr_gap **out, size_t *n,
+                       pr_err *err) {
+    sq_store *s = SQ(st);
+    sqlite3_stmt *q = sq_stmt(s, S_GAPS_GET, "select dataset gaps", err);
+    if (!q) return PR_EDB;
+    bind_key(q, k);
+    pr_gap *v = NULL;
+    size_t m = 0, cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        if (m == cap) {
+            size_t nc = cap ? cap * 2 : 16;
+            pr_gap *nv = realloc(v, nc * sizeof *nv);
+            if (!nv) {
+                free(v);
+                sq_done(q);
+                return pr_err_set(err, PR_ENOMEM, "store: out of memory listing gaps");
+            }
+            v = nv;
+            cap = nc;
+        }
+        pr_gap *g = &v[m++];
+        memset(g, 0, sizeof *g);
+        g->from = sqlite3_column_int64(q, 0);
+        g->to = sqlite3_column_int64(q, 1);
+        g->missing = (size_t)sqlite3_column_int64(q, 2);
+        g->missing_from = sqlite3_column_int64(q, 3);
+        g->missing_to = sqlite3_column_int64(q, 4);
+        g->closed_weekend = (size_t)sqlite3_column_int64(q, 5);
+        g->closed_holiday = (size_t)sqlite3_column_int64(q, 6);
+        g->closed_session = (size_t)sqlite3_column_int64(q, 7);
+        g->kind = PR_GAP_MISSING;
+    }
+    sq_done(q);
+    if (rc != SQLITE_DONE) {
+        free(v);
+        return sq_fail(s, rc, "select dataset gaps", err);
+    }
+    *out = v;
+    *n = m;
     return PR_OK;
 }
 
@@ -781,6 +862,9 @@ static const pr_store_ops sq_ops = {
     .put_bars = sq_put_bars,
     .put_summary = sq_put_summary,
     .ts_adjacent = sq_ts_adjacent,
+    .gaps_delete = sq_gaps_delete,
+    .gaps_put = sq_gaps_put,
+    .gaps_get = sq_gaps_get,
     .get_bars = sq_get_bars,
     .get_ts = sq_get_ts,
     .list_datasets = sq_list_datasets,

@@ -18,6 +18,25 @@ static int gap_stats(const int64_t *ts, size_t n, pr_timeframe tf, pr_calendar c
     return PR_OK;
 }
 
+/* The gaps with missing bars of ts[0..n) on `cal`: *out malloc'd (NULL
+ * when none). */
+static int gap_list(const int64_t *ts, size_t n, pr_timeframe tf, pr_calendar cal, pr_gap **out,
+                    size_t *ng, size_t *missing, pr_err *err) {
+    *out = NULL;
+    int rc = gap_stats(ts, n, tf, cal, ng, missing, err);
+    if (rc != PR_OK || *ng == 0) return rc;
+    *out = malloc(*ng * sizeof **out);
+    if (!*out) return pr_err_set(err, PR_ENOMEM, "store: out of memory for %zu gaps", *ng);
+    size_t cap = *ng;
+    rc = pr_find_gaps(ts, n, tf, cal, 0, *out, cap, ng, missing);
+    if (rc != PR_OK) {
+        free(*out);
+        *out = NULL;
+        return pr_err_set(err, rc, "store: cannot list the gaps of a dataset");
+    }
+    return PR_OK;
+}
+
 pr_calendar pr_store_summary_calendar(const char *asset_class, const pr_store_summary *s,
                                       pr_timeframe tf) {
     pr_asset_class a = PR_ASSET_UNKNOWN;
@@ -84,6 +103,7 @@ int pr_store_summary_rebuild(pr_store *st, const pr_store_key *k, pr_timeframe t
     pr_store_summary s;
     memset(&s, 0, sizeof s);
     char cls[16];
+    pr_gap *gaps = NULL;
     int rc = st->ops->get_ts(st, k, INT64_MIN, INT64_MAX, &ts, &n, err);
     if (rc == PR_OK) rc = asset_text(st, k, cls, err);
     if (rc == PR_OK && n > 0) {
@@ -92,10 +112,14 @@ int pr_store_summary_rebuild(pr_store *st, const pr_store_key *k, pr_timeframe t
         s.last_ts = ts[n - 1];
         pr_calendar_weekend_counts(ts, n, &s.sat, &s.sun);
         s.calendar = pr_store_summary_calendar(cls, &s, tf);
-        rc = gap_stats(ts, n, tf, s.calendar, &s.gaps, &s.missing, err);
+        rc = write ? gap_list(ts, n, tf, s.calendar, &gaps, &s.gaps, &s.missing, err)
+                   : gap_stats(ts, n, tf, s.calendar, &s.gaps, &s.missing, err);
     }
     free(ts);
+    if (rc == PR_OK && write) rc = st->ops->gaps_delete(st, k, INT64_MIN, INT64_MAX, err);
+    if (rc == PR_OK && write && n > 0) rc = st->ops->gaps_put(st, k, gaps, s.gaps, err);
     if (rc == PR_OK && write && n > 0) rc = put(st, k, &s, updated_at, err);
+    free(gaps);
     if (rc == PR_OK && out) *out = s;
     return rc;
 }
@@ -187,9 +211,15 @@ int pr_store_summary_after(pr_store *st, const pr_store_key *k, pr_timeframe tf,
         rebuild = s.calendar != d->old.calendar || m - d->n_win != inserted;
     }
     if (rc == PR_OK && !rebuild) {
+        /* The window's stored gaps lie strictly between its first and last
+         * stamp: they are replaced by those of the window with the new bars. */
         size_t g0, m0, g1, m1;
+        pr_gap *gaps = NULL;
         rc = gap_stats(d->win, d->n_win, tf, s.calendar, &g0, &m0, err);
-        if (rc == PR_OK) rc = gap_stats(all, m, tf, s.calendar, &g1, &m1, err);
+        if (rc == PR_OK) rc = gap_list(all, m, tf, s.calendar, &gaps, &g1, &m1, err);
+        if (rc == PR_OK) rc = st->ops->gaps_delete(st, k, all[0], all[m - 1], err);
+        if (rc == PR_OK) rc = st->ops->gaps_put(st, k, gaps, g1, err);
+        free(gaps);
         if (rc == PR_OK) {
             s.gaps = s.gaps - g0 + g1;
             s.missing = s.missing - m0 + m1;
@@ -220,5 +250,35 @@ int pr_store_summary_refresh(pr_store *st, const char *venue, const char *symbol
         rc = pr_store_summary_rebuild(st, &k, tf, NULL, 1, r->info.updated_at, err);
     }
     free(rows);
+    return rc;
+}
+
+int pr_store_summary_gaps(pr_store *st, const pr_store_key *k, pr_timeframe tf, pr_gap **out,
+                          size_t *n, pr_err *err) {
+    *out = NULL;
+    *n = 0;
+    pr_store_dataset_row row;
+    int found = 0;
+    int rc = get_row(st, k, &row, &found, err);
+    if (rc != PR_OK || !found) return rc;
+    pr_store_summary s;
+    row_summary(&row, &s);
+    if (s.calendar != PR_CAL_AUTO && s.calendar == pr_store_summary_calendar(row.asset_class, &s, tf))
+        return st->ops->gaps_get(st, k, out, n, err);
+    /* not built yet (read-only, before the first writer): from the bars */
+    int64_t *ts = NULL;
+    size_t nts = 0, missing = 0;
+    rc = st->ops->get_ts(st, k, INT64_MIN, INT64_MAX, &ts, &nts, err);
+    if (rc == PR_OK) {
+        s.count = nts;
+        if (nts) {
+            s.first_ts = ts[0];
+            s.last_ts = ts[nts - 1];
+        }
+        pr_calendar_weekend_counts(ts, nts, &s.sat, &s.sun);
+        rc = gap_list(ts, nts, tf, pr_store_summary_calendar(row.asset_class, &s, tf), out, n,
+                      &missing, err);
+    }
+    free(ts);
     return rc;
 }

@@ -851,6 +851,25 @@ static void check_summary(pr_store *st, const char *sym, size_t count, int64_t f
     assert_int_equal(pr_find_gaps(ts, n, PR_TF_1H, cal, 0, NULL, 0, &g, &m), PR_OK);
     assert_int_equal(g, gaps);
     assert_int_equal(m, missing);
+    /* the stored gap list is the rescan's, gap for gap */
+    pr_gap want[16], *got = NULL;
+    size_t ng = 0;
+    assert_true(g <= 16);
+    assert_int_equal(pr_find_gaps(ts, n, PR_TF_1H, cal, 0, want, 16, &g, &m), PR_OK);
+    OK(pr_store_dataset_gaps(st, "binance", sym, PR_TF_1H, &got, &ng, &e_));
+    assert_int_equal(ng, gaps);
+    for (size_t i = 0; i < ng; i++) {
+        assert_int_equal(got[i].from, want[i].from);
+        assert_int_equal(got[i].to, want[i].to);
+        assert_int_equal(got[i].missing, want[i].missing);
+        assert_int_equal(got[i].missing_from, want[i].missing_from);
+        assert_int_equal(got[i].missing_to, want[i].missing_to);
+        assert_int_equal(got[i].closed_weekend, want[i].closed_weekend);
+        assert_int_equal(got[i].closed_holiday, want[i].closed_holiday);
+        assert_int_equal(got[i].closed_session, want[i].closed_session);
+        assert_int_equal(got[i].kind, PR_GAP_MISSING);
+    }
+    free(got);
     free(ts);
 }
 
@@ -881,6 +900,15 @@ static void test_summary_updates(void **state) {
     /* hours 0 1 2 _ _ 5 6 _ 8 9: gaps {3,4} {7} */
     put_hours(st, S, H(0, 1, 2, 5, 6, 8, 9), 0.0, 7);
     check_summary(st, S, 7, T0, T0 + 9 * HOUR, 2, 3, PR_CAL_24X7);
+    pr_gap *g = NULL;
+    size_t ng = 0;
+    OK(pr_store_dataset_gaps(st, "binance", S, PR_TF_1H, &g, &ng, &e_));
+    assert_int_equal(ng, 2);
+    assert_int_equal(g[0].from, T0 + 3 * HOUR);
+    assert_int_equal(g[0].to, T0 + 4 * HOUR);
+    assert_int_equal(g[1].from, T0 + 7 * HOUR);
+    assert_int_equal(g[1].to, T0 + 7 * HOUR);
+    free(g);
     /* append 12 13 14: new gap {10,11} */
     put_hours(st, S, H(12, 13, 14), 0.0, 3);
     check_summary(st, S, 10, T0, T0 + 14 * HOUR, 3, 5, PR_CAL_24X7);

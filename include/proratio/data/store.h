@@ -209,6 +209,12 @@ int pr_store_list(pr_store *st, const pr_dataset_filter *filter, pr_dataset_info
 /* One dataset's summary; PR_ENOTFOUND when it holds no bars. */
 int pr_store_dataset(pr_store *st, const char *venue, const char *symbol, pr_timeframe tf,
                      pr_dataset_info *out, pr_err *err);
+/* The gaps of a dataset that miss bars its calendar expects (what
+ * pr_find_gaps lists without PR_GAPS_ALL on pr_dataset_info.calendar), by
+ * time, read from the store without rescanning the bars; `index` is 0.
+ * *out is malloc'd (free() it; NULL when *n == 0). */
+int pr_store_dataset_gaps(pr_store *st, const char *venue, const char *symbol, pr_timeframe tf,
+                          pr_gap **out, size_t *n, pr_err *err);
 /* Deletes all bars of a dataset; PR_ENOTFOUND when there is none. `deleted`
  * (may be NULL) receives the number of bars removed. */
 int pr_store_delete_dataset(pr_store *st, const char *venue, const char *symbol,
