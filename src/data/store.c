@@ -468,7 +468,7 @@ static int put_bars_impl(pr_store *st, const char *venue, const char *symbol,
     rc = op_begin(st, 1, &own, err);
     if (rc == PR_OK) {
         pr_store_summary_delta d;
-        rc = pr_store_summary_before(st, &k, tf, b.ts, b.n, &d, err);
+        rc = pr_store_summary_before(st, &k, b.ts, b.n, &d, err);
         if (rc == PR_OK) rc = st->ops->put_bars(st, &k, &b, o, &c, err);
         if (rc == PR_OK) rc = pr_store_summary_after(st, &k, tf, b.ts, b.n, c.inserted, &d, err);
         pr_store_summary_delta_free(&d);
@@ -698,7 +698,8 @@ int pr_store_delete_dataset(pr_store *st, const char *venue, const char *symbol,
     int own;
     rc = op_begin(st, 1, &own, err);
     if (rc != PR_OK) return rc;
-    rc = st->ops->delete_dataset(st, &k, &d, err);
+    rc = pr_store_lock_dataset(st, &k, err);
+    if (rc == PR_OK) rc = st->ops->delete_dataset(st, &k, &d, err);
     if (rc == PR_OK) rc = st->ops->gaps_delete(st, &k, INT64_MIN, INT64_MAX, err);
     if (rc == PR_OK && d == 0)
         rc = pr_err_set(err, PR_ENOTFOUND, "store: no dataset %s/%s/%s", venue, symbol, k.tf);

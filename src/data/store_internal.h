@@ -65,6 +65,9 @@ typedef struct pr_store_ops {
      * pr_store_resolve. Adds to c->inserted, updated, kept and changed. */
     int (*put_bars)(pr_store *st, const pr_store_key *k, const pr_store_bars *b,
                     const pr_store_put_opts *o, pr_store_counts *c, pr_err *err);
+    /* Serialises writers of one dataset to the end of the transaction
+     * (SQLite's BEGIN IMMEDIATE already serialises all writers: NULL). */
+    int (*lock_dataset)(pr_store *st, const pr_store_key *k, pr_err *err);
     /* Writes a dataset's summary row (inserted or replaced); `cal` is the
      * calendar's name. */
     int (*put_summary)(pr_store *st, const pr_store_key *k, const pr_store_summary *s,
@@ -160,8 +163,10 @@ typedef struct pr_store_summary_delta {
     int64_t *win;          /* stored stamps in the affected window          */
     size_t n_win;
 } pr_store_summary_delta;
-int pr_store_summary_before(pr_store *st, const pr_store_key *k, pr_timeframe tf,
-                            const int64_t *ts, size_t n, pr_store_summary_delta *d, pr_err *err);
+int pr_store_summary_before(pr_store *st, const pr_store_key *k, const int64_t *ts, size_t n,
+                            pr_store_summary_delta *d, pr_err *err);
+/* Takes the dataset's write lock where the backend has one. */
+int pr_store_lock_dataset(pr_store *st, const pr_store_key *k, pr_err *err);
 /* Writes the summary after `inserted` new keys of ts[0..n) were stored;
  * frees d's buffers (also on failure). */
 int pr_store_summary_after(pr_store *st, const pr_store_key *k, pr_timeframe tf,

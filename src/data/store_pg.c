@@ -414,6 +414,15 @@ static int64_t key_lock_id(const pr_store_key *k) {
  * fast as ON CONFLICT's speculative insertion — and only changed rows are
  * updated; unchanged rows are never rewritten, so re-imports leave no dead
  * tuples behind. */
+static int pg_lock_dataset(pr_store *st, const pr_store_key *k, pr_err *err) {
+    pgp lk = {.n = 0};
+    p_i64(&lk, key_lock_id(k));
+    PGresult *r = pg_run(PG(st), P_LOCK, &lk, PGRES_TUPLES_OK, "lock dataset", err);
+    if (!r) return PR_EDB;
+    PQclear(r);
+    return PR_OK;
+}
+
 static int pg_put_bars(pr_store *st, const pr_store_key *k, const pr_store_bars *b,
                        const pr_store_put_opts *o, pr_store_counts *cnt, pr_err *err) {
     pg_store *s = PG(st);
@@ -428,14 +437,8 @@ static int pg_put_bars(pr_store *st, const pr_store_key *k, const pr_store_bars 
         rc = pr_err_set(err, PR_ENOMEM, "store: out of memory for %zu bars", chunk);
         goto done;
     }
-    pgp lk = {.n = 0};
-    p_i64(&lk, key_lock_id(k));
-    PGresult *lr = pg_run(s, P_LOCK, &lk, PGRES_TUPLES_OK, "lock dataset", err);
-    if (!lr) {
-        rc = PR_EDB;
-        goto done;
-    }
-    PQclear(lr);
+    rc = pg_lock_dataset(st, k, err);
+    if (rc != PR_OK) goto done;
     for (size_t i = 0; rc == PR_OK && i < b->n; i += chunk) {
         const size_t m = b->n - i < chunk ? b->n - i : chunk;
         const int64_t lo = b->ts[i], hi = b->ts[i + m - 1];
@@ -1011,6 +1014,7 @@ static const pr_store_ops pg_ops = {
     .version_table_exists_sql =
         "SELECT CASE WHEN to_regclass('schema_version') IS NULL THEN 0 ELSE 1 END",
     .put_bars = pg_put_bars,
+    .lock_dataset = pg_lock_dataset,
     .put_summary = pg_put_summary,
     .ts_adjacent = pg_ts_adjacent,
     .gaps_delete = pg_gaps_delete,

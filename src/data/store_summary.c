@@ -104,7 +104,8 @@ int pr_store_summary_rebuild(pr_store *st, const pr_store_key *k, pr_timeframe t
     memset(&s, 0, sizeof s);
     char cls[16];
     pr_gap *gaps = NULL;
-    int rc = st->ops->get_ts(st, k, INT64_MIN, INT64_MAX, &ts, &n, err);
+    int rc = write ? pr_store_lock_dataset(st, k, err) : PR_OK;
+    if (rc == PR_OK) rc = st->ops->get_ts(st, k, INT64_MIN, INT64_MAX, &ts, &n, err);
     if (rc == PR_OK) rc = asset_text(st, k, cls, err);
     if (rc == PR_OK && n > 0) {
         s.count = n;
@@ -130,13 +131,19 @@ void pr_store_summary_delta_free(pr_store_summary_delta *d) {
     d->n_win = 0;
 }
 
-int pr_store_summary_before(pr_store *st, const pr_store_key *k, pr_timeframe tf,
-                            const int64_t *ts, size_t n, pr_store_summary_delta *d, pr_err *err) {
-    (void)tf;
+int pr_store_lock_dataset(pr_store *st, const pr_store_key *k, pr_err *err) {
+    return st->ops->lock_dataset ? st->ops->lock_dataset(st, k, err) : PR_OK;
+}
+
+int pr_store_summary_before(pr_store *st, const pr_store_key *k, const int64_t *ts, size_t n,
+                            pr_store_summary_delta *d, pr_err *err) {
     memset(d, 0, sizeof *d);
     pr_store_dataset_row row;
     int found = 0;
-    int rc = get_row(st, k, &row, &found, err);
+    /* The summary read here is rewritten at the end: no other writer of
+     * the dataset may come in between. */
+    int rc = pr_store_lock_dataset(st, k, err);
+    if (rc == PR_OK) rc = get_row(st, k, &row, &found, err);
     if (rc != PR_OK || !found) return rc;
     row_summary(&row, &d->old);
     if (d->old.calendar == PR_CAL_AUTO || d->old.count == 0) return PR_OK;
