@@ -264,14 +264,9 @@ int pr_cli_data_list(int argc, char **argv) {
                "FIRST (UTC)", "LAST (UTC)", "GAPS", "MISSING", "SOURCE");
     }
     for (size_t i = 0; i < n && ex == PR_EXIT_OK; i++) {
-        pr_gap *gaps = NULL;
-        size_t ng = 0, missing = 0;
-        pr_calendar cal = PR_CAL_AUTO;
-        if (pr_cli_dataset_gaps(st, &ds[i], 0, &gaps, &ng, &missing, &cal, &e) != PR_OK) {
-            ex = pr_cli_fail(&e);
-            break;
-        }
-        free(gaps);
+        /* The store keeps these up to date: no bar is read here. */
+        const size_t ng = ds[i].gaps, missing = ds[i].missing_bars;
+        const pr_calendar cal = ds[i].calendar;
         char name[4 * 3 * PR_SYMBOL_MAX + 8], first[PR_TIME_STR_MAX], last[PR_TIME_STR_MAX], otext[600];
         char sv[4 * PR_SYMBOL_MAX], ss[4 * PR_SYMBOL_MAX];
         pr_cli_dataset_label(&ds[i], name, sizeof name);
@@ -318,9 +313,13 @@ static int print_gaps(pr_store *st, const pr_dataset_info *d, unsigned flags, js
                       size_t *total_missing, pr_err *e) {
     pr_gap *gaps = NULL;
     size_t ng = 0, missing = 0;
-    pr_calendar cal = PR_CAL_AUTO;
-    int rc = pr_cli_dataset_gaps(st, d, flags, &gaps, &ng, &missing, &cal, e);
+    pr_calendar cal = d->calendar;
+    /* The store keeps the gaps with missing bars; closures (--all) are
+     * found by scanning the bars. */
+    int rc = flags ? pr_cli_dataset_gaps(st, d, flags, &gaps, &ng, &missing, &cal, e)
+                   : pr_store_dataset_gaps(st, d->venue, d->symbol, d->tf, &gaps, &ng, e);
     if (rc != PR_OK) return rc;
+    if (!flags) missing = d->missing_bars;
     *total_missing += missing;
     char name[4 * 3 * PR_SYMBOL_MAX + 8];
     pr_cli_dataset_label(d, name, sizeof name);

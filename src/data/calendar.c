@@ -47,23 +47,38 @@ pr_calendar pr_calendar_for_asset(pr_asset_class c) {
     }
 }
 
-pr_calendar pr_calendar_infer(const int64_t *ts, size_t n, pr_timeframe tf) {
-    if (!ts || n < 2 || tf >= PR_TF_1W) return PR_CAL_24X7;
-    int64_t lo = ts[0], hi = ts[0];
-    size_t sat = 0, sun = 0;
+void pr_calendar_weekend_counts(const int64_t *ts, size_t n, size_t *sat, size_t *sun) {
+    size_t a = 0, b = 0;
     for (size_t i = 0; i < n; i++) {
-        if (ts[i] < lo) lo = ts[i];
-        if (ts[i] > hi) hi = ts[i];
         int wd = dint_weekday(dint_floordiv(ts[i], DAY));
-        sat += wd == 5;
-        sun += wd == 6;
+        a += wd == 5;
+        b += wd == 6;
     }
+    *sat = a;
+    *sun = b;
+}
+
+pr_calendar pr_calendar_infer_counts(size_t n, int64_t lo, int64_t hi, size_t sat, size_t sun,
+                                     pr_timeframe tf) {
+    if (n < 2 || tf >= PR_TF_1W) return PR_CAL_24X7;
     if (hi - lo < 8 * DAY) return PR_CAL_24X7;
     /* Crypto has a seventh of its bars on Saturdays; a stray bar or two in a
      * forex or stock file must not turn it into 24x7. */
     if (sat * 50 > n) return PR_CAL_24X7;
     if (sun * 500 > n) return PR_CAL_FOREX;
     return PR_CAL_US_STOCK;
+}
+
+pr_calendar pr_calendar_infer(const int64_t *ts, size_t n, pr_timeframe tf) {
+    if (!ts || n < 2 || tf >= PR_TF_1W) return PR_CAL_24X7;
+    int64_t lo = ts[0], hi = ts[0];
+    for (size_t i = 0; i < n; i++) {
+        if (ts[i] < lo) lo = ts[i];
+        if (ts[i] > hi) hi = ts[i];
+    }
+    size_t sat = 0, sun = 0;
+    pr_calendar_weekend_counts(ts, n, &sat, &sun);
+    return pr_calendar_infer_counts(n, lo, hi, sat, sun, tf);
 }
 
 /* ---- NYSE ------------------------------------------------------------------ */

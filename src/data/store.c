@@ -155,6 +155,24 @@ static int check_schema_ro(pr_store *st, pr_err *err) {
     return PR_OK;
 }
 
+/* Migration 3 adds the summary columns empty (calendar ''): the first
+ * writer to open the store builds them, once, from the stored bars. */
+static int build_summaries(pr_store *st, pr_err *err) {
+    int64_t v = 0, stale = 0;
+    int found = 0;
+    int rc = st->ops->query_int(st, "SELECT MAX(version) FROM schema_version", &v, &found, err);
+    if (rc != PR_OK || v < 3) return rc;
+    rc = st->ops->query_int(st, "SELECT COUNT(*) FROM datasets WHERE calendar = ''", &stale,
+                            &found, err);
+    if (rc != PR_OK || stale == 0) return rc;
+    rc = st->ops->begin(st, err);
+    if (rc != PR_OK) return rc;
+    rc = pr_store_summary_refresh(st, NULL, NULL, err);
+    if (rc == PR_OK) rc = st->ops->commit(st, err);
+    if (rc != PR_OK) st->ops->rollback(st, NULL);
+    return rc;
+}
+
 int pr_store_open_ex(const char *url, const pr_store_open_opts *o, pr_store **out, pr_err *err) {
     if (!out) return pr_err_set(err, PR_EINVAL, "store: NULL output");
     *out = NULL;
@@ -194,6 +212,7 @@ int pr_store_open_ex(const char *url, const pr_store_open_opts *o, pr_store **ou
     else
         rc = pr_store_migrate(st, o ? o->target_version : -1, o ? o->extra_migrations : NULL,
                               o ? o->n_extra : 0, err);
+    if (rc == PR_OK && !ro) rc = build_summaries(st, err);
     if (rc != PR_OK) {
         st->ops->close(st);
         return rc;
@@ -448,10 +467,11 @@ static int put_bars_impl(pr_store *st, const char *venue, const char *symbol,
     memset(&c, 0, sizeof c);
     rc = op_begin(st, 1, &own, err);
     if (rc == PR_OK) {
-        rc = st->ops->put_bars(st, &k, &b, o, &c, err);
-        if (rc == PR_OK && c.inserted > 0)
-            rc = st->ops->dataset_add(st, &k, c.inserted, b.ts[0], b.ts[b.n - 1],
-                                      pr_time_now_ms(), err);
+        pr_store_summary_delta d;
+        rc = pr_store_summary_before(st, &k, b.ts, b.n, &d, err);
+        if (rc == PR_OK) rc = st->ops->put_bars(st, &k, &b, o, &c, err);
+        if (rc == PR_OK) rc = pr_store_summary_after(st, &k, tf, b.ts, b.n, c.inserted, &d, err);
+        pr_store_summary_delta_free(&d);
         rc = op_end(st, own, rc, err);
     }
     if (rc == PR_OK && counts) {
@@ -560,16 +580,36 @@ static int load_datasets(pr_store *st, pr_dataset_info **out, size_t *n, pr_err 
         return pr_err_set(err, PR_ENOMEM, "store: out of memory listing datasets");
     }
     size_t k = 0;
-    for (size_t i = 0; i < m; i++) {
-        pr_dataset_info d = rows[i].info;
+    for (size_t i = 0; rc == PR_OK && i < m; i++) {
+        const pr_store_dataset_row *r = &rows[i];
+        pr_dataset_info d = r->info;
         /* A timeframe this program does not know cannot be read as bars. */
-        if (pr_tf_parse(rows[i].tf_name, &d.tf) != PR_OK) continue;
-        if (!rows[i].asset_class[0] ||
-            pr_asset_class_parse(rows[i].asset_class, &d.asset_class) != PR_OK)
+        if (pr_tf_parse(r->tf_name, &d.tf) != PR_OK) continue;
+        if (!r->asset_class[0] || pr_asset_class_parse(r->asset_class, &d.asset_class) != PR_OK)
             d.asset_class = PR_ASSET_UNKNOWN;
+        pr_store_summary s = {r->info.count, r->sat, r->sun, r->info.gaps, r->info.missing_bars,
+                              r->info.first_ts, r->info.last_ts, PR_CAL_AUTO};
+        if (!r->calendar[0] || pr_calendar_parse(r->calendar, &d.calendar) != PR_OK)
+            d.calendar = PR_CAL_AUTO;
+        /* A summary not built yet, or on a calendar the asset class no
+         * longer gives (a store written before summaries existed, read by
+         * a read-only command): counted from the bars, not stored. */
+        if (d.calendar == PR_CAL_AUTO || d.calendar != pr_store_summary_calendar(r->asset_class, &s, d.tf)) {
+            pr_store_key key = {r->info.venue, r->info.symbol, r->tf_name};
+            rc = op_begin(st, 0, &own, err);
+            if (rc == PR_OK)
+                rc = op_end(st, own, pr_store_summary_rebuild(st, &key, d.tf, &s, 0, 0, err), err);
+            d.calendar = s.calendar;
+            d.gaps = s.gaps;
+            d.missing_bars = s.missing;
+        }
         v[k++] = d;
     }
     free(rows);
+    if (rc != PR_OK) {
+        free(v);
+        return rc;
+    }
     if (k > 1) qsort(v, k, sizeof *v, cmp_dataset);
     if (k == 0) {
         free(v);
@@ -627,6 +667,26 @@ int pr_store_dataset(pr_store *st, const char *venue, const char *symbol, pr_tim
     return PR_OK;
 }
 
+int pr_store_dataset_gaps(pr_store *st, const char *venue, const char *symbol, pr_timeframe tf,
+                          pr_gap **out, size_t *n, pr_err *err) {
+    if (!st || !out || !n) return pr_err_set(err, PR_EINVAL, "store: NULL argument");
+    *out = NULL;
+    *n = 0;
+    pr_store_key k;
+    int rc = make_key(venue, symbol, tf, 0, &k, err);
+    if (rc != PR_OK) return rc;
+    int own;
+    rc = op_begin(st, 0, &own, err);
+    if (rc != PR_OK) return rc;
+    rc = op_end(st, own, pr_store_summary_gaps(st, &k, tf, out, n, err), err);
+    if (rc != PR_OK) {
+        free(*out);
+        *out = NULL;
+        *n = 0;
+    }
+    return rc;
+}
+
 int pr_store_delete_dataset(pr_store *st, const char *venue, const char *symbol,
                             pr_timeframe tf, size_t *deleted, pr_err *err) {
     if (deleted) *deleted = 0;
@@ -638,7 +698,9 @@ int pr_store_delete_dataset(pr_store *st, const char *venue, const char *symbol,
     int own;
     rc = op_begin(st, 1, &own, err);
     if (rc != PR_OK) return rc;
-    rc = st->ops->delete_dataset(st, &k, &d, err);
+    rc = pr_store_lock_dataset(st, &k, err);
+    if (rc == PR_OK) rc = st->ops->delete_dataset(st, &k, &d, err);
+    if (rc == PR_OK) rc = st->ops->gaps_delete(st, &k, INT64_MIN, INT64_MAX, err);
     if (rc == PR_OK && d == 0)
         rc = pr_err_set(err, PR_ENOTFOUND, "store: no dataset %s/%s/%s", venue, symbol, k.tf);
     rc = op_end(st, own, rc, err);
@@ -667,6 +729,8 @@ int pr_store_put_instrument(pr_store *st, const pr_instrument *in, pr_err *err) 
     if (rc != PR_OK) return rc;
     rc = st->ops->put_instrument(st, in, pr_asset_class_name(in->asset_class), pr_time_now_ms(),
                                  err);
+    /* A new asset class may judge the instrument's gaps on another calendar. */
+    if (rc == PR_OK) rc = pr_store_summary_refresh(st, in->venue, in->symbol, err);
     return op_end(st, own, rc, err);
 }
 

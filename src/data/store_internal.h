@@ -31,7 +31,16 @@ typedef struct pr_store_dataset_row {
     pr_dataset_info info;
     char tf_name[8];
     char asset_class[16];
+    char calendar[16];     /* the summary's calendar; "" = not built yet   */
+    size_t sat, sun;       /* bars opening on Saturdays / Sundays (UTC)    */
 } pr_store_dataset_row;
+
+/* A dataset's summary as the datasets table keeps it (store_summary.c). */
+typedef struct pr_store_summary {
+    size_t count, sat, sun, gaps, missing;
+    int64_t first_ts, last_ts;
+    pr_calendar calendar;  /* PR_CAL_AUTO = not built                       */
+} pr_store_summary;
 
 typedef struct pr_store_ops {
     const char *name;
@@ -56,9 +65,22 @@ typedef struct pr_store_ops {
      * pr_store_resolve. Adds to c->inserted, updated, kept and changed. */
     int (*put_bars)(pr_store *st, const pr_store_key *k, const pr_store_bars *b,
                     const pr_store_put_opts *o, pr_store_counts *c, pr_err *err);
-    /* Records `added` new bars spanning [first_ts, last_ts] in datasets. */
-    int (*dataset_add)(pr_store *st, const pr_store_key *k, size_t added, int64_t first_ts,
-                       int64_t last_ts, int64_t now, pr_err *err);
+    /* Serialises writers of one dataset to the end of the transaction
+     * (SQLite's BEGIN IMMEDIATE already serialises all writers: NULL). */
+    int (*lock_dataset)(pr_store *st, const pr_store_key *k, pr_err *err);
+    /* Writes a dataset's summary row (inserted or replaced); `cal` is the
+     * calendar's name. */
+    int (*put_summary)(pr_store *st, const pr_store_key *k, const pr_store_summary *s,
+                       const char *cal, int64_t now, pr_err *err);
+    /* The stored ts nearest to `ts`: the greatest below it (after = 0) or
+     * the least above it (after = 1); *found = 0 when there is none. */
+    int (*ts_adjacent)(pr_store *st, const pr_store_key *k, int64_t ts, int after,
+                       int64_t *out, int *found, pr_err *err);
+    /* The dataset's stored gaps (those with missing bars): deletes those
+     * with lo < from < hi, adds n, lists all by from. */
+    int (*gaps_delete)(pr_store *st, const pr_store_key *k, int64_t lo, int64_t hi, pr_err *err);
+    int (*gaps_put)(pr_store *st, const pr_store_key *k, const pr_gap *g, size_t n, pr_err *err);
+    int (*gaps_get)(pr_store *st, const pr_store_key *k, pr_gap **out, size_t *n, pr_err *err);
     /* lo <= ts <= hi (both inclusive). */
     int (*get_bars)(pr_store *st, const pr_store_key *k, int64_t lo, int64_t hi, pr_series *out,
                     pr_err *err);
@@ -130,6 +152,45 @@ int pr_store_resolve(const pr_store_put_opts *o, const pr_store_key *k, int64_t 
 
 /* Both backends store -0.0 as 0.0 (SQLite cannot keep the sign). */
 static inline double pr_store_norm0(double x) { return x == 0.0 ? 0.0 : x; }
+
+/* ---- dataset summaries (store_summary.c) ------------------------------- */
+/* The summary of a dataset before a write of the sorted unique bars ts[0..n):
+ * reads the stored summary and the stored stamps around [ts[0], ts[n-1]]
+ * (none for an append), so that pr_store_summary_after can update it. */
+typedef struct pr_store_summary_delta {
+    int have;              /* a built summary was stored                    */
+    pr_store_summary old;
+    int64_t *win;          /* stored stamps in the affected window          */
+    size_t n_win;
+} pr_store_summary_delta;
+int pr_store_summary_before(pr_store *st, const pr_store_key *k, const int64_t *ts, size_t n,
+                            pr_store_summary_delta *d, pr_err *err);
+/* Takes the dataset's write lock where the backend has one. */
+int pr_store_lock_dataset(pr_store *st, const pr_store_key *k, pr_err *err);
+/* Writes the summary after `inserted` new keys of ts[0..n) were stored;
+ * frees d's buffers (also on failure). */
+int pr_store_summary_after(pr_store *st, const pr_store_key *k, pr_timeframe tf,
+                           const int64_t *ts, size_t n, size_t inserted,
+                           pr_store_summary_delta *d, pr_err *err);
+void pr_store_summary_delta_free(pr_store_summary_delta *d);
+/* Rereads every stamp of the dataset and computes its summary (calendar:
+ * the asset class's, else the inferred one) into *out (may be NULL); with
+ * `write`, stores it (updated_at 0 = now). For when no summary can be
+ * updated in place. */
+int pr_store_summary_rebuild(pr_store *st, const pr_store_key *k, pr_timeframe tf,
+                             pr_store_summary *out, int write, int64_t updated_at, pr_err *err);
+/* The calendar a dataset's gaps are judged on, from its asset class (text,
+ * "" = unknown) or its weekday counts. */
+pr_calendar pr_store_summary_calendar(const char *asset_class, const pr_store_summary *s,
+                                      pr_timeframe tf);
+/* Summaries not built yet (stores from before schema 3) or on a calendar
+ * the asset class no longer gives (venue/symbol NULL = every dataset) are
+ * rebuilt; for writers, inside their transaction. */
+int pr_store_summary_refresh(pr_store *st, const char *venue, const char *symbol, pr_err *err);
+/* The dataset's gaps with missing bars, as stored (or, for a summary not
+ * built yet, from the bars); *out malloc'd, NULL when none. */
+int pr_store_summary_gaps(pr_store *st, const pr_store_key *k, pr_timeframe tf, pr_gap **out,
+                          size_t *n, pr_err *err);
 
 /* Grows a series to hold at least `need` bars (geometric). */
 int pr_store_series_grow(pr_series *s, size_t need, pr_err *err);

@@ -22,7 +22,7 @@
 #define PG_PAGE 65536
 
 enum {
-    P_LOCK, P_BARS_PROBE, P_BARS_INS, P_BARS_UPD, P_DS_ADD, P_BARS_GET, P_TS_GET, P_DS_LIST, P_DEL_CANDLES, P_DEL_DS,
+    P_LOCK, P_BARS_PROBE, P_BARS_INS, P_BARS_UPD, P_DS_PUT, P_TS_PREV, P_TS_NEXT, P_GAPS_DEL, P_GAPS_PUT, P_GAPS_GET, P_BARS_GET, P_TS_GET, P_DS_LIST, P_DEL_CANDLES, P_DEL_DS,
     P_INSTR_PUT, P_INSTR_GET, P_FUND_INS, P_FUND_UPD, P_FUND_GET, P_FUND_LIST, P_LOG_PUT, P_LOG_LIST,
     P_COUNT
 };
@@ -55,15 +55,33 @@ static const pg_stmt_def pg_defs[P_COUNT] = {
                     " AND (c.open <> u.o OR c.high <> u.h OR c.low <> u.l OR c.close <> u.cl"
                     " OR c.volume <> u.v)",
                     11, {T, T, T, IA, FA, FA, FA, FA, FA, I, I}},
-    [P_DS_ADD] = {"INSERT INTO datasets"
-                  " (venue, symbol, timeframe, bar_count, first_ts, last_ts, updated_at)"
-                  " VALUES ($1, $2, $3, $4, $5, $6, $7)"
+    [P_DS_PUT] = {"INSERT INTO datasets"
+                  " (venue, symbol, timeframe, bar_count, first_ts, last_ts, updated_at,"
+                  " sat_count, sun_count, gap_count, missing_bars, calendar)"
+                  " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
                   " ON CONFLICT (venue, symbol, timeframe) DO UPDATE SET"
-                  " bar_count = datasets.bar_count + EXCLUDED.bar_count,"
-                  " first_ts = LEAST(datasets.first_ts, EXCLUDED.first_ts),"
-                  " last_ts = GREATEST(datasets.last_ts, EXCLUDED.last_ts),"
-                  " updated_at = EXCLUDED.updated_at",
-                  7, {T, T, T, I, I, I, I}},
+                  " bar_count = EXCLUDED.bar_count, first_ts = EXCLUDED.first_ts,"
+                  " last_ts = EXCLUDED.last_ts, updated_at = EXCLUDED.updated_at,"
+                  " sat_count = EXCLUDED.sat_count, sun_count = EXCLUDED.sun_count,"
+                  " gap_count = EXCLUDED.gap_count, missing_bars = EXCLUDED.missing_bars,"
+                  " calendar = EXCLUDED.calendar",
+                  12, {T, T, T, I, I, I, I, I, I, I, I, T}},
+    [P_TS_PREV] = {"SELECT ts FROM candles WHERE venue = $1 AND symbol = $2 AND timeframe = $3"
+                   " AND ts < $4 ORDER BY ts DESC LIMIT 1",
+                   4, {T, T, T, I}},
+    [P_TS_NEXT] = {"SELECT ts FROM candles WHERE venue = $1 AND symbol = $2 AND timeframe = $3"
+                   " AND ts > $4 ORDER BY ts LIMIT 1",
+                   4, {T, T, T, I}},
+    [P_GAPS_DEL] = {"DELETE FROM dataset_gaps WHERE venue = $1 AND symbol = $2 AND timeframe = $3"
+                    " AND gap_from > $4 AND gap_from < $5",
+                    5, {T, T, T, I, I}},
+    [P_GAPS_PUT] = {"INSERT INTO dataset_gaps SELECT $1, $2, $3, u.*"
+                    " FROM unnest($4, $5, $6, $7, $8, $9, $10, $11) AS u",
+                    11, {T, T, T, IA, IA, IA, IA, IA, IA, IA, IA}},
+    [P_GAPS_GET] = {"SELECT gap_from, gap_to, missing, missing_from, missing_to, closed_weekend,"
+                    " closed_holiday, closed_session FROM dataset_gaps"
+                    " WHERE venue = $1 AND symbol = $2 AND timeframe = $3 ORDER BY gap_from",
+                    3, {T, T, T}},
     [P_BARS_GET] = {"SELECT ts, open, high, low, close, volume FROM candles"
                     " WHERE venue = $1 AND symbol = $2 AND timeframe = $3"
                     " AND ts >= $4 AND ts <= $5 ORDER BY ts LIMIT $6",
@@ -72,7 +90,8 @@ static const pg_stmt_def pg_defs[P_COUNT] = {
                   " AND ts >= $4 AND ts <= $5 ORDER BY ts LIMIT $6",
                   6, {T, T, T, I, I, I}},
     [P_DS_LIST] = {"SELECT d.venue, d.symbol, d.timeframe, d.bar_count, d.first_ts, d.last_ts,"
-                   " d.updated_at, i.asset_class FROM datasets d LEFT JOIN instruments i"
+                   " d.updated_at, i.asset_class, d.sat_count, d.sun_count, d.gap_count,"
+                   " d.missing_bars, d.calendar FROM datasets d LEFT JOIN instruments i"
                    " ON i.venue = d.venue AND i.symbol = d.symbol",
                    0, {0}},
     [P_DEL_CANDLES] = {"DELETE FROM candles WHERE venue = $1 AND symbol = $2 AND timeframe = $3",
@@ -395,6 +414,15 @@ static int64_t key_lock_id(const pr_store_key *k) {
  * fast as ON CONFLICT's speculative insertion — and only changed rows are
  * updated; unchanged rows are never rewritten, so re-imports leave no dead
  * tuples behind. */
+static int pg_lock_dataset(pr_store *st, const pr_store_key *k, pr_err *err) {
+    pgp lk = {.n = 0};
+    p_i64(&lk, key_lock_id(k));
+    PGresult *r = pg_run(PG(st), P_LOCK, &lk, PGRES_TUPLES_OK, "lock dataset", err);
+    if (!r) return PR_EDB;
+    PQclear(r);
+    return PR_OK;
+}
+
 static int pg_put_bars(pr_store *st, const pr_store_key *k, const pr_store_bars *b,
                        const pr_store_put_opts *o, pr_store_counts *cnt, pr_err *err) {
     pg_store *s = PG(st);
@@ -409,14 +437,8 @@ static int pg_put_bars(pr_store *st, const pr_store_key *k, const pr_store_bars 
         rc = pr_err_set(err, PR_ENOMEM, "store: out of memory for %zu bars", chunk);
         goto done;
     }
-    pgp lk = {.n = 0};
-    p_i64(&lk, key_lock_id(k));
-    PGresult *lr = pg_run(s, P_LOCK, &lk, PGRES_TUPLES_OK, "lock dataset", err);
-    if (!lr) {
-        rc = PR_EDB;
-        goto done;
-    }
-    PQclear(lr);
+    rc = pg_lock_dataset(st, k, err);
+    if (rc != PR_OK) goto done;
     for (size_t i = 0; rc == PR_OK && i < b->n; i += chunk) {
         const size_t m = b->n - i < chunk ? b->n - i : chunk;
         const int64_t lo = b->ts[i], hi = b->ts[i + m - 1];
@@ -491,17 +513,110 @@ done:
     return rc;
 }
 
-static int pg_dataset_add(pr_store *st, const pr_store_key *k, size_t added, int64_t first_ts,
-                          int64_t last_ts, int64_t now, pr_err *err) {
+static int pg_put_summary(pr_store *st, const pr_store_key *k, const pr_store_summary *sm,
+                          const char *cal, int64_t now, pr_err *err) {
     pgp p = {.n = 0};
     p_key(&p, k);
-    p_i64(&p, (int64_t)added);
-    p_i64(&p, first_ts);
-    p_i64(&p, last_ts);
+    p_i64(&p, (int64_t)sm->count);
+    p_i64(&p, sm->first_ts);
+    p_i64(&p, sm->last_ts);
     p_i64(&p, now);
-    PGresult *r = pg_run(PG(st), P_DS_ADD, &p, PGRES_COMMAND_OK, "update datasets", err);
+    p_i64(&p, (int64_t)sm->sat);
+    p_i64(&p, (int64_t)sm->sun);
+    p_i64(&p, (int64_t)sm->gaps);
+    p_i64(&p, (int64_t)sm->missing);
+    p_text(&p, cal);
+    PGresult *r = pg_run(PG(st), P_DS_PUT, &p, PGRES_COMMAND_OK, "update datasets", err);
     if (!r) return PR_EDB;
     PQclear(r);
+    return PR_OK;
+}
+
+static int pg_ts_adjacent(pr_store *st, const pr_store_key *k, int64_t ts, int after,
+                          int64_t *out, int *found, pr_err *err) {
+    pgp p = {.n = 0};
+    p_key(&p, k);
+    p_i64(&p, ts);
+    PGresult *r = pg_run(PG(st), after ? P_TS_NEXT : P_TS_PREV, &p, PGRES_TUPLES_OK,
+                         "select candle times", err);
+    if (!r) return PR_EDB;
+    *found = PQntuples(r) > 0;
+    if (*found) *out = r_i64(r, 0, 0);
+    PQclear(r);
+    return PR_OK;
+}
+
+static int pg_gaps_delete(pr_store *st, const pr_store_key *k, int64_t lo, int64_t hi,
+                          pr_err *err) {
+    pgp p = {.n = 0};
+    p_key(&p, k);
+    p_i64(&p, lo);
+    p_i64(&p, hi);
+    PGresult *r = pg_run(PG(st), P_GAPS_DEL, &p, PGRES_COMMAND_OK, "delete dataset gaps", err);
+    if (!r) return PR_EDB;
+    PQclear(r);
+    return PR_OK;
+}
+
+static int pg_gaps_put(pr_store *st, const pr_store_key *k, const pr_gap *g, size_t n,
+                       pr_err *err) {
+    const size_t chunk = n < PG_CHUNK ? n : PG_CHUNK;
+    if (n == 0) return PR_OK;
+    int64_t *col = malloc(8 * chunk * sizeof *col);
+    unsigned char *buf = malloc(8 * ARR_BYTES(chunk));
+    int rc = PR_OK;
+    if (!col || !buf) rc = pr_err_set(err, PR_ENOMEM, "store: out of memory for gaps");
+    for (size_t i = 0; rc == PR_OK && i < n; i += chunk) {
+        const size_t m = n - i < chunk ? n - i : chunk, sz = ARR_BYTES(m);
+        for (size_t j = 0; j < m; j++) {
+            const pr_gap *x = &g[i + j];
+            const int64_t v[8] = {x->from, x->to, (int64_t)x->missing, x->missing_from,
+                                  x->missing_to, (int64_t)x->closed_weekend,
+                                  (int64_t)x->closed_holiday, (int64_t)x->closed_session};
+            for (int c = 0; c < 8; c++) col[(size_t)c * m + j] = v[c];
+        }
+        pgp p = {.n = 0};
+        p_key(&p, k);
+        for (int c = 0; c < 8; c++) {
+            arr_i64(buf + (size_t)c * sz, col + (size_t)c * m, NULL, m);
+            p_bin(&p, buf + (size_t)c * sz, sz);
+        }
+        PGresult *r = pg_run(PG(st), P_GAPS_PUT, &p, PGRES_COMMAND_OK, "insert dataset gaps", err);
+        if (!r) rc = PR_EDB;
+        PQclear(r);
+    }
+    free(col);
+    free(buf);
+    return rc;
+}
+
+static int pg_gaps_get(pr_store *st, const pr_store_key *k, pr_gap **out, size_t *n,
+                       pr_err *err) {
+    pgp p = {.n = 0};
+    p_key(&p, k);
+    PGresult *r = pg_run(PG(st), P_GAPS_GET, &p, PGRES_TUPLES_OK, "select dataset gaps", err);
+    if (!r) return PR_EDB;
+    size_t m = (size_t)PQntuples(r);
+    pr_gap *v = m ? calloc(m, sizeof *v) : NULL;
+    if (m && !v) {
+        PQclear(r);
+        return pr_err_set(err, PR_ENOMEM, "store: out of memory listing gaps");
+    }
+    for (size_t i = 0; i < m; i++) {
+        const int row = (int)i;
+        v[i].from = r_i64(r, row, 0);
+        v[i].to = r_i64(r, row, 1);
+        v[i].missing = (size_t)r_i64(r, row, 2);
+        v[i].missing_from = r_i64(r, row, 3);
+        v[i].missing_to = r_i64(r, row, 4);
+        v[i].closed_weekend = (size_t)r_i64(r, row, 5);
+        v[i].closed_holiday = (size_t)r_i64(r, row, 6);
+        v[i].closed_session = (size_t)r_i64(r, row, 7);
+        v[i].kind = PR_GAP_MISSING;
+    }
+    PQclear(r);
+    *out = v;
+    *n = m;
     return PR_OK;
 }
 
@@ -630,6 +745,11 @@ static int pg_list_datasets(pr_store *st, pr_store_dataset_row **out, size_t *n,
         v[i].info.last_ts = r_i64(r, row, 5);
         v[i].info.updated_at = r_i64(r, row, 6);
         if (!PQgetisnull(r, row, 7)) r_text(r, row, 7, v[i].asset_class, sizeof v[i].asset_class);
+        v[i].sat = (size_t)r_i64(r, row, 8);
+        v[i].sun = (size_t)r_i64(r, row, 9);
+        v[i].info.gaps = (size_t)r_i64(r, row, 10);
+        v[i].info.missing_bars = (size_t)r_i64(r, row, 11);
+        r_text(r, row, 12, v[i].calendar, sizeof v[i].calendar);
     }
     PQclear(r);
     *out = v;
@@ -894,7 +1014,12 @@ static const pr_store_ops pg_ops = {
     .version_table_exists_sql =
         "SELECT CASE WHEN to_regclass('schema_version') IS NULL THEN 0 ELSE 1 END",
     .put_bars = pg_put_bars,
-    .dataset_add = pg_dataset_add,
+    .lock_dataset = pg_lock_dataset,
+    .put_summary = pg_put_summary,
+    .ts_adjacent = pg_ts_adjacent,
+    .gaps_delete = pg_gaps_delete,
+    .gaps_put = pg_gaps_put,
+    .gaps_get = pg_gaps_get,
     .get_bars = pg_get_bars,
     .get_ts = pg_get_ts,
     .list_datasets = pg_list_datasets,

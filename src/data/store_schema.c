@@ -54,6 +54,21 @@ static const char *const sqlite_migrations[] = {
     " request TEXT NOT NULL, response TEXT, verdict TEXT, error TEXT);"
     "CREATE INDEX llm_calls_key ON llm_calls (provider, model, template, prompt_hash);"
     "CREATE INDEX llm_calls_created ON llm_calls (created_at);",
+    /* 3: dataset summaries and their gaps with missing bars, kept by every
+     * write (store_summary.c); calendar '' marks a summary the first writer
+     * to open the store builds. */
+    "ALTER TABLE datasets ADD COLUMN sat_count INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE datasets ADD COLUMN sun_count INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE datasets ADD COLUMN gap_count INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE datasets ADD COLUMN missing_bars INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE datasets ADD COLUMN calendar TEXT NOT NULL DEFAULT '';"
+    "CREATE TABLE dataset_gaps ("
+    " venue TEXT NOT NULL, symbol TEXT NOT NULL, timeframe TEXT NOT NULL,"
+    " gap_from INTEGER NOT NULL, gap_to INTEGER NOT NULL, missing INTEGER NOT NULL,"
+    " missing_from INTEGER NOT NULL, missing_to INTEGER NOT NULL,"
+    " closed_weekend INTEGER NOT NULL, closed_holiday INTEGER NOT NULL,"
+    " closed_session INTEGER NOT NULL,"
+    " PRIMARY KEY (venue, symbol, timeframe, gap_from)) WITHOUT ROWID;",
 };
 
 /* ---- PostgreSQL ----------------------------------------------------------- */
@@ -109,6 +124,20 @@ static const char *const pg_migrations[] = {
     " request TEXT NOT NULL, response TEXT, verdict TEXT, error TEXT);"
     "CREATE INDEX llm_calls_key ON llm_calls (provider, model, template, prompt_hash);"
     "CREATE INDEX llm_calls_created ON llm_calls (created_at);",
+    /* 3: dataset summaries (see the SQLite list) */
+    "ALTER TABLE datasets ADD COLUMN sat_count BIGINT NOT NULL DEFAULT 0,"
+    " ADD COLUMN sun_count BIGINT NOT NULL DEFAULT 0,"
+    " ADD COLUMN gap_count BIGINT NOT NULL DEFAULT 0,"
+    " ADD COLUMN missing_bars BIGINT NOT NULL DEFAULT 0,"
+    " ADD COLUMN calendar TEXT NOT NULL DEFAULT '';"
+    "CREATE TABLE dataset_gaps ("
+    " venue TEXT COLLATE \"C\" NOT NULL, symbol TEXT COLLATE \"C\" NOT NULL,"
+    " timeframe TEXT COLLATE \"C\" NOT NULL,"
+    " gap_from BIGINT NOT NULL, gap_to BIGINT NOT NULL, missing BIGINT NOT NULL,"
+    " missing_from BIGINT NOT NULL, missing_to BIGINT NOT NULL,"
+    " closed_weekend BIGINT NOT NULL, closed_holiday BIGINT NOT NULL,"
+    " closed_session BIGINT NOT NULL,"
+    " PRIMARY KEY (venue, symbol, timeframe, gap_from));",
 };
 
 _Static_assert(sizeof sqlite_migrations == sizeof pg_migrations,

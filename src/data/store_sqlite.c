@@ -21,7 +21,7 @@
 
 enum {
     S_BEGIN, S_COMMIT, S_ROLLBACK,
-    S_BARS_INS1, S_BARS_INSN, S_BARS_UPD, S_DS_ADD,
+    S_BARS_INS1, S_BARS_INSN, S_BARS_UPD, S_DS_PUT, S_TS_PREV, S_TS_NEXT, S_GAPS_DEL, S_GAPS_PUT, S_GAPS_GET,
     S_BARS_GET, S_TS_GET, S_DS_LIST, S_DEL_CANDLES, S_DEL_DS,
     S_INSTR_PUT, S_INSTR_GET,
     S_FUND_INS, S_FUND_UPD, S_FUND_GET, S_FUND_LIST,
@@ -40,21 +40,35 @@ static const char *const sq_sql[S_COUNT] = {
     [S_BARS_UPD] = "UPDATE candles SET open = ?5, high = ?6, low = ?7, close = ?8, volume = ?9"
                    " WHERE venue = ?1 AND symbol = ?2 AND timeframe = ?3 AND ts = ?4"
                    " AND (open <> ?5 OR high <> ?6 OR low <> ?7 OR close <> ?8 OR volume <> ?9)",
-    [S_DS_ADD] = "INSERT INTO datasets"
-                 " (venue, symbol, timeframe, bar_count, first_ts, last_ts, updated_at)"
-                 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+    [S_DS_PUT] = "INSERT INTO datasets"
+                 " (venue, symbol, timeframe, bar_count, first_ts, last_ts, updated_at,"
+                 " sat_count, sun_count, gap_count, missing_bars, calendar)"
+                 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
                  " ON CONFLICT (venue, symbol, timeframe) DO UPDATE SET"
-                 " bar_count = bar_count + excluded.bar_count,"
-                 " first_ts = min(first_ts, excluded.first_ts),"
-                 " last_ts = max(last_ts, excluded.last_ts),"
-                 " updated_at = excluded.updated_at",
+                 " bar_count = excluded.bar_count, first_ts = excluded.first_ts,"
+                 " last_ts = excluded.last_ts, updated_at = excluded.updated_at,"
+                 " sat_count = excluded.sat_count, sun_count = excluded.sun_count,"
+                 " gap_count = excluded.gap_count, missing_bars = excluded.missing_bars,"
+                 " calendar = excluded.calendar",
+    [S_TS_PREV] = "SELECT ts FROM candles WHERE venue = ?1 AND symbol = ?2 AND timeframe = ?3"
+                  " AND ts < ?4 ORDER BY ts DESC LIMIT 1",
+    [S_TS_NEXT] = "SELECT ts FROM candles WHERE venue = ?1 AND symbol = ?2 AND timeframe = ?3"
+                  " AND ts > ?4 ORDER BY ts LIMIT 1",
+    [S_GAPS_DEL] = "DELETE FROM dataset_gaps WHERE venue = ?1 AND symbol = ?2 AND timeframe = ?3"
+                   " AND gap_from > ?4 AND gap_from < ?5",
+    [S_GAPS_PUT] = "INSERT OR REPLACE INTO dataset_gaps VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+                   " ?10, ?11)",
+    [S_GAPS_GET] = "SELECT gap_from, gap_to, missing, missing_from, missing_to, closed_weekend,"
+                   " closed_holiday, closed_session FROM dataset_gaps"
+                   " WHERE venue = ?1 AND symbol = ?2 AND timeframe = ?3 ORDER BY gap_from",
     [S_BARS_GET] = "SELECT ts, open, high, low, close, volume FROM candles"
                    " WHERE venue = ?1 AND symbol = ?2 AND timeframe = ?3"
                    " AND ts >= ?4 AND ts <= ?5 ORDER BY ts",
     [S_TS_GET] = "SELECT ts FROM candles WHERE venue = ?1 AND symbol = ?2 AND timeframe = ?3"
                  " AND ts >= ?4 AND ts <= ?5 ORDER BY ts",
     [S_DS_LIST] = "SELECT d.venue, d.symbol, d.timeframe, d.bar_count, d.first_ts, d.last_ts,"
-                  " d.updated_at, i.asset_class FROM datasets d LEFT JOIN instruments i"
+                  " d.updated_at, i.asset_class, d.sat_count, d.sun_count, d.gap_count,"
+                  " d.missing_bars, d.calendar FROM datasets d LEFT JOIN instruments i"
                   " ON i.venue = d.venue AND i.symbol = d.symbol",
     [S_DEL_CANDLES] = "DELETE FROM candles WHERE venue = ?1 AND symbol = ?2 AND timeframe = ?3",
     [S_DEL_DS] = "DELETE FROM datasets WHERE venue = ?1 AND symbol = ?2 AND timeframe = ?3",
@@ -330,19 +344,113 @@ static int sq_put_bars(pr_store *st, const pr_store_key *k, const pr_store_bars 
     return rc;
 }
 
-static int sq_dataset_add(pr_store *st, const pr_store_key *k, size_t added, int64_t first_ts,
-                          int64_t last_ts, int64_t now, pr_err *err) {
+static int sq_put_summary(pr_store *st, const pr_store_key *k, const pr_store_summary *sm,
+                          const char *cal, int64_t now, pr_err *err) {
     sq_store *s = SQ(st);
-    sqlite3_stmt *q = sq_stmt(s, S_DS_ADD, "update datasets", err);
+    sqlite3_stmt *q = sq_stmt(s, S_DS_PUT, "update datasets", err);
     if (!q) return PR_EDB;
     bind_key(q, k);
-    sqlite3_bind_int64(q, 4, (sqlite3_int64)added);
-    sqlite3_bind_int64(q, 5, first_ts);
-    sqlite3_bind_int64(q, 6, last_ts);
+    sqlite3_bind_int64(q, 4, (sqlite3_int64)sm->count);
+    sqlite3_bind_int64(q, 5, sm->first_ts);
+    sqlite3_bind_int64(q, 6, sm->last_ts);
     sqlite3_bind_int64(q, 7, now);
+    sqlite3_bind_int64(q, 8, (sqlite3_int64)sm->sat);
+    sqlite3_bind_int64(q, 9, (sqlite3_int64)sm->sun);
+    sqlite3_bind_int64(q, 10, (sqlite3_int64)sm->gaps);
+    sqlite3_bind_int64(q, 11, (sqlite3_int64)sm->missing);
+    sqlite3_bind_text(q, 12, cal, -1, SQLITE_STATIC);
     int rc = sq_run(s, q, "update datasets", NULL, err);
     sq_done(q);
     return rc;
+}
+
+static int sq_ts_adjacent(pr_store *st, const pr_store_key *k, int64_t ts, int after,
+                          int64_t *out, int *found, pr_err *err) {
+    sq_store *s = SQ(st);
+    sqlite3_stmt *q = sq_stmt(s, after ? S_TS_NEXT : S_TS_PREV, "select candle times", err);
+    if (!q) return PR_EDB;
+    bind_key(q, k);
+    sqlite3_bind_int64(q, 4, ts);
+    int rc = sqlite3_step(q);
+    *found = rc == SQLITE_ROW;
+    if (*found) *out = sqlite3_column_int64(q, 0);
+    sq_done(q);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return sq_fail(s, rc, "select candle times", err);
+    return PR_OK;
+}
+
+static int sq_gaps_delete(pr_store *st, const pr_store_key *k, int64_t lo, int64_t hi,
+                          pr_err *err) {
+    sq_store *s = SQ(st);
+    sqlite3_stmt *q = sq_stmt(s, S_GAPS_DEL, "delete dataset gaps", err);
+    if (!q) return PR_EDB;
+    bind_key(q, k);
+    sqlite3_bind_int64(q, 4, lo);
+    sqlite3_bind_int64(q, 5, hi);
+    int rc = sq_run(s, q, "delete dataset gaps", NULL, err);
+    sq_done(q);
+    return rc;
+}
+
+static int sq_gaps_put(pr_store *st, const pr_store_key *k, const pr_gap *g, size_t n,
+                       pr_err *err) {
+    sq_store *s = SQ(st);
+    int rc = PR_OK;
+    for (size_t i = 0; rc == PR_OK && i < n; i++) {
+        sqlite3_stmt *q = sq_stmt(s, S_GAPS_PUT, "insert dataset gaps", err);
+        if (!q) return PR_EDB;
+        bind_key(q, k);
+        const int64_t v[8] = {g[i].from, g[i].to, (int64_t)g[i].missing, g[i].missing_from,
+                              g[i].missing_to, (int64_t)g[i].closed_weekend,
+                              (int64_t)g[i].closed_holiday, (int64_t)g[i].closed_session};
+        for (int j = 0; j < 8; j++) sqlite3_bind_int64(q, 4 + j, v[j]);
+        rc = sq_run(s, q, "insert dataset gaps", NULL, err);
+        sq_done(q);
+    }
+    return rc;
+}
+
+static int sq_gaps_get(pr_store *st, const pr_store_key *k, pr_gap **out, size_t *n,
+                       pr_err *err) {
+    sq_store *s = SQ(st);
+    sqlite3_stmt *q = sq_stmt(s, S_GAPS_GET, "select dataset gaps", err);
+    if (!q) return PR_EDB;
+    bind_key(q, k);
+    pr_gap *v = NULL;
+    size_t m = 0, cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        if (m == cap) {
+            size_t nc = cap ? cap * 2 : 16;
+            pr_gap *nv = realloc(v, nc * sizeof *nv);
+            if (!nv) {
+                free(v);
+                sq_done(q);
+                return pr_err_set(err, PR_ENOMEM, "store: out of memory listing gaps");
+            }
+            v = nv;
+            cap = nc;
+        }
+        pr_gap *g = &v[m++];
+        memset(g, 0, sizeof *g);
+        g->from = sqlite3_column_int64(q, 0);
+        g->to = sqlite3_column_int64(q, 1);
+        g->missing = (size_t)sqlite3_column_int64(q, 2);
+        g->missing_from = sqlite3_column_int64(q, 3);
+        g->missing_to = sqlite3_column_int64(q, 4);
+        g->closed_weekend = (size_t)sqlite3_column_int64(q, 5);
+        g->closed_holiday = (size_t)sqlite3_column_int64(q, 6);
+        g->closed_session = (size_t)sqlite3_column_int64(q, 7);
+        g->kind = PR_GAP_MISSING;
+    }
+    sq_done(q);
+    if (rc != SQLITE_DONE) {
+        free(v);
+        return sq_fail(s, rc, "select dataset gaps", err);
+    }
+    *out = v;
+    *n = m;
+    return PR_OK;
 }
 
 static int sq_get_bars(pr_store *st, const pr_store_key *k, int64_t lo, int64_t hi,
@@ -438,6 +546,11 @@ static int sq_list_datasets(pr_store *st, pr_store_dataset_row **out, size_t *n,
         r->info.last_ts = sqlite3_column_int64(q, 5);
         r->info.updated_at = sqlite3_column_int64(q, 6);
         copy_col(q, 7, r->asset_class, sizeof r->asset_class);
+        r->sat = (size_t)sqlite3_column_int64(q, 8);
+        r->sun = (size_t)sqlite3_column_int64(q, 9);
+        r->info.gaps = (size_t)sqlite3_column_int64(q, 10);
+        r->info.missing_bars = (size_t)sqlite3_column_int64(q, 11);
+        copy_col(q, 12, r->calendar, sizeof r->calendar);
     }
     sq_done(q);
     if (rc != SQLITE_DONE) {
@@ -747,7 +860,11 @@ static const pr_store_ops sq_ops = {
     .version_table_exists_sql =
         "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'",
     .put_bars = sq_put_bars,
-    .dataset_add = sq_dataset_add,
+    .put_summary = sq_put_summary,
+    .ts_adjacent = sq_ts_adjacent,
+    .gaps_delete = sq_gaps_delete,
+    .gaps_put = sq_gaps_put,
+    .gaps_get = sq_gaps_get,
     .get_bars = sq_get_bars,
     .get_ts = sq_get_ts,
     .list_datasets = sq_list_datasets,

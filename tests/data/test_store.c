@@ -242,7 +242,7 @@ static void test_open_fresh_schema(void **state) {
     int v = -1;
     OK(pr_store_schema_version(st, &v, &e_));
     assert_int_equal(v, pr_store_schema_latest());
-    assert_int_equal(pr_store_schema_latest(), 2); /* 1 market data, 2 llm_calls */
+    assert_int_equal(pr_store_schema_latest(), 3); /* 1 market data, 2 llm_calls, 3 dataset summaries */
     assert_int_equal(pr_store_kind(st), f->pg ? PR_STORE_POSTGRES : PR_STORE_SQLITE);
     const char *d = pr_store_describe(st);
     assert_true(strncmp(d, f->pg ? "postgresql://" : "sqlite:", f->pg ? 13 : 7) == 0);
@@ -827,6 +827,195 @@ static void test_large_bulk(void **state) {
     pr_store_close(st);
 }
 
+/* ---- tests: dataset summaries --------------------------------------------------- */
+/* What pr_store_list says about a dataset, checked against the values worked
+ * out by hand in the caller and against a fresh rescan of the stored stamps
+ * (pr_find_gaps over pr_store_get_timestamps). */
+static void check_summary(pr_store *st, const char *sym, size_t count, int64_t first,
+                          int64_t last, size_t gaps, size_t missing, pr_calendar cal) {
+    pr_dataset_info d;
+    OK(pr_store_dataset(st, "binance", sym, PR_TF_1H, &d, &e_));
+    assert_int_equal(d.count, count);
+    assert_int_equal(d.first_ts, first);
+    assert_int_equal(d.last_ts, last);
+    assert_int_equal(d.calendar, cal);
+    assert_int_equal(d.gaps, gaps);
+    assert_int_equal(d.missing_bars, missing);
+    int64_t *ts = NULL;
+    size_t n = 0, g = 0, m = 0;
+    OK(pr_store_get_timestamps(st, "binance", sym, PR_TF_1H, PR_TIME_NONE, PR_TIME_NONE, &ts, &n,
+                               &e_));
+    assert_int_equal(n, count);
+    assert_int_equal(ts[0], first);
+    assert_int_equal(ts[n - 1], last);
+    assert_int_equal(pr_find_gaps(ts, n, PR_TF_1H, cal, 0, NULL, 0, &g, &m), PR_OK);
+    assert_int_equal(g, gaps);
+    assert_int_equal(m, missing);
+    /* the stored gap list is the rescan's, gap for gap */
+    pr_gap want[16], *got = NULL;
+    size_t ng = 0;
+    assert_true(g <= 16);
+    assert_int_equal(pr_find_gaps(ts, n, PR_TF_1H, cal, 0, want, 16, &g, &m), PR_OK);
+    OK(pr_store_dataset_gaps(st, "binance", sym, PR_TF_1H, &got, &ng, &e_));
+    assert_int_equal(ng, gaps);
+    for (size_t i = 0; i < ng; i++) {
+        assert_int_equal(got[i].from, want[i].from);
+        assert_int_equal(got[i].to, want[i].to);
+        assert_int_equal(got[i].missing, want[i].missing);
+        assert_int_equal(got[i].missing_from, want[i].missing_from);
+        assert_int_equal(got[i].missing_to, want[i].missing_to);
+        assert_int_equal(got[i].closed_weekend, want[i].closed_weekend);
+        assert_int_equal(got[i].closed_holiday, want[i].closed_holiday);
+        assert_int_equal(got[i].closed_session, want[i].closed_session);
+        assert_int_equal(got[i].kind, PR_GAP_MISSING);
+    }
+    free(got);
+    free(ts);
+}
+
+/* Bars at T0 + h[i] hours, in the order given; `salt` changes the values. */
+static void put_hours(pr_store *st, const char *sym, const int64_t *h, size_t n, double salt,
+                      size_t inserted) {
+    int64_t ts[16];
+    double o[16], hi[16], lo[16], c[16], v[16];
+    assert_true(n <= 16);
+    for (size_t i = 0; i < n; i++) {
+        ts[i] = T0 + h[i] * HOUR;
+        bar_values((size_t)(h[i] + 10), &o[i], &hi[i], &lo[i], &c[i], &v[i]);
+        c[i] += salt;
+    }
+    pr_store_counts k;
+    OK(pr_store_put_bars_arrays(st, "binance", sym, PR_TF_1H, ts, o, hi, lo, c, v, n, &k, &e_));
+    assert_int_equal(k.inserted, inserted);
+}
+
+#define H(...) (const int64_t[]){__VA_ARGS__}, sizeof((const int64_t[]){__VA_ARGS__}) / sizeof(int64_t)
+
+/* Every kind of write keeps the summary equal to a rescan. Less than 8 days
+ * of hourly bars: the inferred calendar is 24x7, every absent hour missing. */
+static void test_summary_updates(void **state) {
+    fx *f = *state;
+    pr_store *st = open_ok(f);
+    const char *S = "SUMM";
+    /* hours 0 1 2 _ _ 5 6 _ 8 9: gaps {3,4} {7} */
+    put_hours(st, S, H(0, 1, 2, 5, 6, 8, 9), 0.0, 7);
+    check_summary(st, S, 7, T0, T0 + 9 * HOUR, 2, 3, PR_CAL_24X7);
+    pr_gap *g = NULL;
+    size_t ng = 0;
+    OK(pr_store_dataset_gaps(st, "binance", S, PR_TF_1H, &g, &ng, &e_));
+    assert_int_equal(ng, 2);
+    assert_int_equal(g[0].from, T0 + 3 * HOUR);
+    assert_int_equal(g[0].to, T0 + 4 * HOUR);
+    assert_int_equal(g[1].from, T0 + 7 * HOUR);
+    assert_int_equal(g[1].to, T0 + 7 * HOUR);
+    free(g);
+    /* append 12 13 14: new gap {10,11} */
+    put_hours(st, S, H(12, 13, 14), 0.0, 3);
+    check_summary(st, S, 10, T0, T0 + 14 * HOUR, 3, 5, PR_CAL_24X7);
+    /* overlapping re-import 2..8 with other values fills {3,4} and {7} */
+    put_hours(st, S, H(2, 3, 4, 5, 6, 7, 8), 0.5, 3);
+    check_summary(st, S, 13, T0, T0 + 14 * HOUR, 1, 2, PR_CAL_24X7);
+    /* out of order with a duplicate: 16 18 20 leave {15} {17} {19} */
+    put_hours(st, S, H(20, 16, 18, 16), 0.0, 3);
+    check_summary(st, S, 16, T0, T0 + 20 * HOUR, 4, 5, PR_CAL_24X7);
+    /* prepend -5 -4: gap {-3,-2,-1} */
+    put_hours(st, S, H(-5, -4), 0.0, 2);
+    check_summary(st, S, 18, T0 - 5 * HOUR, T0 + 20 * HOUR, 5, 8, PR_CAL_24X7);
+    /* the same rows again change nothing */
+    put_hours(st, S, H(-5, -4), 0.0, 0);
+    check_summary(st, S, 18, T0 - 5 * HOUR, T0 + 20 * HOUR, 5, 8, PR_CAL_24X7);
+    /* inside a gap, touching one neighbour: {10,11} -> {11} */
+    put_hours(st, S, H(10), 0.0, 1);
+    check_summary(st, S, 19, T0 - 5 * HOUR, T0 + 20 * HOUR, 5, 7, PR_CAL_24X7);
+    /* a write that fails leaves the summary as it was */
+    pr_store_put_opts fail = {PR_ON_CONFLICT_FAIL, 0};
+    pr_series one;
+    make_series(&one, 2, T0 + 9 * HOUR, 2 * HOUR); /* 9 (stored, other values) and 11 (new) */
+    pr_err e;
+    pr_err_clear(&e);
+    assert_int_equal(pr_store_put_bars_ex(st, "binance", S, PR_TF_1H, &one, &fail, NULL, &e),
+                     PR_EDATA);
+    pr_series_free(&one);
+    check_summary(st, S, 19, T0 - 5 * HOUR, T0 + 20 * HOUR, 5, 7, PR_CAL_24X7);
+
+    /* A stock judges the same bars on the NYSE calendar. T0 is Saturday
+     * 2022-01-01; -5h and -4h are 14:00 and 15:00 New York time on Friday
+     * Dec 31 (a trading day), so the absent 16:00-18:00 ET hours are after
+     * the close and every absent Saturday hour is a weekend: no gaps. */
+    pr_instrument in;
+    memset(&in, 0, sizeof in);
+    pr_strlcpy(in.venue, "binance", sizeof in.venue);
+    pr_strlcpy(in.symbol, S, sizeof in.symbol);
+    in.asset_class = PR_ASSET_STOCK;
+    OK(pr_store_put_instrument(st, &in, &e_));
+    check_summary(st, S, 19, T0 - 5 * HOUR, T0 + 20 * HOUR, 0, 0, PR_CAL_US_STOCK);
+    /* Sunday 06:00 UTC: only weekend hours between */
+    put_hours(st, S, H(30), 0.0, 1);
+    check_summary(st, S, 20, T0 - 5 * HOUR, T0 + 30 * HOUR, 0, 0, PR_CAL_US_STOCK);
+    /* back to crypto: absent {-3..-1} {11} {15} {17} {19} {21..29} = 3+1+1+1+1+9 */
+    in.asset_class = PR_ASSET_CRYPTO;
+    OK(pr_store_put_instrument(st, &in, &e_));
+    check_summary(st, S, 20, T0 - 5 * HOUR, T0 + 30 * HOUR, 6, 16, PR_CAL_24X7);
+
+    /* deleting forgets the summary; a new import starts a fresh one */
+    OK(pr_store_delete_dataset(st, "binance", S, PR_TF_1H, NULL, &e_));
+    pr_dataset_info d;
+    pr_err_clear(&e);
+    assert_int_equal(pr_store_dataset(st, "binance", S, PR_TF_1H, &d, &e), PR_ENOTFOUND);
+    put_hours(st, S, H(0, 3), 0.0, 2);
+    check_summary(st, S, 2, T0, T0 + 3 * HOUR, 1, 2, PR_CAL_24X7);
+
+    /* a rolled-back import leaves no trace in the summary */
+    OK(pr_store_begin(st, &e_));
+    put_hours(st, S, H(1, 2), 0.0, 2);
+    OK(pr_store_rollback(st, &e_));
+    check_summary(st, S, 2, T0, T0 + 3 * HOUR, 1, 2, PR_CAL_24X7);
+    pr_store_close(st);
+}
+
+/* A store written before summaries existed (schema 2) gets them built by
+ * the first writer that opens it; a read-only command facing a summary not
+ * built yet counts from the bars without writing. */
+static void test_summary_migration(void **state) {
+    fx *f = *state;
+    pr_err e;
+    pr_err_clear(&e);
+    pr_store *st = NULL;
+    pr_store_open_opts v2 = {2, NULL, 0, 0, NULL};
+    assert_int_equal(pr_store_open_ex(f->url, &v2, &st, &e), PR_OK);
+    char sql[1024];
+    /* what the program at schema 2 wrote for hourly bars at 0, 1 and 4 */
+    snprintf(sql, sizeof sql,
+             "INSERT INTO candles VALUES ('binance', 'OLD', '1h', %lld, 1, 2, 0.5, 1.5, 10);"
+             "INSERT INTO candles VALUES ('binance', 'OLD', '1h', %lld, 1, 2, 0.5, 1.5, 10);"
+             "INSERT INTO candles VALUES ('binance', 'OLD', '1h', %lld, 1, 2, 0.5, 1.5, 10);"
+             "INSERT INTO datasets VALUES ('binance', 'OLD', '1h', 3, %lld, %lld, 123);",
+             (long long)T0, (long long)(T0 + HOUR), (long long)(T0 + 4 * HOUR), (long long)T0,
+             (long long)(T0 + 4 * HOUR));
+    OK(pr_store_exec_sql(st, sql, &e_));
+    pr_store_close(st);
+
+    st = open_ok(f); /* 2 -> 3, summaries built */
+    check_summary(st, "OLD", 3, T0, T0 + 4 * HOUR, 1, 2, PR_CAL_24X7);
+    pr_dataset_info d;
+    OK(pr_store_dataset(st, "binance", "OLD", PR_TF_1H, &d, &e_));
+    assert_int_equal(d.updated_at, 123); /* no bar was added */
+    int64_t x = 0;
+    OK(pr_store_query_int(st, "SELECT gap_count * 10 + missing_bars FROM datasets", &x, &e_));
+    assert_int_equal(x, 12);
+    OK(pr_store_exec_sql(st, "UPDATE datasets SET calendar = '', gap_count = 0, missing_bars = 0",
+                         &e_));
+    pr_store_close(st);
+
+    pr_store_options ro = {1, 0};
+    assert_int_equal(pr_store_open_with(f->url, &ro, &st, &e), PR_OK);
+    check_summary(st, "OLD", 3, T0, T0 + 4 * HOUR, 1, 2, PR_CAL_24X7);
+    OK(pr_store_query_int(st, "SELECT count(*) FROM datasets WHERE calendar = ''", &x, &e_));
+    assert_int_equal(x, 1);
+    pr_store_close(st);
+}
+
+
 /* ---- tests: datasets, instruments, funding, log ----------------------------------- */
 static void test_list_and_delete(void **state) {
     fx *f = *state;
@@ -1299,6 +1488,8 @@ static void test_sqlite_url_forms(void **state) {
     cmocka_unit_test_setup_teardown(test_concurrent_reader, su, td),     \
     cmocka_unit_test_setup_teardown(test_large_bulk, su, td),            \
     cmocka_unit_test_setup_teardown(test_list_and_delete, su, td),       \
+    cmocka_unit_test_setup_teardown(test_summary_updates, su, td),       \
+    cmocka_unit_test_setup_teardown(test_summary_migration, su, td),     \
     cmocka_unit_test_setup_teardown(test_instruments, su, td),           \
     cmocka_unit_test_setup_teardown(test_funding, su, td),               \
     cmocka_unit_test_setup_teardown(test_conflict_policy, su, td),       \

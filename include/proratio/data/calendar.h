@@ -49,6 +49,14 @@ pr_calendar pr_calendar_for_asset(pr_asset_class c);
  * neither -> us-stock. Fewer than 8 days of data, or bars of a week or longer,
  * cannot tell and give 24x7. */
 pr_calendar pr_calendar_infer(const int64_t *ts, size_t n, pr_timeframe tf);
+/* The same guess from a summary of the data: n bars opening between lo and
+ * hi (inclusive), sat of them on Saturdays and sun on Sundays (UTC), as
+ * pr_calendar_weekend_counts gives; lets a store keep the guess up to date
+ * without rereading every bar. */
+pr_calendar pr_calendar_infer_counts(size_t n, int64_t lo, int64_t hi, size_t sat, size_t sun,
+                                     pr_timeframe tf);
+/* Bars of ts[0..n) (any order) opening on a Saturday / Sunday (UTC). */
+void pr_calendar_weekend_counts(const int64_t *ts, size_t n, size_t *sat, size_t *sun);
 
 /* Why a bar is not expected. */
 typedef enum pr_closure {

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "proratio/core.h"
+#include "proratio/data/calendar.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -183,6 +184,13 @@ typedef struct pr_dataset_info {
     size_t count;                /* bars stored                               */
     int64_t first_ts, last_ts;   /* open times of the first and last bar      */
     int64_t updated_at;          /* ms, last time bars were added             */
+    /* Kept up to date by every write (imports, resamples, deletes), so a
+     * listing reads them without rescanning the bars: the calendar gaps are
+     * judged on (the asset class's, else the one the bars' weekdays
+     * suggest, as pr_calendar_infer) and what pr_find_gaps finds on it. */
+    pr_calendar calendar;
+    size_t gaps;                 /* runs of missing bars                      */
+    size_t missing_bars;         /* bars the calendar expected but are absent */
 } pr_dataset_info;
 
 /* Filter for pr_store_list; NULL / PR_TF_NONE / PR_ASSET_UNKNOWN = any. */
@@ -201,6 +209,12 @@ int pr_store_list(pr_store *st, const pr_dataset_filter *filter, pr_dataset_info
 /* One dataset's summary; PR_ENOTFOUND when it holds no bars. */
 int pr_store_dataset(pr_store *st, const char *venue, const char *symbol, pr_timeframe tf,
                      pr_dataset_info *out, pr_err *err);
+/* The gaps of a dataset that miss bars its calendar expects (what
+ * pr_find_gaps lists without PR_GAPS_ALL on pr_dataset_info.calendar), by
+ * time, read from the store without rescanning the bars; `index` is 0.
+ * *out is malloc'd (free() it; NULL when *n == 0). */
+int pr_store_dataset_gaps(pr_store *st, const char *venue, const char *symbol, pr_timeframe tf,
+                          pr_gap **out, size_t *n, pr_err *err);
 /* Deletes all bars of a dataset; PR_ENOTFOUND when there is none. `deleted`
  * (may be NULL) receives the number of bars removed. */
 int pr_store_delete_dataset(pr_store *st, const char *venue, const char *symbol,
