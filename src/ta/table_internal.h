@@ -38,17 +38,123 @@ static inline const double *real0(const pr_ta_input *in) { return in->real0 ? in
         free(st);                       \
     }
 
-/* Adapters of an indicator with one real input (real0), one int period and one output. */
-#define SHAPE_PERIOD(name)                                                                   \
+/* The table adapters of each shape of proratio/ta/shapes.h: lb_/run_/new_/
+ * upd_/free_<name> turn the typed functions into a pr_ta_def's generic
+ * lookback / run / stream functions, and PR_TA_IN_<shape> is the entry's
+ * input count and names. Single-series shapes read "real0" (tools fill it
+ * with close by default; the batch adapter falls back to close when real0
+ * is NULL); RR reads real0/real1, falling back to high/low in batch. */
+static inline const double *real1x(const pr_ta_input *in) { return in->real0 ? in->real0 : in->high; }
+static inline const double *real1y(const pr_ta_input *in) { return in->real1 ? in->real1 : in->low; }
+
+/* The stream adapters every shape shares: new_ runs _init with `init_args`
+ * (after the state), free_ releases the state. */
+#define PR_TA_ADAPT_STREAM_(name, ...)                                                      \
+    static int new_##name(const double *p, void **state) {                                   \
+        (void)p;                                                                             \
+        NEW_STATE(pr_ta_##name##_state, pr_ta_##name##_init(s __VA_ARGS__))                  \
+    }                                                                                        \
+    FREE_STATE(name)
+
+#define PR_TA_IN_R_P 1, {"real0"}
+#define PR_TA_ADAPT_R_P(name)                                                                \
     static int lb_##name(const double *p, int *out) { return pr_ta_##name##_lookback(ip(p[0]), out); } \
     static int run_##name(const pr_ta_input *in, const double *p, double *const *out) {     \
         return pr_ta_##name(in->n, real0(in), ip(p[0]), out[0]);                            \
     }                                                                                        \
-    static int new_##name(const double *p, void **state) {                                   \
-        NEW_STATE(pr_ta_##name##_state, pr_ta_##name##_init(s, ip(p[0])))                    \
+    static int upd_##name(void *st, const pr_ta_bar *b, double *out) {                       \
+        return pr_ta_##name##_update(st, b->real0, out);                                     \
+    }                                                                                        \
+    PR_TA_ADAPT_STREAM_(name, , ip(p[0]))
+
+#define PR_TA_IN_R_PR PR_TA_IN_R_P
+#define PR_TA_ADAPT_R_PR(name)                                                               \
+    static int lb_##name(const double *p, int *out) { return pr_ta_##name##_lookback(ip(p[0]), p[1], out); } \
+    static int run_##name(const pr_ta_input *in, const double *p, double *const *out) {     \
+        return pr_ta_##name(in->n, real0(in), ip(p[0]), p[1], out[0]);                      \
     }                                                                                        \
     static int upd_##name(void *st, const pr_ta_bar *b, double *out) {                       \
         return pr_ta_##name##_update(st, b->real0, out);                                     \
     }                                                                                        \
-    FREE_STATE(name)
+    PR_TA_ADAPT_STREAM_(name, , ip(p[0]), p[1])
+
+#define PR_TA_IN_PO PR_TA_IN_R_P
+#define PR_TA_ADAPT_PO(name)                                                                 \
+    static int lb_##name(const double *p, int *out) {                                        \
+        return pr_ta_##name##_lookback(ip(p[0]), ip(p[1]), ip(p[2]), out);                   \
+    }                                                                                        \
+    static int run_##name(const pr_ta_input *in, const double *p, double *const *out) {     \
+        return pr_ta_##name(in->n, real0(in), ip(p[0]), ip(p[1]), ip(p[2]), out[0]);        \
+    }                                                                                        \
+    static int upd_##name(void *st, const pr_ta_bar *b, double *out) {                       \
+        return pr_ta_##name##_update(st, b->real0, out);                                     \
+    }                                                                                        \
+    PR_TA_ADAPT_STREAM_(name, , ip(p[0]), ip(p[1]), ip(p[2]))
+
+#define PR_TA_IN_RR_P 2, {"real0", "real1"}
+#define PR_TA_ADAPT_RR_P(name)                                                               \
+    static int lb_##name(const double *p, int *out) { return pr_ta_##name##_lookback(ip(p[0]), out); } \
+    static int run_##name(const pr_ta_input *in, const double *p, double *const *out) {     \
+        return pr_ta_##name(in->n, real1x(in), real1y(in), ip(p[0]), out[0]);               \
+    }                                                                                        \
+    static int upd_##name(void *st, const pr_ta_bar *b, double *out) {                       \
+        return pr_ta_##name##_update(st, b->real0, b->real1, out);                           \
+    }                                                                                        \
+    PR_TA_ADAPT_STREAM_(name, , ip(p[0]))
+
+#define PR_TA_IN_R_PPP_3 PR_TA_IN_R_P
+#define PR_TA_ADAPT_R_PPP_3(name)                                                            \
+    static int lb_##name(const double *p, int *out) {                                        \
+        return pr_ta_##name##_lookback(ip(p[0]), ip(p[1]), ip(p[2]), out);                   \
+    }                                                                                        \
+    static int run_##name(const pr_ta_input *in, const double *p, double *const *out) {     \
+        return pr_ta_##name(in->n, real0(in), ip(p[0]), ip(p[1]), ip(p[2]), out[0], out[1], out[2]); \
+    }                                                                                        \
+    static int upd_##name(void *st, const pr_ta_bar *b, double *out) {                       \
+        return pr_ta_##name##_update(st, b->real0, &out[0], &out[1], &out[2]);               \
+    }                                                                                        \
+    PR_TA_ADAPT_STREAM_(name, , ip(p[0]), ip(p[1]), ip(p[2]))
+
+#define PR_TA_IN_R_PRR_3 PR_TA_IN_R_P
+#define PR_TA_ADAPT_R_PRR_3(name)                                                            \
+    static int lb_##name(const double *p, int *out) {                                        \
+        return pr_ta_##name##_lookback(ip(p[0]), p[1], p[2], out);                           \
+    }                                                                                        \
+    static int run_##name(const pr_ta_input *in, const double *p, double *const *out) {     \
+        return pr_ta_##name(in->n, real0(in), ip(p[0]), p[1], p[2], out[0], out[1], out[2]); \
+    }                                                                                        \
+    static int upd_##name(void *st, const pr_ta_bar *b, double *out) {                       \
+        return pr_ta_##name##_update(st, b->real0, &out[0], &out[1], &out[2]);               \
+    }                                                                                        \
+    PR_TA_ADAPT_STREAM_(name, , ip(p[0]), p[1], p[2])
+
+#define PR_TA_IN_HL_P 2, {"high", "low"}
+#define PR_TA_ADAPT_HL_P(name)                                                               \
+    static int lb_##name(const double *p, int *out) { return pr_ta_##name##_lookback(ip(p[0]), out); } \
+    static int run_##name(const pr_ta_input *in, const double *p, double *const *out) {     \
+        return pr_ta_##name(in->n, in->high, in->low, ip(p[0]), out[0]);                    \
+    }                                                                                        \
+    static int upd_##name(void *st, const pr_ta_bar *b, double *out) {                       \
+        return pr_ta_##name##_update(st, b->high, b->low, out);                              \
+    }                                                                                        \
+    PR_TA_ADAPT_STREAM_(name, , ip(p[0]))
+
+#define PR_TA_IN_R_0 PR_TA_IN_R_P
+#define PR_TA_ADAPT_R_0(name)                                                                \
+    static int lb_##name(const double *p, int *out) { (void)p; return pr_ta_##name##_lookback(out); } \
+    static int run_##name(const pr_ta_input *in, const double *p, double *const *out) {     \
+        (void)p;                                                                             \
+        return pr_ta_##name(in->n, real0(in), out[0]);                                       \
+    }                                                                                        \
+    static int upd_##name(void *st, const pr_ta_bar *b, double *out) {                       \
+        return pr_ta_##name##_update(st, b->real0, out);                                     \
+    }                                                                                        \
+    PR_TA_ADAPT_STREAM_(name, )
+
+/* Parameter descriptors of list.h rows (pr_ta_param). */
+#define PR_TA_P_PERIOD(def, lo) {"period", def, lo, PR_TA_PERIOD_MAX, 1}
+#define PR_TA_P_INT(name, def, lo) {name, def, lo, PR_TA_PERIOD_MAX, 1}
+#define PR_TA_P_REAL(name, def, lo, hi) {name, def, lo, hi, 0}
+#define PR_TA_UNPAREN(...) __VA_ARGS__
+#define PR_TA_FNS(name) lb_##name, run_##name, new_##name, upd_##name, free_##name
 #endif

@@ -10,13 +10,13 @@
 #include "momentum_internal.h"
 #include "table_internal.h"
 
-SHAPE_PERIOD(rsi)
-SHAPE_PERIOD(cmo)
-SHAPE_PERIOD(mom)
-SHAPE_PERIOD(roc)
-SHAPE_PERIOD(rocp)
-SHAPE_PERIOD(rocr)
-SHAPE_PERIOD(rocr100)
+PR_TA_ADAPT_R_P(rsi)
+PR_TA_ADAPT_R_P(cmo)
+PR_TA_ADAPT_R_P(mom)
+PR_TA_ADAPT_R_P(roc)
+PR_TA_ADAPT_R_P(rocp)
+PR_TA_ADAPT_R_P(rocr)
+PR_TA_ADAPT_R_P(rocr100)
 
 /* high, low, close, one int period, one output */
 #define SHAPE_HLC_P(name)                                                                     \
