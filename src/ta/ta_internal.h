@@ -8,8 +8,8 @@
 /* Each family file (table_<family>.c) defines its array and count. */
 extern const pr_ta_def pr_ta_defs_list[];   /* table_list.c: the rows of ta/list.h */
 extern const size_t pr_ta_defs_list_count;
-extern const pr_ta_def pr_ta_defs_momentum[];
-extern const size_t pr_ta_defs_momentum_count;
+extern const pr_ta_def pr_ta_defs_candles[];
+extern const size_t pr_ta_defs_candles_count;
 extern const pr_ta_def pr_ta_defs_extra[];
 extern const size_t pr_ta_defs_extra_count;
 extern const pr_ta_def pr_ta_defs_stats[];

@@ -151,6 +151,149 @@ static inline const double *real1y(const pr_ta_input *in) { return in->real1 ? i
     }                                                                                        \
     PR_TA_ADAPT_STREAM_(name, )
 
+#define PR_TA_IN_HLC_P 3, {"high", "low", "close"}
+#define PR_TA_ADAPT_HLC_P(name) \
+    static int lb_##name(const double *p, int *out) { return pr_ta_##name##_lookback(ip(p[0]), out); } \
+    static int run_##name(const pr_ta_input *in, const double *p, double *const *out) { \
+        return pr_ta_##name(in->n, in->high, in->low, in->close, ip(p[0]), out[0]); \
+    } \
+    static int upd_##name(void *st, const pr_ta_bar *b, double *out) { \
+        return pr_ta_##name##_update(st, b->high, b->low, b->close, out); \
+    } \
+    PR_TA_ADAPT_STREAM_(name, , ip(p[0]))
+
+#define PR_TA_IN_HL_P_2 2, {"high", "low"}
+#define PR_TA_ADAPT_HL_P_2(name) \
+    static int lb_##name(const double *p, int *out) { return pr_ta_##name##_lookback(ip(p[0]), out); } \
+    static int run_##name(const pr_ta_input *in, const double *p, double *const *out) { \
+        return pr_ta_##name(in->n, in->high, in->low, ip(p[0]), out[0], out[1]); \
+    } \
+    static int upd_##name(void *st, const pr_ta_bar *b, double *out) { \
+        return pr_ta_##name##_update(st, b->high, b->low, &out[0], &out[1]); \
+    } \
+    PR_TA_ADAPT_STREAM_(name, , ip(p[0]))
+
+#define PR_TA_IN_HLC_PPP_2 3, {"high", "low", "close"}
+#define PR_TA_ADAPT_HLC_PPP_2(name) \
+    static int lb_##name(const double *p, int *out) { return pr_ta_##name##_lookback(ip(p[0]), ip(p[1]), ip(p[2]), out); } \
+    static int run_##name(const pr_ta_input *in, const double *p, double *const *out) { \
+        return pr_ta_##name(in->n, in->high, in->low, in->close, ip(p[0]), ip(p[1]), ip(p[2]), out[0], out[1]); \
+    } \
+    static int upd_##name(void *st, const pr_ta_bar *b, double *out) { \
+        return pr_ta_##name##_update(st, b->high, b->low, b->close, &out[0], &out[1]); \
+    } \
+    PR_TA_ADAPT_STREAM_(name, , ip(p[0]), ip(p[1]), ip(p[2]))
+
+#define PR_TA_IN_HLC_PP_2 3, {"high", "low", "close"}
+#define PR_TA_ADAPT_HLC_PP_2(name) \
+    static int lb_##name(const double *p, int *out) { return pr_ta_##name##_lookback(ip(p[0]), ip(p[1]), out); } \
+    static int run_##name(const pr_ta_input *in, const double *p, double *const *out) { \
+        return pr_ta_##name(in->n, in->high, in->low, in->close, ip(p[0]), ip(p[1]), out[0], out[1]); \
+    } \
+    static int upd_##name(void *st, const pr_ta_bar *b, double *out) { \
+        return pr_ta_##name##_update(st, b->high, b->low, b->close, &out[0], &out[1]); \
+    } \
+    PR_TA_ADAPT_STREAM_(name, , ip(p[0]), ip(p[1]))
+
+#define PR_TA_IN_R_PPP_2 1, {"real0"}
+#define PR_TA_ADAPT_R_PPP_2(name) \
+    static int lb_##name(const double *p, int *out) { return pr_ta_##name##_lookback(ip(p[0]), ip(p[1]), ip(p[2]), out); } \
+    static int run_##name(const pr_ta_input *in, const double *p, double *const *out) { \
+        return pr_ta_##name(in->n, real0(in), ip(p[0]), ip(p[1]), ip(p[2]), out[0], out[1]); \
+    } \
+    static int upd_##name(void *st, const pr_ta_bar *b, double *out) { \
+        return pr_ta_##name##_update(st, b->real0, &out[0], &out[1]); \
+    } \
+    PR_TA_ADAPT_STREAM_(name, , ip(p[0]), ip(p[1]), ip(p[2]))
+
+#define PR_TA_IN_HLC_0 3, {"high", "low", "close"}
+#define PR_TA_ADAPT_HLC_0(name) \
+    static int lb_##name(const double *p, int *out) { (void)p; return pr_ta_##name##_lookback(out); } \
+    static int run_##name(const pr_ta_input *in, const double *p, double *const *out) { \
+        (void)p; return pr_ta_##name(in->n, in->high, in->low, in->close, out[0]); \
+    } \
+    static int upd_##name(void *st, const pr_ta_bar *b, double *out) { \
+        return pr_ta_##name##_update(st, b->high, b->low, b->close, out); \
+    } \
+    PR_TA_ADAPT_STREAM_(name, )
+
+#define PR_TA_IN_HLC_PPP 3, {"high", "low", "close"}
+#define PR_TA_ADAPT_HLC_PPP(name) \
+    static int lb_##name(const double *p, int *out) { return pr_ta_##name##_lookback(ip(p[0]), ip(p[1]), ip(p[2]), out); } \
+    static int run_##name(const pr_ta_input *in, const double *p, double *const *out) { \
+        return pr_ta_##name(in->n, in->high, in->low, in->close, ip(p[0]), ip(p[1]), ip(p[2]), out[0]); \
+    } \
+    static int upd_##name(void *st, const pr_ta_bar *b, double *out) { \
+        return pr_ta_##name##_update(st, b->high, b->low, b->close, out); \
+    } \
+    PR_TA_ADAPT_STREAM_(name, , ip(p[0]), ip(p[1]), ip(p[2]))
+
+#define PR_TA_IN_HL_RR 2, {"high", "low"}
+#define PR_TA_ADAPT_HL_RR(name) \
+    static int lb_##name(const double *p, int *out) { return pr_ta_##name##_lookback(p[0], p[1], out); } \
+    static int run_##name(const pr_ta_input *in, const double *p, double *const *out) { \
+        return pr_ta_##name(in->n, in->high, in->low, p[0], p[1], out[0]); \
+    } \
+    static int upd_##name(void *st, const pr_ta_bar *b, double *out) { \
+        return pr_ta_##name##_update(st, b->high, b->low, out); \
+    } \
+    PR_TA_ADAPT_STREAM_(name, , p[0], p[1])
+
+#define PR_TA_IN_OHLC_0 4, {"open", "high", "low", "close"}
+#define PR_TA_ADAPT_OHLC_0(name) \
+    static int lb_##name(const double *p, int *out) { (void)p; return pr_ta_##name##_lookback(out); } \
+    static int run_##name(const pr_ta_input *in, const double *p, double *const *out) { \
+        (void)p; return pr_ta_##name(in->n, in->open, in->high, in->low, in->close, out[0]); \
+    } \
+    static int upd_##name(void *st, const pr_ta_bar *b, double *out) { \
+        return pr_ta_##name##_update(st, b->open, b->high, b->low, b->close, out); \
+    } \
+    PR_TA_ADAPT_STREAM_(name, )
+
+#define PR_TA_IN_CV_0 2, {"close", "volume"}
+#define PR_TA_ADAPT_CV_0(name) \
+    static int lb_##name(const double *p, int *out) { (void)p; return pr_ta_##name##_lookback(out); } \
+    static int run_##name(const pr_ta_input *in, const double *p, double *const *out) { \
+        (void)p; return pr_ta_##name(in->n, in->close, in->volume, out[0]); \
+    } \
+    static int upd_##name(void *st, const pr_ta_bar *b, double *out) { \
+        return pr_ta_##name##_update(st, b->close, b->volume, out); \
+    } \
+    PR_TA_ADAPT_STREAM_(name, )
+
+#define PR_TA_IN_HLCV_0 4, {"high", "low", "close", "volume"}
+#define PR_TA_ADAPT_HLCV_0(name) \
+    static int lb_##name(const double *p, int *out) { (void)p; return pr_ta_##name##_lookback(out); } \
+    static int run_##name(const pr_ta_input *in, const double *p, double *const *out) { \
+        (void)p; return pr_ta_##name(in->n, in->high, in->low, in->close, in->volume, out[0]); \
+    } \
+    static int upd_##name(void *st, const pr_ta_bar *b, double *out) { \
+        return pr_ta_##name##_update(st, b->high, b->low, b->close, b->volume, out); \
+    } \
+    PR_TA_ADAPT_STREAM_(name, )
+
+#define PR_TA_IN_HLCV_PP 4, {"high", "low", "close", "volume"}
+#define PR_TA_ADAPT_HLCV_PP(name) \
+    static int lb_##name(const double *p, int *out) { return pr_ta_##name##_lookback(ip(p[0]), ip(p[1]), out); } \
+    static int run_##name(const pr_ta_input *in, const double *p, double *const *out) { \
+        return pr_ta_##name(in->n, in->high, in->low, in->close, in->volume, ip(p[0]), ip(p[1]), out[0]); \
+    } \
+    static int upd_##name(void *st, const pr_ta_bar *b, double *out) { \
+        return pr_ta_##name##_update(st, b->high, b->low, b->close, b->volume, out); \
+    } \
+    PR_TA_ADAPT_STREAM_(name, , ip(p[0]), ip(p[1]))
+
+#define PR_TA_IN_HLCV_P 4, {"high", "low", "close", "volume"}
+#define PR_TA_ADAPT_HLCV_P(name) \
+    static int lb_##name(const double *p, int *out) { return pr_ta_##name##_lookback(ip(p[0]), out); } \
+    static int run_##name(const pr_ta_input *in, const double *p, double *const *out) { \
+        return pr_ta_##name(in->n, in->high, in->low, in->close, in->volume, ip(p[0]), out[0]); \
+    } \
+    static int upd_##name(void *st, const pr_ta_bar *b, double *out) { \
+        return pr_ta_##name##_update(st, b->high, b->low, b->close, b->volume, out); \
+    } \
+    PR_TA_ADAPT_STREAM_(name, , ip(p[0]))
+
 /* Parameter descriptors of list.h rows (pr_ta_param). */
 #define PR_TA_P_PERIOD(def, lo) {"period", def, lo, PR_TA_PERIOD_MAX, 1}
 #define PR_TA_P_INT(name, def, lo) {name, def, lo, PR_TA_PERIOD_MAX, 1}

@@ -1,7 +1,6 @@
 /* The indicator table entries of every row of proratio/ta/list.h: the
  * row's shape gives the adapters (table_internal.h) and the inputs, the row
  * the name, group, description, parameters and outputs. */
-#include "overlap_internal.h"
 #include "table_internal.h"
 
 #define PR_TA_ROW(shape, name, ...) PR_TA_ADAPT_##shape(name)

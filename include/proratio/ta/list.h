@@ -63,3 +63,59 @@ PR_TA_ROW(HL_P, midprice, "overlap", "(highest high + lowest low)/2", 1, (1, {PR
 PR_TA_ROW(R_P, midpoint, "overlap", "(highest + lowest)/2", 1, (1, {PR_TA_P_PERIOD(14, 2)}), (1, {"midpoint"}))
 PR_TA_ROW(R_0, ht_trendline, "overlap", "Hilbert transform instantaneous trendline", 1, (0, {{0}}),
           (1, {"ht_trendline"}))
+/* ---- momentum family (include/proratio/ta/momentum.h documents them; the
+ * candlestick patterns follow in src/ta/table_candles.c). Parameter order
+ * and defaults follow TA-Lib's functions, except STOCH/STOCHF/STOCHRSI
+ * whose fast %K period defaults to 14 (TA-Lib: 5). ---- */
+PR_TA_ROW(R_P, rsi, "momentum", "Relative strength index (Wilder)", 1, (1, {PR_TA_P_PERIOD(14, 2)}), (1, {"rsi"}))
+PR_TA_ROW(R_P, cmo, "momentum", "Chande momentum oscillator (Wilder-smoothed)", 1, (1, {PR_TA_P_PERIOD(14, 2)}),
+          (1, {"cmo"}))
+PR_TA_ROW(R_P, mom, "momentum", "Momentum: price - price p bars ago", 1, (1, {PR_TA_P_PERIOD(10, 1)}), (1, {"mom"}))
+PR_TA_ROW(R_P, roc, "momentum", "Rate of change: (price/prev - 1)*100", 1, (1, {PR_TA_P_PERIOD(10, 1)}),
+          (1, {"roc"}))
+PR_TA_ROW(R_P, rocp, "momentum", "Rate of change fraction: (price - prev)/prev", 1, (1, {PR_TA_P_PERIOD(10, 1)}),
+          (1, {"rocp"}))
+PR_TA_ROW(R_P, rocr, "momentum", "Rate of change ratio: price/prev", 1, (1, {PR_TA_P_PERIOD(10, 1)}),
+          (1, {"rocr"}))
+PR_TA_ROW(R_P, rocr100, "momentum", "Rate of change ratio x100: (price/prev)*100", 1, (1, {PR_TA_P_PERIOD(10, 1)}),
+          (1, {"rocr100"}))
+PR_TA_ROW(HLC_PPP_2, stoch, "momentum", "Slow stochastic (SMA smoothings)", 1,
+          (3, {PR_TA_P_INT("fastk", 14, 1), PR_TA_P_INT("slowk", 3, 1), PR_TA_P_INT("slowd", 3, 1)}),
+          (2, {"slowk", "slowd"}))
+PR_TA_ROW(HLC_PP_2, stochf, "momentum", "Fast stochastic (SMA %D)", 1,
+          (2, {PR_TA_P_INT("fastk", 14, 1), PR_TA_P_INT("fastd", 3, 1)}), (2, {"fastk", "fastd"}))
+PR_TA_ROW(R_PPP_2, stochrsi, "momentum", "Fast stochastic of the RSI", 1,
+          (3, {PR_TA_P_PERIOD(14, 2), PR_TA_P_INT("fastk", 14, 1), PR_TA_P_INT("fastd", 3, 1)}),
+          (2, {"fastk", "fastd"}))
+PR_TA_ROW(HLC_P, willr, "momentum", "Williams %R", 1, (1, {PR_TA_P_PERIOD(14, 2)}), (1, {"willr"}))
+PR_TA_ROW(HLC_P, cci, "momentum", "Commodity channel index", 1, (1, {PR_TA_P_PERIOD(14, 2)}), (1, {"cci"}))
+PR_TA_ROW(HLC_PPP, ultosc, "momentum", "Ultimate oscillator", 1,
+          (3, {PR_TA_P_INT("period1", 7, 1), PR_TA_P_INT("period2", 14, 1), PR_TA_P_INT("period3", 28, 1)}),
+          (1, {"ultosc"}))
+PR_TA_ROW(OHLC_0, bop, "momentum", "Balance of power", 1, (0, {{0}}), (1, {"bop"}))
+PR_TA_ROW(HL_P, plus_dm, "trend", "Plus directional movement (Wilder sum)", 1, (1, {PR_TA_P_PERIOD(14, 2)}),
+          (1, {"plus_dm"}))
+PR_TA_ROW(HL_P, minus_dm, "trend", "Minus directional movement (Wilder sum)", 1, (1, {PR_TA_P_PERIOD(14, 2)}),
+          (1, {"minus_dm"}))
+PR_TA_ROW(HLC_P, plus_di, "trend", "Plus directional indicator", 1, (1, {PR_TA_P_PERIOD(14, 2)}), (1, {"plus_di"}))
+PR_TA_ROW(HLC_P, minus_di, "trend", "Minus directional indicator", 1, (1, {PR_TA_P_PERIOD(14, 2)}),
+          (1, {"minus_di"}))
+PR_TA_ROW(HLC_P, dx, "trend", "Directional movement index", 1, (1, {PR_TA_P_PERIOD(14, 2)}), (1, {"dx"}))
+PR_TA_ROW(HLC_P, adx, "trend", "Average directional movement index", 1, (1, {PR_TA_P_PERIOD(14, 2)}), (1, {"adx"}))
+PR_TA_ROW(HLC_P, adxr, "trend", "ADX rating: (ADX + ADX p-1 bars ago)/2", 1, (1, {PR_TA_P_PERIOD(14, 2)}),
+          (1, {"adxr"}))
+PR_TA_ROW(HL_P_2, aroon, "trend", "Aroon down/up", 1, (1, {PR_TA_P_PERIOD(14, 2)}), (2, {"down", "up"}))
+PR_TA_ROW(HL_P, aroonosc, "trend", "Aroon oscillator (up - down)", 1, (1, {PR_TA_P_PERIOD(14, 2)}),
+          (1, {"aroonosc"}))
+PR_TA_ROW(HL_RR, sar, "trend", "Parabolic SAR", 1,
+          (2, {PR_TA_P_REAL("acceleration", 0.02, 0.0, 3e37), PR_TA_P_REAL("maximum", 0.2, 0.0, 3e37)}),
+          (1, {"sar"}))
+PR_TA_ROW(HLC_0, trange, "volatility", "True range", 1, (0, {{0}}), (1, {"trange"}))
+PR_TA_ROW(HLC_P, atr, "volatility", "Average true range (Wilder)", 1, (1, {PR_TA_P_PERIOD(14, 1)}), (1, {"atr"}))
+PR_TA_ROW(HLC_P, natr, "volatility", "Normalised ATR: ATR/close*100", 1, (1, {PR_TA_P_PERIOD(14, 2)}),
+          (1, {"natr"}))
+PR_TA_ROW(CV_0, obv, "volume", "On-balance volume", 1, (0, {{0}}), (1, {"obv"}))
+PR_TA_ROW(HLCV_0, ad, "volume", "Chaikin accumulation/distribution line", 1, (0, {{0}}), (1, {"ad"}))
+PR_TA_ROW(HLCV_PP, adosc, "volume", "Chaikin A/D oscillator", 1,
+          (2, {PR_TA_P_INT("fast", 3, 2), PR_TA_P_INT("slow", 10, 2)}), (1, {"adosc"}))
+PR_TA_ROW(HLCV_P, mfi, "volume", "Money flow index", 1, (1, {PR_TA_P_PERIOD(14, 2)}), (1, {"mfi"}))
