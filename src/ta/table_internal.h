@@ -1,6 +1,7 @@
-/* Internal to the ta module: the adapters shared by the family tables
- * (table_<family>.c) that turn a typed indicator into a pr_ta_def entry's
- * generic lookback / run / stream functions. */
+/* Internal to the ta module: the adapters that turn a typed indicator into
+ * a pr_ta_def entry's generic lookback / run / stream functions, one set per
+ * shape, used by table_list.c (the rows of proratio/ta/list.h) and by the
+ * hand-written table_candles.c. */
 #ifndef PR_TA_TABLE_INTERNAL_H
 #define PR_TA_TABLE_INTERNAL_H
 #include <limits.h>
@@ -47,8 +48,9 @@ static inline const double *real0(const pr_ta_input *in) { return in->real0 ? in
 static inline const double *real1x(const pr_ta_input *in) { return in->real0 ? in->real0 : in->high; }
 static inline const double *real1y(const pr_ta_input *in) { return in->real1 ? in->real1 : in->low; }
 
-/* The stream adapters every shape shares: new_ runs _init with `init_args`
- * (after the state), free_ releases the state. */
+/* The stream adapters every shape shares: new_ runs _init on a new state
+ * with the variadic arguments (each written with a leading comma), free_
+ * releases the state. */
 #define PR_TA_ADAPT_STREAM_(name, ...)                                                      \
     static int new_##name(const double *p, void **state) {                                   \
         (void)p;                                                                             \
