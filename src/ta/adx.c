@@ -214,15 +214,10 @@ static int dm_lookback(int kind, int period, int *out) {
 
 static int dm_batch(int kind, size_t n, const double *high, const double *low,
                     const double *close, int period, double *out) {
-    if (!pr_mo_period_ok(period, 2)) return PR_EINVAL;
-    if (n == 0) return PR_OK;
-    int need_close = kind != DM_PLUS && kind != DM_MINUS;
-    if (!high || !low || (need_close && !close) || !out) return PR_EINVAL;
+    int need_close = kind != DM_PLUS && kind != DM_MINUS;   /* +DM/-DM read no close */
+    PR_TA_PROLOGUE(pr_mo_period_ok(period, 2), n, high, low, need_close ? close : high, out);
     size_t lb = (size_t)dm_lookback_of(kind, period);
-    if (n <= lb) {
-        pr_ta_fill_nan(out, n);
-        return PR_OK;
-    }
+    PR_TA_ALL_NAN_IF(n <= lb, n, out);
     if (kind == DM_ADX) {
         pr_ta_fill_nan(out, lb);
         adx_batch(n, high, low, close, period, out);

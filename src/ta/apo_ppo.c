@@ -68,9 +68,7 @@ static int po_lookback(int fast, int slow, int ma_type, int *out) {
 }
 
 static int po_batch(size_t n, const double *in, int fast, int slow, int ma_type, int pct, double *out) {
-    if (!po_check(fast, slow, ma_type)) return PR_EINVAL;
-    if (n == 0) return PR_OK;
-    if (!in || !out) return PR_EINVAL;
+    PR_TA_PROLOGUE(po_check(fast, slow, ma_type), n, in, out);
     struct pr_ta_po_impl m;
     if (po_setup(&m, fast, slow, ma_type, pct) != PR_OK) return PR_ENOMEM;
     for (size_t i = 0; i < n; i++) out[i] = po_step(&m, in[i]);

@@ -80,9 +80,7 @@ int pr_ta_aroon_lookback(int period, int *out) {
 
 int pr_ta_aroon(size_t n, const double *high, const double *low, int period, double *out_down,
                 double *out_up) {
-    if (!pr_mo_period_ok(period, 2)) return PR_EINVAL;
-    if (n == 0) return PR_OK;
-    if (!high || !low || !out_down || !out_up) return PR_EINVAL;
+    PR_TA_PROLOGUE(pr_mo_period_ok(period, 2), n, high, low, out_down, out_up);
     return aroon_run(n, high, low, period, out_down, out_up, NULL);
 }
 
@@ -118,9 +116,7 @@ void pr_ta_aroon_free(pr_ta_aroon_state *s) {
 int pr_ta_aroonosc_lookback(int period, int *out) { return pr_ta_aroon_lookback(period, out); }
 
 int pr_ta_aroonosc(size_t n, const double *high, const double *low, int period, double *out) {
-    if (!pr_mo_period_ok(period, 2)) return PR_EINVAL;
-    if (n == 0) return PR_OK;
-    if (!high || !low || !out) return PR_EINVAL;
+    PR_TA_PROLOGUE(pr_mo_period_ok(period, 2), n, high, low, out);
     return aroon_run(n, high, low, period, NULL, NULL, out);
 }
 

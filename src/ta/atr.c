@@ -17,8 +17,7 @@ int pr_ta_trange_lookback(int *out) {
 }
 
 int pr_ta_trange(size_t n, const double *high, const double *low, const double *close, double *out) {
-    if (n == 0) return PR_OK;
-    if (!high || !low || !close || !out) return PR_EINVAL;
+    PR_TA_PROLOGUE(1, n, high, low, close, out);
     out[0] = NAN;
     for (size_t i = 1; i < n; i++) out[i] = pr_mo_true_range(high[i], low[i], close[i - 1]);
     return PR_OK;
@@ -58,10 +57,7 @@ static inline double natr_of(double atr, double close) {
 static int atr_batch(size_t n, const double *restrict hi, const double *restrict lo,
                      const double *restrict cl, int period, int norm, double *restrict out) {
     size_t p = (size_t)period;
-    if (n <= p) {
-        pr_ta_fill_nan(out, n);
-        return PR_OK;
-    }
+    PR_TA_ALL_NAN_IF(n <= p, n, out);
     pr_ta_fill_nan(out, p);
     if (period == 1) {
         for (size_t i = 1; i < n; i++) {
@@ -124,9 +120,7 @@ static int atr_check(int period, int norm) { return pr_mo_period_ok(period, norm
 
 static int atr_entry(size_t n, const double *high, const double *low, const double *close,
                      int period, int norm, double *out) {
-    if (!atr_check(period, norm)) return PR_EINVAL;
-    if (n == 0) return PR_OK;
-    if (!high || !low || !close || !out) return PR_EINVAL;
+    PR_TA_PROLOGUE(atr_check(period, norm), n, high, low, close, out);
     return atr_batch(n, high, low, close, period, norm, out);
 }
 

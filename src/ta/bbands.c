@@ -43,16 +43,9 @@ int pr_ta_bbands_lookback(int period, double nbdevup, double nbdevdn, int *out) 
 
 int pr_ta_bbands(size_t n, const double *in, int period, double nbdevup, double nbdevdn,
                  double *upper, double *middle, double *lower) {
-    if (!bb_check(period, nbdevup, nbdevdn)) return PR_EINVAL;
-    if (n == 0) return PR_OK;
-    if (!in || !upper || !middle || !lower) return PR_EINVAL;
+    PR_TA_PROLOGUE(bb_check(period, nbdevup, nbdevdn), n, in, upper, middle, lower);
     size_t p = (size_t)period;
-    if (n < p) {
-        pr_ta_fill_nan(upper, n);
-        pr_ta_fill_nan(middle, n);
-        pr_ta_fill_nan(lower, n);
-        return PR_OK;
-    }
+    PR_TA_ALL_NAN_IF(n < p, n, upper, middle, lower);
     const double *restrict x = in;
     double *restrict ou = upper, *restrict om = middle, *restrict ol = lower;
     pr_ta_fill_nan(ou, p - 1);

@@ -17,8 +17,7 @@ int pr_ta_bop_lookback(int *out) {
 
 int pr_ta_bop(size_t n, const double *open, const double *high, const double *low,
               const double *close, double *out) {
-    if (n == 0) return PR_OK;
-    if (!open || !high || !low || !close || !out) return PR_EINVAL;
+    PR_TA_PROLOGUE(1, n, open, high, low, close, out);
     for (size_t i = 0; i < n; i++) out[i] = bop_value(open[i], high[i], low[i], close[i]);
     return PR_OK;
 }

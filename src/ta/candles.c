@@ -93,14 +93,9 @@ int pr_ta_cdl(pr_ta_cdl_pattern pattern, size_t n, const double *open, const dou
     if (!cdl_valid(pattern)) return PR_EINVAL;
     const cdl_def *d = &pr_cdl_defs[pattern];
     double pen;
-    if (cdl_pen(d, penetration, &pen) != PR_OK) return PR_EINVAL;
-    if (n == 0) return PR_OK;
-    if (!open || !high || !low || !close || !out) return PR_EINVAL;
+    PR_TA_PROLOGUE(cdl_pen(d, penetration, &pen) == PR_OK, n, open, high, low, close, out);
     size_t lb = (size_t)d->lookback;
-    if (n <= lb) {
-        pr_ta_fill_nan(out, n);
-        return PR_OK;
-    }
+    PR_TA_ALL_NAN_IF(n <= lb, n, out);
     pr_ta_fill_nan(out, lb);
     double total[CDL_MAX_SLOTS];
     cdl_totals_init(d, open + lb, high + lb, low + lb, close + lb, total);

@@ -27,14 +27,9 @@ int pr_ta_cci_lookback(int period, int *out) {
 
 int pr_ta_cci(size_t n, const double *high, const double *low, const double *close, int period,
               double *out) {
-    if (!pr_mo_period_ok(period, 2)) return PR_EINVAL;
-    if (n == 0) return PR_OK;
-    if (!high || !low || !close || !out) return PR_EINVAL;
+    PR_TA_PROLOGUE(pr_mo_period_ok(period, 2), n, high, low, close, out);
     size_t p = (size_t)period;
-    if (n < p) {
-        pr_ta_fill_nan(out, n);
-        return PR_OK;
-    }
+    PR_TA_ALL_NAN_IF(n < p, n, out);
     double *ring = malloc(p * sizeof *ring);
     if (!ring) return PR_ENOMEM;
     pr_ta_fill_nan(out, p - 1);

@@ -57,9 +57,7 @@ void pr_ta_cmf_free(pr_ta_cmf_state *s) {
 
 int pr_ta_cmf(size_t n, const double *high, const double *low, const double *close,
               const double *volume, int period, double *out) {
-    if (bad_period(period)) return PR_EINVAL;
-    if (n == 0) return PR_OK;
-    if (!high || !low || !close || !volume || !out) return PR_EINVAL;
+    PR_TA_PROLOGUE(!bad_period(period), n, high, low, close, volume, out);
     pr_ta_cmf_state s;
     int rc = pr_ta_cmf_init(&s, period);
     if (rc != PR_OK) return rc;

@@ -65,9 +65,7 @@ int pr_ta_correl_lookback(int period, int *out) {
 }
 
 int pr_ta_correl(size_t n, const double *x, const double *y, int period, double *out) {
-    if (!pr_ta_period_ok(period, 1, PR_TA_PERIOD_MAX)) return PR_EINVAL;
-    if (n == 0) return PR_OK;
-    if (!x || !y || !out) return PR_EINVAL;
+    PR_TA_PROLOGUE(pr_ta_period_ok(period, 1, PR_TA_PERIOD_MAX), n, x, y, out);
     struct pr_ta_correl_impl *m = correl_new(period);
     if (!m) return PR_ENOMEM;
     for (size_t i = 0; i < n; i++) out[i] = correl_step(m, x[i], y[i]);
@@ -160,9 +158,7 @@ int pr_ta_beta_lookback(int period, int *out) {
 }
 
 int pr_ta_beta(size_t n, const double *x, const double *y, int period, double *out) {
-    if (!pr_ta_period_ok(period, 1, PR_TA_PERIOD_MAX)) return PR_EINVAL;
-    if (n == 0) return PR_OK;
-    if (!x || !y || !out) return PR_EINVAL;
+    PR_TA_PROLOGUE(pr_ta_period_ok(period, 1, PR_TA_PERIOD_MAX), n, x, y, out);
     struct pr_ta_beta_impl *m = beta_new(period);
     if (!m) return PR_ENOMEM;
     for (size_t i = 0; i < n; i++) out[i] = beta_step(m, x[i], y[i]);

@@ -64,9 +64,7 @@ void pr_ta_donchian_free(pr_ta_donchian_state *s) {
 
 int pr_ta_donchian(size_t n, const double *high, const double *low, int period,
                    double *upper, double *middle, double *lower) {
-    if (bad_period(period)) return PR_EINVAL;
-    if (n == 0) return PR_OK;
-    if (!high || !low || !upper || !middle || !lower) return PR_EINVAL;
+    PR_TA_PROLOGUE(!bad_period(period), n, high, low, upper, middle, lower);
     pr_ta_donchian_state s;
     int rc = pr_ta_donchian_init(&s, period);
     if (rc != PR_OK) return rc;

@@ -27,9 +27,7 @@ int pr_ta_dema_lookback(int period, int *out) {
 }
 
 int pr_ta_dema(size_t n, const double *in, int period, double *out) {
-    if (!pr_ta_period_ok(period, 2, PR_TA_PERIOD_MAX)) return PR_EINVAL;
-    if (n == 0) return PR_OK;
-    if (!in || !out) return PR_EINVAL;
+    PR_TA_PROLOGUE(pr_ta_period_ok(period, 2, PR_TA_PERIOD_MAX), n, in, out);
     struct pr_ta_dema_impl m;
     dema_setup(&m, period);
     for (size_t i = 0; i < n; i++) out[i] = dema_step(&m, in[i]);
@@ -81,9 +79,7 @@ int pr_ta_tema_lookback(int period, int *out) {
 }
 
 int pr_ta_tema(size_t n, const double *in, int period, double *out) {
-    if (!pr_ta_period_ok(period, 2, PR_TA_PERIOD_MAX)) return PR_EINVAL;
-    if (n == 0) return PR_OK;
-    if (!in || !out) return PR_EINVAL;
+    PR_TA_PROLOGUE(pr_ta_period_ok(period, 2, PR_TA_PERIOD_MAX), n, in, out);
     struct pr_ta_tema_impl m;
     tema_setup(&m, period);
     for (size_t i = 0; i < n; i++) out[i] = tema_step(&m, in[i]);
@@ -145,9 +141,7 @@ int pr_ta_trix_lookback(int period, int *out) {
 }
 
 int pr_ta_trix(size_t n, const double *in, int period, double *out) {
-    if (!pr_ta_period_ok(period, 1, PR_TA_PERIOD_MAX)) return PR_EINVAL;
-    if (n == 0) return PR_OK;
-    if (!in || !out) return PR_EINVAL;
+    PR_TA_PROLOGUE(pr_ta_period_ok(period, 1, PR_TA_PERIOD_MAX), n, in, out);
     struct pr_ta_trix_impl m;
     trix_setup(&m, period);
     for (size_t i = 0; i < n; i++) out[i] = trix_step(&m, in[i]);

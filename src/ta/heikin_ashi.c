@@ -42,8 +42,7 @@ void pr_ta_heikin_ashi_free(pr_ta_heikin_ashi_state *s) { (void)s; }
 int pr_ta_heikin_ashi(size_t n, const double *open, const double *high, const double *low,
                       const double *close, double *ha_open, double *ha_high, double *ha_low,
                       double *ha_close) {
-    if (n == 0) return PR_OK;
-    if (!open || !high || !low || !close || !ha_open || !ha_high || !ha_low || !ha_close) return PR_EINVAL;
+    PR_TA_PROLOGUE(1, n, open, high, low, close, ha_open, ha_high, ha_low, ha_close);
     pr_ta_heikin_ashi_state s;
     pr_ta_heikin_ashi_init(&s);
     for (size_t i = 0; i < n; i++)

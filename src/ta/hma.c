@@ -77,9 +77,7 @@ int pr_ta_hma_update(pr_ta_hma_state *s, double x, double *out) {
 
 int pr_ta_hma(size_t n, const double *x, int period, double *out) {
     int lb;
-    if (check(period, &lb) != PR_OK) return PR_EINVAL;
-    if (n == 0) return PR_OK;
-    if (!x || !out) return PR_EINVAL;
+    PR_TA_PROLOGUE(check(period, &lb) == PR_OK, n, x, out);
     pr_ta_hma_state s;
     int rc = pr_ta_hma_init(&s, period);
     if (rc != PR_OK) return rc;

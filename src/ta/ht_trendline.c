@@ -145,8 +145,7 @@ int pr_ta_ht_trendline_lookback(int *out) {
 }
 
 int pr_ta_ht_trendline(size_t n, const double *in, double *out) {
-    if (n == 0) return PR_OK;
-    if (!in || !out) return PR_EINVAL;
+    PR_TA_PROLOGUE(1, n, in, out);
     struct pr_ta_ht_trendline_impl *m = malloc(sizeof *m);
     if (!m) return PR_ENOMEM;
     ht_setup(m);

@@ -82,9 +82,8 @@ void pr_ta_ichimoku_free(pr_ta_ichimoku_state *s) {
 int pr_ta_ichimoku(size_t n, const double *high, const double *low, int tenkan, int kijun,
                    int senkou, double *out_tenkan, double *out_kijun, double *out_senkou_a,
                    double *out_senkou_b) {
-    if (bad_periods(tenkan, kijun, senkou)) return PR_EINVAL;
-    if (n == 0) return PR_OK;
-    if (!high || !low || !out_tenkan || !out_kijun || !out_senkou_a || !out_senkou_b) return PR_EINVAL;
+    PR_TA_PROLOGUE(!bad_periods(tenkan, kijun, senkou), n,
+                   high, low, out_tenkan, out_kijun, out_senkou_a, out_senkou_b);
     pr_ta_ichimoku_state s;
     int rc = pr_ta_ichimoku_init(&s, tenkan, kijun, senkou);
     if (rc != PR_OK) return rc;

@@ -77,9 +77,8 @@ int pr_ta_keltner(size_t n, const double *high, const double *low, const double 
                   int ema_period, int atr_period, double mult,
                   double *upper, double *middle, double *lower) {
     int lb;
-    if (check(ema_period, atr_period, mult, &lb) != PR_OK) return PR_EINVAL;
-    if (n == 0) return PR_OK;
-    if (!high || !low || !close || !upper || !middle || !lower) return PR_EINVAL;
+    PR_TA_PROLOGUE(check(ema_period, atr_period, mult, &lb) == PR_OK, n,
+                   high, low, close, upper, middle, lower);
     pr_ta_keltner_state s;
     int rc = pr_ta_keltner_init(&s, ema_period, atr_period, mult);
     if (rc != PR_OK) return rc;

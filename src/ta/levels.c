@@ -250,10 +250,8 @@ int pr_ta_levels_at(size_t n, const int64_t *ts, const double *high, const doubl
 int pr_ta_levels(size_t n, const double *high, const double *low, const double *close,
                  const pr_ta_levels_cfg *cfg, double *support, double *support_strength,
                  double *resistance, double *resistance_strength) {
-    if (pr_ta_levels_cfg_check(cfg, NULL) != PR_OK) return PR_EINVAL;
-    if (n == 0) return PR_OK;
-    if (!high || !low || !close || !support || !support_strength || !resistance || !resistance_strength)
-        return PR_EINVAL;
+    PR_TA_PROLOGUE(pr_ta_levels_cfg_check(cfg, NULL) == PR_OK, n, high, low, close, support, support_strength,
+                   resistance, resistance_strength);
     pr_ta_levels_state s;
     int rc = pr_ta_levels_init(&s, cfg);
     if (rc != PR_OK) return rc;

@@ -57,9 +57,7 @@ static int lr_lookback(int period, int *out) {
 }
 
 static int lr_batch(size_t n, const double *in, int period, int kind, double *out) {
-    if (!pr_ta_period_ok(period, 2, PR_TA_PERIOD_MAX)) return PR_EINVAL;
-    if (n == 0) return PR_OK;
-    if (!in || !out) return PR_EINVAL;
+    PR_TA_PROLOGUE(pr_ta_period_ok(period, 2, PR_TA_PERIOD_MAX), n, in, out);
     size_t p = (size_t)period;
     pr_ta_fill_nan(out, n < p ? n : p - 1);
     lr_const c = lr_consts(period);

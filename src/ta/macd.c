@@ -21,21 +21,14 @@ int pr_ta_macd_lookback(int fast, int slow, int signal, int *out) {
 
 int pr_ta_macd(size_t n, const double *in, int fast, int slow, int signal, double *macd,
                double *macd_signal, double *macd_hist) {
-    if (!macd_check(fast, slow, signal)) return PR_EINVAL;
-    if (n == 0) return PR_OK;
-    if (!in || !macd || !macd_signal || !macd_hist) return PR_EINVAL;
+    PR_TA_PROLOGUE(macd_check(fast, slow, signal), n, in, macd, macd_signal, macd_hist);
     if (fast > slow) {
         int t = fast;
         fast = slow;
         slow = t;
     }
     size_t lb = (size_t)(slow - 1) + (size_t)(signal - 1);
-    if (n <= lb) {
-        pr_ta_fill_nan(macd, n);
-        pr_ta_fill_nan(macd_signal, n);
-        pr_ta_fill_nan(macd_hist, n);
-        return PR_OK;
-    }
+    PR_TA_ALL_NAN_IF(n <= lb, n, macd, macd_signal, macd_hist);
     const double *restrict x = in;
     double *restrict om = macd, *restrict os = macd_signal, *restrict oh = macd_hist;
     pr_ta_fill_nan(om, lb);

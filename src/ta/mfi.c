@@ -67,9 +67,7 @@ int pr_ta_mfi_lookback(int period, int *out) {
 
 int pr_ta_mfi(size_t n, const double *high, const double *low, const double *close,
               const double *volume, int period, double *out) {
-    if (!pr_mo_period_ok(period, 2)) return PR_EINVAL;
-    if (n == 0) return PR_OK;
-    if (!high || !low || !close || !volume || !out) return PR_EINVAL;
+    PR_TA_PROLOGUE(pr_mo_period_ok(period, 2), n, high, low, close, volume, out);
     struct pr_ta_mfi_impl m;
     int rc = mfi_setup(&m, period);
     if (rc != PR_OK) return rc;

@@ -63,9 +63,7 @@ static void mm_reset(mm_impl *m, int period) {
 }
 
 static int mm_batch(size_t n, const double *hs, const double *ls, int period, double *out) {
-    if (!pr_ta_period_ok(period, 2, PR_TA_PERIOD_MAX)) return PR_EINVAL;
-    if (n == 0) return PR_OK;
-    if (!hs || !ls || !out) return PR_EINVAL;
+    PR_TA_PROLOGUE(pr_ta_period_ok(period, 2, PR_TA_PERIOD_MAX), n, hs, ls, out);
     mm_impl m;
     mm_reset(&m, period);
     mm_view v = {hs, ls, NULL, m.p};

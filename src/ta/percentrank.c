@@ -52,9 +52,7 @@ void pr_ta_percentrank_free(pr_ta_percentrank_state *s) {
 }
 
 int pr_ta_percentrank(size_t n, const double *x, int period, double *out) {
-    if (bad_period(period)) return PR_EINVAL;
-    if (n == 0) return PR_OK;
-    if (!x || !out) return PR_EINVAL;
+    PR_TA_PROLOGUE(!bad_period(period), n, x, out);
     pr_ta_percentrank_state s;
     int rc = pr_ta_percentrank_init(&s, period);
     if (rc != PR_OK) return rc;

@@ -84,9 +84,7 @@ void pr_ta_pivots_free(pr_ta_pivots_state *s) { (void)s; }
 
 int pr_ta_pivots(size_t n, const int64_t *ts, const double *high, const double *low,
                  const double *close, int kind, int anchor, double *const out[PR_TA_PIVOT_OUTPUTS]) {
-    if (bad_params(kind, anchor)) return PR_EINVAL;
-    if (n == 0) return PR_OK;
-    if (!ts || !high || !low || !close || !out) return PR_EINVAL;
+    PR_TA_PROLOGUE(!bad_params(kind, anchor), n, ts, high, low, close, out);
     for (int k = 0; k < PR_TA_PIVOT_OUTPUTS; k++)
         if (!out[k]) return PR_EINVAL;
     pr_ta_pivots_state s;

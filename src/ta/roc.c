@@ -22,14 +22,9 @@ static int roc_lookback(int period, int *out) {
 }
 
 static int roc_batch(int kind, size_t n, const double *in, int period, double *out) {
-    if (!pr_mo_period_ok(period, 1)) return PR_EINVAL;
-    if (n == 0) return PR_OK;
-    if (!in || !out) return PR_EINVAL;
+    PR_TA_PROLOGUE(pr_mo_period_ok(period, 1), n, in, out);
     size_t p = (size_t)period;
-    if (n <= p) {
-        pr_ta_fill_nan(out, n);
-        return PR_OK;
-    }
+    PR_TA_ALL_NAN_IF(n <= p, n, out);
     pr_ta_fill_nan(out, p);
     for (size_t i = p; i < n; i++) out[i] = roc_value(kind, in[i], in[i - p]);
     return PR_OK;

@@ -52,14 +52,9 @@ static void mo_serial(const double *restrict x, double *restrict out, size_t fro
 }
 
 static int mo_batch(size_t n, const double *in, int period, double *out, int cmo) {
-    if (!pr_mo_period_ok(period, 2)) return PR_EINVAL;
-    if (n == 0) return PR_OK;
-    if (!in || !out) return PR_EINVAL;
+    PR_TA_PROLOGUE(pr_mo_period_ok(period, 2), n, in, out);
     size_t p = (size_t)period;
-    if (n <= p) {
-        pr_ta_fill_nan(out, n);
-        return PR_OK;
-    }
+    PR_TA_ALL_NAN_IF(n <= p, n, out);
     const double *restrict x = in;
     pr_ta_fill_nan(out, p);
     double g = 0.0, l = 0.0;

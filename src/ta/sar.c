@@ -122,9 +122,7 @@ int pr_ta_sar_lookback(double acceleration, double maximum, int *out) {
 
 int pr_ta_sar(size_t n, const double *high, const double *low, double acceleration, double maximum,
               double *out) {
-    if (!sar_params_ok(acceleration, maximum)) return PR_EINVAL;
-    if (n == 0) return PR_OK;
-    if (!high || !low || !out) return PR_EINVAL;
+    PR_TA_PROLOGUE(sar_params_ok(acceleration, maximum), n, high, low, out);
     sar_core c;
     sar_core_init(&c, acceleration, maximum);
     for (size_t i = 0; i < n; i++) out[i] = sar_core_step(&c, high[i], low[i]);

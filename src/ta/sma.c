@@ -22,14 +22,9 @@ int pr_ta_sma_lookback(int period, int *out) {
 }
 
 int pr_ta_sma(size_t n, const double *in, int period, double *out) {
-    if (!pr_ta_period_ok(period, SMA_MIN, PR_TA_PERIOD_MAX)) return PR_EINVAL;
-    if (n == 0) return PR_OK;
-    if (!in || !out) return PR_EINVAL;
+    PR_TA_PROLOGUE(pr_ta_period_ok(period, SMA_MIN, PR_TA_PERIOD_MAX), n, in, out);
     size_t p = (size_t)period;
-    if (n < p) {
-        pr_ta_fill_nan(out, n);
-        return PR_OK;
-    }
+    PR_TA_ALL_NAN_IF(n < p, n, out);
     const double *restrict x = in;
     double *restrict o = out;
     pr_ta_fill_nan(o, p - 1);

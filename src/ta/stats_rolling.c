@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include "stats_internal.h"
+#include "ta_internal.h"
 
 int pr_ta_rolling_init(pr_ta_rolling_state *s, int period, int ddof) {
     if (!s || period < 1 || period > PR_TA_ROLLING_MAX_PERIOD || (ddof != 0 && ddof != 1)) return PR_EINVAL;
@@ -89,10 +90,9 @@ int pr_ta_rolling_update(pr_ta_rolling_state *s, double x, double *mean, double 
 
 int pr_ta_rolling(size_t n, const double *in, int period, int ddof, double *out_mean, double *out_std,
                   double *out_z) {
-    if (period < 1 || period > PR_TA_ROLLING_MAX_PERIOD || (ddof != 0 && ddof != 1)) return PR_EINVAL;
-    if ((out_std || out_z) && period < 2) return PR_EINVAL;
-    if (n == 0) return PR_OK;
-    if (!in) return PR_EINVAL;
+    int ok = period >= 1 && period <= PR_TA_ROLLING_MAX_PERIOD && (ddof == 0 || ddof == 1) &&
+             !((out_std || out_z) && period < 2);
+    PR_TA_PROLOGUE(ok, n, in);
     pr_ta_rolling_state s;
     int rc = pr_ta_rolling_init(&s, period, ddof);
     if (rc) return rc;

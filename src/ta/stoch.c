@@ -197,15 +197,9 @@ int pr_ta_stoch_lookback(int fastk, int slowk, int slowd, int *out) {
 
 int pr_ta_stoch(size_t n, const double *high, const double *low, const double *close, int fastk,
                 int slowk, int slowd, double *out_k, double *out_d) {
-    if (!stoch_ok(fastk, slowk, slowd)) return PR_EINVAL;
-    if (n == 0) return PR_OK;
-    if (!high || !low || !close || !out_k || !out_d) return PR_EINVAL;
+    PR_TA_PROLOGUE(stoch_ok(fastk, slowk, slowd), n, high, low, close, out_k, out_d);
     size_t lb = (size_t)(fastk - 1) + (size_t)(slowk - 1) + (size_t)(slowd - 1);
-    if (n <= lb) {
-        pr_ta_fill_nan(out_k, n);
-        pr_ta_fill_nan(out_d, n);
-        return PR_OK;
-    }
+    PR_TA_ALL_NAN_IF(n <= lb, n, out_k, out_d);
     return stoch_batch(n, high, low, close, KIND_STOCH, fastk, slowk, slowd, out_k, out_d);
 }
 
@@ -236,15 +230,9 @@ int pr_ta_stochf_lookback(int fastk, int fastd, int *out) {
 
 int pr_ta_stochf(size_t n, const double *high, const double *low, const double *close, int fastk,
                  int fastd, double *out_k, double *out_d) {
-    if (!stoch_ok(fastk, fastd, 1)) return PR_EINVAL;
-    if (n == 0) return PR_OK;
-    if (!high || !low || !close || !out_k || !out_d) return PR_EINVAL;
+    PR_TA_PROLOGUE(stoch_ok(fastk, fastd, 1), n, high, low, close, out_k, out_d);
     size_t lb = (size_t)(fastk - 1) + (size_t)(fastd - 1);
-    if (n <= lb) {
-        pr_ta_fill_nan(out_k, n);
-        pr_ta_fill_nan(out_d, n);
-        return PR_OK;
-    }
+    PR_TA_ALL_NAN_IF(n <= lb, n, out_k, out_d);
     return stoch_batch(n, high, low, close, KIND_STOCHF, fastk, fastd, 1, out_k, out_d);
 }
 
@@ -277,13 +265,8 @@ int pr_ta_willr_lookback(int period, int *out) {
 
 int pr_ta_willr(size_t n, const double *high, const double *low, const double *close, int period,
                 double *out) {
-    if (!pr_mo_period_ok(period, 2)) return PR_EINVAL;
-    if (n == 0) return PR_OK;
-    if (!high || !low || !close || !out) return PR_EINVAL;
-    if (n <= (size_t)(period - 1)) {
-        pr_ta_fill_nan(out, n);
-        return PR_OK;
-    }
+    PR_TA_PROLOGUE(pr_mo_period_ok(period, 2), n, high, low, close, out);
+    PR_TA_ALL_NAN_IF(n <= (size_t)(period - 1), n, out);
     return stoch_batch(n, high, low, close, KIND_WILLR, period, 1, 1, out, NULL);
 }
 
@@ -335,16 +318,10 @@ int pr_ta_stochrsi_lookback(int period, int fastk, int fastd, int *out) {
 
 int pr_ta_stochrsi(size_t n, const double *in, int period, int fastk, int fastd, double *out_k,
                    double *out_d) {
-    if (!stochrsi_ok(period, fastk, fastd)) return PR_EINVAL;
-    if (n == 0) return PR_OK;
-    if (!in || !out_k || !out_d) return PR_EINVAL;
+    PR_TA_PROLOGUE(stochrsi_ok(period, fastk, fastd), n, in, out_k, out_d);
     size_t p = (size_t)period;
     size_t lb = p + (size_t)(fastk - 1) + (size_t)(fastd - 1);
-    if (n <= lb) {
-        pr_ta_fill_nan(out_k, n);
-        pr_ta_fill_nan(out_d, n);
-        return PR_OK;
-    }
+    PR_TA_ALL_NAN_IF(n <= lb, n, out_k, out_d);
     double *r = malloc(n * sizeof *r);
     if (!r) return PR_ENOMEM;
     int rc = pr_ta_rsi(n, in, period, r);

@@ -97,9 +97,7 @@ void pr_ta_supertrend_free(pr_ta_supertrend_state *s) {
 int pr_ta_supertrend(size_t n, const double *high, const double *low, const double *close,
                      int period, double mult, double *line, double *direction) {
     int lb;
-    if (check(period, mult, &lb) != PR_OK) return PR_EINVAL;
-    if (n == 0) return PR_OK;
-    if (!high || !low || !close || !line || !direction) return PR_EINVAL;
+    PR_TA_PROLOGUE(check(period, mult, &lb) == PR_OK, n, high, low, close, line, direction);
     pr_ta_supertrend_state s;
     int rc = pr_ta_supertrend_init(&s, period, mult);
     if (rc != PR_OK) return rc;

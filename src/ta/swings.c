@@ -66,9 +66,7 @@ void pr_ta_swings_free(pr_ta_swings_state *s) {
 
 int pr_ta_swings(size_t n, const double *high, const double *low, int left, int right,
                  double *swing_high, double *swing_low) {
-    if (bad_params(left, right)) return PR_EINVAL;
-    if (n == 0) return PR_OK;
-    if (!high || !low || !swing_high || !swing_low) return PR_EINVAL;
+    PR_TA_PROLOGUE(!bad_params(left, right), n, high, low, swing_high, swing_low);
     pr_ta_swings_state s;
     int rc = pr_ta_swings_init(&s, left, right);
     if (rc != PR_OK) return rc;

@@ -55,9 +55,7 @@ int pr_ta_t3_lookback(int period, double vfactor, int *out) {
 }
 
 int pr_ta_t3(size_t n, const double *in, int period, double vfactor, double *out) {
-    if (!t3_check(period, vfactor)) return PR_EINVAL;
-    if (n == 0) return PR_OK;
-    if (!in || !out) return PR_EINVAL;
+    PR_TA_PROLOGUE(t3_check(period, vfactor), n, in, out);
     struct pr_ta_t3_impl m;
     t3_setup(&m, period, vfactor);
     for (size_t i = 0; i < n; i++) out[i] = t3_step(&m, in[i]);

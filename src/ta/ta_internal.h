@@ -6,10 +6,10 @@
 #include "proratio/ta.h"
 
 /* Each family file (table_<family>.c) defines its array and count. */
-extern const pr_ta_def pr_ta_defs_overlap[];
-extern const size_t pr_ta_defs_overlap_count;
-extern const pr_ta_def pr_ta_defs_momentum[];
-extern const size_t pr_ta_defs_momentum_count;
+extern const pr_ta_def pr_ta_defs_list[];   /* table_list.c: the rows of ta/list.h */
+extern const size_t pr_ta_defs_list_count;
+extern const pr_ta_def pr_ta_defs_candles[];
+extern const size_t pr_ta_defs_candles_count;
 extern const pr_ta_def pr_ta_defs_extra[];
 extern const size_t pr_ta_defs_extra_count;
 extern const pr_ta_def pr_ta_defs_stats[];
@@ -19,4 +19,43 @@ extern const size_t pr_ta_defs_stats_count;
 static inline void pr_ta_fill_nan(double *out, size_t n) {
     for (size_t i = 0; i < n; i++) out[i] = NAN;
 }
+
+/* 1 when none of the k pointers is NULL. */
+static inline int pr_ta_all_set(const void *const *ptrs, size_t k) {
+    for (size_t i = 0; i < k; i++)
+        if (!ptrs[i]) return 0;
+    return 1;
+}
+
+/* 1 after filling each of the k outputs' first n cells with NaN. */
+static inline int pr_ta_fill_nan_all(double *const *outs, size_t k, size_t n) {
+    for (size_t i = 0; i < k; i++) pr_ta_fill_nan(outs[i], n);
+    return 1;
+}
+
+#define PR_TA_PTRS_(...) ((const void *const[]){__VA_ARGS__})
+#define PR_TA_NPTRS_(...) (sizeof PR_TA_PTRS_(__VA_ARGS__) / sizeof(const void *))
+
+/* The prologue every batch indicator opens with (the bad-input policy of
+ * ta.h), in this order: parameters not `params_ok` -> PR_EINVAL with the
+ * outputs untouched; n == 0 -> PR_OK, nothing touched (NULL arrays
+ * allowed); any of the input and output arrays listed NULL -> PR_EINVAL.
+ * Returns from the calling function in those cases. */
+#define PR_TA_PROLOGUE(params_ok, n, ...)                                          \
+    do {                                                                           \
+        if (!(params_ok)) return PR_EINVAL;                                        \
+        if ((n) == 0) return PR_OK;                                                \
+        if (!pr_ta_all_set(PR_TA_PTRS_(__VA_ARGS__), PR_TA_NPTRS_(__VA_ARGS__)))   \
+            return PR_EINVAL;                                                      \
+    } while (0)
+
+/* The warm-up rule for a series too short to reach the first value
+ * (`too_short`, i.e. n <= lookback): every listed output is NaN over its n
+ * cells and the calling function returns PR_OK. */
+#define PR_TA_ALL_NAN_IF(too_short, n, ...)                                                       \
+    do {                                                                                          \
+        if ((too_short) && pr_ta_fill_nan_all((double *const[]){__VA_ARGS__},                     \
+                                              sizeof((double *const[]){__VA_ARGS__}) / sizeof(double *), (n))) \
+            return PR_OK;                                                                         \
+    } while (0)
 #endif

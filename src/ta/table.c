@@ -9,8 +9,8 @@
 typedef struct { const pr_ta_def *defs; const size_t *count; } family;
 
 static const family families[] = {
-    {pr_ta_defs_overlap, &pr_ta_defs_overlap_count},
-    {pr_ta_defs_momentum, &pr_ta_defs_momentum_count},
+    {pr_ta_defs_list, &pr_ta_defs_list_count},
+    {pr_ta_defs_candles, &pr_ta_defs_candles_count},
     {pr_ta_defs_extra, &pr_ta_defs_extra_count},
     {pr_ta_defs_stats, &pr_ta_defs_stats_count},
 };

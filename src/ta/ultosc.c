@@ -104,9 +104,7 @@ int pr_ta_ultosc_lookback(int p1, int p2, int p3, int *out) {
 
 int pr_ta_ultosc(size_t n, const double *high, const double *low, const double *close, int p1,
                  int p2, int p3, double *out) {
-    if (!ult_ok(p1, p2, p3)) return PR_EINVAL;
-    if (n == 0) return PR_OK;
-    if (!high || !low || !close || !out) return PR_EINVAL;
+    PR_TA_PROLOGUE(ult_ok(p1, p2, p3), n, high, low, close, out);
     struct pr_ta_ultosc_impl m;
     int rc = ult_setup(&m, p1, p2, p3);
     if (rc != PR_OK) return rc;

@@ -43,9 +43,7 @@ int pr_ta_var_lookback(int period, int *out) {
 }
 
 int pr_ta_var(size_t n, const double *in, int period, double *out) {
-    if (!pr_ta_period_ok(period, 1, PR_TA_PERIOD_MAX)) return PR_EINVAL;
-    if (n == 0) return PR_OK;
-    if (!in || !out) return PR_EINVAL;
+    PR_TA_PROLOGUE(pr_ta_period_ok(period, 1, PR_TA_PERIOD_MAX), n, in, out);
     size_t p = (size_t)period;
     pr_ta_fill_nan(out, n < p ? n : p - 1);
     if (n >= p) var_batch(n, in, period, out);
@@ -59,9 +57,7 @@ int pr_ta_stddev_lookback(int period, double nbdev, int *out) {
 }
 
 int pr_ta_stddev(size_t n, const double *in, int period, double nbdev, double *out) {
-    if (!pr_ta_period_ok(period, 2, PR_TA_PERIOD_MAX) || !pr_ta_real_ok(nbdev)) return PR_EINVAL;
-    if (n == 0) return PR_OK;
-    if (!in || !out) return PR_EINVAL;
+    PR_TA_PROLOGUE(pr_ta_period_ok(period, 2, PR_TA_PERIOD_MAX) && pr_ta_real_ok(nbdev), n, in, out);
     size_t p = (size_t)period;
     pr_ta_fill_nan(out, n < p ? n : p - 1);
     if (n < p) return PR_OK;

@@ -25,8 +25,7 @@ int pr_ta_obv_lookback(int *out) {
 }
 
 int pr_ta_obv(size_t n, const double *close, const double *volume, double *out) {
-    if (n == 0) return PR_OK;
-    if (!close || !volume || !out) return PR_EINVAL;
+    PR_TA_PROLOGUE(1, n, close, volume, out);
     double obv = volume[0];
     if (close[0] != close[0]) obv = NAN;
     out[0] = obv;
@@ -81,8 +80,7 @@ int pr_ta_ad_lookback(int *out) {
 
 int pr_ta_ad(size_t n, const double *high, const double *low, const double *close,
              const double *volume, double *out) {
-    if (n == 0) return PR_OK;
-    if (!high || !low || !close || !volume || !out) return PR_EINVAL;
+    PR_TA_PROLOGUE(1, n, high, low, close, volume, out);
     double ad = 0.0;
     for (size_t i = 0; i < n; i++) {
         ad = ad_step(ad, high[i], low[i], close[i], volume[i]);
@@ -151,9 +149,7 @@ int pr_ta_adosc_lookback(int fast, int slow, int *out) {
 
 int pr_ta_adosc(size_t n, const double *high, const double *low, const double *close,
                 const double *volume, int fast, int slow, double *out) {
-    if (!adosc_ok(fast, slow)) return PR_EINVAL;
-    if (n == 0) return PR_OK;
-    if (!high || !low || !close || !volume || !out) return PR_EINVAL;
+    PR_TA_PROLOGUE(adosc_ok(fast, slow), n, high, low, close, volume, out);
     struct pr_ta_adosc_impl m;
     adosc_setup(&m, fast, slow);
     for (size_t i = 0; i < n; i++) out[i] = adosc_step(&m, high[i], low[i], close[i], volume[i]);

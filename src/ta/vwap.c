@@ -42,9 +42,7 @@ void pr_ta_vwap_free(pr_ta_vwap_state *s) { (void)s; }
 
 int pr_ta_vwap(size_t n, const int64_t *ts, const double *high, const double *low,
                const double *close, const double *volume, int anchor, double *out) {
-    if (!valid_anchor(anchor)) return PR_EINVAL;
-    if (n == 0) return PR_OK;
-    if (!ts || !high || !low || !close || !volume || !out) return PR_EINVAL;
+    PR_TA_PROLOGUE(valid_anchor(anchor), n, ts, high, low, close, volume, out);
     pr_ta_vwap_state s;
     pr_ta_vwap_init(&s, anchor);
     for (size_t i = 0; i < n; i++) pr_ta_vwap_update(&s, ts[i], high[i], low[i], close[i], volume[i], &out[i]);
@@ -105,9 +103,7 @@ void pr_ta_rvwap_free(pr_ta_rvwap_state *s) {
 
 int pr_ta_rvwap(size_t n, const double *high, const double *low, const double *close,
                 const double *volume, int period, double *out) {
-    if (period < 1 || period > 10000) return PR_EINVAL;
-    if (n == 0) return PR_OK;
-    if (!high || !low || !close || !volume || !out) return PR_EINVAL;
+    PR_TA_PROLOGUE(period >= 1 && period <= 10000, n, high, low, close, volume, out);
     pr_ta_rvwap_state s;
     int rc = pr_ta_rvwap_init(&s, period);
     if (rc != PR_OK) return rc;

@@ -90,9 +90,7 @@ int pr_ta_wavetrend_update(pr_ta_wavetrend_state *s, double high, double low, do
 int pr_ta_wavetrend(size_t n, const double *high, const double *low, const double *close, int n1,
                     int n2, int signal, double *wt1, double *wt2) {
     int lb;
-    if (check(n1, n2, signal, &lb) != PR_OK) return PR_EINVAL;
-    if (n == 0) return PR_OK;
-    if (!high || !low || !close || !wt1 || !wt2) return PR_EINVAL;
+    PR_TA_PROLOGUE(check(n1, n2, signal, &lb) == PR_OK, n, high, low, close, wt1, wt2);
     pr_ta_wavetrend_state s;
     int rc = pr_ta_wavetrend_init(&s, n1, n2, signal);
     if (rc != PR_OK) return rc;

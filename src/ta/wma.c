@@ -17,14 +17,9 @@ int pr_ta_wma_lookback(int period, int *out) {
 }
 
 int pr_ta_wma(size_t n, const double *in, int period, double *out) {
-    if (!pr_ta_period_ok(period, WMA_MIN, PR_TA_PERIOD_MAX)) return PR_EINVAL;
-    if (n == 0) return PR_OK;
-    if (!in || !out) return PR_EINVAL;
+    PR_TA_PROLOGUE(pr_ta_period_ok(period, WMA_MIN, PR_TA_PERIOD_MAX), n, in, out);
     size_t p = (size_t)period;
-    if (n < p) {
-        pr_ta_fill_nan(out, n);
-        return PR_OK;
-    }
+    PR_TA_ALL_NAN_IF(n < p, n, out);
     pr_ta_fill_nan(out, p - 1);
     double divider = wma_divider(period);
     double sum = 0.0, sub = 0.0, trailing = 0.0;

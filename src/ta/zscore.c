@@ -44,8 +44,6 @@ void pr_ta_zscore_free(pr_ta_zscore_state *s) {
 
 int pr_ta_zscore(size_t n, const double *x, int period, int ddof, double *out) {
     int lb;
-    if (check(period, ddof, &lb) != PR_OK) return PR_EINVAL;
-    if (n == 0) return PR_OK;
-    if (!x || !out) return PR_EINVAL;
+    PR_TA_PROLOGUE(check(period, ddof, &lb) == PR_OK, n, x, out);
     return pr_ta_rolling(n, x, period, ddof, NULL, NULL, out);
 }

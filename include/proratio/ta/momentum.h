@@ -3,6 +3,12 @@
  * 0.6.4-compatible values (see ta.h for the batch/streaming conventions and
  * tests/data/golden/README.md for TA-Lib's definitions).
  *
+ * The declarations (all but the candlestick patterns') are generated:
+ * each indicator is a row of proratio/ta/list.h and its signature is the
+ * row's shape (proratio/ta/shapes.h), e.g. HLC_P: pr_ta_atr(n, high, low,
+ * close, period, out). Outputs are in the order listed below (STOCH: slow
+ * %K, slow %D; STOCHF/STOCHRSI: fast %K, fast %D; AROON: down, up).
+ *
  * Common rules for every function below:
  *   - periods are ints; outside the range given here -> PR_EINVAL with the
  *     outputs untouched. Ranges are TA-Lib's, except where TA-Lib's period 1
@@ -60,34 +66,12 @@ extern "C" {
 /*   ROCR  period 1..  lookback p  x/x[-p]             (0 when x[-p] == 0)    */
 /*   ROCR100 period 1.. lookback p (x/x[-p])*100       (0 when x[-p] == 0)    */
 /* ------------------------------------------------------------------------ */
-#define PR_TA_DECLARE_MO1_(name)                                                              \
-    int pr_ta_##name##_lookback(int period, int *out);                                        \
-    int pr_ta_##name(size_t n, const double *in, int period, double *out);                    \
-    typedef struct pr_ta_##name##_state { struct pr_ta_##name##_impl *p; } pr_ta_##name##_state; \
-    int pr_ta_##name##_init(pr_ta_##name##_state *s, int period);                             \
-    int pr_ta_##name##_update(pr_ta_##name##_state *s, double x, double *out);                \
-    void pr_ta_##name##_free(pr_ta_##name##_state *s);
 
 /* int pr_ta_rsi(size_t n, const double *close, int period, double *out); */
-PR_TA_DECLARE_MO1_(rsi)
-PR_TA_DECLARE_MO1_(cmo)
-PR_TA_DECLARE_MO1_(mom)
-PR_TA_DECLARE_MO1_(roc)
-PR_TA_DECLARE_MO1_(rocp)
-PR_TA_DECLARE_MO1_(rocr)
-PR_TA_DECLARE_MO1_(rocr100)
-#undef PR_TA_DECLARE_MO1_
 
 /* STOCHRSI: STOCHF(fastk, fastd SMA) applied to the RSI(period) series (used
  * as high, low and close). period 2.., fastk 1.., fastd 1..; lookback
  * p + (fastk-1) + (fastd-1). Outputs fast %K and fast %D. */
-int pr_ta_stochrsi_lookback(int period, int fastk, int fastd, int *out);
-int pr_ta_stochrsi(size_t n, const double *in, int period, int fastk, int fastd,
-                   double *out_k, double *out_d);
-typedef struct pr_ta_stochrsi_state { struct pr_ta_stochrsi_impl *p; } pr_ta_stochrsi_state;
-int pr_ta_stochrsi_init(pr_ta_stochrsi_state *s, int period, int fastk, int fastd);
-int pr_ta_stochrsi_update(pr_ta_stochrsi_state *s, double x, double *out_k, double *out_d);
-void pr_ta_stochrsi_free(pr_ta_stochrsi_state *s);
 
 /* ------------------------------------------------------------------------ */
 /* Stochastics (high, low, close). HH/LL over the last fastk bars including  */
@@ -99,23 +83,6 @@ void pr_ta_stochrsi_free(pr_ta_stochrsi_state *s);
 /*   WILLR   period 2..; (HH - close)/((HH - LL)/-100), 0 when HH == LL;      */
 /*           lookback p-1                                                     */
 /* ------------------------------------------------------------------------ */
-int pr_ta_stoch_lookback(int fastk, int slowk, int slowd, int *out);
-int pr_ta_stoch(size_t n, const double *high, const double *low, const double *close, int fastk,
-                int slowk, int slowd, double *out_k, double *out_d);
-typedef struct pr_ta_stoch_state { struct pr_ta_stoch_impl *p; } pr_ta_stoch_state;
-int pr_ta_stoch_init(pr_ta_stoch_state *s, int fastk, int slowk, int slowd);
-int pr_ta_stoch_update(pr_ta_stoch_state *s, double high, double low, double close, double *out_k,
-                       double *out_d);
-void pr_ta_stoch_free(pr_ta_stoch_state *s);
-
-int pr_ta_stochf_lookback(int fastk, int fastd, int *out);
-int pr_ta_stochf(size_t n, const double *high, const double *low, const double *close, int fastk,
-                 int fastd, double *out_k, double *out_d);
-typedef struct pr_ta_stochf_state { struct pr_ta_stoch_impl *p; } pr_ta_stochf_state;
-int pr_ta_stochf_init(pr_ta_stochf_state *s, int fastk, int fastd);
-int pr_ta_stochf_update(pr_ta_stochf_state *s, double high, double low, double close,
-                        double *out_k, double *out_d);
-void pr_ta_stochf_free(pr_ta_stochf_state *s);
 
 /* ------------------------------------------------------------------------ */
 /* Indicators of (high, low, close) with one period.                         */
@@ -136,51 +103,19 @@ void pr_ta_stochf_free(pr_ta_stochf_state *s);
 /* S(.) is Wilder's running sum: the sum over bars 1..p-1, then from bar p on */
 /* S = S - S/p + value.                                                       */
 /* ------------------------------------------------------------------------ */
-#define PR_TA_DECLARE_HLC_(name)                                                              \
-    int pr_ta_##name##_lookback(int period, int *out);                                        \
-    int pr_ta_##name(size_t n, const double *high, const double *low, const double *close,    \
-                     int period, double *out);                                                \
-    typedef struct pr_ta_##name##_state { struct pr_ta_##name##_impl *p; } pr_ta_##name##_state; \
-    int pr_ta_##name##_init(pr_ta_##name##_state *s, int period);                             \
-    int pr_ta_##name##_update(pr_ta_##name##_state *s, double high, double low, double close, \
-                              double *out);                                                   \
-    void pr_ta_##name##_free(pr_ta_##name##_state *s);
 
-PR_TA_DECLARE_HLC_(cci)
-PR_TA_DECLARE_HLC_(willr)
 /* int pr_ta_atr(size_t n, const double *high, const double *low,
  *               const double *close, int period, double *out); */
-PR_TA_DECLARE_HLC_(atr)
-PR_TA_DECLARE_HLC_(natr)
-PR_TA_DECLARE_HLC_(plus_di)
-PR_TA_DECLARE_HLC_(minus_di)
-PR_TA_DECLARE_HLC_(dx)
 /* int pr_ta_adx(size_t n, const double *high, const double *low,
  *               const double *close, int period, double *out); */
-PR_TA_DECLARE_HLC_(adx)
-PR_TA_DECLARE_HLC_(adxr)
-#undef PR_TA_DECLARE_HLC_
 
 /* TRANGE: true range max(h - l, |h - prev close|, |l - prev close|); no
  * parameter, lookback 1. */
-int pr_ta_trange_lookback(int *out);
-int pr_ta_trange(size_t n, const double *high, const double *low, const double *close, double *out);
-typedef struct pr_ta_trange_state { struct pr_ta_trange_impl *p; } pr_ta_trange_state;
-int pr_ta_trange_init(pr_ta_trange_state *s);
-int pr_ta_trange_update(pr_ta_trange_state *s, double high, double low, double close, double *out);
-void pr_ta_trange_free(pr_ta_trange_state *s);
 
 /* ULTOSC: periods 1.. (sorted internally; defaults 7, 14, 28), lookback =
  * the longest. BP = close - min(low, prev close), TR = true range; running
  * sums over each window; 100*(4*a1/b1 + 2*a2/b2 + a3/b3)/7, a term skipped
  * when its TR sum is ~0. */
-int pr_ta_ultosc_lookback(int p1, int p2, int p3, int *out);
-int pr_ta_ultosc(size_t n, const double *high, const double *low, const double *close, int p1,
-                 int p2, int p3, double *out);
-typedef struct pr_ta_ultosc_state { struct pr_ta_ultosc_impl *p; } pr_ta_ultosc_state;
-int pr_ta_ultosc_init(pr_ta_ultosc_state *s, int p1, int p2, int p3);
-int pr_ta_ultosc_update(pr_ta_ultosc_state *s, double high, double low, double close, double *out);
-void pr_ta_ultosc_free(pr_ta_ultosc_state *s);
 
 /* ------------------------------------------------------------------------ */
 /* Indicators of (high, low).                                                */
@@ -191,50 +126,14 @@ void pr_ta_ultosc_free(pr_ta_ultosc_state *s);
 /*             order)                                                         */
 /*   AROONOSC  period 2..  lookback p  (100/p)*(index of HH - index of LL)    */
 /* ------------------------------------------------------------------------ */
-#define PR_TA_DECLARE_HL_(name)                                                               \
-    int pr_ta_##name##_lookback(int period, int *out);                                        \
-    int pr_ta_##name(size_t n, const double *high, const double *low, int period, double *out); \
-    typedef struct pr_ta_##name##_state { struct pr_ta_##name##_impl *p; } pr_ta_##name##_state; \
-    int pr_ta_##name##_init(pr_ta_##name##_state *s, int period);                             \
-    int pr_ta_##name##_update(pr_ta_##name##_state *s, double high, double low, double *out); \
-    void pr_ta_##name##_free(pr_ta_##name##_state *s);
-
-PR_TA_DECLARE_HL_(plus_dm)
-PR_TA_DECLARE_HL_(minus_dm)
-PR_TA_DECLARE_HL_(aroonosc)
-#undef PR_TA_DECLARE_HL_
-
-int pr_ta_aroon_lookback(int period, int *out);
-int pr_ta_aroon(size_t n, const double *high, const double *low, int period, double *out_down,
-                double *out_up);
-typedef struct pr_ta_aroon_state { struct pr_ta_aroon_impl *p; } pr_ta_aroon_state;
-int pr_ta_aroon_init(pr_ta_aroon_state *s, int period);
-int pr_ta_aroon_update(pr_ta_aroon_state *s, double high, double low, double *out_down,
-                       double *out_up);
-void pr_ta_aroon_free(pr_ta_aroon_state *s);
 
 /* SAR (parabolic stop and reverse): acceleration and maximum in
  * [0, 3e37] (defaults 0.02, 0.2; acceleration is lowered to maximum when
  * larger). Lookback 1. The first trade is short when bar 1's -DM is > 0,
  * otherwise long; SAR starts at bar 0's low (long) or high (short) with the
  * extreme point at bar 1's high (long) or low (short). */
-int pr_ta_sar_lookback(double acceleration, double maximum, int *out);
-int pr_ta_sar(size_t n, const double *high, const double *low, double acceleration, double maximum,
-              double *out);
-typedef struct pr_ta_sar_state { struct pr_ta_sar_impl *p; } pr_ta_sar_state;
-int pr_ta_sar_init(pr_ta_sar_state *s, double acceleration, double maximum);
-int pr_ta_sar_update(pr_ta_sar_state *s, double high, double low, double *out);
-void pr_ta_sar_free(pr_ta_sar_state *s);
 
 /* BOP: (close - open)/(high - low), 0 when high - low < 1e-14. Lookback 0. */
-int pr_ta_bop_lookback(int *out);
-int pr_ta_bop(size_t n, const double *open, const double *high, const double *low,
-              const double *close, double *out);
-typedef struct pr_ta_bop_state { struct pr_ta_bop_impl *p; } pr_ta_bop_state;
-int pr_ta_bop_init(pr_ta_bop_state *s);
-int pr_ta_bop_update(pr_ta_bop_state *s, double open, double high, double low, double close,
-                     double *out);
-void pr_ta_bop_free(pr_ta_bop_state *s);
 
 /* ------------------------------------------------------------------------ */
 /* Volume.                                                                   */
@@ -249,39 +148,6 @@ void pr_ta_bop_free(pr_ta_bop_state *s);
 /*          the tp change (equal: neither); 100*pos/(pos+neg) over p bars, 0 */
 /*          when pos+neg < 1; lookback p                                      */
 /* ------------------------------------------------------------------------ */
-int pr_ta_obv_lookback(int *out);
-int pr_ta_obv(size_t n, const double *close, const double *volume, double *out);
-typedef struct pr_ta_obv_state { struct pr_ta_obv_impl *p; } pr_ta_obv_state;
-int pr_ta_obv_init(pr_ta_obv_state *s);
-int pr_ta_obv_update(pr_ta_obv_state *s, double close, double volume, double *out);
-void pr_ta_obv_free(pr_ta_obv_state *s);
-
-int pr_ta_ad_lookback(int *out);
-int pr_ta_ad(size_t n, const double *high, const double *low, const double *close,
-             const double *volume, double *out);
-typedef struct pr_ta_ad_state { struct pr_ta_ad_impl *p; } pr_ta_ad_state;
-int pr_ta_ad_init(pr_ta_ad_state *s);
-int pr_ta_ad_update(pr_ta_ad_state *s, double high, double low, double close, double volume,
-                    double *out);
-void pr_ta_ad_free(pr_ta_ad_state *s);
-
-int pr_ta_adosc_lookback(int fast, int slow, int *out);
-int pr_ta_adosc(size_t n, const double *high, const double *low, const double *close,
-                const double *volume, int fast, int slow, double *out);
-typedef struct pr_ta_adosc_state { struct pr_ta_adosc_impl *p; } pr_ta_adosc_state;
-int pr_ta_adosc_init(pr_ta_adosc_state *s, int fast, int slow);
-int pr_ta_adosc_update(pr_ta_adosc_state *s, double high, double low, double close,
-                       double volume, double *out);
-void pr_ta_adosc_free(pr_ta_adosc_state *s);
-
-int pr_ta_mfi_lookback(int period, int *out);
-int pr_ta_mfi(size_t n, const double *high, const double *low, const double *close,
-              const double *volume, int period, double *out);
-typedef struct pr_ta_mfi_state { struct pr_ta_mfi_impl *p; } pr_ta_mfi_state;
-int pr_ta_mfi_init(pr_ta_mfi_state *s, int period);
-int pr_ta_mfi_update(pr_ta_mfi_state *s, double high, double low, double close, double volume,
-                     double *out);
-void pr_ta_mfi_free(pr_ta_mfi_state *s);
 
 /* ------------------------------------------------------------------------ */
 /* Candlestick patterns (open, high, low, close), TA-Lib's rules with its    */
@@ -377,4 +243,5 @@ PR_TA_DECLARE_CDL_(3blackcrows)
 #ifdef __cplusplus
 }
 #endif
+#include "proratio/ta/indicators.h"
 #endif

@@ -4,6 +4,14 @@
  * the batch/streaming conventions and tests/data/golden/README.md for
  * TA-Lib's definitions).
  *
+ * The declarations are generated: each indicator is a row of
+ * proratio/ta/list.h and its signature is the row's shape
+ * (proratio/ta/shapes.h), e.g. R_P: pr_ta_sma(n, in, period, out),
+ * pr_ta_sma_lookback(period, &lookback), pr_ta_sma_state with _init(s,
+ * period) / _update(s, x, &out) / _free(s). Outputs are in the order the
+ * comments below list them (MACD: macd, signal, hist; BBANDS: upper,
+ * middle, lower); CORREL/BETA take x (real0) then y (real1).
+ *
  * Common rules for every function below:
  *   - periods are ints; outside the range given here -> PR_EINVAL with the
  *     outputs untouched (the ranges are TA-Lib's);
@@ -53,25 +61,9 @@ typedef enum pr_ta_ma_type { PR_TA_MA_SMA = 0, PR_TA_MA_EMA = 1 } pr_ta_ma_type;
 /*   TRIMA  lookback p-1   triangular weights (SMA of an SMA)                  */
 /*   KAMA   lookback p     Kaufman adaptive, fast 2, slow 30, seed close[p-1]  */
 /* ------------------------------------------------------------------------ */
-#define PR_TA_DECLARE_MA_(name)                                                              \
-    int pr_ta_##name##_lookback(int period, int *out);                                       \
-    int pr_ta_##name(size_t n, const double *in, int period, double *out);                   \
-    typedef struct pr_ta_##name##_state { struct pr_ta_##name##_impl *p; } pr_ta_##name##_state; \
-    int pr_ta_##name##_init(pr_ta_##name##_state *s, int period);                            \
-    int pr_ta_##name##_update(pr_ta_##name##_state *s, double x, double *out);               \
-    void pr_ta_##name##_free(pr_ta_##name##_state *s);
-
-PR_TA_DECLARE_MA_(sma)
-PR_TA_DECLARE_MA_(ema)
-PR_TA_DECLARE_MA_(wma)
-PR_TA_DECLARE_MA_(dema)
-PR_TA_DECLARE_MA_(tema)
-PR_TA_DECLARE_MA_(trima)
-PR_TA_DECLARE_MA_(kama)
 
 /* TRIX: one-bar rate of change (%) of EMA(EMA(EMA(x))). period 1..100000,
  * lookback 3(p-1)+1. */
-PR_TA_DECLARE_MA_(trix)
 
 /* Rolling statistics of one series, over the last p values.
  *   VAR       population variance E[x²]−E[x]², period 1..100000, lookback p-1
@@ -84,23 +76,9 @@ PR_TA_DECLARE_MA_(trix)
  *   TSF                 time-series forecast: value one bar ahead
  *   MIDPOINT  (highest + lowest)/2 of the last p values, period 2..100000,
  *             lookback p-1 */
-PR_TA_DECLARE_MA_(var)
-PR_TA_DECLARE_MA_(linearreg)
-PR_TA_DECLARE_MA_(linearreg_slope)
-PR_TA_DECLARE_MA_(linearreg_intercept)
-PR_TA_DECLARE_MA_(linearreg_angle)
-PR_TA_DECLARE_MA_(tsf)
-PR_TA_DECLARE_MA_(midpoint)
-#undef PR_TA_DECLARE_MA_
 
 /* T3 (Tillson): six chained EMAs, period 2..100000, vfactor 0..1 (default
  * 0.7). Lookback 6(p-1). */
-int pr_ta_t3_lookback(int period, double vfactor, int *out);
-int pr_ta_t3(size_t n, const double *in, int period, double vfactor, double *out);
-typedef struct pr_ta_t3_state { struct pr_ta_t3_impl *p; } pr_ta_t3_state;
-int pr_ta_t3_init(pr_ta_t3_state *s, int period, double vfactor);
-int pr_ta_t3_update(pr_ta_t3_state *s, double x, double *out);
-void pr_ta_t3_free(pr_ta_t3_state *s);
 
 /* ------------------------------------------------------------------------ */
 /* MACD: fast/slow 2..100000 (swapped when fast > slow), signal 1..100000.    */
@@ -109,32 +87,11 @@ void pr_ta_t3_free(pr_ta_t3_state *s);
 /* the MACD line seeded with the SMA of its first `signal` values; hist =     */
 /* macd − signal. All three start at lookback (slow-1)+(signal-1).            */
 /* ------------------------------------------------------------------------ */
-int pr_ta_macd_lookback(int fast, int slow, int signal, int *out);
-int pr_ta_macd(size_t n, const double *in, int fast, int slow, int signal,
-               double *macd, double *macd_signal, double *macd_hist);
-typedef struct pr_ta_macd_state { struct pr_ta_macd_impl *p; } pr_ta_macd_state;
-int pr_ta_macd_init(pr_ta_macd_state *s, int fast, int slow, int signal);
-int pr_ta_macd_update(pr_ta_macd_state *s, double x, double *macd, double *macd_signal,
-                      double *macd_hist);
-void pr_ta_macd_free(pr_ta_macd_state *s);
 
 /* APO = fastMA − slowMA; PPO = (fastMA − slowMA)/slowMA·100 (0 when |slowMA|
  * < 1e-14). fast/slow 2..100000 (swapped when fast > slow); ma_type
  * PR_TA_MA_SMA (TA-Lib 0.6.4's default) or PR_TA_MA_EMA (each EMA seeded on
  * bars 0..p-1 as in EMA). Lookback max(fast,slow)-1. */
-int pr_ta_apo_lookback(int fast, int slow, int ma_type, int *out);
-int pr_ta_apo(size_t n, const double *in, int fast, int slow, int ma_type, double *out);
-typedef struct pr_ta_apo_state { struct pr_ta_po_impl *p; } pr_ta_apo_state;
-int pr_ta_apo_init(pr_ta_apo_state *s, int fast, int slow, int ma_type);
-int pr_ta_apo_update(pr_ta_apo_state *s, double x, double *out);
-void pr_ta_apo_free(pr_ta_apo_state *s);
-
-int pr_ta_ppo_lookback(int fast, int slow, int ma_type, int *out);
-int pr_ta_ppo(size_t n, const double *in, int fast, int slow, int ma_type, double *out);
-typedef struct pr_ta_ppo_state { struct pr_ta_po_impl *p; } pr_ta_ppo_state;
-int pr_ta_ppo_init(pr_ta_ppo_state *s, int fast, int slow, int ma_type);
-int pr_ta_ppo_update(pr_ta_ppo_state *s, double x, double *out);
-void pr_ta_ppo_free(pr_ta_ppo_state *s);
 
 /* ------------------------------------------------------------------------ */
 /* Bollinger bands with an SMA middle band: sd = population standard          */
@@ -142,23 +99,9 @@ void pr_ta_ppo_free(pr_ta_ppo_state *s);
 /* nbdevup·sd, lower = middle − nbdevdn·sd. period 2..100000, nbdev in        */
 /* [-3e37, 3e37] (defaults 20, 2, 2). Lookback p-1.                           */
 /* ------------------------------------------------------------------------ */
-int pr_ta_bbands_lookback(int period, double nbdevup, double nbdevdn, int *out);
-int pr_ta_bbands(size_t n, const double *in, int period, double nbdevup, double nbdevdn,
-                 double *upper, double *middle, double *lower);
-typedef struct pr_ta_bbands_state { struct pr_ta_bbands_impl *p; } pr_ta_bbands_state;
-int pr_ta_bbands_init(pr_ta_bbands_state *s, int period, double nbdevup, double nbdevdn);
-int pr_ta_bbands_update(pr_ta_bbands_state *s, double x, double *upper, double *middle,
-                        double *lower);
-void pr_ta_bbands_free(pr_ta_bbands_state *s);
 
 /* STDDEV = sqrt(VAR)·nbdev (0 when VAR < 1e-14). period 2..100000, nbdev in
  * [-3e37, 3e37] (default 1). Lookback p-1. */
-int pr_ta_stddev_lookback(int period, double nbdev, int *out);
-int pr_ta_stddev(size_t n, const double *in, int period, double nbdev, double *out);
-typedef struct pr_ta_stddev_state { struct pr_ta_stddev_impl *p; } pr_ta_stddev_state;
-int pr_ta_stddev_init(pr_ta_stddev_state *s, int period, double nbdev);
-int pr_ta_stddev_update(pr_ta_stddev_state *s, double x, double *out);
-void pr_ta_stddev_free(pr_ta_stddev_state *s);
 
 /* ------------------------------------------------------------------------ */
 /* Two-series statistics (TA-Lib: real0, real1).                              */
@@ -169,40 +112,16 @@ void pr_ta_stddev_free(pr_ta_stddev_state *s);
 /*           0 when the previous price is ~0), over p returns; 0 when the x    */
 /*           return variance term is ~0. period 1..100000, lookback p.        */
 /* ------------------------------------------------------------------------ */
-int pr_ta_correl_lookback(int period, int *out);
-int pr_ta_correl(size_t n, const double *x, const double *y, int period, double *out);
-typedef struct pr_ta_correl_state { struct pr_ta_correl_impl *p; } pr_ta_correl_state;
-int pr_ta_correl_init(pr_ta_correl_state *s, int period);
-int pr_ta_correl_update(pr_ta_correl_state *s, double x, double y, double *out);
-void pr_ta_correl_free(pr_ta_correl_state *s);
-
-int pr_ta_beta_lookback(int period, int *out);
-int pr_ta_beta(size_t n, const double *x, const double *y, int period, double *out);
-typedef struct pr_ta_beta_state { struct pr_ta_beta_impl *p; } pr_ta_beta_state;
-int pr_ta_beta_init(pr_ta_beta_state *s, int period);
-int pr_ta_beta_update(pr_ta_beta_state *s, double x, double y, double *out);
-void pr_ta_beta_free(pr_ta_beta_state *s);
 
 /* MIDPRICE = (highest high + lowest low)/2 over p bars. period 2..100000,
  * lookback p-1. */
-int pr_ta_midprice_lookback(int period, int *out);
-int pr_ta_midprice(size_t n, const double *high, const double *low, int period, double *out);
-typedef struct pr_ta_midprice_state { struct pr_ta_midprice_impl *p; } pr_ta_midprice_state;
-int pr_ta_midprice_init(pr_ta_midprice_state *s, int period);
-int pr_ta_midprice_update(pr_ta_midprice_state *s, double high, double low, double *out);
-void pr_ta_midprice_free(pr_ta_midprice_state *s);
 
 /* HT_TRENDLINE (Ehlers' instantaneous trendline, TA-Lib's algorithm): no
  * parameters, lookback 63, warm-up from bar 0 with even/odd Hilbert states
  * chosen by the bar's index. */
-int pr_ta_ht_trendline_lookback(int *out);
-int pr_ta_ht_trendline(size_t n, const double *in, double *out);
-typedef struct pr_ta_ht_trendline_state { struct pr_ta_ht_trendline_impl *p; } pr_ta_ht_trendline_state;
-int pr_ta_ht_trendline_init(pr_ta_ht_trendline_state *s);
-int pr_ta_ht_trendline_update(pr_ta_ht_trendline_state *s, double x, double *out);
-void pr_ta_ht_trendline_free(pr_ta_ht_trendline_state *s);
 
 #ifdef __cplusplus
 }
 #endif
+#include "proratio/ta/indicators.h"
 #endif
