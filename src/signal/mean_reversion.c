@@ -15,7 +15,6 @@ typedef struct mean_rev {
     size_t n;
     int *h_up, *h_mid, *h_lo, *h_rsi, *h_z, *h_atr;   /* indicator handles     */
     double *rsi_low, *rsi_high, *z_th;               /* thresholds in use     */
-    int *side;                                       /* last entry's side     */
 } mean_rev;
 
 void pr_mean_reversion_thresholds(pr_asset_class cls, double *rsi_low, double *rsi_high, double *z) {
@@ -150,8 +149,7 @@ static void mr_free_arrays(mean_rev *c) {
     free(c->rsi_low);
     free(c->rsi_high);
     free(c->z_th);
-    free(c->side);
-    c->h_up = c->h_mid = c->h_lo = c->h_rsi = c->h_z = c->h_atr = c->side = NULL;
+    c->h_up = c->h_mid = c->h_lo = c->h_rsi = c->h_z = c->h_atr = NULL;
     c->rsi_low = c->rsi_high = c->z_th = NULL;
 }
 
@@ -188,9 +186,8 @@ static int mr_init(pr_strategy *s, pr_market_view *v, pr_err *err) {
     c->rsi_low = calloc(n, sizeof(double));
     c->rsi_high = calloc(n, sizeof(double));
     c->z_th = calloc(n, sizeof(double));
-    c->side = calloc(n, sizeof(int));
     if (!c->h_up || !c->h_mid || !c->h_lo || !c->h_rsi || !c->h_z || !c->h_atr || !c->rsi_low || !c->rsi_high ||
-        !c->z_th || !c->side)
+        !c->z_th)
         return pr_err_set(err, PR_ENOMEM, "mean_reversion: out of memory");
     for (size_t i = 0; i < n; i++) {
         int ii = (int)i, rc;
@@ -239,7 +236,8 @@ static int mr_on_bar(pr_strategy *s, const pr_market_view *v, pr_signal_list *ou
         int long_ok = wide && close < lo && rsi < c->rsi_low[i] && z < -c->z_th[i];
         int short_ok = wide && p->allow_short && close > up && rsi > c->rsi_high[i] && z > c->z_th[i];
         pr_signal *sig = NULL;
-        if ((long_ok && c->side[i] <= 0) || (short_ok && c->side[i] >= 0)) {
+        int side = pr_view_side(v, ii);
+        if ((long_ok && side <= 0) || (short_ok && side >= 0)) {
             int dir = long_ok ? 1 : -1;
             sig = pr_signal_list_add(out, dir > 0 ? PR_SIG_ENTER_LONG : PR_SIG_ENTER_SHORT, ii);
             if (!sig) return pr_err_set(err, PR_ELIMIT, "mean_reversion: signal list full");
@@ -250,14 +248,12 @@ static int mr_on_bar(pr_strategy *s, const pr_market_view *v, pr_signal_list *ou
             if (p->stop_atr > 0 && atr > 0) dist = p->stop_atr * atr;
             if (p->stop_frac > 0 && (dist == 0 || p->stop_frac * close < dist)) dist = p->stop_frac * close;
             if (dist > 0 && (dir > 0 ? close - dist > 0 : 1)) sig->stop = close - dir * dist;
-            c->side[i] = dir;
-        } else if ((c->side[i] > 0 && (close >= mid || z >= 0)) || (c->side[i] < 0 && (close <= mid || z <= 0))) {
-            int lng = c->side[i] > 0;
+        } else if ((side > 0 && (close >= mid || z >= 0)) || (side < 0 && (close <= mid || z <= 0))) {
+            int lng = side > 0;
             sig = pr_signal_list_add(out, PR_SIG_EXIT, ii);
             if (!sig) return pr_err_set(err, PR_ELIMIT, "mean_reversion: signal list full");
             pr_signal_why(sig, lng ? k_why_x_long : k_why_x_short, close, mid, z, 0);
             pr_signal_tag(sig, "mean_rev_exit");
-            c->side[i] = 0;
         }
     }
     return PR_OK;

@@ -398,7 +398,6 @@ typedef struct ta_score {
     int (*h)[H_COUNT];              /* indicator handles per instrument          */
     pr_timeframe *htf;              /* per instrument (PR_TF_NONE: none)         */
     int *prev_long, *prev_short;    /* scores at the previous bar (-1: invalid)  */
-    int *side;                      /* side of the last entry                    */
     pr_ta_score_result *last;
     /* What the run saw, for ts_explain. */
     size_t scored, no_volume;       /* valid scores; of them without volume data */
@@ -411,11 +410,10 @@ static void ts_free_arrays(ta_score *s) {
     free(s->htf);
     free(s->prev_long);
     free(s->prev_short);
-    free(s->side);
     free(s->last);
     s->h = NULL;
     s->htf = NULL;
-    s->prev_long = s->prev_short = s->side = NULL;
+    s->prev_long = s->prev_short = NULL;
     s->last = NULL;
 }
 
@@ -449,9 +447,8 @@ static int ts_init(pr_strategy *st, pr_market_view *v, pr_err *err) {
     s->htf = calloc(n, sizeof *s->htf);
     s->prev_long = calloc(n, sizeof *s->prev_long);
     s->prev_short = calloc(n, sizeof *s->prev_short);
-    s->side = calloc(n, sizeof *s->side);
     s->last = calloc(n, sizeof *s->last);
-    if (!s->h || !s->htf || !s->prev_long || !s->prev_short || !s->side || !s->last)
+    if (!s->h || !s->htf || !s->prev_long || !s->prev_short || !s->last)
         return pr_err_set(err, PR_ENOMEM, "ta_score: out of memory");
     double pr = p->rsi_period, pm[3] = {p->macd_fast, p->macd_slow, p->macd_signal}, pef = p->ema_fast,
            pes = p->ema_slow, pel = p->ema_long, pa = p->adx_period, pb[3] = {p->bb_period, p->bb_dev, p->bb_dev},
@@ -577,13 +574,11 @@ static int ts_on_bar(pr_strategy *st, const pr_market_view *v, pr_signal_list *o
                     sig->target_frac[0] = 1.0;
                 }
             }
-            s->side[i] = dir;
-        } else if (short_fire && s->side[i] > 0) {
+        } else if (short_fire && pr_view_side(v, ii) > 0) {
             sig = pr_signal_list_add(out, PR_SIG_EXIT, ii);
             if (!sig) return pr_err_set(err, PR_ELIMIT, "ta_score: signal list full");
             pr_signal_why(sig, k_why_short, S, L, digits(r->short_pts), r->atr);
             pr_signal_tag(sig, "ta_score_exit");
-            s->side[i] = 0;
         }
     }
     return PR_OK;

@@ -3,7 +3,7 @@
  * average (participation behind the cross); exits are the reverse cross,
  * an RSI extreme, the protective stop and the tiered take-profits. Its
  * indicators are declared on the view; per instrument the strategy keeps
- * only the previous EMA difference and the side of its last entry. */
+ * only the previous EMA difference and reads what it holds from the view. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,7 +15,6 @@ typedef struct trend_ema {
     size_t n;
     int *h_fast, *h_slow, *h_rsi, *h_vol;   /* indicator handles per instrument */
     double *prev_d;                          /* d[t-1] (NaN until defined)        */
-    int *side;                               /* side of the last entry, 0: none   */
 } trend_ema;
 
 void pr_trend_ema_defaults(pr_trend_ema_params *p) {
@@ -212,8 +211,7 @@ static void te_free_arrays(trend_ema *c) {
     free(c->h_rsi);
     free(c->h_vol);
     free(c->prev_d);
-    free(c->side);
-    c->h_fast = c->h_slow = c->h_rsi = c->h_vol = c->side = NULL;
+    c->h_fast = c->h_slow = c->h_rsi = c->h_vol = NULL;
     c->prev_d = NULL;
 }
 
@@ -250,8 +248,7 @@ static int te_init(pr_strategy *s, pr_market_view *v, pr_err *err) {
     c->h_rsi = calloc(n, sizeof *c->h_rsi);
     c->h_vol = calloc(n, sizeof *c->h_vol);
     c->prev_d = calloc(n, sizeof *c->prev_d);
-    c->side = calloc(n, sizeof *c->side);
-    if (!c->h_fast || !c->h_slow || !c->h_rsi || !c->h_vol || !c->prev_d || !c->side)
+    if (!c->h_fast || !c->h_slow || !c->h_rsi || !c->h_vol || !c->prev_d)
         return pr_err_set(err, PR_ENOMEM, "trend_ema: out of memory");
     for (size_t i = 0; i < n; i++) {
         double pf = c->p.fast, ps = c->p.slow, pr = c->p.rsi_period, pv = c->p.volume_period;
@@ -334,18 +331,19 @@ static int te_on_bar(pr_strategy *s, const pr_market_view *v, pr_signal_list *ou
                           p->fast, p->slow, rsi, has_vol ? ratio : 0);
             pr_signal_tag(sig, dir > 0 ? "trend_ema_long" : "trend_ema_short");
             protect(c, sig, bar.close, dir);
-            c->side[i] = dir;
-        } else if ((cross_dn && c->side[i] > 0) || (cross_up && c->side[i] < 0)) {
+            continue;
+        }
+        /* Exits only for a position held (the view asked only when one could fire). */
+        int side = cross_up || cross_dn || rsi > p->rsi_high || rsi < p->rsi_low ? pr_view_side(v, ii) : 0;
+        if ((cross_dn && side > 0) || (cross_up && side < 0)) {
             if ((rc = emit(out, PR_SIG_EXIT, ii, &sig, err)) != 0) return rc;
             pr_signal_why(sig, cross_dn ? k_why_x_long : k_why_x_short, p->fast, p->slow, 0, 0);
             pr_signal_tag(sig, "trend_ema_cross");
-            c->side[i] = 0;
-        } else if ((c->side[i] > 0 && rsi > p->rsi_high) || (c->side[i] < 0 && rsi < p->rsi_low)) {
-            int lng = c->side[i] > 0;
+        } else if ((side > 0 && rsi > p->rsi_high) || (side < 0 && rsi < p->rsi_low)) {
+            int lng = side > 0;
             if ((rc = emit(out, PR_SIG_EXIT, ii, &sig, err)) != 0) return rc;
             pr_signal_why(sig, lng ? k_why_rsi_long : k_why_rsi_short, rsi, lng ? p->rsi_high : p->rsi_low, 0, 0);
             pr_signal_tag(sig, "trend_ema_rsi");
-            c->side[i] = 0;
         }
     }
     return PR_OK;

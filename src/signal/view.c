@@ -56,6 +56,7 @@ struct pr_market_view {
     pr_allocator alloc;
     size_t n_big;            /* large arrays allocated (their stagger)         */
     int simple;              /* no higher timeframes, no streaming indicators */
+    const pr_portfolio *portfolio;   /* the runner's, borrowed (NULL: flat)  */
 };
 
 /* Large arrays straight from malloc all start at the same offset within a
@@ -483,3 +484,7 @@ int pr_view_ind_ref_get(const pr_market_view *v, int handle, pr_view_ind_ref *ou
 }
 
 const unsigned char *pr_view_updated_flags(const pr_market_view *v) { return v ? v->updated : NULL; }
+void pr_view_set_portfolio(pr_market_view *v, const pr_portfolio *pf) {
+    if (v) v->portfolio = pf;
+}
+const pr_portfolio *pr_view_portfolio(const pr_market_view *v) { return v ? v->portfolio : NULL; }
