@@ -351,6 +351,74 @@ struct pr_strategy {
 
 void pr_strategy_free(pr_strategy *s);
 
+/* ---- parameter tables --------------------------------------------------
+ * A strategy declares its parameters once, as rows of a pr_param_def table
+ * in its pr_strategy_info; one shared reader validates a configuration
+ * against it (unknown keys, types, ranges, then the strategy's own
+ * cross-parameter check, every error naming the full key path such as
+ * "strategy.params.fast"), `proratio strategy show NAME` prints it, the
+ * README documents it (a test checks every row appears there) and an
+ * optimiser takes its default search space from it. */
+typedef enum pr_param_type {
+    PR_PARAM_INT = 0,        /* int field                                          */
+    PR_PARAM_NUMBER,         /* double field                                       */
+    PR_PARAM_BOOL,           /* int field, 0 or 1                                  */
+    PR_PARAM_LIST,           /* double[PR_SIGNAL_MAX_TARGETS] field, its length in
+                                the int at aux_offset                              */
+    PR_PARAM_TIMEFRAME       /* pr_timeframe field: "auto" (PR_TF_NONE), "off" (the
+                                int at aux_offset set to 1) or a timeframe          */
+} pr_param_type;
+
+const char *pr_param_type_name(pr_param_type t);
+
+typedef struct pr_param_def {
+    const char *name;        /* the configuration key                              */
+    pr_param_type type;
+    size_t offset;           /* of the field in the strategy's parameter struct    */
+    size_t aux_offset;       /* LIST: its length (int); TIMEFRAME: the "off" flag   */
+    double def;              /* INT, NUMBER, BOOL: the default                      */
+    double min, max;         /* accepted values (LIST: each element)                */
+    int open;                /* 1: (min,max), 0: [min,max]                           */
+    const double *def_list;  /* LIST: the default elements (def_n of them)         */
+    int def_n;
+    const char *pair;        /* LIST: the list this one runs alongside (same length,
+                                given together); NULL: none                         */
+    /* Default optimisation range (opt_step 0: not searched by default). */
+    double opt_min, opt_max, opt_step;
+    const char *desc;
+} pr_param_def;
+
+/* Everything the registry knows about a strategy: one row per strategy. */
+typedef struct pr_strategy_info {
+    const char *name;
+    const char *summary;     /* one line                                           */
+    const pr_param_def *params;
+    size_t n_params;
+    size_t size;             /* of its parameter struct                            */
+    /* Checks across parameters after the table's ranges; on failure writes
+     * the parameter to blame into *what and a message (NULL: none). */
+    int (*check)(const void *p, const char **what, char *msg, size_t cap);
+    int (*create)(const void *p, pr_strategy **out, pr_err *err);
+} pr_strategy_info;
+
+/* The table of a built-in strategy (NULL when unknown): its parameters,
+ * defaults and default optimisation space. */
+const pr_strategy_info *pr_strategy_info_find(const char *name);
+/* Writes every parameter's default into p (info->size bytes). */
+void pr_params_defaults(const pr_strategy_info *info, void *p);
+/* Reads the parameters at `path` of cfg into p (defaults first; cfg NULL:
+ * defaults only), rejecting unknown keys and bad values with their path,
+ * then runs info->check. */
+int pr_params_read(const pr_strategy_info *info, const pr_config *cfg, const char *path, void *p, pr_err *err);
+/* The value of parameter d in p as text ("10", "0.05", "true", "[0.02, 0.05]",
+ * "auto"). */
+size_t pr_param_format(const pr_param_def *d, const void *p, char *buf, size_t cap);
+/* Its accepted range as text ("[2, 100000]", "(0, 100)", "true/false"). */
+size_t pr_param_range(const pr_param_def *d, char *buf, size_t cap);
+
+/* The built-in strategies' rows of the registry. */
+extern const pr_strategy_info pr_sma_cross_info, pr_trend_ema_info, pr_mean_reversion_info, pr_ta_score_info;
+
 /* Creates a built-in strategy by name, parameters from the JSON object at
  * `path` in cfg (cfg may be NULL: defaults). Unknown name -> PR_ENOTFOUND. */
 int pr_strategy_create(const char *name, const pr_config *cfg, const char *path,

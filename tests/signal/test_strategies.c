@@ -398,7 +398,7 @@ static void test_config_errors(void **state) {
                "expected a number in [0,100], got 120");
     expect_bad("trend_ema", "{\"strategy\": {\"params\": {\"stop\": 1}}}", "strategy.params.stop", "[0,1)");
     expect_bad("trend_ema", "{\"strategy\": {\"params\": {\"take_profit\": [0.02, 0.05]}}}",
-               "strategy.params.take_profit_frac", "expected 2 fractions");
+               "strategy.params.take_profit_frac", "expected 2 values (one per take_profit element)");
     expect_bad("trend_ema",
                "{\"strategy\": {\"params\": {\"take_profit\": [0.02, 0.05], \"take_profit_frac\": [0.7, 0.6]}}}",
                "strategy.params.take_profit_frac", "sum to at most 1");
