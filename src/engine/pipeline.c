@@ -51,14 +51,19 @@ struct pr_pipeline {
     size_t n;
     int managing;            /* 0: no plan is active (set when one becomes
                                 active, cleared by a walk that finds none)   */
+    size_t n_trk;            /* orders to look at (beside `managing`: both are
+                                read at every step)                          */
     pr_pipeline_stats st;
     /* What the strategy sees of its orders (pr_view_holding and friends,
-     * on_event); broker and view are set only during pr_pipeline_on_bar. */
+     * on_event). Broker and view are taken when the pipeline first acts in
+     * a run (a signal, an order to look at), not at every step, which costs
+     * the engine's hot loop nothing: until then the strategy has no order
+     * and holds nothing, which is what a NULL broker shows. */
     pr_portfolio pf;
     pr_broker *broker;
     const pr_market_view *view;
     tracked *trk;
-    size_t n_trk, cap_trk;
+    size_t cap_trk;
     pr_fill_info *fills;     /* PIPE_FILLS per instrument, a ring            */
     size_t *n_fills;         /* fills seen per instrument                    */
 };
@@ -220,8 +225,11 @@ static int track(pr_pipeline *p, const pr_order *o) {
 }
 
 /* What happened to the working orders since the last step, in submission
- * order: fills (recorded, then told), cancellations, rejections at fill. */
-static int poll_orders(pr_pipeline *p, pr_err *err) {
+ * order: fills (recorded, then told), cancellations, rejections at fill.
+ * Out of line for the reason run_signals is. */
+__attribute__((noinline)) static int poll_orders(pr_pipeline *p, const pr_market_view *v, pr_broker *b, pr_err *err) {
+    p->broker = b;
+    p->view = v;
     size_t keep = 0;
     int rc = PR_OK;
     for (size_t k = 0; k < p->n_trk; k++) {
@@ -324,6 +332,8 @@ int pr_pipeline_reset(pr_pipeline *p, size_t n_instruments, pr_err *err) {
     p->fills = calloc(n_instruments * PIPE_FILLS, sizeof *p->fills);
     p->n_fills = calloc(n_instruments, sizeof *p->n_fills);
     p->n_trk = 0;
+    p->broker = NULL;   /* the previous run's, freed by now */
+    p->view = NULL;
     if (!p->plans || !p->pending || !p->fills || !p->n_fills) {
         /* Not reset: on_bar refuses to run rather than index stale sizes. */
         free(p->plans);
@@ -650,6 +660,8 @@ __attribute__((noinline)) static int run_signals(pr_pipeline *p, const pr_market
                                                  const pr_signal_list *list, pr_err *err) {
     int rc;
     int64_t now = pr_view_now(v);
+    p->broker = b;
+    p->view = v;
     for (size_t k = 0; k < list->n; k++) {
         pr_signal *sig = &list->items[k];
         sig->ts = now;
@@ -701,18 +713,12 @@ __attribute__((noinline)) static int manage_all(pr_pipeline *p, const pr_market_
 int pr_pipeline_on_bar(pr_pipeline *p, const pr_market_view *v, pr_broker *b, pr_err *err) {
     if (!p || !v || !b || !p->plans) return pr_err_set(err, PR_EINVAL, "pipeline: not reset");
     int rc;
-    p->broker = b;
-    p->view = v;
-    if (p->n_trk && (rc = poll_orders(p, err)) != 0) goto out;
+    if (p->n_trk && (rc = poll_orders(p, v, b, err)) != 0) return rc;
     /* Plans exist only for signals asking for management (trailing stop,
      * break-even, time stop); without any, the walk over them is skipped. */
-    if (p->managing && (rc = manage_all(p, v, b, err)) != 0) goto out;
+    if (p->managing && (rc = manage_all(p, v, b, err)) != 0) return rc;
 
     pr_signal_list list = {p->sigbuf, 0, p->sigcap};
-    if ((rc = p->strat->vt->on_bar(p->strat, v, &list, err)) != 0) goto out;
-    rc = list.n ? run_signals(p, v, b, &list, err) : PR_OK;
-out:
-    p->broker = NULL;
-    p->view = NULL;
-    return rc;
+    if ((rc = p->strat->vt->on_bar(p->strat, v, &list, err)) != 0) return rc;
+    return list.n ? run_signals(p, v, b, &list, err) : PR_OK;
 }
