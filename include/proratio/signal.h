@@ -91,6 +91,111 @@ void pr_signal_why(pr_signal *sig, const char *fmt, double a0, double a1, double
 void pr_signal_tag(pr_signal *sig, const char *tag);
 
 /* ------------------------------------------------------------------------ */
+/* Portfolio: what the strategy holds, as of the bar's close                  */
+/* ------------------------------------------------------------------------ */
+/* Why an order exists, as a strategy sees it (the engine's order roles, one
+ * for one). */
+typedef enum pr_fill_cause {
+    PR_CAUSE_ENTRY = 0,      /* an entry of the strategy                          */
+    PR_CAUSE_EXIT,           /* an exit or reversal signal of the strategy         */
+    PR_CAUSE_STOP,           /* the protective stop                               */
+    PR_CAUSE_TARGET,         /* a take-profit                                     */
+    PR_CAUSE_TRAIL,          /* the trailing stop                                 */
+    PR_CAUSE_BREAKEVEN,      /* the stop moved to break-even                      */
+    PR_CAUSE_TIME,           /* the time stop                                     */
+    PR_CAUSE_LIQUIDATION,    /* the broker liquidated the position                */
+    PR_CAUSE_END             /* the run ended                                     */
+} pr_fill_cause;
+
+const char *pr_fill_cause_name(pr_fill_cause c);
+
+/* The position of one instrument (all zero and entry_ts PR_TIME_NONE when
+ * flat). */
+typedef struct pr_holding {
+    double qty;              /* signed: > 0 long                                  */
+    double avg_price;        /* quote currency                                    */
+    int64_t entry_ts;        /* first fill of the open position                   */
+} pr_holding;
+
+/* An order of the strategy still working at the broker. */
+typedef struct pr_working_order {
+    uint64_t id;
+    int instrument;
+    int side;                /* +1 buy, -1 sell                                   */
+    pr_fill_cause cause;
+    int waiting;             /* 1: a bracket child waiting for its entry to fill  */
+    double limit_price, stop_price;   /* 0: none                               */
+    double filled_qty;
+} pr_working_order;
+
+/* One fill of an order of the strategy. */
+typedef struct pr_fill_info {
+    uint64_t order_id;
+    int instrument;
+    int side;                /* +1 buy, -1 sell                                   */
+    pr_fill_cause cause;
+    int64_t seen;            /* decision time at which the runner saw it          */
+    double qty;              /* units filled (> 0)                                */
+    double price;            /* average price of those units                      */
+} pr_fill_info;
+
+/* The runner's side of the snapshot (the pipeline implements it over its
+ * broker): read lazily, so a strategy that never asks costs nothing. Every
+ * callback reflects the broker as of the current decision step, i.e. all
+ * fills up to the close of the bar being decided on. */
+typedef struct pr_portfolio {
+    void *self;
+    int (*holding)(void *self, int inst, pr_holding *out);
+    /* Up to cap working orders of inst into out; returns how many exist. */
+    size_t (*orders)(void *self, int inst, pr_working_order *out, size_t cap);
+    /* The latest fills of inst, oldest first (up to cap; the runner keeps a
+     * few); returns how many were written. */
+    size_t (*fills)(void *self, int inst, pr_fill_info *out, size_t cap);
+} pr_portfolio;
+
+/* Runner side: attaches a portfolio (borrowed, NULL detaches). A view with
+ * none reports every instrument flat, without orders or fills. */
+void pr_view_set_portfolio(pr_market_view *v, const pr_portfolio *pf);
+const pr_portfolio *pr_view_portfolio(const pr_market_view *v);
+/* Strategy side. */
+int pr_view_holding(const pr_market_view *v, int inst, pr_holding *out);
+/* +1 long, -1 short, 0 flat. */
+int pr_view_side(const pr_market_view *v, int inst);
+size_t pr_view_open_orders(const pr_market_view *v, int inst, pr_working_order *out, size_t cap);
+size_t pr_view_last_fills(const pr_market_view *v, int inst, pr_fill_info *out, size_t cap);
+
+/* ------------------------------------------------------------------------ */
+/* Events: what became of the strategy's signals and orders                  */
+/* ------------------------------------------------------------------------ */
+typedef enum pr_event_kind {
+    PR_EV_FILL = 1,          /* an order filled (in part); stop and target exits
+                                are fills with that cause                          */
+    PR_EV_REJECTED,          /* a signal or order was refused (stage, reason)      */
+    PR_EV_CANCELLED          /* a working order was cancelled (a bracket child once
+                                the position closed, an entry replaced, ...)      */
+} pr_event_kind;
+
+const char *pr_event_kind_name(pr_event_kind k);
+
+typedef struct pr_strategy_event {
+    pr_event_kind kind;
+    int instrument;
+    int64_t ts;              /* decision time at which it happened or was seen    */
+    pr_signal_kind signal;   /* REJECTED of a signal: its kind; else NONE          */
+    pr_fill_cause cause;     /* the order's purpose (FILL, CANCELLED, an order's
+                                REJECTED)                                          */
+    uint64_t order_id;       /* 0: a signal that made no order                     */
+    int side;                /* +1 buy, -1 sell (0 for a signal)                   */
+    double qty, price;       /* FILL: units and their average price                */
+    /* REJECTED: where and why. `stage` is the confirmation stage's name (an
+     * "llm" veto), "sizer" (sized to 0) or "broker" (its reject text in
+     * reason); static strings, valid for the run. */
+    const char *stage;
+    const char *reason;
+    char tag[PR_SIGNAL_TAG_MAX];
+} pr_strategy_event;
+
+/* ------------------------------------------------------------------------ */
 /* Strategy interface                                                        */
 /* ------------------------------------------------------------------------ */
 typedef struct pr_strategy pr_strategy;
@@ -110,6 +215,13 @@ typedef struct pr_strategy_vt {
      * that cannot score without volume, ...); writes "" (returns 0) when
      * there is nothing to say. The runner shows it to the user. */
     size_t (*explain)(const pr_strategy *s, char *buf, size_t cap);
+    /* Optional: told what became of its signals and orders, in order, at the
+     * step they happen (a veto or a rejection at submission right after the
+     * on_bar that emitted the signal; fills, cancellations and rejections
+     * at fill before the on_bar of the step that first sees them). What the
+     * strategy holds it reads from the view (pr_view_holding); events are
+     * for what a position cannot say (why an entry never happened). */
+    int (*on_event)(pr_strategy *s, const pr_market_view *v, const pr_strategy_event *ev, pr_err *err);
 } pr_strategy_vt;
 
 /* Every strategy object starts with this header; its state lives in the
@@ -119,6 +231,74 @@ struct pr_strategy {
 };
 
 void pr_strategy_free(pr_strategy *s);
+
+/* ---- parameter tables --------------------------------------------------
+ * A strategy declares its parameters once, as rows of a pr_param_def table
+ * in its pr_strategy_info; one shared reader validates a configuration
+ * against it (unknown keys, types, ranges, then the strategy's own
+ * cross-parameter check, every error naming the full key path such as
+ * "strategy.params.fast"), `proratio strategy show NAME` prints it, the
+ * README documents it (a test checks every row appears there) and an
+ * optimiser takes its default search space from it. */
+typedef enum pr_param_type {
+    PR_PARAM_INT = 0,        /* int field                                          */
+    PR_PARAM_NUMBER,         /* double field                                       */
+    PR_PARAM_BOOL,           /* int field, 0 or 1                                  */
+    PR_PARAM_LIST,           /* double[PR_SIGNAL_MAX_TARGETS] field, its length in
+                                the int at aux_offset                              */
+    PR_PARAM_TIMEFRAME       /* pr_timeframe field: "auto" (PR_TF_NONE), "off" (the
+                                int at aux_offset set to 1) or a timeframe          */
+} pr_param_type;
+
+const char *pr_param_type_name(pr_param_type t);
+
+typedef struct pr_param_def {
+    const char *name;        /* the configuration key                              */
+    pr_param_type type;
+    size_t offset;           /* of the field in the strategy's parameter struct    */
+    size_t aux_offset;       /* LIST: its length (int); TIMEFRAME: the "off" flag   */
+    double def;              /* INT, NUMBER, BOOL: the default                      */
+    double min, max;         /* accepted values (LIST: each element)                */
+    int open;                /* 1: (min,max), 0: [min,max]                           */
+    const double *def_list;  /* LIST: the default elements (def_n of them)         */
+    int def_n;
+    const char *pair;        /* LIST: the list this one runs alongside (same length,
+                                given together); NULL: none                         */
+    /* Default optimisation range (opt_step 0: not searched by default). */
+    double opt_min, opt_max, opt_step;
+    const char *desc;
+} pr_param_def;
+
+/* Everything the registry knows about a strategy: one row per strategy. */
+typedef struct pr_strategy_info {
+    const char *name;
+    const char *summary;     /* one line                                           */
+    const pr_param_def *params;
+    size_t n_params;
+    size_t size;             /* of its parameter struct                            */
+    /* Checks across parameters after the table's ranges; on failure writes
+     * the parameter to blame into *what and a message (NULL: none). */
+    int (*check)(const void *p, const char **what, char *msg, size_t cap);
+    int (*create)(const void *p, pr_strategy **out, pr_err *err);
+} pr_strategy_info;
+
+/* The table of a built-in strategy (NULL when unknown): its parameters,
+ * defaults and default optimisation space. */
+const pr_strategy_info *pr_strategy_info_find(const char *name);
+/* Writes every parameter's default into p (info->size bytes). */
+void pr_params_defaults(const pr_strategy_info *info, void *p);
+/* Reads the parameters at `path` of cfg into p (defaults first; cfg NULL:
+ * defaults only), rejecting unknown keys and bad values with their path,
+ * then runs info->check. */
+int pr_params_read(const pr_strategy_info *info, const pr_config *cfg, const char *path, void *p, pr_err *err);
+/* The value of parameter d in p as text ("10", "0.05", "true", "[0.02, 0.05]",
+ * "auto"). */
+size_t pr_param_format(const pr_param_def *d, const void *p, char *buf, size_t cap);
+/* Its accepted range as text ("[2, 100000]", "(0, 100)", "true/false"). */
+size_t pr_param_range(const pr_param_def *d, char *buf, size_t cap);
+
+/* The built-in strategies' rows of the registry. */
+extern const pr_strategy_info pr_sma_cross_info, pr_trend_ema_info, pr_mean_reversion_info, pr_ta_score_info;
 
 /* Creates a built-in strategy by name, parameters from the JSON object at
  * `path` in cfg (cfg may be NULL: defaults). Unknown name -> PR_ENOTFOUND. */
@@ -148,11 +328,11 @@ int pr_sma_cross_new(const pr_sma_cross_params *p, pr_strategy **out, pr_err *er
  * of cfg (NULL or "" path: the document's root; cfg NULL: defaults) through
  * pr_<name>_config, which rejects unknown keys and names the offending
  * path in err ("strategy.params.fast: ..."); pr_strategy_create does both
- * steps. A strategy cannot see positions: each remembers the side of its
- * own last entry signal and emits exits only while it believes it holds
- * one (an exit that finds the position already closed by a stop or target
- * is ignored by the pipeline). Stops and targets are set from the close of
- * the signal bar; the entry fills at the next bar's open. */
+ * steps. Each reads what it holds from the view (pr_view_side) and emits
+ * exits only while it holds a position on that side, so an entry vetoed or
+ * rejected leaves it flat and a position closed by a stop or target can be
+ * entered again at the next signal. Stops and targets are set from the
+ * close of the signal bar; the entry fills at the next bar's open. */
 
 /* ---- trend_ema: EMA crossover with RSI and volume filters ----
  * d[t] = EMA(fast)[t] - EMA(slow)[t]; cross up: d[t] > 0 >= d[t-1]; cross
@@ -199,7 +379,7 @@ int pr_trend_ema_new(const pr_trend_ema_params *p, pr_strategy **out, pr_err *er
  * z_period closes (population sd). Short (allow_short): close > upper band
  * AND RSI > rsi_high AND z > z. Exit long when close >= the middle band or
  * z >= 0 (the same test when z_period == bb_period); exit short mirrored.
- * No new entry while the strategy believes it holds that side. Stop: the
+ * No new entry while it holds that side. Stop: the
  * nearer of stop_atr x ATR(atr_period) and stop_frac x close from the close
  * (0 disables either). Thresholds default per asset class of the instrument
  * (pr_mean_reversion_thresholds); a non-zero rsi_low / rsi_high / z

@@ -29,6 +29,7 @@ int pr_cli_data(int argc, char **argv);
 int pr_cli_ta(int argc, char **argv);
 int pr_cli_stats(int argc, char **argv);
 int pr_cli_backtest(int argc, char **argv);
+int pr_cli_strategy(int argc, char **argv);
 
 /* ---- shared by subcommands that read stored datasets ---- */
 #define PR_CLI_DEFAULT_DB "sqlite:proratio.db"

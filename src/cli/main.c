@@ -15,6 +15,7 @@ static const command commands[] = {
     {"ta", pr_cli_ta, "compute technical indicators over a CSV file or stored dataset"},
     {"stats", pr_cli_stats, "statistical tests: adf, coint, hurst, halflife"},
     {"backtest", pr_cli_backtest, "run a strategy over stored or CSV data: metrics, trades, report"},
+    {"strategy", pr_cli_strategy, "list the built-in strategies; show one's parameters"},
     {"ai", pr_cli_ai, "ask a language model about a dataset; list cached LLM calls"},
 };
 

@@ -309,6 +309,7 @@ int pr_backtest_exec(pr_backtest *bt, const pr_backtest_config *cfg, pr_pipeline
     if (strat->vt->init && (rc = strat->vt->init(strat, v, err)) != 0) goto done;
     if ((rc = pr_view_prepare(v, err)) != 0) goto done;
     if ((rc = pr_pipeline_reset(pipe, n, err)) != 0) goto done;
+    pr_view_set_portfolio(v, pr_pipeline_portfolio(pipe));
 
     pr_strlcpy(res->ccy, sc.ccy, sizeof res->ccy);
     res->start_cash = sc.start_cash;

@@ -24,6 +24,18 @@ typedef struct plan {
 
 static const plan k_no_plan;
 
+/* An order the pipeline submitted that was still working when last looked
+ * at: polled at each step for fills, cancellations and rejections at fill,
+ * which become the strategy's events and its latest fills. */
+typedef struct tracked {
+    uint64_t id;
+    int inst;
+    double filled, avg;      /* as last seen                                 */
+} tracked;
+
+/* Latest fills kept per instrument for pr_view_last_fills. */
+#define PIPE_FILLS 8
+
 struct pr_pipeline {
     pr_pipeline_config cfg;
     pr_strategy *strat;
@@ -39,7 +51,21 @@ struct pr_pipeline {
     size_t n;
     int managing;            /* 0: no plan is active (set when one becomes
                                 active, cleared by a walk that finds none)   */
+    size_t n_trk;            /* orders to look at (beside `managing`: both are
+                                read at every step)                          */
     pr_pipeline_stats st;
+    /* What the strategy sees of its orders (pr_view_holding and friends,
+     * on_event). Broker and view are taken when the pipeline first acts in
+     * a run (a signal, an order to look at), not at every step, which costs
+     * the engine's hot loop nothing: until then the strategy has no order
+     * and holds nothing, which is what a NULL broker shows. */
+    pr_portfolio pf;
+    pr_broker *broker;
+    const pr_market_view *view;
+    tracked *trk;
+    size_t cap_trk;
+    pr_fill_info *fills;     /* PIPE_FILLS per instrument, a ring            */
+    size_t *n_fills;         /* fills seen per instrument                    */
 };
 
 void pr_sizing_default(pr_sizing *s) {
@@ -106,6 +132,130 @@ int pr_sizer_builtin(const pr_sizing *s, pr_sizer *out, pr_err *err) {
     return PR_OK;
 }
 
+/* ---- what the strategy sees of its orders --------------------------------------- */
+static pr_fill_cause cause_of(pr_order_role r) {
+    switch (r) {
+    case PR_ROLE_ENTRY: return PR_CAUSE_ENTRY;
+    case PR_ROLE_EXIT: return PR_CAUSE_EXIT;
+    case PR_ROLE_STOP: return PR_CAUSE_STOP;
+    case PR_ROLE_TARGET: return PR_CAUSE_TARGET;
+    case PR_ROLE_TRAIL: return PR_CAUSE_TRAIL;
+    case PR_ROLE_BREAKEVEN: return PR_CAUSE_BREAKEVEN;
+    case PR_ROLE_TIME: return PR_CAUSE_TIME;
+    case PR_ROLE_LIQUIDATION: return PR_CAUSE_LIQUIDATION;
+    case PR_ROLE_END: return PR_CAUSE_END;
+    }
+    return PR_CAUSE_EXIT;
+}
+
+static int pf_holding(void *self, int inst, pr_holding *out) {
+    pr_pipeline *p = self;
+    pr_position pos;
+    if (!p->broker || (size_t)inst >= p->n || p->broker->vt->get_position(p->broker, inst, &pos) != 0) return PR_OK;
+    if (pos.qty != 0) *out = (pr_holding){pos.qty, pos.avg_price, pos.entry_ts};
+    return PR_OK;
+}
+
+static size_t pf_orders(void *self, int inst, pr_working_order *out, size_t cap) {
+    pr_pipeline *p = self;
+    size_t n = 0;
+    for (size_t k = 0; p->broker && k < p->n_trk; k++) {
+        pr_order o;
+        if (p->trk[k].inst != inst || p->broker->vt->get_order(p->broker, p->trk[k].id, &o) != 0) continue;
+        if (o.status != PR_OS_ACTIVE && o.status != PR_OS_WAITING) continue;
+        if (n < cap)
+            out[n] = (pr_working_order){o.id, o.instrument, o.side, cause_of(o.role), o.status == PR_OS_WAITING,
+                                        o.limit_price, o.stop_price, o.filled_qty};
+        n++;
+    }
+    return n;
+}
+
+static size_t pf_fills(void *self, int inst, pr_fill_info *out, size_t cap) {
+    pr_pipeline *p = self;
+    if (!p->n_fills || (size_t)inst >= p->n) return 0;
+    size_t have = p->n_fills[inst] < PIPE_FILLS ? p->n_fills[inst] : PIPE_FILLS;
+    size_t m = have < cap ? have : cap;
+    for (size_t k = 0; k < m; k++)   /* the newest m, oldest first */
+        out[k] = p->fills[(size_t)inst * PIPE_FILLS + (p->n_fills[inst] - m + k) % PIPE_FILLS];
+    return m;
+}
+
+const pr_portfolio *pr_pipeline_portfolio(pr_pipeline *p) { return p ? &p->pf : NULL; }
+
+static int deliver(pr_pipeline *p, pr_strategy_event *ev, pr_err *err) {
+    if (!p->strat->vt->on_event) return PR_OK;
+    ev->ts = pr_view_now(p->view);
+    return p->strat->vt->on_event(p->strat, p->view, ev, err);
+}
+
+/* A signal that made no order: vetoed by a stage or sized to nothing. */
+static int signal_refused(pr_pipeline *p, const pr_signal *sig, const char *stage, const char *reason, pr_err *err) {
+    if (!p->strat->vt->on_event) return PR_OK;
+    pr_strategy_event ev = {.kind = PR_EV_REJECTED, .instrument = sig->instrument, .signal = sig->kind,
+                            .cause = sig->kind == PR_SIG_EXIT ? PR_CAUSE_EXIT : PR_CAUSE_ENTRY, .stage = stage,
+                            .reason = reason};
+    memcpy(ev.tag, sig->tag, sizeof ev.tag);
+    return deliver(p, &ev, err);
+}
+
+static int order_event(pr_pipeline *p, pr_event_kind kind, const pr_order *o, double qty, double price,
+                       pr_err *err) {
+    if (!p->strat->vt->on_event) return PR_OK;
+    pr_strategy_event ev = {.kind = kind, .instrument = o->instrument, .cause = cause_of(o->role),
+                            .order_id = o->id, .side = o->side, .qty = qty, .price = price};
+    if (kind == PR_EV_REJECTED) {
+        ev.stage = "broker";
+        ev.reason = o->reject;
+    }
+    memcpy(ev.tag, o->tag, sizeof ev.tag);
+    return deliver(p, &ev, err);
+}
+
+static int track(pr_pipeline *p, const pr_order *o) {
+    if (p->n_trk == p->cap_trk) {
+        size_t cap = p->cap_trk ? 2 * p->cap_trk : 16;
+        tracked *nt = realloc(p->trk, cap * sizeof *nt);
+        if (!nt) return PR_ENOMEM;
+        p->trk = nt;
+        p->cap_trk = cap;
+    }
+    p->trk[p->n_trk++] = (tracked){o->id, o->instrument, o->filled_qty, o->avg_price};
+    return PR_OK;
+}
+
+/* What happened to the working orders since the last step, in submission
+ * order: fills (recorded, then told), cancellations, rejections at fill.
+ * Out of line for the reason run_signals is. */
+__attribute__((noinline)) static int poll_orders(pr_pipeline *p, const pr_market_view *v, pr_broker *b, pr_err *err) {
+    p->broker = b;
+    p->view = v;
+    size_t keep = 0;
+    int rc = PR_OK;
+    for (size_t k = 0; k < p->n_trk; k++) {
+        tracked t = p->trk[k];
+        pr_order o;
+        if (p->broker->vt->get_order(p->broker, t.id, &o) != 0) continue;
+        double dq = o.filled_qty - t.filled;
+        if (rc == PR_OK && dq > 0) {
+            double px = (o.avg_price * o.filled_qty - t.avg * t.filled) / dq;
+            size_t inst = (size_t)o.instrument;
+            if (inst < p->n) {
+                p->fills[inst * PIPE_FILLS + p->n_fills[inst] % PIPE_FILLS] =
+                    (pr_fill_info){o.id, o.instrument, o.side, cause_of(o.role), pr_view_now(p->view), dq, px};
+                p->n_fills[inst]++;
+            }
+            rc = order_event(p, PR_EV_FILL, &o, dq, px, err);
+        }
+        if (rc == PR_OK && o.status == PR_OS_CANCELLED) rc = order_event(p, PR_EV_CANCELLED, &o, 0, 0, err);
+        if (rc == PR_OK && o.status == PR_OS_REJECTED) rc = order_event(p, PR_EV_REJECTED, &o, 0, 0, err);
+        if (o.status == PR_OS_ACTIVE || o.status == PR_OS_WAITING)
+            p->trk[keep++] = (tracked){t.id, t.inst, o.filled_qty, o.avg_price};
+    }
+    p->n_trk = keep;
+    return rc;
+}
+
 /* ---- lifecycle ------------------------------------------------------------------ */
 int pr_pipeline_new(const pr_pipeline_config *cfg, pr_strategy *strategy, pr_pipeline **out, pr_err *err) {
     if (!strategy || !strategy->vt || !out) return pr_err_set(err, PR_EINVAL, "pipeline: need a strategy");
@@ -115,6 +265,7 @@ int pr_pipeline_new(const pr_pipeline_config *cfg, pr_strategy *strategy, pr_pip
     if (cfg) p->cfg = *cfg;
     else pr_pipeline_config_default(&p->cfg);
     p->strat = strategy;
+    p->pf = (pr_portfolio){p, pf_holding, pf_orders, pf_fills};
     p->sigcap = p->cfg.max_signals ? p->cfg.max_signals : 64;
     p->sigbuf = calloc(p->sigcap, sizeof *p->sigbuf);
     int rc = p->sigbuf ? pr_sizer_builtin(&p->cfg.sizing, &p->sizer, err)
@@ -138,6 +289,9 @@ void pr_pipeline_free(pr_pipeline *p) {
     free(p->sigbuf);
     free(p->plans);
     free(p->pending);
+    free(p->trk);
+    free(p->fills);
+    free(p->n_fills);
     free(p);
 }
 
@@ -171,14 +325,25 @@ int pr_pipeline_reset(pr_pipeline *p, size_t n_instruments, pr_err *err) {
     if (!p || n_instruments == 0) return pr_err_set(err, PR_EINVAL, "pipeline: no instruments");
     free(p->plans);
     free(p->pending);
+    free(p->fills);
+    free(p->n_fills);
     p->plans = calloc(n_instruments, sizeof *p->plans);
     p->pending = calloc(n_instruments, sizeof *p->pending);
-    if (!p->plans || !p->pending) {
+    p->fills = calloc(n_instruments * PIPE_FILLS, sizeof *p->fills);
+    p->n_fills = calloc(n_instruments, sizeof *p->n_fills);
+    p->n_trk = 0;
+    p->broker = NULL;   /* the previous run's, freed by now */
+    p->view = NULL;
+    if (!p->plans || !p->pending || !p->fills || !p->n_fills) {
         /* Not reset: on_bar refuses to run rather than index stale sizes. */
         free(p->plans);
         free(p->pending);
+        free(p->fills);
+        free(p->n_fills);
         p->plans = NULL;
         p->pending = NULL;
+        p->fills = NULL;
+        p->n_fills = NULL;
         p->n = 0;
         return pr_err_set(err, PR_ENOMEM, "pipeline: out of memory");
     }
@@ -197,7 +362,12 @@ static int submit(pr_pipeline *p, pr_broker *b, pr_order *o, int64_t now, pr_err
     int rc = b->vt->submit(b, o, now, err);
     if (rc != 0) return rc;
     p->st.orders++;
-    if (o->status == PR_OS_REJECTED) p->st.rejected++;
+    if (o->status == PR_OS_REJECTED) {
+        p->st.rejected++;
+        if ((rc = order_event(p, PR_EV_REJECTED, o, 0, 0, err)) != 0) return rc;
+    } else if (track(p, o) != 0) {
+        return pr_err_set(err, PR_ENOMEM, "pipeline: out of memory");
+    }
     return p->obs.on_order ? p->obs.on_order(p->obs.self, o, err) : PR_OK;
 }
 
@@ -354,7 +524,10 @@ static int enter(pr_pipeline *p, const pr_market_view *v, pr_broker *b, pr_signa
                           .price = pr_view_close(v, inst, 0)};
     if ((rc = p->sizer.size(p->sizer.self, &rq, &sz, err)) != 0) return rc;
     if (sig->size_hint > 0 && sig->size_hint < 1) sz.value *= sig->size_hint;
-    if (!(sz.value > 0)) { p->st.ignored++; return PR_OK; }
+    if (!(sz.value > 0)) {
+        p->st.ignored++;
+        return signal_refused(p, sig, "sizer", "sized to 0", err);
+    }
 
     pr_order o;
     pr_order_type type = sig->entry_stop > 0 ? (sig->entry_limit > 0 ? PR_ORDER_STOP_LIMIT : PR_ORDER_STOP)
@@ -487,6 +660,8 @@ __attribute__((noinline)) static int run_signals(pr_pipeline *p, const pr_market
                                                  const pr_signal_list *list, pr_err *err) {
     int rc;
     int64_t now = pr_view_now(v);
+    p->broker = b;
+    p->view = v;
     for (size_t k = 0; k < list->n; k++) {
         pr_signal *sig = &list->items[k];
         sig->ts = now;
@@ -507,7 +682,11 @@ __attribute__((noinline)) static int run_signals(pr_pipeline *p, const pr_market
         if (p->obs.on_signal &&
             (rc = p->obs.on_signal(p->obs.self, v, &emitted, sig, p->effects, ran, keep, err)) != 0)
             return rc;
-        if (!keep) { p->st.vetoed++; continue; }
+        if (!keep) {
+            p->st.vetoed++;
+            if ((rc = signal_refused(p, sig, p->effects[ran - 1].stage, "vetoed", err)) != 0) return rc;
+            continue;
+        }
         switch (sig->kind) {
         case PR_SIG_ENTER_LONG:
         case PR_SIG_ENTER_SHORT: rc = enter(p, v, b, sig, now, err); break;
@@ -534,6 +713,7 @@ __attribute__((noinline)) static int manage_all(pr_pipeline *p, const pr_market_
 int pr_pipeline_on_bar(pr_pipeline *p, const pr_market_view *v, pr_broker *b, pr_err *err) {
     if (!p || !v || !b || !p->plans) return pr_err_set(err, PR_EINVAL, "pipeline: not reset");
     int rc;
+    if (p->n_trk && (rc = poll_orders(p, v, b, err)) != 0) return rc;
     /* Plans exist only for signals asking for management (trailing stop,
      * break-even, time stop); without any, the walk over them is skipped. */
     if (p->managing && (rc = manage_all(p, v, b, err)) != 0) return rc;

@@ -5,6 +5,7 @@
  * market (crypto swings wider than forex or stocks), so the thresholds come
  * from the instrument's asset class unless the configuration fixes them. */
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include "proratio/signal.h"
@@ -15,7 +16,6 @@ typedef struct mean_rev {
     size_t n;
     int *h_up, *h_mid, *h_lo, *h_rsi, *h_z, *h_atr;   /* indicator handles     */
     double *rsi_low, *rsi_high, *z_th;               /* thresholds in use     */
-    int *side;                                       /* last entry's side     */
 } mean_rev;
 
 void pr_mean_reversion_thresholds(pr_asset_class cls, double *rsi_low, double *rsi_high, double *z) {
@@ -33,21 +33,35 @@ void pr_mean_reversion_thresholds(pr_asset_class cls, double *rsi_low, double *r
     if (z) *z = zt;
 }
 
-void pr_mean_reversion_defaults(pr_mean_reversion_params *p) {
-    p->bb_period = 20;
-    p->bb_dev = 2.0;
-    p->rsi_period = 14;
-    p->z_period = 20;
-    p->rsi_low = 0;
-    p->rsi_high = 0;
-    p->z = 0;
-    p->allow_short = 0;
-    p->atr_period = 14;
-    p->stop_atr = 2.0;
-    p->stop_frac = 0;
-}
+#define P_(f) offsetof(pr_mean_reversion_params, f)
+static const pr_param_def k_params[] = {
+    {.name = "bb_period", .type = PR_PARAM_INT, .offset = P_(bb_period), .def = 20, .min = 2, .max = 100000,
+     .opt_min = 10, .opt_max = 50, .opt_step = 5, .desc = "Bollinger band period"},
+    {.name = "bb_dev", .type = PR_PARAM_NUMBER, .offset = P_(bb_dev), .def = 2, .min = 0, .max = 100, .open = 1,
+     .opt_min = 1.5, .opt_max = 3, .opt_step = 0.25, .desc = "band width in population deviations"},
+    {.name = "rsi_period", .type = PR_PARAM_INT, .offset = P_(rsi_period), .def = 14, .min = 2, .max = 100000,
+     .opt_min = 7, .opt_max = 28, .opt_step = 7, .desc = "RSI period"},
+    {.name = "z_period", .type = PR_PARAM_INT, .offset = P_(z_period), .def = 20, .min = 2, .max = 100000,
+     .desc = "z-score window of closes"},
+    {.name = "rsi_low", .type = PR_PARAM_NUMBER, .offset = P_(rsi_low), .def = 0, .min = 0, .max = 100, .open = 1,
+     .desc = "long needs RSI below this (0: by asset class)"},
+    {.name = "rsi_high", .type = PR_PARAM_NUMBER, .offset = P_(rsi_high), .def = 0, .min = 0, .max = 100, .open = 1,
+     .desc = "short needs RSI above this (0: by asset class)"},
+    {.name = "z", .type = PR_PARAM_NUMBER, .offset = P_(z), .def = 0, .min = 0, .max = 100, .open = 1,
+     .desc = "|z| threshold (0: by asset class)"},
+    {.name = "allow_short", .type = PR_PARAM_BOOL, .offset = P_(allow_short), .def = 0,
+     .desc = "also fade stretches up (short)"},
+    {.name = "atr_period", .type = PR_PARAM_INT, .offset = P_(atr_period), .def = 14, .min = 1, .max = 100000,
+     .desc = "ATR period of the stop"},
+    {.name = "stop_atr", .type = PR_PARAM_NUMBER, .offset = P_(stop_atr), .def = 2, .min = 0, .max = 1000,
+     .opt_min = 1, .opt_max = 4, .opt_step = 0.5, .desc = "stop at this many ATRs from the close (0: none)"},
+    {.name = "stop", .type = PR_PARAM_NUMBER, .offset = P_(stop_frac), .def = 0, .min = 0, .max = 1,
+     .desc = "stop at this fraction of the close (0: none); the nearer stop wins"},
+};
+#undef P_
 
-static int check_params(const pr_mean_reversion_params *p, const char **what, char *msg, size_t cap) {
+static int check_params(const void *pv, const char **what, char *msg, size_t cap) {
+    const pr_mean_reversion_params *p = pv;
     if (p->bb_period < 2 || !(p->bb_dev > 0 && p->bb_dev <= 100)) {
         *what = p->bb_period < 2 ? "bb_period" : "bb_dev";
         snprintf(msg, cap, "need bb_period >= 2 and bb_dev in (0,100] (bb_period=%d bb_dev=%g)", p->bb_period,
@@ -80,64 +94,27 @@ static int check_params(const pr_mean_reversion_params *p, const char **what, ch
     return PR_OK;
 }
 
+static int create(const void *p, pr_strategy **out, pr_err *err) { return pr_mean_reversion_new(p, out, err); }
+
+const pr_strategy_info pr_mean_reversion_info = {
+    .name = "mean_reversion",
+    .summary = "fades closes outside the Bollinger band with RSI and z-score extremes",
+    .params = k_params,
+    .n_params = sizeof k_params / sizeof k_params[0],
+    .size = sizeof(pr_mean_reversion_params),
+    .check = check_params,
+    .create = create,
+};
+
+void pr_mean_reversion_defaults(pr_mean_reversion_params *p) { pr_params_defaults(&pr_mean_reversion_info, p); }
+
 int pr_mean_reversion_config(const pr_config *cfg, const char *path, pr_mean_reversion_params *out,
                              pr_err *err) {
     if (!out) return pr_err_set(err, PR_EINVAL, "mean_reversion: NULL output");
     pr_mean_reversion_params p;
-    pr_mean_reversion_defaults(&p);
-    if (!cfg) {
-        *out = p;
-        return PR_OK;
-    }
-    static const char *const keys[] = {"bb_period", "bb_dev",      "rsi_period", "z_period", "rsi_low", "rsi_high",
-                                       "z",         "allow_short", "atr_period", "stop_atr", "stop",    NULL};
-    const char *base = path ? path : "";
-    char k[PR_ERR_PATH_MAX];
-    long v;
-    double d;
-    int b, rc;
-    if ((rc = pr_config_check_keys(cfg, base, keys, err)) != 0) return rc;
-    if ((rc = pr_config_int(cfg, pr_config_key(k, sizeof k, base, "bb_period"), p.bb_period, 2, 100000, &v, err)) != 0)
-        return rc;
-    p.bb_period = (int)v;
-    if ((rc = pr_config_number(cfg, pr_config_key(k, sizeof k, base, "bb_dev"), p.bb_dev, 0, 100, 1, &d, err)) != 0)
-        return rc;
-    p.bb_dev = d;
-    if ((rc = pr_config_int(cfg, pr_config_key(k, sizeof k, base, "rsi_period"), p.rsi_period, 2, 100000, &v, err)) != 0)
-        return rc;
-    p.rsi_period = (int)v;
-    if ((rc = pr_config_int(cfg, pr_config_key(k, sizeof k, base, "z_period"), p.z_period, 2, 100000, &v, err)) != 0)
-        return rc;
-    p.z_period = (int)v;
-    if ((rc = pr_config_number(cfg, pr_config_key(k, sizeof k, base, "rsi_low"), p.rsi_low, 0, 100, 1, &d, err)) != 0)
-        return rc;
-    p.rsi_low = d;
-    if ((rc = pr_config_number(cfg, pr_config_key(k, sizeof k, base, "rsi_high"), p.rsi_high, 0, 100, 1, &d, err)) != 0)
-        return rc;
-    p.rsi_high = d;
-    if ((rc = pr_config_number(cfg, pr_config_key(k, sizeof k, base, "z"), p.z, 0, 100, 1, &d, err)) != 0) return rc;
-    p.z = d;
-    if ((rc = pr_config_bool(cfg, pr_config_key(k, sizeof k, base, "allow_short"), p.allow_short, &b, err)) != 0)
-        return rc;
-    p.allow_short = b;
-    if ((rc = pr_config_int(cfg, pr_config_key(k, sizeof k, base, "atr_period"), p.atr_period, 1, 100000, &v, err)) != 0)
-        return rc;
-    p.atr_period = (int)v;
-    if ((rc = pr_config_number(cfg, pr_config_key(k, sizeof k, base, "stop_atr"), p.stop_atr, 0, 1000, 0, &d, err)) != 0)
-        return rc;
-    p.stop_atr = d;
-    if ((rc = pr_config_number(cfg, pr_config_key(k, sizeof k, base, "stop"), p.stop_frac, 0, 1, 0, &d, err)) != 0)
-        return rc;
-    p.stop_frac = d;
-    const char *what = NULL;
-    char msg[200];
-    if (check_params(&p, &what, msg, sizeof msg) != 0) {
-        pr_config_key(k, sizeof k, base, what);
-        pr_err_at(err, NULL, 0, 0, k);
-        return pr_err_set(err, PR_EINVAL, "%s: %s", k, msg);
-    }
-    *out = p;
-    return PR_OK;
+    int rc = pr_params_read(&pr_mean_reversion_info, cfg, path, &p, err);
+    if (rc == PR_OK) *out = p;
+    return rc;
 }
 
 static void mr_free_arrays(mean_rev *c) {
@@ -150,8 +127,7 @@ static void mr_free_arrays(mean_rev *c) {
     free(c->rsi_low);
     free(c->rsi_high);
     free(c->z_th);
-    free(c->side);
-    c->h_up = c->h_mid = c->h_lo = c->h_rsi = c->h_z = c->h_atr = c->side = NULL;
+    c->h_up = c->h_mid = c->h_lo = c->h_rsi = c->h_z = c->h_atr = NULL;
     c->rsi_low = c->rsi_high = c->z_th = NULL;
 }
 
@@ -188,9 +164,8 @@ static int mr_init(pr_strategy *s, pr_market_view *v, pr_err *err) {
     c->rsi_low = calloc(n, sizeof(double));
     c->rsi_high = calloc(n, sizeof(double));
     c->z_th = calloc(n, sizeof(double));
-    c->side = calloc(n, sizeof(int));
     if (!c->h_up || !c->h_mid || !c->h_lo || !c->h_rsi || !c->h_z || !c->h_atr || !c->rsi_low || !c->rsi_high ||
-        !c->z_th || !c->side)
+        !c->z_th)
         return pr_err_set(err, PR_ENOMEM, "mean_reversion: out of memory");
     for (size_t i = 0; i < n; i++) {
         int ii = (int)i, rc;
@@ -239,7 +214,8 @@ static int mr_on_bar(pr_strategy *s, const pr_market_view *v, pr_signal_list *ou
         int long_ok = wide && close < lo && rsi < c->rsi_low[i] && z < -c->z_th[i];
         int short_ok = wide && p->allow_short && close > up && rsi > c->rsi_high[i] && z > c->z_th[i];
         pr_signal *sig = NULL;
-        if ((long_ok && c->side[i] <= 0) || (short_ok && c->side[i] >= 0)) {
+        int side = pr_view_side(v, ii);
+        if ((long_ok && side <= 0) || (short_ok && side >= 0)) {
             int dir = long_ok ? 1 : -1;
             sig = pr_signal_list_add(out, dir > 0 ? PR_SIG_ENTER_LONG : PR_SIG_ENTER_SHORT, ii);
             if (!sig) return pr_err_set(err, PR_ELIMIT, "mean_reversion: signal list full");
@@ -250,14 +226,12 @@ static int mr_on_bar(pr_strategy *s, const pr_market_view *v, pr_signal_list *ou
             if (p->stop_atr > 0 && atr > 0) dist = p->stop_atr * atr;
             if (p->stop_frac > 0 && (dist == 0 || p->stop_frac * close < dist)) dist = p->stop_frac * close;
             if (dist > 0 && (dir > 0 ? close - dist > 0 : 1)) sig->stop = close - dir * dist;
-            c->side[i] = dir;
-        } else if ((c->side[i] > 0 && (close >= mid || z >= 0)) || (c->side[i] < 0 && (close <= mid || z <= 0))) {
-            int lng = c->side[i] > 0;
+        } else if ((side > 0 && (close >= mid || z >= 0)) || (side < 0 && (close <= mid || z <= 0))) {
+            int lng = side > 0;
             sig = pr_signal_list_add(out, PR_SIG_EXIT, ii);
             if (!sig) return pr_err_set(err, PR_ELIMIT, "mean_reversion: signal list full");
             pr_signal_why(sig, lng ? k_why_x_long : k_why_x_short, close, mid, z, 0);
             pr_signal_tag(sig, "mean_rev_exit");
-            c->side[i] = 0;
         }
     }
     return PR_OK;

@@ -72,72 +72,37 @@ size_t pr_strategy_explain(const pr_strategy *s, char *buf, size_t cap) {
     return s && s->vt && s->vt->explain ? s->vt->explain(s, buf, cap) : 0;
 }
 
-/* ---- registry ------------------------------------------------------------ */
-static int create_sma_cross(const pr_config *cfg, const char *path, pr_strategy **out, pr_err *err) {
-    pr_sma_cross_params p;
-    pr_sma_cross_defaults(&p);
-    if (cfg) {
-        static const char *const keys[] = {"fast", "slow", "short", "stop", "target", NULL};
-        char key[256];
-        long v;
-        double d;
-        int b, rc;
-        if (path && path[0] && pr_config_has(cfg, path)) {
-            if ((rc = pr_config_check_keys(cfg, path, keys, err)) != 0) return rc;
-        }
-#define PR_KEY_(k) pr_config_key(key, sizeof key, path, k)
-        if ((rc = pr_config_int(cfg, PR_KEY_("fast"), p.fast, 2, 100000, &v, err)) != 0) return rc;
-        p.fast = (int)v;
-        if ((rc = pr_config_int(cfg, PR_KEY_("slow"), p.slow, 2, 100000, &v, err)) != 0) return rc;
-        p.slow = (int)v;
-        if ((rc = pr_config_bool(cfg, PR_KEY_("short"), p.short_too, &b, err)) != 0) return rc;
-        p.short_too = b;
-        if ((rc = pr_config_number(cfg, PR_KEY_("stop"), p.stop_frac, 0, 1, 0, &d, err)) != 0) return rc;
-        p.stop_frac = d;
-        if ((rc = pr_config_number(cfg, PR_KEY_("target"), p.target_frac, 0, 100, 0, &d, err)) != 0) return rc;
-        p.target_frac = d;
-#undef PR_KEY_
-    }
-    return pr_sma_cross_new(&p, out, err);
-}
-
-static int create_trend_ema(const pr_config *cfg, const char *path, pr_strategy **out, pr_err *err) {
-    pr_trend_ema_params p;
-    int rc = pr_trend_ema_config(cfg, path, &p, err);
-    return rc != 0 ? rc : pr_trend_ema_new(&p, out, err);
-}
-
-static int create_mean_reversion(const pr_config *cfg, const char *path, pr_strategy **out, pr_err *err) {
-    pr_mean_reversion_params p;
-    int rc = pr_mean_reversion_config(cfg, path, &p, err);
-    return rc != 0 ? rc : pr_mean_reversion_new(&p, out, err);
-}
-
-static int create_ta_score(const pr_config *cfg, const char *path, pr_strategy **out, pr_err *err) {
-    pr_ta_score_params p;
-    int rc = pr_ta_score_config(cfg, path, &p, err);
-    return rc != 0 ? rc : pr_ta_score_new(&p, out, err);
-}
-
-typedef struct {
-    const char *name;
-    int (*create)(const pr_config *cfg, const char *path, pr_strategy **out, pr_err *err);
-} strategy_entry;
-
-static const strategy_entry k_strategies[] = {
-    {"sma_cross", create_sma_cross},
-    {"trend_ema", create_trend_ema},
-    {"mean_reversion", create_mean_reversion},
-    {"ta_score", create_ta_score},
+/* ---- registry -------------------------------------------------------------- */
+/* One row per strategy: its table says everything else. */
+static const pr_strategy_info *const k_strategies[] = {
+    &pr_sma_cross_info,
+    &pr_trend_ema_info,
+    &pr_mean_reversion_info,
+    &pr_ta_score_info,
 };
-static const char *const k_names[] = {"sma_cross", "trend_ema", "mean_reversion", "ta_score", NULL};
+#define N_STRATEGIES (sizeof k_strategies / sizeof k_strategies[0])
 
-const char *const *pr_strategy_names(void) { return k_names; }
+const char *const *pr_strategy_names(void) {
+    static const char *names[N_STRATEGIES + 1];
+    for (size_t i = 0; i < N_STRATEGIES; i++) names[i] = k_strategies[i]->name;
+    names[N_STRATEGIES] = NULL;
+    return names;
+}
+
+const pr_strategy_info *pr_strategy_info_find(const char *name) {
+    for (size_t i = 0; name && i < N_STRATEGIES; i++)
+        if (strcmp(k_strategies[i]->name, name) == 0) return k_strategies[i];
+    return NULL;
+}
 
 int pr_strategy_create(const char *name, const pr_config *cfg, const char *path,
                        pr_strategy **out, pr_err *err) {
     if (!name || !out) return pr_err_set(err, PR_EINVAL, "pr_strategy_create: NULL argument");
-    for (size_t i = 0; i < sizeof k_strategies / sizeof k_strategies[0]; i++)
-        if (strcmp(k_strategies[i].name, name) == 0) return k_strategies[i].create(cfg, path, out, err);
-    return pr_err_set(err, PR_ENOTFOUND, "unknown strategy '%s'", name);
+    const pr_strategy_info *info = pr_strategy_info_find(name);
+    if (!info) return pr_err_set(err, PR_ENOTFOUND, "unknown strategy '%s'", name);
+    /* Every parameter struct is made of ints, doubles and enums. */
+    double buf[64];
+    if (info->size > sizeof buf) return pr_err_set(err, PR_ELIMIT, "%s: parameter struct too large", name);
+    int rc = pr_params_read(info, cfg, path, buf, err);
+    return rc != 0 ? rc : info->create(buf, out, err);
 }

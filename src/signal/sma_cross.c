@@ -2,9 +2,52 @@
  * declared on the view (computed by the ta module); the strategy keeps only
  * the previous difference per instrument. */
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include "proratio/signal.h"
+
+#define P_(f) offsetof(pr_sma_cross_params, f)
+static const pr_param_def k_params[] = {
+    {.name = "fast", .type = PR_PARAM_INT, .offset = P_(fast), .def = 10, .min = 2, .max = 100000,
+     .opt_min = 5, .opt_max = 50, .opt_step = 5, .desc = "fast SMA period (below slow)"},
+    {.name = "slow", .type = PR_PARAM_INT, .offset = P_(slow), .def = 30, .min = 2, .max = 100000,
+     .opt_min = 20, .opt_max = 200, .opt_step = 10, .desc = "slow SMA period"},
+    {.name = "short", .type = PR_PARAM_BOOL, .offset = P_(short_too), .def = 0,
+     .desc = "a cross down also enters short (else it only exits the long)"},
+    {.name = "stop", .type = PR_PARAM_NUMBER, .offset = P_(stop_frac), .def = 0, .min = 0, .max = 1,
+     .opt_min = 0, .opt_max = 0.1, .opt_step = 0.01, .desc = "protective stop, fraction of the close below 1 (0: none)"},
+    {.name = "target", .type = PR_PARAM_NUMBER, .offset = P_(target_frac), .def = 0, .min = 0, .max = 100,
+     .opt_min = 0, .opt_max = 0.2, .opt_step = 0.02, .desc = "take-profit, fraction of the close (0: none)"},
+};
+#undef P_
+
+static int check_params(const void *pv, const char **what, char *msg, size_t cap) {
+    const pr_sma_cross_params *p = pv;
+    if (p->fast < 2 || p->slow < 3 || p->fast >= p->slow) {
+        *what = "fast";
+        snprintf(msg, cap, "need 2 <= fast < slow (fast=%d slow=%d)", p->fast, p->slow);
+        return PR_EINVAL;
+    }
+    if (p->stop_frac < 0 || p->stop_frac >= 1 || p->target_frac < 0) {
+        *what = p->target_frac < 0 ? "target" : "stop";
+        snprintf(msg, cap, "stop must be in [0,1) and target >= 0 (stop=%g target=%g)", p->stop_frac, p->target_frac);
+        return PR_EINVAL;
+    }
+    return PR_OK;
+}
+
+static int create(const void *p, pr_strategy **out, pr_err *err) { return pr_sma_cross_new(p, out, err); }
+
+const pr_strategy_info pr_sma_cross_info = {
+    .name = "sma_cross",
+    .summary = "fast/slow simple-moving-average crossover on the close (the engine's reference strategy)",
+    .params = k_params,
+    .n_params = sizeof k_params / sizeof k_params[0],
+    .size = sizeof(pr_sma_cross_params),
+    .check = check_params,
+    .create = create,
+};
 
 typedef struct sma_cross {
     pr_strategy base;
@@ -19,13 +62,7 @@ typedef struct sma_cross {
     const unsigned char *updated;
 } sma_cross;
 
-void pr_sma_cross_defaults(pr_sma_cross_params *p) {
-    p->fast = 10;
-    p->slow = 30;
-    p->short_too = 0;
-    p->stop_frac = 0;
-    p->target_frac = 0;
-}
+void pr_sma_cross_defaults(pr_sma_cross_params *p) { pr_params_defaults(&pr_sma_cross_info, p); }
 
 static void sc_destroy(pr_strategy *s) {
     sma_cross *c = (sma_cross *)s;
@@ -139,10 +176,9 @@ int pr_sma_cross_new(const pr_sma_cross_params *p, pr_strategy **out, pr_err *er
     pr_sma_cross_params d;
     pr_sma_cross_defaults(&d);
     if (p) d = *p;
-    if (d.fast < 2 || d.slow < 3 || d.fast >= d.slow)
-        return pr_err_set(err, PR_EINVAL, "sma_cross: need 2 <= fast < slow (fast=%d slow=%d)", d.fast, d.slow);
-    if (d.stop_frac < 0 || d.stop_frac >= 1 || d.target_frac < 0)
-        return pr_err_set(err, PR_EINVAL, "sma_cross: stop must be in [0,1) and target >= 0");
+    const char *what = NULL;
+    char msg[200];
+    if (check_params(&d, &what, msg, sizeof msg) != 0) return pr_err_set(err, PR_EINVAL, "sma_cross: %s: %s", what, msg);
     sma_cross *c = calloc(1, sizeof *c);
     if (!c) return pr_err_set(err, PR_ENOMEM, "sma_cross: out of memory");
     c->base.vt = &k_sma_cross_vt;

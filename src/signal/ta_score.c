@@ -8,6 +8,7 @@
  * indicators it declared on the view, pr_ta_score_compute runs the same ta
  * table entries over the visible bars. */
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,34 +20,6 @@ static const int k_max[PR_TS_COUNT] = {2, 2, 2, 1, 1, 1, 1};
 
 const char *pr_ta_score_component_name(int k) { return k >= 0 && k < PR_TS_COUNT ? k_names[k] : NULL; }
 int pr_ta_score_component_max(int k) { return k >= 0 && k < PR_TS_COUNT ? k_max[k] : 0; }
-
-void pr_ta_score_defaults(pr_ta_score_params *p) {
-    memset(p, 0, sizeof *p);
-    p->rsi_period = 14;
-    p->rsi_low = 30;
-    p->rsi_high = 70;
-    p->macd_fast = 12;
-    p->macd_slow = 26;
-    p->macd_signal = 9;
-    p->ema_fast = 20;
-    p->ema_slow = 50;
-    p->ema_long = 200;
-    p->adx_period = 14;
-    p->adx_min = 25;
-    p->bb_period = 20;
-    p->bb_dev = 2.0;
-    p->bb_near = 0.2;
-    p->volume_period = 20;
-    p->volume_mult = 1.0;
-    p->htf = PR_TF_NONE;
-    p->htf_off = 0;
-    p->htf_ema = 20;
-    p->atr_period = 14;
-    p->stop_atr = 2.0;
-    p->target_atr = 3.0;
-    p->min_score = 7;
-    p->allow_short = 0;
-}
 
 pr_timeframe pr_ta_score_default_htf(pr_timeframe tf) {
     switch (tf) {
@@ -73,7 +46,66 @@ static pr_timeframe htf_for(const pr_ta_score_params *p, pr_timeframe decision) 
 }
 
 /* ---- parameters ----------------------------------------------------------- */
-static int check_params(const pr_ta_score_params *p, const char **what, char *msg, size_t cap) {
+#define P_(f) offsetof(pr_ta_score_params, f)
+static const pr_param_def k_params[] = {
+    {.name = "rsi_period", .type = PR_PARAM_INT, .offset = P_(rsi_period), .def = 14, .min = 2, .max = 100000,
+     .opt_min = 7, .opt_max = 28, .opt_step = 7,
+     .desc = "RSI period"},
+    {.name = "rsi_low", .type = PR_PARAM_NUMBER, .offset = P_(rsi_low), .def = 30, .min = 0, .max = 100,
+     .opt_min = 20, .opt_max = 40, .opt_step = 5,
+     .desc = "rsi component: long point below this"},
+    {.name = "rsi_high", .type = PR_PARAM_NUMBER, .offset = P_(rsi_high), .def = 70, .min = 0, .max = 100,
+     .opt_min = 60, .opt_max = 80, .opt_step = 5,
+     .desc = "rsi component: short point above this"},
+    {.name = "macd_fast", .type = PR_PARAM_INT, .offset = P_(macd_fast), .def = 12, .min = 2, .max = 100000,
+     .desc = "MACD fast EMA (below macd_slow)"},
+    {.name = "macd_slow", .type = PR_PARAM_INT, .offset = P_(macd_slow), .def = 26, .min = 2, .max = 100000,
+     .desc = "MACD slow EMA"},
+    {.name = "macd_signal", .type = PR_PARAM_INT, .offset = P_(macd_signal), .def = 9, .min = 1, .max = 100000,
+     .desc = "MACD signal EMA"},
+    {.name = "ema_fast", .type = PR_PARAM_INT, .offset = P_(ema_fast), .def = 20, .min = 2, .max = 100000,
+     .desc = "ema component: fast EMA (below ema_slow)"},
+    {.name = "ema_slow", .type = PR_PARAM_INT, .offset = P_(ema_slow), .def = 50, .min = 2, .max = 100000,
+     .desc = "ema component: slow EMA"},
+    {.name = "ema_long", .type = PR_PARAM_INT, .offset = P_(ema_long), .def = 200, .min = 2, .max = 100000,
+     .desc = "ema component: the close against this EMA"},
+    {.name = "adx_period", .type = PR_PARAM_INT, .offset = P_(adx_period), .def = 14, .min = 2, .max = 100000,
+     .desc = "ADX and DI period"},
+    {.name = "adx_min", .type = PR_PARAM_NUMBER, .offset = P_(adx_min), .def = 25, .min = 0, .max = 100,
+     .opt_min = 15, .opt_max = 35, .opt_step = 5,
+     .desc = "adx component: trend when ADX is above this"},
+    {.name = "bb_period", .type = PR_PARAM_INT, .offset = P_(bb_period), .def = 20, .min = 2, .max = 100000,
+     .desc = "Bollinger band period"},
+    {.name = "bb_dev", .type = PR_PARAM_NUMBER, .offset = P_(bb_dev), .def = 2, .min = 0, .max = 100, .open = 1,
+     .desc = "Bollinger band width in deviations"},
+    {.name = "bb_near", .type = PR_PARAM_NUMBER, .offset = P_(bb_near), .def = 0.2, .min = 0, .max = 0.5,
+     .desc = "bb component: position within this of a band"},
+    {.name = "volume_period", .type = PR_PARAM_INT, .offset = P_(volume_period), .def = 20, .min = 2, .max = 100000,
+     .desc = "period of the volume average"},
+    {.name = "volume_mult", .type = PR_PARAM_NUMBER, .offset = P_(volume_mult), .def = 1, .min = 0, .max = 1000, .open = 1,
+     .desc = "volume component: volume above this x its average"},
+    {.name = "htf", .type = PR_PARAM_TIMEFRAME, .offset = P_(htf), .aux_offset = P_(htf_off),
+     .desc = "higher timeframe of the htf component: auto, off or a timeframe"},
+    {.name = "htf_ema", .type = PR_PARAM_INT, .offset = P_(htf_ema), .def = 20, .min = 2, .max = 100000,
+     .desc = "htf component: EMA of the higher-timeframe closes"},
+    {.name = "atr_period", .type = PR_PARAM_INT, .offset = P_(atr_period), .def = 14, .min = 1, .max = 100000,
+     .desc = "ATR period of stop and target"},
+    {.name = "stop_atr", .type = PR_PARAM_NUMBER, .offset = P_(stop_atr), .def = 2, .min = 0, .max = 1000,
+     .opt_min = 1, .opt_max = 4, .opt_step = 0.5,
+     .desc = "stop at this many ATRs from the close (0: none)"},
+    {.name = "target_atr", .type = PR_PARAM_NUMBER, .offset = P_(target_atr), .def = 3, .min = 0, .max = 1000,
+     .opt_min = 1, .opt_max = 6, .opt_step = 0.5,
+     .desc = "target at this many ATRs from the close (0: none)"},
+    {.name = "min_score", .type = PR_PARAM_INT, .offset = P_(min_score), .def = 7, .min = 1, .max = 10,
+     .opt_min = 5, .opt_max = 9, .opt_step = 1,
+     .desc = "score that enters"},
+    {.name = "allow_short", .type = PR_PARAM_BOOL, .offset = P_(allow_short), .def = 0, .min = 0, .max = 0,
+     .desc = "enter short on the short score (else it exits a long)"},
+};
+#undef P_
+
+static int check_params(const void *pv, const char **what, char *msg, size_t cap) {
+    const pr_ta_score_params *p = pv;
     struct { const char *name; int v, min; } periods[] = {
         {"rsi_period", p->rsi_period, 2}, {"macd_fast", p->macd_fast, 2},   {"macd_slow", p->macd_slow, 2},
         {"macd_signal", p->macd_signal, 1}, {"ema_fast", p->ema_fast, 2},   {"ema_slow", p->ema_slow, 2},
@@ -137,75 +169,26 @@ static int check_params(const pr_ta_score_params *p, const char **what, char *ms
     return PR_OK;
 }
 
+static int create(const void *p, pr_strategy **out, pr_err *err) { return pr_ta_score_new(p, out, err); }
+
+const pr_strategy_info pr_ta_score_info = {
+    .name = "ta_score",
+    .summary = "0-10 long and short scores from RSI, MACD, EMAs, ADX, Bollinger, volume and a higher timeframe",
+    .params = k_params,
+    .n_params = sizeof k_params / sizeof k_params[0],
+    .size = sizeof(pr_ta_score_params),
+    .check = check_params,
+    .create = create,
+};
+
+void pr_ta_score_defaults(pr_ta_score_params *p) { pr_params_defaults(&pr_ta_score_info, p); }
+
 int pr_ta_score_config(const pr_config *cfg, const char *path, pr_ta_score_params *out, pr_err *err) {
     if (!out) return pr_err_set(err, PR_EINVAL, "ta_score: NULL output");
     pr_ta_score_params p;
-    pr_ta_score_defaults(&p);
-    if (!cfg) {
-        *out = p;
-        return PR_OK;
-    }
-    static const char *const keys[] = {
-        "rsi_period", "rsi_low",   "rsi_high",   "macd_fast",  "macd_slow",     "macd_signal", "ema_fast",
-        "ema_slow",   "ema_long",  "adx_period", "adx_min",    "bb_period",     "bb_dev",      "bb_near",
-        "volume_period", "volume_mult", "htf",   "htf_ema",    "atr_period",    "stop_atr",    "target_atr",
-        "min_score",  "allow_short", NULL};
-    const char *base = path ? path : "";
-    char k[PR_ERR_PATH_MAX];
-    int rc;
-    if ((rc = pr_config_check_keys(cfg, base, keys, err)) != 0) return rc;
-    struct { const char *name; int *dst; long min; } ints[] = {
-        {"rsi_period", &p.rsi_period, 2}, {"macd_fast", &p.macd_fast, 2},   {"macd_slow", &p.macd_slow, 2},
-        {"macd_signal", &p.macd_signal, 1}, {"ema_fast", &p.ema_fast, 2},   {"ema_slow", &p.ema_slow, 2},
-        {"ema_long", &p.ema_long, 2},     {"adx_period", &p.adx_period, 2}, {"bb_period", &p.bb_period, 2},
-        {"volume_period", &p.volume_period, 2}, {"htf_ema", &p.htf_ema, 2}, {"atr_period", &p.atr_period, 1},
-    };
-    for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++) {
-        long v;
-        if ((rc = pr_config_int(cfg, pr_config_key(k, sizeof k, base, ints[i].name), *ints[i].dst, ints[i].min, 100000, &v,
-                                err)) != 0)
-            return rc;
-        *ints[i].dst = (int)v;
-    }
-    struct { const char *name; double *dst; double min, max; int open; } nums[] = {
-        {"rsi_low", &p.rsi_low, 0, 100, 0},       {"rsi_high", &p.rsi_high, 0, 100, 0},
-        {"adx_min", &p.adx_min, 0, 100, 0},       {"bb_dev", &p.bb_dev, 0, 100, 1},
-        {"bb_near", &p.bb_near, 0, 0.5, 0},       {"volume_mult", &p.volume_mult, 0, 1000, 1},
-        {"stop_atr", &p.stop_atr, 0, 1000, 0},    {"target_atr", &p.target_atr, 0, 1000, 0},
-    };
-    for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++) {
-        if ((rc = pr_config_number(cfg, pr_config_key(k, sizeof k, base, nums[i].name), *nums[i].dst, nums[i].min,
-                                   nums[i].max, nums[i].open, nums[i].dst, err)) != 0)
-            return rc;
-    }
-    long ms;
-    if ((rc = pr_config_int(cfg, pr_config_key(k, sizeof k, base, "min_score"), p.min_score, 1, 10, &ms, err)) != 0)
-        return rc;
-    p.min_score = (int)ms;
-    int b;
-    if ((rc = pr_config_bool(cfg, pr_config_key(k, sizeof k, base, "allow_short"), p.allow_short, &b, err)) != 0)
-        return rc;
-    p.allow_short = b;
-    char tf[16];
-    if ((rc = pr_config_string(cfg, pr_config_key(k, sizeof k, base, "htf"), "auto", tf, sizeof tf, err)) != 0) return rc;
-    if (strcmp(tf, "auto") == 0) {
-        p.htf = PR_TF_NONE;
-    } else if (strcmp(tf, "off") == 0) {
-        p.htf_off = 1;
-    } else if (pr_tf_parse(tf, &p.htf) != 0 || p.htf == PR_TF_NONE) {
-        pr_err_at(err, NULL, 0, 0, k);
-        return pr_err_set(err, PR_EINVAL, "%s: expected \"auto\", \"off\" or a timeframe such as \"4h\", got \"%s\"", k,
-                          tf);
-    }
-    const char *what = NULL;
-    char msg[200];
-    if (check_params(&p, &what, msg, sizeof msg) != 0) {
-        pr_config_key(k, sizeof k, base, what);
-        pr_err_at(err, NULL, 0, 0, k);
-        return pr_err_set(err, PR_EINVAL, "%s: %s", k, msg);
-    }
-    *out = p;
-    return PR_OK;
+    int rc = pr_params_read(&pr_ta_score_info, cfg, path, &p, err);
+    if (rc == PR_OK) *out = p;
+    return rc;
 }
 
 /* ---- the score ------------------------------------------------------------------ */
@@ -398,7 +381,6 @@ typedef struct ta_score {
     int (*h)[H_COUNT];              /* indicator handles per instrument          */
     pr_timeframe *htf;              /* per instrument (PR_TF_NONE: none)         */
     int *prev_long, *prev_short;    /* scores at the previous bar (-1: invalid)  */
-    int *side;                      /* side of the last entry                    */
     pr_ta_score_result *last;
     /* What the run saw, for ts_explain. */
     size_t scored, no_volume;       /* valid scores; of them without volume data */
@@ -411,11 +393,10 @@ static void ts_free_arrays(ta_score *s) {
     free(s->htf);
     free(s->prev_long);
     free(s->prev_short);
-    free(s->side);
     free(s->last);
     s->h = NULL;
     s->htf = NULL;
-    s->prev_long = s->prev_short = s->side = NULL;
+    s->prev_long = s->prev_short = NULL;
     s->last = NULL;
 }
 
@@ -449,9 +430,8 @@ static int ts_init(pr_strategy *st, pr_market_view *v, pr_err *err) {
     s->htf = calloc(n, sizeof *s->htf);
     s->prev_long = calloc(n, sizeof *s->prev_long);
     s->prev_short = calloc(n, sizeof *s->prev_short);
-    s->side = calloc(n, sizeof *s->side);
     s->last = calloc(n, sizeof *s->last);
-    if (!s->h || !s->htf || !s->prev_long || !s->prev_short || !s->side || !s->last)
+    if (!s->h || !s->htf || !s->prev_long || !s->prev_short || !s->last)
         return pr_err_set(err, PR_ENOMEM, "ta_score: out of memory");
     double pr = p->rsi_period, pm[3] = {p->macd_fast, p->macd_slow, p->macd_signal}, pef = p->ema_fast,
            pes = p->ema_slow, pel = p->ema_long, pa = p->adx_period, pb[3] = {p->bb_period, p->bb_dev, p->bb_dev},
@@ -577,13 +557,11 @@ static int ts_on_bar(pr_strategy *st, const pr_market_view *v, pr_signal_list *o
                     sig->target_frac[0] = 1.0;
                 }
             }
-            s->side[i] = dir;
-        } else if (short_fire && s->side[i] > 0) {
+        } else if (short_fire && pr_view_side(v, ii) > 0) {
             sig = pr_signal_list_add(out, PR_SIG_EXIT, ii);
             if (!sig) return pr_err_set(err, PR_ELIMIT, "ta_score: signal list full");
             pr_signal_why(sig, k_why_short, S, L, digits(r->short_pts), r->atr);
             pr_signal_tag(sig, "ta_score_exit");
-            s->side[i] = 0;
         }
     }
     return PR_OK;

@@ -3,8 +3,9 @@
  * average (participation behind the cross); exits are the reverse cross,
  * an RSI extreme, the protective stop and the tiered take-profits. Its
  * indicators are declared on the view; per instrument the strategy keeps
- * only the previous EMA difference and the side of its last entry. */
+ * only the previous EMA difference and reads what it holds from the view. */
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include "proratio/signal.h"
@@ -15,34 +16,44 @@ typedef struct trend_ema {
     size_t n;
     int *h_fast, *h_slow, *h_rsi, *h_vol;   /* indicator handles per instrument */
     double *prev_d;                          /* d[t-1] (NaN until defined)        */
-    int *side;                               /* side of the last entry, 0: none   */
 } trend_ema;
 
-void pr_trend_ema_defaults(pr_trend_ema_params *p) {
-    p->fast = 20;
-    p->slow = 50;
-    p->rsi_period = 14;
-    p->rsi_low = 30;
-    p->rsi_high = 70;
-    p->volume_period = 20;
-    p->volume_filter = 1;
-    p->allow_short = 0;
-    p->stop_frac = 0.05;
-    p->n_targets = 3;
-    p->tp[0] = 0.02;
-    p->tp[1] = 0.05;
-    p->tp[2] = 0.10;
-    p->tp[3] = 0;
-    p->tp_frac[0] = 0.5;
-    p->tp_frac[1] = 0.3;
-    p->tp_frac[2] = 0.2;
-    p->tp_frac[3] = 0;
-    p->conf_volume = 2.0;
-}
+#define P_(f) offsetof(pr_trend_ema_params, f)
+static const double k_tp[] = {0.02, 0.05, 0.10}, k_tp_frac[] = {0.5, 0.3, 0.2};
+static const pr_param_def k_params[] = {
+    {.name = "fast", .type = PR_PARAM_INT, .offset = P_(fast), .def = 20, .min = 2, .max = 100000,
+     .opt_min = 5, .opt_max = 50, .opt_step = 5, .desc = "fast EMA period (below slow)"},
+    {.name = "slow", .type = PR_PARAM_INT, .offset = P_(slow), .def = 50, .min = 3, .max = 100000,
+     .opt_min = 20, .opt_max = 200, .opt_step = 10, .desc = "slow EMA period"},
+    {.name = "rsi_period", .type = PR_PARAM_INT, .offset = P_(rsi_period), .def = 14, .min = 2, .max = 100000,
+     .opt_min = 7, .opt_max = 28, .opt_step = 7, .desc = "RSI period"},
+    {.name = "rsi_low", .type = PR_PARAM_NUMBER, .offset = P_(rsi_low), .def = 30, .min = 0, .max = 100,
+     .opt_min = 20, .opt_max = 40, .opt_step = 5, .desc = "entries need RSI >= this; a short exits below it"},
+    {.name = "rsi_high", .type = PR_PARAM_NUMBER, .offset = P_(rsi_high), .def = 70, .min = 0, .max = 100,
+     .opt_min = 60, .opt_max = 80, .opt_step = 5, .desc = "entries need RSI <= this; a long exits above it"},
+    {.name = "volume_period", .type = PR_PARAM_INT, .offset = P_(volume_period), .def = 20, .min = 2,
+     .max = 100000, .desc = "period of the volume average"},
+    {.name = "volume_filter", .type = PR_PARAM_BOOL, .offset = P_(volume_filter), .def = 1,
+     .desc = "entries need volume above its average (data without volume skips it)"},
+    {.name = "allow_short", .type = PR_PARAM_BOOL, .offset = P_(allow_short), .def = 0,
+     .desc = "a cross down also enters short"},
+    {.name = "stop", .type = PR_PARAM_NUMBER, .offset = P_(stop_frac), .def = 0.05, .min = 0, .max = 1,
+     .opt_min = 0.02, .opt_max = 0.1, .opt_step = 0.01, .desc = "protective stop, fraction of the close below 1 (0: none)"},
+    {.name = "take_profit", .type = PR_PARAM_LIST, .offset = P_(tp), .aux_offset = P_(n_targets), .min = 0,
+     .max = 100, .open = 1, .def_list = k_tp, .def_n = 3,
+     .desc = "take-profit levels, increasing fractions of the close"},
+    {.name = "take_profit_frac", .type = PR_PARAM_LIST, .offset = P_(tp_frac), .aux_offset = P_(n_targets),
+     .min = 0, .max = 1, .def_list = k_tp_frac, .def_n = 3, .pair = "take_profit",
+     .desc = "fraction of the entry each level closes (sum at most 1)"},
+    {.name = "conf_volume", .type = PR_PARAM_NUMBER, .offset = P_(conf_volume), .def = 2, .min = 1, .max = 1000,
+     .desc = "volume / average that gives confidence 1"},
+};
+#undef P_
 
 /* Checks that do not depend on where the parameters came from; `what`
  * receives the name of the offending parameter. */
-static int check_params(const pr_trend_ema_params *p, const char **what, char *msg, size_t cap) {
+static int check_params(const void *pv, const char **what, char *msg, size_t cap) {
+    const pr_trend_ema_params *p = pv;
     if (p->fast < 2 || p->slow < 3 || p->fast >= p->slow) {
         *what = "fast";
         snprintf(msg, cap, "need 2 <= fast < slow (fast=%d slow=%d)", p->fast, p->slow);
@@ -101,109 +112,26 @@ static int check_params(const pr_trend_ema_params *p, const char **what, char *m
     return PR_OK;
 }
 
-/* Reads an array of numbers at `key` into out[0..max); *n is its length. */
-static int read_levels(const pr_config *cfg, const char *key, double lo, double hi, int open, double *out,
-                       int *n, pr_err *err) {
-    size_t len = 0;
-    int rc = pr_config_array_len(cfg, key, &len, err);
-    if (rc != 0) return rc;
-    if (len > PR_SIGNAL_MAX_TARGETS) {
-        pr_err_at(err, NULL, 0, 0, key);
-        return pr_err_set(err, PR_EINVAL, "%s: at most %d tiers, got %zu", key, PR_SIGNAL_MAX_TARGETS, len);
-    }
-    for (size_t k = 0; k < len; k++) {
-        char ek[PR_ERR_PATH_MAX];
-        snprintf(ek, sizeof ek, "%s.%zu", key, k);
-        if ((rc = pr_config_number(cfg, ek, 0, lo, hi, open, &out[k], err)) != 0) return rc;
-    }
-    *n = (int)len;
-    return PR_OK;
-}
+static int create(const void *p, pr_strategy **out, pr_err *err) { return pr_trend_ema_new(p, out, err); }
+
+const pr_strategy_info pr_trend_ema_info = {
+    .name = "trend_ema",
+    .summary = "EMA crossover with RSI and volume filters, a stop and tiered take-profits",
+    .params = k_params,
+    .n_params = sizeof k_params / sizeof k_params[0],
+    .size = sizeof(pr_trend_ema_params),
+    .check = check_params,
+    .create = create,
+};
+
+void pr_trend_ema_defaults(pr_trend_ema_params *p) { pr_params_defaults(&pr_trend_ema_info, p); }
 
 int pr_trend_ema_config(const pr_config *cfg, const char *path, pr_trend_ema_params *out, pr_err *err) {
     if (!out) return pr_err_set(err, PR_EINVAL, "trend_ema: NULL output");
     pr_trend_ema_params p;
-    pr_trend_ema_defaults(&p);
-    if (!cfg) {
-        *out = p;
-        return PR_OK;
-    }
-    static const char *const keys[] = {"fast", "slow", "rsi_period", "rsi_low", "rsi_high", "volume_period",
-                                       "volume_filter", "allow_short", "stop", "take_profit", "take_profit_frac",
-                                       "conf_volume", NULL};
-    const char *base = path ? path : "";
-    char k[PR_ERR_PATH_MAX];
-    long v;
-    double d;
-    int b, rc;
-    if ((rc = pr_config_check_keys(cfg, base, keys, err)) != 0) return rc;
-    if ((rc = pr_config_int(cfg, pr_config_key(k, sizeof k, base, "fast"), p.fast, 2, 100000, &v, err)) != 0) return rc;
-    p.fast = (int)v;
-    if ((rc = pr_config_int(cfg, pr_config_key(k, sizeof k, base, "slow"), p.slow, 3, 100000, &v, err)) != 0) return rc;
-    p.slow = (int)v;
-    if ((rc = pr_config_int(cfg, pr_config_key(k, sizeof k, base, "rsi_period"), p.rsi_period, 2, 100000, &v, err)) != 0)
-        return rc;
-    p.rsi_period = (int)v;
-    if ((rc = pr_config_number(cfg, pr_config_key(k, sizeof k, base, "rsi_low"), p.rsi_low, 0, 100, 0, &d, err)) != 0)
-        return rc;
-    p.rsi_low = d;
-    if ((rc = pr_config_number(cfg, pr_config_key(k, sizeof k, base, "rsi_high"), p.rsi_high, 0, 100, 0, &d, err)) != 0)
-        return rc;
-    p.rsi_high = d;
-    if ((rc = pr_config_int(cfg, pr_config_key(k, sizeof k, base, "volume_period"), p.volume_period, 2, 100000, &v,
-                            err)) != 0)
-        return rc;
-    p.volume_period = (int)v;
-    if ((rc = pr_config_bool(cfg, pr_config_key(k, sizeof k, base, "volume_filter"), p.volume_filter, &b, err)) != 0)
-        return rc;
-    p.volume_filter = b;
-    if ((rc = pr_config_bool(cfg, pr_config_key(k, sizeof k, base, "allow_short"), p.allow_short, &b, err)) != 0)
-        return rc;
-    p.allow_short = b;
-    if ((rc = pr_config_number(cfg, pr_config_key(k, sizeof k, base, "stop"), p.stop_frac, 0, 1, 0, &d, err)) != 0)
-        return rc;
-    if (d >= 1) {
-        pr_err_at(err, NULL, 0, 0, k);
-        return pr_err_set(err, PR_EINVAL, "%s: expected a number in [0,1), got %g", k, d);
-    }
-    p.stop_frac = d;
-    if ((rc = pr_config_number(cfg, pr_config_key(k, sizeof k, base, "conf_volume"), p.conf_volume, 1, 1000, 0, &d,
-                               err)) != 0)
-        return rc;
-    p.conf_volume = d;
-    char ktp[PR_ERR_PATH_MAX], kfr[PR_ERR_PATH_MAX];
-    pr_config_key(ktp, sizeof ktp, base, "take_profit");
-    pr_config_key(kfr, sizeof kfr, base, "take_profit_frac");
-    int has_tp = pr_config_has(cfg, ktp), has_fr = pr_config_has(cfg, kfr);
-    if (has_tp || has_fr) {
-        int ntp = 0, nfr = 0;
-        double tp[PR_SIGNAL_MAX_TARGETS] = {0}, fr[PR_SIGNAL_MAX_TARGETS] = {0};
-        if ((rc = read_levels(cfg, ktp, 0, 100, 1, tp, &ntp, err)) != 0) return rc;
-        if ((rc = read_levels(cfg, kfr, 0, 1, 0, fr, &nfr, err)) != 0) return rc;
-        if (!has_tp) {
-            pr_err_at(err, NULL, 0, 0, ktp);
-            return pr_err_set(err, PR_EINVAL, "%s: missing; take_profit_frac needs the levels it applies to", ktp);
-        }
-        if (ntp != nfr) {
-            pr_err_at(err, NULL, 0, 0, kfr);
-            return pr_err_set(err, PR_EINVAL, "%s: expected %d fractions (one per take_profit level), got %d", kfr,
-                              ntp, nfr);
-        }
-        p.n_targets = ntp;
-        for (int i = 0; i < PR_SIGNAL_MAX_TARGETS; i++) {
-            p.tp[i] = i < ntp ? tp[i] : 0;
-            p.tp_frac[i] = i < ntp ? fr[i] : 0;
-        }
-    }
-    const char *what = NULL;
-    char msg[200];
-    if (check_params(&p, &what, msg, sizeof msg) != 0) {
-        pr_config_key(k, sizeof k, base, what);
-        pr_err_at(err, NULL, 0, 0, k);
-        return pr_err_set(err, PR_EINVAL, "%s: %s", k, msg);
-    }
-    *out = p;
-    return PR_OK;
+    int rc = pr_params_read(&pr_trend_ema_info, cfg, path, &p, err);
+    if (rc == PR_OK) *out = p;
+    return rc;
 }
 
 static void te_free_arrays(trend_ema *c) {
@@ -212,8 +140,7 @@ static void te_free_arrays(trend_ema *c) {
     free(c->h_rsi);
     free(c->h_vol);
     free(c->prev_d);
-    free(c->side);
-    c->h_fast = c->h_slow = c->h_rsi = c->h_vol = c->side = NULL;
+    c->h_fast = c->h_slow = c->h_rsi = c->h_vol = NULL;
     c->prev_d = NULL;
 }
 
@@ -250,8 +177,7 @@ static int te_init(pr_strategy *s, pr_market_view *v, pr_err *err) {
     c->h_rsi = calloc(n, sizeof *c->h_rsi);
     c->h_vol = calloc(n, sizeof *c->h_vol);
     c->prev_d = calloc(n, sizeof *c->prev_d);
-    c->side = calloc(n, sizeof *c->side);
-    if (!c->h_fast || !c->h_slow || !c->h_rsi || !c->h_vol || !c->prev_d || !c->side)
+    if (!c->h_fast || !c->h_slow || !c->h_rsi || !c->h_vol || !c->prev_d)
         return pr_err_set(err, PR_ENOMEM, "trend_ema: out of memory");
     for (size_t i = 0; i < n; i++) {
         double pf = c->p.fast, ps = c->p.slow, pr = c->p.rsi_period, pv = c->p.volume_period;
@@ -334,18 +260,19 @@ static int te_on_bar(pr_strategy *s, const pr_market_view *v, pr_signal_list *ou
                           p->fast, p->slow, rsi, has_vol ? ratio : 0);
             pr_signal_tag(sig, dir > 0 ? "trend_ema_long" : "trend_ema_short");
             protect(c, sig, bar.close, dir);
-            c->side[i] = dir;
-        } else if ((cross_dn && c->side[i] > 0) || (cross_up && c->side[i] < 0)) {
+            continue;
+        }
+        /* Exits only for a position held (the view asked only when one could fire). */
+        int side = cross_up || cross_dn || rsi > p->rsi_high || rsi < p->rsi_low ? pr_view_side(v, ii) : 0;
+        if ((cross_dn && side > 0) || (cross_up && side < 0)) {
             if ((rc = emit(out, PR_SIG_EXIT, ii, &sig, err)) != 0) return rc;
             pr_signal_why(sig, cross_dn ? k_why_x_long : k_why_x_short, p->fast, p->slow, 0, 0);
             pr_signal_tag(sig, "trend_ema_cross");
-            c->side[i] = 0;
-        } else if ((c->side[i] > 0 && rsi > p->rsi_high) || (c->side[i] < 0 && rsi < p->rsi_low)) {
-            int lng = c->side[i] > 0;
+        } else if ((side > 0 && rsi > p->rsi_high) || (side < 0 && rsi < p->rsi_low)) {
+            int lng = side > 0;
             if ((rc = emit(out, PR_SIG_EXIT, ii, &sig, err)) != 0) return rc;
             pr_signal_why(sig, lng ? k_why_rsi_long : k_why_rsi_short, rsi, lng ? p->rsi_high : p->rsi_low, 0, 0);
             pr_signal_tag(sig, "trend_ema_rsi");
-            c->side[i] = 0;
         }
     }
     return PR_OK;

@@ -58,6 +58,7 @@ struct pr_market_view {
     pr_allocator alloc;      /* batch indicator values                         */
     pr_pool *own_pool;       /* behind alloc when the runner gave none          */
     int simple;              /* no higher timeframes, no streaming indicators */
+    const pr_portfolio *portfolio;   /* the runner's, borrowed (NULL: flat)  */
 };
 
 /* Stream of (inst, tf); -1 when not declared. */

@@ -53,3 +53,8 @@ double pr_view_close(const pr_market_view *v, int inst, size_t ago) {
 }
 
 const unsigned char *pr_view_updated_flags(const pr_market_view *v) { return v ? v->updated : NULL; }
+
+void pr_view_set_portfolio(pr_market_view *v, const pr_portfolio *pf) {
+    if (v) v->portfolio = pf;
+}
+const pr_portfolio *pr_view_portfolio(const pr_market_view *v) { return v ? v->portfolio : NULL; }

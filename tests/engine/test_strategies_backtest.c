@@ -78,7 +78,8 @@ static void rec_destroy(pr_strategy *s) {
     free(r);
 }
 
-static const pr_strategy_vt k_rec_vt = {"recorder", rec_init, rec_on_bar, rec_describe, rec_destroy, NULL};
+static const pr_strategy_vt k_rec_vt = {
+    .name = "recorder", .init = rec_init, .on_bar = rec_on_bar, .describe = rec_describe, .destroy = rec_destroy};
 
 /* ---- data ---------------------------------------------------------------------- */
 typedef struct dataset {

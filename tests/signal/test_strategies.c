@@ -294,6 +294,85 @@ static void test_mean_reversion_short(void **state) {
     pr_series_free(&s);
 }
 
+/* The strategies read what they hold from the view: an entry that never
+ * filled (vetoed by a confirmation stage, rejected by the broker) leaves them
+ * flat, and a position closed by its stop can be entered again. mr_series
+ * with shorts on crypto: bars 40 and 41 both qualify for a short (bar 41:
+ * mean 100.5, population sd 1.5 over 18 x 100 and 2 x 105, upper band 103.5
+ * < 105, z = 3 > 2.5, RSI 100 > 80); bar 50 closes below the middle band,
+ * the exit test of a short. */
+static void test_strategies_see_their_position(void **state) {
+    (void)state;
+    pr_series s;
+    mr_series(&s);
+    pr_config *cfg = NULL;
+    pr_err err;
+    assert_int_equal(pr_config_parse("{\"allow_short\": true}", &cfg, &err), 0);
+    /* Every entry refused: the strategy stays flat, so bar 41 signals the
+     * short again and bar 50 has nothing to exit. */
+    pr_strategy *st = NULL;
+    assert_int_equal(pr_strategy_create("mean_reversion", cfg, NULL, &st, &err), 0);
+    sh_run r;
+    assert_int_equal(sh_open(&r, st, &s, "BTCUSDT", PR_ASSET_CRYPTO, 1, &err), 0);
+    r.refuse = 1;
+    pr_signal_kind k[NB];
+    for (size_t t = 0; t < s.len; t++) {
+        assert_true(sh_step(&r, &err) != (size_t)-1);
+        k[t] = r.list.n ? r.list.items[0].kind : PR_SIG_NONE;
+        assert_int_equal(pr_view_side(r.v, 0), 0);
+    }
+    assert_int_equal(k[40], PR_SIG_ENTER_SHORT);
+    assert_int_equal(k[41], PR_SIG_ENTER_SHORT);
+    assert_int_equal(k[50], PR_SIG_NONE);
+    sh_close(&r);
+    pr_strategy_free(st);
+    /* The short of bar 40 fills at bar 41's open and its stop closes it in
+     * bar 41: flat at bar 41's close, the strategy enters again. */
+    assert_int_equal(pr_strategy_create("mean_reversion", cfg, NULL, &st, &err), 0);
+    assert_int_equal(sh_open(&r, st, &s, "BTCUSDT", PR_ASSET_CRYPTO, 1, &err), 0);
+    for (size_t t = 0; t <= 40; t++) assert_true(sh_step(&r, &err) != (size_t)-1);
+    assert_int_equal(r.list.n, 1);
+    assert_int_equal(r.list.items[0].kind, PR_SIG_ENTER_SHORT);
+    sh_stop_out(&r);
+    assert_int_equal(sh_step(&r, &err), 1);
+    assert_int_equal(r.list.items[0].kind, PR_SIG_ENTER_SHORT);
+    /* Held now (filled at bar 42's open): no entry at 42, the exit at 50. */
+    assert_int_equal(sh_step(&r, &err), 0);
+    assert_int_equal(pr_view_side(r.v, 0), -1);
+    while (r.t < 50) assert_int_equal(sh_step(&r, &err), 0);
+    assert_int_equal(sh_step(&r, &err), 1);
+    assert_int_equal(r.list.items[0].kind, PR_SIG_EXIT);
+    sh_close(&r);
+    pr_strategy_free(st);
+    pr_config_free(cfg);
+    pr_series_free(&s);
+}
+
+/* trend_ema: the entry of bar 61 refused, the cross down of bar 66 (see
+ * test_trend_ema_entry_and_cross_exit) finds nothing to exit. */
+static void test_trend_ema_vetoed_entry(void **state) {
+    (void)state;
+    const double rest[5] = {101, 101, 101, 101, 71};
+    pr_series s;
+    te_series(&s, 1, 1, 180, rest, 5);
+    pr_strategy *st = te_default();
+    sh_run r;
+    pr_err err;
+    assert_int_equal(sh_open(&r, st, &s, "BTCUSDT", PR_ASSET_CRYPTO, 1, &err), 0);
+    r.refuse = 1;
+    size_t total = 0;
+    for (size_t t = 0; t < s.len; t++) {
+        size_t n = sh_step(&r, &err);
+        assert_true(n != (size_t)-1);
+        if (t == 61) assert_int_equal(r.list.items[0].kind, PR_SIG_ENTER_LONG);
+        total += n;
+    }
+    assert_int_equal(total, 1);
+    sh_close(&r);
+    pr_strategy_free(st);
+    pr_series_free(&s);
+}
+
 /* ---- configuration -------------------------------------------------------------- */
 /* Creating `name` from `json` at path "strategy.params" fails naming `field`. */
 static void expect_bad(const char *name, const char *json, const char *field, const char *text) {
@@ -319,7 +398,7 @@ static void test_config_errors(void **state) {
                "expected a number in [0,100], got 120");
     expect_bad("trend_ema", "{\"strategy\": {\"params\": {\"stop\": 1}}}", "strategy.params.stop", "[0,1)");
     expect_bad("trend_ema", "{\"strategy\": {\"params\": {\"take_profit\": [0.02, 0.05]}}}",
-               "strategy.params.take_profit_frac", "expected 2 fractions");
+               "strategy.params.take_profit_frac", "expected 2 values (one per take_profit element)");
     expect_bad("trend_ema",
                "{\"strategy\": {\"params\": {\"take_profit\": [0.02, 0.05], \"take_profit_frac\": [0.7, 0.6]}}}",
                "strategy.params.take_profit_frac", "sum to at most 1");
@@ -420,6 +499,8 @@ int main(void) {
         cmocka_unit_test(test_trend_ema_short),
         cmocka_unit_test(test_mean_reversion_by_class),
         cmocka_unit_test(test_mean_reversion_short),
+        cmocka_unit_test(test_strategies_see_their_position),
+        cmocka_unit_test(test_trend_ema_vetoed_entry),
         cmocka_unit_test(test_config_errors),
         cmocka_unit_test(test_config_values_and_describe),
     };

@@ -1,6 +1,9 @@
 /* Shared by the strategy tests: hand-built bar sequences and a harness that
  * steps a strategy through a market view bar by bar (as the backtest loop
- * does), collecting the signals of each bar. */
+ * does), collecting the signals of each bar. The harness is also the
+ * strategy's broker, an ideal one: every entry fills and every exit closes
+ * at the next bar's open, unless the test refuses an entry (`refuse`, as
+ * a veto) or closes the position itself (`stop_out`, as a stop). */
 #ifndef PR_TEST_STRATEGIES_HARNESS_H
 #define PR_TEST_STRATEGIES_HARNESS_H
 #include <math.h>
@@ -37,7 +40,20 @@ typedef struct sh_run {
     size_t t;                /* bars stepped so far                         */
     pr_signal buf[8];
     pr_signal_list list;     /* signals of the latest step                   */
+    double qty;              /* the position the strategy holds               */
+    double pending;          /* what the latest step's signals make it        */
+    int refuse;              /* 1: entries of the next steps do not fill      */
+    pr_portfolio pf;
 } sh_run;
+
+static inline int sh_holding(void *self, int inst, pr_holding *out) {
+    const sh_run *r = (const sh_run *)self;
+    if (inst == 0 && r->qty != 0) *out = (pr_holding){r->qty, 0, 0};
+    return 0;
+}
+
+/* The position closed outside the strategy (a stop or target fill). */
+static inline void sh_stop_out(sh_run *r) { r->qty = r->pending = 0; }
 
 /* Builds a one-instrument view of class cls over s and initialises st on it. */
 static inline int sh_open(sh_run *r, pr_strategy *st, const pr_series *s, const char *symbol,
@@ -51,6 +67,8 @@ static inline int sh_open(sh_run *r, pr_strategy *st, const pr_series *s, const 
     if ((rc = pr_view_new(&vc, &r->v, err)) != 0) return rc;
     r->st = st;
     r->s = s;
+    r->pf = (pr_portfolio){r, sh_holding, NULL, NULL};
+    pr_view_set_portfolio(r->v, &r->pf);
     if ((rc = st->vt->init(st, r->v, err)) != 0) return rc;
     return pr_view_prepare(r->v, err);
 }
@@ -61,8 +79,15 @@ static inline size_t sh_step(sh_run *r, pr_err *err) {
     int64_t now = r->s->ts[r->t] + pr_tf_ms(r->s->tf);
     if (pr_view_step(r->v, now, &one, err) != 0) return (size_t)-1;
     r->t++;
+    r->qty = r->pending;     /* the previous step's orders filled at this bar's open */
     pr_signal_list_init(&r->list, r->buf, 8);
     if (r->st->vt->on_bar(r->st, r->v, &r->list, err) != 0) return (size_t)-1;
+    for (size_t k = 0; k < r->list.n; k++) {
+        pr_signal_kind kd = r->list.items[k].kind;
+        if (kd == PR_SIG_EXIT) r->pending = 0;
+        if ((kd == PR_SIG_ENTER_LONG || kd == PR_SIG_ENTER_SHORT) && !r->refuse)
+            r->pending = kd == PR_SIG_ENTER_LONG ? 1 : -1;
+    }
     return r->list.n;
 }
 

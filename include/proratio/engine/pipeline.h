@@ -126,6 +126,12 @@ void pr_pipeline_set_observer(pr_pipeline *p, const pr_pipeline_observer *obs);
 /* Replaces the sizer; takes ownership of sizer->self. */
 void pr_pipeline_set_sizer(pr_pipeline *p, const pr_sizer *sizer);
 pr_strategy *pr_pipeline_strategy(pr_pipeline *p);
+/* What the strategy holds, through its broker, for the runner to attach to
+ * the view (pr_view_set_portfolio); valid for the pipeline's lifetime. It
+ * reads the broker given to pr_pipeline_on_bar (one broker per run, between
+ * two pr_pipeline_reset calls) and is meant for the strategy's calls during
+ * a step. */
+const pr_portfolio *pr_pipeline_portfolio(pr_pipeline *p);
 /* Prepares per-run state for a view with that many instruments. */
 int pr_pipeline_reset(pr_pipeline *p, size_t n_instruments, pr_err *err);
 /* The single entry point, once per decision step after bars closed:
