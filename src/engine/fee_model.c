@@ -2,8 +2,6 @@
  * shared by the simulated broker and the brokers that follow it. */
 #include "proratio/engine.h"
 
-double pr_fee_model_rate(const pr_costs *c, int maker) { return maker ? c->maker_fee : c->taker_fee; }
-
 double pr_fee_model_fee(const pr_costs *c, double liquidation_fee, const pr_fee_fill *f) {
     double q = f->qty;
     double notional = q * f->price * f->mult;

@@ -3,20 +3,6 @@
 #include <math.h>
 #include "proratio/engine.h"
 
-double pr_fill_half_spread(const pr_costs *c, double pip_size, double px) {
-    double hs = 0;
-    if (c->spread_pips > 0) hs += c->spread_pips * pip_size / 2.0;
-    if (c->spread_frac > 0) hs += c->spread_frac * px / 2.0;
-    return hs;
-}
-
-double pr_fill_taker_price(const pr_costs *c, int side, double ref, double hs) {
-    double p = ref + side * hs;
-    return p * (1.0 + side * c->slippage);
-}
-
-double pr_fill_stop_price(const pr_costs *c, int side, double stop) { return stop * (1.0 + side * c->slippage); }
-
 int pr_fill_at_open(const pr_costs *c, double hs, pr_order *od, double o, double *px, int *maker) {
     int side = od->side;
     double quote = o + side * hs;          /* ask for buys, bid for sells */
@@ -40,14 +26,6 @@ int pr_fill_at_open(const pr_costs *c, double hs, pr_order *od, double o, double
     }
     *px = pr_fill_taker_price(c, side, o, hs);
     return 1;
-}
-
-int pr_fill_stop_hit(int pos_side, double stop, double hs, double h, double l) {
-    return pos_side > 0 ? l - hs <= stop : h + hs >= stop;
-}
-
-int pr_fill_target_hit(int pos_side, double lp, double hs, double h, double l) {
-    return pos_side > 0 ? h - hs >= lp : l + hs <= lp;
 }
 
 pr_fill_verdict pr_fill_in_range(const pr_costs *c, double pip_size, pr_order *od, double h, double l, double *px,

@@ -3,10 +3,6 @@
 #include <math.h>
 #include "proratio/engine.h"
 
-double pr_margin_entry_cap(double available, double unit, double im, double fee_rate) {
-    return available > 0 ? available / (unit * (im + fee_rate)) : 0;
-}
-
 int pr_margin_liquidation(const pr_margin_probe *pp, double o, double h, double l, double *price) {
     double q = pp->qty, aq = fabs(q), mm = pp->maintenance, k = pp->fx, mult = pp->mult, avg = pp->avg;
     double bal = pp->balance, uo = pp->others_unrealized, mo = pp->others_maintenance;

@@ -15,6 +15,39 @@ static const pr_broker_vt k_sim_vt;
 sim *sim_of(pr_broker *b) { return b && b->vt == &k_sim_vt ? (sim *)b : NULL; }
 const sim *sim_cof(const pr_broker *b) { return b && b->vt == &k_sim_vt ? (const sim *)b : NULL; }
 
+/* The account at the current marks (pr_broker_snapshot). Always inlined:
+ * the backtest takes one after every bar, and as a call of its own it costs
+ * a run of one market about a tenth of its speed. */
+__attribute__((always_inline)) static inline void sim_snapshot(const sim *s, pr_broker_snapshot *out) {
+    double e = s->balance, g = 0, c = s->balance, mu = 0;
+    if (s->n_open) {
+        for (size_t i = 0; i < s->n; i++) {
+            const sim_mkt *m = &s->m[i];
+            if (m->qty == 0 || !m->has_mark) continue;
+            if (m->plain) {   /* the same sums without the factors of 1 (exact) */
+                double value = fabs(m->qty) * m->mark;
+                e += m->qty * (m->mark - m->avg);
+                g += value;
+                mu += value * m->im;
+                if (m->outright) c -= m->qty * m->avg;
+                continue;
+            }
+            double k = sim_fx_rate(s, m, m->mark);
+            double value = fabs(m->qty) * m->mark * m->mult * k;
+            e += m->qty * (m->mark - m->avg) * m->mult * k;
+            g += value;
+            mu += value * m->im;
+            if (m->outright) c -= m->qty * m->avg * m->mult * k;
+        }
+    }
+    out->equity = e;
+    out->balance = s->balance;
+    out->cash = c;
+    out->margin_used = mu;
+    out->gross = g;
+    out->costs = s->costs;
+}
+
 static int sim_reserve(pr_broker *b, size_t orders, size_t fills, size_t trades) {
     sim *s = sim_of(b);
     if (!s) return PR_EINVAL;

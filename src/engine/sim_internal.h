@@ -135,37 +135,6 @@ static inline int sim_push_fill(sim *s, const pr_fill *f) {
     return 0;
 }
 
-/* Inline: the backtest takes one after every bar. */
-static inline void sim_snapshot(const sim *s, pr_broker_snapshot *out) {
-    double e = s->balance, g = 0, c = s->balance, mu = 0;
-    if (s->n_open) {
-        for (size_t i = 0; i < s->n; i++) {
-            const sim_mkt *m = &s->m[i];
-            if (m->qty == 0 || !m->has_mark) continue;
-            if (m->plain) {   /* the same sums without the factors of 1 (exact) */
-                double value = fabs(m->qty) * m->mark;
-                e += m->qty * (m->mark - m->avg);
-                g += value;
-                mu += value * m->im;
-                if (m->outright) c -= m->qty * m->avg;
-                continue;
-            }
-            double k = sim_fx_rate(s, m, m->mark);
-            double value = fabs(m->qty) * m->mark * m->mult * k;
-            e += m->qty * (m->mark - m->avg) * m->mult * k;
-            g += value;
-            mu += value * m->im;
-            if (m->outright) c -= m->qty * m->avg * m->mult * k;
-        }
-    }
-    out->equity = e;
-    out->balance = s->balance;
-    out->cash = c;
-    out->margin_used = mu;
-    out->gross = g;
-    out->costs = s->costs;
-}
-
 /* How m's quote currency becomes the account currency (cfg: all markets). */
 int sim_fx_setup(sim *s, sim_mkt *m, const pr_sim_config *cfg, pr_err *err);
 /* Books a fill of q units at px (ref: the market's price) on m's position,

@@ -151,6 +151,7 @@ static int piece_rest(sim *s, int inst, int64_t ts, int64_t rest_ms, double o, d
         if ((rc = phase_targets(s, inst, ts, h, l, err)) != 0) return rc;
         if ((rc = phase_entries(s, inst, ts, rest_ms, h, l, err)) != 0) return rc;
     }
+    if (!(m->spec.margin.maintenance > 0) || m->qty == 0) return PR_OK;   /* never liquidated */
     return sim_check_liquidation(s, inst, ts, o, h, l, err);
 }
 
@@ -161,7 +162,7 @@ static int walk_piece(sim *s, int inst, int64_t ts, int64_t ms, double o, double
                       pr_err *err) {
     sim_mkt *m = &s->m[inst];
     int64_t end = ts + ms;
-    int64_t g = pr_funding_next(&m->fund, &m->spec.funding, ts, end);
+    int64_t g = m->spec.funding.perpetual ? pr_funding_next(&m->fund, &m->spec.funding, ts, end) : INT64_MAX;
     int rc = piece_open(s, inst, ts, g == INT64_MAX ? end : g, o, first, err);
     if (rc != 0) return rc;
     if (g == INT64_MAX) return piece_rest(s, inst, ts, ms, o, h, l, err);

@@ -29,7 +29,9 @@ double pr_fee_model_fee(const pr_costs *c, double liquidation_fee, const pr_fee_
 
 /* The part of the fee proportional to the notional (maker or taker rate):
  * what sizing reserves per unit of notional next to the margin. */
-double pr_fee_model_rate(const pr_costs *c, int maker);
+static inline double pr_fee_model_rate(const pr_costs *c, int maker) {
+    return maker ? c->maker_fee : c->taker_fee;
+}
 
 #ifdef __cplusplus
 }

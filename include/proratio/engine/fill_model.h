@@ -15,16 +15,26 @@ extern "C" {
 
 /* Half the bid-ask spread at mid price px (spread_pips * pip_size and
  * spread_frac * px, halved), quote currency. */
-double pr_fill_half_spread(const pr_costs *c, double pip_size, double px);
+static inline double pr_fill_half_spread(const pr_costs *c, double pip_size, double px) {
+    double hs = 0;
+    if (c->spread_pips > 0) hs += c->spread_pips * pip_size / 2.0;
+    if (c->spread_frac > 0) hs += c->spread_frac * px / 2.0;
+    return hs;
+}
 
 /* A taker's price from mid ref with half spread hs: the spread and the
  * slippage, both against the order (side +1 buy, -1 sell). */
-double pr_fill_taker_price(const pr_costs *c, int side, double ref, double hs);
+static inline double pr_fill_taker_price(const pr_costs *c, int side, double ref, double hs) {
+    double p = ref + side * hs;
+    return p * (1.0 + side * c->slippage);
+}
 
 /* A stop traded inside a bar: it triggers when the price on its side of the
  * book (the ask for a buy, the bid for a sell) reaches it, so it fills at
  * the stop plus slippage; the spread is in the trigger already. */
-double pr_fill_stop_price(const pr_costs *c, int side, double stop);
+static inline double pr_fill_stop_price(const pr_costs *c, int side, double stop) {
+    return stop * (1.0 + side * c->slippage);
+}
 
 /* What an order does at a bar's open o (hs: half spread at o): 1 when it
  * fills there, with *px and *maker (market orders; stops the open gapped
@@ -36,10 +46,14 @@ int pr_fill_at_open(const pr_costs *c, double hs, pr_order *od, double o, double
 /* Whether a protective stop at `stop` (hs: half spread there) of a position
  * of sign pos_side is hit in the range [l, h] (a long's sell stop by the bid,
  * a short's buy stop by the ask). */
-int pr_fill_stop_hit(int pos_side, double stop, double hs, double h, double l);
+static inline int pr_fill_stop_hit(int pos_side, double stop, double hs, double h, double l) {
+    return pos_side > 0 ? l - hs <= stop : h + hs >= stop;
+}
 /* Whether a take-profit limit at lp (hs: half spread there) of a position of
  * sign pos_side is reached in [l, h]. */
-int pr_fill_target_hit(int pos_side, double lp, double hs, double h, double l);
+static inline int pr_fill_target_hit(int pos_side, double lp, double hs, double h, double l) {
+    return pos_side > 0 ? h - hs >= lp : l + hs <= lp;
+}
 
 typedef enum pr_fill_verdict {
     PR_FILL_NONE = 0,        /* not reached in the range                          */

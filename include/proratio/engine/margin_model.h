@@ -13,7 +13,9 @@ extern "C" {
  * use, account currency) can open at `unit` account money per unit, with
  * initial margin rate im and a fee of fee_rate of the notional; 0 when
  * nothing is available. */
-double pr_margin_entry_cap(double available, double unit, double im, double fee_rate);
+static inline double pr_margin_entry_cap(double available, double unit, double im, double fee_rate) {
+    return available > 0 ? available / (unit * (im + fee_rate)) : 0;
+}
 
 /* One position of a cross-margin account, and the rest of the account. */
 typedef struct pr_margin_probe {
