@@ -1,5 +1,7 @@
 /* Public interface of the engine module: costs, orders, the broker interface
- * and the simulated broker (engine/broker.h), the decision pipeline
+ * and the simulated broker (engine/broker.h), the models the simulated and
+ * paper brokers share (engine/fee_model.h, fill_model.h, funding_model.h,
+ * margin_model.h), the decision pipeline
  * (engine/pipeline.h) and the backtest loop (engine/backtest.h).
  *
  * Units (DESIGN "Units"): times are int64 ms UTC, bars labelled by open
