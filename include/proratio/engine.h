@@ -1,5 +1,7 @@
 /* Public interface of the engine module: costs, orders, the broker interface
- * and the simulated broker (engine/broker.h), the decision pipeline
+ * and the simulated broker (engine/broker.h), the models the simulated and
+ * paper brokers share (engine/fee_model.h, fill_model.h, funding_model.h,
+ * margin_model.h), the decision pipeline
  * (engine/pipeline.h) and the backtest loop (engine/backtest.h).
  *
  * Units (DESIGN "Units"): times are int64 ms UTC, bars labelled by open
@@ -11,6 +13,10 @@
 #include "proratio/core.h"
 #include "proratio/signal.h"
 #include "proratio/engine/broker.h"
+#include "proratio/engine/fee_model.h"
+#include "proratio/engine/fill_model.h"
+#include "proratio/engine/funding_model.h"
+#include "proratio/engine/margin_model.h"
 #include "proratio/engine/pipeline.h"
 #include "proratio/engine/backtest.h"
 #include "proratio/engine/metrics.h"

@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include "proratio/engine.h"
-#include "engine_internal.h"
 
 typedef struct bt_src {
     pr_series s;             /* shallow copy of the market's series (tf set) */
@@ -286,6 +285,13 @@ int pr_backtest_exec(pr_backtest *bt, const pr_backtest_config *cfg, pr_pipeline
                         .alloc = bt ? &alloc : NULL};
     pr_strlcpy(sc.ccy, cfg->ccy[0] ? cfg->ccy : specs[0].inst.quote, sizeof sc.ccy);
     if ((rc = pr_sim_new(&sc, &b, err)) != 0) goto done;
+    /* The loop drives the broker through its vtable only; these are the
+     * bar-driven operations it calls on every bar (checked once here). */
+    const pr_broker_vt *bvt = b->vt;
+    if (!bvt->process_bar || !bvt->idle_bar || !bvt->mark || !bvt->snapshot) {
+        rc = pr_err_set(err, PR_EINVAL, "backtest: broker %s is not driven by bars", bvt->name);
+        goto done;
+    }
     /* Record arrays sized up front: a context's previous run says how many;
      * otherwise a guess from the run's length (an order and a fill per 16
      * bars, a trade per 32: an active strategy's rate, e.g. sma_cross(10,30)
@@ -298,7 +304,7 @@ int pr_backtest_exec(pr_backtest *bt, const pr_backtest_config *cfg, pr_pipeline
         bt->n_orders = bt->n_fills = total / 16;
         bt->n_trades = total / 32;
     }
-    if (bt && pr_sim_reserve(b, bt->n_orders, bt->n_fills, bt->n_trades) != 0) {
+    if (bt && pr_broker_reserve(b, bt->n_orders, bt->n_fills, bt->n_trades) != 0) {
         rc = pr_err_set(err, PR_ENOMEM, "backtest: out of memory");
         goto done;
     }
@@ -339,7 +345,6 @@ int pr_backtest_exec(pr_backtest *bt, const pr_backtest_config *cfg, pr_pipeline
         int64_t *o_ts = res->ts;
         double *o_eq = res->equity, *o_bal = res->balance, *o_exp = res->exposure, *o_cost = res->costs;
         double *o_cash = res->cash, *o_mu = res->margin_used;
-        const sim *sm = (const sim *)(const void *)b;
         size_t len = bs->s.len;
         closed[0] = 1;
         size_t k0 = warm ? pr_series_lower_bound(&bs->s, cfg->trade_from) : 0;
@@ -350,12 +355,13 @@ int pr_backtest_exec(pr_backtest *bt, const pr_backtest_config *cfg, pr_pipeline
         for (size_t k = k0; k < len; k++) {
             int64_t now = close_of(bs, k);
             pr_bar bar = {bts[k], bo[k], bh[k], bl[k], bc[k], 0.0};   /* every bar: see the general loop */
-            if (pr_sim_idle(b, 0)) {
-                pr_sim_mark_fast(b, 0, bar.close);
-            } else {
+            /* The account after the bar comes with it (the view's step
+             * below does not touch the broker). */
+            pr_broker_snapshot z;
+            if (!bvt->idle_bar(b, 0, bar.close, &z)) {
                 size_t nf = bs->fine ? gather_fine(bs, bar.ts, now, scratch, max_fine) : 0;
-                if ((rc = pr_sim_process_bar(b, 0, &bar, now - bar.ts, nf ? scratch : NULL, nf, bs->fine_ms, err)) !=
-                    0) {
+                if ((rc = bvt->process_bar(b, 0, &bar, now - bar.ts, nf ? scratch : NULL, nf, bs->fine_ms, &z,
+                                           err)) != 0) {
                     free(nxt);
                     goto done;
                 }
@@ -364,8 +370,6 @@ int pr_backtest_exec(pr_backtest *bt, const pr_backtest_config *cfg, pr_pipeline
             if (finest != INT64_MAX && now - finest > step_ts) step_ts = now - finest;
             bs->cur = k + 1;
             if ((rc = pr_view_step(v, now, closed, err)) != 0) { free(nxt); goto done; }
-            sim_snap z;
-            pr_sim_snapshot_fast(sm, &z);
             size_t j = k - k0;
             o_ts[j] = step_ts;
             o_eq[j] = z.equity;
@@ -402,7 +406,7 @@ int pr_backtest_exec(pr_backtest *bt, const pr_backtest_config *cfg, pr_pipeline
          * back to its open after its own bar, and moved to its close only
          * once all of them are done. */
         for (size_t i = 0; i < n; i++)
-            if (nxt[i] == now) pr_sim_mark_fast(b, (int)i, src[i].s.open[src[i].cur]);
+            if (nxt[i] == now) bvt->mark(b, (int)i, src[i].s.open[src[i].cur]);
         for (size_t i = 0; i < n; i++) {
             bt_src *bs = &src[i];
             closed[i] = nxt[i] == now;
@@ -412,25 +416,25 @@ int pr_backtest_exec(pr_backtest *bt, const pr_backtest_config *cfg, pr_pipeline
              * in the prefetcher, cheaper than cold misses on the bars that do
              * carry orders. The simulated broker does not use volume. */
             pr_bar bar = {bs->s.ts[k], bs->s.open[k], bs->s.high[k], bs->s.low[k], bs->s.close[k], 0.0};
-            size_t nf = bs->fine && !pr_sim_idle(b, (int)i) ? gather_fine(bs, bar.ts, now, scratch, max_fine) : 0;
-            if (pr_sim_idle(b, (int)i)) {
-                pr_sim_mark_fast(b, (int)i, bar.close);
-            } else if ((rc = pr_sim_process_bar(b, (int)i, &bar, now - bar.ts, nf ? scratch : NULL, nf, bs->fine_ms,
-                                                err)) != 0) {
-                free(nxt);
-                goto done;
+            if (!bvt->idle_bar(b, (int)i, bar.close, NULL)) {
+                size_t nf = bs->fine ? gather_fine(bs, bar.ts, now, scratch, max_fine) : 0;
+                if ((rc = bvt->process_bar(b, (int)i, &bar, now - bar.ts, nf ? scratch : NULL, nf, bs->fine_ms, NULL,
+                                           err)) != 0) {
+                    free(nxt);
+                    goto done;
+                }
             }
-            pr_sim_mark_fast(b, (int)i, bar.open);
+            bvt->mark(b, (int)i, bar.open);
             if (bar.ts > step_ts) step_ts = bar.ts;
             bs->cur++;
             nxt[i] = bs->cur < bs->s.len ? close_of(bs, bs->cur) : INT64_MAX;
         }
         for (size_t i = 0; i < n; i++)
-            if (closed[i]) pr_sim_mark_fast(b, (int)i, src[i].s.close[src[i].cur - 1]);
+            if (closed[i]) bvt->mark(b, (int)i, src[i].s.close[src[i].cur - 1]);
         if (finest != INT64_MAX && now - finest > step_ts) step_ts = now - finest;
         if ((rc = pr_view_step(v, now, closed, err)) != 0) { free(nxt); goto done; }
-        sim_snap z;
-        pr_sim_snapshot_fast((const sim *)(const void *)b, &z);
+        pr_broker_snapshot z;
+        bvt->snapshot(b, &z);
         res->ts[steps] = step_ts;
         res->equity[steps] = z.equity;
         res->balance[steps] = z.balance;
@@ -446,17 +450,17 @@ int pr_backtest_exec(pr_backtest *bt, const pr_backtest_config *cfg, pr_pipeline
     res->final_equity = steps ? res->equity[steps - 1] : sc.start_cash;
 
     if (bt) {
-        pr_sim_record_counts(b, &bt->n_orders, &bt->n_fills, &bt->n_trades);
+        pr_broker_record_counts(b, &bt->n_orders, &bt->n_fills, &bt->n_trades);
         bt->counted = 1;
     }
-    pr_sim_take_records(b, &res->fills, &res->n_fills, &res->trades, &res->n_trades);
+    pr_broker_take_records(b, &res->fills, &res->n_fills, &res->trades, &res->n_trades);
     if (!(res->open_trades = calloc(n, sizeof *res->open_trades))) {
         rc = pr_err_set(err, PR_ENOMEM, "backtest: out of memory");
         goto done;
     }
     for (size_t i = 0; i < n; i++)
-        if (pr_sim_open_trade(b, (int)i, &res->open_trades[res->n_open]) == 0) res->n_open++;
-    res->n_liquidations = pr_sim_liquidations(b);
+        if (pr_broker_open_trade(b, (int)i, &res->open_trades[res->n_open]) == 0) res->n_open++;
+    res->n_liquidations = pr_broker_liquidations(b);
     pr_pipeline_get_stats(pipe, &res->stats);
     count_rejects(b, res);
 

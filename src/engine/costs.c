@@ -69,10 +69,6 @@ void pr_order_init(pr_order *o, int instrument, int side, pr_order_type type, pr
     o->submitted = PR_TIME_NONE;
 }
 
-void pr_broker_free(pr_broker *b) {
-    if (b && b->vt && b->vt->destroy) b->vt->destroy(b);
-}
-
 const char *pr_order_type_name(pr_order_type t) {
     switch (t) {
     case PR_ORDER_MARKET: return "market";

@@ -232,6 +232,16 @@ typedef struct pr_account {
 /* ------------------------------------------------------------------------ */
 typedef struct pr_broker pr_broker;
 
+/* The account at the current marks, as a bar-driven broker keeps it for the
+ * equity curve: equity (balance + open P&L), the margin balance, cash (the
+ * balance less what positions bought outright cost, plus what shorts sold
+ * outright brought in, at the current rate), initial margin in use, gross
+ * exposure and the costs paid so far (fees, spread, slippage, funding);
+ * account currency. */
+typedef struct pr_broker_snapshot {
+    double equity, balance, cash, margin_used, gross, costs;
+} pr_broker_snapshot;
+
 typedef struct pr_broker_vt {
     const char *name;
     /* Validates, rounds prices to the tick and quantities to the lot, assigns
@@ -248,6 +258,35 @@ typedef struct pr_broker_vt {
     int (*get_position)(pr_broker *b, int instrument, pr_position *out);
     int (*get_account)(pr_broker *b, pr_account *out);
     void (*destroy)(pr_broker *b);
+
+    /* A broker driven by bars (the simulated one; a paper broker fed bars
+     * by a venue) has these too; NULL where it has none. pr_broker_* below
+     * call them, checking. */
+    /* Feeds one closed bar of an instrument (see pr_sim_process_bar); when
+     * `after` is not NULL, the account after it (as `snapshot` gives; one
+     * call per bar for a run of one instrument). */
+    int (*process_bar)(pr_broker *b, int instrument, const pr_bar *bar, int64_t bar_ms, const pr_bar *fine,
+                       size_t n_fine, int64_t fine_ms, pr_broker_snapshot *after, pr_err *err);
+    /* A bar closing at `close` that can only move the instrument's mark (no
+     * working orders, no funding or liquidation to check): marks it, fills
+     * *after (when not NULL) as process_bar would and returns 1. Otherwise
+     * returns 0 and changes nothing: the bar goes to process_bar (with the
+     * finer bars the caller gathers only then). Most bars of a run are such
+     * bars, and this call is kept cheap for them. */
+    int (*idle_bar)(pr_broker *b, int instrument, double close, pr_broker_snapshot *after);
+    /* Marks the instrument at price without trading. */
+    void (*mark)(pr_broker *b, int instrument, double price);
+    /* The account at the current marks, without building a pr_account. */
+    void (*snapshot)(const pr_broker *b, pr_broker_snapshot *out);
+    /* Room for this many orders, fills and trades before the record arrays
+     * grow; the records' counts; handing them over (see pr_broker_take_records). */
+    int (*reserve)(pr_broker *b, size_t orders, size_t fills, size_t trades);
+    void (*record_counts)(const pr_broker *b, size_t *orders, size_t *fills, size_t *trades);
+    void (*take_records)(pr_broker *b, pr_fill **fills, size_t *n_fills, pr_trade **trades, size_t *n_trades);
+    /* The open trade of an instrument (PR_ENOTFOUND when flat). */
+    int (*open_trade)(const pr_broker *b, int instrument, pr_trade *out);
+    /* Positions liquidated so far. */
+    size_t (*liquidations)(const pr_broker *b);
 } pr_broker_vt;
 
 struct pr_broker {
@@ -255,6 +294,23 @@ struct pr_broker {
 };
 
 void pr_broker_free(pr_broker *b);
+
+/* The bar-driven operations through b's vtable: PR_EINVAL (with err) or
+ * nothing where b lacks them. pr_broker_idle_bar is 0 for a broker without
+ * `idle_bar` (every bar goes to process_bar); pr_broker_snapshot_get gives NaNs
+ * without `snapshot`; pr_broker_take_records hands over the fill and trade
+ * records (released through the allocator the broker was made with, or
+ * free()d), leaving the broker's lists empty. */
+int pr_broker_process_bar(pr_broker *b, int instrument, const pr_bar *bar, int64_t bar_ms, const pr_bar *fine,
+                          size_t n_fine, int64_t fine_ms, pr_broker_snapshot *after, pr_err *err);
+int pr_broker_idle_bar(pr_broker *b, int instrument, double close, pr_broker_snapshot *after);
+void pr_broker_mark(pr_broker *b, int instrument, double price);
+void pr_broker_snapshot_get(const pr_broker *b, pr_broker_snapshot *out);
+int pr_broker_reserve(pr_broker *b, size_t orders, size_t fills, size_t trades);
+void pr_broker_record_counts(const pr_broker *b, size_t *orders, size_t *fills, size_t *trades);
+void pr_broker_take_records(pr_broker *b, pr_fill **fills, size_t *n_fills, pr_trade **trades, size_t *n_trades);
+int pr_broker_open_trade(const pr_broker *b, int instrument, pr_trade *out);
+size_t pr_broker_liquidations(const pr_broker *b);
 
 /* ------------------------------------------------------------------------ */
 /* Simulated broker                                                          */

@@ -1,0 +1,270 @@
+/* The models the simulated broker is built from, each through its own
+ * interface so that a paper broker can reuse it: fees (fee_model.h), fill
+ * rules and prices (fill_model.h), funding due (funding_model.h), margin
+ * and liquidation (margin_model.h); and the bar-driven operations of
+ * pr_broker's vtable that the backtest loop uses instead of reaching into
+ * the simulated broker, with a broker lacking them refused cleanly.
+ * Expected values are worked out by hand in the comments. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "proratio/engine.h"
+#include "pr_test.h"
+#include "engine_test.h"
+
+static void test_fee_model(void **state) {
+    (void)state;
+    pr_costs c;
+    /* Stocks by default: SEC fee 0.0000278 of sells and FINRA TAF 0.000166
+     * per share sold (at most 8.30); no commission.
+     * Sell 1000 at 50: 0.0000278 * 50000 = 1.39, TAF 0.166: 1.556. */
+    pr_costs_default(PR_ASSET_STOCK, &c);
+    pr_fee_fill sell = {.side = -1, .qty = 1000, .price = 50, .mult = 1, .fx = 1};
+    assert_true(fabs(pr_fee_model_fee(&c, 0, &sell) - 1.556) < 1e-12);
+    /* Buying the same costs nothing; 100,000 shares sold cap the TAF at 8.30:
+     * 0.0000278 * 5,000,000 = 139 + 8.30 = 147.30. */
+    pr_fee_fill buy = sell;
+    buy.side = 1;
+    assert_true(pr_fee_model_fee(&c, 0, &buy) == 0);
+    sell.qty = 100000;
+    assert_true(fabs(pr_fee_model_fee(&c, 0, &sell) - 147.30) < 1e-9);
+    /* A per-share commission of 0.005 with a 1.00 minimum: 100 shares pay
+     * the minimum, 1000 pay 5.00 (buys, no sell fees). */
+    memset(&c, 0, sizeof c);
+    c.commission_per_share = 0.005;
+    c.commission_min = 1.0;
+    buy.qty = 100;
+    assert_true(fabs(pr_fee_model_fee(&c, 0, &buy) - 1.0) < 1e-12);
+    buy.qty = 1000;
+    assert_true(fabs(pr_fee_model_fee(&c, 0, &buy) - 5.0) < 1e-12);
+    /* Crypto taker 0.1% of 2 * 30000 = 60, maker the same rate; a
+     * liquidation pays only the margin's liquidation fee: 0.5% = 300. */
+    pr_costs_default(PR_ASSET_CRYPTO, &c);
+    pr_fee_fill t = {.side = 1, .qty = 2, .price = 30000, .mult = 1, .fx = 1};
+    assert_true(fabs(pr_fee_model_fee(&c, 0.005, &t) - 60) < 1e-9);
+    t.liquidation = 1;
+    assert_true(fabs(pr_fee_model_fee(&c, 0.005, &t) - 300) < 1e-9);
+    assert_true(pr_fee_model_rate(&c, 1) == 0.001);
+    /* Forex: 7 per 100k base units, already in the account currency (fx
+     * does not apply): 250,000 units pay 17.50. */
+    memset(&c, 0, sizeof c);
+    c.commission_per_100k = 7;
+    pr_fee_fill fx = {.side = -1, .qty = 250000, .price = 1.1, .mult = 1, .fx = 0.5};
+    assert_true(fabs(pr_fee_model_fee(&c, 0, &fx) - 17.5) < 1e-9);
+}
+
+static void test_fill_model(void **state) {
+    (void)state;
+    pr_costs c;
+    memset(&c, 0, sizeof c);
+    /* EURUSD, 2 pip spread (pip 0.0001): half spread 0.0001; a taker buy
+     * at mid 1.1000 pays the ask 1.1001, a sell gets the bid 1.0999. */
+    c.spread_pips = 2;
+    double hs = pr_fill_half_spread(&c, 0.0001, 1.1);
+    assert_true(fabs(hs - 0.0001) < 1e-15);
+    assert_true(fabs(pr_fill_taker_price(&c, 1, 1.1, hs) - 1.1001) < 1e-12);
+    assert_true(fabs(pr_fill_taker_price(&c, -1, 1.1, hs) - 1.0999) < 1e-12);
+    /* Slippage 0.2%: a sell stop at 100 fills at 99.8 (spread not again). */
+    memset(&c, 0, sizeof c);
+    c.slippage = 0.002;
+    assert_true(fabs(pr_fill_stop_price(&c, -1, 100) - 99.8) < 1e-12);
+    /* At an open of 106: a buy stop at 105 gapped through fills at the open
+     * plus slippage, 106 * 1.002 = 106.212; a buy limit at 105 does not. */
+    pr_order o;
+    pr_order_init(&o, 0, 1, PR_ORDER_STOP, PR_ROLE_ENTRY);
+    o.stop_price = 105;
+    double px = 0, ref = 0;
+    int maker = -1;
+    assert_int_equal(pr_fill_at_open(&c, 0, &o, 106, &px, &maker), 1);
+    assert_true(fabs(px - 106.212) < 1e-9);
+    assert_int_equal(maker, 0);
+    pr_order_init(&o, 0, 1, PR_ORDER_LIMIT, PR_ROLE_ENTRY);
+    o.limit_price = 105;
+    assert_int_equal(pr_fill_at_open(&c, 0, &o, 106, &px, &maker), 0);
+    /* ... but at an open of 104 it fills there, as a maker. */
+    assert_int_equal(pr_fill_at_open(&c, 0, &o, 104, &px, &maker), 1);
+    assert_true(px == 104 && maker == 1);
+    /* Inside a bar [98, 103]: a buy stop-limit, stop 102, limit 101, is
+     * triggered beyond its limit and rests; with limit 103 it fills at the
+     * stop plus slippage, 102.204; a sell limit at 103 is reached as maker. */
+    pr_order_init(&o, 0, 1, PR_ORDER_STOP_LIMIT, PR_ROLE_ENTRY);
+    o.stop_price = 102;
+    o.limit_price = 101;
+    assert_int_equal(pr_fill_in_range(&c, 0, &o, 103, 98, &px, &ref, &maker), PR_FILL_REST);
+    assert_int_equal(o.triggered, 1);
+    pr_order_init(&o, 0, 1, PR_ORDER_STOP_LIMIT, PR_ROLE_ENTRY);
+    o.stop_price = 102;
+    o.limit_price = 103;
+    assert_int_equal(pr_fill_in_range(&c, 0, &o, 103, 98, &px, &ref, &maker), PR_FILL_NOW);
+    assert_true(fabs(px - 102.204) < 1e-9 && ref == 102 && maker == 0);
+    pr_order_init(&o, 0, -1, PR_ORDER_LIMIT, PR_ROLE_ENTRY);
+    o.limit_price = 103;
+    assert_int_equal(pr_fill_in_range(&c, 0, &o, 103, 98, &px, &ref, &maker), PR_FILL_NOW);
+    assert_true(px == 103 && maker == 1);
+    /* Protective stop of a long at 99 is hit by a low of 98; a target at 104
+     * is not reached by a high of 103. */
+    assert_true(pr_fill_stop_hit(1, 99, 0, 103, 98));
+    assert_false(pr_fill_target_hit(1, 104, 0, 103, 98));
+    /* The path of a bar 100 -> low 90 -> high 120 -> close 110 for a long:
+     * 10 + 30 + 10 = 50 travelled; at half time (25) the price is 90 + 15. */
+    pr_bar_path bp;
+    pr_bar_path_init(&bp, 1, 100, 120, 90, 110);
+    assert_true(fabs(pr_bar_path_at(&bp, 0.5) - 105) < 1e-12);
+    assert_true(pr_bar_path_at(&bp, 1.0) == 110);
+}
+
+typedef struct paid {
+    int n;
+    double sum;
+} paid;
+
+static void pay(void *ctx, double rate) {
+    paid *p = ctx;
+    p->n++;
+    p->sum += rate;
+}
+
+static void test_funding_model(void **state) {
+    (void)state;
+    /* A constant 0.01% every 8 hours: [00:00, 16:00) holds two funding
+     * times (00:00, 08:00); the clock then waits at 16:00, and a gap in the
+     * data up to 40:00 owes 16:00, 24:00 and 32:00. */
+    pr_funding fd = {.perpetual = 1, .rate_default = 0.0001, .interval_ms = 8 * PR_MS_PER_HOUR};
+    pr_funding_clock ck = {0};
+    paid p = {0};
+    pr_funding_due_in(&ck, &fd, 0, 16 * PR_MS_PER_HOUR, 1, pay, &p);
+    assert_int_equal(p.n, 2);
+    assert_true(ck.next == 16 * PR_MS_PER_HOUR);
+    assert_true(pr_funding_next(&ck, &fd, 16 * PR_MS_PER_HOUR, 30 * PR_MS_PER_HOUR) == 24 * PR_MS_PER_HOUR);
+    p = (paid){0};
+    pr_funding_due_before(&ck, &fd, 40 * PR_MS_PER_HOUR, 1, pay, &p);
+    assert_int_equal(p.n, 3);
+    /* Flat: nothing is paid. */
+    p = (paid){0};
+    pr_funding_due_in(&ck, &fd, 40 * PR_MS_PER_HOUR, 48 * PR_MS_PER_HOUR, 0, pay, &p);
+    assert_int_equal(p.n, 0);
+    /* A series stamped 08:00:00.001 counts at 08:00: it is due in the bar
+     * [08:00, 09:00), not in [07:00, 08:00). */
+    int64_t ts[1] = {8 * PR_MS_PER_HOUR + 1};
+    double rate[1] = {0.0003};
+    pr_funding sr = {.perpetual = 1, .ts = ts, .rate = rate, .n = 1};
+    pr_funding_clock c2 = {0};
+    p = (paid){0};
+    pr_funding_due_in(&c2, &sr, 7 * PR_MS_PER_HOUR, 8 * PR_MS_PER_HOUR, 1, pay, &p);
+    assert_int_equal(p.n, 0);
+    pr_funding_due_in(&c2, &sr, 8 * PR_MS_PER_HOUR, 9 * PR_MS_PER_HOUR, 1, pay, &p);
+    assert_int_equal(p.n, 1);
+    assert_true(p.sum == 0.0003);
+    assert_true(pr_funding_time(8 * PR_MS_PER_HOUR + 1) == 8 * PR_MS_PER_HOUR);
+    /* No funding: never anything due. */
+    pr_funding none = {0};
+    assert_true(pr_funding_next(&ck, &none, 0, INT64_MAX) == INT64_MAX);
+}
+
+static void test_margin_model(void **state) {
+    (void)state;
+    /* 10x: 1000 available at 100 per unit with initial margin 0.1 and a fee
+     * of 0.001 buys 1000 / (100 * 0.101) = 99.0099 units; nothing when
+     * nothing is available. */
+    assert_true(fabs(pr_margin_entry_cap(1000, 100, 0.1, 0.001) - 1000.0 / 10.1) < 1e-9);
+    assert_true(pr_margin_entry_cap(-5, 100, 0.1, 0.001) == 0);
+    /* Long 1 at 100 on a balance of 10, maintenance 5%. A bar 100/100/80:
+     * at 80 equity is 10 - 20 = -10 below 0.05 * 80 = 4, so it is
+     * liquidated where 10 + (p - 100) = 0.05 p: p = 90 / 0.95 = 94.7368... */
+    pr_margin_probe pp = {.balance = 10, .qty = 1, .avg = 100, .mult = 1, .fx = 1, .maintenance = 0.05};
+    double p = 0;
+    assert_int_equal(pr_margin_liquidation(&pp, 100, 100, 80, &p), 1);
+    assert_true(fabs(p - 90.0 / 0.95) < 1e-9);
+    /* Opened below that price: liquidated at the open. */
+    assert_int_equal(pr_margin_liquidation(&pp, 93, 95, 90, &p), 1);
+    assert_true(p == 93);
+    /* A low of 95 keeps equity 5 above 4.75: no liquidation. */
+    assert_int_equal(pr_margin_liquidation(&pp, 100, 101, 95, &p), 0);
+    /* A short of 1 at 100: equity at the high 110 is 10 - 10 = 0 < 5.5. */
+    pp.qty = -1;
+    assert_int_equal(pr_margin_liquidation(&pp, 100, 110, 99, &p), 1);
+    /* 10 + (100 - p) = 0.05 p: p = 110 / 1.05 */
+    assert_true(fabs(p - 110.0 / 1.05) < 1e-9);
+}
+
+/* A broker with only the order operations (as a live venue adapter may
+ * have): the bar-driven calls refuse it instead of treating it as a sim. */
+static int nb_get_account(pr_broker *b, pr_account *out) {
+    (void)b;
+    memset(out, 0, sizeof *out);
+    return 0;
+}
+static const pr_broker_vt k_orders_only = {.name = "orders_only", .get_account = nb_get_account};
+
+static void test_broker_bar_ops(void **state) {
+    (void)state;
+    pr_broker other = {&k_orders_only};
+    pr_err err;
+    pr_bar x = {0, 100, 101, 99, 100, 1};
+    pr_broker_snapshot z;
+    assert_int_equal(pr_broker_process_bar(&other, 0, &x, PR_MS_PER_HOUR, NULL, 0, 0, &z, &err), PR_EINVAL);
+    assert_non_null(strstr(err.msg, "orders_only"));
+    assert_int_equal(pr_broker_idle_bar(&other, 0, 100, &z), 0);
+    pr_broker_snapshot_get(&other, &z);
+    assert_true(isnan(z.equity));
+    pr_trade t;
+    assert_int_equal(pr_broker_open_trade(&other, 0, &t), PR_ENOTFOUND);
+    assert_int_equal(pr_broker_liquidations(&other), 0);
+    assert_int_equal(pr_sim_open_orders(&other), 0);   /* not a sim: 0, no cast */
+
+    /* The simulated broker: an idle bar marks and reports the account; a
+     * bought unit at 100 (no costs) marked at 110 shows equity 10010. */
+    pr_market_spec m;
+    et_spec_plain(&m, "BTCUSDT", PR_ASSET_CRYPTO);
+    pr_sim_config c = {.start_cash = 10000, .n_markets = 1, .markets = &m};
+    pr_broker *b = NULL;
+    assert_int_equal(pr_sim_new(&c, &b, &err), 0);
+    assert_int_equal(pr_broker_idle_bar(b, 0, 100, &z), 1);
+    assert_true(z.equity == 10000 && z.balance == 10000 && z.gross == 0);
+    assert_int_equal(pr_broker_idle_bar(b, 7, 100, &z), 0);   /* no such instrument */
+    pr_order o;
+    pr_order_init(&o, 0, 1, PR_ORDER_MARKET, PR_ROLE_ENTRY);
+    o.qty = 1;
+    assert_int_equal(b->vt->submit(b, &o, 0, &err), 0);
+    assert_int_equal(pr_broker_idle_bar(b, 0, 100, &z), 0);   /* an order works: not idle */
+    pr_bar y = {PR_MS_PER_HOUR, 100, 111, 99, 110, 1};
+    assert_int_equal(pr_broker_process_bar(b, 0, &y, PR_MS_PER_HOUR, NULL, 0, 0, &z, &err), 0);
+    assert_true(fabs(z.equity - 10010) < 1e-9);
+    assert_true(fabs(z.gross - 110) < 1e-9);
+    assert_true(fabs(z.cash - 9900) < 1e-9);   /* spot: the unit's cost is out of the cash */
+    pr_account a;
+    assert_int_equal(b->vt->get_account(b, &a), 0);
+    assert_true(a.equity == z.equity && a.cash == z.cash);
+    pr_broker_mark(b, 0, 120);
+    pr_broker_snapshot_get(b, &z);
+    assert_true(fabs(z.equity - 10020) < 1e-9);
+    assert_int_equal(pr_broker_open_trade(b, 0, &t), 0);
+    assert_true(t.entry_price == 100 && t.size == 1);
+    size_t no, nf, nt;
+    pr_broker_record_counts(b, &no, &nf, &nt);
+    assert_true(no == 1 && nf == 1 && nt == 0);
+    pr_fill *fills;
+    pr_trade *trades;
+    pr_broker_take_records(b, &fills, &nf, &trades, &nt);
+    assert_true(nf == 1 && fills[0].price == 100);
+    free(fills);
+    free(trades);
+    pr_broker_free(b);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_fee_model),
+        cmocka_unit_test(test_fill_model),
+        cmocka_unit_test(test_funding_model),
+        cmocka_unit_test(test_margin_model),
+        cmocka_unit_test(test_broker_bar_ops),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
