@@ -15,6 +15,11 @@
 
 #define SMA_MIN 2
 
+/* Bars of running updates between two seed bars: even (whole pairs), at
+ * least 128, and 8 per window value, so re-summing costs at most 1/8 of an
+ * addition per bar. */
+static inline size_t sma_run(size_t p) { return p < 16 ? 128 : 8 * p; }
+
 int pr_ta_sma_lookback(int period, int *out) {
     if (!out || !pr_ta_period_ok(period, SMA_MIN, PR_TA_PERIOD_MAX)) return PR_EINVAL;
     *out = period - 1;
@@ -33,18 +38,23 @@ int pr_ta_sma(size_t n, const double *in, int period, double *out) {
     const double *restrict x = in;
     double *restrict o = out;
     pr_ta_fill_nan(o, p - 1);
-    double dp = (double)period, sum = 0.0;
-    for (size_t i = 0; i < p; i++) sum += x[i];
-    o[p - 1] = sum / dp;
-    size_t i = p;
-    for (; i + 2 <= n; i += 2) {
-        double d0 = x[i] - x[i - p];
-        double d1 = x[i + 1] - x[i + 1 - p];
-        o[i] = (sum + d0) / dp;
-        sum = sum + (d0 + d1);
-        o[i + 1] = sum / dp;
+    double dp = (double)period;
+    size_t run = sma_run(p);
+    for (size_t s = p - 1; s < n;) { /* s: a seed bar, its window summed afresh */
+        double sum = 0.0;
+        for (size_t k = s + 1 - p; k <= s; k++) sum += x[k];
+        o[s] = sum / dp;
+        size_t end = n - s - 1 > run ? s + 1 + run : n, i = s + 1;
+        for (; i + 2 <= end; i += 2) {
+            double d0 = x[i] - x[i - p];
+            double d1 = x[i + 1] - x[i + 1 - p];
+            o[i] = (sum + d0) / dp;
+            sum = sum + (d0 + d1);
+            o[i + 1] = sum / dp;
+        }
+        if (i < end) o[i] = (sum + (x[i] - x[i - p])) / dp; /* an unpaired last bar */
+        s = end;
     }
-    if (i < n) o[i] = (sum + (x[i] - x[i - p])) / dp; /* an unpaired last bar */
     return PR_OK;
 }
 
@@ -52,6 +62,7 @@ struct pr_ta_sma_impl {
     int period;
     size_t count;    /* bars seen                                  */
     size_t pos;      /* ring slot of the oldest value              */
+    size_t phase;    /* bars since the last seed bar               */
     double sum;      /* window sum as of the last completed pair   */
     double pend;     /* d of the first bar of an open pair         */
     double ring[];   /* the last `period` inputs                   */
@@ -66,6 +77,7 @@ int pr_ta_sma_init(pr_ta_sma_state *s, int period) {
     m->pos = 0;
     m->sum = 0.0;
     m->pend = 0.0;
+    m->phase = 0;
     s->p = m;
     return PR_OK;
 }
@@ -84,7 +96,14 @@ int pr_ta_sma_update(pr_ta_sma_state *s, double x, double *out) {
     double d = x - m->ring[m->pos];
     m->ring[m->pos] = x;
     if (++m->pos == p) m->pos = 0;
-    if (((m->count - p) & 1u) == 0) {
+    if (++m->phase > sma_run(p)) { /* a seed bar: the window in time order */
+        double sum = 0.0;
+        for (size_t k = m->pos; k < p; k++) sum += m->ring[k];
+        for (size_t k = 0; k < m->pos; k++) sum += m->ring[k];
+        m->sum = sum;
+        m->phase = 0;
+        *out = sum / (double)m->period;
+    } else if (m->phase & 1u) {
         m->pend = d;
         *out = (m->sum + d) / (double)m->period;
     } else {
