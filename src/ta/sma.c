@@ -4,13 +4,23 @@
  * two dependent additions per bar, which makes its loop latency-bound. Here
  * the window difference d = new - old is formed off the critical path and
  * the sum advances two bars per step: out[t] = sum + d[t], then
- * sum += (d[t] + d[t+1]), pairs counted from bar p (the first bar after the
- * seed). The seed (bars 0..p-1 summed in order) equals TA-Lib's first value
- * exactly; later values differ from TA-Lib's by rounding only (a few ulps,
- * ~1e-15 relative on the golden data). The divisions by p are off the
- * dependency chain, so the loop runs at the divider's throughput, close to
- * the memory bandwidth floor. The streaming form performs the same
- * operations in the same order, so batch and streaming agree bit for bit. */
+ * sum += (d[t] + d[t+1]). The divisions by p are off the dependency chain,
+ * so the loop runs close to the memory bandwidth floor.
+ *
+ * Accuracy: a running sum's rounding errors accumulate without bound (and
+ * errors made while prices were high stay when they fall), so every
+ * sma_run(p) + 1 bars (129 for p < 16, else 8p + 1) the window is summed
+ * afresh from its p values in order, the way the seed (bars 0..p-1) is;
+ * that costs at most 1/8 of an addition per bar. The seed equals TA-Lib's
+ * first value exactly; later values differ from TA-Lib's by rounding only.
+ * Measured max relative error against each window summed in long double
+ * (bench_ta, SMA 20, 10M bars): 1.8e-15 on a price-like series (TA-Lib's
+ * running sum: 8.2e-14; this loop without re-summing: 1.3e-13) and 2.8e-15
+ * on a geometric random walk (TA-Lib: 3.9e-12; without re-summing: 5.2e-12);
+ * 2.4e-15 against TA-Lib's golden values. After a NaN input has left the
+ * window, the output recovers at the next re-summed window. The streaming form
+ * performs the same operations in the same order (re-summing its ring
+ * oldest first), so batch and streaming agree bit for bit. */
 #include "overlap_internal.h"
 
 #define SMA_MIN 2
