@@ -7,7 +7,7 @@
 set -euo pipefail
 
 PKGS=(
-  build-essential cmake pkg-config time ca-certificates curl
+  build-essential cmake ninja-build pkg-config time ca-certificates curl
   libsqlite3-dev sqlite3
   libpq-dev postgresql
   libcurl4-openssl-dev libjansson-dev libssl-dev
