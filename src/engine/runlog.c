@@ -1,7 +1,6 @@
 /* The run logs (signals.jsonl, executions.jsonl, summary.jsonl): one compact
  * JSON object per line built with jansson, keys in insertion order, doubles
- * at jansson's default 17 significant digits so every value reads back
- * exactly. The pipeline's observer feeds the signals and the orders; fills
+ * as the shortest text that reads back exactly (pr_json_dumps). The pipeline's observer feeds the signals and the orders; fills
  * are handed in by the runner, which knows when they happen. */
 #include <errno.h>
 #include <math.h>
@@ -13,6 +12,7 @@
 
 #include "proratio/engine.h"
 #include "proratio/engine/runlog.h"
+#include "proratio/core/json_text.h"
 
 /* What a fill needs from the order it filled. */
 typedef struct order_note {
@@ -85,7 +85,7 @@ static int nomem(pr_err *err) { return pr_err_set(err, PR_ENOMEM, "runlog: out o
 
 /* Writes obj as one line of f and releases it. */
 static int put_line(pr_runlog *rl, FILE *f, const char *name, json_t *obj, pr_err *err) {
-    char *s = obj ? json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    char *s = obj ? pr_json_dumps(obj, JSON_COMPACT) : NULL;
     json_decref(obj);
     if (!s) return nomem(err);
     int ok = fputs(s, f) >= 0 && fputc('\n', f) != EOF;
