@@ -281,7 +281,7 @@ int pr_parse_int64(const char *s, size_t len, int64_t *out);
  * copied (not strlen(src)), so `p += pr_strlcpy(p, s, end - p)` stays in bounds. */
 size_t pr_strlcpy(char *dst, const char *src, size_t cap);
 
-/* Number text (src/core/dtoa.cc): the shortest decimal that reads back
+/* Number text (src/core/dtoa.cc, Dragonbox): the shortest decimal that reads back
  * (strtod) to the same double, in printf %g notation — "0.1", "47336.98",
  * "100", "1e-05", "1.5e+17" (fixed for 1e-4 <= |x| < 1e17); "-0" for
  * negative zero, "inf", "-inf", and "nan" whatever the NaN's sign. Writes at
