@@ -52,11 +52,19 @@ static int string(jw *w, const char *str, size_t len) {
     const unsigned char *s = (const unsigned char *)str;
     if (put(w, "\"", 1)) return -1;
     size_t run = 0, i = 0;
+    int ascii = (w->flags & JSON_ENSURE_ASCII) != 0;
     while (i < len) {
+        unsigned c = s[i];
+        /* Plain bytes (and UTF-8 left as is) extend the run untouched. */
+        if (c >= 0x20 && c != '"' && c != '\\' && c != '/' && (c < 0x80 || !ascii)) {
+            run++;
+            i++;
+            continue;
+        }
         int32_t cp;
         size_t n = utf8_at(s + i, len - i, &cp);
         const char *esc = NULL;
-        char seq[16];
+        char seq[24];
         if (cp == '\\') esc = "\\\\";
         else if (cp == '"') esc = "\\\"";
         else if (cp == '/' && (w->flags & JSON_ESCAPE_SLASH)) esc = "\\/";
@@ -182,7 +190,7 @@ static int value(jw *w, const json_t *j, int depth) {
     return -1;
 }
 
-static int dump(const json_t *j, size_t flags, out_fn out, void *ctx) {
+int pr_json_dump_sink(const json_t *j, size_t flags, out_fn out, void *ctx) {
     if (!j || (!(flags & JSON_ENCODE_ANY) && !json_is_array(j) && !json_is_object(j))) return -1;
     jw w = {out, ctx, flags};
     return value(&w, j, 0);
@@ -210,7 +218,7 @@ static int grow_put(void *ctx, const char *s, size_t n) {
 
 char *pr_json_dumps(const json_t *j, size_t flags) {
     grow g = {0};
-    if (dump(j, flags, grow_put, &g) != 0 || grow_put(&g, "", 1) != 0) {
+    if (pr_json_dump_sink(j, flags, grow_put, &g) != 0 || grow_put(&g, "", 1) != 0) {
         free(g.p);
         return NULL;
     }
@@ -220,7 +228,7 @@ char *pr_json_dumps(const json_t *j, size_t flags) {
 int pr_json_dumpf(const json_t *j, FILE *f, size_t flags) {
     pr_wbuf w;
     if (pr_wbuf_open(&w, f, 1 << 16) != PR_OK) return -1;
-    int rc = dump(j, flags, pr_wbuf_sink, &w);
+    int rc = pr_json_dump_sink(j, flags, pr_wbuf_sink, &w);
     int rc2 = pr_wbuf_close(&w);
     return rc == 0 && rc2 == PR_OK ? 0 : -1;
 }

@@ -83,13 +83,14 @@ int pr_runlog_close(pr_runlog *rl, pr_err *err) {
 /* ---- writing ------------------------------------------------------------------ */
 static int nomem(pr_err *err) { return pr_err_set(err, PR_ENOMEM, "runlog: out of memory"); }
 
-/* Writes obj as one line of f and releases it. */
+static int file_out(void *f, const char *s, size_t n) { return fwrite(s, 1, n, (FILE *)f) == n ? 0 : -1; }
+
+/* Writes obj as one line of f (straight into the FILE's buffer, no text
+ * allocated per line) and releases it. */
 static int put_line(pr_runlog *rl, FILE *f, const char *name, json_t *obj, pr_err *err) {
-    char *s = obj ? pr_json_dumps(obj, JSON_COMPACT) : NULL;
+    if (!obj) return nomem(err);
+    int ok = pr_json_dump_sink(obj, JSON_COMPACT, file_out, f) == 0 && fputc('\n', f) != EOF;
     json_decref(obj);
-    if (!s) return nomem(err);
-    int ok = fputs(s, f) >= 0 && fputc('\n', f) != EOF;
-    free(s);
     if (!ok) {
         rl->failed = 1;
         pr_strlcpy(rl->failed_file, name, sizeof rl->failed_file);

@@ -17,5 +17,7 @@
 char *pr_json_dumps(const json_t *j, size_t flags);
 /* 0, or -1 on failure — as json_dumpf. */
 int pr_json_dumpf(const json_t *j, FILE *f, size_t flags);
+/* To any byte sink (out returns 0, or non-zero to stop): 0 or -1. */
+int pr_json_dump_sink(const json_t *j, size_t flags, int (*out)(void *ctx, const char *s, size_t n), void *ctx);
 
 #endif
