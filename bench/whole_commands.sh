@@ -57,15 +57,28 @@ if [ ! -s "$work/bars.db" ]; then
   "$bin" data import "$csv" --db "$db" >/dev/null 2>&1 || echo "whole_commands: import into $db failed"
 fi
 
+# Each run appends "wall cpu" (seconds; cpu = user + system) to a file; on a
+# shared machine the CPU time is the steadier figure, so both are printed.
+have_time=0
+[ -x /usr/bin/time ] && have_time=1
 now() { date +%s.%N; }
-# stats FILE -> "median X s, min Y s (N runs)"
-stats() { sort -g "$1" | awk '{ v[NR] = $1 } END { if (!NR) { print "no runs"; exit }
-  m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-  printf "median %.3f s, min %.3f s (%d runs)", m, v[1], NR }'; }
-median() { sort -g "$1" | awk '{ v[NR] = $1 } END { if (NR) print NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-# timed FILE CMD... : appends the wall time of one run of CMD to FILE
-timed() { local f=$1; shift; local t0; t0=$(now); "$@" >/dev/null 2>&1 || echo "whole_commands: failed: $*" >&2
-  awk -v a="$(now)" -v b="$t0" 'BEGIN { print a - b }' >> "$f"; }
+median() { awk -v k="${2:-1}" '{ print $k }' "$1" | sort -g | awk '{ v[NR] = $1 }
+  END { if (NR) print NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+# stats FILE -> "median X s, min Y s (cpu median Z s; N runs)"
+stats() { [ -s "$1" ] || { echo "no runs"; return; }
+  printf "median %.3f s, min %.3f s (cpu median %.3f s; %d runs)" "$(median "$1" 1)" \
+    "$(awk '{ print $1 }' "$1" | sort -g | head -1)" "$(median "$1" 2)" "$(wc -l < "$1")"; }
+# timed FILE CMD... : appends the wall and CPU time of one run of CMD to FILE
+timed() { local f=$1; shift; local t0 t1 cpu=0
+  t0=$(now)
+  if [ $have_time = 1 ]; then
+    /usr/bin/time -f "%U %S" -o "$f.cpu" "$@" >/dev/null 2>&1 || echo "whole_commands: failed: $*" >&2
+    cpu=$(tail -1 "$f.cpu" | awk '{ print $1 + $2 }')
+  else
+    "$@" >/dev/null 2>&1 || echo "whole_commands: failed: $*" >&2
+  fi
+  t1=$(now)
+  awk -v a="$t1" -v b="$t0" -v c="$cpu" 'BEGIN { print a - b, c }' >> "$f"; }
 
 rm -f "$work"/t_*
 for ((r = 0; r < runs; r++)); do
@@ -83,8 +96,9 @@ echo "  backtest SMA 10/30 (CSV in, all outputs)   $(stats "$work/t_bt")"
 echo "  NumPy script, same rules                   $(stats "$work/t_np")"
 echo "  ta sma:20 rsi:14 ema:50 (stored bars)      $(stats "$work/t_ta")"
 [ -n "$base" ] && echo "    base program                            $(stats "$work/t_ta_base")"
-awk -v a="$(median "$work/t_np")" -v b="$(median "$work/t_bt")" \
-  'BEGIN { if (a > 0 && b > 0) printf "  NumPy time / proratio backtest time (medians): %.2fx\n", a / b }'
+awk -v a="$(median "$work/t_np")" -v b="$(median "$work/t_bt")" -v c="$(median "$work/t_np" 2)" \
+  -v d="$(median "$work/t_bt" 2)" 'BEGIN { if (a > 0 && b > 0)
+  printf "  NumPy time / proratio backtest time (medians): %.2fx wall, %.2fx cpu\n", a / b, (d > 0 ? c / d : 0) }'
 npt=$("$py" bench/sma_cross_numpy.py "$csv" "$work/np" 2>/dev/null | awk '{ print $2 }')
 prt=$(($(wc -l < "$work/out/trades.csv") - 1))
 echo "  trades: proratio $prt, NumPy $npt (the reference README gives 20,095)"

@@ -23,25 +23,37 @@ const char k_pairs[] =
     "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
     "8081828384858687888990919293949596979899";
 
-// Decimal digits of v (v > 0) into out; returns their count.
+// Decimal digits of v (v > 0) into out; returns their count. Byte loops,
+// not memcpy: every piece is at most 17 bytes, and a libc call per piece
+// would cost more than the digits.
 int digits(uint64_t v, char *out) {
     char tmp[24];
     char *p = tmp + sizeof tmp;
     while (v >= 100) {
         unsigned r = (unsigned)(v % 100);
         v /= 100;
-        p -= 2;
-        std::memcpy(p, k_pairs + 2 * r, 2);
+        *--p = k_pairs[2 * r + 1];
+        *--p = k_pairs[2 * r];
     }
     if (v >= 10) {
-        p -= 2;
-        std::memcpy(p, k_pairs + 2 * v, 2);
+        *--p = k_pairs[2 * v + 1];
+        *--p = k_pairs[2 * v];
     } else {
         *--p = (char)('0' + v);
     }
     int n = (int)(tmp + sizeof tmp - p);
-    std::memcpy(out, p, (size_t)n);
+    for (int i = 0; i < n; i++) out[i] = p[i];
     return n;
+}
+
+char *copy(char *q, const char *s, int n) {
+    for (int i = 0; i < n; i++) q[i] = s[i];
+    return q + n;
+}
+
+char *zeros(char *q, int n) {
+    for (int i = 0; i < n; i++) q[i] = '0';
+    return q + n;
 }
 } // namespace
 
@@ -72,34 +84,26 @@ extern "C" size_t pr_dtoa(double x, char *buf) {
         e++;
     }
     char d[24];
+    d[0] = 0; // (always written by digits(); silences a false warning)
     int n = digits(sig, d);
     int sx = n - 1 + e;     // exponent of the leading digit
     if (sx >= -4 && sx < 17) {
         if (e >= 0) { // integer: digits then zeros
-            std::memcpy(q, d, (size_t)n);
-            q += n;
-            std::memset(q, '0', (size_t)e);
-            q += e;
+            q = zeros(copy(q, d, n), e);
         } else if (sx >= 0) { // point inside the digits
-            std::memcpy(q, d, (size_t)(sx + 1));
-            q += sx + 1;
+            q = copy(q, d, sx + 1);
             *q++ = '.';
-            std::memcpy(q, d + sx + 1, (size_t)(n - sx - 1));
-            q += n - sx - 1;
+            q = copy(q, d + sx + 1, n - sx - 1);
         } else { // 0.000ddd
             *q++ = '0';
             *q++ = '.';
-            std::memset(q, '0', (size_t)(-sx - 1));
-            q += -sx - 1;
-            std::memcpy(q, d, (size_t)n);
-            q += n;
+            q = copy(zeros(q, -sx - 1), d, n);
         }
     } else {
         *q++ = d[0];
         if (n > 1) {
             *q++ = '.';
-            std::memcpy(q, d + 1, (size_t)(n - 1));
-            q += n - 1;
+            q = copy(q, d + 1, n - 1);
         }
         *q++ = 'e';
         *q++ = sx < 0 ? '-' : '+';
@@ -108,8 +112,8 @@ extern "C" size_t pr_dtoa(double x, char *buf) {
             *q++ = (char)('0' + a / 100);
             a %= 100;
         }
-        std::memcpy(q, k_pairs + 2 * a, 2);
-        q += 2;
+        *q++ = k_pairs[2 * a];
+        *q++ = k_pairs[2 * a + 1];
     }
     *q = '\0';
     return (size_t)(q - buf);

@@ -75,27 +75,33 @@ int pr_mx_trades_csv(const pr_trade_record *tr, size_t n, pr_mx_sink sink, void 
     return rc;
 }
 
-static int equity_csv(const pr_equity_point *eq, size_t n, pr_mx_sink sink, void *ctx) {
-    int rc = put(sink, ctx, "time,equity,equity_gross,cash,balance,margin_used,exposure,drawdown\n");
+/* Straight into the buffered writer (no per-field sink call): a 1M-bar
+ * curve is 8M numbers, the bulk of a backtest's output. */
+static int equity_csv(const pr_equity_point *eq, size_t n, pr_wbuf *w) {
+    pr_wbuf_str(w, "time,equity,equity_gross,cash,balance,margin_used,exposure,drawdown\n");
     double peak = n ? eq[0].equity : 0.0;
-    for (size_t i = 0; i < n && rc == 0; i++) {
+    char t[PR_TIME_STR_MAX];
+    for (size_t i = 0; i < n && w->status == PR_OK; i++) {
         const pr_equity_point *p = &eq[i];
         if (p->equity > peak) peak = p->equity;
         double dd = peak > 0 ? 1.0 - p->equity / peak : NAN;
-        rc = put_time(sink, ctx, p->ts);
-        const double nums[] = {p->equity, p->equity_gross, p->cash, p->balance, p->margin_used, p->exposure};
-        for (size_t k = 0; k < sizeof nums / sizeof nums[0] && rc == 0; k++) rc = put_num(sink, ctx, nums[k], 1);
-        if (rc == 0) rc = put_num(sink, ctx, dd, 0);
-        if (rc == 0) rc = sink(ctx, "\n", 1);
+        size_t k = p->ts != PR_TIME_NONE ? pr_time_format_iso(p->ts, t, sizeof t) : 0;
+        t[k++] = ',';
+        pr_wbuf_put(w, t, k);
+        const double nums[] = {p->equity, p->equity_gross, p->cash, p->balance, p->margin_used, p->exposure, dd};
+        for (size_t j = 0; j < sizeof nums / sizeof nums[0]; j++) {
+            pr_wbuf_num(w, nums[j]);
+            pr_wbuf_char(w, j + 1 < sizeof nums / sizeof nums[0] ? ',' : '\n');
+        }
     }
-    return rc;
+    return w->status;
 }
 
 /* Runs one writer into a buffered FILE; the first write error is the result. */
 static int buffered(FILE *f, int trades, const void *rows, size_t n) {
     pr_wbuf w;
     int rc = pr_wbuf_open(&w, f, 0);
-    if (rc == PR_OK) rc = trades ? pr_mx_trades_csv(rows, n, pr_wbuf_sink, &w) : equity_csv(rows, n, pr_wbuf_sink, &w);
+    if (rc == PR_OK) rc = trades ? pr_mx_trades_csv(rows, n, pr_wbuf_sink, &w) : equity_csv(rows, n, &w);
     int rc2 = pr_wbuf_close(&w);
     return rc ? rc : rc2;
 }
