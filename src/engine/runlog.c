@@ -83,13 +83,39 @@ int pr_runlog_close(pr_runlog *rl, pr_err *err) {
 /* ---- writing ------------------------------------------------------------------ */
 static int nomem(pr_err *err) { return pr_err_set(err, PR_ENOMEM, "runlog: out of memory"); }
 
-static int file_out(void *f, const char *s, size_t n) { return fwrite(s, 1, n, (FILE *)f) == n ? 0 : -1; }
+/* A line assembled on the stack and handed to the FILE in one fwrite (one
+ * call per JSON token costs more than the text). */
+typedef struct line_buf {
+    FILE *f;
+    size_t len;
+    char b[8192];
+} line_buf;
 
-/* Writes obj as one line of f (straight into the FILE's buffer, no text
- * allocated per line) and releases it. */
+static int line_flush(line_buf *lb) {
+    int ok = lb->len == 0 || fwrite(lb->b, 1, lb->len, lb->f) == lb->len;
+    lb->len = 0;
+    return ok ? 0 : -1;
+}
+
+static int line_out(void *ctx, const char *s, size_t n) {
+    line_buf *lb = ctx;
+    if (sizeof lb->b - lb->len < n) {
+        if (line_flush(lb)) return -1;
+        if (n > sizeof lb->b) return fwrite(s, 1, n, lb->f) == n ? 0 : -1;
+    }
+    memcpy(lb->b + lb->len, s, n);
+    lb->len += n;
+    return 0;
+}
+
+/* Writes obj as one line of f (no text allocated per line) and releases it. */
 static int put_line(pr_runlog *rl, FILE *f, const char *name, json_t *obj, pr_err *err) {
     if (!obj) return nomem(err);
-    int ok = pr_json_dump_sink(obj, JSON_COMPACT, file_out, f) == 0 && fputc('\n', f) != EOF;
+    line_buf lb;
+    lb.f = f;
+    lb.len = 0;
+    int ok = pr_json_dump_sink(obj, JSON_COMPACT, line_out, &lb) == 0 && line_out(&lb, "\n", 1) == 0 &&
+             line_flush(&lb) == 0;
     json_decref(obj);
     if (!ok) {
         rl->failed = 1;
