@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs every benchmark program built from bench/ and prints its figures with
-# peak memory. Timing never fails: the exit status is always 0.
+# peak memory, then the whole-command benchmarks (bench/whole_commands.sh:
+# backtest and ta on 1M bars, and the NumPy peer). Timing never fails: the
+# exit status is always 0.
 cd "$(dirname "$0")/.."
 [ -d build ] || bash scripts/build.sh build
 for b in build/bench_*; do
@@ -12,4 +14,6 @@ for b in build/bench_*; do
     timeout 600 "$b" || true
   fi
 done
+echo "---- whole commands"
+bash bench/whole_commands.sh "${PR_BENCH_RUNS:-5}" || true
 exit 0

@@ -20,7 +20,8 @@ dir=build-fuzz
 jobs=$(nproc 2>/dev/null || echo 2)
 
 # -O1: sanitizer reports stay readable and the fuzzer still runs fast.
-cmake -S . -B "$dir" -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_FLAGS_DEBUG="-O1 -g" \
+cmake -S . -B "$dir" -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=Debug \
+  -DCMAKE_C_FLAGS_DEBUG="-O1 -g" -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" \
   -DPR_FUZZ=ON -DPR_BUILD_TESTS=OFF -DPR_BUILD_BENCH=OFF >/dev/null
 cmake --build "$dir" -j"$jobs" --target $(printf 'fuzz_%s ' $targets) >/dev/null
 

@@ -13,7 +13,7 @@ PKGS=(
   libcurl4-openssl-dev libjansson-dev libssl-dev
   libmicrohttpd-dev
   libopenblas-dev liblapacke-dev libgsl-dev
-  libcmocka-dev
+  libcmocka-dev libfmt-dev
   python3 python3-numpy python3-scipy python3-statsmodels
   clang libclang-rt-dev
 )

@@ -282,6 +282,41 @@ int pr_parse_int64(const char *s, size_t len, int64_t *out);
  * copied (not strlen(src)), so `p += pr_strlcpy(p, s, end - p)` stays in bounds. */
 size_t pr_strlcpy(char *dst, const char *src, size_t cap);
 
+/* Number text (src/core/dtoa.cc, Dragonbox): the shortest decimal that reads back
+ * (strtod) to the same double, in printf %g notation — "0.1", "47336.98",
+ * "100", "1e-05", "1.5e+17" (fixed for 1e-4 <= |x| < 1e17); "-0" for
+ * negative zero, "inf", "-inf", and "nan" whatever the NaN's sign. Writes at
+ * most PR_DTOA_MAX - 1 characters plus a NUL; returns the length. Every
+ * number the program writes (CSV, JSON, run logs, reports) goes through it. */
+#define PR_DTOA_MAX 32
+size_t pr_dtoa(double x, char *buf);
+
+/* Buffered output (src/core/wbuf.c): large outputs (CSV files, ta tables)
+ * are assembled in one big buffer and handed to fwrite in blocks, instead of
+ * one fprintf per field. The first failure sticks: later calls do nothing and
+ * pr_wbuf_flush / pr_wbuf_close report it. */
+typedef struct pr_wbuf {
+    FILE *f;       /* destination (not owned)                      */
+    char *buf;     /* malloc'd block                               */
+    size_t len;    /* bytes pending in buf                         */
+    size_t cap;    /* size of buf                                  */
+    int status;    /* 0, or the first failure (PR_EIO / PR_ENOMEM) */
+} pr_wbuf;
+
+/* cap 0 picks the default (1 MiB). */
+int pr_wbuf_open(pr_wbuf *w, FILE *f, size_t cap);
+int pr_wbuf_put(pr_wbuf *w, const char *s, size_t n);
+int pr_wbuf_str(pr_wbuf *w, const char *s);
+int pr_wbuf_char(pr_wbuf *w, char c);
+/* pr_dtoa text of x. */
+int pr_wbuf_num(pr_wbuf *w, double x);
+/* Writes what is pending and fflush()es the FILE. */
+int pr_wbuf_flush(pr_wbuf *w);
+/* Flushes and frees the buffer (not the FILE); returns the status. */
+int pr_wbuf_close(pr_wbuf *w);
+/* Adapter for byte sinks of the form int (*)(void *ctx, const char *, size_t). */
+int pr_wbuf_sink(void *w, const char *s, size_t n);
+
 /* Names users type (src/core/names.c). */
 /* The entry of the NULL-terminated `names` closest to `word` (edits incl.
  * adjacent swaps) when it is plausibly a typo of it (1 edit for up to 4

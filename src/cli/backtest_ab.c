@@ -10,6 +10,7 @@
 
 #include "proratio/ai.h"
 #include "backtest_ab.h"
+#include "proratio/core/json_text.h"
 
 static void side_figures(const bt_ab_side *in, pr_ab_side *out) {
     pr_runlog_ai t;
@@ -45,7 +46,7 @@ static int print_json(const bt_ab_side *a, const bt_ab_side *b, const pr_ab_resu
     char *text = NULL;
     if (rc == PR_OK) {
         json_t *doc = json_pack("{s:O,s:O,s:O}", "ta_only", ja, "ta_ai", jb, "comparison", jc);
-        text = doc ? json_dumps(doc, JSON_INDENT(2) | JSON_REAL_PRECISION(17)) : NULL;
+        text = doc ? pr_json_dumps(doc, JSON_INDENT(2)) : NULL;
         json_decref(doc);
         if (!text) rc = pr_err_set(err, PR_ENOMEM, "out of memory");
     }

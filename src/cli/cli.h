@@ -38,7 +38,7 @@ int pr_cli_strategy(int argc, char **argv);
 /* Parses a dataset name: "VENUE:SYMBOL:TF", "SYMBOL:TF" or "SYMBOL-TF"
  * (venue defaults to PR_CLI_DEFAULT_VENUE). venue/symbol must hold PR_SYMBOL_MAX. */
 int pr_cli_parse_dataset(const char *name, char *venue, char *symbol, pr_timeframe *tf, pr_err *err);
-/* Formats a double with the fewest digits (up to 17) that read back exactly. */
+/* pr_dtoa text of a double (the fewest digits that read back exactly), cut to cap. */
 void pr_cli_fmt_double(double v, char *buf, size_t cap);
 
 /* Option matching for hand-rolled parsers: when argv[*i] is `name` followed by

@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "cmd_data.h"
 #include "proratio/data.h"
+#include "proratio/core/json_text.h"
 
 static const char *data_usage =
     "usage: proratio data <command> [options]\n"
@@ -294,7 +295,7 @@ int pr_cli_data_list(int argc, char **argv) {
     if (ex == PR_EXIT_OK && list_funding(st, venue, symbol, arr, &nfund, &e) != PR_OK) ex = pr_cli_fail(&e);
     if (json) {
         if (ex == PR_EXIT_OK) {
-            char *s = json_dumps(arr, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+            char *s = pr_json_dumps(arr, JSON_INDENT(2));
             if (s) puts(s);
             free(s);
         }
@@ -413,7 +414,7 @@ int pr_cli_data_gaps(int argc, char **argv) {
     }
     if (json) {
         if (ex == PR_EXIT_OK) {
-            char *s = json_dumps(arr, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+            char *s = pr_json_dumps(arr, JSON_INDENT(2));
             if (s) puts(s);
             free(s);
         }

@@ -28,33 +28,39 @@ int pr_cli_load_dataset(pr_store *st, const char *name, int64_t from, int64_t to
 }
 
 /* Writes bars [0, n) as `timestamp,open,high,low,close,volume` (the ccxt
- * layout the importer reads back exactly). */
+ * layout the importer reads back exactly: every number is the shortest text
+ * that reads back to the same double, pr_dtoa), through one buffered writer. */
 static int write_csv(FILE *f, const pr_series *s, size_t n) {
-    char t[PR_TIME_STR_MAX], o[32], h[32], l[32], c[32], v[32];
-    if (fputs("timestamp,open,high,low,close,volume\n", f) < 0) return PR_EIO;
-    for (size_t i = 0; i < n; i++) {
-        pr_time_format(s->ts[i], t, sizeof t);
-        pr_cli_fmt_double(s->open[i], o, sizeof o);
-        pr_cli_fmt_double(s->high[i], h, sizeof h);
-        pr_cli_fmt_double(s->low[i], l, sizeof l);
-        pr_cli_fmt_double(s->close[i], c, sizeof c);
-        pr_cli_fmt_double(s->volume[i], v, sizeof v);
-        if (fprintf(f, "%s,%s,%s,%s,%s,%s\n", t, o, h, l, c, v) < 0) return PR_EIO;
+    char t[PR_TIME_STR_MAX];
+    pr_wbuf w;
+    if (pr_wbuf_open(&w, f, 0) != PR_OK) return PR_ENOMEM;
+    pr_wbuf_str(&w, "timestamp,open,high,low,close,volume\n");
+    for (size_t i = 0; i < n && w.status == PR_OK; i++) {
+        pr_wbuf_put(&w, t, pr_time_format(s->ts[i], t, sizeof t));
+        const double x[5] = {s->open[i], s->high[i], s->low[i], s->close[i], s->volume[i]};
+        for (int k = 0; k < 5; k++) {
+            pr_wbuf_char(&w, ',');
+            pr_wbuf_num(&w, x[k]);
+        }
+        pr_wbuf_char(&w, '\n');
     }
-    return PR_OK;
+    return pr_wbuf_close(&w);
 }
 
 /* Funding rates as `fundingTime,fundingRate` (the layout of the bundled
  * sample, which the importer reads back exactly). */
 static int write_funding(FILE *f, const pr_funding_rate *r, size_t n) {
-    char t[PR_TIME_STR_MAX], v[32];
-    if (fputs("fundingTime,fundingRate\n", f) < 0) return PR_EIO;
-    for (size_t i = 0; i < n; i++) {
-        pr_time_format(r[i].ts, t, sizeof t);
-        pr_cli_fmt_double(r[i].rate, v, sizeof v);
-        if (fprintf(f, "%s,%s\n", t, v) < 0) return PR_EIO;
+    char t[PR_TIME_STR_MAX];
+    pr_wbuf w;
+    if (pr_wbuf_open(&w, f, 0) != PR_OK) return PR_ENOMEM;
+    pr_wbuf_str(&w, "fundingTime,fundingRate\n");
+    for (size_t i = 0; i < n && w.status == PR_OK; i++) {
+        pr_wbuf_put(&w, t, pr_time_format(r[i].ts, t, sizeof t));
+        pr_wbuf_char(&w, ',');
+        pr_wbuf_num(&w, r[i].rate);
+        pr_wbuf_char(&w, '\n');
     }
-    return PR_OK;
+    return pr_wbuf_close(&w);
 }
 
 /* What an export writes: bars, or funding rates. */

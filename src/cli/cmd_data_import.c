@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "cmd_data.h"
+#include "proratio/core/json_text.h"
 
 static const char *import_usage =
     "usage: proratio data import FILE... [options]\n"
@@ -530,7 +531,7 @@ int pr_cli_data_import(int argc, char **argv) {
         if (last != PR_EXIT_OK && (worst == PR_EXIT_OK || last == PR_EXIT_FAIL)) worst = last;
     }
     if (jout) {
-        char *s = json_dumps(jout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        char *s = pr_json_dumps(jout, JSON_INDENT(2));
         if (s) puts(s);
         free(s);
         json_decref(jout);

@@ -17,6 +17,7 @@
 #include "cmd_data.h"
 #include "proratio/data.h"
 #include "proratio/ta.h"
+#include "proratio/core/json_text.h"
 
 #define CMD "stats"
 
@@ -199,7 +200,7 @@ static int load_inputs(const opts *o, int want_pair, column *y, column *x, pr_er
 static json_t *jreal(double v) { return isfinite(v) ? json_real(v) : json_null(); }
 
 static int emit_json(json_t *root) {
-    char *s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    char *s = pr_json_dumps(root, JSON_INDENT(2));
     json_decref(root);
     if (!s) {
         fprintf(stderr, "proratio %s: cannot format JSON\n", CMD);

@@ -17,6 +17,7 @@
 #include "cmd_data.h"
 #include "proratio/data.h"
 #include "proratio/ta.h"
+#include "proratio/core/json_text.h"
 
 #define CMD "ta"
 #define MAX_SPECS 64
@@ -29,7 +30,7 @@ static const char *ta_usage =
     "Computes indicators and writes CSV: the bar's open time (ISO 8601 UTC), then one\n"
     "column per indicator output named <name>_<params>_<output> (single-output\n"
     "indicators: <name>_<params>, e.g. rsi_14). Empty cells where a value is undefined\n"
-    "(the warm-up), numbers with up to 17 significant digits.\n"
+    "(the warm-up), numbers as the shortest text that reads back to the same value.\n"
     "\n"
     "  --csv FILE          bars from a CSV file (format auto-detected, see 'proratio data import')\n"
     "  --dataset NAME      bars from the store: VENUE:SYMBOL:TF, SYMBOL:TF or SYMBOL-TF\n"
@@ -109,7 +110,7 @@ static int print_list_json(FILE *f) {
         json_object_set_new(o, "lookback", json_integer(lb));
         json_array_append_new(arr, o);
     }
-    int rc = json_dumpf(arr, f, JSON_INDENT(2) | JSON_REAL_PRECISION(17)) == 0 ? PR_OK : PR_EIO;
+    int rc = pr_json_dumpf(arr, f, JSON_INDENT(2)) == 0 ? PR_OK : PR_EIO;
     fputc('\n', f);
     json_decref(arr);
     return rc;
@@ -180,29 +181,38 @@ static int load_bars(const char *csv, const char *dataset, const char *db, int64
     return rc;
 }
 
+/* One buffered writer for the whole table: 1M bars x 3 columns is 3M
+ * numbers, each the shortest text that reads back (pr_dtoa); NaN (warm-up)
+ * is an empty field. */
 static int write_csv(FILE *f, const pr_series *s, size_t from_i, spec *sp, int nsp) {
-    if (fputs("time", f) < 0) return PR_EIO;
+    pr_wbuf w;
+    if (pr_wbuf_open(&w, f, 0) != PR_OK) return PR_ENOMEM;
+    pr_wbuf_str(&w, "time");
     for (int j = 0; j < nsp; j++) {
         const pr_ta_def *d = sp[j].def;
         for (int k = 0; k < d->n_outputs; k++) {
-            if (d->n_outputs == 1) fprintf(f, ",%s", sp[j].label);
-            else fprintf(f, ",%s_%s", sp[j].label, d->outputs[k]);
+            pr_wbuf_char(&w, ',');
+            pr_wbuf_str(&w, sp[j].label);
+            if (d->n_outputs > 1) {
+                pr_wbuf_char(&w, '_');
+                pr_wbuf_str(&w, d->outputs[k]);
+            }
         }
     }
-    fputc('\n', f);
+    pr_wbuf_char(&w, '\n');
     char t[PR_TIME_STR_MAX];
-    for (size_t i = from_i; i < s->len; i++) {
-        pr_time_format_iso(s->ts[i], t, sizeof t);
-        fputs(t, f);
+    for (size_t i = from_i; i < s->len && w.status == PR_OK; i++) {
+        pr_wbuf_put(&w, t, pr_time_format_iso(s->ts[i], t, sizeof t));
         for (int j = 0; j < nsp; j++)
             for (int k = 0; k < sp[j].def->n_outputs; k++) {
                 double v = sp[j].out[k][i];
-                if (v != v) fputc(',', f);
-                else fprintf(f, ",%.17g", v);
+                pr_wbuf_char(&w, ',');
+                if (v == v) pr_wbuf_num(&w, v);
             }
-        if (fputc('\n', f) == EOF) return PR_EIO;
+        pr_wbuf_char(&w, '\n');
     }
-    return ferror(f) ? PR_EIO : PR_OK;
+    int rc = pr_wbuf_close(&w);
+    return rc == PR_OK && !ferror(f) ? PR_OK : rc ? rc : PR_EIO;
 }
 
 int pr_cli_ta(int argc, char **argv) {

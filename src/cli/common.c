@@ -81,10 +81,9 @@ int pr_cli_parse_dataset(const char *name, char *venue, char *symbol, pr_timefra
 }
 
 void pr_cli_fmt_double(double v, char *buf, size_t cap) {
-    for (int prec = 15; prec <= 17; prec++) {
-        snprintf(buf, cap, "%.*g", prec, v);
-        if (strtod(buf, NULL) == v) return;
-    }
+    char t[PR_DTOA_MAX];
+    pr_dtoa(v, t);
+    pr_strlcpy(buf, t, cap);
 }
 
 int pr_cli_opt(int argc, char **argv, int *i, const char *name, const char **val) {

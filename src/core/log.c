@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "proratio/core.h"
+#include "proratio/core/json_text.h"
 
 static const char *const k_level_upper[] = {"DEBUG", "INFO", "WARN", "ERROR", "OFF"};
 static const char *const k_level_lower[] = {"debug", "info", "warn", "error", "off"};
@@ -81,7 +82,7 @@ static void human_line(pr_log *lg, int64_t now, pr_log_level level, const char *
 /* Writes obj (which must already hold ts/level/component in that order) as
  * one compact line; keys keep insertion order. */
 static void json_line(pr_log *lg, json_t *obj) {
-    char *s = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    char *s = pr_json_dumps(obj, JSON_COMPACT);
     if (!s) return;
     fputs(s, lg->json);
     fputc('\n', lg->json);
@@ -162,7 +163,7 @@ static void human_fields(char *buf, size_t cap, size_t *pos, json_t *fields) {
         if (json_is_string(val) && !strpbrk(json_string_value(val), " \t\"=")) {
             v = json_string_value(val);
         } else {
-            dump = json_dumps(val, JSON_COMPACT | JSON_ENCODE_ANY | JSON_PRESERVE_ORDER);
+            dump = pr_json_dumps(val, JSON_COMPACT | JSON_ENCODE_ANY);
             v = dump ? dump : "?";
         }
         int n = snprintf(buf + *pos, cap - *pos, " %s=%s", key, v);

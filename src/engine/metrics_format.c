@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "engine/metrics_internal.h"
+#include "proratio/core/json_text.h"
 
 /* ------------------------------------------------------------------------ */
 /* Terminal table                                                            */
@@ -361,7 +362,7 @@ int pr_metrics_to_json(const pr_metrics *m, char **out, pr_err *err) {
     *out = NULL;
     json_t *o = pr_mx_metrics_json(m);
     if (!o) return pr_err_set(err, PR_ENOMEM, "metrics JSON: out of memory");
-    char *s = json_dumps(o, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
+    char *s = pr_json_dumps(o, JSON_INDENT(2));
     json_decref(o);
     if (!s) return pr_err_set(err, PR_ENOMEM, "metrics JSON: out of memory");
     size_t n = strlen(s);

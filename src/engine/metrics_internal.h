@@ -9,8 +9,8 @@
 
 #define PR_MX_NUM_MAX 40
 
-/* "%.17g" for finite values; "nan", "inf", "-inf" otherwise (the C library's
- * NaN text carries a sign that depends on how the NaN was made). */
+/* pr_dtoa: the shortest text that reads back to x; "nan", "inf", "-inf"
+ * (the NaN text carries no sign, whatever the NaN's bits). */
 size_t pr_mx_fmt_num(double x, char buf[PR_MX_NUM_MAX]);
 
 /* Display text (terminal table, HTML): fixed decimals plus suffix, a

@@ -12,6 +12,7 @@
 
 #include "engine/metrics_internal.h"
 #include "proratio/engine/report.h"
+#include "proratio/core/json_text.h"
 
 extern const char *const pr_report_css[];
 extern const char *const pr_report_js[];
@@ -482,7 +483,7 @@ static int write_html(out *o, const pr_report_input *in, pr_err *err) {
     if (rc != PR_OK) return rc;
     json_t *data = build_data(in, max_points);
     if (!data) return pr_err_set(err, PR_ENOMEM, "report: out of memory");
-    char *js = json_dumps(data, JSON_COMPACT | JSON_ESCAPE_SLASH | JSON_REAL_PRECISION(12));
+    char *js = pr_json_dumps(data, JSON_COMPACT | JSON_ESCAPE_SLASH);
     json_decref(data);
     if (!js) return pr_err_set(err, PR_ENOMEM, "report: out of memory");
 

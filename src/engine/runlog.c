@@ -1,7 +1,6 @@
 /* The run logs (signals.jsonl, executions.jsonl, summary.jsonl): one compact
  * JSON object per line built with jansson, keys in insertion order, doubles
- * at jansson's default 17 significant digits so every value reads back
- * exactly. The pipeline's observer feeds the signals and the orders; fills
+ * as the shortest text that reads back exactly (pr_json_dumps). The pipeline's observer feeds the signals and the orders; fills
  * are handed in by the runner, which knows when they happen. */
 #include <errno.h>
 #include <math.h>
@@ -13,6 +12,7 @@
 
 #include "proratio/engine.h"
 #include "proratio/engine/runlog.h"
+#include "proratio/core/json_text.h"
 
 /* What a fill needs from the order it filled. */
 typedef struct order_note {
@@ -83,13 +83,40 @@ int pr_runlog_close(pr_runlog *rl, pr_err *err) {
 /* ---- writing ------------------------------------------------------------------ */
 static int nomem(pr_err *err) { return pr_err_set(err, PR_ENOMEM, "runlog: out of memory"); }
 
-/* Writes obj as one line of f and releases it. */
+/* A line assembled on the stack and handed to the FILE in one fwrite (one
+ * call per JSON token costs more than the text). */
+typedef struct line_buf {
+    FILE *f;
+    size_t len;
+    char b[8192];
+} line_buf;
+
+static int line_flush(line_buf *lb) {
+    int ok = lb->len == 0 || fwrite(lb->b, 1, lb->len, lb->f) == lb->len;
+    lb->len = 0;
+    return ok ? 0 : -1;
+}
+
+static int line_out(void *ctx, const char *s, size_t n) {
+    line_buf *lb = ctx;
+    if (sizeof lb->b - lb->len < n) {
+        if (line_flush(lb)) return -1;
+        if (n > sizeof lb->b) return fwrite(s, 1, n, lb->f) == n ? 0 : -1;
+    }
+    memcpy(lb->b + lb->len, s, n);
+    lb->len += n;
+    return 0;
+}
+
+/* Writes obj as one line of f (no text allocated per line) and releases it. */
 static int put_line(pr_runlog *rl, FILE *f, const char *name, json_t *obj, pr_err *err) {
-    char *s = obj ? json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    if (!obj) return nomem(err);
+    line_buf lb;
+    lb.f = f;
+    lb.len = 0;
+    int ok = pr_json_dump_sink(obj, JSON_COMPACT, line_out, &lb) == 0 && line_out(&lb, "\n", 1) == 0 &&
+             line_flush(&lb) == 0;
     json_decref(obj);
-    if (!s) return nomem(err);
-    int ok = fputs(s, f) >= 0 && fputc('\n', f) != EOF;
-    free(s);
     if (!ok) {
         rl->failed = 1;
         pr_strlcpy(rl->failed_file, name, sizeof rl->failed_file);

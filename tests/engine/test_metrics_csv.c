@@ -77,14 +77,15 @@ static void test_trades_csv(void **state) {
     pr_err err;
     assert_int_equal(pr_write_trades_csv(path, tr, 2, &err), PR_OK);
     char *s = slurp(path);
-    /* %.17g: 0.1 -> 0.10000000000000001, 0.2 -> 0.20000000000000001,
-     * 4.7 -> 4.7000000000000002; 0.5, 2.5, 1.25, 1.5 are exact. The reason
-     * holds a comma and quotes: quoted, inner quotes doubled. */
+    /* Shortest text that reads back: the doubles nearest 0.1, 0.2 and 4.7
+     * are written "0.1", "0.2", "4.7" (%.17g wrote 0.10000000000000001,
+     * 0.20000000000000001, 4.7000000000000002); 0.5, 2.5, 1.25, 1.5 are
+     * exact. The reason holds a comma and quotes: quoted, inner quotes doubled. */
     const char *want =
         "entry_time,exit_time,instrument,symbol,asset_class,side,qty,entry_price,exit_price,"
         "gross_pnl,fees,slippage,funding,pnl,risk,tag,reason\n"
         "2021-01-01T00:00:00Z,2021-01-01T01:00:00Z,0,BTCUSDT,crypto,long,0.5,100,110,5,"
-        "0.10000000000000001,0.20000000000000001,0,4.7000000000000002,2.5,sma,"
+        "0.1,0.2,0,4.7,2.5,sma,"
         "\"stop, \"\"hit\"\"\"\n"
         "2021-01-01T02:00:00.500Z,,3,EURUSD,forex,short,1000,1.25,1.5,-250,0,0,0,-250,0,,end\n";
     assert_string_equal(s, want);
@@ -135,6 +136,47 @@ static void test_equity_csv(void **state) {
     free(s);
     remove(path);
     rmdir(dir);
+}
+
+/* A curve larger than the writer's 1 MiB block: every number on every line
+ * reads back (strtod, the outside reference) to the double written. */
+static void test_equity_csv_large(void **state) {
+    (void)state;
+    enum { N = 40000 };
+    pr_equity_point *e = calloc(N, sizeof *e);
+    assert_non_null(e);
+    for (int i = 0; i < N; i++) {
+        e[i].ts = 1609459200000LL + (int64_t)i * PR_MS_PER_HOUR;
+        e[i].equity = 10000.0 * (1 + 0.37 * sin(i / 97.0)) / 3.0;
+        e[i].equity_gross = e[i].equity * 1.001;
+        e[i].cash = i * 0.1;
+        e[i].balance = 1.0 / (i + 1);
+        e[i].margin_used = i * 1e-9;
+        e[i].exposure = (i % 7) / 7.0;
+    }
+    char *mem = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&mem, &len);
+    assert_int_equal(pr_fwrite_equity_csv(f, e, N, NULL), PR_OK);
+    fclose(f);
+    assert_true(len > (1u << 20));
+    char *p = strchr(mem, '\n') + 1;
+    for (int i = 0; i < N; i++) {
+        p = strchr(p, ',') + 1; /* time */
+        const double want[] = {e[i].equity, e[i].equity_gross, e[i].cash, e[i].balance, e[i].margin_used,
+                               e[i].exposure};
+        for (int k = 0; k < 6; k++) {
+            char *end;
+            double v = strtod(p, &end);
+            if (memcmp(&v, &want[k], sizeof v) != 0) fail_msg("line %d field %d: %.17g vs %.17g", i, k, v, want[k]);
+            assert_int_equal(*end, ',');
+            p = end + 1;
+        }
+        p = strchr(p, '\n') + 1;
+    }
+    assert_int_equal(*p, '\0');
+    free(mem);
+    free(e);
 }
 
 static void test_sha256_vectors(void **state) {
@@ -195,6 +237,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_trades_csv),
         cmocka_unit_test(test_equity_csv),
+        cmocka_unit_test(test_equity_csv_large),
         cmocka_unit_test(test_sha256_vectors),
         cmocka_unit_test(test_fingerprint),
     };

@@ -247,7 +247,7 @@ int pr_metrics_write_table(const pr_metrics *m, FILE *f, pr_err *err);
 int pr_metrics_to_json(const pr_metrics *m, char **out, pr_err *err);
 
 /* CSV writers: header line, then one line per record; times ISO 8601 UTC,
- * numbers %.17g, text quoted when it holds a comma, quote or line break.
+ * numbers as pr_dtoa text (shortest round trip), text quoted when it holds a comma, quote or line break.
  * trades: entry_time,exit_time,instrument,symbol,asset_class,side,qty,
  *         entry_price,exit_price,gross_pnl,fees,slippage,funding,pnl,risk,
  *         tag,reason   (exit_time empty for a trade still open)

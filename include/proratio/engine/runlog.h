@@ -6,8 +6,8 @@
  *   executions.jsonl  every fill (pr_runlog_fill), with the role, tag and
  *                     reason of the order it filled;
  *   summary.jsonl     one line at the end (pr_runlog_write_summary).
- * Lines are compact JSON with keys in a fixed order and doubles printed
- * with 17 significant digits (they read back to the same double). Nothing
+ * Lines are compact JSON with keys in a fixed order and doubles printed as
+ * the shortest text that reads back to the same double (pr_dtoa). Nothing
  * but the summary's optional `logged_at` depends on the wall clock, so two
  * identical runs write identical lines. Field lists: README "Run logs". */
 #ifndef PRORATIO_ENGINE_RUNLOG_H

@@ -1,0 +1,23 @@
+/* JSON text of a jansson tree with every real as the shortest decimal that
+ * reads back to the same double (pr_dtoa), where jansson's own json_dumps
+ * prints "%.17g" (0.10000000000000001) or a fixed precision that loses bits.
+ * Same flags, layout and escaping as json_dumps (JSON_COMPACT, JSON_INDENT,
+ * JSON_SORT_KEYS, JSON_ESCAPE_SLASH, JSON_ENSURE_ASCII, JSON_ENCODE_ANY;
+ * JSON_REAL_PRECISION is ignored), and jansson's real spelling: a real that
+ * is an integer keeps ".0" ("100.0"), exponents lose '+' and leading zeros
+ * ("1e-5", "1e17"), so the text still reads back as a real. Not in core.h,
+ * which does not depend on jansson. */
+#ifndef PRORATIO_CORE_JSON_TEXT_H
+#define PRORATIO_CORE_JSON_TEXT_H
+
+#include <stdio.h>
+#include <jansson.h>
+
+/* malloc'd text (free() it), or NULL on failure — as json_dumps. */
+char *pr_json_dumps(const json_t *j, size_t flags);
+/* 0, or -1 on failure — as json_dumpf. */
+int pr_json_dumpf(const json_t *j, FILE *f, size_t flags);
+/* To any byte sink (out returns 0, or non-zero to stop): 0 or -1. */
+int pr_json_dump_sink(const json_t *j, size_t flags, int (*out)(void *ctx, const char *s, size_t n), void *ctx);
+
+#endif
