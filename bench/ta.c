@@ -18,6 +18,7 @@
 #include <string.h>
 #include <time.h>
 #include "proratio/ta.h"
+#include "../tests/ta/sma_reference.h"
 
 typedef struct series {
     size_t n;
@@ -114,28 +115,10 @@ static void talib_sma(size_t n, const double *x, size_t p, double *o) {
     }
 }
 
-/* Largest relative error of sma[p-1..n-1] against the window's values
- * summed afresh in long double (Neumaier) and divided by p. */
-static double sma_max_rel_err(const double *x, size_t n, size_t p, const double *sma) {
-    double worst = 0.0;
-    for (size_t i = p - 1; i < n; i++) {
-        long double t = 0.0L, c = 0.0L;
-        for (size_t k = i + 1 - p; k <= i; k++) {
-            long double y = x[k], u = t + y;
-            c += fabsl(t) >= fabsl(y) ? (t - u) + y : (y - u) + t;
-            t = u;
-        }
-        long double ref = (t + c) / (long double)p;
-        double e = (double)(fabsl((long double)sma[i] - ref) / fabsl(ref));
-        if (!(e <= worst)) worst = e;
-    }
-    return worst;
-}
-
 static void sma_accuracy(const char *what, const double *x, size_t n, double *o) {
-    double ours = pr_ta_sma(n, x, 20, o) == PR_OK ? sma_max_rel_err(x, n, 20, o) : NAN;
+    double ours = pr_ta_sma(n, x, 20, o) == PR_OK ? pr_sma_ref_max_rel_err(x, n, 20, o) : NAN;
     talib_sma(n, x, 20, o);
-    printf("%-24s %12.2e %12.2e\n", what, ours, sma_max_rel_err(x, n, 20, o));
+    printf("%-24s %12.2e %12.2e\n", what, ours, pr_sma_ref_max_rel_err(x, n, 20, o));
 }
 
 int main(int argc, char **argv) {

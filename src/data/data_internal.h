@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include "proratio/core.h"
 #include "proratio/data/calendar.h"
@@ -58,6 +59,17 @@ static inline int dint_days_in_month(int y, unsigned m) {
 static inline int64_t dint_tf_fixed_ms(pr_timeframe tf) {
     if (tf == PR_TF_1MO || tf <= PR_TF_NONE || tf >= PR_TF_COUNT) return 0;
     return pr_tf_ms(tf);
+}
+
+/* Doubles an array's capacity (to `first` elements when empty): the new
+ * block, or NULL with the old one and *cap untouched. The store's row
+ * readers and the import's seen-set grow through it. */
+static inline void *dint_grow(void *p, size_t *cap, size_t first, size_t elem) {
+    size_t nc = *cap ? *cap * 2 : first;
+    if (nc < *cap || nc > SIZE_MAX / elem) return NULL;
+    void *q = realloc(p, nc * elem);
+    if (q) *cap = nc;
+    return q;
 }
 
 /* Stamps an import accepts: 1900-01-01 (old stock data) up to the end of

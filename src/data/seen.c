@@ -40,16 +40,6 @@ int dint_seen_has(const dint_seen *s, int64_t ts) {
     return i >= 0 && s->pts[i] == ts;
 }
 
-static int grow(void **p, size_t *cap, size_t need, size_t elem) {
-    if (need <= *cap) return 0;
-    size_t nc = *cap ? *cap * 2 : 64;
-    void *q = realloc(*p, nc * elem);
-    if (!q) return -1;
-    *p = q;
-    *cap = nc;
-    return 0;
-}
-
 int dint_seen_add(dint_seen *s, int64_t ts) {
     if (!s->phased && s->step > 0) {
         s->phase = ts - dint_floordiv(ts, s->step) * s->step;
@@ -58,7 +48,11 @@ int dint_seen_add(dint_seen *s, int64_t ts) {
     if (!on_phase(s, ts)) {
         ptrdiff_t i = s->n_pts ? last_le(s->pts, s->n_pts, 1, ts) : -1;
         if (i >= 0 && s->pts[i] == ts) return 0;
-        if (grow((void **)&s->pts, &s->cap_pts, s->n_pts + 1, sizeof *s->pts)) return -1;
+        if (s->n_pts == s->cap_pts) {
+            int64_t *np = dint_grow(s->pts, &s->cap_pts, 64, sizeof *s->pts);
+            if (!np) return -1;
+            s->pts = np;
+        }
         memmove(s->pts + i + 2, s->pts + i + 1, (s->n_pts - (size_t)(i + 1)) * sizeof *s->pts);
         s->pts[i + 1] = ts;
         s->n_pts++;
@@ -83,7 +77,11 @@ int dint_seen_add(dint_seen *s, int64_t ts) {
     } else if (joins_next) {
         s->runs[next].lo = ts;
     } else {
-        if (grow((void **)&s->runs, &s->cap_runs, s->n_runs + 1, sizeof *s->runs)) return -1;
+        if (s->n_runs == s->cap_runs) {
+            dint_run *nr = dint_grow(s->runs, &s->cap_runs, 64, sizeof *s->runs);
+            if (!nr) return -1;
+            s->runs = nr;
+        }
         memmove(s->runs + next + 1, s->runs + next, (s->n_runs - next) * sizeof *s->runs);
         s->runs[next].lo = s->runs[next].hi = ts;
         s->n_runs++;

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "data/data_internal.h"
 #include "data/store_internal.h"
 
 /* Rows per multi-row INSERT; 6 parameters each plus the 3 key parameters,
@@ -421,15 +422,13 @@ static int sq_gaps_get(pr_store *st, const pr_store_key *k, pr_gap **out, size_t
     int rc;
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
         if (m == cap) {
-            size_t nc = cap ? cap * 2 : 16;
-            pr_gap *nv = realloc(v, nc * sizeof *nv);
+            pr_gap *nv = dint_grow(v, &cap, 16, sizeof *v);
             if (!nv) {
                 free(v);
                 sq_done(q);
                 return pr_err_set(err, PR_ENOMEM, "store: out of memory listing gaps");
             }
             v = nv;
-            cap = nc;
         }
         pr_gap *g = &v[m++];
         memset(g, 0, sizeof *g);
@@ -495,15 +494,13 @@ static int sq_get_ts(pr_store *st, const pr_store_key *k, int64_t lo, int64_t hi
     int rc;
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
         if (m == cap) {
-            size_t nc = cap ? cap * 2 : 4096;
-            int64_t *nv = realloc(v, nc * sizeof *nv);
+            int64_t *nv = dint_grow(v, &cap, 4096, sizeof *v);
             if (!nv) {
                 free(v);
                 sq_done(q);
-                return pr_err_set(err, PR_ENOMEM, "store: out of memory for %zu timestamps", nc);
+                return pr_err_set(err, PR_ENOMEM, "store: out of memory for %zu timestamps", 2 * cap);
             }
             v = nv;
-            cap = nc;
         }
         v[m++] = sqlite3_column_int64(q, 0);
     }
@@ -526,15 +523,13 @@ static int sq_list_datasets(pr_store *st, pr_store_dataset_row **out, size_t *n,
     int rc;
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
         if (m == cap) {
-            size_t nc = cap ? cap * 2 : 16;
-            pr_store_dataset_row *nv = realloc(v, nc * sizeof *nv);
+            pr_store_dataset_row *nv = dint_grow(v, &cap, 16, sizeof *v);
             if (!nv) {
                 free(v);
                 sq_done(q);
                 return pr_err_set(err, PR_ENOMEM, "store: out of memory listing datasets");
             }
             v = nv;
-            cap = nc;
         }
         pr_store_dataset_row *r = &v[m++];
         memset(r, 0, sizeof *r);
@@ -698,15 +693,13 @@ static int sq_get_funding(pr_store *st, const char *venue, const char *symbol, i
     int rc;
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
         if (m == cap) {
-            size_t nc = cap ? cap * 2 : 256;
-            pr_funding_rate *nv = realloc(v, nc * sizeof *nv);
+            pr_funding_rate *nv = dint_grow(v, &cap, 256, sizeof *v);
             if (!nv) {
                 free(v);
                 sq_done(q);
                 return pr_err_set(err, PR_ENOMEM, "store: out of memory for funding rates");
             }
             v = nv;
-            cap = nc;
         }
         v[m].ts = sqlite3_column_int64(q, 0);
         v[m].rate = sqlite3_column_double(q, 1);
@@ -731,15 +724,13 @@ static int sq_list_funding(pr_store *st, pr_funding_info **out, size_t *n, pr_er
     int rc;
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
         if (m == cap) {
-            size_t nc = cap ? cap * 2 : 16;
-            pr_funding_info *nv = realloc(v, nc * sizeof *nv);
+            pr_funding_info *nv = dint_grow(v, &cap, 16, sizeof *v);
             if (!nv) {
                 free(v);
                 sq_done(q);
                 return pr_err_set(err, PR_ENOMEM, "store: out of memory listing funding rates");
             }
             v = nv;
-            cap = nc;
         }
         pr_funding_info *f = &v[m++];
         memset(f, 0, sizeof *f);

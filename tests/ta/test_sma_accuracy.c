@@ -20,6 +20,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "proratio/ta.h"
+#include "sma_reference.h"
 
 #define N 1000000
 #define BOUND 1e-14
@@ -55,23 +56,6 @@ static void price_like(double *x, size_t n) {
     }
 }
 
-/* Largest relative error of sma[p-1..n-1] against the per-window reference. */
-static double max_rel_err(const double *x, size_t n, size_t p, const double *sma) {
-    double worst = 0.0;
-    for (size_t i = p - 1; i < n; i++) {
-        long double t = 0.0L, c = 0.0L;
-        for (size_t k = i + 1 - p; k <= i; k++) {
-            long double y = x[k], s = t + y;
-            c += fabsl(t) >= fabsl(y) ? (t - s) + y : (y - s) + t;
-            t = s;
-        }
-        long double ref = (t + c) / (long double)p;
-        double e = (double)(fabsl((long double)sma[i] - ref) / fabsl(ref));
-        if (!(e <= worst)) worst = e; /* NaN counts as worst */
-    }
-    return worst;
-}
-
 static void check(const char *what, void (*make)(double *, size_t)) {
     double *x = malloc(N * sizeof(double)), *o = malloc(N * sizeof(double));
     assert_non_null(x);
@@ -81,7 +65,7 @@ static void check(const char *what, void (*make)(double *, size_t)) {
     for (size_t j = 0; j < sizeof periods / sizeof periods[0]; j++) {
         size_t p = (size_t)periods[j];
         assert_int_equal(pr_ta_sma(N, x, periods[j], o), PR_OK);
-        double e = max_rel_err(x, N, p, o);
+        double e = pr_sma_ref_max_rel_err(x, N, p, o);
         printf("%s, SMA(%zu) over %d bars: max relative error %.3g\n", what, p, N, e);
         if (!(e <= BOUND)) fail_msg("%s SMA(%zu): max relative error %.3g > %.0e", what, p, e, BOUND);
     }
