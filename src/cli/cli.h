@@ -21,6 +21,9 @@ int pr_cli_exit_code(int status);
 int pr_cli_fail(const pr_err *e);
 /* Usage error: prints "proratio <cmd>: <msg>" + hint; returns PR_EXIT_USAGE. */
 int pr_cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A whole decimal integer in [lo, hi] (flags and environment values):
+ * 0 with *out set, -1 for anything else. */
+int pr_cli_parse_int(const char *s, int64_t lo, int64_t hi, int64_t *out);
 /* 1 when argv[i] is "--help" or "-h". */
 int pr_cli_is_help(const char *arg);
 

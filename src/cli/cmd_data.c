@@ -47,9 +47,10 @@ void pr_cli_store_options(int read_only, int busy_ms, pr_store_options *o) {
     o->busy_timeout_ms = busy_ms;
     const char *env = getenv("PRORATIO_BUSY_TIMEOUT_MS");
     if (!busy_ms && env && *env) {
-        char *end = NULL;
-        long v = strtol(env, &end, 10);
-        if (end && !*end && v >= 0 && v <= 3600000) o->busy_timeout_ms = v ? (int)v : -1;
+        int64_t v;
+        if (pr_cli_parse_int(env, 0, 3600000, &v) == 0) o->busy_timeout_ms = v ? (int)v : -1;
+        else fprintf(stderr, "proratio: warning: PRORATIO_BUSY_TIMEOUT_MS: expected milliseconds in [0, 3600000], "
+                             "ignored (the default applies)\n");
     }
 }
 

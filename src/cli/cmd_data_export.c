@@ -315,8 +315,9 @@ int pr_cli_data_resample(int argc, char **argv) {
     }
     if (!name) return pr_cli_usage_error("data resample", "no dataset given");
     if (!to_tf) return pr_cli_usage_error("data resample", "--to TF is required");
-    if (venue && (!*venue || strlen(venue) >= PR_SYMBOL_MAX || strchr(venue, ':')))
-        return pr_cli_usage_error("data resample", "--venue: expected 1..%d characters without ':'", PR_SYMBOL_MAX - 1);
+    pr_err ve;
+    pr_err_clear(&ve);
+    if (venue && pr_name_check("--venue", venue, &ve) != PR_OK) return pr_cli_usage_error("data resample", "%s", ve.msg);
     pr_resample_options o;
     memset(&o, 0, sizeof o);
     o.as_of = PR_TIME_NONE;

@@ -433,10 +433,8 @@ static int check_flags(import_args *a) {
         return pr_cli_usage_error("data import", "--format: unknown format '%s'", a->format);
     if (a->tz) {
         /* Minutes east of UTC; a day either way covers every real offset. */
-        char *end = NULL;
-        errno = 0;
-        long tz = strtol(a->tz, &end, 10);
-        if (end == a->tz || *end || errno || tz < -1440 || tz > 1440)
+        int64_t tz;
+        if (pr_cli_parse_int(a->tz, -1440, 1440, &tz) != 0)
             return pr_cli_usage_error("data import", "--tz-offset: expected minutes in [-1440, 1440], got '%s'",
                                       a->tz);
         a->tz_min = (int)tz;
@@ -503,12 +501,9 @@ int pr_cli_data_import(int argc, char **argv) {
         return pr_cli_usage_error("data import", "--symbol applies to one file at a time");
     }
     int ex = check_flags(&a);
-    long busy = 0;
+    int64_t busy = 0;
     if (ex == PR_EXIT_OK && a.busy) {
-        char *end = NULL;
-        errno = 0;
-        busy = strtol(a.busy, &end, 10);
-        if (end == a.busy || *end || errno || busy < 0 || busy > 3600000)
+        if (pr_cli_parse_int(a.busy, 0, 3600000, &busy) != 0)
             ex = pr_cli_usage_error("data import", "--busy-timeout: expected milliseconds in [0, 3600000], got '%s'",
                                     a.busy);
     }

@@ -118,3 +118,10 @@ int pr_cli_time_range(const char *cmd, const char *from_s, const char *to_s, int
                                   to_s);
     return PR_EXIT_OK;
 }
+
+int pr_cli_parse_int(const char *s, int64_t lo, int64_t hi, int64_t *out) {
+    int64_t v;
+    if (!s || pr_parse_int64(s, strlen(s), &v) != PR_OK || v < lo || v > hi) return -1;
+    *out = v;
+    return 0;
+}

@@ -354,6 +354,15 @@ void dint_validator_free(dint_validator *v) { dint_seen_free(&v->seen); }
  * earlier. Searches the rows of this chunk already accepted ([0, w)), whose
  * line is then known (*ref_line, else 0), else asks the sink's lookup.
  * 1 found, 0 unknown, negative: stop. */
+/* A repeat is an exact duplicate when every column the file carries equals
+ * the first row's (== so -0 and 0 agree, as the store keeps them; volume only
+ * when the file has it, since a stored bar may hold another feed's volume). */
+static int same_values(const dint_validator *v, const double cur[5], const double ref[5]) {
+    for (int c = 0; c < 5; c++)
+        if ((c < 4 || v->has_volume) && !(cur[c] == ref[c])) return 0;
+    return 1;
+}
+
 static int first_values(dint_validator *v, const pr_series *s, const long *lines, size_t w, int64_t ts,
                         double out[5], long *ref_line) {
     *ref_line = 0;
@@ -467,7 +476,7 @@ size_t dint_check_times(dint_validator *v, pr_series *s, size_t n, long *lines, 
         if (dup_last || (v->have_prev && ts == v->max_ts)) {
             const double *ref = dup_last ? v->prev_v : v->max_v;
             const long ref_line = dup_last ? v->prev_line : v->max_line;
-            int same = memcmp(cur, ref, sizeof cur) == 0;
+            int same = same_values(v, cur, ref);
             where(v, ref_line, ref_line, wb, sizeof wb);
             if (same)
                 add_issue(r, PR_ISSUE_DUPLICATE, PR_SEV_WARN, PR_ACTION_REPAIRED, ROWLOC(line, idx), ts, PR_TIME_NONE,
@@ -490,7 +499,7 @@ size_t dint_check_times(dint_validator *v, pr_series *s, size_t n, long *lines, 
             }
             if (ref_line > 0) snprintf(wb, sizeof wb, "line %ld", ref_line);
             else snprintf(wb, sizeof wb, "an earlier row");
-            if (got && memcmp(cur, ref, sizeof cur) == 0)
+            if (got && same_values(v, cur, ref))
                 add_issue(r, PR_ISSUE_DUPLICATE, PR_SEV_WARN, PR_ACTION_REPAIRED, ROWLOC(line, idx), ts, PR_TIME_NONE,
                           0, "exact duplicate of %s: dropped", wb);
             else

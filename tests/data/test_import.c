@@ -719,6 +719,51 @@ static void test_repeat_anywhere(void **state) {
     rmdir(dir);
 }
 
+/* A far-back exact repeat in a file without volume, compared with the bar
+ * as stored (which holds another feed's volume, 7): the file's columns are
+ * equal, so it is a duplicate (warning), not a conflict (error). */
+static int stored_lookup(void *user, int64_t ts, double ohlcv[5], pr_err *err) {
+    (void)user;
+    (void)err;
+    if (ts != INT64_C(1640995200000)) return 0;
+    const double bar[5] = {100, 110, 95, 105, 7};
+    memcpy(ohlcv, bar, sizeof bar);
+    return 1;
+}
+
+static void test_repeat_without_volume(void **state) {
+    (void)state;
+    char dir[256], file[300];
+    assert_non_null(pr_test_tmpdir(dir, sizeof dir));
+    snprintf(file, sizeof file, "%s/XYZUSDT-1h.csv", dir);
+    FILE *f = fopen(file, "wb");
+    assert_non_null(f);
+    fputs("time,open,high,low,close\n"
+          "2022-01-01T00:00:00Z,100,110,95,105\n"  /* line 2 */
+          "2022-01-01T01:00:00Z,105,112,104,111\n" /* line 3 */
+          "2022-01-01T00:00:00Z,100,110,95,105\n", /* line 4: exact repeat of line 2 */
+          f);
+    fclose(f);
+    pr_import_options o;
+    pr_import_options_init(&o);
+    o.chunk_rows = 1;
+    o.lookup = stored_lookup;
+    kept_rows k;
+    memset(&k, 0, sizeof k);
+    pr_data_report rep;
+    pr_data_report_init(&rep, 0);
+    pr_err e;
+    pr_err_clear(&e);
+    assert_int_equal(pr_import_csv(file, &o, keep_sink, &k, &rep, &e), 0);
+    assert_int_equal(k.n, 2);
+    assert_int_equal(rep.rows_skipped, 1);
+    assert_non_null(find_issue(&rep, PR_ISSUE_DUPLICATE, 4));
+    assert_int_equal(count_kind(&rep, PR_ISSUE_CONFLICT), 0);
+    pr_data_report_free(&rep);
+    unlink(file);
+    rmdir(dir);
+}
+
 static void test_strict_stream(void **state) {
     (void)state;
     pr_import_options o;
@@ -1038,7 +1083,7 @@ int main(void) {
         cmocka_unit_test(test_generic_mapping), cmocka_unit_test(test_empty_and_missing),
         cmocka_unit_test(test_bad_rows),        cmocka_unit_test(test_dup_order_series),
         cmocka_unit_test(test_stream_chunks),   cmocka_unit_test(test_strict_stream),
-        cmocka_unit_test(test_repeat_anywhere),
+        cmocka_unit_test(test_repeat_anywhere), cmocka_unit_test(test_repeat_without_volume),
         cmocka_unit_test(test_long_line),       cmocka_unit_test(test_read_error_midway),
         cmocka_unit_test(test_guess), cmocka_unit_test(test_time_out_of_range),           cmocka_unit_test(test_shared_data),
     };

@@ -225,5 +225,18 @@ check "data list --json keeps a dataset with an invalid UTF-8 venue, escaped" \
 check "the text listing shows it escaped, with no raw byte" \
   "grep -qF 'v\\xFF:BTCUSDT:1h' '$T/old.txt' && ! LC_ALL=C grep -q \$'\\xff' '$T/old.txt'"
 
+# --- review additions: bad numeric settings and resample venue names ------------
+PRORATIO_BUSY_TIMEOUT_MS=abc "$BIN" data list --db "$T/g.db" >/dev/null 2>"$T/envbt.err"
+rc=$?
+check "a bad PRORATIO_BUSY_TIMEOUT_MS is warned about, not silently ignored (exit $rc)" \
+  "[ $rc -eq 0 ] && grep -q 'PRORATIO_BUSY_TIMEOUT_MS: expected milliseconds' '$T/envbt.err'"
+"$BIN" data import "$T/ft/1INCHUSDT-1h.csv" --db "$T/bt2.db" --busy-timeout 12abc >/dev/null 2>"$T/bt2.err"
+rc=$?
+check "--busy-timeout 12abc is a usage error (exit $rc)" "[ $rc -eq 2 ] && grep -q -- '--busy-timeout' '$T/bt2.err'"
+"$BIN" data resample local:BTCUSDT:1h --to 4h --db "$T/g.db" --venue "$(printf 'v\tx')" >/dev/null 2>"$T/rsv.err"
+rc=$?
+check "resample --venue with a control character is a usage error (exit $rc)" \
+  "[ $rc -eq 2 ] && grep -q -- '--venue' '$T/rsv.err'"
+
 echo "$passes passed, $fails failed"
 [ "$fails" -eq 0 ]
