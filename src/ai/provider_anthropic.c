@@ -130,3 +130,31 @@ int pr_ai_anthropic_parse(const pr_llm_config *c, const pr_llm_http_response *rs
     json_decref(j);
     return rc;
 }
+
+static const pr_ai_preset k_presets[] = {
+    {"anthropic", "https://api.anthropic.com/v1", "claude-sonnet-4-5", "ANTHROPIC_API_KEY", PR_LLM_JSON_INSTRUCT, 0,
+     0, 0},
+};
+
+static const pr_ai_cutoff k_cutoffs[] = {
+    {"claude-3-5-sonnet", 2024, 5},
+    {"claude-3-5-haiku", 2024, 8},
+    {"claude-3-7-sonnet", 2024, 12},
+    {"claude-sonnet-4", 2025, 4},
+    {"claude-opus-4", 2025, 4},
+    {"claude-sonnet-4-5", 2025, 8},
+    {"claude-haiku-4-5", 2025, 8},
+    {"claude-opus-4-1", 2025, 4},
+};
+
+/* No JSON object mode: "auto" is JSON by instruction. */
+const pr_ai_provider pr_ai_provider_anthropic = {
+    .vt = {PR_LLM_API_ANTHROPIC, pr_ai_anthropic_build, pr_ai_anthropic_parse},
+    .name = "anthropic",
+    .json_auto = PR_LLM_JSON_INSTRUCT,
+    .json_object = 0,
+    .presets = k_presets,
+    .n_presets = PR_AI_COUNT(k_presets),
+    .cutoffs = k_cutoffs,
+    .n_cutoffs = PR_AI_COUNT(k_cutoffs),
+};

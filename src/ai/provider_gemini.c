@@ -163,3 +163,26 @@ int pr_ai_gemini_parse(const pr_llm_config *c, const pr_llm_http_response *rs, p
     json_decref(j);
     return rc;
 }
+
+static const pr_ai_preset k_presets[] = {
+    {"gemini", "https://generativelanguage.googleapis.com/v1beta", "gemini-2.5-flash", "GEMINI_API_KEY",
+     PR_LLM_JSON_SCHEMA, 0, 0, 0},
+};
+
+static const pr_ai_cutoff k_cutoffs[] = {
+    {"gemini-1-5", 2024, 6},
+    {"gemini-2-0-flash", 2024, 9},
+    {"gemini-2-5-flash", 2025, 2},
+    {"gemini-2-5-pro", 2025, 2},
+};
+
+const pr_ai_provider pr_ai_provider_gemini = {
+    .vt = {PR_LLM_API_GEMINI, pr_ai_gemini_build, pr_ai_gemini_parse},
+    .name = "gemini",
+    .json_auto = PR_LLM_JSON_SCHEMA,
+    .json_object = 1,
+    .presets = k_presets,
+    .n_presets = PR_AI_COUNT(k_presets),
+    .cutoffs = k_cutoffs,
+    .n_cutoffs = PR_AI_COUNT(k_cutoffs),
+};

@@ -139,3 +139,39 @@ int pr_ai_openai_parse(const pr_llm_config *c, const pr_llm_http_response *rs, p
     json_decref(j);
     return rc;
 }
+
+static const pr_ai_preset k_presets[] = {
+    {"openai", "https://api.openai.com/v1", "gpt-4o-mini", "OPENAI_API_KEY", PR_LLM_JSON_SCHEMA, 0, 0, 0},
+    {"openrouter", "https://openrouter.ai/api/v1", "openai/gpt-4o-mini", "OPENROUTER_API_KEY", PR_LLM_JSON_SCHEMA,
+     1, 0, 1},
+    {"deepseek", "https://api.deepseek.com", "deepseek-flash", "DEEPSEEK_API_KEY", PR_LLM_JSON_OBJECT, 1, 1, 0},
+    {"local", "http://127.0.0.1:8080/v1", "local", "", PR_LLM_JSON_OBJECT, 1, 0, 0},
+};
+
+static const pr_ai_cutoff k_cutoffs[] = {
+    {"gpt-4o", 2023, 11},
+    {"gpt-4o-mini", 2023, 11},
+    {"gpt-4-1", 2024, 7},
+    {"gpt-4-1-mini", 2024, 7},
+    {"gpt-4-1-nano", 2024, 7},
+    {"gpt-5", 2024, 10},
+    {"gpt-5-mini", 2024, 6},
+    {"gpt-5-nano", 2024, 6},
+    {"o3", 2024, 7},
+    {"o4-mini", 2024, 7},
+    {"deepseek-chat", 2024, 8},
+    {"deepseek-reasoner", 2024, 8},
+    {"llama-3-1", 2024, 1},
+    {"llama-3-3", 2024, 1},
+};
+
+const pr_ai_provider pr_ai_provider_openai = {
+    .vt = {PR_LLM_API_OPENAI, pr_ai_openai_build, pr_ai_openai_parse},
+    .name = "openai",
+    .json_auto = PR_LLM_JSON_SCHEMA,
+    .json_object = 1,
+    .presets = k_presets,
+    .n_presets = PR_AI_COUNT(k_presets),
+    .cutoffs = k_cutoffs,
+    .n_cutoffs = PR_AI_COUNT(k_cutoffs),
+};

@@ -25,18 +25,23 @@
 #include "proratio/core.h"
 #include "proratio/ai/verdict.h"
 #include "proratio/ai/prompt.h"
+#include "proratio/ai/providers.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
+/* One value per row of PR_LLM_PROVIDERS (providers.h), from 1:
+ * PR_LLM_API_OPENAI, PR_LLM_API_ANTHROPIC, PR_LLM_API_GEMINI. */
 typedef enum pr_llm_api {
-    PR_LLM_API_OPENAI = 1,
-    PR_LLM_API_ANTHROPIC,
-    PR_LLM_API_GEMINI
+    PR_LLM_API_NONE = 0,      /* no API (a zeroed config)                    */
+#define PR_LLM_API_VALUE_(NAME, name) PR_LLM_API_##NAME,
+    PR_LLM_PROVIDERS(PR_LLM_API_VALUE_)
+#undef PR_LLM_API_VALUE_
+    PR_LLM_API_END            /* one past the last                           */
 } pr_llm_api;
 
-/* "openai" "anthropic" "gemini". */
+/* The row's name: "openai" "anthropic" "gemini"; "?" for no listed API. */
 const char *pr_llm_api_name(pr_llm_api a);
 
 typedef enum pr_llm_json_mode {
