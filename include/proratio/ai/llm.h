@@ -332,8 +332,9 @@ void pr_llm_get_stats(const pr_llm *l, pr_llm_stats *out);
  * leaves masked too (see src/ai/redact.c); a plain copy when there is no key. */
 char *pr_llm_redact(const pr_llm *l, const char *s);
 
-/* The knowledge cutoff of a known model (see the table in cutoff.c: OpenAI,
- * Anthropic, Gemini, DeepSeek and Llama models), PR_TIME_NONE when unknown.
+/* The knowledge cutoff of a known model (the k_cutoffs rows of each
+ * src/ai/provider_<name>.c: OpenAI, DeepSeek and Llama models in
+ * provider_openai.c, Anthropic's and Gemini's in theirs), PR_TIME_NONE when unknown.
  * A "vendor/" prefix is ignored and '.' matches '-' ("anthropic/claude-sonnet-4.5"
  * is claude-sonnet-4-5); the longest known name the model starts with wins. */
 int64_t pr_llm_model_cutoff(const char *model);
