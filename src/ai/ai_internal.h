@@ -95,7 +95,8 @@ typedef struct pr_ai_cutoff {
     int y, m;
 } pr_ai_cutoff;
 
-/* What provider_<name>.c exports as pr_ai_provider_<name>. */
+/* What provider_<name>.c exports as pr_ai_provider_<name>
+ * (PR_AI_PROVIDER_DEFINE below). */
 typedef struct pr_ai_provider {
     pr_llm_vt vt;                 /* api, build, parse                       */
     const char *name;             /* the row's name: pr_llm_api_name         */
@@ -111,13 +112,28 @@ typedef struct pr_ai_provider {
 
 /* Per provider: its descriptor and its build / parse (also reachable through
  * pr_llm_vt_for). */
-#define PR_AI_PROVIDER_DECL_(NAME, name)                                                                     \
-    extern const pr_ai_provider pr_ai_provider_##name;                                                      \
-    int pr_ai_##name##_build(const pr_llm_config *c, const pr_llm_prompt *p, pr_llm_http *out, pr_err *err); \
-    int pr_ai_##name##_parse(const pr_llm_config *c, const pr_llm_http_response *rs, pr_llm_reply *out,     \
+#define PR_AI_PROVIDER_DECL_(NAME, name)                                                                             \
+    extern const pr_ai_provider pr_ai_provider_##name;                                                               \
+    int pr_ai_##name##_build(const pr_llm_config *c, const pr_llm_prompt *p, pr_llm_http *out, pr_err *err);         \
+    int pr_ai_##name##_parse(const pr_llm_config *c, const pr_llm_http_response *rs, pr_llm_reply *out,              \
                              pr_err *err);
 PR_LLM_PROVIDERS(PR_AI_PROVIDER_DECL_)
 #undef PR_AI_PROVIDER_DECL_
+
+/* Defines pr_ai_provider_<name> in provider_<name>.c from its build, parse,
+ * k_presets and k_cutoffs, so the value, name and functions cannot disagree
+ * with the row in providers.h. */
+#define PR_AI_PROVIDER_DEFINE(NAME, lower, auto_mode, has_object)                                                    \
+    const pr_ai_provider pr_ai_provider_##lower = {                                                                  \
+        .vt = {PR_LLM_API_##NAME, pr_ai_##lower##_build, pr_ai_##lower##_parse},                                     \
+        .name = #lower,                                                                                              \
+        .json_auto = (auto_mode),                                                                                    \
+        .json_object = (has_object),                                                                                 \
+        .presets = k_presets,                                                                                        \
+        .n_presets = PR_AI_COUNT(k_presets),                                                                         \
+        .cutoffs = k_cutoffs,                                                                                        \
+        .n_cutoffs = PR_AI_COUNT(k_cutoffs),                                                                         \
+    }
 
 /* The i-th provider of the list (0-based), NULL past the end. */
 const pr_ai_provider *pr_ai_provider_at(size_t i);

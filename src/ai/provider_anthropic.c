@@ -161,13 +161,4 @@ static const pr_ai_cutoff k_cutoffs[] = {
 };
 
 /* No JSON object mode: "auto" is JSON by instruction. */
-const pr_ai_provider pr_ai_provider_anthropic = {
-    .vt = {PR_LLM_API_ANTHROPIC, pr_ai_anthropic_build, pr_ai_anthropic_parse},
-    .name = "anthropic",
-    .json_auto = PR_LLM_JSON_INSTRUCT,
-    .json_object = 0,
-    .presets = k_presets,
-    .n_presets = PR_AI_COUNT(k_presets),
-    .cutoffs = k_cutoffs,
-    .n_cutoffs = PR_AI_COUNT(k_cutoffs),
-};
+PR_AI_PROVIDER_DEFINE(ANTHROPIC, anthropic, PR_LLM_JSON_INSTRUCT, 0);

@@ -186,13 +186,4 @@ static const pr_ai_cutoff k_cutoffs[] = {
     {"gemini-2-5-pro", 2025, 2},
 };
 
-const pr_ai_provider pr_ai_provider_gemini = {
-    .vt = {PR_LLM_API_GEMINI, pr_ai_gemini_build, pr_ai_gemini_parse},
-    .name = "gemini",
-    .json_auto = PR_LLM_JSON_SCHEMA,
-    .json_object = 1,
-    .presets = k_presets,
-    .n_presets = PR_AI_COUNT(k_presets),
-    .cutoffs = k_cutoffs,
-    .n_cutoffs = PR_AI_COUNT(k_cutoffs),
-};
+PR_AI_PROVIDER_DEFINE(GEMINI, gemini, PR_LLM_JSON_SCHEMA, 1);

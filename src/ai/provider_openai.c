@@ -180,13 +180,4 @@ static const pr_ai_cutoff k_cutoffs[] = {
     {"llama-3-3", 2024, 1},
 };
 
-const pr_ai_provider pr_ai_provider_openai = {
-    .vt = {PR_LLM_API_OPENAI, pr_ai_openai_build, pr_ai_openai_parse},
-    .name = "openai",
-    .json_auto = PR_LLM_JSON_SCHEMA,
-    .json_object = 1,
-    .presets = k_presets,
-    .n_presets = PR_AI_COUNT(k_presets),
-    .cutoffs = k_cutoffs,
-    .n_cutoffs = PR_AI_COUNT(k_cutoffs),
-};
+PR_AI_PROVIDER_DEFINE(OPENAI, openai, PR_LLM_JSON_SCHEMA, 1);
