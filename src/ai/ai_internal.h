@@ -139,8 +139,5 @@ PR_LLM_PROVIDERS(PR_AI_PROVIDER_DECL_)
 const pr_ai_provider *pr_ai_provider_at(size_t i);
 /* The provider of api, NULL when api is not listed. */
 const pr_ai_provider *pr_ai_provider_for(pr_llm_api api);
-/* Every preset kind in list order, joined by ", " with `last` before the
- * final one ("openai, ..., anthropic or gemini"), into buf. */
-void pr_ai_preset_kinds(const char *last, char *buf, size_t cap);
 
 #endif

@@ -72,7 +72,7 @@ int pr_llm_config_preset(const char *kind, pr_llm_config *out, pr_err *err) {
             if (strcmp(kind, q->presets[j].kind) == 0) p = &q->presets[j], api = q;
     if (!p || !out) {
         char kinds[256];
-        pr_ai_preset_kinds(" or ", kinds, sizeof kinds);
+        pr_llm_preset_kinds(" or ", kinds, sizeof kinds);
         return pr_err_set(err, PR_EINVAL, "unknown provider kind '%s' (expected %s)", kind ? kind : "", kinds);
     }
     memset(out, 0, sizeof *out);
@@ -115,13 +115,13 @@ int pr_llm_config_load(const pr_config *cfg, const char *path, pr_llm_config *ou
 #define PATH(k) (snprintf(p, sizeof p, "%s.%s", path, k), p)
     if (!pr_config_has(cfg, PATH("kind"))) {
         pr_err_at(err, NULL, 0, 0, p);
-        pr_ai_preset_kinds(", ", kinds, sizeof kinds);
+        pr_llm_preset_kinds(", ", kinds, sizeof kinds);
         return pr_err_set(err, PR_EINVAL, "%s: required (%s)", p, kinds);
     }
     if ((rc = pr_config_string(cfg, PATH("kind"), "", kind, sizeof kind, err))) return rc;
     if ((rc = pr_llm_config_preset(kind, out, err))) {
         pr_err_at(err, NULL, 0, 0, p);
-        pr_ai_preset_kinds(" or ", kinds, sizeof kinds);
+        pr_llm_preset_kinds(" or ", kinds, sizeof kinds);
         return pr_err_set(err, PR_EINVAL, "%s: unknown provider kind '%s' (expected %s)", p, kind, kinds);
     }
     pr_llm_config d = *out;

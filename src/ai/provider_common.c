@@ -39,7 +39,7 @@ const char *pr_llm_api_name(pr_llm_api a) {
     return p ? p->name : "?";
 }
 
-void pr_ai_preset_kinds(const char *last, char *buf, size_t cap) {
+void pr_llm_preset_kinds(const char *last, char *buf, size_t cap) {
     size_t total = 0, k = 0, n = 0;
     if (!cap) return;
     buf[0] = '\0';

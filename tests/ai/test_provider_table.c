@@ -105,7 +105,7 @@ static void test_rows_reachable(void **st) {
     }
     /* The kinds in messages are the presets, in list order. */
     char all[256], want[256] = "";
-    pr_ai_preset_kinds(" or ", all, sizeof all);
+    pr_llm_preset_kinds(" or ", all, sizeof all);
     for (size_t k = 0; k < nk; k++) {
         strcat(want, k == 0 ? "" : k + 1 == nk ? " or " : ", ");
         strcat(want, kinds[k]);

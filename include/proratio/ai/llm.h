@@ -101,6 +101,9 @@ typedef struct pr_llm_config {
  * anthropic, gemini): api, base URL, model, key variable, JSON mode, token
  * parameter; name = kind. PR_EINVAL for an unknown kind. */
 int pr_llm_config_preset(const char *kind, pr_llm_config *out, pr_err *err);
+/* Every preset kind in list order, joined by ", " with `last` before the
+ * final one ("openai, ..., anthropic or gemini"), into buf (cut to cap). */
+void pr_llm_preset_kinds(const char *last, char *buf, size_t cap);
 /* Reads one provider object at `path` of cfg ("ai.providers.0"): "kind"
  * (required), then any of name base_url model key_env timeout_s temperature
  * max_tokens max_tokens_field ("max_tokens"|"max_completion_tokens") stream_false
