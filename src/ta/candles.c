@@ -80,7 +80,8 @@ static inline void cdl_totals_step(const cdl_def *d, const double *o, const doub
     }
 }
 
-static int cdl_valid(pr_ta_cdl_pattern p) { return (int)p >= 0 && p < PR_TA_CDL_COUNT; }
+/* A pattern id of the list whose rule cdl_patterns.c defines. */
+static int cdl_valid(pr_ta_cdl_pattern p) { return (int)p >= 0 && p < PR_TA_CDL_COUNT && pr_cdl_defs[p].eval; }
 
 int pr_ta_cdl_lookback(pr_ta_cdl_pattern pattern, int *out) {
     if (!out || !cdl_valid(pattern)) return PR_EINVAL;
@@ -162,45 +163,57 @@ void pr_ta_cdl_free(pr_ta_cdl_state *s) {
     s->p = NULL;
 }
 
-/* ---- per-pattern entry points -------------------------------------------- */
+/* ---- per-pattern entry points: one set per candlestick row of
+ * proratio/ta/list.h (shapes CDL and CDL_PEN), each a thin call into the
+ * engine above with its pattern id. ---- */
 
-#define CDL_DEFINE(name, id)                                                                 \
-    int pr_ta_cdl_##name##_lookback(int *out) { return pr_ta_cdl_lookback(id, out); }        \
+/* The engine's state behind a per-pattern state (same layout: one pointer). */
+#define CDL_STATE_FNS(name)                                                                  \
+    int pr_ta_cdl_##name##_update(pr_ta_cdl_##name##_state *s, double open, double high,     \
+                                  double low, double close, double *out) {                  \
+        if (!s) return PR_EINVAL;                                                            \
+        pr_ta_cdl_state g = {s->p};                                                          \
+        return pr_ta_cdl_update(&g, open, high, low, close, out);                            \
+    }                                                                                        \
+    void pr_ta_cdl_##name##_free(pr_ta_cdl_##name##_state *s) {                              \
+        if (!s) return;                                                                      \
+        pr_ta_cdl_state g = {s->p};                                                          \
+        pr_ta_cdl_free(&g);                                                                  \
+        s->p = NULL;                                                                         \
+    }                                                                                        \
+    static int cdl_init_##name(pr_ta_cdl_##name##_state *s, double penetration) {           \
+        if (!s) return PR_EINVAL;                                                            \
+        pr_ta_cdl_state g = {NULL};                                                          \
+        int rc = pr_ta_cdl_init(&g, PR_TA_CDL_##name, penetration);                          \
+        s->p = g.p;                                                                          \
+        return rc;                                                                           \
+    }
+
+#define CDL_DEFINE_CDL(name)                                                                 \
+    CDL_STATE_FNS(name)                                                                      \
+    int pr_ta_cdl_##name##_lookback(int *out) { return pr_ta_cdl_lookback(PR_TA_CDL_##name, out); } \
     int pr_ta_cdl_##name(size_t n, const double *open, const double *high, const double *low, \
                          const double *close, double *out) {                                 \
-        return pr_ta_cdl(id, n, open, high, low, close, -1.0, out);                          \
+        return pr_ta_cdl(PR_TA_CDL_##name, n, open, high, low, close, -1.0, out);             \
     }                                                                                        \
-    int pr_ta_cdl_##name##_init(pr_ta_cdl_state *s) { return pr_ta_cdl_init(s, id, -1.0); }
+    int pr_ta_cdl_##name##_init(pr_ta_cdl_##name##_state *s) { return cdl_init_##name(s, -1.0); }
 
-#define CDL_DEFINE_PEN(name, id)                                                             \
+#define CDL_DEFINE_CDL_PEN(name)                                                             \
+    CDL_STATE_FNS(name)                                                                      \
     int pr_ta_cdl_##name##_lookback(double penetration, int *out) {                          \
         if (penetration != penetration || penetration < 0 || penetration > 3e37) return PR_EINVAL; \
-        return pr_ta_cdl_lookback(id, out);                                                  \
+        return pr_ta_cdl_lookback(PR_TA_CDL_##name, out);                                    \
     }                                                                                        \
     int pr_ta_cdl_##name(size_t n, const double *open, const double *high, const double *low, \
                          const double *close, double penetration, double *out) {             \
         if (penetration < 0) return PR_EINVAL;                                               \
-        return pr_ta_cdl(id, n, open, high, low, close, penetration, out);                   \
+        return pr_ta_cdl(PR_TA_CDL_##name, n, open, high, low, close, penetration, out);      \
     }                                                                                        \
-    int pr_ta_cdl_##name##_init(pr_ta_cdl_state *s, double penetration) {                    \
+    int pr_ta_cdl_##name##_init(pr_ta_cdl_##name##_state *s, double penetration) {           \
         if (penetration < 0) return PR_EINVAL;                                               \
-        return pr_ta_cdl_init(s, id, penetration);                                           \
+        return cdl_init_##name(s, penetration);                                              \
     }
 
-CDL_DEFINE(doji, PR_TA_CDL_DOJI)
-CDL_DEFINE(dragonflydoji, PR_TA_CDL_DRAGONFLYDOJI)
-CDL_DEFINE(gravestonedoji, PR_TA_CDL_GRAVESTONEDOJI)
-CDL_DEFINE(marubozu, PR_TA_CDL_MARUBOZU)
-CDL_DEFINE(spinningtop, PR_TA_CDL_SPINNINGTOP)
-CDL_DEFINE(engulfing, PR_TA_CDL_ENGULFING)
-CDL_DEFINE(hammer, PR_TA_CDL_HAMMER)
-CDL_DEFINE(hangingman, PR_TA_CDL_HANGINGMAN)
-CDL_DEFINE(invertedhammer, PR_TA_CDL_INVERTEDHAMMER)
-CDL_DEFINE(shootingstar, PR_TA_CDL_SHOOTINGSTAR)
-CDL_DEFINE(harami, PR_TA_CDL_HARAMI)
-CDL_DEFINE(piercing, PR_TA_CDL_PIERCING)
-CDL_DEFINE_PEN(darkcloudcover, PR_TA_CDL_DARKCLOUDCOVER)
-CDL_DEFINE_PEN(morningstar, PR_TA_CDL_MORNINGSTAR)
-CDL_DEFINE_PEN(eveningstar, PR_TA_CDL_EVENINGSTAR)
-CDL_DEFINE(3whitesoldiers, PR_TA_CDL_3WHITESOLDIERS)
-CDL_DEFINE(3blackcrows, PR_TA_CDL_3BLACKCROWS)
+#define PR_TA_ROW(shape, name, ...) PR_TA_IF_CDL(shape)(CDL_DEFINE_##shape(name))
+#include "proratio/ta/list.h"
+#undef PR_TA_ROW

@@ -296,6 +296,157 @@ static inline const double *real1y(const pr_ta_input *in) { return in->real1 ? i
     } \
     PR_TA_ADAPT_STREAM_(name, , ip(p[0]))
 
+#define PR_TA_IN_THLCV_P 5, {"time", "high", "low", "close", "volume"}
+#define PR_TA_ADAPT_THLCV_P(name) \
+    static int lb_##name(const double *p, int *out) { return pr_ta_##name##_lookback(ip(p[0]), out); } \
+    static int run_##name(const pr_ta_input *in, const double *p, double *const *out) { \
+        return pr_ta_##name(in->n, in->ts, in->high, in->low, in->close, in->volume, ip(p[0]), out[0]); \
+    } \
+    static int upd_##name(void *st, const pr_ta_bar *b, double *out) { \
+        return pr_ta_##name##_update(st, b->ts, b->high, b->low, b->close, b->volume, out); \
+    } \
+    PR_TA_ADAPT_STREAM_(name, , ip(p[0]))
+
+#define PR_TA_IN_HLC_PPR_3 PR_TA_IN_HLC_P
+#define PR_TA_ADAPT_HLC_PPR_3(name) \
+    static int lb_##name(const double *p, int *out) { return pr_ta_##name##_lookback(ip(p[0]), ip(p[1]), p[2], out); } \
+    static int run_##name(const pr_ta_input *in, const double *p, double *const *out) { \
+        return pr_ta_##name(in->n, in->high, in->low, in->close, ip(p[0]), ip(p[1]), p[2], out[0], out[1], out[2]); \
+    } \
+    static int upd_##name(void *st, const pr_ta_bar *b, double *out) { \
+        return pr_ta_##name##_update(st, b->high, b->low, b->close, &out[0], &out[1], &out[2]); \
+    } \
+    PR_TA_ADAPT_STREAM_(name, , ip(p[0]), ip(p[1]), p[2])
+
+#define PR_TA_IN_HL_P_3 PR_TA_IN_HL_P
+#define PR_TA_ADAPT_HL_P_3(name) \
+    static int lb_##name(const double *p, int *out) { return pr_ta_##name##_lookback(ip(p[0]), out); } \
+    static int run_##name(const pr_ta_input *in, const double *p, double *const *out) { \
+        return pr_ta_##name(in->n, in->high, in->low, ip(p[0]), out[0], out[1], out[2]); \
+    } \
+    static int upd_##name(void *st, const pr_ta_bar *b, double *out) { \
+        return pr_ta_##name##_update(st, b->high, b->low, &out[0], &out[1], &out[2]); \
+    } \
+    PR_TA_ADAPT_STREAM_(name, , ip(p[0]))
+
+#define PR_TA_IN_HLC_PR_2 PR_TA_IN_HLC_P
+#define PR_TA_ADAPT_HLC_PR_2(name) \
+    static int lb_##name(const double *p, int *out) { return pr_ta_##name##_lookback(ip(p[0]), p[1], out); } \
+    static int run_##name(const pr_ta_input *in, const double *p, double *const *out) { \
+        return pr_ta_##name(in->n, in->high, in->low, in->close, ip(p[0]), p[1], out[0], out[1]); \
+    } \
+    static int upd_##name(void *st, const pr_ta_bar *b, double *out) { \
+        return pr_ta_##name##_update(st, b->high, b->low, b->close, &out[0], &out[1]); \
+    } \
+    PR_TA_ADAPT_STREAM_(name, , ip(p[0]), p[1])
+
+#define PR_TA_IN_HL_PPP_4 PR_TA_IN_HL_P
+#define PR_TA_ADAPT_HL_PPP_4(name) \
+    static int lb_##name(const double *p, int *out) { return pr_ta_##name##_lookback(ip(p[0]), ip(p[1]), ip(p[2]), out); } \
+    static int run_##name(const pr_ta_input *in, const double *p, double *const *out) { \
+        return pr_ta_##name(in->n, in->high, in->low, ip(p[0]), ip(p[1]), ip(p[2]), out[0], out[1], out[2], out[3]); \
+    } \
+    static int upd_##name(void *st, const pr_ta_bar *b, double *out) { \
+        return pr_ta_##name##_update(st, b->high, b->low, &out[0], &out[1], &out[2], &out[3]); \
+    } \
+    PR_TA_ADAPT_STREAM_(name, , ip(p[0]), ip(p[1]), ip(p[2]))
+
+#define PR_TA_IN_OHLC_0_4 PR_TA_IN_OHLC_0
+#define PR_TA_ADAPT_OHLC_0_4(name) \
+    static int lb_##name(const double *p, int *out) { (void)p; return pr_ta_##name##_lookback(out); } \
+    static int run_##name(const pr_ta_input *in, const double *p, double *const *out) { \
+        (void)p; return pr_ta_##name(in->n, in->open, in->high, in->low, in->close, out[0], out[1], out[2], out[3]); \
+    } \
+    static int upd_##name(void *st, const pr_ta_bar *b, double *out) { \
+        return pr_ta_##name##_update(st, b->open, b->high, b->low, b->close, &out[0], &out[1], &out[2], &out[3]); \
+    } \
+    PR_TA_ADAPT_STREAM_(name, )
+
+#define PR_TA_IN_R_PP PR_TA_IN_R_P
+#define PR_TA_ADAPT_R_PP(name) \
+    static int lb_##name(const double *p, int *out) { return pr_ta_##name##_lookback(ip(p[0]), ip(p[1]), out); } \
+    static int run_##name(const pr_ta_input *in, const double *p, double *const *out) { \
+        return pr_ta_##name(in->n, real0(in), ip(p[0]), ip(p[1]), out[0]); \
+    } \
+    static int upd_##name(void *st, const pr_ta_bar *b, double *out) { \
+        return pr_ta_##name##_update(st, b->real0, out); \
+    } \
+    PR_TA_ADAPT_STREAM_(name, , ip(p[0]), ip(p[1]))
+
+#define PR_TA_IN_HL_PP_2 PR_TA_IN_HL_P
+#define PR_TA_ADAPT_HL_PP_2(name) \
+    static int lb_##name(const double *p, int *out) { return pr_ta_##name##_lookback(ip(p[0]), ip(p[1]), out); } \
+    static int run_##name(const pr_ta_input *in, const double *p, double *const *out) { \
+        return pr_ta_##name(in->n, in->high, in->low, ip(p[0]), ip(p[1]), out[0], out[1]); \
+    } \
+    static int upd_##name(void *st, const pr_ta_bar *b, double *out) { \
+        return pr_ta_##name##_update(st, b->high, b->low, &out[0], &out[1]); \
+    } \
+    PR_TA_ADAPT_STREAM_(name, , ip(p[0]), ip(p[1]))
+
+#define PR_TA_IN_THLC_PP_V 4, {"time", "high", "low", "close"}
+#define PR_TA_ADAPT_THLC_PP_V(name) \
+    static int lb_##name(const double *p, int *out) { return pr_ta_##name##_lookback(ip(p[0]), ip(p[1]), out); } \
+    static int run_##name(const pr_ta_input *in, const double *p, double *const *out) { \
+        return pr_ta_##name(in->n, in->ts, in->high, in->low, in->close, ip(p[0]), ip(p[1]), out); \
+    } \
+    static int upd_##name(void *st, const pr_ta_bar *b, double *out) { \
+        return pr_ta_##name##_update(st, b->ts, b->high, b->low, b->close, out); \
+    } \
+    PR_TA_ADAPT_STREAM_(name, , ip(p[0]), ip(p[1]))
+
+#define PR_TA_IN_HLC_CFG_4 PR_TA_IN_HLC_P
+#define PR_TA_ADAPT_HLC_CFG_4(name) \
+    static int lb_##name(const double *p, int *out) { \
+        struct pr_ta_##name##_cfg c; \
+        pr_ta_##name##_cfg_of(p, &c); \
+        return pr_ta_##name##_lookback(&c, out); \
+    } \
+    static int run_##name(const pr_ta_input *in, const double *p, double *const *out) { \
+        struct pr_ta_##name##_cfg c; \
+        pr_ta_##name##_cfg_of(p, &c); \
+        return pr_ta_##name(in->n, in->high, in->low, in->close, &c, out[0], out[1], out[2], out[3]); \
+    } \
+    static int upd_##name(void *st, const pr_ta_bar *b, double *out) { \
+        return pr_ta_##name##_update(st, b->ts, b->high, b->low, b->close, out); \
+    } \
+    static int new_##name(const double *p, void **state) { \
+        struct pr_ta_##name##_cfg c; \
+        pr_ta_##name##_cfg_of(p, &c); \
+        NEW_STATE(pr_ta_##name##_state, pr_ta_##name##_init(s, &c)) \
+    } \
+    FREE_STATE(name)
+
+/* Candlestick patterns (typed API pr_ta_cdl_<name>, see shapes.h). */
+#define PR_TA_IN_CDL PR_TA_IN_OHLC_0
+#define PR_TA_ADAPT_CDL_(name, pen_args, ...) \
+    static int run_##name(const pr_ta_input *in, const double *p, double *const *out) { \
+        (void)p; return pr_ta_cdl_##name(in->n, in->open, in->high, in->low, in->close pen_args, out[0]); \
+    } \
+    static int upd_##name(void *st, const pr_ta_bar *b, double *out) { \
+        return pr_ta_cdl_##name##_update(st, b->open, b->high, b->low, b->close, out); \
+    } \
+    static int new_##name(const double *p, void **state) { \
+        (void)p; NEW_STATE(pr_ta_cdl_##name##_state, pr_ta_cdl_##name##_init(s __VA_ARGS__)) \
+    } \
+    static void free_##name(void *st) { \
+        if (!st) return; \
+        pr_ta_cdl_##name##_free(st); \
+        free(st); \
+    }
+#define PR_TA_ADAPT_CDL(name) \
+    static int lb_##name(const double *p, int *out) { (void)p; return pr_ta_cdl_##name##_lookback(out); } \
+    PR_TA_ADAPT_CDL_(name, , )
+#define PR_TA_IN_CDL_PEN PR_TA_IN_OHLC_0
+#define PR_TA_ADAPT_CDL_PEN(name) \
+    static int lb_##name(const double *p, int *out) { return pr_ta_cdl_##name##_lookback(p[0], out); } \
+    PR_TA_ADAPT_CDL_(name, PR_TA_COMMA_ p[0], , p[0])
+#define PR_TA_COMMA_ ,
+
+/* The table name of a row: the name, "cdl"-prefixed for candlestick
+ * patterns (TA-Lib's CDL<NAME>). */
+#define PR_TA_TABLE_NAME(shape, name) PR_TA_IF_CDL(shape)("cdl") #name
+
 /* Parameter descriptors of list.h rows (pr_ta_param). */
 #define PR_TA_P_PERIOD(def, lo) {"period", def, lo, PR_TA_PERIOD_MAX, 1}
 #define PR_TA_P_INT(name, def, lo) {name, def, lo, PR_TA_PERIOD_MAX, 1}

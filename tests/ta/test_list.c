@@ -1,6 +1,6 @@
 /* The indicator list (include/proratio/ta/list.h) and the table made from
- * it: every row is in the table, in list order, with the row's parameters
- * and outputs; and, for every table indicator with its default parameters
+ * it: the table is exactly the rows, in list order, with the row's
+ * parameters and outputs (no indicator is added to the table by hand); and, for every table indicator with its default parameters
  * on 3000 real BTCUSDT 1h bars (the golden files' input), the generic
  * adapters are wired to the right typed functions: streaming equals batch
  * bit for bit, n == 0 touches nothing, and a missing input is PR_EINVAL. */
@@ -22,17 +22,20 @@ typedef struct { const char *name; int n_params, n_outputs; } row;
 #define PR_TA_UNPAREN_(...) __VA_ARGS__
 #define COUNT_FIRST_(k, ...) k
 #define FIRST_(...) COUNT_FIRST_(__VA_ARGS__, 0)
-#define PR_TA_ROW(shape, name, group, desc, talib, params, outputs) {#name, FIRST_ params, FIRST_ outputs},
+#define PR_TA_ROW(shape, name, group, desc, talib, params, outputs) \
+    {PR_TA_IF_CDL(shape)("cdl") #name, FIRST_ params, FIRST_ outputs},
 static const row rows[] = {
 #include "proratio/ta/list.h"
 };
 #undef PR_TA_ROW
 #define N_ROWS (sizeof rows / sizeof rows[0])
 
-static void list_rows_are_the_table_head_in_order(void **state) {
+static void list_rows_are_the_table_in_order(void **state) {
     (void)state;
-    assert_true(N_ROWS >= 50);   /* the overlap and momentum families */
-    assert_true(pr_ta_count() > N_ROWS);
+    /* overlap + momentum (50), candlesticks (17), extra (15), rolling stats (2) */
+    assert_true(N_ROWS >= 84);
+    assert_int_equal(pr_ta_count(), N_ROWS);
+    assert_null(pr_ta_at(N_ROWS));
     for (size_t i = 0; i < N_ROWS; i++) {
         const pr_ta_def *d = pr_ta_at(i);
         assert_non_null(d);
@@ -62,6 +65,23 @@ static void generated_declarations_compute(void **state) {
     const double h[3] = {3, 5, 4}, l[3] = {1, 2, 2}, c[3] = {2, 4, 3};
     assert_int_equal(pr_ta_trange(3, h, l, c, o), PR_OK);
     assert_true(isnan(o[0]) && o[1] == 3.0 && o[2] == 2.0);   /* max(h,cprev)-min(l,cprev) */
+    /* Rows of the former hand-written families. */
+    double u[3], m[3], d[3];
+    assert_int_equal(pr_ta_donchian(3, h, l, 2, u, m, d), PR_OK);
+    assert_true(isnan(u[0]) && u[1] == 5.0 && m[1] == 3.0 && d[1] == 1.0);  /* max(3,5), (5+1)/2, min(1,2) */
+    assert_true(u[2] == 5.0 && m[2] == 3.5 && d[2] == 2.0);                 /* max(5,4), (5+2)/2, min(2,2) */
+    assert_int_equal(pr_ta_rolling_mean(5, x, 2, o), PR_OK);
+    assert_true(isnan(o[0]) && o[1] == 1.5 && o[4] == 4.5);                 /* (1+2)/2, (4+5)/2 */
+    const double co[2] = {10, 10.05}, ch[2] = {10.5, 10.5}, cl[2] = {9.5, 9.5};
+    assert_int_equal(pr_ta_cdl_engulfing_lookback(&lb), PR_OK);
+    assert_int_equal(lb, 2);
+    pr_ta_cdl_doji_state ds = {0};
+    assert_int_equal(pr_ta_cdl_doji_init(&ds), PR_OK);
+    assert_int_equal(pr_ta_cdl_doji_update(&ds, co[0], ch[0], cl[0], co[1], &o[0]), PR_OK);
+    assert_true(isnan(o[0]));                                               /* lookback 10 */
+    pr_ta_cdl_doji_free(&ds);
+    assert_int_equal(PR_TA_CDL_doji, 0);
+    assert_int_equal(PR_TA_CDL_COUNT, 17);
 }
 
 static int same(double a, double b) { return (isnan(a) && isnan(b)) || memcmp(&a, &b, sizeof a) == 0; }
@@ -123,7 +143,7 @@ static void missing_input_is_einval(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(list_rows_are_the_table_head_in_order),
+        cmocka_unit_test(list_rows_are_the_table_in_order),
         cmocka_unit_test(generated_declarations_compute),
         cmocka_unit_test(every_indicator_streams_its_batch_values),
         cmocka_unit_test(missing_input_is_einval),
