@@ -2,7 +2,9 @@
  * its default candle settings (see cdl_internal.h). Each rule reads the
  * current candle at index 0 and earlier ones at negative indices; avg[k] is
  * the running average named by the pattern's k-th slot (setting, candles
- * back). Comparisons keep TA-Lib's strictness (< vs <=) exactly. */
+ * back). Comparisons keep TA-Lib's strictness (< vs <=) exactly. A new
+ * pattern is its rule and pr_cdl_defs entry here plus its CDL/CDL_PEN row
+ * of proratio/ta/list.h (which gives its id, typed API and table entry). */
 #include "cdl_internal.h"
 
 #define RB(k) cdl_realbody(o[-(k)], c[-(k)])

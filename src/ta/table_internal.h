@@ -1,7 +1,6 @@
 /* Internal to the ta module: the adapters that turn a typed indicator into
  * a pr_ta_def entry's generic lookback / run / stream functions, one set per
- * shape, used by table_list.c (the rows of proratio/ta/list.h) and by the
- * hand-written table_candles.c. */
+ * shape, used by table_list.c (one entry per row of proratio/ta/list.h). */
 #ifndef PR_TA_TABLE_INTERNAL_H
 #define PR_TA_TABLE_INTERNAL_H
 #include <limits.h>
