@@ -3,12 +3,12 @@
  * inputs, the row the name, group, description, parameters and outputs. */
 #include "table_internal.h"
 
-#define PR_TA_ROW(shape, name, ...) PR_TA_ADAPT_##shape(name)
+#define PR_TA_ROW(shape, name, ...) PR_TA_ADAPT(shape, name)
 #include "proratio/ta/list.h"
 #undef PR_TA_ROW
 
 #define PR_TA_ROW(shape, name, group, desc, talib, params, outputs) \
-    {PR_TA_TABLE_NAME(shape, name), group, desc, talib, PR_TA_IN_##shape, PR_TA_UNPAREN params, PR_TA_UNPAREN outputs, PR_TA_FNS(name)},
+    {PR_TA_TABLE_NAME(shape, name), group, desc, talib, PR_TA_IN(shape), PR_TA_UNPAREN_ params, PR_TA_UNPAREN_ outputs, PR_TA_FNS(name)},
 const pr_ta_def pr_ta_defs[] = {
 #include "proratio/ta/list.h"
 };

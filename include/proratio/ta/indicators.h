@@ -11,7 +11,7 @@
 extern "C" {
 #endif
 
-#define PR_TA_ROW(shape, name, ...) PR_TA_DECL_##shape(name)
+#define PR_TA_ROW(shape, name, ...) PR_TA_DECL(shape, name)
 #include "proratio/ta/list.h"
 #undef PR_TA_ROW
 
