@@ -1,5 +1,5 @@
 /* Part of ta.h: the typed declarations of every indicator in
- * proratio/ta/list.h, one PR_TA_DECL_<shape> (proratio/ta/shapes.h) per row.
+ * proratio/ta/list.h, one PR_TA_DECL(shape, name) (proratio/ta/shapes.h) per row.
  * What each indicator computes is documented in its family header
  * (overlap.h, momentum.h, extra.h, stats.h). */
 #ifndef PRORATIO_TA_INDICATORS_H

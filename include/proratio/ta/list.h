@@ -1,6 +1,6 @@
 /* The list of indicators: one row per indicator, in the order that
  * pr_ta_at / `proratio ta list` show them. The typed declarations
- * (proratio/ta/indicators.h, one PR_TA_DECL_<shape> per row), the
+ * (proratio/ta/indicators.h, one PR_TA_DECL(shape, name) per row), the
  * indicator table (src/ta/table_list.c, the only one) and the candlestick
  * pattern ids (momentum.h) are all expanded from these rows, so adding an
  * indicator is its source file plus one row here.
