@@ -151,8 +151,8 @@ static inline const double *real1y(const pr_ta_input *in) { return in->real1 ? i
     }                                                                                        \
     PR_TA_ADAPT_STREAM_(name, , ip(p[0]), ip(p[1]), ip(p[2]))
 
-#define PR_TA_IN_HLC_PP_2 3, {"high", "low", "close"}
-#define PR_TA_ADAPT_HLC_PP_2(name) \
+#define PR_TA_IN_STOCHF 3, {"high", "low", "close"}
+#define PR_TA_ADAPT_STOCHF(name) \
     static int lb_##name(const double *p, int *out) { return pr_ta_##name##_lookback(ip(p[0]), ip(p[1]), out); } \
     static int run_##name(const pr_ta_input *in, const double *p, double *const *out) { \
         return pr_ta_##name(in->n, in->high, in->low, in->close, ip(p[0]), ip(p[1]), out[0], out[1]); \

@@ -93,7 +93,7 @@ PR_TA_ROW(R_P, rocr100, "momentum", "Rate of change ratio x100: (price/prev)*100
 PR_TA_ROW(HLC_PPP_2, stoch, "momentum", "Slow stochastic (SMA smoothings)", 1,
           (3, {PR_TA_P_INT("fastk", 14, 1), PR_TA_P_INT("slowk", 3, 1), PR_TA_P_INT("slowd", 3, 1)}),
           (2, {"slowk", "slowd"}))
-PR_TA_ROW(HLC_PP_2, stochf, "momentum", "Fast stochastic (SMA %D)", 1,
+PR_TA_ROW(STOCHF, stochf, "momentum", "Fast stochastic (SMA %D)", 1,
           (2, {PR_TA_P_INT("fastk", 14, 1), PR_TA_P_INT("fastd", 3, 1)}), (2, {"fastk", "fastd"}))
 PR_TA_ROW(R_PPP_2, stochrsi, "momentum", "Fast stochastic of the RSI", 1,
           (3, {PR_TA_P_PERIOD(14, 2), PR_TA_P_INT("fastk", 14, 1), PR_TA_P_INT("fastd", 3, 1)}),

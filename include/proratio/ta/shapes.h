@@ -23,7 +23,7 @@
  * many outputs, _V = the output array).
  *
  * Hand-written shapes (marked PR_TA_HAND_<shape>) are those no descriptor
- * says: PO and HLC_PP_2 share one implementation between two indicators
+ * says: PO and STOCHF share one implementation between two indicators
  * (struct pr_ta_po_impl: APO/PPO; pr_ta_stoch_impl: STOCH/STOCHF), CDL and
  * CDL_PEN are candlestick patterns run by one pattern engine (typed API
  * pr_ta_cdl_<name>, table name "cdl<name>", state of struct
@@ -95,7 +95,7 @@
 #define PR_TA_CDL_PROBE_CDL_PEN ~, PR_TA_KEEP_
 #define PR_TA_IF_CDL(shape) PR_TA_SECOND_(PR_TA_CDL_PROBE_##shape, PR_TA_DROP_)
 #define PR_TA_HAND_PO ~, 1
-#define PR_TA_HAND_HLC_PP_2 ~, 1
+#define PR_TA_HAND_STOCHF ~, 1
 #define PR_TA_HAND_HLC_CFG_4 ~, 1
 #define PR_TA_HAND_CDL ~, 1
 #define PR_TA_HAND_CDL_PEN ~, 1
@@ -171,7 +171,7 @@
     int pr_ta_##name##_init(pr_ta_##name##_state *s, int fast, int slow, int ma_type);       \
     int pr_ta_##name##_update(pr_ta_##name##_state *s, double x, double *out);
 
-#define PR_TA_DECL_HLC_PP_2(name) \
+#define PR_TA_DECL_STOCHF(name) \
     int pr_ta_##name##_lookback(int p1, int p2, int *out); \
     int pr_ta_##name(size_t n, const double *high, const double *low, const double *close, int p1, int p2, double *out1, double *out2); \
     PR_TA_DECL_STATE_(name, pr_ta_stoch_impl) \
