@@ -13,6 +13,7 @@
  * averages involve NaN is NaN; a NaN reaching a running total keeps later
  * outputs NaN. */
 #include "cdl_internal.h"
+#include "table_internal.h"
 
 const cdl_setting pr_cdl_settings[CDL_SETTING_COUNT] = {
     [CDL_BODY_LONG] = {CDL_RANGE_REALBODY, 10, 1.0},
@@ -28,14 +29,28 @@ const cdl_setting pr_cdl_settings[CDL_SETTING_COUNT] = {
     [CDL_EQUAL] = {CDL_RANGE_HIGHLOW, 5, 0.05},
 };
 
+/* Each pattern's parameters as its row of proratio/ta/list.h gives them
+ * (n = 0: no penetration; else the penetration and its default), indexed
+ * by pattern id, so the engine's default is the table's. */
+typedef struct cdl_row_params {
+    int n;
+    pr_ta_param p[1];
+} cdl_row_params;
+#define CDL_ROW_PARAMS_(n, ...) {n, __VA_ARGS__},
+static const cdl_row_params cdl_params[PR_TA_CDL_COUNT] = {
+#define PR_TA_ROW(shape, name, group, desc, talib, params, outputs) PR_TA_IF_CDL(shape)(CDL_ROW_PARAMS_ params)
+#include "proratio/ta/list.h"
+#undef PR_TA_ROW
+};
+
 /* Penetration check: a negative value selects the default. */
-static int cdl_pen(const cdl_def *d, double pen, double *out) {
-    if (d->pen_default < 0) {
+static int cdl_pen(pr_ta_cdl_pattern pattern, double pen, double *out) {
+    if (cdl_params[pattern].n == 0) {
         *out = 0.0;
         return PR_OK;
     }
     if (pen != pen || pen > 3e37) return PR_EINVAL;
-    *out = pen < 0 ? d->pen_default : pen;
+    *out = pen < 0 ? cdl_params[pattern].p[0].def : pen;
     return PR_OK;
 }
 
@@ -94,7 +109,7 @@ int pr_ta_cdl(pr_ta_cdl_pattern pattern, size_t n, const double *open, const dou
     if (!cdl_valid(pattern)) return PR_EINVAL;
     const cdl_def *d = &pr_cdl_defs[pattern];
     double pen;
-    PR_TA_PROLOGUE(cdl_pen(d, penetration, &pen) == PR_OK, n, open, high, low, close, out);
+    PR_TA_PROLOGUE(cdl_pen(pattern, penetration, &pen) == PR_OK, n, open, high, low, close, out);
     size_t lb = (size_t)d->lookback;
     PR_TA_ALL_NAN_IF(n <= lb, n, out);
     pr_ta_fill_nan(out, lb);
@@ -122,7 +137,7 @@ int pr_ta_cdl_init(pr_ta_cdl_state *s, pr_ta_cdl_pattern pattern, double penetra
     if (!s || !cdl_valid(pattern)) return PR_EINVAL;
     const cdl_def *d = &pr_cdl_defs[pattern];
     double pen;
-    if (cdl_pen(d, penetration, &pen) != PR_OK) return PR_EINVAL;
+    if (cdl_pen(pattern, penetration, &pen) != PR_OK) return PR_EINVAL;
     struct pr_ta_cdl_impl *m = calloc(1, sizeof *m);
     if (!m) return PR_ENOMEM;
     m->d = d;

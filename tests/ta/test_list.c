@@ -124,6 +124,43 @@ static void every_indicator_streams_its_batch_values(void **state) {
     pr_golden_free(&g);
 }
 
+/* The candlestick rows, the pattern ids and the pattern engine agree: the
+ * k-th candlestick row of the list is pattern id k, and its table entry
+ * with the row's default parameters gives the engine's values for that id
+ * with the engine's default penetration. */
+#define CDL_NAME_(shape, name, ...) PR_TA_IF_CDL(shape)("cdl" #name, )
+static const char *const cdl_rows[] = {
+#define PR_TA_ROW CDL_NAME_
+#include "proratio/ta/list.h"
+#undef PR_TA_ROW
+};
+
+static void candlestick_rows_are_the_pattern_ids(void **state) {
+    (void)state;
+    assert_int_equal(sizeof cdl_rows / sizeof cdl_rows[0], PR_TA_CDL_COUNT);
+    pr_golden g;
+    assert_int_equal(pr_golden_load("sma_20.csv", &g), 0);
+    size_t n = g.n;
+    double *a = malloc(n * sizeof(double)), *b = malloc(n * sizeof(double));
+    assert_non_null(a);
+    assert_non_null(b);
+    pr_ta_input in = {n, NULL, g.open, g.high, g.low, g.close, g.volume, NULL, NULL};
+    for (int k = 0; k < PR_TA_CDL_COUNT; k++) {
+        const pr_ta_def *d = NULL;
+        assert_int_equal(pr_ta_find(cdl_rows[k], &d), PR_OK);
+        double p[PR_TA_MAX_PARAMS];
+        assert_int_equal(pr_ta_check_params(d, NULL, 0, p, NULL), PR_OK);
+        double *outs[1] = {a};
+        assert_int_equal(d->run(&in, p, outs), PR_OK);
+        assert_int_equal(pr_ta_cdl((pr_ta_cdl_pattern)k, n, g.open, g.high, g.low, g.close, -1.0, b), PR_OK);
+        for (size_t t = 0; t < n; t++)
+            if (!same(a[t], b[t])) fail_msg("%s (id %d) bar %zu: table %g, engine %g", cdl_rows[k], k, t, a[t], b[t]);
+    }
+    free(a);
+    free(b);
+    pr_golden_free(&g);
+}
+
 /* A listed indicator missing one of its inputs is PR_EINVAL. */
 static void missing_input_is_einval(void **state) {
     (void)state;
@@ -146,6 +183,7 @@ int main(void) {
         cmocka_unit_test(list_rows_are_the_table_in_order),
         cmocka_unit_test(generated_declarations_compute),
         cmocka_unit_test(every_indicator_streams_its_batch_values),
+        cmocka_unit_test(candlestick_rows_are_the_pattern_ids),
         cmocka_unit_test(missing_input_is_einval),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
