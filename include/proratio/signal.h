@@ -246,8 +246,10 @@ typedef enum pr_param_type {
     PR_PARAM_BOOL,           /* int field, 0 or 1                                  */
     PR_PARAM_LIST,           /* double[PR_SIGNAL_MAX_TARGETS] field, its length in
                                 the int at aux_offset                              */
-    PR_PARAM_TIMEFRAME       /* pr_timeframe field: "auto" (PR_TF_NONE), "off" (the
+    PR_PARAM_TIMEFRAME,      /* pr_timeframe field: "auto" (PR_TF_NONE), "off" (the
                                 int at aux_offset set to 1) or a timeframe          */
+    PR_PARAM_CHOICE          /* int field: the index in `choices` of the name given;
+                                def is the default's index                          */
 } pr_param_type;
 
 const char *pr_param_type_name(pr_param_type t);
@@ -267,6 +269,7 @@ typedef struct pr_param_def {
     /* Default optimisation range (opt_step 0: not searched by default). */
     double opt_min, opt_max, opt_step;
     const char *desc;
+    const char *const *choices;  /* CHOICE: the accepted names, NULL-terminated      */
 } pr_param_def;
 
 /* Everything the registry knows about a strategy: one row per strategy. */

@@ -14,6 +14,18 @@ static const char *const k_usage =
     "  show     the parameters of NAME (the keys of strategy.params): type, default,\n"
     "           accepted range, default optimisation range (min:max:step) and meaning\n";
 
+void pr_cli_print_params(const pr_strategy_info *info, const void *p) {
+    printf("%-17s %-9s %-17s %-20s %-16s %s\n", "parameter", "type", "default", "range", "optimise", "meaning");
+    for (size_t k = 0; k < info->n_params; k++) {
+        const pr_param_def *d = &info->params[k];
+        char def[64], range[64], opt[48] = "-";
+        pr_param_format(d, p, def, sizeof def);
+        pr_param_range(d, range, sizeof range);
+        if (d->opt_step > 0) snprintf(opt, sizeof opt, "%g:%g:%g", d->opt_min, d->opt_max, d->opt_step);
+        printf("%-17s %-9s %-17s %-20s %-16s %s\n", d->name, pr_param_type_name(d->type), def, range, opt, d->desc);
+    }
+}
+
 static int show(const char *name) {
     const pr_strategy_info *info = pr_strategy_info_find(name);
     if (!info) {
@@ -24,15 +36,7 @@ static int show(const char *name) {
     if (info->size > sizeof p) return PR_EXIT_FAIL;
     pr_params_defaults(info, p);
     printf("%s: %s\n\n", info->name, info->summary);
-    printf("%-17s %-9s %-17s %-20s %-16s %s\n", "parameter", "type", "default", "range", "optimise", "meaning");
-    for (size_t k = 0; k < info->n_params; k++) {
-        const pr_param_def *d = &info->params[k];
-        char def[64], range[64], opt[48] = "-";
-        pr_param_format(d, p, def, sizeof def);
-        pr_param_range(d, range, sizeof range);
-        if (d->opt_step > 0) snprintf(opt, sizeof opt, "%g:%g:%g", d->opt_min, d->opt_max, d->opt_step);
-        printf("%-17s %-9s %-17s %-20s %-16s %s\n", d->name, pr_param_type_name(d->type), def, range, opt, d->desc);
-    }
+    pr_cli_print_params(info, p);
     return PR_EXIT_OK;
 }
 

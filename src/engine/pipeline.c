@@ -129,6 +129,8 @@ int pr_sizer_builtin(const pr_sizing *s, pr_sizer *out, pr_err *err) {
     out->self = copy;
     out->size = builtin_size;
     out->destroy = free;
+    out->name = NULL;
+    out->on_fill = NULL;
     return PR_OK;
 }
 
@@ -241,8 +243,9 @@ __attribute__((noinline)) static int poll_orders(pr_pipeline *p, const pr_market
             double px = (o.avg_price * o.filled_qty - t.avg * t.filled) / dq;
             size_t inst = (size_t)o.instrument;
             if (inst < p->n) {
-                p->fills[inst * PIPE_FILLS + p->n_fills[inst] % PIPE_FILLS] =
-                    (pr_fill_info){o.id, o.instrument, o.side, cause_of(o.role), pr_view_now(p->view), dq, px};
+                pr_fill_info *fi = &p->fills[inst * PIPE_FILLS + p->n_fills[inst] % PIPE_FILLS];
+                *fi = (pr_fill_info){o.id, o.instrument, o.side, cause_of(o.role), pr_view_now(p->view), dq, px};
+                if (p->sizer.on_fill) p->sizer.on_fill(p->sizer.self, fi);
                 p->n_fills[inst]++;
             }
             rc = order_event(p, PR_EV_FILL, &o, dq, px, err);
@@ -519,14 +522,15 @@ static int enter(pr_pipeline *p, const pr_market_view *v, pr_broker *b, pr_signa
     }
     pr_account acct;
     if ((rc = b->vt->get_account(b, &acct)) != 0) return pr_err_set(err, rc, "pipeline: no account");
-    pr_size sz = {PR_QTY_UNITS, 0};
+    pr_size sz = {PR_QTY_UNITS, 0, NULL};
     pr_size_request rq = {.sig = sig, .inst = pr_view_instrument(v, inst), .account = &acct, .position = &pos,
-                          .price = pr_view_close(v, inst, 0)};
+                          .price = pr_view_close(v, inst, 0), .view = v, .now = now};
     if ((rc = p->sizer.size(p->sizer.self, &rq, &sz, err)) != 0) return rc;
     if (sig->size_hint > 0 && sig->size_hint < 1) sz.value *= sig->size_hint;
     if (!(sz.value > 0)) {
         p->st.ignored++;
-        return signal_refused(p, sig, "sizer", "sized to 0", err);
+        return signal_refused(p, sig, p->sizer.name ? p->sizer.name : "sizer", sz.reason ? sz.reason : "sized to 0",
+                              err);
     }
 
     pr_order o;

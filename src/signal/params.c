@@ -15,6 +15,7 @@ const char *pr_param_type_name(pr_param_type t) {
     case PR_PARAM_BOOL: return "bool";
     case PR_PARAM_LIST: return "list";
     case PR_PARAM_TIMEFRAME: return "timeframe";
+    case PR_PARAM_CHOICE: return "choice";
     }
     return "?";
 }
@@ -32,7 +33,8 @@ void pr_params_defaults(const pr_strategy_info *info, void *p) {
         const pr_param_def *d = &info->params[k];
         switch (d->type) {
         case PR_PARAM_INT:
-        case PR_PARAM_BOOL: *int_at(p, d->offset) = (int)d->def; break;
+        case PR_PARAM_BOOL:
+        case PR_PARAM_CHOICE: *int_at(p, d->offset) = (int)d->def; break;
         case PR_PARAM_NUMBER: *dbl_at(p, d->offset) = d->def; break;
         case PR_PARAM_LIST:
             for (int i = 0; i < d->def_n && i < PR_SIGNAL_MAX_TARGETS; i++) dbl_at(p, d->offset)[i] = d->def_list[i];
@@ -120,6 +122,10 @@ static int read_one(const pr_strategy_info *info, const pr_param_def *d, const p
     case PR_PARAM_LIST:
         if (!d->pair) rc = read_lists(info, d, cfg, base, p, err);
         break;
+    case PR_PARAM_CHOICE:
+        if ((rc = pr_config_enum(cfg, k, d->choices[*int_at(p, d->offset)], d->choices, &b, err)) == 0)
+            *int_at(p, d->offset) = b;
+        break;
     case PR_PARAM_TIMEFRAME: {
         char tf[16];
         pr_timeframe *out = (pr_timeframe *)(void *)((char *)p + d->offset);
@@ -170,6 +176,7 @@ size_t pr_param_format(const pr_param_def *d, const void *p, char *buf, size_t c
     case PR_PARAM_INT: n = snprintf(buf, cap, "%d", *cint_at(p, d->offset)); break;
     case PR_PARAM_NUMBER: n = snprintf(buf, cap, "%g", *cdbl_at(p, d->offset)); break;
     case PR_PARAM_BOOL: n = snprintf(buf, cap, "%s", *cint_at(p, d->offset) ? "true" : "false"); break;
+    case PR_PARAM_CHOICE: n = snprintf(buf, cap, "%s", d->choices[*cint_at(p, d->offset)]); break;
     case PR_PARAM_LIST: {
         int len = *cint_at(p, d->aux_offset);
         size_t pos = 0;
@@ -198,7 +205,16 @@ size_t pr_param_range(const pr_param_def *d, char *buf, size_t cap) {
     int n;
     if (d->type == PR_PARAM_BOOL) n = snprintf(buf, cap, "true/false");
     else if (d->type == PR_PARAM_TIMEFRAME) n = snprintf(buf, cap, "auto/off/timeframe");
-    else
+    else if (d->type == PR_PARAM_CHOICE) {
+        size_t pos = 0;
+        buf[0] = '\0';
+        for (int i = 0; d->choices[i] && pos < cap; i++) {
+            int w = snprintf(buf + pos, cap - pos, "%s%s", i ? "/" : "", d->choices[i]);
+            if (w < 0) break;
+            pos += (size_t)w;
+        }
+        return pos < cap ? pos : cap - 1;
+    } else
         n = snprintf(buf, cap, "%s%g, %g%s%s", d->open ? "(" : "[", d->min, d->max, d->open ? ")" : "]",
                      d->type == PR_PARAM_LIST ? " each" : "");
     if (n < 0) return 0;

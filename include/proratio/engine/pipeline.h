@@ -43,11 +43,14 @@ typedef struct pr_size_request {
     const pr_account *account;
     const pr_position *position;
     double price;            /* last close of the instrument                     */
+    const pr_market_view *view;  /* the decision step's view (bars up to now)    */
+    int64_t now;             /* its decision time                                 */
 } pr_size_request;
 
 typedef struct pr_size {
     pr_qty_mode mode;        /* UNITS, NOTIONAL, CASH or RISK                     */
     double value;            /* 0: do not trade                                   */
+    const char *reason;      /* with value 0: why (static text; NULL: "sized to 0") */
 } pr_size;
 
 /* The sizing hook (a risk module installs its own). */
@@ -55,6 +58,10 @@ typedef struct pr_sizer {
     void *self;
     int (*size)(void *self, const pr_size_request *rq, pr_size *out, pr_err *err);
     void (*destroy)(void *self);
+    const char *name;        /* the stage a refusal names (NULL: "sizer")         */
+    /* Optional: each fill the pipeline saw, at the step that saw it, before
+     * the strategy runs (closed-trade statistics come from these). */
+    void (*on_fill)(void *self, const pr_fill_info *f);
 } pr_sizer;
 
 /* The built-in sizer for a pr_sizing (self points to a copy it owns). */

@@ -1,0 +1,31 @@
+/* Part of risk.h: the `risk` configuration section, declared as rows of
+ * signal's parameter table (pr_param_def) so one reader validates it with
+ * full key paths ("risk.sizing.kelly_fraction: expected a number in
+ * (0, 1]") and `proratio risk check` prints it. */
+#ifndef PRORATIO_RISK_CONFIG_H
+#define PRORATIO_RISK_CONFIG_H
+
+#include "proratio/core.h"
+#include "proratio/signal.h"
+#include "proratio/risk/sizing.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct pr_risk_config {
+    pr_risk_sizing sizing;
+} pr_risk_config;
+
+/* The table of `risk.sizing` (name "risk.sizing"). */
+extern const pr_strategy_info pr_risk_sizing_info;
+
+void pr_risk_config_defaults(pr_risk_config *c);
+/* Reads the section at `path` ("risk") of cfg: unknown keys, types, ranges
+ * and cross-key checks, each error naming its full path. */
+int pr_risk_config_read(const pr_config *cfg, const char *path, pr_risk_config *out, pr_err *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

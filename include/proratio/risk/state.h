@@ -1,0 +1,65 @@
+/* Part of risk.h: everything the risk stage remembers between decision
+ * steps (closed-trade returns, open round trips, counters of what it
+ * resized or refused and why), in one fixed-size struct so the paper/live
+ * runner can persist it (JSON, versioned) and resume after a restart. */
+#ifndef PRORATIO_RISK_STATE_H
+#define PRORATIO_RISK_STATE_H
+
+#include <stddef.h>
+#include "proratio/core.h"
+#include "proratio/signal.h"
+#include "proratio/risk/sizing.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define PR_RISK_STATE_VERSION 1
+#define PR_RISK_WINDOW_MAX 256       /* closed-trade returns kept                 */
+#define PR_RISK_MAX_INSTRUMENTS 64   /* round trips tracked per instrument index  */
+#define PR_RISK_MAX_REASONS 16       /* distinct resize/refusal reasons counted   */
+#define PR_RISK_REASON_MAX 64
+
+/* One instrument's open round trip, rebuilt from fills. */
+typedef struct pr_risk_open {
+    double qty;              /* signed units                                      */
+    double avg;              /* average entry price                               */
+    double cost;             /* entry notional of the units closed so far + open  */
+    double realized;         /* price P&L of the units closed so far (quote ccy)  */
+} pr_risk_open;
+
+typedef struct pr_risk_count {
+    char reason[PR_RISK_REASON_MAX];
+    size_t resized, rejected;
+} pr_risk_count;
+
+typedef struct pr_risk_state {
+    int version;
+    size_t closed;           /* round trips closed since the start                */
+    int n_returns, head;     /* ring of the latest returns                        */
+    double returns[PR_RISK_WINDOW_MAX];
+    pr_risk_open open[PR_RISK_MAX_INSTRUMENTS];
+    size_t sized;            /* entries the stage sized                           */
+    size_t resized, rejected;
+    int n_counts;
+    pr_risk_count counts[PR_RISK_MAX_REASONS];
+} pr_risk_state;
+
+void pr_risk_state_init(pr_risk_state *st);
+/* Follows one fill; when it brings the instrument back to flat the round
+ * trip's return (realised P&L / entry notional) joins the window. */
+void pr_risk_state_on_fill(pr_risk_state *st, const pr_fill_info *f);
+/* Statistics of the latest `window` returns (at most PR_RISK_WINDOW_MAX). */
+void pr_risk_state_stats(const pr_risk_state *st, int window, pr_risk_trade_stats *out);
+/* Counts one resize (rejected 0) or refusal (rejected 1) under reason. */
+void pr_risk_state_count(pr_risk_state *st, const char *reason, int rejected);
+
+/* JSON text (malloc'd, caller frees) and back; a wrong version, a missing
+ * or mistyped key fails with its name. */
+int pr_risk_state_to_json(const pr_risk_state *st, char **out, pr_err *err);
+int pr_risk_state_from_json(const char *text, pr_risk_state *out, pr_err *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

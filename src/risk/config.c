@@ -1,0 +1,95 @@
+/* The `risk` configuration section as parameter-table rows (signal's
+ * pr_param_def): one declaration gives validation with full key paths, the
+ * defaults, `proratio risk check` and the README table. */
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "proratio/risk/config.h"
+#include "proratio/risk/state.h"
+
+#define P_(f) offsetof(pr_risk_sizing, f)
+
+static const double k_score_level[] = {0, 5, 7, 9};
+static const double k_score_prob[] = {0.3, 0.45, 0.55, 0.65};
+
+static const pr_param_def k_sizing[] = {
+    {.name = "mode", .type = PR_PARAM_CHOICE, .offset = P_(mode), .def = PR_RISK_FIXED_RISK,
+     .choices = pr_risk_mode_names, .desc = "sizing rule"},
+    {.name = "fraction", .type = PR_PARAM_NUMBER, .offset = P_(fraction), .def = 0.1, .min = 0, .max = 100,
+     .open = 1, .desc = "fixed_fraction (and fixed_risk without a stop): notional as a fraction of equity"},
+    {.name = "risk", .type = PR_PARAM_NUMBER, .offset = P_(risk), .def = 0.01, .min = 0, .max = 1, .open = 1,
+     .desc = "fraction of equity lost at the stop (fixed_risk, atr, pip, contracts)"},
+    {.name = "max_loss", .type = PR_PARAM_NUMBER, .offset = P_(max_loss), .def = 0.02, .min = 0, .max = 1,
+     .open = 1, .desc = "hard cap on the loss at the stop, fraction of equity (every mode)"},
+    {.name = "kelly_fraction", .type = PR_PARAM_NUMBER, .offset = P_(kelly_fraction), .def = 0.25, .min = 0.01,
+     .max = 1, .desc = "fraction of full Kelly (0.25: quarter Kelly)"},
+    {.name = "kelly_min_trades", .type = PR_PARAM_INT, .offset = P_(kelly_min_trades), .def = 30, .min = 1,
+     .max = PR_RISK_WINDOW_MAX, .desc = "closed trades needed before kelly applies"},
+    {.name = "kelly_window", .type = PR_PARAM_INT, .offset = P_(kelly_window), .def = 100, .min = 1,
+     .max = PR_RISK_WINDOW_MAX, .desc = "latest closed trades the statistics use"},
+    {.name = "kelly_fallback", .type = PR_PARAM_NUMBER, .offset = P_(kelly_fallback), .def = 0.02, .min = 0,
+     .max = 1, .desc = "notional fraction below the minimum sample (0: no trade)"},
+    {.name = "max_fraction", .type = PR_PARAM_NUMBER, .offset = P_(max_fraction), .def = 1, .min = 0, .max = 100,
+     .open = 1, .desc = "cap on any position's notional, fraction of equity"},
+    {.name = "score_levels", .type = PR_PARAM_LIST, .offset = P_(score_level), .aux_offset = P_(n_score),
+     .min = 0, .max = 10, .def_list = k_score_level, .def_n = 4,
+     .desc = "kelly_score: TA score thresholds, ascending"},
+    {.name = "score_win_prob", .type = PR_PARAM_LIST, .offset = P_(score_prob), .aux_offset = P_(n_score),
+     .min = 0, .max = 1, .def_list = k_score_prob, .def_n = 4, .pair = "score_levels",
+     .desc = "kelly_score: win probability from each threshold"},
+    {.name = "payoff", .type = PR_PARAM_NUMBER, .offset = P_(payoff), .def = 2, .min = 0, .max = 1000, .open = 1,
+     .desc = "kelly_score: average win / average loss when the signal has no target"},
+    {.name = "atr_period", .type = PR_PARAM_INT, .offset = P_(atr_period), .def = 14, .min = 2, .max = 1000,
+     .desc = "bars of the ATR (atr) and of the return volatility (vol_target)"},
+    {.name = "atr_k", .type = PR_PARAM_NUMBER, .offset = P_(atr_k), .def = 2, .min = 0, .max = 100, .open = 1,
+     .desc = "atr: the risk distance in ATRs"},
+    {.name = "target_vol", .type = PR_PARAM_NUMBER, .offset = P_(target_vol), .def = 0.15, .min = 0, .max = 10,
+     .open = 1, .desc = "vol_target: annualised volatility of the position, fraction of equity"},
+    {.name = "lot_units", .type = PR_PARAM_NUMBER, .offset = P_(lot_units), .def = 1000, .min = 0, .max = 1e9,
+     .open = 1, .desc = "pip: units are rounded down to a multiple of this (1000: micro lot)"},
+    {.name = "by_confidence", .type = PR_PARAM_BOOL, .offset = P_(by_confidence), .def = 0,
+     .desc = "multiply the size by the signal's confidence"},
+};
+
+static int check_sizing(const void *p, const char **what, char *msg, size_t cap) {
+    const pr_risk_sizing *s = p;
+    for (int i = 1; i < s->n_score; i++)
+        if (!(s->score_level[i] > s->score_level[i - 1])) {
+            *what = "score_levels";
+            snprintf(msg, cap, "expected ascending thresholds");
+            return -1;
+        }
+    if (s->kelly_min_trades > s->kelly_window) {
+        *what = "kelly_min_trades";
+        snprintf(msg, cap, "expected at most kelly_window (%d)", s->kelly_window);
+        return -1;
+    }
+    return 0;
+}
+
+const pr_strategy_info pr_risk_sizing_info = {
+    .name = "risk.sizing",
+    .summary = "position sizing of the risk stage",
+    .params = k_sizing,
+    .n_params = sizeof k_sizing / sizeof k_sizing[0],
+    .size = sizeof(pr_risk_sizing),
+    .check = check_sizing,
+};
+
+void pr_risk_sizing_defaults(pr_risk_sizing *s) {
+    memset(s, 0, sizeof *s);
+    pr_params_defaults(&pr_risk_sizing_info, s);
+}
+
+void pr_risk_config_defaults(pr_risk_config *c) { pr_risk_sizing_defaults(&c->sizing); }
+
+int pr_risk_config_read(const pr_config *cfg, const char *path, pr_risk_config *out, pr_err *err) {
+    static const char *const keys[] = {"sizing", NULL};
+    char k[PR_ERR_PATH_MAX];
+    int rc;
+    pr_risk_config_defaults(out);
+    if (!cfg) return PR_OK;
+    if ((rc = pr_config_check_keys(cfg, path, keys, err)) != 0) return rc;
+    return pr_params_read(&pr_risk_sizing_info, cfg, pr_config_key(k, sizeof k, path, "sizing"), &out->sizing, err);
+}

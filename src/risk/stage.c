@@ -1,0 +1,107 @@
+/* The risk stage as engine's sizer (risk/stage.h): gathers what the sizing
+ * rule needs at the decision time (equity, the expected entry price, the
+ * stop and first target, ATR and volatility from the view's closed bars,
+ * the closed-trade statistics from the fills seen so far), sizes, and
+ * counts each resize and refusal under its reason. Nothing here knows
+ * whether the broker is simulated. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "proratio/risk/stage.h"
+
+#define YEAR_MS (365.25 * PR_MS_PER_DAY)
+
+struct pr_risk_stage {
+    pr_risk_config cfg;
+    pr_risk_state st;
+};
+
+int pr_risk_stage_new(const pr_risk_config *cfg, pr_risk_stage **out, pr_err *err) {
+    *out = calloc(1, sizeof **out);
+    if (!*out) return pr_err_set(err, PR_ENOMEM, "risk: out of memory");
+    (*out)->cfg = *cfg;
+    pr_risk_state_init(&(*out)->st);
+    return PR_OK;
+}
+
+void pr_risk_stage_free(pr_risk_stage *rs) { free(rs); }
+
+const pr_risk_state *pr_risk_stage_state(const pr_risk_stage *rs) { return &rs->st; }
+
+void pr_risk_stage_restore(pr_risk_stage *rs, const pr_risk_state *st) { rs->st = *st; }
+
+/* Mean true range of the latest n closed bars (needs n + 1); 0 when the
+ * view holds fewer. */
+static double atr_of(const pr_market_view *v, int inst, int n) {
+    pr_timeframe tf = pr_view_tf(v, inst);
+    pr_bar b, prev;
+    double sum = 0;
+    for (int k = 0; k < n; k++) {
+        if (pr_view_bar(v, inst, tf, (size_t)k, &b) != 0 || pr_view_bar(v, inst, tf, (size_t)k + 1, &prev) != 0)
+            return 0;
+        sum += fmax(b.high - b.low, fmax(fabs(b.high - prev.close), fabs(b.low - prev.close)));
+    }
+    return sum / n;
+}
+
+/* Annualised standard deviation of the latest n log returns; 0 when the
+ * view holds fewer than n + 1 closes. */
+static double vol_of(const pr_market_view *v, int inst, int n) {
+    pr_timeframe tf = pr_view_tf(v, inst);
+    int64_t ms = pr_tf_ms(tf);
+    pr_bar b, prev;
+    double sum = 0, sq = 0;
+    if (ms <= 0 || n < 2) return 0;
+    for (int k = 0; k < n; k++) {
+        if (pr_view_bar(v, inst, tf, (size_t)k, &b) != 0 || pr_view_bar(v, inst, tf, (size_t)k + 1, &prev) != 0 ||
+            !(b.close > 0) || !(prev.close > 0))
+            return 0;
+        double r = log(b.close / prev.close);
+        sum += r;
+        sq += r * r;
+    }
+    double var = (sq - sum * sum / n) / (n - 1);
+    return var > 0 ? sqrt(var * (YEAR_MS / (double)ms)) : 0;
+}
+
+/* Account currency per unit of the instrument's quote currency: 1 when they
+ * agree (or the account names none), 1/price when the account holds the base
+ * (USD account, USDJPY), else unknown (0). */
+static double fx_of(const pr_instrument *in, const char *ccy, double price) {
+    if (!ccy[0] || !in || strcmp(in->quote, ccy) == 0) return 1;
+    if (strcmp(in->base, ccy) == 0 && price > 0) return 1 / price;
+    return 0;
+}
+
+static int stage_size(void *self, const pr_size_request *rq, pr_size *out, pr_err *err) {
+    pr_risk_stage *rs = self;
+    const pr_risk_sizing *s = &rs->cfg.sizing;
+    const pr_signal *sig = rq->sig;
+    (void)err;
+    double px = sig->entry_limit > 0 ? sig->entry_limit : sig->entry_stop > 0 ? sig->entry_stop : rq->price;
+    pr_risk_inputs in = {.equity = rq->account->equity, .price = px, .stop = sig->stop,
+                         .target = sig->n_targets > 0 ? sig->target_price[0] : 0, .confidence = sig->confidence,
+                         .fx = fx_of(rq->inst, rq->account->ccy, px), .inst = rq->inst};
+    if (s->mode == PR_RISK_ATR && rq->view) in.atr = atr_of(rq->view, sig->instrument, s->atr_period);
+    if (s->mode == PR_RISK_VOL_TARGET && rq->view) in.vol = vol_of(rq->view, sig->instrument, s->atr_period);
+    pr_risk_state_stats(&rs->st, s->kelly_window, &in.stats);
+    pr_risk_decision d;
+    pr_risk_size(s, &in, &d);
+    rs->st.sized++;
+    if (!(d.value > 0)) pr_risk_state_count(&rs->st, d.reason, 1);
+    else if (d.resized) pr_risk_state_count(&rs->st, d.reason, 0);
+    out->mode = d.mode;
+    out->value = d.value > 0 ? d.value : 0;
+    out->reason = d.value > 0 ? NULL : d.reason;
+    return PR_OK;
+}
+
+static void stage_on_fill(void *self, const pr_fill_info *f) {
+    pr_risk_stage *rs = self;
+    pr_risk_state_on_fill(&rs->st, f);
+}
+
+void pr_risk_stage_sizer(pr_risk_stage *rs, pr_sizer *out) {
+    *out = (pr_sizer){.self = rs, .size = stage_size, .destroy = NULL, .name = "risk", .on_fill = stage_on_fill};
+}

@@ -1,0 +1,127 @@
+/* The risk stage inside the decision pipeline: a scripted strategy on
+ * hand-made hourly bars (no costs, 10,000 cash). Kelly sizes the second
+ * entry from the first trade only once it has closed (causal), and a
+ * refusal reaches the strategy as an event from stage "risk" with the
+ * reason, and is counted. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "proratio/engine.h"
+#include "proratio/risk.h"
+#include "engine/engine_test.h"
+
+#define NROWS(a) (sizeof(a) / sizeof(a[0]))
+
+static const double k_rows[][4] = {{100, 100, 100, 100}, {100, 101, 99, 100}, {100, 103, 99, 102},
+                                   {102, 103, 101, 102}, {102, 103, 101, 102}, {100, 101, 99, 100},
+                                   {100, 101, 99, 100}};
+
+static char g_stage[32], g_reason[128];
+static int g_rejects;
+
+static int record(pr_strategy *s, const pr_market_view *v, const pr_strategy_event *ev, pr_err *err) {
+    (void)s, (void)v, (void)err;
+    if (ev->kind == PR_EV_REJECTED) {
+        g_rejects++;
+        snprintf(g_stage, sizeof g_stage, "%s", ev->stage ? ev->stage : "");
+        snprintf(g_reason, sizeof g_reason, "%s", ev->reason ? ev->reason : "");
+    }
+    return 0;
+}
+
+static void run(et_script *sc, const char *symbol, const pr_risk_config *rc, pr_risk_stage **rs,
+                pr_backtest_result *r) {
+    static pr_strategy_vt vt;
+    vt = et_script_vt;
+    vt.on_event = record;
+    sc->base.vt = &vt;
+    pr_series s;
+    et_hourly(&s, et_time(2024, 1, 1, 0, 0), k_rows, NROWS(k_rows));
+    pr_pipeline_config pc;
+    pr_pipeline_config_default(&pc);
+    pr_pipeline *p = NULL;
+    pr_err err;
+    assert_int_equal(pr_pipeline_new(&pc, &sc->base, &p, &err), 0);
+    assert_int_equal(pr_risk_stage_new(rc, rs, &err), 0);
+    pr_sizer sz;
+    pr_risk_stage_sizer(*rs, &sz);
+    pr_pipeline_set_sizer(p, &sz);
+    pr_bt_market mk = {.bars = &s};
+    et_spec_plain(&mk.spec, symbol, PR_ASSET_CRYPTO);
+    pr_backtest_config bc = {.start_cash = 10000, .n_markets = 1, .markets = &mk};
+    assert_int_equal(pr_backtest_run(&bc, p, r, &err), 0);
+    pr_pipeline_free(p);
+    pr_series_free(&s);
+}
+
+static void test_kelly_causal(void **state) {
+    (void)state;
+    et_script sc;
+    et_script_reset(&sc);
+    et_script_add(&sc, 0, PR_SIG_ENTER_LONG, 0);
+    et_script_add(&sc, 2, PR_SIG_EXIT, 0);
+    et_script_add(&sc, 4, PR_SIG_ENTER_LONG, 0);
+    pr_risk_config rc;
+    pr_risk_config_defaults(&rc);
+    rc.sizing.mode = PR_RISK_KELLY;
+    rc.sizing.kelly_min_trades = 1;
+    rc.sizing.kelly_fallback = 0.1;
+    pr_risk_stage *rs = NULL;
+    pr_backtest_result r;
+    g_rejects = 0;
+    run(&sc, "BTCUSDT", &rc, &rs, &r);
+    /* Entry 1 (decided at bar 0, no closed trade yet): the fallback, 10% of
+     * 10,000 = 1,000 at bar 1's open 100 = 10 units. It exits at bar 3's
+     * open 102: +20, a +2% return, the only closed trade. Entry 2 (bar 4):
+     * one win and no loss, p = 1, f* = 1, quarter Kelly: 0.25 * equity
+     * 10,020 = 2,505 at bar 5's open 100 = 25.05 units. */
+    assert_int_equal((int)r.n_trades, 1);
+    assert_true(fabs(r.trades[0].size - 10) < 1e-9);
+    assert_int_equal((int)r.n_open, 1);
+    assert_true(fabs(r.open_trades[0].size - 25.05) < 1e-9);
+    const pr_risk_state *st = pr_risk_stage_state(rs);
+    assert_int_equal((int)st->closed, 1);
+    assert_int_equal((int)st->sized, 2);
+    assert_int_equal((int)st->rejected, 0);
+    assert_int_equal(g_rejects, 0);
+    pr_backtest_result_free(&r);
+    pr_risk_stage_free(rs);
+}
+
+static void test_refusal_event(void **state) {
+    (void)state;
+    et_script sc;
+    et_script_reset(&sc);
+    et_script_add(&sc, 0, PR_SIG_ENTER_LONG, 0)->stop = 95;
+    pr_risk_config rc;
+    pr_risk_config_defaults(&rc);
+    rc.sizing.mode = PR_RISK_PIP;   /* BTCUSDT has no pip size */
+    pr_risk_stage *rs = NULL;
+    pr_backtest_result r;
+    g_rejects = 0;
+    run(&sc, "BTCUSDT", &rc, &rs, &r);
+    assert_int_equal((int)(r.n_trades + r.n_open), 0);
+    assert_int_equal(g_rejects, 1);
+    assert_string_equal(g_stage, "risk");
+    assert_string_equal(g_reason, "the instrument has no pip size");
+    const pr_risk_state *st = pr_risk_stage_state(rs);
+    assert_int_equal((int)st->rejected, 1);
+    assert_int_equal(st->n_counts, 1);
+    assert_string_equal(st->counts[0].reason, "the instrument has no pip size");
+    pr_backtest_result_free(&r);
+    pr_risk_stage_free(rs);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_kelly_causal),
+        cmocka_unit_test(test_refusal_event),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
