@@ -409,9 +409,18 @@ static void funding_section(rd *r, bt_settings *s) {
     }
 }
 
+/* "risk": read by the risk module's table; absent, the run is sized by
+ * "sizing" exactly as before. */
+static void risk_section(rd *r, bt_settings *s) {
+    pr_err e;
+    pr_err_clear(&e);
+    s->has_risk = pr_config_has(r->cfg, "risk");
+    if (s->has_risk) check(r, pr_risk_config_read(r->cfg, "risk", &s->risk, &e), &e);
+}
+
 size_t bt_settings_read(const pr_config *cfg, bt_settings *s, bt_errors *errs) {
     static const char *const top[] = {"description", "data", "instruments", "strategy", "sizing", "costs",
-                                      "margin", "account", "funding", "metrics", "output", "confirm", "ai", NULL};
+                                      "margin", "account", "funding", "metrics", "output", "confirm", "ai", "risk", NULL};
     static const char *const account[] = {"currency", "cash", NULL};
     static const char *const metrics[] = {"risk_free", "periods_per_year", "benchmark", "benchmark_fee", NULL};
     memset(s, 0, sizeof *s);
@@ -423,6 +432,7 @@ size_t bt_settings_read(const pr_config *cfg, bt_settings *s, bt_errors *errs) {
     funding_section(&r, s);
     strategy_section(&r, s);
     sizing_section(&r, s);
+    risk_section(&r, s);
     keys(&r, "costs", k_classes);
     for (int c = 0; k_classes[c]; c++) costs_obj(&r, at(&r, "costs", k_classes[c]), &s->class_costs[PR_ASSET_CRYPTO + c]);
     margin_obj(&r, "margin", &s->margin);

@@ -5,6 +5,7 @@
 #ifndef PR_BACKTEST_CONFIG_H
 #define PR_BACKTEST_CONFIG_H
 #include "proratio/engine.h"
+#include "proratio/risk.h"
 #include "backtest_data.h"
 
 #define BT_MAX_MARKETS 32
@@ -61,6 +62,8 @@ typedef struct bt_settings {
     bt_market markets[BT_MAX_MARKETS];
     char strategy[64];
     pr_sizing sizing;
+    int has_risk;                  /* 1: a "risk" section: the risk stage sizes */
+    pr_risk_config risk;
     bt_costs_ov class_costs[PR_ASSET_FUTURE + 1];
     bt_margin_ov margin;
     char ccy[16];                  /* "" : quote currency of the first market    */

@@ -11,6 +11,8 @@
 
 #include <jansson.h>
 
+#include "proratio/core/json_text.h"
+
 #include "cli.h"
 #include "backtest_output.h"
 
@@ -151,6 +153,15 @@ static void market_line(const bt_settings *s, const pr_backtest_config *bc, size
              pr_tf_name(x->tf), x->len - k0, a, b, s->markets[i].src.spec, warm, fine);
 }
 
+/* The sizing in force: the "sizing" section's, or the risk stage's rule. */
+static void sizing_line(const bt_settings *s, char *buf, size_t cap) {
+    if (s->has_risk)
+        snprintf(buf, cap, "by the risk stage, %s (see 'proratio risk check')",
+                 pr_risk_mode_names[s->risk.sizing.mode]);
+    else
+        bt_sizing_describe(&s->sizing, buf, cap);
+}
+
 static int write_report(const bt_settings *s, const pr_backtest_config *bc, const pr_backtest_result *res,
                         const bt_analysis *a, const char *strategy, const char *ai_note, const char *path,
                         pr_err *err) {
@@ -175,7 +186,7 @@ static int write_report(const bt_settings *s, const pr_backtest_config *bc, cons
             KV("costs", "%s: %s", bc->markets[i].spec.inst.symbol, costs);
         }
         char sz[160];
-        bt_sizing_describe(&s->sizing, sz, sizeof sz);
+        sizing_line(s, sz, sizeof sz);
         KV("sizing", "%s", sz);
         KV("account", "%.10g %s", res->start_cash, res->ccy);
 #undef KV
@@ -204,7 +215,7 @@ void bt_print_header(const bt_settings *s, const pr_backtest_config *bc, const p
         bt_costs_describe(&bc->markets[i].spec.costs, costs, sizeof costs);
         fprintf(f, "%-12s %s\n%-12s costs: %s\n", bc->markets[i].spec.inst.symbol, line, "", costs);
     }
-    bt_sizing_describe(&s->sizing, line, sizeof line);
+    sizing_line(s, line, sizeof line);
     fprintf(f, "account      %.10g %s, sizing %s\n", res->start_cash, res->ccy, line);
 }
 
@@ -240,6 +251,44 @@ void bt_print_rejects(const pr_backtest_config *bc, const pr_backtest_result *re
     }
 }
 
+/* "risk  12 entries, 3 resized, 2 rejected" and each reason's counts. */
+static void print_risk(const pr_risk_state *st, FILE *f) {
+    fprintf(f, "risk         %zu entries, %zu resized, %zu rejected", st->entries, st->resized, st->rejected);
+    for (int k = 0; k < st->n_counts; k++) {
+        const pr_risk_count *c = &st->counts[k];
+        fprintf(f, "%s%s: ", k ? "; " : " (", c->reason);
+        if (c->resized) fprintf(f, "%zu resized%s", c->resized, c->rejected ? ", " : "");
+        if (c->rejected) fprintf(f, "%zu rejected", c->rejected);
+    }
+    fprintf(f, "%s\n", st->n_counts ? ")" : "");
+}
+
+/* metrics.json with a "risk" object added after the metrics: entries seen,
+ * resized and rejected by the risk stage, and by reason. Only runs with a
+ * "risk" section get it, so other runs' files are unchanged. */
+static int add_risk_json(char **js, const pr_risk_state *st, pr_err *err) {
+    json_error_t je;
+    json_t *o = json_loads(*js, 0, &je), *reasons = json_array();
+    for (int k = 0; k < st->n_counts; k++)
+        json_array_append_new(reasons, json_pack("{s:s, s:I, s:I}", "reason", st->counts[k].reason, "resized",
+                                                 (json_int_t)st->counts[k].resized, "rejected",
+                                                 (json_int_t)st->counts[k].rejected));
+    json_object_set_new(o, "risk", json_pack("{s:I, s:I, s:I, s:o}", "entries", (json_int_t)st->entries, "resized",
+                                             (json_int_t)st->resized, "rejected", (json_int_t)st->rejected,
+                                             "reasons", reasons));
+    char *t = o ? pr_json_dumps(o, JSON_INDENT(2)) : NULL;
+    json_decref(o);
+    char *r = t ? realloc(t, strlen(t) + 2) : NULL;
+    if (!r) {
+        free(t);
+        return pr_err_set(err, PR_ENOMEM, "metrics JSON: out of memory");
+    }
+    strcat(r, "\n");
+    free(*js);
+    *js = r;
+    return PR_OK;
+}
+
 int bt_output(const bt_settings *s, const pr_backtest_config *bc, const pr_backtest_result *res,
               const bt_analysis *a, const char *strategy, const char *out_dir, const char *report,
               const char *ai_note, bt_show show, pr_err *err) {
@@ -248,6 +297,7 @@ int bt_output(const bt_settings *s, const pr_backtest_config *bc, const pr_backt
         fprintf(info, "pipeline     %zu signals, %zu vetoed, %zu orders, %zu rejected; %zu fills, %zu liquidations\n",
                res->stats.signals, res->stats.vetoed, res->stats.orders, res->n_rejected, res->n_fills,
                res->n_liquidations);
+    if (show != BT_SHOW_JSON && a->risk) print_risk(a->risk, info);
     bt_print_rejects(bc, res, info);
     if (show == BT_SHOW_TABLE) {
         putchar('\n');
@@ -257,6 +307,7 @@ int bt_output(const bt_settings *s, const pr_backtest_config *bc, const pr_backt
     }
     char *js = NULL;
     int rc = pr_metrics_to_json(&a->m, &js, err);
+    if (rc == PR_OK && a->risk) rc = add_risk_json(&js, a->risk, err);
     if (rc == PR_OK && show == BT_SHOW_JSON) fputs(js, stdout);
     char p[BT_PATH_MAX + 32];
     if (rc == PR_OK) rc = bt_make_dirs(out_dir, err);

@@ -16,6 +16,7 @@ typedef struct bt_analysis {
     pr_metrics m;
     int has_m;
     char fingerprint[PR_FINGERPRINT_HEX];
+    const pr_risk_state *risk;     /* the risk stage's (borrowed), NULL: off   */
 } bt_analysis;
 
 /* Index of market i's first traded bar (after the warm-up). */

@@ -202,6 +202,7 @@ typedef struct bt_side {
     char desc[400];                /* strategy and parameters                  */
     pr_strategy *strat;
     pr_pipeline *pipe;
+    pr_risk_stage *risk;           /* the pipeline's sizer when "risk" is set  */
     bt_stages stages;              /* owned by pipe                            */
     pr_runlog *rl;
     pr_log log;                    /* the AI decisions                          */
@@ -232,6 +233,7 @@ static void run_free(bt_run *r) {
         bt_analysis_free(&sd->an);
         if (sd->has_res) pr_backtest_result_free(&sd->res);
         pr_pipeline_free(sd->pipe);
+        pr_risk_stage_free(sd->risk);
         pr_strategy_free(sd->strat);
         pr_runlog_close(sd->rl, NULL);
         if (sd->has_log) pr_log_close(&sd->log);
@@ -345,6 +347,12 @@ static int run_side(bt_run *r, bt_side *sd, const pr_config *cfg, pr_err *e) {
     pc.sizing = s->sizing;
     pc.no_short = s->margin.allow_short == 0;
     if ((rc = pr_pipeline_new(&pc, sd->strat, &sd->pipe, e)) != PR_OK) return rc;
+    if (s->has_risk) {
+        pr_sizer sizer;
+        if ((rc = pr_risk_stage_new(&s->risk, &sd->risk, e)) != PR_OK) return rc;
+        pr_risk_stage_sizer(sd->risk, &sizer);
+        pr_pipeline_set_sizer(sd->pipe, &sizer);
+    }
     if ((rc = bt_make_dirs(sd->out_dir, e)) != PR_OK || (rc = pr_runlog_open(sd->out_dir, &sd->rl, e)) != PR_OK ||
         (rc = open_ai_log(sd, e)) != PR_OK)
         return rc;
@@ -366,6 +374,7 @@ static int run_side(bt_run *r, bt_side *sd, const pr_config *cfg, pr_err *e) {
         if ((rc = pr_runlog_fill(sd->rl, f, r->mk[f->instrument].spec.inst.symbol, e)) != PR_OK) return rc;
     }
     if ((rc = bt_analyse(s, &r->bc, &sd->res, &sd->an, e)) != PR_OK) return rc;
+    if (sd->risk) sd->an.risk = pr_risk_stage_state(sd->risk);
     if ((rc = write_summary(r, sd, e)) != PR_OK) return rc;
     rc = pr_runlog_close(sd->rl, e);
     sd->rl = NULL;

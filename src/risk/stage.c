@@ -88,7 +88,7 @@ static int stage_size(void *self, const pr_size_request *rq, pr_size *out, pr_er
     pr_risk_state_stats(&rs->st, s->kelly_window, &in.stats);
     pr_risk_decision d;
     pr_risk_size(s, &in, &d);
-    rs->st.sized++;
+    rs->st.entries++;
     if (!(d.value > 0)) pr_risk_state_count(&rs->st, d.reason, 1);
     else if (d.resized) pr_risk_state_count(&rs->st, d.reason, 0);
     out->mode = d.mode;

@@ -27,7 +27,7 @@ int pr_risk_state_to_json(const pr_risk_state *st, char **out, pr_err *err) {
     json_object_set_new(root, "head", json_integer(st->head));
     json_object_set_new(root, "returns", rets);
     json_object_set_new(root, "open", open);
-    json_object_set_new(root, "sized", json_integer((json_int_t)st->sized));
+    json_object_set_new(root, "entries", json_integer((json_int_t)st->entries));
     json_object_set_new(root, "resized", json_integer((json_int_t)st->resized));
     json_object_set_new(root, "rejected", json_integer((json_int_t)st->rejected));
     json_object_set_new(root, "counts", counts);
@@ -63,8 +63,8 @@ static int read_root(json_t *root, pr_risk_state *st, pr_err *err) {
     st->closed = (size_t)v;
     if ((rc = get_int(root, "head", 0, PR_RISK_WINDOW_MAX - 1, &v, err)) != 0) return rc;
     st->head = (int)v;
-    const char *cnt[] = {"sized", "resized", "rejected"};
-    size_t *dst[] = {&st->sized, &st->resized, &st->rejected};
+    const char *cnt[] = {"entries", "resized", "rejected"};
+    size_t *dst[] = {&st->entries, &st->resized, &st->rejected};
     for (int k = 0; k < 3; k++) {
         if ((rc = get_int(root, cnt[k], 0, big, &v, err)) != 0) return rc;
         *dst[k] = (size_t)v;

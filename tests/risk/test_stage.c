@@ -87,7 +87,7 @@ static void test_kelly_causal(void **state) {
     assert_true(fabs(r.open_trades[0].size - 25.05) < 1e-9);
     const pr_risk_state *st = pr_risk_stage_state(rs);
     assert_int_equal((int)st->closed, 1);
-    assert_int_equal((int)st->sized, 2);
+    assert_int_equal((int)st->entries, 2);
     assert_int_equal((int)st->rejected, 0);
     assert_int_equal(g_rejects, 0);
     pr_backtest_result_free(&r);

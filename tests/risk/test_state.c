@@ -76,7 +76,7 @@ static void test_json_round_trip(void **state) {
         fill(&st, 3, -1, 3, 101.0 / 3 + 70 + k % 5);
     }
     fill(&st, 5, -1, 0.1, 1.0 / 3);   /* an open short with a repeating decimal */
-    st.sized = 7;
+    st.entries = 7;
     pr_risk_state_count(&st, "loss cap per trade", 0);
     pr_risk_state_count(&st, "less than one lot", 1);
     pr_risk_state_count(&st, "less than one lot", 1);

@@ -39,7 +39,7 @@ typedef struct pr_risk_state {
     int n_returns, head;     /* ring of the latest returns                        */
     double returns[PR_RISK_WINDOW_MAX];
     pr_risk_open open[PR_RISK_MAX_INSTRUMENTS];
-    size_t sized;            /* entries the stage sized                           */
+    size_t entries;          /* entries the stage saw (sized or refused)         */
     size_t resized, rejected;
     int n_counts;
     pr_risk_count counts[PR_RISK_MAX_REASONS];
