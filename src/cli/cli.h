@@ -34,10 +34,11 @@ int pr_cli_stats(int argc, char **argv);
 int pr_cli_backtest(int argc, char **argv);
 int pr_cli_strategy(int argc, char **argv);
 int pr_cli_risk(int argc, char **argv);
-/* A parameter table with the values in p (key, type, value, range,
- * optimisation range, meaning): `strategy show` and `risk check`. */
+/* A parameter table with the values in p (key, type, value under
+ * value_title, range, optimisation range, meaning): `strategy show` and
+ * `risk check`. */
 struct pr_strategy_info;
-void pr_cli_print_params(const struct pr_strategy_info *info, const void *p);
+void pr_cli_print_params(const struct pr_strategy_info *info, const void *p, const char *value_title);
 
 /* ---- shared by subcommands that read stored datasets ---- */
 #define PR_CLI_DEFAULT_DB "sqlite:proratio.db"

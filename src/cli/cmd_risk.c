@@ -39,7 +39,7 @@ static int check(const char *path) {
     else
         printf("%s: risk stage on, sizing rule %s\n\n", path, pr_risk_mode_names[rcfg.sizing.mode]);
     printf("risk.sizing\n");
-    pr_cli_print_params(&pr_risk_sizing_info, &rcfg.sizing);
+    pr_cli_print_params(&pr_risk_sizing_info, &rcfg.sizing, present ? "value" : "default");
     return PR_EXIT_OK;
 }
 

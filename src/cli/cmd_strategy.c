@@ -14,11 +14,11 @@ static const char *const k_usage =
     "  show     the parameters of NAME (the keys of strategy.params): type, default,\n"
     "           accepted range, default optimisation range (min:max:step) and meaning\n";
 
-void pr_cli_print_params(const pr_strategy_info *info, const void *p) {
-    printf("%-17s %-9s %-17s %-20s %-16s %s\n", "parameter", "type", "default", "range", "optimise", "meaning");
+void pr_cli_print_params(const pr_strategy_info *info, const void *p, const char *value_title) {
+    printf("%-17s %-9s %-17s %-20s %-16s %s\n", "parameter", "type", value_title, "range", "optimise", "meaning");
     for (size_t k = 0; k < info->n_params; k++) {
         const pr_param_def *d = &info->params[k];
-        char def[64], range[64], opt[48] = "-";
+        char def[64], range[128], opt[48] = "-";
         pr_param_format(d, p, def, sizeof def);
         pr_param_range(d, range, sizeof range);
         if (d->opt_step > 0) snprintf(opt, sizeof opt, "%g:%g:%g", d->opt_min, d->opt_max, d->opt_step);
@@ -36,7 +36,7 @@ static int show(const char *name) {
     if (info->size > sizeof p) return PR_EXIT_FAIL;
     pr_params_defaults(info, p);
     printf("%s: %s\n\n", info->name, info->summary);
-    pr_cli_print_params(info, p);
+    pr_cli_print_params(info, p, "default");
     return PR_EXIT_OK;
 }
 

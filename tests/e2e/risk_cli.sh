@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# End-to-end test of the risk stage: `proratio risk check` prints the
+# effective sizing (and names a bad key by its path), and
+# examples/risk_kelly.json on the sample BTCUSDT 1h data resizes and rejects
+# exactly as reasoned by hand from its trades:
+#  - 5% of equity before 20 closed trades, at a 3% stop, loses 0.15% < the
+#    2% cap, and quarter Kelly (at most 25% of equity) loses at most 0.75%:
+#    nothing is resized;
+#  - Kelly f* = p - (1 - p)/b of the first 20 trades (recomputed here from
+#    trades.csv): with no edge every later entry is rejected, so exactly 20
+#    trades are made and entries = 20 + rejected;
+#  - with max_loss 0.001 each of those 20 entries is cut to 0.001/0.03 =
+#    3.33% of equity (first trade ~333.33 USDT instead of 500).
+set -u
+source "$(dirname "$0")/lib/prelude.bash"
+DB="sqlite:$TMP/s.db"
+"$BIN" data import data/sample/crypto/BTCUSDT-1h.csv --db "$DB" > /dev/null 2>&1 || fail "import of the sample"
+
+# --- risk check ------------------------------------------------------------------
+"$BIN" risk check --config examples/risk_kelly.json > "$TMP/check.txt" 2>&1 || fail "risk check exited $?"
+grep -q "risk stage on, sizing rule kelly" "$TMP/check.txt" || fail "check: $(head -1 "$TMP/check.txt")"
+grep -Eq '^kelly_min_trades +int +20 ' "$TMP/check.txt" || fail "kelly_min_trades row"
+grep -Eq '^kelly_fallback +number +0\.05 ' "$TMP/check.txt" || fail "kelly_fallback row"
+grep -Eq '^risk +number +0\.01 +\(0, 1\) ' "$TMP/check.txt" || fail "risk row (default)"
+"$BIN" risk check --config examples/sma_cross.json 2>&1 | grep -q 'no "risk" section' || fail "check without a risk section"
+echo '{"risk": {"sizing": {"mode": "kelly", "kelly_fraction": 1.5}}}' > "$TMP/bad.json"
+"$BIN" risk check --config "$TMP/bad.json" > /dev/null 2> "$TMP/bad.txt"
+rc=$?
+[ $rc -eq 2 ] || fail "bad risk key exited $rc, want 2"
+grep -q "risk.sizing.kelly_fraction: " "$TMP/bad.txt" || fail "message: $(cat "$TMP/bad.txt")"
+"$BIN" backtest --config examples/risk_kelly.json --set risk.sizing.modes=1 --db "$DB" --out "$TMP/x" > /dev/null \
+  2> "$TMP/bad2.txt" && fail "an unknown risk key ran"
+grep -q "risk.sizing.modes" "$TMP/bad2.txt" || fail "backtest message: $(cat "$TMP/bad2.txt")"
+"$BIN" risk check > /dev/null 2>&1
+[ $? -eq 2 ] || fail "risk check without --config should exit 2"
+
+# --- the example, and the loss cap forced on -----------------------------------------
+"$BIN" backtest --config examples/risk_kelly.json --db "$DB" --out "$TMP/k" > "$TMP/k.txt" 2>&1 \
+  || fail "risk_kelly run: $(tail -3 "$TMP/k.txt")"
+grep -q "^risk  *[0-9]* entries" "$TMP/k.txt" || fail "no risk line: $(cat "$TMP/k.txt")"
+"$BIN" backtest --config examples/risk_kelly.json --set risk.sizing.max_loss=0.001 --db "$DB" --out "$TMP/c" \
+  > "$TMP/c.txt" 2>&1 || fail "max_loss run: $(tail -3 "$TMP/c.txt")"
+python3 - "$TMP/k" "$TMP/c" <<'PY' || fail "risk counts (above)"
+import csv, json, sys
+def load(d):
+    return json.load(open(d + "/metrics.json"))["risk"], list(csv.DictReader(open(d + "/trades.csv")))
+ok = True
+def check(cond, msg):
+    global ok
+    if not cond:
+        print("FAIL:", msg); ok = False
+rk, tk = load(sys.argv[1])
+rc, tc = load(sys.argv[2])
+# Kelly of the first 20 closed trades, gross returns (the stage counts price P&L).
+r = [(1 if t["side"] == "long" else -1) * (float(t["exit_price"]) - float(t["entry_price"])) / float(t["entry_price"])
+     for t in tk[:20]]
+wins = [x for x in r if x > 0]; losses = [-x for x in r if x <= 0]
+p = len(wins) / 20
+f = p - (1 - p) / ((sum(wins) / len(wins)) / (sum(losses) / len(losses))) if wins and losses else (p if wins else -1)
+print("first 20 trades: p=%.3f f*=%.4f; entries %d, rejected %d, resized %d, trades %d"
+      % (p, f, rk["entries"], rk["rejected"], rk["resized"], len(tk)))
+check(len(tk) >= 20, "fewer than 20 trades: %d" % len(tk))
+check(rk["entries"] == len(tk) + rk["rejected"], "entries != trades + rejected")
+check(rk["resized"] == 0, "resized %d, want 0" % rk["resized"])
+if f <= 0:
+    check(len(tk) == 20, "no edge after 20 trades, yet %d trades" % len(tk))
+    check(rk["reasons"] == [{"reason": "Kelly: no edge in the closed trades", "resized": 0, "rejected": rk["rejected"]}],
+          "reasons %r" % rk["reasons"])
+else:
+    check(len(tk) > 20, "an edge after 20 trades, yet only 20 trades")
+n0 = float(tk[0]["qty"]) * float(tk[0]["entry_price"])
+check(abs(n0 - 500) < 1, "first entry %.2f USDT, want 5%% of 10,000 = 500" % n0)
+# Loss cap 0.1%: the 20 fallback entries are each resized, returns (and so
+# Kelly and the rejections) are unchanged.
+check(rc["resized"] >= 20 and rc["reasons"][0]["reason"] == "loss cap per trade", "capped run: %r" % rc)
+check(rc["rejected"] == rk["rejected"] and len(tc) == len(tk), "the cap changed which entries trade")
+c0 = float(tc[0]["qty"]) * float(tc[0]["entry_price"])
+check(abs(c0 - 10000 * 0.001 / 0.03) < 1, "first capped entry %.2f, want 333.33" % c0)
+sys.exit(0 if ok else 1)
+PY
+
+[ $fails -eq 0 ] && echo "risk_cli: all checks passed"
+exit $((fails > 0))
