@@ -2,13 +2,15 @@
  * the orders (DESIGN.md, `risk` row). It implements engine's sizing hook
  * (pr_sizer), so risk includes engine and never the reverse; the CLI wires
  * it. Parts: sizing rules (risk/sizing.h), the serialisable state the paper
- * and live runners persist (risk/state.h), the `risk` configuration table
+ * and live runners persist (risk/state.h), protections that stop new entries
+ * (risk/protect.h), the `risk` configuration table
  * (risk/config.h) and the stage itself (risk/stage.h). */
 #ifndef PRORATIO_RISK_H
 #define PRORATIO_RISK_H
 
 #include "proratio/risk/sizing.h"
 #include "proratio/risk/state.h"
+#include "proratio/risk/protect.h"
 #include "proratio/risk/config.h"
 #include "proratio/risk/stage.h"
 

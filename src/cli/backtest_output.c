@@ -261,6 +261,14 @@ static void print_risk(const pr_risk_state *st, FILE *f) {
         if (c->rejected) fprintf(f, "%zu rejected", c->rejected);
     }
     fprintf(f, "%s\n", st->n_counts ? ")" : "");
+    for (int k = 0; k < PR_PROT_N; k++) {
+        if (!st->trig[k].count) continue;
+        char when[40];
+        pr_time_format(st->trig[k].last, when, sizeof when);
+        fprintf(f, "protection   %s: fired %zu time%s, last at %s\n", pr_risk_protect_names[k], st->trig[k].count,
+                st->trig[k].count == 1 ? "" : "s",
+                when);
+    }
 }
 
 /* metrics.json with a "risk" object added after the metrics: entries seen,
@@ -273,9 +281,17 @@ static int add_risk_json(char **js, const pr_risk_state *st, pr_err *err) {
         json_array_append_new(reasons, json_pack("{s:s, s:I, s:I}", "reason", st->counts[k].reason, "resized",
                                                  (json_int_t)st->counts[k].resized, "rejected",
                                                  (json_int_t)st->counts[k].rejected));
-    json_object_set_new(o, "risk", json_pack("{s:I, s:I, s:I, s:o}", "entries", (json_int_t)st->entries, "resized",
-                                             (json_int_t)st->resized, "rejected", (json_int_t)st->rejected,
-                                             "reasons", reasons));
+    json_t *prot = json_array();
+    for (int k = 0; k < PR_PROT_N; k++) {
+        char when[40];
+        if (!st->trig[k].count) continue;
+        pr_time_format_iso(st->trig[k].last, when, sizeof when);
+        json_array_append_new(prot, json_pack("{s:s, s:I, s:s}", "protection", pr_risk_protect_names[k], "fired",
+                                              (json_int_t)st->trig[k].count, "last", when));
+    }
+    json_object_set_new(o, "risk", json_pack("{s:I, s:I, s:I, s:o, s:o}", "entries", (json_int_t)st->entries,
+                                             "resized", (json_int_t)st->resized, "rejected", (json_int_t)st->rejected,
+                                             "reasons", reasons, "protections", prot));
     char *t = o ? pr_json_dumps(o, JSON_INDENT(2)) : NULL;
     json_decref(o);
     char *r = t ? realloc(t, strlen(t) + 2) : NULL;

@@ -11,7 +11,7 @@
 static const char *const k_usage =
     "usage: proratio risk check --config FILE\n"
     "  check    validate the \"risk\" section of FILE and print the effective sizing\n"
-    "           rule and limits (defaults filled in); without a \"risk\" section the\n"
+    "           rule and the protections (defaults filled in); without a \"risk\" section the\n"
     "           backtest sizes with the \"sizing\" section and this says so\n";
 
 static int check(const char *path) {
@@ -40,6 +40,8 @@ static int check(const char *path) {
         printf("%s: risk stage on, sizing rule %s\n\n", path, pr_risk_mode_names[rcfg.sizing.mode]);
     printf("risk.sizing\n");
     pr_cli_print_params(&pr_risk_sizing_info, &rcfg.sizing, present ? "value" : "default");
+    printf("\nrisk.protections (0: off)\n");
+    pr_cli_print_params(&pr_risk_protections_info, &rcfg.protections, present ? "value" : "default");
     return PR_EXIT_OK;
 }
 

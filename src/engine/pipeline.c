@@ -131,6 +131,7 @@ int pr_sizer_builtin(const pr_sizing *s, pr_sizer *out, pr_err *err) {
     out->destroy = free;
     out->name = NULL;
     out->on_fill = NULL;
+    out->on_step = NULL;
     return PR_OK;
 }
 
@@ -718,6 +719,11 @@ int pr_pipeline_on_bar(pr_pipeline *p, const pr_market_view *v, pr_broker *b, pr
     if (!p || !v || !b || !p->plans) return pr_err_set(err, PR_EINVAL, "pipeline: not reset");
     int rc;
     if (p->n_trk && (rc = poll_orders(p, v, b, err)) != 0) return rc;
+    if (p->sizer.on_step) {
+        pr_account acct;
+        if ((rc = b->vt->get_account(b, &acct)) != 0) return pr_err_set(err, rc, "pipeline: no account");
+        p->sizer.on_step(p->sizer.self, pr_view_now(v), &acct);
+    }
     /* Plans exist only for signals asking for management (trailing stop,
      * break-even, time stop); without any, the walk over them is skipped. */
     if (p->managing && (rc = manage_all(p, v, b, err)) != 0) return rc;

@@ -52,6 +52,53 @@ static const pr_param_def k_sizing[] = {
      .desc = "multiply the size by the signal's confidence"},
 };
 
+#undef P_
+#define P_(f) offsetof(pr_risk_protections, f)
+
+static const pr_param_def k_protect[] = {
+    {.name = "daily_loss", .type = PR_PARAM_NUMBER, .offset = P_(daily_loss), .def = 0, .min = 0, .max = 1,
+     .desc = "no new entries for the rest of the UTC day once equity is this fraction below the day's start "
+             "(0: off; 0.02 suggested)"},
+    {.name = "max_consecutive_losses", .type = PR_PARAM_INT, .offset = P_(max_consecutive_losses), .def = 0,
+     .min = 0, .max = 1000, .desc = "losing round trips in a row that pause entries (0: off; 5 suggested)"},
+    {.name = "loss_pause_hours", .type = PR_PARAM_NUMBER, .offset = P_(loss_pause_hours), .def = 24, .min = 0,
+     .max = 1e6, .desc = "how long consecutive losses pause entries"},
+    {.name = "max_trades_per_day", .type = PR_PARAM_INT, .offset = P_(max_trades_per_day), .def = 0, .min = 0,
+     .max = 100000, .desc = "entries per UTC day (0: off; 10 suggested)"},
+    {.name = "dd_warn", .type = PR_PARAM_NUMBER, .offset = P_(dd_warn), .def = 0, .min = 0, .max = 1,
+     .desc = "drawdown from the equity peak that is reported (0: off; 0.10 suggested)"},
+    {.name = "dd_stop", .type = PR_PARAM_NUMBER, .offset = P_(dd_stop), .def = 0, .min = 0, .max = 1,
+     .desc = "drawdown at which new entries stop until it recovers (0: off; 0.15 suggested)"},
+    {.name = "dd_halt", .type = PR_PARAM_NUMBER, .offset = P_(dd_halt), .def = 0, .min = 0, .max = 1,
+     .desc = "drawdown that pauses entries for halt_days (0: off; 0.20 suggested)"},
+    {.name = "halt_days", .type = PR_PARAM_NUMBER, .offset = P_(halt_days), .def = 7, .min = 0, .max = 3650,
+     .desc = "how long dd_halt pauses entries"},
+};
+
+static int check_protect(const void *p, const char **what, char *msg, size_t cap) {
+    const pr_risk_protections *c = p;
+    if (c->dd_stop > 0 && c->dd_warn > c->dd_stop) {
+        *what = "dd_warn";
+        snprintf(msg, cap, "expected at most dd_stop (%g)", c->dd_stop);
+        return -1;
+    }
+    if (c->dd_halt > 0 && c->dd_stop > c->dd_halt) {
+        *what = "dd_stop";
+        snprintf(msg, cap, "expected at most dd_halt (%g)", c->dd_halt);
+        return -1;
+    }
+    return 0;
+}
+
+const pr_strategy_info pr_risk_protections_info = {
+    .name = "risk.protections",
+    .summary = "protections that stop new entries",
+    .params = k_protect,
+    .n_params = sizeof k_protect / sizeof k_protect[0],
+    .size = sizeof(pr_risk_protections),
+    .check = check_protect,
+};
+
 static int check_sizing(const void *p, const char **what, char *msg, size_t cap) {
     const pr_risk_sizing *s = p;
     for (int i = 1; i < s->n_score; i++)
@@ -82,14 +129,22 @@ void pr_risk_sizing_defaults(pr_risk_sizing *s) {
     pr_params_defaults(&pr_risk_sizing_info, s);
 }
 
-void pr_risk_config_defaults(pr_risk_config *c) { pr_risk_sizing_defaults(&c->sizing); }
+void pr_risk_config_defaults(pr_risk_config *c) {
+    memset(c, 0, sizeof *c);
+    pr_risk_sizing_defaults(&c->sizing);
+    pr_params_defaults(&pr_risk_protections_info, &c->protections);
+}
 
 int pr_risk_config_read(const pr_config *cfg, const char *path, pr_risk_config *out, pr_err *err) {
-    static const char *const keys[] = {"sizing", NULL};
+    static const char *const keys[] = {"sizing", "protections", NULL};
     char k[PR_ERR_PATH_MAX];
     int rc;
     pr_risk_config_defaults(out);
     if (!cfg) return PR_OK;
     if ((rc = pr_config_check_keys(cfg, path, keys, err)) != 0) return rc;
-    return pr_params_read(&pr_risk_sizing_info, cfg, pr_config_key(k, sizeof k, path, "sizing"), &out->sizing, err);
+    if ((rc = pr_params_read(&pr_risk_sizing_info, cfg, pr_config_key(k, sizeof k, path, "sizing"), &out->sizing,
+                             err)) != 0)
+        return rc;
+    return pr_params_read(&pr_risk_protections_info, cfg, pr_config_key(k, sizeof k, path, "protections"),
+                          &out->protections, err);
 }

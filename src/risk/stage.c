@@ -87,7 +87,10 @@ static int stage_size(void *self, const pr_size_request *rq, pr_size *out, pr_er
     if (s->mode == PR_RISK_VOL_TARGET && rq->view) in.vol = vol_of(rq->view, sig->instrument, s->atr_period);
     pr_risk_state_stats(&rs->st, s->kelly_window, &in.stats);
     pr_risk_decision d;
-    pr_risk_size(s, &in, &d);
+    const char *blocked = pr_risk_protect_check(&rs->cfg.protections, &rs->st, rq->now);
+    if (blocked) d = (pr_risk_decision){PR_QTY_NOTIONAL, 0, 0, blocked};
+    else pr_risk_size(s, &in, &d);
+    if (d.value > 0) pr_risk_protect_entered(&rs->cfg.protections, &rs->st, rq->now);
     rs->st.entries++;
     if (!(d.value > 0)) pr_risk_state_count(&rs->st, d.reason, 1);
     else if (d.resized) pr_risk_state_count(&rs->st, d.reason, 0);
@@ -99,9 +102,22 @@ static int stage_size(void *self, const pr_size_request *rq, pr_size *out, pr_er
 
 static void stage_on_fill(void *self, const pr_fill_info *f) {
     pr_risk_stage *rs = self;
-    pr_risk_state_on_fill(&rs->st, f);
+    double r;
+    if (pr_risk_state_on_fill(&rs->st, f, &r)) pr_risk_protect_closed(&rs->cfg.protections, &rs->st, f->seen, r);
+}
+
+static void stage_on_step(void *self, int64_t now, const pr_account *account) {
+    pr_risk_stage *rs = self;
+    pr_risk_protect_step(&rs->cfg.protections, &rs->st, now, account->equity);
+}
+
+/* The equity is watched at every step only when a limit needs it (a step
+ * costs the pipeline an account query). */
+static int watches_equity(const pr_risk_protections *c) {
+    return c->daily_loss > 0 || c->dd_warn > 0 || c->dd_stop > 0 || c->dd_halt > 0 || c->max_trades_per_day > 0;
 }
 
 void pr_risk_stage_sizer(pr_risk_stage *rs, pr_sizer *out) {
-    *out = (pr_sizer){.self = rs, .size = stage_size, .destroy = NULL, .name = "risk", .on_fill = stage_on_fill};
+    *out = (pr_sizer){.self = rs, .size = stage_size, .destroy = NULL, .name = "risk", .on_fill = stage_on_fill,
+                        .on_step = watches_equity(&rs->cfg.protections) ? stage_on_step : NULL};
 }

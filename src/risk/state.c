@@ -12,6 +12,9 @@
 void pr_risk_state_init(pr_risk_state *st) {
     memset(st, 0, sizeof *st);
     st->version = PR_RISK_STATE_VERSION;
+    st->day = PR_TIME_NONE;
+    st->pause_until = PR_TIME_NONE;
+    for (int k = 0; k < PR_PROT_N; k++) st->trig[k].last = PR_TIME_NONE;
 }
 
 static void push_return(pr_risk_state *st, double r) {
@@ -21,8 +24,8 @@ static void push_return(pr_risk_state *st, double r) {
     st->closed++;
 }
 
-void pr_risk_state_on_fill(pr_risk_state *st, const pr_fill_info *f) {
-    if (f->instrument < 0 || f->instrument >= PR_RISK_MAX_INSTRUMENTS || !(f->qty > 0)) return;
+int pr_risk_state_on_fill(pr_risk_state *st, const pr_fill_info *f, double *ret) {
+    if (f->instrument < 0 || f->instrument >= PR_RISK_MAX_INSTRUMENTS || !(f->qty > 0)) return 0;
     pr_risk_open *o = &st->open[f->instrument];
     double q = f->side * f->qty;
     if (o->qty == 0 || (o->qty > 0) == (q > 0)) {   /* opens or adds */
@@ -30,16 +33,20 @@ void pr_risk_state_on_fill(pr_risk_state *st, const pr_fill_info *f) {
         o->avg = (o->avg * fabs(o->qty) + f->price * f->qty) / n;
         o->cost += f->price * f->qty;
         o->qty += q;
-        return;
+        return 0;
     }
     double closed = fmin(f->qty, fabs(o->qty));
     o->realized += closed * (f->price - o->avg) * (o->qty > 0 ? 1 : -1);
     double rest = f->qty - closed;   /* reverses beyond flat */
     o->qty += f->side * closed;
-    if (fabs(o->qty) > FLAT_EPS * f->qty) return;
-    if (o->cost > 0) push_return(st, o->realized / o->cost);
+    if (fabs(o->qty) > FLAT_EPS * f->qty) return 0;
+    double r = o->cost > 0 ? o->realized / o->cost : 0;
+    int closed_one = o->cost > 0;
+    if (closed_one) push_return(st, r);
     *o = (pr_risk_open){0, 0, 0, 0};
     if (rest > FLAT_EPS * f->qty) *o = (pr_risk_open){f->side * rest, f->price, f->price * rest, 0};
+    if (closed_one && ret) *ret = r;
+    return closed_one;
 }
 
 void pr_risk_state_stats(const pr_risk_state *st, int window, pr_risk_trade_stats *out) {

@@ -1,11 +1,13 @@
 /* pr_risk_state as versioned JSON (jansson) so the paper/live runner can
  * store it and resume; reals are written with 17 significant digits, which
  * read back to the same doubles. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
 
+#include "proratio/risk/protect.h"
 #include "proratio/risk/state.h"
 
 int pr_risk_state_to_json(const pr_risk_state *st, char **out, pr_err *err) {
@@ -31,6 +33,20 @@ int pr_risk_state_to_json(const pr_risk_state *st, char **out, pr_err *err) {
     json_object_set_new(root, "resized", json_integer((json_int_t)st->resized));
     json_object_set_new(root, "rejected", json_integer((json_int_t)st->rejected));
     json_object_set_new(root, "counts", counts);
+    json_t *trig = json_array();
+    for (int k = 0; k < PR_PROT_N; k++)
+        json_array_append_new(trig, json_pack("{s:s, s:I, s:I}", "protection", pr_risk_protect_names[k], "count",
+                                              (json_int_t)st->trig[k].count, "last", (json_int_t)st->trig[k].last));
+    json_object_set_new(root, "triggers", trig);
+    json_object_set_new(root, "day", json_integer(st->day));
+    json_object_set_new(root, "day_equity", json_real(st->day_equity));
+    json_object_set_new(root, "day_entries", json_integer(st->day_entries));
+    json_object_set_new(root, "daily_hit", json_integer(st->daily_hit));
+    json_object_set_new(root, "peak", json_real(st->peak));
+    json_object_set_new(root, "dd_tier", json_integer(st->dd_tier));
+    json_object_set_new(root, "consecutive", json_integer(st->consecutive));
+    json_object_set_new(root, "pause_until", json_integer(st->pause_until));
+    json_object_set_new(root, "pause_by", json_integer(st->pause_by));
     *out = json_dumps(root, JSON_COMPACT | JSON_REAL_PRECISION(17));
     json_decref(root);
     return *out ? PR_OK : pr_err_set(err, PR_ENOMEM, "risk state: out of memory");
@@ -50,6 +66,33 @@ static int get_num(json_t *o, const char *key, double *v, pr_err *err) {
     if (!json_is_number(x)) return pr_err_set(err, PR_EPARSE, "risk state: \"%s\" must be a number", key);
     *v = json_number_value(x);
     return PR_OK;
+}
+
+static int read_protect(json_t *root, pr_risk_state *st, pr_err *err) {
+    json_int_t v, lo = INT64_MIN, hi = INT64_MAX;
+    int rc;
+    json_t *trig = json_object_get(root, "triggers"), *x;
+    if (!json_is_array(trig) || json_array_size(trig) != PR_PROT_N)
+        return pr_err_set(err, PR_EPARSE, "risk state: \"triggers\" must be an array of %d", PR_PROT_N);
+    size_t i;
+    json_array_foreach(trig, i, x) {
+        if ((rc = get_int(x, "count", 0, hi, &v, err)) != 0) return rc;
+        st->trig[i].count = (size_t)v;
+        if ((rc = get_int(x, "last", lo, hi, &v, err)) != 0) return rc;
+        st->trig[i].last = v;
+    }
+    struct { const char *key; json_int_t lo, hi; int64_t *i64; int *i32; } ints[] = {
+        {"day", lo, hi, &st->day, NULL},           {"day_entries", 0, INT32_MAX, NULL, &st->day_entries},
+        {"daily_hit", 0, 1, NULL, &st->daily_hit}, {"dd_tier", 0, 3, NULL, &st->dd_tier},
+        {"consecutive", 0, INT32_MAX, NULL, &st->consecutive}, {"pause_until", lo, hi, &st->pause_until, NULL},
+        {"pause_by", 0, PR_PROT_N - 1, NULL, &st->pause_by}};
+    for (size_t k = 0; k < sizeof ints / sizeof ints[0]; k++) {
+        if ((rc = get_int(root, ints[k].key, ints[k].lo, ints[k].hi, &v, err)) != 0) return rc;
+        if (ints[k].i64) *ints[k].i64 = v;
+        else *ints[k].i32 = (int)v;
+    }
+    if ((rc = get_num(root, "day_equity", &st->day_equity, err)) != 0) return rc;
+    return get_num(root, "peak", &st->peak, err);
 }
 
 static int read_root(json_t *root, pr_risk_state *st, pr_err *err) {
@@ -101,7 +144,7 @@ static int read_root(json_t *root, pr_risk_state *st, pr_err *err) {
         c->rejected = (size_t)v;
     }
     st->n_counts = (int)json_array_size(counts);
-    return PR_OK;
+    return read_protect(root, st, err);
 }
 
 int pr_risk_state_from_json(const char *text, pr_risk_state *out, pr_err *err) {

@@ -11,6 +11,8 @@
 #    trades are made and entries = 20 + rejected;
 #  - with max_loss 0.001 each of those 20 entries is cut to 0.001/0.03 =
 #    3.33% of equity (first trade ~333.33 USDT instead of 500).
+# and examples/risk_protections.json fires each protection exactly when the
+# run's own equity.csv and trades.csv say it should (recomputed here).
 set -u
 source "$(dirname "$0")/lib/prelude.bash"
 DB="sqlite:$TMP/s.db"
@@ -76,6 +78,67 @@ check(rc["resized"] >= 20 and rc["reasons"][0]["reason"] == "loss cap per trade"
 check(rc["rejected"] == rk["rejected"] and len(tc) == len(tk), "the cap changed which entries trade")
 c0 = float(tc[0]["qty"]) * float(tc[0]["entry_price"])
 check(abs(c0 - 10000 * 0.001 / 0.03) < 1, "first capped entry %.2f, want 333.33" % c0)
+sys.exit(0 if ok else 1)
+PY
+
+# --- protections ---------------------------------------------------------------------
+"$BIN" backtest --config examples/risk_protections.json --db "$DB" --out "$TMP/p" > "$TMP/p.txt" 2>&1 \
+  || fail "risk_protections run: $(tail -3 "$TMP/p.txt")"
+grep -q "^protection   drawdown stop: fired" "$TMP/p.txt" || fail "no protection lines: $(cat "$TMP/p.txt")"
+python3 - "$TMP/p" <<'PY' || fail "protections (above)"
+import csv, json, sys
+from datetime import datetime, timedelta, timezone
+d = sys.argv[1]
+risk = json.load(open(d + "/metrics.json"))["risk"]
+trades = list(csv.DictReader(open(d + "/trades.csv")))
+eq = {r["time"]: float(r["equity"]) for r in csv.DictReader(open(d + "/equity.csv"))}
+times = list(eq)
+ok = True
+def check(cond, msg):
+    global ok
+    if not cond:
+        print("FAIL:", msg); ok = False
+fired = {p["protection"]: p for p in risk["protections"]}
+names = {"daily loss limit", "consecutive losses", "max trades per day", "drawdown warning", "drawdown stop",
+         "drawdown halt"}
+check(risk["entries"] == len(trades) + risk["rejected"], "entries != trades + rejected")
+check(risk["resized"] == 0, "1%% risk is under the 2%% cap, yet %d resized" % risk["resized"])
+check(all(r["reason"] in names for r in risk["reasons"]), "a refusal not by a protection: %r" % risk["reasons"])
+# Drawdown tiers: a decision at close T sees the equity row labelled T - 1 h;
+# a tier fires when the drawdown from the running peak crosses it upwards.
+peak, prev, up = 0, 0, {0.10: [], 0.15: []}
+for t in times:
+    peak = max(peak, eq[t]); dd = 1 - eq[t] / peak
+    for lvl in up:
+        if prev < lvl <= dd:
+            up[lvl].append(t)
+    prev = dd
+def iso(t, h):
+    x = datetime.strptime(t, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc) + timedelta(hours=h)
+    return x.strftime("%Y-%m-%dT%H:%M:%SZ")
+for name, lvl in (("drawdown warning", 0.10), ("drawdown stop", 0.15)):
+    n = fired.get(name, {"fired": 0})["fired"]
+    check(n == len(up[lvl]), "%s fired %d times, equity.csv crosses %g %d times" % (name, n, lvl, len(up[lvl])))
+    if n:
+        check(fired[name]["last"] == iso(up[lvl][-1], 1), "%s last %s, crossing row %s" % (name, fired[name]["last"], up[lvl][-1]))
+# Daily loss: the equity seen at the trigger is <= 98% of the day's opening
+# equity (the row labelled 23:00 the day before).
+if "daily loss limit" in fired:
+    t = fired["daily loss limit"]["last"]
+    day_open = iso(t[:10] + "T00:00:00Z", -1)
+    check(eq[iso(t, -1)] <= 0.98 * eq[day_open] < eq[iso(t, -2)], "daily loss at %s: %.2f vs day open %.2f"
+          % (t, eq[iso(t, -1)], eq[day_open]))
+# Consecutive losses: streaks of 5 losing round trips (price return <= 0),
+# counting again from zero after each.
+streak = runs = 0
+for t in trades:
+    r = (1 if t["side"] == "long" else -1) * (float(t["exit_price"]) - float(t["entry_price"]))
+    streak = 0 if r > 0 else streak + 1
+    if streak == 5:
+        runs += 1; streak = 0
+check(fired.get("consecutive losses", {"fired": 0})["fired"] == runs, "consecutive losses fired %r, trades give %d"
+      % (fired.get("consecutive losses"), runs))
+print("protections:", {k: v["fired"] for k, v in fired.items()}, "rejected", risk["rejected"], "trades", len(trades))
 sys.exit(0 if ok else 1)
 PY
 

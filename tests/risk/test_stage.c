@@ -118,9 +118,39 @@ static void test_refusal_event(void **state) {
     pr_risk_stage_free(rs);
 }
 
+static void test_protection_refuses(void **state) {
+    (void)state;
+    et_script sc;
+    et_script_reset(&sc);
+    et_script_add(&sc, 0, PR_SIG_ENTER_LONG, 0);
+    et_script_add(&sc, 2, PR_SIG_EXIT, 0);
+    et_script_add(&sc, 4, PR_SIG_ENTER_LONG, 0);
+    pr_risk_config rc;
+    pr_risk_config_defaults(&rc);
+    rc.sizing.mode = PR_RISK_FIXED_FRACTION;
+    rc.protections.max_trades_per_day = 1;
+    pr_risk_stage *rs = NULL;
+    pr_backtest_result r;
+    g_rejects = 0;
+    run(&sc, "BTCUSDT", &rc, &rs, &r);
+    /* Both entries fall on 2024-01-01 (UTC): the first (10% = 1,000 at 100:
+     * 10 units) trades, the second is refused by the one-a-day limit. */
+    assert_int_equal((int)r.n_trades, 1);
+    assert_int_equal((int)r.n_open, 0);
+    assert_true(fabs(r.trades[0].size - 10) < 1e-9);
+    assert_int_equal(g_rejects, 1);
+    assert_string_equal(g_stage, "risk");
+    assert_string_equal(g_reason, "max trades per day");
+    const pr_risk_state *st = pr_risk_stage_state(rs);
+    assert_int_equal((int)st->trig[PR_PROT_TRADES_PER_DAY].count, 1);
+    pr_backtest_result_free(&r);
+    pr_risk_stage_free(rs);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_kelly_causal),
+        cmocka_unit_test(test_protection_refuses),
         cmocka_unit_test(test_refusal_event),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -14,7 +14,7 @@
 
 static void fill(pr_risk_state *st, int inst, int side, double qty, double px) {
     pr_fill_info f = {.instrument = inst, .side = side, .qty = qty, .price = px};
-    pr_risk_state_on_fill(st, &f);
+    pr_risk_state_on_fill(st, &f, NULL);
 }
 
 static void test_round_trips(void **state) {
@@ -77,6 +77,13 @@ static void test_json_round_trip(void **state) {
     }
     fill(&st, 5, -1, 0.1, 1.0 / 3);   /* an open short with a repeating decimal */
     st.entries = 7;
+    pr_risk_protections pc = {.daily_loss = 0.02, .dd_warn = 0.1, .max_consecutive_losses = 2,
+                              .loss_pause_hours = 24};
+    pr_risk_protect_step(&pc, &st, 1704067200000LL, 10000);
+    pr_risk_protect_step(&pc, &st, 1704070800000LL, 8900.5);   /* -11%: daily limit and warning */
+    pr_risk_protect_closed(&pc, &st, 1704070800000LL, -0.01);
+    pr_risk_protect_closed(&pc, &st, 1704074400000LL, -0.02);  /* pauses until +24 h */
+    assert_true(st.daily_hit && st.dd_tier == 1 && st.pause_until == 1704074400000LL + 86400000LL);
     pr_risk_state_count(&st, "loss cap per trade", 0);
     pr_risk_state_count(&st, "less than one lot", 1);
     pr_risk_state_count(&st, "less than one lot", 1);

@@ -62,6 +62,9 @@ typedef struct pr_sizer {
     /* Optional: each fill the pipeline saw, at the step that saw it, before
      * the strategy runs (closed-trade statistics come from these). */
     void (*on_fill)(void *self, const pr_fill_info *f);
+    /* Optional: once per decision step after the fills, the account as of
+     * then (daily loss and drawdown limits watch it). */
+    void (*on_step)(void *self, int64_t now, const pr_account *account);
 } pr_sizer;
 
 /* The built-in sizer for a pr_sizing (self points to a copy it owns). */

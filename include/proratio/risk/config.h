@@ -8,6 +8,7 @@
 #include "proratio/core.h"
 #include "proratio/signal.h"
 #include "proratio/risk/sizing.h"
+#include "proratio/risk/protect.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -15,10 +16,12 @@ extern "C" {
 
 typedef struct pr_risk_config {
     pr_risk_sizing sizing;
+    pr_risk_protections protections;
 } pr_risk_config;
 
-/* The table of `risk.sizing` (name "risk.sizing"). */
+/* The tables of `risk.sizing` and `risk.protections`. */
 extern const pr_strategy_info pr_risk_sizing_info;
+extern const pr_strategy_info pr_risk_protections_info;
 
 void pr_risk_config_defaults(pr_risk_config *c);
 /* Reads the section at `path` ("risk") of cfg: unknown keys, types, ranges

@@ -28,6 +28,24 @@ typedef struct pr_risk_open {
     double realized;         /* price P&L of the units closed so far (quote ccy)  */
 } pr_risk_open;
 
+/* The protections (risk/protect.h), each with its trigger count. */
+typedef enum pr_risk_protect_id {
+    PR_PROT_DAILY_LOSS = 0,  /* equity down daily_loss from the day's start        */
+    PR_PROT_CONSECUTIVE,     /* max_consecutive_losses round trips lost in a row    */
+    PR_PROT_TRADES_PER_DAY,  /* max_trades_per_day entries made today               */
+    PR_PROT_DD_WARN,         /* drawdown from the peak reached dd_warn               */
+    PR_PROT_DD_STOP,         /* ... dd_stop: no new entries while there             */
+    PR_PROT_DD_HALT,         /* ... dd_halt: no new entries for halt_days           */
+    PR_PROT_N
+} pr_risk_protect_id;
+
+extern const char *const pr_risk_protect_names[];   /* PR_PROT_N of them */
+
+typedef struct pr_risk_trigger {
+    size_t count;            /* times it fired                                    */
+    int64_t last;            /* decision time it last fired, PR_TIME_NONE: never   */
+} pr_risk_trigger;
+
 typedef struct pr_risk_count {
     char reason[PR_RISK_REASON_MAX];
     size_t resized, rejected;
@@ -43,12 +61,24 @@ typedef struct pr_risk_state {
     size_t resized, rejected;
     int n_counts;
     pr_risk_count counts[PR_RISK_MAX_REASONS];
+    /* Protections. */
+    int64_t day;             /* open of the current UTC day, PR_TIME_NONE: none yet */
+    double day_equity;       /* equity at the day's first step                    */
+    int day_entries;         /* entries sized today                               */
+    int daily_hit;           /* 1: the daily loss limit fired today               */
+    double peak;             /* highest equity seen at a step                     */
+    int dd_tier;             /* 0 none, 1 warn, 2 stop, 3 halt                    */
+    int consecutive;         /* round trips lost in a row                         */
+    int64_t pause_until;     /* no entries before this time (PR_TIME_NONE: none)  */
+    int pause_by;            /* the protection that paused (pr_risk_protect_id)   */
+    pr_risk_trigger trig[PR_PROT_N];
 } pr_risk_state;
 
 void pr_risk_state_init(pr_risk_state *st);
 /* Follows one fill; when it brings the instrument back to flat the round
- * trip's return (realised P&L / entry notional) joins the window. */
-void pr_risk_state_on_fill(pr_risk_state *st, const pr_fill_info *f);
+ * trip's return (realised P&L / entry notional) joins the window and the
+ * call returns 1 with the return in *ret (ret may be NULL); else 0. */
+int pr_risk_state_on_fill(pr_risk_state *st, const pr_fill_info *f, double *ret);
 /* Statistics of the latest `window` returns (at most PR_RISK_WINDOW_MAX). */
 void pr_risk_state_stats(const pr_risk_state *st, int window, pr_risk_trade_stats *out);
 /* Counts one resize (rejected 0) or refusal (rejected 1) under reason. */

@@ -1,0 +1,73 @@
+/* Protections of the risk stage (risk/protect.h): state transitions on the
+ * equity at each step and on closed round trips, and the entry check. A
+ * protection's trigger is counted when it starts blocking (or, for the
+ * drawdown warning, when the tier is reached), not once per refused entry. */
+#include <stddef.h>
+
+#include "proratio/risk/protect.h"
+
+const char *const pr_risk_protect_names[] = {"daily loss limit", "consecutive losses", "max trades per day",
+                                             "drawdown warning", "drawdown stop", "drawdown halt"};
+
+#define HOUR_MS 3600000.0
+
+static int64_t day_of(int64_t t) { return t - (((t % PR_MS_PER_DAY) + PR_MS_PER_DAY) % PR_MS_PER_DAY); }
+
+static void fire(pr_risk_state *st, pr_risk_protect_id id, int64_t now) {
+    st->trig[id].count++;
+    st->trig[id].last = now;
+}
+
+static void hold_entries(pr_risk_state *st, pr_risk_protect_id id, int64_t until) {
+    if (st->pause_until == PR_TIME_NONE || until > st->pause_until) {
+        st->pause_until = until;
+        st->pause_by = id;
+    }
+}
+
+void pr_risk_protect_step(const pr_risk_protections *c, pr_risk_state *st, int64_t now, double equity) {
+    int64_t day = day_of(now);
+    if (st->day != day) {
+        st->day = day;
+        st->day_equity = equity;
+        st->day_entries = 0;
+        st->daily_hit = 0;
+    }
+    if (c->daily_loss > 0 && !st->daily_hit && equity <= st->day_equity * (1 - c->daily_loss)) {
+        st->daily_hit = 1;
+        fire(st, PR_PROT_DAILY_LOSS, now);
+    }
+    if (equity > st->peak) st->peak = equity;
+    double dd = st->peak > 0 ? 1 - equity / st->peak : 0;
+    int tier = c->dd_halt > 0 && dd >= c->dd_halt   ? 3
+               : c->dd_stop > 0 && dd >= c->dd_stop ? 2
+               : c->dd_warn > 0 && dd >= c->dd_warn ? 1
+                                                    : 0;
+    for (int t = st->dd_tier + 1; t <= tier; t++) fire(st, (pr_risk_protect_id)(PR_PROT_DD_WARN + t - 1), now);
+    if (tier == 3 && st->dd_tier < 3) hold_entries(st, PR_PROT_DD_HALT, now + (int64_t)(c->halt_days * PR_MS_PER_DAY));
+    st->dd_tier = tier;
+}
+
+void pr_risk_protect_closed(const pr_risk_protections *c, pr_risk_state *st, int64_t now, double r) {
+    st->consecutive = r > 0 ? 0 : st->consecutive + 1;
+    if (c->max_consecutive_losses > 0 && st->consecutive >= c->max_consecutive_losses) {
+        fire(st, PR_PROT_CONSECUTIVE, now);
+        hold_entries(st, PR_PROT_CONSECUTIVE, now + (int64_t)(c->loss_pause_hours * HOUR_MS));
+        st->consecutive = 0;
+    }
+}
+
+const char *pr_risk_protect_check(const pr_risk_protections *c, const pr_risk_state *st, int64_t now) {
+    if (st->pause_until != PR_TIME_NONE && now < st->pause_until) return pr_risk_protect_names[st->pause_by];
+    if (st->dd_tier >= 2) return pr_risk_protect_names[PR_PROT_DD_STOP];
+    if (st->daily_hit) return pr_risk_protect_names[PR_PROT_DAILY_LOSS];
+    if (c->max_trades_per_day > 0 && st->day == day_of(now) &&
+        st->day_entries >= c->max_trades_per_day)
+        return pr_risk_protect_names[PR_PROT_TRADES_PER_DAY];
+    return NULL;
+}
+
+void pr_risk_protect_entered(const pr_risk_protections *c, pr_risk_state *st, int64_t now) {
+    st->day_entries++;
+    if (c->max_trades_per_day > 0 && st->day_entries == c->max_trades_per_day) fire(st, PR_PROT_TRADES_PER_DAY, now);
+}
