@@ -81,6 +81,14 @@ check(abs(c0 - 10000 * 0.001 / 0.03) < 1, "first capped entry %.2f, want 333.33"
 sys.exit(0 if ok else 1)
 PY
 
+# --- the stage with its limits out of reach sizes as the built-in sizer ------------------
+# (fixed_risk 1% either way; equity is then watched at every step too)
+"$BIN" backtest --config examples/sma_cross.json --db "$DB" --out "$TMP/b0" > /dev/null 2>&1 || fail "sma_cross run"
+"$BIN" backtest --config examples/sma_cross.json --set risk.sizing.max_loss=0.5 --set risk.protections.dd_stop=0.95 \
+  --db "$DB" --out "$TMP/b1" > "$TMP/b1.txt" 2>&1 || fail "sma_cross with risk: $(tail -2 "$TMP/b1.txt")"
+grep -q "sizing by the risk stage, fixed_risk" "$TMP/b1.txt" || fail "risk stage not used: $(grep ^account "$TMP/b1.txt")"
+cmp -s "$TMP/b0/trades.csv" "$TMP/b1/trades.csv" || fail "risk stage fixed_risk differs from the built-in sizing"
+
 # --- protections ---------------------------------------------------------------------
 "$BIN" backtest --config examples/risk_protections.json --db "$DB" --out "$TMP/p" > "$TMP/p.txt" 2>&1 \
   || fail "risk_protections run: $(tail -3 "$TMP/p.txt")"
