@@ -129,6 +129,14 @@ static int key_cmp(const void *a, const void *b) {
 
 static int value(jw *w, const json_t *j, int depth);
 
+int pr_json_put_string(const char *s, size_t len, size_t flags, int (*out)(void *ctx, const char *s, size_t n),
+                       void *ctx) {
+    jw w = {out, ctx, flags};
+    return string(&w, s, len);
+}
+
+size_t pr_json_real_text(double x, char b[PR_JSON_REAL_MAX]) { return real_text(x, b); }
+
 static int object(jw *w, const json_t *j, int depth) {
     const char *sep = (w->flags & JSON_COMPACT) ? ":" : ": ";
     size_t n = json_object_size(j);

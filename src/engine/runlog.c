@@ -1,7 +1,9 @@
 /* The run logs (signals.jsonl, executions.jsonl, summary.jsonl): one compact
- * JSON object per line built with jansson, keys in insertion order, doubles
- * as the shortest text that reads back exactly (pr_json_dumps). The pipeline's observer feeds the signals and the orders; fills
- * are handed in by the runner, which knows when they happen. */
+ * JSON object per line, keys in a fixed order, doubles as the shortest text
+ * that reads back exactly (pr_json_dump_sink's text; the signal and fill
+ * lines are laid out directly, the summary through jansson). The pipeline's
+ * observer feeds the signals and the orders; fills are handed in by the
+ * runner, which knows when they happen. */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -147,15 +149,128 @@ static json_t *time_str(int64_t ms) {
     return json_string(t);
 }
 
-static json_t *reason(const pr_reason *r) {
-    char buf[512];
-    pr_reason_format(r, buf, sizeof buf);
-    return text(buf);
+/* ---- one JSON object per line, laid out directly --------------------------------------
+ * The signal and fill lines (one per signal, one per fill: tens of thousands
+ * in a long run) are written field by field into the line buffer, in the
+ * text pr_json_dump_sink gives for the same jansson object (JSON_COMPACT):
+ * building and freeing a jansson tree per line cost more than the run. */
+typedef struct jline {
+    line_buf lb;
+    int depth;
+    int count[8];                /* members written so far, per open level  */
+    int bad;                     /* a write failed                          */
+} jline;
+
+static void jl_raw(jline *j, const char *s, size_t n) {
+    if (line_out(&j->lb, s, n)) j->bad = 1;
 }
 
-/* Adds key = v when v is set (non-zero). */
-static void opt_price(json_t *o, const char *key, double v) {
-    if (v != 0) json_object_set_new(o, key, num(v));
+/* Before a member: the comma after the previous one. */
+static void jl_next(jline *j) {
+    if (j->count[j->depth]++) jl_raw(j, ",", 1);
+}
+
+static void jl_open(jline *j, char c) {
+    jl_raw(j, &c, 1);
+    if (j->depth + 1 < (int)(sizeof j->count / sizeof j->count[0])) j->count[++j->depth] = 0;
+}
+
+static void jl_close(jline *j, char c) {
+    jl_raw(j, &c, 1);
+    if (j->depth > 0) j->depth--;
+}
+
+/* key: a literal with nothing to escape. */
+static void jl_key(jline *j, const char *key) {
+    jl_next(j);
+    jl_raw(j, "\"", 1);
+    jl_raw(j, key, strlen(key));
+    jl_raw(j, "\":", 2);
+}
+
+static void jl_str(jline *j, const char *s) {
+    if (pr_json_put_string(s, strlen(s), JSON_COMPACT, line_out, &j->lb)) j->bad = 1;
+}
+
+/* text(): valid UTF-8 as it is; otherwise non-ASCII bytes become '?'. */
+static void jl_text(jline *j, const char *s) {
+    if (!s) s = "";
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0;
+    while (u[i] && u[i] < 0x80) i++;
+    if (u[i]) { /* not plain ASCII: jansson says whether it is valid UTF-8 */
+        json_t *v = json_string(s);
+        if (!v) {
+            char buf[512];
+            size_t k = 0;
+            for (; s[k] && k + 1 < sizeof buf; k++) buf[k] = (unsigned char)s[k] >= 0x80 ? '?' : s[k];
+            buf[k] = '\0';
+            jl_str(j, buf);
+            return;
+        }
+        json_decref(v);
+    }
+    jl_str(j, s);
+}
+
+/* num(): a real, or null when it has no JSON form. */
+static void jl_num(jline *j, double v) {
+    char b[PR_JSON_REAL_MAX];
+    if (!isfinite(v)) jl_raw(j, "null", 4);
+    else jl_raw(j, b, pr_json_real_text(v, b));
+}
+
+static void jl_int(jline *j, long long v) {
+    char b[32];
+    int n = snprintf(b, sizeof b, "%lld", v);
+    jl_raw(j, b, (size_t)n);
+}
+
+static void jl_time(jline *j, int64_t ms) {
+    char t[PR_TIME_STR_MAX];
+    pr_time_format_iso(ms, t, sizeof t);
+    jl_str(j, t);
+}
+
+static void jl_reason(jline *j, const pr_reason *r) {
+    char buf[512];
+    pr_reason_format(r, buf, sizeof buf);
+    jl_text(j, buf);
+}
+
+static void jl_key_num(jline *j, const char *key, double v) {
+    jl_key(j, key);
+    jl_num(j, v);
+}
+
+static void jl_key_str(jline *j, const char *key, const char *s) {
+    jl_key(j, key);
+    jl_str(j, s);
+}
+
+/* opt_price(): key = v when v is set (non-zero). */
+static void jl_opt_price(jline *j, const char *key, double v) {
+    if (v != 0) jl_key_num(j, key, v);
+}
+
+static void jl_begin(jline *j, FILE *f) {
+    j->lb.f = f;
+    j->lb.len = 0;
+    j->depth = 0;
+    j->count[0] = 0;
+    j->bad = 0;
+    jl_open(j, '{');
+}
+
+/* Closes the object, ends the line and hands it to the file. */
+static int jl_end(pr_runlog *rl, jline *j, const char *name, pr_err *err) {
+    jl_close(j, '}');
+    jl_raw(j, "\n", 1);
+    if (line_flush(&j->lb)) j->bad = 1;
+    if (!j->bad) return PR_OK;
+    rl->failed = 1;
+    pr_strlcpy(rl->failed_file, name, sizeof rl->failed_file);
+    return pr_err_set(err, PR_EIO, "run log %s: write failed: %s", name, strerror(errno));
 }
 
 /* ---- signals --------------------------------------------------------------------- */
@@ -184,58 +299,66 @@ static int on_signal(void *self, const pr_market_view *v, const pr_signal *em, c
                      const pr_stage_effect *eff, size_t n, int kept, pr_err *err) {
     pr_runlog *rl = self;
     const pr_instrument *in = pr_view_instrument(v, em->instrument);
-    json_t *o = json_object();
-    if (!o) return nomem(err);
-    json_object_set_new(o, "time", time_str(em->ts));
-    json_object_set_new(o, "instrument", text(in ? in->symbol : ""));
-    json_object_set_new(o, "kind", json_string(pr_signal_kind_name(em->kind)));
-    json_object_set_new(o, "close", num(pr_view_close(v, em->instrument, 0)));
-    opt_price(o, "entry_limit", em->entry_limit);
-    opt_price(o, "entry_stop", em->entry_stop);
-    opt_price(o, "stop", em->stop);
+    jline j;
+    jl_begin(&j, rl->sig);
+    jl_key(&j, "time");
+    jl_time(&j, em->ts);
+    jl_key(&j, "instrument");
+    jl_text(&j, in ? in->symbol : "");
+    jl_key_str(&j, "kind", pr_signal_kind_name(em->kind));
+    jl_key_num(&j, "close", pr_view_close(v, em->instrument, 0));
+    jl_opt_price(&j, "entry_limit", em->entry_limit);
+    jl_opt_price(&j, "entry_stop", em->entry_stop);
+    jl_opt_price(&j, "stop", em->stop);
     if (em->n_targets > 0) {
-        json_t *a = json_array();
+        jl_key(&j, "targets");
+        jl_open(&j, '[');
         for (int k = 0; k < em->n_targets && k < PR_SIGNAL_MAX_TARGETS; k++) {
-            json_t *t = json_object();
-            json_object_set_new(t, "price", num(em->target_price[k]));
-            json_object_set_new(t, "frac", num(em->target_frac[k]));
-            json_array_append_new(a, t);
+            jl_next(&j);
+            jl_open(&j, '{');
+            jl_key_num(&j, "price", em->target_price[k]);
+            jl_key_num(&j, "frac", em->target_frac[k]);
+            jl_close(&j, '}');
         }
-        json_object_set_new(o, "targets", a);
+        jl_close(&j, ']');
     }
-    opt_price(o, "trail_frac", em->trail_frac);
-    opt_price(o, "trail_dist", em->trail_dist);
-    opt_price(o, "breakeven_gain", em->breakeven_gain);
-    if (em->max_bars > 0) json_object_set_new(o, "max_bars", json_integer(em->max_bars));
-    opt_price(o, "size_hint", em->size_hint);
-    opt_price(o, "exit_frac", em->exit_frac);
-    json_object_set_new(o, "confidence", num(em->confidence));
-    json_object_set_new(o, "tag", text(em->tag));
-    json_object_set_new(o, "reason", reason(&em->why));
-    json_t *st = json_array();
+    jl_opt_price(&j, "trail_frac", em->trail_frac);
+    jl_opt_price(&j, "trail_dist", em->trail_dist);
+    jl_opt_price(&j, "breakeven_gain", em->breakeven_gain);
+    if (em->max_bars > 0) {
+        jl_key(&j, "max_bars");
+        jl_int(&j, em->max_bars);
+    }
+    jl_opt_price(&j, "size_hint", em->size_hint);
+    jl_opt_price(&j, "exit_frac", em->exit_frac);
+    jl_key_num(&j, "confidence", em->confidence);
+    jl_key(&j, "tag");
+    jl_text(&j, em->tag);
+    jl_key(&j, "reason");
+    jl_reason(&j, &em->why);
+    jl_key(&j, "stages");
+    jl_open(&j, '[');
     double factor = 1;
     for (size_t k = 0; k < n; k++) {
         int rc = count_stage(rl, k, &eff[k], err);
-        if (rc != PR_OK) {
-            json_decref(st);
-            json_decref(o);
-            return rc;
-        }
-        json_t *e = json_object();
-        json_object_set_new(e, "stage", text(eff[k].stage ? eff[k].stage : "stage"));
-        json_object_set_new(e, "result", json_string(result_name(eff[k].keep, eff[k].factor)));
-        if (eff[k].keep && eff[k].factor != 1) json_object_set_new(e, "factor", num(eff[k].factor));
-        json_array_append_new(st, e);
+        if (rc != PR_OK) return rc;
+        jl_next(&j);
+        jl_open(&j, '{');
+        jl_key(&j, "stage");
+        jl_text(&j, eff[k].stage ? eff[k].stage : "stage");
+        jl_key_str(&j, "result", result_name(eff[k].keep, eff[k].factor));
+        if (eff[k].keep && eff[k].factor != 1) jl_key_num(&j, "factor", eff[k].factor);
+        jl_close(&j, '}');
         factor *= eff[k].keep ? eff[k].factor : 0;
     }
-    json_object_set_new(o, "stages", st);
-    json_object_set_new(o, "result", json_string(result_name(kept, factor)));
-    if (kept && factor != 1) json_object_set_new(o, "factor", num(factor));
-    if (kept && cf->stop != em->stop) json_object_set_new(o, "stop_after", num(cf->stop));
-    if (kept && cf->confidence != em->confidence) json_object_set_new(o, "confidence_after", num(cf->confidence));
+    jl_close(&j, ']');
+    jl_key_str(&j, "result", result_name(kept, factor));
+    if (kept && factor != 1) jl_key_num(&j, "factor", factor);
+    if (kept && cf->stop != em->stop) jl_key_num(&j, "stop_after", cf->stop);
+    if (kept && cf->confidence != em->confidence) jl_key_num(&j, "confidence_after", cf->confidence);
     rl->signals++;
     if (!kept) rl->vetoed++;
-    return put_line(rl, rl->sig, k_files[0], o, err);
+    return jl_end(rl, &j, k_files[0], err);
 }
 
 /* ---- orders and fills --------------------------------------------------------------- */
@@ -286,24 +409,32 @@ void pr_runlog_observer(pr_runlog *rl, pr_pipeline_observer *out) {
 int pr_runlog_fill(pr_runlog *rl, const pr_fill *f, const char *symbol, pr_err *err) {
     if (!rl || !f) return pr_err_set(err, PR_EINVAL, "runlog: NULL argument");
     const order_note *n = find_note(rl, f->order_id, NULL);
-    json_t *o = json_object();
-    if (!o) return nomem(err);
-    json_object_set_new(o, "time", time_str(f->ts));
-    json_object_set_new(o, "instrument", text(symbol ? symbol : ""));
-    json_object_set_new(o, "order_id", json_integer((json_int_t)f->order_id));
-    json_object_set_new(o, "side", json_string(f->side > 0 ? "buy" : "sell"));
-    json_object_set_new(o, "qty", num(f->qty));
-    json_object_set_new(o, "price", num(f->price));
-    json_object_set_new(o, "ref_price", num(f->ref_price));
-    json_object_set_new(o, "fee", num(f->fee));
-    json_object_set_new(o, "spread", num(f->spread_cost));
-    json_object_set_new(o, "slippage", num(f->slippage_cost));
-    json_object_set_new(o, "maker", json_boolean(f->maker));
-    json_object_set_new(o, "realized", num(f->realized));
-    json_object_set_new(o, "role", json_string(pr_order_role_name(f->role)));
-    json_object_set_new(o, "tag", text(n ? n->tag : ""));
-    json_object_set_new(o, "reason", n ? reason(&n->why) : json_string(""));
-    return put_line(rl, rl->exe, k_files[1], o, err);
+    jline j;
+    jl_begin(&j, rl->exe);
+    jl_key(&j, "time");
+    jl_time(&j, f->ts);
+    jl_key(&j, "instrument");
+    jl_text(&j, symbol ? symbol : "");
+    jl_key(&j, "order_id");
+    jl_int(&j, (long long)f->order_id);
+    jl_key_str(&j, "side", f->side > 0 ? "buy" : "sell");
+    jl_key_num(&j, "qty", f->qty);
+    jl_key_num(&j, "price", f->price);
+    jl_key_num(&j, "ref_price", f->ref_price);
+    jl_key_num(&j, "fee", f->fee);
+    jl_key_num(&j, "spread", f->spread_cost);
+    jl_key_num(&j, "slippage", f->slippage_cost);
+    jl_key(&j, "maker");
+    if (f->maker) jl_raw(&j, "true", 4);
+    else jl_raw(&j, "false", 5);
+    jl_key_num(&j, "realized", f->realized);
+    jl_key_str(&j, "role", pr_order_role_name(f->role));
+    jl_key(&j, "tag");
+    jl_text(&j, n ? n->tag : "");
+    jl_key(&j, "reason");
+    if (n) jl_reason(&j, &n->why);
+    else jl_str(&j, "");
+    return jl_end(rl, &j, k_files[1], err);
 }
 
 /* ---- summary ---------------------------------------------------------------------------- */

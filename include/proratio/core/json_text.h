@@ -20,4 +20,12 @@ int pr_json_dumpf(const json_t *j, FILE *f, size_t flags);
 /* To any byte sink (out returns 0, or non-zero to stop): 0 or -1. */
 int pr_json_dump_sink(const json_t *j, size_t flags, int (*out)(void *ctx, const char *s, size_t n), void *ctx);
 
+/* The pieces, for writers that lay out their own objects (the run logs):
+ * a string in quotes, escaped as above under `flags` (0 or -1), and a
+ * finite real in jansson's spelling ("100.0", "1e-5"), NUL-terminated. */
+#define PR_JSON_REAL_MAX 64
+int pr_json_put_string(const char *s, size_t len, size_t flags, int (*out)(void *ctx, const char *s, size_t n),
+                       void *ctx);
+size_t pr_json_real_text(double x, char b[PR_JSON_REAL_MAX]);
+
 #endif
