@@ -185,7 +185,8 @@ static int write_report(const bt_settings *s, const pr_backtest_config *bc, cons
         pr_report_input in = {.title = title, .config = kv, .n_config = n, .metrics = &a->m, .eq = a->eq,
                               .n_eq = a->n_eq, .bench_equity = a->bench, .trades = a->trades,
                               .n_trades = a->n_trades, .prices = a->prices, .n_prices = bc->n_markets,
-                              .max_points = (size_t)s->chart_points, .max_trade_rows = (size_t)s->trade_rows};
+                              .max_points = (size_t)s->chart_points, .max_trade_rows = (size_t)s->trade_rows,
+                              .fingerprint = a->fingerprint};
         rc = make_parent(path, err);
         if (rc == PR_OK) rc = pr_report_write_html(path, &in, err);
     }

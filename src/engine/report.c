@@ -479,7 +479,9 @@ static int write_html(out *o, const pr_report_input *in, pr_err *err) {
     const char *title = in->title && in->title[0] ? in->title : "Proratio backtest";
 
     char fp[PR_FINGERPRINT_HEX];
-    int rc = pr_trades_fingerprint(in->trades, in->n_trades, fp, err);
+    int rc = PR_OK;
+    if (in->fingerprint) pr_strlcpy(fp, in->fingerprint, sizeof fp);
+    else rc = pr_trades_fingerprint(in->trades, in->n_trades, fp, err);
     if (rc != PR_OK) return rc;
     json_t *data = build_data(in, max_points);
     if (!data) return pr_err_set(err, PR_ENOMEM, "report: out of memory");

@@ -22,6 +22,7 @@ typedef struct order_note {
     pr_order_role role;
     char tag[PR_SIGNAL_TAG_MAX];
     pr_reason why;
+    size_t text;                 /* why's text at reasons.p + text - 1; 0: none */
 } order_note;
 
 /* Per confirmation stage (by position in the pipeline). */
@@ -39,6 +40,15 @@ struct pr_runlog {
     stage_count *stages;
     size_t n_stages;
     size_t signals, vetoed;
+    /* The texts of the signals' reasons, NUL-separated, and the last one:
+     * the orders a signal makes carry its reason, and their fills' lines
+     * copy the text instead of formatting it again. */
+    struct {
+        char *p;
+        size_t len, cap;
+        pr_reason last;
+        size_t last_at;          /* 1 + offset of last's text; 0: none       */
+    } reasons;
 };
 
 static const char *const k_files[3] = {"signals.jsonl", "executions.jsonl", "summary.jsonl"};
@@ -78,6 +88,7 @@ int pr_runlog_close(pr_runlog *rl, pr_err *err) {
     if (rl->failed) rc = pr_err_set(err, PR_EIO, "run log %s: write failed", rl->failed_file);
     free(rl->notes);
     free(rl->stages);
+    free(rl->reasons.p);
     free(rl);
     return rc;
 }
@@ -232,9 +243,39 @@ static void jl_time(jline *j, int64_t ms) {
     jl_str(j, t);
 }
 
-static void jl_reason(jline *j, const pr_reason *r) {
+static int same_reason(const pr_reason *a, const pr_reason *b) {
+    return a->fmt == b->fmt && memcmp(a->args, b->args, sizeof a->args) == 0;
+}
+
+/* The signal's reason; its text is kept for the fills of its orders (kept
+ * text is dropped, not an error, when memory runs out). */
+static void jl_signal_reason(pr_runlog *rl, jline *j, const pr_reason *r) {
     char buf[512];
-    pr_reason_format(r, buf, sizeof buf);
+    size_t n = pr_reason_format(r, buf, sizeof buf);
+    jl_text(j, buf);
+    rl->reasons.last_at = 0;
+    if (rl->reasons.cap - rl->reasons.len < n + 1) {
+        size_t cap = rl->reasons.cap ? 2 * rl->reasons.cap : 1 << 16;
+        while (cap - rl->reasons.len < n + 1) cap *= 2;
+        char *p = realloc(rl->reasons.p, cap);
+        if (!p) return;
+        rl->reasons.p = p;
+        rl->reasons.cap = cap;
+    }
+    memcpy(rl->reasons.p + rl->reasons.len, buf, n + 1);
+    rl->reasons.last = *r;
+    rl->reasons.last_at = rl->reasons.len + 1;
+    rl->reasons.len += n + 1;
+}
+
+/* A fill's reason: its order's, as kept or formatted now. */
+static void jl_order_reason(const pr_runlog *rl, jline *j, const order_note *n) {
+    if (n->text) {
+        jl_text(j, rl->reasons.p + n->text - 1);
+        return;
+    }
+    char buf[512];
+    pr_reason_format(&n->why, buf, sizeof buf);
     jl_text(j, buf);
 }
 
@@ -335,7 +376,7 @@ static int on_signal(void *self, const pr_market_view *v, const pr_signal *em, c
     jl_key(&j, "tag");
     jl_text(&j, em->tag);
     jl_key(&j, "reason");
-    jl_reason(&j, &em->why);
+    jl_signal_reason(rl, &j, &em->why);
     jl_key(&j, "stages");
     jl_open(&j, '[');
     double factor = 1;
@@ -396,6 +437,7 @@ static int on_order(void *self, const pr_order *o, pr_err *err) {
     memcpy(n->tag, o->tag, sizeof n->tag);
     n->tag[sizeof n->tag - 1] = '\0';
     n->why = o->why;
+    n->text = rl->reasons.last_at && same_reason(&o->why, &rl->reasons.last) ? rl->reasons.last_at : 0;
     return PR_OK;
 }
 
@@ -432,7 +474,7 @@ int pr_runlog_fill(pr_runlog *rl, const pr_fill *f, const char *symbol, pr_err *
     jl_key(&j, "tag");
     jl_text(&j, n ? n->tag : "");
     jl_key(&j, "reason");
-    if (n) jl_reason(&j, &n->why);
+    if (n) jl_order_reason(rl, &j, n);
     else jl_str(&j, "");
     return jl_end(rl, &j, k_files[1], err);
 }
