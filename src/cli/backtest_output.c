@@ -64,6 +64,7 @@ int bt_analyse(const bt_settings *s, const pr_backtest_config *bc, const pr_back
 
 void bt_analysis_free(bt_analysis *a) {
     if (!a) return;
+    bt_equity_abandon(a);
     free(a->trades);
     free(a->eq);
     free(a->prices);
@@ -242,7 +243,7 @@ void bt_print_rejects(const pr_backtest_config *bc, const pr_backtest_result *re
 }
 
 int bt_output(const bt_settings *s, const pr_backtest_config *bc, const pr_backtest_result *res,
-              const bt_analysis *a, const char *strategy, const char *out_dir, const char *report,
+              bt_analysis *a, const char *strategy, const char *out_dir, const char *report,
               const char *ai_note, bt_show show, pr_err *err) {
     FILE *info = show == BT_SHOW_JSON || show == BT_SHOW_QUIET ? stderr : stdout;
     if (show != BT_SHOW_JSON)
@@ -267,7 +268,7 @@ int bt_output(const bt_settings *s, const pr_backtest_config *bc, const pr_backt
     }
     if (rc == PR_OK) {
         snprintf(p, sizeof p, "%s/equity.csv", out_dir);
-        rc = pr_write_equity_csv(p, a->eq, a->n_eq, err);
+        rc = bt_equity_finish(a, p, err);
     }
     if (rc == PR_OK) {
         snprintf(p, sizeof p, "%s/metrics.json", out_dir);
