@@ -54,16 +54,26 @@ int count_digits(uint64_t v) {
 // The n lowest decimal digits of v (leading zeros included) written so
 // that the last one lands at end[-1]: each digit goes straight to its
 // place, with no staging buffer and no copy (a libc call per piece would
-// cost more than the digits).
-void digits_back(char *end, uint64_t v, int n) {
+// cost more than the digits); eight at a time in 32-bit arithmetic.
+inline void pairs_back(char *end, uint32_t w, int n) {
     while (n >= 2) {
-        unsigned r = (unsigned)(v % 100);
-        v /= 100;
+        uint32_t r = w % 100;
+        w /= 100;
         *--end = k_pairs[2 * r + 1];
         *--end = k_pairs[2 * r];
         n -= 2;
     }
-    if (n) *--end = (char)('0' + v % 10);
+    if (n) *--end = (char)('0' + w % 10);
+}
+
+inline void digits_back(char *end, uint64_t v, int n) {
+    while (n > 8) {
+        pairs_back(end, (uint32_t)(v % 100000000u), 8);
+        v /= 100000000u;
+        end -= 8;
+        n -= 8;
+    }
+    pairs_back(end, (uint32_t)v, n);
 }
 
 char *zeros(char *q, int n) {

@@ -89,56 +89,6 @@ typedef struct col_memo {
     char txt[PR_MX_NUM_MAX];
 } col_memo;
 
-/* The date part "YYYY-MM-DDT" of the last day written: the points of one
- * day differ only in the time of day. */
-typedef struct day_memo {
-    int64_t day;
-    int set;
-    size_t len;
-    char txt[PR_TIME_STR_MAX];
-} day_memo;
-
-static size_t put2(char *q, unsigned v) {
-    q[0] = (char)('0' + v / 10);
-    q[1] = (char)('0' + v % 10);
-    return 2;
-}
-
-/* pr_time_format_iso(ts) into t, the date part from memo when the day is
- * the last one's; the time of day is laid out as pr_time_format_iso does
- * ("HH:MM:SS", ".mmm" when not whole seconds, "Z"). */
-static size_t iso_time(int64_t ts, day_memo *m, char t[PR_TIME_STR_MAX]) {
-    int64_t day = ts / PR_MS_PER_DAY - (ts % PR_MS_PER_DAY < 0);
-    if (!m->set || m->day != day) {
-        size_t k = pr_time_format_iso(ts, m->txt, sizeof m->txt);
-        const char *sep = memchr(m->txt, 'T', k);
-        if (!sep) { /* no date part (cannot happen for a real time): not memoised */
-            memcpy(t, m->txt, k + 1);
-            return k;
-        }
-        m->len = (size_t)(sep - m->txt) + 1;
-        m->day = day;
-        m->set = 1;
-    }
-    memcpy(t, m->txt, m->len);
-    size_t k = m->len;
-    int64_t rem = ts - day * PR_MS_PER_DAY;
-    unsigned secs = (unsigned)(rem / 1000), msec = (unsigned)(rem % 1000);
-    k += put2(t + k, secs / 3600);
-    t[k++] = ':';
-    k += put2(t + k, secs / 60 % 60);
-    t[k++] = ':';
-    k += put2(t + k, secs % 60);
-    if (msec) {
-        t[k++] = '.';
-        t[k++] = (char)('0' + msec / 100);
-        k += put2(t + k, msec % 100);
-    }
-    t[k++] = 'Z';
-    t[k] = '\0';
-    return k;
-}
-
 #define EQ_COLS 7
 
 /* Straight into the buffered writer (no per-field sink call): a 1M-bar
@@ -147,7 +97,7 @@ static int equity_csv(const pr_equity_point *eq, size_t n, pr_wbuf *w) {
     pr_wbuf_str(w, "time,equity,equity_gross,cash,balance,margin_used,exposure,drawdown\n");
     double peak = n ? eq[0].equity : 0.0;
     col_memo col[EQ_COLS];
-    day_memo dm = {0};
+    pr_iso_memo dm = {0};
     memset(col, 0, sizeof col);
     /* time, 7 numbers with their separators */
     char row[PR_TIME_STR_MAX + 1 + EQ_COLS * (PR_MX_NUM_MAX + 1)];
@@ -155,7 +105,7 @@ static int equity_csv(const pr_equity_point *eq, size_t n, pr_wbuf *w) {
         const pr_equity_point *p = &eq[i];
         if (p->equity > peak) peak = p->equity;
         double dd = peak > 0 ? 1.0 - p->equity / peak : NAN;
-        size_t k = p->ts != PR_TIME_NONE ? iso_time(p->ts, &dm, row) : 0;
+        size_t k = p->ts != PR_TIME_NONE ? pr_time_format_iso_memo(p->ts, &dm, row) : 0;
         row[k++] = ',';
         const double nums[EQ_COLS] = {p->equity, p->equity_gross, p->cash, p->balance, p->margin_used,
                                       p->exposure, dd};
