@@ -162,46 +162,15 @@ static json_t *time_str(int64_t ms) {
 
 /* ---- one JSON object per line, laid out directly --------------------------------------
  * The signal and fill lines (one per signal, one per fill: tens of thousands
- * in a long run) are written field by field into the line buffer, in the
- * text pr_json_dump_sink gives for the same jansson object (JSON_COMPACT):
- * building and freeing a jansson tree per line cost more than the run. */
+ * in a long run) are written member by member (pr_jw) into the line buffer,
+ * in the text pr_json_dump_sink gives for the same jansson object
+ * (JSON_COMPACT): a jansson tree per line cost more than the run. */
 typedef struct jline {
     line_buf lb;
-    int depth;
-    int count[8];                /* members written so far, per open level  */
-    int bad;                     /* a write failed                          */
+    pr_jw w;
 } jline;
 
-static void jl_raw(jline *j, const char *s, size_t n) {
-    if (line_out(&j->lb, s, n)) j->bad = 1;
-}
-
-/* Before a member: the comma after the previous one. */
-static void jl_next(jline *j) {
-    if (j->count[j->depth]++) jl_raw(j, ",", 1);
-}
-
-static void jl_open(jline *j, char c) {
-    jl_raw(j, &c, 1);
-    if (j->depth + 1 < (int)(sizeof j->count / sizeof j->count[0])) j->count[++j->depth] = 0;
-}
-
-static void jl_close(jline *j, char c) {
-    jl_raw(j, &c, 1);
-    if (j->depth > 0) j->depth--;
-}
-
-/* key: a literal with nothing to escape. */
-static void jl_key(jline *j, const char *key) {
-    jl_next(j);
-    jl_raw(j, "\"", 1);
-    jl_raw(j, key, strlen(key));
-    jl_raw(j, "\":", 2);
-}
-
-static void jl_str(jline *j, const char *s) {
-    if (pr_json_put_string(s, strlen(s), JSON_COMPACT, line_out, &j->lb)) j->bad = 1;
-}
+static void jl_str(jline *j, const char *s) { pr_jw_str(&j->w, s, strlen(s)); }
 
 /* text(): valid UTF-8 as it is; otherwise non-ASCII bytes become '?'. */
 static void jl_text(jline *j, const char *s) {
@@ -224,23 +193,42 @@ static void jl_text(jline *j, const char *s) {
     jl_str(j, s);
 }
 
-/* num(): a real, or null when it has no JSON form. */
-static void jl_num(jline *j, double v) {
-    char b[PR_JSON_REAL_MAX];
-    if (!isfinite(v)) jl_raw(j, "null", 4);
-    else jl_raw(j, b, pr_json_real_text(v, b));
-}
-
-static void jl_int(jline *j, long long v) {
-    char b[32];
-    int n = snprintf(b, sizeof b, "%lld", v);
-    jl_raw(j, b, (size_t)n);
-}
-
 static void jl_time(jline *j, int64_t ms) {
     char t[PR_TIME_STR_MAX];
     pr_time_format_iso(ms, t, sizeof t);
     jl_str(j, t);
+}
+
+static void jl_key_num(jline *j, const char *key, double v) {
+    pr_jw_key(&j->w, key);
+    pr_jw_real(&j->w, v);
+}
+
+static void jl_key_str(jline *j, const char *key, const char *s) {
+    pr_jw_key(&j->w, key);
+    jl_str(j, s);
+}
+
+/* opt_price(): key = v when v is set (non-zero). */
+static void jl_opt_price(jline *j, const char *key, double v) {
+    if (v != 0) jl_key_num(j, key, v);
+}
+
+static void jl_begin(jline *j, FILE *f) {
+    j->lb.f = f;
+    j->lb.len = 0;
+    pr_jw_init(&j->w, JSON_COMPACT, line_out, &j->lb);
+    pr_jw_open(&j->w, '{');
+}
+
+/* Closes the object, ends the line and hands it to the file. */
+static int jl_end(pr_runlog *rl, jline *j, const char *name, pr_err *err) {
+    pr_jw_close(&j->w, '}');
+    int bad = j->w.bad || line_out(&j->lb, "\n", 1) || line_flush(&j->lb);
+    if (!bad) return PR_OK;
+    rl->failed = 1;
+    pr_strlcpy(rl->failed_file, name, sizeof rl->failed_file);
+    return pr_err_set(err, PR_EIO, "run log %s: write failed: %s", name, strerror(errno));
 }
 
 static int same_reason(const pr_reason *a, const pr_reason *b) {
@@ -279,41 +267,6 @@ static void jl_order_reason(const pr_runlog *rl, jline *j, const order_note *n) 
     jl_text(j, buf);
 }
 
-static void jl_key_num(jline *j, const char *key, double v) {
-    jl_key(j, key);
-    jl_num(j, v);
-}
-
-static void jl_key_str(jline *j, const char *key, const char *s) {
-    jl_key(j, key);
-    jl_str(j, s);
-}
-
-/* opt_price(): key = v when v is set (non-zero). */
-static void jl_opt_price(jline *j, const char *key, double v) {
-    if (v != 0) jl_key_num(j, key, v);
-}
-
-static void jl_begin(jline *j, FILE *f) {
-    j->lb.f = f;
-    j->lb.len = 0;
-    j->depth = 0;
-    j->count[0] = 0;
-    j->bad = 0;
-    jl_open(j, '{');
-}
-
-/* Closes the object, ends the line and hands it to the file. */
-static int jl_end(pr_runlog *rl, jline *j, const char *name, pr_err *err) {
-    jl_close(j, '}');
-    jl_raw(j, "\n", 1);
-    if (line_flush(&j->lb)) j->bad = 1;
-    if (!j->bad) return PR_OK;
-    rl->failed = 1;
-    pr_strlcpy(rl->failed_file, name, sizeof rl->failed_file);
-    return pr_err_set(err, PR_EIO, "run log %s: write failed: %s", name, strerror(errno));
-}
-
 /* ---- signals --------------------------------------------------------------------- */
 static const char *result_name(int keep, double factor) {
     return !keep ? "vetoed" : factor != 1 ? "scaled" : "passed";
@@ -342,9 +295,9 @@ static int on_signal(void *self, const pr_market_view *v, const pr_signal *em, c
     const pr_instrument *in = pr_view_instrument(v, em->instrument);
     jline j;
     jl_begin(&j, rl->sig);
-    jl_key(&j, "time");
+    pr_jw_key(&j.w, "time");
     jl_time(&j, em->ts);
-    jl_key(&j, "instrument");
+    pr_jw_key(&j.w, "instrument");
     jl_text(&j, in ? in->symbol : "");
     jl_key_str(&j, "kind", pr_signal_kind_name(em->kind));
     jl_key_num(&j, "close", pr_view_close(v, em->instrument, 0));
@@ -352,47 +305,45 @@ static int on_signal(void *self, const pr_market_view *v, const pr_signal *em, c
     jl_opt_price(&j, "entry_stop", em->entry_stop);
     jl_opt_price(&j, "stop", em->stop);
     if (em->n_targets > 0) {
-        jl_key(&j, "targets");
-        jl_open(&j, '[');
+        pr_jw_key(&j.w, "targets");
+        pr_jw_open(&j.w, '[');
         for (int k = 0; k < em->n_targets && k < PR_SIGNAL_MAX_TARGETS; k++) {
-            jl_next(&j);
-            jl_open(&j, '{');
+            pr_jw_open(&j.w, '{');
             jl_key_num(&j, "price", em->target_price[k]);
             jl_key_num(&j, "frac", em->target_frac[k]);
-            jl_close(&j, '}');
+            pr_jw_close(&j.w, '}');
         }
-        jl_close(&j, ']');
+        pr_jw_close(&j.w, ']');
     }
     jl_opt_price(&j, "trail_frac", em->trail_frac);
     jl_opt_price(&j, "trail_dist", em->trail_dist);
     jl_opt_price(&j, "breakeven_gain", em->breakeven_gain);
     if (em->max_bars > 0) {
-        jl_key(&j, "max_bars");
-        jl_int(&j, em->max_bars);
+        pr_jw_key(&j.w, "max_bars");
+        pr_jw_int(&j.w, em->max_bars);
     }
     jl_opt_price(&j, "size_hint", em->size_hint);
     jl_opt_price(&j, "exit_frac", em->exit_frac);
     jl_key_num(&j, "confidence", em->confidence);
-    jl_key(&j, "tag");
+    pr_jw_key(&j.w, "tag");
     jl_text(&j, em->tag);
-    jl_key(&j, "reason");
+    pr_jw_key(&j.w, "reason");
     jl_signal_reason(rl, &j, &em->why);
-    jl_key(&j, "stages");
-    jl_open(&j, '[');
+    pr_jw_key(&j.w, "stages");
+    pr_jw_open(&j.w, '[');
     double factor = 1;
     for (size_t k = 0; k < n; k++) {
         int rc = count_stage(rl, k, &eff[k], err);
         if (rc != PR_OK) return rc;
-        jl_next(&j);
-        jl_open(&j, '{');
-        jl_key(&j, "stage");
+        pr_jw_open(&j.w, '{');
+        pr_jw_key(&j.w, "stage");
         jl_text(&j, eff[k].stage ? eff[k].stage : "stage");
         jl_key_str(&j, "result", result_name(eff[k].keep, eff[k].factor));
         if (eff[k].keep && eff[k].factor != 1) jl_key_num(&j, "factor", eff[k].factor);
-        jl_close(&j, '}');
+        pr_jw_close(&j.w, '}');
         factor *= eff[k].keep ? eff[k].factor : 0;
     }
-    jl_close(&j, ']');
+    pr_jw_close(&j.w, ']');
     jl_key_str(&j, "result", result_name(kept, factor));
     if (kept && factor != 1) jl_key_num(&j, "factor", factor);
     if (kept && cf->stop != em->stop) jl_key_num(&j, "stop_after", cf->stop);
@@ -453,12 +404,12 @@ int pr_runlog_fill(pr_runlog *rl, const pr_fill *f, const char *symbol, pr_err *
     const order_note *n = find_note(rl, f->order_id, NULL);
     jline j;
     jl_begin(&j, rl->exe);
-    jl_key(&j, "time");
+    pr_jw_key(&j.w, "time");
     jl_time(&j, f->ts);
-    jl_key(&j, "instrument");
+    pr_jw_key(&j.w, "instrument");
     jl_text(&j, symbol ? symbol : "");
-    jl_key(&j, "order_id");
-    jl_int(&j, (long long)f->order_id);
+    pr_jw_key(&j.w, "order_id");
+    pr_jw_int(&j.w, (long long)f->order_id);
     jl_key_str(&j, "side", f->side > 0 ? "buy" : "sell");
     jl_key_num(&j, "qty", f->qty);
     jl_key_num(&j, "price", f->price);
@@ -466,14 +417,13 @@ int pr_runlog_fill(pr_runlog *rl, const pr_fill *f, const char *symbol, pr_err *
     jl_key_num(&j, "fee", f->fee);
     jl_key_num(&j, "spread", f->spread_cost);
     jl_key_num(&j, "slippage", f->slippage_cost);
-    jl_key(&j, "maker");
-    if (f->maker) jl_raw(&j, "true", 4);
-    else jl_raw(&j, "false", 5);
+    pr_jw_key(&j.w, "maker");
+    pr_jw_lit(&j.w, f->maker ? "true" : "false");
     jl_key_num(&j, "realized", f->realized);
     jl_key_str(&j, "role", pr_order_role_name(f->role));
-    jl_key(&j, "tag");
+    pr_jw_key(&j.w, "tag");
     jl_text(&j, n ? n->tag : "");
-    jl_key(&j, "reason");
+    pr_jw_key(&j.w, "reason");
     if (n) jl_order_reason(rl, &j, n);
     else jl_str(&j, "");
     return jl_end(rl, &j, k_files[1], err);
