@@ -169,9 +169,29 @@ void pr_jw_close(pr_jw *j, char c) {
 }
 
 void pr_jw_key(pr_jw *j, const char *key) {
-    if (j->count[j->depth]++) jw_raw(j, ",", 1);
-    if (pr_json_put_string(key, strlen(key), j->flags, j->out, j->ctx)) j->bad = 1;
-    jw_raw(j, ":", 1);
+    /* ,"key": in one piece when the key has nothing to escape (the
+     * literal keys of a writer always). */
+    char b[72];
+    size_t k = 0;
+    if (j->count[j->depth]++) b[k++] = ',';
+    b[k++] = '"';
+    for (const char *c = key; *c; c++) {
+        unsigned char u = (unsigned char)*c;
+        if (k + 3 > sizeof b || u < 0x20 || u >= 0x80 || u == '"' || u == '\\' || u == '/') {
+            k = 0;
+            break;
+        }
+        b[k++] = *c;
+    }
+    if (k) {
+        b[k++] = '"';
+        b[k++] = ':';
+        jw_raw(j, b, k);
+    } else {
+        if (j->count[j->depth] > 1) jw_raw(j, ",", 1);
+        if (pr_json_put_string(key, strlen(key), j->flags, j->out, j->ctx)) j->bad = 1;
+        jw_raw(j, ":", 1);
+    }
     j->after_key = 1;
 }
 
@@ -188,10 +208,15 @@ void pr_jw_real(pr_jw *j, double x) {
 }
 
 void pr_jw_int(pr_jw *j, long long v) {
-    char b[32];
+    char b[24], *p = b + sizeof b;
+    unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0) *--p = '-';
     jw_value(j);
-    int n = snprintf(b, sizeof b, "%lld", v);
-    jw_raw(j, b, (size_t)n);
+    jw_raw(j, p, (size_t)(b + sizeof b - p));
 }
 
 void pr_jw_lit(pr_jw *j, const char *lit) {
