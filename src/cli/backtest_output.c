@@ -21,12 +21,13 @@ size_t bt_first_traded(const pr_backtest_config *bc, size_t i) {
     return k < x->len ? k : x->len - 1;
 }
 
-int bt_analyse(const bt_settings *s, const pr_backtest_config *bc, const pr_backtest_result *res, bt_analysis *out,
-               pr_err *err) {
+int bt_analyse(const bt_settings *s, const pr_backtest_config *bc, const pr_backtest_result *res,
+               const char *equity_dir, bt_analysis *out, pr_err *err) {
     memset(out, 0, sizeof *out);
     int rc = pr_backtest_records(bc, res, &out->trades, &out->n_trades, &out->eq, &out->n_eq, err);
     if (rc != PR_OK) return rc;
     if (out->n_eq == 0) return pr_err_set(err, PR_EDATA, "backtest: the run has no bars");
+    if (equity_dir) bt_equity_start(out, equity_dir);
     out->prices = calloc(bc->n_markets, sizeof *out->prices);
     if (!out->prices) return pr_err_set(err, PR_ENOMEM, "out of memory");
     /* Buy and hold, the price chart and the metrics start where trading

@@ -24,9 +24,11 @@ typedef struct bt_analysis {
 /* Index of market i's first traded bar (after the warm-up). */
 size_t bt_first_traded(const pr_backtest_config *bc, size_t i);
 
-/* Metrics of a run: records, buy-and-hold benchmark, fingerprint. */
-int bt_analyse(const bt_settings *s, const pr_backtest_config *bc, const pr_backtest_result *res, bt_analysis *out,
-               pr_err *err);
+/* Metrics of a run: records, buy-and-hold benchmark, fingerprint. With
+ * equity_dir, equity_dir/equity.csv starts being written in the background
+ * as soon as the curve is known (bt_equity_start). */
+int bt_analyse(const bt_settings *s, const pr_backtest_config *bc, const pr_backtest_result *res,
+               const char *equity_dir, bt_analysis *out, pr_err *err);
 /* Also abandons an equity.csv still being written (bt_equity_abandon). */
 void bt_analysis_free(bt_analysis *a);
 

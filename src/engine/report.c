@@ -124,14 +124,13 @@ static void o_esc(out *o, const char *s) { o_esc_n(o, s, (size_t)-1); }
  * <script>: no '<' (so no "</script>" or "<!--") and, with
  * JSON_ESCAPE_SLASH, no "://". */
 static int json_sink(void *ctx, const char *s, size_t n) {
-    out *o = ctx;
+    pr_wbuf *w = ctx;
     const char *end = s + n, *p = s;
     for (const char *lt; (lt = memchr(p, '<', (size_t)(end - p))) != NULL; p = lt + 1) {
-        o_write(o, p, (size_t)(lt - p));
-        o_puts(o, "\\u003c");
+        pr_wbuf_put(w, p, (size_t)(lt - p));
+        pr_wbuf_put(w, "\\u003c", 6);
     }
-    o_write(o, p, (size_t)(end - p));
-    return o->failed ? -1 : 0;
+    return pr_wbuf_put(w, p, (size_t)(end - p)) ? -1 : 0;
 }
 
 /* User text of at most min(max, 255) bytes; bytes of invalid UTF-8 become
@@ -161,8 +160,14 @@ static void jw_num(pr_jw *j, double x) {
 
 /* idx and tmp hold max(max_points, n_eq, every price series' length). */
 static void write_data(out *o, const pr_report_input *in, size_t max_points, size_t *idx, double *tmp) {
+    /* Many small pieces: gathered in one buffer, not a FILE call each. */
+    pr_wbuf wb;
+    if (o->failed || pr_wbuf_open(&wb, o->f, 1 << 16) != PR_OK) {
+        o->failed = 1;
+        return;
+    }
     pr_jw jw, *j = &jw;
-    pr_jw_init(j, JSON_COMPACT | JSON_ESCAPE_SLASH, json_sink, o);
+    pr_jw_init(j, JSON_COMPACT | JSON_ESCAPE_SLASH, json_sink, &wb);
     size_t n = in->n_eq;
     pr_jw_open(j, '{');
 
@@ -272,7 +277,7 @@ static void write_data(out *o, const pr_report_input *in, size_t max_points, siz
     }
     pr_jw_close(j, ']');
     pr_jw_close(j, '}');
-    if (j->bad) o->failed = 1;
+    if (pr_wbuf_close(&wb) != PR_OK || j->bad) o->failed = 1;
 }
 
 /* ------------------------------------------------------------------------ */

@@ -31,8 +31,13 @@ typedef struct stage_count {
     size_t seen, passed, scaled, vetoed;
 } stage_count;
 
+/* The signal and execution logs get large FILE buffers: tens of thousands
+ * of lines are otherwise a write(2) per 4 KiB. */
+#define RUNLOG_BUF (1u << 18)
+
 struct pr_runlog {
     FILE *sig, *exe, *sum;
+    char *buf[2];                /* setvbuf buffers of sig and exe, or NULL */
     int failed;                  /* a write failed                          */
     char failed_file[32];
     order_note *notes;           /* sorted by id                            */
@@ -71,6 +76,8 @@ int pr_runlog_open(const char *dir, pr_runlog **out, pr_err *err) {
             pr_err_at(err, path, 0, 0, NULL);
             return pr_err_set(err, e == ENOENT ? PR_ENOTFOUND : PR_EIO, "cannot create run log: %s", strerror(e));
         }
+        /* Without the buffer (no memory) the FILE keeps its own. */
+        if (i < 2 && (rl->buf[i] = malloc(RUNLOG_BUF)) != NULL) setvbuf(*f[i], rl->buf[i], _IOFBF, RUNLOG_BUF);
     }
     *out = rl;
     return PR_OK;
@@ -84,6 +91,8 @@ int pr_runlog_close(pr_runlog *rl, pr_err *err) {
             rl->failed = 1;
             pr_strlcpy(rl->failed_file, k_files[i], sizeof rl->failed_file);
         }
+    free(rl->buf[0]);
+    free(rl->buf[1]);
     int rc = PR_OK;
     if (rl->failed) rc = pr_err_set(err, PR_EIO, "run log %s: write failed", rl->failed_file);
     free(rl->notes);
