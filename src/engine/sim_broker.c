@@ -334,6 +334,7 @@ int pr_sim_new(const pr_sim_config *cfg, pr_broker **out, pr_err *err) {
     sim *s = calloc(1, sizeof *s);
     if (!s) return pr_err_set(err, PR_ENOMEM, "sim: out of memory");
     s->base.vt = &k_sim_vt;
+    s->base.changes = &s->changes;
     s->n = cfg->n_markets;
     s->balance = cfg->start_cash;
     s->rec_ts = PR_TIME_NONE;

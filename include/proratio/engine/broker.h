@@ -291,6 +291,13 @@ typedef struct pr_broker_vt {
 
 struct pr_broker {
     const pr_broker_vt *vt;
+    /* A count the broker raises whenever an order it accepted changes
+     * status, filled quantity or average price (fills, cancellations,
+     * rejections, activations), or NULL where it keeps none. A caller that
+     * finds the count it saw at its last look has nothing new to look at:
+     * the pipeline looks at its working orders only then, not at every bar
+     * (orders resting for many bars cost nothing). */
+    const uint64_t *changes;
 };
 
 void pr_broker_free(pr_broker *b);
