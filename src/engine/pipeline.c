@@ -53,7 +53,8 @@ struct pr_pipeline {
                                 active, cleared by a walk that finds none)   */
     size_t n_trk;            /* orders to look at (beside `managing`: both are
                                 read at every step)                          */
-    uint64_t seen;           /* the broker's change count at the last look  */
+    const uint64_t *changes; /* the broker's change count (NULL: none)      */
+    uint64_t seen;           /* its value at the last look                   */
     int unseen;              /* an order tracked not working (cancelled at
                                 submission): the next step looks regardless */
     pr_pipeline_stats st;
@@ -264,7 +265,8 @@ __attribute__((noinline)) static int poll_orders(pr_pipeline *p, const pr_market
     }
     p->n_trk = keep;
     p->unseen = 0;
-    if (b->changes) p->seen = *b->changes;
+    p->changes = b->vt->changes ? b->vt->changes(b) : NULL;
+    if (p->changes) p->seen = *p->changes;
     return rc;
 }
 
@@ -345,6 +347,7 @@ int pr_pipeline_reset(pr_pipeline *p, size_t n_instruments, pr_err *err) {
     p->n_fills = calloc(n_instruments, sizeof *p->n_fills);
     p->n_trk = 0;
     p->unseen = 0;
+    p->changes = NULL;
     p->broker = NULL;   /* the previous run's, freed by now */
     p->view = NULL;
     if (!p->plans || !p->pending || !p->fills || !p->n_fills) {
@@ -673,6 +676,7 @@ __attribute__((noinline)) static int run_signals(pr_pipeline *p, const pr_market
                                                  const pr_signal_list *list, pr_err *err) {
     int rc;
     int64_t now = pr_view_now(v);
+    if (p->broker != b) p->changes = NULL;   /* another broker's count */
     p->broker = b;
     p->view = v;
     for (size_t k = 0; k < list->n; k++) {
@@ -726,7 +730,7 @@ __attribute__((noinline)) static int manage_all(pr_pipeline *p, const pr_market_
 int pr_pipeline_on_bar(pr_pipeline *p, const pr_market_view *v, pr_broker *b, pr_err *err) {
     if (!p || !v || !b || !p->plans) return pr_err_set(err, PR_EINVAL, "pipeline: not reset");
     int rc;
-    if (p->n_trk && (p->unseen || b != p->broker || !b->changes || *b->changes != p->seen) &&
+    if (p->n_trk && (p->unseen || b != p->broker || !p->changes || *p->changes != p->seen) &&
         (rc = poll_orders(p, v, b, err)) != 0)
         return rc;
     /* Plans exist only for signals asking for management (trailing stop,
