@@ -6,7 +6,7 @@
  *   - standalone runs in fresh processes: each of `procs` new processes of
  *     this program builds the bars and times one pr_backtest_run, as a
  *     one-off backtest pays it (fresh pages, first touch of the input);
- *     with PR_BENCH_BASE set to another build of this program, its fresh
+ *     with PR_BENCH_ENGINE_BASE set to another build of this program, its fresh
  *     processes are interleaved with ours, process by process;
  *   - runs in one pr_backtest context (as an optimiser runs them);
  *   - repeated standalone runs in one process (fresh buffers each run);
@@ -184,7 +184,7 @@ static void fresh_report(const fresh *f, size_t nbars) {
            (double)nbars / cm / 1e6, cmin, (double)nbars / cmin / 1e6, f->max_flt, f->trades, f->eq);
 }
 
-/* Fresh processes of this program (and of $PR_BENCH_BASE), interleaved. */
+/* Fresh processes of this program (and of $PR_BENCH_ENGINE_BASE), interleaved. */
 static void fresh_processes(size_t nbars, int procs) {
     char self[4096];
     ssize_t k = readlink("/proc/self/exe", self, sizeof self - 1);
@@ -193,8 +193,8 @@ static void fresh_processes(size_t nbars, int procs) {
         return;
     }
     self[k] = 0;
-    const char *base = getenv("PR_BENCH_BASE");
-    fresh fr[2] = {{.label = "this build", .prog = self}, {.label = "PR_BENCH_BASE", .prog = base}};
+    const char *base = getenv("PR_BENCH_ENGINE_BASE");
+    fresh fr[2] = {{.label = "this build", .prog = self}, {.label = "PR_BENCH_ENGINE_BASE", .prog = base}};
     int nf = base && *base ? 2 : 1;
     for (int j = 0; j < nf; j++) {
         fr[j].wall = calloc((size_t)procs, sizeof(double));
