@@ -369,9 +369,11 @@ int pr_backtest_exec(pr_backtest *bt, const pr_backtest_config *cfg, pr_pipeline
         }
         for (size_t k = k0; k < len; k++) {
             int64_t now = close_of(bs, k);
-            pr_bar bar = {bts[k], bo[k], bh[k], bl[k], bc[k], 0.0};   /* every bar: see the general loop */
-            if ((bar.open - bar.open) + (bar.high - bar.high) + (bar.low - bar.low) + (bar.close - bar.close) != 0 ||
-                (k > 0 && bar.ts <= bts[k - 1])) {   /* bar_ok on the values at hand */
+            /* Every bar's prices are read (see the general loop); the bar
+             * itself is built only for the broker's walk. */
+            int64_t ts = bts[k];
+            double o = bo[k], h = bh[k], l = bl[k], c = bc[k];
+            if ((o - o) + (h - h) + (l - l) + (c - c) != 0 || (k > 0 && ts <= bts[k - 1])) {   /* bar_ok */
                 rc = bar_error(&bs->s, k, sym, err);
                 free(nxt);
                 goto done;
@@ -379,7 +381,8 @@ int pr_backtest_exec(pr_backtest *bt, const pr_backtest_config *cfg, pr_pipeline
             /* The account after the bar comes with it (the view's step
              * below does not touch the broker). */
             pr_broker_snapshot z;
-            if (!bvt->idle_bar(b, 0, bar.close, &z)) {
+            if (!bvt->idle_bar(b, 0, c, &z)) {
+                pr_bar bar = {ts, o, h, l, c, 0.0};
                 size_t nf = bs->fine ? gather_fine(bs, bar.ts, now, scratch, max_fine) : 0;
                 if ((rc = bvt->process_bar(b, 0, &bar, now - bar.ts, nf ? scratch : NULL, nf, bs->fine_ms, &z,
                                            err)) != 0) {
@@ -387,7 +390,7 @@ int pr_backtest_exec(pr_backtest *bt, const pr_backtest_config *cfg, pr_pipeline
                     goto done;
                 }
             }
-            int64_t step_ts = bar.ts;
+            int64_t step_ts = ts;
             if (finest != INT64_MAX && now - finest > step_ts) step_ts = now - finest;
             bs->cur = k + 1;
             if ((rc = pr_view_step(v, now, closed, err)) != 0) { free(nxt); goto done; }
