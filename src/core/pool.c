@@ -23,11 +23,12 @@
  * kernel time, 71-114 ms of CPU in every process. The marked runs' tail
  * (3 of 10 at 135-214 ms of kernel time) is this VM's free page reporting:
  * a fresh huge page is sometimes memory the host took back and must fault
- * in again; 4 KiB pages only trade it for a slower median. Their own mappings also go back to the system
- * when freed: through malloc, a 2 MiB-aligned block lands in the heap once
- * malloc's mmap threshold has risen, and the heap keeps what was freed, so
- * repeated single runs would keep growing the resident set. Elsewhere, and
- * for smaller blocks, plain malloc. */
+ * in again; 4 KiB pages only trade it for a slower median. Their own
+ * mappings also go back to the system when freed: through malloc, a 2 MiB-
+ * aligned block lands in the heap once malloc's mmap threshold has risen,
+ * and the heap keeps what was freed, so repeated single runs would keep
+ * growing the resident set. Elsewhere, and for smaller blocks, plain
+ * malloc. */
 #define HUGE_MIN ((size_t)2 << 20)
 #define HUGE_ALIGN ((size_t)2 << 20)
 
