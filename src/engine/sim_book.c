@@ -37,6 +37,7 @@ void sim_set_status(sim *s, sim_ord *so, pr_order_status st) {
     int was = sim_is_live(so->o.status), now = sim_is_live(st);
     so->o.status = st;
     s->hist[so->o.id - 1].status = (int8_t)st;
+    s->changes++;
     if (was && !now) {
         s->m[so->o.instrument].n_live--;
         s->n_dead++;
@@ -90,6 +91,7 @@ void sim_reject_order(sim *s, sim_ord *so, const char *why) {
         cancel_children(s, so->o.id);
     } else {
         so->o.status = PR_OS_REJECTED;
+        s->changes++;
     }
 }
 

@@ -128,6 +128,7 @@ int sim_do_fill(sim *s, size_t oi, double px, double ref, int maker, int ref_quo
             }
         }
         ch->o.status = PR_OS_ACTIVE;
+        s->changes++;
         ch->o.submitted = o->submitted;
         if (ch->o.type == PR_ORDER_STOP && m->tr_open && m->tr.risk == 0 && o->role == PR_ROLE_ENTRY)
             m->tr.risk = fabs(px - ch->o.stop_price) * q * m->mult * fx;

@@ -74,6 +74,8 @@ typedef struct sim {
     pr_allocator alloc;      /* for the growing record arrays (may be empty)   */
     int64_t rec_ts;          /* time fills are recorded at while a bar is walked
                                 in parts (PR_TIME_NONE: the part's own)          */
+    uint64_t changes;        /* pr_broker_vt.changes: raised by sim_set_status
+                                and wherever else an order's status is set      */
 } sim;
 
 /* The simulated broker behind b, or NULL when b is another broker. */
