@@ -59,6 +59,9 @@ static const pr_param_def k_protect[] = {
     {.name = "daily_loss", .type = PR_PARAM_NUMBER, .offset = P_(daily_loss), .def = 0, .min = 0, .max = 1,
      .desc = "no new entries for the rest of the UTC day once equity is this fraction below the day's start "
              "(0: off; 0.02 suggested)"},
+    {.name = "weekly_loss", .type = PR_PARAM_NUMBER, .offset = P_(weekly_loss), .def = 0, .min = 0, .max = 1,
+     .desc = "no new entries until Monday 00:00 UTC once equity is this fraction below the week's start "
+             "(0: off; 0.05 suggested)"},
     {.name = "max_consecutive_losses", .type = PR_PARAM_INT, .offset = P_(max_consecutive_losses), .def = 0,
      .min = 0, .max = 1000, .desc = "losing round trips in a row that pause entries (0: off; 5 suggested)"},
     {.name = "loss_pause_hours", .type = PR_PARAM_NUMBER, .offset = P_(loss_pause_hours), .def = 24, .min = 0,

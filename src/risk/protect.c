@@ -6,12 +6,19 @@
 
 #include "proratio/risk/protect.h"
 
-const char *const pr_risk_protect_names[] = {"daily loss limit", "consecutive losses", "max trades per day",
+const char *const pr_risk_protect_names[] = {"daily loss limit", "weekly loss limit", "consecutive losses", "max trades per day",
                                              "drawdown warning", "drawdown stop", "drawdown halt"};
 
 #define HOUR_MS 3600000.0
 
 static int64_t day_of(int64_t t) { return t - (((t % PR_MS_PER_DAY) + PR_MS_PER_DAY) % PR_MS_PER_DAY); }
+
+/* Monday 00:00 UTC of t's week (1970-01-01 was a Thursday: day 0 is
+ * weekday 3 counting Monday as 0). */
+static int64_t week_of(int64_t t) {
+    int64_t d = (day_of(t)) / PR_MS_PER_DAY;
+    return (d - (((d + 3) % 7) + 7) % 7) * PR_MS_PER_DAY;
+}
 
 static void fire(pr_risk_state *st, pr_risk_protect_id id, int64_t now) {
     st->trig[id].count++;
@@ -37,6 +44,16 @@ void pr_risk_protect_step(const pr_risk_protections *c, pr_risk_state *st, int64
         st->daily_hit = 1;
         fire(st, PR_PROT_DAILY_LOSS, now);
     }
+    int64_t week = week_of(now);
+    if (st->week != week) {
+        st->week = week;
+        st->week_equity = equity;
+        st->weekly_hit = 0;
+    }
+    if (c->weekly_loss > 0 && !st->weekly_hit && equity <= st->week_equity * (1 - c->weekly_loss)) {
+        st->weekly_hit = 1;
+        fire(st, PR_PROT_WEEKLY_LOSS, now);
+    }
     if (equity > st->peak) st->peak = equity;
     double dd = st->peak > 0 ? 1 - equity / st->peak : 0;
     int tier = c->dd_halt > 0 && dd >= c->dd_halt   ? 3
@@ -60,6 +77,7 @@ void pr_risk_protect_closed(const pr_risk_protections *c, pr_risk_state *st, int
 const char *pr_risk_protect_check(const pr_risk_protections *c, const pr_risk_state *st, int64_t now) {
     if (st->pause_until != PR_TIME_NONE && now < st->pause_until) return pr_risk_protect_names[st->pause_by];
     if (st->dd_tier >= 2) return pr_risk_protect_names[PR_PROT_DD_STOP];
+    if (st->weekly_hit) return pr_risk_protect_names[PR_PROT_WEEKLY_LOSS];
     if (st->daily_hit) return pr_risk_protect_names[PR_PROT_DAILY_LOSS];
     if (c->max_trades_per_day > 0 && st->day == day_of(now) &&
         st->day_entries >= c->max_trades_per_day)

@@ -114,7 +114,7 @@ static void stage_on_step(void *self, int64_t now, const pr_account *account) {
 /* The equity is watched at every step only when a limit needs it (a step
  * costs the pipeline an account query). */
 static int watches_equity(const pr_risk_protections *c) {
-    return c->daily_loss > 0 || c->dd_warn > 0 || c->dd_stop > 0 || c->dd_halt > 0 || c->max_trades_per_day > 0;
+    return c->daily_loss > 0 || c->weekly_loss > 0 || c->dd_warn > 0 || c->dd_stop > 0 || c->dd_halt > 0 || c->max_trades_per_day > 0;
 }
 
 void pr_risk_stage_sizer(pr_risk_stage *rs, pr_sizer *out) {

@@ -13,6 +13,7 @@ void pr_risk_state_init(pr_risk_state *st) {
     memset(st, 0, sizeof *st);
     st->version = PR_RISK_STATE_VERSION;
     st->day = PR_TIME_NONE;
+    st->week = PR_TIME_NONE;
     st->pause_until = PR_TIME_NONE;
     for (int k = 0; k < PR_PROT_N; k++) st->trig[k].last = PR_TIME_NONE;
 }

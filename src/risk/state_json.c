@@ -42,6 +42,9 @@ int pr_risk_state_to_json(const pr_risk_state *st, char **out, pr_err *err) {
     json_object_set_new(root, "day_equity", json_real(st->day_equity));
     json_object_set_new(root, "day_entries", json_integer(st->day_entries));
     json_object_set_new(root, "daily_hit", json_integer(st->daily_hit));
+    json_object_set_new(root, "week", json_integer(st->week));
+    json_object_set_new(root, "week_equity", json_real(st->week_equity));
+    json_object_set_new(root, "weekly_hit", json_integer(st->weekly_hit));
     json_object_set_new(root, "peak", json_real(st->peak));
     json_object_set_new(root, "dd_tier", json_integer(st->dd_tier));
     json_object_set_new(root, "consecutive", json_integer(st->consecutive));
@@ -84,6 +87,7 @@ static int read_protect(json_t *root, pr_risk_state *st, pr_err *err) {
     struct { const char *key; json_int_t lo, hi; int64_t *i64; int *i32; } ints[] = {
         {"day", lo, hi, &st->day, NULL},           {"day_entries", 0, INT32_MAX, NULL, &st->day_entries},
         {"daily_hit", 0, 1, NULL, &st->daily_hit}, {"dd_tier", 0, 3, NULL, &st->dd_tier},
+        {"week", lo, hi, &st->week, NULL},         {"weekly_hit", 0, 1, NULL, &st->weekly_hit},
         {"consecutive", 0, INT32_MAX, NULL, &st->consecutive}, {"pause_until", lo, hi, &st->pause_until, NULL},
         {"pause_by", 0, PR_PROT_N - 1, NULL, &st->pause_by}};
     for (size_t k = 0; k < sizeof ints / sizeof ints[0]; k++) {
@@ -91,7 +95,9 @@ static int read_protect(json_t *root, pr_risk_state *st, pr_err *err) {
         if (ints[k].i64) *ints[k].i64 = v;
         else *ints[k].i32 = (int)v;
     }
-    if ((rc = get_num(root, "day_equity", &st->day_equity, err)) != 0) return rc;
+    if ((rc = get_num(root, "day_equity", &st->day_equity, err)) != 0 ||
+        (rc = get_num(root, "week_equity", &st->week_equity, err)) != 0)
+        return rc;
     return get_num(root, "peak", &st->peak, err);
 }
 

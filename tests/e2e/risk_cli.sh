@@ -11,8 +11,13 @@
 #    trades are made and entries = 20 + rejected;
 #  - with max_loss 0.001 each of those 20 entries is cut to 0.001/0.03 =
 #    3.33% of equity (first trade ~333.33 USDT instead of 500).
-# and examples/risk_protections.json fires each protection exactly when the
-# run's own equity.csv and trades.csv say it should (recomputed here).
+# The stage with its limits out of reach sizes sma_cross exactly as the
+# built-in fixed_risk sizer. examples/risk_protections.json (and the same
+# with tighter daily/weekly limits) fires each protection as often, and
+# when, the run's own equity.csv and trades.csv say it should: drawdown
+# tiers on upward crossings from the running peak, daily/weekly limits once
+# per UTC day / Monday-based week that falls that far below its opening
+# equity, consecutive losses once per 5 losing round trips in a row.
 set -u
 source "$(dirname "$0")/lib/prelude.bash"
 DB="sqlite:$TMP/s.db"
@@ -93,10 +98,11 @@ cmp -s "$TMP/b0/trades.csv" "$TMP/b1/trades.csv" || fail "risk stage fixed_risk 
 "$BIN" backtest --config examples/risk_protections.json --db "$DB" --out "$TMP/p" > "$TMP/p.txt" 2>&1 \
   || fail "risk_protections run: $(tail -3 "$TMP/p.txt")"
 grep -q "^protection   drawdown stop: fired" "$TMP/p.txt" || fail "no protection lines: $(cat "$TMP/p.txt")"
-python3 - "$TMP/p" <<'PY' || fail "protections (above)"
+# Checks the protections of the run in $1 (daily and weekly limits $2, $3).
+read -r -d '' CHECK_PROTECTIONS <<'PY'
 import csv, json, sys
 from datetime import datetime, timedelta, timezone
-d = sys.argv[1]
+d, daily, weekly = sys.argv[1], float(sys.argv[2]), float(sys.argv[3])
 risk = json.load(open(d + "/metrics.json"))["risk"]
 trades = list(csv.DictReader(open(d + "/trades.csv")))
 eq = {r["time"]: float(r["equity"]) for r in csv.DictReader(open(d + "/equity.csv"))}
@@ -107,7 +113,7 @@ def check(cond, msg):
     if not cond:
         print("FAIL:", msg); ok = False
 fired = {p["protection"]: p for p in risk["protections"]}
-names = {"daily loss limit", "consecutive losses", "max trades per day", "drawdown warning", "drawdown stop",
+names = {"daily loss limit", "weekly loss limit", "consecutive losses", "max trades per day", "drawdown warning", "drawdown stop",
          "drawdown halt"}
 check(risk["entries"] == len(trades) + risk["rejected"], "entries != trades + rejected")
 check(risk["resized"] == 0, "1%% risk is under the 2%% cap, yet %d resized" % risk["resized"])
@@ -129,13 +135,28 @@ for name, lvl in (("drawdown warning", 0.10), ("drawdown stop", 0.15)):
     check(n == len(up[lvl]), "%s fired %d times, equity.csv crosses %g %d times" % (name, n, lvl, len(up[lvl])))
     if n:
         check(fired[name]["last"] == iso(up[lvl][-1], 1), "%s last %s, crossing row %s" % (name, fired[name]["last"], up[lvl][-1]))
-# Daily loss: the equity seen at the trigger is <= 98% of the day's opening
-# equity (the row labelled 23:00 the day before).
+# Daily loss: the equity seen at the last trigger is <= (1 - limit) of the
+# day's opening equity (the row labelled 23:00 the day before).
 if "daily loss limit" in fired:
     t = fired["daily loss limit"]["last"]
     day_open = iso(t[:10] + "T00:00:00Z", -1)
-    check(eq[iso(t, -1)] <= 0.98 * eq[day_open] < eq[iso(t, -2)], "daily loss at %s: %.2f vs day open %.2f"
+    check(eq[iso(t, -1)] <= (1 - daily) * eq[day_open], "daily loss at %s: %.2f vs day open %.2f"
           % (t, eq[iso(t, -1)], eq[day_open]))
+# Daily and weekly limits: the number of UTC days (weeks from Monday
+# 00:00) whose equity fell to 98% (95%) of its value at their first decision.
+def periods(key, frac):
+    open_eq, hit, n = {}, set(), 0
+    for t in times:
+        dec = datetime.strptime(t, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc) + timedelta(hours=1)
+        k = key(dec)
+        open_eq.setdefault(k, eq[t])
+        if k not in hit and eq[t] <= (1 - frac) * open_eq[k]:
+            hit.add(k); n += 1
+    return n
+for name, key, frac in (("daily loss limit", lambda x: x.date(), daily),
+                        ("weekly loss limit", lambda x: (x - timedelta(days=x.weekday())).date(), weekly)):
+    n = periods(key, frac)
+    check(fired.get(name, {"fired": 0})["fired"] == n, "%s fired %r, equity.csv gives %d" % (name, fired.get(name), n))
 # Consecutive losses: streaks of 5 losing round trips (price return <= 0),
 # counting again from zero after each.
 streak = runs = 0
@@ -149,6 +170,12 @@ check(fired.get("consecutive losses", {"fired": 0})["fired"] == runs, "consecuti
 print("protections:", {k: v["fired"] for k, v in fired.items()}, "rejected", risk["rejected"], "trades", len(trades))
 sys.exit(0 if ok else 1)
 PY
+python3 -c "$CHECK_PROTECTIONS" "$TMP/p" 0.02 0.05 || fail "protections (above)"
+# Tighter daily (1%) and weekly (3%) limits, so both fire several times.
+"$BIN" backtest --config examples/risk_protections.json --set risk.protections.daily_loss=0.01 \
+  --set risk.protections.weekly_loss=0.03 --db "$DB" --out "$TMP/p3" > "$TMP/p3.txt" 2>&1 || fail "tight limits run"
+grep -q "^protection   weekly loss limit: fired" "$TMP/p3.txt" || fail "weekly limit never fired: $(grep ^prot "$TMP/p3.txt")"
+python3 -c "$CHECK_PROTECTIONS" "$TMP/p3" 0.01 0.03 || fail "protections, tight limits (above)"
 
 [ $fails -eq 0 ] && echo "risk_cli: all checks passed"
 exit $((fails > 0))

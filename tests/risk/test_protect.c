@@ -1,5 +1,6 @@
 /* Protections on hand-built equity and trade sequences: the daily loss
- * limit and its reset at 00:00 UTC, consecutive losses and their pause,
+ * limit and its reset at 00:00 UTC, the weekly limit and its reset on
+ * Monday 00:00 UTC, consecutive losses and their pause,
  * trades per day, and each drawdown tier. Times are hours from
  * 2024-01-01 00:00 UTC (a Monday). */
 #include <setjmp.h>
@@ -52,6 +53,32 @@ static void test_daily_loss(void **state) {
     pr_risk_protect_step(&c, &st, H(24), 9700);
     allowed(&c, &st, 24);
     assert_true(st.day_equity == 9700);
+}
+
+static void test_weekly_loss(void **state) {
+    (void)state;
+    pr_risk_protections c = off();
+    c.weekly_loss = 0.05;
+    pr_risk_state st;
+    pr_risk_state_init(&st);
+    /* Monday 2024-01-01 00:00 opens the week at 10,000. Friday 5th 12:00 at
+     * 9,510 is -4.9%: allowed; 13:00 at 9,490 is -5.1% (<= 9,500): fires,
+     * and entries stay refused through Sunday 7th 23:00 even at 9,800.
+     * Monday 8th 00:00 (hour 168) starts a new week at 9,800. */
+    pr_risk_protect_step(&c, &st, H(0), 10000);
+    pr_risk_protect_step(&c, &st, H(4 * 24 + 12), 9510);
+    allowed(&c, &st, 4 * 24 + 12);
+    pr_risk_protect_step(&c, &st, H(4 * 24 + 13), 9490);
+    refused(&c, &st, 4 * 24 + 14, "weekly loss limit");
+    pr_risk_protect_step(&c, &st, H(6 * 24 + 23), 9800);
+    refused(&c, &st, 6 * 24 + 23, "weekly loss limit");
+    assert_int_equal((int)st.trig[PR_PROT_WEEKLY_LOSS].count, 1);
+    pr_risk_protect_step(&c, &st, H(168), 9800);
+    allowed(&c, &st, 168);
+    assert_true(st.week == H(168) && st.week_equity == 9800);
+    /* A Wednesday (2024-01-10 09:00) belongs to the week of Monday the 8th. */
+    pr_risk_protect_step(&c, &st, H(168 + 2 * 24 + 9), 9700);
+    assert_true(st.week == H(168));
 }
 
 static void test_consecutive_losses(void **state) {
@@ -124,6 +151,7 @@ int main(void) {
     T0 = 1704067200000LL;   /* 2024-01-01T00:00:00Z */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_daily_loss),
+        cmocka_unit_test(test_weekly_loss),
         cmocka_unit_test(test_consecutive_losses),
         cmocka_unit_test(test_trades_per_day),
         cmocka_unit_test(test_drawdown_tiers),

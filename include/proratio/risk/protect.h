@@ -1,5 +1,5 @@
 /* Part of risk.h: protections (circuit breakers) that stop new entries —
- * the daily loss limit, consecutive losses, trades per day and the drawdown
+ * the daily and weekly loss limits, consecutive losses, trades per day and the drawdown
  * tiers. Each fires with a trigger count and time in pr_risk_state, and a
  * refused entry names the protection as its reason. They watch the equity
  * at every decision step and the closed round trips; all times are
@@ -17,6 +17,7 @@ extern "C" {
 /* `risk.protections`; 0 turns a limit off (all off by default). */
 typedef struct pr_risk_protections {
     double daily_loss;       /* fraction of the day's starting equity (0.02)       */
+    double weekly_loss;      /* fraction of the week's (from Monday 00:00 UTC) (0.05) */
     int max_consecutive_losses;  /* losing round trips in a row (5)                */
     double loss_pause_hours; /* entries paused this long after them (24)            */
     int max_trades_per_day;  /* entries per UTC day (10)                           */

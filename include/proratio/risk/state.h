@@ -31,6 +31,7 @@ typedef struct pr_risk_open {
 /* The protections (risk/protect.h), each with its trigger count. */
 typedef enum pr_risk_protect_id {
     PR_PROT_DAILY_LOSS = 0,  /* equity down daily_loss from the day's start        */
+    PR_PROT_WEEKLY_LOSS,     /* equity down weekly_loss from Monday 00:00 UTC       */
     PR_PROT_CONSECUTIVE,     /* max_consecutive_losses round trips lost in a row    */
     PR_PROT_TRADES_PER_DAY,  /* max_trades_per_day entries made today               */
     PR_PROT_DD_WARN,         /* drawdown from the peak reached dd_warn               */
@@ -66,6 +67,9 @@ typedef struct pr_risk_state {
     double day_equity;       /* equity at the day's first step                    */
     int day_entries;         /* entries sized today                               */
     int daily_hit;           /* 1: the daily loss limit fired today               */
+    int64_t week;            /* Monday 00:00 UTC of the current week, PR_TIME_NONE */
+    double week_equity;      /* equity at the week's first step                   */
+    int weekly_hit;          /* 1: the weekly loss limit fired this week          */
     double peak;             /* highest equity seen at a step                     */
     int dd_tier;             /* 0 none, 1 warn, 2 stop, 3 halt                    */
     int consecutive;         /* round trips lost in a row                         */
