@@ -42,6 +42,8 @@ static int check(const char *path) {
     pr_cli_print_params(&pr_risk_sizing_info, &rcfg.sizing, present ? "value" : "default");
     printf("\nrisk.protections (0: off)\n");
     pr_cli_print_params(&pr_risk_protections_info, &rcfg.protections, present ? "value" : "default");
+    printf("\nrisk.stops\n");
+    pr_cli_print_params(&pr_risk_stops_info, &rcfg.stops, present ? "value" : "default");
     return PR_EXIT_OK;
 }
 

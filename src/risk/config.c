@@ -102,6 +102,22 @@ const pr_strategy_info pr_risk_protections_info = {
     .check = check_protect,
 };
 
+#undef P_
+#define P_(f) offsetof(pr_risk_stops, f)
+
+static const pr_param_def k_stops[] = {
+    {.name = "required", .type = PR_PARAM_BOOL, .offset = P_(required), .def = 1,
+     .desc = "reject an entry that has no protective stop (nor a trailing stop)"},
+};
+
+const pr_strategy_info pr_risk_stops_info = {
+    .name = "risk.stops",
+    .summary = "rules on the protective stop",
+    .params = k_stops,
+    .n_params = sizeof k_stops / sizeof k_stops[0],
+    .size = sizeof(pr_risk_stops),
+};
+
 static int check_sizing(const void *p, const char **what, char *msg, size_t cap) {
     const pr_risk_sizing *s = p;
     for (int i = 1; i < s->n_score; i++)
@@ -136,10 +152,11 @@ void pr_risk_config_defaults(pr_risk_config *c) {
     memset(c, 0, sizeof *c);
     pr_risk_sizing_defaults(&c->sizing);
     pr_params_defaults(&pr_risk_protections_info, &c->protections);
+    pr_params_defaults(&pr_risk_stops_info, &c->stops);
 }
 
 int pr_risk_config_read(const pr_config *cfg, const char *path, pr_risk_config *out, pr_err *err) {
-    static const char *const keys[] = {"sizing", "protections", NULL};
+    static const char *const keys[] = {"sizing", "protections", "stops", NULL};
     char k[PR_ERR_PATH_MAX];
     int rc;
     pr_risk_config_defaults(out);
@@ -148,6 +165,8 @@ int pr_risk_config_read(const pr_config *cfg, const char *path, pr_risk_config *
     if ((rc = pr_params_read(&pr_risk_sizing_info, cfg, pr_config_key(k, sizeof k, path, "sizing"), &out->sizing,
                              err)) != 0)
         return rc;
-    return pr_params_read(&pr_risk_protections_info, cfg, pr_config_key(k, sizeof k, path, "protections"),
-                          &out->protections, err);
+    if ((rc = pr_params_read(&pr_risk_protections_info, cfg, pr_config_key(k, sizeof k, path, "protections"),
+                             &out->protections, err)) != 0)
+        return rc;
+    return pr_params_read(&pr_risk_stops_info, cfg, pr_config_key(k, sizeof k, path, "stops"), &out->stops, err);
 }

@@ -87,7 +87,10 @@ static int stage_size(void *self, const pr_size_request *rq, pr_size *out, pr_er
     if (s->mode == PR_RISK_VOL_TARGET && rq->view) in.vol = vol_of(rq->view, sig->instrument, s->atr_period);
     pr_risk_state_stats(&rs->st, s->kelly_window, &in.stats);
     pr_risk_decision d;
-    const char *blocked = pr_risk_protect_check(&rs->cfg.protections, &rs->st, rq->now);
+    const char *blocked = rs->cfg.stops.required && !(sig->stop > 0) && !(sig->trail_frac > 0) &&
+                                   !(sig->trail_dist > 0)
+                               ? "no stop-loss (risk.stops.required)"
+                               : pr_risk_protect_check(&rs->cfg.protections, &rs->st, rq->now);
     if (blocked) d = (pr_risk_decision){PR_QTY_NOTIONAL, 0, 0, blocked};
     else pr_risk_size(s, &in, &d);
     if (d.value > 0) pr_risk_protect_entered(&rs->cfg.protections, &rs->st, rq->now);

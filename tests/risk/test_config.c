@@ -30,6 +30,7 @@ static void test_defaults_and_values(void **state) {
     assert_int_equal(c.sizing.mode, PR_RISK_FIXED_RISK);
     assert_true(c.sizing.risk == 0.01 && c.sizing.max_loss == 0.02 && c.sizing.kelly_fraction == 0.25);
     assert_int_equal(c.sizing.kelly_min_trades, 30);
+    assert_int_equal(c.stops.required, 1);
     assert_int_equal(read_text("{\"risk\": {\"sizing\": {\"mode\": \"pip\", \"lot_units\": 100000}}}", &c, msg,
                                sizeof msg), 0);
     assert_int_equal(c.sizing.mode, PR_RISK_PIP);
@@ -54,6 +55,7 @@ static void test_errors_name_the_path(void **state) {
                  "risk.sizing.kelly_min_trades:");
     expect_error("{\"risk\": {\"sizng\": {}}}", "risk.sizng");
     expect_error("{\"risk\": {\"sizing\": {\"risk\": 0}}}", "risk.sizing.risk:");
+    expect_error("{\"risk\": {\"stops\": {\"required\": 2}}}", "risk.stops.required:");
 }
 
 int main(void) {

@@ -70,6 +70,7 @@ static void test_kelly_causal(void **state) {
     pr_risk_config rc;
     pr_risk_config_defaults(&rc);
     rc.sizing.mode = PR_RISK_KELLY;
+    rc.stops.required = 0;   /* the script's entries have no stop */
     rc.sizing.kelly_min_trades = 1;
     rc.sizing.kelly_fallback = 0.1;
     pr_risk_stage *rs = NULL;
@@ -128,6 +129,7 @@ static void test_protection_refuses(void **state) {
     pr_risk_config rc;
     pr_risk_config_defaults(&rc);
     rc.sizing.mode = PR_RISK_FIXED_FRACTION;
+    rc.stops.required = 0;
     rc.protections.max_trades_per_day = 1;
     pr_risk_stage *rs = NULL;
     pr_backtest_result r;
@@ -147,10 +149,34 @@ static void test_protection_refuses(void **state) {
     pr_risk_stage_free(rs);
 }
 
+static void test_stop_required(void **state) {
+    (void)state;
+    et_script sc;
+    et_script_reset(&sc);
+    et_script_add(&sc, 0, PR_SIG_ENTER_LONG, 0);                /* no stop: refused      */
+    et_script_add(&sc, 3, PR_SIG_ENTER_LONG, 0)->trail_frac = 0.05;  /* trailing: a stop */
+    pr_risk_config rc;
+    pr_risk_config_defaults(&rc);   /* stops.required is on by default */
+    rc.sizing.mode = PR_RISK_FIXED_FRACTION;
+    pr_risk_stage *rs = NULL;
+    pr_backtest_result r;
+    g_rejects = 0;
+    run(&sc, "BTCUSDT", &rc, &rs, &r);
+    /* Only the second entry trades: 10% of 10,000 at bar 4's open 102 =
+     * 1,000 / 102 units, still open. */
+    assert_int_equal((int)(r.n_trades + r.n_open), 1);
+    assert_true(fabs(r.open_trades[0].size - 1000.0 / 102) < 1e-9);
+    assert_int_equal(g_rejects, 1);
+    assert_string_equal(g_reason, "no stop-loss (risk.stops.required)");
+    pr_backtest_result_free(&r);
+    pr_risk_stage_free(rs);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_kelly_causal),
         cmocka_unit_test(test_protection_refuses),
+        cmocka_unit_test(test_stop_required),
         cmocka_unit_test(test_refusal_event),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -14,14 +14,22 @@
 extern "C" {
 #endif
 
+/* `risk.stops`: the rules on an entry's protective stop. */
+typedef struct pr_risk_stops {
+    int required;            /* 1 (default): an entry without a stop (or trailing
+                                stop) is rejected ("stop-loss always on")          */
+} pr_risk_stops;
+
 typedef struct pr_risk_config {
     pr_risk_sizing sizing;
     pr_risk_protections protections;
+    pr_risk_stops stops;
 } pr_risk_config;
 
-/* The tables of `risk.sizing` and `risk.protections`. */
+/* The tables of `risk.sizing`, `risk.protections` and `risk.stops`. */
 extern const pr_strategy_info pr_risk_sizing_info;
 extern const pr_strategy_info pr_risk_protections_info;
+extern const pr_strategy_info pr_risk_stops_info;
 
 void pr_risk_config_defaults(pr_risk_config *c);
 /* Reads the section at `path` ("risk") of cfg: unknown keys, types, ranges
