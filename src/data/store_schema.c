@@ -69,6 +69,49 @@ static const char *const sqlite_migrations[] = {
     " closed_weekend INTEGER NOT NULL, closed_holiday INTEGER NOT NULL,"
     " closed_session INTEGER NOT NULL,"
     " PRIMARY KEY (venue, symbol, timeframe, gap_from)) WITHOUT ROWID;",
+    /* 4: bars in chunks (store_chunk.c); the old per-bar table is converted
+     * by pr_store_chunks_convert and replaced by a view (sqlite_v4_after). */
+    "CREATE TABLE bar_chunks ("
+    " venue TEXT NOT NULL, symbol TEXT NOT NULL, timeframe TEXT NOT NULL,"
+    " first_ts INTEGER NOT NULL, last_ts INTEGER NOT NULL, n INTEGER NOT NULL,"
+    " data BLOB NOT NULL,"
+    " PRIMARY KEY (venue, symbol, timeframe, first_ts)) WITHOUT ROWID;"
+    "ALTER TABLE candles RENAME TO candles_v3;",
+};
+
+/* One row per bar for people who query the store directly: the chunk's
+ * little-endian 8-byte values read back with substr/hex (SQLite has no
+ * function that reinterprets bytes), ts as an integer and the prices as
+ * doubles rebuilt exactly from their bits (sign, exponent, mantissa; the
+ * store holds no -0, infinity or NaN). OFFSET 0 keeps SQLite from inlining
+ * the inner queries, which would redo the decoding for every use. */
+#define SQ_NIB(h, p) "(instr('0123456789ABCDEF', substr(" h ", " #p ", 1)) - 1)"
+#define SQ_BYTE(h, p, q, s) "((" SQ_NIB(h, p) " << 4 | " SQ_NIB(h, q) ") << " #s ")"
+#define SQ_I64(h)                                                                                  \
+    "(" SQ_BYTE(h, 1, 2, 0) " | " SQ_BYTE(h, 3, 4, 8) " | " SQ_BYTE(h, 5, 6, 16) " | "            \
+    SQ_BYTE(h, 7, 8, 24) " | " SQ_BYTE(h, 9, 10, 32) " | " SQ_BYTE(h, 11, 12, 40) " | "          \
+    SQ_BYTE(h, 13, 14, 48) " | " SQ_BYTE(h, 15, 16, 56) ")"
+#define SQ_F64(u)                                                                                  \
+    "(CASE WHEN ((" u " >> 52) & 2047) = 0 THEN (" u " & 4503599627370495) * power(2.0, -1074)"   \
+    " ELSE ((" u " & 4503599627370495) + 4503599627370496) * power(2.0, ((" u " >> 52) & 2047) -" \
+    " 1075) END * CASE WHEN " u " < 0 THEN -1.0 ELSE 1.0 END)"
+#define SQ_AT(col) "hex(substr(c.data, 9 + 8 * (" col "), 8))"
+/* In pieces: C compilers need not accept string literals over 4095 bytes. */
+static const char *const sqlite_v4_after[] = {
+    "DROP TABLE candles_v3;"
+    "CREATE VIEW candles (venue, symbol, timeframe, ts, open, high, low, close, volume) AS"
+    " WITH RECURSIVE slot(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM slot WHERE k < 1023)"
+    " SELECT venue, symbol, timeframe, ts, " SQ_F64("o") ", " SQ_F64("h") ", " SQ_F64("l") ", "
+    SQ_F64("c") ", " SQ_F64("v") " FROM (",
+    " SELECT venue, symbol, timeframe, " SQ_I64("xt") " AS ts, " SQ_I64("xo") " AS o, "
+    SQ_I64("xh") " AS h, ",
+    SQ_I64("xl") " AS l, " SQ_I64("xc") " AS c, " SQ_I64("xv") " AS v"
+    " FROM (SELECT c.venue, c.symbol, c.timeframe, " SQ_AT("slot.k") " AS xt, "
+    SQ_AT("c.n + slot.k") " AS xo, " SQ_AT("2 * c.n + slot.k") " AS xh, "
+    SQ_AT("3 * c.n + slot.k") " AS xl, " SQ_AT("4 * c.n + slot.k") " AS xc, "
+    SQ_AT("5 * c.n + slot.k") " AS xv"
+    " FROM bar_chunks c CROSS JOIN slot WHERE slot.k < c.n LIMIT -1 OFFSET 0)"
+    " LIMIT -1 OFFSET 0);",
 };
 
 /* ---- PostgreSQL ----------------------------------------------------------- */
@@ -138,6 +181,42 @@ static const char *const pg_migrations[] = {
     " closed_weekend BIGINT NOT NULL, closed_holiday BIGINT NOT NULL,"
     " closed_session BIGINT NOT NULL,"
     " PRIMARY KEY (venue, symbol, timeframe, gap_from));",
+    /* 4: bars in chunks (see the SQLite list); EXTERNAL storage keeps the
+     * chunks out of line uncompressed, so reads never decompress. */
+    "CREATE TABLE bar_chunks ("
+    " venue TEXT COLLATE \"C\" NOT NULL, symbol TEXT COLLATE \"C\" NOT NULL,"
+    " timeframe TEXT COLLATE \"C\" NOT NULL,"
+    " first_ts BIGINT NOT NULL, last_ts BIGINT NOT NULL, n INTEGER NOT NULL,"
+    " data BYTEA NOT NULL,"
+    " PRIMARY KEY (venue, symbol, timeframe, first_ts));"
+    "ALTER TABLE bar_chunks ALTER COLUMN data SET STORAGE EXTERNAL;"
+    "ALTER TABLE candles RENAME TO candles_v3;",
+};
+
+/* The per-bar view (see the SQLite one), with two SQL functions reading an
+ * 8-byte little-endian integer and double out of a chunk. */
+#define PG_B(i, s) "(get_byte(b, o + " #i ")::bigint << " #s ")"
+static const char *const pg_v4_after[] = {
+    "DROP TABLE candles_v3;"
+    "CREATE FUNCTION pr_chunk_i64(b bytea, o integer) RETURNS bigint"
+    " LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS 'SELECT " PG_B(0, 0) " | " PG_B(1, 8)
+    " | " PG_B(2, 16) " | " PG_B(3, 24) " | " PG_B(4, 32) " | " PG_B(5, 40) " | " PG_B(6, 48)
+    " | " PG_B(7, 56) "';"
+    "CREATE FUNCTION pr_chunk_f64(b bytea, o integer) RETURNS double precision"
+    " LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS"
+    " 'SELECT CASE WHEN e = 0 THEN m * power(2.0::float8, -1074)"
+    " ELSE (m + 4503599627370496) * power(2.0::float8, e - 1075) END"
+    " * CASE WHEN u < 0 THEN -1.0::float8 ELSE 1.0::float8 END"
+    " FROM (SELECT u, (u >> 52) & 2047 AS e, u & 4503599627370495 AS m"
+    " FROM (SELECT pr_chunk_i64(b, o) AS u) x) y';"
+    "CREATE VIEW candles AS SELECT c.venue, c.symbol, c.timeframe,"
+    " pr_chunk_i64(c.data, 8 + 8 * k) AS ts,"
+    " pr_chunk_f64(c.data, 8 + 8 * (c.n + k)) AS open,"
+    " pr_chunk_f64(c.data, 8 + 8 * (2 * c.n + k)) AS high,"
+    " pr_chunk_f64(c.data, 8 + 8 * (3 * c.n + k)) AS low,"
+    " pr_chunk_f64(c.data, 8 + 8 * (4 * c.n + k)) AS close,"
+    " pr_chunk_f64(c.data, 8 + 8 * (5 * c.n + k)) AS volume"
+    " FROM bar_chunks c CROSS JOIN LATERAL generate_series(0, c.n - 1) AS k;",
 };
 
 _Static_assert(sizeof sqlite_migrations == sizeof pg_migrations,
@@ -156,6 +235,21 @@ const char *const *pr_store_pg_migrations(size_t *n) {
 int pr_store_schema_latest(void) { return (int)(sizeof sqlite_migrations / sizeof sqlite_migrations[0]); }
 
 /* ---- runner ---------------------------------------------------------------- */
+/* Joins and runs the SQL of migration 4 that follows the conversion. */
+static int run_pieces(pr_store *st, int pg, const char *what, pr_err *err) {
+    const char *const *p = pg ? pg_v4_after : sqlite_v4_after;
+    size_t n = pg ? sizeof pg_v4_after / sizeof *p : sizeof sqlite_v4_after / sizeof *p, len = 1;
+    for (size_t i = 0; i < n; i++) len += strlen(p[i]);
+    char *sql = malloc(len);
+    if (!sql) return pr_err_set(err, PR_ENOMEM, "store: out of memory migrating");
+    sql[0] = '\0';
+    for (size_t i = 0; i < n; i++) strcat(sql, p[i]);
+    int rc = st->ops->exec(st, sql, what, err);
+    free(sql);
+    return rc;
+}
+
+/* ---- runner (versions) ------------------------------------------------------------- */
 static int current_version(pr_store *st, int64_t *v, pr_err *err) {
     int found = 0;
     int rc = st->ops->query_int(st, "SELECT MAX(version) FROM schema_version", v, &found, err);
@@ -209,6 +303,12 @@ int pr_store_migrate(pr_store *st, int target, const char *const *extra, size_t 
         char what[48], ins[128];
         snprintf(what, sizeof what, "migration %lld", (long long)v);
         rc = st->ops->exec(st, sql, what, err);
+        /* Moving bars into chunks needs C (the codec): in the same
+         * transaction, so an interrupted upgrade leaves the old table. */
+        if (rc == PR_OK && v == 4 && (size_t)v <= own_n) {
+            rc = pr_store_chunks_convert(st, err);
+            if (rc == PR_OK) rc = run_pieces(st, st->kind == PR_STORE_POSTGRES, what, err);
+        }
         if (rc == PR_OK) {
             snprintf(ins, sizeof ins,
                      "INSERT INTO schema_version (version, applied_at) VALUES (%lld, %lld)",
