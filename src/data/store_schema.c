@@ -114,6 +114,54 @@ static const char *const sqlite_v4_after[] = {
     " LIMIT -1 OFFSET 0);",
 };
 
+/* Editing through the view (INSTEAD OF UPDATE): a bar's prices are written
+ * back into its chunk (the double's bits rebuilt with log2/power and put
+ * byte by byte from a 256-byte table); a new venue, symbol or timeframe
+ * moves the whole chunk holding the bar (meant for renaming a dataset);
+ * ts cannot change (that moves bars between chunks: delete and import).
+ * candle_slots gives each bar's chunk and place. */
+#define SQ_OLD_KEY "venue = OLD.venue AND symbol = OLD.symbol AND timeframe = OLD.timeframe"
+#define SQ_OLD_CHUNK "(SELECT max(first_ts) FROM bar_chunks WHERE " SQ_OLD_KEY " AND first_ts <= OLD.ts)"
+#define SQ_BITS(x)                                                                                  \
+    "(SELECT CASE WHEN a = 0 THEN 0 ELSE (CASE WHEN " x " < 0 THEN 1 << 63 ELSE 0 END) |"           \
+    " CASE WHEN e < -1022 THEN CAST(a * power(2.0, 537) * power(2.0, 537) AS INTEGER)"              \
+    " ELSE ((e + 1023) << 52) | CAST((a / power(2.0, e) - 1.0) * 4503599627370496.0 AS INTEGER)"   \
+    " END END FROM (SELECT a, e0 - (power(2.0, e0) > a) + (power(2.0, e0 + 1) <= a) AS e"          \
+    " FROM (SELECT a, CAST(floor(log2(a)) AS INTEGER) AS e0 FROM (SELECT abs(" x ") AS a))))"
+#define SQ_PUTB(s) "substr(t.lut, ((z.u >> " #s ") & 255) + 1, 1)"
+#define SQ_SET(col, c)                                                                              \
+    "UPDATE bar_chunks SET data = CAST(substr(data, 1, 8 + 8 * (" #c " * n + z.k)) || "             \
+    SQ_PUTB(0) " || " SQ_PUTB(8) " || " SQ_PUTB(16) " || " SQ_PUTB(24) " || " SQ_PUTB(32) " || "    \
+    SQ_PUTB(40) " || " SQ_PUTB(48) " || " SQ_PUTB(56) " || substr(data, 17 + 8 * (" #c " * n + z.k))" \
+    " AS BLOB) FROM (SELECT " SQ_LUT " AS lut) AS t, (SELECT s.first_ts AS f, s.k AS k, "            \
+    SQ_BITS("NEW." col) " AS u FROM candle_slots s WHERE s.venue = OLD.venue AND s.symbol ="        \
+    " OLD.symbol AND s.timeframe = OLD.timeframe AND s.first_ts = " SQ_OLD_CHUNK                     \
+    " AND s.ts = OLD.ts) AS z WHERE " SQ_OLD_KEY " AND first_ts = z.f AND NEW." col                  \
+    " IS NOT OLD." col ";"
+#define SQ_BAD(col) " OR typeof(NEW." col ") NOT IN ('integer', 'real') OR abs(NEW." col ") > 1.7976931348623157e308"
+#define SQ_LUT \
+    "X'000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F202122232425262728292A2B2C2D2E" \
+    "2F303132333435363738393A3B3C3D3E3F404142434445464748494A4B4C4D4E4F505152535455565758595A5B5C5D5E" \
+    "5F606162636465666768696A6B6C6D6E6F707172737475767778797A7B7C7D7E7F808182838485868788898A8B8C8D8E" \
+    "8F909192939495969798999A9B9C9D9E9FA0A1A2A3A4A5A6A7A8A9AAABACADAEAFB0B1B2B3B4B5B6B7B8B9BABBBCBDBE" \
+    "BFC0C1C2C3C4C5C6C7C8C9CACBCCCDCECFD0D1D2D3D4D5D6D7D8D9DADBDCDDDEDFE0E1E2E3E4E5E6E7E8E9EAEBECEDEE" \
+    "EFF0F1F2F3F4F5F6F7F8F9FAFBFCFDFEFF'"
+static const char *const sqlite_v4_edit[] = {
+    "CREATE VIEW candle_slots (venue, symbol, timeframe, first_ts, k, ts) AS"
+    " WITH RECURSIVE slot(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM slot WHERE k < 1023)"
+    " SELECT c.venue, c.symbol, c.timeframe, c.first_ts, slot.k, "
+    SQ_I64("hex(substr(c.data, 9 + 8 * slot.k, 8))")
+    " FROM bar_chunks c CROSS JOIN slot WHERE slot.k < c.n;",
+    "CREATE TRIGGER candles_update INSTEAD OF UPDATE ON candles BEGIN"
+    " SELECT RAISE(ABORT, 'candles is a view of bar_chunks: through it a bar''s prices can be set"
+    " to finite numbers and a dataset renamed, not its ts') WHERE NEW.ts IS NOT OLD.ts"
+    SQ_BAD("open") SQ_BAD("high") SQ_BAD("low") SQ_BAD("close") SQ_BAD("volume") ";",
+    SQ_SET("open", 1), SQ_SET("high", 2), SQ_SET("low", 3), SQ_SET("close", 4), SQ_SET("volume", 5),
+    "UPDATE bar_chunks SET venue = NEW.venue, symbol = NEW.symbol, timeframe = NEW.timeframe"
+    " WHERE " SQ_OLD_KEY " AND first_ts = " SQ_OLD_CHUNK " AND (NEW.venue IS NOT OLD.venue"
+    " OR NEW.symbol IS NOT OLD.symbol OR NEW.timeframe IS NOT OLD.timeframe); END;",
+};
+
 /* ---- PostgreSQL ----------------------------------------------------------- */
 /* Key text columns use the "C" collation: byte comparison is faster in the
  * B-tree and matches SQLite's BINARY collation. */
@@ -236,9 +284,9 @@ int pr_store_schema_latest(void) { return (int)(sizeof sqlite_migrations / sizeo
 
 /* ---- runner ---------------------------------------------------------------- */
 /* Joins and runs the SQL of migration 4 that follows the conversion. */
-static int run_pieces(pr_store *st, int pg, const char *what, pr_err *err) {
-    const char *const *p = pg ? pg_v4_after : sqlite_v4_after;
-    size_t n = pg ? sizeof pg_v4_after / sizeof *p : sizeof sqlite_v4_after / sizeof *p, len = 1;
+static int run_pieces(pr_store *st, const char *const *p, size_t n, const char *what,
+                      pr_err *err) {
+    size_t len = 1;
     for (size_t i = 0; i < n; i++) len += strlen(p[i]);
     char *sql = malloc(len);
     if (!sql) return pr_err_set(err, PR_ENOMEM, "store: out of memory migrating");
@@ -307,7 +355,14 @@ int pr_store_migrate(pr_store *st, int target, const char *const *extra, size_t 
          * transaction, so an interrupted upgrade leaves the old table. */
         if (rc == PR_OK && v == 4 && (size_t)v <= own_n) {
             rc = pr_store_chunks_convert(st, err);
-            if (rc == PR_OK) rc = run_pieces(st, st->kind == PR_STORE_POSTGRES, what, err);
+#define PIECES(a) a, sizeof a / sizeof *a
+            if (rc == PR_OK && st->kind == PR_STORE_POSTGRES)
+                rc = run_pieces(st, PIECES(pg_v4_after), what, err);
+            if (rc == PR_OK && st->kind == PR_STORE_SQLITE)
+                rc = run_pieces(st, PIECES(sqlite_v4_after), what, err);
+            if (rc == PR_OK && st->kind == PR_STORE_SQLITE)
+                rc = run_pieces(st, PIECES(sqlite_v4_edit), what, err);
+#undef PIECES
         }
         if (rc == PR_OK) {
             snprintf(ins, sizeof ins,
