@@ -74,11 +74,22 @@ static int get_cb(void *user, const pr_store_chunk *c, pr_err *err) {
     return PR_OK;
 }
 
+static int count_cb(void *user, const pr_store_chunk *c, pr_err *err) {
+    (void)err;
+    *(size_t *)user += c->n;
+    return PR_OK;
+}
+
 int pr_store_chunks_get(pr_store *st, const pr_store_key *k, int64_t lo, int64_t hi,
                         pr_series *out, pr_err *err) {
     get_ctx g = {k, lo, hi, out, NULL, 0, 0};
     out->len = 0;
-    int rc = st->ops->chunks_scan(st, k, lo, hi, 1, get_cb, &g, err);
+    /* Sized once from the chunk heads (an upper bound): growing by
+     * doubling would copy and fault in the columns several times over. */
+    size_t most = 0;
+    int rc = st->ops->chunks_scan(st, k, lo, hi, 0, count_cb, &most, err);
+    if (rc == PR_OK && most > 0) rc = pr_store_series_grow(out, most, err);
+    if (rc == PR_OK) rc = st->ops->chunks_scan(st, k, lo, hi, 1, get_cb, &g, err);
     if (rc != PR_OK) out->len = 0;
     return rc;
 }
