@@ -922,6 +922,8 @@ int pr_store_sqlite_open(const char *path, const pr_store_options *o, pr_store *
         s->base.native = s->db;
         sqlite3_extended_result_codes(s->db, 0);
         sqlite3_busy_timeout(s->db, s->busy_ms);
+        /* A read-only open maps the file as well (best effort). */
+        sqlite3_exec(s->db, "PRAGMA mmap_size=" SQ_MMAP, NULL, NULL, NULL);
         *out = &s->base;
         return PR_OK;
     }
