@@ -1563,6 +1563,22 @@ static void test_chunks(void **state) {
     pr_dataset_info d;
     OK(pr_store_dataset(st, "binance", "CHK", PR_TF_1M, &d, &e_));
     assert_int_equal(d.count, want);
+    /* A damaged chunk is an error naming it, never bars made up. */
+    OK(pr_store_exec_sql(st, f->pg ? "UPDATE bar_chunks SET data = substring(data from 1 for 100)"
+                                     " WHERE first_ts = (SELECT max(first_ts) FROM bar_chunks)"
+                                   : "UPDATE bar_chunks SET data = substr(data, 1, 100)"
+                                     " WHERE first_ts = (SELECT max(first_ts) FROM bar_chunks)",
+                         &e_));
+    pr_series bad;
+    pr_series_init(&bad, 0);
+    pr_err e;
+    pr_err_clear(&e);
+    assert_int_equal(pr_store_get_bars(st, "binance", "CHK", PR_TF_1M, PR_TIME_NONE, PR_TIME_NONE,
+                                       &bad, &e), PR_EDB);
+    assert_non_null(strstr(e.msg, "binance/CHK/1m"));
+    assert_non_null(strstr(e.msg, "not a version-1 chunk"));
+    assert_int_equal(bad.len, 0);
+    pr_series_free(&bad);
     size_t del = 0;
     OK(pr_store_delete_dataset(st, "binance", "CHK", PR_TF_1M, &del, &e_));
     assert_int_equal(del, want);
