@@ -83,35 +83,45 @@ static const char *const sqlite_migrations[] = {
  * little-endian 8-byte values read back with substr/hex (SQLite has no
  * function that reinterprets bytes), ts as an integer and the prices as
  * doubles rebuilt exactly from their bits (sign, exponent, mantissa; the
- * store holds no -0, infinity or NaN). OFFSET 0 keeps SQLite from inlining
- * the inner queries, which would redo the decoding for every use. */
+ * store holds no -0, infinity or NaN). The inner query (kept apart by
+ * OFFSET 0, so that the blob is read once per value, not once per digit)
+ * yields each value's 16 hex digits; the outer one turns them into numbers,
+ * reading each digit once, the prices only for rows a WHERE on ts keeps. (SQLite's <<, >>, & and | share one precedence, left to
+ * right: hence the parentheses.) */
 #define SQ_NIB(h, p) "(instr('0123456789ABCDEF', substr(" h ", " #p ", 1)) - 1)"
 #define SQ_BYTE(h, p, q, s) "((" SQ_NIB(h, p) " << 4 | " SQ_NIB(h, q) ") << " #s ")"
 #define SQ_I64(h)                                                                                  \
     "(" SQ_BYTE(h, 1, 2, 0) " | " SQ_BYTE(h, 3, 4, 8) " | " SQ_BYTE(h, 5, 6, 16) " | "            \
     SQ_BYTE(h, 7, 8, 24) " | " SQ_BYTE(h, 9, 10, 32) " | " SQ_BYTE(h, 11, 12, 40) " | "          \
     SQ_BYTE(h, 13, 14, 48) " | " SQ_BYTE(h, 15, 16, 56) ")"
-#define SQ_F64(u)                                                                                  \
-    "(CASE WHEN ((" u " >> 52) & 2047) = 0 THEN (" u " & 4503599627370495) * power(2.0, -1074)"   \
-    " ELSE ((" u " & 4503599627370495) + 4503599627370496) * power(2.0, ((" u " >> 52) & 2047) -" \
-    " 1075) END * CASE WHEN " u " < 0 THEN -1.0 ELSE 1.0 END)"
+/* Digit p of the hex text is the high (odd p) or low nibble of byte
+ * (p - 1) / 2: the top byte (digits 15, 16) holds the sign and 7 exponent
+ * bits, digit 13 the exponent's last 4, the rest the 52-bit mantissa. */
+#define SQ_EXP(h) "(((" SQ_NIB(h, 15) " & 7) << 8) | (" SQ_NIB(h, 16) " << 4) | " SQ_NIB(h, 13) ")"
+#define SQ_MANT(h)                                                                                 \
+    "(" SQ_NIB(h, 14) " << 48 | " SQ_BYTE(h, 11, 12, 40) " | " SQ_BYTE(h, 9, 10, 32) " | "       \
+    SQ_BYTE(h, 7, 8, 24) " | " SQ_BYTE(h, 5, 6, 16) " | " SQ_BYTE(h, 3, 4, 8) " | "              \
+    SQ_BYTE(h, 1, 2, 0) ")"
+#define SQ_F64(h)                                                                                  \
+    "(CASE WHEN " SQ_EXP(h) " = 0 THEN " SQ_MANT(h) " * power(2.0, -1074) ELSE (" SQ_MANT(h)      \
+    " + 4503599627370496) * power(2.0, " SQ_EXP(h) " - 1075) END * CASE WHEN " SQ_NIB(h, 15)       \
+    " >= 8 THEN -1.0 ELSE 1.0 END)"
 #define SQ_AT(col) "hex(substr(c.data, 9 + 8 * (" col "), 8))"
 /* In pieces: C compilers need not accept string literals over 4095 bytes. */
 static const char *const sqlite_v4_after[] = {
     "DROP TABLE candles_v3;"
     "CREATE VIEW candles (venue, symbol, timeframe, ts, open, high, low, close, volume) AS"
     " WITH RECURSIVE slot(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM slot WHERE k < 1023)"
-    " SELECT venue, symbol, timeframe, ts, " SQ_F64("o") ", " SQ_F64("h") ", " SQ_F64("l") ", "
-    SQ_F64("c") ", " SQ_F64("v") " FROM (",
-    " SELECT venue, symbol, timeframe, " SQ_I64("xt") " AS ts, " SQ_I64("xo") " AS o, "
-    SQ_I64("xh") " AS h, ",
-    SQ_I64("xl") " AS l, " SQ_I64("xc") " AS c, " SQ_I64("xv") " AS v"
+    " SELECT venue, symbol, timeframe, " SQ_I64("xt") ", " SQ_F64("xo") ", ",
+    SQ_F64("xh") ", ",
+    SQ_F64("xl") ", ",
+    SQ_F64("xc") ", ",
+    SQ_F64("xv"),
     " FROM (SELECT c.venue, c.symbol, c.timeframe, " SQ_AT("slot.k") " AS xt, "
     SQ_AT("c.n + slot.k") " AS xo, " SQ_AT("2 * c.n + slot.k") " AS xh, "
     SQ_AT("3 * c.n + slot.k") " AS xl, " SQ_AT("4 * c.n + slot.k") " AS xc, "
     SQ_AT("5 * c.n + slot.k") " AS xv"
-    " FROM bar_chunks c CROSS JOIN slot WHERE slot.k < c.n LIMIT -1 OFFSET 0)"
-    " LIMIT -1 OFFSET 0);",
+    " FROM bar_chunks c CROSS JOIN slot WHERE slot.k < c.n LIMIT -1 OFFSET 0);",
 };
 
 /* Editing through the view (INSTEAD OF UPDATE): a bar's prices are written
