@@ -502,17 +502,24 @@ static int pg_gaps_get(pr_store *st, const pr_store_key *k, pr_gap **out, size_t
     return PR_OK;
 }
 
-/* Reads [lo, hi] page by page; `emit` copies one page. More than one page
- * is read inside a REPEATABLE READ snapshot (unless the caller already has
- * a transaction), so the pages form one consistent answer. */
+/* Reads [lo, hi] page by page; `emit` copies one page. The pages are read
+ * inside one REPEATABLE READ snapshot (unless the caller already has a
+ * transaction), so they form one consistent answer. The snapshot is taken
+ * before the first page: taking it only once a page came back full meant
+ * reading that page twice (a quarter of a 1M-bar read). */
 typedef int (*page_fn)(const PGresult *r, int rows, void *ctx, pr_err *err);
 
 static int pg_paged(pg_store *s, int id, const pr_store_key *k, int64_t lo, int64_t hi,
-                    int64_t page, page_fn emit, void (*restart)(void *ctx), void *ctx, const char *what,
+                    int64_t page, page_fn emit, void *ctx, const char *what,
                     pr_err *err) {
     const int idle = PQtransactionStatus(s->conn) == PQTRANS_IDLE;
     int snapshot = 0, rc = PR_OK;
     int64_t from = lo;
+    if (idle) {
+        rc = pg_exec(&s->base, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", what, err);
+        if (rc != PR_OK) return rc;
+        snapshot = 1;
+    }
     for (;;) {
         pgp p = {.n = 0};
         p_key(&p, k);
@@ -525,15 +532,6 @@ static int pg_paged(pg_store *s, int id, const pr_store_key *k, int64_t lo, int6
             break;
         }
         int rows = PQntuples(r);
-        if (rows == page && idle && !snapshot) {
-            PQclear(r);
-            rc = pg_exec(&s->base, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", what, err);
-            if (rc != PR_OK) break;
-            snapshot = 1;
-            restart(ctx);
-            from = lo;
-            continue;
-        }
         rc = emit(r, rows, ctx, err);
         int64_t last = rows ? r_i64(r, rows - 1, 0) : 0;
         PQclear(r);
@@ -567,14 +565,11 @@ static int emit_chunks(const PGresult *r, int rows, void *ctx, pr_err *err) {
     return PR_OK;
 }
 
-/* Nothing is emitted before pg_paged restarts in a snapshot. */
-static void restart_chunks(void *ctx) { (void)ctx; }
 
 static int pg_chunks_scan(pr_store *st, const pr_store_key *k, int64_t lo, int64_t hi, int data,
                           pr_store_chunk_fn fn, void *user, pr_err *err) {
     chunk_emit e = {fn, user};
-    int rc = pg_paged(PG(st), data ? P_CH_SCAN : P_CH_HEADS, k, lo, hi, PG_CHUNK_PAGE, emit_chunks,
-                      restart_chunks, &e, "select candles", err);
+    int rc = pg_paged(PG(st), data ? P_CH_SCAN : P_CH_HEADS, k, lo, hi, PG_CHUNK_PAGE, emit_chunks, &e, "select candles", err);
     return rc < 0 ? rc : PR_OK;
 }
 
