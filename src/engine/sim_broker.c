@@ -302,6 +302,7 @@ static void sim_destroy(pr_broker *b) {
     sim_release(s, s->hist);
     sim_release(s, s->fills);
     sim_release(s, s->trades);
+    pr_fee_volume_free(&s->volume);
     free(s);
 }
 
@@ -371,6 +372,7 @@ int pr_sim_new(const pr_sim_config *cfg, pr_broker **out, pr_err *err) {
             return rc;
         }
         m->plain = m->mult == 1.0 && m->fx_mode == FX_FIXED && m->fx_fixed == 1.0;
+        if (pr_fee_model_window(&m->spec.costs) > 0) s->track_volume = 1;
     }
     *out = &s->base;
     return PR_OK;

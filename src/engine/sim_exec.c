@@ -11,9 +11,9 @@
 /* Quantity an entry order asks for at fill price px, capped by margin
  * (*asked: before the cap). */
 static double entry_qty(const sim *s, const sim_mkt *m, const pr_order *o, double px, double fx, int maker,
-                        double *asked) {
+                        double volume, double *asked) {
     double unit = px * m->mult * fx;                       /* account money per unit */
-    double fee_rate = pr_fee_model_rate(&m->spec.costs, maker);
+    double fee_rate = pr_fee_model_reserve(&m->spec.costs, maker, volume);
     double q;
     switch (o->qty_mode) {
     case PR_QTY_NOTIONAL: q = o->qty / unit; break;
@@ -65,6 +65,10 @@ int sim_do_fill(sim *s, size_t oi, double px, double ref, int maker, int ref_quo
         sim_reject_order(s, so, "no conversion rate to the account currency yet");
         return 0;
     }
+    /* What the account traded in the fee schedule's window before this fill
+     * (tiered schedules only). */
+    int64_t window = pr_fee_model_window(c);
+    double volume = window > 0 ? pr_fee_volume_in(&s->volume, at, window) : 0;
     double pos = m->qty;
     double q;
     if (o->reduce_only || o->qty_mode == PR_QTY_CLOSE) {
@@ -75,7 +79,7 @@ int sim_do_fill(sim *s, size_t oi, double px, double ref, int maker, int ref_quo
         q = o->qty_mode == PR_QTY_CLOSE ? fabs(pos) : (o->qty < fabs(pos) ? o->qty : fabs(pos));
     } else {
         double asked;
-        q = entry_qty(s, m, o, px, fx, maker, &asked);
+        q = entry_qty(s, m, o, px, fx, maker, volume, &asked);
         if (m->spec.margin.no_short && o->side < 0) {
             double allowed = pos > 0 ? pos : 0;
             if (q > allowed) q = allowed;
@@ -95,7 +99,7 @@ int sim_do_fill(sim *s, size_t oi, double px, double ref, int maker, int ref_quo
     }
     pr_fee_fill ff = {.side = o->side, .maker = maker, .liquidation = liquidation, .qty = q, .price = px,
                       .mult = m->mult, .fx = fx};
-    double fee = pr_fee_model_fee(c, m->spec.margin.liquidation_fee, &ff);
+    double fee = pr_fee_model_charge(c, m->spec.margin.liquidation_fee, &ff, volume);
     double hs = liquidation ? 0 : pr_fill_half_spread(c, in->pip_size, ref);
     double spread_cost = q * hs * m->mult * fx;
     double slip_cost =
@@ -108,6 +112,8 @@ int sim_do_fill(sim *s, size_t oi, double px, double ref, int maker, int ref_quo
                  .maker = maker, .ts = at, .qty = q, .price = px, .ref_price = ref, .fee = fee,
                  .spread_cost = spread_cost, .slippage_cost = slip_cost, .fx = fx, .realized = realized};
     if (sim_push_fill(s, &f)) return pr_err_set(err, PR_ENOMEM, "sim: out of memory");
+    if (s->track_volume && pr_fee_volume_add(&s->volume, at, q * px * m->mult * fx))
+        return pr_err_set(err, PR_ENOMEM, "sim: out of memory");
     o->filled_qty = q;
     o->avg_price = px;
     s->hist[o->id - 1].filled_qty = q;

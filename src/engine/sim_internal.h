@@ -74,6 +74,8 @@ typedef struct sim {
     pr_allocator alloc;      /* for the growing record arrays (may be empty)   */
     int64_t rec_ts;          /* time fills are recorded at while a bar is walked
                                 in parts (PR_TIME_NONE: the part's own)          */
+    int track_volume;        /* a market's fee schedule reads traded volume    */
+    pr_fee_volume volume;    /* every fill's notional, for tiered fee schedules */
 } sim;
 
 /* The simulated broker behind b, or NULL when b is another broker. */
