@@ -1,5 +1,6 @@
 /* The models the simulated broker is built from, each through its own
- * interface so that a paper broker can reuse it: fees (fee_model.h), fill
+ * interface so that a paper broker can reuse it: the order book and the
+ * ledger (order_book.h, ledger.h), fees and fee schedules (fee_model.h), fill
  * rules and prices (fill_model.h), funding due (funding_model.h), margin
  * and liquidation (margin_model.h); and the bar-driven operations of
  * pr_broker's vtable that the backtest loop uses instead of reaching into
@@ -271,6 +272,138 @@ static void test_sim_tiered(void **state) {
     pr_broker_free(b);
 }
 
+/* A second broker's loop, as a paper broker will run it: the order book,
+ * the fill model, the fee model and the ledger driven through their own
+ * interfaces, without the simulated broker. Taker 0.1%, maker 0.05%,
+ * slippage 0.1%, no spread, 10,000 cash.
+ *  - Bracket: market buy 2 (id 1), a sell stop at 95 (id 2) and a sell
+ *    take-profit at 110 (id 3), both children waiting for the entry.
+ *  - Bar 1 opens at 100: the entry fills at 100 * 1.001 = 100.1, fee
+ *    0.001 * 2 * 100.1 = 0.2002, slippage 2 * 0.1 = 0.2; balance
+ *    10000 - 0.2002 = 9999.7998; the children start working. Closes at
+ *    103: unrealised 2 * (103 - 100.1) = 5.8.
+ *  - Funding at 103, rate 0.0001: 2 * 103 * 0.0001 = 0.0206 paid.
+ *  - Bar 2 (high 111, low 102): the stop is not hit, the target is: 2 at
+ *    110 as maker, fee 0.0005 * 220 = 0.11, realised 2 * (110 - 100.1) =
+ *    19.8; balance 9999.7998 - 0.0206 + 19.8 - 0.11 = 10019.4692. Flat:
+ *    the stop is cancelled (one-cancels-the-rest by position). The trade:
+ *    gross 19.8, fees 0.3102, funding 0.0206, net 19.4692. Costs paid:
+ *    0.2002 + 0.2 + 0.0206 + 0.11 = 0.5308. */
+static void test_book_ledger_without_sim(void **state) {
+    (void)state;
+    pr_costs c;
+    memset(&c, 0, sizeof c);
+    c.taker_fee = 0.001;
+    c.maker_fee = 0.0005;
+    c.slippage = 0.001;
+    pr_book bk;
+    pr_ledger led;
+    pr_ledger_pos pos;
+    assert_int_equal(pr_book_init(&bk, 1, NULL), 0);
+    pr_ledger_init(&led, 10000, NULL);
+    pr_ledger_pos_init(&pos, 0);
+    assert_true(pos.mult == 1);
+
+    pr_order e, st, tp;
+    pr_order_init(&e, 0, 1, PR_ORDER_MARKET, PR_ROLE_ENTRY);
+    e.qty = 2;
+    e.id = pr_book_next_id(&bk);
+    e.status = PR_OS_ACTIVE;
+    assert_int_equal(pr_book_add(&bk, &e, 0), 0);
+    pr_order_init(&st, 0, -1, PR_ORDER_STOP, PR_ROLE_STOP);
+    st.stop_price = 95;
+    pr_order_init(&tp, 0, -1, PR_ORDER_LIMIT, PR_ROLE_TARGET);
+    tp.limit_price = 110;
+    pr_order *kids[] = {&st, &tp};
+    for (int k = 0; k < 2; k++) {
+        kids[k]->qty_mode = PR_QTY_CLOSE;
+        kids[k]->reduce_only = 1;
+        kids[k]->parent = e.id;
+        kids[k]->id = pr_book_next_id(&bk);
+        kids[k]->status = PR_OS_WAITING;
+        assert_int_equal(pr_book_add(&bk, kids[k], 0), 0);
+    }
+    assert_true(e.id == 1 && st.id == 2 && tp.id == 3);
+    assert_int_equal(bk.n_live[0], 3);
+
+    /* Bar 1: the entry at the open. */
+    pr_book_order *so = pr_book_live(&bk, 1);
+    assert_non_null(so);
+    double px;
+    int maker;
+    assert_int_equal(pr_fill_at_open(&c, 0, &so->o, 100, &px, &maker), 1);
+    assert_true(fabs(px - 100.1) < 1e-12 && maker == 0);
+    pr_fee_fill ff = {.side = 1, .qty = 2, .price = px, .mult = pos.mult, .fx = 1};
+    double fee = pr_fee_model_charge(&c, 0, &ff, 0), realized;
+    assert_true(fabs(fee - 0.2002) < 1e-12);
+    pr_ledger_entry le = {.qty = 2, .price = px, .ref = 100, .fee = fee, .slippage_cost = 2 * (px - 100), .fx = 1,
+                          .at = 1000};
+    assert_int_equal(pr_ledger_fill(&led, &pos, &so->o, &le, &realized), 0);
+    assert_true(realized == 0 && pos.qty == 2 && fabs(pos.avg - 100.1) < 1e-12 && led.n_open == 1);
+    assert_true(fabs(led.balance - 9999.7998) < 1e-9);
+    pr_fill rec = {.order_id = 1, .qty = 2, .price = px, .fee = fee};
+    assert_int_equal(pr_ledger_record(&led, &rec), 0);
+    pr_book_filled(&bk, so, 2, px);
+    for (size_t j = 0; j < bk.n_lv; j++)
+        if (bk.lv[j].o.status == PR_OS_WAITING && bk.lv[j].o.parent == 1)
+            pr_book_set_status(&bk, &bk.lv[j], PR_OS_ACTIVE);
+    assert_int_equal(bk.n_live[0], 2);
+    assert_int_equal(bk.hist[0].status, PR_OS_FILLED);
+    pos.mark = 103;
+    assert_true(fabs(pr_ledger_unrealized(&pos, 1) - 5.8) < 1e-9);
+
+    pr_ledger_funding(&led, &pos, 103, 0.0001, 1);
+    assert_true(fabs(led.balance - 9999.7792) < 1e-9);
+
+    /* Bar 2: stop first (not hit), then the target. */
+    pr_book_order *sp = pr_book_live(&bk, 2), *tg = pr_book_live(&bk, 3);
+    assert_false(pr_fill_stop_hit(1, sp->o.stop_price, 0, 111, 102));
+    assert_true(pr_fill_target_hit(1, tg->o.limit_price, 0, 111, 102));
+    pr_fee_fill tf = {.side = -1, .maker = 1, .qty = 2, .price = 110, .mult = 1, .fx = 1};
+    fee = pr_fee_model_charge(&c, 0, &tf, 0);
+    assert_true(fabs(fee - 0.11) < 1e-12);
+    pr_ledger_entry lt = {.qty = 2, .price = 110, .ref = 110, .fee = fee, .fx = 1, .at = 2000};
+    assert_int_equal(pr_ledger_fill(&led, &pos, &tg->o, &lt, &realized), 0);
+    assert_true(fabs(realized - 19.8) < 1e-9 && pos.qty == 0 && led.n_open == 0);
+    pr_book_filled(&bk, tg, 2, 110);
+    pr_book_cancel_reduce_only(&bk, 0);
+    assert_int_equal(bk.n_live[0], 0);
+    assert_int_equal(bk.hist[1].status, PR_OS_CANCELLED);
+    assert_true(bk.hist[2].status == PR_OS_FILLED && bk.hist[2].filled_qty == 2 && bk.hist[2].avg_price == 110);
+    pr_book_compact(&bk);
+    assert_true(bk.n_lv == 0 && pr_book_live(&bk, 2) == NULL);
+
+    assert_true(fabs(led.balance - 10019.4692) < 1e-9);
+    assert_true(fabs(led.costs - 0.5308) < 1e-9);
+    assert_int_equal(led.n_trades, 1);
+    const pr_trade *t = &led.trades[0];
+    assert_true(t->entry_ts == 1000 && t->exit_ts == 2000 && t->side == 1 && t->size == 2);
+    assert_true(fabs(t->entry_price - 100.1) < 1e-12 && t->exit_price == 110);
+    assert_true(fabs(t->gross_pnl - 19.8) < 1e-9 && fabs(t->fees - 0.3102) < 1e-12);
+    assert_true(fabs(t->funding - 0.0206) < 1e-12 && fabs(t->pnl - 19.4692) < 1e-9);
+    assert_true(t->exit_role == PR_ROLE_TARGET);
+
+    /* A rejected order takes its waiting children with it. */
+    pr_order r, rk;
+    pr_order_init(&r, 0, 1, PR_ORDER_MARKET, PR_ROLE_ENTRY);
+    r.qty = 1;
+    r.id = pr_book_next_id(&bk);
+    r.status = PR_OS_ACTIVE;
+    assert_int_equal(pr_book_add(&bk, &r, 0), 0);
+    pr_order_init(&rk, 0, -1, PR_ORDER_STOP, PR_ROLE_STOP);
+    rk.parent = r.id;
+    rk.id = pr_book_next_id(&bk);
+    rk.status = PR_OS_WAITING;
+    assert_int_equal(pr_book_add(&bk, &rk, 0), 0);
+    pr_book_reject(&bk, pr_book_live(&bk, r.id), "no money");
+    assert_true(bk.hist[3].status == PR_OS_REJECTED && strcmp(bk.hist[3].reject, "no money") == 0);
+    assert_true(bk.hist[4].status == PR_OS_CANCELLED && bk.hist[4].reject != NULL);
+    assert_int_equal(bk.n_live[0], 0);
+    assert_int_equal(led.n_fills, 1);
+    pr_book_free(&bk);
+    pr_ledger_free(&led);
+}
+
 static void test_fill_model(void **state) {
     (void)state;
     pr_costs c;
@@ -476,6 +609,7 @@ int main(void) {
         cmocka_unit_test(test_fee_schedules),
         cmocka_unit_test(test_fee_volume),
         cmocka_unit_test(test_sim_tiered),
+        cmocka_unit_test(test_book_ledger_without_sim),
         cmocka_unit_test(test_fill_model),
         cmocka_unit_test(test_funding_model),
         cmocka_unit_test(test_margin_model),
