@@ -202,7 +202,8 @@ static int sim_submit(pr_broker *b, pr_order *o, int64_t now, pr_err *err) {
 
 static int sim_cancel(pr_broker *b, uint64_t id, pr_err *err) {
     sim *s = sim_of(b);
-    if (!s || id == 0 || id > s->book.n_hist) return pr_err_set(err, PR_ENOTFOUND, "sim: no order %llu", (unsigned long long)id);
+    if (!s || id == 0 || id > s->book.n_hist)
+        return pr_err_set(err, PR_ENOTFOUND, "sim: no order %llu", (unsigned long long)id);
     pr_book_order *so = pr_book_live(&s->book, id);
     if (so) pr_book_cancel(&s->book, so);
     return PR_OK;
@@ -211,7 +212,8 @@ static int sim_cancel(pr_broker *b, uint64_t id, pr_err *err) {
 static int sim_amend(pr_broker *b, uint64_t id, double limit_price, double stop_price,
                      const pr_order_role *role, const pr_reason *why, pr_err *err) {
     sim *s = sim_of(b);
-    if (!s || id == 0 || id > s->book.n_hist) return pr_err_set(err, PR_ENOTFOUND, "sim: no order %llu", (unsigned long long)id);
+    if (!s || id == 0 || id > s->book.n_hist)
+        return pr_err_set(err, PR_ENOTFOUND, "sim: no order %llu", (unsigned long long)id);
     pr_book_order *so = pr_book_live(&s->book, id);
     if (!so || !pr_book_is_live(so->o.status))
         return pr_err_set(err, PR_ESTATE, "sim: order %llu is %s", (unsigned long long)id,
@@ -269,7 +271,8 @@ static int sim_get_account(pr_broker *b, pr_account *out) {
     for (size_t i = 0; i < s->n; i++) {
         const sim_mkt *m = &s->m[i];
         u += sim_unrealized(s, m);
-        if (m->pos.qty != 0 && m->pos.has_mark) g += fabs(m->pos.qty) * m->pos.mark * m->pos.mult * sim_fx_rate(s, m, m->pos.mark);
+        if (m->pos.qty != 0 && m->pos.has_mark)
+            g += fabs(m->pos.qty) * m->pos.mark * m->pos.mult * sim_fx_rate(s, m, m->pos.mark);
     }
     out->unrealized = u;
     out->equity = s->led.balance + u;

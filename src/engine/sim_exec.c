@@ -158,7 +158,8 @@ int sim_check_liquidation(sim *s, int inst, int64_t ts, double o, double h, doub
         pp.others_unrealized += sim_unrealized(s, x);
         if (x->pos.qty != 0 && x->pos.has_mark)
             pp.others_maintenance +=
-                fabs(x->pos.qty) * x->pos.mark * x->pos.mult * sim_fx_rate(s, x, x->pos.mark) * x->spec.margin.maintenance;
+                fabs(x->pos.qty) * x->pos.mark * x->pos.mult * sim_fx_rate(s, x, x->pos.mark) *
+                x->spec.margin.maintenance;
     }
     double p;
     if (!pr_margin_liquidation(&pp, o, h, l, &p)) return PR_OK;
