@@ -91,21 +91,31 @@ int pr_fee_volume_add(pr_fee_volume *v, int64_t ts, double notional) {
         int64_t *t = realloc(v->ts, nc * sizeof *t);
         if (!t) return PR_ENOMEM;
         v->ts = t;
+        double *a = realloc(v->amount, nc * sizeof *a);
+        if (!a) return PR_ENOMEM;
+        v->amount = a;
         double *c = realloc(v->cum, (nc + 1) * sizeof *c);
         if (!c) return PR_ENOMEM;
         if (!v->cap) c[0] = 0;
         v->cum = c;
         v->cap = nc;
     }
-    v->ts[v->n] = ts;
-    v->cum[v->n + 1] = v->cum[v->n] + notional;
-    v->n++;
+    /* Kept in time order: a run over several timeframes records a daily
+     * bar's fills at the day's open, after hourly fills later that day. */
+    size_t i = v->n++;
+    for (; i > 0 && v->ts[i - 1] > ts; i--) {
+        v->ts[i] = v->ts[i - 1];
+        v->amount[i] = v->amount[i - 1];
+    }
+    v->ts[i] = ts;
+    v->amount[i] = notional;
+    for (size_t k = i; k < v->n; k++) v->cum[k + 1] = v->cum[k] + v->amount[k];
     return PR_OK;
 }
 
 double pr_fee_volume_in(const pr_fee_volume *v, int64_t ts, int64_t window) {
     if (v->n == 0) return 0;
-    /* First fill inside the window, by bisection: fills are in time order. */
+    /* First fill inside the window, by bisection (fills are in time order). */
     size_t lo = 0, hi = v->n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
@@ -119,6 +129,7 @@ double pr_fee_volume_in(const pr_fee_volume *v, int64_t ts, int64_t window) {
 
 void pr_fee_volume_free(pr_fee_volume *v) {
     free(v->ts);
+    free(v->amount);
     free(v->cum);
     memset(v, 0, sizeof *v);
 }

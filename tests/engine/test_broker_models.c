@@ -236,6 +236,14 @@ static void test_fee_volume(void **state) {
     /* Many fills: growth keeps the sums (600 more of 10 each on day 31). */
     for (int i = 0; i < 600; i++) assert_int_equal(pr_fee_volume_add(&v, 31 * d, 10), 0);
     assert_true(pr_fee_volume_in(&v, 31 * d, 30 * d) == 14000 + 6000);
+    /* A fill recorded late at an earlier time (a daily bar's fill at the
+     * day's open after hourly ones): 16,000 on day 15 counts from day 15
+     * on, also for windows ending before day 31: on day 20, 1,000 (day 0) +
+     * 2,000 (day 10) + 16,000; on day 31, 14,000 + 6,000 + 16,000 = 36,000. */
+    assert_int_equal(pr_fee_volume_add(&v, 15 * d, 16000), 0);
+    assert_true(pr_fee_volume_in(&v, 20 * d, 30 * d) == 1000 + 2000 + 16000);
+    assert_true(pr_fee_volume_in(&v, 31 * d, 30 * d) == 36000);
+    assert_true(pr_fee_volume_in(&v, 14 * d, 30 * d) == 3000);
     pr_fee_volume_free(&v);
 }
 

@@ -104,12 +104,13 @@ static inline int64_t pr_fee_model_window(const pr_costs *c) {
  * tiered schedule reads the volume of a trailing window before each fill:
  * the run's own fills, causally. A broker that owns one adds every fill. */
 typedef struct pr_fee_volume {
-    int64_t *ts;             /* fill times, in the order added                    */
+    int64_t *ts;             /* fill times, in time order                         */
+    double *amount;          /* each fill's notional                               */
     double *cum;             /* cum[i]: notional of the first i fills (n + 1)     */
     size_t n, cap;
 } pr_fee_volume;
 
-/* Adds a fill of `notional` at ts (ts not before the last one added). */
+/* Adds a fill of `notional` at ts (in any order; usually the latest). */
 int pr_fee_volume_add(pr_fee_volume *v, int64_t ts, double notional);
 /* The notional of the fills added with time in (ts - window, ts]. */
 double pr_fee_volume_in(const pr_fee_volume *v, int64_t ts, int64_t window);
