@@ -1,7 +1,8 @@
 /* The order book (order_book.h): working orders in id order, the record of
  * every order by id, and the lifecycle between them (waiting children,
  * cancellation with the children, rejection, one-cancels-the-rest by
- * position, expiry, compaction of the working list). It knows no broker:
+ * position or by group, expiry, children starting when their parent
+ * fills, compaction of the working list). It knows no broker:
  * the simulated broker owns one, a paper broker another. */
 #include <stdlib.h>
 #include <string.h>
@@ -166,4 +167,33 @@ int pr_book_add_internal(pr_book *b, int inst, int side, pr_order_role role, int
 pr_book_order *pr_book_live(pr_book *b, uint64_t id) {
     if (id == 0 || id > b->n_hist || b->hist[id - 1].slot < 0) return NULL;
     return &b->lv[b->hist[id - 1].slot];
+}
+
+void pr_book_start_children(pr_book *b, const pr_order *parent, double q, const pr_instrument *in, int64_t ts,
+                            int64_t limits_from) {
+    for (size_t j = 0; j < b->n_lv; j++) {
+        pr_book_order *ch = &b->lv[j];
+        if (ch->o.status != PR_OS_WAITING || ch->o.parent != parent->id) continue;
+        if (ch->o.qty_mode == PR_QTY_PARENT_FRAC) {
+            double cq = ch->o.qty * q;
+            if (in && in->lot_step > 0) cq = pr_instrument_round_qty(in, cq);
+            ch->o.qty_mode = PR_QTY_UNITS;
+            ch->o.qty = cq;
+            if (!(cq > 0)) {
+                pr_book_reject(b, ch, "take-profit tier rounds to zero quantity");
+                continue;
+            }
+        }
+        ch->o.status = PR_OS_ACTIVE;
+        ch->o.submitted = parent->submitted;
+        ch->live_from = ch->o.type == PR_ORDER_LIMIT ? limits_from : ts;
+    }
+}
+
+void pr_book_cancel_oco(pr_book *b, const pr_book_order *so) {
+    if (!so->o.oco) return;
+    for (size_t j = 0; j < b->n_lv; j++) {
+        pr_book_order *ch = &b->lv[j];
+        if (ch != so && ch->o.oco == so->o.oco && pr_book_is_live(ch->o.status)) pr_book_cancel(b, ch);
+    }
 }

@@ -116,32 +116,16 @@ int sim_do_fill(sim *s, size_t oi, double px, double ref, int maker, int ref_quo
     if (s->track_volume && pr_fee_volume_add(&s->volume, at, q * px * m->pos.mult * fx))
         return pr_err_set(err, PR_ENOMEM, "sim: out of memory");
     pr_book_filled(&s->book, so, q, px);
-    /* Children of this order start working. */
-    for (size_t j = 0; j < s->book.n_lv; j++) {
-        pr_book_order *ch = &s->book.lv[j];
-        if (ch->o.status != PR_OS_WAITING || ch->o.parent != o->id) continue;
-        if (ch->o.qty_mode == PR_QTY_PARENT_FRAC) {
-            double cq = ch->o.qty * q;
-            if (in->lot_step > 0) cq = pr_instrument_round_qty(in, cq);
-            ch->o.qty_mode = PR_QTY_UNITS;
-            ch->o.qty = cq;
-            if (!(cq > 0)) {
-                pr_book_reject(&s->book, ch, "take-profit tier rounds to zero quantity");
-                continue;
-            }
-        }
-        ch->o.status = PR_OS_ACTIVE;
-        ch->o.submitted = o->submitted;
-        if (ch->o.type == PR_ORDER_STOP && m->pos.tr_open && m->pos.tr.risk == 0 && o->role == PR_ROLE_ENTRY)
-            m->pos.tr.risk = fabs(px - ch->o.stop_price) * q * m->pos.mult * fx;
-        ch->live_from = ch->o.type == PR_ORDER_LIMIT ? limits_from : ts;
-    }
-    if (o->oco) {
-        for (size_t j = 0; j < s->book.n_lv; j++) {
-            pr_book_order *ch = &s->book.lv[j];
-            if (ch != so && ch->o.oco == o->oco && pr_book_is_live(ch->o.status)) pr_book_cancel(&s->book, ch);
+    pr_book_start_children(&s->book, o, q, in, ts, limits_from);
+    /* The trade's risk: the distance to the entry's first protective stop. */
+    if (m->pos.tr_open && m->pos.tr.risk == 0 && o->role == PR_ROLE_ENTRY) {
+        for (size_t j = 0; j < s->book.n_lv && m->pos.tr.risk == 0; j++) {
+            const pr_book_order *ch = &s->book.lv[j];
+            if (ch->o.parent == o->id && ch->o.status == PR_OS_ACTIVE && ch->o.type == PR_ORDER_STOP)
+                m->pos.tr.risk = fabs(px - ch->o.stop_price) * q * m->pos.mult * fx;
         }
     }
+    pr_book_cancel_oco(&s->book, so);
     if (m->pos.qty == 0) pr_book_cancel_reduce_only(&s->book, o->instrument);
     return PR_OK;
 }

@@ -352,10 +352,10 @@ static void test_book_ledger_without_sim(void **state) {
     pr_fill rec = {.order_id = 1, .qty = 2, .price = px, .fee = fee};
     assert_int_equal(pr_ledger_record(&led, &rec), 0);
     pr_book_filled(&bk, so, 2, px);
-    for (size_t j = 0; j < bk.n_lv; j++)
-        if (bk.lv[j].o.status == PR_OS_WAITING && bk.lv[j].o.parent == 1)
-            pr_book_set_status(&bk, &bk.lv[j], PR_OS_ACTIVE);
+    pr_book_start_children(&bk, &so->o, 2, NULL, 1000, 2000);
     assert_int_equal(bk.n_live[0], 2);
+    assert_true(pr_book_live(&bk, 2)->o.status == PR_OS_ACTIVE && pr_book_live(&bk, 2)->live_from == 1000);
+    assert_true(pr_book_live(&bk, 3)->o.status == PR_OS_ACTIVE && pr_book_live(&bk, 3)->live_from == 2000);
     assert_int_equal(bk.hist[0].status, PR_OS_FILLED);
     pos.mark = 103;
     assert_true(fabs(pr_ledger_unrealized(&pos, 1) - 5.8) < 1e-9);

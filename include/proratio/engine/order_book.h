@@ -62,9 +62,17 @@ int pr_book_add_internal(pr_book *b, int inst, int side, pr_order_role role, int
 pr_book_order *pr_book_live(pr_book *b, uint64_t id);
 
 void pr_book_set_status(pr_book *b, pr_book_order *so, pr_order_status st);
-/* Records a fill of q at px and marks the order filled (its children are
- * the caller's to start: their quantity may depend on the instrument). */
+/* Records a fill of q at px and marks the order filled. */
 void pr_book_filled(pr_book *b, pr_book_order *so, double q, double px);
+/* The waiting children of `parent`, filled q at time ts, start working: a
+ * child sized as a fraction of its parent gets that fraction of q, rounded
+ * to in's lot step (in may be NULL: no rounding), and is rejected when it
+ * rounds to zero; limits may fill from limits_from (a take-profit activated
+ * inside a bar waits for the next), the others from ts. */
+void pr_book_start_children(pr_book *b, const pr_order *parent, double q, const pr_instrument *in, int64_t ts,
+                            int64_t limits_from);
+/* Cancels the live orders of so's one-cancels-the-other group but so. */
+void pr_book_cancel_oco(pr_book *b, const pr_book_order *so);
 /* Cancels a working order and its waiting children. */
 void pr_book_cancel(pr_book *b, pr_book_order *so);
 /* Rejects it with `why` (a static string); its waiting children are
