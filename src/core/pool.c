@@ -161,7 +161,7 @@ static void pool_release_cb(void *ctx, void *p) { pr_pool_release(ctx, p); }
 
 pr_allocator pr_pool_allocator(pr_pool *pool) { return (pr_allocator){pool, pool_alloc_cb, pool_release_cb}; }
 
-int pr_allocator_grow(const pr_allocator *a, void **p, size_t *cap, size_t need, size_t elem) {
+int pr_allocator_grow_to(const pr_allocator *a, void **p, size_t *cap, size_t need, size_t elem) {
     if (need <= *cap) return 0;
     size_t nc = *cap ? *cap : 16;
     while (nc < need) nc *= 2;

@@ -36,9 +36,11 @@ typedef struct sim {
     pr_broker base;
     size_t n;
     sim_mkt *m;
-    char ccy[16];
-    pr_book book;            /* the orders                                     */
+    /* The ledger's totals and the book's live counts next to m: every bar
+     * reads them. */
     pr_ledger led;           /* balance, records, costs                        */
+    pr_book book;            /* the orders                                     */
+    char ccy[16];
     size_t n_liq;
     int64_t rec_ts;          /* time fills are recorded at while a bar is walked
                                 in parts (PR_TIME_NONE: the part's own)          */

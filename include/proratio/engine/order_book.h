@@ -30,13 +30,14 @@ typedef struct pr_book_record {
 } pr_book_record;
 
 typedef struct pr_book {
+    size_t *n_live;          /* per instrument: orders ACTIVE or WAITING (first:
+                                a broker reads it on every bar)                   */
+    size_t n_inst;
     pr_book_order *lv;       /* working orders in id order (dead ones until compaction) */
     size_t n_lv, cap_lv;
     size_t n_dead;           /* entries of lv no longer working                  */
     pr_book_record *hist;    /* every order ever added, id = index + 1           */
     size_t n_hist, cap_hist;
-    size_t *n_live;          /* per instrument: orders ACTIVE or WAITING          */
-    size_t n_inst;
     pr_allocator alloc;      /* for lv and hist (may be empty: malloc)            */
 } pr_book;
 
