@@ -15,7 +15,8 @@
 # Usage: bench/whole_commands.sh [RUNS]   (default 5)
 #   PR_BIN=path      the program (default build/proratio)
 #   PR_BENCH_BASE=path  a second program (e.g. a build of the base commit),
-#                    timed in the same loop, interleaved run by run
+#                    timed in the same loop, interleaved run by run; the two
+#                    programs' files are then compared byte for byte
 cd "$(dirname "$0")/.." || exit 0
 runs=${1:-5}
 bin=$(realpath "${PR_BIN:-build/proratio}")
@@ -99,6 +100,16 @@ echo "  ta sma:20 rsi:14 ema:50 (stored bars)      $(stats "$work/t_ta")"
 awk -v a="$(median "$work/t_np")" -v b="$(median "$work/t_bt")" -v c="$(median "$work/t_np" 2)" \
   -v d="$(median "$work/t_bt" 2)" 'BEGIN { if (a > 0 && b > 0)
   printf "  NumPy time / proratio backtest time (medians): %.2fx wall, %.2fx cpu\n", a / b, (d > 0 ? c / d : 0) }'
+# With a base program: its files must be the same bytes (a speed-up that
+# changes a result is not one); the run logs' summary differs only in
+# logged_at.
+if [ -n "$base" ]; then
+  for f in trades.csv equity.csv metrics.json signals.jsonl executions.jsonl; do
+    cmp -s "$work/out/$f" "$work/out_base/$f" || echo "  DIFFERENT from the base program: $f"
+  done
+  cmp -s "$work/ta.csv" "$work/ta_base.csv" || echo "  DIFFERENT from the base program: ta table"
+  echo "  outputs compared with the base program's (trades, equity, metrics, run logs, ta table)"
+fi
 npt=$("$py" bench/sma_cross_numpy.py "$csv" "$work/np" 2>/dev/null | awk '{ print $2 }')
 prt=$(($(wc -l < "$work/out/trades.csv") - 1))
 echo "  trades: proratio $prt, NumPy $npt (the reference README gives 20,095)"

@@ -2,7 +2,8 @@
 # Runs every benchmark program built from bench/ and prints its figures with
 # peak memory, then the whole-command benchmarks (bench/whole_commands.sh:
 # backtest and ta on 1M bars, and the NumPy peer). Timing never fails: the
-# exit status is always 0.
+# exit status is always 0. PR_BENCH_ENGINE_BASE=other/bench_engine_sma times
+# another build's standalone runs in fresh processes interleaved with ours.
 cd "$(dirname "$0")/.."
 [ -d build ] || bash scripts/build.sh build
 for b in build/bench_*; do

@@ -122,6 +122,16 @@ int pr_time_parse(const char *s, size_t len, int64_t *out_ms, pr_err *err);
 /* "2022-01-01T00:00:00Z" (milliseconds shown only when non-zero; PR_TIME_NONE
  * prints "none"). Both formatters return the length written (< cap). */
 size_t pr_time_format_iso(int64_t ms, char *buf, size_t cap);
+/* The same text for a run of times that mostly share their day (a bar
+ * series written out): the date part is worked out once per day and kept
+ * in *memo (zero it before the first call). out holds PR_TIME_STR_MAX. */
+typedef struct pr_iso_memo {
+    int64_t day;
+    int set;
+    char date[PR_TIME_STR_MAX];  /* "YYYY-MM-DDT"                           */
+    size_t len;
+} pr_iso_memo;
+size_t pr_time_format_iso_memo(int64_t ms, pr_iso_memo *memo, char out[PR_TIME_STR_MAX]);
 /* "2022-01-01 00:00:00" (milliseconds shown only when non-zero). */
 size_t pr_time_format(int64_t ms, char *buf, size_t cap);
 /* Civil date helpers (proleptic Gregorian, UTC). */

@@ -72,12 +72,72 @@ void pr_ai_redact_json(const char *key, json_t *j);
  * re-serialised. NULL when out of memory. */
 char *pr_ai_redact_body(const char *key, const char *body, size_t len);
 
-/* Per-API parse functions, also reachable through pr_llm_vt_for. */
-int pr_ai_openai_build(const pr_llm_config *c, const pr_llm_prompt *p, pr_llm_http *out, pr_err *err);
-int pr_ai_openai_parse(const pr_llm_config *c, const pr_llm_http_response *rs, pr_llm_reply *out, pr_err *err);
-int pr_ai_anthropic_build(const pr_llm_config *c, const pr_llm_prompt *p, pr_llm_http *out, pr_err *err);
-int pr_ai_anthropic_parse(const pr_llm_config *c, const pr_llm_http_response *rs, pr_llm_reply *out, pr_err *err);
-int pr_ai_gemini_build(const pr_llm_config *c, const pr_llm_prompt *p, pr_llm_http *out, pr_err *err);
-int pr_ai_gemini_parse(const pr_llm_config *c, const pr_llm_http_response *rs, pr_llm_reply *out, pr_err *err);
+/* ---- provider registration (one row per provider in providers.h) -------- */
+
+/* A ready-made configuration ("kind" in the config) served by one wire API. */
+typedef struct pr_ai_preset {
+    const char *kind;             /* "openrouter": also the default name     */
+    const char *base_url, *model, *key_env;
+    pr_llm_json_mode json;
+    int legacy_tokens, stream_false, require_parameters;
+} pr_ai_preset;
+
+/* A model's knowledge cutoff: model name (without a "vendor/" prefix; '.'
+ * and '-' are equivalent) and the first day after its training data ends,
+ * from the vendor's model page, at month granularity and rounded up: a
+ * cutoff given as "October 2023" is 2023-11-01. pr_llm_model_cutoff takes the
+ * longest name a model starts with over every provider's rows, so
+ * "gpt-4o-mini-2024-07-18" is gpt-4o-mini and "claude-sonnet-4-5" is not
+ * claude-sonnet-4. A model belongs to the provider whose presets serve it
+ * (DeepSeek and Llama models to openai, whose API deepseek and local speak). */
+typedef struct pr_ai_cutoff {
+    const char *model;
+    int y, m;
+} pr_ai_cutoff;
+
+/* What provider_<name>.c exports as pr_ai_provider_<name>
+ * (PR_AI_PROVIDER_DEFINE below). */
+typedef struct pr_ai_provider {
+    pr_llm_vt vt;                 /* api, build, parse                       */
+    const char *name;             /* the row's name: pr_llm_api_name         */
+    pr_llm_json_mode json_auto;   /* what json_mode "auto" means             */
+    int json_object;              /* 0: json_mode "object" is a config error */
+    const pr_ai_preset *presets;  /* at least one, the first named `name`    */
+    size_t n_presets;
+    const pr_ai_cutoff *cutoffs;  /* at least one                            */
+    size_t n_cutoffs;
+} pr_ai_provider;
+
+#define PR_AI_COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Per provider: its descriptor and its build / parse (also reachable through
+ * pr_llm_vt_for). */
+#define PR_AI_PROVIDER_DECL_(NAME, name)                                                                             \
+    extern const pr_ai_provider pr_ai_provider_##name;                                                               \
+    int pr_ai_##name##_build(const pr_llm_config *c, const pr_llm_prompt *p, pr_llm_http *out, pr_err *err);         \
+    int pr_ai_##name##_parse(const pr_llm_config *c, const pr_llm_http_response *rs, pr_llm_reply *out,              \
+                             pr_err *err);
+PR_LLM_PROVIDERS(PR_AI_PROVIDER_DECL_)
+#undef PR_AI_PROVIDER_DECL_
+
+/* Defines pr_ai_provider_<name> in provider_<name>.c from its build, parse,
+ * k_presets and k_cutoffs, so the value, name and functions cannot disagree
+ * with the row in providers.h. */
+#define PR_AI_PROVIDER_DEFINE(NAME, lower, auto_mode, has_object)                                                    \
+    const pr_ai_provider pr_ai_provider_##lower = {                                                                  \
+        .vt = {PR_LLM_API_##NAME, pr_ai_##lower##_build, pr_ai_##lower##_parse},                                     \
+        .name = #lower,                                                                                              \
+        .json_auto = (auto_mode),                                                                                    \
+        .json_object = (has_object),                                                                                 \
+        .presets = k_presets,                                                                                        \
+        .n_presets = PR_AI_COUNT(k_presets),                                                                         \
+        .cutoffs = k_cutoffs,                                                                                        \
+        .n_cutoffs = PR_AI_COUNT(k_cutoffs),                                                                         \
+    }
+
+/* The i-th provider of the list (0-based), NULL past the end. */
+const pr_ai_provider *pr_ai_provider_at(size_t i);
+/* The provider of api, NULL when api is not listed. */
+const pr_ai_provider *pr_ai_provider_for(pr_llm_api api);
 
 #endif

@@ -1,4 +1,5 @@
-/* Knowledge cutoffs of known models (one table row each) and the
+/* Knowledge cutoffs of known models (the rows are in each provider's file,
+ * see pr_ai_cutoff in ai_internal.h) and the
  * contamination verdict of a run: a model shown identifiable prompts (symbol,
  * venue, dates, real prices) about a time before its training data ends can
  * answer from memory of what happened next, so its "decisions" are not a
@@ -7,27 +8,6 @@
 #include <string.h>
 
 #include "ai_internal.h"
-
-/* Model name (without a "vendor/" prefix; '.' and '-' are equivalent) and the
- * first day after its training data ends, from the vendors' model pages, at
- * month granularity and rounded up: a cutoff given as "October 2023" is
- * 2023-11-01. The longest name the model starts with wins, so
- * "gpt-4o-mini-2024-07-18" is gpt-4o-mini and "claude-sonnet-4-5" is not
- * claude-sonnet-4. */
-static const struct {
-    const char *model;
-    int y, m;
-} k_cutoffs[] = {
-    {"gpt-4o", 2023, 11},           {"gpt-4o-mini", 2023, 11},       {"gpt-4-1", 2024, 7},
-    {"gpt-4-1-mini", 2024, 7},      {"gpt-4-1-nano", 2024, 7},       {"gpt-5", 2024, 10},
-    {"gpt-5-mini", 2024, 6},        {"gpt-5-nano", 2024, 6},         {"o3", 2024, 7},
-    {"o4-mini", 2024, 7},           {"claude-3-5-sonnet", 2024, 5},  {"claude-3-5-haiku", 2024, 8},
-    {"claude-3-7-sonnet", 2024, 12}, {"claude-sonnet-4", 2025, 4},   {"claude-opus-4", 2025, 4},
-    {"claude-sonnet-4-5", 2025, 8}, {"claude-haiku-4-5", 2025, 8},   {"claude-opus-4-1", 2025, 4},
-    {"gemini-1-5", 2024, 6},        {"gemini-2-0-flash", 2024, 9},   {"gemini-2-5-flash", 2025, 2},
-    {"gemini-2-5-pro", 2025, 2},    {"deepseek-chat", 2024, 8},      {"deepseek-reasoner", 2024, 8},
-    {"llama-3-1", 2024, 1},         {"llama-3-3", 2024, 1},
-};
 
 static int same_char(char a, char b) {
     if (a == '.') a = '-';
@@ -41,15 +21,18 @@ int64_t pr_llm_model_cutoff(const char *model) {
     if (slash) model = slash + 1;
     size_t best = 0;
     int64_t out = PR_TIME_NONE;
-    for (size_t i = 0; i < sizeof k_cutoffs / sizeof k_cutoffs[0]; i++) {
-        const char *t = k_cutoffs[i].model;
-        size_t n = strlen(t), j = 0;
-        while (j < n && model[j] && same_char(model[j], t[j])) j++;
-        char next = model[j];
-        if (j < n || !(next == '\0' || next == '-' || next == '.' || next == ':' || next == '@') || n <= best) continue;
-        best = n;
-        pr_time_make(k_cutoffs[i].y, k_cutoffs[i].m, 1, 0, 0, 0, &out);
-    }
+    const pr_ai_provider *q;
+    for (size_t pi = 0; (q = pr_ai_provider_at(pi)); pi++)
+        for (size_t i = 0; i < q->n_cutoffs; i++) {
+            const char *t = q->cutoffs[i].model;
+            size_t n = strlen(t), j = 0;
+            while (j < n && model[j] && same_char(model[j], t[j])) j++;
+            char next = model[j];
+            if (j < n || !(next == '\0' || next == '-' || next == '.' || next == ':' || next == '@') || n <= best)
+                continue;
+            best = n;
+            pr_time_make(q->cutoffs[i].y, q->cutoffs[i].m, 1, 0, 0, 0, &out);
+        }
     return out;
 }
 

@@ -1,4 +1,4 @@
-/* Provider configuration: presets for the known providers, loading one
+/* Provider configuration: a preset (from the providers' tables), loading one
  * provider object from the JSON config with path-aware errors, and the
  * names / status codes of call failures. */
 #include <math.h>
@@ -6,15 +6,6 @@
 #include <string.h>
 
 #include "ai_internal.h"
-
-const char *pr_llm_api_name(pr_llm_api a) {
-    switch (a) {
-    case PR_LLM_API_OPENAI: return "openai";
-    case PR_LLM_API_ANTHROPIC: return "anthropic";
-    case PR_LLM_API_GEMINI: return "gemini";
-    default: return "?";
-    }
-}
 
 static const char *const k_json_modes[] = {"auto", "schema", "object", "instruct", NULL};
 
@@ -73,41 +64,21 @@ int pr_llm_fail_is_outage(pr_llm_fail f) {
     return f >= PR_LLM_FAIL_TIMEOUT && f <= PR_LLM_FAIL_PROVIDER_ERROR;
 }
 
-typedef struct preset {
-    const char *kind;
-    pr_llm_api api;
-    const char *base_url, *model, *key_env;
-    pr_llm_json_mode json;
-    int legacy_tokens, stream_false, require_parameters;
-} preset;
-
-static const preset k_presets[] = {
-    {"openai", PR_LLM_API_OPENAI, "https://api.openai.com/v1", "gpt-4o-mini", "OPENAI_API_KEY",
-     PR_LLM_JSON_SCHEMA, 0, 0, 0},
-    {"openrouter", PR_LLM_API_OPENAI, "https://openrouter.ai/api/v1", "openai/gpt-4o-mini",
-     "OPENROUTER_API_KEY", PR_LLM_JSON_SCHEMA, 1, 0, 1},
-    {"deepseek", PR_LLM_API_OPENAI, "https://api.deepseek.com", "deepseek-flash", "DEEPSEEK_API_KEY",
-     PR_LLM_JSON_OBJECT, 1, 1, 0},
-    {"local", PR_LLM_API_OPENAI, "http://127.0.0.1:8080/v1", "local", "", PR_LLM_JSON_OBJECT, 1, 0, 0},
-    {"anthropic", PR_LLM_API_ANTHROPIC, "https://api.anthropic.com/v1", "claude-sonnet-4-5",
-     "ANTHROPIC_API_KEY", PR_LLM_JSON_INSTRUCT, 0, 0, 0},
-    {"gemini", PR_LLM_API_GEMINI, "https://generativelanguage.googleapis.com/v1beta",
-     "gemini-2.5-flash", "GEMINI_API_KEY", PR_LLM_JSON_SCHEMA, 0, 0, 0},
-};
-
 int pr_llm_config_preset(const char *kind, pr_llm_config *out, pr_err *err) {
-    const preset *p = NULL;
-    for (size_t i = 0; kind && i < sizeof k_presets / sizeof k_presets[0]; i++)
-        if (strcmp(kind, k_presets[i].kind) == 0) p = &k_presets[i];
-    if (!p || !out)
-        return pr_err_set(err, PR_EINVAL,
-                          "unknown provider kind '%s' (expected openai, openrouter, deepseek, local, "
-                          "anthropic or gemini)",
-                          kind ? kind : "");
+    const pr_ai_preset *p = NULL;
+    const pr_ai_provider *api = NULL, *q;
+    for (size_t i = 0; kind && (q = pr_ai_provider_at(i)); i++)
+        for (size_t j = 0; j < q->n_presets; j++)
+            if (strcmp(kind, q->presets[j].kind) == 0) p = &q->presets[j], api = q;
+    if (!p || !out) {
+        char kinds[256];
+        pr_llm_preset_kinds(" or ", kinds, sizeof kinds);
+        return pr_err_set(err, PR_EINVAL, "unknown provider kind '%s' (expected %s)", kind ? kind : "", kinds);
+    }
     memset(out, 0, sizeof *out);
     pr_strlcpy(out->name, p->kind, sizeof out->name);
     pr_strlcpy(out->kind, p->kind, sizeof out->kind);
-    out->api = p->api;
+    out->api = api->vt.api;
     pr_strlcpy(out->base_url, p->base_url, sizeof out->base_url);
     pr_strlcpy(out->model, p->model, sizeof out->model);
     pr_strlcpy(out->key_env, p->key_env, sizeof out->key_env);
@@ -138,19 +109,20 @@ int pr_llm_config_load(const pr_config *cfg, const char *path, pr_llm_config *ou
         "weight", "price_in", "price_out", "max_retries", "backoff_base_s", "backoff_max_s",
         "max_retry_after_s", "rate_per_min", "burst", "breaker_failures", "breaker_cooldown_s",
         "knowledge_cutoff", NULL};
-    char p[160], kind[32];
+    char p[160], kind[32], kinds[256];
     int rc;
     if ((rc = pr_config_check_keys(cfg, path, keys, err))) return rc;
 #define PATH(k) (snprintf(p, sizeof p, "%s.%s", path, k), p)
     if (!pr_config_has(cfg, PATH("kind"))) {
         pr_err_at(err, NULL, 0, 0, p);
-        return pr_err_set(err, PR_EINVAL, "%s: required (openai, openrouter, deepseek, local, anthropic, gemini)", p);
+        pr_llm_preset_kinds(", ", kinds, sizeof kinds);
+        return pr_err_set(err, PR_EINVAL, "%s: required (%s)", p, kinds);
     }
     if ((rc = pr_config_string(cfg, PATH("kind"), "", kind, sizeof kind, err))) return rc;
     if ((rc = pr_llm_config_preset(kind, out, err))) {
         pr_err_at(err, NULL, 0, 0, p);
-        return pr_err_set(err, PR_EINVAL, "%s: unknown provider kind '%s' (expected openai, openrouter, "
-                          "deepseek, local, anthropic or gemini)", p, kind);
+        pr_llm_preset_kinds(" or ", kinds, sizeof kinds);
+        return pr_err_set(err, PR_EINVAL, "%s: unknown provider kind '%s' (expected %s)", p, kind, kinds);
     }
     pr_llm_config d = *out;
     long l;
@@ -193,10 +165,11 @@ int pr_llm_config_load(const pr_config *cfg, const char *path, pr_llm_config *ou
     if ((rc = pr_config_enum(cfg, PATH("json_mode"), k_json_modes[d.json_mode], k_json_modes, &idx, err)))
         return rc;
     out->json_mode = (pr_llm_json_mode)idx;
-    if (out->json_mode == PR_LLM_JSON_OBJECT && out->api == PR_LLM_API_ANTHROPIC) {
+    const pr_ai_provider *api = pr_ai_provider_for(out->api);
+    if (out->json_mode == PR_LLM_JSON_OBJECT && api && !api->json_object) {
         PATH("json_mode");
         pr_err_at(err, NULL, 0, 0, p);
-        return pr_err_set(err, PR_EINVAL, "%s: anthropic has no JSON object mode (use schema or instruct)", p);
+        return pr_err_set(err, PR_EINVAL, "%s: %s has no JSON object mode (use schema or instruct)", p, api->name);
     }
     out->knowledge_cutoff = pr_llm_model_cutoff(out->model);
     if (pr_config_has(cfg, PATH("knowledge_cutoff"))) {

@@ -130,3 +130,35 @@ int pr_ai_anthropic_parse(const pr_llm_config *c, const pr_llm_http_response *rs
     json_decref(j);
     return rc;
 }
+
+static const pr_ai_preset k_presets[] = {
+    {"anthropic", "https://api.anthropic.com/v1", "claude-sonnet-4-5", "ANTHROPIC_API_KEY", PR_LLM_JSON_INSTRUCT, 0,
+     0, 0},
+};
+
+/* The month after Anthropic's "training data cutoff" (later than its
+ * "reliable knowledge cutoff", so a model is never trusted too early), from
+ * the models overview https://platform.claude.com/docs/en/about-claude/models/overview;
+ * checked in Dec 2026: rows marked "not found" could not be checked from
+ * here and keep the later (conservative) month. */
+static const pr_ai_cutoff k_cutoffs[] = {
+    /* not found (https://platform.claude.com/docs/en/about-claude/models/overview, legacy): April 2024 kept */
+    {"claude-3-5-sonnet", 2024, 5},
+    /* not found (same page): July 2024 kept */
+    {"claude-3-5-haiku", 2024, 8},
+    /* not found (same page): November 2024 training data kept */
+    {"claude-3-7-sonnet", 2024, 12},
+    /* not found (https://platform.claude.com/docs/en/models/overview): March 2025 training data kept */
+    {"claude-sonnet-4", 2025, 4},
+    {"claude-opus-4", 2025, 4}, /* as claude-sonnet-4 */
+    /* "Jul 2025" training data, "Jan 2025" reliable (https://platform.claude.com/docs/en/models/sonnet-4-5/overview;
+     * both months as quoted at https://apxml.com/models/claude-sonnet-45-thinking) */
+    {"claude-sonnet-4-5", 2025, 8},
+    /* not found (https://platform.claude.com/docs/en/models/haiku-4-5/overview): July 2025 kept */
+    {"claude-haiku-4-5", 2025, 8},
+    /* not found (https://platform.claude.com/docs/en/models/opus-4-1/overview): March 2025 kept */
+    {"claude-opus-4-1", 2025, 4},
+};
+
+/* No JSON object mode: "auto" is JSON by instruction. */
+PR_AI_PROVIDER_DEFINE(ANTHROPIC, anthropic, PR_LLM_JSON_INSTRUCT, 0);

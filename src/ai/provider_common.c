@@ -1,6 +1,7 @@
 /* What the three wire APIs share: request assembly helpers, HTTP status
  * classification, failure replies, Retry-After / duration parsing, token
- * counts checked at the parse boundary and the table of provider vtables. */
+ * counts checked at the parse boundary and the table of providers (one
+ * descriptor per row of providers.h). */
 #include <ctype.h>
 #include <limits.h>
 #include <math.h>
@@ -11,16 +12,45 @@
 
 #include "ai_internal.h"
 
-static const pr_llm_vt k_vts[] = {
-    {PR_LLM_API_OPENAI, pr_ai_openai_build, pr_ai_openai_parse},
-    {PR_LLM_API_ANTHROPIC, pr_ai_anthropic_build, pr_ai_anthropic_parse},
-    {PR_LLM_API_GEMINI, pr_ai_gemini_build, pr_ai_gemini_parse},
+/* The providers in list order; each row of PR_LLM_PROVIDERS adds one. */
+static const pr_ai_provider *const k_providers[] = {
+#define PR_AI_PROVIDER_ROW_(NAME, name) &pr_ai_provider_##name,
+    PR_LLM_PROVIDERS(PR_AI_PROVIDER_ROW_)
+#undef PR_AI_PROVIDER_ROW_
 };
 
-const pr_llm_vt *pr_llm_vt_for(pr_llm_api api) {
-    for (size_t i = 0; i < sizeof k_vts / sizeof k_vts[0]; i++)
-        if (k_vts[i].api == api) return &k_vts[i];
+const pr_ai_provider *pr_ai_provider_at(size_t i) {
+    return i < PR_AI_COUNT(k_providers) ? k_providers[i] : NULL;
+}
+
+const pr_ai_provider *pr_ai_provider_for(pr_llm_api api) {
+    for (size_t i = 0; i < PR_AI_COUNT(k_providers); i++)
+        if (k_providers[i]->vt.api == api) return k_providers[i];
     return NULL;
+}
+
+const pr_llm_vt *pr_llm_vt_for(pr_llm_api api) {
+    const pr_ai_provider *p = pr_ai_provider_for(api);
+    return p ? &p->vt : NULL;
+}
+
+const char *pr_llm_api_name(pr_llm_api a) {
+    const pr_ai_provider *p = pr_ai_provider_for(a);
+    return p ? p->name : "?";
+}
+
+void pr_llm_preset_kinds(const char *last, char *buf, size_t cap) {
+    size_t total = 0, k = 0, n = 0;
+    if (!cap) return;
+    buf[0] = '\0';
+    for (size_t i = 0; i < PR_AI_COUNT(k_providers); i++) total += k_providers[i]->n_presets;
+    for (size_t i = 0; i < PR_AI_COUNT(k_providers); i++)
+        for (size_t j = 0; j < k_providers[i]->n_presets; j++, k++) {
+            const char *sep = k == 0 ? "" : k + 1 == total ? last : ", ";
+            int w = n < cap ? snprintf(buf + n, cap - n, "%s%s", sep, k_providers[i]->presets[j].kind) : -1;
+            if (w < 0) return; /* full: snprintf cut and terminated it */
+            n += (size_t)w;
+        }
 }
 
 char *pr_ai_dumps(const json_t *j) { return json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(15)); }
@@ -67,7 +97,8 @@ int pr_ai_http_header(pr_llm_http *h, pr_err *err, const char *fmt, ...) {
 
 pr_llm_json_mode pr_ai_json_mode(const pr_llm_config *c) {
     if (c->json_mode != PR_LLM_JSON_AUTO) return c->json_mode;
-    return c->api == PR_LLM_API_ANTHROPIC ? PR_LLM_JSON_INSTRUCT : PR_LLM_JSON_SCHEMA;
+    const pr_ai_provider *p = pr_ai_provider_for(c->api);
+    return p ? p->json_auto : PR_LLM_JSON_SCHEMA;
 }
 
 static int keyish(char ch) { return isalnum((unsigned char)ch) || ch == '-' || ch == '_'; }

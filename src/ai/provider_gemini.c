@@ -163,3 +163,27 @@ int pr_ai_gemini_parse(const pr_llm_config *c, const pr_llm_http_response *rs, p
     json_decref(j);
     return rc;
 }
+
+static const pr_ai_preset k_presets[] = {
+    {"gemini", "https://generativelanguage.googleapis.com/v1beta", "gemini-2.5-flash", "GEMINI_API_KEY",
+     PR_LLM_JSON_SCHEMA, 0, 0, 0},
+};
+
+/* "Knowledge cutoff" of the Gemini API model pages, checked in Dec 2026;
+ * "not found" rows could not be checked from here and keep the later
+ * (conservative) month. */
+static const pr_ai_cutoff k_cutoffs[] = {
+    /* not found (https://ai.google.dev/gemini-api/docs/models): May 2024 kept */
+    {"gemini-1-5", 2024, 6},
+    /* "August 2024": https://ai.google.dev/gemini-api/docs/models/gemini-2.0-flash */
+    {"gemini-2-0-flash", 2024, 9},
+    /* "January 2025": https://ai.google.dev/gemini-api/docs/models/gemini-2.5-flash-lite-preview-09-2025
+     * (2.5 Flash-Lite; 2.5 Flash "January 2025" at
+     * https://developer.box.com/guides/box-ai/ai-models/google-gemini-2-5-flash-preview-model-card/) */
+    {"gemini-2-5-flash", 2025, 2},
+    /* "January 2025" (Google's launch note for 2.5 Pro, https://huggingface.co/posts/philschmid/709514015104990);
+     * vendor page https://ai.google.dev/gemini-api/docs/models/gemini-2.5-pro not found here */
+    {"gemini-2-5-pro", 2025, 2},
+};
+
+PR_AI_PROVIDER_DEFINE(GEMINI, gemini, PR_LLM_JSON_SCHEMA, 1);

@@ -139,3 +139,45 @@ int pr_ai_openai_parse(const pr_llm_config *c, const pr_llm_http_response *rs, p
     json_decref(j);
     return rc;
 }
+
+static const pr_ai_preset k_presets[] = {
+    {"openai", "https://api.openai.com/v1", "gpt-4o-mini", "OPENAI_API_KEY", PR_LLM_JSON_SCHEMA, 0, 0, 0},
+    {"openrouter", "https://openrouter.ai/api/v1", "openai/gpt-4o-mini", "OPENROUTER_API_KEY", PR_LLM_JSON_SCHEMA,
+     1, 0, 1},
+    {"deepseek", "https://api.deepseek.com", "deepseek-flash", "DEEPSEEK_API_KEY", PR_LLM_JSON_OBJECT, 1, 1, 0},
+    {"local", "http://127.0.0.1:8080/v1", "local", "", PR_LLM_JSON_OBJECT, 1, 0, 0},
+};
+
+/* Checked in Dec 2026 against the vendors' model pages; "not found" rows
+ * could not be checked from here and keep the later (conservative) month. */
+static const pr_ai_cutoff k_cutoffs[] = {
+    /* "Oct 01, 2023 knowledge cutoff": https://platform.openai.com/docs/models/gpt-4o ("Up to Oct 2023") */
+    {"gpt-4o", 2023, 11},
+    /* "Oct 01, 2023": https://developers.openai.com/api/docs/models/gpt-4o-mini-audio-preview (GPT-4o mini) */
+    {"gpt-4o-mini", 2023, 11},
+    /* "June 2024" (GPT-4.1 family launch, as quoted at
+     * https://docs.aimlapi.com/api-references/text-models-llm/openai/gpt-4.1); vendor page
+     * https://platform.openai.com/docs/models/gpt-4.1 not found here */
+    {"gpt-4-1", 2024, 7},
+    {"gpt-4-1-mini", 2024, 7}, /* as gpt-4.1 */
+    {"gpt-4-1-nano", 2024, 7}, /* as gpt-4.1 */
+    /* "Sep 30, 2024": https://developers.openai.com/api/docs/models/gpt-5-codex (GPT-5; gpt-5-pro the same) */
+    {"gpt-5", 2024, 10},
+    /* not found (https://developers.openai.com/api/docs/models/gpt-5-mini); as gpt-5-nano, kept */
+    {"gpt-5-mini", 2024, 6},
+    /* "May 31, 2024": https://developers.openai.com/api/docs/models/gpt-5-nano */
+    {"gpt-5-nano", 2024, 6},
+    /* not found (https://developers.openai.com/api/docs/models/o3): June 2024 kept */
+    {"o3", 2024, 7},
+    /* not found (https://developers.openai.com/api/docs/models/o4-mini): June 2024 kept */
+    {"o4-mini", 2024, 7},
+    /* DeepSeek publishes no cutoff (https://api-docs.deepseek.com/quick_start/pricing): July 2024 kept */
+    {"deepseek-chat", 2024, 8},
+    {"deepseek-reasoner", 2024, 8}, /* as deepseek-chat */
+    /* "December 2023": https://huggingface.co/meta-llama/Llama-3.1-8B-Instruct (model card, knowledge cutoff) */
+    {"llama-3-1", 2024, 1},
+    /* not found (https://huggingface.co/meta-llama/Llama-3.3-70B-Instruct): December 2023 kept */
+    {"llama-3-3", 2024, 1},
+};
+
+PR_AI_PROVIDER_DEFINE(OPENAI, openai, PR_LLM_JSON_SCHEMA, 1);

@@ -60,6 +60,10 @@ static int load_csv(const bt_source *src, int64_t from, int64_t to, size_t befor
             pr_err_clear(err);
             pr_err_at(err, src->spec, 0, 0, NULL);
             rc = pr_err_set(err, PR_ENOTFOUND, "no bars in the requested range");
+        } else if (lo - pre == 0 && hi == all.len) { /* the whole file: hand it over, no copy */
+            *out = all;
+            memset(&all, 0, sizeof all);
+            pr_strlcpy(out->symbol, src->symbol, sizeof out->symbol);
         } else if ((rc = pr_series_slice(&all, lo - pre, hi, out)) == PR_OK) {
             out->tf = all.tf;
             pr_strlcpy(out->symbol, src->symbol, sizeof out->symbol);

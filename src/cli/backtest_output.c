@@ -21,12 +21,13 @@ size_t bt_first_traded(const pr_backtest_config *bc, size_t i) {
     return k < x->len ? k : x->len - 1;
 }
 
-int bt_analyse(const bt_settings *s, const pr_backtest_config *bc, const pr_backtest_result *res, bt_analysis *out,
-               pr_err *err) {
+int bt_analyse(const bt_settings *s, const pr_backtest_config *bc, const pr_backtest_result *res,
+               const char *equity_dir, bt_analysis *out, pr_err *err) {
     memset(out, 0, sizeof *out);
     int rc = pr_backtest_records(bc, res, &out->trades, &out->n_trades, &out->eq, &out->n_eq, err);
     if (rc != PR_OK) return rc;
     if (out->n_eq == 0) return pr_err_set(err, PR_EDATA, "backtest: the run has no bars");
+    if (equity_dir) bt_equity_start(out, equity_dir);
     out->prices = calloc(bc->n_markets, sizeof *out->prices);
     if (!out->prices) return pr_err_set(err, PR_ENOMEM, "out of memory");
     /* Buy and hold, the price chart and the metrics start where trading
@@ -64,6 +65,7 @@ int bt_analyse(const bt_settings *s, const pr_backtest_config *bc, const pr_back
 
 void bt_analysis_free(bt_analysis *a) {
     if (!a) return;
+    bt_equity_abandon(a);
     free(a->trades);
     free(a->eq);
     free(a->prices);
@@ -185,7 +187,8 @@ static int write_report(const bt_settings *s, const pr_backtest_config *bc, cons
         pr_report_input in = {.title = title, .config = kv, .n_config = n, .metrics = &a->m, .eq = a->eq,
                               .n_eq = a->n_eq, .bench_equity = a->bench, .trades = a->trades,
                               .n_trades = a->n_trades, .prices = a->prices, .n_prices = bc->n_markets,
-                              .max_points = (size_t)s->chart_points, .max_trade_rows = (size_t)s->trade_rows};
+                              .max_points = (size_t)s->chart_points, .max_trade_rows = (size_t)s->trade_rows,
+                              .fingerprint = a->fingerprint};
         rc = make_parent(path, err);
         if (rc == PR_OK) rc = pr_report_write_html(path, &in, err);
     }
@@ -241,7 +244,7 @@ void bt_print_rejects(const pr_backtest_config *bc, const pr_backtest_result *re
 }
 
 int bt_output(const bt_settings *s, const pr_backtest_config *bc, const pr_backtest_result *res,
-              const bt_analysis *a, const char *strategy, const char *out_dir, const char *report,
+              bt_analysis *a, const char *strategy, const char *out_dir, const char *report,
               const char *ai_note, bt_show show, pr_err *err) {
     FILE *info = show == BT_SHOW_JSON || show == BT_SHOW_QUIET ? stderr : stdout;
     if (show != BT_SHOW_JSON)
@@ -266,7 +269,7 @@ int bt_output(const bt_settings *s, const pr_backtest_config *bc, const pr_backt
     }
     if (rc == PR_OK) {
         snprintf(p, sizeof p, "%s/equity.csv", out_dir);
-        rc = pr_write_equity_csv(p, a->eq, a->n_eq, err);
+        rc = bt_equity_finish(a, p, err);
     }
     if (rc == PR_OK) {
         snprintf(p, sizeof p, "%s/metrics.json", out_dir);

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include "backtest_config.h"
 
+typedef struct bt_equity_job bt_equity_job;
+
 typedef struct bt_analysis {
     pr_trade_record *trades;
     size_t n_trades;
@@ -16,15 +18,30 @@ typedef struct bt_analysis {
     pr_metrics m;
     int has_m;
     char fingerprint[PR_FINGERPRINT_HEX];
+    bt_equity_job *equity;         /* equity.csv being written, or NULL        */
 } bt_analysis;
 
 /* Index of market i's first traded bar (after the warm-up). */
 size_t bt_first_traded(const pr_backtest_config *bc, size_t i);
 
-/* Metrics of a run: records, buy-and-hold benchmark, fingerprint. */
-int bt_analyse(const bt_settings *s, const pr_backtest_config *bc, const pr_backtest_result *res, bt_analysis *out,
-               pr_err *err);
+/* Metrics of a run: records, buy-and-hold benchmark, fingerprint. With
+ * equity_dir, equity_dir/equity.csv starts being written in the background
+ * as soon as the curve is known (bt_equity_start). */
+int bt_analyse(const bt_settings *s, const pr_backtest_config *bc, const pr_backtest_result *res,
+               const char *equity_dir, bt_analysis *out, pr_err *err);
+/* Also abandons an equity.csv still being written (bt_equity_abandon). */
 void bt_analysis_free(bt_analysis *a);
+
+/* equity.csv in the background (backtest_equity.c): starts writing
+ * out_dir/equity.csv.partial from a->eq (a must stay put until finished;
+ * when no thread can be started, nothing happens and bt_equity_finish
+ * writes in the foreground); finish waits for it and renames it to `path`
+ * (or writes `path` itself when no job for it runs), with the error
+ * pr_write_equity_csv would give; abandon waits and removes the partial
+ * file. */
+void bt_equity_start(bt_analysis *a, const char *out_dir);
+int bt_equity_finish(bt_analysis *a, const char *path, pr_err *err);
+void bt_equity_abandon(bt_analysis *a);
 
 /* SHA-256 (hex) of the configuration as run (flags applied) without its
  * "output" section, which does not change results: compact JSON with sorted
@@ -54,7 +71,7 @@ typedef enum bt_show {
  * `strategy` describes the strategy and its parameters; ai_note (NULL or
  * "": none) the AI stages' prompts or contamination, shown in the report. */
 int bt_output(const bt_settings *s, const pr_backtest_config *bc, const pr_backtest_result *res,
-              const bt_analysis *a, const char *strategy, const char *out_dir, const char *report,
+              bt_analysis *a, const char *strategy, const char *out_dir, const char *report,
               const char *ai_note, bt_show show, pr_err *err);
 
 #endif

@@ -162,9 +162,10 @@ static int provider_config(const ask_opts *o, pr_llm_stage_config *sc, pr_llm_co
                     o->provider, o->config, pc->base_url, pc->model);
         return PR_OK;
     }
-    return pr_err_set(e, PR_ENOTFOUND, "provider '%s' is neither in %s's LLM stages nor a preset "
-                      "(openai, openrouter, deepseek, local, anthropic, gemini)",
-                      o->provider, o->config ? o->config : "the config");
+    char kinds[256];
+    pr_llm_preset_kinds(", ", kinds, sizeof kinds);
+    return pr_err_set(e, PR_ENOTFOUND, "provider '%s' is neither in %s's LLM stages nor a preset (%s)", o->provider,
+                      o->config ? o->config : "the config", kinds);
 }
 
 static void print_prompt(const pr_llm_prompt *p) {

@@ -361,11 +361,12 @@ static int run_side(bt_run *r, bt_side *sd, const pr_config *cfg, pr_err *e) {
     if ((rc = pr_backtest_run(&r->bc, sd->pipe, &sd->res, e)) != PR_OK) return rc;
     sd->has_res = 1;
     bt_stages_finish(&sd->stages);
+    /* The largest file, equity.csv, goes on being written while the rest is done. */
+    if ((rc = bt_analyse(s, &r->bc, &sd->res, sd->out_dir, &sd->an, e)) != PR_OK) return rc;
     for (size_t i = 0; i < sd->res.n_fills; i++) {
         const pr_fill *f = &sd->res.fills[i];
         if ((rc = pr_runlog_fill(sd->rl, f, r->mk[f->instrument].spec.inst.symbol, e)) != PR_OK) return rc;
     }
-    if ((rc = bt_analyse(s, &r->bc, &sd->res, &sd->an, e)) != PR_OK) return rc;
     if ((rc = write_summary(r, sd, e)) != PR_OK) return rc;
     rc = pr_runlog_close(sd->rl, e);
     sd->rl = NULL;

@@ -201,8 +201,9 @@ static int write_csv(FILE *f, const pr_series *s, size_t from_i, spec *sp, int n
     }
     pr_wbuf_char(&w, '\n');
     char t[PR_TIME_STR_MAX];
+    pr_iso_memo day = {0};
     for (size_t i = from_i; i < s->len && w.status == PR_OK; i++) {
-        pr_wbuf_put(&w, t, pr_time_format_iso(s->ts[i], t, sizeof t));
+        pr_wbuf_put(&w, t, pr_time_format_iso_memo(s->ts[i], &day, t));
         for (int j = 0; j < nsp; j++)
             for (int k = 0; k < sp[j].def->n_outputs; k++) {
                 double v = sp[j].out[k][i];

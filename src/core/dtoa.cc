@@ -23,32 +23,57 @@ const char k_pairs[] =
     "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
     "8081828384858687888990919293949596979899";
 
-// Decimal digits of v (v > 0) into out; returns their count. Byte loops,
-// not memcpy: every piece is at most 17 bytes, and a libc call per piece
-// would cost more than the digits.
-int digits(uint64_t v, char *out) {
-    char tmp[24];
-    char *p = tmp + sizeof tmp;
-    while (v >= 100) {
-        unsigned r = (unsigned)(v % 100);
-        v /= 100;
-        *--p = k_pairs[2 * r + 1];
-        *--p = k_pairs[2 * r];
-    }
-    if (v >= 10) {
-        *--p = k_pairs[2 * v + 1];
-        *--p = k_pairs[2 * v];
-    } else {
-        *--p = (char)('0' + v);
-    }
-    int n = (int)(tmp + sizeof tmp - p);
-    for (int i = 0; i < n; i++) out[i] = p[i];
+const uint64_t k_pow10[] = {1ull,
+                            10ull,
+                            100ull,
+                            1000ull,
+                            10000ull,
+                            100000ull,
+                            1000000ull,
+                            10000000ull,
+                            100000000ull,
+                            1000000000ull,
+                            10000000000ull,
+                            100000000000ull,
+                            1000000000000ull,
+                            10000000000000ull,
+                            100000000000000ull,
+                            1000000000000000ull,
+                            10000000000000000ull,
+                            100000000000000000ull,
+                            1000000000000000000ull,
+                            10000000000000000000ull};
+
+// Number of decimal digits of v (v > 0, at most 17 digits here).
+int count_digits(uint64_t v) {
+    int n = 1;
+    while (n < 20 && v >= k_pow10[n]) n++;
     return n;
 }
 
-char *copy(char *q, const char *s, int n) {
-    for (int i = 0; i < n; i++) q[i] = s[i];
-    return q + n;
+// The n lowest decimal digits of v (leading zeros included) written so
+// that the last one lands at end[-1]: each digit goes straight to its
+// place, with no staging buffer and no copy (a libc call per piece would
+// cost more than the digits); eight at a time in 32-bit arithmetic.
+inline void pairs_back(char *end, uint32_t w, int n) {
+    while (n >= 2) {
+        uint32_t r = w % 100;
+        w /= 100;
+        *--end = k_pairs[2 * r + 1];
+        *--end = k_pairs[2 * r];
+        n -= 2;
+    }
+    if (n) *--end = (char)('0' + w % 10);
+}
+
+inline void digits_back(char *end, uint64_t v, int n) {
+    while (n > 8) {
+        pairs_back(end, (uint32_t)(v % 100000000u), 8);
+        v /= 100000000u;
+        end -= 8;
+        n -= 8;
+    }
+    pairs_back(end, (uint32_t)v, n);
 }
 
 char *zeros(char *q, int n) {
@@ -83,27 +108,32 @@ extern "C" size_t pr_dtoa(double x, char *buf) {
         sig /= 10;
         e++;
     }
-    char d[24];
-    d[0] = 0; // (always written by digits(); silences a false warning)
-    int n = digits(sig, d);
+    int n = count_digits(sig);
     int sx = n - 1 + e;     // exponent of the leading digit
     if (sx >= -4 && sx < 17) {
         if (e >= 0) { // integer: digits then zeros
-            q = zeros(copy(q, d, n), e);
+            digits_back(q + n, sig, n);
+            q = zeros(q + n, e);
         } else if (sx >= 0) { // point inside the digits
-            q = copy(q, d, sx + 1);
-            *q++ = '.';
-            q = copy(q, d + sx + 1, n - sx - 1);
+            int f = n - sx - 1; // digits after the point
+            digits_back(q + sx + 1, sig / k_pow10[f], sx + 1);
+            q[sx + 1] = '.';
+            digits_back(q + n + 1, sig % k_pow10[f], f);
+            q += n + 1;
         } else { // 0.000ddd
             *q++ = '0';
             *q++ = '.';
-            q = copy(zeros(q, -sx - 1), d, n);
+            q = zeros(q, -sx - 1);
+            digits_back(q + n, sig, n);
+            q += n;
         }
     } else {
-        *q++ = d[0];
+        uint64_t lead = sig / k_pow10[n - 1];
+        *q++ = (char)('0' + lead);
         if (n > 1) {
             *q++ = '.';
-            q = copy(q, d + 1, n - 1);
+            digits_back(q + n - 1, sig % k_pow10[n - 1], n - 1);
+            q += n - 1;
         }
         *q++ = 'e';
         *q++ = sx < 0 ? '-' : '+';

@@ -2,6 +2,7 @@
  * a walk over the jansson tree that lays text out as json_dumps does, but
  * prints reals with pr_dtoa instead of "%.17g". Used for metrics.json, the
  * run logs, the HTML report's data and the CLI's JSON output. */
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,6 +129,100 @@ static int key_cmp(const void *a, const void *b) {
 }
 
 static int value(jw *w, const json_t *j, int depth);
+
+int pr_json_put_string(const char *s, size_t len, size_t flags, int (*out)(void *ctx, const char *s, size_t n),
+                       void *ctx) {
+    jw w = {out, ctx, flags};
+    return string(&w, s, len);
+}
+
+size_t pr_json_real_text(double x, char b[PR_JSON_REAL_MAX]) { return real_text(x, b); }
+
+void pr_jw_init(pr_jw *j, size_t flags, out_fn out, void *ctx) {
+    memset(j, 0, sizeof *j);
+    j->out = out;
+    j->ctx = ctx;
+    j->flags = flags;
+}
+
+static void jw_raw(pr_jw *j, const char *s, size_t n) {
+    if (j->out(j->ctx, s, n)) j->bad = 1;
+}
+
+/* Before a value: the comma after the previous member of an array (an
+ * object's comma comes before the key). */
+static void jw_value(pr_jw *j) {
+    if (j->after_key) j->after_key = 0;
+    else if (j->count[j->depth]++) jw_raw(j, ",", 1);
+}
+
+void pr_jw_open(pr_jw *j, char c) {
+    jw_value(j);
+    jw_raw(j, &c, 1);
+    if (j->depth + 1 < PR_JW_DEPTH) j->count[++j->depth] = 0;
+    else j->bad = 1;
+}
+
+void pr_jw_close(pr_jw *j, char c) {
+    jw_raw(j, &c, 1);
+    if (j->depth > 0) j->depth--;
+}
+
+void pr_jw_key(pr_jw *j, const char *key) {
+    /* ,"key": in one piece when the key has nothing to escape (the
+     * literal keys of a writer always). */
+    char b[72];
+    size_t k = 0;
+    if (j->count[j->depth]++) b[k++] = ',';
+    b[k++] = '"';
+    for (const char *c = key; *c; c++) {
+        unsigned char u = (unsigned char)*c;
+        if (k + 3 > sizeof b || u < 0x20 || u >= 0x80 || u == '"' || u == '\\' || u == '/') {
+            k = 0;
+            break;
+        }
+        b[k++] = *c;
+    }
+    if (k) {
+        b[k++] = '"';
+        b[k++] = ':';
+        jw_raw(j, b, k);
+    } else {
+        if (j->count[j->depth] > 1) jw_raw(j, ",", 1);
+        if (pr_json_put_string(key, strlen(key), j->flags, j->out, j->ctx)) j->bad = 1;
+        jw_raw(j, ":", 1);
+    }
+    j->after_key = 1;
+}
+
+void pr_jw_str(pr_jw *j, const char *s, size_t n) {
+    jw_value(j);
+    if (pr_json_put_string(s, n, j->flags, j->out, j->ctx)) j->bad = 1;
+}
+
+void pr_jw_real(pr_jw *j, double x) {
+    char b[PR_JSON_REAL_MAX];
+    jw_value(j);
+    if (!isfinite(x)) jw_raw(j, "null", 4);
+    else jw_raw(j, b, real_text(x, b));
+}
+
+void pr_jw_int(pr_jw *j, long long v) {
+    char b[24], *p = b + sizeof b;
+    unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0) *--p = '-';
+    jw_value(j);
+    jw_raw(j, p, (size_t)(b + sizeof b - p));
+}
+
+void pr_jw_lit(pr_jw *j, const char *lit) {
+    jw_value(j);
+    jw_raw(j, lit, strlen(lit));
+}
 
 static int object(jw *w, const json_t *j, int depth) {
     const char *sep = (w->flags & JSON_COMPACT) ? ":" : ": ";

@@ -247,18 +247,11 @@ static char *put2(char *q, unsigned v) {
     return q + 2;
 }
 
-/* Writes "YYYY-MM-DD<sep>HH:MM:SS[.mmm][Z]" into tmp (>= 40 bytes). */
-static size_t format_into(int64_t ms, char sep, int zulu, char *tmp) {
-    if (ms == PR_TIME_NONE) {
-        memcpy(tmp, "none", 5);
-        return 4;
-    }
-    int64_t days = floor_div(ms, PR_MS_PER_DAY);
-    int64_t rem = ms - days * PR_MS_PER_DAY;
+/* "YYYY-MM-DD<sep>" of day `days` at q; returns the end. */
+static char *format_date(int64_t days, char sep, char *q) {
     int y;
     unsigned mo, d;
     pr_civil_from_days(days, &y, &mo, &d);
-    char *q = tmp;
     if (y >= 0 && y <= 9999) {
         unsigned uy = (unsigned)y;
         *q++ = (char)('0' + uy / 1000);
@@ -273,6 +266,12 @@ static size_t format_into(int64_t ms, char sep, int zulu, char *tmp) {
     *q++ = '-';
     q = put2(q, d);
     *q++ = sep;
+    return q;
+}
+
+/* "HH:MM:SS[.mmm][Z]" of `rem` ms into the day at q, NUL-terminated;
+ * returns the end. */
+static char *format_clock(int64_t rem, int zulu, char *q) {
     unsigned secs = (unsigned)(rem / 1000), msec = (unsigned)(rem % 1000);
     q = put2(q, secs / 3600);
     *q++ = ':';
@@ -286,6 +285,17 @@ static size_t format_into(int64_t ms, char sep, int zulu, char *tmp) {
     }
     if (zulu) *q++ = 'Z';
     *q = '\0';
+    return q;
+}
+
+/* Writes "YYYY-MM-DD<sep>HH:MM:SS[.mmm][Z]" into tmp (>= 40 bytes). */
+static size_t format_into(int64_t ms, char sep, int zulu, char *tmp) {
+    if (ms == PR_TIME_NONE) {
+        memcpy(tmp, "none", 5);
+        return 4;
+    }
+    int64_t days = floor_div(ms, PR_MS_PER_DAY);
+    char *q = format_clock(ms - days * PR_MS_PER_DAY, zulu, format_date(days, sep, tmp));
     return (size_t)(q - tmp);
 }
 
@@ -300,6 +310,21 @@ static size_t copy_out(const char *tmp, size_t n, char *buf, size_t cap) {
 size_t pr_time_format_iso(int64_t ms, char *buf, size_t cap) {
     char tmp[48];
     return copy_out(tmp, format_into(ms, 'T', 1, tmp), buf, cap);
+}
+
+size_t pr_time_format_iso_memo(int64_t ms, pr_iso_memo *memo, char out[PR_TIME_STR_MAX]) {
+    if (ms == PR_TIME_NONE) return pr_time_format_iso(ms, out, PR_TIME_STR_MAX);
+    int64_t days = floor_div(ms, PR_MS_PER_DAY);
+    if (!memo->set || memo->day != days) {
+        char tmp[48];
+        memo->len = (size_t)(format_date(days, 'T', tmp) - tmp);
+        if (memo->len > 18) return pr_time_format_iso(ms, out, PR_TIME_STR_MAX); /* a far year: no room */
+        memcpy(memo->date, tmp, memo->len);
+        memo->day = days;
+        memo->set = 1;
+    }
+    memcpy(out, memo->date, memo->len);
+    return (size_t)(format_clock(ms - days * PR_MS_PER_DAY, 1, out + memo->len) - out);
 }
 
 size_t pr_time_format(int64_t ms, char *buf, size_t cap) {

@@ -5,6 +5,7 @@
  * buffered writer (pr_wbuf): a 1M-bar equity curve is 8M numbers. */
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -75,24 +76,61 @@ int pr_mx_trades_csv(const pr_trade_record *tr, size_t n, pr_mx_sink sink, void 
     return rc;
 }
 
+/* One number column of the equity curve: the bits of the last value
+ * written and its text. Consecutive points mostly repeat a column (cash
+ * while a position is open, everything while flat) or repeat another column
+ * of the same point (equity = cash = balance when flat), and copying the
+ * text is ~20x cheaper than formatting it again. Bits, not ==, decide, so
+ * -0 and 0 keep their own texts. */
+typedef struct col_memo {
+    uint64_t bits;
+    int set;
+    unsigned char len;
+    char txt[PR_MX_NUM_MAX];
+} col_memo;
+
+#define EQ_COLS 7
+
 /* Straight into the buffered writer (no per-field sink call): a 1M-bar
  * curve is 8M numbers, the bulk of a backtest's output. */
 static int equity_csv(const pr_equity_point *eq, size_t n, pr_wbuf *w) {
     pr_wbuf_str(w, "time,equity,equity_gross,cash,balance,margin_used,exposure,drawdown\n");
     double peak = n ? eq[0].equity : 0.0;
-    char t[PR_TIME_STR_MAX];
+    col_memo col[EQ_COLS];
+    pr_iso_memo dm = {0};
+    memset(col, 0, sizeof col);
+    /* time, 7 numbers with their separators */
+    char row[PR_TIME_STR_MAX + 1 + EQ_COLS * (PR_MX_NUM_MAX + 1)];
     for (size_t i = 0; i < n && w->status == PR_OK; i++) {
         const pr_equity_point *p = &eq[i];
         if (p->equity > peak) peak = p->equity;
         double dd = peak > 0 ? 1.0 - p->equity / peak : NAN;
-        size_t k = p->ts != PR_TIME_NONE ? pr_time_format_iso(p->ts, t, sizeof t) : 0;
-        t[k++] = ',';
-        pr_wbuf_put(w, t, k);
-        const double nums[] = {p->equity, p->equity_gross, p->cash, p->balance, p->margin_used, p->exposure, dd};
-        for (size_t j = 0; j < sizeof nums / sizeof nums[0]; j++) {
-            pr_wbuf_num(w, nums[j]);
-            pr_wbuf_char(w, j + 1 < sizeof nums / sizeof nums[0] ? ',' : '\n');
+        size_t k = p->ts != PR_TIME_NONE ? pr_time_format_iso_memo(p->ts, &dm, row) : 0;
+        row[k++] = ',';
+        const double nums[EQ_COLS] = {p->equity, p->equity_gross, p->cash, p->balance, p->margin_used,
+                                      p->exposure, dd};
+        for (size_t j = 0; j < EQ_COLS; j++) {
+            uint64_t b;
+            memcpy(&b, &nums[j], sizeof b);
+            col_memo *c = &col[j];
+            if (!c->set || c->bits != b) {
+                size_t same = j;
+                for (size_t q = 0; q < j && same == j; q++)
+                    if (col[q].bits == b) same = q;   /* col[q] already holds this point's value */
+                if (same < j) {
+                    memcpy(c->txt, col[same].txt, col[same].len);
+                    c->len = col[same].len;
+                } else {
+                    c->len = (unsigned char)pr_mx_fmt_num(nums[j], c->txt);
+                }
+                c->bits = b;
+                c->set = 1;
+            }
+            memcpy(row + k, c->txt, c->len);
+            k += c->len;
+            row[k++] = j + 1 < EQ_COLS ? ',' : '\n';
         }
+        pr_wbuf_put(w, row, k);
     }
     return w->status;
 }

@@ -53,6 +53,10 @@ struct pr_pipeline {
                                 active, cleared by a walk that finds none)   */
     size_t n_trk;            /* orders to look at (beside `managing`: both are
                                 read at every step)                          */
+    const uint64_t *changes; /* the broker's change count (NULL: none)      */
+    uint64_t seen;           /* its value at the last look                   */
+    int unseen;              /* an order tracked not working (cancelled at
+                                submission): the next step looks regardless */
     pr_pipeline_stats st;
     /* What the strategy sees of its orders (pr_view_holding and friends,
      * on_event). Broker and view are taken when the pipeline first acts in
@@ -221,12 +225,17 @@ static int track(pr_pipeline *p, const pr_order *o) {
         p->cap_trk = cap;
     }
     p->trk[p->n_trk++] = (tracked){o->id, o->instrument, o->filled_qty, o->avg_price};
+    if (o->status != PR_OS_ACTIVE && o->status != PR_OS_WAITING) p->unseen = 1;
     return PR_OK;
 }
 
 /* What happened to the working orders since the last step, in submission
  * order: fills (recorded, then told), cancellations, rejections at fill.
- * Out of line for the reason run_signals is. */
+ * Called only when the broker's change count moved since the last look
+ * (or it keeps none): a step in which no order changed would find nothing.
+ * An entry order seen resolved is no longer pending, so that enter and
+ * do_exit need not ask the broker about it again (they would find it not
+ * working). Out of line for the reason run_signals is. */
 __attribute__((noinline)) static int poll_orders(pr_pipeline *p, const pr_market_view *v, pr_broker *b, pr_err *err) {
     p->broker = b;
     p->view = v;
@@ -251,8 +260,13 @@ __attribute__((noinline)) static int poll_orders(pr_pipeline *p, const pr_market
         if (rc == PR_OK && o.status == PR_OS_REJECTED) rc = order_event(p, PR_EV_REJECTED, &o, 0, 0, err);
         if (o.status == PR_OS_ACTIVE || o.status == PR_OS_WAITING)
             p->trk[keep++] = (tracked){t.id, t.inst, o.filled_qty, o.avg_price};
+        else if ((size_t)t.inst < p->n && p->pending[t.inst] == t.id)
+            p->pending[t.inst] = 0;
     }
     p->n_trk = keep;
+    p->unseen = 0;
+    p->changes = b->vt->changes ? b->vt->changes(b) : NULL;
+    if (p->changes) p->seen = *p->changes;
     return rc;
 }
 
@@ -332,6 +346,8 @@ int pr_pipeline_reset(pr_pipeline *p, size_t n_instruments, pr_err *err) {
     p->fills = calloc(n_instruments * PIPE_FILLS, sizeof *p->fills);
     p->n_fills = calloc(n_instruments, sizeof *p->n_fills);
     p->n_trk = 0;
+    p->unseen = 0;
+    p->changes = NULL;
     p->broker = NULL;   /* the previous run's, freed by now */
     p->view = NULL;
     if (!p->plans || !p->pending || !p->fills || !p->n_fills) {
@@ -660,6 +676,7 @@ __attribute__((noinline)) static int run_signals(pr_pipeline *p, const pr_market
                                                  const pr_signal_list *list, pr_err *err) {
     int rc;
     int64_t now = pr_view_now(v);
+    if (p->broker != b) p->changes = NULL;   /* another broker's count */
     p->broker = b;
     p->view = v;
     for (size_t k = 0; k < list->n; k++) {
@@ -713,7 +730,9 @@ __attribute__((noinline)) static int manage_all(pr_pipeline *p, const pr_market_
 int pr_pipeline_on_bar(pr_pipeline *p, const pr_market_view *v, pr_broker *b, pr_err *err) {
     if (!p || !v || !b || !p->plans) return pr_err_set(err, PR_EINVAL, "pipeline: not reset");
     int rc;
-    if (p->n_trk && (rc = poll_orders(p, v, b, err)) != 0) return rc;
+    if (p->n_trk && (p->unseen || b != p->broker || !p->changes || *p->changes != p->seen) &&
+        (rc = poll_orders(p, v, b, err)) != 0)
+        return rc;
     /* Plans exist only for signals asking for management (trailing stop,
      * break-even, time stop); without any, the walk over them is skipped. */
     if (p->managing && (rc = manage_all(p, v, b, err)) != 0) return rc;

@@ -119,56 +119,91 @@ static void o_esc(out *o, const char *s) { o_esc_n(o, s, (size_t)-1); }
 /* Inline data                                                               */
 /* ------------------------------------------------------------------------ */
 
-static json_t *jtext(const char *s, size_t max) {
+/* The data is written straight into the page (pr_jw, no jansson tree: a
+ * run's every trade is in it) through a sink that keeps it safe inside
+ * <script>: no '<' (so no "</script>" or "<!--") and, with
+ * JSON_ESCAPE_SLASH, no "://". */
+static int json_sink(void *ctx, const char *s, size_t n) {
+    pr_wbuf *w = ctx;
+    const char *end = s + n, *p = s;
+    for (const char *lt; (lt = memchr(p, '<', (size_t)(end - p))) != NULL; p = lt + 1) {
+        pr_wbuf_put(w, p, (size_t)(lt - p));
+        pr_wbuf_put(w, "\\u003c", 6);
+    }
+    return pr_wbuf_put(w, p, (size_t)(end - p)) ? -1 : 0;
+}
+
+/* User text of at most min(max, 255) bytes; bytes of invalid UTF-8 become
+ * '?'. */
+static void jw_text(pr_jw *j, const char *s, size_t max) {
     char b[256];
     size_t n = strnlen(s, max < sizeof b ? max : sizeof b - 1);
     memcpy(b, s, n);
     b[n] = '\0';
-    json_t *j = json_string(b);
-    if (j) return j;
-    for (size_t i = 0; i < n; i++)
-        if ((unsigned char)b[i] >= 0x80) b[i] = '?';
-    return json_string(b);
+    size_t i = 0;
+    while (i < n && (unsigned char)b[i] < 0x80) i++;
+    if (i < n) { /* not plain ASCII: jansson says whether it is valid UTF-8 */
+        json_t *v = json_string(b);
+        if (v) json_decref(v);
+        else
+            for (size_t k = 0; k < n; k++)
+                if ((unsigned char)b[k] >= 0x80) b[k] = '?';
+    }
+    pr_jw_str(j, b, n);
 }
 
-static int add_num(json_t *a, double x) { return json_array_append_new(a, pr_mx_json_num(x)); }
+/* pr_mx_json_num's text: a real, "inf"/"-inf", or null for NaN. */
+static void jw_num(pr_jw *j, double x) {
+    if (isinf(x)) pr_jw_str(j, x > 0 ? "inf" : "-inf", x > 0 ? 3 : 4);
+    else pr_jw_real(j, x);
+}
 
-static json_t *build_data(const pr_report_input *in, size_t max_points) {
-    json_t *root = json_object();
+/* idx and tmp hold max(max_points, n_eq, every price series' length). */
+static void write_data(out *o, const pr_report_input *in, size_t max_points, size_t *idx, double *tmp) {
+    /* Many small pieces: gathered in one buffer, not a FILE call each. */
+    pr_wbuf wb;
+    if (o->failed || pr_wbuf_open(&wb, o->f, 1 << 16) != PR_OK) {
+        o->failed = 1;
+        return;
+    }
+    pr_jw jw, *j = &jw;
+    pr_jw_init(j, JSON_COMPACT | JSON_ESCAPE_SLASH, json_sink, &wb);
     size_t n = in->n_eq;
-    size_t cap = max_points;
-    for (size_t i = 0; i < in->n_prices; i++)
-        if (in->prices[i].n > cap) cap = in->prices[i].n;
-    if (n > cap) cap = n;
-    size_t *idx = malloc((cap ? cap : 1) * sizeof *idx);
-    double *tmp = malloc((cap ? cap : 1) * sizeof *tmp);
-    if (!root || !idx || !tmp) goto fail;
+    pr_jw_open(j, '{');
 
     /* Equity lines, downsampled on the net curve. */
     for (size_t i = 0; i < n; i++) tmp[i] = in->eq[i].equity;
     size_t k = pr_report_downsample(tmp, n, max_points, idx);
-    json_t *eq = json_object(), *t = json_array(), *net = json_array(), *gross = json_array();
-    json_t *bench = in->bench_equity ? json_array() : NULL;
-    json_object_set_new(root, "equity", eq);
-    json_object_set_new(eq, "t", t);
-    json_object_set_new(eq, "net", net);
-    json_object_set_new(eq, "gross", gross);
-    if (bench) json_object_set_new(eq, "bench", bench);
+    pr_jw_key(j, "equity");
+    pr_jw_open(j, '{');
+    pr_jw_key(j, "t");
+    pr_jw_open(j, '[');
+    for (size_t q = 0; q < k; q++) pr_jw_int(j, in->eq[idx[q]].ts);
+    pr_jw_close(j, ']');
+    pr_jw_key(j, "net");
+    pr_jw_open(j, '[');
+    for (size_t q = 0; q < k; q++) jw_num(j, in->eq[idx[q]].equity);
+    pr_jw_close(j, ']');
+    pr_jw_key(j, "gross");
+    pr_jw_open(j, '[');
+    for (size_t q = 0; q < k; q++) jw_num(j, in->eq[idx[q]].equity_gross);
+    pr_jw_close(j, ']');
+    if (in->bench_equity) {
+        pr_jw_key(j, "bench");
+        pr_jw_open(j, '[');
+        for (size_t q = 0; q < k; q++) jw_num(j, in->bench_equity[idx[q]]);
+        pr_jw_close(j, ']');
+    }
     /* Each line's start, which the chart's returns are relative to (the
      * metrics' total returns use the same). */
-    json_t *base = json_array();
-    json_object_set_new(eq, "base", base);
-    add_num(base, in->metrics->net.start);
-    add_num(base, in->metrics->gross.start);
-    add_num(base, in->metrics->has_benchmark ? in->metrics->bench.start
-                  : in->bench_equity && n ? in->bench_equity[0] : NAN);
-    for (size_t j = 0; j < k; j++) {
-        const pr_equity_point *p = &in->eq[idx[j]];
-        json_array_append_new(t, json_integer(p->ts));
-        add_num(net, p->equity);
-        add_num(gross, p->equity_gross);
-        if (bench) add_num(bench, in->bench_equity[idx[j]]);
-    }
+    pr_jw_key(j, "base");
+    pr_jw_open(j, '[');
+    jw_num(j, in->metrics->net.start);
+    jw_num(j, in->metrics->gross.start);
+    jw_num(j, in->metrics->has_benchmark ? in->metrics->bench.start
+              : in->bench_equity && n ? in->bench_equity[0] : NAN);
+    pr_jw_close(j, ']');
+    pr_jw_close(j, '}');
 
     /* Drawdown (fraction below the running peak, <= 0), downsampled on
      * itself so every trough survives. */
@@ -178,80 +213,71 @@ static json_t *build_data(const pr_report_input *in, size_t max_points) {
         tmp[i] = peak > 0 ? in->eq[i].equity / peak - 1.0 : NAN;
     }
     k = pr_report_downsample(tmp, n, max_points, idx);
-    json_t *dd = json_object(), *dt = json_array(), *dv = json_array();
-    json_object_set_new(root, "drawdown", dd);
-    json_object_set_new(dd, "t", dt);
-    json_object_set_new(dd, "v", dv);
-    for (size_t j = 0; j < k; j++) {
-        json_array_append_new(dt, json_integer(in->eq[idx[j]].ts));
-        add_num(dv, tmp[idx[j]]);
-    }
+    pr_jw_key(j, "drawdown");
+    pr_jw_open(j, '{');
+    pr_jw_key(j, "t");
+    pr_jw_open(j, '[');
+    for (size_t q = 0; q < k; q++) pr_jw_int(j, in->eq[idx[q]].ts);
+    pr_jw_close(j, ']');
+    pr_jw_key(j, "v");
+    pr_jw_open(j, '[');
+    for (size_t q = 0; q < k; q++) jw_num(j, tmp[idx[q]]);
+    pr_jw_close(j, ']');
+    pr_jw_close(j, '}');
 
     /* Every trade: [instrument, side, entry_ts, entry_price, exit_ts|null,
      * exit_price, qty, pnl, symbol, tag, reason]. */
-    json_t *trades = json_array();
-    json_object_set_new(root, "trades", trades);
+    pr_jw_key(j, "trades");
+    pr_jw_open(j, '[');
     for (size_t i = 0; i < in->n_trades; i++) {
         const pr_trade_record *r = &in->trades[i];
-        json_t *a = json_array();
-        json_array_append_new(a, json_integer(r->instrument));
-        json_array_append_new(a, json_integer(r->side));
-        json_array_append_new(a, json_integer(r->entry_ts));
-        add_num(a, r->entry_price);
-        json_array_append_new(a, r->exit_ts == PR_TIME_NONE ? json_null() : json_integer(r->exit_ts));
-        add_num(a, r->exit_price);
-        add_num(a, r->qty);
-        add_num(a, r->pnl);
-        json_array_append_new(a, jtext(r->symbol, sizeof r->symbol));
-        json_array_append_new(a, jtext(r->tag, sizeof r->tag));
-        json_array_append_new(a, jtext(r->reason, sizeof r->reason));
-        json_array_append_new(trades, a);
+        pr_jw_open(j, '[');
+        pr_jw_int(j, r->instrument);
+        pr_jw_int(j, r->side);
+        pr_jw_int(j, r->entry_ts);
+        jw_num(j, r->entry_price);
+        if (r->exit_ts == PR_TIME_NONE) pr_jw_lit(j, "null");
+        else pr_jw_int(j, r->exit_ts);
+        jw_num(j, r->exit_price);
+        jw_num(j, r->qty);
+        jw_num(j, r->pnl);
+        jw_text(j, r->symbol, sizeof r->symbol);
+        jw_text(j, r->tag, sizeof r->tag);
+        jw_text(j, r->reason, sizeof r->reason);
+        pr_jw_close(j, ']');
     }
+    pr_jw_close(j, ']');
 
     /* Price lines (downsampled) and the indices of their trades. */
-    json_t *prices = json_array();
-    json_object_set_new(root, "prices", prices);
+    pr_jw_key(j, "prices");
+    pr_jw_open(j, '[');
     for (size_t i = 0; i < in->n_prices; i++) {
         const pr_price_series *s = &in->prices[i];
-        json_t *ps = json_object(), *pt = json_array(), *pc = json_array(), *ti = json_array();
-        json_object_set_new(ps, "symbol", jtext(s->symbol ? s->symbol : "", 64));
-        json_object_set_new(ps, "instrument", json_integer(s->instrument));
-        json_object_set_new(ps, "t", pt);
-        json_object_set_new(ps, "c", pc);
-        json_object_set_new(ps, "trades", ti);
-        json_array_append_new(prices, ps);
         size_t m = (s->ts && s->close) ? s->n : 0;
         k = pr_report_downsample(s->close, m, max_points, idx);
-        for (size_t j = 0; j < k; j++) {
-            json_array_append_new(pt, json_integer(s->ts[idx[j]]));
-            add_num(pc, s->close[idx[j]]);
-        }
-        for (size_t j = 0; j < in->n_trades; j++)
-            if (in->trades[j].instrument == s->instrument)
-                json_array_append_new(ti, json_integer((json_int_t)j));
+        pr_jw_open(j, '{');
+        pr_jw_key(j, "symbol");
+        jw_text(j, s->symbol ? s->symbol : "", 64);
+        pr_jw_key(j, "instrument");
+        pr_jw_int(j, s->instrument);
+        pr_jw_key(j, "t");
+        pr_jw_open(j, '[');
+        for (size_t q = 0; q < k; q++) pr_jw_int(j, s->ts[idx[q]]);
+        pr_jw_close(j, ']');
+        pr_jw_key(j, "c");
+        pr_jw_open(j, '[');
+        for (size_t q = 0; q < k; q++) jw_num(j, s->close[idx[q]]);
+        pr_jw_close(j, ']');
+        pr_jw_key(j, "trades");
+        pr_jw_open(j, '[');
+        for (size_t q = 0; q < in->n_trades; q++)
+            if (in->trades[q].instrument == s->instrument) pr_jw_int(j, (long long)q);
+        pr_jw_close(j, ']');
+        pr_jw_close(j, '}');
     }
-    free(idx);
-    free(tmp);
-    return root;
-fail:
-    free(idx);
-    free(tmp);
-    json_decref(root);
-    return NULL;
-}
-
-/* The JSON text safe inside <script>: no '<' (so no "</script>" or "<!--")
- * and, with JSON_ESCAPE_SLASH, no "://". */
-static void o_json(out *o, const char *s) {
-    const char *p = s;
-    for (;;) {
-        const char *lt = strchr(p, '<');
-        if (!lt) break;
-        o_write(o, p, (size_t)(lt - p));
-        o_puts(o, "\\u003c");
-        p = lt + 1;
-    }
-    o_puts(o, p);
+    pr_jw_close(j, ']');
+    pr_jw_close(j, '}');
+    if (pr_wbuf_close(&wb) != PR_OK || j->bad) o->failed = 1;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -479,13 +505,21 @@ static int write_html(out *o, const pr_report_input *in, pr_err *err) {
     const char *title = in->title && in->title[0] ? in->title : "Proratio backtest";
 
     char fp[PR_FINGERPRINT_HEX];
-    int rc = pr_trades_fingerprint(in->trades, in->n_trades, fp, err);
+    int rc = PR_OK;
+    if (in->fingerprint) pr_strlcpy(fp, in->fingerprint, sizeof fp);
+    else rc = pr_trades_fingerprint(in->trades, in->n_trades, fp, err);
     if (rc != PR_OK) return rc;
-    json_t *data = build_data(in, max_points);
-    if (!data) return pr_err_set(err, PR_ENOMEM, "report: out of memory");
-    char *js = pr_json_dumps(data, JSON_COMPACT | JSON_ESCAPE_SLASH);
-    json_decref(data);
-    if (!js) return pr_err_set(err, PR_ENOMEM, "report: out of memory");
+    /* The charts' working space, taken before anything is written. */
+    size_t cap = max_points > in->n_eq ? max_points : in->n_eq;
+    for (size_t i = 0; i < in->n_prices; i++)
+        if (in->prices[i].n > cap) cap = in->prices[i].n;
+    size_t *idx = malloc((cap ? cap : 1) * sizeof *idx);
+    double *tmp = malloc((cap ? cap : 1) * sizeof *tmp);
+    if (!idx || !tmp) {
+        free(idx);
+        free(tmp);
+        return pr_err_set(err, PR_ENOMEM, "report: out of memory");
+    }
 
     o_puts(o, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
               "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
@@ -547,8 +581,9 @@ static int write_html(out *o, const pr_report_input *in, pr_err *err) {
     monthly_section(o, m);
     trades_section(o, in, rows);
     o_puts(o, "</main>\n<div id=\"tip\"></div>\n<script id=\"pr-data\" type=\"application/json\">");
-    o_json(o, js);
-    free(js);
+    write_data(o, in, max_points, idx, tmp);
+    free(idx);
+    free(tmp);
     o_puts(o, "</script>\n<script>\n");
     for (size_t i = 0; pr_report_js[i]; i++) o_puts(o, pr_report_js[i]);
     o_puts(o, "</script>\n</body>\n</html>\n");

@@ -1,7 +1,9 @@
 /* The run logs (signals.jsonl, executions.jsonl, summary.jsonl): one compact
- * JSON object per line built with jansson, keys in insertion order, doubles
- * as the shortest text that reads back exactly (pr_json_dumps). The pipeline's observer feeds the signals and the orders; fills
- * are handed in by the runner, which knows when they happen. */
+ * JSON object per line, keys in a fixed order, doubles as the shortest text
+ * that reads back exactly (pr_json_dump_sink's text; the signal and fill
+ * lines are laid out directly, the summary through jansson). The pipeline's
+ * observer feeds the signals and the orders; fills are handed in by the
+ * runner, which knows when they happen. */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -20,6 +22,7 @@ typedef struct order_note {
     pr_order_role role;
     char tag[PR_SIGNAL_TAG_MAX];
     pr_reason why;
+    size_t text;                 /* why's text at reasons.p + text - 1; 0: none */
 } order_note;
 
 /* Per confirmation stage (by position in the pipeline). */
@@ -28,8 +31,13 @@ typedef struct stage_count {
     size_t seen, passed, scaled, vetoed;
 } stage_count;
 
+/* The signal and execution logs get large FILE buffers: tens of thousands
+ * of lines are otherwise a write(2) per 4 KiB. */
+#define RUNLOG_BUF (1u << 18)
+
 struct pr_runlog {
     FILE *sig, *exe, *sum;
+    char *buf[2];                /* setvbuf buffers of sig and exe, or NULL */
     int failed;                  /* a write failed                          */
     char failed_file[32];
     order_note *notes;           /* sorted by id                            */
@@ -37,6 +45,15 @@ struct pr_runlog {
     stage_count *stages;
     size_t n_stages;
     size_t signals, vetoed;
+    /* The texts of the signals' reasons, NUL-separated, and the last one:
+     * the orders a signal makes carry its reason, and their fills' lines
+     * copy the text instead of formatting it again. */
+    struct {
+        char *p;
+        size_t len, cap;
+        pr_reason last;
+        size_t last_at;          /* 1 + offset of last's text; 0: none       */
+    } reasons;
 };
 
 static const char *const k_files[3] = {"signals.jsonl", "executions.jsonl", "summary.jsonl"};
@@ -59,6 +76,8 @@ int pr_runlog_open(const char *dir, pr_runlog **out, pr_err *err) {
             pr_err_at(err, path, 0, 0, NULL);
             return pr_err_set(err, e == ENOENT ? PR_ENOTFOUND : PR_EIO, "cannot create run log: %s", strerror(e));
         }
+        /* Without the buffer (no memory) the FILE keeps its own. */
+        if (i < 2 && (rl->buf[i] = malloc(RUNLOG_BUF)) != NULL) setvbuf(*f[i], rl->buf[i], _IOFBF, RUNLOG_BUF);
     }
     *out = rl;
     return PR_OK;
@@ -72,10 +91,13 @@ int pr_runlog_close(pr_runlog *rl, pr_err *err) {
             rl->failed = 1;
             pr_strlcpy(rl->failed_file, k_files[i], sizeof rl->failed_file);
         }
+    free(rl->buf[0]);
+    free(rl->buf[1]);
     int rc = PR_OK;
     if (rl->failed) rc = pr_err_set(err, PR_EIO, "run log %s: write failed", rl->failed_file);
     free(rl->notes);
     free(rl->stages);
+    free(rl->reasons.p);
     free(rl);
     return rc;
 }
@@ -147,15 +169,111 @@ static json_t *time_str(int64_t ms) {
     return json_string(t);
 }
 
-static json_t *reason(const pr_reason *r) {
-    char buf[512];
-    pr_reason_format(r, buf, sizeof buf);
-    return text(buf);
+/* ---- one JSON object per line, laid out directly --------------------------------------
+ * The signal and fill lines (one per signal, one per fill: tens of thousands
+ * in a long run) are written member by member (pr_jw) into the line buffer,
+ * in the text pr_json_dump_sink gives for the same jansson object
+ * (JSON_COMPACT): a jansson tree per line cost more than the run. */
+typedef struct jline {
+    line_buf lb;
+    pr_jw w;
+} jline;
+
+static void jl_str(jline *j, const char *s) { pr_jw_str(&j->w, s, strlen(s)); }
+
+/* text(): valid UTF-8 as it is; otherwise non-ASCII bytes become '?'. */
+static void jl_text(jline *j, const char *s) {
+    if (!s) s = "";
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0;
+    while (u[i] && u[i] < 0x80) i++;
+    if (u[i]) { /* not plain ASCII: jansson says whether it is valid UTF-8 */
+        json_t *v = json_string(s);
+        if (!v) {
+            char buf[512];
+            size_t k = 0;
+            for (; s[k] && k + 1 < sizeof buf; k++) buf[k] = (unsigned char)s[k] >= 0x80 ? '?' : s[k];
+            buf[k] = '\0';
+            jl_str(j, buf);
+            return;
+        }
+        json_decref(v);
+    }
+    jl_str(j, s);
 }
 
-/* Adds key = v when v is set (non-zero). */
-static void opt_price(json_t *o, const char *key, double v) {
-    if (v != 0) json_object_set_new(o, key, num(v));
+static void jl_time(jline *j, int64_t ms) {
+    char t[PR_TIME_STR_MAX];
+    pr_time_format_iso(ms, t, sizeof t);
+    jl_str(j, t);
+}
+
+static void jl_key_num(jline *j, const char *key, double v) {
+    pr_jw_key(&j->w, key);
+    pr_jw_real(&j->w, v);
+}
+
+static void jl_key_str(jline *j, const char *key, const char *s) {
+    pr_jw_key(&j->w, key);
+    jl_str(j, s);
+}
+
+/* opt_price(): key = v when v is set (non-zero). */
+static void jl_opt_price(jline *j, const char *key, double v) {
+    if (v != 0) jl_key_num(j, key, v);
+}
+
+static void jl_begin(jline *j, FILE *f) {
+    j->lb.f = f;
+    j->lb.len = 0;
+    pr_jw_init(&j->w, JSON_COMPACT, line_out, &j->lb);
+    pr_jw_open(&j->w, '{');
+}
+
+/* Closes the object, ends the line and hands it to the file. */
+static int jl_end(pr_runlog *rl, jline *j, const char *name, pr_err *err) {
+    pr_jw_close(&j->w, '}');
+    int bad = j->w.bad || line_out(&j->lb, "\n", 1) || line_flush(&j->lb);
+    if (!bad) return PR_OK;
+    rl->failed = 1;
+    pr_strlcpy(rl->failed_file, name, sizeof rl->failed_file);
+    return pr_err_set(err, PR_EIO, "run log %s: write failed: %s", name, strerror(errno));
+}
+
+static int same_reason(const pr_reason *a, const pr_reason *b) {
+    return a->fmt == b->fmt && memcmp(a->args, b->args, sizeof a->args) == 0;
+}
+
+/* The signal's reason; its text is kept for the fills of its orders (kept
+ * text is dropped, not an error, when memory runs out). */
+static void jl_signal_reason(pr_runlog *rl, jline *j, const pr_reason *r) {
+    char buf[512];
+    size_t n = pr_reason_format(r, buf, sizeof buf);
+    jl_text(j, buf);
+    rl->reasons.last_at = 0;
+    if (rl->reasons.cap - rl->reasons.len < n + 1) {
+        size_t cap = rl->reasons.cap ? 2 * rl->reasons.cap : 1 << 16;
+        while (cap - rl->reasons.len < n + 1) cap *= 2;
+        char *p = realloc(rl->reasons.p, cap);
+        if (!p) return;
+        rl->reasons.p = p;
+        rl->reasons.cap = cap;
+    }
+    memcpy(rl->reasons.p + rl->reasons.len, buf, n + 1);
+    rl->reasons.last = *r;
+    rl->reasons.last_at = rl->reasons.len + 1;
+    rl->reasons.len += n + 1;
+}
+
+/* A fill's reason: its order's, as kept or formatted now. */
+static void jl_order_reason(const pr_runlog *rl, jline *j, const order_note *n) {
+    if (n->text) {
+        jl_text(j, rl->reasons.p + n->text - 1);
+        return;
+    }
+    char buf[512];
+    pr_reason_format(&n->why, buf, sizeof buf);
+    jl_text(j, buf);
 }
 
 /* ---- signals --------------------------------------------------------------------- */
@@ -184,58 +302,64 @@ static int on_signal(void *self, const pr_market_view *v, const pr_signal *em, c
                      const pr_stage_effect *eff, size_t n, int kept, pr_err *err) {
     pr_runlog *rl = self;
     const pr_instrument *in = pr_view_instrument(v, em->instrument);
-    json_t *o = json_object();
-    if (!o) return nomem(err);
-    json_object_set_new(o, "time", time_str(em->ts));
-    json_object_set_new(o, "instrument", text(in ? in->symbol : ""));
-    json_object_set_new(o, "kind", json_string(pr_signal_kind_name(em->kind)));
-    json_object_set_new(o, "close", num(pr_view_close(v, em->instrument, 0)));
-    opt_price(o, "entry_limit", em->entry_limit);
-    opt_price(o, "entry_stop", em->entry_stop);
-    opt_price(o, "stop", em->stop);
+    jline j;
+    jl_begin(&j, rl->sig);
+    pr_jw_key(&j.w, "time");
+    jl_time(&j, em->ts);
+    pr_jw_key(&j.w, "instrument");
+    jl_text(&j, in ? in->symbol : "");
+    jl_key_str(&j, "kind", pr_signal_kind_name(em->kind));
+    jl_key_num(&j, "close", pr_view_close(v, em->instrument, 0));
+    jl_opt_price(&j, "entry_limit", em->entry_limit);
+    jl_opt_price(&j, "entry_stop", em->entry_stop);
+    jl_opt_price(&j, "stop", em->stop);
     if (em->n_targets > 0) {
-        json_t *a = json_array();
+        pr_jw_key(&j.w, "targets");
+        pr_jw_open(&j.w, '[');
         for (int k = 0; k < em->n_targets && k < PR_SIGNAL_MAX_TARGETS; k++) {
-            json_t *t = json_object();
-            json_object_set_new(t, "price", num(em->target_price[k]));
-            json_object_set_new(t, "frac", num(em->target_frac[k]));
-            json_array_append_new(a, t);
+            pr_jw_open(&j.w, '{');
+            jl_key_num(&j, "price", em->target_price[k]);
+            jl_key_num(&j, "frac", em->target_frac[k]);
+            pr_jw_close(&j.w, '}');
         }
-        json_object_set_new(o, "targets", a);
+        pr_jw_close(&j.w, ']');
     }
-    opt_price(o, "trail_frac", em->trail_frac);
-    opt_price(o, "trail_dist", em->trail_dist);
-    opt_price(o, "breakeven_gain", em->breakeven_gain);
-    if (em->max_bars > 0) json_object_set_new(o, "max_bars", json_integer(em->max_bars));
-    opt_price(o, "size_hint", em->size_hint);
-    opt_price(o, "exit_frac", em->exit_frac);
-    json_object_set_new(o, "confidence", num(em->confidence));
-    json_object_set_new(o, "tag", text(em->tag));
-    json_object_set_new(o, "reason", reason(&em->why));
-    json_t *st = json_array();
+    jl_opt_price(&j, "trail_frac", em->trail_frac);
+    jl_opt_price(&j, "trail_dist", em->trail_dist);
+    jl_opt_price(&j, "breakeven_gain", em->breakeven_gain);
+    if (em->max_bars > 0) {
+        pr_jw_key(&j.w, "max_bars");
+        pr_jw_int(&j.w, em->max_bars);
+    }
+    jl_opt_price(&j, "size_hint", em->size_hint);
+    jl_opt_price(&j, "exit_frac", em->exit_frac);
+    jl_key_num(&j, "confidence", em->confidence);
+    pr_jw_key(&j.w, "tag");
+    jl_text(&j, em->tag);
+    pr_jw_key(&j.w, "reason");
+    jl_signal_reason(rl, &j, &em->why);
+    pr_jw_key(&j.w, "stages");
+    pr_jw_open(&j.w, '[');
     double factor = 1;
     for (size_t k = 0; k < n; k++) {
         int rc = count_stage(rl, k, &eff[k], err);
-        if (rc != PR_OK) {
-            json_decref(st);
-            json_decref(o);
-            return rc;
-        }
-        json_t *e = json_object();
-        json_object_set_new(e, "stage", text(eff[k].stage ? eff[k].stage : "stage"));
-        json_object_set_new(e, "result", json_string(result_name(eff[k].keep, eff[k].factor)));
-        if (eff[k].keep && eff[k].factor != 1) json_object_set_new(e, "factor", num(eff[k].factor));
-        json_array_append_new(st, e);
+        if (rc != PR_OK) return rc;
+        pr_jw_open(&j.w, '{');
+        pr_jw_key(&j.w, "stage");
+        jl_text(&j, eff[k].stage ? eff[k].stage : "stage");
+        jl_key_str(&j, "result", result_name(eff[k].keep, eff[k].factor));
+        if (eff[k].keep && eff[k].factor != 1) jl_key_num(&j, "factor", eff[k].factor);
+        pr_jw_close(&j.w, '}');
         factor *= eff[k].keep ? eff[k].factor : 0;
     }
-    json_object_set_new(o, "stages", st);
-    json_object_set_new(o, "result", json_string(result_name(kept, factor)));
-    if (kept && factor != 1) json_object_set_new(o, "factor", num(factor));
-    if (kept && cf->stop != em->stop) json_object_set_new(o, "stop_after", num(cf->stop));
-    if (kept && cf->confidence != em->confidence) json_object_set_new(o, "confidence_after", num(cf->confidence));
+    pr_jw_close(&j.w, ']');
+    jl_key_str(&j, "result", result_name(kept, factor));
+    if (kept && factor != 1) jl_key_num(&j, "factor", factor);
+    if (kept && cf->stop != em->stop) jl_key_num(&j, "stop_after", cf->stop);
+    if (kept && cf->confidence != em->confidence) jl_key_num(&j, "confidence_after", cf->confidence);
     rl->signals++;
     if (!kept) rl->vetoed++;
-    return put_line(rl, rl->sig, k_files[0], o, err);
+    return jl_end(rl, &j, k_files[0], err);
 }
 
 /* ---- orders and fills --------------------------------------------------------------- */
@@ -273,6 +397,7 @@ static int on_order(void *self, const pr_order *o, pr_err *err) {
     memcpy(n->tag, o->tag, sizeof n->tag);
     n->tag[sizeof n->tag - 1] = '\0';
     n->why = o->why;
+    n->text = rl->reasons.last_at && same_reason(&o->why, &rl->reasons.last) ? rl->reasons.last_at : 0;
     return PR_OK;
 }
 
@@ -286,24 +411,31 @@ void pr_runlog_observer(pr_runlog *rl, pr_pipeline_observer *out) {
 int pr_runlog_fill(pr_runlog *rl, const pr_fill *f, const char *symbol, pr_err *err) {
     if (!rl || !f) return pr_err_set(err, PR_EINVAL, "runlog: NULL argument");
     const order_note *n = find_note(rl, f->order_id, NULL);
-    json_t *o = json_object();
-    if (!o) return nomem(err);
-    json_object_set_new(o, "time", time_str(f->ts));
-    json_object_set_new(o, "instrument", text(symbol ? symbol : ""));
-    json_object_set_new(o, "order_id", json_integer((json_int_t)f->order_id));
-    json_object_set_new(o, "side", json_string(f->side > 0 ? "buy" : "sell"));
-    json_object_set_new(o, "qty", num(f->qty));
-    json_object_set_new(o, "price", num(f->price));
-    json_object_set_new(o, "ref_price", num(f->ref_price));
-    json_object_set_new(o, "fee", num(f->fee));
-    json_object_set_new(o, "spread", num(f->spread_cost));
-    json_object_set_new(o, "slippage", num(f->slippage_cost));
-    json_object_set_new(o, "maker", json_boolean(f->maker));
-    json_object_set_new(o, "realized", num(f->realized));
-    json_object_set_new(o, "role", json_string(pr_order_role_name(f->role)));
-    json_object_set_new(o, "tag", text(n ? n->tag : ""));
-    json_object_set_new(o, "reason", n ? reason(&n->why) : json_string(""));
-    return put_line(rl, rl->exe, k_files[1], o, err);
+    jline j;
+    jl_begin(&j, rl->exe);
+    pr_jw_key(&j.w, "time");
+    jl_time(&j, f->ts);
+    pr_jw_key(&j.w, "instrument");
+    jl_text(&j, symbol ? symbol : "");
+    pr_jw_key(&j.w, "order_id");
+    pr_jw_int(&j.w, (long long)f->order_id);
+    jl_key_str(&j, "side", f->side > 0 ? "buy" : "sell");
+    jl_key_num(&j, "qty", f->qty);
+    jl_key_num(&j, "price", f->price);
+    jl_key_num(&j, "ref_price", f->ref_price);
+    jl_key_num(&j, "fee", f->fee);
+    jl_key_num(&j, "spread", f->spread_cost);
+    jl_key_num(&j, "slippage", f->slippage_cost);
+    pr_jw_key(&j.w, "maker");
+    pr_jw_lit(&j.w, f->maker ? "true" : "false");
+    jl_key_num(&j, "realized", f->realized);
+    jl_key_str(&j, "role", pr_order_role_name(f->role));
+    pr_jw_key(&j.w, "tag");
+    jl_text(&j, n ? n->tag : "");
+    pr_jw_key(&j.w, "reason");
+    if (n) jl_order_reason(rl, &j, n);
+    else jl_str(&j, "");
+    return jl_end(rl, &j, k_files[1], err);
 }
 
 /* ---- summary ---------------------------------------------------------------------------- */

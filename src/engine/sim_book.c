@@ -32,6 +32,7 @@ void pr_book_set_status(pr_book *b, pr_book_order *so, pr_order_status st) {
     int was = pr_book_is_live(so->o.status), now = pr_book_is_live(st);
     so->o.status = st;
     b->hist[so->o.id - 1].status = (int8_t)st;
+    b->changes++;
     if (was && !now) {
         b->n_live[so->o.instrument]--;
         b->n_dead++;
@@ -93,6 +94,7 @@ void pr_book_reject(pr_book *b, pr_book_order *so, const char *why) {
         cancel_children(b, so->o.id);
     } else {
         so->o.status = PR_OS_REJECTED;
+        b->changes++;
     }
 }
 
@@ -185,6 +187,7 @@ void pr_book_start_children(pr_book *b, const pr_order *parent, double q, const 
             }
         }
         ch->o.status = PR_OS_ACTIVE;
+        b->changes++;
         ch->o.submitted = parent->submitted;
         ch->live_from = ch->o.type == PR_ORDER_LIMIT ? limits_from : ts;
     }

@@ -285,6 +285,11 @@ static int sim_get_account(pr_broker *b, pr_account *out) {
     return PR_OK;
 }
 
+static const uint64_t *sim_changes(const pr_broker *b) {
+    const sim *s = sim_cof(b);
+    return s ? &s->book.changes : NULL;
+}
+
 static void sim_destroy(pr_broker *b) {
     sim *s = sim_of(b);
     if (!s) return;
@@ -304,6 +309,7 @@ static const pr_broker_vt k_sim_vt = {
     .get_position = sim_get_position,
     .get_account = sim_get_account,
     .destroy = sim_destroy,
+    .changes = sim_changes,
     .process_bar = sim_process_bar,
     .idle_bar = sim_idle_bar,
     .mark = sim_mark,

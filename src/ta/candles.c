@@ -13,6 +13,7 @@
  * averages involve NaN is NaN; a NaN reaching a running total keeps later
  * outputs NaN. */
 #include "cdl_internal.h"
+#include "table_internal.h"
 
 const cdl_setting pr_cdl_settings[CDL_SETTING_COUNT] = {
     [CDL_BODY_LONG] = {CDL_RANGE_REALBODY, 10, 1.0},
@@ -28,14 +29,28 @@ const cdl_setting pr_cdl_settings[CDL_SETTING_COUNT] = {
     [CDL_EQUAL] = {CDL_RANGE_HIGHLOW, 5, 0.05},
 };
 
+/* Each pattern's parameters as its row of proratio/ta/list.h gives them
+ * (n = 0: no penetration; else the penetration and its default), indexed
+ * by pattern id, so the engine's default is the table's. */
+typedef struct cdl_row_params {
+    int n;
+    pr_ta_param p[1];
+} cdl_row_params;
+#define CDL_ROW_PARAMS_(n, ...) {n, __VA_ARGS__},
+static const cdl_row_params cdl_params[PR_TA_CDL_COUNT] = {
+#define PR_TA_ROW(shape, name, group, desc, talib, params, outputs) PR_TA_IF_CDL(shape)(CDL_ROW_PARAMS_ params)
+#include "proratio/ta/list.h"
+#undef PR_TA_ROW
+};
+
 /* Penetration check: a negative value selects the default. */
-static int cdl_pen(const cdl_def *d, double pen, double *out) {
-    if (d->pen_default < 0) {
+static int cdl_pen(pr_ta_cdl_pattern pattern, double pen, double *out) {
+    if (cdl_params[pattern].n == 0) {
         *out = 0.0;
         return PR_OK;
     }
     if (pen != pen || pen > 3e37) return PR_EINVAL;
-    *out = pen < 0 ? d->pen_default : pen;
+    *out = pen < 0 ? cdl_params[pattern].p[0].def : pen;
     return PR_OK;
 }
 
@@ -80,7 +95,8 @@ static inline void cdl_totals_step(const cdl_def *d, const double *o, const doub
     }
 }
 
-static int cdl_valid(pr_ta_cdl_pattern p) { return (int)p >= 0 && p < PR_TA_CDL_COUNT; }
+/* A pattern id of the list whose rule cdl_patterns.c defines. */
+static int cdl_valid(pr_ta_cdl_pattern p) { return (int)p >= 0 && p < PR_TA_CDL_COUNT && pr_cdl_defs[p].eval; }
 
 int pr_ta_cdl_lookback(pr_ta_cdl_pattern pattern, int *out) {
     if (!out || !cdl_valid(pattern)) return PR_EINVAL;
@@ -93,7 +109,7 @@ int pr_ta_cdl(pr_ta_cdl_pattern pattern, size_t n, const double *open, const dou
     if (!cdl_valid(pattern)) return PR_EINVAL;
     const cdl_def *d = &pr_cdl_defs[pattern];
     double pen;
-    PR_TA_PROLOGUE(cdl_pen(d, penetration, &pen) == PR_OK, n, open, high, low, close, out);
+    PR_TA_PROLOGUE(cdl_pen(pattern, penetration, &pen) == PR_OK, n, open, high, low, close, out);
     size_t lb = (size_t)d->lookback;
     PR_TA_ALL_NAN_IF(n <= lb, n, out);
     pr_ta_fill_nan(out, lb);
@@ -121,7 +137,7 @@ int pr_ta_cdl_init(pr_ta_cdl_state *s, pr_ta_cdl_pattern pattern, double penetra
     if (!s || !cdl_valid(pattern)) return PR_EINVAL;
     const cdl_def *d = &pr_cdl_defs[pattern];
     double pen;
-    if (cdl_pen(d, penetration, &pen) != PR_OK) return PR_EINVAL;
+    if (cdl_pen(pattern, penetration, &pen) != PR_OK) return PR_EINVAL;
     struct pr_ta_cdl_impl *m = calloc(1, sizeof *m);
     if (!m) return PR_ENOMEM;
     m->d = d;
@@ -162,45 +178,57 @@ void pr_ta_cdl_free(pr_ta_cdl_state *s) {
     s->p = NULL;
 }
 
-/* ---- per-pattern entry points -------------------------------------------- */
+/* ---- per-pattern entry points: one set per candlestick row of
+ * proratio/ta/list.h (shapes CDL and CDL_PEN), each a thin call into the
+ * engine above with its pattern id. ---- */
 
-#define CDL_DEFINE(name, id)                                                                 \
-    int pr_ta_cdl_##name##_lookback(int *out) { return pr_ta_cdl_lookback(id, out); }        \
+/* The engine's state behind a per-pattern state (same layout: one pointer). */
+#define CDL_STATE_FNS(name)                                                                  \
+    int pr_ta_cdl_##name##_update(pr_ta_cdl_##name##_state *s, double open, double high,     \
+                                  double low, double close, double *out) {                  \
+        if (!s) return PR_EINVAL;                                                            \
+        pr_ta_cdl_state g = {s->p};                                                          \
+        return pr_ta_cdl_update(&g, open, high, low, close, out);                            \
+    }                                                                                        \
+    void pr_ta_cdl_##name##_free(pr_ta_cdl_##name##_state *s) {                              \
+        if (!s) return;                                                                      \
+        pr_ta_cdl_state g = {s->p};                                                          \
+        pr_ta_cdl_free(&g);                                                                  \
+        s->p = NULL;                                                                         \
+    }                                                                                        \
+    static int cdl_init_##name(pr_ta_cdl_##name##_state *s, double penetration) {           \
+        if (!s) return PR_EINVAL;                                                            \
+        pr_ta_cdl_state g = {NULL};                                                          \
+        int rc = pr_ta_cdl_init(&g, PR_TA_CDL_##name, penetration);                          \
+        s->p = g.p;                                                                          \
+        return rc;                                                                           \
+    }
+
+#define CDL_DEFINE_CDL(name)                                                                 \
+    CDL_STATE_FNS(name)                                                                      \
+    int pr_ta_cdl_##name##_lookback(int *out) { return pr_ta_cdl_lookback(PR_TA_CDL_##name, out); } \
     int pr_ta_cdl_##name(size_t n, const double *open, const double *high, const double *low, \
                          const double *close, double *out) {                                 \
-        return pr_ta_cdl(id, n, open, high, low, close, -1.0, out);                          \
+        return pr_ta_cdl(PR_TA_CDL_##name, n, open, high, low, close, -1.0, out);             \
     }                                                                                        \
-    int pr_ta_cdl_##name##_init(pr_ta_cdl_state *s) { return pr_ta_cdl_init(s, id, -1.0); }
+    int pr_ta_cdl_##name##_init(pr_ta_cdl_##name##_state *s) { return cdl_init_##name(s, -1.0); }
 
-#define CDL_DEFINE_PEN(name, id)                                                             \
+#define CDL_DEFINE_CDL_PEN(name)                                                             \
+    CDL_STATE_FNS(name)                                                                      \
     int pr_ta_cdl_##name##_lookback(double penetration, int *out) {                          \
         if (penetration != penetration || penetration < 0 || penetration > 3e37) return PR_EINVAL; \
-        return pr_ta_cdl_lookback(id, out);                                                  \
+        return pr_ta_cdl_lookback(PR_TA_CDL_##name, out);                                    \
     }                                                                                        \
     int pr_ta_cdl_##name(size_t n, const double *open, const double *high, const double *low, \
                          const double *close, double penetration, double *out) {             \
         if (penetration < 0) return PR_EINVAL;                                               \
-        return pr_ta_cdl(id, n, open, high, low, close, penetration, out);                   \
+        return pr_ta_cdl(PR_TA_CDL_##name, n, open, high, low, close, penetration, out);      \
     }                                                                                        \
-    int pr_ta_cdl_##name##_init(pr_ta_cdl_state *s, double penetration) {                    \
+    int pr_ta_cdl_##name##_init(pr_ta_cdl_##name##_state *s, double penetration) {           \
         if (penetration < 0) return PR_EINVAL;                                               \
-        return pr_ta_cdl_init(s, id, penetration);                                           \
+        return cdl_init_##name(s, penetration);                                              \
     }
 
-CDL_DEFINE(doji, PR_TA_CDL_DOJI)
-CDL_DEFINE(dragonflydoji, PR_TA_CDL_DRAGONFLYDOJI)
-CDL_DEFINE(gravestonedoji, PR_TA_CDL_GRAVESTONEDOJI)
-CDL_DEFINE(marubozu, PR_TA_CDL_MARUBOZU)
-CDL_DEFINE(spinningtop, PR_TA_CDL_SPINNINGTOP)
-CDL_DEFINE(engulfing, PR_TA_CDL_ENGULFING)
-CDL_DEFINE(hammer, PR_TA_CDL_HAMMER)
-CDL_DEFINE(hangingman, PR_TA_CDL_HANGINGMAN)
-CDL_DEFINE(invertedhammer, PR_TA_CDL_INVERTEDHAMMER)
-CDL_DEFINE(shootingstar, PR_TA_CDL_SHOOTINGSTAR)
-CDL_DEFINE(harami, PR_TA_CDL_HARAMI)
-CDL_DEFINE(piercing, PR_TA_CDL_PIERCING)
-CDL_DEFINE_PEN(darkcloudcover, PR_TA_CDL_DARKCLOUDCOVER)
-CDL_DEFINE_PEN(morningstar, PR_TA_CDL_MORNINGSTAR)
-CDL_DEFINE_PEN(eveningstar, PR_TA_CDL_EVENINGSTAR)
-CDL_DEFINE(3whitesoldiers, PR_TA_CDL_3WHITESOLDIERS)
-CDL_DEFINE(3blackcrows, PR_TA_CDL_3BLACKCROWS)
+#define PR_TA_ROW(shape, name, ...) PR_TA_IF_CDL(shape)(CDL_DEFINE_##shape(name))
+#include "proratio/ta/list.h"
+#undef PR_TA_ROW

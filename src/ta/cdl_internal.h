@@ -38,7 +38,6 @@ typedef int (*cdl_eval_fn)(const double *o, const double *h, const double *l, co
 typedef struct cdl_def {
     int lookback;          /* TA-Lib's TA_CDLxxx_Lookback with default settings */
     int nbars;             /* candles the rule reads (current one included) */
-    double pen_default;    /* < 0 when the pattern takes no penetration */
     int nslots;
     cdl_slot slots[CDL_MAX_SLOTS];
     cdl_eval_fn eval;

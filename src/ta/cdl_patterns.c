@@ -2,7 +2,9 @@
  * its default candle settings (see cdl_internal.h). Each rule reads the
  * current candle at index 0 and earlier ones at negative indices; avg[k] is
  * the running average named by the pattern's k-th slot (setting, candles
- * back). Comparisons keep TA-Lib's strictness (< vs <=) exactly. */
+ * back). Comparisons keep TA-Lib's strictness (< vs <=) exactly. A new
+ * pattern is its rule and pr_cdl_defs entry here plus its CDL/CDL_PEN row
+ * of proratio/ta/list.h (which gives its id, typed API and table entry). */
 #include "cdl_internal.h"
 
 #define RB(k) cdl_realbody(o[-(k)], c[-(k)])
@@ -158,37 +160,37 @@ RULE(threeblackcrows) {
 #define S(set, off) {CDL_##set, off}
 
 const cdl_def pr_cdl_defs[PR_TA_CDL_COUNT] = {
-    [PR_TA_CDL_DOJI] = {10, 1, -1, 1, {S(BODY_DOJI, 0)}, doji},
-    [PR_TA_CDL_DRAGONFLYDOJI] = {10, 1, -1, 2, {S(BODY_DOJI, 0), S(SHADOW_VERY_SHORT, 0)}, dragonflydoji},
-    [PR_TA_CDL_GRAVESTONEDOJI] = {10, 1, -1, 2, {S(BODY_DOJI, 0), S(SHADOW_VERY_SHORT, 0)}, gravestonedoji},
-    [PR_TA_CDL_MARUBOZU] = {10, 1, -1, 2, {S(BODY_LONG, 0), S(SHADOW_VERY_SHORT, 0)}, marubozu},
-    [PR_TA_CDL_SPINNINGTOP] = {10, 1, -1, 1, {S(BODY_SHORT, 0)}, spinningtop},
-    [PR_TA_CDL_ENGULFING] = {2, 2, -1, 0, {{0, 0}}, engulfing},
-    [PR_TA_CDL_HAMMER] = {11, 2, -1, 4,
+    [PR_TA_CDL_doji] = {10, 1, 1, {S(BODY_DOJI, 0)}, doji},
+    [PR_TA_CDL_dragonflydoji] = {10, 1, 2, {S(BODY_DOJI, 0), S(SHADOW_VERY_SHORT, 0)}, dragonflydoji},
+    [PR_TA_CDL_gravestonedoji] = {10, 1, 2, {S(BODY_DOJI, 0), S(SHADOW_VERY_SHORT, 0)}, gravestonedoji},
+    [PR_TA_CDL_marubozu] = {10, 1, 2, {S(BODY_LONG, 0), S(SHADOW_VERY_SHORT, 0)}, marubozu},
+    [PR_TA_CDL_spinningtop] = {10, 1, 1, {S(BODY_SHORT, 0)}, spinningtop},
+    [PR_TA_CDL_engulfing] = {2, 2, 0, {{0, 0}}, engulfing},
+    [PR_TA_CDL_hammer] = {11, 2, 4,
                           {S(BODY_SHORT, 0), S(SHADOW_LONG, 0), S(SHADOW_VERY_SHORT, 0), S(NEAR, 1)},
                           hammer},
-    [PR_TA_CDL_HANGINGMAN] = {11, 2, -1, 4,
+    [PR_TA_CDL_hangingman] = {11, 2, 4,
                               {S(BODY_SHORT, 0), S(SHADOW_LONG, 0), S(SHADOW_VERY_SHORT, 0), S(NEAR, 1)},
                               hangingman},
-    [PR_TA_CDL_INVERTEDHAMMER] = {11, 2, -1, 3,
+    [PR_TA_CDL_invertedhammer] = {11, 2, 3,
                                   {S(BODY_SHORT, 0), S(SHADOW_LONG, 0), S(SHADOW_VERY_SHORT, 0)},
                                   invertedhammer},
-    [PR_TA_CDL_SHOOTINGSTAR] = {11, 2, -1, 3,
+    [PR_TA_CDL_shootingstar] = {11, 2, 3,
                                 {S(BODY_SHORT, 0), S(SHADOW_LONG, 0), S(SHADOW_VERY_SHORT, 0)},
                                 shootingstar},
-    [PR_TA_CDL_HARAMI] = {11, 2, -1, 2, {S(BODY_LONG, 1), S(BODY_SHORT, 0)}, harami},
-    [PR_TA_CDL_PIERCING] = {11, 2, -1, 2, {S(BODY_LONG, 1), S(BODY_LONG, 0)}, piercing},
-    [PR_TA_CDL_DARKCLOUDCOVER] = {11, 2, 0.5, 1, {S(BODY_LONG, 1)}, darkcloudcover},
-    [PR_TA_CDL_MORNINGSTAR] = {12, 3, 0.3, 3, {S(BODY_LONG, 2), S(BODY_SHORT, 1), S(BODY_SHORT, 0)},
+    [PR_TA_CDL_harami] = {11, 2, 2, {S(BODY_LONG, 1), S(BODY_SHORT, 0)}, harami},
+    [PR_TA_CDL_piercing] = {11, 2, 2, {S(BODY_LONG, 1), S(BODY_LONG, 0)}, piercing},
+    [PR_TA_CDL_darkcloudcover] = {11, 2, 1, {S(BODY_LONG, 1)}, darkcloudcover},
+    [PR_TA_CDL_morningstar] = {12, 3, 3, {S(BODY_LONG, 2), S(BODY_SHORT, 1), S(BODY_SHORT, 0)},
                                morningstar},
-    [PR_TA_CDL_EVENINGSTAR] = {12, 3, 0.3, 3, {S(BODY_LONG, 2), S(BODY_SHORT, 1), S(BODY_SHORT, 0)},
+    [PR_TA_CDL_eveningstar] = {12, 3, 3, {S(BODY_LONG, 2), S(BODY_SHORT, 1), S(BODY_SHORT, 0)},
                                eveningstar},
-    [PR_TA_CDL_3WHITESOLDIERS] = {12, 3, -1, 8,
+    [PR_TA_CDL_3whitesoldiers] = {12, 3, 8,
                                   {S(SHADOW_VERY_SHORT, 2), S(SHADOW_VERY_SHORT, 1),
                                    S(SHADOW_VERY_SHORT, 0), S(NEAR, 2), S(NEAR, 1), S(FAR, 2),
                                    S(FAR, 1), S(BODY_SHORT, 0)},
                                   threewhitesoldiers},
-    [PR_TA_CDL_3BLACKCROWS] = {13, 4, -1, 3,
+    [PR_TA_CDL_3blackcrows] = {13, 4, 3,
                                {S(SHADOW_VERY_SHORT, 2), S(SHADOW_VERY_SHORT, 1),
                                 S(SHADOW_VERY_SHORT, 0)},
                                threeblackcrows},

@@ -8,17 +8,22 @@ int pr_ta_heikin_ashi_lookback(int *out) {
     return PR_OK;
 }
 
-int pr_ta_heikin_ashi_init(pr_ta_heikin_ashi_state *s) {
-    if (!s) return PR_EINVAL;
-    s->started = 0;
-    s->prev_open = s->prev_close = 0.0;
-    return PR_OK;
+struct pr_ta_heikin_ashi_impl {
+    int started;
+    double prev_open, prev_close;
+};
+
+int pr_ta_heikin_ashi_init(pr_ta_heikin_ashi_state *st) {
+    if (!st) return PR_EINVAL;
+    st->p = (struct pr_ta_heikin_ashi_impl *)calloc(1, sizeof *st->p);
+    return st->p ? PR_OK : PR_ENOMEM;
 }
 
-int pr_ta_heikin_ashi_update(pr_ta_heikin_ashi_state *s, double open, double high, double low,
+int pr_ta_heikin_ashi_update(pr_ta_heikin_ashi_state *st, double open, double high, double low,
                              double close, double *ha_open, double *ha_high, double *ha_low,
                              double *ha_close) {
-    if (!s || !ha_open || !ha_high || !ha_low || !ha_close) return PR_EINVAL;
+    if (!st || !st->p || !ha_open || !ha_high || !ha_low || !ha_close) return PR_EINVAL;
+    struct pr_ta_heikin_ashi_impl *s = st->p;
     double c = (open + high + low + close) / 4.0;
     double o = s->started ? (s->prev_open + s->prev_close) / 2.0 : (open + close) / 2.0;
     double h = high, l = low;
@@ -37,16 +42,22 @@ int pr_ta_heikin_ashi_update(pr_ta_heikin_ashi_state *s, double open, double hig
     return PR_OK;
 }
 
-void pr_ta_heikin_ashi_free(pr_ta_heikin_ashi_state *s) { (void)s; }
+void pr_ta_heikin_ashi_free(pr_ta_heikin_ashi_state *s) {
+    if (!s) return;
+    free(s->p);
+    s->p = NULL;
+}
 
 int pr_ta_heikin_ashi(size_t n, const double *open, const double *high, const double *low,
                       const double *close, double *ha_open, double *ha_high, double *ha_low,
                       double *ha_close) {
     PR_TA_PROLOGUE(1, n, open, high, low, close, ha_open, ha_high, ha_low, ha_close);
     pr_ta_heikin_ashi_state s;
-    pr_ta_heikin_ashi_init(&s);
+    int rc = pr_ta_heikin_ashi_init(&s);
+    if (rc != PR_OK) return rc;
     for (size_t i = 0; i < n; i++)
         pr_ta_heikin_ashi_update(&s, open[i], high[i], low[i], close[i], &ha_open[i], &ha_high[i],
                                  &ha_low[i], &ha_close[i]);
+    pr_ta_heikin_ashi_free(&s);
     return PR_OK;
 }

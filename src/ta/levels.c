@@ -55,6 +55,20 @@ int pr_ta_levels_cfg_check(const pr_ta_levels_cfg *c, pr_err *err) {
     return PR_EINVAL;
 }
 
+/* A table parameter as an int; one no int holds becomes -1, which
+ * pr_ta_levels_cfg_check rejects (never an out-of-range conversion). */
+static int cfg_int(double v) { return (v >= -1e9 && v <= 1e9) ? (int)v : -1; }
+
+void pr_ta_levels_cfg_of(const double *p, pr_ta_levels_cfg *c) {
+    c->left = cfg_int(p[0]);
+    c->right = cfg_int(p[1]);
+    c->window = cfg_int(p[2]);
+    c->atr_period = cfg_int(p[3]);
+    c->tol_atr = p[4];
+    c->tol_pct = p[5];
+    c->half_life = p[6];
+}
+
 int pr_ta_levels_lookback(const pr_ta_levels_cfg *cfg, int *out) {
     if (!out || pr_ta_levels_cfg_check(cfg, NULL) != PR_OK) return PR_EINVAL;
     int sw = cfg->left + cfg->right, atr;
@@ -176,7 +190,7 @@ static int cluster(struct pr_ta_levels_impl *p, size_t t, double tol) {
 }
 
 int pr_ta_levels_update(pr_ta_levels_state *s, int64_t ts, double high, double low, double close,
-                        double out[4]) {
+                        double *out) {
     if (!s || !s->p) return PR_EINVAL;
     struct pr_ta_levels_impl *p = s->p;
     const pr_ta_levels_cfg *c = &p->cfg;

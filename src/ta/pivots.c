@@ -38,8 +38,20 @@ int pr_ta_pivots_lookback(int kind, int anchor, int *out) {
     return PR_OK;
 }
 
-int pr_ta_pivots_init(pr_ta_pivots_state *s, int kind, int anchor) {
-    if (!s || bad_params(kind, anchor)) return PR_EINVAL;
+struct pr_ta_pivots_impl {
+    int kind, anchor;
+    int cur_complete;     /* the current period started at its boundary    */
+    int have_levels;      /* levels of a completed period are known        */
+    int64_t prev_ts;      /* previous bar's time (PR_TIME_NONE: none)      */
+    double h, l, c;       /* running high/low/last close of the period     */
+    double levels[PR_TA_PIVOT_OUTPUTS];
+};
+
+int pr_ta_pivots_init(pr_ta_pivots_state *st, int kind, int anchor) {
+    if (!st || bad_params(kind, anchor)) return PR_EINVAL;
+    struct pr_ta_pivots_impl *s = (struct pr_ta_pivots_impl *)calloc(1, sizeof *s);
+    if (!s) return PR_ENOMEM;
+    st->p = s;
     s->kind = kind;
     s->anchor = anchor;
     s->cur_complete = s->have_levels = 0;
@@ -49,9 +61,10 @@ int pr_ta_pivots_init(pr_ta_pivots_state *s, int kind, int anchor) {
     return PR_OK;
 }
 
-int pr_ta_pivots_update(pr_ta_pivots_state *s, int64_t ts, double high, double low, double close,
-                        double out[PR_TA_PIVOT_OUTPUTS]) {
-    if (!s || !out) return PR_EINVAL;
+int pr_ta_pivots_update(pr_ta_pivots_state *st, int64_t ts, double high, double low, double close,
+                        double *out) {
+    if (!st || !st->p || !out) return PR_EINVAL;
+    struct pr_ta_pivots_impl *s = st->p;
     int fresh;
     int rc = pr_ta_anchor_new_period(s->anchor, s->prev_ts, ts, &fresh);
     if (rc != PR_OK) return rc;
@@ -80,19 +93,25 @@ int pr_ta_pivots_update(pr_ta_pivots_state *s, int64_t ts, double high, double l
     return PR_OK;
 }
 
-void pr_ta_pivots_free(pr_ta_pivots_state *s) { (void)s; }
+void pr_ta_pivots_free(pr_ta_pivots_state *s) {
+    if (!s) return;
+    free(s->p);
+    s->p = NULL;
+}
 
 int pr_ta_pivots(size_t n, const int64_t *ts, const double *high, const double *low,
-                 const double *close, int kind, int anchor, double *const out[PR_TA_PIVOT_OUTPUTS]) {
+                 const double *close, int kind, int anchor, double *const *out) {
     PR_TA_PROLOGUE(!bad_params(kind, anchor), n, ts, high, low, close, out);
     for (int k = 0; k < PR_TA_PIVOT_OUTPUTS; k++)
         if (!out[k]) return PR_EINVAL;
     pr_ta_pivots_state s;
-    pr_ta_pivots_init(&s, kind, anchor);
+    int rc = pr_ta_pivots_init(&s, kind, anchor);
+    if (rc != PR_OK) return rc;
     double row[PR_TA_PIVOT_OUTPUTS];
     for (size_t i = 0; i < n; i++) {
         pr_ta_pivots_update(&s, ts[i], high[i], low[i], close[i], row);
         for (int k = 0; k < PR_TA_PIVOT_OUTPUTS; k++) out[k][i] = row[k];
     }
+    pr_ta_pivots_free(&s);
     return PR_OK;
 }

@@ -131,23 +131,63 @@ int pr_ta_rolling_std(size_t n, const double *in, int period, int ddof, double *
     return pr_ta_rolling(n, in, period, ddof, NULL, out, NULL);
 }
 
-int pr_ta_rolling_mean_init(pr_ta_rolling_mean_state *s, int period) { return pr_ta_rolling_init(s, period, 0); }
+/* The table's streaming forms: a pr_ta_rolling_state behind the opaque
+ * state every listed indicator has. */
+struct pr_ta_rolling_mean_impl { pr_ta_rolling_state r; };
+struct pr_ta_rolling_std_impl { pr_ta_rolling_state r; };
 
-int pr_ta_rolling_mean_update(pr_ta_rolling_mean_state *s, double x, double *out) {
-    if (!out) return PR_EINVAL;
-    return pr_ta_rolling_update(s, x, out, NULL, NULL);
+/* Allocates *impl (of `size` bytes, a pr_ta_rolling_state first) and starts it. */
+static int roll_open(void **impl, size_t size, int period, int ddof) {
+    pr_ta_rolling_state *r = calloc(1, size);
+    if (!r) return PR_ENOMEM;
+    int rc = pr_ta_rolling_init(r, period, ddof);
+    if (rc != PR_OK) {
+        free(r);
+        return rc;
+    }
+    *impl = r;
+    return PR_OK;
 }
 
-void pr_ta_rolling_mean_free(pr_ta_rolling_mean_state *s) { pr_ta_rolling_free(s); }
+static void roll_close(void *impl) {
+    pr_ta_rolling_free(impl);
+    free(impl);
+}
+
+int pr_ta_rolling_mean_init(pr_ta_rolling_mean_state *s, int period) {
+    if (!s) return PR_EINVAL;
+    void *p = NULL;
+    int rc = roll_open(&p, sizeof *s->p, period, 0);
+    s->p = p;
+    return rc;
+}
+
+int pr_ta_rolling_mean_update(pr_ta_rolling_mean_state *s, double x, double *out) {
+    if (!s || !s->p || !out) return PR_EINVAL;
+    return pr_ta_rolling_update(&s->p->r, x, out, NULL, NULL);
+}
+
+void pr_ta_rolling_mean_free(pr_ta_rolling_mean_state *s) {
+    if (!s) return;
+    roll_close(s->p);
+    s->p = NULL;
+}
 
 int pr_ta_rolling_std_init(pr_ta_rolling_std_state *s, int period, int ddof) {
-    if (period < 2) return PR_EINVAL;
-    return pr_ta_rolling_init(s, period, ddof);
+    if (!s || period < 2) return PR_EINVAL;
+    void *p = NULL;
+    int rc = roll_open(&p, sizeof *s->p, period, ddof);
+    s->p = p;
+    return rc;
 }
 
 int pr_ta_rolling_std_update(pr_ta_rolling_std_state *s, double x, double *out) {
-    if (!out) return PR_EINVAL;
-    return pr_ta_rolling_update(s, x, NULL, out, NULL);
+    if (!s || !s->p || !out) return PR_EINVAL;
+    return pr_ta_rolling_update(&s->p->r, x, NULL, out, NULL);
 }
 
-void pr_ta_rolling_std_free(pr_ta_rolling_std_state *s) { pr_ta_rolling_free(s); }
+void pr_ta_rolling_std_free(pr_ta_rolling_std_state *s) {
+    if (!s) return;
+    roll_close(s->p);
+    s->p = NULL;
+}

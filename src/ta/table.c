@@ -1,33 +1,15 @@
-/* The indicator table: concatenates the per-family tables so tools can list,
- * look up and run any indicator by name with checked parameters. */
+/* The indicator table's lookups (the entries are table_list.c's, one per
+ * row of proratio/ta/list.h): tools list, look up and run any indicator by
+ * name with checked parameters. */
 #include <ctype.h>
 #include <math.h>
 #include <string.h>
 #include <strings.h>
 #include "ta_internal.h"
 
-typedef struct { const pr_ta_def *defs; const size_t *count; } family;
+size_t pr_ta_count(void) { return pr_ta_defs_count; }
 
-static const family families[] = {
-    {pr_ta_defs_list, &pr_ta_defs_list_count},
-    {pr_ta_defs_candles, &pr_ta_defs_candles_count},
-    {pr_ta_defs_extra, &pr_ta_defs_extra_count},
-    {pr_ta_defs_stats, &pr_ta_defs_stats_count},
-};
-
-size_t pr_ta_count(void) {
-    size_t n = 0;
-    for (size_t f = 0; f < sizeof families / sizeof families[0]; f++) n += *families[f].count;
-    return n;
-}
-
-const pr_ta_def *pr_ta_at(size_t i) {
-    for (size_t f = 0; f < sizeof families / sizeof families[0]; f++) {
-        if (i < *families[f].count) return &families[f].defs[i];
-        i -= *families[f].count;
-    }
-    return NULL;
-}
+const pr_ta_def *pr_ta_at(size_t i) { return i < pr_ta_defs_count ? &pr_ta_defs[i] : NULL; }
 
 int pr_ta_find(const char *name, const pr_ta_def **out) {
     if (!name || !out) return PR_EINVAL;

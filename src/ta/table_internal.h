@@ -1,7 +1,6 @@
 /* Internal to the ta module: the adapters that turn a typed indicator into
  * a pr_ta_def entry's generic lookback / run / stream functions, one set per
- * shape, used by table_list.c (the rows of proratio/ta/list.h) and by the
- * hand-written table_candles.c. */
+ * shape, used by table_list.c (one entry per row of proratio/ta/list.h). */
 #ifndef PR_TA_TABLE_INTERNAL_H
 #define PR_TA_TABLE_INTERNAL_H
 #include <limits.h>
@@ -41,7 +40,7 @@ static inline const double *real0(const pr_ta_input *in) { return in->real0 ? in
 
 /* The table adapters of each shape of proratio/ta/shapes.h: lb_/run_/new_/
  * upd_/free_<name> turn the typed functions into a pr_ta_def's generic
- * lookback / run / stream functions, and PR_TA_IN_<shape> is the entry's
+ * lookback / run / stream functions, and PR_TA_IN(shape) is the entry's
  * input count and names. Single-series shapes read "real0" (tools fill it
  * with close by default; the batch adapter falls back to close when real0
  * is NULL); RR reads real0/real1, falling back to high/low in batch. */
@@ -58,29 +57,88 @@ static inline const double *real1y(const pr_ta_input *in) { return in->real1 ? i
     }                                                                                        \
     FREE_STATE(name)
 
-#define PR_TA_IN_R_P 1, {"real0"}
-#define PR_TA_ADAPT_R_P(name)                                                                \
-    static int lb_##name(const double *p, int *out) { return pr_ta_##name##_lookback(ip(p[0]), out); } \
-    static int run_##name(const pr_ta_input *in, const double *p, double *const *out) {     \
-        return pr_ta_##name(in->n, real0(in), ip(p[0]), out[0]);                            \
-    }                                                                                        \
-    static int upd_##name(void *st, const pr_ta_bar *b, double *out) {                       \
-        return pr_ta_##name##_update(st, b->real0, out);                                     \
-    }                                                                                        \
-    PR_TA_ADAPT_STREAM_(name, , ip(p[0]))
+/* The adapters and inputs of row `name` of shape `shape`: from its
+ * descriptor (PR_TA_SHAPE_<shape>), or PR_TA_ADAPT_<shape> / PR_TA_IN_<shape>
+ * below for a hand-written shape. */
+#define PR_TA_ADAPT(shape, name) PR_TA_CAT_(PR_TA_ADAPT_BY_, PR_TA_IS_HAND_(shape))(shape, name)
+#define PR_TA_ADAPT_BY_1(shape, name) PR_TA_ADAPT_##shape(name)
+#define PR_TA_ADAPT_BY_0(shape, name) PR_TA_ADAPT_GEN_(name, PR_TA_SHAPE_##shape)
+#define PR_TA_IN(shape) PR_TA_CAT_(PR_TA_IN_BY_, PR_TA_IS_HAND_(shape))(shape)
+#define PR_TA_IN_BY_1(shape) PR_TA_IN_##shape
+#define PR_TA_IN_BY_0(shape) PR_TA_IN_GEN_(PR_TA_SHAPE_##shape)
+#define PR_TA_IN_GEN_(...) PR_TA_IN_GEN_I_(__VA_ARGS__)
+#define PR_TA_IN_GEN_I_(ins, prms, nout) \
+    PR_TA_NARG_(PR_TA_UNPAREN_ ins), {PR_TA_EACH_TUPLE_(PR_TA_INNE_, ins)}
+#define PR_TA_ADAPT_GEN_(name, ...) PR_TA_ADAPT_GEN_I_(name, __VA_ARGS__)
+#define PR_TA_ADAPT_GEN_I_(name, ins, prms, nout)                                             \
+    static int lb_##name(const double *p, int *out) {                                         \
+        (void)p;                                                                              \
+        return pr_ta_##name##_lookback(PR_TA_EACH_TUPLE_(PR_TA_PAE_, prms) out);               \
+    }                                                                                         \
+    static int run_##name(const pr_ta_input *in, const double *p, double *const *out) {      \
+        (void)p;                                                                              \
+        return pr_ta_##name(in->n, PR_TA_EACH_TUPLE_(PR_TA_INAE_, ins)                         \
+                            PR_TA_EACH_TUPLE_(PR_TA_PAE_, prms) PR_TA_OUTA_##nout);            \
+    }                                                                                         \
+    static int upd_##name(void *st, const pr_ta_bar *b, double *out) {                        \
+        return pr_ta_##name##_update(st, PR_TA_EACH_TUPLE_(PR_TA_INUE_, ins) PR_TA_OUTU_##nout); \
+    }                                                                                         \
+    PR_TA_ADAPT_STREAM_(name, PR_TA_EACH_TUPLE_(PR_TA_PALE_, prms))
 
-#define PR_TA_IN_R_PR PR_TA_IN_R_P
-#define PR_TA_ADAPT_R_PR(name)                                                               \
-    static int lb_##name(const double *p, int *out) { return pr_ta_##name##_lookback(ip(p[0]), p[1], out); } \
-    static int run_##name(const pr_ta_input *in, const double *p, double *const *out) {     \
-        return pr_ta_##name(in->n, real0(in), ip(p[0]), p[1], out[0]);                      \
-    }                                                                                        \
-    static int upd_##name(void *st, const pr_ta_bar *b, double *out) {                       \
-        return pr_ta_##name##_update(st, b->real0, out);                                     \
-    }                                                                                        \
-    PR_TA_ADAPT_STREAM_(name, , ip(p[0]), p[1])
+/* Parameter k as the typed argument, trailing comma (PA) or leading (PAL). */
+#define PR_TA_PAE_(t, k) PR_TA_PA_##t(k)
+#define PR_TA_PA_(k)
+#define PR_TA_PA_p_int(k) ip(p[k]),
+#define PR_TA_PA_p_dbl(k) p[k],
+#define PR_TA_PALE_(t, k) PR_TA_PAL_##t(k)
+#define PR_TA_PAL_(k)
+#define PR_TA_PAL_p_int(k) , ip(p[k])
+#define PR_TA_PAL_p_dbl(k) , p[k]
+/* Inputs: the batch array (INA), the bar's value (INU), the name (INN). */
+#define PR_TA_INAE_(t, k) PR_TA_INA_##t,
+#define PR_TA_INA_in_t in->ts
+#define PR_TA_INA_in_o in->open
+#define PR_TA_INA_in_h in->high
+#define PR_TA_INA_in_l in->low
+#define PR_TA_INA_in_c in->close
+#define PR_TA_INA_in_v in->volume
+#define PR_TA_INA_in_r real0(in)
+#define PR_TA_INA_in_rx real1x(in)
+#define PR_TA_INA_in_ry real1y(in)
+#define PR_TA_INUE_(t, k) PR_TA_INU_##t,
+#define PR_TA_INU_in_t b->ts
+#define PR_TA_INU_in_o b->open
+#define PR_TA_INU_in_h b->high
+#define PR_TA_INU_in_l b->low
+#define PR_TA_INU_in_c b->close
+#define PR_TA_INU_in_v b->volume
+#define PR_TA_INU_in_r b->real0
+#define PR_TA_INU_in_rx b->real0
+#define PR_TA_INU_in_ry b->real1
+#define PR_TA_INNE_(t, k) PR_TA_INN_##t,
+#define PR_TA_INN_in_t "time"
+#define PR_TA_INN_in_o "open"
+#define PR_TA_INN_in_h "high"
+#define PR_TA_INN_in_l "low"
+#define PR_TA_INN_in_c "close"
+#define PR_TA_INN_in_v "volume"
+#define PR_TA_INN_in_r "real0"
+#define PR_TA_INN_in_rx "real0"
+#define PR_TA_INN_in_ry "real1"
+/* Outputs: the batch arrays (OUTA) and the bar's cells (OUTU). */
+#define PR_TA_OUTA_1 out[0]
+#define PR_TA_OUTA_2 out[0], out[1]
+#define PR_TA_OUTA_3 out[0], out[1], out[2]
+#define PR_TA_OUTA_4 out[0], out[1], out[2], out[3]
+#define PR_TA_OUTA_vec out
+#define PR_TA_OUTU_1 out
+#define PR_TA_OUTU_2 &out[0], &out[1]
+#define PR_TA_OUTU_3 &out[0], &out[1], &out[2]
+#define PR_TA_OUTU_4 &out[0], &out[1], &out[2], &out[3]
+#define PR_TA_OUTU_vec out
 
-#define PR_TA_IN_PO PR_TA_IN_R_P
+/* ---- the hand-written shapes (see shapes.h) ---- */
+#define PR_TA_IN_PO 1, {"real0"}
 #define PR_TA_ADAPT_PO(name)                                                                 \
     static int lb_##name(const double *p, int *out) {                                        \
         return pr_ta_##name##_lookback(ip(p[0]), ip(p[1]), ip(p[2]), out);                   \
@@ -93,101 +151,8 @@ static inline const double *real1y(const pr_ta_input *in) { return in->real1 ? i
     }                                                                                        \
     PR_TA_ADAPT_STREAM_(name, , ip(p[0]), ip(p[1]), ip(p[2]))
 
-#define PR_TA_IN_RR_P 2, {"real0", "real1"}
-#define PR_TA_ADAPT_RR_P(name)                                                               \
-    static int lb_##name(const double *p, int *out) { return pr_ta_##name##_lookback(ip(p[0]), out); } \
-    static int run_##name(const pr_ta_input *in, const double *p, double *const *out) {     \
-        return pr_ta_##name(in->n, real1x(in), real1y(in), ip(p[0]), out[0]);               \
-    }                                                                                        \
-    static int upd_##name(void *st, const pr_ta_bar *b, double *out) {                       \
-        return pr_ta_##name##_update(st, b->real0, b->real1, out);                           \
-    }                                                                                        \
-    PR_TA_ADAPT_STREAM_(name, , ip(p[0]))
-
-#define PR_TA_IN_R_PPP_3 PR_TA_IN_R_P
-#define PR_TA_ADAPT_R_PPP_3(name)                                                            \
-    static int lb_##name(const double *p, int *out) {                                        \
-        return pr_ta_##name##_lookback(ip(p[0]), ip(p[1]), ip(p[2]), out);                   \
-    }                                                                                        \
-    static int run_##name(const pr_ta_input *in, const double *p, double *const *out) {     \
-        return pr_ta_##name(in->n, real0(in), ip(p[0]), ip(p[1]), ip(p[2]), out[0], out[1], out[2]); \
-    }                                                                                        \
-    static int upd_##name(void *st, const pr_ta_bar *b, double *out) {                       \
-        return pr_ta_##name##_update(st, b->real0, &out[0], &out[1], &out[2]);               \
-    }                                                                                        \
-    PR_TA_ADAPT_STREAM_(name, , ip(p[0]), ip(p[1]), ip(p[2]))
-
-#define PR_TA_IN_R_PRR_3 PR_TA_IN_R_P
-#define PR_TA_ADAPT_R_PRR_3(name)                                                            \
-    static int lb_##name(const double *p, int *out) {                                        \
-        return pr_ta_##name##_lookback(ip(p[0]), p[1], p[2], out);                           \
-    }                                                                                        \
-    static int run_##name(const pr_ta_input *in, const double *p, double *const *out) {     \
-        return pr_ta_##name(in->n, real0(in), ip(p[0]), p[1], p[2], out[0], out[1], out[2]); \
-    }                                                                                        \
-    static int upd_##name(void *st, const pr_ta_bar *b, double *out) {                       \
-        return pr_ta_##name##_update(st, b->real0, &out[0], &out[1], &out[2]);               \
-    }                                                                                        \
-    PR_TA_ADAPT_STREAM_(name, , ip(p[0]), p[1], p[2])
-
-#define PR_TA_IN_HL_P 2, {"high", "low"}
-#define PR_TA_ADAPT_HL_P(name)                                                               \
-    static int lb_##name(const double *p, int *out) { return pr_ta_##name##_lookback(ip(p[0]), out); } \
-    static int run_##name(const pr_ta_input *in, const double *p, double *const *out) {     \
-        return pr_ta_##name(in->n, in->high, in->low, ip(p[0]), out[0]);                    \
-    }                                                                                        \
-    static int upd_##name(void *st, const pr_ta_bar *b, double *out) {                       \
-        return pr_ta_##name##_update(st, b->high, b->low, out);                              \
-    }                                                                                        \
-    PR_TA_ADAPT_STREAM_(name, , ip(p[0]))
-
-#define PR_TA_IN_R_0 PR_TA_IN_R_P
-#define PR_TA_ADAPT_R_0(name)                                                                \
-    static int lb_##name(const double *p, int *out) { (void)p; return pr_ta_##name##_lookback(out); } \
-    static int run_##name(const pr_ta_input *in, const double *p, double *const *out) {     \
-        (void)p;                                                                             \
-        return pr_ta_##name(in->n, real0(in), out[0]);                                       \
-    }                                                                                        \
-    static int upd_##name(void *st, const pr_ta_bar *b, double *out) {                       \
-        return pr_ta_##name##_update(st, b->real0, out);                                     \
-    }                                                                                        \
-    PR_TA_ADAPT_STREAM_(name, )
-
-#define PR_TA_IN_HLC_P 3, {"high", "low", "close"}
-#define PR_TA_ADAPT_HLC_P(name) \
-    static int lb_##name(const double *p, int *out) { return pr_ta_##name##_lookback(ip(p[0]), out); } \
-    static int run_##name(const pr_ta_input *in, const double *p, double *const *out) { \
-        return pr_ta_##name(in->n, in->high, in->low, in->close, ip(p[0]), out[0]); \
-    } \
-    static int upd_##name(void *st, const pr_ta_bar *b, double *out) { \
-        return pr_ta_##name##_update(st, b->high, b->low, b->close, out); \
-    } \
-    PR_TA_ADAPT_STREAM_(name, , ip(p[0]))
-
-#define PR_TA_IN_HL_P_2 2, {"high", "low"}
-#define PR_TA_ADAPT_HL_P_2(name) \
-    static int lb_##name(const double *p, int *out) { return pr_ta_##name##_lookback(ip(p[0]), out); } \
-    static int run_##name(const pr_ta_input *in, const double *p, double *const *out) { \
-        return pr_ta_##name(in->n, in->high, in->low, ip(p[0]), out[0], out[1]); \
-    } \
-    static int upd_##name(void *st, const pr_ta_bar *b, double *out) { \
-        return pr_ta_##name##_update(st, b->high, b->low, &out[0], &out[1]); \
-    } \
-    PR_TA_ADAPT_STREAM_(name, , ip(p[0]))
-
-#define PR_TA_IN_HLC_PPP_2 3, {"high", "low", "close"}
-#define PR_TA_ADAPT_HLC_PPP_2(name) \
-    static int lb_##name(const double *p, int *out) { return pr_ta_##name##_lookback(ip(p[0]), ip(p[1]), ip(p[2]), out); } \
-    static int run_##name(const pr_ta_input *in, const double *p, double *const *out) { \
-        return pr_ta_##name(in->n, in->high, in->low, in->close, ip(p[0]), ip(p[1]), ip(p[2]), out[0], out[1]); \
-    } \
-    static int upd_##name(void *st, const pr_ta_bar *b, double *out) { \
-        return pr_ta_##name##_update(st, b->high, b->low, b->close, &out[0], &out[1]); \
-    } \
-    PR_TA_ADAPT_STREAM_(name, , ip(p[0]), ip(p[1]), ip(p[2]))
-
-#define PR_TA_IN_HLC_PP_2 3, {"high", "low", "close"}
-#define PR_TA_ADAPT_HLC_PP_2(name) \
+#define PR_TA_IN_STOCHF 3, {"high", "low", "close"}
+#define PR_TA_ADAPT_STOCHF(name) \
     static int lb_##name(const double *p, int *out) { return pr_ta_##name##_lookback(ip(p[0]), ip(p[1]), out); } \
     static int run_##name(const pr_ta_input *in, const double *p, double *const *out) { \
         return pr_ta_##name(in->n, in->high, in->low, in->close, ip(p[0]), ip(p[1]), out[0], out[1]); \
@@ -197,109 +162,61 @@ static inline const double *real1y(const pr_ta_input *in) { return in->real1 ? i
     } \
     PR_TA_ADAPT_STREAM_(name, , ip(p[0]), ip(p[1]))
 
-#define PR_TA_IN_R_PPP_2 1, {"real0"}
-#define PR_TA_ADAPT_R_PPP_2(name) \
-    static int lb_##name(const double *p, int *out) { return pr_ta_##name##_lookback(ip(p[0]), ip(p[1]), ip(p[2]), out); } \
+#define PR_TA_IN_HLC_CFG_4 3, {"high", "low", "close"}
+#define PR_TA_ADAPT_HLC_CFG_4(name) \
+    static int lb_##name(const double *p, int *out) { \
+        struct pr_ta_##name##_cfg c; \
+        pr_ta_##name##_cfg_of(p, &c); \
+        return pr_ta_##name##_lookback(&c, out); \
+    } \
     static int run_##name(const pr_ta_input *in, const double *p, double *const *out) { \
-        return pr_ta_##name(in->n, real0(in), ip(p[0]), ip(p[1]), ip(p[2]), out[0], out[1]); \
+        struct pr_ta_##name##_cfg c; \
+        pr_ta_##name##_cfg_of(p, &c); \
+        return pr_ta_##name(in->n, in->high, in->low, in->close, &c, out[0], out[1], out[2], out[3]); \
     } \
     static int upd_##name(void *st, const pr_ta_bar *b, double *out) { \
-        return pr_ta_##name##_update(st, b->real0, &out[0], &out[1]); \
+        return pr_ta_##name##_update(st, b->ts, b->high, b->low, b->close, out); \
     } \
-    PR_TA_ADAPT_STREAM_(name, , ip(p[0]), ip(p[1]), ip(p[2]))
+    static int new_##name(const double *p, void **state) { \
+        struct pr_ta_##name##_cfg c; \
+        pr_ta_##name##_cfg_of(p, &c); \
+        NEW_STATE(pr_ta_##name##_state, pr_ta_##name##_init(s, &c)) \
+    } \
+    FREE_STATE(name)
 
-#define PR_TA_IN_HLC_0 3, {"high", "low", "close"}
-#define PR_TA_ADAPT_HLC_0(name) \
-    static int lb_##name(const double *p, int *out) { (void)p; return pr_ta_##name##_lookback(out); } \
+/* Candlestick patterns (typed API pr_ta_cdl_<name>, see shapes.h). */
+#define PR_TA_IN_CDL 4, {"open", "high", "low", "close"}
+#define PR_TA_ADAPT_CDL_(name, pen_args, ...) \
     static int run_##name(const pr_ta_input *in, const double *p, double *const *out) { \
-        (void)p; return pr_ta_##name(in->n, in->high, in->low, in->close, out[0]); \
+        (void)p; return pr_ta_cdl_##name(in->n, in->open, in->high, in->low, in->close pen_args, out[0]); \
     } \
     static int upd_##name(void *st, const pr_ta_bar *b, double *out) { \
-        return pr_ta_##name##_update(st, b->high, b->low, b->close, out); \
+        return pr_ta_cdl_##name##_update(st, b->open, b->high, b->low, b->close, out); \
     } \
-    PR_TA_ADAPT_STREAM_(name, )
+    static int new_##name(const double *p, void **state) { \
+        (void)p; NEW_STATE(pr_ta_cdl_##name##_state, pr_ta_cdl_##name##_init(s __VA_ARGS__)) \
+    } \
+    static void free_##name(void *st) { \
+        if (!st) return; \
+        pr_ta_cdl_##name##_free(st); \
+        free(st); \
+    }
+#define PR_TA_ADAPT_CDL(name) \
+    static int lb_##name(const double *p, int *out) { (void)p; return pr_ta_cdl_##name##_lookback(out); } \
+    PR_TA_ADAPT_CDL_(name, , )
+#define PR_TA_IN_CDL_PEN PR_TA_IN_CDL
+#define PR_TA_ADAPT_CDL_PEN(name) \
+    static int lb_##name(const double *p, int *out) { return pr_ta_cdl_##name##_lookback(p[0], out); } \
+    PR_TA_ADAPT_CDL_(name, PR_TA_COMMA_ p[0], , p[0])
+#define PR_TA_COMMA_ ,
 
-#define PR_TA_IN_HLC_PPP 3, {"high", "low", "close"}
-#define PR_TA_ADAPT_HLC_PPP(name) \
-    static int lb_##name(const double *p, int *out) { return pr_ta_##name##_lookback(ip(p[0]), ip(p[1]), ip(p[2]), out); } \
-    static int run_##name(const pr_ta_input *in, const double *p, double *const *out) { \
-        return pr_ta_##name(in->n, in->high, in->low, in->close, ip(p[0]), ip(p[1]), ip(p[2]), out[0]); \
-    } \
-    static int upd_##name(void *st, const pr_ta_bar *b, double *out) { \
-        return pr_ta_##name##_update(st, b->high, b->low, b->close, out); \
-    } \
-    PR_TA_ADAPT_STREAM_(name, , ip(p[0]), ip(p[1]), ip(p[2]))
-
-#define PR_TA_IN_HL_RR 2, {"high", "low"}
-#define PR_TA_ADAPT_HL_RR(name) \
-    static int lb_##name(const double *p, int *out) { return pr_ta_##name##_lookback(p[0], p[1], out); } \
-    static int run_##name(const pr_ta_input *in, const double *p, double *const *out) { \
-        return pr_ta_##name(in->n, in->high, in->low, p[0], p[1], out[0]); \
-    } \
-    static int upd_##name(void *st, const pr_ta_bar *b, double *out) { \
-        return pr_ta_##name##_update(st, b->high, b->low, out); \
-    } \
-    PR_TA_ADAPT_STREAM_(name, , p[0], p[1])
-
-#define PR_TA_IN_OHLC_0 4, {"open", "high", "low", "close"}
-#define PR_TA_ADAPT_OHLC_0(name) \
-    static int lb_##name(const double *p, int *out) { (void)p; return pr_ta_##name##_lookback(out); } \
-    static int run_##name(const pr_ta_input *in, const double *p, double *const *out) { \
-        (void)p; return pr_ta_##name(in->n, in->open, in->high, in->low, in->close, out[0]); \
-    } \
-    static int upd_##name(void *st, const pr_ta_bar *b, double *out) { \
-        return pr_ta_##name##_update(st, b->open, b->high, b->low, b->close, out); \
-    } \
-    PR_TA_ADAPT_STREAM_(name, )
-
-#define PR_TA_IN_CV_0 2, {"close", "volume"}
-#define PR_TA_ADAPT_CV_0(name) \
-    static int lb_##name(const double *p, int *out) { (void)p; return pr_ta_##name##_lookback(out); } \
-    static int run_##name(const pr_ta_input *in, const double *p, double *const *out) { \
-        (void)p; return pr_ta_##name(in->n, in->close, in->volume, out[0]); \
-    } \
-    static int upd_##name(void *st, const pr_ta_bar *b, double *out) { \
-        return pr_ta_##name##_update(st, b->close, b->volume, out); \
-    } \
-    PR_TA_ADAPT_STREAM_(name, )
-
-#define PR_TA_IN_HLCV_0 4, {"high", "low", "close", "volume"}
-#define PR_TA_ADAPT_HLCV_0(name) \
-    static int lb_##name(const double *p, int *out) { (void)p; return pr_ta_##name##_lookback(out); } \
-    static int run_##name(const pr_ta_input *in, const double *p, double *const *out) { \
-        (void)p; return pr_ta_##name(in->n, in->high, in->low, in->close, in->volume, out[0]); \
-    } \
-    static int upd_##name(void *st, const pr_ta_bar *b, double *out) { \
-        return pr_ta_##name##_update(st, b->high, b->low, b->close, b->volume, out); \
-    } \
-    PR_TA_ADAPT_STREAM_(name, )
-
-#define PR_TA_IN_HLCV_PP 4, {"high", "low", "close", "volume"}
-#define PR_TA_ADAPT_HLCV_PP(name) \
-    static int lb_##name(const double *p, int *out) { return pr_ta_##name##_lookback(ip(p[0]), ip(p[1]), out); } \
-    static int run_##name(const pr_ta_input *in, const double *p, double *const *out) { \
-        return pr_ta_##name(in->n, in->high, in->low, in->close, in->volume, ip(p[0]), ip(p[1]), out[0]); \
-    } \
-    static int upd_##name(void *st, const pr_ta_bar *b, double *out) { \
-        return pr_ta_##name##_update(st, b->high, b->low, b->close, b->volume, out); \
-    } \
-    PR_TA_ADAPT_STREAM_(name, , ip(p[0]), ip(p[1]))
-
-#define PR_TA_IN_HLCV_P 4, {"high", "low", "close", "volume"}
-#define PR_TA_ADAPT_HLCV_P(name) \
-    static int lb_##name(const double *p, int *out) { return pr_ta_##name##_lookback(ip(p[0]), out); } \
-    static int run_##name(const pr_ta_input *in, const double *p, double *const *out) { \
-        return pr_ta_##name(in->n, in->high, in->low, in->close, in->volume, ip(p[0]), out[0]); \
-    } \
-    static int upd_##name(void *st, const pr_ta_bar *b, double *out) { \
-        return pr_ta_##name##_update(st, b->high, b->low, b->close, b->volume, out); \
-    } \
-    PR_TA_ADAPT_STREAM_(name, , ip(p[0]))
+/* The table name of a row: the name, "cdl"-prefixed for candlestick
+ * patterns (TA-Lib's CDL<NAME>). */
+#define PR_TA_TABLE_NAME(shape, name) PR_TA_IF_CDL(shape)("cdl") #name
 
 /* Parameter descriptors of list.h rows (pr_ta_param). */
 #define PR_TA_P_PERIOD(def, lo) {"period", def, lo, PR_TA_PERIOD_MAX, 1}
 #define PR_TA_P_INT(name, def, lo) {name, def, lo, PR_TA_PERIOD_MAX, 1}
 #define PR_TA_P_REAL(name, def, lo, hi) {name, def, lo, hi, 0}
-#define PR_TA_UNPAREN(...) __VA_ARGS__
 #define PR_TA_FNS(name) lb_##name, run_##name, new_##name, upd_##name, free_##name
 #endif

@@ -11,18 +11,28 @@ int pr_ta_vwap_lookback(int anchor, int *out) {
     return PR_OK;
 }
 
-int pr_ta_vwap_init(pr_ta_vwap_state *s, int anchor) {
-    if (!s || !valid_anchor(anchor)) return PR_EINVAL;
+struct pr_ta_vwap_impl {
+    int anchor;
+    int64_t prev_ts;     /* previous bar's time (PR_TIME_NONE: none)     */
+    double pv, v;        /* running sum of tp*volume and of volume       */
+};
+
+int pr_ta_vwap_init(pr_ta_vwap_state *st, int anchor) {
+    if (!st || !valid_anchor(anchor)) return PR_EINVAL;
+    struct pr_ta_vwap_impl *s = (struct pr_ta_vwap_impl *)calloc(1, sizeof *s);
+    if (!s) return PR_ENOMEM;
     s->anchor = anchor;
     s->prev_ts = PR_TIME_NONE;
     s->pv = 0.0;
     s->v = 0.0;
+    st->p = s;
     return PR_OK;
 }
 
-int pr_ta_vwap_update(pr_ta_vwap_state *s, int64_t ts, double high, double low, double close,
+int pr_ta_vwap_update(pr_ta_vwap_state *st, int64_t ts, double high, double low, double close,
                       double volume, double *out) {
-    if (!s || !out) return PR_EINVAL;
+    if (!st || !st->p || !out) return PR_EINVAL;
+    struct pr_ta_vwap_impl *s = st->p;
     int fresh;
     int rc = pr_ta_anchor_new_period(s->anchor, s->prev_ts, ts, &fresh);
     if (rc != PR_OK) return rc;
@@ -38,14 +48,20 @@ int pr_ta_vwap_update(pr_ta_vwap_state *s, int64_t ts, double high, double low, 
     return PR_OK;
 }
 
-void pr_ta_vwap_free(pr_ta_vwap_state *s) { (void)s; }
+void pr_ta_vwap_free(pr_ta_vwap_state *s) {
+    if (!s) return;
+    free(s->p);
+    s->p = NULL;
+}
 
 int pr_ta_vwap(size_t n, const int64_t *ts, const double *high, const double *low,
                const double *close, const double *volume, int anchor, double *out) {
     PR_TA_PROLOGUE(valid_anchor(anchor), n, ts, high, low, close, volume, out);
     pr_ta_vwap_state s;
-    pr_ta_vwap_init(&s, anchor);
+    int rc = pr_ta_vwap_init(&s, anchor);
+    if (rc != PR_OK) return rc;
     for (size_t i = 0; i < n; i++) pr_ta_vwap_update(&s, ts[i], high[i], low[i], close[i], volume[i], &out[i]);
+    pr_ta_vwap_free(&s);
     return PR_OK;
 }
 

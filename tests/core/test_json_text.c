@@ -111,10 +111,80 @@ static void test_shortest_reals(void **state) {
     json_decref(arr);
 }
 
+/* A growing text for pr_jw. */
+typedef struct text_buf {
+    char b[1024];
+    size_t n;
+} text_buf;
+
+static int to_text(void *ctx, const char *s, size_t n) {
+    text_buf *t = ctx;
+    if (t->n + n >= sizeof t->b) return -1;
+    memcpy(t->b + t->n, s, n);
+    t->n += n;
+    t->b[t->n] = '\0';
+    return 0;
+}
+
+/* pr_jw writes the text pr_json_dump_sink gives for the same tree: nesting,
+ * commas, escapes (with and without JSON_ESCAPE_SLASH, in keys too), reals
+ * in jansson's spelling, null for non-finite reals, the extreme integers.
+ * Expected texts written out by hand. */
+static void test_member_writer(void **state) {
+    (void)state;
+    for (int slash = 0; slash < 2; slash++) {
+        text_buf t = {.n = 0};
+        pr_jw j;
+        pr_jw_init(&j, JSON_COMPACT | (slash ? JSON_ESCAPE_SLASH : 0), to_text, &t);
+        pr_jw_open(&j, '{');
+        pr_jw_key(&j, "a");
+        pr_jw_open(&j, '[');
+        pr_jw_int(&j, 1);
+        pr_jw_int(&j, -2);
+        pr_jw_int(&j, INT64_MIN);
+        pr_jw_int(&j, INT64_MAX);
+        pr_jw_close(&j, ']');
+        pr_jw_key(&j, "s");
+        pr_jw_str(&j, "x\"y\\/<\n\x01", 8);
+        pr_jw_key(&j, "r");
+        pr_jw_open(&j, '[');
+        pr_jw_real(&j, 0.1);
+        pr_jw_real(&j, 100);
+        pr_jw_real(&j, 1e-5);
+        pr_jw_real(&j, -1e17);
+        pr_jw_real(&j, NAN);
+        pr_jw_real(&j, INFINITY);
+        pr_jw_close(&j, ']');
+        pr_jw_key(&j, "o");
+        pr_jw_open(&j, '{');
+        pr_jw_close(&j, '}');
+        pr_jw_key(&j, "e");
+        pr_jw_open(&j, '[');
+        pr_jw_open(&j, '{');
+        pr_jw_key(&j, "k");
+        pr_jw_lit(&j, "true");
+        pr_jw_close(&j, '}');
+        pr_jw_open(&j, '[');
+        pr_jw_close(&j, ']');
+        pr_jw_close(&j, ']');
+        pr_jw_key(&j, "k/\"ey");
+        pr_jw_lit(&j, "null");
+        pr_jw_close(&j, '}');
+        assert_false(j.bad);
+        const char *want = slash
+            ? "{\"a\":[1,-2,-9223372036854775808,9223372036854775807],\"s\":\"x\\\"y\\\\\\/<\\n\\u0001\","
+              "\"r\":[0.1,100.0,1e-5,-1e17,null,null],\"o\":{},\"e\":[{\"k\":true},[]],\"k\\/\\\"ey\":null}"
+            : "{\"a\":[1,-2,-9223372036854775808,9223372036854775807],\"s\":\"x\\\"y\\\\/<\\n\\u0001\","
+              "\"r\":[0.1,100.0,1e-5,-1e17,null,null],\"o\":{},\"e\":[{\"k\":true},[]],\"k/\\\"ey\":null}";
+        assert_string_equal(t.b, want);
+    }
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_same_text_as_jansson),
         cmocka_unit_test(test_shortest_reals),
+        cmocka_unit_test(test_member_writer),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

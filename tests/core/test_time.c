@@ -248,6 +248,44 @@ static void test_format(void **state) {
     assert_int_equal(t, 1617091200123LL);
 }
 
+/* The memoised formatter gives pr_time_format_iso's text whatever order the
+ * times come in: within a day, across midnight (both ways), before 1970,
+ * with milliseconds, and for a year too wide for the memo (the plain
+ * formatter's truncated text). Expected texts written out by hand. */
+static void test_format_memo(void **state) {
+    (void)state;
+    static const struct { int64_t ms; const char *text; } k[] = {
+        {1640995200000LL, "2022-01-01T00:00:00Z"},
+        {1641081599000LL, "2022-01-01T23:59:59Z"},
+        {1641081599999LL, "2022-01-01T23:59:59.999Z"},
+        {1641081600000LL, "2022-01-02T00:00:00Z"},      /* midnight: the next day */
+        {1640995200001LL, "2022-01-01T00:00:00.001Z"},  /* back a day            */
+        {-1LL, "1969-12-31T23:59:59.999Z"},
+        {-86400000LL, "1969-12-31T00:00:00Z"},
+        {0LL, "1970-01-01T00:00:00Z"},
+        {PR_TIME_NONE, "none"},
+        {1721433600001LL, "2024-07-20T00:00:00.001Z"},
+        {253402300799000LL, "9999-12-31T23:59:59Z"},
+        {253402300800000LL, "10000-01-01T00:00:00Z"},
+        {-62198755200000LL, "-1-01-01T00:00:00Z"},
+        {1721433600001LL, "2024-07-20T00:00:00.001Z"},
+    };
+    pr_iso_memo memo = {0};
+    char out[PR_TIME_STR_MAX], plain[PR_TIME_STR_MAX];
+    for (size_t i = 0; i < sizeof k / sizeof k[0]; i++) {
+        size_t n = pr_time_format_iso_memo(k[i].ms, &memo, out);
+        assert_string_equal(out, k[i].text);
+        assert_int_equal(n, strlen(k[i].text));
+    }
+    /* Far years: what pr_time_format_iso gives in PR_TIME_STR_MAX bytes. */
+    const int64_t far[] = {INT64_C(4611686018427387903), -INT64_C(4611686018427387903), 1};
+    for (size_t i = 0; i < sizeof far / sizeof far[0]; i++) {
+        size_t n = pr_time_format_iso_memo(far[i], &memo, out);
+        assert_int_equal(n, pr_time_format_iso(far[i], plain, sizeof plain));
+        assert_string_equal(out, plain);
+    }
+}
+
 static void test_now(void **state) {
     (void)state;
     int64_t now = pr_time_now_ms();
@@ -263,7 +301,7 @@ int main(void) {
         cmocka_unit_test(test_real_samples), cmocka_unit_test(test_bounded_length),
         cmocka_unit_test(test_invalid),      cmocka_unit_test(test_civil),
         cmocka_unit_test(test_weekday),      cmocka_unit_test(test_format),
-        cmocka_unit_test(test_now),
+        cmocka_unit_test(test_now),          cmocka_unit_test(test_format_memo),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -14,7 +14,9 @@
 #    with the fake LLM server vetoing every entry TA+AI has no trades, and a
 #    replay from the response cache with the server gone gives the same files;
 #  - a bad configuration exits 2 naming each bad key's path, a missing dataset
-#    or file exits 4, the report references nothing outside itself.
+#    or file exits 4, the report references nothing outside itself;
+#  - equity.csv, written in the background, is never half-replaced: a failed
+#    run leaves the previous one and no partial file.
 set -u
 . "$(dirname "$0")/lib/prelude.bash"
 REF=examples/sma_cross_reference.json
@@ -217,6 +219,28 @@ echo '{"data": {"datasets": ["local:DOGEUSDT:1h"]}, "strategy": {"name": "sma_cr
 "$BIN" backtest --config "$TMP/none.json" > /dev/null 2>&1
 [ $? -eq 4 ] || fail "missing configuration file: want exit 4"
 "$BIN" backtest --help | grep -q -- "--config FILE" || fail "--help"
+
+# equity.csv is written in the background (src/cli/backtest_equity.c): a run
+# that fails after it started (trades.csv cannot be written) leaves the
+# previous run's equity.csv as it was and no partial file; one whose
+# equity.csv cannot be created says so, naming equity.csv; a run that works
+# leaves no partial file either.
+mkdir -p "$TMP/w"
+"$BIN" backtest --config "$REF" --out "$TMP/w" > /dev/null 2>&1 || fail "equity: first run failed"
+cp "$TMP/w/equity.csv" "$TMP/w.keep"
+rm -f "$TMP/w/trades.csv" && mkdir "$TMP/w/trades.csv"
+"$BIN" backtest --config "$REF" --param fast=12 --out "$TMP/w" > /dev/null 2> "$TMP/e.err"
+[ $? -ne 0 ] || fail "equity: a run whose trades.csv is a directory succeeded"
+cmp -s "$TMP/w/equity.csv" "$TMP/w.keep" || fail "equity: a failed run replaced equity.csv"
+[ ! -e "$TMP/w/equity.csv.partial" ] || fail "equity: a failed run left equity.csv.partial"
+rmdir "$TMP/w/trades.csv" && rm -f "$TMP/w/equity.csv" && mkdir "$TMP/w/equity.csv"
+"$BIN" backtest --config "$REF" --out "$TMP/w" > /dev/null 2> "$TMP/e.err"
+[ $? -ne 0 ] && grep -q "w/equity.csv.*equity CSV: cannot create" "$TMP/e.err" \
+  || fail "equity: equity.csv a directory: $(cat "$TMP/e.err")"
+[ ! -e "$TMP/w/equity.csv.partial" ] || fail "equity: a failed rename left equity.csv.partial"
+rmdir "$TMP/w/equity.csv"
+"$BIN" backtest --config "$REF" --out "$TMP/w" > /dev/null 2>&1 || fail "equity: third run failed"
+cmp -s "$TMP/w/equity.csv" "$TMP/w.keep" && [ ! -e "$TMP/w/equity.csv.partial" ] || fail "equity: third run's equity.csv"
 
 [ $fails -eq 0 ] && echo "backtest_cli: all checks passed"
 exit $((fails > 0))

@@ -89,11 +89,65 @@ static void test_bad_prices(void **state) {
     }
 }
 
+/* The bars are checked as the run reaches them, in every part of the loop:
+ * inside the warm-up before trade_from, out-of-order times, and in a run
+ * of two markets where only the second is broken. Each is the data error
+ * naming the bar, with no result. */
+static void test_bad_bars_everywhere(void **state) {
+    (void)state;
+    pr_err err;
+    pr_backtest_result r;
+    pr_strategy *st = NULL;
+    assert_int_equal(pr_strategy_create("sma_cross", NULL, NULL, &st, &err), 0);
+    pr_pipeline *p = NULL;
+    assert_int_equal(pr_pipeline_new(NULL, st, &p, &err), 0);
+
+    /* A NaN close at bar 150, inside the warm-up (trading from bar 200). */
+    pr_series a;
+    wave(&a, 300);
+    a.close[150] = NAN;
+    pr_bt_market mk = {.bars = &a};
+    et_spec_plain(&mk.spec, "BTCUSDT", PR_ASSET_CRYPTO);
+    pr_backtest_config bc = {.start_cash = 1000, .n_markets = 1, .markets = &mk, .trade_from = a.ts[200]};
+    assert_int_equal(pr_backtest_run(&bc, p, &r, &err), PR_EDATA);
+    assert_non_null(strstr(err.msg, "bar 150 has a price"));
+
+    /* Bar 220's time not after bar 219's. */
+    pr_series_free(&a);
+    wave(&a, 300);
+    a.ts[220] = a.ts[219];
+    bc.trade_from = 0;
+    assert_int_equal(pr_backtest_run(&bc, p, &r, &err), PR_EDATA);
+    assert_non_null(strstr(err.msg, "not strictly increasing at index 220"));
+    pr_series_free(&a);
+
+    /* Two markets; the second's high at bar 120 is infinite. */
+    pr_series b;
+    wave(&a, 300);
+    wave(&b, 300);
+    b.high[120] = INFINITY;
+    pr_bt_market two[2] = {{.bars = &a}, {.bars = &b}};
+    et_spec_plain(&two[0].spec, "BTCUSDT", PR_ASSET_CRYPTO);
+    et_spec_plain(&two[1].spec, "ETHUSDT", PR_ASSET_CRYPTO);
+    pr_backtest_config bc2 = {.start_cash = 1000, .n_markets = 2, .markets = two};
+    assert_int_equal(pr_backtest_run(&bc2, p, &r, &err), PR_EDATA);
+    assert_non_null(strstr(err.msg, "ETHUSDT bar 120"));
+    /* The same in the two-market warm-up. */
+    bc2.trade_from = a.ts[200];
+    assert_int_equal(pr_backtest_run(&bc2, p, &r, &err), PR_EDATA);
+    assert_non_null(strstr(err.msg, "ETHUSDT bar 120"));
+    pr_series_free(&a);
+    pr_series_free(&b);
+    pr_pipeline_free(p);
+    pr_strategy_free(st);
+}
+
 int main(void) {
     pr_time_make(2024, 1, 1, 0, 0, 0, &T0);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_tiny_series),
         cmocka_unit_test(test_bad_prices),
+        cmocka_unit_test(test_bad_bars_everywhere),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -43,6 +43,53 @@ static pr_equity_point *curve(const double *v, size_t n, int64_t start, int64_t 
     return e;
 }
 
+/* The annualisation's counts: the most common step (ties: the smaller) over
+ * more distinct steps than a small table holds, and a stock's bars per
+ * session (ties: the larger). Expected values worked out by hand. */
+static void test_step_and_session_modes(void **state) {
+    (void)state;
+    /* Steps of 1..200 minutes once each, 150 minutes once more: 150 min. */
+    size_t n = 202;
+    pr_equity_point *e = calloc(n, sizeof *e);
+    assert_non_null(e);
+    int64_t t = t0();
+    for (size_t i = 0; i < n; i++) {
+        e[i].ts = t;
+        e[i].equity = e[i].equity_gross = e[i].cash = 100;
+        t += (i < 200 ? (int64_t)(i + 1) : 150) * 60000;
+    }
+    pr_metrics_options o;
+    pr_metrics_options_default(&o);
+    o.cls = PR_ASSET_CRYPTO;
+    pr_metrics m;
+    pr_err err;
+    assert_int_equal(pr_metrics_compute(e, n, NULL, 0, &o, &m, &err), PR_OK);
+    assert_int_equal(m.bar_ms, 150 * 60000);
+    pr_metrics_free(&m);
+    /* 1 h and 2 h steps twice each, 3 h once: the tie goes to 1 h. */
+    const int64_t steps[] = {HOUR, 2 * HOUR, 3 * HOUR, 2 * HOUR, HOUR};
+    t = t0();
+    for (size_t i = 0; i < 6; i++) {
+        e[i].ts = t;
+        if (i < 5) t += steps[i];
+    }
+    assert_int_equal(pr_metrics_compute(e, 6, NULL, 0, &o, &m, &err), PR_OK);
+    assert_int_equal(m.bar_ms, HOUR);
+    pr_metrics_free(&m);
+    /* Stock, hourly bars: sessions of 6, 7, 6, 7 bars on four days; the
+     * tie goes to 7 bars a day, so 252 x 7 = 1764 periods a year. */
+    const int per_day[] = {6, 7, 6, 7};
+    size_t k = 0;
+    for (int d = 0; d < 4; d++)
+        for (int b = 0; b < per_day[d]; b++, k++) e[k].ts = t0() + d * DAY + 14 * HOUR + b * HOUR;
+    o.cls = PR_ASSET_STOCK;
+    assert_int_equal(pr_metrics_compute(e, k, NULL, 0, &o, &m, &err), PR_OK);
+    assert_int_equal(m.bar_ms, HOUR);
+    near(m.periods_per_year, 252.0 * 7, 0);
+    pr_metrics_free(&m);
+    free(e);
+}
+
 /* 100 -> 110 -> 99 -> 121, daily crypto bars. */
 static void test_curve_hand(void **state) {
     (void)state;
@@ -654,6 +701,7 @@ static void test_errors(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_curve_hand),
+        cmocka_unit_test(test_step_and_session_modes),
         cmocka_unit_test(test_drawdown_unrecovered),
         cmocka_unit_test(test_sharpe_known),
         cmocka_unit_test(test_cagr_two_years),

@@ -42,88 +42,88 @@ typedef struct ccase {
 
 static const ccase cases[] = {
     /* DOJI: body 0.2 <= 0.3 -> 100; body 0.4 > 0.3 -> 0 */
-    {"doji", PR_TA_CDL_DOJI, -1, 10, 1, {{100, 101.5, 98.5, 100.2}}, 100},
-    {"doji not", PR_TA_CDL_DOJI, -1, 10, 1, {{100, 101.5, 98.5, 100.4}}, 0},
+    {"doji", PR_TA_CDL_doji, -1, 10, 1, {{100, 101.5, 98.5, 100.2}}, 100},
+    {"doji not", PR_TA_CDL_doji, -1, 10, 1, {{100, 101.5, 98.5, 100.4}}, 0},
     /* DRAGONFLY: body 0.1 <= 0.3, upper 0.05 < 0.3, lower 2 > 0.3 -> 100;
      * upper 0.9 -> 0 */
-    {"dragonfly", PR_TA_CDL_DRAGONFLYDOJI, -1, 10, 1, {{100, 100.15, 98, 100.1}}, 100},
-    {"dragonfly not", PR_TA_CDL_DRAGONFLYDOJI, -1, 10, 1, {{100, 101, 98, 100.1}}, 0},
+    {"dragonfly", PR_TA_CDL_dragonflydoji, -1, 10, 1, {{100, 100.15, 98, 100.1}}, 100},
+    {"dragonfly not", PR_TA_CDL_dragonflydoji, -1, 10, 1, {{100, 101, 98, 100.1}}, 0},
     /* GRAVESTONE: body 0.1, lower 0.05 < 0.3, upper 1.9 > 0.3 -> 100; lower 1 -> 0 */
-    {"gravestone", PR_TA_CDL_GRAVESTONEDOJI, -1, 10, 1, {{100, 102, 99.95, 100.1}}, 100},
-    {"gravestone not", PR_TA_CDL_GRAVESTONEDOJI, -1, 10, 1, {{100, 102, 99, 100.1}}, 0},
+    {"gravestone", PR_TA_CDL_gravestonedoji, -1, 10, 1, {{100, 102, 99.95, 100.1}}, 100},
+    {"gravestone not", PR_TA_CDL_gravestonedoji, -1, 10, 1, {{100, 102, 99, 100.1}}, 0},
     /* MARUBOZU: body 3 > 1, shadows 0.1 < 0.3: white +100, black -100;
      * upper shadow 1 -> 0 */
-    {"marubozu white", PR_TA_CDL_MARUBOZU, -1, 10, 1, {{100, 103.1, 99.9, 103}}, 100},
-    {"marubozu black", PR_TA_CDL_MARUBOZU, -1, 10, 1, {{103, 103.1, 99.9, 100}}, -100},
-    {"marubozu not", PR_TA_CDL_MARUBOZU, -1, 10, 1, {{100, 104, 99.9, 103}}, 0},
+    {"marubozu white", PR_TA_CDL_marubozu, -1, 10, 1, {{100, 103.1, 99.9, 103}}, 100},
+    {"marubozu black", PR_TA_CDL_marubozu, -1, 10, 1, {{103, 103.1, 99.9, 100}}, -100},
+    {"marubozu not", PR_TA_CDL_marubozu, -1, 10, 1, {{100, 104, 99.9, 103}}, 0},
     /* SPINNING TOP: body 0.5 < 1, shadows 1.5 > 0.5: sign = colour; body
      * 1.5 -> 0 */
-    {"spinningtop white", PR_TA_CDL_SPINNINGTOP, -1, 10, 1, {{100, 102, 98.5, 100.5}}, 100},
-    {"spinningtop black", PR_TA_CDL_SPINNINGTOP, -1, 10, 1, {{100.5, 102, 98.5, 100}}, -100},
-    {"spinningtop not", PR_TA_CDL_SPINNINGTOP, -1, 10, 1, {{100, 103, 99, 101.5}}, 0},
+    {"spinningtop white", PR_TA_CDL_spinningtop, -1, 10, 1, {{100, 102, 98.5, 100.5}}, 100},
+    {"spinningtop black", PR_TA_CDL_spinningtop, -1, 10, 1, {{100.5, 102, 98.5, 100}}, -100},
+    {"spinningtop not", PR_TA_CDL_spinningtop, -1, 10, 1, {{100, 103, 99, 101.5}}, 0},
     /* ENGULFING (lookback 2): black 101->100 then white 99.5->101.5 covers it
      * with no edge equal -> +100; white 100->101.5 (open == prior close) ->
      * +80; white 100->101 (both edges equal) is not engulfing -> 0; white
      * then black 101.5->99.5 -> -100; two white candles -> 0 */
-    {"engulfing bull", PR_TA_CDL_ENGULFING, -1, 2, 2, {{101, 101.2, 99.8, 100}, {99.5, 101.6, 99.4, 101.5}}, 100},
-    {"engulfing bull 80", PR_TA_CDL_ENGULFING, -1, 2, 2, {{101, 101.2, 99.8, 100}, {100, 101.6, 99.9, 101.5}}, 80},
-    {"engulfing both edges", PR_TA_CDL_ENGULFING, -1, 2, 2, {{101, 101.2, 99.8, 100}, {100, 101.2, 99.9, 101}}, 0},
-    {"engulfing bear", PR_TA_CDL_ENGULFING, -1, 2, 2, {{100, 101.2, 99.8, 101}, {101.5, 101.6, 99.4, 99.5}}, -100},
-    {"engulfing same colour", PR_TA_CDL_ENGULFING, -1, 2, 2, {{100, 101.2, 99.8, 101}, {99.5, 101.6, 99.4, 101.5}}, 0},
+    {"engulfing bull", PR_TA_CDL_engulfing, -1, 2, 2, {{101, 101.2, 99.8, 100}, {99.5, 101.6, 99.4, 101.5}}, 100},
+    {"engulfing bull 80", PR_TA_CDL_engulfing, -1, 2, 2, {{101, 101.2, 99.8, 100}, {100, 101.6, 99.9, 101.5}}, 80},
+    {"engulfing both edges", PR_TA_CDL_engulfing, -1, 2, 2, {{101, 101.2, 99.8, 100}, {100, 101.2, 99.9, 101}}, 0},
+    {"engulfing bear", PR_TA_CDL_engulfing, -1, 2, 2, {{100, 101.2, 99.8, 101}, {101.5, 101.6, 99.4, 99.5}}, -100},
+    {"engulfing same colour", PR_TA_CDL_engulfing, -1, 2, 2, {{100, 101.2, 99.8, 101}, {99.5, 101.6, 99.4, 101.5}}, 0},
     /* HAMMER: body 0.4 < 1, lower 2.2 > 0.4, upper 0.1 < 0.3, min(o,c) 99.2
      * <= prior low 99 + Near 0.6 -> 100; body at 99.8 > 99.6 -> 0 */
-    {"hammer", PR_TA_CDL_HAMMER, -1, 11, 1, {{99.2, 99.7, 97, 99.6}}, 100},
-    {"hammer not near low", PR_TA_CDL_HAMMER, -1, 11, 1, {{99.8, 100.3, 97.8, 100.2}}, 0},
+    {"hammer", PR_TA_CDL_hammer, -1, 11, 1, {{99.2, 99.7, 97, 99.6}}, 100},
+    {"hammer not near low", PR_TA_CDL_hammer, -1, 11, 1, {{99.8, 100.3, 97.8, 100.2}}, 0},
     /* HANGING MAN: same shape with min(o,c) 101.6 >= prior high 102 - 0.6 ->
      * -100; the hammer candle above (99.2 < 101.4) -> 0 */
-    {"hangingman", PR_TA_CDL_HANGINGMAN, -1, 11, 1, {{101.6, 102.1, 99.5, 102}}, -100},
-    {"hangingman not", PR_TA_CDL_HANGINGMAN, -1, 11, 1, {{99.2, 99.7, 97, 99.6}}, 0},
+    {"hangingman", PR_TA_CDL_hangingman, -1, 11, 1, {{101.6, 102.1, 99.5, 102}}, -100},
+    {"hangingman not", PR_TA_CDL_hangingman, -1, 11, 1, {{99.2, 99.7, 97, 99.6}}, 0},
     /* INVERTED HAMMER: body 0.3 < 1, upper 1.2 > 0.3, lower 0.05 < 0.3,
      * body top 99.8 < prior body bottom 100 -> 100; top 100.2 -> 0 */
-    {"invertedhammer", PR_TA_CDL_INVERTEDHAMMER, -1, 11, 1, {{99.5, 101, 99.45, 99.8}}, 100},
-    {"invertedhammer no gap", PR_TA_CDL_INVERTEDHAMMER, -1, 11, 1, {{99.9, 101.5, 99.85, 100.2}}, 0},
+    {"invertedhammer", PR_TA_CDL_invertedhammer, -1, 11, 1, {{99.5, 101, 99.45, 99.8}}, 100},
+    {"invertedhammer no gap", PR_TA_CDL_invertedhammer, -1, 11, 1, {{99.9, 101.5, 99.85, 100.2}}, 0},
     /* SHOOTING STAR: body 0.3, upper 1.5, lower 0.05, body bottom 101.2 >
      * prior body top 101 -> -100; bottom 100.9 -> 0 */
-    {"shootingstar", PR_TA_CDL_SHOOTINGSTAR, -1, 11, 1, {{101.2, 103, 101.15, 101.5}}, -100},
-    {"shootingstar no gap", PR_TA_CDL_SHOOTINGSTAR, -1, 11, 1, {{100.9, 103, 100.85, 101.2}}, 0},
+    {"shootingstar", PR_TA_CDL_shootingstar, -1, 11, 1, {{101.2, 103, 101.15, 101.5}}, -100},
+    {"shootingstar no gap", PR_TA_CDL_shootingstar, -1, 11, 1, {{100.9, 103, 100.85, 101.2}}, 0},
     /* HARAMI: first black 104->100 (body 4 > 1). BodyShort for the second
      * averages 9 background bodies and the first: (9+4)/10 = 1.3. Second
      * white 101->102 (body 1 <= 1.3) strictly inside -> +100; 100->101
      * touches the low edge -> +80; body 2 -> 0; first white, second inside ->
      * -100 */
-    {"harami bull", PR_TA_CDL_HARAMI, -1, 10, 2, {{104, 104.5, 99.5, 100}, {101, 102.2, 100.8, 102}}, 100},
-    {"harami bull 80", PR_TA_CDL_HARAMI, -1, 10, 2, {{104, 104.5, 99.5, 100}, {100, 101.2, 99.8, 101}}, 80},
-    {"harami long second", PR_TA_CDL_HARAMI, -1, 10, 2, {{104, 104.5, 99.5, 100}, {101, 103.2, 100.8, 103}}, 0},
-    {"harami bear", PR_TA_CDL_HARAMI, -1, 10, 2, {{100, 104.5, 99.5, 104}, {102, 102.2, 100.8, 101}}, -100},
+    {"harami bull", PR_TA_CDL_harami, -1, 10, 2, {{104, 104.5, 99.5, 100}, {101, 102.2, 100.8, 102}}, 100},
+    {"harami bull 80", PR_TA_CDL_harami, -1, 10, 2, {{104, 104.5, 99.5, 100}, {100, 101.2, 99.8, 101}}, 80},
+    {"harami long second", PR_TA_CDL_harami, -1, 10, 2, {{104, 104.5, 99.5, 100}, {101, 103.2, 100.8, 103}}, 0},
+    {"harami bear", PR_TA_CDL_harami, -1, 10, 2, {{100, 104.5, 99.5, 104}, {102, 102.2, 100.8, 101}}, -100},
     /* PIERCING: black 104->100 (body 4 > 1); BodyLong for the second =
      * (9+4)/10 = 1.3; white 99.5->102.5: body 3 > 1.3, opens below the low
      * 99.8, closes below 104 and above 100 + 4*0.5 = 102 -> 100; close 101.9
      * -> 0 */
-    {"piercing", PR_TA_CDL_PIERCING, -1, 10, 2, {{104, 104.2, 99.8, 100}, {99.5, 102.6, 99.4, 102.5}}, 100},
-    {"piercing shallow", PR_TA_CDL_PIERCING, -1, 10, 2, {{104, 104.2, 99.8, 100}, {99.5, 102, 99.4, 101.9}}, 0},
+    {"piercing", PR_TA_CDL_piercing, -1, 10, 2, {{104, 104.2, 99.8, 100}, {99.5, 102.6, 99.4, 102.5}}, 100},
+    {"piercing shallow", PR_TA_CDL_piercing, -1, 10, 2, {{104, 104.2, 99.8, 100}, {99.5, 102, 99.4, 101.9}}, 0},
     /* DARK CLOUD COVER (penetration 0.5): white 100->104 (body 4 > 1); black
      * opening 104.5 above the high 104.2, closing 101.5 above 100 and below
      * 104 - 4*0.5 = 102 -> -100; close 102.5 -> 0, but with penetration 0.2
      * the bound is 104 - 0.8 = 103.2 -> -100 */
-    {"darkcloud", PR_TA_CDL_DARKCLOUDCOVER, -1, 10, 2, {{100, 104.2, 99.8, 104}, {104.5, 104.6, 101.4, 101.5}}, -100},
-    {"darkcloud shallow", PR_TA_CDL_DARKCLOUDCOVER, -1, 10, 2, {{100, 104.2, 99.8, 104}, {104.5, 104.6, 102.4, 102.5}}, 0},
-    {"darkcloud pen 0.2", PR_TA_CDL_DARKCLOUDCOVER, 0.2, 10, 2, {{100, 104.2, 99.8, 104}, {104.5, 104.6, 102.4, 102.5}}, -100},
+    {"darkcloud", PR_TA_CDL_darkcloudcover, -1, 10, 2, {{100, 104.2, 99.8, 104}, {104.5, 104.6, 101.4, 101.5}}, -100},
+    {"darkcloud shallow", PR_TA_CDL_darkcloudcover, -1, 10, 2, {{100, 104.2, 99.8, 104}, {104.5, 104.6, 102.4, 102.5}}, 0},
+    {"darkcloud pen 0.2", PR_TA_CDL_darkcloudcover, 0.2, 10, 2, {{100, 104.2, 99.8, 104}, {104.5, 104.6, 102.4, 102.5}}, -100},
     /* MORNING STAR (penetration 0.3): black 105->100 (body 5 > 1); star
      * 99->98.8 (body 0.2 <= (9+5)/10 = 1.4) gapping down below 100; white
      * 99.5->102.5 (body 3 > (8+5+0.2)/10 = 1.32) closing above 100 + 5*0.3
      * = 101.5 -> 100; close 101.2 -> 0, but 100 with penetration 0.1 (100.5) */
-    {"morningstar", PR_TA_CDL_MORNINGSTAR, -1, 10, 3,
+    {"morningstar", PR_TA_CDL_morningstar, -1, 10, 3,
      {{105, 105.2, 99.8, 100}, {99, 99.1, 98.5, 98.8}, {99.5, 102.6, 99.4, 102.5}}, 100},
-    {"morningstar shallow", PR_TA_CDL_MORNINGSTAR, -1, 10, 3,
+    {"morningstar shallow", PR_TA_CDL_morningstar, -1, 10, 3,
      {{105, 105.2, 99.8, 100}, {99, 99.1, 98.5, 98.8}, {99.5, 101.3, 99.4, 101.2}}, 0},
-    {"morningstar pen 0.1", PR_TA_CDL_MORNINGSTAR, 0.1, 10, 3,
+    {"morningstar pen 0.1", PR_TA_CDL_morningstar, 0.1, 10, 3,
      {{105, 105.2, 99.8, 100}, {99, 99.1, 98.5, 98.8}, {99.5, 101.3, 99.4, 101.2}}, 100},
     /* EVENING STAR: white 100->105; star 106->106.2 gapping up above 105;
      * black 105.5->102.5 (body 3 > 1.32) closing below 105 - 1.5 = 103.5 ->
      * -100; close 103.8 -> 0 */
-    {"eveningstar", PR_TA_CDL_EVENINGSTAR, -1, 10, 3,
+    {"eveningstar", PR_TA_CDL_eveningstar, -1, 10, 3,
      {{100, 105.2, 99.8, 105}, {106, 106.4, 105.9, 106.2}, {105.5, 105.6, 102.4, 102.5}}, -100},
-    {"eveningstar shallow", PR_TA_CDL_EVENINGSTAR, -1, 10, 3,
+    {"eveningstar shallow", PR_TA_CDL_eveningstar, -1, 10, 3,
      {{100, 105.2, 99.8, 105}, {106, 106.4, 105.9, 106.2}, {105.5, 105.6, 103.7, 103.8}}, 0},
     /* THREE WHITE SOLDIERS: bodies 2 each, upper shadows 0.1 (very-short
      * bounds 0.3, (27+2.2)/10*0.1 = 0.292, (24+4.4)/10*0.1 = 0.284), higher
@@ -131,17 +131,17 @@ static const ccase cases[] = {
      * 0.2*(12+2.2)/5 = 104.068], not far shorter (2 > 2 - 1.8, 2 > 2 -
      * 0.6*2.84), last body 2 > (8+2+2)/10 = 1.2 -> 100; last upper shadow 0.5
      * -> 0 */
-    {"3whitesoldiers", PR_TA_CDL_3WHITESOLDIERS, -1, 10, 3,
+    {"3whitesoldiers", PR_TA_CDL_3whitesoldiers, -1, 10, 3,
      {{100, 102.1, 99.9, 102}, {101.5, 103.6, 101.4, 103.5}, {103, 105.1, 102.9, 105}}, 100},
-    {"3whitesoldiers shadow", PR_TA_CDL_3WHITESOLDIERS, -1, 10, 3,
+    {"3whitesoldiers shadow", PR_TA_CDL_3whitesoldiers, -1, 10, 3,
      {{100, 102.1, 99.9, 102}, {101.5, 103.6, 101.4, 103.5}, {103, 105.5, 102.9, 105}}, 0},
     /* THREE BLACK CROWS: after a white background candle (high 102), three
      * black bodies of 1.3-2 with lower shadows 0.05 (bounds 0.3, 0.2915,
      * 0.283), each opening inside the prior body, closes 99.8 > 98.5 > 97.2,
      * first close under 102 -> -100; with a black candle before -> 0 */
-    {"3blackcrows", PR_TA_CDL_3BLACKCROWS, -1, 11, 3,
+    {"3blackcrows", PR_TA_CDL_3blackcrows, -1, 11, 3,
      {{101.8, 101.9, 99.75, 99.8}, {100.5, 100.6, 98.45, 98.5}, {99.2, 99.3, 97.15, 97.2}}, -100},
-    {"3blackcrows after black", PR_TA_CDL_3BLACKCROWS, -1, 10, 4,
+    {"3blackcrows after black", PR_TA_CDL_3blackcrows, -1, 10, 4,
      {{101, 102, 99, 100}, {101.8, 101.9, 99.75, 99.8}, {100.5, 100.6, 98.45, 98.5}, {99.2, 99.3, 97.15, 97.2}}, 0},
 };
 
@@ -196,10 +196,10 @@ static void test_named_entry_points(void **state) {
     double *a = malloc(n * sizeof *a), *b = malloc(n * sizeof *b);
     assert_true(a && b);
     assert_int_equal(pr_ta_cdl_hammer(n, g.open, g.high, g.low, g.close, a), PR_OK);
-    assert_int_equal(pr_ta_cdl(PR_TA_CDL_HAMMER, n, g.open, g.high, g.low, g.close, -1, b), PR_OK);
+    assert_int_equal(pr_ta_cdl(PR_TA_CDL_hammer, n, g.open, g.high, g.low, g.close, -1, b), PR_OK);
     pr_golden_expect_same("hammer", a, b, n);
     assert_int_equal(pr_ta_cdl_morningstar(n, g.open, g.high, g.low, g.close, 0.3, a), PR_OK);
-    assert_int_equal(pr_ta_cdl(PR_TA_CDL_MORNINGSTAR, n, g.open, g.high, g.low, g.close, -1, b), PR_OK);
+    assert_int_equal(pr_ta_cdl(PR_TA_CDL_morningstar, n, g.open, g.high, g.low, g.close, -1, b), PR_OK);
     pr_golden_expect_same("morningstar", a, b, n);
     int lb;
     assert_int_equal(pr_ta_cdl_eveningstar_lookback(0.3, &lb), PR_OK);
@@ -235,8 +235,8 @@ static void test_golden_counts(void **state) {
         }
         printf("  %-15s %4zu / %zu bars\n", names[p], hits, n);
         assert_true(hits < n / 3);
-        if (p == PR_TA_CDL_DOJI || p == PR_TA_CDL_SPINNINGTOP || p == PR_TA_CDL_ENGULFING ||
-            p == PR_TA_CDL_HARAMI)
+        if (p == PR_TA_CDL_doji || p == PR_TA_CDL_spinningtop || p == PR_TA_CDL_engulfing ||
+            p == PR_TA_CDL_harami)
             assert_true(hits > 0);
     }
     free(out);

@@ -1,6 +1,6 @@
 /* The indicator list (include/proratio/ta/list.h) and the table made from
- * it: every row is in the table, in list order, with the row's parameters
- * and outputs; and, for every table indicator with its default parameters
+ * it: the table is exactly the rows, in list order, with the row's
+ * parameters and outputs (no indicator is added to the table by hand); and, for every table indicator with its default parameters
  * on 3000 real BTCUSDT 1h bars (the golden files' input), the generic
  * adapters are wired to the right typed functions: streaming equals batch
  * bit for bit, n == 0 touches nothing, and a missing input is PR_EINVAL. */
@@ -22,17 +22,20 @@ typedef struct { const char *name; int n_params, n_outputs; } row;
 #define PR_TA_UNPAREN_(...) __VA_ARGS__
 #define COUNT_FIRST_(k, ...) k
 #define FIRST_(...) COUNT_FIRST_(__VA_ARGS__, 0)
-#define PR_TA_ROW(shape, name, group, desc, talib, params, outputs) {#name, FIRST_ params, FIRST_ outputs},
+#define PR_TA_ROW(shape, name, group, desc, talib, params, outputs) \
+    {PR_TA_IF_CDL(shape)("cdl") #name, FIRST_ params, FIRST_ outputs},
 static const row rows[] = {
 #include "proratio/ta/list.h"
 };
 #undef PR_TA_ROW
 #define N_ROWS (sizeof rows / sizeof rows[0])
 
-static void list_rows_are_the_table_head_in_order(void **state) {
+static void list_rows_are_the_table_in_order(void **state) {
     (void)state;
-    assert_true(N_ROWS >= 50);   /* the overlap and momentum families */
-    assert_true(pr_ta_count() > N_ROWS);
+    /* overlap + momentum (50), candlesticks (17), extra (15), rolling stats (2) */
+    assert_true(N_ROWS >= 84);
+    assert_int_equal(pr_ta_count(), N_ROWS);
+    assert_null(pr_ta_at(N_ROWS));
     for (size_t i = 0; i < N_ROWS; i++) {
         const pr_ta_def *d = pr_ta_at(i);
         assert_non_null(d);
@@ -62,6 +65,23 @@ static void generated_declarations_compute(void **state) {
     const double h[3] = {3, 5, 4}, l[3] = {1, 2, 2}, c[3] = {2, 4, 3};
     assert_int_equal(pr_ta_trange(3, h, l, c, o), PR_OK);
     assert_true(isnan(o[0]) && o[1] == 3.0 && o[2] == 2.0);   /* max(h,cprev)-min(l,cprev) */
+    /* Rows of the former hand-written families. */
+    double u[3], m[3], d[3];
+    assert_int_equal(pr_ta_donchian(3, h, l, 2, u, m, d), PR_OK);
+    assert_true(isnan(u[0]) && u[1] == 5.0 && m[1] == 3.0 && d[1] == 1.0);  /* max(3,5), (5+1)/2, min(1,2) */
+    assert_true(u[2] == 5.0 && m[2] == 3.5 && d[2] == 2.0);                 /* max(5,4), (5+2)/2, min(2,2) */
+    assert_int_equal(pr_ta_rolling_mean(5, x, 2, o), PR_OK);
+    assert_true(isnan(o[0]) && o[1] == 1.5 && o[4] == 4.5);                 /* (1+2)/2, (4+5)/2 */
+    const double co[2] = {10, 10.05}, ch[2] = {10.5, 10.5}, cl[2] = {9.5, 9.5};
+    assert_int_equal(pr_ta_cdl_engulfing_lookback(&lb), PR_OK);
+    assert_int_equal(lb, 2);
+    pr_ta_cdl_doji_state ds = {0};
+    assert_int_equal(pr_ta_cdl_doji_init(&ds), PR_OK);
+    assert_int_equal(pr_ta_cdl_doji_update(&ds, co[0], ch[0], cl[0], co[1], &o[0]), PR_OK);
+    assert_true(isnan(o[0]));                                               /* lookback 10 */
+    pr_ta_cdl_doji_free(&ds);
+    assert_int_equal(PR_TA_CDL_doji, 0);
+    assert_int_equal(PR_TA_CDL_COUNT, 17);
 }
 
 static int same(double a, double b) { return (isnan(a) && isnan(b)) || memcmp(&a, &b, sizeof a) == 0; }
@@ -104,6 +124,43 @@ static void every_indicator_streams_its_batch_values(void **state) {
     pr_golden_free(&g);
 }
 
+/* The candlestick rows, the pattern ids and the pattern engine agree: the
+ * k-th candlestick row of the list is pattern id k, and its table entry
+ * with the row's default parameters gives the engine's values for that id
+ * with the engine's default penetration. */
+#define CDL_NAME_(shape, name, ...) PR_TA_IF_CDL(shape)("cdl" #name, )
+static const char *const cdl_rows[] = {
+#define PR_TA_ROW CDL_NAME_
+#include "proratio/ta/list.h"
+#undef PR_TA_ROW
+};
+
+static void candlestick_rows_are_the_pattern_ids(void **state) {
+    (void)state;
+    assert_int_equal(sizeof cdl_rows / sizeof cdl_rows[0], PR_TA_CDL_COUNT);
+    pr_golden g;
+    assert_int_equal(pr_golden_load("sma_20.csv", &g), 0);
+    size_t n = g.n;
+    double *a = malloc(n * sizeof(double)), *b = malloc(n * sizeof(double));
+    assert_non_null(a);
+    assert_non_null(b);
+    pr_ta_input in = {n, NULL, g.open, g.high, g.low, g.close, g.volume, NULL, NULL};
+    for (int k = 0; k < PR_TA_CDL_COUNT; k++) {
+        const pr_ta_def *d = NULL;
+        assert_int_equal(pr_ta_find(cdl_rows[k], &d), PR_OK);
+        double p[PR_TA_MAX_PARAMS];
+        assert_int_equal(pr_ta_check_params(d, NULL, 0, p, NULL), PR_OK);
+        double *outs[1] = {a};
+        assert_int_equal(d->run(&in, p, outs), PR_OK);
+        assert_int_equal(pr_ta_cdl((pr_ta_cdl_pattern)k, n, g.open, g.high, g.low, g.close, -1.0, b), PR_OK);
+        for (size_t t = 0; t < n; t++)
+            if (!same(a[t], b[t])) fail_msg("%s (id %d) bar %zu: table %g, engine %g", cdl_rows[k], k, t, a[t], b[t]);
+    }
+    free(a);
+    free(b);
+    pr_golden_free(&g);
+}
+
 /* A listed indicator missing one of its inputs is PR_EINVAL. */
 static void missing_input_is_einval(void **state) {
     (void)state;
@@ -123,9 +180,10 @@ static void missing_input_is_einval(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(list_rows_are_the_table_head_in_order),
+        cmocka_unit_test(list_rows_are_the_table_in_order),
         cmocka_unit_test(generated_declarations_compute),
         cmocka_unit_test(every_indicator_streams_its_batch_values),
+        cmocka_unit_test(candlestick_rows_are_the_pattern_ids),
         cmocka_unit_test(missing_input_is_einval),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -163,7 +163,7 @@ static void test_bad_input(void **state) {
     assert_int_equal(lb, 17);
     assert_int_equal(pr_ta_adxr_lookback(14, &lb), PR_OK);
     assert_int_equal(lb, 40);
-    assert_int_equal(pr_ta_cdl_lookback(PR_TA_CDL_3BLACKCROWS, &lb), PR_OK);
+    assert_int_equal(pr_ta_cdl_lookback(PR_TA_CDL_3blackcrows, &lb), PR_OK);
     assert_int_equal(lb, 13);
 
     /* n == 0: nothing touched, NULL arrays fine */
@@ -197,9 +197,9 @@ static void test_bad_input(void **state) {
     pr_ta_stoch_state ss = {0};
     assert_int_equal(pr_ta_stoch_init(&ss, 0, 3, 3), PR_EINVAL);
     pr_ta_stoch_free(&ss);
-    pr_ta_cdl_state cs = {0};
+    pr_ta_cdl_darkcloudcover_state cs = {0};
     assert_int_equal(pr_ta_cdl_darkcloudcover_init(&cs, -0.5), PR_EINVAL);
-    pr_ta_cdl_free(&cs);
+    pr_ta_cdl_darkcloudcover_free(&cs);
     double v;
     assert_int_equal(pr_ta_rsi_update(&rs, 1.0, &v), PR_EINVAL);
 }

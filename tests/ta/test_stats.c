@@ -65,7 +65,8 @@ static void test_rolling_bad_params(void **st) {
     assert_true(isnan(o[0]) && isnan(o[1]) && isnan(o[2]));
     pr_ta_rolling_state s;
     assert_int_equal(pr_ta_rolling_init(&s, 0, 1), PR_EINVAL);
-    assert_int_equal(pr_ta_rolling_std_init(&s, 1, 0), PR_EINVAL);
+    pr_ta_rolling_std_state sd = {0};
+    assert_int_equal(pr_ta_rolling_std_init(&sd, 1, 0), PR_EINVAL);
 }
 
 /* A random walk with a large offset: the case where one-pass sums fail. */

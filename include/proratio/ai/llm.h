@@ -25,18 +25,23 @@
 #include "proratio/core.h"
 #include "proratio/ai/verdict.h"
 #include "proratio/ai/prompt.h"
+#include "proratio/ai/providers.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
+/* One value per row of PR_LLM_PROVIDERS (providers.h), from 1:
+ * PR_LLM_API_OPENAI, PR_LLM_API_ANTHROPIC, PR_LLM_API_GEMINI. */
 typedef enum pr_llm_api {
-    PR_LLM_API_OPENAI = 1,
-    PR_LLM_API_ANTHROPIC,
-    PR_LLM_API_GEMINI
+    PR_LLM_API_NONE = 0,      /* no API (a zeroed config)                    */
+#define PR_LLM_API_VALUE_(NAME, name) PR_LLM_API_##NAME,
+    PR_LLM_PROVIDERS(PR_LLM_API_VALUE_)
+#undef PR_LLM_API_VALUE_
+    PR_LLM_API_END            /* one past the last                           */
 } pr_llm_api;
 
-/* "openai" "anthropic" "gemini". */
+/* The row's name: "openai" "anthropic" "gemini"; "?" for no listed API. */
 const char *pr_llm_api_name(pr_llm_api a);
 
 typedef enum pr_llm_json_mode {
@@ -96,6 +101,9 @@ typedef struct pr_llm_config {
  * anthropic, gemini): api, base URL, model, key variable, JSON mode, token
  * parameter; name = kind. PR_EINVAL for an unknown kind. */
 int pr_llm_config_preset(const char *kind, pr_llm_config *out, pr_err *err);
+/* Every preset kind in list order, joined by ", " with `last` before the
+ * final one ("openai, ..., anthropic or gemini"), into buf (cut to cap). */
+void pr_llm_preset_kinds(const char *last, char *buf, size_t cap);
 /* Reads one provider object at `path` of cfg ("ai.providers.0"): "kind"
  * (required), then any of name base_url model key_env timeout_s temperature
  * max_tokens max_tokens_field ("max_tokens"|"max_completion_tokens") stream_false
@@ -327,8 +335,9 @@ void pr_llm_get_stats(const pr_llm *l, pr_llm_stats *out);
  * leaves masked too (see src/ai/redact.c); a plain copy when there is no key. */
 char *pr_llm_redact(const pr_llm *l, const char *s);
 
-/* The knowledge cutoff of a known model (see the table in cutoff.c: OpenAI,
- * Anthropic, Gemini, DeepSeek and Llama models), PR_TIME_NONE when unknown.
+/* The knowledge cutoff of a known model (the k_cutoffs rows of each
+ * src/ai/provider_<name>.c: OpenAI, DeepSeek and Llama models in
+ * provider_openai.c, Anthropic's and Gemini's in theirs), PR_TIME_NONE when unknown.
  * A "vendor/" prefix is ignored and '.' matches '-' ("anthropic/claude-sonnet-4.5"
  * is claude-sonnet-4-5); the longest known name the model starts with wins. */
 int64_t pr_llm_model_cutoff(const char *model);

@@ -261,6 +261,14 @@ typedef struct pr_broker_vt {
     int (*get_position)(pr_broker *b, int instrument, pr_position *out);
     int (*get_account)(pr_broker *b, pr_account *out);
     void (*destroy)(pr_broker *b);
+    /* A count the broker raises whenever an order it accepted changes
+     * status, filled quantity or average price (fills, cancellations,
+     * rejections, activations), valid for the broker's lifetime; NULL (or
+     * no entry) where it keeps none. A caller that finds the count it saw
+     * at its last look has nothing new to look at: the pipeline looks at
+     * its working orders only then, not at every bar, so orders resting
+     * for many bars cost nothing. */
+    const uint64_t *(*changes)(const pr_broker *b);
 
     /* A broker driven by bars (the simulated one; a paper broker fed bars
      * by a venue) has these too; NULL where it has none. pr_broker_* below

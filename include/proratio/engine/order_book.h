@@ -39,6 +39,9 @@ typedef struct pr_book {
     pr_book_record *hist;    /* every order ever added, id = index + 1           */
     size_t n_hist, cap_hist;
     pr_allocator alloc;      /* for lv and hist (may be empty: malloc)            */
+    uint64_t changes;        /* raised whenever an order's status, filled
+                                quantity or average price changes (a broker's
+                                pr_broker_vt.changes)                             */
 } pr_book;
 
 /* A book for n_instruments instruments; alloc may be NULL (malloc/free) and

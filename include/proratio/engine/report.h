@@ -39,6 +39,8 @@ typedef struct pr_report_input {
     size_t n_prices;
     size_t max_points;               /* per chart line after downsampling; 0: 5000  */
     size_t max_trade_rows;           /* rows of the trade list; 0: 500              */
+    const char *fingerprint;         /* optional: pr_trades_fingerprint of `trades`
+                                        when the caller has it (NULL: worked out)   */
 } pr_report_input;
 
 /* Writes the report to `path` (created or truncated). */

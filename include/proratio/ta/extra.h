@@ -4,6 +4,11 @@
  * points, swing points and support/resistance levels (see ta.h for the
  * batch/streaming conventions; README "Extra indicators" for definitions).
  *
+ * Their typed declarations are generated from their rows of
+ * proratio/ta/list.h (signatures: the row's shape, proratio/ta/shapes.h);
+ * this header documents them and declares what is not a table indicator
+ * (anchors, pivot levels, the levels' configuration and queries).
+ *
  * Every streaming state here must be released with its _free function after
  * a successful _init (some hold ring buffers or inner indicator states).
  *
@@ -17,6 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "proratio/core.h"
+#include "proratio/ta/indicators.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -58,29 +64,9 @@ int64_t pr_ta_us_eastern_offset_ms(int64_t ts);
 /* volume over cumulative volume, reset at the start of each anchor period.  */
 /* Lookback 0; NaN while the period's cumulative volume is 0.                 */
 /* ------------------------------------------------------------------------ */
-int pr_ta_vwap_lookback(int anchor, int *out);
-int pr_ta_vwap(size_t n, const int64_t *ts, const double *high, const double *low,
-               const double *close, const double *volume, int anchor, double *out);
-typedef struct pr_ta_vwap_state {
-    int anchor;
-    int64_t prev_ts;     /* previous bar's time (PR_TIME_NONE: none)     */
-    double pv, v;        /* running Σ tp·volume and Σ volume             */
-} pr_ta_vwap_state;
-int pr_ta_vwap_init(pr_ta_vwap_state *s, int anchor);
-int pr_ta_vwap_update(pr_ta_vwap_state *s, int64_t ts, double high, double low, double close,
-                      double volume, double *out);
-void pr_ta_vwap_free(pr_ta_vwap_state *s);
 
 /* Rolling VWAP over the last `period` bars (1..10000): Σ tp·v / Σ v, NaN when
  * the window's volume is 0. Lookback period-1. */
-int pr_ta_rvwap_lookback(int period, int *out);
-int pr_ta_rvwap(size_t n, const double *high, const double *low, const double *close,
-                const double *volume, int period, double *out);
-typedef struct pr_ta_rvwap_state { struct pr_ta_rvwap_impl *p; } pr_ta_rvwap_state;
-int pr_ta_rvwap_init(pr_ta_rvwap_state *s, int period);
-int pr_ta_rvwap_update(pr_ta_rvwap_state *s, double high, double low, double close, double volume,
-                       double *out);
-void pr_ta_rvwap_free(pr_ta_rvwap_state *s);
 
 /* ------------------------------------------------------------------------ */
 /* Keltner channels (TradingView defaults): middle = EMA(close, ema_period), */
@@ -88,29 +74,12 @@ void pr_ta_rvwap_free(pr_ta_rvwap_state *s);
 /* module's TA-Lib-compatible ones (EMA seeded with an SMA, ATR Wilder from  */
 /* bar 1). Defaults 20, 10, 2. Lookback max(EMA lookback, ATR lookback).     */
 /* ------------------------------------------------------------------------ */
-int pr_ta_keltner_lookback(int ema_period, int atr_period, double mult, int *out);
-int pr_ta_keltner(size_t n, const double *high, const double *low, const double *close,
-                  int ema_period, int atr_period, double mult,
-                  double *upper, double *middle, double *lower);
-typedef struct pr_ta_keltner_state { struct pr_ta_keltner_impl *p; } pr_ta_keltner_state;
-int pr_ta_keltner_init(pr_ta_keltner_state *s, int ema_period, int atr_period, double mult);
-int pr_ta_keltner_update(pr_ta_keltner_state *s, double high, double low, double close,
-                         double *upper, double *middle, double *lower);
-void pr_ta_keltner_free(pr_ta_keltner_state *s);
 
 /* ------------------------------------------------------------------------ */
 /* Donchian channels over the last `period` bars including the current one: */
 /* upper = highest high, lower = lowest low, middle = (upper+lower)/2.       */
 /* Default 20. Lookback period-1.                                            */
 /* ------------------------------------------------------------------------ */
-int pr_ta_donchian_lookback(int period, int *out);
-int pr_ta_donchian(size_t n, const double *high, const double *low, int period,
-                   double *upper, double *middle, double *lower);
-typedef struct pr_ta_donchian_state { struct pr_ta_donchian_impl *p; } pr_ta_donchian_state;
-int pr_ta_donchian_init(pr_ta_donchian_state *s, int period);
-int pr_ta_donchian_update(pr_ta_donchian_state *s, double high, double low,
-                          double *upper, double *middle, double *lower);
-void pr_ta_donchian_free(pr_ta_donchian_state *s);
 
 /* ------------------------------------------------------------------------ */
 /* SuperTrend, TradingView's ta.supertrend: bands hl2 ± mult × ATR(period)    */
@@ -123,14 +92,6 @@ void pr_ta_donchian_free(pr_ta_donchian_state *s);
 /* ATR is the ta module's (TA-Lib), so lookback = ATR lookback = period.     */
 /* Defaults 10, 3.                                                            */
 /* ------------------------------------------------------------------------ */
-int pr_ta_supertrend_lookback(int period, double mult, int *out);
-int pr_ta_supertrend(size_t n, const double *high, const double *low, const double *close,
-                     int period, double mult, double *line, double *direction);
-typedef struct pr_ta_supertrend_state { struct pr_ta_supertrend_impl *p; } pr_ta_supertrend_state;
-int pr_ta_supertrend_init(pr_ta_supertrend_state *s, int period, double mult);
-int pr_ta_supertrend_update(pr_ta_supertrend_state *s, double high, double low, double close,
-                            double *line, double *direction);
-void pr_ta_supertrend_free(pr_ta_supertrend_state *s);
 
 /* ------------------------------------------------------------------------ */
 /* Ichimoku (9/26/52): tenkan = mid of the `tenkan` window's high/low range,*/
@@ -143,48 +104,18 @@ void pr_ta_supertrend_free(pr_ta_supertrend_state *s);
 /* All four outputs start together at lookback max(tenkan,kijun,senkou)-1.   */
 /* ------------------------------------------------------------------------ */
 #define PR_TA_ICHIMOKU_DISPLACEMENT 26
-int pr_ta_ichimoku_lookback(int tenkan, int kijun, int senkou, int *out);
-int pr_ta_ichimoku(size_t n, const double *high, const double *low, int tenkan, int kijun,
-                   int senkou, double *out_tenkan, double *out_kijun, double *out_senkou_a,
-                   double *out_senkou_b);
-typedef struct pr_ta_ichimoku_state { struct pr_ta_ichimoku_impl *p; } pr_ta_ichimoku_state;
-int pr_ta_ichimoku_init(pr_ta_ichimoku_state *s, int tenkan, int kijun, int senkou);
-int pr_ta_ichimoku_update(pr_ta_ichimoku_state *s, double high, double low, double *out_tenkan,
-                          double *out_kijun, double *out_senkou_a, double *out_senkou_b);
-void pr_ta_ichimoku_free(pr_ta_ichimoku_state *s);
 
 /* ------------------------------------------------------------------------ */
 /* Heikin-Ashi candles: close = (O+H+L+C)/4, open = (prev HA open + prev HA  */
 /* close)/2 seeded on bar 0 with (O+C)/2, high = max(H, HA open, HA close),  */
 /* low = min(L, HA open, HA close). Lookback 0.                              */
 /* ------------------------------------------------------------------------ */
-int pr_ta_heikin_ashi_lookback(int *out);
-int pr_ta_heikin_ashi(size_t n, const double *open, const double *high, const double *low,
-                      const double *close, double *ha_open, double *ha_high, double *ha_low,
-                      double *ha_close);
-typedef struct pr_ta_heikin_ashi_state {
-    int started;
-    double prev_open, prev_close;
-} pr_ta_heikin_ashi_state;
-int pr_ta_heikin_ashi_init(pr_ta_heikin_ashi_state *s);
-int pr_ta_heikin_ashi_update(pr_ta_heikin_ashi_state *s, double open, double high, double low,
-                             double close, double *ha_open, double *ha_high, double *ha_low,
-                             double *ha_close);
-void pr_ta_heikin_ashi_free(pr_ta_heikin_ashi_state *s);
 
 /* ------------------------------------------------------------------------ */
 /* Chaikin Money Flow over `period` bars (20): Σ mfv / Σ volume with        */
 /* mfv = ((C-L) - (H-C)) / (H-L) × volume (0 on a bar with H == L). 0 when  */
 /* the window's volume sums to 0. Lookback period-1.                         */
 /* ------------------------------------------------------------------------ */
-int pr_ta_cmf_lookback(int period, int *out);
-int pr_ta_cmf(size_t n, const double *high, const double *low, const double *close,
-              const double *volume, int period, double *out);
-typedef struct pr_ta_cmf_state { struct pr_ta_cmf_impl *p; } pr_ta_cmf_state;
-int pr_ta_cmf_init(pr_ta_cmf_state *s, int period);
-int pr_ta_cmf_update(pr_ta_cmf_state *s, double high, double low, double close, double volume,
-                     double *out);
-void pr_ta_cmf_free(pr_ta_cmf_state *s);
 
 /* ------------------------------------------------------------------------ */
 /* WaveTrend (LazyBear): ap = (H+L+C)/3, esa = EMA(ap, n1),                  */
@@ -195,26 +126,12 @@ void pr_ta_cmf_free(pr_ta_cmf_state *s);
 /* converge after the warm-up). Defaults 10, 21, 4. Both outputs start at    */
 /* lookback 2(n1-1) + (n2-1) + (signal-1) = 41.                              */
 /* ------------------------------------------------------------------------ */
-int pr_ta_wavetrend_lookback(int n1, int n2, int signal, int *out);
-int pr_ta_wavetrend(size_t n, const double *high, const double *low, const double *close, int n1,
-                    int n2, int signal, double *wt1, double *wt2);
-typedef struct pr_ta_wavetrend_state { struct pr_ta_wavetrend_impl *p; } pr_ta_wavetrend_state;
-int pr_ta_wavetrend_init(pr_ta_wavetrend_state *s, int n1, int n2, int signal);
-int pr_ta_wavetrend_update(pr_ta_wavetrend_state *s, double high, double low, double close,
-                           double *wt1, double *wt2);
-void pr_ta_wavetrend_free(pr_ta_wavetrend_state *s);
 
 /* ------------------------------------------------------------------------ */
 /* Hull moving average: WMA(2·WMA(x, ⌊n/2⌋) − WMA(x, n), ⌊√n⌋) with the ta  */
 /* module's WMA (weights 1..k). n in [4, 100000] (both inner periods ≥ 2).  */
 /* Lookback (n-1) + (⌊√n⌋-1).                                                */
 /* ------------------------------------------------------------------------ */
-int pr_ta_hma_lookback(int period, int *out);
-int pr_ta_hma(size_t n, const double *x, int period, double *out);
-typedef struct pr_ta_hma_state { struct pr_ta_hma_impl *p; } pr_ta_hma_state;
-int pr_ta_hma_init(pr_ta_hma_state *s, int period);
-int pr_ta_hma_update(pr_ta_hma_state *s, double x, double *out);
-void pr_ta_hma_free(pr_ta_hma_state *s);
 
 /* ------------------------------------------------------------------------ */
 /* Z-score of x over the last `period` bars including the current one:      */
@@ -225,24 +142,12 @@ void pr_ta_hma_free(pr_ta_hma_state *s);
 /* Welford with exact recomputation). period in [2, 100000]. Lookback       */
 /* period-1.                                                                 */
 /* ------------------------------------------------------------------------ */
-int pr_ta_zscore_lookback(int period, int ddof, int *out);
-int pr_ta_zscore(size_t n, const double *x, int period, int ddof, double *out);
-typedef struct pr_ta_zscore_state { struct pr_ta_zscore_impl *p; } pr_ta_zscore_state;
-int pr_ta_zscore_init(pr_ta_zscore_state *s, int period, int ddof);
-int pr_ta_zscore_update(pr_ta_zscore_state *s, double x, double *out);
-void pr_ta_zscore_free(pr_ta_zscore_state *s);
 
 /* ------------------------------------------------------------------------ */
 /* Rolling percent rank (TradingView ta.percentrank): the percentage of the  */
 /* `period` PREVIOUS values that are <= the current value, in [0, 100].      */
 /* Lookback period (the window is the current bar plus `period` before it). */
 /* ------------------------------------------------------------------------ */
-int pr_ta_percentrank_lookback(int period, int *out);
-int pr_ta_percentrank(size_t n, const double *x, int period, double *out);
-typedef struct pr_ta_percentrank_state { struct pr_ta_percentrank_impl *p; } pr_ta_percentrank_state;
-int pr_ta_percentrank_init(pr_ta_percentrank_state *s, int period);
-int pr_ta_percentrank_update(pr_ta_percentrank_state *s, double x, double *out);
-void pr_ta_percentrank_free(pr_ta_percentrank_state *s);
 
 /* ------------------------------------------------------------------------ */
 /* Pivot points from the PREVIOUS completed anchor period's high, low and    */
@@ -262,22 +167,8 @@ enum { PR_TA_PIVOT_CLASSIC = 0, PR_TA_PIVOT_FIBONACCI = 1 };
 /* The seven levels from one period's H/L/C. */
 int pr_ta_pivot_levels(int kind, double high, double low, double close,
                        double out[PR_TA_PIVOT_OUTPUTS]);
-int pr_ta_pivots_lookback(int kind, int anchor, int *out);
-/* out[k] has n cells for each of the 7 outputs. */
-int pr_ta_pivots(size_t n, const int64_t *ts, const double *high, const double *low,
-                 const double *close, int kind, int anchor, double *const out[PR_TA_PIVOT_OUTPUTS]);
-typedef struct pr_ta_pivots_state {
-    int kind, anchor;
-    int cur_complete;     /* the current period started at its boundary    */
-    int have_levels;      /* levels of a completed period are known        */
-    int64_t prev_ts;      /* previous bar's time (PR_TIME_NONE: none)      */
-    double h, l, c;       /* running high/low/last close of the period     */
-    double levels[PR_TA_PIVOT_OUTPUTS];
-} pr_ta_pivots_state;
-int pr_ta_pivots_init(pr_ta_pivots_state *s, int kind, int anchor);
-int pr_ta_pivots_update(pr_ta_pivots_state *s, int64_t ts, double high, double low, double close,
-                        double out[PR_TA_PIVOT_OUTPUTS]);
-void pr_ta_pivots_free(pr_ta_pivots_state *s);
+/* pr_ta_pivots(n, ts, high, low, close, kind, anchor, out): out[k] has n
+ * cells for each of the 7 outputs; _update writes the 7 values of a bar. */
 
 /* ------------------------------------------------------------------------ */
 /* Swing highs/lows (fractals). Bar c is a swing high when high[c] is        */
@@ -288,14 +179,6 @@ void pr_ta_pivots_free(pr_ta_pivots_state *s);
 /* on bar c + right (the swing's price in that cell, NaN on other bars),     */
 /* never earlier. left in [1, 1000], right in [0, 1000]; lookback left+right. */
 /* ------------------------------------------------------------------------ */
-int pr_ta_swings_lookback(int left, int right, int *out);
-int pr_ta_swings(size_t n, const double *high, const double *low, int left, int right,
-                 double *swing_high, double *swing_low);
-typedef struct pr_ta_swings_state { struct pr_ta_swings_impl *p; } pr_ta_swings_state;
-int pr_ta_swings_init(pr_ta_swings_state *s, int left, int right);
-int pr_ta_swings_update(pr_ta_swings_state *s, double high, double low, double *swing_high,
-                        double *swing_low);
-void pr_ta_swings_free(pr_ta_swings_state *s);
 
 /* ------------------------------------------------------------------------ */
 /* Support/resistance levels known at bar t, from the swing points confirmed */
@@ -332,26 +215,18 @@ typedef struct pr_ta_level {
     double strength;      /* see above                                   */
 } pr_ta_level;
 
-typedef struct pr_ta_levels_state { struct pr_ta_levels_impl *p; } pr_ta_levels_state;
-int pr_ta_levels_init(pr_ta_levels_state *s, const pr_ta_levels_cfg *cfg);
-/* Feeds one bar (ts may be PR_TIME_NONE). out (may be NULL) receives the
- * nearest support (highest level price <= close), its strength, the nearest
- * resistance (lowest level price > close) and its strength; NaN when none. */
-int pr_ta_levels_update(pr_ta_levels_state *s, int64_t ts, double high, double low, double close,
-                        double out[4]);
+/* pr_ta_levels_update feeds one bar (ts may be PR_TIME_NONE). out (may be
+ * NULL) receives the nearest support (highest level price <= close), its
+ * strength, the nearest resistance (lowest level price > close) and its
+ * strength; NaN when none. The batch pr_ta_levels gives the same four
+ * series per bar. */
 /* Levels known at the last bar fed, sorted by price (ascending). Writes up to
  * cap levels; *count receives the total number (may exceed cap). */
 int pr_ta_levels_get(const pr_ta_levels_state *s, pr_ta_level *out, size_t cap, size_t *count);
-void pr_ta_levels_free(pr_ta_levels_state *s);
 /* The levels known at bar t (t < n), computed from bars 0..t (ts may be NULL). */
 int pr_ta_levels_at(size_t n, const int64_t *ts, const double *high, const double *low,
                     const double *close, size_t t, const pr_ta_levels_cfg *cfg,
                     pr_ta_level *out, size_t cap, size_t *count);
-/* Per-bar series of the nearest support/resistance and their strengths. */
-int pr_ta_levels_lookback(const pr_ta_levels_cfg *cfg, int *out);
-int pr_ta_levels(size_t n, const double *high, const double *low, const double *close,
-                 const pr_ta_levels_cfg *cfg, double *support, double *support_strength,
-                 double *resistance, double *resistance_strength);
 
 #ifdef __cplusplus
 }

@@ -1,7 +1,7 @@
 /* Part of ta.h: the typed declarations of every indicator in
- * proratio/ta/list.h, one PR_TA_DECL_<shape> (proratio/ta/shapes.h) per row.
+ * proratio/ta/list.h, one PR_TA_DECL(shape, name) (proratio/ta/shapes.h) per row.
  * What each indicator computes is documented in its family header
- * (overlap.h, momentum.h). */
+ * (overlap.h, momentum.h, extra.h, stats.h). */
 #ifndef PRORATIO_TA_INDICATORS_H
 #define PRORATIO_TA_INDICATORS_H
 #include <stddef.h>
@@ -11,7 +11,7 @@
 extern "C" {
 #endif
 
-#define PR_TA_ROW(shape, name, ...) PR_TA_DECL_##shape(name)
+#define PR_TA_ROW(shape, name, ...) PR_TA_DECL(shape, name)
 #include "proratio/ta/list.h"
 #undef PR_TA_ROW
 

@@ -1,17 +1,28 @@
-/* The list of table indicators: one row per indicator, in the order that
- * pr_ta_at / `proratio ta list` show them. Both the typed declarations
- * (proratio/ta/indicators.h, one PR_TA_DECL_<shape> per row) and the
- * indicator table entries (src/ta/table_list.c) are expanded from these
- * rows, so adding an indicator is its source file plus one row here.
+/* The list of indicators: one row per indicator, in the order that
+ * pr_ta_at / `proratio ta list` show them. The typed declarations
+ * (proratio/ta/indicators.h, one PR_TA_DECL(shape, name) per row), the
+ * indicator table (src/ta/table_list.c, the only one) and the candlestick
+ * pattern ids (momentum.h) are all expanded from these rows, so adding an
+ * indicator is its source file plus one row here.
  *
  * PR_TA_ROW(shape, name, group, desc, talib, (n_params, {params}), (n_outputs, {outputs}))
  *   shape   a shape of proratio/ta/shapes.h: the typed signature and inputs
  *   name    lower-case id; the typed API is pr_ta_<name>, pr_ta_<name>_lookback,
- *           pr_ta_<name>_state / _init / _update / _free
+ *           pr_ta_<name>_state / _init / _update / _free (candlestick
+ *           shapes: pr_ta_cdl_<name>..., table name "cdl<name>")
  *   params  PR_TA_P_PERIOD(default, min), PR_TA_P_INT(name, default, min),
- *           PR_TA_P_REAL(name, default, min, max) (see pr_ta_param)
- * No include guard: the includer defines PR_TA_ROW first. Indicators whose
- * entries are still written by hand are in src/ta/table_<family>.c. */
+ *           PR_TA_P_REAL(name, default, min, max) or {name, default, min,
+ *           max, integer} (see pr_ta_param)
+ * No include guard: the includer defines PR_TA_ROW first.
+ *
+ * Not rows, on purpose: the whole-sample statistics of stats.h (ADF,
+ * Engle-Granger cointegration, Hurst, OLS, correlation/beta tests,
+ * half-life) take a whole series and fill one result struct (a statistic,
+ * p-value, lags, ...) rather than a value per bar, so no table entry
+ * (lookback, per-bar outputs, streaming) can describe them; `proratio
+ * stats` runs them. The combined pr_ta_rolling (mean, std and z-score at
+ * once, any output optional) is a helper behind rolling_mean/rolling_std
+ * and zscore. */
 /* ---- overlap family (include/proratio/ta/overlap.h documents them) ---- */
 PR_TA_ROW(R_P, sma, "overlap", "Simple moving average", 1, (1, {PR_TA_P_PERIOD(30, 2)}), (1, {"sma"}))
 PR_TA_ROW(R_P, ema, "overlap", "Exponential moving average (SMA seed)", 1, (1, {PR_TA_P_PERIOD(30, 2)}),
@@ -64,7 +75,7 @@ PR_TA_ROW(R_P, midpoint, "overlap", "(highest + lowest)/2", 1, (1, {PR_TA_P_PERI
 PR_TA_ROW(R_0, ht_trendline, "overlap", "Hilbert transform instantaneous trendline", 1, (0, {{0}}),
           (1, {"ht_trendline"}))
 /* ---- momentum family (include/proratio/ta/momentum.h documents them; the
- * candlestick patterns follow in src/ta/table_candles.c). Parameter order
+ * candlestick patterns follow the volume rows). Parameter order
  * and defaults follow TA-Lib's functions, except STOCH/STOCHF/STOCHRSI
  * whose fast %K period defaults to 14 (TA-Lib: 5). ---- */
 PR_TA_ROW(R_P, rsi, "momentum", "Relative strength index (Wilder)", 1, (1, {PR_TA_P_PERIOD(14, 2)}), (1, {"rsi"}))
@@ -82,7 +93,7 @@ PR_TA_ROW(R_P, rocr100, "momentum", "Rate of change ratio x100: (price/prev)*100
 PR_TA_ROW(HLC_PPP_2, stoch, "momentum", "Slow stochastic (SMA smoothings)", 1,
           (3, {PR_TA_P_INT("fastk", 14, 1), PR_TA_P_INT("slowk", 3, 1), PR_TA_P_INT("slowd", 3, 1)}),
           (2, {"slowk", "slowd"}))
-PR_TA_ROW(HLC_PP_2, stochf, "momentum", "Fast stochastic (SMA %D)", 1,
+PR_TA_ROW(STOCHF, stochf, "momentum", "Fast stochastic (SMA %D)", 1,
           (2, {PR_TA_P_INT("fastk", 14, 1), PR_TA_P_INT("fastd", 3, 1)}), (2, {"fastk", "fastd"}))
 PR_TA_ROW(R_PPP_2, stochrsi, "momentum", "Fast stochastic of the RSI", 1,
           (3, {PR_TA_P_PERIOD(14, 2), PR_TA_P_INT("fastk", 14, 1), PR_TA_P_INT("fastd", 3, 1)}),
@@ -119,3 +130,84 @@ PR_TA_ROW(HLCV_0, ad, "volume", "Chaikin accumulation/distribution line", 1, (0,
 PR_TA_ROW(HLCV_PP, adosc, "volume", "Chaikin A/D oscillator", 1,
           (2, {PR_TA_P_INT("fast", 3, 2), PR_TA_P_INT("slow", 10, 2)}), (1, {"adosc"}))
 PR_TA_ROW(HLCV_P, mfi, "volume", "Money flow index", 1, (1, {PR_TA_P_PERIOD(14, 2)}), (1, {"mfi"}))
+/* ---- candlestick patterns (momentum.h documents the pattern engine; the
+ * rules are src/ta/cdl_patterns.c). Table name cdl<name>, typed API
+ * pr_ta_cdl_<name>, pattern id PR_TA_CDL_<name>; penetration patterns
+ * take it as their only parameter. ---- */
+PR_TA_ROW(CDL, doji, "pattern", "Doji", 1, (0, {{0}}), (1, {"cdldoji"}))
+PR_TA_ROW(CDL, dragonflydoji, "pattern", "Dragonfly doji", 1, (0, {{0}}), (1, {"cdldragonflydoji"}))
+PR_TA_ROW(CDL, gravestonedoji, "pattern", "Gravestone doji", 1, (0, {{0}}), (1, {"cdlgravestonedoji"}))
+PR_TA_ROW(CDL, marubozu, "pattern", "Marubozu", 1, (0, {{0}}), (1, {"cdlmarubozu"}))
+PR_TA_ROW(CDL, spinningtop, "pattern", "Spinning top", 1, (0, {{0}}), (1, {"cdlspinningtop"}))
+PR_TA_ROW(CDL, engulfing, "pattern", "Engulfing pattern", 1, (0, {{0}}), (1, {"cdlengulfing"}))
+PR_TA_ROW(CDL, hammer, "pattern", "Hammer", 1, (0, {{0}}), (1, {"cdlhammer"}))
+PR_TA_ROW(CDL, hangingman, "pattern", "Hanging man", 1, (0, {{0}}), (1, {"cdlhangingman"}))
+PR_TA_ROW(CDL, invertedhammer, "pattern", "Inverted hammer", 1, (0, {{0}}), (1, {"cdlinvertedhammer"}))
+PR_TA_ROW(CDL, shootingstar, "pattern", "Shooting star", 1, (0, {{0}}), (1, {"cdlshootingstar"}))
+PR_TA_ROW(CDL, harami, "pattern", "Harami pattern", 1, (0, {{0}}), (1, {"cdlharami"}))
+PR_TA_ROW(CDL, piercing, "pattern", "Piercing pattern", 1, (0, {{0}}), (1, {"cdlpiercing"}))
+PR_TA_ROW(CDL_PEN, darkcloudcover, "pattern", "Dark cloud cover", 1, (1, {PR_TA_P_REAL("penetration", 0.5, 0.0, 3e37)}),
+          (1, {"cdldarkcloudcover"}))
+PR_TA_ROW(CDL_PEN, morningstar, "pattern", "Morning star", 1, (1, {PR_TA_P_REAL("penetration", 0.3, 0.0, 3e37)}),
+          (1, {"cdlmorningstar"}))
+PR_TA_ROW(CDL_PEN, eveningstar, "pattern", "Evening star", 1, (1, {PR_TA_P_REAL("penetration", 0.3, 0.0, 3e37)}),
+          (1, {"cdleveningstar"}))
+PR_TA_ROW(CDL, 3whitesoldiers, "pattern", "Three advancing white soldiers", 1, (0, {{0}}), (1, {"cdl3whitesoldiers"}))
+PR_TA_ROW(CDL, 3blackcrows, "pattern", "Three black crows", 1, (0, {{0}}), (1, {"cdl3blackcrows"}))
+/* ---- extra family: indicators TA-Lib lacks (extra.h documents them).
+ * Parameter ranges mirror the typed functions' checks, so
+ * pr_ta_check_params catches every bad value. ---- */
+PR_TA_ROW(THLCV_P, vwap, "volume", "Session VWAP of (H+L+C)/3, reset each anchor period (0 UTC day, 1 US session 09:30 ET, 2 week, 3 month)", 0,
+          (1, {{"anchor", 0, 0, 3, 1}}),
+          (1, {"vwap"}))
+PR_TA_ROW(HLCV_P, rvwap, "volume", "Rolling VWAP of (H+L+C)/3 over the last period bars", 0,
+          (1, {{"period", 20, 1, 10000, 1}}),
+          (1, {"rvwap"}))
+PR_TA_ROW(HLC_PPR_3, keltner, "volatility", "Keltner channels: EMA(close) middle, bands mult x ATR (TradingView defaults 20, 10, 2)", 0,
+          (3, {{"ema_period", 20, 2, 100000, 1}, {"atr_period", 10, 1, 100000, 1}, {"mult", 2, 0, 100, 0}}),
+          (3, {"upper", "middle", "lower"}))
+PR_TA_ROW(HL_P_3, donchian, "volatility", "Donchian channels: highest high, midpoint, lowest low over period bars", 0,
+          (1, {{"period", 20, 1, 100000, 1}}),
+          (3, {"upper", "middle", "lower"}))
+PR_TA_ROW(HLC_PR_2, supertrend, "trend", "SuperTrend (TradingView rules): line and direction (+1 up, -1 down)", 0,
+          (2, {{"period", 10, 1, 100000, 1}, {"mult", 3, 0, 100, 0}}),
+          (2, {"line", "direction"}))
+PR_TA_ROW(HL_PPP_4, ichimoku, "trend", "Ichimoku tenkan, kijun, senkou A/B un-shifted (plotted 26 bars ahead); no chikou", 0,
+          (3, {{"tenkan", 9, 1, 100000, 1}, {"kijun", 26, 1, 100000, 1}, {"senkou", 52, 1, 100000, 1}}),
+          (4, {"tenkan", "kijun", "senkou_a", "senkou_b"}))
+PR_TA_ROW(OHLC_0_4, heikin_ashi, "overlap", "Heikin-Ashi candles (HA open seeded with (O+C)/2 of the first bar)", 0,
+          (0, {{0}}),
+          (4, {"open", "high", "low", "close"}))
+PR_TA_ROW(HLCV_P, cmf, "volume", "Chaikin Money Flow over period bars", 0,
+          (1, {{"period", 20, 1, 100000, 1}}),
+          (1, {"cmf"}))
+PR_TA_ROW(HLC_PPP_2, wavetrend, "momentum", "WaveTrend (LazyBear): wt1 = EMA(CI, n2), wt2 = SMA(wt1, signal); TA-Lib EMA seeds", 0,
+          (3, {{"n1", 10, 2, 100000, 1}, {"n2", 21, 2, 100000, 1}, {"signal", 4, 2, 100000, 1}}),
+          (2, {"wt1", "wt2"}))
+PR_TA_ROW(R_P, hma, "overlap", "Hull moving average WMA(2 WMA(n/2) - WMA(n), sqrt n)", 0,
+          (1, {{"period", 9, 4, 100000, 1}}),
+          (1, {"hma"}))
+PR_TA_ROW(R_PP, zscore, "stats", "Rolling z-score (x - mean)/sd over period bars; ddof 0 population sd (default), 1 sample", 0,
+          (2, {{"period", 20, 2, 100000, 1}, {"ddof", 0, 0, 1, 1}}),
+          (1, {"zscore"}))
+PR_TA_ROW(R_P, percentrank, "stats", "Percent of the previous period values <= the current one (TradingView percentrank)", 0,
+          (1, {{"period", 100, 1, 100000, 1}}),
+          (1, {"percentrank"}))
+PR_TA_ROW(THLC_PP_V, pivots, "levels", "Pivot points from the previous completed period (kind 0 classic, 1 fibonacci; anchor 0 day, 1 US session, 2 week, 3 month)", 0,
+          (2, {{"kind", 0, 0, 1, 1}, {"anchor", 0, 0, 3, 1}}),
+          (7, {"p", "r1", "r2", "r3", "s1", "s2", "s3"}))
+PR_TA_ROW(HL_PP_2, swings, "levels", "Swing highs/lows with left/right bars, reported right bars after the pivot (NaN elsewhere)", 0,
+          (2, {{"left", 5, 1, 1000, 1}, {"right", 5, 0, 1000, 1}}),
+          (2, {"high", "low"}))
+PR_TA_ROW(HLC_CFG_4, levels, "levels", "Nearest support/resistance from clustered confirmed swings, with strength in [0,1)", 0,
+          (7, {{"left", 5, 1, 1000, 1}, {"right", 5, 0, 1000, 1}, {"window", 300, 1, 100000, 1}, {"atr_period", 14, 1, 100000, 1}, {"tol_atr", 0.5, 0, 100, 0}, {"tol_pct", 0, 0, 1, 0}, {"half_life", 100, 1, 1e6, 0}}),
+          (4, {"support", "support_strength", "resistance", "resistance_strength"}))
+/* ---- stats family: the rolling mean and standard deviation (stats.h;
+ * the rolling z-score is the extra family's zscore). Whole-sample
+ * statistics (ADF, cointegration, Hurst, OLS, ...) return one result
+ * struct per series, not a value per bar, so they are no table rows: they
+ * live in the typed API (stats.h) and `proratio stats`. ---- */
+PR_TA_ROW(R_P, rolling_mean, "stats", "Rolling mean over period bars (same values as SMA; drift-free sliding update)", 0,
+          (1, {{"period", 20, 1, PR_TA_ROLLING_MAX_PERIOD, 1}}), (1, {"mean"}))
+PR_TA_ROW(R_PP, rolling_std, "stats", "Rolling standard deviation over period bars; ddof 1 = sample (default), 0 = population", 0,
+          (2, {{"period", 20, 2, PR_TA_ROLLING_MAX_PERIOD, 1}, {"ddof", 1, 0, 1, 1}}), (1, {"std"}))

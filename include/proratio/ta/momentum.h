@@ -3,8 +3,8 @@
  * 0.6.4-compatible values (see ta.h for the batch/streaming conventions and
  * tests/data/golden/README.md for TA-Lib's definitions).
  *
- * The declarations (all but the candlestick patterns') are generated:
- * each indicator is a row of proratio/ta/list.h and its signature is the
+ * The declarations are generated: each indicator (candlestick patterns
+ * included) is a row of proratio/ta/list.h and its signature is the
  * row's shape (proratio/ta/shapes.h), e.g. HLC_P: pr_ta_atr(n, high, low,
  * close, period, out). Outputs are in the order listed below (STOCH: slow
  * %K, slow %D; STOCHF/STOCHRSI: fast %K, fast %D; AROON: down, up).
@@ -45,6 +45,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "proratio/core.h"
+#include "proratio/ta/shapes.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -176,24 +177,12 @@ extern "C" {
 /* 3BLACKCROWS 13. Penetration (MORNINGSTAR/EVENINGSTAR default 0.3,         */
 /* DARKCLOUDCOVER 0.5) is in [0, 3e37].                                      */
 /* ------------------------------------------------------------------------ */
+/* Pattern ids, one per candlestick row of proratio/ta/list.h in list
+ * order: PR_TA_CDL_doji, PR_TA_CDL_dragonflydoji, ... */
 typedef enum pr_ta_cdl_pattern {
-    PR_TA_CDL_DOJI = 0,
-    PR_TA_CDL_DRAGONFLYDOJI,
-    PR_TA_CDL_GRAVESTONEDOJI,
-    PR_TA_CDL_MARUBOZU,
-    PR_TA_CDL_SPINNINGTOP,
-    PR_TA_CDL_ENGULFING,
-    PR_TA_CDL_HAMMER,
-    PR_TA_CDL_HANGINGMAN,
-    PR_TA_CDL_INVERTEDHAMMER,
-    PR_TA_CDL_SHOOTINGSTAR,
-    PR_TA_CDL_HARAMI,
-    PR_TA_CDL_PIERCING,
-    PR_TA_CDL_DARKCLOUDCOVER,
-    PR_TA_CDL_MORNINGSTAR,
-    PR_TA_CDL_EVENINGSTAR,
-    PR_TA_CDL_3WHITESOLDIERS,
-    PR_TA_CDL_3BLACKCROWS,
+#define PR_TA_ROW(shape, name, ...) PR_TA_IF_CDL(shape)(PR_TA_CDL_##name, )
+#include "proratio/ta/list.h"
+#undef PR_TA_ROW
     PR_TA_CDL_COUNT
 } pr_ta_cdl_pattern;
 
@@ -208,37 +197,8 @@ int pr_ta_cdl_update(pr_ta_cdl_state *s, double open, double high, double low, d
                      double *out);
 void pr_ta_cdl_free(pr_ta_cdl_state *s);
 
-/* Per-pattern forms (same state type as the generic one). */
-#define PR_TA_DECLARE_CDL_(name)                                                              \
-    int pr_ta_cdl_##name##_lookback(int *out);                                                \
-    int pr_ta_cdl_##name(size_t n, const double *open, const double *high, const double *low, \
-                         const double *close, double *out);                                   \
-    int pr_ta_cdl_##name##_init(pr_ta_cdl_state *s);
-#define PR_TA_DECLARE_CDL_PEN_(name)                                                          \
-    int pr_ta_cdl_##name##_lookback(double penetration, int *out);                            \
-    int pr_ta_cdl_##name(size_t n, const double *open, const double *high, const double *low, \
-                         const double *close, double penetration, double *out);               \
-    int pr_ta_cdl_##name##_init(pr_ta_cdl_state *s, double penetration);
-
-PR_TA_DECLARE_CDL_(doji)
-PR_TA_DECLARE_CDL_(dragonflydoji)
-PR_TA_DECLARE_CDL_(gravestonedoji)
-PR_TA_DECLARE_CDL_(marubozu)
-PR_TA_DECLARE_CDL_(spinningtop)
-PR_TA_DECLARE_CDL_(engulfing)
-PR_TA_DECLARE_CDL_(hammer)
-PR_TA_DECLARE_CDL_(hangingman)
-PR_TA_DECLARE_CDL_(invertedhammer)
-PR_TA_DECLARE_CDL_(shootingstar)
-PR_TA_DECLARE_CDL_(harami)
-PR_TA_DECLARE_CDL_(piercing)
-PR_TA_DECLARE_CDL_PEN_(darkcloudcover)
-PR_TA_DECLARE_CDL_PEN_(morningstar)
-PR_TA_DECLARE_CDL_PEN_(eveningstar)
-PR_TA_DECLARE_CDL_(3whitesoldiers)
-PR_TA_DECLARE_CDL_(3blackcrows)
-#undef PR_TA_DECLARE_CDL_
-#undef PR_TA_DECLARE_CDL_PEN_
+/* The per-pattern forms pr_ta_cdl_<name>[_lookback/_init/_update/_free]
+ * (proratio/ta/indicators.h, shapes CDL and CDL_PEN) run the same engine. */
 
 #ifdef __cplusplus
 }

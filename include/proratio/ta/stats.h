@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "proratio/core.h"
+#include "proratio/ta/indicators.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -48,10 +49,10 @@ extern "C" {
  * ddof 0 or 1. */
 #define PR_TA_ROLLING_MAX_PERIOD 100000
 
-int pr_ta_rolling_mean_lookback(int period, int *out);
-int pr_ta_rolling_mean(size_t n, const double *in, int period, double *out);
-int pr_ta_rolling_std_lookback(int period, int ddof, int *out);
-int pr_ta_rolling_std(size_t n, const double *in, int period, int ddof, double *out);
+/* rolling_mean (period) and rolling_std (period, ddof) are rows of
+ * proratio/ta/list.h (shapes R_P and R_PP): pr_ta_rolling_mean(n, in,
+ * period, out), pr_ta_rolling_std(n, in, period, ddof, out) and their
+ * _lookback / _init / _update / _free are declared from there. */
 /* Mean, standard deviation and z-score at once; any output may be NULL.
  * period 2..100000 (1 is allowed when out_std and out_z are NULL). */
 int pr_ta_rolling(size_t n, const double *in, int period, int ddof,
@@ -69,21 +70,12 @@ typedef struct pr_ta_rolling_state {
     int dirty;            /* running sums invalid: recompute when clean       */
     double mean, m2;      /* running mean and sum of squared deviations       */
 } pr_ta_rolling_state;
-typedef pr_ta_rolling_state pr_ta_rolling_mean_state;
-typedef pr_ta_rolling_state pr_ta_rolling_std_state;
-
 /* period 1..100000 (std and z are then NaN for period < 2 or period <= ddof). */
 int pr_ta_rolling_init(pr_ta_rolling_state *s, int period, int ddof);
 /* Any output pointer may be NULL. */
 int pr_ta_rolling_update(pr_ta_rolling_state *s, double x, double *mean, double *std, double *z);
 void pr_ta_rolling_free(pr_ta_rolling_state *s);
 
-int pr_ta_rolling_mean_init(pr_ta_rolling_mean_state *s, int period);
-int pr_ta_rolling_mean_update(pr_ta_rolling_mean_state *s, double x, double *out);
-void pr_ta_rolling_mean_free(pr_ta_rolling_mean_state *s);
-int pr_ta_rolling_std_init(pr_ta_rolling_std_state *s, int period, int ddof);
-int pr_ta_rolling_std_update(pr_ta_rolling_std_state *s, double x, double *out);
-void pr_ta_rolling_std_free(pr_ta_rolling_std_state *s);
 
 /* ======================================================================== */
 /* Correlation and beta (whole sample)                                       */
