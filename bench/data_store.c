@@ -1,8 +1,9 @@
 /* Store throughput: upserts 1,000,000 in-memory 1m bars into a fresh
  * SQLite file (one transaction each, as an import does: in a single call,
  * in 64k-bar chunks, and as a dataset whose keys sort before existing
- * data), re-upserts them unchanged, reads them back by range and reads just
- * the timestamps, printing rows/s (wall) and this process's CPU time. Runs the
+ * data), re-upserts them unchanged, reads them back by range (once, then 9
+ * times into a fresh series: median and min of wall and CPU time) and reads
+ * just the timestamps, printing rows/s (wall) and this process's CPU time. Runs the
  * same against PostgreSQL when PR_PG_URL is set. Always exits 0.
  *   bench_data_store [rows]          (default 1000000) */
 #include <stdio.h>
@@ -31,6 +32,11 @@ static void report(const char *what, size_t rows, double secs) {
     double cpu = cpu_s() - g_cpu0;
     printf("  %-34s %9zu rows %7.3f s %11.0f rows/s   (cpu %6.3f s)\n", what, rows, secs,
            secs > 0 ? (double)rows / secs : 0.0, cpu);
+}
+
+static int cmp_double(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
 }
 
 static void fail(const char *what, const pr_err *e) {
@@ -125,6 +131,29 @@ static void run(const char *label, const char *url, const pr_series *bars) {
     if (got.len != bars->len ||
         memcmp(got.close, bars->close, bars->len * sizeof *bars->close) != 0)
         printf("  WARNING: bars read back differ from bars written\n");
+
+    /* What a backtest or `proratio ta` does once per dataset: all bars into
+     * a fresh series (allocation and first touch included), repeated. */
+    enum { READS = 9 };
+    double rt[READS], rc[READS];
+    for (int r = 0; r < READS; r++) {
+        pr_series fresh;
+        pr_series_init(&fresh, 0);
+        t = now_s();
+        double c0 = cpu_s();
+        int ok = pr_store_get_bars(st, "bench", syms[0], PR_TF_1M, PR_TIME_NONE, PR_TIME_NONE,
+                                   &fresh, &e) == PR_OK && fresh.len == bars->len;
+        rt[r] = ok ? now_s() - t : 1e9;
+        rc[r] = ok ? cpu_s() - c0 : 1e9;
+        pr_series_free(&fresh);
+    }
+    qsort(rt, READS, sizeof rt[0], cmp_double);
+    qsort(rc, READS, sizeof rc[0], cmp_double);
+    printf("  %-34s %9zu rows  median %6.1f ms (%5.1f M bars/s), min %6.1f ms; cpu median "
+           "%5.1f ms, min %5.1f ms (%d reads)\n",
+           "read all into a fresh series", bars->len, rt[READS / 2] * 1e3,
+           (double)bars->len / rt[READS / 2] / 1e6, rt[0] * 1e3, rc[READS / 2] * 1e3, rc[0] * 1e3,
+           READS);
 
     int64_t from = bars->ts[bars->len / 2], to = bars->ts[bars->len / 2 + 1440];
     t = now_s();

@@ -1,7 +1,7 @@
 /* Public interface of the engine module: costs, orders, the broker interface
- * and the simulated broker (engine/broker.h), the models the simulated and
- * paper brokers share (engine/fee_model.h, fill_model.h, funding_model.h,
- * margin_model.h), the decision pipeline
+ * and the simulated broker (engine/broker.h), the parts the simulated and
+ * paper brokers share (engine/order_book.h, ledger.h, fee_model.h,
+ * fill_model.h, funding_model.h, margin_model.h), the decision pipeline
  * (engine/pipeline.h) and the backtest loop (engine/backtest.h).
  *
  * Units (DESIGN "Units"): times are int64 ms UTC, bars labelled by open
@@ -13,6 +13,8 @@
 #include "proratio/core.h"
 #include "proratio/signal.h"
 #include "proratio/engine/broker.h"
+#include "proratio/engine/order_book.h"
+#include "proratio/engine/ledger.h"
 #include "proratio/engine/fee_model.h"
 #include "proratio/engine/fill_model.h"
 #include "proratio/engine/funding_model.h"

@@ -244,8 +244,8 @@ typedef enum pr_param_type {
     PR_PARAM_INT = 0,        /* int field                                          */
     PR_PARAM_NUMBER,         /* double field                                       */
     PR_PARAM_BOOL,           /* int field, 0 or 1                                  */
-    PR_PARAM_LIST,           /* double[PR_SIGNAL_MAX_TARGETS] field, its length in
-                                the int at aux_offset                              */
+    PR_PARAM_LIST,           /* double[cap] field (cap 0: PR_SIGNAL_MAX_TARGETS), its
+                                length in the int at aux_offset                    */
     PR_PARAM_TIMEFRAME,      /* pr_timeframe field: "auto" (PR_TF_NONE), "off" (the
                                 int at aux_offset set to 1) or a timeframe          */
     PR_PARAM_CHOICE          /* int field: the index in `choices` of the name given;
@@ -253,6 +253,9 @@ typedef enum pr_param_type {
 } pr_param_type;
 
 const char *pr_param_type_name(pr_param_type t);
+
+/* The longest list a table may declare (pr_param_def.cap). */
+#define PR_PARAM_LIST_MAX 32
 
 typedef struct pr_param_def {
     const char *name;        /* the configuration key                              */
@@ -265,7 +268,10 @@ typedef struct pr_param_def {
     const double *def_list;  /* LIST: the default elements (def_n of them)         */
     int def_n;
     const char *pair;        /* LIST: the list this one runs alongside (same length,
-                                given together); NULL: none                         */
+                                given together; several may pair with one); NULL:
+                                none                                                */
+    int cap;                 /* LIST: most elements (0: PR_SIGNAL_MAX_TARGETS; at most
+                                PR_PARAM_LIST_MAX)                                  */
     /* Default optimisation range (opt_step 0: not searched by default). */
     double opt_min, opt_max, opt_step;
     const char *desc;

@@ -119,9 +119,19 @@ static pr_asset_class class_key(rd *r, const char *path) {
 static void costs_obj(rd *r, const char *path, bt_costs_ov *out) {
     char base[PR_ERR_PATH_MAX];
     pr_strlcpy(base, path, sizeof base);
-    keys(r, base, bt_cost_keys);
+    const char *allowed[BT_N_COSTS + 2];
+    for (int k = 0; k < BT_N_COSTS; k++) allowed[k] = bt_cost_keys[k];
+    allowed[BT_N_COSTS] = "fee_schedule";
+    allowed[BT_N_COSTS + 1] = NULL;
+    keys(r, base, allowed);
     for (int k = 0; k < BT_N_COSTS; k++)
         opt_num(r, at(r, base, bt_cost_keys[k]), 0, k_cost_frac[k] ? 1 : INFINITY, 0, &out->v[k]);
+    /* The schedule's own table validates it (pr_fee_schedule_read). */
+    if (pr_config_has(r->cfg, at(r, base, "fee_schedule"))) {
+        pr_err e;
+        pr_err_clear(&e);
+        out->schedule_set = check(r, pr_fee_schedule_read(r->cfg, r->path, &out->schedule, &e), &e);
+    }
 }
 
 static void margin_obj(rd *r, const char *path, bt_margin_ov *out) {

@@ -28,6 +28,8 @@ typedef struct bt_num {
 
 typedef struct bt_costs_ov {
     bt_num v[BT_N_COSTS];          /* in the order of bt_cost_keys             */
+    int schedule_set;              /* fee_schedule given (and valid)           */
+    pr_fee_schedule schedule;      /* the market specs borrow it               */
 } bt_costs_ov;
 
 typedef struct bt_margin_ov {

@@ -19,6 +19,7 @@ const size_t bt_cost_off[BT_N_COSTS] = {
 static void apply_costs(pr_costs *c, const bt_costs_ov *ov) {
     for (int k = 0; k < BT_N_COSTS; k++)
         if (ov->v[k].set) *(double *)(void *)((char *)c + bt_cost_off[k]) = ov->v[k].v;
+    if (ov->schedule_set) c->schedule = &ov->schedule;
 }
 
 static void apply_margin(pr_margin *m, const bt_margin_ov *ov) {
@@ -80,6 +81,10 @@ size_t bt_costs_describe(const pr_costs *c, char *buf, size_t cap) {
         double v = *(const double *)(const void *)((const char *)c + bt_cost_off[i]);
         if (v == 0) continue;
         int n = snprintf(buf + k, cap - k, "%s%s=%.10g", k ? " " : "", bt_cost_keys[i], v);
+        if (n > 0) k += (size_t)n;
+    }
+    if (c->schedule && k < cap) {
+        int n = snprintf(buf + k, cap - k, "%sfee_schedule=%s", k ? " " : "", c->schedule->info->table.name);
         if (n > 0) k += (size_t)n;
     }
     if (k == 0) k = (size_t)snprintf(buf, cap, "none");

@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "proratio/core.h"
+#include "proratio/signal.h"
 
 /* Exit codes (documented in README):
  *   0 success; 1 runtime failure (I/O, store, remote); 2 usage error;
@@ -33,12 +34,16 @@ int pr_cli_ta(int argc, char **argv);
 int pr_cli_stats(int argc, char **argv);
 int pr_cli_backtest(int argc, char **argv);
 int pr_cli_strategy(int argc, char **argv);
+int pr_cli_fees(int argc, char **argv);
 int pr_cli_risk(int argc, char **argv);
-/* A parameter table with the values in p (key, type, value under
- * value_title, range, optimisation range, meaning): `strategy show` and
- * `risk check`. */
-struct pr_strategy_info;
-void pr_cli_print_params(const struct pr_strategy_info *info, const void *p, const char *value_title);
+
+/* Prints a parameter table (strategy show, fees show): name, summary, then
+ * each row's key, type, default, range (optimise: the default optimisation
+ * range too) and meaning. Returns an exit code. */
+int pr_cli_print_params(const pr_strategy_info *info, int optimise);
+/* The rows alone, with the values in p under value_title ("value" for an
+ * effective configuration: risk check). */
+void pr_cli_print_param_rows(const pr_strategy_info *info, const void *p, const char *value_title, int optimise);
 
 /* ---- shared by subcommands that read stored datasets ---- */
 #define PR_CLI_DEFAULT_DB "sqlite:proratio.db"

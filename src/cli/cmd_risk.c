@@ -39,11 +39,11 @@ static int check(const char *path) {
     else
         printf("%s: risk stage on, sizing rule %s\n\n", path, pr_risk_mode_names[rcfg.sizing.mode]);
     printf("risk.sizing\n");
-    pr_cli_print_params(&pr_risk_sizing_info, &rcfg.sizing, present ? "value" : "default");
+    pr_cli_print_param_rows(&pr_risk_sizing_info, &rcfg.sizing, present ? "value" : "default", 0);
     printf("\nrisk.protections (0: off)\n");
-    pr_cli_print_params(&pr_risk_protections_info, &rcfg.protections, present ? "value" : "default");
+    pr_cli_print_param_rows(&pr_risk_protections_info, &rcfg.protections, present ? "value" : "default", 0);
     printf("\nrisk.stops\n");
-    pr_cli_print_params(&pr_risk_stops_info, &rcfg.stops, present ? "value" : "default");
+    pr_cli_print_param_rows(&pr_risk_stops_info, &rcfg.stops, present ? "value" : "default", 0);
     return PR_EXIT_OK;
 }
 

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "cli.h"
-#include "proratio/signal.h"
+#include "proratio/engine.h"
 
 static const char *const k_usage =
     "usage: proratio strategy list\n"
@@ -14,16 +14,31 @@ static const char *const k_usage =
     "  show     the parameters of NAME (the keys of strategy.params): type, default,\n"
     "           accepted range, default optimisation range (min:max:step) and meaning\n";
 
-void pr_cli_print_params(const pr_strategy_info *info, const void *p, const char *value_title) {
-    printf("%-17s %-9s %-17s %-20s %-16s %s\n", "parameter", "type", value_title, "range", "optimise", "meaning");
+void pr_cli_print_param_rows(const pr_strategy_info *info, const void *p, const char *value_title, int optimise) {
+    printf("%-17s %-9s %-17s %-20s %-16s %s\n", "parameter", "type", value_title, "range", optimise ? "optimise" : "",
+           "meaning");
     for (size_t k = 0; k < info->n_params; k++) {
         const pr_param_def *d = &info->params[k];
-        char def[64], range[128], opt[48] = "-";
+        char def[128], range[128], opt[48] = "-";
         pr_param_format(d, p, def, sizeof def);
         pr_param_range(d, range, sizeof range);
-        if (d->opt_step > 0) snprintf(opt, sizeof opt, "%g:%g:%g", d->opt_min, d->opt_max, d->opt_step);
+        if (!optimise) opt[0] = '\0';
+        else if (d->opt_step > 0) snprintf(opt, sizeof opt, "%g:%g:%g", d->opt_min, d->opt_max, d->opt_step);
         printf("%-17s %-9s %-17s %-20s %-16s %s\n", d->name, pr_param_type_name(d->type), def, range, opt, d->desc);
     }
+}
+
+int pr_cli_print_params(const pr_strategy_info *info, int optimise) {
+    double p[PR_FEE_PARAMS_MAX / sizeof(double)];   /* any table's parameter struct */
+    if (info->size > sizeof p) return PR_EXIT_FAIL;
+    pr_params_defaults(info, p);
+    printf("%s: %s\n\n", info->name, info->summary);
+    if (info->n_params == 0) {
+        printf("(no parameters)\n");
+        return PR_EXIT_OK;
+    }
+    pr_cli_print_param_rows(info, p, "default", optimise);
+    return PR_EXIT_OK;
 }
 
 static int show(const char *name) {
@@ -32,12 +47,7 @@ static int show(const char *name) {
         fprintf(stderr, "proratio strategy: unknown strategy '%s' (see 'proratio strategy list')\n", name);
         return PR_EXIT_NOTFOUND;
     }
-    double p[64];   /* any strategy's parameter struct (pr_strategy_create checks the size) */
-    if (info->size > sizeof p) return PR_EXIT_FAIL;
-    pr_params_defaults(info, p);
-    printf("%s: %s\n\n", info->name, info->summary);
-    pr_cli_print_params(info, p, "default");
-    return PR_EXIT_OK;
+    return pr_cli_print_params(info, 1);
 }
 
 int pr_cli_strategy(int argc, char **argv) {

@@ -16,6 +16,7 @@ static const command commands[] = {
     {"stats", pr_cli_stats, "statistical tests: adf, coint, hurst, halflife"},
     {"backtest", pr_cli_backtest, "run a strategy over stored or CSV data: metrics, trades, report"},
     {"strategy", pr_cli_strategy, "list the built-in strategies; show one's parameters"},
+    {"fees", pr_cli_fees, "list the fee schedules of costs.*.fee_schedule; show one's parameters"},
     {"risk", pr_cli_risk, "check a configuration's risk section: the effective sizing and limits"},
     {"ai", pr_cli_ai, "ask a language model about a dataset; list cached LLM calls"},
 };

@@ -168,3 +168,30 @@ static void *pool_alloc_cb(void *ctx, size_t bytes) { return pr_pool_alloc(ctx, 
 static void pool_release_cb(void *ctx, void *p) { pr_pool_release(ctx, p); }
 
 pr_allocator pr_pool_allocator(pr_pool *pool) { return (pr_allocator){pool, pool_alloc_cb, pool_release_cb}; }
+
+int pr_allocator_grow_to(const pr_allocator *a, void **p, size_t *cap, size_t need, size_t elem) {
+    if (need <= *cap) return 0;
+    size_t nc = *cap ? *cap : 16;
+    while (nc < need) nc *= 2;
+    void *np;
+    if (a && a->alloc) {
+        np = a->alloc(a->ctx, nc * elem);
+        if (!np) return -1;
+        if (*p) {
+            memcpy(np, *p, *cap * elem);
+            a->release(a->ctx, *p);
+        }
+    } else {
+        np = realloc(*p, nc * elem);
+        if (!np) return -1;
+    }
+    *p = np;
+    *cap = nc;
+    return 0;
+}
+
+void pr_allocator_free(const pr_allocator *a, void *p) {
+    if (!p) return;
+    if (a && a->release) a->release(a->ctx, p);
+    else free(p);
+}

@@ -42,6 +42,49 @@ typedef struct pr_store_summary {
     pr_calendar calendar;  /* PR_CAL_AUTO = not built                       */
 } pr_store_summary;
 
+/* ---- bars stored in chunks (store_chunk.c codec, store_bars.c logic) ----
+ * A dataset's bars live in chunks: one row per block of up to
+ * PR_CHUNK_MAX consecutive bars, keyed by (venue, symbol, timeframe,
+ * first_ts), holding last_ts, the bar count n and the bars as column arrays
+ * (pr_chunk_encode). Chunks of one dataset never overlap. */
+#define PR_CHUNK_MAX 1024
+
+/* One stored chunk; data is NULL when only its head was asked for. */
+typedef struct pr_store_chunk {
+    int64_t first_ts, last_ts;
+    size_t n;
+    const unsigned char *data;
+    size_t len;
+} pr_store_chunk;
+
+/* Called for each chunk of a scan: PR_OK to go on, 1 to stop, < 0 to fail. */
+typedef int (*pr_store_chunk_fn)(void *user, const pr_store_chunk *c, pr_err *err);
+
+/* Encoded size of n bars, and the codec: an 8-byte header ("PRC", version 1,
+ * n as u32 little-endian) then ts[n], open[n], high[n], low[n], close[n],
+ * volume[n], each 8 bytes little-endian (int64, IEEE-754 double). */
+size_t pr_chunk_size(size_t n);
+void pr_chunk_encode(const pr_store_bars *b, size_t from, size_t n, unsigned char *out);
+/* Checks c->data against its head (PR_EDB naming the chunk otherwise). */
+int pr_chunk_check(const pr_store_key *k, const pr_store_chunk *c, pr_err *err);
+/* Copies bars [from, from + m) of a checked chunk into the arrays (any may
+ * be NULL but ts). */
+void pr_chunk_decode(const pr_store_chunk *c, size_t from, size_t m, int64_t *ts, double *open,
+                     double *high, double *low, double *close, double *volume);
+
+/* The bar operations of both backends, on their chunk primitives. */
+int pr_store_chunks_put(pr_store *st, const pr_store_key *k, const pr_store_bars *b,
+                        const pr_store_put_opts *o, pr_store_counts *c, pr_err *err);
+int pr_store_chunks_get(pr_store *st, const pr_store_key *k, int64_t lo, int64_t hi,
+                        pr_series *out, pr_err *err);
+int pr_store_chunks_ts(pr_store *st, const pr_store_key *k, int64_t lo, int64_t hi,
+                       int64_t **out, size_t *n, pr_err *err);
+int pr_store_chunks_adjacent(pr_store *st, const pr_store_key *k, int64_t ts, int after,
+                             int64_t *out, int *found, pr_err *err);
+/* Migration 4: every row of the old per-bar table (read by the backend's
+ * legacy_scan) written as chunks. */
+int pr_store_chunks_convert(pr_store *st, pr_err *err);
+
 typedef struct pr_store_ops {
     const char *name;
     void (*close)(pr_store *st);
@@ -65,6 +108,23 @@ typedef struct pr_store_ops {
      * pr_store_resolve. Adds to c->inserted, updated, kept and changed. */
     int (*put_bars)(pr_store *st, const pr_store_key *k, const pr_store_bars *b,
                     const pr_store_put_opts *o, pr_store_counts *c, pr_err *err);
+    /* Chunk primitives (see pr_store_chunk): the chunks whose bars reach
+     * into [lo, hi] (last_ts >= lo, first_ts <= hi) by first_ts, with their
+     * data or heads only; the chunk with the greatest first_ts < ts; insert
+     * one (its key is free); delete one by key. */
+    int (*chunks_scan)(pr_store *st, const pr_store_key *k, int64_t lo, int64_t hi, int data,
+                       pr_store_chunk_fn fn, void *user, pr_err *err);
+    int (*chunk_prev)(pr_store *st, const pr_store_key *k, int64_t ts, pr_store_chunk_fn fn,
+                      void *user, pr_err *err);
+    int (*chunk_put)(pr_store *st, const pr_store_key *k, const pr_store_chunk *c, pr_err *err);
+    int (*chunk_delete)(pr_store *st, const pr_store_key *k, int64_t first_ts, pr_err *err);
+    /* Migration 4 only: the rows of the old per-bar table (candles_v3) by
+     * dataset and ts, handed over in runs of at most PR_CHUNK_MAX bars of
+     * one dataset. */
+    int (*legacy_scan)(pr_store *st,
+                       int (*fn)(void *user, const pr_store_key *k, const pr_store_bars *b,
+                                 pr_err *err),
+                       void *user, pr_err *err);
     /* Serialises writers of one dataset to the end of the transaction
      * (SQLite's BEGIN IMMEDIATE already serialises all writers: NULL). */
     int (*lock_dataset)(pr_store *st, const pr_store_key *k, pr_err *err);

@@ -11,18 +11,22 @@
 
 #include "data/store_internal.h"
 
+#define OID_BYTEA 17
 #define OID_TEXT 25
 #define OID_INT8 20
 #define OID_FLOAT8 701
 #define OID_INT8_ARRAY 1016
 #define OID_FLOAT8_ARRAY 1022
 
-/* Rows per upsert statement and per range-read page. */
+/* Rows per upsert statement and per range-read page, and chunks
+ * (PR_CHUNK_MAX bars each) per page. */
 #define PG_CHUNK 50000
 #define PG_PAGE 65536
+#define PG_CHUNK_PAGE 256
 
 enum {
-    P_LOCK, P_BARS_PROBE, P_BARS_INS, P_BARS_UPD, P_DS_PUT, P_TS_PREV, P_TS_NEXT, P_GAPS_DEL, P_GAPS_PUT, P_GAPS_GET, P_BARS_GET, P_TS_GET, P_DS_LIST, P_DEL_CANDLES, P_DEL_DS,
+    P_LOCK, P_CH_SCAN, P_CH_HEADS, P_CH_PREV, P_CH_PUT, P_CH_DEL, P_CH_COUNT,
+    P_DS_PUT, P_GAPS_DEL, P_GAPS_PUT, P_GAPS_GET, P_DS_LIST, P_DEL_CANDLES, P_DEL_DS,
     P_INSTR_PUT, P_INSTR_GET, P_FUND_INS, P_FUND_UPD, P_FUND_GET, P_FUND_LIST, P_LOG_PUT, P_LOG_LIST,
     P_COUNT
 };
@@ -38,23 +42,31 @@ typedef struct pg_stmt_def {
 #define F OID_FLOAT8
 #define IA OID_INT8_ARRAY
 #define FA OID_FLOAT8_ARRAY
+#define B OID_BYTEA
 static const pg_stmt_def pg_defs[P_COUNT] = {
     [P_LOCK] = {"SELECT pg_advisory_xact_lock($1)", 1, {I}},
-    [P_BARS_PROBE] = {"SELECT ts, open, high, low, close, volume FROM candles"
-                      " WHERE venue = $1 AND symbol = $2 AND timeframe = $3"
-                      " AND ts >= $4 AND ts <= $5 ORDER BY ts",
-                      5, {T, T, T, I, I}},
-    [P_BARS_INS] = {"INSERT INTO candles"
-                    " (venue, symbol, timeframe, ts, open, high, low, close, volume)"
-                    " SELECT $1, $2, $3, u.* FROM unnest($4, $5, $6, $7, $8, $9) AS u",
-                    9, {T, T, T, IA, FA, FA, FA, FA, FA}},
-    [P_BARS_UPD] = {"UPDATE candles AS c SET open = u.o, high = u.h, low = u.l, close = u.cl,"
-                    " volume = u.v FROM unnest($4, $5, $6, $7, $8, $9) AS u(t, o, h, l, cl, v)"
-                    " WHERE c.venue = $1 AND c.symbol = $2 AND c.timeframe = $3 AND c.ts = u.t"
-                    " AND c.ts >= $10 AND c.ts <= $11"
-                    " AND (c.open <> u.o OR c.high <> u.h OR c.low <> u.l OR c.close <> u.cl"
-                    " OR c.volume <> u.v)",
-                    11, {T, T, T, IA, FA, FA, FA, FA, FA, I, I}},
+    /* Chunks reaching into [$4, $5] by key, a page of $6 at a time: last_ts
+     * first, so that pg_paged goes on after it. */
+#define CH_RANGE " FROM bar_chunks WHERE venue = $1 AND symbol = $2 AND timeframe = $3" \
+                 " AND first_ts <= $5 AND last_ts >= $4 AND first_ts >= coalesce((SELECT first_ts" \
+                 " FROM bar_chunks WHERE venue = $1 AND symbol = $2 AND timeframe = $3" \
+                 " AND first_ts <= $4 ORDER BY first_ts DESC LIMIT 1), $4) ORDER BY first_ts LIMIT $6"
+    [P_CH_SCAN] = {"SELECT last_ts, first_ts, n::bigint, data" CH_RANGE, 6, {T, T, T, I, I, I}},
+    [P_CH_HEADS] = {"SELECT last_ts, first_ts, n::bigint, NULL::bytea" CH_RANGE, 6, {T, T, T, I, I, I}},
+#undef CH_RANGE
+    [P_CH_PREV] = {"SELECT last_ts, first_ts, n::bigint, data FROM bar_chunks"
+                   " WHERE venue = $1 AND symbol = $2 AND timeframe = $3 AND first_ts < $4"
+                   " ORDER BY first_ts DESC LIMIT 1",
+                   4, {T, T, T, I}},
+    [P_CH_PUT] = {"INSERT INTO bar_chunks (venue, symbol, timeframe, first_ts, last_ts, n, data)"
+                  " VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                  7, {T, T, T, I, I, I, B}},
+    [P_CH_DEL] = {"DELETE FROM bar_chunks WHERE venue = $1 AND symbol = $2 AND timeframe = $3"
+                  " AND first_ts = $4",
+                  4, {T, T, T, I}},
+    [P_CH_COUNT] = {"SELECT coalesce(sum(n), 0)::bigint FROM bar_chunks"
+                    " WHERE venue = $1 AND symbol = $2 AND timeframe = $3",
+                    3, {T, T, T}},
     [P_DS_PUT] = {"INSERT INTO datasets"
                   " (venue, symbol, timeframe, bar_count, first_ts, last_ts, updated_at,"
                   " sat_count, sun_count, gap_count, missing_bars, calendar)"
@@ -66,12 +78,6 @@ static const pg_stmt_def pg_defs[P_COUNT] = {
                   " gap_count = EXCLUDED.gap_count, missing_bars = EXCLUDED.missing_bars,"
                   " calendar = EXCLUDED.calendar",
                   12, {T, T, T, I, I, I, I, I, I, I, I, T}},
-    [P_TS_PREV] = {"SELECT ts FROM candles WHERE venue = $1 AND symbol = $2 AND timeframe = $3"
-                   " AND ts < $4 ORDER BY ts DESC LIMIT 1",
-                   4, {T, T, T, I}},
-    [P_TS_NEXT] = {"SELECT ts FROM candles WHERE venue = $1 AND symbol = $2 AND timeframe = $3"
-                   " AND ts > $4 ORDER BY ts LIMIT 1",
-                   4, {T, T, T, I}},
     [P_GAPS_DEL] = {"DELETE FROM dataset_gaps WHERE venue = $1 AND symbol = $2 AND timeframe = $3"
                     " AND gap_from > $4 AND gap_from < $5",
                     5, {T, T, T, I, I}},
@@ -82,19 +88,12 @@ static const pg_stmt_def pg_defs[P_COUNT] = {
                     " closed_holiday, closed_session FROM dataset_gaps"
                     " WHERE venue = $1 AND symbol = $2 AND timeframe = $3 ORDER BY gap_from",
                     3, {T, T, T}},
-    [P_BARS_GET] = {"SELECT ts, open, high, low, close, volume FROM candles"
-                    " WHERE venue = $1 AND symbol = $2 AND timeframe = $3"
-                    " AND ts >= $4 AND ts <= $5 ORDER BY ts LIMIT $6",
-                    6, {T, T, T, I, I, I}},
-    [P_TS_GET] = {"SELECT ts FROM candles WHERE venue = $1 AND symbol = $2 AND timeframe = $3"
-                  " AND ts >= $4 AND ts <= $5 ORDER BY ts LIMIT $6",
-                  6, {T, T, T, I, I, I}},
     [P_DS_LIST] = {"SELECT d.venue, d.symbol, d.timeframe, d.bar_count, d.first_ts, d.last_ts,"
                    " d.updated_at, i.asset_class, d.sat_count, d.sun_count, d.gap_count,"
                    " d.missing_bars, d.calendar FROM datasets d LEFT JOIN instruments i"
                    " ON i.venue = d.venue AND i.symbol = d.symbol",
                    0, {0}},
-    [P_DEL_CANDLES] = {"DELETE FROM candles WHERE venue = $1 AND symbol = $2 AND timeframe = $3",
+    [P_DEL_CANDLES] = {"DELETE FROM bar_chunks WHERE venue = $1 AND symbol = $2 AND timeframe = $3",
                        3, {T, T, T}},
     [P_DEL_DS] = {"DELETE FROM datasets WHERE venue = $1 AND symbol = $2 AND timeframe = $3",
                   3, {T, T, T}},
@@ -146,6 +145,7 @@ static const pg_stmt_def pg_defs[P_COUNT] = {
 #undef F
 #undef IA
 #undef FA
+#undef B
 
 typedef struct pg_store {
     pr_store base;
@@ -381,20 +381,6 @@ static void pg_close(pr_store *st) {
 }
 
 /* ---- candles ---------------------------------------------------------------- */
-/* Encodes rows idx[0..m) (or [0, m) when idx is NULL) of b, offset by
- * `base`, as the six array parameters after the key. */
-static void bars_params(pgp *p, const pr_store_key *k, const pr_store_bars *b, size_t base,
-                        const size_t *idx, size_t m, unsigned char *buf) {
-    const size_t sz = ARR_BYTES(m);
-    const double *cols[5] = {b->open + base, b->high + base, b->low + base, b->close + base,
-                             b->volume + base};
-    arr_i64(buf, b->ts + base, idx, m);
-    for (int c = 0; c < 5; c++) arr_f64(buf + (size_t)(c + 1) * sz, cols[c], idx, m);
-    p->n = 0;
-    p_key(p, k);
-    for (int c = 0; c < 6; c++) p_bin(p, buf + (size_t)c * sz, sz);
-}
-
 /* 64-bit FNV-1a of the dataset key: the advisory lock id of a dataset
  * (a collision only serialises two unrelated imports). */
 static int64_t key_lock_id(const pr_store_key *k) {
@@ -423,96 +409,6 @@ static int pg_lock_dataset(pr_store *st, const pr_store_key *k, pr_err *err) {
     return PR_OK;
 }
 
-static int pg_put_bars(pr_store *st, const pr_store_key *k, const pr_store_bars *b,
-                       const pr_store_put_opts *o, pr_store_counts *cnt, pr_err *err) {
-    pg_store *s = PG(st);
-    size_t chunk = b->n < PG_CHUNK ? b->n : PG_CHUNK;
-    unsigned char *buf = malloc(6 * ARR_BYTES(chunk));
-    size_t *fresh = malloc(chunk * sizeof *fresh);
-    /* The rows to update, with their merged values (pr_store_resolve). */
-    int64_t *uts = malloc(chunk * sizeof *uts);
-    double *uv = malloc(5 * chunk * sizeof *uv);
-    int rc = PR_OK;
-    if (!buf || !fresh || !uts || !uv) {
-        rc = pr_err_set(err, PR_ENOMEM, "store: out of memory for %zu bars", chunk);
-        goto done;
-    }
-    rc = pg_lock_dataset(st, k, err);
-    if (rc != PR_OK) goto done;
-    for (size_t i = 0; rc == PR_OK && i < b->n; i += chunk) {
-        const size_t m = b->n - i < chunk ? b->n - i : chunk;
-        const int64_t lo = b->ts[i], hi = b->ts[i + m - 1];
-        pgp p = {.n = 0};
-        p_key(&p, k);
-        p_i64(&p, lo);
-        p_i64(&p, hi);
-        PGresult *r = pg_run(s, P_BARS_PROBE, &p, PGRES_TUPLES_OK, "probe candles", err);
-        if (!r) {
-            rc = PR_EDB;
-            break;
-        }
-        size_t nf = 0, nc = 0, j = 0;
-        const int rows = PQntuples(r);
-        for (int e = 0; e < rows; e++) {
-            const int64_t t = r_i64(r, e, 0);
-            for (; j < m && b->ts[i + j] < t; j++) fresh[nf++] = j;
-            if (j == m) break;
-            if (b->ts[i + j] != t) continue;
-            const size_t x = i + j;
-            const double in[5] = {b->open[x], b->high[x], b->low[x], b->close[x], b->volume[x]};
-            double old[5], merged[5];
-            for (int c = 0; c < 5; c++) old[c] = r_f64(r, e, 1 + c);
-            int w = pr_store_resolve(o, k, b->ts[x], old, in, merged, cnt, err);
-            if (w < 0) {
-                rc = w;
-                break;
-            }
-            if (w == 1) {
-                uts[nc] = b->ts[x];
-                for (int c = 0; c < 5; c++) uv[(size_t)c * chunk + nc] = merged[c];
-                nc++;
-            }
-            j++;
-        }
-        if (rc != PR_OK) {
-            PQclear(r);
-            break;
-        }
-        for (; j < m; j++) fresh[nf++] = j;
-        PQclear(r);
-        if (nf > 0) {
-            bars_params(&p, k, b, i, nf == m ? NULL : fresh, nf, buf);
-            r = pg_run(s, P_BARS_INS, &p, PGRES_COMMAND_OK, "insert candles", err);
-            if (!r) {
-                rc = PR_EDB;
-                break;
-            }
-            cnt->inserted += cmd_tuples(r);
-            PQclear(r);
-        }
-        if (nc > 0) {
-            const pr_store_bars u = {uts, uv, uv + chunk, uv + 2 * chunk, uv + 3 * chunk,
-                                     uv + 4 * chunk, nc};
-            bars_params(&p, k, &u, 0, NULL, nc, buf);
-            p_i64(&p, lo);
-            p_i64(&p, hi);
-            r = pg_run(s, P_BARS_UPD, &p, PGRES_COMMAND_OK, "update candles", err);
-            if (!r) {
-                rc = PR_EDB;
-                break;
-            }
-            cnt->updated += cmd_tuples(r);
-            PQclear(r);
-        }
-    }
-done:
-    free(buf);
-    free(fresh);
-    free(uts);
-    free(uv);
-    return rc;
-}
-
 static int pg_put_summary(pr_store *st, const pr_store_key *k, const pr_store_summary *sm,
                           const char *cal, int64_t now, pr_err *err) {
     pgp p = {.n = 0};
@@ -528,20 +424,6 @@ static int pg_put_summary(pr_store *st, const pr_store_key *k, const pr_store_su
     p_text(&p, cal);
     PGresult *r = pg_run(PG(st), P_DS_PUT, &p, PGRES_COMMAND_OK, "update datasets", err);
     if (!r) return PR_EDB;
-    PQclear(r);
-    return PR_OK;
-}
-
-static int pg_ts_adjacent(pr_store *st, const pr_store_key *k, int64_t ts, int after,
-                          int64_t *out, int *found, pr_err *err) {
-    pgp p = {.n = 0};
-    p_key(&p, k);
-    p_i64(&p, ts);
-    PGresult *r = pg_run(PG(st), after ? P_TS_NEXT : P_TS_PREV, &p, PGRES_TUPLES_OK,
-                         "select candle times", err);
-    if (!r) return PR_EDB;
-    *found = PQntuples(r) > 0;
-    if (*found) *out = r_i64(r, 0, 0);
     PQclear(r);
     return PR_OK;
 }
@@ -620,42 +502,40 @@ static int pg_gaps_get(pr_store *st, const pr_store_key *k, pr_gap **out, size_t
     return PR_OK;
 }
 
-/* Reads [lo, hi] page by page; `emit` copies one page. More than one page
- * is read inside a REPEATABLE READ snapshot (unless the caller already has
- * a transaction), so the pages form one consistent answer. */
+/* Reads [lo, hi] page by page; `emit` copies one page. The pages are read
+ * inside one REPEATABLE READ snapshot (unless the caller already has a
+ * transaction), so they form one consistent answer. The snapshot is taken
+ * before the first page: taking it only once a page came back full meant
+ * reading that page twice (a quarter of a 1M-bar read). */
 typedef int (*page_fn)(const PGresult *r, int rows, void *ctx, pr_err *err);
 
 static int pg_paged(pg_store *s, int id, const pr_store_key *k, int64_t lo, int64_t hi,
-                    page_fn emit, void (*restart)(void *ctx), void *ctx, const char *what,
+                    int64_t page, page_fn emit, void *ctx, const char *what,
                     pr_err *err) {
     const int idle = PQtransactionStatus(s->conn) == PQTRANS_IDLE;
     int snapshot = 0, rc = PR_OK;
     int64_t from = lo;
+    if (idle) {
+        rc = pg_exec(&s->base, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", what, err);
+        if (rc != PR_OK) return rc;
+        snapshot = 1;
+    }
     for (;;) {
         pgp p = {.n = 0};
         p_key(&p, k);
         p_i64(&p, from);
         p_i64(&p, hi);
-        p_i64(&p, PG_PAGE);
+        p_i64(&p, page);
         PGresult *r = pg_run(s, id, &p, PGRES_TUPLES_OK, what, err);
         if (!r) {
             rc = PR_EDB;
             break;
         }
         int rows = PQntuples(r);
-        if (rows == PG_PAGE && idle && !snapshot) {
-            PQclear(r);
-            rc = pg_exec(&s->base, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", what, err);
-            if (rc != PR_OK) break;
-            snapshot = 1;
-            restart(ctx);
-            from = lo;
-            continue;
-        }
         rc = emit(r, rows, ctx, err);
         int64_t last = rows ? r_i64(r, rows - 1, 0) : 0;
         PQclear(r);
-        if (rc != PR_OK || rows < PG_PAGE || last == INT64_MAX || last >= hi) break;
+        if (rc != PR_OK || rows < page || last == INT64_MAX || last >= hi) break;
         from = last + 1;
     }
     if (snapshot) {
@@ -665,64 +545,120 @@ static int pg_paged(pg_store *s, int id, const pr_store_key *k, int64_t lo, int6
     return rc;
 }
 
-static int emit_bars(const PGresult *r, int rows, void *ctx, pr_err *err) {
-    pr_series *out = ctx;
-    size_t n = out->len;
-    if (pr_store_series_grow(out, n + (size_t)rows, err) != PR_OK) return PR_ENOMEM;
-    for (int i = 0; i < rows; i++, n++) {
-        out->ts[n] = r_i64(r, i, 0);
-        out->open[n] = r_f64(r, i, 1);
-        out->high[n] = r_f64(r, i, 2);
-        out->low[n] = r_f64(r, i, 3);
-        out->close[n] = r_f64(r, i, 4);
-        out->volume[n] = r_f64(r, i, 5);
+/* ---- candles: chunk primitives (store_bars.c does the rest) ---------------- */
+typedef struct chunk_emit {
+    pr_store_chunk_fn fn;
+    void *user;
+} chunk_emit;
+
+static int emit_chunks(const PGresult *r, int rows, void *ctx, pr_err *err) {
+    chunk_emit *e = ctx;
+    for (int i = 0; i < rows; i++) {
+        pr_store_chunk c = {r_i64(r, i, 1), r_i64(r, i, 0), (size_t)r_i64(r, i, 2), NULL, 0};
+        if (!PQgetisnull(r, i, 3)) {
+            c.data = (const unsigned char *)PQgetvalue(r, i, 3);
+            c.len = (size_t)PQgetlength(r, i, 3);
+        }
+        int rc = e->fn(e->user, &c, err);
+        if (rc != PR_OK) return rc;
     }
-    out->len = n;
     return PR_OK;
 }
 
-static void restart_bars(void *ctx) { ((pr_series *)ctx)->len = 0; }
 
-static int pg_get_bars(pr_store *st, const pr_store_key *k, int64_t lo, int64_t hi,
-                       pr_series *out, pr_err *err) {
-    out->len = 0;
-    return pg_paged(PG(st), P_BARS_GET, k, lo, hi, emit_bars, restart_bars, out,
-                    "select candles", err);
+static int pg_chunks_scan(pr_store *st, const pr_store_key *k, int64_t lo, int64_t hi, int data,
+                          pr_store_chunk_fn fn, void *user, pr_err *err) {
+    chunk_emit e = {fn, user};
+    int rc = pg_paged(PG(st), data ? P_CH_SCAN : P_CH_HEADS, k, lo, hi, PG_CHUNK_PAGE, emit_chunks, &e, "select candles", err);
+    return rc < 0 ? rc : PR_OK;
 }
 
-typedef struct ts_buf {
-    int64_t *v;
-    size_t n, cap;
-} ts_buf;
+static int pg_chunk_prev(pr_store *st, const pr_store_key *k, int64_t ts, pr_store_chunk_fn fn,
+                         void *user, pr_err *err) {
+    pgp p = {.n = 0};
+    p_key(&p, k);
+    p_i64(&p, ts);
+    PGresult *r = pg_run(PG(st), P_CH_PREV, &p, PGRES_TUPLES_OK, "select candles", err);
+    if (!r) return PR_EDB;
+    chunk_emit e = {fn, user};
+    int rc = emit_chunks(r, PQntuples(r), &e, err);
+    PQclear(r);
+    return rc < 0 ? rc : PR_OK;
+}
 
-static int emit_ts(const PGresult *r, int rows, void *ctx, pr_err *err) {
-    ts_buf *b = ctx;
-    if (b->n + (size_t)rows > b->cap) {
-        size_t nc = b->cap ? b->cap : 4096;
-        while (nc < b->n + (size_t)rows) nc *= 2;
-        int64_t *nv = realloc(b->v, nc * sizeof *nv);
-        if (!nv) return pr_err_set(err, PR_ENOMEM, "store: out of memory for %zu timestamps", nc);
-        b->v = nv;
-        b->cap = nc;
-    }
-    for (int i = 0; i < rows; i++) b->v[b->n++] = r_i64(r, i, 0);
+static int pg_chunk_put(pr_store *st, const pr_store_key *k, const pr_store_chunk *c,
+                        pr_err *err) {
+    pgp p = {.n = 0};
+    p_key(&p, k);
+    p_i64(&p, c->first_ts);
+    p_i64(&p, c->last_ts);
+    p_i64(&p, (int64_t)c->n);
+    p_bin(&p, c->data, c->len);
+    PGresult *r = pg_run(PG(st), P_CH_PUT, &p, PGRES_COMMAND_OK, "insert candles", err);
+    if (!r) return PR_EDB;
+    PQclear(r);
     return PR_OK;
 }
 
-static void restart_ts(void *ctx) { ((ts_buf *)ctx)->n = 0; }
+static int pg_chunk_delete(pr_store *st, const pr_store_key *k, int64_t first_ts, pr_err *err) {
+    pgp p = {.n = 0};
+    p_key(&p, k);
+    p_i64(&p, first_ts);
+    PGresult *r = pg_run(PG(st), P_CH_DEL, &p, PGRES_COMMAND_OK, "update candles", err);
+    if (!r) return PR_EDB;
+    PQclear(r);
+    return PR_OK;
+}
 
-static int pg_get_ts(pr_store *st, const pr_store_key *k, int64_t lo, int64_t hi, int64_t **out,
-                     size_t *n, pr_err *err) {
-    ts_buf b = {NULL, 0, 0};
-    int rc = pg_paged(PG(st), P_TS_GET, k, lo, hi, emit_ts, restart_ts, &b,
-                      "select candle times", err);
-    if (rc != PR_OK || b.n == 0) {
-        free(b.v);
-        b.v = NULL;
-        b.n = 0;
+/* Hands the old table's rows over in runs of one dataset, fetched through
+ * a cursor (the migration runs in a transaction). */
+static int pg_legacy_scan(pr_store *st,
+                          int (*fn)(void *user, const pr_store_key *k, const pr_store_bars *b,
+                                    pr_err *err),
+                          void *user, pr_err *err) {
+    pg_store *s = PG(st);
+    int rc = pg_exec(st, "DECLARE pr_migrate CURSOR FOR SELECT venue, symbol, timeframe, ts,"
+                         " open, high, low, close, volume FROM candles_v3"
+                         " ORDER BY venue, symbol, timeframe, ts", "migrate candles", err);
+    if (rc != PR_OK) return rc;
+    static const size_t cap = PR_CHUNK_MAX;
+    int64_t *ts = malloc(cap * sizeof *ts);
+    double *v = malloc(5 * cap * sizeof *v);
+    char key[3][PR_SYMBOL_MAX] = {"", "", ""}, cur[3][PR_SYMBOL_MAX];
+    pr_store_key k = {key[0], key[1], key[2]};
+    size_t n = 0;
+    if (!ts || !v) rc = pr_err_set(err, PR_ENOMEM, "store: out of memory migrating candles");
+    for (int done = 0; rc == PR_OK && !done;) {
+        PGresult *r = PQexecParams(s->conn, "FETCH 65536 FROM pr_migrate", 0, NULL, NULL, NULL,
+                                   NULL, 1);
+        if (pg_ok(s, r, PGRES_TUPLES_OK, "migrate candles", err) != PR_OK) {
+            rc = PR_EDB;
+            break;
+        }
+        int rows = PQntuples(r);
+        done = rows == 0;
+        for (int i = 0; rc == PR_OK && i <= rows; i++) {
+            int last = i == rows;
+            if (!last)
+                for (int c = 0; c < 3; c++) r_text(r, i, c, cur[c], sizeof cur[c]);
+            int same = !last && n > 0;
+            for (int c = 0; same && c < 3; c++) same = strcmp(cur[c], key[c]) == 0;
+            if (n > 0 && (n == cap || (!last && !same) || (last && done))) {
+                pr_store_bars b = {ts, v, v + cap, v + 2 * cap, v + 3 * cap, v + 4 * cap, n};
+                rc = fn(user, &k, &b, err);
+                n = 0;
+            }
+            if (last || rc != PR_OK) break;
+            if (n == 0) memcpy(key, cur, sizeof key);
+            ts[n] = r_i64(r, i, 3);
+            for (int c = 0; c < 5; c++) v[(size_t)c * cap + n] = r_f64(r, i, 4 + c);
+            n++;
+        }
+        PQclear(r);
     }
-    *out = b.v;
-    *n = b.n;
+    if (rc == PR_OK) rc = pg_exec(st, "CLOSE pr_migrate", "migrate candles", err);
+    free(ts);
+    free(v);
     return rc;
 }
 
@@ -761,9 +697,12 @@ static int pg_delete_dataset(pr_store *st, const pr_store_key *k, size_t *delete
     pg_store *s = PG(st);
     pgp p = {.n = 0};
     p_key(&p, k);
-    PGresult *r = pg_run(s, P_DEL_CANDLES, &p, PGRES_COMMAND_OK, "delete candles", err);
+    PGresult *r = pg_run(s, P_CH_COUNT, &p, PGRES_TUPLES_OK, "delete candles", err);
     if (!r) return PR_EDB;
-    *deleted = cmd_tuples(r);
+    *deleted = PQntuples(r) ? (size_t)r_i64(r, 0, 0) : 0;
+    PQclear(r);
+    r = pg_run(s, P_DEL_CANDLES, &p, PGRES_COMMAND_OK, "delete candles", err);
+    if (!r) return PR_EDB;
     PQclear(r);
     r = pg_run(s, P_DEL_DS, &p, PGRES_COMMAND_OK, "delete dataset", err);
     if (!r) return PR_EDB;
@@ -1013,15 +952,20 @@ static const pr_store_ops pg_ops = {
     .migration_lock_sql = "SELECT pg_advisory_xact_lock(7287010010)",
     .version_table_exists_sql =
         "SELECT CASE WHEN to_regclass('schema_version') IS NULL THEN 0 ELSE 1 END",
-    .put_bars = pg_put_bars,
+    .put_bars = pr_store_chunks_put,
+    .chunks_scan = pg_chunks_scan,
+    .chunk_prev = pg_chunk_prev,
+    .chunk_put = pg_chunk_put,
+    .chunk_delete = pg_chunk_delete,
+    .legacy_scan = pg_legacy_scan,
     .lock_dataset = pg_lock_dataset,
     .put_summary = pg_put_summary,
-    .ts_adjacent = pg_ts_adjacent,
+    .ts_adjacent = pr_store_chunks_adjacent,
     .gaps_delete = pg_gaps_delete,
     .gaps_put = pg_gaps_put,
     .gaps_get = pg_gaps_get,
-    .get_bars = pg_get_bars,
-    .get_ts = pg_get_ts,
+    .get_bars = pr_store_chunks_get,
+    .get_ts = pr_store_chunks_ts,
     .list_datasets = pg_list_datasets,
     .delete_dataset = pg_delete_dataset,
     .put_instrument = pg_put_instrument,

@@ -69,6 +69,107 @@ static const char *const sqlite_migrations[] = {
     " closed_weekend INTEGER NOT NULL, closed_holiday INTEGER NOT NULL,"
     " closed_session INTEGER NOT NULL,"
     " PRIMARY KEY (venue, symbol, timeframe, gap_from)) WITHOUT ROWID;",
+    /* 4: bars in chunks (store_chunk.c); the old per-bar table is converted
+     * by pr_store_chunks_convert and replaced by a view (sqlite_v4_after). */
+    "CREATE TABLE bar_chunks ("
+    " venue TEXT NOT NULL, symbol TEXT NOT NULL, timeframe TEXT NOT NULL,"
+    " first_ts INTEGER NOT NULL, last_ts INTEGER NOT NULL, n INTEGER NOT NULL,"
+    " data BLOB NOT NULL,"
+    " PRIMARY KEY (venue, symbol, timeframe, first_ts)) WITHOUT ROWID;"
+    "ALTER TABLE candles RENAME TO candles_v3;",
+};
+
+/* One row per bar for people who query the store directly: the chunk's
+ * little-endian 8-byte values read back with substr/hex (SQLite has no
+ * function that reinterprets bytes), ts as an integer and the prices as
+ * doubles rebuilt exactly from their bits (sign, exponent, mantissa; the
+ * store holds no -0, infinity or NaN). The inner query (kept apart by
+ * OFFSET 0, so that the blob is read once per value, not once per digit)
+ * yields each value's 16 hex digits; the outer one turns them into numbers,
+ * reading each digit once, the prices only for rows a WHERE on ts keeps. (SQLite's <<, >>, & and | share one precedence, left to
+ * right: hence the parentheses.) */
+#define SQ_NIB(h, p) "(instr('0123456789ABCDEF', substr(" h ", " #p ", 1)) - 1)"
+#define SQ_BYTE(h, p, q, s) "((" SQ_NIB(h, p) " << 4 | " SQ_NIB(h, q) ") << " #s ")"
+#define SQ_I64(h)                                                                                  \
+    "(" SQ_BYTE(h, 1, 2, 0) " | " SQ_BYTE(h, 3, 4, 8) " | " SQ_BYTE(h, 5, 6, 16) " | "            \
+    SQ_BYTE(h, 7, 8, 24) " | " SQ_BYTE(h, 9, 10, 32) " | " SQ_BYTE(h, 11, 12, 40) " | "          \
+    SQ_BYTE(h, 13, 14, 48) " | " SQ_BYTE(h, 15, 16, 56) ")"
+/* Digit p of the hex text is the high (odd p) or low nibble of byte
+ * (p - 1) / 2: the top byte (digits 15, 16) holds the sign and 7 exponent
+ * bits, digit 13 the exponent's last 4, the rest the 52-bit mantissa. */
+#define SQ_EXP(h) "(((" SQ_NIB(h, 15) " & 7) << 8) | (" SQ_NIB(h, 16) " << 4) | " SQ_NIB(h, 13) ")"
+#define SQ_MANT(h)                                                                                 \
+    "(" SQ_NIB(h, 14) " << 48 | " SQ_BYTE(h, 11, 12, 40) " | " SQ_BYTE(h, 9, 10, 32) " | "       \
+    SQ_BYTE(h, 7, 8, 24) " | " SQ_BYTE(h, 5, 6, 16) " | " SQ_BYTE(h, 3, 4, 8) " | "              \
+    SQ_BYTE(h, 1, 2, 0) ")"
+#define SQ_F64(h)                                                                                  \
+    "(CASE WHEN " SQ_EXP(h) " = 0 THEN " SQ_MANT(h) " * power(2.0, -1074) ELSE (" SQ_MANT(h)      \
+    " + 4503599627370496) * power(2.0, " SQ_EXP(h) " - 1075) END * CASE WHEN " SQ_NIB(h, 15)       \
+    " >= 8 THEN -1.0 ELSE 1.0 END)"
+#define SQ_AT(col) "hex(substr(c.data, 9 + 8 * (" col "), 8))"
+/* In pieces: C compilers need not accept string literals over 4095 bytes. */
+static const char *const sqlite_v4_after[] = {
+    "DROP TABLE candles_v3;"
+    "CREATE VIEW candles (venue, symbol, timeframe, ts, open, high, low, close, volume) AS"
+    " WITH RECURSIVE slot(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM slot WHERE k < 1023)"
+    " SELECT venue, symbol, timeframe, " SQ_I64("xt") ", " SQ_F64("xo") ", ",
+    SQ_F64("xh") ", ",
+    SQ_F64("xl") ", ",
+    SQ_F64("xc") ", ",
+    SQ_F64("xv"),
+    " FROM (SELECT c.venue, c.symbol, c.timeframe, " SQ_AT("slot.k") " AS xt, "
+    SQ_AT("c.n + slot.k") " AS xo, " SQ_AT("2 * c.n + slot.k") " AS xh, "
+    SQ_AT("3 * c.n + slot.k") " AS xl, " SQ_AT("4 * c.n + slot.k") " AS xc, "
+    SQ_AT("5 * c.n + slot.k") " AS xv"
+    " FROM bar_chunks c CROSS JOIN slot WHERE slot.k < c.n LIMIT -1 OFFSET 0);",
+};
+
+/* Editing through the view (INSTEAD OF UPDATE): a bar's prices are written
+ * back into its chunk (the double's bits rebuilt with log2/power and put
+ * byte by byte from a 256-byte table); a new venue, symbol or timeframe
+ * moves the whole chunk holding the bar (meant for renaming a dataset);
+ * ts cannot change (that moves bars between chunks: delete and import).
+ * candle_slots gives each bar's chunk and place. */
+#define SQ_OLD_KEY "venue = OLD.venue AND symbol = OLD.symbol AND timeframe = OLD.timeframe"
+#define SQ_OLD_CHUNK "(SELECT max(first_ts) FROM bar_chunks WHERE " SQ_OLD_KEY " AND first_ts <= OLD.ts)"
+#define SQ_BITS(x)                                                                                  \
+    "(SELECT CASE WHEN a = 0 THEN 0 ELSE (CASE WHEN " x " < 0 THEN 1 << 63 ELSE 0 END) |"           \
+    " CASE WHEN e < -1022 THEN CAST(a * power(2.0, 537) * power(2.0, 537) AS INTEGER)"              \
+    " ELSE ((e + 1023) << 52) | CAST((a / power(2.0, e) - 1.0) * 4503599627370496.0 AS INTEGER)"   \
+    " END END FROM (SELECT a, e0 - (power(2.0, e0) > a) + (power(2.0, e0 + 1) <= a) AS e"          \
+    " FROM (SELECT a, CAST(floor(log2(a)) AS INTEGER) AS e0 FROM (SELECT abs(" x ") AS a))))"
+#define SQ_PUTB(s) "substr(t.lut, ((z.u >> " #s ") & 255) + 1, 1)"
+#define SQ_SET(col, c)                                                                              \
+    "UPDATE bar_chunks SET data = CAST(substr(data, 1, 8 + 8 * (" #c " * n + z.k)) || "             \
+    SQ_PUTB(0) " || " SQ_PUTB(8) " || " SQ_PUTB(16) " || " SQ_PUTB(24) " || " SQ_PUTB(32) " || "    \
+    SQ_PUTB(40) " || " SQ_PUTB(48) " || " SQ_PUTB(56) " || substr(data, 17 + 8 * (" #c " * n + z.k))" \
+    " AS BLOB) FROM (SELECT " SQ_LUT " AS lut) AS t, (SELECT s.first_ts AS f, s.k AS k, "            \
+    SQ_BITS("NEW." col) " AS u FROM candle_slots s WHERE s.venue = OLD.venue AND s.symbol ="        \
+    " OLD.symbol AND s.timeframe = OLD.timeframe AND s.first_ts = " SQ_OLD_CHUNK                     \
+    " AND s.ts = OLD.ts) AS z WHERE " SQ_OLD_KEY " AND first_ts = z.f AND NEW." col                  \
+    " IS NOT OLD." col ";"
+#define SQ_BAD(col) " OR typeof(NEW." col ") NOT IN ('integer', 'real') OR abs(NEW." col ") > 1.7976931348623157e308"
+#define SQ_LUT \
+    "X'000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F202122232425262728292A2B2C2D2E" \
+    "2F303132333435363738393A3B3C3D3E3F404142434445464748494A4B4C4D4E4F505152535455565758595A5B5C5D5E" \
+    "5F606162636465666768696A6B6C6D6E6F707172737475767778797A7B7C7D7E7F808182838485868788898A8B8C8D8E" \
+    "8F909192939495969798999A9B9C9D9E9FA0A1A2A3A4A5A6A7A8A9AAABACADAEAFB0B1B2B3B4B5B6B7B8B9BABBBCBDBE" \
+    "BFC0C1C2C3C4C5C6C7C8C9CACBCCCDCECFD0D1D2D3D4D5D6D7D8D9DADBDCDDDEDFE0E1E2E3E4E5E6E7E8E9EAEBECEDEE" \
+    "EFF0F1F2F3F4F5F6F7F8F9FAFBFCFDFEFF'"
+static const char *const sqlite_v4_edit[] = {
+    "CREATE VIEW candle_slots (venue, symbol, timeframe, first_ts, k, ts) AS"
+    " WITH RECURSIVE slot(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM slot WHERE k < 1023)"
+    " SELECT c.venue, c.symbol, c.timeframe, c.first_ts, slot.k, "
+    SQ_I64("hex(substr(c.data, 9 + 8 * slot.k, 8))")
+    " FROM bar_chunks c CROSS JOIN slot WHERE slot.k < c.n;",
+    "CREATE TRIGGER candles_update INSTEAD OF UPDATE ON candles BEGIN"
+    " SELECT RAISE(ABORT, 'candles is a view of bar_chunks: through it a bar''s prices can be set"
+    " to finite numbers and a dataset renamed, not its ts') WHERE NEW.ts IS NOT OLD.ts"
+    SQ_BAD("open") SQ_BAD("high") SQ_BAD("low") SQ_BAD("close") SQ_BAD("volume") ";",
+    SQ_SET("open", 1), SQ_SET("high", 2), SQ_SET("low", 3), SQ_SET("close", 4), SQ_SET("volume", 5),
+    "UPDATE bar_chunks SET venue = NEW.venue, symbol = NEW.symbol, timeframe = NEW.timeframe"
+    " WHERE " SQ_OLD_KEY " AND first_ts = " SQ_OLD_CHUNK " AND (NEW.venue IS NOT OLD.venue"
+    " OR NEW.symbol IS NOT OLD.symbol OR NEW.timeframe IS NOT OLD.timeframe); END;",
 };
 
 /* ---- PostgreSQL ----------------------------------------------------------- */
@@ -138,6 +239,46 @@ static const char *const pg_migrations[] = {
     " closed_weekend BIGINT NOT NULL, closed_holiday BIGINT NOT NULL,"
     " closed_session BIGINT NOT NULL,"
     " PRIMARY KEY (venue, symbol, timeframe, gap_from));",
+    /* 4: bars in chunks (see the SQLite list); EXTERNAL storage keeps the
+     * chunks out of line uncompressed, so reads never decompress. */
+    "CREATE TABLE bar_chunks ("
+    " venue TEXT COLLATE \"C\" NOT NULL, symbol TEXT COLLATE \"C\" NOT NULL,"
+    " timeframe TEXT COLLATE \"C\" NOT NULL,"
+    " first_ts BIGINT NOT NULL, last_ts BIGINT NOT NULL, n INTEGER NOT NULL,"
+    " data BYTEA NOT NULL,"
+    " PRIMARY KEY (venue, symbol, timeframe, first_ts));"
+    "ALTER TABLE bar_chunks ALTER COLUMN data SET STORAGE EXTERNAL;"
+    "ALTER TABLE candles RENAME TO candles_v3;",
+};
+
+/* The per-bar view (see the SQLite one), with two SQL functions reading an
+ * 8-byte little-endian integer and double out of a chunk: single
+ * expressions without FROM, so that PostgreSQL inlines them. The view
+ * detoasts each chunk once (the OFFSET 0 subquery), not once per byte
+ * read: that was minutes for 30,000 bars. */
+#define PG_B(i, s) "(get_byte(b, o + " #i ")::bigint << " #s ")"
+static const char *const pg_v4_after[] = {
+    "DROP TABLE candles_v3;"
+    "CREATE FUNCTION pr_chunk_i64(b bytea, o integer) RETURNS bigint"
+    " LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS 'SELECT " PG_B(0, 0) " | " PG_B(1, 8)
+    " | " PG_B(2, 16) " | " PG_B(3, 24) " | " PG_B(4, 32) " | " PG_B(5, 40) " | " PG_B(6, 48)
+    " | " PG_B(7, 56) "';"
+    "CREATE FUNCTION pr_chunk_f64(b bytea, o integer) RETURNS double precision"
+    " LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS"
+    " 'SELECT CASE WHEN (pr_chunk_i64(b, o) >> 52) & 2047 = 0"
+    " THEN (pr_chunk_i64(b, o) & 4503599627370495) * power(2.0::float8, -1074)"
+    " ELSE ((pr_chunk_i64(b, o) & 4503599627370495) + 4503599627370496)"
+    " * power(2.0::float8, ((pr_chunk_i64(b, o) >> 52) & 2047) - 1075) END"
+    " * CASE WHEN pr_chunk_i64(b, o) < 0 THEN -1.0::float8 ELSE 1.0::float8 END';"
+    "CREATE VIEW candles AS SELECT c.venue, c.symbol, c.timeframe,"
+    " pr_chunk_i64(x.d, 8 + 8 * k) AS ts,"
+    " pr_chunk_f64(x.d, 8 + 8 * (x.n + k)) AS open,"
+    " pr_chunk_f64(x.d, 8 + 8 * (2 * x.n + k)) AS high,"
+    " pr_chunk_f64(x.d, 8 + 8 * (3 * x.n + k)) AS low,"
+    " pr_chunk_f64(x.d, 8 + 8 * (4 * x.n + k)) AS close,"
+    " pr_chunk_f64(x.d, 8 + 8 * (5 * x.n + k)) AS volume"
+    " FROM bar_chunks c CROSS JOIN LATERAL (SELECT c.data || ''::bytea AS d, c.n AS n OFFSET 0) x"
+    " CROSS JOIN LATERAL generate_series(0, x.n - 1) AS k;",
 };
 
 _Static_assert(sizeof sqlite_migrations == sizeof pg_migrations,
@@ -156,6 +297,21 @@ const char *const *pr_store_pg_migrations(size_t *n) {
 int pr_store_schema_latest(void) { return (int)(sizeof sqlite_migrations / sizeof sqlite_migrations[0]); }
 
 /* ---- runner ---------------------------------------------------------------- */
+/* Joins and runs the SQL of migration 4 that follows the conversion. */
+static int run_pieces(pr_store *st, const char *const *p, size_t n, const char *what,
+                      pr_err *err) {
+    size_t len = 1;
+    for (size_t i = 0; i < n; i++) len += strlen(p[i]);
+    char *sql = malloc(len);
+    if (!sql) return pr_err_set(err, PR_ENOMEM, "store: out of memory migrating");
+    sql[0] = '\0';
+    for (size_t i = 0; i < n; i++) strcat(sql, p[i]);
+    int rc = st->ops->exec(st, sql, what, err);
+    free(sql);
+    return rc;
+}
+
+/* ---- runner (versions) ------------------------------------------------------------- */
 static int current_version(pr_store *st, int64_t *v, pr_err *err) {
     int found = 0;
     int rc = st->ops->query_int(st, "SELECT MAX(version) FROM schema_version", v, &found, err);
@@ -209,6 +365,19 @@ int pr_store_migrate(pr_store *st, int target, const char *const *extra, size_t 
         char what[48], ins[128];
         snprintf(what, sizeof what, "migration %lld", (long long)v);
         rc = st->ops->exec(st, sql, what, err);
+        /* Moving bars into chunks needs C (the codec): in the same
+         * transaction, so an interrupted upgrade leaves the old table. */
+        if (rc == PR_OK && v == 4 && (size_t)v <= own_n) {
+            rc = pr_store_chunks_convert(st, err);
+#define PIECES(a) a, sizeof a / sizeof *a
+            if (rc == PR_OK && st->kind == PR_STORE_POSTGRES)
+                rc = run_pieces(st, PIECES(pg_v4_after), what, err);
+            if (rc == PR_OK && st->kind == PR_STORE_SQLITE)
+                rc = run_pieces(st, PIECES(sqlite_v4_after), what, err);
+            if (rc == PR_OK && st->kind == PR_STORE_SQLITE)
+                rc = run_pieces(st, PIECES(sqlite_v4_edit), what, err);
+#undef PIECES
+        }
         if (rc == PR_OK) {
             snprintf(ins, sizeof ins,
                      "INSERT INTO schema_version (version, applied_at) VALUES (%lld, %lld)",

@@ -1,8 +1,8 @@
-/* The simulated broker: pr_broker over an order book (sim_book.c), an
- * account ledger (sim_ledger.c), fills (sim_exec.c) and the walk through a
- * bar (sim_walk.c), with the fee, fill, funding and margin models. This
- * file is its face: the vtable, order submission and queries, construction
- * and the records. */
+/* The simulated broker: pr_broker over an order book (order_book.h), an
+ * account ledger (ledger.h), fills (sim_exec.c) and the walk through a bar
+ * (sim_walk.c), with the fee, fill, funding and margin models. This file is
+ * its face: the vtable, order submission and queries, construction (with
+ * each market's currency conversion) and the records. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,62 +19,59 @@ const sim *sim_cof(const pr_broker *b) { return b && b->vt == &k_sim_vt ? (const
  * the backtest takes one after every bar, and as a call of its own it costs
  * a run of one market about a tenth of its speed. */
 __attribute__((always_inline)) static inline void sim_snapshot(const sim *s, pr_broker_snapshot *out) {
-    double e = s->balance, g = 0, c = s->balance, mu = 0;
-    if (s->n_open) {
+    double e = s->led.balance, g = 0, c = s->led.balance, mu = 0;
+    if (s->led.n_open) {
         for (size_t i = 0; i < s->n; i++) {
             const sim_mkt *m = &s->m[i];
-            if (m->qty == 0 || !m->has_mark) continue;
+            if (m->pos.qty == 0 || !m->pos.has_mark) continue;
             if (m->plain) {   /* the same sums without the factors of 1 (exact) */
-                double value = fabs(m->qty) * m->mark;
-                e += m->qty * (m->mark - m->avg);
+                double value = fabs(m->pos.qty) * m->pos.mark;
+                e += m->pos.qty * (m->pos.mark - m->pos.avg);
                 g += value;
                 mu += value * m->im;
-                if (m->outright) c -= m->qty * m->avg;
+                if (m->outright) c -= m->pos.qty * m->pos.avg;
                 continue;
             }
-            double k = sim_fx_rate(s, m, m->mark);
-            double value = fabs(m->qty) * m->mark * m->mult * k;
-            e += m->qty * (m->mark - m->avg) * m->mult * k;
+            double k = sim_fx_rate(s, m, m->pos.mark);
+            double value = fabs(m->pos.qty) * m->pos.mark * m->pos.mult * k;
+            e += m->pos.qty * (m->pos.mark - m->pos.avg) * m->pos.mult * k;
             g += value;
             mu += value * m->im;
-            if (m->outright) c -= m->qty * m->avg * m->mult * k;
+            if (m->outright) c -= m->pos.qty * m->pos.avg * m->pos.mult * k;
         }
     }
     out->equity = e;
-    out->balance = s->balance;
+    out->balance = s->led.balance;
     out->cash = c;
     out->margin_used = mu;
     out->gross = g;
-    out->costs = s->costs;
+    out->costs = s->led.costs;
 }
 
 static int sim_reserve(pr_broker *b, size_t orders, size_t fills, size_t trades) {
     sim *s = sim_of(b);
     if (!s) return PR_EINVAL;
-    if (sim_grow(s, (void **)&s->hist, &s->cap_hist, orders, sizeof *s->hist) ||
-        sim_grow(s, (void **)&s->fills, &s->cap_fills, fills, sizeof *s->fills) ||
-        sim_grow(s, (void **)&s->trades, &s->cap_trades, trades, sizeof *s->trades))
-        return PR_ENOMEM;
+    if (pr_book_reserve(&s->book, orders) || pr_ledger_reserve(&s->led, fills, trades)) return PR_ENOMEM;
     return PR_OK;
 }
 
 static void sim_record_counts(const pr_broker *b, size_t *orders, size_t *fills, size_t *trades) {
     const sim *s = sim_cof(b);
-    *orders = s ? s->n_hist : 0;
-    *fills = s ? s->n_fills : 0;
-    *trades = s ? s->n_trades : 0;
+    *orders = s ? s->book.n_hist : 0;
+    *fills = s ? s->led.n_fills : 0;
+    *trades = s ? s->led.n_trades : 0;
 }
 
 static void sim_take_records(pr_broker *b, pr_fill **fills, size_t *n_fills, pr_trade **trades, size_t *n_trades) {
     sim *s = sim_of(b);
-    *fills = s ? s->fills : NULL;
-    *n_fills = s ? s->n_fills : 0;
-    *trades = s ? s->trades : NULL;
-    *n_trades = s ? s->n_trades : 0;
+    *fills = s ? s->led.fills : NULL;
+    *n_fills = s ? s->led.n_fills : 0;
+    *trades = s ? s->led.trades : NULL;
+    *n_trades = s ? s->led.n_trades : 0;
     if (!s) return;
-    s->fills = NULL;
-    s->trades = NULL;
-    s->n_fills = s->cap_fills = s->n_trades = s->cap_trades = 0;
+    s->led.fills = NULL;
+    s->led.trades = NULL;
+    s->led.n_fills = s->led.cap_fills = s->led.n_trades = s->led.cap_trades = 0;
 }
 
 /* A bar of inst that finds no working order, and no funding or liquidation
@@ -85,9 +82,9 @@ static int sim_idle_bar(pr_broker *b, int inst, double close, pr_broker_snapshot
     sim *s = (sim *)b;
     if ((size_t)inst >= s->n) return 0;
     sim_mkt *m = &s->m[inst];
-    if (m->n_live != 0 || (m->qty != 0 && !m->passive)) return 0;
-    m->mark = close;
-    m->has_mark = 1;
+    if (s->book.n_live[inst] != 0 || (m->pos.qty != 0 && !m->passive)) return 0;
+    m->pos.mark = close;
+    m->pos.has_mark = 1;
     if (after) sim_snapshot(s, after);
     return 1;
 }
@@ -95,8 +92,8 @@ static int sim_idle_bar(pr_broker *b, int inst, double close, pr_broker_snapshot
 static void sim_mark(pr_broker *b, int inst, double price) {
     sim *s = sim_of(b);
     if (!s || inst < 0 || (size_t)inst >= s->n) return;
-    s->m[inst].mark = price;
-    s->m[inst].has_mark = 1;
+    s->m[inst].pos.mark = price;
+    s->m[inst].pos.has_mark = 1;
 }
 
 static void sim_snapshot_op(const pr_broker *b, pr_broker_snapshot *out) {
@@ -113,9 +110,9 @@ static int sim_process_bar(pr_broker *b, int inst, const pr_bar *bar, int64_t ba
     if (!s || !bar || inst < 0 || (size_t)inst >= s->n)
         return pr_err_set(err, PR_EINVAL, "pr_sim_process_bar: bad broker, bar or instrument");
     sim_mkt *m = &s->m[inst];
-    if (m->n_live == 0 && (m->qty == 0 || m->passive)) {
-        m->mark = bar->close;
-        m->has_mark = 1;
+    if (s->book.n_live[inst] == 0 && (m->pos.qty == 0 || m->passive)) {
+        m->pos.mark = bar->close;
+        m->pos.has_mark = 1;
     } else {
         int rc = sim_walk_bar(s, inst, bar, bar_ms, fine, n_fine, fine_ms, err);
         if (rc != 0) return rc;
@@ -132,8 +129,8 @@ int pr_sim_process_bar(pr_broker *b, int inst, const pr_bar *bar, int64_t bar_ms
 int pr_sim_mark(pr_broker *b, int inst, double price) {
     sim *s = sim_of(b);
     if (!s || inst < 0 || (size_t)inst >= s->n) return PR_EINVAL;
-    s->m[inst].mark = price;
-    s->m[inst].has_mark = 1;
+    s->m[inst].pos.mark = price;
+    s->m[inst].pos.has_mark = 1;
     return PR_OK;
 }
 
@@ -156,15 +153,13 @@ static int sim_submit(pr_broker *b, pr_order *o, int64_t now, pr_err *err) {
         return pr_err_set(err, PR_EINVAL, "sim: order quantity must be positive");
     if (o->qty_mode == PR_QTY_PARENT_FRAC && (o->parent == 0 || o->qty > 1))
         return pr_err_set(err, PR_EINVAL, "sim: a parent fraction needs a parent and a value in (0,1]");
-    sim_compact(s);
-    if (sim_grow(s, (void **)&s->lv, &s->cap_lv, s->n_lv + 1, sizeof *s->lv))
-        return pr_err_set(err, PR_ENOMEM, "sim: out of memory");
+    pr_book_compact(&s->book);
     /* Prices on the tick grid (a venue would refuse anything else). */
     if (in->tick_size > 0) {
         if (o->limit_price > 0) o->limit_price = pr_instrument_round_price(in, o->limit_price);
         if (o->stop_price > 0) o->stop_price = pr_instrument_round_price(in, o->stop_price);
     }
-    o->id = s->n_hist + 1;
+    o->id = pr_book_next_id(&s->book);
     o->submitted = now;
     o->filled_qty = 0;
     o->avg_price = 0;
@@ -173,68 +168,63 @@ static int sim_submit(pr_broker *b, pr_order *o, int64_t now, pr_err *err) {
     o->status = PR_OS_ACTIVE;
     if (o->qty_mode == PR_QTY_UNITS && in->lot_step > 0) o->qty = pr_instrument_round_qty(in, o->qty);
     if (o->qty_mode == PR_QTY_UNITS) {
-        double ref = o->limit_price > 0 ? o->limit_price : o->stop_price > 0 ? o->stop_price : m->mark;
+        double ref = o->limit_price > 0 ? o->limit_price : o->stop_price > 0 ? o->stop_price : m->pos.mark;
         if (!(o->qty > 0) || (ref > 0 && !o->reduce_only && pr_instrument_check_order(in, ref, o->qty, NULL) != 0)) {
             o->status = PR_OS_REJECTED;
             o->reject = "quantity below the instrument's minimum (lot, quantity or notional)";
         }
     }
-    if (o->status == PR_OS_ACTIVE && !o->reduce_only && o->side < 0 && m->spec.margin.no_short && m->qty <= 0 &&
+    if (o->status == PR_OS_ACTIVE && !o->reduce_only && o->side < 0 && m->spec.margin.no_short && m->pos.qty <= 0 &&
         o->parent == 0) {
         o->status = PR_OS_REJECTED;
         o->reject = "short selling not allowed";
     }
     if (o->status == PR_OS_ACTIVE && o->parent) {
-        if (o->parent > s->n_hist) return pr_err_set(err, PR_EINVAL, "sim: unknown parent order %llu",
+        if (o->parent > s->book.n_hist) return pr_err_set(err, PR_EINVAL, "sim: unknown parent order %llu",
                                                       (unsigned long long)o->parent);
-        pr_order_status ps = (pr_order_status)s->hist[o->parent - 1].status;
+        pr_order_status ps = (pr_order_status)s->book.hist[o->parent - 1].status;
         if (ps == PR_OS_FILLED) {
             if (o->qty_mode == PR_QTY_PARENT_FRAC) {
-                double cq = o->qty * s->hist[o->parent - 1].filled_qty;
+                double cq = o->qty * s->book.hist[o->parent - 1].filled_qty;
                 if (in->lot_step > 0) cq = pr_instrument_round_qty(in, cq);
                 o->qty_mode = PR_QTY_UNITS;
                 o->qty = cq;
             }
-        } else if (sim_is_live(ps)) {
+        } else if (pr_book_is_live(ps)) {
             o->status = PR_OS_WAITING;
         } else {
             o->status = PR_OS_CANCELLED;
         }
     }
-    int live = sim_is_live(o->status);
-    if (sim_push_hist(s, o, live ? (int32_t)s->n_lv : -1)) return pr_err_set(err, PR_ENOMEM, "sim: out of memory");
-    if (live) {
-        sim_ord *so = &s->lv[s->n_lv++];
-        so->o = *o;
-        so->live_from = PR_TIME_NONE;
-        m->n_live++;
-    }
+    if (pr_book_add(&s->book, o, PR_TIME_NONE)) return pr_err_set(err, PR_ENOMEM, "sim: out of memory");
     return PR_OK;
 }
 
 static int sim_cancel(pr_broker *b, uint64_t id, pr_err *err) {
     sim *s = sim_of(b);
-    if (!s || id == 0 || id > s->n_hist) return pr_err_set(err, PR_ENOTFOUND, "sim: no order %llu", (unsigned long long)id);
-    sim_ord *so = sim_live_order(s, id);
-    if (so) sim_cancel_order(s, so);
+    if (!s || id == 0 || id > s->book.n_hist)
+        return pr_err_set(err, PR_ENOTFOUND, "sim: no order %llu", (unsigned long long)id);
+    pr_book_order *so = pr_book_live(&s->book, id);
+    if (so) pr_book_cancel(&s->book, so);
     return PR_OK;
 }
 
 static int sim_amend(pr_broker *b, uint64_t id, double limit_price, double stop_price,
                      const pr_order_role *role, const pr_reason *why, pr_err *err) {
     sim *s = sim_of(b);
-    if (!s || id == 0 || id > s->n_hist) return pr_err_set(err, PR_ENOTFOUND, "sim: no order %llu", (unsigned long long)id);
-    sim_ord *so = sim_live_order(s, id);
-    if (!so || !sim_is_live(so->o.status))
+    if (!s || id == 0 || id > s->book.n_hist)
+        return pr_err_set(err, PR_ENOTFOUND, "sim: no order %llu", (unsigned long long)id);
+    pr_book_order *so = pr_book_live(&s->book, id);
+    if (!so || !pr_book_is_live(so->o.status))
         return pr_err_set(err, PR_ESTATE, "sim: order %llu is %s", (unsigned long long)id,
-                          pr_order_status_name((pr_order_status)s->hist[id - 1].status));
+                          pr_order_status_name((pr_order_status)s->book.hist[id - 1].status));
     pr_order *o = &so->o;
     const pr_instrument *in = &s->m[o->instrument].spec.inst;
     if (limit_price > 0) o->limit_price = in->tick_size > 0 ? pr_instrument_round_price(in, limit_price) : limit_price;
     if (stop_price > 0) o->stop_price = in->tick_size > 0 ? pr_instrument_round_price(in, stop_price) : stop_price;
     if (role) {
         o->role = *role;
-        s->hist[id - 1].role = (int8_t)*role;
+        s->book.hist[id - 1].role = (int8_t)*role;
     }
     if (why) o->why = *why;
     return PR_OK;
@@ -242,13 +232,13 @@ static int sim_amend(pr_broker *b, uint64_t id, double limit_price, double stop_
 
 static int sim_get_order(pr_broker *b, uint64_t id, pr_order *out) {
     sim *s = sim_of(b);
-    if (!s || id == 0 || id > s->n_hist || !out) return PR_ENOTFOUND;
-    const sim_ord *so = sim_live_order(s, id);
+    if (!s || id == 0 || id > s->book.n_hist || !out) return PR_ENOTFOUND;
+    const pr_book_order *so = pr_book_live(&s->book, id);
     if (so) {
         *out = so->o;
         return PR_OK;
     }
-    const sim_hist *h = &s->hist[id - 1];
+    const pr_book_record *h = &s->book.hist[id - 1];
     pr_order_init(out, h->instrument, h->side, (pr_order_type)h->type, (pr_order_role)h->role);
     out->id = id;
     out->status = (pr_order_status)h->status;
@@ -263,10 +253,10 @@ static int sim_get_position(pr_broker *b, int inst, pr_position *out) {
     if (!s || inst < 0 || (size_t)inst >= s->n || !out) return PR_EINVAL;
     const sim_mkt *m = &s->m[inst];
     out->instrument = inst;
-    out->qty = m->qty;
-    out->avg_price = m->avg;
-    out->entry_ts = m->tr_open ? m->tr.entry_ts : PR_TIME_NONE;
-    out->mark = m->mark;
+    out->qty = m->pos.qty;
+    out->avg_price = m->pos.avg;
+    out->entry_ts = m->pos.tr_open ? m->pos.tr.entry_ts : PR_TIME_NONE;
+    out->mark = m->pos.mark;
     out->unrealized = sim_unrealized(s, m);
     return PR_OK;
 }
@@ -276,15 +266,16 @@ static int sim_get_account(pr_broker *b, pr_account *out) {
     if (!s || !out) return PR_EINVAL;
     memset(out, 0, sizeof *out);
     memcpy(out->ccy, s->ccy, sizeof out->ccy);
-    out->balance = s->balance;
+    out->balance = s->led.balance;
     double u = 0, g = 0;
     for (size_t i = 0; i < s->n; i++) {
         const sim_mkt *m = &s->m[i];
         u += sim_unrealized(s, m);
-        if (m->qty != 0 && m->has_mark) g += fabs(m->qty) * m->mark * m->mult * sim_fx_rate(s, m, m->mark);
+        if (m->pos.qty != 0 && m->pos.has_mark)
+            g += fabs(m->pos.qty) * m->pos.mark * m->pos.mult * sim_fx_rate(s, m, m->pos.mark);
     }
     out->unrealized = u;
-    out->equity = s->balance + u;
+    out->equity = s->led.balance + u;
     pr_broker_snapshot z;
     sim_snapshot(s, &z);
     out->cash = z.cash;
@@ -296,17 +287,16 @@ static int sim_get_account(pr_broker *b, pr_account *out) {
 
 static const uint64_t *sim_changes(const pr_broker *b) {
     const sim *s = sim_cof(b);
-    return s ? &s->changes : NULL;
+    return s ? &s->book.changes : NULL;
 }
 
 static void sim_destroy(pr_broker *b) {
     sim *s = sim_of(b);
     if (!s) return;
     free(s->m);
-    sim_release(s, s->lv);
-    sim_release(s, s->hist);
-    sim_release(s, s->fills);
-    sim_release(s, s->trades);
+    pr_book_free(&s->book);
+    pr_ledger_free(&s->led);
+    pr_fee_volume_free(&s->volume);
     free(s);
 }
 
@@ -331,6 +321,41 @@ static const pr_broker_vt k_sim_vt = {
     .liquidations = pr_sim_liquidations,
 };
 
+/* How m's quote currency becomes the account currency (cfg: all markets). */
+static int sim_fx_setup(sim *s, sim_mkt *m, const pr_sim_config *cfg, pr_err *err) {
+    const pr_instrument *in = &m->spec.inst;
+    if (strcmp(in->quote, s->ccy) == 0 || in->quote[0] == '\0') {
+        m->fx_mode = FX_FIXED;
+        m->fx_fixed = 1.0;
+        return PR_OK;
+    }
+    if (m->spec.fx_rate > 0) {
+        m->fx_mode = FX_FIXED;
+        m->fx_fixed = m->spec.fx_rate;
+        return PR_OK;
+    }
+    if (strcmp(in->base, s->ccy) == 0) {
+        m->fx_mode = FX_SELF_INV;
+        return PR_OK;
+    }
+    for (size_t j = 0; j < cfg->n_markets; j++) {
+        const pr_instrument *x = &cfg->markets[j].inst;
+        if (strcmp(x->base, in->quote) == 0 && strcmp(x->quote, s->ccy) == 0) {
+            m->fx_mode = FX_OTHER;
+            m->fx_other = (int)j;
+            return PR_OK;
+        }
+        if (strcmp(x->base, s->ccy) == 0 && strcmp(x->quote, in->quote) == 0) {
+            m->fx_mode = FX_OTHER_INV;
+            m->fx_other = (int)j;
+            return PR_OK;
+        }
+    }
+    return pr_err_set(err, PR_EINVAL,
+                      "sim: %s is quoted in %s but the account is in %s: add a %s%s or %s%s market or set fx_rate",
+                      in->symbol, in->quote, s->ccy, in->quote, s->ccy, s->ccy, in->quote);
+}
+
 int pr_sim_new(const pr_sim_config *cfg, pr_broker **out, pr_err *err) {
     if (!cfg || !out || cfg->n_markets == 0 || !cfg->markets)
         return pr_err_set(err, PR_EINVAL, "sim: need at least one market");
@@ -341,18 +366,20 @@ int pr_sim_new(const pr_sim_config *cfg, pr_broker **out, pr_err *err) {
     if (!s) return pr_err_set(err, PR_ENOMEM, "sim: out of memory");
     s->base.vt = &k_sim_vt;
     s->n = cfg->n_markets;
-    s->balance = cfg->start_cash;
     s->rec_ts = PR_TIME_NONE;
-    if (cfg->alloc && cfg->alloc->alloc && cfg->alloc->release) s->alloc = *cfg->alloc;
+    pr_ledger_init(&s->led, cfg->start_cash, cfg->alloc);
     pr_strlcpy(s->ccy, cfg->ccy[0] ? cfg->ccy : cfg->markets[0].inst.quote, sizeof s->ccy);
     s->m = calloc(s->n, sizeof *s->m);
-    if (!s->m) { free(s); return pr_err_set(err, PR_ENOMEM, "sim: out of memory"); }
+    if (!s->m || pr_book_init(&s->book, s->n, cfg->alloc) != PR_OK) {
+        sim_destroy(&s->base);
+        return pr_err_set(err, PR_ENOMEM, "sim: out of memory");
+    }
     for (size_t i = 0; i < s->n; i++) {
         sim_mkt *m = &s->m[i];
         m->spec = cfg->markets[i];
         const pr_instrument *in = &m->spec.inst;
         const pr_margin *mg = &m->spec.margin;
-        m->mult = in->contract_multiplier > 0 ? in->contract_multiplier : 1.0;
+        pr_ledger_pos_init(&m->pos, in->contract_multiplier);
         if (!(mg->leverage >= 1) || !(mg->maintenance >= 0) || mg->maintenance >= 1 || !(mg->liquidation_fee >= 0)) {
             sim_destroy(&s->base);
             return pr_err_set(err, PR_EINVAL, "sim: %s: leverage must be >= 1 and maintenance in [0,1)", in->symbol);
@@ -376,7 +403,8 @@ int pr_sim_new(const pr_sim_config *cfg, pr_broker **out, pr_err *err) {
             sim_destroy(&s->base);
             return rc;
         }
-        m->plain = m->mult == 1.0 && m->fx_mode == FX_FIXED && m->fx_fixed == 1.0;
+        m->plain = m->pos.mult == 1.0 && m->fx_mode == FX_FIXED && m->fx_fixed == 1.0;
+        if (pr_fee_model_window(&m->spec.costs) > 0) s->track_volume = 1;
     }
     *out = &s->base;
     return PR_OK;
@@ -385,24 +413,24 @@ int pr_sim_new(const pr_sim_config *cfg, pr_broker **out, pr_err *err) {
 /* ---- records ------------------------------------------------------------------- */
 const pr_fill *pr_sim_fills(const pr_broker *b, size_t *n) {
     const sim *s = sim_cof(b);
-    if (n) *n = s ? s->n_fills : 0;
-    return s ? s->fills : NULL;
+    if (n) *n = s ? s->led.n_fills : 0;
+    return s ? s->led.fills : NULL;
 }
 
 const pr_trade *pr_sim_trades(const pr_broker *b, size_t *n) {
     const sim *s = sim_cof(b);
-    if (n) *n = s ? s->n_trades : 0;
-    return s ? s->trades : NULL;
+    if (n) *n = s ? s->led.n_trades : 0;
+    return s ? s->led.trades : NULL;
 }
 
 int pr_sim_open_trade(const pr_broker *b, int inst, pr_trade *out) {
     const sim *s = sim_cof(b);
     if (!s || inst < 0 || (size_t)inst >= s->n || !out) return PR_EINVAL;
     const sim_mkt *m = &s->m[inst];
-    if (!m->tr_open || m->qty == 0) return PR_ENOTFOUND;
-    *out = m->tr;
-    out->entry_price = m->tr_in_fills == 1 ? m->tr_first_in : m->tr_in_value / m->tr.size;
-    out->exit_price = m->mark;
+    if (!m->pos.tr_open || m->pos.qty == 0) return PR_ENOTFOUND;
+    *out = m->pos.tr;
+    out->entry_price = m->pos.tr_in_fills == 1 ? m->pos.tr_first_in : m->pos.tr_in_value / m->pos.tr.size;
+    out->exit_price = m->pos.mark;
     out->gross_pnl += sim_unrealized(s, m);
     out->pnl = out->gross_pnl - out->fees - out->funding;
     return PR_OK;
@@ -427,6 +455,6 @@ size_t pr_sim_open_orders(const pr_broker *b) {
     const sim *s = sim_cof(b);
     if (!s) return 0;
     size_t k = 0;
-    for (size_t i = 0; i < s->n; i++) k += s->m[i].n_live;
+    for (size_t i = 0; i < s->n; i++) k += s->book.n_live[i];
     return k;
 }

@@ -9,7 +9,7 @@
 #include <math.h>
 #include "sim_internal.h"
 
-static int eligible(const sim_ord *so, int inst, int64_t ts) {
+static int eligible(const pr_book_order *so, int inst, int64_t ts) {
     return so->o.instrument == inst && so->o.status == PR_OS_ACTIVE && so->o.submitted <= ts && so->live_from <= ts;
 }
 
@@ -24,8 +24,8 @@ static int phase_open(sim *s, int inst, int64_t ts, double o, pr_err *err) {
     int changed = 1, rc;
     while (changed) {
         changed = 0;
-        for (size_t j = 0; j < s->n_lv; j++) {
-            sim_ord *so = &s->lv[j];
+        for (size_t j = 0; j < s->book.n_lv; j++) {
+            pr_book_order *so = &s->book.lv[j];
             if (!eligible(so, inst, ts)) continue;
             double px;
             int maker;
@@ -41,12 +41,12 @@ static int phase_open(sim *s, int inst, int64_t ts, double o, pr_err *err) {
 static int phase_stops(sim *s, int inst, int64_t ts, double h, double l, pr_err *err) {
     sim_mkt *m = &s->m[inst];
     for (;;) {
-        int ps = sim_sgn(m->qty);
+        int ps = sim_sgn(m->pos.qty);
         if (ps == 0) return PR_OK;
         size_t best = (size_t)-1;
         double best_stop = 0;
-        for (size_t j = 0; j < s->n_lv; j++) {
-            sim_ord *so = &s->lv[j];
+        for (size_t j = 0; j < s->book.n_lv; j++) {
+            pr_book_order *so = &s->book.lv[j];
             if (!eligible(so, inst, ts) || !so->o.reduce_only || so->o.side != -ps) continue;
             if (so->o.type != PR_ORDER_STOP && so->o.type != PR_ORDER_STOP_LIMIT) continue;
             double st = so->o.stop_price;
@@ -58,7 +58,7 @@ static int phase_stops(sim *s, int inst, int64_t ts, double h, double l, pr_err 
             }
         }
         if (best == (size_t)-1) return PR_OK;
-        pr_order *od = &s->lv[best].o;
+        pr_order *od = &s->book.lv[best].o;
         double px = pr_fill_stop_price(&m->spec.costs, od->side, best_stop);
         if (od->type == PR_ORDER_STOP_LIMIT && (od->side > 0 ? px > od->limit_price : px < od->limit_price)) {
             od->triggered = 1;   /* limit not reachable now: rests as a limit */
@@ -74,12 +74,12 @@ static int phase_stops(sim *s, int inst, int64_t ts, double h, double l, pr_err 
 static int phase_targets(sim *s, int inst, int64_t ts, double h, double l, pr_err *err) {
     sim_mkt *m = &s->m[inst];
     for (;;) {
-        int ps = sim_sgn(m->qty);
+        int ps = sim_sgn(m->pos.qty);
         if (ps == 0) return PR_OK;
         size_t best = (size_t)-1;
         double best_px = 0;
-        for (size_t j = 0; j < s->n_lv; j++) {
-            sim_ord *so = &s->lv[j];
+        for (size_t j = 0; j < s->book.n_lv; j++) {
+            pr_book_order *so = &s->book.lv[j];
             if (!eligible(so, inst, ts) || !so->o.reduce_only || so->o.side != -ps) continue;
             if (so->o.type != PR_ORDER_LIMIT) continue;
             double lp = so->o.limit_price;
@@ -98,8 +98,8 @@ static int phase_targets(sim *s, int inst, int64_t ts, double h, double l, pr_er
 /* Other working stops and limits (entries), in submission order. */
 static int phase_entries(sim *s, int inst, int64_t ts, int64_t piece_ms, double h, double l, pr_err *err) {
     sim_mkt *m = &s->m[inst];
-    for (size_t j = 0; j < s->n_lv; j++) {
-        sim_ord *so = &s->lv[j];
+    for (size_t j = 0; j < s->book.n_lv; j++) {
+        pr_book_order *so = &s->book.lv[j];
         if (!eligible(so, inst, ts) || so->o.reduce_only) continue;
         double px = 0, ref = 0;
         int maker = 0;
@@ -122,7 +122,7 @@ typedef struct fund_ctx {
 
 static void pay(void *ctx, double rate) {
     fund_ctx *f = ctx;
-    sim_pay_funding(f->s, f->m, f->px, rate);
+    pr_ledger_funding(&f->s->led, &f->m->pos, f->px, rate, sim_fx_rate(f->s, f->m, f->px));
 }
 
 /* The open of a piece of a bar starting at ts: funding due in a gap of the
@@ -134,9 +134,9 @@ static int piece_open(sim *s, int inst, int64_t ts, int64_t t1, double o, int fi
     int rc;
     fund_ctx fc = {s, m, o};
     const pr_funding *fd = &m->spec.funding;
-    if (first && fd->perpetual) pr_funding_due_before(&m->fund, fd, ts, m->qty != 0, pay, &fc);
-    if (m->n_live && (rc = phase_open(s, inst, ts, o, err)) != 0) return rc;
-    if (fd->perpetual) pr_funding_due_in(&m->fund, fd, ts, t1, m->qty != 0, pay, &fc);
+    if (first && fd->perpetual) pr_funding_due_before(&m->fund, fd, ts, m->pos.qty != 0, pay, &fc);
+    if (s->book.n_live[inst] && (rc = phase_open(s, inst, ts, o, err)) != 0) return rc;
+    if (fd->perpetual) pr_funding_due_in(&m->fund, fd, ts, t1, m->pos.qty != 0, pay, &fc);
     return PR_OK;
 }
 
@@ -146,12 +146,12 @@ static int piece_open(sim *s, int inst, int64_t ts, int64_t t1, double o, int fi
 static int piece_rest(sim *s, int inst, int64_t ts, int64_t rest_ms, double o, double h, double l, pr_err *err) {
     sim_mkt *m = &s->m[inst];
     int rc;
-    if (m->n_live) {
+    if (s->book.n_live[inst]) {
         if ((rc = phase_stops(s, inst, ts, h, l, err)) != 0) return rc;
         if ((rc = phase_targets(s, inst, ts, h, l, err)) != 0) return rc;
         if ((rc = phase_entries(s, inst, ts, rest_ms, h, l, err)) != 0) return rc;
     }
-    if (!(m->spec.margin.maintenance > 0) || m->qty == 0) return PR_OK;   /* never liquidated */
+    if (!(m->spec.margin.maintenance > 0) || m->pos.qty == 0) return PR_OK;   /* never liquidated */
     return sim_check_liquidation(s, inst, ts, o, h, l, err);
 }
 
@@ -167,7 +167,7 @@ static int walk_piece(sim *s, int inst, int64_t ts, int64_t ms, double o, double
     if (rc != 0) return rc;
     if (g == INT64_MAX) return piece_rest(s, inst, ts, ms, o, h, l, err);
     pr_bar_path bp;
-    pr_bar_path_init(&bp, sim_sgn(m->qty), o, h, l, c);
+    pr_bar_path_init(&bp, sim_sgn(m->pos.qty), o, h, l, c);
     s->rec_ts = ts;
     int64_t a = ts;
     double pa = o;
@@ -184,8 +184,8 @@ static int walk_piece(sim *s, int inst, int64_t ts, int64_t ms, double o, double
         }
         if (a != ts && (rc = piece_open(s, inst, a, b, pa, 0, err)) != 0) break;
         if ((rc = piece_rest(s, inst, a, end - a, pa, hi, lo, err)) != 0) break;
-        m->mark = pb;
-        m->has_mark = 1;
+        m->pos.mark = pb;
+        m->pos.has_mark = 1;
         if (b == end) break;
         a = b;
         pa = pb;
@@ -199,11 +199,11 @@ int sim_walk_bar(sim *s, int inst, const pr_bar *bar, int64_t bar_ms, const pr_b
                  int64_t fine_ms, pr_err *err) {
     sim_mkt *m = &s->m[inst];
     int rc;
-    if (m->n_live) sim_cancel_expired(s, inst, bar->ts);
+    if (s->book.n_live[inst]) pr_book_cancel_expired(&s->book, inst, bar->ts);
     /* Finer bars settle the order of fills, and give a perpetual's price at
      * each funding time inside the bar. */
     int use_fine = 0;
-    if (fine && n_fine > 0 && fine_ms > 0 && (m->n_live || m->spec.funding.perpetual) &&
+    if (fine && n_fine > 0 && fine_ms > 0 && (s->book.n_live[inst] || m->spec.funding.perpetual) &&
         (int64_t)n_fine * fine_ms == bar_ms && fine[0].ts == bar->ts) {
         use_fine = 1;
         for (size_t k = 1; k < n_fine; k++)
@@ -214,15 +214,15 @@ int sim_walk_bar(sim *s, int inst, const pr_bar *bar, int64_t bar_ms, const pr_b
             const pr_bar *f = &fine[k];
             double o = k == 0 ? bar->open : f->open;
             if ((rc = walk_piece(s, inst, f->ts, fine_ms, o, f->high, f->low, f->close, k == 0, err)) != 0) return rc;
-            m->mark = f->close;
-            m->has_mark = 1;
+            m->pos.mark = f->close;
+            m->pos.has_mark = 1;
         }
     } else {
         if ((rc = walk_piece(s, inst, bar->ts, bar_ms, bar->open, bar->high, bar->low, bar->close, 1, err)) != 0)
             return rc;
     }
-    m->mark = bar->close;
-    m->has_mark = 1;
-    if (s->n_dead > 32 || (s->n_dead && s->n_dead * 2 > s->n_lv)) sim_compact(s);
+    m->pos.mark = bar->close;
+    m->pos.has_mark = 1;
+    if (s->book.n_dead > 32 || (s->book.n_dead && s->book.n_dead * 2 > s->book.n_lv)) pr_book_compact(&s->book);
     return PR_OK;
 }

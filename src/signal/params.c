@@ -27,6 +27,10 @@ static const double *cdbl_at(const void *p, size_t off) {
     return (const double *)(const void *)((const char *)p + off);
 }
 
+static int list_cap(const pr_param_def *d) {
+    return d->cap > 0 && d->cap <= PR_PARAM_LIST_MAX ? d->cap : PR_SIGNAL_MAX_TARGETS;
+}
+
 void pr_params_defaults(const pr_strategy_info *info, void *p) {
     memset(p, 0, info->size);
     for (size_t k = 0; k < info->n_params; k++) {
@@ -37,7 +41,7 @@ void pr_params_defaults(const pr_strategy_info *info, void *p) {
         case PR_PARAM_CHOICE: *int_at(p, d->offset) = (int)d->def; break;
         case PR_PARAM_NUMBER: *dbl_at(p, d->offset) = d->def; break;
         case PR_PARAM_LIST:
-            for (int i = 0; i < d->def_n && i < PR_SIGNAL_MAX_TARGETS; i++) dbl_at(p, d->offset)[i] = d->def_list[i];
+            for (int i = 0; i < d->def_n && i < list_cap(d); i++) dbl_at(p, d->offset)[i] = d->def_list[i];
             *int_at(p, d->aux_offset) = d->def_n;
             break;
         case PR_PARAM_TIMEFRAME:
@@ -48,15 +52,15 @@ void pr_params_defaults(const pr_strategy_info *info, void *p) {
     }
 }
 
-/* Reads an array of numbers at `key` into out[0..PR_SIGNAL_MAX_TARGETS). */
+/* Reads an array of numbers at `key` into out[0..list_cap(d)). */
 static int read_list(const pr_config *cfg, const char *key, const pr_param_def *d, double *out, int *n,
                      pr_err *err) {
     size_t len = 0;
     int rc = pr_config_array_len(cfg, key, &len, err);
     if (rc != 0) return rc;
-    if (len > PR_SIGNAL_MAX_TARGETS) {
+    if (len > (size_t)list_cap(d)) {
         pr_err_at(err, NULL, 0, 0, key);
-        return pr_err_set(err, PR_EINVAL, "%s: at most %d elements, got %zu", key, PR_SIGNAL_MAX_TARGETS, len);
+        return pr_err_set(err, PR_EINVAL, "%s: at most %d elements, got %zu", key, list_cap(d), len);
     }
     for (size_t k = 0; k < len; k++) {
         char ek[PR_ERR_PATH_MAX];
@@ -67,36 +71,43 @@ static int read_list(const pr_config *cfg, const char *key, const pr_param_def *
     return PR_OK;
 }
 
-/* A list and the list that runs alongside it (pair), read together. */
+/* A list and the lists that run alongside it (pair), read together. */
 static int read_lists(const pr_strategy_info *info, const pr_param_def *d, const pr_config *cfg, const char *base,
                       void *p, pr_err *err) {
-    const pr_param_def *f = NULL;
-    for (size_t k = 0; k < info->n_params; k++)
-        if (info->params[k].type == PR_PARAM_LIST && info->params[k].pair &&
-            strcmp(info->params[k].pair, d->name) == 0)
-            f = &info->params[k];
     char km[PR_ERR_PATH_MAX], kf[PR_ERR_PATH_MAX];
     pr_config_key(km, sizeof km, base, d->name);
-    int has_m = pr_config_has(cfg, km), has_f = f && pr_config_has(cfg, pr_config_key(kf, sizeof kf, base, f->name));
+    int has_m = pr_config_has(cfg, km), has_f = 0;
+    for (size_t k = 0; k < info->n_params; k++) {
+        const pr_param_def *f = &info->params[k];
+        if (f->type == PR_PARAM_LIST && f->pair && strcmp(f->pair, d->name) == 0 &&
+            pr_config_has(cfg, pr_config_key(kf, sizeof kf, base, f->name)))
+            has_f = 1;
+    }
     if (!has_m && !has_f) return PR_OK;
-    double vm[PR_SIGNAL_MAX_TARGETS] = {0}, vf[PR_SIGNAL_MAX_TARGETS] = {0};
-    int nm = 0, nf = 0, rc;
+    double vm[PR_PARAM_LIST_MAX] = {0}, vf[PR_PARAM_LIST_MAX];
+    int nm = 0, nf, rc;
     if ((rc = read_list(cfg, km, d, vm, &nm, err)) != 0) return rc;
-    if (f && (rc = read_list(cfg, kf, f, vf, &nf, err)) != 0) return rc;
-    if (!has_m) {
-        pr_err_at(err, NULL, 0, 0, km);
-        return pr_err_set(err, PR_EINVAL, "%s: missing; %s needs the levels it applies to", km, f->name);
-    }
-    if (f && nm != nf) {
-        pr_err_at(err, NULL, 0, 0, kf);
-        return pr_err_set(err, PR_EINVAL, "%s: expected %d values (one per %s element), got %d", kf, nm, d->name, nf);
-    }
-    memcpy(dbl_at(p, d->offset), vm, sizeof vm);
-    *int_at(p, d->aux_offset) = nm;
-    if (f) {
-        memcpy(dbl_at(p, f->offset), vf, sizeof vf);
+    for (size_t k = 0; k < info->n_params; k++) {
+        const pr_param_def *f = &info->params[k];
+        if (f->type != PR_PARAM_LIST || !f->pair || strcmp(f->pair, d->name) != 0) continue;
+        pr_config_key(kf, sizeof kf, base, f->name);
+        memset(vf, 0, sizeof vf);
+        nf = 0;
+        if ((rc = read_list(cfg, kf, f, vf, &nf, err)) != 0) return rc;
+        if (!has_m) {
+            pr_err_at(err, NULL, 0, 0, km);
+            return pr_err_set(err, PR_EINVAL, "%s: missing; %s needs the levels it applies to", km, f->name);
+        }
+        if (nm != nf) {
+            pr_err_at(err, NULL, 0, 0, kf);
+            return pr_err_set(err, PR_EINVAL, "%s: expected %d values (one per %s element), got %d", kf, nm, d->name,
+                              nf);
+        }
+        memcpy(dbl_at(p, f->offset), vf, (size_t)list_cap(f) * sizeof *vf);
         *int_at(p, f->aux_offset) = nm;
     }
+    memcpy(dbl_at(p, d->offset), vm, (size_t)list_cap(d) * sizeof *vm);
+    *int_at(p, d->aux_offset) = nm;
     return PR_OK;
 }
 

@@ -242,7 +242,8 @@ static void test_open_fresh_schema(void **state) {
     int v = -1;
     OK(pr_store_schema_version(st, &v, &e_));
     assert_int_equal(v, pr_store_schema_latest());
-    assert_int_equal(pr_store_schema_latest(), 3); /* 1 market data, 2 llm_calls, 3 dataset summaries */
+    /* 1 market data, 2 llm_calls, 3 dataset summaries, 4 bars in chunks */
+    assert_int_equal(pr_store_schema_latest(), 4);
     assert_int_equal(pr_store_kind(st), f->pg ? PR_STORE_POSTGRES : PR_STORE_SQLITE);
     const char *d = pr_store_describe(st);
     assert_true(strncmp(d, f->pg ? "postgresql://" : "sqlite:", f->pg ? 13 : 7) == 0);
@@ -1450,6 +1451,205 @@ static void test_bad_urls(void **state) {
     expect_open_fail(p, PR_EDB, "notadb.db", NULL);
 }
 
+
+/* ---- bars in chunks (schema 4) ------------------------------------------------ */
+/* The chunk table's shape: how many chunks, the most bars in one, the bars
+ * in all, and pairs of chunks of one dataset that overlap (must be 0). */
+static void chunk_shape(pr_store *st, int64_t *chunks, int64_t *most, int64_t *bars,
+                        int64_t *overlaps) {
+    OK(pr_store_query_int(st, "SELECT count(*) FROM bar_chunks", chunks, &e_));
+    OK(pr_store_query_int(st, "SELECT coalesce(max(n), 0) FROM bar_chunks", most, &e_));
+    OK(pr_store_query_int(st, "SELECT coalesce(sum(n), 0) FROM bar_chunks", bars, &e_));
+    OK(pr_store_query_int(st,
+                          "SELECT count(*) FROM bar_chunks a JOIN bar_chunks b ON a.venue = b.venue"
+                          " AND a.symbol = b.symbol AND a.timeframe = b.timeframe"
+                          " AND a.first_ts < b.first_ts AND a.last_ts >= b.first_ts",
+                          overlaps, &e_));
+}
+
+/* A tiny model of the store for one dataset: slot i (minute i after T0)
+ * holds the close last written there, or NaN when none was. */
+#define MODEL_N 5000
+static double g_model[MODEL_N];
+
+static double model_close(size_t slot, unsigned round) { return (double)slot + 0.125 * round; }
+
+/* Writes `n` bars at pseudo-random slots (several calls, unsorted, with
+ * repeats) and checks the counts against the model. */
+static void chunk_round(pr_store *st, unsigned round, unsigned *seed, size_t n) {
+    int64_t ts[600];
+    double o[600], h[600], l[600], c[600], v[600];
+    size_t ins = 0, upd = 0, same = 0;
+    assert_true(n <= 600);
+    for (size_t i = 0; i < n; i++) {
+        *seed = *seed * 1103515245u + 12345u;
+        size_t slot = (*seed >> 8) % MODEL_N;
+        /* Every third bar of a round rewrites its old value unchanged. */
+        unsigned r = (i % 3 == 0 && !isnan(g_model[slot])) ? 0 : round;
+        double close = r ? model_close(slot, r) : g_model[slot];
+        ts[i] = T0 + (int64_t)slot * MIN;
+        o[i] = h[i] = l[i] = c[i] = close;
+        v[i] = 1.0;
+    }
+    /* What the store must report: the last row of each ts counts once. */
+    for (size_t i = 0; i < n; i++) {
+        size_t slot = (size_t)((ts[i] - T0) / MIN);
+        int last = 1;
+        for (size_t j = i + 1; j < n; j++) last &= ts[j] != ts[i];
+        if (!last) continue;
+        if (isnan(g_model[slot])) ins++;
+        else if (g_model[slot] != c[i]) upd++;
+        else same++;
+        g_model[slot] = c[i];
+    }
+    pr_store_counts k;
+    OK(pr_store_put_bars_arrays(st, "binance", "CHK", PR_TF_1M, ts, o, h, l, c, v, n, &k, &e_));
+    assert_int_equal(k.inserted, ins);
+    assert_int_equal(k.updated, upd);
+    assert_int_equal(k.unchanged, same);
+}
+
+/* Bars are stored as chunks of at most 1,024: an append fills them, writes
+ * anywhere (unsorted, repeated, in front, in gaps, inside full chunks)
+ * merge-rewrite only what they touch, chunks never overlap, and every bar
+ * reads back as last written (checked against a model after each round). */
+static void test_chunks(void **state) {
+    fx *f = *state;
+    pr_store *st = open_ok(f);
+    pr_series s;
+    make_series(&s, 2500, T0 + 1000 * MIN, MIN); /* slots 1000..3499 */
+    for (size_t i = 0; i < s.len; i++) s.open[i] = s.high[i] = s.low[i] = s.close[i] = 1000.0 + (double)i;
+    for (size_t i = 0; i < s.len; i++) s.volume[i] = 1.0;
+    OK(pr_store_put_bars(st, "binance", "CHK", PR_TF_1M, &s, NULL, &e_));
+    int64_t chunks, most, bars, overlaps;
+    chunk_shape(st, &chunks, &most, &bars, &overlaps);
+    assert_int_equal(chunks, 3); /* 1024 + 1024 + 452 */
+    assert_int_equal(most, 1024);
+    assert_int_equal(bars, 2500);
+    for (size_t i = 0; i < MODEL_N; i++) g_model[i] = i >= 1000 && i < 3500 ? (double)i : NAN;
+    unsigned seed = 7;
+    for (unsigned round = 1; round <= 12; round++) {
+        chunk_round(st, round, &seed, round % 4 == 0 ? 600 : 37);
+        pr_series got;
+        pr_series_init(&got, 0);
+        OK(pr_store_get_bars(st, "binance", "CHK", PR_TF_1M, PR_TIME_NONE, PR_TIME_NONE, &got, &e_));
+        size_t j = 0;
+        for (size_t slot = 0; slot < MODEL_N; slot++) {
+            if (isnan(g_model[slot])) continue;
+            assert_true(j < got.len);
+            assert_int_equal(got.ts[j], T0 + (int64_t)slot * MIN);
+            assert_true(got.close[j] == g_model[slot] && got.open[j] == g_model[slot]);
+            j++;
+        }
+        assert_int_equal(got.len, j);
+        chunk_shape(st, &chunks, &most, &bars, &overlaps);
+        assert_int_equal(bars, (int64_t)j);
+        assert_true(most <= 1024);
+        assert_int_equal(overlaps, 0);
+        /* A range that starts and ends inside chunks. */
+        OK(pr_store_get_bars(st, "binance", "CHK", PR_TF_1M, T0 + 1500 * MIN, T0 + 1501 * MIN, &got, &e_));
+        assert_int_equal(got.len, 1);
+        assert_true(got.close[0] == g_model[1500]);
+        pr_series_free(&got);
+    }
+    /* Reading the stamps alone and the summary agree with the model. */
+    size_t want = 0;
+    for (size_t i = 0; i < MODEL_N; i++) want += !isnan(g_model[i]);
+    int64_t *ts = NULL;
+    size_t n = 0;
+    OK(pr_store_get_timestamps(st, "binance", "CHK", PR_TF_1M, PR_TIME_NONE, PR_TIME_NONE, &ts, &n, &e_));
+    assert_int_equal(n, want);
+    free(ts);
+    pr_dataset_info d;
+    OK(pr_store_dataset(st, "binance", "CHK", PR_TF_1M, &d, &e_));
+    assert_int_equal(d.count, want);
+    /* A damaged chunk is an error naming it, never bars made up. */
+    OK(pr_store_exec_sql(st, f->pg ? "UPDATE bar_chunks SET data = substring(data from 1 for 100)"
+                                     " WHERE first_ts = (SELECT max(first_ts) FROM bar_chunks)"
+                                   : "UPDATE bar_chunks SET data = substr(data, 1, 100)"
+                                     " WHERE first_ts = (SELECT max(first_ts) FROM bar_chunks)",
+                         &e_));
+    pr_series bad;
+    pr_series_init(&bad, 0);
+    pr_err e;
+    pr_err_clear(&e);
+    assert_int_equal(pr_store_get_bars(st, "binance", "CHK", PR_TF_1M, PR_TIME_NONE, PR_TIME_NONE,
+                                       &bad, &e), PR_EDB);
+    assert_non_null(strstr(e.msg, "binance/CHK/1m"));
+    assert_non_null(strstr(e.msg, "not a version-1 chunk"));
+    assert_int_equal(bad.len, 0);
+    pr_series_free(&bad);
+    size_t del = 0;
+    OK(pr_store_delete_dataset(st, "binance", "CHK", PR_TF_1M, &del, &e_));
+    assert_int_equal(del, want);
+    chunk_shape(st, &chunks, &most, &bars, &overlaps);
+    assert_int_equal(chunks, 0);
+    pr_series_free(&s);
+    pr_store_close(st);
+}
+
+/* A store written by the program at schema 3 (one row per bar) is converted
+ * in place on open: every bar is kept exactly, the old table is gone and
+ * the view `candles` shows the same rows. */
+static void test_chunk_migration(void **state) {
+    fx *f = *state;
+    pr_err e;
+    pr_err_clear(&e);
+    pr_store *st = NULL;
+    pr_store_open_opts v3 = {3, NULL, 0, 0, NULL};
+    assert_int_equal(pr_store_open_ex(f->url, &v3, &st, &e), PR_OK);
+    char sql[1024];
+    /* 2,100 minute bars (open = k + 0.25, high = k + 0.5, low = k, close =
+     * k + 0.75, volume = k / 8) written out of order, three values without
+     * an exact binary form, and a second dataset of two bars. */
+    snprintf(sql, sizeof sql,
+             "WITH RECURSIVE i(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM i WHERE k < 2099)"
+             " INSERT INTO candles SELECT 'binance', 'OLD', '1m', %lld + (2099 - k) * 60000,"
+             " k + 0.25, k + 0.5, k, k + 0.75, k / 8.0 FROM i;"
+             "UPDATE candles SET open = 0.1, high = 1e300, low = 1e-300 WHERE ts = %lld;"
+             "INSERT INTO candles VALUES ('kraken', 'TWO', '1h', %lld, 1, 2, 0.5, 1.5, 3);"
+             "INSERT INTO candles VALUES ('kraken', 'TWO', '1h', %lld, 2, 3, 1.5, 2.5, 4);",
+             (long long)T0, (long long)(T0 + 7 * MIN), (long long)T0, (long long)(T0 + HOUR));
+    OK(pr_store_exec_sql(st, sql, &e_));
+    pr_store_close(st);
+
+    st = open_ok(f); /* 3 -> 4 */
+    int v = 0;
+    OK(pr_store_schema_version(st, &v, &e_));
+    assert_int_equal(v, 4);
+    pr_series got;
+    pr_series_init(&got, 0);
+    OK(pr_store_get_bars(st, "binance", "OLD", PR_TF_1M, PR_TIME_NONE, PR_TIME_NONE, &got, &e_));
+    assert_int_equal(got.len, 2100);
+    for (size_t i = 0; i < got.len; i++) {
+        double k = (double)(2099 - i); /* bar i (by time) was inserted as k */
+        assert_int_equal(got.ts[i], T0 + (int64_t)i * MIN);
+        if (i == 7) {
+            assert_true(got.open[i] == 0.1 && got.high[i] == 1e300 && got.low[i] == 1e-300);
+        } else {
+            assert_true(got.open[i] == k + 0.25 && got.high[i] == k + 0.5 && got.low[i] == k);
+        }
+        assert_true(got.close[i] == k + 0.75 && got.volume[i] == k / 8.0);
+    }
+    OK(pr_store_get_bars(st, "kraken", "TWO", PR_TF_1H, PR_TIME_NONE, PR_TIME_NONE, &got, &e_));
+    assert_int_equal(got.len, 2);
+    assert_true(got.close[0] == 1.5 && got.volume[1] == 4.0);
+    pr_series_free(&got);
+    int64_t x = 0;
+    OK(pr_store_query_int(st, "SELECT count(*) FROM bar_chunks", &x, &e_));
+    assert_int_equal(x, 4); /* OLD: 1024 + 1024 + 52; TWO: 2 */
+    OK(pr_store_query_int(st, "SELECT count(*) FROM candles", &x, &e_));
+    assert_int_equal(x, 2102);
+    OK(pr_store_query_int(st, "SELECT count(*) FROM candles WHERE open = 0.1 AND high = 1e300"
+                              " AND low = 1e-300 AND ts = 1640995620000", &x, &e_));
+    assert_int_equal(x, 1);
+    OK(pr_store_query_int(st, "SELECT count(*) FROM candles WHERE symbol = 'OLD'"
+                              " AND close = (2099 - (ts - 1640995200000) / 60000) + 0.75", &x, &e_));
+    assert_int_equal(x, 2100);
+    assert_int_equal(pr_store_query_int(st, "SELECT count(*) FROM candles_v3", &x, &e), PR_EDB);
+    pr_store_close(st);
+}
+
 static void test_sqlite_url_forms(void **state) {
     fx *f = *state;
     char url[600];
@@ -1496,7 +1696,9 @@ static void test_sqlite_url_forms(void **state) {
     cmocka_unit_test_setup_teardown(test_list_funding, su, td),          \
     cmocka_unit_test_setup_teardown(test_funding_conflict, su, td),      \
     cmocka_unit_test_setup_teardown(test_import_log, su, td),            \
-    cmocka_unit_test_setup_teardown(test_read_only, su, td)
+    cmocka_unit_test_setup_teardown(test_read_only, su, td),           \
+    cmocka_unit_test_setup_teardown(test_chunks, su, td),              \
+    cmocka_unit_test_setup_teardown(test_chunk_migration, su, td)
 
 int main(void) {
     const struct CMUnitTest sqlite_tests[] = {

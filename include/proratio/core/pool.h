@@ -49,6 +49,18 @@ void pr_pool_trim(pr_pool *pool);
 /* The pool as an allocator (valid while the pool lives). */
 pr_allocator pr_pool_allocator(pr_pool *pool);
 
+/* Grows the array *p of *cap elements of elem bytes to hold `need`
+ * (doubling, from 16), through a's alloc/release when it has them (a run's
+ * pool keeps the blocks for the next run), else realloc. -1 when out of
+ * memory (*p and *cap unchanged). */
+int pr_allocator_grow_to(const pr_allocator *a, void **p, size_t *cap, size_t need, size_t elem);
+/* Inline: brokers call it on every order and fill, and it rarely grows. */
+static inline int pr_allocator_grow(const pr_allocator *a, void **p, size_t *cap, size_t need, size_t elem) {
+    return need <= *cap ? 0 : pr_allocator_grow_to(a, p, cap, need, elem);
+}
+/* Hands back an array from pr_allocator_grow (NULL: nothing). */
+void pr_allocator_free(const pr_allocator *a, void *p);
+
 #ifdef __cplusplus
 }
 #endif

@@ -28,6 +28,9 @@ typedef struct pr_costs {
     double sell_fee_rate;        /* fraction of sell notional (SEC section 31 style) */
     double sell_fee_per_share;   /* per unit sold (FINRA TAF style)                */
     double sell_fee_max;         /* cap of sell_fee_per_share per fill (0: none)   */
+    /* The commission's schedule (fee_model.h), borrowed; NULL: flat, the
+     * rates above. */
+    const struct pr_fee_schedule *schedule;
 } pr_costs;
 
 /* Defaults per asset class (DESIGN "Costs are always on"):
