@@ -38,6 +38,7 @@ static double pr_bench_process(const char *label, char *const argv[], int runs,
     int ok = 1;
     for (int r = 0; r < runs && ok; r++) {
         if (before) before(ctx);
+        fflush(stdout); /* or the child's copy of the buffer is written again */
         double t = pr_bench_now();
         pid_t pid = fork();
         if (pid == 0) {
