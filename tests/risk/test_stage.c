@@ -38,6 +38,7 @@ static int record(pr_strategy *s, const pr_market_view *v, const pr_strategy_eve
 static void run(et_script *sc, const char *symbol, const pr_risk_config *rc, pr_risk_stage **rs,
                 pr_backtest_result *r) {
     static pr_strategy_vt vt;
+    g_rejects = 0;
     vt = et_script_vt;
     vt.on_event = record;
     sc->base.vt = &vt;
@@ -60,23 +61,28 @@ static void run(et_script *sc, const char *symbol, const pr_risk_config *rc, pr_
     pr_series_free(&s);
 }
 
-static void test_kelly_causal(void **state) {
-    (void)state;
+/* Enter at bar 0, exit at bar 2, enter again at bar 4, without stops, sized
+ * by `mode`. */
+static void run_round_trip(int mode, pr_risk_config *rc, pr_risk_stage **rs, pr_backtest_result *r) {
     et_script sc;
     et_script_reset(&sc);
     et_script_add(&sc, 0, PR_SIG_ENTER_LONG, 0);
     et_script_add(&sc, 2, PR_SIG_EXIT, 0);
     et_script_add(&sc, 4, PR_SIG_ENTER_LONG, 0);
+    rc->sizing.mode = mode;
+    rc->stops.required = 0;   /* the script's entries have no stop */
+    run(&sc, "BTCUSDT", rc, rs, r);
+}
+
+static void test_kelly_causal(void **state) {
+    (void)state;
     pr_risk_config rc;
     pr_risk_config_defaults(&rc);
-    rc.sizing.mode = PR_RISK_KELLY;
-    rc.stops.required = 0;   /* the script's entries have no stop */
     rc.sizing.kelly_min_trades = 1;
     rc.sizing.kelly_fallback = 0.1;
     pr_risk_stage *rs = NULL;
     pr_backtest_result r;
-    g_rejects = 0;
-    run(&sc, "BTCUSDT", &rc, &rs, &r);
+    run_round_trip(PR_RISK_KELLY, &rc, &rs, &r);
     /* Entry 1 (decided at bar 0, no closed trade yet): the fallback, 10% of
      * 10,000 = 1,000 at bar 1's open 100 = 10 units. It exits at bar 3's
      * open 102: +20, a +2% return, the only closed trade. Entry 2 (bar 4):
@@ -105,7 +111,6 @@ static void test_refusal_event(void **state) {
     rc.sizing.mode = PR_RISK_PIP;   /* BTCUSDT has no pip size */
     pr_risk_stage *rs = NULL;
     pr_backtest_result r;
-    g_rejects = 0;
     run(&sc, "BTCUSDT", &rc, &rs, &r);
     assert_int_equal((int)(r.n_trades + r.n_open), 0);
     assert_int_equal(g_rejects, 1);
@@ -121,20 +126,12 @@ static void test_refusal_event(void **state) {
 
 static void test_protection_refuses(void **state) {
     (void)state;
-    et_script sc;
-    et_script_reset(&sc);
-    et_script_add(&sc, 0, PR_SIG_ENTER_LONG, 0);
-    et_script_add(&sc, 2, PR_SIG_EXIT, 0);
-    et_script_add(&sc, 4, PR_SIG_ENTER_LONG, 0);
     pr_risk_config rc;
     pr_risk_config_defaults(&rc);
-    rc.sizing.mode = PR_RISK_FIXED_FRACTION;
-    rc.stops.required = 0;
     rc.protections.max_trades_per_day = 1;
     pr_risk_stage *rs = NULL;
     pr_backtest_result r;
-    g_rejects = 0;
-    run(&sc, "BTCUSDT", &rc, &rs, &r);
+    run_round_trip(PR_RISK_FIXED_FRACTION, &rc, &rs, &r);
     /* Both entries fall on 2024-01-01 (UTC): the first (10% = 1,000 at 100:
      * 10 units) trades, the second is refused by the one-a-day limit. */
     assert_int_equal((int)r.n_trades, 1);
@@ -160,7 +157,6 @@ static void test_stop_required(void **state) {
     rc.sizing.mode = PR_RISK_FIXED_FRACTION;
     pr_risk_stage *rs = NULL;
     pr_backtest_result r;
-    g_rejects = 0;
     run(&sc, "BTCUSDT", &rc, &rs, &r);
     /* Only the second entry trades: 10% of 10,000 at bar 4's open 102 =
      * 1,000 / 102 units, still open. */
@@ -172,12 +168,55 @@ static void test_stop_required(void **state) {
     pr_risk_stage_free(rs);
 }
 
+static void test_atr_vol_from_view(void **state) {
+    (void)state;
+    pr_risk_config rc;
+    pr_risk_config_defaults(&rc);
+    rc.sizing.atr_period = 2;
+    pr_risk_stage *rs = NULL;
+    pr_backtest_result r;
+    run_round_trip(PR_RISK_ATR, &rc, &rs, &r);
+    /* Bar 0 has no 3 bars yet: refused. At bar 4 the true ranges of bars 4
+     * and 3 (high 103, low 101, previous close 102) are 2 and 2: ATR 2, and
+     * 1% of 10,000 over 2 ATRs = 25 units (with bar 5, not yet closed, it
+     * would be 2.5 and 20 units; with bars 3 and 2, 3 and 16.67). */
+    assert_int_equal(g_rejects, 1);
+    assert_string_equal(g_reason, "ATR not available yet");
+    assert_int_equal((int)(r.n_trades + r.n_open), 1);
+    assert_true(fabs(r.open_trades[0].size - 25) < 1e-9);
+    pr_backtest_result_free(&r);
+    pr_risk_stage_free(rs);
+
+    et_script sc;
+    et_script_reset(&sc);
+    et_script_add(&sc, 4, PR_SIG_ENTER_LONG, 0);
+    et_script_add(&sc, 5, PR_SIG_ENTER_LONG, 0);
+    pr_risk_config_defaults(&rc);
+    rc.sizing.mode = PR_RISK_VOL_TARGET;
+    rc.sizing.atr_period = 2;
+    rc.stops.required = 0;
+    run(&sc, "BTCUSDT", &rc, &rs, &r);
+    /* At bar 4 the closes 102, 102, 102 give returns 0, 0: no volatility,
+     * refused (bar 5's close 100 would have given one). At bar 5 the returns
+     * are ln(100/102) and 0: sample deviation |ln(100/102)| / sqrt(2),
+     * annualised by sqrt(365.25 * 24) hourly bars; 15% target of 10,000
+     * over it, at bar 6's open 100. */
+    assert_int_equal(g_rejects, 1);
+    assert_string_equal(g_reason, "volatility not available yet");
+    assert_int_equal((int)(r.n_trades + r.n_open), 1);
+    double vol = fabs(log(100.0 / 102)) / sqrt(2) * sqrt(365.25 * 24);
+    assert_true(fabs(r.open_trades[0].size - 10000 * 0.15 / vol / 100) < 1e-9);
+    pr_backtest_result_free(&r);
+    pr_risk_stage_free(rs);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_kelly_causal),
         cmocka_unit_test(test_protection_refuses),
         cmocka_unit_test(test_stop_required),
         cmocka_unit_test(test_refusal_event),
+        cmocka_unit_test(test_atr_vol_from_view),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
