@@ -85,7 +85,7 @@ static int stage_size(void *self, const pr_size_request *rq, pr_size *out, pr_er
                          .fx = fx_of(rq->inst, rq->account->ccy, px), .inst = rq->inst};
     if (s->mode == PR_RISK_ATR && rq->view) in.atr = atr_of(rq->view, sig->instrument, s->atr_period);
     if (s->mode == PR_RISK_VOL_TARGET && rq->view) in.vol = vol_of(rq->view, sig->instrument, s->atr_period);
-    pr_risk_state_stats(&rs->st, s->kelly_window, &in.stats);
+    if (s->mode == PR_RISK_KELLY) pr_risk_state_stats(&rs->st, s->kelly_window, &in.stats);
     pr_risk_decision d;
     const char *blocked = rs->cfg.stops.required && !(sig->stop > 0) && !(sig->trail_frac > 0) &&
                                    !(sig->trail_dist > 0)
