@@ -33,10 +33,10 @@ static const pr_param_def k_sizing[] = {
     {.name = "max_fraction", .type = PR_PARAM_NUMBER, .offset = P_(max_fraction), .def = 1, .min = 0, .max = 100,
      .open = 1, .desc = "cap on any position's notional, fraction of equity"},
     {.name = "score_levels", .type = PR_PARAM_LIST, .offset = P_(score_level), .aux_offset = P_(n_score),
-     .min = 0, .max = 10, .def_list = k_score_level, .def_n = 4,
+     .cap = PR_RISK_SCORE_LEVELS, .min = 0, .max = 10, .def_list = k_score_level, .def_n = 4,
      .desc = "kelly_score: TA score thresholds, ascending"},
     {.name = "score_win_prob", .type = PR_PARAM_LIST, .offset = P_(score_prob), .aux_offset = P_(n_score),
-     .min = 0, .max = 1, .def_list = k_score_prob, .def_n = 4, .pair = "score_levels",
+     .cap = PR_RISK_SCORE_LEVELS, .min = 0, .max = 1, .def_list = k_score_prob, .def_n = 4, .pair = "score_levels",
      .desc = "kelly_score: win probability from each threshold"},
     {.name = "payoff", .type = PR_PARAM_NUMBER, .offset = P_(payoff), .def = 2, .min = 0, .max = 1000, .open = 1,
      .desc = "kelly_score: average win / average loss when the signal has no target"},
@@ -87,6 +87,11 @@ static int check_protect(const void *p, const char **what, char *msg, size_t cap
     }
     if (c->dd_halt > 0 && c->dd_stop > c->dd_halt) {
         *what = "dd_stop";
+        snprintf(msg, cap, "expected at most dd_halt (%g)", c->dd_halt);
+        return -1;
+    }
+    if (c->dd_halt > 0 && c->dd_warn > c->dd_halt) {   /* dd_stop off */
+        *what = "dd_warn";
         snprintf(msg, cap, "expected at most dd_halt (%g)", c->dd_halt);
         return -1;
     }

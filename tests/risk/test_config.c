@@ -56,6 +56,11 @@ static void test_errors_name_the_path(void **state) {
     expect_error("{\"risk\": {\"sizng\": {}}}", "risk.sizng");
     expect_error("{\"risk\": {\"sizing\": {\"risk\": 0}}}", "risk.sizing.risk:");
     expect_error("{\"risk\": {\"stops\": {\"required\": 2}}}", "risk.stops.required:");
+    expect_error("{\"risk\": {\"protections\": {\"dd_warn\": 0.3, \"dd_halt\": 0.2}}}",
+                 "risk.protections.dd_warn:");
+    expect_error("{\"risk\": {\"sizing\": {\"score_levels\": [1, 2, 3, 4, 5], "
+                 "\"score_win_prob\": [0.1, 0.2, 0.3, 0.4, 0.5]}}}",
+                 "risk.sizing.score_levels:");
 }
 
 int main(void) {
