@@ -132,6 +132,10 @@ static int read_root(json_t *root, pr_risk_state *st, pr_err *err) {
         st->returns[i] = json_number_value(x);
     }
     st->n_returns = (int)json_array_size(rets);
+    /* The ring fills from slot 0: until it is full the next slot is its length. */
+    if (st->n_returns < PR_RISK_WINDOW_MAX && st->head != st->n_returns)
+        return pr_err_set(err, PR_EPARSE, "risk state: \"head\" %d must equal the number of returns (%d) until %d are kept",
+                          st->head, st->n_returns, PR_RISK_WINDOW_MAX);
     json_array_foreach(open, i, x) {
         if ((rc = get_int(x, "instrument", 0, PR_RISK_MAX_INSTRUMENTS - 1, &v, err)) != 0) return rc;
         pr_risk_open *o = &st->open[v];

@@ -95,6 +95,15 @@ static void test_json_round_trip(void **state) {
     assert_int_equal((int)back.counts[1].rejected, 2);
     assert_int_equal((int)back.rejected, 2);
     free(text);
+    /* A ring not yet full whose position is not its length is refused
+     * (the window would read slots never written). */
+    back = st;
+    back.n_returns = 3;
+    back.head = 5;
+    assert_int_equal(pr_risk_state_to_json(&back, &text, &err), 0);
+    assert_int_not_equal(pr_risk_state_from_json(text, &back, &err), 0);
+    assert_non_null(strstr(err.msg, "\"head\""));
+    free(text);
     /* Another version is refused, naming it. */
     assert_int_not_equal(pr_risk_state_from_json("{\"version\": 2}", &back, &err), 0);
     assert_non_null(strstr(err.msg, "version 2"));
