@@ -335,6 +335,10 @@ static int write_summary(bt_run *r, bt_side *sd, pr_err *e) {
     return pr_runlog_write_summary(sd->rl, &sm, e);
 }
 
+/* The risk stage follows round trips of instrument indices below
+ * PR_RISK_MAX_INSTRUMENTS and ignores the fills of any other. */
+_Static_assert(BT_MAX_MARKETS <= PR_RISK_MAX_INSTRUMENTS, "a market the risk stage would not follow");
+
 static int run_side(bt_run *r, bt_side *sd, const pr_config *cfg, pr_err *e) {
     bt_settings *s = r->s;
     int rc = pr_strategy_create(s->strategy, cfg, "strategy.params", &sd->strat, e);
