@@ -562,6 +562,9 @@ int pr_cli_backtest(int argc, char **argv) {
         return PR_EXIT_USAGE;
     }
     free(errs);
+    if (r.s->has_risk && pr_config_has(cfg, "sizing"))   /* not an error: --set risk.* on a config with sizing */
+        fprintf(stderr, "proratio backtest: warning: %s: the risk section sizes entries; \"sizing\" is not used\n",
+                a.config);
     rc = run(&r, cfg, a.json, a.ab, &e);
     run_free(&r);
     pr_config_free(cfg);

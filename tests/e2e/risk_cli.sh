@@ -91,6 +91,7 @@ PY
 "$BIN" backtest --config examples/sma_cross.json --db "$DB" --out "$TMP/b0" > /dev/null 2>&1 || fail "sma_cross run"
 "$BIN" backtest --config examples/sma_cross.json --set risk.sizing.max_loss=0.5 --set risk.protections.dd_stop=0.95 \
   --db "$DB" --out "$TMP/b1" > "$TMP/b1.txt" 2>&1 || fail "sma_cross with risk: $(tail -2 "$TMP/b1.txt")"
+grep -q 'warning: .*"sizing" is not used' "$TMP/b1.txt" || fail "a sizing section beside risk is not reported"
 grep -q "sizing by the risk stage, fixed_risk" "$TMP/b1.txt" || fail "risk stage not used: $(grep ^account "$TMP/b1.txt")"
 cmp -s "$TMP/b0/trades.csv" "$TMP/b1/trades.csv" || fail "risk stage fixed_risk differs from the built-in sizing"
 
