@@ -200,6 +200,27 @@ void pr_jw_str(pr_jw *j, const char *s, size_t n) {
     if (pr_json_put_string(s, n, j->flags, j->out, j->ctx)) j->bad = 1;
 }
 
+void pr_jw_text(pr_jw *j, const char *s, size_t n) {
+    size_t i = 0;
+    while (i < n && (unsigned char)s[i] < 0x80) i++;
+    if (i < n) { /* not plain ASCII: jansson says whether it is valid UTF-8 */
+        json_t *v = json_stringn(s, n);
+        if (!v) {
+            char *c = malloc(n);
+            if (!c) {
+                j->bad = 1;
+                return;
+            }
+            for (size_t k = 0; k < n; k++) c[k] = (unsigned char)s[k] >= 0x80 ? '?' : s[k];
+            pr_jw_str(j, c, n);
+            free(c);
+            return;
+        }
+        json_decref(v);
+    }
+    pr_jw_str(j, s, n);
+}
+
 void pr_jw_real(pr_jw *j, double x) {
     char b[PR_JSON_REAL_MAX];
     jw_value(j);
