@@ -116,6 +116,20 @@ static size_t real_text(double x, char *b) {
     return (size_t)(d - b) + tail;
 }
 
+/* The decimal text of v, without snprintf: it ends at b + INT_TEXT_MAX
+ * (not NUL-terminated); returns where it starts. */
+#define INT_TEXT_MAX 24
+static const char *int_text(long long v, char b[INT_TEXT_MAX]) {
+    char *p = b + INT_TEXT_MAX;
+    unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0) *--p = '-';
+    return p;
+}
+
 typedef struct key_ref {
     const char *key;
     size_t len;
@@ -200,6 +214,27 @@ void pr_jw_str(pr_jw *j, const char *s, size_t n) {
     if (pr_json_put_string(s, n, j->flags, j->out, j->ctx)) j->bad = 1;
 }
 
+void pr_jw_text(pr_jw *j, const char *s, size_t n) {
+    size_t i = 0;
+    while (i < n && (unsigned char)s[i] < 0x80) i++;
+    if (i < n) { /* not plain ASCII: jansson says whether it is valid UTF-8 */
+        json_t *v = json_stringn(s, n);
+        if (!v) {
+            char *c = malloc(n);
+            if (!c) {
+                j->bad = 1;
+                return;
+            }
+            for (size_t k = 0; k < n; k++) c[k] = (unsigned char)s[k] >= 0x80 ? '?' : s[k];
+            pr_jw_str(j, c, n);
+            free(c);
+            return;
+        }
+        json_decref(v);
+    }
+    pr_jw_str(j, s, n);
+}
+
 void pr_jw_real(pr_jw *j, double x) {
     char b[PR_JSON_REAL_MAX];
     jw_value(j);
@@ -208,13 +243,8 @@ void pr_jw_real(pr_jw *j, double x) {
 }
 
 void pr_jw_int(pr_jw *j, long long v) {
-    char b[24], *p = b + sizeof b;
-    unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
-    do {
-        *--p = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
-    if (v < 0) *--p = '-';
+    char b[INT_TEXT_MAX];
+    const char *p = int_text(v, b);
     jw_value(j);
     jw_raw(j, p, (size_t)(b + sizeof b - p));
 }
@@ -274,8 +304,8 @@ static int value(jw *w, const json_t *j, int depth) {
     case JSON_TRUE: return put(w, "true", 4);
     case JSON_FALSE: return put(w, "false", 5);
     case JSON_INTEGER: {
-        int n = snprintf(b, sizeof b, "%" JSON_INTEGER_FORMAT, json_integer_value(j));
-        return n > 0 ? put(w, b, (size_t)n) : -1;
+        const char *p = int_text(json_integer_value(j), b);
+        return put(w, p, (size_t)(b + INT_TEXT_MAX - p));
     }
     case JSON_REAL: return put(w, b, real_text(json_real_value(j), b));
     case JSON_STRING: return string(w, json_string_value(j), json_string_length(j));

@@ -136,20 +136,7 @@ static int json_sink(void *ctx, const char *s, size_t n) {
 /* User text of at most min(max, 255) bytes; bytes of invalid UTF-8 become
  * '?'. */
 static void jw_text(pr_jw *j, const char *s, size_t max) {
-    char b[256];
-    size_t n = strnlen(s, max < sizeof b ? max : sizeof b - 1);
-    memcpy(b, s, n);
-    b[n] = '\0';
-    size_t i = 0;
-    while (i < n && (unsigned char)b[i] < 0x80) i++;
-    if (i < n) { /* not plain ASCII: jansson says whether it is valid UTF-8 */
-        json_t *v = json_string(b);
-        if (v) json_decref(v);
-        else
-            for (size_t k = 0; k < n; k++)
-                if ((unsigned char)b[k] >= 0x80) b[k] = '?';
-    }
-    pr_jw_str(j, b, n);
+    pr_jw_text(j, s, strnlen(s, max < 256 ? max : 255));
 }
 
 /* pr_mx_json_num's text: a real, "inf"/"-inf", or null for NaN. */

@@ -184,22 +184,7 @@ static void jl_str(jline *j, const char *s) { pr_jw_str(&j->w, s, strlen(s)); }
 /* text(): valid UTF-8 as it is; otherwise non-ASCII bytes become '?'. */
 static void jl_text(jline *j, const char *s) {
     if (!s) s = "";
-    const unsigned char *u = (const unsigned char *)s;
-    size_t i = 0;
-    while (u[i] && u[i] < 0x80) i++;
-    if (u[i]) { /* not plain ASCII: jansson says whether it is valid UTF-8 */
-        json_t *v = json_string(s);
-        if (!v) {
-            char buf[512];
-            size_t k = 0;
-            for (; s[k] && k + 1 < sizeof buf; k++) buf[k] = (unsigned char)s[k] >= 0x80 ? '?' : s[k];
-            buf[k] = '\0';
-            jl_str(j, buf);
-            return;
-        }
-        json_decref(v);
-    }
-    jl_str(j, s);
+    pr_jw_text(&j->w, s, strlen(s));
 }
 
 static void jl_time(jline *j, int64_t ms) {

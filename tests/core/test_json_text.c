@@ -180,11 +180,33 @@ static void test_member_writer(void **state) {
     }
 }
 
+/* pr_jw_text: ASCII and valid UTF-8 ("\xc3\xa9" is U+00E9) as they are; a
+ * text with a byte that is not UTF-8 (a lone 0xff, a truncated sequence)
+ * has every byte >= 0x80 written as '?', its ASCII kept; only the n bytes
+ * given are read. Expected texts written out by hand. */
+static void test_member_writer_text(void **state) {
+    (void)state;
+    text_buf t = {.n = 0};
+    pr_jw j;
+    pr_jw_init(&j, JSON_COMPACT, to_text, &t);
+    pr_jw_open(&j, '[');
+    pr_jw_text(&j, "abc", 3);
+    pr_jw_text(&j, "caf\xc3\xa9", 5);
+    pr_jw_text(&j, "a\xff" "b\xc3\xa9", 5);
+    pr_jw_text(&j, "x\xc3", 2);
+    pr_jw_text(&j, "okXYZ", 2);
+    pr_jw_text(&j, "", 0);
+    pr_jw_close(&j, ']');
+    assert_false(j.bad);
+    assert_string_equal(t.b, "[\"abc\",\"caf\xc3\xa9\",\"a?b??\",\"x?\",\"ok\",\"\"]");
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_same_text_as_jansson),
         cmocka_unit_test(test_shortest_reals),
         cmocka_unit_test(test_member_writer),
+        cmocka_unit_test(test_member_writer_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

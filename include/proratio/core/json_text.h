@@ -48,6 +48,9 @@ void pr_jw_open(pr_jw *j, char c);                   /* '{' or '['         */
 void pr_jw_close(pr_jw *j, char c);                  /* '}' or ']'         */
 void pr_jw_key(pr_jw *j, const char *key);           /* then one value     */
 void pr_jw_str(pr_jw *j, const char *s, size_t n);
+/* Text from outside (symbols, tags, reasons): s[0..n) as it is when it is
+ * valid UTF-8, else with every byte >= 0x80 written as '?'. */
+void pr_jw_text(pr_jw *j, const char *s, size_t n);
 void pr_jw_real(pr_jw *j, double x);                 /* null unless finite */
 void pr_jw_int(pr_jw *j, long long v);
 void pr_jw_lit(pr_jw *j, const char *lit);           /* null, true, false  */
