@@ -33,6 +33,7 @@ void bt_errors_add(bt_errors *e, const char *fmt, ...) {
 typedef struct rd {
     const pr_config *cfg;
     bt_errors *errs;
+    bt_errors *warns;
     char path[PR_ERR_PATH_MAX];
 } rd;
 
@@ -132,6 +133,11 @@ static void costs_obj(rd *r, const char *path, bt_costs_ov *out) {
         pr_err_clear(&e);
         out->schedule_set = check(r, pr_fee_schedule_read(r->cfg, r->path, &out->schedule, &e), &e);
     }
+    if (out->schedule_set && out->schedule.info->fee)
+        for (int k = 0; k < BT_N_COSTS; k++)
+            if (out->v[k].set && bt_cost_is_commission(k))
+                bt_errors_add(r->warns, "%s.%s: not used: fee_schedule %s sets the commission", base, bt_cost_keys[k],
+                              out->schedule.info->table.name);
 }
 
 static void margin_obj(rd *r, const char *path, bt_margin_ov *out) {
@@ -434,7 +440,7 @@ size_t bt_settings_read(const pr_config *cfg, bt_settings *s, bt_errors *errs) {
     static const char *const account[] = {"currency", "cash", NULL};
     static const char *const metrics[] = {"risk_free", "periods_per_year", "benchmark", "benchmark_fee", NULL};
     memset(s, 0, sizeof *s);
-    rd r = {.cfg = cfg, .errs = errs};
+    rd r = {.cfg = cfg, .errs = errs, .warns = &s->warnings};
     keys(&r, "", top);
     string(&r, "description", "", s->description, sizeof s->description);
     data_section(&r, s);

@@ -64,6 +64,7 @@ typedef struct bt_settings {
     bt_market markets[BT_MAX_MARKETS];
     char strategy[64];
     pr_sizing sizing;
+    bt_errors warnings;            /* keys read but not used (printed, no error) */
     int has_risk;                  /* 1: a "risk" section: the risk stage sizes */
     pr_risk_config risk;
     bt_costs_ov class_costs[PR_ASSET_FUTURE + 1];
@@ -83,6 +84,9 @@ typedef struct bt_settings {
 /* Names of the pr_costs fields as configuration keys, and their offsets. */
 extern const char *const bt_cost_keys[BT_N_COSTS + 1];
 extern const size_t bt_cost_off[BT_N_COSTS];
+/* 1 for the costs keys that set the commission (taker/maker fee, per 100k,
+ * per share, minimum): a fee schedule other than flat replaces them. */
+int bt_cost_is_commission(int k);
 
 /* Reads everything except the strategy's own parameters (the strategy
  * checks those when it is created from "strategy.params"). Appends one

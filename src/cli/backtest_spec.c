@@ -16,6 +16,8 @@ const size_t bt_cost_off[BT_N_COSTS] = {
     offsetof(pr_costs, commission_per_share), offsetof(pr_costs, commission_min), offsetof(pr_costs, sell_fee_rate),
     offsetof(pr_costs, sell_fee_per_share), offsetof(pr_costs, sell_fee_max)};
 
+int bt_cost_is_commission(int k) { return k == 0 || k == 1 || (k >= 5 && k <= 7); }
+
 static void apply_costs(pr_costs *c, const bt_costs_ov *ov) {
     for (int k = 0; k < BT_N_COSTS; k++)
         if (ov->v[k].set) *(double *)(void *)((char *)c + bt_cost_off[k]) = ov->v[k].v;
@@ -79,7 +81,7 @@ size_t bt_costs_describe(const pr_costs *c, char *buf, size_t cap) {
     if (cap) buf[0] = '\0';
     for (int i = 0; i < BT_N_COSTS && k < cap; i++) {
         double v = *(const double *)(const void *)((const char *)c + bt_cost_off[i]);
-        if (v == 0) continue;
+        if (v == 0 || (c->schedule && c->schedule->info->fee && bt_cost_is_commission(i))) continue;
         int n = snprintf(buf + k, cap - k, "%s%s=%.10g", k ? " " : "", bt_cost_keys[i], v);
         if (n > 0) k += (size_t)n;
     }

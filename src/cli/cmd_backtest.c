@@ -562,6 +562,11 @@ int pr_cli_backtest(int argc, char **argv) {
         return PR_EXIT_USAGE;
     }
     free(errs);
+    for (size_t i = 0; i < r.s->warnings.n; i++) {
+        fprintf(stderr, "proratio backtest: warning: %s: ", a.config);
+        pr_cli_print_safe(stderr, r.s->warnings.msg[i]);
+        fputc('\n', stderr);
+    }
     if (r.s->has_risk && pr_config_has(cfg, "sizing"))   /* not an error: --set risk.* on a config with sizing */
         fprintf(stderr, "proratio backtest: warning: %s: the risk section sizes entries; \"sizing\" is not used\n",
                 a.config);

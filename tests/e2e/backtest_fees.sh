@@ -35,6 +35,11 @@ rate_ok() {  # rate_ok FILE RATE: fees / (qty * (entry + exit)) is RATE for ever
                      END { exit !(n > 0 && bad == 0) }' "$1"
 }
 rate_ok "$TMP/pct/trades.csv" 0.002 || fail "percent: fees are not 0.2% of the traded value"
+# The reference config's taker/maker fees sit beside the schedule: reported, not silently dropped.
+grep -qF 'instruments.BTCUSDT.costs.taker_fee: not used: fee_schedule percent sets the commission' "$TMP/pct.err" \
+  || fail "percent: the unused taker_fee is not reported: $(cat "$TMP/pct.err")"
+grep -q 'taker_fee=' "$TMP/pct.txt" && fail "percent: the costs line shows the unused taker_fee"
+grep -q 'not used' "$TMP/flat.err" && fail "flat: its own commission keys reported as unused"
 rate_ok "$TMP/default/trades.csv" 0.001 || fail "flat: fees are not 0.1% of the traded value"
 cmp -s "$TMP/default/trades.csv" "$TMP/pct/trades.csv" && fail "percent: same trades.csv as flat"
 
