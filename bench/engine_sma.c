@@ -119,9 +119,7 @@ static int one_run(size_t nbars) {
         printf("engine_sma: backtest failed: %s\n", err.msg);
         return 1;
     }
-    double sys = (double)(ru1.ru_stime.tv_sec - ru0.ru_stime.tv_sec) + (double)(ru1.ru_stime.tv_usec - ru0.ru_stime.tv_usec) * 1e-6;
-    printf("one %.9f %.9f %ld %zu %.10f %.6f\n", dt, dc, ru1.ru_minflt - ru0.ru_minflt, res.n_trades, res.final_equity,
-           sys);
+    printf("one %.9f %.9f %ld %zu %.10f\n", dt, dc, ru1.ru_minflt - ru0.ru_minflt, res.n_trades, res.final_equity);
     pr_backtest_result_free(&res);
     bench_free(&b);
     return 0;

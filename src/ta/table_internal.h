@@ -30,11 +30,12 @@ static inline const double *real0(const pr_ta_input *in) { return in->real0 ? in
     *state = s;                      \
     return PR_OK;
 
-/* The generic stream_free of indicator `name`. */
-#define FREE_STATE(name)                \
+/* The generic stream_free of indicator `name`, whose typed API is
+ * pr_ta_<typed>_... (typed = name, or cdl_<name> for a candlestick). */
+#define FREE_STATE(name, typed)         \
     static void free_##name(void *st) { \
         if (!st) return;                \
-        pr_ta_##name##_free(st);        \
+        pr_ta_##typed##_free(st);       \
         free(st);                       \
     }
 
@@ -47,15 +48,15 @@ static inline const double *real0(const pr_ta_input *in) { return in->real0 ? in
 static inline const double *real1x(const pr_ta_input *in) { return in->real0 ? in->real0 : in->high; }
 static inline const double *real1y(const pr_ta_input *in) { return in->real1 ? in->real1 : in->low; }
 
-/* The stream adapters every shape shares: new_ runs _init on a new state
- * with the variadic arguments (each written with a leading comma), free_
- * releases the state. */
-#define PR_TA_ADAPT_STREAM_(name, ...)                                                      \
+/* The stream adapters every shape shares: new_ runs pr_ta_<typed>_init on
+ * a new state with the variadic arguments (each written with a leading
+ * comma), free_ releases the state. */
+#define PR_TA_ADAPT_STREAM_(name, typed, ...)                                               \
     static int new_##name(const double *p, void **state) {                                   \
         (void)p;                                                                             \
-        NEW_STATE(pr_ta_##name##_state, pr_ta_##name##_init(s __VA_ARGS__))                  \
+        NEW_STATE(pr_ta_##typed##_state, pr_ta_##typed##_init(s __VA_ARGS__))                \
     }                                                                                        \
-    FREE_STATE(name)
+    FREE_STATE(name, typed)
 
 /* The adapters and inputs of row `name` of shape `shape`: from its
  * descriptor (PR_TA_SHAPE_<shape>), or PR_TA_ADAPT_<shape> / PR_TA_IN_<shape>
@@ -83,7 +84,7 @@ static inline const double *real1y(const pr_ta_input *in) { return in->real1 ? i
     static int upd_##name(void *st, const pr_ta_bar *b, double *out) {                        \
         return pr_ta_##name##_update(st, PR_TA_EACH_TUPLE_(PR_TA_INUE_, ins) PR_TA_OUTU_##nout); \
     }                                                                                         \
-    PR_TA_ADAPT_STREAM_(name, PR_TA_EACH_TUPLE_(PR_TA_PALE_, prms))
+    PR_TA_ADAPT_STREAM_(name, name, PR_TA_EACH_TUPLE_(PR_TA_PALE_, prms))
 
 /* Parameter k as the typed argument, trailing comma (PA) or leading (PAL). */
 #define PR_TA_PAE_(t, k) PR_TA_PA_##t(k)
@@ -149,7 +150,7 @@ static inline const double *real1y(const pr_ta_input *in) { return in->real1 ? i
     static int upd_##name(void *st, const pr_ta_bar *b, double *out) {                       \
         return pr_ta_##name##_update(st, b->real0, out);                                     \
     }                                                                                        \
-    PR_TA_ADAPT_STREAM_(name, , ip(p[0]), ip(p[1]), ip(p[2]))
+    PR_TA_ADAPT_STREAM_(name, name, , ip(p[0]), ip(p[1]), ip(p[2]))
 
 #define PR_TA_IN_STOCHF 3, {"high", "low", "close"}
 #define PR_TA_ADAPT_STOCHF(name) \
@@ -160,7 +161,7 @@ static inline const double *real1y(const pr_ta_input *in) { return in->real1 ? i
     static int upd_##name(void *st, const pr_ta_bar *b, double *out) { \
         return pr_ta_##name##_update(st, b->high, b->low, b->close, &out[0], &out[1]); \
     } \
-    PR_TA_ADAPT_STREAM_(name, , ip(p[0]), ip(p[1]))
+    PR_TA_ADAPT_STREAM_(name, name, , ip(p[0]), ip(p[1]))
 
 #define PR_TA_IN_HLC_CFG_4 3, {"high", "low", "close"}
 #define PR_TA_ADAPT_HLC_CFG_4(name) \
@@ -182,33 +183,26 @@ static inline const double *real1y(const pr_ta_input *in) { return in->real1 ? i
         pr_ta_##name##_cfg_of(p, &c); \
         NEW_STATE(pr_ta_##name##_state, pr_ta_##name##_init(s, &c)) \
     } \
-    FREE_STATE(name)
+    FREE_STATE(name, name)
 
-/* Candlestick patterns (typed API pr_ta_cdl_<name>, see shapes.h). */
+/* Candlestick patterns (typed API pr_ta_cdl_<name>, see shapes.h); the
+ * variadic arguments are the penetration with a leading comma, or none. */
 #define PR_TA_IN_CDL 4, {"open", "high", "low", "close"}
-#define PR_TA_ADAPT_CDL_(name, pen_args, ...) \
+#define PR_TA_ADAPT_CDL_(name, ...) \
     static int run_##name(const pr_ta_input *in, const double *p, double *const *out) { \
-        (void)p; return pr_ta_cdl_##name(in->n, in->open, in->high, in->low, in->close pen_args, out[0]); \
+        (void)p; return pr_ta_cdl_##name(in->n, in->open, in->high, in->low, in->close __VA_ARGS__, out[0]); \
     } \
     static int upd_##name(void *st, const pr_ta_bar *b, double *out) { \
         return pr_ta_cdl_##name##_update(st, b->open, b->high, b->low, b->close, out); \
     } \
-    static int new_##name(const double *p, void **state) { \
-        (void)p; NEW_STATE(pr_ta_cdl_##name##_state, pr_ta_cdl_##name##_init(s __VA_ARGS__)) \
-    } \
-    static void free_##name(void *st) { \
-        if (!st) return; \
-        pr_ta_cdl_##name##_free(st); \
-        free(st); \
-    }
+    PR_TA_ADAPT_STREAM_(name, cdl_##name, __VA_ARGS__)
 #define PR_TA_ADAPT_CDL(name) \
     static int lb_##name(const double *p, int *out) { (void)p; return pr_ta_cdl_##name##_lookback(out); } \
-    PR_TA_ADAPT_CDL_(name, , )
+    PR_TA_ADAPT_CDL_(name, )
 #define PR_TA_IN_CDL_PEN PR_TA_IN_CDL
 #define PR_TA_ADAPT_CDL_PEN(name) \
     static int lb_##name(const double *p, int *out) { return pr_ta_cdl_##name##_lookback(p[0], out); } \
-    PR_TA_ADAPT_CDL_(name, PR_TA_COMMA_ p[0], , p[0])
-#define PR_TA_COMMA_ ,
+    PR_TA_ADAPT_CDL_(name, , p[0])
 
 /* The table name of a row: the name, "cdl"-prefixed for candlestick
  * patterns (TA-Lib's CDL<NAME>). */

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Include-graph check: no module reaches upstream, no include cycle.
 
-Reads every #include "..." of src/**/*.{c,cc,h} and include/proratio/**/*.h
+Reads every #include of src/**/*.{c,cc,h} and include/proratio/**/*.h
 and fails when
   (a) a module includes a header of a module it may not use: the allowed
       edges are CMakeLists.txt's PR_DEPS_<module> (proratio_<m> entries),
@@ -12,7 +12,10 @@ and fails when
   (b) files include each other in a cycle.
 Each violation is printed with file:line of the include. A quoted include is
 resolved as the compiler does here: next to the including file, then
-include/, then src/; one that resolves nowhere is reported too.
+include/, then src/; one that resolves nowhere is reported too. An
+#include <...> is checked when it names a file under include/ or src/
+(<proratio/ai/llm.h> reaches ai as "proratio/ai/llm.h" does); any other is
+a system header.
 
 Usage: deps.py [ROOT]      check the tree at ROOT (default: the repository)
        deps.py --self-test check the checker on small synthetic trees
@@ -22,7 +25,7 @@ import re
 import sys
 import tempfile
 
-INCLUDE_RE = re.compile(r'^\s*#\s*include\s*"([^"]+)"')
+INCLUDE_RE = re.compile(r'^\s*#\s*include\s*(?:"([^"]+)"|<([^>]+)>)')
 SOURCE_EXT = ('.c', '.cc', '.h')
 
 
@@ -69,8 +72,8 @@ def scan(root):
     return sorted(files)
 
 
-def resolve(root, rel, target):
-    for base in (os.path.dirname(rel), 'include', 'src'):
+def resolve(root, rel, target, quoted=True):
+    for base in ((os.path.dirname(rel),) if quoted else ()) + ('include', 'src'):
         cand = os.path.normpath(os.path.join(base, target)).replace(os.sep, '/')
         if os.path.isfile(os.path.join(root, cand)):
             return cand
@@ -89,9 +92,12 @@ def check(root, out=sys.stdout):
                 m = INCLUDE_RE.match(line)
                 if not m:
                     continue
-                tgt = resolve(root, rel, m.group(1))
+                name = m.group(1) or m.group(2)
+                tgt = resolve(root, rel, name, m.group(1) is not None)
+                if tgt is None and m.group(1) is None:
+                    continue  # a system header
                 if tgt is None:
-                    print(f'{rel}:{ln}: #include "{m.group(1)}" resolves to no file under the tree', file=out)
+                    print(f'{rel}:{ln}: #include "{name}" resolves to no file under the tree', file=out)
                     bad += 1
                     continue
                 edges[rel].append((ln, tgt))
@@ -105,7 +111,7 @@ def check(root, out=sys.stdout):
                     why = f'{src_m} may use {may} (CMakeLists.txt PR_DEPS_{src_m}, docs/DESIGN.md)'
                 else:
                     continue
-                print(f'{rel}:{ln}: {src_m} includes {dst_m}\'s "{m.group(1)}" ({tgt}): upstream reach; {why}',
+                print(f'{rel}:{ln}: {src_m} includes {dst_m}\'s "{name}" ({tgt}): upstream reach; {why}',
                       file=out)
                 bad += 1
     bad += report_cycles(edges, out)
@@ -177,9 +183,9 @@ def report_cycles(edges, out):
 
 
 def self_test():
-    """The checker on synthetic trees: a clean one passes; an upstream include,
-    a cli header included by a module, an include cycle and an unresolved
-    include each fail with file:line."""
+    """The checker on synthetic trees: a clean one passes; an upstream include
+    (quoted or <...>), a cli header included by a module, an include cycle and
+    an unresolved include each fail with file:line."""
     import io
     cmake = ('set(PR_DEPS_core X)\nset(PR_DEPS_data proratio_core)\nset(PR_DEPS_ta proratio_core)\n'
              'set(PR_DEPS_signal proratio_ta proratio_data)\nset(PR_DEPS_engine proratio_signal proratio_data)\n'
@@ -201,6 +207,8 @@ def self_test():
         ('clean tree', {}, []),
         ('engine includes ai', {'src/engine/backtest.c': '#include <stdio.h>\n\n#include "proratio/ai/llm.h"\n'},
          ['src/engine/backtest.c:3: engine includes ai\'s "proratio/ai/llm.h"']),
+        ('engine includes ai with <>', {'src/engine/backtest.c': '#include <stdio.h>\n#include <proratio/ai/llm.h>\n'},
+         ['src/engine/backtest.c:2: engine includes ai\'s "proratio/ai/llm.h"']),
         ('core header includes data', {'include/proratio/core/time.h': '#include "proratio/data/store.h"\n',
                                        'include/proratio/data/store.h': '#include "proratio/core.h"\n'},
          ['include/proratio/core/time.h:1: core includes data\'s',

@@ -19,7 +19,6 @@
 
 /* The rows as the list gives them, expanded here independently of src/ta. */
 typedef struct { const char *name; int n_params, n_outputs; } row;
-#define PR_TA_UNPAREN_(...) __VA_ARGS__
 #define COUNT_FIRST_(k, ...) k
 #define FIRST_(...) COUNT_FIRST_(__VA_ARGS__, 0)
 #define PR_TA_ROW(shape, name, group, desc, talib, params, outputs) \
