@@ -299,15 +299,51 @@ int pr_store_chunks_put(pr_store *st, const pr_store_key *k, const pr_store_bars
 }
 
 /* ---- migration 4 ------------------------------------------------------------ */
-static int convert_cb(void *user, const pr_store_key *k, const pr_store_bars *b, pr_err *err) {
-    pr_store *st = user;
-    unsigned char *buf = malloc(pr_chunk_size(PR_CHUNK_MAX));
-    if (!buf) return pr_err_set(err, PR_ENOMEM, "store: out of memory for a chunk");
-    int rc = write_chunks(st, k, b, 0, b->n, buf, err);
-    free(buf);
+/* The old rows of one dataset gathered into runs of PR_CHUNK_MAX. */
+typedef struct convert_ctx {
+    pr_store *st;
+    char key[3][PR_SYMBOL_MAX];
+    int64_t ts[PR_CHUNK_MAX];
+    double v[5][PR_CHUNK_MAX];
+    size_t n;
+    unsigned char buf[];
+} convert_ctx;
+
+static int convert_flush(convert_ctx *x, pr_err *err) {
+    pr_store_key k = {x->key[0], x->key[1], x->key[2]};
+    pr_store_bars b = {x->ts, x->v[0], x->v[1], x->v[2], x->v[3], x->v[4], x->n};
+    int rc = x->n ? write_chunks(x->st, &k, &b, 0, x->n, x->buf, err) : PR_OK;
+    x->n = 0;
     return rc;
 }
 
+static int convert_row(void *user, const pr_store_key *k, int64_t ts, const double v[5],
+                       pr_err *err) {
+    convert_ctx *x = user;
+    int same = x->n > 0 && strcmp(k->venue, x->key[0]) == 0 && strcmp(k->symbol, x->key[1]) == 0 &&
+               strcmp(k->tf, x->key[2]) == 0;
+    if (x->n > 0 && (!same || x->n == PR_CHUNK_MAX)) {
+        int rc = convert_flush(x, err);
+        if (rc != PR_OK) return rc;
+    }
+    if (x->n == 0) {
+        pr_strlcpy(x->key[0], k->venue, sizeof x->key[0]);
+        pr_strlcpy(x->key[1], k->symbol, sizeof x->key[1]);
+        pr_strlcpy(x->key[2], k->tf, sizeof x->key[2]);
+    }
+    x->ts[x->n] = ts;
+    for (int c = 0; c < 5; c++) x->v[c][x->n] = v[c];
+    x->n++;
+    return PR_OK;
+}
+
 int pr_store_chunks_convert(pr_store *st, pr_err *err) {
-    return st->ops->legacy_scan(st, convert_cb, st, err);
+    convert_ctx *x = malloc(sizeof *x + pr_chunk_size(PR_CHUNK_MAX));
+    if (!x) return pr_err_set(err, PR_ENOMEM, "store: out of memory migrating candles");
+    x->st = st;
+    x->n = 0;
+    int rc = st->ops->legacy_scan(st, convert_row, x, err);
+    if (rc == PR_OK) rc = convert_flush(x, err);
+    free(x);
+    return rc;
 }

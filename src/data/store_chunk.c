@@ -52,6 +52,17 @@ int pr_chunk_check(const pr_store_key *k, const pr_store_chunk *c, pr_err *err) 
                                "the chunk of %s/%s/%s at ts %lld is not a version-1 chunk of "
                                "%zu bars (%zu bytes)", k->venue, k->symbol, k->tf,
                                (long long)c->first_ts, c->n, c->len);
+    /* Its first and last stamps are the ones its row is keyed and found
+     * by: otherwise reads would hand out bars outside the range asked for
+     * and a merge would write chunks that overlap. */
+    int64_t first, last;
+    get64s(&first, d + HDR, 1);
+    get64s(&last, d + HDR + 8 * (c->n - 1), 1);
+    if (first != c->first_ts || last != c->last_ts)
+        return pr_store_db_err(err, "CORRUPT", "read candles",
+                               "the chunk of %s/%s/%s at ts %lld holds bars from %lld to %lld, "
+                               "not to %lld", k->venue, k->symbol, k->tf, (long long)c->first_ts,
+                               (long long)first, (long long)last, (long long)c->last_ts);
     return PR_OK;
 }
 

@@ -83,6 +83,8 @@ int pr_store_chunks_adjacent(pr_store *st, const pr_store_key *k, int64_t ts, in
                              int64_t *out, int *found, pr_err *err);
 /* Migration 4: every row of the old per-bar table (read by the backend's
  * legacy_scan) written as chunks. */
+typedef int (*pr_store_legacy_fn)(void *user, const pr_store_key *k, int64_t ts,
+                                  const double v[5], pr_err *err);
 int pr_store_chunks_convert(pr_store *st, pr_err *err);
 
 typedef struct pr_store_ops {
@@ -119,12 +121,8 @@ typedef struct pr_store_ops {
     int (*chunk_put)(pr_store *st, const pr_store_key *k, const pr_store_chunk *c, pr_err *err);
     int (*chunk_delete)(pr_store *st, const pr_store_key *k, int64_t first_ts, pr_err *err);
     /* Migration 4 only: the rows of the old per-bar table (candles_v3) by
-     * dataset and ts, handed over in runs of at most PR_CHUNK_MAX bars of
-     * one dataset. */
-    int (*legacy_scan)(pr_store *st,
-                       int (*fn)(void *user, const pr_store_key *k, const pr_store_bars *b,
-                                 pr_err *err),
-                       void *user, pr_err *err);
+     * dataset and ts, one at a time (store_bars.c groups them into chunks). */
+    int (*legacy_scan)(pr_store *st, pr_store_legacy_fn fn, void *user, pr_err *err);
     /* Serialises writers of one dataset to the end of the transaction
      * (SQLite's BEGIN IMMEDIATE already serialises all writers: NULL). */
     int (*lock_dataset)(pr_store *st, const pr_store_key *k, pr_err *err);

@@ -610,55 +610,29 @@ static int pg_chunk_delete(pr_store *st, const pr_store_key *k, int64_t first_ts
     return PR_OK;
 }
 
-/* Hands the old table's rows over in runs of one dataset, fetched through
- * a cursor (the migration runs in a transaction). */
-static int pg_legacy_scan(pr_store *st,
-                          int (*fn)(void *user, const pr_store_key *k, const pr_store_bars *b,
-                                    pr_err *err),
-                          void *user, pr_err *err) {
+/* Hands the old table's rows over one at a time, fetched through a cursor
+ * (the migration runs in a transaction). */
+static int pg_legacy_scan(pr_store *st, pr_store_legacy_fn fn, void *user, pr_err *err) {
     pg_store *s = PG(st);
     int rc = pg_exec(st, "DECLARE pr_migrate CURSOR FOR SELECT venue, symbol, timeframe, ts,"
                          " open, high, low, close, volume FROM candles_v3"
                          " ORDER BY venue, symbol, timeframe, ts", "migrate candles", err);
-    if (rc != PR_OK) return rc;
-    static const size_t cap = PR_CHUNK_MAX;
-    int64_t *ts = malloc(cap * sizeof *ts);
-    double *v = malloc(5 * cap * sizeof *v);
-    char key[3][PR_SYMBOL_MAX] = {"", "", ""}, cur[3][PR_SYMBOL_MAX];
+    char key[3][PR_SYMBOL_MAX];
     pr_store_key k = {key[0], key[1], key[2]};
-    size_t n = 0;
-    if (!ts || !v) rc = pr_err_set(err, PR_ENOMEM, "store: out of memory migrating candles");
-    for (int done = 0; rc == PR_OK && !done;) {
+    for (int rows = 1; rc == PR_OK && rows > 0;) {
         PGresult *r = PQexecParams(s->conn, "FETCH 65536 FROM pr_migrate", 0, NULL, NULL, NULL,
                                    NULL, 1);
-        if (pg_ok(s, r, PGRES_TUPLES_OK, "migrate candles", err) != PR_OK) {
-            rc = PR_EDB;
-            break;
-        }
-        int rows = PQntuples(r);
-        done = rows == 0;
-        for (int i = 0; rc == PR_OK && i <= rows; i++) {
-            int last = i == rows;
-            if (!last)
-                for (int c = 0; c < 3; c++) r_text(r, i, c, cur[c], sizeof cur[c]);
-            int same = !last && n > 0;
-            for (int c = 0; same && c < 3; c++) same = strcmp(cur[c], key[c]) == 0;
-            if (n > 0 && (n == cap || (!last && !same) || (last && done))) {
-                pr_store_bars b = {ts, v, v + cap, v + 2 * cap, v + 3 * cap, v + 4 * cap, n};
-                rc = fn(user, &k, &b, err);
-                n = 0;
-            }
-            if (last || rc != PR_OK) break;
-            if (n == 0) memcpy(key, cur, sizeof key);
-            ts[n] = r_i64(r, i, 3);
-            for (int c = 0; c < 5; c++) v[(size_t)c * cap + n] = r_f64(r, i, 4 + c);
-            n++;
+        if (pg_ok(s, r, PGRES_TUPLES_OK, "migrate candles", err) != PR_OK) return PR_EDB;
+        rows = PQntuples(r);
+        for (int i = 0; rc == PR_OK && i < rows; i++) {
+            for (int c = 0; c < 3; c++) r_text(r, i, c, key[c], sizeof key[c]);
+            double v[5];
+            for (int c = 0; c < 5; c++) v[c] = r_f64(r, i, 4 + c);
+            rc = fn(user, &k, r_i64(r, i, 3), v, err);
         }
         PQclear(r);
     }
     if (rc == PR_OK) rc = pg_exec(st, "CLOSE pr_migrate", "migrate candles", err);
-    free(ts);
-    free(v);
     return rc;
 }
 

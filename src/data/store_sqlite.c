@@ -247,8 +247,8 @@ static void sq_close(pr_store *st) {
 }
 
 /* ---- candles: chunk primitives (store_bars.c does the rest) ---------------- */
-static int sq_chunks(sq_store *s, sqlite3_stmt *q, const pr_store_key *k, pr_store_chunk_fn fn,
-                     void *user, const char *what, pr_err *err) {
+static int sq_chunks(sq_store *s, sqlite3_stmt *q, pr_store_chunk_fn fn, void *user,
+                     const char *what, pr_err *err) {
     int rc, ret = PR_OK;
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
         pr_store_chunk c = {sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1),
@@ -261,7 +261,6 @@ static int sq_chunks(sq_store *s, sqlite3_stmt *q, const pr_store_key *k, pr_sto
         if (ret != PR_OK) break;
     }
     if (ret == PR_OK && rc != SQLITE_DONE) ret = sq_fail(s, rc, what, err);
-    (void)k;
     sq_done(q);
     return ret < 0 ? ret : PR_OK;
 }
@@ -274,7 +273,7 @@ static int sq_chunks_scan(pr_store *st, const pr_store_key *k, int64_t lo, int64
     bind_key(q, k);
     sqlite3_bind_int64(q, 4, lo);
     sqlite3_bind_int64(q, 5, hi);
-    return sq_chunks(s, q, k, fn, user, "select candles", err);
+    return sq_chunks(s, q, fn, user, "select candles", err);
 }
 
 static int sq_chunk_prev(pr_store *st, const pr_store_key *k, int64_t ts, pr_store_chunk_fn fn,
@@ -284,7 +283,7 @@ static int sq_chunk_prev(pr_store *st, const pr_store_key *k, int64_t ts, pr_sto
     if (!q) return PR_EDB;
     bind_key(q, k);
     sqlite3_bind_int64(q, 4, ts);
-    return sq_chunks(s, q, k, fn, user, "select candles", err);
+    return sq_chunks(s, q, fn, user, "select candles", err);
 }
 
 static int sq_chunk_put(pr_store *st, const pr_store_key *k, const pr_store_chunk *c,
@@ -313,11 +312,8 @@ static int sq_chunk_delete(pr_store *st, const pr_store_key *k, int64_t first_ts
     return rc;
 }
 
-/* Hands the old table's rows over in runs of one dataset. */
-static int sq_legacy_scan(pr_store *st,
-                          int (*fn)(void *user, const pr_store_key *k, const pr_store_bars *b,
-                                    pr_err *err),
-                          void *user, pr_err *err) {
+/* Hands the old table's rows over one at a time. */
+static int sq_legacy_scan(pr_store *st, pr_store_legacy_fn fn, void *user, pr_err *err) {
     sq_store *s = SQ(st);
     sqlite3_stmt *q = NULL;
     int rc = sqlite3_prepare_v2(s->db,
@@ -328,39 +324,17 @@ static int sq_legacy_scan(pr_store *st,
         sqlite3_finalize(q);
         return sq_fail(s, rc, "migrate candles", err);
     }
-    static const size_t cap = PR_CHUNK_MAX;
-    int64_t *ts = malloc(cap * sizeof *ts);
-    double *v = malloc(5 * cap * sizeof *v);
-    char key[3][PR_SYMBOL_MAX] = {"", "", ""};
+    char key[3][PR_SYMBOL_MAX];
     pr_store_key k = {key[0], key[1], key[2]};
-    size_t n = 0;
-    int ret = ts && v ? PR_OK : pr_err_set(err, PR_ENOMEM, "store: out of memory migrating candles");
-    for (;;) {
-        int step = ret == PR_OK ? sqlite3_step(q) : SQLITE_DONE;
-        int row = step == SQLITE_ROW;
-        int same = row && n > 0;
-        for (int c = 0; same && c < 3; c++) {
-            const unsigned char *t = sqlite3_column_text(q, c);
-            same = t && strcmp((const char *)t, key[c]) == 0;
-        }
-        if (n > 0 && (!same || n == cap)) {
-            pr_store_bars b = {ts, v, v + cap, v + 2 * cap, v + 3 * cap, v + 4 * cap, n};
-            ret = fn(user, &k, &b, err);
-            n = 0;
-        }
-        if (!row || ret != PR_OK) {
-            if (ret == PR_OK && step != SQLITE_DONE) ret = sq_fail(s, step, "migrate candles", err);
-            break;
-        }
-        if (n == 0)
-            for (int c = 0; c < 3; c++) copy_col(q, c, key[c], sizeof key[c]);
-        ts[n] = sqlite3_column_int64(q, 3);
-        for (int c = 0; c < 5; c++) v[(size_t)c * cap + n] = sqlite3_column_double(q, 4 + c);
-        n++;
+    int ret = PR_OK;
+    while (ret == PR_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+        for (int c = 0; c < 3; c++) copy_col(q, c, key[c], sizeof key[c]);
+        double v[5];
+        for (int c = 0; c < 5; c++) v[c] = sqlite3_column_double(q, 4 + c);
+        ret = fn(user, &k, sqlite3_column_int64(q, 3), v, err);
     }
+    if (ret == PR_OK && rc != SQLITE_DONE) ret = sq_fail(s, rc, "migrate candles", err);
     sqlite3_finalize(q);
-    free(ts);
-    free(v);
     return ret;
 }
 

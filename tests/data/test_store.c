@@ -1578,6 +1578,30 @@ static void test_chunks(void **state) {
     assert_non_null(strstr(e.msg, "binance/CHK/1m"));
     assert_non_null(strstr(e.msg, "not a version-1 chunk"));
     assert_int_equal(bad.len, 0);
+    /* A write into the damaged chunk fails the same way and leaves it as
+     * it was: no merge-rewrite over it. */
+    int64_t at = 0, len = 0;
+    OK(pr_store_query_int(st, "SELECT max(first_ts) FROM bar_chunks", &at, &e_));
+    double px = 5.0, vol = 1.0;
+    pr_store_counts cnt;
+    pr_err_clear(&e);
+    assert_int_equal(pr_store_put_bars_arrays(st, "binance", "CHK", PR_TF_1M, &at, &px, &px, &px,
+                                              &px, &vol, 1, &cnt, &e), PR_EDB);
+    assert_non_null(strstr(e.msg, "not a version-1 chunk"));
+    OK(pr_store_query_int(st, "SELECT length(data) FROM bar_chunks WHERE first_ts = "
+                              "(SELECT max(first_ts) FROM bar_chunks)", &len, &e_));
+    assert_int_equal(len, 100);
+    /* A chunk whose row names other first or last stamps than its bars is
+     * damaged too (reads and merges go by the row's). */
+    OK(pr_store_exec_sql(st, "UPDATE bar_chunks SET last_ts = last_ts + 1"
+                             " WHERE first_ts = (SELECT min(first_ts) FROM bar_chunks)", &e_));
+    OK(pr_store_query_int(st, "SELECT min(first_ts) FROM bar_chunks", &at, &e_));
+    pr_err_clear(&e);
+    assert_int_equal(pr_store_get_bars(st, "binance", "CHK", PR_TF_1M, at, at + MIN, &bad, &e),
+                     PR_EDB);
+    assert_non_null(strstr(e.msg, "binance/CHK/1m"));
+    assert_non_null(strstr(e.msg, "holds bars from"));
+    assert_int_equal(bad.len, 0);
     pr_series_free(&bad);
     size_t del = 0;
     OK(pr_store_delete_dataset(st, "binance", "CHK", PR_TF_1M, &del, &e_));
