@@ -126,9 +126,10 @@ static const char *const sqlite_v4_after[] = {
 
 /* Editing through the view (INSTEAD OF UPDATE): a bar's prices are written
  * back into its chunk (the double's bits rebuilt with log2/power and put
- * byte by byte from a 256-byte table); a new venue, symbol or timeframe
- * moves the whole chunk holding the bar (meant for renaming a dataset);
- * ts cannot change (that moves bars between chunks: delete and import).
+ * byte by byte from a 256-byte table), under the import's own bar rules
+ * (finite, positive prices, high >= open/close >= low, volume >= 0). Its
+ * ts, venue, symbol and timeframe cannot change: that moves bars between
+ * chunks and datasets behind the dataset summaries (delete and import).
  * candle_slots gives each bar's chunk and place. */
 #define SQ_OLD_KEY "venue = OLD.venue AND symbol = OLD.symbol AND timeframe = OLD.timeframe"
 #define SQ_OLD_CHUNK "(SELECT max(first_ts) FROM bar_chunks WHERE " SQ_OLD_KEY " AND first_ts <= OLD.ts)"
@@ -164,12 +165,13 @@ static const char *const sqlite_v4_edit[] = {
     " FROM bar_chunks c CROSS JOIN slot WHERE slot.k < c.n;",
     "CREATE TRIGGER candles_update INSTEAD OF UPDATE ON candles BEGIN"
     " SELECT RAISE(ABORT, 'candles is a view of bar_chunks: through it a bar''s prices can be set"
-    " to finite numbers and a dataset renamed, not its ts') WHERE NEW.ts IS NOT OLD.ts"
-    SQ_BAD("open") SQ_BAD("high") SQ_BAD("low") SQ_BAD("close") SQ_BAD("volume") ";",
-    SQ_SET("open", 1), SQ_SET("high", 2), SQ_SET("low", 3), SQ_SET("close", 4), SQ_SET("volume", 5),
-    "UPDATE bar_chunks SET venue = NEW.venue, symbol = NEW.symbol, timeframe = NEW.timeframe"
-    " WHERE " SQ_OLD_KEY " AND first_ts = " SQ_OLD_CHUNK " AND (NEW.venue IS NOT OLD.venue"
-    " OR NEW.symbol IS NOT OLD.symbol OR NEW.timeframe IS NOT OLD.timeframe); END;",
+    " to finite, positive numbers with high >= open, close >= low and volume >= 0; not its ts,"
+    " venue, symbol or timeframe') WHERE NEW.ts IS NOT OLD.ts OR NEW.venue IS NOT OLD.venue"
+    " OR NEW.symbol IS NOT OLD.symbol OR NEW.timeframe IS NOT OLD.timeframe"
+    SQ_BAD("open") SQ_BAD("high") SQ_BAD("low") SQ_BAD("close") SQ_BAD("volume")
+    " OR NEW.open <= 0 OR NEW.high <= 0 OR NEW.low <= 0 OR NEW.close <= 0 OR NEW.volume < 0"
+    " OR NEW.high < NEW.low OR NEW.high < max(NEW.open, NEW.close) OR NEW.low > min(NEW.open, NEW.close);",
+    SQ_SET("open", 1), SQ_SET("high", 2), SQ_SET("low", 3), SQ_SET("close", 4), SQ_SET("volume", 5), "END;",
 };
 
 /* ---- PostgreSQL ----------------------------------------------------------- */

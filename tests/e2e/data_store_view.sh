@@ -48,13 +48,21 @@ check "every one of the 29303 view rows equals its CSV bar exactly" "[ $? -eq 0 
 
 if [ -z "$PG" ]; then
   # 2022-01-01 01:00 UTC; a subnormal, a decimal without exact binary form
-  # and a negative number exercise every branch of the view's encoding.
+  # and a huge number exercise the view's encoding (a valid bar: low <=
+  # open, close <= high, all positive).
   t=1640998800000
-  sqlite3 -bail "$T/v.db" "UPDATE candles SET open = 0.1, high = 4.9406564584124654e-324, low = -2.5, close = 1e300, volume = 123456.789 WHERE symbol = 'BTCUSDT' AND ts = $t" 2>"$T/upd.err"
+  sqlite3 -bail "$T/v.db" "UPDATE candles SET open = 0.1, high = 1e300, low = 4.9406564584124654e-324, close = 0.1, volume = 123456.789 WHERE symbol = 'BTCUSDT' AND ts = $t" 2>"$T/upd.err"
   check "a bar's prices can be edited through the view ($(head -c 200 "$T/upd.err"))" "[ $? -eq 0 ]"
   "$BIN" data export BTCUSDT-1h --db "$DB" --out "$T/exp.csv" 2>/dev/null
   check "the program reads the edited values back exactly" \
-    "/usr/bin/python3 -c \"import sys; r=[l.split(',') for l in open('$T/exp.csv')][2]; sys.exit(not ([float(x) for x in r[1:6]] == [0.1, 5e-324, -2.5, 1e300, 123456.789]))\""
+    "/usr/bin/python3 -c \"import sys; r=[l.split(',') for l in open('$T/exp.csv')][2]; sys.exit(not ([float(x) for x in r[1:6]] == [0.1, 1e300, 5e-324, 0.1, 123456.789]))\""
+  sqlite3 -bail "$T/v.db" "UPDATE candles SET high = 1, low = 2 WHERE symbol = 'BTCUSDT' AND ts = $t" 2>"$T/hl.err"
+  check "high < low is refused through the view, as on import" "[ $? -ne 0 ] && grep -q 'high >= open' '$T/hl.err'"
+  sqlite3 -bail "$T/v.db" "UPDATE candles SET low = -2.5 WHERE symbol = 'BTCUSDT' AND ts = $t" 2>"$T/neg.err"
+  check "a negative price is refused through the view" "[ $? -ne 0 ]"
+  sqlite3 -bail "$T/v.db" "UPDATE candles SET symbol = 'XBT' WHERE symbol = 'BTCUSDT'" 2>"$T/ren.err"
+  check "a rename through the view (it would leave the dataset summary stale) is refused" \
+    "[ $? -ne 0 ] && grep -q 'symbol' '$T/ren.err' && \"$BIN\" data list --db \"$DB\" | grep -q BTCUSDT"
   check "its neighbours are untouched" \
     "[ \"\$(sed -n 2p '$T/exp.csv' | cut -d, -f2-6)\" = '46216.93,46731.39,46208.37,46656.13,1503.33095' ] && [ \"\$(sed -n 4p '$T/exp.csv' | cut -d, -f2)\" = 46778.14 ]"
   sqlite3 -bail "$T/v.db" "UPDATE candles SET ts = ts + 1 WHERE symbol = 'BTCUSDT' AND ts = $t" 2>"$T/ts.err"
