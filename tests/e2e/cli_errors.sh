@@ -216,7 +216,7 @@ py "
 import sqlite3
 c = sqlite3.connect('$T/old.db')
 c.execute(\"UPDATE datasets SET venue = CAST(X'76FF' AS TEXT)\")
-c.execute(\"UPDATE candles SET venue = CAST(X'76FF' AS TEXT)\")
+c.execute(\"UPDATE bar_chunks SET venue = CAST(X'76FF' AS TEXT)\")
 c.commit()"
 "$BIN" data list --db "$T/old.db" --json >"$T/old.json" 2>"$T/old.err"
 check "data list --json keeps a dataset with an invalid UTF-8 venue, escaped" \
