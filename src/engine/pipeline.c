@@ -130,12 +130,7 @@ int pr_sizer_builtin(const pr_sizing *s, pr_sizer *out, pr_err *err) {
     pr_sizing *copy = malloc(sizeof *copy);
     if (!copy) return pr_err_set(err, PR_ENOMEM, "sizing: out of memory");
     *copy = *s;
-    out->self = copy;
-    out->size = builtin_size;
-    out->destroy = free;
-    out->name = NULL;
-    out->on_fill = NULL;
-    out->on_step = NULL;
+    *out = (pr_sizer){.self = copy, .size = builtin_size, .destroy = free};
     return PR_OK;
 }
 
@@ -542,6 +537,14 @@ static int enter(pr_pipeline *p, const pr_market_view *v, pr_broker *b, pr_signa
     pr_size sz = {PR_QTY_UNITS, 0, NULL};
     pr_size_request rq = {.sig = sig, .inst = pr_view_instrument(v, inst), .account = &acct, .position = &pos,
                           .price = pr_view_close(v, inst, 0), .view = v, .now = now};
+    if (p->sizer.bracket) {
+        const char *refuse = NULL;
+        if ((rc = p->sizer.bracket(p->sizer.self, &rq, sig, &refuse, err)) != 0) return rc;
+        if (refuse) {
+            p->st.ignored++;
+            return signal_refused(p, sig, p->sizer.name ? p->sizer.name : "sizer", refuse, err);
+        }
+    }
     if ((rc = p->sizer.size(p->sizer.self, &rq, &sz, err)) != 0) return rc;
     if (sig->size_hint > 0 && sig->size_hint < 1) sz.value *= sig->size_hint;
     if (!(sz.value > 0)) {
@@ -721,6 +724,29 @@ __attribute__((noinline)) static int run_signals(pr_pipeline *p, const pr_market
     return PR_OK;
 }
 
+/* The exits the sizer (the risk layer) orders at this step: straight to the
+ * broker, past the confirmation stages, each a refusal-free EXIT. */
+__attribute__((noinline)) static int risk_exits(pr_pipeline *p, const pr_market_view *v, pr_broker *b,
+                                                pr_err *err) {
+    int rc;
+    if (p->broker != b) p->changes = NULL;
+    p->broker = b;
+    p->view = v;
+    pr_signal_list list = {p->sigbuf, 0, p->sigcap};
+    if ((rc = p->sizer.exits(p->sizer.self, v, &p->pf, &list, err)) != 0) return rc;
+    int64_t now = pr_view_now(v);
+    for (size_t k = 0; k < list.n; k++) {
+        pr_signal *sig = &list.items[k];
+        sig->ts = now;
+        if (sig->kind != PR_SIG_EXIT || sig->instrument < 0 || (size_t)sig->instrument >= p->n)
+            return pr_err_set(err, PR_EINVAL, "pipeline: %s ordered a non-exit or an unknown instrument %d",
+                              p->sizer.name ? p->sizer.name : "sizer", sig->instrument);
+        p->st.signals++;
+        if ((rc = do_exit(p, b, sig, now, err)) != 0) return rc;
+    }
+    return PR_OK;
+}
+
 __attribute__((noinline)) static int manage_all(pr_pipeline *p, const pr_market_view *v, pr_broker *b,
                                                 pr_err *err) {
     int rc, any = 0;
@@ -743,6 +769,7 @@ int pr_pipeline_on_bar(pr_pipeline *p, const pr_market_view *v, pr_broker *b, pr
         if ((rc = b->vt->get_account(b, &acct)) != 0) return pr_err_set(err, rc, "pipeline: no account");
         p->sizer.on_step(p->sizer.self, pr_view_now(v), &acct);
     }
+    if (p->sizer.exits && (rc = risk_exits(p, v, b, err)) != 0) return rc;
     /* Plans exist only for signals asking for management (trailing stop,
      * break-even, time stop); without any, the walk over them is skipped. */
     if (p->managing && (rc = manage_all(p, v, b, err)) != 0) return rc;

@@ -109,6 +109,90 @@ static void test_sizer_hook(void **state) {
     free(calls);
 }
 
+/* The bracket hook: it sets a stop of 95 on an entry without one (the trade
+ * then has 1 unit * (100 - 95) = 5 at stake), or refuses the entry. */
+static int bracket_stop(void *self, const pr_size_request *rq, pr_signal *sig, const char **refuse, pr_err *err) {
+    (void)err;
+    assert_true(rq->sig == sig);
+    if (*(int *)self) *refuse = "reward:risk below 2";
+    else sig->stop = 95;
+    return 0;
+}
+static int one_unit(void *self, const pr_size_request *rq, pr_size *out, pr_err *err) {
+    (void)self, (void)rq, (void)err;
+    out->mode = PR_QTY_UNITS;
+    out->value = 1;
+    return 0;
+}
+
+static pr_backtest_result run_hooked(et_script *sc, pr_sizer *hook) {
+    pr_series s;
+    et_hourly(&s, T0, k_rows, NROWS(k_rows));
+    pr_pipeline_config pc;
+    pr_pipeline_config_default(&pc);
+    pr_pipeline *p = NULL;
+    pr_err err;
+    assert_int_equal(pr_pipeline_new(&pc, &sc->base, &p, &err), 0);
+    pr_pipeline_set_sizer(p, hook);
+    pr_bt_market mk = {.bars = &s};
+    et_spec_plain(&mk.spec, "BTCUSDT", PR_ASSET_CRYPTO);
+    pr_backtest_config bc = {.start_cash = 10000, .n_markets = 1, .markets = &mk};
+    pr_backtest_result r;
+    assert_int_equal(pr_backtest_run(&bc, p, &r, &err), 0);
+    pr_pipeline_free(p);
+    pr_series_free(&s);
+    return r;
+}
+
+static void test_bracket_hook(void **state) {
+    (void)state;
+    et_script sc;
+    int refuse = 0;
+    pr_sizer hook = {.self = &refuse, .size = one_unit, .bracket = bracket_stop, .name = "risk"};
+    et_script_reset(&sc);
+    et_script_add(&sc, 0, PR_SIG_ENTER_LONG, 0);
+    pr_backtest_result r = run_hooked(&sc, &hook);
+    assert_int_equal(r.n_open, 1);
+    assert_true(fabs(r.open_trades[0].risk - 5) < 1e-9);
+    pr_backtest_result_free(&r);
+    refuse = 1;
+    et_script_reset(&sc);
+    et_script_add(&sc, 0, PR_SIG_ENTER_LONG, 0);
+    r = run_hooked(&sc, &hook);
+    assert_int_equal(r.n_open + r.n_trades, 0);
+    assert_int_equal(r.stats.ignored, 1);
+    pr_backtest_result_free(&r);
+}
+
+/* The exits hook: at the third step (bar 2's close) it closes instrument 0;
+ * the exit fills at bar 3's open, 102, past every confirmation stage. */
+static int exit_at_third(void *self, const pr_market_view *v, const pr_portfolio *pf, pr_signal_list *out,
+                         pr_err *err) {
+    (void)v, (void)pf, (void)err;
+    if (++*(int *)self == 3) {
+        pr_signal *g = pr_signal_list_add(out, PR_SIG_EXIT, 0);
+        pr_signal_tag(g, "risk:kill");
+    }
+    return 0;
+}
+
+static void test_exits_hook(void **state) {
+    (void)state;
+    et_script sc;
+    int calls = 0;
+    pr_sizer hook = {.self = &calls, .size = one_unit, .exits = exit_at_third, .name = "risk"};
+    et_script_reset(&sc);
+    et_script_add(&sc, 0, PR_SIG_ENTER_LONG, 0);
+    pr_backtest_result r = run_hooked(&sc, &hook);
+    assert_int_equal(calls, 4);
+    assert_int_equal(r.n_trades, 1);
+    assert_int_equal(r.n_open, 0);
+    assert_true(r.trades[0].entry_price == 100 && r.trades[0].exit_price == 102);
+    assert_true(r.trades[0].exit_ts == H(3));
+    assert_int_equal(r.trades[0].exit_role, PR_ROLE_EXIT);
+    pr_backtest_result_free(&r);
+}
+
 static double stop_limit_entry(const double (*rows)[4], size_t n, double stop, double limit, int64_t *ts) {
     pr_series s;
     et_hourly(&s, T0, rows, n);
@@ -234,6 +318,8 @@ int main(void) {
         cmocka_unit_test(test_fixed_fraction),
         cmocka_unit_test(test_fixed_risk),
         cmocka_unit_test(test_sizer_hook),
+        cmocka_unit_test(test_bracket_hook),
+        cmocka_unit_test(test_exits_hook),
         cmocka_unit_test(test_stop_limit),
         cmocka_unit_test(test_cross_currency_via_other_market),
         cmocka_unit_test(test_cross_currency_rate_not_from_the_future),

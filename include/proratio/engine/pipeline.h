@@ -65,6 +65,18 @@ typedef struct pr_sizer {
     /* Optional: once per decision step after the fills, the account as of
      * then (daily loss and drawdown limits watch it). */
     void (*on_step)(void *self, int64_t now, const pr_account *account);
+    /* Optional: before an entry is sized, may set or replace its bracket
+     * (stop, targets, trailing, break-even, time stop) in *sig, or refuse
+     * the entry by setting *refuse to a static reason (the strategy hears
+     * "rejected by <name>: <reason>"). rq->sig is sig. */
+    int (*bracket)(void *self, const pr_size_request *rq, pr_signal *sig, const char **refuse, pr_err *err);
+    /* Optional: once per decision step, after on_step and before position
+     * management and the strategy, the exits the risk layer itself orders
+     * (circuit breakers closing or halving positions, a kill switch): EXIT
+     * signals (exit_frac 0: all) appended to *out. They skip the
+     * confirmation stages (nothing may veto them) and go to the broker as
+     * market orders at the next open, like any exit. */
+    int (*exits)(void *self, const pr_market_view *v, const pr_portfolio *pf, pr_signal_list *out, pr_err *err);
 } pr_sizer;
 
 /* The built-in sizer for a pr_sizing (self points to a copy it owns). */
