@@ -162,7 +162,7 @@ void pr_risk_config_defaults(pr_risk_config *c) {
 }
 
 int pr_risk_config_read(const pr_config *cfg, const char *path, pr_risk_config *out, pr_err *err) {
-    static const char *const keys[] = {"sizing", "protections", "stops", "multipliers", NULL};
+    static const char *const keys[] = {"sizing", "protections", "stops", "multipliers", "preset", "state_key", NULL};
     char k[PR_ERR_PATH_MAX];
     int rc;
     pr_risk_config_defaults(out);
@@ -177,5 +177,8 @@ int pr_risk_config_read(const pr_config *cfg, const char *path, pr_risk_config *
     if ((rc = pr_params_read(&pr_risk_stops_info, cfg, pr_config_key(k, sizeof k, path, "stops"), &out->stops,
                              err)) != 0)
         return rc;
-    return pr_params_read(&pr_risk_mult_info, cfg, pr_config_key(k, sizeof k, path, "multipliers"), &out->mult, err);
+    if ((rc = pr_params_read(&pr_risk_mult_info, cfg, pr_config_key(k, sizeof k, path, "multipliers"), &out->mult,
+                             err)) != 0)
+        return rc;
+    return pr_risk_preset_read(cfg, path, out, err);
 }

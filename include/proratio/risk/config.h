@@ -10,6 +10,7 @@
 #include "proratio/risk/sizing.h"
 #include "proratio/risk/protect.h"
 #include "proratio/risk/mult.h"
+#include "proratio/risk/preset.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -26,6 +27,8 @@ typedef struct pr_risk_config {
     pr_risk_protections protections;
     pr_risk_stops stops;
     pr_risk_mult mult;       /* `risk.multipliers` */
+    int preset;              /* `risk.preset`: pr_risk_preset                     */
+    char state_key[PR_RISK_STATE_KEY_MAX];  /* `risk.state_key`: "" none           */
 } pr_risk_config;
 
 /* The tables of `risk.sizing`, `risk.protections` and `risk.stops`. */
