@@ -8,6 +8,8 @@
 #  - APPROVE at 0.8 (not above approve_confidence 0.8): approve_low 0.5 -> 2.5%;
 #  - REDUCE_SIZE at 0.9 (the stage's own reduce_factor set to 1): 0.5 -> 2.5%;
 #  - "5% base x AI confidence", APPROVE at 0.6: 0.6 -> 3%;
+#  - the mtf question, 1h 4h 1d bullish and 1w bearish: 3 of 4 timeframes
+#    agree with the longs, alignment 0.75, the table's 0.7 -> 3.5%;
 #  - the provider down: no verdict, both multipliers 1 -> 5%.
 # (A REJECT never reaches the sizer, the stage vetoes the entry: the table's
 # reject row is tested in tests/risk/test_mult.c.)
@@ -22,11 +24,16 @@ export PR_E2E_RM_KEY="sk-e2e-RISKMULT-SECRET-0a1b2c"
 SRV=$!
 for _ in $(seq 200); do [ -s "$TMP/port" ] && break; sleep 0.05; done
 PORT=$(cat "$TMP/port")
-# answers ACTION CONFIDENCE: every answer the same.
+# answers ACTION CONFIDENCE: every answer the same (ACTION "mtf": the
+# multi-timeframe verdict above).
 answers() {
   "$PY" - "$1" "$2" > "$TMP/script.json" << 'PYEOF'
 import json, sys
-content = json.dumps({"action": sys.argv[1], "confidence": float(sys.argv[2]), "reasons": ["e2e"]})
+tf = lambda d: {"direction": d, "confidence": float(sys.argv[2]), "patterns": []}
+content = json.dumps({"action": sys.argv[1], "confidence": float(sys.argv[2]), "reasons": ["e2e"]}
+                     if sys.argv[1] != "mtf" else
+                     {"timeframes": {"1h": tf("bullish"), "4h": tf("bullish"), "1d": tf("bullish"),
+                                     "1w": tf("bearish")}, "reasoning": "e2e"})
 body = json.dumps({"id": "e2e", "object": "chat.completion", "created": 1, "model": "gpt-4o-mini",
                    "choices": [{"index": 0, "message": {"role": "assistant", "content": content},
                                 "finish_reason": "stop"}],
@@ -35,7 +42,7 @@ print(json.dumps([{"status": 200, "headers": {"content-type": "application/json"
 PYEOF
   curl -s -X POST --data @"$TMP/script.json" "http://127.0.0.1:$PORT/__script" > /dev/null
 }
-# run NAME MULTIPLIERS [BASE_URL]: the run with the given risk.multipliers.
+# run NAME MULTIPLIERS [BASE_URL] [QUESTION]: the run with the given risk.multipliers.
 run() {
   cat > "$TMP/$1.json" << EOF
 {"data": {"csv": ["data/sample/crypto/BTCUSDT-1h.csv"], "db": "sqlite:$TMP/c.db", "from": "2023-01-01", "to": "2023-02-15"},
@@ -43,7 +50,8 @@ run() {
  "confirm": [{"type": "llm", "providers": [{"kind": "openai", "name": "oa", "base_url": "${3:-http://127.0.0.1:$PORT/v1}",
      "key_env": "PR_E2E_RM_KEY", "max_retries": 0, "timeout_s": 5, "rate_per_min": 0}],
    "prices": [{"model": "gpt-4o-mini", "input": 0.15, "output": 0.6}],
-   "mode": "live", "prompts_dir": "prompts", "ta_threshold": 0.5, "consensus": {"reduce_factor": 1}}],
+   "mode": "live", "prompts_dir": "prompts", "ta_threshold": 0.5, "consensus": {"reduce_factor": 1},
+   "question": "${4:-confirm}"}],
  "risk": {"sizing": {"mode": "fixed_fraction", "fraction": 0.05}, "multipliers": $2},
  "account": {"currency": "USDT", "cash": 10000}}
 EOF
@@ -80,7 +88,11 @@ grep -q "AI verdict REDUCE_SIZE: [0-9]* resized" "$TMP/reduce.out" || fail "redu
 answers APPROVE 0.6
 run confidence '{"ai_confidence": true}'
 ratio confidence 0.03
-run down '{"ai_verdict": true, "ai_confidence": true}' "http://127.0.0.1:9/v1"
+answers mtf 0.8
+run mtf '{"mtf": true}' "" mtf
+ratio mtf 0.035
+grep -q "timeframe alignment multiplier: [0-9]* resized" "$TMP/mtf.out" || fail "mtf: no reason counted: $(grep '^risk' "$TMP/mtf.out")"
+run down '{"ai_verdict": true, "ai_confidence": true, "mtf": true}' "http://127.0.0.1:9/v1"
 ratio down 0.05
 
 [ "$fails" -eq 0 ] && echo "risk_multipliers: all passed"
