@@ -13,5 +13,7 @@
 #include "proratio/risk/protect.h"
 #include "proratio/risk/config.h"
 #include "proratio/risk/stage.h"
+#include "proratio/risk/mult.h"
+#include "proratio/risk/contracts.h"
 
 #endif

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "proratio/risk/contracts.h"
 #include "proratio/risk/stage.h"
 
 #define YEAR_MS (365.25 * PR_MS_PER_DAY)
@@ -86,6 +87,9 @@ static int stage_size(void *self, const pr_size_request *rq, pr_size *out, pr_er
     if (s->mode == PR_RISK_ATR && rq->view) in.atr = atr_of(rq->view, sig->instrument, s->atr_period);
     if (s->mode == PR_RISK_VOL_TARGET && rq->view) in.vol = vol_of(rq->view, sig->instrument, s->atr_period);
     if (s->mode == PR_RISK_KELLY) pr_risk_state_stats(&rs->st, s->kelly_window, &in.stats);
+    in.mult = pr_risk_mult_factor(&rs->cfg.mult, sig, &in.mult_why);
+    pr_instrument spec;
+    if (s->mode == PR_RISK_CONTRACTS && rq->inst && pr_contract_spec_apply(rq->inst, &spec)) in.inst = &spec;
     pr_risk_decision d;
     const char *blocked = rs->cfg.stops.required && !(sig->stop > 0) && !(sig->trail_frac > 0) &&
                                    !(sig->trail_dist > 0)

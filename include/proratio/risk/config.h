@@ -9,6 +9,8 @@
 #include "proratio/signal.h"
 #include "proratio/risk/sizing.h"
 #include "proratio/risk/protect.h"
+#include "proratio/risk/mult.h"
+#include "proratio/risk/preset.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -24,6 +26,9 @@ typedef struct pr_risk_config {
     pr_risk_sizing sizing;
     pr_risk_protections protections;
     pr_risk_stops stops;
+    pr_risk_mult mult;       /* `risk.multipliers` */
+    int preset;              /* `risk.preset`: pr_risk_preset                     */
+    char state_key[PR_RISK_STATE_KEY_MAX];  /* `risk.state_key`: "" none           */
 } pr_risk_config;
 
 /* The tables of `risk.sizing`, `risk.protections` and `risk.stops`. */
