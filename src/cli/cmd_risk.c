@@ -44,6 +44,9 @@ static int check(const char *path) {
     pr_cli_print_param_rows(&pr_risk_protections_info, &rcfg.protections, present ? "value" : "default", 0);
     printf("\nrisk.stops\n");
     pr_cli_print_param_rows(&pr_risk_stops_info, &rcfg.stops, present ? "value" : "default", 0);
+    printf("\nrisk.breakers (0: off)\n");
+    pr_cli_print_param_rows(&pr_risk_breakers_info, &rcfg.breakers, present ? "value" : "default", 0);
+    printf("\nrisk.kill_switch\nfile  %s\n", rcfg.breakers.kill_file[0] ? rcfg.breakers.kill_file : "(none)");
     return PR_EXIT_OK;
 }
 

@@ -9,6 +9,7 @@
 #include "proratio/signal.h"
 #include "proratio/risk/sizing.h"
 #include "proratio/risk/protect.h"
+#include "proratio/risk/breakers.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -24,6 +25,7 @@ typedef struct pr_risk_config {
     pr_risk_sizing sizing;
     pr_risk_protections protections;
     pr_risk_stops stops;
+    pr_risk_breakers breakers;   /* risk.breakers and risk.kill_switch (risk/breakers.h) */
 } pr_risk_config;
 
 /* The tables of `risk.sizing`, `risk.protections` and `risk.stops`. */
