@@ -114,6 +114,22 @@ static void test_drawdown_release(void **state) {
     allowed(&c, &st, 0, 146);
     assert_int_equal((int)st.trig[PR_PROT_DD_RESET].count, 2);
     assert_true(st.peak == 6700);
+    /* A release shorter than the halt's pause waits for the pause: halted
+     * at hour 1 (10,000 -> 7,900, 21%) for 2 days, to hour 49; one day of
+     * dd_release_days has passed at hour 25, but the reset comes at 49. */
+    c.dd_release_days = 1;
+    pr_risk_state_init(&st);
+    double eq3[][2] = {{0, 10000}, {1, 7900}, {25, 7900}};
+    for (int k = 0; k < 3; k++) {
+        pr_risk_protect_step(&p, &st, H(eq3[k][0]), eq3[k][1]);
+        pr_risk_breakers_step(&c, &st, H(eq3[k][0]), eq3[k][1]);
+    }
+    refused(&c, &st, 0, 25, "drawdown halt");
+    assert_int_equal((int)st.trig[PR_PROT_DD_RESET].count, 0);
+    pr_risk_protect_step(&p, &st, H(49), 7900);
+    pr_risk_breakers_step(&c, &st, H(49), 7900);
+    allowed(&c, &st, 0, 49);
+    assert_true(st.trig[PR_PROT_DD_RESET].last == H(49));
 }
 
 static void test_drawdown_pending_exits(void **state) {
@@ -173,11 +189,12 @@ static void test_stoploss_guard(void **state) {
     c.guard_stops = 3, c.guard_lookback_hours = 24, c.guard_lock_hours = 12;
     pr_risk_state st;
     pr_risk_state_init(&st);
-    /* Stop-outs (any instrument) at hours 1, 10 and 26: the 24 h window
-     * ending at 26, (2, 26], holds 10 and 26 only: no lock. An exit by the
+    /* Stop-outs (any instrument) at hours 2, 10 and 26: the 24 h window
+     * ending at 26, (2, 26], holds 10 and 26 only (hour 2 is its open
+     * end): no lock. An exit by the
      * strategy at a loss (hour 28) is no stop-out. At hour 30, (6, 30] holds
      * 10, 26 and 30: three, all trading locks for 12 h, to hour 42. */
-    closed(&c, &st, 0, 1, PR_CAUSE_STOP, -0.01);
+    closed(&c, &st, 0, 2, PR_CAUSE_STOP, -0.01);
     closed(&c, &st, 1, 10, PR_CAUSE_TRAIL, -0.01);
     closed(&c, &st, 0, 26, PR_CAUSE_STOP, -0.02);
     closed(&c, &st, 0, 28, PR_CAUSE_EXIT, -0.02);

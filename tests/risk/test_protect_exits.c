@@ -299,6 +299,38 @@ static void test_kill_switch_file(void **state) {
     rmdir(dir);
 }
 
+static void test_kill_switch_cancels_entry(void **state) {
+    (void)state;
+    char dir[128], path[200];
+    assert_non_null(pr_test_tmpdir(dir, sizeof dir));
+    snprintf(path, sizeof path, "%s/KILL", dir);
+    /* A buy limit at 90 from bar 0; the file appears at bar 1, the step of
+     * bar 2 sees it and cancels the working entry, so bar 3's low 89 fills
+     * nothing (without the kill switch it buys at 90). */
+    static const double rows[][4] = {{100, 100, 100, 100}, {100, 100, 100, 100}, {100, 100, 100, 100},
+                                     {100, 100, 89, 95},   {95, 95, 95, 95}};
+    for (int on = 0; on < 2; on++) {
+        kill_script ks;
+        init(&ks);
+        ks.file = path, ks.touch_at = 1;
+        et_script_add(&ks.sc, 0, PR_SIG_ENTER_LONG, 0)->entry_limit = 90;
+        pr_risk_config rc;
+        pr_risk_config_defaults(&rc);
+        rc.sizing.mode = PR_RISK_FIXED_FRACTION;
+        rc.stops.required = 0;
+        if (on) snprintf(rc.breakers.kill_file, sizeof rc.breakers.kill_file, "%s", path);
+        pr_risk_stage *rs = NULL;
+        pr_backtest_result r;
+        run(&ks, rows, NROWS(rows), &rc, &rs, &r);
+        assert_int_equal((int)(r.n_trades + r.n_open), on ? 0 : 1);
+        if (!on) assert_true(r.open_trades[0].entry_price == 90);
+        pr_backtest_result_free(&r);
+        pr_risk_stage_free(rs);
+        unlink(path);
+    }
+    rmdir(dir);
+}
+
 int main(void) {
     T0 = 1704067200000LL;   /* 2024-01-01T00:00:00Z */
     const struct CMUnitTest tests[] = {
@@ -306,6 +338,7 @@ int main(void) {
         cmocka_unit_test(test_cooldown_bars),
         cmocka_unit_test(test_vol_halt_no_look_ahead),
         cmocka_unit_test(test_kill_switch_file),
+        cmocka_unit_test(test_kill_switch_cancels_entry),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
