@@ -63,6 +63,12 @@ static void closed(const pr_risk_breakers *c, pr_risk_state *st, int i, double h
     pr_risk_breakers_closed(c, st, &f, r);
 }
 
+/* One decision step at hour h with that equity: the protections, then the breakers. */
+static void step(const pr_risk_protections *p, const pr_risk_breakers *c, pr_risk_state *st, double h, double equity) {
+    pr_risk_protect_step(p, st, H(h), equity);
+    pr_risk_breakers_step(c, st, H(h), equity);
+}
+
 static void test_drawdown_release(void **state) {
     (void)state;
     pr_risk_protections p = prot_off();
@@ -72,25 +78,18 @@ static void test_drawdown_release(void **state) {
     pr_risk_state_init(&st);
     /* Without a release (dd_release_days 0), a flat book at 8,400 after a
      * peak of 10,000 (16%) stays stopped however long it waits. */
-    pr_risk_protect_step(&p, &st, H(0), 10000);
-    pr_risk_breakers_step(&c, &st, H(0), 10000);
-    pr_risk_protect_step(&p, &st, H(1), 8400);
-    pr_risk_breakers_step(&c, &st, H(1), 8400);
-    pr_risk_protect_step(&p, &st, H(1000), 8400);
-    pr_risk_breakers_step(&c, &st, H(1000), 8400);
+    step(&p, &c, &st, 0, 10000);
+    step(&p, &c, &st, 1, 8400);
+    step(&p, &c, &st, 1000, 8400);
     refused(&c, &st, 0, 1000, "drawdown stop");
     /* dd_release_days 3: the stop reached at hour 1 is released at hour
      * 1 + 72 = 73 — the peak becomes 8,400 and entries resume; not at 72. */
     c.dd_release_days = 3;
     pr_risk_state_init(&st);
     double eq[][2] = {{0, 10000}, {1, 8400}, {72, 8400}};
-    for (int k = 0; k < 3; k++) {
-        pr_risk_protect_step(&p, &st, H(eq[k][0]), eq[k][1]);
-        pr_risk_breakers_step(&c, &st, H(eq[k][0]), eq[k][1]);
-    }
+    for (int k = 0; k < 3; k++) step(&p, &c, &st, eq[k][0], eq[k][1]);
     refused(&c, &st, 0, 72, "drawdown stop");
-    pr_risk_protect_step(&p, &st, H(73), 8400);
-    pr_risk_breakers_step(&c, &st, H(73), 8400);
+    step(&p, &c, &st, 73, 8400);
     allowed(&c, &st, 0, 73);
     assert_true(st.peak == 8400 && st.dd_tier == 0);
     assert_int_equal((int)st.trig[PR_PROT_DD_RESET].count, 1);
@@ -101,16 +100,12 @@ static void test_drawdown_release(void **state) {
      * i.e. hour 146, past the pause: at 145 entries are still refused
      * (by the stop tier: the pause is over). */
     double eq2[][2] = {{74, 7000}, {75, 6700}, {122, 6700}, {145, 6700}};
-    for (int k = 0; k < 4; k++) {
-        pr_risk_protect_step(&p, &st, H(eq2[k][0]), eq2[k][1]);
-        pr_risk_breakers_step(&c, &st, H(eq2[k][0]), eq2[k][1]);
-    }
+    for (int k = 0; k < 4; k++) step(&p, &c, &st, eq2[k][0], eq2[k][1]);
     assert_int_equal((int)st.trig[PR_PROT_DD_STOP].count, 2);
     assert_int_equal((int)st.trig[PR_PROT_DD_HALT].count, 1);
     refused(&c, &st, 0, 122, "drawdown halt");
     refused(&c, &st, 0, 145, "drawdown stop");
-    pr_risk_protect_step(&p, &st, H(146), 6700);
-    pr_risk_breakers_step(&c, &st, H(146), 6700);
+    step(&p, &c, &st, 146, 6700);
     allowed(&c, &st, 0, 146);
     assert_int_equal((int)st.trig[PR_PROT_DD_RESET].count, 2);
     assert_true(st.peak == 6700);
@@ -120,14 +115,10 @@ static void test_drawdown_release(void **state) {
     c.dd_release_days = 1;
     pr_risk_state_init(&st);
     double eq3[][2] = {{0, 10000}, {1, 7900}, {25, 7900}};
-    for (int k = 0; k < 3; k++) {
-        pr_risk_protect_step(&p, &st, H(eq3[k][0]), eq3[k][1]);
-        pr_risk_breakers_step(&c, &st, H(eq3[k][0]), eq3[k][1]);
-    }
+    for (int k = 0; k < 3; k++) step(&p, &c, &st, eq3[k][0], eq3[k][1]);
     refused(&c, &st, 0, 25, "drawdown halt");
     assert_int_equal((int)st.trig[PR_PROT_DD_RESET].count, 0);
-    pr_risk_protect_step(&p, &st, H(49), 7900);
-    pr_risk_breakers_step(&c, &st, H(49), 7900);
+    step(&p, &c, &st, 49, 7900);
     allowed(&c, &st, 0, 49);
     assert_true(st.trig[PR_PROT_DD_RESET].last == H(49));
 }
@@ -145,20 +136,14 @@ static void test_drawdown_pending_exits(void **state) {
      * next step orders nothing more (the crossing was taken). 10,000 ->
      * 7,900 straight (21%): a close-all, not a halving. */
     double eq[] = {10000, 8400};
-    for (int k = 0; k < 2; k++) {
-        pr_risk_protect_step(&p, &st, H(k), eq[k]);
-        pr_risk_breakers_step(&c, &st, H(k), eq[k]);
-    }
+    for (int k = 0; k < 2; k++) step(&p, &c, &st, k, eq[k]);
     assert_int_equal(st.brk.pending, PR_BRK_REDUCE);
     st.brk.pending = PR_BRK_NONE;   /* what the exits call does */
-    pr_risk_protect_step(&p, &st, H(2), 8400);
-    pr_risk_breakers_step(&c, &st, H(2), 8400);
+    step(&p, &c, &st, 2, 8400);
     assert_int_equal(st.brk.pending, PR_BRK_NONE);
     pr_risk_state_init(&st);
-    pr_risk_protect_step(&p, &st, H(0), 10000);
-    pr_risk_breakers_step(&c, &st, H(0), 10000);
-    pr_risk_protect_step(&p, &st, H(1), 7900);
-    pr_risk_breakers_step(&c, &st, H(1), 7900);
+    step(&p, &c, &st, 0, 10000);
+    step(&p, &c, &st, 1, 7900);
     assert_int_equal(st.brk.pending, PR_BRK_CLOSE);
 }
 
