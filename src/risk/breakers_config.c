@@ -98,6 +98,27 @@ const pr_strategy_info pr_risk_breakers_info = {
 
 void pr_risk_breakers_defaults(pr_risk_breakers *c) { pr_params_defaults(&pr_risk_breakers_info, c); }
 
+/* A drawdown action set while its tier (`<path>.protections.<tier>`, or
+ * tier2) is off would never act: an error naming both keys. */
+static int needs_tier(const pr_config *cfg, const char *path, const char *key, int set, const char *tier,
+                      const char *tier2, pr_err *err) {
+    char prot[PR_ERR_PATH_MAX], t1[PR_ERR_PATH_MAX], t2[PR_ERR_PATH_MAX], k[PR_ERR_PATH_MAX];
+    double v = 0, v2 = 0;
+    if (!set) return PR_OK;
+    pr_config_key(prot, sizeof prot, path, "protections");
+    pr_config_key(t1, sizeof t1, prot, tier);
+    pr_config_key(t2, sizeof t2, prot, tier2 ? tier2 : tier);
+    /* Bad values there were named by the protections' own reader. */
+    if (pr_config_number(cfg, t1, 0, 0, 1, 0, &v, NULL) != 0) v = 0;
+    if (pr_config_number(cfg, t2, 0, 0, 1, 0, &v2, NULL) != 0) v2 = 0;
+    if (v > 0 || v2 > 0) return PR_OK;
+    pr_config_key(prot, sizeof prot, path, "breakers");
+    pr_config_key(k, sizeof k, prot, key);
+    pr_err_at(err, NULL, 0, 0, k);
+    return pr_err_set(err, PR_EINVAL, "%s: acts at %s%s%s, which is off (0)", k, t1, tier2 ? " or " : "",
+                      tier2 ? t2 : "");
+}
+
 int pr_risk_breakers_read(const pr_config *cfg, const char *path, pr_risk_breakers *out, pr_err *err) {
     static const char *const kill_keys[] = {"file", NULL};
     char k[PR_ERR_PATH_MAX];
@@ -106,6 +127,10 @@ int pr_risk_breakers_read(const pr_config *cfg, const char *path, pr_risk_breake
     if (!cfg) return PR_OK;
     if ((rc = pr_params_read(&pr_risk_breakers_info, cfg, pr_config_key(k, sizeof k, path, "breakers"), out, err)) !=
         0)
+        return rc;
+    if ((rc = needs_tier(cfg, path, "dd_stop_reduce", out->dd_stop_reduce > 0, "dd_stop", NULL, err)) != 0 ||
+        (rc = needs_tier(cfg, path, "dd_halt_close", out->dd_halt_close, "dd_halt", NULL, err)) != 0 ||
+        (rc = needs_tier(cfg, path, "dd_release_days", out->dd_release_days > 0, "dd_stop", "dd_halt", err)) != 0)
         return rc;
     pr_config_key(k, sizeof k, path, "kill_switch");
     if (!pr_config_has(cfg, k)) return PR_OK;

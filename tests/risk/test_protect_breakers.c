@@ -3,7 +3,8 @@
  * in hours, the stoploss guard's window (all instruments and one), the
  * low-profit lock, the crypto weekend window at its boundaries (Fri
  * 19:59/20:00, Sun 19:59/20:00 UTC) refusing or halving, the avoided
- * hours per asset class, and the breakers' state through JSON. Times are
+ * hours per asset class, the breakers' state through JSON and their
+ * configuration (defaults off, errors naming their key). Times are
  * hours from 2024-01-01 00:00 UTC, a Monday (Friday is day 4, Sunday day 6). */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -323,6 +324,57 @@ static void test_json_round_trip(void **state) {
     free(text);
 }
 
+/* Reads `text` as a configuration's "risk" section; returns the status and
+ * the message in msg. */
+static int read_cfg(const char *text, pr_risk_config *rc, char *msg, size_t cap) {
+    pr_config *cfg = NULL;
+    pr_err err;
+    pr_err_clear(&err);
+    assert_int_equal(pr_config_parse(text, &cfg, &err), 0);
+    int st = pr_risk_config_read(cfg, "risk", rc, &err);
+    snprintf(msg, cap, "%s", st ? err.msg : "");
+    pr_config_free(cfg);
+    return st;
+}
+
+static void test_config_read(void **state) {
+    (void)state;
+    pr_risk_config rc;
+    char msg[512];
+    /* Without the sections every breaker is off. */
+    assert_int_equal(read_cfg("{\"risk\": {}}", &rc, msg, sizeof msg), 0);
+    assert_true(rc.breakers.dd_stop_reduce == 0 && !rc.breakers.dd_halt_close && rc.breakers.weekend_size == 1);
+    assert_true(rc.breakers.n_avoid[0] == 0 && rc.breakers.kill_file[0] == '\0');
+    assert_int_equal(pr_risk_breakers_exits_needed(&rc.breakers), 0);
+    assert_int_equal(read_cfg("{\"risk\": {\"protections\": {\"dd_stop\": 0.15}, \"breakers\": {\"dd_stop_reduce\": 0.5, "
+                              "\"weekend_start_day\": \"sat\", \"avoid_hours_stocks\": [14, 15]}, "
+                              "\"kill_switch\": {\"file\": \"/tmp/k\"}}}",
+                              &rc, msg, sizeof msg),
+                     0);
+    assert_true(rc.breakers.dd_stop_reduce == 0.5 && rc.breakers.weekend_start_day == 5);
+    assert_true(rc.breakers.n_avoid[2] == 2 && rc.breakers.avoid_hours[2][1] == 15);
+    assert_string_equal(rc.breakers.kill_file, "/tmp/k");
+    assert_int_equal(pr_risk_breakers_exits_needed(&rc.breakers), 1);
+    /* Errors name their path. */
+    assert_int_not_equal(read_cfg("{\"risk\": {\"breakers\": {\"avoid_hours_crypto\": [1.5]}}}", &rc, msg, sizeof msg), 0);
+    assert_non_null(strstr(msg, "risk.breakers.avoid_hours_crypto"));
+    assert_int_not_equal(read_cfg("{\"risk\": {\"breakers\": {\"avoid_hours_crypto\": [24]}}}", &rc, msg, sizeof msg), 0);
+    assert_non_null(strstr(msg, "risk.breakers.avoid_hours_crypto"));
+    assert_int_not_equal(read_cfg("{\"risk\": {\"breakers\": {\"dd_stop_reduce\": 0.5}}}", &rc, msg, sizeof msg), 0);
+    assert_non_null(strstr(msg, "risk.breakers.dd_stop_reduce: acts at risk.protections.dd_stop"));
+    assert_int_not_equal(read_cfg("{\"risk\": {\"breakers\": {\"weekend_size\": 0, \"weekend_start_day\": \"sun\", "
+                                  "\"weekend_start_hour\": 20}}}",
+                                  &rc, msg, sizeof msg),
+                         0);
+    assert_non_null(strstr(msg, "risk.breakers.weekend_end_hour"));
+    assert_int_not_equal(read_cfg("{\"risk\": {\"kill_switch\": {\"path\": \"x\"}}}", &rc, msg, sizeof msg), 0);
+    assert_non_null(strstr(msg, "risk.kill_switch.path"));
+    assert_int_not_equal(read_cfg("{\"risk\": {\"kill_switch\": {\"file\": \"\"}}}", &rc, msg, sizeof msg), 0);
+    assert_non_null(strstr(msg, "risk.kill_switch.file"));
+    assert_int_not_equal(read_cfg("{\"risk\": {\"breakers\": {\"cooldown\": 3}}}", &rc, msg, sizeof msg), 0);
+    assert_non_null(strstr(msg, "risk.breakers.cooldown"));
+}
+
 int main(void) {
     T0 = 1704067200000LL;   /* 2024-01-01T00:00:00Z, a Monday */
     pr_instrument_default("BTCUSDT", PR_ASSET_CRYPTO, &g_inst[0], NULL);
@@ -337,6 +389,7 @@ int main(void) {
         cmocka_unit_test(test_weekend_window),
         cmocka_unit_test(test_hour_filter),
         cmocka_unit_test(test_json_round_trip),
+        cmocka_unit_test(test_config_read),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
