@@ -79,6 +79,12 @@ static int check(const char *path) {
                   present, rcfg.preset);
     print_section("\nrisk.stops", "stops", &pr_risk_stops_info, &rcfg.stops, cfg, present, rcfg.preset);
     print_section("\nrisk.multipliers", "multipliers", &pr_risk_mult_info, &rcfg.mult, cfg, present, rcfg.preset);
+    print_section("\nrisk.breakers (0: off)", "breakers", &pr_risk_breakers_info, &rcfg.breakers, cfg, present,
+                  rcfg.preset);
+    printf("\nrisk.kill_switch\nfile  ");
+    if (rcfg.breakers.kill_file[0]) pr_cli_print_safe(stdout, rcfg.breakers.kill_file);
+    else fputs("(none)", stdout);
+    printf("\n");
     pr_config_free(cfg);
     return PR_EXIT_OK;
 }

@@ -159,10 +159,11 @@ void pr_risk_config_defaults(pr_risk_config *c) {
     pr_params_defaults(&pr_risk_protections_info, &c->protections);
     pr_params_defaults(&pr_risk_stops_info, &c->stops);
     pr_params_defaults(&pr_risk_mult_info, &c->mult);
+    pr_risk_breakers_defaults(&c->breakers);
 }
 
 int pr_risk_config_read(const pr_config *cfg, const char *path, pr_risk_config *out, pr_err *err) {
-    static const char *const keys[] = {"sizing", "protections", "stops", "multipliers", "preset", "state_key", NULL};
+    static const char *const keys[] = {"sizing", "protections", "stops", "multipliers", "preset", "state_key", "breakers", "kill_switch", NULL};
     char k[PR_ERR_PATH_MAX];
     int rc;
     pr_risk_config_defaults(out);
@@ -180,5 +181,6 @@ int pr_risk_config_read(const pr_config *cfg, const char *path, pr_risk_config *
     if ((rc = pr_params_read(&pr_risk_mult_info, cfg, pr_config_key(k, sizeof k, path, "multipliers"), &out->mult,
                              err)) != 0)
         return rc;
+    if ((rc = pr_risk_breakers_read(cfg, path, &out->breakers, err)) != 0) return rc;
     return pr_risk_preset_read(cfg, path, out, err);
 }

@@ -7,7 +7,10 @@
 #include "proratio/risk/protect.h"
 
 const char *const pr_risk_protect_names[] = {"daily loss limit", "weekly loss limit", "consecutive losses", "max trades per day",
-                                             "drawdown warning", "drawdown stop", "drawdown halt"};
+                                             "drawdown warning", "drawdown stop", "drawdown halt",
+                                             /* risk/breakers.h */
+                                             "drawdown reset", "stop-out cooldown", "stoploss guard", "low-profit lock",
+                                             "volatility halt", "kill switch", "crypto weekend", "time filter"};
 
 #define HOUR_MS 3600000.0
 

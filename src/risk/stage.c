@@ -95,8 +95,10 @@ static int stage_size(void *self, const pr_size_request *rq, pr_size *out, pr_er
                                    !(sig->trail_dist > 0)
                                ? "no stop-loss (risk.stops.required)"
                                : pr_risk_protect_check(&rs->cfg.protections, &rs->st, rq->now);
+    if (!blocked) blocked = pr_risk_breakers_check(&rs->cfg.breakers, &rs->st, rq);
     if (blocked) d = (pr_risk_decision){PR_QTY_NOTIONAL, 0, 0, blocked};
     else pr_risk_size(s, &in, &d);
+    pr_risk_breakers_resize(&rs->cfg.breakers, &rs->st, rq, &d);
     if (d.value > 0) pr_risk_protect_entered(&rs->cfg.protections, &rs->st, rq->now);
     rs->st.entries++;
     if (!(d.value > 0)) pr_risk_state_count(&rs->st, d.reason, 1);
@@ -110,12 +112,16 @@ static int stage_size(void *self, const pr_size_request *rq, pr_size *out, pr_er
 static void stage_on_fill(void *self, const pr_fill_info *f) {
     pr_risk_stage *rs = self;
     double r;
-    if (pr_risk_state_on_fill(&rs->st, f, &r)) pr_risk_protect_closed(&rs->cfg.protections, &rs->st, f->seen, r);
+    if (pr_risk_state_on_fill(&rs->st, f, &r)) {
+        pr_risk_protect_closed(&rs->cfg.protections, &rs->st, f->seen, r);
+        pr_risk_breakers_closed(&rs->cfg.breakers, &rs->st, f, r);
+    }
 }
 
 static void stage_on_step(void *self, int64_t now, const pr_account *account) {
     pr_risk_stage *rs = self;
     pr_risk_protect_step(&rs->cfg.protections, &rs->st, now, account->equity);
+    pr_risk_breakers_step(&rs->cfg.breakers, &rs->st, now, account->equity);
 }
 
 /* The equity is watched at every step only when a limit needs it (a step
@@ -124,7 +130,13 @@ static int watches_equity(const pr_risk_protections *c) {
     return c->daily_loss > 0 || c->weekly_loss > 0 || c->dd_warn > 0 || c->dd_stop > 0 || c->dd_halt > 0 || c->max_trades_per_day > 0;
 }
 
+static int stage_exits(void *self, const pr_market_view *v, const pr_portfolio *pf, pr_signal_list *out, pr_err *err) {
+    pr_risk_stage *rs = self;
+    return pr_risk_breakers_exits(&rs->cfg.breakers, &rs->st, v, pf, out, err);
+}
+
 void pr_risk_stage_sizer(pr_risk_stage *rs, pr_sizer *out) {
     *out = (pr_sizer){.self = rs, .size = stage_size, .destroy = NULL, .name = "risk", .on_fill = stage_on_fill,
                         .on_step = watches_equity(&rs->cfg.protections) ? stage_on_step : NULL};
+    if (pr_risk_breakers_exits_needed(&rs->cfg.breakers)) out->exits = stage_exits;
 }

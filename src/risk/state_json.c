@@ -10,6 +10,7 @@
 #include "proratio/risk/protect.h"
 #include "proratio/risk/state.h"
 #include "risk/trigger_times.h"
+#include "risk/breakers_json.h"
 
 int pr_risk_state_to_json(const pr_risk_state *st, char **out, pr_err *err) {
     *out = NULL;
@@ -52,6 +53,11 @@ int pr_risk_state_to_json(const pr_risk_state *st, char **out, pr_err *err) {
     json_object_set_new(root, "consecutive", json_integer(st->consecutive));
     json_object_set_new(root, "pause_until", json_integer(st->pause_until));
     json_object_set_new(root, "pause_by", json_integer(st->pause_by));
+    int rc = pr_risk_breakers_to_json(st, root, err);
+    if (rc != PR_OK) {
+        json_decref(root);
+        return rc;
+    }
     *out = json_dumps(root, JSON_COMPACT | JSON_REAL_PRECISION(17));
     json_decref(root);
     return *out ? PR_OK : pr_err_set(err, PR_ENOMEM, "risk state: out of memory");
@@ -156,7 +162,8 @@ static int read_root(json_t *root, pr_risk_state *st, pr_err *err) {
         c->rejected = (size_t)v;
     }
     st->n_counts = (int)json_array_size(counts);
-    return read_protect(root, st, err);
+    if ((rc = read_protect(root, st, err)) != 0) return rc;
+    return pr_risk_breakers_from_json(root, st, err);
 }
 
 int pr_risk_state_from_json(const char *text, pr_risk_state *out, pr_err *err) {

@@ -11,6 +11,7 @@
 #include "proratio/risk/protect.h"
 #include "proratio/risk/mult.h"
 #include "proratio/risk/preset.h"
+#include "proratio/risk/breakers.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -29,6 +30,7 @@ typedef struct pr_risk_config {
     pr_risk_mult mult;       /* `risk.multipliers` */
     int preset;              /* `risk.preset`: pr_risk_preset                     */
     char state_key[PR_RISK_STATE_KEY_MAX];  /* `risk.state_key`: "" none           */
+    pr_risk_breakers breakers;   /* risk.breakers and risk.kill_switch (risk/breakers.h) */
 } pr_risk_config;
 
 /* The tables of `risk.sizing`, `risk.protections` and `risk.stops`. */

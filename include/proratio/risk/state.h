@@ -9,6 +9,7 @@
 #include "proratio/core.h"
 #include "proratio/signal.h"
 #include "proratio/risk/sizing.h"
+#include "proratio/risk/breakers_state.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -37,6 +38,15 @@ typedef enum pr_risk_protect_id {
     PR_PROT_DD_WARN,         /* drawdown from the peak reached dd_warn               */
     PR_PROT_DD_STOP,         /* ... dd_stop: no new entries while there             */
     PR_PROT_DD_HALT,         /* ... dd_halt: no new entries for halt_days           */
+    /* risk/breakers.h */
+    PR_PROT_DD_RESET,        /* the drawdown peak reset after dd_release_days         */
+    PR_PROT_COOLDOWN,        /* an instrument stopped out: no entry there for a while */
+    PR_PROT_STOPLOSS_GUARD,  /* guard_stops stop-outs within the lookback: locked     */
+    PR_PROT_LOW_PROFIT,      /* an instrument's recent trades sum below the minimum   */
+    PR_PROT_VOL_HALT,        /* ATR percentile above vol_percentile: no entry there   */
+    PR_PROT_KILL_SWITCH,     /* the kill file exists (or the runner's signal)         */
+    PR_PROT_WEEKEND,         /* crypto entry in the weekend window: smaller or none   */
+    PR_PROT_HOURS,           /* entry in an avoided UTC hour of its asset class       */
     PR_PROT_N
 } pr_risk_protect_id;
 
@@ -84,6 +94,7 @@ typedef struct pr_risk_state {
     int pause_by;            /* the protection that paused (pr_risk_protect_id)   */
     pr_risk_trigger trig[PR_PROT_N];
     pr_risk_trigger_times times;   /* when each protection fired (the latest)   */
+    pr_risk_breaker_state brk;   /* risk/breakers.h                               */
 } pr_risk_state;
 
 void pr_risk_state_init(pr_risk_state *st);
