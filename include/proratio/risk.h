@@ -4,7 +4,9 @@
  * it. Parts: sizing rules (risk/sizing.h), the serialisable state the paper
  * and live runners persist (risk/state.h), protections that stop new entries
  * (risk/protect.h), the `risk` configuration table
- * (risk/config.h) and the stage itself (risk/stage.h). */
+ * (risk/config.h) and the stage itself (risk/stage.h); the regime
+ * classifier (risk/regime.h), cross-asset correlation (risk/correl.h) and
+ * the multi-strategy portfolio (risk/multi.h). */
 #ifndef PRORATIO_RISK_H
 #define PRORATIO_RISK_H
 
@@ -13,5 +15,8 @@
 #include "proratio/risk/protect.h"
 #include "proratio/risk/config.h"
 #include "proratio/risk/stage.h"
+#include "proratio/risk/regime.h"
+#include "proratio/risk/correl.h"
+#include "proratio/risk/multi.h"
 
 #endif
