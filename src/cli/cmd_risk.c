@@ -6,13 +6,16 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cmd_risk_regimes.h"
 #include "proratio/risk.h"
 
 static const char *const k_usage =
-    "usage: proratio risk check --config FILE\n"
+    "usage: proratio risk check --config FILE | regimes ... | correlation ...\n"
     "  check    validate the \"risk\" section of FILE and print the effective sizing\n"
     "           rule and the protections (defaults filled in); without a \"risk\" section the\n"
-    "           backtest sizes with the \"sizing\" section and this says so\n";
+    "           backtest sizes with the \"sizing\" section and this says so\n"
+    "  regimes      --market DATASET [--db URL]: the technical regime timeline (see 'risk regimes --help')\n"
+    "  correlation  --markets A,B,... [--db URL]: correlation matrix, lead-lag, risk-on score, breakdowns\n";
 
 static int check(const char *path) {
     pr_config *cfg = NULL;
@@ -52,6 +55,7 @@ int pr_cli_risk(int argc, char **argv) {
         fputs(k_usage, argc < 2 ? stderr : stdout);
         return argc < 2 ? PR_EXIT_USAGE : PR_EXIT_OK;
     }
+    if (strcmp(argv[1], "regimes") == 0 || strcmp(argv[1], "correlation") == 0) return pr_cli_risk_analysis(argc, argv);
     if (strcmp(argv[1], "check") != 0) return pr_cli_usage_error("risk", "expected 'check --config FILE'");
     const char *config = NULL;
     for (int i = 2; i < argc; i++) {

@@ -118,8 +118,7 @@ typedef struct multi {
     int h_adx, h_ema, h_atr, have_refs;
     pr_view_ind_ref r_adx, r_ema, r_atr;
     double *logc;                      /* hurst_window log closes               */
-    pr_risk_regime cand;               /* a new regime waiting for confirmation */
-    int cand_n;
+    pr_regime_filter filt;             /* confirm_bars hysteresis               */
     const double *w;                   /* the weights in force                  */
     pr_multi_stats st;
     pr_signal buf[SUB_SIGNALS];
@@ -210,8 +209,7 @@ static int m_init(pr_strategy *s, pr_market_view *v, pr_err *err) {
     }
     m->have_refs = 0;
     m->st = (pr_multi_stats){.regime = PR_RISK_REGIME_NONE};
-    m->cand = PR_RISK_REGIME_NONE;
-    m->cand_n = 0;
+    pr_regime_filter_init(&m->filt, m->c.confirm_bars);
     m->w = pr_multi_weights(&m->c, PR_RISK_REGIME_NONE);
     return PR_OK;
 }
@@ -258,17 +256,11 @@ static int m_on_bar(pr_strategy *s, const pr_market_view *v, pr_signal_list *out
         pr_risk_regime r = PR_RISK_REGIME_NONE;
         int rc = step_regime(m, v, &r, err);
         if (rc != PR_OK) return rc;
-        if (r == m->st.regime) {
-            m->cand_n = 0;
-        } else {
-            m->cand_n = r == m->cand ? m->cand_n + 1 : 1;
-            m->cand = r;
-            if (m->cand_n >= m->c.confirm_bars) {
-                if (m->st.regime != PR_RISK_REGIME_NONE) m->st.switches++;
-                m->st.regime = r;
-                m->w = pr_multi_weights(&m->c, r);
-                m->cand_n = 0;
-            }
+        pr_risk_regime was = m->filt.current;
+        if (pr_regime_filter_step(&m->filt, r)) {
+            if (was != PR_RISK_REGIME_NONE) m->st.switches++;
+            m->st.regime = r;
+            m->w = pr_multi_weights(&m->c, r);
         }
     }
     size_t first = out->n;

@@ -166,6 +166,24 @@ int pr_regime_classify(const pr_regime_params *p, size_t n, const double *high, 
     return PR_OK;
 }
 
+void pr_regime_filter_init(pr_regime_filter *f, int confirm) {
+    *f = (pr_regime_filter){.current = PR_RISK_REGIME_NONE, .cand = PR_RISK_REGIME_NONE,
+                            .confirm = confirm > 0 ? confirm : 1};
+}
+
+int pr_regime_filter_step(pr_regime_filter *f, pr_risk_regime r) {
+    if (r == f->current) {
+        f->cand_n = 0;
+        return 0;
+    }
+    f->cand_n = r == f->cand ? f->cand_n + 1 : 1;
+    f->cand = r;
+    if (f->cand_n < f->confirm) return 0;
+    f->current = r;
+    f->cand_n = 0;
+    return 1;
+}
+
 pr_risk_regime pr_regime_combine(pr_risk_regime technical, const double prob[PR_RISK_REGIME_COUNT], double w) {
     if (!prob) return technical;
     pr_risk_regime best = technical;

@@ -95,6 +95,20 @@ void pr_regime_inputs_at(const pr_regime_params *p, size_t t, const double *adx,
 int pr_regime_classify(const pr_regime_params *p, size_t n, const double *high, const double *low,
                        const double *close, pr_risk_regime *out, pr_regime_inputs *in, pr_err *err);
 
+/* Hysteresis: the regime in force changes only once a new regime has been
+ * classified on `confirm` consecutive bars (1: at once). Zero-initialise
+ * with pr_regime_filter_init; feed every bar in order. */
+typedef struct pr_regime_filter {
+    pr_risk_regime current;            /* in force (NONE at first)             */
+    pr_risk_regime cand;               /* waiting for confirmation             */
+    int cand_n;
+    int confirm;
+} pr_regime_filter;
+
+void pr_regime_filter_init(pr_regime_filter *f, int confirm);
+/* Feeds bar t's classification; returns 1 when the regime in force changed. */
+int pr_regime_filter_step(pr_regime_filter *f, pr_risk_regime r);
+
 /* ---- the LLM verdict ------------------------------------------------------
  * Combines the technical regime with an LLM regime verdict given as its
  * eight probabilities (ai's pr_verdict_regime.prob, same order): each
