@@ -316,7 +316,7 @@ static size_t m_explain(const pr_strategy *s, char *buf, size_t cap) {
     const multi *m = (const multi *)s;
     if (m->reg_inst < 0) return 0;
     int n = snprintf(buf, cap, "portfolio: the regime of %s changed the allocation %zu times (last: %s); %zu "
-                     "positions closed as their sleeve's weight fell to 0, %zu entries dropped at weight 0",
+                     "exits ordered as a sleeve's weight fell to 0, %zu entries dropped at weight 0",
                      m->c.regime_market, m->st.switches, pr_risk_regime_name(m->st.regime), m->st.closings,
                      m->st.dropped_entries);
     return n < 0 ? 0 : (size_t)n >= cap ? cap - 1 : (size_t)n;

@@ -64,7 +64,7 @@ int pr_multi_new(const pr_multi_config *c, const pr_config *cfg, pr_strategy **o
 typedef struct pr_multi_stats {
     pr_risk_regime regime;             /* in force now                          */
     size_t switches;                   /* allocation changes by regime          */
-    size_t closings;                   /* positions closed as a weight fell to 0 */
+    size_t closings;                   /* exits ordered as a weight fell to 0   */
     size_t dropped_entries;            /* entries of sleeves at weight 0        */
 } pr_multi_stats;
 void pr_multi_get_stats(const pr_strategy *s, pr_multi_stats *out);
