@@ -178,7 +178,9 @@ int pr_regime_filter_step(pr_regime_filter *f, pr_risk_regime r) {
     }
     f->cand_n = r == f->cand ? f->cand_n + 1 : 1;
     f->cand = r;
-    if (f->cand_n < f->confirm) return 0;
+    /* The first regime after the warm-up needs no confirmation: there is no
+     * allocation yet to protect from a flicker. */
+    if (f->cand_n < f->confirm && f->current != PR_RISK_REGIME_NONE) return 0;
     f->current = r;
     f->cand_n = 0;
     return 1;

@@ -33,7 +33,8 @@ grep -q "^note         portfolio: the regime of BTCUSDT changed the allocation" 
 # The warm-up's first bar, where the backtest's view (and so its regime) starts.
 from=$(sed -n 's/^BTCUSDT .*warmed up on [0-9]* bars from \([0-9: -]*\)$/\1/p' "$TMP/a.txt")
 [ -n "$from" ] || fail "no warm-up line for BTCUSDT"
-"$BIN" risk regimes --db "$DB" --market BTCUSDT:1h --from "$from" --to 2024-01-01 --confirm 3 \
+confirm=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["strategy"]["params"]["confirm_bars"])' $CFG)
+"$BIN" risk regimes --db "$DB" --market BTCUSDT:1h --from "$from" --to 2024-01-01 --confirm "$confirm" \
   > "$TMP/tl.txt" 2>&1 || fail "risk regimes exited $?"
 grep -Eq '^[0-9-]+ [0-9:]+ +[0-9-]+ [0-9:]+ +[0-9]+ +(strong_bear|weak_bear)$' "$TMP/tl.txt" || fail "no bear run in the timeline"
 

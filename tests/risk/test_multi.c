@@ -194,7 +194,8 @@ static void test_weights_and_switch(void **state) {
     close_run(&r);
 }
 
-/* confirm_bars 2: bull holds from t 4, bear from t 9 (its second bar), and
+/* confirm_bars 2: bull holds from t 3 (the first regime needs no
+ * confirmation), bear from t 9 (its second bar), and
  * t 10's bull is only a candidate: AAA's exit at t 9 is the sleeve's own
  * (the portfolio adds none), and AAA's entry at t 10 is dropped (weight 0). */
 static void test_confirm_bars(void **state) {

@@ -185,12 +185,14 @@ static void test_filter(void **state) {
     (void)state;
     pr_regime_filter f;
     pr_regime_filter_init(&f, 3);
-    /* bull x3 -> in force at the third; one bear bar and back: no change; bear
-     * x3: changes at the third. */
-    const pr_risk_regime seq[] = {0, 0, 0, 5, 0, 5, 5, 5};
-    const int changed[] = {0, 0, 1, 0, 0, 0, 0, 1};
-    const pr_risk_regime now[] = {-1, -1, 0, 0, 0, 0, 0, 5};
-    for (int i = 0; i < 8; i++) {
+    /* NONE (warm-up) stays; the first regime, bull, holds at once (no
+     * allocation to protect yet); one bear bar and back: no change; bear x3:
+     * changes at the third; weak bull x2 then strong bull: the count starts
+     * again, no change. */
+    const pr_risk_regime seq[] = {-1, 0, 0, 5, 0, 5, 5, 5, 1, 1, 0};
+    const int changed[] = {0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0};
+    const pr_risk_regime now[] = {-1, 0, 0, 0, 0, 0, 0, 5, 5, 5, 5};
+    for (int i = 0; i < 11; i++) {
         assert_int_equal(pr_regime_filter_step(&f, seq[i]), changed[i]);
         assert_int_equal(f.current, now[i]);
     }

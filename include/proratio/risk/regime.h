@@ -96,8 +96,9 @@ int pr_regime_classify(const pr_regime_params *p, size_t n, const double *high, 
                        const double *close, pr_risk_regime *out, pr_regime_inputs *in, pr_err *err);
 
 /* Hysteresis: the regime in force changes only once a new regime has been
- * classified on `confirm` consecutive bars (1: at once). Zero-initialise
- * with pr_regime_filter_init; feed every bar in order. */
+ * classified on `confirm` consecutive bars (1: at once); the first regime
+ * after the warm-up (from NONE) is taken at once. Initialise with
+ * pr_regime_filter_init; feed every bar in order. */
 typedef struct pr_regime_filter {
     pr_risk_regime current;            /* in force (NONE at first)             */
     pr_risk_regime cand;               /* waiting for confirmation             */
