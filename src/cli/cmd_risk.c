@@ -55,8 +55,10 @@ int pr_cli_risk(int argc, char **argv) {
         fputs(k_usage, argc < 2 ? stderr : stdout);
         return argc < 2 ? PR_EXIT_USAGE : PR_EXIT_OK;
     }
-    if (strcmp(argv[1], "regimes") == 0 || strcmp(argv[1], "correlation") == 0) return pr_cli_risk_analysis(argc, argv);
-    if (strcmp(argv[1], "check") != 0) return pr_cli_usage_error("risk", "expected 'check --config FILE'");
+    if (strcmp(argv[1], "regimes") == 0 || strcmp(argv[1], "correlation") == 0)
+        return pr_cli_risk_analysis(argc, argv);
+    if (strcmp(argv[1], "check") != 0)
+        return pr_cli_usage_error("risk", "expected 'check --config FILE', 'regimes' or 'correlation'");
     const char *config = NULL;
     for (int i = 2; i < argc; i++) {
         int r = pr_cli_opt(argc, argv, &i, "--config", &config);

@@ -127,7 +127,9 @@ static int regimes(int argc, char **argv) {
     }
     printf("\n%zu runs; share of bars:", runs);
     for (int r = -1; r < PR_RISK_REGIME_COUNT; r++)
-        if (count[r + 1]) printf(" %s %.1f%%", pr_risk_regime_name((pr_risk_regime)r), 100.0 * (double)count[r + 1] / (double)s.len);
+        if (count[r + 1])
+            printf(" %s %.1f%%", pr_risk_regime_name((pr_risk_regime)r),
+                   100.0 * (double)count[r + 1] / (double)s.len);
     printf("\n");
     free(reg);
     pr_series_free(&s);
@@ -223,14 +225,17 @@ static int correlation(int argc, char **argv) {
     }
     char names[CORR_MAX][PR_SYMBOL_MAX * 3], off[CORR_MAX][PR_SYMBOL_MAX * 3];
     int k = o.markets ? split(o.markets, names, CORR_MAX) : 0, n_off = 0;
-    if (k < 2) return pr_cli_usage_error("risk correlation", "--markets needs 2 to %d datasets, comma-separated", CORR_MAX);
+    if (k < 2)
+        return pr_cli_usage_error("risk correlation", "--markets needs 2 to %d datasets, comma-separated", CORR_MAX);
     if (o.risk_off && (n_off = split(o.risk_off, off, CORR_MAX)) < 0)
         return pr_cli_usage_error("risk correlation", "--risk-off: expected SYMBOL[,SYMBOL...]");
     double window = 100, max_lag = 5, lookback = 20, z_cap = 2, w_short = 50, w_long = 500, drop = 0.5;
     int64_t from = PR_TIME_NONE, to = PR_TIME_NONE;
     int ex;
-    if ((ex = num_opt(o.window, "--window", 3, 1e7, &window)) || (ex = num_opt(o.max_lag, "--max-lag", 0, 1000, &max_lag)) ||
-        (ex = num_opt(o.lookback, "--lookback", 1, 1e7, &lookback)) || (ex = num_opt(o.z_cap, "--z-cap", 1e-9, 1e9, &z_cap)) ||
+    if ((ex = num_opt(o.window, "--window", 3, 1e7, &window)) ||
+        (ex = num_opt(o.max_lag, "--max-lag", 0, 1000, &max_lag)) ||
+        (ex = num_opt(o.lookback, "--lookback", 1, 1e7, &lookback)) ||
+        (ex = num_opt(o.z_cap, "--z-cap", 1e-9, 1e9, &z_cap)) ||
         (ex = num_opt(o.w_short, "--short", 3, 1e7, &w_short)) || (ex = num_opt(o.w_long, "--long", 3, 1e7, &w_long)) ||
         (ex = num_opt(o.drop, "--drop", 0, 2, &drop)) ||
         (ex = pr_cli_time_range("risk correlation", o.from_s, o.to_s, &from, &to)))
@@ -292,16 +297,17 @@ static int correlation(int argc, char **argv) {
         printf("\n");
     }
     /* Lead-lag over all returns (the first is NaN). */
-    size_t wl = n - 1 - (size_t)max_lag;
-    printf("\nlead-lag over %zu returns, lags 0..%g: corr(A[t-lag], B[t])\n", wl, max_lag);
+    size_t wl = n >= (size_t)max_lag + 4 ? n - 1 - (size_t)max_lag : 0;
+    if (wl) printf("\nlead-lag over %zu returns, lags 0..%g: corr(A[t-lag], B[t])\n", wl, max_lag);
+    else printf("\nlead-lag: n/a (--max-lag %g needs %g common bars)\n", max_lag, max_lag + 4);
     double by_lag[1001];
     for (int i = 0; i < k; i++)
         for (int j = 0; j < k; j++) {
             if (i == j) continue;
             int best = 0;
             double bc = NAN;
-            if (n < (size_t)max_lag + 4 ||
-                pr_corr_lead_lag(ret[i], ret[j], n - 1, wl, (int)max_lag, by_lag, &best, &bc, &e) != PR_OK) {
+            if (!wl) continue;
+            if (pr_corr_lead_lag(ret[i], ret[j], n - 1, wl, (int)max_lag, by_lag, &best, &bc, &e) != PR_OK) {
                 printf("  %-10s -> %-10s  n/a\n", s[i].symbol, s[j].symbol);
                 continue;
             }
@@ -327,8 +333,9 @@ static int correlation(int argc, char **argv) {
     double score = pr_risk_on_score((size_t)k, cr, sign, n - 1, (size_t)lookback, (size_t)window, z_cap);
     printf("\nrisk-on score at %s: ", t1);
     if (isnan(score)) printf("n/a (too little history or a flat market)\n");
-    else printf("%.3f (%s; latest %g returns, havens:", score, score > 0 ? "risk-on" : score < 0 ? "risk-off" : "neutral",
-                lookback);
+    else
+        printf("%.3f (%s; latest %g returns, havens:", score,
+               score > 0 ? "risk-on" : score < 0 ? "risk-off" : "neutral", lookback);
     if (!isnan(score)) {
         int any = 0;
         for (int i = 0; i < k; i++)
