@@ -30,7 +30,7 @@ static int sleeve_read(const pr_config *cfg, const char *base, size_t i, pr_mult
         return pr_err_set(err, PR_EINVAL, "%s: expected a list of 1 to %d instrument symbols", k,
                           PR_MULTI_MAX_MARKETS);
     for (size_t j = 0; j < sl->n_markets; j++) {
-        char kj[208];
+        char kj[224];
         snprintf(kj, sizeof kj, "%s.%zu", k, j);
         if ((rc = pr_config_string(cfg, kj, "", sl->markets[j], sizeof sl->markets[j], err)) != PR_OK) return rc;
         if (!sl->markets[j][0]) return pr_err_set(err, PR_EINVAL, "%s: expected an instrument symbol", kj);
