@@ -115,7 +115,7 @@ void pr_regime_inputs_at(const pr_regime_params *p, size_t t, const double *adx,
     out->slope = out->hurst = out->atr_pct = NAN;
     size_t k = (size_t)p->slope_bars, w = (size_t)p->atr_window;
     if (t >= k && atr[t] > 0) out->slope = (ema[t] - ema[t - k]) / ((double)k * atr[t]);
-    if (t + 1 >= w && !isnan(atr[t + 1 - w])) {
+    if (t + 1 >= w && !isnan(atr[t + 1 - w]) && !isnan(atr[t])) {
         double below = 0, equal = 0;
         for (size_t j = t + 1 - w; j < t; j++) {
             if (atr[j] < atr[t]) below += 1;
