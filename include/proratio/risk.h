@@ -4,7 +4,8 @@
  * it. Parts: sizing rules (risk/sizing.h), the serialisable state the paper
  * and live runners persist (risk/state.h), protections that stop new entries
  * (risk/protect.h), the `risk` configuration table
- * (risk/config.h) and the stage itself (risk/stage.h). */
+ * (risk/config.h), the stage itself (risk/stage.h) and the stops and
+ * targets it places (risk/stops.h). */
 #ifndef PRORATIO_RISK_H
 #define PRORATIO_RISK_H
 
@@ -13,5 +14,6 @@
 #include "proratio/risk/protect.h"
 #include "proratio/risk/config.h"
 #include "proratio/risk/stage.h"
+#include "proratio/risk/stops.h"
 
 #endif
