@@ -15,6 +15,7 @@
 #include "proratio/engine.h"
 #include "proratio/risk.h"
 #include "engine/engine_test.h"
+#include "risk_run.h"
 
 #define NROWS(a) (sizeof(a) / sizeof(a[0]))
 
@@ -37,28 +38,8 @@ static int record(pr_strategy *s, const pr_market_view *v, const pr_strategy_eve
 
 static void run(et_script *sc, const char *symbol, const pr_risk_config *rc, pr_risk_stage **rs,
                 pr_backtest_result *r) {
-    static pr_strategy_vt vt;
     g_rejects = 0;
-    vt = et_script_vt;
-    vt.on_event = record;
-    sc->base.vt = &vt;
-    pr_series s;
-    et_hourly(&s, et_time(2024, 1, 1, 0, 0), k_rows, NROWS(k_rows));
-    pr_pipeline_config pc;
-    pr_pipeline_config_default(&pc);
-    pr_pipeline *p = NULL;
-    pr_err err;
-    assert_int_equal(pr_pipeline_new(&pc, &sc->base, &p, &err), 0);
-    assert_int_equal(pr_risk_stage_new(rc, rs, &err), 0);
-    pr_sizer sz;
-    pr_risk_stage_sizer(*rs, &sz);
-    pr_pipeline_set_sizer(p, &sz);
-    pr_bt_market mk = {.bars = &s};
-    et_spec_plain(&mk.spec, symbol, PR_ASSET_CRYPTO);
-    pr_backtest_config bc = {.start_cash = 10000, .n_markets = 1, .markets = &mk};
-    assert_int_equal(pr_backtest_run(&bc, p, r, &err), 0);
-    pr_pipeline_free(p);
-    pr_series_free(&s);
+    rr_run(sc, k_rows, NROWS(k_rows), symbol, rc, record, rs, r);
 }
 
 /* Enter at bar 0, exit at bar 2, enter again at bar 4, without stops, sized

@@ -18,6 +18,7 @@
 #include "proratio/risk.h"
 #include "engine/engine_test.h"
 #include "ta/golden.h"
+#include "risk_run.h"
 
 #define NROWS(a) (sizeof(a) / sizeof(a[0]))
 
@@ -66,32 +67,30 @@ static void test_defaults(void **state) {
     assert_memory_equal(&s, &before, sizeof s);
 }
 
+/* A fresh long and a fresh short entry at in->price get the stops
+ * want_long and want_short. */
+static void expect_stops(const pr_risk_stops *c, pr_risk_bracket_in in, double want_long, double want_short) {
+    pr_signal s = entry(PR_SIG_ENTER_LONG), sh = entry(PR_SIG_ENTER_SHORT);
+    in.dir = 1;
+    assert_null(pr_risk_stops_apply(c, &in, &s));
+    if (!near(s.stop, want_long)) fail_msg("long: stop %.17g, want %.17g", s.stop, want_long);
+    in.dir = -1;
+    assert_null(pr_risk_stops_apply(c, &in, &sh));
+    if (!near(sh.stop, want_short)) fail_msg("short: stop %.17g, want %.17g", sh.stop, want_short);
+}
+
 static void test_pct_and_atr(void **state) {
     (void)state;
     pr_risk_stops c = defaults();
     pr_risk_bracket_in in = {.dir = 1, .price = 100, .atr = 2.5};
     /* pct: 2% of the entry 100 below it: 98; a short: 102. */
     c.mode = PR_STOP_PCT;
-    pr_signal s = entry(PR_SIG_ENTER_LONG);
-    assert_null(pr_risk_stops_apply(&c, &in, &s));
-    assert_true(near(s.stop, 98));
-    pr_signal sh = entry(PR_SIG_ENTER_SHORT);
-    in.dir = -1;
-    assert_null(pr_risk_stops_apply(&c, &in, &sh));
-    assert_true(near(sh.stop, 102));
+    expect_stops(&c, in, 98, 102);
     /* atr: 2 x ATR 2.5 = 5 from the entry: 95 long, 105 short. */
     c.mode = PR_STOP_ATR;
-    in.dir = 1;
-    s = entry(PR_SIG_ENTER_LONG);
-    assert_null(pr_risk_stops_apply(&c, &in, &s));
-    assert_true(near(s.stop, 95));
-    in.dir = -1;
-    sh = entry(PR_SIG_ENTER_SHORT);
-    assert_null(pr_risk_stops_apply(&c, &in, &sh));
-    assert_true(near(sh.stop, 105));
+    expect_stops(&c, in, 95, 105);
     /* The signal's own stop stays unless override. */
-    in.dir = 1;
-    s = entry(PR_SIG_ENTER_LONG);
+    pr_signal s = entry(PR_SIG_ENTER_LONG);
     s.stop = 99;
     assert_null(pr_risk_stops_apply(&c, &in, &s));
     assert_true(s.stop == 99);
@@ -114,33 +113,17 @@ static void test_level(void **state) {
     pr_risk_bracket_in in = {.dir = 1, .price = 100, .atr = 2.5, .levels = k_levels, .n_levels = NROWS(k_levels)};
     /* Long at 100: the nearest level below is 98.5, too weak (0.3); the next,
      * 97 (0.75), has its low edge at 96.8: stop 96.8 x (1 - 0.002) =
-     * 96.6064, 3.39% below the entry, within 5%. */
-    pr_signal s = entry(PR_SIG_ENTER_LONG);
-    assert_null(pr_risk_stops_apply(&c, &in, &s));
-    assert_true(near(s.stop, 96.6064));
-    /* Short at 100: the nearest above, 104 (0.9), high edge 104.4: stop
-     * 104.4 x 1.002 = 104.6088, 4.61% above. */
-    in.dir = -1;
-    pr_signal sh = entry(PR_SIG_ENTER_SHORT);
-    assert_null(pr_risk_stops_apply(&c, &in, &sh));
-    assert_true(near(sh.stop, 104.6088));
+     * 96.6064, 3.39% below the entry, within 5%. Short at 100: the nearest
+     * above, 104 (0.9), high edge 104.4: stop 104.4 x 1.002 = 104.6088,
+     * 4.61% above. */
+    expect_stops(&c, in, 96.6064, 104.6088);
     /* Within 3% only: the long's level (3.39%) does not fit, and the 90
      * beyond it is farther still: the ATR fallback, 100 - 2 x 2.5 = 95; the
-     * pct fallback, 98. The short's (4.61%) does not fit either: 105. */
+     * short's (4.61%) does not fit either: 105. The pct fallback: 98, 102. */
     c.level_max = 0.03;
-    in.dir = 1;
-    s = entry(PR_SIG_ENTER_LONG);
-    assert_null(pr_risk_stops_apply(&c, &in, &s));
-    assert_true(near(s.stop, 95));
-    in.dir = -1;
-    sh = entry(PR_SIG_ENTER_SHORT);
-    assert_null(pr_risk_stops_apply(&c, &in, &sh));
-    assert_true(near(sh.stop, 105));
+    expect_stops(&c, in, 95, 105);
     c.level_fallback = 1;   /* pct */
-    in.dir = 1;
-    s = entry(PR_SIG_ENTER_LONG);
-    assert_null(pr_risk_stops_apply(&c, &in, &s));
-    assert_true(near(s.stop, 98));
+    expect_stops(&c, in, 98, 102);
     /* Any strength: 98.5 is now the nearest: 98.4 x 0.998 = 98.2032. */
     c.level_strength = 0;
     assert_true(near(pr_risk_level_stop(&c, &in), 98.2032));
@@ -424,29 +407,21 @@ static int record(pr_strategy *s, const pr_market_view *v, const pr_strategy_eve
 
 static void run(et_script *sc, const double (*rows)[4], size_t n, const pr_risk_config *rc, pr_risk_stage **rs,
                 pr_backtest_result *r) {
-    static pr_strategy_vt vt;
     g_rejects = 0;
     g_reason[0] = 0;
-    vt = et_script_vt;
-    vt.on_event = record;
-    sc->base.vt = &vt;
-    pr_series s;
-    et_hourly(&s, et_time(2024, 1, 1, 0, 0), rows, n);
-    pr_pipeline_config pc;
-    pr_pipeline_config_default(&pc);
-    pr_pipeline *p = NULL;
-    pr_err err;
-    assert_int_equal(pr_pipeline_new(&pc, &sc->base, &p, &err), 0);
-    assert_int_equal(pr_risk_stage_new(rc, rs, &err), 0);
-    pr_sizer sz;
-    pr_risk_stage_sizer(*rs, &sz);
-    pr_pipeline_set_sizer(p, &sz);
-    pr_bt_market mk = {.bars = &s};
-    et_spec_plain(&mk.spec, "BTCUSDT", PR_ASSET_CRYPTO);
-    pr_backtest_config bc = {.start_cash = 10000, .n_markets = 1, .markets = &mk};
-    assert_int_equal(pr_backtest_run(&bc, p, r, &err), 0);
-    pr_pipeline_free(p);
-    pr_series_free(&s);
+    rr_run(sc, rows, n, "BTCUSDT", rc, record, rs, r);
+}
+
+/* risk.stops with a stop of 2 x ATR(2) and targets at t[k] R for f[k] of
+ * the entry (k < n). */
+static pr_risk_config atr2_config(int n, const double *t, const double *f) {
+    pr_risk_config rc;
+    pr_risk_config_defaults(&rc);
+    rc.stops.mode = PR_STOP_ATR;
+    rc.stops.atr_period = 2;
+    rc.stops.n_targets = n;
+    for (int k = 0; k < n; k++) rc.stops.targets[k] = t[k], rc.stops.target_fracs[k] = f[k];
+    return rc;
 }
 
 /* True ranges (TA-Lib: from bar 1): bar 1: 101 - 99 = 2; bar 2: 102 - 98 =
@@ -465,10 +440,7 @@ static void test_atr_stop_no_lookahead(void **state) {
     et_script sc;
     et_script_reset(&sc);
     et_script_add(&sc, 2, PR_SIG_ENTER_LONG, 0);
-    pr_risk_config rc;
-    pr_risk_config_defaults(&rc);
-    rc.stops.mode = PR_STOP_ATR;
-    rc.stops.atr_period = 2;
+    pr_risk_config rc = atr2_config(0, NULL, NULL);
     pr_risk_stage *rs = NULL;
     pr_backtest_result r;
     run(&sc, k_atr_rows, NROWS(k_atr_rows), &rc, &rs, &r);
@@ -492,13 +464,7 @@ static void test_refusals_counted(void **state) {
     et_script_reset(&sc);
     et_script_add(&sc, 1, PR_SIG_ENTER_LONG, 0);
     et_script_add(&sc, 2, PR_SIG_ENTER_LONG, 0);
-    pr_risk_config rc;
-    pr_risk_config_defaults(&rc);
-    rc.stops.mode = PR_STOP_ATR;
-    rc.stops.atr_period = 2;
-    rc.stops.n_targets = 2;
-    rc.stops.targets[0] = 1, rc.stops.targets[1] = 2;
-    rc.stops.target_fracs[0] = 0.5, rc.stops.target_fracs[1] = 0.5;
+    pr_risk_config rc = atr2_config(2, (const double[]){1, 2}, (const double[]){0.5, 0.5});
     pr_risk_stage *rs = NULL;
     pr_backtest_result r;
     run(&sc, k_atr_rows, NROWS(k_atr_rows), &rc, &rs, &r);
@@ -530,13 +496,7 @@ static void test_tiered_targets_filled(void **state) {
     et_script sc;
     et_script_reset(&sc);
     et_script_add(&sc, 2, PR_SIG_ENTER_LONG, 0);
-    pr_risk_config rc;
-    pr_risk_config_defaults(&rc);
-    rc.stops.mode = PR_STOP_ATR;
-    rc.stops.atr_period = 2;
-    rc.stops.n_targets = 2;
-    rc.stops.targets[0] = 2, rc.stops.targets[1] = 3;
-    rc.stops.target_fracs[0] = 0.7, rc.stops.target_fracs[1] = 0.3;
+    pr_risk_config rc = atr2_config(2, (const double[]){2, 3}, (const double[]){0.7, 0.3});
     pr_risk_stage *rs = NULL;
     pr_backtest_result r;
     run(&sc, rows, NROWS(rows), &rc, &rs, &r);
