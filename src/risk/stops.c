@@ -47,11 +47,6 @@ int pr_risk_stops_check(const void *p, const char **what, char *msg, size_t cap)
         snprintf(msg, cap, "expected fractions that sum to at most 1, got %g", sum);
         return -1;
     }
-    if (c->mode == PR_STOP_PCT && !(c->stop_pct > 0)) {
-        *what = "stop_pct";
-        snprintf(msg, cap, "expected a number in (0, 1) with mode pct");
-        return -1;
-    }
     return 0;
 }
 
