@@ -15,5 +15,7 @@
 #include "proratio/risk/config.h"
 #include "proratio/risk/stage.h"
 #include "proratio/risk/stops.h"
+#include "proratio/risk/mult.h"
+#include "proratio/risk/contracts.h"
 
 #endif

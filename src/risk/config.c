@@ -152,8 +152,8 @@ static const pr_param_def k_stops[] = {
      .min = 0, .max = 1, .pair = "targets", .desc = "fraction of the entry each target closes (sum <= 1)"},
     {.name = "target_unit", .type = PR_PARAM_CHOICE, .offset = P_(target_unit), .def = PR_TARGET_R,
      .choices = pr_risk_target_unit_names, .desc = "r: multiples of the stop distance; pct: fractions of the entry"},
-    {.name = "min_rr", .type = PR_PARAM_NUMBER, .offset = P_(min_rr), .def = 2, .min = 0, .max = 1000,
-     .desc = "refuse an entry whose reward:risk is below this (0: off)"},
+    {.name = "min_rr", .type = PR_PARAM_NUMBER, .offset = P_(min_rr), .def = 0, .min = 0, .max = 1000,
+     .desc = "refuse an entry whose reward:risk is below this (0: off; 2 suggested)"},
     {.name = "rr_from", .type = PR_PARAM_CHOICE, .offset = P_(rr_from), .def = PR_RR_WEIGHTED,
      .choices = pr_risk_rr_from_names, .desc = "reward of min_rr: the targets weighted by fraction, or the first"},
     {.name = "no_target", .type = PR_PARAM_CHOICE, .offset = P_(no_target), .def = 0,
@@ -209,10 +209,11 @@ void pr_risk_config_defaults(pr_risk_config *c) {
     pr_risk_sizing_defaults(&c->sizing);
     pr_params_defaults(&pr_risk_protections_info, &c->protections);
     pr_params_defaults(&pr_risk_stops_info, &c->stops);
+    pr_params_defaults(&pr_risk_mult_info, &c->mult);
 }
 
 int pr_risk_config_read(const pr_config *cfg, const char *path, pr_risk_config *out, pr_err *err) {
-    static const char *const keys[] = {"sizing", "protections", "stops", NULL};
+    static const char *const keys[] = {"sizing", "protections", "stops", "multipliers", "preset", "state_key", NULL};
     char k[PR_ERR_PATH_MAX];
     int rc;
     pr_risk_config_defaults(out);
@@ -224,5 +225,11 @@ int pr_risk_config_read(const pr_config *cfg, const char *path, pr_risk_config *
     if ((rc = pr_params_read(&pr_risk_protections_info, cfg, pr_config_key(k, sizeof k, path, "protections"),
                              &out->protections, err)) != 0)
         return rc;
-    return pr_params_read(&pr_risk_stops_info, cfg, pr_config_key(k, sizeof k, path, "stops"), &out->stops, err);
+    if ((rc = pr_params_read(&pr_risk_stops_info, cfg, pr_config_key(k, sizeof k, path, "stops"), &out->stops,
+                             err)) != 0)
+        return rc;
+    if ((rc = pr_params_read(&pr_risk_mult_info, cfg, pr_config_key(k, sizeof k, path, "multipliers"), &out->mult,
+                             err)) != 0)
+        return rc;
+    return pr_risk_preset_read(cfg, path, out, err);
 }

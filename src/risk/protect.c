@@ -23,6 +23,7 @@ static int64_t week_of(int64_t t) {
 static void fire(pr_risk_state *st, pr_risk_protect_id id, int64_t now) {
     st->trig[id].count++;
     st->trig[id].last = now;
+    st->times.at[id][(st->trig[id].count - 1) % PR_RISK_TRIGGER_TIMES] = now;
 }
 
 static void hold_entries(pr_risk_state *st, pr_risk_protect_id id, int64_t until) {

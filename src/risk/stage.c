@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "proratio/risk/contracts.h"
 #include "proratio/risk/stage.h"
 #include "proratio/risk/stops.h"
 
@@ -90,6 +91,9 @@ static int stage_size(void *self, const pr_size_request *rq, pr_size *out, pr_er
     if (!(in.atr > 0)) in.atr = 0;   /* NaN while warming up: "not available" */
     if (s->mode == PR_RISK_VOL_TARGET && rq->view) in.vol = vol_of(rq->view, sig->instrument, s->atr_period);
     if (s->mode == PR_RISK_KELLY) pr_risk_state_stats(&rs->st, s->kelly_window, &in.stats);
+    in.mult = pr_risk_mult_factor(&rs->cfg.mult, sig, &in.mult_why);
+    pr_instrument spec;
+    if (s->mode == PR_RISK_CONTRACTS && rq->inst && pr_contract_spec_apply(rq->inst, &spec)) in.inst = &spec;
     pr_risk_decision d;
     /* risk.stops.required is checked by the bracket hook, after placement. */
     const char *blocked = pr_risk_protect_check(&rs->cfg.protections, &rs->st, rq->now);

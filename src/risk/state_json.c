@@ -9,6 +9,7 @@
 
 #include "proratio/risk/protect.h"
 #include "proratio/risk/state.h"
+#include "risk/trigger_times.h"
 
 int pr_risk_state_to_json(const pr_risk_state *st, char **out, pr_err *err) {
     *out = NULL;
@@ -38,6 +39,7 @@ int pr_risk_state_to_json(const pr_risk_state *st, char **out, pr_err *err) {
         json_array_append_new(trig, json_pack("{s:s, s:I, s:I}", "protection", pr_risk_protect_names[k], "count",
                                               (json_int_t)st->trig[k].count, "last", (json_int_t)st->trig[k].last));
     json_object_set_new(root, "triggers", trig);
+    json_object_set_new(root, "trigger_times", pr_risk_trigger_times_json(st));
     json_object_set_new(root, "day", json_integer(st->day));
     json_object_set_new(root, "day_equity", json_real(st->day_equity));
     json_object_set_new(root, "day_entries", json_integer(st->day_entries));
@@ -167,6 +169,7 @@ int pr_risk_state_from_json(const char *text, pr_risk_state *out, pr_err *err) {
     pr_risk_state st;
     pr_risk_state_init(&st);
     int rc = read_root(root, &st, err);
+    if (rc == PR_OK) rc = pr_risk_trigger_times_read(json_object_get(root, "trigger_times"), &st, err);
     json_decref(root);
     if (rc == PR_OK) *out = st;
     return rc;

@@ -51,7 +51,7 @@ static void test_defaults(void **state) {
     pr_risk_stops c = defaults();
     assert_int_equal(c.required, 1);
     assert_int_equal(c.mode, PR_STOP_SIGNAL);
-    assert_true(c.min_rr == 2);
+    assert_true(c.min_rr == 0);   /* off: 2 suggested */
     assert_int_equal(c.no_target, 0);
     assert_int_equal(c.n_targets, 0);
     assert_int_equal(c.trail, PR_TRAIL_OFF);
@@ -166,6 +166,7 @@ static void test_management(void **state) {
 static void test_tiered_targets(void **state) {
     (void)state;
     pr_risk_stops c = defaults();
+    c.min_rr = 2;
     c.mode = PR_STOP_ATR;   /* stop 95: R = 5 */
     c.n_targets = 3;
     c.targets[0] = 2, c.targets[1] = 3, c.targets[2] = 4;
@@ -222,7 +223,8 @@ static void test_tiered_targets(void **state) {
 
 static void test_rr_filter(void **state) {
     (void)state;
-    pr_risk_stops c = defaults();   /* min_rr 2, the signal's bracket */
+    pr_risk_stops c = defaults();   /* the signal's bracket */
+    c.min_rr = 2;
     pr_risk_bracket_in in = {.dir = 1, .price = 123.45, .atr = NAN};
     /* sma_cross's 3% stop and 6% target: exactly 2 (up to the rounding of
      * 123.45 x 0.97 and 123.45 x 1.06), passes. */
@@ -465,6 +467,7 @@ static void test_refusals_counted(void **state) {
     et_script_add(&sc, 1, PR_SIG_ENTER_LONG, 0);
     et_script_add(&sc, 2, PR_SIG_ENTER_LONG, 0);
     pr_risk_config rc = atr2_config(2, (const double[]){1, 2}, (const double[]){0.5, 0.5});
+    rc.stops.min_rr = 2;
     pr_risk_stage *rs = NULL;
     pr_backtest_result r;
     run(&sc, k_atr_rows, NROWS(k_atr_rows), &rc, &rs, &r);
@@ -497,6 +500,7 @@ static void test_tiered_targets_filled(void **state) {
     et_script_reset(&sc);
     et_script_add(&sc, 2, PR_SIG_ENTER_LONG, 0);
     pr_risk_config rc = atr2_config(2, (const double[]){2, 3}, (const double[]){0.7, 0.3});
+    rc.stops.min_rr = 2;
     pr_risk_stage *rs = NULL;
     pr_backtest_result r;
     run(&sc, rows, NROWS(rows), &rc, &rs, &r);

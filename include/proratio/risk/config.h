@@ -9,6 +9,8 @@
 #include "proratio/signal.h"
 #include "proratio/risk/sizing.h"
 #include "proratio/risk/protect.h"
+#include "proratio/risk/mult.h"
+#include "proratio/risk/preset.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -40,7 +42,7 @@ typedef struct pr_risk_stops {
     double targets[PR_SIGNAL_MAX_TARGETS];       /* in target_unit, ascending      */
     double target_fracs[PR_SIGNAL_MAX_TARGETS];  /* of the entry size, sum <= 1    */
     int target_unit;         /* pr_risk_target_unit: r (stop distances) or pct    */
-    double min_rr;           /* reward:risk refused below this (2; 0: off)        */
+    double min_rr;           /* reward:risk refused below this (0: off; 2 suggested) */
     int rr_from;             /* pr_risk_rr_from: weighted or first target         */
     int no_target;           /* 1: refuse an entry without a target (0: pass)     */
     double min_target;       /* nearest target at least this far, fraction (0: off) */
@@ -52,6 +54,9 @@ typedef struct pr_risk_config {
     pr_risk_sizing sizing;
     pr_risk_protections protections;
     pr_risk_stops stops;
+    pr_risk_mult mult;       /* `risk.multipliers` */
+    int preset;              /* `risk.preset`: pr_risk_preset                     */
+    char state_key[PR_RISK_STATE_KEY_MAX];  /* `risk.state_key`: "" none           */
 } pr_risk_config;
 
 /* The tables of `risk.sizing`, `risk.protections` and `risk.stops`. */

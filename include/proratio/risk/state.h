@@ -47,6 +47,13 @@ typedef struct pr_risk_trigger {
     int64_t last;            /* decision time it last fired, PR_TIME_NONE: never   */
 } pr_risk_trigger;
 
+/* The latest PR_RISK_TRIGGER_TIMES decision times each protection fired:
+ * a ring per protection, the n-th trigger (from 1) in slot (n - 1) mod it. */
+#define PR_RISK_TRIGGER_TIMES 16
+typedef struct pr_risk_trigger_times {
+    int64_t at[PR_PROT_N][PR_RISK_TRIGGER_TIMES];
+} pr_risk_trigger_times;
+
 typedef struct pr_risk_count {
     char reason[PR_RISK_REASON_MAX];
     size_t resized, rejected;
@@ -76,6 +83,7 @@ typedef struct pr_risk_state {
     int64_t pause_until;     /* no entries before this time (PR_TIME_NONE: none)  */
     int pause_by;            /* the protection that paused (pr_risk_protect_id)   */
     pr_risk_trigger trig[PR_PROT_N];
+    pr_risk_trigger_times times;   /* when each protection fired (the latest)   */
 } pr_risk_state;
 
 void pr_risk_state_init(pr_risk_state *st);
@@ -87,6 +95,10 @@ int pr_risk_state_on_fill(pr_risk_state *st, const pr_fill_info *f, double *ret)
 void pr_risk_state_stats(const pr_risk_state *st, int window, pr_risk_trade_stats *out);
 /* Counts one resize (rejected 0) or refusal (rejected 1) under reason. */
 void pr_risk_state_count(pr_risk_state *st, const char *reason, int rejected);
+
+/* The kept trigger times of protection `id`, oldest first, into out
+ * (PR_RISK_TRIGGER_TIMES of room); returns how many. */
+size_t pr_risk_trigger_times_list(const pr_risk_state *st, int id, int64_t *out);
 
 /* JSON text (malloc'd, caller frees) and back; a wrong version, a missing
  * or mistyped key fails with its name. */
