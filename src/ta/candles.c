@@ -29,6 +29,12 @@ const cdl_setting pr_cdl_settings[CDL_SETTING_COUNT] = {
     [CDL_EQUAL] = {CDL_RANGE_HIGHLOW, 5, 0.05},
 };
 
+const cdl_def *const pr_cdl_defs[PR_TA_CDL_COUNT] = {
+#define PR_TA_ROW(shape, name, ...) PR_TA_IF_CDL(shape)([PR_TA_CDL_##name] = &pr_cdl_def_##name, )
+#include "proratio/ta/list.h"
+#undef PR_TA_ROW
+};
+
 /* Each pattern's parameters as its row of proratio/ta/list.h gives them
  * (n = 0: no penetration; else the penetration and its default), indexed
  * by pattern id, so the engine's default is the table's. */
@@ -57,7 +63,7 @@ static int cdl_pen(pr_ta_cdl_pattern pattern, double pen, double *out) {
 /* Output for the bar at o/h/l/c[0] given the slot totals. */
 static inline double cdl_eval_bar(const cdl_def *d, const double *o, const double *h,
                                   const double *l, const double *c, const double *total,
-                                  double pen) {
+                                  double pen, cdl_mem *mem) {
     double avg[CDL_MAX_SLOTS];
     double chk = 0.0;
     for (int k = 0; k < d->nslots; k++) {
@@ -67,6 +73,7 @@ static inline double cdl_eval_bar(const cdl_def *d, const double *o, const doubl
     }
     for (int j = 0; j < d->nbars; j++) chk += o[-j] + h[-j] + l[-j] + c[-j];
     if (chk != chk) return NAN;
+    if (d->step) return (double)d->step(o, h, l, c, avg, mem);
     return (double)d->eval(o, h, l, c, avg, pen);
 }
 
@@ -96,27 +103,32 @@ static inline void cdl_totals_step(const cdl_def *d, const double *o, const doub
 }
 
 /* A pattern id of the list whose rule cdl_patterns.c defines. */
-static int cdl_valid(pr_ta_cdl_pattern p) { return (int)p >= 0 && p < PR_TA_CDL_COUNT && pr_cdl_defs[p].eval; }
+static int cdl_valid(pr_ta_cdl_pattern p) {
+    return (int)p >= 0 && p < PR_TA_CDL_COUNT && (pr_cdl_defs[p]->eval || pr_cdl_defs[p]->step);
+}
 
 int pr_ta_cdl_lookback(pr_ta_cdl_pattern pattern, int *out) {
     if (!out || !cdl_valid(pattern)) return PR_EINVAL;
-    *out = pr_cdl_defs[pattern].lookback;
+    *out = pr_cdl_defs[pattern]->lookback;
     return PR_OK;
 }
 
 int pr_ta_cdl(pr_ta_cdl_pattern pattern, size_t n, const double *open, const double *high,
               const double *low, const double *close, double penetration, double *out) {
     if (!cdl_valid(pattern)) return PR_EINVAL;
-    const cdl_def *d = &pr_cdl_defs[pattern];
+    const cdl_def *d = pr_cdl_defs[pattern];
     double pen;
     PR_TA_PROLOGUE(cdl_pen(pattern, penetration, &pen) == PR_OK, n, open, high, low, close, out);
     size_t lb = (size_t)d->lookback;
     PR_TA_ALL_NAN_IF(n <= lb, n, out);
     pr_ta_fill_nan(out, lb);
     double total[CDL_MAX_SLOTS];
-    cdl_totals_init(d, open + lb, high + lb, low + lb, close + lb, total);
-    for (size_t i = lb; i < n; i++) {
-        out[i] = cdl_eval_bar(d, open + i, high + i, low + i, close + i, total, pen);
+    cdl_mem mem = {0, 4, 0.0, 0.0};
+    size_t first = lb - (size_t)d->prime;   /* a stateful rule starts early, as TA-Lib's does */
+    cdl_totals_init(d, open + first, high + first, low + first, close + first, total);
+    for (size_t i = first; i < n; i++) {
+        double v = cdl_eval_bar(d, open + i, high + i, low + i, close + i, total, pen, &mem);
+        if (i >= lb) out[i] = v;
         cdl_totals_step(d, open + i, high + i, low + i, close + i, total);
     }
     return PR_OK;
@@ -129,19 +141,21 @@ struct pr_ta_cdl_impl {
     const cdl_def *d;
     double pen;
     int64_t count;
+    cdl_mem mem;
     double total[CDL_MAX_SLOTS];
     double o[CDL_WIN], h[CDL_WIN], l[CDL_WIN], c[CDL_WIN];
 };
 
 int pr_ta_cdl_init(pr_ta_cdl_state *s, pr_ta_cdl_pattern pattern, double penetration) {
     if (!s || !cdl_valid(pattern)) return PR_EINVAL;
-    const cdl_def *d = &pr_cdl_defs[pattern];
+    const cdl_def *d = pr_cdl_defs[pattern];
     double pen;
     if (cdl_pen(pattern, penetration, &pen) != PR_OK) return PR_EINVAL;
     struct pr_ta_cdl_impl *m = calloc(1, sizeof *m);
     if (!m) return PR_ENOMEM;
     m->d = d;
     m->pen = pen;
+    m->mem.age = 4;
     s->p = m;
     return PR_OK;
 }
@@ -160,14 +174,13 @@ int pr_ta_cdl_update(pr_ta_cdl_state *s, double open, double high, double low, d
     m->h[last] = high;
     m->l[last] = low;
     m->c[last] = close;
-    int64_t t = m->count++;
-    if (t < d->lookback) {
-        *out = NAN;
-        return PR_OK;
-    }
+    int64_t t = m->count++, first = d->lookback - d->prime;
+    *out = NAN;
+    if (t < first) return PR_OK;
     const double *o = m->o + last, *h = m->h + last, *l = m->l + last, *c = m->c + last;
-    if (t == d->lookback) cdl_totals_init(d, o, h, l, c, m->total);
-    *out = cdl_eval_bar(d, o, h, l, c, m->total, m->pen);
+    if (t == first) cdl_totals_init(d, o, h, l, c, m->total);
+    double v = cdl_eval_bar(d, o, h, l, c, m->total, m->pen, &m->mem);
+    if (t >= d->lookback) *out = v;
     cdl_totals_step(d, o, h, l, c, m->total);
     return PR_OK;
 }

@@ -28,23 +28,62 @@ typedef struct cdl_slot {
     unsigned char set, off;
 } cdl_slot;
 
-#define CDL_MAX_SLOTS 8
+#define CDL_MAX_SLOTS 10
 
 /* Pattern rule: o/h/l/c point at the current bar (index 0, earlier bars at
  * negative indices); avg[k] is the average of slot k; returns 0, ±80, ±100. */
 typedef int (*cdl_eval_fn)(const double *o, const double *h, const double *l, const double *c,
                            const double *avg, double pen);
 
+/* What a stateful rule (the hikkakes) carries from bar to bar: TA-Lib's
+ * pending pattern, its age in bars, and the high/low of the candle before it. */
+typedef struct cdl_mem {
+    int result;            /* ±100 of the pending pattern, 0 before any */
+    int age;               /* bars since it; > 3 once confirmed or expired */
+    double hi, lo;
+} cdl_mem;
+
+typedef int (*cdl_step_fn)(const double *o, const double *h, const double *l, const double *c,
+                           const double *avg, cdl_mem *mem);
+
 typedef struct cdl_def {
     int lookback;          /* TA-Lib's TA_CDLxxx_Lookback with default settings */
     int nbars;             /* candles the rule reads (current one included) */
     int nslots;
     cdl_slot slots[CDL_MAX_SLOTS];
-    cdl_eval_fn eval;
+    cdl_eval_fn eval;      /* a rule of the bar alone, or NULL and: */
+    cdl_step_fn step;      /* a stateful rule, run from `prime` bars before */
+    int prime;             /* the lookback, as TA-Lib starts it, outputs dropped */
 } cdl_def;
 
-/* Indexed by pr_ta_cdl_pattern. */
-extern const cdl_def pr_cdl_defs[PR_TA_CDL_COUNT];
+/* One definition per candlestick row of proratio/ta/list.h, pr_cdl_def_<name>
+ * (cdl_patterns.c and the cdl_*.c family files), and the table of them
+ * indexed by pr_ta_cdl_pattern (candles.c). */
+#define PR_TA_ROW(shape, name, ...) PR_TA_IF_CDL(shape)(extern const cdl_def pr_cdl_def_##name;)
+#include "proratio/ta/list.h"
+#undef PR_TA_ROW
+extern const cdl_def *const pr_cdl_defs[PR_TA_CDL_COUNT];
+
+/* ---- shorthands of the rules: candle k bars back ------------------------- */
+#define RB(k) cdl_realbody(o[-(k)], c[-(k)])
+#define UP(k) cdl_upper(o[-(k)], h[-(k)], c[-(k)])
+#define LO(k) cdl_lower(o[-(k)], l[-(k)], c[-(k)])
+#define COLOR(k) cdl_color(o[-(k)], c[-(k)])
+#define MAX2(a, b) ((a) > (b) ? (a) : (b))
+#define MIN2(a, b) ((a) < (b) ? (a) : (b))
+#define BODY_HI(k) MAX2(o[-(k)], c[-(k)])
+#define BODY_LO(k) MIN2(o[-(k)], c[-(k)])
+/* TA_REALBODYGAPUP / TA_REALBODYGAPDOWN of candle a over earlier candle b */
+#define RB_GAP_UP(a, b) (MIN2(o[-(a)], c[-(a)]) > MAX2(o[-(b)], c[-(b)]))
+#define RB_GAP_DOWN(a, b) (MAX2(o[-(a)], c[-(a)]) < MIN2(o[-(b)], c[-(b)]))
+/* TA_CANDLEGAPUP / TA_CANDLEGAPDOWN: whole ranges apart */
+#define GAP_UP(a, b) (l[-(a)] > h[-(b)])
+#define GAP_DOWN(a, b) (h[-(a)] < l[-(b)])
+
+#define RULE(name) \
+    static int name(const double *o, const double *h, const double *l, const double *c, \
+                    const double *avg, double pen)
+#define S(set, off) {CDL_##set, off}
 
 /* ---- TA_CANDLERANGE and friends ------------------------------------------ */
 
