@@ -121,18 +121,11 @@ static int hikkakemod(const double *o, const double *h, const double *l, const d
     return hikkake_track(found, h, l, c, mem);
 }
 
-const cdl_def pr_cdl_def_3linestrike = {8, 4, 2, {S(NEAR, 3), S(NEAR, 2)}, threelinestrike, NULL, 0};
-const cdl_def pr_cdl_def_breakaway = {14, 5, 1, {S(BODY_LONG, 4)}, breakaway, NULL, 0};
-const cdl_def pr_cdl_def_concealbabyswall = {13, 4, 3,
-                                            {S(SHADOW_VERY_SHORT, 3), S(SHADOW_VERY_SHORT, 2),
-                                             S(SHADOW_VERY_SHORT, 1)},
-                                            concealbabyswall, NULL, 0};
-const cdl_def pr_cdl_def_ladderbottom = {14, 5, 1, {S(SHADOW_VERY_SHORT, 1)}, ladderbottom, NULL, 0};
-const cdl_def pr_cdl_def_mathold = {14, 5, 4, {S(BODY_LONG, 4), S(BODY_SHORT, 3), S(BODY_SHORT, 2), S(BODY_SHORT, 1)},
-                                   mathold, NULL, 0};
-const cdl_def pr_cdl_def_risefall3methods = {14, 5, 5,
-                                            {S(BODY_LONG, 4), S(BODY_SHORT, 3), S(BODY_SHORT, 2),
-                                             S(BODY_SHORT, 1), S(BODY_LONG, 0)},
-                                            risefall3methods, NULL, 0};
-const cdl_def pr_cdl_def_hikkake = {5, 3, 0, {{0, 0}}, NULL, hikkake, 3};
-const cdl_def pr_cdl_def_hikkakemod = {10, 4, 1, {S(NEAR, 2)}, NULL, hikkakemod, 3};
+CDL_DEF(3linestrike, 8, 4, 2, {S(NEAR, 3), S(NEAR, 2)}, threelinestrike, NULL, 0)
+CDL_DEF(breakaway, 14, 5, 1, {S(BODY_LONG, 4)}, breakaway, NULL, 0)
+CDL_DEF(concealbabyswall, 13, 4, 3, {S(SHADOW_VERY_SHORT, 3), S(SHADOW_VERY_SHORT, 2), S(SHADOW_VERY_SHORT, 1)}, concealbabyswall, NULL, 0)
+CDL_DEF(ladderbottom, 14, 5, 1, {S(SHADOW_VERY_SHORT, 1)}, ladderbottom, NULL, 0)
+CDL_DEF(mathold, 14, 5, 4, {S(BODY_LONG, 4), S(BODY_SHORT, 3), S(BODY_SHORT, 2), S(BODY_SHORT, 1)}, mathold, NULL, 0)
+CDL_DEF(risefall3methods, 14, 5, 5, {S(BODY_LONG, 4), S(BODY_SHORT, 3), S(BODY_SHORT, 2), S(BODY_SHORT, 1), S(BODY_LONG, 0)}, risefall3methods, NULL, 0)
+CDL_DEF(hikkake, 5, 3, 0, {{0, 0}}, NULL, hikkake, 3)
+CDL_DEF(hikkakemod, 10, 4, 1, {S(NEAR, 2)}, NULL, hikkakemod, 3)

@@ -145,37 +145,20 @@ RULE(threeblackcrows) {
             c[-1] > c[0]) ? -100 : 0;
 }
 
-const cdl_def pr_cdl_def_doji = {10, 1, 1, {S(BODY_DOJI, 0)}, doji, NULL, 0};
-const cdl_def pr_cdl_def_dragonflydoji = {10, 1, 2, {S(BODY_DOJI, 0), S(SHADOW_VERY_SHORT, 0)}, dragonflydoji, NULL, 0};
-const cdl_def pr_cdl_def_gravestonedoji = {10, 1, 2, {S(BODY_DOJI, 0), S(SHADOW_VERY_SHORT, 0)}, gravestonedoji, NULL, 0};
-const cdl_def pr_cdl_def_marubozu = {10, 1, 2, {S(BODY_LONG, 0), S(SHADOW_VERY_SHORT, 0)}, marubozu, NULL, 0};
-const cdl_def pr_cdl_def_spinningtop = {10, 1, 1, {S(BODY_SHORT, 0)}, spinningtop, NULL, 0};
-const cdl_def pr_cdl_def_engulfing = {2, 2, 0, {{0, 0}}, engulfing, NULL, 0};
-const cdl_def pr_cdl_def_hammer = {11, 2, 4,
-                      {S(BODY_SHORT, 0), S(SHADOW_LONG, 0), S(SHADOW_VERY_SHORT, 0), S(NEAR, 1)},
-                      hammer, NULL, 0};
-const cdl_def pr_cdl_def_hangingman = {11, 2, 4,
-                          {S(BODY_SHORT, 0), S(SHADOW_LONG, 0), S(SHADOW_VERY_SHORT, 0), S(NEAR, 1)},
-                          hangingman, NULL, 0};
-const cdl_def pr_cdl_def_invertedhammer = {11, 2, 3,
-                              {S(BODY_SHORT, 0), S(SHADOW_LONG, 0), S(SHADOW_VERY_SHORT, 0)},
-                              invertedhammer, NULL, 0};
-const cdl_def pr_cdl_def_shootingstar = {11, 2, 3,
-                            {S(BODY_SHORT, 0), S(SHADOW_LONG, 0), S(SHADOW_VERY_SHORT, 0)},
-                            shootingstar, NULL, 0};
-const cdl_def pr_cdl_def_harami = {11, 2, 2, {S(BODY_LONG, 1), S(BODY_SHORT, 0)}, harami, NULL, 0};
-const cdl_def pr_cdl_def_piercing = {11, 2, 2, {S(BODY_LONG, 1), S(BODY_LONG, 0)}, piercing, NULL, 0};
-const cdl_def pr_cdl_def_darkcloudcover = {11, 2, 1, {S(BODY_LONG, 1)}, darkcloudcover, NULL, 0};
-const cdl_def pr_cdl_def_morningstar = {12, 3, 3, {S(BODY_LONG, 2), S(BODY_SHORT, 1), S(BODY_SHORT, 0)},
-                           morningstar, NULL, 0};
-const cdl_def pr_cdl_def_eveningstar = {12, 3, 3, {S(BODY_LONG, 2), S(BODY_SHORT, 1), S(BODY_SHORT, 0)},
-                           eveningstar, NULL, 0};
-const cdl_def pr_cdl_def_3whitesoldiers = {12, 3, 8,
-                              {S(SHADOW_VERY_SHORT, 2), S(SHADOW_VERY_SHORT, 1),
-                               S(SHADOW_VERY_SHORT, 0), S(NEAR, 2), S(NEAR, 1), S(FAR, 2),
-                               S(FAR, 1), S(BODY_SHORT, 0)},
-                              threewhitesoldiers, NULL, 0};
-const cdl_def pr_cdl_def_3blackcrows = {13, 4, 3,
-                           {S(SHADOW_VERY_SHORT, 2), S(SHADOW_VERY_SHORT, 1),
-                            S(SHADOW_VERY_SHORT, 0)},
-                           threeblackcrows, NULL, 0};
+CDL_DEF(doji, 10, 1, 1, {S(BODY_DOJI, 0)}, doji, NULL, 0)
+CDL_DEF(dragonflydoji, 10, 1, 2, {S(BODY_DOJI, 0), S(SHADOW_VERY_SHORT, 0)}, dragonflydoji, NULL, 0)
+CDL_DEF(gravestonedoji, 10, 1, 2, {S(BODY_DOJI, 0), S(SHADOW_VERY_SHORT, 0)}, gravestonedoji, NULL, 0)
+CDL_DEF(marubozu, 10, 1, 2, {S(BODY_LONG, 0), S(SHADOW_VERY_SHORT, 0)}, marubozu, NULL, 0)
+CDL_DEF(spinningtop, 10, 1, 1, {S(BODY_SHORT, 0)}, spinningtop, NULL, 0)
+CDL_DEF(engulfing, 2, 2, 0, {{0, 0}}, engulfing, NULL, 0)
+CDL_DEF(hammer, 11, 2, 4, {S(BODY_SHORT, 0), S(SHADOW_LONG, 0), S(SHADOW_VERY_SHORT, 0), S(NEAR, 1)}, hammer, NULL, 0)
+CDL_DEF(hangingman, 11, 2, 4, {S(BODY_SHORT, 0), S(SHADOW_LONG, 0), S(SHADOW_VERY_SHORT, 0), S(NEAR, 1)}, hangingman, NULL, 0)
+CDL_DEF(invertedhammer, 11, 2, 3, {S(BODY_SHORT, 0), S(SHADOW_LONG, 0), S(SHADOW_VERY_SHORT, 0)}, invertedhammer, NULL, 0)
+CDL_DEF(shootingstar, 11, 2, 3, {S(BODY_SHORT, 0), S(SHADOW_LONG, 0), S(SHADOW_VERY_SHORT, 0)}, shootingstar, NULL, 0)
+CDL_DEF(harami, 11, 2, 2, {S(BODY_LONG, 1), S(BODY_SHORT, 0)}, harami, NULL, 0)
+CDL_DEF(piercing, 11, 2, 2, {S(BODY_LONG, 1), S(BODY_LONG, 0)}, piercing, NULL, 0)
+CDL_DEF(darkcloudcover, 11, 2, 1, {S(BODY_LONG, 1)}, darkcloudcover, NULL, 0)
+CDL_DEF(morningstar, 12, 3, 3, {S(BODY_LONG, 2), S(BODY_SHORT, 1), S(BODY_SHORT, 0)}, morningstar, NULL, 0)
+CDL_DEF(eveningstar, 12, 3, 3, {S(BODY_LONG, 2), S(BODY_SHORT, 1), S(BODY_SHORT, 0)}, eveningstar, NULL, 0)
+CDL_DEF(3whitesoldiers, 12, 3, 8, {S(SHADOW_VERY_SHORT, 2), S(SHADOW_VERY_SHORT, 1), S(SHADOW_VERY_SHORT, 0), S(NEAR, 2), S(NEAR, 1), S(FAR, 2), S(FAR, 1), S(BODY_SHORT, 0)}, threewhitesoldiers, NULL, 0)
+CDL_DEF(3blackcrows, 13, 4, 3, {S(SHADOW_VERY_SHORT, 2), S(SHADOW_VERY_SHORT, 1), S(SHADOW_VERY_SHORT, 0)}, threeblackcrows, NULL, 0)

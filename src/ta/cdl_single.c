@@ -53,14 +53,11 @@ RULE(takuri) {
     return (RB(0) <= avg[0] && UP(0) < avg[1] && LO(0) > avg[2]) ? 100 : 0;
 }
 
-const cdl_def pr_cdl_def_belthold = {10, 1, 2, {S(BODY_LONG, 0), S(SHADOW_VERY_SHORT, 0)}, belthold, NULL, 0};
-const cdl_def pr_cdl_def_closingmarubozu = {10, 1, 2, {S(BODY_LONG, 0), S(SHADOW_VERY_SHORT, 0)},
-                                           closingmarubozu, NULL, 0};
-const cdl_def pr_cdl_def_highwave = {10, 1, 2, {S(BODY_SHORT, 0), S(SHADOW_VERY_LONG, 0)}, highwave, NULL, 0};
-const cdl_def pr_cdl_def_longleggeddoji = {10, 1, 2, {S(BODY_DOJI, 0), S(SHADOW_LONG, 0)}, longleggeddoji, NULL, 0};
-const cdl_def pr_cdl_def_longline = {10, 1, 2, {S(BODY_LONG, 0), S(SHADOW_SHORT, 0)}, longline, NULL, 0};
-const cdl_def pr_cdl_def_rickshawman = {10, 1, 3, {S(BODY_DOJI, 0), S(SHADOW_LONG, 0), S(NEAR, 0)},
-                                       rickshawman, NULL, 0};
-const cdl_def pr_cdl_def_shortline = {10, 1, 2, {S(BODY_SHORT, 0), S(SHADOW_SHORT, 0)}, shortline, NULL, 0};
-const cdl_def pr_cdl_def_takuri = {10, 1, 3, {S(BODY_DOJI, 0), S(SHADOW_VERY_SHORT, 0), S(SHADOW_VERY_LONG, 0)},
-                                  takuri, NULL, 0};
+CDL_DEF(belthold, 10, 1, 2, {S(BODY_LONG, 0), S(SHADOW_VERY_SHORT, 0)}, belthold, NULL, 0)
+CDL_DEF(closingmarubozu, 10, 1, 2, {S(BODY_LONG, 0), S(SHADOW_VERY_SHORT, 0)}, closingmarubozu, NULL, 0)
+CDL_DEF(highwave, 10, 1, 2, {S(BODY_SHORT, 0), S(SHADOW_VERY_LONG, 0)}, highwave, NULL, 0)
+CDL_DEF(longleggeddoji, 10, 1, 2, {S(BODY_DOJI, 0), S(SHADOW_LONG, 0)}, longleggeddoji, NULL, 0)
+CDL_DEF(longline, 10, 1, 2, {S(BODY_LONG, 0), S(SHADOW_SHORT, 0)}, longline, NULL, 0)
+CDL_DEF(rickshawman, 10, 1, 3, {S(BODY_DOJI, 0), S(SHADOW_LONG, 0), S(NEAR, 0)}, rickshawman, NULL, 0)
+CDL_DEF(shortline, 10, 1, 2, {S(BODY_SHORT, 0), S(SHADOW_SHORT, 0)}, shortline, NULL, 0)
+CDL_DEF(takuri, 10, 1, 3, {S(BODY_DOJI, 0), S(SHADOW_VERY_SHORT, 0), S(SHADOW_VERY_LONG, 0)}, takuri, NULL, 0)

@@ -158,36 +158,20 @@ RULE(xsidegap3methods) {
                ? COLOR(2) * 100 : 0;
 }
 
-const cdl_def pr_cdl_def_2crows = {12, 3, 1, {S(BODY_LONG, 2)}, twocrows, NULL, 0};
-const cdl_def pr_cdl_def_3inside = {12, 3, 2, {S(BODY_LONG, 2), S(BODY_SHORT, 1)}, threeinside, NULL, 0};
-const cdl_def pr_cdl_def_3outside = {3, 3, 0, {{0, 0}}, threeoutside, NULL, 0};
-const cdl_def pr_cdl_def_3starsinsouth = {12, 3, 5,
-                                         {S(BODY_LONG, 2), S(SHADOW_LONG, 2), S(SHADOW_VERY_SHORT, 1),
-                                          S(SHADOW_VERY_SHORT, 0), S(BODY_SHORT, 0)},
-                                         threestarsinsouth, NULL, 0};
-const cdl_def pr_cdl_def_abandonedbaby = {12, 3, 3, {S(BODY_LONG, 2), S(BODY_DOJI, 1), S(BODY_SHORT, 0)},
-                                         abandonedbaby, NULL, 0};
-const cdl_def pr_cdl_def_advanceblock = {12, 3, 9,
-                                        {S(SHADOW_SHORT, 2), S(SHADOW_SHORT, 1), S(SHADOW_SHORT, 0),
-                                         S(SHADOW_LONG, 0), S(NEAR, 2), S(NEAR, 1), S(FAR, 2), S(FAR, 1),
-                                         S(BODY_LONG, 2)},
-                                        advanceblock, NULL, 0};
-const cdl_def pr_cdl_def_morningdojistar = {12, 3, 3, {S(BODY_LONG, 2), S(BODY_DOJI, 1), S(BODY_SHORT, 0)},
-                                           morningdojistar, NULL, 0};
-const cdl_def pr_cdl_def_eveningdojistar = {12, 3, 3, {S(BODY_LONG, 2), S(BODY_DOJI, 1), S(BODY_SHORT, 0)},
-                                           eveningdojistar, NULL, 0};
-const cdl_def pr_cdl_def_gapsidesidewhite = {7, 3, 2, {S(NEAR, 1), S(EQUAL, 1)}, gapsidesidewhite, NULL, 0};
-const cdl_def pr_cdl_def_identical3crows = {12, 3, 5,
-                                           {S(SHADOW_VERY_SHORT, 2), S(SHADOW_VERY_SHORT, 1),
-                                            S(SHADOW_VERY_SHORT, 0), S(EQUAL, 2), S(EQUAL, 1)},
-                                           identical3crows, NULL, 0};
-const cdl_def pr_cdl_def_stalledpattern = {12, 3, 6,
-                                          {S(BODY_LONG, 2), S(BODY_LONG, 1), S(BODY_SHORT, 0),
-                                           S(SHADOW_VERY_SHORT, 1), S(NEAR, 2), S(NEAR, 1)},
-                                          stalledpattern, NULL, 0};
-const cdl_def pr_cdl_def_sticksandwich = {7, 3, 1, {S(EQUAL, 2)}, sticksandwich, NULL, 0};
-const cdl_def pr_cdl_def_tasukigap = {7, 3, 1, {S(NEAR, 1)}, tasukigap, NULL, 0};
-const cdl_def pr_cdl_def_tristar = {12, 3, 1, {S(BODY_DOJI, 2)}, tristar, NULL, 0};
-const cdl_def pr_cdl_def_unique3river = {12, 3, 2, {S(BODY_LONG, 2), S(BODY_SHORT, 0)}, unique3river, NULL, 0};
-const cdl_def pr_cdl_def_upsidegap2crows = {12, 3, 2, {S(BODY_LONG, 2), S(BODY_SHORT, 1)}, upsidegap2crows, NULL, 0};
-const cdl_def pr_cdl_def_xsidegap3methods = {2, 3, 0, {{0, 0}}, xsidegap3methods, NULL, 0};
+CDL_DEF(2crows, 12, 3, 1, {S(BODY_LONG, 2)}, twocrows, NULL, 0)
+CDL_DEF(3inside, 12, 3, 2, {S(BODY_LONG, 2), S(BODY_SHORT, 1)}, threeinside, NULL, 0)
+CDL_DEF(3outside, 3, 3, 0, {{0, 0}}, threeoutside, NULL, 0)
+CDL_DEF(3starsinsouth, 12, 3, 5, {S(BODY_LONG, 2), S(SHADOW_LONG, 2), S(SHADOW_VERY_SHORT, 1), S(SHADOW_VERY_SHORT, 0), S(BODY_SHORT, 0)}, threestarsinsouth, NULL, 0)
+CDL_DEF(abandonedbaby, 12, 3, 3, {S(BODY_LONG, 2), S(BODY_DOJI, 1), S(BODY_SHORT, 0)}, abandonedbaby, NULL, 0)
+CDL_DEF(advanceblock, 12, 3, 9, {S(SHADOW_SHORT, 2), S(SHADOW_SHORT, 1), S(SHADOW_SHORT, 0), S(SHADOW_LONG, 0), S(NEAR, 2), S(NEAR, 1), S(FAR, 2), S(FAR, 1), S(BODY_LONG, 2)}, advanceblock, NULL, 0)
+CDL_DEF(morningdojistar, 12, 3, 3, {S(BODY_LONG, 2), S(BODY_DOJI, 1), S(BODY_SHORT, 0)}, morningdojistar, NULL, 0)
+CDL_DEF(eveningdojistar, 12, 3, 3, {S(BODY_LONG, 2), S(BODY_DOJI, 1), S(BODY_SHORT, 0)}, eveningdojistar, NULL, 0)
+CDL_DEF(gapsidesidewhite, 7, 3, 2, {S(NEAR, 1), S(EQUAL, 1)}, gapsidesidewhite, NULL, 0)
+CDL_DEF(identical3crows, 12, 3, 5, {S(SHADOW_VERY_SHORT, 2), S(SHADOW_VERY_SHORT, 1), S(SHADOW_VERY_SHORT, 0), S(EQUAL, 2), S(EQUAL, 1)}, identical3crows, NULL, 0)
+CDL_DEF(stalledpattern, 12, 3, 6, {S(BODY_LONG, 2), S(BODY_LONG, 1), S(BODY_SHORT, 0), S(SHADOW_VERY_SHORT, 1), S(NEAR, 2), S(NEAR, 1)}, stalledpattern, NULL, 0)
+CDL_DEF(sticksandwich, 7, 3, 1, {S(EQUAL, 2)}, sticksandwich, NULL, 0)
+CDL_DEF(tasukigap, 7, 3, 1, {S(NEAR, 1)}, tasukigap, NULL, 0)
+CDL_DEF(tristar, 12, 3, 1, {S(BODY_DOJI, 2)}, tristar, NULL, 0)
+CDL_DEF(unique3river, 12, 3, 2, {S(BODY_LONG, 2), S(BODY_SHORT, 0)}, unique3river, NULL, 0)
+CDL_DEF(upsidegap2crows, 12, 3, 2, {S(BODY_LONG, 2), S(BODY_SHORT, 1)}, upsidegap2crows, NULL, 0)
+CDL_DEF(xsidegap3methods, 2, 3, 0, {{0, 0}}, xsidegap3methods, NULL, 0)

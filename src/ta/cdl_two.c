@@ -84,22 +84,14 @@ RULE(thrusting) {
             c[0] > c[-1] + avg[0] && c[0] <= c[-1] + RB(1) * 0.5) ? -100 : 0;
 }
 
-const cdl_def pr_cdl_def_counterattack = {11, 2, 3, {S(EQUAL, 1), S(BODY_LONG, 1), S(BODY_LONG, 0)},
-                                         counterattack, NULL, 0};
-const cdl_def pr_cdl_def_dojistar = {11, 2, 2, {S(BODY_LONG, 1), S(BODY_DOJI, 0)}, dojistar, NULL, 0};
-const cdl_def pr_cdl_def_haramicross = {11, 2, 2, {S(BODY_LONG, 1), S(BODY_DOJI, 0)}, haramicross, NULL, 0};
-const cdl_def pr_cdl_def_homingpigeon = {11, 2, 2, {S(BODY_LONG, 1), S(BODY_SHORT, 0)}, homingpigeon, NULL, 0};
-const cdl_def pr_cdl_def_inneck = {11, 2, 2, {S(EQUAL, 1), S(BODY_LONG, 1)}, inneck, NULL, 0};
-const cdl_def pr_cdl_def_kicking = {11, 2, 4,
-                                   {S(BODY_LONG, 1), S(SHADOW_VERY_SHORT, 1), S(BODY_LONG, 0),
-                                    S(SHADOW_VERY_SHORT, 0)},
-                                   kicking, NULL, 0};
-const cdl_def pr_cdl_def_kickingbylength = {11, 2, 4,
-                                           {S(BODY_LONG, 1), S(SHADOW_VERY_SHORT, 1), S(BODY_LONG, 0),
-                                            S(SHADOW_VERY_SHORT, 0)},
-                                           kickingbylength, NULL, 0};
-const cdl_def pr_cdl_def_matchinglow = {6, 2, 1, {S(EQUAL, 1)}, matchinglow, NULL, 0};
-const cdl_def pr_cdl_def_onneck = {11, 2, 2, {S(EQUAL, 1), S(BODY_LONG, 1)}, onneck, NULL, 0};
-const cdl_def pr_cdl_def_separatinglines = {11, 2, 3, {S(SHADOW_VERY_SHORT, 0), S(BODY_LONG, 0), S(EQUAL, 1)},
-                                           separatinglines, NULL, 0};
-const cdl_def pr_cdl_def_thrusting = {11, 2, 2, {S(EQUAL, 1), S(BODY_LONG, 1)}, thrusting, NULL, 0};
+CDL_DEF(counterattack, 11, 2, 3, {S(EQUAL, 1), S(BODY_LONG, 1), S(BODY_LONG, 0)}, counterattack, NULL, 0)
+CDL_DEF(dojistar, 11, 2, 2, {S(BODY_LONG, 1), S(BODY_DOJI, 0)}, dojistar, NULL, 0)
+CDL_DEF(haramicross, 11, 2, 2, {S(BODY_LONG, 1), S(BODY_DOJI, 0)}, haramicross, NULL, 0)
+CDL_DEF(homingpigeon, 11, 2, 2, {S(BODY_LONG, 1), S(BODY_SHORT, 0)}, homingpigeon, NULL, 0)
+CDL_DEF(inneck, 11, 2, 2, {S(EQUAL, 1), S(BODY_LONG, 1)}, inneck, NULL, 0)
+CDL_DEF(kicking, 11, 2, 4, {S(BODY_LONG, 1), S(SHADOW_VERY_SHORT, 1), S(BODY_LONG, 0), S(SHADOW_VERY_SHORT, 0)}, kicking, NULL, 0)
+CDL_DEF(kickingbylength, 11, 2, 4, {S(BODY_LONG, 1), S(SHADOW_VERY_SHORT, 1), S(BODY_LONG, 0), S(SHADOW_VERY_SHORT, 0)}, kickingbylength, NULL, 0)
+CDL_DEF(matchinglow, 6, 2, 1, {S(EQUAL, 1)}, matchinglow, NULL, 0)
+CDL_DEF(onneck, 11, 2, 2, {S(EQUAL, 1), S(BODY_LONG, 1)}, onneck, NULL, 0)
+CDL_DEF(separatinglines, 11, 2, 3, {S(SHADOW_VERY_SHORT, 0), S(BODY_LONG, 0), S(EQUAL, 1)}, separatinglines, NULL, 0)
+CDL_DEF(thrusting, 11, 2, 2, {S(EQUAL, 1), S(BODY_LONG, 1)}, thrusting, NULL, 0)
