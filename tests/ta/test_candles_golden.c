@@ -25,27 +25,14 @@ static void run_pattern(const pr_ta_def *d, const pr_golden *g, double *out) {
     double full[PR_TA_MAX_PARAMS];
     pr_err err;
     assert_int_equal(pr_ta_check_params(d, NULL, 0, full, &err), PR_OK);
-    pr_ta_input in = {0};
-    in.n = g->n;
-    in.open = g->open;
-    in.high = g->high;
-    in.low = g->low;
-    in.close = g->close;
-    in.volume = g->volume;
-    in.real0 = g->close;
+    pr_ta_input in = {g->n, NULL, g->open, g->high, g->low, g->close, g->volume, g->close, NULL};
     double *outs[1] = {out};
     assert_int_equal(d->run(&in, full, outs), PR_OK);
 
     void *st = NULL;
     assert_int_equal(d->stream_new(full, &st), PR_OK);
     for (size_t i = 0; i < g->n; i++) {
-        pr_ta_bar b = {0};
-        b.open = g->open[i];
-        b.high = g->high[i];
-        b.low = g->low[i];
-        b.close = g->close[i];
-        b.volume = g->volume[i];
-        b.real0 = g->close[i];
+        pr_ta_bar b = {0, g->open[i], g->high[i], g->low[i], g->close[i], g->volume[i], g->close[i], 0};
         double v;
         assert_int_equal(d->stream_update(st, &b, &v), PR_OK);
         if (!(isnan(v) && isnan(out[i])) && v != out[i])
