@@ -77,7 +77,7 @@ static double now_s(void) {
     return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
 }
 
-enum { MEMCPY, SMA, EMA, RSI, ATR, BBANDS, MACD, STOCH, ADX, NCASES };
+enum { MEMCPY, SMA, EMA, RSI, ATR, BBANDS, MACD, STOCH, ADX, CDL_ALL, NCASES };
 
 static const struct {
     const char *label;
@@ -86,7 +86,18 @@ static const struct {
     {"memcpy (floor)", 0},  {"SMA 20", 1.64},     {"EMA 20", 2.46},  {"RSI 14", 7.16},
     {"ATR 14", 10.37},      {"BBANDS 20", 6.34},  {"MACD 12/26/9", 15.84},
     {"STOCH 14/3/3", 16.11}, {"ADX 14", 11.77},
+    {"61 CDL patterns", 0},
 };
+
+/* All TA-Lib candlestick patterns (default penetration), one after another
+ * over the bars: the figure is their summed time per bar. */
+static int run_all_patterns(const series *s, double *o) {
+    for (int p = 0; p < PR_TA_CDL_COUNT; p++) {
+        int rc = pr_ta_cdl((pr_ta_cdl_pattern)p, s->n, s->open, s->high, s->low, s->close, -1.0, o);
+        if (rc != 0) return rc;
+    }
+    return 0;
+}
 
 static int run_case(int c, const series *s, double **o) {
     size_t n = s->n;
@@ -100,6 +111,7 @@ static int run_case(int c, const series *s, double **o) {
     case MACD: return pr_ta_macd(n, s->close, 12, 26, 9, o[0], o[1], o[2]);
     case STOCH: return pr_ta_stoch(n, s->high, s->low, s->close, 14, 3, 3, o[0], o[1]);
     case ADX: return pr_ta_adx(n, s->high, s->low, s->close, 14, o[0]);
+    case CDL_ALL: return run_all_patterns(s, o[0]);
     default: return -1;
     }
 }
