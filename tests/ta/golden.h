@@ -18,7 +18,7 @@
 #include <string.h>
 #include "pr_test.h"
 
-#define PR_GOLDEN_MAX_COLS 8
+#define PR_GOLDEN_MAX_COLS 64
 #define PR_GOLDEN_NAME_MAX 32
 
 typedef struct pr_golden {
