@@ -41,6 +41,9 @@ static const mem_row k_rows[] = {
     {"supertrend", MEM_WILDER, 0, -1, 1, 0},
     {"kama", MEM_FIXED, -1, -1, 1, 1.0 - (2.0 / 31.0) * (2.0 / 31.0)},
     {"ht_trendline", MEM_FIXED, -1, -1, 6, 0.8},
+    {"ht_dcperiod", MEM_FIXED, -1, -1, 6, 0.8}, {"ht_dcphase", MEM_FIXED, -1, -1, 6, 0.8},
+    {"ht_phasor", MEM_FIXED, -1, -1, 6, 0.8}, {"ht_sine", MEM_FIXED, -1, -1, 6, 0.8},
+    {"ht_trendmode", MEM_FIXED, -1, -1, 6, 0.8},
     {"heikin_ashi", MEM_FIXED, -1, -1, 1, 0.5},
 };
 
@@ -106,6 +109,17 @@ int pr_ta_memory(const pr_ta_def *d, const double *params, double tol, size_t *b
         }
         extra = seed_bars(r, row->chain, tol);
         break;
+    }
+    /* MAMA/FAMA keep at most 1 - slowlimit/2 per bar after the Hilbert
+     * front end; MACDFIX's price EMAs keep 0.925 (k = 0.075), its signal
+     * EMA 1 - 2/(signal+1). */
+    if (strcmp(d->name, "mama") == 0) {
+        double r = 1.0 - full[1] / 2.0;
+        extra = seed_bars(r > 0.8 ? r : 0.8, 8, tol);
+    }
+    if (strcmp(d->name, "macdfix") == 0) {
+        double r = retention(MEM_EMA, full[0]);
+        extra = seed_bars(r > 0.925 ? r : 0.925, 2, tol);
     }
     /* APO/PPO are recursive only with EMAs (matype 1). */
     if ((strcmp(d->name, "apo") == 0 || strcmp(d->name, "ppo") == 0) && full[2] == 1)

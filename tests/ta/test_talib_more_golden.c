@@ -68,6 +68,13 @@ static const gcase cases[] = {
     {"accbands_20.csv", "ACCBANDS", 1, {20}, IN_CLOSE, {"upper", "middle", "lower"}, 0},
     {"imi_14.csv", "IMI", 1, {14}, IN_CLOSE, {"imi"}, 0},
     {"macdfix_9.csv", "MACDFIX", 1, {9}, IN_CLOSE, {"macd", "signal", "hist"}, 0},
+    {"ht_trendline.csv", "HT_TRENDLINE", 0, {0}, IN_CLOSE, {"ht_trendline"}, 0},
+    {"ht_dcperiod.csv", "HT_DCPERIOD", 0, {0}, IN_CLOSE, {"ht_dcperiod"}, 0},
+    {"ht_dcphase.csv", "HT_DCPHASE", 0, {0}, IN_CLOSE, {"ht_dcphase"}, 0},
+    {"ht_phasor.csv", "HT_PHASOR", 0, {0}, IN_CLOSE, {"inphase", "quadrature"}, 0},
+    {"ht_sine.csv", "HT_SINE", 0, {0}, IN_CLOSE, {"sine", "leadsine"}, 0},
+    {"ht_trendmode.csv", "HT_TRENDMODE", 0, {0}, IN_CLOSE, {"ht_trendmode"}, 0},
+    {"mama_0.5_0.05.csv", "MAMA", 2, {0.5, 0.05}, IN_CLOSE, {"mama", "fama"}, 0},
 };
 
 static void run_case(const gcase *c) {

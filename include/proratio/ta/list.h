@@ -74,6 +74,17 @@ PR_TA_ROW(HL_P, midprice, "overlap", "(highest high + lowest low)/2", 1, (1, {PR
 PR_TA_ROW(R_P, midpoint, "overlap", "(highest + lowest)/2", 1, (1, {PR_TA_P_PERIOD(14, 2)}), (1, {"midpoint"}))
 PR_TA_ROW(R_0, ht_trendline, "overlap", "Hilbert transform instantaneous trendline", 1, (0, {{0}}),
           (1, {"ht_trendline"}))
+PR_TA_ROW(R_0, ht_dcperiod, "cycle", "Hilbert transform dominant cycle period", 1, (0, {{0}}), (1, {"ht_dcperiod"}))
+PR_TA_ROW(R_0, ht_dcphase, "cycle", "Hilbert transform dominant cycle phase (degrees)", 1, (0, {{0}}),
+          (1, {"ht_dcphase"}))
+PR_TA_ROW(R_0_2, ht_phasor, "cycle", "Hilbert transform phasor components", 1, (0, {{0}}),
+          (2, {"inphase", "quadrature"}))
+PR_TA_ROW(R_0_2, ht_sine, "cycle", "Hilbert transform sine wave", 1, (0, {{0}}), (2, {"sine", "leadsine"}))
+PR_TA_ROW(R_0, ht_trendmode, "cycle", "Hilbert transform trend (1) vs cycle (0) mode", 1, (0, {{0}}),
+          (1, {"ht_trendmode"}))
+PR_TA_ROW(R_RR_2, mama, "overlap", "MESA adaptive moving average (MAMA, FAMA)", 1,
+          (2, {PR_TA_P_REAL("fastlimit", 0.5, 0.01, 0.99), PR_TA_P_REAL("slowlimit", 0.05, 0.01, 0.99)}),
+          (2, {"mama", "fama"}))
 /* ---- TA-Lib's price transforms, window extremes and sums, math
  * transforms and operators (overlap.h documents them) ---- */
 PR_TA_ROW(OHLC_0, avgprice, "price", "Average price (H + L + C + O)/4", 1, (0, {{0}}), (1, {"avgprice"}))
