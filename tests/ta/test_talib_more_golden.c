@@ -75,6 +75,7 @@ static const gcase cases[] = {
     {"ht_sine.csv", "HT_SINE", 0, {0}, IN_CLOSE, {"sine", "leadsine"}, 0},
     {"ht_trendmode.csv", "HT_TRENDMODE", 0, {0}, IN_CLOSE, {"ht_trendmode"}, 0},
     {"mama_0.5_0.05.csv", "MAMA", 2, {0.5, 0.05}, IN_CLOSE, {"mama", "fama"}, 0},
+    {"sarext.csv", "SAREXT", 8, {0, 0, 0.02, 0.02, 0.2, 0.02, 0.02, 0.2}, IN_CLOSE, {"sarext"}, 0},
 };
 
 static void run_case(const gcase *c) {

@@ -175,6 +175,12 @@ PR_TA_ROW(HL_P, aroonosc, "trend", "Aroon oscillator (up - down)", 1, (1, {PR_TA
 PR_TA_ROW(HL_RR, sar, "trend", "Parabolic SAR", 1,
           (2, {PR_TA_P_REAL("acceleration", 0.02, 0.0, 3e37), PR_TA_P_REAL("maximum", 0.2, 0.0, 3e37)}),
           (1, {"sar"}))
+PR_TA_ROW(HL_RRRRRRRR, sarext, "trend", "Parabolic SAR, extended: per-side accelerations, start value, offset on reverse; -SAR while short", 1,
+          (8, {PR_TA_P_REAL("startvalue", 0.0, -3e37, 3e37), PR_TA_P_REAL("offsetonreverse", 0.0, 0.0, 3e37),
+               PR_TA_P_REAL("accelerationinitlong", 0.02, 0.0, 3e37), PR_TA_P_REAL("accelerationlong", 0.02, 0.0, 3e37),
+               PR_TA_P_REAL("accelerationmaxlong", 0.2, 0.0, 3e37), PR_TA_P_REAL("accelerationinitshort", 0.02, 0.0, 3e37),
+               PR_TA_P_REAL("accelerationshort", 0.02, 0.0, 3e37), PR_TA_P_REAL("accelerationmaxshort", 0.2, 0.0, 3e37)}),
+          (1, {"sarext"}))
 PR_TA_ROW(HLC_0, trange, "volatility", "True range", 1, (0, {{0}}), (1, {"trange"}))
 PR_TA_ROW(HLC_P, atr, "volatility", "Average true range (Wilder)", 1, (1, {PR_TA_P_PERIOD(14, 1)}), (1, {"atr"}))
 PR_TA_ROW(HLC_P, natr, "volatility", "Normalised ATR: ATR/close*100", 1, (1, {PR_TA_P_PERIOD(14, 2)}),
