@@ -7,7 +7,8 @@
  * bar `start` (37 for the lookback-63 members, 12 for the lookback-32 ones)
  * a Hilbert transform (a = 0.0962, b = 0.5769, scaled by 0.075·period + 0.54
  * of the previous period) runs with separate state for even and odd bars
- * (parity of the absolute bar index) and 3-slot circular buffers; the
+ * (parity of the absolute bar index: bar0 + the bars fed, bar0 = 0 unless
+ * MACDEXT starts the front end later) and 3-slot circular buffers; the
  * in-phase/quadrature components give a cycle period, clamped to 0.67–1.5×
  * the previous one and to [6, 50], then smoothed twice. The smoothed prices
  * from bar `start` on are kept for the dominant-cycle phase (a DFT over
@@ -28,6 +29,7 @@ typedef struct ht_filter {
 
 typedef struct ht_core {
     size_t today, start;
+    size_t bar0;            /* absolute index of the first bar fed (parity) */
     double ring[HT_RING];   /* raw prices by bar index mod HT_RING */
     double wma_sub, wma_sum, wma_trailing;
     ht_filter detrender, q1, ji, jq;
@@ -98,7 +100,7 @@ static inline int ht_core_step(ht_core *m, double x) {
     m->smooth[m->smooth_idx] = smoothed;
     m->smoothed = smoothed;
     double q2, i2;
-    if ((t % 2) == 0) {
+    if (((t + m->bar0) % 2) == 0) {
         ht_transform(&m->detrender, smoothed, 1, m->hilbert_idx, adj);
         ht_transform(&m->q1, m->detrender.value, 1, m->hilbert_idx, adj);
         m->i1 = m->i1_even3;

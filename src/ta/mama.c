@@ -7,6 +7,7 @@
  * (1 − alpha/2)·fama, both starting at 0 on bar 12 as TA-Lib's do (the zero
  * start still shows in the first outputs). */
 #include "ht_internal.h"
+#include "ma_internal.h"
 
 struct pr_ta_mama_impl {
     ht_core c;
@@ -76,6 +77,12 @@ int pr_ta_mama_update(pr_ta_mama_state *s, double x, double *mama, double *fama)
     if (!s || !s->p || !mama || !fama) return PR_EINVAL;
     mama_step(s->p, x, mama, fama);
     return PR_OK;
+}
+
+int pr_ta_mama_init_at(pr_ta_mama_state *s, double fast, double slow, size_t bar0) {
+    int rc = pr_ta_mama_init(s, fast, slow);
+    if (rc == PR_OK) s->p->c.bar0 = bar0;
+    return rc;
 }
 
 void pr_ta_mama_free(pr_ta_mama_state *s) {

@@ -81,6 +81,21 @@ static size_t seed_bars(double r, int m, double tol) {
     return (size_t)hi;
 }
 
+/* Seed bars of a TA-Lib MA type (ma_internal.h) of period p: the window
+ * types (SMA, WMA, TRIMA, and period 1) forget at their lookback. */
+static size_t ma_type_bars(int type, double p, double tol) {
+    if (p <= 1) return 0;
+    switch (type) {
+    case 1: return seed_bars(retention(MEM_EMA, p), 1, tol);
+    case 3: return seed_bars(retention(MEM_EMA, p), 2, tol);
+    case 4: return seed_bars(retention(MEM_EMA, p), 3, tol);
+    case 6: return seed_bars(1.0 - (2.0 / 31.0) * (2.0 / 31.0), 1, tol);
+    case 7: return seed_bars(0.975, 8, tol);
+    case 8: return seed_bars(retention(MEM_EMA, p), 6, tol);
+    default: return 0;
+    }
+}
+
 int pr_ta_memory(const pr_ta_def *d, const double *params, double tol, size_t *bars, int *bounded) {
     if (!d || !bars || !(tol > 0 && tol < 1)) return PR_EINVAL;
     double full[PR_TA_MAX_PARAMS] = {0};
@@ -120,6 +135,16 @@ int pr_ta_memory(const pr_ta_def *d, const double *params, double tol, size_t *b
     if (strcmp(d->name, "macdfix") == 0) {
         double r = retention(MEM_EMA, full[0]);
         extra = seed_bars(r > 0.925 ? r : 0.925, 2, tol);
+    }
+    /* MA, MACDEXT (fast, slow and signal lines) and MAVP by their MA types. */
+    if (strcmp(d->name, "ma") == 0) extra = ma_type_bars((int)full[1], full[0], tol);
+    if (strcmp(d->name, "mavp") == 0) extra = ma_type_bars((int)full[2], full[1], tol);
+    if (strcmp(d->name, "macdext") == 0) {
+        for (int k = 0; k < 3; k++) {
+            size_t e = ma_type_bars((int)full[2 * k + 1], full[2 * k], tol);
+            if (e == (size_t)-1 || extra == (size_t)-1) extra = (size_t)-1;
+            else extra += e;
+        }
     }
     /* APO/PPO are recursive only with EMAs (matype 1). */
     if ((strcmp(d->name, "apo") == 0 || strcmp(d->name, "ppo") == 0) && full[2] == 1)

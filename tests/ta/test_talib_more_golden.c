@@ -75,6 +75,21 @@ static const gcase cases[] = {
     {"ht_sine.csv", "HT_SINE", 0, {0}, IN_CLOSE, {"sine", "leadsine"}, 0},
     {"ht_trendmode.csv", "HT_TRENDMODE", 0, {0}, IN_CLOSE, {"ht_trendmode"}, 0},
     {"mama_0.5_0.05.csv", "MAMA", 2, {0.5, 0.05}, IN_CLOSE, {"mama", "fama"}, 0},
+    {"ma_30.csv", "MA", 2, {30, 0}, IN_CLOSE, {"ma"}, 0},
+    {"macdext_12_26_9.csv", "MACDEXT", 6, {12, 0, 26, 0, 9, 0}, IN_CLOSE, {"macd", "signal", "hist"}, 0},
+    {"mavp_2_30.csv", "MAVP", 3, {2, 30, 0}, IN_MAVP, {"mavp"}, 0},
+    /* TA_MA dispatches to TA-Lib's own functions, so MA of each type equals
+     * that function's golden file, and MACDEXT with EMA lines equals MACD. */
+    {"ema_20.csv", "MA", 2, {20, 1}, IN_CLOSE, {"ema"}, 0},
+    {"wma_20.csv", "MA", 2, {20, 2}, IN_CLOSE, {"wma"}, 0},
+    {"dema_20.csv", "MA", 2, {20, 3}, IN_CLOSE, {"dema"}, 0},
+    {"tema_20.csv", "MA", 2, {20, 4}, IN_CLOSE, {"tema"}, 0},
+    {"trima_20.csv", "MA", 2, {20, 5}, IN_CLOSE, {"trima"}, 0},
+    {"kama_30.csv", "MA", 2, {30, 6}, IN_CLOSE, {"kama"}, 0},
+    {"mama_0.5_0.05.csv", "MA", 2, {30, 7}, IN_CLOSE, {"mama"}, 0},
+    {"t3_5.csv", "MA", 2, {5, 8}, IN_CLOSE, {"t3"}, 0},
+    {"macd_12_26_9.csv", "MACDEXT", 6, {12, 1, 26, 1, 9, 1}, IN_CLOSE, {"macd", "signal", "hist"}, 0},
+    {"macd_12_26_9.csv", "MACDEXT", 6, {26, 1, 12, 1, 9, 1}, IN_CLOSE, {"macd", "signal", "hist"}, 0},
     {"sarext.csv", "SAREXT", 8, {0, 0, 0.02, 0.02, 0.2, 0.02, 0.02, 0.2}, IN_CLOSE, {"sarext"}, 0},
 };
 

@@ -74,6 +74,15 @@ PR_TA_ROW(HL_P, midprice, "overlap", "(highest high + lowest low)/2", 1, (1, {PR
 PR_TA_ROW(R_P, midpoint, "overlap", "(highest + lowest)/2", 1, (1, {PR_TA_P_PERIOD(14, 2)}), (1, {"midpoint"}))
 PR_TA_ROW(R_0, ht_trendline, "overlap", "Hilbert transform instantaneous trendline", 1, (0, {{0}}),
           (1, {"ht_trendline"}))
+PR_TA_ROW(R_PP, ma, "overlap", "Moving average of a TA-Lib type (0 SMA, 1 EMA, 2 WMA, 3 DEMA, 4 TEMA, 5 TRIMA, 6 KAMA, 7 MAMA, 8 T3)", 1,
+          (2, {PR_TA_P_PERIOD(30, 1), {"matype", 0, 0, 8, 1}}), (1, {"ma"}))
+PR_TA_ROW(R_PPPPPP_3, macdext, "momentum", "MACD with a TA-Lib MA type per line (0 SMA ... 8 T3)", 1,
+          (6, {PR_TA_P_INT("fast", 12, 2), {"fastmatype", 0, 0, 8, 1}, PR_TA_P_INT("slow", 26, 2),
+               {"slowmatype", 0, 0, 8, 1}, PR_TA_P_INT("signal", 9, 1), {"signalmatype", 0, 0, 8, 1}}),
+          (3, {"macd", "signal", "hist"}))
+PR_TA_ROW(RR_PPP, mavp, "overlap", "Moving average with a period per bar (real0 series, real1 periods)", 1,
+          (3, {PR_TA_P_INT("minperiod", 2, 2), PR_TA_P_INT("maxperiod", 30, 2), {"matype", 0, 0, 8, 1}}),
+          (1, {"mavp"}))
 PR_TA_ROW(R_0, ht_dcperiod, "cycle", "Hilbert transform dominant cycle period", 1, (0, {{0}}), (1, {"ht_dcperiod"}))
 PR_TA_ROW(R_0, ht_dcphase, "cycle", "Hilbert transform dominant cycle phase (degrees)", 1, (0, {{0}}),
           (1, {"ht_dcphase"}))
