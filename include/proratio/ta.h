@@ -118,5 +118,6 @@ int pr_ta_memory(const pr_ta_def *d, const double *params, double tol, size_t *b
 #include "proratio/ta/momentum.h"
 #include "proratio/ta/extra.h"
 #include "proratio/ta/stats.h"
+#include "proratio/ta/talib.h"
 
 #endif
