@@ -27,6 +27,14 @@ typedef struct ht_filter {
     double prev_odd, prev_even, prev_in_odd, prev_in_even;
 } ht_filter;
 
+/* sin and cos of the DFT's angles i·360°/bars, filled the first time a
+ * bar count is needed: the same libm calls on the same arguments as
+ * computing them every bar, made once (they dominate the phase's cost). */
+typedef struct ht_trig {
+    unsigned char have[HT_SMOOTH + 1];
+    double s[HT_SMOOTH + 1][HT_SMOOTH], c[HT_SMOOTH + 1][HT_SMOOTH];
+} ht_trig;
+
 typedef struct ht_core {
     size_t today, start;
     size_t bar0;            /* absolute index of the first bar fed (parity) */
@@ -40,6 +48,7 @@ typedef struct ht_core {
     double smooth[HT_SMOOTH];
     int smooth_idx;
     double dc_phase;
+    ht_trig *trig;          /* the phase's table (members that need the phase) */
     /* this bar's smoothed price, in-phase (detrender 3 bars back) and quadrature */
     double smoothed, i1, q;
 } ht_core;
@@ -159,13 +168,22 @@ static inline double ht_core_phase(ht_core *m) {
     const double by360 = atan(1.0) * 8.0;
     int bars = ht_core_dc_bars(m, HT_SMOOTH + 1);
     if (bars < 0) return m->dc_phase = NAN;
+    ht_trig *tr = m->trig;
+    if (!tr->have[bars]) {
+        for (int i = 0; i < bars; i++) {
+            double w = ((double)i * by360) / (double)bars;
+            tr->s[bars][i] = sin(w);
+            tr->c[bars][i] = cos(w);
+        }
+        tr->have[bars] = 1;
+    }
+    const double *sn = tr->s[bars], *cs = tr->c[bars];
     double re = 0.0, im = 0.0;
     int idx = m->smooth_idx;
     for (int i = 0; i < bars; i++) {
-        double w = ((double)i * by360) / (double)bars;
         double v = m->smooth[idx];
-        re += sin(w) * v;
-        im += cos(w) * v;
+        re += sn[i] * v;
+        im += cs[i] * v;
         idx = idx == 0 ? HT_SMOOTH - 1 : idx - 1;
     }
     double mag = fabs(im);

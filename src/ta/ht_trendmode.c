@@ -9,6 +9,7 @@
 
 struct pr_ta_ht_trendmode_impl {
     ht_core c;
+    ht_trig trig;
     double itrend1, itrend2, itrend3;
     double sine, leadsine;
     int days_in_trend;
@@ -17,6 +18,7 @@ struct pr_ta_ht_trendmode_impl {
 static void ht_trendmode_setup(struct pr_ta_ht_trendmode_impl *m) {
     memset(m, 0, sizeof *m);
     ht_core_init(&m->c, 37);
+    m->c.trig = &m->trig;
 }
 
 static void ht_trendmode_step(struct pr_ta_ht_trendmode_impl *m, double x, double *out) {

@@ -13,8 +13,9 @@ static int imi_ok(int period) { return pr_ta_period_ok(period, 2, PR_TA_PERIOD_M
         double up_ = 0.0, down_ = 0.0;                       \
         for (size_t k_ = 0; k_ < (p); k_++) {                \
             double c_ = C(k_), o_ = O(k_);                   \
-            if (c_ > o_) up_ += (c_ - o_);                   \
-            else down_ += (o_ - c_);                         \
+            int w_ = c_ > o_; /* adding +0.0 leaves a sum as it is */ \
+            up_ += w_ ? (c_ - o_) : 0.0;                     \
+            down_ += w_ ? 0.0 : (o_ - c_);                   \
         }                                                    \
         (result) = 100.0 * (up_ / (up_ + down_));            \
     } while (0)

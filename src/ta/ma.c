@@ -80,14 +80,41 @@ void pr_ta_ma_any_free(pr_ta_ma_any *m) {
 
 int pr_ta_ma_lookback(int period, int matype, int *out) { return pr_ta_ma_any_lookback(matype, period, out); }
 
-int pr_ta_ma(size_t n, const double *in, int period, int matype, double *out) {
-    PR_TA_PROLOGUE(pr_ta_ma_any_ok(matype, period), n, in, out);
+/* Batch: SMA and EMA as straight loops with the same operations as
+ * pr_ta_xsma / pr_ta_xema (so the same values as the streaming push),
+ * every other type through the push. */
+int pr_ta_ma_any_batch(size_t n, const double *in, int type, int period, size_t bar0, double *out) {
+    if (period > 1 && (type == 0 || type == 1)) {
+        size_t p = (size_t)period;
+        pr_ta_fill_nan(out, n < p - 1 ? n : p - 1);
+        if (n < p) return PR_OK;
+        double sum = 0.0;
+        for (size_t i = 0; i + 1 < p; i++) sum += in[i];
+        if (type == 0) {
+            for (size_t t = p - 1; t < n; t++) {
+                sum += in[t];
+                double v = sum;
+                sum -= in[t + 1 - p];
+                out[t] = v / period;
+            }
+        } else {
+            double k = pr_ta_per_to_k(period), e = (sum + in[p - 1]) / period;
+            out[p - 1] = e;
+            for (size_t t = p; t < n; t++) out[t] = e = pr_ta_ema_step(e, in[t], k);
+        }
+        return PR_OK;
+    }
     pr_ta_ma_any m;
-    int rc = pr_ta_ma_any_init(&m, matype, period, 0);
+    int rc = pr_ta_ma_any_init(&m, type, period, bar0);
     if (rc != PR_OK) return rc;
     for (size_t t = 0; t < n; t++) out[t] = pr_ta_ma_any_push(&m, in[t]);
     pr_ta_ma_any_free(&m);
     return PR_OK;
+}
+
+int pr_ta_ma(size_t n, const double *in, int period, int matype, double *out) {
+    PR_TA_PROLOGUE(pr_ta_ma_any_ok(matype, period), n, in, out);
+    return pr_ta_ma_any_batch(n, in, matype, period, 0, out);
 }
 
 struct pr_ta_ma_impl { pr_ta_ma_any m; };

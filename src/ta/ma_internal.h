@@ -35,6 +35,9 @@ int pr_ta_ma_any_lookback(int type, int period, int *out);
 int pr_ta_ma_any_init(pr_ta_ma_any *m, int type, int period, size_t bar0);
 double pr_ta_ma_any_push(pr_ta_ma_any *m, double x);
 void pr_ta_ma_any_free(pr_ta_ma_any *m);
+/* The batch of one MA over in[0..n) whose first bar is absolute bar bar0;
+ * the same values as pushing each bar. */
+int pr_ta_ma_any_batch(size_t n, const double *in, int type, int period, size_t bar0, double *out);
 
 /* mama.c: a MAMA state whose first bar is absolute bar bar0. */
 int pr_ta_mama_init_at(pr_ta_mama_state *s, double fast, double slow, size_t bar0);

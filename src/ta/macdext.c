@@ -79,11 +79,28 @@ static inline void macdext_step(struct pr_ta_macdext_impl *m, double x, double *
 int pr_ta_macdext(size_t n, const double *in, int fast, int ft, int slow, int st, int signal, int gt,
                   double *macd, double *sig, double *hist) {
     PR_TA_PROLOGUE(macdext_ok(fast, ft, slow, st, signal, gt), n, in, macd, sig, hist);
+    /* The same lines as the streaming step, each as one batch pass (the
+     * fast line in macd, the slow one in hist until they are subtracted). */
     struct pr_ta_macdext_impl m;
     if (macdext_setup(&m, fast, ft, slow, st, signal, gt) != PR_OK) return PR_ENOMEM;
-    for (size_t t = 0; t < n; t++) macdext_step(&m, in[t], &macd[t], &sig[t], &hist[t]);
+    size_t l = m.l, first = m.l + m.s;
+    int rc = PR_OK;
+    if (n > l) {
+        rc = pr_ta_ma_any_batch(n - m.fast_from, in + m.fast_from, m.fast.type, m.fast.period, m.fast_from,
+                                macd + m.fast_from);
+        if (rc == PR_OK)
+            rc = pr_ta_ma_any_batch(n - m.slow_from, in + m.slow_from, m.slow.type, m.slow.period, m.slow_from,
+                                    hist + m.slow_from);
+        for (size_t t = l; t < n && rc == PR_OK; t++) macd[t] -= hist[t];
+        if (rc == PR_OK) rc = pr_ta_ma_any_batch(n - l, macd + l, m.sig.type, m.sig.period, 0, sig + l);
+        for (size_t t = l; t < n && rc == PR_OK; t++) hist[t] = macd[t] - sig[t];
+    }
     macdext_free_parts(&m);
-    return PR_OK;
+    size_t blank = first < n ? first : n;
+    pr_ta_fill_nan(macd, blank);
+    pr_ta_fill_nan(sig, blank);
+    pr_ta_fill_nan(hist, blank);
+    return rc;
 }
 
 int pr_ta_macdext_init(pr_ta_macdext_state *s, int fast, int ft, int slow, int st, int signal, int gt) {

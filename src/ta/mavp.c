@@ -46,25 +46,24 @@ int pr_ta_mavp(size_t n, const double *in, const double *periods, int minp, int 
     if (minp > maxp) minp = maxp;
     size_t np = (size_t)(maxp - minp + 1);
     unsigned char *used = calloc(np, 1);
-    if (!used) return PR_ENOMEM;
-    for (size_t t = (size_t)lb; t < n; t++) {
-        int p = mavp_period(periods[t], minp, maxp);
+    int *per = malloc(n * sizeof *per);
+    double *tmp = malloc(n * sizeof *tmp);
+    int rc = used && per && tmp ? PR_OK : PR_ENOMEM;
+    for (size_t t = (size_t)lb; t < n && rc == PR_OK; t++) {
+        int p = per[t] = mavp_period(periods[t], minp, maxp);
         if (p) used[p - minp] = 1;
     }
-    int rc = PR_OK;
     for (size_t k = 0; k < np && rc == PR_OK; k++) {
         if (!used[k]) continue;
-        int p = minp + (int)k;
-        pr_ta_ma_any m;
-        size_t from;
-        rc = mavp_start(&m, matype, p, lb, &from);
-        if (rc != PR_OK) break;
-        for (size_t t = from; t < n; t++) {
-            double v = pr_ta_ma_any_push(&m, in[t]);
-            if (t >= (size_t)lb && mavp_period(periods[t], minp, maxp) == p) out[t] = v;
-        }
-        pr_ta_ma_any_free(&m);
+        int p = minp + (int)k, lp;
+        pr_ta_ma_any_lookback(matype, p, &lp);
+        size_t from = (size_t)(lb - lp);
+        rc = pr_ta_ma_any_batch(n - from, in + from, matype, p, from, tmp + from);
+        for (size_t t = (size_t)lb; t < n && rc == PR_OK; t++)
+            if (per[t] == p) out[t] = tmp[t];
     }
+    free(per);
+    free(tmp);
     free(used);
     return rc;
 }
