@@ -59,6 +59,14 @@ static inline void ht_core_init(ht_core *m, size_t start) {
     m->rad2deg = 45.0 / atan(1.0);
 }
 
+/* The lookback-63 members that need the phase: front end from bar 37 with
+ * the phase's table `trig` (emptied). */
+static inline void ht_core_init_phase(ht_core *m, ht_trig *trig) {
+    ht_core_init(m, 37);
+    memset(trig->have, 0, sizeof trig->have);
+    m->trig = trig;
+}
+
 static inline void ht_transform(ht_filter *f, double input, int even, int idx, double adj) {
     const double a = 0.0962, b = 0.5769;
     double *buf = even ? f->even : f->odd;

@@ -9,11 +9,7 @@ struct pr_ta_ht_sine_impl {
     ht_trig trig;
 };
 
-static void ht_sine_setup(struct pr_ta_ht_sine_impl *m) {
-    ht_core_init(&m->c, 37);
-    memset(m->trig.have, 0, sizeof m->trig.have);
-    m->c.trig = &m->trig;
-}
+static void ht_sine_setup(struct pr_ta_ht_sine_impl *m) { ht_core_init_phase(&m->c, &m->trig); }
 
 static void ht_sine_step(struct pr_ta_ht_sine_impl *m, double x, double *sine, double *leadsine) {
     *sine = *leadsine = NAN;

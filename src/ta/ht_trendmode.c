@@ -17,8 +17,7 @@ struct pr_ta_ht_trendmode_impl {
 
 static void ht_trendmode_setup(struct pr_ta_ht_trendmode_impl *m) {
     memset(m, 0, sizeof *m);
-    ht_core_init(&m->c, 37);
-    m->c.trig = &m->trig;
+    ht_core_init_phase(&m->c, &m->trig);
 }
 
 static void ht_trendmode_step(struct pr_ta_ht_trendmode_impl *m, double x, double *out) {

@@ -115,25 +115,13 @@ static void run_case(const gcase *c) {
         default: r0[i] = g.close[i]; r1[i] = 0.0; break;
         }
     }
-    pr_ta_input in;
-    memset(&in, 0, sizeof in);
-    in.n = g.n;
-    in.open = g.open;
-    in.high = g.high;
-    in.low = g.low;
-    in.close = g.close;
-    in.volume = g.volume;
-    in.real0 = r0;
-    in.real1 = r1;
-
-    double *out[4], *stream[4];
+    pr_ta_input in = pr_golden_input(&g, r0, r1);
+    double *out[4];
     for (int k = 0; k < d->n_outputs; k++) {
         out[k] = malloc(g.n * sizeof(double));
-        stream[k] = malloc(g.n * sizeof(double));
         assert_non_null(out[k]);
-        assert_non_null(stream[k]);
     }
-    assert_int_equal(d->run(&in, full, out), PR_OK);
+    pr_golden_run_both(d, full, &in, out);
     int lb = -1;
     assert_int_equal(d->lookback(full, &lb), PR_OK);
     for (int k = 0; k < d->n_outputs; k++) {
@@ -146,29 +134,7 @@ static void run_case(const gcase *c) {
         printf("max-rel-err %-12s %-20s %.3g\n", d->name, c->cols[k], e);
         if (c->tol == 0) pr_golden_expect_same(c->cols[k], out[k], ref, g.n);
         else pr_golden_expect_close(c->cols[k], out[k], ref, g.n, c->tol);
-    }
-
-    void *st = NULL;
-    assert_int_equal(d->stream_new(full, &st), PR_OK);
-    for (size_t i = 0; i < g.n; i++) {
-        pr_ta_bar b;
-        memset(&b, 0, sizeof b);
-        b.open = g.open[i];
-        b.high = g.high[i];
-        b.low = g.low[i];
-        b.close = g.close[i];
-        b.volume = g.volume[i];
-        b.real0 = r0[i];
-        b.real1 = r1[i];
-        double o[PR_TA_MAX_OUTPUTS];
-        assert_int_equal(d->stream_update(st, &b, o), PR_OK);
-        for (int k = 0; k < d->n_outputs; k++) stream[k][i] = o[k];
-    }
-    d->stream_free(st);
-    for (int k = 0; k < d->n_outputs; k++) {
-        pr_golden_expect_same(c->cols[k], stream[k], out[k], g.n);
         free(out[k]);
-        free(stream[k]);
     }
     free(r0);
     free(r1);

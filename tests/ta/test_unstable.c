@@ -37,17 +37,6 @@ static const ucase cases[] = {
     {"atr_14_unstable_50.csv", "atr", "atr", 14, 0.115, 0.215},
 };
 
-static void input_of(const pr_golden *g, pr_ta_input *in) {
-    memset(in, 0, sizeof *in);
-    in->n = g->n;
-    in->open = g->open;
-    in->high = g->high;
-    in->low = g->low;
-    in->close = g->close;
-    in->volume = g->volume;
-    in->real0 = g->close;
-}
-
 static void test_whole_series(void **state) {
     const ucase *c = *state;
     pr_golden g;
@@ -60,8 +49,7 @@ static void test_whole_series(void **state) {
     int lb;
     assert_int_equal(pr_ta_lookback_unstable(d, p, 50, &lb), PR_OK);
     assert_int_equal(lb, (int)c->period - (strcmp(c->name, "ema") == 0) + 50); /* 79, 64, 64 */
-    pr_ta_input in;
-    input_of(&g, &in);
+    pr_ta_input in = pr_golden_input(&g, NULL, NULL);
     double *out = malloc(g.n * sizeof(double)), *st = malloc(g.n * sizeof(double));
     assert_non_null(out);
     assert_non_null(st);
@@ -96,8 +84,7 @@ static void test_window(void **state) {
     assert_int_equal(pr_ta_find(c->name, &d), PR_OK);
     double p[PR_TA_MAX_PARAMS];
     assert_int_equal(pr_ta_check_params(d, &c->period, 1, p, NULL), PR_OK);
-    pr_ta_input in;
-    input_of(&g, &in);
+    pr_ta_input in = pr_golden_input(&g, NULL, NULL);
     double *a = malloc(g.n * sizeof(double)), *b = malloc(g.n * sizeof(double));
     assert_non_null(a);
     assert_non_null(b);
