@@ -329,7 +329,8 @@ int pr_cli_ta(int argc, char **argv) {
         /* The unstable period applies to the indicators that have one in
          * TA-Lib; the others run as they are. */
         int u = pr_ta_has_unstable(d) ? unstable : 0;
-        if (rc == PR_OK && (rc = pr_ta_run_from(d, &in, sp[j].params, u, 0, sp[j].out)) != PR_OK)
+        if (rc == PR_OK && (rc = u ? pr_ta_run_from(d, &in, sp[j].params, u, 0, sp[j].out)
+                                   : d->run(&in, sp[j].params, sp[j].out)) != PR_OK)
             pr_err_set(&e, rc, "%s: computation failed (%s)", sp[j].label, pr_status_name(rc));
     }
 

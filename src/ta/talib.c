@@ -72,7 +72,10 @@ int pr_ta_run_from(const pr_ta_def *d, const pr_ta_input *in, const double *para
         rc = d->run(&sub, params, o);
         if (rc != PR_OK) return rc;
     }
-    for (int k = 0; k < d->n_outputs; k++) pr_ta_fill_nan(out[k], first);
+    /* With neither an unstable period nor a later start this is the plain
+     * run, cell for cell (nothing re-blanked). */
+    if (unstable > 0 || start > 0)
+        for (int k = 0; k < d->n_outputs; k++) pr_ta_fill_nan(out[k], first);
     return PR_OK;
 }
 
