@@ -27,6 +27,11 @@ for f in $funcs; do
   lower=$(printf '%s' "$f" | tr 'A-Z' 'a-z')
   grep -q "^$lower (.*\[TA-Lib $f[],]" "$TMP/list.txt" || fail "--list lacks $f as $lower [TA-Lib $f]"
 done
+# ... and every TA-Lib name --list shows is one of TA-Lib's functions.
+all=$(tail -n +2 "$G/index.csv" | cut -d, -f2 | tr '+' '\n' | sort -u)
+for f in $(sed -n 's/.*\[TA-Lib \([A-Z0-9_]*\)[],].*/\1/p' "$TMP/list.txt"); do
+  printf '%s\n' "$all" | grep -qx "$f" || fail "--list names $f, which is not a TA-Lib 0.6.4 function"
+done
 grep -q '^ht_sine (cycle) \[TA-Lib HT_SINE, unstable period\]' "$TMP/list.txt" || fail "ht_sine not marked unstable"
 grep -q '^sma (overlap) \[TA-Lib SMA\]:' "$TMP/list.txt" || fail "sma marked unstable"
 
