@@ -104,6 +104,18 @@ int pr_ta_ma_any_batch(size_t n, const double *in, int type, int period, size_t 
         }
         return PR_OK;
     }
+    /* The other types' batch forms equal their streaming forms bit for
+     * bit (every indicator's contract); MAMA's only from an even bar0. */
+    if (period > 1 && type >= 2 && type != 7) {
+        switch (type) {
+        case 2: return pr_ta_wma(n, in, period, out);
+        case 3: return pr_ta_dema(n, in, period, out);
+        case 4: return pr_ta_tema(n, in, period, out);
+        case 5: return pr_ta_trima(n, in, period, out);
+        case 6: return pr_ta_kama(n, in, period, out);
+        default: return pr_ta_t3(n, in, period, 0.7, out);
+        }
+    }
     pr_ta_ma_any m;
     int rc = pr_ta_ma_any_init(&m, type, period, bar0);
     if (rc != PR_OK) return rc;

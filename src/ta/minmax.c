@@ -17,39 +17,51 @@ typedef struct ext_impl {
     double ring[];       /* streaming: the last p values by bar index mod p   */
 } ext_impl;
 
-static inline double ext_at(const ext_impl *m, const double *x, size_t i) {
-    return x ? x[i] : m->ring[i % m->p];
+/* The step over bar t with AT(i) reading bar i (the batch array or the
+ * streaming ring): advances the wanted extremes; 0 while a NaN is in the
+ * window. One body, two readers, so batch and streaming agree. */
+#define EXT_STEP_BODY(AT)                                                  \
+    size_t start = t + 1 - m->p;                                           \
+    double v = AT(t);                                                      \
+    if (isnan(v)) m->nan_i = t + 1;                                        \
+    if (hi_side) {                                                         \
+        if (m->hi_i == SIZE_MAX || m->hi_i < start) {                      \
+            m->hi_i = start;                                               \
+            m->hi = AT(start);                                             \
+            for (size_t i = start + 1; i <= t; i++) {                      \
+                double y = AT(i);                                          \
+                if (y > m->hi) { m->hi = y; m->hi_i = i; }                 \
+            }                                                              \
+        } else if (v >= m->hi) {                                           \
+            m->hi = v;                                                     \
+            m->hi_i = t;                                                   \
+        }                                                                  \
+    }                                                                      \
+    if (lo_side) {                                                         \
+        if (m->lo_i == SIZE_MAX || m->lo_i < start) {                      \
+            m->lo_i = start;                                               \
+            m->lo = AT(start);                                             \
+            for (size_t i = start + 1; i <= t; i++) {                      \
+                double y = AT(i);                                          \
+                if (y < m->lo) { m->lo = y; m->lo_i = i; }                 \
+            }                                                              \
+        } else if (v <= m->lo) {                                           \
+            m->lo = v;                                                     \
+            m->lo_i = t;                                                   \
+        }                                                                  \
+    }                                                                      \
+    return m->nan_i <= start;
+
+static inline int ext_step_array(ext_impl *m, const double *x, size_t t, int hi_side, int lo_side) {
+#define AT_ARRAY(i) x[i]
+    EXT_STEP_BODY(AT_ARRAY)
+#undef AT_ARRAY
 }
 
-/* Advances both extremes to bar t (readable through x or the ring);
- * returns 0 while a NaN is in the window. */
-static inline int ext_step(ext_impl *m, const double *x, size_t t) {
-    size_t start = t + 1 - m->p;
-    double v = ext_at(m, x, t);
-    if (isnan(v)) m->nan_i = t + 1;
-    if (m->hi_i == SIZE_MAX || m->hi_i < start) {
-        m->hi_i = start;
-        m->hi = ext_at(m, x, start);
-        for (size_t i = start + 1; i <= t; i++) {
-            double y = ext_at(m, x, i);
-            if (y > m->hi) { m->hi = y; m->hi_i = i; }
-        }
-    } else if (v >= m->hi) {
-        m->hi = v;
-        m->hi_i = t;
-    }
-    if (m->lo_i == SIZE_MAX || m->lo_i < start) {
-        m->lo_i = start;
-        m->lo = ext_at(m, x, start);
-        for (size_t i = start + 1; i <= t; i++) {
-            double y = ext_at(m, x, i);
-            if (y < m->lo) { m->lo = y; m->lo_i = i; }
-        }
-    } else if (v <= m->lo) {
-        m->lo = v;
-        m->lo_i = t;
-    }
-    return m->nan_i <= start;
+static inline int ext_step_ring(ext_impl *m, size_t t, int hi_side, int lo_side) {
+#define AT_RING(i) m->ring[(i) % m->p]
+    EXT_STEP_BODY(AT_RING)
+#undef AT_RING
 }
 
 static int ext_ok(int period) { return pr_ta_period_ok(period, 2, PR_TA_PERIOD_MAX); }
@@ -77,7 +89,7 @@ static inline void ext_emit(const ext_impl *m, int ok, int what, double *o1, dou
     if (o2) *o2 = ok ? v[1] : NAN;
 }
 
-static int ext_batch(size_t n, const double *in, int period, int what, double *o1, double *o2) {
+static inline int ext_batch(size_t n, const double *in, int period, int what, double *o1, double *o2) {
     if (!ext_ok(period)) return PR_EINVAL;
     if (n == 0) return PR_OK;
     if (!in || !o1 || ((what == (EXT_MIN | EXT_MAX) || what == (EXT_MINI | EXT_MAXI)) && !o2))
@@ -89,8 +101,9 @@ static int ext_batch(size_t n, const double *in, int period, int what, double *o
     if (o2) pr_ta_fill_nan(o2, pre);
     for (size_t t = 0; t < pre; t++)
         if (isnan(in[t])) m.nan_i = t + 1;
+    const int hi_side = (what & (EXT_MAX | EXT_MAXI)) != 0, lo_side = (what & (EXT_MIN | EXT_MINI)) != 0;
     for (size_t t = lb; t < n; t++) {
-        int ok = ext_step(&m, in, t);
+        int ok = ext_step_array(&m, in, t, hi_side, lo_side);
         ext_emit(&m, ok, what, &o1[t], o2 ? &o2[t] : NULL);
     }
     return PR_OK;
@@ -116,7 +129,7 @@ static int ext_update(ext_impl *m, double x, int what, double *o1, double *o2) {
         if (o2) *o2 = NAN;
         return PR_OK;
     }
-    int ok = ext_step(m, NULL, t);
+    int ok = ext_step_ring(m, t, (what & (EXT_MAX | EXT_MAXI)) != 0, (what & (EXT_MIN | EXT_MINI)) != 0);
     ext_emit(m, ok, what, o1, o2);
     return PR_OK;
 }
