@@ -1,4 +1,4 @@
-/* `proratio data`: dispatch to import / list / gaps / resample / export, and
+/* `proratio data`: dispatch to import / download / list / gaps / resample / export, and
  * the listing and gap report, which share the per-dataset gap summary. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +16,7 @@ static const char *data_usage =
     "\n"
     "commands:\n"
     "  import FILE...        import CSV files into the store (format auto-detected)\n"
+    "  download              download bars from a venue (binance, ...) into the store\n"
     "  list                  list stored datasets with bar count, range and gaps\n"
     "  gaps [DATASET...]     list the gaps of stored datasets (all when none named)\n"
     "  resample DATASET --to TF   build a higher-timeframe dataset from stored bars\n"
@@ -37,6 +38,7 @@ int pr_cli_data(int argc, char **argv) {
     if (strcmp(sub, "gaps") == 0) return pr_cli_data_gaps(argc - 1, argv + 1);
     if (strcmp(sub, "resample") == 0) return pr_cli_data_resample(argc - 1, argv + 1);
     if (strcmp(sub, "export") == 0) return pr_cli_data_export(argc - 1, argv + 1);
+    if (strcmp(sub, "download") == 0) return pr_cli_data_download(argc - 1, argv + 1);
     fprintf(stderr, "proratio data: unknown command '%s'\n\n%s", sub, data_usage);
     return PR_EXIT_USAGE;
 }
