@@ -40,6 +40,8 @@ static const char *download_usage_opts =
     "  --max-retries N     attempts after the first for timeouts, 5xx, cut-off bodies (5)\n"
     "  --max-wait S        longest rate-limit or ban wait accepted, in seconds (300);\n"
     "                      a longer one stops the venue's downloads and says until when\n"
+    "  --backoff MS        first retry wait; doubles per retry up to 60 s, plus a seeded\n"
+    "                      jitter of up to half of it (500)\n"
     "  --seed N            seed of the backoff jitter (0)\n"
     "  --dry-run           print each dataset's range to download; send no request\n"
     "  --json              print one JSON summary per dataset\n"
@@ -59,7 +61,7 @@ static int cancelled(void *user) {
 }
 
 typedef struct dl_args {
-    const char *source, *symbols, *tfs, *from, *to, *days, *db, *base_url, *config, *weight, *retries, *wait, *seed;
+    const char *source, *symbols, *tfs, *from, *to, *days, *db, *base_url, *config, *weight, *retries, *wait, *seed, *backoff;
     int funding, json, dry_run, strict, quiet;
 } dl_args;
 
@@ -164,7 +166,7 @@ static int parse_args(int argc, char **argv, dl_args *a) {
         {"--source", &a->source}, {"--symbols", &a->symbols}, {"--tf", &a->tfs}, {"--from", &a->from},
         {"--to", &a->to}, {"--days", &a->days}, {"--db", &a->db}, {"--base-url", &a->base_url},
         {"--config", &a->config}, {"--weight-limit", &a->weight}, {"--max-retries", &a->retries},
-        {"--max-wait", &a->wait}, {"--seed", &a->seed},
+        {"--max-wait", &a->wait}, {"--seed", &a->seed}, {"--backoff", &a->backoff},
     };
     struct { const char *name; int *dst; } flags[] = {
         {"--funding", &a->funding}, {"--json", &a->json}, {"--dry-run", &a->dry_run}, {"--strict", &a->strict},
@@ -226,6 +228,11 @@ static int setup(const dl_args *a, const pr_dl_source *src, const pr_config *cfg
         if (pr_cli_parse_int(a->wait, 0, 86400, &v) != 0)
             return pr_cli_usage_error(cmd, "--max-wait: expected seconds in [0, 86400], got '%s'", a->wait);
         o->max_wait_ms = v ? v * 1000 : 1;
+    }
+    if (a->backoff) {
+        if (pr_cli_parse_int(a->backoff, 1, 60000, &v) != 0)
+            return pr_cli_usage_error(cmd, "--backoff: expected milliseconds in [1, 60000], got '%s'", a->backoff);
+        o->backoff_ms = v;
     }
     if (a->seed) {
         if (pr_cli_parse_int(a->seed, 0, INT64_MAX, &v) != 0)

@@ -37,7 +37,8 @@ int pr_dl_session_init(pr_dl_session *s, const pr_dl_source *src, const pr_dl_op
     if (!src || !o) return pr_err_set(err, PR_EINVAL, "download: no source or options");
     s->src = src;
     s->o = *o;
-    if (s->o.max_retries <= 0) s->o.max_retries = 5;
+    if (s->o.max_retries == 0) s->o.max_retries = 5;
+    else if (s->o.max_retries < 0) s->o.max_retries = 0; /* none */
     if (s->o.backoff_ms <= 0) s->o.backoff_ms = 500;
     if (s->o.max_wait_ms <= 0) s->o.max_wait_ms = 300000;
     if (s->o.weight_limit <= 0) s->o.weight_limit = src->weight_limit;

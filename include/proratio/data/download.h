@@ -140,7 +140,7 @@ typedef struct pr_dl_options {
     int64_t to_ms;               /* end (excluded); PR_TIME_NONE: now         */
     int strict;                  /* a page with any defect is not stored and
                                     stops its dataset (PR_EDATA)              */
-    int max_retries;             /* per request; 0 -> 5                       */
+    int max_retries;             /* per request; 0 -> 5, negative: none      */
     int64_t backoff_ms;          /* first backoff; 0 -> 500 (doubles, <= 60 s) */
     int64_t max_wait_ms;         /* longest wait accepted for a rate limit or
                                     ban; 0 -> 300000; longer: PR_ELIMIT       */
