@@ -67,6 +67,10 @@ int pr_dl_funding(pr_dl_session *s, pr_store *st, const char *symbol, pr_dl_resu
                 bad++; /* not a rate: skipped as an import skips it */
                 continue;
             }
+            /* Binance stamps funding a few ms after the hour; an import
+             * rounds such stamps onto the grid, and so does a download. */
+            int64_t r = (c.rates[i].ts + PR_MS_PER_HOUR / 2) / PR_MS_PER_HOUR * PR_MS_PER_HOUR;
+            if (c.rates[i].ts - r <= PR_MS_PER_MIN && r - c.rates[i].ts <= PR_MS_PER_MIN) c.rates[i].ts = r;
             c.rates[w++] = c.rates[i];
         }
         if (last == PR_TIME_NONE) break;
