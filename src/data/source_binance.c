@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "data_internal.h"
 #include "download_internal.h"
 
 /* Symbols go into the URL as they are: upper-case letters and digits only. */
@@ -48,8 +49,70 @@ static int futures_build(const char *base, const char *key, const char *symbol, 
     return build_klines(base, "/fapi/v1/klines", symbol, tf, from_ms, to_ms, limit, rq, err);
 }
 
+/* The fast path for the usual page: [[int,"num",...,"num"],...] with no
+ * nesting inside a row, read in one pass with the import's exact number
+ * parsers (a 1000-bar page in well under a millisecond, where a JSON tree
+ * costs several). Anything else returns -1 and the page is read again with
+ * jansson, which names what is wrong. */
+static const char *skip_ws(const char *p, const char *e) {
+    while (p < e && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')) p++;
+    return p;
+}
+
+static int fast_klines(const char *body, size_t len, pr_series *out) {
+    const char *p = body, *e = body + len;
+    size_t start_len = out->len;
+    p = skip_ws(p, e);
+    if (p >= e || *p++ != '[') return -1;
+    p = skip_ws(p, e);
+    if (p < e && *p == ']') return skip_ws(p + 1, e) == e ? 0 : -1;
+    for (;;) {
+        p = skip_ws(p, e);
+        if (p >= e || *p++ != '[') goto bad;
+        int64_t t;
+        double x[5];
+        for (int f = 0;; f++) { /* fields of one row */
+            p = skip_ws(p, e);
+            const char *a = p;
+            int quoted = p < e && *p == '"';
+            if (quoted) {
+                a = ++p;
+                while (p < e && *p != '"' && *p != '\\') p++;
+                if (p >= e || *p != '"') goto bad;
+            } else {
+                while (p < e && *p != ',' && *p != ']' && *p != ' ' && *p != '[' && *p != '{' && *p != '"') p++;
+                if (p < e && (*p == '[' || *p == '{' || *p == '"')) goto bad;
+            }
+            size_t n = (size_t)(p - a);
+            if (f == 0 && (quoted || !dint_parse_int64(a, n, &t))) goto bad;
+            if (f >= 1 && f <= 5 && (!quoted || !dint_parse_double(a, n, &x[f - 1]))) goto bad;
+            if (quoted) p++;
+            p = skip_ws(p, e);
+            if (p >= e) goto bad;
+            if (*p == ']') {
+                if (f < 5) goto bad;
+                p++;
+                break;
+            }
+            if (*p++ != ',') goto bad;
+        }
+        if (pr_series_push(out, t, x[0], x[1], x[2], x[3], x[4]) != PR_OK) goto bad;
+        p = skip_ws(p, e);
+        if (p < e && *p == ',') {
+            p++;
+            continue;
+        }
+        if (p < e && *p == ']' && skip_ws(p + 1, e) == e) return 0;
+        goto bad;
+    }
+bad:
+    out->len = start_len;
+    return -1;
+}
+
 static int parse_klines(const char *body, size_t len, pr_timeframe tf, pr_series *out, pr_err *err) {
     (void)tf;
+    if (fast_klines(body, len, out) == 0) return PR_OK;
     json_t *root;
     int rc = dl_json_load(body, len, "binance klines", &root, err);
     if (rc != PR_OK) return rc;
