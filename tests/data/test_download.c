@@ -262,11 +262,13 @@ static void rig_open(rig *r, int64_t now, int64_t from, int64_t to) {
     r->o.seed = 7;
 }
 
-static void rig_start(rig *r) {
+static void rig_start_src(rig *r, const pr_dl_source *src) {
     pr_err e;
     pr_err_clear(&e);
-    assert_int_equal(pr_dl_session_init(&r->s, &pr_dl_source_binance, &r->o, &e), PR_OK);
+    assert_int_equal(pr_dl_session_init(&r->s, src, &r->o, &e), PR_OK);
 }
+
+static void rig_start(rig *r) { rig_start_src(r, &pr_dl_source_binance); }
 
 static void rig_close(rig *r) {
     pr_dl_session_free(&r->s);
@@ -605,6 +607,92 @@ static void test_resume_equals_uninterrupted(void **state) {
     rig_close(&b);
 }
 
+/* ---- Yahoo ------------------------------------------------------------------------------ */
+#define YFIX "tests/data/fixtures/venues/yahoo/"
+
+static void test_yahoo_parse_and_classify(void **state) {
+    (void)state;
+    size_t len;
+    char *body = slurp(YFIX "chart_aapl_1d.json", &len);
+    pr_series s;
+    pr_series_init(&s, 0);
+    pr_err e;
+    pr_err_clear(&e);
+    assert_int_equal(pr_dl_source_yahoo.parse(body, len, PR_TF_1D, &s, &e), PR_OK);
+    /* timestamp[0] = 1782912600 = 2026-07-01 13:30 UTC (the open in New
+     * York), floored to the day: 1782864000 s; quote[0] values of index 0. */
+    assert_int_equal(s.len, 10);
+    assert_true(s.ts[0] == INT64_C(1782864000000));
+    assert_true(s.open[0] == 212.41000366210938 && s.high[0] == 212.72999572753906);
+    assert_true(s.low[0] == 211.7899932861328 && s.close[0] == 211.80999755859375 && s.volume[0] == 61053960);
+    /* the last: 1784122200 = 2026-07-15 13:30 -> 1784073600 s, close 218.05999755859375 */
+    assert_true(s.ts[9] == INT64_C(1784073600000) && s.close[9] == 218.05999755859375);
+    pr_series_free(&s);
+    free(body);
+    body = slurp(YFIX "chart_truncated.body.txt", &len);
+    pr_series_init(&s, 0);
+    assert_int_equal(pr_dl_source_yahoo.parse(body, len, PR_TF_1D, &s, &e), PR_EPARSE);
+    pr_series_free(&s);
+    free(body);
+    pr_dl_request rq;
+    assert_int_equal(pr_dl_source_yahoo.build("http://h", NULL, "^GSPC", PR_TF_1H, 0, 1000, 0, &rq, &e), PR_EUNSUPPORTED);
+    assert_int_equal(pr_dl_source_yahoo.build("http://h", NULL, "^GSPC", PR_TF_1D, INT64_C(1782864000000),
+                                              INT64_C(1784160000000), 0, &rq, &e), PR_OK);
+    assert_string_equal(rq.shown, "GET /v8/finance/chart/%5EGSPC?period1=1782864000&period2=1784160000&interval=1d"
+                                  "&includePrePost=false");
+    static const struct { const char *fix; long status; pr_dl_verdict_kind kind; const char *code; } errs[] = {
+        {YFIX "error_404_not_found.json", 404, PR_DL_NEVER, "Not Found"},
+        {YFIX "error_422_range.json", 422, PR_DL_NEVER, "Unprocessable Entity"},
+        {YFIX "error_429_too_many_requests.body.txt", 429, PR_DL_WAIT, ""},
+    };
+    for (size_t i = 0; i < 3; i++) {
+        body = slurp(errs[i].fix, &len);
+        pr_dl_reply rp;
+        memset(&rp, 0, sizeof rp);
+        rp.status = errs[i].status;
+        rp.body = body;
+        rp.len = len;
+        rp.retry_after_ms = rp.used_weight = rp.server_ms = -1;
+        pr_dl_verdict v;
+        pr_dl_classify_http(&rp, 0, &v);
+        pr_dl_source_yahoo.classify(&rp, 0, &v);
+        assert_int_equal(v.kind, errs[i].kind);
+        assert_string_equal(v.code, errs[i].code);
+        if (i == 1) assert_non_null(strstr(v.why, "within the last 60 days"));
+        if (i == 2) assert_true(v.wait_ms == -1); /* no Retry-After: back off */
+        free(body);
+    }
+}
+
+/* The chart with a null row (2026-07-08): reported (nonfinite, skipped) and
+ * a gap of one bar on the NYSE calendar; 2026-07-03, the Independence Day
+ * holiday, and the weekends are no gaps. */
+static void test_yahoo_nulls_download(void **state) {
+    (void)state;
+    size_t len;
+    char *body = slurp(YFIX "chart_aapl_1d_with_nulls.json", &len);
+    rig r;
+    pr_dl_result res;
+    pr_err e;
+    pr_err_clear(&e);
+    /* now 2026-07-16 00:00 UTC: the 07-15 bar has closed */
+    rig_open(&r, INT64_C(1784160000000), INT64_C(1782864000000), PR_TIME_NONE);
+    r.v.script[0] = (scripted){200, body, -1, -1, 0};
+    r.v.n_script = 1;
+    rig_start_src(&r, &pr_dl_source_yahoo);
+    assert_int_equal(pr_dl_bars(&r.s, r.st, "AAPL", PR_TF_1D, &res, &e), PR_OK);
+    assert_int_equal(res.requests, 1);
+    assert_int_equal(res.rows, 10);
+    assert_int_equal(res.skipped, 1);
+    assert_int_equal(res.inserted, 9);
+    assert_int_equal(res.gaps, 1);
+    assert_int_equal(res.missing_bars, 1);
+    assert_int_equal(r.v.last_rep.count[PR_ISSUE_NONFINITE], 1);
+    assert_int_equal(r.v.last_rep.calendar, PR_CAL_US_STOCK);
+    rig_close(&r);
+    free(body);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse_klines_fixture),
@@ -619,6 +707,8 @@ int main(void) {
         cmocka_unit_test(test_validation_and_strict),
         cmocka_unit_test(test_gap_across_pages),
         cmocka_unit_test(test_resume_equals_uninterrupted),
+        cmocka_unit_test(test_yahoo_parse_and_classify),
+        cmocka_unit_test(test_yahoo_nulls_download),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

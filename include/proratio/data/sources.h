@@ -9,6 +9,7 @@
 
 #define PR_DL_SOURCES(X)                     \
     X(binance, "binance")                    \
-    X(binance_futures, "binance-futures")
+    X(binance_futures, "binance-futures")   \
+    X(yahoo, "yahoo")
 
 #endif
