@@ -693,6 +693,103 @@ static void test_yahoo_nulls_download(void **state) {
     free(body);
 }
 
+/* ---- OANDA ------------------------------------------------------------------------------ */
+#define OFIX "tests/data/fixtures/venues/oanda/"
+
+static void test_oanda_parse_build_classify(void **state) {
+    (void)state;
+    size_t len;
+    char *body = slurp(OFIX "candles_eur_usd_h1_mid.json", &len);
+    pr_series s;
+    pr_series_init(&s, 0);
+    pr_err e;
+    pr_err_clear(&e);
+    assert_int_equal(pr_dl_source_oanda.parse(body, len, PR_TF_1H, &s, &e), PR_OK);
+    /* 24 candles, the last (2026-07-15T12:00, complete:false) is forming: 23.
+     * The first: 2026-07-14T13:00:00Z = 1784034000 s, mid o 1.08412 h 1.08509
+     * l 1.08340 c 1.08369, volume 2847; the last complete 2026-07-15T11:00Z
+     * = 1784113200 s, c 1.08394. */
+    assert_int_equal(s.len, 23);
+    assert_true(s.ts[0] == INT64_C(1784034000000));
+    assert_true(s.open[0] == 1.08412 && s.high[0] == 1.08509 && s.low[0] == 1.08340 && s.close[0] == 1.08369);
+    assert_true(s.volume[0] == 2847);
+    assert_true(s.ts[22] == INT64_C(1784113200000) && s.close[22] == 1.08394);
+    pr_series_free(&s);
+    free(body);
+    body = slurp(OFIX "candles_truncated.body.txt", &len);
+    pr_series_init(&s, 0);
+    assert_int_equal(pr_dl_source_oanda.parse(body, len, PR_TF_1H, &s, &e), PR_EPARSE);
+    pr_series_free(&s);
+    free(body);
+    /* The token goes in a header, never into what is shown. */
+    pr_dl_request rq;
+    memset(&rq, 0, sizeof rq);
+    assert_int_equal(pr_dl_source_oanda.build("http://h", "secret-token", "EURUSD", PR_TF_1H, INT64_C(1784034000000),
+                                              INT64_C(1784120400000), 5000, &rq, &e), PR_OK);
+    assert_string_equal(rq.shown, "GET /v3/instruments/EUR_USD/candles?price=M&granularity=H1&from=2026-07-14T13:00:00Z"
+                                  "&count=5000&alignmentTimezone=UTC&dailyAlignment=0&weeklyAlignment=Monday");
+    assert_string_equal(rq.headers[0], "Authorization: Bearer secret-token");
+    assert_null(strstr(rq.shown, "secret"));
+    assert_null(strstr(rq.url, "secret"));
+    assert_int_equal(pr_dl_source_oanda.build("http://h", NULL, "EURUSD", PR_TF_1H, 0, 1, 5000, &rq, &e), PR_EINVAL);
+    assert_int_equal(pr_dl_source_oanda.build("http://h", "k", "EURUSD", PR_TF_3M, 0, 1, 5000, &rq, &e),
+                     PR_EUNSUPPORTED);
+    static const struct { const char *fix; long status; pr_dl_verdict_kind kind; const char *why; } errs[] = {
+        {OFIX "error_400_invalid_instrument.json", 400, PR_DL_NEVER, "Invalid value specified for 'instrument'"},
+        {OFIX "error_401_unauthorized.json", 401, PR_DL_NEVER, "Insufficient authorization to perform request."},
+        {OFIX "error_429_rate_limited.body.txt", 429, PR_DL_WAIT, "HTTP 429"},
+    };
+    for (size_t i = 0; i < 3; i++) {
+        body = slurp(errs[i].fix, &len);
+        pr_dl_reply rp;
+        memset(&rp, 0, sizeof rp);
+        rp.status = errs[i].status;
+        rp.body = body;
+        rp.len = len;
+        rp.retry_after_ms = rp.used_weight = rp.server_ms = -1;
+        pr_dl_verdict v;
+        pr_dl_classify_http(&rp, 0, &v);
+        pr_dl_source_oanda.classify(&rp, 0, &v);
+        assert_int_equal(v.kind, errs[i].kind);
+        assert_string_equal(v.why, errs[i].why);
+        free(body);
+    }
+}
+
+/* An empty page over a forex weekend is no hole: Saturday 2024-01-06 00:00
+ * to Sunday 12:00, the market is closed (it reopens Sunday evening), so one
+ * request and nothing reported; the same on a weekday is asked twice and
+ * reported. */
+static void test_empty_weekend_is_no_hole(void **state) {
+    (void)state;
+    rig r;
+    pr_dl_result res;
+    pr_err e;
+    pr_err_clear(&e);
+    const int64_t sat = T0 + 5 * PR_MS_PER_DAY; /* 2024-01-01 was a Monday */
+    rig_open(&r, sat + 36 * PR_MS_PER_HOUR, sat, PR_TIME_NONE);
+    r.o.key = "k";
+    r.v.script[0] = (scripted){200, "{\"candles\":[]}", -1, -1, 0};
+    r.v.n_script = 1;
+    rig_start_src(&r, &pr_dl_source_oanda);
+    assert_int_equal(pr_dl_bars(&r.s, r.st, "EURUSD", PR_TF_1H, &res, &e), PR_OK);
+    assert_int_equal(res.requests, 1);
+    assert_int_equal(res.empty_pages, 0);
+    assert_int_equal(r.v.reports, 0);
+    rig_close(&r);
+    const int64_t wed = T0 + 2 * PR_MS_PER_DAY;
+    rig_open(&r, wed + 12 * PR_MS_PER_HOUR, wed, PR_TIME_NONE);
+    r.o.key = "k";
+    r.v.script[0] = (scripted){200, "{\"candles\":[]}", -1, -1, 0};
+    r.v.script[1] = (scripted){200, "{\"candles\":[]}", -1, -1, 0};
+    r.v.n_script = 2;
+    rig_start_src(&r, &pr_dl_source_oanda);
+    assert_int_equal(pr_dl_bars(&r.s, r.st, "EURUSD", PR_TF_1H, &res, &e), PR_OK);
+    assert_int_equal(res.requests, 2);
+    assert_int_equal(res.empty_pages, 1);
+    rig_close(&r);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse_klines_fixture),
@@ -709,6 +806,8 @@ int main(void) {
         cmocka_unit_test(test_resume_equals_uninterrupted),
         cmocka_unit_test(test_yahoo_parse_and_classify),
         cmocka_unit_test(test_yahoo_nulls_download),
+        cmocka_unit_test(test_oanda_parse_build_classify),
+        cmocka_unit_test(test_empty_weekend_is_no_hole),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

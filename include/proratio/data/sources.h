@@ -10,6 +10,7 @@
 #define PR_DL_SOURCES(X)                     \
     X(binance, "binance")                    \
     X(binance_futures, "binance-futures")   \
-    X(yahoo, "yahoo")
+    X(yahoo, "yahoo")                        \
+    X(oanda, "oanda")
 
 #endif
