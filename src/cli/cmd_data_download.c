@@ -30,7 +30,8 @@ static const char *download_usage_head =
 static const char *download_usage_opts =
     "options:\n"
     "  --funding           also the funding-rate history (perpetuals: binance-futures)\n"
-    "  (oanda needs OANDA_API_TOKEN in the environment or ./.env)\n"
+    "  (oanda needs OANDA_API_TOKEN, alphavantage ALPHAVANTAGE_API_KEY, in the\n"
+    "  environment or ./.env)\n"
     "  --db URL            store (default sqlite:proratio.db; postgresql://... for PostgreSQL)\n"
     "  --base-url URL      the venue's REST base URL (default: the venue's; also config key\n"
     "                      data.download.<source>.base_url)\n"

@@ -124,9 +124,10 @@ int dl_fetch(pr_dl_session *s, const pr_dl_request *rq, dl_parse_fn parse, void 
             err->http_status = (int)rp.status;
             pr_dl_reply_free(&rp);
             if (wait > s->o.max_wait_ms)
-                return pr_err_set(err, PR_ELIMIT, "%s: rate limited (HTTP 429%s%s): the venue asks to wait %lld s, "
-                                  "longer than the %lld s accepted (--max-wait)", rq->shown, v.code[0] ? ", code " : "",
-                                  v.code, (long long)(wait / 1000), (long long)(s->o.max_wait_ms / 1000));
+                return pr_err_set(err, PR_ELIMIT, "%s: rate limited (HTTP %d%s%s: %.160s): the venue asks to wait "
+                                  "%lld s, longer than the %lld s accepted (--max-wait)", rq->shown, err->http_status,
+                                  v.code[0] ? ", " : "", v.code, v.why, (long long)(wait / 1000),
+                                  (long long)(s->o.max_wait_ms / 1000));
             break;
         default: /* PR_DL_RETRY */
             wait = dl_backoff_ms(s, attempt);
@@ -341,9 +342,12 @@ int pr_dl_bars(pr_dl_session *s, pr_store *st, const char *symbol, pr_timeframe 
         page_ctx pc = {src, tf, &page};
         int64_t server_now = now;
         rc = dl_fetch(s, &rq, parse_page, &pc, res, &server_now, err);
-        /* A key sent as a header does not outlive its request. */
+        /* A key sent in a header or the query does not outlive its request
+         * (rq.shown, which never holds it, stays for the report). */
         volatile char *h = (volatile char *)rq.headers;
         for (size_t i = 0; i < sizeof rq.headers; i++) h[i] = 0;
+        h = (volatile char *)rq.url;
+        for (size_t i = 0; i < sizeof rq.url; i++) h[i] = 0;
         if (rc != PR_OK) break;
         size_t raw = page.len, w = 0;
         int64_t last_raw = PR_TIME_NONE;

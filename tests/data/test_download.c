@@ -790,6 +790,86 @@ static void test_empty_weekend_is_no_hole(void **state) {
     rig_close(&r);
 }
 
+/* ---- Alpha Vantage ------------------------------------------------------------------------- */
+#define AFIX "tests/data/fixtures/venues/alphavantage/"
+
+static void test_alphavantage(void **state) {
+    (void)state;
+    size_t len;
+    char *body = slurp(AFIX "time_series_daily_ibm.json", &len);
+    pr_series s;
+    pr_series_init(&s, 0);
+    pr_err e;
+    pr_err_clear(&e);
+    assert_int_equal(pr_dl_source_alphavantage.parse(body, len, PR_TF_1D, &s, &e), PR_OK);
+    /* 10 dates, newest first in the body; sorted: 2026-07-01 (1782864000 s)
+     * o 262.1000 h 263.7200 l 260.4500 c 262.6800 v 5034136 ... 2026-07-15
+     * (1784073600 s) o 258.0900 c 258.3400 v 3784763. */
+    assert_int_equal(s.len, 10);
+    assert_true(s.ts[0] == INT64_C(1782864000000));
+    assert_true(s.open[0] == 262.10 && s.high[0] == 263.72 && s.low[0] == 260.45 && s.close[0] == 262.68);
+    assert_true(s.volume[0] == 5034136);
+    assert_true(s.ts[9] == INT64_C(1784073600000) && s.open[9] == 258.09 && s.close[9] == 258.34);
+    pr_series_free(&s);
+    /* In-process: sorted bars raise no out-of-order finding, the holiday
+     * (07-03) and weekends are no gaps, and the key never shows. */
+    rig r;
+    pr_dl_result res;
+    rig_open(&r, INT64_C(1784160000000), INT64_C(1782864000000), PR_TIME_NONE);
+    r.o.key = "SECRETKEY1";
+    r.v.script[0] = (scripted){200, body, -1, -1, 0};
+    r.v.n_script = 1;
+    rig_start_src(&r, &pr_dl_source_alphavantage);
+    assert_int_equal(pr_dl_bars(&r.s, r.st, "IBM", PR_TF_1D, &res, &e), PR_OK);
+    assert_int_equal(res.inserted, 10);
+    assert_int_equal(res.defects, 0);
+    assert_int_equal(res.gaps, 0);
+    assert_non_null(strstr(r.v.last_url, "apikey=SECRETKEY1"));
+    assert_null(strstr(r.v.last_rep_file, "SECRETKEY1"));
+    rig_close(&r);
+    free(body);
+    body = slurp(AFIX "time_series_daily_truncated.body.txt", &len);
+    pr_series_init(&s, 0);
+    assert_int_equal(pr_dl_source_alphavantage.parse(body, len, PR_TF_1D, &s, &e), PR_EPARSE);
+    pr_series_free(&s);
+    free(body);
+    /* Errors inside HTTP 200. */
+    static const struct { const char *fix; pr_dl_verdict_kind kind; int64_t wait; } errs[] = {
+        {AFIX "error_invalid_call.json", PR_DL_NEVER, -1},
+        {AFIX "error_invalid_apikey.json", PR_DL_NEVER, -1},
+        {AFIX "error_premium_endpoint.json", PR_DL_NEVER, -1},
+        {AFIX "error_rate_limit_information.json", PR_DL_WAIT, 24 * PR_MS_PER_HOUR}, /* "25 requests per day" */
+    };
+    for (size_t i = 0; i < 4; i++) {
+        body = slurp(errs[i].fix, &len);
+        pr_dl_reply rp;
+        memset(&rp, 0, sizeof rp);
+        rp.status = 200;
+        rp.body = body;
+        rp.len = len;
+        rp.retry_after_ms = rp.used_weight = rp.server_ms = -1;
+        pr_dl_verdict v;
+        pr_dl_classify_http(&rp, 0, &v);
+        pr_dl_source_alphavantage.classify(&rp, 0, &v);
+        assert_int_equal(v.kind, errs[i].kind);
+        if (errs[i].wait >= 0) assert_true(v.wait_ms == errs[i].wait);
+        free(body);
+    }
+    /* The daily limit through the downloader: a day is past --max-wait, so it
+     * stops at once and says why; no retry. */
+    body = slurp(AFIX "error_rate_limit_information.json", &len);
+    rig_open(&r, INT64_C(1784160000000), INT64_C(1782864000000), PR_TIME_NONE);
+    r.o.key = "K";
+    r.v.script[0] = (scripted){200, body, -1, -1, 0};
+    r.v.n_script = 1;
+    rig_start_src(&r, &pr_dl_source_alphavantage);
+    assert_int_equal(pr_dl_bars(&r.s, r.st, "IBM", PR_TF_1D, &res, &e), PR_ELIMIT);
+    assert_int_equal(res.requests, 1);
+    assert_non_null(strstr(e.msg, "25 requests per day"));
+    rig_close(&r);
+    free(body);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse_klines_fixture),
@@ -808,6 +888,7 @@ int main(void) {
         cmocka_unit_test(test_yahoo_nulls_download),
         cmocka_unit_test(test_oanda_parse_build_classify),
         cmocka_unit_test(test_empty_weekend_is_no_hole),
+        cmocka_unit_test(test_alphavantage),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,6 +11,7 @@
     X(binance, "binance")                    \
     X(binance_futures, "binance-futures")   \
     X(yahoo, "yahoo")                        \
-    X(oanda, "oanda")
+    X(oanda, "oanda")                        \
+    X(alphavantage, "alphavantage")
 
 #endif
