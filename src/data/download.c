@@ -251,7 +251,8 @@ static int store_page(const dl_ds *d, const pr_dl_request *rq, pr_series *p, siz
                       pr_err *err) {
     pr_store_counts k;
     memset(&k, 0, sizeof k);
-    pr_store_put_opts po = {PR_ON_CONFLICT_REPLACE, PR_STORE_COL_ALL};
+    pr_store_put_opts po = {PR_ON_CONFLICT_REPLACE,
+                            d->s->src->no_volume ? PR_STORE_COL_ALL & ~PR_STORE_COL_VOLUME : PR_STORE_COL_ALL};
     int rc = pr_store_begin(d->st, err);
     if (rc == PR_OK) rc = pr_store_put_bars_ex(d->st, d->s->src->venue, d->symbol, d->tf, p, &po, &k, err);
     if (rc == PR_OK) rc = log_page(d, rq->shown, d->s->src->name, "ok", rows, &k, rep, err);
@@ -320,6 +321,7 @@ int pr_dl_bars(pr_dl_session *s, pr_store *st, const char *symbol, pr_timeframe 
     v.lines_are_rows = 1;
     v.tf = tf;
     v.tf_ms = (tf == PR_TF_1MO) ? 0 : pr_tf_ms(tf);
+    v.has_volume = !src->no_volume;
     v.cal = pr_calendar_for_asset(src->asset_class);
     if (v.cal == PR_CAL_AUTO) v.cal = PR_CAL_24X7;
     v.err = err;

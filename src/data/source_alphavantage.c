@@ -16,7 +16,6 @@
 
 static int build(const char *base, const char *key, const char *symbol, pr_timeframe tf, int64_t from_ms, int64_t to_ms,
                  int limit, pr_dl_request *rq, pr_err *err) {
-    (void)to_ms;
     (void)limit;
     if (tf != PR_TF_1D) return pr_err_set(err, PR_EUNSUPPORTED, "alphavantage: daily bars only (--tf 1d)");
     for (const char *p = symbol; *p; p++)
@@ -28,8 +27,7 @@ static int build(const char *base, const char *key, const char *symbol, pr_timef
         if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9')))
             return pr_err_set(err, PR_EINVAL, "alphavantage: the key has characters other than letters and digits");
     /* compact: the latest 100 days, enough when the range starts within ~4 months */
-    int64_t now = pr_time_now_ms();
-    const char *size = now - from_ms < 140 * PR_MS_PER_DAY ? "compact" : "full";
+    const char *size = to_ms - from_ms < 140 * PR_MS_PER_DAY ? "compact" : "full";
     char q[160];
     snprintf(q, sizeof q, "/query?function=TIME_SERIES_DAILY&symbol=%s&outputsize=%s", symbol, size);
     if (dl_set_url(rq, base, q, err) != PR_OK) return PR_EINVAL;

@@ -824,7 +824,8 @@ static void test_alphavantage(void **state) {
     assert_int_equal(res.inserted, 10);
     assert_int_equal(res.defects, 0);
     assert_int_equal(res.gaps, 0);
-    assert_non_null(strstr(r.v.last_url, "apikey=SECRETKEY1"));
+    /* 15 days back: the latest 100 days (compact) cover it */
+    assert_non_null(strstr(r.v.last_url, "outputsize=compact&apikey=SECRETKEY1"));
     assert_null(strstr(r.v.last_rep_file, "SECRETKEY1"));
     rig_close(&r);
     free(body);
@@ -870,6 +871,75 @@ static void test_alphavantage(void **state) {
     free(body);
 }
 
+/* ---- CoinGecko ------------------------------------------------------------------------------- */
+#define CFIX "tests/data/fixtures/venues/coingecko/"
+
+static void test_coingecko(void **state) {
+    (void)state;
+    size_t len;
+    char *body = slurp(CFIX "ohlc_bitcoin_usd_7d.json", &len);
+    pr_series s;
+    pr_series_init(&s, 0);
+    pr_err e;
+    pr_err_clear(&e);
+    assert_int_equal(pr_dl_source_coingecko.parse(body, len, PR_TF_4H, &s, &e), PR_OK);
+    /* 42 rows [close_time, o, h, l, c], 4 hours apart; the first closes at
+     * 1783526400000, so it opened 14400000 ms earlier: 1783512000000, o 91870
+     * h 92055 l 91385 c 91794; the last closes 1784116800000, c 95231.4. */
+    assert_int_equal(s.len, 42);
+    assert_true(s.ts[0] == INT64_C(1783512000000));
+    assert_true(s.open[0] == 91870 && s.high[0] == 92055 && s.low[0] == 91385 && s.close[0] == 91794);
+    assert_true(s.ts[41] == INT64_C(1784102400000) && s.close[41] == 95231.4);
+    pr_series_free(&s);
+    /* No volume: stored as 0 without zero-volume findings; the 42 candles
+     * are contiguous ((1784116800000 - 1783526400000) / 14400000 + 1 = 42). */
+    rig r;
+    pr_dl_result res;
+    rig_open(&r, INT64_C(1784116800000), INT64_C(1783512000000), PR_TIME_NONE);
+    r.v.script[0] = (scripted){200, body, -1, -1, 0};
+    r.v.n_script = 1;
+    rig_start_src(&r, &pr_dl_source_coingecko);
+    assert_int_equal(pr_dl_bars(&r.s, r.st, "bitcoin", PR_TF_4H, &res, &e), PR_OK);
+    assert_int_equal(res.inserted, 42);
+    assert_int_equal(res.defects, 0);
+    /* the range is 1784116800000 - 1783512000000 = 604800000 ms = 7 days: days=7 */
+    assert_string_equal(r.v.last_url, "https://api.coingecko.com/api/v3/coins/bitcoin/ohlc?vs_currency=usd&days=7");
+    rig_close(&r);
+    free(body);
+    pr_dl_request rq;
+    assert_int_equal(pr_dl_source_coingecko.build("http://h", NULL, "bitcoin", PR_TF_1H, 0, 1, 0, &rq, &e),
+                     PR_EUNSUPPORTED);
+    assert_int_equal(pr_dl_source_coingecko.build("http://h", NULL, "BTC/USD", PR_TF_4H, 0, 1, 0, &rq, &e), PR_EINVAL);
+    static const struct { const char *fix; long status; int64_t ra; pr_dl_verdict_kind kind; const char *code; const char *why; } errs[] = {
+        {CFIX "error_404_coin_not_found.json", 404, -1, PR_DL_NEVER, "", "coin not found"},
+        {CFIX "error_401_key_missing.json", 401, -1, PR_DL_NEVER, "10002", "API Key Missing"},
+        {CFIX "error_429_rate_limit.json", 429, 7000, PR_DL_WAIT, "429", NULL}, /* Retry-After: 7 */
+    };
+    for (size_t i = 0; i < 3; i++) {
+        body = slurp(errs[i].fix, &len);
+        pr_dl_reply rp;
+        memset(&rp, 0, sizeof rp);
+        rp.status = errs[i].status;
+        rp.body = body;
+        rp.len = len;
+        rp.retry_after_ms = errs[i].ra;
+        rp.used_weight = rp.server_ms = -1;
+        pr_dl_verdict v;
+        pr_dl_classify_http(&rp, 0, &v);
+        pr_dl_source_coingecko.classify(&rp, 0, &v);
+        assert_int_equal(v.kind, errs[i].kind);
+        assert_string_equal(v.code, errs[i].code);
+        if (errs[i].why) assert_string_equal(v.why, errs[i].why);
+        if (errs[i].ra >= 0) assert_true(v.wait_ms == errs[i].ra);
+        free(body);
+    }
+    body = slurp(CFIX "ohlc_truncated.body.txt", &len);
+    pr_series_init(&s, 0);
+    assert_int_equal(pr_dl_source_coingecko.parse(body, len, PR_TF_4H, &s, &e), PR_EPARSE);
+    pr_series_free(&s);
+    free(body);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse_klines_fixture),
@@ -889,6 +959,7 @@ int main(void) {
         cmocka_unit_test(test_oanda_parse_build_classify),
         cmocka_unit_test(test_empty_weekend_is_no_hole),
         cmocka_unit_test(test_alphavantage),
+        cmocka_unit_test(test_coingecko),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -89,6 +89,8 @@ typedef struct pr_dl_source {
     pr_asset_class asset_class;  /* picks the gap calendar                    */
     int page_bars;               /* bars per page requested                   */
     int weight_limit;            /* request weight per minute (0: untracked)  */
+    int no_volume;               /* 1: the venue gives no volume (stored 0 for
+                                    new bars, a stored volume left as it is) */
     /* The request for bars [from_ms, to_ms) of at most page_bars bars;
      * PR_EUNSUPPORTED for a timeframe the venue lacks. */
     int (*build)(const char *base, const char *key, const char *symbol, pr_timeframe tf, int64_t from_ms,

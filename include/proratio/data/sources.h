@@ -12,6 +12,7 @@
     X(binance_futures, "binance-futures")   \
     X(yahoo, "yahoo")                        \
     X(oanda, "oanda")                        \
-    X(alphavantage, "alphavantage")
+    X(alphavantage, "alphavantage")          \
+    X(coingecko, "coingecko")
 
 #endif
