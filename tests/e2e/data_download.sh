@@ -37,8 +37,13 @@ start_server() { # extra args for fake_venue.py
   PORT=$(cat "$TMP/port" 2>/dev/null) || { echo "FAIL: the fake venue did not start: $(cat "$TMP/server.err")"; exit 1; }
   URL=http://127.0.0.1:$PORT
 }
-faults() { curl -s -X POST --data "$1" "$URL/_faults" > /dev/null || fail "cannot set faults $1"; }
-klines() { curl -s "$URL/_stats" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["klines"])'; }
+faults() {
+  "$PY" -c 'import sys, urllib.request as u; u.urlopen(u.Request(sys.argv[1], data=sys.argv[2].encode()))' \
+    "$URL/_faults" "$1" || fail "cannot set faults $1"
+}
+klines() {
+  "$PY" -c 'import json, sys, urllib.request as u; print(json.load(u.urlopen(sys.argv[1]))["klines"])' "$URL/_stats"
+}
 dl() { "$BIN" data download --source binance --db "$DB" --base-url "$URL" --backoff 10 "$@"; }
 jfield() { "$PY" -c "import json,sys; d=json.load(open('$1')); print(d[${3:-0}]['$2'])"; }
 start_server
