@@ -47,8 +47,14 @@ void dl_sleep(pr_dl_session *s, int64_t ms, pr_dl_result *res) {
         s->o.clock.sleep_ms(s->o.clock.user, ms);
         return;
     }
-    struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
-    while (nanosleep(&ts, &ts) != 0) {
+    /* In slices, so that a cancel (Ctrl-C) during a long rate-limit or ban
+     * wait is seen within a tenth of a second. */
+    while (ms > 0 && !(s->o.cancelled && s->o.cancelled(s->o.user))) {
+        int64_t step = ms < 100 ? ms : 100;
+        struct timespec ts = {0, (long)step * 1000000L};
+        while (nanosleep(&ts, &ts) != 0 && !(s->o.cancelled && s->o.cancelled(s->o.user))) {
+        }
+        ms -= step;
     }
 }
 

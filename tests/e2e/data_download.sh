@@ -87,6 +87,20 @@ rc=$?
 grep -q "binance has banned this IP until" "$TMP/ban.txt" || fail "418 message: $(cat "$TMP/ban.txt")"
 [ $(( $(klines) - before )) -eq 1 ] || fail "after a 418 no kline request may follow: $(( $(klines) - before )) sent"
 
+# Ctrl-C during a ban's wait (120 s, within the default --max-wait) stops at once: exit 130.
+faults '["418"]'
+"$BIN" data download --source binance --db "$DB" --base-url "$URL" --symbols BNBUSDT --tf 1h --from 2024-01-01 \
+  > "$TMP/int.txt" 2>&1 &
+DL=$!
+sleep 1
+t0=$(date +%s)
+kill -INT $DL
+wait $DL
+rc=$?
+[ $rc -eq 130 ] || fail "Ctrl-C during a wait exited $rc, want 130: $(cat "$TMP/int.txt")"
+[ $(( $(date +%s) - t0 )) -le 3 ] || fail "Ctrl-C took $(( $(date +%s) - t0 )) s to stop the wait"
+grep -q "interrupted: the pages committed so far stay" "$TMP/int.txt" || fail "interrupt message: $(cat "$TMP/int.txt")"
+
 # --- never retried -----------------------------------------------------------------
 before=$(klines)
 dl --symbols BADSYM --tf 1h --from 2024-01-01 > "$TMP/bad.txt" 2>&1
