@@ -153,7 +153,7 @@ int pr_cli_dataset_origin(pr_store *st, const char *venue, const char *symbol, p
 
 /* ---- list ---------------------------------------------------------------- */
 
-/* "import FILE" or "resample of VENUE:SYMBOL:TF" (from the import log), or
+/* "import FILE", "download GET /path?query" or "resample of VENUE:SYMBOL:TF" (from the import log), or
  * "-" when no write was recorded; the JSON form ({kind, from} or null). */
 static json_t *origin(pr_store *st, const char *venue, const char *symbol, pr_timeframe tf, char *buf,
                       size_t cap) {
@@ -163,8 +163,10 @@ static json_t *origin(pr_store *st, const char *venue, const char *symbol, pr_ti
     pr_strlcpy(buf, "-", cap);
     if (pr_cli_dataset_origin(st, venue, symbol, tf, &r, &e) != 1) return json_null();
     int rs = strcmp(r.format, "resample") == 0;
-    snprintf(buf, cap, "%s %s", rs ? "resample of" : "import", r.file);
-    return json_pack("{s:s, s:s}", "kind", rs ? "resample" : "import", "from", r.file);
+    int dl = strncmp(r.file, "GET ", 4) == 0; /* `data download` logs the page's request */
+    const char *kind = rs ? "resample" : dl ? "download" : "import";
+    snprintf(buf, cap, "%s %s", rs ? "resample of" : kind, r.file);
+    return json_pack("{s:s, s:s}", "kind", kind, "from", r.file);
 }
 
 /* Funding series: one row each, gaps on the 24x7 calendar at the interval

@@ -52,6 +52,8 @@ start_server
 dl --symbols BTCUSDT --tf 1m --from 2024-01-01 > "$TMP/a.txt" 2>&1 || fail "download exited $?: $(cat "$TMP/a.txt")"
 grep -q "downloaded binance:BTCUSDT:1m: 3000 bars (3000 new, 0 updated, 0 unchanged), 0 skipped, 0 gaps (0 missing bars), 2024-01-01 00:00:00 .. 2024-01-03 01:59:00; 4 requests" "$TMP/a.txt" \
   || fail "pagination summary: $(cat "$TMP/a.txt")"
+"$BIN" data list --db "$DB" | grep -q "^binance:BTCUSDT:1m .* 3000 .*download GET /api/v3/klines?symbol=BTCUSDT&interval=1m&startTime=1704187200000" \
+  || fail "data list names the last page's request: $("$BIN" data list --db "$DB")"
 "$BIN" data export binance:BTCUSDT:1m --db "$DB" > "$TMP/a.csv" || fail "export"
 [ "$(wc -l < "$TMP/a.csv")" -eq 3001 ] || fail "3000 rows + header expected, got $(wc -l < "$TMP/a.csv")"
 tail -1 "$TMP/a.csv" | grep -q "^2024-01-03 01:59:00," || fail "last bar (the 02:00 bar is forming): $(tail -1 "$TMP/a.csv")"
