@@ -13,5 +13,8 @@
 #include "proratio/risk/protect.h"
 #include "proratio/risk/config.h"
 #include "proratio/risk/stage.h"
+#include "proratio/risk/exposure.h"
+#include "proratio/risk/var.h"
+#include "proratio/risk/watch.h"
 
 #endif

@@ -376,6 +376,7 @@ static int run_side(bt_run *r, bt_side *sd, const pr_config *cfg, pr_err *e) {
     /* The largest file, equity.csv, goes on being written while the rest is done. */
     if ((rc = bt_analyse(s, &r->bc, &sd->res, sd->out_dir, &sd->an, e)) != PR_OK) return rc;
     if (sd->risk) sd->an.risk = pr_risk_stage_state(sd->risk);
+    if (sd->risk) sd->an.watch = pr_risk_stage_watch(sd->risk);
     for (size_t i = 0; i < sd->res.n_fills; i++) {
         const pr_fill *f = &sd->res.fills[i];
         if ((rc = pr_runlog_fill(sd->rl, f, r->mk[f->instrument].spec.inst.symbol, e)) != PR_OK) return rc;

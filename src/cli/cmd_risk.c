@@ -44,6 +44,12 @@ static int check(const char *path) {
     pr_cli_print_param_rows(&pr_risk_protections_info, &rcfg.protections, present ? "value" : "default", 0);
     printf("\nrisk.stops\n");
     pr_cli_print_param_rows(&pr_risk_stops_info, &rcfg.stops, present ? "value" : "default", 0);
+    printf("\nrisk.exposure (0: off; the preset's caps filled in)\n");
+    pr_cli_print_param_rows(&pr_risk_exposure_info, &rcfg.exposure, present ? "value" : "default", 0);
+    for (int k = 0; k < rcfg.exposure.n_sectors; k++)
+        printf("  sector of %s: %s\n", rcfg.exposure.sector_symbol[k], rcfg.exposure.sector_name[k]);
+    printf("\nrisk.var (limit 0: off)\n");
+    pr_cli_print_param_rows(&pr_risk_var_info, &rcfg.var, present ? "value" : "default", 0);
     return PR_EXIT_OK;
 }
 

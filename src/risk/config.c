@@ -158,10 +158,12 @@ void pr_risk_config_defaults(pr_risk_config *c) {
     pr_risk_sizing_defaults(&c->sizing);
     pr_params_defaults(&pr_risk_protections_info, &c->protections);
     pr_params_defaults(&pr_risk_stops_info, &c->stops);
+    pr_params_defaults(&pr_risk_exposure_info, &c->exposure);
+    pr_params_defaults(&pr_risk_var_info, &c->var);
 }
 
 int pr_risk_config_read(const pr_config *cfg, const char *path, pr_risk_config *out, pr_err *err) {
-    static const char *const keys[] = {"sizing", "protections", "stops", NULL};
+    static const char *const keys[] = {"sizing", "protections", "stops", "exposure", "var", "sectors", NULL};
     char k[PR_ERR_PATH_MAX];
     int rc;
     pr_risk_config_defaults(out);
@@ -173,5 +175,8 @@ int pr_risk_config_read(const pr_config *cfg, const char *path, pr_risk_config *
     if ((rc = pr_params_read(&pr_risk_protections_info, cfg, pr_config_key(k, sizeof k, path, "protections"),
                              &out->protections, err)) != 0)
         return rc;
-    return pr_params_read(&pr_risk_stops_info, cfg, pr_config_key(k, sizeof k, path, "stops"), &out->stops, err);
+    if ((rc = pr_params_read(&pr_risk_stops_info, cfg, pr_config_key(k, sizeof k, path, "stops"), &out->stops,
+                             err)) != 0)
+        return rc;
+    return pr_risk_exposure_read(cfg, path, &out->exposure, &out->var, err);
 }

@@ -9,6 +9,8 @@
 #include "proratio/signal.h"
 #include "proratio/risk/sizing.h"
 #include "proratio/risk/protect.h"
+#include "proratio/risk/exposure.h"
+#include "proratio/risk/var.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -24,6 +26,8 @@ typedef struct pr_risk_config {
     pr_risk_sizing sizing;
     pr_risk_protections protections;
     pr_risk_stops stops;
+    pr_risk_exposure exposure;   /* risk.exposure and risk.sectors (risk/exposure.h) */
+    pr_risk_var var;             /* risk.var (risk/var.h)                            */
 } pr_risk_config;
 
 /* The tables of `risk.sizing`, `risk.protections` and `risk.stops`. */

@@ -1,0 +1,235 @@
+/* The risk stage's per-step watch (risk/watch.h): a ring of step returns,
+ * the book at the closes, the report's exposure/VaR series, and the
+ * exposure and VaR limits applied to each sized entry. Buffers are sized at
+ * the first step (the view's instrument count) and the series grows by
+ * doubling, so a step allocates nothing in the common case; the VaR of the
+ * series is one selection over the window per step with a position open. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "proratio/risk/watch.h"
+
+#define PENDING_MAX 64   /* entries sized at one step before they fill */
+
+enum { FX_ONE = 0, FX_INV_SELF, FX_OTHER, FX_INV_OTHER };
+
+struct pr_risk_watch {
+    const pr_risk_exposure *ex;
+    const pr_risk_var *var;
+    char ccy[16];
+    double equity;           /* the step's                                        */
+    size_t n;                /* instruments, 0 before the first step             */
+    const pr_market_view *v; /* the latest step's                                */
+    double *ret;             /* cap rows of n returns                            */
+    size_t cap, head, count;
+    double *expo, *trial;    /* signed notional per instrument (trial: + entry)  */
+    double *mark;
+    int *fx_kind, *fx_src;
+    pr_risk_pos *book;       /* open positions, then the step's pending entries  */
+    size_t n_open, n_book;
+    double *scratch;
+    size_t n_scratch;
+    pr_risk_row *rows;
+    size_t n_rows, cap_rows;
+};
+
+int pr_risk_watch_new(const pr_risk_exposure *ex, const pr_risk_var *var, pr_risk_watch **out, pr_err *err) {
+    *out = calloc(1, sizeof **out);
+    if (!*out) return pr_err_set(err, PR_ENOMEM, "risk: out of memory");
+    (*out)->ex = ex;
+    (*out)->var = var;
+    return PR_OK;
+}
+
+void pr_risk_watch_free(pr_risk_watch *w) {
+    if (!w) return;
+    free(w->ret);
+    free(w->expo);
+    free(w->trial);
+    free(w->mark);
+    free(w->fx_kind);
+    free(w->fx_src);
+    free(w->book);
+    free(w->scratch);
+    free(w->rows);
+    free(w);
+}
+
+void pr_risk_watch_account(pr_risk_watch *w, const pr_account *a) {
+    if (!w->ccy[0]) memcpy(w->ccy, a->ccy, sizeof w->ccy);
+    w->equity = a->equity;
+}
+
+/* How instrument i's quote currency converts to the account's: itself, its
+ * own price inverted (USD account, USDJPY), another instrument of the run
+ * pairing the two (EURGBP in USD through GBPUSD or USDGBP), else 1 (a
+ * stable coin against its dollar, or no pair to convert with). */
+static void fx_plan(pr_risk_watch *w, const pr_market_view *v) {
+    for (size_t i = 0; i < w->n; i++) {
+        const pr_instrument *in = pr_view_instrument(v, (int)i);
+        w->fx_kind[i] = FX_ONE;
+        w->fx_src[i] = -1;
+        if (!in || !w->ccy[0] || strcmp(in->quote, w->ccy) == 0) continue;
+        if (strcmp(in->base, w->ccy) == 0) {
+            w->fx_kind[i] = FX_INV_SELF;
+            continue;
+        }
+        for (size_t j = 0; j < w->n; j++) {
+            const pr_instrument *o = pr_view_instrument(v, (int)j);
+            if (!o || o->asset_class != PR_ASSET_FOREX) continue;
+            if (strcmp(o->base, in->quote) == 0 && strcmp(o->quote, w->ccy) == 0) w->fx_kind[i] = FX_OTHER;
+            else if (strcmp(o->base, w->ccy) == 0 && strcmp(o->quote, in->quote) == 0) w->fx_kind[i] = FX_INV_OTHER;
+            else continue;
+            w->fx_src[i] = (int)j;
+            break;
+        }
+    }
+}
+
+static double fx_at(const pr_risk_watch *w, size_t i, double px) {
+    double m = w->fx_src[i] >= 0 ? w->mark[w->fx_src[i]] : 0;
+    switch (w->fx_kind[i]) {
+    case FX_INV_SELF: return px > 0 ? 1 / px : 1;
+    case FX_OTHER: return m > 0 ? m : 1;
+    case FX_INV_OTHER: return m > 0 ? 1 / m : 1;
+    default: return 1;
+    }
+}
+
+static int setup(pr_risk_watch *w, const pr_market_view *v, pr_err *err) {
+    w->n = pr_view_n_instruments(v);
+    size_t n = w->n ? w->n : 1;
+    w->cap = (size_t)(w->var->window > w->ex->corr_window ? w->var->window : w->ex->corr_window);
+    w->n_scratch = w->cap > (size_t)w->var->paths ? w->cap : (size_t)w->var->paths;
+    w->ret = calloc(w->cap * n, sizeof *w->ret);
+    w->expo = calloc(n, sizeof *w->expo);
+    w->trial = calloc(n, sizeof *w->trial);
+    w->mark = calloc(n, sizeof *w->mark);
+    w->fx_kind = calloc(n, sizeof *w->fx_kind);
+    w->fx_src = calloc(n, sizeof *w->fx_src);
+    w->book = calloc(n + PENDING_MAX, sizeof *w->book);
+    w->scratch = calloc(w->n_scratch, sizeof *w->scratch);
+    if (!w->ret || !w->expo || !w->trial || !w->mark || !w->fx_kind || !w->fx_src || !w->book || !w->scratch)
+        return pr_err_set(err, PR_ENOMEM, "risk: out of memory");
+    fx_plan(w, v);
+    return PR_OK;
+}
+
+/* VaR and CVaR at a of the book expo over the latest `window` steps; NaN
+ * before min_obs steps. */
+static int book_var(pr_risk_watch *w, const double *expo, double a, int method, double *var, double *cvar) {
+    size_t n = w->count < (size_t)w->var->window ? w->count : (size_t)w->var->window;
+    if (n < (size_t)w->var->min_obs) {
+        *var = *cvar = NAN;
+        return PR_OK;
+    }
+    if (method == PR_VAR_MONTE_CARLO)
+        return pr_risk_var_mc(w->ret, w->cap, w->n, w->head, n, expo, a, (size_t)w->var->paths,
+                              (unsigned long)w->var->seed, w->scratch, var, cvar);
+    pr_risk_var_hist(w->ret, w->cap, w->n, w->head, n, expo, a, w->scratch, var, cvar);
+    return PR_OK;
+}
+
+static int add_row(pr_risk_watch *w, const pr_risk_row *r) {
+    if (w->n_rows == w->cap_rows) {
+        size_t c = w->cap_rows ? 2 * w->cap_rows : 1024;
+        pr_risk_row *p = realloc(w->rows, c * sizeof *p);
+        if (!p) return PR_ENOMEM;
+        w->rows = p;
+        w->cap_rows = c;
+    }
+    w->rows[w->n_rows++] = *r;
+    return PR_OK;
+}
+
+int pr_risk_watch_step(pr_risk_watch *w, const pr_market_view *v, const pr_portfolio *pf, pr_err *err) {
+    int rc;
+    if (!w->ret && (rc = setup(w, v, err)) != PR_OK) return rc;
+    w->v = v;
+    double *row = w->ret + w->head * w->n;
+    for (size_t i = 0; i < w->n; i++) {
+        double c0 = pr_view_close(v, (int)i, 0);
+        if (c0 > 0) w->mark[i] = c0;
+        double c1 = pr_view_updated(v, (int)i) ? pr_view_close(v, (int)i, 1) : NAN;
+        row[i] = c0 > 0 && c1 > 0 ? c0 / c1 - 1 : 0;
+    }
+    w->head = (w->head + 1) % w->cap;
+    if (w->count < w->cap) w->count++;
+    pr_risk_row r = {.ts = pr_view_now(v), .equity = w->equity};
+    w->n_open = 0;
+    for (size_t i = 0; i < w->n; i++) {
+        pr_holding h = {0};
+        w->expo[i] = 0;
+        if (!pf || !pf->holding || pf->holding(pf->self, (int)i, &h) != 0 || h.qty == 0) continue;
+        w->expo[i] = h.qty * w->mark[i] * fx_at(w, i, w->mark[i]);
+        const pr_instrument *in = pr_view_instrument(v, (int)i);
+        int cls = in && in->asset_class < PR_RISK_CLASSES ? (int)in->asset_class : 0;
+        r.gross[cls] += fabs(w->expo[i]);
+        w->book[w->n_open++] = (pr_risk_pos){.index = (int)i, .inst = in, .notional = w->expo[i]};
+        r.positions++;
+    }
+    w->n_book = w->n_open;
+    if (r.positions) {
+        if ((rc = book_var(w, w->expo, 0.95, PR_VAR_HISTORICAL, &r.var95, &r.cvar95)) != PR_OK)
+            return pr_err_set(err, rc, "risk: VaR");
+    } else if (w->count >= (size_t)w->var->min_obs) r.var95 = r.cvar95 = 0;
+    else r.var95 = r.cvar95 = NAN;
+    return add_row(w, &r) == PR_OK ? PR_OK : pr_err_set(err, PR_ENOMEM, "risk: out of memory");
+}
+
+/* The entry's notional in the account currency from the sizing decision. */
+static double entry_notional(const pr_risk_decision *d, const pr_signal *sig, double px, double fx) {
+    switch (d->mode) {
+    case PR_QTY_UNITS: return d->value * px * fx;
+    case PR_QTY_RISK: {
+        double dist = fabs(px - sig->stop);
+        return dist > 0 ? d->value * px / dist : d->value;
+    }
+    default: return d->value;   /* NOTIONAL; CASH: the money committed, unlevered */
+    }
+}
+
+static double corr_of(void *ctx, int a, int b) {
+    pr_risk_watch *w = ctx;
+    size_t n = w->count < (size_t)w->ex->corr_window ? w->count : (size_t)w->ex->corr_window;
+    return pr_risk_corr(w->ret, w->cap, w->n, w->head, n, a, b);
+}
+
+void pr_risk_watch_entry(pr_risk_watch *w, const pr_size_request *rq, double px, pr_risk_decision *d) {
+    const pr_signal *sig = rq->sig;
+    int i = sig->instrument;
+    if (!w->ret || !(d->value > 0) || i < 0 || (size_t)i >= w->n) return;
+    int side = sig->kind == PR_SIG_ENTER_SHORT ? -1 : 1;
+    double want = entry_notional(d, sig, px, fx_at(w, (size_t)i, px)), allowed = want;
+    pr_risk_pos e = {.index = i, .inst = rq->inst, .notional = side * want};
+    const char *why = NULL;
+    if (pr_risk_exposure_on(w->ex)) {
+        pr_risk_book b = {.equity = rq->account->equity, .margin_used = rq->account->used_margin,
+                          .gross = rq->account->gross_exposure, .ccy = w->ccy, .pos = w->book, .n = w->n_book};
+        pr_risk_exposure_check(w->ex, &b, &e, corr_of, w, &allowed, &why);
+    }
+    if (why && !(allowed > 0)) {
+        *d = (pr_risk_decision){PR_QTY_NOTIONAL, 0, 0, why};
+        return;
+    }
+    if (w->var->limit > 0) {
+        memcpy(w->trial, w->expo, w->n * sizeof *w->trial);
+        for (size_t k = w->n_open; k < w->n_book; k++) w->trial[w->book[k].index] += w->book[k].notional;
+        w->trial[i] += side * allowed;
+        double var = NAN, cvar;
+        if (book_var(w, w->trial, w->var->confidence, w->var->method, &var, &cvar) == PR_OK &&
+            var > w->var->limit * rq->account->equity) {
+            *d = (pr_risk_decision){PR_QTY_NOTIONAL, 0, 0, "portfolio VaR over the limit (risk.var.limit)"};
+            return;
+        }
+    }
+    if (why && allowed < want) *d = (pr_risk_decision){PR_QTY_NOTIONAL, allowed, 1, why};
+    if (w->n_book < w->n_open + PENDING_MAX)
+        w->book[w->n_book++] = (pr_risk_pos){.index = i, .inst = rq->inst, .notional = side * allowed};
+}
+
+void pr_risk_watch_series(const pr_risk_watch *w, const pr_risk_row **rows, size_t *n) {
+    *rows = w->rows;
+    *n = w->n_rows;
+}
