@@ -173,6 +173,8 @@ int pr_risk_watch_step(pr_risk_watch *w, const pr_market_view *v, const pr_portf
     if (r.positions) {
         if ((rc = book_var(w, w->expo, 0.95, PR_VAR_HISTORICAL, &r.var95, &r.cvar95)) != PR_OK)
             return pr_err_set(err, rc, "risk: VaR");
+        r.var95 += 0.0;   /* no loss in the window: 0, not -0 */
+        r.cvar95 += 0.0;
     } else if (w->count >= (size_t)w->var->min_obs) r.var95 = r.cvar95 = 0;
     else r.var95 = r.cvar95 = NAN;
     return add_row(w, &r) == PR_OK ? PR_OK : pr_err_set(err, PR_ENOMEM, "risk: out of memory");
