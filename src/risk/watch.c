@@ -2,8 +2,11 @@
  * the book at the closes, the report's exposure/VaR series, and the
  * exposure and VaR limits applied to each sized entry. Buffers are sized at
  * the first step (the view's instrument count) and the series grows by
- * doubling, so a step allocates nothing in the common case; the VaR of the
- * series is one selection over the window per step with a position open. */
+ * doubling, so a step allocates nothing in the common case. The VaR of the
+ * series: each instrument also keeps its window of returns sorted (one
+ * binary search and one shift per step), so a book of one instrument reads
+ * its VaR and CVaR off the order statistics; a book of several takes one
+ * selection over the window's P&L. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +31,8 @@ struct pr_risk_watch {
     int *fx_kind, *fx_src;
     pr_risk_pos *book;       /* open positions, then the step's pending entries  */
     size_t n_open, n_book;
+    double *sorted;          /* per instrument, its latest min(count, window) returns ascending */
+    size_t win;              /* risk.var.window                                  */
     double *scratch;
     size_t n_scratch;
     pr_risk_row *rows;
@@ -52,6 +57,7 @@ void pr_risk_watch_free(pr_risk_watch *w) {
     free(w->fx_src);
     free(w->book);
     free(w->scratch);
+    free(w->sorted);
     free(w->rows);
     free(w);
 }
@@ -110,7 +116,10 @@ static int setup(pr_risk_watch *w, const pr_market_view *v, pr_err *err) {
     w->fx_src = calloc(n, sizeof *w->fx_src);
     w->book = calloc(n + PENDING_MAX, sizeof *w->book);
     w->scratch = calloc(w->n_scratch, sizeof *w->scratch);
-    if (!w->ret || !w->expo || !w->trial || !w->mark || !w->fx_kind || !w->fx_src || !w->book || !w->scratch)
+    w->win = (size_t)w->var->window;
+    w->sorted = calloc(w->win * n, sizeof *w->sorted);
+    if (!w->ret || !w->expo || !w->trial || !w->mark || !w->fx_kind || !w->fx_src || !w->book || !w->scratch ||
+        !w->sorted)
         return pr_err_set(err, PR_ENOMEM, "risk: out of memory");
     fx_plan(w, v);
     return PR_OK;
@@ -131,6 +140,56 @@ static int book_var(pr_risk_watch *w, const double *expo, double a, int method, 
     return PR_OK;
 }
 
+/* First index of s[0..n) not below x; without branches on the data (the
+ * returns are noise, so a branching search mispredicts at every level). */
+static size_t lower(const double *s, size_t n, double x) {
+    if (n == 0) return 0;
+    const double *b = s;
+    while (n > 1) {
+        size_t half = n / 2;
+        b = b[half] < x ? b + half : b;
+        n -= half;
+    }
+    return (size_t)(b - s) + (*b < x);
+}
+
+/* Instrument i's sorted window of n values: `out` leaves (when n is full)
+ * and `in` joins, shifting only the values between the two places. */
+static void sorted_update(double *s, size_t n, int full, double out, double in) {
+    if (!full) {
+        size_t p = lower(s, n, in);
+        memmove(s + p + 1, s + p, (n - p) * sizeof *s);
+        s[p] = in;
+        return;
+    }
+    size_t q = lower(s, n, out);   /* out is there: it joined earlier */
+    size_t p = lower(s, n, in);
+    if (p > q) {   /* in goes after q's slot: pull the values between back by one */
+        memmove(s + q, s + q + 1, (p - 1 - q) * sizeof *s);
+        s[p - 1] = in;
+    } else {
+        memmove(s + p + 1, s + p, (q - p) * sizeof *s);
+        s[p] = in;
+    }
+}
+
+/* VaR and CVaR at 95% of a book holding only instrument i (signed
+ * notional e), off its sorted window s[0..n): a long loses -e r, so its
+ * k-th smallest loss is -e times the k-th largest return; a short loses |e| r. */
+static void var_one(const double *s, size_t n, double e, double *var, double *cvar) {
+    size_t k = (size_t)ceil(0.95 * (double)n - 1e-9), m = n - k + 1;
+    double sum = 0;
+    if (e > 0) {
+        for (size_t j = 0; j < m; j++) sum += s[j];
+        *var = -e * s[n - k];
+        *cvar = -e * sum / (double)m;
+    } else {
+        for (size_t j = k - 1; j < n; j++) sum += s[j];
+        *var = -e * s[k - 1];
+        *cvar = -e * sum / (double)m;
+    }
+}
+
 static int add_row(pr_risk_watch *w, const pr_risk_row *r) {
     if (w->n_rows == w->cap_rows) {
         size_t c = w->cap_rows ? 2 * w->cap_rows : 1024;
@@ -148,11 +207,18 @@ int pr_risk_watch_step(pr_risk_watch *w, const pr_market_view *v, const pr_portf
     if (!w->ret && (rc = setup(w, v, err)) != PR_OK) return rc;
     w->v = v;
     double *row = w->ret + w->head * w->n;
+    /* The row leaving the VaR window once it is full (the ring may be longer
+     * for the correlations). */
+    size_t nwin = w->count < w->win ? w->count : w->win;
+    int full = nwin == w->win;
+    const double *gone = w->ret + ((w->head + w->cap - w->win) % w->cap) * w->n;
     for (size_t i = 0; i < w->n; i++) {
         double c0 = pr_view_close(v, (int)i, 0);
         if (c0 > 0) w->mark[i] = c0;
         double c1 = pr_view_updated(v, (int)i) ? pr_view_close(v, (int)i, 1) : NAN;
-        row[i] = c0 > 0 && c1 > 0 ? c0 / c1 - 1 : 0;
+        double r = c0 > 0 && c1 > 0 ? c0 / c1 - 1 : 0;
+        sorted_update(w->sorted + i * w->win, nwin, full, full ? gone[i] : 0, r);
+        row[i] = r;
     }
     w->head = (w->head + 1) % w->cap;
     if (w->count < w->cap) w->count++;
@@ -170,7 +236,13 @@ int pr_risk_watch_step(pr_risk_watch *w, const pr_market_view *v, const pr_portf
         r.positions++;
     }
     w->n_book = w->n_open;
-    if (r.positions) {
+    size_t nv = w->count < w->win ? w->count : w->win;
+    if (r.positions == 1 && nv >= (size_t)w->var->min_obs) {
+        size_t i = (size_t)w->book[0].index;
+        var_one(w->sorted + i * w->win, nv, w->expo[i], &r.var95, &r.cvar95);
+        r.var95 += 0.0;   /* no loss in the window: 0, not -0 */
+        r.cvar95 += 0.0;
+    } else if (r.positions) {
         if ((rc = book_var(w, w->expo, 0.95, PR_VAR_HISTORICAL, &r.var95, &r.cvar95)) != PR_OK)
             return pr_err_set(err, rc, "risk: VaR");
         r.var95 += 0.0;   /* no loss in the window: 0, not -0 */

@@ -1,0 +1,149 @@
+/* Benchmark of the risk stage's cost: sma_cross(10, 30) over N hourly bars
+ * of one instrument (the real BTCUSDT 1h rows of tests/data/reference
+ * repeated on a regular clock, as bench_engine_sma makes them), 0.1%
+ * commission, data in memory, timed three ways in one process:
+ *   - the engine's built-in sizer (all cash), no risk stage;
+ *   - the risk stage sizing only (fixed fraction 0.99, no limit on);
+ *   - the risk stage with every protection and exposure limit on and the
+ *     VaR limit on (window 100): the book's historical VaR/CVaR at 95% is
+ *     computed at every bar with a position open (the series), and the
+ *     pre-trade VaR check at each entry.
+ * Prints bars/s (median of `runs`) of each and the slowdown against the
+ * first; the issue's target is at most 20%. Usage: bench_risk [bars] [runs]
+ * (1000000 5). Always exits 0. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "proratio/data.h"
+#include "proratio/engine.h"
+#include "proratio/risk.h"
+
+static double now_s(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+static int cmp_double(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* The bars: the reference rows repeated verbatim on an hourly clock. */
+static int make_bars(size_t nbars, pr_series *big) {
+    const char *root = getenv("PR_SOURCE_DIR");
+    char path[1024];
+    snprintf(path, sizeof path, "%s/tests/data/reference/BTCUSDT-1h.csv", root ? root : ".");
+    pr_series real;
+    pr_err e;
+    if (pr_series_init(&real, 0) != 0 || pr_import_csv_series(path, NULL, &real, NULL, &e) != 0 || real.len == 0) {
+        printf("risk: cannot read %s (set PR_SOURCE_DIR to the repository)\n", path);
+        return -1;
+    }
+    if (pr_series_init(big, nbars) != 0) return -1;
+    big->tf = PR_TF_1H;
+    for (size_t i = 0; i < nbars; i++) {
+        size_t k = i % real.len;
+        pr_series_push(big, real.ts[0] + (int64_t)i * PR_MS_PER_HOUR, real.open[k], real.high[k], real.low[k],
+                       real.close[k], real.volume[k]);
+    }
+    pr_series_free(&real);
+    return 0;
+}
+
+/* One run; rc (0: none) the risk configuration, NULL: the built-in sizer.
+ * Returns seconds, or -1. */
+static double one_run(const pr_series *bars, const pr_risk_config *rc, size_t *trades) {
+    pr_err err;
+    pr_strategy *st = NULL;
+    pr_pipeline *p = NULL;
+    pr_risk_stage *rs = NULL;
+    pr_pipeline_config pc;
+    pr_pipeline_config_default(&pc);
+    pc.sizing.mode = PR_SIZE_ALL_CASH;
+    if (pr_strategy_create("sma_cross", NULL, NULL, &st, &err) != 0 || pr_pipeline_new(&pc, st, &p, &err) != 0) {
+        printf("risk: %s\n", err.msg);
+        return -1;
+    }
+    if (rc) {
+        pr_sizer sz;
+        if (pr_risk_stage_new(rc, &rs, &err) != 0) {
+            printf("risk: %s\n", err.msg);
+            return -1;
+        }
+        pr_risk_stage_sizer(rs, &sz);
+        pr_pipeline_set_sizer(p, &sz);
+    }
+    pr_bt_market mk = {.bars = bars};
+    pr_market_spec_default("BTCUSDT", PR_ASSET_CRYPTO, &mk.spec, NULL);
+    memset(&mk.spec.costs, 0, sizeof mk.spec.costs);
+    mk.spec.costs.taker_fee = mk.spec.costs.maker_fee = 0.001;
+    mk.spec.inst.lot_step = mk.spec.inst.min_qty = mk.spec.inst.min_notional = 0;
+    pr_backtest_config bc = {.start_cash = 10000.0, .n_markets = 1, .markets = &mk};
+    pr_backtest_result res;
+    double t0 = now_s();
+    int r = pr_backtest_run(&bc, p, &res, &err);
+    double dt = now_s() - t0;
+    if (r != 0) printf("risk: backtest failed: %s\n", err.msg);
+    else {
+        *trades = res.n_trades;
+        pr_backtest_result_free(&res);
+    }
+    pr_pipeline_free(p);
+    pr_risk_stage_free(rs);
+    pr_strategy_free(st);
+    return r == 0 ? dt : -1;
+}
+
+int main(int argc, char **argv) {
+    size_t nbars = argc > 1 ? (size_t)strtoull(argv[1], NULL, 10) : 1000000;
+    int runs = argc > 2 ? atoi(argv[2]) : 5;
+    if (nbars < 1000) nbars = 1000;
+    if (runs < 1 || runs > 50) runs = 5;
+    pr_series bars;
+    if (make_bars(nbars, &bars) != 0) return 0;
+    pr_risk_config sizing_only, all;
+    pr_risk_config_defaults(&sizing_only);
+    sizing_only.sizing.mode = PR_RISK_FIXED_FRACTION;
+    sizing_only.sizing.fraction = 0.99;
+    sizing_only.stops.required = 0;   /* sma_cross's default has no stop */
+    all = sizing_only;
+    all.protections = (pr_risk_protections){.daily_loss = 0.02, .weekly_loss = 0.05, .max_consecutive_losses = 5,
+                                            .loss_pause_hours = 24, .max_trades_per_day = 10, .dd_warn = 0.10,
+                                            .dd_stop = 0.15, .dd_halt = 0.20, .halt_days = 7};
+    all.exposure.preset = PR_PRESET_AGGRESSIVE;
+    all.exposure.max_positions = 5;
+    all.exposure.lev_crypto = 2;
+    all.exposure.currency_cap = 1;
+    all.exposure.sector_cap = 1;
+    all.exposure.corr_cap = 1;
+    all.exposure.margin_ratio = 0.95;
+    pr_risk_exposure_apply_preset(&all.exposure);
+    all.var.limit = 0.05;
+    const char *label[3] = {"no risk stage (built-in all-cash sizer)", "risk stage, sizing only",
+                            "risk stage, all protections + exposure limits + VaR every bar"};
+    const pr_risk_config *cfg[3] = {NULL, &sizing_only, &all};
+    double *t[3];
+    size_t trades[3] = {0};
+    for (int k = 0; k < 3; k++) t[k] = calloc((size_t)runs, sizeof(double));
+    /* Interleaved, so a slow moment of the machine hits all three alike. */
+    for (int r = 0; r < runs; r++)
+        for (int k = 0; k < 3; k++)
+            if (t[k] && (t[k][r] = one_run(&bars, cfg[k], &trades[k])) < 0) goto out;
+    double med[3];
+    for (int k = 0; k < 3; k++) {
+        qsort(t[k], (size_t)runs, sizeof(double), cmp_double);
+        med[k] = t[k][runs / 2];
+        printf("risk: %-62s median %.4f s, %.2f M bars/s (%zu trades)\n", label[k], med[k],
+               (double)nbars / med[k] / 1e6, trades[k]);
+    }
+    printf("risk: slowdown against no risk stage: sizing only %+.1f%%, everything on %+.1f%% (target: at most +20%% "
+           "time, i.e. throughput at least %.2f M bars/s)\n",
+           100 * (med[1] / med[0] - 1), 100 * (med[2] / med[0] - 1), (double)nbars / (med[0] * 1.2) / 1e6);
+out:
+    for (int k = 0; k < 3; k++) free(t[k]);
+    pr_series_free(&bars);
+    return 0;
+}
