@@ -31,12 +31,10 @@ typedef struct summary {
 } summary;
 
 static void summarise(const pr_risk_watch *w, summary *s) {
-    const pr_risk_row *rows;
-    size_t n;
-    pr_risk_watch_series(w, &rows, &n);
+    size_t n = pr_risk_watch_rows(w);
     memset(s, 0, sizeof *s);
     for (size_t i = 0; i < n; i++) {
-        const pr_risk_row *r = &rows[i];
+        const pr_risk_row *r = pr_risk_watch_row(w, i);
         double g = gross_of(r);
         if (g > s->max_gross) s->max_gross = g;
         for (size_t k = 0; k < PR_RISK_CLASSES; k++)
@@ -86,9 +84,7 @@ static void put_num(pr_wbuf *b, double x) {
 }
 
 int bt_risk_series_write(const char *path, const pr_risk_watch *w, pr_err *err) {
-    const pr_risk_row *rows;
-    size_t n;
-    pr_risk_watch_series(w, &rows, &n);
+    size_t n = pr_risk_watch_rows(w);
     FILE *f = fopen(path, "wb");
     if (!f) {
         pr_err_set(err, PR_EIO, "risk CSV: cannot create: %s", strerror(errno));
@@ -105,7 +101,7 @@ int bt_risk_series_write(const char *path, const pr_risk_watch *w, pr_err *err) 
         }
         pr_wbuf_str(&b, ",positions,var95,cvar95\n");
         for (size_t i = 0; i < n; i++) {
-            const pr_risk_row *r = &rows[i];
+            const pr_risk_row *r = pr_risk_watch_row(w, i);
             char t[PR_TIME_STR_MAX];
             pr_wbuf_put(&b, t, pr_time_format_iso(r->ts, t, sizeof t));
             put_num(&b, r->equity);

@@ -119,6 +119,7 @@ static void stage_on_fill(void *self, const pr_fill_info *f) {
     pr_risk_stage *rs = self;
     double r;
     if (pr_risk_state_on_fill(&rs->st, f, &r)) pr_risk_protect_closed(&rs->cfg.protections, &rs->st, f->seen, r);
+    pr_risk_watch_fill(rs->watch);
 }
 
 /* The equity is watched at every step only when a limit needs it (a step

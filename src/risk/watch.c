@@ -2,7 +2,7 @@
  * the book at the closes, the report's exposure/VaR series, and the
  * exposure and VaR limits applied to each sized entry. Buffers are sized at
  * the first step (the view's instrument count) and the series grows by
- * doubling, so a step allocates nothing in the common case. The VaR of the
+ * blocks of rows (never copied), so a step allocates once in 4096. The VaR of the
  * series: each instrument also keeps its window of returns sorted (one
  * binary search and one shift per step), so a book of one instrument reads
  * its VaR and CVaR off the order statistics; a book of several takes one
@@ -14,6 +14,8 @@
 #include "proratio/risk/watch.h"
 
 #define PENDING_MAX 64   /* entries sized at one step before they fill */
+#define ROWS_SHIFT 12
+#define ROWS_PER_BLOCK ((size_t)1 << ROWS_SHIFT)
 
 enum { FX_ONE = 0, FX_INV_SELF, FX_OTHER, FX_INV_OTHER };
 
@@ -28,6 +30,7 @@ struct pr_risk_watch {
     size_t cap, head, count;
     double *expo, *trial;    /* signed notional per instrument (trial: + entry)  */
     double *mark;
+    double *qty;             /* signed holding per instrument                    */
     int *fx_kind, *fx_src;
     pr_risk_pos *book;       /* open positions, then the step's pending entries  */
     size_t n_open, n_book;
@@ -35,8 +38,9 @@ struct pr_risk_watch {
     size_t win;              /* risk.var.window                                  */
     double *scratch;
     size_t n_scratch;
-    pr_risk_row *rows;
-    size_t n_rows, cap_rows;
+    pr_risk_row **blocks;    /* the series, ROWS_PER_BLOCK rows a block          */
+    size_t n_rows, n_blocks, cap_blocks;
+    int dirty;               /* a fill since the last step: re-read the holdings  */
 };
 
 int pr_risk_watch_new(const pr_risk_exposure *ex, const pr_risk_var *var, pr_risk_watch **out, pr_err *err) {
@@ -53,12 +57,14 @@ void pr_risk_watch_free(pr_risk_watch *w) {
     free(w->expo);
     free(w->trial);
     free(w->mark);
+    free(w->qty);
     free(w->fx_kind);
     free(w->fx_src);
     free(w->book);
     free(w->scratch);
     free(w->sorted);
-    free(w->rows);
+    for (size_t b = 0; b < w->n_blocks; b++) free(w->blocks[b]);
+    free(w->blocks);
     free(w);
 }
 
@@ -112,13 +118,15 @@ static int setup(pr_risk_watch *w, const pr_market_view *v, pr_err *err) {
     w->expo = calloc(n, sizeof *w->expo);
     w->trial = calloc(n, sizeof *w->trial);
     w->mark = calloc(n, sizeof *w->mark);
+    w->qty = calloc(n, sizeof *w->qty);
+    w->dirty = 1;
     w->fx_kind = calloc(n, sizeof *w->fx_kind);
     w->fx_src = calloc(n, sizeof *w->fx_src);
     w->book = calloc(n + PENDING_MAX, sizeof *w->book);
     w->scratch = calloc(w->n_scratch, sizeof *w->scratch);
     w->win = (size_t)w->var->window;
     w->sorted = calloc(w->win * n, sizeof *w->sorted);
-    if (!w->ret || !w->expo || !w->trial || !w->mark || !w->fx_kind || !w->fx_src || !w->book || !w->scratch ||
+    if (!w->ret || !w->expo || !w->trial || !w->mark || !w->qty || !w->fx_kind || !w->fx_src || !w->book || !w->scratch ||
         !w->sorted)
         return pr_err_set(err, PR_ENOMEM, "risk: out of memory");
     fx_plan(w, v);
@@ -162,15 +170,13 @@ static void sorted_update(double *s, size_t n, int full, double out, double in) 
         s[p] = in;
         return;
     }
-    size_t q = lower(s, n, out);   /* out is there: it joined earlier */
-    size_t p = lower(s, n, in);
-    if (p > q) {   /* in goes after q's slot: pull the values between back by one */
-        memmove(s + q, s + q + 1, (p - 1 - q) * sizeof *s);
-        s[p - 1] = in;
-    } else {
-        memmove(s + p + 1, s + p, (q - p) * sizeof *s);
-        s[p] = in;
-    }
+    /* out is there (it joined earlier): its slot moves towards in's place. */
+    size_t q = lower(s, n, out);
+    if (in > out)
+        for (; q + 1 < n && s[q + 1] < in; q++) s[q] = s[q + 1];
+    else
+        for (; q > 0 && s[q - 1] > in; q--) s[q] = s[q - 1];
+    s[q] = in;
 }
 
 /* VaR and CVaR at 95% of a book holding only instrument i (signed
@@ -191,14 +197,20 @@ static void var_one(const double *s, size_t n, double e, double *var, double *cv
 }
 
 static int add_row(pr_risk_watch *w, const pr_risk_row *r) {
-    if (w->n_rows == w->cap_rows) {
-        size_t c = w->cap_rows ? 2 * w->cap_rows : 1024;
-        pr_risk_row *p = realloc(w->rows, c * sizeof *p);
-        if (!p) return PR_ENOMEM;
-        w->rows = p;
-        w->cap_rows = c;
+    size_t b = w->n_rows >> ROWS_SHIFT;
+    if (b == w->n_blocks) {
+        if (w->n_blocks == w->cap_blocks) {
+            size_t c = w->cap_blocks ? 2 * w->cap_blocks : 64;
+            pr_risk_row **p = realloc(w->blocks, c * sizeof *p);
+            if (!p) return PR_ENOMEM;
+            w->blocks = p;
+            w->cap_blocks = c;
+        }
+        if (!(w->blocks[b] = malloc(ROWS_PER_BLOCK * sizeof **w->blocks))) return PR_ENOMEM;
+        w->n_blocks++;
     }
-    w->rows[w->n_rows++] = *r;
+    w->blocks[b][w->n_rows & (ROWS_PER_BLOCK - 1)] = *r;
+    w->n_rows++;
     return PR_OK;
 }
 
@@ -223,12 +235,18 @@ int pr_risk_watch_step(pr_risk_watch *w, const pr_market_view *v, const pr_portf
     w->head = (w->head + 1) % w->cap;
     if (w->count < w->cap) w->count++;
     pr_risk_row r = {.ts = pr_view_now(v), .equity = w->equity};
+    if (w->dirty) {   /* the holdings change only with fills */
+        for (size_t i = 0; i < w->n; i++) {
+            pr_holding h = {0};
+            w->qty[i] = pf && pf->holding && pf->holding(pf->self, (int)i, &h) == 0 ? h.qty : 0;
+        }
+        w->dirty = 0;
+    }
     w->n_open = 0;
     for (size_t i = 0; i < w->n; i++) {
-        pr_holding h = {0};
         w->expo[i] = 0;
-        if (!pf || !pf->holding || pf->holding(pf->self, (int)i, &h) != 0 || h.qty == 0) continue;
-        w->expo[i] = h.qty * w->mark[i] * fx_at(w, i, w->mark[i]);
+        if (w->qty[i] == 0) continue;
+        w->expo[i] = w->qty[i] * w->mark[i] * fx_at(w, i, w->mark[i]);
         const pr_instrument *in = pr_view_instrument(v, (int)i);
         int cls = in && in->asset_class < PR_RISK_CLASSES ? (int)in->asset_class : 0;
         r.gross[cls] += fabs(w->expo[i]);
@@ -303,7 +321,10 @@ void pr_risk_watch_entry(pr_risk_watch *w, const pr_size_request *rq, double px,
         w->book[w->n_book++] = (pr_risk_pos){.index = i, .inst = rq->inst, .notional = side * allowed};
 }
 
-void pr_risk_watch_series(const pr_risk_watch *w, const pr_risk_row **rows, size_t *n) {
-    *rows = w->rows;
-    *n = w->n_rows;
+size_t pr_risk_watch_rows(const pr_risk_watch *w) { return w->n_rows; }
+
+const pr_risk_row *pr_risk_watch_row(const pr_risk_watch *w, size_t i) {
+    return i < w->n_rows ? &w->blocks[i >> ROWS_SHIFT][i & (ROWS_PER_BLOCK - 1)] : NULL;
 }
+
+void pr_risk_watch_fill(pr_risk_watch *w) { w->dirty = 1; }

@@ -196,12 +196,10 @@ static void test_var_limit_causal(void **state) {
     pr_backtest_result_free(&r);
     /* The risk series: one row per step; at bar 30 (the decision) flat, so
      * VaR 0; from bar 31 long ~5,000 with VaR from the window. */
-    const pr_risk_row *rows;
-    size_t n;
-    pr_risk_watch_series(pr_risk_stage_watch(rs), &rows, &n);
-    assert_int_equal((int)n, NB);
-    assert_int_equal(rows[30].positions, 0);
-    assert_int_equal(rows[32].positions, 1);
+    const pr_risk_watch *w = pr_risk_stage_watch(rs);
+    assert_int_equal((int)pr_risk_watch_rows(w), NB);
+    assert_int_equal(pr_risk_watch_row(w, 30)->positions, 0);
+    assert_int_equal(pr_risk_watch_row(w, 32)->positions, 1);
     pr_risk_stage_free(rs);
     /* The same data one bar earlier (crash at bar 30, seen at the decision):
      * 31 returns, k = ceil(0.99 x 31) = 31, the largest loss:

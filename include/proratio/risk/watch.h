@@ -45,8 +45,11 @@ int pr_risk_watch_step(pr_risk_watch *w, const pr_market_view *v, const pr_portf
  * or refuses it (value 0, reason); an entry it lets through joins the book
  * for the step's later entries. */
 void pr_risk_watch_entry(pr_risk_watch *w, const pr_size_request *rq, double px, pr_risk_decision *d);
-/* The series so far (valid until the next step). */
-void pr_risk_watch_series(const pr_risk_watch *w, const pr_risk_row **rows, size_t *n);
+/* A fill was seen (the holdings are read again at the next step). */
+void pr_risk_watch_fill(pr_risk_watch *w);
+/* The series so far: its length and row i (NULL past the end). */
+size_t pr_risk_watch_rows(const pr_risk_watch *w);
+const pr_risk_row *pr_risk_watch_row(const pr_risk_watch *w, size_t i);
 
 #ifdef __cplusplus
 }
