@@ -183,7 +183,7 @@ static void sorted_update(double *s, size_t n, int full, double out, double in) 
  * notional e), off its sorted window s[0..n): a long loses -e r, so its
  * k-th smallest loss is -e times the k-th largest return; a short loses |e| r. */
 static void var_one(const double *s, size_t n, double e, double *var, double *cvar) {
-    size_t k = (size_t)ceil(0.95 * (double)n - 1e-9), m = n - k + 1;
+    size_t k = (95 * n + 99) / 100, m = n - k + 1;   /* ceil(0.95 n), in integers */
     double sum = 0;
     if (e > 0) {
         for (size_t j = 0; j < m; j++) sum += s[j];
