@@ -66,6 +66,12 @@ static void test_currency_counts_twice(void **state) {
     /* Short EURGBP 3,000 offsets EUR (3,000 - 3,000 = 0), GBP +3,000: through. */
     assert_true(fabs(check(&c, book, 1, pos(EURGBP, -3000), NULL, &why) - 3000) < 1e-9);
     assert_null(why);
+    /* The quote side counts too: long EURGBP 4,000 is short GBP 4,000, and
+     * short GBPUSD 3,000 would add short GBP 3,000: |-7,000| > 5,000, room
+     * 5,000 - 4,000 = 1,000. */
+    const pr_risk_pos gbp[] = {pos(EURGBP, 4000)};
+    assert_true(fabs(check(&c, gbp, 1, pos(GBPUSD, -3000), NULL, &why) - 1000) < 1e-9);
+    assert_string_equal(why, "currency cap (risk.exposure.currency_cap)");
     /* A stock is no currency position. */
     assert_true(fabs(check(&c, book, 1, pos(SPY, 9000), NULL, &why) - 9000) < 1e-9);
 }
