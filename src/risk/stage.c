@@ -122,8 +122,7 @@ static void stage_on_fill(void *self, const pr_fill_info *f) {
     pr_risk_watch_fill(rs->watch);
 }
 
-/* The equity is watched at every step only when a limit needs it (a step
- * costs the pipeline an account query). */
+/* The protections follow the equity only when one of their limits needs it. */
 static int watches_equity(const pr_risk_protections *c) {
     return c->daily_loss > 0 || c->weekly_loss > 0 || c->dd_warn > 0 || c->dd_stop > 0 || c->dd_halt > 0 || c->max_trades_per_day > 0;
 }

@@ -2,9 +2,9 @@
  * the book at the closes, the report's exposure/VaR series, and the
  * exposure and VaR limits applied to each sized entry. Buffers are sized at
  * the first step (the view's instrument count) and the series grows by
- * blocks of rows (never copied), so a step allocates once in 4096. The VaR of the
- * series: each instrument also keeps its window of returns sorted (one
- * binary search and one shift per step), so a book of one instrument reads
+ * blocks of rows (never copied), so a step allocates once in 4096 steps. The
+ * VaR of the series: each instrument also keeps its window of returns sorted
+ * (one search and one walk per step), so a book of one instrument reads
  * its VaR and CVaR off the order statistics; a book of several takes one
  * selection over the window's P&L. */
 #include <math.h>
@@ -25,7 +25,6 @@ struct pr_risk_watch {
     char ccy[16];
     double equity;           /* the step's                                        */
     size_t n;                /* instruments, 0 before the first step             */
-    const pr_market_view *v; /* the latest step's                                */
     double *ret;             /* cap rows of n returns                            */
     size_t cap, head, count;
     double *expo, *trial;    /* signed notional per instrument (trial: + entry)  */
@@ -217,7 +216,6 @@ static int add_row(pr_risk_watch *w, const pr_risk_row *r) {
 int pr_risk_watch_step(pr_risk_watch *w, const pr_market_view *v, const pr_portfolio *pf, pr_err *err) {
     int rc;
     if (!w->ret && (rc = setup(w, v, err)) != PR_OK) return rc;
-    w->v = v;
     double *row = w->ret + w->head * w->n;
     /* The row leaving the VaR window once it is full (the ring may be longer
      * for the correlations). */
