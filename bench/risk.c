@@ -6,8 +6,10 @@
  *   - the risk stage sizing only (fixed fraction 0.99, no limit on);
  *   - the risk stage with every protection and exposure limit on and the
  *     VaR limit on (window 100): the book's historical VaR/CVaR at 95% is
- *     computed at every bar with a position open (the series), and the
- *     pre-trade VaR check at each entry.
+ *     computed at every bar with a position open, and the pre-trade VaR
+ *     check at each entry;
+ *   - the same keeping every step's row of the series, as a backtest does
+ *     for risk.csv (80 bytes a bar of fresh memory).
  * Prints bars/s of wall and CPU time (medians of `runs`) of each and the
  * slowdown against the first (CPU time is steadier on a shared machine);
  * the issue's target is at most 20%. Usage: bench_risk [bars] [runs]
@@ -56,7 +58,7 @@ static int make_bars(size_t nbars, pr_series *big) {
 
 /* One run; rc the risk configuration, NULL: the built-in sizer. Returns
  * wall seconds (and CPU seconds in *cpu), or -1. */
-static double one_run(const pr_series *bars, const pr_risk_config *rc, size_t *trades, double *cpu) {
+static double one_run(const pr_series *bars, const pr_risk_config *rc, int record, size_t *trades, double *cpu) {
     pr_err err;
     pr_strategy *st = NULL;
     pr_pipeline *p = NULL;
@@ -74,6 +76,7 @@ static double one_run(const pr_series *bars, const pr_risk_config *rc, size_t *t
             printf("risk: %s\n", err.msg);
             return -1;
         }
+        pr_risk_stage_record_series(rs, record);
         pr_risk_stage_sizer(rs, &sz);
         pr_pipeline_set_sizer(p, &sz);
     }
@@ -124,22 +127,24 @@ int main(int argc, char **argv) {
     all.exposure.margin_ratio = 0.95;
     pr_risk_exposure_apply_preset(&all.exposure);
     all.var.limit = 0.05;
-    const char *label[3] = {"no risk stage (built-in all-cash sizer)", "risk stage, sizing only",
-                            "risk stage, all protections + exposure limits + VaR every bar"};
-    const pr_risk_config *cfg[3] = {NULL, &sizing_only, &all};
-    double *t[3], *c[3];
-    size_t trades[3] = {0};
-    for (int k = 0; k < 3; k++) {
+    enum { NC = 4 };
+    const char *label[NC] = {"no risk stage (built-in all-cash sizer)", "risk stage, sizing only",
+                             "risk stage, all protections + exposure limits + VaR every bar",
+                             "the same, keeping the exposure/VaR series (risk.csv)"};
+    const pr_risk_config *cfg[NC] = {NULL, &sizing_only, &all, &all};
+    double *t[NC] = {0}, *c[NC] = {0};
+    size_t trades[NC] = {0};
+    for (int k = 0; k < NC; k++) {
         t[k] = calloc((size_t)runs, sizeof(double));
         c[k] = calloc((size_t)runs, sizeof(double));
         if (!t[k] || !c[k]) goto out;
     }
-    /* Interleaved, so a slow moment of the machine hits all three alike. */
+    /* Interleaved, so a slow moment of the machine hits all alike. */
     for (int r = 0; r < runs; r++)
-        for (int k = 0; k < 3; k++)
-            if ((t[k][r] = one_run(&bars, cfg[k], &trades[k], &c[k][r])) < 0) goto out;
-    double med[3], cmed[3];
-    for (int k = 0; k < 3; k++) {
+        for (int k = 0; k < NC; k++)
+            if ((t[k][r] = one_run(&bars, cfg[k], k == 3, &trades[k], &c[k][r])) < 0) goto out;
+    double med[NC], cmed[NC];
+    for (int k = 0; k < NC; k++) {
         qsort(t[k], (size_t)runs, sizeof(double), cmp_double);
         qsort(c[k], (size_t)runs, sizeof(double), cmp_double);
         med[k] = t[k][runs / 2];
@@ -148,12 +153,13 @@ int main(int argc, char **argv) {
                label[k], med[k], (double)nbars / med[k] / 1e6, cmed[k], (double)nbars / cmed[k] / 1e6,
                cmed[k] / (double)nbars * 1e9, trades[k]);
     }
-    printf("risk: CPU time against no risk stage: sizing only %+.1f%%, everything on %+.1f%% (%.0f ns/bar more); "
-           "wall %+.1f%%, %+.1f%%; target: at most +20%%\n",
+    printf("risk: CPU time against no risk stage: sizing only %+.1f%%, everything on %+.1f%% (%.0f ns/bar more), "
+           "with the series %+.1f%%; wall %+.1f%%, %+.1f%%, %+.1f%%; target: at most +20%%\n",
            100 * (cmed[1] / cmed[0] - 1), 100 * (cmed[2] / cmed[0] - 1), (cmed[2] - cmed[0]) / (double)nbars * 1e9,
-           100 * (med[1] / med[0] - 1), 100 * (med[2] / med[0] - 1));
+           100 * (cmed[3] / cmed[0] - 1), 100 * (med[1] / med[0] - 1), 100 * (med[2] / med[0] - 1),
+           100 * (med[3] / med[0] - 1));
 out:
-    for (int k = 0; k < 3; k++) {
+    for (int k = 0; k < NC; k++) {
         free(t[k]);
         free(c[k]);
     }

@@ -354,6 +354,7 @@ static int run_side(bt_run *r, bt_side *sd, const pr_config *cfg, pr_err *e) {
     if (s->has_risk) {
         pr_sizer sizer;
         if ((rc = pr_risk_stage_new(&s->risk, &sd->risk, e)) != PR_OK) return rc;
+        pr_risk_stage_record_series(sd->risk, 1);   /* risk.csv */
         pr_risk_stage_sizer(sd->risk, &sizer);
         pr_pipeline_set_sizer(sd->pipe, &sizer);
     }

@@ -38,6 +38,8 @@ void pr_risk_stage_free(pr_risk_stage *rs) {
 
 const pr_risk_watch *pr_risk_stage_watch(const pr_risk_stage *rs) { return rs->watch; }
 
+void pr_risk_stage_record_series(pr_risk_stage *rs, int on) { pr_risk_watch_record(rs->watch, on); }
+
 const pr_risk_state *pr_risk_stage_state(const pr_risk_stage *rs) { return &rs->st; }
 
 void pr_risk_stage_restore(pr_risk_stage *rs, const pr_risk_state *st) { rs->st = *st; }

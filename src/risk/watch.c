@@ -40,6 +40,8 @@ struct pr_risk_watch {
     pr_risk_row **blocks;    /* the series, ROWS_PER_BLOCK rows a block          */
     size_t n_rows, n_blocks, cap_blocks;
     int dirty;               /* a fill since the last step: re-read the holdings  */
+    int record;              /* keep the series (pr_risk_watch_record)            */
+    pr_risk_row last;        /* the latest step's row                             */
 };
 
 int pr_risk_watch_new(const pr_risk_exposure *ex, const pr_risk_var *var, pr_risk_watch **out, pr_err *err) {
@@ -265,7 +267,9 @@ int pr_risk_watch_step(pr_risk_watch *w, const pr_market_view *v, const pr_portf
         r.cvar95 += 0.0;
     } else if (w->count >= (size_t)w->var->min_obs) r.var95 = r.cvar95 = 0;
     else r.var95 = r.cvar95 = NAN;
-    return add_row(w, &r) == PR_OK ? PR_OK : pr_err_set(err, PR_ENOMEM, "risk: out of memory");
+    w->last = r;
+    if (w->record && add_row(w, &r) != PR_OK) return pr_err_set(err, PR_ENOMEM, "risk: out of memory");
+    return PR_OK;
 }
 
 /* The entry's notional in the account currency from the sizing decision. */
@@ -318,6 +322,10 @@ void pr_risk_watch_entry(pr_risk_watch *w, const pr_size_request *rq, double px,
     if (w->n_book < w->n_open + PENDING_MAX)
         w->book[w->n_book++] = (pr_risk_pos){.index = i, .inst = rq->inst, .notional = side * allowed};
 }
+
+void pr_risk_watch_record(pr_risk_watch *w, int on) { w->record = on; }
+
+const pr_risk_row *pr_risk_watch_last(const pr_risk_watch *w) { return w->n ? &w->last : NULL; }
 
 size_t pr_risk_watch_rows(const pr_risk_watch *w) { return w->n_rows; }
 

@@ -172,6 +172,7 @@ static void run_crash(size_t crash, pr_backtest_result *r, pr_risk_stage **rs) {
     pr_err err;
     assert_int_equal(pr_pipeline_new(&pc, &sc.base, &p, &err), 0);
     assert_int_equal(pr_risk_stage_new(&rc, rs, &err), 0);
+    pr_risk_stage_record_series(*rs, 1);
     pr_sizer sz;
     pr_risk_stage_sizer(*rs, &sz);
     pr_pipeline_set_sizer(p, &sz);

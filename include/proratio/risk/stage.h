@@ -26,6 +26,8 @@ const pr_risk_state *pr_risk_stage_state(const pr_risk_stage *rs);
 void pr_risk_stage_restore(pr_risk_stage *rs, const pr_risk_state *st);
 /* Its exposure and VaR watch: the report's series (risk/watch.h). */
 const pr_risk_watch *pr_risk_stage_watch(const pr_risk_stage *rs);
+/* Keeps the series of every step (pr_risk_watch_record). */
+void pr_risk_stage_record_series(pr_risk_stage *rs, int on);
 
 #ifdef __cplusplus
 }
