@@ -167,7 +167,7 @@ static void sizing_line(const bt_settings *s, char *buf, size_t cap) {
 static int write_report(const bt_settings *s, const pr_backtest_config *bc, const pr_backtest_result *res,
                         const bt_analysis *a, const char *strategy, const char *ai_note, const char *path,
                         pr_err *err) {
-    size_t nkv = 6 + 2 * bc->n_markets;
+    size_t nkv = 7 + 2 * bc->n_markets;
     pr_report_kv *kv = calloc(nkv, sizeof *kv);
     char (*val)[1200] = calloc(nkv, sizeof *val);
     char (*key)[64] = calloc(nkv, sizeof *key);
@@ -191,6 +191,11 @@ static int write_report(const bt_settings *s, const pr_backtest_config *bc, cons
         sizing_line(s, sz, sizeof sz);
         KV("sizing", "%s", sz);
         KV("account", "%.10g %s", res->start_cash, res->ccy);
+        if (a->watch) {
+            char line[256];
+            bt_risk_series_text(a->watch, line, sizeof line);
+            KV("exposure", "%s (per step in risk.csv)", line);
+        }
 #undef KV
         char title[300];
         if (s->title[0]) pr_strlcpy(title, s->title, sizeof title);
@@ -318,7 +323,11 @@ int bt_output(const bt_settings *s, const pr_backtest_config *bc, const pr_backt
                res->stats.signals, res->stats.vetoed, res->stats.orders, res->n_rejected, res->n_fills,
                res->n_liquidations);
     if (show != BT_SHOW_JSON && a->risk) print_risk(a->risk, info);
-    if (show != BT_SHOW_JSON && a->watch) bt_risk_series_print(a->watch, info);
+    if (show != BT_SHOW_JSON && a->watch) {
+        char line[256];
+        bt_risk_series_text(a->watch, line, sizeof line);
+        fprintf(info, "exposure     %s\n", line);
+    }
     bt_print_rejects(bc, res, info);
     if (show == BT_SHOW_TABLE) {
         putchar('\n');

@@ -78,9 +78,10 @@ int bt_output(const bt_settings *s, const pr_backtest_config *bc, const pr_backt
               const char *ai_note, bt_show show, pr_err *err);
 
 /* risk.csv, the "exposure"/"var95" summary under metrics.json's "risk"
- * (risk is that object) and the terminal line (backtest_risk.c). */
+ * (risk is that object) and the one-line summary of the terminal and the
+ * HTML report (backtest_risk.c). */
 int bt_risk_series_write(const char *path, const pr_risk_watch *w, pr_err *err);
 void bt_risk_series_json(json_t *risk, const pr_risk_watch *w);
-void bt_risk_series_print(const pr_risk_watch *w, FILE *f);
+void bt_risk_series_text(const pr_risk_watch *w, char *buf, size_t cap);
 
 #endif

@@ -69,13 +69,14 @@ void bt_risk_series_json(json_t *risk, const pr_risk_watch *w) {
                                   num(s.n_var ? s.cvar_max : NAN)));
 }
 
-void bt_risk_series_print(const pr_risk_watch *w, FILE *f) {
+void bt_risk_series_text(const pr_risk_watch *w, char *buf, size_t cap) {
     summary s;
     summarise(w, &s);
-    fprintf(f, "exposure     max gross %.2f, at most %d position%s open", s.max_gross, s.max_pos,
-            s.max_pos == 1 ? "" : "s");
-    if (s.n_var) fprintf(f, "; VaR95 (1 step) max %.2f, mean %.2f", s.var_max, s.var_sum / (double)s.n_var);
-    fputc('\n', f);
+    int k = snprintf(buf, cap, "max gross %.2f, at most %d position%s open", s.max_gross, s.max_pos,
+                     s.max_pos == 1 ? "" : "s");
+    if (s.n_var && k >= 0 && (size_t)k < cap)
+        snprintf(buf + k, cap - (size_t)k, "; VaR95 (1 step) max %.2f, mean %.2f", s.var_max,
+                 s.var_sum / (double)s.n_var);
 }
 
 static void put_num(pr_wbuf *b, double x) {
