@@ -223,16 +223,21 @@ int pr_risk_watch_step(pr_risk_watch *w, const pr_market_view *v, const pr_portf
      * for the correlations). */
     size_t nwin = w->count < w->win ? w->count : w->win;
     int full = nwin == w->win;
-    const double *gone = w->ret + ((w->head + w->cap - w->win) % w->cap) * w->n;
+    size_t g = w->head >= w->win ? w->head - w->win : w->head + w->cap - w->win;   /* no division per step */
+    const double *gone = w->ret + g * w->n;
+    const unsigned char *upd = pr_view_updated_flags(v);
     for (size_t i = 0; i < w->n; i++) {
-        double c0 = pr_view_close(v, (int)i, 0);
-        if (c0 > 0) w->mark[i] = c0;
-        double c1 = pr_view_updated(v, (int)i) ? pr_view_close(v, (int)i, 1) : NAN;
-        double r = c0 > 0 && c1 > 0 ? c0 / c1 - 1 : 0;
+        double r = 0;
+        if (upd[i] || !(w->mark[i] > 0)) {   /* else the close and the mark are as they were */
+            double c0 = pr_view_close(v, (int)i, 0);
+            double c1 = upd[i] ? pr_view_close(v, (int)i, 1) : NAN;
+            if (c0 > 0) w->mark[i] = c0;
+            if (c0 > 0 && c1 > 0) r = c0 / c1 - 1;
+        }
         sorted_update(w->sorted + i * w->win, nwin, full, full ? gone[i] : 0, r);
         row[i] = r;
     }
-    w->head = (w->head + 1) % w->cap;
+    if (++w->head == w->cap) w->head = 0;
     if (w->count < w->cap) w->count++;
     pr_risk_row r = {.ts = pr_view_now(v), .equity = w->equity};
     if (w->dirty) {   /* the holdings change only with fills */
