@@ -57,9 +57,8 @@ static void swap(double *a, double *b) {
     *b = t;
 }
 
-/* Moves the k-th smallest (0-based) of x[0..n) to x[k], smaller ones before
- * and larger ones after it (Hoare's selection, median-of-three pivots). */
-static void select_k(double *x, size_t n, size_t k) {
+/* Hoare's selection, median-of-three pivots. */
+void pr_risk_select(double *x, size_t n, size_t k) {
     size_t lo = 0, hi = n - 1;
     while (hi > lo) {
         size_t mid = lo + (hi - lo) / 2;
@@ -92,7 +91,7 @@ void pr_risk_var_losses(double *loss, size_t n, double a, double *var, double *c
     size_t k = (size_t)ceil(a * (double)n - 1e-9);   /* 1-based; the epsilon keeps 0.95*100 at 95 */
     if (k < 1) k = 1;
     if (k > n) k = n;
-    select_k(loss, n, k - 1);
+    pr_risk_select(loss, n, k - 1);
     double sum = 0;
     for (size_t i = k - 1; i < n; i++) sum += loss[i];
     *var = loss[k - 1];

@@ -40,6 +40,9 @@ typedef struct pr_risk_var {
 
 extern const pr_strategy_info pr_risk_var_info;
 
+/* Moves the k-th smallest (0-based, k < n) of x[0..n) to x[k], the smaller
+ * ones before it and the larger after it (a selection, O(n)). */
+void pr_risk_select(double *x, size_t n, size_t k);
 /* VaR and CVaR at confidence a of the n losses in loss[] (reordered in
  * place, O(n)); n == 0 gives 0 and 0. */
 void pr_risk_var_losses(double *loss, size_t n, double a, double *var, double *cvar);
