@@ -139,7 +139,7 @@ static int setup(pr_risk_watch *w, const pr_market_view *v, pr_err *err) {
     w->book = calloc(n + PENDING_MAX, sizeof *w->book);
     w->scratch = calloc(w->n_scratch, sizeof *w->scratch);
     w->win = (size_t)w->var->window;
-    w->tcap = 2 * tail_len(w->win) + 4;
+    w->tcap = 3 * tail_len(w->win) + 6;   /* room to drift: ~1 refill in 700 steps at 100 */
     w->tails = calloc(2 * w->tcap * n, sizeof *w->tails);
     w->tn = calloc(2 * n, sizeof *w->tn);
     w->tall = calloc(2 * n, sizeof *w->tall);

@@ -138,40 +138,23 @@ static int record(pr_strategy *s, const pr_market_view *v, const pr_strategy_eve
     return 0;
 }
 
-/* Closes alternate 100 and 100.1 (steps of about +-0.1%) except one crash
- * of -5% at bar `crash` (the later bars keep alternating around 95). An
- * entry at decision bar 30, fixed fraction 0.5 of 10,000 (5,000), VaR 99%
- * limited to 2% of equity (200), window 100, min_obs 20. */
-static void run_crash(size_t crash, pr_backtest_result *r, pr_risk_stage **rs) {
-    double rows[NB][4];
-    for (size_t i = 0; i < NB; i++) {
-        double c = (i % 2 ? 100.1 : 100) * (i >= crash ? 0.95 : 1);
-        double o = i ? rows[i - 1][3] : c;
-        rows[i][0] = o, rows[i][1] = fmax(o, c), rows[i][2] = fmin(o, c), rows[i][3] = c;
-    }
+/* Runs the script on hourly bars rows[0..nb) through the risk stage rc
+ * (kept series), 10,000 cash, no costs. */
+static void run_bars(const double (*rows)[4], size_t nb, et_script *sc, const pr_risk_config *rc,
+                     pr_backtest_result *r, pr_risk_stage **rs) {
     static pr_strategy_vt vt;
     vt = et_script_vt;
     vt.on_event = record;
-    et_script sc;
-    et_script_reset(&sc);
-    sc.base.vt = &vt;
-    et_script_add(&sc, 30, PR_SIG_ENTER_LONG, 0);
+    sc->base.vt = &vt;
     g_rejects = 0;
-    pr_risk_config rc;
-    pr_risk_config_defaults(&rc);
-    rc.sizing.mode = PR_RISK_FIXED_FRACTION;
-    rc.sizing.fraction = 0.5;
-    rc.stops.required = 0;
-    rc.var.limit = 0.02;
-    rc.var.confidence = 0.99;
     pr_series s;
-    et_hourly(&s, et_time(2024, 1, 1, 0, 0), (const double(*)[4])rows, NB);
+    et_hourly(&s, et_time(2024, 1, 1, 0, 0), rows, nb);
     pr_pipeline_config pc;
     pr_pipeline_config_default(&pc);
     pr_pipeline *p = NULL;
     pr_err err;
-    assert_int_equal(pr_pipeline_new(&pc, &sc.base, &p, &err), 0);
-    assert_int_equal(pr_risk_stage_new(&rc, rs, &err), 0);
+    assert_int_equal(pr_pipeline_new(&pc, &sc->base, &p, &err), 0);
+    assert_int_equal(pr_risk_stage_new(rc, rs, &err), 0);
     pr_risk_stage_record_series(*rs, 1);
     pr_sizer sz;
     pr_risk_stage_sizer(*rs, &sz);
@@ -182,6 +165,39 @@ static void run_crash(size_t crash, pr_backtest_result *r, pr_risk_stage **rs) {
     assert_int_equal(pr_backtest_run(&bc, p, r, &err), 0);
     pr_pipeline_free(p);
     pr_series_free(&s);
+}
+
+/* Bars whose open is the previous close. */
+static void bars_of(const double *close, size_t nb, double (*rows)[4]) {
+    for (size_t i = 0; i < nb; i++) {
+        double c = close[i], o = i ? close[i - 1] : c;
+        rows[i][0] = o, rows[i][1] = fmax(o, c), rows[i][2] = fmin(o, c), rows[i][3] = c;
+    }
+}
+
+static void config(pr_risk_config *rc) {
+    pr_risk_config_defaults(rc);
+    rc->sizing.mode = PR_RISK_FIXED_FRACTION;
+    rc->sizing.fraction = 0.5;
+    rc->stops.required = 0;
+}
+
+/* Closes alternate 100 and 100.1 (steps of about +-0.1%) except one crash
+ * of -5% at bar `crash` (the later bars keep alternating around 95). An
+ * entry at decision bar 30, fixed fraction 0.5 of 10,000 (5,000), VaR 99%
+ * limited to 2% of equity (200), window 100, min_obs 20. */
+static void run_crash(size_t crash, pr_backtest_result *r, pr_risk_stage **rs) {
+    double close[NB], rows[NB][4];
+    for (size_t i = 0; i < NB; i++) close[i] = (i % 2 ? 100.1 : 100) * (i >= crash ? 0.95 : 1);
+    bars_of(close, NB, rows);
+    et_script sc;
+    et_script_reset(&sc);
+    et_script_add(&sc, 30, PR_SIG_ENTER_LONG, 0);
+    pr_risk_config rc;
+    config(&rc);
+    rc.var.limit = 0.02;
+    rc.var.confidence = 0.99;
+    run_bars((const double(*)[4])rows, NB, &sc, &rc, r, rs);
 }
 
 static void test_var_limit_causal(void **state) {
@@ -213,12 +229,61 @@ static void test_var_limit_causal(void **state) {
     pr_risk_stage_free(rs);
 }
 
+/* The series' VaR95/CVaR95 at every step with a position (one instrument,
+ * read off the stage's tail buffers) equals the historical VaR of the
+ * position over the returns seen so far (at most the latest 100), computed
+ * by pr_risk_var_hist (tested by hand above): long from bar 30 to 150,
+ * short from 160 to the end, on 400 bars of a noisy walk (a fixed LCG). */
+static void test_series_var(void **state) {
+    (void)state;
+    enum { N = 400 };
+    static double close[N], rows[N][4], ret[N], scratch[N];
+    unsigned long x = 12345;
+    close[0] = 100;
+    for (size_t i = 1; i < N; i++) {
+        x = x * 6364136223846793005UL + 1442695040888963407UL;
+        double u = (double)(x >> 11) / 9007199254740992.0;   /* [0, 1) */
+        close[i] = close[i - 1] * (1 + (u - 0.5) * 0.04);
+    }
+    bars_of(close, N, rows);
+    /* The step return of bar i: close[i] / close[i - 1] - 1; bar 0 has none (0). */
+    ret[0] = 0;
+    for (size_t i = 1; i < N; i++) ret[i] = close[i] / close[i - 1] - 1;
+    et_script sc;
+    et_script_reset(&sc);
+    et_script_add(&sc, 30, PR_SIG_ENTER_LONG, 0);
+    et_script_add(&sc, 150, PR_SIG_EXIT, 0);
+    et_script_add(&sc, 160, PR_SIG_ENTER_SHORT, 0);
+    pr_risk_config rc;
+    config(&rc);
+    pr_backtest_result r;
+    pr_risk_stage *rs = NULL;
+    run_bars((const double(*)[4])rows, N, &sc, &rc, &r, &rs);
+    const pr_risk_watch *w = pr_risk_stage_watch(rs);
+    assert_int_equal((int)pr_risk_watch_rows(w), N);
+    int longs = 0, shorts = 0;
+    for (size_t t = 0; t < N; t++) {
+        const pr_risk_row *row = pr_risk_watch_row(w, t);
+        if (row->positions == 0) continue;
+        size_t n = t + 1 < 100 ? t + 1 : 100;
+        double e = t < 155 ? row->gross[PR_ASSET_CRYPTO] : -row->gross[PR_ASSET_CRYPTO], var, cvar;
+        pr_risk_var_hist(ret + t + 1 - n, n, 1, n, n, &e, 0.95, scratch, &var, &cvar);
+        assert_true(fabs(row->var95 - var) <= 1e-9 * fabs(var) + 1e-12);
+        assert_true(fabs(row->cvar95 - cvar) <= 1e-9 * fabs(cvar) + 1e-12);
+        longs += e > 0, shorts += e < 0;
+    }
+    assert_true(longs >= 119 && shorts >= 238);
+    pr_backtest_result_free(&r);
+    pr_risk_stage_free(rs);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_hist_one_instrument),
         cmocka_unit_test(test_hist_book_ring),
         cmocka_unit_test(test_mc_normal),
         cmocka_unit_test(test_var_limit_causal),
+        cmocka_unit_test(test_series_var),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
