@@ -6,7 +6,7 @@
  *   - the risk stage sizing only (fixed fraction 0.99, no limit on);
  *   - the risk stage with every protection and exposure limit on and the
  *     VaR limit on (window 100), at levels that never bind (the crypto cap
- *     of the aggressive preset, 50%, halves each entry): the book's
+ *     of the aggressive allocation, 50%, halves each entry): the book's
  *     historical VaR/CVaR at 95% is
  *     computed at every bar with a position open, and the pre-trade VaR
  *     check at each entry;
@@ -122,14 +122,14 @@ int main(int argc, char **argv) {
     all.protections = (pr_risk_protections){.daily_loss = 1, .weekly_loss = 1, .max_consecutive_losses = 1000,
                                             .loss_pause_hours = 24, .max_trades_per_day = 100000, .dd_warn = 1,
                                             .dd_stop = 1, .dd_halt = 1, .halt_days = 7};
-    all.exposure.preset = PR_PRESET_AGGRESSIVE;
+    all.exposure.allocation = PR_ALLOC_AGGRESSIVE;
     all.exposure.max_positions = 5;
     all.exposure.lev_crypto = 2;
     all.exposure.currency_cap = 1;
     all.exposure.sector_cap = 1;
     all.exposure.corr_cap = 1;
     all.exposure.margin_ratio = 0.95;
-    pr_risk_exposure_apply_preset(&all.exposure);
+    pr_risk_exposure_apply_allocation(&all.exposure);
     all.var.limit = 1;   /* checked at every entry, never binding */
     enum { NC = 4 };
     const char *label[NC] = {"no risk stage (built-in all-cash sizer)", "risk stage, sizing only",

@@ -3,7 +3,8 @@
  * (pr_sizer), so risk includes engine and never the reverse; the CLI wires
  * it. Parts: sizing rules (risk/sizing.h), the serialisable state the paper
  * and live runners persist (risk/state.h), protections that stop new entries
- * (risk/protect.h), the `risk` configuration table
+ * (risk/protect.h), circuit breakers that also act on open positions,
+ * instruments and times (risk/breakers.h), the `risk` configuration table
  * (risk/config.h) and the stage itself (risk/stage.h). */
 #ifndef PRORATIO_RISK_H
 #define PRORATIO_RISK_H
@@ -11,8 +12,11 @@
 #include "proratio/risk/sizing.h"
 #include "proratio/risk/state.h"
 #include "proratio/risk/protect.h"
+#include "proratio/risk/breakers.h"
 #include "proratio/risk/config.h"
 #include "proratio/risk/stage.h"
+#include "proratio/risk/mult.h"
+#include "proratio/risk/contracts.h"
 #include "proratio/risk/exposure.h"
 #include "proratio/risk/var.h"
 #include "proratio/risk/watch.h"

@@ -29,6 +29,14 @@ typedef enum pr_signal_kind {
 
 const char *pr_signal_kind_name(pr_signal_kind k);
 
+/* An AI confirmation's verdict on an entry, as the signal carries it. */
+typedef enum pr_signal_verdict {
+    PR_SIG_VERDICT_NONE = 0, /* no verdict (no AI stage, or it fell back)      */
+    PR_SIG_VERDICT_APPROVE,
+    PR_SIG_VERDICT_REDUCE,   /* REDUCE_SIZE                                    */
+    PR_SIG_VERDICT_REJECT
+} pr_signal_verdict;
+
 #define PR_SIGNAL_MAX_TARGETS 4
 #define PR_SIGNAL_TAG_MAX 24
 
@@ -73,6 +81,13 @@ typedef struct pr_signal {
     double confidence;       /* [0,1]; pr_signal_list_add sets 1                */
     char tag[PR_SIGNAL_TAG_MAX];
     pr_reason why;           /* human-readable: why this signal              */
+    /* What confirmation stages concluded, as plain values the risk stage's
+     * multipliers read (risk may not include the stages' headers). Zero:
+     * not reported. */
+    pr_signal_verdict verdict;   /* the AI verdict on this entry             */
+    double verdict_confidence;   /* its confidence, [0,1]                    */
+    int mtf_known;           /* 1: mtf_align was reported                      */
+    double mtf_align;        /* fraction of timeframes agreeing with the side  */
 } pr_signal;
 
 /* Caller-owned, fixed-capacity list a strategy appends to (no allocation). */

@@ -169,3 +169,11 @@ int pr_verdict_to_vote(const pr_verdict *v, int side, double weight, pr_vote *ou
                           pr_llm_question_name(v->question));
     }
 }
+
+int pr_verdict_mtf_align(const pr_verdict *v, int side, double *align) {
+    if (!v || v->question != PR_LLM_Q_MTF) return 0;
+    int n = 0;
+    for (int i = 0; i < PR_MTF_COUNT; i++) n += pr_llm_direction_sign(v->u.mtf.tf[i].direction) == side;
+    *align = (double)n / PR_MTF_COUNT;
+    return 1;
+}

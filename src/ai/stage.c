@@ -436,6 +436,7 @@ int pr_llm_confirm(pr_llm_stage *st, const pr_llm_context *ctx, pr_llm_decision 
         if (arc == PR_OK && r.fail == PR_LLM_OK) {
             pr_err ve;
             if (pr_verdict_to_vote(&r.verdict, s->cand.side, pc->weight, &vi->vote, &ve)) vi->vote.answered = 0;
+            vi->mtf_known = pr_verdict_mtf_align(&r.verdict, s->cand.side, &vi->mtf_align);
         } else {
             if (arc == PR_EDB && r.fail == PR_LLM_OK) vi->fail = PR_LLM_FAIL_TRANSPORT;
             pr_strlcpy(vi->reason, arc == PR_EDB ? e.msg : (r.reason[0] ? r.reason : e.msg), sizeof vi->reason);
@@ -514,6 +515,28 @@ static int gate_confirm(pr_llm_stage *st, const pr_market_view *v, const pr_sign
     return rc;
 }
 
+/* The consensus and the timeframe alignment as the signal's plain fields,
+ * for the risk stage's multipliers (it may not include ai headers). */
+static void report_verdict(const pr_llm_decision *d, pr_signal *sig) {
+    static const pr_signal_verdict k_code[PR_LLM_ACTION_COUNT] = {
+        [PR_LLM_APPROVE] = PR_SIG_VERDICT_APPROVE, [PR_LLM_REJECT] = PR_SIG_VERDICT_REJECT,
+        [PR_LLM_REDUCE_SIZE] = PR_SIG_VERDICT_REDUCE};
+    if (!d->asked || !d->consensus.available) return;
+    sig->verdict = k_code[d->consensus.action];
+    sig->verdict_confidence = d->consensus.confidence;
+    double sum = 0;
+    int n = 0;
+    for (size_t i = 0; i < d->n_votes; i++)
+        if (d->votes[i].vote.answered && d->votes[i].mtf_known) {
+            sum += d->votes[i].mtf_align;
+            n++;
+        }
+    if (n) {
+        sig->mtf_known = 1;
+        sig->mtf_align = sum / n;
+    }
+}
+
 static int adapter_confirm(void *self, const pr_market_view *v, pr_signal *sig, int *keep, pr_err *err) {
     pr_llm_stage *st = self;
     *keep = 1;
@@ -566,6 +589,7 @@ static int adapter_confirm(void *self, const pr_market_view *v, pr_signal *sig, 
             if (!rc) {
                 *keep = d->keep;
                 if (d->keep && d->size != 1) sig->size_hint = (sig->size_hint > 0 ? sig->size_hint : 1) * d->size;
+                report_verdict(d, sig);
             }
             free(d);
         }

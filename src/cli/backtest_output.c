@@ -294,8 +294,16 @@ static int add_risk_json(char **js, const pr_risk_state *st, const pr_risk_watch
         char when[40];
         if (!st->trig[k].count) continue;
         pr_time_format_iso(st->trig[k].last, when, sizeof when);
-        json_array_append_new(prot, json_pack("{s:s, s:I, s:s}", "protection", pr_risk_protect_names[k], "fired",
-                                              (json_int_t)st->trig[k].count, "last", when));
+        int64_t t[PR_RISK_TRIGGER_TIMES];
+        size_t n = pr_risk_trigger_times_list(st, k, t);
+        json_t *times = json_array();
+        for (size_t i = 0; i < n; i++) {
+            char iso[40];
+            pr_time_format_iso(t[i], iso, sizeof iso);
+            json_array_append_new(times, json_string(iso));
+        }
+        json_array_append_new(prot, json_pack("{s:s, s:I, s:s, s:o}", "protection", pr_risk_protect_names[k], "fired",
+                                              (json_int_t)st->trig[k].count, "last", when, "times", times));
     }
     json_object_set_new(o, "risk", json_pack("{s:I, s:I, s:I, s:o, s:o}", "entries", (json_int_t)st->entries,
                                              "resized", (json_int_t)st->resized, "rejected", (json_int_t)st->rejected,

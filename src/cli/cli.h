@@ -44,6 +44,10 @@ int pr_cli_print_params(const pr_strategy_info *info, int optimise);
 /* The rows alone, with the values in p under value_title ("value" for an
  * effective configuration: risk check). */
 void pr_cli_print_param_rows(const pr_strategy_info *info, const void *p, const char *value_title, int optimise);
+/* The same with a column saying where each value came from (from(ctx, key),
+ * in place of the optimisation range). */
+void pr_cli_print_param_rows_from(const pr_strategy_info *info, const void *p, const char *value_title, int optimise,
+                                  const char *(*from)(void *ctx, const char *key), void *ctx);
 
 /* ---- shared by subcommands that read stored datasets ---- */
 #define PR_CLI_DEFAULT_DB "sqlite:proratio.db"

@@ -14,11 +14,13 @@
 #include "proratio/engine/runlog.h"
 #include "backtest_ab.h"
 #include "backtest_confirm.h"
+#include "risk_state_io.h"
 
 static const char k_usage[] =
     "usage: proratio backtest --config FILE [--from TIME] [--to TIME] [--strategy NAME]\n"
     "                         [--param KEY=VALUE ...] [--set PATH=VALUE ...] [--db URL]\n"
     "                         [--report FILE.html] [--out DIR] [--json] [--ab]\n"
+    "                         [--risk-state NAME]\n"
     "Runs a strategy over stored datasets or CSV files as the configuration says\n"
     "(schema: README, section Backtesting; examples/*.json). Flags override keys:\n"
     "  --from/--to TIME     data.from / data.to (bars with from <= open time < to)\n"
@@ -32,6 +34,8 @@ static const char k_usage[] =
     "                       the run logs signals.jsonl, executions.jsonl,\n"
     "                       summary.jsonl, ai_decisions.jsonl (default out/<strategy>)\n"
     "  --json               print the metrics JSON instead of the table\n"
+    "  --risk-state NAME    risk.state_key: resume the risk stage's state stored under\n"
+    "                       NAME in the store (data.db) and store it there after the run\n"
     "  --ab                 run twice, TA-only and TA+AI (with the \"confirm\" stages,\n"
     "                       or the \"ai\" shorthand for one LLM stage), into\n"
     "                       DIR/ta_only and DIR/ta_ai, and compare them side by side;\n"
@@ -47,7 +51,7 @@ static const char k_usage[] =
 #define BT_MAX_OVERRIDES 64
 
 typedef struct bt_args {
-    const char *config, *from, *to, *strategy, *db, *report, *out;
+    const char *config, *from, *to, *strategy, *db, *report, *out, *risk_state;
     int json, ab;
     size_t n_ov;
     const char *ov_path_prefix[BT_MAX_OVERRIDES];  /* "strategy.params." or "" */
@@ -71,6 +75,7 @@ static int parse_args(int argc, char **argv, bt_args *a) {
         else if ((m = pr_cli_opt(argc, argv, &i, "--db", &v))) dst = &a->db;
         else if ((m = pr_cli_opt(argc, argv, &i, "--report", &v))) dst = &a->report;
         else if ((m = pr_cli_opt(argc, argv, &i, "--out", &v))) dst = &a->out;
+        else if ((m = pr_cli_opt(argc, argv, &i, "--risk-state", &v))) dst = &a->risk_state;
         else if ((m = pr_cli_opt(argc, argv, &i, "--param", &v))) prefix = "strategy.params.";
         else if ((m = pr_cli_opt(argc, argv, &i, "--set", &v))) prefix = "";
         else if (strcmp(argv[i], "--json") == 0) { a->json = 1; continue; }
@@ -114,7 +119,8 @@ static size_t list_overrides(const bt_args *a, bt_override *o, size_t cap) {
     }
     const struct { const char *flag, *v, *path; } plain[] = {
         {"--from", a->from, "data.from"}, {"--to", a->to, "data.to"}, {"--db", a->db, "data.db"},
-        {"--report", a->report, "output.report"}, {"--out", a->out, "output.dir"}};
+        {"--report", a->report, "output.report"}, {"--out", a->out, "output.dir"},
+        {"--risk-state", a->risk_state, "risk.state_key"}};
     for (size_t i = 0; i < sizeof plain / sizeof plain[0] && n < cap; i++) {
         if (!plain[i].v) continue;
         snprintf(o[n].flag, sizeof o[n].flag, "%s %s", plain[i].flag, plain[i].v);
@@ -186,7 +192,13 @@ static int apply_overrides(pr_config *cfg, const bt_args *a, const char **failed
     }
     const struct { const char *v, *path; } plain[] = {{a->from, "data.from"}, {a->to, "data.to"},
                                                       {a->db, "data.db"},     {a->report, "output.report"},
-                                                      {a->out, "output.dir"}};
+                                                      {a->out, "output.dir"}, {a->risk_state, "risk.state_key"}};
+    /* Setting risk.state_key on a configuration without a risk section
+     * would switch the risk stage on with its defaults. */
+    if (rc == PR_OK && a->risk_state && !pr_config_has(cfg, "risk")) {
+        *failed = "--risk-state";
+        return pr_err_set(e, PR_EINVAL, "the configuration has no \"risk\" section, so there is no risk state");
+    }
     for (size_t i = 0; rc == PR_OK && i < sizeof plain / sizeof plain[0]; i++)
         if (plain[i].v && (rc = set_string(cfg, plain[i].path, plain[i].v, e)) != PR_OK) *failed = plain[i].path;
     return rc;
@@ -339,6 +351,23 @@ static int write_summary(bt_run *r, bt_side *sd, pr_err *e) {
  * PR_RISK_MAX_INSTRUMENTS and ignores the fills of any other. */
 _Static_assert(BT_MAX_MARKETS <= PR_RISK_MAX_INSTRUMENTS, "a market the risk stage would not follow");
 
+/* risk.state_key: resumes the stage's state before the run (save 0; none
+ * stored: a fresh start) or stores it after (save 1). A stored state that
+ * does not read back stops the run before anything is written over it. */
+static int risk_state_io(bt_run *r, bt_side *sd, int save, pr_err *e) {
+    const char *key = r->s->risk.state_key;
+    void *st = NULL;
+    int rc = bt_data_store(&r->data, &st, e), found = 0;
+    if (rc == PR_OK && save) rc = pr_cli_risk_state_save(st, key, pr_risk_stage_state(sd->risk), e);
+    if (rc != PR_OK || save) return rc;
+    pr_risk_state *rs = malloc(sizeof *rs);
+    if (!rs) return pr_err_set(e, PR_ENOMEM, "risk state: out of memory");
+    rc = pr_cli_risk_state_load(st, key, rs, &found, NULL, e);
+    if (rc == PR_OK && found) pr_risk_stage_restore(sd->risk, rs);
+    free(rs);
+    return rc;
+}
+
 static int run_side(bt_run *r, bt_side *sd, const pr_config *cfg, pr_err *e) {
     bt_settings *s = r->s;
     int rc = pr_strategy_create(s->strategy, cfg, "strategy.params", &sd->strat, e);
@@ -357,6 +386,7 @@ static int run_side(bt_run *r, bt_side *sd, const pr_config *cfg, pr_err *e) {
         pr_risk_stage_record_series(sd->risk, 1);   /* risk.csv */
         pr_risk_stage_sizer(sd->risk, &sizer);
         pr_pipeline_set_sizer(sd->pipe, &sizer);
+        if (s->risk.state_key[0] && (rc = risk_state_io(r, sd, 0, e)) != PR_OK) return rc;
     }
     if ((rc = bt_make_dirs(sd->out_dir, e)) != PR_OK || (rc = pr_runlog_open(sd->out_dir, &sd->rl, e)) != PR_OK ||
         (rc = open_ai_log(sd, e)) != PR_OK)
@@ -378,6 +408,7 @@ static int run_side(bt_run *r, bt_side *sd, const pr_config *cfg, pr_err *e) {
     if ((rc = bt_analyse(s, &r->bc, &sd->res, sd->out_dir, &sd->an, e)) != PR_OK) return rc;
     if (sd->risk) sd->an.risk = pr_risk_stage_state(sd->risk);
     if (sd->risk) sd->an.watch = pr_risk_stage_watch(sd->risk);
+    if (sd->risk && s->risk.state_key[0] && (rc = risk_state_io(r, sd, 1, e)) != PR_OK) return rc;
     for (size_t i = 0; i < sd->res.n_fills; i++) {
         const pr_fill *f = &sd->res.fills[i];
         if ((rc = pr_runlog_fill(sd->rl, f, r->mk[f->instrument].spec.inst.symbol, e)) != PR_OK) return rc;
@@ -450,6 +481,8 @@ static int run(bt_run *r, const pr_config *cfg, int json, int ab, pr_err *e) {
     if (ab && r->confirm.n == 0)
         return pr_err_set(e, PR_EINVAL, "--ab compares TA-only with TA+AI: the configuration needs confirmation "
                           "stages, a \"confirm\" list [{\"type\": \"llm\", ...}] or an \"ai\" section");
+    if (ab && s->has_risk && s->risk.state_key[0])
+        return pr_err_set(e, PR_EINVAL, "--ab runs two sides: risk.state_key (--risk-state) resumes one run's state");
     if ((rc = bt_config_digest(cfg, r->digest, e)) != PR_OK) return rc;
     if ((rc = load_markets(r, cfg, e)) != PR_OK) return rc;
     r->n_sides = ab ? 2 : 1;

@@ -15,14 +15,19 @@ static const char *const k_usage =
     "           accepted range, default optimisation range (min:max:step) and meaning\n";
 
 void pr_cli_print_param_rows(const pr_strategy_info *info, const void *p, const char *value_title, int optimise) {
-    printf("%-17s %-9s %-17s %-20s %-16s %s\n", "parameter", "type", value_title, "range", optimise ? "optimise" : "",
-           "meaning");
+    pr_cli_print_param_rows_from(info, p, value_title, optimise, NULL, NULL);
+}
+
+void pr_cli_print_param_rows_from(const pr_strategy_info *info, const void *p, const char *value_title, int optimise,
+                                  const char *(*from)(void *ctx, const char *key), void *ctx) {
+    printf("%-17s %-9s %-17s %-20s %-16s %s\n", "parameter", "type", value_title, "range",
+           optimise ? "optimise" : from ? "from" : "", "meaning");
     for (size_t k = 0; k < info->n_params; k++) {
         const pr_param_def *d = &info->params[k];
         char def[128], range[128], opt[48] = "-";
         pr_param_format(d, p, def, sizeof def);
         pr_param_range(d, range, sizeof range);
-        if (!optimise) opt[0] = '\0';
+        if (!optimise) snprintf(opt, sizeof opt, "%s", from ? from(ctx, d->name) : "");
         else if (d->opt_step > 0) snprintf(opt, sizeof opt, "%g:%g:%g", d->opt_min, d->opt_max, d->opt_step);
         printf("%-17s %-9s %-17s %-20s %-16s %s\n", d->name, pr_param_type_name(d->type), def, range, opt, d->desc);
     }

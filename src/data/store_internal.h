@@ -179,6 +179,11 @@ struct pr_store {
     void *native;
 };
 
+/* A failed SQLite call / PostgreSQL result as pr_store_db_err (store_llm.c;
+ * pg_fail clears res), for the store_*.c files with tables of their own. */
+int pr_store_sq_fail(void *db, int rc, const char *what, pr_err *err);
+int pr_store_pg_fail(void *conn, void *res, const char *what, pr_err *err);
+
 /* Backend constructors (no migration yet). */
 int pr_store_sqlite_open(const char *path, const pr_store_options *o, pr_store **out,
                          pr_err *err);

@@ -118,7 +118,8 @@ static void put_params(const pr_llm_call_record *r, const char *v[20], char num[
 }
 
 /* ---- SQLite ----------------------------------------------------------------- */
-static int sq_fail(sqlite3 *db, int rc, const char *what, pr_err *err) {
+int pr_store_sq_fail(void *conn, int rc, const char *what, pr_err *err) {
+    sqlite3 *db = conn;
     return pr_store_db_err(err, sqlite3_errstr(rc), what, "%s", sqlite3_errmsg(db));
 }
 
@@ -160,14 +161,14 @@ static int sq_rows(sqlite3 *db, sqlite3_stmt *s, const char *what, pr_llm_call_r
         pr_llm_call_records_free(*out, *n);
         *out = NULL;
         *n = 0;
-        return sq_fail(db, rc, what, err);
+        return pr_store_sq_fail(db, rc, what, err);
     }
     return PR_OK;
 }
 
 static int sq_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **s, const char *what, pr_err *err) {
     int rc = sqlite3_prepare_v2(db, sql, -1, s, NULL);
-    return rc == SQLITE_OK ? PR_OK : sq_fail(db, rc, what, err);
+    return rc == SQLITE_OK ? PR_OK : pr_store_sq_fail(db, rc, what, err);
 }
 
 static void sq_bind_text(sqlite3_stmt *s, int i, const char *v) {
@@ -181,7 +182,9 @@ static void sq_bind_range(sqlite3_stmt *s, int i, int64_t v) {
 }
 
 /* ---- PostgreSQL --------------------------------------------------------------- */
-static int pg_fail(PGconn *c, PGresult *res, const char *what, pr_err *err) {
+int pr_store_pg_fail(void *conn, void *result, const char *what, pr_err *err) {
+    PGconn *c = conn;
+    PGresult *res = result;
     const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
     char msg[256];
     pr_strlcpy(msg, res ? PQresultErrorMessage(res) : PQerrorMessage(c), sizeof msg);
@@ -236,7 +239,7 @@ int pr_store_llm_put(pr_store *st, const pr_llm_call_record *r, int64_t *id, pr_
         for (int i = 0; i < 20; i++) sq_bind_text(s, i + 1, v[i]);
         int src = sqlite3_step(s);
         sqlite3_finalize(s);
-        if (src != SQLITE_DONE) rc = sq_fail(db, src, "store llm call", err);
+        if (src != SQLITE_DONE) rc = pr_store_sq_fail(db, src, "store llm call", err);
         else if (id) *id = sqlite3_last_insert_rowid(db);
     } else {
         PGconn *c = native(st);
@@ -245,7 +248,7 @@ int pr_store_llm_put(pr_store *st, const pr_llm_call_record *r, int64_t *id, pr_
                  "$15::bigint,$16::double precision,$17,$18,$19,$20) RETURNING id",
                  ins);
         PGresult *res = pg_exec(c, sql, 20, v);
-        if (PQresultStatus(res) != PGRES_TUPLES_OK) rc = pg_fail(c, res, "store llm call", err);
+        if (PQresultStatus(res) != PGRES_TUPLES_OK) rc = pr_store_pg_fail(c, res, "store llm call", err);
         else {
             if (id) *id = as_i64(PQgetvalue(res, 0, 0));
             PQclear(res);
@@ -290,7 +293,7 @@ int pr_store_llm_find(pr_store *st, const char *provider, const char *model, con
                                 " AND prompt_hash = $4 AND (status = 'ok' OR $5::int = 0)"
                                 " ORDER BY (status = 'ok') DESC, id DESC LIMIT 1",
                                 5, v);
-        if (PQresultStatus(res) != PGRES_TUPLES_OK) return pg_fail(c, res, "find llm call", err);
+        if (PQresultStatus(res) != PGRES_TUPLES_OK) return pr_store_pg_fail(c, res, "find llm call", err);
         rc = pg_rows(res, &rows, &n, err);
         PQclear(res);
     }
@@ -335,7 +338,7 @@ int pr_store_llm_list(pr_store *st, int64_t from_ms, int64_t to_ms, const char *
                             " AND ($2::bigint IS NULL OR created_at < $2::bigint)"
                             " AND ($3::text IS NULL OR provider = $3::text) ORDER BY id DESC LIMIT $4::bigint",
                             4, v);
-    if (PQresultStatus(res) != PGRES_TUPLES_OK) return pg_fail(c, res, "list llm calls", err);
+    if (PQresultStatus(res) != PGRES_TUPLES_OK) return pr_store_pg_fail(c, res, "list llm calls", err);
     rc = pg_rows(res, out, n, err);
     PQclear(res);
     return rc;
@@ -368,7 +371,7 @@ int pr_store_llm_spend(pr_store *st, int64_t from_ms, int64_t to_ms, int64_t *ca
             *calls = sqlite3_column_int64(s, 0);
             *cost = sqlite3_column_double(s, 1);
         } else {
-            rc = sq_fail(db, src, "llm spend", err);
+            rc = pr_store_sq_fail(db, src, "llm spend", err);
         }
         sqlite3_finalize(s);
         return rc;
@@ -383,7 +386,7 @@ int pr_store_llm_spend(pr_store *st, int64_t from_ms, int64_t to_ms, int64_t *ca
                             " WHERE ($1::bigint IS NULL OR created_at >= $1::bigint)"
                             " AND ($2::bigint IS NULL OR created_at < $2::bigint)",
                             2, v);
-    if (PQresultStatus(res) != PGRES_TUPLES_OK) return pg_fail(c, res, "llm spend", err);
+    if (PQresultStatus(res) != PGRES_TUPLES_OK) return pr_store_pg_fail(c, res, "llm spend", err);
     *calls = as_i64(PQgetvalue(res, 0, 0));
     *cost = strtod(PQgetvalue(res, 0, 1), NULL);
     PQclear(res);

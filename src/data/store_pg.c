@@ -18,11 +18,8 @@
 #define OID_INT8_ARRAY 1016
 #define OID_FLOAT8_ARRAY 1022
 
-/* Rows per upsert statement and per range-read page, and chunks
- * (PR_CHUNK_MAX bars each) per page. */
+/* Rows per upsert statement (reads of chunks are streamed: pg_stream). */
 #define PG_CHUNK 50000
-#define PG_PAGE 65536
-#define PG_CHUNK_PAGE 256
 
 enum {
     P_LOCK, P_CH_SCAN, P_CH_HEADS, P_CH_PREV, P_CH_PUT, P_CH_DEL, P_CH_COUNT,
@@ -502,45 +499,34 @@ static int pg_gaps_get(pr_store *st, const pr_store_key *k, pr_gap **out, size_t
     return PR_OK;
 }
 
-/* Reads [lo, hi] page by page; `emit` copies one page. The pages are read
- * inside one REPEATABLE READ snapshot (unless the caller already has a
- * transaction), so they form one consistent answer. The snapshot is taken
- * before the first page: taking it only once a page came back full meant
- * reading that page twice (a quarter of a 1M-bar read). */
+/* Hands the rows of a result (one, in single-row mode) to a reader. */
 typedef int (*page_fn)(const PGresult *r, int rows, void *ctx, pr_err *err);
 
-static int pg_paged(pg_store *s, int id, const pr_store_key *k, int64_t lo, int64_t hi,
-                    int64_t page, page_fn emit, void *ctx, const char *what,
-                    pr_err *err) {
-    const int idle = PQtransactionStatus(s->conn) == PQTRANS_IDLE;
-    int snapshot = 0, rc = PR_OK;
-    int64_t from = lo;
-    if (idle) {
-        rc = pg_exec(&s->base, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", what, err);
-        if (rc != PR_OK) return rc;
-        snapshot = 1;
+/* Runs prepared statement `id` as one query whose rows come back one at a
+ * time (libpq's single-row mode), each handed to `emit`. One statement is
+ * one consistent snapshot, so no transaction is needed around it, and the
+ * client holds one row at a time: a PGresult of a whole page of chunks is
+ * megabytes of fresh memory per page (faulted in and zeroed, then handed
+ * back to the system), which was most of a 1M-bar read's time. After an
+ * error the rest of the rows are drained so the connection stays usable. */
+static int pg_stream(pg_store *s, int id, const pgp *p, page_fn emit, void *ctx, const char *what, pr_err *err) {
+    if (pg_prepare(s, id, what, err) != PR_OK) return PR_EDB;
+    char name[16];
+    snprintf(name, sizeof name, "pr_%d", id);
+    if (!PQsendQueryPrepared(s->conn, name, p->n, p->val, p->len, p->fmt, 1)) {
+        pg_fail(s, NULL, what, err);
+        return PR_EDB;
     }
-    for (;;) {
-        pgp p = {.n = 0};
-        p_key(&p, k);
-        p_i64(&p, from);
-        p_i64(&p, hi);
-        p_i64(&p, page);
-        PGresult *r = pg_run(s, id, &p, PGRES_TUPLES_OK, what, err);
-        if (!r) {
-            rc = PR_EDB;
-            break;
+    PQsetSingleRowMode(s->conn);   /* when refused, rows come in one result: emit handles both */
+    int rc = PR_OK;
+    PGresult *r;
+    while ((r = PQgetResult(s->conn)) != NULL) {
+        ExecStatusType st = PQresultStatus(r);
+        if (rc == PR_OK) {
+            if (st == PGRES_SINGLE_TUPLE || st == PGRES_TUPLES_OK) rc = emit(r, PQntuples(r), ctx, err);
+            else rc = pg_ok(s, r, PGRES_TUPLES_OK, what, err), r = NULL;
         }
-        int rows = PQntuples(r);
-        rc = emit(r, rows, ctx, err);
-        int64_t last = rows ? r_i64(r, rows - 1, 0) : 0;
         PQclear(r);
-        if (rc != PR_OK || rows < page || last == INT64_MAX || last >= hi) break;
-        from = last + 1;
-    }
-    if (snapshot) {
-        if (rc == PR_OK) rc = pg_exec(&s->base, "COMMIT", what, err);
-        if (rc != PR_OK) pg_exec(&s->base, "ROLLBACK", what, NULL);
     }
     return rc;
 }
@@ -569,7 +555,12 @@ static int emit_chunks(const PGresult *r, int rows, void *ctx, pr_err *err) {
 static int pg_chunks_scan(pr_store *st, const pr_store_key *k, int64_t lo, int64_t hi, int data,
                           pr_store_chunk_fn fn, void *user, pr_err *err) {
     chunk_emit e = {fn, user};
-    int rc = pg_paged(PG(st), data ? P_CH_SCAN : P_CH_HEADS, k, lo, hi, PG_CHUNK_PAGE, emit_chunks, &e, "select candles", err);
+    pgp p = {.n = 0};
+    p_key(&p, k);
+    p_i64(&p, lo);
+    p_i64(&p, hi);
+    p_i64(&p, INT64_MAX);   /* no LIMIT: one statement, streamed */
+    int rc = pg_stream(PG(st), data ? P_CH_SCAN : P_CH_HEADS, &p, emit_chunks, &e, "select candles", err);
     return rc < 0 ? rc : PR_OK;
 }
 

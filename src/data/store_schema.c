@@ -77,6 +77,11 @@ static const char *const sqlite_migrations[] = {
     " data BLOB NOT NULL,"
     " PRIMARY KEY (venue, symbol, timeframe, first_ts)) WITHOUT ROWID;"
     "ALTER TABLE candles RENAME TO candles_v3;",
+    /* 5: the risk stage's state by name (store_risk.c), opaque JSON text
+     * with its layout version, so a paper/live runner resumes it. */
+    "CREATE TABLE risk_state ("
+    " name TEXT NOT NULL PRIMARY KEY, version INTEGER NOT NULL, state TEXT NOT NULL,"
+    " updated_at INTEGER NOT NULL);",
 };
 
 /* One row per bar for people who query the store directly: the chunk's
@@ -251,6 +256,10 @@ static const char *const pg_migrations[] = {
     " PRIMARY KEY (venue, symbol, timeframe, first_ts));"
     "ALTER TABLE bar_chunks ALTER COLUMN data SET STORAGE EXTERNAL;"
     "ALTER TABLE candles RENAME TO candles_v3;",
+    /* 5: the risk stage's state (see the SQLite list). */
+    "CREATE TABLE risk_state ("
+    " name TEXT COLLATE \"C\" NOT NULL PRIMARY KEY, version INTEGER NOT NULL, state TEXT NOT NULL,"
+    " updated_at BIGINT NOT NULL);",
 };
 
 /* The per-bar view (see the SQLite one), with two SQL functions reading an

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "proratio/engine.h"
+#include "sim_internal.h"
 
 typedef struct bt_src {
     pr_series s;             /* shallow copy of the market's series (tf set) */
@@ -359,6 +360,9 @@ int pr_backtest_exec(pr_backtest *bt, const pr_backtest_config *cfg, pr_pipeline
         double *o_eq = res->equity, *o_bal = res->balance, *o_exp = res->exposure, *o_cost = res->costs;
         double *o_cash = res->cash, *o_mu = res->margin_used;
         size_t len = bs->s.len;
+        /* The simulated broker's idle bar inline (see sim_idle_bar_fast);
+         * any other broker through its vtable. */
+        sim *fast = sim_of(b);
         closed[0] = 1;
         size_t k0 = warm ? pr_series_lower_bound(&bs->s, cfg->trade_from) : 0;
         const char *sym = cfg->markets[0].spec.inst.symbol;
@@ -381,7 +385,7 @@ int pr_backtest_exec(pr_backtest *bt, const pr_backtest_config *cfg, pr_pipeline
             /* The account after the bar comes with it (the view's step
              * below does not touch the broker). */
             pr_broker_snapshot z;
-            if (!bvt->idle_bar(b, 0, c, &z)) {
+            if (!(fast ? sim_idle_bar_fast(fast, 0, c, &z) : bvt->idle_bar(b, 0, c, &z))) {
                 pr_bar bar = {ts, o, h, l, c, 0.0};
                 size_t nf = bs->fine ? gather_fine(bs, bar.ts, now, scratch, max_fine) : 0;
                 if ((rc = bvt->process_bar(b, 0, &bar, now - bar.ts, nf ? scratch : NULL, nf, bs->fine_ms, &z,

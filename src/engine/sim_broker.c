@@ -15,39 +15,6 @@ static const pr_broker_vt k_sim_vt;
 sim *sim_of(pr_broker *b) { return b && b->vt == &k_sim_vt ? (sim *)b : NULL; }
 const sim *sim_cof(const pr_broker *b) { return b && b->vt == &k_sim_vt ? (const sim *)b : NULL; }
 
-/* The account at the current marks (pr_broker_snapshot). Always inlined:
- * the backtest takes one after every bar, and as a call of its own it costs
- * a run of one market about a tenth of its speed. */
-__attribute__((always_inline)) static inline void sim_snapshot(const sim *s, pr_broker_snapshot *out) {
-    double e = s->led.balance, g = 0, c = s->led.balance, mu = 0;
-    if (s->led.n_open) {
-        for (size_t i = 0; i < s->n; i++) {
-            const sim_mkt *m = &s->m[i];
-            if (m->pos.qty == 0 || !m->pos.has_mark) continue;
-            if (m->plain) {   /* the same sums without the factors of 1 (exact) */
-                double value = fabs(m->pos.qty) * m->pos.mark;
-                e += m->pos.qty * (m->pos.mark - m->pos.avg);
-                g += value;
-                mu += value * m->im;
-                if (m->outright) c -= m->pos.qty * m->pos.avg;
-                continue;
-            }
-            double k = sim_fx_rate(s, m, m->pos.mark);
-            double value = fabs(m->pos.qty) * m->pos.mark * m->pos.mult * k;
-            e += m->pos.qty * (m->pos.mark - m->pos.avg) * m->pos.mult * k;
-            g += value;
-            mu += value * m->im;
-            if (m->outright) c -= m->pos.qty * m->pos.avg * m->pos.mult * k;
-        }
-    }
-    out->equity = e;
-    out->balance = s->led.balance;
-    out->cash = c;
-    out->margin_used = mu;
-    out->gross = g;
-    out->costs = s->led.costs;
-}
-
 static int sim_reserve(pr_broker *b, size_t orders, size_t fills, size_t trades) {
     sim *s = sim_of(b);
     if (!s) return PR_EINVAL;
@@ -74,19 +41,11 @@ static void sim_take_records(pr_broker *b, pr_fill **fills, size_t *n_fills, pr_
     s->led.n_fills = s->led.cap_fills = s->led.n_trades = s->led.cap_trades = 0;
 }
 
-/* A bar of inst that finds no working order, and no funding or liquidation
- * to check for the position, only moves the mark. */
 /* Reached only through k_sim_vt, so b is a sim: the vtable is the type
- * check here, on the one call every bar makes. */
+ * check here. The backtest loop calls sim_idle_bar_fast itself when its
+ * broker is a sim. */
 static int sim_idle_bar(pr_broker *b, int inst, double close, pr_broker_snapshot *after) {
-    sim *s = (sim *)b;
-    if ((size_t)inst >= s->n) return 0;
-    sim_mkt *m = &s->m[inst];
-    if (s->book.n_live[inst] != 0 || (m->pos.qty != 0 && !m->passive)) return 0;
-    m->pos.mark = close;
-    m->pos.has_mark = 1;
-    if (after) sim_snapshot(s, after);
-    return 1;
+    return sim_idle_bar_fast((sim *)b, inst, close, after);
 }
 
 static void sim_mark(pr_broker *b, int inst, double price) {

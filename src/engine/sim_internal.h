@@ -85,6 +85,56 @@ static inline double sim_used_margin(const sim *s) {
     return u;
 }
 
+/* The account at the current marks (pr_broker_snapshot). Always inlined:
+ * the backtest takes one after every bar, and as a call of its own it costs
+ * a run of one market about a tenth of its speed. */
+__attribute__((always_inline)) static inline void sim_snapshot(const sim *s, pr_broker_snapshot *out) {
+    double e = s->led.balance, g = 0, c = s->led.balance, mu = 0;
+    if (s->led.n_open) {
+        for (size_t i = 0; i < s->n; i++) {
+            const sim_mkt *m = &s->m[i];
+            if (m->pos.qty == 0 || !m->pos.has_mark) continue;
+            if (m->plain) {   /* the same sums without the factors of 1 (exact) */
+                double value = fabs(m->pos.qty) * m->pos.mark;
+                e += m->pos.qty * (m->pos.mark - m->pos.avg);
+                g += value;
+                mu += value * m->im;
+                if (m->outright) c -= m->pos.qty * m->pos.avg;
+                continue;
+            }
+            double k = sim_fx_rate(s, m, m->pos.mark);
+            double value = fabs(m->pos.qty) * m->pos.mark * m->pos.mult * k;
+            e += m->pos.qty * (m->pos.mark - m->pos.avg) * m->pos.mult * k;
+            g += value;
+            mu += value * m->im;
+            if (m->outright) c -= m->pos.qty * m->pos.avg * m->pos.mult * k;
+        }
+    }
+    out->equity = e;
+    out->balance = s->led.balance;
+    out->cash = c;
+    out->margin_used = mu;
+    out->gross = g;
+    out->costs = s->led.costs;
+}
+
+/* A bar of inst that finds no working order, and no funding or liquidation
+ * to check for the position, only moves the mark: 1 then (and the account
+ * after it in *after when not NULL), else 0 and nothing changed. Inline:
+ * the backtest loop of a sim calls it on every bar, where the call through
+ * the vtable and its spills cost a one-market run about a tenth of its
+ * speed. */
+__attribute__((always_inline)) static inline int sim_idle_bar_fast(sim *s, int inst, double close,
+                                                                   pr_broker_snapshot *after) {
+    if ((size_t)inst >= s->n) return 0;
+    sim_mkt *m = &s->m[inst];
+    if (s->book.n_live[inst] != 0 || (m->pos.qty != 0 && !m->passive)) return 0;
+    m->pos.mark = close;
+    m->pos.has_mark = 1;
+    if (after) sim_snapshot(s, after);
+    return 1;
+}
+
 /* ---- executing a fill (sim_exec.c) ---- */
 /* Fills working order `oi` at exec price px (ref: price before spread and
  * slippage: the mid, or with ref_quoted the price on the order's side of the

@@ -1,5 +1,5 @@
 /* Exposure limits (risk/exposure.h): the `risk.exposure` table with its
- * allocation presets, the `risk.sectors` map, and the check that finds the
+ * allocations, the `risk.sectors` map, and the check that finds the
  * room each limit leaves a new entry. Every limit is measured on gross
  * notionals in the account currency, except the currency cap, on net
  * exposure per currency, where a forex position counts once long in its base
@@ -13,18 +13,18 @@
 
 #include "proratio/risk/exposure.h"
 
-const char *const pr_risk_preset_names[] = {"none", "conservative", "diversified", "aggressive", NULL};
+const char *const pr_risk_alloc_names[] = {"none", "conservative", "diversified", "aggressive", NULL};
 
 #define P_(f) offsetof(pr_risk_exposure, f)
 #define CAP_(k, what)                                                                                           \
     {.name = #k, .type = PR_PARAM_NUMBER, .offset = P_(k), .def = 0, .min = 0, .max = 100,                      \
-     .desc = what " (0: off; the preset fills it)"}
+     .desc = what " (0: off; the allocation fills it)"}
 #define LEV_(k, what)                                                                                           \
     {.name = #k, .type = PR_PARAM_NUMBER, .offset = P_(k), .def = 0, .min = 0, .max = 1000, .desc = what " (0: off)"}
 
 static const pr_param_def k_expo[] = {
-    {.name = "preset", .type = PR_PARAM_CHOICE, .offset = P_(preset), .def = PR_PRESET_NONE,
-     .choices = pr_risk_preset_names, .desc = "allocation preset: fills the class caps and min_cash left at 0"},
+    {.name = "allocation", .type = PR_PARAM_CHOICE, .offset = P_(allocation), .def = PR_ALLOC_NONE,
+     .choices = pr_risk_alloc_names, .desc = "allocation: fills the class caps and min_cash left at 0"},
     {.name = "max_positions", .type = PR_PARAM_INT, .offset = P_(max_positions), .def = 0, .min = 0, .max = 100000,
      .desc = "open positions at most; a further entry is refused (0: off)"},
     CAP_(cap_crypto, "crypto positions' gross notional, fraction of equity"),
@@ -59,17 +59,17 @@ const pr_strategy_info pr_risk_exposure_info = {
     .size = sizeof(pr_risk_exposure),
 };
 
-/* Class caps (crypto, forex, stock, future) and min_cash of each preset;
+/* Class caps (crypto, forex, stock, future) and min_cash of each allocation;
  * diversified is the issue's 30/20/60 with 10% cash. */
-static const double k_presets[][5] = {
-    [PR_PRESET_CONSERVATIVE] = {0.10, 0.10, 0.40, 0.10, 0.30},
-    [PR_PRESET_DIVERSIFIED] = {0.30, 0.20, 0.60, 0.20, 0.10},
-    [PR_PRESET_AGGRESSIVE] = {0.50, 0.40, 0.80, 0.40, 0.05},
+static const double k_alloc[][5] = {
+    [PR_ALLOC_CONSERVATIVE] = {0.10, 0.10, 0.40, 0.10, 0.30},
+    [PR_ALLOC_DIVERSIFIED] = {0.30, 0.20, 0.60, 0.20, 0.10},
+    [PR_ALLOC_AGGRESSIVE] = {0.50, 0.40, 0.80, 0.40, 0.05},
 };
 
-void pr_risk_exposure_apply_preset(pr_risk_exposure *c) {
-    if (c->preset <= PR_PRESET_NONE || c->preset > PR_PRESET_AGGRESSIVE) return;
-    const double *p = k_presets[c->preset];
+void pr_risk_exposure_apply_allocation(pr_risk_exposure *c) {
+    if (c->allocation <= PR_ALLOC_NONE || c->allocation > PR_ALLOC_AGGRESSIVE) return;
+    const double *p = k_alloc[c->allocation];
     double *f[5] = {&c->cap_crypto, &c->cap_forex, &c->cap_stock, &c->cap_future, &c->min_cash};
     for (int i = 0; i < 5; i++)
         if (*f[i] == 0) *f[i] = p[i];
@@ -257,6 +257,6 @@ int pr_risk_exposure_read(const pr_config *cfg, const char *path, pr_risk_exposu
         (rc = pr_params_read(&pr_risk_var_info, cfg, pr_config_key(k, sizeof k, path, "var"), var, err)) != 0 ||
         (rc = pr_risk_sectors_read(cfg, pr_config_key(k, sizeof k, path, "sectors"), ex, err)) != 0)
         return rc;
-    pr_risk_exposure_apply_preset(ex);
+    pr_risk_exposure_apply_allocation(ex);
     return PR_OK;
 }

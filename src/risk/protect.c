@@ -7,7 +7,10 @@
 #include "proratio/risk/protect.h"
 
 const char *const pr_risk_protect_names[] = {"daily loss limit", "weekly loss limit", "consecutive losses", "max trades per day",
-                                             "drawdown warning", "drawdown stop", "drawdown halt"};
+                                             "drawdown warning", "drawdown stop", "drawdown halt",
+                                             /* risk/breakers.h */
+                                             "drawdown reset", "stop-out cooldown", "stoploss guard", "low-profit lock",
+                                             "volatility halt", "kill switch", "crypto weekend", "time filter"};
 
 #define HOUR_MS 3600000.0
 
@@ -23,6 +26,7 @@ static int64_t week_of(int64_t t) {
 static void fire(pr_risk_state *st, pr_risk_protect_id id, int64_t now) {
     st->trig[id].count++;
     st->trig[id].last = now;
+    st->times.at[id][(st->trig[id].count - 1) % PR_RISK_TRIGGER_TIMES] = now;
 }
 
 static void hold_entries(pr_risk_state *st, pr_risk_protect_id id, int64_t until) {

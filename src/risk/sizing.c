@@ -141,6 +141,10 @@ int pr_risk_size(const pr_risk_sizing *s, const pr_risk_inputs *in, pr_risk_deci
         double c = in->confidence < 0 ? 0 : in->confidence > 1 ? 1 : in->confidence;
         lower(out, out->value * c, "confidence multiplier");
     }
+    if (in->mult_why) {
+        if (!(in->mult > 0)) return refuse(out, in->mult_why);
+        lower(out, out->value * in->mult, in->mult_why);
+    }
     double eq = in->equity;
     if (out->mode == PR_QTY_NOTIONAL) lower(out, s->max_fraction * eq, "max fraction of equity");
     if (dist > 0) {

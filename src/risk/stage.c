@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "proratio/risk/contracts.h"
 #include "proratio/risk/stage.h"
 
 #define YEAR_MS (365.25 * PR_MS_PER_DAY)
@@ -99,13 +100,18 @@ static int stage_size(void *self, const pr_size_request *rq, pr_size *out, pr_er
     if (s->mode == PR_RISK_ATR && rq->view) in.atr = atr_of(rq->view, sig->instrument, s->atr_period);
     if (s->mode == PR_RISK_VOL_TARGET && rq->view) in.vol = vol_of(rq->view, sig->instrument, s->atr_period);
     if (s->mode == PR_RISK_KELLY) pr_risk_state_stats(&rs->st, s->kelly_window, &in.stats);
+    in.mult = pr_risk_mult_factor(&rs->cfg.mult, sig, &in.mult_why);
+    pr_instrument spec;
+    if (s->mode == PR_RISK_CONTRACTS && rq->inst && pr_contract_spec_apply(rq->inst, &spec)) in.inst = &spec;
     pr_risk_decision d;
     const char *blocked = rs->cfg.stops.required && !(sig->stop > 0) && !(sig->trail_frac > 0) &&
                                    !(sig->trail_dist > 0)
                                ? "no stop-loss (risk.stops.required)"
                                : pr_risk_protect_check(&rs->cfg.protections, &rs->st, rq->now);
+    if (!blocked) blocked = pr_risk_breakers_check(&rs->cfg.breakers, &rs->st, rq);
     if (blocked) d = (pr_risk_decision){PR_QTY_NOTIONAL, 0, 0, blocked};
     else pr_risk_size(s, &in, &d);
+    pr_risk_breakers_resize(&rs->cfg.breakers, &rs->st, rq, &d);
     pr_risk_watch_entry(rs->watch, rq, px, &d);
     if (d.value > 0) pr_risk_protect_entered(&rs->cfg.protections, &rs->st, rq->now);
     rs->st.entries++;
@@ -120,25 +126,33 @@ static int stage_size(void *self, const pr_size_request *rq, pr_size *out, pr_er
 static void stage_on_fill(void *self, const pr_fill_info *f) {
     pr_risk_stage *rs = self;
     double r;
-    if (pr_risk_state_on_fill(&rs->st, f, &r)) pr_risk_protect_closed(&rs->cfg.protections, &rs->st, f->seen, r);
+    if (pr_risk_state_on_fill(&rs->st, f, &r)) {
+        pr_risk_protect_closed(&rs->cfg.protections, &rs->st, f->seen, r);
+        pr_risk_breakers_closed(&rs->cfg.breakers, &rs->st, f, r);
+    }
     pr_risk_watch_fill(rs->watch);
 }
 
-/* The protections follow the equity only when one of their limits needs it. */
+/* The protections and breakers follow the equity only when a protection's
+ * limit needs it. */
 static int watches_equity(const pr_risk_protections *c) {
     return c->daily_loss > 0 || c->weekly_loss > 0 || c->dd_warn > 0 || c->dd_stop > 0 || c->dd_halt > 0 || c->max_trades_per_day > 0;
 }
 
 static void stage_on_step(void *self, int64_t now, const pr_account *account) {
     pr_risk_stage *rs = self;
-    if (watches_equity(&rs->cfg.protections)) pr_risk_protect_step(&rs->cfg.protections, &rs->st, now, account->equity);
+    if (watches_equity(&rs->cfg.protections)) {
+        pr_risk_protect_step(&rs->cfg.protections, &rs->st, now, account->equity);
+        pr_risk_breakers_step(&rs->cfg.breakers, &rs->st, now, account->equity);
+    }
     pr_risk_watch_account(rs->watch, account);
 }
 
 static int stage_exits(void *self, const pr_market_view *v, const pr_portfolio *pf, pr_signal_list *out, pr_err *err) {
     pr_risk_stage *rs = self;
-    (void)out;
-    return pr_risk_watch_step(rs->watch, v, pf, err);
+    int rc = pr_risk_watch_step(rs->watch, v, pf, err);
+    if (rc != PR_OK || !pr_risk_breakers_exits_needed(&rs->cfg.breakers)) return rc;
+    return pr_risk_breakers_exits(&rs->cfg.breakers, &rs->st, v, pf, out, err);
 }
 
 void pr_risk_stage_sizer(pr_risk_stage *rs, pr_sizer *out) {

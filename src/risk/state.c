@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "proratio/risk/state.h"
+#include "proratio/risk/breakers.h"
 
 /* A position this close to zero (relative to the units traded) is flat. */
 #define FLAT_EPS 1e-9
@@ -16,6 +17,7 @@ void pr_risk_state_init(pr_risk_state *st) {
     st->week = PR_TIME_NONE;
     st->pause_until = PR_TIME_NONE;
     for (int k = 0; k < PR_PROT_N; k++) st->trig[k].last = PR_TIME_NONE;
+    pr_risk_breakers_init(&st->brk);
 }
 
 static void push_return(pr_risk_state *st, double r) {

@@ -9,6 +9,8 @@
 
 #include "proratio/risk/protect.h"
 #include "proratio/risk/state.h"
+#include "risk/trigger_times.h"
+#include "risk/breakers_json.h"
 
 int pr_risk_state_to_json(const pr_risk_state *st, char **out, pr_err *err) {
     *out = NULL;
@@ -38,6 +40,7 @@ int pr_risk_state_to_json(const pr_risk_state *st, char **out, pr_err *err) {
         json_array_append_new(trig, json_pack("{s:s, s:I, s:I}", "protection", pr_risk_protect_names[k], "count",
                                               (json_int_t)st->trig[k].count, "last", (json_int_t)st->trig[k].last));
     json_object_set_new(root, "triggers", trig);
+    json_object_set_new(root, "trigger_times", pr_risk_trigger_times_json(st));
     json_object_set_new(root, "day", json_integer(st->day));
     json_object_set_new(root, "day_equity", json_real(st->day_equity));
     json_object_set_new(root, "day_entries", json_integer(st->day_entries));
@@ -50,6 +53,11 @@ int pr_risk_state_to_json(const pr_risk_state *st, char **out, pr_err *err) {
     json_object_set_new(root, "consecutive", json_integer(st->consecutive));
     json_object_set_new(root, "pause_until", json_integer(st->pause_until));
     json_object_set_new(root, "pause_by", json_integer(st->pause_by));
+    int rc = pr_risk_breakers_to_json(st, root, err);
+    if (rc != PR_OK) {
+        json_decref(root);
+        return rc;
+    }
     *out = json_dumps(root, JSON_COMPACT | JSON_REAL_PRECISION(17));
     json_decref(root);
     return *out ? PR_OK : pr_err_set(err, PR_ENOMEM, "risk state: out of memory");
@@ -154,7 +162,8 @@ static int read_root(json_t *root, pr_risk_state *st, pr_err *err) {
         c->rejected = (size_t)v;
     }
     st->n_counts = (int)json_array_size(counts);
-    return read_protect(root, st, err);
+    if ((rc = read_protect(root, st, err)) != 0) return rc;
+    return pr_risk_breakers_from_json(root, st, err);
 }
 
 int pr_risk_state_from_json(const char *text, pr_risk_state *out, pr_err *err) {
@@ -167,6 +176,7 @@ int pr_risk_state_from_json(const char *text, pr_risk_state *out, pr_err *err) {
     pr_risk_state st;
     pr_risk_state_init(&st);
     int rc = read_root(root, &st, err);
+    if (rc == PR_OK) rc = pr_risk_trigger_times_read(json_object_get(root, "trigger_times"), &st, err);
     json_decref(root);
     if (rc == PR_OK) *out = st;
     return rc;

@@ -607,11 +607,108 @@ static void test_backtest_fallback(void **st_) {
     pr_series_free(&s);
 }
 
+/* ---- the verdict as the signal carries it to the sizer ------------------------------- */
+static struct { int n; pr_signal_verdict verdict; double conf, align; int mtf_known; } g_seen;
+
+static int record_size(void *self, const pr_size_request *rq, pr_size *out, pr_err *err) {
+    (void)self, (void)err;
+    g_seen.n++;
+    g_seen.verdict = rq->sig->verdict;
+    g_seen.conf = rq->sig->verdict_confidence;
+    g_seen.mtf_known = rq->sig->mtf_known;
+    g_seen.align = rq->sig->mtf_align;
+    out->mode = PR_QTY_NOTIONAL;
+    out->value = 1000;
+    out->reason = NULL;
+    return 0;
+}
+
+/* Runs sma_cross through the stage with a sizer that records what the
+ * signal says of the verdict (the risk stage's multipliers read these). */
+static void verdict_run(const pr_series *bars, pr_llm_stage *stage) {
+    memset(&g_seen, 0, sizeof g_seen);
+    pr_strategy *strat = NULL;
+    pr_err err;
+    assert_int_equal(pr_strategy_create("sma_cross", NULL, NULL, &strat, &err), 0);
+    pr_pipeline_config pc;
+    pr_pipeline_config_default(&pc);
+    pr_pipeline *p = NULL;
+    assert_int_equal(pr_pipeline_new(&pc, strat, &p, &err), 0);
+    pr_confirm_stage cs;
+    assert_int_equal(pr_llm_stage_as_confirm(stage, &cs, &err), 0);
+    assert_int_equal(pr_pipeline_add_stage(p, &cs, &err), 0);
+    pr_sizer sz = {.size = record_size, .name = "recorder"};
+    pr_pipeline_set_sizer(p, &sz);
+    pr_bt_market mk = {.bars = bars};
+    assert_int_equal(pr_market_spec_default("BTCUSDT", PR_ASSET_CRYPTO, &mk.spec, &err), 0);
+    pr_backtest_config bc = {.start_cash = 10000, .n_markets = 1, .markets = &mk};
+    pr_backtest_result r;
+    if (pr_backtest_run(&bc, p, &r, &err)) fail_msg("backtest: %s", err.msg);
+    pr_backtest_result_free(&r);
+    pr_pipeline_free(p);
+    pr_strategy_free(strat);
+}
+
+static void test_verdict_on_signal(void **st_) {
+    (void)st_;
+    pr_series s;
+    series(&s);
+    ai_env env = {.key = KEY};
+    pr_llm_hooks h = ai_env_hooks(&env);
+    pr_llm_stage_config c;
+    pr_llm_config p[3];
+    stage_config(&c, p, "PR_TEST_STAGE_KEY");
+    pr_llm_stage *st;
+    pr_err e;
+    /* All three REDUCE_SIZE at confidence 0.7: the signal carries REDUCE
+     * and 0.7 (the weighted mean of the agreeing votes' 0.7); no mtf. */
+    answer(&env, (pr_llm_action[]){D, D, D});
+    assert_int_equal(pr_llm_stage_new(&c, p, 3, NULL, NULL, &h, &st, &e), 0);
+    verdict_run(&s, st);
+    assert_true(g_seen.n > 0);
+    assert_int_equal(g_seen.verdict, PR_SIG_VERDICT_REDUCE);
+    assert_true(fabs(g_seen.conf - 0.7) < 1e-12);
+    assert_int_equal(g_seen.mtf_known, 0);
+    /* APPROVE: APPROVE. */
+    answer(&env, (pr_llm_action[]){A, A, A});
+    assert_int_equal(pr_llm_stage_new(&c, p, 3, NULL, NULL, &h, &st, &e), 0);
+    verdict_run(&s, st);
+    assert_int_equal(g_seen.verdict, PR_SIG_VERDICT_APPROVE);
+    /* Every provider down: the stage falls back to TA only and reports no verdict. */
+    answer(&env, (pr_llm_action[]){X, X, X});
+    assert_int_equal(pr_llm_stage_new(&c, p, 3, NULL, NULL, &h, &st, &e), 0);
+    verdict_run(&s, st);
+    assert_true(g_seen.n > 0);
+    assert_int_equal(g_seen.verdict, PR_SIG_VERDICT_NONE);
+    assert_int_equal(g_seen.mtf_known, 0);
+    /* The mtf question: 1h, 4h, 1d bullish at 0.8, 1w bearish at 0.4. For
+     * sma_cross's longs 3 of 4 timeframes agree: alignment 0.75; the vote
+     * is bullish -> APPROVE at the agreeing ones' mean confidence 0.8. */
+    char *mtf = ai_openai_body("{\"timeframes\":{\"1h\":{\"direction\":\"bullish\",\"confidence\":0.8,\"patterns\":[]},"
+                               "\"4h\":{\"direction\":\"bullish\",\"confidence\":0.8,\"patterns\":[]},"
+                               "\"1d\":{\"direction\":\"bullish\",\"confidence\":0.8,\"patterns\":[]},"
+                               "\"1w\":{\"direction\":\"bearish\",\"confidence\":0.4,\"patterns\":[]}},"
+                               "\"reasoning\":\"r\"}");
+    answer(&env, (pr_llm_action[]){A, A, A});
+    for (int i = 0; i < 3; i++) env.route[i].r[0].body = mtf;
+    c.question = PR_LLM_Q_MTF;
+    assert_int_equal(pr_llm_stage_new(&c, p, 3, NULL, NULL, &h, &st, &e), 0);
+    verdict_run(&s, st);
+    assert_true(g_seen.n > 0);
+    assert_int_equal(g_seen.verdict, PR_SIG_VERDICT_APPROVE);
+    assert_true(fabs(g_seen.conf - 0.8) < 1e-12);
+    assert_int_equal(g_seen.mtf_known, 1);
+    assert_true(fabs(g_seen.align - 0.75) < 1e-12);
+    free(mtf);
+    pr_series_free(&s);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_consensus_rules),  cmocka_unit_test(test_fallback_episodes),
         cmocka_unit_test(test_disabled_and_budget), cmocka_unit_test(test_replay_identical),
         cmocka_unit_test(test_backtest_fallback), cmocka_unit_test(test_threshold_gate_contamination),
+        cmocka_unit_test(test_verdict_on_signal),
     };
     int rc = cmocka_run_group_tests(tests, setup, teardown);
     for (int i = 0; i < 3; i++) free(g_body[i]);

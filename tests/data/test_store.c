@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "proratio/data/store_risk.h"
 #include "proratio/core.h"
 #include "proratio/data/store.h"
 #include "data/store_internal.h"
@@ -242,8 +243,8 @@ static void test_open_fresh_schema(void **state) {
     int v = -1;
     OK(pr_store_schema_version(st, &v, &e_));
     assert_int_equal(v, pr_store_schema_latest());
-    /* 1 market data, 2 llm_calls, 3 dataset summaries, 4 bars in chunks */
-    assert_int_equal(pr_store_schema_latest(), 4);
+    /* 1 market data, 2 llm_calls, 3 dataset summaries, 4 bars in chunks, 5 risk_state */
+    assert_int_equal(pr_store_schema_latest(), 5);
     assert_int_equal(pr_store_kind(st), f->pg ? PR_STORE_POSTGRES : PR_STORE_SQLITE);
     const char *d = pr_store_describe(st);
     assert_true(strncmp(d, f->pg ? "postgresql://" : "sqlite:", f->pg ? 13 : 7) == 0);
@@ -1637,10 +1638,10 @@ static void test_chunk_migration(void **state) {
     OK(pr_store_exec_sql(st, sql, &e_));
     pr_store_close(st);
 
-    st = open_ok(f); /* 3 -> 4 */
+    st = open_ok(f); /* 3 -> 4 -> 5 (the latest) */
     int v = 0;
     OK(pr_store_schema_version(st, &v, &e_));
-    assert_int_equal(v, 4);
+    assert_int_equal(v, 5);
     pr_series got;
     pr_series_init(&got, 0);
     OK(pr_store_get_bars(st, "binance", "OLD", PR_TF_1M, PR_TIME_NONE, PR_TIME_NONE, &got, &e_));
@@ -1699,6 +1700,48 @@ static void test_sqlite_url_forms(void **state) {
     }
 }
 
+
+/* ---- risk_state (migration 5) ----------------------------------------------------- */
+static void test_risk_state(void **state) {
+    fx *f = *state;
+    pr_store *st = open_ok(f);
+    pr_err e;
+    char *js = NULL;
+    int ver = 0;
+    int64_t at = 0;
+    /* Absent: PR_ENOTFOUND naming the key; a bad name is refused. */
+    assert_int_equal(pr_store_risk_state_get(st, "run-a", &js, &ver, &at, &e), PR_ENOTFOUND);
+    assert_non_null(strstr(e.msg, "run-a"));
+    assert_null(js);
+    assert_int_equal(pr_store_risk_state_put(st, "", "{}", 1, 0, &e), PR_EINVAL);
+    /* Written, read back byte for byte (text with quotes, non-ASCII and a
+     * newline), then replaced in place: one row per name. */
+    const char *t1 = "{\"version\":1,\"note\":\"it's \u00e9\\n\"}\n";
+    OK(pr_store_risk_state_put(st, "run-a", t1, 1, 1700000000000LL, &e_));
+    OK(pr_store_risk_state_put(st, "run-b", "{\"b\":2}", 1, 5, &e_));
+    OK(pr_store_risk_state_get(st, "run-a", &js, &ver, &at, &e_));
+    assert_string_equal(js, t1);
+    assert_int_equal(ver, 1);
+    assert_true(at == 1700000000000LL);
+    free(js);
+    OK(pr_store_risk_state_put(st, "run-a", "{\"v\":2}", 2, 1700000000001LL, &e_));
+    OK(pr_store_risk_state_get(st, "run-a", &js, &ver, NULL, &e_));
+    assert_string_equal(js, "{\"v\":2}");
+    assert_int_equal(ver, 2);
+    free(js);
+    OK(pr_store_risk_state_get(st, "run-b", &js, NULL, &at, &e_));
+    assert_string_equal(js, "{\"b\":2}");
+    assert_true(at == 5);
+    free(js);
+    pr_store_close(st);
+    /* It survives closing and reopening (a restart). */
+    st = open_ok(f);
+    OK(pr_store_risk_state_get(st, "run-a", &js, NULL, NULL, &e_));
+    assert_string_equal(js, "{\"v\":2}");
+    free(js);
+    pr_store_close(st);
+}
+
 #define STORE_TESTS(su, td)                                              \
     cmocka_unit_test_setup_teardown(test_open_fresh_schema, su, td),     \
     cmocka_unit_test_setup_teardown(test_migrations, su, td),            \
@@ -1722,7 +1765,8 @@ static void test_sqlite_url_forms(void **state) {
     cmocka_unit_test_setup_teardown(test_import_log, su, td),            \
     cmocka_unit_test_setup_teardown(test_read_only, su, td),           \
     cmocka_unit_test_setup_teardown(test_chunks, su, td),              \
-    cmocka_unit_test_setup_teardown(test_chunk_migration, su, td)
+    cmocka_unit_test_setup_teardown(test_chunk_migration, su, td),         \
+    cmocka_unit_test_setup_teardown(test_risk_state, su, td)
 
 int main(void) {
     const struct CMUnitTest sqlite_tests[] = {

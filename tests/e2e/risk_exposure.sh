@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # End-to-end test of the exposure and VaR limits and of the risk series:
-#  - `proratio risk check` prints risk.exposure with the preset's caps filled
+#  - `proratio risk check` prints risk.exposure with the allocation's caps filled
 #    in, the sectors and risk.var, and names a bad key by its path;
 #  - examples/risk_exposure.json (BTCUSDT, EURUSD, SPY, KO) gives the same
 #    trades.csv, equity.csv, metrics.json and risk.csv on two runs;
 #  - no EURUSD entry exceeds the forex cap (20% of the equity at the
 #    decision, + 1% for the move to the next open and costs) nor any SPY/KO
-#    entry the sector cap (15%), where without the preset and the sector cap
+#    entry the sector cap (15%), where without the allocation and the sector cap
 #    EURUSD entries reach 25%; never more than 3 positions open; the VaR
 #    limit refused some entries;
 #  - risk.csv's VaR95 of examples/risk_protections.json (BTCUSDT alone,
@@ -40,7 +40,7 @@ for f in trades.csv equity.csv metrics.json risk.csv; do
   cmp -s "$TMP/a/$f" "$TMP/b/$f" || fail "$f differs between two runs"
 done
 grep -q "^exposure  *max gross" "$TMP/a.txt" || fail "no exposure line"
-"$BIN" backtest --config examples/risk_exposure.json --set risk.exposure.preset=none --set risk.exposure.sector_cap=0 \
+"$BIN" backtest --config examples/risk_exposure.json --set risk.exposure.allocation=none --set risk.exposure.sector_cap=0 \
   --db "$DB" --out "$TMP/n" > /dev/null 2>&1 || fail "run without caps"
 python3 - "$TMP/a" "$TMP/n" <<'PY' || fail "caps (above)"
 import bisect, csv, json, sys
@@ -62,7 +62,7 @@ fx, st = share(sys.argv[1], {"EURUSD"}), share(sys.argv[1], {"SPY", "KO"})
 fx_n = share(sys.argv[2], {"EURUSD"})
 print("EURUSD entries: max %.4f of equity with the caps, %.4f without; SPY/KO max %.4f" % (max(fx), max(fx_n), max(st)))
 check(fx and max(fx) <= 0.20 * 1.01, "a EURUSD entry above the 20% forex cap")
-check(max(fx_n) > 0.22, "without the preset EURUSD should reach 25%")
+check(max(fx_n) > 0.22, "without the allocation EURUSD should reach 25%")
 check(st and max(st) <= 0.15 * 1.01, "a SPY/KO entry above the 15% sector cap")
 risk = list(csv.DictReader(open(sys.argv[1] + "/risk.csv")))
 check(max(int(r["positions"]) for r in risk) <= 3, "more than 3 positions open")

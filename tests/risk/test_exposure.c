@@ -76,13 +76,13 @@ static void test_currency_counts_twice(void **state) {
     assert_true(fabs(check(&c, book, 1, pos(SPY, 9000), NULL, &why) - 9000) < 1e-9);
 }
 
-static void test_class_cap_preset(void **state) {
+static void test_class_cap_allocation(void **state) {
     (void)state;
     pr_risk_exposure c;
     off(&c);
-    c.preset = PR_PRESET_DIVERSIFIED;
-    c.cap_stock = 0.7;   /* set by hand: the preset leaves it */
-    pr_risk_exposure_apply_preset(&c);
+    c.allocation = PR_ALLOC_DIVERSIFIED;
+    c.cap_stock = 0.7;   /* set by hand: the allocation leaves it */
+    pr_risk_exposure_apply_allocation(&c);
     assert_true(c.cap_crypto == 0.30 && c.cap_forex == 0.20 && c.cap_stock == 0.7 && c.min_cash == 0.10);
     const char *why;
     /* Crypto cap 3,000; BTC 2,000 open (SPY 5,000 is another class): ETH 2,500
@@ -202,7 +202,7 @@ static void test_config_paths(void **state) {
     pr_config *cfg = NULL;
     pr_err e;
     pr_risk_config rc;
-    assert_int_equal(pr_config_parse("{\"risk\": {\"exposure\": {\"preset\": \"conservative\", \"cap_crypto\": 0.05},"
+    assert_int_equal(pr_config_parse("{\"risk\": {\"exposure\": {\"allocation\": \"conservative\", \"cap_crypto\": 0.05},"
                                      " \"sectors\": {\"KO\": \"staples\"}, \"var\": {\"limit\": 0.03}}}",
                                      &cfg, &e),
                      0);
@@ -229,7 +229,7 @@ static void test_config_paths(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_currency_counts_twice),
-        cmocka_unit_test(test_class_cap_preset),
+        cmocka_unit_test(test_class_cap_allocation),
         cmocka_unit_test(test_correlated_group),
         cmocka_unit_test(test_corr_hand),
         cmocka_unit_test(test_max_positions_leverage_sector_margin),

@@ -90,6 +90,10 @@ int pr_consensus_decide(const pr_consensus_config *c, const pr_vote *votes, size
  *   levels     not a vote (PR_EUNSUPPORTED).
  * `weight` is copied into the vote. */
 int pr_verdict_to_vote(const pr_verdict *v, int side, double weight, pr_vote *out, pr_err *err);
+/* An mtf verdict's alignment with a trade of direction `side`: the
+ * fraction of its 4 timeframes that point the trade's way (3 of 4: 0.75).
+ * Returns 1 with *align set for an mtf verdict, else 0. */
+int pr_verdict_mtf_align(const pr_verdict *v, int side, double *align);
 
 /* ------------------------------------------------------------------------ */
 /* Hybrid ML + LLM combiner                                                   */

@@ -111,6 +111,8 @@ typedef struct pr_llm_vote_info {
     int cached;
     pr_vote vote;
     char reason[200];         /* failure reason (key-free), "" when answered */
+    int mtf_known;            /* 1: an mtf verdict, mtf_align set            */
+    double mtf_align;         /* its timeframes agreeing with the side, [0,1] */
 } pr_llm_vote_info;
 
 typedef struct pr_llm_decision {

@@ -9,6 +9,9 @@
 #include "proratio/signal.h"
 #include "proratio/risk/sizing.h"
 #include "proratio/risk/protect.h"
+#include "proratio/risk/mult.h"
+#include "proratio/risk/preset.h"
+#include "proratio/risk/breakers.h"
 #include "proratio/risk/exposure.h"
 #include "proratio/risk/var.h"
 
@@ -26,6 +29,10 @@ typedef struct pr_risk_config {
     pr_risk_sizing sizing;
     pr_risk_protections protections;
     pr_risk_stops stops;
+    pr_risk_mult mult;       /* `risk.multipliers` */
+    int preset;              /* `risk.preset`: pr_risk_preset                     */
+    char state_key[PR_RISK_STATE_KEY_MAX];  /* `risk.state_key`: "" none           */
+    pr_risk_breakers breakers;   /* risk.breakers and risk.kill_switch (risk/breakers.h) */
     pr_risk_exposure exposure;   /* risk.exposure and risk.sectors (risk/exposure.h) */
     pr_risk_var var;             /* risk.var (risk/var.h)                            */
 } pr_risk_config;

@@ -1,7 +1,7 @@
 /* Part of risk.h: exposure limits on a new entry, given the book (open
  * positions and the entries already sized at the same step, as signed
  * notionals in the account currency) and the equity: concurrent positions,
- * caps per asset class (allocation presets), a cash floor, per-position
+ * caps per asset class (allocations), a cash floor, per-position
  * leverage per asset class, net exposure per currency (a forex position is
  * long its base and short its quote), per sector, per group of correlated
  * instruments, and the margin safety ratio. The caps resize the entry down
@@ -23,15 +23,15 @@ extern "C" {
 #define PR_RISK_SECTOR_NAME 32
 #define PR_RISK_CLASSES 5            /* pr_asset_class values                     */
 
-typedef enum pr_risk_preset {
-    PR_PRESET_NONE = 0, PR_PRESET_CONSERVATIVE, PR_PRESET_DIVERSIFIED, PR_PRESET_AGGRESSIVE
-} pr_risk_preset;
-extern const char *const pr_risk_preset_names[];
+typedef enum pr_risk_alloc {
+    PR_ALLOC_NONE = 0, PR_ALLOC_CONSERVATIVE, PR_ALLOC_DIVERSIFIED, PR_ALLOC_AGGRESSIVE
+} pr_risk_alloc;
+extern const char *const pr_risk_alloc_names[];   /* "none" "conservative" "diversified" "aggressive" */
 
 /* `risk.exposure` (0 turns a limit off; all off by default) and the
  * instrument -> sector map of `risk.sectors`. */
 typedef struct pr_risk_exposure {
-    int preset;              /* pr_risk_preset: fills the class caps and min_cash left at 0 */
+    int allocation;          /* pr_risk_alloc: fills the class caps and min_cash left at 0 */
     int max_positions;       /* open positions (entries beyond it are refused)   */
     double cap_crypto, cap_forex, cap_stock, cap_future;  /* class gross notional,
                                                             fraction of equity    */
@@ -51,12 +51,12 @@ typedef struct pr_risk_exposure {
 
 extern const pr_strategy_info pr_risk_exposure_info;
 
-/* Fills the class caps and min_cash left at 0 from the preset. */
-void pr_risk_exposure_apply_preset(pr_risk_exposure *c);
+/* Fills the class caps and min_cash left at 0 from the allocation. */
+void pr_risk_exposure_apply_allocation(pr_risk_exposure *c);
 /* Reads `path` (risk.sectors): {"SYMBOL": "sector", ...}. */
 int pr_risk_sectors_read(const pr_config *cfg, const char *path, pr_risk_exposure *c, pr_err *err);
 /* Reads risk.exposure, risk.sectors and risk.var of the `path` section
- * (defaults first) and applies the preset. */
+ * (defaults first) and applies the allocation. */
 int pr_risk_exposure_read(const pr_config *cfg, const char *path, pr_risk_exposure *ex, pr_risk_var *var,
                           pr_err *err);
 /* The sector of a symbol, NULL when none is configured. */

@@ -82,6 +82,8 @@ typedef struct pr_risk_inputs {
     double fx;               /* account currency per unit of quote currency, 0: n/a */
     const pr_instrument *inst;
     pr_risk_trade_stats stats;
+    double mult;             /* the confirmation multipliers' product (risk/mult.h) */
+    const char *mult_why;    /* NULL: no multiplier below 1 (mult is ignored)      */
 } pr_risk_inputs;
 
 /* The decision: a size in one of the broker's modes, or a refusal. */

@@ -9,6 +9,7 @@
 #include "proratio/core.h"
 #include "proratio/signal.h"
 #include "proratio/risk/sizing.h"
+#include "proratio/risk/breakers_state.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -37,6 +38,15 @@ typedef enum pr_risk_protect_id {
     PR_PROT_DD_WARN,         /* drawdown from the peak reached dd_warn               */
     PR_PROT_DD_STOP,         /* ... dd_stop: no new entries while there             */
     PR_PROT_DD_HALT,         /* ... dd_halt: no new entries for halt_days           */
+    /* risk/breakers.h */
+    PR_PROT_DD_RESET,        /* the drawdown peak reset after dd_release_days         */
+    PR_PROT_COOLDOWN,        /* an instrument stopped out: no entry there for a while */
+    PR_PROT_STOPLOSS_GUARD,  /* guard_stops stop-outs within the lookback: locked     */
+    PR_PROT_LOW_PROFIT,      /* an instrument's recent trades sum below the minimum   */
+    PR_PROT_VOL_HALT,        /* ATR percentile above vol_percentile: no entry there   */
+    PR_PROT_KILL_SWITCH,     /* the kill file exists (or the runner's signal)         */
+    PR_PROT_WEEKEND,         /* crypto entry in the weekend window: smaller or none   */
+    PR_PROT_HOURS,           /* entry in an avoided UTC hour of its asset class       */
     PR_PROT_N
 } pr_risk_protect_id;
 
@@ -46,6 +56,13 @@ typedef struct pr_risk_trigger {
     size_t count;            /* times it fired                                    */
     int64_t last;            /* decision time it last fired, PR_TIME_NONE: never   */
 } pr_risk_trigger;
+
+/* The latest PR_RISK_TRIGGER_TIMES decision times each protection fired:
+ * a ring per protection, the n-th trigger (from 1) in slot (n - 1) mod it. */
+#define PR_RISK_TRIGGER_TIMES 16
+typedef struct pr_risk_trigger_times {
+    int64_t at[PR_PROT_N][PR_RISK_TRIGGER_TIMES];
+} pr_risk_trigger_times;
 
 typedef struct pr_risk_count {
     char reason[PR_RISK_REASON_MAX];
@@ -76,6 +93,8 @@ typedef struct pr_risk_state {
     int64_t pause_until;     /* no entries before this time (PR_TIME_NONE: none)  */
     int pause_by;            /* the protection that paused (pr_risk_protect_id)   */
     pr_risk_trigger trig[PR_PROT_N];
+    pr_risk_trigger_times times;   /* when each protection fired (the latest)   */
+    pr_risk_breaker_state brk;   /* risk/breakers.h                               */
 } pr_risk_state;
 
 void pr_risk_state_init(pr_risk_state *st);
@@ -87,6 +106,10 @@ int pr_risk_state_on_fill(pr_risk_state *st, const pr_fill_info *f, double *ret)
 void pr_risk_state_stats(const pr_risk_state *st, int window, pr_risk_trade_stats *out);
 /* Counts one resize (rejected 0) or refusal (rejected 1) under reason. */
 void pr_risk_state_count(pr_risk_state *st, const char *reason, int rejected);
+
+/* The kept trigger times of protection `id`, oldest first, into out
+ * (PR_RISK_TRIGGER_TIMES of room); returns how many. */
+size_t pr_risk_trigger_times_list(const pr_risk_state *st, int id, int64_t *out);
 
 /* JSON text (malloc'd, caller frees) and back; a wrong version, a missing
  * or mistyped key fails with its name. */
