@@ -5,7 +5,9 @@
  * and live runners persist (risk/state.h), protections that stop new entries
  * (risk/protect.h), circuit breakers that also act on open positions,
  * instruments and times (risk/breakers.h), the `risk` configuration table
- * (risk/config.h) and the stage itself (risk/stage.h). */
+ * (risk/config.h) and the stage itself (risk/stage.h); the regime
+ * classifier (risk/regime.h), cross-asset correlation (risk/correl.h) and
+ * the multi-strategy portfolio (risk/multi.h). */
 #ifndef PRORATIO_RISK_H
 #define PRORATIO_RISK_H
 
@@ -17,6 +19,9 @@
 #include "proratio/risk/stage.h"
 #include "proratio/risk/mult.h"
 #include "proratio/risk/contracts.h"
+#include "proratio/risk/regime.h"
+#include "proratio/risk/correl.h"
+#include "proratio/risk/multi.h"
 #include "proratio/risk/exposure.h"
 #include "proratio/risk/var.h"
 #include "proratio/risk/watch.h"

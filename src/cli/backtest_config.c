@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
@@ -362,7 +363,12 @@ static void strategy_section(rd *r, bt_settings *s) {
     pr_err e;
     pr_err_clear(&e);
     int i = 0;
-    const char *const *names = pr_strategy_names();
+    /* The built-in strategies and risk's composite "portfolio". */
+    const char *names[32];
+    size_t n = 0;
+    for (const char *const *b = pr_strategy_names(); *b && n < 30; b++) names[n++] = *b;
+    names[n++] = PR_MULTI_STRATEGY;
+    names[n] = NULL;
     if (check(r, pr_config_enum(r->cfg, "strategy.name", NULL, names, &i, &e), &e))
         pr_strlcpy(s->strategy, names[i], sizeof s->strategy);
     if (pr_config_has(r->cfg, "strategy.params")) {
@@ -462,4 +468,14 @@ size_t bt_settings_read(const pr_config *cfg, bt_settings *s, bt_errors *errs) {
     s->bench_fee = num(&r, "metrics.benchmark_fee", 0, 0, 1, 0);
     output_section(&r, s);
     return errs->n + errs->dropped;
+}
+
+int bt_strategy_create(const char *name, const pr_config *cfg, const char *path, pr_strategy **out, pr_err *err) {
+    if (!name || strcmp(name, PR_MULTI_STRATEGY) != 0) return pr_strategy_create(name, cfg, path, out, err);
+    pr_multi_config *mc = malloc(sizeof *mc);
+    if (!mc) return pr_err_set(err, PR_ENOMEM, "out of memory");
+    int rc = pr_multi_config_read(cfg, path, mc, err);
+    if (rc == PR_OK) rc = pr_multi_new(mc, cfg, out, err);
+    free(mc);
+    return rc;
 }

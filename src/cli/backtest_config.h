@@ -103,6 +103,11 @@ size_t bt_costs_describe(const pr_costs *c, char *buf, size_t cap);
 /* "fixed_risk 0.01 (fraction 0.1 without a stop)" etc. */
 size_t bt_sizing_describe(const pr_sizing *z, char *buf, size_t cap);
 
+/* The strategy named in the configuration: a built-in one from signal's
+ * registry, or risk's composite "portfolio" (README "Portfolio, regimes
+ * and correlation"), its parameters at `path`. */
+int bt_strategy_create(const char *name, const pr_config *cfg, const char *path, pr_strategy **out, pr_err *err);
+
 int bt_market_spec(const bt_settings *s, size_t i, const bt_loaded *ld, pr_market_spec *out, pr_err *err);
 
 /* Funding times of market i's run without a loaded rate, handled as

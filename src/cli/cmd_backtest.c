@@ -294,7 +294,7 @@ static int load_markets(bt_run *r, const pr_config *cfg, pr_err *e) {
     const char *unbounded = NULL;
     if (s->warmup < 0) {
         pr_strategy *st = NULL;
-        rc = pr_strategy_create(s->strategy, cfg, "strategy.params", &st, e);
+        rc = bt_strategy_create(s->strategy, cfg, "strategy.params", &st, e);
         if (rc == PR_OK) rc = pr_backtest_history(&r->bc, st, &need, &unbounded, e);
         pr_strategy_free(st);
         if (rc != PR_OK) return rc;
@@ -370,7 +370,7 @@ static int risk_state_io(bt_run *r, bt_side *sd, int save, pr_err *e) {
 
 static int run_side(bt_run *r, bt_side *sd, const pr_config *cfg, pr_err *e) {
     bt_settings *s = r->s;
-    int rc = pr_strategy_create(s->strategy, cfg, "strategy.params", &sd->strat, e);
+    int rc = bt_strategy_create(s->strategy, cfg, "strategy.params", &sd->strat, e);
     if (rc != PR_OK) return rc;
     char params[300] = "";
     if (sd->strat->vt->describe) sd->strat->vt->describe(sd->strat, params, sizeof params);

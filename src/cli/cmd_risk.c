@@ -10,18 +10,23 @@
 
 #include "cli.h"
 #include "cmd_data.h"
+#include "cmd_risk_regimes.h"
 #include "proratio/risk.h"
 #include "risk_state_io.h"
 
 static const char *const k_usage =
     "usage: proratio risk check --config FILE\n"
     "       proratio risk state show NAME [--db URL]\n"
+    "       proratio risk regimes --market DATASET [--db URL]\n"
+    "       proratio risk correlation --markets A,B,... [--db URL]\n"
     "  check    validate the \"risk\" section of FILE and print the effective sizing\n"
     "           rule and the protections (defaults filled in) and where each value\n"
     "           comes from (config, preset or default); without a \"risk\" section the\n"
     "           backtest sizes with the \"sizing\" section and this says so\n"
     "  state    the risk state stored under NAME (risk.state_key, --risk-state): its\n"
-    "           counters, protections and pauses, as JSON\n";
+    "           counters, protections and pauses, as JSON\n"
+    "  regimes      the technical regime timeline of a dataset (see 'risk regimes --help')\n"
+    "  correlation  correlation matrix, lead-lag, risk-on score, breakdowns\n";
 
 /* Where each key of one sub-section came from. */
 typedef struct from_ctx {
@@ -173,8 +178,10 @@ int pr_cli_risk(int argc, char **argv) {
         return argc < 2 ? PR_EXIT_USAGE : PR_EXIT_OK;
     }
     if (strcmp(argv[1], "state") == 0) return state_cmd(argc, argv);
+    if (strcmp(argv[1], "regimes") == 0 || strcmp(argv[1], "correlation") == 0)
+        return pr_cli_risk_analysis(argc, argv);
     if (strcmp(argv[1], "check") != 0)
-        return pr_cli_usage_error("risk", "expected 'check --config FILE' or 'state show NAME'");
+        return pr_cli_usage_error("risk", "expected 'check --config FILE', 'state show NAME', 'regimes' or 'correlation'");
     const char *config = NULL;
     for (int i = 2; i < argc; i++) {
         int r = pr_cli_opt(argc, argv, &i, "--config", &config);
