@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "proratio/risk/exposure.h"
+#include "proratio/risk/correl.h"
 
 const char *const pr_risk_alloc_names[] = {"none", "conservative", "diversified", "aggressive", NULL};
 
@@ -231,21 +232,16 @@ void pr_risk_exposure_check(const pr_risk_exposure *c, const pr_risk_book *b, co
     *allowed = room;
 }
 
-double pr_risk_corr(const double *ret, size_t cap, size_t n_inst, size_t head, size_t n, int a, int b) {
+double pr_risk_corr(const double *ret, size_t cap, size_t n_inst, size_t head, size_t n, int a, int b,
+                    double *scratch) {
     if (n < 3 || n > cap) return NAN;
-    double sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
-    for (size_t k = 0; k < n; k++) {
-        size_t row = (head + cap - 1 - k) % cap;
-        double x = ret[row * n_inst + (size_t)a], y = ret[row * n_inst + (size_t)b];
-        sx += x;
-        sy += y;
-        sxx += x * x;
-        syy += y * y;
-        sxy += x * y;
+    double *x = scratch, *y = scratch + n;
+    for (size_t k = 0; k < n; k++) {   /* oldest first */
+        size_t row = (head + cap - n + k) % cap;
+        x[k] = ret[row * n_inst + (size_t)a];
+        y[k] = ret[row * n_inst + (size_t)b];
     }
-    double dn = (double)n, vx = sxx - sx * sx / dn, vy = syy - sy * sy / dn;
-    if (!(vx > 0) || !(vy > 0)) return NAN;
-    return (sxy - sx * sy / dn) / sqrt(vx * vy);
+    return pr_corr_window(x, y, n - 1, n);
 }
 
 int pr_risk_exposure_read(const pr_config *cfg, const char *path, pr_risk_exposure *ex, pr_risk_var *var,

@@ -127,7 +127,7 @@ static int setup(pr_risk_watch *w, const pr_market_view *v, pr_err *err) {
     w->n = pr_view_n_instruments(v);
     size_t n = w->n ? w->n : 1;
     w->cap = (size_t)(w->var->window > w->ex->corr_window ? w->var->window : w->ex->corr_window);
-    w->n_scratch = w->cap > (size_t)w->var->paths ? w->cap : (size_t)w->var->paths;
+    w->n_scratch = 2 * w->cap > (size_t)w->var->paths ? 2 * w->cap : (size_t)w->var->paths;
     w->ret = calloc(w->cap * n, sizeof *w->ret);
     w->expo = calloc(n, sizeof *w->expo);
     w->trial = calloc(n, sizeof *w->trial);
@@ -337,7 +337,7 @@ static double entry_notional(const pr_risk_decision *d, const pr_signal *sig, do
 static double corr_of(void *ctx, int a, int b) {
     pr_risk_watch *w = ctx;
     size_t n = w->count < (size_t)w->ex->corr_window ? w->count : (size_t)w->ex->corr_window;
-    return pr_risk_corr(w->ret, w->cap, w->n, w->head, n, a, b);
+    return pr_risk_corr(w->ret, w->cap, w->n, w->head, n, a, b, w->scratch);
 }
 
 void pr_risk_watch_entry(pr_risk_watch *w, const pr_size_request *rq, double px, pr_risk_decision *d) {

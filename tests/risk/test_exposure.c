@@ -139,19 +139,20 @@ static void test_correlated_group(void **state) {
 
 static void test_corr_hand(void **state) {
     (void)state;
+    double scratch[8];
     /* x = 1 2 3, y = 1 3 2: deviations (-1 0 1), (-1 1 0): cov 1, var 2 and
      * 2: r = 1 / 2 = 0.5. As a ring of 4 rows with an older row (100, -100)
      * at slot 1, the rows at slots 2, 3, 0 (head 1). */
     const double ring[4][2] = {{3, 2}, {100, -100}, {1, 1}, {2, 3}};
-    assert_true(fabs(pr_risk_corr(&ring[0][0], 4, 2, 1, 3, 0, 1) - 0.5) < 1e-12);
+    assert_true(fabs(pr_risk_corr(&ring[0][0], 4, 2, 1, 3, 0, 1, scratch) - 0.5) < 1e-12);
     /* y = 2x: 1; y = 5 - x: -1; a constant: NaN; two rows: NaN. */
     const double m[4][2] = {{1, 2}, {2, 4}, {3, 6}, {4, 8}};
-    assert_true(fabs(pr_risk_corr(&m[0][0], 4, 2, 4, 4, 0, 1) - 1) < 1e-12);
+    assert_true(fabs(pr_risk_corr(&m[0][0], 4, 2, 4, 4, 0, 1, scratch) - 1) < 1e-12);
     const double m2[4][2] = {{1, 4}, {2, 3}, {3, 2}, {4, 1}};
-    assert_true(fabs(pr_risk_corr(&m2[0][0], 4, 2, 4, 4, 0, 1) + 1) < 1e-12);
+    assert_true(fabs(pr_risk_corr(&m2[0][0], 4, 2, 4, 4, 0, 1, scratch) + 1) < 1e-12);
     const double m3[3][2] = {{1, 5}, {2, 5}, {3, 5}};
-    assert_true(isnan(pr_risk_corr(&m3[0][0], 3, 2, 3, 3, 0, 1)));
-    assert_true(isnan(pr_risk_corr(&m[0][0], 4, 2, 4, 2, 0, 1)));
+    assert_true(isnan(pr_risk_corr(&m3[0][0], 3, 2, 3, 3, 0, 1, scratch)));
+    assert_true(isnan(pr_risk_corr(&m[0][0], 4, 2, 4, 2, 0, 1, scratch)));
 }
 
 static void test_max_positions_leverage_sector_margin(void **state) {

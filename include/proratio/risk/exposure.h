@@ -89,11 +89,13 @@ typedef double (*pr_risk_corr_fn)(void *ctx, int a, int b);
 void pr_risk_exposure_check(const pr_risk_exposure *c, const pr_risk_book *b, const pr_risk_pos *entry,
                             pr_risk_corr_fn corr, void *ctx, double *allowed, const char **reason);
 
-/* Pearson correlation of the returns of instruments a and b over the latest
- * n rows of a ring of `cap` rows of n_inst returns each, whose next row to
- * write is `head` (a plain matrix of n rows: cap = head = n). NaN for n < 3
- * or a constant series. */
-double pr_risk_corr(const double *ret, size_t cap, size_t n_inst, size_t head, size_t n, int a, int b);
+/* Pearson correlation (risk/correl.h's pr_corr_window) of the returns of
+ * instruments a and b over the latest n rows of a ring of `cap` rows of
+ * n_inst returns each, whose next row to write is `head` (a plain matrix of
+ * n rows: cap = head = n); scratch holds 2n doubles. NaN for n < 3 or a
+ * constant series. */
+double pr_risk_corr(const double *ret, size_t cap, size_t n_inst, size_t head, size_t n, int a, int b,
+                    double *scratch);
 
 #ifdef __cplusplus
 }
