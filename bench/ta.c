@@ -77,7 +77,11 @@ static double now_s(void) {
     return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
 }
 
-enum { MEMCPY, SMA, EMA, RSI, ATR, BBANDS, MACD, STOCH, ADX, NCASES };
+enum { MEMCPY, SMA, EMA, RSI, ATR, BBANDS, MACD, STOCH, ADX,
+       /* TA-Lib functions added later (no TA-Lib figure on the reference machine) */
+       AVGPRICE, MAX, MINMAXINDEX, SUM, AVGDEV, ACCBANDS, IMI, MACDFIX, MA, MACDEXT, MAVP, SAR, SAREXT,
+       HT_TRENDLINE, HT_DCPERIOD, HT_DCPHASE, HT_PHASOR, HT_SINE, HT_TRENDMODE, MAMA, SIN, DIV,
+       CDL_ALL, NCASES };
 
 static const struct {
     const char *label;
@@ -86,7 +90,26 @@ static const struct {
     {"memcpy (floor)", 0},  {"SMA 20", 1.64},     {"EMA 20", 2.46},  {"RSI 14", 7.16},
     {"ATR 14", 10.37},      {"BBANDS 20", 6.34},  {"MACD 12/26/9", 15.84},
     {"STOCH 14/3/3", 16.11}, {"ADX 14", 11.77},
+    {"AVGPRICE", 0},        {"MAX 30", 0},        {"MINMAXINDEX 30", 0}, {"SUM 30", 0},
+    {"AVGDEV 14", 0},       {"ACCBANDS 20", 0},   {"IMI 14", 0},     {"MACDFIX 9", 0},
+    {"MA 30 SMA", 0},       {"MACDEXT SMA", 0},   {"MAVP 2-30 SMA", 0}, {"SAR", 0},
+    {"SAREXT", 0},          {"HT_TRENDLINE", 0},  {"HT_DCPERIOD", 0}, {"HT_DCPHASE", 0},
+    {"HT_PHASOR", 0},       {"HT_SINE", 0},       {"HT_TRENDMODE", 0}, {"MAMA", 0},
+    {"SIN", 0},             {"DIV", 0},         {"61 CDL patterns", 0},
 };
+
+/* All TA-Lib candlestick patterns (default penetration), one after another
+ * over the bars: the figure is their summed time per bar. */
+static int run_all_patterns(const series *s, double *o) {
+    for (int p = 0; p < PR_TA_CDL_COUNT; p++) {
+        int rc = pr_ta_cdl((pr_ta_cdl_pattern)p, s->n, s->open, s->high, s->low, s->close, -1.0, o);
+        if (rc != 0) return rc;
+    }
+    return 0;
+}
+
+/* MAVP's periods: bar index mod 33, as in the golden file. */
+static double *g_periods;
 
 static int run_case(int c, const series *s, double **o) {
     size_t n = s->n;
@@ -100,6 +123,29 @@ static int run_case(int c, const series *s, double **o) {
     case MACD: return pr_ta_macd(n, s->close, 12, 26, 9, o[0], o[1], o[2]);
     case STOCH: return pr_ta_stoch(n, s->high, s->low, s->close, 14, 3, 3, o[0], o[1]);
     case ADX: return pr_ta_adx(n, s->high, s->low, s->close, 14, o[0]);
+    case CDL_ALL: return run_all_patterns(s, o[0]);
+    case AVGPRICE: return pr_ta_avgprice(n, s->open, s->high, s->low, s->close, o[0]);
+    case MAX: return pr_ta_max(n, s->close, 30, o[0]);
+    case MINMAXINDEX: return pr_ta_minmaxindex(n, s->close, 30, o[0], o[1]);
+    case SUM: return pr_ta_sum(n, s->close, 30, o[0]);
+    case AVGDEV: return pr_ta_avgdev(n, s->close, 14, o[0]);
+    case ACCBANDS: return pr_ta_accbands(n, s->high, s->low, s->close, 20, o[0], o[1], o[2]);
+    case IMI: return pr_ta_imi(n, s->open, s->close, 14, o[0]);
+    case MACDFIX: return pr_ta_macdfix(n, s->close, 9, o[0], o[1], o[2]);
+    case MA: return pr_ta_ma(n, s->close, 30, 0, o[0]);
+    case MACDEXT: return pr_ta_macdext(n, s->close, 12, 0, 26, 0, 9, 0, o[0], o[1], o[2]);
+    case MAVP: return pr_ta_mavp(n, s->close, g_periods, 2, 30, 0, o[0]);
+    case SAR: return pr_ta_sar(n, s->high, s->low, 0.02, 0.2, o[0]);
+    case SAREXT: return pr_ta_sarext(n, s->high, s->low, 0, 0, 0.02, 0.02, 0.2, 0.02, 0.02, 0.2, o[0]);
+    case HT_TRENDLINE: return pr_ta_ht_trendline(n, s->close, o[0]);
+    case HT_DCPERIOD: return pr_ta_ht_dcperiod(n, s->close, o[0]);
+    case HT_DCPHASE: return pr_ta_ht_dcphase(n, s->close, o[0]);
+    case HT_PHASOR: return pr_ta_ht_phasor(n, s->close, o[0], o[1]);
+    case HT_SINE: return pr_ta_ht_sine(n, s->close, o[0], o[1]);
+    case HT_TRENDMODE: return pr_ta_ht_trendmode(n, s->close, o[0]);
+    case MAMA: return pr_ta_mama(n, s->close, 0.5, 0.05, o[0], o[1]);
+    case SIN: return pr_ta_sin(n, s->close, o[0]);
+    case DIV: return pr_ta_div(n, s->high, s->low, o[0]);
     default: return -1;
     }
 }
@@ -141,6 +187,12 @@ int main(int argc, char **argv) {
         }
         memset(o[k], 0, n * sizeof(double)); /* fault the pages in before timing */
     }
+    g_periods = malloc(n * sizeof(double));
+    if (!g_periods) {
+        printf("bench_ta: out of memory for %zu bars\n", n);
+        return 0;
+    }
+    for (size_t i = 0; i < n; i++) g_periods[i] = (double)(i % 33);
     printf("ta batch throughput, %zu-bar random walk, best of 3, thread CPU time\n"
            "(TA-Lib column: TA-Lib 0.6.4, gcc 12 -O2, on the reference machine; speedup = TA-Lib / ours)\n", n);
     printf("%-16s %10s %10s %9s\n", "indicator", "ns/bar", "TA-Lib", "speedup");
@@ -174,6 +226,7 @@ int main(int argc, char **argv) {
     }
     sma_accuracy("geometric random walk", o[1], n, o[0]);
     for (int k = 0; k < 3; k++) free(o[k]);
+    free(g_periods);
     free(s.open);
     free(s.high);
     free(s.low);

@@ -5,7 +5,8 @@
  * and live runners persist (risk/state.h), protections that stop new entries
  * (risk/protect.h), circuit breakers that also act on open positions,
  * instruments and times (risk/breakers.h), the `risk` configuration table
- * (risk/config.h) and the stage itself (risk/stage.h); the regime
+ * (risk/config.h), the stage itself (risk/stage.h), the stops and targets
+ * it places (risk/stops.h); the regime
  * classifier (risk/regime.h), cross-asset correlation (risk/correl.h) and
  * the multi-strategy portfolio (risk/multi.h). */
 #ifndef PRORATIO_RISK_H
@@ -17,6 +18,7 @@
 #include "proratio/risk/breakers.h"
 #include "proratio/risk/config.h"
 #include "proratio/risk/stage.h"
+#include "proratio/risk/stops.h"
 #include "proratio/risk/mult.h"
 #include "proratio/risk/contracts.h"
 #include "proratio/risk/regime.h"

@@ -66,7 +66,7 @@ typedef struct pr_ta_param {
 /* Input names: "open" "high" "low" "close" "volume" "time" "real0" "real1". */
 typedef struct pr_ta_def {
     const char *name;            /* lower-case id used on the CLI: "bbands" */
-    const char *group;           /* "overlap" "momentum" "volatility" "volume" "trend" "pattern" "stats" "levels" */
+    const char *group;           /* "overlap" "momentum" "volatility" "volume" "trend" "pattern" "stats" "levels" "price" "math" "cycle" */
     const char *desc;            /* one line                               */
     int talib;                   /* 1 when values match TA-Lib's function  */
     int n_inputs;
@@ -118,5 +118,6 @@ int pr_ta_memory(const pr_ta_def *d, const double *params, double tol, size_t *b
 #include "proratio/ta/momentum.h"
 #include "proratio/ta/extra.h"
 #include "proratio/ta/stats.h"
+#include "proratio/ta/talib.h"
 
 #endif

@@ -7,6 +7,7 @@
  * (`heikin_ashi_open`, `obv`). Parameters print in their shortest exact
  * form (`2`, `0.5`). Indicators are computed over every bar before --to so
  * their warm-up uses all earlier history; --from only trims the rows shown. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +25,7 @@
 
 static const char *ta_usage =
     "usage: proratio ta (--csv FILE | --dataset NAME [--db URL]) --indicator SPEC [--indicator SPEC ...]\n"
-    "                   [--out FILE] [--from TIME] [--to TIME]\n"
+    "                   [--out FILE] [--from TIME] [--to TIME] [--unstable N]\n"
     "       proratio ta --list [--json]\n"
     "\n"
     "Computes indicators and writes CSV: the bar's open time (ISO 8601 UTC), then one\n"
@@ -36,9 +37,12 @@ static const char *ta_usage =
     "  --dataset NAME      bars from the store: VENUE:SYMBOL:TF, SYMBOL:TF or SYMBOL-TF\n"
     "  --db URL            store (sqlite:PATH, PATH or postgresql://...; default " PR_CLI_DEFAULT_DB ")\n"
     "  --indicator SPEC    NAME or NAME:P1,P2,... (parameters in the order --list shows;\n"
+    "                      NAME is case-insensitive, so TA-Lib's names work: HT_SINE, CDLDOJI;\n"
     "                      trailing ones take their defaults), e.g. rsi:14, bbands:20,2,2\n"
     "  --from TIME         first bar written (warm-up still uses earlier bars)\n"
     "  --to TIME           bars with open time before TIME only\n"
+    "  --unstable N        TA-Lib's unstable period: N more warm-up bars (computed, left empty)\n"
+    "                      for every indicator that has one in TA-Lib (--list marks them); default 0\n"
     "  --out FILE          write to FILE instead of standard output\n"
     "  --list              list the indicators with parameters (default [min, max]), inputs, outputs\n"
     "  --json              with --list: JSON\n"
@@ -63,8 +67,12 @@ static void print_list_text(FILE *f) {
         double full[PR_TA_MAX_PARAMS];
         int lb = -1;
         if (pr_ta_check_params(d, NULL, 0, full, NULL) == PR_OK && d->lookback) d->lookback(full, &lb);
-        fprintf(f, "%s (%s)%s: %s\n", d->name, d->group ? d->group : "", d->talib ? " [TA-Lib]" : "",
-                d->desc ? d->desc : "");
+        char tl[64] = "";
+        if (pr_ta_talib_name(d, tl + 9, sizeof tl - 10) == PR_OK) {
+            memcpy(tl, " [TA-Lib ", 9);
+            strcat(tl, pr_ta_has_unstable(d) ? ", unstable period]" : "]");
+        }
+        fprintf(f, "%s (%s)%s: %s\n", d->name, d->group ? d->group : "", tl, d->desc ? d->desc : "");
         fprintf(f, "  inputs:  ");
         for (int k = 0; k < d->n_inputs; k++) fprintf(f, "%s%s", k ? ", " : "", d->inputs[k]);
         fprintf(f, "\n  params:  ");
@@ -104,6 +112,9 @@ static int print_list_json(FILE *f) {
         json_object_set_new(o, "group", json_string(d->group ? d->group : ""));
         json_object_set_new(o, "description", json_string(d->desc ? d->desc : ""));
         json_object_set_new(o, "talib", json_boolean(d->talib));
+        char tl[48];
+        if (pr_ta_talib_name(d, tl, sizeof tl) == PR_OK) json_object_set_new(o, "talib_name", json_string(tl));
+        json_object_set_new(o, "unstable_period", json_boolean(pr_ta_has_unstable(d)));
         json_object_set_new(o, "inputs", in);
         json_object_set_new(o, "params", ps);
         json_object_set_new(o, "outputs", outs);
@@ -218,6 +229,7 @@ static int write_csv(FILE *f, const pr_series *s, size_t from_i, spec *sp, int n
 
 int pr_cli_ta(int argc, char **argv) {
     const char *csv = NULL, *dataset = NULL, *db = NULL, *out_path = NULL, *from_s = NULL, *to_s = NULL, *v;
+    const char *unstable_s = NULL;
     const char *ind[MAX_SPECS];
     int nind = 0, list = 0, json = 0;
     for (int i = 1; i < argc; i++) {
@@ -235,6 +247,7 @@ int pr_cli_ta(int argc, char **argv) {
         else if ((m = pr_cli_opt(argc, argv, &i, "--out", &v))) dst = &out_path;
         else if ((m = pr_cli_opt(argc, argv, &i, "--from", &v))) dst = &from_s;
         else if ((m = pr_cli_opt(argc, argv, &i, "--to", &v))) dst = &to_s;
+        else if ((m = pr_cli_opt(argc, argv, &i, "--unstable", &v))) dst = &unstable_s;
         else if ((m = pr_cli_opt(argc, argv, &i, "--indicator", &v)) > 0) {
             if (nind == MAX_SPECS) return pr_cli_usage_error(CMD, "at most %d indicators", MAX_SPECS);
             ind[nind++] = v;
@@ -270,6 +283,16 @@ int pr_cli_ta(int argc, char **argv) {
     }
     int64_t from = PR_TIME_NONE, to = PR_TIME_NONE;
     if (ex == PR_EXIT_OK) ex = pr_cli_time_range(CMD, from_s, to_s, &from, &to);
+    int unstable = 0;
+    if (ex == PR_EXIT_OK && unstable_s) {
+        double u;
+        if (pr_parse_double(unstable_s, strlen(unstable_s), &u) != PR_OK || u != floor(u) || u < 0 ||
+            u > PR_TA_UNSTABLE_MAX)
+            ex = pr_cli_usage_error(CMD, "--unstable '%s': expected a whole number of bars in [0, %d]", unstable_s,
+                                    PR_TA_UNSTABLE_MAX);
+        else
+            unstable = (int)u;
+    }
     if (ex != PR_EXIT_OK) {
         free(sp);
         return ex;
@@ -303,7 +326,11 @@ int pr_cli_ta(int argc, char **argv) {
             sp[j].out[k] = malloc((s.len ? s.len : 1) * sizeof(double));
             if (!sp[j].out[k]) rc = pr_err_set(&e, PR_ENOMEM, "out of memory");
         }
-        if (rc == PR_OK && (rc = d->run(&in, sp[j].params, sp[j].out)) != PR_OK)
+        /* The unstable period applies to the indicators that have one in
+         * TA-Lib; the others run as they are. */
+        int u = pr_ta_has_unstable(d) ? unstable : 0;
+        if (rc == PR_OK && (rc = u ? pr_ta_run_from(d, &in, sp[j].params, u, 0, sp[j].out)
+                                   : d->run(&in, sp[j].params, sp[j].out)) != PR_OK)
             pr_err_set(&e, rc, "%s: computation failed (%s)", sp[j].label, pr_status_name(rc));
     }
 

@@ -7,6 +7,7 @@
 
 #include "proratio/risk/config.h"
 #include "proratio/risk/state.h"
+#include "proratio/risk/stops.h"
 
 #define P_(f) offsetof(pr_risk_sizing, f)
 
@@ -113,14 +114,64 @@ const pr_strategy_info pr_risk_protections_info = {
 static const pr_param_def k_stops[] = {
     {.name = "required", .type = PR_PARAM_BOOL, .offset = P_(required), .def = 1,
      .desc = "reject an entry that has no protective stop (nor a trailing stop)"},
+    {.name = "mode", .type = PR_PARAM_CHOICE, .offset = P_(mode), .def = PR_STOP_SIGNAL,
+     .choices = pr_risk_stop_mode_names, .desc = "stop placed on an entry without one (signal: none placed)"},
+    {.name = "override", .type = PR_PARAM_BOOL, .offset = P_(override), .def = 0,
+     .desc = "replace the signal's own stop, trailing, break-even, time stop and targets"},
+    {.name = "stop_pct", .type = PR_PARAM_NUMBER, .offset = P_(stop_pct), .def = 0.02, .min = 0, .max = 1,
+     .open = 1, .desc = "pct (and level fallback pct): stop distance, fraction of the entry"},
+    {.name = "atr_period", .type = PR_PARAM_INT, .offset = P_(atr_period), .def = 14, .min = 1, .max = 1000,
+     .desc = "bars of the Wilder ATR of atr stops, atr trailing and the level tolerance"},
+    {.name = "atr_k", .type = PR_PARAM_NUMBER, .offset = P_(atr_k), .def = 2, .min = 0, .max = 100, .open = 1,
+     .desc = "atr: stop distance in ATRs"},
+    {.name = "level_swing", .type = PR_PARAM_INT, .offset = P_(level_swing), .def = 5, .min = 1, .max = 100,
+     .desc = "level: bars each side of a swing high/low"},
+    {.name = "level_window", .type = PR_PARAM_INT, .offset = P_(level_window), .def = 300, .min = 10,
+     .max = 100000, .desc = "level: latest bars whose swings make the levels"},
+    {.name = "level_strength", .type = PR_PARAM_NUMBER, .offset = P_(level_strength), .def = 0.5, .min = 0,
+     .max = 1, .desc = "level: weakest level strength used (ta levels, in [0, 1))"},
+    {.name = "level_max", .type = PR_PARAM_NUMBER, .offset = P_(level_max), .def = 0.05, .min = 0, .max = 1,
+     .open = 1, .desc = "level: farthest stop from the entry, fraction of the entry"},
+    {.name = "level_buffer", .type = PR_PARAM_NUMBER, .offset = P_(level_buffer), .def = 0.002, .min = 0,
+     .max = 0.5, .desc = "level: stop this fraction beyond the level's far edge"},
+    {.name = "level_fallback", .type = PR_PARAM_CHOICE, .offset = P_(level_fallback), .def = 0,
+     .choices = pr_risk_level_fallback_names, .desc = "level: the stop when no level fits (atr or pct)"},
+    {.name = "trail", .type = PR_PARAM_CHOICE, .offset = P_(trail), .def = PR_TRAIL_OFF,
+     .choices = pr_risk_trail_mode_names, .desc = "trailing stop from the best price since entry"},
+    {.name = "trail_pct", .type = PR_PARAM_NUMBER, .offset = P_(trail_pct), .def = 0.03, .min = 0, .max = 1,
+     .open = 1, .desc = "trail pct: distance, fraction of the best price"},
+    {.name = "trail_atr_k", .type = PR_PARAM_NUMBER, .offset = P_(trail_atr_k), .def = 3, .min = 0, .max = 100,
+     .open = 1, .desc = "trail atr: distance in ATRs at the entry decision"},
+    {.name = "breakeven", .type = PR_PARAM_NUMBER, .offset = P_(breakeven), .def = 0, .min = 0, .max = 10,
+     .desc = "move the stop to the entry once the best price is this fraction beyond it (0: off)"},
+    {.name = "max_bars", .type = PR_PARAM_INT, .offset = P_(max_bars), .def = 0, .min = 0, .max = 1000000,
+     .desc = "time stop: exit after this many closed bars (0: off)"},
+    {.name = "targets", .type = PR_PARAM_LIST, .offset = P_(targets), .aux_offset = P_(n_targets), .min = 0,
+     .max = 1000, .open = 1, .desc = "take-profits in target_unit, ascending (empty: the signal's)"},
+    {.name = "target_fracs", .type = PR_PARAM_LIST, .offset = P_(target_fracs), .aux_offset = P_(n_targets),
+     .min = 0, .max = 1, .pair = "targets", .desc = "fraction of the entry each target closes (sum <= 1)"},
+    {.name = "target_unit", .type = PR_PARAM_CHOICE, .offset = P_(target_unit), .def = PR_TARGET_R,
+     .choices = pr_risk_target_unit_names, .desc = "r: multiples of the stop distance; pct: fractions of the entry"},
+    {.name = "min_rr", .type = PR_PARAM_NUMBER, .offset = P_(min_rr), .def = 0, .min = 0, .max = 1000,
+     .desc = "refuse an entry whose reward:risk is below this (0: off; 2 suggested)"},
+    {.name = "rr_from", .type = PR_PARAM_CHOICE, .offset = P_(rr_from), .def = PR_RR_WEIGHTED,
+     .choices = pr_risk_rr_from_names, .desc = "reward of min_rr: the targets weighted by fraction, or the first"},
+    {.name = "no_target", .type = PR_PARAM_CHOICE, .offset = P_(no_target), .def = 0,
+     .choices = pr_risk_no_target_names, .desc = "an entry without a target: pass or refuse"},
+    {.name = "min_target", .type = PR_PARAM_NUMBER, .offset = P_(min_target), .def = 0, .min = 0, .max = 10,
+     .desc = "refuse an entry whose nearest target is nearer, fraction of the entry (0: off)"},
+    {.name = "round_trip_cost", .type = PR_PARAM_NUMBER, .offset = P_(round_trip_cost), .def = 0, .min = 0,
+     .max = 1, .desc = "fees + spread + slippage in and out, fraction of the entry; the nearest target must "
+                       "exceed it (0: off)"},
 };
 
 const pr_strategy_info pr_risk_stops_info = {
     .name = "risk.stops",
-    .summary = "rules on the protective stop",
+    .summary = "stops and targets placed by the risk stage, and the entry filters on them",
     .params = k_stops,
     .n_params = sizeof k_stops / sizeof k_stops[0],
     .size = sizeof(pr_risk_stops),
+    .check = pr_risk_stops_check,
 };
 
 static int check_sizing(const void *p, const char **what, char *msg, size_t cap) {

@@ -10,12 +10,14 @@
 
 #include "proratio/risk/contracts.h"
 #include "proratio/risk/stage.h"
+#include "proratio/risk/stops.h"
 
 #define YEAR_MS (365.25 * PR_MS_PER_DAY)
 
 struct pr_risk_stage {
     pr_risk_config cfg;
     pr_risk_state st;
+    pr_risk_stops_ctx *stops;    /* ATR and levels from the view (risk/stops.h) */
     pr_risk_watch *watch;    /* exposure and VaR (risk/watch.h)                   */
 };
 
@@ -24,16 +26,20 @@ int pr_risk_stage_new(const pr_risk_config *cfg, pr_risk_stage **out, pr_err *er
     if (!*out) return pr_err_set(err, PR_ENOMEM, "risk: out of memory");
     (*out)->cfg = *cfg;
     pr_risk_state_init(&(*out)->st);
-    int rc = pr_risk_watch_new(&(*out)->cfg.exposure, &(*out)->cfg.var, &(*out)->watch, err);
+    int rc = pr_risk_stops_ctx_new(&cfg->stops, cfg->sizing.atr_period, &(*out)->stops, err);
+    if (rc == PR_OK) rc = pr_risk_watch_new(&(*out)->cfg.exposure, &(*out)->cfg.var, &(*out)->watch, err);
     if (rc != PR_OK) {
-        free(*out);
+        pr_risk_stage_free(*out);
         *out = NULL;
     }
     return rc;
 }
 
 void pr_risk_stage_free(pr_risk_stage *rs) {
-    if (rs) pr_risk_watch_free(rs->watch);
+    if (rs) {
+        pr_risk_stops_ctx_free(rs->stops);
+        pr_risk_watch_free(rs->watch);
+    }
     free(rs);
 }
 
@@ -44,20 +50,6 @@ void pr_risk_stage_record_series(pr_risk_stage *rs, int on) { pr_risk_watch_reco
 const pr_risk_state *pr_risk_stage_state(const pr_risk_stage *rs) { return &rs->st; }
 
 void pr_risk_stage_restore(pr_risk_stage *rs, const pr_risk_state *st) { rs->st = *st; }
-
-/* Mean true range of the latest n closed bars (needs n + 1); 0 when the
- * view holds fewer. */
-static double atr_of(const pr_market_view *v, int inst, int n) {
-    pr_timeframe tf = pr_view_tf(v, inst);
-    pr_bar b, prev;
-    double sum = 0;
-    for (int k = 0; k < n; k++) {
-        if (pr_view_bar(v, inst, tf, (size_t)k, &b) != 0 || pr_view_bar(v, inst, tf, (size_t)k + 1, &prev) != 0)
-            return 0;
-        sum += fmax(b.high - b.low, fmax(fabs(b.high - prev.close), fabs(b.low - prev.close)));
-    }
-    return sum / n;
-}
 
 /* Annualised standard deviation of the latest n log returns; 0 when the
  * view holds fewer than n + 1 closes. */
@@ -88,26 +80,32 @@ static double fx_of(const pr_instrument *in, const char *ccy, double price) {
     return 0;
 }
 
+/* The expected entry price: the limit, the stop trigger or the last close. */
+static double entry_px(const pr_signal *sig, double last) {
+    return sig->entry_limit > 0 ? sig->entry_limit : sig->entry_stop > 0 ? sig->entry_stop : last;
+}
+
 static int stage_size(void *self, const pr_size_request *rq, pr_size *out, pr_err *err) {
     pr_risk_stage *rs = self;
     const pr_risk_sizing *s = &rs->cfg.sizing;
     const pr_signal *sig = rq->sig;
-    (void)err;
-    double px = sig->entry_limit > 0 ? sig->entry_limit : sig->entry_stop > 0 ? sig->entry_stop : rq->price;
+    int rc;
+    double px = entry_px(sig, rq->price);
     pr_risk_inputs in = {.equity = rq->account->equity, .price = px, .stop = sig->stop,
                          .target = sig->n_targets > 0 ? sig->target_price[0] : 0, .confidence = sig->confidence,
                          .fx = fx_of(rq->inst, rq->account->ccy, px), .inst = rq->inst};
-    if (s->mode == PR_RISK_ATR && rq->view) in.atr = atr_of(rq->view, sig->instrument, s->atr_period);
+    if (s->mode == PR_RISK_ATR && rq->view &&
+        (rc = pr_risk_stops_atr(rs->stops, PR_RISK_ATR_SIZING, rq->view, sig->instrument, &in.atr, err)) != 0)
+        return rc;
+    if (!(in.atr > 0)) in.atr = 0;   /* NaN while warming up: "not available" */
     if (s->mode == PR_RISK_VOL_TARGET && rq->view) in.vol = vol_of(rq->view, sig->instrument, s->atr_period);
     if (s->mode == PR_RISK_KELLY) pr_risk_state_stats(&rs->st, s->kelly_window, &in.stats);
     in.mult = pr_risk_mult_factor(&rs->cfg.mult, sig, &in.mult_why);
     pr_instrument spec;
     if (s->mode == PR_RISK_CONTRACTS && rq->inst && pr_contract_spec_apply(rq->inst, &spec)) in.inst = &spec;
     pr_risk_decision d;
-    const char *blocked = rs->cfg.stops.required && !(sig->stop > 0) && !(sig->trail_frac > 0) &&
-                                   !(sig->trail_dist > 0)
-                               ? "no stop-loss (risk.stops.required)"
-                               : pr_risk_protect_check(&rs->cfg.protections, &rs->st, rq->now);
+    /* risk.stops.required is checked by the bracket hook, after placement. */
+    const char *blocked = pr_risk_protect_check(&rs->cfg.protections, &rs->st, rq->now);
     if (!blocked) blocked = pr_risk_breakers_check(&rs->cfg.breakers, &rs->st, rq);
     if (blocked) d = (pr_risk_decision){PR_QTY_NOTIONAL, 0, 0, blocked};
     else pr_risk_size(s, &in, &d);
@@ -121,6 +119,18 @@ static int stage_size(void *self, const pr_size_request *rq, pr_size *out, pr_er
     out->value = d.value > 0 ? d.value : 0;
     out->reason = d.value > 0 ? NULL : d.reason;
     return PR_OK;
+}
+
+/* Stops and targets placed and filtered before sizing; a refusal counts as
+ * an entry seen and rejected, like the sizer's. */
+static int stage_bracket(void *self, const pr_size_request *rq, pr_signal *sig, const char **refuse, pr_err *err) {
+    pr_risk_stage *rs = self;
+    int rc = pr_risk_stops_bracket(rs->stops, &rs->cfg.stops, rq->view, entry_px(sig, rq->price), sig, refuse, err);
+    if (rc == 0 && *refuse) {
+        rs->st.entries++;
+        pr_risk_state_count(&rs->st, *refuse, 1);
+    }
+    return rc;
 }
 
 static void stage_on_fill(void *self, const pr_fill_info *f) {
@@ -157,5 +167,5 @@ static int stage_exits(void *self, const pr_market_view *v, const pr_portfolio *
 
 void pr_risk_stage_sizer(pr_risk_stage *rs, pr_sizer *out) {
     *out = (pr_sizer){.self = rs, .size = stage_size, .destroy = NULL, .name = "risk", .on_fill = stage_on_fill,
-                        .on_step = stage_on_step, .exits = stage_exits};
+                        .on_step = stage_on_step, .bracket = stage_bracket, .exits = stage_exits};
 }

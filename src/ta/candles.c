@@ -1,6 +1,6 @@
-/* Candlestick engine: runs a pattern rule (cdl_patterns.c) over bars with
- * TA-Lib's running candle averages, batch and streaming, plus the public
- * per-pattern entry points.
+/* Candlestick engine: runs a pattern rule (cdl_patterns.c and the cdl_*.c
+ * family files) over bars with TA-Lib's running candle averages, batch and
+ * streaming, plus the public per-pattern entry points.
  *
  * TA-Lib keeps, per average it needs, a running total of a candle feature
  * over the `period` bars before the candle being judged: it is first summed
@@ -11,22 +11,15 @@
  * The streaming form keeps the last lookback+1 bars in a small window so the
  * same rule function sees the same values. A bar whose pattern candles or
  * averages involve NaN is NaN; a NaN reaching a running total keeps later
- * outputs NaN. */
+ * outputs NaN. Batch over bars with no NaN or infinity (the usual case) runs
+ * the pattern's own loop (CDL_DEF), which skips those tests. */
 #include "cdl_internal.h"
 #include "table_internal.h"
 
-const cdl_setting pr_cdl_settings[CDL_SETTING_COUNT] = {
-    [CDL_BODY_LONG] = {CDL_RANGE_REALBODY, 10, 1.0},
-    [CDL_BODY_VERY_LONG] = {CDL_RANGE_REALBODY, 10, 3.0},
-    [CDL_BODY_SHORT] = {CDL_RANGE_REALBODY, 10, 1.0},
-    [CDL_BODY_DOJI] = {CDL_RANGE_HIGHLOW, 10, 0.1},
-    [CDL_SHADOW_LONG] = {CDL_RANGE_REALBODY, 0, 1.0},
-    [CDL_SHADOW_VERY_LONG] = {CDL_RANGE_REALBODY, 0, 2.0},
-    [CDL_SHADOW_SHORT] = {CDL_RANGE_SHADOWS, 10, 1.0},
-    [CDL_SHADOW_VERY_SHORT] = {CDL_RANGE_HIGHLOW, 10, 0.1},
-    [CDL_NEAR] = {CDL_RANGE_HIGHLOW, 5, 0.2},
-    [CDL_FAR] = {CDL_RANGE_HIGHLOW, 5, 0.6},
-    [CDL_EQUAL] = {CDL_RANGE_HIGHLOW, 5, 0.05},
+const cdl_def *const pr_cdl_defs[PR_TA_CDL_COUNT] = {
+#define PR_TA_ROW(shape, name, ...) PR_TA_IF_CDL(shape)([PR_TA_CDL_##name] = &pr_cdl_def_##name, )
+#include "proratio/ta/list.h"
+#undef PR_TA_ROW
 };
 
 /* Each pattern's parameters as its row of proratio/ta/list.h gives them
@@ -57,66 +50,58 @@ static int cdl_pen(pr_ta_cdl_pattern pattern, double pen, double *out) {
 /* Output for the bar at o/h/l/c[0] given the slot totals. */
 static inline double cdl_eval_bar(const cdl_def *d, const double *o, const double *h,
                                   const double *l, const double *c, const double *total,
-                                  double pen) {
+                                  double pen, cdl_mem *mem) {
     double avg[CDL_MAX_SLOTS];
     double chk = 0.0;
-    for (int k = 0; k < d->nslots; k++) {
-        int off = d->slots[k].off;
-        avg[k] = cdl_average(d->slots[k].set, total[k], o[-off], h[-off], l[-off], c[-off]);
-        chk += avg[k];
-    }
+    cdl_averages(d, o, h, l, c, total, avg);
+    for (int k = 0; k < d->nslots; k++) chk += avg[k];
     for (int j = 0; j < d->nbars; j++) chk += o[-j] + h[-j] + l[-j] + c[-j];
     if (chk != chk) return NAN;
+    if (d->step) return (double)d->step(o, h, l, c, avg, mem);
     return (double)d->eval(o, h, l, c, avg, pen);
 }
 
-/* First totals for the bar at index 0 of o/h/l/c. */
-static inline void cdl_totals_init(const cdl_def *d, const double *o, const double *h,
-                                   const double *l, const double *c, double *total) {
-    for (int k = 0; k < d->nslots; k++) {
-        int set = d->slots[k].set, off = d->slots[k].off;
-        int per = pr_cdl_settings[set].period;
-        total[k] = 0.0;
-        for (int j = per; j >= 1; j--) {
-            int b = -j - off;
-            total[k] += cdl_range(set, o[b], h[b], l[b], c[b]);
-        }
-    }
-}
-
-/* Totals after the bar at index 0 of o/h/l/c has been judged. */
-static inline void cdl_totals_step(const cdl_def *d, const double *o, const double *h,
-                                   const double *l, const double *c, double *total) {
-    for (int k = 0; k < d->nslots; k++) {
-        int set = d->slots[k].set, off = d->slots[k].off;
-        int b = -off - pr_cdl_settings[set].period;
-        total[k] += cdl_range(set, o[-off], h[-off], l[-off], c[-off]) -
-                    cdl_range(set, o[b], h[b], l[b], c[b]);
-    }
-}
-
 /* A pattern id of the list whose rule cdl_patterns.c defines. */
-static int cdl_valid(pr_ta_cdl_pattern p) { return (int)p >= 0 && p < PR_TA_CDL_COUNT && pr_cdl_defs[p].eval; }
+static int cdl_valid(pr_ta_cdl_pattern p) {
+    return (int)p >= 0 && p < PR_TA_CDL_COUNT && (pr_cdl_defs[p]->eval || pr_cdl_defs[p]->step);
+}
 
 int pr_ta_cdl_lookback(pr_ta_cdl_pattern pattern, int *out) {
     if (!out || !cdl_valid(pattern)) return PR_EINVAL;
-    *out = pr_cdl_defs[pattern].lookback;
+    *out = pr_cdl_defs[pattern]->lookback;
     return PR_OK;
+}
+
+/* True when every price is finite and below 1e300 in size, so no range,
+ * total or average of the bars can be NaN or infinite: the batch form then
+ * skips the per-bar NaN test (the outputs are the same either way). */
+static int cdl_tame(size_t n, const double *o, const double *h, const double *l, const double *c) {
+    int ok = 1;
+    for (size_t i = 0; i < n; i++)
+        ok &= (fabs(o[i]) < 1e300) & (fabs(h[i]) < 1e300) & (fabs(l[i]) < 1e300) & (fabs(c[i]) < 1e300);
+    return ok;
 }
 
 int pr_ta_cdl(pr_ta_cdl_pattern pattern, size_t n, const double *open, const double *high,
               const double *low, const double *close, double penetration, double *out) {
     if (!cdl_valid(pattern)) return PR_EINVAL;
-    const cdl_def *d = &pr_cdl_defs[pattern];
+    const cdl_def *d = pr_cdl_defs[pattern];
     double pen;
     PR_TA_PROLOGUE(cdl_pen(pattern, penetration, &pen) == PR_OK, n, open, high, low, close, out);
     size_t lb = (size_t)d->lookback;
     PR_TA_ALL_NAN_IF(n <= lb, n, out);
     pr_ta_fill_nan(out, lb);
+    size_t first = lb - (size_t)d->prime;   /* a stateful rule starts early, as TA-Lib's does */
+    if (cdl_tame(n, open, high, low, close)) {
+        d->batch(first, lb, n, open, high, low, close, pen, out);
+        return PR_OK;
+    }
     double total[CDL_MAX_SLOTS];
-    cdl_totals_init(d, open + lb, high + lb, low + lb, close + lb, total);
-    for (size_t i = lb; i < n; i++) {
-        out[i] = cdl_eval_bar(d, open + i, high + i, low + i, close + i, total, pen);
+    cdl_mem mem = {0, 4, 0.0, 0.0};
+    cdl_totals_init(d, open + first, high + first, low + first, close + first, total);
+    for (size_t i = first; i < n; i++) {
+        double v = cdl_eval_bar(d, open + i, high + i, low + i, close + i, total, pen, &mem);
+        if (i >= lb) out[i] = v;
         cdl_totals_step(d, open + i, high + i, low + i, close + i, total);
     }
     return PR_OK;
@@ -129,19 +114,21 @@ struct pr_ta_cdl_impl {
     const cdl_def *d;
     double pen;
     int64_t count;
+    cdl_mem mem;
     double total[CDL_MAX_SLOTS];
     double o[CDL_WIN], h[CDL_WIN], l[CDL_WIN], c[CDL_WIN];
 };
 
 int pr_ta_cdl_init(pr_ta_cdl_state *s, pr_ta_cdl_pattern pattern, double penetration) {
     if (!s || !cdl_valid(pattern)) return PR_EINVAL;
-    const cdl_def *d = &pr_cdl_defs[pattern];
+    const cdl_def *d = pr_cdl_defs[pattern];
     double pen;
     if (cdl_pen(pattern, penetration, &pen) != PR_OK) return PR_EINVAL;
     struct pr_ta_cdl_impl *m = calloc(1, sizeof *m);
     if (!m) return PR_ENOMEM;
     m->d = d;
     m->pen = pen;
+    m->mem.age = 4;
     s->p = m;
     return PR_OK;
 }
@@ -160,14 +147,13 @@ int pr_ta_cdl_update(pr_ta_cdl_state *s, double open, double high, double low, d
     m->h[last] = high;
     m->l[last] = low;
     m->c[last] = close;
-    int64_t t = m->count++;
-    if (t < d->lookback) {
-        *out = NAN;
-        return PR_OK;
-    }
+    int64_t t = m->count++, first = d->lookback - d->prime;
+    *out = NAN;
+    if (t < first) return PR_OK;
     const double *o = m->o + last, *h = m->h + last, *l = m->l + last, *c = m->c + last;
-    if (t == d->lookback) cdl_totals_init(d, o, h, l, c, m->total);
-    *out = cdl_eval_bar(d, o, h, l, c, m->total, m->pen);
+    if (t == first) cdl_totals_init(d, o, h, l, c, m->total);
+    double v = cdl_eval_bar(d, o, h, l, c, m->total, m->pen, &m->mem);
+    if (t >= d->lookback) *out = v;
     cdl_totals_step(d, o, h, l, c, m->total);
     return PR_OK;
 }

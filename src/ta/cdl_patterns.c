@@ -1,25 +1,13 @@
-/* Candlestick pattern rules, transcribed from TA-Lib 0.6.4's ta_CDL*.c with
- * its default candle settings (see cdl_internal.h). Each rule reads the
+/* Candlestick pattern rules (the first seventeen; the cdl_*.c family files
+ * hold the others), after TA-Lib 0.6.4's ta_CDL*.c with its default candle
+ * settings (see cdl_internal.h). Each rule reads the
  * current candle at index 0 and earlier ones at negative indices; avg[k] is
  * the running average named by the pattern's k-th slot (setting, candles
  * back). Comparisons keep TA-Lib's strictness (< vs <=) exactly. A new
- * pattern is its rule and pr_cdl_defs entry here plus its CDL/CDL_PEN row
- * of proratio/ta/list.h (which gives its id, typed API and table entry). */
+ * pattern is its rule and pr_cdl_def_<name> here or in a family file, plus
+ * its CDL/CDL_PEN row of proratio/ta/list.h (which gives its id, typed API
+ * and table entry). */
 #include "cdl_internal.h"
-
-#define RB(k) cdl_realbody(o[-(k)], c[-(k)])
-#define UP(k) cdl_upper(o[-(k)], h[-(k)], c[-(k)])
-#define LO(k) cdl_lower(o[-(k)], l[-(k)], c[-(k)])
-#define COLOR(k) cdl_color(o[-(k)], c[-(k)])
-#define MAX2(a, b) ((a) > (b) ? (a) : (b))
-#define MIN2(a, b) ((a) < (b) ? (a) : (b))
-/* TA_REALBODYGAPUP / TA_REALBODYGAPDOWN of candle a over earlier candle b */
-#define RB_GAP_UP(a, b) (MIN2(o[-(a)], c[-(a)]) > MAX2(o[-(b)], c[-(b)]))
-#define RB_GAP_DOWN(a, b) (MAX2(o[-(a)], c[-(a)]) < MIN2(o[-(b)], c[-(b)]))
-
-#define RULE(name) \
-    static int name(const double *o, const double *h, const double *l, const double *c, \
-                    const double *avg, double pen)
 
 /* body <= 10% of the average high-low range */
 RULE(doji) {
@@ -157,41 +145,20 @@ RULE(threeblackcrows) {
             c[-1] > c[0]) ? -100 : 0;
 }
 
-#define S(set, off) {CDL_##set, off}
-
-const cdl_def pr_cdl_defs[PR_TA_CDL_COUNT] = {
-    [PR_TA_CDL_doji] = {10, 1, 1, {S(BODY_DOJI, 0)}, doji},
-    [PR_TA_CDL_dragonflydoji] = {10, 1, 2, {S(BODY_DOJI, 0), S(SHADOW_VERY_SHORT, 0)}, dragonflydoji},
-    [PR_TA_CDL_gravestonedoji] = {10, 1, 2, {S(BODY_DOJI, 0), S(SHADOW_VERY_SHORT, 0)}, gravestonedoji},
-    [PR_TA_CDL_marubozu] = {10, 1, 2, {S(BODY_LONG, 0), S(SHADOW_VERY_SHORT, 0)}, marubozu},
-    [PR_TA_CDL_spinningtop] = {10, 1, 1, {S(BODY_SHORT, 0)}, spinningtop},
-    [PR_TA_CDL_engulfing] = {2, 2, 0, {{0, 0}}, engulfing},
-    [PR_TA_CDL_hammer] = {11, 2, 4,
-                          {S(BODY_SHORT, 0), S(SHADOW_LONG, 0), S(SHADOW_VERY_SHORT, 0), S(NEAR, 1)},
-                          hammer},
-    [PR_TA_CDL_hangingman] = {11, 2, 4,
-                              {S(BODY_SHORT, 0), S(SHADOW_LONG, 0), S(SHADOW_VERY_SHORT, 0), S(NEAR, 1)},
-                              hangingman},
-    [PR_TA_CDL_invertedhammer] = {11, 2, 3,
-                                  {S(BODY_SHORT, 0), S(SHADOW_LONG, 0), S(SHADOW_VERY_SHORT, 0)},
-                                  invertedhammer},
-    [PR_TA_CDL_shootingstar] = {11, 2, 3,
-                                {S(BODY_SHORT, 0), S(SHADOW_LONG, 0), S(SHADOW_VERY_SHORT, 0)},
-                                shootingstar},
-    [PR_TA_CDL_harami] = {11, 2, 2, {S(BODY_LONG, 1), S(BODY_SHORT, 0)}, harami},
-    [PR_TA_CDL_piercing] = {11, 2, 2, {S(BODY_LONG, 1), S(BODY_LONG, 0)}, piercing},
-    [PR_TA_CDL_darkcloudcover] = {11, 2, 1, {S(BODY_LONG, 1)}, darkcloudcover},
-    [PR_TA_CDL_morningstar] = {12, 3, 3, {S(BODY_LONG, 2), S(BODY_SHORT, 1), S(BODY_SHORT, 0)},
-                               morningstar},
-    [PR_TA_CDL_eveningstar] = {12, 3, 3, {S(BODY_LONG, 2), S(BODY_SHORT, 1), S(BODY_SHORT, 0)},
-                               eveningstar},
-    [PR_TA_CDL_3whitesoldiers] = {12, 3, 8,
-                                  {S(SHADOW_VERY_SHORT, 2), S(SHADOW_VERY_SHORT, 1),
-                                   S(SHADOW_VERY_SHORT, 0), S(NEAR, 2), S(NEAR, 1), S(FAR, 2),
-                                   S(FAR, 1), S(BODY_SHORT, 0)},
-                                  threewhitesoldiers},
-    [PR_TA_CDL_3blackcrows] = {13, 4, 3,
-                               {S(SHADOW_VERY_SHORT, 2), S(SHADOW_VERY_SHORT, 1),
-                                S(SHADOW_VERY_SHORT, 0)},
-                               threeblackcrows},
-};
+CDL_DEF(doji, 10, 1, 1, {S(BODY_DOJI, 0)}, doji, NULL, 0)
+CDL_DEF(dragonflydoji, 10, 1, 2, {S(BODY_DOJI, 0), S(SHADOW_VERY_SHORT, 0)}, dragonflydoji, NULL, 0)
+CDL_DEF(gravestonedoji, 10, 1, 2, {S(BODY_DOJI, 0), S(SHADOW_VERY_SHORT, 0)}, gravestonedoji, NULL, 0)
+CDL_DEF(marubozu, 10, 1, 2, {S(BODY_LONG, 0), S(SHADOW_VERY_SHORT, 0)}, marubozu, NULL, 0)
+CDL_DEF(spinningtop, 10, 1, 1, {S(BODY_SHORT, 0)}, spinningtop, NULL, 0)
+CDL_DEF(engulfing, 2, 2, 0, {{0, 0}}, engulfing, NULL, 0)
+CDL_DEF(hammer, 11, 2, 4, {S(BODY_SHORT, 0), S(SHADOW_LONG, 0), S(SHADOW_VERY_SHORT, 0), S(NEAR, 1)}, hammer, NULL, 0)
+CDL_DEF(hangingman, 11, 2, 4, {S(BODY_SHORT, 0), S(SHADOW_LONG, 0), S(SHADOW_VERY_SHORT, 0), S(NEAR, 1)}, hangingman, NULL, 0)
+CDL_DEF(invertedhammer, 11, 2, 3, {S(BODY_SHORT, 0), S(SHADOW_LONG, 0), S(SHADOW_VERY_SHORT, 0)}, invertedhammer, NULL, 0)
+CDL_DEF(shootingstar, 11, 2, 3, {S(BODY_SHORT, 0), S(SHADOW_LONG, 0), S(SHADOW_VERY_SHORT, 0)}, shootingstar, NULL, 0)
+CDL_DEF(harami, 11, 2, 2, {S(BODY_LONG, 1), S(BODY_SHORT, 0)}, harami, NULL, 0)
+CDL_DEF(piercing, 11, 2, 2, {S(BODY_LONG, 1), S(BODY_LONG, 0)}, piercing, NULL, 0)
+CDL_DEF(darkcloudcover, 11, 2, 1, {S(BODY_LONG, 1)}, darkcloudcover, NULL, 0)
+CDL_DEF(morningstar, 12, 3, 3, {S(BODY_LONG, 2), S(BODY_SHORT, 1), S(BODY_SHORT, 0)}, morningstar, NULL, 0)
+CDL_DEF(eveningstar, 12, 3, 3, {S(BODY_LONG, 2), S(BODY_SHORT, 1), S(BODY_SHORT, 0)}, eveningstar, NULL, 0)
+CDL_DEF(3whitesoldiers, 12, 3, 8, {S(SHADOW_VERY_SHORT, 2), S(SHADOW_VERY_SHORT, 1), S(SHADOW_VERY_SHORT, 0), S(NEAR, 2), S(NEAR, 1), S(FAR, 2), S(FAR, 1), S(BODY_SHORT, 0)}, threewhitesoldiers, NULL, 0)
+CDL_DEF(3blackcrows, 13, 4, 3, {S(SHADOW_VERY_SHORT, 2), S(SHADOW_VERY_SHORT, 1), S(SHADOW_VERY_SHORT, 0)}, threeblackcrows, NULL, 0)

@@ -19,14 +19,10 @@ int pr_ta_macd_lookback(int fast, int slow, int signal, int *out) {
     return PR_OK;
 }
 
-int pr_ta_macd(size_t n, const double *in, int fast, int slow, int signal, double *macd,
-               double *macd_signal, double *macd_hist) {
-    PR_TA_PROLOGUE(macd_check(fast, slow, signal), n, in, macd, macd_signal, macd_hist);
-    if (fast > slow) {
-        int t = fast;
-        fast = slow;
-        slow = t;
-    }
+/* MACD with the EMA constants kf, ks of the fast and slow lines (MACD:
+ * 2/(p+1); MACDFIX: TA-Lib's fixed 0.15 and 0.075); fast <= slow. */
+static int macd_run(size_t n, const double *in, int fast, int slow, int signal, double kf, double ks,
+                    double *macd, double *macd_signal, double *macd_hist) {
     size_t lb = (size_t)(slow - 1) + (size_t)(signal - 1);
     PR_TA_ALL_NAN_IF(n <= lb, n, macd, macd_signal, macd_hist);
     const double *restrict x = in;
@@ -34,7 +30,7 @@ int pr_ta_macd(size_t n, const double *in, int fast, int slow, int signal, doubl
     pr_ta_fill_nan(om, lb);
     pr_ta_fill_nan(os, lb);
     pr_ta_fill_nan(oh, lb);
-    double kf = pr_ta_per_to_k(fast), ks = pr_ta_per_to_k(slow), kg = pr_ta_per_to_k(signal);
+    double kg = pr_ta_per_to_k(signal);
     size_t s0 = (size_t)slow - 1;
     double sum = 0.0;
     for (size_t i = 0; i <= s0; i++) sum += x[i];
@@ -65,6 +61,18 @@ int pr_ta_macd(size_t n, const double *in, int fast, int slow, int signal, doubl
         oh[t] = m - g;
     }
     return PR_OK;
+}
+
+int pr_ta_macd(size_t n, const double *in, int fast, int slow, int signal, double *macd,
+               double *macd_signal, double *macd_hist) {
+    PR_TA_PROLOGUE(macd_check(fast, slow, signal), n, in, macd, macd_signal, macd_hist);
+    if (fast > slow) {
+        int t = fast;
+        fast = slow;
+        slow = t;
+    }
+    return macd_run(n, in, fast, slow, signal, pr_ta_per_to_k(fast), pr_ta_per_to_k(slow), macd,
+                    macd_signal, macd_hist);
 }
 
 struct pr_ta_macd_impl {
@@ -120,6 +128,45 @@ int pr_ta_macd_update(pr_ta_macd_state *s, double x, double *macd, double *macd_
 }
 
 void pr_ta_macd_free(pr_ta_macd_state *s) {
+    if (!s) return;
+    free(s->p);
+    s->p = NULL;
+}
+
+/* MACDFIX: MACD(12, 26, signal) with TA-Lib's fixed EMA constants 0.15 and
+ * 0.075 for the two price EMAs (seeds and alignment as MACD; the signal EMA
+ * keeps 2/(signal+1)). Lookback 25 + signal - 1. */
+#define MACDFIX_KF 0.15
+#define MACDFIX_KS 0.075
+
+int pr_ta_macdfix_lookback(int signal, int *out) { return pr_ta_macd_lookback(12, 26, signal, out); }
+
+int pr_ta_macdfix(size_t n, const double *in, int signal, double *macd, double *macd_signal,
+                  double *macd_hist) {
+    PR_TA_PROLOGUE(macd_check(12, 26, signal), n, in, macd, macd_signal, macd_hist);
+    return macd_run(n, in, 12, 26, signal, MACDFIX_KF, MACDFIX_KS, macd, macd_signal, macd_hist);
+}
+
+/* The MACD state with the fixed constants; the impl pointer is a MACD one. */
+int pr_ta_macdfix_init(pr_ta_macdfix_state *s, int signal) {
+    if (!s) return PR_EINVAL;
+    pr_ta_macd_state ms;
+    int rc = pr_ta_macd_init(&ms, 12, 26, signal);
+    if (rc != PR_OK) return rc;
+    ms.p->kf = MACDFIX_KF;
+    ms.p->es.k = MACDFIX_KS;
+    s->p = (struct pr_ta_macdfix_impl *)(void *)ms.p;
+    return PR_OK;
+}
+
+int pr_ta_macdfix_update(pr_ta_macdfix_state *s, double x, double *macd, double *macd_signal,
+                         double *macd_hist) {
+    if (!s) return PR_EINVAL;
+    pr_ta_macd_state ms = {(struct pr_ta_macd_impl *)(void *)s->p};
+    return pr_ta_macd_update(&ms, x, macd, macd_signal, macd_hist);
+}
+
+void pr_ta_macdfix_free(pr_ta_macdfix_state *s) {
     if (!s) return;
     free(s->p);
     s->p = NULL;

@@ -41,12 +41,20 @@ static const mem_row k_rows[] = {
     {"supertrend", MEM_WILDER, 0, -1, 1, 0},
     {"kama", MEM_FIXED, -1, -1, 1, 1.0 - (2.0 / 31.0) * (2.0 / 31.0)},
     {"ht_trendline", MEM_FIXED, -1, -1, 6, 0.8},
+    /* The cycle outputs follow the period estimate, whose clamps slow its
+     * settling: measured on a random walk, 320-330 bars (0.9 over 6 stages
+     * covers it; 0.8 does not). */
+    {"ht_dcperiod", MEM_FIXED, -1, -1, 6, 0.9}, {"ht_dcphase", MEM_FIXED, -1, -1, 6, 0.9},
+    {"ht_phasor", MEM_FIXED, -1, -1, 6, 0.9}, {"ht_sine", MEM_FIXED, -1, -1, 6, 0.9},
+    {"ht_trendmode", MEM_FIXED, -1, -1, 6, 0.9},
     {"heikin_ashi", MEM_FIXED, -1, -1, 1, 0.5},
 };
 
 /* Never forget their start: running totals (their level is the sum of
- * everything since the first bar) and path-dependent state machines. */
-static const char *const k_unbounded[] = {"obv", "ad", "sar", "supertrend", NULL};
+ * everything since the first bar) and path-dependent state machines.
+ * HT_DCPHASE too: its WMA's running sums keep a last-bit trace of the start
+ * for ever, and a phase near its 315° wrap turns that into a 360° jump. */
+static const char *const k_unbounded[] = {"obv", "ad", "sar", "sarext", "supertrend", "ht_dcphase", NULL};
 
 static double retention(mem_kind kind, double period) {
     return kind == MEM_EMA ? 1.0 - 2.0 / (period + 1.0) : 1.0 - 1.0 / period;
@@ -78,6 +86,21 @@ static size_t seed_bars(double r, int m, double tol) {
     return (size_t)hi;
 }
 
+/* Seed bars of a TA-Lib MA type (ma_internal.h) of period p: the window
+ * types (SMA, WMA, TRIMA, and period 1) forget at their lookback. */
+static size_t ma_type_bars(int type, double p, double tol) {
+    if (p <= 1) return 0;
+    switch (type) {
+    case 1: return seed_bars(retention(MEM_EMA, p), 1, tol);
+    case 3: return seed_bars(retention(MEM_EMA, p), 2, tol);
+    case 4: return seed_bars(retention(MEM_EMA, p), 3, tol);
+    case 6: return seed_bars(1.0 - (2.0 / 31.0) * (2.0 / 31.0), 1, tol);
+    case 7: return seed_bars(0.975, 8, tol);
+    case 8: return seed_bars(retention(MEM_EMA, p), 6, tol);
+    default: return 0;
+    }
+}
+
 int pr_ta_memory(const pr_ta_def *d, const double *params, double tol, size_t *bars, int *bounded) {
     if (!d || !bars || !(tol > 0 && tol < 1)) return PR_EINVAL;
     double full[PR_TA_MAX_PARAMS] = {0};
@@ -106,6 +129,27 @@ int pr_ta_memory(const pr_ta_def *d, const double *params, double tol, size_t *b
         }
         extra = seed_bars(r, row->chain, tol);
         break;
+    }
+    /* MAMA/FAMA keep at most 1 - slowlimit/2 per bar after the Hilbert
+     * front end; MACDFIX's price EMAs keep 0.925 (k = 0.075), its signal
+     * EMA 1 - 2/(signal+1). */
+    if (strcmp(d->name, "mama") == 0) {
+        double r = 1.0 - full[1] / 2.0;
+        extra = seed_bars(r > 0.8 ? r : 0.8, 8, tol);
+    }
+    if (strcmp(d->name, "macdfix") == 0) {
+        double r = retention(MEM_EMA, full[0]);
+        extra = seed_bars(r > 0.925 ? r : 0.925, 2, tol);
+    }
+    /* MA, MACDEXT (fast, slow and signal lines) and MAVP by their MA types. */
+    if (strcmp(d->name, "ma") == 0) extra = ma_type_bars((int)full[1], full[0], tol);
+    if (strcmp(d->name, "mavp") == 0) extra = ma_type_bars((int)full[2], full[1], tol);
+    if (strcmp(d->name, "macdext") == 0) {
+        for (int k = 0; k < 3; k++) {
+            size_t e = ma_type_bars((int)full[2 * k + 1], full[2 * k], tol);
+            if (e == (size_t)-1 || extra == (size_t)-1) extra = (size_t)-1;
+            else extra += e;
+        }
     }
     /* APO/PPO are recursive only with EMAs (matype 1). */
     if ((strcmp(d->name, "apo") == 0 || strcmp(d->name, "ppo") == 0) && full[2] == 1)

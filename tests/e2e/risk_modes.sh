@@ -81,14 +81,18 @@ for i, t in enumerate(tr):
           f"kelly_score trade {i}: {r:.5f} of equity, want 0.0625 or 0.10417")
 
 # atr, SOLUSDT: the first entry (filled at 2020-08-15 14:00) was sized at
-# the close of the bar before: 1% of 10,000 over 2 x ATR(14) of the 14 bars
-# up to it, truncated to the 0.00001 lot (the 2% loss cap at its 4% stop,
-# 200 / (close x 0.04), is far above).
+# the close of the bar before: 1% of 10,000 over 2 x ATR(14) there (TA-Lib's
+# Wilder ATR from the first bar: true ranges from bar 1, their mean over
+# bars 1..14, then atr = (atr x 13 + tr) / 14), truncated to the 0.00001 lot
+# (the 2% loss cap at its 4% stop, 200 / (close x 0.04), is far above).
 ts, rows = bars("data/sample/crypto/SOLUSDT-1h.csv", "timestamp", lambda s: s.replace(" ", "T") + "Z")
 t0 = trades("atr")[0]
 k = ts.index(t0["entry_time"]) - 1
 h, l, c = ([float(r[x]) for r in rows] for x in ("high", "low", "close"))
-atr = sum(max(h[j] - l[j], abs(h[j] - c[j - 1]), abs(l[j] - c[j - 1])) for j in range(k - 13, k + 1)) / 14
+tr = [max(h[j] - l[j], abs(h[j] - c[j - 1]), abs(l[j] - c[j - 1])) for j in range(1, k + 1)]
+atr = sum(tr[:14]) / 14
+for x in tr[14:]:
+    atr = (atr * 13 + x) / 14
 want = math.floor(100 / (2 * atr) * 1e5 + 1e-6) / 1e5
 check(abs(float(t0["qty"]) - want) < 1.5e-5, f"atr: first qty {t0['qty']}, want {want} (ATR {atr})")
 

@@ -15,6 +15,7 @@
 #include "proratio/engine.h"
 #include "proratio/risk.h"
 #include "engine/engine_test.h"
+#include "risk_run.h"
 
 #define NROWS(a) (sizeof(a) / sizeof(a[0]))
 
@@ -37,28 +38,8 @@ static int record(pr_strategy *s, const pr_market_view *v, const pr_strategy_eve
 
 static void run(et_script *sc, const char *symbol, const pr_risk_config *rc, pr_risk_stage **rs,
                 pr_backtest_result *r) {
-    static pr_strategy_vt vt;
     g_rejects = 0;
-    vt = et_script_vt;
-    vt.on_event = record;
-    sc->base.vt = &vt;
-    pr_series s;
-    et_hourly(&s, et_time(2024, 1, 1, 0, 0), k_rows, NROWS(k_rows));
-    pr_pipeline_config pc;
-    pr_pipeline_config_default(&pc);
-    pr_pipeline *p = NULL;
-    pr_err err;
-    assert_int_equal(pr_pipeline_new(&pc, &sc->base, &p, &err), 0);
-    assert_int_equal(pr_risk_stage_new(rc, rs, &err), 0);
-    pr_sizer sz;
-    pr_risk_stage_sizer(*rs, &sz);
-    pr_pipeline_set_sizer(p, &sz);
-    pr_bt_market mk = {.bars = &s};
-    et_spec_plain(&mk.spec, symbol, PR_ASSET_CRYPTO);
-    pr_backtest_config bc = {.start_cash = 10000, .n_markets = 1, .markets = &mk};
-    assert_int_equal(pr_backtest_run(&bc, p, r, &err), 0);
-    pr_pipeline_free(p);
-    pr_series_free(&s);
+    rr_run(sc, k_rows, NROWS(k_rows), symbol, rc, record, rs, r);
 }
 
 /* Enter at bar 0, exit at bar 2, enter again at bar 4, without stops, sized
@@ -176,14 +157,16 @@ static void test_atr_vol_from_view(void **state) {
     pr_risk_stage *rs = NULL;
     pr_backtest_result r;
     run_round_trip(PR_RISK_ATR, &rc, &rs, &r);
-    /* Bar 0 has no 3 bars yet: refused. At bar 4 the true ranges of bars 4
-     * and 3 (high 103, low 101, previous close 102) are 2 and 2: ATR 2, and
-     * 1% of 10,000 over 2 ATRs = 25 units (with bar 5, not yet closed, it
-     * would be 2.5 and 20 units; with bars 3 and 2, 3 and 16.67). */
+    /* TA-Lib's (Wilder) ATR(2): bar 0 has none yet (the first is at bar 2):
+     * refused. True ranges from bar 1: 2, 4 (103 - 99), 2, 2, and at bar 5
+     * 3 (|99 - 102|). ATR at bar 2 (2 + 4) / 2 = 3, bar 3 (3 + 2) / 2 = 2.5,
+     * bar 4 (2.5 + 2) / 2 = 2.25: 1% of 10,000 over 2 ATRs = 100 / 4.5 =
+     * 22.22 units (with bar 5, not yet closed, ATR 2.625 and 19.05 units;
+     * the mean of the latest 2 true ranges, 2, would give 25). */
     assert_int_equal(g_rejects, 1);
     assert_string_equal(g_reason, "ATR not available yet");
     assert_int_equal((int)(r.n_trades + r.n_open), 1);
-    assert_true(fabs(r.open_trades[0].size - 25) < 1e-9);
+    assert_true(fabs(r.open_trades[0].size - 100 / 4.5) < 1e-9);
     pr_backtest_result_free(&r);
     pr_risk_stage_free(rs);
 

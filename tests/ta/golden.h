@@ -9,6 +9,10 @@
  *   pr_golden_expect_close("sma", ours, pr_golden_col(&g, "sma"), g.n, 1e-9);
  *   pr_golden_free(&g);
  *
+ * With proratio/ta.h included first: pr_golden_input (the generic input over
+ * the file's bars) and pr_golden_run_both (batch and streaming through the
+ * table, asserted equal bit for bit).
+ *
  * Empty cells (the lookback rows) load as NaN. */
 #ifndef PR_TEST_GOLDEN_H
 #define PR_TEST_GOLDEN_H
@@ -18,7 +22,7 @@
 #include <string.h>
 #include "pr_test.h"
 
-#define PR_GOLDEN_MAX_COLS 8
+#define PR_GOLDEN_MAX_COLS 64
 #define PR_GOLDEN_NAME_MAX 32
 
 typedef struct pr_golden {
@@ -192,4 +196,57 @@ static inline void pr_golden_expect_same(const char *what, const double *a, cons
             fail_msg("%s: row %zu: %.17g vs %.17g (not bit-identical)", what, i, a[i], b[i]);
     }
 }
+#ifdef PRORATIO_TA_H
+/* The generic input over a golden file's bars: real0 = close unless given
+ * (r0, r1 may be NULL). */
+static inline pr_ta_input pr_golden_input(const pr_golden *g, const double *r0, const double *r1) {
+    pr_ta_input in;
+    memset(&in, 0, sizeof in);
+    in.n = g->n;
+    in.open = g->open;
+    in.high = g->high;
+    in.low = g->low;
+    in.close = g->close;
+    in.volume = g->volume;
+    in.real0 = r0 ? r0 : g->close;
+    in.real1 = r1;
+    return in;
+}
+
+/* Runs d in batch and streaming over `in`; asserts both agree bit for bit and
+ * fills outs[k] (in->n each) with the batch result. */
+static inline void pr_golden_run_both(const pr_ta_def *d, const double *params, const pr_ta_input *in,
+                                      double **outs) {
+    size_t n = in->n;
+    double *ptrs[PR_TA_MAX_OUTPUTS];
+    for (int k = 0; k < d->n_outputs; k++) ptrs[k] = outs[k];
+    assert_int_equal(d->run(in, params, ptrs), PR_OK);
+
+    void *st = NULL;
+    assert_int_equal(d->stream_new(params, &st), PR_OK);
+    double *sv = (double *)malloc(n * (size_t)d->n_outputs * sizeof *sv);
+    assert_non_null(sv);
+    for (size_t i = 0; i < n; i++) {
+        pr_ta_bar b;
+        memset(&b, 0, sizeof b);
+        b.open = in->open[i];
+        b.high = in->high[i];
+        b.low = in->low[i];
+        b.close = in->close[i];
+        b.volume = in->volume[i];
+        b.real0 = in->real0[i];
+        b.real1 = in->real1 ? in->real1[i] : 0.0;
+        double o[PR_TA_MAX_OUTPUTS];
+        assert_int_equal(d->stream_update(st, &b, o), PR_OK);
+        for (int k = 0; k < d->n_outputs; k++) sv[(size_t)k * n + i] = o[k];
+    }
+    d->stream_free(st);
+    for (int k = 0; k < d->n_outputs; k++) {
+        char what[96];
+        snprintf(what, sizeof what, "%s[%s] stream vs batch", d->name, d->outputs[k]);
+        pr_golden_expect_same(what, outs[k], sv + (size_t)k * n, n);
+    }
+    free(sv);
+}
+#endif
 #endif

@@ -43,7 +43,7 @@ for n in $names; do
 done
 # First cells of the indicator tables (### sections under "Technical
 # indicators"): names separated by , or /, parenthesised notes dropped.
-cells=$(printf '%s\n' "$doc" | awk '/^## Statistics/{exit} /^\| *[a-zA-Z`]/ && !/^\| *(indicator|name) *\|/' |
+cells=$(printf '%s\n' "$doc" | awk '/^## Statistics/{exit} /^\| *[a-zA-Z`]/ && !/^\| *(indicator|name|TA-Lib) *\|/' |
   cut -d'|' -f2 | sed 's/([^)]*)//g; s/`//g' | tr ',/' '\n\n' | tr 'A-Z' 'a-z' | sed 's/^ *//; s/ *$//' | grep -v '^$')
 checked=0
 for c in $cells; do

@@ -80,7 +80,7 @@ static void generated_declarations_compute(void **state) {
     assert_true(isnan(o[0]));                                               /* lookback 10 */
     pr_ta_cdl_doji_free(&ds);
     assert_int_equal(PR_TA_CDL_doji, 0);
-    assert_int_equal(PR_TA_CDL_COUNT, 17);
+    assert_int_equal(PR_TA_CDL_COUNT, 61);   /* TA-Lib 0.6.4 has 61 CDL* functions */
 }
 
 static int same(double a, double b) { return (isnan(a) && isnan(b)) || memcmp(&a, &b, sizeof a) == 0; }

@@ -66,6 +66,13 @@ static void test_hand_counts(void **state) {
     double apo_sma[3] = {12, 26, 0}, apo_ema[3] = {12, 26, 1};
     assert_int_equal(memory_of("apo", apo_sma, 3), 25);
     assert_int_equal(memory_of("apo", apo_ema, 3), 25 + count_bars(25.0 / 27.0, 1));
+    /* MACDFIX(9): price EMAs keep 1 - 0.075 = 0.925 per bar (the signal EMA
+     * 0.8), two in turn; lookback 33. MA(30, EMA): one EMA, r = 29/31,
+     * lookback 29. MACDEXT with SMA lines is a window: its lookback 33. */
+    double p9 = 9, ma_ema[2] = {30, 1}, mx_sma[6] = {12, 0, 26, 0, 9, 0};
+    assert_int_equal(memory_of("macdfix", &p9, 1), 33 + count_bars(0.925, 2));
+    assert_int_equal(memory_of("ma", ma_ema, 2), 29 + count_bars(29.0 / 31.0, 1));
+    assert_int_equal(memory_of("macdext", mx_sma, 6), 33);
 }
 
 static void test_unbounded(void **state) {
@@ -149,6 +156,18 @@ static void test_converges(void **state) {
     check_converges("rsi", &p14, 1);
     check_converges("adx", &p14, 1);
     check_converges("macd", pm, 3);
+    /* TA-Lib's later functions: MACDFIX's price EMAs keep 0.925 per bar
+     * (k = 0.075) under its signal EMA; MA and MACDEXT by their MA types;
+     * the Hilbert transform family and MAMA (not HT_TRENDMODE: a 0/1 output
+     * can agree early by chance). */
+    double p9 = 9, ma_ema[2] = {30, 1}, ma_t3[2] = {5, 8}, mx[6] = {12, 1, 26, 3, 9, 1}, mama[2] = {0.5, 0.05};
+    check_converges("macdfix", &p9, 1);
+    check_converges("ma", ma_ema, 2);
+    check_converges("ma", ma_t3, 2);
+    check_converges("macdext", mx, 6);
+    check_converges("ht_dcperiod", NULL, 0);
+    check_converges("ht_sine", NULL, 0);
+    check_converges("mama", mama, 2);
 }
 
 int main(void) {

@@ -88,52 +88,6 @@ static const char *const family[] = {
     "cdl3whitesoldiers", "cdl3blackcrows",
 };
 
-static pr_ta_input input_of(const pr_golden *g) {
-    pr_ta_input in = {0};
-    in.n = g->n;
-    in.open = g->open;
-    in.high = g->high;
-    in.low = g->low;
-    in.close = g->close;
-    in.volume = g->volume;
-    in.real0 = g->close;
-    return in;
-}
-
-/* Runs d in batch and streaming over `in`; asserts both agree bit for bit and
- * fills outs[k] (n each) with the batch result. */
-static void run_both(const pr_ta_def *d, const double *params, const pr_ta_input *in,
-                     double **outs) {
-    size_t n = in->n;
-    double *ptrs[PR_TA_MAX_OUTPUTS];
-    for (int k = 0; k < d->n_outputs; k++) ptrs[k] = outs[k];
-    assert_int_equal(d->run(in, params, ptrs), PR_OK);
-
-    void *st = NULL;
-    assert_int_equal(d->stream_new(params, &st), PR_OK);
-    double *sv = malloc(n * (size_t)d->n_outputs * sizeof *sv);
-    assert_non_null(sv);
-    for (size_t i = 0; i < n; i++) {
-        pr_ta_bar b = {0};
-        b.open = in->open[i];
-        b.high = in->high[i];
-        b.low = in->low[i];
-        b.close = in->close[i];
-        b.volume = in->volume[i];
-        b.real0 = in->real0[i];
-        double o[PR_TA_MAX_OUTPUTS];
-        assert_int_equal(d->stream_update(st, &b, o), PR_OK);
-        for (int k = 0; k < d->n_outputs; k++) sv[(size_t)k * n + i] = o[k];
-    }
-    d->stream_free(st);
-    for (int k = 0; k < d->n_outputs; k++) {
-        char what[96];
-        snprintf(what, sizeof what, "%s[%s] stream vs batch", d->name, d->outputs[k]);
-        pr_golden_expect_same(what, outs[k], sv + (size_t)k * n, n);
-    }
-    free(sv);
-}
-
 static void run_case(const gcase *c) {
     pr_golden g;
     assert_int_equal(pr_golden_load(c->file, &g), 0);
@@ -147,13 +101,13 @@ static void run_case(const gcase *c) {
     int lb = -1;
     assert_int_equal(d->lookback(full, &lb), PR_OK);
 
-    pr_ta_input in = input_of(&g);
+    pr_ta_input in = pr_golden_input(&g, NULL, NULL);
     double *outs[2] = {NULL, NULL};
     for (int k = 0; k < d->n_outputs; k++) {
         outs[k] = malloc(g.n * sizeof(double));
         assert_non_null(outs[k]);
     }
-    run_both(d, full, &in, outs);
+    pr_golden_run_both(d, full, &in, outs);
 
     for (int k = 0; k < d->n_outputs; k++) {
         const double *ref = pr_golden_col(&g, c->cols[k]);
@@ -232,7 +186,7 @@ static void test_stream_equals_batch(void **state) {
                 outs[k] = malloc(n * sizeof(double));
                 assert_non_null(outs[k]);
             }
-            run_both(d, full, &in, outs);
+            pr_golden_run_both(d, full, &in, outs);
             if (pass == 0) {
                 /* clean data: no NaN after the lookback */
                 int lb = -1;

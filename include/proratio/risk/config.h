@@ -23,6 +23,34 @@ extern "C" {
 typedef struct pr_risk_stops {
     int required;            /* 1 (default): an entry without a stop (or trailing
                                 stop) is rejected ("stop-loss always on")          */
+    /* Placement by the stage (risk/stops.h); each applies to an entry that has
+     * none of its own, or to every entry with `override`. */
+    int mode;                /* pr_risk_stop_mode: signal (none placed), pct, atr, level */
+    int override;            /* 1: replace what the signal set                    */
+    double stop_pct;         /* pct: stop distance, fraction of the entry (0.02)  */
+    int atr_period;          /* Wilder ATR of the stops and trailing (14)          */
+    double atr_k;            /* atr: stop distance in ATRs (2)                    */
+    int level_swing;         /* level: swing bars each side (5)                   */
+    int level_window;        /* level: bars of swings considered (300)            */
+    double level_strength;   /* level: weakest level used, [0, 1) (0.5)           */
+    double level_max;        /* level: farthest stop, fraction of the entry (0.05) */
+    double level_buffer;     /* level: beyond the level, fraction of it (0.002)   */
+    int level_fallback;      /* level: pr_risk_stop_mode used when none fits (atr) */
+    int trail;               /* pr_risk_trail_mode: off, pct, atr                 */
+    double trail_pct;        /* pct trailing distance (0.03)                      */
+    double trail_atr_k;      /* atr trailing distance in ATRs at entry (3)        */
+    double breakeven;        /* stop to the entry once +this fraction (0: off)    */
+    int max_bars;            /* time stop in bars (0: off)                        */
+    int n_targets;           /* tiered take-profits (0: the signal's)             */
+    double targets[PR_SIGNAL_MAX_TARGETS];       /* in target_unit, ascending      */
+    double target_fracs[PR_SIGNAL_MAX_TARGETS];  /* of the entry size, sum <= 1    */
+    int target_unit;         /* pr_risk_target_unit: r (stop distances) or pct    */
+    double min_rr;           /* reward:risk refused below this (0: off; 2 suggested) */
+    int rr_from;             /* pr_risk_rr_from: weighted or first target         */
+    int no_target;           /* 1: refuse an entry without a target (0: pass)     */
+    double min_target;       /* nearest target at least this far, fraction (0: off) */
+    double round_trip_cost;  /* fees + spread + slippage in and out, fraction of the
+                                entry; the nearest target must beat it (0: off)   */
 } pr_risk_stops;
 
 typedef struct pr_risk_config {

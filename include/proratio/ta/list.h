@@ -74,6 +74,69 @@ PR_TA_ROW(HL_P, midprice, "overlap", "(highest high + lowest low)/2", 1, (1, {PR
 PR_TA_ROW(R_P, midpoint, "overlap", "(highest + lowest)/2", 1, (1, {PR_TA_P_PERIOD(14, 2)}), (1, {"midpoint"}))
 PR_TA_ROW(R_0, ht_trendline, "overlap", "Hilbert transform instantaneous trendline", 1, (0, {{0}}),
           (1, {"ht_trendline"}))
+PR_TA_ROW(R_PP, ma, "overlap", "Moving average of a TA-Lib type (0 SMA, 1 EMA, 2 WMA, 3 DEMA, 4 TEMA, 5 TRIMA, 6 KAMA, 7 MAMA, 8 T3)", 1,
+          (2, {PR_TA_P_PERIOD(30, 1), {"matype", 0, 0, 8, 1}}), (1, {"ma"}))
+PR_TA_ROW(R_PPPPPP_3, macdext, "momentum", "MACD with a TA-Lib MA type per line (0 SMA ... 8 T3)", 1,
+          (6, {PR_TA_P_INT("fast", 12, 2), {"fastmatype", 0, 0, 8, 1}, PR_TA_P_INT("slow", 26, 2),
+               {"slowmatype", 0, 0, 8, 1}, PR_TA_P_INT("signal", 9, 1), {"signalmatype", 0, 0, 8, 1}}),
+          (3, {"macd", "signal", "hist"}))
+PR_TA_ROW(RR_PPP, mavp, "overlap", "Moving average with a period per bar (real0 series, real1 periods)", 1,
+          (3, {PR_TA_P_INT("minperiod", 2, 2), PR_TA_P_INT("maxperiod", 30, 2), {"matype", 0, 0, 8, 1}}),
+          (1, {"mavp"}))
+PR_TA_ROW(R_0, ht_dcperiod, "cycle", "Hilbert transform dominant cycle period", 1, (0, {{0}}), (1, {"ht_dcperiod"}))
+PR_TA_ROW(R_0, ht_dcphase, "cycle", "Hilbert transform dominant cycle phase (degrees)", 1, (0, {{0}}),
+          (1, {"ht_dcphase"}))
+PR_TA_ROW(R_0_2, ht_phasor, "cycle", "Hilbert transform phasor components", 1, (0, {{0}}),
+          (2, {"inphase", "quadrature"}))
+PR_TA_ROW(R_0_2, ht_sine, "cycle", "Hilbert transform sine wave", 1, (0, {{0}}), (2, {"sine", "leadsine"}))
+PR_TA_ROW(R_0, ht_trendmode, "cycle", "Hilbert transform trend (1) vs cycle (0) mode", 1, (0, {{0}}),
+          (1, {"ht_trendmode"}))
+PR_TA_ROW(R_RR_2, mama, "overlap", "MESA adaptive moving average (MAMA, FAMA)", 1,
+          (2, {PR_TA_P_REAL("fastlimit", 0.5, 0.01, 0.99), PR_TA_P_REAL("slowlimit", 0.05, 0.01, 0.99)}),
+          (2, {"mama", "fama"}))
+/* ---- TA-Lib's price transforms, window extremes and sums, math
+ * transforms and operators (overlap.h documents them) ---- */
+PR_TA_ROW(OHLC_0, avgprice, "price", "Average price (H + L + C + O)/4", 1, (0, {{0}}), (1, {"avgprice"}))
+PR_TA_ROW(HL_0, medprice, "price", "Median price (H + L)/2", 1, (0, {{0}}), (1, {"medprice"}))
+PR_TA_ROW(HLC_0, typprice, "price", "Typical price (H + L + C)/3", 1, (0, {{0}}), (1, {"typprice"}))
+PR_TA_ROW(HLC_0, wclprice, "price", "Weighted close price (H + L + 2C)/4", 1, (0, {{0}}), (1, {"wclprice"}))
+PR_TA_ROW(R_P, max, "stats", "Highest value over period bars", 1, (1, {PR_TA_P_PERIOD(30, 2)}), (1, {"max"}))
+PR_TA_ROW(R_P, min, "stats", "Lowest value over period bars", 1, (1, {PR_TA_P_PERIOD(30, 2)}), (1, {"min"}))
+PR_TA_ROW(R_P_2, minmax, "stats", "Lowest and highest values over period bars", 1, (1, {PR_TA_P_PERIOD(30, 2)}),
+          (2, {"min", "max"}))
+PR_TA_ROW(R_P, maxindex, "stats", "Bar index of the highest value over period bars", 1,
+          (1, {PR_TA_P_PERIOD(30, 2)}), (1, {"maxindex"}))
+PR_TA_ROW(R_P, minindex, "stats", "Bar index of the lowest value over period bars", 1,
+          (1, {PR_TA_P_PERIOD(30, 2)}), (1, {"minindex"}))
+PR_TA_ROW(R_P_2, minmaxindex, "stats", "Bar indices of the lowest and highest values over period bars", 1,
+          (1, {PR_TA_P_PERIOD(30, 2)}), (2, {"minidx", "maxidx"}))
+PR_TA_ROW(R_P, sum, "stats", "Sum over period bars (running sum)", 1, (1, {PR_TA_P_PERIOD(30, 2)}), (1, {"sum"}))
+PR_TA_ROW(R_P, avgdev, "stats", "Mean absolute deviation about the period-bar mean", 1,
+          (1, {PR_TA_P_PERIOD(14, 2)}), (1, {"avgdev"}))
+PR_TA_ROW(HLC_P_3, accbands, "volatility", "Acceleration bands (SMA of H(1+t), C, L(1-t), t = 4(H-L)/(H+L))", 1,
+          (1, {PR_TA_P_PERIOD(20, 2)}), (3, {"upper", "middle", "lower"}))
+PR_TA_ROW(OC_P, imi, "momentum", "Intraday momentum index", 1, (1, {PR_TA_P_PERIOD(14, 2)}), (1, {"imi"}))
+PR_TA_ROW(R_P_3, macdfix, "momentum", "MACD 12/26 with fixed EMA constants 0.15/0.075", 1,
+          (1, {PR_TA_P_INT("signal", 9, 1)}), (3, {"macd", "signal", "hist"}))
+PR_TA_ROW(R_0, acos, "math", "Arc cosine", 1, (0, {{0}}), (1, {"acos"}))
+PR_TA_ROW(R_0, asin, "math", "Arc sine", 1, (0, {{0}}), (1, {"asin"}))
+PR_TA_ROW(R_0, atan, "math", "Arc tangent", 1, (0, {{0}}), (1, {"atan"}))
+PR_TA_ROW(R_0, ceil, "math", "Ceiling", 1, (0, {{0}}), (1, {"ceil"}))
+PR_TA_ROW(R_0, cos, "math", "Cosine", 1, (0, {{0}}), (1, {"cos"}))
+PR_TA_ROW(R_0, cosh, "math", "Hyperbolic cosine", 1, (0, {{0}}), (1, {"cosh"}))
+PR_TA_ROW(R_0, exp, "math", "Exponential", 1, (0, {{0}}), (1, {"exp"}))
+PR_TA_ROW(R_0, floor, "math", "Floor", 1, (0, {{0}}), (1, {"floor"}))
+PR_TA_ROW(R_0, ln, "math", "Natural logarithm", 1, (0, {{0}}), (1, {"ln"}))
+PR_TA_ROW(R_0, log10, "math", "Base-10 logarithm", 1, (0, {{0}}), (1, {"log10"}))
+PR_TA_ROW(R_0, sin, "math", "Sine", 1, (0, {{0}}), (1, {"sin"}))
+PR_TA_ROW(R_0, sinh, "math", "Hyperbolic sine", 1, (0, {{0}}), (1, {"sinh"}))
+PR_TA_ROW(R_0, sqrt, "math", "Square root", 1, (0, {{0}}), (1, {"sqrt"}))
+PR_TA_ROW(R_0, tan, "math", "Tangent", 1, (0, {{0}}), (1, {"tan"}))
+PR_TA_ROW(R_0, tanh, "math", "Hyperbolic tangent", 1, (0, {{0}}), (1, {"tanh"}))
+PR_TA_ROW(RR_0, add, "math", "real0 + real1", 1, (0, {{0}}), (1, {"add"}))
+PR_TA_ROW(RR_0, sub, "math", "real0 - real1", 1, (0, {{0}}), (1, {"sub"}))
+PR_TA_ROW(RR_0, mult, "math", "real0 * real1", 1, (0, {{0}}), (1, {"mult"}))
+PR_TA_ROW(RR_0, div, "math", "real0 / real1", 1, (0, {{0}}), (1, {"div"}))
 /* ---- momentum family (include/proratio/ta/momentum.h documents them; the
  * candlestick patterns follow the volume rows). Parameter order
  * and defaults follow TA-Lib's functions, except STOCH/STOCHF/STOCHRSI
@@ -121,6 +184,12 @@ PR_TA_ROW(HL_P, aroonosc, "trend", "Aroon oscillator (up - down)", 1, (1, {PR_TA
 PR_TA_ROW(HL_RR, sar, "trend", "Parabolic SAR", 1,
           (2, {PR_TA_P_REAL("acceleration", 0.02, 0.0, 3e37), PR_TA_P_REAL("maximum", 0.2, 0.0, 3e37)}),
           (1, {"sar"}))
+PR_TA_ROW(HL_RRRRRRRR, sarext, "trend", "Parabolic SAR, extended: per-side accelerations, start value, offset on reverse; -SAR while short", 1,
+          (8, {PR_TA_P_REAL("startvalue", 0.0, -3e37, 3e37), PR_TA_P_REAL("offsetonreverse", 0.0, 0.0, 3e37),
+               PR_TA_P_REAL("accelerationinitlong", 0.02, 0.0, 3e37), PR_TA_P_REAL("accelerationlong", 0.02, 0.0, 3e37),
+               PR_TA_P_REAL("accelerationmaxlong", 0.2, 0.0, 3e37), PR_TA_P_REAL("accelerationinitshort", 0.02, 0.0, 3e37),
+               PR_TA_P_REAL("accelerationshort", 0.02, 0.0, 3e37), PR_TA_P_REAL("accelerationmaxshort", 0.2, 0.0, 3e37)}),
+          (1, {"sarext"}))
 PR_TA_ROW(HLC_0, trange, "volatility", "True range", 1, (0, {{0}}), (1, {"trange"}))
 PR_TA_ROW(HLC_P, atr, "volatility", "Average true range (Wilder)", 1, (1, {PR_TA_P_PERIOD(14, 1)}), (1, {"atr"}))
 PR_TA_ROW(HLC_P, natr, "volatility", "Normalised ATR: ATR/close*100", 1, (1, {PR_TA_P_PERIOD(14, 2)}),
@@ -154,6 +223,54 @@ PR_TA_ROW(CDL_PEN, eveningstar, "pattern", "Evening star", 1, (1, {PR_TA_P_REAL(
           (1, {"cdleveningstar"}))
 PR_TA_ROW(CDL, 3whitesoldiers, "pattern", "Three advancing white soldiers", 1, (0, {{0}}), (1, {"cdl3whitesoldiers"}))
 PR_TA_ROW(CDL, 3blackcrows, "pattern", "Three black crows", 1, (0, {{0}}), (1, {"cdl3blackcrows"}))
+PR_TA_ROW(CDL, 2crows, "pattern", "Two crows", 1, (0, {{0}}), (1, {"cdl2crows"}))
+PR_TA_ROW(CDL, 3inside, "pattern", "Three inside up/down", 1, (0, {{0}}), (1, {"cdl3inside"}))
+PR_TA_ROW(CDL, 3linestrike, "pattern", "Three-line strike", 1, (0, {{0}}), (1, {"cdl3linestrike"}))
+PR_TA_ROW(CDL, 3outside, "pattern", "Three outside up/down", 1, (0, {{0}}), (1, {"cdl3outside"}))
+PR_TA_ROW(CDL, 3starsinsouth, "pattern", "Three stars in the south", 1, (0, {{0}}), (1, {"cdl3starsinsouth"}))
+PR_TA_ROW(CDL_PEN, abandonedbaby, "pattern", "Abandoned baby", 1, (1, {PR_TA_P_REAL("penetration", 0.3, 0.0, 3e37)}),
+          (1, {"cdlabandonedbaby"}))
+PR_TA_ROW(CDL, advanceblock, "pattern", "Advance block", 1, (0, {{0}}), (1, {"cdladvanceblock"}))
+PR_TA_ROW(CDL, belthold, "pattern", "Belt hold", 1, (0, {{0}}), (1, {"cdlbelthold"}))
+PR_TA_ROW(CDL, breakaway, "pattern", "Breakaway", 1, (0, {{0}}), (1, {"cdlbreakaway"}))
+PR_TA_ROW(CDL, closingmarubozu, "pattern", "Closing marubozu", 1, (0, {{0}}), (1, {"cdlclosingmarubozu"}))
+PR_TA_ROW(CDL, concealbabyswall, "pattern", "Concealing baby swallow", 1, (0, {{0}}), (1, {"cdlconcealbabyswall"}))
+PR_TA_ROW(CDL, counterattack, "pattern", "Counterattack", 1, (0, {{0}}), (1, {"cdlcounterattack"}))
+PR_TA_ROW(CDL, dojistar, "pattern", "Doji star", 1, (0, {{0}}), (1, {"cdldojistar"}))
+PR_TA_ROW(CDL_PEN, eveningdojistar, "pattern", "Evening doji star", 1, (1, {PR_TA_P_REAL("penetration", 0.3, 0.0, 3e37)}),
+          (1, {"cdleveningdojistar"}))
+PR_TA_ROW(CDL, gapsidesidewhite, "pattern", "Up/down-gap side-by-side white lines", 1, (0, {{0}}), (1, {"cdlgapsidesidewhite"}))
+PR_TA_ROW(CDL, haramicross, "pattern", "Harami cross", 1, (0, {{0}}), (1, {"cdlharamicross"}))
+PR_TA_ROW(CDL, highwave, "pattern", "High-wave candle", 1, (0, {{0}}), (1, {"cdlhighwave"}))
+PR_TA_ROW(CDL, hikkake, "pattern", "Hikkake (+-200 on confirmation)", 1, (0, {{0}}), (1, {"cdlhikkake"}))
+PR_TA_ROW(CDL, hikkakemod, "pattern", "Modified hikkake (+-200 on confirmation)", 1, (0, {{0}}), (1, {"cdlhikkakemod"}))
+PR_TA_ROW(CDL, homingpigeon, "pattern", "Homing pigeon", 1, (0, {{0}}), (1, {"cdlhomingpigeon"}))
+PR_TA_ROW(CDL, identical3crows, "pattern", "Identical three crows", 1, (0, {{0}}), (1, {"cdlidentical3crows"}))
+PR_TA_ROW(CDL, inneck, "pattern", "In-neck", 1, (0, {{0}}), (1, {"cdlinneck"}))
+PR_TA_ROW(CDL, kicking, "pattern", "Kicking", 1, (0, {{0}}), (1, {"cdlkicking"}))
+PR_TA_ROW(CDL, kickingbylength, "pattern", "Kicking, bull/bear by the longer marubozu", 1, (0, {{0}}), (1, {"cdlkickingbylength"}))
+PR_TA_ROW(CDL, ladderbottom, "pattern", "Ladder bottom", 1, (0, {{0}}), (1, {"cdlladderbottom"}))
+PR_TA_ROW(CDL, longleggeddoji, "pattern", "Long-legged doji", 1, (0, {{0}}), (1, {"cdllongleggeddoji"}))
+PR_TA_ROW(CDL, longline, "pattern", "Long line candle", 1, (0, {{0}}), (1, {"cdllongline"}))
+PR_TA_ROW(CDL, matchinglow, "pattern", "Matching low", 1, (0, {{0}}), (1, {"cdlmatchinglow"}))
+PR_TA_ROW(CDL_PEN, mathold, "pattern", "Mat hold", 1, (1, {PR_TA_P_REAL("penetration", 0.5, 0.0, 3e37)}),
+          (1, {"cdlmathold"}))
+PR_TA_ROW(CDL_PEN, morningdojistar, "pattern", "Morning doji star", 1, (1, {PR_TA_P_REAL("penetration", 0.3, 0.0, 3e37)}),
+          (1, {"cdlmorningdojistar"}))
+PR_TA_ROW(CDL, onneck, "pattern", "On-neck", 1, (0, {{0}}), (1, {"cdlonneck"}))
+PR_TA_ROW(CDL, rickshawman, "pattern", "Rickshaw man", 1, (0, {{0}}), (1, {"cdlrickshawman"}))
+PR_TA_ROW(CDL, risefall3methods, "pattern", "Rising/falling three methods", 1, (0, {{0}}), (1, {"cdlrisefall3methods"}))
+PR_TA_ROW(CDL, separatinglines, "pattern", "Separating lines", 1, (0, {{0}}), (1, {"cdlseparatinglines"}))
+PR_TA_ROW(CDL, shortline, "pattern", "Short line candle", 1, (0, {{0}}), (1, {"cdlshortline"}))
+PR_TA_ROW(CDL, stalledpattern, "pattern", "Stalled pattern", 1, (0, {{0}}), (1, {"cdlstalledpattern"}))
+PR_TA_ROW(CDL, sticksandwich, "pattern", "Stick sandwich", 1, (0, {{0}}), (1, {"cdlsticksandwich"}))
+PR_TA_ROW(CDL, takuri, "pattern", "Takuri (dragonfly doji with a very long lower shadow)", 1, (0, {{0}}), (1, {"cdltakuri"}))
+PR_TA_ROW(CDL, tasukigap, "pattern", "Tasuki gap", 1, (0, {{0}}), (1, {"cdltasukigap"}))
+PR_TA_ROW(CDL, thrusting, "pattern", "Thrusting", 1, (0, {{0}}), (1, {"cdlthrusting"}))
+PR_TA_ROW(CDL, tristar, "pattern", "Tristar", 1, (0, {{0}}), (1, {"cdltristar"}))
+PR_TA_ROW(CDL, unique3river, "pattern", "Unique three river", 1, (0, {{0}}), (1, {"cdlunique3river"}))
+PR_TA_ROW(CDL, upsidegap2crows, "pattern", "Upside gap two crows", 1, (0, {{0}}), (1, {"cdlupsidegap2crows"}))
+PR_TA_ROW(CDL, xsidegap3methods, "pattern", "Upside/downside gap three methods", 1, (0, {{0}}), (1, {"cdlxsidegap3methods"}))
 /* ---- extra family: indicators TA-Lib lacks (extra.h documents them).
  * Parameter ranges mirror the typed functions' checks, so
  * pr_ta_check_params catches every bad value. ---- */

@@ -132,7 +132,11 @@ extern "C" {
  * [0, 3e37] (defaults 0.02, 0.2; acceleration is lowered to maximum when
  * larger). Lookback 1. The first trade is short when bar 1's -DM is > 0,
  * otherwise long; SAR starts at bar 0's low (long) or high (short) with the
- * extreme point at bar 1's high (long) or low (short). */
+ * extreme point at bar 1's high (long) or low (short).
+ * SAREXT: the same with startvalue (0 = as SAR, > 0 start long at it, < 0
+ * start short at its absolute value), offsetonreverse, and an acceleration
+ * init/step/maximum per side, all in [0, 3e37] but the start value; outputs
+ * -SAR while short. Lookback 1. */
 
 /* BOP: (close - open)/(high - low), 0 when high - low < 1e-14. Lookback 0. */
 

@@ -120,6 +120,40 @@ typedef enum pr_ta_ma_type { PR_TA_MA_SMA = 0, PR_TA_MA_EMA = 1 } pr_ta_ma_type;
  * parameters, lookback 63, warm-up from bar 0 with even/odd Hilbert states
  * chosen by the bar's index. */
 
+/* The Hilbert transform family and MAMA share HT_TRENDLINE's front end (no
+ * parameters unless stated; warm-up from bar 0):
+ *   HT_DCPERIOD   smoothed dominant cycle period, lookback 32
+ *   HT_DCPHASE    dominant cycle phase in degrees, lookback 63
+ *   HT_PHASOR     inphase, quadrature, lookback 32
+ *   HT_SINE       sine, leadsine (sin(phase), sin(phase + 45°)), lookback 63
+ *   HT_TRENDMODE  1 trend / 0 cycle, lookback 63
+ *   MAMA          fastlimit, slowlimit 0.01..0.99 (0.5, 0.05): mama, fama,
+ *                 lookback 32; both start at 0 on bar 12 as TA-Lib's do. */
+
+/* ------------------------------------------------------------------------ */
+/* TA-Lib's MA dispatcher and its users. matype as TA_MAType: 0 SMA, 1 EMA,   */
+/* 2 WMA, 3 DEMA, 4 TEMA, 5 TRIMA, 6 KAMA, 7 MAMA (0.5, 0.05; period ignored),*/
+/* 8 T3 (vfactor 0.7); period 1 gives the input. SMA/EMA here are in TA-Lib's */
+/* order (bit for bit, unlike pr_ta_sma/pr_ta_ema).                           */
+/*   MA       period 1..100000, matype: that MA's lookback                    */
+/*   MACDEXT  fast, fastmatype, slow, slowmatype (swapped when slow < fast),  */
+/*            signal, signalmatype: macd, signal, hist from bar              */
+/*            max(fast, slow MA lookback) + signal MA lookback                */
+/*   MAVP     (real0 series, real1 periods) minperiod, maxperiod 2..100000,   */
+/*            matype: each bar's period truncated and clamped, that period's  */
+/*            MA started where TA-Lib starts it; lookback = MA of maxperiod   */
+/*   MACDFIX  signal 1..100000: MACD(12, 26) with EMA constants 0.15/0.075    */
+/* ------------------------------------------------------------------------ */
+
+/* Window statistics and transforms (TA-Lib's, bit for bit):
+ *   MAX, MIN, SUM, MINMAX (min, max), MAXINDEX, MININDEX, MINMAXINDEX
+ *   (minidx, maxidx: absolute bar numbers), period 2..100000, lookback p-1;
+ *   AVGDEV (mean absolute deviation), period 2..100000, lookback p-1;
+ *   ACCBANDS (high, low, close; upper, middle, lower), period 2..100000,
+ *   lookback p-1; IMI (open, close), period 2..100000, lookback p-1;
+ *   AVGPRICE, MEDPRICE, TYPPRICE, WCLPRICE; ACOS ... TANH, CEIL, FLOOR, EXP,
+ *   LN, LOG10, SQRT; ADD, SUB, MULT, DIV (real0, real1): lookback 0. */
+
 #ifdef __cplusplus
 }
 #endif

@@ -63,6 +63,17 @@
 #define PR_TA_SHAPE_HLCV_PP (in_h, in_l, in_c, in_v), (p_int, p_int), 1
 #define PR_TA_SHAPE_THLCV_P (in_t, in_h, in_l, in_c, in_v), (p_int), 1
 #define PR_TA_SHAPE_THLC_PP_V (in_t, in_h, in_l, in_c), (p_int, p_int), vec
+#define PR_TA_SHAPE_R_P_2 (in_r), (p_int), 2
+#define PR_TA_SHAPE_R_P_3 (in_r), (p_int), 3
+#define PR_TA_SHAPE_R_0_2 (in_r), (), 2
+#define PR_TA_SHAPE_R_RR_2 (in_r), (p_dbl, p_dbl), 2
+#define PR_TA_SHAPE_R_PPPPPP_3 (in_r), (p_int, p_int, p_int, p_int, p_int, p_int), 3
+#define PR_TA_SHAPE_RR_0 (in_rx, in_ry), (), 1
+#define PR_TA_SHAPE_RR_PPP (in_rx, in_ry), (p_int, p_int, p_int), 1
+#define PR_TA_SHAPE_HL_0 (in_h, in_l), (), 1
+#define PR_TA_SHAPE_HL_RRRRRRRR (in_h, in_l), (p_dbl, p_dbl, p_dbl, p_dbl, p_dbl, p_dbl, p_dbl, p_dbl), 1
+#define PR_TA_SHAPE_HLC_P_3 (in_h, in_l, in_c), (p_int), 3
+#define PR_TA_SHAPE_OC_P (in_o, in_c), (p_int), 1
 
 /* ---- the preprocessor tools the lists and shapes use ---- */
 #define PR_TA_CAT_(a, b) PR_TA_CAT_I_(a, b)

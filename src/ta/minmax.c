@@ -1,0 +1,178 @@
+/* TA-Lib's MAX, MIN, MINMAX, MAXINDEX, MININDEX and MINMAXINDEX over the last
+ * p bars (current bar included; lookback p-1), batch and streaming through
+ * one step. Like TA-Lib, each extreme is kept with its bar index and the
+ * window is rescanned only when that bar leaves it; the tie rule is TA-Lib's
+ * (that is what the index outputs show): a new bar equal to the extreme
+ * takes over (>=, <=), a rescan keeps the oldest of equal values (>, <).
+ * Index outputs are absolute bar numbers (0 = the first bar given, for the
+ * streaming form the first bar fed). A NaN input makes every output NaN
+ * while it is in the window. */
+#include "overlap_internal.h"
+
+typedef struct ext_impl {
+    size_t p, count;
+    size_t hi_i, lo_i;   /* bar of the current extremes (SIZE_MAX = none yet) */
+    size_t nan_i;        /* bar of the last NaN input + 1 (0 = none)          */
+    double hi, lo;
+    double ring[];       /* streaming: the last p values by bar index mod p   */
+} ext_impl;
+
+/* The step over bar t with AT(i) reading bar i (the batch array or the
+ * streaming ring): advances the wanted extremes; 0 while a NaN is in the
+ * window. One body, two readers, so batch and streaming agree. */
+#define EXT_STEP_BODY(AT)                                                  \
+    size_t start = t + 1 - m->p;                                           \
+    double v = AT(t);                                                      \
+    if (isnan(v)) m->nan_i = t + 1;                                        \
+    if (hi_side) {                                                         \
+        if (m->hi_i == SIZE_MAX || m->hi_i < start) {                      \
+            m->hi_i = start;                                               \
+            m->hi = AT(start);                                             \
+            for (size_t i = start + 1; i <= t; i++) {                      \
+                double y = AT(i);                                          \
+                if (y > m->hi) { m->hi = y; m->hi_i = i; }                 \
+            }                                                              \
+        } else if (v >= m->hi) {                                           \
+            m->hi = v;                                                     \
+            m->hi_i = t;                                                   \
+        }                                                                  \
+    }                                                                      \
+    if (lo_side) {                                                         \
+        if (m->lo_i == SIZE_MAX || m->lo_i < start) {                      \
+            m->lo_i = start;                                               \
+            m->lo = AT(start);                                             \
+            for (size_t i = start + 1; i <= t; i++) {                      \
+                double y = AT(i);                                          \
+                if (y < m->lo) { m->lo = y; m->lo_i = i; }                 \
+            }                                                              \
+        } else if (v <= m->lo) {                                           \
+            m->lo = v;                                                     \
+            m->lo_i = t;                                                   \
+        }                                                                  \
+    }                                                                      \
+    return m->nan_i <= start;
+
+static inline int ext_step_array(ext_impl *m, const double *x, size_t t, int hi_side, int lo_side) {
+#define AT_ARRAY(i) x[i]
+    EXT_STEP_BODY(AT_ARRAY)
+#undef AT_ARRAY
+}
+
+static inline int ext_step_ring(ext_impl *m, size_t t, int hi_side, int lo_side) {
+#define AT_RING(i) m->ring[(i) % m->p]
+    EXT_STEP_BODY(AT_RING)
+#undef AT_RING
+}
+
+static int ext_ok(int period) { return pr_ta_period_ok(period, 2, PR_TA_PERIOD_MAX); }
+
+static void ext_reset(ext_impl *m, int period) {
+    m->p = (size_t)period;
+    m->count = m->nan_i = 0;
+    m->hi_i = m->lo_i = SIZE_MAX;
+    m->hi = m->lo = NAN;
+}
+
+/* Which outputs a member writes: the max value/index, the min value/index. */
+enum { EXT_MAX = 1, EXT_MIN = 2, EXT_MAXI = 4, EXT_MINI = 8 };
+
+/* Writes the selected outputs of bar t in order (min before max for
+ * MINMAX/MINMAXINDEX, as TA-Lib orders them). */
+static inline void ext_emit(const ext_impl *m, int ok, int what, double *o1, double *o2) {
+    double v[2];
+    int k = 0;
+    if (what & EXT_MIN) v[k++] = m->lo;
+    if (what & EXT_MINI) v[k++] = (double)m->lo_i;
+    if (what & EXT_MAX) v[k++] = m->hi;
+    if (what & EXT_MAXI) v[k++] = (double)m->hi_i;
+    *o1 = ok ? v[0] : NAN;
+    if (o2) *o2 = ok ? v[1] : NAN;
+}
+
+static inline int ext_batch(size_t n, const double *in, int period, int what, double *o1, double *o2) {
+    if (!ext_ok(period)) return PR_EINVAL;
+    if (n == 0) return PR_OK;
+    if (!in || !o1 || ((what == (EXT_MIN | EXT_MAX) || what == (EXT_MINI | EXT_MAXI)) && !o2))
+        return PR_EINVAL;
+    ext_impl m;
+    ext_reset(&m, period);
+    size_t lb = m.p - 1, pre = n < lb ? n : lb;
+    pr_ta_fill_nan(o1, pre);
+    if (o2) pr_ta_fill_nan(o2, pre);
+    for (size_t t = 0; t < pre; t++)
+        if (isnan(in[t])) m.nan_i = t + 1;
+    const int hi_side = (what & (EXT_MAX | EXT_MAXI)) != 0, lo_side = (what & (EXT_MIN | EXT_MINI)) != 0;
+    for (size_t t = lb; t < n; t++) {
+        int ok = ext_step_array(&m, in, t, hi_side, lo_side);
+        ext_emit(&m, ok, what, &o1[t], o2 ? &o2[t] : NULL);
+    }
+    return PR_OK;
+}
+
+static int ext_init(void **out, int period) {
+    if (!out || !ext_ok(period)) return PR_EINVAL;
+    ext_impl *m = malloc(sizeof *m + (size_t)period * sizeof(double));
+    if (!m) return PR_ENOMEM;
+    ext_reset(m, period);
+    *out = m;
+    return PR_OK;
+}
+
+static int ext_update(ext_impl *m, double x, int what, double *o1, double *o2) {
+    if (!m || !o1 || ((what == (EXT_MIN | EXT_MAX) || what == (EXT_MINI | EXT_MAXI)) && !o2))
+        return PR_EINVAL;
+    size_t t = m->count++;
+    m->ring[t % m->p] = x;
+    if (t + 1 < m->p) {
+        if (isnan(x)) m->nan_i = t + 1;
+        *o1 = NAN;
+        if (o2) *o2 = NAN;
+        return PR_OK;
+    }
+    int ok = ext_step_ring(m, t, (what & (EXT_MAX | EXT_MAXI)) != 0, (what & (EXT_MIN | EXT_MINI)) != 0);
+    ext_emit(m, ok, what, o1, o2);
+    return PR_OK;
+}
+
+/* The typed API of one member; the opaque impl pointer is an ext_impl. */
+#define EXT_API_COMMON(name)                                                        \
+    int pr_ta_##name##_lookback(int period, int *out) {                             \
+        if (!out || !ext_ok(period)) return PR_EINVAL;                              \
+        *out = period - 1;                                                          \
+        return PR_OK;                                                               \
+    }                                                                               \
+    int pr_ta_##name##_init(pr_ta_##name##_state *s, int period) {                  \
+        if (!s) return PR_EINVAL;                                                   \
+        void *m;                                                                    \
+        int rc = ext_init(&m, period);                                              \
+        if (rc == PR_OK) s->p = m;                                                  \
+        return rc;                                                                  \
+    }                                                                               \
+    void pr_ta_##name##_free(pr_ta_##name##_state *s) {                             \
+        if (!s) return;                                                             \
+        free(s->p);                                                                 \
+        s->p = NULL;                                                                \
+    }
+#define EXT_API_1(name, what)                                                       \
+    EXT_API_COMMON(name)                                                            \
+    int pr_ta_##name(size_t n, const double *in, int period, double *out) {         \
+        return ext_batch(n, in, period, what, out, NULL);                           \
+    }                                                                               \
+    int pr_ta_##name##_update(pr_ta_##name##_state *s, double x, double *out) {     \
+        return s ? ext_update((ext_impl *)(void *)s->p, x, what, out, NULL) : PR_EINVAL; \
+    }
+#define EXT_API_2(name, what)                                                                \
+    EXT_API_COMMON(name)                                                                     \
+    int pr_ta_##name(size_t n, const double *in, int period, double *out1, double *out2) {  \
+        return ext_batch(n, in, period, what, out1, out2);                                   \
+    }                                                                                        \
+    int pr_ta_##name##_update(pr_ta_##name##_state *s, double x, double *out1, double *out2) { \
+        return s ? ext_update((ext_impl *)(void *)s->p, x, what, out1, out2) : PR_EINVAL;    \
+    }
+
+EXT_API_1(max, EXT_MAX)
+EXT_API_1(min, EXT_MIN)
+EXT_API_2(minmax, EXT_MIN | EXT_MAX)
+EXT_API_1(maxindex, EXT_MAXI)
+EXT_API_1(minindex, EXT_MINI)
+EXT_API_2(minmaxindex, EXT_MINI | EXT_MAXI)
