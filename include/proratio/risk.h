@@ -24,5 +24,8 @@
 #include "proratio/risk/regime.h"
 #include "proratio/risk/correl.h"
 #include "proratio/risk/multi.h"
+#include "proratio/risk/exposure.h"
+#include "proratio/risk/var.h"
+#include "proratio/risk/watch.h"
 
 #endif

@@ -13,7 +13,8 @@
 set -u
 source "$(dirname "$0")/lib/prelude.bash"
 DB="sqlite:$TMP/s.db"
-"$BIN" data import data/sample/crypto/*-1h.csv data/sample/stocks/SPY-1d.csv data/sample/forex/EURUSD-1h.csv \
+"$BIN" data import data/sample/crypto/*-1h.csv data/sample/stocks/SPY-1d.csv data/sample/stocks/KO-1d.csv \
+  data/sample/forex/EURUSD-1h.csv \
   --db "$DB" --quiet > /dev/null 2>&1 || fail "import of the sample"
 
 for cfg in examples/risk_*.json; do
