@@ -19,6 +19,7 @@ struct pr_risk_stage {
     pr_risk_state st;
     pr_risk_stops_ctx *stops;    /* ATR and levels from the view (risk/stops.h) */
     pr_risk_watch *watch;    /* exposure and VaR (risk/watch.h)                   */
+    int record;              /* the watch keeps the series (risk.csv)             */
 };
 
 int pr_risk_stage_new(const pr_risk_config *cfg, pr_risk_stage **out, pr_err *err) {
@@ -45,7 +46,10 @@ void pr_risk_stage_free(pr_risk_stage *rs) {
 
 const pr_risk_watch *pr_risk_stage_watch(const pr_risk_stage *rs) { return rs->watch; }
 
-void pr_risk_stage_record_series(pr_risk_stage *rs, int on) { pr_risk_watch_record(rs->watch, on); }
+void pr_risk_stage_record_series(pr_risk_stage *rs, int on) {
+    rs->record = on;
+    pr_risk_watch_record(rs->watch, on);
+}
 
 const pr_risk_state *pr_risk_stage_state(const pr_risk_stage *rs) { return &rs->st; }
 
@@ -149,23 +153,33 @@ static int watches_equity(const pr_risk_protections *c) {
     return c->daily_loss > 0 || c->weekly_loss > 0 || c->dd_warn > 0 || c->dd_stop > 0 || c->dd_halt > 0 || c->max_trades_per_day > 0;
 }
 
+/* The watch follows every step only when something reads it: an exposure
+ * or VaR limit, or the series a report asks for (set before the sizer is
+ * made). A stage that only sizes costs the engine nothing per bar. */
+static int needs_watch(const pr_risk_stage *rs) {
+    return rs->record || pr_risk_exposure_on(&rs->cfg.exposure) || rs->cfg.var.limit > 0;
+}
+
 static void stage_on_step(void *self, int64_t now, const pr_account *account) {
     pr_risk_stage *rs = self;
     if (watches_equity(&rs->cfg.protections)) {
         pr_risk_protect_step(&rs->cfg.protections, &rs->st, now, account->equity);
         pr_risk_breakers_step(&rs->cfg.breakers, &rs->st, now, account->equity);
     }
-    pr_risk_watch_account(rs->watch, account);
+    if (needs_watch(rs)) pr_risk_watch_account(rs->watch, account);
 }
 
 static int stage_exits(void *self, const pr_market_view *v, const pr_portfolio *pf, pr_signal_list *out, pr_err *err) {
     pr_risk_stage *rs = self;
-    int rc = pr_risk_watch_step(rs->watch, v, pf, err);
+    int rc = needs_watch(rs) ? pr_risk_watch_step(rs->watch, v, pf, err) : PR_OK;
     if (rc != PR_OK || !pr_risk_breakers_exits_needed(&rs->cfg.breakers)) return rc;
     return pr_risk_breakers_exits(&rs->cfg.breakers, &rs->st, v, pf, out, err);
 }
 
 void pr_risk_stage_sizer(pr_risk_stage *rs, pr_sizer *out) {
+    int watch = needs_watch(rs);
     *out = (pr_sizer){.self = rs, .size = stage_size, .destroy = NULL, .name = "risk", .on_fill = stage_on_fill,
-                        .on_step = stage_on_step, .bracket = stage_bracket, .exits = stage_exits};
+                        .on_step = watch || watches_equity(&rs->cfg.protections) ? stage_on_step : NULL,
+                        .bracket = stage_bracket,
+                        .exits = watch || pr_risk_breakers_exits_needed(&rs->cfg.breakers) ? stage_exits : NULL};
 }
