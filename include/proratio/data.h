@@ -10,5 +10,6 @@
 #include "proratio/data/import.h"
 #include "proratio/data/resample.h"
 #include "proratio/data/store.h"
+#include "proratio/data/download.h"
 
 #endif

@@ -1,4 +1,4 @@
-/* `proratio data`: dispatch to import / list / gaps / resample / export, and
+/* `proratio data`: dispatch to import / download / list / gaps / resample / export, and
  * the listing and gap report, which share the per-dataset gap summary. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +16,7 @@ static const char *data_usage =
     "\n"
     "commands:\n"
     "  import FILE...        import CSV files into the store (format auto-detected)\n"
+    "  download              download bars from a venue (binance, ...) into the store\n"
     "  list                  list stored datasets with bar count, range and gaps\n"
     "  gaps [DATASET...]     list the gaps of stored datasets (all when none named)\n"
     "  resample DATASET --to TF   build a higher-timeframe dataset from stored bars\n"
@@ -37,6 +38,7 @@ int pr_cli_data(int argc, char **argv) {
     if (strcmp(sub, "gaps") == 0) return pr_cli_data_gaps(argc - 1, argv + 1);
     if (strcmp(sub, "resample") == 0) return pr_cli_data_resample(argc - 1, argv + 1);
     if (strcmp(sub, "export") == 0) return pr_cli_data_export(argc - 1, argv + 1);
+    if (strcmp(sub, "download") == 0) return pr_cli_data_download(argc - 1, argv + 1);
     fprintf(stderr, "proratio data: unknown command '%s'\n\n%s", sub, data_usage);
     return PR_EXIT_USAGE;
 }
@@ -151,7 +153,7 @@ int pr_cli_dataset_origin(pr_store *st, const char *venue, const char *symbol, p
 
 /* ---- list ---------------------------------------------------------------- */
 
-/* "import FILE" or "resample of VENUE:SYMBOL:TF" (from the import log), or
+/* "import FILE", "download GET /path?query" or "resample of VENUE:SYMBOL:TF" (from the import log), or
  * "-" when no write was recorded; the JSON form ({kind, from} or null). */
 static json_t *origin(pr_store *st, const char *venue, const char *symbol, pr_timeframe tf, char *buf,
                       size_t cap) {
@@ -161,8 +163,10 @@ static json_t *origin(pr_store *st, const char *venue, const char *symbol, pr_ti
     pr_strlcpy(buf, "-", cap);
     if (pr_cli_dataset_origin(st, venue, symbol, tf, &r, &e) != 1) return json_null();
     int rs = strcmp(r.format, "resample") == 0;
-    snprintf(buf, cap, "%s %s", rs ? "resample of" : "import", r.file);
-    return json_pack("{s:s, s:s}", "kind", rs ? "resample" : "import", "from", r.file);
+    int dl = strncmp(r.file, "GET ", 4) == 0; /* `data download` logs the page's request */
+    const char *kind = rs ? "resample" : dl ? "download" : "import";
+    snprintf(buf, cap, "%s %s", rs ? "resample of" : kind, r.file);
+    return json_pack("{s:s, s:s}", "kind", kind, "from", r.file);
 }
 
 /* Funding series: one row each, gaps on the 24x7 calendar at the interval

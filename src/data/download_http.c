@@ -1,0 +1,157 @@
+/* The downloads' default transport: HTTP GET over libcurl, one handle per
+ * session so consecutive pages reuse the connection. A body cut off before
+ * its Content-Length is a transport failure (retried), never a short page. */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <curl/curl.h>
+
+#include "proratio/data/download.h"
+
+struct pr_dl_http {
+    CURL *c;
+};
+
+static pthread_once_t g_once = PTHREAD_ONCE_INIT;
+static void init_once(void) { curl_global_init(CURL_GLOBAL_DEFAULT); }
+
+void pr_dl_reply_free(pr_dl_reply *r) {
+    if (!r) return;
+    free(r->body);
+    r->body = NULL;
+    r->len = 0;
+}
+
+int pr_dl_http_new(pr_dl_http **out, pr_err *err) {
+    pthread_once(&g_once, init_once);
+    pr_dl_http *h = calloc(1, sizeof *h);
+    if (h) h->c = curl_easy_init();
+    if (!h || !h->c) {
+        free(h);
+        return pr_err_set(err, PR_ENOMEM, "cannot start the HTTP client (curl_easy_init)");
+    }
+    *out = h;
+    return PR_OK;
+}
+
+void pr_dl_http_free(pr_dl_http *h) {
+    if (!h) return;
+    curl_easy_cleanup(h->c);
+    free(h);
+}
+
+typedef struct sink {
+    pr_dl_reply *rp;
+    size_t cap;
+    int oom;
+} sink;
+
+static size_t on_body(char *p, size_t size, size_t nmemb, void *ud) {
+    sink *s = ud;
+    size_t n = size * nmemb;
+    pr_dl_reply *rp = s->rp;
+    if (rp->len + n + 1 > s->cap) {
+        size_t cap = s->cap ? s->cap : 65536;
+        while (cap < rp->len + n + 1) cap *= 2;
+        if (cap > (256u << 20)) { /* no page is 256 MiB: stop a runaway body */
+            s->oom = 1;
+            return 0;
+        }
+        char *nb = realloc(rp->body, cap);
+        if (!nb) {
+            s->oom = 1;
+            return 0;
+        }
+        rp->body = nb;
+        s->cap = cap;
+    }
+    memcpy(rp->body + rp->len, p, n);
+    rp->len += n;
+    rp->body[rp->len] = '\0';
+    return n;
+}
+
+/* The value of header `name` when line is that header, else NULL (len set). */
+static const char *header_is(const char *line, size_t n, const char *name, size_t *len) {
+    size_t k = strlen(name);
+    if (n <= k || strncasecmp(line, name, k) != 0 || line[k] != ':') return NULL;
+    const char *v = line + k + 1;
+    size_t m = n - k - 1;
+    while (m > 0 && (*v == ' ' || *v == '\t')) v++, m--;
+    while (m > 0 && (v[m - 1] == '\r' || v[m - 1] == '\n' || v[m - 1] == ' ')) m--;
+    *len = m;
+    return v;
+}
+
+static int64_t header_int(const char *v, size_t m) {
+    int64_t x = 0;
+    if (m == 0 || m > 18) return -1;
+    for (size_t i = 0; i < m; i++) {
+        if (v[i] < '0' || v[i] > '9') return -1;
+        x = x * 10 + (v[i] - '0');
+    }
+    return x;
+}
+
+static size_t on_header(char *p, size_t size, size_t nmemb, void *ud) {
+    pr_dl_reply *rp = ud;
+    size_t n = size * nmemb, m;
+    const char *v;
+    if (n > 5 && strncmp(p, "HTTP/", 5) == 0) { /* a new response (redirect): fresh headers */
+        rp->retry_after_ms = rp->used_weight = rp->server_ms = -1;
+        return n;
+    }
+    if ((v = header_is(p, n, "retry-after", &m))) {
+        int64_t s = header_int(v, m);
+        rp->retry_after_ms = s >= 0 ? s * 1000 : -1;
+    } else if ((v = header_is(p, n, "x-mbx-used-weight-1m", &m))) {
+        rp->used_weight = header_int(v, m);
+    } else if ((v = header_is(p, n, "date", &m))) {
+        char d[64];
+        if (m < sizeof d) {
+            memcpy(d, v, m);
+            d[m] = '\0';
+            time_t t = curl_getdate(d, NULL);
+            rp->server_ms = t >= 0 ? (int64_t)t * 1000 : -1;
+        }
+    }
+    return n;
+}
+
+int pr_dl_http_get(void *user, const pr_dl_request *rq, double timeout_s, pr_dl_reply *out) {
+    pr_dl_http *h = user;
+    memset(out, 0, sizeof *out);
+    out->retry_after_ms = out->used_weight = out->server_ms = -1;
+    CURL *c = h->c;
+    curl_easy_reset(c);
+    struct curl_slist *hl = NULL;
+    for (size_t i = 0; i < rq->n_headers; i++) hl = curl_slist_append(hl, rq->headers[i]);
+    sink s = {out, 0, 0};
+    curl_easy_setopt(c, CURLOPT_URL, rq->url);
+    curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+    if (hl) curl_easy_setopt(c, CURLOPT_HTTPHEADER, hl);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &s);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, out);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)((timeout_s > 0 ? timeout_s : 30) * 1000));
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+    curl_easy_setopt(c, CURLOPT_USERAGENT, "proratio/1 (data download)");
+    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+    CURLcode rc = curl_easy_perform(c);
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &out->status);
+    curl_slist_free_all(hl);
+    if (!out->body) out->body = calloc(1, 1);
+    if (rc != CURLE_OK || s.oom || !out->body) {
+        out->transport = 1;
+        snprintf(out->error, sizeof out->error, "%s",
+                 s.oom || !out->body ? "response body too large or out of memory"
+                 : rc == CURLE_PARTIAL_FILE ? "body cut off before its announced length"
+                                            : curl_easy_strerror(rc));
+    }
+    return PR_OK;
+}
