@@ -151,6 +151,11 @@ static const struct lws_protocols k_protocols[] = {
 
 static void on_wake(lws_sorted_usec_list_t *sul) { (void)sul; }
 
+/* A connection that goes quiet (Binance pings every 20 s) is pinged by us
+ * after 30 s and dropped (then reconnected and backfilled) when nothing
+ * valid came for 60 s: a half-open TCP connection never reports itself. */
+static const lws_retry_bo_t k_idle = {NULL, 0, 0, 30, 60, 0};
+
 /* ws[s]://host[:port][/prefix] -> host, port, tls and the path prefix. */
 static int split_url(ws_feed *w, const char *url, char *prefix, size_t cap, pr_err *err) {
     const char *p;
@@ -215,6 +220,7 @@ static int ws_connect(ws_feed *w) {
     cc.origin = w->host;
     cc.ssl_connection = w->tls ? LCCSCF_USE_SSL : 0;
     cc.protocol = NULL;
+    cc.retry_and_idle_policy = &k_idle;
     w->connects++;
     w->reconnect_at = PR_TIME_NONE;
     w->attempt = 1;
