@@ -35,6 +35,8 @@ static const char *watch_usage =
     "options:\n"
     "  --base-url URL   the venue's REST base (binance: backfill and time)\n"
     "  --ws-url URL     the WebSocket base (default wss://stream.binance.com:9443)\n"
+    "  --config FILE    JSON config: data.download.<source>.base_url and\n"
+    "                   data.watch.<source>.ws_url (the flags win)\n"
     "  --from T         first bar wanted (backfilled first); default: from now on\n"
     "  --to T           replay: end of the range (excluded)\n"
     "  --count N        stop after N bars (exit 0)\n"
@@ -56,7 +58,7 @@ static void on_sigint(int sig) {
 
 typedef struct watch_args {
     const char *source, *symbols, *tfs, *base_url, *ws_url, *from, *to, *count, *db, *venue, *speed, *delay,
-        *backoff;
+        *backoff, *config;
     int no_sync, quiet;
 } watch_args;
 
@@ -65,6 +67,7 @@ static int parse_args(int argc, char **argv, watch_args *a) {
         {"--source", &a->source}, {"--symbols", &a->symbols}, {"--tf", &a->tfs}, {"--base-url", &a->base_url},
         {"--ws-url", &a->ws_url}, {"--from", &a->from}, {"--to", &a->to}, {"--count", &a->count}, {"--db", &a->db},
         {"--venue", &a->venue}, {"--speed", &a->speed}, {"--delay", &a->delay}, {"--backoff", &a->backoff},
+        {"--config", &a->config},
     };
     for (int i = 1; i < argc; i++) {
         if (pr_cli_is_help(argv[i])) return -1;
@@ -204,6 +207,22 @@ static int open_feed(const watch_args *a, const pr_feed_stream *streams, size_t 
     return rc == PR_OK ? PR_EXIT_OK : pr_cli_fail(&e);
 }
 
+/* The base URLs a --config gives: data.download.<source>.base_url (the
+ * download's key, one REST base per venue) and data.watch.<source>.ws_url;
+ * the flags win. An exit code. */
+static int config_urls(watch_args *a, pr_config **cfg) {
+    if (!a->config) return PR_EXIT_OK;
+    pr_err e;
+    pr_err_clear(&e);
+    if (pr_config_load(a->config, cfg, &e) != PR_OK) return pr_cli_fail(&e);
+    json_t *d = json_object_get(pr_config_json(*cfg), "data");
+    json_t *b = json_object_get(json_object_get(json_object_get(d, "download"), a->source), "base_url");
+    json_t *w = json_object_get(json_object_get(json_object_get(d, "watch"), a->source), "ws_url");
+    if (!a->base_url && json_is_string(b)) a->base_url = json_string_value(b);
+    if (!a->ws_url && json_is_string(w)) a->ws_url = json_string_value(w);
+    return PR_EXIT_OK;
+}
+
 int pr_cli_data_watch(int argc, char **argv) {
     const char *cmd = "data watch";
     watch_args a;
@@ -224,15 +243,22 @@ int pr_cli_data_watch(int argc, char **argv) {
     if (a.to && strcmp(a.source, "replay") != 0) return pr_cli_usage_error(cmd, "--to goes with --source replay");
     if (a.count && pr_cli_parse_int(a.count, 1, INT64_MAX, &count) != 0)
         return pr_cli_usage_error(cmd, "--count: expected a whole number >= 1, got '%s'", a.count);
+    pr_config *cfg = NULL;
+    if ((ex = config_urls(&a, &cfg))) return ex;
     int replay = strcmp(a.source, "replay") == 0;
-    if (replay && !a.db) return pr_cli_usage_error(cmd, "--source replay reads the bars of --db URL");
     pr_store *st = NULL;
-    if (a.db && (ex = replay ? pr_cli_open_store_ro(a.db, &st) : pr_cli_open_store(a.db, &st))) return ex;
+    if (replay && !a.db) ex = pr_cli_usage_error(cmd, "--source replay reads the bars of --db URL");
+    else if (a.db) ex = replay ? pr_cli_open_store_ro(a.db, &st) : pr_cli_open_store(a.db, &st);
+    if (ex) {
+        pr_config_free(cfg);
+        return ex;
+    }
     const char *venue = NULL;
     pr_feed *f = NULL;
     ex = open_feed(&a, streams, n, from, to, st, &venue, &f);
     if (ex) {
         pr_store_close(st);
+        pr_config_free(cfg);
         return ex;
     }
     struct sigaction sa, old_int, old_term;
@@ -269,5 +295,6 @@ int pr_cli_data_watch(int argc, char **argv) {
     sigaction(SIGTERM, &old_term, NULL);
     pr_feed_free(f);
     pr_store_close(st);
+    pr_config_free(cfg);
     return ex;
 }

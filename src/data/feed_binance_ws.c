@@ -327,6 +327,9 @@ int pr_feed_binance_new(const pr_feed_stream *streams, size_t n, const pr_feed_b
     int rc = feed_alloc(sizeof(ws_feed), &k_ws_vt, streams, n, &o->clock, &f, err);
     if (rc != PR_OK) return rc;
     ws_feed *w = (ws_feed *)f;
+    /* Binance's REST wants BTCUSDT, its stream names btcusdt: keep one. */
+    for (size_t i = 0; i < n; i++)
+        for (char *c = f->streams[i].symbol; *c; c++) *c = (char)toupper((unsigned char)*c);
     w->since_ms = o->since_ms;
     w->backoff0 = w->backoff = o->backoff_ms > 0 ? o->backoff_ms : 1000;
     w->backoff_max = o->max_backoff_ms > 0 ? o->max_backoff_ms : 60000;

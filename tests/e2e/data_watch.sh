@@ -9,8 +9,9 @@
 # with open = 100 + (i%97)*0.01 and close = open + 0.5 (the closed value,
 # never the update's close = open); bars 301..320 and 701..720 come from the
 # REST backfill; three connections, each ping answered with its payload.
-# Then a combined stream of two symbols without drops, and the replay of
-# what --db stored.
+# Then a combined stream of two symbols without drops (URLs from --config,
+# a lower-case symbol given as Binance spells it), and the replay of what
+# --db stored.
 set -u
 source "$(dirname "$0")/lib/prelude.bash"
 PY=/usr/bin/python3
@@ -76,8 +77,11 @@ msg=$(check_bars "$TMP/replay.jsonl" BTCUSDT 2>&1) || fail "replay of the stored
 
 # --- combined stream of two symbols, no drops ---------------------------------------------
 start_server --cuts ""
-timeout 60 "$BIN" data watch --source binance --symbols BTCUSDT,ETHUSDT --tf 1m --ws-url "ws://127.0.0.1:$PORT" \
-  --base-url "http://127.0.0.1:$PORT" --count 2000 --quiet > "$TMP/comb.jsonl" 2> "$TMP/comb.err" \
+# (the base URLs from a config this time)
+printf '{"data": {"download": {"binance": {"base_url": "http://127.0.0.1:%s"}},\n "watch": {"binance": {"ws_url": "ws://127.0.0.1:%s"}}}}\n' \
+  "$PORT" "$PORT" > "$TMP/watch.json"
+timeout 60 "$BIN" data watch --source binance --symbols btcusdt,ETHUSDT --tf 1m --config "$TMP/watch.json" \
+  --count 2000 --quiet > "$TMP/comb.jsonl" 2> "$TMP/comb.err" \
   || fail "combined watch exited $?: $(tail -5 "$TMP/comb.err")"
 msg=$(check_bars "$TMP/comb.jsonl" BTCUSDT ETHUSDT 2>&1) || fail "combined stream: $msg"
 
