@@ -85,6 +85,18 @@ timeout 60 "$BIN" data watch --source binance --symbols btcusdt,ETHUSDT --tf 1m 
   || fail "combined watch exited $?: $(tail -5 "$TMP/comb.err")"
 msg=$(check_bars "$TMP/comb.jsonl" BTCUSDT ETHUSDT 2>&1) || fail "combined stream: $msg"
 
+# --- until interrupted: Ctrl-C ends it with exit 130 after the bars it printed ----------------
+start_server --cuts ""
+"$BIN" data watch --source binance --symbols BTCUSDT --tf 1m --ws-url "ws://127.0.0.1:$PORT" \
+  --base-url "http://127.0.0.1:$PORT" > "$TMP/int.jsonl" 2> "$TMP/int.err" &
+W=$!
+for _ in $(seq 100); do [ "$(wc -l < "$TMP/int.jsonl")" -ge 1000 ] && break; sleep 0.1; done
+kill -INT $W; wait $W; rc=$?
+[ $rc = 130 ] || fail "interrupted watch: exit 130 expected, got $rc"
+# (a process killed by the signal also reads 130: the closing line shows it ended itself)
+grep -q "^watch: 1000 bars$" "$TMP/int.err" || fail "interrupted watch ends with its count: $(tail -2 "$TMP/int.err")"
+msg=$(check_bars "$TMP/int.jsonl" BTCUSDT 2>&1) || fail "interrupted watch: $msg"
+
 # --- usage errors -------------------------------------------------------------------------
 "$BIN" data watch --source binance --symbols BTCUSDT --tf 7m > /dev/null 2>&1; [ $? = 2 ] || fail "--tf 7m: exit 2 expected"
 "$BIN" data watch --source replay --symbols BTCUSDT --tf 1m > /dev/null 2>&1; [ $? = 2 ] || fail "replay without --db"
