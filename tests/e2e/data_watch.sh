@@ -90,7 +90,7 @@ start_server --cuts ""
 "$BIN" data watch --source binance --symbols BTCUSDT --tf 1m --ws-url "ws://127.0.0.1:$PORT" \
   --base-url "http://127.0.0.1:$PORT" > "$TMP/int.jsonl" 2> "$TMP/int.err" &
 W=$!
-for _ in $(seq 100); do [ "$(wc -l < "$TMP/int.jsonl")" -ge 1000 ] && break; sleep 0.1; done
+for _ in $(seq 100); do [ "$(cat "$TMP/int.jsonl" 2>/dev/null | wc -l)" -ge 1000 ] && break; sleep 0.1; done
 kill -INT $W; wait $W; rc=$?
 [ $rc = 130 ] || fail "interrupted watch: exit 130 expected, got $rc"
 # (a process killed by the signal also reads 130: the closing line shows it ended itself)
