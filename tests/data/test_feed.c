@@ -223,6 +223,45 @@ static void test_poll_oanda(void **state) {
     free(body);
 }
 
+/* chart_aapl_1d.json: 10 daily AAPL bars stamped 13:30 UTC (the open),
+ * 2026-07-01 .. 2026-07-15, stored on 00:00 UTC. Polled at the fixture's
+ * now, 2026-07-15 12:00:01, from 07-01: the 9 bars up to 07-14 have closed
+ * (07-15 closes at 07-16 00:00): first 07-01 (1782864000000) open
+ * 212.41000366210938, last 07-14 (1783987200000) close 219.66000366210938.
+ * The next poll is due at 07-16 00:00:02 (1784160002000: close + 2 s delay)
+ * and gives the 07-15 bar (1784073600000), close 218.05999755859375. */
+static void test_poll_yahoo_daily(void **state) {
+    (void)state;
+    size_t len;
+    char *body = slurp("tests/data/fixtures/venues/yahoo/chart_aapl_1d.json", &len);
+    fake f = {.now = INT64_C(1784116801000), .body = body};
+    pr_feed_stream s = {"AAPL", PR_TF_1D};
+    pr_feed_poll_options o = {.source = "yahoo", .base_url = "http://127.0.0.1:1", .delay_ms = 2000,
+                              .since_ms = INT64_C(1782864000000), .get = fake_get, .get_user = &f,
+                              .clock = {fake_now, fake_sleep, &f}};
+    pr_feed *feed;
+    pr_err err;
+    assert_int_equal(pr_feed_poll_new(&s, 1, &o, &feed, &err), PR_OK);
+    pr_feed_event ev;
+    next_bar(feed, 0, &ev);
+    assert_int_equal(ev.ts, INT64_C(1782864000000));
+    assert_true(ev.open == 212.41000366210938);
+    for (int i = 1; i < 9; i++) next_bar(feed, 0, &ev);
+    assert_int_equal(ev.ts, INT64_C(1783987200000));
+    assert_true(ev.close == 219.66000366210938);
+    assert_int_equal(pr_feed_next(feed, 0, &ev, &err), PR_ETIMEOUT);
+    /* 11 h 59 min 59 s later, still before 07-16 00:00:02: no request. */
+    assert_int_equal(pr_feed_next(feed, 43199000, &ev, &err), PR_ETIMEOUT);
+    assert_int_equal(f.requests, 1);
+    next_bar(feed, 3000, &ev);
+    assert_int_equal(f.requests, 2);
+    assert_int_equal(f.last_at, INT64_C(1784160002000));
+    assert_int_equal(ev.ts, INT64_C(1784073600000));
+    assert_true(ev.close == 218.05999755859375);
+    pr_feed_free(feed);
+    free(body);
+}
+
 /* ---- replay ---------------------------------------------------------------------- */
 /* A 1h series (bars 00:00, 01:00: closes 01:00, 02:00) and a 30m series
  * (00:00 .. 01:30: closes 00:30, 01:00, 01:30, 02:00) merged by close time,
@@ -289,7 +328,8 @@ static void test_replay(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse_raw),   cmocka_unit_test(test_parse_combined), cmocka_unit_test(test_parse_other),
-        cmocka_unit_test(test_clock_offset), cmocka_unit_test(test_poll_oanda),    cmocka_unit_test(test_replay),
+        cmocka_unit_test(test_clock_offset), cmocka_unit_test(test_poll_oanda),    cmocka_unit_test(test_poll_yahoo_daily),
+        cmocka_unit_test(test_replay),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
