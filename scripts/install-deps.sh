@@ -11,7 +11,7 @@ PKGS=(
   libsqlite3-dev sqlite3
   libpq-dev postgresql
   libcurl4-openssl-dev libjansson-dev libssl-dev
-  libmicrohttpd-dev
+  libmicrohttpd-dev libwebsockets-dev
   libopenblas-dev liblapacke-dev libgsl-dev
   libcmocka-dev libfmt-dev
   python3 python3-numpy python3-scipy python3-statsmodels

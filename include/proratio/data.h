@@ -11,5 +11,6 @@
 #include "proratio/data/resample.h"
 #include "proratio/data/store.h"
 #include "proratio/data/download.h"
+#include "proratio/data/feed.h"
 
 #endif

@@ -17,6 +17,7 @@ static const char *data_usage =
     "commands:\n"
     "  import FILE...        import CSV files into the store (format auto-detected)\n"
     "  download              download bars from a venue (binance, ...) into the store\n"
+    "  watch                 print closed bars of a live feed (or a replay) as JSON lines\n"
     "  list                  list stored datasets with bar count, range and gaps\n"
     "  gaps [DATASET...]     list the gaps of stored datasets (all when none named)\n"
     "  resample DATASET --to TF   build a higher-timeframe dataset from stored bars\n"
@@ -39,6 +40,7 @@ int pr_cli_data(int argc, char **argv) {
     if (strcmp(sub, "resample") == 0) return pr_cli_data_resample(argc - 1, argv + 1);
     if (strcmp(sub, "export") == 0) return pr_cli_data_export(argc - 1, argv + 1);
     if (strcmp(sub, "download") == 0) return pr_cli_data_download(argc - 1, argv + 1);
+    if (strcmp(sub, "watch") == 0) return pr_cli_data_watch(argc - 1, argv + 1);
     fprintf(stderr, "proratio data: unknown command '%s'\n\n%s", sub, data_usage);
     return PR_EXIT_USAGE;
 }

@@ -9,6 +9,7 @@ int pr_cli_data_gaps(int argc, char **argv);
 int pr_cli_data_resample(int argc, char **argv);
 int pr_cli_data_export(int argc, char **argv);
 int pr_cli_data_download(int argc, char **argv);
+int pr_cli_data_watch(int argc, char **argv);
 
 /* Opens the store for writing (created when missing) or prints the error;
  * returns an exit code (0 ok). busy_ms: how long to wait for another

@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# End-to-end test of `proratio data watch --source binance` against the fake
+# Binance of tests/data/fake_ws.py on loopback (started here on a free port,
+# stopped by PID on exit): 1,000 closed 1m bars streamed over a WebSocket
+# that drops twice (after bars 300 and 700; the next connection resumes 20
+# bars later and first repeats the last bar), with not-closed updates in
+# between. Expected by hand: every bar 0..999 exactly once and in order,
+# bar i opening at T0 + i*60000 (T0 = 1784056800000, 2026-07-14 19:20 UTC)
+# with open = 100 + (i%97)*0.01 and close = open + 0.5 (the closed value,
+# never the update's close = open); bars 301..320 and 701..720 come from the
+# REST backfill; three connections, each ping answered with its payload.
+# Then a combined stream of two symbols without drops (URLs from --config,
+# a lower-case symbol given as Binance spells it), and the replay of what
+# --db stored.
+set -u
+source "$(dirname "$0")/lib/prelude.bash"
+PY=/usr/bin/python3
+if [ ! -x "$PY" ]; then
+  [ "${PR_CI:-}" = 1 ] && { echo "FAIL: $PY missing (PR_CI=1)"; exit 1; }
+  echo "skipped: $PY not found"; exit 77
+fi
+if timeout 2 "$BIN" data watch --source binance --symbols X --tf 1m --ws-url ws://127.0.0.1:9 --count 1 2>&1 |
+   grep -q "built without libwebsockets"; then
+  [ "${PR_CI:-}" = 1 ] && { echo "FAIL: built without libwebsockets (PR_CI=1)"; exit 1; }
+  echo "skipped: built without libwebsockets (scripts/install-deps.sh)"; exit 77
+fi
+
+start_server() {
+  [ -n "$SRV" ] && kill "$SRV" 2>/dev/null && wait "$SRV" 2>/dev/null
+  rm -f "$TMP/port"
+  "$PY" tests/data/fake_ws.py --port-file "$TMP/port" "$@" 2>"$TMP/server.err" &
+  SRV=$!
+  for _ in $(seq 100); do [ -s "$TMP/port" ] && break; sleep 0.1; done
+  PORT=$(cat "$TMP/port" 2>/dev/null) || { echo "FAIL: the fake server did not start: $(cat "$TMP/server.err")"; exit 1; }
+}
+check_bars() { # file symbols... : bar i of each symbol in order, each once
+  "$PY" - "$@" <<'PYEOF'
+import json, sys
+path, syms = sys.argv[1], sys.argv[2:]
+rows = [json.loads(l) for l in open(path)]
+T0 = 1784116800000 - 1000 * 60000
+want = [(s, i) for i in range(1000) for s in syms]
+if len(rows) != len(want):
+    sys.exit("expected %d bars, got %d" % (len(want), len(rows)))
+for r, (s, i) in zip(rows, want):
+    o = round(100 + (i % 97) * 0.01, 2)
+    exp = {"symbol": s, "tf": "1m", "ts": T0 + i * 60000, "open": o, "high": round(o + 1, 2),
+           "low": round(o - 1, 2), "close": round(o + 0.5, 2), "volume": i + 0.25}
+    got = {k: r[k] for k in exp}
+    if got != exp:
+        sys.exit("bar %s %d: expected %s, got %s" % (s, i, exp, got))
+PYEOF
+}
+stats() { "$PY" -c 'import json, sys, urllib.request as u; print(json.load(u.urlopen(sys.argv[1]))[sys.argv[2]])' \
+  "http://127.0.0.1:$PORT/_stats" "$1"; }
+
+# --- raw stream, two drops, a duplicate after each reconnect ------------------------
+start_server
+timeout 120 "$BIN" data watch --source binance --symbols BTCUSDT --tf 1m --ws-url "ws://127.0.0.1:$PORT" \
+  --base-url "http://127.0.0.1:$PORT" --backoff 50 --count 1000 --db "sqlite:$TMP/w.db" \
+  > "$TMP/raw.jsonl" 2> "$TMP/raw.err" || fail "watch exited $?: $(tail -5 "$TMP/raw.err")"
+msg=$(check_bars "$TMP/raw.jsonl" BTCUSDT 2>&1) || fail "raw stream: $msg"
+[ "$(stats connections)" = 3 ] || fail "3 connections expected, got $(stats connections)"
+[ "$(stats pongs_bad)" = 0 ] && [ "$(stats pongs_ok)" -ge 3 ] || fail "pongs: ok $(stats pongs_ok), bad $(stats pongs_bad)"
+[ "$(grep -c '^watch: disconnected' "$TMP/raw.err")" = 2 ] || fail "2 disconnects expected: $(cat "$TMP/raw.err")"
+[ "$(grep -c '^watch: backfilling: BTCUSDT 1m from ' "$TMP/raw.err")" = 2 ] \
+  || fail "2 backfills expected: $(cat "$TMP/raw.err")"
+# bar 301 opens at 19:20 + 301 min = 2026-07-15 00:21, bar 701 at 07:01
+grep -q "from 2026-07-15 00:21:00" "$TMP/raw.err" && grep -q "from 2026-07-15 07:01:00" "$TMP/raw.err" \
+  || fail "backfills from bars 301 and 701: $(grep backfilling "$TMP/raw.err")"
+[ "$(stats klines)" -ge 2 ] || fail "the backfill asked /api/v3/klines $(stats klines) times"
+
+# --- what --db stored, replayed ------------------------------------------------------------
+"$BIN" data watch --source replay --venue binance --symbols BTCUSDT --tf 1m --db "sqlite:$TMP/w.db" --quiet \
+  > "$TMP/replay.jsonl" || fail "replay exited $?"
+msg=$(check_bars "$TMP/replay.jsonl" BTCUSDT 2>&1) || fail "replay of the stored bars: $msg"
+
+# --- combined stream of two symbols, no drops ---------------------------------------------
+start_server --cuts ""
+# (the base URLs from a config this time)
+printf '{"data": {"download": {"binance": {"base_url": "http://127.0.0.1:%s"}},\n "watch": {"binance": {"ws_url": "ws://127.0.0.1:%s"}}}}\n' \
+  "$PORT" "$PORT" > "$TMP/watch.json"
+timeout 60 "$BIN" data watch --source binance --symbols btcusdt,ETHUSDT --tf 1m --config "$TMP/watch.json" \
+  --count 2000 --quiet > "$TMP/comb.jsonl" 2> "$TMP/comb.err" \
+  || fail "combined watch exited $?: $(tail -5 "$TMP/comb.err")"
+msg=$(check_bars "$TMP/comb.jsonl" BTCUSDT ETHUSDT 2>&1) || fail "combined stream: $msg"
+
+# --- until interrupted: Ctrl-C ends it with exit 130 after the bars it printed ----------------
+start_server --cuts ""
+"$BIN" data watch --source binance --symbols BTCUSDT --tf 1m --ws-url "ws://127.0.0.1:$PORT" \
+  --base-url "http://127.0.0.1:$PORT" > "$TMP/int.jsonl" 2> "$TMP/int.err" &
+W=$!
+for _ in $(seq 100); do [ "$(cat "$TMP/int.jsonl" 2>/dev/null | wc -l)" -ge 1000 ] && break; sleep 0.1; done
+kill -INT $W; wait $W; rc=$?
+[ $rc = 130 ] || fail "interrupted watch: exit 130 expected, got $rc"
+# (a process killed by the signal also reads 130: the closing line shows it ended itself)
+grep -q "^watch: 1000 bars$" "$TMP/int.err" || fail "interrupted watch ends with its count: $(tail -2 "$TMP/int.err")"
+msg=$(check_bars "$TMP/int.jsonl" BTCUSDT 2>&1) || fail "interrupted watch: $msg"
+
+# --- usage errors -------------------------------------------------------------------------
+"$BIN" data watch --source binance --symbols BTCUSDT --tf 7m > /dev/null 2>&1; [ $? = 2 ] || fail "--tf 7m: exit 2 expected"
+"$BIN" data watch --source replay --symbols BTCUSDT --tf 1m > /dev/null 2>&1; [ $? = 2 ] || fail "replay without --db"
+
+[ $fails -eq 0 ] && echo "data_watch: all checks passed"
+exit $((fails > 0))
