@@ -161,16 +161,20 @@ grep -q "downloaded binance-futures:BTCUSDT:funding: 7 rates (7 new" "$TMP/f.txt
 sed -n 2p "$TMP/f.csv" | grep -q "^2024-01-01 00:00:00,0.0003$" || fail "first rate (stamp 00:00:00.003 rounded; (k%5-1)*0.0001 with k = 1704067200000/28800000 = 59169 -> 0.0003): $(sed -n 2p "$TMP/f.csv")"
 
 # --- kill -9 mid-download, then resume ---------------------------------------------------------
-start_server --delay-ms 150
+# Pages 2 s apart: the first page is stored at about 2 s and the last at 6 s,
+# so the kill lands between them even on a busy machine (a 150 ms delay let
+# a loaded CI machine finish the download before the kill).
+start_server --delay-ms 2000
 "$BIN" data download --source binance --db "$DB" --base-url "$URL" --symbols KILLUSDT --tf 1m --from 2024-01-01 \
   > "$TMP/k1.txt" 2>&1 &
 DL=$!  # the program itself, so that kill -9 hits it
-for _ in $(seq 100); do
+for _ in $(seq 200); do
   "$BIN" data list --db "$DB" 2>/dev/null | grep -q "binance:KILLUSDT:1m" && break
   sleep 0.05
 done
 kill -9 $DL 2>/dev/null
 wait $DL 2>/dev/null
+start_server   # the resume and the uninterrupted download at full speed
 partial=$("$BIN" data export binance:KILLUSDT:1m --db "$DB" 2>/dev/null | wc -l)
 [ "$partial" -gt 1 ] && [ "$partial" -lt 3001 ] || fail "kill -9 should leave some pages: $partial lines"
 echo "kill -9 left $(( partial - 1 )) of 3000 bars stored"
