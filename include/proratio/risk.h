@@ -24,5 +24,6 @@
 #include "proratio/risk/regime.h"
 #include "proratio/risk/correl.h"
 #include "proratio/risk/multi.h"
+#include "proratio/risk/costs.h"
 
 #endif

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "proratio/risk/contracts.h"
+#include "proratio/risk/costs.h"
 #include "proratio/risk/stage.h"
 #include "proratio/risk/stops.h"
 
@@ -115,7 +116,9 @@ static int stage_size(void *self, const pr_size_request *rq, pr_size *out, pr_er
  * an entry seen and rejected, like the sizer's. */
 static int stage_bracket(void *self, const pr_size_request *rq, pr_signal *sig, const char **refuse, pr_err *err) {
     pr_risk_stage *rs = self;
-    int rc = pr_risk_stops_bracket(rs->stops, &rs->cfg.stops, rq->view, entry_px(sig, rq->price), sig, refuse, err);
+    double px = entry_px(sig, rq->price);
+    int rc = pr_risk_stops_bracket(rs->stops, &rs->cfg.stops, rq->view, px,
+                                   pr_risk_round_trip(rq->costs, rq->inst, px), sig, refuse, err);
     if (rc == 0 && *refuse) {
         rs->st.entries++;
         pr_risk_state_count(&rs->st, *refuse, 1);

@@ -49,6 +49,9 @@ typedef struct pr_risk_stops {
     double min_target;       /* nearest target at least this far, fraction (0: off) */
     double round_trip_cost;  /* fees + spread + slippage in and out, fraction of the
                                 entry; the nearest target must beat it (0: off)   */
+    int cost_filter;         /* 1: the nearest target must beat the market's own
+                                round trip (risk/costs.h) unless round_trip_cost
+                                > 0 gives the figure (0: off)                     */
 } pr_risk_stops;
 
 typedef struct pr_risk_config {
