@@ -600,6 +600,14 @@ int pr_cli_backtest(int argc, char **argv) {
         pr_cli_print_safe(stderr, r.s->warnings.msg[i]);
         fputc('\n', stderr);
     }
+    r.confirm.reduce_by_risk = r.s->has_risk && r.s->risk.mult.ai_verdict;
+    double rf = 1;
+    const char *rf_at = bt_confirm_reduce_ignored(&r.confirm, &rf);
+    if (rf_at)
+        fprintf(stderr,
+                "proratio backtest: warning: %s: %s.consensus.reduce_factor %g is not applied: "
+                "risk.multipliers.ai_verdict sizes REDUCE_SIZE entries (its reduce row)\n",
+                a.config, rf_at, rf);
     if (r.s->has_risk && pr_config_has(cfg, "sizing"))   /* not an error: --set risk.* on a config with sizing */
         fprintf(stderr, "proratio backtest: warning: %s: the risk section sizes entries; \"sizing\" is not used\n",
                 a.config);
