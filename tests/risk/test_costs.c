@@ -15,6 +15,7 @@
 #include "proratio/engine.h"
 #include "proratio/risk.h"
 #include "engine/engine_test.h"
+#include "risk_run.h"
 
 static int near(double a, double b) { return fabs(a - b) <= 1e-12 * fmax(1, fabs(b)); }
 
@@ -118,10 +119,6 @@ static int run_costs(double target, int cost_filter) {
                                      {100, 100.2, 99.8, 100}};
     et_script sc;
     et_script_reset(&sc);
-    static pr_strategy_vt vt;
-    vt = et_script_vt;
-    vt.on_event = record;
-    sc.base.vt = &vt;
     pr_signal *s = et_script_add(&sc, 1, PR_SIG_ENTER_LONG, 0);
     s->stop = 99;
     s->n_targets = 1;
@@ -132,26 +129,16 @@ static int run_costs(double target, int cost_filter) {
     rc.stops.cost_filter = cost_filter;
     pr_series bars;
     et_hourly(&bars, et_time(2024, 1, 1, 0, 0), rows, sizeof rows / sizeof rows[0]);
-    pr_pipeline_config pc;
-    pr_pipeline_config_default(&pc);
-    pr_pipeline *p = NULL;
-    pr_risk_stage *rs = NULL;
+    pr_market_spec spec;
     pr_err err;
-    assert_int_equal(pr_pipeline_new(&pc, &sc.base, &p, &err), 0);
-    assert_int_equal(pr_risk_stage_new(&rc, &rs, &err), 0);
-    pr_sizer sz;
-    pr_risk_stage_sizer(rs, &sz);
-    pr_pipeline_set_sizer(p, &sz);
-    pr_bt_market mk = {.bars = &bars};
-    assert_int_equal(pr_market_spec_default("BTCUSDT", PR_ASSET_CRYPTO, &mk.spec, &err), 0);
-    pr_backtest_config bc = {.start_cash = 10000, .n_markets = 1, .markets = &mk};
+    assert_int_equal(pr_market_spec_default("BTCUSDT", PR_ASSET_CRYPTO, &spec, &err), 0);
+    pr_risk_stage *rs = NULL;
     pr_backtest_result r;
     g_rejects = 0;
     g_reason[0] = 0;
-    assert_int_equal(pr_backtest_run(&bc, p, &r, &err), 0);
+    rr_run_spec(&sc, &bars, &spec, &rc, record, &rs, &r);
     int n = (int)(r.n_trades + r.n_open);
     pr_backtest_result_free(&r);
-    pr_pipeline_free(p);
     pr_risk_stage_free(rs);
     pr_series_free(&bars);
     return n;
