@@ -25,5 +25,6 @@
 #include "proratio/risk/correl.h"
 #include "proratio/risk/multi.h"
 #include "proratio/risk/costs.h"
+#include "proratio/risk/llm_levels.h"
 
 #endif

@@ -16,6 +16,7 @@ struct pr_llm_stage {
     size_t n;
     pr_llm_cache *cache;
     pr_prompt_template *tpl;
+    pr_prompt_template *tpl_levels;   /* cfg.ask_levels: the levels question */
     pr_log *log;
     int down;                 /* in an unavailable episode */
     int gate_on;              /* gate_only: the stage it mirrors would be enabled */
@@ -42,7 +43,7 @@ int pr_llm_stage_config_load(const pr_config *cfg, const char *path, pr_llm_stag
                              pr_llm_config *providers, size_t *n_providers, pr_err *err) {
     static const char *const keys[] = {"providers", "prices", "mode", "prompts_dir", "template_version",
                                        "question", "ta_threshold", "below_threshold", "consensus", "budget",
-                                       "run_id", "prompt_mode", NULL};
+                                       "run_id", "prompt_mode", "levels", NULL};
     static const char *const modes[] = {"live", "record", "replay", NULL};
     static const char *const questions[] = {"confirm", "direction", "mtf", "regime", NULL};
     static const char *const below[] = {"veto", "pass", NULL};
@@ -67,7 +68,8 @@ int pr_llm_stage_config_load(const pr_config *cfg, const char *path, pr_llm_stag
         (rc = pr_config_string(cfg, PATH("template_version"), "v1", out->template_version,
                                sizeof out->template_version, err)) ||
         (rc = pr_config_string(cfg, PATH("run_id"), "", out->run_id, sizeof out->run_id, err)) ||
-        (rc = pr_config_number(cfg, PATH("ta_threshold"), 0.6, 0, 1, 0, &out->ta_threshold, err)))
+        (rc = pr_config_number(cfg, PATH("ta_threshold"), 0.6, 0, 1, 0, &out->ta_threshold, err)) ||
+        (rc = pr_config_bool(cfg, PATH("levels"), 0, &out->ask_levels, err)))
         return rc;
     static const char *const ckeys[] = {"rule", "threshold", "require_all", "reduce_factor", NULL};
     if (pr_config_has(cfg, PATH("consensus")) && (rc = pr_config_check_keys(cfg, p, ckeys, err))) return rc;
@@ -186,6 +188,8 @@ int pr_llm_stage_new(const pr_llm_stage_config *c, const pr_llm_config *provider
     }
     int rc = pr_llm_cache_new(store, c->mode, &c->budget, c->run_id, hooks, &st->cache, err);
     if (!rc) rc = pr_prompt_template_load(c->prompts_dir, c->question, c->template_version, &st->tpl, err);
+    if (!rc && c->ask_levels)
+        rc = pr_prompt_template_load(c->prompts_dir, PR_LLM_Q_LEVELS, c->template_version, &st->tpl_levels, err);
     if (rc) {
         pr_llm_stage_free(st);
         return rc;
@@ -199,6 +203,7 @@ void pr_llm_stage_free(pr_llm_stage *st) {
     for (size_t i = 0; i < st->n; i++) pr_llm_free(st->llm[i]);
     pr_llm_cache_free(st->cache);
     pr_prompt_template_free(st->tpl);
+    pr_prompt_template_free(st->tpl_levels);
     free(st->miss);
     free(st);
 }
@@ -537,6 +542,29 @@ static void report_verdict(const pr_llm_decision *d, pr_signal *sig) {
     }
 }
 
+/* The levels question on an entry kept (cfg.ask_levels): each provider's
+ * levels, through the cache like every question (a replay gives the same
+ * levels), onto the signal in the instrument's prices (an anonymised
+ * prompt shows prices x 100 / the oldest close shown: undone here). A
+ * provider that fails or answers out of schema adds none: the risk stage
+ * then has the detected levels alone. */
+static void ask_levels(pr_llm_stage *st, const pr_llm_snapshot *s, pr_signal *sig) {
+    pr_llm_prompt p;
+    pr_err e;
+    pr_err_clear(&e);
+    if (!st->tpl_levels || pr_prompt_fill_snapshot(st->tpl_levels, s, &p, &e) != PR_OK) return;
+    double scale = s->anonymised ? (s->n_bars && s->close[0] > 0 ? s->close[0] / 100 : 0) : 1;
+    for (size_t i = 0; i < st->n && scale > 0; i++) {
+        pr_llm_result r;
+        int arc = pr_llm_cache_ask(st->cache, st->llm[i], &p, s->decision_ts, &r, &e);
+        if (arc == PR_OK && r.fail == PR_LLM_OK && r.verdict.question == PR_LLM_Q_LEVELS)
+            for (size_t k = 0; k < r.verdict.u.levels.n && sig->n_llm_levels < PR_SIGNAL_MAX_LEVELS; k++)
+                sig->llm_level[sig->n_llm_levels++] = r.verdict.u.levels.level[k].price * scale;
+        pr_llm_result_free(&r);
+    }
+    pr_llm_prompt_free(&p);
+}
+
 static int adapter_confirm(void *self, const pr_market_view *v, pr_signal *sig, int *keep, pr_err *err) {
     pr_llm_stage *st = self;
     *keep = 1;
@@ -590,6 +618,7 @@ static int adapter_confirm(void *self, const pr_market_view *v, pr_signal *sig, 
                 *keep = d->keep;
                 if (d->keep && d->size != 1) sig->size_hint = (sig->size_hint > 0 ? sig->size_hint : 1) * d->size;
                 report_verdict(d, sig);
+                if (d->keep && d->asked && st->cfg.ask_levels) ask_levels(st, snap, sig);
             }
             free(d);
         }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "proratio/risk/llm_levels.h"
 #include "proratio/risk/stops.h"
 
 const char *const pr_risk_stop_mode_names[] = {"signal", "pct", "atr", "level", NULL};
@@ -195,6 +196,8 @@ struct pr_risk_stops_ctx {
     size_t n_in;
     pr_ta_level *lv;         /* scratch for the levels at a bar                   */
     size_t lv_cap;
+    pr_ta_level *mg;         /* scratch: those merged with the LLM's (llm_levels.h) */
+    size_t mg_cap;
 };
 
 int pr_risk_stops_ctx_new(const pr_risk_stops *c, int sizing_atr_period, pr_risk_stops_ctx **out, pr_err *err) {
@@ -215,6 +218,7 @@ void pr_risk_stops_ctx_free(pr_risk_stops_ctx *x) {
     }
     free(x->in);
     free(x->lv);
+    free(x->mg);
     free(x);
 }
 
@@ -319,6 +323,17 @@ int pr_risk_stops_bracket(pr_risk_stops_ctx *x, const pr_risk_stops *c, const pr
     if (v && c->mode == PR_STOP_LEVEL && (c->override || !(sig->stop > 0))) {
         if ((rc = levels_of(x, v, sig->instrument, &in.n_levels, err)) != 0) return rc;
         in.levels = x->lv;
+        if (c->llm_levels && sig->n_llm_levels > 0) {
+            size_t need = in.n_levels + PR_SIGNAL_MAX_LEVELS;
+            if (need > x->mg_cap) {
+                pr_ta_level *nm = realloc(x->mg, need * sizeof *nm);
+                if (!nm) return pr_err_set(err, PR_ENOMEM, "risk: out of memory");
+                x->mg = nm;
+                x->mg_cap = need;
+            }
+            in.n_levels = pr_risk_levels_merge(x->lv, in.n_levels, sig, c->llm_level_strength, x->mg);
+            in.levels = x->mg;
+        }
     }
     *refuse = pr_risk_stops_apply(c, &in, sig);
     return PR_OK;

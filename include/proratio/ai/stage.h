@@ -61,6 +61,10 @@ typedef struct pr_llm_stage_config {
     char run_id[64];
     pr_llm_snapshot_opts snapshot;  /* snapshot.anonymise: 1 (prompt_mode)         */
     int gate_only;                  /* 0; 1: ta_threshold rule only, never asks    */
+    int ask_levels;                 /* `levels`: 1 also asks the levels question on
+                                       each entry kept and puts the levels on the
+                                       signal (pr_signal.llm_level) for the risk
+                                       stage's level stops                        */
 } pr_llm_stage_config;
 
 void pr_llm_stage_config_default(pr_llm_stage_config *c);
@@ -76,6 +80,8 @@ void pr_llm_stage_config_default(pr_llm_stage_config *c);
  *   consensus: {rule: weighted|unanimous, threshold, require_all, reduce_factor}
  *   budget: {max_calls_run, max_cost_run, max_calls_day, max_cost_day}
  *   run_id
+ *   levels: true|false (false): also ask the levels question on each entry
+ *           kept, the answer's prices on the signal
  * Fills stage and provider configs (at most PR_LLM_STAGE_MAX_PROVIDERS). */
 int pr_llm_stage_config_load(const pr_config *cfg, const char *path, pr_llm_stage_config *out,
                              pr_llm_config *providers, size_t *n_providers, pr_err *err);

@@ -52,6 +52,9 @@ typedef struct pr_risk_stops {
     int cost_filter;         /* 1: the nearest target must beat the market's own
                                 round trip (risk/costs.h) unless round_trip_cost
                                 > 0 gives the figure (0: off)                     */
+    int llm_levels;          /* level: 1 merges the signal's LLM levels with the
+                                detected ones (risk/llm_levels.h) (0: off)       */
+    double llm_level_strength;  /* level: the strength an LLM level counts with (1) */
 } pr_risk_stops;
 
 typedef struct pr_risk_config {
