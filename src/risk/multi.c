@@ -54,7 +54,10 @@ static int row_read(const pr_config *cfg, const char *k, size_t n, double *w, pr
 }
 
 int pr_multi_config_read(const pr_config *cfg, const char *path, pr_multi_config *out, pr_err *err) {
-    static const char *const keys[] = {"sleeves", "regime_market", "regime", "confirm_bars", "allocation", NULL};
+    /* regime_llm: the LLM regime's providers, read by whoever installs
+     * pr_multi_set_regime_llm (the CLI). */
+    static const char *const keys[] = {"sleeves", "regime_market", "regime", "confirm_bars", "allocation",
+                                       "regime_llm", NULL};
     if (!out || !path) return pr_err_set(err, PR_EINVAL, "portfolio: NULL argument");
     memset(out, 0, sizeof *out);
     pr_strlcpy(out->path, path, sizeof out->path);

@@ -181,6 +181,16 @@ int pr_llm_stage_contaminated(const pr_llm_stage *st, char *why, size_t cap);
 /* ---- engine adapter ----------------------------------------------------------- */
 /* Forward declarations so this header does not pull in the engine. */
 struct pr_confirm_stage;
+struct pr_market_view;
+
+/* The regime question (a stage configured with question "regime") on
+ * instrument inst of the view at its step, from its bars up to then: the
+ * providers' eight regime probabilities, averaged with the providers'
+ * weights over those that answered, into prob (pr_regime order) with *ok 1;
+ * *ok 0 when none answered, or the stage is disabled or asks another
+ * question. Through the response cache, so a replay gives the same. */
+int pr_llm_stage_regime(pr_llm_stage *st, const struct pr_market_view *v, int inst, double prob[PR_REGIME_COUNT], int *ok,
+                        pr_err *err);
 
 /* Wraps the stage as the engine's confirmation stage: out->self = st and
  * out->destroy frees it (pr_pipeline_add_stage takes ownership). For an
