@@ -24,6 +24,9 @@
 #include "proratio/risk/regime.h"
 #include "proratio/risk/correl.h"
 #include "proratio/risk/multi.h"
+#include "proratio/risk/exposure.h"
+#include "proratio/risk/var.h"
+#include "proratio/risk/watch.h"
 #include "proratio/risk/costs.h"
 #include "proratio/risk/llm_levels.h"
 

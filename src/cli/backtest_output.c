@@ -167,7 +167,7 @@ static void sizing_line(const bt_settings *s, char *buf, size_t cap) {
 static int write_report(const bt_settings *s, const pr_backtest_config *bc, const pr_backtest_result *res,
                         const bt_analysis *a, const char *strategy, const char *ai_note, const char *path,
                         pr_err *err) {
-    size_t nkv = 6 + 2 * bc->n_markets;
+    size_t nkv = 7 + 2 * bc->n_markets;
     pr_report_kv *kv = calloc(nkv, sizeof *kv);
     char (*val)[1200] = calloc(nkv, sizeof *val);
     char (*key)[64] = calloc(nkv, sizeof *key);
@@ -191,6 +191,11 @@ static int write_report(const bt_settings *s, const pr_backtest_config *bc, cons
         sizing_line(s, sz, sizeof sz);
         KV("sizing", "%s", sz);
         KV("account", "%.10g %s", res->start_cash, res->ccy);
+        if (a->watch) {
+            char line[256];
+            bt_risk_series_text(a->watch, line, sizeof line);
+            KV("exposure", "%s (per step in risk.csv)", line);
+        }
 #undef KV
         char title[300];
         if (s->title[0]) pr_strlcpy(title, s->title, sizeof title);
@@ -277,7 +282,7 @@ static void print_risk(const pr_risk_state *st, FILE *f) {
 /* metrics.json with a "risk" object added after the metrics: entries seen,
  * resized and rejected by the risk stage, and by reason. Only runs with a
  * "risk" section get it, so other runs' files are unchanged. */
-static int add_risk_json(char **js, const pr_risk_state *st, pr_err *err) {
+static int add_risk_json(char **js, const pr_risk_state *st, const pr_risk_watch *w, pr_err *err) {
     json_error_t je;
     json_t *o = json_loads(*js, 0, &je), *reasons = json_array();
     for (int k = 0; k < st->n_counts; k++)
@@ -303,6 +308,7 @@ static int add_risk_json(char **js, const pr_risk_state *st, pr_err *err) {
     json_object_set_new(o, "risk", json_pack("{s:I, s:I, s:I, s:o, s:o}", "entries", (json_int_t)st->entries,
                                              "resized", (json_int_t)st->resized, "rejected", (json_int_t)st->rejected,
                                              "reasons", reasons, "protections", prot));
+    bt_risk_series_json(json_object_get(o, "risk"), w);
     char *t = o ? pr_json_dumps(o, JSON_INDENT(2)) : NULL;
     json_decref(o);
     char *r = t ? realloc(t, strlen(t) + 2) : NULL;
@@ -325,6 +331,11 @@ int bt_output(const bt_settings *s, const pr_backtest_config *bc, const pr_backt
                res->stats.signals, res->stats.vetoed, res->stats.orders, res->n_rejected, res->n_fills,
                res->n_liquidations);
     if (show != BT_SHOW_JSON && a->risk) print_risk(a->risk, info);
+    if (show != BT_SHOW_JSON && a->watch) {
+        char line[256];
+        bt_risk_series_text(a->watch, line, sizeof line);
+        fprintf(info, "exposure     %s\n", line);
+    }
     bt_print_rejects(bc, res, info);
     if (show == BT_SHOW_TABLE) {
         putchar('\n');
@@ -334,7 +345,7 @@ int bt_output(const bt_settings *s, const pr_backtest_config *bc, const pr_backt
     }
     char *js = NULL;
     int rc = pr_metrics_to_json(&a->m, &js, err);
-    if (rc == PR_OK && a->risk) rc = add_risk_json(&js, a->risk, err);
+    if (rc == PR_OK && a->risk) rc = add_risk_json(&js, a->risk, a->watch, err);
     if (rc == PR_OK && show == BT_SHOW_JSON) fputs(js, stdout);
     char p[BT_PATH_MAX + 32];
     if (rc == PR_OK) rc = bt_make_dirs(out_dir, err);
@@ -350,12 +361,16 @@ int bt_output(const bt_settings *s, const pr_backtest_config *bc, const pr_backt
         snprintf(p, sizeof p, "%s/metrics.json", out_dir);
         rc = write_text(p, js, err);
     }
+    if (rc == PR_OK && a->watch) {
+        snprintf(p, sizeof p, "%s/risk.csv", out_dir);
+        rc = bt_risk_series_write(p, a->watch, err);
+    }
     free(js);
     if (rc == PR_OK && report && report[0]) rc = write_report(s, bc, res, a, strategy, ai_note, report, err);
     if (rc != PR_OK) return rc;
     fprintf(info, "fingerprint  %s  (sha256 of trades.csv)\n", a->fingerprint);
-    fprintf(info, "files        %s/trades.csv (%zu closed, %zu open), equity.csv, metrics.json\n", out_dir,
-            res->n_trades, res->n_open);
+    fprintf(info, "files        %s/trades.csv (%zu closed, %zu open), equity.csv, metrics.json%s\n", out_dir,
+            res->n_trades, res->n_open, a->watch ? ", risk.csv" : "");
     if (report && report[0]) fprintf(info, "report       %s\n", report);
     return PR_OK;
 }

@@ -4,6 +4,7 @@
 #ifndef PR_BACKTEST_OUTPUT_H
 #define PR_BACKTEST_OUTPUT_H
 #include <stdio.h>
+#include <jansson.h>
 #include "backtest_config.h"
 
 typedef struct bt_equity_job bt_equity_job;
@@ -20,6 +21,7 @@ typedef struct bt_analysis {
     char fingerprint[PR_FINGERPRINT_HEX];
     bt_equity_job *equity;         /* equity.csv being written, or NULL        */
     const pr_risk_state *risk;     /* the risk stage's (borrowed), NULL: off   */
+    const pr_risk_watch *watch;    /* its exposure/VaR series (borrowed), NULL: off */
 } bt_analysis;
 
 /* Index of market i's first traded bar (after the warm-up). */
@@ -74,5 +76,12 @@ typedef enum bt_show {
 int bt_output(const bt_settings *s, const pr_backtest_config *bc, const pr_backtest_result *res,
               bt_analysis *a, const char *strategy, const char *out_dir, const char *report,
               const char *ai_note, bt_show show, pr_err *err);
+
+/* risk.csv, the "exposure"/"var95" summary under metrics.json's "risk"
+ * (risk is that object) and the one-line summary of the terminal and the
+ * HTML report (backtest_risk.c). */
+int bt_risk_series_write(const char *path, const pr_risk_watch *w, pr_err *err);
+void bt_risk_series_json(json_t *risk, const pr_risk_watch *w);
+void bt_risk_series_text(const pr_risk_watch *w, char *buf, size_t cap);
 
 #endif

@@ -392,6 +392,7 @@ static int run_side(bt_run *r, bt_side *sd, const pr_config *cfg, pr_err *e) {
     if (s->has_risk) {
         pr_sizer sizer;
         if ((rc = pr_risk_stage_new(&s->risk, &sd->risk, e)) != PR_OK) return rc;
+        pr_risk_stage_record_series(sd->risk, 1);   /* risk.csv */
         pr_risk_stage_sizer(sd->risk, &sizer);
         pr_pipeline_set_sizer(sd->pipe, &sizer);
         if (s->risk.state_key[0] && (rc = risk_state_io(r, sd, 0, e)) != PR_OK) return rc;
@@ -415,6 +416,7 @@ static int run_side(bt_run *r, bt_side *sd, const pr_config *cfg, pr_err *e) {
     /* The largest file, equity.csv, goes on being written while the rest is done. */
     if ((rc = bt_analyse(s, &r->bc, &sd->res, sd->out_dir, &sd->an, e)) != PR_OK) return rc;
     if (sd->risk) sd->an.risk = pr_risk_stage_state(sd->risk);
+    if (sd->risk) sd->an.watch = pr_risk_stage_watch(sd->risk);
     if (sd->risk && s->risk.state_key[0] && (rc = risk_state_io(r, sd, 1, e)) != PR_OK) return rc;
     for (size_t i = 0; i < sd->res.n_fills; i++) {
         const pr_fill *f = &sd->res.fills[i];

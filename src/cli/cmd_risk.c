@@ -47,6 +47,21 @@ static void print_section(const char *title, const char *section, const pr_strat
     pr_cli_print_param_rows_from(info, p, present ? "value" : "default", 0, from_of, &c);
 }
 
+/* risk.exposure: the class caps and min_cash the configuration does not
+ * give come from the allocation when one is chosen. */
+typedef struct expo_ctx {
+    from_ctx base;
+    int allocation;
+} expo_ctx;
+
+static const char *from_expo(void *ctx, const char *key) {
+    expo_ctx *c = ctx;
+    const char *src = from_of(&c->base, key);
+    if (c->allocation && strcmp(src, "default") == 0 && (strncmp(key, "cap_", 4) == 0 || strcmp(key, "min_cash") == 0))
+        return "allocation";
+    return src;
+}
+
 static int check(const char *path) {
     pr_config *cfg = NULL;
     pr_err e;
@@ -90,6 +105,13 @@ static int check(const char *path) {
     if (rcfg.breakers.kill_file[0]) pr_cli_print_safe(stdout, rcfg.breakers.kill_file);
     else fputs("(none)", stdout);
     printf("\n");
+    expo_ctx ec = {{cfg, rcfg.preset, "exposure"}, rcfg.exposure.allocation};
+    printf("\nrisk.exposure (0: off; the allocation's caps filled in)\n");
+    pr_cli_print_param_rows_from(&pr_risk_exposure_info, &rcfg.exposure, present ? "value" : "default", 0, from_expo,
+                                 &ec);
+    for (int k = 0; k < rcfg.exposure.n_sectors; k++)
+        printf("  sector of %s: %s\n", rcfg.exposure.sector_symbol[k], rcfg.exposure.sector_name[k]);
+    print_section("\nrisk.var (limit 0: off)", "var", &pr_risk_var_info, &rcfg.var, cfg, present, rcfg.preset);
     pr_config_free(cfg);
     return PR_EXIT_OK;
 }

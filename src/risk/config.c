@@ -218,10 +218,12 @@ void pr_risk_config_defaults(pr_risk_config *c) {
     pr_params_defaults(&pr_risk_stops_info, &c->stops);
     pr_params_defaults(&pr_risk_mult_info, &c->mult);
     pr_risk_breakers_defaults(&c->breakers);
+    pr_params_defaults(&pr_risk_exposure_info, &c->exposure);
+    pr_params_defaults(&pr_risk_var_info, &c->var);
 }
 
 int pr_risk_config_read(const pr_config *cfg, const char *path, pr_risk_config *out, pr_err *err) {
-    static const char *const keys[] = {"sizing", "protections", "stops", "multipliers", "preset", "state_key", "breakers", "kill_switch", NULL};
+    static const char *const keys[] = {"sizing", "protections", "stops", "multipliers", "preset", "state_key", "breakers", "kill_switch", "exposure", "var", "sectors", NULL};
     char k[PR_ERR_PATH_MAX];
     int rc;
     pr_risk_config_defaults(out);
@@ -240,5 +242,6 @@ int pr_risk_config_read(const pr_config *cfg, const char *path, pr_risk_config *
                              err)) != 0)
         return rc;
     if ((rc = pr_risk_breakers_read(cfg, path, &out->breakers, err)) != 0) return rc;
+    if ((rc = pr_risk_exposure_read(cfg, path, &out->exposure, &out->var, err)) != 0) return rc;
     return pr_risk_preset_read(cfg, path, out, err);
 }

@@ -20,6 +20,8 @@ struct pr_risk_stage {
     pr_risk_config cfg;
     pr_risk_state st;
     pr_risk_stops_ctx *stops;    /* ATR and levels from the view (risk/stops.h) */
+    pr_risk_watch *watch;    /* exposure and VaR (risk/watch.h)                   */
+    int record;              /* the watch keeps the series (risk.csv)             */
 };
 
 int pr_risk_stage_new(const pr_risk_config *cfg, pr_risk_stage **out, pr_err *err) {
@@ -28,16 +30,27 @@ int pr_risk_stage_new(const pr_risk_config *cfg, pr_risk_stage **out, pr_err *er
     (*out)->cfg = *cfg;
     pr_risk_state_init(&(*out)->st);
     int rc = pr_risk_stops_ctx_new(&cfg->stops, cfg->sizing.atr_period, &(*out)->stops, err);
+    if (rc == PR_OK) rc = pr_risk_watch_new(&(*out)->cfg.exposure, &(*out)->cfg.var, &(*out)->watch, err);
     if (rc != PR_OK) {
-        free(*out);
+        pr_risk_stage_free(*out);
         *out = NULL;
     }
     return rc;
 }
 
 void pr_risk_stage_free(pr_risk_stage *rs) {
-    if (rs) pr_risk_stops_ctx_free(rs->stops);
+    if (rs) {
+        pr_risk_stops_ctx_free(rs->stops);
+        pr_risk_watch_free(rs->watch);
+    }
     free(rs);
+}
+
+const pr_risk_watch *pr_risk_stage_watch(const pr_risk_stage *rs) { return rs->watch; }
+
+void pr_risk_stage_record_series(pr_risk_stage *rs, int on) {
+    rs->record = on;
+    pr_risk_watch_record(rs->watch, on);
 }
 
 const pr_risk_state *pr_risk_stage_state(const pr_risk_stage *rs) { return &rs->st; }
@@ -129,6 +142,7 @@ static int stage_size(void *self, const pr_size_request *rq, pr_size *out, pr_er
     if (blocked) d = (pr_risk_decision){PR_QTY_NOTIONAL, 0, 0, blocked};
     else pr_risk_size(s, &in, &d);
     pr_risk_breakers_resize(&rs->cfg.breakers, &rs->st, rq, &d);
+    pr_risk_watch_entry(rs->watch, rq, px, &d);
     if (d.value > 0) pr_risk_protect_entered(&rs->cfg.protections, &rs->st, rq->now);
     rs->st.entries++;
     if (!(d.value > 0)) pr_risk_state_count(&rs->st, d.reason, 1);
@@ -160,28 +174,42 @@ static void stage_on_fill(void *self, const pr_fill_info *f) {
         pr_risk_protect_closed(&rs->cfg.protections, &rs->st, f->seen, r);
         pr_risk_breakers_closed(&rs->cfg.breakers, &rs->st, f, r);
     }
+    pr_risk_watch_fill(rs->watch);
 }
 
-static void stage_on_step(void *self, int64_t now, const pr_account *account) {
-    pr_risk_stage *rs = self;
-    pr_risk_protect_step(&rs->cfg.protections, &rs->st, now, account->equity);
-    pr_risk_breakers_step(&rs->cfg.breakers, &rs->st, now, account->equity);
-}
-
-/* The equity is watched at every step only when a limit needs it (a step
- * costs the pipeline an account query). */
+/* The protections and breakers follow the equity only when a protection's
+ * limit needs it. */
 static int watches_equity(const pr_risk_protections *c) {
     return c->daily_loss > 0 || c->weekly_loss > 0 || c->dd_warn > 0 || c->dd_stop > 0 || c->dd_halt > 0 || c->max_trades_per_day > 0;
 }
 
+/* The watch follows every step only when something reads it: an exposure
+ * or VaR limit, or the series a report asks for (set before the sizer is
+ * made). A stage that only sizes costs the engine nothing per bar. */
+static int needs_watch(const pr_risk_stage *rs) {
+    return rs->record || pr_risk_exposure_on(&rs->cfg.exposure) || rs->cfg.var.limit > 0;
+}
+
+static void stage_on_step(void *self, int64_t now, const pr_account *account) {
+    pr_risk_stage *rs = self;
+    if (watches_equity(&rs->cfg.protections)) {
+        pr_risk_protect_step(&rs->cfg.protections, &rs->st, now, account->equity);
+        pr_risk_breakers_step(&rs->cfg.breakers, &rs->st, now, account->equity);
+    }
+    if (needs_watch(rs)) pr_risk_watch_account(rs->watch, account);
+}
+
 static int stage_exits(void *self, const pr_market_view *v, const pr_portfolio *pf, pr_signal_list *out, pr_err *err) {
     pr_risk_stage *rs = self;
+    int rc = needs_watch(rs) ? pr_risk_watch_step(rs->watch, v, pf, err) : PR_OK;
+    if (rc != PR_OK || !pr_risk_breakers_exits_needed(&rs->cfg.breakers)) return rc;
     return pr_risk_breakers_exits(&rs->cfg.breakers, &rs->st, v, pf, out, err);
 }
 
 void pr_risk_stage_sizer(pr_risk_stage *rs, pr_sizer *out) {
+    int watch = needs_watch(rs);
     *out = (pr_sizer){.self = rs, .size = stage_size, .destroy = NULL, .name = "risk", .on_fill = stage_on_fill,
-                        .on_step = watches_equity(&rs->cfg.protections) ? stage_on_step : NULL,
-                        .bracket = stage_bracket};
-    if (pr_risk_breakers_exits_needed(&rs->cfg.breakers)) out->exits = stage_exits;
+                        .on_step = watch || watches_equity(&rs->cfg.protections) ? stage_on_step : NULL,
+                        .bracket = stage_bracket,
+                        .exits = watch || pr_risk_breakers_exits_needed(&rs->cfg.breakers) ? stage_exits : NULL};
 }

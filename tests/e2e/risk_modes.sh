@@ -13,7 +13,8 @@
 set -u
 source "$(dirname "$0")/lib/prelude.bash"
 DB="sqlite:$TMP/s.db"
-"$BIN" data import data/sample/crypto/*-1h.csv data/sample/stocks/SPY-1d.csv data/sample/forex/EURUSD-1h.csv \
+"$BIN" data import data/sample/crypto/*-1h.csv data/sample/stocks/SPY-1d.csv data/sample/stocks/KO-1d.csv \
+  data/sample/forex/EURUSD-1h.csv \
   --db "$DB" --quiet > /dev/null 2>&1 || fail "import of the sample"
 
 for cfg in examples/risk_*.json; do
@@ -150,7 +151,7 @@ cfg=examples/risk_protections.json
 "$BIN" backtest --config "$cfg" --db "$DB" --out "$TMP/s1" --risk-state btc > /dev/null 2>&1 || fail "state run 1"
 "$BIN" risk state show btc --db "$DB" > "$TMP/show.txt" 2>&1 || fail "state show exited $?"
 e1=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["risk"]["entries"])' "$TMP/s1/metrics.json")
-grep -q "^risk state   btc (version 1, saved .*): $e1 entries" "$TMP/show.txt" || fail "show: $(head -1 "$TMP/show.txt")"
+grep -q "^risk state   btc (version 2, saved .*): $e1 entries" "$TMP/show.txt" || fail "show: $(head -1 "$TMP/show.txt")"
 "$BIN" backtest --config "$cfg" --db "$DB" --out "$TMP/s2" --risk-state btc > /dev/null 2>&1 || fail "state run 2"
 e2=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["risk"]["entries"])' "$TMP/s2/metrics.json")
 # The resumed run counts on from the first: its entries are the first run's

@@ -105,9 +105,9 @@ static void test_json_round_trip(void **state) {
     assert_non_null(strstr(err.msg, "\"head\""));
     free(text);
     /* Another version is refused, naming it. */
-    assert_int_not_equal(pr_risk_state_from_json("{\"version\": 2}", &back, &err), 0);
-    assert_non_null(strstr(err.msg, "version 2"));
-    assert_int_not_equal(pr_risk_state_from_json("{\"version\": 1, \"closed\": -1}", &back, &err), 0);
+    assert_int_not_equal(pr_risk_state_from_json("{\"version\": 1}", &back, &err), 0);
+    assert_non_null(strstr(err.msg, "version 1"));
+    assert_int_not_equal(pr_risk_state_from_json("{\"version\": 2, \"closed\": -1}", &back, &err), 0);
     assert_non_null(strstr(err.msg, "\"closed\""));
 }
 

@@ -12,6 +12,8 @@
 #include "proratio/risk/mult.h"
 #include "proratio/risk/preset.h"
 #include "proratio/risk/breakers.h"
+#include "proratio/risk/exposure.h"
+#include "proratio/risk/var.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -65,6 +67,8 @@ typedef struct pr_risk_config {
     int preset;              /* `risk.preset`: pr_risk_preset                     */
     char state_key[PR_RISK_STATE_KEY_MAX];  /* `risk.state_key`: "" none           */
     pr_risk_breakers breakers;   /* risk.breakers and risk.kill_switch (risk/breakers.h) */
+    pr_risk_exposure exposure;   /* risk.exposure and risk.sectors (risk/exposure.h) */
+    pr_risk_var var;             /* risk.var (risk/var.h)                            */
 } pr_risk_config;
 
 /* The tables of `risk.sizing`, `risk.protections` and `risk.stops`. */

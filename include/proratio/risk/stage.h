@@ -9,6 +9,7 @@
 #include "proratio/engine/pipeline.h"
 #include "proratio/risk/config.h"
 #include "proratio/risk/state.h"
+#include "proratio/risk/watch.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -23,6 +24,10 @@ void pr_risk_stage_sizer(pr_risk_stage *rs, pr_sizer *out);
 /* Its state, to read the counters or persist it; replace it to resume. */
 const pr_risk_state *pr_risk_stage_state(const pr_risk_stage *rs);
 void pr_risk_stage_restore(pr_risk_stage *rs, const pr_risk_state *st);
+/* Its exposure and VaR watch: the report's series (risk/watch.h). */
+const pr_risk_watch *pr_risk_stage_watch(const pr_risk_stage *rs);
+/* Keeps the series of every step (pr_risk_watch_record). */
+void pr_risk_stage_record_series(pr_risk_stage *rs, int on);
 
 #ifdef __cplusplus
 }

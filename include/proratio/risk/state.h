@@ -15,7 +15,7 @@
 extern "C" {
 #endif
 
-#define PR_RISK_STATE_VERSION 1
+#define PR_RISK_STATE_VERSION 2   /* 2: protection trigger times, breakers (brk) */
 #define PR_RISK_WINDOW_MAX 256       /* closed-trade returns kept                 */
 #define PR_RISK_MAX_INSTRUMENTS 64   /* round trips tracked per instrument index  */
 #define PR_RISK_MAX_REASONS 16       /* distinct resize/refusal reasons counted   */

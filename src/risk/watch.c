@@ -1,0 +1,386 @@
+/* The risk stage's per-step watch (risk/watch.h): a ring of step returns,
+ * the book at the closes, the report's exposure/VaR series, and the
+ * exposure and VaR limits applied to each sized entry. Buffers are sized at
+ * the first step (the view's instrument count) and the series grows by
+ * blocks of rows (never copied), so a step allocates once in 4096 steps. The
+ * VaR of the series: a book of one instrument reads its 95% VaR and CVaR
+ * off the tails of that instrument's window (the m smallest and m largest
+ * returns, m = n - ceil(0.95 n) + 1), which each instrument keeps in two
+ * small sorted buffers: a step moves a value in or out only when it falls
+ * in a tail, and a buffer drained below m is refilled by one selection over
+ * the window (keeping the whole window sorted costs ~50 ns a step at 100
+ * values). A book of several takes one selection over the window's P&L. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "proratio/risk/watch.h"
+
+#define PENDING_MAX 64   /* entries sized at one step before they fill */
+#define ROWS_SHIFT 12
+#define ROWS_PER_BLOCK ((size_t)1 << ROWS_SHIFT)
+
+enum { FX_ONE = 0, FX_INV_SELF, FX_OTHER, FX_INV_OTHER };
+
+struct pr_risk_watch {
+    const pr_risk_exposure *ex;
+    const pr_risk_var *var;
+    char ccy[16];
+    double equity;           /* the step's                                        */
+    size_t n;                /* instruments, 0 before the first step             */
+    double *ret;             /* cap rows of n returns                            */
+    size_t cap, head, count;
+    double *expo, *trial;    /* signed notional per instrument (trial: + entry)  */
+    double *mark;
+    double *qty;             /* signed holding per instrument                    */
+    int *fx_kind, *fx_src;
+    pr_risk_pos *book;       /* open positions, then the step's pending entries  */
+    size_t n_open, n_book;
+    double *tails;           /* per instrument two buffers of tcap: the smallest
+                                returns ascending, then the largest negated    */
+    int *tn;                 /* their lengths                                    */
+    unsigned char *tall;     /* 1: the buffer holds the whole window             */
+    size_t tcap;
+    size_t win;              /* risk.var.window                                  */
+    double *scratch;
+    size_t n_scratch;
+    pr_risk_row **blocks;    /* the series, ROWS_PER_BLOCK rows a block          */
+    size_t n_rows, n_blocks, cap_blocks;
+    int dirty;               /* a fill since the last step: re-read the holdings  */
+    int record;              /* keep the series (pr_risk_watch_record)            */
+    pr_risk_row last;        /* the latest step's row                             */
+};
+
+int pr_risk_watch_new(const pr_risk_exposure *ex, const pr_risk_var *var, pr_risk_watch **out, pr_err *err) {
+    *out = calloc(1, sizeof **out);
+    if (!*out) return pr_err_set(err, PR_ENOMEM, "risk: out of memory");
+    (*out)->ex = ex;
+    (*out)->var = var;
+    return PR_OK;
+}
+
+void pr_risk_watch_free(pr_risk_watch *w) {
+    if (!w) return;
+    free(w->ret);
+    free(w->expo);
+    free(w->trial);
+    free(w->mark);
+    free(w->qty);
+    free(w->fx_kind);
+    free(w->fx_src);
+    free(w->book);
+    free(w->scratch);
+    free(w->tails);
+    free(w->tn);
+    free(w->tall);
+    for (size_t b = 0; b < w->n_blocks; b++) free(w->blocks[b]);
+    free(w->blocks);
+    free(w);
+}
+
+void pr_risk_watch_account(pr_risk_watch *w, const pr_account *a) {
+    if (!w->ccy[0]) memcpy(w->ccy, a->ccy, sizeof w->ccy);
+    w->equity = a->equity;
+}
+
+/* How instrument i's quote currency converts to the account's: itself, its
+ * own price inverted (USD account, USDJPY), another instrument of the run
+ * pairing the two (EURGBP in USD through GBPUSD or USDGBP), else 1 (a
+ * stable coin against its dollar, or no pair to convert with). */
+static void fx_plan(pr_risk_watch *w, const pr_market_view *v) {
+    for (size_t i = 0; i < w->n; i++) {
+        const pr_instrument *in = pr_view_instrument(v, (int)i);
+        w->fx_kind[i] = FX_ONE;
+        w->fx_src[i] = -1;
+        if (!in || !w->ccy[0] || strcmp(in->quote, w->ccy) == 0) continue;
+        if (strcmp(in->base, w->ccy) == 0) {
+            w->fx_kind[i] = FX_INV_SELF;
+            continue;
+        }
+        for (size_t j = 0; j < w->n; j++) {
+            const pr_instrument *o = pr_view_instrument(v, (int)j);
+            if (!o || o->asset_class != PR_ASSET_FOREX) continue;
+            if (strcmp(o->base, in->quote) == 0 && strcmp(o->quote, w->ccy) == 0) w->fx_kind[i] = FX_OTHER;
+            else if (strcmp(o->base, w->ccy) == 0 && strcmp(o->quote, in->quote) == 0) w->fx_kind[i] = FX_INV_OTHER;
+            else continue;
+            w->fx_src[i] = (int)j;
+            break;
+        }
+    }
+}
+
+static double fx_at(const pr_risk_watch *w, size_t i, double px) {
+    double m = w->fx_src[i] >= 0 ? w->mark[w->fx_src[i]] : 0;
+    switch (w->fx_kind[i]) {
+    case FX_INV_SELF: return px > 0 ? 1 / px : 1;
+    case FX_OTHER: return m > 0 ? m : 1;
+    case FX_INV_OTHER: return m > 0 ? 1 / m : 1;
+    default: return 1;
+    }
+}
+
+/* Values at each end of a window of n the 95% VaR and CVaR read: the losses
+ * L(k) ... L(n), k = ceil(0.95 n), are n - k + 1. */
+static size_t tail_len(size_t n) { return n - (95 * n + 99) / 100 + 1; }
+
+static int setup(pr_risk_watch *w, const pr_market_view *v, pr_err *err) {
+    w->n = pr_view_n_instruments(v);
+    size_t n = w->n ? w->n : 1;
+    w->cap = (size_t)(w->var->window > w->ex->corr_window ? w->var->window : w->ex->corr_window);
+    w->n_scratch = 2 * w->cap > (size_t)w->var->paths ? 2 * w->cap : (size_t)w->var->paths;
+    w->ret = calloc(w->cap * n, sizeof *w->ret);
+    w->expo = calloc(n, sizeof *w->expo);
+    w->trial = calloc(n, sizeof *w->trial);
+    w->mark = calloc(n, sizeof *w->mark);
+    w->qty = calloc(n, sizeof *w->qty);
+    w->dirty = 1;
+    w->fx_kind = calloc(n, sizeof *w->fx_kind);
+    w->fx_src = calloc(n, sizeof *w->fx_src);
+    w->book = calloc(n + PENDING_MAX, sizeof *w->book);
+    w->scratch = calloc(w->n_scratch, sizeof *w->scratch);
+    w->win = (size_t)w->var->window;
+    w->tcap = 3 * tail_len(w->win) + 6;   /* room to drift: ~1 refill in 700 steps at 100 */
+    w->tails = calloc(2 * w->tcap * n, sizeof *w->tails);
+    w->tn = calloc(2 * n, sizeof *w->tn);
+    w->tall = calloc(2 * n, sizeof *w->tall);
+    for (size_t k = 0; k < 2 * n; k++) w->tall[k] = 1;   /* the empty window */
+    if (!w->ret || !w->expo || !w->trial || !w->mark || !w->qty || !w->fx_kind || !w->fx_src || !w->book || !w->scratch ||
+        !w->tails || !w->tn || !w->tall)
+        return pr_err_set(err, PR_ENOMEM, "risk: out of memory");
+    fx_plan(w, v);
+    return PR_OK;
+}
+
+/* VaR and CVaR at a of the book expo over the latest `window` steps; NaN
+ * before min_obs steps. */
+static int book_var(pr_risk_watch *w, const double *expo, double a, int method, double *var, double *cvar) {
+    size_t n = w->count < (size_t)w->var->window ? w->count : (size_t)w->var->window;
+    if (n < (size_t)w->var->min_obs) {
+        *var = *cvar = NAN;
+        return PR_OK;
+    }
+    if (method == PR_VAR_MONTE_CARLO)
+        return pr_risk_var_mc(w->ret, w->cap, w->n, w->head, n, expo, a, (size_t)w->var->paths,
+                              (unsigned long)w->var->seed, w->scratch, var, cvar);
+    pr_risk_var_hist(w->ret, w->cap, w->n, w->head, n, expo, a, w->scratch, var, cvar);
+    return PR_OK;
+}
+
+static int cmp_double(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* One tail buffer t[0..*tn) (ascending) of the smallest values of a window:
+ * `out` leaves it (when the window was full) and `in` joins. A value below
+ * the buffer's largest is in the buffer; one above it may be anywhere, so it
+ * only joins a buffer that holds the whole window. */
+static void tail_move(double *t, int *tn, unsigned char *all, int cap, int full, double out, double in) {
+    int n = *tn;
+    if (full && n > 0 && out <= t[n - 1]) {
+        int q = 0;
+        while (q < n && t[q] < out) q++;
+        if (q < n) {
+            memmove(t + q, t + q + 1, (size_t)(n - 1 - q) * sizeof *t);
+            n--;
+        }
+    }
+    if (*all || (n > 0 && in <= t[n - 1])) {
+        int p = n;
+        while (p > 0 && t[p - 1] > in) p--;
+        if (n == cap) {   /* drop the largest: the buffer no longer holds everything */
+            *all = 0;
+            if (p == n) {
+                *tn = n;
+                return;
+            }
+            n--;
+        }
+        memmove(t + p + 1, t + p, (size_t)(n - p) * sizeof *t);
+        t[p] = in;
+        n++;
+    }
+    *tn = n;
+}
+
+/* Refills instrument i's buffer (sign +1: smallest returns, -1: largest,
+ * negated) from the latest n rows of the ring. */
+static void tail_refill(pr_risk_watch *w, size_t i, int side, size_t n) {
+    double *t = w->tails + (2 * i + (side < 0)) * w->tcap, *x = w->scratch;
+    for (size_t k = 0; k < n; k++) {
+        size_t row = (w->head + w->cap - 1 - k) % w->cap;
+        x[k] = side * w->ret[row * w->n + i];
+    }
+    size_t m = n < w->tcap ? n : w->tcap;
+    if (m < n) pr_risk_select(x, n, m - 1);   /* the m smallest first */
+    qsort(x, m, sizeof *x, cmp_double);
+    memcpy(t, x, m * sizeof *t);
+    w->tn[2 * i + (side < 0)] = (int)m;
+    w->tall[2 * i + (side < 0)] = m == n;
+}
+
+/* VaR and CVaR at 95% of a book holding only instrument i (signed notional
+ * e) with n steps of returns: a long loses -e r, so its k-th smallest loss
+ * is -e times the m-th smallest return (m = n - k + 1) and its CVaR -e
+ * times the mean of the m smallest; a short loses |e| r, the same with the
+ * m largest. */
+static void var_one(const pr_risk_watch *w, size_t i, size_t n, double e, double *var, double *cvar) {
+    size_t m = tail_len(n);
+    const double *t = w->tails + (2 * i + (e < 0)) * w->tcap;
+    double sum = 0;
+    for (size_t j = 0; j < m; j++) sum += t[j];
+    double s = e > 0 ? -e : e;   /* the short tail holds -r */
+    *var = s * t[m - 1];
+    *cvar = s * sum / (double)m;
+}
+
+static int add_row(pr_risk_watch *w, const pr_risk_row *r) {
+    size_t b = w->n_rows >> ROWS_SHIFT;
+    if (b == w->n_blocks) {
+        if (w->n_blocks == w->cap_blocks) {
+            size_t c = w->cap_blocks ? 2 * w->cap_blocks : 64;
+            pr_risk_row **p = realloc(w->blocks, c * sizeof *p);
+            if (!p) return PR_ENOMEM;
+            w->blocks = p;
+            w->cap_blocks = c;
+        }
+        if (!(w->blocks[b] = malloc(ROWS_PER_BLOCK * sizeof **w->blocks))) return PR_ENOMEM;
+        w->n_blocks++;
+    }
+    w->blocks[b][w->n_rows & (ROWS_PER_BLOCK - 1)] = *r;
+    w->n_rows++;
+    return PR_OK;
+}
+
+int pr_risk_watch_step(pr_risk_watch *w, const pr_market_view *v, const pr_portfolio *pf, pr_err *err) {
+    int rc;
+    if (!w->ret && (rc = setup(w, v, err)) != PR_OK) return rc;
+    double *row = w->ret + w->head * w->n;
+    /* The row leaving the VaR window once it is full (the ring may be longer
+     * for the correlations). */
+    size_t nwin = w->count < w->win ? w->count : w->win;
+    int full = nwin == w->win;
+    size_t g = w->head >= w->win ? w->head - w->win : w->head + w->cap - w->win;   /* no division per step */
+    const double *gone = w->ret + g * w->n;
+    const unsigned char *upd = pr_view_updated_flags(v);
+    for (size_t i = 0; i < w->n; i++) {
+        double r = 0;
+        if (upd[i] || !(w->mark[i] > 0)) {   /* else the close and the mark are as they were */
+            double c0 = pr_view_close(v, (int)i, 0);
+            double c1 = upd[i] ? pr_view_close(v, (int)i, 1) : NAN;
+            if (c0 > 0) w->mark[i] = c0;
+            if (c0 > 0 && c1 > 0) r = c0 / c1 - 1;
+        }
+        w->trial[i] = full ? gone[i] : 0;   /* the value leaving, before the row is overwritten */
+        row[i] = r;
+    }
+    if (++w->head == w->cap) w->head = 0;
+    if (w->count < w->cap) w->count++;
+    size_t nw = w->count < w->win ? w->count : w->win, m = tail_len(nw);
+    for (size_t i = 0; i < w->n; i++)
+        for (int t = 0; t < 2; t++) {
+            size_t b = 2 * i + (size_t)t;
+            double sg = t ? -1 : 1;
+            tail_move(w->tails + b * w->tcap, &w->tn[b], &w->tall[b], (int)w->tcap, full, sg * w->trial[i], sg * row[i]);
+            if ((size_t)w->tn[b] < m) tail_refill(w, i, t ? -1 : 1, nw);
+        }
+    pr_risk_row r = {.ts = pr_view_now(v), .equity = w->equity};
+    if (w->dirty) {   /* the holdings change only with fills */
+        for (size_t i = 0; i < w->n; i++) {
+            pr_holding h = {0};
+            w->qty[i] = pf && pf->holding && pf->holding(pf->self, (int)i, &h) == 0 ? h.qty : 0;
+        }
+        w->dirty = 0;
+    }
+    w->n_open = 0;
+    for (size_t i = 0; i < w->n; i++) {
+        w->expo[i] = 0;
+        if (w->qty[i] == 0) continue;
+        w->expo[i] = w->qty[i] * w->mark[i] * fx_at(w, i, w->mark[i]);
+        const pr_instrument *in = pr_view_instrument(v, (int)i);
+        int cls = in && in->asset_class < PR_RISK_CLASSES ? (int)in->asset_class : 0;
+        r.gross[cls] += fabs(w->expo[i]);
+        w->book[w->n_open++] = (pr_risk_pos){.index = (int)i, .inst = in, .notional = w->expo[i]};
+        r.positions++;
+    }
+    w->n_book = w->n_open;
+    size_t nv = w->count < w->win ? w->count : w->win;
+    if (r.positions == 1 && nv >= (size_t)w->var->min_obs) {
+        size_t i = (size_t)w->book[0].index;
+        var_one(w, i, nv, w->expo[i], &r.var95, &r.cvar95);
+        r.var95 += 0.0;   /* no loss in the window: 0, not -0 */
+        r.cvar95 += 0.0;
+    } else if (r.positions) {
+        if ((rc = book_var(w, w->expo, 0.95, PR_VAR_HISTORICAL, &r.var95, &r.cvar95)) != PR_OK)
+            return pr_err_set(err, rc, "risk: VaR");
+        r.var95 += 0.0;   /* no loss in the window: 0, not -0 */
+        r.cvar95 += 0.0;
+    } else if (w->count >= (size_t)w->var->min_obs) r.var95 = r.cvar95 = 0;
+    else r.var95 = r.cvar95 = NAN;
+    w->last = r;
+    if (w->record && add_row(w, &r) != PR_OK) return pr_err_set(err, PR_ENOMEM, "risk: out of memory");
+    return PR_OK;
+}
+
+/* The entry's notional in the account currency from the sizing decision. */
+static double entry_notional(const pr_risk_decision *d, const pr_signal *sig, double px, double fx) {
+    switch (d->mode) {
+    case PR_QTY_UNITS: return d->value * px * fx;
+    case PR_QTY_RISK: {
+        double dist = fabs(px - sig->stop);
+        return dist > 0 ? d->value * px / dist : d->value;
+    }
+    default: return d->value;   /* NOTIONAL; CASH: the money committed, unlevered */
+    }
+}
+
+static double corr_of(void *ctx, int a, int b) {
+    pr_risk_watch *w = ctx;
+    size_t n = w->count < (size_t)w->ex->corr_window ? w->count : (size_t)w->ex->corr_window;
+    return pr_risk_corr(w->ret, w->cap, w->n, w->head, n, a, b, w->scratch);
+}
+
+void pr_risk_watch_entry(pr_risk_watch *w, const pr_size_request *rq, double px, pr_risk_decision *d) {
+    const pr_signal *sig = rq->sig;
+    int i = sig->instrument;
+    if (!w->ret || !(d->value > 0) || i < 0 || (size_t)i >= w->n) return;
+    int side = sig->kind == PR_SIG_ENTER_SHORT ? -1 : 1;
+    double want = entry_notional(d, sig, px, fx_at(w, (size_t)i, px)), allowed = want;
+    pr_risk_pos e = {.index = i, .inst = rq->inst, .notional = side * want};
+    const char *why = NULL;
+    if (pr_risk_exposure_on(w->ex)) {
+        pr_risk_book b = {.equity = rq->account->equity, .margin_used = rq->account->used_margin,
+                          .gross = rq->account->gross_exposure, .ccy = w->ccy, .pos = w->book, .n = w->n_book};
+        pr_risk_exposure_check(w->ex, &b, &e, corr_of, w, &allowed, &why);
+    }
+    if (why && !(allowed > 0)) {
+        *d = (pr_risk_decision){PR_QTY_NOTIONAL, 0, 0, why};
+        return;
+    }
+    if (w->var->limit > 0) {
+        memcpy(w->trial, w->expo, w->n * sizeof *w->trial);
+        for (size_t k = w->n_open; k < w->n_book; k++) w->trial[w->book[k].index] += w->book[k].notional;
+        w->trial[i] += side * allowed;
+        double var = NAN, cvar;
+        if (book_var(w, w->trial, w->var->confidence, w->var->method, &var, &cvar) == PR_OK &&
+            var > w->var->limit * rq->account->equity) {
+            *d = (pr_risk_decision){PR_QTY_NOTIONAL, 0, 0, "portfolio VaR over the limit (risk.var.limit)"};
+            return;
+        }
+    }
+    if (why && allowed < want) *d = (pr_risk_decision){PR_QTY_NOTIONAL, allowed, 1, why};
+    if (w->n_book < w->n_open + PENDING_MAX)
+        w->book[w->n_book++] = (pr_risk_pos){.index = i, .inst = rq->inst, .notional = side * allowed};
+}
+
+void pr_risk_watch_record(pr_risk_watch *w, int on) { w->record = on; }
+
+const pr_risk_row *pr_risk_watch_last(const pr_risk_watch *w) { return w->n ? &w->last : NULL; }
+
+size_t pr_risk_watch_rows(const pr_risk_watch *w) { return w->n_rows; }
+
+const pr_risk_row *pr_risk_watch_row(const pr_risk_watch *w, size_t i) {
+    return i < w->n_rows ? &w->blocks[i >> ROWS_SHIFT][i & (ROWS_PER_BLOCK - 1)] : NULL;
+}
+
+void pr_risk_watch_fill(pr_risk_watch *w) { w->dirty = 1; }
