@@ -38,6 +38,7 @@ typedef enum pr_signal_verdict {
 } pr_signal_verdict;
 
 #define PR_SIGNAL_MAX_TARGETS 4
+#define PR_SIGNAL_MAX_LEVELS 8   /* LLM levels a signal carries */
 #define PR_SIGNAL_TAG_MAX 24
 
 /* A human-readable reason kept unformatted until someone reads it (a backtest
@@ -88,6 +89,11 @@ typedef struct pr_signal {
     double verdict_confidence;   /* its confidence, [0,1]                    */
     int mtf_known;           /* 1: mtf_align was reported                      */
     double mtf_align;        /* fraction of timeframes agreeing with the side  */
+    /* The LLM `levels` verdict on this entry (support, resistance and
+     * psychological levels, in the instrument's prices), for the risk
+     * stage's level stops; 0 levels: none asked or none answered. */
+    int n_llm_levels;
+    double llm_level[PR_SIGNAL_MAX_LEVELS];
 } pr_signal;
 
 /* Caller-owned, fixed-capacity list a strategy appends to (no allocation). */

@@ -16,6 +16,7 @@ struct pr_llm_stage {
     size_t n;
     pr_llm_cache *cache;
     pr_prompt_template *tpl;
+    pr_prompt_template *tpl_levels;   /* cfg.ask_levels: the levels question */
     pr_log *log;
     int down;                 /* in an unavailable episode */
     int gate_on;              /* gate_only: the stage it mirrors would be enabled */
@@ -42,7 +43,7 @@ int pr_llm_stage_config_load(const pr_config *cfg, const char *path, pr_llm_stag
                              pr_llm_config *providers, size_t *n_providers, pr_err *err) {
     static const char *const keys[] = {"providers", "prices", "mode", "prompts_dir", "template_version",
                                        "question", "ta_threshold", "below_threshold", "consensus", "budget",
-                                       "run_id", "prompt_mode", NULL};
+                                       "run_id", "prompt_mode", "levels", NULL};
     static const char *const modes[] = {"live", "record", "replay", NULL};
     static const char *const questions[] = {"confirm", "direction", "mtf", "regime", NULL};
     static const char *const below[] = {"veto", "pass", NULL};
@@ -67,7 +68,8 @@ int pr_llm_stage_config_load(const pr_config *cfg, const char *path, pr_llm_stag
         (rc = pr_config_string(cfg, PATH("template_version"), "v1", out->template_version,
                                sizeof out->template_version, err)) ||
         (rc = pr_config_string(cfg, PATH("run_id"), "", out->run_id, sizeof out->run_id, err)) ||
-        (rc = pr_config_number(cfg, PATH("ta_threshold"), 0.6, 0, 1, 0, &out->ta_threshold, err)))
+        (rc = pr_config_number(cfg, PATH("ta_threshold"), 0.6, 0, 1, 0, &out->ta_threshold, err)) ||
+        (rc = pr_config_bool(cfg, PATH("levels"), 0, &out->ask_levels, err)))
         return rc;
     static const char *const ckeys[] = {"rule", "threshold", "require_all", "reduce_factor", NULL};
     if (pr_config_has(cfg, PATH("consensus")) && (rc = pr_config_check_keys(cfg, p, ckeys, err))) return rc;
@@ -186,6 +188,8 @@ int pr_llm_stage_new(const pr_llm_stage_config *c, const pr_llm_config *provider
     }
     int rc = pr_llm_cache_new(store, c->mode, &c->budget, c->run_id, hooks, &st->cache, err);
     if (!rc) rc = pr_prompt_template_load(c->prompts_dir, c->question, c->template_version, &st->tpl, err);
+    if (!rc && c->ask_levels)
+        rc = pr_prompt_template_load(c->prompts_dir, PR_LLM_Q_LEVELS, c->template_version, &st->tpl_levels, err);
     if (rc) {
         pr_llm_stage_free(st);
         return rc;
@@ -199,6 +203,7 @@ void pr_llm_stage_free(pr_llm_stage *st) {
     for (size_t i = 0; i < st->n; i++) pr_llm_free(st->llm[i]);
     pr_llm_cache_free(st->cache);
     pr_prompt_template_free(st->tpl);
+    pr_prompt_template_free(st->tpl_levels);
     free(st->miss);
     free(st);
 }
@@ -537,6 +542,57 @@ static void report_verdict(const pr_llm_decision *d, pr_signal *sig) {
     }
 }
 
+/* The snapshot of instrument inst's latest `len` visible bars (at most
+ * VIEW_BARS_MAX), as the stage's prompts show them: *ser holds the bars
+ * (pr_series_free it), *snap is malloc'd (free it; NULL on error). */
+static int view_snapshot(pr_llm_stage *st, const pr_market_view *v, int inst, size_t len, pr_series *ser,
+                         pr_llm_snapshot **snap, pr_err *err) {
+    size_t take = len < VIEW_BARS_MAX ? len : VIEW_BARS_MAX;
+    *snap = NULL;
+    memset(ser, 0, sizeof *ser);
+    int rc = pr_series_init(ser, take);
+    if (rc) return pr_err_set(err, rc, "llm stage: out of memory");
+    ser->tf = pr_view_tf(v, inst);
+    const pr_instrument *in = pr_view_instrument(v, inst);
+    pr_strlcpy(ser->symbol, in ? in->symbol : "", sizeof ser->symbol);
+    for (size_t i = len - take; i < len && !rc; i++) {
+        pr_bar b;
+        rc = pr_view_bar_at(v, inst, PR_TF_NONE, i, &b);
+        if (rc) rc = pr_err_set(err, rc, "llm stage: bar %zu of instrument %d is not visible", i, inst);
+        else rc = pr_series_push(ser, b.ts, b.open, b.high, b.low, b.close, b.volume);
+    }
+    if (!rc && !(*snap = malloc(sizeof **snap))) rc = pr_err_set(err, PR_ENOMEM, "llm stage: out of memory");
+    if (!rc) rc = pr_llm_snapshot_build(ser, ser->len - 1, in ? in->venue : NULL, &st->cfg.snapshot, *snap, err);
+    if (rc) {
+        free(*snap);
+        *snap = NULL;
+    }
+    return rc;
+}
+
+/* The levels question on an entry kept (cfg.ask_levels): each provider's
+ * levels, through the cache like every question (a replay gives the same
+ * levels), onto the signal in the instrument's prices (an anonymised
+ * prompt shows prices x 100 / the oldest close shown: undone here). A
+ * provider that fails or answers out of schema adds none: the risk stage
+ * then has the detected levels alone. */
+static void ask_levels(pr_llm_stage *st, const pr_llm_snapshot *s, pr_signal *sig) {
+    pr_llm_prompt p;
+    pr_err e;
+    pr_err_clear(&e);
+    if (!st->tpl_levels || pr_prompt_fill_snapshot(st->tpl_levels, s, &p, &e) != PR_OK) return;
+    double scale = s->anonymised ? (s->n_bars && s->close[0] > 0 ? s->close[0] / 100 : 0) : 1;
+    for (size_t i = 0; i < st->n && scale > 0; i++) {
+        pr_llm_result r;
+        int arc = pr_llm_cache_ask(st->cache, st->llm[i], &p, s->decision_ts, &r, &e);
+        if (arc == PR_OK && r.fail == PR_LLM_OK && r.verdict.question == PR_LLM_Q_LEVELS)
+            for (size_t k = 0; k < r.verdict.u.levels.n && sig->n_llm_levels < PR_SIGNAL_MAX_LEVELS; k++)
+                sig->llm_level[sig->n_llm_levels++] = r.verdict.u.levels.level[k].price * scale;
+        pr_llm_result_free(&r);
+    }
+    pr_llm_prompt_free(&p);
+}
+
 static int adapter_confirm(void *self, const pr_market_view *v, pr_signal *sig, int *keep, pr_err *err) {
     pr_llm_stage *st = self;
     *keep = 1;
@@ -551,22 +607,9 @@ static int adapter_confirm(void *self, const pr_market_view *v, pr_signal *sig, 
         return PR_OK;
     }
     if (st->cfg.gate_only) return gate_confirm(st, v, sig, len, keep, err);
-    size_t take = len < VIEW_BARS_MAX ? len : VIEW_BARS_MAX;
     pr_series ser;
-    int rc = pr_series_init(&ser, take);
-    if (rc) return pr_err_set(err, rc, "llm stage: out of memory");
-    ser.tf = pr_view_tf(v, inst);
-    const pr_instrument *in = pr_view_instrument(v, inst);
-    pr_strlcpy(ser.symbol, in ? in->symbol : "", sizeof ser.symbol);
-    for (size_t i = len - take; i < len && !rc; i++) {
-        pr_bar b;
-        rc = pr_view_bar_at(v, inst, PR_TF_NONE, i, &b);
-        if (rc) rc = pr_err_set(err, rc, "llm stage: bar %zu of instrument %d is not visible", i, inst);
-        else rc = pr_series_push(&ser, b.ts, b.open, b.high, b.low, b.close, b.volume);
-    }
-    pr_llm_snapshot *snap = rc ? NULL : malloc(sizeof *snap);
-    if (!rc && !snap) rc = pr_err_set(err, PR_ENOMEM, "llm stage: out of memory");
-    if (!rc) rc = pr_llm_snapshot_build(&ser, ser.len - 1, in ? in->venue : NULL, &st->cfg.snapshot, snap, err);
+    pr_llm_snapshot *snap = NULL;
+    int rc = view_snapshot(st, v, inst, len, &ser, &snap, err);
     if (!rc) {
         double score = signal_score(sig);
         pr_snap_item comp = {"strategy_confidence", sig->confidence};
@@ -590,9 +633,47 @@ static int adapter_confirm(void *self, const pr_market_view *v, pr_signal *sig, 
                 *keep = d->keep;
                 if (d->keep && d->size != 1) sig->size_hint = (sig->size_hint > 0 ? sig->size_hint : 1) * d->size;
                 report_verdict(d, sig);
+                if (d->keep && d->asked && st->cfg.ask_levels) ask_levels(st, snap, sig);
             }
             free(d);
         }
+    }
+    free(snap);
+    pr_series_free(&ser);
+    return rc;
+}
+
+int pr_llm_stage_regime(pr_llm_stage *st, const pr_market_view *v, int inst, double prob[PR_REGIME_COUNT], int *ok,
+                        pr_err *err) {
+    *ok = 0;
+    size_t len = v ? pr_view_len(v, inst, PR_TF_NONE) : 0;
+    if (!st || st->n == 0 || st->cfg.gate_only || st->cfg.question != PR_LLM_Q_REGIME || len == 0) return PR_OK;
+    pr_series ser;
+    pr_llm_snapshot *snap = NULL;
+    pr_llm_prompt p;
+    int rc = view_snapshot(st, v, inst, len, &ser, &snap, err);
+    if (!rc) rc = pr_prompt_fill_snapshot(st->tpl, snap, &p, err);
+    if (!rc) {
+        if (st->asked_from == PR_TIME_NONE || snap->decision_ts < st->asked_from) st->asked_from = snap->decision_ts;
+        if (st->asked_to == PR_TIME_NONE || snap->decision_ts > st->asked_to) st->asked_to = snap->decision_ts;
+        double sum[PR_REGIME_COUNT] = {0}, wsum = 0;
+        for (size_t i = 0; i < st->n; i++) {
+            pr_llm_result r;
+            pr_err e;
+            pr_err_clear(&e);
+            double w = pr_llm_get_config(st->llm[i])->weight;
+            int arc = pr_llm_cache_ask(st->cache, st->llm[i], &p, snap->decision_ts, &r, &e);
+            if (arc == PR_OK && r.fail == PR_LLM_OK && r.verdict.question == PR_LLM_Q_REGIME && w > 0) {
+                for (int k = 0; k < PR_REGIME_COUNT; k++) sum[k] += w * r.verdict.u.regime.prob[k];
+                wsum += w;
+            }
+            pr_llm_result_free(&r);
+        }
+        if (wsum > 0) {
+            for (int k = 0; k < PR_REGIME_COUNT; k++) prob[k] = sum[k] / wsum;
+            *ok = 1;
+        }
+        pr_llm_prompt_free(&p);
     }
     free(snap);
     pr_series_free(&ser);

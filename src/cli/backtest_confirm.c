@@ -118,6 +118,18 @@ size_t bt_confirm_read(const pr_config *cfg, bt_confirm *c, bt_errors *errs) {
     return errs->n + errs->dropped - before;
 }
 
+const char *bt_confirm_reduce_ignored(const bt_confirm *c, double *factor) {
+    for (size_t i = 0; c->reduce_by_risk && i < c->n; i++) {
+        char key[64];
+        snprintf(key, sizeof key, "%s.consensus.reduce_factor", c->path[i]);
+        pr_err e;
+        if (pr_config_has(c->view, key) && pr_config_number(c->view, key, 1, 0, 1, 0, factor, &e) == PR_OK &&
+            *factor != 1)
+            return c->path[i];
+    }
+    return NULL;
+}
+
 void bt_confirm_free(bt_confirm *c) {
     if (!c) return;
     pr_config_free(c->view);
@@ -133,6 +145,7 @@ static int attach_llm(const bt_confirm *c, size_t i, void *store, pr_log *log, i
     *st = NULL;
     int rc = pr_llm_stage_config_load(c->view, c->path[i], &sc, prov, &n, err);
     sc.gate_only = gate_only;
+    if (c->reduce_by_risk) sc.consensus.reduce_factor = 1;
     if (rc == PR_OK) rc = pr_llm_stage_new(&sc, prov, n, store, log, NULL, st, err);
     if (rc != PR_OK) return rc;
     pr_confirm_stage cs;

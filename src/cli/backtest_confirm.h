@@ -23,12 +23,20 @@ typedef struct bt_confirm {
     bt_stage_type type[BT_MAX_STAGES];
     char path[BT_MAX_STAGES][32];
     pr_config *view;
+    /* 1: each LLM stage's consensus.reduce_factor is 1, because the risk
+     * stage's ai_verdict table sizes a REDUCE_SIZE entry itself (it would
+     * be reduced twice otherwise). */
+    int reduce_by_risk;
 } bt_confirm;
 
 /* Reads "confirm" or "ai" from cfg into c (which bt_confirm_free releases),
  * appending one message per problem to errs; returns the messages added. */
 size_t bt_confirm_read(const pr_config *cfg, bt_confirm *c, bt_errors *errs);
 void bt_confirm_free(bt_confirm *c);
+/* The first stage path (e.g. "confirm.0") whose file sets a
+ * consensus.reduce_factor other than 1 that reduce_by_risk replaces, with
+ * that factor in *factor; NULL when none does. */
+const char *bt_confirm_reduce_ignored(const bt_confirm *c, double *factor);
 
 /* The stages of one pipeline, with what they did; the pipeline owns them. */
 struct pr_llm_stage;

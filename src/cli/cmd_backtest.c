@@ -14,6 +14,7 @@
 #include "proratio/engine/runlog.h"
 #include "backtest_ab.h"
 #include "backtest_confirm.h"
+#include "backtest_regime.h"
 #include "risk_state_io.h"
 
 static const char k_usage[] =
@@ -215,6 +216,7 @@ typedef struct bt_side {
     pr_strategy *strat;
     pr_pipeline *pipe;
     pr_risk_stage *risk;           /* the pipeline's sizer when "risk" is set  */
+    struct pr_llm_stage *regime_llm;   /* the portfolio's LLM regime, or NULL  */
     bt_stages stages;              /* owned by pipe                            */
     pr_runlog *rl;
     pr_log log;                    /* the AI decisions                          */
@@ -247,6 +249,7 @@ static void run_free(bt_run *r) {
         pr_pipeline_free(sd->pipe);
         pr_risk_stage_free(sd->risk);
         pr_strategy_free(sd->strat);
+        bt_regime_llm_free(sd->regime_llm);
         pr_runlog_close(sd->rl, NULL);
         if (sd->has_log) pr_log_close(&sd->log);
     }
@@ -372,6 +375,12 @@ static int run_side(bt_run *r, bt_side *sd, const pr_config *cfg, pr_err *e) {
     bt_settings *s = r->s;
     int rc = bt_strategy_create(s->strategy, cfg, "strategy.params", &sd->strat, e);
     if (rc != PR_OK) return rc;
+    if (bt_regime_llm_wanted(cfg, "strategy.params")) {
+        void *store = NULL;
+        if ((rc = bt_data_store(&r->data, &store, e)) != PR_OK ||
+            (rc = bt_regime_llm_attach(sd->strat, cfg, "strategy.params", store, NULL, &sd->regime_llm, e)) != PR_OK)
+            return rc;
+    }
     char params[300] = "";
     if (sd->strat->vt->describe) sd->strat->vt->describe(sd->strat, params, sizeof params);
     snprintf(sd->desc, sizeof sd->desc, "%s%s%s", s->strategy, params[0] ? " " : "", params);
@@ -602,6 +611,14 @@ int pr_cli_backtest(int argc, char **argv) {
         pr_cli_print_safe(stderr, r.s->warnings.msg[i]);
         fputc('\n', stderr);
     }
+    r.confirm.reduce_by_risk = r.s->has_risk && r.s->risk.mult.ai_verdict;
+    double rf = 1;
+    const char *rf_at = bt_confirm_reduce_ignored(&r.confirm, &rf);
+    if (rf_at)
+        fprintf(stderr,
+                "proratio backtest: warning: %s: %s.consensus.reduce_factor %g is not applied: "
+                "risk.multipliers.ai_verdict sizes REDUCE_SIZE entries (its reduce row)\n",
+                a.config, rf_at, rf);
     if (r.s->has_risk && pr_config_has(cfg, "sizing"))   /* not an error: --set risk.* on a config with sizing */
         fprintf(stderr, "proratio backtest: warning: %s: the risk section sizes entries; \"sizing\" is not used\n",
                 a.config);

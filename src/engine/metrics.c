@@ -512,7 +512,7 @@ static int observed_bars_per_day(const int64_t *ts, size_t n, int64_t *out) {
     return PR_OK;
 }
 
-static double days_per_year(pr_asset_class c) {
+double pr_metrics_days_per_year(pr_asset_class c) {
     switch (c) {
     case PR_ASSET_CRYPTO: return 365.0;
     case PR_ASSET_FOREX: return 260.0;
@@ -555,7 +555,7 @@ static int annualisation(const int64_t *ts, size_t n, pr_asset_class cls, double
         snprintf(m->ann_rule, sizeof m->ann_rule, "daily UTC-midnight samples, mixed: 365 d");
         return PR_OK;
     }
-    double dpy = days_per_year(cls);
+    double dpy = pr_metrics_days_per_year(cls);
     const char *name = pr_asset_class_name(cls);
     int64_t step = m->bar_ms;
     if (step <= 0 || step >= 28 * PR_MS_PER_DAY) {

@@ -536,7 +536,8 @@ static int enter(pr_pipeline *p, const pr_market_view *v, pr_broker *b, pr_signa
     if ((rc = b->vt->get_account(b, &acct)) != 0) return pr_err_set(err, rc, "pipeline: no account");
     pr_size sz = {PR_QTY_UNITS, 0, NULL};
     pr_size_request rq = {.sig = sig, .inst = pr_view_instrument(v, inst), .account = &acct, .position = &pos,
-                          .price = pr_view_close(v, inst, 0), .view = v, .now = now};
+                          .price = pr_view_close(v, inst, 0), .view = v, .now = now,
+                          .costs = b->vt->costs ? b->vt->costs(b, inst) : NULL};
     if (p->sizer.bracket) {
         const char *refuse = NULL;
         if ((rc = p->sizer.bracket(p->sizer.self, &rq, sig, &refuse, err)) != 0) return rc;

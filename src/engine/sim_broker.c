@@ -259,6 +259,11 @@ static void sim_destroy(pr_broker *b) {
     free(s);
 }
 
+static const pr_costs *sim_costs(const pr_broker *b, int instrument) {
+    const sim *s = sim_cof(b);
+    return s && instrument >= 0 && (size_t)instrument < s->n ? &s->m[instrument].spec.costs : NULL;
+}
+
 static const pr_broker_vt k_sim_vt = {
     .name = "sim",
     .submit = sim_submit,
@@ -278,6 +283,7 @@ static const pr_broker_vt k_sim_vt = {
     .take_records = sim_take_records,
     .open_trade = pr_sim_open_trade,
     .liquidations = pr_sim_liquidations,
+    .costs = sim_costs,
 };
 
 /* How m's quote currency becomes the account currency (cfg: all markets). */

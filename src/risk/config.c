@@ -163,6 +163,13 @@ static const pr_param_def k_stops[] = {
     {.name = "round_trip_cost", .type = PR_PARAM_NUMBER, .offset = P_(round_trip_cost), .def = 0, .min = 0,
      .max = 1, .desc = "fees + spread + slippage in and out, fraction of the entry; the nearest target must "
                        "exceed it (0: off)"},
+    {.name = "cost_filter", .type = PR_PARAM_BOOL, .offset = P_(cost_filter), .def = 0,
+     .desc = "the nearest target must exceed the market's own round trip (taker fee in and out, spread, "
+             "slippage); round_trip_cost > 0 overrides the figure"},
+    {.name = "llm_levels", .type = PR_PARAM_BOOL, .offset = P_(llm_levels), .def = 0,
+     .desc = "level: merge the LLM levels verdict on the entry (confirm stage `levels`) with the detected levels"},
+    {.name = "llm_level_strength", .type = PR_PARAM_NUMBER, .offset = P_(llm_level_strength), .def = 1, .min = 0,
+     .max = 1, .desc = "level: the strength an LLM level counts with against level_strength"},
 };
 
 const pr_strategy_info pr_risk_stops_info = {

@@ -54,7 +54,10 @@ static int row_read(const pr_config *cfg, const char *k, size_t n, double *w, pr
 }
 
 int pr_multi_config_read(const pr_config *cfg, const char *path, pr_multi_config *out, pr_err *err) {
-    static const char *const keys[] = {"sleeves", "regime_market", "regime", "confirm_bars", "allocation", NULL};
+    /* regime_llm: the LLM regime's providers, read by whoever installs
+     * pr_multi_set_regime_llm (the CLI). */
+    static const char *const keys[] = {"sleeves", "regime_market", "regime", "confirm_bars", "allocation",
+                                       "regime_llm", NULL};
     if (!out || !path) return pr_err_set(err, PR_EINVAL, "portfolio: NULL argument");
     memset(out, 0, sizeof *out);
     pr_strlcpy(out->path, path, sizeof out->path);
@@ -122,6 +125,8 @@ typedef struct multi {
     const double *w;                   /* the weights in force                  */
     pr_multi_stats st;
     pr_signal buf[SUB_SIGNALS];
+    pr_multi_regime_llm llm;           /* the LLM regime verdict, NULL: none    */
+    void *llm_ctx;
 } multi;
 
 static void m_destroy(pr_strategy *s) {
@@ -239,6 +244,21 @@ static int step_regime(multi *m, const pr_market_view *v, pr_risk_regime *out, p
     return PR_OK;
 }
 
+/* The technical regime *r combined with the LLM's verdict on the same
+ * bars, when it gives one. */
+static int llm_regime(multi *m, const pr_market_view *v, pr_risk_regime *r, pr_err *err) {
+    double prob[PR_RISK_REGIME_COUNT];
+    int ok = 0;
+    m->st.llm_asked++;
+    int rc = m->llm(m->llm_ctx, v, m->reg_inst, prob, &ok, err);
+    if (rc != PR_OK || !ok) return rc;
+    m->st.llm_answered++;
+    pr_risk_regime c = pr_regime_combine(*r, prob, 1 - m->c.regime.llm_weight);
+    if (c != *r) m->st.llm_changed++;
+    *r = c;
+    return PR_OK;
+}
+
 static pr_signal *emit(pr_signal_list *out, const pr_signal *sig, pr_err *err) {
     pr_signal *d = pr_signal_list_add(out, sig->kind, sig->instrument);
     if (!d) {
@@ -256,6 +276,8 @@ static int m_on_bar(pr_strategy *s, const pr_market_view *v, pr_signal_list *out
         pr_risk_regime r = PR_RISK_REGIME_NONE;
         int rc = step_regime(m, v, &r, err);
         if (rc != PR_OK) return rc;
+        if (r != PR_RISK_REGIME_NONE && m->llm && m->c.regime.llm_weight > 0 && (rc = llm_regime(m, v, &r, err)))
+            return rc;
         pr_risk_regime was = m->filt.current;
         if (pr_regime_filter_step(&m->filt, r)) {
             if (was != PR_RISK_REGIME_NONE) m->st.switches++;
@@ -319,6 +341,10 @@ static size_t m_explain(const pr_strategy *s, char *buf, size_t cap) {
                      "exits ordered as a sleeve's weight fell to 0, %zu entries dropped at weight 0",
                      m->c.regime_market, m->st.switches, pr_risk_regime_name(m->st.regime), m->st.closings,
                      m->st.dropped_entries);
+    if (n >= 0 && (size_t)n < cap && m->c.regime.llm_weight > 0)
+        n += snprintf(buf + n, cap - (size_t)n, "; LLM regime verdicts (weight %g): %zu asked, %zu answered, %zu "
+                      "changed the regime", m->c.regime.llm_weight, m->st.llm_asked, m->st.llm_answered,
+                      m->st.llm_changed);
     return n < 0 ? 0 : (size_t)n >= cap ? cap - 1 : (size_t)n;
 }
 
@@ -351,6 +377,12 @@ int pr_multi_new(const pr_multi_config *c, const pr_config *cfg, pr_strategy **o
     }
     *out = &m->base;
     return PR_OK;
+}
+
+void pr_multi_set_regime_llm(pr_strategy *s, pr_multi_regime_llm fn, void *ctx) {
+    if (!s || s->vt != &k_vt) return;
+    ((multi *)s)->llm = fn;
+    ((multi *)s)->llm_ctx = ctx;
 }
 
 void pr_multi_get_stats(const pr_strategy *s, pr_multi_stats *out) {

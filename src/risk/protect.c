@@ -64,7 +64,11 @@ void pr_risk_protect_step(const pr_risk_protections *c, pr_risk_state *st, int64
                : c->dd_stop > 0 && dd >= c->dd_stop ? 2
                : c->dd_warn > 0 && dd >= c->dd_warn ? 1
                                                     : 0;
-    for (int t = st->dd_tier + 1; t <= tier; t++) fire(st, (pr_risk_protect_id)(PR_PROT_DD_WARN + t - 1), now);
+    /* A jump over tiers fires each tier passed, but only those configured:
+     * a drawdown straight to the stop tier with dd_warn off is no warning. */
+    const double lim[4] = {0, c->dd_warn, c->dd_stop, c->dd_halt};
+    for (int t = st->dd_tier + 1; t <= tier; t++)
+        if (lim[t] > 0) fire(st, (pr_risk_protect_id)(PR_PROT_DD_WARN + t - 1), now);
     if (tier == 3 && st->dd_tier < 3) hold_entries(st, PR_PROT_DD_HALT, now + (int64_t)(c->halt_days * PR_MS_PER_DAY));
     st->dd_tier = tier;
 }

@@ -44,6 +44,8 @@ static const pr_param_def k_params[] = {
      .desc = "ATR percentile at or above: high_vol_expansion"},
     {.name = "vol_low", .type = PR_PARAM_NUMBER, .offset = P_(vol_low), .def = 0.1, .min = 0, .max = 1,
      .desc = "ATR percentile at or below, with ADX < adx_trend: low_vol_compression"},
+    {.name = "llm_weight", .type = PR_PARAM_NUMBER, .offset = P_(llm_weight), .def = 0, .min = 0, .max = 1,
+     .desc = "portfolio: the LLM regime verdict's weight against the technical regime (0: off)"},
 };
 #undef P_
 

@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "proratio/engine/metrics.h"
 #include "proratio/risk/contracts.h"
+#include "proratio/risk/costs.h"
 #include "proratio/risk/stage.h"
 #include "proratio/risk/stops.h"
 
@@ -55,14 +57,36 @@ const pr_risk_state *pr_risk_stage_state(const pr_risk_stage *rs) { return &rs->
 
 void pr_risk_stage_restore(pr_risk_stage *rs, const pr_risk_state *st) { rs->st = *st; }
 
+/* Periods a year of bars of ms of a market of class cls, for annualising
+ * their volatility: a crypto (or unknown) market trades every calendar day,
+ * 365.25 x 24 h; a market with sessions counts its trading days as the
+ * metrics do (stocks and futures 252, forex 260, pr_metrics_days_per_year):
+ * daily bars 252 a year, weekly ones 252 / 5, intraday ones the trading
+ * days x the bars of a day (forex: 24 h of them; stocks and futures:
+ * bars_per_day, as many as the window shows in one UTC day). */
+static double periods_per_year(pr_asset_class cls, int64_t ms, int bars_per_day) {
+    if (cls == PR_ASSET_CRYPTO || cls == PR_ASSET_UNKNOWN) return YEAR_MS / (double)ms;
+    double dpy = pr_metrics_days_per_year(cls);
+    if (ms >= 28 * PR_MS_PER_DAY) return 12.0;
+    if (ms >= PR_MS_PER_DAY) {
+        double days = (double)ms / (double)PR_MS_PER_DAY;
+        return dpy / (ms >= 7 * PR_MS_PER_DAY ? days * 5.0 / 7.0 : days);
+    }
+    if (cls == PR_ASSET_FOREX) return dpy * (double)PR_MS_PER_DAY / (double)ms;
+    return dpy * (bars_per_day > 0 ? bars_per_day : 1);
+}
+
 /* Annualised standard deviation of the latest n log returns; 0 when the
  * view holds fewer than n + 1 closes. */
 static double vol_of(const pr_market_view *v, int inst, int n) {
     pr_timeframe tf = pr_view_tf(v, inst);
     int64_t ms = pr_tf_ms(tf);
+    const pr_instrument *in = pr_view_instrument(v, inst);
     pr_bar b, prev;
     double sum = 0, sq = 0;
     if (ms <= 0 || n < 2) return 0;
+    int64_t day = PR_TIME_NONE;
+    int in_day = 0, per_day = 0;
     for (int k = 0; k < n; k++) {
         if (pr_view_bar(v, inst, tf, (size_t)k, &b) != 0 || pr_view_bar(v, inst, tf, (size_t)k + 1, &prev) != 0 ||
             !(b.close > 0) || !(prev.close > 0))
@@ -70,9 +94,13 @@ static double vol_of(const pr_market_view *v, int inst, int n) {
         double r = log(b.close / prev.close);
         sum += r;
         sq += r * r;
+        int64_t d = b.ts / PR_MS_PER_DAY;
+        in_day = d == day ? in_day + 1 : 1;
+        day = d;
+        if (in_day > per_day) per_day = in_day;
     }
     double var = (sq - sum * sum / n) / (n - 1);
-    return var > 0 ? sqrt(var * (YEAR_MS / (double)ms)) : 0;
+    return var > 0 ? sqrt(var * periods_per_year(in ? in->asset_class : PR_ASSET_UNKNOWN, ms, per_day)) : 0;
 }
 
 /* Account currency per unit of the instrument's quote currency: 1 when they
@@ -129,7 +157,9 @@ static int stage_size(void *self, const pr_size_request *rq, pr_size *out, pr_er
  * an entry seen and rejected, like the sizer's. */
 static int stage_bracket(void *self, const pr_size_request *rq, pr_signal *sig, const char **refuse, pr_err *err) {
     pr_risk_stage *rs = self;
-    int rc = pr_risk_stops_bracket(rs->stops, &rs->cfg.stops, rq->view, entry_px(sig, rq->price), sig, refuse, err);
+    double px = entry_px(sig, rq->price);
+    int rc = pr_risk_stops_bracket(rs->stops, &rs->cfg.stops, rq->view, px,
+                                   pr_risk_round_trip(rq->costs, rq->inst, px), sig, refuse, err);
     if (rc == 0 && *refuse) {
         rs->st.entries++;
         pr_risk_state_count(&rs->st, *refuse, 1);

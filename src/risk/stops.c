@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "proratio/risk/llm_levels.h"
 #include "proratio/risk/stops.h"
 
 const char *const pr_risk_stop_mode_names[] = {"signal", "pct", "atr", "level", NULL};
@@ -25,6 +26,7 @@ static const char k_required[] = "no stop-loss (risk.stops.required)";
 static const char k_no_target[] = "no target (risk.stops.no_target)";
 static const char k_min_target[] = "target nearer than risk.stops.min_target";
 static const char k_costs[] = "target within round-trip costs (risk.stops.round_trip_cost)";
+static const char k_market_costs[] = "target within the market's costs (risk.stops.cost_filter)";
 static const char k_rr[] = "reward:risk below risk.stops.min_rr";
 
 /* An R:R or target exactly at its limit passes: a 6% target over a 3% stop
@@ -155,6 +157,8 @@ static const char *filter(const pr_risk_stops *c, const pr_risk_bracket_in *in, 
     if (!(sum > 0)) return c->no_target ? k_no_target : NULL;
     if (c->min_target > 0 && nearest < c->min_target * px * (1 - REL_TOL)) return k_min_target;
     if (c->round_trip_cost > 0 && !(nearest > c->round_trip_cost * px)) return k_costs;
+    if (!(c->round_trip_cost > 0) && c->cost_filter && in->round_trip > 0 && !(nearest > in->round_trip * px))
+        return k_market_costs;
     double risk = dir * (px - initial_stop(sig, dir, px));
     if (c->min_rr > 0 && risk > 0) {
         double reward = c->rr_from == PR_RR_FIRST ? nearest : sum_fd / sum;
@@ -192,6 +196,8 @@ struct pr_risk_stops_ctx {
     size_t n_in;
     pr_ta_level *lv;         /* scratch for the levels at a bar                   */
     size_t lv_cap;
+    pr_ta_level *mg;         /* scratch: those merged with the LLM's (llm_levels.h) */
+    size_t mg_cap;
 };
 
 int pr_risk_stops_ctx_new(const pr_risk_stops *c, int sizing_atr_period, pr_risk_stops_ctx **out, pr_err *err) {
@@ -212,6 +218,7 @@ void pr_risk_stops_ctx_free(pr_risk_stops_ctx *x) {
     }
     free(x->in);
     free(x->lv);
+    free(x->mg);
     free(x);
 }
 
@@ -307,14 +314,26 @@ static int needs_atr(const pr_risk_stops *c) {
 }
 
 int pr_risk_stops_bracket(pr_risk_stops_ctx *x, const pr_risk_stops *c, const pr_market_view *v, double price,
-                          pr_signal *sig, const char **refuse, pr_err *err) {
-    pr_risk_bracket_in in = {.dir = sig->kind == PR_SIG_ENTER_SHORT ? -1 : 1, .price = price, .atr = NAN};
+                          double round_trip, pr_signal *sig, const char **refuse, pr_err *err) {
+    pr_risk_bracket_in in = {.dir = sig->kind == PR_SIG_ENTER_SHORT ? -1 : 1, .price = price, .atr = NAN,
+                             .round_trip = round_trip};
     int rc;
     if (v && needs_atr(c) && (rc = pr_risk_stops_atr(x, PR_RISK_ATR_STOPS, v, sig->instrument, &in.atr, err)) != 0)
         return rc;
     if (v && c->mode == PR_STOP_LEVEL && (c->override || !(sig->stop > 0))) {
         if ((rc = levels_of(x, v, sig->instrument, &in.n_levels, err)) != 0) return rc;
         in.levels = x->lv;
+        if (c->llm_levels && sig->n_llm_levels > 0) {
+            size_t need = in.n_levels + PR_SIGNAL_MAX_LEVELS;
+            if (need > x->mg_cap) {
+                pr_ta_level *nm = realloc(x->mg, need * sizeof *nm);
+                if (!nm) return pr_err_set(err, PR_ENOMEM, "risk: out of memory");
+                x->mg = nm;
+                x->mg_cap = need;
+            }
+            in.n_levels = pr_risk_levels_merge(x->lv, in.n_levels, sig, c->llm_level_strength, x->mg);
+            in.levels = x->mg;
+        }
     }
     *refuse = pr_risk_stops_apply(c, &in, sig);
     return PR_OK;

@@ -97,7 +97,8 @@ want = math.floor(100 / (2 * atr) * 1e5 + 1e-6) / 1e5
 check(abs(float(t0["qty"]) - want) < 1.5e-5, f"atr: first qty {t0['qty']}, want {want} (ATR {atr})")
 
 # vol_target, SPY: the first entry's target notional is 100,000 x 10% /
-# (stdev of the 20 log returns up to the decision bar x sqrt(365.25)), then
+# (stdev of the 20 log returns up to the decision bar x sqrt(252), SPY's
+# trading days a year), then
 # at most 100% of equity, then the 2% loss cap at the 5% stop (40,000),
 # in whole shares.
 ts, rows = bars("data/sample/stocks/SPY-1d.csv", "Date", lambda s: s + "T00:00:00Z")
@@ -106,7 +107,7 @@ k = ts.index(t0["entry_time"]) - 1
 c = [float(r["Close"]) for r in rows]
 rets = [math.log(c[j] / c[j - 1]) for j in range(k - 19, k + 1)]
 mu = sum(rets) / 20
-vol = math.sqrt(sum((x - mu) ** 2 for x in rets) / 19 * 365.25)
+vol = math.sqrt(sum((x - mu) ** 2 for x in rets) / 19 * 252)
 notional = min(100000 * 0.10 / vol, 100000, 0.02 * 100000 / 0.05)
 got = float(t0["qty"]) * float(t0["entry_price"])
 check(notional - float(t0["entry_price"]) < got <= notional * 1.0001,

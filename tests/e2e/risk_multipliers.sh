@@ -7,6 +7,9 @@
 #  - APPROVE at 0.9 with the verdict table: 1.0 -> 5%;
 #  - APPROVE at 0.8 (not above approve_confidence 0.8): approve_low 0.5 -> 2.5%;
 #  - REDUCE_SIZE at 0.9 (the stage's own reduce_factor set to 1): 0.5 -> 2.5%;
+#  - the same with the stage's reduce_factor left at its default 0.5, or set
+#    to 0.5: still 2.5%, not 0.5 x 0.5 = 1.25% (with the verdict table on,
+#    the stage's factor is 1; a factor set in the file is named in a warning);
 #  - "5% base x AI confidence", APPROVE at 0.6: 0.6 -> 3%;
 #  - the mtf question, 1h 4h 1d bullish and 1w bearish: 3 of 4 timeframes
 #    agree with the longs, alignment 0.75, the table's 0.7 -> 3.5%;
@@ -50,7 +53,7 @@ run() {
  "confirm": [{"type": "llm", "providers": [{"kind": "openai", "name": "oa", "base_url": "${3:-http://127.0.0.1:$PORT/v1}",
      "key_env": "PR_E2E_RM_KEY", "max_retries": 0, "timeout_s": 5, "rate_per_min": 0}],
    "prices": [{"model": "gpt-4o-mini", "input": 0.15, "output": 0.6}],
-   "mode": "live", "prompts_dir": "prompts", "ta_threshold": 0.5, "consensus": {"reduce_factor": 1},
+   "mode": "live", "prompts_dir": "prompts", "ta_threshold": 0.5, "consensus": ${CONS:-{\"reduce_factor\": 1\}},
    "question": "${4:-confirm}"}],
  "risk": {"sizing": {"mode": "fixed_fraction", "fraction": 0.05}, "multipliers": $2},
  "account": {"currency": "USDT", "cash": 10000}}
@@ -85,6 +88,13 @@ answers REDUCE_SIZE 0.9
 run reduce '{"ai_verdict": true}'
 ratio reduce 0.025
 grep -q "AI verdict REDUCE_SIZE: [0-9]* resized" "$TMP/reduce.out" || fail "reduce: no reason counted: $(grep '^risk' "$TMP/reduce.out")"
+CONS='{}' run reduce_default '{"ai_verdict": true}'
+ratio reduce_default 0.025
+grep -q "reduce_factor" "$TMP/reduce_default.out" && fail "reduce_default: a warning on a factor not set: $(grep reduce_factor "$TMP/reduce_default.out")"
+CONS='{"reduce_factor": 0.5}' run reduce_set '{"ai_verdict": true}'
+ratio reduce_set 0.025
+grep -q "warning: .*confirm.0.consensus.reduce_factor 0.5 is not applied: risk.multipliers.ai_verdict" "$TMP/reduce_set.out" \
+  || fail "reduce_set: no warning: $(grep -i warning "$TMP/reduce_set.out")"
 answers APPROVE 0.6
 run confidence '{"ai_confidence": true}'
 ratio confidence 0.03

@@ -79,6 +79,10 @@ static void series(pr_series *s, const char *sym, const double *c) {
     for (int t = 0; t < NB; t++) pr_series_push(s, (int64_t)t * 3600000, c[t], c[t] + 3, c[t] - 3, c[t], 1);
 }
 
+/* The LLM regime verdict (risk.regime.llm_weight) a test installs. */
+static double g_llm_weight;
+static pr_multi_regime_llm g_llm;
+
 static int open_run(run *r, const char *markets_b, int confirm, pr_err *e) {
     memset(r, 0, sizeof *r);
     series(&r->a, "AAA", k_a);
@@ -96,7 +100,9 @@ static int open_run(run *r, const char *markets_b, int confirm, pr_err *e) {
     assert_int_equal(pr_config_parse(text, &cfg, e), 0);
     pr_multi_config mc;
     int rc = pr_multi_config_read(cfg, "strategy.params", &mc, e);
+    mc.regime.llm_weight = g_llm_weight;
     if (rc == PR_OK) rc = pr_multi_new(&mc, cfg, &r->st, e);
+    if (rc == PR_OK && g_llm) pr_multi_set_regime_llm(r->st, g_llm, r);
     pr_config_free(cfg);
     if (rc == PR_OK) rc = r->st->vt->init(r->st, r->v, e);
     if (rc == PR_OK) rc = pr_view_prepare(r->v, e);
@@ -275,12 +281,81 @@ static void test_refusals(void **state) {
     pr_config_free(cfg);
 }
 
+/* A model that always answers strong_bear with probability 0.9 (0.1 on
+ * strong_bull), and records how many bars of AAA it was shown. */
+static size_t g_seen[NB + 1], g_calls;
+static int always_bear(void *ctx, const pr_market_view *v, int inst, double prob[PR_RISK_REGIME_COUNT], int *ok,
+                       pr_err *err) {
+    (void)ctx, (void)err;
+    assert_int_equal(inst, 0);   /* the regime market, AAA */
+    for (int k = 0; k < PR_RISK_REGIME_COUNT; k++) prob[k] = 0;
+    prob[PR_RISK_REGIME_STRONG_BEAR] = 0.9;
+    prob[PR_RISK_REGIME_STRONG_BULL] = 0.1;
+    if (g_calls <= NB) g_seen[g_calls] = pr_view_len(v, inst, PR_TF_NONE);
+    g_calls++;
+    *ok = 1;
+    return PR_OK;
+}
+
+/* The LLM regime combined with the technical one, from t 3 (the first bar
+ * with a technical regime; never before). Weight 0.25 (w = 0.75): at a
+ * technical bull bar, bull scores 0.75 + 0.25 x 0.1 = 0.775 and bear
+ * 0.25 x 0.9 = 0.225: the technical regime stands, the run is the one of
+ * test_weights_and_switch (t 4: AAA's entry at 1, BBB's at 0.5). Weight
+ * 0.9 (w = 0.1): bull 0.1 + 0.9 x 0.1 = 0.19, bear 0.81: bear throughout,
+ * so at t 4 AAA's entry is dropped (weight 0) and BBB's passes at 1. The
+ * model sees AAA's bars up to the step only: t + 1 of them at step t. */
+static void test_llm_regime(void **state) {
+    (void)state;
+    run r;
+    pr_err e;
+    g_llm = always_bear;
+    g_llm_weight = 0.25;
+    g_calls = 0;
+    assert_int_equal(open_run(&r, "\"BBB\"", 1, &e), 0);
+    for (int t = 0; t <= 4; t++) step(&r, t);
+    expect(&r, 4, 0, PR_SIG_ENTER_LONG, 0);
+    expect(&r, 4, 1, PR_SIG_ENTER_LONG, 0.5);
+    pr_multi_stats st;
+    pr_multi_get_stats(r.st, &st);
+    assert_int_equal(st.llm_asked, 2);   /* t 3 and t 4 */
+    assert_int_equal(st.llm_changed, 0);
+    close_run(&r);
+
+    g_llm_weight = 0.9;
+    g_calls = 0;
+    assert_int_equal(open_run(&r, "\"BBB\"", 1, &e), 0);
+    for (int t = 0; t <= 4; t++) step(&r, t);
+    expect(&r, 4, 0, PR_SIG_NONE, 0);
+    expect(&r, 4, 1, PR_SIG_ENTER_LONG, 0);
+    pr_multi_get_stats(r.st, &st);
+    assert_int_equal(st.regime, PR_RISK_REGIME_STRONG_BEAR);
+    assert_int_equal(st.llm_asked, 2);
+    assert_int_equal(st.llm_answered, 2);
+    assert_int_equal(st.llm_changed, 2);
+    assert_int_equal(st.dropped_entries, 1);
+    assert_int_equal((int)g_calls, 2);
+    assert_int_equal((int)g_seen[0], 4);   /* at t 3: bars 0..3 */
+    assert_int_equal((int)g_seen[1], 5);   /* at t 4: bars 0..4 */
+    close_run(&r);
+
+    /* Weight 0 (the default): the model is never asked. */
+    g_llm_weight = 0;
+    g_calls = 0;
+    assert_int_equal(open_run(&r, "\"BBB\"", 1, &e), 0);
+    for (int t = 0; t <= 4; t++) step(&r, t);
+    assert_int_equal((int)g_calls, 0);
+    close_run(&r);
+    g_llm = NULL;
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_weights_and_switch),
         cmocka_unit_test(test_confirm_bars),
         cmocka_unit_test(test_regime_matches_batch),
         cmocka_unit_test(test_refusals),
+        cmocka_unit_test(test_llm_regime),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -61,6 +61,10 @@ typedef struct pr_llm_stage_config {
     char run_id[64];
     pr_llm_snapshot_opts snapshot;  /* snapshot.anonymise: 1 (prompt_mode)         */
     int gate_only;                  /* 0; 1: ta_threshold rule only, never asks    */
+    int ask_levels;                 /* `levels`: 1 also asks the levels question on
+                                       each entry kept and puts the levels on the
+                                       signal (pr_signal.llm_level) for the risk
+                                       stage's level stops                        */
 } pr_llm_stage_config;
 
 void pr_llm_stage_config_default(pr_llm_stage_config *c);
@@ -76,6 +80,8 @@ void pr_llm_stage_config_default(pr_llm_stage_config *c);
  *   consensus: {rule: weighted|unanimous, threshold, require_all, reduce_factor}
  *   budget: {max_calls_run, max_cost_run, max_calls_day, max_cost_day}
  *   run_id
+ *   levels: true|false (false): also ask the levels question on each entry
+ *           kept, the answer's prices on the signal
  * Fills stage and provider configs (at most PR_LLM_STAGE_MAX_PROVIDERS). */
 int pr_llm_stage_config_load(const pr_config *cfg, const char *path, pr_llm_stage_config *out,
                              pr_llm_config *providers, size_t *n_providers, pr_err *err);
@@ -175,6 +181,16 @@ int pr_llm_stage_contaminated(const pr_llm_stage *st, char *why, size_t cap);
 /* ---- engine adapter ----------------------------------------------------------- */
 /* Forward declarations so this header does not pull in the engine. */
 struct pr_confirm_stage;
+struct pr_market_view;
+
+/* The regime question (a stage configured with question "regime") on
+ * instrument inst of the view at its step, from its bars up to then: the
+ * providers' eight regime probabilities, averaged with the providers'
+ * weights over those that answered, into prob (pr_regime order) with *ok 1;
+ * *ok 0 when none answered, or the stage is disabled or asks another
+ * question. Through the response cache, so a replay gives the same. */
+int pr_llm_stage_regime(pr_llm_stage *st, const struct pr_market_view *v, int inst, double prob[PR_REGIME_COUNT], int *ok,
+                        pr_err *err);
 
 /* Wraps the stage as the engine's confirmation stage: out->self = st and
  * out->destroy frees it (pr_pipeline_add_stage takes ownership). For an

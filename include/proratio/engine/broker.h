@@ -298,6 +298,10 @@ typedef struct pr_broker_vt {
     int (*open_trade)(const pr_broker *b, int instrument, pr_trade *out);
     /* Positions liquidated so far. */
     size_t (*liquidations)(const pr_broker *b);
+    /* The cost settings an instrument trades with (borrowed, valid for the
+     * broker's lifetime); NULL (or no entry) where the broker knows none.
+     * The risk stage's cost filter reads them. */
+    const pr_costs *(*costs)(const pr_broker *b, int instrument);
 } pr_broker_vt;
 
 struct pr_broker {

@@ -218,6 +218,9 @@ void pr_metrics_free(pr_metrics *m);
  * annualisation (daily: sample at UTC midnight instead of per point). */
 int pr_perf_compute(const int64_t *ts, const double *v, size_t n, double periods_per_year,
                     int daily, double risk_free, pr_perf *out, pr_err *err);
+/* Trading days a year of an asset class as the metrics annualise (crypto
+ * 365, forex 260, stocks and futures 252, unknown 365). */
+double pr_metrics_days_per_year(pr_asset_class c);
 /* Statistics of trades tr[0..n). */
 void pr_trade_stats_compute(const pr_trade_record *tr, size_t n, pr_trade_stats *out);
 /* Benchmark equity at each of the times ts[0..n) into out[0..n) (see

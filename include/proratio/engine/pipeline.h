@@ -45,6 +45,8 @@ typedef struct pr_size_request {
     double price;            /* last close of the instrument                     */
     const pr_market_view *view;  /* the decision step's view (bars up to now)    */
     int64_t now;             /* its decision time                                 */
+    const pr_costs *costs;   /* the instrument's costs as its broker charges them;
+                                NULL where the broker does not say             */
 } pr_size_request;
 
 typedef struct pr_size {

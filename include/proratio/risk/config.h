@@ -51,6 +51,12 @@ typedef struct pr_risk_stops {
     double min_target;       /* nearest target at least this far, fraction (0: off) */
     double round_trip_cost;  /* fees + spread + slippage in and out, fraction of the
                                 entry; the nearest target must beat it (0: off)   */
+    int cost_filter;         /* 1: the nearest target must beat the market's own
+                                round trip (risk/costs.h) unless round_trip_cost
+                                > 0 gives the figure (0: off)                     */
+    int llm_levels;          /* level: 1 merges the signal's LLM levels with the
+                                detected ones (risk/llm_levels.h) (0: off)       */
+    double llm_level_strength;  /* level: the strength an LLM level counts with (1) */
 } pr_risk_stops;
 
 typedef struct pr_risk_config {

@@ -66,8 +66,23 @@ typedef struct pr_multi_stats {
     size_t switches;                   /* allocation changes by regime          */
     size_t closings;                   /* exits ordered as a weight fell to 0   */
     size_t dropped_entries;            /* entries of sleeves at weight 0        */
+    size_t llm_asked;                  /* LLM regime verdicts asked for          */
+    size_t llm_answered;               /* of which answered                      */
+    size_t llm_changed;                /* bars whose regime the verdict changed  */
 } pr_multi_stats;
 void pr_multi_get_stats(const pr_strategy *s, pr_multi_stats *out);
+
+/* The LLM regime verdict on the regime market `inst` at the view's step
+ * (its bars up to now only): the eight probabilities in pr_risk_regime's
+ * order into prob and *ok 1, or *ok 0 when there is none (the technical
+ * regime stands). Non-zero only for an error that must stop the run. The
+ * CLI implements it with the ai module (risk may not include ai). */
+typedef int (*pr_multi_regime_llm)(void *ctx, const pr_market_view *v, int inst,
+                                   double prob[PR_RISK_REGIME_COUNT], int *ok, pr_err *err);
+/* Installs it (ctx borrowed): with regime.llm_weight > 0 the portfolio asks
+ * it at each close of the regime market once the technical regime is
+ * defined, and combines the two (pr_regime_combine) before confirm_bars. */
+void pr_multi_set_regime_llm(pr_strategy *s, pr_multi_regime_llm fn, void *ctx);
 
 #ifdef __cplusplus
 }

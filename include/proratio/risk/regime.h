@@ -53,6 +53,9 @@ typedef struct pr_regime_params {
     double vol_high;         /* ATR percentile at or above: high-vol expansion      */
     double vol_low;          /* ATR percentile at or below (and ADX < adx_trend):
                                 low-vol compression                                 */
+    double llm_weight;       /* the LLM regime verdict's weight against the technical
+                                regime (pr_regime_combine with w = 1 - llm_weight);
+                                0: off, the model is not asked                      */
 } pr_regime_params;
 
 extern const pr_strategy_info pr_risk_regime_info;

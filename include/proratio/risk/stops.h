@@ -49,11 +49,15 @@ typedef struct pr_risk_bracket_in {
     double atr;              /* Wilder ATR(atr_period) at the bar; NaN or 0: none  */
     const pr_ta_level *levels;   /* known at the bar, ascending by price          */
     size_t n_levels;
+    double round_trip;       /* the market's round trip, fraction of price
+                                (pr_risk_round_trip); 0: unknown               */
 } pr_risk_bracket_in;
 
 /* Sets the bracket of an entry in *sig as c says, then applies the filters
  * (stop required, target required, costs, reward:risk). Returns NULL, or
- * the static reason the entry is refused. Pure. */
+ * the static reason the entry is refused. Pure. The cost filter takes
+ * c->round_trip_cost when positive, else in->round_trip when c->cost_filter
+ * is on (an unknown round trip, 0, passes). */
 const char *pr_risk_stops_apply(const pr_risk_stops *c, const pr_risk_bracket_in *in, pr_signal *sig);
 
 /* The level a stop goes beyond (see pr_risk_stops_apply): the nearest level
@@ -76,9 +80,10 @@ enum { PR_RISK_ATR_STOPS = 0, PR_RISK_ATR_SIZING = 1 };
 int pr_risk_stops_atr(pr_risk_stops_ctx *x, int which, const pr_market_view *v, int inst, double *out,
                       pr_err *err);
 /* The bracket hook's work: gathers the inputs for sig (an entry) from the
- * request's view and applies c; *refuse set when the entry is refused. */
+ * request's view and applies c; *refuse set when the entry is refused.
+ * round_trip: the market's round trip (pr_risk_round_trip), 0 unknown. */
 int pr_risk_stops_bracket(pr_risk_stops_ctx *x, const pr_risk_stops *c, const pr_market_view *v, double price,
-                          pr_signal *sig, const char **refuse, pr_err *err);
+                          double round_trip, pr_signal *sig, const char **refuse, pr_err *err);
 
 #ifdef __cplusplus
 }
