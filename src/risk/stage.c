@@ -20,6 +20,9 @@ struct pr_risk_stage {
     pr_risk_stops_ctx *stops;    /* ATR and levels from the view (risk/stops.h) */
     pr_risk_watch *watch;    /* exposure and VaR (risk/watch.h)                   */
     int record;              /* the watch keeps the series (risk.csv)             */
+    double prot_eq;          /* the equity pr_risk_protect_step last saw (NaN: none) */
+    double prot_peak;        /* and the peak and tier it left                     */
+    int prot_tier;
 };
 
 int pr_risk_stage_new(const pr_risk_config *cfg, pr_risk_stage **out, pr_err *err) {
@@ -27,6 +30,7 @@ int pr_risk_stage_new(const pr_risk_config *cfg, pr_risk_stage **out, pr_err *er
     if (!*out) return pr_err_set(err, PR_ENOMEM, "risk: out of memory");
     (*out)->cfg = *cfg;
     pr_risk_state_init(&(*out)->st);
+    (*out)->prot_eq = NAN;
     int rc = pr_risk_stops_ctx_new(&cfg->stops, cfg->sizing.atr_period, &(*out)->stops, err);
     if (rc == PR_OK) rc = pr_risk_watch_new(&(*out)->cfg.exposure, &(*out)->cfg.var, &(*out)->watch, err);
     if (rc != PR_OK) {
@@ -53,7 +57,10 @@ void pr_risk_stage_record_series(pr_risk_stage *rs, int on) {
 
 const pr_risk_state *pr_risk_stage_state(const pr_risk_stage *rs) { return &rs->st; }
 
-void pr_risk_stage_restore(pr_risk_stage *rs, const pr_risk_state *st) { rs->st = *st; }
+void pr_risk_stage_restore(pr_risk_stage *rs, const pr_risk_state *st) {
+    rs->st = *st;
+    rs->prot_eq = NAN;
+}
 
 /* Annualised standard deviation of the latest n log returns; 0 when the
  * view holds fewer than n + 1 closes. */
@@ -163,7 +170,18 @@ static int needs_watch(const pr_risk_stage *rs) {
 static void stage_on_step(void *self, int64_t now, const pr_account *account) {
     pr_risk_stage *rs = self;
     if (watches_equity(&rs->cfg.protections)) {
-        pr_risk_protect_step(&rs->cfg.protections, &rs->st, now, account->equity);
+        /* Within the day (and so the week) of its last call, at the same
+         * equity (a flat account's, between fills), peak and tier,
+         * pr_risk_protect_step would change nothing: a loss limit the
+         * equity reaches was hit then, the peak and the tier stay. */
+        const pr_risk_state *st = &rs->st;
+        if (!(account->equity == rs->prot_eq && st->peak == rs->prot_peak && st->dd_tier == rs->prot_tier &&
+              st->day != PR_TIME_NONE && now >= st->day && now - st->day < PR_MS_PER_DAY)) {
+            pr_risk_protect_step(&rs->cfg.protections, &rs->st, now, account->equity);
+            rs->prot_eq = account->equity;
+            rs->prot_peak = st->peak;
+            rs->prot_tier = st->dd_tier;
+        }
         pr_risk_breakers_step(&rs->cfg.breakers, &rs->st, now, account->equity);
     }
     if (needs_watch(rs)) pr_risk_watch_account(rs->watch, account);

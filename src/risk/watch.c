@@ -49,6 +49,7 @@ struct pr_risk_watch {
     int dirty;               /* a fill since the last step: re-read the holdings  */
     int record;              /* keep the series (pr_risk_watch_record)            */
     pr_risk_row last;        /* the latest step's row                             */
+    int var_due;             /* last's VaR not computed yet (no series kept)      */
 };
 
 int pr_risk_watch_new(const pr_risk_exposure *ex, const pr_risk_var *var, pr_risk_watch **out, pr_err *err) {
@@ -252,6 +253,24 @@ static int add_row(pr_risk_watch *w, const pr_risk_row *r) {
     return PR_OK;
 }
 
+/* The 95% VaR and CVaR of the step's book (w->expo) for its row. */
+static int row_var(pr_risk_watch *w, pr_risk_row *r) {
+    int rc;
+    size_t nv = w->count < w->win ? w->count : w->win;
+    if (r->positions == 1 && nv >= (size_t)w->var->min_obs) {
+        size_t i = (size_t)w->book[0].index;
+        var_one(w, i, nv, w->expo[i], &r->var95, &r->cvar95);
+        r->var95 += 0.0;   /* no loss in the window: 0, not -0 */
+        r->cvar95 += 0.0;
+    } else if (r->positions) {
+        if ((rc = book_var(w, w->expo, 0.95, PR_VAR_HISTORICAL, &r->var95, &r->cvar95)) != PR_OK) return rc;
+        r->var95 += 0.0;   /* no loss in the window: 0, not -0 */
+        r->cvar95 += 0.0;
+    } else if (w->count >= (size_t)w->var->min_obs) r->var95 = r->cvar95 = 0;
+    else r->var95 = r->cvar95 = NAN;
+    return PR_OK;
+}
+
 int pr_risk_watch_step(pr_risk_watch *w, const pr_market_view *v, const pr_portfolio *pf, pr_err *err) {
     int rc;
     if (!w->ret && (rc = setup(w, v, err)) != PR_OK) return rc;
@@ -304,19 +323,11 @@ int pr_risk_watch_step(pr_risk_watch *w, const pr_market_view *v, const pr_portf
         r.positions++;
     }
     w->n_book = w->n_open;
-    size_t nv = w->count < w->win ? w->count : w->win;
-    if (r.positions == 1 && nv >= (size_t)w->var->min_obs) {
-        size_t i = (size_t)w->book[0].index;
-        var_one(w, i, nv, w->expo[i], &r.var95, &r.cvar95);
-        r.var95 += 0.0;   /* no loss in the window: 0, not -0 */
-        r.cvar95 += 0.0;
-    } else if (r.positions) {
-        if ((rc = book_var(w, w->expo, 0.95, PR_VAR_HISTORICAL, &r.var95, &r.cvar95)) != PR_OK)
-            return pr_err_set(err, rc, "risk: VaR");
-        r.var95 += 0.0;   /* no loss in the window: 0, not -0 */
-        r.cvar95 += 0.0;
-    } else if (w->count >= (size_t)w->var->min_obs) r.var95 = r.cvar95 = 0;
-    else r.var95 = r.cvar95 = NAN;
+    /* The row's VaR is read only by the series and pr_risk_watch_last:
+     * without the series it waits for the latter (ring, tails and book stay
+     * as they are until the next step). */
+    w->var_due = !w->record;
+    if (w->record && (rc = row_var(w, &r)) != PR_OK) return pr_err_set(err, rc, "risk: VaR");
     w->last = r;
     if (w->record && add_row(w, &r) != PR_OK) return pr_err_set(err, PR_ENOMEM, "risk: out of memory");
     return PR_OK;
@@ -338,6 +349,28 @@ static double corr_of(void *ctx, int a, int b) {
     pr_risk_watch *w = ctx;
     size_t n = w->count < (size_t)w->ex->corr_window ? w->count : (size_t)w->ex->corr_window;
     return pr_risk_corr(w->ret, w->cap, w->n, w->head, n, a, b, w->scratch);
+}
+
+/* The VaR of the trial book. A book of one instrument at the historical 95%
+ * reads it off that instrument's tails, as the series does: -e times the
+ * m-th smallest return is bit for bit the k-th smallest of the losses
+ * -(e r) the selection would find (the other instruments add only zeros),
+ * so the check is the same, without a selection over the window at each
+ * entry. Any other book or VaR takes book_var. */
+static int trial_var(pr_risk_watch *w, double *var, double *cvar) {
+    size_t n = w->count < w->win ? w->count : w->win, one = 0, nz = 0;
+    if (w->var->method == PR_VAR_HISTORICAL && w->var->confidence == 0.95 && n >= (size_t)w->var->min_obs) {
+        for (size_t k = 0; k < w->n && nz < 2; k++)
+            if (w->trial[k] != 0) {
+                nz++;
+                one = k;
+            }
+        if (nz == 1) {
+            var_one(w, one, n, w->trial[one], var, cvar);
+            return PR_OK;
+        }
+    }
+    return book_var(w, w->trial, w->var->confidence, w->var->method, var, cvar);
 }
 
 void pr_risk_watch_entry(pr_risk_watch *w, const pr_size_request *rq, double px, pr_risk_decision *d) {
@@ -362,8 +395,7 @@ void pr_risk_watch_entry(pr_risk_watch *w, const pr_size_request *rq, double px,
         for (size_t k = w->n_open; k < w->n_book; k++) w->trial[w->book[k].index] += w->book[k].notional;
         w->trial[i] += side * allowed;
         double var = NAN, cvar;
-        if (book_var(w, w->trial, w->var->confidence, w->var->method, &var, &cvar) == PR_OK &&
-            var > w->var->limit * rq->account->equity) {
+        if (trial_var(w, &var, &cvar) == PR_OK && var > w->var->limit * rq->account->equity) {
             *d = (pr_risk_decision){PR_QTY_NOTIONAL, 0, 0, "portfolio VaR over the limit (risk.var.limit)"};
             return;
         }
@@ -375,7 +407,12 @@ void pr_risk_watch_entry(pr_risk_watch *w, const pr_size_request *rq, double px,
 
 void pr_risk_watch_record(pr_risk_watch *w, int on) { w->record = on; }
 
-const pr_risk_row *pr_risk_watch_last(const pr_risk_watch *w) { return w->n ? &w->last : NULL; }
+const pr_risk_row *pr_risk_watch_last(pr_risk_watch *w) {
+    if (!w->n) return NULL;
+    if (w->var_due && row_var(w, &w->last) != PR_OK) w->last.var95 = w->last.cvar95 = NAN;
+    w->var_due = 0;
+    return &w->last;
+}
 
 size_t pr_risk_watch_rows(const pr_risk_watch *w) { return w->n_rows; }
 
