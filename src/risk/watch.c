@@ -11,6 +11,7 @@
  * the window (keeping the whole window sorted costs ~50 ns a step at 100
  * values). A book of several takes one selection over the window's P&L. */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -50,6 +51,8 @@ struct pr_risk_watch {
     int record;              /* keep the series (pr_risk_watch_record)            */
     pr_risk_row last;        /* the latest step's row                             */
     int var_due;             /* last's VaR not computed yet (no series kept)      */
+    int tails_ok;            /* the tails follow the window (only while the series
+                                is kept: else a VaR scans the window once)      */
 };
 
 int pr_risk_watch_new(const pr_risk_exposure *ex, const pr_risk_var *var, pr_risk_watch **out, pr_err *err) {
@@ -220,14 +223,34 @@ static void tail_refill(pr_risk_watch *w, size_t i, int side, size_t n) {
     w->tall[2 * i + (side < 0)] = m == n;
 }
 
+/* The m smallest of instrument i's latest n returns (side -1: the largest,
+ * negated), ascending, in the scratch: the tail a buffer would hold, in
+ * one pass over the window. */
+static const double *tail_scan(pr_risk_watch *w, size_t i, int side, size_t n, size_t m) {
+    double *t = w->scratch;
+    size_t c = 0, row = w->head;
+    for (size_t k = 0; k < n; k++) {
+        row = row ? row - 1 : w->cap - 1;
+        double x = side * w->ret[row * w->n + i];
+        if (c == m && !(x < t[m - 1])) continue;
+        size_t p = c < m ? c++ : m - 1;
+        while (p > 0 && t[p - 1] > x) {
+            t[p] = t[p - 1];
+            p--;
+        }
+        t[p] = x;
+    }
+    return t;
+}
+
 /* VaR and CVaR at 95% of a book holding only instrument i (signed notional
  * e) with n steps of returns: a long loses -e r, so its k-th smallest loss
  * is -e times the m-th smallest return (m = n - k + 1) and its CVaR -e
  * times the mean of the m smallest; a short loses |e| r, the same with the
  * m largest. */
-static void var_one(const pr_risk_watch *w, size_t i, size_t n, double e, double *var, double *cvar) {
+static void var_one(pr_risk_watch *w, size_t i, size_t n, double e, double *var, double *cvar) {
     size_t m = tail_len(n);
-    const double *t = w->tails + (2 * i + (e < 0)) * w->tcap;
+    const double *t = w->tails_ok ? w->tails + (2 * i + (e < 0)) * w->tcap : tail_scan(w, i, e < 0 ? -1 : 1, n, m);
     double sum = 0;
     for (size_t j = 0; j < m; j++) sum += t[j];
     double s = e > 0 ? -e : e;   /* the short tail holds -r */
@@ -296,13 +319,18 @@ int pr_risk_watch_step(pr_risk_watch *w, const pr_market_view *v, const pr_portf
     if (++w->head == w->cap) w->head = 0;
     if (w->count < w->cap) w->count++;
     size_t nw = w->count < w->win ? w->count : w->win, m = tail_len(nw);
-    for (size_t i = 0; i < w->n; i++)
+    /* A VaR at every step (the series) reads the tails kept up to date; a
+     * VaR now and then (an entry's check) scans the window instead. */
+    for (size_t i = 0; w->record && i < w->n; i++)
         for (int t = 0; t < 2; t++) {
             size_t b = 2 * i + (size_t)t;
             double sg = t ? -1 : 1;
-            tail_move(w->tails + b * w->tcap, &w->tn[b], &w->tall[b], (int)w->tcap, full, sg * w->trial[i], sg * row[i]);
-            if ((size_t)w->tn[b] < m) tail_refill(w, i, t ? -1 : 1, nw);
+            if (w->tails_ok)
+                tail_move(w->tails + b * w->tcap, &w->tn[b], &w->tall[b], (int)w->tcap, full, sg * w->trial[i],
+                          sg * row[i]);
+            if (!w->tails_ok || (size_t)w->tn[b] < m) tail_refill(w, i, t ? -1 : 1, nw);
         }
+    w->tails_ok = w->record;
     pr_risk_row r = {.ts = pr_view_now(v), .equity = w->equity};
     if (w->dirty) {   /* the holdings change only with fills */
         for (size_t i = 0; i < w->n; i++) {
@@ -407,7 +435,10 @@ void pr_risk_watch_entry(pr_risk_watch *w, const pr_size_request *rq, double px,
 
 void pr_risk_watch_record(pr_risk_watch *w, int on) { w->record = on; }
 
-const pr_risk_row *pr_risk_watch_last(pr_risk_watch *w) {
+const pr_risk_row *pr_risk_watch_last(const pr_risk_watch *cw) {
+    /* A cache filled on demand: the watch itself is never const (made by
+     * pr_risk_watch_new), only this view of it. */
+    pr_risk_watch *w = (pr_risk_watch *)(uintptr_t)cw;
     if (!w->n) return NULL;
     if (w->var_due && row_var(w, &w->last) != PR_OK) w->last.var95 = w->last.cvar95 = NAN;
     w->var_due = 0;

@@ -49,7 +49,7 @@ void pr_risk_watch_entry(pr_risk_watch *w, const pr_size_request *rq, double px,
 void pr_risk_watch_fill(pr_risk_watch *w);
 /* The latest step's exposure and VaR (NULL before the first step); the
  * VaR is computed here when the series is not kept. */
-const pr_risk_row *pr_risk_watch_last(pr_risk_watch *w);
+const pr_risk_row *pr_risk_watch_last(const pr_risk_watch *w);
 /* Keep every step's row as the series (off by default: a backtest's report
  * turns it on; at 80 bytes a step it is the stage's largest cost). */
 void pr_risk_watch_record(pr_risk_watch *w, int on);
