@@ -331,7 +331,8 @@ int pr_risk_watch_step(pr_risk_watch *w, const pr_market_view *v, const pr_portf
             if (!w->tails_ok || (size_t)w->tn[b] < m) tail_refill(w, i, t ? -1 : 1, nw);
         }
     w->tails_ok = w->record;
-    pr_risk_row r = {.ts = pr_view_now(v), .equity = w->equity};
+    pr_risk_row *r = &w->last;   /* built in place: no copy per step */
+    *r = (pr_risk_row){.ts = pr_view_now(v), .equity = w->equity};
     if (w->dirty) {   /* the holdings change only with fills */
         for (size_t i = 0; i < w->n; i++) {
             pr_holding h = {0};
@@ -346,18 +347,17 @@ int pr_risk_watch_step(pr_risk_watch *w, const pr_market_view *v, const pr_portf
         w->expo[i] = w->qty[i] * w->mark[i] * fx_at(w, i, w->mark[i]);
         const pr_instrument *in = pr_view_instrument(v, (int)i);
         int cls = in && in->asset_class < PR_RISK_CLASSES ? (int)in->asset_class : 0;
-        r.gross[cls] += fabs(w->expo[i]);
+        r->gross[cls] += fabs(w->expo[i]);
         w->book[w->n_open++] = (pr_risk_pos){.index = (int)i, .inst = in, .notional = w->expo[i]};
-        r.positions++;
+        r->positions++;
     }
     w->n_book = w->n_open;
     /* The row's VaR is read only by the series and pr_risk_watch_last:
      * without the series it waits for the latter (ring, tails and book stay
      * as they are until the next step). */
     w->var_due = !w->record;
-    if (w->record && (rc = row_var(w, &r)) != PR_OK) return pr_err_set(err, rc, "risk: VaR");
-    w->last = r;
-    if (w->record && add_row(w, &r) != PR_OK) return pr_err_set(err, PR_ENOMEM, "risk: out of memory");
+    if (w->record && (rc = row_var(w, r)) != PR_OK) return pr_err_set(err, rc, "risk: VaR");
+    if (w->record && add_row(w, r) != PR_OK) return pr_err_set(err, PR_ENOMEM, "risk: out of memory");
     return PR_OK;
 }
 
