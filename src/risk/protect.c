@@ -37,7 +37,10 @@ static void hold_entries(pr_risk_state *st, pr_risk_protect_id id, int64_t until
 }
 
 void pr_risk_protect_step(const pr_risk_protections *c, pr_risk_state *st, int64_t now, double equity) {
-    int64_t day = day_of(now);
+    /* Within the day of the last step (and so within its week) neither
+     * boundary needs working out again. */
+    int same_day = st->day != PR_TIME_NONE && st->week != PR_TIME_NONE && now >= st->day && now - st->day < PR_MS_PER_DAY;
+    int64_t day = same_day ? st->day : day_of(now);
     if (st->day != day) {
         st->day = day;
         st->day_equity = equity;
@@ -48,7 +51,7 @@ void pr_risk_protect_step(const pr_risk_protections *c, pr_risk_state *st, int64
         st->daily_hit = 1;
         fire(st, PR_PROT_DAILY_LOSS, now);
     }
-    int64_t week = week_of(now);
+    int64_t week = same_day ? st->week : week_of(now);
     if (st->week != week) {
         st->week = week;
         st->week_equity = equity;

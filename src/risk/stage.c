@@ -22,13 +22,20 @@ struct pr_risk_stage {
     pr_risk_stops_ctx *stops;    /* ATR and levels from the view (risk/stops.h) */
     pr_risk_watch *watch;    /* exposure and VaR (risk/watch.h)                   */
     int record;              /* the watch keeps the series (risk.csv)             */
+    double prot_eq;          /* the equity pr_risk_protect_step last saw (NaN: none) */
+    double prot_peak;        /* and the peak and tier it left                     */
+    int prot_tier;
+    int on_equity, on_watch, on_brk_exits;   /* what each step does (set_flags) */
 };
+
+static void set_flags(pr_risk_stage *rs);
 
 int pr_risk_stage_new(const pr_risk_config *cfg, pr_risk_stage **out, pr_err *err) {
     *out = calloc(1, sizeof **out);
     if (!*out) return pr_err_set(err, PR_ENOMEM, "risk: out of memory");
     (*out)->cfg = *cfg;
     pr_risk_state_init(&(*out)->st);
+    (*out)->prot_eq = NAN;
     int rc = pr_risk_stops_ctx_new(&cfg->stops, cfg->sizing.atr_period, &(*out)->stops, err);
     if (rc == PR_OK) rc = pr_risk_watch_new(&(*out)->cfg.exposure, &(*out)->cfg.var, &(*out)->watch, err);
     if (rc != PR_OK) {
@@ -51,11 +58,15 @@ const pr_risk_watch *pr_risk_stage_watch(const pr_risk_stage *rs) { return rs->w
 void pr_risk_stage_record_series(pr_risk_stage *rs, int on) {
     rs->record = on;
     pr_risk_watch_record(rs->watch, on);
+    set_flags(rs);
 }
 
 const pr_risk_state *pr_risk_stage_state(const pr_risk_stage *rs) { return &rs->st; }
 
-void pr_risk_stage_restore(pr_risk_stage *rs, const pr_risk_state *st) { rs->st = *st; }
+void pr_risk_stage_restore(pr_risk_stage *rs, const pr_risk_state *st) {
+    rs->st = *st;
+    rs->prot_eq = NAN;
+}
 
 /* Periods a year of bars of ms of a market of class cls, for annualising
  * their volatility: a crypto (or unknown) market trades every calendar day,
@@ -190,23 +201,42 @@ static int needs_watch(const pr_risk_stage *rs) {
     return rs->record || pr_risk_exposure_on(&rs->cfg.exposure) || rs->cfg.var.limit > 0;
 }
 
+/* Worked out once, not at every step: the configuration is fixed. */
+static void set_flags(pr_risk_stage *rs) {
+    rs->on_equity = watches_equity(&rs->cfg.protections);
+    rs->on_watch = needs_watch(rs);
+    rs->on_brk_exits = pr_risk_breakers_exits_needed(&rs->cfg.breakers);
+}
+
 static void stage_on_step(void *self, int64_t now, const pr_account *account) {
     pr_risk_stage *rs = self;
-    if (watches_equity(&rs->cfg.protections)) {
-        pr_risk_protect_step(&rs->cfg.protections, &rs->st, now, account->equity);
+    if (rs->on_equity) {
+        /* Within the day (and so the week) of its last call, at the same
+         * equity (a flat account's, between fills), peak and tier,
+         * pr_risk_protect_step would change nothing: a loss limit the
+         * equity reaches was hit then, the peak and the tier stay. */
+        const pr_risk_state *st = &rs->st;
+        if (!(account->equity == rs->prot_eq && st->peak == rs->prot_peak && st->dd_tier == rs->prot_tier &&
+              st->day != PR_TIME_NONE && now >= st->day && now - st->day < PR_MS_PER_DAY)) {
+            pr_risk_protect_step(&rs->cfg.protections, &rs->st, now, account->equity);
+            rs->prot_eq = account->equity;
+            rs->prot_peak = st->peak;
+            rs->prot_tier = st->dd_tier;
+        }
         pr_risk_breakers_step(&rs->cfg.breakers, &rs->st, now, account->equity);
     }
-    if (needs_watch(rs)) pr_risk_watch_account(rs->watch, account);
+    if (rs->on_watch) pr_risk_watch_account(rs->watch, account);
 }
 
 static int stage_exits(void *self, const pr_market_view *v, const pr_portfolio *pf, pr_signal_list *out, pr_err *err) {
     pr_risk_stage *rs = self;
-    int rc = needs_watch(rs) ? pr_risk_watch_step(rs->watch, v, pf, err) : PR_OK;
-    if (rc != PR_OK || !pr_risk_breakers_exits_needed(&rs->cfg.breakers)) return rc;
+    int rc = rs->on_watch ? pr_risk_watch_step(rs->watch, v, pf, err) : PR_OK;
+    if (rc != PR_OK || !rs->on_brk_exits) return rc;
     return pr_risk_breakers_exits(&rs->cfg.breakers, &rs->st, v, pf, out, err);
 }
 
 void pr_risk_stage_sizer(pr_risk_stage *rs, pr_sizer *out) {
+    set_flags(rs);
     int watch = needs_watch(rs);
     *out = (pr_sizer){.self = rs, .size = stage_size, .destroy = NULL, .name = "risk", .on_fill = stage_on_fill,
                         .on_step = watch || watches_equity(&rs->cfg.protections) ? stage_on_step : NULL,

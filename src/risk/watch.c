@@ -11,6 +11,7 @@
  * the window (keeping the whole window sorted costs ~50 ns a step at 100
  * values). A book of several takes one selection over the window's P&L. */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,6 +50,9 @@ struct pr_risk_watch {
     int dirty;               /* a fill since the last step: re-read the holdings  */
     int record;              /* keep the series (pr_risk_watch_record)            */
     pr_risk_row last;        /* the latest step's row                             */
+    int var_due;             /* last's VaR not computed yet (no series kept)      */
+    int tails_ok;            /* the tails follow the window (only while the series
+                                is kept: else a VaR scans the window once)      */
 };
 
 int pr_risk_watch_new(const pr_risk_exposure *ex, const pr_risk_var *var, pr_risk_watch **out, pr_err *err) {
@@ -219,14 +223,34 @@ static void tail_refill(pr_risk_watch *w, size_t i, int side, size_t n) {
     w->tall[2 * i + (side < 0)] = m == n;
 }
 
+/* The m smallest of instrument i's latest n returns (side -1: the largest,
+ * negated), ascending, in the scratch: the tail a buffer would hold, in
+ * one pass over the window. */
+static const double *tail_scan(pr_risk_watch *w, size_t i, int side, size_t n, size_t m) {
+    double *t = w->scratch;
+    size_t c = 0, row = w->head;
+    for (size_t k = 0; k < n; k++) {
+        row = row ? row - 1 : w->cap - 1;
+        double x = side * w->ret[row * w->n + i];
+        if (c == m && !(x < t[m - 1])) continue;
+        size_t p = c < m ? c++ : m - 1;
+        while (p > 0 && t[p - 1] > x) {
+            t[p] = t[p - 1];
+            p--;
+        }
+        t[p] = x;
+    }
+    return t;
+}
+
 /* VaR and CVaR at 95% of a book holding only instrument i (signed notional
  * e) with n steps of returns: a long loses -e r, so its k-th smallest loss
  * is -e times the m-th smallest return (m = n - k + 1) and its CVaR -e
  * times the mean of the m smallest; a short loses |e| r, the same with the
  * m largest. */
-static void var_one(const pr_risk_watch *w, size_t i, size_t n, double e, double *var, double *cvar) {
+static void var_one(pr_risk_watch *w, size_t i, size_t n, double e, double *var, double *cvar) {
     size_t m = tail_len(n);
-    const double *t = w->tails + (2 * i + (e < 0)) * w->tcap;
+    const double *t = w->tails_ok ? w->tails + (2 * i + (e < 0)) * w->tcap : tail_scan(w, i, e < 0 ? -1 : 1, n, m);
     double sum = 0;
     for (size_t j = 0; j < m; j++) sum += t[j];
     double s = e > 0 ? -e : e;   /* the short tail holds -r */
@@ -249,6 +273,24 @@ static int add_row(pr_risk_watch *w, const pr_risk_row *r) {
     }
     w->blocks[b][w->n_rows & (ROWS_PER_BLOCK - 1)] = *r;
     w->n_rows++;
+    return PR_OK;
+}
+
+/* The 95% VaR and CVaR of the step's book (w->expo) for its row. */
+static int row_var(pr_risk_watch *w, pr_risk_row *r) {
+    int rc;
+    size_t nv = w->count < w->win ? w->count : w->win;
+    if (r->positions == 1 && nv >= (size_t)w->var->min_obs) {
+        size_t i = (size_t)w->book[0].index;
+        var_one(w, i, nv, w->expo[i], &r->var95, &r->cvar95);
+        r->var95 += 0.0;   /* no loss in the window: 0, not -0 */
+        r->cvar95 += 0.0;
+    } else if (r->positions) {
+        if ((rc = book_var(w, w->expo, 0.95, PR_VAR_HISTORICAL, &r->var95, &r->cvar95)) != PR_OK) return rc;
+        r->var95 += 0.0;   /* no loss in the window: 0, not -0 */
+        r->cvar95 += 0.0;
+    } else if (w->count >= (size_t)w->var->min_obs) r->var95 = r->cvar95 = 0;
+    else r->var95 = r->cvar95 = NAN;
     return PR_OK;
 }
 
@@ -277,14 +319,20 @@ int pr_risk_watch_step(pr_risk_watch *w, const pr_market_view *v, const pr_portf
     if (++w->head == w->cap) w->head = 0;
     if (w->count < w->cap) w->count++;
     size_t nw = w->count < w->win ? w->count : w->win, m = tail_len(nw);
-    for (size_t i = 0; i < w->n; i++)
+    /* A VaR at every step (the series) reads the tails kept up to date; a
+     * VaR now and then (an entry's check) scans the window instead. */
+    for (size_t i = 0; w->record && i < w->n; i++)
         for (int t = 0; t < 2; t++) {
             size_t b = 2 * i + (size_t)t;
             double sg = t ? -1 : 1;
-            tail_move(w->tails + b * w->tcap, &w->tn[b], &w->tall[b], (int)w->tcap, full, sg * w->trial[i], sg * row[i]);
-            if ((size_t)w->tn[b] < m) tail_refill(w, i, t ? -1 : 1, nw);
+            if (w->tails_ok)
+                tail_move(w->tails + b * w->tcap, &w->tn[b], &w->tall[b], (int)w->tcap, full, sg * w->trial[i],
+                          sg * row[i]);
+            if (!w->tails_ok || (size_t)w->tn[b] < m) tail_refill(w, i, t ? -1 : 1, nw);
         }
-    pr_risk_row r = {.ts = pr_view_now(v), .equity = w->equity};
+    w->tails_ok = w->record;
+    pr_risk_row *r = &w->last;   /* built in place: no copy per step */
+    *r = (pr_risk_row){.ts = pr_view_now(v), .equity = w->equity};
     if (w->dirty) {   /* the holdings change only with fills */
         for (size_t i = 0; i < w->n; i++) {
             pr_holding h = {0};
@@ -299,26 +347,17 @@ int pr_risk_watch_step(pr_risk_watch *w, const pr_market_view *v, const pr_portf
         w->expo[i] = w->qty[i] * w->mark[i] * fx_at(w, i, w->mark[i]);
         const pr_instrument *in = pr_view_instrument(v, (int)i);
         int cls = in && in->asset_class < PR_RISK_CLASSES ? (int)in->asset_class : 0;
-        r.gross[cls] += fabs(w->expo[i]);
+        r->gross[cls] += fabs(w->expo[i]);
         w->book[w->n_open++] = (pr_risk_pos){.index = (int)i, .inst = in, .notional = w->expo[i]};
-        r.positions++;
+        r->positions++;
     }
     w->n_book = w->n_open;
-    size_t nv = w->count < w->win ? w->count : w->win;
-    if (r.positions == 1 && nv >= (size_t)w->var->min_obs) {
-        size_t i = (size_t)w->book[0].index;
-        var_one(w, i, nv, w->expo[i], &r.var95, &r.cvar95);
-        r.var95 += 0.0;   /* no loss in the window: 0, not -0 */
-        r.cvar95 += 0.0;
-    } else if (r.positions) {
-        if ((rc = book_var(w, w->expo, 0.95, PR_VAR_HISTORICAL, &r.var95, &r.cvar95)) != PR_OK)
-            return pr_err_set(err, rc, "risk: VaR");
-        r.var95 += 0.0;   /* no loss in the window: 0, not -0 */
-        r.cvar95 += 0.0;
-    } else if (w->count >= (size_t)w->var->min_obs) r.var95 = r.cvar95 = 0;
-    else r.var95 = r.cvar95 = NAN;
-    w->last = r;
-    if (w->record && add_row(w, &r) != PR_OK) return pr_err_set(err, PR_ENOMEM, "risk: out of memory");
+    /* The row's VaR is read only by the series and pr_risk_watch_last:
+     * without the series it waits for the latter (ring, tails and book stay
+     * as they are until the next step). */
+    w->var_due = !w->record;
+    if (w->record && (rc = row_var(w, r)) != PR_OK) return pr_err_set(err, rc, "risk: VaR");
+    if (w->record && add_row(w, r) != PR_OK) return pr_err_set(err, PR_ENOMEM, "risk: out of memory");
     return PR_OK;
 }
 
@@ -338,6 +377,28 @@ static double corr_of(void *ctx, int a, int b) {
     pr_risk_watch *w = ctx;
     size_t n = w->count < (size_t)w->ex->corr_window ? w->count : (size_t)w->ex->corr_window;
     return pr_risk_corr(w->ret, w->cap, w->n, w->head, n, a, b, w->scratch);
+}
+
+/* The VaR of the trial book. A book of one instrument at the historical 95%
+ * reads it off that instrument's tails, as the series does: -e times the
+ * m-th smallest return is bit for bit the k-th smallest of the losses
+ * -(e r) the selection would find (the other instruments add only zeros),
+ * so the check is the same, without a selection over the window at each
+ * entry. Any other book or VaR takes book_var. */
+static int trial_var(pr_risk_watch *w, double *var, double *cvar) {
+    size_t n = w->count < w->win ? w->count : w->win, one = 0, nz = 0;
+    if (w->var->method == PR_VAR_HISTORICAL && w->var->confidence == 0.95 && n >= (size_t)w->var->min_obs) {
+        for (size_t k = 0; k < w->n && nz < 2; k++)
+            if (w->trial[k] != 0) {
+                nz++;
+                one = k;
+            }
+        if (nz == 1) {
+            var_one(w, one, n, w->trial[one], var, cvar);
+            return PR_OK;
+        }
+    }
+    return book_var(w, w->trial, w->var->confidence, w->var->method, var, cvar);
 }
 
 void pr_risk_watch_entry(pr_risk_watch *w, const pr_size_request *rq, double px, pr_risk_decision *d) {
@@ -362,8 +423,7 @@ void pr_risk_watch_entry(pr_risk_watch *w, const pr_size_request *rq, double px,
         for (size_t k = w->n_open; k < w->n_book; k++) w->trial[w->book[k].index] += w->book[k].notional;
         w->trial[i] += side * allowed;
         double var = NAN, cvar;
-        if (book_var(w, w->trial, w->var->confidence, w->var->method, &var, &cvar) == PR_OK &&
-            var > w->var->limit * rq->account->equity) {
+        if (trial_var(w, &var, &cvar) == PR_OK && var > w->var->limit * rq->account->equity) {
             *d = (pr_risk_decision){PR_QTY_NOTIONAL, 0, 0, "portfolio VaR over the limit (risk.var.limit)"};
             return;
         }
@@ -375,7 +435,15 @@ void pr_risk_watch_entry(pr_risk_watch *w, const pr_size_request *rq, double px,
 
 void pr_risk_watch_record(pr_risk_watch *w, int on) { w->record = on; }
 
-const pr_risk_row *pr_risk_watch_last(const pr_risk_watch *w) { return w->n ? &w->last : NULL; }
+const pr_risk_row *pr_risk_watch_last(const pr_risk_watch *cw) {
+    /* A cache filled on demand: the watch itself is never const (made by
+     * pr_risk_watch_new), only this view of it. */
+    pr_risk_watch *w = (pr_risk_watch *)(uintptr_t)cw;
+    if (!w->n) return NULL;
+    if (w->var_due && row_var(w, &w->last) != PR_OK) w->last.var95 = w->last.cvar95 = NAN;
+    w->var_due = 0;
+    return &w->last;
+}
 
 size_t pr_risk_watch_rows(const pr_risk_watch *w) { return w->n_rows; }
 

@@ -128,6 +128,7 @@ static void test_mc_normal(void **state) {
 
 static char g_reason[128];
 static int g_rejects;
+static int g_no_series;   /* run_bars without the kept series */
 
 static int record(pr_strategy *s, const pr_market_view *v, const pr_strategy_event *ev, pr_err *err) {
     (void)s, (void)v, (void)err;
@@ -155,7 +156,7 @@ static void run_bars(const double (*rows)[4], size_t nb, et_script *sc, const pr
     pr_err err;
     assert_int_equal(pr_pipeline_new(&pc, &sc->base, &p, &err), 0);
     assert_int_equal(pr_risk_stage_new(rc, rs, &err), 0);
-    pr_risk_stage_record_series(*rs, 1);
+    pr_risk_stage_record_series(*rs, !g_no_series);
     pr_sizer sz;
     pr_risk_stage_sizer(*rs, &sz);
     pr_pipeline_set_sizer(p, &sz);
@@ -277,6 +278,67 @@ static void test_series_var(void **state) {
     pr_risk_stage_free(rs);
 }
 
+/* The entry's check of a one-instrument book at the historical 95%, with
+ * and without the kept series (the stage then reads the window's tail in
+ * other ways), against a hand-computed VaR. Closes: 100 at bar 0, then
+ * +0.1% a bar except -3% at bar 10 and -2% at bar 20. At the decision
+ * (bar 30's close) the window holds 31 returns (bar 0's is 0): k =
+ * ceil(0.95 x 31) = 30, the 30th smallest of the 31 losses of a 5,000 long
+ * (fraction 0.5 of 10,000) is the second largest: 5,000 x 0.02 = 100
+ * (the -2% return as the closes' ratio, within 1e-12). A limit of 0.0099 x
+ * 10,000 = 99 refuses the entry; 0.0101 (101) lets it through; after the
+ * entry (bar 31 on) the last row holds the long's VaR too. */
+static void run_steps(double limit, int no_series, pr_backtest_result *r, pr_risk_stage **rs) {
+    double close[NB], rows[NB][4];
+    close[0] = 100;
+    for (size_t i = 1; i < NB; i++) close[i] = close[i - 1] * (i == 10 ? 0.97 : i == 20 ? 0.98 : 1.001);
+    bars_of(close, NB, rows);
+    et_script sc;
+    et_script_reset(&sc);
+    et_script_add(&sc, 30, PR_SIG_ENTER_LONG, 0);
+    pr_risk_config rc;
+    config(&rc);
+    rc.var.limit = limit;
+    g_no_series = no_series;
+    run_bars((const double(*)[4])rows, NB, &sc, &rc, r, rs);
+    g_no_series = 0;
+}
+
+static void test_var_limit_one_book(void **state) {
+    (void)state;
+    double last_var[2] = {0, 0}, last_cvar[2] = {0, 0};
+    for (int no_series = 0; no_series < 2; no_series++) {
+        pr_backtest_result r;
+        pr_risk_stage *rs = NULL;
+        run_steps(0.0099, no_series, &r, &rs);
+        assert_int_equal(g_rejects, 1);
+        assert_string_equal(g_reason, "portfolio VaR over the limit (risk.var.limit)");
+        assert_int_equal((int)(r.n_trades + r.n_open), 0);
+        pr_backtest_result_free(&r);
+        pr_risk_stage_free(rs);
+        run_steps(0.0101, no_series, &r, &rs);
+        assert_int_equal(g_rejects, 0);
+        assert_int_equal((int)(r.n_trades + r.n_open), 1);
+        pr_backtest_result_free(&r);
+        /* The last step (bar 39): 40 returns, k = ceil(0.95 x 40) = 38;
+         * losses ascending: 37 x -0.001 e, 0 (bar 0), 0.02 e, 0.03 e, so
+         * VaR = L(38) = 0 and CVaR = (0 + 0.02 e + 0.03 e) / 3. */
+        const pr_risk_row *last = pr_risk_watch_last(pr_risk_stage_watch(rs));
+        assert_non_null(last);
+        assert_int_equal(last->positions, 1);
+        double e = last->gross[PR_ASSET_CRYPTO];
+        assert_true(e > 4999 && e < 5100);
+        assert_true(fabs(last->var95) < 1e-9 * e);
+        assert_true(fabs(last->cvar95 - e * 0.05 / 3) < 1e-9 * e);
+        last_var[no_series] = last->var95;
+        last_cvar[no_series] = last->cvar95;
+        pr_risk_stage_free(rs);
+    }
+    /* Bit for bit the same with and without the series. */
+    assert_memory_equal(&last_var[0], &last_var[1], sizeof(double));
+    assert_memory_equal(&last_cvar[0], &last_cvar[1], sizeof(double));
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_hist_one_instrument),
@@ -284,6 +346,7 @@ int main(void) {
         cmocka_unit_test(test_mc_normal),
         cmocka_unit_test(test_var_limit_causal),
         cmocka_unit_test(test_series_var),
+        cmocka_unit_test(test_var_limit_one_book),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -47,7 +47,8 @@ int pr_risk_watch_step(pr_risk_watch *w, const pr_market_view *v, const pr_portf
 void pr_risk_watch_entry(pr_risk_watch *w, const pr_size_request *rq, double px, pr_risk_decision *d);
 /* A fill was seen (the holdings are read again at the next step). */
 void pr_risk_watch_fill(pr_risk_watch *w);
-/* The latest step's exposure and VaR (NULL before the first step). */
+/* The latest step's exposure and VaR (NULL before the first step); the
+ * VaR is computed here when the series is not kept. */
 const pr_risk_row *pr_risk_watch_last(const pr_risk_watch *w);
 /* Keep every step's row as the series (off by default: a backtest's report
  * turns it on; at 80 bytes a step it is the stage's largest cost). */
