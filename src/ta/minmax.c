@@ -8,6 +8,9 @@
  * streaming form the first bar fed). A NaN input makes every output NaN
  * while it is in the window. */
 #include "overlap_internal.h"
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 typedef struct ext_impl {
     size_t p, count;
@@ -52,12 +55,6 @@ typedef struct ext_impl {
     }                                                                      \
     return m->nan_i <= start;
 
-static inline int ext_step_array(ext_impl *m, const double *x, size_t t, int hi_side, int lo_side) {
-#define AT_ARRAY(i) x[i]
-    EXT_STEP_BODY(AT_ARRAY)
-#undef AT_ARRAY
-}
-
 static inline int ext_step_ring(ext_impl *m, size_t t, int hi_side, int lo_side) {
 #define AT_RING(i) m->ring[(i) % m->p]
     EXT_STEP_BODY(AT_RING)
@@ -89,22 +86,122 @@ static inline void ext_emit(const ext_impl *m, int ok, int what, double *o1, dou
     if (o2) *o2 = ok ? v[1] : NAN;
 }
 
-static inline int ext_batch(size_t n, const double *in, int period, int what, double *o1, double *o2) {
+/* a > b ? a : b (hi) or a < b ? a : b, as one maxsd/minsd where SSE2 is
+ * there: compilers turn the plain expression into a branch when they
+ * like, and that branch mispredicts on prices. */
+static inline double ext_pick(double a, double b, int hi) {
+#if defined(__SSE2__)
+    __m128d x = _mm_set_sd(a), y = _mm_set_sd(b);
+    return _mm_cvtsd_f64(hi ? _mm_max_sd(x, y) : _mm_min_sd(x, y));
+#else
+    return hi ? (a > b ? a : b) : (a < b ? a : b);
+#endif
+}
+
+/* Batch rescan of [start, t] with no NaN in it: the extreme's value first,
+ * in four independent running maxima (y > m ? y : m, no data-dependent
+ * branch), then the first bar holding it, which is the bar the step's
+ * strict comparison keeps (the oldest of a tie). The value is read back
+ * from that bar, so of -0 and +0 the step's choice is kept too. */
+static inline void ext_rescan(const double *x, size_t start, size_t t, int hi, double *ext, size_t *ext_i) {
+#define EXT_BEAT(y, m) ext_pick(y, m, hi)
+    double m0 = x[start], m1 = m0, m2 = m0, m3 = m0;
+    size_t i = start + 1;
+    for (; i + 3 <= t; i += 4) {
+        m0 = EXT_BEAT(x[i], m0);
+        m1 = EXT_BEAT(x[i + 1], m1);
+        m2 = EXT_BEAT(x[i + 2], m2);
+        m3 = EXT_BEAT(x[i + 3], m3);
+    }
+    for (; i <= t; i++) m0 = EXT_BEAT(x[i], m0);
+    m0 = EXT_BEAT(m1, m0);
+    m2 = EXT_BEAT(m3, m2);
+    m0 = EXT_BEAT(m2, m0);
+#undef EXT_BEAT
+    size_t j = start;
+    while (!(x[j] == m0)) j++;
+    *ext = x[j];
+    *ext_i = j;
+}
+
+/* Rescan of [start, t] as the step does it, for a window holding a NaN
+ * (where its result depends on where the NaN sits). */
+static inline void ext_rescan_nan(const double *x, size_t start, size_t t, int hi, double *ext, size_t *ext_i) {
+    double e = x[start];
+    size_t ei = start;
+    for (size_t i = start + 1; i <= t; i++) {
+        double y = x[i];
+        if (hi ? y > e : y < e) { e = y; ei = i; }
+    }
+    *ext = e;
+    *ext_i = ei;
+}
+
+/* One side of batch bar t: the step's rule (rescan when the extreme's bar
+ * has left, else a new bar equal or beyond takes over). With no NaN in the
+ * window the update is branch-free (a mispredicted branch there cost more
+ * than the whole update): neither v nor e is NaN then, and v >= e ? v : e
+ * is e > v ? e : v, one maxsd. */
+__attribute__((always_inline)) static inline void ext_side(const double *x, size_t t, size_t start, size_t nan_i, int hi, double *ext,
+                            size_t *ext_i) {
+    double v = x[t], e = *ext;
+    size_t ei = *ext_i;
+    if (__builtin_expect(ei < start, 0)) {
+        if (nan_i <= start) ext_rescan(x, start, t, hi, ext, ext_i);
+        else ext_rescan_nan(x, start, t, hi, ext, ext_i);
+        return;
+    }
+    if (nan_i <= start) {
+        ei += (t - ei) & (0 - (size_t)(hi ? v >= e : v <= e));
+        e = ext_pick(e, v, hi);
+    } else if (hi ? v >= e : v <= e) {
+        e = v;
+        ei = t;
+    }
+    *ext = e;
+    *ext_i = ei;
+}
+
+__attribute__((always_inline)) static inline int ext_batch(size_t n, const double *in, int period, int what, double *o1, double *o2) {
     if (!ext_ok(period)) return PR_EINVAL;
     if (n == 0) return PR_OK;
     if (!in || !o1 || ((what == (EXT_MIN | EXT_MAX) || what == (EXT_MINI | EXT_MAXI)) && !o2))
         return PR_EINVAL;
-    ext_impl m;
-    ext_reset(&m, period);
-    size_t lb = m.p - 1, pre = n < lb ? n : lb;
+    const size_t p = (size_t)period, lb = p - 1, pre = n < lb ? n : lb;
     pr_ta_fill_nan(o1, pre);
     if (o2) pr_ta_fill_nan(o2, pre);
-    for (size_t t = 0; t < pre; t++)
-        if (isnan(in[t])) m.nan_i = t + 1;
+    if (n <= lb) return PR_OK;
+    size_t nan_i = 0;
+    for (size_t t = 0; t < lb; t++)
+        if (isnan(in[t])) nan_i = t + 1;
     const int hi_side = (what & (EXT_MAX | EXT_MAXI)) != 0, lo_side = (what & (EXT_MIN | EXT_MINI)) != 0;
+    /* Bar lb starts from a rescan of the first window (the step's "none
+     * yet"): with hi_i = lo_i = 0 < start = 1 the loop's test would miss it. */
+    double hi = NAN, lo = NAN;
+    size_t hi_i = 0, lo_i = 0;
     for (size_t t = lb; t < n; t++) {
-        int ok = ext_step_array(&m, in, t, hi_side, lo_side);
-        ext_emit(&m, ok, what, &o1[t], o2 ? &o2[t] : NULL);
+        size_t start = t + 1 - p;
+        double v = in[t];
+        if (isnan(v)) nan_i = t + 1;
+        if (t == lb) {
+            if (hi_side) ext_rescan_nan(in, 0, t, 1, &hi, &hi_i);
+            if (lo_side) ext_rescan_nan(in, 0, t, 0, &lo, &lo_i);
+        } else {
+            if (hi_side) ext_side(in, t, start, nan_i, 1, &hi, &hi_i);
+            if (lo_side) ext_side(in, t, start, nan_i, 0, &lo, &lo_i);
+        }
+        int ok = nan_i <= start;
+        double r1, r2 = NAN;
+        switch (what) {
+        case EXT_MAX: r1 = hi; break;
+        case EXT_MIN: r1 = lo; break;
+        case EXT_MAXI: r1 = (double)hi_i; break;
+        case EXT_MINI: r1 = (double)lo_i; break;
+        case EXT_MIN | EXT_MAX: r1 = lo; r2 = hi; break;
+        default: r1 = (double)lo_i; r2 = (double)hi_i; break;
+        }
+        o1[t] = ok ? r1 : NAN;
+        if (o2) o2[t] = ok ? r2 : NAN;
     }
     return PR_OK;
 }
