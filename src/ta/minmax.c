@@ -8,9 +8,6 @@
  * streaming form the first bar fed). A NaN input makes every output NaN
  * while it is in the window. */
 #include "overlap_internal.h"
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 typedef struct ext_impl {
     size_t p, count;
@@ -86,16 +83,8 @@ static inline void ext_emit(const ext_impl *m, int ok, int what, double *o1, dou
     if (o2) *o2 = ok ? v[1] : NAN;
 }
 
-/* a > b ? a : b (hi) or a < b ? a : b, as one maxsd/minsd where SSE2 is
- * there: compilers turn the plain expression into a branch when they
- * like, and that branch mispredicts on prices. */
 static inline double ext_pick(double a, double b, int hi) {
-#if defined(__SSE2__)
-    __m128d x = _mm_set_sd(a), y = _mm_set_sd(b);
-    return _mm_cvtsd_f64(hi ? _mm_max_sd(x, y) : _mm_min_sd(x, y));
-#else
-    return hi ? (a > b ? a : b) : (a < b ? a : b);
-#endif
+    return hi ? pr_ta_pick_max(a, b) : pr_ta_pick_min(a, b);
 }
 
 /* Batch rescan of [start, t] with no NaN in it: the extreme's value first,
