@@ -88,25 +88,37 @@ static inline double ext_pick(double a, double b, int hi) {
 }
 
 /* Batch rescan of [start, t] with no NaN in it: the extreme's value first,
- * in four independent running maxima (y > m ? y : m, no data-dependent
- * branch), then the first bar holding it, which is the bar the step's
- * strict comparison keeps (the oldest of a tie). The value is read back
- * from that bar, so of -0 and +0 the step's choice is kept too. */
+ * in independent running maxima (y > m ? y : m, no data-dependent branch;
+ * two bars per SSE2 register where there is one), then the first bar holding
+ * it, which is the bar the step's strict comparison keeps (the oldest of a
+ * tie). The value is read back from that bar, so of -0 and +0 the step's
+ * choice is kept too. */
 static inline void ext_rescan(const double *x, size_t start, size_t t, int hi, double *ext, size_t *ext_i) {
-#define EXT_BEAT(y, m) ext_pick(y, m, hi)
-    double m0 = x[start], m1 = m0, m2 = m0, m3 = m0;
+    double m0 = x[start];
     size_t i = start + 1;
+#if defined(__SSE2__)
+    __m128d v0 = _mm_set1_pd(m0), v1 = v0;
     for (; i + 3 <= t; i += 4) {
-        m0 = EXT_BEAT(x[i], m0);
-        m1 = EXT_BEAT(x[i + 1], m1);
-        m2 = EXT_BEAT(x[i + 2], m2);
-        m3 = EXT_BEAT(x[i + 3], m3);
+        __m128d a = _mm_loadu_pd(x + i), b = _mm_loadu_pd(x + i + 2);
+        v0 = hi ? _mm_max_pd(a, v0) : _mm_min_pd(a, v0);
+        v1 = hi ? _mm_max_pd(b, v1) : _mm_min_pd(b, v1);
     }
-    for (; i <= t; i++) m0 = EXT_BEAT(x[i], m0);
-    m0 = EXT_BEAT(m1, m0);
-    m2 = EXT_BEAT(m3, m2);
-    m0 = EXT_BEAT(m2, m0);
-#undef EXT_BEAT
+    v0 = hi ? _mm_max_pd(v1, v0) : _mm_min_pd(v1, v0);
+    m0 = ext_pick(_mm_cvtsd_f64(_mm_unpackhi_pd(v0, v0)), _mm_cvtsd_f64(v0), hi);
+    for (; i <= t; i++) m0 = ext_pick(x[i], m0, hi);
+#else
+    double m1 = m0, m2 = m0, m3 = m0;
+    for (; i + 3 <= t; i += 4) {
+        m0 = ext_pick(x[i], m0, hi);
+        m1 = ext_pick(x[i + 1], m1, hi);
+        m2 = ext_pick(x[i + 2], m2, hi);
+        m3 = ext_pick(x[i + 3], m3, hi);
+    }
+    for (; i <= t; i++) m0 = ext_pick(x[i], m0, hi);
+    m0 = ext_pick(m1, m0, hi);
+    m2 = ext_pick(m3, m2, hi);
+    m0 = ext_pick(m2, m0, hi);
+#endif
     size_t j = start;
     while (!(x[j] == m0)) j++;
     *ext = x[j];
