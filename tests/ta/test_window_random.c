@@ -59,9 +59,12 @@ static void test_imi_batch_equals_stream(void **state) {
         double px = 100.0;
         for (size_t i = 0; i < N; i++) {
             r = r * 6364136223846793005ull + 1442695040888963407ull;
-            o[i] = px;
-            px *= 1.0 + ((double)((r >> 33) % 2001) - 1000.0) * 1e-5;
-            c[i] = kind == 0 ? px : o[i] + (double)((int)((r >> 40) % 3) - 1);
+            /* kind 0: open and close drawn apart over three decades, so the
+             * bodies differ in scale and their sums round (close prices one
+             * tick apart would sum exactly in any order) */
+            o[i] = kind == 0 ? exp((double)((r >> 33) % 7001) * 1e-3) : px;
+            r = r * 6364136223846793005ull + 1442695040888963407ull;
+            c[i] = kind == 0 ? exp((double)((r >> 33) % 7001) * 1e-3) : o[i] + (double)((int)((r >> 40) % 3) - 1);
             if (kind == 1 && (r >> 20) % 211 == 0) c[i] = NAN;
         }
         for (size_t pi = 0; pi < sizeof periods / sizeof periods[0]; pi++)
