@@ -1,12 +1,14 @@
 /* TA-Lib's MAX, MIN, MINMAX, MAXINDEX, MININDEX and MINMAXINDEX over the last
- * p bars (current bar included; lookback p-1), batch and streaming through
- * one step. Like TA-Lib, each extreme is kept with its bar index and the
- * window is rescanned only when that bar leaves it; the tie rule is TA-Lib's
+ * p bars (current bar included; lookback p-1). Like TA-Lib, each extreme is
+ * kept with its bar index and the window is rescanned only when that bar
+ * leaves it; the tie rule is TA-Lib's
  * (that is what the index outputs show): a new bar equal to the extreme
  * takes over (>=, <=), a rescan keeps the oldest of equal values (>, <).
  * Index outputs are absolute bar numbers (0 = the first bar given, for the
  * streaming form the first bar fed). A NaN input makes every output NaN
- * while it is in the window. */
+ * while it is in the window. Streaming runs TA-Lib's step as written; batch
+ * the same rule with a branch-free rescan and update (same outputs, tested
+ * against TA-Lib's loop in tests/ta/test_minmax_random.c). */
 #include "overlap_internal.h"
 
 typedef struct ext_impl {
@@ -17,9 +19,8 @@ typedef struct ext_impl {
     double ring[];       /* streaming: the last p values by bar index mod p   */
 } ext_impl;
 
-/* The step over bar t with AT(i) reading bar i (the batch array or the
- * streaming ring): advances the wanted extremes; 0 while a NaN is in the
- * window. One body, two readers, so batch and streaming agree. */
+/* The streaming step over bar t with AT(i) reading bar i from the ring:
+ * advances the wanted extremes; 0 while a NaN is in the window. */
 #define EXT_STEP_BODY(AT)                                                  \
     size_t start = t + 1 - m->p;                                           \
     double v = AT(t);                                                      \
