@@ -37,6 +37,45 @@ static int mavp_start(pr_ta_ma_any *m, int matype, int p, int lb, size_t *from) 
     return pr_ta_ma_any_init(m, matype, p, *from);
 }
 
+/* SMA: the running sums of every period that occurs advance together in
+ * one pass (each exactly as pr_ta_ma_any_batch runs it alone: seeded from
+ * its start bar lb - (p - 1) with the p - 1 values before lb in order, then
+ * + new, read, - oldest), and only the bar's own period is divided out: one
+ * pass over the series instead of one per period plus a scatter. */
+static int mavp_sma_fused(size_t n, const double *in, const int *per, const unsigned char *used, int minp,
+                          size_t np, size_t lb, double *out) {
+    size_t nq = 0;
+    for (size_t k = 0; k < np; k++) nq += used[k];
+    size_t *q = malloc((nq + 1) * sizeof *q), *slot = malloc(np * sizeof *slot);
+    double *sum = malloc((nq + 1) * sizeof *sum);
+    if (!q || !slot || !sum) {
+        free(q);
+        free(slot);
+        free(sum);
+        return PR_ENOMEM;
+    }
+    for (size_t k = 0, j = 0; k < np; k++) {
+        if (!used[k]) continue;
+        size_t p = (size_t)minp + k;
+        q[j] = p;
+        slot[k] = j;
+        double s = 0.0;
+        for (size_t i = lb + 1 - p; i < lb; i++) s += in[i];
+        sum[j++] = s;
+    }
+    for (size_t t = lb; t < n; t++) {
+        double x = in[t];
+        for (size_t j = 0; j < nq; j++) sum[j] += x;
+        int p = per[t];
+        if (p) out[t] = sum[slot[p - minp]] / p;
+        for (size_t j = 0; j < nq; j++) sum[j] -= in[t + 1 - q[j]];
+    }
+    free(q);
+    free(slot);
+    free(sum);
+    return PR_OK;
+}
+
 int pr_ta_mavp(size_t n, const double *in, const double *periods, int minp, int maxp, int matype, double *out) {
     PR_TA_PROLOGUE(mavp_ok(minp, maxp, matype), n, in, periods, out);
     int lb;
@@ -52,6 +91,10 @@ int pr_ta_mavp(size_t n, const double *in, const double *periods, int minp, int 
     for (size_t t = (size_t)lb; t < n && rc == PR_OK; t++) {
         int p = per[t] = mavp_period(periods[t], minp, maxp);
         if (p) used[p - minp] = 1;
+    }
+    if (matype == 0 && rc == PR_OK) {
+        rc = mavp_sma_fused(n, in, per, used, minp, np, (size_t)lb, out);
+        np = 0;
     }
     for (size_t k = 0; k < np && rc == PR_OK; k++) {
         if (!used[k]) continue;

@@ -129,6 +129,85 @@ static double sar_core_step(sar_core *c, double h, double l) {
     return c->poisoned ? NAN : out;
 }
 
+/* Batch run from bar 2 on: sar_core_step's long/short machine with its state
+ * in locals (the struct's per-side arrays kept it in memory, a load and store
+ * on every bar's dependency chain), the same arithmetic in the same order.
+ * Without a reversal the new extreme and its acceleration step are selects,
+ * not branches (a new extreme comes at random, so the branch mispredicted),
+ * and the two clamps are one: "if (s > a) s = a; if (s > b) s = b" gives the
+ * same double as clamping s once by (b < a ? b : a), the first of the three
+ * winning every tie, -0/+0 included, and a NaN s staying NaN. `ext` is
+ * constant at each call: SAR has no offset and no signed output. */
+__attribute__((always_inline)) static inline void sar_batch(sar_core *c, size_t n, const double *high,
+                                                            const double *low, double *out, int ext) {
+    size_t i = n < 2 ? n : 2;
+    for (size_t k = 0; k < i; k++) out[k] = sar_core_step(c, high[k], low[k]);
+    if (c->poisoned) {
+        pr_ta_fill_nan(out + i, n - i);
+        return;
+    }
+    const double init_s = c->acc_init[0], init_l = c->acc_init[1], acc_s = c->acc[0], acc_l = c->acc[1];
+    const double max_s = c->max[0], max_l = c->max[1], offset = ext ? c->offset : 0.0;
+    const int signed_out = ext && c->signed_out;
+    double af_s = c->af[0], af_l = c->af[1], ep = c->ep, sar = c->sar;
+    double prev_h = c->new_h, prev_l = c->new_l;
+    int is_long = c->is_long;
+    for (; i < n; i++) {
+        double nh = high[i], nl = low[i];
+        if (nh != nh || nl != nl) {
+            pr_ta_fill_nan(out + i, n - i);
+            return;
+        }
+        double o;
+        if (is_long) {
+            if (nl <= sar) {
+                is_long = 0;
+                double s = ep;
+                if (s < prev_h) s = prev_h;
+                if (s < nh) s = nh;
+                if (ext && offset != 0.0) s += s * offset;
+                o = signed_out ? -s : s;
+                af_s = init_s;
+                ep = nl;
+                s = s + af_s * (ep - s);
+                if (s < prev_h) s = prev_h;
+                if (s < nh) s = nh;
+                sar = s;
+            } else {
+                o = sar;
+                af_l = pr_ta_pick_gt(nh, ep, pr_ta_pick_min(max_l, af_l + acc_l), af_l);
+                ep = pr_ta_pick_max(nh, ep);
+                double s = sar + af_l * (ep - sar);
+                sar = pr_ta_pick_min(pr_ta_pick_min(nl, prev_l), s);
+            }
+        } else {
+            if (nh >= sar) {
+                is_long = 1;
+                double s = ep;
+                if (s > prev_l) s = prev_l;
+                if (s > nl) s = nl;
+                if (ext && offset != 0.0) s -= s * offset;
+                o = s;
+                af_l = init_l;
+                ep = nh;
+                s = s + af_l * (ep - s);
+                if (s > prev_l) s = prev_l;
+                if (s > nl) s = nl;
+                sar = s;
+            } else {
+                o = signed_out ? -sar : sar;
+                af_s = pr_ta_pick_gt(ep, nl, pr_ta_pick_min(max_s, af_s + acc_s), af_s);
+                ep = pr_ta_pick_min(nl, ep);
+                double s = sar + af_s * (ep - sar);
+                sar = pr_ta_pick_max(pr_ta_pick_max(nh, prev_h), s);
+            }
+        }
+        out[i] = o;
+        prev_h = nh;
+        prev_l = nl;
+    }
+}
+
 static int sar_params_ok(double acc, double max) {
     return acc >= 0.0 && acc <= 3e37 && max >= 0.0 && max <= 3e37;
 }
@@ -144,7 +223,7 @@ int pr_ta_sar(size_t n, const double *high, const double *low, double accelerati
     PR_TA_PROLOGUE(sar_params_ok(acceleration, maximum), n, high, low, out);
     sar_core c;
     sar_core_init(&c, 0, 0, acceleration, acceleration, maximum, acceleration, acceleration, maximum, 0);
-    for (size_t i = 0; i < n; i++) out[i] = sar_core_step(&c, high[i], low[i]);
+    sar_batch(&c, n, high, low, out, 0);
     return PR_OK;
 }
 
@@ -191,7 +270,7 @@ int pr_ta_sarext(size_t n, const double *high, const double *low, double start, 
     PR_TA_PROLOGUE(sarext_params_ok(start, offset, il, al, ml, is, as, ms), n, high, low, out);
     sar_core c;
     sar_core_init(&c, start, offset, il, al, ml, is, as, ms, 1);
-    for (size_t i = 0; i < n; i++) out[i] = sar_core_step(&c, high[i], low[i]);
+    sar_batch(&c, n, high, low, out, 1);
     return PR_OK;
 }
 

@@ -4,6 +4,9 @@
 #define PR_TA_INTERNAL_H
 #include <math.h>
 #include "proratio/ta.h"
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 extern const pr_ta_def pr_ta_defs[];   /* table_list.c: one entry per row of ta/list.h */
 extern const size_t pr_ta_defs_count;
@@ -11,6 +14,37 @@ extern const size_t pr_ta_defs_count;
 /* Fills out[0..n) with NaN. */
 static inline void pr_ta_fill_nan(double *out, size_t n) {
     for (size_t i = 0; i < n; i++) out[i] = NAN;
+}
+
+/* a > b ? a : b and a < b ? a : b (NaN rules included: b unless the
+ * comparison holds), and c ? a : b for the result of a comparison c, as
+ * one maxsd / minsd / mask blend where SSE2 is there: compilers turn the
+ * plain expressions into branches when they like, and on prices those
+ * branches mispredict. */
+static inline double pr_ta_pick_max(double a, double b) {
+#if defined(__SSE2__)
+    return _mm_cvtsd_f64(_mm_max_sd(_mm_set_sd(a), _mm_set_sd(b)));
+#else
+    return a > b ? a : b;
+#endif
+}
+
+static inline double pr_ta_pick_min(double a, double b) {
+#if defined(__SSE2__)
+    return _mm_cvtsd_f64(_mm_min_sd(_mm_set_sd(a), _mm_set_sd(b)));
+#else
+    return a < b ? a : b;
+#endif
+}
+
+/* x > y ? a : b */
+static inline double pr_ta_pick_gt(double x, double y, double a, double b) {
+#if defined(__SSE2__)
+    __m128d m = _mm_cmpgt_sd(_mm_set_sd(x), _mm_set_sd(y));
+    return _mm_cvtsd_f64(_mm_or_pd(_mm_and_pd(m, _mm_set_sd(a)), _mm_andnot_pd(m, _mm_set_sd(b))));
+#else
+    return x > y ? a : b;
+#endif
 }
 
 /* 1 when none of the k pointers is NULL. */
