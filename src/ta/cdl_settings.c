@@ -38,3 +38,17 @@ int pr_ta_candle_settings_check(const pr_ta_candle_settings *cs) {
     }
     return PR_OK;
 }
+
+static const char *const cdl_table_names[PR_TA_CDL_COUNT] = {
+#define PR_TA_ROW(shape, name, ...) PR_TA_IF_CDL(shape)("cdl" #name, )
+#include "proratio/ta/list.h"
+#undef PR_TA_ROW
+};
+
+int pr_ta_cdl_pattern_find(const char *name, pr_ta_cdl_pattern *out) {
+    if (!name || !out) return PR_EINVAL;
+    int k = find_name(cdl_table_names, PR_TA_CDL_COUNT, name);
+    if (k < 0) return PR_ENOTFOUND;
+    *out = (pr_ta_cdl_pattern)k;
+    return PR_OK;
+}

@@ -247,6 +247,10 @@ int pr_ta_cdl_ex(pr_ta_cdl_pattern pattern, size_t n, const double *open, const 
 int pr_ta_cdl_init_ex(pr_ta_cdl_state *s, pr_ta_cdl_pattern pattern, double penetration,
                       const pr_ta_candle_settings *cs);
 
+/* The pattern of a table name ("cdlmorningstar", case-insensitive);
+ * PR_ENOTFOUND for a name that is not a candlestick pattern. */
+int pr_ta_cdl_pattern_find(const char *name, pr_ta_cdl_pattern *out);
+
 /* Every pattern whose out[pattern] is not NULL (out has PR_TA_CDL_COUNT
  * entries) in one pass over the bars, sharing the candle features and the
  * running averages between patterns: the same outputs as one pr_ta_cdl_ex
