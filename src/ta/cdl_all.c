@@ -42,21 +42,51 @@ static int group_of(cdl_group *gs, int *ng, int set, size_t j0) {
     return (*ng)++;
 }
 
-/* Averages of candles [max(b0, j0), b1) of group g into its buffer. */
-static void group_advance(const cdl_setting *cs, cdl_group *g, size_t b0, size_t b1, const double *o,
-                          const double *h, const double *l, const double *c) {
-    int set = g->set, per = cs[set].period;
+/* Averages of candles [max(b0, j0), b1) of group g into its buffer, with
+ * the range type a constant (group_advance picks the loop): the same
+ * operations as cdl_average and cdl_totals_step, where x / 2.0 is written
+ * x * 0.5 and x / 1.0 is x (the same doubles). */
+static inline double range_of(int range, double o, double h, double l, double c) {
+    return range == CDL_RANGE_REALBODY ? cdl_realbody(o, c)
+           : range == CDL_RANGE_HIGHLOW ? h - l
+                                        : cdl_upper(o, h, c) + cdl_lower(o, l, c);
+}
+
+__attribute__((always_inline)) static inline void
+group_loop(int range, const cdl_setting *cs, cdl_group *g, size_t b0, size_t b1, const double *o, const double *h,
+           const double *l, const double *c) {
+    const cdl_setting *s = &cs[g->set];
+    int per = s->period;
+    double factor = s->factor, dper = per;
+#define RANGE(b) range_of(range, o[b], h[b], l[b], c[b])
     size_t j = b0 > g->j0 ? b0 : g->j0;
-    if (j == g->j0 && j < b1 && per > 0) {
-        g->total = 0.0;
-        for (size_t b = j - (size_t)per; b < j; b++) g->total += cdl_range(cs, set, o[b], h[b], l[b], c[b]);
+    double *buf = g->buf + CDL_HALO, total = g->total;
+    if (per == 0) {
+        for (; j < b1; j++) {
+            double v = factor * RANGE(j);
+            buf[j - b0] = range == CDL_RANGE_SHADOWS ? v * 0.5 : v;
+        }
+        return;
+    }
+    if (j == g->j0 && j < b1) {
+        total = 0.0;
+        for (size_t b = j - (size_t)per; b < j; b++) total += RANGE(b);
     }
     for (; j < b1; j++) {
-        g->buf[CDL_HALO + j - b0] = cdl_average(cs, set, g->total, o[j], h[j], l[j], c[j]);
-        if (per > 0) {
-            size_t b = j - (size_t)per;
-            g->total += cdl_range(cs, set, o[j], h[j], l[j], c[j]) - cdl_range(cs, set, o[b], h[b], l[b], c[b]);
-        }
+        double v = factor * (total / dper);
+        buf[j - b0] = range == CDL_RANGE_SHADOWS ? v * 0.5 : v;
+        total += RANGE(j) - RANGE(j - (size_t)per);
+    }
+#undef RANGE
+    g->total = total;
+}
+
+static void group_advance(const cdl_setting *cs, cdl_group *g, size_t b0, size_t b1, const double *o,
+                          const double *h, const double *l, const double *c) {
+    switch (cs[g->set].range) {
+    case CDL_RANGE_REALBODY: group_loop(CDL_RANGE_REALBODY, cs, g, b0, b1, o, h, l, c); break;
+    case CDL_RANGE_HIGHLOW: group_loop(CDL_RANGE_HIGHLOW, cs, g, b0, b1, o, h, l, c); break;
+    default: group_loop(CDL_RANGE_SHADOWS, cs, g, b0, b1, o, h, l, c); break;
     }
 }
 
