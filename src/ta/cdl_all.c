@@ -15,7 +15,7 @@
  * infinity take the separate calls, which handle them. */
 #include "cdl_internal.h"
 
-#define CDL_BLOCK 512
+#define CDL_BLOCK 256
 #define CDL_HALO 4            /* largest candle offset a slot has */
 #define CDL_MAX_GROUPS (PR_TA_CDL_COUNT * CDL_MAX_SLOTS)
 
