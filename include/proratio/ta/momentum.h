@@ -174,7 +174,7 @@ extern "C" {
 /*   Equal            high-low range             5  0.05                     */
 /*                                                                           */
 /* avg = factor * (sum / N) (/2 for shadows); with N = 0 the candle's own    */
-/* feature is used. Lookbacks: DOJI 10, DRAGONFLYDOJI 10, GRAVESTONEDOJI 10, */
+/* feature is used. Default lookbacks: DOJI 10, DRAGONFLYDOJI 10, GRAVESTONEDOJI 10, */
 /* MARUBOZU 10, SPINNINGTOP 10, ENGULFING 2, HAMMER 11, HANGINGMAN 11,       */
 /* INVERTEDHAMMER 11, SHOOTINGSTAR 11, HARAMI 11, PIERCING 11,               */
 /* DARKCLOUDCOVER 11, MORNINGSTAR 12, EVENINGSTAR 12, 3WHITESOLDIERS 12,     */
