@@ -16,6 +16,7 @@
 
 #include "cli.h"
 #include "cmd_data.h"
+#include "ta_candles.h"
 #include "proratio/data.h"
 #include "proratio/ta.h"
 #include "proratio/core/json_text.h"
@@ -26,6 +27,7 @@
 static const char *ta_usage =
     "usage: proratio ta (--csv FILE | --dataset NAME [--db URL]) --indicator SPEC [--indicator SPEC ...]\n"
     "                   [--out FILE] [--from TIME] [--to TIME] [--unstable N]\n"
+    "                   [--candle-setting NAME=RANGE,PERIOD,FACTOR ...]\n"
     "       proratio ta --list [--json]\n"
     "\n"
     "Computes indicators and writes CSV: the bar's open time (ISO 8601 UTC), then one\n"
@@ -43,6 +45,12 @@ static const char *ta_usage =
     "  --to TIME           bars with open time before TIME only\n"
     "  --unstable N        TA-Lib's unstable period: N more warm-up bars (computed, left empty)\n"
     "                      for every indicator that has one in TA-Lib (--list marks them); default 0\n"
+    "  --candle-setting NAME=RANGE,PERIOD,FACTOR\n"
+    "                      one of TA-Lib's candle settings for the candlestick patterns (repeatable):\n"
+    "                      NAME BodyLong, BodyVeryLong, BodyShort, BodyDoji, ShadowLong, ShadowVeryLong,\n"
+    "                      ShadowShort, ShadowVeryShort, Near, Far or Equal; RANGE RealBody, HighLow or\n"
+    "                      Shadows; PERIOD candles averaged (0: the candle itself); e.g.\n"
+    "                      BodyDoji=HighLow,10,0.1 (TA-Lib's default)\n"
     "  --out FILE          write to FILE instead of standard output\n"
     "  --list              list the indicators with parameters (default [min, max]), inputs, outputs\n"
     "  --json              with --list: JSON\n"
@@ -231,7 +239,9 @@ int pr_cli_ta(int argc, char **argv) {
     const char *csv = NULL, *dataset = NULL, *db = NULL, *out_path = NULL, *from_s = NULL, *to_s = NULL, *v;
     const char *unstable_s = NULL;
     const char *ind[MAX_SPECS];
-    int nind = 0, list = 0, json = 0;
+    int nind = 0, list = 0, json = 0, ncs = 0;
+    pr_ta_candle_settings cs;
+    pr_ta_candle_settings_default(&cs);
     for (int i = 1; i < argc; i++) {
         if (pr_cli_is_help(argv[i])) {
             fputs(ta_usage, stdout);
@@ -248,7 +258,12 @@ int pr_cli_ta(int argc, char **argv) {
         else if ((m = pr_cli_opt(argc, argv, &i, "--from", &v))) dst = &from_s;
         else if ((m = pr_cli_opt(argc, argv, &i, "--to", &v))) dst = &to_s;
         else if ((m = pr_cli_opt(argc, argv, &i, "--unstable", &v))) dst = &unstable_s;
-        else if ((m = pr_cli_opt(argc, argv, &i, "--indicator", &v)) > 0) {
+        else if ((m = pr_cli_opt(argc, argv, &i, "--candle-setting", &v)) > 0) {
+            int cx = pr_cli_ta_candle_setting(CMD, v, &cs);
+            if (cx != PR_EXIT_OK) return cx;
+            ncs++;
+            continue;
+        } else if ((m = pr_cli_opt(argc, argv, &i, "--indicator", &v)) > 0) {
             if (nind == MAX_SPECS) return pr_cli_usage_error(CMD, "at most %d indicators", MAX_SPECS);
             ind[nind++] = v;
             continue;
@@ -259,7 +274,7 @@ int pr_cli_ta(int argc, char **argv) {
     }
 
     if (list) {
-        if (csv || dataset || nind) return pr_cli_usage_error(CMD, "--list takes no data or indicators");
+        if (csv || dataset || nind || ncs) return pr_cli_usage_error(CMD, "--list takes no data or indicators");
         if (json) return print_list_json(stdout) == PR_OK ? PR_EXIT_OK : PR_EXIT_FAIL;
         print_list_text(stdout);
         return PR_EXIT_OK;
@@ -314,6 +329,12 @@ int pr_cli_ta(int argc, char **argv) {
     in.low = s.low;
     in.close = s.close;
     in.volume = s.volume;
+    /* Candlestick patterns: several, or any with --candle-setting, run
+     * together in one pass over the bars (done[j] set for those). */
+    int *done = calloc((size_t)nind, sizeof *done), ncdl = 0;
+    if (!done) rc = pr_err_set(&e, PR_ENOMEM, "out of memory");
+    for (int j = 0; j < nind; j++) ncdl += pr_ta_cdl_pattern_find(sp[j].def->name, &(pr_ta_cdl_pattern){0}) == PR_OK;
+    int cdl_together = ncdl > 1 || (ncdl > 0 && ncs > 0);
     for (int j = 0; j < nind && rc == PR_OK; j++) {
         const pr_ta_def *d = sp[j].def;
         int uses_real1 = 0;
@@ -329,10 +350,25 @@ int pr_cli_ta(int argc, char **argv) {
         /* The unstable period applies to the indicators that have one in
          * TA-Lib; the others run as they are. */
         int u = pr_ta_has_unstable(d) ? unstable : 0;
+        if (cdl_together && pr_ta_cdl_pattern_find(d->name, &(pr_ta_cdl_pattern){0}) == PR_OK) continue;
         if (rc == PR_OK && (rc = u ? pr_ta_run_from(d, &in, sp[j].params, u, 0, sp[j].out)
                                    : d->run(&in, sp[j].params, sp[j].out)) != PR_OK)
             pr_err_set(&e, rc, "%s: computation failed (%s)", sp[j].label, pr_status_name(rc));
     }
+
+    if (rc == PR_OK && cdl_together) {
+        const pr_ta_def *defs[MAX_SPECS];
+        const double *params[MAX_SPECS];
+        double *outs[MAX_SPECS];
+        for (int j = 0; j < nind; j++) {
+            defs[j] = sp[j].def;
+            params[j] = sp[j].params;
+            outs[j] = sp[j].out[0];
+        }
+        if ((rc = pr_cli_ta_patterns(nind, defs, params, outs, &in, &cs, done)) != PR_OK)
+            pr_err_set(&e, rc, "candlestick patterns: computation failed (%s)", pr_status_name(rc));
+    }
+    free(done);
 
     if (rc == PR_OK) {
         size_t from_i = from == PR_TIME_NONE ? 0 : pr_series_lower_bound(&s, from);

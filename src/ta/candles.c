@@ -48,12 +48,12 @@ static int cdl_pen(pr_ta_cdl_pattern pattern, double pen, double *out) {
 }
 
 /* Output for the bar at o/h/l/c[0] given the slot totals. */
-static inline double cdl_eval_bar(const cdl_def *d, const double *o, const double *h,
+static inline double cdl_eval_bar(const cdl_setting *cs, const cdl_def *d, const double *o, const double *h,
                                   const double *l, const double *c, const double *total,
                                   double pen, cdl_mem *mem) {
     double avg[CDL_MAX_SLOTS];
     double chk = 0.0;
-    cdl_averages(d, o, h, l, c, total, avg);
+    cdl_averages(cs, d, o, h, l, c, total, avg);
     for (int k = 0; k < d->nslots; k++) chk += avg[k];
     for (int j = 0; j < d->nbars; j++) chk += o[-j] + h[-j] + l[-j] + c[-j];
     if (chk != chk) return NAN;
@@ -66,69 +66,123 @@ static int cdl_valid(pr_ta_cdl_pattern p) {
     return (int)p >= 0 && p < PR_TA_CDL_COUNT && (pr_cdl_defs[p]->eval || pr_cdl_defs[p]->step);
 }
 
+int pr_cdl_lookback(const cdl_def *d, const cdl_setting *cs) {
+    /* TA-Lib's lookbacks are the longest period of the settings used plus a
+     * constant (the candles before the current one, the hikkake's wait);
+     * CDLHIKKAKEMOD's counts its Near period as at least 1. */
+    int maxdef = 0, maxnew = 0;
+    for (int k = 0; k < d->nslots; k++) {
+        int set = d->slots[k].set;
+        maxdef = MAX2(maxdef, pr_cdl_settings[set].period);
+        maxnew = MAX2(maxnew, cs[set].period);
+    }
+    if (d == &pr_cdl_def_hikkakemod) maxnew = MAX2(maxnew, 1);
+    return d->lookback - maxdef + maxnew;
+}
+
 int pr_ta_cdl_lookback(pr_ta_cdl_pattern pattern, int *out) {
-    if (!out || !cdl_valid(pattern)) return PR_EINVAL;
-    *out = pr_cdl_defs[pattern]->lookback;
+    return pr_ta_cdl_lookback_ex(pattern, NULL, out);
+}
+
+int pr_ta_cdl_lookback_ex(pr_ta_cdl_pattern pattern, const pr_ta_candle_settings *cs, int *out) {
+    if (!out || !cdl_valid(pattern) || (cs && pr_ta_candle_settings_check(cs) != PR_OK)) return PR_EINVAL;
+    *out = pr_cdl_lookback(pr_cdl_defs[pattern], cs ? cs->s : pr_cdl_settings);
     return PR_OK;
 }
 
 /* True when every price is finite and below 1e300 in size, so no range,
  * total or average of the bars can be NaN or infinite: the batch form then
  * skips the per-bar NaN test (the outputs are the same either way). */
-static int cdl_tame(size_t n, const double *o, const double *h, const double *l, const double *c) {
+int pr_cdl_tame(size_t n, const double *o, const double *h, const double *l, const double *c) {
     int ok = 1;
     for (size_t i = 0; i < n; i++)
         ok &= (fabs(o[i]) < 1e300) & (fabs(h[i]) < 1e300) & (fabs(l[i]) < 1e300) & (fabs(c[i]) < 1e300);
     return ok;
 }
 
+int pr_cdl_pen(pr_ta_cdl_pattern pattern, double pen, double *out) { return cdl_pen(pattern, pen, out); }
+
+int pr_cdl_is_default(const pr_ta_candle_settings *cs) {
+    if (!cs) return 1;
+    for (int k = 0; k < CDL_SETTING_COUNT; k++)
+        if (cs->s[k].range != pr_cdl_settings[k].range || cs->s[k].period != pr_cdl_settings[k].period ||
+            cs->s[k].factor != pr_cdl_settings[k].factor)
+            return 0;
+    return 1;
+}
+
 int pr_ta_cdl(pr_ta_cdl_pattern pattern, size_t n, const double *open, const double *high,
               const double *low, const double *close, double penetration, double *out) {
-    if (!cdl_valid(pattern)) return PR_EINVAL;
+    return pr_ta_cdl_ex(pattern, n, open, high, low, close, penetration, NULL, out);
+}
+
+int pr_ta_cdl_ex(pr_ta_cdl_pattern pattern, size_t n, const double *open, const double *high,
+                 const double *low, const double *close, double penetration,
+                 const pr_ta_candle_settings *settings, double *out) {
+    if (!cdl_valid(pattern) || (settings && pr_ta_candle_settings_check(settings) != PR_OK)) return PR_EINVAL;
     const cdl_def *d = pr_cdl_defs[pattern];
+    int dflt = pr_cdl_is_default(settings);
+    const cdl_setting *cs = dflt ? pr_cdl_settings : settings->s;
     double pen;
     PR_TA_PROLOGUE(cdl_pen(pattern, penetration, &pen) == PR_OK, n, open, high, low, close, out);
-    size_t lb = (size_t)d->lookback;
+    size_t lb = (size_t)pr_cdl_lookback(d, cs);
     PR_TA_ALL_NAN_IF(n <= lb, n, out);
     pr_ta_fill_nan(out, lb);
     size_t first = lb - (size_t)d->prime;   /* a stateful rule starts early, as TA-Lib's does */
-    if (cdl_tame(n, open, high, low, close)) {
+    if (dflt && pr_cdl_tame(n, open, high, low, close)) {
         d->batch(first, lb, n, open, high, low, close, pen, out);
         return PR_OK;
     }
     double total[CDL_MAX_SLOTS];
     cdl_mem mem = {0, 4, 0.0, 0.0};
-    cdl_totals_init(d, open + first, high + first, low + first, close + first, total);
+    cdl_totals_init(cs, d, open + first, high + first, low + first, close + first, total);
     for (size_t i = first; i < n; i++) {
-        double v = cdl_eval_bar(d, open + i, high + i, low + i, close + i, total, pen, &mem);
+        double v = cdl_eval_bar(cs, d, open + i, high + i, low + i, close + i, total, pen, &mem);
         if (i >= lb) out[i] = v;
-        cdl_totals_step(d, open + i, high + i, low + i, close + i, total);
+        cdl_totals_step(cs, d, open + i, high + i, low + i, close + i, total);
     }
     return PR_OK;
 }
 
-/* Window of the last lookback+1 bars, current bar last. */
-#define CDL_WIN 16
-
+/* The last lookback+1 bars in o/h/l/c (win, 4 x (lookback+1)), current
+ * bar last. */
 struct pr_ta_cdl_impl {
     const cdl_def *d;
+    cdl_setting cs[CDL_SETTING_COUNT];
+    int lookback;
     double pen;
     int64_t count;
     cdl_mem mem;
     double total[CDL_MAX_SLOTS];
-    double o[CDL_WIN], h[CDL_WIN], l[CDL_WIN], c[CDL_WIN];
+    double *o, *h, *l, *c;
+    double win[];
 };
 
 int pr_ta_cdl_init(pr_ta_cdl_state *s, pr_ta_cdl_pattern pattern, double penetration) {
-    if (!s || !cdl_valid(pattern)) return PR_EINVAL;
+    return pr_ta_cdl_init_ex(s, pattern, penetration, NULL);
+}
+
+int pr_ta_cdl_init_ex(pr_ta_cdl_state *s, pr_ta_cdl_pattern pattern, double penetration,
+                      const pr_ta_candle_settings *settings) {
+    if (!s || !cdl_valid(pattern) || (settings && pr_ta_candle_settings_check(settings) != PR_OK))
+        return PR_EINVAL;
     const cdl_def *d = pr_cdl_defs[pattern];
+    const cdl_setting *cs = settings ? settings->s : pr_cdl_settings;
     double pen;
     if (cdl_pen(pattern, penetration, &pen) != PR_OK) return PR_EINVAL;
-    struct pr_ta_cdl_impl *m = calloc(1, sizeof *m);
+    int lb = pr_cdl_lookback(d, cs);
+    size_t w = (size_t)lb + 1;
+    struct pr_ta_cdl_impl *m = calloc(1, sizeof *m + 4 * w * sizeof(double));
     if (!m) return PR_ENOMEM;
     m->d = d;
+    memcpy(m->cs, cs, sizeof m->cs);
+    m->lookback = lb;
     m->pen = pen;
     m->mem.age = 4;
+    m->o = m->win;
+    m->h = m->win + w;
+    m->l = m->win + 2 * w;
+    m->c = m->win + 3 * w;
     s->p = m;
     return PR_OK;
 }
@@ -138,7 +192,7 @@ int pr_ta_cdl_update(pr_ta_cdl_state *s, double open, double high, double low, d
     if (!s || !s->p || !out) return PR_EINVAL;
     struct pr_ta_cdl_impl *m = s->p;
     const cdl_def *d = m->d;
-    size_t last = (size_t)d->lookback;   /* window index of the current bar */
+    size_t last = (size_t)m->lookback;   /* window index of the current bar */
     memmove(m->o, m->o + 1, last * sizeof(double));
     memmove(m->h, m->h + 1, last * sizeof(double));
     memmove(m->l, m->l + 1, last * sizeof(double));
@@ -147,14 +201,14 @@ int pr_ta_cdl_update(pr_ta_cdl_state *s, double open, double high, double low, d
     m->h[last] = high;
     m->l[last] = low;
     m->c[last] = close;
-    int64_t t = m->count++, first = d->lookback - d->prime;
+    int64_t t = m->count++, first = m->lookback - d->prime;
     *out = NAN;
     if (t < first) return PR_OK;
     const double *o = m->o + last, *h = m->h + last, *l = m->l + last, *c = m->c + last;
-    if (t == first) cdl_totals_init(d, o, h, l, c, m->total);
-    double v = cdl_eval_bar(d, o, h, l, c, m->total, m->pen, &m->mem);
-    if (t >= d->lookback) *out = v;
-    cdl_totals_step(d, o, h, l, c, m->total);
+    if (t == first) cdl_totals_init(m->cs, d, o, h, l, c, m->total);
+    double v = cdl_eval_bar(m->cs, d, o, h, l, c, m->total, m->pen, &m->mem);
+    if (t >= m->lookback) *out = v;
+    cdl_totals_step(m->cs, d, o, h, l, c, m->total);
     return PR_OK;
 }
 

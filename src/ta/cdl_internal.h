@@ -13,11 +13,9 @@ enum {
 };
 enum { CDL_RANGE_REALBODY, CDL_RANGE_HIGHLOW, CDL_RANGE_SHADOWS };
 
-typedef struct cdl_setting {
-    int range;       /* CDL_RANGE_* */
-    int period;      /* bars averaged (before the candle compared); 0 = own candle */
-    double factor;
-} cdl_setting;
+/* The public pr_ta_candle_setting: range (CDL_RANGE_*), period (bars
+ * averaged before the candle compared; 0 = its own), factor. */
+typedef pr_ta_candle_setting cdl_setting;
 
 /* TA-Lib's TA_CandleDefaultSettings (ta_global.c); here, rather than in one
  * file, so that every rule file's batch loops see them as constants. */
@@ -71,6 +69,9 @@ typedef struct cdl_def {
      * `first` (lookback - prime), writing out[lb..n-1] (CDL_DEF) */
     void (*batch)(size_t first, size_t lb, size_t n, const double *o, const double *h, const double *l,
                   const double *c, double pen, double *out);
+    /* the block loop of the one-pass form (cdl_block_kernel) */
+    void (*block)(size_t t0, size_t t1, size_t w, const double *o, const double *h, const double *l,
+                  const double *c, const double *const *ap, double pen, cdl_mem *mem, double *out);
 } cdl_def;
 
 /* One definition per candlestick row of proratio/ta/list.h, pr_cdl_def_<name>
@@ -80,6 +81,14 @@ typedef struct cdl_def {
 #include "proratio/ta/list.h"
 #undef PR_TA_ROW
 extern const cdl_def *const pr_cdl_defs[PR_TA_CDL_COUNT];
+
+/* Shared by the engine (candles.c) and the one-pass form (cdl_all.c): the
+ * lookback under settings cs, "every price finite and < 1e300", the
+ * penetration check (negative = default) and "cs is NULL or the defaults". */
+int pr_cdl_lookback(const cdl_def *d, const cdl_setting *cs);
+int pr_cdl_tame(size_t n, const double *o, const double *h, const double *l, const double *c);
+int pr_cdl_pen(pr_ta_cdl_pattern pattern, double pen, double *out);
+int pr_cdl_is_default(const pr_ta_candle_settings *cs);
 
 /* ---- shorthands of the rules: candle k bars back ------------------------- */
 #define RB(k) cdl_realbody(o[-(k)], c[-(k)])
@@ -109,8 +118,10 @@ static inline double cdl_upper(double o, double h, double c) { return h - (c >= 
 static inline double cdl_lower(double o, double l, double c) { return (c >= o ? o : c) - l; }
 static inline int cdl_color(double o, double c) { return c >= o ? 1 : -1; }
 
-static inline double cdl_range(int set, double o, double h, double l, double c) {
-    switch (pr_cdl_settings[set].range) {
+/* Every helper below takes the settings table cs: pr_cdl_settings in the
+ * per-pattern loops (folded as constants), the caller's in the others. */
+static inline double cdl_range(const cdl_setting *cs, int set, double o, double h, double l, double c) {
+    switch (cs[set].range) {
     case CDL_RANGE_REALBODY: return cdl_realbody(o, c);
     case CDL_RANGE_HIGHLOW: return h - l;
     default: return cdl_upper(o, h, c) + cdl_lower(o, l, c);
@@ -119,43 +130,44 @@ static inline double cdl_range(int set, double o, double h, double l, double c) 
 
 /* TA_CANDLEAVERAGE: factor * (sum / period, or the candle's own range when
  * period is 0) / (2 for shadows, else 1). */
-static inline double cdl_average(int set, double sum, double o, double h, double l, double c) {
-    const cdl_setting *s = &pr_cdl_settings[set];
-    double base = s->period != 0 ? sum / s->period : cdl_range(set, o, h, l, c);
+static inline double cdl_average(const cdl_setting *cs, int set, double sum, double o, double h, double l,
+                                  double c) {
+    const cdl_setting *s = &cs[set];
+    double base = s->period != 0 ? sum / s->period : cdl_range(cs, set, o, h, l, c);
     return s->factor * base / (s->range == CDL_RANGE_SHADOWS ? 2.0 : 1.0);
 }
 
 /* First totals for the bar at index 0 of o/h/l/c. */
-static inline void cdl_totals_init(const cdl_def *d, const double *o, const double *h,
+static inline void cdl_totals_init(const cdl_setting *cs, const cdl_def *d, const double *o, const double *h,
                                    const double *l, const double *c, double *total) {
     for (int k = 0; k < d->nslots; k++) {
         int set = d->slots[k].set, off = d->slots[k].off;
-        int per = pr_cdl_settings[set].period;
+        int per = cs[set].period;
         total[k] = 0.0;
         for (int j = per; j >= 1; j--) {
             int b = -j - off;
-            total[k] += cdl_range(set, o[b], h[b], l[b], c[b]);
+            total[k] += cdl_range(cs, set, o[b], h[b], l[b], c[b]);
         }
     }
 }
 
 /* Totals after the bar at index 0 of o/h/l/c has been judged. */
-static inline void cdl_totals_step(const cdl_def *d, const double *o, const double *h,
+static inline void cdl_totals_step(const cdl_setting *cs, const cdl_def *d, const double *o, const double *h,
                                    const double *l, const double *c, double *total) {
     for (int k = 0; k < d->nslots; k++) {
         int set = d->slots[k].set, off = d->slots[k].off;
-        int b = -off - pr_cdl_settings[set].period;
-        total[k] += cdl_range(set, o[-off], h[-off], l[-off], c[-off]) -
-                    cdl_range(set, o[b], h[b], l[b], c[b]);
+        int b = -off - cs[set].period;
+        total[k] += cdl_range(cs, set, o[-off], h[-off], l[-off], c[-off]) -
+                    cdl_range(cs, set, o[b], h[b], l[b], c[b]);
     }
 }
 
 /* The slot averages for the bar at index 0 of o/h/l/c. */
-static inline void cdl_averages(const cdl_def *d, const double *o, const double *h, const double *l,
+static inline void cdl_averages(const cdl_setting *cs, const cdl_def *d, const double *o, const double *h, const double *l,
                                 const double *c, const double *total, double *avg) {
     for (int k = 0; k < d->nslots; k++) {
         int off = d->slots[k].off;
-        avg[k] = cdl_average(d->slots[k].set, total[k], o[-off], h[-off], l[-off], c[-off]);
+        avg[k] = cdl_average(cs, d->slots[k].set, total[k], o[-off], h[-off], l[-off], c[-off]);
     }
 }
 
@@ -167,13 +179,29 @@ cdl_kernel(const cdl_def *d, size_t first, size_t lb, size_t n, const double *op
            const double *low, const double *close, double pen, double *out) {
     double total[CDL_MAX_SLOTS], avg[CDL_MAX_SLOTS];
     cdl_mem mem = {0, 4, 0.0, 0.0};
-    cdl_totals_init(d, open + first, high + first, low + first, close + first, total);
+    cdl_totals_init(pr_cdl_settings, d, open + first, high + first, low + first, close + first, total);
     for (size_t i = first; i < n; i++) {
         const double *o = open + i, *h = high + i, *l = low + i, *c = close + i;
-        cdl_averages(d, o, h, l, c, total, avg);
+        cdl_averages(pr_cdl_settings, d, o, h, l, c, total, avg);
         int v = d->step ? d->step(o, h, l, c, avg, &mem) : d->eval(o, h, l, c, avg, pen);
         if (i >= lb) out[i] = (double)v;
-        cdl_totals_step(d, o, h, l, c, total);
+        cdl_totals_step(pr_cdl_settings, d, o, h, l, c, total);
+    }
+}
+
+/* The block loop of the one-pass form (cdl_all.c): bars [t0, t1) of arrays
+ * already offset to the block, slot k's average of bar t in ap[k][t], the
+ * output written from bar w on; a stateful rule carries *mem across blocks. */
+__attribute__((always_inline)) static inline void
+cdl_block_kernel(const cdl_def *d, size_t t0, size_t t1, size_t w, const double *open, const double *high,
+                 const double *low, const double *close, const double *const *ap, double pen, cdl_mem *mem,
+                 double *out) {
+    double avg[CDL_MAX_SLOTS];
+    for (size_t t = t0; t < t1; t++) {
+        const double *o = open + t, *h = high + t, *l = low + t, *c = close + t;
+        for (int k = 0; k < d->nslots; k++) avg[k] = ap[k][t];
+        int v = d->step ? d->step(o, h, l, c, avg, mem) : d->eval(o, h, l, c, avg, pen);
+        if (t >= w) out[t] = (double)v;
     }
 }
 
@@ -181,10 +209,15 @@ cdl_kernel(const cdl_def *d, size_t first, size_t lb, size_t n, const double *op
  * and its batch loop, which reads a file-local copy of the same fields so
  * that the compiler sees them as constants. */
 #define CDL_DEF(name, ...)                                                                      \
-    static const cdl_def cdl_k_##name = {__VA_ARGS__, NULL};                                   \
+    static const cdl_def cdl_k_##name = {__VA_ARGS__, NULL, NULL};                                   \
     static void cdl_batch_##name(size_t first, size_t lb, size_t n, const double *o, const double *h, \
                                  const double *l, const double *c, double pen, double *out) {   \
         cdl_kernel(&cdl_k_##name, first, lb, n, o, h, l, c, pen, out);                          \
     }                                                                                           \
-    const cdl_def pr_cdl_def_##name = {__VA_ARGS__, cdl_batch_##name};
+    static void cdl_block_##name(size_t t0, size_t t1, size_t w, const double *o, const double *h, \
+                                 const double *l, const double *c, const double *const *ap, double pen, \
+                                 cdl_mem *mem, double *out) {                                   \
+        cdl_block_kernel(&cdl_k_##name, t0, t1, w, o, h, l, c, ap, pen, mem, out);              \
+    }                                                                                           \
+    const cdl_def pr_cdl_def_##name = {__VA_ARGS__, cdl_batch_##name, cdl_block_##name};
 #endif

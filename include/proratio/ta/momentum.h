@@ -174,7 +174,7 @@ extern "C" {
 /*   Equal            high-low range             5  0.05                     */
 /*                                                                           */
 /* avg = factor * (sum / N) (/2 for shadows); with N = 0 the candle's own    */
-/* feature is used. Lookbacks: DOJI 10, DRAGONFLYDOJI 10, GRAVESTONEDOJI 10, */
+/* feature is used. Default lookbacks: DOJI 10, DRAGONFLYDOJI 10, GRAVESTONEDOJI 10, */
 /* MARUBOZU 10, SPINNINGTOP 10, ENGULFING 2, HAMMER 11, HANGINGMAN 11,       */
 /* INVERTEDHAMMER 11, SHOOTINGSTAR 11, HARAMI 11, PIERCING 11,               */
 /* DARKCLOUDCOVER 11, MORNINGSTAR 12, EVENINGSTAR 12, 3WHITESOLDIERS 12,     */
@@ -200,6 +200,64 @@ int pr_ta_cdl_init(pr_ta_cdl_state *s, pr_ta_cdl_pattern pattern, double penetra
 int pr_ta_cdl_update(pr_ta_cdl_state *s, double open, double high, double low, double close,
                      double *out);
 void pr_ta_cdl_free(pr_ta_cdl_state *s);
+
+/* TA-Lib's candle settings (TA_SetCandleSettings), per call. Each says what
+ * a pattern's threshold is measured on (range), over how many candles before
+ * the one judged it is averaged (period; 0 = that candle's own), and the
+ * factor applied: threshold = factor * average (/ 2 for SHADOWS). Indexed by
+ * pr_ta_candle_setting_id, TA-Lib's order; pr_ta_candle_settings_default
+ * fills TA-Lib's defaults, which give the outputs of the calls above. */
+typedef enum pr_ta_candle_setting_id {
+    PR_TA_CANDLE_BODY_LONG, PR_TA_CANDLE_BODY_VERY_LONG, PR_TA_CANDLE_BODY_SHORT, PR_TA_CANDLE_BODY_DOJI,
+    PR_TA_CANDLE_SHADOW_LONG, PR_TA_CANDLE_SHADOW_VERY_LONG, PR_TA_CANDLE_SHADOW_SHORT,
+    PR_TA_CANDLE_SHADOW_VERY_SHORT, PR_TA_CANDLE_NEAR, PR_TA_CANDLE_FAR, PR_TA_CANDLE_EQUAL,
+    PR_TA_CANDLE_SETTING_COUNT
+} pr_ta_candle_setting_id;
+typedef enum pr_ta_candle_range {
+    PR_TA_CANDLE_REALBODY,   /* |close - open| */
+    PR_TA_CANDLE_HIGHLOW,    /* high - low */
+    PR_TA_CANDLE_SHADOWS     /* upper + lower shadow */
+} pr_ta_candle_range;
+#define PR_TA_CANDLE_PERIOD_MAX 1000
+typedef struct pr_ta_candle_setting {
+    int range;        /* pr_ta_candle_range */
+    int period;       /* [0, PR_TA_CANDLE_PERIOD_MAX] */
+    double factor;    /* finite, >= 0 */
+} pr_ta_candle_setting;
+typedef struct pr_ta_candle_settings {
+    pr_ta_candle_setting s[PR_TA_CANDLE_SETTING_COUNT];
+} pr_ta_candle_settings;
+void pr_ta_candle_settings_default(pr_ta_candle_settings *out);
+/* TA-Lib's names ("BodyDoji", "ShadowVeryShort", case-insensitive) and
+ * range names ("RealBody", "HighLow", "Shadows"); -1 when unknown. */
+int pr_ta_candle_setting_find(const char *name);
+const char *pr_ta_candle_setting_name(int id);
+int pr_ta_candle_range_find(const char *name);
+const char *pr_ta_candle_range_name(int range);
+/* PR_EINVAL when a range, period or factor is out of bounds. */
+int pr_ta_candle_settings_check(const pr_ta_candle_settings *cs);
+
+/* The generic forms with candle settings (NULL = the defaults). The
+ * lookback moves with the periods: TA-Lib's, the longest period of the
+ * settings the pattern uses plus the candles before the current one. */
+int pr_ta_cdl_lookback_ex(pr_ta_cdl_pattern pattern, const pr_ta_candle_settings *cs, int *out);
+int pr_ta_cdl_ex(pr_ta_cdl_pattern pattern, size_t n, const double *open, const double *high,
+                 const double *low, const double *close, double penetration,
+                 const pr_ta_candle_settings *cs, double *out);
+int pr_ta_cdl_init_ex(pr_ta_cdl_state *s, pr_ta_cdl_pattern pattern, double penetration,
+                      const pr_ta_candle_settings *cs);
+
+/* The pattern of a table name ("cdlmorningstar", case-insensitive);
+ * PR_ENOTFOUND for a name that is not a candlestick pattern. */
+int pr_ta_cdl_pattern_find(const char *name, pr_ta_cdl_pattern *out);
+
+/* Every pattern whose out[pattern] is not NULL (out has PR_TA_CDL_COUNT
+ * entries) in one pass over the bars, sharing the candle features and the
+ * running averages between patterns: the same outputs as one pr_ta_cdl_ex
+ * call per pattern, faster when several are wanted. pens: per pattern
+ * penetration (negative = default), or NULL for every default. */
+int pr_ta_cdl_all(size_t n, const double *open, const double *high, const double *low, const double *close,
+                  const double *pens, const pr_ta_candle_settings *cs, double *const *out);
 
 /* The per-pattern forms pr_ta_cdl_<name>[_lookback/_init/_update/_free]
  * (proratio/ta/indicators.h, shapes CDL and CDL_PEN) run the same engine. */
