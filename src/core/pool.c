@@ -70,6 +70,22 @@ static void big_free(void *p, size_t bytes) {
     free(p);
 }
 
+/* A malloc'd block of 2 MiB or more is glibc's own mapping: marking its
+ * 2 MiB-aligned interior lets first writes fault in huge pages (an 8 MiB
+ * column: 3 of its 4 MiB-pairs, about 1,500 faults fewer) without changing
+ * who owns or frees it. */
+void pr_mem_advise_huge(void *p, size_t bytes) {
+#if BIG_MAPPED
+    if (!p || bytes < 2 * HUGE_MIN) return;
+    uintptr_t lo = ((uintptr_t)p + HUGE_ALIGN - 1) / HUGE_ALIGN * HUGE_ALIGN;
+    uintptr_t hi = ((uintptr_t)p + bytes) / HUGE_ALIGN * HUGE_ALIGN;
+    if (hi > lo) (void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+#else
+    (void)p;
+    (void)bytes;
+#endif
+}
+
 /* ---- the pool ---------------------------------------------------------------------- */
 typedef struct pool_block {
     void *p;                 /* what the caller gets                        */

@@ -32,11 +32,13 @@ int pr_series_reserve(pr_series *s, size_t cap) {
     int64_t *ts = realloc(s->ts, cap * sizeof *ts);
     if (!ts) return PR_ENOMEM;
     s->ts = ts;
+    pr_mem_advise_huge(ts, cap * sizeof *ts);
     double **cols[5] = {&s->open, &s->high, &s->low, &s->close, &s->volume};
     for (int k = 0; k < 5; k++) {
         double *q = realloc(*cols[k], cap * sizeof *q);
         if (!q) return PR_ENOMEM;
         *cols[k] = q;
+        pr_mem_advise_huge(q, cap * sizeof *q);
     }
     s->cap = cap;
     return PR_OK;

@@ -49,6 +49,11 @@ void pr_pool_trim(pr_pool *pool);
 /* The pool as an allocator (valid while the pool lives). */
 pr_allocator pr_pool_allocator(pr_pool *pool);
 
+/* A hint for a large block from malloc/realloc that is about to be written
+ * from end to end: on Linux its 2 MiB-aligned interior is marked for
+ * transparent huge pages (ignored for smaller blocks and elsewhere). */
+void pr_mem_advise_huge(void *p, size_t bytes);
+
 /* Grows the array *p of *cap elements of elem bytes to hold `need`
  * (doubling, from 16), through a's alloc/release when it has them (a run's
  * pool keeps the blocks for the next run), else realloc. -1 when out of
