@@ -14,8 +14,9 @@
  *     for risk.csv (80 bytes a bar of fresh memory).
  * Prints bars/s of wall and CPU time (medians of `runs`) of each and the
  * slowdown against the first (CPU time is steadier on a shared machine);
- * the issue's target is at most 20%. Usage: bench_risk [bars] [runs]
- * (1000000 5). Always exits 0. */
+ * the issue's target is at most 20%. Usage: bench_risk [bars] [runs] [only]
+ * (1000000 5; only: time just that case, 0..3, for a profiler). Always
+ * exits 0. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,6 +108,7 @@ static double one_run(const pr_series *bars, const pr_risk_config *rc, int recor
 int main(int argc, char **argv) {
     size_t nbars = argc > 1 ? (size_t)strtoull(argv[1], NULL, 10) : 1000000;
     int runs = argc > 2 ? atoi(argv[2]) : 5;
+    int only = argc > 3 ? atoi(argv[3]) : -1;
     if (nbars < 1000) nbars = 1000;
     if (runs < 1 || runs > 50) runs = 5;
     pr_series bars;
@@ -146,18 +148,20 @@ int main(int argc, char **argv) {
     /* Interleaved, so a slow moment of the machine hits all alike. */
     for (int r = 0; r < runs; r++)
         for (int k = 0; k < NC; k++)
-            if ((t[k][r] = one_run(&bars, cfg[k], k == 3, &trades[k], &c[k][r])) < 0) goto out;
+            if ((only < 0 || only == k) && (t[k][r] = one_run(&bars, cfg[k], k == 3, &trades[k], &c[k][r])) < 0) goto out;
     double med[NC], cmed[NC];
     for (int k = 0; k < NC; k++) {
         qsort(t[k], (size_t)runs, sizeof(double), cmp_double);
         qsort(c[k], (size_t)runs, sizeof(double), cmp_double);
         med[k] = t[k][runs / 2];
         cmed[k] = c[k][runs / 2];
+        if (only >= 0 && only != k) continue;
         printf("risk: %-62s median %.4f s, %.2f M bars/s; CPU %.4f s, %.2f M bars/s, %.0f ns/bar (%zu trades)\n",
                label[k], med[k], (double)nbars / med[k] / 1e6, cmed[k], (double)nbars / cmed[k] / 1e6,
                cmed[k] / (double)nbars * 1e9, trades[k]);
     }
-    printf("risk: CPU time against no risk stage: sizing only %+.1f%%, everything on %+.1f%% (%.0f ns/bar more), "
+    if (only < 0)
+        printf("risk: CPU time against no risk stage: sizing only %+.1f%%, everything on %+.1f%% (%.0f ns/bar more), "
            "with the series %+.1f%%; wall %+.1f%%, %+.1f%%, %+.1f%%; target: at most +20%%\n",
            100 * (cmed[1] / cmed[0] - 1), 100 * (cmed[2] / cmed[0] - 1), (cmed[2] - cmed[0]) / (double)nbars * 1e9,
            100 * (cmed[3] / cmed[0] - 1), 100 * (med[1] / med[0] - 1), 100 * (med[2] / med[0] - 1),

@@ -725,19 +725,14 @@ __attribute__((noinline)) static int run_signals(pr_pipeline *p, const pr_market
     return PR_OK;
 }
 
-/* The exits the sizer (the risk layer) orders at this step: straight to the
- * broker, past the confirmation stages, each a refusal-free EXIT. */
-__attribute__((noinline)) static int risk_exits(pr_pipeline *p, const pr_market_view *v, pr_broker *b,
-                                                pr_err *err) {
+/* The exits the sizer (the risk layer) ordered at this step: straight to
+ * the broker, past the confirmation stages, each a refusal-free EXIT. */
+__attribute__((noinline)) static int send_risk_exits(pr_pipeline *p, const pr_market_view *v, pr_broker *b,
+                                                     pr_signal_list *list, pr_err *err) {
     int rc;
-    if (p->broker != b) p->changes = NULL;
-    p->broker = b;
-    p->view = v;
-    pr_signal_list list = {p->sigbuf, 0, p->sigcap};
-    if ((rc = p->sizer.exits(p->sizer.self, v, &p->pf, &list, err)) != 0) return rc;
     int64_t now = pr_view_now(v);
-    for (size_t k = 0; k < list.n; k++) {
-        pr_signal *sig = &list.items[k];
+    for (size_t k = 0; k < list->n; k++) {
+        pr_signal *sig = &list->items[k];
         sig->ts = now;
         if (sig->kind != PR_SIG_EXIT || sig->instrument < 0 || (size_t)sig->instrument >= p->n)
             return pr_err_set(err, PR_EINVAL, "pipeline: %s ordered a non-exit or an unknown instrument %d",
@@ -746,6 +741,17 @@ __attribute__((noinline)) static int risk_exits(pr_pipeline *p, const pr_market_
         if ((rc = do_exit(p, b, sig, now, err)) != 0) return rc;
     }
     return PR_OK;
+}
+
+/* Asks the sizer for its exits at every step; most steps it orders none. */
+static inline int risk_exits(pr_pipeline *p, const pr_market_view *v, pr_broker *b, pr_err *err) {
+    int rc;
+    if (p->broker != b) p->changes = NULL;
+    p->broker = b;
+    p->view = v;
+    pr_signal_list list = {p->sigbuf, 0, p->sigcap};
+    if ((rc = p->sizer.exits(p->sizer.self, v, &p->pf, &list, err)) != 0) return rc;
+    return list.n ? send_risk_exits(p, v, b, &list, err) : PR_OK;
 }
 
 __attribute__((noinline)) static int manage_all(pr_pipeline *p, const pr_market_view *v, pr_broker *b,

@@ -220,27 +220,28 @@ static int sim_get_position(pr_broker *b, int inst, pr_position *out) {
     return PR_OK;
 }
 
+/* One pass over the markets (the risk stage reads the account at every
+ * step): each sum is the one sim_unrealized, sim_snapshot and
+ * sim_used_margin would make, term for term in market order; a flat market
+ * adds nothing to any (its 0 leaves a sum as it was). */
 static int sim_get_account(pr_broker *b, pr_account *out) {
     sim *s = sim_of(b);
     if (!s || !out) return PR_EINVAL;
-    memset(out, 0, sizeof *out);
-    memcpy(out->ccy, s->ccy, sizeof out->ccy);
-    out->balance = s->led.balance;
-    double u = 0, g = 0;
+    double bal = s->led.balance, u = 0, g = 0, c = bal, mu = 0;
+    int open = s->led.n_open != 0;   /* the snapshot's cash reads positions only then */
     for (size_t i = 0; i < s->n; i++) {
         const sim_mkt *m = &s->m[i];
-        u += sim_unrealized(s, m);
-        if (m->pos.qty != 0 && m->pos.has_mark)
-            g += fabs(m->pos.qty) * m->pos.mark * m->pos.mult * sim_fx_rate(s, m, m->pos.mark);
+        if (m->pos.qty == 0 || !m->pos.has_mark) continue;
+        double k = sim_fx_rate(s, m, m->pos.mark);
+        u += pr_ledger_unrealized(&m->pos, k);
+        double value = fabs(m->pos.qty) * m->pos.mark * m->pos.mult * k;
+        g += value;
+        mu += value * m->im;
+        if (open && m->outright) c -= m->plain ? m->pos.qty * m->pos.avg : m->pos.qty * m->pos.avg * m->pos.mult * k;
     }
-    out->unrealized = u;
-    out->equity = s->led.balance + u;
-    pr_broker_snapshot z;
-    sim_snapshot(s, &z);
-    out->cash = z.cash;
-    out->used_margin = sim_used_margin(s);
-    out->available = out->equity - out->used_margin;
-    out->gross_exposure = g;
+    *out = (pr_account){.balance = bal, .cash = c, .unrealized = u, .equity = bal + u, .used_margin = mu,
+                        .available = bal + u - mu, .gross_exposure = g};
+    memcpy(out->ccy, s->ccy, sizeof out->ccy);
     return PR_OK;
 }
 

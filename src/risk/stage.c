@@ -208,6 +208,27 @@ static void set_flags(pr_risk_stage *rs) {
     rs->on_brk_exits = pr_risk_breakers_exits_needed(&rs->cfg.breakers);
 }
 
+/* pr_risk_protect_step's work at a step that changes nothing but the peak
+ * and a tier going down: within the day (and week) of the last step, no
+ * loss limit crossed, no drawdown tier reached. The same comparisons in the
+ * same order, so it decides as that function does; 0: it did nothing and
+ * the step needs pr_risk_protect_step (a new day, a limit or tier crossed). */
+static int protect_quiet(const pr_risk_protections *c, pr_risk_state *st, int64_t now, double equity) {
+    if (!(st->day != PR_TIME_NONE && st->week != PR_TIME_NONE && now >= st->day && now - st->day < PR_MS_PER_DAY))
+        return 0;
+    if (c->daily_loss > 0 && !st->daily_hit && equity <= st->day_equity * (1 - c->daily_loss)) return 0;
+    if (c->weekly_loss > 0 && !st->weekly_hit && equity <= st->week_equity * (1 - c->weekly_loss)) return 0;
+    if (equity > st->peak) st->peak = equity;
+    double dd = st->peak > 0 ? 1 - equity / st->peak : 0;
+    int tier = c->dd_halt > 0 && dd >= c->dd_halt   ? 3
+               : c->dd_stop > 0 && dd >= c->dd_stop ? 2
+               : c->dd_warn > 0 && dd >= c->dd_warn ? 1
+                                                    : 0;
+    if (tier > st->dd_tier) return 0;   /* fires: the full step (the peak is already as it leaves it) */
+    st->dd_tier = tier;
+    return 1;
+}
+
 static void stage_on_step(void *self, int64_t now, const pr_account *account) {
     pr_risk_stage *rs = self;
     if (rs->on_equity) {
@@ -215,15 +236,19 @@ static void stage_on_step(void *self, int64_t now, const pr_account *account) {
          * equity (a flat account's, between fills), peak and tier,
          * pr_risk_protect_step would change nothing: a loss limit the
          * equity reaches was hit then, the peak and the tier stay. */
-        const pr_risk_state *st = &rs->st;
+        pr_risk_state *st = &rs->st;
         if (!(account->equity == rs->prot_eq && st->peak == rs->prot_peak && st->dd_tier == rs->prot_tier &&
               st->day != PR_TIME_NONE && now >= st->day && now - st->day < PR_MS_PER_DAY)) {
-            pr_risk_protect_step(&rs->cfg.protections, &rs->st, now, account->equity);
+            if (!protect_quiet(&rs->cfg.protections, st, now, account->equity))
+                pr_risk_protect_step(&rs->cfg.protections, st, now, account->equity);
             rs->prot_eq = account->equity;
             rs->prot_peak = st->peak;
             rs->prot_tier = st->dd_tier;
         }
-        pr_risk_breakers_step(&rs->cfg.breakers, &rs->st, now, account->equity);
+        /* Below the stop tier, with the tier already seen, the breakers'
+         * step has nothing to do (no pending exit, no release to time). */
+        if (st->dd_tier >= 2 || st->brk.tier_seen != st->dd_tier)
+            pr_risk_breakers_step(&rs->cfg.breakers, st, now, account->equity);
     }
     if (rs->on_watch) pr_risk_watch_account(rs->watch, account);
 }
@@ -232,6 +257,10 @@ static int stage_exits(void *self, const pr_market_view *v, const pr_portfolio *
     pr_risk_stage *rs = self;
     int rc = rs->on_watch ? pr_risk_watch_step(rs->watch, v, pf, err) : PR_OK;
     if (rc != PR_OK || !rs->on_brk_exits) return rc;
+    /* No kill switch to look at or turn off and no exit pending: the
+     * breakers order nothing. */
+    const pr_risk_breaker_state *b = &rs->st.brk;
+    if (!b->kill_signal && !b->kill_on && b->pending == PR_BRK_NONE && !rs->cfg.breakers.kill_file[0]) return PR_OK;
     return pr_risk_breakers_exits(&rs->cfg.breakers, &rs->st, v, pf, out, err);
 }
 

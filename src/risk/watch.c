@@ -53,6 +53,11 @@ struct pr_risk_watch {
     int var_due;             /* last's VaR not computed yet (no series kept)      */
     int tails_ok;            /* the tails follow the window (only while the series
                                 is kept: else a VaR scans the window once)      */
+    int book_due;            /* expo, book and last's exposure not built yet      */
+    const pr_market_view *view;   /* the view the references below read          */
+    const unsigned char *upd;     /* its updated flags                           */
+    pr_view_ind_ref *cref;   /* per instrument: its closes, read without a call   */
+    const pr_instrument **inst;
 };
 
 int pr_risk_watch_new(const pr_risk_exposure *ex, const pr_risk_var *var, pr_risk_watch **out, pr_err *err) {
@@ -77,6 +82,8 @@ void pr_risk_watch_free(pr_risk_watch *w) {
     free(w->tails);
     free(w->tn);
     free(w->tall);
+    free(w->cref);
+    free(w->inst);
     for (size_t b = 0; b < w->n_blocks; b++) free(w->blocks[b]);
     free(w->blocks);
     free(w);
@@ -147,11 +154,28 @@ static int setup(pr_risk_watch *w, const pr_market_view *v, pr_err *err) {
     w->tails = calloc(2 * w->tcap * n, sizeof *w->tails);
     w->tn = calloc(2 * n, sizeof *w->tn);
     w->tall = calloc(2 * n, sizeof *w->tall);
-    for (size_t k = 0; k < 2 * n; k++) w->tall[k] = 1;   /* the empty window */
+    w->cref = calloc(n, sizeof *w->cref);
+    w->inst = calloc(n, sizeof *w->inst);
     if (!w->ret || !w->expo || !w->trial || !w->mark || !w->qty || !w->fx_kind || !w->fx_src || !w->book || !w->scratch ||
-        !w->tails || !w->tn || !w->tall)
+        !w->tails || !w->tn || !w->tall || !w->cref || !w->inst)
         return pr_err_set(err, PR_ENOMEM, "risk: out of memory");
+    for (size_t k = 0; k < 2 * n; k++) w->tall[k] = 1;   /* the empty window */
     fx_plan(w, v);
+    return PR_OK;
+}
+
+/* The first step sets the buffers up; a step with another view than the
+ * last takes its references again. */
+static int bind(pr_risk_watch *w, const pr_market_view *v, pr_err *err) {
+    int rc;
+    if (!w->ret && (rc = setup(w, v, err)) != PR_OK) return rc;
+    for (size_t i = 0; i < w->n; i++) {
+        if (pr_view_close_ref_get(v, (int)i, &w->cref[i]) != PR_OK)
+            return pr_err_set(err, PR_ESTATE, "risk: the view of instrument %zu cannot be read", i);
+        w->inst[i] = pr_view_instrument(v, (int)i);
+    }
+    w->upd = pr_view_updated_flags(v);
+    w->view = v;
     return PR_OK;
 }
 
@@ -294,45 +318,71 @@ static int row_var(pr_risk_watch *w, pr_risk_row *r) {
     return PR_OK;
 }
 
-int pr_risk_watch_step(pr_risk_watch *w, const pr_market_view *v, const pr_portfolio *pf, pr_err *err) {
-    int rc;
-    if (!w->ret && (rc = setup(w, v, err)) != PR_OK) return rc;
-    double *row = w->ret + w->head * w->n;
-    /* The row leaving the VaR window once it is full (the ring may be longer
-     * for the correlations). */
-    size_t nwin = w->count < w->win ? w->count : w->win;
-    int full = nwin == w->win;
-    size_t g = w->head >= w->win ? w->head - w->win : w->head + w->cap - w->win;   /* no division per step */
-    const double *gone = w->ret + g * w->n;
-    const unsigned char *upd = pr_view_updated_flags(v);
+/* The book at the step's marks: each open position's signed notional, the
+ * row's gross exposure by class and position count. Built when something
+ * reads it (an entry, the series, pr_risk_watch_last), not at every step:
+ * the holdings and marks it reads change only at the next step. */
+static void build_book(pr_risk_watch *w) {
+    pr_risk_row *r = &w->last;
+    memset(r->gross, 0, sizeof r->gross);
+    r->positions = 0;
+    w->n_open = 0;
     for (size_t i = 0; i < w->n; i++) {
-        double r = 0;
-        if (upd[i] || !(w->mark[i] > 0)) {   /* else the close and the mark are as they were */
-            double c0 = pr_view_close(v, (int)i, 0);
-            double c1 = upd[i] ? pr_view_close(v, (int)i, 1) : NAN;
-            if (c0 > 0) w->mark[i] = c0;
-            if (c0 > 0 && c1 > 0) r = c0 / c1 - 1;
-        }
-        w->trial[i] = full ? gone[i] : 0;   /* the value leaving, before the row is overwritten */
-        row[i] = r;
+        w->expo[i] = 0;
+        if (w->qty[i] == 0) continue;
+        w->expo[i] = w->qty[i] * w->mark[i] * fx_at(w, i, w->mark[i]);
+        const pr_instrument *in = w->inst[i];
+        int cls = in && in->asset_class < PR_RISK_CLASSES ? (int)in->asset_class : 0;
+        r->gross[cls] += fabs(w->expo[i]);
+        w->book[w->n_open++] = (pr_risk_pos){.index = (int)i, .inst = in, .notional = w->expo[i]};
+        r->positions++;
     }
-    if (++w->head == w->cap) w->head = 0;
-    if (w->count < w->cap) w->count++;
+    w->n_book = w->n_open;
+    w->book_due = 0;
+}
+
+/* Keeps the tail buffers (the series' VaR) up to date with the row just
+ * written; gone: the row that left the VaR window (NULL: none left). */
+static void tails_step(pr_risk_watch *w, const double *row, const double *gone, int full) {
     size_t nw = w->count < w->win ? w->count : w->win, m = tail_len(nw);
-    /* A VaR at every step (the series) reads the tails kept up to date; a
-     * VaR now and then (an entry's check) scans the window instead. */
-    for (size_t i = 0; w->record && i < w->n; i++)
+    for (size_t i = 0; i < w->n; i++)
         for (int t = 0; t < 2; t++) {
             size_t b = 2 * i + (size_t)t;
             double sg = t ? -1 : 1;
             if (w->tails_ok)
-                tail_move(w->tails + b * w->tcap, &w->tn[b], &w->tall[b], (int)w->tcap, full, sg * w->trial[i],
-                          sg * row[i]);
+                tail_move(w->tails + b * w->tcap, &w->tn[b], &w->tall[b], (int)w->tcap, full,
+                          sg * (full ? gone[i] : 0), sg * row[i]);
             if (!w->tails_ok || (size_t)w->tn[b] < m) tail_refill(w, i, t ? -1 : 1, nw);
         }
-    w->tails_ok = w->record;
-    pr_risk_row *r = &w->last;   /* built in place: no copy per step */
-    *r = (pr_risk_row){.ts = pr_view_now(v), .equity = w->equity};
+    w->tails_ok = 1;
+}
+
+int pr_risk_watch_step(pr_risk_watch *w, const pr_market_view *v, const pr_portfolio *pf, pr_err *err) {
+    int rc;
+    if (w->view != v && (rc = bind(w, v, err)) != PR_OK) return rc;
+    double *row = w->ret + w->head * w->n;
+    /* The row leaving the VaR window once it is full (the ring may be longer
+     * for the correlations): kept aside for the tails before it is
+     * overwritten. */
+    int full = 0;
+    if (w->record) {
+        full = (w->count < w->win ? w->count : w->win) == w->win;
+        size_t g = w->head >= w->win ? w->head - w->win : w->head + w->cap - w->win;   /* no division per step */
+        memcpy(w->trial, w->ret + g * w->n, w->n * sizeof *w->trial);
+    }
+    const unsigned char *upd = w->upd;
+    for (size_t i = 0; i < w->n; i++) {
+        double r = 0;
+        if (upd[i] || !(w->mark[i] > 0)) {   /* else the close and the mark are as they were */
+            double c0 = pr_view_ind_read(&w->cref[i], 0);
+            double c1 = upd[i] ? pr_view_ind_read(&w->cref[i], 1) : NAN;
+            if (c0 > 0) w->mark[i] = c0;
+            if (c0 > 0 && c1 > 0) r = c0 / c1 - 1;
+        }
+        row[i] = r;
+    }
+    if (++w->head == w->cap) w->head = 0;
+    if (w->count < w->cap) w->count++;
     if (w->dirty) {   /* the holdings change only with fills */
         for (size_t i = 0; i < w->n; i++) {
             pr_holding h = {0};
@@ -340,24 +390,24 @@ int pr_risk_watch_step(pr_risk_watch *w, const pr_market_view *v, const pr_portf
         }
         w->dirty = 0;
     }
-    w->n_open = 0;
-    for (size_t i = 0; i < w->n; i++) {
-        w->expo[i] = 0;
-        if (w->qty[i] == 0) continue;
-        w->expo[i] = w->qty[i] * w->mark[i] * fx_at(w, i, w->mark[i]);
-        const pr_instrument *in = pr_view_instrument(v, (int)i);
-        int cls = in && in->asset_class < PR_RISK_CLASSES ? (int)in->asset_class : 0;
-        r->gross[cls] += fabs(w->expo[i]);
-        w->book[w->n_open++] = (pr_risk_pos){.index = (int)i, .inst = in, .notional = w->expo[i]};
-        r->positions++;
-    }
-    w->n_book = w->n_open;
+    w->last.ts = pr_view_now(v);
+    w->last.equity = w->equity;
+    w->book_due = 1;
     /* The row's VaR is read only by the series and pr_risk_watch_last:
-     * without the series it waits for the latter (ring, tails and book stay
-     * as they are until the next step). */
-    w->var_due = !w->record;
-    if (w->record && (rc = row_var(w, r)) != PR_OK) return pr_err_set(err, rc, "risk: VaR");
-    if (w->record && add_row(w, r) != PR_OK) return pr_err_set(err, PR_ENOMEM, "risk: out of memory");
+     * without the series it waits for the latter (ring and book stay as
+     * they are until the next step). */
+    w->var_due = 1;
+    if (!w->record) {
+        w->tails_ok = 0;   /* not followed: a VaR scans the window */
+        return PR_OK;
+    }
+    /* A VaR at every step (the series) reads the tails kept up to date; a
+     * VaR now and then (an entry's check) scans the window instead. */
+    tails_step(w, row, w->trial, full);
+    build_book(w);
+    w->var_due = 0;
+    if ((rc = row_var(w, &w->last)) != PR_OK) return pr_err_set(err, rc, "risk: VaR");
+    if (add_row(w, &w->last) != PR_OK) return pr_err_set(err, PR_ENOMEM, "risk: out of memory");
     return PR_OK;
 }
 
@@ -405,6 +455,7 @@ void pr_risk_watch_entry(pr_risk_watch *w, const pr_size_request *rq, double px,
     const pr_signal *sig = rq->sig;
     int i = sig->instrument;
     if (!w->ret || !(d->value > 0) || i < 0 || (size_t)i >= w->n) return;
+    if (w->book_due) build_book(w);
     int side = sig->kind == PR_SIG_ENTER_SHORT ? -1 : 1;
     double want = entry_notional(d, sig, px, fx_at(w, (size_t)i, px)), allowed = want;
     pr_risk_pos e = {.index = i, .inst = rq->inst, .notional = side * want};
@@ -440,6 +491,7 @@ const pr_risk_row *pr_risk_watch_last(const pr_risk_watch *cw) {
      * pr_risk_watch_new), only this view of it. */
     pr_risk_watch *w = (pr_risk_watch *)(uintptr_t)cw;
     if (!w->n) return NULL;
+    if (w->book_due) build_book(w);
     if (w->var_due && row_var(w, &w->last) != PR_OK) w->last.var95 = w->last.cvar95 = NAN;
     w->var_due = 0;
     return &w->last;

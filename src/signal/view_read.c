@@ -52,6 +52,17 @@ double pr_view_close(const pr_market_view *v, int inst, size_t ago) {
     return ago < st->len ? st->base->close[st->len - 1 - ago] : NAN;
 }
 
+int pr_view_close_ref_get(const pr_market_view *v, int inst, pr_view_ind_ref *out) {
+    if (!v || !out || inst < 0 || (size_t)inst >= v->n) return PR_EINVAL;
+    if (!v->prepared) return PR_ESTATE;
+    /* The decision stream's series and visible length stay put once
+     * prepared (the stream array no longer grows). */
+    const vstream *st = &v->streams[inst];
+    out->vals = (const double *const *)&st->base->close;
+    out->len = &st->len;
+    return PR_OK;
+}
+
 const unsigned char *pr_view_updated_flags(const pr_market_view *v) { return v ? v->updated : NULL; }
 
 void pr_view_set_portfolio(pr_market_view *v, const pr_portfolio *pf) {

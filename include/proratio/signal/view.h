@@ -124,6 +124,11 @@ static inline double pr_view_ind_read(const pr_view_ind_ref *r, size_t ago) {
     size_t len = *r->len;
     return ago < len ? (*r->vals)[len - 1 - ago] : (double)NAN;
 }
+/* A reference to inst's closes on the decision timeframe:
+ * pr_view_ind_read(ref, ago) is pr_view_close(v, inst, ago), without a
+ * call (the risk stage reads every instrument's close at every step).
+ * PR_ESTATE before pr_view_prepare, PR_EINVAL for an unknown instrument. */
+int pr_view_close_ref_get(const pr_market_view *v, int inst, pr_view_ind_ref *out);
 /* The flags pr_view_updated reads, one per instrument, updated in place at
  * every step: valid for the view's lifetime. */
 const unsigned char *pr_view_updated_flags(const pr_market_view *v);
