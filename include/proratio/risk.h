@@ -27,6 +27,7 @@
 #include "proratio/risk/exposure.h"
 #include "proratio/risk/var.h"
 #include "proratio/risk/watch.h"
+#include "proratio/risk/var_window.h"
 #include "proratio/risk/costs.h"
 #include "proratio/risk/llm_levels.h"
 

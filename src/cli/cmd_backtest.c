@@ -361,13 +361,15 @@ static int risk_state_io(bt_run *r, bt_side *sd, int save, pr_err *e) {
     const char *key = r->s->risk.state_key;
     void *st = NULL;
     int rc = bt_data_store(&r->data, &st, e), found = 0;
-    if (rc == PR_OK && save) rc = pr_cli_risk_state_save(st, key, pr_risk_stage_state(sd->risk), e);
+    if (rc == PR_OK && save) rc = pr_cli_risk_state_save(st, key, sd->risk, e);
     if (rc != PR_OK || save) return rc;
-    pr_risk_state *rs = malloc(sizeof *rs);
-    if (!rs) return pr_err_set(e, PR_ENOMEM, "risk state: out of memory");
-    rc = pr_cli_risk_state_load(st, key, rs, &found, NULL, e);
-    if (rc == PR_OK && found) pr_risk_stage_restore(sd->risk, rs);
-    free(rs);
+    char *js = NULL;
+    pr_err e2;
+    pr_err_clear(&e2);
+    rc = pr_cli_risk_state_text(st, key, &js, &found, NULL, e);
+    if (rc == PR_OK && found && pr_risk_stage_restore_json(sd->risk, js, &e2) != PR_OK)
+        rc = pr_cli_risk_state_corrupt(key, &e2, e);
+    free(js);
     return rc;
 }
 

@@ -124,13 +124,21 @@ static int state_show(const char *name, const char *db) {
     pr_err_clear(&e);
     int rc = pr_store_open_with(db ? db : PR_CLI_DEFAULT_DB, &o, &st, &e);
     pr_risk_state s;
+    pr_risk_var_window win = {0};
     int found = 0;
     int64_t at = PR_TIME_NONE;
-    if (rc == PR_OK) rc = pr_cli_risk_state_load(st, name, &s, &found, &at, &e);
     char *js = NULL;
-    if (rc == PR_OK && found) rc = pr_risk_state_to_json(&s, &js, &e);
+    pr_err why;
+    pr_err_clear(&why);
+    if (rc == PR_OK) rc = pr_cli_risk_state_text(st, name, &js, &found, &at, &e);
+    if (rc == PR_OK && found &&
+        (pr_risk_state_from_json(js, &s, &why) != PR_OK || pr_risk_var_window_from_json(js, &win, &why) != PR_OK))
+        rc = pr_cli_risk_state_corrupt(name, &why, &e);
     pr_store_close(st);
-    if (rc != PR_OK) return pr_cli_fail(&e);
+    if (rc != PR_OK) {
+        free(js);
+        return pr_cli_fail(&e);
+    }
     if (!found) {
         fprintf(stderr, "proratio risk: no risk state named '");
         pr_cli_print_safe(stderr, name);
@@ -153,6 +161,9 @@ static int state_show(const char *name, const char *db) {
         pr_time_format_iso(s.pause_until, when, sizeof when);
         printf("paused       until %s by %s\n", when, pr_risk_protect_names[s.pause_by]);
     }
+    printf("VaR window   %zu step%s of %zu instrument%s\n", win.n_rows, win.n_rows == 1 ? "" : "s", win.n_inst,
+           win.n_inst == 1 ? "" : "s");
+    pr_risk_var_window_free(&win);
     printf("%s\n", js);
     free(js);
     return PR_EXIT_OK;

@@ -63,6 +63,10 @@ void pr_risk_stage_record_series(pr_risk_stage *rs, int on) {
 
 const pr_risk_state *pr_risk_stage_state(const pr_risk_stage *rs) { return &rs->st; }
 
+int pr_risk_stage_restore_window(pr_risk_stage *rs, const pr_risk_var_window *w, pr_err *err) {
+    return pr_risk_watch_window_set(rs->watch, w, err);
+}
+
 void pr_risk_stage_restore(pr_risk_stage *rs, const pr_risk_state *st) {
     rs->st = *st;
     rs->prot_eq = NAN;

@@ -58,6 +58,7 @@ struct pr_risk_watch {
     const unsigned char *upd;     /* its updated flags                           */
     pr_view_ind_ref *cref;   /* per instrument: its closes, read without a call   */
     const pr_instrument **inst;
+    pr_risk_var_window pending;   /* a restored window, applied at the first step */
 };
 
 int pr_risk_watch_new(const pr_risk_exposure *ex, const pr_risk_var *var, pr_risk_watch **out, pr_err *err) {
@@ -84,6 +85,7 @@ void pr_risk_watch_free(pr_risk_watch *w) {
     free(w->tall);
     free(w->cref);
     free(w->inst);
+    pr_risk_var_window_free(&w->pending);
     for (size_t b = 0; b < w->n_blocks; b++) free(w->blocks[b]);
     free(w->blocks);
     free(w);
@@ -134,6 +136,27 @@ static double fx_at(const pr_risk_watch *w, size_t i, double px) {
  * L(k) ... L(n), k = ceil(0.95 n), are n - k + 1. */
 static size_t tail_len(size_t n) { return n - (95 * n + 99) / 100 + 1; }
 
+/* A restored window (pr_risk_watch_window_set) fills the ring as the steps
+ * before the restart left it: its latest rows, at most the ring's length,
+ * oldest first from slot 0. */
+static int apply_pending(pr_risk_watch *w, pr_err *err) {
+    pr_risk_var_window *p = &w->pending;
+    if (!p->n_rows) return PR_OK;
+    if (p->n_inst != w->n) {
+        int rc = pr_err_set(err, PR_EINVAL,
+                            "risk state: the VaR window was saved for %zu instruments, this run has %zu",
+                            p->n_inst, w->n);
+        pr_risk_var_window_free(p);
+        return rc;
+    }
+    size_t k = p->n_rows < w->cap ? p->n_rows : w->cap;
+    memcpy(w->ret, p->rows + (p->n_rows - k) * p->n_inst, k * w->n * sizeof *w->ret);
+    w->count = k;
+    w->head = k % w->cap;
+    pr_risk_var_window_free(p);
+    return PR_OK;
+}
+
 static int setup(pr_risk_watch *w, const pr_market_view *v, pr_err *err) {
     w->n = pr_view_n_instruments(v);
     size_t n = w->n ? w->n : 1;
@@ -161,7 +184,7 @@ static int setup(pr_risk_watch *w, const pr_market_view *v, pr_err *err) {
         return pr_err_set(err, PR_ENOMEM, "risk: out of memory");
     for (size_t k = 0; k < 2 * n; k++) w->tall[k] = 1;   /* the empty window */
     fx_plan(w, v);
-    return PR_OK;
+    return apply_pending(w, err);
 }
 
 /* The first step sets the buffers up; a step with another view than the
@@ -504,3 +527,36 @@ const pr_risk_row *pr_risk_watch_row(const pr_risk_watch *w, size_t i) {
 }
 
 void pr_risk_watch_fill(pr_risk_watch *w) { w->dirty = 1; }
+
+int pr_risk_watch_window_get(const pr_risk_watch *w, pr_risk_var_window *out, pr_err *err) {
+    *out = (pr_risk_var_window){0};
+    const pr_risk_var_window *p = &w->pending;
+    size_t n = w->ret ? w->n : p->n_inst, rows = w->ret ? w->count : p->n_rows;
+    if (!rows) return PR_OK;
+    if (!(out->rows = malloc(rows * n * sizeof *out->rows))) return pr_err_set(err, PR_ENOMEM, "risk: out of memory");
+    out->n_inst = n;
+    out->n_rows = rows;
+    if (!w->ret) {
+        memcpy(out->rows, p->rows, rows * n * sizeof *out->rows);
+        return PR_OK;
+    }
+    for (size_t j = 0; j < rows; j++) {   /* oldest first */
+        size_t row = (w->head + w->cap - rows + j) % w->cap;
+        memcpy(out->rows + j * n, w->ret + row * n, n * sizeof *out->rows);
+    }
+    return PR_OK;
+}
+
+int pr_risk_watch_window_set(pr_risk_watch *w, const pr_risk_var_window *win, pr_err *err) {
+    if (w->ret) return pr_err_set(err, PR_ESTATE, "risk: the VaR window is restored before the first step");
+    pr_risk_var_window_free(&w->pending);
+    if (!win->n_rows) return PR_OK;
+    size_t cells = win->n_rows * win->n_inst;
+    if (!win->n_inst || !(w->pending.rows = malloc(cells * sizeof *win->rows)))
+        return win->n_inst ? pr_err_set(err, PR_ENOMEM, "risk: out of memory")
+                           : pr_err_set(err, PR_EINVAL, "risk: a VaR window of rows without instruments");
+    memcpy(w->pending.rows, win->rows, cells * sizeof *win->rows);
+    w->pending.n_inst = win->n_inst;
+    w->pending.n_rows = win->n_rows;
+    return PR_OK;
+}

@@ -151,13 +151,24 @@ cfg=examples/risk_protections.json
 "$BIN" backtest --config "$cfg" --db "$DB" --out "$TMP/s1" --risk-state btc > /dev/null 2>&1 || fail "state run 1"
 "$BIN" risk state show btc --db "$DB" > "$TMP/show.txt" 2>&1 || fail "state show exited $?"
 e1=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["risk"]["entries"])' "$TMP/s1/metrics.json")
-grep -q "^risk state   btc (version 2, saved .*): $e1 entries" "$TMP/show.txt" || fail "show: $(head -1 "$TMP/show.txt")"
+grep -q "^risk state   btc (version 3, saved .*): $e1 entries" "$TMP/show.txt" || fail "show: $(head -1 "$TMP/show.txt")"
+# The VaR returns window is part of the state: the latest 100 steps (the
+# ring holds max(risk.var.window 100, corr_window 50) of them) of 1 market.
+grep -q "^VaR window   100 steps of 1 instrument$" "$TMP/show.txt" || fail "show: no VaR window line"
+grep -q '"var_window":{"instruments":1,"rows":\[\[' "$TMP/show.txt" || fail "show: no var_window in the JSON"
 "$BIN" backtest --config "$cfg" --db "$DB" --out "$TMP/s2" --risk-state btc > /dev/null 2>&1 || fail "state run 2"
 e2=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["risk"]["entries"])' "$TMP/s2/metrics.json")
 # The resumed run counts on from the first: its entries are the first run's
 # plus its own, and its own are fewer (it starts inside the first run's
 # drawdown stop, peak 10,000+, from a fresh 10,000 account).
 [ "$e2" -gt "$e1" ] || fail "resumed entries $e2, want more than $e1"
+# A state saved by the previous layout (version 2, no VaR window) is refused
+# by its version, and left as it was.
+cp "$TMP/s.db" "$TMP/v2.db"
+python3 -c 'import sqlite3,sys; db = sqlite3.connect(sys.argv[1]); db.execute("UPDATE risk_state SET version = 2"); db.commit()' "$TMP/v2.db"
+"$BIN" backtest --config "$cfg" --db "sqlite:$TMP/v2.db" --out "$TMP/s5" --risk-state btc > /dev/null 2> "$TMP/v2.txt"
+[ $? -eq 3 ] || fail "a version-2 state should exit 3"
+grep -q "risk state 'btc' in the store has version 2; this program reads version 3" "$TMP/v2.txt" || fail "v2: $(cat "$TMP/v2.txt")"
 "$BIN" risk state show nothere --db "$DB" > /dev/null 2> "$TMP/nf.txt"
 [ $? -eq 4 ] || fail "show of a missing name should exit 4"
 grep -q "nothere" "$TMP/nf.txt" || fail "missing: $(cat "$TMP/nf.txt")"

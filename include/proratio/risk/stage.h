@@ -24,6 +24,9 @@ void pr_risk_stage_sizer(pr_risk_stage *rs, pr_sizer *out);
 /* Its state, to read the counters or persist it; replace it to resume. */
 const pr_risk_state *pr_risk_stage_state(const pr_risk_stage *rs);
 void pr_risk_stage_restore(pr_risk_stage *rs, const pr_risk_state *st);
+/* Resumes its VaR returns window (pr_risk_watch_window_set); the whole
+ * persisted state in one go: pr_risk_stage_restore_json (risk/var_window.h). */
+int pr_risk_stage_restore_window(pr_risk_stage *rs, const pr_risk_var_window *w, pr_err *err);
 /* Its exposure and VaR watch: the report's series (risk/watch.h). */
 const pr_risk_watch *pr_risk_stage_watch(const pr_risk_stage *rs);
 /* Keeps the series of every step (pr_risk_watch_record). */

@@ -15,7 +15,8 @@
 extern "C" {
 #endif
 
-#define PR_RISK_STATE_VERSION 2   /* 2: protection trigger times, breakers (brk) */
+#define PR_RISK_STATE_VERSION 3   /* 2: protection trigger times, breakers (brk); 3: the VaR
+                                     returns window (risk/var_window.h) */
 #define PR_RISK_WINDOW_MAX 256       /* closed-trade returns kept                 */
 #define PR_RISK_MAX_INSTRUMENTS 64   /* round trips tracked per instrument index  */
 #define PR_RISK_MAX_REASONS 16       /* distinct resize/refusal reasons counted   */

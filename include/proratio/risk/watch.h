@@ -6,8 +6,8 @@
  * and the book's historical VaR/CVaR at 95%). It applies the limits of
  * risk/exposure.h and the VaR limit to each sized entry. Reads only the
  * view (bars up to the decision time) and the portfolio snapshot, so it
- * behaves the same in backtest, paper and live; the ring fills again over
- * `risk.var.window` steps after a restart. */
+ * behaves the same in backtest, paper and live; the ring is part of the
+ * persisted state (risk/var_window.h), so a restart resumes it. */
 #ifndef PRORATIO_RISK_WATCH_H
 #define PRORATIO_RISK_WATCH_H
 
@@ -17,6 +17,7 @@
 #include "proratio/risk/exposure.h"
 #include "proratio/risk/sizing.h"
 #include "proratio/risk/var.h"
+#include "proratio/risk/var_window.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -53,6 +54,14 @@ const pr_risk_row *pr_risk_watch_last(const pr_risk_watch *w);
 /* Keep every step's row as the series (off by default: a backtest's report
  * turns it on; at 80 bytes a step it is the stage's largest cost). */
 void pr_risk_watch_record(pr_risk_watch *w, int on);
+/* The ring of step returns, oldest first, into *out (caller frees with
+ * pr_risk_var_window_free): what a restart needs to go on with the same
+ * VaR and correlations. Before the first step: the window restored, if any. */
+int pr_risk_watch_window_get(const pr_risk_watch *w, pr_risk_var_window *out, pr_err *err);
+/* Restores such a window (copied) before the first step; the first step
+ * fills the ring with its latest rows (PR_EINVAL there when the run has
+ * another number of instruments). PR_ESTATE after the first step. */
+int pr_risk_watch_window_set(pr_risk_watch *w, const pr_risk_var_window *win, pr_err *err);
 /* The series so far: its length and row i (NULL past the end). */
 size_t pr_risk_watch_rows(const pr_risk_watch *w);
 const pr_risk_row *pr_risk_watch_row(const pr_risk_watch *w, size_t i);
