@@ -270,22 +270,40 @@ static void tail_refill(pr_risk_watch *w, size_t i, int side, size_t n) {
     w->tall[2 * i + (side < 0)] = m == n;
 }
 
-/* The m smallest of instrument i's latest n returns (side -1: the largest,
- * negated), ascending, in the scratch: the tail a buffer would hold, in
- * one pass over the window. */
-static const double *tail_scan(pr_risk_watch *w, size_t i, int side, size_t n, size_t m) {
-    double *t = w->scratch;
-    size_t c = 0, row = w->head;
-    for (size_t k = 0; k < n; k++) {
-        row = row ? row - 1 : w->cap - 1;
-        double x = side * w->ret[row * w->n + i];
-        if (c == m && !(x < t[m - 1])) continue;
-        size_t p = c < m ? c++ : m - 1;
-        while (p > 0 && t[p - 1] > x) {
+/* Rows [lo, hi) of instrument i's returns (times side) into the ascending
+ * buffer t of the m smallest seen so far (*c of them): a value at or above
+ * the m-th smallest is the common case and costs one comparison. */
+static void tail_take(const pr_risk_watch *w, size_t i, double side, size_t lo, size_t hi, double *t, size_t m,
+                      size_t *c) {
+    const double *x = w->ret + i;
+    size_t k = *c;
+    for (size_t row = lo; row < hi; row++) {
+        double v = side * x[row * w->n];
+        size_t p;
+        if (k < m) p = k++;
+        else if (v < t[m - 1]) p = m - 1;
+        else continue;
+        while (p > 0 && t[p - 1] > v) {
             t[p] = t[p - 1];
             p--;
         }
-        t[p] = x;
+        t[p] = v;
+    }
+    *c = k;
+}
+
+/* The m smallest of instrument i's latest n returns (side -1: the largest,
+ * negated), ascending, in the scratch: the tail a buffer would hold, in
+ * one pass over the window's two runs of the ring (the multiset of the m
+ * smallest, and so its ascending order, is the same whatever the order the
+ * values are seen in). */
+static const double *tail_scan(pr_risk_watch *w, size_t i, int side, size_t n, size_t m) {
+    double *t = w->scratch;
+    size_t c = 0;
+    if (w->head >= n) tail_take(w, i, side, w->head - n, w->head, t, m, &c);
+    else {
+        tail_take(w, i, side, 0, w->head, t, m, &c);
+        tail_take(w, i, side, w->cap - (n - w->head), w->cap, t, m, &c);
     }
     return t;
 }
@@ -452,14 +470,32 @@ static double corr_of(void *ctx, int a, int b) {
     return pr_risk_corr(w->ret, w->cap, w->n, w->head, n, a, b, w->scratch);
 }
 
-/* The VaR of the trial book. A book of one instrument at the historical 95%
- * reads it off that instrument's tails, as the series does: -e times the
- * m-th smallest return is bit for bit the k-th smallest of the losses
- * -(e r) the selection would find (the other instruments add only zeros),
- * so the check is the same, without a selection over the window at each
- * entry. Any other book or VaR takes book_var. */
-static int trial_var(pr_risk_watch *w, double *var, double *cvar) {
+/* How many of instrument i's latest n returns r give f(r) = s (side r) >
+ * x, for s < 0 (f never rises with r), counted over the window's two runs
+ * of the ring without a branch per value. */
+static size_t count_over(const pr_risk_watch *w, size_t i, double side, double s, size_t n, double x) {
+    size_t c = 0, runs[2][2] = {{0, 0}, {0, 0}};
+    if (w->head >= n) runs[0][0] = w->head - n, runs[0][1] = w->head;
+    else runs[0][1] = w->head, runs[1][0] = w->cap - (n - w->head), runs[1][1] = w->cap;
+    const double *r = w->ret + i;
+    for (int k = 0; k < 2; k++)
+        for (size_t row = runs[k][0]; row < runs[k][1]; row++) c += s * (side * r[row * w->n]) > x;
+    return c;
+}
+
+/* Whether the trial book's VaR exceeds x. A book of one instrument at the
+ * historical 95% (without the kept series' tails) needs no VaR at all:
+ * var_one's VaR is s t(m), t(m) the m-th smallest of the values side r,
+ * and as s t never rises with t the values with s t > x are the smallest
+ * ones, so s t(m) > x exactly when at least m of them are above x (one
+ * pass, the same decision bit for bit). With the tails kept it reads them
+ * (var_one, the series' value). Any other book or VaR takes book_var: -e
+ * times the m-th smallest return is bit for bit the k-th smallest of the
+ * losses -(e r) the selection would find (the other instruments add only
+ * zeros). */
+static int trial_over(pr_risk_watch *w, double x, int *over) {
     size_t n = w->count < w->win ? w->count : w->win, one = 0, nz = 0;
+    double var = NAN, cvar;
     if (w->var->method == PR_VAR_HISTORICAL && w->var->confidence == 0.95 && n >= (size_t)w->var->min_obs) {
         for (size_t k = 0; k < w->n && nz < 2; k++)
             if (w->trial[k] != 0) {
@@ -467,11 +503,19 @@ static int trial_var(pr_risk_watch *w, double *var, double *cvar) {
                 one = k;
             }
         if (nz == 1) {
-            var_one(w, one, n, w->trial[one], var, cvar);
+            double e = w->trial[one];
+            if (w->tails_ok) var_one(w, one, n, e, &var, &cvar);
+            else {
+                *over = count_over(w, one, e < 0 ? -1 : 1, e > 0 ? -e : e, n, x) >= tail_len(n);
+                return PR_OK;
+            }
+            *over = var > x;
             return PR_OK;
         }
     }
-    return book_var(w, w->trial, w->var->confidence, w->var->method, var, cvar);
+    int rc = book_var(w, w->trial, w->var->confidence, w->var->method, &var, &cvar);
+    *over = rc == PR_OK && var > x;
+    return rc;
 }
 
 void pr_risk_watch_entry(pr_risk_watch *w, const pr_size_request *rq, double px, pr_risk_decision *d) {
@@ -496,8 +540,8 @@ void pr_risk_watch_entry(pr_risk_watch *w, const pr_size_request *rq, double px,
         memcpy(w->trial, w->expo, w->n * sizeof *w->trial);
         for (size_t k = w->n_open; k < w->n_book; k++) w->trial[w->book[k].index] += w->book[k].notional;
         w->trial[i] += side * allowed;
-        double var = NAN, cvar;
-        if (trial_var(w, &var, &cvar) == PR_OK && var > w->var->limit * rq->account->equity) {
+        int over = 0;
+        if (trial_over(w, w->var->limit * rq->account->equity, &over) == PR_OK && over) {
             *d = (pr_risk_decision){PR_QTY_NOTIONAL, 0, 0, "portfolio VaR over the limit (risk.var.limit)"};
             return;
         }
