@@ -212,14 +212,12 @@ static void set_flags(pr_risk_stage *rs) {
     rs->on_brk_exits = pr_risk_breakers_exits_needed(&rs->cfg.breakers);
 }
 
-/* pr_risk_protect_step's work at a step that changes nothing but the peak
- * and a tier going down: within the day (and week) of the last step, no
- * loss limit crossed, no drawdown tier reached. The same comparisons in the
- * same order, so it decides as that function does; 0: it did nothing and
- * the step needs pr_risk_protect_step (a new day, a limit or tier crossed). */
-static int protect_quiet(const pr_risk_protections *c, pr_risk_state *st, int64_t now, double equity) {
-    if (!(st->day != PR_TIME_NONE && st->week != PR_TIME_NONE && now >= st->day && now - st->day < PR_MS_PER_DAY))
-        return 0;
+/* pr_risk_protect_step's work at a step within the day (and so the week)
+ * of the last one that changes nothing but the peak and a tier going down:
+ * no loss limit crossed, no drawdown tier reached. The same comparisons in
+ * the same order, so it decides as that function does; 0: it did nothing
+ * and the step needs pr_risk_protect_step (a limit or tier crossed). */
+static inline int protect_quiet(const pr_risk_protections *c, pr_risk_state *st, double equity) {
     if (c->daily_loss > 0 && !st->daily_hit && equity <= st->day_equity * (1 - c->daily_loss)) return 0;
     if (c->weekly_loss > 0 && !st->weekly_hit && equity <= st->week_equity * (1 - c->weekly_loss)) return 0;
     if (equity > st->peak) st->peak = equity;
@@ -236,23 +234,24 @@ static int protect_quiet(const pr_risk_protections *c, pr_risk_state *st, int64_
 static void stage_on_step(void *self, int64_t now, const pr_account *account) {
     pr_risk_stage *rs = self;
     if (rs->on_equity) {
-        /* Within the day (and so the week) of its last call, at the same
-         * equity (a flat account's, between fills), peak and tier,
-         * pr_risk_protect_step would change nothing: a loss limit the
-         * equity reaches was hit then, the peak and the tier stay. */
         pr_risk_state *st = &rs->st;
-        if (!(account->equity == rs->prot_eq && st->peak == rs->prot_peak && st->dd_tier == rs->prot_tier &&
-              st->day != PR_TIME_NONE && now >= st->day && now - st->day < PR_MS_PER_DAY)) {
-            if (!protect_quiet(&rs->cfg.protections, st, now, account->equity))
-                pr_risk_protect_step(&rs->cfg.protections, st, now, account->equity);
-            rs->prot_eq = account->equity;
+        double eq = account->equity;
+        int same_day = st->day != PR_TIME_NONE && st->week != PR_TIME_NONE && now >= st->day && now - st->day < PR_MS_PER_DAY;
+        /* Within the day of its last call, at the same equity (a flat
+         * account's, between fills), peak and tier, pr_risk_protect_step
+         * would change nothing: a loss limit the equity reaches was hit
+         * then, the peak and the tier stay. */
+        if (!(same_day && eq == rs->prot_eq && st->peak == rs->prot_peak && st->dd_tier == rs->prot_tier)) {
+            if (!(same_day && protect_quiet(&rs->cfg.protections, st, eq)))
+                pr_risk_protect_step(&rs->cfg.protections, st, now, eq);
+            rs->prot_eq = eq;
             rs->prot_peak = st->peak;
             rs->prot_tier = st->dd_tier;
         }
         /* Below the stop tier, with the tier already seen, the breakers'
          * step has nothing to do (no pending exit, no release to time). */
         if (st->dd_tier >= 2 || st->brk.tier_seen != st->dd_tier)
-            pr_risk_breakers_step(&rs->cfg.breakers, st, now, account->equity);
+            pr_risk_breakers_step(&rs->cfg.breakers, st, now, eq);
     }
     if (rs->on_watch) pr_risk_watch_account(rs->watch, account);
 }

@@ -189,7 +189,7 @@ static int setup(pr_risk_watch *w, const pr_market_view *v, pr_err *err) {
 
 /* The first step sets the buffers up; a step with another view than the
  * last takes its references again. */
-static int bind(pr_risk_watch *w, const pr_market_view *v, pr_err *err) {
+__attribute__((noinline)) static int bind(pr_risk_watch *w, const pr_market_view *v, pr_err *err) {
     int rc;
     if (!w->ret && (rc = setup(w, v, err)) != PR_OK) return rc;
     for (size_t i = 0; i < w->n; i++) {
@@ -359,6 +359,15 @@ static int row_var(pr_risk_watch *w, pr_risk_row *r) {
     return PR_OK;
 }
 
+/* The holdings, read again after a fill (they change only with fills). */
+__attribute__((noinline)) static void read_holdings(pr_risk_watch *w, const pr_portfolio *pf) {
+    for (size_t i = 0; i < w->n; i++) {
+        pr_holding h = {0};
+        w->qty[i] = pf && pf->holding && pf->holding(pf->self, (int)i, &h) == 0 ? h.qty : 0;
+    }
+    w->dirty = 0;
+}
+
 /* The book at the step's marks: each open position's signed notional, the
  * row's gross exposure by class and position count. Built when something
  * reads it (an entry, the series, pr_risk_watch_last), not at every step:
@@ -398,19 +407,10 @@ static void tails_step(pr_risk_watch *w, const double *row, const double *gone, 
     w->tails_ok = 1;
 }
 
-int pr_risk_watch_step(pr_risk_watch *w, const pr_market_view *v, const pr_portfolio *pf, pr_err *err) {
-    int rc;
-    if (w->view != v && (rc = bind(w, v, err)) != PR_OK) return rc;
+/* The step's returns into the ring's next row, the marks, the holdings
+ * after a fill: all a step does while nothing reads the book. */
+static inline void ring_step(pr_risk_watch *w, const pr_market_view *v, const pr_portfolio *pf) {
     double *row = w->ret + w->head * w->n;
-    /* The row leaving the VaR window once it is full (the ring may be longer
-     * for the correlations): kept aside for the tails before it is
-     * overwritten. */
-    int full = 0;
-    if (w->record) {
-        full = (w->count < w->win ? w->count : w->win) == w->win;
-        size_t g = w->head >= w->win ? w->head - w->win : w->head + w->cap - w->win;   /* no division per step */
-        memcpy(w->trial, w->ret + g * w->n, w->n * sizeof *w->trial);
-    }
     const unsigned char *upd = w->upd;
     for (size_t i = 0; i < w->n; i++) {
         double r = 0;
@@ -424,13 +424,7 @@ int pr_risk_watch_step(pr_risk_watch *w, const pr_market_view *v, const pr_portf
     }
     if (++w->head == w->cap) w->head = 0;
     if (w->count < w->cap) w->count++;
-    if (w->dirty) {   /* the holdings change only with fills */
-        for (size_t i = 0; i < w->n; i++) {
-            pr_holding h = {0};
-            w->qty[i] = pf && pf->holding && pf->holding(pf->self, (int)i, &h) == 0 ? h.qty : 0;
-        }
-        w->dirty = 0;
-    }
+    if (w->dirty) read_holdings(w, pf);
     w->last.ts = pr_view_now(v);
     w->last.equity = w->equity;
     w->book_due = 1;
@@ -438,10 +432,19 @@ int pr_risk_watch_step(pr_risk_watch *w, const pr_market_view *v, const pr_portf
      * without the series it waits for the latter (ring and book stay as
      * they are until the next step). */
     w->var_due = 1;
-    if (!w->record) {
-        w->tails_ok = 0;   /* not followed: a VaR scans the window */
-        return PR_OK;
-    }
+}
+
+/* A step that keeps the series: the row leaving the VaR window (once it is
+ * full; the ring may be longer for the correlations) is kept aside for the
+ * tails before it is overwritten, and the row gets its book and VaR. */
+__attribute__((noinline)) static int record_step(pr_risk_watch *w, const pr_market_view *v, const pr_portfolio *pf,
+                                                 pr_err *err) {
+    int rc;
+    int full = (w->count < w->win ? w->count : w->win) == w->win;
+    size_t g = w->head >= w->win ? w->head - w->win : w->head + w->cap - w->win;   /* no division per step */
+    memcpy(w->trial, w->ret + g * w->n, w->n * sizeof *w->trial);
+    const double *row = w->ret + w->head * w->n;
+    ring_step(w, v, pf);
     /* A VaR at every step (the series) reads the tails kept up to date; a
      * VaR now and then (an entry's check) scans the window instead. */
     tails_step(w, row, w->trial, full);
@@ -449,6 +452,15 @@ int pr_risk_watch_step(pr_risk_watch *w, const pr_market_view *v, const pr_portf
     w->var_due = 0;
     if ((rc = row_var(w, &w->last)) != PR_OK) return pr_err_set(err, rc, "risk: VaR");
     if (add_row(w, &w->last) != PR_OK) return pr_err_set(err, PR_ENOMEM, "risk: out of memory");
+    return PR_OK;
+}
+
+int pr_risk_watch_step(pr_risk_watch *w, const pr_market_view *v, const pr_portfolio *pf, pr_err *err) {
+    int rc;
+    if (w->view != v && (rc = bind(w, v, err)) != PR_OK) return rc;
+    if (w->record) return record_step(w, v, pf, err);
+    ring_step(w, v, pf);
+    w->tails_ok = 0;   /* not followed: a VaR scans the window */
     return PR_OK;
 }
 
