@@ -1,17 +1,17 @@
 /* Benchmark of the risk stage's cost: sma_cross(10, 30) over N hourly bars
  * of one instrument (the real BTCUSDT 1h rows of tests/data/reference
  * repeated on a regular clock, as bench_engine_sma makes them), 0.1%
- * commission, data in memory, timed three ways in one process:
+ * commission, data in memory, timed four ways in one process:
  *   - the engine's built-in sizer (all cash), no risk stage;
  *   - the risk stage sizing only (fixed fraction 0.99, no limit on);
  *   - the risk stage with every protection and exposure limit on and the
  *     VaR limit on (window 100), at levels that never bind (the crypto cap
- *     of the aggressive allocation, 50%, halves each entry): the book's
- *     historical VaR/CVaR at 95% is
- *     computed at every bar with a position open, and the pre-trade VaR
- *     check at each entry;
+ *     of the aggressive allocation, 50%, halves each entry): every step
+ *     follows the equity (protections) and the returns (the VaR window),
+ *     and each entry is checked against the VaR limit;
  *   - the same keeping every step's row of the series, as a backtest does
- *     for risk.csv (80 bytes a bar of fresh memory).
+ *     for risk.csv (80 bytes a bar of fresh memory): the book's historical
+ *     VaR/CVaR at 95% at every bar with a position open.
  * Prints bars/s of wall and CPU time (medians of `runs`) of each and the
  * slowdown against the first (CPU time is steadier on a shared machine);
  * the issue's target is at most 20%. Usage: bench_risk [bars] [runs] [only]
