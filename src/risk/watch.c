@@ -53,11 +53,13 @@ struct pr_risk_watch {
     int var_due;             /* last's VaR not computed yet (no series kept)      */
     int tails_ok;            /* the tails follow the window (only while the series
                                 is kept: else a VaR scans the window once)      */
-    int book_due;            /* expo, book and last's exposure not built yet      */
+    int book_due;            /* the book not built yet                            */
+    int row_due;             /* expo and last's exposure not worked out yet       */
     const pr_market_view *view;   /* the view the references below read          */
     const unsigned char *upd;     /* its updated flags                           */
     pr_view_ind_ref *cref;   /* per instrument: its closes, read without a call   */
     const pr_instrument **inst;
+    int *cls;                /* their asset classes (read while the view lives)   */
     pr_risk_var_window pending;   /* a restored window, applied at the first step */
 };
 
@@ -85,6 +87,7 @@ void pr_risk_watch_free(pr_risk_watch *w) {
     free(w->tall);
     free(w->cref);
     free(w->inst);
+    free(w->cls);
     pr_risk_var_window_free(&w->pending);
     for (size_t b = 0; b < w->n_blocks; b++) free(w->blocks[b]);
     free(w->blocks);
@@ -179,8 +182,9 @@ static int setup(pr_risk_watch *w, const pr_market_view *v, pr_err *err) {
     w->tall = calloc(2 * n, sizeof *w->tall);
     w->cref = calloc(n, sizeof *w->cref);
     w->inst = calloc(n, sizeof *w->inst);
+    w->cls = calloc(n, sizeof *w->cls);
     if (!w->ret || !w->expo || !w->trial || !w->mark || !w->qty || !w->fx_kind || !w->fx_src || !w->book || !w->scratch ||
-        !w->tails || !w->tn || !w->tall || !w->cref || !w->inst)
+        !w->tails || !w->tn || !w->tall || !w->cref || !w->inst || !w->cls)
         return pr_err_set(err, PR_ENOMEM, "risk: out of memory");
     for (size_t k = 0; k < 2 * n; k++) w->tall[k] = 1;   /* the empty window */
     fx_plan(w, v);
@@ -195,7 +199,8 @@ __attribute__((noinline)) static int bind(pr_risk_watch *w, const pr_market_view
     for (size_t i = 0; i < w->n; i++) {
         if (pr_view_close_ref_get(v, (int)i, &w->cref[i]) != PR_OK)
             return pr_err_set(err, PR_ESTATE, "risk: the view of instrument %zu cannot be read", i);
-        w->inst[i] = pr_view_instrument(v, (int)i);
+        const pr_instrument *in = w->inst[i] = pr_view_instrument(v, (int)i);
+        w->cls[i] = in && in->asset_class < PR_RISK_CLASSES ? (int)in->asset_class : 0;
     }
     w->upd = pr_view_updated_flags(v);
     w->view = v;
@@ -346,7 +351,8 @@ static int row_var(pr_risk_watch *w, pr_risk_row *r) {
     int rc;
     size_t nv = w->count < w->win ? w->count : w->win;
     if (r->positions == 1 && nv >= (size_t)w->var->min_obs) {
-        size_t i = (size_t)w->book[0].index;
+        size_t i = 0;
+        while (w->qty[i] == 0) i++;   /* the one position */
         var_one(w, i, nv, w->expo[i], &r->var95, &r->cvar95);
         r->var95 += 0.0;   /* no loss in the window: 0, not -0 */
         r->cvar95 += 0.0;
@@ -372,21 +378,28 @@ __attribute__((noinline)) static void read_holdings(pr_risk_watch *w, const pr_p
  * row's gross exposure by class and position count. Built when something
  * reads it (an entry, the series, pr_risk_watch_last), not at every step:
  * the holdings and marks it reads change only at the next step. */
-static void build_book(pr_risk_watch *w) {
+static void book_row(pr_risk_watch *w) {
     pr_risk_row *r = &w->last;
     memset(r->gross, 0, sizeof r->gross);
     r->positions = 0;
-    w->n_open = 0;
     for (size_t i = 0; i < w->n; i++) {
         w->expo[i] = 0;
         if (w->qty[i] == 0) continue;
         w->expo[i] = w->qty[i] * w->mark[i] * fx_at(w, i, w->mark[i]);
-        const pr_instrument *in = w->inst[i];
-        int cls = in && in->asset_class < PR_RISK_CLASSES ? (int)in->asset_class : 0;
-        r->gross[cls] += fabs(w->expo[i]);
-        w->book[w->n_open++] = (pr_risk_pos){.index = (int)i, .inst = in, .notional = w->expo[i]};
+        r->gross[w->cls[i]] += fabs(w->expo[i]);
         r->positions++;
     }
+    w->row_due = 0;
+}
+
+/* The open positions as the exposure limits read them (an entry's check,
+ * while the view and its instruments are alive). */
+static void build_book(pr_risk_watch *w) {
+    if (w->row_due) book_row(w);
+    w->n_open = 0;
+    for (size_t i = 0; i < w->n; i++)
+        if (w->qty[i] != 0)
+            w->book[w->n_open++] = (pr_risk_pos){.index = (int)i, .inst = w->inst[i], .notional = w->expo[i]};
     w->n_book = w->n_open;
     w->book_due = 0;
 }
@@ -427,7 +440,7 @@ static inline void ring_step(pr_risk_watch *w, const pr_market_view *v, const pr
     if (w->dirty) read_holdings(w, pf);
     w->last.ts = pr_view_now(v);
     w->last.equity = w->equity;
-    w->book_due = 1;
+    w->book_due = w->row_due = 1;
     /* The row's VaR is read only by the series and pr_risk_watch_last:
      * without the series it waits for the latter (ring and book stay as
      * they are until the next step). */
@@ -570,7 +583,7 @@ const pr_risk_row *pr_risk_watch_last(const pr_risk_watch *cw) {
      * pr_risk_watch_new), only this view of it. */
     pr_risk_watch *w = (pr_risk_watch *)(uintptr_t)cw;
     if (!w->n) return NULL;
-    if (w->book_due) build_book(w);
+    if (w->row_due) book_row(w);
     if (w->var_due && row_var(w, &w->last) != PR_OK) w->last.var95 = w->last.cvar95 = NAN;
     w->var_due = 0;
     return &w->last;
