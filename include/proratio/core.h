@@ -224,6 +224,11 @@ void pr_series_free(pr_series *s);
 int pr_series_reserve(pr_series *s, size_t cap);
 int pr_series_push(pr_series *s, int64_t ts, double o, double h, double l, double c, double v);
 void pr_series_clear(pr_series *s);
+/* The first bar at or after `from` whose open, high, low or close is not
+ * finite or whose time is not after the previous bar's (s->len when none):
+ * what a backtest requires of its bars, checked once when a dataset is
+ * loaded (pr_bt_market.checked) rather than at every run over it. */
+size_t pr_series_check(const pr_series *s, size_t from);
 /* Index of the first bar with ts >= t (len when none). */
 size_t pr_series_lower_bound(const pr_series *s, int64_t t);
 /* Deep copy of bars [from, to) into `out`, which is initialised here (it must

@@ -278,6 +278,7 @@ static int load_all(bt_run *r, size_t warmup, int quiet, pr_err *e) {
         if ((rc = bt_funding_coverage(s, i, &r->ld[i], &r->mk[i].spec, e)) != PR_OK) return rc;
         r->mk[i].bars = &r->ld[i].bars;
         r->mk[i].fine = r->ld[i].fine.len ? &r->ld[i].fine : NULL;
+        r->mk[i].checked = pr_series_check(&r->ld[i].bars, 0);   /* once per load (both sides reuse it) */
     }
     r->bc = (pr_backtest_config){.start_cash = s->cash, .n_markets = s->n_markets, .markets = r->mk};
     pr_strlcpy(r->bc.ccy, s->ccy, sizeof r->bc.ccy);
