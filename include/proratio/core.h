@@ -296,6 +296,11 @@ int pr_parse_int64(const char *s, size_t len, int64_t *out);
 /* Copy that never overflows and always NUL-terminates; returns the length
  * copied (not strlen(src)), so `p += pr_strlcpy(p, s, end - p)` stays in bounds. */
 size_t pr_strlcpy(char *dst, const char *src, size_t cap);
+/* Appends n bytes to the growable, NUL-terminated block *buf (*len bytes
+ * used, *cap allocated; all 0/NULL to start), doubling the block from
+ * `first` bytes; PR_ENOMEM, with the block unchanged, when it would have to
+ * grow past `max` bytes (a runaway HTTP body) or memory runs out. */
+int pr_bytes_append(char **buf, size_t *len, size_t *cap, const void *p, size_t n, size_t first, size_t max);
 
 /* Number text (src/core/dtoa.cc, Dragonbox): the shortest decimal that reads back
  * (strtod) to the same double, in printf %g notation — "0.1", "47336.98",
