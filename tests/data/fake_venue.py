@@ -5,6 +5,9 @@ only). Serves Binance-shaped REST endpoints on loopback:
   /api/v3/klines, /fapi/v1/klines   generated 1-minute-grid bars of any
                                     interval from --listing up to --now,
                                     the last one still forming
+  /fapi/v1/premiumIndexKlines       generated premium index klines (the
+                                    same rows, values around zero, many
+                                    negative, volume "0")
   /fapi/v1/fundingRate              generated 8h funding rates
   /api/v3/exchangeInfo, /fapi/v1/exchangeInfo   the recorded fixture
   POST /_faults                     JSON list of faults for the next kline
@@ -118,7 +121,17 @@ def bar(symbol, t, step):
             fmt(v / 2), fmt(v * c / 2), "0"]
 
 
-def klines(q):
+def premium_bar(t, step):
+    """A premium index kline: an index around zero (often negative), no volume."""
+    k = t // 60000
+    o = ((k % 11) - 5) * 0.0001
+    c = (((k + 1) % 11) - 5) * 0.0001
+    h = max(o, c) + 0.00002
+    low = min(o, c) - 0.00002
+    return [t, fmt(o), fmt(h), fmt(low), fmt(c), "0", t + step - 1, "0", 12, "0", "0", "0"]
+
+
+def klines(q, premium=False):
     symbol = q.get("symbol", [""])[0]
     step = TF_MS[q["interval"][0]]
     start = int(q.get("startTime", [args.listing])[0])
@@ -131,7 +144,7 @@ def klines(q):
     rows = []
     while t <= end and t <= args.now and len(rows) < limit:
         if not (symbol == "GAPUSDT" and GAP[0] <= t <= GAP[1]):
-            rows.append(bar(symbol, t, step))
+            rows.append(premium_bar(t, step) if premium else bar(symbol, t, step))
         t += step
     return rows
 
@@ -194,7 +207,7 @@ class H(BaseHTTPRequestHandler):
             return self.alphavantage(q)
         if u.path.startswith("/api/v3/coins/") and u.path.endswith("/ohlc"):
             return self.coingecko(u.path.split("/")[4], q)
-        if u.path not in ("/api/v3/klines", "/fapi/v1/klines"):
+        if u.path not in ("/api/v3/klines", "/fapi/v1/klines", "/fapi/v1/premiumIndexKlines"):
             return self.send(404, b'{"code":-1,"msg":"not found"}')
         with lock:
             stats["klines"] += 1
@@ -219,7 +232,7 @@ class H(BaseHTTPRequestHandler):
             return self.send(200, fixture("spot_klines_truncated.body.txt"))
         if args.delay_ms:
             threading.Event().wait(args.delay_ms / 1000.0)
-        body = b"[]" if fault == "empty" else json.dumps(klines(q), separators=(",", ":")).encode()
+        body = b"[]" if fault == "empty" else json.dumps(klines(q, u.path.endswith("premiumIndexKlines")), separators=(",", ":")).encode()
         if fault == "truncate":
             return self.send(200, body[: len(body) // 2], {"X-MBX-USED-WEIGHT-1M": used}, length=len(body))
         return self.send(200, body, {"X-MBX-USED-WEIGHT-1M": used})

@@ -157,5 +157,25 @@ dl --source coingecko --symbols bitcoin --tf 4h --from 2026-07-09 --db "$RDB" --
   || fail "coingecko 429 waits Retry-After 1 s: $(cat "$TMP/c.json")"
 never_retried "coingecko unknown coin" "HTTP 404: coin not found (not retried)" dl --source coingecko --symbols nosuchcoin --tf 4h --from 2026-07-09
 
-[ $fails -eq 0 ] && echo "data download (oanda, yahoo, alphavantage, coingecko): all checks passed"
+# --- Binance USD-M futures premium index (--premium) ------------------------------------------------
+# The fake's bars start 2026-07-15 00:00 (--listing): 24 closed 1h bars by its
+# clock. Premium kline at open time t, minute k = t / 60000:
+#   open = ((k % 11) - 5) * 0.0001, close = (((k + 1) % 11) - 5) * 0.0001,
+#   high = max + 0.00002, low = min - 0.00002, volume 0.
+# 07-15 01:00 is k = 29734620, k % 11 = 3: open -0.0002, close -0.0001,
+# high -0.00008, low -0.00022: negative prices, which bars may not have.
+dl --source binance-futures --symbols BTCUSDT --tf 1h --from 2026-07-15 --premium > "$TMP/p.txt" 2>&1 \
+  || fail "premium exited $?: $(cat "$TMP/p.txt")"
+grep -q "downloaded binance-futures:BTCUSDT:1h: 24 bars (24 new" "$TMP/p.txt" || fail "futures klines with --premium: $(cat "$TMP/p.txt")"
+grep -q "downloaded binance-futures:BTCUSDT.PREMIUM:1h: 24 bars (24 new, 0 updated, 0 unchanged), 0 skipped, 0 gaps" "$TMP/p.txt" \
+  || fail "premium index: $(cat "$TMP/p.txt")"
+grep -q "non-positive\|zero-volume" "$TMP/p.txt" && fail "the premium index is an index: no price or volume findings: $(cat "$TMP/p.txt")"
+"$BIN" data export binance-futures:BTCUSDT.PREMIUM:1h --db "$DB" | sed -n 3p | grep -q "^2026-07-15 01:00:00,-0.0002,-8e-05,-0.00022,-0.0001,0$" \
+  || fail "premium 01:00 bar: $("$BIN" data export binance-futures:BTCUSDT.PREMIUM:1h --db "$DB" | sed -n 3p)"
+"$BIN" data list --db "$DB" | grep -q "^binance-futures:BTCUSDT.PREMIUM:1h .*GET /fapi/v1/premiumIndexKlines?symbol=BTCUSDT&interval=1h" \
+  || fail "premium request: $("$BIN" data list --db "$DB")"
+dl --source binance --symbols BTCUSDT --tf 1h --from 2026-07-15 --premium > "$TMP/u.txt" 2>&1
+[ $? -eq 2 ] || fail "--premium on spot is a usage error: $(cat "$TMP/u.txt")"
+
+[ $fails -eq 0 ] && echo "data download (oanda, yahoo, alphavantage, coingecko, futures premium): all checks passed"
 exit $((fails > 0))
