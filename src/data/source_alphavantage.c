@@ -33,11 +33,11 @@ static const char *fx_interval(pr_timeframe tf) {
 
 /* "EURUSD" or "EUR_USD" -> "EUR", "USD". */
 static int fx_pair(const char *symbol, char from[4], char to[4], pr_err *err) {
-    size_t n = strlen(symbol), k = n == 7 && symbol[3] == '_' ? 4 : 3;
-    for (size_t i = 0; i < n; i++)
-        if (!(symbol[i] >= 'A' && symbol[i] <= 'Z') && !(i == 3 && k == 4))
-            n = 0;
-    if (n != 6 && n != 7)
+    size_t n = strlen(symbol), k = n == 7 ? 4 : 3; /* where the quote currency starts */
+    int ok = (n == 6 || (n == 7 && symbol[3] == '_'));
+    for (size_t i = 0; ok && i < n; i++)
+        if (i != 3 || n == 6) ok = symbol[i] >= 'A' && symbol[i] <= 'Z';
+    if (!ok)
         return pr_err_set(err, PR_EINVAL, "alphavantage: intraday bars are FX_INTRADAY: '%s': expected a currency "
                           "pair such as EURUSD or EUR_USD", symbol);
     memcpy(from, symbol, 3), from[3] = '\0';

@@ -935,6 +935,9 @@ static void test_venue_series(void **state) {
     assert_string_equal(rq.shown, "GET /query?function=FX_INTRADAY&from_symbol=EUR&to_symbol=USD&interval=5min"
                                   "&outputsize=compact");
     assert_int_equal(pr_dl_source_alphavantage.build("http://h", "K", "IBM", PR_TF_5M, 0, 1, 0, &rq, &e), PR_EINVAL);
+    assert_int_equal(pr_dl_source_alphavantage.build("http://h", "K", "EURUSDX", PR_TF_5M, 0, 1, 0, &rq, &e), PR_EINVAL);
+    assert_int_equal(pr_dl_source_alphavantage.build("http://h", "K", "EU_RUSD", PR_TF_5M, 0, 1, 0, &rq, &e), PR_EINVAL);
+    assert_int_equal(pr_dl_source_alphavantage.build("http://h", "K", "eurusd", PR_TF_5M, 0, 1, 0, &rq, &e), PR_EINVAL);
     pr_series_init(&s, 0);
     parse_one_reply_ms(&pr_dl_source_alphavantage, AFIX "fx_intraday_eurusd_5min.json", PR_TF_5M, &s, PR_OK);
     assert_int_equal(s.len, 12);
