@@ -33,13 +33,13 @@ static const char *download_usage_opts =
     "  --premium           also the premium index klines of each symbol (binance-futures),\n"
     "                      stored as SYMBOL.PREMIUM\n"
     "  --price P[,P...]    oanda candles: mid (default), bid, ask; bid and ask are stored\n"
-    "                      as SYMBOL.BID and SYMBOL.ASK\n"
+    "                      as SYMBOL.BID and SYMBOL.ASK (config data.download.oanda.price)\n"
     "  (oanda needs OANDA_API_TOKEN, alphavantage ALPHAVANTAGE_API_KEY, in the\n"
     "  environment or ./.env)\n"
     "  --db URL            store (default sqlite:proratio.db; postgresql://... for PostgreSQL)\n"
     "  --base-url URL      the venue's REST base URL (default: the venue's; also config key\n"
     "                      data.download.<source>.base_url)\n"
-    "  --config FILE       JSON config: data.download.<source>.{base_url,weight_limit}\n"
+    "  --config FILE       JSON config: data.download.<source>.{base_url,weight_limit,price}\n"
     "  --strict            a page with any defect is not stored and stops its dataset (exit 3)\n"
     "  --weight-limit N    request weight per minute to stay under (binance 1200,\n"
     "                      binance-futures 2400); the client slows down before it\n"
@@ -382,8 +382,6 @@ int pr_cli_data_download(int argc, char **argv) {
     pr_timeframe tfs[16];
     if ((ex = parse_list(cmd, "--symbols", a.symbols, syms, 64, &ns))) return ex;
     if (a.tfs && (ex = parse_list(cmd, "--tf", a.tfs, tfn, 16, &nt))) return ex;
-    int is_series[64];
-    if ((ex = expand_series(cmd, &a, src, syms, &ns, 64, is_series))) return ex;
     for (int i = 0; i < nt; i++)
         if (pr_tf_parse(tfn[i], &tfs[i]) != PR_OK) return pr_cli_usage_error(cmd, "--tf: unknown timeframe '%s'", tfn[i]);
     if (a.funding && !src->build_funding)
@@ -392,6 +390,13 @@ int pr_cli_data_download(int argc, char **argv) {
     pr_err e;
     pr_err_clear(&e);
     if (a.config && pr_config_load(a.config, &cfg, &e) != PR_OK) return pr_cli_fail(&e);
+    json_t *price = config_value(cfg, src->name, "price");
+    if (!a.price && json_is_string(price)) a.price = json_string_value(price);
+    int is_series[64];
+    if ((ex = expand_series(cmd, &a, src, syms, &ns, 64, is_series))) {
+        pr_config_free(cfg);
+        return ex;
+    }
     pr_dl_options o;
     ex = setup(&a, src, cfg, &o);
     dl_cli c;

@@ -76,6 +76,13 @@ grep -q "downloaded oanda:EUR_USD.ASK:1h: 23 bars (23 new" "$TMP/ba.txt" || fail
 # (up to the forming 12:00 candle: the recorded reply has nothing after it)
 dl --source oanda --symbols EUR_USD --tf 1h --from "2026-07-14 13:00" --to "2026-07-15 12:00" --price mid,bid > "$TMP/o2.txt" 2>&1 || fail "oanda rerun"
 [ "$(grep -c ": 0 new" "$TMP/o2.txt")" -eq 2 ] || fail "oanda rerun 0 new: $(cat "$TMP/o2.txt")"
+# the component from a config (data.download.oanda.price), the flag winning
+printf '{"data": {"download": {"oanda": {"price": "ask"}}}}\n' > "$TMP/oanda.json"
+dl --source oanda --symbols EURUSD --tf 1h --from "2026-07-14 13:00" --config "$TMP/oanda.json" > "$TMP/c1.txt" 2>&1 || fail "oanda price from config"
+grep -q "downloaded oanda:EURUSD.ASK:1h: 23 bars (23 new" "$TMP/c1.txt" || fail "config price ask: $(cat "$TMP/c1.txt")"
+grep -q "oanda:EURUSD:1h" "$TMP/c1.txt" && fail "config price ask: no mid dataset: $(cat "$TMP/c1.txt")"
+dl --source oanda --symbols EURUSD --tf 1h --from "2026-07-14 13:00" --config "$TMP/oanda.json" --price bid > "$TMP/c1.txt" 2>&1 || fail "oanda --price over config"
+grep -q "downloaded oanda:EURUSD.BID:1h: 23 bars (23 new" "$TMP/c1.txt" && ! grep -q "ASK" "$TMP/c1.txt" || fail "--price wins over the config: $(cat "$TMP/c1.txt")"
 dl --source yahoo --symbols AAPL --tf 1d --from 2026-07-01 --price bid > "$TMP/u.txt" 2>&1
 [ $? -eq 2 ] || fail "--price on yahoo is a usage error: $(cat "$TMP/u.txt")"
 faults '["malformed", "500"]'
