@@ -84,7 +84,8 @@ static int bench_setup(bench *b, size_t nbars) {
         printf("engine_sma: %s\n", err.msg);
         return -1;
     }
-    b->mk = (pr_bt_market){.bars = &b->big};
+    /* Checked once, as the CLI does when it loads a dataset (pr_bt_market.checked). */
+    b->mk = (pr_bt_market){.bars = &b->big, .checked = pr_series_check(&b->big, 0)};
     pr_market_spec_default("BTCUSDT", PR_ASSET_CRYPTO, &b->mk.spec, NULL);
     memset(&b->mk.spec.costs, 0, sizeof b->mk.spec.costs);
     b->mk.spec.costs.taker_fee = 0.001;   /* the peers' rules: commission only */

@@ -73,6 +73,7 @@ int main(int argc, char **argv) {
     for (int k = 0; k < ninst; k++) {
         if (make_series(&real, nbars, k, t0, &ser[k]) != 0) { printf("engine_ta_score: out of memory\n"); return 0; }
         mk[k].bars = &ser[k];
+        mk[k].checked = pr_series_check(&ser[k], 0);   /* as the CLI: once per load */
         pr_market_spec_default(ser[k].symbol, PR_ASSET_CRYPTO, &mk[k].spec, NULL);
     }
     pr_err err;

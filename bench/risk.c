@@ -83,7 +83,7 @@ static double one_run(const pr_series *bars, const pr_risk_config *rc, int recor
         pr_risk_stage_sizer(rs, &sz);
         pr_pipeline_set_sizer(p, &sz);
     }
-    pr_bt_market mk = {.bars = bars};
+    pr_bt_market mk = {.bars = bars, .checked = pr_series_check(bars, 0)};   /* as the CLI: once per load */
     pr_market_spec_default("BTCUSDT", PR_ASSET_CRYPTO, &mk.spec, NULL);
     memset(&mk.spec.costs, 0, sizeof mk.spec.costs);
     mk.spec.costs.taker_fee = mk.spec.costs.maker_fee = 0.001;

@@ -14,7 +14,7 @@ bash scripts/install-deps.sh
 
 secs=${PR_FUZZ_SECONDS:-60}
 timeout=${PR_FUZZ_TIMEOUT:-30}
-all="csv_import verdict provider_openai provider_anthropic provider_gemini config download_pages"
+all="csv_import verdict provider_openai provider_anthropic provider_gemini config download_pages binance_msg"
 targets=${PR_FUZZ_TARGETS:-$all}
 dir=build-fuzz
 jobs=$(nproc 2>/dev/null || echo 2)

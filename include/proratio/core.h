@@ -224,6 +224,11 @@ void pr_series_free(pr_series *s);
 int pr_series_reserve(pr_series *s, size_t cap);
 int pr_series_push(pr_series *s, int64_t ts, double o, double h, double l, double c, double v);
 void pr_series_clear(pr_series *s);
+/* The first bar at or after `from` whose open, high, low or close is not
+ * finite or whose time is not after the previous bar's (s->len when none):
+ * what a backtest requires of its bars, checked once when a dataset is
+ * loaded (pr_bt_market.checked) rather than at every run over it. */
+size_t pr_series_check(const pr_series *s, size_t from);
 /* Index of the first bar with ts >= t (len when none). */
 size_t pr_series_lower_bound(const pr_series *s, int64_t t);
 /* Deep copy of bars [from, to) into `out`, which is initialised here (it must
@@ -291,6 +296,11 @@ int pr_parse_int64(const char *s, size_t len, int64_t *out);
 /* Copy that never overflows and always NUL-terminates; returns the length
  * copied (not strlen(src)), so `p += pr_strlcpy(p, s, end - p)` stays in bounds. */
 size_t pr_strlcpy(char *dst, const char *src, size_t cap);
+/* Appends n bytes to the growable, NUL-terminated block *buf (*len bytes
+ * used, *cap allocated; all 0/NULL to start), doubling the block from
+ * `first` bytes; PR_ENOMEM, with the block unchanged, when it would have to
+ * grow past `max` bytes (a runaway HTTP body) or memory runs out. */
+int pr_bytes_append(char **buf, size_t *len, size_t *cap, const void *p, size_t n, size_t first, size_t max);
 
 /* Number text (src/core/dtoa.cc, Dragonbox): the shortest decimal that reads back
  * (strtod) to the same double, in printf %g notation — "0.1", "47336.98",

@@ -24,25 +24,11 @@ typedef struct sink {
 static size_t on_body(char *p, size_t size, size_t nmemb, void *ud) {
     sink *s = ud;
     size_t n = size * nmemb;
-    pr_llm_http_response *rs = s->rs;
-    if (rs->body_len + n + 1 > s->cap) {
-        size_t cap = s->cap ? s->cap : 8192;
-        while (cap < rs->body_len + n + 1) cap *= 2;
-        if (cap > (64u << 20)) { /* no verdict is 64 MiB: stop a runaway body */
-            s->oom = 1;
-            return 0;
-        }
-        char *nb = realloc(rs->body, cap);
-        if (!nb) {
-            s->oom = 1;
-            return 0;
-        }
-        rs->body = nb;
-        s->cap = cap;
+    /* no verdict is 64 MiB: stop a runaway body */
+    if (pr_bytes_append(&s->rs->body, &s->rs->body_len, &s->cap, p, n, 8192, (64u << 20)) != PR_OK) {
+        s->oom = 1;
+        return 0;
     }
-    memcpy(rs->body + rs->body_len, p, n);
-    rs->body_len += n;
-    rs->body[rs->body_len] = '\0';
     return n;
 }
 

@@ -278,6 +278,7 @@ static int load_all(bt_run *r, size_t warmup, int quiet, pr_err *e) {
         if ((rc = bt_funding_coverage(s, i, &r->ld[i], &r->mk[i].spec, e)) != PR_OK) return rc;
         r->mk[i].bars = &r->ld[i].bars;
         r->mk[i].fine = r->ld[i].fine.len ? &r->ld[i].fine : NULL;
+        r->mk[i].checked = pr_series_check(&r->ld[i].bars, 0);   /* once per load (both sides reuse it) */
     }
     r->bc = (pr_backtest_config){.start_cash = s->cash, .n_markets = s->n_markets, .markets = r->mk};
     pr_strlcpy(r->bc.ccy, s->ccy, sizeof r->bc.ccy);
@@ -291,9 +292,11 @@ static int load_all(bt_run *r, size_t warmup, int quiet, pr_err *e) {
 static int load_markets(bt_run *r, const pr_config *cfg, pr_err *e) {
     bt_settings *s = r->s;
     r->data.url = s->db;
-    int rc = load_all(r, 0, s->from != PR_TIME_NONE, e);
-    if (rc != PR_OK || s->from == PR_TIME_NONE) return rc;
     size_t need = s->warmup >= 0 ? (size_t)s->warmup : 0;
+    /* Without data.from, or with a warm-up given as a number, one load
+     * does; "auto" asks the strategy, which needs the markets loaded once. */
+    int rc = load_all(r, s->from != PR_TIME_NONE ? need : 0, s->from != PR_TIME_NONE && s->warmup < 0, e);
+    if (rc != PR_OK || s->from == PR_TIME_NONE) return rc;
     const char *unbounded = NULL;
     if (s->warmup < 0) {
         pr_strategy *st = NULL;
@@ -301,8 +304,8 @@ static int load_markets(bt_run *r, const pr_config *cfg, pr_err *e) {
         if (rc == PR_OK) rc = pr_backtest_history(&r->bc, st, &need, &unbounded, e);
         pr_strategy_free(st);
         if (rc != PR_OK) return rc;
+        if ((rc = load_all(r, need, 0, e)) != PR_OK) return rc;
     }
-    if ((rc = load_all(r, need, 0, e)) != PR_OK) return rc;
     r->bc.trade_from = s->from;
     r->warmup = need;
     char t[PR_TIME_STR_MAX];

@@ -30,12 +30,16 @@ static const char *download_usage_head =
 static const char *download_usage_opts =
     "options:\n"
     "  --funding           also the funding-rate history (perpetuals: binance-futures)\n"
+    "  --premium           also the premium index klines of each symbol (binance-futures),\n"
+    "                      stored as SYMBOL.PREMIUM\n"
+    "  --price P[,P...]    oanda candles: mid (default), bid, ask; bid and ask are stored\n"
+    "                      as SYMBOL.BID and SYMBOL.ASK (config data.download.oanda.price)\n"
     "  (oanda needs OANDA_API_TOKEN, alphavantage ALPHAVANTAGE_API_KEY, in the\n"
     "  environment or ./.env)\n"
     "  --db URL            store (default sqlite:proratio.db; postgresql://... for PostgreSQL)\n"
     "  --base-url URL      the venue's REST base URL (default: the venue's; also config key\n"
     "                      data.download.<source>.base_url)\n"
-    "  --config FILE       JSON config: data.download.<source>.{base_url,weight_limit}\n"
+    "  --config FILE       JSON config: data.download.<source>.{base_url,weight_limit,price}\n"
     "  --strict            a page with any defect is not stored and stops its dataset (exit 3)\n"
     "  --weight-limit N    request weight per minute to stay under (binance 1200,\n"
     "                      binance-futures 2400); the client slows down before it\n"
@@ -63,7 +67,8 @@ static int cancelled(void *user) {
 }
 
 typedef struct dl_args {
-    const char *source, *symbols, *tfs, *from, *to, *days, *db, *base_url, *config, *weight, *retries, *wait, *seed, *backoff;
+    const char *source, *symbols, *tfs, *from, *to, *days, *db, *base_url, *config, *weight, *retries, *wait, *seed, *backoff, *price;
+    int premium;
     int funding, json, dry_run, strict, quiet;
 } dl_args;
 
@@ -120,6 +125,48 @@ static int parse_list(const char *cmd, const char *what, const char *s, char out
     return PR_EXIT_OK;
 }
 
+/* --price and --premium: the datasets of each symbol as series suffixes
+ * (SYMBOL.BID, SYMBOL.PREMIUM; "" the symbol's own bars), rewriting syms
+ * in place; is_series[i] marks the suffixed ones. */
+static int expand_series(const char *cmd, const dl_args *a, const pr_dl_source *src, char syms[][PR_SYMBOL_MAX],
+                         int *ns, int cap, int *is_series) {
+    const char *sfx[4];
+    int nsfx = 0;
+    if (a->premium) {
+        if (strcmp(src->name, "binance-futures") != 0)
+            return pr_cli_usage_error(cmd, "--premium: the premium index is a binance-futures series, not %s's",
+                                      src->name);
+        sfx[nsfx++] = "", sfx[nsfx++] = ".PREMIUM";
+    }
+    if (a->price) {
+        if (strcmp(src->name, "oanda") != 0)
+            return pr_cli_usage_error(cmd, "--price: bid and ask candles are oanda's, not %s's", src->name);
+        char p[4][PR_SYMBOL_MAX];
+        int np, ex = parse_list(cmd, "--price", a->price, p, 3, &np);
+        if (ex) return ex;
+        for (int i = 0; i < np; i++) {
+            const char *x = strcmp(p[i], "mid") == 0 ? "" : strcmp(p[i], "bid") == 0 ? ".BID"
+                            : strcmp(p[i], "ask") == 0 ? ".ASK" : NULL;
+            if (!x) return pr_cli_usage_error(cmd, "--price: expected mid, bid or ask, got '%s'", p[i]);
+            sfx[nsfx++] = x;
+        }
+    }
+    for (int i = 0; i < *ns; i++) is_series[i] = 0;
+    if (!nsfx) return PR_EXIT_OK;
+    char base[64][PR_SYMBOL_MAX];
+    int nb = *ns;
+    memcpy(base, syms, sizeof base[0] * (size_t)nb);
+    *ns = 0;
+    for (int i = 0; i < nb; i++)
+        for (int k = 0; k < nsfx; k++) {
+            if (*ns >= cap) return pr_cli_usage_error(cmd, "--symbols: at most %d datasets", cap);
+            if ((size_t)snprintf(syms[*ns], PR_SYMBOL_MAX, "%s%s", base[i], sfx[k]) >= PR_SYMBOL_MAX)
+                return pr_cli_usage_error(cmd, "--symbols: '%s%s' too long", base[i], sfx[k]);
+            is_series[(*ns)++] = *sfx[k] != '\0';
+        }
+    return PR_EXIT_OK;
+}
+
 static void fmt_ts(int64_t t, char *b, size_t cap) {
     if (t == PR_TIME_NONE) pr_strlcpy(b, "-", cap);
     else pr_time_format(t, b, cap);
@@ -169,10 +216,11 @@ static int parse_args(int argc, char **argv, dl_args *a) {
         {"--to", &a->to}, {"--days", &a->days}, {"--db", &a->db}, {"--base-url", &a->base_url},
         {"--config", &a->config}, {"--weight-limit", &a->weight}, {"--max-retries", &a->retries},
         {"--max-wait", &a->wait}, {"--seed", &a->seed}, {"--backoff", &a->backoff},
+        {"--price", &a->price},
     };
     struct { const char *name; int *dst; } flags[] = {
         {"--funding", &a->funding}, {"--json", &a->json}, {"--dry-run", &a->dry_run}, {"--strict", &a->strict},
-        {"--quiet", &a->quiet},
+        {"--quiet", &a->quiet}, {"--premium", &a->premium},
     };
     for (int i = 1; i < argc; i++) {
         if (pr_cli_is_help(argv[i])) return -1;
@@ -342,6 +390,13 @@ int pr_cli_data_download(int argc, char **argv) {
     pr_err e;
     pr_err_clear(&e);
     if (a.config && pr_config_load(a.config, &cfg, &e) != PR_OK) return pr_cli_fail(&e);
+    json_t *price = config_value(cfg, src->name, "price");
+    if (!a.price && json_is_string(price)) a.price = json_string_value(price);
+    int is_series[64];
+    if ((ex = expand_series(cmd, &a, src, syms, &ns, 64, is_series))) {
+        pr_config_free(cfg);
+        return ex;
+    }
     pr_dl_options o;
     ex = setup(&a, src, cfg, &o);
     dl_cli c;
@@ -369,7 +424,7 @@ int pr_cli_data_download(int argc, char **argv) {
     json_t *jout = a.json ? json_array() : NULL;
     int worst = ex;
     for (int i = 0; i < ns && ex == PR_EXIT_OK && !interrupted; i++) {
-        if (!a.dry_run && src->build_instrument) {
+        if (!a.dry_run && src->build_instrument && !is_series[i]) {
             pr_instrument in;
             pr_err ie;
             pr_err_clear(&ie);
@@ -381,7 +436,7 @@ int pr_cli_data_download(int argc, char **argv) {
                         msg);
             }
         }
-        for (int j = 0; j < nt + (a.funding ? 1 : 0) && !interrupted; j++) {
+        for (int j = 0; j < nt + (a.funding && !is_series[i] ? 1 : 0) && !interrupted; j++) {
             int r = one(&s, st, syms[i], j < nt ? tfs[j] : PR_TF_NONE, &a, &c, jout);
             if (r != PR_EXIT_OK && (worst == PR_EXIT_OK || r == PR_EXIT_INTERRUPTED)) worst = r;
         }

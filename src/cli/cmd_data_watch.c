@@ -28,13 +28,16 @@ static const char *watch_usage =
     "              /stream?streams=... for several); reconnects with backoff and\n"
     "              backfills the bars missed while away by REST; clock checked against\n"
     "              /api/v3/time\n"
+    "  binance-futures  the same for USD-M futures (wss://fstream.binance.com,\n"
+    "              /fapi/v1/klines, /fapi/v1/time at https://fapi.binance.com)\n"
     "  oanda, yahoo  REST polling at each bar close + --delay (oanda needs\n"
     "              OANDA_API_TOKEN in the environment or ./.env)\n"
     "  replay      the stored bars of --db (venue --venue) at --speed\n"
     "\n"
     "options:\n"
     "  --base-url URL   the venue's REST base (binance: backfill and time)\n"
-    "  --ws-url URL     the WebSocket base (default wss://stream.binance.com:9443)\n"
+    "  --ws-url URL     the WebSocket base (default wss://stream.binance.com:9443,\n"
+    "                   binance-futures wss://fstream.binance.com)\n"
     "  --config FILE    JSON config: data.download.<source>.base_url and\n"
     "                   data.watch.<source>.ws_url (the flags win)\n"
     "  --from T         first bar wanted (backfilled first); default: from now on\n"
@@ -161,9 +164,10 @@ static int open_feed(const watch_args *a, const pr_feed_stream *streams, size_t 
         }
         *venue = NULL; /* read from the store, not written back */
         rc = pr_feed_replay_store(st, a->venue ? a->venue : "local", streams, n, from, to, &o, f, &e);
-    } else if (strcmp(a->source, "binance") == 0) {
+    } else if (strcmp(a->source, "binance") == 0 || strcmp(a->source, "binance-futures") == 0) {
         pr_feed_binance_options o;
         pr_feed_binance_options_init(&o);
+        o.futures = strcmp(a->source, "binance-futures") == 0;
         o.ws_url = a->ws_url;
         o.rest_url = a->base_url;
         o.since_ms = from;
@@ -175,12 +179,12 @@ static int open_feed(const watch_args *a, const pr_feed_stream *streams, size_t 
         }
         if (o.ws_url && strncmp(o.ws_url, "ws://", 5) != 0 && strncmp(o.ws_url, "wss://", 6) != 0)
             return pr_cli_usage_error(cmd, "--ws-url: expected ws://... or wss://..., got '%s'", o.ws_url);
-        *venue = pr_dl_source_binance.venue;
+        *venue = (o.futures ? &pr_dl_source_binance_futures : &pr_dl_source_binance)->venue;
         rc = pr_feed_binance_new(streams, n, &o, f, &e);
     } else {
         const pr_dl_source *src = pr_dl_source_find(a->source);
         if (!src || src->asset_class == PR_ASSET_CRYPTO)
-            return pr_cli_usage_error(cmd, "--source: expected binance, oanda, yahoo or replay, got '%s'", a->source);
+            return pr_cli_usage_error(cmd, "--source: expected binance, binance-futures, oanda, yahoo or replay, got '%s'", a->source);
         pr_feed_poll_options o;
         memset(&o, 0, sizeof o);
         o.source = src->name;
@@ -233,7 +237,7 @@ int pr_cli_data_watch(int argc, char **argv) {
         return PR_EXIT_OK;
     }
     if (ex) return ex;
-    if (!a.source) return pr_cli_usage_error(cmd, "--source is required (binance, oanda, yahoo or replay)");
+    if (!a.source) return pr_cli_usage_error(cmd, "--source is required (binance, binance-futures, oanda, yahoo or replay)");
     if (!a.symbols || !a.tfs) return pr_cli_usage_error(cmd, "--symbols and --tf are required");
     pr_feed_stream streams[64];
     size_t n;

@@ -66,6 +66,42 @@ void pr_series_clear(pr_series *s) {
     s->last_incomplete = 0;
 }
 
+/* Blocks of bars checked without a branch per bar (x - x is NaN exactly when
+ * x is not finite); a block with a bad bar is walked again bar by bar to
+ * find it. */
+static int bad_bar(const pr_series *s, size_t i) {
+    double o = s->open[i], h = s->high[i], l = s->low[i], c = s->close[i];
+    return ((o - o) + (h - h) + (l - l) + (c - c) != 0) | (i > 0 && s->ts[i] <= s->ts[i - 1]);
+}
+
+size_t pr_series_check(const pr_series *s, size_t from) {
+    if (!s) return 0;
+    enum { BLOCK = 512 };
+    size_t k = from < s->len ? from : s->len;
+    if (k == 0 && s->len) {
+        if (bad_bar(s, 0)) return 0;
+        k = 1;
+    }
+    while (k < s->len) {
+        size_t end = s->len - k > BLOCK ? k + BLOCK : s->len;
+        /* Branch-free: x - x is 0 for a finite x and NaN otherwise, and a
+         * NaN anywhere makes the sum NaN. */
+        double sum = 0;
+        int bad = 0;
+        for (size_t i = k; i < end; i++) {
+            double o = s->open[i], h = s->high[i], l = s->low[i], c = s->close[i];
+            sum += (o - o) + (h - h) + (l - l) + (c - c);
+            bad |= s->ts[i] <= s->ts[i - 1];
+        }
+        bad |= sum != 0;
+        if (bad)
+            for (size_t i = k; i < end; i++)
+                if (bad_bar(s, i)) return i;
+        k = end;
+    }
+    return s->len;
+}
+
 size_t pr_series_lower_bound(const pr_series *s, int64_t t) {
     if (!s) return 0;
     size_t lo = 0, hi = s->len;

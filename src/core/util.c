@@ -16,6 +16,23 @@ size_t pr_strlcpy(char *dst, const char *src, size_t cap) {
     return n;
 }
 
+int pr_bytes_append(char **buf, size_t *len, size_t *cap, const void *p, size_t n, size_t first, size_t max) {
+    if (n >= max || *len > max - n - 1) return PR_ENOMEM;   /* len + n + 1 > max */
+    if (*len + n + 1 > *cap) {
+        size_t c = *cap ? *cap : (first ? first : 64);
+        while (c < *len + n + 1) c *= 2;
+        if (c > max) c = max;
+        char *nb = realloc(*buf, c);
+        if (!nb) return PR_ENOMEM;
+        *buf = nb;
+        *cap = c;
+    }
+    if (n) memcpy(*buf + *len, p, n);
+    *len += n;
+    (*buf)[*len] = '\0';
+    return PR_OK;
+}
+
 static int is_trim(char c) {
     return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '"' || c == '\'';
 }

@@ -179,6 +179,8 @@ typedef struct dint_validator {
     int64_t tf_ms;           /* 0 for months                                  */
     pr_calendar cal;
     int has_volume;
+    int signed_prices;       /* 1: zero and negative prices are values (an
+                                index), not defects                           */
     int lines_are_rows;      /* in-memory series: index instead of line       */
     int stream;              /* 1: out-of-order rows kept where they are      */
     /* last row accepted in time order */

@@ -251,8 +251,10 @@ static int store_page(const dl_ds *d, const pr_dl_request *rq, pr_series *p, siz
                       pr_err *err) {
     pr_store_counts k;
     memset(&k, 0, sizeof k);
+    pr_dl_series ser;
+    pr_dl_series_of(d->s->src, d->symbol, d->tf, &ser);
     pr_store_put_opts po = {PR_ON_CONFLICT_REPLACE,
-                            d->s->src->no_volume ? PR_STORE_COL_ALL & ~PR_STORE_COL_VOLUME : PR_STORE_COL_ALL};
+                            ser.no_volume ? PR_STORE_COL_ALL & ~PR_STORE_COL_VOLUME : PR_STORE_COL_ALL};
     int rc = pr_store_begin(d->st, err);
     if (rc == PR_OK) rc = pr_store_put_bars_ex(d->st, d->s->src->venue, d->symbol, d->tf, p, &po, &k, err);
     if (rc == PR_OK) rc = log_page(d, rq->shown, d->s->src->name, "ok", rows, &k, rep, err);
@@ -264,6 +266,13 @@ static int store_page(const dl_ds *d, const pr_dl_request *rq, pr_series *p, siz
     }
     if (rc == PR_OK) add_counts(d->res, &k);
     return rc;
+}
+
+void pr_dl_series_of(const pr_dl_source *src, const char *symbol, pr_timeframe tf, pr_dl_series *out) {
+    out->asset_class = src->asset_class;
+    out->no_volume = src->no_volume;
+    out->signed_prices = 0;
+    if (src->series) src->series(symbol, tf, out);
 }
 
 static void result_reset(pr_dl_result *res, int64_t from, int64_t to) {
@@ -321,8 +330,11 @@ int pr_dl_bars(pr_dl_session *s, pr_store *st, const char *symbol, pr_timeframe 
     v.lines_are_rows = 1;
     v.tf = tf;
     v.tf_ms = (tf == PR_TF_1MO) ? 0 : pr_tf_ms(tf);
-    v.has_volume = !src->no_volume;
-    v.cal = pr_calendar_for_asset(src->asset_class);
+    pr_dl_series ser;
+    pr_dl_series_of(src, symbol, tf, &ser);
+    v.has_volume = !ser.no_volume;
+    v.signed_prices = ser.signed_prices;
+    v.cal = pr_calendar_for_asset(ser.asset_class);
     if (v.cal == PR_CAL_AUTO) v.cal = PR_CAL_24X7;
     v.err = err;
     pr_series page;

@@ -51,25 +51,11 @@ typedef struct sink {
 static size_t on_body(char *p, size_t size, size_t nmemb, void *ud) {
     sink *s = ud;
     size_t n = size * nmemb;
-    pr_dl_reply *rp = s->rp;
-    if (rp->len + n + 1 > s->cap) {
-        size_t cap = s->cap ? s->cap : 65536;
-        while (cap < rp->len + n + 1) cap *= 2;
-        if (cap > (256u << 20)) { /* no page is 256 MiB: stop a runaway body */
-            s->oom = 1;
-            return 0;
-        }
-        char *nb = realloc(rp->body, cap);
-        if (!nb) {
-            s->oom = 1;
-            return 0;
-        }
-        rp->body = nb;
-        s->cap = cap;
+    /* no page is 256 MiB: stop a runaway body */
+    if (pr_bytes_append(&s->rp->body, &s->rp->len, &s->cap, p, n, 65536, (256u << 20)) != PR_OK) {
+        s->oom = 1;
+        return 0;
     }
-    memcpy(rp->body + rp->len, p, n);
-    rp->len += n;
-    rp->body[rp->len] = '\0';
     return n;
 }
 

@@ -150,20 +150,21 @@ void pr_feed_free(pr_feed *f) {
 /* ---- clock skew -------------------------------------------------------------- */
 static int parse_time(void *ctx, const pr_dl_reply *rp, pr_err *err) {
     json_t *j;
-    int rc = dl_json_load(rp->body, rp->len, "GET /api/v3/time", &j, err);
+    int rc = dl_json_load(rp->body, rp->len, "GET .../time", &j, err);
     if (rc != PR_OK) return rc;
     json_t *t = json_object_get(j, "serverTime");
     if (!json_is_integer(t)) {
         json_decref(j);
-        return pr_err_set(err, PR_EPARSE, "GET /api/v3/time: no integer serverTime in the reply");
+        return pr_err_set(err, PR_EPARSE, "GET .../time: no integer serverTime in the reply");
     }
     *(int64_t *)ctx = json_integer_value(t);
     json_decref(j);
     return PR_OK;
 }
 
-int pr_feed_binance_clock_offset(const char *rest_url, pr_dl_get_fn get, void *get_user, const pr_dl_clock *clock,
-                                 int64_t *offset_ms, pr_err *err) {
+/* Spot and futures differ only in host and path. */
+static int clock_offset(const pr_dl_source *src, const char *path, const char *rest_url, pr_dl_get_fn get,
+                        void *get_user, const pr_dl_clock *clock, int64_t *offset_ms, pr_err *err) {
     pr_dl_options o;
     pr_dl_options_init(&o);
     o.base_url = rest_url;
@@ -174,12 +175,12 @@ int pr_feed_binance_clock_offset(const char *rest_url, pr_dl_get_fn get, void *g
     o.timeout_s = 10;
     if (clock) o.clock = *clock;
     pr_dl_session s;
-    int rc = pr_dl_session_init(&s, &pr_dl_source_binance, &o, err);
+    int rc = pr_dl_session_init(&s, src, &o, err);
     if (rc != PR_OK) return rc;
     pr_dl_request rq;
     memset(&rq, 0, sizeof rq);
     rq.weight = 1;
-    rc = dl_set_url(&rq, s.base, "/api/v3/time", err);
+    rc = dl_set_url(&rq, s.base, path, err);
     pr_dl_result res;
     memset(&res, 0, sizeof res);
     int64_t server = 0;
@@ -192,4 +193,15 @@ int pr_feed_binance_clock_offset(const char *rest_url, pr_dl_get_fn get, void *g
      * is the best guess, off by at most half the round trip. */
     *offset_ms = server - (t0 + (t1 - t0) / 2);
     return PR_OK;
+}
+
+int pr_feed_binance_clock_offset(const char *rest_url, pr_dl_get_fn get, void *get_user, const pr_dl_clock *clock,
+                                 int64_t *offset_ms, pr_err *err) {
+    return clock_offset(&pr_dl_source_binance, "/api/v3/time", rest_url, get, get_user, clock, offset_ms, err);
+}
+
+int pr_feed_binance_futures_clock_offset(const char *rest_url, pr_dl_get_fn get, void *get_user,
+                                         const pr_dl_clock *clock, int64_t *offset_ms, pr_err *err) {
+    return clock_offset(&pr_dl_source_binance_futures, "/fapi/v1/time", rest_url, get, get_user, clock, offset_ms,
+                        err);
 }

@@ -5,7 +5,9 @@
  * payload, reconnects with exponential backoff, and after each (re)connect
  * the clock checked against `/api/v3/time` and the bars missed while away
  * fetched by REST before any streamed bar is given, so the sequence has no
- * hole; the per-stream "last given" rule drops the duplicates. No thread:
+ * hole; the per-stream "last given" rule drops the duplicates. USD-M
+ * futures (o->futures) are the same protocol on other hosts:
+ * wss://fstream.binance.com, /fapi/v1/klines and /fapi/v1/time. No thread:
  * lws_service runs inside pr_feed_next. */
 #include <ctype.h>
 #include <stdio.h>
@@ -46,7 +48,7 @@ typedef struct ws_feed {
     int64_t reconnect_at;    /* local ms; PR_TIME_NONE: connect now          */
     int connects;
     int attempt;             /* 1 while a connection is under way or open    */
-    int connected, need_backfill, sync_clock;
+    int connected, need_backfill, sync_clock, futures;
     feed_queue held;         /* closed bars received before the backfill ended */
     char *rx;                /* one message, assembled from its fragments    */
     size_t rx_len, rx_cap;
@@ -244,8 +246,8 @@ static int backfill(ws_feed *w, pr_err *err) {
         int64_t off;
         pr_err e;
         pr_err_clear(&e);
-        if (pr_feed_binance_clock_offset(w->rest.base, w->rest.o.get, w->rest.o.get_user, &f->clock, &off, &e) ==
-            PR_OK)
+        if ((w->futures ? pr_feed_binance_futures_clock_offset : pr_feed_binance_clock_offset)(
+                w->rest.base, w->rest.o.get, w->rest.o.get_user, &f->clock, &off, &e) == PR_OK)
             f->offset_ms = off;
         else
             feed_status(f, PR_FEED_ERROR, "clock check failed (%s); the local clock is used", e.msg);
@@ -335,9 +337,10 @@ int pr_feed_binance_new(const pr_feed_stream *streams, size_t n, const pr_feed_b
     w->backoff_max = o->max_backoff_ms > 0 ? o->max_backoff_ms : 60000;
     w->reconnect_at = PR_TIME_NONE;
     w->sync_clock = o->sync_clock;
+    w->futures = o->futures;
     char prefix[512];
-    rc = split_url(w, o->ws_url && *o->ws_url ? o->ws_url : "wss://stream.binance.com:9443", prefix, sizeof prefix,
-                   err);
+    const char *ws_default = o->futures ? "wss://fstream.binance.com" : "wss://stream.binance.com:9443";
+    rc = split_url(w, o->ws_url && *o->ws_url ? o->ws_url : ws_default, prefix, sizeof prefix, err);
     if (rc == PR_OK) rc = build_path(w, prefix, o->combined < 0 ? n > 1 : o->combined, err);
     pr_dl_options r;
     pr_dl_options_init(&r);
@@ -347,7 +350,8 @@ int pr_feed_binance_new(const pr_feed_stream *streams, size_t n, const pr_feed_b
     r.clock = o->clock;
     r.timeout_s = o->timeout_s;
     r.max_retries = 3;
-    if (rc == PR_OK) rc = pr_dl_session_init(&w->rest, &pr_dl_source_binance, &r, err);
+    if (rc == PR_OK)
+        rc = pr_dl_session_init(&w->rest, o->futures ? &pr_dl_source_binance_futures : &pr_dl_source_binance, &r, err);
     if (rc == PR_OK) {
         /* lws logs to stderr by default; a library never prints. */
         lws_set_log_level(0, NULL);

@@ -4,7 +4,10 @@
  * metadata, and the error body {"code","msg"}: -1121 bad symbol is never
  * retried, -1003 is a rate limit (429) or a ban (418, with "banned until
  * <ms>" in the message when Retry-After is missing), -1021 is retried.
- * Shapes: ../shared/fixtures/README.md "Binance". */
+ * Shapes: ../shared/fixtures/README.md "Binance". A futures symbol with
+ * the suffix .PREMIUM (BTCUSDT.PREMIUM) is the premium index klines
+ * (`/fapi/v1/premiumIndexKlines`, the same rows with volume "0"): an index
+ * around zero, so its prices may be negative and it has no volume. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,11 +45,30 @@ static int spot_build(const char *base, const char *key, const char *symbol, pr_
     return build_klines(base, "/api/v3/klines", symbol, tf, from_ms, to_ms, limit, rq, err);
 }
 
+#define PREMIUM_SUFFIX ".PREMIUM"
+
+/* Length of the symbol before a .PREMIUM suffix, 0 when it has none. */
+static size_t premium_base(const char *symbol) {
+    size_t n = strlen(symbol), k = sizeof PREMIUM_SUFFIX - 1;
+    return n > k && strcmp(symbol + n - k, PREMIUM_SUFFIX) == 0 ? n - k : 0;
+}
+
 static int futures_build(const char *base, const char *key, const char *symbol, pr_timeframe tf, int64_t from_ms,
                          int64_t to_ms, int limit, pr_dl_request *rq, pr_err *err) {
     (void)key;
-    rq->weight = 5; /* futures klines with limit in [500, 1000] */
-    return build_klines(base, "/fapi/v1/klines", symbol, tf, from_ms, to_ms, limit, rq, err);
+    rq->weight = 5; /* futures klines (and premium index klines) with limit in [500, 1000] */
+    size_t n = premium_base(symbol);
+    if (!n) return build_klines(base, "/fapi/v1/klines", symbol, tf, from_ms, to_ms, limit, rq, err);
+    char sym[32];
+    if (n >= sizeof sym) return pr_err_set(err, PR_EINVAL, "binance: symbol '%s' too long", symbol);
+    memcpy(sym, symbol, n);
+    sym[n] = '\0';
+    return build_klines(base, "/fapi/v1/premiumIndexKlines", sym, tf, from_ms, to_ms, limit, rq, err);
+}
+
+static void futures_series(const char *symbol, pr_timeframe tf, pr_dl_series *out) {
+    (void)tf;
+    if (premium_base(symbol)) out->no_volume = out->signed_prices = 1;
 }
 
 /* The fast path for the usual page: [[int,"num",...,"num"],...] with no
@@ -207,6 +229,7 @@ static int spot_build_instrument(const char *base, const char *symbol, pr_dl_req
 }
 
 static int futures_build_instrument(const char *base, const char *symbol, pr_dl_request *rq, pr_err *err) {
+    if (premium_base(symbol)) return pr_err_set(err, PR_EUNSUPPORTED, "binance: %s is an index: no instrument", symbol);
     if (check_symbol(symbol, err) != PR_OK) return PR_EINVAL;
     rq->weight = 1;
     return dl_set_url(rq, base, "/fapi/v1/exchangeInfo", err);
@@ -270,5 +293,5 @@ const pr_dl_source pr_dl_source_binance_futures = {
     .name = "binance-futures", .venue = "binance-futures", .base_url = "https://fapi.binance.com",
     .asset_class = PR_ASSET_CRYPTO, .page_bars = 1000, .weight_limit = 2400, .build = futures_build,
     .parse = parse_klines, .classify = classify, .build_funding = build_funding, .parse_funding = parse_funding,
-    .build_instrument = futures_build_instrument, .parse_instrument = parse_instrument,
+    .build_instrument = futures_build_instrument, .parse_instrument = parse_instrument, .series = futures_series,
 };

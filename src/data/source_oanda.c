@@ -7,7 +7,10 @@
  * dailyAlignment, weeklyAlignment), the project's grid, instead of OANDA's
  * 17:00 New York default. Errors {errorMessage}: 400 (bad instrument) and
  * 401 are never retried; 429 (empty body) backs off. The practice host is
- * the default; `--base-url https://api-fxtrade.oanda.com` is the live one. */
+ * the default; `--base-url https://api-fxtrade.oanda.com` is the live one.
+ * Bid and ask candles are datasets of their own, named by a suffix on the
+ * symbol (EUR_USD.BID, EUR_USD.ASK; no suffix: mid), each asked with its
+ * one price component (price=B, price=A) so a page holds one series. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,17 +25,34 @@ static const char *granularity(pr_timeframe tf) {
     return tf > PR_TF_NONE && tf < PR_TF_COUNT ? g[tf] : NULL;
 }
 
-/* "EURUSD" or "EUR_USD" -> "EUR_USD"; letters and digits otherwise. */
+/* The price component a dataset symbol names: "M", "B" or "A", and the
+ * length of the instrument part before the suffix. */
+static const char *component(const char *symbol, size_t *n) {
+    static const char *const sfx[2] = {".BID", ".ASK"};
+    static const char *const comp[2] = {"B", "A"};
+    size_t len = strlen(symbol);
+    for (int i = 0; i < 2; i++)
+        if (len > 4 && strcmp(symbol + len - 4, sfx[i]) == 0) {
+            *n = len - 4;
+            return comp[i];
+        }
+    *n = len;
+    return "M";
+}
+
+/* "EURUSD" or "EUR_USD" (or either with .BID / .ASK) -> "EUR_USD";
+ * letters and digits otherwise. */
 static int instrument(const char *symbol, char *out, size_t cap, pr_err *err) {
-    size_t n = strlen(symbol);
+    size_t n;
+    component(symbol, &n);
     for (size_t i = 0; i < n; i++) {
         char c = symbol[i];
         if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'))
             return pr_err_set(err, PR_EINVAL, "oanda: instrument '%s': expected upper-case letters, digits and '_' "
-                              "(EUR_USD or EURUSD)", symbol);
+                              "(EUR_USD or EURUSD, .BID or .ASK for bid or ask candles)", symbol);
     }
-    if (n == 6 && !strchr(symbol, '_')) snprintf(out, cap, "%.3s_%.3s", symbol, symbol + 3);
-    else if (n > 0 && n < cap) memcpy(out, symbol, n + 1);
+    if (n == 6 && !memchr(symbol, '_', n)) snprintf(out, cap, "%.3s_%.3s", symbol, symbol + 3);
+    else if (n > 0 && n < cap) memcpy(out, symbol, n), out[n] = '\0';
     else return pr_err_set(err, PR_EINVAL, "oanda: bad instrument '%s'", symbol);
     return PR_OK;
 }
@@ -43,11 +63,13 @@ static int build(const char *base, const char *key, const char *symbol, pr_timef
     const char *g = granularity(tf);
     if (!g) return pr_err_set(err, PR_EUNSUPPORTED, "oanda: no %s candles (no 3m granularity)", pr_tf_name(tf));
     char ins[32], from[PR_TIME_STR_MAX], q[320];
+    size_t n;
+    const char *price = component(symbol, &n);
     if (instrument(symbol, ins, sizeof ins, err) != PR_OK) return PR_EINVAL;
     pr_time_format_iso(from_ms, from, sizeof from);
     snprintf(q, sizeof q,
-             "/v3/instruments/%s/candles?price=M&granularity=%s&from=%s&count=%d&alignmentTimezone=UTC"
-             "&dailyAlignment=0&weeklyAlignment=Monday", ins, g, from, limit);
+             "/v3/instruments/%s/candles?price=%s&granularity=%s&from=%s&count=%d&alignmentTimezone=UTC"
+             "&dailyAlignment=0&weeklyAlignment=Monday", ins, price, g, from, limit);
     if (!key || !*key) return pr_err_set(err, PR_EINVAL, "oanda: no token (set OANDA_API_TOKEN)");
     if ((size_t)snprintf(rq->headers[0], sizeof rq->headers[0], "Authorization: Bearer %s", key) >= sizeof rq->headers[0])
         return pr_err_set(err, PR_EINVAL, "oanda: token too long");
@@ -79,7 +101,15 @@ static int parse(const char *body, size_t len, pr_timeframe tf, pr_series *out, 
             rc = pr_err_set(err, PR_EPARSE, "oanda candles: candle %zu has no readable time", i);
             break;
         }
-        json_t *m = json_object_get(c, "mid");
+        /* The one component asked for: mid, or bid or ask alone (a price=BA
+         * reply holds both and cannot be one dataset). */
+        json_t *m = json_object_get(c, "mid"), *b = json_object_get(c, "bid"), *a = json_object_get(c, "ask");
+        if (!m && b && a) {
+            rc = pr_err_set(err, PR_EPARSE, "oanda candles: candle %zu has both bid and ask (price=BA): one "
+                            "dataset holds one component (ask price=B or price=A)", i);
+            break;
+        }
+        if (!m) m = b ? b : a;
         double x[5];
         const char *k[4] = {"o", "h", "l", "c"};
         for (int j = 0; j < 4; j++)

@@ -418,13 +418,13 @@ int dint_check_row(dint_validator *v, int64_t ts, const double *x, long line, in
                       0, "%s is %s", nm[i], isnan(x[i]) ? "NaN" : "infinite");
             return 1;
         }
-    if (o == 0 && h == 0 && l == 0 && c == 0 && (vol == 0 || !v->has_volume)) {
+    if (!v->signed_prices && o == 0 && h == 0 && l == 0 && c == 0 && (vol == 0 || !v->has_volume)) {
         add_issue(r, PR_ISSUE_ALL_ZERO, PR_SEV_ERROR, PR_ACTION_SKIPPED, ROWLOC(line, index), ts, PR_TIME_NONE, 0,
                   "all-zero placeholder row");
         return 1;
     }
     for (int i = 0; i < 4; i++)
-        if (x[i] <= 0) {
+        if (x[i] <= 0 && !v->signed_prices) {
             add_issue(r, PR_ISSUE_NONPOSITIVE, PR_SEV_ERROR, PR_ACTION_SKIPPED, ROWLOC(line, index), ts,
                       PR_TIME_NONE, 0, "non-positive price: %s = %.10g", nm[i], x[i]);
             return 1;

@@ -8,12 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include "proratio/engine.h"
+#include "pipeline_internal.h"
 #include "sim_internal.h"
 
 typedef struct bt_src {
     pr_series s;             /* shallow copy of the market's series (tf set) */
     int64_t ms;              /* bar length (months: per bar)                  */
     size_t cur;              /* next bar to close                             */
+    size_t checked;          /* bars before it need no check (pr_bt_market)   */
     const pr_series *fine;
     int64_t fine_ms;
     size_t fcur;
@@ -43,12 +45,16 @@ static int check_prices(const pr_series *s, const char *symbol, const char *what
     return PR_OK;
 }
 
-/* The decision bars are checked as the loop reaches them (bar_ok), not in
- * a pass of their own before the run: the loop reads each bar's time and
- * prices anyway, so the check costs no memory traffic, where a separate
- * pass read the whole input once more (a tenth of a standalone run). A bad
- * bar is the same error as before (the run stops there and gives no
- * result); x - x is NaN exactly when x is not finite. */
+/* The decision bars are checked once per dataset where the caller says it
+ * checked them (pr_bt_market.checked, from pr_series_check when the data
+ * was loaded): a run over them, the thousandth of an optimisation as well
+ * as the first, then pays one comparison per bar. The others are checked as
+ * the loop reaches them (bar_ok), not in a pass of their own before the
+ * run: the loop reads each bar's time and prices anyway, so the check costs
+ * no memory traffic, where a separate pass read the whole input once more
+ * (a tenth of a standalone run). A bad bar is the same error either way
+ * (the run stops there and gives no result); x - x is NaN exactly when x
+ * is not finite. */
 static inline int bar_ok(const pr_series *s, size_t k) {
     double o = s->open[k], h = s->high[k], l = s->low[k], c = s->close[k];
     return (o - o) + (h - h) + (l - l) + (c - c) == 0 && (k == 0 || s->ts[k] > s->ts[k - 1]);
@@ -64,6 +70,7 @@ static int setup_src(const pr_bt_market *mk, size_t i, bt_src *b, pr_err *err) {
     if (!mk->bars || mk->bars->len == 0)
         return pr_err_set(err, PR_EINVAL, "backtest: market %zu (%s) has no bars", i, mk->spec.inst.symbol);
     b->s = *mk->bars;
+    b->checked = mk->checked <= b->s.len ? mk->checked : 0;
     if (b->s.tf <= PR_TF_NONE || b->s.tf >= PR_TF_COUNT) {
         pr_timeframe tf;
         if (pr_tf_infer(b->s.ts, b->s.len, &tf) != 0 || tf == PR_TF_NONE)
@@ -359,7 +366,7 @@ int pr_backtest_exec(pr_backtest *bt, const pr_backtest_config *cfg, pr_pipeline
         int64_t *o_ts = res->ts;
         double *o_eq = res->equity, *o_bal = res->balance, *o_exp = res->exposure, *o_cost = res->costs;
         double *o_cash = res->cash, *o_mu = res->margin_used;
-        size_t len = bs->s.len;
+        size_t len = bs->s.len, chk = bs->checked;
         /* The simulated broker's idle bar inline (see sim_idle_bar_fast);
          * any other broker through its vtable. */
         sim *fast = sim_of(b);
@@ -367,7 +374,7 @@ int pr_backtest_exec(pr_backtest *bt, const pr_backtest_config *cfg, pr_pipeline
         size_t k0 = warm ? pr_series_lower_bound(&bs->s, cfg->trade_from) : 0;
         const char *sym = cfg->markets[0].spec.inst.symbol;
         for (size_t k = 0; k < k0; k++) {   /* warm-up: the view only */
-            if (!bar_ok(&bs->s, k)) { rc = bar_error(&bs->s, k, sym, err); free(nxt); goto done; }
+            if (k >= bs->checked && !bar_ok(&bs->s, k)) { rc = bar_error(&bs->s, k, sym, err); free(nxt); goto done; }
             bs->cur = k + 1;
             if ((rc = pr_view_step(v, close_of(bs, k), closed, err)) != 0) { free(nxt); goto done; }
         }
@@ -377,7 +384,7 @@ int pr_backtest_exec(pr_backtest *bt, const pr_backtest_config *cfg, pr_pipeline
              * itself is built only for the broker's walk. */
             int64_t ts = bts[k];
             double o = bo[k], h = bh[k], l = bl[k], c = bc[k];
-            if ((o - o) + (h - h) + (l - l) + (c - c) != 0 || (k > 0 && ts <= bts[k - 1])) {   /* bar_ok */
+            if (k >= chk && ((o - o) + (h - h) + (l - l) + (c - c) != 0 || (k > 0 && ts <= bts[k - 1]))) {   /* bar_ok */
                 rc = bar_error(&bs->s, k, sym, err);
                 free(nxt);
                 goto done;
@@ -407,7 +414,7 @@ int pr_backtest_exec(pr_backtest *bt, const pr_backtest_config *cfg, pr_pipeline
             o_cash[j] = z.cash;
             o_mu[j] = z.margin_used;
             steps = j + 1;
-            if ((rc = pr_pipeline_on_bar(pipe, v, b, err)) != 0) { free(nxt); goto done; }
+            if ((rc = pr_pipeline_step(pipe, v, b, err)) != 0) { free(nxt); goto done; }
         }
     }
     while (n > 1) {
@@ -417,7 +424,7 @@ int pr_backtest_exec(pr_backtest *bt, const pr_backtest_config *cfg, pr_pipeline
             if (nxt[i] < now) now = nxt[i];
         if (now == INT64_MAX) break;
         for (size_t i = 0; i < n; i++)   /* every bar closing now, before any is used */
-            if (nxt[i] == now && !bar_ok(&src[i].s, src[i].cur)) {
+            if (nxt[i] == now && src[i].cur >= src[i].checked && !bar_ok(&src[i].s, src[i].cur)) {
                 rc = bar_error(&src[i].s, src[i].cur, cfg->markets[i].spec.inst.symbol, err);
                 free(nxt);
                 goto done;
@@ -477,7 +484,7 @@ int pr_backtest_exec(pr_backtest *bt, const pr_backtest_config *cfg, pr_pipeline
         res->cash[steps] = z.cash;
         res->margin_used[steps] = z.margin_used;
         steps++;
-        if ((rc = pr_pipeline_on_bar(pipe, v, b, err)) != 0) { free(nxt); goto done; }
+        if ((rc = pr_pipeline_step(pipe, v, b, err)) != 0) { free(nxt); goto done; }
     }
     free(nxt);
     res->n_steps = steps;

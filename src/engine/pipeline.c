@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "proratio/engine.h"
+#include "pipeline_internal.h"
 
 /* What the pipeline tracks for a position it has to manage. */
 typedef struct plan {
@@ -36,6 +37,10 @@ typedef struct tracked {
 /* Latest fills kept per instrument for pr_view_last_fills. */
 #define PIPE_FILLS 8
 
+enum { PRE_MANAGE = 1, PRE_SIZER = 2 };
+
+static int sizer_pre(const pr_sizer *z) { return z->on_step || z->exits ? PRE_SIZER : 0; }
+
 struct pr_pipeline {
     pr_pipeline_config cfg;
     pr_strategy *strat;
@@ -49,10 +54,13 @@ struct pr_pipeline {
     plan *plans;
     uint64_t *pending;       /* entry order per instrument not yet resolved  */
     size_t n;
-    int managing;            /* 0: no plan is active (set when one becomes
-                                active, cleared by a walk that finds none)   */
-    size_t n_trk;            /* orders to look at (beside `managing`: both are
-                                read at every step)                          */
+    int pre;                 /* work before the strategy at every step:
+                                PRE_MANAGE (a plan is active: set when one
+                                becomes active, cleared by a walk that finds
+                                none), PRE_SIZER (the sizer has on_step or
+                                exits); one word, read at every step with
+                                n_trk                                        */
+    size_t n_trk;            /* orders to look at                            */
     const uint64_t *changes; /* the broker's change count (NULL: none)      */
     uint64_t seen;           /* its value at the last look                   */
     int unseen;              /* an order tracked not working (cancelled at
@@ -330,6 +338,7 @@ void pr_pipeline_set_sizer(pr_pipeline *p, const pr_sizer *sizer) {
     if (!p || !sizer || !sizer->size) return;
     if (p->sizer.destroy) p->sizer.destroy(p->sizer.self);
     p->sizer = *sizer;
+    p->pre = (p->pre & ~PRE_SIZER) | sizer_pre(&p->sizer);
 }
 
 pr_strategy *pr_pipeline_strategy(pr_pipeline *p) { return p ? p->strat : NULL; }
@@ -363,7 +372,7 @@ int pr_pipeline_reset(pr_pipeline *p, size_t n_instruments, pr_err *err) {
         return pr_err_set(err, PR_ENOMEM, "pipeline: out of memory");
     }
     p->n = n_instruments;
-    p->managing = 0;
+    p->pre = sizer_pre(&p->sizer);
     memset(&p->st, 0, sizeof p->st);
     return PR_OK;
 }
@@ -624,7 +633,7 @@ static int enter(pr_pipeline *p, const pr_market_view *v, pr_broker *b, pr_signa
     *pl = k_no_plan;   /* a copy, not memset (rep stos start-up; see pr_order_init) */
     if (has_management(sig)) {
         pl->active = 1;
-        p->managing = 1;
+        p->pre |= PRE_MANAGE;
         pl->side = dir;
         pl->entry_id = entry;
         pl->stop_id = stop_id;
@@ -664,7 +673,7 @@ static int adjust(pr_pipeline *p, pr_broker *b, pr_signal *sig, int64_t now, pr_
     if (!pl->active || pl->side != ps) {
         *pl = k_no_plan;
         pl->active = 1;
-        p->managing = 1;
+        p->pre |= PRE_MANAGE;
         pl->entered = 1;
         pl->side = ps;
         pl->entry_px = pos.avg_price;
@@ -761,7 +770,7 @@ __attribute__((noinline)) static int manage_all(pr_pipeline *p, const pr_market_
         if (p->plans[i].active && (rc = manage(p, v, b, (int)i, pr_view_now(v), err)) != 0) return rc;
         any |= p->plans[i].active;
     }
-    p->managing = any;
+    p->pre = (p->pre & ~PRE_MANAGE) | (any ? PRE_MANAGE : 0);
     return PR_OK;
 }
 
@@ -781,17 +790,21 @@ __attribute__((noinline)) static int before_strategy(pr_pipeline *p, const pr_ma
     if (p->sizer.exits && (rc = risk_exits(p, v, b, err)) != 0) return rc;
     /* Plans exist only for signals asking for management (trailing stop,
      * break-even, time stop); without any, the walk over them is skipped. */
-    if (p->managing && (rc = manage_all(p, v, b, err)) != 0) return rc;
+    if ((p->pre & PRE_MANAGE) && (rc = manage_all(p, v, b, err)) != 0) return rc;
     return PR_OK;
 }
 
 int pr_pipeline_on_bar(pr_pipeline *p, const pr_market_view *v, pr_broker *b, pr_err *err) {
     if (!p || !v || !b || !p->plans) return pr_err_set(err, PR_EINVAL, "pipeline: not reset");
+    return pr_pipeline_step(p, v, b, err);
+}
+
+int pr_pipeline_step(pr_pipeline *p, const pr_market_view *v, pr_broker *b, pr_err *err) {
     int rc;
     /* Most steps of a run have none of what before_strategy handles: they
      * pay only these tests (the saved registers and frame of that work
      * cost a one-market run several percent). */
-    if ((p->n_trk || p->sizer.on_step || p->sizer.exits || p->managing) &&
+    if ((p->n_trk || p->pre) &&
         (rc = before_strategy(p, v, b, err)) != 0)
         return rc;
     pr_signal_list list = {p->sigbuf, 0, p->sigcap};

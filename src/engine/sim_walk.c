@@ -37,8 +37,11 @@ static int phase_open(sim *s, int inst, int64_t ts, double o, pr_err *err) {
     return PR_OK;
 }
 
-/* Protective stops of the open position against [l, h]: the worse case. */
-static int phase_stops(sim *s, int inst, int64_t ts, double h, double l, pr_err *err) {
+/* Protective stops of the open position against [l, h]: the worse case. A
+ * stop-limit whose limit the trigger cannot reach rests as a limit from the
+ * next piece on (ts + rest_ms): the high or low that would reach it may
+ * have come before the trigger, so it is not filled in the same piece. */
+static int phase_stops(sim *s, int inst, int64_t ts, int64_t rest_ms, double h, double l, pr_err *err) {
     sim_mkt *m = &s->m[inst];
     for (;;) {
         int ps = sim_sgn(m->pos.qty);
@@ -63,6 +66,7 @@ static int phase_stops(sim *s, int inst, int64_t ts, double h, double l, pr_err 
         if (od->type == PR_ORDER_STOP_LIMIT && (od->side > 0 ? px > od->limit_price : px < od->limit_price)) {
             od->triggered = 1;   /* limit not reachable now: rests as a limit */
             od->type = PR_ORDER_LIMIT;
+            s->book.lv[best].live_from = ts + rest_ms;
             continue;
         }
         int rc = sim_do_fill(s, best, px, best_stop, 0, 1, ts, ts, err);
@@ -109,7 +113,7 @@ static int phase_entries(sim *s, int inst, int64_t ts, int64_t piece_ms, double 
         int rc = sim_do_fill(s, j, px, ref, maker, !maker, ts, ts + piece_ms, err);
         if (rc != 0) return rc;
         /* A stop attached to this entry meets the rest of the bar: the worse case. */
-        if ((rc = phase_stops(s, inst, ts, h, l, err)) != 0) return rc;
+        if ((rc = phase_stops(s, inst, ts, piece_ms, h, l, err)) != 0) return rc;
     }
     return PR_OK;
 }
@@ -147,7 +151,7 @@ static int piece_rest(sim *s, int inst, int64_t ts, int64_t rest_ms, double o, d
     sim_mkt *m = &s->m[inst];
     int rc;
     if (s->book.n_live[inst]) {
-        if ((rc = phase_stops(s, inst, ts, h, l, err)) != 0) return rc;
+        if ((rc = phase_stops(s, inst, ts, rest_ms, h, l, err)) != 0) return rc;
         if ((rc = phase_targets(s, inst, ts, h, l, err)) != 0) return rc;
         if ((rc = phase_entries(s, inst, ts, rest_ms, h, l, err)) != 0) return rc;
     }

@@ -185,11 +185,44 @@ static void test_parse_int64(void **state) {
     assert_int_equal(v, 123);
 }
 
+
+/* pr_bytes_append: pieces joined in order and NUL-terminated; the block
+ * doubles from `first` (4 -> 8 -> 16 here); a piece that would take it past
+ * `max` is refused and leaves it as it was. */
+static void test_bytes_append(void **state) {
+    (void)state;
+    char *b = NULL;
+    size_t len = 0, cap = 0;
+    assert_int_equal(pr_bytes_append(&b, &len, &cap, "abc", 3, 4, 16), PR_OK);
+    assert_int_equal(len, 3);
+    assert_int_equal(cap, 4);   /* 3 bytes + NUL fit the first block */
+    assert_string_equal(b, "abc");
+    assert_int_equal(pr_bytes_append(&b, &len, &cap, "defg", 4, 4, 16), PR_OK);
+    assert_int_equal(cap, 8);
+    assert_string_equal(b, "abcdefg");
+    assert_int_equal(pr_bytes_append(&b, &len, &cap, "", 0, 4, 16), PR_OK);
+    assert_string_equal(b, "abcdefg");
+    /* 7 + 8 + NUL = 16 bytes: exactly the maximum */
+    assert_int_equal(pr_bytes_append(&b, &len, &cap, "hijklmno", 8, 4, 16), PR_OK);
+    assert_int_equal(cap, 16);
+    assert_string_equal(b, "abcdefghijklmno");
+    /* one byte more would need 17 */
+    assert_int_equal(pr_bytes_append(&b, &len, &cap, "p", 1, 4, 16), PR_ENOMEM);
+    assert_int_equal(len, 15);
+    assert_string_equal(b, "abcdefghijklmno");
+    assert_int_equal(pr_bytes_append(&b, &len, &cap, "x", SIZE_MAX, 4, 16), PR_ENOMEM);
+    char big[16] = {0};
+    assert_int_equal(pr_bytes_append(&b, &len, &cap, big, 16, 4, 16), PR_ENOMEM);   /* n == max */
+    assert_int_equal(len, 15);
+    free(b);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_status_names),
         cmocka_unit_test(test_err_set_and_format),
         cmocka_unit_test(test_strlcpy),
+        cmocka_unit_test(test_bytes_append),
         cmocka_unit_test(test_parse_double),
         cmocka_unit_test(test_parse_double_matches_strtod),
         cmocka_unit_test(test_parse_int64),

@@ -1,10 +1,11 @@
-/* Tests for the OHLCV series: growth, push/read-back, lower_bound and deep
- * slicing. */
+/* Tests for the OHLCV series: growth, push/read-back, lower_bound, deep
+ * slicing and the bar check (pr_series_check). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <math.h>
 #include <string.h>
 
 #include "proratio/core.h"
@@ -105,12 +106,55 @@ static void test_slice(void **state) {
     pr_series_free(&s);
 }
 
+
+/* pr_series_check finds the first bar that a backtest refuses, wherever it
+ * falls relative to the 512-bar blocks it tests at once: 2,000 good bars
+ * (times 0, 60 s, ...), then one bad value put at chosen places. */
+static void test_check(void **state) {
+    (void)state;
+    pr_series s;
+    assert_int_equal(pr_series_init(&s, 0), PR_OK);
+    assert_int_equal(pr_series_check(&s, 0), 0);   /* empty: nothing to refuse */
+    fill(&s, 2000);
+    assert_int_equal(pr_series_check(&s, 0), 2000);
+    assert_int_equal(pr_series_check(&s, 1999), 2000);
+    assert_int_equal(pr_series_check(&s, 5000), 2000);   /* from past the end: len */
+    const size_t at[] = {0, 1, 511, 512, 513, 1024, 1999};
+    for (size_t j = 0; j < sizeof at / sizeof at[0]; j++) {
+        size_t k = at[j];
+        double keep = s.high[k];
+        s.high[k] = NAN;
+        assert_int_equal(pr_series_check(&s, 0), k);
+        s.high[k] = INFINITY;
+        assert_int_equal(pr_series_check(&s, 0), k);
+        /* from a bar after the bad one, it is not seen */
+        if (k + 1 < s.len) assert_int_equal(pr_series_check(&s, k + 1), 2000);
+        s.high[k] = keep;
+        double c = s.close[k];
+        s.close[k] = -INFINITY;
+        assert_int_equal(pr_series_check(&s, 0), k);
+        s.close[k] = c;
+    }
+    /* a time equal to the previous bar's (a duplicate) and one before it */
+    int64_t t = s.ts[700];
+    s.ts[700] = s.ts[699];
+    assert_int_equal(pr_series_check(&s, 0), 700);
+    s.ts[700] = s.ts[699] - 1;
+    assert_int_equal(pr_series_check(&s, 0), 700);
+    assert_int_equal(pr_series_check(&s, 700), 700);   /* bar 700 is compared with bar 699 */
+    assert_int_equal(pr_series_check(&s, 701), 2000);
+    s.ts[700] = t;
+    assert_int_equal(pr_series_check(&s, 0), 2000);
+    pr_series_free(&s);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_push_grow),
         cmocka_unit_test(test_reserve),
         cmocka_unit_test(test_lower_bound),
         cmocka_unit_test(test_slice),
+        cmocka_unit_test(test_check),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

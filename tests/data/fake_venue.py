@@ -5,6 +5,9 @@ only). Serves Binance-shaped REST endpoints on loopback:
   /api/v3/klines, /fapi/v1/klines   generated 1-minute-grid bars of any
                                     interval from --listing up to --now,
                                     the last one still forming
+  /fapi/v1/premiumIndexKlines       generated premium index klines (the
+                                    same rows, values around zero, many
+                                    negative, volume "0")
   /fapi/v1/fundingRate              generated 8h funding rates
   /api/v3/exchangeInfo, /fapi/v1/exchangeInfo   the recorded fixture
   POST /_faults                     JSON list of faults for the next kline
@@ -17,6 +20,27 @@ only). Serves Binance-shaped REST endpoints on loopback:
                                     "-1021" (400), "500", "503" (-1007),
                                     "400", "401", "403", "empty" ([])
   GET /_stats                       {"klines": n, "requests": n, "paths": {...}}
+
+The other sources serve their recorded fixtures (the venues' folders next to
+--fixtures), cut to the range asked, and take faults too ("429",
+"malformed": the venue's recorded cut-off body, "500"; Alpha Vantage's
+in-band "note", "daily-limit", "premium" inside HTTP 200):
+  /v3/instruments/EUR_USD/candles   OANDA: token "bad" -> 401, any other
+                                    instrument -> 400; price=M the mid
+                                    fixture, B / A / BA the bid/ask one
+                                    with the other side removed; from=,
+                                    count= honoured
+  /v8/finance/chart/SYM             Yahoo: AAPL, AAPLNULL (the fixture with
+                                    null rows); other symbols 404; intraday
+                                    intervals older than 60 days before
+                                    --now 422 (the recorded refusal)
+  /query?function=...               Alpha Vantage TIME_SERIES_DAILY (IBM;
+                                    other symbols "Error Message") and
+                                    FX_INTRADAY (EUR/USD 5min; a key
+                                    starting "free" gets the premium
+                                    "Information"); apikey=bad -> the
+                                    invalid-key "Error Message"
+  /api/v3/coins/ID/ohlc             CoinGecko: bitcoin; other ids 404
 
 Symbols with behaviour: BADSYM -> 400 -1121; GAPUSDT misses the bars of
 --gap FROM_MS,TO_MS; BADROWS has a bar with high < low and a zero-volume
@@ -60,6 +84,23 @@ def fixture(name):
         return f.read()
 
 
+def venue_fixture(venue, name):
+    with open(os.path.join(os.path.dirname(os.path.abspath(args.fixtures)), venue, name), "rb") as f:
+        return f.read()
+
+
+def take_fault():
+    with lock:
+        return faults.pop(0) if faults else None
+
+
+def iso_ms(text):
+    """'2026-07-14T13:00:00.000000000Z' or '2026-07-14T13:00:00Z' -> ms."""
+    import calendar
+    import time
+    return calendar.timegm(time.strptime(text[:19].replace(" ", "T"), "%Y-%m-%dT%H:%M:%S")) * 1000
+
+
 def fmt(x):
     return "%.8f" % x
 
@@ -80,7 +121,17 @@ def bar(symbol, t, step):
             fmt(v / 2), fmt(v * c / 2), "0"]
 
 
-def klines(q):
+def premium_bar(t, step):
+    """A premium index kline: an index around zero (often negative), no volume."""
+    k = t // 60000
+    o = ((k % 11) - 5) * 0.0001
+    c = (((k + 1) % 11) - 5) * 0.0001
+    h = max(o, c) + 0.00002
+    low = min(o, c) - 0.00002
+    return [t, fmt(o), fmt(h), fmt(low), fmt(c), "0", t + step - 1, "0", 12, "0", "0", "0"]
+
+
+def klines(q, premium=False):
     symbol = q.get("symbol", [""])[0]
     step = TF_MS[q["interval"][0]]
     start = int(q.get("startTime", [args.listing])[0])
@@ -93,7 +144,7 @@ def klines(q):
     rows = []
     while t <= end and t <= args.now and len(rows) < limit:
         if not (symbol == "GAPUSDT" and GAP[0] <= t <= GAP[1]):
-            rows.append(bar(symbol, t, step))
+            rows.append(premium_bar(t, step) if premium else bar(symbol, t, step))
         t += step
     return rows
 
@@ -148,7 +199,15 @@ class H(BaseHTTPRequestHandler):
                             "fundingRate": "%.8f" % (0.0001 * ((t // step) % 5 - 1)), "markPrice": "100.0"})
                 t += step
             return self.send(200, json.dumps(out).encode())
-        if u.path not in ("/api/v3/klines", "/fapi/v1/klines"):
+        if u.path.startswith("/v3/instruments/"):
+            return self.oanda(u.path, q)
+        if u.path.startswith("/v8/finance/chart/"):
+            return self.yahoo(u.path[len("/v8/finance/chart/"):], q)
+        if u.path == "/query":
+            return self.alphavantage(q)
+        if u.path.startswith("/api/v3/coins/") and u.path.endswith("/ohlc"):
+            return self.coingecko(u.path.split("/")[4], q)
+        if u.path not in ("/api/v3/klines", "/fapi/v1/klines", "/fapi/v1/premiumIndexKlines"):
             return self.send(404, b'{"code":-1,"msg":"not found"}')
         with lock:
             stats["klines"] += 1
@@ -173,10 +232,99 @@ class H(BaseHTTPRequestHandler):
             return self.send(200, fixture("spot_klines_truncated.body.txt"))
         if args.delay_ms:
             threading.Event().wait(args.delay_ms / 1000.0)
-        body = b"[]" if fault == "empty" else json.dumps(klines(q), separators=(",", ":")).encode()
+        body = b"[]" if fault == "empty" else json.dumps(klines(q, u.path.endswith("premiumIndexKlines")), separators=(",", ":")).encode()
         if fault == "truncate":
             return self.send(200, body[: len(body) // 2], {"X-MBX-USED-WEIGHT-1M": used}, length=len(body))
         return self.send(200, body, {"X-MBX-USED-WEIGHT-1M": used})
+
+    def common_fault(self, fault, venue, truncated):
+        """1 when a fault was answered."""
+        if fault == "429":
+            body = venue_fixture("coingecko", "error_429_rate_limit.json") if venue == "coingecko" else b"Too Many Requests"
+            self.send(429, body, {"Retry-After": "1"} if venue != "yahoo" else None)
+        elif fault == "malformed":
+            self.send(200, venue_fixture(venue, truncated))
+        elif fault == "500":
+            self.send(500, b"Internal Server Error")
+        else:
+            return 0
+        return 1
+
+    def oanda(self, path, q):
+        parts = path.split("/")  # ['', 'v3', 'instruments', INS, 'candles']
+        auth = self.headers.get("Authorization", "")
+        if not auth.startswith("Bearer ") or auth == "Bearer bad":
+            return self.send(401, venue_fixture("oanda", "error_401_unauthorized.json"))
+        if len(parts) != 5 or parts[3] != "EUR_USD" or parts[4] != "candles":
+            return self.send(400, venue_fixture("oanda", "error_400_invalid_instrument.json"))
+        if self.common_fault(take_fault(), "oanda", "candles_truncated.body.txt"):
+            return None
+        price = q.get("price", ["M"])[0]
+        if price == "M":
+            doc = json.loads(venue_fixture("oanda", "candles_eur_usd_h1_mid.json"))
+        else:
+            doc = json.loads(venue_fixture("oanda", "candles_eur_usd_h1_bid_ask.json"))
+            for c in doc["candles"]:
+                if "B" not in price:
+                    del c["bid"]
+                if "A" not in price:
+                    del c["ask"]
+        start = iso_ms(q["from"][0]) if "from" in q else 0
+        count = int(q.get("count", ["500"])[0])
+        doc["candles"] = [c for c in doc["candles"] if iso_ms(c["time"]) >= start][:count]
+        return self.send(200, json.dumps(doc).encode())
+
+    def yahoo(self, symbol, q):
+        interval = q.get("interval", ["1d"])[0]
+        p1, p2 = int(q.get("period1", ["0"])[0]), int(q.get("period2", ["9999999999"])[0])
+        name = {"AAPL": "chart_aapl_1d.json", "AAPLNULL": "chart_aapl_1d_with_nulls.json"}.get(symbol)
+        if not name:
+            return self.send(404, venue_fixture("yahoo", "error_404_not_found.json"))
+        if interval not in ("1d", "1wk", "1mo") and p1 * 1000 < args.now - 60 * 86400000:
+            return self.send(422, venue_fixture("yahoo", "error_422_range.json"))
+        if self.common_fault(take_fault(), "yahoo", "chart_truncated.body.txt"):
+            return None
+        doc = json.loads(venue_fixture("yahoo", name))
+        r = doc["chart"]["result"][0]
+        keep = [i for i, t in enumerate(r["timestamp"]) if p1 <= t < p2]
+        r["timestamp"] = [r["timestamp"][i] for i in keep]
+        quote = r["indicators"]["quote"][0]
+        for k in quote:
+            quote[k] = [quote[k][i] for i in keep]
+        return self.send(200, json.dumps(doc).encode())
+
+    def alphavantage(self, q):
+        fn = q.get("function", [""])[0]
+        key = q.get("apikey", [""])[0]
+        if key == "bad":
+            return self.send(200, venue_fixture("alphavantage", "error_invalid_apikey.json"))
+        fault = take_fault()
+        if fault == "note":  # the older per-minute wording (a rate limit, not a refusal)
+            return self.send(200, b'{"Note": "Thank you for using Alpha Vantage! Our standard API call frequency is '
+                             b'5 calls per minute and 500 calls per day. Please visit '
+                             b'https://www.alphavantage.co/premium/ if you would like to target a higher API call '
+                             b'frequency."}')
+        if fault == "daily-limit":
+            return self.send(200, venue_fixture("alphavantage", "error_rate_limit_information.json"))
+        if fault == "premium":
+            return self.send(200, venue_fixture("alphavantage", "error_premium_endpoint.json"))
+        if self.common_fault(fault, "alphavantage", "time_series_daily_truncated.body.txt"):
+            return None
+        if fn == "TIME_SERIES_DAILY" and q.get("symbol", [""])[0] == "IBM":
+            return self.send(200, venue_fixture("alphavantage", "time_series_daily_ibm.json"))
+        if fn == "FX_INTRADAY" and key.startswith("free"):
+            return self.send(200, venue_fixture("alphavantage", "error_premium_endpoint.json"))
+        if (fn == "FX_INTRADAY" and q.get("from_symbol", [""])[0] == "EUR" and q.get("to_symbol", [""])[0] == "USD"
+                and q.get("interval", [""])[0] == "5min"):
+            return self.send(200, venue_fixture("alphavantage", "fx_intraday_eurusd_5min.json"))
+        return self.send(200, venue_fixture("alphavantage", "error_invalid_call.json"))
+
+    def coingecko(self, coin, q):
+        if coin != "bitcoin":
+            return self.send(404, venue_fixture("coingecko", "error_404_coin_not_found.json"))
+        if self.common_fault(take_fault(), "coingecko", "ohlc_truncated.body.txt"):
+            return None
+        return self.send(200, venue_fixture("coingecko", "ohlc_bitcoin_usd_7d.json"))
 
 
 srv = ThreadingHTTPServer(("127.0.0.1", 0), H)

@@ -7,7 +7,9 @@ port serves both:
   GET /api/v3/klines     bars of [startTime, endTime] that exist by "now"
                          (the one opening at "now" still forming, as Binance)
   GET /api/v3/time       {"serverTime": now}
-  GET /_stats            {"connections", "pongs_ok", "pongs_bad", "klines"}
+  GET /fapi/v1/klines, /fapi/v1/time   the same as USD-M futures
+  GET /_stats            {"connections", "pongs_ok", "pongs_bad", "klines",
+                          "paths": {path: requests}}
 
 Bar i (of --bars) opens at T0 + i*60000 (T0 = 2026-07-14 19:20 UTC, so the
 last of 1000 opens at 2026-07-15 11:59) with open = 100 + (i%97)*0.01,
@@ -42,7 +44,7 @@ T0 = 1784116800000 - 1000 * 60000
 CUTS = [int(c) for c in args.cuts.split(",") if c]
 GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 lock = threading.Lock()
-state = {"now": T0, "connections": 0, "pongs_ok": 0, "pongs_bad": 0, "klines": 0}
+state = {"now": T0, "connections": 0, "pongs_ok": 0, "pongs_bad": 0, "klines": 0, "paths": {}}
 
 
 def bar(i):
@@ -129,10 +131,12 @@ class H(BaseHTTPRequestHandler):
         if u.path == "/_stats":
             with lock:
                 return self.send(200, json.dumps(state).encode())
-        if u.path == "/api/v3/time":
+        with lock:
+            state["paths"][u.path] = state["paths"].get(u.path, 0) + 1
+        if u.path in ("/api/v3/time", "/fapi/v1/time"):
             with lock:
                 return self.send(200, json.dumps({"serverTime": state["now"]}).encode())
-        if u.path == "/api/v3/klines":
+        if u.path in ("/api/v3/klines", "/fapi/v1/klines"):
             with lock:
                 state["klines"] += 1
                 now = state["now"]

@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "proratio/data.h"
 #include "pr_test.h"
 
@@ -871,6 +873,118 @@ static void test_alphavantage(void **state) {
     free(body);
 }
 
+/* ---- other series of a venue: OANDA bid/ask, Alpha Vantage FX, the premium index ------------ */
+static int64_t parse_one_reply_ms(const pr_dl_source *src, const char *fix, pr_timeframe tf, pr_series *s, int want) {
+    size_t len;
+    char *body = slurp(fix, &len);
+    pr_err e;
+    pr_err_clear(&e);
+    assert_int_equal(src->parse(body, len, tf, s, &e), want);
+    free(body);
+    return s->len ? s->ts[0] : PR_TIME_NONE;
+}
+
+static void test_venue_series(void **state) {
+    (void)state;
+    pr_err e;
+    pr_err_clear(&e);
+    pr_dl_request rq;
+    /* OANDA: EUR_USD.BID asks price=B and reads the bid side; the reply of
+     * price=BA (both sides) is refused: one dataset holds one component.
+     * The fixture's last complete candle, 2026-07-15T11:00Z = 1784113200 s,
+     * bid o 1.08304 h 1.08414 l 1.08287 c 1.08387, volume 1827. */
+    memset(&rq, 0, sizeof rq);
+    assert_int_equal(pr_dl_source_oanda.build("http://h", "k", "EUR_USD.BID", PR_TF_1H, INT64_C(1784034000000),
+                                              INT64_C(1784120400000), 5000, &rq, &e), PR_OK);
+    assert_non_null(strstr(rq.shown, "/v3/instruments/EUR_USD/candles?price=B&granularity=H1"));
+    assert_int_equal(pr_dl_source_oanda.build("http://h", "k", "EURUSD.ASK", PR_TF_1H, 0, 1, 5000, &rq, &e), PR_OK);
+    assert_non_null(strstr(rq.shown, "/v3/instruments/EUR_USD/candles?price=A&"));
+    assert_int_equal(pr_dl_source_oanda.build("http://h", "k", "EUR_USD.XYZ", PR_TF_1H, 0, 1, 5000, &rq, &e), PR_EINVAL);
+    pr_series s;
+    pr_series_init(&s, 0);
+    parse_one_reply_ms(&pr_dl_source_oanda, OFIX "candles_eur_usd_h1_bid_ask.json", PR_TF_1H, &s, PR_EPARSE);
+    pr_series_free(&s);
+    char *body;
+    size_t len;
+    {
+        /* the bid side alone, as price=B returns it */
+        char *ba = slurp(OFIX "candles_eur_usd_h1_bid_ask.json", &len);
+        json_t *j = json_loadb(ba, len, 0, NULL);
+        size_t i;
+        json_t *c;
+        json_array_foreach(json_object_get(j, "candles"), i, c) json_object_del(c, "ask");
+        body = json_dumps(j, 0);
+        json_decref(j);
+        free(ba);
+    }
+    pr_series_init(&s, 0);
+    assert_int_equal(pr_dl_source_oanda.parse(body, strlen(body), PR_TF_1H, &s, &e), PR_OK);
+    free(body);
+    assert_int_equal(s.len, 23);
+    assert_true(s.ts[22] == INT64_C(1784113200000));
+    assert_true(s.open[22] == 1.08304 && s.high[22] == 1.08414 && s.low[22] == 1.08287 && s.close[22] == 1.08387);
+    assert_true(s.volume[22] == 1827);
+    pr_series_free(&s);
+
+    /* Alpha Vantage FX_INTRADAY: 12 bars 11:05 .. 12:00 UTC, newest first in
+     * the reply; 11:05 (1784113500 s) o 1.08441 h 1.08480 l 1.08436 c 1.08464,
+     * no volume. The stock calendar and volume rules do not apply. */
+    memset(&rq, 0, sizeof rq);
+    assert_int_equal(pr_dl_source_alphavantage.build("http://h", "K", "EUR_USD", PR_TF_5M, INT64_C(1784113500000),
+                                                     INT64_C(1784113500000) + 60 * M, 0, &rq, &e), PR_OK);
+    assert_string_equal(rq.shown, "GET /query?function=FX_INTRADAY&from_symbol=EUR&to_symbol=USD&interval=5min"
+                                  "&outputsize=compact");
+    assert_int_equal(pr_dl_source_alphavantage.build("http://h", "K", "IBM", PR_TF_5M, 0, 1, 0, &rq, &e), PR_EINVAL);
+    assert_int_equal(pr_dl_source_alphavantage.build("http://h", "K", "EURUSDX", PR_TF_5M, 0, 1, 0, &rq, &e), PR_EINVAL);
+    assert_int_equal(pr_dl_source_alphavantage.build("http://h", "K", "EU_RUSD", PR_TF_5M, 0, 1, 0, &rq, &e), PR_EINVAL);
+    assert_int_equal(pr_dl_source_alphavantage.build("http://h", "K", "eurusd", PR_TF_5M, 0, 1, 0, &rq, &e), PR_EINVAL);
+    pr_series_init(&s, 0);
+    parse_one_reply_ms(&pr_dl_source_alphavantage, AFIX "fx_intraday_eurusd_5min.json", PR_TF_5M, &s, PR_OK);
+    assert_int_equal(s.len, 12);
+    assert_true(s.ts[0] == INT64_C(1784113500000) && s.ts[11] == INT64_C(1784113500000) + 55 * M);
+    assert_true(s.open[0] == 1.08441 && s.high[0] == 1.08480 && s.low[0] == 1.08436 && s.close[0] == 1.08464);
+    assert_true(s.volume[0] == 0);
+    pr_series_free(&s);
+    pr_dl_series ser;
+    pr_dl_series_of(&pr_dl_source_alphavantage, "EURUSD", PR_TF_5M, &ser);
+    assert_int_equal(ser.asset_class, PR_ASSET_FOREX);
+    assert_int_equal(ser.no_volume, 1);
+    pr_dl_series_of(&pr_dl_source_alphavantage, "IBM", PR_TF_1D, &ser);
+    assert_int_equal(ser.asset_class, PR_ASSET_STOCK);
+    assert_int_equal(ser.no_volume, 0);
+
+    /* The older "Note" names both limits: it is the per-minute one. */
+    static const char note[] = "{\"Note\": \"Thank you for using Alpha Vantage! Our standard API call frequency is 5 "
+                               "calls per minute and 500 calls per day.\"}";
+    pr_dl_reply rp;
+    memset(&rp, 0, sizeof rp);
+    rp.status = 200;
+    rp.body = (char *)note;
+    rp.len = sizeof note - 1;
+    rp.retry_after_ms = rp.used_weight = rp.server_ms = -1;
+    pr_dl_verdict v;
+    pr_dl_classify_http(&rp, 0, &v);
+    pr_dl_source_alphavantage.classify(&rp, 0, &v);
+    assert_int_equal(v.kind, PR_DL_WAIT);
+    assert_true(v.wait_ms == PR_MS_PER_MIN);
+
+    /* Binance futures BTCUSDT.PREMIUM: /fapi/v1/premiumIndexKlines for
+     * BTCUSDT, an index (signed, no volume); no instrument. */
+    memset(&rq, 0, sizeof rq);
+    assert_int_equal(pr_dl_source_binance_futures.build("http://h", NULL, "BTCUSDT.PREMIUM", PR_TF_1H, T0,
+                                                        T0 + 60 * M, 1000, &rq, &e), PR_OK);
+    assert_string_equal(rq.shown, "GET /fapi/v1/premiumIndexKlines?symbol=BTCUSDT&interval=1h&startTime=1704067200000"
+                                  "&endTime=1704070799999&limit=1000");
+    assert_int_equal(pr_dl_source_binance.build("http://h", NULL, "BTCUSDT.PREMIUM", PR_TF_1H, T0, T0 + 60 * M, 1000,
+                                                 &rq, &e), PR_EINVAL);
+    pr_dl_series_of(&pr_dl_source_binance_futures, "BTCUSDT.PREMIUM", PR_TF_1H, &ser);
+    assert_int_equal(ser.signed_prices, 1);
+    assert_int_equal(ser.no_volume, 1);
+    pr_dl_series_of(&pr_dl_source_binance_futures, "BTCUSDT", PR_TF_1H, &ser);
+    assert_int_equal(ser.signed_prices, 0);
+    assert_int_equal(ser.no_volume, 0);
+}
+
 /* ---- CoinGecko ------------------------------------------------------------------------------- */
 #define CFIX "tests/data/fixtures/venues/coingecko/"
 
@@ -960,6 +1074,7 @@ int main(void) {
         cmocka_unit_test(test_empty_weekend_is_no_hole),
         cmocka_unit_test(test_alphavantage),
         cmocka_unit_test(test_coingecko),
+        cmocka_unit_test(test_venue_series),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

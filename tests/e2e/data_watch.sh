@@ -97,6 +97,24 @@ kill -INT $W; wait $W; rc=$?
 grep -q "^watch: 1000 bars$" "$TMP/int.err" || fail "interrupted watch ends with its count: $(tail -2 "$TMP/int.err")"
 msg=$(check_bars "$TMP/int.jsonl" BTCUSDT 2>&1) || fail "interrupted watch: $msg"
 
+# --- USD-M futures: the same stream on the futures hosts, backfill and clock from /fapi/v1 ---
+# Two drops as above: bars 301..320 and 701..720 come from GET /fapi/v1/klines,
+# the clock from GET /fapi/v1/time, nothing from the spot API; --db stores the
+# bars under the venue binance-futures.
+start_server
+paths() { "$PY" -c 'import json, sys, urllib.request as u; p=json.load(u.urlopen(sys.argv[1]))["paths"]; print(p.get(sys.argv[2], 0))' \
+  "http://127.0.0.1:$PORT/_stats" "$1"; }
+timeout 120 "$BIN" data watch --source binance-futures --symbols BTCUSDT --tf 1m --ws-url "ws://127.0.0.1:$PORT" \
+  --base-url "http://127.0.0.1:$PORT" --backoff 50 --count 1000 --db "sqlite:$TMP/f.db" \
+  > "$TMP/fut.jsonl" 2> "$TMP/fut.err" || fail "futures watch exited $?: $(tail -5 "$TMP/fut.err")"
+msg=$(check_bars "$TMP/fut.jsonl" BTCUSDT 2>&1) || fail "futures stream: $msg"
+[ "$(paths /fapi/v1/klines)" -ge 2 ] || fail "the futures backfill asked /fapi/v1/klines $(paths /fapi/v1/klines) times"
+[ "$(paths /fapi/v1/time)" = 3 ] || fail "the futures clock: /fapi/v1/time at each of the 3 connects, got $(paths /fapi/v1/time)"
+[ "$(paths /api/v3/klines)" = 0 ] && [ "$(paths /api/v3/time)" = 0 ] || fail "the futures feed asked the spot API"
+"$BIN" data watch --source replay --venue binance-futures --symbols BTCUSDT --tf 1m --db "sqlite:$TMP/f.db" --quiet \
+  > "$TMP/freplay.jsonl" || fail "futures replay exited $?"
+msg=$(check_bars "$TMP/freplay.jsonl" BTCUSDT 2>&1) || fail "futures bars stored under binance-futures: $msg"
+
 # --- usage errors -------------------------------------------------------------------------
 "$BIN" data watch --source binance --symbols BTCUSDT --tf 7m > /dev/null 2>&1; [ $? = 2 ] || fail "--tf 7m: exit 2 expected"
 "$BIN" data watch --source replay --symbols BTCUSDT --tf 1m > /dev/null 2>&1; [ $? = 2 ] || fail "replay without --db"

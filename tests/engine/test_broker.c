@@ -190,10 +190,49 @@ static void test_no_short_and_timing(void **state) {
     pr_broker_free(b);
 }
 
+
+/* A protective sell stop-limit whose limit (96) is above its stop (95): the
+ * stop is traded on the way down in bar 2 (100 -> 101 -> 90 -> 92: the high
+ * came before the low), and the limit is not marketable then (the market is
+ * at 95, the order asks 96). After the trigger the bar only fell and closed
+ * at 92, so nothing traded at 96 in the rest of it: the order must not fill
+ * in that bar (its high of 101 was before the trigger). It rests as a limit
+ * and fills in bar 3, whose high 97 reaches it: exit at 96. No costs. */
+static void test_stop_limit_rests_after_trigger(void **state) {
+    (void)state;
+    pr_broker *b = make(0);
+    bar(b, 0, 100, 100, 100, 100);
+    uint64_t e = submit(b, 1, PR_ORDER_MARKET, 0, 0, 0, 0, H(1));
+    bar(b, 1, 100, 100.5, 99.5, 100);   /* long 1 at 100 */
+    assert_int_equal(status(b, e), PR_OS_FILLED);
+    pr_order sl;
+    pr_order_init(&sl, 0, -1, PR_ORDER_STOP_LIMIT, PR_ROLE_STOP);
+    sl.qty_mode = PR_QTY_CLOSE;
+    sl.reduce_only = 1;
+    sl.stop_price = 95;
+    sl.limit_price = 96;
+    pr_err err;
+    assert_int_equal(b->vt->submit(b, &sl, H(2), &err), 0);
+    bar(b, 2, 100, 101, 90, 92);
+    pr_order got;
+    assert_int_equal(b->vt->get_order(b, sl.id, &got), 0);
+    assert_int_equal(got.status, PR_OS_ACTIVE);
+    assert_true(got.filled_qty == 0);
+    pr_position pos;
+    assert_int_equal(b->vt->get_position(b, 0, &pos), 0);
+    assert_true(pos.qty == 1);
+    bar(b, 3, 92, 97, 91, 96.5);
+    assert_int_equal(b->vt->get_order(b, sl.id, &got), 0);
+    assert_int_equal(got.status, PR_OS_FILLED);
+    assert_true(got.avg_price == 96);
+    pr_broker_free(b);
+}
+
 int main(void) {
     pr_time_make(2024, 1, 1, 0, 0, 0, &T0);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_oco_and_expiry),
+        cmocka_unit_test(test_stop_limit_rests_after_trigger),
         cmocka_unit_test(test_children_amend_reduce_only),
         cmocka_unit_test(test_no_short_and_timing),
     };

@@ -142,12 +142,73 @@ static void test_bad_bars_everywhere(void **state) {
     pr_strategy_free(st);
 }
 
+
+/* pr_bt_market.checked: a dataset checked once at load (pr_series_check)
+ * gives a run the same error at the same bar as an unchecked one, in the one-
+ * and two-market loops and in the warm-up, since the check stops at the bad
+ * bar and the run checks from there on; and the checked count is ignored
+ * when it exceeds the bars (a stale count from a longer series). */
+static void test_checked_at_load(void **state) {
+    (void)state;
+    pr_err err;
+    pr_backtest_result r;
+    pr_strategy *st = NULL;
+    assert_int_equal(pr_strategy_create("sma_cross", NULL, NULL, &st, &err), 0);
+    pr_pipeline *p = NULL;
+    assert_int_equal(pr_pipeline_new(NULL, st, &p, &err), 0);
+    pr_series a, b;
+    wave(&a, 300);
+    wave(&b, 300);
+    a.low[180] = NAN;
+    pr_bt_market mk = {.bars = &a, .checked = pr_series_check(&a, 0)};
+    assert_int_equal(mk.checked, 180);
+    et_spec_plain(&mk.spec, "BTCUSDT", PR_ASSET_CRYPTO);
+    pr_backtest_config bc = {.start_cash = 1000, .n_markets = 1, .markets = &mk};
+    assert_int_equal(pr_backtest_run(&bc, p, &r, &err), PR_EDATA);
+    assert_non_null(strstr(err.msg, "bar 180 has a price"));
+    bc.trade_from = a.ts[250];   /* bar 180 inside the warm-up */
+    assert_int_equal(pr_backtest_run(&bc, p, &r, &err), PR_EDATA);
+    assert_non_null(strstr(err.msg, "bar 180 has a price"));
+    mk.checked = 100000;   /* more than the bars: not trusted */
+    assert_int_equal(pr_backtest_run(&bc, p, &r, &err), PR_EDATA);
+    assert_non_null(strstr(err.msg, "bar 180 has a price"));
+    /* A good dataset checked whole runs as an unchecked one does. */
+    a.low[180] = a.close[180] - 1;
+    mk.checked = pr_series_check(&a, 0);
+    assert_int_equal(mk.checked, 300);
+    bc.trade_from = 0;
+    assert_int_equal(pr_backtest_run(&bc, p, &r, &err), PR_OK);
+    double eq_checked = r.final_equity;
+    size_t n_checked = r.n_steps;
+    pr_backtest_result_free(&r);
+    mk.checked = 0;
+    assert_int_equal(pr_backtest_run(&bc, p, &r, &err), PR_OK);
+    assert_true(r.final_equity == eq_checked);
+    assert_int_equal(r.n_steps, n_checked);
+    pr_backtest_result_free(&r);
+    /* Two markets: the second's times repeat at bar 90. */
+    b.ts[90] = b.ts[89];
+    pr_bt_market two[2] = {{.bars = &a, .checked = pr_series_check(&a, 0)},
+                           {.bars = &b, .checked = pr_series_check(&b, 0)}};
+    assert_int_equal(two[1].checked, 90);
+    et_spec_plain(&two[0].spec, "BTCUSDT", PR_ASSET_CRYPTO);
+    et_spec_plain(&two[1].spec, "ETHUSDT", PR_ASSET_CRYPTO);
+    pr_backtest_config bc2 = {.start_cash = 1000, .n_markets = 2, .markets = two};
+    assert_int_equal(pr_backtest_run(&bc2, p, &r, &err), PR_EDATA);
+    assert_non_null(strstr(err.msg, "ETHUSDT bars not strictly increasing at index 90"));
+    pr_series_free(&a);
+    pr_series_free(&b);
+    pr_pipeline_free(p);
+    pr_strategy_free(st);
+}
+
 int main(void) {
     pr_time_make(2024, 1, 1, 0, 0, 0, &T0);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_tiny_series),
         cmocka_unit_test(test_bad_prices),
         cmocka_unit_test(test_bad_bars_everywhere),
+        cmocka_unit_test(test_checked_at_load),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -128,10 +128,26 @@ def csvs():
     put("csv_import", "funding-ccxt", "fundingTime,fundingRate\n1704067200000,0.0001\n1704096000001,-0.00005\n")
 
 
+def binance_msgs():
+    """The recorded stream messages, one seed each, and hand-made edges."""
+    for f in sorted(glob.glob(os.path.join(ROOT, "tests/data/fixtures/venues/binance/ws_kline_*.jsonl"))):
+        for i, line in enumerate(open(f, "rb").read().splitlines()):
+            put("binance_msg", "%s-%d" % (os.path.basename(f)[:-6], i), line)
+    k = {"t": 1784116800000, "T": 1784116859999, "s": "BTCUSDT", "i": "1m", "o": "1.5", "c": "1.6", "h": "1.7",
+         "l": "1.4", "v": "10", "x": True}
+    put("binance_msg", "subscription-reply", '{"result":null,"id":1}')
+    put("binance_msg", "interval-3d", json.dumps({"e": "kline", "s": "BTCUSDT", "k": dict(k, i="3d")}))
+    put("binance_msg", "numbers-not-strings", json.dumps({"e": "kline", "s": "BTCUSDT", "k": dict(k, o=1.5, v=0)}))
+    put("binance_msg", "no-x", json.dumps({"e": "kline", "k": {a: b for a, b in k.items() if a != "x"}}))
+    put("binance_msg", "long-symbol", json.dumps({"e": "kline", "k": dict(k, s="X" * 300)}))
+    put("binance_msg", "combined-not-object", '{"stream":"btcusdt@kline_1m","data":[1,2]}')
+
+
 if __name__ == "__main__":
     providers()
     verdicts()
     configs()
     csvs()
+    binance_msgs()
     for t in sorted(os.listdir(CORPUS)):
         print("%-20s %d files" % (t, len(os.listdir(os.path.join(CORPUS, t)))))

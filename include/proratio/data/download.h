@@ -81,6 +81,16 @@ typedef struct pr_dl_verdict {
 void pr_dl_classify_http(const pr_dl_reply *rp, int64_t now_ms, pr_dl_verdict *v);
 
 /* ---- a source (one venue's adapter) ------------------------------------------ */
+/* How one dataset of a source differs from the source's defaults: a symbol
+ * may name another series of the venue (BTCUSDT.PREMIUM, EURUSD.BID, an FX
+ * pair on a stock source), with its own calendar and columns. */
+typedef struct pr_dl_series {
+    pr_asset_class asset_class;  /* the gap calendar                          */
+    int no_volume;               /* as pr_dl_source.no_volume                 */
+    int signed_prices;           /* 1: prices may be zero or negative (an
+                                    index such as the premium index)          */
+} pr_dl_series;
+
 typedef struct pr_dl_source {
     const char *name;            /* --source                                  */
     const char *venue;           /* venue name the datasets are stored under  */
@@ -109,7 +119,13 @@ typedef struct pr_dl_source {
     /* Optional: instrument metadata (tick, lot step, minimum notional). */
     int (*build_instrument)(const char *base, const char *symbol, pr_dl_request *rq, pr_err *err);
     int (*parse_instrument)(const char *body, size_t len, const char *symbol, pr_instrument *out, pr_err *err);
+    /* Optional: refines *out (filled from the fields above) for one
+     * dataset; NULL: every dataset is as the source says. */
+    void (*series)(const char *symbol, pr_timeframe tf, pr_dl_series *out);
 } pr_dl_source;
+
+/* The dataset's series: the source's defaults refined by its `series`. */
+void pr_dl_series_of(const pr_dl_source *src, const char *symbol, pr_timeframe tf, pr_dl_series *out);
 
 #define PR_DL_DECLARE(id, cli) extern const pr_dl_source pr_dl_source_##id;
 PR_DL_SOURCES(PR_DL_DECLARE)

@@ -88,6 +88,10 @@ int pr_feed_replay_store(pr_store *st, const char *venue, const pr_feed_stream *
  * request). get/clock as in pr_dl_options (NULL: libcurl, wall clock). */
 int pr_feed_binance_clock_offset(const char *rest_url, pr_dl_get_fn get, void *get_user, const pr_dl_clock *clock,
                                  int64_t *offset_ms, pr_err *err);
+/* The same for USD-M futures: `GET /fapi/v1/time` (rest_url NULL:
+ * https://fapi.binance.com). */
+int pr_feed_binance_futures_clock_offset(const char *rest_url, pr_dl_get_fn get, void *get_user,
+                                         const pr_dl_clock *clock, int64_t *offset_ms, pr_err *err);
 
 /* ---- Binance WebSocket kline stream ------------------------------------------------ */
 typedef struct pr_feed_binance_options {
@@ -106,6 +110,9 @@ typedef struct pr_feed_binance_options {
     pr_dl_get_fn get;        /* REST transport; NULL: libcurl                */
     void *get_user;
     pr_dl_clock clock;
+    int futures;             /* 1: USD-M futures: wss://fstream.binance.com,
+                                backfill /fapi/v1/klines at
+                                https://fapi.binance.com, time /fapi/v1/time */
 } pr_feed_binance_options;
 
 void pr_feed_binance_options_init(pr_feed_binance_options *o);

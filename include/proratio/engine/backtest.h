@@ -23,6 +23,10 @@ typedef struct pr_bt_market {
     const pr_series *bars;   /* decision timeframe (tf set, or inferred)          */
     const pr_series *fine;   /* optional finer bars of the same instrument, used
                                 to resolve what happened first inside a bar       */
+    /* bars[0, checked) are known to pass pr_series_check (finite prices,
+     * increasing times): whoever loaded the dataset checked them once, and
+     * runs over it skip that check. 0: each run checks every bar. */
+    size_t checked;
 } pr_bt_market;
 
 typedef struct pr_backtest_config {
