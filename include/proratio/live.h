@@ -87,6 +87,7 @@ typedef struct pr_runner_stats {
     size_t bars;             /* bars taken (warm-up included)                  */
     size_t steps;            /* decision steps traded                          */
     size_t warmup_steps;     /* steps before trade_from                        */
+    size_t warmup_bars;      /* bars of those steps                            */
     size_t ignored;          /* bars of no market of the run, repeated or late  */
     int64_t last_close;      /* close time of the last step (PR_TIME_NONE: none) */
 } pr_runner_stats;

@@ -22,6 +22,9 @@ typedef struct bt_mode {
      * terms). NULL: the backtest loop (pr_backtest_run). */
     int (*exec)(void *user, const bt_settings *s, const pr_backtest_config *bc, pr_pipeline *pipe,
                 pr_backtest_result *res, pr_err *err);
+    /* The bars the run traded, given the bars loaded after the warm-up
+     * (a session stopped early traded fewer); NULL: those loaded. */
+    size_t (*bars)(void *user, size_t loaded);
     /* After the outputs were written and shown (NULL: nothing). */
     void (*after)(void *user, const pr_backtest_config *bc, const pr_backtest_result *res, FILE *f);
 } bt_mode;

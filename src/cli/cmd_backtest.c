@@ -341,6 +341,7 @@ static int write_summary(bt_run *r, bt_side *sd, pr_err *e) {
     const pr_backtest_result *res = &sd->res;
     size_t bars = 0;
     for (size_t i = 0; i < r->bc.n_markets; i++) bars += r->mk[i].bars->len - r->ld[i].n_warmup;
+    if (r->mode->bars) bars = r->mode->bars(r->mode->user, bars);
     pr_runlog_summary sm = {.mode = r->mode->cmd, .strategy = sd->desc, .config_digest = r->digest,
                             .first_ts = res->n_steps ? res->ts[0] : PR_TIME_NONE,
                             .last_ts = res->n_steps ? res->ts[res->n_steps - 1] : PR_TIME_NONE,

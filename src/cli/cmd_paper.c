@@ -42,6 +42,7 @@ typedef struct paper_ctx {
     double speed;            /* replay speed; 0: as fast as possible          */
     int stopped;             /* a signal ended the session                     */
     int64_t stopped_at;      /* close of the last step decided                 */
+    size_t traded_bars;      /* bars taken after the warm-up                   */
 } paper_ctx;
 
 static volatile sig_atomic_t g_stop;
@@ -137,10 +138,18 @@ static int paper_exec(void *user, const bt_settings *s, const pr_backtest_config
     pr_runner_stats st;
     pr_runner_get_stats(r, &st);
     c->stopped_at = st.last_close;
+    c->traded_bars = st.bars - st.warmup_bars;
     if (rc == PR_OK) rc = pr_runner_result(r, res, err);
     pr_feed_free(f);
     pr_runner_free(r);
     return rc;
+}
+
+/* A session the feed ended traded every bar loaded; a stopped one, those
+ * it took. */
+static size_t paper_bars(void *user, size_t loaded) {
+    const paper_ctx *c = user;
+    return c->stopped ? c->traded_bars : loaded;
 }
 
 /* The session summary: how it ended, trades, P&L and what is still held. */
@@ -163,7 +172,7 @@ static void paper_after(void *user, const pr_backtest_config *bc, const pr_backt
 int pr_cli_paper(int argc, char **argv) {
     paper_ctx c = {.stopped_at = PR_TIME_NONE};
     const bt_mode md = {.cmd = "paper", .usage = k_usage, .user = &c, .read = paper_read, .exec = paper_exec,
-                        .after = paper_after};
+                        .bars = paper_bars, .after = paper_after};
     return bt_command(argc, argv, &md);
 }
 

@@ -201,8 +201,10 @@ int pr_runner_flush(pr_runner *r, pr_err *err) {
     int64_t now = r->now;
     r->now = PR_TIME_NONE;
     int64_t step_ts = INT64_MIN;
+    size_t n_bars = 0;
     for (size_t i = 0; i < r->n; i++) {
         if (!r->closed[i]) continue;
+        n_bars++;
         const pr_bar *bar = &r->pend[i];
         if (pr_series_push(&r->series[i], bar->ts, bar->open, bar->high, bar->low, bar->close, bar->volume) != PR_OK)
             return pr_err_set(err, PR_ENOMEM, "runner: out of memory");
@@ -215,6 +217,7 @@ int pr_runner_flush(pr_runner *r, pr_err *err) {
     r->st.last_close = now;
     if (r->warm && step_ts < r->trade_from) {
         r->st.warmup_steps++;
+        r->st.warmup_bars += n_bars;
         rc = pr_view_step(r->v, now, r->closed, err);
         memset(r->closed, 0, r->n);
         return rc;

@@ -106,6 +106,7 @@ assert len(s) == 1 and s[0]['mode'] == 'paper', s
 s = s[0]
 full = json.loads(open(bt + '/summary.jsonl').readline())
 assert 0 < s['steps'] < full['steps'], ('steps', s['steps'], full['steps'])
+assert s['bars'] == s['steps'], ('bars of the stopped session', s['bars'], s['steps'])
 sig = [l for l in open(d + '/signals.jsonl')]
 ex = [l for l in open(d + '/executions.jsonl')]
 assert len(sig) == s['signals'], ('signals logged', len(sig), s['signals'])

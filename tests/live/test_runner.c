@@ -345,6 +345,7 @@ static void test_warmup_before_trade_from(void **state) {
     pr_runner_stats st;
     pr_runner_get_stats(r, &st);
     assert_int_equal(st.warmup_steps, 2);
+    assert_int_equal(st.warmup_bars, 2);
     assert_int_equal(st.steps, 2);
     pr_backtest_result res;
     assert_int_equal(pr_runner_result(r, &res, &err), 0);
