@@ -44,6 +44,12 @@ int pr_paper_open_orders(pr_broker *b, pr_order *out, size_t cap, size_t *n, pr_
 typedef struct pr_runner_market {
     pr_market_spec spec;     /* spec.inst.symbol names the feed's stream     */
     pr_timeframe tf;
+    /* Optional finer bars of the same symbol (a second stream of the feed,
+     * delivered before the decision bar closing with them, as a replay
+     * listing the finer streams first does): they settle what happened
+     * first inside a decision bar, as in a backtest (pr_sim_process_bar).
+     * PR_TF_NONE (0): none. */
+    pr_timeframe fine_tf;
 } pr_runner_market;
 
 typedef struct pr_runner_config {

@@ -74,28 +74,52 @@ static size_t paper_read(void *user, const pr_config *cfg, bt_errors *errs) {
 static void print_start(const paper_ctx *c, const bt_settings *s, const pr_runner_market *mk, size_t n, FILE *f) {
     fprintf(f, "mode         PAPER (simulated fills, no venue, no real money)\n");
     for (size_t i = 0; i < n; i++)
-        fprintf(f, "trading      %s %s (%s)\n", mk[i].spec.inst.symbol, pr_tf_name(mk[i].tf), s->markets[i].src.spec);
+        fprintf(f, "trading      %s %s (%s)%s%s\n", mk[i].spec.inst.symbol, pr_tf_name(mk[i].tf), s->markets[i].src.spec,
+                mk[i].fine_tf ? ", finer bars " : "", mk[i].fine_tf ? pr_tf_name(mk[i].fine_tf) : "");
     if (c->speed > 0) fprintf(f, "feed         replay of the configured data at %g x real time\n", c->speed);
     else fprintf(f, "feed         replay of the configured data, as fast as possible\n");
     fprintf(f, "decisions    at each bar's close; Ctrl-C finishes the current step and writes the session\n");
     fflush(f);
 }
 
-/* The markets as the runner takes them, in the backtest's order. */
-static int runner_markets(const pr_backtest_config *bc, pr_runner_market *mk, pr_err *err) {
-    for (size_t i = 0; i < bc->n_markets; i++) {
-        const pr_bt_market *m = &bc->markets[i];
-        if (m->fine)
-            return pr_err_set(err, PR_EUNSUPPORTED, "instruments.%s.fine: finer bars are not used by paper sessions "
-                              "yet; remove the key to run %s on its decision bars", m->spec.inst.symbol,
-                              m->spec.inst.symbol);
-        mk[i].spec = m->spec;
-        mk[i].tf = m->bars->tf;
-        if ((mk[i].tf <= PR_TF_NONE || mk[i].tf >= PR_TF_COUNT) &&
-            (pr_tf_infer(m->bars->ts, m->bars->len, &mk[i].tf) != 0 || mk[i].tf == PR_TF_NONE))
-            return pr_err_set(err, PR_EINVAL, "paper: cannot tell the timeframe of %s", m->spec.inst.symbol);
-    }
+/* A loaded series' timeframe (inferred where the loader left it unset). */
+static int series_tf(const pr_series *s, const char *symbol, pr_timeframe *tf, pr_err *err) {
+    *tf = s->tf;
+    if ((*tf <= PR_TF_NONE || *tf >= PR_TF_COUNT) && (pr_tf_infer(s->ts, s->len, tf) != 0 || *tf == PR_TF_NONE))
+        return pr_err_set(err, PR_EINVAL, "paper: cannot tell the timeframe of %s", symbol);
     return PR_OK;
+}
+
+/* The markets as the runner takes them, in the backtest's order, and the
+ * series the replay plays: each market's finer bars first (so the finer
+ * bars closing with a decision bar come before it), then the decision
+ * bars. copy[] are shallow copies named by the market's symbol. */
+static int runner_markets(const pr_backtest_config *bc, pr_runner_market *mk, pr_series *copy, const pr_series **sp,
+                          size_t *n_sp, pr_err *err) {
+    size_t n = bc->n_markets, k = 0;
+    int rc = PR_OK;
+    for (size_t pass = 0; pass < 2; pass++)
+        for (size_t i = 0; rc == PR_OK && i < n; i++) {
+            const pr_bt_market *m = &bc->markets[i];
+            const char *sym = m->spec.inst.symbol;
+            const pr_series *s = pass == 0 ? m->fine : m->bars;
+            if (!s) continue;
+            pr_timeframe tf;
+            if ((rc = series_tf(s, sym, &tf, err)) != PR_OK) break;
+            if (pass == 0) {
+                mk[i].fine_tf = tf;
+            } else {
+                mk[i].spec = m->spec;
+                mk[i].tf = tf;
+            }
+            copy[k] = *s;   /* the feed copies the bars themselves */
+            copy[k].tf = tf;
+            pr_strlcpy(copy[k].symbol, sym, sizeof copy[k].symbol);
+            sp[k] = &copy[k];
+            k++;
+        }
+    *n_sp = k;
+    return rc;
 }
 
 static int paper_exec(void *user, const bt_settings *s, const pr_backtest_config *bc, pr_pipeline *pipe,
@@ -103,16 +127,12 @@ static int paper_exec(void *user, const bt_settings *s, const pr_backtest_config
     paper_ctx *c = user;
     size_t n = bc->n_markets;
     pr_runner_market mk[BT_MAX_MARKETS];
-    pr_series copy[BT_MAX_MARKETS];
-    const pr_series *sp[BT_MAX_MARKETS];
-    int rc = runner_markets(bc, mk, err);
+    pr_series copy[2 * BT_MAX_MARKETS];
+    const pr_series *sp[2 * BT_MAX_MARKETS];
+    size_t n_sp = 0;
+    memset(mk, 0, sizeof mk);
+    int rc = runner_markets(bc, mk, copy, sp, &n_sp, err);
     if (rc != PR_OK) return rc;
-    for (size_t i = 0; i < n; i++) {
-        copy[i] = *bc->markets[i].bars;   /* the feed copies the bars themselves */
-        copy[i].tf = mk[i].tf;
-        pr_strlcpy(copy[i].symbol, mk[i].spec.inst.symbol, sizeof copy[i].symbol);
-        sp[i] = &copy[i];
-    }
     pr_runner_config rcfg = {.n_markets = n, .markets = mk, .start_cash = bc->start_cash,
                              .trade_from = bc->trade_from};
     pr_strlcpy(rcfg.ccy, bc->ccy, sizeof rcfg.ccy);
@@ -120,7 +140,7 @@ static int paper_exec(void *user, const bt_settings *s, const pr_backtest_config
     pr_feed *f = NULL;
     pr_feed_replay_options fo = {.speed = c->speed};
     if ((rc = pr_runner_new(&rcfg, pipe, &r, err)) != PR_OK) return rc;
-    if ((rc = pr_feed_replay_new(sp, n, &fo, &f, err)) != PR_OK) {
+    if ((rc = pr_feed_replay_new(sp, n_sp, &fo, &f, err)) != PR_OK) {
         pr_runner_free(r);
         return rc;
     }

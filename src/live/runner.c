@@ -14,6 +14,14 @@
 
 #define N_CURVES 7
 
+/* A market's finer bars not yet used: bars[head, n). */
+typedef struct fine_buf {
+    pr_bar *bars;
+    size_t head, n, cap;
+    int64_t ms;              /* their length                                  */
+    int64_t last_ts;         /* open of the last one taken (PR_TIME_NONE)     */
+} fine_buf;
+
 struct pr_runner {
     size_t n;
     pr_runner_market *mk;
@@ -33,6 +41,9 @@ struct pr_runner {
     int64_t since;               /* wall clock when its first bar came          */
     unsigned char *closed;       /* market i has a bar in it                    */
     pr_bar *pend;
+    fine_buf *fine;              /* per market (ms 0: none)                      */
+    pr_bar *scratch;             /* a decision bar's finer bars                  */
+    size_t max_fine;
     int64_t *last_ts;            /* open time of market i's last bar taken       */
     /* The equity curve, one point per traded step. */
     size_t n_steps, cap_steps;
@@ -55,6 +66,9 @@ void pr_runner_free(pr_runner *r) {
     free(r->mk);
     free(r->closed);
     free(r->pend);
+    for (size_t i = 0; r->fine && i < r->n; i++) free(r->fine[i].bars);
+    free(r->fine);
+    free(r->scratch);
     free(r->last_ts);
     free(r->c_ts);
     for (int k = 0; k < N_CURVES - 1; k++) free(r->c[k]);
@@ -68,6 +82,11 @@ static int check_config(const pr_runner_config *cfg, pr_err *err) {
         const pr_runner_market *m = &cfg->markets[i];
         if (m->tf <= PR_TF_NONE || m->tf >= PR_TF_COUNT)
             return pr_err_set(err, PR_EINVAL, "runner: market %zu (%s) has no timeframe", i, m->spec.inst.symbol);
+        if (m->fine_tf != PR_TF_NONE &&
+            (m->fine_tf < PR_TF_NONE || m->fine_tf >= PR_TF_COUNT || m->fine_tf == PR_TF_1MO ||
+             m->fine_tf == m->tf || !pr_tf_divides(m->fine_tf, m->tf)))
+            return pr_err_set(err, PR_EINVAL, "runner: %s finer bars (%s) do not divide %s", m->spec.inst.symbol,
+                              pr_tf_name(m->fine_tf), pr_tf_name(m->tf));
         /* Feed events name their stream by symbol and timeframe only. */
         for (size_t j = 0; j < i; j++)
             if (cfg->markets[j].tf == m->tf && strcmp(cfg->markets[j].spec.inst.symbol, m->spec.inst.symbol) == 0)
@@ -85,22 +104,31 @@ static int setup(pr_runner *r, const pr_runner_config *cfg, pr_err *err) {
     r->closed = calloc(n, 1);
     r->pend = calloc(n, sizeof *r->pend);
     r->last_ts = calloc(n, sizeof *r->last_ts);
+    r->fine = calloc(n, sizeof *r->fine);
     pr_market_spec *specs = calloc(n, sizeof *specs);
     pr_instrument *insts = calloc(n, sizeof *insts);
     int rc = PR_OK;
-    if (!r->mk || !r->series || !r->sp || !r->closed || !r->pend || !r->last_ts || !specs || !insts)
+    if (!r->mk || !r->series || !r->sp || !r->closed || !r->pend || !r->last_ts || !r->fine || !specs || !insts)
         rc = pr_err_set(err, PR_ENOMEM, "runner: out of memory");
     for (size_t i = 0; rc == PR_OK && i < n; i++) {
         r->mk[i] = cfg->markets[i];
         specs[i] = r->mk[i].spec;
         insts[i] = specs[i].inst;
         r->last_ts[i] = PR_TIME_NONE;
+        r->fine[i].last_ts = PR_TIME_NONE;
+        if (r->mk[i].fine_tf != PR_TF_NONE) {
+            r->fine[i].ms = pr_tf_ms(r->mk[i].fine_tf);
+            size_t k = (size_t)(pr_tf_ms(r->mk[i].tf) / r->fine[i].ms);
+            if (k > r->max_fine) r->max_fine = k;
+        }
         if (pr_series_init(&r->series[i], 256) != PR_OK) rc = pr_err_set(err, PR_ENOMEM, "runner: out of memory");
         r->series[i].tf = r->mk[i].tf;
         pr_strlcpy(r->series[i].symbol, insts[i].symbol, sizeof r->series[i].symbol);
         r->sp[i] = &r->series[i];
         if (r->mk[i].tf != PR_TF_1MO && pr_tf_ms(r->mk[i].tf) < r->finest) r->finest = pr_tf_ms(r->mk[i].tf);
     }
+    if (rc == PR_OK && r->max_fine && !(r->scratch = malloc(r->max_fine * sizeof *r->scratch)))
+        rc = pr_err_set(err, PR_ENOMEM, "runner: out of memory");
     if (rc == PR_OK) {
         pr_sim_config sc = {.start_cash = r->start_cash, .n_markets = n, .markets = specs};
         pr_strlcpy(sc.ccy, r->ccy, sizeof sc.ccy);
@@ -164,6 +192,43 @@ static int grow_curves(pr_runner *r) {
     return PR_OK;
 }
 
+/* Market i's finer bars inside its decision bar [bar->ts, now), into
+ * scratch (as the backtest gathers them). */
+static size_t gather_fine(pr_runner *r, size_t i, const pr_bar *bar, int64_t now) {
+    fine_buf *fb = &r->fine[i];
+    if (!fb->ms) return 0;
+    while (fb->head < fb->n && fb->bars[fb->head].ts < bar->ts) fb->head++;
+    size_t nf = 0;
+    for (size_t j = fb->head; j < fb->n && fb->bars[j].ts < now && nf < r->max_fine; j++) r->scratch[nf++] = fb->bars[j];
+    return nf;
+}
+
+/* Drops the finer bars of the steps decided (those opening before now). */
+static void drop_fine(pr_runner *r, int64_t now) {
+    for (size_t i = 0; i < r->n; i++) {
+        fine_buf *fb = &r->fine[i];
+        while (fb->head < fb->n && fb->bars[fb->head].ts < now) fb->head++;
+        if (fb->head == 0) continue;
+        memmove(fb->bars, fb->bars + fb->head, (fb->n - fb->head) * sizeof *fb->bars);
+        fb->n -= fb->head;
+        fb->head = 0;
+    }
+}
+
+static int add_fine(pr_runner *r, size_t i, const pr_bar *bar) {
+    fine_buf *fb = &r->fine[i];
+    if (fb->n == fb->cap) {
+        size_t nc = fb->cap ? fb->cap * 2 : 2 * r->max_fine + 16;
+        pr_bar *nb = realloc(fb->bars, nc * sizeof *nb);
+        if (!nb) return PR_ENOMEM;
+        fb->bars = nb;
+        fb->cap = nc;
+    }
+    fb->bars[fb->n++] = *bar;
+    fb->last_ts = bar->ts;
+    return PR_OK;
+}
+
 /* The step's bars go to the broker exactly as the backtest loop feeds a
  * step's bars (pr_backtest_exec): one market, the bar alone, the account
  * coming with it; several, each closing market marked at its open first,
@@ -176,7 +241,8 @@ static int feed_broker(pr_runner *r, int64_t now, pr_broker_snapshot *z, pr_err 
         const pr_bar *bar = &r->pend[0];
         if (pr_broker_idle_bar(b, 0, bar->close, z)) return PR_OK;
         pr_bar bb = {bar->ts, bar->open, bar->high, bar->low, bar->close, 0.0};
-        return pr_broker_process_bar(b, 0, &bb, now - bar->ts, NULL, 0, 0, z, err);
+        size_t nf = gather_fine(r, 0, bar, now);
+        return pr_broker_process_bar(b, 0, &bb, now - bar->ts, nf ? r->scratch : NULL, nf, r->fine[0].ms, z, err);
     }
     for (size_t i = 0; i < r->n; i++)
         if (r->closed[i]) pr_broker_mark(b, (int)i, r->pend[i].open);
@@ -184,9 +250,12 @@ static int feed_broker(pr_runner *r, int64_t now, pr_broker_snapshot *z, pr_err 
         if (!r->closed[i]) continue;
         const pr_bar *bar = &r->pend[i];
         pr_bar bb = {bar->ts, bar->open, bar->high, bar->low, bar->close, 0.0};
-        if (!pr_broker_idle_bar(b, (int)i, bb.close, NULL) &&
-            (rc = pr_broker_process_bar(b, (int)i, &bb, now - bb.ts, NULL, 0, 0, NULL, err)) != PR_OK)
-            return rc;
+        if (!pr_broker_idle_bar(b, (int)i, bb.close, NULL)) {
+            size_t nf = gather_fine(r, i, bar, now);
+            if ((rc = pr_broker_process_bar(b, (int)i, &bb, now - bb.ts, nf ? r->scratch : NULL, nf, r->fine[i].ms,
+                                            NULL, err)) != PR_OK)
+                return rc;
+        }
         pr_broker_mark(b, (int)i, bb.open);
     }
     for (size_t i = 0; i < r->n; i++)
@@ -218,12 +287,14 @@ int pr_runner_flush(pr_runner *r, pr_err *err) {
     if (r->warm && step_ts < r->trade_from) {
         r->st.warmup_steps++;
         r->st.warmup_bars += n_bars;
+        drop_fine(r, now);
         rc = pr_view_step(r->v, now, r->closed, err);
         memset(r->closed, 0, r->n);
         return rc;
     }
     pr_broker_snapshot z;
     if ((rc = feed_broker(r, now, &z, err)) != PR_OK) return rc;
+    drop_fine(r, now);
     if ((rc = pr_view_step(r->v, now, r->closed, err)) != PR_OK) return rc;
     memset(r->closed, 0, r->n);
     if (grow_curves(r) != PR_OK) return pr_err_set(err, PR_ENOMEM, "runner: out of memory");
@@ -248,12 +319,46 @@ static int step_complete(const pr_runner *r) {
     return 1;
 }
 
+static int bad_price(const pr_feed_event *ev, pr_err *err) {
+    char t[PR_TIME_STR_MAX];
+    pr_time_format(ev->ts, t, sizeof t);
+    return pr_err_set(err, PR_EDATA, "runner: %s %s bar at %s has a price that is not a finite number", ev->symbol,
+                      pr_tf_name(ev->tf), t);
+}
+
+static int finite_bar(const pr_feed_event *ev) {
+    return isfinite(ev->open) && isfinite(ev->high) && isfinite(ev->low) && isfinite(ev->close);
+}
+
+/* A finer bar: kept for the decision bar it lies in. Its close after the
+ * step being received says that step's time has passed. */
+static int fine_event(pr_runner *r, size_t k, const pr_feed_event *ev, int64_t close, pr_err *err) {
+    if (r->fine[k].last_ts != PR_TIME_NONE && ev->ts <= r->fine[k].last_ts) {
+        r->st.ignored++;
+        return PR_OK;
+    }
+    if (!finite_bar(ev)) return bad_price(ev, err);
+    int rc;
+    if (r->now != PR_TIME_NONE && close > r->now && (rc = pr_runner_flush(r, err)) != PR_OK) return rc;
+    pr_bar b = {ev->ts, ev->open, ev->high, ev->low, ev->close, ev->volume};
+    return add_fine(r, k, &b) == PR_OK ? PR_OK : pr_err_set(err, PR_ENOMEM, "runner: out of memory");
+}
+
 int pr_runner_event(pr_runner *r, const pr_feed_event *ev, pr_err *err) {
     if (!r || !ev) return pr_err_set(err, PR_EINVAL, "pr_runner_event: NULL argument");
     if (ev->kind != PR_FEED_EV_BAR) return PR_OK;
     size_t k = 0;
-    while (k < r->n && !(r->mk[k].tf == ev->tf && strcmp(r->mk[k].spec.inst.symbol, ev->symbol) == 0)) k++;
+    int fine = 0;
+    for (; k < r->n; k++) {
+        if (strcmp(r->mk[k].spec.inst.symbol, ev->symbol) != 0) continue;
+        if (r->mk[k].tf == ev->tf) break;
+        if (r->mk[k].fine_tf == ev->tf && ev->tf != PR_TF_NONE) {
+            fine = 1;
+            break;
+        }
+    }
     int64_t close = k < r->n ? close_of(ev->tf, ev->ts) : 0;
+    if (fine) return fine_event(r, k, ev, close, err);
     /* Another stream's bar, one already taken, or one closing before the
      * step being received (its decision time has passed). */
     if (k == r->n || (r->last_ts[k] != PR_TIME_NONE && ev->ts <= r->last_ts[k]) ||
@@ -261,20 +366,14 @@ int pr_runner_event(pr_runner *r, const pr_feed_event *ev, pr_err *err) {
         r->st.ignored++;
         return PR_OK;
     }
-    double o = ev->open, h = ev->high, l = ev->low, c = ev->close;
-    if (!isfinite(o) || !isfinite(h) || !isfinite(l) || !isfinite(c)) {
-        char t[PR_TIME_STR_MAX];
-        pr_time_format(ev->ts, t, sizeof t);
-        return pr_err_set(err, PR_EDATA, "runner: %s bar at %s has a price that is not a finite number", ev->symbol,
-                          t);
-    }
+    if (!finite_bar(ev)) return bad_price(ev, err);
     int rc;
     if (r->now != PR_TIME_NONE && close > r->now && (rc = pr_runner_flush(r, err)) != PR_OK) return rc;
     if (r->now == PR_TIME_NONE) {
         r->now = close;
         r->since = pr_time_now_ms();
     }
-    r->pend[k] = (pr_bar){ev->ts, o, h, l, c, ev->volume};
+    r->pend[k] = (pr_bar){ev->ts, ev->open, ev->high, ev->low, ev->close, ev->volume};
     r->closed[k] = 1;
     r->last_ts[k] = ev->ts;
     r->st.bars++;

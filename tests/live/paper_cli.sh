@@ -5,8 +5,9 @@
 # bars with the same configuration, file for file (trades.csv, equity.csv,
 # signals.jsonl, executions.jsonl, metrics.json, risk.csv; summary.jsonl but
 # for its mode and wall-clock time) — for sma_cross with the built-in sizer,
-# with the risk stage on (protections; circuit breakers), and for four
-# markets of two timeframes with a warm-up before data.from. A session whose
+# with the risk stage on (protections; circuit breakers), for four markets
+# of two timeframes with a warm-up before data.from, and for trend_ema with
+# 1-minute bars settling the hourly bars that touch a stop and a target. A session whose
 # fills came one bar late, or whose strategy saw the bar still forming,
 # would differ in every trade.
 # Then SIGINT and SIGTERM in the middle of a paced session: the step under
@@ -18,7 +19,7 @@ set -u
 . "$(dirname "$0")/../e2e/lib/prelude.bash"
 DB="sqlite:$TMP/s.db"
 "$BIN" data import data/sample/crypto/BTCUSDT-1h.csv data/sample/forex/EURUSD-1h.csv data/sample/stocks/SPY-1d.csv \
-  data/sample/stocks/KO-1d.csv --db "$DB" > /dev/null 2>&1 || fail "import of the sample"
+  data/sample/stocks/KO-1d.csv data/sample/crypto/BTCUSDT-1m.csv --db "$DB" > /dev/null 2>&1 || fail "import of the sample"
 
 # Both runs of one configuration; every file compared.
 same_as_backtest() {
@@ -44,6 +45,8 @@ same_as_backtest risk_protections examples/risk_protections.json
 same_as_backtest risk_breakers examples/risk_breakers.json
 [ -f "$TMP/pp-risk_breakers/risk.csv" ] || fail "risk_breakers: no risk.csv (risk stage off?)"
 same_as_backtest multi_asset examples/multi_asset.json
+same_as_backtest trend_ema examples/trend_ema.json
+grep -q '^trading  *BTCUSDT 1h (local:BTCUSDT:1h), finer bars 1m' "$TMP/pp-trend_ema.txt" || fail "trend_ema: no finer bars"
 # The live section is the paper session's; a backtest of the same file ignores it.
 cat > "$TMP/live.json" <<'EOF'
 {"data": {"datasets": ["local:BTCUSDT:1h"], "to": "2023-01-01"},

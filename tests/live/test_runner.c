@@ -3,7 +3,8 @@
  * up to it (the next one is unreadable, and the step is decided as soon as
  * its bar arrives); a market order decided at bar t fills at bar t+1's
  * open, a limit entry only once a later bar trades through its price; bars
- * of several markets closing together make one step, in whatever order the
+ * of several markets closing together make one step, finer bars settle
+ * which of a stop and a target came first inside one, in whatever order the
  * feed gives them, and an order waits for its own market's next bar;
  * steps before trade_from only warm the view up; the paper account's
  * positions and working orders are readable during the session. */
@@ -322,6 +323,59 @@ static void test_incomplete_step_decided_by_later_bar(void **state) {
     pr_pipeline_free(p);
 }
 
+/* Long 1 unit (decided at bar 0's close, filled at bar 1's open 100) with
+ * a stop at 95 and a target at 105. Bar 2 (O 100 H 106 L 94 C 100)
+ * touches both: alone it is settled the worse way, the stop, a loss of 5;
+ * with its two 30-minute bars (O 100 H 106 L 99 C 105, then O 105 H 105
+ * L 94 C 100), delivered by the feed before it, the target came first: a
+ * gain of 5. */
+static double fine_trade_pnl(int with_fine) {
+    et_script sc;
+    et_script_reset(&sc);
+    pr_signal *sg = et_script_add(&sc, 0, PR_SIG_ENTER_LONG, 0);
+    sg->stop = 95;
+    sg->n_targets = 1;
+    sg->target_price[0] = 105;
+    sg->target_frac[0] = 1;
+    pr_pipeline_config pc;
+    pr_pipeline_config_default(&pc);
+    pc.sizing.mode = PR_SIZE_FIXED_QTY;
+    pc.sizing.qty = 1;
+    pr_pipeline *p = NULL;
+    pr_err err;
+    assert_int_equal(pr_pipeline_new(&pc, &sc.base, &p, &err), 0);
+    pr_runner_market mk;
+    pr_runner_config rc;
+    one_market(&mk, 1000, &rc);
+    mk.fine_tf = PR_TF_30M;
+    pr_runner *r = NULL;
+    assert_int_equal(pr_runner_new(&rc, p, &r, &err), 0);
+    pr_feed_event ev[5] = {bar_event("BTCUSDT", H(0), 100, 100, 100, 100), bar_event("BTCUSDT", H(1), 100, 101, 99, 100),
+                           bar_event("BTCUSDT", H(2), 100, 106, 99, 105),
+                           bar_event("BTCUSDT", H(2) + PR_MS_PER_HOUR / 2, 105, 105, 94, 100),
+                           bar_event("BTCUSDT", H(2), 100, 106, 94, 100)};
+    ev[2].tf = ev[3].tf = PR_TF_30M;
+    for (int i = 0; i < 5; i++) {
+        if (!with_fine && (i == 2 || i == 3)) continue;
+        assert_int_equal(pr_runner_event(r, &ev[i], &err), 0);
+    }
+    pr_backtest_result res;
+    assert_int_equal(pr_runner_result(r, &res, &err), 0);
+    assert_int_equal(res.n_trades, 1);
+    assert_int_equal(res.trades[0].exit_ts, H(2));
+    double pnl = res.trades[0].pnl;
+    pr_backtest_result_free(&res);
+    pr_runner_free(r);
+    pr_pipeline_free(p);
+    return pnl;
+}
+
+static void test_finer_bars_settle_a_bar(void **state) {
+    (void)state;
+    assert_true(fabs(fine_trade_pnl(0) - -5) < 1e-9);
+    assert_true(fabs(fine_trade_pnl(1) - 5) < 1e-9);
+}
+
 /* trade_from 02:00: bars 0 and 1 only warm the view up (no strategy call,
  * no equity point); the steps labelled 02:00 and 03:00 trade. */
 static void test_warmup_before_trade_from(void **state) {
@@ -388,6 +442,7 @@ int main(void) {
         cmocka_unit_test(test_limit_fills_when_traded_through),
         cmocka_unit_test(test_two_markets_through_feed),
         cmocka_unit_test(test_incomplete_step_decided_by_later_bar),
+        cmocka_unit_test(test_finer_bars_settle_a_bar),
         cmocka_unit_test(test_warmup_before_trade_from),
         cmocka_unit_test(test_bad_config),
     };
