@@ -203,10 +203,12 @@ static size_t gather_fine(pr_runner *r, size_t i, const pr_bar *bar, int64_t now
     return nf;
 }
 
-/* Drops the finer bars of the steps decided (those opening before now). */
+/* Drops the finer bars of the decision bars closed at now (those opening
+ * before it); a market whose longer bar is still open keeps them. */
 static void drop_fine(pr_runner *r, int64_t now) {
     for (size_t i = 0; i < r->n; i++) {
         fine_buf *fb = &r->fine[i];
+        if (!r->closed[i]) continue;
         while (fb->head < fb->n && fb->bars[fb->head].ts < now) fb->head++;
         if (fb->head == 0) continue;
         memmove(fb->bars, fb->bars + fb->head, (fb->n - fb->head) * sizeof *fb->bars);

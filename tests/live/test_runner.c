@@ -376,6 +376,61 @@ static void test_finer_bars_settle_a_bar(void **state) {
     assert_true(fabs(fine_trade_pnl(1) - 5) < 1e-9);
 }
 
+/* The same with a 2-hour market A (finer bars hourly) next to an hourly
+ * market B: B's steps in between (closes 01:00, 03:00) must not drop A's
+ * finer bars, which settle A's 2-hour bar only when it closes. A long
+ * decided at A's bar 0 (close 02:00) fills at A's bar 1's open 100; that
+ * bar (02:00-04:00, H 106 L 94) touches the stop 95 and the target 105; its
+ * hourly bars (02:00: H 106 L 99, target first; 03:00: L 94) settle it as
+ * the target: +5. */
+static void test_finer_bars_kept_across_other_steps(void **state) {
+    (void)state;
+    et_script sc;
+    et_script_reset(&sc);
+    pr_signal *sg = et_script_add(&sc, 0, PR_SIG_ENTER_LONG, 0);
+    sg->stop = 95;
+    sg->n_targets = 1;
+    sg->target_price[0] = 105;
+    sg->target_frac[0] = 1;
+    pr_pipeline_config pc;
+    pr_pipeline_config_default(&pc);
+    pc.sizing.mode = PR_SIZE_FIXED_QTY;
+    pc.sizing.qty = 1;
+    pr_pipeline *p = NULL;
+    pr_err err;
+    assert_int_equal(pr_pipeline_new(&pc, &sc.base, &p, &err), 0);
+    pr_runner_market mk[2];
+    memset(mk, 0, sizeof mk);
+    et_spec_plain(&mk[0].spec, "BTCUSDT", PR_ASSET_CRYPTO);
+    et_spec_plain(&mk[1].spec, "ETHUSDT", PR_ASSET_CRYPTO);
+    mk[0].tf = PR_TF_2H;
+    mk[0].fine_tf = PR_TF_1H;
+    mk[1].tf = PR_TF_1H;
+    pr_runner_config rc = {.n_markets = 2, .markets = mk, .start_cash = 1000};
+    pr_runner *r = NULL;
+    assert_int_equal(pr_runner_new(&rc, p, &r, &err), 0);
+    /* In close-time order, finer bars before the decision bars closing with them. */
+    pr_feed_event ev[] = {
+        bar_event("BTCUSDT", H(0), 100, 100, 100, 100), bar_event("ETHUSDT", H(0), 10, 10, 10, 10),
+        bar_event("BTCUSDT", H(1), 100, 100, 100, 100), bar_event("BTCUSDT", H(0), 100, 100, 100, 100),
+        bar_event("ETHUSDT", H(1), 10, 10, 10, 10),
+        bar_event("BTCUSDT", H(2), 100, 106, 99, 105), bar_event("ETHUSDT", H(2), 10, 10, 10, 10),
+        bar_event("BTCUSDT", H(3), 105, 105, 94, 100), bar_event("BTCUSDT", H(2), 100, 106, 94, 100),
+        bar_event("ETHUSDT", H(3), 10, 10, 10, 10)};
+    ev[0].tf = ev[2].tf = ev[5].tf = ev[7].tf = PR_TF_1H;   /* A's finer bars */
+    ev[3].tf = ev[8].tf = PR_TF_2H;
+    for (size_t i = 0; i < NROWS(ev); i++) assert_int_equal(pr_runner_event(r, &ev[i], &err), 0);
+    assert_int_equal(pr_runner_flush(r, &err), 0);
+    pr_backtest_result res;
+    assert_int_equal(pr_runner_result(r, &res, &err), 0);
+    assert_int_equal(res.n_trades, 1);
+    assert_int_equal(res.trades[0].entry_ts, H(2));
+    assert_true(fabs(res.trades[0].pnl - 5) < 1e-9);
+    pr_backtest_result_free(&res);
+    pr_runner_free(r);
+    pr_pipeline_free(p);
+}
+
 /* trade_from 02:00: bars 0 and 1 only warm the view up (no strategy call,
  * no equity point); the steps labelled 02:00 and 03:00 trade. */
 static void test_warmup_before_trade_from(void **state) {
@@ -443,6 +498,7 @@ int main(void) {
         cmocka_unit_test(test_two_markets_through_feed),
         cmocka_unit_test(test_incomplete_step_decided_by_later_bar),
         cmocka_unit_test(test_finer_bars_settle_a_bar),
+        cmocka_unit_test(test_finer_bars_kept_across_other_steps),
         cmocka_unit_test(test_warmup_before_trade_from),
         cmocka_unit_test(test_bad_config),
     };
