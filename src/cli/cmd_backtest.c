@@ -14,6 +14,7 @@
 #include "proratio/engine/runlog.h"
 #include "backtest_ab.h"
 #include "backtest_confirm.h"
+#include "backtest_mode.h"
 #include "backtest_regime.h"
 #include "risk_state_io.h"
 
@@ -59,13 +60,13 @@ typedef struct bt_args {
     const char *ov[BT_MAX_OVERRIDES];              /* "key=value"               */
 } bt_args;
 
-static int parse_args(int argc, char **argv, bt_args *a) {
+static int parse_args(int argc, char **argv, const bt_mode *md, bt_args *a) {
     memset(a, 0, sizeof *a);
     for (int i = 1; i < argc; i++) {
         const char *v = NULL;
         int m = 0;
         if (pr_cli_is_help(argv[i])) {
-            puts(k_usage);
+            puts(md->usage);
             return -1;
         }
         const char **dst = NULL, *prefix = NULL;
@@ -80,24 +81,24 @@ static int parse_args(int argc, char **argv, bt_args *a) {
         else if ((m = pr_cli_opt(argc, argv, &i, "--param", &v))) prefix = "strategy.params.";
         else if ((m = pr_cli_opt(argc, argv, &i, "--set", &v))) prefix = "";
         else if (strcmp(argv[i], "--json") == 0) { a->json = 1; continue; }
-        else if (strcmp(argv[i], "--ab") == 0) { a->ab = 1; continue; }
-        if (m < 0) return pr_cli_usage_error("backtest", "%s needs a value", argv[i]);
+        else if (md->ab && strcmp(argv[i], "--ab") == 0) { a->ab = 1; continue; }
+        if (m < 0) return pr_cli_usage_error(md->cmd, "%s needs a value", argv[i]);
         if (dst) {
             *dst = v;
         } else if (prefix) {
             const char *eq = strchr(v, '=');
             if (!eq || eq == v)
-                return pr_cli_usage_error("backtest", "%s '%s': expected KEY=VALUE", prefix[0] ? "--param" : "--set", v);
-            if (a->n_ov == BT_MAX_OVERRIDES) return pr_cli_usage_error("backtest", "too many --param/--set options");
+                return pr_cli_usage_error(md->cmd, "%s '%s': expected KEY=VALUE", prefix[0] ? "--param" : "--set", v);
+            if (a->n_ov == BT_MAX_OVERRIDES) return pr_cli_usage_error(md->cmd, "too many --param/--set options");
             a->ov_path_prefix[a->n_ov] = prefix;
             a->ov[a->n_ov++] = v;
         } else {
-            return pr_cli_usage_error("backtest", "unknown argument '%s'", argv[i]);
+            return pr_cli_usage_error(md->cmd, "unknown argument '%s'", argv[i]);
         }
     }
-    if (!a->config) return pr_cli_usage_error("backtest", "--config FILE is required");
+    if (!a->config) return pr_cli_usage_error(md->cmd, "--config FILE is required");
     int64_t from, to;
-    return pr_cli_time_range("backtest", a->from, a->to, &from, &to);
+    return pr_cli_time_range(md->cmd, a->from, a->to, &from, &to);
 }
 
 /* The flags as "--flag value" with the config path each one sets, so an
@@ -228,6 +229,7 @@ typedef struct bt_side {
 
 /* Everything a run holds; released by run_free. */
 typedef struct bt_run {
+    const bt_mode *mode;
     bt_settings *s;
     bt_confirm confirm;
     char digest[PR_FINGERPRINT_HEX];
@@ -272,8 +274,8 @@ static int load_all(bt_run *r, size_t warmup, int quiet, pr_err *e) {
         r->n_ld = i + 1;
         if (rc != PR_OK) return rc;
         if (r->ld[i].skipped_rows && !quiet)
-            fprintf(stderr, "proratio backtest: %s: %zu rows skipped as invalid (see 'proratio data import')\n",
-                    m->src.spec, r->ld[i].skipped_rows);
+            fprintf(stderr, "proratio %s: %s: %zu rows skipped as invalid (see 'proratio data import')\n",
+                    r->mode->cmd, m->src.spec, r->ld[i].skipped_rows);
         if ((rc = bt_market_spec(s, i, &r->ld[i], &r->mk[i].spec, e)) != PR_OK) return rc;
         if ((rc = bt_funding_coverage(s, i, &r->ld[i], &r->mk[i].spec, e)) != PR_OK) return rc;
         r->mk[i].bars = &r->ld[i].bars;
@@ -312,12 +314,12 @@ static int load_markets(bt_run *r, const pr_config *cfg, pr_err *e) {
     pr_time_format(s->from, t, sizeof t);
     for (size_t i = 0; i < r->n_ld; i++)
         if (r->ld[i].n_warmup < need)
-            fprintf(stderr, "proratio backtest: warning: %s holds %zu bars before %s, the strategy's indicators need "
-                    "%zu (data.warmup%s); its first signals may depend on where the data starts\n",
+            fprintf(stderr, "proratio %s: warning: %s holds %zu bars before %s, the strategy's indicators need "
+                    "%zu (data.warmup%s); its first signals may depend on where the data starts\n", r->mode->cmd,
                     s->markets[i].src.spec, r->ld[i].n_warmup, t, need, s->warmup < 0 ? " \"auto\"" : "");
     if (unbounded)
-        fprintf(stderr, "proratio backtest: note: %s never forgets where the data starts (a running total or a "
-                "path-dependent state): no warm-up makes its values independent of it\n", unbounded);
+        fprintf(stderr, "proratio %s: note: %s never forgets where the data starts (a running total or a "
+                "path-dependent state): no warm-up makes its values independent of it\n", r->mode->cmd, unbounded);
     return PR_OK;
 }
 
@@ -341,7 +343,8 @@ static int write_summary(bt_run *r, bt_side *sd, pr_err *e) {
     const pr_backtest_result *res = &sd->res;
     size_t bars = 0;
     for (size_t i = 0; i < r->bc.n_markets; i++) bars += r->mk[i].bars->len - r->ld[i].n_warmup;
-    pr_runlog_summary sm = {.mode = "backtest", .strategy = sd->desc, .config_digest = r->digest,
+    if (r->mode->bars) bars = r->mode->bars(r->mode->user, bars);
+    pr_runlog_summary sm = {.mode = r->mode->cmd, .strategy = sd->desc, .config_digest = r->digest,
                             .first_ts = res->n_steps ? res->ts[0] : PR_TIME_NONE,
                             .last_ts = res->n_steps ? res->ts[res->n_steps - 1] : PR_TIME_NONE,
                             .bars = bars, .steps = res->n_steps, .orders = res->stats.orders,
@@ -415,7 +418,9 @@ static int run_side(bt_run *r, bt_side *sd, const pr_config *cfg, pr_err *e) {
                                     &sd->stages, e)) != PR_OK)
             return rc;
     }
-    if ((rc = pr_backtest_run(&r->bc, sd->pipe, &sd->res, e)) != PR_OK) return rc;
+    const bt_mode *md = r->mode;
+    rc = md->exec ? md->exec(md->user, s, &r->bc, sd->pipe, &sd->res, e) : pr_backtest_run(&r->bc, sd->pipe, &sd->res, e);
+    if (rc != PR_OK) return rc;
     sd->has_res = 1;
     bt_stages_finish(&sd->stages);
     /* The largest file, equity.csv, goes on being written while the rest is done. */
@@ -528,6 +533,7 @@ static int run(bt_run *r, const pr_config *cfg, int json, int ab, pr_err *e) {
         if (rc == PR_OK) {
             print_notes(last, info);
             print_logs(last, info);
+            if (r->mode->after) r->mode->after(r->mode->user, &r->bc, &last->res, info);
         }
         return rc == PR_OK ? replay_complete(last, e) : rc;
     }
@@ -553,20 +559,21 @@ static int run(bt_run *r, const pr_config *cfg, int json, int ab, pr_err *e) {
 }
 
 /* who: the flag or file the error is blamed on, or NULL. */
-static int fail_at(const pr_err *e, const char *who) {
+static int fail_at(const char *cmd, const pr_err *e, const char *who) {
     char buf[1024];
     pr_err_format(e, buf, sizeof buf);
-    fprintf(stderr, "proratio backtest: %s%s", who ? who : "", who ? ": " : "");
+    fprintf(stderr, "proratio %s: %s%s", cmd, who ? who : "", who ? ": " : "");
     pr_cli_print_safe(stderr, buf);
     fputc('\n', stderr);
     return pr_cli_exit_code(e->code);
 }
 
-static int fail(const pr_err *e) { return fail_at(e, NULL); }
+static int fail(const char *cmd, const pr_err *e) { return fail_at(cmd, e, NULL); }
 
-int pr_cli_backtest(int argc, char **argv) {
+int bt_command(int argc, char **argv, const bt_mode *md) {
+    const char *cmd = md->cmd;
     bt_args a;
-    int ex = parse_args(argc, argv, &a);
+    int ex = parse_args(argc, argv, md, &a);
     if (ex) return ex < 0 ? PR_EXIT_OK : ex;
     pr_err e;
     pr_err_clear(&e);
@@ -575,36 +582,38 @@ int pr_cli_backtest(int argc, char **argv) {
     if (rc != PR_OK) {
         /* A configuration that is missing is "not found"; one that cannot
          * be read as JSON is a bad configuration (usage). */
-        fail(&e);
+        fail(cmd, &e);
         return rc == PR_ENOTFOUND ? PR_EXIT_NOTFOUND : rc == PR_EIO ? PR_EXIT_FAIL : PR_EXIT_USAGE;
     }
     const char *failed = NULL;
     if ((rc = apply_overrides(cfg, &a, &failed, &e)) != PR_OK) {
         pr_config_free(cfg);
-        return pr_cli_usage_error("backtest", "%s: %s", failed, e.msg);
+        return pr_cli_usage_error(md->cmd, "%s: %s", failed, e.msg);
     }
     bt_run r;
     memset(&r, 0, sizeof r);
+    r.mode = md;
     bt_errors *errs = calloc(1, sizeof *errs);
     if (!(r.s = calloc(1, sizeof *r.s)) || !errs) {
         free(errs);
         free(r.s);
         pr_config_free(cfg);
-        fprintf(stderr, "proratio backtest: out of memory\n");
+        fprintf(stderr, "proratio %s: out of memory\n", cmd);
         return PR_EXIT_FAIL;
     }
     size_t n_bad = bt_settings_read(cfg, r.s, errs);
     n_bad += bt_confirm_read(cfg, &r.confirm, errs);
+    if (md->read) n_bad += md->read(md->user, cfg, errs);
     if (n_bad) {
         bt_override ov[BT_MAX_OVERRIDES + 8];
         size_t n_ov = list_overrides(&a, ov, sizeof ov / sizeof ov[0]);
         for (size_t i = 0; i < errs->n; i++) {
             const char *flag = blame(ov, n_ov, errs->msg[i]);
-            fprintf(stderr, "proratio backtest: %s: ", flag ? flag : a.config);
+            fprintf(stderr, "proratio %s: %s: ", cmd, flag ? flag : a.config);
             pr_cli_print_safe(stderr, errs->msg[i]);
             fputc('\n', stderr);
         }
-        if (errs->dropped) fprintf(stderr, "proratio backtest: %s: ... and %zu more\n", a.config, errs->dropped);
+        if (errs->dropped) fprintf(stderr, "proratio %s: %s: ... and %zu more\n", cmd, a.config, errs->dropped);
         free(errs);
         run_free(&r);
         pr_config_free(cfg);
@@ -612,7 +621,7 @@ int pr_cli_backtest(int argc, char **argv) {
     }
     free(errs);
     for (size_t i = 0; i < r.s->warnings.n; i++) {
-        fprintf(stderr, "proratio backtest: warning: %s: ", a.config);
+        fprintf(stderr, "proratio %s: warning: %s: ", cmd, a.config);
         pr_cli_print_safe(stderr, r.s->warnings.msg[i]);
         fputc('\n', stderr);
     }
@@ -621,12 +630,12 @@ int pr_cli_backtest(int argc, char **argv) {
     const char *rf_at = bt_confirm_reduce_ignored(&r.confirm, &rf);
     if (rf_at)
         fprintf(stderr,
-                "proratio backtest: warning: %s: %s.consensus.reduce_factor %g is not applied: "
+                "proratio %s: warning: %s: %s.consensus.reduce_factor %g is not applied: "
                 "risk.multipliers.ai_verdict sizes REDUCE_SIZE entries (its reduce row)\n",
-                a.config, rf_at, rf);
+                cmd, a.config, rf_at, rf);
     if (r.s->has_risk && pr_config_has(cfg, "sizing"))   /* not an error: --set risk.* on a config with sizing */
-        fprintf(stderr, "proratio backtest: warning: %s: the risk section sizes entries; \"sizing\" is not used\n",
-                a.config);
+        fprintf(stderr, "proratio %s: warning: %s: the risk section sizes entries; \"sizing\" is not used\n",
+                cmd, a.config);
     rc = run(&r, cfg, a.json, a.ab, &e);
     run_free(&r);
     pr_config_free(cfg);
@@ -635,7 +644,12 @@ int pr_cli_backtest(int argc, char **argv) {
         /* A strategy parameter the strategy itself rejected. */
         bt_override ov[BT_MAX_OVERRIDES + 8];
         const char *flag = blame(ov, list_overrides(&a, ov, sizeof ov / sizeof ov[0]), e.msg);
-        return fail_at(&e, flag ? flag : a.config);
+        return fail_at(cmd, &e, flag ? flag : a.config);
     }
-    return fail(&e);
+    return fail(cmd, &e);
+}
+
+int pr_cli_backtest(int argc, char **argv) {
+    const bt_mode md = {.cmd = "backtest", .usage = k_usage, .ab = 1};
+    return bt_command(argc, argv, &md);
 }

@@ -17,6 +17,8 @@ static const command commands[] = {
     {"backtest", pr_cli_backtest, "run a strategy over stored or CSV data: metrics, trades, report"},
     {"strategy", pr_cli_strategy, "list the built-in strategies; show one's parameters"},
     {"fees", pr_cli_fees, "list the fee schedules of costs.*.fee_schedule; show one's parameters"},
+    {"paper", pr_cli_paper, "run a configuration as a paper trading session: the backtest's pipeline on a feed"},
+    {"live", pr_cli_live, "trade a configuration on a venue (not available yet: no venue adapter)"},
     {"risk", pr_cli_risk, "check a configuration's risk section: the effective sizing and limits"},
     {"ai", pr_cli_ai, "ask a language model about a dataset; list cached LLM calls"},
 };

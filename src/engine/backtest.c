@@ -200,7 +200,7 @@ static int alloc_curves(pr_backtest *bt, pr_backtest_result *r, size_t steps) {
 /* Every order the broker rejected (at submission, or at fill time when its
  * quantity came to nothing), by reason: a run whose orders all vanished
  * must be able to say why. */
-static void count_rejects(pr_broker *b, pr_backtest_result *res) {
+void pr_backtest_count_rejects(pr_broker *b, pr_backtest_result *res) {
     pr_order o;
     for (uint64_t id = 1; b->vt->get_order(b, id, &o) == 0; id++) {
         if (o.status == PR_OS_CANCELLED && o.reject) res->n_cancelled_with++;
@@ -503,7 +503,7 @@ int pr_backtest_exec(pr_backtest *bt, const pr_backtest_config *cfg, pr_pipeline
         if (pr_broker_open_trade(b, (int)i, &res->open_trades[res->n_open]) == 0) res->n_open++;
     res->n_liquidations = pr_broker_liquidations(b);
     pr_pipeline_get_stats(pipe, &res->stats);
-    count_rejects(b, res);
+    pr_backtest_count_rejects(b, res);
 
 done:
     if (rc != 0) result_release(res);

@@ -112,6 +112,12 @@ void pr_backtest_free(pr_backtest *bt);
 int pr_backtest_exec(pr_backtest *bt, const pr_backtest_config *cfg, pr_pipeline *pipe,
                      pr_backtest_result *res, pr_err *err);
 
+/* Counts into res (n_rejected, rejects, n_cancelled_with) every order b
+ * rejected, by reason, and the brackets cancelled with a rejected entry: a
+ * run whose orders all vanished must be able to say why. A runner other
+ * than the backtest loop (live, paper) reports its session with it too. */
+void pr_backtest_count_rejects(pr_broker *b, pr_backtest_result *res);
+
 /* The run in the metrics module's terms (engine/metrics.h), which owns the
  * one trades and equity format (pr_write_trades_csv, pr_write_equity_csv,
  * pr_trades_fingerprint):

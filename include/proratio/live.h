@@ -1,0 +1,116 @@
+/* The live module: the trading loop that drives the decision pipeline
+ * (pr_pipeline, the one decision path of backtest, paper and live) from a
+ * feed of closed bars (pr_feed) against a broker, and the paper broker.
+ * Venue adapters, durable state and reconciliation plug in here later
+ * (issue #13); this header is the runner and the paper broker. */
+#ifndef PRORATIO_LIVE_H
+#define PRORATIO_LIVE_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "proratio/core.h"
+#include "proratio/data/feed.h"
+#include "proratio/engine.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- the paper broker ---------------------------------------------------------- */
+/* A broker that fills on the prices of the bars it is fed (by the runner,
+ * from the feed) with the backtest's cost model: it is driven through the
+ * same bar-driven operations (process_bar, idle_bar, mark, snapshot) and
+ * executes with the engine's own order book, ledger, fee, fill, funding
+ * and margin models (the simulated broker's parts, owned here, never
+ * copied): market orders at the next bar's open, limit and stop orders
+ * when a later bar trades through them, costs as configured. */
+int pr_paper_new(const pr_sim_config *cfg, pr_broker **out, pr_err *err);
+/* 1 when b is a paper broker. */
+int pr_paper_is(const pr_broker *b);
+
+/* What a paper account holds now, for a session summary or a status
+ * command: the account at the current marks, and for each of its
+ * n_markets instruments the position (qty 0 when flat). */
+int pr_paper_positions(pr_broker *b, pr_account *account, pr_position *pos, size_t n_markets, pr_err *err);
+/* The orders still working (ACTIVE or WAITING), in id order: the first
+ * `cap` into out, their number into *n. */
+int pr_paper_open_orders(pr_broker *b, pr_order *out, size_t cap, size_t *n, pr_err *err);
+
+/* ---- the runner ------------------------------------------------------------------- */
+/* One instrument the runner trades: the broker's market settings and the
+ * decision timeframe its feed stream delivers. */
+typedef struct pr_runner_market {
+    pr_market_spec spec;     /* spec.inst.symbol names the feed's stream     */
+    pr_timeframe tf;
+    /* Optional finer bars of the same symbol (a second stream of the feed,
+     * delivered before the decision bar closing with them, as a replay
+     * listing the finer streams first does): they settle what happened
+     * first inside a decision bar, as in a backtest (pr_sim_process_bar).
+     * PR_TF_NONE (0): none. */
+    pr_timeframe fine_tf;
+} pr_runner_market;
+
+typedef struct pr_runner_config {
+    size_t n_markets;
+    const pr_runner_market *markets;   /* copied                               */
+    double start_cash;       /* 10,000 when 0                                  */
+    char ccy[16];            /* account currency; "" -> quote of market 0       */
+    /* Steps labelled before trade_from only warm the market view up (no
+     * orders, fills, equity points or strategy calls), as in a backtest.
+     * 0 or PR_TIME_NONE: every step trades. */
+    int64_t trade_from;
+    /* How long (feed clock, ms) a step whose bars have not all arrived
+     * waits for the rest before it is decided with what came (0: 5000). A
+     * replay delivers a step's bars together, so it never waits. */
+    int64_t step_wait_ms;
+} pr_runner_config;
+
+typedef struct pr_runner pr_runner;
+
+/* A runner over a paper broker made from the markets (pr_paper_new). The
+ * pipeline is borrowed: its strategy declares its needs on the runner's
+ * view here, and it is reset for the session. */
+int pr_runner_new(const pr_runner_config *cfg, pr_pipeline *pipe, pr_runner **out, pr_err *err);
+void pr_runner_free(pr_runner *r);
+
+/* Pulls the feed's events and decides each step as its bars close, until
+ * the feed ends or *stop becomes non-zero (a signal handler sets it; NULL:
+ * never). A stop finishes the current step: bars already received are
+ * decided on, nothing is cancelled. Returns 0 then, with *stopped (may be
+ * NULL) 1 when the stop ended the session. */
+int pr_runner_run(pr_runner *r, pr_feed *f, const volatile sig_atomic_t *stop, int *stopped, pr_err *err);
+
+/* The parts of pr_runner_run, for a caller with its own loop: one event of
+ * the feed (status events are counted and otherwise ignored), and the
+ * decision on the bars of the step received so far (nothing when none). */
+int pr_runner_event(pr_runner *r, const pr_feed_event *ev, pr_err *err);
+int pr_runner_flush(pr_runner *r, pr_err *err);
+
+/* Counters of the session so far. */
+typedef struct pr_runner_stats {
+    size_t bars;             /* bars taken (warm-up included)                  */
+    size_t steps;            /* decision steps traded                          */
+    size_t warmup_steps;     /* steps before trade_from                        */
+    size_t warmup_bars;      /* bars of those steps                            */
+    size_t ignored;          /* bars of no market of the run, repeated or late  */
+    int64_t last_close;      /* close time of the last step (PR_TIME_NONE: none) */
+} pr_runner_stats;
+
+void pr_runner_get_stats(const pr_runner *r, pr_runner_stats *out);
+/* The runner's broker (owned by the runner). */
+pr_broker *pr_runner_broker(pr_runner *r);
+
+/* The session so far in the backtest's terms (engine/backtest.h), so the
+ * backtest's writers write its trades, equity curve, metrics and logs:
+ * closed trades, positions still open, fills, one equity point per traded
+ * step, the pipeline's counts and the rejections. Hands the fill and trade
+ * records over (call it once, at the end of the session); free res with
+ * pr_backtest_result_free. */
+int pr_runner_result(pr_runner *r, pr_backtest_result *res, pr_err *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
