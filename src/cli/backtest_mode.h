@@ -10,6 +10,18 @@
 #include "proratio/engine.h"
 #include "backtest_config.h"
 
+struct bt_data;
+struct pr_risk_stage;
+
+/* What a mode's exec may need of the run besides the markets: the
+ * configuration's digest, the data source (its store, bt_data_store) and
+ * the risk stage (NULL: none). */
+typedef struct bt_exec_env {
+    const char *digest;
+    struct bt_data *data;
+    struct pr_risk_stage *risk;
+} bt_exec_env;
+
 typedef struct bt_mode {
     const char *cmd;         /* "backtest", "paper": messages and the summary's mode */
     const char *usage;
@@ -20,8 +32,8 @@ typedef struct bt_mode {
     size_t (*read)(void *user, const pr_config *cfg, bt_errors *errs);
     /* Runs the pipeline over the loaded markets into res (the backtest's
      * terms). NULL: the backtest loop (pr_backtest_run). */
-    int (*exec)(void *user, const bt_settings *s, const pr_backtest_config *bc, pr_pipeline *pipe,
-                pr_backtest_result *res, pr_err *err);
+    int (*exec)(void *user, const bt_settings *s, const bt_exec_env *env, const pr_backtest_config *bc,
+                pr_pipeline *pipe, pr_backtest_result *res, pr_err *err);
     /* The bars the run traded, given the bars loaded after the warm-up
      * (a session stopped early traded fewer); NULL: those loaded. */
     size_t (*bars)(void *user, size_t loaded);

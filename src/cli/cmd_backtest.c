@@ -419,7 +419,9 @@ static int run_side(bt_run *r, bt_side *sd, const pr_config *cfg, pr_err *e) {
             return rc;
     }
     const bt_mode *md = r->mode;
-    rc = md->exec ? md->exec(md->user, s, &r->bc, sd->pipe, &sd->res, e) : pr_backtest_run(&r->bc, sd->pipe, &sd->res, e);
+    bt_exec_env env = {.digest = r->digest, .data = &r->data, .risk = sd->risk};
+    rc = md->exec ? md->exec(md->user, s, &env, &r->bc, sd->pipe, &sd->res, e)
+                  : pr_backtest_run(&r->bc, sd->pipe, &sd->res, e);
     if (rc != PR_OK) return rc;
     sd->has_res = 1;
     bt_stages_finish(&sd->stages);

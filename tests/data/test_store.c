@@ -243,8 +243,8 @@ static void test_open_fresh_schema(void **state) {
     int v = -1;
     OK(pr_store_schema_version(st, &v, &e_));
     assert_int_equal(v, pr_store_schema_latest());
-    /* 1 market data, 2 llm_calls, 3 dataset summaries, 4 bars in chunks, 5 risk_state */
-    assert_int_equal(pr_store_schema_latest(), 5);
+    /* 1 market data, 2 llm_calls, 3 dataset summaries, 4 bars in chunks, 5 risk_state, 6 paper_state */
+    assert_int_equal(pr_store_schema_latest(), 6);
     assert_int_equal(pr_store_kind(st), f->pg ? PR_STORE_POSTGRES : PR_STORE_SQLITE);
     const char *d = pr_store_describe(st);
     assert_true(strncmp(d, f->pg ? "postgresql://" : "sqlite:", f->pg ? 13 : 7) == 0);
