@@ -13,7 +13,7 @@
 struct bt_data;
 struct pr_risk_stage;
 
-/* What a mode's exec may need of the run besides the markets: the
+/* What a mode's begin may need of the run besides the markets: the
  * configuration's digest, the data source (its store, bt_data_store) and
  * the risk stage (NULL: none). */
 typedef struct bt_exec_env {
@@ -30,10 +30,13 @@ typedef struct bt_mode {
     /* The mode's own keys of the configuration (after the flags); one
      * message per problem into errs, returns their number. NULL: none. */
     size_t (*read)(void *user, const pr_config *cfg, bt_errors *errs);
+    /* Before the output files are opened: a refusal here leaves them as
+     * they were. NULL: nothing. */
+    int (*begin)(void *user, const bt_settings *s, const bt_exec_env *env, pr_err *err);
     /* Runs the pipeline over the loaded markets into res (the backtest's
      * terms). NULL: the backtest loop (pr_backtest_run). */
-    int (*exec)(void *user, const bt_settings *s, const bt_exec_env *env, const pr_backtest_config *bc,
-                pr_pipeline *pipe, pr_backtest_result *res, pr_err *err);
+    int (*exec)(void *user, const bt_settings *s, const pr_backtest_config *bc, pr_pipeline *pipe,
+                pr_backtest_result *res, pr_err *err);
     /* The bars the run traded, given the bars loaded after the warm-up
      * (a session stopped early traded fewer); NULL: those loaded. */
     size_t (*bars)(void *user, size_t loaded);

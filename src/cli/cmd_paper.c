@@ -204,7 +204,8 @@ static int on_step(void *user, pr_runner *r, int64_t close, pr_err *err) {
 /* The session's name, its store and what it stored: a stored state of the
  * same configuration is resumed (resume_at set), one of another refused
  * unless --fresh discards it. */
-static int open_session(paper_ctx *c, const bt_settings *s, const bt_exec_env *env, pr_err *err) {
+static int open_session(void *user, const bt_settings *s, const bt_exec_env *env, pr_err *err) {
+    paper_ctx *c = user;
     const char *name = c->session_flag ? c->session_flag : s->out_dir;
     if (!name[0] || strlen(name) >= sizeof c->session)
         return pr_err_set(err, PR_EINVAL, "paper: the session name '%.40s' must have 1 to %zu characters (--session "
@@ -273,8 +274,8 @@ static int run_feed(pr_runner *r, pr_series *const *sp, size_t n, double speed, 
     return rc;
 }
 
-static int paper_exec(void *user, const bt_settings *s, const bt_exec_env *env, const pr_backtest_config *bc,
-                      pr_pipeline *pipe, pr_backtest_result *res, pr_err *err) {
+static int paper_exec(void *user, const bt_settings *s, const pr_backtest_config *bc, pr_pipeline *pipe,
+                      pr_backtest_result *res, pr_err *err) {
     paper_ctx *c = user;
     size_t n = bc->n_markets;
     pr_runner_market mk[BT_MAX_MARKETS];
@@ -286,7 +287,6 @@ static int paper_exec(void *user, const bt_settings *s, const bt_exec_env *env, 
     if (rc != PR_OK) return rc;
     c->n = n;
     for (size_t i = 0; i < n; i++) c->symbols[i] = bc->markets[i].spec.inst.symbol;
-    if ((rc = open_session(c, s, env, err)) != PR_OK) return rc;
     pr_runner_config rcfg = {.n_markets = n, .markets = mk, .start_cash = bc->start_cash,
                              .trade_from = bc->trade_from, .on_step = on_step, .on_step_user = c};
     pr_strlcpy(rcfg.ccy, bc->ccy, sizeof rcfg.ccy);
@@ -365,8 +365,8 @@ static void paper_after(void *user, const pr_backtest_config *bc, const pr_backt
 
 int pr_cli_paper(int argc, char **argv) {
     paper_ctx c = {.stopped_at = PR_TIME_NONE, .resume_at = PR_TIME_NONE, .last_saved = PR_TIME_NONE};
-    const bt_mode md = {.cmd = "paper", .usage = k_usage, .user = &c, .read = paper_read, .exec = paper_exec,
-                        .bars = paper_bars, .after = paper_after};
+    const bt_mode md = {.cmd = "paper", .usage = k_usage, .user = &c, .read = paper_read, .begin = open_session,
+                        .exec = paper_exec, .bars = paper_bars, .after = paper_after};
     /* The session's own flags; the rest are the backtest's. */
     char **rest = calloc((size_t)argc + 1, sizeof *rest);
     if (!rest) return PR_EXIT_FAIL;

@@ -10,8 +10,9 @@
 # signals.jsonl, risk.csv and metrics.json must equal the backtest's and an
 # uninterrupted session's byte for byte. Then: a stored state tampered with
 # (one count, one balance, text that is no JSON) is refused naming the
-# field and left as it was; a changed configuration refuses to resume, and
-# --fresh starts it over. With PR_PG_URL set (paper_resume_pg.sh) the store
+# field and left as it was; a changed configuration refuses to resume
+# (touching neither the state nor the session's files), and --fresh starts
+# it over. With PR_PG_URL set (paper_resume_pg.sh) the store
 # is that PostgreSQL.
 set -u
 . "$(dirname "$0")/../e2e/lib/prelude.bash"
@@ -107,9 +108,11 @@ tamper "not JSON" '{"account"' '["account"' "does not read as a JSON object"
 [ "$(stored "$SES")" = "$good" ] || fail "the state was not restored after the tamper checks"
 
 # --- a changed configuration ----------------------------------------------------------
+cp -r "$TMP/kill" "$TMP/kill-before"
 "$BIN" "${run_args[@]}" --param fast=12 > "$TMP/c.txt" 2>&1 && fail "a changed configuration resumed"
 grep -q "was started with another configuration" "$TMP/c.txt" || fail "config change message: $(tail -2 "$TMP/c.txt")"
 [ "$(stored "$SES")" = "$good" ] || fail "the refused configuration overwrote the state"
+diff -r "$TMP/kill-before" "$TMP/kill" > /dev/null || fail "the refused configuration touched the session's files"
 "$BIN" "${run_args[@]}" --param fast=12 --set live.speed=0 --fresh > "$TMP/c.txt" 2>&1 || fail "--fresh exited $?"
 grep -q '^resuming' "$TMP/c.txt" && fail "--fresh resumed"
 "$BIN" backtest --config "$CFG" "${FROM[@]}" --db "$DB" --out "$TMP/bt12" --param fast=12 > /dev/null 2>&1 || fail "backtest fast=12"
