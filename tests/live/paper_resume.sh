@@ -28,6 +28,7 @@ sql() {
   else sqlite3 "${DB#sqlite:}" "$1"; fi
 }
 stored() { sql "SELECT state FROM paper_state WHERE session = '$1'"; }
+saved() { local v; v=$(sql "SELECT last_step FROM paper_state WHERE session = '$SES'"); echo "${v:-0}"; }
 
 "$BIN" backtest --config "$CFG" "${FROM[@]}" --db "$DB" --out "$TMP/bt" > "$TMP/bt.txt" 2>&1 || { echo "FAIL: backtest"; exit 1; }
 "$BIN" paper --config "$CFG" "${FROM[@]}" --db "$DB" --out "$TMP/whole" > "$TMP/whole.txt" 2>&1 \
@@ -37,13 +38,19 @@ grep -q "^session  *'$TMP/whole'" "$TMP/whole.txt" || fail "the default session 
 
 # --- kill -9 at seeded random points, restart until done -----------------------------
 # Hourly bars at 3.6e6 x real time: 1 ms a bar, some 5 s in all.
-mapfile -t delays < <(python3 -c 'import random; r = random.Random(20261207); print("\n".join("%.2f" % r.uniform(0.4, 1.2) for _ in range(5)))')
+# Each kill comes a seeded random time after the (re)started session saved a
+# step past the one it resumed from, so a slow machine still makes progress.
+mapfile -t delays < <(python3 -c 'import random; r = random.Random(20261207); print("\n".join("%.2f" % r.uniform(0.05, 0.6) for _ in range(5)))')
 run_args=(paper --config "$CFG" "${FROM[@]}" --db "$DB" --out "$TMP/kill" --session "$SES" --set live.speed=3600000)
 prev=0
 kills=0
 for d in "${delays[@]}"; do
   "$BIN" "${run_args[@]}" > "$TMP/run.txt" 2>&1 &
   pid=$!
+  t=0
+  while kill -0 $pid 2>/dev/null && [ $t -lt 600 ] && [ "$(saved)" -le "$prev" ]; do
+    sleep 0.05; t=$((t + 1))
+  done
   sleep "$d"
   kill -9 $pid 2>/dev/null || { wait $pid; break; }   # it ended first: the session is done
   wait $pid 2>/dev/null
