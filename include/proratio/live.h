@@ -52,6 +52,8 @@ typedef struct pr_runner_market {
     pr_timeframe fine_tf;
 } pr_runner_market;
 
+typedef struct pr_runner pr_runner;
+
 typedef struct pr_runner_config {
     size_t n_markets;
     const pr_runner_market *markets;   /* copied                               */
@@ -65,9 +67,13 @@ typedef struct pr_runner_config {
      * waits for the rest before it is decided with what came (0: 5000). A
      * replay delivers a step's bars together, so it never waits. */
     int64_t step_wait_ms;
+    /* Called after each traded step was decided (its orders placed, its
+     * fills booked), with the step's close time: a session saves its
+     * durable state here, before the next step acts. A non-zero return
+     * ends the run with that status. NULL: none. */
+    int (*on_step)(void *user, pr_runner *r, int64_t close, pr_err *err);
+    void *on_step_user;
 } pr_runner_config;
-
-typedef struct pr_runner pr_runner;
 
 /* A runner over a paper broker made from the markets (pr_paper_new). The
  * pipeline is borrowed: its strategy declares its needs on the runner's

@@ -10,6 +10,18 @@
 #include "proratio/engine.h"
 #include "backtest_config.h"
 
+struct bt_data;
+struct pr_risk_stage;
+
+/* What a mode's begin may need of the run besides the markets: the
+ * configuration's digest, the data source (its store, bt_data_store) and
+ * the risk stage (NULL: none). */
+typedef struct bt_exec_env {
+    const char *digest;
+    struct bt_data *data;
+    struct pr_risk_stage *risk;
+} bt_exec_env;
+
 typedef struct bt_mode {
     const char *cmd;         /* "backtest", "paper": messages and the summary's mode */
     const char *usage;
@@ -18,6 +30,9 @@ typedef struct bt_mode {
     /* The mode's own keys of the configuration (after the flags); one
      * message per problem into errs, returns their number. NULL: none. */
     size_t (*read)(void *user, const pr_config *cfg, bt_errors *errs);
+    /* Before the output files are opened: a refusal here leaves them as
+     * they were. NULL: nothing. */
+    int (*begin)(void *user, const bt_settings *s, const bt_exec_env *env, pr_err *err);
     /* Runs the pipeline over the loaded markets into res (the backtest's
      * terms). NULL: the backtest loop (pr_backtest_run). */
     int (*exec)(void *user, const bt_settings *s, const pr_backtest_config *bc, pr_pipeline *pipe,

@@ -8,16 +8,21 @@
  * until venue adapters exist. */
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "backtest_data.h"
 #include "backtest_mode.h"
+#include "paper_state.h"
+#include "proratio/data/store_paper.h"
 #include "proratio/live.h"
 
 static const char k_usage[] =
     "usage: proratio paper --config FILE [--from TIME] [--to TIME] [--strategy NAME]\n"
     "                      [--param KEY=VALUE ...] [--set PATH=VALUE ...] [--db URL]\n"
     "                      [--report FILE.html] [--out DIR] [--json] [--risk-state NAME]\n"
+    "                      [--session NAME] [--fresh]\n"
     "Runs a backtest's configuration as a PAPER trading session: the same pipeline\n"
     "(strategy, confirmation stages, risk stage) decides at each bar's close, and\n"
     "the paper broker fills the orders on the feed's prices with the configured\n"
@@ -29,7 +34,14 @@ static const char k_usage[] =
     "backtest'; outputs (trades.csv, equity.csv, metrics.json, signals.jsonl,\n"
     "executions.jsonl, summary.jsonl, ai_decisions.jsonl) go to output.dir.\n"
     "Ctrl-C or SIGTERM: the current step is finished, nothing is cancelled, the\n"
-    "session summary is printed and the logs are written; exit code 0.";
+    "session summary is printed and the logs are written; exit code 0.\n"
+    "The session's state (account, positions, open orders, fills, risk state) is\n"
+    "saved in the store (data.db / --db) after every step that ordered or filled:\n"
+    "the same command after a stop or a crash resumes it (the bars up to the saved\n"
+    "step are replayed and must rebuild that state exactly) and the outputs end as\n"
+    "an uninterrupted session's. --session NAME names it (default: the output\n"
+    "directory); --fresh discards a stored state and starts over (needed after the\n"
+    "configuration changed).";
 
 static const char k_live_usage[] =
     "usage: proratio live --config FILE\n"
@@ -43,7 +55,24 @@ typedef struct paper_ctx {
     int stopped;             /* a signal ended the session                     */
     int64_t stopped_at;      /* close of the last step decided                 */
     size_t traded_bars;      /* bars taken after the warm-up                   */
+    const char *session_flag;   /* --session NAME (NULL: the output directory) */
+    int fresh;               /* --fresh                                         */
+    /* The durable state of the session being run. */
+    pr_store *st;
+    char session[PR_PAPER_SESSION_MAX];
+    const char *digest;
+    const pr_risk_stage *risk;
+    const char *symbols[BT_MAX_MARKETS];
+    size_t n;
+    int64_t resume_at;       /* the stored step being replayed to; PR_TIME_NONE: none */
+    char *stored;            /* its state                                      */
+    size_t saved_orders, saved_fills, unsaved_steps;
+    int64_t last_saved;      /* close of the last state written (PR_TIME_NONE) */
 } paper_ctx;
+
+/* Steps without orders or fills between two saves of the state: a resume
+ * replays them anyway, the save only keeps the resume point near. */
+#define PAPER_SAVE_EVERY 64
 
 static volatile sig_atomic_t g_stop;
 
@@ -122,6 +151,129 @@ static int runner_markets(const pr_backtest_config *bc, pr_runner_market *mk, pr
     return rc;
 }
 
+static int save_state(paper_ctx *c, pr_runner *r, int64_t close, pr_err *err) {
+    char *js = NULL;
+    int rc = paper_state_json(r, c->symbols, c->n, c->risk, close, &js, err);
+    if (rc == PR_OK) rc = pr_store_paper_put(c->st, c->session, c->digest, close, js, pr_time_now_ms(), err);
+    free(js);
+    if (rc == PR_OK) {
+        size_t trades = 0;
+        pr_broker_record_counts(pr_runner_broker(r), &c->saved_orders, &c->saved_fills, &trades);
+        c->unsaved_steps = 0;
+        c->last_saved = close;
+    }
+    return rc;
+}
+
+static int refuse_resume(const paper_ctx *c, const char *why, pr_err *err) {
+    char t[PR_TIME_STR_MAX];
+    pr_time_format(c->resume_at, t, sizeof t);
+    return pr_err_set(err, PR_ESTATE, "paper session '%s': the state stored at the close of %s does not match the "
+                      "replay of the same bars (%s); refusing to resume: the stored state or the data changed. "
+                      "--fresh discards the stored state and starts the session over", c->session, t, why);
+}
+
+/* After each traded step: while replaying up to a stored step, nothing
+ * (and at that step, the rebuilt state must equal the stored one); after
+ * it, the state is saved when the step ordered or filled, or every
+ * PAPER_SAVE_EVERY steps. */
+static int on_step(void *user, pr_runner *r, int64_t close, pr_err *err) {
+    paper_ctx *c = user;
+    if (c->resume_at != PR_TIME_NONE) {
+        if (close < c->resume_at) return PR_OK;
+        if (close > c->resume_at) return refuse_resume(c, "no step of the data closes at that time", err);
+        char *js = NULL;
+        pr_err why;
+        pr_err_clear(&why);
+        int rc = paper_state_json(r, c->symbols, c->n, c->risk, close, &js, err);
+        if (rc == PR_OK && paper_state_check(c->stored, js, &why) != PR_OK) rc = refuse_resume(c, why.msg, err);
+        free(js);
+        if (rc != PR_OK) return rc;
+        c->resume_at = PR_TIME_NONE;
+        size_t trades = 0;
+        pr_broker_record_counts(pr_runner_broker(r), &c->saved_orders, &c->saved_fills, &trades);
+        c->last_saved = close;
+        return PR_OK;
+    }
+    size_t orders = 0, fills = 0, trades = 0;
+    pr_broker_record_counts(pr_runner_broker(r), &orders, &fills, &trades);
+    if (orders == c->saved_orders && fills == c->saved_fills && ++c->unsaved_steps < PAPER_SAVE_EVERY) return PR_OK;
+    return save_state(c, r, close, err);
+}
+
+/* The session's name, its store and what it stored: a stored state of the
+ * same configuration is resumed (resume_at set), one of another refused
+ * unless --fresh discards it. */
+static int open_session(void *user, const bt_settings *s, const bt_exec_env *env, pr_err *err) {
+    paper_ctx *c = user;
+    const char *name = c->session_flag ? c->session_flag : s->out_dir;
+    if (!name[0] || strlen(name) >= sizeof c->session)
+        return pr_err_set(err, PR_EINVAL, "paper: the session name '%.40s' must have 1 to %zu characters (--session "
+                          "NAME)", name, sizeof c->session - 1);
+    pr_strlcpy(c->session, name, sizeof c->session);
+    c->digest = env->digest;
+    c->risk = env->risk;
+    void *st = NULL;
+    int rc = bt_data_store(env->data, &st, err);
+    if (rc != PR_OK) return rc;
+    c->st = st;
+    if (c->fresh) return pr_store_paper_delete(c->st, c->session, err);
+    pr_paper_row row;
+    rc = pr_store_paper_get(c->st, c->session, &row, err);
+    if (rc == PR_ENOTFOUND) {
+        pr_err_clear(err);
+        return PR_OK;
+    }
+    if (rc != PR_OK) return rc;
+    if (strcmp(row.config_digest, c->digest) != 0) {
+        free(row.state);
+        return pr_err_set(err, PR_ESTATE, "paper session '%s' was started with another configuration (digest %.12s, "
+                          "now %.12s): refusing to resume it with this one; run it with the configuration it was "
+                          "started with, or add --fresh to discard its stored state and start over",
+                          c->session, row.config_digest, c->digest);
+    }
+    if (s->has_risk && s->risk.state_key[0]) {
+        free(row.state);
+        return pr_err_set(err, PR_EINVAL, "paper session '%s' resumes its own risk state: risk.state_key "
+                          "(--risk-state) would load another one on top of it; drop it or add --fresh", c->session);
+    }
+    c->resume_at = row.last_step;
+    c->stored = row.state;
+    return PR_OK;
+}
+
+/* Bars closing by `at` (a step's close) into lo, the rest into hi:
+ * shallow views of the same arrays. */
+static void split_at(const pr_series *s, int64_t at, pr_series *lo, pr_series *hi) {
+    size_t k = 0;
+    while (k < s->len && (s->tf == PR_TF_1MO ? pr_tf_next(PR_TF_1MO, s->ts[k]) : s->ts[k] + pr_tf_ms(s->tf)) <= at) k++;
+    *lo = *s;
+    lo->len = k;
+    *hi = *s;
+    hi->ts += k;
+    hi->open += k;
+    hi->high += k;
+    hi->low += k;
+    hi->close += k;
+    hi->volume += k;
+    hi->len = s->len - k;
+}
+
+/* Runs the feed over the series (those with bars) at the given speed. */
+static int run_feed(pr_runner *r, pr_series *const *sp, size_t n, double speed, int *stopped, pr_err *err) {
+    const pr_series *use[2 * BT_MAX_MARKETS];
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (sp[i]->len) use[k++] = sp[i];
+    if (k == 0) return PR_OK;
+    pr_feed *f = NULL;
+    pr_feed_replay_options fo = {.speed = speed};
+    int rc = pr_feed_replay_new(use, k, &fo, &f, err);
+    if (rc == PR_OK) rc = pr_runner_run(r, f, &g_stop, stopped, err);
+    pr_feed_free(f);
+    return rc;
+}
+
 static int paper_exec(void *user, const bt_settings *s, const pr_backtest_config *bc, pr_pipeline *pipe,
                       pr_backtest_result *res, pr_err *err) {
     paper_ctx *c = user;
@@ -133,18 +285,32 @@ static int paper_exec(void *user, const bt_settings *s, const pr_backtest_config
     memset(mk, 0, sizeof mk);
     int rc = runner_markets(bc, mk, copy, sp, &n_sp, err);
     if (rc != PR_OK) return rc;
+    c->n = n;
+    for (size_t i = 0; i < n; i++) c->symbols[i] = bc->markets[i].spec.inst.symbol;
     pr_runner_config rcfg = {.n_markets = n, .markets = mk, .start_cash = bc->start_cash,
-                             .trade_from = bc->trade_from};
+                             .trade_from = bc->trade_from, .on_step = on_step, .on_step_user = c};
     pr_strlcpy(rcfg.ccy, bc->ccy, sizeof rcfg.ccy);
     pr_runner *r = NULL;
-    pr_feed *f = NULL;
-    pr_feed_replay_options fo = {.speed = c->speed};
     if ((rc = pr_runner_new(&rcfg, pipe, &r, err)) != PR_OK) return rc;
-    if ((rc = pr_feed_replay_new(sp, n_sp, &fo, &f, err)) != PR_OK) {
-        pr_runner_free(r);
-        return rc;
+    /* A resumed session replays the bars up to its stored step as fast as
+     * it can, then goes on at the configured speed. */
+    pr_series lo[2 * BT_MAX_MARKETS], hi[2 * BT_MAX_MARKETS];
+    pr_series *plo[2 * BT_MAX_MARKETS], *phi[2 * BT_MAX_MARKETS];
+    int64_t cut = c->resume_at != PR_TIME_NONE ? c->resume_at : INT64_MIN;
+    for (size_t i = 0; i < n_sp; i++) {
+        split_at(sp[i], cut, &lo[i], &hi[i]);
+        plo[i] = &lo[i];
+        phi[i] = &hi[i];
     }
     print_start(c, s, mk, n, stderr);
+    if (c->resume_at != PR_TIME_NONE) {
+        char t[PR_TIME_STR_MAX];
+        pr_time_format(c->resume_at, t, sizeof t);
+        fprintf(stderr, "resuming     session '%s' from its state at the close of %s (the bars up to it are "
+                        "replayed and checked against it)\n", c->session, t);
+    } else {
+        fprintf(stderr, "session      '%s', its state saved in the store after each step that orders or fills\n", c->session);
+    }
     struct sigaction sa, old_int, old_term;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
@@ -152,16 +318,24 @@ static int paper_exec(void *user, const bt_settings *s, const pr_backtest_config
     g_stop = 0;
     sigaction(SIGINT, &sa, &old_int);
     sigaction(SIGTERM, &sa, &old_term);
-    rc = pr_runner_run(r, f, &g_stop, &c->stopped, err);
+    rc = run_feed(r, plo, n_sp, 0, &c->stopped, err);
+    if (rc == PR_OK && !c->stopped && c->resume_at != PR_TIME_NONE)
+        rc = refuse_resume(c, "the data replayed ends before that step", err);
+    if (rc == PR_OK && !c->stopped) rc = run_feed(r, phi, n_sp, c->speed, &c->stopped, err);
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
     pr_runner_stats st;
     pr_runner_get_stats(r, &st);
     c->stopped_at = st.last_close;
     c->traded_bars = st.bars - st.warmup_bars;
+    /* The resume point at the last step taken (not while a stopped resume
+     * has not reached its stored step yet). */
+    if (rc == PR_OK && c->resume_at == PR_TIME_NONE && st.steps > 0 && c->last_saved != st.last_close)
+        rc = save_state(c, r, st.last_close, err);
     if (rc == PR_OK) rc = pr_runner_result(r, res, err);
-    pr_feed_free(f);
     pr_runner_free(r);
+    free(c->stored);
+    c->stored = NULL;
     return rc;
 }
 
@@ -190,10 +364,32 @@ static void paper_after(void *user, const pr_backtest_config *bc, const pr_backt
 }
 
 int pr_cli_paper(int argc, char **argv) {
-    paper_ctx c = {.stopped_at = PR_TIME_NONE};
-    const bt_mode md = {.cmd = "paper", .usage = k_usage, .user = &c, .read = paper_read, .exec = paper_exec,
-                        .bars = paper_bars, .after = paper_after};
-    return bt_command(argc, argv, &md);
+    paper_ctx c = {.stopped_at = PR_TIME_NONE, .resume_at = PR_TIME_NONE, .last_saved = PR_TIME_NONE};
+    const bt_mode md = {.cmd = "paper", .usage = k_usage, .user = &c, .read = paper_read, .begin = open_session,
+                        .exec = paper_exec, .bars = paper_bars, .after = paper_after};
+    /* The session's own flags; the rest are the backtest's. */
+    char **rest = calloc((size_t)argc + 1, sizeof *rest);
+    if (!rest) return PR_EXIT_FAIL;
+    int n = 0;
+    for (int i = 0; i < argc; i++) {
+        if (i > 0 && strcmp(argv[i], "--fresh") == 0) {
+            c.fresh = 1;
+        } else if (i > 0 && strncmp(argv[i], "--session=", 10) == 0) {
+            c.session_flag = argv[i] + 10;
+        } else if (i > 0 && strcmp(argv[i], "--session") == 0) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "proratio paper: --session needs a NAME\n");
+                free(rest);
+                return PR_EXIT_USAGE;
+            }
+            c.session_flag = argv[++i];
+        } else {
+            rest[n++] = argv[i];
+        }
+    }
+    int rc = bt_command(n, rest, &md);
+    free(rest);
+    return rc;
 }
 
 int pr_cli_live(int argc, char **argv) {

@@ -82,6 +82,14 @@ static const char *const sqlite_migrations[] = {
     "CREATE TABLE risk_state ("
     " name TEXT NOT NULL PRIMARY KEY, version INTEGER NOT NULL, state TEXT NOT NULL,"
     " updated_at INTEGER NOT NULL);",
+    /* 6: a paper session's durable state (store_paper.c): the session's
+     * name, the digest of the configuration it runs, the close of its last
+     * step saved and the state at that close (account, positions, open
+     * orders, fills, risk stage) as opaque JSON text, one row replaced in
+     * one statement so a kill leaves the previous state or the new one. */
+    "CREATE TABLE paper_state ("
+    " session TEXT NOT NULL PRIMARY KEY, config_digest TEXT NOT NULL, last_step INTEGER NOT NULL,"
+    " state TEXT NOT NULL, updated_at INTEGER NOT NULL);",
 };
 
 /* One row per bar for people who query the store directly: the chunk's
@@ -260,6 +268,10 @@ static const char *const pg_migrations[] = {
     "CREATE TABLE risk_state ("
     " name TEXT COLLATE \"C\" NOT NULL PRIMARY KEY, version INTEGER NOT NULL, state TEXT NOT NULL,"
     " updated_at BIGINT NOT NULL);",
+    /* 6: a paper session's durable state (see the SQLite list). */
+    "CREATE TABLE paper_state ("
+    " session TEXT COLLATE \"C\" NOT NULL PRIMARY KEY, config_digest TEXT NOT NULL, last_step BIGINT NOT NULL,"
+    " state TEXT NOT NULL, updated_at BIGINT NOT NULL);",
 };
 
 /* The per-bar view (see the SQLite one), with two SQL functions reading an

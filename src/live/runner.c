@@ -34,6 +34,8 @@ struct pr_runner {
     int64_t trade_from;
     int64_t finest;              /* shortest bar length, months aside           */
     int64_t step_wait_ms;
+    int (*on_step)(void *user, pr_runner *r, int64_t close, pr_err *err);
+    void *on_step_user;
     double start_cash;
     char ccy[16];
     /* The step being received. */
@@ -161,6 +163,8 @@ int pr_runner_new(const pr_runner_config *cfg, pr_pipeline *pipe, pr_runner **ou
     r->trade_from = cfg->trade_from;
     r->finest = INT64_MAX;
     r->step_wait_ms = cfg->step_wait_ms > 0 ? cfg->step_wait_ms : 5000;
+    r->on_step = cfg->on_step;
+    r->on_step_user = cfg->on_step_user;
     r->start_cash = cfg->start_cash > 0 ? cfg->start_cash : 10000.0;
     pr_strlcpy(r->ccy, cfg->ccy[0] ? cfg->ccy : cfg->markets[0].spec.inst.quote, sizeof r->ccy);
     r->now = PR_TIME_NONE;
@@ -306,7 +310,8 @@ int pr_runner_flush(pr_runner *r, pr_err *err) {
                                  z.margin_used};
     for (int k = 0; k < N_CURVES - 1; k++) r->c[k][j] = vals[k];
     r->st.steps++;
-    return pr_pipeline_on_bar(r->pipe, r->v, r->b, err);
+    if ((rc = pr_pipeline_on_bar(r->pipe, r->v, r->b, err)) != PR_OK) return rc;
+    return r->on_step ? r->on_step(r->on_step_user, r, now, err) : PR_OK;
 }
 
 /* Every market whose next bar closes by `now` has delivered it (a market

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "proratio/data/store_risk.h"
+#include "proratio/data/store_paper.h"
 #include "proratio/core.h"
 #include "proratio/data/store.h"
 #include "data/store_internal.h"
@@ -243,8 +244,8 @@ static void test_open_fresh_schema(void **state) {
     int v = -1;
     OK(pr_store_schema_version(st, &v, &e_));
     assert_int_equal(v, pr_store_schema_latest());
-    /* 1 market data, 2 llm_calls, 3 dataset summaries, 4 bars in chunks, 5 risk_state */
-    assert_int_equal(pr_store_schema_latest(), 5);
+    /* 1 market data, 2 llm_calls, 3 dataset summaries, 4 bars in chunks, 5 risk_state, 6 paper_state */
+    assert_int_equal(pr_store_schema_latest(), 6);
     assert_int_equal(pr_store_kind(st), f->pg ? PR_STORE_POSTGRES : PR_STORE_SQLITE);
     const char *d = pr_store_describe(st);
     assert_true(strncmp(d, f->pg ? "postgresql://" : "sqlite:", f->pg ? 13 : 7) == 0);
@@ -1638,10 +1639,10 @@ static void test_chunk_migration(void **state) {
     OK(pr_store_exec_sql(st, sql, &e_));
     pr_store_close(st);
 
-    st = open_ok(f); /* 3 -> 4 -> 5 (the latest) */
+    st = open_ok(f); /* 3 -> 4 -> 5 -> 6 (the latest) */
     int v = 0;
     OK(pr_store_schema_version(st, &v, &e_));
-    assert_int_equal(v, 5);
+    assert_int_equal(v, 6);
     pr_series got;
     pr_series_init(&got, 0);
     OK(pr_store_get_bars(st, "binance", "OLD", PR_TF_1M, PR_TIME_NONE, PR_TIME_NONE, &got, &e_));
@@ -1742,6 +1743,44 @@ static void test_risk_state(void **state) {
     pr_store_close(st);
 }
 
+/* ---- paper_state (migration 6) ---------------------------------------------------- */
+static void test_paper_state(void **state) {
+    fx *f = *state;
+    pr_store *st = open_ok(f);
+    pr_err e;
+    pr_paper_row row;
+    assert_int_equal(pr_store_paper_get(st, "out/paper", &row, &e), PR_ENOTFOUND);
+    assert_non_null(strstr(e.msg, "out/paper"));
+    assert_int_equal(pr_store_paper_put(st, "", "d", 0, "{}", 0, &e), PR_EINVAL);
+    /* Written and read back; replaced in place (one row per session);
+     * another session apart; deleted. Times beyond 32 bits survive. */
+    const char *t1 = "{\"fills\":3,\"note\":\"it's \u00e9\"}";
+    OK(pr_store_paper_put(st, "out/paper", "abc123", 1746489600000LL, t1, 1700000000000LL, &e_));
+    OK(pr_store_paper_put(st, "other", "ffff", 7, "{}", 8, &e_));
+    OK(pr_store_paper_get(st, "out/paper", &row, &e_));
+    assert_string_equal(row.state, t1);
+    assert_string_equal(row.config_digest, "abc123");
+    assert_true(row.last_step == 1746489600000LL);
+    assert_true(row.updated_at == 1700000000000LL);
+    free(row.state);
+    OK(pr_store_paper_put(st, "out/paper", "abc124", 1746493200000LL, "{\"fills\":4}", 1700000000001LL, &e_));
+    pr_store_close(st);
+    /* A restart finds the latest row. */
+    st = open_ok(f);
+    OK(pr_store_paper_get(st, "out/paper", &row, &e_));
+    assert_string_equal(row.state, "{\"fills\":4}");
+    assert_string_equal(row.config_digest, "abc124");
+    assert_true(row.last_step == 1746493200000LL);
+    free(row.state);
+    OK(pr_store_paper_delete(st, "out/paper", &e_));
+    assert_int_equal(pr_store_paper_get(st, "out/paper", &row, &e), PR_ENOTFOUND);
+    OK(pr_store_paper_delete(st, "out/paper", &e_));
+    OK(pr_store_paper_get(st, "other", &row, &e_));
+    assert_true(row.last_step == 7);
+    free(row.state);
+    pr_store_close(st);
+}
+
 #define STORE_TESTS(su, td)                                              \
     cmocka_unit_test_setup_teardown(test_open_fresh_schema, su, td),     \
     cmocka_unit_test_setup_teardown(test_migrations, su, td),            \
@@ -1766,7 +1805,8 @@ static void test_risk_state(void **state) {
     cmocka_unit_test_setup_teardown(test_read_only, su, td),           \
     cmocka_unit_test_setup_teardown(test_chunks, su, td),              \
     cmocka_unit_test_setup_teardown(test_chunk_migration, su, td),         \
-    cmocka_unit_test_setup_teardown(test_risk_state, su, td)
+    cmocka_unit_test_setup_teardown(test_risk_state, su, td),            \
+    cmocka_unit_test_setup_teardown(test_paper_state, su, td)
 
 int main(void) {
     const struct CMUnitTest sqlite_tests[] = {
