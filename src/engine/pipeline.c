@@ -74,6 +74,10 @@ struct pr_pipeline {
     pr_portfolio pf;
     pr_broker *broker;
     const pr_market_view *view;
+    const pr_broker *acct_b; /* the broker whose whole account the sizer's
+                                on_step saw this run: later steps take the
+                                sizer's step hook with its equity (NULL:
+                                none yet, or no such hook)                   */
     tracked *trk;
     size_t cap_trk;
     pr_fill_info *fills;     /* PIPE_FILLS per instrument, a ring            */
@@ -338,6 +342,7 @@ void pr_pipeline_set_sizer(pr_pipeline *p, const pr_sizer *sizer) {
     if (!p || !sizer || !sizer->size) return;
     if (p->sizer.destroy) p->sizer.destroy(p->sizer.self);
     p->sizer = *sizer;
+    p->acct_b = NULL;
     p->pre = (p->pre & ~PRE_SIZER) | sizer_pre(&p->sizer);
 }
 
@@ -358,6 +363,7 @@ int pr_pipeline_reset(pr_pipeline *p, size_t n_instruments, pr_err *err) {
     p->changes = NULL;
     p->broker = NULL;   /* the previous run's, freed by now */
     p->view = NULL;
+    p->acct_b = NULL;
     if (!p->plans || !p->pending || !p->fills || !p->n_fills) {
         /* Not reset: on_bar refuses to run rather than index stale sizes. */
         free(p->plans);
@@ -752,14 +758,18 @@ __attribute__((noinline)) static int send_risk_exits(pr_pipeline *p, const pr_ma
     return PR_OK;
 }
 
-/* Asks the sizer for its exits at every step; most steps it orders none. */
-static inline int risk_exits(pr_pipeline *p, const pr_market_view *v, pr_broker *b, pr_err *err) {
+/* Asks the sizer for its exits at every step; most steps it orders none.
+ * equity: the broker's, for the sizer's step hook (NULL: exits alone). */
+static inline int risk_exits(pr_pipeline *p, const pr_market_view *v, pr_broker *b, const double *equity,
+                             pr_err *err) {
     int rc;
     if (p->broker != b) p->changes = NULL;
     p->broker = b;
     p->view = v;
     pr_signal_list list = {p->sigbuf, 0, p->sigcap};
-    if ((rc = p->sizer.exits(p->sizer.self, v, &p->pf, &list, err)) != 0) return rc;
+    if ((rc = equity ? p->sizer.step(p->sizer.self, pr_view_now(v), *equity, v, &p->pf, &list, err)
+                     : p->sizer.exits(p->sizer.self, v, &p->pf, &list, err)) != 0)
+        return rc;
     return list.n ? send_risk_exits(p, v, b, &list, err) : PR_OK;
 }
 
@@ -782,16 +792,30 @@ __attribute__((noinline)) static int before_strategy(pr_pipeline *p, const pr_ma
     if (p->n_trk && (p->unseen || b != p->broker || !p->changes || *p->changes != p->seen) &&
         (rc = poll_orders(p, v, b, err)) != 0)
         return rc;
-    if (p->sizer.on_step) {
-        pr_account acct;
-        if ((rc = b->vt->get_account(b, &acct)) != 0) return pr_err_set(err, rc, "pipeline: no account");
-        p->sizer.on_step(p->sizer.self, pr_view_now(v), &acct);
+    if (p->acct_b == b) {   /* the sizer's step hook, with the equity alone */
+        double eq = b->vt->equity(b);
+        if ((rc = risk_exits(p, v, b, &eq, err)) != 0) return rc;
+    } else {
+        if (p->sizer.on_step) {
+            pr_account acct;
+            if ((rc = b->vt->get_account(b, &acct)) != 0) return pr_err_set(err, rc, "pipeline: no account");
+            p->sizer.on_step(p->sizer.self, pr_view_now(v), &acct);
+            if (p->sizer.step && p->sizer.exits && b->vt->equity) p->acct_b = b;
+        }
+        if (p->sizer.exits && (rc = risk_exits(p, v, b, NULL, err)) != 0) return rc;
     }
-    if (p->sizer.exits && (rc = risk_exits(p, v, b, err)) != 0) return rc;
     /* Plans exist only for signals asking for management (trailing stop,
      * break-even, time stop); without any, the walk over them is skipped. */
     if ((p->pre & PRE_MANAGE) && (rc = manage_all(p, v, b, err)) != 0) return rc;
     return PR_OK;
+}
+
+/* before_strategy for a step with nothing but the sizer's step hook to
+ * call (no order to look at, no plan to manage): its frame stays small. */
+__attribute__((noinline)) static int sizer_step(pr_pipeline *p, const pr_market_view *v, pr_broker *b,
+                                                pr_err *err) {
+    double eq = b->vt->equity(b);
+    return risk_exits(p, v, b, &eq, err);
 }
 
 int pr_pipeline_on_bar(pr_pipeline *p, const pr_market_view *v, pr_broker *b, pr_err *err) {
@@ -805,7 +829,8 @@ int pr_pipeline_step(pr_pipeline *p, const pr_market_view *v, pr_broker *b, pr_e
      * pay only these tests (the saved registers and frame of that work
      * cost a one-market run several percent). */
     if ((p->n_trk || p->pre) &&
-        (rc = before_strategy(p, v, b, err)) != 0)
+        (rc = !p->n_trk && p->pre == PRE_SIZER && p->acct_b == b ? sizer_step(p, v, b, err)
+                                                                  : before_strategy(p, v, b, err)) != 0)
         return rc;
     pr_signal_list list = {p->sigbuf, 0, p->sigcap};
     if ((rc = p->strat->vt->on_bar(p->strat, v, &list, err)) != 0) return rc;

@@ -245,6 +245,21 @@ static int sim_get_account(pr_broker *b, pr_account *out) {
     return PR_OK;
 }
 
+/* sim_get_account's equity alone: the same terms summed in the same order
+ * (not sim_equity's, which adds each to the balance in turn). */
+static double sim_account_equity(const pr_broker *b) {
+    const sim *s = sim_cof(b);
+    if (!s) return NAN;
+    double u = 0;
+    if (!s->led.n_open) return s->led.balance + u;   /* every term skipped, as sim_snapshot reads it */
+    for (size_t i = 0; i < s->n; i++) {
+        const sim_mkt *m = &s->m[i];
+        if (m->pos.qty == 0 || !m->pos.has_mark) continue;
+        u += pr_ledger_unrealized(&m->pos, sim_fx_rate(s, m, m->pos.mark));
+    }
+    return s->led.balance + u;
+}
+
 static const uint64_t *sim_changes(const pr_broker *b) {
     const sim *s = sim_cof(b);
     return s ? &s->book.changes : NULL;
@@ -273,6 +288,7 @@ static const pr_broker_vt k_sim_vt = {
     .get_order = sim_get_order,
     .get_position = sim_get_position,
     .get_account = sim_get_account,
+    .equity = sim_account_equity,
     .destroy = sim_destroy,
     .changes = sim_changes,
     .process_bar = sim_process_bar,

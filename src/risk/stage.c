@@ -25,6 +25,10 @@ struct pr_risk_stage {
     double prot_eq;          /* the equity pr_risk_protect_step last saw (NaN: none) */
     double prot_peak;        /* and the peak and tier it left                     */
     int prot_tier;
+    double quiet_loss;       /* the highest loss-limit equity not yet hit (-inf: none) */
+    double quiet_dd;         /* peak x quiet_dd: an equity above it is clear of every tier */
+    double quiet_lo;         /* max of both: a step within the day above it is quiet (inf: unknown) */
+    int64_t quiet_from, quiet_until;   /* that day: [st.day, st.day + 1 day)     */
     int on_equity, on_watch, on_brk_exits;   /* what each step does (set_flags) */
 };
 
@@ -36,6 +40,7 @@ int pr_risk_stage_new(const pr_risk_config *cfg, pr_risk_stage **out, pr_err *er
     (*out)->cfg = *cfg;
     pr_risk_state_init(&(*out)->st);
     (*out)->prot_eq = NAN;
+    (*out)->quiet_lo = INFINITY;
     int rc = pr_risk_stops_ctx_new(&cfg->stops, cfg->sizing.atr_period, &(*out)->stops, err);
     if (rc == PR_OK) rc = pr_risk_watch_new(&(*out)->cfg.exposure, &(*out)->cfg.var, &(*out)->watch, err);
     if (rc != PR_OK) {
@@ -70,6 +75,7 @@ int pr_risk_stage_restore_window(pr_risk_stage *rs, const pr_risk_var_window *w,
 void pr_risk_stage_restore(pr_risk_stage *rs, const pr_risk_state *st) {
     rs->st = *st;
     rs->prot_eq = NAN;
+    rs->quiet_lo = INFINITY;
 }
 
 /* Periods a year of bars of ms of a market of class cls, for annualising
@@ -231,40 +237,138 @@ static inline int protect_quiet(const pr_risk_protections *c, pr_risk_state *st,
     return 1;
 }
 
+/* The floor quiet_lo of the steps that change nothing but the peak, worked
+ * out again whenever the state it reads may have moved (a step that was not
+ * quiet, the breakers' step, a new peak): at drawdown tier 0, an equity
+ * above every loss limit not yet hit (the very products
+ * pr_risk_protect_step compares with, so the same decision) and above
+ * peak x (1 - the smallest drawdown limit + 1e-6), where 1 - equity / peak
+ * is below that limit by far more than any rounding, so the tier stays 0. */
+static void quiet_floor(pr_risk_stage *rs) {
+    const pr_risk_protections *c = &rs->cfg.protections;
+    const pr_risk_state *st = &rs->st;
+    double loss = -INFINITY, dmin = 0;
+    rs->quiet_lo = INFINITY;
+    if (st->dd_tier != 0 || st->brk.tier_seen != 0 || !(st->peak > 0) || st->day == PR_TIME_NONE ||
+        st->week == PR_TIME_NONE)
+        return;
+    rs->quiet_from = st->day;
+    rs->quiet_until = st->day + PR_MS_PER_DAY;
+    if (c->daily_loss > 0 && !st->daily_hit) {
+        double x = st->day_equity * (1 - c->daily_loss);
+        if (x != x) return;
+        loss = x;
+    }
+    if (c->weekly_loss > 0 && !st->weekly_hit) {
+        double x = st->week_equity * (1 - c->weekly_loss);
+        if (x != x) return;
+        if (x > loss) loss = x;
+    }
+    const double lim[3] = {c->dd_warn, c->dd_stop, c->dd_halt};
+    for (int k = 0; k < 3; k++)
+        if (lim[k] > 0 && (dmin == 0 || lim[k] < dmin)) dmin = lim[k];
+    rs->quiet_loss = loss;
+    rs->quiet_dd = dmin > 0 ? 1 - dmin + 1e-6 : -INFINITY;
+    double d = dmin > 0 ? st->peak * rs->quiet_dd : -INFINITY;
+    rs->quiet_lo = d > loss ? d : loss;
+}
+
+/* The protections and breakers at the step's equity. */
+static inline void follow_equity(pr_risk_stage *rs, int64_t now, double eq) {
+    pr_risk_state *st = &rs->st;
+    int same_day = st->day != PR_TIME_NONE && st->week != PR_TIME_NONE && now >= st->day && now - st->day < PR_MS_PER_DAY;
+    if (same_day && eq > rs->quiet_lo) {
+        /* Quiet (quiet_floor): what protect_quiet would do, the peak. */
+        if (eq > st->peak) {
+            st->peak = eq;
+            double d = eq * rs->quiet_dd;
+            rs->quiet_lo = d > rs->quiet_loss ? d : rs->quiet_loss;
+        }
+        rs->prot_eq = eq;
+        rs->prot_peak = st->peak;
+        rs->prot_tier = 0;
+    } else if (!(same_day && eq == rs->prot_eq && st->peak == rs->prot_peak && st->dd_tier == rs->prot_tier)) {
+        /* Within the day of its last call, at the same equity (a flat
+         * account's, between fills), peak and tier,
+         * pr_risk_protect_step would change nothing: a loss limit the
+         * equity reaches was hit then, the peak and the tier stay. */
+        if (!(same_day && protect_quiet(&rs->cfg.protections, st, eq)))
+            pr_risk_protect_step(&rs->cfg.protections, st, now, eq);
+        rs->prot_eq = eq;
+        rs->prot_peak = st->peak;
+        rs->prot_tier = st->dd_tier;
+        quiet_floor(rs);
+    }
+    /* Below the stop tier, with the tier already seen, the breakers'
+     * step has nothing to do (no pending exit, no release to time). */
+    if (st->dd_tier >= 2 || st->brk.tier_seen != st->dd_tier) {
+        pr_risk_breakers_step(&rs->cfg.breakers, st, now, eq);
+        quiet_floor(rs);
+    }
+}
+
 static void stage_on_step(void *self, int64_t now, const pr_account *account) {
     pr_risk_stage *rs = self;
-    if (rs->on_equity) {
-        pr_risk_state *st = &rs->st;
-        double eq = account->equity;
-        int same_day = st->day != PR_TIME_NONE && st->week != PR_TIME_NONE && now >= st->day && now - st->day < PR_MS_PER_DAY;
-        /* Within the day of its last call, at the same equity (a flat
-         * account's, between fills), peak and tier, pr_risk_protect_step
-         * would change nothing: a loss limit the equity reaches was hit
-         * then, the peak and the tier stay. */
-        if (!(same_day && eq == rs->prot_eq && st->peak == rs->prot_peak && st->dd_tier == rs->prot_tier)) {
-            if (!(same_day && protect_quiet(&rs->cfg.protections, st, eq)))
-                pr_risk_protect_step(&rs->cfg.protections, st, now, eq);
-            rs->prot_eq = eq;
-            rs->prot_peak = st->peak;
-            rs->prot_tier = st->dd_tier;
-        }
-        /* Below the stop tier, with the tier already seen, the breakers'
-         * step has nothing to do (no pending exit, no release to time). */
-        if (st->dd_tier >= 2 || st->brk.tier_seen != st->dd_tier)
-            pr_risk_breakers_step(&rs->cfg.breakers, st, now, eq);
-    }
+    if (rs->on_equity) follow_equity(rs, now, account->equity);
     if (rs->on_watch) pr_risk_watch_account(rs->watch, account);
 }
 
-static int stage_exits(void *self, const pr_market_view *v, const pr_portfolio *pf, pr_signal_list *out, pr_err *err) {
-    pr_risk_stage *rs = self;
-    int rc = rs->on_watch ? pr_risk_watch_step(rs->watch, v, pf, err) : PR_OK;
-    if (rc != PR_OK || !rs->on_brk_exits) return rc;
+/* The breakers' exits, once the watch has had its step. */
+static inline int brk_exits(pr_risk_stage *rs, const pr_market_view *v, const pr_portfolio *pf, pr_signal_list *out,
+                            pr_err *err) {
+    if (!rs->on_brk_exits) return PR_OK;
     /* No kill switch to look at or turn off and no exit pending: the
      * breakers order nothing. */
     const pr_risk_breaker_state *b = &rs->st.brk;
     if (!b->kill_signal && !b->kill_on && b->pending == PR_BRK_NONE && !rs->cfg.breakers.kill_file[0]) return PR_OK;
     return pr_risk_breakers_exits(&rs->cfg.breakers, &rs->st, v, pf, out, err);
+}
+
+static int stage_exits(void *self, const pr_market_view *v, const pr_portfolio *pf, pr_signal_list *out, pr_err *err) {
+    pr_risk_stage *rs = self;
+    int rc = rs->on_watch ? pr_risk_watch_step(rs->watch, v, pf, err) : PR_OK;
+    return rc != PR_OK ? rc : brk_exits(rs, v, pf, out, err);
+}
+
+/* A quiet step of the protections: within the day, above the floor and
+ * at most the peak (tier 0, the breakers' tier seen; quiet_floor), where
+ * follow_equity would change nothing but these. */
+static inline int quiet_step(pr_risk_stage *rs, int64_t now, double eq) {
+    if (!(now >= rs->quiet_from && now < rs->quiet_until && eq > rs->quiet_lo && eq <= rs->st.peak)) return 0;
+    rs->prot_eq = eq;
+    rs->prot_peak = rs->st.peak;
+    rs->prot_tier = 0;
+    return 1;
+}
+
+/* Whether the breakers may order exits at this step (brk_exits' test). */
+static inline int brk_busy(const pr_risk_stage *rs) {
+    const pr_risk_breaker_state *b = &rs->st.brk;
+    return rs->on_brk_exits && (b->kill_signal || b->kill_on || b->pending != PR_BRK_NONE || rs->cfg.breakers.kill_file[0]);
+}
+
+/* stage_step's whole work, for the steps that are not quiet. */
+__attribute__((noinline)) static int step_full(pr_risk_stage *rs, int64_t now, double equity, const pr_market_view *v,
+                                               const pr_portfolio *pf, pr_signal_list *out, pr_err *err) {
+    if (rs->on_equity && !quiet_step(rs, now, equity)) follow_equity(rs, now, equity);
+    /* The breakers' exits first (they read neither the watch nor what its
+     * step changes), so the watch's step ends the call. */
+    int rc = brk_exits(rs, v, pf, out, err);
+    if (rc != PR_OK || !rs->on_watch) return rc;
+    return pr_risk_watch_step_at(rs->watch, now, equity, v, pf, err);
+}
+
+/* on_step with the equity alone, then exits, in one call (the engine's
+ * step hook): the account's currency, all the watch reads of it besides the
+ * equity, came with the run's first step. Most steps are quiet: the
+ * protections change nothing but their last equity, the breakers order
+ * nothing, and the watch takes its step (a tail call). */
+static int stage_step(void *self, int64_t now, double equity, const pr_market_view *v, const pr_portfolio *pf,
+                      pr_signal_list *out, pr_err *err) {
+    pr_risk_stage *rs = self;
+    if (!rs->on_watch || brk_busy(rs) || (rs->on_equity && !quiet_step(rs, now, equity)))
+        return step_full(rs, now, equity, v, pf, out, err);
+    return pr_risk_watch_step_at(rs->watch, now, equity, v, pf, err);
 }
 
 void pr_risk_stage_sizer(pr_risk_stage *rs, pr_sizer *out) {
@@ -274,4 +378,5 @@ void pr_risk_stage_sizer(pr_risk_stage *rs, pr_sizer *out) {
                         .on_step = watch || watches_equity(&rs->cfg.protections) ? stage_on_step : NULL,
                         .bracket = stage_bracket,
                         .exits = watch || pr_risk_breakers_exits_needed(&rs->cfg.breakers) ? stage_exits : NULL};
+    if (out->on_step && out->exits) out->step = stage_step;
 }

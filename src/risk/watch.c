@@ -422,7 +422,7 @@ static void tails_step(pr_risk_watch *w, const double *row, const double *gone, 
 
 /* The step's returns into the ring's next row, the marks, the holdings
  * after a fill: all a step does while nothing reads the book. */
-static inline void ring_step(pr_risk_watch *w, const pr_market_view *v, const pr_portfolio *pf) {
+__attribute__((always_inline)) static inline void ring_step(pr_risk_watch *w, int64_t now, const pr_portfolio *pf) {
     double *row = w->ret + w->head * w->n;
     const unsigned char *upd = w->upd;
     for (size_t i = 0; i < w->n; i++) {
@@ -437,14 +437,14 @@ static inline void ring_step(pr_risk_watch *w, const pr_market_view *v, const pr
     }
     if (++w->head == w->cap) w->head = 0;
     if (w->count < w->cap) w->count++;
-    if (w->dirty) read_holdings(w, pf);
-    w->last.ts = pr_view_now(v);
+    w->last.ts = now;
     w->last.equity = w->equity;
     w->book_due = w->row_due = 1;
     /* The row's VaR is read only by the series and pr_risk_watch_last:
      * without the series it waits for the latter (ring and book stay as
      * they are until the next step). */
     w->var_due = 1;
+    if (w->dirty) read_holdings(w, pf);   /* last: a tail call */
 }
 
 /* A step that keeps the series: the row leaving the VaR window (once it is
@@ -457,7 +457,7 @@ __attribute__((noinline)) static int record_step(pr_risk_watch *w, const pr_mark
     size_t g = w->head >= w->win ? w->head - w->win : w->head + w->cap - w->win;   /* no division per step */
     memcpy(w->trial, w->ret + g * w->n, w->n * sizeof *w->trial);
     const double *row = w->ret + w->head * w->n;
-    ring_step(w, v, pf);
+    ring_step(w, pr_view_now(v), pf);
     /* A VaR at every step (the series) reads the tails kept up to date; a
      * VaR now and then (an entry's check) scans the window instead. */
     tails_step(w, row, w->trial, full);
@@ -468,13 +468,28 @@ __attribute__((noinline)) static int record_step(pr_risk_watch *w, const pr_mark
     return PR_OK;
 }
 
-int pr_risk_watch_step(pr_risk_watch *w, const pr_market_view *v, const pr_portfolio *pf, pr_err *err) {
+/* A step with another view than the last, or keeping the series. */
+__attribute__((noinline)) static int step_slow(pr_risk_watch *w, int64_t now, const pr_market_view *v,
+                                               const pr_portfolio *pf, pr_err *err) {
     int rc;
     if (w->view != v && (rc = bind(w, v, err)) != PR_OK) return rc;
     if (w->record) return record_step(w, v, pf, err);
-    ring_step(w, v, pf);
     w->tails_ok = 0;   /* not followed: a VaR scans the window */
+    ring_step(w, now, pf);
     return PR_OK;
+}
+
+int pr_risk_watch_step_at(pr_risk_watch *w, int64_t now, double equity, const pr_market_view *v,
+                          const pr_portfolio *pf, pr_err *err) {
+    w->equity = equity;
+    if (w->view != v || w->record) return step_slow(w, now, v, pf, err);
+    w->tails_ok = 0;   /* not followed: a VaR scans the window */
+    ring_step(w, now, pf);
+    return PR_OK;
+}
+
+int pr_risk_watch_step(pr_risk_watch *w, const pr_market_view *v, const pr_portfolio *pf, pr_err *err) {
+    return pr_risk_watch_step_at(w, pr_view_now(v), w->equity, v, pf, err);
 }
 
 /* The entry's notional in the account currency from the sizing decision. */

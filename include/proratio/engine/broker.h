@@ -302,6 +302,9 @@ typedef struct pr_broker_vt {
      * broker's lifetime); NULL (or no entry) where the broker knows none.
      * The risk stage's cost filter reads them. */
     const pr_costs *(*costs)(const pr_broker *b, int instrument);
+    /* Optional: the equity get_account would report, bit for bit, without
+     * the rest of the account (a sizer's per-step hook reads only this). */
+    double (*equity)(const pr_broker *b);
 } pr_broker_vt;
 
 struct pr_broker {

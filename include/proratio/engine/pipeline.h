@@ -79,6 +79,14 @@ typedef struct pr_sizer {
      * confirmation stages (nothing may veto them) and go to the broker as
      * market orders at the next open, like any exit. */
     int (*exits)(void *self, const pr_market_view *v, const pr_portfolio *pf, pr_signal_list *out, pr_err *err);
+    /* Optional, with on_step and exits: both at once where the broker gives
+     * its equity alone (pr_broker_vt.equity), at every step of a run but its
+     * first (which calls on_step with the whole account, then exits): the
+     * account's equity instead of the account, one call instead of two and
+     * no account to build at each step. Must do what on_step with an
+     * account of that equity followed by exits would. */
+    int (*step)(void *self, int64_t now, double equity, const pr_market_view *v, const pr_portfolio *pf,
+                pr_signal_list *out, pr_err *err);
 } pr_sizer;
 
 /* The built-in sizer for a pr_sizing (self points to a copy it owns). */

@@ -41,6 +41,10 @@ void pr_risk_watch_free(pr_risk_watch *w);
 void pr_risk_watch_account(pr_risk_watch *w, const pr_account *a);
 /* Once per decision step: the returns, the book and one series row. */
 int pr_risk_watch_step(pr_risk_watch *w, const pr_market_view *v, const pr_portfolio *pf, pr_err *err);
+/* pr_risk_watch_account with an account of that equity (its currency
+ * already seen), then pr_risk_watch_step; now: pr_view_now(v). */
+int pr_risk_watch_step_at(pr_risk_watch *w, int64_t now, double equity, const pr_market_view *v,
+                          const pr_portfolio *pf, pr_err *err);
 /* Applies the exposure limits and the VaR limit to a sized entry (d->value
  * > 0) at expected price px: resizes it to a notional (d->resized, reason)
  * or refuses it (value 0, reason); an entry it lets through joins the book
