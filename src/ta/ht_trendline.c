@@ -39,12 +39,23 @@ static void ht_trendline_step(struct pr_ta_ht_trendline_impl *m, double x, doubl
 }
 
 /* Batch: the warm-up bars through the step, the rest with the front end and
- * the means in registers (HT_FAST_LOOP), the mean read from the input. */
+ * the means in registers (HT_FAST_LOOP), the mean read from the input. A
+ * bar's mean is taken one bar late, after the next bar's front end: its loop
+ * runs int(smoothPeriod + 0.5) times, which changes on about half the bars,
+ * and a mispredicted end of that loop then throws away only work that
+ * waits on the next bar's chain anyway (67 -> 45 ns a bar on bench_ta's 10M bars). */
 static void ht_trendline_run(struct pr_ta_ht_trendline_impl *m, size_t n, const double *in, double *out) {
     size_t i = 0;
     for (; i < n && i < m->c.start; i++) ht_trendline_step(m, in[i], &out[i]);
+    if (i == n) return;
     ht_itrend it = m->it;
-    if (i < n) HT_FAST_LOOP(&m->c, n, in, s, t, out[t] = ht_trend_push(&it, ht_mean_of(in, t, SIZE_MAX, s.smooth_period), t));
+    size_t first = i;
+    double sp_prev = 0.0; /* the previous bar's smoothed period */
+    HT_FAST_LOOP(&m->c, n, in, s, t, {
+        if (t > first) out[t - 1] = ht_trend_push(&it, ht_mean_of(in, t - 1, SIZE_MAX, sp_prev), t - 1);
+        sp_prev = s.smooth_period;
+    });
+    out[n - 1] = ht_trend_push(&it, ht_mean_of(in, n - 1, SIZE_MAX, sp_prev), n - 1);
 }
 
 HT_API_1(ht_trendline, HT_LOOKBACK)
