@@ -1,7 +1,10 @@
 /* Internal to the ta module: the front end shared by TA-Lib's Hilbert
  * transform family (HT_TRENDLINE, HT_DCPERIOD, HT_DCPHASE, HT_PHASOR,
- * HT_SINE, HT_TRENDMODE) and MAMA, in TA-Lib's operation order, one bar
- * per call (batch and streaming run the same step).
+ * HT_SINE, HT_TRENDMODE) and MAMA, in TA-Lib's operation order: one bar
+ * per call with the state in a struct (streaming, and the batch form of the
+ * members that need the phase), or a whole batch call with the state in
+ * locals (HT_FAST_LOOP: HT_TRENDLINE, HT_DCPERIOD, HT_PHASOR, MAMA), the same
+ * operations in the same order, so both give the same bits.
  *
  * Price is smoothed by a 4-bar WMA (4,3,2,1)/10 kept as running sums. From
  * bar `start` (37 for the lookback-63 members, 12 for the lookback-32 ones)
