@@ -14,4 +14,12 @@ static void ht_dcperiod_step(struct pr_ta_ht_dcperiod_impl *m, double x, double 
     m->c.today++;
 }
 
+/* Batch: the warm-up bars through the step, the rest with the front end in
+ * registers (HT_FAST_LOOP). */
+static void ht_dcperiod_run(struct pr_ta_ht_dcperiod_impl *m, size_t n, const double *in, double *out) {
+    size_t i = 0;
+    for (; i < n && i < m->c.start; i++) ht_dcperiod_step(m, in[i], &out[i]);
+    if (i < n) HT_FAST_LOOP(&m->c, n, in, s, t, out[t] = t >= 32 ? s.smooth_period : NAN);
+}
+
 HT_API_1(ht_dcperiod, 32)

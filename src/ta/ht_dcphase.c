@@ -20,4 +20,5 @@ static void ht_dcphase_step(struct pr_ta_ht_dcphase_impl *m, double x, double *o
     m->c.today++;
 }
 
+HT_STEP_RUN_1(ht_dcphase)
 HT_API_1(ht_dcphase, 63)

@@ -17,4 +17,14 @@ static void ht_phasor_step(struct pr_ta_ht_phasor_impl *m, double x, double *inp
     m->c.today++;
 }
 
+/* Batch: the warm-up bars through the step, the rest with the front end in
+ * registers (HT_FAST_LOOP). */
+static void ht_phasor_run(struct pr_ta_ht_phasor_impl *m, size_t n, const double *in, double *inphase,
+                          double *quadrature) {
+    size_t i = 0;
+    for (; i < n && i < m->c.start; i++) ht_phasor_step(m, in[i], &inphase[i], &quadrature[i]);
+    if (i < n)
+        HT_FAST_LOOP(&m->c, n, in, s, t, inphase[t] = t >= 32 ? s.i1 : NAN, quadrature[t] = t >= 32 ? s.q : NAN);
+}
+
 HT_API_2(ht_phasor, 32)

@@ -23,4 +23,5 @@ static void ht_sine_step(struct pr_ta_ht_sine_impl *m, double x, double *sine, d
     m->c.today++;
 }
 
+HT_STEP_RUN_2(ht_sine)
 HT_API_2(ht_sine, 63)

@@ -51,4 +51,5 @@ static void ht_trendmode_step(struct pr_ta_ht_trendmode_impl *m, double x, doubl
     m->c.today++;
 }
 
+HT_STEP_RUN_1(ht_trendmode)
 HT_API_1(ht_trendmode, 63)

@@ -9,9 +9,13 @@
 #include "ht_internal.h"
 #include "ma_internal.h"
 
+typedef struct mama_vals {
+    double fast, slow, mama, fama, prev_phase;
+} mama_vals;
+
 struct pr_ta_mama_impl {
     ht_core c;
-    double fast, slow, mama, fama, prev_phase;
+    mama_vals v;
 };
 
 static int mama_ok(double fast, double slow) { return fast >= 0.01 && fast <= 0.99 && slow >= 0.01 && slow <= 0.99; }
@@ -19,33 +23,55 @@ static int mama_ok(double fast, double slow) { return fast >= 0.01 && fast <= 0.
 static void mama_setup(struct pr_ta_mama_impl *m, double fast, double slow) {
     memset(m, 0, sizeof *m);
     ht_core_init(&m->c, 12);
-    m->fast = fast;
-    m->slow = slow;
+    m->v.fast = fast;
+    m->v.slow = slow;
+}
+
+/* One bar's MAMA and FAMA from the front end's in-phase i1 and quadrature q. */
+static inline void mama_advance(mama_vals *m, double i1, double q, double rad2deg, double x) {
+    double phase = i1 != 0.0 ? atan(q / i1) * rad2deg : 0.0;
+    double alpha = m->prev_phase - phase;
+    m->prev_phase = phase;
+    if (alpha < 1.0) alpha = 1.0;
+    if (alpha > 1.0) {
+        alpha = m->fast / alpha;
+        if (alpha < m->slow) alpha = m->slow;
+    } else {
+        alpha = m->fast;
+    }
+    m->mama = (alpha * x) + ((1 - alpha) * m->mama);
+    alpha *= 0.5;
+    m->fama = (alpha * m->mama) + ((1 - alpha) * m->fama);
 }
 
 static void mama_step(struct pr_ta_mama_impl *m, double x, double *mama, double *fama) {
     *mama = *fama = NAN;
     ht_core *c = &m->c;
     if (ht_core_step(c, x)) {
-        double phase = c->i1 != 0.0 ? atan(c->q / c->i1) * c->rad2deg : 0.0;
-        double alpha = m->prev_phase - phase;
-        m->prev_phase = phase;
-        if (alpha < 1.0) alpha = 1.0;
-        if (alpha > 1.0) {
-            alpha = m->fast / alpha;
-            if (alpha < m->slow) alpha = m->slow;
-        } else {
-            alpha = m->fast;
-        }
-        m->mama = (alpha * x) + ((1 - alpha) * m->mama);
-        alpha *= 0.5;
-        m->fama = (alpha * m->mama) + ((1 - alpha) * m->fama);
+        mama_advance(&m->v, c->i1, c->q, c->rad2deg, x);
         if (c->today >= 32) {
-            *mama = m->mama;
-            *fama = m->fama;
+            *mama = m->v.mama;
+            *fama = m->v.fama;
         }
     }
     c->today++;
+}
+
+/* One MAMA/FAMA bar of the batch form (the values in a local copy). */
+static inline void mama_fast_emit(mama_vals *v, const ht_fast *s, double x, size_t t, double *mama,
+                                  double *fama) {
+    mama_advance(v, s->i1, s->q, s->rad2deg, x);
+    mama[t] = t >= 32 ? v->mama : NAN;
+    fama[t] = t >= 32 ? v->fama : NAN;
+}
+
+/* Batch: the warm-up bars through the step, the rest with the front end and
+ * MAMA/FAMA in registers (HT_FAST_LOOP). */
+static void mama_run(struct pr_ta_mama_impl *m, size_t n, const double *in, double *mama, double *fama) {
+    size_t i = 0;
+    for (; i < n && i < m->c.start; i++) mama_step(m, in[i], &mama[i], &fama[i]);
+    mama_vals v = m->v;
+    if (i < n) HT_FAST_LOOP(&m->c, n, in, s, t, mama_fast_emit(&v, &s, in[t], t, mama, fama));
 }
 
 int pr_ta_mama_lookback(double fast, double slow, int *out) {
@@ -59,7 +85,7 @@ int pr_ta_mama(size_t n, const double *in, double fast, double slow, double *mam
     struct pr_ta_mama_impl *m = malloc(sizeof *m);
     if (!m) return PR_ENOMEM;
     mama_setup(m, fast, slow);
-    for (size_t i = 0; i < n; i++) mama_step(m, in[i], &mama[i], &fama[i]);
+    mama_run(m, n, in, mama, fama);
     free(m);
     return PR_OK;
 }
