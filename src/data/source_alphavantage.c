@@ -107,7 +107,6 @@ static int cmp_row(const void *a, const void *b) {
 }
 
 static int parse(const char *body, size_t len, pr_timeframe tf, pr_series *out, pr_err *err) {
-    (void)tf;
     json_t *root;
     int rc = dl_json_load(body, len, "alphavantage", &root, err);
     if (rc != PR_OK) return rc;
@@ -132,7 +131,9 @@ static int parse(const char *body, size_t len, pr_timeframe tf, pr_series *out, 
             break;
         }
         for (int c = 0; c < 5; c++)
-            if (!dl_json_number(json_object_get(v, keys[c]), &rows[k].x[c])) rows[k].x[c] = c == 4 ? 0 : 0.0 / 0.0;
+            /* FX bars carry no volume; a daily stock bar without one is a defect the validator reports */
+            if (!dl_json_number(json_object_get(v, keys[c]), &rows[k].x[c]))
+                rows[k].x[c] = c == 4 && tf != PR_TF_1D ? 0 : 0.0 / 0.0;
         k++;
     }
     if (rc == PR_OK) {

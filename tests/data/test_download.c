@@ -836,6 +836,16 @@ static void test_alphavantage(void **state) {
     assert_int_equal(pr_dl_source_alphavantage.parse(body, len, PR_TF_1D, &s, &e), PR_EPARSE);
     pr_series_free(&s);
     free(body);
+    /* A daily stock bar without its volume is left NaN for the validator to
+     * report, not taken as 0 (FX bars, which have none, get 0). */
+    static const char no_vol[] = "{\"Time Series (Daily)\": {\"2026-07-15\": {\"1. open\": \"10\", "
+                                 "\"2. high\": \"11\", \"3. low\": \"9\", \"4. close\": \"10.5\"}}}";
+    pr_series_init(&s, 0);
+    assert_int_equal(pr_dl_source_alphavantage.parse(no_vol, sizeof no_vol - 1, PR_TF_1D, &s, &e), PR_OK);
+    assert_int_equal(s.len, 1);
+    assert_true(s.close[0] == 10.5);
+    assert_true(isnan(s.volume[0]));
+    pr_series_free(&s);
     /* Errors inside HTTP 200. */
     static const struct { const char *fix; pr_dl_verdict_kind kind; int64_t wait; } errs[] = {
         {AFIX "error_invalid_call.json", PR_DL_NEVER, -1},
