@@ -63,10 +63,7 @@ void pr_risk_protect_step(const pr_risk_protections *c, pr_risk_state *st, int64
     }
     if (equity > st->peak) st->peak = equity;
     double dd = st->peak > 0 ? 1 - equity / st->peak : 0;
-    int tier = c->dd_halt > 0 && dd >= c->dd_halt   ? 3
-               : c->dd_stop > 0 && dd >= c->dd_stop ? 2
-               : c->dd_warn > 0 && dd >= c->dd_warn ? 1
-                                                    : 0;
+    int tier = pr_risk_dd_tier(c, dd);
     /* A jump over tiers fires each tier passed, but only those configured:
      * a drawdown straight to the stop tier with dd_warn off is no warning. */
     const double lim[4] = {0, c->dd_warn, c->dd_stop, c->dd_halt};
