@@ -37,9 +37,7 @@ static void hold_entries(pr_risk_state *st, pr_risk_protect_id id, int64_t until
 }
 
 void pr_risk_protect_step(const pr_risk_protections *c, pr_risk_state *st, int64_t now, double equity) {
-    /* Within the day of the last step (and so within its week) neither
-     * boundary needs working out again. */
-    int same_day = st->day != PR_TIME_NONE && st->week != PR_TIME_NONE && now >= st->day && now - st->day < PR_MS_PER_DAY;
+    int same_day = pr_risk_same_day(st, now);
     int64_t day = same_day ? st->day : day_of(now);
     if (st->day != day) {
         st->day = day;

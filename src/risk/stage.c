@@ -273,7 +273,7 @@ static void quiet_floor(pr_risk_stage *rs) {
 /* The protections and breakers at the step's equity. */
 static inline void follow_equity(pr_risk_stage *rs, int64_t now, double eq) {
     pr_risk_state *st = &rs->st;
-    int same_day = st->day != PR_TIME_NONE && st->week != PR_TIME_NONE && now >= st->day && now - st->day < PR_MS_PER_DAY;
+    int same_day = pr_risk_same_day(st, now);
     if (same_day && eq > rs->quiet_lo) {
         /* Quiet (quiet_floor): what protect_quiet would do, the peak. */
         if (eq > st->peak) {
