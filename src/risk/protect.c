@@ -37,9 +37,7 @@ static void hold_entries(pr_risk_state *st, pr_risk_protect_id id, int64_t until
 }
 
 void pr_risk_protect_step(const pr_risk_protections *c, pr_risk_state *st, int64_t now, double equity) {
-    /* Within the day of the last step (and so within its week) neither
-     * boundary needs working out again. */
-    int same_day = st->day != PR_TIME_NONE && st->week != PR_TIME_NONE && now >= st->day && now - st->day < PR_MS_PER_DAY;
+    int same_day = pr_risk_same_day(st, now);
     int64_t day = same_day ? st->day : day_of(now);
     if (st->day != day) {
         st->day = day;
@@ -63,10 +61,7 @@ void pr_risk_protect_step(const pr_risk_protections *c, pr_risk_state *st, int64
     }
     if (equity > st->peak) st->peak = equity;
     double dd = st->peak > 0 ? 1 - equity / st->peak : 0;
-    int tier = c->dd_halt > 0 && dd >= c->dd_halt   ? 3
-               : c->dd_stop > 0 && dd >= c->dd_stop ? 2
-               : c->dd_warn > 0 && dd >= c->dd_warn ? 1
-                                                    : 0;
+    int tier = pr_risk_dd_tier(c, dd);
     /* A jump over tiers fires each tier passed, but only those configured:
      * a drawdown straight to the stop tier with dd_warn off is no warning. */
     const double lim[4] = {0, c->dd_warn, c->dd_stop, c->dd_halt};

@@ -228,10 +228,7 @@ static inline int protect_quiet(const pr_risk_protections *c, pr_risk_state *st,
     if (c->weekly_loss > 0 && !st->weekly_hit && equity <= st->week_equity * (1 - c->weekly_loss)) return 0;
     if (equity > st->peak) st->peak = equity;
     double dd = st->peak > 0 ? 1 - equity / st->peak : 0;
-    int tier = c->dd_halt > 0 && dd >= c->dd_halt   ? 3
-               : c->dd_stop > 0 && dd >= c->dd_stop ? 2
-               : c->dd_warn > 0 && dd >= c->dd_warn ? 1
-                                                    : 0;
+    int tier = pr_risk_dd_tier(c, dd);
     if (tier > st->dd_tier) return 0;   /* fires: the full step (the peak is already as it leaves it) */
     st->dd_tier = tier;
     return 1;
@@ -276,7 +273,7 @@ static void quiet_floor(pr_risk_stage *rs) {
 /* The protections and breakers at the step's equity. */
 static inline void follow_equity(pr_risk_stage *rs, int64_t now, double eq) {
     pr_risk_state *st = &rs->st;
-    int same_day = st->day != PR_TIME_NONE && st->week != PR_TIME_NONE && now >= st->day && now - st->day < PR_MS_PER_DAY;
+    int same_day = pr_risk_same_day(st, now);
     if (same_day && eq > rs->quiet_lo) {
         /* Quiet (quiet_floor): what protect_quiet would do, the peak. */
         if (eq > st->peak) {

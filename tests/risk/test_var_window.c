@@ -186,6 +186,22 @@ static void test_window_checks(void **state) {
     assert_non_null(strstr(err.msg, "var_window.rows[0][0]"));
     assert_int_not_equal(pr_risk_var_window_from_json("{\"var_window\": []}", &win, &err), 0);
     assert_non_null(strstr(err.msg, "\"var_window\""));
+    /* Rows without instruments, a negative count, a text that is no object. */
+    assert_int_not_equal(
+        pr_risk_var_window_from_json("{\"var_window\": {\"instruments\": 0, \"rows\": [[]]}}", &win, &err), 0);
+    assert_non_null(strstr(err.msg, "has rows but no instruments"));
+    assert_null(win.rows);
+    assert_int_not_equal(
+        pr_risk_var_window_from_json("{\"var_window\": {\"instruments\": -1, \"rows\": []}}", &win, &err), 0);
+    assert_non_null(strstr(err.msg, "\"var_window\" must be"));
+    assert_int_not_equal(pr_risk_var_window_from_json("[1]", &win, &err), 0);
+    assert_non_null(strstr(err.msg, "not a JSON object"));
+    /* A failed row frees what was read before it. */
+    assert_int_not_equal(pr_risk_var_window_from_json(
+                             "{\"var_window\": {\"instruments\": 1, \"rows\": [[0.1], [0.2], [null]]}}", &win, &err),
+                         0);
+    assert_non_null(strstr(err.msg, "var_window.rows[2][0]"));
+    assert_null(win.rows);
     /* A window saved for two instruments stops a run of one at its first
      * step, naming both counts. */
     pr_risk_state st;

@@ -29,6 +29,20 @@ typedef struct pr_risk_protections {
  * and the drawdown tier follow the equity; the daily limit and a higher
  * drawdown tier fire. */
 void pr_risk_protect_step(const pr_risk_protections *c, pr_risk_state *st, int64_t now, double equity);
+/* Whether now lies within the UTC day of the last step (and so within its
+ * week): pr_risk_protect_step then works out neither boundary again. */
+static inline int pr_risk_same_day(const pr_risk_state *st, int64_t now) {
+    return st->day != PR_TIME_NONE && st->week != PR_TIME_NONE && now >= st->day && now - st->day < PR_MS_PER_DAY;
+}
+/* The drawdown tier (0 none .. 3 halt) of a drawdown dd from the peak: the
+ * highest configured limit it reaches (pr_risk_protect_step's, and the risk
+ * stage's quiet steps'). */
+static inline int pr_risk_dd_tier(const pr_risk_protections *c, double dd) {
+    return c->dd_halt > 0 && dd >= c->dd_halt   ? 3
+           : c->dd_stop > 0 && dd >= c->dd_stop ? 2
+           : c->dd_warn > 0 && dd >= c->dd_warn ? 1
+                                                : 0;
+}
 /* A round trip closed at `now` with return r (<= 0 counts as a loss). */
 void pr_risk_protect_closed(const pr_risk_protections *c, pr_risk_state *st, int64_t now, double r);
 /* Why an entry at `now` is refused, or NULL when it may go ahead. */
