@@ -151,17 +151,20 @@ static int runner_markets(const pr_backtest_config *bc, pr_runner_market *mk, pr
     return rc;
 }
 
+/* The store holds the state at `close` (written, or checked on resume). */
+static void saved_at(paper_ctx *c, pr_runner *r, int64_t close) {
+    size_t trades = 0;
+    pr_broker_record_counts(pr_runner_broker(r), &c->saved_orders, &c->saved_fills, &trades);
+    c->unsaved_steps = 0;
+    c->last_saved = close;
+}
+
 static int save_state(paper_ctx *c, pr_runner *r, int64_t close, pr_err *err) {
     char *js = NULL;
     int rc = paper_state_json(r, c->symbols, c->n, c->risk, close, &js, err);
     if (rc == PR_OK) rc = pr_store_paper_put(c->st, c->session, c->digest, close, js, pr_time_now_ms(), err);
     free(js);
-    if (rc == PR_OK) {
-        size_t trades = 0;
-        pr_broker_record_counts(pr_runner_broker(r), &c->saved_orders, &c->saved_fills, &trades);
-        c->unsaved_steps = 0;
-        c->last_saved = close;
-    }
+    if (rc == PR_OK) saved_at(c, r, close);
     return rc;
 }
 
@@ -190,9 +193,7 @@ static int on_step(void *user, pr_runner *r, int64_t close, pr_err *err) {
         free(js);
         if (rc != PR_OK) return rc;
         c->resume_at = PR_TIME_NONE;
-        size_t trades = 0;
-        pr_broker_record_counts(pr_runner_broker(r), &c->saved_orders, &c->saved_fills, &trades);
-        c->last_saved = close;
+        saved_at(c, r, close);
         return PR_OK;
     }
     size_t orders = 0, fills = 0, trades = 0;
