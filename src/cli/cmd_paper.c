@@ -55,6 +55,7 @@ typedef struct paper_ctx {
     int stopped;             /* a signal ended the session                     */
     int64_t stopped_at;      /* close of the last step decided                 */
     size_t traded_bars;      /* bars taken after the warm-up                   */
+    size_t ignored;          /* bars the runner passed over (pr_runner_stats)  */
     const char *session_flag;   /* --session NAME (NULL: the output directory) */
     int fresh;               /* --fresh                                         */
     /* The durable state of the session being run. */
@@ -151,17 +152,20 @@ static int runner_markets(const pr_backtest_config *bc, pr_runner_market *mk, pr
     return rc;
 }
 
+/* The store holds the state at `close` (written, or checked on resume). */
+static void saved_at(paper_ctx *c, pr_runner *r, int64_t close) {
+    size_t trades = 0;
+    pr_broker_record_counts(pr_runner_broker(r), &c->saved_orders, &c->saved_fills, &trades);
+    c->unsaved_steps = 0;
+    c->last_saved = close;
+}
+
 static int save_state(paper_ctx *c, pr_runner *r, int64_t close, pr_err *err) {
     char *js = NULL;
     int rc = paper_state_json(r, c->symbols, c->n, c->risk, close, &js, err);
     if (rc == PR_OK) rc = pr_store_paper_put(c->st, c->session, c->digest, close, js, pr_time_now_ms(), err);
     free(js);
-    if (rc == PR_OK) {
-        size_t trades = 0;
-        pr_broker_record_counts(pr_runner_broker(r), &c->saved_orders, &c->saved_fills, &trades);
-        c->unsaved_steps = 0;
-        c->last_saved = close;
-    }
+    if (rc == PR_OK) saved_at(c, r, close);
     return rc;
 }
 
@@ -190,9 +194,7 @@ static int on_step(void *user, pr_runner *r, int64_t close, pr_err *err) {
         free(js);
         if (rc != PR_OK) return rc;
         c->resume_at = PR_TIME_NONE;
-        size_t trades = 0;
-        pr_broker_record_counts(pr_runner_broker(r), &c->saved_orders, &c->saved_fills, &trades);
-        c->last_saved = close;
+        saved_at(c, r, close);
         return PR_OK;
     }
     size_t orders = 0, fills = 0, trades = 0;
@@ -328,6 +330,7 @@ static int paper_exec(void *user, const bt_settings *s, const pr_backtest_config
     pr_runner_get_stats(r, &st);
     c->stopped_at = st.last_close;
     c->traded_bars = st.bars - st.warmup_bars;
+    c->ignored = st.ignored;
     /* The resume point at the last step taken (not while a stopped resume
      * has not reached its stored step yet). */
     if (rc == PR_OK && c->resume_at == PR_TIME_NONE && st.steps > 0 && c->last_saved != st.last_close)
@@ -354,6 +357,9 @@ static void paper_after(void *user, const pr_backtest_config *bc, const pr_backt
     fprintf(f, "session      PAPER %s at the close of %s: %zu steps, %zu trades closed, P&L %.2f %s\n",
             c->stopped ? "stopped by a signal" : "ended with the feed", t, res->n_steps, res->n_trades,
             res->final_equity - res->start_cash, res->ccy);
+    if (c->ignored)
+        fprintf(f, "ignored      %zu bars of the feed: repeated, closing after their step was decided, or of no "
+                "market of the session\n", c->ignored);
     if (res->n_open == 0) fprintf(f, "positions    none\n");
     for (size_t k = 0; k < res->n_open; k++) {
         const pr_trade *o = &res->open_trades[k];

@@ -30,13 +30,21 @@ static json_t *orders_json(pr_broker *b, const char *const *symbols, size_t n_ma
          * so a resent order could not be taken for a new one. */
         snprintf(cid, sizeof cid, "pr-%llu", (unsigned long long)o[i].id);
         const char *sym = o[i].instrument >= 0 && (size_t)o[i].instrument < n_markets ? symbols[o[i].instrument] : "?";
-        json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:i, s:i, s:i, s:i, s:f, s:f, s:f, s:i, s:I, s:f, s:I}",
-                                             "id", (json_int_t)o[i].id, "client_id", cid, "symbol", sym, "side",
-                                             o[i].side, "type", (int)o[i].type, "role", (int)o[i].role, "status",
-                                             (int)o[i].status, "qty", o[i].qty, "limit_price", o[i].limit_price,
-                                             "stop_price", o[i].stop_price, "reduce_only", o[i].reduce_only,
-                                             "submitted", (json_int_t)o[i].submitted, "filled_qty", o[i].filled_qty,
-                                             "parent", (json_int_t)o[i].parent));
+        json_t *oj = json_pack("{s:I, s:s, s:s, s:i, s:i, s:i, s:i, s:f, s:f, s:f, s:i, s:I, s:f, s:I}", "id",
+                               (json_int_t)o[i].id, "client_id", cid, "symbol", sym, "side", o[i].side, "type",
+                               (int)o[i].type, "role", (int)o[i].role, "status", (int)o[i].status, "qty", o[i].qty,
+                               "limit_price", o[i].limit_price, "stop_price", o[i].stop_price, "reduce_only",
+                               o[i].reduce_only, "submitted", (json_int_t)o[i].submitted, "filled_qty",
+                               o[i].filled_qty, "parent", (json_int_t)o[i].parent);
+        /* jansson has no NaN or infinity: such an order would be left out
+         * of the state without a word. */
+        if (json_array_append_new(arr, oj) != 0) {
+            pr_err_set(err, PR_EDATA, "paper state: open order %llu holds a price or quantity that is not a finite "
+                       "number", (unsigned long long)o[i].id);
+            free(o);
+            json_decref(arr);
+            return NULL;
+        }
     }
     free(o);
     return arr;
@@ -54,8 +62,14 @@ int paper_state_json(pr_runner *r, const char *const *symbols, size_t n_markets,
     if (rc == PR_OK) ords = orders_json(b, symbols, n_markets, err);
     if (rc == PR_OK && !ords) rc = err && err->code ? err->code : PR_ENOMEM;
     for (size_t i = 0; rc == PR_OK && i < n_markets; i++)
-        json_array_append_new(ps, json_pack("{s:s, s:f, s:f, s:I}", "symbol", symbols[i], "qty", pos[i].qty,
-                                            "avg_price", pos[i].avg_price, "entry_ts", (json_int_t)pos[i].entry_ts));
+        if (json_array_append_new(ps, json_pack("{s:s, s:f, s:f, s:I}", "symbol", symbols[i], "qty", pos[i].qty,
+                                                "avg_price", pos[i].avg_price, "entry_ts",
+                                                (json_int_t)pos[i].entry_ts)) != 0)
+            rc = pr_err_set(err, PR_EDATA, "paper state: the %s position holds a quantity or price that is not a "
+                            "finite number", symbols[i]);
+    json_t *aj = rc == PR_OK ? account_json(&a) : NULL;
+    if (rc == PR_OK && !aj)
+        rc = pr_err_set(err, PR_EDATA, "paper state: the account holds a value that is not a finite number");
     char *rtext = NULL;
     if (rc == PR_OK && risk && (rc = pr_risk_stage_state_to_json(risk, &rtext, err)) == PR_OK) {
         json_decref(rj);
@@ -72,20 +86,21 @@ int paper_state_json(pr_runner *r, const char *const *symbols, size_t n_markets,
         json_object_set_new(root, "last_step", json_integer((json_int_t)close));
         json_object_set_new(root, "steps", json_integer((json_int_t)st.steps));
         json_object_set_new(root, "bars", json_integer((json_int_t)st.bars));
-        json_object_set_new(root, "account", account_json(&a));
+        json_object_set_new(root, "account", aj);
         json_object_set_new(root, "positions", ps);
         json_object_set_new(root, "open_orders", ords);
         json_object_set_new(root, "orders", json_integer((json_int_t)n_orders));
         json_object_set_new(root, "fills", json_integer((json_int_t)n_fills));
         json_object_set_new(root, "trades", json_integer((json_int_t)n_trades));
         json_object_set_new(root, "risk", rj);
-        ps = ords = rj = NULL;
+        ps = ords = rj = aj = NULL;
         if (!(*out = json_dumps(root, JSON_SORT_KEYS | JSON_COMPACT | JSON_REAL_PRECISION(17))))
             rc = pr_err_set(err, PR_ENOMEM, "paper state: out of memory");
     }
     json_decref(ps);
     json_decref(ords);
     json_decref(rj);
+    json_decref(aj);
     json_decref(root);
     free(pos);
     return rc;
