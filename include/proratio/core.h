@@ -164,6 +164,11 @@ int64_t pr_tf_ms(pr_timeframe tf);
 int64_t pr_tf_floor(pr_timeframe tf, int64_t t);
 /* Open time of the bar after the one that opens at `open` (= its close). */
 int64_t pr_tf_next(pr_timeframe tf, int64_t open);
+/* Close time of a bar of tf opening at `open`, off the grid too: open + the
+ * bar's length (months: the next month's start), as the backtest and the
+ * paper runner time their decisions (a forex day opening at 22:00 closes at
+ * 22:00 the next day). */
+int64_t pr_tf_close(pr_timeframe tf, int64_t open);
 /* 1 when `hi` is a whole multiple of `lo` with aligned boundaries. */
 int pr_tf_divides(pr_timeframe lo, pr_timeframe hi);
 /* Infers the timeframe from the most common step between timestamps. */

@@ -248,7 +248,7 @@ static int open_session(void *user, const bt_settings *s, const bt_exec_env *env
  * shallow views of the same arrays. */
 static void split_at(const pr_series *s, int64_t at, pr_series *lo, pr_series *hi) {
     size_t k = 0;
-    while (k < s->len && (s->tf == PR_TF_1MO ? pr_tf_next(PR_TF_1MO, s->ts[k]) : s->ts[k] + pr_tf_ms(s->tf)) <= at) k++;
+    while (k < s->len && pr_tf_close(s->tf, s->ts[k]) <= at) k++;
     *lo = *s;
     lo->len = k;
     *hi = *s;

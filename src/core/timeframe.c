@@ -70,6 +70,10 @@ int64_t pr_tf_next(pr_timeframe tf, int64_t open) {
     return pr_tf_floor(tf, open) + k_ms[tf];
 }
 
+int64_t pr_tf_close(pr_timeframe tf, int64_t open) {
+    return tf == PR_TF_1MO ? pr_tf_next(PR_TF_1MO, open) : open + pr_tf_ms(tf);
+}
+
 int pr_tf_divides(pr_timeframe lo, pr_timeframe hi) {
     if (!valid(lo) || !valid(hi)) return 0;
     if (lo == hi) return 1;

@@ -54,10 +54,6 @@ struct pr_runner {
     pr_runner_stats st;
 };
 
-static int64_t close_of(pr_timeframe tf, int64_t ts) {
-    return tf == PR_TF_1MO ? pr_tf_next(PR_TF_1MO, ts) : ts + pr_tf_ms(tf);
-}
-
 void pr_runner_free(pr_runner *r) {
     if (!r) return;
     pr_view_free(r->v);
@@ -321,7 +317,7 @@ static int step_complete(const pr_runner *r) {
         if (r->closed[i]) continue;
         if (r->last_ts[i] == PR_TIME_NONE) return 0;
         pr_timeframe tf = r->mk[i].tf;
-        if (close_of(tf, close_of(tf, r->last_ts[i])) <= r->now) return 0;
+        if (pr_tf_close(tf, pr_tf_close(tf, r->last_ts[i])) <= r->now) return 0;
     }
     return 1;
 }
@@ -364,7 +360,7 @@ int pr_runner_event(pr_runner *r, const pr_feed_event *ev, pr_err *err) {
             break;
         }
     }
-    int64_t close = k < r->n ? close_of(ev->tf, ev->ts) : 0;
+    int64_t close = k < r->n ? pr_tf_close(ev->tf, ev->ts) : 0;
     if (fine) return fine_event(r, k, ev, close, err);
     /* Another stream's bar, one already taken, or one closing before the
      * step being received (its decision time has passed). */
@@ -397,7 +393,7 @@ static int finish_step(pr_runner *r, pr_feed *f, pr_err *err) {
             continue;
         }
         int64_t pending = r->now;
-        if (close_of(ev.tf, ev.ts) > pending) break;
+        if (pr_tf_close(ev.tf, ev.ts) > pending) break;
         int rc = pr_runner_event(r, &ev, err);
         if (rc != PR_OK) return rc;
     }

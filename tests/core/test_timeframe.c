@@ -1,5 +1,5 @@
 /* Tests for timeframe names, bar alignment (Monday weeks, calendar months),
- * pr_tf_next across month lengths, divisibility and inference. Expected
+ * pr_tf_next across month lengths, pr_tf_close off the grid, divisibility and inference. Expected
  * instants are derived by hand from day counts written in the comments. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -168,12 +168,27 @@ static void test_infer(void **state) {
     assert_int_equal(pr_tf_infer(same, 3, &tf), PR_EINVAL);
 }
 
+/* pr_tf_close keeps a bar's own open: a forex day opening 2024-01-01 22:00
+ * closes 2024-01-02 22:00 (pr_tf_next would give the grid's 2024-01-02
+ * 00:00), an hour opening at :30 closes at the next :30; a month opening
+ * 2024-02-01 closes 2024-03-01 (29 days, not the nominal 30). */
+static void test_close(void **state) {
+    (void)state;
+    int64_t fx = D_2024_01_01 * DAY + 22 * PR_MS_PER_HOUR;
+    assert_int_equal(pr_tf_close(PR_TF_1D, fx), fx + DAY);
+    assert_int_equal(pr_tf_next(PR_TF_1D, fx), (D_2024_01_01 + 1) * DAY);
+    int64_t half = D_2024_01_01 * DAY + 30 * 60000;
+    assert_int_equal(pr_tf_close(PR_TF_1H, half), half + PR_MS_PER_HOUR);
+    assert_int_equal(pr_tf_close(PR_TF_1MO, D_2024_02_01 * DAY), D_2024_03_01 * DAY);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse_names),  cmocka_unit_test(test_lengths),
         cmocka_unit_test(test_floor_intraday), cmocka_unit_test(test_floor_week),
         cmocka_unit_test(test_floor_month),  cmocka_unit_test(test_next),
         cmocka_unit_test(test_divides),      cmocka_unit_test(test_infer),
+        cmocka_unit_test(test_close),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
