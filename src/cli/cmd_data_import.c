@@ -177,23 +177,6 @@ static void changed_columns(const pr_store_counts *k, char *buf, size_t cap) {
             len += (size_t)snprintf(buf + len, cap - len, "%s%s %zu", len ? ", " : "", col_names[j], k->changed[j]);
 }
 
-/* Ensures an instrument row exists for the symbol (defaults by asset class). */
-static int ensure_instrument(pr_store *st, const char *venue, const char *symbol, pr_asset_class cls,
-                             pr_err *err) {
-    pr_instrument in;
-    int rc = pr_store_get_instrument(st, venue, symbol, &in, err);
-    if (rc == PR_OK) {
-        if (in.asset_class != PR_ASSET_UNKNOWN || cls == PR_ASSET_UNKNOWN) return PR_OK;
-    } else if (rc != PR_ENOTFOUND) {
-        return rc;
-    }
-    pr_err_clear(err);
-    rc = pr_instrument_default(symbol, cls, &in, err);
-    if (rc != PR_OK) return rc;
-    pr_strlcpy(in.venue, venue, sizeof in.venue);
-    return pr_store_put_instrument(st, &in, err);
-}
-
 static int log_attempt(pr_store *st, const import_ctx *c, const char *path, const pr_data_report *rep,
                        const char *status, const char *defects_json, pr_err *e) {
     pr_import_record r;
@@ -301,7 +284,7 @@ static int import_one(pr_store *st, const char *path, const import_args *a, json
             if (c.progress) c.est_lines = estimate_lines(path);
             rc = pr_import_csv(path, &o, sink, &c, &rep, &e);
             if (c.progress) fprintf(stderr, "\r%80s\r", "");
-            if (rc == PR_OK) rc = ensure_instrument(st, c.venue, c.symbol, settle_class(&o, &g, &rep), &e);
+            if (rc == PR_OK) rc = pr_store_ensure_instrument(st, c.venue, c.symbol, NULL, settle_class(&o, &g, &rep), &e);
         }
     }
     char *defects = NULL;

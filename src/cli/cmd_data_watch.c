@@ -147,7 +147,7 @@ static int store_bar(pr_store *st, const char *venue, const pr_feed_event *ev) {
 
 /* The feed the arguments name; an exit code. */
 static int open_feed(const watch_args *a, const pr_feed_stream *streams, size_t n, int64_t from, int64_t to,
-                     pr_store *st, const char **venue, pr_feed **f) {
+                     pr_store *st, const pr_dl_source **src_out, pr_feed **f) {
     const char *cmd = "data watch";
     pr_err e;
     pr_err_clear(&e);
@@ -162,7 +162,7 @@ static int open_feed(const watch_args *a, const pr_feed_stream *streams, size_t 
             if (*end || !(o.speed >= 0) || o.speed > 1e9)
                 return pr_cli_usage_error(cmd, "--speed: expected a number >= 0, got '%s'", a->speed);
         }
-        *venue = NULL; /* read from the store, not written back */
+        *src_out = NULL; /* read from the store, not written back */
         rc = pr_feed_replay_store(st, a->venue ? a->venue : "local", streams, n, from, to, &o, f, &e);
     } else if (strcmp(a->source, "binance") == 0 || strcmp(a->source, "binance-futures") == 0) {
         pr_feed_binance_options o;
@@ -179,7 +179,7 @@ static int open_feed(const watch_args *a, const pr_feed_stream *streams, size_t 
         }
         if (o.ws_url && strncmp(o.ws_url, "ws://", 5) != 0 && strncmp(o.ws_url, "wss://", 6) != 0)
             return pr_cli_usage_error(cmd, "--ws-url: expected ws://... or wss://..., got '%s'", o.ws_url);
-        *venue = (o.futures ? &pr_dl_source_binance_futures : &pr_dl_source_binance)->venue;
+        *src_out = o.futures ? &pr_dl_source_binance_futures : &pr_dl_source_binance;
         rc = pr_feed_binance_new(streams, n, &o, f, &e);
     } else {
         const pr_dl_source *src = pr_dl_source_find(a->source);
@@ -205,7 +205,7 @@ static int open_feed(const watch_args *a, const pr_feed_stream *streams, size_t 
                 return PR_EXIT_USAGE;
             }
         }
-        *venue = src->venue;
+        *src_out = src;
         rc = pr_feed_poll_new(streams, n, &o, f, &e);
     }
     return rc == PR_OK ? PR_EXIT_OK : pr_cli_fail(&e);
@@ -257,10 +257,17 @@ int pr_cli_data_watch(int argc, char **argv) {
         pr_config_free(cfg);
         return ex;
     }
-    const char *venue = NULL;
+    const pr_dl_source *src = NULL;
     pr_feed *f = NULL;
-    ex = open_feed(&a, streams, n, from, to, st, &venue, &f);
+    ex = open_feed(&a, streams, n, from, to, st, &src, &f);
+    const char *venue = src ? src->venue : NULL;
+    for (size_t i = 0; !ex && st && src && i < n; i++) {
+        pr_err e;
+        pr_err_clear(&e);
+        if (pr_dl_ensure_instrument(src, st, streams[i].symbol, streams[i].tf, &e) != PR_OK) ex = pr_cli_fail(&e);
+    }
     if (ex) {
+        pr_feed_free(f);
         pr_store_close(st);
         pr_config_free(cfg);
         return ex;

@@ -7,10 +7,11 @@
 #include "proratio/core.h"
 
 static const char *const k_names[PR_TF_COUNT] = {
-    "", "1m", "3m", "5m", "15m", "30m", "1h", "2h", "4h", "6h", "8h", "12h", "1d", "1w", "1M"};
+    "", "1s", "5s", "10s", "15s", "30s", "1m", "3m", "5m", "15m", "30m", "1h", "2h", "4h", "6h", "8h", "12h", "1d", "1w", "1M"};
 
 static const int64_t k_ms[PR_TF_COUNT] = {
     0,
+    1 * PR_MS_PER_SEC, 5 * PR_MS_PER_SEC, 10 * PR_MS_PER_SEC, 15 * PR_MS_PER_SEC, 30 * PR_MS_PER_SEC,
     1 * PR_MS_PER_MIN, 3 * PR_MS_PER_MIN, 5 * PR_MS_PER_MIN, 15 * PR_MS_PER_MIN, 30 * PR_MS_PER_MIN,
     1 * PR_MS_PER_HOUR, 2 * PR_MS_PER_HOUR, 4 * PR_MS_PER_HOUR, 6 * PR_MS_PER_HOUR,
     8 * PR_MS_PER_HOUR, 12 * PR_MS_PER_HOUR,

@@ -181,6 +181,7 @@ typedef struct dl_ds {
     const char *symbol;
     pr_timeframe tf;
     pr_dl_result *res;
+    int instrument_ok;       /* the instrument row was ensured this run */
 } dl_ds;
 
 static int log_page(const dl_ds *d, const char *shown, const char *format, const char *status, size_t rows,
@@ -247,7 +248,7 @@ static size_t validate_page(dint_validator *v, pr_series *p, pr_data_report *rep
 }
 
 /* Stores one validated page: one transaction with its log record. */
-static int store_page(const dl_ds *d, const pr_dl_request *rq, pr_series *p, size_t rows, const pr_data_report *rep,
+static int store_page(dl_ds *d, const pr_dl_request *rq, pr_series *p, size_t rows, const pr_data_report *rep,
                       pr_err *err) {
     pr_store_counts k;
     memset(&k, 0, sizeof k);
@@ -256,6 +257,9 @@ static int store_page(const dl_ds *d, const pr_dl_request *rq, pr_series *p, siz
     pr_store_put_opts po = {PR_ON_CONFLICT_REPLACE,
                             ser.no_volume ? PR_STORE_COL_ALL & ~PR_STORE_COL_VOLUME : PR_STORE_COL_ALL};
     int rc = pr_store_begin(d->st, err);
+    /* Once per dataset and run: the class (and so the calendar) the venue
+     * trades, for a source without instrument metadata. */
+    if (rc == PR_OK && !d->instrument_ok) rc = pr_dl_ensure_instrument(d->s->src, d->st, d->symbol, d->tf, err);
     if (rc == PR_OK) rc = pr_store_put_bars_ex(d->st, d->s->src->venue, d->symbol, d->tf, p, &po, &k, err);
     if (rc == PR_OK) rc = log_page(d, rq->shown, d->s->src->name, "ok", rows, &k, rep, err);
     if (rc == PR_OK) rc = pr_store_commit(d->st, err);
@@ -264,7 +268,10 @@ static int store_page(const dl_ds *d, const pr_dl_request *rq, pr_series *p, siz
         pr_err_clear(&re);
         pr_store_rollback(d->st, &re);
     }
-    if (rc == PR_OK) add_counts(d->res, &k);
+    if (rc == PR_OK) {
+        add_counts(d->res, &k);
+        d->instrument_ok = 1;
+    }
     return rc;
 }
 
@@ -272,7 +279,32 @@ void pr_dl_series_of(const pr_dl_source *src, const char *symbol, pr_timeframe t
     out->asset_class = src->asset_class;
     out->no_volume = src->no_volume;
     out->signed_prices = 0;
+    out->instrument_len = 0;
     if (src->series) src->series(symbol, tf, out);
+}
+
+int pr_dl_ensure_instrument(const pr_dl_source *src, pr_store *st, const char *symbol, pr_timeframe tf,
+                            pr_err *err) {
+    pr_dl_series ser;
+    pr_dl_series_of(src, symbol, tf, &ser);
+    char like[PR_SYMBOL_MAX];
+    size_t n = ser.instrument_len < sizeof like ? ser.instrument_len : 0;
+    if (n) {
+        memcpy(like, symbol, n);
+        like[n] = '\0';
+    }
+    int rc = pr_store_ensure_instrument(st, src->venue, symbol, n ? like : NULL, ser.asset_class, err);
+    if (rc != PR_EINVAL) return rc;
+    /* A name no default understands (CoinGecko's coin ids): the class alone,
+     * which is what the calendar needs; sizes stay unknown. */
+    pr_err_clear(err);
+    pr_instrument in;
+    memset(&in, 0, sizeof in);
+    pr_strlcpy(in.venue, src->venue, sizeof in.venue);
+    pr_strlcpy(in.symbol, symbol, sizeof in.symbol);
+    in.asset_class = ser.asset_class;
+    in.contract_multiplier = 1.0;
+    return pr_store_put_instrument(st, &in, err);
 }
 
 static void result_reset(pr_dl_result *res, int64_t from, int64_t to) {
@@ -323,7 +355,7 @@ int pr_dl_bars(pr_dl_session *s, pr_store *st, const char *symbol, pr_timeframe 
     if (rc != PR_OK) return rc;
     result_reset(res, from, to);
     const pr_dl_source *src = s->src;
-    dl_ds d = {s, st, symbol, tf, res};
+    dl_ds d = {s, st, symbol, tf, res, 0};
     dint_validator v;
     dint_validator_init(&v, NULL);
     v.stream = 1;

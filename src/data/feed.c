@@ -96,6 +96,39 @@ int feed_offer_bar(pr_feed *f, int stream, const pr_feed_event *bar) {
     return 1;
 }
 
+typedef struct seq_bar {
+    pr_feed_event ev;
+    size_t seq;
+} seq_bar;
+
+static int cmp_seq_bar(const void *a, const void *b) {
+    const seq_bar *x = a, *y = b;
+    if (x->ev.ts != y->ev.ts) return x->ev.ts < y->ev.ts ? -1 : 1;
+    return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+int feed_order_since(pr_feed *f, size_t mark) {
+    feed_queue *q = &f->q;
+    if (mark >= q->len) return PR_OK;
+    size_t n = 0, m = q->len - mark;
+    seq_bar *b = malloc(m * sizeof *b);
+    if (!b) return PR_ENOMEM;
+    for (size_t k = mark; k < q->len; k++) {
+        const pr_feed_event *ev = &q->ev[(q->head + k) % q->cap];
+        if (ev->kind != PR_FEED_EV_BAR) continue;
+        b[n].ev = *ev;
+        b[n].seq = n;
+        n++;
+    }
+    qsort(b, n, sizeof *b, cmp_seq_bar);
+    for (size_t k = mark, j = 0; k < q->len; k++) {
+        pr_feed_event *ev = &q->ev[(q->head + k) % q->cap];
+        if (ev->kind == PR_FEED_EV_BAR) *ev = b[j++].ev;
+    }
+    free(b);
+    return PR_OK;
+}
+
 int64_t feed_local_now(const pr_feed *f) {
     return f->clock.now_ms ? f->clock.now_ms(f->clock.user) : pr_time_now_ms();
 }

@@ -252,6 +252,7 @@ static int backfill(ws_feed *w, pr_err *err) {
         else
             feed_status(f, PR_FEED_ERROR, "clock check failed (%s); the local clock is used", e.msg);
     }
+    size_t mark = f->q.len;
     for (size_t i = 0; i < f->n; i++) {
         int64_t from = f->last[i] != PR_TIME_NONE ? pr_tf_next(f->streams[i].tf, f->last[i]) : w->since_ms;
         if (from == PR_TIME_NONE) continue;
@@ -281,6 +282,7 @@ static int backfill(ws_feed *w, pr_err *err) {
         if (i >= 0 && feed_offer_bar(f, i, ev) < 0) return pr_err_set(err, PR_ENOMEM, "binance feed: out of memory");
     }
     w->held.len = w->held.head = 0;
+    if (feed_order_since(f, mark) != PR_OK) return pr_err_set(err, PR_ENOMEM, "binance feed: out of memory");
     return feed_status(f, PR_FEED_LIVE, "streaming %zu stream(s)", f->n) == PR_OK
                ? PR_OK
                : pr_err_set(err, PR_ENOMEM, "binance feed: out of memory");

@@ -45,6 +45,11 @@ int feed_stream_index(const pr_feed *f, const char *symbol, pr_timeframe tf);
 /* Queues the bar when it is newer than the stream's last one (and notes
  * it); 1 queued, 0 dropped as already given, PR_ENOMEM. */
 int feed_offer_bar(pr_feed *f, int stream, const pr_feed_event *bar);
+/* Puts the bars queued since the queue held `mark` events in time order
+ * (ties in the order they came: stream order), status events keeping their
+ * places: a round that fetched several streams one after the other (a
+ * backfill, a poll) still gives the bars of all streams in time order. */
+int feed_order_since(pr_feed *f, size_t mark);
 /* The feed's clock: local (injected or wall) + offset. */
 int64_t feed_now(const pr_feed *f);
 int64_t feed_local_now(const pr_feed *f);

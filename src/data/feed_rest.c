@@ -124,6 +124,7 @@ static int poll_pump(pr_feed *f, int64_t deadline, pr_err *err) {
         now = feed_now(f);
         if (now < next) return PR_OK;
     }
+    size_t mark = f->q.len;
     for (size_t i = 0; i < f->n; i++) {
         if (p->due[i] > now) continue;
         const pr_feed_stream *st = &f->streams[i];
@@ -153,7 +154,7 @@ static int poll_pump(pr_feed *f, int64_t deadline, pr_err *err) {
             p->due[i] = close + p->delay_ms;
         }
     }
-    return PR_OK;
+    return feed_order_since(f, mark) == PR_OK ? PR_OK : pr_err_set(err, PR_ENOMEM, "feed: out of memory");
 }
 
 static void poll_destroy(pr_feed *f) {

@@ -26,10 +26,14 @@ static int check_symbol(const char *symbol, pr_err *err) {
     return PR_OK;
 }
 
-static int build_klines(const char *base, const char *path, const char *symbol, pr_timeframe tf, int64_t from_ms,
-                        int64_t to_ms, int limit, pr_dl_request *rq, pr_err *err) {
+static int build_klines(const char *base, const char *path, int spot, const char *symbol, pr_timeframe tf,
+                        int64_t from_ms, int64_t to_ms, int limit, pr_dl_request *rq, pr_err *err) {
     if (check_symbol(symbol, err) != PR_OK) return PR_EINVAL;
     if (tf <= PR_TF_NONE || tf >= PR_TF_COUNT) return pr_err_set(err, PR_EUNSUPPORTED, "binance: no such interval");
+    /* Of the second timeframes Binance has 1s klines, on spot only. */
+    if (pr_tf_ms(tf) < PR_MS_PER_MIN && !(tf == PR_TF_1S && spot))
+        return pr_err_set(err, PR_EUNSUPPORTED, "binance%s: no %s klines (%s)", spot ? "" : " futures",
+                          pr_tf_name(tf), spot ? "spot has 1s, then 1m" : "futures start at 1m");
     char q[400];
     /* endTime is inclusive at Binance; the range here excludes to_ms.
      * The interval names are the project's own (1m ... 1w, 1M). */
@@ -42,7 +46,7 @@ static int spot_build(const char *base, const char *key, const char *symbol, pr_
                       int64_t to_ms, int limit, pr_dl_request *rq, pr_err *err) {
     (void)key;
     rq->weight = 2; /* klines at limit 1000 */
-    return build_klines(base, "/api/v3/klines", symbol, tf, from_ms, to_ms, limit, rq, err);
+    return build_klines(base, "/api/v3/klines", 1, symbol, tf, from_ms, to_ms, limit, rq, err);
 }
 
 #define PREMIUM_SUFFIX ".PREMIUM"
@@ -58,17 +62,18 @@ static int futures_build(const char *base, const char *key, const char *symbol, 
     (void)key;
     rq->weight = 5; /* futures klines (and premium index klines) with limit in [500, 1000] */
     size_t n = premium_base(symbol);
-    if (!n) return build_klines(base, "/fapi/v1/klines", symbol, tf, from_ms, to_ms, limit, rq, err);
+    if (!n) return build_klines(base, "/fapi/v1/klines", 0, symbol, tf, from_ms, to_ms, limit, rq, err);
     char sym[32];
     if (n >= sizeof sym) return pr_err_set(err, PR_EINVAL, "binance: symbol '%s' too long", symbol);
     memcpy(sym, symbol, n);
     sym[n] = '\0';
-    return build_klines(base, "/fapi/v1/premiumIndexKlines", sym, tf, from_ms, to_ms, limit, rq, err);
+    return build_klines(base, "/fapi/v1/premiumIndexKlines", 0, sym, tf, from_ms, to_ms, limit, rq, err);
 }
 
 static void futures_series(const char *symbol, pr_timeframe tf, pr_dl_series *out) {
     (void)tf;
-    if (premium_base(symbol)) out->no_volume = out->signed_prices = 1;
+    size_t n = premium_base(symbol);
+    if (n) out->no_volume = out->signed_prices = 1, out->instrument_len = n;
 }
 
 /* The fast path for the usual page: [[int,"num",...,"num"],...] with no

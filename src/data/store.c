@@ -734,6 +734,23 @@ int pr_store_put_instrument(pr_store *st, const pr_instrument *in, pr_err *err) 
     return op_end(st, own, rc, err);
 }
 
+int pr_store_ensure_instrument(pr_store *st, const char *venue, const char *symbol, const char *like,
+                               pr_asset_class cls, pr_err *err) {
+    pr_instrument in;
+    int rc = pr_store_get_instrument(st, venue, symbol, &in, err);
+    if (rc == PR_OK) {
+        if (in.asset_class != PR_ASSET_UNKNOWN || cls == PR_ASSET_UNKNOWN) return PR_OK;
+    } else if (rc != PR_ENOTFOUND) {
+        return rc;
+    }
+    pr_err_clear(err);
+    rc = pr_instrument_default(like ? like : symbol, cls, &in, err);
+    if (rc != PR_OK) return rc;
+    pr_strlcpy(in.venue, venue, sizeof in.venue);
+    pr_strlcpy(in.symbol, symbol, sizeof in.symbol);
+    return pr_store_put_instrument(st, &in, err);
+}
+
 static int load_instruments(pr_store *st, const char *venue, const char *symbol,
                             pr_instrument **out, size_t *n, pr_err *err) {
     char (*cls)[16] = NULL;

@@ -334,7 +334,7 @@ pr_timeframe dint_infer_tf(const int64_t *ts, size_t n) {
     }
     free(t);
     if (best == -1) return PR_TF_1MO;
-    for (int tf = PR_TF_1M; tf < PR_TF_1MO; tf++)
+    for (int tf = PR_TF_NONE + 1; tf < PR_TF_1MO; tf++)
         if (pr_tf_ms((pr_timeframe)tf) == best) return (pr_timeframe)tf;
     return PR_TF_NONE;
 }

@@ -23,6 +23,11 @@ int pr_ta_score_component_max(int k) { return k >= 0 && k < PR_TS_COUNT ? k_max[
 
 pr_timeframe pr_ta_score_default_htf(pr_timeframe tf) {
     switch (tf) {
+    case PR_TF_1S:
+    case PR_TF_5S: return PR_TF_1M;
+    case PR_TF_10S:
+    case PR_TF_15S: return PR_TF_3M;
+    case PR_TF_30S: return PR_TF_5M;
     case PR_TF_1M:
     case PR_TF_3M: return PR_TF_15M;
     case PR_TF_5M: return PR_TF_30M;

@@ -22,9 +22,9 @@
 
 static void test_parse_names(void **state) {
     (void)state;
-    static const char *names[] = {"1m", "3m", "5m", "15m", "30m", "1h", "2h",
+    static const char *names[] = {"1s", "5s", "10s", "15s", "30s", "1m", "3m", "5m", "15m", "30m", "1h", "2h",
                                   "4h", "6h", "8h", "12h", "1d", "1w", "1M"};
-    static const pr_timeframe tfs[] = {PR_TF_1M, PR_TF_3M, PR_TF_5M, PR_TF_15M, PR_TF_30M,
+    static const pr_timeframe tfs[] = {PR_TF_1S, PR_TF_5S, PR_TF_10S, PR_TF_15S, PR_TF_30S, PR_TF_1M, PR_TF_3M, PR_TF_5M, PR_TF_15M, PR_TF_30M,
                                        PR_TF_1H, PR_TF_2H, PR_TF_4H, PR_TF_6H, PR_TF_8H,
                                        PR_TF_12H, PR_TF_1D, PR_TF_1W, PR_TF_1MO};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
@@ -43,11 +43,18 @@ static void test_parse_names(void **state) {
     assert_int_equal(pr_tf_parse("", &tf), PR_EINVAL);
     assert_int_equal(pr_tf_parse("1MM", &tf), PR_EINVAL);
     assert_int_equal(pr_tf_parse("60", &tf), PR_EINVAL);
+    assert_int_equal(pr_tf_parse("5S", &tf), PR_EINVAL); /* OANDA's S5 is an import token, not a name */
+    assert_int_equal(pr_tf_parse("20s", &tf), PR_EINVAL);
     assert_string_equal(pr_tf_name(PR_TF_NONE), "none");
 }
 
 static void test_lengths(void **state) {
     (void)state;
+    assert_int_equal(pr_tf_ms(PR_TF_1S), 1000);
+    assert_int_equal(pr_tf_ms(PR_TF_5S), 5000);
+    assert_int_equal(pr_tf_ms(PR_TF_10S), 10000);
+    assert_int_equal(pr_tf_ms(PR_TF_15S), 15000);
+    assert_int_equal(pr_tf_ms(PR_TF_30S), 30000);
     assert_int_equal(pr_tf_ms(PR_TF_1M), 60000);
     assert_int_equal(pr_tf_ms(PR_TF_15M), 900000);
     assert_int_equal(pr_tf_ms(PR_TF_4H), 14400000);
@@ -135,6 +142,30 @@ static void test_divides(void **state) {
     assert_false(pr_tf_divides(PR_TF_NONE, PR_TF_1H));
 }
 
+/* Second bars: 2024-01-01 00:00:07.5 lies in the 5 s bar opening at 00:00:05
+ * and in the 15 s and 30 s bars opening at 00:00:00; 10 s and 15 s bars both
+ * tile a minute, but a 15 s bar is no whole number of 10 s bars. */
+static void test_seconds(void **state) {
+    (void)state;
+    int64_t t = D_2024_01_01 * DAY + 7500;
+    assert_int_equal(pr_tf_floor(PR_TF_1S, t), D_2024_01_01 * DAY + 7000);
+    assert_int_equal(pr_tf_floor(PR_TF_5S, t), D_2024_01_01 * DAY + 5000);
+    assert_int_equal(pr_tf_floor(PR_TF_15S, t), D_2024_01_01 * DAY);
+    assert_int_equal(pr_tf_next(PR_TF_10S, D_2024_01_01 * DAY + 50000), D_2024_01_01 * DAY + 60000);
+    assert_int_equal(pr_tf_close(PR_TF_30S, D_2024_01_01 * DAY + 30000), D_2024_01_01 * DAY + 60000);
+    assert_true(pr_tf_divides(PR_TF_5S, PR_TF_1M));
+    assert_true(pr_tf_divides(PR_TF_10S, PR_TF_30S));
+    assert_true(pr_tf_divides(PR_TF_1S, PR_TF_1D));
+    assert_true(pr_tf_divides(PR_TF_15S, PR_TF_1W));
+    assert_false(pr_tf_divides(PR_TF_10S, PR_TF_15S));
+    assert_false(pr_tf_divides(PR_TF_1M, PR_TF_30S));
+    /* 5 s candles with OANDA's quiet intervals (no candle) still read as 5s. */
+    int64_t s5[8] = {0, 5000, 10000, 20000, 25000, 30000, 40000, 45000};
+    pr_timeframe tf = PR_TF_NONE;
+    assert_int_equal(pr_tf_infer(s5, 8, &tf), PR_OK);
+    assert_int_equal(tf, PR_TF_5S);
+}
+
 static void test_infer(void **state) {
     (void)state;
     pr_timeframe tf = PR_TF_NONE;
@@ -188,7 +219,7 @@ int main(void) {
         cmocka_unit_test(test_floor_intraday), cmocka_unit_test(test_floor_week),
         cmocka_unit_test(test_floor_month),  cmocka_unit_test(test_next),
         cmocka_unit_test(test_divides),      cmocka_unit_test(test_infer),
-        cmocka_unit_test(test_close),
+        cmocka_unit_test(test_close),        cmocka_unit_test(test_seconds),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

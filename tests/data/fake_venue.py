@@ -26,10 +26,12 @@ The other sources serve their recorded fixtures (the venues' folders next to
 "malformed": the venue's recorded cut-off body, "500"; Alpha Vantage's
 in-band "note", "daily-limit", "premium" inside HTTP 200):
   /v3/instruments/EUR_USD/candles   OANDA: token "bad" -> 401, any other
-                                    instrument -> 400; price=M the mid
-                                    fixture, B / A / BA the bid/ask one
-                                    with the other side removed; from=,
-                                    count= honoured
+                                    instrument -> 400; granularity=H1: price=M
+                                    the mid fixture, B / A / BA the bid/ask
+                                    one with the other side removed; other
+                                    granularities (S5 ... M30) generated (see
+                                    oanda_candle), OANDA's names only (others
+                                    400); from=, count= honoured
   /v8/finance/chart/SYM             Yahoo: AAPL, AAPLNULL (the fixture with
                                     null rows); other symbols 404; intraday
                                     intervals older than 60 days before
@@ -48,16 +50,19 @@ bar (--bad TS1,TS2); EMPTYUSDT returns [] for every page.
 Prices are a deterministic function of the open time, so two servers (or a
 resumed download) serve identical bars. The Date header is --now, the
 server's clock. --delay-ms slows every kline page (for kill -9 tests).
+With --clock-runs the server's clock starts at --now and runs with the wall
+clock (for `data watch`, which polls at real bar closes).
 The chosen port is written to --port-file."""
 import argparse
 import json
 import os
 import threading
+import time
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
-TF_MS = {"1m": 60000, "3m": 180000, "5m": 300000, "15m": 900000, "30m": 1800000, "1h": 3600000,
+TF_MS = {"1s": 1000, "1m": 60000, "3m": 180000, "5m": 300000, "15m": 900000, "30m": 1800000, "1h": 3600000,
          "2h": 7200000, "4h": 14400000, "6h": 21600000, "8h": 28800000, "12h": 43200000,
          "1d": 86400000, "1w": 604800000}
 
@@ -69,6 +74,7 @@ ap.add_argument("--listing", type=int, default=1704067200000, help="first bar, m
 ap.add_argument("--gap", default="0,0")
 ap.add_argument("--bad", default="0,0")
 ap.add_argument("--delay-ms", type=int, default=0)
+ap.add_argument("--clock-runs", action="store_true", help="the clock runs from --now with the wall clock")
 ap.add_argument("--used-weight", type=int, default=-1, help="X-MBX-USED-WEIGHT-1M to report (-1: our count)")
 args = ap.parse_args()
 GAP = [int(x) for x in args.gap.split(",")]
@@ -77,6 +83,11 @@ lock = threading.Lock()
 faults = []
 stats = {"klines": 0, "requests": 0, "paths": {}}
 weight = [0]
+START_WALL = int(time.time() * 1000)
+
+
+def server_now():
+    return args.now + (int(time.time() * 1000) - START_WALL if args.clock_runs else 0)
 
 
 def fixture(name):
@@ -107,7 +118,7 @@ def fmt(x):
 
 def bar(symbol, t, step):
     """One kline row, a pure function of the open time."""
-    k = t // 60000
+    k = t // (60000 if step >= 60000 else 1000)
     o = 100 + (k % 997) * 0.01 + (k % 13) * 0.1
     c = 100 + ((k + 1) % 997) * 0.01 + ((k + 1) % 13) * 0.1
     h = max(o, c) + 0.05 + (k % 5) * 0.01
@@ -131,18 +142,57 @@ def premium_bar(t, step):
     return [t, fmt(o), fmt(h), fmt(low), fmt(c), "0", t + step - 1, "0", 12, "0", "0", "0"]
 
 
+OANDA_MS = {"S5": 5000, "S10": 10000, "S15": 15000, "S30": 30000, "M1": 60000, "M2": 120000, "M4": 240000,
+            "M5": 300000, "M10": 600000, "M15": 900000, "M30": 1800000, "H1": 3600000}
+
+
+def oanda_candle(t, step, price, now):
+    """One generated OANDA candle, a pure function of its open time: mid
+    o = 1.08 + (k % 89) * 1e-5 and c = 1.08 + ((k + 5) % 89) * 1e-5 with
+    k = t // 1000, h = max(o, c) + 3e-5, l = min(o, c) - 2e-5, volume
+    1 + k % 9; bid = mid - 7e-5, ask = mid + 7e-5 (every field). Quiet
+    intervals have no candle (OANDA omits them): every slot (t // step) with
+    remainder 16 modulo 17."""
+    if (t // step) % 17 == 16:
+        return None
+    k = t // 1000
+    o = 1.08 + (k % 89) * 1e-5
+    c = 1.08 + ((k + 5) % 89) * 1e-5
+    mid = {"o": o, "h": max(o, c) + 3e-5, "l": min(o, c) - 2e-5, "c": c}
+    out = {"complete": t + step <= now, "volume": 1 + k % 9,
+           "time": time.strftime("%Y-%m-%dT%H:%M:%S.000000000Z", time.gmtime(t // 1000))}
+    for comp, key, d in (("M", "mid", 0), ("B", "bid", -7e-5), ("A", "ask", 7e-5)):
+        if comp in price:
+            out[key] = {f: "%.5f" % (v + d) for f, v in mid.items()}
+    return out
+
+
+def oanda_generated(gran, price, q):
+    step, now = OANDA_MS[gran], server_now()
+    start = iso_ms(q["from"][0]) if "from" in q else now - 500 * step
+    count = min(int(q.get("count", ["500"])[0]), 5000)
+    t = ((start + step - 1) // step) * step
+    out = []
+    while t <= now and len(out) < count:
+        c = oanda_candle(t, step, price, now)
+        if c:
+            out.append(c)
+        t += step
+    return {"instrument": "EUR_USD", "granularity": gran, "candles": out}
+
+
 def klines(q, premium=False):
     symbol = q.get("symbol", [""])[0]
     step = TF_MS[q["interval"][0]]
     start = int(q.get("startTime", [args.listing])[0])
-    end = int(q.get("endTime", [args.now])[0])
+    end = int(q.get("endTime", [server_now()])[0])
     limit = min(int(q.get("limit", ["500"])[0]), 1000)
     if symbol == "EMPTYUSDT":
         return []
     t = max(start, args.listing)
     t = ((t + step - 1) // step) * step
     rows = []
-    while t <= end and t <= args.now and len(rows) < limit:
+    while t <= end and t <= server_now() and len(rows) < limit:
         if not (symbol == "GAPUSDT" and GAP[0] <= t <= GAP[1]):
             rows.append(premium_bar(t, step) if premium else bar(symbol, t, step))
         t += step
@@ -156,7 +206,7 @@ class H(BaseHTTPRequestHandler):
         pass
 
     def date_time_string(self, timestamp=None):
-        return formatdate(args.now / 1000.0, usegmt=True)
+        return formatdate(server_now() / 1000.0, usegmt=True)
 
     def send(self, status, body, headers=None, length=None):
         self.send_response(status)
@@ -260,6 +310,11 @@ class H(BaseHTTPRequestHandler):
         if self.common_fault(take_fault(), "oanda", "candles_truncated.body.txt"):
             return None
         price = q.get("price", ["M"])[0]
+        gran = q.get("granularity", ["S5"])[0]
+        if gran not in OANDA_MS:
+            return self.send(400, b'{"errorMessage":"Invalid value specified for \'granularity\'"}')
+        if gran != "H1":
+            return self.send(200, json.dumps(oanda_generated(gran, price, q)).encode())
         if price == "M":
             doc = json.loads(venue_fixture("oanda", "candles_eur_usd_h1_mid.json"))
         else:

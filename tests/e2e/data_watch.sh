@@ -115,6 +115,69 @@ msg=$(check_bars "$TMP/fut.jsonl" BTCUSDT 2>&1) || fail "futures stream: $msg"
   > "$TMP/freplay.jsonl" || fail "futures replay exited $?"
 msg=$(check_bars "$TMP/freplay.jsonl" BTCUSDT 2>&1) || fail "futures bars stored under binance-futures: $msg"
 
+# --- OANDA bid and ask 5s candles by REST polling, on a running clock -----------------------
+# tests/data/fake_venue.py generates S5 candles (oanda_candle) up to its clock, which
+# runs from now: --from a minute back gives the closed bars so far first, then each new
+# close is polled (+ --delay). Expected from the generator's rule, written out in
+# check_oanda: every 5 s slot from the first bar on, except the quiet ones (slot
+# number t/5000 = 16 mod 17, which OANDA sends no candle for), once per symbol, in
+# time order; bid = mid - 0.00007 and ask = mid + 0.00007 on every field with mid
+# open 1.08 + (k % 89) * 1e-5, close 1.08 + ((k + 5) % 89) * 1e-5 (k = t / 1000).
+[ -n "$SRV" ] && kill "$SRV" 2>/dev/null && wait "$SRV" 2>/dev/null
+"$PY" tests/data/fake_venue.py --port-file "$TMP/oport" --fixtures tests/data/fixtures/venues/binance \
+  --now "$("$PY" -c 'import time; print(int(time.time() * 1000))')" --clock-runs 2>"$TMP/oserver.err" &
+SRV=$!  # (the prelude's exit trap stops it)
+for _ in $(seq 100); do [ -s "$TMP/oport" ] && break; sleep 0.1; done
+OPORT=$(cat "$TMP/oport" 2>/dev/null) || fail "the fake OANDA did not start: $(cat "$TMP/oserver.err")"
+from=$("$PY" -c 'import time; print(time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(time.time() - 60)))')
+OANDA_API_TOKEN=practice-token timeout 60 "$BIN" data watch --source oanda --symbols EUR_USD.BID,EUR_USD.ASK --tf 5s \
+  --base-url "http://127.0.0.1:$OPORT" --delay 300 --from "$from" --count 30 --db "sqlite:$TMP/o.db" \
+  > "$TMP/oanda.jsonl" 2> "$TMP/oanda.err" || fail "oanda watch exited $?: $(tail -5 "$TMP/oanda.err")"
+check_oanda() { # file: the rule above
+  "$PY" - "$1" <<'PYEOF'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+if len(rows) != 30:
+    sys.exit("expected 30 bars, got %d" % len(rows))
+seen, last = {}, 0
+for r in rows:
+    if r["tf"] != "5s" or r["symbol"] not in ("EUR_USD.BID", "EUR_USD.ASK"):
+        sys.exit("unexpected bar %s" % r)
+    if r["ts"] < last:
+        sys.exit("out of time order at %s" % r)
+    last = r["ts"]
+    seen.setdefault(r["symbol"], []).append(r["ts"])
+    k = r["ts"] // 1000
+    o, c = 1.08 + (k % 89) * 1e-5, 1.08 + ((k + 5) % 89) * 1e-5
+    d = -7e-5 if r["symbol"].endswith("BID") else 7e-5
+    want = [o + d, max(o, c) + 3e-5 + d, min(o, c) - 2e-5 + d, c + d]
+    got = [r["open"], r["high"], r["low"], r["close"]]
+    if any(abs(a - b) > 5e-7 for a, b in zip(got, want)) or r["volume"] != 1 + k % 9:
+        sys.exit("bar %s: want o/h/l/c %s volume %d" % (r, ["%.5f" % x for x in want], 1 + k % 9))
+for sym, ts in seen.items():
+    slots = [t for t in range(ts[0], ts[-1] + 1, 5000) if (t // 5000) % 17 != 16]
+    if ts != slots:
+        sys.exit("%s: bars %s, want every non-quiet slot once: %s" % (sym, ts, slots))
+if len(seen) != 2 or abs(len(seen["EUR_USD.BID"]) - len(seen["EUR_USD.ASK"])) > 1:
+    sys.exit("both sides expected, alternating: %s" % {s: len(t) for s, t in seen.items()})
+PYEOF
+}
+msg=$(check_oanda "$TMP/oanda.jsonl" 2>&1) || fail "oanda bid/ask watch: $msg"
+grep -q "polling http://127.0.0.1:$OPORT every bar close" "$TMP/oanda.err" || fail "oanda: no polling line: $(cat "$TMP/oanda.err")"
+grep -q "practice-token" "$TMP/oanda.jsonl" "$TMP/oanda.err" && fail "the OANDA token was printed"
+# both sides stored as forex datasets of their own; the replay gives the same bars
+"$BIN" data list --db "sqlite:$TMP/o.db" > "$TMP/olist.txt"
+for side in BID ASK; do
+  grep -q "^oanda:EUR_USD.$side:5s  *forex  *forex " "$TMP/olist.txt" || fail "oanda $side stored as forex: $(cat "$TMP/olist.txt")"
+done
+"$BIN" data watch --source replay --venue oanda --symbols EUR_USD.BID,EUR_USD.ASK --tf 5s --db "sqlite:$TMP/o.db" --quiet \
+  > "$TMP/oreplay.jsonl" || fail "oanda replay exited $?"
+"$PY" -c 'import json, sys
+key = lambda p: sorted((r["symbol"], r["ts"], r["open"], r["high"], r["low"], r["close"], r["volume"]) for r in map(json.loads, open(p)))
+sys.exit(0 if key(sys.argv[1]) == key(sys.argv[2]) else 1)' "$TMP/oanda.jsonl" "$TMP/oreplay.jsonl" \
+  || fail "the replay of the stored bid/ask bars differs from the watch: $(head -3 "$TMP/oreplay.jsonl")"
+kill "$SRV" 2>/dev/null; wait "$SRV" 2>/dev/null; SRV=
+
 # --- usage errors -------------------------------------------------------------------------
 "$BIN" data watch --source binance --symbols BTCUSDT --tf 7m > /dev/null 2>&1; [ $? = 2 ] || fail "--tf 7m: exit 2 expected"
 "$BIN" data watch --source replay --symbols BTCUSDT --tf 1m > /dev/null 2>&1; [ $? = 2 ] || fail "replay without --db"

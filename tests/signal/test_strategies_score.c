@@ -346,7 +346,7 @@ static void test_compute_matches_strategy_on_real_data(void **state) {
 static void test_timeframes(void **state) {
     (void)state;
     /* The automatic higher timeframe always fits the decision timeframe. */
-    for (int tf = PR_TF_1M; tf < PR_TF_COUNT; tf++) {
+    for (int tf = PR_TF_NONE + 1; tf < PR_TF_COUNT; tf++) {
         pr_timeframe h = pr_ta_score_default_htf((pr_timeframe)tf);
         if (tf == PR_TF_1W || tf == PR_TF_1MO) {
             assert_int_equal(h, PR_TF_NONE);

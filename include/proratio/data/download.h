@@ -89,6 +89,9 @@ typedef struct pr_dl_series {
     int no_volume;               /* as pr_dl_source.no_volume                 */
     int signed_prices;           /* 1: prices may be zero or negative (an
                                     index such as the premium index)          */
+    size_t instrument_len;       /* the instrument's part of the dataset's
+                                    symbol (EUR_USD of EUR_USD.BID), whose
+                                    defaults its instrument row gets; 0: all */
 } pr_dl_series;
 
 typedef struct pr_dl_source {
@@ -126,6 +129,13 @@ typedef struct pr_dl_source {
 
 /* The dataset's series: the source's defaults refined by its `series`. */
 void pr_dl_series_of(const pr_dl_source *src, const char *symbol, pr_timeframe tf, pr_dl_series *out);
+
+/* Makes sure the dataset's instrument has a row of the class the source
+ * trades (pr_store_ensure_instrument with the series' class and
+ * instrument), so its gaps are judged on that class's calendar; downloads
+ * and `data watch --db` call it before their first bars. */
+int pr_dl_ensure_instrument(const pr_dl_source *src, pr_store *st, const char *symbol, pr_timeframe tf,
+                            pr_err *err);
 
 #define PR_DL_DECLARE(id, cli) extern const pr_dl_source pr_dl_source_##id;
 PR_DL_SOURCES(PR_DL_DECLARE)

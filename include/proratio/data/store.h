@@ -225,6 +225,14 @@ int pr_store_delete_dataset(pr_store *st, const char *venue, const char *symbol,
 /* ------------------------------------------------------------------------ */
 /* Inserts or replaces the instrument keyed by (venue, symbol). */
 int pr_store_put_instrument(pr_store *st, const pr_instrument *in, pr_err *err);
+/* Makes sure (venue, symbol) has an instrument row: a missing one, or one of
+ * unknown class when `cls` is known, gets pr_instrument_default's for `like`
+ * (NULL: symbol; a price series of an instrument, EUR_USD.BID, takes
+ * EUR_USD's) and `cls`; a venue's or a user's row of known class is kept.
+ * Imports and downloads call it in their bars' transaction, so a dataset's
+ * gaps are judged on its class's calendar from its first bar. */
+int pr_store_ensure_instrument(pr_store *st, const char *venue, const char *symbol, const char *like,
+                               pr_asset_class cls, pr_err *err);
 /* PR_ENOTFOUND when absent. */
 int pr_store_get_instrument(pr_store *st, const char *venue, const char *symbol,
                             pr_instrument *out, pr_err *err);
