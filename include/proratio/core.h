@@ -150,15 +150,15 @@ int64_t pr_time_now_ms(void);
 typedef enum pr_timeframe {
     PR_TF_NONE = 0,
     PR_TF_1S, PR_TF_5S, PR_TF_10S, PR_TF_15S, PR_TF_30S,
-    PR_TF_1M, PR_TF_3M, PR_TF_5M, PR_TF_15M, PR_TF_30M,
-    PR_TF_1H, PR_TF_2H, PR_TF_4H, PR_TF_6H, PR_TF_8H, PR_TF_12H,
+    PR_TF_1M, PR_TF_2M, PR_TF_3M, PR_TF_4M, PR_TF_5M, PR_TF_10M, PR_TF_15M, PR_TF_30M,
+    PR_TF_1H, PR_TF_2H, PR_TF_3H, PR_TF_4H, PR_TF_6H, PR_TF_8H, PR_TF_12H,
     PR_TF_1D, PR_TF_1W, PR_TF_1MO,
     PR_TF_COUNT
 } pr_timeframe;
 
-/* "1s" "5s" "10s" "15s" "30s" "1m" "3m" "5m" "15m" "30m" "1h" "2h" "4h" "6h"
- * "8h" "12h" "1d" "1w" "1M" (seconds for Binance's 1s klines and OANDA's S5 ...
- * S30 candles). Stored datasets name their timeframe by this text, never by
+/* "1s" "5s" "10s" "15s" "30s" "1m" "2m" "3m" "4m" "5m" "10m" "15m" "30m" "1h"
+ * "2h" "3h" "4h" "6h" "8h" "12h" "1d" "1w" "1M": the union of Binance's
+ * intervals (but 3d) and OANDA's granularities (S5 ... M). Stored datasets name their timeframe by this text, never by
  * the enum's value, so the enum may grow anywhere. */
 int pr_tf_parse(const char *s, pr_timeframe *out);
 const char *pr_tf_name(pr_timeframe tf);

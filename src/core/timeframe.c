@@ -7,13 +7,15 @@
 #include "proratio/core.h"
 
 static const char *const k_names[PR_TF_COUNT] = {
-    "", "1s", "5s", "10s", "15s", "30s", "1m", "3m", "5m", "15m", "30m", "1h", "2h", "4h", "6h", "8h", "12h", "1d", "1w", "1M"};
+    "", "1s", "5s", "10s", "15s", "30s", "1m", "2m", "3m", "4m", "5m", "10m", "15m", "30m",
+    "1h", "2h", "3h", "4h", "6h", "8h", "12h", "1d", "1w", "1M"};
 
 static const int64_t k_ms[PR_TF_COUNT] = {
     0,
     1 * PR_MS_PER_SEC, 5 * PR_MS_PER_SEC, 10 * PR_MS_PER_SEC, 15 * PR_MS_PER_SEC, 30 * PR_MS_PER_SEC,
-    1 * PR_MS_PER_MIN, 3 * PR_MS_PER_MIN, 5 * PR_MS_PER_MIN, 15 * PR_MS_PER_MIN, 30 * PR_MS_PER_MIN,
-    1 * PR_MS_PER_HOUR, 2 * PR_MS_PER_HOUR, 4 * PR_MS_PER_HOUR, 6 * PR_MS_PER_HOUR,
+    1 * PR_MS_PER_MIN, 2 * PR_MS_PER_MIN, 3 * PR_MS_PER_MIN, 4 * PR_MS_PER_MIN, 5 * PR_MS_PER_MIN,
+    10 * PR_MS_PER_MIN, 15 * PR_MS_PER_MIN, 30 * PR_MS_PER_MIN,
+    1 * PR_MS_PER_HOUR, 2 * PR_MS_PER_HOUR, 3 * PR_MS_PER_HOUR, 4 * PR_MS_PER_HOUR, 6 * PR_MS_PER_HOUR,
     8 * PR_MS_PER_HOUR, 12 * PR_MS_PER_HOUR,
     PR_MS_PER_DAY, 7 * PR_MS_PER_DAY, 30 * PR_MS_PER_DAY};
 

@@ -327,6 +327,11 @@ int pr_feed_binance_new(const pr_feed_stream *streams, size_t n, const pr_feed_b
     pr_feed_binance_options d;
     pr_feed_binance_options_init(&d);
     if (!o) o = &d;
+    for (size_t i = 0; streams && i < n; i++)
+        if (!pr_dl_binance_has_tf(streams[i].tf, o->futures))
+            return pr_err_set(err, PR_EUNSUPPORTED, "binance%s feed: no %s klines (intervals: %s)",
+                              o->futures ? " futures" : "", pr_tf_name(streams[i].tf),
+                              pr_dl_binance_intervals(o->futures));
     pr_feed *f;
     int rc = feed_alloc(sizeof(ws_feed), &k_ws_vt, streams, n, &o->clock, &f, err);
     if (rc != PR_OK) return rc;

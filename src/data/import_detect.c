@@ -589,8 +589,9 @@ static pr_timeframe tf_of_token(const char *t) {
     if (pr_tf_parse(t, &tf) == PR_OK) return tf;
     static const struct { const char *n; pr_timeframe tf; } mt[] = {
         {"S5", PR_TF_5S},  {"S10", PR_TF_10S}, {"S15", PR_TF_15S}, {"S30", PR_TF_30S},
-        {"M1", PR_TF_1M},  {"M3", PR_TF_3M},  {"M5", PR_TF_5M},  {"M15", PR_TF_15M}, {"M30", PR_TF_30M},
-        {"H1", PR_TF_1H},  {"H2", PR_TF_2H},  {"H4", PR_TF_4H},  {"H6", PR_TF_6H},   {"H8", PR_TF_8H},
+        {"M1", PR_TF_1M},  {"M2", PR_TF_2M},  {"M3", PR_TF_3M},  {"M4", PR_TF_4M},  {"M5", PR_TF_5M},
+        {"M10", PR_TF_10M}, {"M15", PR_TF_15M}, {"M30", PR_TF_30M},
+        {"H1", PR_TF_1H},  {"H2", PR_TF_2H},  {"H3", PR_TF_3H},  {"H4", PR_TF_4H},  {"H6", PR_TF_6H},   {"H8", PR_TF_8H},
         {"H12", PR_TF_12H}, {"D1", PR_TF_1D}, {"W1", PR_TF_1W},  {"MN1", PR_TF_1MO},
         {"1min", PR_TF_1M}, {"5min", PR_TF_5M}, {"15min", PR_TF_15M}, {"30min", PR_TF_30M},
         {"hourly", PR_TF_1H}, {"daily", PR_TF_1D}, {"weekly", PR_TF_1W}, {"monthly", PR_TF_1MO},

@@ -26,14 +26,27 @@ static int check_symbol(const char *symbol, pr_err *err) {
     return PR_OK;
 }
 
+int pr_dl_binance_has_tf(pr_timeframe tf, int futures) {
+    switch (tf) {
+    case PR_TF_1S: return !futures;
+    case PR_TF_1M: case PR_TF_3M: case PR_TF_5M: case PR_TF_15M: case PR_TF_30M: case PR_TF_1H: case PR_TF_2H:
+    case PR_TF_4H: case PR_TF_6H: case PR_TF_8H: case PR_TF_12H: case PR_TF_1D: case PR_TF_1W: case PR_TF_1MO:
+        return 1;
+    default: return 0;
+    }
+}
+
+const char *pr_dl_binance_intervals(int futures) {
+    return futures ? "1m 3m 5m 15m 30m 1h 2h 4h 6h 8h 12h 1d 1w 1M" : "1s 1m 3m 5m 15m 30m 1h 2h 4h 6h 8h 12h 1d 1w 1M";
+}
+
 static int build_klines(const char *base, const char *path, int spot, const char *symbol, pr_timeframe tf,
                         int64_t from_ms, int64_t to_ms, int limit, pr_dl_request *rq, pr_err *err) {
     if (check_symbol(symbol, err) != PR_OK) return PR_EINVAL;
     if (tf <= PR_TF_NONE || tf >= PR_TF_COUNT) return pr_err_set(err, PR_EUNSUPPORTED, "binance: no such interval");
-    /* Of the second timeframes Binance has 1s klines, on spot only. */
-    if (pr_tf_ms(tf) < PR_MS_PER_MIN && !(tf == PR_TF_1S && spot))
-        return pr_err_set(err, PR_EUNSUPPORTED, "binance%s: no %s klines (%s)", spot ? "" : " futures",
-                          pr_tf_name(tf), spot ? "spot has 1s, then 1m" : "futures start at 1m");
+    if (!pr_dl_binance_has_tf(tf, !spot))
+        return pr_err_set(err, PR_EUNSUPPORTED, "binance%s: no %s klines (intervals: %s)", spot ? "" : " futures",
+                          pr_tf_name(tf), pr_dl_binance_intervals(!spot));
     char q[400];
     /* endTime is inclusive at Binance; the range here excludes to_ms.
      * The interval names are the project's own (1m ... 1w, 1M). */

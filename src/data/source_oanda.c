@@ -20,8 +20,9 @@
 static const char *granularity(pr_timeframe tf) {
     static const char *const g[PR_TF_COUNT] = {
         [PR_TF_5S] = "S5", [PR_TF_10S] = "S10", [PR_TF_15S] = "S15", [PR_TF_30S] = "S30",
-        [PR_TF_1M] = "M1", [PR_TF_5M] = "M5", [PR_TF_15M] = "M15", [PR_TF_30M] = "M30", [PR_TF_1H] = "H1",
-        [PR_TF_2H] = "H2", [PR_TF_4H] = "H4", [PR_TF_6H] = "H6", [PR_TF_8H] = "H8", [PR_TF_12H] = "H12",
+        [PR_TF_1M] = "M1", [PR_TF_2M] = "M2", [PR_TF_4M] = "M4", [PR_TF_5M] = "M5", [PR_TF_10M] = "M10",
+        [PR_TF_15M] = "M15", [PR_TF_30M] = "M30", [PR_TF_1H] = "H1", [PR_TF_2H] = "H2", [PR_TF_3H] = "H3",
+        [PR_TF_4H] = "H4", [PR_TF_6H] = "H6", [PR_TF_8H] = "H8", [PR_TF_12H] = "H12",
         [PR_TF_1D] = "D", [PR_TF_1W] = "W", [PR_TF_1MO] = "M"};
     return tf > PR_TF_NONE && tf < PR_TF_COUNT ? g[tf] : NULL;
 }
@@ -62,8 +63,8 @@ static int build(const char *base, const char *key, const char *symbol, pr_timef
                  int limit, pr_dl_request *rq, pr_err *err) {
     (void)to_ms; /* count and to exclude each other: the downloader cuts at to */
     const char *g = granularity(tf);
-    if (!g) return pr_err_set(err, PR_EUNSUPPORTED, "oanda: no %s candles (granularities here: 5s 10s 15s 30s 1m 5m 15m 30m "
-                                      "1h 2h 4h 6h 8h 12h 1d 1w 1M)", pr_tf_name(tf));
+    if (!g) return pr_err_set(err, PR_EUNSUPPORTED, "oanda: no %s candles (granularities: 5s 10s 15s 30s 1m 2m 4m 5m 10m "
+                                      "15m 30m 1h 2h 3h 4h 6h 8h 12h 1d 1w 1M)", pr_tf_name(tf));
     char ins[32], from[PR_TIME_STR_MAX], q[320];
     size_t n;
     const char *price = component(symbol, &n);

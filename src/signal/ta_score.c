@@ -30,11 +30,15 @@ pr_timeframe pr_ta_score_default_htf(pr_timeframe tf) {
     case PR_TF_30S: return PR_TF_5M;
     case PR_TF_1M:
     case PR_TF_3M: return PR_TF_15M;
+    case PR_TF_2M: /* 15m is no whole number of 2m bars */
     case PR_TF_5M: return PR_TF_30M;
+    case PR_TF_4M:
+    case PR_TF_10M:
     case PR_TF_15M: return PR_TF_1H;
     case PR_TF_30M: return PR_TF_2H;
     case PR_TF_1H: return PR_TF_4H;
     case PR_TF_2H: return PR_TF_8H;
+    case PR_TF_3H: return PR_TF_12H;
     case PR_TF_4H:
     case PR_TF_6H:
     case PR_TF_8H:

@@ -22,10 +22,11 @@
 
 static void test_parse_names(void **state) {
     (void)state;
-    static const char *names[] = {"1s", "5s", "10s", "15s", "30s", "1m", "3m", "5m", "15m", "30m", "1h", "2h",
-                                  "4h", "6h", "8h", "12h", "1d", "1w", "1M"};
-    static const pr_timeframe tfs[] = {PR_TF_1S, PR_TF_5S, PR_TF_10S, PR_TF_15S, PR_TF_30S, PR_TF_1M, PR_TF_3M, PR_TF_5M, PR_TF_15M, PR_TF_30M,
-                                       PR_TF_1H, PR_TF_2H, PR_TF_4H, PR_TF_6H, PR_TF_8H,
+    static const char *names[] = {"1s", "5s", "10s", "15s", "30s", "1m", "2m", "3m", "4m", "5m", "10m", "15m",
+                                  "30m", "1h", "2h", "3h", "4h", "6h", "8h", "12h", "1d", "1w", "1M"};
+    static const pr_timeframe tfs[] = {PR_TF_1S, PR_TF_5S, PR_TF_10S, PR_TF_15S, PR_TF_30S, PR_TF_1M, PR_TF_2M,
+                                       PR_TF_3M, PR_TF_4M, PR_TF_5M, PR_TF_10M, PR_TF_15M, PR_TF_30M,
+                                       PR_TF_1H, PR_TF_2H, PR_TF_3H, PR_TF_4H, PR_TF_6H, PR_TF_8H,
                                        PR_TF_12H, PR_TF_1D, PR_TF_1W, PR_TF_1MO};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         pr_timeframe tf = PR_TF_NONE;
@@ -39,7 +40,7 @@ static void test_parse_names(void **state) {
     assert_int_equal(tf, PR_TF_1M);
     assert_int_equal(pr_tf_parse("1M", &tf), PR_OK);
     assert_int_equal(tf, PR_TF_1MO);
-    assert_int_equal(pr_tf_parse("2m", &tf), PR_EINVAL);
+    assert_int_equal(pr_tf_parse("7m", &tf), PR_EINVAL);
     assert_int_equal(pr_tf_parse("", &tf), PR_EINVAL);
     assert_int_equal(pr_tf_parse("1MM", &tf), PR_EINVAL);
     assert_int_equal(pr_tf_parse("60", &tf), PR_EINVAL);
@@ -140,6 +141,15 @@ static void test_divides(void **state) {
     assert_false(pr_tf_divides(PR_TF_4H, PR_TF_1H));
     assert_false(pr_tf_divides(PR_TF_1W, PR_TF_1MO));
     assert_false(pr_tf_divides(PR_TF_NONE, PR_TF_1H));
+    /* OANDA's M2, M4, M10 and H3: 4 min tiles an hour (15 bars) but not 30 min
+     * (7.5); 3 h tiles a day (8) and 12 h (4) but not 8 h. */
+    assert_true(pr_tf_divides(PR_TF_2M, PR_TF_10M));
+    assert_true(pr_tf_divides(PR_TF_4M, PR_TF_1H));
+    assert_false(pr_tf_divides(PR_TF_4M, PR_TF_30M));
+    assert_true(pr_tf_divides(PR_TF_10M, PR_TF_30M));
+    assert_true(pr_tf_divides(PR_TF_3H, PR_TF_12H));
+    assert_true(pr_tf_divides(PR_TF_3H, PR_TF_1D));
+    assert_false(pr_tf_divides(PR_TF_3H, PR_TF_8H));
 }
 
 /* Second bars: 2024-01-01 00:00:07.5 lies in the 5 s bar opening at 00:00:05
@@ -191,8 +201,8 @@ static void test_infer(void **state) {
     int64_t dup[6] = {0, 300000, 300000, 600000, 900000, 600000};
     assert_int_equal(pr_tf_infer(dup, 6, &tf), PR_OK);
     assert_int_equal(tf, PR_TF_5M);
-    /* 10-minute steps are no supported timeframe, even with a few 5m steps. */
-    int64_t ten[6] = {0, 600000, 1200000, 1800000, 2100000, 2700000};
+    /* 20-minute steps are no supported timeframe, even with a few 5m steps. */
+    int64_t ten[6] = {0, 1200000, 2400000, 3600000, 3900000, 5100000};
     assert_int_equal(pr_tf_infer(ten, 6, &tf), PR_EUNSUPPORTED);
     assert_int_equal(pr_tf_infer(h, 1, &tf), PR_EINVAL);
     int64_t same[3] = {5, 5, 5};

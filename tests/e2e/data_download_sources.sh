@@ -126,6 +126,14 @@ grep -q "downloaded binance:BTCUSDT:1s: 30 bars (30 new, 0 updated, 0 unchanged)
   "$TMP/b1s.txt" || fail "binance 1s: $(cat "$TMP/b1s.txt")"
 dl --source binance-futures --symbols BTCUSDT --tf 1s --from "2026-07-16 00:00" > "$TMP/f1s.txt" 2>&1
 [ $? -ne 0 ] && grep -q "binance futures: no 1s klines" "$TMP/f1s.txt" || fail "futures have no 1s klines: $(cat "$TMP/f1s.txt")"
+# OANDA's M2 (a timeframe Binance lacks): generated like S5, 00:00 .. 00:00:30 -> the 23:58 bar
+# (23:58 .. 00:00) is the last complete one from 23:50 (5 slots: 23:50, 52, 54, 56, 58, minus
+# the quiet ones: slot t/120000 = 16 mod 17)
+want2=$("$PY" -c 'print(sum(1 for t in range(1784159400000, 1784159880001, 120000) if (t // 120000) % 17 != 16))')
+dl --source oanda --symbols EUR_USD --tf 2m --from "2026-07-15 23:50" > "$TMP/m2.txt" 2>&1 || fail "oanda 2m exited $?: $(cat "$TMP/m2.txt")"
+grep -q "downloaded oanda:EUR_USD:2m: $want2 bars ($want2 new" "$TMP/m2.txt" || fail "oanda 2m: want $want2 bars: $(cat "$TMP/m2.txt")"
+dl --source binance --symbols BTCUSDT --tf 2m --from "2026-07-15 23:50" > "$TMP/b2m.txt" 2>&1
+[ $? -ne 0 ] && grep -q "binance: no 2m klines" "$TMP/b2m.txt" || fail "binance has no 2m klines: $(cat "$TMP/b2m.txt")"
 dl --source oanda --symbols EUR_USD --tf 1s --from "2026-07-15 23:00" > "$TMP/s1.txt" 2>&1
 [ $? -ne 0 ] && grep -q "oanda: no 1s candles" "$TMP/s1.txt" || fail "oanda has no 1s candles: $(cat "$TMP/s1.txt")"
 unset OANDA_API_TOKEN

@@ -181,6 +181,11 @@ kill "$SRV" 2>/dev/null; wait "$SRV" 2>/dev/null; SRV=
 # --- usage errors -------------------------------------------------------------------------
 "$BIN" data watch --source binance --symbols BTCUSDT --tf 7m > /dev/null 2>&1; [ $? = 2 ] || fail "--tf 7m: exit 2 expected"
 "$BIN" data watch --source replay --symbols BTCUSDT --tf 1m > /dev/null 2>&1; [ $? = 2 ] || fail "replay without --db"
+# Binance streams 1s klines on spot only, nothing shorter
+"$BIN" data watch --source binance-futures --symbols BTCUSDT --tf 1s --count 1 > "$TMP/u.txt" 2>&1
+[ $? = 1 ] && grep -q "binance futures feed: no 1s klines" "$TMP/u.txt" || fail "futures 1s refused: $(cat "$TMP/u.txt")"
+"$BIN" data watch --source binance --symbols BTCUSDT --tf 5s --count 1 > "$TMP/u.txt" 2>&1
+[ $? = 1 ] && grep -q "binance feed: no 5s klines" "$TMP/u.txt" || fail "spot 5s refused: $(cat "$TMP/u.txt")"
 
 [ $fails -eq 0 ] && echo "data_watch: all checks passed"
 exit $((fails > 0))

@@ -130,6 +130,11 @@ typedef struct pr_dl_source {
 /* The dataset's series: the source's defaults refined by its `series`. */
 void pr_dl_series_of(const pr_dl_source *src, const char *symbol, pr_timeframe tf, pr_dl_series *out);
 
+/* Binance's kline intervals: 1 when spot (futures = 0) or USD-M futures
+ * have klines of tf (the downloads and the streams), and their list. */
+int pr_dl_binance_has_tf(pr_timeframe tf, int futures);
+const char *pr_dl_binance_intervals(int futures);
+
 /* Makes sure the dataset's instrument has a row of the class the source
  * trades (pr_store_ensure_instrument with the series' class and
  * instrument), so its gaps are judged on that class's calendar; downloads
