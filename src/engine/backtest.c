@@ -161,6 +161,7 @@ static void result_release(pr_backtest_result *r) {
     curve_release(bt, r->fills);
     free(r->open_trades);
     curve_release(bt, r->curves_);
+    free(r->account);
     memset(r, 0, sizeof *r);
 }
 
@@ -173,7 +174,7 @@ void pr_backtest_result_free(pr_backtest_result *r) {
 
 /* The per-step arrays in one block, each shifted by a different number of
  * cache lines (as the pool's blocks are). */
-#define N_CURVES 7
+#define N_CURVES 4
 static int alloc_curves(pr_backtest *bt, pr_backtest_result *r, size_t steps) {
     size_t n = steps ? steps : 1;
     size_t arr = (n * sizeof(double) + 63) / 64 * 64;
@@ -189,12 +190,67 @@ static int alloc_curves(pr_backtest *bt, pr_backtest_result *r, size_t steps) {
     }
     r->ts = a[0];
     r->equity = a[1];
-    r->balance = a[2];
-    r->exposure = a[3];
-    r->costs = a[4];
-    r->cash = a[5];
-    r->margin_used = a[6];
+    r->exposure = a[2];
+    r->margin_used = a[3];
     return 0;
+}
+
+/* ---- the account's slow part: the steps at which it changed ---- */
+static uint64_t bits_of(double x) {
+    uint64_t u;
+    memcpy(&u, &x, sizeof u);
+    return u;
+}
+
+/* 1 when the snapshot's slow part differs from p's, bit for bit (a -0.0
+ * that became 0.0 is a change: it prints differently). */
+static inline int account_differs(const pr_bt_account_point *p, double balance, double cash, double costs) {
+    return ((bits_of(p->balance) ^ bits_of(balance)) | (bits_of(p->cash) ^ bits_of(cash)) |
+            (bits_of(p->costs) ^ bits_of(costs))) != 0;
+}
+
+static int account_push(pr_backtest_result *r, const pr_bt_account_point *p) {
+    if (r->n_account == r->cap_account_) {
+        size_t cap = r->cap_account_ ? r->cap_account_ * 2 : 256;
+        pr_bt_account_point *a = realloc(r->account, cap * sizeof *a);
+        if (!a) return PR_ENOMEM;
+        r->account = a;
+        r->cap_account_ = cap;
+    }
+    r->account[r->n_account++] = *p;
+    return PR_OK;
+}
+
+int pr_backtest_note_account(pr_backtest_result *res, const pr_bt_account_point *p) {
+    if (!res || !p) return PR_EINVAL;
+    if (res->n_account) {
+        const pr_bt_account_point *l = &res->account[res->n_account - 1];
+        if (p->step <= l->step) return PR_EINVAL;
+        if (!account_differs(l, p->balance, p->cash, p->costs)) return PR_OK;
+    }
+    return account_push(res, p);
+}
+
+int pr_backtest_account_at(const pr_backtest_result *res, size_t k, pr_bt_account_point *out) {
+    if (!res || !out || k >= res->n_steps || !res->n_account || res->account[0].step > k) return PR_EINVAL;
+    size_t lo = 0, hi = res->n_account; /* the last point at or before k is in [lo, hi) */
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (res->account[mid].step <= k) lo = mid;
+        else hi = mid;
+    }
+    *out = res->account[lo];
+    out->step = k;
+    return PR_OK;
+}
+
+/* Keeps the snapshot's slow part for `step` as a new point, which `last`
+ * becomes; PR_ENOMEM. Called when account_differs (inline in the loops:
+ * most steps change nothing). */
+static int keep_account(pr_backtest_result *r, pr_bt_account_point *last, size_t step,
+                        const pr_broker_snapshot *z) {
+    *last = (pr_bt_account_point){step, z->balance, z->cash, z->costs};
+    return account_push(r, last);
 }
 
 /* Every order the broker rejected (at submission, or at fill time when its
@@ -352,6 +408,7 @@ int pr_backtest_exec(pr_backtest *bt, const pr_backtest_config *cfg, pr_pipeline
     for (size_t i = 0; i < n; i++)
         if (src[i].s.tf != PR_TF_1MO && src[i].ms < finest) finest = src[i].ms;
     size_t steps = 0;
+    pr_bt_account_point last = {0, 0, 0, 0};   /* the account's last point kept */
     int warm = cfg->trade_from != 0 && cfg->trade_from != PR_TIME_NONE;
     if (n == 1) {
         /* One market (the common case, and every run of an optimiser over
@@ -364,8 +421,7 @@ int pr_backtest_exec(pr_backtest *bt, const pr_backtest_config *cfg, pr_pipeline
         const int64_t *bts = bs->s.ts;
         const double *bo = bs->s.open, *bh = bs->s.high, *bl = bs->s.low, *bc = bs->s.close;
         int64_t *o_ts = res->ts;
-        double *o_eq = res->equity, *o_bal = res->balance, *o_exp = res->exposure, *o_cost = res->costs;
-        double *o_cash = res->cash, *o_mu = res->margin_used;
+        double *o_eq = res->equity, *o_exp = res->exposure, *o_mu = res->margin_used;
         size_t len = bs->s.len, chk = bs->checked;
         /* The simulated broker's idle bar inline (see sim_idle_bar_fast);
          * any other broker through its vtable. */
@@ -408,11 +464,14 @@ int pr_backtest_exec(pr_backtest *bt, const pr_backtest_config *cfg, pr_pipeline
             size_t j = k - k0;
             o_ts[j] = step_ts;
             o_eq[j] = z.equity;
-            o_bal[j] = z.balance;
             o_exp[j] = z.equity != 0 ? z.gross / z.equity : 0;
-            o_cost[j] = z.costs;
-            o_cash[j] = z.cash;
             o_mu[j] = z.margin_used;
+            if ((j == 0 || account_differs(&last, z.balance, z.cash, z.costs)) &&
+                keep_account(res, &last, j, &z) != PR_OK) {
+                rc = pr_err_set(err, PR_ENOMEM, "backtest: out of memory");
+                free(nxt);
+                goto done;
+            }
             steps = j + 1;
             if ((rc = pr_pipeline_step(pipe, v, b, err)) != 0) { free(nxt); goto done; }
         }
@@ -478,11 +537,14 @@ int pr_backtest_exec(pr_backtest *bt, const pr_backtest_config *cfg, pr_pipeline
         bvt->snapshot(b, &z);
         res->ts[steps] = step_ts;
         res->equity[steps] = z.equity;
-        res->balance[steps] = z.balance;
         res->exposure[steps] = z.equity != 0 ? z.gross / z.equity : 0;
-        res->costs[steps] = z.costs;
-        res->cash[steps] = z.cash;
         res->margin_used[steps] = z.margin_used;
+        if ((steps == 0 || account_differs(&last, z.balance, z.cash, z.costs)) &&
+            keep_account(res, &last, steps, &z) != PR_OK) {
+            rc = pr_err_set(err, PR_ENOMEM, "backtest: out of memory");
+            free(nxt);
+            goto done;
+        }
         steps++;
         if ((rc = pr_pipeline_step(pipe, v, b, err)) != 0) { free(nxt); goto done; }
     }
@@ -577,11 +639,14 @@ int pr_backtest_records(const pr_backtest_config *cfg, const pr_backtest_result 
         }
         fill_record(t, &cfg->markets[t->instrument], &tr[k]);
     }
-    for (size_t k = 0; k < res->n_steps; k++)
+    for (size_t k = 0, a = 0; k < res->n_steps; k++) {
+        while (a + 1 < res->n_account && res->account[a + 1].step <= k) a++;
+        const pr_bt_account_point *ap = &res->account[a];
         pt[k] = (pr_equity_point){.ts = res->ts[k], .equity = res->equity[k],
-                                  .equity_gross = res->equity[k] + res->costs[k], .cash = res->cash[k],
-                                  .exposure = res->exposure[k], .balance = res->balance[k],
+                                  .equity_gross = res->equity[k] + ap->costs, .cash = ap->cash,
+                                  .exposure = res->exposure[k], .balance = ap->balance,
                                   .margin_used = res->margin_used[k]};
+    }
     *trades = tr;
     *n_trades = nt;
     *eq = pt;

@@ -435,9 +435,10 @@ int pr_runner_result(pr_runner *r, pr_backtest_result *res, pr_err *err) {
     pr_strlcpy(res->ccy, r->ccy, sizeof res->ccy);
     res->start_cash = r->start_cash;
     size_t n = r->n_steps;
-    /* The per-step arrays in one block, as pr_backtest_result_free expects
-     * of a result made without a backtest context. */
-    double *blk = malloc((n ? n : 1) * N_CURVES * sizeof *blk);
+    /* ts, equity, exposure and margin in use in one block, as pr_backtest_result_free
+     * expects of a result made without a backtest context; the account's
+     * slow part as the steps it changed at. */
+    double *blk = malloc((n ? n : 1) * 4 * sizeof *blk);
     res->open_trades = calloc(r->n, sizeof *res->open_trades);
     if (!blk || !res->open_trades) {
         free(blk);
@@ -447,14 +448,23 @@ int pr_runner_result(pr_runner *r, pr_backtest_result *res, pr_err *err) {
     }
     res->curves_ = blk;
     res->ts = (int64_t *)(void *)blk;
-    double **dst[N_CURVES - 1] = {&res->equity, &res->balance, &res->exposure, &res->costs, &res->cash,
-                                  &res->margin_used};
-    if (n) memcpy(res->ts, r->c_ts, n * sizeof *res->ts);
-    for (int k = 0; k < N_CURVES - 1; k++) {
-        *dst[k] = blk + (size_t)(k + 1) * (n ? n : 1);
-        if (n) memcpy(*dst[k], r->c[k], n * sizeof(double));
+    res->equity = blk + (n ? n : 1);
+    res->exposure = blk + 2 * (n ? n : 1);
+    res->margin_used = blk + 3 * (n ? n : 1);
+    if (n) {
+        memcpy(res->ts, r->c_ts, n * sizeof *res->ts);
+        memcpy(res->equity, r->c[0], n * sizeof(double));
+        memcpy(res->exposure, r->c[2], n * sizeof(double));
+        memcpy(res->margin_used, r->c[5], n * sizeof(double));
     }
     res->n_steps = n;
+    for (size_t j = 0; j < n; j++) {
+        pr_bt_account_point p = {j, r->c[1][j], r->c[4][j], r->c[3][j]};
+        if (pr_backtest_note_account(res, &p) != PR_OK) {
+            pr_backtest_result_free(res);
+            return pr_err_set(err, PR_ENOMEM, "runner: out of memory");
+        }
+    }
     res->final_equity = n ? res->equity[n - 1] : r->start_cash;
     pr_broker_take_records(r->b, &res->fills, &res->n_fills, &res->trades, &res->n_trades);
     for (size_t i = 0; i < r->n; i++)

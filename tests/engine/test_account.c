@@ -73,7 +73,9 @@ static void test_funding_series(void **state) {
     assert_true(fabs(r.final_equity - 9999.98) < 1e-9);
     /* After 08:00: 10000 - 0.02 + (200 - 100) on the mark. */
     assert_true(fabs(r.equity[8] - (10000 - 0.02 + 100)) < 1e-9);
-    assert_true(fabs(r.balance[16] - (10000 - 0.02 + 0.05)) < 1e-9);
+    pr_bt_account_point ap;
+    assert_int_equal(pr_backtest_account_at(&r, 16, &ap), PR_OK);
+    assert_true(fabs(ap.balance - (10000 - 0.02 + 0.05)) < 1e-9);
     pr_backtest_result_free(&r);
 
     /* No series: a configured 0.0001 every 8 hours. Held over 08:00 (200),

@@ -367,6 +367,36 @@ static void test_mixed_timeframes(void **state) {
     pr_series_free(&d);
 }
 
+/* The account's slow part kept where it changed: notes at steps 0..7 with
+ * the balance 100 until step 3, 90 from step 3, -0.0 costs from step 6 (a
+ * sign that prints differently) keep points 0, 3 and 6 only; step 5 reads
+ * step 3's values, step 7 step 6's. */
+static void test_account_points(void **state) {
+    (void)state;
+    pr_backtest_result r;
+    memset(&r, 0, sizeof r);
+    r.n_steps = 8;
+    for (size_t k = 0; k < 8; k++) {
+        pr_bt_account_point p = {k, k < 3 ? 100 : 90, 50, k < 6 ? 0.0 : -0.0};
+        assert_int_equal(pr_backtest_note_account(&r, &p), PR_OK);
+    }
+    assert_int_equal(r.n_account, 3);
+    assert_int_equal(r.account[1].step, 3);
+    assert_int_equal(r.account[2].step, 6);
+    pr_bt_account_point a;
+    assert_int_equal(pr_backtest_account_at(&r, 5, &a), PR_OK);
+    assert_int_equal(a.step, 5);
+    assert_true(a.balance == 90 && a.cash == 50 && !signbit(a.costs));
+    assert_int_equal(pr_backtest_account_at(&r, 7, &a), PR_OK);
+    assert_true(signbit(a.costs));
+    assert_int_equal(pr_backtest_account_at(&r, 0, &a), PR_OK);
+    assert_true(a.balance == 100);
+    assert_int_equal(pr_backtest_account_at(&r, 8, &a), PR_EINVAL);
+    pr_bt_account_point back = {6, 1, 1, 1};
+    assert_int_equal(pr_backtest_note_account(&r, &back), PR_EINVAL);
+    free(r.account);
+}
+
 int main(void) {
     pr_time_make(2024, 1, 1, 0, 0, 0, &T0);
     const struct CMUnitTest tests[] = {
@@ -377,6 +407,7 @@ int main(void) {
         cmocka_unit_test(test_records),
         cmocka_unit_test(test_mixed_timeframes),
         cmocka_unit_test(test_bad_inputs),
+        cmocka_unit_test(test_account_points),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

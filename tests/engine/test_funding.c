@@ -220,7 +220,9 @@ static void test_held_without_orders(void **state) {
          * balance (start - funding); the margin in use at the end is the
          * position's value at the last close, 133.5 (leverage 1). */
         size_t e = r.n_steps - 1;
-        assert_true(fabs(r.cash[e] - (100000 - 11.515)) < 1e-9 && r.cash[e] == r.balance[e]);
+        pr_bt_account_point ap;
+        assert_int_equal(pr_backtest_account_at(&r, e, &ap), PR_OK);
+        assert_true(fabs(ap.cash - (100000 - 11.515)) < 1e-9 && ap.cash == ap.balance);
         assert_true(fabs(r.margin_used[e] - 133.5) < 1e-9);
         pr_backtest_result_free(&r);
         pr_series_free(&h);

@@ -401,8 +401,10 @@ static void test_short_with_costs(void **state) {
     assert_true(fabs(r.final_equity - 10018.86004) < 1e-9);
     /* Costs paid: fees 0.37996 + slippage 0.76 = 1.13996; without them the
      * run would end at 10000 + 2 * (100 - 90) = 10020. */
-    assert_true(fabs(r.costs[r.n_steps - 1] - 1.13996) < 1e-9);
-    assert_true(fabs(r.equity[r.n_steps - 1] + r.costs[r.n_steps - 1] - 10020) < 1e-9);
+    pr_bt_account_point ap;
+    assert_int_equal(pr_backtest_account_at(&r, r.n_steps - 1, &ap), PR_OK);
+    assert_true(fabs(ap.costs - 1.13996) < 1e-9);
+    assert_true(fabs(r.equity[r.n_steps - 1] + ap.costs - 10020) < 1e-9);
     /* While short at bar 1 (close 96): 10000 - fee 0.1996 + 2*(99.8 - 96). */
     assert_true(fabs(r.equity[1] - (10000 - 0.1996 + 7.6)) < 1e-9);
     pr_backtest_result_free(&r);

@@ -117,7 +117,8 @@ static void test_lean_step_is_the_account_path(void **state) {
     assert_true(x.st.trig[PR_PROT_TRADES_PER_DAY].count + x.st.trig[PR_PROT_CONSECUTIVE].count > 0);
     assert_int_equal(x.res.n_steps, y.res.n_steps);
     assert_memory_equal(x.res.equity, y.res.equity, x.res.n_steps * sizeof *x.res.equity);
-    assert_memory_equal(x.res.cash, y.res.cash, x.res.n_steps * sizeof *x.res.cash);
+    assert_int_equal(x.res.n_account, y.res.n_account);
+    assert_memory_equal(x.res.account, y.res.account, x.res.n_account * sizeof *x.res.account);
     assert_int_equal(x.res.n_trades, y.res.n_trades);
     for (size_t i = 0; i < x.res.n_trades; i++) {
         assert_int_equal(x.res.trades[i].entry_ts, y.res.trades[i].entry_ts);

@@ -43,6 +43,20 @@ typedef struct pr_backtest_config {
 
 #define PR_BT_REJECT_KINDS 8
 
+/* The account's slow part after a step. Balance, cash and costs move only
+ * with fills, funding, liquidations and conversion rates, so a result keeps
+ * them as the steps at which any of them changed (bit for bit; always the
+ * first step), not as three curves of n_steps: on 1M bars those were 24 MB
+ * written and faulted in per run for some 40,000 changes. A step's values
+ * are those of the last point at or before it (pr_backtest_account_at). */
+typedef struct pr_bt_account_point {
+    size_t step;
+    double balance;          /* margin balance: start + realised - costs          */
+    double cash;             /* balance - cost of positions bought outright       */
+    double costs;            /* fees + spread + slippage + funding paid so far;
+                                equity + costs is the curve without costs         */
+} pr_bt_account_point;
+
 typedef struct pr_backtest_result {
     char ccy[16];
     double start_cash;
@@ -63,12 +77,13 @@ typedef struct pr_backtest_result {
                                 this step (one timeframe: the bars' open time;
                                 mixed: step close - shortest bar length)        */
     double *equity;
-    double *balance;         /* margin balance: start + realised - costs          */
-    double *cash;            /* balance - cost of positions bought outright       */
-    double *margin_used;     /* initial margin of the open positions              */
+    double *margin_used;     /* initial margin of the open positions (at the
+                                marks: it moves with every bar held)            */
     double *exposure;        /* gross exposure / equity                          */
-    double *costs;           /* fees + spread + slippage + funding paid so far;
-                                equity + costs is the curve without costs         */
+    /* Balance, cash and costs where they changed (see
+     * pr_bt_account_point), in step order; n_account >= 1 when n_steps > 0. */
+    pr_bt_account_point *account;
+    size_t n_account, cap_account_;
     size_t n_liquidations;
     pr_pipeline_stats stats;
     /* Every order rejected, at submission or when it came to fill (its
@@ -89,6 +104,12 @@ typedef struct pr_backtest_result {
 int pr_backtest_run(const pr_backtest_config *cfg, pr_pipeline *pipe, pr_backtest_result *res,
                     pr_err *err);
 void pr_backtest_result_free(pr_backtest_result *res);
+/* The account's slow part after step k (k < n_steps), its `step` set to k. */
+int pr_backtest_account_at(const pr_backtest_result *res, size_t k, pr_bt_account_point *out);
+/* Notes the account after step `p->step` (steps in increasing order): kept
+ * when it is the first or differs from the last point kept. For runners
+ * other than the backtest loop (paper, live) building a result. */
+int pr_backtest_note_account(pr_backtest_result *res, const pr_bt_account_point *p);
 
 /* The history (decision bars before the first traded one) the strategy
  * needs on these markets so that its indicators no longer depend
