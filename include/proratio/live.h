@@ -37,6 +37,10 @@ int pr_paper_positions(pr_broker *b, pr_account *account, pr_position *pos, size
 /* The orders still working (ACTIVE or WAITING), in id order: the first
  * `cap` into out, their number into *n. */
 int pr_paper_open_orders(pr_broker *b, pr_order *out, size_t cap, size_t *n, pr_err *err);
+/* The round trips closed so far, oldest first (owned by the broker, valid
+ * until its next call; *n 0 and NULL when b is no paper broker): what a
+ * session announces as it goes (live/notify.h). */
+const pr_trade *pr_paper_trades(const pr_broker *b, size_t *n);
 
 /* ---- the runner ------------------------------------------------------------------- */
 /* One instrument the runner trades: the broker's market settings and the

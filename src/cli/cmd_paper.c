@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "backtest_data.h"
 #include "backtest_mode.h"
+#include "paper_notify.h"
 #include "paper_state.h"
 #include "proratio/data/store_paper.h"
 #include "proratio/live.h"
@@ -69,6 +70,10 @@ typedef struct paper_ctx {
     char *stored;            /* its state                                      */
     size_t saved_orders, saved_fills, unsaved_steps;
     int64_t last_saved;      /* close of the last state written (PR_TIME_NONE) */
+    /* Notifications (live.notify). */
+    pr_notify_config ncfg;
+    paper_notify pn;
+    pr_notify_stats nstats[PR_NOTIFIER_N];
 } paper_ctx;
 
 /* Steps without orders or fills between two saves of the state: a resume
@@ -83,7 +88,7 @@ static void on_signal(int sig) {
 }
 
 static size_t paper_read(void *user, const pr_config *cfg, bt_errors *errs) {
-    static const char *const keys[] = {"feed", "speed", "scan", NULL};
+    static const char *const keys[] = {"feed", "speed", "scan", "notify", NULL};
     static const char *const feeds[] = {"replay", "binance", "poll", NULL};
     static const char *const scans[] = {"bar_close", NULL};
     paper_ctx *c = user;
@@ -98,6 +103,14 @@ static size_t paper_read(void *user, const pr_config *cfg, bt_errors *errs) {
                       "adapters); use \"replay\"", feeds[feed]);
     if (pr_config_number(cfg, "live.speed", 0, 0, 1e9, 0, &c->speed, &e) != PR_OK) bt_errors_add(errs, "%s", e.msg);
     if (pr_config_enum(cfg, "live.scan", "bar_close", scans, &scan, &e) != PR_OK) bt_errors_add(errs, "%s", e.msg);
+    /* The notifiers' secrets come from the environment or .env. */
+    if (pr_config_has(cfg, "live.notify")) {
+        pr_err_clear(&e);
+        int erc = pr_env_load(".env", &e);
+        if (erc != PR_OK && erc != PR_ENOTFOUND) bt_errors_add(errs, ".env: %s", e.msg);
+    }
+    pr_err_clear(&e);
+    if (pr_notify_config_read(cfg, "live.notify", &c->ncfg, &e) != PR_OK) bt_errors_add(errs, "%s", e.msg);
     return errs->n + errs->dropped - n0;
 }
 
@@ -109,6 +122,10 @@ static void print_start(const paper_ctx *c, const bt_settings *s, const pr_runne
     if (c->speed > 0) fprintf(f, "feed         replay of the configured data at %g x real time\n", c->speed);
     else fprintf(f, "feed         replay of the configured data, as fast as possible\n");
     fprintf(f, "decisions    at each bar's close; Ctrl-C finishes the current step and writes the session\n");
+    for (int i = 0; i < PR_NOTIFIER_N; i++)
+        if (c->ncfg.n[i].on)
+            fprintf(f, "notify       %s (at most %g messages a minute, bursts of %g; delivered in the background)\n",
+                    pr_notifier_get((pr_notifier_id)i)->name, c->ncfg.n[i].rate_per_min, c->ncfg.n[i].burst);
     fflush(f);
 }
 
@@ -184,6 +201,8 @@ static int refuse_resume(const paper_ctx *c, const char *why, pr_err *err) {
 static int on_step(void *user, pr_runner *r, int64_t close, pr_err *err) {
     paper_ctx *c = user;
     if (c->resume_at != PR_TIME_NONE) {
+        /* Announced before the stop: followed, not sent again. */
+        paper_notify_step(&c->pn, r, c->risk, close, 1);
         if (close < c->resume_at) return PR_OK;
         if (close > c->resume_at) return refuse_resume(c, "no step of the data closes at that time", err);
         char *js = NULL;
@@ -197,6 +216,7 @@ static int on_step(void *user, pr_runner *r, int64_t close, pr_err *err) {
         saved_at(c, r, close);
         return PR_OK;
     }
+    paper_notify_step(&c->pn, r, c->risk, close, 0);
     size_t orders = 0, fills = 0, trades = 0;
     pr_broker_record_counts(pr_runner_broker(r), &orders, &fills, &trades);
     if (orders == c->saved_orders && fills == c->saved_fills && ++c->unsaved_steps < PAPER_SAVE_EVERY) return PR_OK;
@@ -294,6 +314,13 @@ static int paper_exec(void *user, const bt_settings *s, const pr_backtest_config
     pr_strlcpy(rcfg.ccy, bc->ccy, sizeof rcfg.ccy);
     pr_runner *r = NULL;
     if ((rc = pr_runner_new(&rcfg, pipe, &r, err)) != PR_OK) return rc;
+    pr_notify *nt = NULL;
+    if (pr_notify_any(&c->ncfg) && (rc = pr_notify_new(&c->ncfg, NULL, NULL, &nt, err)) != PR_OK) {
+        pr_runner_free(r);
+        return rc;
+    }
+    paper_notify_init(&c->pn, nt, c->session, bc->ccy[0] ? bc->ccy : mk[0].spec.inst.quote, bc->start_cash,
+                      c->symbols, n);
     /* A resumed session replays the bars up to its stored step as fast as
      * it can, then goes on at the configured speed. */
     pr_series lo[2 * BT_MAX_MARKETS], hi[2 * BT_MAX_MARKETS];
@@ -336,6 +363,8 @@ static int paper_exec(void *user, const bt_settings *s, const pr_backtest_config
     if (rc == PR_OK && c->resume_at == PR_TIME_NONE && st.steps > 0 && c->last_saved != st.last_close)
         rc = save_state(c, r, st.last_close, err);
     if (rc == PR_OK) rc = pr_runner_result(r, res, err);
+    if (rc != PR_OK) paper_notify_error(&c->pn, st.last_close, err);
+    pr_notify_close_stats(nt, c->nstats);
     pr_runner_free(r);
     free(c->stored);
     c->stored = NULL;
@@ -361,6 +390,14 @@ static void paper_after(void *user, const pr_backtest_config *bc, const pr_backt
         fprintf(f, "ignored      %zu bars of the feed: repeated, closing after their step was decided, or of no "
                 "market of the session\n", c->ignored);
     if (res->n_open == 0) fprintf(f, "positions    none\n");
+    for (int i = 0; i < PR_NOTIFIER_N; i++) {
+        const pr_notify_stats *ns = &c->nstats[i];
+        if (!c->ncfg.n[i].on) continue;
+        fprintf(f, "notify       %s: %zu sent, %zu failed, %zu dropped by the rate limit, %zu dropped (queue full), "
+                "%zu unsent at the end%s%s\n", pr_notifier_get((pr_notifier_id)i)->name, ns->sent, ns->failed,
+                ns->rate_limited, ns->queue_full, ns->unsent, ns->last_error[0] ? "; last failure: " : "",
+                ns->last_error);
+    }
     for (size_t k = 0; k < res->n_open; k++) {
         const pr_trade *o = &res->open_trades[k];
         fprintf(f, "position     %s %s %.10g at %.10g, marked %.10g, open P&L %.2f %s\n",
