@@ -11,15 +11,18 @@
 #include "backtest_config.h"
 
 struct bt_data;
+struct bt_stages;
 struct pr_risk_stage;
 
 /* What a mode's begin may need of the run besides the markets: the
- * configuration's digest, the data source (its store, bt_data_store) and
- * the risk stage (NULL: none). */
+ * configuration's digest, the data source (its store, bt_data_store), the
+ * risk stage (NULL: none) and the confirmation stages. */
 typedef struct bt_exec_env {
     const char *digest;
     struct bt_data *data;
     struct pr_risk_stage *risk;
+    /* The confirmation stages: filled after begin, read while exec runs. */
+    const struct bt_stages *stages;
 } bt_exec_env;
 
 typedef struct bt_mode {

@@ -64,6 +64,7 @@ typedef struct paper_ctx {
     char session[PR_PAPER_SESSION_MAX];
     const char *digest;
     const pr_risk_stage *risk;
+    const bt_stages *stages;
     const char *symbols[BT_MAX_MARKETS];
     size_t n;
     int64_t resume_at;       /* the stored step being replayed to; PR_TIME_NONE: none */
@@ -235,6 +236,7 @@ static int open_session(void *user, const bt_settings *s, const bt_exec_env *env
     pr_strlcpy(c->session, name, sizeof c->session);
     c->digest = env->digest;
     c->risk = env->risk;
+    c->stages = env->stages;
     void *st = NULL;
     int rc = bt_data_store(env->data, &st, err);
     if (rc != PR_OK) return rc;
@@ -320,7 +322,7 @@ static int paper_exec(void *user, const bt_settings *s, const pr_backtest_config
         return rc;
     }
     paper_notify_init(&c->pn, nt, c->session, bc->ccy[0] ? bc->ccy : mk[0].spec.inst.quote, bc->start_cash,
-                      c->symbols, n);
+                      c->symbols, n, c->stages);
     /* A resumed session replays the bars up to its stored step as fast as
      * it can, then goes on at the configured speed. */
     pr_series lo[2 * BT_MAX_MARKETS], hi[2 * BT_MAX_MARKETS];

@@ -5,9 +5,10 @@
 #include <string.h>
 
 #include "paper_notify.h"
+#include "proratio/ai.h"
 
 void paper_notify_init(paper_notify *pn, pr_notify *n, const char *session, const char *ccy, double start_cash,
-                       const char *const *symbols, size_t n_markets) {
+                       const char *const *symbols, size_t n_markets, const bt_stages *stages) {
     memset(pn, 0, sizeof *pn);
     pn->n = n;
     snprintf(pn->tag, sizeof pn->tag, "[%.60s] ", session);
@@ -16,6 +17,7 @@ void paper_notify_init(paper_notify *pn, pr_notify *n, const char *session, cons
     pn->n_markets = n_markets < BT_MAX_MARKETS ? n_markets : BT_MAX_MARKETS;
     for (size_t i = 0; i < BT_MAX_MARKETS; i++) pn->opened[i] = PR_TIME_NONE;
     pn->day = PR_TIME_NONE;
+    pn->stages = stages;
     pn->base_equity = pn->last_equity = start_cash > 0 ? start_cash : 10000.0;
 }
 
@@ -71,6 +73,25 @@ static void day_turn(paper_notify *pn, pr_broker *b, int64_t close, int quiet) {
     }
 }
 
+/* An AI stage that fell back to TA-only, or came back, since the last step. */
+static void ai_turns(paper_notify *pn, int64_t close, int quiet) {
+    for (size_t i = 0; pn->stages && i < pn->stages->n && i < BT_MAX_STAGES; i++) {
+        const struct pr_llm_stage *st = pn->stages->llm[i];
+        int down = st ? pr_llm_stage_down(st) : 0;
+        if (down == pn->ai_down[i]) continue;
+        pn->ai_down[i] = down;
+        if (quiet) continue;
+        char at[PR_TIME_STR_MAX];
+        pr_time_format(close, at, sizeof at);
+        if (down)
+            pr_notify_post(pn->n, PR_NOTIFY_AI_DOWN, close, "%sAI unavailable (confirmation stage %zu): deciding "
+                           "TA-only from the step closing %s", pn->tag, i, at);
+        else
+            pr_notify_post(pn->n, PR_NOTIFY_AI_UP, close, "%sAI recovered (confirmation stage %zu) at the step "
+                           "closing %s", pn->tag, i, at);
+    }
+}
+
 void paper_notify_step(paper_notify *pn, pr_runner *r, const pr_risk_stage *risk, int64_t close, int quiet) {
     if (!pn->n) return;
     pr_broker *b = pr_runner_broker(r);
@@ -102,6 +123,7 @@ void paper_notify_step(paper_notify *pn, pr_runner *r, const pr_risk_stage *risk
                            "in all)", pn->tag, pr_risk_protect_names[k], times, at, st->trig[k].count);
         }
     }
+    ai_turns(pn, close, quiet);
     pr_broker_snapshot z;
     pr_broker_snapshot_get(b, &z);
     pn->last_equity = z.equity;

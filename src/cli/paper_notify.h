@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "backtest_config.h"
+#include "backtest_confirm.h"
 #include "proratio/live.h"
 #include "proratio/live/notify.h"
 #include "proratio/risk.h"
@@ -28,10 +29,12 @@ typedef struct paper_notify {
     double last_equity;      /* after the latest step                          */
     size_t day_closed;
     double day_pnl;
+    const bt_stages *stages;   /* the AI stages followed (NULL: none)      */
+    int ai_down[BT_MAX_STAGES];
 } paper_notify;
 
 void paper_notify_init(paper_notify *pn, pr_notify *n, const char *session, const char *ccy, double start_cash,
-                       const char *const *symbols, size_t n_markets);
+                       const char *const *symbols, size_t n_markets, const bt_stages *stages);
 /* After the step closing at `close`; quiet: follow the counts without
  * sending (the replay of a resumed session's steps already announced). */
 void paper_notify_step(paper_notify *pn, pr_runner *r, const pr_risk_stage *risk, int64_t close, int quiet);

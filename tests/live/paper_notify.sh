@@ -131,6 +131,49 @@ PY
 )
 [ "$got" = "$want" ] || fail "prot: protection firings announced $got, the backtest reports $want"
 
+# --- the AI stage falling back to TA-only and recovering ------------------------------------
+# The fake LLM provider (tests/ai/fake_llm_server.py) answers 500 and 200 in
+# a scripted pattern; the stage logs each episode's start and end in
+# ai_decisions.jsonl, and each is announced once.
+"$PY" tests/ai/fake_llm_server.py --fixtures tests/ai/fixtures --port-file "$TMP/llm.port" > /dev/null 2>&1 &
+LLM=$!
+for _ in $(seq 100); do [ -s "$TMP/llm.port" ] && break; sleep 0.1; done
+LPORT=$(cat "$TMP/llm.port")
+"$PY" - > "$TMP/script.json" <<'PY'
+import json
+ok = json.dumps({"id": "x", "object": "chat.completion", "created": 1, "model": "gpt-4o-mini",
+                 "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant",
+                              "content": json.dumps({"action": "APPROVE", "confidence": 0.8, "reasons": ["ok"]})}}],
+                 "usage": {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15}})
+bad = json.dumps({"error": {"message": "boom", "type": "server_error"}})
+pattern = [500, 200, 200, 500, 500, 200, 200, 200]
+steps = [{"status": pattern[i % len(pattern)], "headers": {"content-type": "application/json"},
+          "body": ok if pattern[i % len(pattern)] == 200 else bad} for i in range(400)]
+print(json.dumps(steps))
+PY
+curl -s -X POST --data @"$TMP/script.json" "http://127.0.0.1:$LPORT/__script" > /dev/null || fail "ai: script"
+export PR_NOTIFY_AI_KEY=sk-notify-test-key
+cat > "$TMP/ai.json" <<JSON
+{"data": {"datasets": ["local:BTCUSDT:1h"], "from": "2022-01-01", "to": "2022-03-01"},
+ "strategy": {"name": "sma_cross", "params": {"fast": 10, "slow": 30}},
+ "sizing": {"mode": "fixed_qty", "qty": 0.1},
+ "account": {"currency": "USDT", "cash": 10000},
+ "confirm": [{"type": "llm", "providers": [{"kind": "openai", "name": "oa", "base_url": "http://127.0.0.1:$LPORT/v1",
+   "key_env": "PR_NOTIFY_AI_KEY", "max_retries": 0, "timeout_s": 5, "rate_per_min": 0, "breaker_failures": 100}],
+   "prices": [{"model": "gpt-4o-mini", "input": 0.15, "output": 0.6}],
+   "mode": "live", "prompts_dir": "prompts", "ta_threshold": 0}]}
+JSON
+start_server ok
+session ai "$TMP/ai.json" "$(wh)"
+kill "$LLM" 2>/dev/null
+down=$(grep -c '"event":"ai_unavailable"' "$TMP/ai/ai_decisions.jsonl")
+up=$(grep -c '"event":"ai_recovered"' "$TMP/ai/ai_decisions.jsonl")
+[ "$down" -gt 1 ] && [ "$up" -gt 0 ] || fail "ai: the script made $down episodes, $up recoveries (want several)"
+got_down=$(grep -c '"event": "ai_unavailable"' "$TMP/req.jsonl")
+got_up=$(grep -c '"event": "ai_recovered"' "$TMP/req.jsonl")
+[ "$got_down" = "$down" ] && [ "$got_up" = "$up" ] \
+  || fail "ai: announced $got_down unavailable / $got_up recovered, the AI log has $down / $up"
+
 # --- the rate limit: a burst of 3, (almost) no refill -> 3 sent, the rest counted -----------
 start_server ok
 session rate examples/sma_cross.json "$(tg 0.0001 3 5)"
