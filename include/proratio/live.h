@@ -77,6 +77,12 @@ typedef struct pr_runner_config {
      * ends the run with that status. NULL: none. */
     int (*on_step)(void *user, pr_runner *r, int64_t close, pr_err *err);
     void *on_step_user;
+    /* Called (with on_step_user) at every turn of pr_runner_run's loop:
+     * after each feed event and at least every 250 ms while the feed has
+     * none, so a session beats its heartbeat and polls for a stop request
+     * while it waits for bars. It may set the stop flag pr_runner_run
+     * watches. A non-zero return ends the run with that status. NULL: none. */
+    int (*on_tick)(void *user, pr_runner *r, pr_err *err);
 } pr_runner_config;
 
 /* A runner over a paper broker made from the markets (pr_paper_new). The
@@ -109,6 +115,9 @@ typedef struct pr_runner_stats {
 } pr_runner_stats;
 
 void pr_runner_get_stats(const pr_runner *r, pr_runner_stats *out);
+/* The open time of market i's last decision bar taken (PR_TIME_NONE: none
+ * yet, or i out of range). */
+int64_t pr_runner_last_bar(const pr_runner *r, size_t i);
 /* The runner's broker (owned by the runner). */
 pr_broker *pr_runner_broker(pr_runner *r);
 

@@ -15,6 +15,7 @@
 #include "backtest_data.h"
 #include "backtest_mode.h"
 #include "paper_notify.h"
+#include "paper_run.h"
 #include "paper_state.h"
 #include "proratio/data/store_paper.h"
 #include "proratio/live.h"
@@ -75,6 +76,11 @@ typedef struct paper_ctx {
     pr_notify_config ncfg;
     paper_notify pn;
     pr_notify_stats nstats[PR_NOTIFIER_N];
+    /* The process record and heartbeat (proratio status / stop). */
+    paper_run run;
+    paper_status_src src;
+    pr_timeframe tfs[BT_MAX_MARKETS];
+    int64_t saved_at;        /* wall clock of the last save                     */
 } paper_ctx;
 
 /* Steps without orders or fills between two saves of the state: a resume
@@ -176,6 +182,9 @@ static void saved_at(paper_ctx *c, pr_runner *r, int64_t close) {
     pr_broker_record_counts(pr_runner_broker(r), &c->saved_orders, &c->saved_fills, &trades);
     c->unsaved_steps = 0;
     c->last_saved = close;
+    c->saved_at = pr_time_now_ms();
+    c->src.saved_step = close;
+    c->src.saved_at = c->saved_at;
 }
 
 static int save_state(paper_ctx *c, pr_runner *r, int64_t close, pr_err *err) {
@@ -266,6 +275,15 @@ static int open_session(void *user, const bt_settings *s, const bt_exec_env *env
     return PR_OK;
 }
 
+/* Each turn of the runner's loop: the heartbeat, and a stop request. */
+static int on_tick(void *user, pr_runner *r, pr_err *err) {
+    (void)r;
+    (void)err;
+    paper_ctx *c = user;
+    paper_run_tick(&c->run, &c->src, &g_stop);
+    return PR_OK;
+}
+
 /* Bars closing by `at` (a step's close) into lo, the rest into hi:
  * shallow views of the same arrays. */
 static void split_at(const pr_series *s, int64_t at, pr_series *lo, pr_series *hi) {
@@ -312,7 +330,8 @@ static int paper_exec(void *user, const bt_settings *s, const pr_backtest_config
     c->n = n;
     for (size_t i = 0; i < n; i++) c->symbols[i] = bc->markets[i].spec.inst.symbol;
     pr_runner_config rcfg = {.n_markets = n, .markets = mk, .start_cash = bc->start_cash,
-                             .trade_from = bc->trade_from, .on_step = on_step, .on_step_user = c};
+                             .trade_from = bc->trade_from, .on_step = on_step, .on_step_user = c,
+                             .on_tick = on_tick};
     pr_strlcpy(rcfg.ccy, bc->ccy, sizeof rcfg.ccy);
     pr_runner *r = NULL;
     if ((rc = pr_runner_new(&rcfg, pipe, &r, err)) != PR_OK) return rc;
@@ -321,8 +340,17 @@ static int paper_exec(void *user, const bt_settings *s, const pr_backtest_config
         pr_runner_free(r);
         return rc;
     }
-    paper_notify_init(&c->pn, nt, c->session, bc->ccy[0] ? bc->ccy : mk[0].spec.inst.quote, bc->start_cash,
-                      c->symbols, n, c->stages);
+    const char *ccy = bc->ccy[0] ? bc->ccy : mk[0].spec.inst.quote;
+    paper_notify_init(&c->pn, nt, c->session, ccy, bc->start_cash, c->symbols, n, c->stages);
+    for (size_t i = 0; i < n; i++) c->tfs[i] = mk[i].tf;
+    c->src = (paper_status_src){.r = r, .symbols = c->symbols, .tfs = c->tfs, .n = n, .risk = c->risk,
+                                .start_cash = bc->start_cash > 0 ? bc->start_cash : 10000.0, .ccy = ccy,
+                                .saved_step = c->last_saved, .saved_at = c->saved_at};
+    if ((rc = paper_run_start(&c->run, c->st, c->session, err)) != PR_OK) {
+        pr_notify_close(nt);
+        pr_runner_free(r);
+        return rc;
+    }
     /* A resumed session replays the bars up to its stored step as fast as
      * it can, then goes on at the configured speed. */
     pr_series lo[2 * BT_MAX_MARKETS], hi[2 * BT_MAX_MARKETS];
@@ -364,6 +392,12 @@ static int paper_exec(void *user, const bt_settings *s, const pr_backtest_config
      * has not reached its stored step yet). */
     if (rc == PR_OK && c->resume_at == PR_TIME_NONE && st.steps > 0 && c->last_saved != st.last_close)
         rc = save_state(c, r, st.last_close, err);
+    char outcome[256];
+    if (rc != PR_OK) snprintf(outcome, sizeof outcome, "failed: %.240s", err->msg);
+    else if (c->stopped && paper_run_stop_requested(&c->run)) pr_strlcpy(outcome, "stopped by 'proratio stop'", sizeof outcome);
+    else pr_strlcpy(outcome, c->stopped ? "stopped by a signal" : "ended with the feed", sizeof outcome);
+    /* Before the records are handed over to the outputs (the snapshot counts them). */
+    paper_run_end(&c->run, &c->src, outcome);
     if (rc == PR_OK) rc = pr_runner_result(r, res, err);
     if (rc != PR_OK) paper_notify_error(&c->pn, st.last_close, err);
     pr_notify_close_stats(nt, c->nstats);
@@ -386,7 +420,8 @@ static void paper_after(void *user, const pr_backtest_config *bc, const pr_backt
     char t[PR_TIME_STR_MAX] = "-";
     if (c->stopped_at != PR_TIME_NONE) pr_time_format(c->stopped_at, t, sizeof t);
     fprintf(f, "session      PAPER %s at the close of %s: %zu steps, %zu trades closed, P&L %.2f %s\n",
-            c->stopped ? "stopped by a signal" : "ended with the feed", t, res->n_steps, res->n_trades,
+            c->stopped ? (c->run.stop_asked ? "stopped by 'proratio stop'" : "stopped by a signal") : "ended with the feed",
+            t, res->n_steps, res->n_trades,
             res->final_equity - res->start_cash, res->ccy);
     if (c->ignored)
         fprintf(f, "ignored      %zu bars of the feed: repeated, closing after their step was decided, or of no "
