@@ -43,6 +43,9 @@ typedef struct bt_mode {
     /* The bars the run traded, given the bars loaded after the warm-up
      * (a session stopped early traded fewer); NULL: those loaded. */
     size_t (*bars)(void *user, size_t loaded);
+    /* How the JSON-lines logs rotate (engine/runlog.h), asked after read;
+     * NULL: they do not (a backtest's logs are one file each). */
+    pr_runlog_rotate (*rotate)(void *user);
     /* After the outputs were written and shown (NULL: nothing). */
     void (*after)(void *user, const pr_backtest_config *bc, const pr_backtest_result *res, FILE *f);
 } bt_mode;

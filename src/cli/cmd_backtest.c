@@ -410,6 +410,9 @@ static int run_side(bt_run *r, bt_side *sd, const pr_config *cfg, pr_err *e) {
     if ((rc = bt_make_dirs(sd->out_dir, e)) != PR_OK || (rc = pr_runlog_open(sd->out_dir, &sd->rl, e)) != PR_OK ||
         (rc = open_ai_log(sd, e)) != PR_OK)
         return rc;
+    if (r->mode->rotate &&
+        (rc = pr_runlog_set_rotation(sd->rl, sd->out_dir, r->mode->rotate(r->mode->user), e)) != PR_OK)
+        return rc;
     pr_pipeline_observer obs;
     pr_runlog_observer(sd->rl, &obs);
     pr_pipeline_set_observer(sd->pipe, &obs);

@@ -81,6 +81,7 @@ typedef struct paper_ctx {
     paper_status_src src;
     pr_timeframe tfs[BT_MAX_MARKETS];
     int64_t saved_at;        /* wall clock of the last save                     */
+    pr_runlog_rotate rotate; /* live.log_rotation                               */
 } paper_ctx;
 
 /* Steps without orders or fills between two saves of the state: a resume
@@ -95,7 +96,8 @@ static void on_signal(int sig) {
 }
 
 static size_t paper_read(void *user, const pr_config *cfg, bt_errors *errs) {
-    static const char *const keys[] = {"feed", "speed", "scan", "notify", NULL};
+    static const char *const keys[] = {"feed", "speed", "scan", "notify", "log_rotation", NULL};
+    static const char *const rotations[] = {"daily", "none", NULL};
     static const char *const feeds[] = {"replay", "binance", "poll", NULL};
     static const char *const scans[] = {"bar_close", NULL};
     paper_ctx *c = user;
@@ -110,6 +112,12 @@ static size_t paper_read(void *user, const pr_config *cfg, bt_errors *errs) {
                       "adapters); use \"replay\"", feeds[feed]);
     if (pr_config_number(cfg, "live.speed", 0, 0, 1e9, 0, &c->speed, &e) != PR_OK) bt_errors_add(errs, "%s", e.msg);
     if (pr_config_enum(cfg, "live.scan", "bar_close", scans, &scan, &e) != PR_OK) bt_errors_add(errs, "%s", e.msg);
+    int rot = 0;
+    if (pr_config_enum(cfg, "live.log_rotation", "daily", rotations, &rot, &e) != PR_OK)
+        bt_errors_add(errs, "%s", e.msg);
+    /* The replay's days are its bars' (the decision clock); a live
+     * session's will be the wall clock's. */
+    c->rotate = rot == 0 ? PR_RUNLOG_ROTATE_DECISION : PR_RUNLOG_ROTATE_NONE;
     /* The notifiers' secrets come from the environment or .env. */
     if (pr_config_has(cfg, "live.notify")) {
         pr_err_clear(&e);
@@ -407,6 +415,8 @@ static int paper_exec(void *user, const bt_settings *s, const pr_backtest_config
     return rc;
 }
 
+static pr_runlog_rotate paper_rotate(void *user) { return ((const paper_ctx *)user)->rotate; }
+
 /* A session the feed ended traded every bar loaded; a stopped one, those
  * it took. */
 static size_t paper_bars(void *user, size_t loaded) {
@@ -423,6 +433,9 @@ static void paper_after(void *user, const pr_backtest_config *bc, const pr_backt
             c->stopped ? (c->run.stop_asked ? "stopped by 'proratio stop'" : "stopped by a signal") : "ended with the feed",
             t, res->n_steps, res->n_trades,
             res->final_equity - res->start_cash, res->ccy);
+    if (c->rotate != PR_RUNLOG_ROTATE_NONE)
+        fprintf(f, "logs         rotated daily by the decision clock: each earlier UTC day's signals and fills in "
+                "signals-YYYY-MM-DD.jsonl and executions-YYYY-MM-DD.jsonl, the last day's in the plain names\n");
     if (c->ignored)
         fprintf(f, "ignored      %zu bars of the feed: repeated, closing after their step was decided, or of no "
                 "market of the session\n", c->ignored);
@@ -446,7 +459,7 @@ static void paper_after(void *user, const pr_backtest_config *bc, const pr_backt
 int pr_cli_paper(int argc, char **argv) {
     paper_ctx c = {.stopped_at = PR_TIME_NONE, .resume_at = PR_TIME_NONE, .last_saved = PR_TIME_NONE};
     const bt_mode md = {.cmd = "paper", .usage = k_usage, .user = &c, .read = paper_read, .begin = open_session,
-                        .exec = paper_exec, .bars = paper_bars, .after = paper_after};
+                        .exec = paper_exec, .bars = paper_bars, .after = paper_after, .rotate = paper_rotate};
     /* The session's own flags; the rest are the backtest's. */
     char **rest = calloc((size_t)argc + 1, sizeof *rest);
     if (!rest) return PR_EXIT_FAIL;

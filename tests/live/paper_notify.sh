@@ -14,6 +14,7 @@
 # over it; the bot token never appears in anything the session writes.
 set -u
 . "$(dirname "$0")/../e2e/lib/prelude.bash"
+. tests/live/joined.bash
 PY=${PYTHON:-python3}
 DB="sqlite:$TMP/s.db"
 "$BIN" data import data/sample/crypto/BTCUSDT-1h.csv --db "$DB" > /dev/null 2>&1 || fail "import of the sample"
@@ -54,9 +55,13 @@ session() {
 }
 
 same_results() { # name base
-  for f in trades.csv equity.csv signals.jsonl executions.jsonl metrics.json risk.csv; do
+  for f in trades.csv equity.csv metrics.json risk.csv; do
     [ -f "$TMP/$2/$f" ] || continue
     cmp -s "$TMP/$2/$f" "$TMP/$1/$f" || fail "$1: $f differs from the session without notifications"
+  done
+  for f in signals executions; do
+    joined "$TMP/$2" $f > "$TMP/a.jsonl"
+    joined "$TMP/$1" $f | cmp -s "$TMP/a.jsonl" - || fail "$1: $f.jsonl (days joined) differs"
   done
 }
 
