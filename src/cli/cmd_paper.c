@@ -258,6 +258,8 @@ static int open_session(void *user, const bt_settings *s, const bt_exec_env *env
     int rc = bt_data_store(env->data, &st, err);
     if (rc != PR_OK) return rc;
     c->st = st;
+    /* One process per session: a second one would overwrite the first's state. */
+    if ((rc = paper_run_refuse_twice(c->st, c->session, err)) != PR_OK) return rc;
     if (c->fresh) return pr_store_paper_delete(c->st, c->session, err);
     pr_paper_row row;
     rc = pr_store_paper_get(c->st, c->session, &row, err);

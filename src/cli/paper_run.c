@@ -112,6 +112,21 @@ int paper_status_json(const paper_status_src *src, char **out, pr_err *err) {
     return *out ? PR_OK : pr_err_set(err, PR_ENOMEM, "status: out of memory (or a value that is not finite)");
 }
 
+int paper_run_refuse_twice(pr_store *st, const char *session, pr_err *err) {
+    pr_paper_run row;
+    pr_err e;
+    if (pr_store_run_get(st, session, &row, &e) != PR_OK) return PR_OK;
+    int same = 0;
+    paper_liveness lv = paper_run_liveness(&row, pr_time_now_ms(), &same);
+    int rc = PR_OK;
+    if (lv == PAPER_RUNNING)
+        rc = pr_err_set(err, PR_ESTATE, "paper session '%s' is already running (pid %lld on %s): one process per "
+                        "session; 'proratio stop --session NAME' stops it, --session gives this one another name",
+                        session, row.pid, row.host);
+    pr_store_run_free(&row);
+    return rc;
+}
+
 int paper_run_start(paper_run *pr, pr_store *st, const char *session, pr_err *err) {
     memset(pr, 0, sizeof *pr);
     char host[256] = "", start[32];

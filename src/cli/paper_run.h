@@ -43,6 +43,8 @@ int paper_status_json(const paper_status_src *src, char **out, pr_err *err);
  * /proc/PID/stat), "" when unknown: with the pid it names one process. */
 void paper_proc_start(long long pid, char *buf, size_t cap);
 
+/* PR_ESTATE, naming its pid and host, when `session` is running now. */
+int paper_run_refuse_twice(pr_store *st, const char *session, pr_err *err);
 int paper_run_start(paper_run *pr, pr_store *st, const char *session, pr_err *err);
 /* The heartbeat (at most once a second); a stop request sets *stop. A
  * failed heartbeat is reported once on stderr and trading goes on. */

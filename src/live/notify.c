@@ -233,6 +233,7 @@ static void *lane_main(void *arg) {
         pthread_mutex_unlock(&l->mu);
         if (http || l->owner->send) deliver(l, http, &m);
         pthread_mutex_lock(&l->mu);
+        if (!http && !l->owner->send) l->st.failed++;   /* no HTTP client: counted, not sent */
         l->busy = 0;
         if (l->n == 0) pthread_cond_broadcast(&l->idle);
     }

@@ -11,6 +11,7 @@ test counts what a session sent. --mode picks the answer:
   hang   no answer for 60 s (the client must time out)"""
 import argparse
 import json
+import os
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -61,6 +62,5 @@ srv = ThreadingHTTPServer(("127.0.0.1", 0), H)
 srv.daemon_threads = True
 with open(args.port_file + ".tmp", "w") as f:
     f.write(str(srv.server_address[1]))
-import os
 os.replace(args.port_file + ".tmp", args.port_file)
 srv.serve_forever()

@@ -57,6 +57,11 @@ wait_running() {
 start live 100000
 wait_running live || fail "status never showed the session running with trades: $(cat "$TMP/live.status.json")"
 "$BIN" status --db "$DB" --session live > "$TMP/live.status.txt" 2>&1 || fail "status (text) exit $?"
+# A second process of the same session is refused before it touches anything.
+"$BIN" paper --config "$CFG" --db "$DB" --out "$TMP/live2" --session live > "$TMP/twice.txt" 2>&1 \
+  && fail "a second process of a running session ran"
+grep -q "paper session 'live' is already running (pid $PID on " "$TMP/twice.txt" || fail "twice: $(cat "$TMP/twice.txt")"
+[ -e "$TMP/live2/trades.csv" ] && fail "the refused second process wrote outputs"
 grep -q "^state  *running (pid $PID on " "$TMP/live.status.txt" || fail "status text: $(head -3 "$TMP/live.status.txt")"
 grep -q "^last bar  *BTCUSDT 1h opened " "$TMP/live.status.txt" || fail "status: no last bar line"
 "$PY" - "$TMP/live.status.json" "$TMP/bt/trades.csv" "$PID" <<'PY' || fail "the running snapshot (above)"
