@@ -37,6 +37,10 @@ int pr_paper_positions(pr_broker *b, pr_account *account, pr_position *pos, size
 /* The orders still working (ACTIVE or WAITING), in id order: the first
  * `cap` into out, their number into *n. */
 int pr_paper_open_orders(pr_broker *b, pr_order *out, size_t cap, size_t *n, pr_err *err);
+/* The round trips closed so far, oldest first (owned by the broker, valid
+ * until its next call; *n 0 and NULL when b is no paper broker): what a
+ * session announces as it goes (live/notify.h). */
+const pr_trade *pr_paper_trades(const pr_broker *b, size_t *n);
 
 /* ---- the runner ------------------------------------------------------------------- */
 /* One instrument the runner trades: the broker's market settings and the
@@ -73,6 +77,12 @@ typedef struct pr_runner_config {
      * ends the run with that status. NULL: none. */
     int (*on_step)(void *user, pr_runner *r, int64_t close, pr_err *err);
     void *on_step_user;
+    /* Called (with on_step_user) at every turn of pr_runner_run's loop:
+     * after each feed event and at least every 250 ms while the feed has
+     * none, so a session beats its heartbeat and polls for a stop request
+     * while it waits for bars. It may set the stop flag pr_runner_run
+     * watches. A non-zero return ends the run with that status. NULL: none. */
+    int (*on_tick)(void *user, pr_runner *r, pr_err *err);
 } pr_runner_config;
 
 /* A runner over a paper broker made from the markets (pr_paper_new). The
@@ -105,6 +115,9 @@ typedef struct pr_runner_stats {
 } pr_runner_stats;
 
 void pr_runner_get_stats(const pr_runner *r, pr_runner_stats *out);
+/* The open time of market i's last decision bar taken (PR_TIME_NONE: none
+ * yet, or i out of range). */
+int64_t pr_runner_last_bar(const pr_runner *r, size_t i);
 /* The runner's broker (owned by the runner). */
 pr_broker *pr_runner_broker(pr_runner *r);
 

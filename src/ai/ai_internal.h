@@ -7,6 +7,7 @@
 #include <jansson.h>
 
 #include "proratio/ai.h"
+#include "proratio/core/redact.h"
 
 /* The verdict schema of q as a new jansson value (plain or Gemini dialect). */
 json_t *pr_ai_schema(pr_llm_question q, int gemini);
@@ -58,16 +59,8 @@ long pr_ai_json_long(json_t *obj, const char *key);
 int pr_ai_usage(const pr_llm_config *c, const pr_llm_http_response *rs, pr_llm_reply *r, json_t *usage,
                 const char *where, const char *const *keys, long *out, int *rc, pr_err *err);
 
-/* malloc'd copy of s with key masked as "[REDACTED]": raw or JSON-escaped,
- * and a prefix of it left by a cut (see redact.c); a plain copy when key is
- * NULL or "". NULL when out of memory. */
-char *pr_ai_redact(const char *key, const char *s);
-/* Redacts the string in buf (capacity cap) in place, masking a key prefix
- * that the copy back leaves at the cut; empties buf when out of memory. */
-void pr_ai_redact_buf(const char *key, char *buf, size_t cap);
-/* Redacts every string value in j in place, after JSON unescaping. */
-void pr_ai_redact_json(const char *key, json_t *j);
-/* A response body to store: pr_ai_redact of it, or, when the body is JSON
+/* Redaction itself is core's (proratio/core/redact.h). */
+/* A response body to store: pr_redact of it, or, when the body is JSON
  * and one of its strings holds a part of the key, the redacted JSON
  * re-serialised. NULL when out of memory. */
 char *pr_ai_redact_body(const char *key, const char *body, size_t len);

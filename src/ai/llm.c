@@ -102,7 +102,7 @@ void pr_llm_get_stats(const pr_llm *l, pr_llm_stats *out) {
     out->consecutive_failures = l->breaker.consecutive;
 }
 
-char *pr_llm_redact(const pr_llm *l, const char *s) { return pr_ai_redact(l ? l->key : NULL, s); }
+char *pr_llm_redact(const pr_llm *l, const char *s) { return pr_redact(l ? l->key : NULL, s); }
 
 void pr_llm_result_free(pr_llm_result *r) {
     if (!r) return;
@@ -117,20 +117,20 @@ static int finish_fail(pr_llm *l, pr_llm_result *out, pr_llm_fail f, pr_err *err
     out->fail = f;
     out->status = pr_llm_fail_status(f);
     if (err) {
-        pr_ai_redact_buf(l->key, err->msg, sizeof err->msg);
-        pr_ai_redact_buf(l->key, err->venue_code, sizeof err->venue_code);
+        pr_redact_buf(l->key, err->msg, sizeof err->msg);
+        pr_redact_buf(l->key, err->venue_code, sizeof err->venue_code);
         pr_strlcpy(out->reason, err->msg, sizeof out->reason);
     } else {
         pr_strlcpy(out->reason, pr_llm_fail_name(f), sizeof out->reason);
     }
-    pr_ai_redact_buf(l->key, out->reason, sizeof out->reason);
+    pr_redact_buf(l->key, out->reason, sizeof out->reason);
     if (err) err->code = out->status;
     l->stats.failures++;
     return out->status;
 }
 
 static void redact_list(const char *key, pr_verdict_list *v) {
-    for (size_t i = 0; i < v->n && i < PR_VERDICT_ITEMS_MAX; i++) pr_ai_redact_buf(key, v->item[i], sizeof v->item[i]);
+    for (size_t i = 0; i < v->n && i < PR_VERDICT_ITEMS_MAX; i++) pr_redact_buf(key, v->item[i], sizeof v->item[i]);
 }
 
 /* The verdict's texts were cut to fixed buffers by the verdict parser. */
@@ -138,15 +138,15 @@ static void redact_verdict(const char *key, pr_verdict *v) {
     switch (v->question) {
     case PR_LLM_Q_CONFIRM: redact_list(key, &v->u.confirm.reasons); break;
     case PR_LLM_Q_DIRECTION:
-        pr_ai_redact_buf(key, v->u.direction.reasoning, sizeof v->u.direction.reasoning);
+        pr_redact_buf(key, v->u.direction.reasoning, sizeof v->u.direction.reasoning);
         redact_list(key, &v->u.direction.key_factors);
         break;
     case PR_LLM_Q_MTF:
         for (int i = 0; i < PR_MTF_COUNT; i++) redact_list(key, &v->u.mtf.tf[i].patterns);
-        pr_ai_redact_buf(key, v->u.mtf.reasoning, sizeof v->u.mtf.reasoning);
+        pr_redact_buf(key, v->u.mtf.reasoning, sizeof v->u.mtf.reasoning);
         break;
-    case PR_LLM_Q_REGIME: pr_ai_redact_buf(key, v->u.regime.reasoning, sizeof v->u.regime.reasoning); break;
-    case PR_LLM_Q_LEVELS: pr_ai_redact_buf(key, v->u.levels.reasoning, sizeof v->u.levels.reasoning); break;
+    case PR_LLM_Q_REGIME: pr_redact_buf(key, v->u.regime.reasoning, sizeof v->u.regime.reasoning); break;
+    case PR_LLM_Q_LEVELS: pr_redact_buf(key, v->u.levels.reasoning, sizeof v->u.levels.reasoning); break;
     default: break;
     }
 }
@@ -234,8 +234,8 @@ int pr_llm_call(pr_llm *l, const pr_llm_prompt *p, pr_llm_result *out, pr_err *e
     /* The parser redacted the body's strings; these are cut copies of them. */
     pr_strlcpy(out->model, reply.model, sizeof out->model);
     pr_strlcpy(out->finish, reply.finish, sizeof out->finish);
-    pr_ai_redact_buf(l->key, out->model, sizeof out->model);
-    pr_ai_redact_buf(l->key, out->finish, sizeof out->finish);
+    pr_redact_buf(l->key, out->model, sizeof out->model);
+    pr_redact_buf(l->key, out->finish, sizeof out->finish);
     pr_breaker_record(&l->breaker, pr_llm_fail_is_outage(fail), t1);
     if (fail != PR_LLM_OK) {
         pr_llm_reply_free(&reply);
@@ -244,7 +244,7 @@ int pr_llm_call(pr_llm *l, const pr_llm_prompt *p, pr_llm_result *out, pr_err *e
     out->text = reply.text;
     reply.text = NULL;
     /* Joined from several strings (content blocks, parts): a key split across two. */
-    char *red = pr_ai_redact(l->key, out->text);
+    char *red = pr_redact(l->key, out->text);
     free(out->text);
     out->text = red;
     if (!red) return pr_err_set(err, PR_ENOMEM, "out of memory");

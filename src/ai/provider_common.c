@@ -225,7 +225,7 @@ int pr_ai_parse_prologue(const char *api, const pr_llm_config *c, const pr_llm_h
         j = NULL;
     }
     /* Before anything is copied into a fixed buffer (and cut there). */
-    pr_ai_redact_json(rs->secret, j);
+    pr_redact_json(rs->secret, j);
     if (!j && rs->status >= 200 && rs->status < 300) {
         *rc = pr_ai_reply_fail(c, r, PR_LLM_FAIL_MALFORMED, 1, rs->status, err,
                                "HTTP %d with a body that is not a JSON object", rs->status);

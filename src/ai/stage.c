@@ -234,6 +234,8 @@ int pr_llm_stage_contaminated(const pr_llm_stage *st, char *why, size_t cap) {
 size_t pr_llm_stage_n_providers(const pr_llm_stage *st) { return st ? st->n : 0; }
 pr_llm *pr_llm_stage_provider(pr_llm_stage *st, size_t i) { return st && i < st->n ? st->llm[i] : NULL; }
 
+int pr_llm_stage_down(const pr_llm_stage *st) { return st ? st->down : 0; }
+
 void pr_llm_stage_get_stats(const pr_llm_stage *st, pr_llm_stage_stats *out) {
     if (!st || !out) return;
     *out = st->stats;

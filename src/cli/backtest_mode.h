@@ -11,15 +11,18 @@
 #include "backtest_config.h"
 
 struct bt_data;
+struct bt_stages;
 struct pr_risk_stage;
 
 /* What a mode's begin may need of the run besides the markets: the
- * configuration's digest, the data source (its store, bt_data_store) and
- * the risk stage (NULL: none). */
+ * configuration's digest, the data source (its store, bt_data_store), the
+ * risk stage (NULL: none) and the confirmation stages. */
 typedef struct bt_exec_env {
     const char *digest;
     struct bt_data *data;
     struct pr_risk_stage *risk;
+    /* The confirmation stages: filled after begin, read while exec runs. */
+    const struct bt_stages *stages;
 } bt_exec_env;
 
 typedef struct bt_mode {
@@ -40,6 +43,9 @@ typedef struct bt_mode {
     /* The bars the run traded, given the bars loaded after the warm-up
      * (a session stopped early traded fewer); NULL: those loaded. */
     size_t (*bars)(void *user, size_t loaded);
+    /* How the JSON-lines logs rotate (engine/runlog.h), asked after read;
+     * NULL: they do not (a backtest's logs are one file each). */
+    pr_runlog_rotate (*rotate)(void *user);
     /* After the outputs were written and shown (NULL: nothing). */
     void (*after)(void *user, const pr_backtest_config *bc, const pr_backtest_result *res, FILE *f);
 } bt_mode;

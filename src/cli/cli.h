@@ -38,6 +38,8 @@ int pr_cli_fees(int argc, char **argv);
 int pr_cli_risk(int argc, char **argv);
 int pr_cli_paper(int argc, char **argv);
 int pr_cli_live(int argc, char **argv);
+int pr_cli_status(int argc, char **argv);
+int pr_cli_stop(int argc, char **argv);
 
 /* Prints a parameter table (strategy show, fees show): name, summary, then
  * each row's key, type, default, range (optimise: the default optimisation

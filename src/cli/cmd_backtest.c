@@ -405,10 +405,13 @@ static int run_side(bt_run *r, bt_side *sd, const pr_config *cfg, pr_err *e) {
         pr_pipeline_set_sizer(sd->pipe, &sizer);
         if (s->risk.state_key[0] && (rc = risk_state_io(r, sd, 0, e)) != PR_OK) return rc;
     }
-    bt_exec_env env = {.digest = r->digest, .data = &r->data, .risk = sd->risk};
+    bt_exec_env env = {.digest = r->digest, .data = &r->data, .risk = sd->risk, .stages = &sd->stages};
     if (r->mode->begin && (rc = r->mode->begin(r->mode->user, s, &env, e)) != PR_OK) return rc;
     if ((rc = bt_make_dirs(sd->out_dir, e)) != PR_OK || (rc = pr_runlog_open(sd->out_dir, &sd->rl, e)) != PR_OK ||
         (rc = open_ai_log(sd, e)) != PR_OK)
+        return rc;
+    if (r->mode->rotate &&
+        (rc = pr_runlog_set_rotation(sd->rl, sd->out_dir, r->mode->rotate(r->mode->user), e)) != PR_OK)
         return rc;
     pr_pipeline_observer obs;
     pr_runlog_observer(sd->rl, &obs);

@@ -14,6 +14,8 @@
 #include "cli.h"
 #include "backtest_data.h"
 #include "backtest_mode.h"
+#include "paper_notify.h"
+#include "paper_run.h"
 #include "paper_state.h"
 #include "proratio/data/store_paper.h"
 #include "proratio/live.h"
@@ -63,12 +65,23 @@ typedef struct paper_ctx {
     char session[PR_PAPER_SESSION_MAX];
     const char *digest;
     const pr_risk_stage *risk;
+    const bt_stages *stages;
     const char *symbols[BT_MAX_MARKETS];
     size_t n;
     int64_t resume_at;       /* the stored step being replayed to; PR_TIME_NONE: none */
     char *stored;            /* its state                                      */
     size_t saved_orders, saved_fills, unsaved_steps;
     int64_t last_saved;      /* close of the last state written (PR_TIME_NONE) */
+    /* Notifications (live.notify). */
+    pr_notify_config ncfg;
+    paper_notify pn;
+    pr_notify_stats nstats[PR_NOTIFIER_N];
+    /* The process record and heartbeat (proratio status / stop). */
+    paper_run run;
+    paper_status_src src;
+    pr_timeframe tfs[BT_MAX_MARKETS];
+    int64_t saved_at;        /* wall clock of the last save                     */
+    pr_runlog_rotate rotate; /* live.log_rotation                               */
 } paper_ctx;
 
 /* Steps without orders or fills between two saves of the state: a resume
@@ -83,7 +96,8 @@ static void on_signal(int sig) {
 }
 
 static size_t paper_read(void *user, const pr_config *cfg, bt_errors *errs) {
-    static const char *const keys[] = {"feed", "speed", "scan", NULL};
+    static const char *const keys[] = {"feed", "speed", "scan", "notify", "log_rotation", NULL};
+    static const char *const rotations[] = {"daily", "none", NULL};
     static const char *const feeds[] = {"replay", "binance", "poll", NULL};
     static const char *const scans[] = {"bar_close", NULL};
     paper_ctx *c = user;
@@ -98,6 +112,20 @@ static size_t paper_read(void *user, const pr_config *cfg, bt_errors *errs) {
                       "adapters); use \"replay\"", feeds[feed]);
     if (pr_config_number(cfg, "live.speed", 0, 0, 1e9, 0, &c->speed, &e) != PR_OK) bt_errors_add(errs, "%s", e.msg);
     if (pr_config_enum(cfg, "live.scan", "bar_close", scans, &scan, &e) != PR_OK) bt_errors_add(errs, "%s", e.msg);
+    int rot = 0;
+    if (pr_config_enum(cfg, "live.log_rotation", "daily", rotations, &rot, &e) != PR_OK)
+        bt_errors_add(errs, "%s", e.msg);
+    /* The replay's days are its bars' (the decision clock); a live
+     * session's will be the wall clock's. */
+    c->rotate = rot == 0 ? PR_RUNLOG_ROTATE_DECISION : PR_RUNLOG_ROTATE_NONE;
+    /* The notifiers' secrets come from the environment or .env. */
+    if (pr_config_has(cfg, "live.notify")) {
+        pr_err_clear(&e);
+        int erc = pr_env_load(".env", &e);
+        if (erc != PR_OK && erc != PR_ENOTFOUND) bt_errors_add(errs, ".env: %s", e.msg);
+    }
+    pr_err_clear(&e);
+    if (pr_notify_config_read(cfg, "live.notify", &c->ncfg, &e) != PR_OK) bt_errors_add(errs, "%s", e.msg);
     return errs->n + errs->dropped - n0;
 }
 
@@ -109,6 +137,10 @@ static void print_start(const paper_ctx *c, const bt_settings *s, const pr_runne
     if (c->speed > 0) fprintf(f, "feed         replay of the configured data at %g x real time\n", c->speed);
     else fprintf(f, "feed         replay of the configured data, as fast as possible\n");
     fprintf(f, "decisions    at each bar's close; Ctrl-C finishes the current step and writes the session\n");
+    for (int i = 0; i < PR_NOTIFIER_N; i++)
+        if (c->ncfg.n[i].on)
+            fprintf(f, "notify       %s (at most %g messages a minute, bursts of %g; delivered in the background)\n",
+                    pr_notifier_get((pr_notifier_id)i)->name, c->ncfg.n[i].rate_per_min, c->ncfg.n[i].burst);
     fflush(f);
 }
 
@@ -158,6 +190,9 @@ static void saved_at(paper_ctx *c, pr_runner *r, int64_t close) {
     pr_broker_record_counts(pr_runner_broker(r), &c->saved_orders, &c->saved_fills, &trades);
     c->unsaved_steps = 0;
     c->last_saved = close;
+    c->saved_at = pr_time_now_ms();
+    c->src.saved_step = close;
+    c->src.saved_at = c->saved_at;
 }
 
 static int save_state(paper_ctx *c, pr_runner *r, int64_t close, pr_err *err) {
@@ -184,6 +219,8 @@ static int refuse_resume(const paper_ctx *c, const char *why, pr_err *err) {
 static int on_step(void *user, pr_runner *r, int64_t close, pr_err *err) {
     paper_ctx *c = user;
     if (c->resume_at != PR_TIME_NONE) {
+        /* Announced before the stop: followed, not sent again. */
+        paper_notify_step(&c->pn, r, c->risk, close, 1);
         if (close < c->resume_at) return PR_OK;
         if (close > c->resume_at) return refuse_resume(c, "no step of the data closes at that time", err);
         char *js = NULL;
@@ -197,6 +234,7 @@ static int on_step(void *user, pr_runner *r, int64_t close, pr_err *err) {
         saved_at(c, r, close);
         return PR_OK;
     }
+    paper_notify_step(&c->pn, r, c->risk, close, 0);
     size_t orders = 0, fills = 0, trades = 0;
     pr_broker_record_counts(pr_runner_broker(r), &orders, &fills, &trades);
     if (orders == c->saved_orders && fills == c->saved_fills && ++c->unsaved_steps < PAPER_SAVE_EVERY) return PR_OK;
@@ -215,10 +253,13 @@ static int open_session(void *user, const bt_settings *s, const bt_exec_env *env
     pr_strlcpy(c->session, name, sizeof c->session);
     c->digest = env->digest;
     c->risk = env->risk;
+    c->stages = env->stages;
     void *st = NULL;
     int rc = bt_data_store(env->data, &st, err);
     if (rc != PR_OK) return rc;
     c->st = st;
+    /* One process per session: a second one would overwrite the first's state. */
+    if ((rc = paper_run_refuse_twice(c->st, c->session, err)) != PR_OK) return rc;
     if (c->fresh) return pr_store_paper_delete(c->st, c->session, err);
     pr_paper_row row;
     rc = pr_store_paper_get(c->st, c->session, &row, err);
@@ -241,6 +282,15 @@ static int open_session(void *user, const bt_settings *s, const bt_exec_env *env
     }
     c->resume_at = row.last_step;
     c->stored = row.state;
+    return PR_OK;
+}
+
+/* Each turn of the runner's loop: the heartbeat, and a stop request. */
+static int on_tick(void *user, pr_runner *r, pr_err *err) {
+    (void)r;
+    (void)err;
+    paper_ctx *c = user;
+    paper_run_tick(&c->run, &c->src, &g_stop);
     return PR_OK;
 }
 
@@ -290,10 +340,27 @@ static int paper_exec(void *user, const bt_settings *s, const pr_backtest_config
     c->n = n;
     for (size_t i = 0; i < n; i++) c->symbols[i] = bc->markets[i].spec.inst.symbol;
     pr_runner_config rcfg = {.n_markets = n, .markets = mk, .start_cash = bc->start_cash,
-                             .trade_from = bc->trade_from, .on_step = on_step, .on_step_user = c};
+                             .trade_from = bc->trade_from, .on_step = on_step, .on_step_user = c,
+                             .on_tick = on_tick};
     pr_strlcpy(rcfg.ccy, bc->ccy, sizeof rcfg.ccy);
     pr_runner *r = NULL;
     if ((rc = pr_runner_new(&rcfg, pipe, &r, err)) != PR_OK) return rc;
+    pr_notify *nt = NULL;
+    if (pr_notify_any(&c->ncfg) && (rc = pr_notify_new(&c->ncfg, NULL, NULL, &nt, err)) != PR_OK) {
+        pr_runner_free(r);
+        return rc;
+    }
+    const char *ccy = bc->ccy[0] ? bc->ccy : mk[0].spec.inst.quote;
+    paper_notify_init(&c->pn, nt, c->session, ccy, bc->start_cash, c->symbols, n, c->stages);
+    for (size_t i = 0; i < n; i++) c->tfs[i] = mk[i].tf;
+    c->src = (paper_status_src){.r = r, .symbols = c->symbols, .tfs = c->tfs, .n = n, .risk = c->risk,
+                                .start_cash = bc->start_cash > 0 ? bc->start_cash : 10000.0, .ccy = ccy,
+                                .saved_step = c->last_saved, .saved_at = c->saved_at};
+    if ((rc = paper_run_start(&c->run, c->st, c->session, err)) != PR_OK) {
+        pr_notify_close(nt);
+        pr_runner_free(r);
+        return rc;
+    }
     /* A resumed session replays the bars up to its stored step as fast as
      * it can, then goes on at the configured speed. */
     pr_series lo[2 * BT_MAX_MARKETS], hi[2 * BT_MAX_MARKETS];
@@ -335,12 +402,22 @@ static int paper_exec(void *user, const bt_settings *s, const pr_backtest_config
      * has not reached its stored step yet). */
     if (rc == PR_OK && c->resume_at == PR_TIME_NONE && st.steps > 0 && c->last_saved != st.last_close)
         rc = save_state(c, r, st.last_close, err);
+    char outcome[256];
+    if (rc != PR_OK) snprintf(outcome, sizeof outcome, "failed: %.240s", err->msg);
+    else if (c->stopped && paper_run_stop_requested(&c->run)) pr_strlcpy(outcome, "stopped by 'proratio stop'", sizeof outcome);
+    else pr_strlcpy(outcome, c->stopped ? "stopped by a signal" : "ended with the feed", sizeof outcome);
+    /* Before the records are handed over to the outputs (the snapshot counts them). */
+    paper_run_end(&c->run, &c->src, outcome);
     if (rc == PR_OK) rc = pr_runner_result(r, res, err);
+    if (rc != PR_OK) paper_notify_error(&c->pn, st.last_close, err);
+    pr_notify_close_stats(nt, c->nstats);
     pr_runner_free(r);
     free(c->stored);
     c->stored = NULL;
     return rc;
 }
+
+static pr_runlog_rotate paper_rotate(void *user) { return ((const paper_ctx *)user)->rotate; }
 
 /* A session the feed ended traded every bar loaded; a stopped one, those
  * it took. */
@@ -355,12 +432,24 @@ static void paper_after(void *user, const pr_backtest_config *bc, const pr_backt
     char t[PR_TIME_STR_MAX] = "-";
     if (c->stopped_at != PR_TIME_NONE) pr_time_format(c->stopped_at, t, sizeof t);
     fprintf(f, "session      PAPER %s at the close of %s: %zu steps, %zu trades closed, P&L %.2f %s\n",
-            c->stopped ? "stopped by a signal" : "ended with the feed", t, res->n_steps, res->n_trades,
+            c->stopped ? (c->run.stop_asked ? "stopped by 'proratio stop'" : "stopped by a signal") : "ended with the feed",
+            t, res->n_steps, res->n_trades,
             res->final_equity - res->start_cash, res->ccy);
+    if (c->rotate != PR_RUNLOG_ROTATE_NONE)
+        fprintf(f, "logs         rotated daily by the decision clock: each earlier UTC day's signals and fills in "
+                "signals-YYYY-MM-DD.jsonl and executions-YYYY-MM-DD.jsonl, the last day's in the plain names\n");
     if (c->ignored)
         fprintf(f, "ignored      %zu bars of the feed: repeated, closing after their step was decided, or of no "
                 "market of the session\n", c->ignored);
     if (res->n_open == 0) fprintf(f, "positions    none\n");
+    for (int i = 0; i < PR_NOTIFIER_N; i++) {
+        const pr_notify_stats *ns = &c->nstats[i];
+        if (!c->ncfg.n[i].on) continue;
+        fprintf(f, "notify       %s: %zu sent, %zu failed, %zu dropped by the rate limit, %zu dropped (queue full), "
+                "%zu unsent at the end%s%s\n", pr_notifier_get((pr_notifier_id)i)->name, ns->sent, ns->failed,
+                ns->rate_limited, ns->queue_full, ns->unsent, ns->last_error[0] ? "; last failure: " : "",
+                ns->last_error);
+    }
     for (size_t k = 0; k < res->n_open; k++) {
         const pr_trade *o = &res->open_trades[k];
         fprintf(f, "position     %s %s %.10g at %.10g, marked %.10g, open P&L %.2f %s\n",
@@ -372,7 +461,7 @@ static void paper_after(void *user, const pr_backtest_config *bc, const pr_backt
 int pr_cli_paper(int argc, char **argv) {
     paper_ctx c = {.stopped_at = PR_TIME_NONE, .resume_at = PR_TIME_NONE, .last_saved = PR_TIME_NONE};
     const bt_mode md = {.cmd = "paper", .usage = k_usage, .user = &c, .read = paper_read, .begin = open_session,
-                        .exec = paper_exec, .bars = paper_bars, .after = paper_after};
+                        .exec = paper_exec, .bars = paper_bars, .after = paper_after, .rotate = paper_rotate};
     /* The session's own flags; the rest are the backtest's. */
     char **rest = calloc((size_t)argc + 1, sizeof *rest);
     if (!rest) return PR_EXIT_FAIL;

@@ -106,24 +106,34 @@ static size_t on_header(char *p, size_t size, size_t nmemb, void *ud) {
     return n;
 }
 
-int pr_dl_http_get(void *user, const pr_dl_request *rq, double timeout_s, pr_dl_reply *out) {
-    pr_dl_http *h = user;
+/* One request: GET, or POST of `body` (JSON) when it is not NULL. */
+static int transfer(pr_dl_http *h, const pr_dl_request *rq, const char *body, double timeout_s, pr_dl_reply *out) {
     memset(out, 0, sizeof *out);
     out->retry_after_ms = out->used_weight = out->server_ms = -1;
     CURL *c = h->c;
     curl_easy_reset(c);
     struct curl_slist *hl = NULL;
     for (size_t i = 0; i < rq->n_headers; i++) hl = curl_slist_append(hl, rq->headers[i]);
+    if (body) {
+        hl = curl_slist_append(hl, "Content-Type: application/json");
+        hl = curl_slist_append(hl, "Expect:");
+    }
     sink s = {out, 0, 0};
+    long ms = (long)((timeout_s > 0 ? timeout_s : 30) * 1000);
     curl_easy_setopt(c, CURLOPT_URL, rq->url);
-    curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+    if (body) {
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(body));
+    } else {
+        curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+    }
     if (hl) curl_easy_setopt(c, CURLOPT_HTTPHEADER, hl);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &s);
     curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(c, CURLOPT_HEADERDATA, out);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)((timeout_s > 0 ? timeout_s : 30) * 1000));
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, ms);
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, ms < 10000 ? ms : 10000L);
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
     curl_easy_setopt(c, CURLOPT_USERAGENT, "proratio/1 (data download)");
@@ -140,4 +150,12 @@ int pr_dl_http_get(void *user, const pr_dl_request *rq, double timeout_s, pr_dl_
                                             : curl_easy_strerror(rc));
     }
     return PR_OK;
+}
+
+int pr_dl_http_get(void *user, const pr_dl_request *rq, double timeout_s, pr_dl_reply *out) {
+    return transfer(user, rq, NULL, timeout_s, out);
+}
+
+int pr_dl_http_post(void *user, const pr_dl_request *rq, const char *json, double timeout_s, pr_dl_reply *out) {
+    return transfer(user, rq, json ? json : "", timeout_s, out);
 }

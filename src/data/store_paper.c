@@ -11,20 +11,24 @@
 #include "data/store_internal.h"
 #include "proratio/data/store_paper.h"
 
-static int check(pr_store *st, const char *session, pr_err *err) {
-    if (!st || !st->native) return pr_err_set(err, PR_ESTATE, "paper_state: store is not connected");
+int pr_store_session_check(pr_store *st, const char *table, const char *session, pr_err *err) {
+    if (!st || !st->native) return pr_err_set(err, PR_ESTATE, "%s: store is not connected", table);
     if (st->in_tx && st->doomed)
-        return pr_err_set(err, PR_ESTATE, "paper_state: the open transaction has failed (%s)", st->doom_msg);
+        return pr_err_set(err, PR_ESTATE, "%s: the open transaction has failed (%s)", table, st->doom_msg);
     if (!session || !session[0] || strlen(session) >= PR_PAPER_SESSION_MAX)
-        return pr_err_set(err, PR_EINVAL, "paper_state: the session name must have 1 to %d characters",
+        return pr_err_set(err, PR_EINVAL, "%s: the session name must have 1 to %d characters", table,
                           PR_PAPER_SESSION_MAX - 1);
     return PR_OK;
 }
 
+static int check(pr_store *st, const char *session, pr_err *err) {
+    return pr_store_session_check(st, "paper_state", session, err);
+}
+
 /* One statement with text parameters: $1.. (PostgreSQL) are written ?1..
  * for SQLite; the integer parameters are cast on PostgreSQL. */
-static int exec_params(pr_store *st, const char *sq, const char *pg, const char *const *p, int n, const char *what,
-                       pr_err *err) {
+int pr_store_exec_params(pr_store *st, const char *sq, const char *pg, const char *const *p, int n, const char *what,
+                         pr_err *err) {
     int rc = PR_OK;
     if (st->kind == PR_STORE_SQLITE) {
         sqlite3 *db = st->native;
@@ -60,7 +64,7 @@ int pr_store_paper_put(pr_store *st, const char *session, const char *config_dig
 #define TAIL                                                                                                \
     " ON CONFLICT (session) DO UPDATE SET config_digest = excluded.config_digest,"                        \
     " last_step = excluded.last_step, state = excluded.state, updated_at = excluded.updated_at"
-    return exec_params(st,
+    return pr_store_exec_params(st,
                        "INSERT INTO paper_state (session, config_digest, last_step, state, updated_at)"
                        " VALUES (?1, ?2, CAST(?3 AS INTEGER), ?4, CAST(?5 AS INTEGER))" TAIL,
                        "INSERT INTO paper_state (session, config_digest, last_step, state, updated_at)"
@@ -75,7 +79,7 @@ int pr_store_paper_delete(pr_store *st, const char *session, pr_err *err) {
     char what[PR_PAPER_SESSION_MAX + 40];
     snprintf(what, sizeof what, "delete paper session %s", session);
     const char *p[1] = {session};
-    return exec_params(st, "DELETE FROM paper_state WHERE session = ?1", "DELETE FROM paper_state WHERE session = $1",
+    return pr_store_exec_params(st, "DELETE FROM paper_state WHERE session = ?1", "DELETE FROM paper_state WHERE session = $1",
                        p, 1, what, err);
 }
 

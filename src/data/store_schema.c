@@ -90,6 +90,16 @@ static const char *const sqlite_migrations[] = {
     "CREATE TABLE paper_state ("
     " session TEXT NOT NULL PRIMARY KEY, config_digest TEXT NOT NULL, last_step INTEGER NOT NULL,"
     " state TEXT NOT NULL, updated_at INTEGER NOT NULL);",
+    /* 7: a paper/live session's process (store_run.c): who runs it (pid,
+     * host, the process's start time, so `proratio stop` signals that
+     * process and no other that got its pid), its heartbeat with a status
+     * snapshot (positions, orders, P&L, protections, last bars) for
+     * `proratio status`, a stop request the session polls, and how it
+     * ended (ended_at 0 while it runs or after a crash). */
+    "CREATE TABLE paper_run ("
+    " session TEXT NOT NULL PRIMARY KEY, pid INTEGER NOT NULL, host TEXT NOT NULL, proc_start TEXT NOT NULL,"
+    " started_at INTEGER NOT NULL, heartbeat INTEGER NOT NULL, stop_at INTEGER NOT NULL,"
+    " ended_at INTEGER NOT NULL, outcome TEXT NOT NULL, status TEXT NOT NULL);",
 };
 
 /* One row per bar for people who query the store directly: the chunk's
@@ -272,6 +282,11 @@ static const char *const pg_migrations[] = {
     "CREATE TABLE paper_state ("
     " session TEXT COLLATE \"C\" NOT NULL PRIMARY KEY, config_digest TEXT NOT NULL, last_step BIGINT NOT NULL,"
     " state TEXT NOT NULL, updated_at BIGINT NOT NULL);",
+    /* 7: a session's process (see the SQLite list). */
+    "CREATE TABLE paper_run ("
+    " session TEXT COLLATE \"C\" NOT NULL PRIMARY KEY, pid BIGINT NOT NULL, host TEXT NOT NULL,"
+    " proc_start TEXT NOT NULL, started_at BIGINT NOT NULL, heartbeat BIGINT NOT NULL, stop_at BIGINT NOT NULL,"
+    " ended_at BIGINT NOT NULL, outcome TEXT NOT NULL, status TEXT NOT NULL);",
 };
 
 /* The per-bar view (see the SQLite one), with two SQL functions reading an

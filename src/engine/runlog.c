@@ -4,6 +4,7 @@
  * lines are laid out directly, the summary through jansson). The pipeline's
  * observer feeds the signals and the orders; fills are handed in by the
  * runner, which knows when they happen. */
+#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -37,6 +38,11 @@ typedef struct stage_count {
 
 struct pr_runlog {
     FILE *sig, *exe, *sum;
+    /* Daily rotation of sig and exe (pr_runlog_set_rotation). */
+    pr_runlog_rotate rotate;
+    char *dir;
+    int64_t day[2];              /* UTC day the file holds; PR_TIME_NONE: none yet */
+    size_t rotated;
     char *buf[2];                /* setvbuf buffers of sig and exe, or NULL */
     int failed;                  /* a write failed                          */
     char failed_file[32];
@@ -93,6 +99,7 @@ int pr_runlog_close(pr_runlog *rl, pr_err *err) {
         }
     free(rl->buf[0]);
     free(rl->buf[1]);
+    free(rl->dir);
     int rc = PR_OK;
     if (rl->failed) rc = pr_err_set(err, PR_EIO, "run log %s: write failed", rl->failed_file);
     free(rl->notes);
@@ -104,6 +111,78 @@ int pr_runlog_close(pr_runlog *rl, pr_err *err) {
 
 /* ---- writing ------------------------------------------------------------------ */
 static int nomem(pr_err *err) { return pr_err_set(err, PR_ENOMEM, "runlog: out of memory"); }
+
+/* ---- daily rotation ------------------------------------------------------------------- */
+/* "signals" of "signals.jsonl": the stem a rotated file is named by. */
+static size_t stem_len(const char *file) { return strlen(file) - strlen(".jsonl"); }
+
+/* 1 when name is stem-YYYY-MM-DD.jsonl. */
+static int is_rotated(const char *name, const char *file) {
+    size_t k = stem_len(file);
+    if (strlen(name) != k + 1 + 10 + 6 || strncmp(name, file, k) != 0 || name[k] != '-') return 0;
+    const char *d = name + k + 1;
+    for (int i = 0; i < 10; i++)
+        if ((i == 4 || i == 7) ? d[i] != '-' : (d[i] < '0' || d[i] > '9')) return 0;
+    return strcmp(d + 10, ".jsonl") == 0;
+}
+
+int pr_runlog_set_rotation(pr_runlog *rl, const char *dir, pr_runlog_rotate how, pr_err *err) {
+    if (!rl || !dir) return pr_err_set(err, PR_EINVAL, "runlog: NULL argument");
+    rl->rotate = how;
+    rl->day[0] = rl->day[1] = PR_TIME_NONE;
+    if (how == PR_RUNLOG_ROTATE_NONE) return PR_OK;
+    free(rl->dir);
+    if (!(rl->dir = strdup(dir))) return nomem(err);
+    DIR *d = opendir(dir);
+    if (!d) return pr_err_set(err, PR_EIO, "%s: cannot list the run logs: %s", dir, strerror(errno));
+    struct dirent *de;
+    int rc = PR_OK;
+    while (rc == PR_OK && (de = readdir(d)) != NULL) {
+        if (!is_rotated(de->d_name, k_files[0]) && !is_rotated(de->d_name, k_files[1])) continue;
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+        if (remove(path) != 0) rc = pr_err_set(err, PR_EIO, "%s: cannot remove an earlier run's log: %s", path,
+                                               strerror(errno));
+    }
+    closedir(d);
+    return rc;
+}
+
+size_t pr_runlog_rotated(const pr_runlog *rl) { return rl ? rl->rotated : 0; }
+
+/* Before a line of file k (0 signals, 1 executions) about time ts: a later
+ * day than the file holds closes it under its day's name and starts it
+ * again. */
+static int rotate_for(pr_runlog *rl, int k, int64_t ts, pr_err *err) {
+    if (rl->rotate == PR_RUNLOG_ROTATE_NONE) return PR_OK;
+    int64_t t = rl->rotate == PR_RUNLOG_ROTATE_WALL ? pr_time_now_ms() : ts;
+    if (t == PR_TIME_NONE) return PR_OK;
+    int64_t day = t - ((t % PR_MS_PER_DAY) + PR_MS_PER_DAY) % PR_MS_PER_DAY;
+    if (rl->day[k] == PR_TIME_NONE || day <= rl->day[k]) {
+        if (rl->day[k] == PR_TIME_NONE) rl->day[k] = day;
+        return PR_OK;
+    }
+    FILE **f = k == 0 ? &rl->sig : &rl->exe;
+    const char *file = k_files[k];
+    char from[1024], to[1024], date[PR_TIME_STR_MAX];
+    pr_time_format_iso(rl->day[k], date, sizeof date);
+    date[10] = '\0';
+    snprintf(from, sizeof from, "%s/%s", rl->dir, file);
+    snprintf(to, sizeof to, "%s/%.*s-%s.jsonl", rl->dir, (int)stem_len(file), file, date);
+    int bad = fclose(*f) != 0;
+    *f = NULL;
+    if (!bad && rename(from, to) != 0) bad = 1;
+    if (!bad && !(*f = fopen(from, "w"))) bad = 1;
+    if (bad) {
+        rl->failed = 1;
+        pr_strlcpy(rl->failed_file, file, sizeof rl->failed_file);
+        return pr_err_set(err, PR_EIO, "run log %s: rotating it to %s failed: %s", file, to, strerror(errno));
+    }
+    if (rl->buf[k]) setvbuf(*f, rl->buf[k], _IOFBF, RUNLOG_BUF);
+    rl->day[k] = day;
+    rl->rotated++;
+    return PR_OK;
+}
 
 /* A line assembled on the stack and handed to the FILE in one fwrite (one
  * call per JSON token costs more than the text). */
@@ -287,6 +366,8 @@ static int on_signal(void *self, const pr_market_view *v, const pr_signal *em, c
                      const pr_stage_effect *eff, size_t n, int kept, pr_err *err) {
     pr_runlog *rl = self;
     const pr_instrument *in = pr_view_instrument(v, em->instrument);
+    int rrc = rotate_for(rl, 0, em->ts, err);
+    if (rrc != PR_OK) return rrc;
     jline j;
     jl_begin(&j, rl->sig);
     pr_jw_key(&j.w, "time");
@@ -396,6 +477,8 @@ void pr_runlog_observer(pr_runlog *rl, pr_pipeline_observer *out) {
 int pr_runlog_fill(pr_runlog *rl, const pr_fill *f, const char *symbol, pr_err *err) {
     if (!rl || !f) return pr_err_set(err, PR_EINVAL, "runlog: NULL argument");
     const order_note *n = find_note(rl, f->order_id, NULL);
+    int rrc = rotate_for(rl, 1, f->ts, err);
+    if (rrc != PR_OK) return rrc;
     jline j;
     jl_begin(&j, rl->exe);
     pr_jw_key(&j.w, "time");

@@ -162,3 +162,8 @@ int pr_paper_open_orders(pr_broker *b, pr_order *out, size_t cap, size_t *n, pr_
     }
     return PR_OK;
 }
+
+const pr_trade *pr_paper_trades(const pr_broker *b, size_t *n) {
+    *n = 0;
+    return pr_paper_is(b) ? pr_sim_trades(cinner(b), n) : NULL;
+}

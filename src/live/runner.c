@@ -35,6 +35,7 @@ struct pr_runner {
     int64_t finest;              /* shortest bar length, months aside           */
     int64_t step_wait_ms;
     int (*on_step)(void *user, pr_runner *r, int64_t close, pr_err *err);
+    int (*on_tick)(void *user, pr_runner *r, pr_err *err);
     void *on_step_user;
     double start_cash;
     char ccy[16];
@@ -161,6 +162,7 @@ int pr_runner_new(const pr_runner_config *cfg, pr_pipeline *pipe, pr_runner **ou
     r->step_wait_ms = cfg->step_wait_ms > 0 ? cfg->step_wait_ms : 5000;
     r->on_step = cfg->on_step;
     r->on_step_user = cfg->on_step_user;
+    r->on_tick = cfg->on_tick;
     r->start_cash = cfg->start_cash > 0 ? cfg->start_cash : 10000.0;
     pr_strlcpy(r->ccy, cfg->ccy[0] ? cfg->ccy : cfg->markets[0].spec.inst.quote, sizeof r->ccy);
     r->now = PR_TIME_NONE;
@@ -176,6 +178,8 @@ int pr_runner_new(const pr_runner_config *cfg, pr_pipeline *pipe, pr_runner **ou
 void pr_runner_get_stats(const pr_runner *r, pr_runner_stats *out) { *out = r->st; }
 
 pr_broker *pr_runner_broker(pr_runner *r) { return r ? r->b : NULL; }
+
+int64_t pr_runner_last_bar(const pr_runner *r, size_t i) { return r && i < r->n ? r->last_ts[i] : PR_TIME_NONE; }
 
 static int grow_curves(pr_runner *r) {
     if (r->n_steps < r->cap_steps) return PR_OK;
@@ -404,6 +408,10 @@ int pr_runner_run(pr_runner *r, pr_feed *f, const volatile sig_atomic_t *stop, i
     if (!r || !f) return pr_err_set(err, PR_EINVAL, "pr_runner_run: NULL argument");
     if (stopped) *stopped = 0;
     for (;;) {
+        if (r->on_tick) {
+            int rc = r->on_tick(r->on_step_user, r, err);
+            if (rc != PR_OK) return rc;
+        }
         if (stop && *stop) {
             if (stopped) *stopped = 1;
             return finish_step(r, f, err);

@@ -244,8 +244,9 @@ static void test_open_fresh_schema(void **state) {
     int v = -1;
     OK(pr_store_schema_version(st, &v, &e_));
     assert_int_equal(v, pr_store_schema_latest());
-    /* 1 market data, 2 llm_calls, 3 dataset summaries, 4 bars in chunks, 5 risk_state, 6 paper_state */
-    assert_int_equal(pr_store_schema_latest(), 6);
+    /* 1 market data, 2 llm_calls, 3 dataset summaries, 4 bars in chunks, 5 risk_state, 6 paper_state,
+     * 7 paper_run */
+    assert_int_equal(pr_store_schema_latest(), 7);
     assert_int_equal(pr_store_kind(st), f->pg ? PR_STORE_POSTGRES : PR_STORE_SQLITE);
     const char *d = pr_store_describe(st);
     assert_true(strncmp(d, f->pg ? "postgresql://" : "sqlite:", f->pg ? 13 : 7) == 0);
@@ -1639,10 +1640,10 @@ static void test_chunk_migration(void **state) {
     OK(pr_store_exec_sql(st, sql, &e_));
     pr_store_close(st);
 
-    st = open_ok(f); /* 3 -> 4 -> 5 -> 6 (the latest) */
+    st = open_ok(f); /* 3 -> 4 -> 5 -> 6 -> 7 (the latest) */
     int v = 0;
     OK(pr_store_schema_version(st, &v, &e_));
-    assert_int_equal(v, 6);
+    assert_int_equal(v, 7);
     pr_series got;
     pr_series_init(&got, 0);
     OK(pr_store_get_bars(st, "binance", "OLD", PR_TF_1M, PR_TIME_NONE, PR_TIME_NONE, &got, &e_));
@@ -1781,6 +1782,57 @@ static void test_paper_state(void **state) {
     pr_store_close(st);
 }
 
+/* ---- paper_run (migration 7) ------------------------------------------------------ */
+static void test_paper_run(void **state) {
+    fx *f = *state;
+    pr_store *st = open_ok(f);
+    pr_err e;
+    pr_paper_run r;
+    int64_t stop = -1;
+    assert_int_equal(pr_store_run_get(st, "s1", &r, &e), PR_ENOTFOUND);
+    assert_non_null(strstr(e.msg, "no session 's1'"));
+    assert_int_equal(pr_store_run_stop(st, "s1", 5, &e), PR_ENOTFOUND);
+    OK(pr_store_run_start(st, "s1", 4242, "hostA", "987654", 1700000000000LL, &e_));
+    OK(pr_store_run_get(st, "s1", &r, &e_));
+    assert_true(r.pid == 4242 && r.started_at == 1700000000000LL && r.heartbeat == 1700000000000LL);
+    assert_string_equal(r.host, "hostA");
+    assert_string_equal(r.proc_start, "987654");
+    assert_true(r.stop_at == 0 && r.ended_at == 0);
+    assert_string_equal(r.outcome, "");
+    assert_string_equal(r.status, "{}");
+    pr_store_run_free(&r);
+    /* A heartbeat with its snapshot; no stop yet; then one asked. */
+    OK(pr_store_run_beat(st, "s1", 1700000001000LL, "{\"steps\":3}", &stop, &e_));
+    assert_true(stop == 0);
+    OK(pr_store_run_stop(st, "s1", 1700000001500LL, &e_));
+    OK(pr_store_run_beat(st, "s1", 1700000002000LL, "{\"steps\":4}", &stop, &e_));
+    assert_true(stop == 1700000001500LL);
+    OK(pr_store_run_end(st, "s1", 1700000003000LL, "stopped", "{\"steps\":5}", &e_));
+    OK(pr_store_run_start(st, "s2", 7, "hostB", "", 10, &e_));
+    pr_store_close(st);
+    st = open_ok(f);
+    OK(pr_store_run_get(st, "s1", &r, &e_));
+    assert_true(r.heartbeat == 1700000003000LL && r.ended_at == 1700000003000LL && r.stop_at == 1700000001500LL);
+    assert_string_equal(r.outcome, "stopped");
+    assert_string_equal(r.status, "{\"steps\":5}");
+    pr_store_run_free(&r);
+    char **names = NULL;
+    size_t n = 0;
+    OK(pr_store_run_list(st, &names, &n, &e_));
+    assert_int_equal(n, 2);
+    assert_string_equal(names[0], "s1");
+    assert_string_equal(names[1], "s2");
+    for (size_t i = 0; i < n; i++) free(names[i]);
+    free(names);
+    /* A restart of s1 clears its stop request and end. */
+    OK(pr_store_run_start(st, "s1", 99, "hostA", "1", 20, &e_));
+    OK(pr_store_run_get(st, "s1", &r, &e_));
+    assert_true(r.pid == 99 && r.stop_at == 0 && r.ended_at == 0);
+    assert_string_equal(r.outcome, "");
+    pr_store_run_free(&r);
+    pr_store_close(st);
+}
+
 #define STORE_TESTS(su, td)                                              \
     cmocka_unit_test_setup_teardown(test_open_fresh_schema, su, td),     \
     cmocka_unit_test_setup_teardown(test_migrations, su, td),            \
@@ -1806,7 +1858,8 @@ static void test_paper_state(void **state) {
     cmocka_unit_test_setup_teardown(test_chunks, su, td),              \
     cmocka_unit_test_setup_teardown(test_chunk_migration, su, td),         \
     cmocka_unit_test_setup_teardown(test_risk_state, su, td),            \
-    cmocka_unit_test_setup_teardown(test_paper_state, su, td)
+    cmocka_unit_test_setup_teardown(test_paper_state, su, td),          \
+    cmocka_unit_test_setup_teardown(test_paper_run, su, td)
 
 int main(void) {
     const struct CMUnitTest sqlite_tests[] = {

@@ -17,6 +17,7 @@
 # (no venue adapter) without running anything.
 set -u
 . "$(dirname "$0")/../e2e/lib/prelude.bash"
+. tests/live/joined.bash
 DB="sqlite:$TMP/s.db"
 "$BIN" data import data/sample/crypto/BTCUSDT-1h.csv data/sample/forex/EURUSD-1h.csv data/sample/stocks/SPY-1d.csv \
   data/sample/stocks/KO-1d.csv data/sample/crypto/BTCUSDT-1m.csv --db "$DB" > /dev/null 2>&1 || fail "import of the sample"
@@ -29,9 +30,13 @@ same_as_backtest() {
     || { fail "$name: backtest exited $?: $(tail -3 "$TMP/bt-$name.txt")"; return; }
   "$BIN" paper --config "$cfg" --db "$DB" --out "$TMP/pp-$name" "$@" > "$TMP/pp-$name.txt" 2>&1 \
     || { fail "$name: paper exited $?: $(tail -3 "$TMP/pp-$name.txt")"; return; }
-  for f in trades.csv equity.csv signals.jsonl executions.jsonl metrics.json risk.csv; do
+  for f in trades.csv equity.csv metrics.json risk.csv; do
     [ -f "$TMP/bt-$name/$f" ] || continue
     cmp -s "$TMP/bt-$name/$f" "$TMP/pp-$name/$f" || fail "$name: $f differs from the backtest's"
+  done
+  # The session's logs rotate daily: the days joined are the backtest's file.
+  for f in signals executions; do
+    joined "$TMP/pp-$name" $f | cmp -s "$TMP/bt-$name/$f.jsonl" - || fail "$name: $f.jsonl (days joined) differs"
   done
   [ "$(wc -l < "$TMP/bt-$name/trades.csv")" -gt 5 ] || fail "$name: too few trades to compare"
   sed -e 's/"mode":"[a-z]*",//' -e 's/,"logged_at":"[^"]*"//' "$TMP/bt-$name/summary.jsonl" > "$TMP/a.json"
@@ -101,6 +106,8 @@ stop_mid_session() {
   local rc=$?
   [ $rc -eq 0 ] || fail "$sig: exit code $rc, want 0: $(tail -3 "$d.txt")"
   grep -q '^session  *PAPER stopped by a signal' "$d.txt" || fail "$sig: no session summary: $(tail -5 "$d.txt")"
+  joined "$d" signals > "$d.signals"
+  joined "$d" executions > "$d.executions"
   python3 - "$d" "$TMP/bt-sma_cross" <<'PY' || fail "$sig: the stopped session's files (above)"
 import csv, json, sys
 d, bt = sys.argv[1], sys.argv[2]
@@ -110,8 +117,8 @@ s = s[0]
 full = json.loads(open(bt + '/summary.jsonl').readline())
 assert 0 < s['steps'] < full['steps'], ('steps', s['steps'], full['steps'])
 assert s['bars'] == s['steps'], ('bars of the stopped session', s['bars'], s['steps'])
-sig = [l for l in open(d + '/signals.jsonl')]
-ex = [l for l in open(d + '/executions.jsonl')]
+sig = [l for l in open(d + '.signals')]
+ex = [l for l in open(d + '.executions')]
 assert len(sig) == s['signals'], ('signals logged', len(sig), s['signals'])
 assert len(ex) == s['fills'], ('fills logged', len(ex), s['fills'])
 eq = list(open(d + '/equity.csv'))

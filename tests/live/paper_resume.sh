@@ -16,6 +16,7 @@
 # is that PostgreSQL.
 set -u
 . "$(dirname "$0")/../e2e/lib/prelude.bash"
+. tests/live/joined.bash
 DB=${PR_PG_URL:-sqlite:$TMP/s.db}
 "$BIN" data import data/sample/crypto/BTCUSDT-1h.csv --db "$DB" > /dev/null 2>&1 || { echo "FAIL: import"; exit 1; }
 CFG=examples/risk_protections.json
@@ -88,9 +89,17 @@ done
 "$BIN" "${run_args[@]}" > "$TMP/run.txt" 2>&1 || fail "the last restart exited $?: $(tail -3 "$TMP/run.txt")"
 grep -q "^resuming  *session '$SES' from its state at the close of $(cat "$TMP/want.txt")" "$TMP/run.txt" \
   || fail "the last restart did not resume from the last saved step: $(grep -m1 -E '^(resuming|session)' "$TMP/run.txt")"
-for f in trades.csv equity.csv executions.jsonl signals.jsonl risk.csv metrics.json; do
+for f in trades.csv equity.csv risk.csv metrics.json; do
   cmp -s "$TMP/bt/$f" "$TMP/kill/$f" || fail "killed $kills times: $f differs from the backtest's"
   cmp -s "$TMP/whole/$f" "$TMP/kill/$f" || fail "killed $kills times: $f differs from the uninterrupted session's"
+done
+# The session's logs rotate daily: the days joined are the backtest's file,
+# and the resumed session's rotated files the uninterrupted one's.
+for f in executions signals; do
+  joined "$TMP/kill" $f | cmp -s "$TMP/bt/$f.jsonl" - || fail "killed $kills times: $f.jsonl (days joined) differs"
+  for r in "$TMP/whole/$f"-*.jsonl; do
+    cmp -s "$r" "$TMP/kill/${r##*/}" || fail "killed $kills times: ${r##*/} differs from the uninterrupted session's"
+  done
 done
 [ "$(stored "$SES")" = "$(stored "$TMP/whole")" ] || fail "the final stored state differs from the uninterrupted session's"
 

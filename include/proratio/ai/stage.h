@@ -154,6 +154,10 @@ typedef struct pr_llm_stage_stats {
 } pr_llm_stage_stats;
 
 void pr_llm_stage_get_stats(const pr_llm_stage *st, pr_llm_stage_stats *out);
+/* 1 while the stage is in an unavailable episode (between its
+ * "ai_unavailable" and "ai_recovered" log lines): a session's notifier
+ * follows it after each step. */
+int pr_llm_stage_down(const pr_llm_stage *st);
 /* Logs the "ai_summary" JSON line (counts, cache hits, cost, prompt mode,
  * contamination). */
 void pr_llm_stage_log_summary(pr_llm_stage *st);

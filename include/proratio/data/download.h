@@ -57,6 +57,10 @@ int pr_dl_http_new(pr_dl_http **out, pr_err *err);
 void pr_dl_http_free(pr_dl_http *h);
 /* user: a pr_dl_http. */
 int pr_dl_http_get(void *user, const pr_dl_request *rq, double timeout_s, pr_dl_reply *out);
+/* The same transport for a JSON POST (notifiers, webhooks): json is the
+ * body, sent with Content-Type application/json; the connect timeout is
+ * never longer than timeout_s. */
+int pr_dl_http_post(void *user, const pr_dl_request *rq, const char *json, double timeout_s, pr_dl_reply *out);
 
 /* ---- what a reply means ----------------------------------------------------- */
 typedef enum pr_dl_verdict_kind {

@@ -28,6 +28,26 @@ typedef struct pr_runlog pr_runlog;
 /* Creates (truncates) signals.jsonl, executions.jsonl and summary.jsonl in
  * `dir`, which must exist. */
 int pr_runlog_open(const char *dir, pr_runlog **out, pr_err *err);
+/* Daily rotation, for paper and live sessions only (a backtest's logs are
+ * one file each): once a signal or fill of a later UTC day than the file's
+ * comes, signals.jsonl / executions.jsonl is closed, renamed to
+ * signals-YYYY-MM-DD.jsonl / executions-YYYY-MM-DD.jsonl (the day it
+ * holds) and started afresh, so the plain name always holds the latest
+ * day. The day is the record's own time (the decision clock: a replay
+ * rotates as its bars' days change) or, with PR_RUNLOG_ROTATE_WALL, the
+ * wall clock's when the line is written (a live session's calendar).
+ * Rotated files left in `dir` by an earlier run (the session is being
+ * started over or resumed: its logs are rewritten from its first step) are
+ * removed here. Call right after pr_runlog_open with its dir. */
+typedef enum pr_runlog_rotate {
+    PR_RUNLOG_ROTATE_NONE = 0,
+    PR_RUNLOG_ROTATE_DECISION,
+    PR_RUNLOG_ROTATE_WALL
+} pr_runlog_rotate;
+int pr_runlog_set_rotation(pr_runlog *rl, const char *dir, pr_runlog_rotate how, pr_err *err);
+/* The files rotated so far (signals and executions together). */
+size_t pr_runlog_rotated(const pr_runlog *rl);
+
 /* Flushes and closes the files and frees rl; PR_EIO when a write failed.
  * rl may be NULL. */
 int pr_runlog_close(pr_runlog *rl, pr_err *err);
