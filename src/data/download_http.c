@@ -1,4 +1,5 @@
-/* The downloads' default transport: HTTP GET over libcurl, one handle per
+/* The downloads' (and the venue adapters') default transport: HTTP over
+ * libcurl (GET, or POST / PUT / DELETE with the parameters in the URL), one handle per
  * session so consecutive pages reuse the connection. A body cut off before
  * its Content-Length is a transport failure (retried), never a short page. */
 #include <pthread.h>
@@ -116,7 +117,15 @@ int pr_dl_http_get(void *user, const pr_dl_request *rq, double timeout_s, pr_dl_
     for (size_t i = 0; i < rq->n_headers; i++) hl = curl_slist_append(hl, rq->headers[i]);
     sink s = {out, 0, 0};
     curl_easy_setopt(c, CURLOPT_URL, rq->url);
-    curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+    if (strcmp(rq->method, "POST") == 0) {
+        curl_easy_setopt(c, CURLOPT_POST, 1L);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, "");
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, 0L);
+    } else if (rq->method[0] && strcmp(rq->method, "GET") != 0) {
+        curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, rq->method);
+    } else {
+        curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+    }
     if (hl) curl_easy_setopt(c, CURLOPT_HTTPHEADER, hl);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &s);
