@@ -117,6 +117,11 @@ int pr_dl_http_get(void *user, const pr_dl_request *rq, double timeout_s, pr_dl_
     for (size_t i = 0; i < rq->n_headers; i++) hl = curl_slist_append(hl, rq->headers[i]);
     sink s = {out, 0, 0};
     curl_easy_setopt(c, CURLOPT_URL, rq->url);
+    /* libcurl silently sends a request again when a kept-alive connection
+     * dies before any answer; for an order that is a second order. Requests
+     * that change something go on a connection of their own. */
+    int changes = rq->method[0] && strcmp(rq->method, "GET") != 0;
+    curl_easy_setopt(c, CURLOPT_FRESH_CONNECT, changes ? 1L : 0L);
     if (strcmp(rq->method, "POST") == 0) {
         curl_easy_setopt(c, CURLOPT_POST, 1L);
         curl_easy_setopt(c, CURLOPT_POSTFIELDS, "");

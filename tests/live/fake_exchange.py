@@ -23,9 +23,9 @@ an order the free balance cannot pay is -2010. Commission 0.1% of what is
 received.
 
 Control (no signature):
-  POST /_faults   JSON list, each entry {"fault": F, "path": P?} taken by
-                  the next request to P (default: any signed request), in
-                  order. F: "-1021" (answer -1021 once), "429" (Retry-After
+  POST /_faults   JSON list, each entry {"fault": F, "path": P?, "method":
+                  M?} taken by the next request to P (default: any signed
+                  request) with method M (default: any), in order. F: "-1021" (answer -1021 once), "429" (Retry-After
                   "retry_after" s, default 1), "418" (ban, Retry-After),
                   "-2010", "-1013", "500" (503 -1007 after doing the work),
                   "slow" (do the work, answer after "delay" s, default 3),
@@ -307,9 +307,9 @@ class H(BaseHTTPRequestHandler):
             return self.answer(200, [order_view(o) for o in state["orders"]])
         return self.answer(404, {"code": -1, "msg": "no such control"})
 
-    def take_fault(self, path, signed):
+    def take_fault(self, method, path, signed):
         for i, f in enumerate(state["faults"]):
-            if f.get("path", path) == path and (signed or "path" in f):
+            if f.get("path", path) == path and f.get("method", method) == method and (signed or "path" in f):
                 return state["faults"].pop(i)
         return None
 
@@ -327,7 +327,7 @@ class H(BaseHTTPRequestHandler):
             entry = {"method": method, "path": u.path, "query": u.query, "status": 0}
             state["log"].append(entry)
             signed = u.path not in ("/api/v3/time", "/api/v3/exchangeInfo")
-            fault = self.take_fault(u.path, signed)
+            fault = self.take_fault(method, u.path, signed)
             kind = fault["fault"] if fault else ""
             if kind == "drop":
                 entry["status"] = -1
