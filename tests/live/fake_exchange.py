@@ -35,6 +35,8 @@ Control (no signature):
   POST /_price    {"symbol": S, "price": P}: the market trades at P (resting
                   orders it trades through fill); {} steps every symbol one
                   point along its --path
+  POST /_weight   {"used": N}: the request weight used this minute so far
+                  (X-MBX-USED-WEIGHT-1M counts on from N)
   GET  /_log      every request: [{"method","path","query","status"}]
   GET  /_orders   every order the exchange ever accepted
 The chosen port is written to --port-file."""
@@ -301,6 +303,9 @@ class H(BaseHTTPRequestHandler):
                     state["step"][s] = i
                     trade_at(s, Decimal(str(path[i])))
             return self.answer(200, {s: fmt(v) for s, v in state["price"].items()})
+        if u.path == "/_weight":
+            state["weight"] = [int(time.time() // 60), int(json.loads(body)["used"])]
+            return self.answer(200, {"used": state["weight"][1]})
         if u.path == "/_log":
             return self.answer(200, state["log"])
         if u.path == "/_orders":

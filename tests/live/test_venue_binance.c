@@ -507,6 +507,29 @@ static void test_rate_limits(void **st) {
     assert_int_equal(orders_with(&g_fake, "prtest-w1"), 1);
     pr_venue_close(&v);
 
+    /* 418 for 1 s: the ban is waited out (nothing sent meanwhile), then served */
+    k.n = 0;
+    open_venue(&v, &k, SECRET, 5);
+    faults(&g_fake, "[{\"fault\":\"418\",\"retry_after\":1}]");
+    from = log_len(&g_fake);
+    if (pr_venue_balances(&v, b, 16, &n, &e) != 0) fail_msg("balances after a 1 s ban: %s", e.msg);
+    assert_int_equal(k.n, 1);
+    assert_true(k.slept[0] > 0 && k.slept[0] <= 1000);
+    assert_int_equal(logged(&g_fake, from, "GET", "/api/v3/account", NULL, 0), 2);
+    pr_venue_close(&v);
+    /* the exchange counts 5990 of its 6000 weight this minute: the next
+     * request waits for the next minute (the downloader's pacing, shared).
+     * (A venue of its own: the recorded clock never really waited the ban.) */
+    open_venue(&v, &k, SECRET, 5);
+    json_decref(ctl(&g_fake, "/_weight", "{\"used\":5990}"));
+    k.n = 0;
+    if (pr_venue_balances(&v, b, 16, &n, &e) != 0) fail_msg("balances: %s", e.msg); /* learns 5990 + 20 */
+    if (k.n != 0) fail_msg("waited %lld ms before the exchange said 5990", (long long)k.slept[0]);
+    if (pr_venue_balances(&v, b, 16, &n, &e) != 0) fail_msg("balances: %s", e.msg);
+    assert_int_equal(k.n, 1);
+    assert_true(k.slept[0] > 0 && k.slept[0] <= 60000);
+    pr_venue_close(&v);
+
     /* 418 for 120 s, longer than the 30 s accepted: refused, and nothing
      * more is sent to the exchange while the ban lasts */
     k.n = 0;
