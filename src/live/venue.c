@@ -143,9 +143,11 @@ int pr_venue_place_oco(pr_venue *v, const pr_venue_oco_req *rq, pr_venue_order l
     }
     pr_err_clear(err);
     rc = v->ops->place_oco(v->impl, rq, legs, err);
-    if (rc == PR_ETIMEOUT)
+    if (rc == PR_ETIMEOUT) {
+        first = *err;
         return pr_err_set(err, PR_ETIMEOUT, "OCO %s: two sends got no answer; not sent a third time (%.200s)",
-                          rq->list_client_id, err->msg);
+                          rq->list_client_id, first.msg);
+    }
     return rc;
 }
 

@@ -400,7 +400,10 @@ static int one_order(bn *b, const char *method, const char *symbol, const char *
     call c = {method, "/api/v3/order", p, 1, weight, GET_SAFE};
     json_t *j;
     int rc = request(b, &c, &j, err);
-    if (rc == PR_EVENUE && strcmp(err->venue_code, "-2013") == 0) return pr_err_set(err, PR_ENOTFOUND, "%s", err->msg);
+    if (rc == PR_EVENUE && strcmp(err->venue_code, "-2013") == 0) {
+        err->code = PR_ENOTFOUND; /* the message stays the venue's */
+        return PR_ENOTFOUND;
+    }
     if (rc != PR_OK) return rc;
     parse_order(j, out);
     json_decref(j);

@@ -59,6 +59,7 @@ ap.add_argument("--key", required=True)
 ap.add_argument("--secret", required=True)
 ap.add_argument("--path", default="", help='JSON file {"BTCUSDT": [p0, p1, ...]}; p0 is the first price')
 ap.add_argument("--withdrawals", default="false")
+ap.add_argument("--balance", action="append", default=[], help="ASSET=AMOUNT: the free balance to start with")
 args = ap.parse_args()
 
 lock = threading.Lock()
@@ -71,6 +72,9 @@ state = {
     "balances": {b["asset"]: [Decimal(b["free"]), Decimal(b["locked"])] for b in ACCOUNT["balances"]},
     "weight": [0, 0],
 }
+for b in args.balance:
+    asset, amount = b.split("=", 1)
+    state["balances"][asset] = [Decimal(amount), Decimal(0)]
 COMMISSION = Decimal("0.001")
 WEIGHTS = {"/api/v3/exchangeInfo": 20, "/api/v3/account": 20, "/api/v3/myTrades": 20, "/api/v3/openOrders": 6,
            "/api/v3/order": 1}
