@@ -5,7 +5,9 @@
 # exchange as one market order (the exchange ends with exactly as many
 # orders as executions.jsonl has fills, all client ids distinct, none
 # refused); the same command again resumes the session, asks the exchange
-# for every client id and sends nothing; startup says venue, URL and mode.
+# for every client id and sends nothing; a session killed (SIGKILL) while
+# it trades and restarted ends with every fill sent exactly once; startup
+# says venue, URL and mode.
 # Mainnet is refused without "i_understand_this_is_real_money", and with a
 # key that may withdraw (apiRestrictions), before any order; with both
 # conditions met it runs as LIVE. No file the sessions wrote (outputs, logs,
@@ -67,6 +69,24 @@ grep -q "^venue  *binance_spot: 0 orders sent, $fills found there already" "$TMP
   || fail "second run's venue summary: $(grep '^venue' "$TMP/b.txt")"
 read -r n2 _ _ <<< "$(orders)"
 [ "$n2" -eq "$n" ] || fail "the second run changed the exchange's orders: $n -> $n2"
+
+# --- killed mid-session (SIGKILL) and restarted: every fill sent once ------------------------
+start_server
+BINANCE_API_KEY=$KEY BINANCE_API_SECRET=$SECRET "$BIN" live --config "$TMP/live.json" --db "$DB" --venue-url "$URL" \
+  --out "$TMP/k" --set live.speed=360000 > "$TMP/k1.txt" 2>&1 &
+pid=$!   # the program itself (not a subshell), so that SIGKILL reaches it
+for _ in $(seq 100); do read -r sent _ _ <<< "$(orders)"; [ "$sent" -ge 5 ] && break; sleep 0.1; done
+kill -9 $pid 2>/dev/null
+wait $pid 2>/dev/null
+read -r at_kill _ _ <<< "$(orders)"
+[ "$at_kill" -ge 5 ] || fail "the paced session sent $at_kill orders before the kill"
+live --out "$TMP/k" --set live.speed=360000 > "$TMP/k2.txt" 2>&1 || fail "the restart exited $?: $(tail -3 "$TMP/k2.txt")"
+kfills=$(grep -c '"order_id":' "$TMP/k/executions.jsonl")
+read -r n distinct _ <<< "$(orders)"
+[ "$kfills" -eq "$fills" ] || fail "the restarted session made $kfills fills, the uninterrupted one $fills"
+[ "$n" -eq "$fills" ] && [ "$distinct" -eq "$n" ] || fail "after a kill: $fills fills, $n orders ($distinct ids)"
+grep -q "^venue  *binance_spot: $((fills - at_kill)) orders sent, $at_kill found there already" "$TMP/k2.txt" \
+  || fail "restart's venue summary ($at_kill sent before the kill): $(grep '^venue' "$TMP/k2.txt")"
 
 # --- mainnet refusals: nothing is sent -----------------------------------------------------
 before=$(requests)
