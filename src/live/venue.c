@@ -12,9 +12,11 @@
 #include "proratio/live/venue.h"
 
 extern const pr_venue_ops pr_venue_binance_spot;
+extern const pr_venue_ops pr_venue_binance_futures;
 
 static const pr_venue_ops *const k_venues[] = {
     &pr_venue_binance_spot,
+    &pr_venue_binance_futures,
 };
 
 const pr_venue_ops *const *pr_venue_list(size_t *n) {
@@ -181,6 +183,22 @@ int pr_venue_withdrawals_enabled(pr_venue *v, int *on, pr_err *err) {
     if (!v->ops->withdrawals_enabled)
         return pr_err_set(err, PR_EUNSUPPORTED, "%s cannot tell whether the key may withdraw", v->ops->name);
     return v->ops->withdrawals_enabled(v->impl, on, err);
+}
+
+int pr_venue_set_leverage(pr_venue *v, const char *symbol, int leverage, pr_err *err) {
+    if (!v->ops->set_leverage) return pr_err_set(err, PR_EUNSUPPORTED, "%s has no leverage", v->ops->name);
+    if (leverage < 1) return pr_err_set(err, PR_EINVAL, "%s: leverage %d must be at least 1", symbol, leverage);
+    return v->ops->set_leverage(v->impl, symbol, leverage, err);
+}
+
+int pr_venue_set_margin_type(pr_venue *v, const char *symbol, int isolated, pr_err *err) {
+    if (!v->ops->set_margin_type) return pr_err_set(err, PR_EUNSUPPORTED, "%s has no margin type", v->ops->name);
+    return v->ops->set_margin_type(v->impl, symbol, isolated, err);
+}
+
+int pr_venue_set_position_mode(pr_venue *v, int hedge, pr_err *err) {
+    if (!v->ops->set_position_mode) return pr_err_set(err, PR_EUNSUPPORTED, "%s has no position mode", v->ops->name);
+    return v->ops->set_position_mode(v->impl, hedge, err);
 }
 
 /* ---- helpers ------------------------------------------------------------------ */

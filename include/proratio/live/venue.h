@@ -82,6 +82,7 @@ typedef struct pr_venue_order_req {
                                  order's notional (0: not checked)            */
     char client_id[PR_VENUE_CLIENT_ID_MAX]; /* required: pr_venue_client_id */
     int test;                 /* 1: the venue's order-test endpoint only        */
+    int reduce_only;          /* derivatives: never increases the position      */
 } pr_venue_order_req;
 
 /* A one-cancels-the-other pair closing a position: a take-profit limit
@@ -106,6 +107,7 @@ typedef struct pr_venue_order {
     pr_venue_otype type;
     pr_venue_ostatus status;
     double qty, executed_qty, cum_quote, price, stop_price;
+    int reduce_only;
     int64_t time_ms;
 } pr_venue_order;
 
@@ -120,6 +122,7 @@ typedef struct pr_venue_position {
     double qty;               /* signed: negative short                        */
     double entry_price, mark_price, liquidation_price, unrealized_pnl;
     int leverage;
+    int isolated;             /* 1 isolated margin, 0 cross                     */
 } pr_venue_position;
 
 typedef struct pr_venue_fill {
@@ -156,6 +159,12 @@ typedef struct pr_venue_ops {
                  pr_err *err);
     /* 1 in *on when the key may withdraw (NULL: cannot tell). */
     int (*withdrawals_enabled)(void *impl, int *on, pr_err *err);
+    /* Derivatives (NULL on spot): leverage and margin type of a symbol,
+     * one-way (hedge 0) or hedge position mode of the account. Setting
+     * what is already set is not an error. */
+    int (*set_leverage)(void *impl, const char *symbol, int leverage, pr_err *err);
+    int (*set_margin_type)(void *impl, const char *symbol, int isolated, pr_err *err);
+    int (*set_position_mode)(void *impl, int hedge, pr_err *err);
 } pr_venue_ops;
 
 typedef struct pr_venue {
@@ -189,6 +198,10 @@ int pr_venue_positions(pr_venue *v, pr_venue_position *out, size_t cap, size_t *
 int pr_venue_fills(pr_venue *v, const char *symbol, int64_t from_id, pr_venue_fill *out, size_t cap, size_t *n,
                    pr_err *err);
 int pr_venue_withdrawals_enabled(pr_venue *v, int *on, pr_err *err);
+/* PR_EUNSUPPORTED on a venue without them (spot). */
+int pr_venue_set_leverage(pr_venue *v, const char *symbol, int leverage, pr_err *err);
+int pr_venue_set_margin_type(pr_venue *v, const char *symbol, int isolated, pr_err *err);
+int pr_venue_set_position_mode(pr_venue *v, int hedge, pr_err *err);
 
 /* ---- venue-independent helpers -------------------------------------------------- */
 /* The client order id of order `seq` of decision step `step` (the step's
