@@ -10,6 +10,17 @@ against a scripted price path:
   GET / DELETE /api/v3/order            by origClientOrderId or orderId
   GET  /api/v3/openOrders, /api/v3/account, /api/v3/myTrades
   GET  /sapi/v1/account/apiRestrictions enableWithdrawals = --withdrawals
+and USD-M futures (with --futures-info): /fapi/v1/time, exchangeInfo (every
+symbol), POST /fapi/v1/order (+ /test; reduceOnly), GET / DELETE
+/fapi/v1/order, /fapi/v1/openOrders, /fapi/v2/balance, /fapi/v2/positionRisk,
+/fapi/v1/userTrades, POST /fapi/v1/leverage, /fapi/v1/marginType,
+/fapi/v1/positionSide/dual. One-way positions in a USDT wallet
+(--futures-wallet): market orders fill at the current price (commission
+0.04%), other types rest; an order that would need more initial margin
+(notional / leverage) than is free is -2019, a reduce-only order that
+would grow the position -2022; the liquidation price shown is the fake's
+simplification entry x (1 - 1/leverage + 0.004) for a long, entry x (1 +
+1/leverage - 0.004) for a short.
 
 Signed endpoints need X-MBX-APIKEY = --key (else 401 -2015), a signature
 = HMAC-SHA256(--secret, query + body) (else 400 -1022) and a timestamp
@@ -59,11 +70,14 @@ ap.add_argument("--key", required=True)
 ap.add_argument("--secret", required=True)
 ap.add_argument("--path", default="", help='JSON file {"BTCUSDT": [p0, p1, ...]}; p0 is the first price')
 ap.add_argument("--withdrawals", default="false")
+ap.add_argument("--futures-info", default="")
+ap.add_argument("--futures-wallet", default="10000")
 ap.add_argument("--balance", action="append", default=[], help="ASSET=AMOUNT: the free balance to start with")
 args = ap.parse_args()
 
 lock = threading.Lock()
 INFO = json.load(open(args.exchange_info))
+FINFO = json.load(open(args.futures_info)) if args.futures_info else {"symbols": []}
 ACCOUNT = json.load(open(args.account))
 PATH = json.load(open(args.path)) if args.path else {"BTCUSDT": ["95000"], "ETHBTC": ["0.03"]}
 state = {
@@ -72,6 +86,12 @@ state = {
     "balances": {b["asset"]: [Decimal(b["free"]), Decimal(b["locked"])] for b in ACCOUNT["balances"]},
     "weight": [0, 0],
 }
+state.update(forders=[], ftrades=[], wallet=Decimal(args.futures_wallet), pos={}, dual=False)
+for s_ in FINFO["symbols"]:
+    state["pos"][s_["symbol"]] = {"amt": Decimal(0), "entry": Decimal(0), "lev": 20, "iso": False}
+    state["price"].setdefault(s_["symbol"], Decimal("95000"))
+FUT_COMMISSION = Decimal("0.0004")
+MMR = Decimal("0.004")
 for b in args.balance:
     asset, amount = b.split("=", 1)
     state["balances"][asset] = [Decimal(amount), Decimal(0)]
@@ -84,8 +104,8 @@ def now_ms():
     return int(time.time() * 1000) + state["skew"]
 
 
-def symbol_info(sym):
-    for s in INFO["symbols"]:
+def symbol_info(sym, info=None):
+    for s in (info or INFO)["symbols"]:
         if s["symbol"] == sym:
             return s
     return None
@@ -101,8 +121,8 @@ class Refuse(Exception):
         self.status, self.code, self.msg = status, code, msg
 
 
-def filter_check(sym, otype, qty, price, stop):
-    info = symbol_info(sym)
+def filter_check(sym, otype, qty, price, stop, info=None):
+    info = symbol_info(sym, info)
     for f in info["filters"]:
         t = f["filterType"]
         if t == "PRICE_FILTER":
@@ -121,7 +141,7 @@ def filter_check(sym, otype, qty, price, stop):
             market = otype == "MARKET"
             applies = f.get("applyMinToMarket", f.get("applyToMarket", True)) if market else True
             px = state["price"][sym] if market else price
-            if applies and px * qty < Decimal(f["minNotional"]):
+            if applies and px * qty < Decimal(f.get("minNotional", f.get("notional", "0"))):
                 raise Refuse(400, -1013, "Filter failure: " + t)
 
 
@@ -270,6 +290,140 @@ def find_order(p):
     return None
 
 
+def fut_used_margin():
+    return sum(abs(p["amt"]) * p["entry"] / p["lev"] for p in state["pos"].values())
+
+
+def fut_liquidation(p):
+    if p["amt"] == 0:
+        return Decimal(0)
+    inv = Decimal(1) / Decimal(p["lev"])
+    return p["entry"] * (1 - inv + MMR) if p["amt"] > 0 else p["entry"] * (1 + inv - MMR)
+
+
+def fut_view(o):
+    v = order_view(o)
+    v.update(reduceOnly=o["reduce"], cumQuote=fmt(o["quote"]), avgPrice=fmt(o["quote"] / o["executed"]
+                                                                             if o["executed"] else 0))
+    v.pop("cummulativeQuoteQty")
+    if v["type"] == "STOP_LOSS_LIMIT":
+        v["type"] = "STOP"
+    return v
+
+
+def fut_order(p, test=False):
+    sym = p.get("symbol", "")
+    if not symbol_info(sym, FINFO):
+        raise Refuse(400, -1121, "Invalid symbol.")
+    otype, side = p.get("type", ""), p.get("side", "")
+    qty = Decimal(p.get("quantity", "0"))
+    price = Decimal(p["price"]) if "price" in p else None
+    stop = Decimal(p["stopPrice"]) if "stopPrice" in p else None
+    filter_check(sym, otype, qty, price, stop, FINFO)
+    pos = state["pos"][sym]
+    signed = qty if side == "BUY" else -qty
+    reduce = p.get("reduceOnly") == "true"
+    if reduce and (pos["amt"] == 0 or (pos["amt"] > 0) == (signed > 0) or qty > abs(pos["amt"])):
+        raise Refuse(400, -2022, "ReduceOnly Order is rejected.")
+    px = state["price"][sym]
+    grows = pos["amt"] == 0 or (pos["amt"] > 0) == (signed > 0)
+    if grows and qty * (px if otype == "MARKET" else price) / pos["lev"] > state["wallet"] - fut_used_margin():
+        raise Refuse(400, -2019, "Margin is insufficient.")
+    if test:
+        return None
+    o = {"symbol": sym, "orderId": state["next_order"], "orderListId": -1, "clientOrderId": p.get("newClientOrderId", ""),
+         "status": "NEW", "timeInForce": p.get("timeInForce", "GTC"), "side": side,
+         "type": {"STOP": "STOP_LOSS_LIMIT"}.get(otype, otype), "price": price or Decimal(0), "qty": qty,
+         "executed": Decimal(0), "quote": Decimal(0), "stop": stop, "time": now_ms(), "update": now_ms(),
+         "reduce": reduce}
+    state["next_order"] += 1
+    state["forders"].append(o)
+    if otype != "MARKET":
+        return o
+    realized = Decimal(0)
+    if grows:
+        total = abs(pos["amt"]) + qty
+        pos["entry"] = (pos["entry"] * abs(pos["amt"]) + px * qty) / total
+    else:
+        closed = min(qty, abs(pos["amt"]))
+        realized = (px - pos["entry"]) * closed * (1 if pos["amt"] > 0 else -1)
+        if qty > abs(pos["amt"]):
+            pos["entry"] = px
+    pos["amt"] += signed
+    if pos["amt"] == 0:
+        pos["entry"] = Decimal(0)
+    fee = qty * px * FUT_COMMISSION
+    state["wallet"] += realized - fee
+    o.update(status="FILLED", executed=qty, quote=qty * px)
+    state["ftrades"].append({"symbol": sym, "id": state["next_trade"], "orderId": o["orderId"], "side": side,
+                             "price": fmt(px), "qty": fmt(qty), "realizedPnl": fmt(realized), "quoteQty": fmt(qty * px),
+                             "commission": fmt(fee), "commissionAsset": "USDT", "time": now_ms(),
+                             "positionSide": "BOTH", "buyer": side == "BUY", "maker": False})
+    state["next_trade"] += 1
+    return o
+
+
+def fut_serve(method, path, p):
+    if path == "/fapi/v1/time":
+        return {"serverTime": now_ms()}
+    if path == "/fapi/v1/exchangeInfo":
+        return dict(FINFO, serverTime=now_ms())
+    if path in ("/fapi/v1/order", "/fapi/v1/order/test") and method == "POST":
+        o = fut_order(p, test=path.endswith("/test"))
+        return {} if o is None else fut_view(o)
+    if path == "/fapi/v1/order":
+        o = next((o for o in state["forders"] if o["symbol"] == p.get("symbol")
+                  and o["clientOrderId"] == p.get("origClientOrderId")), None)
+        if method == "GET":
+            if not o:
+                raise Refuse(400, -2013, "Order does not exist.")
+            return fut_view(o)
+        if not o or o["status"] != "NEW":
+            raise Refuse(400, -2011, "Unknown order sent.")
+        o.update(status="CANCELED", update=now_ms())
+        return fut_view(o)
+    if path == "/fapi/v1/openOrders":
+        return [fut_view(o) for o in state["forders"] if o["status"] == "NEW"
+                and ("symbol" not in p or o["symbol"] == p["symbol"])]
+    if path == "/fapi/v2/balance":
+        upnl = sum((state["price"][s] - q["entry"]) * q["amt"] for s, q in state["pos"].items())
+        avail = state["wallet"] - fut_used_margin()
+        return [{"accountAlias": "SgsR", "asset": "USDT", "balance": fmt(state["wallet"]),
+                 "crossWalletBalance": fmt(state["wallet"]), "crossUnPnl": fmt(upnl), "availableBalance": fmt(avail),
+                 "maxWithdrawAmount": fmt(avail), "marginAvailable": True, "updateTime": now_ms()}]
+    if path == "/fapi/v2/positionRisk":
+        return [{"symbol": s, "positionAmt": fmt(q["amt"]), "entryPrice": fmt(q["entry"]),
+                 "markPrice": fmt(state["price"][s]), "unRealizedProfit": fmt((state["price"][s] - q["entry"]) * q["amt"]),
+                 "liquidationPrice": fmt(fut_liquidation(q)), "leverage": str(q["lev"]),
+                 "marginType": "isolated" if q["iso"] else "cross", "positionSide": "BOTH",
+                 "updateTime": now_ms()} for s, q in state["pos"].items()]
+    if path == "/fapi/v1/userTrades":
+        frm = int(p.get("fromId", "0"))
+        return [t for t in state["ftrades"] if t["symbol"] == p.get("symbol") and t["id"] >= frm]
+    if path == "/fapi/v1/leverage":
+        lev = int(p.get("leverage", "0"))
+        if not 1 <= lev <= 125:
+            raise Refuse(400, -4028, "Leverage %d is not valid" % lev)
+        state["pos"][p["symbol"]]["lev"] = lev
+        return {"leverage": lev, "maxNotionalValue": "1000000", "symbol": p["symbol"]}
+    if path == "/fapi/v1/marginType":
+        q = state["pos"][p["symbol"]]
+        iso = p.get("marginType") == "ISOLATED"
+        if q["iso"] == iso:
+            raise Refuse(400, -4046, "No need to change margin type.")
+        if q["amt"] != 0:
+            raise Refuse(400, -4048, "Margin type cannot be changed if there exists position.")
+        q["iso"] = iso
+        return {"code": 200, "msg": "success"}
+    if path == "/fapi/v1/positionSide/dual":
+        dual = p.get("dualSidePosition") == "true"
+        if state["dual"] == dual:
+            raise Refuse(400, -4059, "No need to change position side.")
+        state["dual"] = dual
+        return {"code": 200, "msg": "success"}
+    raise Refuse(404, -1, "no such endpoint")
+
+
 class H(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
@@ -313,7 +467,7 @@ class H(BaseHTTPRequestHandler):
         if u.path == "/_log":
             return self.answer(200, state["log"])
         if u.path == "/_orders":
-            return self.answer(200, [order_view(o) for o in state["orders"]])
+            return self.answer(200, [order_view(o) for o in state["orders"]] + [fut_view(o) for o in state["forders"]])
         return self.answer(404, {"code": -1, "msg": "no such control"})
 
     def take_fault(self, method, path, signed):
@@ -335,7 +489,7 @@ class H(BaseHTTPRequestHandler):
             state["weight"][1] += WEIGHTS.get(u.path, 1)
             entry = {"method": method, "path": u.path, "query": u.query, "status": 0}
             state["log"].append(entry)
-            signed = u.path not in ("/api/v3/time", "/api/v3/exchangeInfo")
+            signed = u.path not in ("/api/v3/time", "/api/v3/exchangeInfo", "/fapi/v1/time", "/fapi/v1/exchangeInfo")
             fault = self.take_fault(method, u.path, signed)
             kind = fault["fault"] if fault else ""
             if kind == "drop":
@@ -399,6 +553,8 @@ class H(BaseHTTPRequestHandler):
         if kind == "-1013":
             raise Refuse(400, -1013, "Filter failure: LOT_SIZE")
         path = u.path
+        if path.startswith("/fapi/"):
+            return fut_serve(method, path, p)
         if path == "/api/v3/time":
             return {"serverTime": now_ms()}
         if path == "/api/v3/exchangeInfo":

@@ -7,7 +7,9 @@
  * sent (the fake's request log proves it), and a lost answer (dropped
  * connection after the order was taken, no answer at all, a slow answer,
  * 503 -1007) settled by a query so that the exchange holds exactly one
- * order. Balances are worked out by hand from the account fixture
+ * order; and the USD-M futures venue (leverage, margin type, position
+ * mode, reduce-only, positions with their liquidation price). Balances
+ * are worked out by hand from the account fixture
  * (tests/live/fixtures/binance_account.json) and the 0.1% commission. No
  * message ever holds the key or the secret. */
 #include <setjmp.h>
@@ -42,16 +44,17 @@ typedef struct fake {
 static int fake_start(fake *s) {
     memset(s, 0, sizeof *s);
     if (access(PY, X_OK) != 0 || !pr_test_tmpdir(s->dir, sizeof s->dir)) return -1;
-    char script[1024], info[1024], acct[1024], portfile[700];
+    char script[1024], info[1024], finfo[1024], acct[1024], portfile[700];
     pr_test_path("tests/live/fake_exchange.py", script, sizeof script);
     pr_test_path("tests/live/fixtures/binance_exchange_info.json", info, sizeof info);
     pr_test_path("tests/live/fixtures/binance_account.json", acct, sizeof acct);
+    pr_test_path("tests/live/fixtures/binance_futures_exchange_info.json", finfo, sizeof finfo);
     snprintf(portfile, sizeof portfile, "%s/port", s->dir);
     pid_t pid = fork();
     if (pid < 0) return -1;
     if (pid == 0) {
         execl(PY, PY, script, "--port-file", portfile, "--exchange-info", info, "--account", acct, "--key", KEY,
-              "--secret", SECRET, (char *)NULL);
+              "--secret", SECRET, "--futures-info", finfo, (char *)NULL);
         _exit(127);
     }
     s->pid = pid;
@@ -188,7 +191,7 @@ static void no_secret(const pr_err *e) {
         fail_msg("a secret in the message: %s", e->msg);
 }
 
-static void open_venue(pr_venue *v, clk *k, const char *secret, double timeout_s) {
+static void open_named(const char *name, pr_venue *v, clk *k, const char *secret, double timeout_s) {
     if (!g_up) PR_TEST_SKIP_MISSING("fake exchange unavailable (/usr/bin/python3)");
     pr_venue_config c;
     memset(&c, 0, sizeof c);
@@ -202,7 +205,11 @@ static void open_venue(pr_venue *v, clk *k, const char *secret, double timeout_s
     c.clock.user = k;
     pr_err e;
     pr_err_clear(&e);
-    if (pr_venue_open("binance_spot", &c, v, &e) != 0) fail_msg("open: %s", e.msg);
+    if (pr_venue_open(name, &c, v, &e) != 0) fail_msg("open: %s", e.msg);
+}
+
+static void open_venue(pr_venue *v, clk *k, const char *secret, double timeout_s) {
+    open_named("binance_spot", v, k, secret, timeout_s);
 }
 
 static pr_venue_order_req order(const char *cid, pr_venue_side side, pr_venue_otype t, double qty, double price,
@@ -597,6 +604,112 @@ static void test_lost_answers(void **st) {
     pr_venue_close(&v);
 }
 
+/* USD-M futures, worked by hand: 10x isolated, buy 0.010 BTC at 95000
+ * (notional 950, initial margin 95, commission 0.04% = 0.38), then sell it
+ * back reduce-only at 96000 (realised +10, commission 0.384). The fixture
+ * tests/live/fixtures/binance_futures_exchange_info.json: tick 0.10, step
+ * 0.001, MIN_NOTIONAL notional 100. */
+static void test_futures(void **st) {
+    (void)st;
+    clk k = {{0}, 0};
+    pr_venue v;
+    open_named("binance_futures", &v, &k, SECRET, 1);
+    json_decref(ctl(&g_fake, "/_price", "{\"symbol\":\"BTCUSDT\",\"price\":\"95000\"}"));
+    pr_err e;
+    pr_err_clear(&e);
+    pr_venue_rules r;
+    assert_int_equal(pr_venue_rules_of(&v, "BTCUSDT", &r, &e), 0);
+    assert_float_equal(r.tick, 0.1, 1e-15);
+    assert_float_equal(r.step, 0.001, 1e-15);
+    assert_float_equal(r.min_notional, 100, 0);
+    assert_int_equal(r.min_notional_market, 1);
+    assert_string_equal(r.notional_filter, "MIN_NOTIONAL");
+    /* settings: what is already so is no error */
+    assert_int_equal(pr_venue_set_position_mode(&v, 0, &e), 0);
+    assert_int_equal(pr_venue_set_margin_type(&v, "BTCUSDT", 1, &e), 0);
+    assert_int_equal(pr_venue_set_margin_type(&v, "BTCUSDT", 1, &e), 0);
+    assert_int_equal(pr_venue_set_leverage(&v, "BTCUSDT", 10, &e), 0);
+    assert_int_equal(pr_venue_set_leverage(&v, "BTCUSDT", 0, &e), PR_EINVAL);
+    assert_int_equal(pr_venue_set_leverage(&v, "BTCUSDT", 200, &e), PR_EVENUE);
+    assert_string_equal(e.venue_code, "-4028");
+    /* 0.001 x 95000 = 95 < 100: refused before sending */
+    size_t from = log_len(&g_fake);
+    pr_venue_order_req q = order("prfut-1", PR_VSIDE_BUY, PR_VORDER_MARKET, 0.001, 0, 0);
+    assert_int_equal(place_fails(&v, &q, &e), PR_EINVAL);
+    assert_string_equal(e.venue_code, "MIN_NOTIONAL");
+    assert_int_equal(log_len(&g_fake), from);
+    /* the buy, its answer lost: found by its client id, one order */
+    faults(&g_fake, "[{\"fault\":\"lost_ack\",\"path\":\"/fapi/v1/order\"}]");
+    q = order("prfut-2", PR_VSIDE_BUY, PR_VORDER_MARKET, 0.01, 0, 0);
+    pr_venue_order o;
+    place_ok(&v, &q, &o);
+    assert_int_equal(o.status, PR_VSTATUS_FILLED);
+    assert_int_equal(orders_with(&g_fake, "prfut-2"), 1);
+    pr_venue_position pos[4];
+    size_t n;
+    assert_int_equal(pr_venue_positions(&v, pos, 4, &n, &e), 0);
+    assert_int_equal(n, 1);
+    assert_float_equal(pos[0].qty, 0.01, 1e-12);
+    assert_float_equal(pos[0].entry_price, 95000, 1e-9);
+    assert_int_equal(pos[0].leverage, 10);
+    assert_int_equal(pos[0].isolated, 1);
+    assert_float_equal(pos[0].liquidation_price, 95000 * (1 - 0.1 + 0.004), 1e-6); /* 85880 */
+    assert_float_equal(bal(&v, "USDT", NULL), 10000 - 0.38 - 95, 1e-8);
+    /* reduce-only bigger than the position: the venue's -2022 */
+    q = order("prfut-3", PR_VSIDE_SELL, PR_VORDER_MARKET, 0.02, 0, 0);
+    q.reduce_only = 1;
+    assert_int_equal(place_fails(&v, &q, &e), PR_EVENUE);
+    assert_string_equal(e.venue_code, "-2022");
+    if (!strstr(e.msg, "reduce-only")) fail_msg("message: %s", e.msg);
+    /* reduce-only of the position at 96000: flat, +10 realised */
+    json_decref(ctl(&g_fake, "/_price", "{\"symbol\":\"BTCUSDT\",\"price\":\"96000\"}"));
+    q = order("prfut-4", PR_VSIDE_SELL, PR_VORDER_MARKET, 0.01, 0, 0);
+    q.reduce_only = 1;
+    q.ref_price = 96000;
+    place_ok(&v, &q, &o);
+    assert_int_equal(o.reduce_only, 1);
+    char query[1024];
+    assert_int_equal(logged(&g_fake, 0, "POST", "/fapi/v1/order", query, sizeof query), 3);
+    if (!strstr(query, "quantity=0.010&") || !strstr(query, "reduceOnly=true")) fail_msg("sent %s", query);
+    assert_int_equal(pr_venue_positions(&v, pos, 4, &n, &e), 0);
+    assert_int_equal(n, 0);
+    double locked;
+    assert_float_equal(bal(&v, "USDT", &locked), 10000 - 0.38 + 10 - 0.384, 1e-8);
+    assert_float_equal(locked, 0, 1e-9);
+    pr_venue_fill f[4];
+    assert_int_equal(pr_venue_fills(&v, "BTCUSDT", 0, f, 4, &n, &e), 0);
+    assert_int_equal(n, 2);
+    assert_int_equal(f[0].side, PR_VSIDE_BUY);
+    assert_int_equal(f[1].side, PR_VSIDE_SELL);
+    assert_float_equal(f[1].price, 96000, 0);
+    /* a stop-limit rests as the futures API's STOP */
+    q = order("prfut-5", PR_VSIDE_BUY, PR_VORDER_STOP_LOSS_LIMIT, 0.002, 97000.1, 97000);
+    place_ok(&v, &q, &o);
+    assert_int_equal(o.status, PR_VSTATUS_NEW);
+    assert_int_equal(o.type, PR_VORDER_STOP_LOSS_LIMIT);
+    assert_int_equal(pr_venue_cancel(&v, "BTCUSDT", "prfut-5", &o, &e), 0);
+    assert_int_equal(o.status, PR_VSTATUS_CANCELED);
+    /* what futures have not */
+    pr_venue_oco_req oco;
+    memset(&oco, 0, sizeof oco);
+    strcpy(oco.symbol, "BTCUSDT");
+    strcpy(oco.list_client_id, "prfut-6");
+    pr_venue_order legs[2];
+    assert_int_equal(pr_venue_place_oco(&v, &oco, legs, &e), PR_EUNSUPPORTED);
+    int on;
+    assert_int_equal(pr_venue_withdrawals_enabled(&v, &on, &e), PR_EUNSUPPORTED);
+    pr_venue_close(&v);
+    /* and what spot has not */
+    open_venue(&v, &k, SECRET, 5);
+    assert_int_equal(pr_venue_set_leverage(&v, "BTCUSDT", 10, &e), PR_EUNSUPPORTED);
+    assert_int_equal(pr_venue_positions(&v, pos, 4, &n, &e), 0);
+    assert_int_equal(n, 0);
+    q = order("prfut-7", PR_VSIDE_SELL, PR_VORDER_MARKET, 0.001, 0, 0);
+    q.reduce_only = 1;
+    assert_int_equal(place_fails(&v, &q, &e), PR_EUNSUPPORTED);
+    pr_venue_close(&v);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_time_rules_and_test_order),
@@ -607,6 +720,7 @@ int main(void) {
         cmocka_unit_test(test_clock_resync),
         cmocka_unit_test(test_rate_limits),
         cmocka_unit_test(test_lost_answers),
+        cmocka_unit_test(test_futures),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
