@@ -120,7 +120,8 @@ pr_broker *pr_runner_broker(pr_runner *r);
 /* Executes at a venue what the paper broker fills: each paper fill becomes
  * a market order of the same side and quantity (rounded down to the
  * venue's lot step) with the client id pr_venue_client_id(session, symbol,
- * the fill's bar time, its number among that bar's fills). The venue is
+ * the fill's bar time, its number among that bar's fills; on a venue with
+ * positions, derivatives, every exit is reduce-only). The venue is
  * asked for that id before each send, so a session replayed after a
  * restart finds the orders it sent before and sends none twice. The
  * decisions and the session's books stay the paper broker's (one decision

@@ -391,6 +391,7 @@ static void paper_after(void *user, const pr_backtest_config *bc, const pr_backt
         fprintf(f, "venue        %s: %zu orders sent, %zu found there already (sent by an earlier run), %zu fills too "
                 "small for its lot size or minimum notional\n", c->lv.name, c->vstats.sent, c->vstats.found,
                 c->vstats.too_small);
+    if (c->live) live_venue_positions(&((paper_ctx *)user)->lv, f);
     if (c->ignored)
         fprintf(f, "ignored      %zu bars of the feed: repeated, closing after their step was decided, or of no "
                 "market of the session\n", c->ignored);

@@ -7,7 +7,8 @@
 #include "live_venue.h"
 
 size_t live_venue_read(live_venue *lv, const pr_config *cfg, bt_errors *errs) {
-    static const char *const keys[] = {"name", "rest", "ws", "user_data", "mainnet", NULL};
+    static const char *const keys[] = {"name", "rest", "ws", "user_data", "mainnet", "leverage", "margin", NULL};
+    static const char *const margins[] = {"venue", "cross", "isolated", NULL};
     size_t n0 = errs->n + errs->dropped;
     pr_err e;
     pr_err_clear(&e);
@@ -21,6 +22,11 @@ size_t live_venue_read(live_venue *lv, const pr_config *cfg, bt_errors *errs) {
         pr_config_string(cfg, "live.venue.user_data", "", lv->urls.user_data, sizeof lv->urls.user_data, &e) != PR_OK)
         bt_errors_add(errs, "%s", e.msg);
     if (pr_config_bool(cfg, "live.venue.mainnet", 0, &lv->mainnet, &e) != PR_OK) bt_errors_add(errs, "%s", e.msg);
+    if (pr_config_int(cfg, "live.venue.leverage", 0, 0, 125, &lv->leverage, &e) != PR_OK)
+        bt_errors_add(errs, "%s", e.msg);
+    int m = 0;
+    if (pr_config_enum(cfg, "live.venue.margin", "venue", margins, &m, &e) != PR_OK) bt_errors_add(errs, "%s", e.msg);
+    lv->margin = m - 1;
     if (pr_config_bool(cfg, "live.i_understand_this_is_real_money", 0, &lv->real_money, &e) != PR_OK)
         bt_errors_add(errs, "%s", e.msg);
     if (lv->url_flag) pr_strlcpy(lv->urls.rest, lv->url_flag, sizeof lv->urls.rest);
@@ -61,9 +67,16 @@ int live_venue_open(live_venue *lv, const char *const *symbols, size_t n, FILE *
     }
     int64_t t;
     if ((rc = pr_venue_server_time(&lv->v, &t, err)) != PR_OK) return rc;
+    int derivatives = ops->positions != NULL;
+    if (!derivatives && (lv->leverage || lv->margin >= 0))
+        return pr_err_set(err, PR_EINVAL, "live.venue.leverage / margin: %s has no leverage or margin type", lv->name);
+    if (derivatives && (rc = pr_venue_set_position_mode(&lv->v, 0, &e)) != PR_OK)
+        return pr_err_set(err, rc, "one-way position mode: %.400s", e.msg);
     for (size_t i = 0; i < n; i++) {
         pr_venue_rules r;
-        if ((rc = pr_venue_rules_of(&lv->v, symbols[i], &r, &e)) != PR_OK)
+        if ((rc = pr_venue_rules_of(&lv->v, symbols[i], &r, &e)) != PR_OK ||
+            (lv->margin >= 0 && (rc = pr_venue_set_margin_type(&lv->v, symbols[i], lv->margin, &e)) != PR_OK) ||
+            (lv->leverage && (rc = pr_venue_set_leverage(&lv->v, symbols[i], (int)lv->leverage, &e)) != PR_OK))
             return pr_err_set(err, rc, "market %s: %.400s", symbols[i], e.msg);
     }
     char shown[PR_VENUE_URL_MAX];
@@ -71,7 +84,14 @@ int live_venue_open(live_venue *lv, const char *const *symbols, size_t n, FILE *
                sizeof shown);
     fprintf(f, "mode         %s on %s (%s)\n", lv->mainnet ? "LIVE" : "TESTNET", lv->name,
             lv->mainnet ? "mainnet: REAL MONEY" : "testnet: no real money");
-    fprintf(f, "venue        %s at %s; each paper fill is sent there as a market order\n", lv->name, shown);
+    fprintf(f, "venue        %s at %s; each paper fill is sent there as a market order%s\n", lv->name, shown,
+            derivatives ? " (exits reduce-only)" : "");
+    if (derivatives && (lv->leverage || lv->margin >= 0)) {
+        char lev[32] = "as set at the venue";
+        if (lv->leverage) snprintf(lev, sizeof lev, "%ldx", lv->leverage);
+        fprintf(f, "margin       leverage %s, %s margin, one-way positions\n", lev,
+                lv->margin < 0 ? "the venue's" : lv->margin ? "isolated" : "cross");
+    }
     fflush(f);
     return PR_OK;
 }
@@ -81,4 +101,21 @@ void live_venue_close(live_venue *lv) {
     lv->mirror = NULL;
     if (lv->open) pr_venue_close(&lv->v);
     lv->open = 0;
+}
+
+void live_venue_positions(live_venue *lv, FILE *f) {
+    if (!lv->open || !lv->v.ops->positions) return;
+    pr_venue_position p[16];
+    size_t n = 0;
+    pr_err e;
+    pr_err_clear(&e);
+    if (pr_venue_positions(&lv->v, p, 16, &n, &e) != PR_OK) {
+        fprintf(f, "venue        positions unavailable: %s\n", e.msg);
+        return;
+    }
+    if (n == 0) fprintf(f, "venue        no open position\n");
+    for (size_t i = 0; i < n && i < 16; i++)
+        fprintf(f, "venue        position %s %.10g at %.10g, mark %.10g, liquidation %.10g, %dx %s, unrealised %.2f\n",
+                p[i].symbol, p[i].qty, p[i].entry_price, p[i].mark_price, p[i].liquidation_price, p[i].leverage,
+                p[i].isolated ? "isolated" : "cross", p[i].unrealized_pnl);
 }

@@ -14,6 +14,8 @@ typedef struct live_venue {
     pr_venue_urls urls;
     int mainnet;
     int real_money;          /* live.i_understand_this_is_real_money           */
+    long leverage;           /* derivatives: per symbol; 0 leaves the venue's   */
+    int margin;              /* derivatives: -1 as the venue has it, 0 cross, 1 isolated */
     const char *url_flag;    /* --venue-url URL (REST base), or NULL            */
     pr_venue v;
     int open;
@@ -26,4 +28,6 @@ size_t live_venue_read(live_venue *lv, const pr_config *cfg, bt_errors *errs);
  * lines to f. */
 int live_venue_open(live_venue *lv, const char *const *symbols, size_t n, FILE *f, pr_err *err);
 void live_venue_close(live_venue *lv);
+/* The venue's open positions (derivatives), one line each, to f. */
+void live_venue_positions(live_venue *lv, FILE *f);
 #endif

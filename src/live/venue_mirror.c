@@ -71,6 +71,8 @@ int pr_venue_mirror_fill(void *user, const pr_fill *f, pr_err *err) {
     q.type = PR_VORDER_MARKET;
     q.qty = r.step > 0 ? floor(f->qty / r.step + 1e-9) * r.step : f->qty;
     q.ref_price = f->price;
+    /* on a venue with positions an exit can only shrink one */
+    q.reduce_only = m->v->ops->positions && f->role != PR_ROLE_ENTRY;
     if ((rc = pr_venue_client_id(m->session, mk->symbol, f->ts, seq, q.client_id, sizeof q.client_id, err)) != PR_OK)
         return rc;
     double min_qty = r.min_qty > r.market_min_qty ? r.min_qty : r.market_min_qty;

@@ -10,7 +10,8 @@
 # says venue, URL and mode.
 # Mainnet is refused without "i_understand_this_is_real_money", and with a
 # key that may withdraw (apiRestrictions), before any order; with both
-# conditions met it runs as LIVE. No file the sessions wrote (outputs, logs,
+# conditions met it runs as LIVE. On USD-M futures the session sets the
+# leverage and margin type, sends exits reduce-only and shows the positions. No file the sessions wrote (outputs, logs,
 # the store, the console) holds the API key or secret.
 set -u
 . "$(dirname "$0")/../e2e/lib/prelude.bash"
@@ -29,6 +30,7 @@ start_server() { # extra args for fake_exchange.py
   rm -f "$TMP/port"
   "$PY" tests/live/fake_exchange.py --port-file "$TMP/port" --exchange-info tests/live/fixtures/binance_exchange_info.json \
     --account tests/live/fixtures/binance_account.json --key "$KEY" --secret "$SECRET" \
+    --futures-info tests/live/fixtures/binance_futures_exchange_info.json \
     --balance USDT=1000000 --balance BTC=10 "$@" 2> "$TMP/server.err" &
   SRV=$!
   for _ in $(seq 100); do [ -s "$TMP/port" ] && break; sleep 0.1; done
@@ -104,6 +106,23 @@ start_server --withdrawals false
 live --out "$TMP/m3" --set live.venue.mainnet=true --set live.i_understand_this_is_real_money=true > "$TMP/m3.txt" 2>&1 \
   || fail "mainnet with a safe key exited $?: $(tail -3 "$TMP/m3.txt")"
 grep -q '^mode  *LIVE on binance_spot (mainnet: REAL MONEY)' "$TMP/m3.txt" || fail "no LIVE mode line"
+
+# --- USD-M futures: leverage and margin set, exits reduce-only, positions shown -------------
+start_server
+BINANCE_FUTURES_API_KEY=$KEY BINANCE_FUTURES_API_SECRET=$SECRET "$BIN" live --config "$TMP/live.json" --db "$DB" \
+  --venue-url "$URL" --out "$TMP/f" --set live.venue.name=binance_futures --set live.venue.leverage=3 \
+  --set live.venue.margin=isolated > "$TMP/f.txt" 2>&1 || fail "futures session exited $?: $(tail -3 "$TMP/f.txt")"
+grep -q '^margin  *leverage 3x, isolated margin, one-way positions' "$TMP/f.txt" || fail "no margin line"
+grep -q '^venue  *binance_futures at .* (exits reduce-only)' "$TMP/f.txt" || fail "no futures venue line"
+ffills=$(grep -c '"order_id":' "$TMP/f/executions.jsonl")
+exits=$(grep '"order_id":' "$TMP/f/executions.jsonl" | grep -vc '"role":"entry"')
+read -r n _ _ <<< "$(orders)"
+[ "$n" -eq "$ffills" ] || fail "futures: $ffills fills, $n orders"
+reduce=$(get /_orders | "$PY" -c 'import json, sys; print(sum(o.get("reduceOnly", False) for o in json.load(sys.stdin)))')
+[ "$reduce" -eq "$exits" ] || fail "futures: $exits exit fills, $reduce reduce-only orders"
+get /_log | "$PY" -c 'import json, sys; l = json.load(sys.stdin); q = [e["query"] for e in l if e["path"] == "/fapi/v1/leverage"]
+sys.exit(0 if q and "leverage=3&" in q[0] else 1)' || fail "leverage 3 was not set"
+grep -q '^venue  *no open position' "$TMP/f.txt" || fail "futures positions line: $(grep '^venue' "$TMP/f.txt")"
 
 # --- a bad key: the venue's code and meaning, exit non-zero ---------------------------------
 start_server
