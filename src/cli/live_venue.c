@@ -33,6 +33,25 @@ size_t live_venue_read(live_venue *lv, const pr_config *cfg, bt_errors *errs) {
     return errs->n + errs->dropped - n0;
 }
 
+/* What the account holds at start (assets with a balance), so the
+ * operator sees the venue's side of the session before it trades. */
+static void print_balances(live_venue *lv, FILE *f) {
+    pr_venue_balance b[64];
+    size_t n = 0;
+    pr_err e;
+    pr_err_clear(&e);
+    if (pr_venue_balances(&lv->v, b, 64, &n, &e) != PR_OK) {
+        fprintf(f, "balances     unavailable: %s\n", e.msg);
+        return;
+    }
+    fprintf(f, "balances    ");
+    size_t shown = 0;
+    for (size_t i = 0; i < n && i < 64; i++)
+        if (b[i].free != 0 || b[i].locked != 0)
+            fprintf(f, "%s %s %.10g free, %.10g locked", shown++ ? "," : "", b[i].asset, b[i].free, b[i].locked);
+    fprintf(f, "%s\n", shown ? "" : " none");
+}
+
 int live_venue_open(live_venue *lv, const char *const *symbols, size_t n, FILE *f, pr_err *err) {
     const pr_venue_ops *ops = pr_venue_find(lv->name);
     if (lv->mainnet && !lv->real_money)
@@ -86,6 +105,7 @@ int live_venue_open(live_venue *lv, const char *const *symbols, size_t n, FILE *
             lv->mainnet ? "mainnet: REAL MONEY" : "testnet: no real money");
     fprintf(f, "venue        %s at %s; each paper fill is sent there as a market order%s\n", lv->name, shown,
             derivatives ? " (exits reduce-only)" : "");
+    print_balances(lv, f);
     if (derivatives && (lv->leverage || lv->margin >= 0)) {
         char lev[32] = "as set at the venue";
         if (lv->leverage) snprintf(lev, sizeof lev, "%ldx", lv->leverage);

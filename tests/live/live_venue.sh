@@ -55,6 +55,9 @@ live --out "$TMP/a" > "$TMP/a.txt" 2>&1 || fail "live exited $?: $(tail -5 "$TMP
 grep -q "^mode  *TESTNET on binance_spot (testnet: no real money)" "$TMP/a.txt" || fail "no mode line: $(head -5 "$TMP/a.txt")"
 grep -q "^venue  *binance_spot at $URL" "$TMP/a.txt" || fail "no venue line"
 grep -q "^trading  *BTCUSDT 1h" "$TMP/a.txt" || fail "no trading line"
+# the account fixture's BNB and the balances the exchange was started with
+grep -q "^balances  *BTC 10 free, 0 locked, USDT 1000000 free, 0 locked, BNB 0.35 free, 0 locked" "$TMP/a.txt" \
+  || fail "balances line: $(grep '^balances' "$TMP/a.txt")"
 fills=$(grep -c '"order_id":' "$TMP/a/executions.jsonl")   # one line per fill
 [ "$fills" -gt 10 ] || fail "too few fills to check: $fills"
 read -r n distinct filled <<< "$(orders)"
