@@ -392,6 +392,28 @@ static void test_oco(void **st) {
     assert_int_equal(o.status, PR_VSTATUS_FILLED);
     assert_int_equal(pr_venue_query(&v, "BTCUSDT", "prtest-oco1-b", &o, &e), 0);
     assert_int_equal(o.status, PR_VSTATUS_CANCELED);
+    /* an OCO whose answer is lost: its legs are found by their client ids;
+     * one the exchange never got is sent once more: two legs each time */
+    const char *lost[][2] = {{"lost_ack", "prtest-oco3"}, {"drop", "prtest-oco4"}};
+    json_decref(ctl(&g_fake, "/_price", "{\"symbol\":\"BTCUSDT\",\"price\":\"95000\"}"));
+    for (size_t i = 0; i < 2; i++) {
+        char f[128], a[48], b[48];
+        snprintf(f, sizeof f, "[{\"fault\":\"%s\",\"path\":\"/api/v3/orderList/oco\"}]", lost[i][0]);
+        faults(&g_fake, f);
+        size_t before = log_len(&g_fake);
+        strcpy(q.list_client_id, lost[i][1]);
+        q.stop_price = 93000;
+        if (pr_venue_place_oco(&v, &q, legs, &e) != 0) fail_msg("%s: %s", lost[i][0], e.msg);
+        snprintf(a, sizeof a, "%s-a", lost[i][1]);
+        snprintf(b, sizeof b, "%s-b", lost[i][1]);
+        assert_string_equal(legs[0].client_id, a);
+        assert_string_equal(legs[1].client_id, b);
+        assert_int_equal(orders_with(&g_fake, a), 1);
+        assert_int_equal(orders_with(&g_fake, b), 1);
+        assert_int_equal(logged(&g_fake, before, "POST", "/api/v3/orderList/oco", NULL, 0), i == 0 ? 1 : 2);
+        assert_int_equal(pr_venue_cancel(&v, "BTCUSDT", a, &o, &e), 0);
+        assert_int_equal(pr_venue_cancel(&v, "BTCUSDT", b, &o, &e), 0);
+    }
     /* a stop leg off the tick grid is refused before sending */
     size_t from = log_len(&g_fake);
     strcpy(q.list_client_id, "prtest-oco2");
