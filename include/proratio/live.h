@@ -1,8 +1,9 @@
 /* The live module: the trading loop that drives the decision pipeline
  * (pr_pipeline, the one decision path of backtest, paper and live) from a
- * feed of closed bars (pr_feed) against a broker, and the paper broker.
- * Venue adapters, durable state and reconciliation plug in here later
- * (issue #13); this header is the runner and the paper broker. */
+ * feed of closed bars (pr_feed) against a broker, the paper broker, and
+ * the venue mirror that executes a paper session's fills at a venue (the
+ * venues themselves: live/venue.h). Reconciliation with a venue is not
+ * built yet (issue #13). */
 #ifndef PRORATIO_LIVE_H
 #define PRORATIO_LIVE_H
 
