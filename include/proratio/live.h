@@ -1,8 +1,9 @@
 /* The live module: the trading loop that drives the decision pipeline
  * (pr_pipeline, the one decision path of backtest, paper and live) from a
- * feed of closed bars (pr_feed) against a broker, and the paper broker.
- * Venue adapters, durable state and reconciliation plug in here later
- * (issue #13); this header is the runner and the paper broker. */
+ * feed of closed bars (pr_feed) against a broker, the paper broker, and
+ * the venue mirror that executes a paper session's fills at a venue (the
+ * venues themselves: live/venue.h). Reconciliation with a venue is not
+ * built yet (issue #13). */
 #ifndef PRORATIO_LIVE_H
 #define PRORATIO_LIVE_H
 
@@ -13,6 +14,7 @@
 #include "proratio/core.h"
 #include "proratio/data/feed.h"
 #include "proratio/engine.h"
+#include "proratio/live/venue.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -29,6 +31,13 @@ extern "C" {
 int pr_paper_new(const pr_sim_config *cfg, pr_broker **out, pr_err *err);
 /* 1 when b is a paper broker. */
 int pr_paper_is(const pr_broker *b);
+
+/* Called with each fill the paper broker makes, once the bar that made it
+ * is processed; a non-zero return fails that bar (and so the session) with
+ * its status. This is how a live session mirrors the paper fills at a
+ * venue (pr_venue_mirror_fill). NULL fn: none. */
+typedef int (*pr_paper_fill_fn)(void *user, const pr_fill *f, pr_err *err);
+int pr_paper_on_fill(pr_broker *b, pr_paper_fill_fn fn, void *user, pr_err *err);
 
 /* What a paper account holds now, for a session summary or a status
  * command: the account at the current marks, and for each of its
@@ -120,6 +129,33 @@ void pr_runner_get_stats(const pr_runner *r, pr_runner_stats *out);
 int64_t pr_runner_last_bar(const pr_runner *r, size_t i);
 /* The runner's broker (owned by the runner). */
 pr_broker *pr_runner_broker(pr_runner *r);
+
+/* ---- a venue mirror ---------------------------------------------------------------- */
+/* Executes at a venue what the paper broker fills: each paper fill becomes
+ * a market order of the same side and quantity (rounded down to the
+ * venue's lot step) with the client id pr_venue_client_id(session, symbol,
+ * the fill's bar time, its number among that bar's fills; on a venue with
+ * positions, derivatives, every exit is reduce-only). The venue is
+ * asked for that id before each send, so a session replayed after a
+ * restart finds the orders it sent before and sends none twice. The
+ * decisions and the session's books stay the paper broker's (one decision
+ * path); the venue's own fills are not booked back (reconciliation is not
+ * built yet). */
+typedef struct pr_venue_mirror pr_venue_mirror;
+typedef struct pr_venue_mirror_stats {
+    size_t sent;             /* orders placed                                  */
+    size_t found;            /* already at the venue (an earlier run sent them) */
+    size_t too_small;        /* below the lot step, minQty or minNotional: not sent */
+} pr_venue_mirror_stats;
+
+/* symbols[i]: the venue symbol of the paper broker's instrument i (borrowed
+ * strings are copied). v is borrowed. */
+int pr_venue_mirror_new(pr_venue *v, const char *session, const char *const *symbols, size_t n,
+                        pr_venue_mirror **out, pr_err *err);
+void pr_venue_mirror_free(pr_venue_mirror *m);
+/* A pr_paper_fill_fn; user: the mirror. */
+int pr_venue_mirror_fill(void *user, const pr_fill *f, pr_err *err);
+void pr_venue_mirror_get_stats(const pr_venue_mirror *m, pr_venue_mirror_stats *out);
 
 /* The session so far in the backtest's terms (engine/backtest.h), so the
  * backtest's writers write its trades, equity curve, metrics and logs:

@@ -4,8 +4,9 @@
  * through the live runner (live.h) against the paper broker, with bars
  * from a feed (the `live` section; the replay of the configured data for
  * now). Ctrl-C (SIGINT) or SIGTERM finishes the current step, and the
- * session's summary and logs are written as at its end. `live` refuses
- * until venue adapters exist. */
+ * session's summary and logs are written as at its end. `live` is the
+ * same session with a venue (live_venue.c): each paper fill is also sent
+ * to the venue (pr_venue_mirror). */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 #include "backtest_mode.h"
 #include "paper_notify.h"
 #include "paper_run.h"
+#include "live_venue.h"
 #include "paper_state.h"
 #include "proratio/data/store_paper.h"
 #include "proratio/live.h"
@@ -46,10 +48,17 @@ static const char k_usage[] =
     "configuration changed).";
 
 static const char k_live_usage[] =
-    "usage: proratio live --config FILE\n"
-    "Live trading against a venue (Binance, OANDA). Not available yet: this build\n"
-    "has no venue adapter. 'proratio paper --config FILE' runs the same\n"
-    "configuration against the paper broker.";
+    "usage: proratio live --config FILE [--venue-url URL] [the flags of 'proratio paper']\n"
+    "Runs the configuration as 'proratio paper' does and sends each paper fill to a\n"
+    "venue as a market order (client id from the session, symbol, bar and fill\n"
+    "number: a restarted session finds the orders it sent and sends none twice).\n"
+    "The venue is the \"live\" section's:\n"
+    "  \"live\": {\"feed\": \"replay\", \"venue\": {\"name\": \"binance_spot\",\n"
+    "           \"rest\": URL, \"ws\": URL, \"user_data\": URL, \"mainnet\": false}}\n"
+    "testnet by default (URLs empty: the venue's testnet); --venue-url sets the REST\n"
+    "base. Keys: BINANCE_API_KEY and BINANCE_API_SECRET in the environment or ./.env.\n"
+    "Mainnet (\"mainnet\": true) is refused unless the live section says\n"
+    "\"i_understand_this_is_real_money\": true and the key cannot withdraw.";
 
 /* The `live` section as a paper session reads it. */
 typedef struct paper_ctx {
@@ -82,6 +91,9 @@ typedef struct paper_ctx {
     pr_timeframe tfs[BT_MAX_MARKETS];
     int64_t saved_at;        /* wall clock of the last save                     */
     pr_runlog_rotate rotate; /* live.log_rotation                               */
+    int live;                /* `proratio live`: fills go to lv's venue too    */
+    live_venue lv;
+    pr_venue_mirror_stats vstats;
 } paper_ctx;
 
 /* Steps without orders or fills between two saves of the state: a resume
@@ -96,7 +108,8 @@ static void on_signal(int sig) {
 }
 
 static size_t paper_read(void *user, const pr_config *cfg, bt_errors *errs) {
-    static const char *const keys[] = {"feed", "speed", "scan", "notify", "log_rotation", NULL};
+    static const char *const keys[] = {"feed", "speed", "scan", "notify", "log_rotation", "venue",
+                                       "i_understand_this_is_real_money", NULL};
     static const char *const rotations[] = {"daily", "none", NULL};
     static const char *const feeds[] = {"replay", "binance", "poll", NULL};
     static const char *const scans[] = {"bar_close", NULL};
@@ -126,11 +139,12 @@ static size_t paper_read(void *user, const pr_config *cfg, bt_errors *errs) {
     }
     pr_err_clear(&e);
     if (pr_notify_config_read(cfg, "live.notify", &c->ncfg, &e) != PR_OK) bt_errors_add(errs, "%s", e.msg);
+    if (c->live) live_venue_read(&c->lv, cfg, errs);
     return errs->n + errs->dropped - n0;
 }
 
 static void print_start(const paper_ctx *c, const bt_settings *s, const pr_runner_market *mk, size_t n, FILE *f) {
-    fprintf(f, "mode         PAPER (simulated fills, no venue, no real money)\n");
+    if (!c->live) fprintf(f, "mode         PAPER (simulated fills, no venue, no real money)\n");
     for (size_t i = 0; i < n; i++)
         fprintf(f, "trading      %s %s (%s)%s%s\n", mk[i].spec.inst.symbol, pr_tf_name(mk[i].tf), s->markets[i].src.spec,
                 mk[i].fine_tf ? ", finer bars " : "", mk[i].fine_tf ? pr_tf_name(mk[i].fine_tf) : "");
@@ -294,6 +308,16 @@ static int on_tick(void *user, pr_runner *r, pr_err *err) {
     return PR_OK;
 }
 
+/* `live`: the session, then the venue (refusals before any output). */
+static int open_live(void *user, const bt_settings *s, const bt_exec_env *env, pr_err *err) {
+    paper_ctx *c = user;
+    int rc = open_session(user, s, env, err);
+    if (rc != PR_OK) return rc;
+    const char *syms[BT_MAX_MARKETS];
+    for (size_t i = 0; i < s->n_markets; i++) syms[i] = s->markets[i].src.symbol;
+    return live_venue_open(&c->lv, syms, s->n_markets, stderr, err);
+}
+
 /* Bars closing by `at` (a step's close) into lo, the rest into hi:
  * shallow views of the same arrays. */
 static void split_at(const pr_series *s, int64_t at, pr_series *lo, pr_series *hi) {
@@ -345,6 +369,11 @@ static int paper_exec(void *user, const bt_settings *s, const pr_backtest_config
     pr_strlcpy(rcfg.ccy, bc->ccy, sizeof rcfg.ccy);
     pr_runner *r = NULL;
     if ((rc = pr_runner_new(&rcfg, pipe, &r, err)) != PR_OK) return rc;
+    if (c->live && ((rc = pr_venue_mirror_new(&c->lv.v, c->session, c->symbols, n, &c->lv.mirror, err)) != PR_OK ||
+                    (rc = pr_paper_on_fill(pr_runner_broker(r), pr_venue_mirror_fill, c->lv.mirror, err)) != PR_OK)) {
+        pr_runner_free(r);
+        return rc;
+    }
     pr_notify *nt = NULL;
     if (pr_notify_any(&c->ncfg) && (rc = pr_notify_new(&c->ncfg, NULL, NULL, &nt, err)) != PR_OK) {
         pr_runner_free(r);
@@ -393,6 +422,7 @@ static int paper_exec(void *user, const bt_settings *s, const pr_backtest_config
     if (rc == PR_OK && !c->stopped) rc = run_feed(r, phi, n_sp, c->speed, &c->stopped, err);
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
+    if (c->lv.mirror) pr_venue_mirror_get_stats(c->lv.mirror, &c->vstats);
     pr_runner_stats st;
     pr_runner_get_stats(r, &st);
     c->stopped_at = st.last_close;
@@ -431,13 +461,18 @@ static void paper_after(void *user, const pr_backtest_config *bc, const pr_backt
     const paper_ctx *c = user;
     char t[PR_TIME_STR_MAX] = "-";
     if (c->stopped_at != PR_TIME_NONE) pr_time_format(c->stopped_at, t, sizeof t);
-    fprintf(f, "session      PAPER %s at the close of %s: %zu steps, %zu trades closed, P&L %.2f %s\n",
+    fprintf(f, "session      %s %s at the close of %s: %zu steps, %zu trades closed, P&L %.2f %s\n",
+            c->live ? (c->lv.mainnet ? "LIVE" : "TESTNET") : "PAPER",
             c->stopped ? (c->run.stop_asked ? "stopped by 'proratio stop'" : "stopped by a signal") : "ended with the feed",
-            t, res->n_steps, res->n_trades,
-            res->final_equity - res->start_cash, res->ccy);
+            t, res->n_steps, res->n_trades, res->final_equity - res->start_cash, res->ccy);
     if (c->rotate != PR_RUNLOG_ROTATE_NONE)
         fprintf(f, "logs         rotated daily by the decision clock: each earlier UTC day's signals and fills in "
                 "signals-YYYY-MM-DD.jsonl and executions-YYYY-MM-DD.jsonl, the last day's in the plain names\n");
+    if (c->live)
+        fprintf(f, "venue        %s: %zu orders sent, %zu found there already (sent by an earlier run), %zu fills too "
+                "small for its lot size or minimum notional\n", c->lv.name, c->vstats.sent, c->vstats.found,
+                c->vstats.too_small);
+    if (c->live) live_venue_positions(&((paper_ctx *)user)->lv, f);
     if (c->ignored)
         fprintf(f, "ignored      %zu bars of the feed: repeated, closing after their step was decided, or of no "
                 "market of the session\n", c->ignored);
@@ -458,43 +493,54 @@ static void paper_after(void *user, const pr_backtest_config *bc, const pr_backt
     }
 }
 
-int pr_cli_paper(int argc, char **argv) {
-    paper_ctx c = {.stopped_at = PR_TIME_NONE, .resume_at = PR_TIME_NONE, .last_saved = PR_TIME_NONE};
-    const bt_mode md = {.cmd = "paper", .usage = k_usage, .user = &c, .read = paper_read, .begin = open_session,
-                        .exec = paper_exec, .bars = paper_bars, .after = paper_after, .rotate = paper_rotate};
-    /* The session's own flags; the rest are the backtest's. */
+/* Both commands: the session's own flags, then the backtest's command. */
+static int session_command(int argc, char **argv, paper_ctx *c, const bt_mode *md) {
+    const char *cmd = md->cmd;
     char **rest = calloc((size_t)argc + 1, sizeof *rest);
     if (!rest) return PR_EXIT_FAIL;
     int n = 0;
     for (int i = 0; i < argc; i++) {
+        const char **val = NULL;
+        const char *name = argv[i];
         if (i > 0 && strcmp(argv[i], "--fresh") == 0) {
-            c.fresh = 1;
-        } else if (i > 0 && strncmp(argv[i], "--session=", 10) == 0) {
-            c.session_flag = argv[i] + 10;
-        } else if (i > 0 && strcmp(argv[i], "--session") == 0) {
-            if (i + 1 >= argc) {
-                fprintf(stderr, "proratio paper: --session needs a NAME\n");
-                free(rest);
-                return PR_EXIT_USAGE;
-            }
-            c.session_flag = argv[++i];
-        } else {
+            c->fresh = 1;
+            continue;
+        }
+        if (i > 0 && strncmp(argv[i], "--session", 9) == 0 && (argv[i][9] == '=' || !argv[i][9]))
+            val = &c->session_flag, name = "--session";
+        else if (i > 0 && c->live && strncmp(argv[i], "--venue-url", 11) == 0 && (argv[i][11] == '=' || !argv[i][11]))
+            val = &c->lv.url_flag, name = "--venue-url";
+        if (!val) {
             rest[n++] = argv[i];
+            continue;
+        }
+        if (argv[i][strlen(name)] == '=') {
+            *val = argv[i] + strlen(name) + 1;
+        } else if (i + 1 < argc) {
+            *val = argv[++i];
+        } else {
+            fprintf(stderr, "proratio %s: %s needs a value\n", cmd, name);
+            free(rest);
+            return PR_EXIT_USAGE;
         }
     }
-    int rc = bt_command(n, rest, &md);
+    int rc = bt_command(n, rest, md);
     free(rest);
     return rc;
 }
 
+int pr_cli_paper(int argc, char **argv) {
+    paper_ctx c = {.stopped_at = PR_TIME_NONE, .resume_at = PR_TIME_NONE, .last_saved = PR_TIME_NONE};
+    const bt_mode md = {.cmd = "paper", .usage = k_usage, .user = &c, .read = paper_read, .begin = open_session,
+                        .exec = paper_exec, .bars = paper_bars, .after = paper_after, .rotate = paper_rotate};
+    return session_command(argc, argv, &c, &md);
+}
+
 int pr_cli_live(int argc, char **argv) {
-    for (int i = 1; i < argc; i++)
-        if (pr_cli_is_help(argv[i])) {
-            puts(k_live_usage);
-            return PR_EXIT_OK;
-        }
-    fprintf(stderr, "proratio live: no venue adapter yet: live trading needs a venue (Binance, OANDA), which this "
-                    "build does not have; nothing was sent anywhere. 'proratio paper --config FILE' runs the same "
-                    "configuration against the paper broker\n");
-    return PR_EXIT_FAIL;
+    paper_ctx c = {.stopped_at = PR_TIME_NONE, .resume_at = PR_TIME_NONE, .last_saved = PR_TIME_NONE, .live = 1};
+    const bt_mode md = {.cmd = "live", .usage = k_live_usage, .user = &c, .read = paper_read, .begin = open_live,
+                        .exec = paper_exec, .bars = paper_bars, .after = paper_after, .rotate = paper_rotate};
+    int rc = session_command(argc, argv, &c, &md);
+    live_venue_close(&c.lv);
+    return rc;
 }

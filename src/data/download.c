@@ -77,13 +77,13 @@ int dl_fetch(pr_dl_session *s, const pr_dl_request *rq, dl_parse_fn parse, void 
              int64_t *server_ms, pr_err *err) {
     for (int attempt = 0;; attempt++) {
         if (s->o.cancelled && s->o.cancelled(s->o.user)) return pr_err_set(err, PR_ESTATE, "interrupted");
-        int rc = dl_pace(s, rq->weight, res, err);
+        int rc = pr_dl_pace(s, rq->weight, res, err);
         if (rc != PR_OK) return rc;
         pr_dl_reply rp;
         s->o.get(s->o.get_user, rq, s->o.timeout_s, &rp);
         res->requests++;
-        dl_count_weight(s, &rp, rq->weight, res);
-        int64_t now = dl_now(s);
+        pr_dl_count_weight(s, &rp, rq->weight, res);
+        int64_t now = pr_dl_now(s);
         pr_dl_verdict v;
         pr_dl_classify_http(&rp, now, &v);
         if (s->src->classify) s->src->classify(&rp, now, &v);
@@ -118,9 +118,9 @@ int dl_fetch(pr_dl_session *s, const pr_dl_request *rq, dl_parse_fn parse, void 
                                   "sent to it before then", rq->shown, s->src->venue, t, (long)err->http_status,
                                   v.code[0] ? ", code " : "", v.code);
             }
-            break; /* the next dl_pace waits for the end */
+            break; /* the next pr_dl_pace waits for the end */
         case PR_DL_WAIT:
-            wait = v.wait_ms >= 0 ? v.wait_ms : dl_backoff_ms(s, attempt);
+            wait = v.wait_ms >= 0 ? v.wait_ms : pr_dl_backoff_ms(s, attempt);
             err->http_status = (int)rp.status;
             pr_dl_reply_free(&rp);
             if (wait > s->o.max_wait_ms)
@@ -130,7 +130,7 @@ int dl_fetch(pr_dl_session *s, const pr_dl_request *rq, dl_parse_fn parse, void 
                                   (long long)(s->o.max_wait_ms / 1000));
             break;
         default: /* PR_DL_RETRY */
-            wait = dl_backoff_ms(s, attempt);
+            wait = pr_dl_backoff_ms(s, attempt);
             err->http_status = (int)rp.status;
             pr_dl_reply_free(&rp);
             break;
@@ -139,7 +139,7 @@ int dl_fetch(pr_dl_session *s, const pr_dl_request *rq, dl_parse_fn parse, void 
             return pr_err_set(err, v.kind == PR_DL_WAIT ? PR_ELIMIT : PR_ETIMEOUT, "%s: gave up after %d attempts: %s",
                               rq->shown, attempt + 1, v.why);
         res->retries++;
-        dl_sleep(s, wait, res);
+        pr_dl_sleep(s, wait, res);
     }
 }
 
@@ -147,7 +147,7 @@ int dl_fetch(pr_dl_session *s, const pr_dl_request *rq, dl_parse_fn parse, void 
 int pr_dl_plan(pr_dl_session *s, pr_store *st, const char *symbol, pr_timeframe tf, int64_t *from_ms,
                int64_t *to_ms, pr_err *err) {
     if (tf <= PR_TF_NONE || tf >= PR_TF_COUNT) return pr_err_set(err, PR_EINVAL, "download: no timeframe");
-    int64_t now = dl_now(s);
+    int64_t now = pr_dl_now(s);
     int64_t to = s->o.to_ms != PR_TIME_NONE && s->o.to_ms < now ? s->o.to_ms : now;
     int64_t from = s->o.from_ms != PR_TIME_NONE ? s->o.from_ms : to - 1000 * pr_tf_ms(tf);
     from = pr_tf_floor(tf, from);
@@ -377,7 +377,7 @@ int pr_dl_bars(pr_dl_session *s, pr_store *st, const char *symbol, pr_timeframe 
     int64_t cursor = from;
     int empty_retried = 0;
     while (rc == PR_OK) {
-        int64_t now = dl_now(s);
+        int64_t now = pr_dl_now(s);
         /* Only bars that have closed by now can be stored. */
         int64_t end = to < now ? to : now;
         if (pr_tf_next(tf, cursor) > end) break;

@@ -1,4 +1,5 @@
-/* The downloads' default transport: HTTP GET over libcurl, one handle per
+/* The downloads' (and the venue adapters') default transport: HTTP over
+ * libcurl (GET, or POST / PUT / DELETE with the parameters in the URL), one handle per
  * session so consecutive pages reuse the connection. A body cut off before
  * its Content-Length is a transport failure (retried), never a short page. */
 #include <pthread.h>
@@ -121,9 +122,21 @@ static int transfer(pr_dl_http *h, const pr_dl_request *rq, const char *body, do
     sink s = {out, 0, 0};
     long ms = (long)((timeout_s > 0 ? timeout_s : 30) * 1000);
     curl_easy_setopt(c, CURLOPT_URL, rq->url);
+    /* libcurl silently sends a request again when a kept-alive connection
+     * dies before any answer; for an order that is a second order (for a
+     * notification, a second message). Requests that change something go on
+     * a connection of their own. */
+    int changes = body || (rq->method[0] && strcmp(rq->method, "GET") != 0);
+    curl_easy_setopt(c, CURLOPT_FRESH_CONNECT, changes ? 1L : 0L);
     if (body) {
         curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
         curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(body));
+    } else if (strcmp(rq->method, "POST") == 0) {
+        curl_easy_setopt(c, CURLOPT_POST, 1L);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, "");
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, 0L);
+    } else if (rq->method[0] && strcmp(rq->method, "GET") != 0) {
+        curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, rq->method);
     } else {
         curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
     }

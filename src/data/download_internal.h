@@ -7,19 +7,6 @@
 
 #include "proratio/data/download.h"
 
-int64_t dl_now(const pr_dl_session *s);
-/* Waits ms through the session's clock, counted in res->waited_ms. */
-void dl_sleep(pr_dl_session *s, int64_t ms, pr_dl_result *res);
-/* Backoff before retry number attempt (0-based): backoff_ms * 2^attempt
- * (at most 60 s) plus a seeded jitter in [0, half of that). */
-int64_t dl_backoff_ms(pr_dl_session *s, int attempt);
-/* Before a request of this weight: waits out a ban (or fails when it is
- * longer than max_wait_ms) and the rest of the minute when the weight would
- * come close to the limit. */
-int dl_pace(pr_dl_session *s, int weight, pr_dl_result *res, pr_err *err);
-/* After a reply: the venue's count of the minute (or ours). */
-void dl_count_weight(pr_dl_session *s, const pr_dl_reply *rp, int weight, pr_dl_result *res);
-
 /* Reads one 2xx body; PR_EPARSE means malformed or truncated (retried). */
 typedef int (*dl_parse_fn)(void *ctx, const pr_dl_reply *rp, pr_err *err);
 /* Sends rq until parse accepts a reply, with pacing, waits and retries as

@@ -43,7 +43,7 @@ int pr_dl_funding(pr_dl_session *s, pr_store *st, const char *symbol, pr_dl_resu
     if (!src->build_funding || !src->parse_funding)
         return pr_err_set(err, PR_EUNSUPPORTED, "source %s has no funding rates (--funding is for perpetual futures: "
                           "binance-futures)", src->name);
-    int64_t now = dl_now(s);
+    int64_t now = pr_dl_now(s);
     int64_t to = s->o.to_ms != PR_TIME_NONE && s->o.to_ms < now ? s->o.to_ms : now;
     int64_t cursor;
     int rc = funding_start(s, st, symbol, s->o.from_ms != PR_TIME_NONE ? s->o.from_ms : to - 30 * PR_MS_PER_DAY,

@@ -36,11 +36,11 @@ void pr_dl_classify_http(const pr_dl_reply *rp, int64_t now_ms, pr_dl_verdict *v
     }
 }
 
-int64_t dl_now(const pr_dl_session *s) {
+int64_t pr_dl_now(const pr_dl_session *s) {
     return s->o.clock.now_ms ? s->o.clock.now_ms(s->o.clock.user) : pr_time_now_ms();
 }
 
-void dl_sleep(pr_dl_session *s, int64_t ms, pr_dl_result *res) {
+void pr_dl_sleep(pr_dl_session *s, int64_t ms, pr_dl_result *res) {
     if (ms <= 0) return;
     if (res) res->waited_ms += ms;
     if (s->o.clock.sleep_ms) {
@@ -58,7 +58,7 @@ void dl_sleep(pr_dl_session *s, int64_t ms, pr_dl_result *res) {
     }
 }
 
-int64_t dl_backoff_ms(pr_dl_session *s, int attempt) {
+int64_t pr_dl_backoff_ms(pr_dl_session *s, int attempt) {
     int64_t d = s->o.backoff_ms;
     for (int i = 0; i < attempt && d < 60000; i++) d *= 2;
     if (d > 60000) d = 60000;
@@ -76,16 +76,16 @@ static void roll_minute(pr_dl_session *s, int64_t now) {
     }
 }
 
-int dl_pace(pr_dl_session *s, int weight, pr_dl_result *res, pr_err *err) {
-    int64_t now = dl_now(s);
+int pr_dl_pace(pr_dl_session *s, int weight, pr_dl_result *res, pr_err *err) {
+    int64_t now = pr_dl_now(s);
     if (s->ban_until > now) {
         char t[PR_TIME_STR_MAX];
         pr_time_format(s->ban_until, t, sizeof t);
         if (s->ban_until - now > s->o.max_wait_ms)
             return pr_err_set(err, PR_ELIMIT, "%s has banned this IP until %s (HTTP 418): no request is sent to it "
                               "before then", s->src->venue, t);
-        dl_sleep(s, s->ban_until - now, res);
-        now = dl_now(s);
+        pr_dl_sleep(s, s->ban_until - now, res);
+        now = pr_dl_now(s);
     }
     int limit = s->o.weight_limit;
     if (limit <= 0 || weight <= 0) return PR_OK;
@@ -94,14 +94,14 @@ int dl_pace(pr_dl_session *s, int weight, pr_dl_result *res, pr_err *err) {
      * weight) in reserve for the venue's own count running ahead of ours. */
     int64_t reserve = limit / 20 > weight ? limit / 20 : weight;
     if (s->used_weight + weight > limit - reserve) {
-        dl_sleep(s, 60000 - now % 60000, res);
-        roll_minute(s, dl_now(s));
+        pr_dl_sleep(s, 60000 - now % 60000, res);
+        roll_minute(s, pr_dl_now(s));
     }
     return PR_OK;
 }
 
-void dl_count_weight(pr_dl_session *s, const pr_dl_reply *rp, int weight, pr_dl_result *res) {
-    roll_minute(s, dl_now(s));
+void pr_dl_count_weight(pr_dl_session *s, const pr_dl_reply *rp, int weight, pr_dl_result *res) {
+    roll_minute(s, pr_dl_now(s));
     if (rp->used_weight >= 0) s->used_weight = rp->used_weight; /* the venue's count wins */
     else s->used_weight += weight;
     s->weight_total += weight;

@@ -217,9 +217,9 @@ static int clock_offset(const pr_dl_source *src, const char *path, const char *r
     pr_dl_result res;
     memset(&res, 0, sizeof res);
     int64_t server = 0;
-    int64_t t0 = dl_now(&s);
+    int64_t t0 = pr_dl_now(&s);
     if (rc == PR_OK) rc = dl_fetch(&s, &rq, parse_time, &server, &res, NULL, err);
-    int64_t t1 = dl_now(&s);
+    int64_t t1 = pr_dl_now(&s);
     pr_dl_session_free(&s);
     if (rc != PR_OK) return rc;
     /* The server read its clock somewhere inside the round trip: half-way

@@ -15,6 +15,8 @@ typedef struct paper {
     pr_broker base;          /* first: a paper* is a pr_broker*              */
     pr_broker *sim;          /* the execution: the engine's simulated broker */
     size_t n_markets;
+    pr_paper_fill_fn on_fill;  /* each new fill, after the bar that made it */
+    void *on_fill_user;
 } paper;
 
 static pr_broker *inner(pr_broker *b) { return ((paper *)b)->sim; }
@@ -64,7 +66,14 @@ static const uint64_t *p_changes(const pr_broker *b) {
 
 static int p_process_bar(pr_broker *b, int instrument, const pr_bar *bar, int64_t bar_ms, const pr_bar *fine,
                          size_t n_fine, int64_t fine_ms, pr_broker_snapshot *after, pr_err *err) {
-    return pr_broker_process_bar(inner(b), instrument, bar, bar_ms, fine, n_fine, fine_ms, after, err);
+    paper *p = (paper *)b;
+    size_t before = 0, n = 0;
+    if (p->on_fill) pr_sim_fills(p->sim, &before);
+    int rc = pr_broker_process_bar(p->sim, instrument, bar, bar_ms, fine, n_fine, fine_ms, after, err);
+    if (rc != PR_OK || !p->on_fill) return rc;
+    const pr_fill *f = pr_sim_fills(p->sim, &n);
+    for (size_t i = before; rc == PR_OK && i < n; i++) rc = p->on_fill(p->on_fill_user, &f[i], err);
+    return rc;
 }
 
 static int p_idle_bar(pr_broker *b, int instrument, double close, pr_broker_snapshot *after) {
@@ -139,6 +148,13 @@ int pr_paper_new(const pr_sim_config *cfg, pr_broker **out, pr_err *err) {
 }
 
 int pr_paper_is(const pr_broker *b) { return b && b->vt == &k_paper_vt; }
+
+int pr_paper_on_fill(pr_broker *b, pr_paper_fill_fn fn, void *user, pr_err *err) {
+    if (!pr_paper_is(b)) return pr_err_set(err, PR_EINVAL, "pr_paper_on_fill: not a paper broker");
+    ((paper *)b)->on_fill = fn;
+    ((paper *)b)->on_fill_user = user;
+    return PR_OK;
+}
 
 int pr_paper_positions(pr_broker *b, pr_account *account, pr_position *pos, size_t n_markets, pr_err *err) {
     if (!pr_paper_is(b)) return pr_err_set(err, PR_EINVAL, "pr_paper_positions: not a paper broker");

@@ -13,8 +13,8 @@
 # Then SIGINT and SIGTERM in the middle of a paced session: the step under
 # way is finished, the session summary is printed, the logs hold every
 # signal and fill the summary counts, the trades closed so far are exactly
-# the backtest's first ones, and the exit code is 0. `proratio live` refuses
-# (no venue adapter) without running anything.
+# the backtest's first ones, and the exit code is 0. `proratio live` without
+# the venue's keys refuses without running anything.
 set -u
 . "$(dirname "$0")/../e2e/lib/prelude.bash"
 . tests/live/joined.bash
@@ -80,11 +80,13 @@ grep -q 'live.speed' "$TMP/bad.txt" || fail "speed message: $(cat "$TMP/bad.txt"
   2> "$TMP/bad.txt" && fail "an unknown live key ran"
 grep -q 'live.sped' "$TMP/bad.txt" || fail "unknown key message: $(cat "$TMP/bad.txt")"
 
-# --- live refuses --------------------------------------------------------------------
-"$BIN" live --config examples/sma_cross.json > "$TMP/live.txt" 2>&1
+# --- live without keys refuses (the venue tests are tests/live/live_venue.sh) --------
+env -u BINANCE_API_KEY -u BINANCE_API_SECRET "$BIN" live --config examples/sma_cross.json --db "$DB" \
+  --out "$TMP/lv" > "$TMP/live.txt" 2>&1
 rc=$?
 [ $rc -ne 0 ] || fail "live exited 0"
-grep -q 'no venue adapter yet' "$TMP/live.txt" || fail "live message: $(cat "$TMP/live.txt")"
+grep -q 'needs an API key and secret: set BINANCE_API_KEY and BINANCE_API_SECRET' "$TMP/live.txt" \
+  || fail "live message: $(cat "$TMP/live.txt")"
 
 # --- a signal mid-session --------------------------------------------------------------
 # 1h bars at 360,000 x real time: 0.01 s a bar, about 5 minutes for the

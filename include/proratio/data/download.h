@@ -24,8 +24,10 @@
 extern "C" {
 #endif
 
-/* ---- one HTTP GET --------------------------------------------------------- */
+/* ---- one HTTP request ------------------------------------------------------- */
 typedef struct pr_dl_request {
+    char method[8];          /* "" or "GET"; "POST", "PUT", "DELETE" send the
+                                parameters in the URL and an empty body     */
     char url[1024];          /* what is fetched (may carry a key: never shown) */
     char shown[512];         /* the request as reported: "GET /api/v3/klines?..."
                                 (path and query, no host, no secret)         */
@@ -231,6 +233,24 @@ typedef struct pr_dl_result {
     int64_t first_ts, last_ts;   /* bars stored; PR_TIME_NONE when none       */
     int up_to_date;              /* 1: nothing was left to download           */
 } pr_dl_result;
+
+/* The request-weight and ban policy of a session, for any caller that
+ * talks to the venue through it (the downloader, and the live module's
+ * venue adapters, which share one session per venue so that orders and
+ * downloads count against the same per-minute weight and ban). */
+int64_t pr_dl_now(const pr_dl_session *s);
+/* Waits ms through the session's clock, counted in res->waited_ms (res may
+ * be NULL). */
+void pr_dl_sleep(pr_dl_session *s, int64_t ms, pr_dl_result *res);
+/* Backoff before retry number attempt (0-based): backoff_ms * 2^attempt
+ * (at most 60 s) plus a seeded jitter in [0, half of that). */
+int64_t pr_dl_backoff_ms(pr_dl_session *s, int attempt);
+/* Before a request of this weight: waits out a ban (or fails with
+ * PR_ELIMIT when it is longer than max_wait_ms) and the rest of the minute
+ * when the weight would come close to the limit. */
+int pr_dl_pace(pr_dl_session *s, int weight, pr_dl_result *res, pr_err *err);
+/* After a reply: the venue's count of the minute (or ours). */
+void pr_dl_count_weight(pr_dl_session *s, const pr_dl_reply *rp, int weight, pr_dl_result *res);
 
 /* Downloads the bars of (symbol, tf) into st: from after the last stored bar
  * (or o.from_ms when the stored bars start later) to o.to_ms / now, page by

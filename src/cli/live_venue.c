@@ -1,0 +1,141 @@
+/* `proratio live`'s venue: configuration, keys, the real-money refusals
+ * and the startup lines (see live_venue.h). Keys are read from the
+ * environment and never printed. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "live_venue.h"
+
+size_t live_venue_read(live_venue *lv, const pr_config *cfg, bt_errors *errs) {
+    static const char *const keys[] = {"name", "rest", "ws", "user_data", "mainnet", "leverage", "margin", NULL};
+    static const char *const margins[] = {"venue", "cross", "isolated", NULL};
+    size_t n0 = errs->n + errs->dropped;
+    pr_err e;
+    pr_err_clear(&e);
+    if (pr_config_check_keys(cfg, "live.venue", keys, &e) != PR_OK) bt_errors_add(errs, "%s", e.msg);
+    if (pr_config_string(cfg, "live.venue.name", "binance_spot", lv->name, sizeof lv->name, &e) != PR_OK)
+        bt_errors_add(errs, "%s", e.msg);
+    else if (!pr_venue_find(lv->name))
+        bt_errors_add(errs, "live.venue.name: unknown venue \"%s\" (known: binance_spot)", lv->name);
+    if (pr_config_string(cfg, "live.venue.rest", "", lv->urls.rest, sizeof lv->urls.rest, &e) != PR_OK ||
+        pr_config_string(cfg, "live.venue.ws", "", lv->urls.ws, sizeof lv->urls.ws, &e) != PR_OK ||
+        pr_config_string(cfg, "live.venue.user_data", "", lv->urls.user_data, sizeof lv->urls.user_data, &e) != PR_OK)
+        bt_errors_add(errs, "%s", e.msg);
+    if (pr_config_bool(cfg, "live.venue.mainnet", 0, &lv->mainnet, &e) != PR_OK) bt_errors_add(errs, "%s", e.msg);
+    if (pr_config_int(cfg, "live.venue.leverage", 0, 0, 125, &lv->leverage, &e) != PR_OK)
+        bt_errors_add(errs, "%s", e.msg);
+    int m = 0;
+    if (pr_config_enum(cfg, "live.venue.margin", "venue", margins, &m, &e) != PR_OK) bt_errors_add(errs, "%s", e.msg);
+    lv->margin = m - 1;
+    if (pr_config_bool(cfg, "live.i_understand_this_is_real_money", 0, &lv->real_money, &e) != PR_OK)
+        bt_errors_add(errs, "%s", e.msg);
+    if (lv->url_flag) pr_strlcpy(lv->urls.rest, lv->url_flag, sizeof lv->urls.rest);
+    return errs->n + errs->dropped - n0;
+}
+
+/* What the account holds at start (assets with a balance), so the
+ * operator sees the venue's side of the session before it trades. */
+static void print_balances(live_venue *lv, FILE *f) {
+    pr_venue_balance b[64];
+    size_t n = 0;
+    pr_err e;
+    pr_err_clear(&e);
+    if (pr_venue_balances(&lv->v, b, 64, &n, &e) != PR_OK) {
+        fprintf(f, "balances     unavailable: %s\n", e.msg);
+        return;
+    }
+    fprintf(f, "balances    ");
+    size_t shown = 0;
+    for (size_t i = 0; i < n && i < 64; i++)
+        if (b[i].free != 0 || b[i].locked != 0)
+            fprintf(f, "%s %s %.10g free, %.10g locked", shown++ ? "," : "", b[i].asset, b[i].free, b[i].locked);
+    fprintf(f, "%s\n", shown ? "" : " none");
+}
+
+int live_venue_open(live_venue *lv, const char *const *symbols, size_t n, FILE *f, pr_err *err) {
+    const pr_venue_ops *ops = pr_venue_find(lv->name);
+    if (lv->mainnet && !lv->real_money)
+        return pr_err_set(err, PR_EINVAL, "live.venue.mainnet is true: %s's mainnet trades real money; refusing unless "
+                          "the live section says \"i_understand_this_is_real_money\": true (nothing was sent)",
+                          lv->name);
+    pr_err e;
+    pr_err_clear(&e);
+    int rc = pr_env_load(".env", &e);
+    if (rc != PR_OK && rc != PR_ENOTFOUND) fprintf(stderr, "proratio: warning: .env: %s\n", e.msg);
+    const char *key = getenv(ops->key_env), *secret = getenv(ops->secret_env);
+    if (!key || !*key || !secret || !*secret)
+        return pr_err_set(err, PR_EINVAL, "%s needs an API key and secret: set %s and %s in the environment or ./.env",
+                          lv->name, ops->key_env, ops->secret_env);
+    pr_venue_config vc;
+    memset(&vc, 0, sizeof vc);
+    vc.urls = lv->urls;
+    vc.mainnet = lv->mainnet;
+    vc.key = key;
+    vc.secret = secret;
+    if ((rc = pr_venue_open(lv->name, &vc, &lv->v, err)) != PR_OK) return rc;
+    lv->open = 1;
+    if (lv->mainnet) {
+        int on = 1;
+        if ((rc = pr_venue_withdrawals_enabled(&lv->v, &on, &e)) != PR_OK)
+            return pr_err_set(err, rc, "mainnet: cannot confirm that the API key has no withdrawal permission (%.300s): "
+                              "refusing to trade real money", e.msg);
+        if (on)
+            return pr_err_set(err, PR_EINVAL, "mainnet: the API key may withdraw (apiRestrictions enableWithdrawals "
+                              "is true): refusing to trade real money with it; use a key without withdrawal "
+                              "permission");
+    }
+    int64_t t;
+    if ((rc = pr_venue_server_time(&lv->v, &t, err)) != PR_OK) return rc;
+    int derivatives = ops->positions != NULL;
+    if (!derivatives && (lv->leverage || lv->margin >= 0))
+        return pr_err_set(err, PR_EINVAL, "live.venue.leverage / margin: %s has no leverage or margin type", lv->name);
+    if (derivatives && (rc = pr_venue_set_position_mode(&lv->v, 0, &e)) != PR_OK)
+        return pr_err_set(err, rc, "one-way position mode: %.400s", e.msg);
+    for (size_t i = 0; i < n; i++) {
+        pr_venue_rules r;
+        if ((rc = pr_venue_rules_of(&lv->v, symbols[i], &r, &e)) != PR_OK ||
+            (lv->margin >= 0 && (rc = pr_venue_set_margin_type(&lv->v, symbols[i], lv->margin, &e)) != PR_OK) ||
+            (lv->leverage && (rc = pr_venue_set_leverage(&lv->v, symbols[i], (int)lv->leverage, &e)) != PR_OK))
+            return pr_err_set(err, rc, "market %s: %.400s", symbols[i], e.msg);
+    }
+    char shown[PR_VENUE_URL_MAX];
+    pr_strlcpy(shown, lv->urls.rest[0] ? lv->urls.rest : lv->mainnet ? ops->rest_mainnet : ops->rest_testnet,
+               sizeof shown);
+    fprintf(f, "mode         %s on %s (%s)\n", lv->mainnet ? "LIVE" : "TESTNET", lv->name,
+            lv->mainnet ? "mainnet: REAL MONEY" : "testnet: no real money");
+    fprintf(f, "venue        %s at %s; each paper fill is sent there as a market order%s\n", lv->name, shown,
+            derivatives ? " (exits reduce-only)" : "");
+    print_balances(lv, f);
+    if (derivatives && (lv->leverage || lv->margin >= 0)) {
+        char lev[32] = "as set at the venue";
+        if (lv->leverage) snprintf(lev, sizeof lev, "%ldx", lv->leverage);
+        fprintf(f, "margin       leverage %s, %s margin, one-way positions\n", lev,
+                lv->margin < 0 ? "the venue's" : lv->margin ? "isolated" : "cross");
+    }
+    fflush(f);
+    return PR_OK;
+}
+
+void live_venue_close(live_venue *lv) {
+    pr_venue_mirror_free(lv->mirror);
+    lv->mirror = NULL;
+    if (lv->open) pr_venue_close(&lv->v);
+    lv->open = 0;
+}
+
+void live_venue_positions(live_venue *lv, FILE *f) {
+    if (!lv->open || !lv->v.ops->positions) return;
+    pr_venue_position p[16];
+    size_t n = 0;
+    pr_err e;
+    pr_err_clear(&e);
+    if (pr_venue_positions(&lv->v, p, 16, &n, &e) != PR_OK) {
+        fprintf(f, "venue        positions unavailable: %s\n", e.msg);
+        return;
+    }
+    if (n == 0) fprintf(f, "venue        no open position\n");
+    for (size_t i = 0; i < n && i < 16; i++)
+        fprintf(f, "venue        position %s %.10g at %.10g, mark %.10g, liquidation %.10g, %dx %s, unrealised %.2f\n",
+                p[i].symbol, p[i].qty, p[i].entry_price, p[i].mark_price, p[i].liquidation_price, p[i].leverage,
+                p[i].isolated ? "isolated" : "cross", p[i].unrealized_pnl);
+}

@@ -1,0 +1,33 @@
+/* Internal to the CLI: the venue of `proratio live` — the `live.venue`
+ * section, the keys from the environment (or ./.env), the refusals before
+ * anything is sent (mainnet without the real-money acknowledgement or with
+ * a key that may withdraw) and the startup lines saying where and how. */
+#ifndef PR_CLI_LIVE_VENUE_H
+#define PR_CLI_LIVE_VENUE_H
+#include <stdio.h>
+
+#include "backtest_config.h"
+#include "proratio/live.h"
+
+typedef struct live_venue {
+    char name[32];
+    pr_venue_urls urls;
+    int mainnet;
+    int real_money;          /* live.i_understand_this_is_real_money           */
+    long leverage;           /* derivatives: per symbol; 0 leaves the venue's   */
+    int margin;              /* derivatives: -1 as the venue has it, 0 cross, 1 isolated */
+    const char *url_flag;    /* --venue-url URL (REST base), or NULL            */
+    pr_venue v;
+    int open;
+    pr_venue_mirror *mirror;
+} live_venue;
+
+/* The live.venue section into lv; one message per problem into errs. */
+size_t live_venue_read(live_venue *lv, const pr_config *cfg, bt_errors *errs);
+/* Keys, refusals, connection and each symbol's rules; then the startup
+ * lines to f. */
+int live_venue_open(live_venue *lv, const char *const *symbols, size_t n, FILE *f, pr_err *err);
+void live_venue_close(live_venue *lv);
+/* The venue's open positions (derivatives), one line each, to f. */
+void live_venue_positions(live_venue *lv, FILE *f);
+#endif

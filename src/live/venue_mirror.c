@@ -1,0 +1,96 @@
+/* A live session's execution at a venue: every paper fill sent there as a
+ * market order under a client id derived from the fill (so a restarted
+ * session that replays its bars asks the venue, finds what it sent before
+ * and sends nothing twice). See live.h, pr_venue_mirror. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "proratio/live.h"
+
+typedef struct mirror_market {
+    char symbol[PR_VENUE_SYMBOL_MAX];
+    int64_t last_ts;         /* bar time of the last fill seen               */
+    unsigned seq;            /* fills seen at that bar time                   */
+} mirror_market;
+
+struct pr_venue_mirror {
+    pr_venue *v;
+    char session[64];
+    size_t n;
+    mirror_market *mk;
+    pr_venue_mirror_stats stats;
+};
+
+int pr_venue_mirror_new(pr_venue *v, const char *session, const char *const *symbols, size_t n,
+                        pr_venue_mirror **out, pr_err *err) {
+    *out = NULL;
+    if (!v || !session || !*session || n == 0) return pr_err_set(err, PR_EINVAL, "venue mirror: no venue or session");
+    pr_venue_mirror *m = calloc(1, sizeof *m);
+    if (m) m->mk = calloc(n, sizeof *m->mk);
+    if (!m || !m->mk) {
+        free(m);
+        return pr_err_set(err, PR_ENOMEM, "venue mirror: out of memory");
+    }
+    m->v = v;
+    pr_strlcpy(m->session, session, sizeof m->session);
+    m->n = n;
+    for (size_t i = 0; i < n; i++) {
+        pr_strlcpy(m->mk[i].symbol, symbols[i], sizeof m->mk[i].symbol);
+        m->mk[i].last_ts = PR_TIME_NONE;
+    }
+    *out = m;
+    return PR_OK;
+}
+
+void pr_venue_mirror_free(pr_venue_mirror *m) {
+    if (!m) return;
+    free(m->mk);
+    free(m);
+}
+
+void pr_venue_mirror_get_stats(const pr_venue_mirror *m, pr_venue_mirror_stats *out) { *out = m->stats; }
+
+int pr_venue_mirror_fill(void *user, const pr_fill *f, pr_err *err) {
+    pr_venue_mirror *m = user;
+    if (f->instrument < 0 || (size_t)f->instrument >= m->n)
+        return pr_err_set(err, PR_EINVAL, "venue mirror: a fill of unknown instrument %d", f->instrument);
+    mirror_market *mk = &m->mk[f->instrument];
+    if (mk->last_ts != f->ts) {
+        mk->last_ts = f->ts;
+        mk->seq = 0;
+    }
+    unsigned seq = mk->seq++;
+    pr_venue_rules r;
+    int rc = pr_venue_rules_of(m->v, mk->symbol, &r, err);
+    if (rc != PR_OK) return rc;
+    pr_venue_order_req q;
+    memset(&q, 0, sizeof q);
+    pr_strlcpy(q.symbol, mk->symbol, sizeof q.symbol);
+    q.side = f->side > 0 ? PR_VSIDE_BUY : PR_VSIDE_SELL;
+    q.type = PR_VORDER_MARKET;
+    q.qty = r.step > 0 ? floor(f->qty / r.step + 1e-9) * r.step : f->qty;
+    q.ref_price = f->price;
+    /* on a venue with positions an exit can only shrink one */
+    q.reduce_only = m->v->ops->positions && f->role != PR_ROLE_ENTRY;
+    if ((rc = pr_venue_client_id(m->session, mk->symbol, f->ts, seq, q.client_id, sizeof q.client_id, err)) != PR_OK)
+        return rc;
+    double min_qty = r.min_qty > r.market_min_qty ? r.min_qty : r.market_min_qty;
+    if (!(q.qty > 0) || q.qty < min_qty - 1e-12 ||
+        (r.min_notional_market && r.min_notional > 0 && q.qty * f->price < r.min_notional)) {
+        m->stats.too_small++;
+        return PR_OK;
+    }
+    pr_venue_order o;
+    pr_err qe;
+    pr_err_clear(&qe);
+    rc = pr_venue_query(m->v, q.symbol, q.client_id, &o, &qe);
+    if (rc == PR_OK) {
+        m->stats.found++;
+        return PR_OK;
+    }
+    if (rc != PR_ENOTFOUND) return *err = qe, rc;
+    if ((rc = pr_venue_place(m->v, &q, &o, err)) != PR_OK) return rc;
+    m->stats.sent++;
+    return PR_OK;
+}
