@@ -15,6 +15,7 @@
 # the store, the console) holds the API key or secret.
 set -u
 . "$(dirname "$0")/../e2e/lib/prelude.bash"
+. "$(dirname "$0")/joined.bash"
 PY=/usr/bin/python3
 if [ ! -x "$PY" ]; then
   [ "${PR_CI:-}" = 1 ] && { echo "FAIL: $PY missing under PR_CI=1"; exit 1; }
@@ -58,7 +59,7 @@ grep -q "^trading  *BTCUSDT 1h" "$TMP/a.txt" || fail "no trading line"
 # the account fixture's BNB and the balances the exchange was started with
 grep -q "^balances  *BTC 10 free, 0 locked, USDT 1000000 free, 0 locked, BNB 0.35 free, 0 locked" "$TMP/a.txt" \
   || fail "balances line: $(grep '^balances' "$TMP/a.txt")"
-fills=$(grep -c '"order_id":' "$TMP/a/executions.jsonl")   # one line per fill
+fills=$(joined "$TMP/a" executions | grep -c '"order_id":')   # one line per fill
 [ "$fills" -gt 10 ] || fail "too few fills to check: $fills"
 read -r n distinct filled <<< "$(orders)"
 [ "$n" -eq "$fills" ] || fail "$fills paper fills, $n orders at the exchange"
@@ -86,7 +87,7 @@ wait $pid 2>/dev/null
 read -r at_kill _ _ <<< "$(orders)"
 [ "$at_kill" -ge 5 ] || fail "the paced session sent $at_kill orders before the kill"
 live --out "$TMP/k" --set live.speed=360000 > "$TMP/k2.txt" 2>&1 || fail "the restart exited $?: $(tail -3 "$TMP/k2.txt")"
-kfills=$(grep -c '"order_id":' "$TMP/k/executions.jsonl")
+kfills=$(joined "$TMP/k" executions | grep -c '"order_id":')
 read -r n distinct _ <<< "$(orders)"
 [ "$kfills" -eq "$fills" ] || fail "the restarted session made $kfills fills, the uninterrupted one $fills"
 [ "$n" -eq "$fills" ] && [ "$distinct" -eq "$n" ] || fail "after a kill: $fills fills, $n orders ($distinct ids)"
@@ -117,8 +118,8 @@ BINANCE_FUTURES_API_KEY=$KEY BINANCE_FUTURES_API_SECRET=$SECRET "$BIN" live --co
   --set live.venue.margin=isolated > "$TMP/f.txt" 2>&1 || fail "futures session exited $?: $(tail -3 "$TMP/f.txt")"
 grep -q '^margin  *leverage 3x, isolated margin, one-way positions' "$TMP/f.txt" || fail "no margin line"
 grep -q '^venue  *binance_futures at .* (exits reduce-only)' "$TMP/f.txt" || fail "no futures venue line"
-ffills=$(grep -c '"order_id":' "$TMP/f/executions.jsonl")
-exits=$(grep '"order_id":' "$TMP/f/executions.jsonl" | grep -vc '"role":"entry"')
+ffills=$(joined "$TMP/f" executions | grep -c '"order_id":')
+exits=$(joined "$TMP/f" executions | grep '"order_id":' | grep -vc '"role":"entry"')
 read -r n _ _ <<< "$(orders)"
 [ "$n" -eq "$ffills" ] || fail "futures: $ffills fills, $n orders"
 reduce=$(get /_orders | "$PY" -c 'import json, sys; print(sum(o.get("reduceOnly", False) for o in json.load(sys.stdin)))')
