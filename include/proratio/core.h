@@ -145,6 +145,21 @@ int pr_weekday(int64_t ms);
 int64_t pr_time_now_ms(void);
 
 /* ------------------------------------------------------------------------ */
+/* Code layout                                                               */
+/* ------------------------------------------------------------------------ */
+/* Marks the functions a backtest runs at every bar or every fill (the loop,
+ * the view's step, the strategy's on_bar, the pipeline, the simulated
+ * broker's fill path). GCC and Clang place them together (.text.hot), so
+ * the whole path stays in the instruction cache: scattered over the
+ * library, a fill's code was evicted by the per-bar code between two fills.
+ * Layout only: no result changes. */
+#if defined(__GNUC__)
+#define PR_HOT __attribute__((hot))
+#else
+#define PR_HOT
+#endif
+
+/* ------------------------------------------------------------------------ */
 /* Timeframes                                                                */
 /* ------------------------------------------------------------------------ */
 typedef enum pr_timeframe {

@@ -190,7 +190,7 @@ static int step_decimals(double step) {
 
 /* n * step, computed as an integer count of 10^-d units divided by 10^d so
  * 3 * 0.1 gives the double nearest 0.3 instead of 0.30000000000000004. */
-static double grid_value(double n, double step) {
+PR_HOT static double grid_value(double n, double step) {
     int d = step_decimals(step);
     if (d < 0) return n * step;
     double p = 1.0;
@@ -206,7 +206,7 @@ double pr_instrument_round_price(const pr_instrument *in, double price) {
     return grid_value(round(price / in->tick_size), in->tick_size);
 }
 
-double pr_instrument_round_qty(const pr_instrument *in, double qty) {
+PR_HOT double pr_instrument_round_qty(const pr_instrument *in, double qty) {
     if (!in || !(in->lot_step > 0) || !isfinite(qty)) return qty;
     /* Down in magnitude, but a quotient a hair under an integer (0.3/0.1 =
      * 2.9999999999999996) is that integer. */
@@ -216,7 +216,7 @@ double pr_instrument_round_qty(const pr_instrument *in, double qty) {
     return qty < 0 ? -v : v;
 }
 
-int pr_instrument_check_order(const pr_instrument *in, double price, double qty, pr_err *err) {
+PR_HOT int pr_instrument_check_order(const pr_instrument *in, double price, double qty, pr_err *err) {
     if (!in) return pr_err_set(err, PR_EINVAL, "pr_instrument_check_order: NULL instrument");
     if (!isfinite(price) || price <= 0)
         return pr_err_set(err, PR_EINVAL, "%s: price %.10g must be a positive number", in->symbol, price);

@@ -209,7 +209,7 @@ static inline int account_differs(const pr_bt_account_point *p, double balance, 
             (bits_of(p->costs) ^ bits_of(costs))) != 0;
 }
 
-static int account_push(pr_backtest_result *r, const pr_bt_account_point *p) {
+PR_HOT static int account_push(pr_backtest_result *r, const pr_bt_account_point *p) {
     if (r->n_account == r->cap_account_) {
         size_t cap = r->cap_account_ ? r->cap_account_ * 2 : 256;
         pr_bt_account_point *a = realloc(r->account, cap * sizeof *a);
@@ -320,7 +320,7 @@ int pr_backtest_run(const pr_backtest_config *cfg, pr_pipeline *pipe, pr_backtes
     return rc;
 }
 
-int pr_backtest_exec(pr_backtest *bt, const pr_backtest_config *cfg, pr_pipeline *pipe, pr_backtest_result *res,
+PR_HOT int pr_backtest_exec(pr_backtest *bt, const pr_backtest_config *cfg, pr_pipeline *pipe, pr_backtest_result *res,
                      pr_err *err) {
     if (!bt) return pr_backtest_run(cfg, pipe, res, err);   /* no context: a single run's own */
     if (!cfg || !pipe || !res || cfg->n_markets == 0 || !cfg->markets)

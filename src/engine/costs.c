@@ -59,7 +59,7 @@ int pr_market_spec_default(const char *symbol, pr_asset_class cls, pr_market_spe
  * stores of a copy, and orders are made on the per-bar trade path. */
 static const pr_order k_zero_order;
 
-void pr_order_init(pr_order *o, int instrument, int side, pr_order_type type, pr_order_role role) {
+PR_HOT void pr_order_init(pr_order *o, int instrument, int side, pr_order_type type, pr_order_role role) {
     *o = k_zero_order;
     o->instrument = instrument;
     o->side = side >= 0 ? 1 : -1;

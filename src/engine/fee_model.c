@@ -25,7 +25,7 @@ static double sell_fees(const pr_costs *c, const pr_fee_fill *f, double notional
     return c->sell_fee_rate * notional + t;
 }
 
-double pr_fee_model_fee(const pr_costs *c, double liquidation_fee, const pr_fee_fill *f) {
+PR_HOT double pr_fee_model_fee(const pr_costs *c, double liquidation_fee, const pr_fee_fill *f) {
     double q = f->qty;
     double notional = q * f->price * f->mult;
     double fq;

@@ -3,7 +3,7 @@
 #include <math.h>
 #include "proratio/engine.h"
 
-int pr_fill_at_open(const pr_costs *c, double hs, pr_order *od, double o, double *px, int *maker) {
+PR_HOT int pr_fill_at_open(const pr_costs *c, double hs, pr_order *od, double o, double *px, int *maker) {
     int side = od->side;
     double quote = o + side * hs;          /* ask for buys, bid for sells */
     *maker = 0;

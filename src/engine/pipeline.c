@@ -246,7 +246,7 @@ static int track(pr_pipeline *p, const pr_order *o) {
  * An entry order seen resolved is no longer pending, so that enter and
  * do_exit need not ask the broker about it again (they would find it not
  * working). Out of line for the reason run_signals is. */
-__attribute__((noinline)) static int poll_orders(pr_pipeline *p, const pr_market_view *v, pr_broker *b, pr_err *err) {
+PR_HOT __attribute__((noinline)) static int poll_orders(pr_pipeline *p, const pr_market_view *v, pr_broker *b, pr_err *err) {
     p->broker = b;
     p->view = v;
     size_t keep = 0;
@@ -388,7 +388,7 @@ void pr_pipeline_get_stats(const pr_pipeline *p, pr_pipeline_stats *out) {
 }
 
 /* ---- orders ------------------------------------------------------------------- */
-static int submit(pr_pipeline *p, pr_broker *b, pr_order *o, int64_t now, pr_err *err) {
+PR_HOT static int submit(pr_pipeline *p, pr_broker *b, pr_order *o, int64_t now, pr_err *err) {
     int rc = b->vt->submit(b, o, now, err);
     if (rc != 0) return rc;
     p->st.orders++;
@@ -407,7 +407,7 @@ static int order_live(pr_broker *b, uint64_t id) {
     return o.status == PR_OS_ACTIVE || o.status == PR_OS_WAITING;
 }
 
-static int submit_close(pr_pipeline *p, pr_broker *b, int inst, int side_of_pos, pr_order_role role,
+PR_HOT static int submit_close(pr_pipeline *p, pr_broker *b, int inst, int side_of_pos, pr_order_role role,
                         const pr_signal *sig, const pr_reason *why, double units, int64_t now, uint64_t *id,
                         pr_err *err) {
     pr_order o;
@@ -652,7 +652,7 @@ static int enter(pr_pipeline *p, const pr_market_view *v, pr_broker *b, pr_signa
     return PR_OK;
 }
 
-static int do_exit(pr_pipeline *p, pr_broker *b, pr_signal *sig, int64_t now, pr_err *err) {
+PR_HOT static int do_exit(pr_pipeline *p, pr_broker *b, pr_signal *sig, int64_t now, pr_err *err) {
     int inst = sig->instrument;
     pr_position pos;
     int rc;
@@ -696,7 +696,7 @@ static int adjust(pr_pipeline *p, pr_broker *b, pr_signal *sig, int64_t now, pr_
 /* The strategy's signals of this step through the stages into orders. Kept
  * out of line: most steps emit nothing, and pr_pipeline_on_bar then needs
  * neither this frame (a signal copy, orders) nor the registers it saves. */
-__attribute__((noinline)) static int run_signals(pr_pipeline *p, const pr_market_view *v, pr_broker *b,
+PR_HOT __attribute__((noinline)) static int run_signals(pr_pipeline *p, const pr_market_view *v, pr_broker *b,
                                                  const pr_signal_list *list, pr_err *err) {
     int rc;
     int64_t now = pr_view_now(v);
@@ -786,7 +786,7 @@ __attribute__((noinline)) static int manage_all(pr_pipeline *p, const pr_market_
 
 /* A step with orders to look at, a sizer watching the account or ordering
  * exits, or positions to manage, before the strategy runs. */
-__attribute__((noinline)) static int before_strategy(pr_pipeline *p, const pr_market_view *v, pr_broker *b,
+PR_HOT __attribute__((noinline)) static int before_strategy(pr_pipeline *p, const pr_market_view *v, pr_broker *b,
                                                      pr_err *err) {
     int rc;
     if (p->n_trk && (p->unseen || b != p->broker || !p->changes || *p->changes != p->seen) &&
@@ -823,7 +823,7 @@ int pr_pipeline_on_bar(pr_pipeline *p, const pr_market_view *v, pr_broker *b, pr
     return pr_pipeline_step(p, v, b, err);
 }
 
-int pr_pipeline_step(pr_pipeline *p, const pr_market_view *v, pr_broker *b, pr_err *err) {
+PR_HOT int pr_pipeline_step(pr_pipeline *p, const pr_market_view *v, pr_broker *b, pr_err *err) {
     int rc;
     /* Most steps of a run have none of what before_strategy handles: they
      * pay only these tests (the saved registers and frame of that work

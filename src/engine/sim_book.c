@@ -39,7 +39,7 @@ void pr_book_set_status(pr_book *b, pr_book_order *so, pr_order_status st) {
     }
 }
 
-void pr_book_filled(pr_book *b, pr_book_order *so, double q, double px) {
+PR_HOT void pr_book_filled(pr_book *b, pr_book_order *so, double q, double px) {
     so->o.filled_qty = q;
     so->o.avg_price = px;
     b->hist[so->o.id - 1].filled_qty = q;
@@ -47,7 +47,7 @@ void pr_book_filled(pr_book *b, pr_book_order *so, double q, double px) {
     pr_book_set_status(b, so, PR_OS_FILLED);
 }
 
-void pr_book_compact(pr_book *b) {
+PR_HOT void pr_book_compact(pr_book *b) {
     if (b->n_dead == 0) return;
     size_t k = 0;
     for (size_t j = 0; j < b->n_lv; j++) {
@@ -112,7 +112,7 @@ void pr_book_cancel_all_of(pr_book *b, int inst) {
     }
 }
 
-void pr_book_cancel_expired(pr_book *b, int inst, int64_t ts) {
+PR_HOT void pr_book_cancel_expired(pr_book *b, int inst, int64_t ts) {
     for (size_t j = 0; j < b->n_lv; j++) {
         pr_book_order *so = &b->lv[j];
         if (so->o.instrument == inst && pr_book_is_live(so->o.status) && so->o.expire && so->o.expire <= ts)
@@ -120,7 +120,7 @@ void pr_book_cancel_expired(pr_book *b, int inst, int64_t ts) {
     }
 }
 
-static int push_record(pr_book *b, const pr_order *o, int32_t slot) {
+PR_HOT static int push_record(pr_book *b, const pr_order *o, int32_t slot) {
     if (pr_allocator_grow(&b->alloc, (void **)&b->hist, &b->cap_hist, b->n_hist + 1, sizeof *b->hist)) return -1;
     pr_book_record *h = &b->hist[b->n_hist++];
     h->filled_qty = o->filled_qty;
@@ -135,7 +135,7 @@ static int push_record(pr_book *b, const pr_order *o, int32_t slot) {
     return 0;
 }
 
-int pr_book_add(pr_book *b, const pr_order *o, int64_t live_from) {
+PR_HOT int pr_book_add(pr_book *b, const pr_order *o, int64_t live_from) {
     int live = pr_book_is_live(o->status);
     if (live && pr_allocator_grow(&b->alloc, (void **)&b->lv, &b->cap_lv, b->n_lv + 1, sizeof *b->lv))
         return PR_ENOMEM;
@@ -166,12 +166,12 @@ int pr_book_add_internal(pr_book *b, int inst, int side, pr_order_role role, int
     return PR_OK;
 }
 
-pr_book_order *pr_book_live(pr_book *b, uint64_t id) {
+PR_HOT pr_book_order *pr_book_live(pr_book *b, uint64_t id) {
     if (id == 0 || id > b->n_hist || b->hist[id - 1].slot < 0) return NULL;
     return &b->lv[b->hist[id - 1].slot];
 }
 
-void pr_book_start_children(pr_book *b, const pr_order *parent, double q, const pr_instrument *in, int64_t ts,
+PR_HOT void pr_book_start_children(pr_book *b, const pr_order *parent, double q, const pr_instrument *in, int64_t ts,
                             int64_t limits_from) {
     for (size_t j = 0; j < b->n_lv; j++) {
         pr_book_order *ch = &b->lv[j];

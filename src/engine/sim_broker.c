@@ -63,7 +63,7 @@ static void sim_snapshot_op(const pr_broker *b, pr_broker_snapshot *out) {
 
 /* Kept small: most bars of a run only move the mark, and they should not
  * pay the walk's set-up (sim_walk.c). */
-static int sim_process_bar(pr_broker *b, int inst, const pr_bar *bar, int64_t bar_ms, const pr_bar *fine,
+PR_HOT static int sim_process_bar(pr_broker *b, int inst, const pr_bar *bar, int64_t bar_ms, const pr_bar *fine,
                            size_t n_fine, int64_t fine_ms, pr_broker_snapshot *after, pr_err *err) {
     sim *s = sim_of(b);
     if (!s || !bar || inst < 0 || (size_t)inst >= s->n)
@@ -94,7 +94,7 @@ int pr_sim_mark(pr_broker *b, int inst, double price) {
 }
 
 /* ---- vtable ------------------------------------------------------------------ */
-static int sim_submit(pr_broker *b, pr_order *o, int64_t now, pr_err *err) {
+PR_HOT static int sim_submit(pr_broker *b, pr_order *o, int64_t now, pr_err *err) {
     sim *s = sim_of(b);
     if (!s || !o) return pr_err_set(err, PR_EINVAL, "sim: NULL order");
     if (o->instrument < 0 || (size_t)o->instrument >= s->n)
@@ -189,7 +189,7 @@ static int sim_amend(pr_broker *b, uint64_t id, double limit_price, double stop_
     return PR_OK;
 }
 
-static int sim_get_order(pr_broker *b, uint64_t id, pr_order *out) {
+PR_HOT static int sim_get_order(pr_broker *b, uint64_t id, pr_order *out) {
     sim *s = sim_of(b);
     if (!s || id == 0 || id > s->book.n_hist || !out) return PR_ENOTFOUND;
     const pr_book_order *so = pr_book_live(&s->book, id);
@@ -207,7 +207,7 @@ static int sim_get_order(pr_broker *b, uint64_t id, pr_order *out) {
     return PR_OK;
 }
 
-static int sim_get_position(pr_broker *b, int inst, pr_position *out) {
+PR_HOT static int sim_get_position(pr_broker *b, int inst, pr_position *out) {
     sim *s = sim_of(b);
     if (!s || inst < 0 || (size_t)inst >= s->n || !out) return PR_EINVAL;
     const sim_mkt *m = &s->m[inst];
@@ -224,7 +224,7 @@ static int sim_get_position(pr_broker *b, int inst, pr_position *out) {
  * step): each sum is the one sim_unrealized, sim_snapshot and
  * sim_used_margin would make, term for term in market order; a flat market
  * adds nothing to any (its 0 leaves a sum as it was). */
-static int sim_get_account(pr_broker *b, pr_account *out) {
+PR_HOT static int sim_get_account(pr_broker *b, pr_account *out) {
     sim *s = sim_of(b);
     if (!s || !out) return PR_EINVAL;
     double bal = s->led.balance, u = 0, g = 0, c = bal, mu = 0;

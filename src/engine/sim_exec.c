@@ -51,7 +51,7 @@ static const char *entry_reject(const pr_instrument *in, double px, double asked
                           : "order value below the instrument's minimum notional";
 }
 
-int sim_do_fill(sim *s, size_t oi, double px, double ref, int maker, int ref_quoted, int64_t ts, int64_t limits_from,
+PR_HOT int sim_do_fill(sim *s, size_t oi, double px, double ref, int maker, int ref_quoted, int64_t ts, int64_t limits_from,
                 pr_err *err) {
     pr_book_order *so = &s->book.lv[oi];
     pr_order *o = &so->o;

@@ -33,7 +33,7 @@ int pr_ledger_reserve(pr_ledger *l, size_t fills, size_t trades) {
     return PR_OK;
 }
 
-int pr_ledger_record(pr_ledger *l, const pr_fill *f) {
+PR_HOT int pr_ledger_record(pr_ledger *l, const pr_fill *f) {
     if (pr_allocator_grow(&l->alloc, (void **)&l->fills, &l->cap_fills, l->n_fills + 1, sizeof *l->fills))
         return PR_ENOMEM;
     l->fills[l->n_fills++] = *f;
@@ -72,7 +72,7 @@ static void open_trade(pr_ledger_pos *p, int inst, int side, const pr_order *ope
     p->tr_in_fills = p->tr_out_fills = 0;
 }
 
-int pr_ledger_fill(pr_ledger *l, pr_ledger_pos *p, const pr_order *o, const pr_ledger_entry *e,
+PR_HOT int pr_ledger_fill(pr_ledger *l, pr_ledger_pos *p, const pr_order *o, const pr_ledger_entry *e,
                    double *realized_out) {
     double q = e->qty, px = e->price, fee = e->fee, fx = e->fx;
     double pos = p->qty;

@@ -133,7 +133,7 @@ static void pay(void *ctx, double rate) {
  * data before it (first piece only; on the position held across the gap,
  * at this open), the orders its open fills, then the funding due in
  * [ts, t1) on the position after them, at the open. */
-static int piece_open(sim *s, int inst, int64_t ts, int64_t t1, double o, int first, pr_err *err) {
+PR_HOT static int piece_open(sim *s, int inst, int64_t ts, int64_t t1, double o, int first, pr_err *err) {
     sim_mkt *m = &s->m[inst];
     int rc;
     fund_ctx fc = {s, m, o};
@@ -147,7 +147,7 @@ static int piece_open(sim *s, int inst, int64_t ts, int64_t t1, double o, int fi
 /* The rest of a piece: stops, targets, entries against [l, h], then
  * liquidation. Limits that become active inside it wait rest_ms (the end
  * of the bar or finer bar the piece belongs to). */
-static int piece_rest(sim *s, int inst, int64_t ts, int64_t rest_ms, double o, double h, double l, pr_err *err) {
+PR_HOT static int piece_rest(sim *s, int inst, int64_t ts, int64_t rest_ms, double o, double h, double l, pr_err *err) {
     sim_mkt *m = &s->m[inst];
     int rc;
     if (s->book.n_live[inst]) {
@@ -162,7 +162,7 @@ static int piece_rest(sim *s, int inst, int64_t ts, int64_t rest_ms, double o, d
 /* One bar or finer bar [ts, ts + ms), cut at the funding times inside it;
  * without finer data the prices inside follow pr_bar_path. Fills in any of
  * its parts are recorded at ts, the open time of the bar they filled in. */
-static int walk_piece(sim *s, int inst, int64_t ts, int64_t ms, double o, double h, double l, double c, int first,
+PR_HOT static int walk_piece(sim *s, int inst, int64_t ts, int64_t ms, double o, double h, double l, double c, int first,
                       pr_err *err) {
     sim_mkt *m = &s->m[inst];
     int64_t end = ts + ms;
@@ -199,7 +199,7 @@ static int walk_piece(sim *s, int inst, int64_t ts, int64_t ms, double o, double
     return rc;
 }
 
-int sim_walk_bar(sim *s, int inst, const pr_bar *bar, int64_t bar_ms, const pr_bar *fine, size_t n_fine,
+PR_HOT int sim_walk_bar(sim *s, int inst, const pr_bar *bar, int64_t bar_ms, const pr_bar *fine, size_t n_fine,
                  int64_t fine_ms, pr_err *err) {
     sim_mkt *m = &s->m[inst];
     int rc;

@@ -38,7 +38,7 @@ void pr_signal_list_init(pr_signal_list *l, pr_signal *storage, size_t cap) {
 /* Zeroing by copy, not memset: see pr_order_init (a signal is as large). */
 static const pr_signal k_zero_signal;
 
-pr_signal *pr_signal_list_add(pr_signal_list *l, pr_signal_kind kind, int instrument) {
+PR_HOT pr_signal *pr_signal_list_add(pr_signal_list *l, pr_signal_kind kind, int instrument) {
     if (!l || l->n >= l->cap) return NULL;
     pr_signal *s = &l->items[l->n++];
     *s = k_zero_signal;

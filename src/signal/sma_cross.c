@@ -133,7 +133,7 @@ static int sc_bind(sma_cross *c, const pr_market_view *v, pr_err *err) {
     return PR_OK;
 }
 
-static int sc_on_bar(pr_strategy *s, const pr_market_view *v, pr_signal_list *out, pr_err *err) {
+PR_HOT static int sc_on_bar(pr_strategy *s, const pr_market_view *v, pr_signal_list *out, pr_err *err) {
     sma_cross *c = (sma_cross *)s;
     int rc;
     if (c->bound != v && (rc = sc_bind(c, v, err)) != 0) return rc;

@@ -119,7 +119,7 @@ int pr_view_prepare(pr_market_view *v, pr_err *err) {
     return PR_OK;
 }
 
-int pr_view_step(pr_market_view *v, int64_t now, const unsigned char *closed, pr_err *err) {
+PR_HOT int pr_view_step(pr_market_view *v, int64_t now, const unsigned char *closed, pr_err *err) {
     if (!v->prepared) return pr_err_set(err, PR_ESTATE, "view: pr_view_prepare not called");
     v->now = now;
     if (!v->simple) return view_step_full(v, now, closed, err);

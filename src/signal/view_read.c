@@ -46,7 +46,7 @@ int pr_view_bar(const pr_market_view *v, int inst, pr_timeframe tf, size_t ago, 
     return pr_view_bar_at(v, inst, tf, len - 1 - ago, out);
 }
 
-double pr_view_close(const pr_market_view *v, int inst, size_t ago) {
+PR_HOT double pr_view_close(const pr_market_view *v, int inst, size_t ago) {
     if (inst < 0 || (size_t)inst >= v->n) return NAN;
     const vstream *st = &v->streams[inst];
     return ago < st->len ? st->base->close[st->len - 1 - ago] : NAN;
