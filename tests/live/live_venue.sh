@@ -16,39 +16,12 @@
 set -u
 . "$(dirname "$0")/../e2e/lib/prelude.bash"
 . "$(dirname "$0")/joined.bash"
-PY=/usr/bin/python3
-if [ ! -x "$PY" ]; then
-  [ "${PR_CI:-}" = 1 ] && { echo "FAIL: $PY missing under PR_CI=1"; exit 1; }
-  echo "skipped: $PY missing"; exit 77
-fi
-KEY=vmPUZE6mv9SD5VNHk4HlWFsOr6aKE2zvsw0MuIgwCIPy6utIco14y7Ju91duEh8A
-SECRET=NhqPtmdSJYdKjVHjA7PZj4Mge3R5YNiP1e3UZjInClVN65XAbvqqM6A7H5fATj0j
-DB="sqlite:$TMP/s.db"
-"$BIN" data import data/sample/crypto/BTCUSDT-1h.csv --db "$DB" > /dev/null 2>&1 || fail "import of the sample"
+. "$(dirname "$0")/live_session.bash"
 
-start_server() { # extra args for fake_exchange.py
-  [ -n "$SRV" ] && kill "$SRV" 2>/dev/null && wait "$SRV" 2>/dev/null
-  rm -f "$TMP/port"
-  "$PY" tests/live/fake_exchange.py --port-file "$TMP/port" --exchange-info tests/live/fixtures/binance_exchange_info.json \
-    --account tests/live/fixtures/binance_account.json --key "$KEY" --secret "$SECRET" \
-    --futures-info tests/live/fixtures/binance_futures_exchange_info.json \
-    --balance USDT=1000000 --balance BTC=10 "$@" 2> "$TMP/server.err" &
-  SRV=$!
-  for _ in $(seq 100); do [ -s "$TMP/port" ] && break; sleep 0.1; done
-  PORT=$(cat "$TMP/port" 2>/dev/null) || { echo "FAIL: the fake exchange did not start: $(cat "$TMP/server.err")"; exit 1; }
-  URL=http://127.0.0.1:$PORT
-}
 get() { "$PY" -c 'import sys, urllib.request as u; print(u.urlopen(sys.argv[1]).read().decode())' "$URL$1"; }
 orders() { get /_orders | "$PY" -c 'import json, sys; d = json.load(sys.stdin); print(len(d), len({o["clientOrderId"] for o in d}), sum(o["status"] == "FILLED" for o in d))'; }
 requests() { get /_log | "$PY" -c 'import json, sys; print(len(json.load(sys.stdin)))'; }
-live() { BINANCE_API_KEY=$KEY BINANCE_API_SECRET=$SECRET "$BIN" live --config "$TMP/live.json" --db "$DB" --venue-url "$URL" "$@"; }
 
-cat > "$TMP/live.json" <<'EOF'
-{"data": {"datasets": ["local:BTCUSDT:1h"], "to": "2022-04-01"},
- "strategy": {"name": "sma_cross", "params": {"fast": 5, "slow": 20, "stop": 0.02, "target": 0.04}},
- "account": {"currency": "USDT", "cash": 10000},
- "live": {"feed": "replay", "speed": 0, "venue": {"name": "binance_spot"}}}
-EOF
 start_server
 
 # --- a session: one order per paper fill ---------------------------------------------
