@@ -186,12 +186,17 @@ int pr_store_pg_fail(void *conn, void *res, const char *what, pr_err *err);
 /* A connected store outside a failed transaction and a session name of 1
  * to PR_PAPER_SESSION_MAX - 1 characters (messages name the table). */
 int pr_store_session_check(pr_store *st, const char *table, const char *session, pr_err *err);
-/* One statement with text parameters p[0..n) for the tables of the paper
- * and live sessions (store_paper.c, store_run.c): sq with ?1.. (SQLite),
+/* One statement with text parameters p[0..n) for the small keyed tables
+ * (store_params.c; paper_state, paper_run, risk_state): sq with ?1.. (SQLite),
  * pg with $1.. (PostgreSQL, integers cast there); a failure inside a user
  * transaction dooms it. */
 int pr_store_exec_params(pr_store *st, const char *sq, const char *pg, const char *const *p, int n, const char *what,
                          pr_err *err);
+/* A SELECT with text parameters (as pr_store_exec_params): each row's
+ * columns to `row` as text (NULL for SQL NULL; at most 12). */
+typedef int (*pr_store_row_fn)(void *user, const char *const *col, int n, pr_err *err);
+int pr_store_query_params(pr_store *st, const char *sq, const char *pg, const char *const *p, int np, const char *what,
+                          pr_store_row_fn row, void *user, pr_err *err);
 
 /* Backend constructors (no migration yet). */
 int pr_store_sqlite_open(const char *path, const pr_store_options *o, pr_store **out,

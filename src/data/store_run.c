@@ -63,42 +63,6 @@ int pr_store_run_end(pr_store *st, const char *session, int64_t now, const char 
 }
 
 /* ---- reads ------------------------------------------------------------------------ */
-/* Runs a SELECT with text parameters and hands each row's columns to `row`
- * as text (NULL for SQL NULL). */
-typedef int (*row_fn)(void *user, const char *const *col, int n, pr_err *err);
-
-static int query(pr_store *st, const char *sq, const char *pg, const char *const *p, int np, const char *what,
-                 row_fn row, void *user, pr_err *err) {
-    enum { MAXC = 12 };
-    const char *col[MAXC];
-    int rc = PR_OK;
-    if (st->kind == PR_STORE_SQLITE) {
-        sqlite3 *db = st->native;
-        sqlite3_stmt *s;
-        int src = sqlite3_prepare_v2(db, sq, -1, &s, NULL);
-        if (src != SQLITE_OK) return pr_store_sq_fail(db, src, what, err);
-        for (int i = 0; i < np; i++) sqlite3_bind_text(s, i + 1, p[i], -1, SQLITE_TRANSIENT);
-        while (rc == PR_OK && (src = sqlite3_step(s)) == SQLITE_ROW) {
-            int nc = sqlite3_column_count(s);
-            if (nc > MAXC) nc = MAXC;
-            for (int c = 0; c < nc; c++) col[c] = (const char *)sqlite3_column_text(s, c);
-            rc = row(user, col, nc, err);
-        }
-        if (rc == PR_OK && src != SQLITE_DONE) rc = pr_store_sq_fail(db, src, what, err);
-        sqlite3_finalize(s);
-        return rc;
-    }
-    PGresult *res = PQexecParams(st->native, pg, np, NULL, p, NULL, NULL, 0);
-    if (PQresultStatus(res) != PGRES_TUPLES_OK) return pr_store_pg_fail(st->native, res, what, err);
-    int nc = PQnfields(res);
-    if (nc > MAXC) nc = MAXC;
-    for (int r = 0; rc == PR_OK && r < PQntuples(res); r++) {
-        for (int c = 0; c < nc; c++) col[c] = PQgetisnull(res, r, c) ? NULL : PQgetvalue(res, r, c);
-        rc = row(user, col, nc, err);
-    }
-    PQclear(res);
-    return rc;
-}
 
 static long long ll(const char *s) { return s ? strtoll(s, NULL, 10) : 0; }
 
@@ -135,7 +99,7 @@ int pr_store_run_get(pr_store *st, const char *session, pr_paper_run *out, pr_er
 #define SEL "SELECT session, pid, host, proc_start, started_at, heartbeat, stop_at, ended_at, outcome, status FROM " T
     const char *p[1] = {session};
     got_row g = {out, 0};
-    rc = query(st, SEL " WHERE session = ?1", SEL " WHERE session = $1", p, 1, what, take_run, &g, err);
+    rc = pr_store_query_params(st, SEL " WHERE session = ?1", SEL " WHERE session = $1", p, 1, what, take_run, &g, err);
 #undef SEL
     if (rc == PR_OK && g.n == 0) rc = pr_err_set(err, PR_ENOTFOUND, "no session '%s' in the store", session);
     if (rc != PR_OK) pr_store_run_free(out);
@@ -199,7 +163,7 @@ int pr_store_run_list(pr_store *st, char ***out, size_t *n, pr_err *err) {
     *n = 0;
     if (!st || !st->native) return pr_err_set(err, PR_ESTATE, T ": store is not connected");
     names x = {0};
-    int rc = query(st, "SELECT session FROM " T " ORDER BY session", "SELECT session FROM " T " ORDER BY session",
+    int rc = pr_store_query_params(st, "SELECT session FROM " T " ORDER BY session", "SELECT session FROM " T " ORDER BY session",
                    NULL, 0, "list sessions", take_name, &x, err);
     if (rc != PR_OK) {
         for (size_t i = 0; i < x.n; i++) free(x.v[i]);
