@@ -388,3 +388,32 @@ int bn_fills(void *impl, const char *symbol, int64_t from_id, pr_venue_fill *out
     return PR_OK;
 }
 
+
+int bn_send_order(bn *b, const char *path, const pr_venue_rules *r, char *p, size_t cap, size_t len, const char *extra,
+                  const pr_venue_order_req *rq, pr_venue_order *out, pr_err *err) {
+    int rc = bn_decimal_param(p, cap, &len, "quantity", rq->qty, r->step, err);
+    if (rc == PR_OK && rq->type != PR_VORDER_MARKET) rc = bn_decimal_param(p, cap, &len, "price", rq->price, r->tick, err);
+    if (rc == PR_OK && (rq->type == PR_VORDER_STOP_LOSS_LIMIT || rq->type == PR_VORDER_TAKE_PROFIT_LIMIT))
+        rc = bn_decimal_param(p, cap, &len, "stopPrice", rq->stop_price, r->tick, err);
+    if (rc != PR_OK) return rc;
+    snprintf(p + len, cap - len, "%s&newClientOrderId=%s&newOrderRespType=RESULT", extra, rq->client_id);
+    char test[64];
+    snprintf(test, sizeof test, "%s/test", path);
+    bn_call c = {"POST", rq->test ? test : path, p, 1, 1, BN_SEND_ONCE};
+    json_t *j;
+    if ((rc = bn_request(b, &c, &j, err)) != PR_OK) return rc;
+    if (rq->test) {
+        memset(out, 0, sizeof *out);
+        pr_strlcpy(out->symbol, rq->symbol, sizeof out->symbol);
+        pr_strlcpy(out->client_id, rq->client_id, sizeof out->client_id);
+        out->side = rq->side;
+        out->type = rq->type;
+        out->qty = rq->qty;
+        out->reduce_only = rq->reduce_only;
+        out->list_id = -1;
+    } else {
+        bn_parse_order(j, out);
+    }
+    json_decref(j);
+    return PR_OK;
+}

@@ -52,6 +52,13 @@ void bn_parse_order(const json_t *o, pr_venue_order *out);
 /* Appends "&name=<x on the unit's grid>" to p (len updated). */
 int bn_decimal_param(char *p, size_t cap, size_t *len, const char *name, double x, double unit, pr_err *err);
 
+/* Finishes and sends an order whose head (symbol, side, type, time in
+ * force; p[0..len)) the API wrote: quantity, price and stop on the symbol's
+ * step and tick, `extra` ("&reduceOnly=true" or ""), the client id; sent
+ * once to `path` (or path/test, whose answer echoes the request). */
+int bn_send_order(bn *b, const char *path, const pr_venue_rules *r, char *p, size_t cap, size_t len, const char *extra,
+                  const pr_venue_order_req *rq, pr_venue_order *out, pr_err *err);
+
 /* pr_venue_ops members both APIs implement alike. */
 int bn_server_time(void *impl, int64_t *ms, pr_err *err);
 int bn_rules(void *impl, const char *symbol, pr_venue_rules *out, pr_err *err);

@@ -26,29 +26,7 @@ static int bn_place(void *impl, const pr_venue_order_req *rq, pr_venue_order *ou
                                   pr_venue_otype_name(rq->type));
     if (rq->type != PR_VORDER_MARKET && rq->type != PR_VORDER_LIMIT_MAKER)
         len += (size_t)snprintf(p + len, sizeof p - len, "&timeInForce=GTC");
-    if ((rc = bn_decimal_param(p, sizeof p, &len, "quantity", rq->qty, r.step, err)) != PR_OK) return rc;
-    if (rq->type != PR_VORDER_MARKET && (rc = bn_decimal_param(p, sizeof p, &len, "price", rq->price, r.tick, err)) != PR_OK)
-        return rc;
-    if ((rq->type == PR_VORDER_STOP_LOSS_LIMIT || rq->type == PR_VORDER_TAKE_PROFIT_LIMIT) &&
-        (rc = bn_decimal_param(p, sizeof p, &len, "stopPrice", rq->stop_price, r.tick, err)) != PR_OK)
-        return rc;
-    snprintf(p + len, sizeof p - len, "&newClientOrderId=%s&newOrderRespType=RESULT", rq->client_id);
-    bn_call c = {"POST", rq->test ? "/api/v3/order/test" : "/api/v3/order", p, 1, 1, BN_SEND_ONCE};
-    json_t *j;
-    if ((rc = bn_request(b, &c, &j, err)) != PR_OK) return rc;
-    if (rq->test) {
-        memset(out, 0, sizeof *out);
-        pr_strlcpy(out->symbol, rq->symbol, sizeof out->symbol);
-        pr_strlcpy(out->client_id, rq->client_id, sizeof out->client_id);
-        out->side = rq->side;
-        out->type = rq->type;
-        out->qty = rq->qty;
-        out->list_id = -1;
-    } else {
-        bn_parse_order(j, out);
-    }
-    json_decref(j);
-    return PR_OK;
+    return bn_send_order(b, "/api/v3/order", &r, p, sizeof p, len, "", rq, out, err);
 }
 
 static int bn_place_oco(void *impl, const pr_venue_oco_req *rq, pr_venue_order legs[2], pr_err *err) {
