@@ -569,6 +569,7 @@ PR_HOT int pr_backtest_exec(pr_backtest *bt, const pr_backtest_config *cfg, pr_p
 
 done:
     if (rc != 0) result_release(res);
+    pr_pipeline_end(pipe, b);
     pr_view_free(v);
     pr_broker_free(b);
     free(scratch);

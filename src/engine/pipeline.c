@@ -82,6 +82,14 @@ struct pr_pipeline {
     size_t cap_trk;
     pr_fill_info *fills;     /* PIPE_FILLS per instrument, a ring            */
     size_t *n_fills;         /* fills seen per instrument                    */
+    /* The sizer's quiet steps (pr_sizer.quiet, pr_equity_band): while they
+     * hold, a step skips sizer_step, which would change nothing. */
+    int q_on;
+    pr_sizer_quiet q;
+    pr_equity_band qb;
+    const unsigned char *q_upd;   /* the view's updated flags               */
+    const int64_t *q_now;         /* and its clock                          */
+    const pr_broker *q_b;         /* the broker of the band                 */
 };
 
 void pr_sizing_default(pr_sizing *s) {
@@ -343,6 +351,7 @@ void pr_pipeline_set_sizer(pr_pipeline *p, const pr_sizer *sizer) {
     if (p->sizer.destroy) p->sizer.destroy(p->sizer.self);
     p->sizer = *sizer;
     p->acct_b = NULL;
+    p->q_on = 0;
     p->pre = (p->pre & ~PRE_SIZER) | sizer_pre(&p->sizer);
 }
 
@@ -364,6 +373,7 @@ int pr_pipeline_reset(pr_pipeline *p, size_t n_instruments, pr_err *err) {
     p->broker = NULL;   /* the previous run's, freed by now */
     p->view = NULL;
     p->acct_b = NULL;
+    p->q_on = 0;
     if (!p->plans || !p->pending || !p->fills || !p->n_fills) {
         /* Not reset: on_bar refuses to run rather than index stale sizes. */
         free(p->plans);
@@ -703,6 +713,7 @@ PR_HOT __attribute__((noinline)) static int run_signals(pr_pipeline *p, const pr
     if (p->broker != b) p->changes = NULL;   /* another broker's count */
     p->broker = b;
     p->view = v;
+    p->q_on = 0;   /* sizing may change what the sizer called quiet */
     for (size_t k = 0; k < list->n; k++) {
         pr_signal *sig = &list->items[k];
         sig->ts = now;
@@ -784,17 +795,33 @@ __attribute__((noinline)) static int manage_all(pr_pipeline *p, const pr_market_
     return PR_OK;
 }
 
+/* After the sizer's step hook: whether the next steps may skip it
+ * (pr_sizer.quiet, the broker's equity band). */
+static void quiet_set(pr_pipeline *p, const pr_market_view *v, const pr_broker *b) {
+    p->q_on = !p->n_trk && p->pre == PRE_SIZER && p->sizer.quiet && b->vt->equity_band &&
+              p->sizer.quiet(p->sizer.self, &p->q) && b->vt->equity_band(b, p->q.eq_lo, p->q.eq_hi, &p->qb);
+    if (p->q_on) {
+        static const double zero = 0;
+        p->q_upd = pr_view_updated_flags(v);
+        p->q_now = pr_view_clock(v);
+        p->q_b = b;
+        if (!p->qb.mark) p->qb.mark = &zero;   /* flat: (-inf, inf] holds any mark */
+    }
+}
+
 /* A step with orders to look at, a sizer watching the account or ordering
  * exits, or positions to manage, before the strategy runs. */
 PR_HOT __attribute__((noinline)) static int before_strategy(pr_pipeline *p, const pr_market_view *v, pr_broker *b,
                                                      pr_err *err) {
     int rc;
+    p->q_on = 0;
     if (p->n_trk && (p->unseen || b != p->broker || !p->changes || *p->changes != p->seen) &&
         (rc = poll_orders(p, v, b, err)) != 0)
         return rc;
     if (p->acct_b == b) {   /* the sizer's step hook, with the equity alone */
         double eq = b->vt->equity(b);
         if ((rc = risk_exits(p, v, b, &eq, err)) != 0) return rc;
+        quiet_set(p, v, b);
     } else {
         if (p->sizer.on_step) {
             pr_account acct;
@@ -815,7 +842,31 @@ PR_HOT __attribute__((noinline)) static int before_strategy(pr_pipeline *p, cons
 __attribute__((noinline)) static int sizer_step(pr_pipeline *p, const pr_market_view *v, pr_broker *b,
                                                 pr_err *err) {
     double eq = b->vt->equity(b);
-    return risk_exits(p, v, b, &eq, err);
+    int rc = risk_exits(p, v, b, &eq, err);
+    if (rc == PR_OK) quiet_set(p, v, b);
+    return rc;
+}
+
+/* A step the sizer said it need not see (pr_sizer.quiet): in its time
+ * window, its halt flag down, the broker's equity inside its band, and a
+ * new bar of every instrument (the sizer rebuilds the skipped steps from
+ * the bars; a step some instrument sat out would be missing). */
+static inline int quiet_holds(const pr_pipeline *p) {
+    if (!(*p->q_now < p->q.until) || *p->q.halt || !pr_equity_band_holds(&p->qb)) return 0;
+    const unsigned char *u = p->q_upd, *end = u + p->n;
+    do
+        if (!*u) return 0;
+    while (++u < end);
+    return 1;
+}
+
+void pr_pipeline_end(pr_pipeline *p, pr_broker *b) {
+    if (!p || !b) return;
+    p->q_on = 0;
+    if (!p->sizer.settle) return;
+    pr_account a;
+    double eq = b->vt->equity ? b->vt->equity(b) : b->vt->get_account(b, &a) == 0 ? a.equity : NAN;
+    p->sizer.settle(p->sizer.self, eq);
 }
 
 int pr_pipeline_on_bar(pr_pipeline *p, const pr_market_view *v, pr_broker *b, pr_err *err) {
@@ -828,9 +879,12 @@ PR_HOT int pr_pipeline_step(pr_pipeline *p, const pr_market_view *v, pr_broker *
     /* Most steps of a run have none of what before_strategy handles: they
      * pay only these tests (the saved registers and frame of that work
      * cost a one-market run several percent). */
-    if ((p->n_trk || p->pre) &&
-        (rc = !p->n_trk && p->pre == PRE_SIZER && p->acct_b == b ? sizer_step(p, v, b, err)
-                                                                  : before_strategy(p, v, b, err)) != 0)
+    /* q_on: no order in flight, no plan, the sizer's step hook (quiet_set) */
+    if (p->q_on && p->q_b == b && quiet_holds(p)) {
+        p->st.quiet_steps++;
+    } else if ((p->n_trk || p->pre) &&
+               (rc = !p->n_trk && p->pre == PRE_SIZER && p->acct_b == b ? sizer_step(p, v, b, err)
+                                                                         : before_strategy(p, v, b, err)) != 0)
         return rc;
     pr_signal_list list = {p->sigbuf, 0, p->sigcap};
     if ((rc = p->strat->vt->on_bar(p->strat, v, &list, err)) != 0) return rc;

@@ -280,6 +280,43 @@ static const pr_costs *sim_costs(const pr_broker *b, int instrument) {
     return s && instrument >= 0 && (size_t)instrument < s->n ? &s->m[instrument].spec.costs : NULL;
 }
 
+/* sim_account_equity's band (pr_broker_vt.equity_band): flat, the equity
+ * is the balance; with one position in a market whose quote converts at a
+ * fixed rate, balance + qty (mark - avg) mult fx is a line in the mark,
+ * solved for (lo, hi] and narrowed by tol, a million times the rounding of
+ * the terms summed (their magnitudes times 2^-52, five operations). */
+static int sim_equity_band(const pr_broker *b, double lo, double hi, pr_equity_band *out) {
+    const sim *s = sim_cof(b);
+    if (!s || !(lo < hi)) return 0;
+    const double bal = s->led.balance;
+    *out = (pr_equity_band){NULL, -INFINITY, INFINITY, &s->led.version, s->led.version};
+    if (!s->led.n_open) return bal + 0.0 > lo && bal + 0.0 <= hi;
+    const sim_mkt *m = NULL;
+    for (size_t i = 0; i < s->n; i++)
+        if (s->m[i].pos.qty != 0) {
+            if (m) return 0;
+            m = &s->m[i];
+        }
+    if (!m || !m->pos.has_mark || m->fx_mode != FX_FIXED) return 0;
+    const double k = m->pos.qty * m->pos.mult * m->fx_fixed, avg = m->pos.avg;
+    if (!isfinite(k) || k == 0 || !isfinite(avg) || !isfinite(bal) || !(hi < INFINITY)) return 0;
+    double mag = fabs(bal) + fabs(hi) + (lo > -INFINITY ? fabs(lo) : 0) + fabs(k * avg) + fabs(hi - bal);
+    if (lo > -INFINITY) mag += fabs(lo - bal);
+    const double tol = mag * 1e-9;
+    double a = lo > -INFINITY ? avg + (lo + tol - bal) / k : (k > 0 ? -INFINITY : INFINITY);
+    double z = avg + (hi - tol - bal) / k;
+    if (k < 0) {
+        double t = a;
+        a = z;
+        z = t;
+    }
+    if (!(a < z)) return 0;
+    out->mark = &m->pos.mark;
+    out->lo = a;
+    out->hi = z;
+    return 1;
+}
+
 static const pr_broker_vt k_sim_vt = {
     .name = "sim",
     .submit = sim_submit,
@@ -289,6 +326,7 @@ static const pr_broker_vt k_sim_vt = {
     .get_position = sim_get_position,
     .get_account = sim_get_account,
     .equity = sim_account_equity,
+    .equity_band = sim_equity_band,
     .destroy = sim_destroy,
     .changes = sim_changes,
     .process_bar = sim_process_bar,

@@ -80,6 +80,7 @@ PR_HOT int pr_ledger_fill(pr_ledger *l, pr_ledger_pos *p, const pr_order *o, con
     double open_q = q - close_q;
     double realized = 0;
     *realized_out = 0;
+    l->version++;
     if (close_q > 0) {
         realized = close_q * (px - p->avg) * sgn(pos) * p->mult * fx;
         *realized_out = realized;
@@ -137,6 +138,7 @@ PR_HOT int pr_ledger_fill(pr_ledger *l, pr_ledger_pos *p, const pr_order *o, con
 
 void pr_ledger_funding(pr_ledger *l, pr_ledger_pos *p, double px, double rate, double fx) {
     double pay = p->qty * px * rate * p->mult * fx;
+    l->version++;
     l->balance -= pay;
     l->costs += pay;
     if (p->tr_open) p->tr.funding += pay;

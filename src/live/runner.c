@@ -57,6 +57,7 @@ struct pr_runner {
 
 void pr_runner_free(pr_runner *r) {
     if (!r) return;
+    pr_pipeline_end(r->pipe, r->b);
     pr_view_free(r->v);
     pr_broker_free(r->b);
     for (size_t i = 0; r->series && i < r->n; i++) pr_series_free(&r->series[i]);

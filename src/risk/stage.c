@@ -368,6 +368,31 @@ static int stage_step(void *self, int64_t now, double equity, const pr_market_vi
     return pr_risk_watch_step_at(rs->watch, now, equity, v, pf, err);
 }
 
+/* When stage_step would take the quiet path (quiet_step, then the watch's
+ * step alone): within the protections' quiet window and floor, nothing for
+ * the breakers to do but watch for the runner's kill signal, and a watch
+ * that can rebuild steps it did not see (not keeping the series). */
+static int stage_quiet(void *self, pr_sizer_quiet *out) {
+    pr_risk_stage *rs = self;
+    if (brk_busy(rs) || (rs->on_watch && !pr_risk_watch_lazy(rs->watch))) return 0;
+    static const int never = 0;
+    *out = (pr_sizer_quiet){INT64_MAX, -INFINITY, INFINITY, rs->on_brk_exits ? &rs->st.brk.kill_signal : &never};
+    if (rs->on_equity) {
+        /* quiet_step's window ends with the day; it began with the day
+         * (quiet_from), before the step just taken */
+        if (!(rs->quiet_lo < rs->st.peak)) return 0;
+        out->until = rs->quiet_until;
+        out->eq_lo = rs->quiet_lo;
+        out->eq_hi = rs->st.peak;
+    }
+    return 1;
+}
+
+static void stage_settle(void *self, double equity) {
+    pr_risk_stage *rs = self;
+    if (rs->on_watch) pr_risk_watch_settle(rs->watch, equity);
+}
+
 void pr_risk_stage_sizer(pr_risk_stage *rs, pr_sizer *out) {
     set_flags(rs);
     int watch = needs_watch(rs);
@@ -375,5 +400,9 @@ void pr_risk_stage_sizer(pr_risk_stage *rs, pr_sizer *out) {
                         .on_step = watch || watches_equity(&rs->cfg.protections) ? stage_on_step : NULL,
                         .bracket = stage_bracket,
                         .exits = watch || pr_risk_breakers_exits_needed(&rs->cfg.breakers) ? stage_exits : NULL};
-    if (out->on_step && out->exits) out->step = stage_step;
+    if (out->on_step && out->exits) {
+        out->step = stage_step;
+        out->quiet = stage_quiet;
+        out->settle = stage_settle;
+    }
 }

@@ -57,6 +57,9 @@ struct pr_risk_watch {
     int row_due;             /* expo and last's exposure not worked out yet       */
     const pr_market_view *view;   /* the view the references below read          */
     const unsigned char *upd;     /* its updated flags                           */
+    const size_t *steps;          /* its step count (pr_view_step_count)         */
+    size_t t_last;                /* the count at the ring's latest row           */
+    size_t t_mark;                /* the count the marks were last brought to     */
     pr_view_ind_ref *cref;   /* per instrument: its closes, read without a call   */
     const pr_instrument **inst;
     int *cls;                /* their asset classes (read while the view lives)   */
@@ -203,6 +206,9 @@ __attribute__((noinline)) static int bind(pr_risk_watch *w, const pr_market_view
         w->cls[i] = in && in->asset_class < PR_RISK_CLASSES ? (int)in->asset_class : 0;
     }
     w->upd = pr_view_updated_flags(v);
+    w->steps = pr_view_step_count(v);
+    w->t_last = *w->steps - 1;   /* the step being taken is the ring's next row */
+    w->t_mark = SIZE_MAX;
     w->view = v;
     return PR_OK;
 }
@@ -420,6 +426,100 @@ static void tails_step(pr_risk_watch *w, const double *row, const double *gone, 
     w->tails_ok = 1;
 }
 
+/* The marks after s steps not seen: each instrument's latest positive
+ * close among them (else the mark stays). */
+static void missed_marks(pr_risk_watch *w, size_t s, int step_taken) {
+    for (size_t i = 0; i < w->n; i++) {
+        const double *x = *w->cref[i].vals;
+        const size_t len = *w->cref[i].len, off = step_taken && w->upd[i] ? 1 : 0;
+        for (size_t q = 0; q < s && q + off < len; q++)
+            if (x[len - 1 - off - q] > 0) {
+                w->mark[i] = x[len - 1 - off - q];
+                break;
+            }
+    }
+}
+
+/* The rows of s steps the watch did not see (the pipeline skipped them as
+ * quiet, or they waited for a read: pr_risk_watch_lazy), each with a new
+ * bar of every instrument, as ring_step would have written them:
+ * instrument i's newest missed bar is `off` bars back (1 when the step
+ * being taken has a bar of i, else 0). Only the latest rows the ring holds
+ * are computed. */
+static void catch_up(pr_risk_watch *w, size_t s, int step_taken) {
+    const size_t keep = s < w->cap ? s : w->cap, n = w->n, first = (w->head + s - keep) % w->cap;
+    for (size_t i = 0; i < n; i++) {
+        const double *x = *w->cref[i].vals;
+        const size_t len = *w->cref[i].len, off = step_taken && w->upd[i] ? 1 : 0;
+        /* oldest kept row first: bar b + j of row j, in the ring's slots
+         * from `first` on (two runs when they wrap) */
+        const ptrdiff_t b = (ptrdiff_t)len - (ptrdiff_t)off - (ptrdiff_t)keep;
+        size_t slot = first;
+        for (size_t j = 0; j < keep; slot = 0) {
+            size_t run = keep - j < w->cap - slot ? keep - j : w->cap - slot;
+            double *o = w->ret + slot * n + i;
+            for (size_t k = 0; k < run; k++, j++) {
+                ptrdiff_t bi = b + (ptrdiff_t)j;
+                double r = 0;   /* before the second bar: no return */
+                if (bi >= 1) {
+                    double c0 = x[bi], c1 = x[bi - 1];
+                    r = c0 > 0 && c1 > 0 ? c0 / c1 - 1 : 0;
+                }
+                o[k * n] = r;
+            }
+        }
+    }
+    missed_marks(w, s, step_taken);
+    w->head = (w->head + s) % w->cap;
+    w->count = w->count + s < w->cap ? w->count + s : w->cap;
+}
+
+/* The rows of the steps missed up to the one being taken. */
+static inline void catch_up_to_step(pr_risk_watch *w) {
+    size_t t = *w->steps;
+    if (t > w->t_last + 1) catch_up(w, t - w->t_last - 1, 1);
+    w->t_last = w->t_mark = t;   /* ring_step follows: row and marks */
+}
+
+/* Steps not in the ring yet (the latest of them the view's current one). */
+static inline size_t pending(const pr_risk_watch *w) { return w->steps ? *w->steps - w->t_last : 0; }
+
+/* A read between steps (an entry, pr_risk_watch_last) after steps not
+ * seen: the marks and the step's fields as a step would have left them;
+ * the ring's rows wait for sync_ring (an entry without a VaR limit and
+ * without positions to correlate with never needs them). */
+static void sync_marks(pr_risk_watch *w) {
+    size_t s = pending(w);
+    if (!s || w->t_mark == *w->steps) return;
+    missed_marks(w, s, 0);
+    w->t_mark = *w->steps;
+    w->last.ts = pr_view_now(w->view);
+    w->last.equity = w->equity;
+    w->book_due = w->row_due = w->var_due = 1;
+    w->tails_ok = 0;
+}
+
+/* The ring with every step up to the view's current one. */
+static void sync_ring(pr_risk_watch *w) {
+    size_t s = pending(w);
+    if (!s) return;
+    sync_marks(w);
+    catch_up(w, s, 0);
+    w->t_last = *w->steps;
+}
+
+int pr_risk_watch_lazy(const pr_risk_watch *w) { return !w->record; }
+
+void pr_risk_watch_settle(pr_risk_watch *w, double equity) {
+    if (!w->ret || !w->steps) return;
+    if (pending(w)) {
+        w->equity = equity;   /* the latest step's, skipped or not seen */
+        sync_ring(w);
+    }
+    w->view = NULL;
+    w->steps = NULL;
+}
+
 /* The step's returns into the ring's next row, the marks, the holdings
  * after a fill: all a step does while nothing reads the book. */
 __attribute__((always_inline)) static inline void ring_step(pr_risk_watch *w, int64_t now, const pr_portfolio *pf) {
@@ -473,16 +573,32 @@ __attribute__((noinline)) static int step_slow(pr_risk_watch *w, int64_t now, co
                                                const pr_portfolio *pf, pr_err *err) {
     int rc;
     if (w->view != v && (rc = bind(w, v, err)) != PR_OK) return rc;
+    catch_up_to_step(w);
     if (w->record) return record_step(w, v, pf, err);
     w->tails_ok = 0;   /* not followed: a VaR scans the window */
     ring_step(w, now, pf);
     return PR_OK;
 }
 
+/* A step with a new bar of every instrument, not keeping the series: its
+ * row waits, like those of the steps the pipeline skipped, for the next
+ * read (sync); only holdings changed by a fill are read now, while the
+ * portfolio is at hand. */
+static inline int all_updated(const pr_risk_watch *w) {
+    for (size_t i = 0; i < w->n; i++)
+        if (!w->upd[i]) return 0;
+    return 1;
+}
+
 int pr_risk_watch_step_at(pr_risk_watch *w, int64_t now, double equity, const pr_market_view *v,
                           const pr_portfolio *pf, pr_err *err) {
     w->equity = equity;
     if (w->view != v || w->record) return step_slow(w, now, v, pf, err);
+    if (all_updated(w)) {
+        if (w->dirty) read_holdings(w, pf);
+        return PR_OK;
+    }
+    catch_up_to_step(w);
     w->tails_ok = 0;   /* not followed: a VaR scans the window */
     ring_step(w, now, pf);
     return PR_OK;
@@ -506,6 +622,7 @@ static double entry_notional(const pr_risk_decision *d, const pr_signal *sig, do
 
 static double corr_of(void *ctx, int a, int b) {
     pr_risk_watch *w = ctx;
+    sync_ring(w);
     size_t n = w->count < (size_t)w->ex->corr_window ? w->count : (size_t)w->ex->corr_window;
     return pr_risk_corr(w->ret, w->cap, w->n, w->head, n, a, b, w->scratch);
 }
@@ -534,6 +651,7 @@ static size_t count_over(const pr_risk_watch *w, size_t i, double side, double s
  * losses -(e r) the selection would find (the other instruments add only
  * zeros). */
 static int trial_over(pr_risk_watch *w, double x, int *over) {
+    sync_ring(w);
     size_t n = w->count < w->win ? w->count : w->win, one = 0, nz = 0;
     double var = NAN, cvar;
     if (w->var->method == PR_VAR_HISTORICAL && w->var->confidence == 0.95 && n >= (size_t)w->var->min_obs) {
@@ -562,6 +680,7 @@ void pr_risk_watch_entry(pr_risk_watch *w, const pr_size_request *rq, double px,
     const pr_signal *sig = rq->sig;
     int i = sig->instrument;
     if (!w->ret || !(d->value > 0) || i < 0 || (size_t)i >= w->n) return;
+    sync_marks(w);
     if (w->book_due) build_book(w);
     int side = sig->kind == PR_SIG_ENTER_SHORT ? -1 : 1;
     double want = entry_notional(d, sig, px, fx_at(w, (size_t)i, px)), allowed = want;
@@ -598,6 +717,7 @@ const pr_risk_row *pr_risk_watch_last(const pr_risk_watch *cw) {
      * pr_risk_watch_new), only this view of it. */
     pr_risk_watch *w = (pr_risk_watch *)(uintptr_t)cw;
     if (!w->n) return NULL;
+    sync_ring(w);
     if (w->row_due) book_row(w);
     if (w->var_due && row_var(w, &w->last) != PR_OK) w->last.var95 = w->last.cvar95 = NAN;
     w->var_due = 0;
@@ -612,7 +732,9 @@ const pr_risk_row *pr_risk_watch_row(const pr_risk_watch *w, size_t i) {
 
 void pr_risk_watch_fill(pr_risk_watch *w) { w->dirty = 1; }
 
-int pr_risk_watch_window_get(const pr_risk_watch *w, pr_risk_var_window *out, pr_err *err) {
+int pr_risk_watch_window_get(const pr_risk_watch *cw, pr_risk_var_window *out, pr_err *err) {
+    pr_risk_watch *w = (pr_risk_watch *)(uintptr_t)cw;   /* as pr_risk_watch_last */
+    if (w->ret) sync_ring(w);
     *out = (pr_risk_var_window){0};
     const pr_risk_var_window *p = &w->pending;
     size_t n = w->ret ? w->n : p->n_inst, rows = w->ret ? w->count : p->n_rows;

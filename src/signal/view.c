@@ -116,12 +116,14 @@ int pr_view_prepare(pr_market_view *v, pr_err *err) {
     for (size_t k = 0; k < v->n_inds; k++)
         if (!v->inds[k].batch) v->simple = 0;
     v->prepared = 1;
+    v->steps = 0;
     return PR_OK;
 }
 
 PR_HOT int pr_view_step(pr_market_view *v, int64_t now, const unsigned char *closed, pr_err *err) {
     if (!v->prepared) return pr_err_set(err, PR_ESTATE, "view: pr_view_prepare not called");
     v->now = now;
+    v->steps++;
     if (!v->simple) return view_step_full(v, now, closed, err);
     /* Decision series only, indicators precomputed: every step of a
      * backtest that declared no higher timeframe. */

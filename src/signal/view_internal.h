@@ -48,6 +48,7 @@ struct pr_market_view {
     int prepared;
     int64_t now;
     unsigned char *updated;
+    size_t steps;            /* pr_view_step calls since pr_view_prepare      */
     vstream *streams;        /* [0, n) are the decision streams            */
     size_t n_streams, cap_streams;
     vind *inds;

@@ -64,6 +64,8 @@ int pr_view_close_ref_get(const pr_market_view *v, int inst, pr_view_ind_ref *ou
 }
 
 const unsigned char *pr_view_updated_flags(const pr_market_view *v) { return v ? v->updated : NULL; }
+const size_t *pr_view_step_count(const pr_market_view *v) { return v ? &v->steps : NULL; }
+const int64_t *pr_view_clock(const pr_market_view *v) { return v ? &v->now : NULL; }
 
 void pr_view_set_portfolio(pr_market_view *v, const pr_portfolio *pf) {
     if (v) v->portfolio = pf;

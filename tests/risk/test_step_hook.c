@@ -3,8 +3,13 @@
  * exactly as the account path (on_step with the whole account, then exits):
  * the same run through both, with protections, breakers, exposure and VaR
  * limits that fire, gives bit-identical equity curves, trades, trigger
- * counts and times, and risk series. Also: the simulated broker's equity
- * op is bit for bit get_account's equity, with two markets open. */
+ * counts and times, and risk series. The quiet steps (pr_sizer.quiet: the
+ * pipeline skips the stage while the equity stays in its band and the
+ * watch rebuilds the skipped steps from the bars) decide exactly as a step
+ * at every bar, with one position allowed or two. Also: the simulated
+ * broker's equity op is bit for bit get_account's equity, with two markets
+ * open, and its equity band holds only marks whose equity is in the
+ * interval. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -65,11 +70,19 @@ typedef struct run_out {
     pr_risk_state st;
     pr_risk_row *rows;
     size_t n_rows;
+    pr_pipeline_stats ps;
+    pr_risk_var_window win;
+    pr_risk_row last;        /* the book at the last step: marks, VaR */
 } run_out;
 
-/* sma_cross(10, 30) over both markets through the stage of rc; lean: keep
- * the stage's step hook (else the pipeline takes the account path). */
-static void run(const pr_series *a, const pr_series *b, const pr_risk_config *rc, int lean, run_out *o) {
+enum { ACCOUNT_PATH = 0, LEAN = 1, LEAN_QUIET = 2 };
+
+/* sma_cross(10, 30) over both markets through the stage of rc; mode LEAN
+ * keeps the stage's step hook (else the pipeline takes the account path)
+ * and the series; LEAN_QUIET keeps the step hook without the series, with
+ * quiet steps when `quiet`. */
+static void run_mode(const pr_series *a, const pr_series *b, const pr_risk_config *rc, int mode, int quiet,
+                     run_out *o) {
     pr_err err;
     pr_strategy *st = NULL;
     pr_pipeline *p = NULL;
@@ -79,11 +92,13 @@ static void run(const pr_series *a, const pr_series *b, const pr_risk_config *rc
     assert_int_equal(pr_strategy_create("sma_cross", NULL, NULL, &st, &err), 0);
     assert_int_equal(pr_pipeline_new(&pc, st, &p, &err), 0);
     assert_int_equal(pr_risk_stage_new(rc, &rs, &err), 0);
-    pr_risk_stage_record_series(rs, 1);
+    pr_risk_stage_record_series(rs, mode != LEAN_QUIET);
     pr_sizer sz;
     pr_risk_stage_sizer(rs, &sz);
     assert_non_null(sz.step);   /* the configuration uses the watch and the protections */
-    if (!lean) sz.step = NULL;
+    assert_non_null(sz.quiet);
+    if (mode == ACCOUNT_PATH) sz.step = NULL;
+    if (!quiet) sz.quiet = NULL;
     pr_pipeline_set_sizer(p, &sz);
     pr_bt_market mk[2] = {{.bars = a}, {.bars = b}};
     assert_int_equal(pr_market_spec_default("BTCUSDT", PR_ASSET_CRYPTO, &mk[0].spec, NULL), 0);
@@ -96,9 +111,108 @@ static void run(const pr_series *a, const pr_series *b, const pr_risk_config *rc
     o->rows = calloc(o->n_rows ? o->n_rows : 1, sizeof *o->rows);
     assert_non_null(o->rows);
     for (size_t i = 0; i < o->n_rows; i++) o->rows[i] = *pr_risk_watch_row(w, i);
+    pr_pipeline_get_stats(p, &o->ps);
+    o->last = *pr_risk_watch_last(w);
+    assert_int_equal(pr_risk_watch_window_get(w, &o->win, &err), 0);
     pr_pipeline_free(p);
     pr_risk_stage_free(rs);
     pr_strategy_free(st);
+}
+
+static void run(const pr_series *a, const pr_series *b, const pr_risk_config *rc, int lean, run_out *o) {
+    run_mode(a, b, rc, lean ? LEAN : ACCOUNT_PATH, 0, o);
+}
+
+static void out_free(run_out *o) {
+    pr_backtest_result_free(&o->res);
+    free(o->rows);
+    pr_risk_var_window_free(&o->win);
+}
+
+/* The same decisions, bit for bit: equity, account points, trades, the
+ * protections' triggers and state, and the VaR window left for a restart. */
+static void assert_same_run(const run_out *x, const run_out *y) {
+    assert_int_equal(x->res.n_steps, y->res.n_steps);
+    assert_memory_equal(x->res.equity, y->res.equity, x->res.n_steps * sizeof *x->res.equity);
+    assert_int_equal(x->res.n_account, y->res.n_account);
+    assert_memory_equal(x->res.account, y->res.account, x->res.n_account * sizeof *x->res.account);
+    assert_int_equal(x->res.n_trades, y->res.n_trades);
+    for (size_t i = 0; i < x->res.n_trades; i++) {
+        assert_int_equal(x->res.trades[i].entry_ts, y->res.trades[i].entry_ts);
+        assert_int_equal(x->res.trades[i].exit_ts, y->res.trades[i].exit_ts);
+        assert_int_equal(x->res.trades[i].instrument, y->res.trades[i].instrument);
+        assert_memory_equal(&x->res.trades[i].size, &y->res.trades[i].size, sizeof(double));
+        assert_memory_equal(&x->res.trades[i].pnl, &y->res.trades[i].pnl, sizeof(double));
+    }
+    for (int k = 0; k < PR_PROT_N; k++) {
+        assert_int_equal(x->st.trig[k].count, y->st.trig[k].count);
+        assert_int_equal(x->st.trig[k].last, y->st.trig[k].last);
+    }
+    assert_memory_equal(&x->st.peak, &y->st.peak, sizeof(double));
+    assert_int_equal(x->st.dd_tier, y->st.dd_tier);
+    assert_int_equal(x->st.entries, y->st.entries);
+    assert_int_equal(x->ps.orders, y->ps.orders);
+    assert_memory_equal(&x->last, &y->last, sizeof x->last);
+    assert_int_equal(x->win.n_rows, y->win.n_rows);
+    assert_int_equal(x->win.n_inst, y->win.n_inst);
+    assert_memory_equal(x->win.rows, y->win.rows, x->win.n_rows * x->win.n_inst * sizeof *x->win.rows);
+}
+
+/* Quiet steps and a watch that rebuilds the steps it did not see, against
+ * the watch taking every step (keeping the series, which turns both off):
+ * with one position at a time, then two at once
+ * (the VaR of a two-instrument book and the correlation cap read the ring
+ * the skipped steps are rebuilt into), then two with the second market
+ * missing 5 bars in every 50 (steps without a bar of it are never skipped:
+ * the watch writes their rows itself, after the skipped ones before them).
+ * A third of the steps at least are skipped, or the comparison says
+ * little. */
+/* The first `end` bars of src; gaps: without 5 bars in every 50. */
+static void cut(const pr_series *src, size_t end, int gaps, pr_series *out) {
+    assert_int_equal(pr_series_init(out, end), 0);
+    out->tf = src->tf;
+    for (size_t i = 0; i < end && i < src->len; i++)
+        if (!gaps || i % 50 >= 5)
+            assert_int_equal(pr_series_push(out, src->ts[i], src->open[i], src->high[i], src->low[i], src->close[i],
+                                            src->volume[i]),
+                             0);
+}
+
+static void test_quiet_steps_decide_as_every_step(void **state) {
+    (void)state;
+    pr_series a0, b0;
+    load_markets(&a0, &b0);
+    /* The gapped runs also end inside a gap at four earlier bars, where the
+     * watch has just written skipped rows itself (the window compared). */
+    const size_t ends[] = {a0.len, a0.len, a0.len, 4001, 9002, 15003, 22004};
+    for (size_t variant = 0; variant < sizeof ends / sizeof *ends; variant++) {
+        pr_series a, b;
+        cut(&a0, ends[variant], 0, &a);
+        cut(&b0, ends[variant], variant >= 2, &b);
+        pr_risk_config rc;
+        binding_config(&rc);
+        if (variant) {
+            rc.exposure.max_positions = 2;
+            rc.exposure.corr_cap = 0.9;
+            rc.exposure.cap_crypto = 0.9;   /* a second entry is resized by the first's marked notional */
+            rc.var.limit = 0.03;
+        }
+        run_out x, y;
+        run_mode(&a, &b, &rc, LEAN, 0, &x);   /* the series kept: the watch takes every step itself */
+        run_mode(&a, &b, &rc, LEAN_QUIET, 1, &y);
+        assert_true(x.res.n_trades > 10);
+        assert_true(x.st.trig[PR_PROT_DD_WARN].count > 0);
+        assert_int_equal(x.ps.quiet_steps, 0);
+        assert_true(y.ps.quiet_steps > x.res.n_steps / 3);
+        assert_true(x.win.n_rows > 0);
+        assert_same_run(&x, &y);
+        out_free(&x);
+        out_free(&y);
+        pr_series_free(&a);
+        pr_series_free(&b);
+    }
+    pr_series_free(&a0);
+    pr_series_free(&b0);
 }
 
 static void test_lean_step_is_the_account_path(void **state) {
@@ -185,6 +299,7 @@ static void test_sim_equity_is_the_account_equity(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_lean_step_is_the_account_path),
+        cmocka_unit_test(test_quiet_steps_decide_as_every_step),
         cmocka_unit_test(test_sim_equity_is_the_account_equity),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -234,6 +234,7 @@ typedef struct pr_account {
 /* Broker interface: the simulated, paper and live brokers implement it.     */
 /* ------------------------------------------------------------------------ */
 typedef struct pr_broker pr_broker;
+typedef struct pr_equity_band pr_equity_band;
 
 /* The account at the current marks, as a bar-driven broker keeps it for the
  * equity curve: equity (balance + open P&L), the margin balance, cash (the
@@ -305,7 +306,29 @@ typedef struct pr_broker_vt {
     /* Optional: the equity get_account would report, bit for bit, without
      * the rest of the account (a sizer's per-step hook reads only this). */
     double (*equity)(const pr_broker *b);
+    /* Optional: 1 when `equity` is certainly inside (lo, hi] for as long as
+     * *out holds (pr_equity_band_holds), 0 when the broker cannot say so
+     * (several positions, a mark converted through another price, ...). */
+    int (*equity_band)(const pr_broker *b, double lo, double hi, pr_equity_band *out);
 } pr_broker_vt;
+
+/* Where the equity stays inside an interval, as the broker's own numbers
+ * show it: while its version (a count of everything that changes the
+ * balance or a position: fills, funding) keeps its value and the one open
+ * position's mark (none: mark NULL, the equity is the balance) is inside
+ * (lo, hi]. The band is narrower than the exact one by far more than the
+ * equity's rounding, so a mark inside it leaves no doubt. The pipeline
+ * reads it at every step its sizer found quiet. */
+struct pr_equity_band {
+    const double *mark;
+    double lo, hi;
+    const uint64_t *version;
+    uint64_t version_at;
+};
+
+static inline int pr_equity_band_holds(const pr_equity_band *q) {
+    return *q->version == q->version_at && (!q->mark || (*q->mark > q->lo && *q->mark <= q->hi));
+}
 
 struct pr_broker {
     const pr_broker_vt *vt;

@@ -28,6 +28,8 @@ typedef struct pr_ledger {
     double balance;          /* account currency: cash and realised P&L       */
     double costs;            /* fees, spread, slippage and funding paid so far */
     size_t n_open;           /* positions not flat                            */
+    uint64_t version;        /* bumped by every fill and funding payment: what
+                                changes the balance or a position            */
     pr_fill *fills;
     size_t n_fills, cap_fills;
     pr_trade *trades;

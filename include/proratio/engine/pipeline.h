@@ -56,6 +56,16 @@ typedef struct pr_size {
 } pr_size;
 
 /* The sizing hook (a risk module installs its own). */
+/* When a sizer's step hook would change nothing that matters: at the
+ * steps after the one it was asked at (steps come in time order) that are
+ * before `until` and whose equity is in (eq_lo, eq_hi], while *halt stays
+ * 0 (halt is never NULL). */
+typedef struct pr_sizer_quiet {
+    int64_t until;
+    double eq_lo, eq_hi;
+    const int *halt;
+} pr_sizer_quiet;
+
 typedef struct pr_sizer {
     void *self;
     int (*size)(void *self, const pr_size_request *rq, pr_size *out, pr_err *err);
@@ -87,6 +97,17 @@ typedef struct pr_sizer {
      * account of that equity followed by exits would. */
     int (*step)(void *self, int64_t now, double equity, const pr_market_view *v, const pr_portfolio *pf,
                 pr_signal_list *out, pr_err *err);
+    /* Optional, with step: after a step, 1 and *out when the next steps
+     * need not call step while they meet *out and no order is in flight.
+     * The pipeline then skips those steps (with a broker that gives an
+     * equity band), only at steps where every instrument has a new bar;
+     * the sizer learns how many it missed from pr_view_step_count and
+     * reads their bars from the view when it needs them. */
+    int (*quiet)(void *self, pr_sizer_quiet *out);
+    /* Optional, with quiet: at the end of a run (pr_pipeline_end), with the
+     * broker's equity then, while the view is alive: brings up to date what
+     * the skipped steps left pending and lets go of the view. */
+    void (*settle)(void *self, double equity);
 } pr_sizer;
 
 /* The built-in sizer for a pr_sizing (self points to a copy it owns). */
@@ -145,6 +166,7 @@ typedef struct pr_pipeline_stats {
     size_t ignored;          /* nothing to do (already in position, flat exit)    */
     size_t orders;           /* submitted                                         */
     size_t rejected;         /* rejected by the broker at submission              */
+    size_t quiet_steps;      /* steps the sizer need not see (pr_sizer.quiet)     */
 } pr_pipeline_stats;
 
 /* The pipeline borrows `strategy` (the caller frees it after the pipeline). */
@@ -170,6 +192,10 @@ int pr_pipeline_reset(pr_pipeline *p, size_t n_instruments, pr_err *err);
  * manages open positions, runs the strategy, the stages, sizing, and submits
  * orders to the broker (they fill no earlier than the next bar's open). */
 int pr_pipeline_on_bar(pr_pipeline *p, const pr_market_view *v, pr_broker *b, pr_err *err);
+/* The end of a run, while its view and broker are still alive: the sizer
+ * settles what steps it skipped left pending (pr_sizer.settle). The engine
+ * and the live runner call it; NULL arguments are ignored. */
+void pr_pipeline_end(pr_pipeline *p, pr_broker *b);
 void pr_pipeline_get_stats(const pr_pipeline *p, pr_pipeline_stats *out);
 
 #ifdef __cplusplus

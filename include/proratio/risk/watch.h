@@ -58,6 +58,16 @@ const pr_risk_row *pr_risk_watch_last(const pr_risk_watch *w);
 /* Keep every step's row as the series (off by default: a backtest's report
  * turns it on; at 80 bytes a step it is the stage's largest cost). */
 void pr_risk_watch_record(pr_risk_watch *w, int on);
+/* 1 when the watch may miss steps at which every instrument had a new bar
+ * (it rebuilds their returns from the view's closes, counted by
+ * pr_view_step_count, when it is next read): not while it keeps the
+ * series. */
+int pr_risk_watch_lazy(const pr_risk_watch *w);
+/* The end of a run, while the view lives (equity: the account's then):
+ * the ring, the marks and the latest row as a step at every bar would have
+ * left them; the watch then lets go of the view (a later step binds the
+ * view it is given). */
+void pr_risk_watch_settle(pr_risk_watch *w, double equity);
 /* The ring of step returns, oldest first, into *out (caller frees with
  * pr_risk_var_window_free): what a restart needs to go on with the same
  * VaR and correlations. Before the first step: the window restored, if any. */

@@ -132,6 +132,14 @@ int pr_view_close_ref_get(const pr_market_view *v, int inst, pr_view_ind_ref *ou
 /* The flags pr_view_updated reads, one per instrument, updated in place at
  * every step: valid for the view's lifetime. */
 const unsigned char *pr_view_updated_flags(const pr_market_view *v);
+/* The number of steps since pr_view_prepare, updated in place at every
+ * step: valid for the view's lifetime. A reader that was not called at
+ * some steps (the risk stage's watch, on steps the pipeline found quiet)
+ * learns from it how many it missed. */
+const size_t *pr_view_step_count(const pr_market_view *v);
+/* pr_view_now's value, updated in place at every step (valid for the
+ * view's lifetime): a test at every step without a call. */
+const int64_t *pr_view_clock(const pr_market_view *v);
 
 #ifdef __cplusplus
 }
