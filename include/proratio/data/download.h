@@ -141,6 +141,11 @@ void pr_dl_series_of(const pr_dl_source *src, const char *symbol, pr_timeframe t
 int pr_dl_binance_has_tf(pr_timeframe tf, int futures);
 const char *pr_dl_binance_intervals(int futures);
 
+/* OANDA's instrument name of a symbol: "EURUSD" or "EUR_USD" (a .BID /
+ * .ASK suffix dropped) -> "EUR_USD"; PR_EINVAL for anything but upper-case
+ * letters, digits and '_'. */
+int pr_dl_oanda_instrument(const char *symbol, char *out, size_t cap, pr_err *err);
+
 /* Makes sure the dataset's instrument has a row of the class the source
  * trades (pr_store_ensure_instrument with the series' class and
  * instrument), so its gaps are judged on that class's calendar; downloads
