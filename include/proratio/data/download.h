@@ -77,7 +77,7 @@ typedef struct pr_dl_verdict {
     pr_dl_verdict_kind kind;
     int64_t wait_ms;         /* WAIT: how long (-1: unknown, back off)        */
     int64_t until_ms;        /* BAN: when it ends (-1: unknown)               */
-    char code[32];           /* the venue's error code ("-1121"), or ""       */
+    char code[64];           /* the venue's error code ("-1121", OANDA's long names), or "" */
     char why[200];           /* the venue's message or the transport failure  */
 } pr_dl_verdict;
 
