@@ -75,7 +75,7 @@ int live_venue_open(live_venue *lv, const char *const *symbols, size_t n, FILE *
     if (!ops->secret_env && (!key || !*key))
         return pr_err_set(err, PR_EINVAL, "%s needs an API token: set %s in the environment or ./.env", lv->name,
                           ops->key_env);
-    if (!key || !*key || !secret || !*secret)
+    if (ops->secret_env && (!key || !*key || !secret || !*secret))
         return pr_err_set(err, PR_EINVAL, "%s needs an API key and secret: set %s and %s in the environment or ./.env",
                           lv->name, ops->key_env, ops->secret_env);
     const char *account = lv->account[0] ? lv->account : ops->account_env ? getenv(ops->account_env) : NULL;
