@@ -67,6 +67,9 @@ int live_venue_open(live_venue *lv, const char *const *symbols, size_t n, FILE *
         return pr_err_set(err, PR_EINVAL, "live.venue.mainnet is true: %s's mainnet trades real money; refusing unless "
                           "the live section says \"i_understand_this_is_real_money\": true (nothing was sent)",
                           lv->name);
+    if (lv->account[0] && !ops->account_env)
+        return pr_err_set(err, PR_EINVAL, "live.venue.account: %s has no account id to set (nothing was sent)",
+                          lv->name);
     pr_err e;
     pr_err_clear(&e);
     int rc = pr_env_load(".env", &e);

@@ -11,9 +11,9 @@
 # OANDA exactly once. Startup says mode, account, venue and the USD
 # balance. Refusals: no token, no account id, an account the token lacks
 # (404, live.venue.account winning over OANDA_ACCOUNT_ID), a bad token
-# (401), leverage (OANDA has none to set), mainnet without the
-# acknowledgement (with it: LIVE, as a v20 token cannot withdraw); an
-# unknown venue lists the venue table. No file holds the token.
+# (401), leverage (OANDA has none to set), an account id on Binance,
+# mainnet without the acknowledgement (with it: LIVE, as a v20 token
+# cannot withdraw); an unknown venue lists the venue table. No file holds the token.
 set -u
 . "$(dirname "$0")/../e2e/lib/prelude.bash"
 . "$(dirname "$0")/joined.bash"
@@ -120,6 +120,9 @@ grep -q 'i_understand_this_is_real_money' "$TMP/r6.txt" || fail "mainnet message
 live --out "$TMP/m" --set live.venue.mainnet=true --set live.i_understand_this_is_real_money=true > "$TMP/m.txt" 2>&1 \
   || fail "mainnet with the acknowledgement exited $?: $(tail -3 "$TMP/m.txt")"
 grep -q '^mode  *LIVE on oanda (mainnet: REAL MONEY)' "$TMP/m.txt" || fail "no LIVE mode line"
+live --out "$TMP/b" --set live.venue.name=binance_spot --set live.venue.account=$ACCOUNT > "$TMP/b.txt" 2>&1 \
+  && fail "an account id on binance_spot ran"
+grep -q 'live.venue.account: binance_spot has no account id to set' "$TMP/b.txt" || fail "account on binance: $(tail -1 "$TMP/b.txt")"
 live --out "$TMP/u" --set live.venue.name=nope > "$TMP/u.txt" 2>&1 && fail "an unknown venue ran"
 grep -q 'unknown venue "nope" (known: binance_spot, binance_futures, oanda)' "$TMP/u.txt" \
   || fail "unknown venue message: $(grep nope "$TMP/u.txt")"
