@@ -52,7 +52,7 @@ typedef struct pr_err {
     int column;                    /* 1-based column, 0 when unknown      */
     char field[64];                /* column, JSON path or parameter name */
     int http_status;               /* HTTP status, 0 when not HTTP        */
-    char venue_code[32];           /* venue/provider error code, or ""    */
+    char venue_code[64];           /* venue/provider error code, or "" (OANDA's run to 50 characters) */
 } pr_err;
 
 void pr_err_clear(pr_err *e);

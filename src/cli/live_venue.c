@@ -7,7 +7,8 @@
 #include "live_venue.h"
 
 size_t live_venue_read(live_venue *lv, const pr_config *cfg, bt_errors *errs) {
-    static const char *const keys[] = {"name", "rest", "ws", "user_data", "mainnet", "leverage", "margin", NULL};
+    static const char *const keys[] = {"name", "rest", "ws", "user_data", "mainnet", "leverage", "margin", "account",
+                                       NULL};
     static const char *const margins[] = {"venue", "cross", "isolated", NULL};
     size_t n0 = errs->n + errs->dropped;
     pr_err e;
@@ -15,8 +16,16 @@ size_t live_venue_read(live_venue *lv, const pr_config *cfg, bt_errors *errs) {
     if (pr_config_check_keys(cfg, "live.venue", keys, &e) != PR_OK) bt_errors_add(errs, "%s", e.msg);
     if (pr_config_string(cfg, "live.venue.name", "binance_spot", lv->name, sizeof lv->name, &e) != PR_OK)
         bt_errors_add(errs, "%s", e.msg);
-    else if (!pr_venue_find(lv->name))
-        bt_errors_add(errs, "live.venue.name: unknown venue \"%s\" (known: binance_spot)", lv->name);
+    else if (!pr_venue_find(lv->name)) {
+        char known[256] = "";
+        size_t n;
+        const pr_venue_ops *const *all = pr_venue_list(&n);
+        for (size_t i = 0; i < n; i++)
+            snprintf(known + strlen(known), sizeof known - strlen(known), "%s%s", i ? ", " : "", all[i]->name);
+        bt_errors_add(errs, "live.venue.name: unknown venue \"%s\" (known: %s)", lv->name, known);
+    }
+    if (pr_config_string(cfg, "live.venue.account", "", lv->account, sizeof lv->account, &e) != PR_OK)
+        bt_errors_add(errs, "%s", e.msg);
     if (pr_config_string(cfg, "live.venue.rest", "", lv->urls.rest, sizeof lv->urls.rest, &e) != PR_OK ||
         pr_config_string(cfg, "live.venue.ws", "", lv->urls.ws, sizeof lv->urls.ws, &e) != PR_OK ||
         pr_config_string(cfg, "live.venue.user_data", "", lv->urls.user_data, sizeof lv->urls.user_data, &e) != PR_OK)
@@ -58,20 +67,31 @@ int live_venue_open(live_venue *lv, const char *const *symbols, size_t n, FILE *
         return pr_err_set(err, PR_EINVAL, "live.venue.mainnet is true: %s's mainnet trades real money; refusing unless "
                           "the live section says \"i_understand_this_is_real_money\": true (nothing was sent)",
                           lv->name);
+    if (lv->account[0] && !ops->account_env)
+        return pr_err_set(err, PR_EINVAL, "live.venue.account: %s has no account id to set (nothing was sent)",
+                          lv->name);
     pr_err e;
     pr_err_clear(&e);
     int rc = pr_env_load(".env", &e);
     if (rc != PR_OK && rc != PR_ENOTFOUND) fprintf(stderr, "proratio: warning: .env: %s\n", e.msg);
-    const char *key = getenv(ops->key_env), *secret = getenv(ops->secret_env);
-    if (!key || !*key || !secret || !*secret)
+    const char *key = getenv(ops->key_env), *secret = ops->secret_env ? getenv(ops->secret_env) : "";
+    if (!ops->secret_env && (!key || !*key))
+        return pr_err_set(err, PR_EINVAL, "%s needs an API token: set %s in the environment or ./.env", lv->name,
+                          ops->key_env);
+    if (ops->secret_env && (!key || !*key || !secret || !*secret))
         return pr_err_set(err, PR_EINVAL, "%s needs an API key and secret: set %s and %s in the environment or ./.env",
                           lv->name, ops->key_env, ops->secret_env);
+    const char *account = lv->account[0] ? lv->account : ops->account_env ? getenv(ops->account_env) : NULL;
+    if (ops->account_env && (!account || !*account))
+        return pr_err_set(err, PR_EINVAL, "%s needs an account id: set live.venue.account or %s in the environment "
+                          "or ./.env", lv->name, ops->account_env);
     pr_venue_config vc;
     memset(&vc, 0, sizeof vc);
     vc.urls = lv->urls;
     vc.mainnet = lv->mainnet;
     vc.key = key;
     vc.secret = secret;
+    vc.account = account;
     if ((rc = pr_venue_open(lv->name, &vc, &lv->v, err)) != PR_OK) return rc;
     lv->open = 1;
     if (lv->mainnet) {
@@ -87,9 +107,10 @@ int live_venue_open(live_venue *lv, const char *const *symbols, size_t n, FILE *
     int64_t t;
     if ((rc = pr_venue_server_time(&lv->v, &t, err)) != PR_OK) return rc;
     int derivatives = ops->positions != NULL;
-    if (!derivatives && (lv->leverage || lv->margin >= 0))
-        return pr_err_set(err, PR_EINVAL, "live.venue.leverage / margin: %s has no leverage or margin type", lv->name);
-    if (derivatives && (rc = pr_venue_set_position_mode(&lv->v, 0, &e)) != PR_OK)
+    if (!ops->set_leverage && (lv->leverage || lv->margin >= 0))
+        return pr_err_set(err, PR_EINVAL, "live.venue.leverage / margin: %s has no leverage or margin type to set",
+                          lv->name);
+    if (ops->set_position_mode && (rc = pr_venue_set_position_mode(&lv->v, 0, &e)) != PR_OK)
         return pr_err_set(err, rc, "one-way position mode: %.400s", e.msg);
     for (size_t i = 0; i < n; i++) {
         pr_venue_rules r;
@@ -103,6 +124,7 @@ int live_venue_open(live_venue *lv, const char *const *symbols, size_t n, FILE *
                sizeof shown);
     fprintf(f, "mode         %s on %s (%s)\n", lv->mainnet ? "LIVE" : "TESTNET", lv->name,
             lv->mainnet ? "mainnet: REAL MONEY" : "testnet: no real money");
+    if (account) fprintf(f, "account      %s\n", account);
     fprintf(f, "venue        %s at %s; each paper fill is sent there as a market order%s\n", lv->name, shown,
             derivatives ? " (exits reduce-only)" : "");
     print_balances(lv, f);
@@ -135,7 +157,11 @@ void live_venue_positions(live_venue *lv, FILE *f) {
     }
     if (n == 0) fprintf(f, "venue        no open position\n");
     for (size_t i = 0; i < n && i < 16; i++)
-        fprintf(f, "venue        position %s %.10g at %.10g, mark %.10g, liquidation %.10g, %dx %s, unrealised %.2f\n",
-                p[i].symbol, p[i].qty, p[i].entry_price, p[i].mark_price, p[i].liquidation_price, p[i].leverage,
-                p[i].isolated ? "isolated" : "cross", p[i].unrealized_pnl);
+        if (lv->v.ops->set_leverage)
+            fprintf(f, "venue        position %s %.10g at %.10g, mark %.10g, liquidation %.10g, %dx %s, unrealised "
+                    "%.2f\n", p[i].symbol, p[i].qty, p[i].entry_price, p[i].mark_price, p[i].liquidation_price,
+                    p[i].leverage, p[i].isolated ? "isolated" : "cross", p[i].unrealized_pnl);
+        else
+            fprintf(f, "venue        position %s %.10g at %.10g, unrealised %.2f\n", p[i].symbol, p[i].qty,
+                    p[i].entry_price, p[i].unrealized_pnl);
 }

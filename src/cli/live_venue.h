@@ -12,6 +12,7 @@
 typedef struct live_venue {
     char name[32];
     pr_venue_urls urls;
+    char account[64];        /* live.venue.account ("": the venue's env variable) */
     int mainnet;
     int real_money;          /* live.i_understand_this_is_real_money           */
     long leverage;           /* derivatives: per symbol; 0 leaves the venue's   */

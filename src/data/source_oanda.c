@@ -59,6 +59,10 @@ static int instrument(const char *symbol, char *out, size_t cap, pr_err *err) {
     return PR_OK;
 }
 
+int pr_dl_oanda_instrument(const char *symbol, char *out, size_t cap, pr_err *err) {
+    return instrument(symbol, out, cap, err);
+}
+
 static int build(const char *base, const char *key, const char *symbol, pr_timeframe tf, int64_t from_ms, int64_t to_ms,
                  int limit, pr_dl_request *rq, pr_err *err) {
     (void)to_ms; /* count and to exclude each other: the downloader cuts at to */

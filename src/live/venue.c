@@ -13,10 +13,12 @@
 
 extern const pr_venue_ops pr_venue_binance_spot;
 extern const pr_venue_ops pr_venue_binance_futures;
+extern const pr_venue_ops pr_venue_oanda;
 
 static const pr_venue_ops *const k_venues[] = {
     &pr_venue_binance_spot,
     &pr_venue_binance_futures,
+    &pr_venue_oanda,
 };
 
 const pr_venue_ops *const *pr_venue_list(size_t *n) {
@@ -305,6 +307,14 @@ int pr_venue_check(const pr_venue_rules *r, const pr_venue_order_req *rq, pr_err
     if ((rq->type == PR_VORDER_STOP_LOSS_LIMIT || rq->type == PR_VORDER_TAKE_PROFIT_LIMIT) &&
         (rc = check_range(err, rq, "PRICE_FILTER", "stopPrice", rq->stop_price, r->min_price, r->max_price, r->tick,
                           "minPrice", "maxPrice", "tickSize")) != PR_OK)
+        return rc;
+    if (rq->stop_loss != 0 &&
+        (rc = check_range(err, rq, "PRICE_FILTER", "stopLossOnFill price", rq->stop_loss, r->min_price, r->max_price,
+                          r->tick, "minPrice", "maxPrice", "tick")) != PR_OK)
+        return rc;
+    if (rq->take_profit != 0 &&
+        (rc = check_range(err, rq, "PRICE_FILTER", "takeProfitOnFill price", rq->take_profit, r->min_price,
+                          r->max_price, r->tick, "minPrice", "maxPrice", "tick")) != PR_OK)
         return rc;
     double px = market ? rq->ref_price : rq->price;
     const char *nf = r->notional_filter ? r->notional_filter : "NOTIONAL";

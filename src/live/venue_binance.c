@@ -391,6 +391,10 @@ int bn_fills(void *impl, const char *symbol, int64_t from_id, pr_venue_fill *out
 
 int bn_send_order(bn *b, const char *path, const pr_venue_rules *r, char *p, size_t cap, size_t len, const char *extra,
                   const pr_venue_order_req *rq, pr_venue_order *out, pr_err *err) {
+    if (rq->stop_loss != 0 || rq->take_profit != 0)
+        return pr_err_set(err, PR_EUNSUPPORTED, "%s has no stop-loss / take-profit on fill (order %s carries one): "
+                          "nothing was sent; close with an OCO or a stop-limit order instead",
+                          b->api->name, rq->client_id);
     int rc = bn_decimal_param(p, cap, &len, "quantity", rq->qty, r->step, err);
     if (rc == PR_OK && rq->type != PR_VORDER_MARKET) rc = bn_decimal_param(p, cap, &len, "price", rq->price, r->tick, err);
     if (rc == PR_OK && (rq->type == PR_VORDER_STOP_LOSS_LIMIT || rq->type == PR_VORDER_TAKE_PROFIT_LIMIT))

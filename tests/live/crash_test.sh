@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Crash test of `proratio live` against tests/live/fake_exchange.py on
-# loopback (#13): a paced session (the bundled BTCUSDT sample on the replay
-# feed, sma_cross, Binance spot testnet) is killed with SIGKILL at
+# Crash test of `proratio live` against a fake venue on loopback (#13):
+# PR_LIVE_VENUE=binance_spot (the default: tests/live/fake_exchange.py, the
+# bundled BTCUSDT sample) or oanda (crash_test_oanda.sh: fake_oanda.py, the
+# EURUSD sample). A paced session (the sample on the replay feed, sma_cross,
+# the venue's testnet / practice host) is killed with SIGKILL at
 # PR_CRASH_KILLS points (default 5 here, as CI runs it; 100 on request:
 # PR_CRASH_KILLS=100 bash tests/live/crash_test.sh) and restarted after each,
 # then run to its end. The kill points are seeded (PR_CRASH_SEED, default
@@ -10,8 +12,8 @@
 # acknowledgement lost after the order was taken, a connection dropped before
 # it was, a 503 after taking it, or a slow answer (the kill may land while
 # the order is in flight). At the end:
-#   - the exchange's orders equal, client id for client id (side, quantity,
-#     filled), those of an uninterrupted session on a fresh exchange: none
+#   - the venue's orders equal, client id for client id (side, quantity,
+#     filled; OANDA: signed units and state), those of an uninterrupted session on a fresh exchange: none
 #     lost, none doubled, so the position at the venue is the uninterrupted
 #     one's;
 #   - the session's trades.csv, equity.csv and joined executions log equal
@@ -28,19 +30,10 @@ post() {
   "$PY" -c 'import json, sys, urllib.request as u
 print(json.load(u.urlopen(u.Request(sys.argv[1], data=sys.argv[2].encode()))).get("faults", ""))' "$URL$1" "$2"
 }
-# the exchange's orders, one line each, by client id without its session
-# part (pr<session hash>-<bar>-<fill>: the two sessions differ in name only)
-orders() {
-  "$PY" -c 'import json, sys, urllib.request as u
-d = json.load(u.urlopen(sys.argv[1]))
-for o in sorted(d, key=lambda o: o["clientOrderId"].split("-", 1)[1]):
-    print(o["clientOrderId"].split("-", 1)[1], o["side"], o["origQty"], o["executedQty"], o["status"])' "$URL/_orders"
-}
-
 # --- the uninterrupted session on a fresh exchange ------------------------------------------
 start_server
 live --out "$TMP/ref" > "$TMP/ref.txt" 2>&1 || fail "uninterrupted session exited $?: $(tail -3 "$TMP/ref.txt")"
-orders > "$TMP/ref.orders"
+orders_by_id > "$TMP/ref.orders"
 nref=$(wc -l < "$TMP/ref.orders")
 [ "$nref" -gt 10 ] || fail "too few orders to check: $nref"
 
@@ -49,7 +42,8 @@ start_server
 faults=("lost_ack" "drop" "500" "slow")
 landed=0
 for k in $(seq "$KILLS"); do
-  BINANCE_API_KEY=$KEY BINANCE_API_SECRET=$SECRET "$BIN" live --config "$TMP/live.json" --db "$DB" --venue-url "$URL" \
+  # shellcheck disable=SC2086 # NAME=VALUE words; env execs the program
+  env $VENUE_ENV "$BIN" live --config "$TMP/live.json" --db "$DB" --venue-url "$URL" \
     --out "$TMP/c" --set live.speed=720000 >> "$TMP/c.txt" 2>&1 &
   pid=$!   # the program itself, so that SIGKILL reaches it
   sleep "$(printf '0.%03d' $((150 + RANDOM % 850)))"
@@ -63,7 +57,7 @@ for k in $(seq "$KILLS"); do
   # last one pending (two in a row on one order would be a venue down, which
   # the session rightly refuses to send into a third time)
   if [ "$(post /_faults "[]")" = 0 ]; then
-    post /_faults "[{\"fault\": \"$f\", \"path\": \"/api/v3/order\", \"method\": \"POST\", \"delay\": 0.4}]" \
+    post /_faults "[{\"fault\": \"$f\", \"path\": \"$ORDER_PATH\", \"method\": \"POST\", \"delay\": 0.4}]" \
       > /dev/null || fail "cannot set fault $f"
   fi
 done
@@ -77,7 +71,7 @@ hit=$("$PY" -c 'import json, sys, urllib.request as u
 print(sum(e["status"] in (-2, -1, 503) for e in json.load(u.urlopen(sys.argv[1]))))' "$URL/_log")
 echo "crash_test: $hit order requests lost, dropped or answered 503"
 [ "$hit" -ge 1 ] || fail "no fault reached an order request"
-orders > "$TMP/c.orders"
+orders_by_id > "$TMP/c.orders"
 diff "$TMP/ref.orders" "$TMP/c.orders" > "$TMP/orders.diff" \
   || fail "the exchange's orders differ from the uninterrupted session's: $(head -5 "$TMP/orders.diff")"
 [ "$(cut -d' ' -f1 "$TMP/c.orders" | sort -u | wc -l)" -eq "$nref" ] || fail "a client id was used twice"

@@ -30,98 +30,22 @@
 
 #include "proratio/live/venue.h"
 #include "pr_test.h"
+#include "live/fake_server.h"
 
-#define PY "/usr/bin/python3"
 #define KEY "vmPUZE6mv9SD5VNHk4HlWFsOr6aKE2zvsw0MuIgwCIPy6utIco14y7Ju91duEh8A"
 #define SECRET "NhqPtmdSJYdKjVHjA7PZj4Mge3R5YNiP1e3UZjInClVN65XAbvqqM6A7H5fATj0j"
 
-typedef struct fake {
-    pid_t pid;
-    char base[64];
-    char dir[512];
-} fake;
-
-static int fake_start(fake *s) {
-    memset(s, 0, sizeof *s);
-    if (access(PY, X_OK) != 0 || !pr_test_tmpdir(s->dir, sizeof s->dir)) return -1;
-    char script[1024], info[1024], finfo[1024], acct[1024], portfile[700];
-    pr_test_path("tests/live/fake_exchange.py", script, sizeof script);
+static int start_exchange(fake *s) {
+    char info[1024], finfo[1024], acct[1024];
     pr_test_path("tests/live/fixtures/binance_exchange_info.json", info, sizeof info);
     pr_test_path("tests/live/fixtures/binance_account.json", acct, sizeof acct);
     pr_test_path("tests/live/fixtures/binance_futures_exchange_info.json", finfo, sizeof finfo);
-    snprintf(portfile, sizeof portfile, "%s/port", s->dir);
-    pid_t pid = fork();
-    if (pid < 0) return -1;
-    if (pid == 0) {
-        execl(PY, PY, script, "--port-file", portfile, "--exchange-info", info, "--account", acct, "--key", KEY,
-              "--secret", SECRET, "--futures-info", finfo, (char *)NULL);
-        _exit(127);
-    }
-    s->pid = pid;
-    for (int i = 0; i < 500; i++) {
-        FILE *f = fopen(portfile, "r");
-        int port = 0;
-        if (f) {
-            int ok = fscanf(f, "%d", &port) == 1;
-            fclose(f);
-            if (ok && port > 0) {
-                snprintf(s->base, sizeof s->base, "http://127.0.0.1:%d", port);
-                return 0;
-            }
-        }
-        struct timespec ts = {0, 20 * 1000 * 1000};
-        nanosleep(&ts, NULL);
-    }
-    kill(pid, SIGKILL);
-    waitpid(pid, NULL, 0);
-    return -1;
-}
-
-static void fake_stop(fake *s) {
-    if (s->pid <= 0) return;
-    kill(s->pid, SIGTERM);
-    waitpid(s->pid, NULL, 0);
-    char p[600];
-    snprintf(p, sizeof p, "%s/port", s->dir);
-    remove(p);
-    rmdir(s->dir);
-    s->pid = 0;
+    const char *args[] = {"--exchange-info", info, "--account", acct, "--key", KEY, "--secret", SECRET,
+                          "--futures-info", finfo, NULL};
+    return fake_start(s, "tests/live/fake_exchange.py", args);
 }
 
 /* ---- the fake's control endpoints ---- */
-typedef struct buf {
-    char *p;
-    size_t n;
-} buf;
-
-static size_t sink(char *p, size_t sz, size_t nm, void *ud) {
-    buf *b = ud;
-    b->p = realloc(b->p, b->n + sz * nm + 1);
-    memcpy(b->p + b->n, p, sz * nm);
-    b->n += sz * nm;
-    b->p[b->n] = '\0';
-    return sz * nm;
-}
-
-static json_t *ctl(const fake *s, const char *path, const char *body) {
-    CURL *c = curl_easy_init();
-    char url[256];
-    snprintf(url, sizeof url, "%s%s", s->base, path);
-    buf b = {NULL, 0};
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    if (body) curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, sink);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
-    if (curl_easy_perform(c) != CURLE_OK) fail_msg("control %s failed", path);
-    curl_easy_cleanup(c);
-    json_t *j = json_loads(b.p ? b.p : "", 0, NULL);
-    free(b.p);
-    if (!j) fail_msg("control %s: no JSON", path);
-    return j;
-}
-
-static void faults(const fake *s, const char *list) { json_decref(ctl(s, "/_faults", list)); }
-
 /* Requests in the fake's log from index `from` with this method and path. */
 static size_t logged(const fake *s, size_t from, const char *method, const char *path, char *last_query, size_t cap) {
     json_t *log = ctl(s, "/_log", NULL);
@@ -138,13 +62,6 @@ static size_t logged(const fake *s, size_t from, const char *method, const char 
     return n;
 }
 
-static size_t log_len(const fake *s) {
-    json_t *log = ctl(s, "/_log", NULL);
-    size_t n = json_array_size(log);
-    json_decref(log);
-    return n;
-}
-
 /* Orders the exchange holds with this client id. */
 static size_t orders_with(const fake *s, const char *cid) {
     json_t *all = ctl(s, "/_orders", NULL);
@@ -155,28 +72,12 @@ static size_t orders_with(const fake *s, const char *cid) {
     return n;
 }
 
-/* ---- the clock: real time, waits recorded (and not slept) ---- */
-typedef struct clk {
-    int64_t slept[16];
-    int n;
-} clk;
-
-static int64_t c_now(void *u) {
-    (void)u;
-    return pr_time_now_ms();
-}
-
-static void c_sleep(void *u, int64_t ms) {
-    clk *c = u;
-    if (c->n < 16) c->slept[c->n++] = ms;
-}
-
 static fake g_fake;
 static int g_up;
 
 static int setup(void **st) {
     (void)st;
-    g_up = fake_start(&g_fake) == 0;
+    g_up = start_exchange(&g_fake) == 0;
     return 0;
 }
 
@@ -443,6 +344,13 @@ static void test_local_filters_send_nothing(void **st) {
     assert_int_equal(place_fails(&v, &q, &e), PR_EINVAL);
     assert_string_equal(e.venue_code, "NOTIONAL");
     if (!strstr(e.msg, "minNotional 5")) fail_msg("message: %s", e.msg);
+    /* a stop-loss / take-profit on fill is OANDA's: refused, not dropped */
+    q = order("prtest-f4", PR_VSIDE_BUY, PR_VORDER_MARKET, 0.001, 0, 0);
+    q.stop_loss = 94000;
+    assert_int_equal(place_fails(&v, &q, &e), PR_EUNSUPPORTED);
+    if (!strstr(e.msg, "no stop-loss / take-profit on fill")) fail_msg("message: %s", e.msg);
+    q.stop_loss = 0, q.take_profit = 96000;
+    assert_int_equal(place_fails(&v, &q, &e), PR_EUNSUPPORTED);
     /* the exchange saw nothing at all */
     assert_int_equal(log_len(&g_fake), from);
     pr_venue_close(&v);

@@ -77,7 +77,7 @@ typedef struct pr_dl_verdict {
     pr_dl_verdict_kind kind;
     int64_t wait_ms;         /* WAIT: how long (-1: unknown, back off)        */
     int64_t until_ms;        /* BAN: when it ends (-1: unknown)               */
-    char code[32];           /* the venue's error code ("-1121"), or ""       */
+    char code[64];           /* the venue's error code ("-1121", OANDA's long names), or "" */
     char why[200];           /* the venue's message or the transport failure  */
 } pr_dl_verdict;
 
@@ -140,6 +140,11 @@ void pr_dl_series_of(const pr_dl_source *src, const char *symbol, pr_timeframe t
  * have klines of tf (the downloads and the streams), and their list. */
 int pr_dl_binance_has_tf(pr_timeframe tf, int futures);
 const char *pr_dl_binance_intervals(int futures);
+
+/* OANDA's instrument name of a symbol: "EURUSD" or "EUR_USD" (a .BID /
+ * .ASK suffix dropped) -> "EUR_USD"; PR_EINVAL for anything but upper-case
+ * letters, digits and '_'. */
+int pr_dl_oanda_instrument(const char *symbol, char *out, size_t cap, pr_err *err);
 
 /* Makes sure the dataset's instrument has a row of the class the source
  * trades (pr_store_ensure_instrument with the series' class and

@@ -37,6 +37,7 @@ typedef struct pr_venue_config {
     int mainnet;              /* 0: testnet defaults (the default)            */
     const char *key;          /* API key (secret: never shown)                 */
     const char *secret;       /* signing secret (never shown)                  */
+    const char *account;      /* account id (OANDA v20; NULL elsewhere)         */
     int recv_window_ms;       /* 0 -> 5000                                     */
     double timeout_s;         /* per request; 0 -> 10                          */
     int64_t max_wait_ms;      /* longest rate-limit / ban wait; 0 -> 60000      */
@@ -80,6 +81,10 @@ typedef struct pr_venue_order_req {
     double stop_price;        /* trigger (stop/take-profit types)              */
     double ref_price;         /* the market's last price: checks a market
                                  order's notional (0: not checked)            */
+    double stop_loss;         /* a stop-loss order the venue creates when this
+                                 one fills, at this price (0: none; OANDA's
+                                 stopLossOnFill; Binance refuses it: use OCO) */
+    double take_profit;       /* likewise a take-profit (takeProfitOnFill)     */
     char client_id[PR_VENUE_CLIENT_ID_MAX]; /* required: pr_venue_client_id */
     int test;                 /* 1: the venue's order-test endpoint only        */
     int reduce_only;          /* derivatives: never increases the position      */
@@ -116,7 +121,7 @@ typedef struct pr_venue_balance {
     double free, locked;
 } pr_venue_balance;
 
-/* Derivatives only (a spot venue has none). */
+/* Derivatives and margin accounts (a spot venue has none). */
 typedef struct pr_venue_position {
     char symbol[PR_VENUE_SYMBOL_MAX];
     double qty;               /* signed: negative short                        */
@@ -140,7 +145,10 @@ typedef struct pr_venue_ops {
     const char *name;             /* config "venue": "binance_spot"            */
     const char *rest_testnet, *rest_mainnet;
     const char *ws_testnet, *ws_mainnet;
-    const char *key_env, *secret_env;  /* environment variables of the keys  */
+    const char *key_env, *secret_env;  /* environment variables of the keys
+                                          (secret_env NULL: a token alone)   */
+    const char *account_env;      /* environment variable of the account id, or
+                                     NULL when the venue has none             */
     int (*open)(const pr_venue_config *cfg, void **impl, pr_err *err);
     void (*close)(void *impl);
     int (*server_time)(void *impl, int64_t *ms, pr_err *err);
@@ -157,7 +165,8 @@ typedef struct pr_venue_ops {
     /* My trades of symbol with trade id >= from_id. */
     int (*fills)(void *impl, const char *symbol, int64_t from_id, pr_venue_fill *out, size_t cap, size_t *n,
                  pr_err *err);
-    /* 1 in *on when the key may withdraw (NULL: cannot tell). */
+    /* 1 in *on when the key may withdraw (NULL: cannot tell; OANDA's
+     * answers 0: a v20 token has no funds-transfer endpoint). */
     int (*withdrawals_enabled)(void *impl, int *on, pr_err *err);
     /* Derivatives (NULL on spot): leverage and margin type of a symbol,
      * one-way (hedge 0) or hedge position mode of the account. Setting
