@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "backtest_data.h"
 #include "backtest_mode.h"
+#include "paper_feed.h"
 #include "paper_notify.h"
 #include "paper_run.h"
 #include "live_venue.h"
@@ -63,10 +64,12 @@ static const char k_live_usage[] =
 /* The `live` section as a paper session reads it. */
 typedef struct paper_ctx {
     double speed;            /* replay speed; 0: as fast as possible          */
+    paper_feed feed;         /* live.feed and its settings, live.scan          */
     int stopped;             /* a signal ended the session                     */
     int64_t stopped_at;      /* close of the last step decided                 */
     size_t traded_bars;      /* bars taken after the warm-up                   */
     size_t ignored;          /* bars the runner passed over (pr_runner_stats)  */
+    size_t decided;          /* steps the pipeline decided (live.scan)          */
     const char *session_flag;   /* --session NAME (NULL: the output directory) */
     int fresh;               /* --fresh                                         */
     /* The durable state of the session being run. */
@@ -109,22 +112,18 @@ static void on_signal(int sig) {
 
 static size_t paper_read(void *user, const pr_config *cfg, bt_errors *errs) {
     static const char *const keys[] = {"feed", "speed", "scan", "notify", "log_rotation", "venue",
-                                       "i_understand_this_is_real_money", NULL};
+                                       "i_understand_this_is_real_money", "source", "base_url", "ws_url",
+                                       "poll_delay_ms", "symbols", NULL};
     static const char *const rotations[] = {"daily", "none", NULL};
-    static const char *const feeds[] = {"replay", "binance", "poll", NULL};
-    static const char *const scans[] = {"bar_close", NULL};
     paper_ctx *c = user;
     size_t n0 = errs->n + errs->dropped;
     pr_err e;
     pr_err_clear(&e);
-    int feed = 0, scan = 0;
     if (pr_config_check_keys(cfg, "live", keys, &e) != PR_OK) bt_errors_add(errs, "%s", e.msg);
-    if (pr_config_enum(cfg, "live.feed", "replay", feeds, &feed, &e) != PR_OK) bt_errors_add(errs, "%s", e.msg);
-    else if (feed != 0)
-        bt_errors_add(errs, "live.feed: \"%s\" is not available to paper sessions yet (it comes with the venue "
-                      "adapters); use \"replay\"", feeds[feed]);
+    paper_feed_read(&c->feed, cfg, errs);
     if (pr_config_number(cfg, "live.speed", 0, 0, 1e9, 0, &c->speed, &e) != PR_OK) bt_errors_add(errs, "%s", e.msg);
-    if (pr_config_enum(cfg, "live.scan", "bar_close", scans, &scan, &e) != PR_OK) bt_errors_add(errs, "%s", e.msg);
+    else if (c->speed > 0 && c->feed.kind != PAPER_FEED_REPLAY)
+        bt_errors_add(errs, "live.speed: goes with live.feed \"replay\" (a live feed comes at the venue's pace)");
     int rot = 0;
     if (pr_config_enum(cfg, "live.log_rotation", "daily", rotations, &rot, &e) != PR_OK)
         bt_errors_add(errs, "%s", e.msg);
@@ -148,9 +147,7 @@ static void print_start(const paper_ctx *c, const bt_settings *s, const pr_runne
     for (size_t i = 0; i < n; i++)
         fprintf(f, "trading      %s %s (%s)%s%s\n", mk[i].spec.inst.symbol, pr_tf_name(mk[i].tf), s->markets[i].src.spec,
                 mk[i].fine_tf ? ", finer bars " : "", mk[i].fine_tf ? pr_tf_name(mk[i].fine_tf) : "");
-    if (c->speed > 0) fprintf(f, "feed         replay of the configured data at %g x real time\n", c->speed);
-    else fprintf(f, "feed         replay of the configured data, as fast as possible\n");
-    fprintf(f, "decisions    at each bar's close; Ctrl-C finishes the current step and writes the session\n");
+    paper_feed_describe(&c->feed, c->speed, f);
     for (int i = 0; i < PR_NOTIFIER_N; i++)
         if (c->ncfg.n[i].on)
             fprintf(f, "notify       %s (at most %g messages a minute, bursts of %g; delivered in the background)\n",
@@ -350,6 +347,50 @@ static int run_feed(pr_runner *r, pr_series *const *sp, size_t n, double speed, 
     return rc;
 }
 
+/* A live feed: the stored bars only warm the session up; it trades the
+ * bars closing after it started (and after the stored ones), and the feed
+ * starts at the first bar the store lacks, so the bars missed since are
+ * backfilled (warm-up too). */
+static int live_range(const paper_ctx *c, const pr_backtest_config *bc, const pr_runner_market *mk, int64_t *since,
+                      int64_t *trade_from, pr_err *err) {
+    int64_t now = 0, first_live = INT64_MIN, finest = INT64_MAX;
+    int rc = paper_feed_now(&c->feed, &now, err);
+    if (rc != PR_OK) return rc;
+    *since = PR_TIME_NONE;
+    for (size_t i = 0; i < bc->n_markets; i++) {
+        if (mk[i].tf != PR_TF_1MO && pr_tf_ms(mk[i].tf) < finest) finest = pr_tf_ms(mk[i].tf);
+        if (mk[i].no_feed) continue;
+        for (int pass = 0; pass < 2; pass++) {
+            const pr_series *b = pass ? bc->markets[i].bars : bc->markets[i].fine;
+            pr_timeframe tf = pass ? mk[i].tf : mk[i].fine_tf;
+            if (!b || !b->len) continue;
+            int64_t next = pr_tf_next(tf, b->ts[b->len - 1]);
+            if (*since == PR_TIME_NONE || next < *since) *since = next;
+            if (pass && next > first_live) first_live = next;
+        }
+    }
+    /* Steps are labelled by the open of the finest bar closing then: a bar
+     * closing after now opens after now - its length. */
+    int64_t t = finest != INT64_MAX ? now - finest + 1 : now;
+    if (first_live > t) t = first_live;
+    if (bc->trade_from != 0 && bc->trade_from != PR_TIME_NONE && bc->trade_from > t) t = bc->trade_from;
+    *trade_from = t;
+    return PR_OK;
+}
+
+/* A live session: the stored bars as fast as they go (the warm-up, and a
+ * resumed session's replay), then the live feed until a stop. */
+static int run_live(paper_ctx *c, pr_runner *r, pr_series *const *sp, size_t n_sp, const pr_runner_market *mk,
+                    size_t n, int64_t since, pr_err *err) {
+    int rc = run_feed(r, sp, n_sp, 0, &c->stopped, err);
+    if (rc != PR_OK || c->stopped) return rc;
+    pr_feed *f = NULL;
+    if ((rc = paper_feed_open(&c->feed, mk, n, since, &f, err)) == PR_OK)
+        rc = pr_runner_run(r, f, &g_stop, &c->stopped, err);
+    pr_feed_free(f);
+    return rc;
+}
+
 static int paper_exec(void *user, const bt_settings *s, const pr_backtest_config *bc, pr_pipeline *pipe,
                       pr_backtest_result *res, pr_err *err) {
     paper_ctx *c = user;
@@ -363,9 +404,15 @@ static int paper_exec(void *user, const bt_settings *s, const pr_backtest_config
     if (rc != PR_OK) return rc;
     c->n = n;
     for (size_t i = 0; i < n; i++) c->symbols[i] = bc->markets[i].spec.inst.symbol;
+    int live_feed = c->feed.kind != PAPER_FEED_REPLAY;
+    int64_t trade_from = bc->trade_from, since = PR_TIME_NONE;
+    if ((rc = paper_feed_check_scan(&c->feed, mk, n, err)) != PR_OK) return rc;
+    if (live_feed && ((rc = paper_feed_markets(&c->feed, mk, n, stderr, err)) != PR_OK ||
+                      (rc = live_range(c, bc, mk, &since, &trade_from, err)) != PR_OK))
+        return rc;
     pr_runner_config rcfg = {.n_markets = n, .markets = mk, .start_cash = bc->start_cash,
-                             .trade_from = bc->trade_from, .on_step = on_step, .on_step_user = c,
-                             .on_tick = on_tick};
+                             .trade_from = trade_from, .scan_ms = c->feed.scan_ms, .on_step = on_step,
+                             .on_step_user = c, .on_tick = on_tick};
     pr_strlcpy(rcfg.ccy, bc->ccy, sizeof rcfg.ccy);
     pr_runner *r = NULL;
     if ((rc = pr_runner_new(&rcfg, pipe, &r, err)) != PR_OK) return rc;
@@ -394,7 +441,9 @@ static int paper_exec(void *user, const bt_settings *s, const pr_backtest_config
      * it can, then goes on at the configured speed. */
     pr_series lo[2 * BT_MAX_MARKETS], hi[2 * BT_MAX_MARKETS];
     pr_series *plo[2 * BT_MAX_MARKETS], *phi[2 * BT_MAX_MARKETS];
-    int64_t cut = c->resume_at != PR_TIME_NONE ? c->resume_at : INT64_MIN;
+    /* (A live feed's session replays every stored bar first: the feed
+     * brings the bars after them, a resumed session's step among them.) */
+    int64_t cut = c->resume_at != PR_TIME_NONE && !live_feed ? c->resume_at : INT64_MIN;
     for (size_t i = 0; i < n_sp; i++) {
         split_at(sp[i], cut, &lo[i], &hi[i]);
         plo[i] = &lo[i];
@@ -416,10 +465,14 @@ static int paper_exec(void *user, const bt_settings *s, const pr_backtest_config
     g_stop = 0;
     sigaction(SIGINT, &sa, &old_int);
     sigaction(SIGTERM, &sa, &old_term);
-    rc = run_feed(r, plo, n_sp, 0, &c->stopped, err);
-    if (rc == PR_OK && !c->stopped && c->resume_at != PR_TIME_NONE)
-        rc = refuse_resume(c, "the data replayed ends before that step", err);
-    if (rc == PR_OK && !c->stopped) rc = run_feed(r, phi, n_sp, c->speed, &c->stopped, err);
+    if (live_feed) {
+        rc = run_live(c, r, phi, n_sp, mk, n, since, err);
+    } else {
+        rc = run_feed(r, plo, n_sp, 0, &c->stopped, err);
+        if (rc == PR_OK && !c->stopped && c->resume_at != PR_TIME_NONE)
+            rc = refuse_resume(c, "the data replayed ends before that step", err);
+        if (rc == PR_OK && !c->stopped) rc = run_feed(r, phi, n_sp, c->speed, &c->stopped, err);
+    }
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
     if (c->lv.mirror) pr_venue_mirror_get_stats(c->lv.mirror, &c->vstats);
@@ -428,6 +481,7 @@ static int paper_exec(void *user, const bt_settings *s, const pr_backtest_config
     c->stopped_at = st.last_close;
     c->traded_bars = st.bars - st.warmup_bars;
     c->ignored = st.ignored;
+    c->decided = st.decided;
     /* The resume point at the last step taken (not while a stopped resume
      * has not reached its stored step yet). */
     if (rc == PR_OK && c->resume_at == PR_TIME_NONE && st.steps > 0 && c->last_saved != st.last_close)
@@ -465,6 +519,9 @@ static void paper_after(void *user, const pr_backtest_config *bc, const pr_backt
             c->live ? (c->lv.mainnet ? "LIVE" : "TESTNET") : "PAPER",
             c->stopped ? (c->run.stop_asked ? "stopped by 'proratio stop'" : "stopped by a signal") : "ended with the feed",
             t, res->n_steps, res->n_trades, res->final_equity - res->start_cash, res->ccy);
+    if (c->feed.scan_ms)
+        fprintf(f, "decisions    %zu of the %zu steps, at the %lld s scan boundaries (and the first step)\n",
+                c->decided, res->n_steps, (long long)(c->feed.scan_ms / 1000));
     if (c->rotate != PR_RUNLOG_ROTATE_NONE)
         fprintf(f, "logs         rotated daily by the decision clock: each earlier UTC day's signals and fills in "
                 "signals-YYYY-MM-DD.jsonl and executions-YYYY-MM-DD.jsonl, the last day's in the plain names\n");
