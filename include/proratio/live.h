@@ -143,6 +143,9 @@ void pr_runner_get_stats(const pr_runner *r, pr_runner_stats *out);
 /* The open time of market i's last decision bar taken (PR_TIME_NONE: none
  * yet, or i out of range). */
 int64_t pr_runner_last_bar(const pr_runner *r, size_t i);
+/* Market i's decision bars taken so far, the warm-up's included (owned by
+ * the runner; NULL when i is out of range). */
+const pr_series *pr_runner_bars(const pr_runner *r, size_t i);
 /* The runner's broker (owned by the runner). */
 pr_broker *pr_runner_broker(pr_runner *r);
 

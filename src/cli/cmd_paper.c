@@ -95,6 +95,11 @@ typedef struct paper_ctx {
     int64_t saved_at;        /* wall clock of the last save                     */
     pr_runlog_rotate rotate; /* live.log_rotation                               */
     int live;                /* `proratio live`: fills go to lv's venue too    */
+    /* A live feed's session: every decision bar it ran on, per market (the
+     * outputs' prices and benchmark), kept until the command ends. */
+    pr_series ran[BT_MAX_MARKETS];
+    pr_bt_market ran_mk[BT_MAX_MARKETS];
+    size_t n_ran;
     live_venue lv;
     pr_venue_mirror_stats vstats;
 } paper_ctx;
@@ -391,7 +396,28 @@ static int run_live(paper_ctx *c, pr_runner *r, pr_series *const *sp, size_t n_s
     return rc;
 }
 
-static int paper_exec(void *user, const bt_settings *s, const pr_backtest_config *bc, pr_pipeline *pipe,
+/* The outputs of a live feed's session see the bars it ran on (the stored
+ * ones and those of the feed) and its start of trading. */
+static int keep_bars(paper_ctx *c, pr_runner *r, pr_backtest_config *bc, int64_t trade_from, pr_err *err) {
+    for (size_t i = 0; i < bc->n_markets; i++) {
+        const pr_series *b = pr_runner_bars(r, i);
+        if (pr_series_slice(b, 0, b->len, &c->ran[i]) != PR_OK) return pr_err_set(err, PR_ENOMEM, "out of memory");
+        c->n_ran = i + 1;
+        c->ran_mk[i] = bc->markets[i];
+        c->ran_mk[i].bars = &c->ran[i];
+        c->ran_mk[i].checked = 0;
+    }
+    bc->markets = c->ran_mk;
+    bc->trade_from = trade_from;
+    return PR_OK;
+}
+
+static void paper_free(paper_ctx *c) {
+    for (size_t i = 0; i < c->n_ran; i++) pr_series_free(&c->ran[i]);
+    c->n_ran = 0;
+}
+
+static int paper_exec(void *user, const bt_settings *s, pr_backtest_config *bc, pr_pipeline *pipe,
                       pr_backtest_result *res, pr_err *err) {
     paper_ctx *c = user;
     size_t n = bc->n_markets;
@@ -492,6 +518,7 @@ static int paper_exec(void *user, const bt_settings *s, const pr_backtest_config
     else pr_strlcpy(outcome, c->stopped ? "stopped by a signal" : "ended with the feed", sizeof outcome);
     /* Before the records are handed over to the outputs (the snapshot counts them). */
     paper_run_end(&c->run, &c->src, outcome);
+    if (rc == PR_OK && live_feed) rc = keep_bars(c, r, bc, trade_from, err);
     if (rc == PR_OK) rc = pr_runner_result(r, res, err);
     if (rc != PR_OK) paper_notify_error(&c->pn, st.last_close, err);
     pr_notify_close_stats(nt, c->nstats);
@@ -590,7 +617,9 @@ int pr_cli_paper(int argc, char **argv) {
     paper_ctx c = {.stopped_at = PR_TIME_NONE, .resume_at = PR_TIME_NONE, .last_saved = PR_TIME_NONE};
     const bt_mode md = {.cmd = "paper", .usage = k_usage, .user = &c, .read = paper_read, .begin = open_session,
                         .exec = paper_exec, .bars = paper_bars, .after = paper_after, .rotate = paper_rotate};
-    return session_command(argc, argv, &c, &md);
+    int rc = session_command(argc, argv, &c, &md);
+    paper_free(&c);
+    return rc;
 }
 
 int pr_cli_live(int argc, char **argv) {
@@ -599,5 +628,6 @@ int pr_cli_live(int argc, char **argv) {
                         .exec = paper_exec, .bars = paper_bars, .after = paper_after, .rotate = paper_rotate};
     int rc = session_command(argc, argv, &c, &md);
     live_venue_close(&c.lv);
+    paper_free(&c);
     return rc;
 }

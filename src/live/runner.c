@@ -189,6 +189,8 @@ void pr_runner_get_stats(const pr_runner *r, pr_runner_stats *out) { *out = r->s
 
 pr_broker *pr_runner_broker(pr_runner *r) { return r ? r->b : NULL; }
 
+const pr_series *pr_runner_bars(const pr_runner *r, size_t i) { return r && i < r->n ? &r->series[i] : NULL; }
+
 int64_t pr_runner_last_bar(const pr_runner *r, size_t i) { return r && i < r->n ? r->last_ts[i] : PR_TIME_NONE; }
 
 static int grow_curves(pr_runner *r) {
