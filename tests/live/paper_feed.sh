@@ -151,5 +151,72 @@ EOF
     || fail "eth alone: no reason given: $(tail -3 "$TMP/pp-eth.txt")"
 fi
 
+# ==== REST polling =========================================================================
+NOW=$("$PY" -c 'import time; print(int(time.time() * 1000))')
+start_server tests/data/fake_venue.py "$TMP/pport" --fixtures tests/data/fixtures/venues/binance --now "$NOW" \
+  --clock-runs --listing $((NOW - 600000))
+PDB="sqlite:$TMP/poll.db"
+from=$("$PY" -c 'import time; print(time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(time.time() - 120)))')
+"$BIN" data download --source binance --symbols BTCUSDT --tf 1s --from "$from" --base-url "http://127.0.0.1:$PORT" \
+  --db "$PDB" > "$TMP/pdl.txt" 2>&1 || fail "poll: download of the warm-up: $(tail -3 "$TMP/pdl.txt")"
+# BADSYM's stored bars (the venue does not know it: -1121)
+"$PY" - "$TMP" <<'PY'
+import sys, time
+with open(sys.argv[1] + "/BADSYM-1s.csv", "w") as f:
+    f.write("timestamp,open,high,low,close,volume\n")
+    t0 = int(time.time()) - 200
+    for k in range(60):
+        f.write("%s,10,11,9,10.5,1\n" % time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(t0 + k)))
+PY
+"$BIN" data import "$TMP/BADSYM-1s.csv" --asset-class stock --db "$PDB" > /dev/null 2>&1 || fail "poll: import of BADSYM"
+cat > "$TMP/poll.json" <<EOF
+{"data": {"datasets": ["binance:BTCUSDT:1s", "local:BADSYM:1s"]},
+ "strategy": {"name": "sma_cross", "params": {"fast": 2, "slow": 5}},
+ "account": {"currency": "USDT", "cash": 10000},
+ "instruments": {"BTCUSDT": {"asset_class": "crypto"}, "BADSYM": {"quote": "USDT"}},
+ "live": {"feed": "poll", "source": "binance", "base_url": "http://127.0.0.1:$PORT", "poll_delay_ms": 150,
+          "scan": "bar_close", "log_rotation": "none"}}
+EOF
+"$BIN" paper --config "$TMP/poll.json" --db "$PDB" --out "$TMP/pp-poll" > "$TMP/pp-poll.txt" 2>&1 &
+PID=$!
+sleep 12
+term_session $PID "$TMP/pp-poll.txt" poll
+grep -q '^feed  *binance polled at http://127.0.0.1' "$TMP/pp-poll.txt" || fail "poll: no feed line: $(head -5 "$TMP/pp-poll.txt")"
+[ "$(grep -c '^skipped ' "$TMP/pp-poll.txt")" = 1 ] && grep -q '^skipped  *BADSYM 1s .*Invalid symbol' "$TMP/pp-poll.txt" \
+  || fail "poll: one skip message for BADSYM expected: $(grep -i -e skip -e BADSYM "$TMP/pp-poll.txt")"
+# The steps it traded: one a second (1s bars polled at each close), from its start on.
+read -r first last steps < <("$PY" - "$TMP/pp-poll/equity.csv" <<'PY'
+import sys
+rows = [l.split(",")[0] for l in open(sys.argv[1])][1:]
+print(rows[0] if rows else "-", rows[-1] if rows else "-", len(rows))
+PY
+)
+[ "$steps" -ge 6 ] || fail "poll: $steps steps traded in 12 s of 1s bars: $(tail -5 "$TMP/pp-poll.txt")"
+# The same bars (downloaded again: the venue's bars are a function of their time),
+# backtested from the session's first traded step to its last.
+"$BIN" data download --source binance --symbols BTCUSDT --tf 1s --from "$from" --base-url "http://127.0.0.1:$PORT" \
+  --db "$PDB" > "$TMP/pdl2.txt" 2>&1 || fail "poll: second download: $(tail -3 "$TMP/pdl2.txt")"
+stop_server
+to=$("$PY" -c 'import sys, calendar, time; t = calendar.timegm(time.strptime(sys.argv[1], "%Y-%m-%dT%H:%M:%SZ")) + 1; print(time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(t)))' "$last")
+from_bt=$(echo "$first" | sed -e 's/T/ /' -e 's/Z//')
+sed -e 's/, "local:BADSYM:1s"//' -e 's/, "BADSYM": {"quote": "USDT"}//' "$TMP/poll.json" > "$TMP/pollbt.json"
+"$BIN" backtest --config "$TMP/pollbt.json" --db "$PDB" --from "$from_bt" --to "$to" --out "$TMP/bt-poll" \
+  > "$TMP/bt-poll.txt" 2>&1 || fail "poll: backtest exited $?: $(tail -3 "$TMP/bt-poll.txt")"
+same_files "$TMP/pp-poll" "$TMP/bt-poll" poll
+[ "$(wc -l < "$TMP/bt-poll/signals.jsonl")" -ge 1 ] || fail "poll: no signal to compare in $steps steps"
+
+# ==== bad feed settings, named by their path ===================================================
+bad() { # SET-VALUE PATTERN
+  "$BIN" paper --config "$TMP/poll.json" --db "$PDB" --out "$TMP/x" --set "$1" > /dev/null 2> "$TMP/bad.txt" \
+    && fail "--set $1 ran"
+  grep -q "$2" "$TMP/bad.txt" || fail "--set $1: $(cat "$TMP/bad.txt")"
+}
+bad live.source=nowhere 'live.source: the poll feed needs a download source'
+bad live.poll_delay_ms=0 'live.poll_delay_ms'
+bad live.ws_url=http://x 'live.ws_url'
+bad live.feed=replay 'live.source: goes with live.feed "binance" or "poll"'
+bad live.speed=10 'live.speed: goes with live.feed "replay"'
+bad live.symbols=3 'live.symbols: expected an object'
+
 [ $fails -eq 0 ] || exit 1
 echo "ok"
