@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "cli.h"
 #include "backtest_data.h"
 #include "backtest_mode.h"
@@ -74,6 +76,8 @@ static const char k_live_usage[] =
 typedef struct paper_ctx {
     double speed;            /* replay speed; 0: as fast as possible          */
     paper_feed feed;         /* live.feed and its settings, live.scan          */
+    int64_t live_from;       /* a live feed's session: its first traded step
+                                (kept in its state); PR_TIME_NONE otherwise   */
     int stopped;             /* a signal ended the session                     */
     int64_t stopped_at;      /* close of the last step decided                 */
     size_t traded_bars;      /* bars taken after the warm-up                   */
@@ -220,9 +224,33 @@ static void saved_at(paper_ctx *c, pr_runner *r, int64_t close) {
     c->src.saved_at = c->saved_at;
 }
 
+/* The session's state: paper_state_json's, and for a live feed's session
+ * when it started trading, which a restart needs to replay the same steps
+ * (its "now" is another). */
+static int session_state(const paper_ctx *c, pr_runner *r, int64_t close, char **js, pr_err *err) {
+    int rc = paper_state_json(r, c->symbols, c->n, c->risk, close, js, err);
+    if (rc != PR_OK || c->live_from == PR_TIME_NONE) return rc;
+    json_t *root = json_loads(*js, 0, NULL);
+    free(*js);
+    *js = NULL;
+    if (root) json_object_set_new(root, "live_trade_from", json_integer((json_int_t)c->live_from));
+    if (root) *js = json_dumps(root, JSON_SORT_KEYS | JSON_COMPACT | JSON_REAL_PRECISION(17));
+    json_decref(root);
+    return *js ? PR_OK : pr_err_set(err, PR_ENOMEM, "paper state: out of memory");
+}
+
+/* The first traded step of the stored live session (PR_TIME_NONE: none). */
+static int64_t stored_live_from(const paper_ctx *c) {
+    json_t *root = c->stored ? json_loads(c->stored, 0, NULL) : NULL;
+    json_t *v = json_object_get(root, "live_trade_from");
+    int64_t t = json_is_integer(v) ? (int64_t)json_integer_value(v) : PR_TIME_NONE;
+    json_decref(root);
+    return t;
+}
+
 static int save_state(paper_ctx *c, pr_runner *r, int64_t close, pr_err *err) {
     char *js = NULL;
-    int rc = paper_state_json(r, c->symbols, c->n, c->risk, close, &js, err);
+    int rc = session_state(c, r, close, &js, err);
     if (rc == PR_OK) rc = pr_store_paper_put(c->st, c->session, c->digest, close, js, pr_time_now_ms(), err);
     free(js);
     if (rc == PR_OK) saved_at(c, r, close);
@@ -251,7 +279,7 @@ static int on_step(void *user, pr_runner *r, int64_t close, pr_err *err) {
         char *js = NULL;
         pr_err why;
         pr_err_clear(&why);
-        int rc = paper_state_json(r, c->symbols, c->n, c->risk, close, &js, err);
+        int rc = session_state(c, r, close, &js, err);
         if (rc == PR_OK && paper_state_check(c->stored, js, &why) != PR_OK) rc = refuse_resume(c, why.msg, err);
         free(js);
         if (rc != PR_OK) return rc;
@@ -365,7 +393,7 @@ static int run_feed(pr_runner *r, pr_series *const *sp, size_t n, double speed, 
  * bars closing after it started (and after the stored ones), and the feed
  * starts at the first bar the store lacks, so the bars missed since are
  * backfilled (warm-up too). */
-static int live_range(const paper_ctx *c, const pr_backtest_config *bc, const pr_runner_market *mk, int64_t *since,
+static int live_range(paper_ctx *c, const pr_backtest_config *bc, const pr_runner_market *mk, int64_t *since,
                       int64_t *trade_from, pr_err *err) {
     int64_t now = 0, first_live = INT64_MIN, finest = INT64_MAX;
     int rc = paper_feed_now(&c->feed, &now, err);
@@ -384,11 +412,14 @@ static int live_range(const paper_ctx *c, const pr_backtest_config *bc, const pr
         }
     }
     /* Steps are labelled by the open of the finest bar closing then: a bar
-     * closing after now opens after now - its length. */
+     * closing after now opens after now - its length. A resumed session
+     * trades from where it first did (the feed backfills the bars since). */
     int64_t t = finest != INT64_MAX ? now - finest + 1 : now;
     if (first_live > t) t = first_live;
+    if (c->resume_at != PR_TIME_NONE && stored_live_from(c) != PR_TIME_NONE) t = stored_live_from(c);
     if (bc->trade_from != 0 && bc->trade_from != PR_TIME_NONE && bc->trade_from > t) t = bc->trade_from;
     *trade_from = t;
+    c->live_from = t;
     return PR_OK;
 }
 
@@ -623,7 +654,8 @@ static int session_command(int argc, char **argv, paper_ctx *c, const bt_mode *m
 }
 
 int pr_cli_paper(int argc, char **argv) {
-    paper_ctx c = {.stopped_at = PR_TIME_NONE, .resume_at = PR_TIME_NONE, .last_saved = PR_TIME_NONE};
+    paper_ctx c = {.stopped_at = PR_TIME_NONE, .resume_at = PR_TIME_NONE, .last_saved = PR_TIME_NONE,
+                   .live_from = PR_TIME_NONE};
     const bt_mode md = {.cmd = "paper", .usage = k_usage, .user = &c, .read = paper_read, .begin = open_session,
                         .exec = paper_exec, .bars = paper_bars, .after = paper_after, .rotate = paper_rotate};
     int rc = session_command(argc, argv, &c, &md);
@@ -632,7 +664,8 @@ int pr_cli_paper(int argc, char **argv) {
 }
 
 int pr_cli_live(int argc, char **argv) {
-    paper_ctx c = {.stopped_at = PR_TIME_NONE, .resume_at = PR_TIME_NONE, .last_saved = PR_TIME_NONE, .live = 1};
+    paper_ctx c = {.stopped_at = PR_TIME_NONE, .resume_at = PR_TIME_NONE, .last_saved = PR_TIME_NONE, .live = 1,
+                   .live_from = PR_TIME_NONE};
     const bt_mode md = {.cmd = "live", .usage = k_live_usage, .user = &c, .read = paper_read, .begin = open_live,
                         .exec = paper_exec, .bars = paper_bars, .after = paper_after, .rotate = paper_rotate};
     int rc = session_command(argc, argv, &c, &md);

@@ -19,9 +19,12 @@
 #    clock): Binance 1s klines of BTCUSDT, a pure function of the open time;
 #    the session warms up on the bars downloaded into the store, polls each
 #    second's close, and BADSYM (the venue answers -1121 "Invalid symbol")
-#    is skipped with one message. After SIGTERM the same bars, downloaded
-#    again, backtested from the session's first traded step to its last,
-#    give the same signals and fills.
+#    is skipped with one message. SIGTERM after 8 s; restarted 2 s later it
+#    resumes (its stored bars and the feed's backfill replayed up to its
+#    saved step, checked against it) and goes on for 6 s: SIGTERM again.
+#    The same bars, downloaded again, backtested from the session's first
+#    traded step to its last, give the same signals, fills, trades and
+#    equity curve.
 #  - A session none of whose markets the feed can serve exits non-zero
 #    saying why; bad feed settings are named by their config path.
 set -u
@@ -179,11 +182,22 @@ cat > "$TMP/poll.json" <<EOF
 EOF
 "$BIN" paper --config "$TMP/poll.json" --db "$PDB" --out "$TMP/pp-poll" > "$TMP/pp-poll.txt" 2>&1 &
 PID=$!
-sleep 12
+sleep 8
 term_session $PID "$TMP/pp-poll.txt" poll
-grep -q '^feed  *binance polled at http://127.0.0.1' "$TMP/pp-poll.txt" || fail "poll: no feed line: $(head -5 "$TMP/pp-poll.txt")"
-[ "$(grep -c '^skipped ' "$TMP/pp-poll.txt")" = 1 ] && grep -q '^skipped  *BADSYM 1s .*Invalid symbol' "$TMP/pp-poll.txt" \
-  || fail "poll: one skip message for BADSYM expected: $(grep -i -e skip -e BADSYM "$TMP/pp-poll.txt")"
+steps1=$(($(wc -l < "$TMP/pp-poll/equity.csv") - 1))
+# Restarted: it replays its stored bars and the feed's backfill up to its saved
+# step (checked against the state it saved), then goes on.
+cp "$TMP/pp-poll.txt" "$TMP/pp-poll-1.txt"
+sleep 2
+"$BIN" paper --config "$TMP/poll.json" --db "$PDB" --out "$TMP/pp-poll" > "$TMP/pp-poll.txt" 2>&1 &
+PID=$!
+sleep 6
+term_session $PID "$TMP/pp-poll.txt" "poll (resumed)"
+grep -q "^resuming  *session '$TMP/pp-poll' from its state at the close of" "$TMP/pp-poll.txt" \
+  || fail "poll: the restart did not resume: $(grep -v '^  ' "$TMP/pp-poll.txt" | head -12)"
+grep -q '^feed  *binance polled at http://127.0.0.1' "$TMP/pp-poll-1.txt" || fail "poll: no feed line: $(head -5 "$TMP/pp-poll-1.txt")"
+[ "$(grep -c '^skipped ' "$TMP/pp-poll-1.txt")" = 1 ] && grep -q '^skipped  *BADSYM 1s .*Invalid symbol' "$TMP/pp-poll-1.txt" \
+  || fail "poll: one skip message for BADSYM expected: $(grep -i -e skip -e BADSYM "$TMP/pp-poll-1.txt")"
 # The steps it traded: one a second (1s bars polled at each close), from its start on.
 read -r first last steps < <("$PY" - "$TMP/pp-poll/equity.csv" <<'PY'
 import sys
@@ -191,7 +205,10 @@ rows = [l.split(",")[0] for l in open(sys.argv[1])][1:]
 print(rows[0] if rows else "-", rows[-1] if rows else "-", len(rows))
 PY
 )
-[ "$steps" -ge 6 ] || fail "poll: $steps steps traded in 12 s of 1s bars: $(tail -5 "$TMP/pp-poll.txt")"
+# 8 s, then 2 s away, then 6 s: the steps of the first run, those missed while
+# away (backfilled) and the new ones, each second's bar once.
+[ "$steps1" -ge 4 ] && [ "$steps" -ge $((steps1 + 6)) ] \
+  || fail "poll: $steps1 steps in the first 8 s, $steps in all 16 s of 1s bars: $(tail -5 "$TMP/pp-poll.txt")"
 # The same bars (downloaded again: the venue's bars are a function of their time),
 # backtested from the session's first traded step to its last.
 "$BIN" data download --source binance --symbols BTCUSDT --tf 1s --from "$from" --base-url "http://127.0.0.1:$PORT" \
@@ -202,7 +219,7 @@ from_bt=$(echo "$first" | sed -e 's/T/ /' -e 's/Z//')
 sed -e 's/, "local:BADSYM:1s"//' -e 's/, "BADSYM": {"quote": "USDT"}//' "$TMP/poll.json" > "$TMP/pollbt.json"
 "$BIN" backtest --config "$TMP/pollbt.json" --db "$PDB" --from "$from_bt" --to "$to" --out "$TMP/bt-poll" \
   > "$TMP/bt-poll.txt" 2>&1 || fail "poll: backtest exited $?: $(tail -3 "$TMP/bt-poll.txt")"
-same_files "$TMP/pp-poll" "$TMP/bt-poll" poll
+same_files "$TMP/pp-poll" "$TMP/bt-poll" poll equity.csv trades.csv
 [ "$(wc -l < "$TMP/bt-poll/signals.jsonl")" -ge 1 ] || fail "poll: no signal to compare in $steps steps"
 
 # ==== bad feed settings, named by their path ===================================================
