@@ -2,8 +2,9 @@
  * configuration (same strategy, confirmation stages, risk stage, run logs
  * and output files: the command body is the backtest's, cmd_backtest.c)
  * through the live runner (live.h) against the paper broker, with bars
- * from a feed (the `live` section; the replay of the configured data for
- * now). Ctrl-C (SIGINT) or SIGTERM finishes the current step, and the
+ * from a feed (the `live` section, paper_feed.c: the replay of the
+ * configured data, or a venue's live bars after the stored ones), decided
+ * at each bar's close or at the scan interval's boundaries. Ctrl-C (SIGINT) or SIGTERM finishes the current step, and the
  * session's summary and logs are written as at its end. `live` is the
  * same session with a venue (live_venue.c): each paper fill is also sent
  * to the venue (pr_venue_mirror). */
