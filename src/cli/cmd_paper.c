@@ -69,7 +69,9 @@ static const char k_live_usage[] =
     "  \"live\": {\"feed\": \"replay\", \"venue\": {\"name\": \"binance_spot\",\n"
     "           \"rest\": URL, \"ws\": URL, \"user_data\": URL, \"mainnet\": false}}\n"
     "testnet by default (URLs empty: the venue's testnet); --venue-url sets the REST\n"
-    "base. Keys: BINANCE_API_KEY and BINANCE_API_SECRET in the environment or ./.env.\n"
+
+    "base. Keys: BINANCE_API_KEY and BINANCE_API_SECRET in the environment or ./.env.\n"    "The feed (\"feed\": \"binance\" or \"poll\" for a venue's live bars) and the\n"
+    "scan interval (\"scan\") are those of 'proratio paper'.\n"
     "Mainnet (\"mainnet\": true) is refused unless the live section says\n"
     "\"i_understand_this_is_real_money\": true and the key cannot withdraw.";
 
