@@ -63,6 +63,14 @@ typedef struct pr_runner_market {
      * first inside a decision bar, as in a backtest (pr_sim_process_bar).
      * PR_TF_NONE (0): none. */
     pr_timeframe fine_tf;
+    /* The name the feed's events give the symbol (a venue's spelling:
+     * EUR_USD for EURUSD), compared without regard to case; "": the
+     * spec's symbol. */
+    char feed_symbol[PR_SYMBOL_MAX];
+    /* 1: the feed does not carry this market (a live feed that cannot serve
+     * it): no step waits for its bars. Bars of it that come are still
+     * taken. */
+    int no_feed;
 } pr_runner_market;
 
 typedef struct pr_runner pr_runner;
@@ -80,6 +88,13 @@ typedef struct pr_runner_config {
      * waits for the rest before it is decided with what came (0: 5000). A
      * replay delivers a step's bars together, so it never waits. */
     int64_t step_wait_ms;
+    /* The scan interval (ms): the pipeline decides only at the steps that
+     * reach a multiple of it (UTC, from the epoch) since the step before —
+     * a step closing on the boundary, or the first one after it when no
+     * bar closed there; the steps between still fill orders, mark the
+     * account and advance the market view (indicators). The first step
+     * traded is always decided. 0: every step (at each bar's close). */
+    int64_t scan_ms;
     /* Called after each traded step was decided (its orders placed, its
      * fills booked), with the step's close time: a session saves its
      * durable state here, before the next step acts. A non-zero return
@@ -117,6 +132,7 @@ int pr_runner_flush(pr_runner *r, pr_err *err);
 typedef struct pr_runner_stats {
     size_t bars;             /* bars taken (warm-up included)                  */
     size_t steps;            /* decision steps traded                          */
+    size_t decided;          /* of those, the ones the pipeline decided (scan) */
     size_t warmup_steps;     /* steps before trade_from                        */
     size_t warmup_bars;      /* bars of those steps                            */
     size_t ignored;          /* bars of no market of the run, repeated or late  */
@@ -127,6 +143,9 @@ void pr_runner_get_stats(const pr_runner *r, pr_runner_stats *out);
 /* The open time of market i's last decision bar taken (PR_TIME_NONE: none
  * yet, or i out of range). */
 int64_t pr_runner_last_bar(const pr_runner *r, size_t i);
+/* Market i's decision bars taken so far, the warm-up's included (owned by
+ * the runner; NULL when i is out of range). */
+const pr_series *pr_runner_bars(const pr_runner *r, size_t i);
 /* The runner's broker (owned by the runner). */
 pr_broker *pr_runner_broker(pr_runner *r);
 

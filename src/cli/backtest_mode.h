@@ -37,8 +37,10 @@ typedef struct bt_mode {
      * they were. NULL: nothing. */
     int (*begin)(void *user, const bt_settings *s, const bt_exec_env *env, pr_err *err);
     /* Runs the pipeline over the loaded markets into res (the backtest's
-     * terms). NULL: the backtest loop (pr_backtest_run). */
-    int (*exec)(void *user, const bt_settings *s, const pr_backtest_config *bc, pr_pipeline *pipe,
+     * terms). NULL: the backtest loop (pr_backtest_run). A mode whose bars
+     * came from elsewhere too (a live feed) points bc's markets at all the
+     * bars it ran on and sets bc->trade_from, for the outputs. */
+    int (*exec)(void *user, const bt_settings *s, pr_backtest_config *bc, pr_pipeline *pipe,
                 pr_backtest_result *res, pr_err *err);
     /* The bars the run traded, given the bars loaded after the warm-up
      * (a session stopped early traded fewer); NULL: those loaded. */

@@ -30,7 +30,11 @@ int bt_analyse(const bt_settings *s, const pr_backtest_config *bc, const pr_back
     if (rc != PR_OK) return rc;
     if (out->n_eq == 0) return pr_err_set(err, PR_EDATA, "backtest: the run has no bars");
     if (equity_dir) bt_equity_start(out, equity_dir);
-    out->prices = calloc(bc->n_markets, sizeof *out->prices);
+    /* [0, n): every market (the charts); [n, n + n_bench): those with bars
+     * in the run, which buy and hold holds (a live session's market its
+     * feed could not serve has only warm-up bars). */
+    size_t n = bc->n_markets, n_bench = 0;
+    out->prices = calloc(2 * n, sizeof *out->prices);
     if (!out->prices) return pr_err_set(err, PR_ENOMEM, "out of memory");
     /* Buy and hold, the price chart and the metrics start where trading
      * does, after the warm-up. */
@@ -41,6 +45,11 @@ int bt_analyse(const bt_settings *s, const pr_backtest_config *bc, const pr_back
                                            .cls = mk->spec.inst.asset_class, .ts = mk->bars->ts + k0,
                                            .open = mk->bars->open + k0, .close = mk->bars->close + k0,
                                            .n = mk->bars->len - k0};
+        if (mk->bars->len && mk->bars->ts[mk->bars->len - 1] >= res->ts[0]) out->prices[n + n_bench++] = out->prices[i];
+    }
+    if (n_bench == 0) {   /* none: the benchmark says why */
+        memcpy(out->prices + n, out->prices, n * sizeof *out->prices);
+        n_bench = n;
     }
     pr_metrics_options o;
     pr_metrics_options_default(&o);
@@ -48,8 +57,8 @@ int bt_analyse(const bt_settings *s, const pr_backtest_config *bc, const pr_back
     o.risk_free = s->risk_free;
     o.start_equity = res->start_cash;
     if (s->benchmark) {
-        o.bench = out->prices;
-        o.n_bench = bc->n_markets;
+        o.bench = out->prices + n;
+        o.n_bench = n_bench;
         o.bench_at_open = 0;
         o.bench_fee = s->bench_fee;
     }
@@ -58,7 +67,7 @@ int bt_analyse(const bt_settings *s, const pr_backtest_config *bc, const pr_back
     out->has_m = 1;
     if (s->benchmark) {
         if (!(out->bench = malloc(out->n_eq * sizeof *out->bench))) return pr_err_set(err, PR_ENOMEM, "out of memory");
-        rc = pr_benchmark_curve(out->prices, bc->n_markets, res->start_cash, 0, s->bench_fee, res->ts, out->n_eq,
+        rc = pr_benchmark_curve(out->prices + n, n_bench, res->start_cash, 0, s->bench_fee, res->ts, out->n_eq,
                                 out->bench, err);
         if (rc != PR_OK) return rc;
     }

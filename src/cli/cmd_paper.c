@@ -2,8 +2,9 @@
  * configuration (same strategy, confirmation stages, risk stage, run logs
  * and output files: the command body is the backtest's, cmd_backtest.c)
  * through the live runner (live.h) against the paper broker, with bars
- * from a feed (the `live` section; the replay of the configured data for
- * now). Ctrl-C (SIGINT) or SIGTERM finishes the current step, and the
+ * from a feed (the `live` section, paper_feed.c: the replay of the
+ * configured data, or a venue's live bars after the stored ones), decided
+ * at each bar's close or at the scan interval's boundaries. Ctrl-C (SIGINT) or SIGTERM finishes the current step, and the
  * session's summary and logs are written as at its end. `live` is the
  * same session with a venue (live_venue.c): each paper fill is also sent
  * to the venue (pr_venue_mirror). */
@@ -12,9 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "cli.h"
 #include "backtest_data.h"
 #include "backtest_mode.h"
+#include "paper_feed.h"
 #include "paper_notify.h"
 #include "paper_run.h"
 #include "live_venue.h"
@@ -34,9 +38,18 @@ static const char k_usage[] =
     "market trades through them). The \"live\" section picks the feed:\n"
     "  \"live\": {\"feed\": \"replay\", \"speed\": 0}\n"
     "replays the configured datasets (data.datasets, data.from/to) bar by bar,\n"
-    "speed N times real time (0: as fast as possible). Flags as for 'proratio\n"
-    "backtest'; outputs (trades.csv, equity.csv, metrics.json, signals.jsonl,\n"
-    "executions.jsonl, summary.jsonl, ai_decisions.jsonl) go to output.dir.\n"
+    "speed N times real time (0: as fast as possible);\n"
+    "  \"live\": {\"feed\": \"binance\", \"source\": \"binance\", \"ws_url\": URL, \"base_url\": URL}\n"
+    "  \"live\": {\"feed\": \"poll\", \"source\": \"oanda\", \"base_url\": URL, \"poll_delay_ms\": 2000,\n"
+    "           \"symbols\": {\"EURUSD\": \"EUR_USD\"}}\n"
+    "warm up on the stored bars, then trade the venue's closed bars as they come\n"
+    "(Binance WebSocket klines, or REST polling at each bar's close) until stopped;\n"
+    "a market the feed cannot serve is skipped with one message. \"scan\": seconds\n"
+    "(default 1800; 900, 3600, ...: any that divide a day) decides only at those\n"
+    "UTC boundaries, on the bars closed by then; \"bar_close\": at every bar.\n"
+    "Flags as for 'proratio backtest'; outputs (trades.csv, equity.csv,\n"
+    "metrics.json, signals.jsonl, executions.jsonl, summary.jsonl,\n"
+    "ai_decisions.jsonl) go to output.dir.\n"
     "Ctrl-C or SIGTERM: the current step is finished, nothing is cancelled, the\n"
     "session summary is printed and the logs are written; exit code 0.\n"
     "The session's state (account, positions, open orders, fills, risk state) is\n"
@@ -56,17 +69,23 @@ static const char k_live_usage[] =
     "  \"live\": {\"feed\": \"replay\", \"venue\": {\"name\": \"binance_spot\",\n"
     "           \"rest\": URL, \"ws\": URL, \"user_data\": URL, \"mainnet\": false}}\n"
     "testnet by default (URLs empty: the venue's testnet); --venue-url sets the REST\n"
-    "base. Keys: BINANCE_API_KEY and BINANCE_API_SECRET in the environment or ./.env.\n"
+
+    "base. Keys: BINANCE_API_KEY and BINANCE_API_SECRET in the environment or ./.env.\n"    "The feed (\"feed\": \"binance\" or \"poll\" for a venue's live bars) and the\n"
+    "scan interval (\"scan\") are those of 'proratio paper'.\n"
     "Mainnet (\"mainnet\": true) is refused unless the live section says\n"
     "\"i_understand_this_is_real_money\": true and the key cannot withdraw.";
 
 /* The `live` section as a paper session reads it. */
 typedef struct paper_ctx {
     double speed;            /* replay speed; 0: as fast as possible          */
+    paper_feed feed;         /* live.feed and its settings, live.scan          */
+    int64_t live_from;       /* a live feed's session: its first traded step
+                                (kept in its state); PR_TIME_NONE otherwise   */
     int stopped;             /* a signal ended the session                     */
     int64_t stopped_at;      /* close of the last step decided                 */
     size_t traded_bars;      /* bars taken after the warm-up                   */
     size_t ignored;          /* bars the runner passed over (pr_runner_stats)  */
+    size_t decided;          /* steps the pipeline decided (live.scan)          */
     const char *session_flag;   /* --session NAME (NULL: the output directory) */
     int fresh;               /* --fresh                                         */
     /* The durable state of the session being run. */
@@ -92,6 +111,11 @@ typedef struct paper_ctx {
     int64_t saved_at;        /* wall clock of the last save                     */
     pr_runlog_rotate rotate; /* live.log_rotation                               */
     int live;                /* `proratio live`: fills go to lv's venue too    */
+    /* A live feed's session: every decision bar it ran on, per market (the
+     * outputs' prices and benchmark), kept until the command ends. */
+    pr_series ran[BT_MAX_MARKETS];
+    pr_bt_market ran_mk[BT_MAX_MARKETS];
+    size_t n_ran;
     live_venue lv;
     pr_venue_mirror_stats vstats;
 } paper_ctx;
@@ -109,22 +133,18 @@ static void on_signal(int sig) {
 
 static size_t paper_read(void *user, const pr_config *cfg, bt_errors *errs) {
     static const char *const keys[] = {"feed", "speed", "scan", "notify", "log_rotation", "venue",
-                                       "i_understand_this_is_real_money", NULL};
+                                       "i_understand_this_is_real_money", "source", "base_url", "ws_url",
+                                       "poll_delay_ms", "symbols", NULL};
     static const char *const rotations[] = {"daily", "none", NULL};
-    static const char *const feeds[] = {"replay", "binance", "poll", NULL};
-    static const char *const scans[] = {"bar_close", NULL};
     paper_ctx *c = user;
     size_t n0 = errs->n + errs->dropped;
     pr_err e;
     pr_err_clear(&e);
-    int feed = 0, scan = 0;
     if (pr_config_check_keys(cfg, "live", keys, &e) != PR_OK) bt_errors_add(errs, "%s", e.msg);
-    if (pr_config_enum(cfg, "live.feed", "replay", feeds, &feed, &e) != PR_OK) bt_errors_add(errs, "%s", e.msg);
-    else if (feed != 0)
-        bt_errors_add(errs, "live.feed: \"%s\" is not available to paper sessions yet (it comes with the venue "
-                      "adapters); use \"replay\"", feeds[feed]);
+    paper_feed_read(&c->feed, cfg, errs);
     if (pr_config_number(cfg, "live.speed", 0, 0, 1e9, 0, &c->speed, &e) != PR_OK) bt_errors_add(errs, "%s", e.msg);
-    if (pr_config_enum(cfg, "live.scan", "bar_close", scans, &scan, &e) != PR_OK) bt_errors_add(errs, "%s", e.msg);
+    else if (c->speed > 0 && c->feed.kind != PAPER_FEED_REPLAY)
+        bt_errors_add(errs, "live.speed: goes with live.feed \"replay\" (a live feed comes at the venue's pace)");
     int rot = 0;
     if (pr_config_enum(cfg, "live.log_rotation", "daily", rotations, &rot, &e) != PR_OK)
         bt_errors_add(errs, "%s", e.msg);
@@ -148,9 +168,7 @@ static void print_start(const paper_ctx *c, const bt_settings *s, const pr_runne
     for (size_t i = 0; i < n; i++)
         fprintf(f, "trading      %s %s (%s)%s%s\n", mk[i].spec.inst.symbol, pr_tf_name(mk[i].tf), s->markets[i].src.spec,
                 mk[i].fine_tf ? ", finer bars " : "", mk[i].fine_tf ? pr_tf_name(mk[i].fine_tf) : "");
-    if (c->speed > 0) fprintf(f, "feed         replay of the configured data at %g x real time\n", c->speed);
-    else fprintf(f, "feed         replay of the configured data, as fast as possible\n");
-    fprintf(f, "decisions    at each bar's close; Ctrl-C finishes the current step and writes the session\n");
+    paper_feed_describe(&c->feed, c->speed, f);
     for (int i = 0; i < PR_NOTIFIER_N; i++)
         if (c->ncfg.n[i].on)
             fprintf(f, "notify       %s (at most %g messages a minute, bursts of %g; delivered in the background)\n",
@@ -209,9 +227,33 @@ static void saved_at(paper_ctx *c, pr_runner *r, int64_t close) {
     c->src.saved_at = c->saved_at;
 }
 
+/* The session's state: paper_state_json's, and for a live feed's session
+ * when it started trading, which a restart needs to replay the same steps
+ * (its "now" is another). */
+static int session_state(const paper_ctx *c, pr_runner *r, int64_t close, char **js, pr_err *err) {
+    int rc = paper_state_json(r, c->symbols, c->n, c->risk, close, js, err);
+    if (rc != PR_OK || c->live_from == PR_TIME_NONE) return rc;
+    json_t *root = json_loads(*js, 0, NULL);
+    free(*js);
+    *js = NULL;
+    if (root) json_object_set_new(root, "live_trade_from", json_integer((json_int_t)c->live_from));
+    if (root) *js = json_dumps(root, JSON_SORT_KEYS | JSON_COMPACT | JSON_REAL_PRECISION(17));
+    json_decref(root);
+    return *js ? PR_OK : pr_err_set(err, PR_ENOMEM, "paper state: out of memory");
+}
+
+/* The first traded step of the stored live session (PR_TIME_NONE: none). */
+static int64_t stored_live_from(const paper_ctx *c) {
+    json_t *root = c->stored ? json_loads(c->stored, 0, NULL) : NULL;
+    json_t *v = json_object_get(root, "live_trade_from");
+    int64_t t = json_is_integer(v) ? (int64_t)json_integer_value(v) : PR_TIME_NONE;
+    json_decref(root);
+    return t;
+}
+
 static int save_state(paper_ctx *c, pr_runner *r, int64_t close, pr_err *err) {
     char *js = NULL;
-    int rc = paper_state_json(r, c->symbols, c->n, c->risk, close, &js, err);
+    int rc = session_state(c, r, close, &js, err);
     if (rc == PR_OK) rc = pr_store_paper_put(c->st, c->session, c->digest, close, js, pr_time_now_ms(), err);
     free(js);
     if (rc == PR_OK) saved_at(c, r, close);
@@ -240,7 +282,7 @@ static int on_step(void *user, pr_runner *r, int64_t close, pr_err *err) {
         char *js = NULL;
         pr_err why;
         pr_err_clear(&why);
-        int rc = paper_state_json(r, c->symbols, c->n, c->risk, close, &js, err);
+        int rc = session_state(c, r, close, &js, err);
         if (rc == PR_OK && paper_state_check(c->stored, js, &why) != PR_OK) rc = refuse_resume(c, why.msg, err);
         free(js);
         if (rc != PR_OK) return rc;
@@ -350,7 +392,75 @@ static int run_feed(pr_runner *r, pr_series *const *sp, size_t n, double speed, 
     return rc;
 }
 
-static int paper_exec(void *user, const bt_settings *s, const pr_backtest_config *bc, pr_pipeline *pipe,
+/* A live feed: the stored bars only warm the session up; it trades the
+ * bars closing after it started (and after the stored ones), and the feed
+ * starts at the first bar the store lacks, so the bars missed since are
+ * backfilled (warm-up too). */
+static int live_range(paper_ctx *c, const pr_backtest_config *bc, const pr_runner_market *mk, int64_t *since,
+                      int64_t *trade_from, pr_err *err) {
+    int64_t now = 0, first_live = INT64_MIN, finest = INT64_MAX;
+    int rc = paper_feed_now(&c->feed, &now, err);
+    if (rc != PR_OK) return rc;
+    *since = PR_TIME_NONE;
+    for (size_t i = 0; i < bc->n_markets; i++) {
+        if (mk[i].tf != PR_TF_1MO && pr_tf_ms(mk[i].tf) < finest) finest = pr_tf_ms(mk[i].tf);
+        if (mk[i].no_feed) continue;
+        for (int pass = 0; pass < 2; pass++) {
+            const pr_series *b = pass ? bc->markets[i].bars : bc->markets[i].fine;
+            pr_timeframe tf = pass ? mk[i].tf : mk[i].fine_tf;
+            if (!b || !b->len) continue;
+            int64_t next = pr_tf_next(tf, b->ts[b->len - 1]);
+            if (*since == PR_TIME_NONE || next < *since) *since = next;
+            if (pass && next > first_live) first_live = next;
+        }
+    }
+    /* Steps are labelled by the open of the finest bar closing then: a bar
+     * closing after now opens after now - its length. A resumed session
+     * trades from where it first did (the feed backfills the bars since). */
+    int64_t t = finest != INT64_MAX ? now - finest + 1 : now;
+    if (first_live > t) t = first_live;
+    if (c->resume_at != PR_TIME_NONE && stored_live_from(c) != PR_TIME_NONE) t = stored_live_from(c);
+    if (bc->trade_from != 0 && bc->trade_from != PR_TIME_NONE && bc->trade_from > t) t = bc->trade_from;
+    *trade_from = t;
+    c->live_from = t;
+    return PR_OK;
+}
+
+/* A live session: the stored bars as fast as they go (the warm-up, and a
+ * resumed session's replay), then the live feed until a stop. */
+static int run_live(paper_ctx *c, pr_runner *r, pr_series *const *sp, size_t n_sp, const pr_runner_market *mk,
+                    size_t n, int64_t since, pr_err *err) {
+    int rc = run_feed(r, sp, n_sp, 0, &c->stopped, err);
+    if (rc != PR_OK || c->stopped) return rc;
+    pr_feed *f = NULL;
+    if ((rc = paper_feed_open(&c->feed, mk, n, since, &f, err)) == PR_OK)
+        rc = pr_runner_run(r, f, &g_stop, &c->stopped, err);
+    pr_feed_free(f);
+    return rc;
+}
+
+/* The outputs of a live feed's session see the bars it ran on (the stored
+ * ones and those of the feed) and its start of trading. */
+static int keep_bars(paper_ctx *c, pr_runner *r, pr_backtest_config *bc, int64_t trade_from, pr_err *err) {
+    for (size_t i = 0; i < bc->n_markets; i++) {
+        const pr_series *b = pr_runner_bars(r, i);
+        if (pr_series_slice(b, 0, b->len, &c->ran[i]) != PR_OK) return pr_err_set(err, PR_ENOMEM, "out of memory");
+        c->n_ran = i + 1;
+        c->ran_mk[i] = bc->markets[i];
+        c->ran_mk[i].bars = &c->ran[i];
+        c->ran_mk[i].checked = 0;
+    }
+    bc->markets = c->ran_mk;
+    bc->trade_from = trade_from;
+    return PR_OK;
+}
+
+static void paper_free(paper_ctx *c) {
+    for (size_t i = 0; i < c->n_ran; i++) pr_series_free(&c->ran[i]);
+    c->n_ran = 0;
+}
+
+static int paper_exec(void *user, const bt_settings *s, pr_backtest_config *bc, pr_pipeline *pipe,
                       pr_backtest_result *res, pr_err *err) {
     paper_ctx *c = user;
     size_t n = bc->n_markets;
@@ -363,9 +473,15 @@ static int paper_exec(void *user, const bt_settings *s, const pr_backtest_config
     if (rc != PR_OK) return rc;
     c->n = n;
     for (size_t i = 0; i < n; i++) c->symbols[i] = bc->markets[i].spec.inst.symbol;
+    int live_feed = c->feed.kind != PAPER_FEED_REPLAY;
+    int64_t trade_from = bc->trade_from, since = PR_TIME_NONE;
+    if ((rc = paper_feed_check_scan(&c->feed, mk, n, err)) != PR_OK) return rc;
+    if (live_feed && ((rc = paper_feed_markets(&c->feed, mk, n, stderr, err)) != PR_OK ||
+                      (rc = live_range(c, bc, mk, &since, &trade_from, err)) != PR_OK))
+        return rc;
     pr_runner_config rcfg = {.n_markets = n, .markets = mk, .start_cash = bc->start_cash,
-                             .trade_from = bc->trade_from, .on_step = on_step, .on_step_user = c,
-                             .on_tick = on_tick};
+                             .trade_from = trade_from, .scan_ms = c->feed.scan_ms, .on_step = on_step,
+                             .on_step_user = c, .on_tick = on_tick};
     pr_strlcpy(rcfg.ccy, bc->ccy, sizeof rcfg.ccy);
     pr_runner *r = NULL;
     if ((rc = pr_runner_new(&rcfg, pipe, &r, err)) != PR_OK) return rc;
@@ -394,7 +510,9 @@ static int paper_exec(void *user, const bt_settings *s, const pr_backtest_config
      * it can, then goes on at the configured speed. */
     pr_series lo[2 * BT_MAX_MARKETS], hi[2 * BT_MAX_MARKETS];
     pr_series *plo[2 * BT_MAX_MARKETS], *phi[2 * BT_MAX_MARKETS];
-    int64_t cut = c->resume_at != PR_TIME_NONE ? c->resume_at : INT64_MIN;
+    /* (A live feed's session replays every stored bar first: the feed
+     * brings the bars after them, a resumed session's step among them.) */
+    int64_t cut = c->resume_at != PR_TIME_NONE && !live_feed ? c->resume_at : INT64_MIN;
     for (size_t i = 0; i < n_sp; i++) {
         split_at(sp[i], cut, &lo[i], &hi[i]);
         plo[i] = &lo[i];
@@ -416,10 +534,14 @@ static int paper_exec(void *user, const bt_settings *s, const pr_backtest_config
     g_stop = 0;
     sigaction(SIGINT, &sa, &old_int);
     sigaction(SIGTERM, &sa, &old_term);
-    rc = run_feed(r, plo, n_sp, 0, &c->stopped, err);
-    if (rc == PR_OK && !c->stopped && c->resume_at != PR_TIME_NONE)
-        rc = refuse_resume(c, "the data replayed ends before that step", err);
-    if (rc == PR_OK && !c->stopped) rc = run_feed(r, phi, n_sp, c->speed, &c->stopped, err);
+    if (live_feed) {
+        rc = run_live(c, r, phi, n_sp, mk, n, since, err);
+    } else {
+        rc = run_feed(r, plo, n_sp, 0, &c->stopped, err);
+        if (rc == PR_OK && !c->stopped && c->resume_at != PR_TIME_NONE)
+            rc = refuse_resume(c, "the data replayed ends before that step", err);
+        if (rc == PR_OK && !c->stopped) rc = run_feed(r, phi, n_sp, c->speed, &c->stopped, err);
+    }
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
     if (c->lv.mirror) pr_venue_mirror_get_stats(c->lv.mirror, &c->vstats);
@@ -428,6 +550,7 @@ static int paper_exec(void *user, const bt_settings *s, const pr_backtest_config
     c->stopped_at = st.last_close;
     c->traded_bars = st.bars - st.warmup_bars;
     c->ignored = st.ignored;
+    c->decided = st.decided;
     /* The resume point at the last step taken (not while a stopped resume
      * has not reached its stored step yet). */
     if (rc == PR_OK && c->resume_at == PR_TIME_NONE && st.steps > 0 && c->last_saved != st.last_close)
@@ -438,6 +561,7 @@ static int paper_exec(void *user, const bt_settings *s, const pr_backtest_config
     else pr_strlcpy(outcome, c->stopped ? "stopped by a signal" : "ended with the feed", sizeof outcome);
     /* Before the records are handed over to the outputs (the snapshot counts them). */
     paper_run_end(&c->run, &c->src, outcome);
+    if (rc == PR_OK && live_feed) rc = keep_bars(c, r, bc, trade_from, err);
     if (rc == PR_OK) rc = pr_runner_result(r, res, err);
     if (rc != PR_OK) paper_notify_error(&c->pn, st.last_close, err);
     pr_notify_close_stats(nt, c->nstats);
@@ -465,6 +589,9 @@ static void paper_after(void *user, const pr_backtest_config *bc, const pr_backt
             c->live ? (c->lv.mainnet ? "LIVE" : "TESTNET") : "PAPER",
             c->stopped ? (c->run.stop_asked ? "stopped by 'proratio stop'" : "stopped by a signal") : "ended with the feed",
             t, res->n_steps, res->n_trades, res->final_equity - res->start_cash, res->ccy);
+    if (c->feed.scan_ms)
+        fprintf(f, "decisions    %zu of the %zu steps, at the %lld s scan boundaries (and the first step)\n",
+                c->decided, res->n_steps, (long long)(c->feed.scan_ms / 1000));
     if (c->rotate != PR_RUNLOG_ROTATE_NONE)
         fprintf(f, "logs         rotated daily by the decision clock: each earlier UTC day's signals and fills in "
                 "signals-YYYY-MM-DD.jsonl and executions-YYYY-MM-DD.jsonl, the last day's in the plain names\n");
@@ -530,17 +657,22 @@ static int session_command(int argc, char **argv, paper_ctx *c, const bt_mode *m
 }
 
 int pr_cli_paper(int argc, char **argv) {
-    paper_ctx c = {.stopped_at = PR_TIME_NONE, .resume_at = PR_TIME_NONE, .last_saved = PR_TIME_NONE};
+    paper_ctx c = {.stopped_at = PR_TIME_NONE, .resume_at = PR_TIME_NONE, .last_saved = PR_TIME_NONE,
+                   .live_from = PR_TIME_NONE};
     const bt_mode md = {.cmd = "paper", .usage = k_usage, .user = &c, .read = paper_read, .begin = open_session,
                         .exec = paper_exec, .bars = paper_bars, .after = paper_after, .rotate = paper_rotate};
-    return session_command(argc, argv, &c, &md);
+    int rc = session_command(argc, argv, &c, &md);
+    paper_free(&c);
+    return rc;
 }
 
 int pr_cli_live(int argc, char **argv) {
-    paper_ctx c = {.stopped_at = PR_TIME_NONE, .resume_at = PR_TIME_NONE, .last_saved = PR_TIME_NONE, .live = 1};
+    paper_ctx c = {.stopped_at = PR_TIME_NONE, .resume_at = PR_TIME_NONE, .last_saved = PR_TIME_NONE, .live = 1,
+                   .live_from = PR_TIME_NONE};
     const bt_mode md = {.cmd = "live", .usage = k_live_usage, .user = &c, .read = paper_read, .begin = open_live,
                         .exec = paper_exec, .bars = paper_bars, .after = paper_after, .rotate = paper_rotate};
     int rc = session_command(argc, argv, &c, &md);
     live_venue_close(&c.lv);
+    paper_free(&c);
     return rc;
 }

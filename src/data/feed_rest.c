@@ -198,3 +198,37 @@ int pr_feed_poll_new(const pr_feed_stream *streams, size_t n, const pr_feed_poll
     *out = f;
     return PR_OK;
 }
+
+int pr_feed_probe(const pr_feed_stream *stream, const pr_feed_poll_options *o, pr_err *err) {
+    if (!stream || !o || !o->source) return pr_err_set(err, PR_EINVAL, "feed probe: no stream or source");
+    const pr_dl_source *src = pr_dl_source_find(o->source);
+    if (!src) return pr_err_set(err, PR_ENOTFOUND, "feed probe: unknown source '%s'", o->source);
+    pr_dl_options d;
+    pr_dl_options_init(&d);
+    d.base_url = o->base_url;
+    d.key = o->key;
+    d.timeout_s = o->timeout_s;
+    d.get = o->get;
+    d.get_user = o->get_user;
+    d.clock = o->clock;
+    d.max_retries = 3;
+    pr_dl_session s;
+    int rc = pr_dl_session_init(&s, src, &d, err);
+    if (rc != PR_OK) return rc;
+    pr_series page;
+    pr_series_init(&page, 0);
+    int64_t now = pr_dl_now(&s);
+    int64_t len = stream->tf == PR_TF_1MO ? 31LL * 86400000 : pr_tf_ms(stream->tf);
+    pr_dl_request rq;
+    memset(&rq, 0, sizeof rq);
+    rc = src->build(s.base, s.o.key, stream->symbol, stream->tf, now - 5 * len, now, 5, &rq, err);
+    if (rc == PR_OK) {
+        pr_dl_result res;
+        memset(&res, 0, sizeof res);
+        page_ctx pc = {src, stream->tf, &page};
+        rc = dl_fetch(&s, &rq, parse_page, &pc, &res, NULL, err);
+    }
+    pr_series_free(&page);
+    pr_dl_session_free(&s);
+    return rc;
+}

@@ -9,6 +9,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "proratio/live.h"
 
@@ -34,6 +35,8 @@ struct pr_runner {
     int64_t trade_from;
     int64_t finest;              /* shortest bar length, months aside           */
     int64_t step_wait_ms;
+    int64_t scan_ms;             /* 0: decide at every step                     */
+    int decided_once;            /* a traded step was decided                   */
     int (*on_step)(void *user, pr_runner *r, int64_t close, pr_err *err);
     int (*on_tick)(void *user, pr_runner *r, pr_err *err);
     void *on_step_user;
@@ -75,9 +78,15 @@ void pr_runner_free(pr_runner *r) {
     free(r);
 }
 
+/* The symbol the feed's events name market m by. */
+static const char *feed_name(const pr_runner_market *m) {
+    return m->feed_symbol[0] ? m->feed_symbol : m->spec.inst.symbol;
+}
+
 static int check_config(const pr_runner_config *cfg, pr_err *err) {
     if (!cfg || cfg->n_markets == 0 || !cfg->markets)
         return pr_err_set(err, PR_EINVAL, "runner: need at least one market");
+    if (cfg->scan_ms < 0) return pr_err_set(err, PR_EINVAL, "runner: negative scan interval");
     for (size_t i = 0; i < cfg->n_markets; i++) {
         const pr_runner_market *m = &cfg->markets[i];
         if (m->tf <= PR_TF_NONE || m->tf >= PR_TF_COUNT)
@@ -89,7 +98,7 @@ static int check_config(const pr_runner_config *cfg, pr_err *err) {
                               pr_tf_name(m->fine_tf), pr_tf_name(m->tf));
         /* Feed events name their stream by symbol and timeframe only. */
         for (size_t j = 0; j < i; j++)
-            if (cfg->markets[j].tf == m->tf && strcmp(cfg->markets[j].spec.inst.symbol, m->spec.inst.symbol) == 0)
+            if (cfg->markets[j].tf == m->tf && strcasecmp(feed_name(&cfg->markets[j]), feed_name(m)) == 0)
                 return pr_err_set(err, PR_EINVAL, "runner: %s %s is traded twice; a feed could not tell the two "
                                   "apart", m->spec.inst.symbol, pr_tf_name(m->tf));
     }
@@ -161,6 +170,7 @@ int pr_runner_new(const pr_runner_config *cfg, pr_pipeline *pipe, pr_runner **ou
     r->trade_from = cfg->trade_from;
     r->finest = INT64_MAX;
     r->step_wait_ms = cfg->step_wait_ms > 0 ? cfg->step_wait_ms : 5000;
+    r->scan_ms = cfg->scan_ms;
     r->on_step = cfg->on_step;
     r->on_step_user = cfg->on_step_user;
     r->on_tick = cfg->on_tick;
@@ -179,6 +189,8 @@ int pr_runner_new(const pr_runner_config *cfg, pr_pipeline *pipe, pr_runner **ou
 void pr_runner_get_stats(const pr_runner *r, pr_runner_stats *out) { *out = r->st; }
 
 pr_broker *pr_runner_broker(pr_runner *r) { return r ? r->b : NULL; }
+
+const pr_series *pr_runner_bars(const pr_runner *r, size_t i) { return r && i < r->n ? &r->series[i] : NULL; }
 
 int64_t pr_runner_last_bar(const pr_runner *r, size_t i) { return r && i < r->n ? r->last_ts[i] : PR_TIME_NONE; }
 
@@ -271,6 +283,15 @@ static int feed_broker(pr_runner *r, int64_t now, pr_broker_snapshot *z, pr_err 
     return PR_OK;
 }
 
+/* The step closing at now is decided: every step without a scan interval,
+ * the first one traded, and one that reaches a multiple of the interval
+ * since the step before (prev) — there are floor(now/scan) -
+ * floor(prev/scan) multiples in (prev, now]. */
+static int scan_due(const pr_runner *r, int64_t prev, int64_t now) {
+    if (r->scan_ms <= 0 || !r->decided_once || prev == PR_TIME_NONE) return 1;
+    return now / r->scan_ms > prev / r->scan_ms;
+}
+
 int pr_runner_flush(pr_runner *r, pr_err *err) {
     if (!r) return pr_err_set(err, PR_EINVAL, "pr_runner_flush: NULL runner");
     if (r->now == PR_TIME_NONE) return PR_OK;
@@ -290,6 +311,7 @@ int pr_runner_flush(pr_runner *r, pr_err *err) {
      * finest bar closing now. */
     if (r->finest != INT64_MAX && now - r->finest > step_ts) step_ts = now - r->finest;
     int rc;
+    int64_t prev = r->st.last_close;
     r->st.last_close = now;
     if (r->warm && step_ts < r->trade_from) {
         r->st.warmup_steps++;
@@ -311,7 +333,11 @@ int pr_runner_flush(pr_runner *r, pr_err *err) {
                                  z.margin_used};
     for (int k = 0; k < N_CURVES - 1; k++) r->c[k][j] = vals[k];
     r->st.steps++;
-    if ((rc = pr_pipeline_on_bar(r->pipe, r->v, r->b, err)) != PR_OK) return rc;
+    if (scan_due(r, prev, now)) {
+        r->decided_once = 1;
+        r->st.decided++;
+        if ((rc = pr_pipeline_on_bar(r->pipe, r->v, r->b, err)) != PR_OK) return rc;
+    }
     return r->on_step ? r->on_step(r->on_step_user, r, now, err) : PR_OK;
 }
 
@@ -319,7 +345,7 @@ int pr_runner_flush(pr_runner *r, pr_err *err) {
  * with no bar yet is waited for too: a later bar or the wait ends that). */
 static int step_complete(const pr_runner *r) {
     for (size_t i = 0; i < r->n; i++) {
-        if (r->closed[i]) continue;
+        if (r->closed[i] || r->mk[i].no_feed) continue;
         if (r->last_ts[i] == PR_TIME_NONE) return 0;
         pr_timeframe tf = r->mk[i].tf;
         if (pr_tf_close(tf, pr_tf_close(tf, r->last_ts[i])) <= r->now) return 0;
@@ -358,7 +384,7 @@ int pr_runner_event(pr_runner *r, const pr_feed_event *ev, pr_err *err) {
     size_t k = 0;
     int fine = 0;
     for (; k < r->n; k++) {
-        if (strcmp(r->mk[k].spec.inst.symbol, ev->symbol) != 0) continue;
+        if (strcasecmp(feed_name(&r->mk[k]), ev->symbol) != 0) continue;
         if (r->mk[k].tf == ev->tf) break;
         if (r->mk[k].fine_tf == ev->tf && ev->tf != PR_TF_NONE) {
             fine = 1;

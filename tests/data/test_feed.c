@@ -117,6 +117,7 @@ typedef struct fake {
     char last_url[1024];
     int64_t last_at;         /* clock when the last request was sent      */
     const char *body;        /* served for every request                  */
+    long status;             /* its HTTP status (0: 200)                  */
 } fake;
 
 static int64_t fake_now(void *u) { return ((fake *)u)->now; }
@@ -131,7 +132,7 @@ static int fake_get(void *user, const pr_dl_request *rq, double timeout_s, pr_dl
     f->last_at = f->now;
     snprintf(f->last_url, sizeof f->last_url, "%s", rq->url);
     f->now += f->rtt;
-    out->status = 200;
+    out->status = f->status ? f->status : 200;
     out->len = strlen(f->body);
     out->body = malloc(out->len + 1);
     memcpy(out->body, f->body, out->len + 1);
@@ -157,6 +158,37 @@ static void test_clock_offset(void **state) {
     /* A reply without serverTime is an error, not an offset of 0. */
     f.body = "{\"server\":1}";
     assert_int_not_equal(pr_feed_binance_clock_offset("http://127.0.0.1:1", fake_get, &f, &c, &off, &err), PR_OK);
+    free(body);
+}
+
+/* ---- the probe a session makes of each market --------------------------------- */
+/* One request for the stream's last 5 bars (from now - 5 bars to now): a
+ * venue that answers, even with no bar, can serve it; Binance's -1121
+ * (HTTP 400, recorded body) is the venue's refusal, named, and not retried;
+ * a timeframe Binance has no klines of is refused before any request. */
+static void test_probe(void **state) {
+    (void)state;
+    fake f = {.now = INT64_C(1784116800000), .body = "[]"};
+    pr_feed_stream s = {"BTCUSDT", PR_TF_1M};
+    pr_feed_poll_options o = {.source = "binance", .base_url = "http://127.0.0.1:1", .get = fake_get,
+                              .get_user = &f, .clock = {fake_now, fake_sleep, &f}};
+    pr_err err;
+    assert_int_equal(pr_feed_probe(&s, &o, &err), PR_OK);
+    assert_int_equal(f.requests, 1);
+    assert_non_null(strstr(f.last_url, "/api/v3/klines?symbol=BTCUSDT&interval=1m"));
+    assert_non_null(strstr(f.last_url, "startTime=1784116500000"));
+    size_t len;
+    char *body = slurp("tests/data/fixtures/venues/binance/error_-1121_symbol.json", &len);
+    f.body = body;
+    f.status = 400;
+    pr_err_clear(&err);
+    assert_int_not_equal(pr_feed_probe(&s, &o, &err), PR_OK);
+    assert_non_null(strstr(err.msg, "-1121"));
+    assert_non_null(strstr(err.msg, "Invalid symbol"));
+    assert_int_equal(f.requests, 2);
+    pr_feed_stream s5 = {"BTCUSDT", PR_TF_5S};
+    assert_int_equal(pr_feed_probe(&s5, &o, &err), PR_EUNSUPPORTED);
+    assert_int_equal(f.requests, 2);
     free(body);
 }
 
@@ -329,7 +361,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse_raw),   cmocka_unit_test(test_parse_combined), cmocka_unit_test(test_parse_other),
         cmocka_unit_test(test_clock_offset), cmocka_unit_test(test_poll_oanda),    cmocka_unit_test(test_poll_yahoo_daily),
-        cmocka_unit_test(test_replay),
+        cmocka_unit_test(test_replay),      cmocka_unit_test(test_probe),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

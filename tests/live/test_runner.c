@@ -489,6 +489,94 @@ static void test_bad_config(void **state) {
     pr_pipeline_free(p);
 }
 
+/* ---- a strategy that notes when it is asked ---- */
+typedef struct clock_note {
+    pr_strategy base;
+    size_t calls;
+    int64_t at[16];
+} clock_note;
+
+static int note_on_bar(pr_strategy *s, const pr_market_view *v, pr_signal_list *out, pr_err *err) {
+    (void)out;
+    (void)err;
+    clock_note *c = (clock_note *)s;
+    if (c->calls < 16) c->at[c->calls] = pr_view_now(v);
+    c->calls++;
+    return 0;
+}
+static const pr_strategy_vt note_vt = {.name = "note", .on_bar = note_on_bar};
+
+/* A scan interval of 3 hours over hourly bars from 2024-01-01 00:00 (a
+ * boundary): the bars close at 01:00, 02:00, ...; the pipeline is asked at
+ * the first step (01:00) and at the closes on a multiple of 3 h since
+ * midnight, 03:00 and 06:00. Bar 8 (08:00-09:00) is missing, so no bar
+ * closes at 09:00: the next step, bar 9 closing at 10:00, is the first
+ * after that boundary and is decided. Every step still moves the
+ * market view: 9 bars seen by the last decision. */
+static void test_scan_interval(void **state) {
+    (void)state;
+    clock_note cn = {.base.vt = &note_vt};
+    pr_pipeline *p = NULL;
+    pr_err err;
+    assert_int_equal(pr_pipeline_new(NULL, &cn.base, &p, &err), 0);
+    pr_runner_market mk;
+    pr_runner_config rc;
+    one_market(&mk, 1000, &rc);
+    rc.scan_ms = 3 * PR_MS_PER_HOUR;
+    pr_runner *r = NULL;
+    assert_int_equal(pr_runner_new(&rc, p, &r, &err), 0);
+    const int bars[] = {0, 1, 2, 3, 4, 5, 6, 7, 9};
+    for (size_t k = 0; k < NROWS(bars); k++) {
+        pr_feed_event ev = bar_event("BTCUSDT", H(bars[k]), 100, 101, 99, 100);
+        assert_int_equal(pr_runner_event(r, &ev, &err), 0);
+    }
+    const int64_t want[] = {H(1), H(3), H(6), H(10)};
+    assert_int_equal(cn.calls, NROWS(want));
+    for (size_t k = 0; k < NROWS(want); k++) assert_int_equal(cn.at[k], want[k]);
+    pr_runner_stats st;
+    pr_runner_get_stats(r, &st);
+    assert_int_equal(st.steps, 9);
+    assert_int_equal(st.decided, 4);
+    assert_int_equal(pr_runner_bars(r, 0)->len, 9);
+    pr_runner_free(r);
+    pr_pipeline_free(p);
+}
+
+/* A market the feed does not carry (no_feed) holds no step up: A's bar is
+ * decided as it arrives (ETHUSD's would be due at the same close). The
+ * feed names EURUSD "eur_usd" (feed_symbol
+ * EUR_USD, compared without case) and its bar is taken as EURUSD's. */
+static void test_feed_symbols_and_skipped_market(void **state) {
+    (void)state;
+    et_script sc;
+    et_script_reset(&sc);
+    pr_pipeline *p = NULL;
+    pr_err err;
+    assert_int_equal(pr_pipeline_new(NULL, &sc.base, &p, &err), 0);
+    pr_runner_market mk[2];
+    memset(mk, 0, sizeof mk);
+    et_spec_plain(&mk[0].spec, "EURUSD", PR_ASSET_CRYPTO);
+    et_spec_plain(&mk[1].spec, "ETHUSD", PR_ASSET_CRYPTO);
+    mk[0].tf = mk[1].tf = PR_TF_1H;
+    pr_strlcpy(mk[0].feed_symbol, "EUR_USD", sizeof mk[0].feed_symbol);
+    mk[1].no_feed = 1;
+    pr_runner_config rc = {.n_markets = 2, .markets = mk, .start_cash = 1000};
+    pr_runner *r = NULL;
+    assert_int_equal(pr_runner_new(&rc, p, &r, &err), 0);
+    pr_feed_event a0 = bar_event("eur_usd", H(0), 1, 1, 1, 1), other = bar_event("EURUSD", H(1), 1, 1, 1, 1);
+    assert_int_equal(pr_runner_event(r, &a0, &err), 0);
+    assert_int_equal(sc.calls, 1);   /* not waiting for ETHUSD */
+    assert_int_equal(pr_runner_event(r, &other, &err), 0);
+    assert_int_equal(sc.calls, 1);   /* the dataset's spelling is not the feed's */
+    pr_runner_stats st;
+    pr_runner_get_stats(r, &st);
+    assert_int_equal(st.bars, 1);
+    assert_int_equal(st.ignored, 1);
+    assert_int_equal(pr_runner_last_bar(r, 0), H(0));
+    pr_runner_free(r);
+    pr_pipeline_free(p);
+}
+
 int main(void) {
     T0 = et_time(2024, 1, 1, 0, 0);
     const struct CMUnitTest tests[] = {
@@ -501,6 +589,8 @@ int main(void) {
         cmocka_unit_test(test_finer_bars_kept_across_other_steps),
         cmocka_unit_test(test_warmup_before_trade_from),
         cmocka_unit_test(test_bad_config),
+        cmocka_unit_test(test_scan_interval),
+        cmocka_unit_test(test_feed_symbols_and_skipped_market),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -143,6 +143,15 @@ typedef struct pr_feed_poll_options {
 int pr_feed_poll_new(const pr_feed_stream *streams, size_t n, const pr_feed_poll_options *o, pr_feed **out,
                      pr_err *err);
 
+/* Asks the source (o: source, base_url, key, timeout_s, get, clock) once
+ * for the stream's last few closed bars, so a session can tell before it
+ * starts which of its markets a venue cannot serve: 0 when the venue
+ * answers (with bars or none), otherwise the failure with the venue's
+ * message (PR_EUNSUPPORTED: a timeframe the source lacks; an unknown
+ * symbol: the venue's refusal, e.g. Binance -1121). Transient failures are
+ * retried as a download retries them. */
+int pr_feed_probe(const pr_feed_stream *stream, const pr_feed_poll_options *o, pr_err *err);
+
 #ifdef __cplusplus
 }
 #endif
