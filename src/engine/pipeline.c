@@ -797,8 +797,8 @@ __attribute__((noinline)) static int manage_all(pr_pipeline *p, const pr_market_
 
 /* After the sizer's step hook: whether the next steps may skip it
  * (pr_sizer.quiet, the broker's equity band). */
-static void quiet_set(pr_pipeline *p, const pr_market_view *v, const pr_broker *b) {
-    p->q_on = !p->n_trk && p->pre == PRE_SIZER && p->sizer.quiet && b->vt->equity_band &&
+__attribute__((noinline)) static void quiet_set(pr_pipeline *p, const pr_market_view *v, const pr_broker *b) {
+    p->q_on = !p->n_trk && p->pre == PRE_SIZER && b->vt->equity_band &&
               p->sizer.quiet(p->sizer.self, &p->q) && b->vt->equity_band(b, p->q.eq_lo, p->q.eq_hi, &p->qb);
     if (p->q_on) {
         static const double zero = 0;
@@ -821,7 +821,7 @@ PR_HOT __attribute__((noinline)) static int before_strategy(pr_pipeline *p, cons
     if (p->acct_b == b) {   /* the sizer's step hook, with the equity alone */
         double eq = b->vt->equity(b);
         if ((rc = risk_exits(p, v, b, &eq, err)) != 0) return rc;
-        quiet_set(p, v, b);
+        if (p->sizer.quiet) quiet_set(p, v, b);
     } else {
         if (p->sizer.on_step) {
             pr_account acct;
@@ -843,7 +843,7 @@ __attribute__((noinline)) static int sizer_step(pr_pipeline *p, const pr_market_
                                                 pr_err *err) {
     double eq = b->vt->equity(b);
     int rc = risk_exits(p, v, b, &eq, err);
-    if (rc == PR_OK) quiet_set(p, v, b);
+    if (rc == PR_OK && p->sizer.quiet) quiet_set(p, v, b);
     return rc;
 }
 
@@ -879,13 +879,13 @@ PR_HOT int pr_pipeline_step(pr_pipeline *p, const pr_market_view *v, pr_broker *
     /* Most steps of a run have none of what before_strategy handles: they
      * pay only these tests (the saved registers and frame of that work
      * cost a one-market run several percent). */
-    /* q_on: no order in flight, no plan, the sizer's step hook (quiet_set) */
-    if (p->q_on && p->q_b == b && quiet_holds(p)) {
-        p->st.quiet_steps++;
-    } else if ((p->n_trk || p->pre) &&
-               (rc = !p->n_trk && p->pre == PRE_SIZER && p->acct_b == b ? sizer_step(p, v, b, err)
-                                                                         : before_strategy(p, v, b, err)) != 0)
-        return rc;
+    if (p->n_trk || p->pre) {
+        /* q_on: no order in flight, no plan, the sizer's step hook (quiet_set) */
+        if (p->q_on && p->q_b == b && quiet_holds(p)) p->st.quiet_steps++;
+        else if ((rc = !p->n_trk && p->pre == PRE_SIZER && p->acct_b == b ? sizer_step(p, v, b, err)
+                                                                           : before_strategy(p, v, b, err)) != 0)
+            return rc;
+    }
     pr_signal_list list = {p->sigbuf, 0, p->sigcap};
     if ((rc = p->strat->vt->on_bar(p->strat, v, &list, err)) != 0) return rc;
     return list.n ? run_signals(p, v, b, &list, err) : PR_OK;

@@ -402,7 +402,8 @@ void pr_risk_stage_sizer(pr_risk_stage *rs, pr_sizer *out) {
                         .exits = watch || pr_risk_breakers_exits_needed(&rs->cfg.breakers) ? stage_exits : NULL};
     if (out->on_step && out->exits) {
         out->step = stage_step;
-        out->quiet = stage_quiet;
+        /* a stage keeping the series sees every step (pr_risk_watch_lazy) */
+        out->quiet = !rs->on_watch || pr_risk_watch_lazy(rs->watch) ? stage_quiet : NULL;
         out->settle = stage_settle;
     }
 }

@@ -60,6 +60,8 @@ struct pr_risk_watch {
     const size_t *steps;          /* its step count (pr_view_step_count)         */
     size_t t_last;                /* the count at the ring's latest row           */
     size_t t_mark;                /* the count the marks were last brought to     */
+    size_t *len_at;               /* per instrument: its closes at the ring's latest
+                                     row (SIZE_MAX: not known yet)                */
     pr_view_ind_ref *cref;   /* per instrument: its closes, read without a call   */
     const pr_instrument **inst;
     int *cls;                /* their asset classes (read while the view lives)   */
@@ -89,6 +91,7 @@ void pr_risk_watch_free(pr_risk_watch *w) {
     free(w->tn);
     free(w->tall);
     free(w->cref);
+    free(w->len_at);
     free(w->inst);
     free(w->cls);
     pr_risk_var_window_free(&w->pending);
@@ -184,10 +187,11 @@ static int setup(pr_risk_watch *w, const pr_market_view *v, pr_err *err) {
     w->tn = calloc(2 * n, sizeof *w->tn);
     w->tall = calloc(2 * n, sizeof *w->tall);
     w->cref = calloc(n, sizeof *w->cref);
+    w->len_at = calloc(n, sizeof *w->len_at);
     w->inst = calloc(n, sizeof *w->inst);
     w->cls = calloc(n, sizeof *w->cls);
     if (!w->ret || !w->expo || !w->trial || !w->mark || !w->qty || !w->fx_kind || !w->fx_src || !w->book || !w->scratch ||
-        !w->tails || !w->tn || !w->tall || !w->cref || !w->inst || !w->cls)
+        !w->tails || !w->tn || !w->tall || !w->cref || !w->len_at || !w->inst || !w->cls)
         return pr_err_set(err, PR_ENOMEM, "risk: out of memory");
     for (size_t k = 0; k < 2 * n; k++) w->tall[k] = 1;   /* the empty window */
     fx_plan(w, v);
@@ -209,6 +213,7 @@ __attribute__((noinline)) static int bind(pr_risk_watch *w, const pr_market_view
     w->steps = pr_view_step_count(v);
     w->t_last = *w->steps - 1;   /* the step being taken is the ring's next row */
     w->t_mark = SIZE_MAX;
+    for (size_t i = 0; i < w->n; i++) w->len_at[i] = SIZE_MAX;
     w->view = v;
     return PR_OK;
 }
@@ -445,7 +450,10 @@ static void missed_marks(pr_risk_watch *w, size_t s, int step_taken) {
  * bar of every instrument, as ring_step would have written them:
  * instrument i's newest missed bar is `off` bars back (1 when the step
  * being taken has a bar of i, else 0). Only the latest rows the ring holds
- * are computed. */
+ * are computed. Steps a runner took without the pipeline (a scan interval
+ * deciding every n bars) are missed steps too; an instrument that had
+ * fewer new bars than steps then (another calendar) gets its returns in
+ * the latest rows and 0 before them, as the steps it sat out would have. */
 static void catch_up(pr_risk_watch *w, size_t s, int step_taken) {
     const size_t keep = s < w->cap ? s : w->cap, n = w->n, first = (w->head + s - keep) % w->cap;
     for (size_t i = 0; i < n; i++) {
@@ -454,19 +462,21 @@ static void catch_up(pr_risk_watch *w, size_t s, int step_taken) {
         /* oldest kept row first: bar b + j of row j, in the ring's slots
          * from `first` on (two runs when they wrap) */
         const ptrdiff_t b = (ptrdiff_t)len - (ptrdiff_t)off - (ptrdiff_t)keep;
-        size_t slot = first;
-        for (size_t j = 0; j < keep; slot = 0) {
+        size_t got = w->len_at[i] == SIZE_MAX || len - off < w->len_at[i] ? s : len - off - w->len_at[i];
+        size_t from = got < keep ? keep - got : 0;   /* rows before: steps without a bar of i */
+        w->len_at[i] = len - off;
+        size_t slot = first, j = 0;
+        for (; j < keep && (j < from || b + (ptrdiff_t)j < 1); j++) {   /* no bar, or before the second: no return */
+            w->ret[slot * n + i] = 0;
+            if (++slot == w->cap) slot = 0;
+        }
+        while (j < keep) {
             size_t run = keep - j < w->cap - slot ? keep - j : w->cap - slot;
-            double *o = w->ret + slot * n + i;
-            for (size_t k = 0; k < run; k++, j++) {
-                ptrdiff_t bi = b + (ptrdiff_t)j;
-                double r = 0;   /* before the second bar: no return */
-                if (bi >= 1) {
-                    double c0 = x[bi], c1 = x[bi - 1];
-                    r = c0 > 0 && c1 > 0 ? c0 / c1 - 1 : 0;
-                }
-                o[k * n] = r;
-            }
+            double *o = w->ret + slot * n + i, *end = o + run * n;
+            const double *c = x + b + (ptrdiff_t)j;
+            for (; o < end; o += n, c++) *o = c[0] > 0 && c[-1] > 0 ? c[0] / c[-1] - 1 : 0;
+            j += run;
+            slot = 0;
         }
     }
     missed_marks(w, s, step_taken);
@@ -534,6 +544,7 @@ __attribute__((always_inline)) static inline void ring_step(pr_risk_watch *w, in
             if (c0 > 0 && c1 > 0) r = c0 / c1 - 1;
         }
         row[i] = r;
+        w->len_at[i] = *w->cref[i].len;
     }
     if (++w->head == w->cap) w->head = 0;
     if (w->count < w->cap) w->count++;
@@ -634,9 +645,14 @@ static size_t count_over(const pr_risk_watch *w, size_t i, double side, double s
     size_t c = 0, runs[2][2] = {{0, 0}, {0, 0}};
     if (w->head >= n) runs[0][0] = w->head - n, runs[0][1] = w->head;
     else runs[0][1] = w->head, runs[1][0] = w->cap - (n - w->head), runs[1][1] = w->cap;
-    const double *r = w->ret + i;
-    for (int k = 0; k < 2; k++)
-        for (size_t row = runs[k][0]; row < runs[k][1]; row++) c += s * (side * r[row * w->n]) > x;
+    /* s (side r) is (s side) r bit for bit: side is +-1, and rounding to
+     * nearest is the same for x and -x */
+    const double k = s * side;
+    const size_t stride = w->n;
+    for (int q = 0; q < 2; q++) {
+        const double *r = w->ret + runs[q][0] * stride + i, *end = w->ret + runs[q][1] * stride + i;
+        for (; r < end; r += stride) c += k * *r > x;
+    }
     return c;
 }
 

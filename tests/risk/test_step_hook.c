@@ -96,7 +96,9 @@ static void run_mode(const pr_series *a, const pr_series *b, const pr_risk_confi
     pr_sizer sz;
     pr_risk_stage_sizer(rs, &sz);
     assert_non_null(sz.step);   /* the configuration uses the watch and the protections */
-    assert_non_null(sz.quiet);
+    /* keeping the series, the stage sees every step */
+    if (mode == LEAN_QUIET) assert_non_null(sz.quiet);
+    else assert_null(sz.quiet);
     if (mode == ACCOUNT_PATH) sz.step = NULL;
     if (!quiet) sz.quiet = NULL;
     pr_pipeline_set_sizer(p, &sz);
