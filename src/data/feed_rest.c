@@ -166,6 +166,17 @@ static void poll_destroy(pr_feed *f) {
 
 static const feed_vt k_poll_vt = {poll_pump, poll_destroy};
 
+/* The download session options of a poll feed (and of its probe). */
+static void poll_dl_options(const pr_feed_poll_options *o, pr_dl_options *d) {
+    pr_dl_options_init(d);
+    d->base_url = o->base_url;
+    d->key = o->key;
+    d->timeout_s = o->timeout_s;
+    d->get = o->get;
+    d->get_user = o->get_user;
+    d->clock = o->clock;
+    d->max_retries = 3;
+}
 int pr_feed_poll_new(const pr_feed_stream *streams, size_t n, const pr_feed_poll_options *o, pr_feed **out,
                      pr_err *err) {
     *out = NULL;
@@ -181,14 +192,7 @@ int pr_feed_poll_new(const pr_feed_stream *streams, size_t n, const pr_feed_poll
     p->due = calloc(n, sizeof *p->due);
     p->tries = calloc(n, sizeof *p->tries);
     pr_dl_options d;
-    pr_dl_options_init(&d);
-    d.base_url = o->base_url;
-    d.key = o->key;
-    d.timeout_s = o->timeout_s;
-    d.get = o->get;
-    d.get_user = o->get_user;
-    d.clock = o->clock;
-    d.max_retries = 3;
+    poll_dl_options(o, &d);
     if (!p->due || !p->tries) rc = pr_err_set(err, PR_ENOMEM, "poll feed: out of memory");
     if (rc == PR_OK) rc = pr_dl_session_init(&p->s, src, &d, err);
     if (rc != PR_OK) {
@@ -204,14 +208,7 @@ int pr_feed_probe(const pr_feed_stream *stream, const pr_feed_poll_options *o, p
     const pr_dl_source *src = pr_dl_source_find(o->source);
     if (!src) return pr_err_set(err, PR_ENOTFOUND, "feed probe: unknown source '%s'", o->source);
     pr_dl_options d;
-    pr_dl_options_init(&d);
-    d.base_url = o->base_url;
-    d.key = o->key;
-    d.timeout_s = o->timeout_s;
-    d.get = o->get;
-    d.get_user = o->get_user;
-    d.clock = o->clock;
-    d.max_retries = 3;
+    poll_dl_options(o, &d);
     pr_dl_session s;
     int rc = pr_dl_session_init(&s, src, &d, err);
     if (rc != PR_OK) return rc;

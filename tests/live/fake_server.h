@@ -130,4 +130,23 @@ static void c_sleep(void *u, int64_t ms) {
     clk *c = u;
     if (c->n < 16) c->slept[c->n++] = ms;
 }
+
+/* Each test file says what must never appear in a message (its keys). */
+static void no_secret(const pr_err *e);
+
+static void place_ok(pr_venue *v, const pr_venue_order_req *q, pr_venue_order *o) {
+    pr_err e;
+    pr_err_clear(&e);
+    if (pr_venue_place(v, q, o, &e) != 0) fail_msg("place %s: %s", q->client_id, e.msg);
+}
+
+/* A refused order: its status, with the message free of secrets. */
+static int place_fails(pr_venue *v, const pr_venue_order_req *q, pr_err *e) {
+    pr_venue_order o;
+    pr_err_clear(e);
+    int rc = pr_venue_place(v, q, &o, e);
+    if (rc == 0) fail_msg("place %s succeeded", q->client_id);
+    no_secret(e);
+    return rc;
+}
 #endif

@@ -124,21 +124,6 @@ static pr_venue_order_req order(const char *cid, pr_venue_side side, pr_venue_ot
     return q;
 }
 
-static void place_ok(pr_venue *v, const pr_venue_order_req *q, pr_venue_order *o) {
-    pr_err e;
-    pr_err_clear(&e);
-    if (pr_venue_place(v, q, o, &e) != 0) fail_msg("place %s: %s", q->client_id, e.msg);
-}
-
-static int place_fails(pr_venue *v, const pr_venue_order_req *q, pr_err *e) {
-    pr_venue_order o;
-    pr_err_clear(e);
-    int rc = pr_venue_place(v, q, &o, e);
-    if (rc == 0) fail_msg("place %s succeeded", q->client_id);
-    no_secret(e);
-    return rc;
-}
-
 static double bal(pr_venue *v, const char *asset, double *locked) {
     pr_venue_balance b[16];
     size_t n;

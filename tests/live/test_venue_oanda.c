@@ -73,21 +73,6 @@ static pr_venue_order_req order(const char *cid, pr_venue_side side, pr_venue_ot
     return q;
 }
 
-static void place_ok(pr_venue *v, const pr_venue_order_req *q, pr_venue_order *o) {
-    pr_err e;
-    pr_err_clear(&e);
-    if (pr_venue_place(v, q, o, &e) != 0) fail_msg("place %s: %s", q->client_id, e.msg);
-}
-
-static int place_fails(pr_venue *v, const pr_venue_order_req *q, pr_err *e) {
-    pr_venue_order o;
-    pr_err_clear(e);
-    int rc = pr_venue_place(v, q, &o, e);
-    if (rc == 0) fail_msg("place %s succeeded", q->client_id);
-    no_secret(e);
-    return rc;
-}
-
 /* Requests in the fake's log from index `from` with this method whose path
  * ends with `tail`; the last one's body into last_body. */
 static size_t logged(size_t from, const char *method, const char *tail, char *last_body, size_t cap) {
