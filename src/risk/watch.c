@@ -18,6 +18,7 @@
 #include "proratio/risk/watch.h"
 
 #define PENDING_MAX 64   /* entries sized at one step before they fill */
+#define BLK 16           /* ring slots per block of the |return| bounds      */
 #define ROWS_SHIFT 12
 #define ROWS_PER_BLOCK ((size_t)1 << ROWS_SHIFT)
 
@@ -60,6 +61,10 @@ struct pr_risk_watch {
     const size_t *steps;          /* its step count (pr_view_step_count)         */
     size_t t_last;                /* the count at the ring's latest row           */
     size_t t_mark;                /* the count the marks were last brought to     */
+    double *bmax, *bnext;         /* per instrument and block of BLK ring slots: at
+                                     least the largest |return| it holds, and the
+                                     largest written since its first slot was  */
+    size_t nblk;
     size_t *len_at;               /* per instrument: its closes at the ring's latest
                                      row (SIZE_MAX: not known yet)                */
     pr_view_ind_ref *cref;   /* per instrument: its closes, read without a call   */
@@ -92,6 +97,8 @@ void pr_risk_watch_free(pr_risk_watch *w) {
     free(w->tall);
     free(w->cref);
     free(w->len_at);
+    free(w->bmax);
+    free(w->bnext);
     free(w->inst);
     free(w->cls);
     pr_risk_var_window_free(&w->pending);
@@ -160,6 +167,11 @@ static int apply_pending(pr_risk_watch *w, pr_err *err) {
     }
     size_t k = p->n_rows < w->cap ? p->n_rows : w->cap;
     memcpy(w->ret, p->rows + (p->n_rows - k) * p->n_inst, k * w->n * sizeof *w->ret);
+    for (size_t i = 0; i < w->n; i++)
+        for (size_t r = 0; r < k; r++) {
+            double a = fabs(w->ret[r * w->n + i]), *m = &w->bmax[i * w->nblk + r / BLK];
+            if (a > *m) *m = w->bnext[i * w->nblk + r / BLK] = a;
+        }
     w->count = k;
     w->head = k % w->cap;
     pr_risk_var_window_free(p);
@@ -188,10 +200,13 @@ static int setup(pr_risk_watch *w, const pr_market_view *v, pr_err *err) {
     w->tall = calloc(2 * n, sizeof *w->tall);
     w->cref = calloc(n, sizeof *w->cref);
     w->len_at = calloc(n, sizeof *w->len_at);
+    w->nblk = (w->cap + BLK - 1) / BLK;
+    w->bmax = calloc(n * w->nblk, sizeof *w->bmax);
+    w->bnext = calloc(n * w->nblk, sizeof *w->bnext);
     w->inst = calloc(n, sizeof *w->inst);
     w->cls = calloc(n, sizeof *w->cls);
     if (!w->ret || !w->expo || !w->trial || !w->mark || !w->qty || !w->fx_kind || !w->fx_src || !w->book || !w->scratch ||
-        !w->tails || !w->tn || !w->tall || !w->cref || !w->len_at || !w->inst || !w->cls)
+        !w->tails || !w->tn || !w->tall || !w->cref || !w->len_at || !w->bmax || !w->bnext || !w->inst || !w->cls)
         return pr_err_set(err, PR_ENOMEM, "risk: out of memory");
     for (size_t k = 0; k < 2 * n; k++) w->tall[k] = 1;   /* the empty window */
     fx_plan(w, v);
@@ -431,6 +446,32 @@ static void tails_step(pr_risk_watch *w, const double *row, const double *gone, 
     w->tails_ok = 1;
 }
 
+/* Instrument i's returns written into ring slots [slot, slot + run) of one
+ * block, the largest |return| among them a: the block's bound
+ * grows to cover it, and becomes the block's own maximum again once its
+ * last slot is written (slots are written in ring order, so every slot of
+ * the block then came after the write of its first, when the running
+ * maximum started over). The bound is at least every |return| the block
+ * holds, whatever was skipped: what a VaR check may rely on (vmax_bound). */
+static inline void note_rows(pr_risk_watch *w, size_t i, size_t slot, size_t run, double a) {
+    size_t b = i * w->nblk + slot / BLK, end = slot + run;
+    if (slot % BLK == 0) w->bnext[b] = a;
+    else if (a > w->bnext[b]) w->bnext[b] = a;
+    if (end % BLK == 0 || end == w->cap) w->bmax[b] = w->bnext[b];
+    else if (a > w->bmax[b]) w->bmax[b] = a;
+}
+
+/* note_rows of one row. */
+static inline void note_row(pr_risk_watch *w, size_t i, size_t slot, double r) { note_rows(w, i, slot, 1, fabs(r)); }
+
+/* At least the largest |return| of instrument i anywhere in the ring. */
+static double vmax_bound(const pr_risk_watch *w, size_t i) {
+    double m = 0;
+    for (size_t b = 0; b < w->nblk; b++)
+        if (w->bmax[i * w->nblk + b] > m) m = w->bmax[i * w->nblk + b];
+    return m;
+}
+
 /* The marks after s steps not seen: each instrument's latest positive
  * close among them (else the mark stays). */
 static void missed_marks(pr_risk_watch *w, size_t s, int step_taken) {
@@ -466,17 +507,25 @@ static void catch_up(pr_risk_watch *w, size_t s, int step_taken) {
         size_t from = got < keep ? keep - got : 0;   /* rows before: steps without a bar of i */
         w->len_at[i] = len - off;
         size_t slot = first, j = 0;
-        for (; j < keep && (j < from || b + (ptrdiff_t)j < 1); j++) {   /* no bar, or before the second: no return */
-            w->ret[slot * n + i] = 0;
-            if (++slot == w->cap) slot = 0;
-        }
-        while (j < keep) {
-            size_t run = keep - j < w->cap - slot ? keep - j : w->cap - slot;
-            double *o = w->ret + slot * n + i, *end = o + run * n;
-            const double *c = x + b + (ptrdiff_t)j;
-            for (; o < end; o += n, c++) *o = c[0] > 0 && c[-1] > 0 ? c[0] / c[-1] - 1 : 0;
-            j += run;
-            slot = 0;
+        size_t none = from;   /* leading rows without a return: no bar, or before the second */
+        if (b + (ptrdiff_t)none < 1) none = (size_t)(1 - b);
+        if (none > keep) none = keep;
+        while (j < keep) {   /* by runs inside one block of the bounds */
+            size_t bend = (slot / BLK + 1) * BLK < w->cap ? (slot / BLK + 1) * BLK : w->cap;
+            size_t run = keep - j < bend - slot ? keep - j : bend - slot;
+            double *o = w->ret + slot * n + i, *end = o + run * n, mx = 0;
+            size_t j1 = j + run;
+            for (; o < end && j < none; o += n, j++) *o = 0;
+            /* the division whatever the closes (its result dropped when
+             * one is not positive): no branch per row */
+            for (const double *c = x + b + (ptrdiff_t)j; o < end; o += n, c++) {
+                double q = c[0] / c[-1] - 1, r = c[0] > 0 && c[-1] > 0 ? q : 0, a = fabs(r);
+                *o = r;
+                mx = mx > a ? mx : a;
+            }
+            j = j1;
+            note_rows(w, i, slot, run, mx);
+            slot = bend == w->cap ? 0 : bend;
         }
     }
     missed_marks(w, s, step_taken);
@@ -544,6 +593,7 @@ __attribute__((always_inline)) static inline void ring_step(pr_risk_watch *w, in
             if (c0 > 0 && c1 > 0) r = c0 / c1 - 1;
         }
         row[i] = r;
+        note_row(w, i, w->head, r);
         w->len_at[i] = *w->cref[i].len;
     }
     if (++w->head == w->cap) w->head = 0;
@@ -679,7 +729,12 @@ static int trial_over(pr_risk_watch *w, double x, int *over) {
         if (nz == 1) {
             double e = w->trial[one];
             if (w->tails_ok) var_one(w, one, n, e, &var, &cvar);
-            else {
+            else if (fabs(e) * vmax_bound(w, one) <= x) {
+                /* no return in the ring loses more than x: |e r| <= |e| max|r| <= x
+                 * (and rounding keeps the order), so no loss of the window is over */
+                *over = 0;
+                return PR_OK;
+            } else {
                 *over = count_over(w, one, e < 0 ? -1 : 1, e > 0 ? -e : e, n, x) >= tail_len(n);
                 return PR_OK;
             }

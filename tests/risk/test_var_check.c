@@ -8,7 +8,9 @@
  * walk with jumps, and holds two bars, under VaR limits near the VaR those
  * books have, so that entries are refused and let through in turn; every
  * limit's refusals and trades must be the same with and without the series,
- * for one instrument and for two. */
+ * for one instrument and for two. The route without the series first
+ * compares the loss at a bound on the largest |return| of the window with
+ * the limit (and skips the count when it is within): this compares it too. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
