@@ -81,6 +81,30 @@ static int put_all(pr_store *st, const pr_series *s, const char *sym, size_t chu
     return rc;
 }
 
+/* What a backtest or `proratio ta` does once per dataset: all bars into a
+ * fresh series (allocation and first touch included), repeated. */
+static void fresh_reads(pr_store *st, const char *sym, const char *what, size_t want) {
+    enum { READS = 9 };
+    double rt[READS], rc[READS];
+    pr_err e;
+    for (int r = 0; r < READS; r++) {
+        pr_series fresh;
+        pr_series_init(&fresh, 0);
+        double t = now_s(), c0 = cpu_s();
+        int ok = pr_store_get_bars(st, "bench", sym, PR_TF_1M, PR_TIME_NONE, PR_TIME_NONE, &fresh, &e) == PR_OK &&
+                 fresh.len == want;
+        rt[r] = ok ? now_s() - t : 1e9;
+        rc[r] = ok ? cpu_s() - c0 : 1e9;
+        pr_series_free(&fresh);
+    }
+    qsort(rt, READS, sizeof rt[0], cmp_double);
+    qsort(rc, READS, sizeof rc[0], cmp_double);
+    printf("  %-34s %9zu rows  median %6.1f ms (%5.1f M bars/s), min %6.1f ms; cpu median "
+           "%5.1f ms, min %5.1f ms (%d reads)\n",
+           what, want, rt[READS / 2] * 1e3, (double)want / rt[READS / 2] / 1e6, rt[0] * 1e3, rc[READS / 2] * 1e3,
+           rc[0] * 1e3, READS);
+}
+
 static void run(const char *label, const char *url, const pr_series *bars) {
     printf("%s (%s)\n", label, url);
     pr_err e;
@@ -132,28 +156,16 @@ static void run(const char *label, const char *url, const pr_series *bars) {
         memcmp(got.close, bars->close, bars->len * sizeof *bars->close) != 0)
         printf("  WARNING: bars read back differ from bars written\n");
 
-    /* What a backtest or `proratio ta` does once per dataset: all bars into
-     * a fresh series (allocation and first touch included), repeated. */
-    enum { READS = 9 };
-    double rt[READS], rc[READS];
-    for (int r = 0; r < READS; r++) {
-        pr_series fresh;
-        pr_series_init(&fresh, 0);
-        t = now_s();
-        double c0 = cpu_s();
-        int ok = pr_store_get_bars(st, "bench", syms[0], PR_TF_1M, PR_TIME_NONE, PR_TIME_NONE,
-                                   &fresh, &e) == PR_OK && fresh.len == bars->len;
-        rt[r] = ok ? now_s() - t : 1e9;
-        rc[r] = ok ? cpu_s() - c0 : 1e9;
-        pr_series_free(&fresh);
+    fresh_reads(st, syms[0], "read all into a fresh series", bars->len);
+    /* The same server through its Unix socket (tests/data/store_pg.sh sets
+     * PR_PG_SOCKET_URL): how a PostgreSQL on the same machine is usually
+     * reached; TCP loopback above. */
+    const char *sock = getenv("PR_PG_SOCKET_URL");
+    pr_store *ss = NULL;
+    if (strncmp(url, "postgres", 8) == 0 && sock && *sock && pr_store_open(sock, &ss, &e) == PR_OK) {
+        fresh_reads(ss, syms[0], "the same, through the Unix socket", bars->len);
+        pr_store_close(ss);
     }
-    qsort(rt, READS, sizeof rt[0], cmp_double);
-    qsort(rc, READS, sizeof rc[0], cmp_double);
-    printf("  %-34s %9zu rows  median %6.1f ms (%5.1f M bars/s), min %6.1f ms; cpu median "
-           "%5.1f ms, min %5.1f ms (%d reads)\n",
-           "read all into a fresh series", bars->len, rt[READS / 2] * 1e3,
-           (double)bars->len / rt[READS / 2] / 1e6, rt[0] * 1e3, rc[READS / 2] * 1e3, rc[0] * 1e3,
-           READS);
 
     int64_t from = bars->ts[bars->len / 2], to = bars->ts[bars->len / 2 + 1440];
     t = now_s();

@@ -3,7 +3,8 @@
 # into a temporary directory, listen on 127.0.0.1 only at a free port in
 # 54000-54999 (unix socket inside the temporary directory), trust auth,
 # create database "prtest", run $PR_BUILD_DIR/data_test_store with
-# PR_PG_URL set, then stop the server and delete everything (trap on EXIT).
+# PR_PG_URL set (and PR_PG_SOCKET_URL, the same server through its Unix
+# socket), then stop the server and delete everything (trap on EXIT).
 # As root the server runs as the `postgres` user (PostgreSQL refuses root).
 #
 #   bash tests/data/store_pg.sh                 # the store tests
@@ -103,7 +104,8 @@ fi
 
 cd "${PR_SOURCE_DIR:-$OLDPWD}" || exit 1
 echo "store_pg: PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') on 127.0.0.1:$port"
-PR_PG_URL="postgresql://postgres@127.0.0.1:$port/prtest" "${cmd[@]}"
+PR_PG_URL="postgresql://postgres@127.0.0.1:$port/prtest" \
+    PR_PG_SOCKET_URL="postgresql://postgres@/prtest?host=$tmp&port=$port" "${cmd[@]}"
 rc=$?
 if [ "$rc" -ne 0 ]; then
     echo "store_pg: command failed ($rc); server log tail:" >&2
