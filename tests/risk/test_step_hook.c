@@ -252,10 +252,8 @@ static void test_lean_step_is_the_account_path(void **state) {
     assert_int_equal(x.n_rows, y.n_rows);
     assert_true(x.n_rows == x.res.n_steps);
     assert_memory_equal(x.rows, y.rows, x.n_rows * sizeof *x.rows);
-    pr_backtest_result_free(&x.res);
-    pr_backtest_result_free(&y.res);
-    free(x.rows);
-    free(y.rows);
+    out_free(&x);
+    out_free(&y);
     pr_series_free(&a);
     pr_series_free(&b);
 }
