@@ -6,6 +6,7 @@
  * rows did, and a re-import of unchanged bars writes nothing. Bars past a
  * full chunk become new chunks without reading it, so an import appends
  * at the speed of its blobs. */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,6 +42,7 @@ typedef struct get_ctx {
     pr_series *out;        /* bars, or ...                 */
     int64_t *ts;           /* ... only the stamps          */
     size_t n, cap;
+    int fixed;             /* out may not grow (a split read's halves share it) */
 } get_ctx;
 
 static int get_cb(void *user, const pr_store_chunk *c, pr_err *err) {
@@ -54,6 +56,9 @@ static int get_cb(void *user, const pr_store_chunk *c, pr_err *err) {
     size_t m = b - a;
     if (g->out) {
         pr_series *s = g->out;
+        if (g->fixed && s->len + m > s->cap)
+            return pr_err_set(err, PR_ESTATE, "store: the bars of %s/%s/%s changed during a read", g->k->venue,
+                              g->k->symbol, g->k->tf);
         if (pr_store_series_grow(s, s->len + m, err) != PR_OK) return PR_ENOMEM;
         size_t at = s->len;
         pr_chunk_decode(c, a, m, s->ts + at, s->open + at, s->high + at, s->low + at,
@@ -82,7 +87,7 @@ static int count_cb(void *user, const pr_store_chunk *c, pr_err *err) {
 
 int pr_store_chunks_get(pr_store *st, const pr_store_key *k, int64_t lo, int64_t hi,
                         pr_series *out, pr_err *err) {
-    get_ctx g = {k, lo, hi, out, NULL, 0, 0};
+    get_ctx g = {k, lo, hi, out, NULL, 0, 0, 0};
     out->len = 0;
     /* Sized once from the chunk heads (an upper bound): growing by
      * doubling would copy and fault in the columns several times over. */
@@ -94,9 +99,67 @@ int pr_store_chunks_get(pr_store *st, const pr_store_key *k, int64_t lo, int64_t
     return rc;
 }
 
+/* The second half of a split read, on its own thread and connection. */
+typedef struct half_job {
+    pr_store *st;
+    const pr_store_key *k;
+    int64_t lo, hi;
+    pr_series bars;
+    int rc;
+    pr_err err;
+} half_job;
+
+static void *half_run(void *arg) {
+    half_job *j = arg;
+    pr_err_clear(&j->err);
+    get_ctx g = {j->k, j->lo, j->hi, &j->bars, NULL, 0, 0, 1};
+    j->rc = j->st->ops->chunks_scan(j->st, j->k, j->lo, j->hi, 1, get_cb, &g, &j->err);
+    return NULL;
+}
+
+int pr_store_chunks_get_split(pr_store *st, pr_store *other, const pr_store_key *k, int64_t lo, int64_t hi,
+                              const pr_store_chunk *heads, size_t n_heads, pr_series *out, pr_err *err) {
+    size_t total = 0, half = 0, cut = 0;
+    for (size_t i = 0; i < n_heads; i++) total += heads[i].n;
+    while (cut < n_heads && half < total / 2) half += heads[cut++].n;
+    out->len = 0;
+    if (cut == 0 || cut == n_heads) return pr_store_chunks_get(st, k, lo, hi, out, err);
+    /* Chunks before heads[cut] reach into [lo, split - 1] and no later one
+     * does (chunks never overlap); the rest into [split, hi]. */
+    int64_t split = heads[cut].first_ts;
+    int rc = pr_store_series_grow(out, total, err);
+    if (rc != PR_OK) return rc;
+    /* The second half is decoded in place, from bar `half` on (the most
+     * the first can hold): a window on out's columns that never grows. */
+    half_job j = {other, k, split, hi, {0}, PR_OK, {0}};
+    j.bars = (pr_series){.ts = out->ts + half, .open = out->open + half, .high = out->high + half,
+                         .low = out->low + half, .close = out->close + half, .volume = out->volume + half,
+                         .len = 0, .cap = out->cap - half, .tf = out->tf};
+    pthread_t th;
+    int threaded = pthread_create(&th, NULL, half_run, &j) == 0;
+    if (!threaded) half_run(&j);   /* no thread: one after the other */
+    /* out's own window ends where the second half's begins */
+    size_t cap = out->cap;
+    out->cap = half;
+    get_ctx g = {k, lo, hi, out, NULL, 0, 0, 1};
+    rc = st->ops->chunks_scan(st, k, lo, split - 1, 1, get_cb, &g, err);
+    if (threaded) pthread_join(th, NULL);
+    out->cap = cap;
+    if (rc == PR_OK && j.rc != PR_OK) *err = j.err, rc = j.rc;
+    if (rc == PR_OK && out->len < half) {   /* the first chunk began before lo */
+        size_t at = out->len, m = j.bars.len;
+        memmove(out->ts + at, out->ts + half, m * sizeof *out->ts);
+        double *col[5] = {out->open, out->high, out->low, out->close, out->volume};
+        for (int c = 0; c < 5; c++) memmove(col[c] + at, col[c] + half, m * sizeof(double));
+    }
+    if (rc == PR_OK) out->len += j.bars.len;
+    else out->len = 0;
+    return rc;
+}
+
 int pr_store_chunks_ts(pr_store *st, const pr_store_key *k, int64_t lo, int64_t hi,
                        int64_t **out, size_t *n, pr_err *err) {
-    get_ctx g = {k, lo, hi, NULL, NULL, 0, 0};
+    get_ctx g = {k, lo, hi, NULL, NULL, 0, 0, 0};
     int rc = st->ops->chunks_scan(st, k, lo, hi, 1, get_cb, &g, err);
     if (rc != PR_OK || g.n == 0) {
         free(g.ts);

@@ -77,6 +77,13 @@ int pr_store_chunks_put(pr_store *st, const pr_store_key *k, const pr_store_bars
                         const pr_store_put_opts *o, pr_store_counts *c, pr_err *err);
 int pr_store_chunks_get(pr_store *st, const pr_store_key *k, int64_t lo, int64_t hi,
                         pr_series *out, pr_err *err);
+/* pr_store_chunks_get with the chunks read in two halves at once: the
+ * first through st, the second through `other` (another connection to the
+ * same database that sees the same snapshot) on a thread of its own. heads
+ * (n_heads of them, in key order: pr_store_chunk with data NULL) are the
+ * chunks the range reaches, listed by the caller in that snapshot. */
+int pr_store_chunks_get_split(pr_store *st, pr_store *other, const pr_store_key *k, int64_t lo, int64_t hi,
+                              const pr_store_chunk *heads, size_t n_heads, pr_series *out, pr_err *err);
 int pr_store_chunks_ts(pr_store *st, const pr_store_key *k, int64_t lo, int64_t hi,
                        int64_t **out, size_t *n, pr_err *err);
 int pr_store_chunks_adjacent(pr_store *st, const pr_store_key *k, int64_t ts, int after,
