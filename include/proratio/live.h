@@ -187,6 +187,12 @@ void pr_venue_mirror_get_stats(const pr_venue_mirror *m, pr_venue_mirror_stats *
 /* 1 when the mirror sent or found, for instrument i, the order of this
  * venue order id (venue_id >= 0) or of this client id (client_id non-NULL). */
 int pr_venue_mirror_knows(const pr_venue_mirror *m, size_t i, int64_t venue_id, const char *client_id);
+/* Called with each order's market and client id before it is sent (a
+ * write-ahead record: a session killed between the send and its next
+ * saved state finds at restart which orders it may have sent); an error
+ * sends nothing. NULL fn: none. */
+typedef int (*pr_venue_mirror_send_fn)(void *user, size_t market, const char *client_id, pr_err *err);
+void pr_venue_mirror_on_send(pr_venue_mirror *m, pr_venue_mirror_send_fn fn, void *user);
 
 /* The session so far in the backtest's terms (engine/backtest.h), so the
  * backtest's writers write its trades, equity curve, metrics and logs:

@@ -262,6 +262,7 @@ static int save_state(paper_ctx *c, pr_runner *r, int64_t close, pr_err *err) {
     int rc = session_state(c, r, close, &js, err);
     if (rc == PR_OK) rc = pr_store_paper_put(c->st, c->session, c->digest, close, js, pr_time_now_ms(), err);
     free(js);
+    if (rc == PR_OK && c->live) rc = live_recon_saved(&c->recon, err);
     if (rc == PR_OK) saved_at(c, r, close);
     return rc;
 }
@@ -508,6 +509,8 @@ static int paper_exec(void *user, const bt_settings *s, pr_backtest_config *bc, 
     if (c->live && ((rc = pr_venue_mirror_new(&c->lv.v, c->session, c->symbols, n, &c->lv.mirror, err)) != PR_OK ||
                     (rc = pr_paper_on_fill(pr_runner_broker(r), pr_venue_mirror_fill, c->lv.mirror, err)) != PR_OK ||
                     (rc = pr_paper_entry_gate(pr_runner_broker(r), live_recon_gate, &c->recon, err)) != PR_OK ||
+                    (live_recon_attach(&c->recon, c->st),
+                     pr_venue_mirror_on_send(c->lv.mirror, live_recon_note_send, &c->recon), 0) ||
                     (c->resume_at == PR_TIME_NONE && (rc = reconcile(c, PR_TIME_NONE, err)) != PR_OK))) {
         pr_runner_free(r);
         return rc;

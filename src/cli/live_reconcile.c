@@ -85,6 +85,10 @@ static void from_json(live_recon *rc, json_t *root) {
             pr_strlcpy(a->client_id, json_string_value(json_object_get(v, "client_id")) ?
                        json_string_value(json_object_get(v, "client_id")) : "", sizeof a->client_id);
         }
+        json_array_foreach(json_object_get(m, "sent"), i, v) {
+            if (k->n_sent == RECON_MAX_SENT || !json_is_string(v)) break;
+            pr_strlcpy(k->sent[k->n_sent++], json_string_value(v), sizeof k->sent[0]);
+        }
         json_array_foreach(json_object_get(m, "pauses"), i, v) {
             if (k->n_pauses == RECON_MAX_PAUSES) break;
             recon_pause *p = &k->pauses[k->n_pauses++];
@@ -113,6 +117,9 @@ static json_t *to_json(const live_recon *rc) {
             if (k->pauses[j].to != PR_TIME_NONE) json_object_set_new(p, "to", json_integer(k->pauses[j].to));
             json_array_append_new(ps, p);
         }
+        json_t *sn = json_array();
+        for (size_t j = 0; j < k->n_sent; j++) json_array_append_new(sn, json_string(k->sent[j]));
+        json_object_set_new(m, "sent", sn);
         json_object_set_new(m, "adopted", ad);
         json_object_set_new(m, "pauses", ps);
         json_object_set_new(mks, k->symbol, m);
@@ -138,6 +145,13 @@ static int save_row(pr_store *st, const char *name, json_t *root, pr_err *err) {
     int rc = pr_store_risk_state_put(st, name, js, RECON_VERSION, pr_time_now_ms(), err);
     free(js);
     return rc;
+}
+
+static int save_state(live_recon *rc, pr_err *err) {
+    json_t *root = to_json(rc);
+    int r = root ? save_row(rc->st, rc->name, root, err) : pr_err_set(err, PR_ENOMEM, "reconcile: out of memory");
+    json_decref(root);
+    return r;
 }
 
 int live_recon_load(live_recon *rc, pr_store *st, const char *session, const char *const *symbols, size_t n,
@@ -212,6 +226,34 @@ static int is_adopted(const recon_market *k, int64_t venue_id) {
     return 0;
 }
 
+/* An order of the session: mirrored in this run, or sent by the run
+ * before whose last step the stored state lacks. */
+static int is_own(const live_recon *rc, const live_venue *lv, size_t i, int64_t venue_id, const char *client_id) {
+    const recon_market *k = &rc->mk[i];
+    for (size_t j = 0; j < k->n_tail; j++)
+        if (k->tail[j] == venue_id) return 1;
+    return pr_venue_mirror_knows(lv->mirror, i, venue_id, client_id);
+}
+
+/* The write-ahead record's orders the venue has and this run has not
+ * sent or found (yet): their venue ids, so their fills are the session's. */
+static int resolve_tail(live_recon *rc, live_venue *lv, size_t i, pr_err *err) {
+    recon_market *k = &rc->mk[i];
+    k->n_tail = 0;
+    for (size_t j = 0; j < k->n_sent; j++) {
+        if (pr_venue_mirror_knows(lv->mirror, i, -1, k->sent[j])) continue;
+        pr_venue_order o;
+        pr_err qe;
+        pr_err_clear(&qe);
+        int r = pr_venue_query(&lv->v, k->symbol, k->sent[j], &o, &qe);
+        if (r == PR_ENOTFOUND) continue;
+        if (r != PR_OK) return pr_err_set(err, r, "reconcile %s: order %s: %.400s", k->symbol, k->sent[j], qe.msg);
+        k->tail[k->n_tail++] = o.venue_id;
+    }
+    k->n_sent = 0;
+    return PR_OK;
+}
+
 /* The venue's open orders of market i that the session did not send. */
 static int check_orders(live_recon *rc, live_venue *lv, size_t i, const char *prefix, FILE *f, pr_err *err) {
     recon_market *k = &rc->mk[i];
@@ -222,7 +264,7 @@ static int check_orders(live_recon *rc, live_venue *lv, size_t i, const char *pr
     if (n > 64) n = 64;
     for (size_t j = 0; j < n; j++) {
         int mine = strncmp(o[j].client_id, prefix, RECON_PREFIX) == 0;
-        if (mine && pr_venue_mirror_knows(lv->mirror, i, o[j].venue_id, o[j].client_id)) continue;
+        if (mine && is_own(rc, lv, i, o[j].venue_id, o[j].client_id)) continue;
         if (is_adopted(k, o[j].venue_id)) {
             rc->adopted++;
             report(rc, f, k->symbol, "adopted", o[j].client_id, o[j].venue_id, "order %s (venue id %lld) still "
@@ -287,7 +329,7 @@ static int check_fills(live_recon *rc, live_venue *lv, size_t i, const char *bas
             if (fresh) continue;
             double q = (x->side == PR_VSIDE_BUY ? x->qty : -x->qty) -
                        (base && strcmp(x->commission_asset, base) == 0 ? x->commission : 0);
-            if (pr_venue_mirror_knows(lv->mirror, i, x->order_id, NULL)) {
+            if (is_own(rc, lv, i, x->order_id, NULL)) {
                 k->net += q;
             } else if (is_adopted(k, x->order_id)) {
                 k->net += q;
@@ -311,7 +353,8 @@ static int check_fills(live_recon *rc, live_venue *lv, size_t i, const char *bas
 }
 
 /* The venue's quantity of market i: its position, or its base balance. */
-static int venue_qty(live_venue *lv, const char *symbol, const char *base, double *q, pr_err *err) {
+static int venue_qty(live_venue *lv, const char *symbol, const pr_venue_rules *ru, double *q, pr_err *err) {
+    const char *base = ru->base;
     *q = 0;
     if (lv->v.ops->positions) {
         pr_venue_position p[64];
@@ -319,7 +362,7 @@ static int venue_qty(live_venue *lv, const char *symbol, const char *base, doubl
         int r = pr_venue_positions(&lv->v, p, 64, &n, err);
         if (r != PR_OK) return r;
         for (size_t j = 0; j < n && j < 64; j++)
-            if (strcmp(p[j].symbol, symbol) == 0) *q += p[j].qty;
+            if (strcmp(p[j].symbol, symbol) == 0 || strcmp(p[j].symbol, ru->symbol) == 0) *q += p[j].qty;
         return PR_OK;
     }
     pr_venue_balance b[128];
@@ -336,7 +379,7 @@ static int check_position(live_recon *rc, live_venue *lv, size_t i, const pr_ven
     recon_market *k = &rc->mk[i];
     const char *unit = lv->v.ops->positions ? "position" : ru->base;
     double q;
-    int r = venue_qty(lv, k->symbol, ru->base, &q, err);
+    int r = venue_qty(lv, k->symbol, ru, &q, err);
     if (r != PR_OK) return pr_err_set(err, r, "reconcile %s: %.400s", k->symbol, err->msg);
     if (!k->has_base) {
         k->has_base = 1;
@@ -391,6 +434,7 @@ int live_recon_run(live_recon *rc, pr_store *st, live_venue *lv, int64_t first_n
         pr_venue_rules ru;
         int r = pr_venue_client_id(rc->session, k->symbol, 0, 0, prefix, sizeof prefix, err);
         if (r == PR_OK) r = pr_venue_rules_of(&lv->v, k->symbol, &ru, err);
+        if (r == PR_OK) r = resolve_tail(rc, lv, i, err);
         if (r == PR_OK) r = check_orders(rc, lv, i, prefix, f, err);
         if (r == PR_OK) r = check_fills(rc, lv, i, lv->v.ops->positions ? NULL : ru.base, fresh || !k->has_base, f,
                                         err);
@@ -410,10 +454,30 @@ int live_recon_run(live_recon *rc, pr_store *st, live_venue *lv, int64_t first_n
             rc->adopted, rc->left, rc->booked, rc->foreign_fills, rc->resent, rc->mismatches,
             paused[0] ? paused : "none");
     fflush(f);
-    json_t *root = to_json(rc);
-    int r = root ? save_row(st, rc->name, root, err) : pr_err_set(err, PR_ENOMEM, "reconcile: out of memory");
-    json_decref(root);
-    return r;
+    rc->st = st;
+    return save_state(rc, err);
+}
+
+void live_recon_attach(live_recon *rc, pr_store *st) { rc->st = st; }
+
+int live_recon_note_send(void *user, size_t market, const char *client_id, pr_err *err) {
+    live_recon *rc = user;
+    if (market >= rc->n) return pr_err_set(err, PR_EINVAL, "reconcile: no market %zu", market);
+    recon_market *k = &rc->mk[market];
+    if (k->n_sent == RECON_MAX_SENT)
+        return pr_err_set(err, PR_ELIMIT, "%s: more than %d orders since the session's state was saved", k->symbol,
+                          RECON_MAX_SENT);
+    pr_strlcpy(k->sent[k->n_sent++], client_id, sizeof k->sent[0]);
+    return save_state(rc, err);
+}
+
+int live_recon_saved(live_recon *rc, pr_err *err) {
+    size_t any = 0;
+    for (size_t i = 0; i < rc->n; i++) {
+        any += rc->mk[i].n_sent;
+        rc->mk[i].n_sent = 0;
+    }
+    return any ? save_state(rc, err) : PR_OK;
 }
 
 void live_recon_write_log(const live_recon *rc, const char *dir) {

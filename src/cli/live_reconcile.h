@@ -16,6 +16,7 @@
 
 #define RECON_MAX_ADOPTED 32
 #define RECON_MAX_PAUSES 16
+#define RECON_MAX_SENT 64
 
 typedef enum { RECON_CANCEL = 0, RECON_ADOPT, RECON_LEAVE } recon_action;
 
@@ -39,6 +40,12 @@ typedef struct recon_market {
     recon_adopted adopted[RECON_MAX_ADOPTED];
     recon_pause pauses[RECON_MAX_PAUSES];
     int64_t confirmed;       /* `live confirm` time, until the next start uses it */
+    /* Client ids sent since the session's state was last saved (the
+     * write-ahead record), and at start the venue ids of those the venue
+     * has: the orders of a killed run's last step, the session's own. */
+    size_t n_sent, n_tail;
+    char sent[RECON_MAX_SENT][PR_VENUE_CLIENT_ID_MAX];
+    int64_t tail[RECON_MAX_SENT];
     double venue, expected;  /* at the last mismatch                            */
 } recon_market;
 
@@ -52,6 +59,7 @@ typedef struct live_recon {
     recon_market mk[BT_MAX_MARKETS];
     size_t cancelled, adopted, left, booked, foreign_fills, resent, mismatches;
     char *log;               /* JSON lines for executions.jsonl (malloc'd)       */
+    pr_store *st;            /* borrowed: where note_send writes                 */
     size_t log_len;
 } live_recon;
 
@@ -68,6 +76,12 @@ int live_recon_gate(void *user, int instrument, int64_t now);
  * state saved in st. */
 int live_recon_run(live_recon *rc, pr_store *st, live_venue *lv, int64_t first_new, size_t resent, FILE *f,
                    pr_err *err);
+/* A pr_venue_mirror_send_fn (user: the live_recon; the store set by
+ * live_recon_attach): the client id recorded in the store before the send. */
+int live_recon_note_send(void *user, size_t market, const char *client_id, pr_err *err);
+void live_recon_attach(live_recon *rc, pr_store *st);
+/* The session's state was saved: the sends so far are replayed from it. */
+int live_recon_saved(live_recon *rc, pr_err *err);
 /* Appends the reconciliation's log lines to dir/executions.jsonl. */
 void live_recon_write_log(const live_recon *rc, const char *dir);
 void live_recon_free(live_recon *rc);

@@ -30,7 +30,14 @@ struct pr_venue_mirror {
     pr_venue_mirror_stats stats;
     mirror_known *known;
     size_t n_known, cap_known;
+    pr_venue_mirror_send_fn on_send;
+    void *on_send_user;
 };
+
+void pr_venue_mirror_on_send(pr_venue_mirror *m, pr_venue_mirror_send_fn fn, void *user) {
+    m->on_send = fn;
+    m->on_send_user = user;
+}
 
 static int remember(pr_venue_mirror *m, size_t market, const pr_venue_order *o, const char *client_id, pr_err *err) {
     if (m->n_known == m->cap_known) {
@@ -126,6 +133,7 @@ int pr_venue_mirror_fill(void *user, const pr_fill *f, pr_err *err) {
         return remember(m, (size_t)f->instrument, &o, q.client_id, err);
     }
     if (rc != PR_ENOTFOUND) return *err = qe, rc;
+    if (m->on_send && (rc = m->on_send(m->on_send_user, (size_t)f->instrument, q.client_id, err)) != PR_OK) return rc;
     if ((rc = pr_venue_place(m->v, &q, &o, err)) != PR_OK) return rc;
     m->stats.sent++;
     return remember(m, (size_t)f->instrument, &o, q.client_id, err);
