@@ -74,7 +74,13 @@ static const char k_live_usage[] =
     "base. Keys: BINANCE_API_KEY and BINANCE_API_SECRET in the environment or ./.env.\n"    "The feed (\"feed\": \"binance\" or \"poll\" for a venue's live bars) and the\n"
     "scan interval (\"scan\") are those of 'proratio paper'.\n"
     "Mainnet (\"mainnet\": true) is refused unless the live section says\n"
-    "\"i_understand_this_is_real_money\": true and the key cannot withdraw.";
+    "\"i_understand_this_is_real_money\": true and the key cannot withdraw.\n"
+    "At start the session reconciles with the venue (\"live\": {\"reconcile\":\n"
+    "{\"unknown_orders\": \"cancel\"|\"adopt\"|\"leave\", \"cancel_foreign\": false,\n"
+    "\"on_mismatch\": \"pause\"|\"continue\"}}): open orders it did not send, fills\n"
+    "since the last trade id seen, each market's position or base balance. A\n"
+    "mismatch pauses the market's entries until\n"
+    "  proratio live confirm --db URL --session NAME --market SYMBOL";
 
 /* The `live` section as a paper session reads it. */
 typedef struct paper_ctx {
