@@ -515,7 +515,7 @@ static int paper_exec(void *user, const bt_settings *s, pr_backtest_config *bc, 
     if (c->live && ((rc = pr_venue_mirror_new(&c->lv.v, c->session, c->symbols, n, &c->lv.mirror, err)) != PR_OK ||
                     (rc = pr_paper_on_fill(pr_runner_broker(r), pr_venue_mirror_fill, c->lv.mirror, err)) != PR_OK ||
                     (rc = pr_paper_entry_gate(pr_runner_broker(r), live_recon_gate, &c->recon, err)) != PR_OK ||
-                    (live_recon_attach(&c->recon, c->st),
+                    (live_recon_attach(&c->recon, c->st, c->lv.mirror),
                      pr_venue_mirror_on_send(c->lv.mirror, live_recon_note_send, &c->recon), 0) ||
                     (c->resume_at == PR_TIME_NONE && (rc = reconcile(c, PR_TIME_NONE, err)) != PR_OK))) {
         pr_runner_free(r);

@@ -458,12 +458,25 @@ int live_recon_run(live_recon *rc, pr_store *st, live_venue *lv, int64_t first_n
     return save_state(rc, err);
 }
 
-void live_recon_attach(live_recon *rc, pr_store *st) { rc->st = st; }
+void live_recon_attach(live_recon *rc, pr_store *st, const pr_venue_mirror *mirror) {
+    rc->st = st;
+    rc->mirror = mirror;
+}
 
 int live_recon_note_send(void *user, size_t market, const char *client_id, pr_err *err) {
     live_recon *rc = user;
     if (market >= rc->n) return pr_err_set(err, PR_EINVAL, "reconcile: no market %zu", market);
     recon_market *k = &rc->mk[market];
+    /* A replay resending many orders (a testnet wiped): those it has sent
+     * are the mirror's now, the record needs only the others. */
+    for (size_t j = 0; k->n_sent == RECON_MAX_SENT && rc->mirror && j < k->n_sent;) {
+        if (!pr_venue_mirror_knows(rc->mirror, market, -1, k->sent[j])) {
+            j++;
+            continue;
+        }
+        memmove(k->sent[j], k->sent[j + 1], (k->n_sent - j - 1) * sizeof k->sent[0]);
+        k->n_sent--;
+    }
     if (k->n_sent == RECON_MAX_SENT)
         return pr_err_set(err, PR_ELIMIT, "%s: more than %d orders since the session's state was saved", k->symbol,
                           RECON_MAX_SENT);

@@ -60,6 +60,7 @@ typedef struct live_recon {
     size_t cancelled, adopted, left, booked, foreign_fills, resent, mismatches;
     char *log;               /* JSON lines for executions.jsonl (malloc'd)       */
     pr_store *st;            /* borrowed: where note_send writes                 */
+    const pr_venue_mirror *mirror; /* borrowed: the orders it already knows       */
     size_t log_len;
 } live_recon;
 
@@ -79,7 +80,7 @@ int live_recon_run(live_recon *rc, pr_store *st, live_venue *lv, int64_t first_n
 /* A pr_venue_mirror_send_fn (user: the live_recon; the store set by
  * live_recon_attach): the client id recorded in the store before the send. */
 int live_recon_note_send(void *user, size_t market, const char *client_id, pr_err *err);
-void live_recon_attach(live_recon *rc, pr_store *st);
+void live_recon_attach(live_recon *rc, pr_store *st, const pr_venue_mirror *mirror);
 /* The session's state was saved: the sends so far are replayed from it. */
 int live_recon_saved(live_recon *rc, pr_err *err);
 /* Appends the reconciliation's log lines to dir/executions.jsonl. */
