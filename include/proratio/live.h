@@ -38,6 +38,13 @@ int pr_paper_is(const pr_broker *b);
  * venue (pr_venue_mirror_fill). NULL fn: none. */
 typedef int (*pr_paper_fill_fn)(void *user, const pr_fill *f, pr_err *err);
 int pr_paper_on_fill(pr_broker *b, pr_paper_fill_fn fn, void *user, pr_err *err);
+/* Asked before each entry order is submitted (`now`: the decision time):
+ * non-zero refuses it (rejected at submission, no order id; exits pass).
+ * A live session pauses a market's entries this way after a venue
+ * position mismatch; the answer must depend on (instrument, now) alone so
+ * a resumed session's replay refuses the same entries. NULL fn: none. */
+typedef int (*pr_paper_gate_fn)(void *user, int instrument, int64_t now);
+int pr_paper_entry_gate(pr_broker *b, pr_paper_gate_fn fn, void *user, pr_err *err);
 
 /* What a paper account holds now, for a session summary or a status
  * command: the account at the current marks, and for each of its
@@ -158,8 +165,10 @@ pr_broker *pr_runner_broker(pr_runner *r);
  * asked for that id before each send, so a session replayed after a
  * restart finds the orders it sent before and sends none twice. The
  * decisions and the session's books stay the paper broker's (one decision
- * path); the venue's own fills are not booked back (reconciliation is not
- * built yet). */
+ * path). The mirror remembers the client ids and venue order ids of the
+ * orders it sent or found, and the net quantity they executed, so a
+ * session's start can tell its own orders and fills at the venue from
+ * others (pr_venue_mirror_knows; the CLI's reconciliation). */
 typedef struct pr_venue_mirror pr_venue_mirror;
 typedef struct pr_venue_mirror_stats {
     size_t sent;             /* orders placed                                  */
@@ -175,6 +184,15 @@ void pr_venue_mirror_free(pr_venue_mirror *m);
 /* A pr_paper_fill_fn; user: the mirror. */
 int pr_venue_mirror_fill(void *user, const pr_fill *f, pr_err *err);
 void pr_venue_mirror_get_stats(const pr_venue_mirror *m, pr_venue_mirror_stats *out);
+/* 1 when the mirror sent or found, for instrument i, the order of this
+ * venue order id (venue_id >= 0) or of this client id (client_id non-NULL). */
+int pr_venue_mirror_knows(const pr_venue_mirror *m, size_t i, int64_t venue_id, const char *client_id);
+/* Called with each order's market and client id before it is sent (a
+ * write-ahead record: a session killed between the send and its next
+ * saved state finds at restart which orders it may have sent); an error
+ * sends nothing. NULL fn: none. */
+typedef int (*pr_venue_mirror_send_fn)(void *user, size_t market, const char *client_id, pr_err *err);
+void pr_venue_mirror_on_send(pr_venue_mirror *m, pr_venue_mirror_send_fn fn, void *user);
 
 /* The session so far in the backtest's terms (engine/backtest.h), so the
  * backtest's writers write its trades, equity curve, metrics and logs:

@@ -89,6 +89,9 @@ int bt_config_digest(const pr_config *cfg, char hex[PR_FINGERPRINT_HEX], pr_err 
     json_t *copy = json_deep_copy(pr_config_json(cfg));
     if (!copy) return pr_err_set(err, PR_ENOMEM, "out of memory");
     json_object_del(copy, "output");
+    /* How a live session reconciles with its venue at start changes none of
+     * its decisions: a session resumes with another setting. */
+    json_object_del(json_object_get(copy, "live"), "reconcile");
     char *text = json_dumps(copy, JSON_COMPACT | JSON_SORT_KEYS);
     json_decref(copy);
     if (!text) return pr_err_set(err, PR_ENOMEM, "out of memory");

@@ -21,6 +21,7 @@
 #include "paper_feed.h"
 #include "paper_notify.h"
 #include "paper_run.h"
+#include "live_reconcile.h"
 #include "live_venue.h"
 #include "paper_state.h"
 #include "proratio/data/store_paper.h"
@@ -73,7 +74,13 @@ static const char k_live_usage[] =
     "base. Keys: BINANCE_API_KEY and BINANCE_API_SECRET in the environment or ./.env.\n"    "The feed (\"feed\": \"binance\" or \"poll\" for a venue's live bars) and the\n"
     "scan interval (\"scan\") are those of 'proratio paper'.\n"
     "Mainnet (\"mainnet\": true) is refused unless the live section says\n"
-    "\"i_understand_this_is_real_money\": true and the key cannot withdraw.";
+    "\"i_understand_this_is_real_money\": true and the key cannot withdraw.\n"
+    "At start the session reconciles with the venue (\"live\": {\"reconcile\":\n"
+    "{\"unknown_orders\": \"cancel\"|\"adopt\"|\"leave\", \"cancel_foreign\": false,\n"
+    "\"on_mismatch\": \"pause\"|\"continue\"}}): open orders it did not send, fills\n"
+    "since the last trade id seen, each market's position or base balance. A\n"
+    "mismatch pauses the market's entries until\n"
+    "  proratio live confirm --db URL --session NAME --market SYMBOL";
 
 /* The `live` section as a paper session reads it. */
 typedef struct paper_ctx {
@@ -118,6 +125,8 @@ typedef struct paper_ctx {
     size_t n_ran;
     live_venue lv;
     pr_venue_mirror_stats vstats;
+    live_recon recon;        /* live.reconcile and its state                    */
+    char out_dir[1024];      /* output.dir: the reconciliation's log lines      */
 } paper_ctx;
 
 /* Steps without orders or fills between two saves of the state: a resume
@@ -134,7 +143,7 @@ static void on_signal(int sig) {
 static size_t paper_read(void *user, const pr_config *cfg, bt_errors *errs) {
     static const char *const keys[] = {"feed", "speed", "scan", "notify", "log_rotation", "venue",
                                        "i_understand_this_is_real_money", "source", "base_url", "ws_url",
-                                       "poll_delay_ms", "symbols", NULL};
+                                       "poll_delay_ms", "symbols", "reconcile", NULL};
     static const char *const rotations[] = {"daily", "none", NULL};
     paper_ctx *c = user;
     size_t n0 = errs->n + errs->dropped;
@@ -160,6 +169,9 @@ static size_t paper_read(void *user, const pr_config *cfg, bt_errors *errs) {
     pr_err_clear(&e);
     if (pr_notify_config_read(cfg, "live.notify", &c->ncfg, &e) != PR_OK) bt_errors_add(errs, "%s", e.msg);
     if (c->live) live_venue_read(&c->lv, cfg, errs);
+    if (c->live) live_recon_read(&c->recon, cfg, errs);
+    else if (pr_config_has(cfg, "live.reconcile"))
+        bt_errors_add(errs, "live.reconcile: goes with 'proratio live' (a paper session has no venue)");
     return errs->n + errs->dropped - n0;
 }
 
@@ -256,6 +268,7 @@ static int save_state(paper_ctx *c, pr_runner *r, int64_t close, pr_err *err) {
     int rc = session_state(c, r, close, &js, err);
     if (rc == PR_OK) rc = pr_store_paper_put(c->st, c->session, c->digest, close, js, pr_time_now_ms(), err);
     free(js);
+    if (rc == PR_OK && c->live) rc = live_recon_saved(&c->recon, err);
     if (rc == PR_OK) saved_at(c, r, close);
     return rc;
 }
@@ -266,6 +279,17 @@ static int refuse_resume(const paper_ctx *c, const char *why, pr_err *err) {
     return pr_err_set(err, PR_ESTATE, "paper session '%s': the state stored at the close of %s does not match the "
                       "replay of the same bars (%s); refusing to resume: the stored state or the data changed. "
                       "--fresh discards the stored state and starts the session over", c->session, t, why);
+}
+
+/* A live session's reconciliation with its venue, once its resumed state
+ * is rebuilt (first_new: the first decision time after it) or before a new
+ * session's first step (PR_TIME_NONE). Orders the replay sent are those
+ * the venue never received. */
+static int reconcile(paper_ctx *c, int64_t first_new, pr_err *err) {
+    pr_venue_mirror_stats ms;
+    pr_venue_mirror_get_stats(c->lv.mirror, &ms);
+    return live_recon_run(&c->recon, c->st, &c->lv, first_new, first_new == PR_TIME_NONE ? 0 : ms.sent, stderr,
+                          err);
 }
 
 /* After each traded step: while replaying up to a stored step, nothing
@@ -288,7 +312,7 @@ static int on_step(void *user, pr_runner *r, int64_t close, pr_err *err) {
         if (rc != PR_OK) return rc;
         c->resume_at = PR_TIME_NONE;
         saved_at(c, r, close);
-        return PR_OK;
+        return c->live ? reconcile(c, close + 1, err) : PR_OK;
     }
     paper_notify_step(&c->pn, r, c->risk, close, 0);
     size_t orders = 0, fills = 0, trades = 0;
@@ -357,7 +381,10 @@ static int open_live(void *user, const bt_settings *s, const bt_exec_env *env, p
     if (rc != PR_OK) return rc;
     const char *syms[BT_MAX_MARKETS];
     for (size_t i = 0; i < s->n_markets; i++) syms[i] = s->markets[i].src.symbol;
-    return live_venue_open(&c->lv, syms, s->n_markets, stderr, err);
+    pr_strlcpy(c->out_dir, s->out_dir, sizeof c->out_dir);
+    if ((rc = live_venue_open(&c->lv, syms, s->n_markets, stderr, err)) != PR_OK) return rc;
+    /* A new session (or --fresh) starts its reconciliation over too. */
+    return live_recon_load(&c->recon, c->st, c->session, syms, s->n_markets, c->resume_at == PR_TIME_NONE, err);
 }
 
 /* Bars closing by `at` (a step's close) into lo, the rest into hi:
@@ -486,7 +513,11 @@ static int paper_exec(void *user, const bt_settings *s, pr_backtest_config *bc, 
     pr_runner *r = NULL;
     if ((rc = pr_runner_new(&rcfg, pipe, &r, err)) != PR_OK) return rc;
     if (c->live && ((rc = pr_venue_mirror_new(&c->lv.v, c->session, c->symbols, n, &c->lv.mirror, err)) != PR_OK ||
-                    (rc = pr_paper_on_fill(pr_runner_broker(r), pr_venue_mirror_fill, c->lv.mirror, err)) != PR_OK)) {
+                    (rc = pr_paper_on_fill(pr_runner_broker(r), pr_venue_mirror_fill, c->lv.mirror, err)) != PR_OK ||
+                    (rc = pr_paper_entry_gate(pr_runner_broker(r), live_recon_gate, &c->recon, err)) != PR_OK ||
+                    (live_recon_attach(&c->recon, c->st, c->lv.mirror),
+                     pr_venue_mirror_on_send(c->lv.mirror, live_recon_note_send, &c->recon), 0) ||
+                    (c->resume_at == PR_TIME_NONE && (rc = reconcile(c, PR_TIME_NONE, err)) != PR_OK))) {
         pr_runner_free(r);
         return rc;
     }
@@ -600,6 +631,7 @@ static void paper_after(void *user, const pr_backtest_config *bc, const pr_backt
                 "small for its lot size or minimum notional\n", c->lv.name, c->vstats.sent, c->vstats.found,
                 c->vstats.too_small);
     if (c->live) live_venue_positions(&((paper_ctx *)user)->lv, f);
+    if (c->live) live_recon_write_log(&c->recon, c->out_dir);
     if (c->ignored)
         fprintf(f, "ignored      %zu bars of the feed: repeated, closing after their step was decided, or of no "
                 "market of the session\n", c->ignored);
@@ -667,12 +699,14 @@ int pr_cli_paper(int argc, char **argv) {
 }
 
 int pr_cli_live(int argc, char **argv) {
+    if (argc > 1 && strcmp(argv[1], "confirm") == 0) return live_recon_confirm_cmd(argc - 1, argv + 1);
     paper_ctx c = {.stopped_at = PR_TIME_NONE, .resume_at = PR_TIME_NONE, .last_saved = PR_TIME_NONE, .live = 1,
                    .live_from = PR_TIME_NONE};
     const bt_mode md = {.cmd = "live", .usage = k_live_usage, .user = &c, .read = paper_read, .begin = open_live,
                         .exec = paper_exec, .bars = paper_bars, .after = paper_after, .rotate = paper_rotate};
     int rc = session_command(argc, argv, &c, &md);
     live_venue_close(&c.lv);
+    live_recon_free(&c.recon);
     paper_free(&c);
     return rc;
 }

@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "cmd_data.h"
+#include "live_reconcile.h"
 #include "paper_run.h"
 
 static const char k_usage[] =
@@ -190,6 +191,7 @@ static int show_one(pr_store *st, const char *db, const char *session, int as_js
         json_t *js = json_loads(row.status ? row.status : "{}", 0, NULL);
         print_status(js, stdout);
         json_decref(js);
+        live_recon_status(st, row.session, stdout);
     }
     pr_store_run_free(&row);
     return PR_EXIT_OK;

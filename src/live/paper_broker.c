@@ -17,12 +17,25 @@ typedef struct paper {
     size_t n_markets;
     pr_paper_fill_fn on_fill;  /* each new fill, after the bar that made it */
     void *on_fill_user;
+    pr_paper_gate_fn gate;     /* refuses entries (a paused market), or NULL */
+    void *gate_user;
 } paper;
 
 static pr_broker *inner(pr_broker *b) { return ((paper *)b)->sim; }
 static const pr_broker *cinner(const pr_broker *b) { return ((const paper *)b)->sim; }
 
+/* A refused entry never reaches the simulation: it takes no order id and
+ * the pipeline drops its bracket, as for any entry rejected at submission. */
+static const char k_paused[] = "entries paused for this market until 'proratio live confirm'";
+
 static int p_submit(pr_broker *b, pr_order *o, int64_t now, pr_err *err) {
+    const paper *p = (const paper *)b;
+    if (p->gate && o->role == PR_ROLE_ENTRY && p->gate(p->gate_user, o->instrument, now)) {
+        o->id = 0;
+        o->status = PR_OS_REJECTED;
+        o->reject = k_paused;
+        return PR_OK;
+    }
     pr_broker *s = inner(b);
     return s->vt->submit(s, o, now, err);
 }
@@ -153,6 +166,13 @@ int pr_paper_on_fill(pr_broker *b, pr_paper_fill_fn fn, void *user, pr_err *err)
     if (!pr_paper_is(b)) return pr_err_set(err, PR_EINVAL, "pr_paper_on_fill: not a paper broker");
     ((paper *)b)->on_fill = fn;
     ((paper *)b)->on_fill_user = user;
+    return PR_OK;
+}
+
+int pr_paper_entry_gate(pr_broker *b, pr_paper_gate_fn fn, void *user, pr_err *err) {
+    if (!pr_paper_is(b)) return pr_err_set(err, PR_EINVAL, "pr_paper_entry_gate: not a paper broker");
+    ((paper *)b)->gate = fn;
+    ((paper *)b)->gate_user = user;
     return PR_OK;
 }
 

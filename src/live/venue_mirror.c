@@ -14,13 +14,55 @@ typedef struct mirror_market {
     unsigned seq;            /* fills seen at that bar time                   */
 } mirror_market;
 
+/* An order the mirror sent or found (reconciliation tells the session's
+ * orders and fills at the venue from others by these). */
+typedef struct mirror_known {
+    size_t market;
+    int64_t venue_id;
+    char client_id[PR_VENUE_CLIENT_ID_MAX];
+} mirror_known;
+
 struct pr_venue_mirror {
     pr_venue *v;
     char session[64];
     size_t n;
     mirror_market *mk;
     pr_venue_mirror_stats stats;
+    mirror_known *known;
+    size_t n_known, cap_known;
+    pr_venue_mirror_send_fn on_send;
+    void *on_send_user;
 };
+
+void pr_venue_mirror_on_send(pr_venue_mirror *m, pr_venue_mirror_send_fn fn, void *user) {
+    m->on_send = fn;
+    m->on_send_user = user;
+}
+
+static int remember(pr_venue_mirror *m, size_t market, const pr_venue_order *o, const char *client_id, pr_err *err) {
+    if (m->n_known == m->cap_known) {
+        size_t cap = m->cap_known ? 2 * m->cap_known : 64;
+        mirror_known *k = realloc(m->known, cap * sizeof *k);
+        if (!k) return pr_err_set(err, PR_ENOMEM, "venue mirror: out of memory");
+        m->known = k;
+        m->cap_known = cap;
+    }
+    mirror_known *k = &m->known[m->n_known++];
+    k->market = market;
+    k->venue_id = o->venue_id;
+    pr_strlcpy(k->client_id, client_id, sizeof k->client_id);
+    return PR_OK;
+}
+
+int pr_venue_mirror_knows(const pr_venue_mirror *m, size_t i, int64_t venue_id, const char *client_id) {
+    for (size_t k = 0; k < m->n_known; k++) {
+        const mirror_known *o = &m->known[k];
+        if (o->market != i) continue;
+        if (venue_id >= 0 && o->venue_id == venue_id) return 1;
+        if (client_id && strcmp(o->client_id, client_id) == 0) return 1;
+    }
+    return 0;
+}
 
 int pr_venue_mirror_new(pr_venue *v, const char *session, const char *const *symbols, size_t n,
                         pr_venue_mirror **out, pr_err *err) {
@@ -45,6 +87,7 @@ int pr_venue_mirror_new(pr_venue *v, const char *session, const char *const *sym
 
 void pr_venue_mirror_free(pr_venue_mirror *m) {
     if (!m) return;
+    free(m->known);
     free(m->mk);
     free(m);
 }
@@ -87,10 +130,11 @@ int pr_venue_mirror_fill(void *user, const pr_fill *f, pr_err *err) {
     rc = pr_venue_query(m->v, q.symbol, q.client_id, &o, &qe);
     if (rc == PR_OK) {
         m->stats.found++;
-        return PR_OK;
+        return remember(m, (size_t)f->instrument, &o, q.client_id, err);
     }
     if (rc != PR_ENOTFOUND) return *err = qe, rc;
+    if (m->on_send && (rc = m->on_send(m->on_send_user, (size_t)f->instrument, q.client_id, err)) != PR_OK) return rc;
     if ((rc = pr_venue_place(m->v, &q, &o, err)) != PR_OK) return rc;
     m->stats.sent++;
-    return PR_OK;
+    return remember(m, (size_t)f->instrument, &o, q.client_id, err);
 }

@@ -48,6 +48,12 @@ Control (no signature):
                   point along its --path
   POST /_weight   {"used": N}: the request weight used this minute so far
                   (X-MBX-USED-WEIGHT-1M counts on from N)
+  POST /_seed     {"symbol","side","type","quantity","price","clientOrderId"}:
+                  an order placed as if by another client (a stale or a
+                  foreign order for the reconciliation tests); its view back
+  POST /_balance  {"asset": A, "delta": D}: the free balance of A moves by D
+                  (a deposit or a trade by hand); {"symbol": S, "delta": D}
+                  moves the futures position of S by D
   GET  /_log      every request: [{"method","path","query","status"}]
   GET  /_orders   every order the exchange ever accepted
 The chosen port is written to --port-file."""
@@ -464,6 +470,23 @@ class H(BaseHTTPRequestHandler):
         if u.path == "/_weight":
             state["weight"] = [int(time.time() // 60), int(json.loads(body)["used"])]
             return self.answer(200, {"used": state["weight"][1]})
+        if u.path == "/_seed":
+            p = json.loads(body)
+            q = {"symbol": p["symbol"], "side": p["side"], "type": p.get("type", "LIMIT"),
+                 "quantity": str(p["quantity"]), "newClientOrderId": p["clientOrderId"]}
+            if "price" in p:
+                q["price"] = str(p["price"])
+            try:
+                return self.answer(200, order_view(new_order(q)))
+            except Refuse as r:
+                return self.answer(r.status, {"code": r.code, "msg": r.msg})
+        if u.path == "/_balance":
+            p = json.loads(body)
+            if "symbol" in p:
+                state["pos"][p["symbol"]]["amt"] += Decimal(str(p["delta"]))
+                return self.answer(200, {"amt": fmt(state["pos"][p["symbol"]]["amt"])})
+            balance(p["asset"])[0] += Decimal(str(p["delta"]))
+            return self.answer(200, {"free": fmt(balance(p["asset"])[0])})
         if u.path == "/_log":
             return self.answer(200, state["log"])
         if u.path == "/_orders":
