@@ -18,7 +18,7 @@ static const command commands[] = {
     {"strategy", pr_cli_strategy, "list the built-in strategies; show one's parameters"},
     {"fees", pr_cli_fees, "list the fee schedules of costs.*.fee_schedule; show one's parameters"},
     {"paper", pr_cli_paper, "run a configuration as a paper trading session: the backtest's pipeline on a feed"},
-    {"live", pr_cli_live, "trade a configuration on a venue (not available yet: no venue adapter)"},
+    {"live", pr_cli_live, "a paper session whose fills go to a venue (Binance spot/futures testnet, OANDA practice)"},
     {"status", pr_cli_status, "what a paper session is doing: alive or not, positions, orders, P&L, protections"},
     {"stop", pr_cli_stop, "stop a running paper session gracefully (its summary and logs are written)"},
     {"risk", pr_cli_risk, "check a configuration's risk section: the effective sizing and limits"},
