@@ -46,6 +46,10 @@ size_t live_venue_read(live_venue *lv, const pr_config *cfg, bt_errors *errs) {
     if (pr_config_bool(cfg, "live.i_understand_this_is_real_money", 0, &lv->real_money, &e) != PR_OK)
         bt_errors_add(errs, "%s", e.msg);
     if (lv->url_flag) pr_strlcpy(lv->urls.rest, lv->url_flag, sizeof lv->urls.rest);
+    /* --venue-url http[s]://host:port: the user-data stream at the same
+     * server (ws[s]://host:port) unless live.venue.user_data says where */
+    if (lv->url_flag && !lv->urls.user_data[0] && strncmp(lv->url_flag, "http", 4) == 0)
+        snprintf(lv->urls.user_data, sizeof lv->urls.user_data, "ws%s", lv->url_flag + 4);
     return errs->n + errs->dropped - n0;
 }
 

@@ -188,9 +188,14 @@ int pr_ws_service(pr_ws *w, int wait_ms, pr_ws_msg_fn fn, void *user, pr_err *er
     if (w->state == PR_WS_CLOSED) return PR_OK;
     w->fn = fn;
     w->user = user;
-    lws_sul_schedule(w->ctx, 0, &w->wake, on_wake, (lws_usec_t)(wait_ms > 0 ? wait_ms : 0) * 1000);
-    lws_service(w->ctx, 0);
-    lws_sul_schedule(w->ctx, 0, &w->wake, on_wake, LWS_SET_TIMER_USEC_CANCEL);
+    if (wait_ms <= 0) {
+        /* a negative timeout: what is ready, no waiting */
+        lws_service(w->ctx, -1);
+    } else {
+        lws_sul_schedule(w->ctx, 0, &w->wake, on_wake, (lws_usec_t)wait_ms * 1000);
+        lws_service(w->ctx, 0);
+        lws_sul_schedule(w->ctx, 0, &w->wake, on_wake, LWS_SET_TIMER_USEC_CANCEL);
+    }
     w->fn = NULL;
     return PR_OK;
 }
