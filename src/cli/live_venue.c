@@ -181,7 +181,8 @@ void live_venue_positions(live_venue *lv, FILE *f) {
 
 void live_venue_use_stream(live_venue *lv, FILE *f) {
     if (!lv->user_stream) {
-        pr_strlcpy(lv->stream_why, "live.venue.user_stream is false", sizeof lv->stream_why);
+        if (lv->v.ops->listen_key) pr_strlcpy(lv->stream_why, "live.venue.user_stream is false", sizeof lv->stream_why);
+        else snprintf(lv->stream_why, sizeof lv->stream_why, "%s has no user-data stream", lv->name);
         fprintf(f, "fills        learned by polling the venue (%s)\n", lv->stream_why);
         return;
     }
