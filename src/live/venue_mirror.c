@@ -17,6 +17,7 @@ typedef struct mirror_order {
     double filled;           /* quantity of the fills learned                */
     double executed;         /* the venue's executed quantity, -1 unknown     */
     int done;                /* terminal at the venue and every fill learned  */
+    int64_t polled_ms;       /* last asked for (0: never)                     */
 } mirror_order;
 
 typedef struct mirror_market {
@@ -184,7 +185,10 @@ static void learn(pr_venue_mirror *m, mirror_order *r, const pr_venue_order *o, 
         else m->stats.fills_streamed++;
     }
     if (o && o->executed_qty > r->executed) r->executed = o->executed_qty;
-    if (o && terminal(o->status) && r->filled >= r->executed - 1e-12) {
+    /* asked, the venue's terminal status settles the order even when its
+     * trades do not add up (a venue that lists them elsewhere): it is
+     * never asked for again */
+    if (o && terminal(o->status) && (polled || r->filled >= r->executed - 1e-12)) {
         r->done = 1;
         if (polled) m->stats.orders_polled++;
         else m->stats.orders_streamed++;
@@ -232,7 +236,11 @@ int pr_venue_mirror_pump(pr_venue_mirror *m, int wait_ms, pr_err *err) {
     int64_t now = pr_time_now_ms();
     for (size_t i = m->first_open; i < m->n_ord; i++) {
         mirror_order *r = &m->ord[i];
-        if (!r->done && (!live || now - r->sent_ms >= m->poll_after_ms)) {
+        /* while the stream is down each order is asked for at most once
+         * per poll_after_ms, so a slow fill costs no request per tick */
+        if (!r->done && (!live || now - r->sent_ms >= m->poll_after_ms) &&
+            (r->polled_ms == 0 || now - r->polled_ms >= m->poll_after_ms)) {
+            r->polled_ms = now;
             int rc = poll_order(m, r, err);
             if (rc != PR_OK) return rc;
         }
