@@ -15,6 +15,7 @@
 #include "proratio/data/feed.h"
 #include "proratio/engine.h"
 #include "proratio/live/venue.h"
+#include "proratio/live/venue_stream.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -174,6 +175,10 @@ typedef struct pr_venue_mirror_stats {
     size_t sent;             /* orders placed                                  */
     size_t found;            /* already at the venue (an earlier run sent them) */
     size_t too_small;        /* below the lot step, minQty or minNotional: not sent */
+    /* Orders sent whose fills the mirror learned, by how it learned the
+     * fill that completed them; fills by where each came from (each venue
+     * trade counted once); orders still open or unknown at the end. */
+    size_t orders_streamed, orders_polled, fills_streamed, fills_polled, unsettled;
 } pr_venue_mirror_stats;
 
 /* symbols[i]: the venue symbol of the paper broker's instrument i (borrowed
@@ -193,6 +198,18 @@ int pr_venue_mirror_knows(const pr_venue_mirror *m, size_t i, int64_t venue_id, 
  * sends nothing. NULL fn: none. */
 typedef int (*pr_venue_mirror_send_fn)(void *user, size_t market, const char *client_id, pr_err *err);
 void pr_venue_mirror_on_send(pr_venue_mirror *m, pr_venue_mirror_send_fn fn, void *user);
+/* How the mirror learns the fills of the orders it sends: from the venue's
+ * user-data stream s (borrowed; NULL: none) while it is live, and by asking
+ * the venue (the order by client id, then its trades) for each order when
+ * the stream is down or not there, or when the stream has not completed
+ * the order within poll_after_ms of its sending (an event lost). Each
+ * venue trade reaches the mirror once, however it came. */
+void pr_venue_mirror_use_stream(pr_venue_mirror *m, pr_venue_stream *s, int64_t poll_after_ms);
+/* Reads what the stream has (up to wait_ms) and polls the orders due. */
+int pr_venue_mirror_pump(pr_venue_mirror *m, int wait_ms, pr_err *err);
+/* At the end of a session: waits up to timeout_ms for the stream to
+ * complete the open orders, then polls the rest. */
+int pr_venue_mirror_settle(pr_venue_mirror *m, int64_t timeout_ms, pr_err *err);
 
 /* The session so far in the backtest's terms (engine/backtest.h), so the
  * backtest's writers write its trades, equity curve, metrics and logs:

@@ -371,6 +371,13 @@ static int on_tick(void *user, pr_runner *r, pr_err *err) {
     (void)err;
     paper_ctx *c = user;
     paper_run_tick(&c->run, &c->src, &g_stop);
+    if (c->lv.mirror) {
+        /* the stream's events and keep-alive between fills; a failed poll
+         * is asked again at the next tick or the end */
+        pr_err e;
+        pr_err_clear(&e);
+        pr_venue_mirror_pump(c->lv.mirror, 0, &e);
+    }
     return PR_OK;
 }
 
@@ -521,6 +528,7 @@ static int paper_exec(void *user, const bt_settings *s, pr_backtest_config *bc, 
         pr_runner_free(r);
         return rc;
     }
+    if (c->live) live_venue_use_stream(&c->lv, stderr);
     pr_notify *nt = NULL;
     if (pr_notify_any(&c->ncfg) && (rc = pr_notify_new(&c->ncfg, NULL, NULL, &nt, err)) != PR_OK) {
         pr_runner_free(r);
@@ -575,7 +583,12 @@ static int paper_exec(void *user, const bt_settings *s, pr_backtest_config *bc, 
     }
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
-    if (c->lv.mirror) pr_venue_mirror_get_stats(c->lv.mirror, &c->vstats);
+    if (c->lv.mirror) {
+        pr_err se;
+        pr_err_clear(&se);
+        if (live_venue_settle(&c->lv, &se) != PR_OK) fprintf(stderr, "venue        fills not all learned: %s\n", se.msg);
+        pr_venue_mirror_get_stats(c->lv.mirror, &c->vstats);
+    }
     pr_runner_stats st;
     pr_runner_get_stats(r, &st);
     c->stopped_at = st.last_close;
@@ -630,6 +643,7 @@ static void paper_after(void *user, const pr_backtest_config *bc, const pr_backt
         fprintf(f, "venue        %s: %zu orders sent, %zu found there already (sent by an earlier run), %zu fills too "
                 "small for its lot size or minimum notional\n", c->lv.name, c->vstats.sent, c->vstats.found,
                 c->vstats.too_small);
+    if (c->live) live_venue_fills_line(&c->lv, &c->vstats, f);
     if (c->live) live_venue_positions(&((paper_ctx *)user)->lv, f);
     if (c->live) live_recon_write_log(&c->recon, c->out_dir);
     if (c->ignored)

@@ -8,7 +8,7 @@
 
 size_t live_venue_read(live_venue *lv, const pr_config *cfg, bt_errors *errs) {
     static const char *const keys[] = {"name", "rest", "ws", "user_data", "mainnet", "leverage", "margin", "account",
-                                       NULL};
+                                       "user_stream", "keepalive_s", "stream_wait_s", NULL};
     static const char *const margins[] = {"venue", "cross", "isolated", NULL};
     size_t n0 = errs->n + errs->dropped;
     pr_err e;
@@ -36,9 +36,20 @@ size_t live_venue_read(live_venue *lv, const pr_config *cfg, bt_errors *errs) {
     int m = 0;
     if (pr_config_enum(cfg, "live.venue.margin", "venue", margins, &m, &e) != PR_OK) bt_errors_add(errs, "%s", e.msg);
     lv->margin = m - 1;
+    const pr_venue_ops *ops = pr_venue_find(lv->name);
+    if (pr_config_bool(cfg, "live.venue.user_stream", ops && ops->listen_key, &lv->user_stream, &e) != PR_OK ||
+        pr_config_number(cfg, "live.venue.keepalive_s", 1800, 0, 3600, 1, &lv->keepalive_s, &e) != PR_OK ||
+        pr_config_number(cfg, "live.venue.stream_wait_s", 5, 0, 600, 1, &lv->stream_wait_s, &e) != PR_OK)
+        bt_errors_add(errs, "%s", e.msg);
+    if (lv->user_stream && ops && !ops->listen_key)
+        bt_errors_add(errs, "live.venue.user_stream: %s has no user-data stream (set it to false)", lv->name);
     if (pr_config_bool(cfg, "live.i_understand_this_is_real_money", 0, &lv->real_money, &e) != PR_OK)
         bt_errors_add(errs, "%s", e.msg);
     if (lv->url_flag) pr_strlcpy(lv->urls.rest, lv->url_flag, sizeof lv->urls.rest);
+    /* --venue-url http[s]://host:port: the user-data stream at the same
+     * server (ws[s]://host:port) unless live.venue.user_data says where */
+    if (lv->url_flag && !lv->urls.user_data[0] && strncmp(lv->url_flag, "http", 4) == 0)
+        snprintf(lv->urls.user_data, sizeof lv->urls.user_data, "ws%s", lv->url_flag + 4);
     return errs->n + errs->dropped - n0;
 }
 
@@ -141,6 +152,8 @@ int live_venue_open(live_venue *lv, const char *const *symbols, size_t n, FILE *
 void live_venue_close(live_venue *lv) {
     pr_venue_mirror_free(lv->mirror);
     lv->mirror = NULL;
+    pr_venue_stream_close(lv->stream); /* deletes the listen key */
+    lv->stream = NULL;
     if (lv->open) pr_venue_close(&lv->v);
     lv->open = 0;
 }
@@ -164,4 +177,46 @@ void live_venue_positions(live_venue *lv, FILE *f) {
         else
             fprintf(f, "venue        position %s %.10g at %.10g, unrealised %.2f\n", p[i].symbol, p[i].qty,
                     p[i].entry_price, p[i].unrealized_pnl);
+}
+
+void live_venue_use_stream(live_venue *lv, FILE *f) {
+    if (!lv->user_stream) {
+        if (lv->v.ops->listen_key) pr_strlcpy(lv->stream_why, "live.venue.user_stream is false", sizeof lv->stream_why);
+        else snprintf(lv->stream_why, sizeof lv->stream_why, "%s has no user-data stream", lv->name);
+        fprintf(f, "fills        learned by polling the venue (%s)\n", lv->stream_why);
+        return;
+    }
+    pr_venue_stream_options o;
+    memset(&o, 0, sizeof o);
+    o.url = lv->urls.user_data;
+    o.mainnet = lv->mainnet;
+    o.keepalive_ms = (int64_t)(lv->keepalive_s * 1000);
+    pr_err e;
+    pr_err_clear(&e);
+    if (pr_venue_stream_open(&lv->v, &o, &lv->stream, &e) != PR_OK) {
+        pr_strlcpy(lv->stream_why, e.msg, sizeof lv->stream_why);
+        fprintf(f, "fills        learned by polling the venue: no user-data stream (%s)\n", e.msg);
+    } else {
+        fprintf(f, "fills        learned from the venue's user-data stream (%s), polled when it is down; listen "
+                "key kept alive every %g s\n", lv->urls.user_data[0] ? lv->urls.user_data : "the venue's", lv->keepalive_s);
+    }
+    pr_venue_mirror_use_stream(lv->mirror, lv->stream, (int64_t)(lv->stream_wait_s * 1000));
+}
+
+int live_venue_settle(live_venue *lv, pr_err *err) {
+    return lv->mirror ? pr_venue_mirror_settle(lv->mirror, (int64_t)(lv->stream_wait_s * 1000), err) : PR_OK;
+}
+
+void live_venue_fills_line(const live_venue *lv, const pr_venue_mirror_stats *st, FILE *f) {
+    fprintf(f, "fills        %zu orders' fills learned from the user-data stream, %zu by polling (%zu and %zu "
+            "trades)%s", st->orders_streamed, st->orders_polled, st->fills_streamed, st->fills_polled,
+            st->unsettled ? "" : "\n");
+    if (st->unsettled) fprintf(f, "; %zu orders still open or unknown at the venue\n", st->unsettled);
+    if (lv->stream) {
+        pr_venue_stream_stats ss;
+        pr_venue_stream_get_stats(lv->stream, &ss);
+        fprintf(f, "user stream  %zu connections, %zu drops, %zu listen keys, %zu keep-alives%s%s\n", ss.connects,
+                ss.drops, ss.keys, ss.keepalives, pr_venue_stream_live(lv->stream) ? "" : "; down at the end: ",
+                pr_venue_stream_live(lv->stream) ? "" : pr_venue_stream_why(lv->stream));
+    }
 }

@@ -18,9 +18,14 @@ typedef struct live_venue {
     long leverage;           /* derivatives: per symbol; 0 leaves the venue's   */
     int margin;              /* derivatives: -1 as the venue has it, 0 cross, 1 isolated */
     const char *url_flag;    /* --venue-url URL (REST base), or NULL            */
+    int user_stream;         /* live.venue.user_stream (default: the venue has one) */
+    double keepalive_s;      /* live.venue.keepalive_s: listen key keep-alive  */
+    double stream_wait_s;    /* live.venue.stream_wait_s: an order's wait for the stream before it is polled */
     pr_venue v;
     int open;
     pr_venue_mirror *mirror;
+    pr_venue_stream *stream;
+    char stream_why[512];    /* why the session polls instead ("": it streams) */
 } live_venue;
 
 /* The live.venue section into lv; one message per problem into errs. */
@@ -29,6 +34,14 @@ size_t live_venue_read(live_venue *lv, const pr_config *cfg, bt_errors *errs);
  * lines to f. */
 int live_venue_open(live_venue *lv, const char *const *symbols, size_t n, FILE *f, pr_err *err);
 void live_venue_close(live_venue *lv);
+/* After the mirror exists: opens the user-data stream (when configured and
+ * the venue has one) and tells the mirror; a stream that cannot open is
+ * not fatal: the fills are polled, and a line to f says why. */
+void live_venue_use_stream(live_venue *lv, FILE *f);
+/* At the end: the open orders' fills (stream, then polling) and the line
+ * saying how they were learned. */
+int live_venue_settle(live_venue *lv, pr_err *err);
+void live_venue_fills_line(const live_venue *lv, const pr_venue_mirror_stats *st, FILE *f);
 /* The venue's open positions (derivatives), one line each, to f. */
 void live_venue_positions(live_venue *lv, FILE *f);
 #endif

@@ -88,6 +88,7 @@ static size_t on_header(char *p, size_t size, size_t nmemb, void *ud) {
     const char *v;
     if (n > 5 && strncmp(p, "HTTP/", 5) == 0) { /* a new response (redirect): fresh headers */
         rp->retry_after_ms = rp->used_weight = rp->server_ms = -1;
+        rp->order_count_10s = rp->order_count_1m = rp->order_count_1d = -1;
         return n;
     }
     if ((v = header_is(p, n, "retry-after", &m))) {
@@ -95,6 +96,12 @@ static size_t on_header(char *p, size_t size, size_t nmemb, void *ud) {
         rp->retry_after_ms = s >= 0 ? s * 1000 : -1;
     } else if ((v = header_is(p, n, "x-mbx-used-weight-1m", &m))) {
         rp->used_weight = header_int(v, m);
+    } else if ((v = header_is(p, n, "x-mbx-order-count-10s", &m))) {
+        rp->order_count_10s = header_int(v, m);
+    } else if ((v = header_is(p, n, "x-mbx-order-count-1m", &m))) {
+        rp->order_count_1m = header_int(v, m);
+    } else if ((v = header_is(p, n, "x-mbx-order-count-1d", &m))) {
+        rp->order_count_1d = header_int(v, m);
     } else if ((v = header_is(p, n, "date", &m))) {
         char d[64];
         if (m < sizeof d) {
@@ -111,6 +118,7 @@ static size_t on_header(char *p, size_t size, size_t nmemb, void *ud) {
 static int transfer(pr_dl_http *h, const pr_dl_request *rq, const char *body, double timeout_s, pr_dl_reply *out) {
     memset(out, 0, sizeof *out);
     out->retry_after_ms = out->used_weight = out->server_ms = -1;
+    out->order_count_10s = out->order_count_1m = out->order_count_1d = -1;
     CURL *c = h->c;
     curl_easy_reset(c);
     struct curl_slist *hl = NULL;

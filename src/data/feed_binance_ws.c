@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "feed_rest.h"
+#include "proratio/data/ws.h"
 
 void pr_feed_binance_options_init(pr_feed_binance_options *o) {
     memset(o, 0, sizeof *o);
@@ -160,36 +161,10 @@ static const lws_retry_bo_t k_idle = {NULL, 0, 0, 30, 60, 0};
 
 /* ws[s]://host[:port][/prefix] -> host, port, tls and the path prefix. */
 static int split_url(ws_feed *w, const char *url, char *prefix, size_t cap, pr_err *err) {
-    const char *p;
-    if (strncmp(url, "wss://", 6) == 0) {
-        w->tls = 1;
-        w->port = 443;
-        p = url + 6;
-    } else if (strncmp(url, "ws://", 5) == 0) {
-        w->port = 80;
-        p = url + 5;
-    } else {
-        return pr_err_set(err, PR_EINVAL, "binance feed: WebSocket URL '%s': expected ws://... or wss://...", url);
-    }
-    size_t h = strcspn(p, ":/");
-    if (h == 0 || h >= sizeof w->host) return pr_err_set(err, PR_EINVAL, "binance feed: no host in '%s'", url);
-    memcpy(w->host, p, h);
-    w->host[h] = '\0';
-    p += h;
-    if (*p == ':') {
-        char *end;
-        long port = strtol(p + 1, &end, 10);
-        if (end == p + 1 || port < 1 || port > 65535 || (*end && *end != '/'))
-            return pr_err_set(err, PR_EINVAL, "binance feed: bad port in '%s'", url);
-        w->port = (int)port;
-        p = end;
-    }
-    size_t n = strlen(p);
-    while (n > 0 && p[n - 1] == '/') n--;
-    if (n >= cap) return pr_err_set(err, PR_EINVAL, "binance feed: URL path too long");
-    memcpy(prefix, p, n);
-    prefix[n] = '\0';
-    return PR_OK;
+    pr_err e;
+    pr_err_clear(&e);
+    int rc = pr_ws_split_url(url, w->host, sizeof w->host, &w->port, &w->tls, prefix, cap, &e);
+    return rc == PR_OK ? PR_OK : pr_err_set(err, rc, "binance feed: %s", e.msg);
 }
 
 static int build_path(ws_feed *w, const char *prefix, int combined, pr_err *err) {

@@ -181,6 +181,18 @@ int pr_venue_fills(pr_venue *v, const char *symbol, int64_t from_id, pr_venue_fi
     return v->ops->fills(v->impl, symbol, from_id, out, cap, n, err);
 }
 
+int pr_venue_order_fills(pr_venue *v, const char *symbol, int64_t order_id, pr_venue_fill *out, size_t cap, size_t *n,
+                         pr_err *err) {
+    if (v->ops->order_fills) return v->ops->order_fills(v->impl, symbol, order_id, out, cap, n, err);
+    size_t all = 0;
+    int rc = v->ops->fills(v->impl, symbol, 0, out, cap, &all, err);
+    if (rc != PR_OK) return rc;
+    *n = 0;
+    for (size_t i = 0; i < all && i < cap; i++)
+        if (out[i].order_id == order_id) out[(*n)++] = out[i];
+    return PR_OK;
+}
+
 int pr_venue_withdrawals_enabled(pr_venue *v, int *on, pr_err *err) {
     if (!v->ops->withdrawals_enabled)
         return pr_err_set(err, PR_EUNSUPPORTED, "%s cannot tell whether the key may withdraw", v->ops->name);

@@ -20,6 +20,7 @@ static const char *code_meaning(long code) {
     case -1003: return "request weight limit exceeded";
     case -1007: return "the venue timed out: execution status unknown";
     case -1013: return "the venue's instrument filters refused the order";
+    case -1015: return "too many new orders: the order-count limit";
     case -1021: return "timestamp outside recvWindow: the clocks differ";
     case -1022: return "signature invalid: check the API secret";
     case -1100: case -1101: case -1102: case -1103: return "bad request parameters";
@@ -104,6 +105,26 @@ static int build(bn *b, const bn_call *c, pr_dl_request *rq, pr_err *err) {
 
 static int resync(bn *b, pr_err *err);
 
+/* The order counts the venue reported with any answer. */
+static void note_order_counts(bn *b, const pr_dl_reply *rp, int64_t now) {
+    pr_venue_order_gate_seen(&b->gate, 10000, rp->order_count_10s, now);
+    pr_venue_order_gate_seen(&b->gate, 60000, rp->order_count_1m, now);
+    pr_venue_order_gate_seen(&b->gate, 86400000, rp->order_count_1d, now);
+}
+
+/* Waits until the order-count windows have room for c's orders. */
+static int order_gate(bn *b, const bn_call *c, pr_err *err) {
+    for (int i = 0; i < 8; i++) {
+        int64_t wait;
+        int rc = pr_venue_order_gate_check(&b->gate, pr_dl_now(&b->s) + c->new_orders - 1, b->s.o.max_wait_ms, &wait,
+                                           err);
+        if (rc != PR_OK) return pr_err_set(err, rc, "%s: %s %s: %s", b->api->name, c->method, c->path, err->msg);
+        if (wait <= 0) return PR_OK;
+        pr_dl_sleep(&b->s, wait, NULL);
+    }
+    return PR_OK;
+}
+
 /* Sends c; *out the parsed 2xx body. Waits out 429 / a short 418 ban and
  * sends again (the venue refused those requests: nothing happened);
  * resyncs the clock once on -1021; retries a lost answer only when
@@ -116,14 +137,29 @@ int bn_request(bn *b, const bn_call *c, json_t **out, pr_err *err) {
         int rc = build(b, c, &rq, err);
         if (rc != PR_OK) return rc;
         if ((rc = pr_dl_pace(&b->s, rq.weight, NULL, err)) != PR_OK) return rc;
+        if (c->new_orders && (rc = order_gate(b, c, err)) != PR_OK) return rc;
         pr_dl_reply rp;
         b->s.o.get(b->s.o.get_user, &rq, b->s.o.timeout_s, &rp);
         pr_dl_count_weight(&b->s, &rp, rq.weight, NULL);
         int64_t now = pr_dl_now(&b->s);
+        for (int k = 0; k < c->new_orders; k++) pr_venue_order_gate_sent(&b->gate, now);
+        note_order_counts(b, &rp, now);
         pr_dl_verdict v;
         pr_dl_classify_http(&rp, now, &v);
         pr_dl_source_binance.classify(&rp, now, &v);
         long code = v.code[0] ? strtol(v.code, NULL, 10) : 0;
+        if (code == -1015) {
+            /* Too many new orders: refused, nothing happened. The window
+             * that is full is not named: wait out the shortest limit's. */
+            v.kind = PR_DL_WAIT;
+            if (v.wait_ms < 0 && rp.retry_after_ms < 0 && b->gate.n) {
+                int64_t shortest = 0;
+                for (size_t k = 0; k < b->gate.n; k++)
+                    if (b->gate.w[k].limit > 0 && (!shortest || b->gate.w[k].interval_ms < shortest))
+                        shortest = b->gate.w[k].interval_ms;
+                if (shortest) v.wait_ms = shortest - now % shortest;
+            }
+        }
         if (v.kind == PR_DL_OK) {
             json_error_t je;
             *out = json_loadb(rp.body, rp.len, 0, &je);
@@ -194,7 +230,7 @@ const char *bn_jstr(const json_t *o, const char *k) {
 }
 
 static int resync(bn *b, pr_err *err) {
-    bn_call c = {"GET", b->api->time, "", 0, 1, BN_GET_SAFE};
+    bn_call c = {"GET", b->api->time, "", 0, 1, BN_GET_SAFE, 0};
     json_t *j;
     int64_t t0 = pr_dl_now(&b->s);
     int rc = bn_request(b, &c, &j, err);
@@ -259,10 +295,21 @@ int bn_rules(void *impl, const char *symbol, pr_venue_rules *out, pr_err *err) {
         if (strcmp(b->rules[i].symbol, symbol) == 0) return *out = b->rules[i], PR_OK;
     char p[64];
     snprintf(p, sizeof p, "symbol=%.40s", symbol);
-    bn_call c = {"GET", b->api->info, p, 0, b->api->info_weight, BN_GET_SAFE};
+    bn_call c = {"GET", b->api->info, p, 0, b->api->info_weight, BN_GET_SAFE, 0};
     json_t *j;
     int rc = bn_request(b, &c, &j, err);
     if (rc != PR_OK) return rc;
+    /* the ORDERS limits: {"rateLimitType": "ORDERS", "interval": "SECOND",
+     * "intervalNum": 10, "limit": 50} */
+    json_t *e0;
+    size_t k;
+    json_array_foreach(json_object_get(j, "rateLimits"), k, e0) {
+        const char *iv = bn_jstr(e0, "interval");
+        int64_t unit = strcmp(iv, "SECOND") == 0 ? 1000 : strcmp(iv, "MINUTE") == 0 ? 60000
+                     : strcmp(iv, "DAY") == 0 ? 86400000 : 0;
+        if (strcmp(bn_jstr(e0, "rateLimitType"), "ORDERS") == 0 && unit)
+            pr_venue_order_gate_limit(&b->gate, unit * bn_jint(e0, "intervalNum"), bn_jint(e0, "limit"));
+    }
     /* spot answers the one symbol asked, futures every symbol */
     json_t *sym = NULL, *e;
     size_t i;
@@ -323,7 +370,7 @@ static int one_order(bn *b, const char *method, const char *symbol, const char *
                      pr_venue_order *out, pr_err *err) {
     char p[128];
     snprintf(p, sizeof p, "symbol=%.31s&origClientOrderId=%.39s", symbol, client_id);
-    bn_call c = {method, b->api->order, p, 1, weight, BN_GET_SAFE};
+    bn_call c = {method, b->api->order, p, 1, weight, BN_GET_SAFE, 0};
     json_t *j;
     int rc = bn_request(b, &c, &j, err);
     if (rc == PR_EVENUE && strcmp(err->venue_code, "-2013") == 0) {
@@ -348,7 +395,7 @@ int bn_cancel(void *impl, const char *symbol, const char *client_id, pr_venue_or
 int bn_open_orders(void *impl, const char *symbol, pr_venue_order *out, size_t cap, size_t *n, pr_err *err) {
     char p[64] = "";
     if (symbol && *symbol) snprintf(p, sizeof p, "symbol=%.40s", symbol);
-    bn_call c = {"GET", ((bn *)impl)->api->open_orders, p, 1, p[0] ? 6 : 80, BN_GET_SAFE};
+    bn_call c = {"GET", ((bn *)impl)->api->open_orders, p, 1, p[0] ? 6 : 80, BN_GET_SAFE, 0};
     json_t *j;
     int rc = bn_request(impl, &c, &j, err);
     if (rc != PR_OK) return rc;
@@ -358,11 +405,9 @@ int bn_open_orders(void *impl, const char *symbol, pr_venue_order *out, size_t c
     return PR_OK;
 }
 
-int bn_fills(void *impl, const char *symbol, int64_t from_id, pr_venue_fill *out, size_t cap, size_t *n,
-                    pr_err *err) {
-    char p[96];
-    snprintf(p, sizeof p, "symbol=%.40s&fromId=%lld&limit=1000", symbol, (long long)(from_id > 0 ? from_id : 0));
-    bn_call c = {"GET", ((bn *)impl)->api->trades, p, 1, 20, BN_GET_SAFE};
+/* My trades of the query p ("symbol=S&fromId=N" or "symbol=S&orderId=N"). */
+static int trades_of(void *impl, const char *p, pr_venue_fill *out, size_t cap, size_t *n, pr_err *err) {
+    bn_call c = {"GET", ((bn *)impl)->api->trades, p, 1, 20, BN_GET_SAFE, 0};
     json_t *j;
     int rc = bn_request(impl, &c, &j, err);
     if (rc != PR_OK) return rc;
@@ -388,6 +433,19 @@ int bn_fills(void *impl, const char *symbol, int64_t from_id, pr_venue_fill *out
     return PR_OK;
 }
 
+int bn_fills(void *impl, const char *symbol, int64_t from_id, pr_venue_fill *out, size_t cap, size_t *n,
+             pr_err *err) {
+    char p[96];
+    snprintf(p, sizeof p, "symbol=%.40s&fromId=%lld&limit=1000", symbol, (long long)(from_id > 0 ? from_id : 0));
+    return trades_of(impl, p, out, cap, n, err);
+}
+
+int bn_order_fills(void *impl, const char *symbol, int64_t order_id, pr_venue_fill *out, size_t cap, size_t *n,
+                   pr_err *err) {
+    char p[96];
+    snprintf(p, sizeof p, "symbol=%.40s&orderId=%lld", symbol, (long long)order_id);
+    return trades_of(impl, p, out, cap, n, err);
+}
 
 int bn_send_order(bn *b, const char *path, const pr_venue_rules *r, char *p, size_t cap, size_t len, const char *extra,
                   const pr_venue_order_req *rq, pr_venue_order *out, pr_err *err) {
@@ -403,7 +461,7 @@ int bn_send_order(bn *b, const char *path, const pr_venue_rules *r, char *p, siz
     snprintf(p + len, cap - len, "%s&newClientOrderId=%s&newOrderRespType=RESULT", extra, rq->client_id);
     char test[64];
     snprintf(test, sizeof test, "%s/test", path);
-    bn_call c = {"POST", rq->test ? test : path, p, 1, 1, BN_SEND_ONCE};
+    bn_call c = {"POST", rq->test ? test : path, p, 1, 1, BN_SEND_ONCE, rq->test ? 0 : 1};
     json_t *j;
     if ((rc = bn_request(b, &c, &j, err)) != PR_OK) return rc;
     if (rq->test) {

@@ -16,6 +16,7 @@ typedef struct bn_api {
     const char *time, *info, *order, *open_orders, *trades;
     int weight_limit;        /* REQUEST_WEIGHT per minute                     */
     int info_weight;         /* weight of exchangeInfo for one symbol          */
+    const char *listen;      /* the user-data stream's listen key endpoint     */
 } bn_api;
 
 typedef struct bn {
@@ -26,6 +27,7 @@ typedef struct bn {
     int64_t offset_ms;       /* venue clock - ours                             */
     pr_venue_rules rules[BN_RULES_CACHE];
     size_t n_rules;
+    pr_venue_order_gate gate;  /* new orders per window (exchangeInfo ORDERS) */
 } bn;
 
 enum { BN_GET_SAFE = 0, BN_SEND_ONCE = 1 };
@@ -35,13 +37,16 @@ typedef struct bn_call {
     const char *params;      /* "a=1&b=2" or ""                               */
     int sign, weight;
     int once;                /* BN_SEND_ONCE: an unknown outcome is not retried */
+    int new_orders;          /* orders it creates (the order-count limits)    */
 } bn_call;
 
 int bn_open(const bn_api *api, const pr_venue_config *cfg, void **impl, pr_err *err);
 void bn_close(void *impl);
 /* Sends c; *out the parsed 2xx body (json_decref it). Waits out 429 / a
  * short 418 ban and sends again (the venue refused those: nothing
- * happened); resyncs the clock once on -1021; retries a lost answer only
+ * happened; so is -1015, too many new orders); before a call that creates
+ * orders, waits for the order-count window that is full (or refuses,
+ * PR_ELIMIT, when that is a day away); resyncs the clock once on -1021; retries a lost answer only
  * when c->once is BN_GET_SAFE, else PR_ETIMEOUT. */
 int bn_request(bn *b, const bn_call *c, json_t **out, pr_err *err);
 
@@ -60,6 +65,10 @@ int bn_send_order(bn *b, const char *path, const pr_venue_rules *r, char *p, siz
                   const pr_venue_order_req *rq, pr_venue_order *out, pr_err *err);
 
 /* pr_venue_ops members both APIs implement alike. */
+int bn_order_fills(void *impl, const char *symbol, int64_t order_id, pr_venue_fill *out, size_t cap, size_t *n,
+                   pr_err *err);
+int bn_listen_key(void *impl, int op, char *key, size_t cap, pr_err *err);
+int bn_stream_parse(const char *msg, size_t len, pr_venue_event *out, pr_err *err);
 int bn_server_time(void *impl, int64_t *ms, pr_err *err);
 int bn_rules(void *impl, const char *symbol, pr_venue_rules *out, pr_err *err);
 int bn_query(void *impl, const char *symbol, const char *client_id, pr_venue_order *out, pr_err *err);

@@ -12,6 +12,7 @@
 static const bn_api k_futures = {
     .name = "binance_futures", .time = "/fapi/v1/time", .info = "/fapi/v1/exchangeInfo", .order = "/fapi/v1/order",
     .open_orders = "/fapi/v1/openOrders", .trades = "/fapi/v1/userTrades", .weight_limit = 2400, .info_weight = 1,
+    .listen = "/fapi/v1/listenKey",
 };
 
 static int fut_open(const pr_venue_config *cfg, void **impl, pr_err *err) {
@@ -44,7 +45,7 @@ static int fut_place(void *impl, const pr_venue_order_req *rq, pr_venue_order *o
 }
 
 static int fut_balances(void *impl, pr_venue_balance *out, size_t cap, size_t *n, pr_err *err) {
-    bn_call c = {"GET", "/fapi/v2/balance", "", 1, 5, BN_GET_SAFE};
+    bn_call c = {"GET", "/fapi/v2/balance", "", 1, 5, BN_GET_SAFE, 0};
     json_t *j;
     int rc = bn_request(impl, &c, &j, err);
     if (rc != PR_OK) return rc;
@@ -62,7 +63,7 @@ static int fut_balances(void *impl, pr_venue_balance *out, size_t cap, size_t *n
 
 /* Open positions only (positionRisk lists every symbol, flat ones too). */
 static int fut_positions(void *impl, pr_venue_position *out, size_t cap, size_t *n, pr_err *err) {
-    bn_call c = {"GET", "/fapi/v2/positionRisk", "", 1, 5, BN_GET_SAFE};
+    bn_call c = {"GET", "/fapi/v2/positionRisk", "", 1, 5, BN_GET_SAFE, 0};
     json_t *j, *e;
     int rc = bn_request(impl, &c, &j, err);
     if (rc != PR_OK) return rc;
@@ -90,7 +91,7 @@ static int fut_positions(void *impl, pr_venue_position *out, size_t cap, size_t 
 
 /* A setting call; `same` is the venue's code for "already so" (not an error). */
 static int setting(bn *b, const char *path, const char *params, const char *same, pr_err *err) {
-    bn_call c = {"POST", path, params, 1, 1, BN_GET_SAFE}; /* setting twice is harmless */
+    bn_call c = {"POST", path, params, 1, 1, BN_GET_SAFE, 0}; /* setting twice is harmless */
     json_t *j;
     int rc = bn_request(b, &c, &j, err);
     if (rc == PR_EVENUE && same && strcmp(err->venue_code, same) == 0) {
@@ -142,4 +143,9 @@ const pr_venue_ops pr_venue_binance_futures = {
     .set_leverage = fut_set_leverage,
     .set_margin_type = fut_set_margin_type,
     .set_position_mode = fut_set_position_mode,
+    .user_testnet = "wss://stream.binancefuture.com",
+    .user_mainnet = "wss://fstream.binance.com",
+    .order_fills = bn_order_fills,
+    .listen_key = bn_listen_key,
+    .stream_parse = bn_stream_parse,
 };

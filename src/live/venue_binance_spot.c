@@ -10,6 +10,7 @@
 static const bn_api k_spot = {
     .name = "binance_spot", .time = "/api/v3/time", .info = "/api/v3/exchangeInfo", .order = "/api/v3/order",
     .open_orders = "/api/v3/openOrders", .trades = "/api/v3/myTrades", .weight_limit = 6000, .info_weight = 20,
+    .listen = "/api/v3/userDataStream",
 };
 
 static int spot_open(const pr_venue_config *cfg, void **impl, pr_err *err) { return bn_open(&k_spot, cfg, impl, err); }
@@ -53,7 +54,7 @@ static int bn_place_oco(void *impl, const pr_venue_oco_req *rq, pr_venue_order l
     if ((rc = bn_decimal_param(p, sizeof p, &len, name, rq->stop_limit, r.tick, err)) != PR_OK) return rc;
     snprintf(name, sizeof name, "%sStopPrice", sl);
     if ((rc = bn_decimal_param(p, sizeof p, &len, name, rq->stop_price, r.tick, err)) != PR_OK) return rc;
-    bn_call c = {"POST", "/api/v3/orderList/oco", p, 1, 1, BN_SEND_ONCE};
+    bn_call c = {"POST", "/api/v3/orderList/oco", p, 1, 1, BN_SEND_ONCE, 2};
     json_t *j;
     if ((rc = bn_request(b, &c, &j, err)) != PR_OK) return rc;
     json_t *rep = json_object_get(j, "orderReports");
@@ -63,7 +64,7 @@ static int bn_place_oco(void *impl, const pr_venue_oco_req *rq, pr_venue_order l
 }
 
 static int bn_balances(void *impl, pr_venue_balance *out, size_t cap, size_t *n, pr_err *err) {
-    bn_call c = {"GET", "/api/v3/account", "omitZeroBalances=true", 1, 20, BN_GET_SAFE};
+    bn_call c = {"GET", "/api/v3/account", "omitZeroBalances=true", 1, 20, BN_GET_SAFE, 0};
     json_t *j;
     int rc = bn_request(impl, &c, &j, err);
     if (rc != PR_OK) return rc;
@@ -81,7 +82,7 @@ static int bn_balances(void *impl, pr_venue_balance *out, size_t cap, size_t *n,
 }
 
 static int bn_withdrawals(void *impl, int *on, pr_err *err) {
-    bn_call c = {"GET", "/sapi/v1/account/apiRestrictions", "", 1, 1, BN_GET_SAFE};
+    bn_call c = {"GET", "/sapi/v1/account/apiRestrictions", "", 1, 1, BN_GET_SAFE, 0};
     json_t *j;
     int rc = bn_request(impl, &c, &j, err);
     if (rc != PR_OK) return rc;
@@ -114,4 +115,9 @@ const pr_venue_ops pr_venue_binance_spot = {
     .positions = NULL,
     .fills = bn_fills,
     .withdrawals_enabled = bn_withdrawals,
+    .user_testnet = "wss://stream.testnet.binance.vision",
+    .user_mainnet = "wss://stream.binance.com:9443",
+    .order_fills = bn_order_fills,
+    .listen_key = bn_listen_key,
+    .stream_parse = bn_stream_parse,
 };

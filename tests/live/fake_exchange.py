@@ -33,12 +33,22 @@ fills. Balances start from the recorded account fixture (--account) and
 an order the free balance cannot pay is -2010. Commission 0.1% of what is
 received.
 
+User-data stream: POST /api/v3/userDataStream (futures /fapi/v1/listenKey;
+X-MBX-APIKEY, no signature) gives a listen key, PUT keeps it alive, DELETE
+ends it (an unknown or expired key: 400 -1125); GET /ws/<listenKey> with
+"Upgrade: websocket" is the stream (the server side of RFC 6455 text
+frames, pings answered): each spot order pushes an executionReport when
+accepted (x NEW) and when it trades (x TRADE, with the trade id), then an
+outboundAccountPosition. Order answers carry X-MBX-ORDER-COUNT-10S / -1D,
+the new orders of the current 10 s window and day.
+
 Control (no signature):
   POST /_faults   JSON list, each entry {"fault": F, "path": P?, "method":
                   M?} taken by the next request to P (default: any signed
                   request) with method M (default: any), in order. F: "-1021" (answer -1021 once), "429" (Retry-After
                   "retry_after" s, default 1), "418" (ban, Retry-After),
-                  "-2010", "-1013", "500" (503 -1007 after doing the work),
+                  "-2010", "-1013", "-1015" (429 Too many new orders,
+                  nothing done), "500" (503 -1007 after doing the work),
                   "slow" (do the work, answer after "delay" s, default 3),
                   "lost_ack" (do the work, then drop the connection without
                   an answer), "drop" (drop the connection, nothing done)
@@ -54,14 +64,29 @@ Control (no signature):
   POST /_balance  {"asset": A, "delta": D}: the free balance of A moves by D
                   (a deposit or a trade by hand); {"symbol": S, "delta": D}
                   moves the futures position of S by D
+  POST /_stream   {"drop": true}: closes every stream connection now (no
+                  close frame); {"drop_after": N}: after the next N events;
+                  {"expire": true}: pushes listenKeyExpired, forgets the
+                  keys and closes; {"refuse": B}: new stream connections
+                  answered 404 while B; {"delay": S}: events pushed S s late
+  GET  /_stream   {"keys", "keepalives", "deletes", "connections", "events",
+                  "live": [the keys]}
+  POST /_order_limit {"10s": N}: at most N new orders per 10 s window (also
+                  shown in exchangeInfo's rateLimits); one more is 429 -1015
+                  "Too many new orders" and is not placed
+  GET  /_trades   every trade the exchange booked (spot and futures)
   GET  /_log      every request: [{"method","path","query","status"}]
   GET  /_orders   every order the exchange ever accepted
 The chosen port is written to --port-file."""
 import argparse
+import base64
 import hashlib
 import hmac
 import json
 import os
+import secrets
+import socket
+import struct
 import threading
 import time
 from decimal import Decimal
@@ -92,6 +117,8 @@ state = {
     "balances": {b["asset"]: [Decimal(b["free"]), Decimal(b["locked"])] for b in ACCOUNT["balances"]},
     "weight": [0, 0],
 }
+state.update(keys={}, uds={"keys": 0, "keepalives": 0, "deletes": 0, "connections": 0, "events": 0},
+             conns=[], refuse=False, delay=0.0, drop_after=-1, order_limit=0, order_counts={})
 state.update(forders=[], ftrades=[], wallet=Decimal(args.futures_wallet), pos={}, dual=False)
 for s_ in FINFO["symbols"]:
     state["pos"][s_["symbol"]] = {"amt": Decimal(0), "entry": Decimal(0), "lev": 20, "iso": False}
@@ -119,6 +146,159 @@ def symbol_info(sym, info=None):
 
 def fmt(d):
     return "%.8f" % d
+
+
+GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+
+
+def ws_frame(opcode, payload):
+    """One server frame (unmasked), RFC 6455 5.2."""
+    n = len(payload)
+    head = bytes([0x80 | opcode])
+    if n < 126:
+        head += bytes([n])
+    elif n < 65536:
+        head += bytes([126]) + struct.pack(">H", n)
+    else:
+        head += bytes([127]) + struct.pack(">Q", n)
+    return head + payload
+
+
+class Conn:
+    """One user-data stream connection: events queued here are sent by its
+    writer thread (late by state["delay"]); its reader answers pings."""
+
+    def __init__(self, sock, key):
+        self.sock, self.key, self.q, self.cv, self.closed = sock, key, [], threading.Condition(), False
+
+    def push(self, text):
+        with self.cv:
+            self.q.append((time.time() + state["delay"], text))
+            self.cv.notify()
+
+    def close(self):
+        with self.cv:
+            self.closed = True
+            self.cv.notify()
+        try:
+            self.sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+    def writer(self):
+        while True:
+            with self.cv:
+                while not self.q and not self.closed:
+                    self.cv.wait()
+                if self.closed:
+                    return
+                at, text = self.q.pop(0)
+            if at > time.time():
+                time.sleep(at - time.time())
+            try:
+                self.sock.sendall(ws_frame(0x1, text.encode()))
+            except OSError:
+                return
+
+    def reader(self):
+        try:
+            while True:
+                h = self.sock.recv(2)
+                if len(h) < 2:
+                    break
+                n = h[1] & 0x7F
+                if n == 126:
+                    n = struct.unpack(">H", self.sock.recv(2))[0]
+                elif n == 127:
+                    n = struct.unpack(">Q", self.sock.recv(8))[0]
+                mask = self.sock.recv(4) if h[1] & 0x80 else b"\0\0\0\0"
+                data = b""
+                while len(data) < n:
+                    c = self.sock.recv(n - len(data))
+                    if not c:
+                        raise OSError
+                    data += c
+                data = bytes(c ^ mask[j % 4] for j, c in enumerate(data))
+                op = h[0] & 0x0F
+                if op == 0x9:
+                    self.sock.sendall(ws_frame(0xA, data))
+                elif op == 0x8:
+                    break
+        except OSError:
+            pass
+        self.close()
+
+
+def push_event(ev):
+    """ev to every open stream connection (under lock)."""
+    state["conns"] = [c for c in state["conns"] if not c.closed]
+    text = json.dumps(ev, separators=(",", ":"))
+    for c in state["conns"]:
+        c.push(text)
+        state["uds"]["events"] += 1
+    if state["drop_after"] > 0:
+        state["drop_after"] -= 1
+        if state["drop_after"] == 0:
+            state["drop_after"] = -1
+            drop_streams()
+
+
+def drop_streams():
+    for c in state["conns"]:
+        c.close()
+    state["conns"] = []
+
+
+def execution_report(o, x, trade=None):
+    """The spot executionReport of order o (x: NEW or TRADE)."""
+    t = trade or {}
+    return {"e": "executionReport", "E": now_ms(), "s": o["symbol"], "c": o["clientOrderId"], "S": o["side"],
+            "o": o["type"], "f": "GTC", "q": fmt(o["qty"]), "p": fmt(o["price"]), "P": fmt(o["stop"] or 0),
+            "F": "0.00000000", "g": o["orderListId"], "C": "", "x": x, "X": o["status"] if x == "TRADE" else "NEW",
+            "r": "NONE", "i": o["orderId"], "l": t.get("qty", "0.00000000"), "z": fmt(o["executed"]),
+            "L": t.get("price", "0.00000000"), "n": t.get("commission", "0"), "N": t.get("commissionAsset"),
+            "T": t.get("time", o["time"]), "t": t.get("id", -1), "I": o["orderId"] * 2, "w": x == "NEW",
+            "m": t.get("isMaker", False), "M": bool(trade), "O": o["time"], "Z": fmt(o["quote"]),
+            "Y": t.get("quoteQty", "0.00000000"), "Q": "0.00000000", "W": o["time"], "V": "EXPIRE_MAKER"}
+
+
+def account_position():
+    return {"e": "outboundAccountPosition", "E": now_ms(), "u": now_ms(),
+            "B": [{"a": a, "f": fmt(v[0]), "l": fmt(v[1])} for a, v in state["balances"].items()]}
+
+
+def listen_key(method, p):
+    if method == "POST":
+        k = secrets.token_hex(32)
+        state["keys"][k] = now_ms()
+        state["uds"]["keys"] += 1
+        return {"listenKey": k}
+    k = p.get("listenKey", "")
+    if k not in state["keys"]:
+        raise Refuse(400, -1125, "This listenKey does not exist.")
+    if method == "PUT":
+        state["keys"][k] = now_ms()
+        state["uds"]["keepalives"] += 1
+    else:
+        del state["keys"][k]
+        state["uds"]["deletes"] += 1
+    return {}
+
+
+def count_order():
+    """One new order into the 10 s and day windows: (count 10s, count 1d)."""
+    t = now_ms()
+    w10, wd = t // 10000, t // 86400000
+    c = state["order_counts"]
+    c[("10s", w10)] = c.get(("10s", w10), 0) + 1
+    c[("1d", wd)] = c.get(("1d", wd), 0) + 1
+    return c[("10s", w10)], c[("1d", wd)]
+
+
+def order_counts():
+    t = now_ms()
+    c = state["order_counts"]
+    return c.get(("10s", t // 10000), 0), c.get(("1d", t // 86400000), 0)
 
 
 class Refuse(Exception):
@@ -194,6 +374,8 @@ def fill(o, px):
                             "commission": fmt(fee), "commissionAsset": fee_asset, "time": now_ms(),
                             "isBuyer": o["side"] == "BUY", "isMaker": bool(resting), "isBestMatch": True})
     state["next_trade"] += 1
+    push_event(execution_report(o, "TRADE", state["trades"][-1]))
+    push_event(account_position())
     if o["orderListId"] != -1:
         for other in state["orders"]:
             if other["orderListId"] == o["orderListId"] and other is not o and other["status"] == "NEW":
@@ -273,6 +455,7 @@ def new_order(p, list_id=-1, test=False):
          "time": now_ms(), "update": now_ms()}
     state["next_order"] += 1
     state["orders"].append(o)
+    push_event(execution_report(o, "NEW"))
     if otype == "MARKET":
         fill(o, px)
     elif otype == "LIMIT" and crosses(o, px):
@@ -366,6 +549,17 @@ def fut_order(p, test=False):
                              "commission": fmt(fee), "commissionAsset": "USDT", "time": now_ms(),
                              "positionSide": "BOTH", "buyer": side == "BUY", "maker": False})
     state["next_trade"] += 1
+    t = state["ftrades"][-1]
+    push_event({"e": "ORDER_TRADE_UPDATE", "E": now_ms(), "T": now_ms(), "o": {
+        "s": sym, "c": o["clientOrderId"], "S": side, "o": "MARKET", "f": "GTC", "q": fmt(qty), "p": "0",
+        "ap": fmt(px), "sp": "0", "x": "TRADE", "X": "FILLED", "i": o["orderId"], "l": fmt(qty), "z": fmt(qty),
+        "L": fmt(px), "N": "USDT", "n": t["commission"], "T": t["time"], "t": t["id"], "b": "0", "a": "0",
+        "m": False, "R": o.get("reduceOnly", False), "wt": "CONTRACT_PRICE", "ot": "MARKET", "ps": "BOTH",
+        "cp": False, "rp": t["realizedPnl"], "pP": False, "si": 0, "ss": 0, "V": "NONE", "pm": "NONE", "gtd": 0}})
+    push_event({"e": "ACCOUNT_UPDATE", "E": now_ms(), "T": now_ms(), "a": {
+        "m": "ORDER", "B": [{"a": "USDT", "wb": fmt(state["wallet"]), "cw": fmt(state["wallet"]), "bc": "0"}],
+        "P": [{"s": sym, "pa": fmt(pos["amt"]), "ep": fmt(pos["entry"]), "cr": "0", "up": "0",
+               "mt": "isolated" if pos["iso"] else "cross", "iw": "0", "ps": "BOTH"}]}})
     return o
 
 
@@ -405,7 +599,8 @@ def fut_serve(method, path, p):
                  "updateTime": now_ms()} for s, q in state["pos"].items()]
     if path == "/fapi/v1/userTrades":
         frm = int(p.get("fromId", "0"))
-        return [t for t in state["ftrades"] if t["symbol"] == p.get("symbol") and t["id"] >= frm]
+        return [t for t in state["ftrades"] if t["symbol"] == p.get("symbol") and t["id"] >= frm
+                and ("orderId" not in p or str(t["orderId"]) == p["orderId"])]
     if path == "/fapi/v1/leverage":
         lev = int(p.get("leverage", "0"))
         if not 1 <= lev <= 125:
@@ -487,6 +682,29 @@ class H(BaseHTTPRequestHandler):
                 return self.answer(200, {"amt": fmt(state["pos"][p["symbol"]]["amt"])})
             balance(p["asset"])[0] += Decimal(str(p["delta"]))
             return self.answer(200, {"free": fmt(balance(p["asset"])[0])})
+        if u.path == "/_stream":
+            if self.command == "GET":
+                return self.answer(200, dict(state["uds"], live=list(state["keys"])))
+            p = json.loads(body or "{}")
+            if p.get("drop"):
+                drop_streams()
+            if p.get("expire"):
+                push_event({"e": "listenKeyExpired", "E": now_ms(), "listenKey": ""})
+                state["keys"].clear()
+                time.sleep(0.2)  # the event goes out before the connection ends
+                drop_streams()
+            if "drop_after" in p:
+                state["drop_after"] = int(p["drop_after"])
+            if "refuse" in p:
+                state["refuse"] = bool(p["refuse"])
+            if "delay" in p:
+                state["delay"] = float(p["delay"])
+            return self.answer(200, state["uds"])
+        if u.path == "/_order_limit":
+            state["order_limit"] = int(json.loads(body)["10s"])
+            return self.answer(200, {"10s": state["order_limit"]})
+        if u.path == "/_trades":
+            return self.answer(200, state["trades"] + state["ftrades"])
         if u.path == "/_log":
             return self.answer(200, state["log"])
         if u.path == "/_orders":
@@ -499,8 +717,33 @@ class H(BaseHTTPRequestHandler):
                 return state["faults"].pop(i)
         return None
 
+    def websocket(self, u):
+        """GET /ws/<listenKey>: the user-data stream of that key."""
+        key = u.path[4:]
+        with lock:
+            ok = key in state["keys"] and not state["refuse"]
+        if not ok:
+            return self.answer(400 if not state["refuse"] else 404, {"code": -1125, "msg": "This listenKey does not "
+                               "exist."})
+        accept = base64.b64encode(hashlib.sha1((self.headers["Sec-WebSocket-Key"] + GUID).encode()).digest()).decode()
+        self.send_response(101)
+        self.send_header("Upgrade", "websocket")
+        self.send_header("Connection", "Upgrade")
+        self.send_header("Sec-WebSocket-Accept", accept)
+        self.end_headers()
+        self.wfile.flush()
+        self.close_connection = True
+        c = Conn(self.connection, key)
+        with lock:
+            state["conns"].append(c)
+            state["uds"]["connections"] += 1
+        threading.Thread(target=c.writer, daemon=True).start()
+        c.reader()
+
     def handle_any(self, method):
         u = urlparse(self.path)
+        if method == "GET" and self.headers.get("Upgrade", "").lower() == "websocket" and u.path.startswith("/ws/"):
+            return self.websocket(u)
         n = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(n).decode() if n else ""
         with lock:
@@ -512,20 +755,32 @@ class H(BaseHTTPRequestHandler):
             state["weight"][1] += WEIGHTS.get(u.path, 1)
             entry = {"method": method, "path": u.path, "query": u.query, "status": 0}
             state["log"].append(entry)
-            signed = u.path not in ("/api/v3/time", "/api/v3/exchangeInfo", "/fapi/v1/time", "/fapi/v1/exchangeInfo")
+            signed = u.path not in ("/api/v3/time", "/api/v3/exchangeInfo", "/fapi/v1/time", "/fapi/v1/exchangeInfo",
+                                    "/api/v3/userDataStream", "/fapi/v1/listenKey")
             fault = self.take_fault(method, u.path, signed)
             kind = fault["fault"] if fault else ""
             if kind == "drop":
                 entry["status"] = -1
                 self.close_connection = True
                 return
+            new_order = method == "POST" and u.path in ("/api/v3/order", "/api/v3/orderList/oco", "/fapi/v1/order")
+            if new_order and state["order_limit"] and order_counts()[0] >= state["order_limit"]:
+                kind = "-1015"
             try:
+                if kind == "-1015" and new_order:
+                    raise Refuse(429, -1015, "Too many new orders; current limit is %d orders per 10 SECOND." %
+                                 (state["order_limit"] or 50))
                 obj = self.serve(method, u, body, signed, kind)
                 status = 200
             except Refuse as r:
                 status, obj = r.status, {"code": r.code, "msg": r.msg}
             entry["status"] = status
             extra = None
+            if new_order:
+                if status == 200:
+                    count_order()
+                c10, cd = order_counts()
+                extra = {"X-MBX-ORDER-COUNT-10S": str(c10), "X-MBX-ORDER-COUNT-1D": str(cd)}
             if kind in ("429", "418"):
                 status = int(kind)
                 entry["status"] = status
@@ -578,13 +833,21 @@ class H(BaseHTTPRequestHandler):
         path = u.path
         if path.startswith("/fapi/"):
             return fut_serve(method, path, p)
+        if path in ("/api/v3/userDataStream", "/fapi/v1/listenKey"):
+            if self.headers.get("X-MBX-APIKEY") != args.key:
+                raise Refuse(401, -2015, "Invalid API-key, IP, or permissions for action.")
+            return listen_key(method, p)
         if path == "/api/v3/time":
             return {"serverTime": now_ms()}
         if path == "/api/v3/exchangeInfo":
             syms = [s for s in INFO["symbols"] if "symbol" not in p or s["symbol"] == p["symbol"]]
             if not syms:
                 raise Refuse(400, -1121, "Invalid symbol.")
-            return dict(INFO, symbols=syms, serverTime=now_ms())
+            limits = INFO.get("rateLimits", [])
+            if state["order_limit"]:
+                limits = [dict(r, limit=state["order_limit"]) if r["rateLimitType"] == "ORDERS"
+                          and r["interval"] == "SECOND" else r for r in limits]
+            return dict(INFO, symbols=syms, serverTime=now_ms(), rateLimits=limits)
         if path in ("/api/v3/order", "/api/v3/order/test") and method == "POST":
             o = new_order(p, test=path.endswith("/test"))
             return {} if o is None else order_view(o)
@@ -625,7 +888,8 @@ class H(BaseHTTPRequestHandler):
             return dict(ACCOUNT, balances=bal, updateTime=now_ms())
         if path == "/api/v3/myTrades":
             frm = int(p.get("fromId", "0"))
-            return [t for t in state["trades"] if t["symbol"] == p.get("symbol") and t["id"] >= frm]
+            return [t for t in state["trades"] if t["symbol"] == p.get("symbol") and t["id"] >= frm
+                    and ("orderId" not in p or str(t["orderId"]) == p["orderId"])]
         if path == "/sapi/v1/account/apiRestrictions":
             return {"ipRestrict": False, "createTime": 1698645219000, "enableReading": True,
                     "enableWithdrawals": args.withdrawals == "true", "enableInternalTransfer": False,
@@ -642,6 +906,9 @@ class H(BaseHTTPRequestHandler):
 
     def do_DELETE(self):
         self.handle_any("DELETE")
+
+    def do_PUT(self):
+        self.handle_any("PUT")
 
 
 srv = ThreadingHTTPServer(("127.0.0.1", 0), H)

@@ -45,6 +45,9 @@ typedef struct pr_dl_reply {
     int64_t retry_after_ms;  /* Retry-After; -1 absent                        */
     int64_t used_weight;     /* X-MBX-USED-WEIGHT-1M; -1 absent               */
     int64_t server_ms;       /* the Date header (the venue's now); -1 absent  */
+    /* Binance's order counts so far in the 10 s, 1 min and 1 day windows
+     * (X-MBX-ORDER-COUNT-10S / -1M / -1D); -1 absent. */
+    int64_t order_count_10s, order_count_1m, order_count_1d;
 } pr_dl_reply;
 
 void pr_dl_reply_free(pr_dl_reply *r);

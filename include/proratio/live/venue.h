@@ -140,6 +140,29 @@ typedef struct pr_venue_fill {
     int64_t time_ms;
 } pr_venue_fill;
 
+/* One message of a user-data stream, as the venue-independent reader
+ * (ops->stream_parse) understands it. */
+typedef enum pr_venue_event_kind {
+    PR_VEVENT_OTHER = 0,      /* nothing the session uses                      */
+    PR_VEVENT_ORDER,          /* an order changed; fill set when it traded      */
+    PR_VEVENT_ACCOUNT,        /* balances and / or positions changed            */
+    PR_VEVENT_KEY_EXPIRED     /* the listen key expired: get a new one          */
+} pr_venue_event_kind;
+
+#define PR_VENUE_EVENT_BALANCES 8
+
+typedef struct pr_venue_event {
+    pr_venue_event_kind kind;
+    int64_t time_ms;          /* the venue's event time                        */
+    pr_venue_order order;     /* PR_VEVENT_ORDER                                */
+    int has_fill;             /* 1: the event is a trade of the order: fill     */
+    pr_venue_fill fill;
+    pr_venue_balance balances[PR_VENUE_EVENT_BALANCES]; /* PR_VEVENT_ACCOUNT */
+    size_t n_balances;
+    pr_venue_position positions[PR_VENUE_EVENT_BALANCES];
+    size_t n_positions;
+} pr_venue_event;
+
 /* ---- the vtable ---------------------------------------------------------------- */
 typedef struct pr_venue_ops {
     const char *name;             /* config "venue": "binance_spot"            */
@@ -165,6 +188,10 @@ typedef struct pr_venue_ops {
     /* My trades of symbol with trade id >= from_id. */
     int (*fills)(void *impl, const char *symbol, int64_t from_id, pr_venue_fill *out, size_t cap, size_t *n,
                  pr_err *err);
+    /* The trades of one order (by the venue's order id); NULL: the
+     * caller looks through fills() instead. */
+    int (*order_fills)(void *impl, const char *symbol, int64_t order_id, pr_venue_fill *out, size_t cap, size_t *n,
+                       pr_err *err);
     /* 1 in *on when the key may withdraw (NULL: cannot tell; OANDA's
      * answers 0: a v20 token has no funds-transfer endpoint). */
     int (*withdrawals_enabled)(void *impl, int *on, pr_err *err);
@@ -174,6 +201,13 @@ typedef struct pr_venue_ops {
     int (*set_leverage)(void *impl, const char *symbol, int leverage, pr_err *err);
     int (*set_margin_type)(void *impl, const char *symbol, int isolated, pr_err *err);
     int (*set_position_mode)(void *impl, int hedge, pr_err *err);
+    /* The user-data stream (NULL: the venue has none): its default
+     * WebSocket bases, and the listen key's life: op 0 creates one into
+     * key, 1 keeps key alive, 2 deletes it. stream_parse reads one message
+     * (PR_EPARSE when it is not the venue's JSON). */
+    const char *user_testnet, *user_mainnet;
+    int (*listen_key)(void *impl, int op, char *key, size_t cap, pr_err *err);
+    int (*stream_parse)(const char *msg, size_t len, pr_venue_event *out, pr_err *err);
 } pr_venue_ops;
 
 typedef struct pr_venue {
@@ -206,6 +240,10 @@ int pr_venue_balances(pr_venue *v, pr_venue_balance *out, size_t cap, size_t *n,
 int pr_venue_positions(pr_venue *v, pr_venue_position *out, size_t cap, size_t *n, pr_err *err);
 int pr_venue_fills(pr_venue *v, const char *symbol, int64_t from_id, pr_venue_fill *out, size_t cap, size_t *n,
                    pr_err *err);
+/* The trades of the order of venue id order_id (through fills() from the
+ * first trade when the venue cannot ask for one order's). */
+int pr_venue_order_fills(pr_venue *v, const char *symbol, int64_t order_id, pr_venue_fill *out, size_t cap, size_t *n,
+                         pr_err *err);
 int pr_venue_withdrawals_enabled(pr_venue *v, int *on, pr_err *err);
 /* PR_EUNSUPPORTED on a venue without them (spot). */
 int pr_venue_set_leverage(pr_venue *v, const char *symbol, int leverage, pr_err *err);
@@ -234,6 +272,38 @@ int pr_venue_check(const pr_venue_rules *r, const pr_venue_order_req *rq, pr_err
 int pr_venue_decimal(double x, double unit, char *out, size_t cap, pr_err *err);
 /* The number of decimals of a venue's decimal text ("0.01000000" -> 2). */
 int pr_venue_decimals_of(const char *text);
+
+/* A venue's limits on new orders per fixed window (Binance: ORDERS in
+ * exchangeInfo's rateLimits, 10 s and 1 day on spot, 10 s and 1 min on
+ * futures; windows aligned to the epoch, so the day's restarts at 00:00
+ * UTC), counted locally per order sent and corrected by the counts the
+ * venue reports (X-MBX-ORDER-COUNT-10S / -1M / -1D). */
+#define PR_VENUE_ORDER_WINDOWS 4
+
+typedef struct pr_venue_order_window {
+    int64_t interval_ms;      /* 10000, 60000, 86400000                       */
+    int64_t limit;            /* 0: no limit known                            */
+    int64_t count;            /* orders in the window starting at start_ms    */
+    int64_t start_ms;
+} pr_venue_order_window;
+
+typedef struct pr_venue_order_gate {
+    pr_venue_order_window w[PR_VENUE_ORDER_WINDOWS];
+    size_t n;
+} pr_venue_order_gate;
+
+/* Sets the limit of the interval_ms window (added when new). */
+void pr_venue_order_gate_limit(pr_venue_order_gate *g, int64_t interval_ms, int64_t limit);
+/* The venue's count of the interval_ms window at now_ms (its header). */
+void pr_venue_order_gate_seen(pr_venue_order_gate *g, int64_t interval_ms, int64_t count, int64_t now_ms);
+/* One order sent at now_ms. */
+void pr_venue_order_gate_sent(pr_venue_order_gate *g, int64_t now_ms);
+/* Before an order at now_ms: *wait_ms 0 when it may go now, else the time
+ * until the full window ends; PR_ELIMIT naming the limit (err->venue_code
+ * "ORDERS_1d", the count and when the window ends) when that wait is longer
+ * than max_wait_ms (a daily limit): nothing may be sent before then. */
+int pr_venue_order_gate_check(pr_venue_order_gate *g, int64_t now_ms, int64_t max_wait_ms, int64_t *wait_ms,
+                              pr_err *err);
 
 /* Lower-case hex HMAC-SHA256 of msg with key (65 bytes of out). */
 int pr_venue_hmac_sha256_hex(const char *key, const char *msg, char out[65], pr_err *err);
