@@ -35,7 +35,7 @@ int pr_feed_binance_new(const pr_feed_stream *streams, size_t n, const pr_feed_b
                       "scripts/install-deps.sh, and rebuild)");
 }
 #else
-#include <libwebsockets.h>
+#include "ws_internal.h"
 
 typedef struct ws_feed {
     pr_feed base;
@@ -335,17 +335,7 @@ int pr_feed_binance_new(const pr_feed_stream *streams, size_t n, const pr_feed_b
     if (rc == PR_OK)
         rc = pr_dl_session_init(&w->rest, o->futures ? &pr_dl_source_binance_futures : &pr_dl_source_binance, &r, err);
     if (rc == PR_OK) {
-        /* lws logs to stderr by default; a library never prints. */
-        lws_set_log_level(0, NULL);
-        struct lws_context_creation_info ci;
-        memset(&ci, 0, sizeof ci);
-        ci.port = CONTEXT_PORT_NO_LISTEN;
-        ci.protocols = k_protocols;
-        ci.gid = -1;
-        ci.uid = -1;
-        ci.user = w;
-        if (w->tls) ci.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
-        w->ctx = lws_create_context(&ci);
+        w->ctx = pr_ws_context_new(k_protocols, w, w->tls);
         if (!w->ctx) rc = pr_err_set(err, PR_ENOMEM, "binance feed: could not create the WebSocket context");
     }
     if (rc != PR_OK) {

@@ -62,7 +62,20 @@ pr_ws_state pr_ws_get_state(const pr_ws *w, char *why, size_t cap) {
 }
 void pr_ws_close(pr_ws *w) { (void)w; }
 #else
-#include <libwebsockets.h>
+#include "ws_internal.h"
+
+struct lws_context *pr_ws_context_new(const struct lws_protocols *protocols, void *user, int tls) {
+    lws_set_log_level(0, NULL);
+    struct lws_context_creation_info ci;
+    memset(&ci, 0, sizeof ci);
+    ci.port = CONTEXT_PORT_NO_LISTEN;
+    ci.protocols = protocols;
+    ci.gid = -1;
+    ci.uid = -1;
+    ci.user = user;
+    if (tls) ci.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+    return lws_create_context(&ci);
+}
 
 struct pr_ws {
     struct lws_context *ctx;
@@ -149,16 +162,7 @@ int pr_ws_open(const char *url, pr_ws **out, pr_err *err) {
     int rc = pr_ws_split_url(url, w->host, sizeof w->host, &w->port, &w->tls, w->path, sizeof w->path, err);
     if (rc == PR_OK && !w->path[0]) pr_strlcpy(w->path, "/", sizeof w->path);
     if (rc == PR_OK) {
-        lws_set_log_level(0, NULL); /* a library never prints */
-        struct lws_context_creation_info ci;
-        memset(&ci, 0, sizeof ci);
-        ci.port = CONTEXT_PORT_NO_LISTEN;
-        ci.protocols = k_protocols;
-        ci.gid = -1;
-        ci.uid = -1;
-        ci.user = w;
-        if (w->tls) ci.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
-        w->ctx = lws_create_context(&ci);
+        w->ctx = pr_ws_context_new(k_protocols, w, w->tls);
         if (!w->ctx) rc = pr_err_set(err, PR_ENOMEM, "WebSocket: could not create the context");
     }
     if (rc != PR_OK) {
