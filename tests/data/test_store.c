@@ -832,19 +832,15 @@ static void test_large_bulk(void **state) {
 }
 
 /* A read of more than 262,144 bars, which PostgreSQL serves over two
- * connections in one snapshot (half the chunks each, joined in order):
- * every bar as written, for the whole dataset and for ranges that cut the
- * first and the last chunk (whose bars before the range are dropped, so the
- * second half moves down), and a read inside a transaction (one
- * connection). SQLite reads them in one pass; the same answers. */
-static void test_large_read_halves(void **state) {
-    fx *f = *state;
-    pr_store *st = open_ok(f);
-    const size_t n = 300007;
-    pr_series s;
-    make_series(&s, n, T0, MIN);
-    pr_store_counts c;
-    OK(pr_store_put_bars(st, "binance", "ETHUSDT", PR_TF_1M, &s, &c, &e_));
+ * connections in one snapshot when it is reached through its Unix socket
+ * (half the chunks each, joined in order; tests/data/store_pg.sh gives the
+ * socket's URL in PR_PG_SOCKET_URL): every bar as written, for the whole
+ * dataset and for ranges that cut the first and the last chunk (whose bars
+ * before the range are dropped, so the second half moves down), and a read
+ * inside a transaction (one connection). Over TCP and on SQLite the same
+ * answers from one pass. */
+static void check_large_reads(pr_store *st, const pr_series *s) {
+    const size_t n = s->len;
     /* bars [a, b) (the ranges are half-open; n: to the end) */
     const size_t from[3] = {0, 1500, 1025}, to[3] = {n, n, 299000};
     for (int k = 0; k < 4; k++) {
@@ -858,12 +854,29 @@ static void test_large_read_halves(void **state) {
         assert_int_equal(got.len, b - a);
         for (size_t i = 0; i < got.len; i++) {
             size_t j = a + i;
-            if (got.ts[i] != s.ts[j] || !same_double(got.open[i], s.open[j]) || !same_double(got.high[i], s.high[j]) ||
-                !same_double(got.low[i], s.low[j]) || !same_double(got.close[i], s.close[j]) ||
-                !same_double(got.volume[i], s.volume[j]))
+            if (got.ts[i] != s->ts[j] || !same_double(got.open[i], s->open[j]) ||
+                !same_double(got.high[i], s->high[j]) || !same_double(got.low[i], s->low[j]) ||
+                !same_double(got.close[i], s->close[j]) || !same_double(got.volume[i], s->volume[j]))
                 fail_msg("range %zu..%zu: bar %zu differs", a, b, j);
         }
         pr_series_free(&got);
+    }
+}
+
+static void test_large_read_halves(void **state) {
+    fx *f = *state;
+    pr_store *st = open_ok(f);
+    pr_series s;
+    make_series(&s, 300007, T0, MIN);
+    pr_store_counts c;
+    OK(pr_store_put_bars(st, "binance", "ETHUSDT", PR_TF_1M, &s, &c, &e_));
+    check_large_reads(st, &s);
+    const char *sock = getenv("PR_PG_SOCKET_URL");
+    if (f->pg && sock && *sock) {
+        pr_store *ss = NULL;
+        OK(pr_store_open(sock, &ss, &e_));
+        check_large_reads(ss, &s);
+        pr_store_close(ss);
     }
     pr_series_free(&s);
     pr_store_close(st);
