@@ -51,9 +51,7 @@ typedef struct ws_feed {
     int attempt;             /* 1 while a connection is under way or open    */
     int connected, need_backfill, sync_clock, futures;
     feed_queue held;         /* closed bars received before the backfill ended */
-    char *rx;                /* one message, assembled from its fragments    */
-    size_t rx_len, rx_cap;
-    int rx_bad;
+    pr_ws_rx rx;             /* one message, assembled from its fragments    */
     pr_err fatal;            /* a failure inside a callback (out of memory)  */
 } ws_feed;
 
@@ -105,7 +103,7 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
     case LWS_CALLBACK_CLIENT_ESTABLISHED:
         w->connected = 1;
         w->need_backfill = 1;
-        w->rx_len = 0;
+        w->rx.len = 0;
         break;
     case LWS_CALLBACK_CLIENT_CONNECTION_ERROR: {
         char why[480];
@@ -118,28 +116,9 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
         gone(w, "the server closed the connection");
         break;
     case LWS_CALLBACK_CLIENT_RECEIVE:
-        if (lws_is_first_fragment(wsi)) {
-            w->rx_len = 0;
-            w->rx_bad = 0;
-        }
-        if (w->rx_len + len + 1 > w->rx_cap) {
-            size_t cap = (w->rx_len + len + 1) * 2;
-            char *p = cap <= (1u << 24) ? realloc(w->rx, cap) : NULL;
-            if (!p) w->rx_bad = 1;
-            else {
-                w->rx = p;
-                w->rx_cap = cap;
-            }
-        }
-        if (!w->rx_bad) {
-            memcpy(w->rx + w->rx_len, in, len);
-            w->rx_len += len;
-        }
-        if (lws_is_final_fragment(wsi) && lws_remaining_packet_payload(wsi) == 0) {
-            if (w->rx_bad) feed_status(&w->base, PR_FEED_ERROR, "a message over 16 MiB was ignored");
-            else deliver(w, w->rx, w->rx_len);
-            w->rx_len = 0;
-        }
+        if (!pr_ws_rx_add(&w->rx, wsi, in, len)) break;
+        if (w->rx.bad) feed_status(&w->base, PR_FEED_ERROR, "a message over 16 MiB was ignored");
+        else deliver(w, w->rx.buf, w->rx.len);
         break;
     default:
         break;
@@ -291,7 +270,7 @@ static void ws_destroy(pr_feed *f) {
     if (w->ctx) lws_context_destroy(w->ctx);
     pr_dl_session_free(&w->rest);
     free(w->held.ev);
-    free(w->rx);
+    free(w->rx.buf);
 }
 
 static const feed_vt k_ws_vt = {ws_pump, ws_destroy};

@@ -77,6 +77,22 @@ struct lws_context *pr_ws_context_new(const struct lws_protocols *protocols, voi
     return lws_create_context(&ci);
 }
 
+int pr_ws_rx_add(pr_ws_rx *rx, struct lws *wsi, const void *in, size_t len) {
+    if (lws_is_first_fragment(wsi)) rx->len = 0, rx->bad = 0;
+    if (rx->len + len + 1 > rx->cap) {
+        size_t cap = (rx->len + len + 1) * 2;
+        char *p = cap <= (1u << 24) ? realloc(rx->buf, cap) : NULL;
+        if (!p) rx->bad = 1;
+        else rx->buf = p, rx->cap = cap;
+    }
+    if (!rx->bad) {
+        memcpy(rx->buf + rx->len, in, len);
+        rx->len += len;
+        rx->buf[rx->len] = '\0';
+    }
+    return lws_is_final_fragment(wsi) && lws_remaining_packet_payload(wsi) == 0;
+}
+
 struct pr_ws {
     struct lws_context *ctx;
     struct lws *wsi;
@@ -87,9 +103,7 @@ struct pr_ws {
     char why[480];
     pr_ws_msg_fn fn;         /* set while pr_ws_service runs                 */
     void *user;
-    char *rx;
-    size_t rx_len, rx_cap;
-    int rx_bad;
+    pr_ws_rx rx;
 };
 
 static void ended(pr_ws *w, const char *why) {
@@ -106,7 +120,7 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
     switch (reason) {
     case LWS_CALLBACK_CLIENT_ESTABLISHED:
         w->state = PR_WS_OPEN;
-        w->rx_len = 0;
+        w->rx.len = 0;
         break;
     case LWS_CALLBACK_CLIENT_CONNECTION_ERROR: {
         char why[480];
@@ -119,24 +133,7 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
         ended(w, "the server closed the connection");
         break;
     case LWS_CALLBACK_CLIENT_RECEIVE:
-        if (lws_is_first_fragment(wsi)) w->rx_len = 0, w->rx_bad = 0;
-        if (w->rx_len + len + 1 > w->rx_cap) {
-            size_t cap = (w->rx_len + len + 1) * 2;
-            char *p = cap <= (1u << 24) ? realloc(w->rx, cap) : NULL;
-            if (!p) w->rx_bad = 1;
-            else w->rx = p, w->rx_cap = cap;
-        }
-        if (!w->rx_bad) {
-            memcpy(w->rx + w->rx_len, in, len);
-            w->rx_len += len;
-        }
-        if (lws_is_final_fragment(wsi) && lws_remaining_packet_payload(wsi) == 0) {
-            if (!w->rx_bad && w->fn) {
-                w->rx[w->rx_len] = '\0';
-                w->fn(w->user, w->rx, w->rx_len);
-            }
-            w->rx_len = 0;
-        }
+        if (pr_ws_rx_add(&w->rx, wsi, in, len) && !w->rx.bad && w->fn) w->fn(w->user, w->rx.buf, w->rx.len);
         break;
     default:
         break;
@@ -212,7 +209,7 @@ pr_ws_state pr_ws_get_state(const pr_ws *w, char *why, size_t cap) {
 void pr_ws_close(pr_ws *w) {
     if (!w) return;
     if (w->ctx) lws_context_destroy(w->ctx);
-    free(w->rx);
+    free(w->rx.buf);
     free(w);
 }
 #endif

@@ -9,5 +9,17 @@
  * `user`, with TLS set up when tls; lws's own logging off (a library never
  * prints). NULL when it cannot be made. */
 struct lws_context *pr_ws_context_new(const struct lws_protocols *protocols, void *user, int tls);
+
+/* One message assembled from its fragments (at most 16 MiB). */
+typedef struct pr_ws_rx {
+    char *buf;
+    size_t len, cap;
+    int bad;                 /* too large, or out of memory: the message is dropped */
+} pr_ws_rx;
+
+/* A received fragment of wsi: 1 when it completes a message (buf[0..len)
+ * NUL-terminated, unless bad), which the next fragment starts over;
+ * 0 while more are to come. */
+int pr_ws_rx_add(pr_ws_rx *rx, struct lws *wsi, const void *in, size_t len);
 #endif
 #endif
