@@ -236,8 +236,8 @@ static int write_chunks(pr_store *st, const pr_store_key *k, const pr_store_bars
     int rc = PR_OK;
     for (size_t i = from; rc == PR_OK && i < from + n; i += PR_CHUNK_MAX) {
         size_t m = from + n - i < PR_CHUNK_MAX ? from + n - i : PR_CHUNK_MAX;
-        pr_chunk_encode(b, i, m, buf);
-        pr_store_chunk c = {b->ts[i], b->ts[i + m - 1], m, buf, pr_chunk_size(m)};
+        size_t len = pr_chunk_encode(b, i, m, buf);
+        pr_store_chunk c = {b->ts[i], b->ts[i + m - 1], m, buf, len};
         rc = st->ops->chunk_put(st, k, &c, err);
     }
     return rc;
@@ -332,7 +332,7 @@ int pr_store_chunks_put(pr_store *st, const pr_store_key *k, const pr_store_bars
     heads h = {NULL, 0, 0};
     int rc = st->ops->chunk_prev(st, k, b->ts[0], head_cb, &h, err);
     if (rc == PR_OK) rc = st->ops->chunks_scan(st, k, b->ts[0], b->ts[b->n - 1], 0, head_cb, &h, err);
-    unsigned char *buf = rc == PR_OK ? malloc(pr_chunk_size(PR_CHUNK_MAX)) : NULL;
+    unsigned char *buf = rc == PR_OK ? malloc(pr_chunk_size_max(PR_CHUNK_MAX)) : NULL;
     loaded *l = buf ? malloc(sizeof *l) : NULL;
     if (rc == PR_OK && !l) rc = pr_err_set(err, PR_ENOMEM, "store: out of memory for a chunk");
     if (rc == PR_OK && h.n == 0) {
@@ -401,7 +401,7 @@ static int convert_row(void *user, const pr_store_key *k, int64_t ts, const doub
 }
 
 int pr_store_chunks_convert(pr_store *st, pr_err *err) {
-    convert_ctx *x = malloc(sizeof *x + pr_chunk_size(PR_CHUNK_MAX));
+    convert_ctx *x = malloc(sizeof *x + pr_chunk_size_max(PR_CHUNK_MAX));
     if (!x) return pr_err_set(err, PR_ENOMEM, "store: out of memory migrating candles");
     x->st = st;
     x->n = 0;

@@ -60,11 +60,11 @@ typedef struct pr_store_chunk {
 /* Called for each chunk of a scan: PR_OK to go on, 1 to stop, < 0 to fail. */
 typedef int (*pr_store_chunk_fn)(void *user, const pr_store_chunk *c, pr_err *err);
 
-/* Encoded size of n bars, and the codec: an 8-byte header ("PRC", version 1,
- * n as u32 little-endian) then ts[n], open[n], high[n], low[n], close[n],
- * volume[n], each 8 bytes little-endian (int64, IEEE-754 double). */
-size_t pr_chunk_size(size_t n);
-void pr_chunk_encode(const pr_store_bars *b, size_t from, size_t n, unsigned char *out);
+/* The codec (store_chunk.c: version 1 with every column, version 2 for
+ * evenly spaced bars without the stamps): the most bytes n bars take, and
+ * bars [from, from + n) of b encoded into out, giving its length. */
+size_t pr_chunk_size_max(size_t n);
+size_t pr_chunk_encode(const pr_store_bars *b, size_t from, size_t n, unsigned char *out);
 /* Checks c->data against its head (PR_EDB naming the chunk otherwise). */
 int pr_chunk_check(const pr_store_key *k, const pr_store_chunk *c, pr_err *err);
 /* Copies bars [from, from + m) of a checked chunk into the arrays (any may

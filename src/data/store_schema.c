@@ -100,6 +100,11 @@ static const char *const sqlite_migrations[] = {
     " session TEXT NOT NULL PRIMARY KEY, pid INTEGER NOT NULL, host TEXT NOT NULL, proc_start TEXT NOT NULL,"
     " started_at INTEGER NOT NULL, heartbeat INTEGER NOT NULL, stop_at INTEGER NOT NULL,"
     " ended_at INTEGER NOT NULL, outcome TEXT NOT NULL, status TEXT NOT NULL);",
+    /* 8: chunks of evenly spaced bars keep their step, not their stamps
+     * (store_chunk.c version 2): the views and the edit trigger read both
+     * versions (sqlite_v8, run after this). */
+    "DROP VIEW candles;"
+    "DROP VIEW candle_slots;",
 };
 
 /* One row per bar for people who query the store directly: the chunk's
@@ -129,7 +134,12 @@ static const char *const sqlite_migrations[] = {
     "(CASE WHEN " SQ_EXP(h) " = 0 THEN " SQ_MANT(h) " * power(2.0, -1074) ELSE (" SQ_MANT(h)      \
     " + 4503599627370496) * power(2.0, " SQ_EXP(h) " - 1075) END * CASE WHEN " SQ_NIB(h, 15)       \
     " >= 8 THEN -1.0 ELSE 1.0 END)"
-#define SQ_AT(col) "hex(substr(c.data, 9 + 8 * (" col "), 8))"
+#define SQ_AT_ADJ(col, adj) "hex(substr(c.data, 9 + 8 * (" col ")" adj ", 8))"
+#define SQ_AT(col) SQ_AT_ADJ(col, "")
+/* Version 2 (store_chunk.c): no stamps, so each price column starts
+ * 8 n - 8 bytes earlier (the step takes the first stamp's place). */
+#define SQ_V2(t) "(substr(" t "data, 4, 1) = X'02')"
+#define SQ_ADJ(t) " - " SQ_V2(t) " * (8 * " t "n - 8)"
 /* In pieces: C compilers need not accept string literals over 4095 bytes. */
 static const char *const sqlite_v4_after[] = {
     "DROP TABLE candles_v3;"
@@ -163,15 +173,16 @@ static const char *const sqlite_v4_after[] = {
     " END END FROM (SELECT a, e0 - (power(2.0, e0) > a) + (power(2.0, e0 + 1) <= a) AS e"          \
     " FROM (SELECT a, CAST(floor(log2(a)) AS INTEGER) AS e0 FROM (SELECT abs(" x ") AS a))))"
 #define SQ_PUTB(s) "substr(t.lut, ((z.u >> " #s ") & 255) + 1, 1)"
-#define SQ_SET(col, c)                                                                              \
-    "UPDATE bar_chunks SET data = CAST(substr(data, 1, 8 + 8 * (" #c " * n + z.k)) || "             \
+#define SQ_SET_ADJ(col, c, adj)                                                                     \
+    "UPDATE bar_chunks SET data = CAST(substr(data, 1, 8 + 8 * (" #c " * n + z.k)" adj ") || "      \
     SQ_PUTB(0) " || " SQ_PUTB(8) " || " SQ_PUTB(16) " || " SQ_PUTB(24) " || " SQ_PUTB(32) " || "    \
-    SQ_PUTB(40) " || " SQ_PUTB(48) " || " SQ_PUTB(56) " || substr(data, 17 + 8 * (" #c " * n + z.k))" \
+    SQ_PUTB(40) " || " SQ_PUTB(48) " || " SQ_PUTB(56) " || substr(data, 17 + 8 * (" #c " * n + z.k)" adj ")" \
     " AS BLOB) FROM (SELECT " SQ_LUT " AS lut) AS t, (SELECT s.first_ts AS f, s.k AS k, "            \
     SQ_BITS("NEW." col) " AS u FROM candle_slots s WHERE s.venue = OLD.venue AND s.symbol ="        \
     " OLD.symbol AND s.timeframe = OLD.timeframe AND s.first_ts = " SQ_OLD_CHUNK                     \
     " AND s.ts = OLD.ts) AS z WHERE " SQ_OLD_KEY " AND first_ts = z.f AND NEW." col                  \
     " IS NOT OLD." col ";"
+#define SQ_SET(col, c) SQ_SET_ADJ(col, c, "")
 #define SQ_BAD(col) " OR typeof(NEW." col ") NOT IN ('integer', 'real') OR abs(NEW." col ") > 1.7976931348623157e308"
 #define SQ_LUT \
     "X'000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F202122232425262728292A2B2C2D2E" \
@@ -180,21 +191,51 @@ static const char *const sqlite_v4_after[] = {
     "8F909192939495969798999A9B9C9D9E9FA0A1A2A3A4A5A6A7A8A9AAABACADAEAFB0B1B2B3B4B5B6B7B8B9BABBBCBDBE" \
     "BFC0C1C2C3C4C5C6C7C8C9CACBCCCDCECFD0D1D2D3D4D5D6D7D8D9DADBDCDDDEDFE0E1E2E3E4E5E6E7E8E9EAEBECEDEE" \
     "EFF0F1F2F3F4F5F6F7F8F9FAFBFCFDFEFF'"
+#define SQ_EDIT_CHECK \
+    "CREATE TRIGGER candles_update INSTEAD OF UPDATE ON candles BEGIN" \
+    " SELECT RAISE(ABORT, 'candles is a view of bar_chunks: through it a bar''s prices can be set" \
+    " to finite, positive numbers with high >= open, close >= low and volume >= 0; not its ts," \
+    " venue, symbol or timeframe') WHERE NEW.ts IS NOT OLD.ts OR NEW.venue IS NOT OLD.venue" \
+    " OR NEW.symbol IS NOT OLD.symbol OR NEW.timeframe IS NOT OLD.timeframe" \
+    SQ_BAD("open") SQ_BAD("high") SQ_BAD("low") SQ_BAD("close") SQ_BAD("volume") \
+    " OR NEW.open <= 0 OR NEW.high <= 0 OR NEW.low <= 0 OR NEW.close <= 0 OR NEW.volume < 0" \
+    " OR NEW.high < NEW.low OR NEW.high < max(NEW.open, NEW.close) OR NEW.low > min(NEW.open, NEW.close);"
 static const char *const sqlite_v4_edit[] = {
     "CREATE VIEW candle_slots (venue, symbol, timeframe, first_ts, k, ts) AS"
     " WITH RECURSIVE slot(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM slot WHERE k < 1023)"
     " SELECT c.venue, c.symbol, c.timeframe, c.first_ts, slot.k, "
     SQ_I64("hex(substr(c.data, 9 + 8 * slot.k, 8))")
     " FROM bar_chunks c CROSS JOIN slot WHERE slot.k < c.n;",
-    "CREATE TRIGGER candles_update INSTEAD OF UPDATE ON candles BEGIN"
-    " SELECT RAISE(ABORT, 'candles is a view of bar_chunks: through it a bar''s prices can be set"
-    " to finite, positive numbers with high >= open, close >= low and volume >= 0; not its ts,"
-    " venue, symbol or timeframe') WHERE NEW.ts IS NOT OLD.ts OR NEW.venue IS NOT OLD.venue"
-    " OR NEW.symbol IS NOT OLD.symbol OR NEW.timeframe IS NOT OLD.timeframe"
-    SQ_BAD("open") SQ_BAD("high") SQ_BAD("low") SQ_BAD("close") SQ_BAD("volume")
-    " OR NEW.open <= 0 OR NEW.high <= 0 OR NEW.low <= 0 OR NEW.close <= 0 OR NEW.volume < 0"
-    " OR NEW.high < NEW.low OR NEW.high < max(NEW.open, NEW.close) OR NEW.low > min(NEW.open, NEW.close);",
+    SQ_EDIT_CHECK,
     SQ_SET("open", 1), SQ_SET("high", 2), SQ_SET("low", 3), SQ_SET("close", 4), SQ_SET("volume", 5), "END;",
+};
+
+/* Migration 8's views and trigger: those of 4 reading both chunk versions
+ * (a version-2 chunk's stamps are first_ts + k x its step). */
+#define SQ_TS8(t, k)                                                                                \
+    "CASE WHEN " SQ_V2(t) " THEN " t "first_ts + " k " * " SQ_I64("hex(substr(" t "data, 9, 8))")     \
+    " ELSE " SQ_I64("hex(substr(" t "data, 9 + 8 * " k ", 8))") " END"
+static const char *const sqlite_v8[] = {
+    "CREATE VIEW candles (venue, symbol, timeframe, ts, open, high, low, close, volume) AS"
+    " WITH RECURSIVE slot(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM slot WHERE k < 1023)"
+    " SELECT venue, symbol, timeframe, f * v + (k * v + 1 - v) * " SQ_I64("xt") ", " SQ_F64("xo") ", ",
+    SQ_F64("xh") ", ",
+    SQ_F64("xl") ", ",
+    SQ_F64("xc") ", ",
+    SQ_F64("xv"),
+    " FROM (SELECT c.venue, c.symbol, c.timeframe, c.first_ts AS f, slot.k AS k, " SQ_V2("c.") " AS v, "
+    "hex(substr(c.data, 9 + 8 * slot.k * (1 - " SQ_V2("c.") "), 8)) AS xt, "
+    SQ_AT_ADJ("c.n + slot.k", SQ_ADJ("c.")) " AS xo, " SQ_AT_ADJ("2 * c.n + slot.k", SQ_ADJ("c.")) " AS xh, "
+    SQ_AT_ADJ("3 * c.n + slot.k", SQ_ADJ("c.")) " AS xl, " SQ_AT_ADJ("4 * c.n + slot.k", SQ_ADJ("c.")) " AS xc, "
+    SQ_AT_ADJ("5 * c.n + slot.k", SQ_ADJ("c.")) " AS xv"
+    " FROM bar_chunks c CROSS JOIN slot WHERE slot.k < c.n LIMIT -1 OFFSET 0);",
+    "CREATE VIEW candle_slots (venue, symbol, timeframe, first_ts, k, ts) AS"
+    " WITH RECURSIVE slot(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM slot WHERE k < 1023)"
+    " SELECT c.venue, c.symbol, c.timeframe, c.first_ts, slot.k, " SQ_TS8("c.", "slot.k")
+    " FROM bar_chunks c CROSS JOIN slot WHERE slot.k < c.n;",
+    SQ_EDIT_CHECK,
+    SQ_SET_ADJ("open", 1, SQ_ADJ("")), SQ_SET_ADJ("high", 2, SQ_ADJ("")), SQ_SET_ADJ("low", 3, SQ_ADJ("")),
+    SQ_SET_ADJ("close", 4, SQ_ADJ("")), SQ_SET_ADJ("volume", 5, SQ_ADJ("")), "END;",
 };
 
 /* ---- PostgreSQL ----------------------------------------------------------- */
@@ -287,6 +328,21 @@ static const char *const pg_migrations[] = {
     " session TEXT COLLATE \"C\" NOT NULL PRIMARY KEY, pid BIGINT NOT NULL, host TEXT NOT NULL,"
     " proc_start TEXT NOT NULL, started_at BIGINT NOT NULL, heartbeat BIGINT NOT NULL, stop_at BIGINT NOT NULL,"
     " ended_at BIGINT NOT NULL, outcome TEXT NOT NULL, status TEXT NOT NULL);",
+    /* 8: chunks of evenly spaced bars keep their step, not their stamps
+     * (see the SQLite list): the view reads both versions. A version-2
+     * chunk's columns start 8 n - 8 bytes earlier (x.a). */
+    "CREATE OR REPLACE VIEW candles AS SELECT c.venue, c.symbol, c.timeframe,"
+    " CASE WHEN x.a > 0"
+    " THEN c.first_ts + k * pr_chunk_i64(x.d, 8) ELSE pr_chunk_i64(x.d, 8 + 8 * k) END AS ts,"
+    " pr_chunk_f64(x.d, 8 + 8 * (x.n + k) - x.a) AS open,"
+    " pr_chunk_f64(x.d, 8 + 8 * (2 * x.n + k) - x.a) AS high,"
+    " pr_chunk_f64(x.d, 8 + 8 * (3 * x.n + k) - x.a) AS low,"
+    " pr_chunk_f64(x.d, 8 + 8 * (4 * x.n + k) - x.a) AS close,"
+    " pr_chunk_f64(x.d, 8 + 8 * (5 * x.n + k) - x.a) AS volume"
+    " FROM bar_chunks c CROSS JOIN LATERAL (SELECT y.d, y.n,"
+    " CASE WHEN get_byte(y.d, 3) = 2 THEN 8 * y.n - 8 ELSE 0 END AS a"
+    " FROM (SELECT c.data || ''::bytea AS d, c.n AS n OFFSET 0) y) x"
+    " CROSS JOIN LATERAL generate_series(0, x.n - 1) AS k;",
 };
 
 /* The per-bar view (see the SQLite one), with two SQL functions reading an
@@ -414,8 +470,10 @@ int pr_store_migrate(pr_store *st, int target, const char *const *extra, size_t 
                 rc = run_pieces(st, PIECES(sqlite_v4_after), what, err);
             if (rc == PR_OK && st->kind == PR_STORE_SQLITE)
                 rc = run_pieces(st, PIECES(sqlite_v4_edit), what, err);
-#undef PIECES
         }
+        if (rc == PR_OK && v == 8 && (size_t)v <= own_n && st->kind == PR_STORE_SQLITE)
+            rc = run_pieces(st, PIECES(sqlite_v8), what, err);
+#undef PIECES
         if (rc == PR_OK) {
             snprintf(ins, sizeof ins,
                      "INSERT INTO schema_version (version, applied_at) VALUES (%lld, %lld)",

@@ -245,8 +245,8 @@ static void test_open_fresh_schema(void **state) {
     OK(pr_store_schema_version(st, &v, &e_));
     assert_int_equal(v, pr_store_schema_latest());
     /* 1 market data, 2 llm_calls, 3 dataset summaries, 4 bars in chunks, 5 risk_state, 6 paper_state,
-     * 7 paper_run */
-    assert_int_equal(pr_store_schema_latest(), 7);
+     * 7 paper_run, 8 chunks of evenly spaced bars without their stamps */
+    assert_int_equal(pr_store_schema_latest(), 8);
     assert_int_equal(pr_store_kind(st), f->pg ? PR_STORE_POSTGRES : PR_STORE_SQLITE);
     const char *d = pr_store_describe(st);
     assert_true(strncmp(d, f->pg ? "postgresql://" : "sqlite:", f->pg ? 13 : 7) == 0);
@@ -1630,7 +1630,7 @@ static void test_chunks(void **state) {
     assert_int_equal(pr_store_get_bars(st, "binance", "CHK", PR_TF_1M, PR_TIME_NONE, PR_TIME_NONE,
                                        &bad, &e), PR_EDB);
     assert_non_null(strstr(e.msg, "binance/CHK/1m"));
-    assert_non_null(strstr(e.msg, "not a version-1 chunk"));
+    assert_non_null(strstr(e.msg, "is not a chunk of"));
     assert_int_equal(bad.len, 0);
     /* A write into the damaged chunk fails the same way and leaves it as
      * it was: no merge-rewrite over it. */
@@ -1641,7 +1641,7 @@ static void test_chunks(void **state) {
     pr_err_clear(&e);
     assert_int_equal(pr_store_put_bars_arrays(st, "binance", "CHK", PR_TF_1M, &at, &px, &px, &px,
                                               &px, &vol, 1, &cnt, &e), PR_EDB);
-    assert_non_null(strstr(e.msg, "not a version-1 chunk"));
+    assert_non_null(strstr(e.msg, "is not a chunk of"));
     OK(pr_store_query_int(st, "SELECT length(data) FROM bar_chunks WHERE first_ts = "
                               "(SELECT max(first_ts) FROM bar_chunks)", &len, &e_));
     assert_int_equal(len, 100);
@@ -1663,6 +1663,124 @@ static void test_chunks(void **state) {
     chunk_shape(st, &chunks, &most, &bars, &overlaps);
     assert_int_equal(chunks, 0);
     pr_series_free(&s);
+    pr_store_close(st);
+}
+
+/* One integer out of the store (the test's shorthand). */
+static int64_t q_int(pr_store *st, const char *sql) {
+    int64_t x = -1;
+    OK(pr_store_query_int(st, sql, &x, &e_));
+    return x;
+}
+
+/* The two chunk versions (store_chunk.c), byte for byte: evenly spaced
+ * bars are stored without their stamps (version 2: "PRC", 2, n, the step,
+ * five columns: 16 + 40 n bytes), others with them (version 1: 8 + 48 n);
+ * a version-1 chunk written by hand, as stores written before version 2
+ * hold them, reads back through the API and the view; the view shows a
+ * version-2 chunk's stamps, and (SQLite) a price set through it lands in
+ * the right place of a version-2 chunk. */
+static void test_chunk_versions(void **state) {
+    fx *f = *state;
+    pr_store *st = open_ok(f);
+    /* 10 hourly bars: close = 100 + i, open = close - 0.5, high = close + 1,
+     * low = close - 1, volume = 10 i (all exact in binary). */
+    int64_t ts[10];
+    double o[10], h[10], l[10], c[10], vol[10];
+    for (int i = 0; i < 10; i++) {
+        ts[i] = T0 + i * HOUR;
+        c[i] = 100 + i;
+        o[i] = c[i] - 0.5;
+        h[i] = c[i] + 1;
+        l[i] = c[i] - 1;
+        vol[i] = 10.0 * i;
+    }
+    pr_store_counts cnt;
+    OK(pr_store_put_bars_arrays(st, "v", "EVEN", PR_TF_1H, ts, o, h, l, c, vol, 10, &cnt, &e_));
+    /* one gap: bars 0, 1, 2 and 4 hours in */
+    int64_t tg[4] = {T0, T0 + HOUR, T0 + 2 * HOUR, T0 + 4 * HOUR};
+    OK(pr_store_put_bars_arrays(st, "v", "GAP", PR_TF_1H, tg, o, h, l, c, vol, 4, &cnt, &e_));
+    assert_int_equal(q_int(st, "SELECT length(data) FROM bar_chunks WHERE symbol = 'EVEN'"), 16 + 40 * 10);
+    assert_int_equal(q_int(st, "SELECT length(data) FROM bar_chunks WHERE symbol = 'GAP'"), 8 + 48 * 4);
+    /* "PRC", 2, n = 10 (0A 00 00 00), step 3,600,000 ms = 0x36EE80 little-endian */
+    assert_int_equal(q_int(st, f->pg ? "SELECT (encode(substring(data from 1 for 16), 'hex') ="
+                                       " '505243020a00000080ee360000000000')::int FROM bar_chunks WHERE symbol = 'EVEN'"
+                                     : "SELECT hex(substr(data, 1, 16)) = '505243020A00000080EE360000000000'"
+                                       " FROM bar_chunks WHERE symbol = 'EVEN'"), 1);
+    assert_int_equal(q_int(st, f->pg ? "SELECT get_byte(data, 3) FROM bar_chunks WHERE symbol = 'GAP'"
+                                     : "SELECT hex(substr(data, 4, 1)) = '01' FROM bar_chunks WHERE symbol = 'GAP'"),
+                     1);
+    /* The view: each bar's stamp and prices, for both versions. */
+    assert_int_equal(q_int(st, "SELECT count(*) FROM candles WHERE symbol = 'EVEN' AND (ts - 1640995200000) % 3600000 = 0"
+                               " AND close = 100 + (ts - 1640995200000) / 3600000 AND open = close - 0.5"
+                               " AND high = close + 1 AND low = close - 1 AND volume = 10 * (close - 100)"),
+                     10);
+    assert_int_equal(q_int(st, "SELECT max(ts) FROM candles WHERE symbol = 'EVEN'"), T0 + 9 * HOUR);
+    assert_int_equal(q_int(st, "SELECT sum(ts - 1640995200000) / 3600000 FROM candles WHERE symbol = 'GAP'"), 7);
+    assert_int_equal(q_int(st, "SELECT count(*) FROM candles WHERE symbol = 'GAP' AND close = 100 +"
+                               " CASE WHEN ts = 1641009600000 THEN 3 ELSE (ts - 1640995200000) / 3600000 END"),
+                     4);
+    /* A version-1 chunk of two bars, as an older program wrote it:
+     * ts T0 + 0/1 minutes, open 1/2, high 4/5, low 0.5/1, close 2/3,
+     * volume 8/16, every value 8 bytes little-endian (doubles: 1.0 is
+     * 3FF0000000000000, 2.0 4000..., 0.5 3FE0..., 4.0 4010..., 5.0
+     * 4014..., 3.0 4008..., 8.0 4020..., 16.0 4030...). */
+    const char *v1 = "5052430102000000"
+                     "009CEF127E010000" "6086F0127E010000"   /* 1640995200000, 1640995260000 */
+                     "000000000000F03F" "0000000000000040"   /* open  */
+                     "0000000000001040" "0000000000001440"   /* high  */
+                     "000000000000E03F" "000000000000F03F"   /* low   */
+                     "0000000000000040" "0000000000000840"   /* close */
+                     "0000000000002040" "0000000000003040";  /* volume */
+    char sql[800];
+    snprintf(sql, sizeof sql,
+             f->pg ? "INSERT INTO bar_chunks VALUES ('old', 'V1', '1m', %lld, %lld, 2, decode('%s', 'hex'))"
+                   : "INSERT INTO bar_chunks VALUES ('old', 'V1', '1m', %lld, %lld, 2, X'%s')",
+             (long long)T0, (long long)(T0 + MIN), v1);
+    OK(pr_store_exec_sql(st, sql, &e_));
+    pr_series got;
+    pr_series_init(&got, 0);
+    OK(pr_store_get_bars(st, "old", "V1", PR_TF_1M, PR_TIME_NONE, PR_TIME_NONE, &got, &e_));
+    assert_int_equal(got.len, 2);
+    assert_true(got.ts[0] == T0 && got.ts[1] == T0 + MIN);
+    assert_true(got.open[0] == 1 && got.high[0] == 4 && got.low[0] == 0.5 && got.close[0] == 2 && got.volume[0] == 8);
+    assert_true(got.open[1] == 2 && got.high[1] == 5 && got.low[1] == 1 && got.close[1] == 3 && got.volume[1] == 16);
+    assert_int_equal(q_int(st, "SELECT count(*) FROM candles WHERE symbol = 'V1' AND ((ts = 1640995200000"
+                               " AND open = 1 AND high = 4 AND low = 0.5 AND close = 2 AND volume = 8) OR"
+                               " (ts = 1640995260000 AND open = 2 AND high = 5 AND low = 1 AND close = 3 AND volume = 16))"),
+                     2);
+    /* Reads of part of a version-2 chunk ([from, to)) start at the right bar. */
+    OK(pr_store_get_bars(st, "v", "EVEN", PR_TF_1H, T0 + 3 * HOUR, T0 + 5 * HOUR, &got, &e_));
+    assert_int_equal(got.len, 2);
+    assert_true(got.ts[0] == T0 + 3 * HOUR && got.ts[1] == T0 + 4 * HOUR && got.close[0] == 103 &&
+                got.volume[1] == 40 && got.low[1] == 103);
+    if (!f->pg) {
+        /* A price set through the view (the edit trigger) in a version-2
+         * chunk: that bar's close alone changes, the chunk keeps its size. */
+        OK(pr_store_exec_sql(st, "UPDATE candles SET close = 103.25 WHERE symbol = 'EVEN' AND ts = 1641006000000", &e_));
+        OK(pr_store_get_bars(st, "v", "EVEN", PR_TF_1H, PR_TIME_NONE, PR_TIME_NONE, &got, &e_));
+        assert_int_equal(got.len, 10);
+        for (int i = 0; i < 10; i++) {
+            assert_true(got.ts[i] == T0 + i * HOUR);
+            assert_true(got.close[i] == (i == 3 ? 103.25 : 100 + i));
+            assert_true(got.open[i] == 99.5 + i && got.high[i] == 101 + i && got.low[i] == 99 + i &&
+                        got.volume[i] == 10.0 * i);
+        }
+        assert_int_equal(q_int(st, "SELECT length(data) FROM bar_chunks WHERE symbol = 'EVEN'"), 16 + 40 * 10);
+        /* and in a version-1 chunk, as before */
+        OK(pr_store_exec_sql(st, "UPDATE candles SET volume = 9 WHERE symbol = 'GAP' AND ts = 1641009600000", &e_));
+        OK(pr_store_get_bars(st, "v", "GAP", PR_TF_1H, PR_TIME_NONE, PR_TIME_NONE, &got, &e_));
+        assert_true(got.len == 4 && got.volume[3] == 9 && got.volume[2] == 20 && got.close[3] == 103);
+    }
+    /* A version-2 chunk whose step does not reach its row's last stamp is
+     * damaged: an error naming it. */
+    OK(pr_store_exec_sql(st, "UPDATE bar_chunks SET last_ts = last_ts + 1 WHERE symbol = 'EVEN'", &e_));
+    pr_err e;
+    pr_err_clear(&e);
+    assert_int_equal(pr_store_get_bars(st, "v", "EVEN", PR_TF_1H, PR_TIME_NONE, PR_TIME_NONE, &got, &e), PR_EDB);
+    assert_non_null(strstr(e.msg, "v/EVEN/1h"));
+    assert_non_null(strstr(e.msg, "holds bars from"));
+    pr_series_free(&got);
     pr_store_close(st);
 }
 
@@ -1691,10 +1809,10 @@ static void test_chunk_migration(void **state) {
     OK(pr_store_exec_sql(st, sql, &e_));
     pr_store_close(st);
 
-    st = open_ok(f); /* 3 -> 4 -> 5 -> 6 -> 7 (the latest) */
+    st = open_ok(f); /* 3 -> 4 -> ... -> 8 (the latest) */
     int v = 0;
     OK(pr_store_schema_version(st, &v, &e_));
-    assert_int_equal(v, 7);
+    assert_int_equal(v, 8);
     pr_series got;
     pr_series_init(&got, 0);
     OK(pr_store_get_bars(st, "binance", "OLD", PR_TF_1M, PR_TIME_NONE, PR_TIME_NONE, &got, &e_));
@@ -1909,6 +2027,7 @@ static void test_paper_run(void **state) {
     cmocka_unit_test_setup_teardown(test_read_only, su, td),           \
     cmocka_unit_test_setup_teardown(test_chunks, su, td),              \
     cmocka_unit_test_setup_teardown(test_chunk_migration, su, td),         \
+    cmocka_unit_test_setup_teardown(test_chunk_versions, su, td),          \
     cmocka_unit_test_setup_teardown(test_risk_state, su, td),            \
     cmocka_unit_test_setup_teardown(test_paper_state, su, td),          \
     cmocka_unit_test_setup_teardown(test_paper_run, su, td)
