@@ -79,6 +79,8 @@ static const pr_strategy_info *const k_strategies[] = {
     &pr_trend_ema_info,
     &pr_mean_reversion_info,
     &pr_ta_score_info,
+    &pr_vol_breakout_info,
+    &pr_weekend_reversal_info,
 };
 #define N_STRATEGIES (sizeof k_strategies / sizeof k_strategies[0])
 

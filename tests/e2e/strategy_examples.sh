@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# End-to-end test of the examples of the strategies written as one file and
+# one registry row (examples/vol_breakout.json, examples/weekend_reversal.json)
+# on the bundled sample data:
+#  - both run (rc 0) and trade;
+#  - weekend_reversal's trades are exactly the weekends an independent
+#    computation here finds in the CSV files (Friday's first open to
+#    Sunday's last close down more than 5%, all three UTC days present,
+#    Monday's bars present), each entered on that Monday and left within
+#    24 hours (its time stop) or at its stop;
+#  - every vol_breakout trade has a stop and ends at its stop, its target or
+#    its exit signal.
+set -u
+source "$(dirname "$0")/lib/prelude.bash"
+
+for n in vol_breakout weekend_reversal; do
+  "$BIN" backtest --config "examples/$n.json" --out "$TMP/$n" > "$TMP/$n.txt" 2>&1 || fail "$n exited $?: $(tail -3 "$TMP/$n.txt")"
+  rows=$(($(wc -l < "$TMP/$n/trades.csv") - 1))
+  [ "$rows" -gt 0 ] || fail "$n: no trades"
+done
+
+python3 - "$TMP/weekend_reversal/trades.csv" data/sample/crypto/BTCUSDT-1h.csv data/sample/crypto/ETHUSDT-1h.csv \
+  data/sample/crypto/SOLUSDT-1h.csv > "$TMP/wr.txt" 2>&1 <<'PY' || fail "weekend_reversal: $(cat "$TMP/wr.txt")"
+import csv, sys, datetime as dt
+trades = list(csv.DictReader(open(sys.argv[1])))
+want = set()
+for path in sys.argv[2:]:
+    sym = path.rsplit('/', 1)[1].split('-')[0]
+    days = {}   # date -> [first open, last close]
+    for r in csv.DictReader(open(path)):
+        t = dt.datetime.strptime(r['timestamp'], '%Y-%m-%d %H:%M:%S')
+        d = days.setdefault(t.date(), [float(r['open']), None])
+        d[1] = float(r['close'])
+    for day, (o, c) in days.items():
+        if day.weekday() != 4:
+            continue
+        sat, sun, mon = (day + dt.timedelta(days=k) for k in (1, 2, 3))
+        if sat in days and sun in days and mon in days and days[sun][1] / o - 1 < -0.05:
+            want.add((sym, mon))
+got = set()
+for t in trades:
+    e = dt.datetime.strptime(t['entry_time'], '%Y-%m-%dT%H:%M:%SZ')
+    x = dt.datetime.strptime(t['exit_time'], '%Y-%m-%dT%H:%M:%SZ')
+    assert e.weekday() == 0, t
+    assert x - e <= dt.timedelta(hours=24) or t['reason'].startswith('stop:'), t
+    got.add((t['symbol'], e.date()))
+assert len(got) == len(trades), 'two trades on one Monday'
+assert got == want, ('missing', sorted(want - got), 'extra', sorted(got - want))
+print(len(got), 'weekends')
+PY
+
+python3 - "$TMP/vol_breakout/trades.csv" > "$TMP/vb.txt" 2>&1 <<'PY' || fail "vol_breakout: $(cat "$TMP/vb.txt")"
+import csv, sys
+for t in csv.DictReader(open(sys.argv[1])):
+    assert float(t['risk']) > 0, t
+    assert t['reason'].split(':')[0] in ('stop', 'target', 'exit'), t
+    assert t['tag'].startswith('vol_breakout_'), t
+PY
+
+[ $fails -eq 0 ] && echo "strategy_examples: all checks passed"
+exit $((fails > 0))
