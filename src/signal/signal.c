@@ -81,6 +81,7 @@ static const pr_strategy_info *const k_strategies[] = {
     &pr_ta_score_info,
     &pr_vol_breakout_info,
     &pr_weekend_reversal_info,
+    &pr_mtf_trend_info,
 };
 #define N_STRATEGIES (sizeof k_strategies / sizeof k_strategies[0])
 

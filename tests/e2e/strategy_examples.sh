@@ -9,11 +9,14 @@
 #    Monday's bars present), each entered on that Monday and left within
 #    24 hours (its time stop) or at its stop;
 #  - every vol_breakout trade has a stop and ends at its stop, its target or
-#    its exit signal.
+#    its exit signal;
+#  - every mtf_trend entry signal reports an alignment of at least 60% with
+#    the size hint its band gives (0.7 below 75%, 1 from there), and its
+#    reason names the four timeframes.
 set -u
 source "$(dirname "$0")/lib/prelude.bash"
 
-for n in vol_breakout weekend_reversal; do
+for n in vol_breakout weekend_reversal mtf_trend; do
   "$BIN" backtest --config "examples/$n.json" --out "$TMP/$n" > "$TMP/$n.txt" 2>&1 || fail "$n exited $?: $(tail -3 "$TMP/$n.txt")"
   rows=$(($(wc -l < "$TMP/$n/trades.csv") - 1))
   [ "$rows" -gt 0 ] || fail "$n: no trades"
@@ -55,6 +58,22 @@ for t in csv.DictReader(open(sys.argv[1])):
     assert float(t['risk']) > 0, t
     assert t['reason'].split(':')[0] in ('stop', 'target', 'exit'), t
     assert t['tag'].startswith('vol_breakout_'), t
+PY
+
+python3 - "$TMP/mtf_trend/signals.jsonl" > "$TMP/mt.txt" 2>&1 <<'PY' || fail "mtf_trend: $(cat "$TMP/mt.txt")"
+import json, re, sys
+n = 0
+for line in open(sys.argv[1]):
+    s = json.loads(line)
+    if not s['kind'].startswith('enter'):
+        continue
+    m = re.search(r'alignment (\d+)% \(1h (up|down|flat), 4h (up|down|flat), 1d (up|down|flat), 1w (up|down|flat)\)', s['reason'])
+    assert m, s
+    a = int(m.group(1))
+    assert a >= 60 and abs(s['confidence'] * 100 - a) < 0.5, s
+    assert s['size_hint'] == (1 if s['confidence'] >= 0.75 - 1e-12 else 0.7), s
+    n += 1
+assert n > 0
 PY
 
 [ $fails -eq 0 ] && echo "strategy_examples: all checks passed"

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "proratio/ta.h"
 #include "test_strategies_harness.h"
 
 #define NVB 71
@@ -238,6 +239,159 @@ static void test_weekend_reversal(void **state) {
     pr_series_free(&s);
 }
 
+/* ---- mtf_trend ---------------------------------------------------------------------
+ * A seeded random walk of 6 weeks of hourly bars (drift turning every 90
+ * bars), run through the strategy and through an independent derivation of
+ * its rules from whole arrays: EMAs and MACD by the ta table's batch
+ * functions (TA-Lib-exact), the higher timeframes' closes taken as the last
+ * hourly close of each 4h, 12h and 1d bucket, a decision at bar t reading
+ * only the buckets closed by then ((t + 1) / hours - 1). Entries, their
+ * alignment, size hint and reason must match bar for bar, with both sizes
+ * and a rejection by alignment among them. */
+#define NMT (24 * 7 * 6)
+
+static void batch(const char *name, const double *x, size_t n, const double *params, int np, int output, double *out) {
+    const pr_ta_def *d = NULL;
+    assert_int_equal(pr_ta_find(name, &d), 0);
+    double full[PR_TA_MAX_PARAMS];
+    pr_err err;
+    assert_int_equal(pr_ta_check_params(d, params, np, full, &err), 0);
+    double *outs[PR_TA_MAX_OUTPUTS], *tmp = malloc(sizeof(double) * n * PR_TA_MAX_OUTPUTS);
+    for (int k = 0; k < PR_TA_MAX_OUTPUTS; k++) outs[k] = tmp + (size_t)k * n;
+    pr_ta_input in = {.n = n, .close = x, .real0 = x};
+    assert_int_equal(d->run(&in, full, outs), 0);
+    memcpy(out, outs[output], sizeof(double) * n);
+    free(tmp);
+}
+
+static const char *mt_dir_name(int d) { return d > 0 ? "up" : d < 0 ? "down" : "flat"; }
+
+static void mt_check(double part_from, double full_from) {
+    pr_series s;
+    sh_series(&s, PR_TF_1H);
+    uint64_t x = 12345;
+    double c = 100;
+    for (int t = 0; t < NMT; t++) {
+        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+        double u = (double)(x >> 11) / 9007199254740992.0 - 0.5;
+        c *= exp(((t / 90) % 2 ? -0.0015 : 0.002) + 0.01 * u);
+        sh_push(&s, c, 100);
+    }
+    const size_t n = s.len;
+    double *ef = malloc(sizeof(double) * n), *em = malloc(sizeof(double) * n), *es = malloc(sizeof(double) * n);
+    double *mc = malloc(sizeof(double) * n), *ms = malloc(sizeof(double) * n);
+    double p3 = 3, p5 = 5, p8 = 8, pm[3] = {3, 6, 3};
+    batch("ema", s.close, n, &p3, 1, 0, ef);
+    batch("ema", s.close, n, &p5, 1, 0, em);
+    batch("ema", s.close, n, &p8, 1, 0, es);
+    batch("macd", s.close, n, pm, 3, 0, mc);
+    batch("macd", s.close, n, pm, 3, 1, ms);
+    const int hours[3] = {4, 12, 24};
+    const char *names[3] = {"4h", "12h", "1d"};
+    double *hc[3], *hf[3], *hs[3];
+    size_t nb[3];
+    for (int k = 0; k < 3; k++) {
+        nb[k] = n / (size_t)hours[k];
+        hc[k] = malloc(sizeof(double) * nb[k]);
+        hf[k] = malloc(sizeof(double) * nb[k]);
+        hs[k] = malloc(sizeof(double) * nb[k]);
+        for (size_t b = 0; b < nb[k]; b++) hc[k][b] = s.close[(b + 1) * (size_t)hours[k] - 1];
+        double two = 2, three = 3;
+        batch("ema", hc[k], nb[k], &two, 1, 0, hf[k]);
+        batch("ema", hc[k], nb[k], &three, 1, 0, hs[k]);
+    }
+    char cfg[512];
+    snprintf(cfg, sizeof cfg,
+             "{\"p\": {\"ema_fast\": 3, \"ema_mid\": 5, \"ema_slow\": 8, \"macd_fast\": 3, \"macd_slow\": 6,"
+             " \"macd_signal\": 3, \"htf1\": \"4h\", \"htf2\": \"12h\", \"htf3\": \"1d\", \"htf_fast\": 2,"
+             " \"htf_slow\": 3, \"stop_atr\": 0, \"allow_short\": true, \"align_part\": %g, \"align_full\": %g,"
+             " \"part_size\": 0.7}}",
+             part_from, full_from);
+    pr_strategy *st = make("mtf_trend", cfg);
+    pr_signal_kind *kinds = malloc(sizeof *kinds * n);
+    pr_signal *sigs = malloc(sizeof *sigs * n);
+    sh_run_all(st, &s, "BTCUSDT", PR_ASSET_CRYPTO, 0, kinds, sigs);
+    const double w[4] = {0.1, 0.2, 0.3, 0.4};
+    int pos = 0, pending = 0, entries = 0, full = 0, part = 0, refused = 0;
+    for (size_t t = 0; t < n; t++) {
+        pos = pending;
+        double cl = s.close[t];
+        pr_signal_kind want = PR_SIG_NONE;
+        double align = 0;
+        int dirs[4] = {0, 0, 0, 0};
+        if (!isnan(es[t]) && !isnan(em[t]) && !isnan(ef[t])) {
+            if (pos != 0) {
+                if (pos > 0 ? cl < em[t] : cl > em[t]) want = PR_SIG_EXIT, pending = 0;
+            } else if (t > 0 && !isnan(mc[t - 1]) && !isnan(ms[t - 1]) && !isnan(mc[t])) {
+                int up = cl > ef[t] && ef[t] > em[t] && em[t] > es[t];
+                int down = cl < ef[t] && ef[t] < em[t] && em[t] < es[t];
+                int dir = up && mc[t] > ms[t] && mc[t - 1] <= ms[t - 1]     ? 1
+                          : down && mc[t] < ms[t] && mc[t - 1] >= ms[t - 1] ? -1
+                                                                          : 0;
+                int known = 1;
+                double agree = w[0];
+                dirs[0] = dir;
+                for (int k = 0; k < 3 && dir; k++) {
+                    long b = (long)(t + 1) / hours[k] - 1;
+                    if (b < 0 || isnan(hs[k][b]) || isnan(hf[k][b])) {
+                        known = 0;
+                        break;
+                    }
+                    double bc = hc[k][b], f = hf[k][b], sl = hs[k][b];
+                    dirs[k + 1] = bc > f && f > sl ? 1 : bc < f && f < sl ? -1 : 0;
+                    if (dirs[k + 1] == dir) agree += w[k + 1];
+                }
+                align = agree;   /* the weights sum to 1 */
+                if (dir && known && align >= part_from - 1e-12) {
+                    want = dir > 0 ? PR_SIG_ENTER_LONG : PR_SIG_ENTER_SHORT;
+                    pending = dir;
+                } else if (dir && known) {
+                    refused++;
+                }
+            }
+        }
+        if (kinds[t] != want) fail_msg("bar %zu: strategy %d, derivation %d", t, kinds[t], want);
+        if (want == PR_SIG_ENTER_LONG || want == PR_SIG_ENTER_SHORT) {
+            entries++;
+            const pr_signal *g = &sigs[t];
+            assert_true(g->mtf_known && fabs(g->mtf_align - align) < 1e-12);
+            assert_true(g->size_hint == (align >= full_from - 1e-12 ? 1 : 0.7));
+            full += align >= full_from - 1e-12;
+            part += align < full_from - 1e-12;
+            char want_why[200], why[256];
+            snprintf(want_why, sizeof want_why, "alignment %.0f%% (1h %s, %s %s, %s %s, %s %s)", 100 * align,
+                     mt_dir_name(dirs[0]), names[0], mt_dir_name(dirs[1]), names[1], mt_dir_name(dirs[2]), names[2],
+                     mt_dir_name(dirs[3]));
+            if (!strstr(sh_why(g, why, sizeof why), want_why)) fail_msg("bar %zu: '%s' lacks '%s'", t, why, want_why);
+        }
+    }
+    if (entries < 6 || full == 0 || part == 0 || refused == 0)
+        fail_msg("the walk exercises too little: %d entries (%d full, %d part), %d refused", entries, full, part, refused);
+    pr_strategy_free(st);
+    for (int k = 0; k < 3; k++) {
+        free(hc[k]);
+        free(hf[k]);
+        free(hs[k]);
+    }
+    free(ef);
+    free(em);
+    free(es);
+    free(mc);
+    free(ms);
+    free(kinds);
+    free(sigs);
+    pr_series_free(&s);
+}
+
+/* The defaults' thresholds (part size from 60%, full from 75%), and others
+ * that move both (the sums of the weights fall on 0.3, 0.4, 0.5 ...: an
+ * off-by-one-weight threshold shows in one of the two). */
+static void test_mtf_trend_matches_derivation(void **state) {
+    (void)state;
+    mt_check(0.6, 0.75);
+    mt_check(0.35, 0.55);
+}
+
 static void test_config_errors_more(void **state) {
     (void)state;
     pr_config *cfg = NULL;
@@ -261,6 +415,7 @@ int main(void) {
         cmocka_unit_test(test_vol_breakout_filters),
         cmocka_unit_test(test_vol_breakout_exit),
         cmocka_unit_test(test_weekend_reversal),
+        cmocka_unit_test(test_mtf_trend_matches_derivation),
         cmocka_unit_test(test_config_errors_more),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
