@@ -331,7 +331,8 @@ size_t pr_param_range(const pr_param_def *d, char *buf, size_t cap);
 extern const pr_strategy_info pr_sma_cross_info, pr_trend_ema_info, pr_mean_reversion_info, pr_ta_score_info;
 /* Strategies known by their row alone (their parameters are private to
  * their file; create them with pr_strategy_create). */
-extern const pr_strategy_info pr_vol_breakout_info, pr_weekend_reversal_info, pr_mtf_trend_info;
+extern const pr_strategy_info pr_vol_breakout_info, pr_weekend_reversal_info, pr_mtf_trend_info,
+    pr_gap_fade_info;
 
 /* Creates a built-in strategy by name, parameters from the JSON object at
  * `path` in cfg (cfg may be NULL: defaults). Unknown name -> PR_ENOTFOUND. */

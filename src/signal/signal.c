@@ -82,6 +82,7 @@ static const pr_strategy_info *const k_strategies[] = {
     &pr_vol_breakout_info,
     &pr_weekend_reversal_info,
     &pr_mtf_trend_info,
+    &pr_gap_fade_info,
 };
 #define N_STRATEGIES (sizeof k_strategies / sizeof k_strategies[0])
 

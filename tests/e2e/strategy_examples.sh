@@ -12,11 +12,16 @@
 #    its exit signal;
 #  - every mtf_trend entry signal reports an alignment of at least 60% with
 #    the size hint its band gives (0.7 below 75%, 1 from there), and its
-#    reason names the four timeframes.
+#    reason names the four timeframes;
+#  - gap_fade's trades are exactly the sessions an independent computation
+#    finds in the SPY 5m file (regular bars 09:30-16:00 New York time; the
+#    first bar's open 0.25-3% away from the previous session's last regular
+#    close and its close not back through it), each entered at the second
+#    bar's open on the side that fades the gap.
 set -u
 source "$(dirname "$0")/lib/prelude.bash"
 
-for n in vol_breakout weekend_reversal mtf_trend; do
+for n in vol_breakout weekend_reversal mtf_trend gap_fade; do
   "$BIN" backtest --config "examples/$n.json" --out "$TMP/$n" > "$TMP/$n.txt" 2>&1 || fail "$n exited $?: $(tail -3 "$TMP/$n.txt")"
   rows=$(($(wc -l < "$TMP/$n/trades.csv") - 1))
   [ "$rows" -gt 0 ] || fail "$n: no trades"
@@ -74,6 +79,32 @@ for line in open(sys.argv[1]):
     assert s['size_hint'] == (1 if s['confidence'] >= 0.75 - 1e-12 else 0.7), s
     n += 1
 assert n > 0
+PY
+
+python3 - "$TMP/gap_fade/trades.csv" data/sample/stocks/SPY-5m.csv > "$TMP/gf.txt" 2>&1 <<'PY' || fail "gap_fade: $(cat "$TMP/gf.txt")"
+import csv, sys, datetime as dt
+from zoneinfo import ZoneInfo
+ny = ZoneInfo('America/New_York')
+want, prev, day = set(), None, None
+for r in csv.DictReader(open(sys.argv[2])):
+    t = dt.datetime.fromisoformat(r['timestamp'])
+    loc = t.astimezone(ny)
+    m = loc.hour * 60 + loc.minute
+    if m < 9 * 60 + 30 or m >= 16 * 60:
+        continue
+    o, c = float(r['open']), float(r['close'])
+    if loc.date() != day:
+        if prev is not None:
+            gap = o / prev - 1
+            side = 'short' if gap > 0 else 'long'
+            filled = c <= prev if gap > 0 else c >= prev
+            if 0.0025 <= abs(gap) <= 0.03 and not filled:
+                want.add(((t + dt.timedelta(minutes=5)).strftime('%Y-%m-%dT%H:%M:%SZ'), side))
+        day = loc.date()
+    prev = c
+got = {(t['entry_time'], t['side']) for t in csv.DictReader(open(sys.argv[1]))}
+assert got == want, ('missing', sorted(want - got), 'extra', sorted(got - want))
+assert len(got) > 10
 PY
 
 [ $fails -eq 0 ] && echo "strategy_examples: all checks passed"

@@ -392,6 +392,97 @@ static void test_mtf_trend_matches_derivation(void **state) {
     mt_check(0.35, 0.55);
 }
 
+/* ---- gap_fade ------------------------------------------------------------------------
+ * 5-minute SPY bars across the 2024 switch to daylight saving time (Sunday
+ * 10 March): regular sessions run 09:30-16:00 New York time, 14:30-21:00
+ * UTC before it and 13:30-20:00 after. Each session's bars close at its
+ * `level` except where noted; the first regular bar opens at `open1` and
+ * closes at `close1`. Friday 8 March: level 100, and a post-market bar at
+ * 21:00 UTC (16:00 EST) closing at 90, which is no session's close. Monday
+ * 11 March: a pre-market bar at 12:00 UTC (08:00 EDT) opening at 103; the
+ * first regular bar (13:30 UTC) opens at 101: +1.00% from 100 (not from 90),
+ * closes at 100.8, short of the close: sell, target 100, stop 101 + 1 = 102,
+ * 120 minutes = 24 bars. Tuesday: opens at 100.2 after 100.5, -0.30%, under
+ * min_gap 0.5%. Wednesday: opens at 99 after 100.5 (-1.49%) but the first
+ * bar closes at 100.6, above the previous close: filled already. Thursday:
+ * opens at 95 after 100.5, -5.47%, beyond max_gap 3%. Friday 15 March:
+ * opens at 99.5 after 100 (Thursday's level), -0.50%: buy, target 100,
+ * stop 99.5 - 0.5 = 99. */
+static size_t gf_day(pr_series *s, int d, int dst, double open1, double close1, double level) {
+    int64_t day0 = 0;
+    pr_time_make(2024, 3, d, 0, 0, 0, &day0);
+    const int64_t open_utc = day0 + (dst ? 13 * 60 + 30 : 14 * 60 + 30) * PR_MS_PER_MIN;
+    size_t first = s->len;
+    for (int k = 0; k < 78; k++) {
+        double o = k == 0 ? open1 : s->close[s->len - 1], c = k == 0 ? close1 : level;
+        pr_series_push(s, open_utc + k * 5 * PR_MS_PER_MIN, o, fmax(o, c), fmin(o, c), c, 1000);
+    }
+    return first;
+}
+
+static void test_gap_fade(void **state) {
+    (void)state;
+    pr_series s;
+    pr_series_init(&s, 512);
+    s.tf = PR_TF_5M;
+    pr_strlcpy(s.symbol, "SPY", sizeof s.symbol);
+    size_t first[6];
+    first[0] = gf_day(&s, 8, 0, 100, 100, 100);
+    int64_t t = s.ts[s.len - 1] + 5 * PR_MS_PER_MIN;   /* 21:00 UTC, post-market */
+    pr_series_push(&s, t, 100, 100, 90, 90, 10);
+    int64_t pre = 0;
+    pr_time_make(2024, 3, 11, 12, 0, 0, &pre);
+    pr_series_push(&s, pre, 90, 103, 90, 103, 10);
+    first[1] = gf_day(&s, 11, 1, 101, 100.8, 100.5);
+    first[2] = gf_day(&s, 12, 1, 100.2, 100.4, 100.5);
+    first[3] = gf_day(&s, 13, 1, 99, 100.6, 100.5);
+    first[4] = gf_day(&s, 14, 1, 95, 96, 100);
+    first[5] = gf_day(&s, 15, 1, 99.5, 99.7, 100);
+    pr_strategy *st = make("gap_fade", "{\"p\": {}}");
+    sh_run r;
+    pr_err err;
+    assert_int_equal(sh_open(&r, st, &s, "SPY", PR_ASSET_STOCK, 0, &err), 0);
+    size_t n_sig = 0;
+    for (size_t i = 0; i < s.len; i++) {
+        if (i == first[2]) sh_stop_out(&r);   /* Monday's trade ended (target or time stop) */
+        size_t n = sh_step(&r, &err);
+        assert_true(n != (size_t)-1);
+        for (size_t k = 0; k < n; k++) {
+            const pr_signal *g = &r.list.items[k];
+            char why[256];
+            n_sig++;
+            if (i == first[1]) {
+                assert_int_equal(g->kind, PR_SIG_ENTER_SHORT);
+                assert_true(g->target_price[0] == 100 && g->n_targets == 1 && g->stop == 102 && g->max_bars == 24);
+                assert_non_null(strstr(sh_why(g, why, sizeof why), "opened 101, 1.00% above the previous close 100"));
+            } else if (i == first[5]) {
+                assert_int_equal(g->kind, PR_SIG_ENTER_LONG);
+                assert_true(g->target_price[0] == 100 && g->stop == 99 && g->max_bars == 24);
+                assert_non_null(strstr(sh_why(g, why, sizeof why), "opened 99.5, 0.50% below the previous close 100"));
+            } else {
+                fail_msg("unexpected signal at bar %zu (kind %d)", i, g->kind);
+            }
+        }
+    }
+    assert_int_equal(n_sig, 2);
+    sh_close(&r);
+    pr_strategy_free(st);
+    /* Daily bars cannot trade their own gap; a coin has no session. */
+    pr_series d;
+    sh_series(&d, PR_TF_1D);
+    for (int k = 0; k < 5; k++) sh_push(&d, 100 + k, 10);
+    st = make("gap_fade", "{\"p\": {}}");
+    assert_int_not_equal(sh_open(&r, st, &d, "SPY", PR_ASSET_STOCK, 0, &err), 0);
+    assert_non_null(strstr(err.msg, "needs intraday bars"));
+    sh_close(&r);
+    assert_int_not_equal(sh_open(&r, st, &s, "BTCUSDT", PR_ASSET_CRYPTO, 0, &err), 0);
+    assert_non_null(strstr(err.msg, "needs a stock"));
+    sh_close(&r);
+    pr_strategy_free(st);
+    pr_series_free(&d);
+    pr_series_free(&s);
+}
+
 static void test_config_errors_more(void **state) {
     (void)state;
     pr_config *cfg = NULL;
@@ -416,6 +507,7 @@ int main(void) {
         cmocka_unit_test(test_vol_breakout_exit),
         cmocka_unit_test(test_weekend_reversal),
         cmocka_unit_test(test_mtf_trend_matches_derivation),
+        cmocka_unit_test(test_gap_fade),
         cmocka_unit_test(test_config_errors_more),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
