@@ -483,6 +483,118 @@ static void test_gap_fade(void **state) {
     pr_series_free(&s);
 }
 
+/* ---- pairs ------------------------------------------------------------------------------
+ * Two daily series stepped together through a two-instrument view, with an
+ * ideal broker (entries fill and exits close at the next bar's open).
+ * x: a seeded random walk around 50; y = 2 x + 1 + e, e = +-0.5 by bar
+ * parity: cointegrated by construction (Engle-Granger p far below 0.05 on
+ * the 60-bar formation; the hedge close to 2). Bar 80 plants e = -5. With a
+ * 10-bar z window the spread there is about -5 against a window of nine
+ * +-0.5 values (mean about -0.45, population deviation about 1.58): z about
+ * -2.9, beyond -2 and inside -3: buy the spread (long y, short x), both at
+ * bar 80. Bar 81 is back to +-0.5: z about +0.6 >= 0, both legs exit. The
+ * legs' size hints are beta-neutral: x's notional per unit of y is hedge x
+ * price(x) / price(y), about 2 x / (2 x - 4) > 1 at bar 80, so x gets 1 and
+ * y the inverse.
+ * A y that wanders on its own (no cointegration) gives no entry at all, and
+ * a leg held alone (its partner's entry refused) is closed at the next
+ * step. */
+typedef struct pr2 {
+    double qty[2];
+} pr2;
+
+static int pr2_holding(void *self, int inst, pr_holding *out) {
+    const pr2 *h = self;
+    if (h->qty[inst] != 0) *out = (pr_holding){h->qty[inst], 0, 0};
+    return 0;
+}
+
+static void pairs_series(pr_series *sy, pr_series *sx, int coint, int plant) {
+    sh_series(sy, PR_TF_1D);
+    sh_series(sx, PR_TF_1D);
+    uint64_t r = 7;
+    double x = 50, yw = 101;
+    for (int t = 0; t < 100; t++) {
+        r = r * 6364136223846793005ULL + 1442695040888963407ULL;
+        x += ((double)(r >> 11) / 9007199254740992.0 - 0.5) * 2;
+        r = r * 6364136223846793005ULL + 1442695040888963407ULL;
+        yw += ((double)(r >> 11) / 9007199254740992.0 - 0.5) * 4;
+        double e = t == plant ? -5 : (t % 2 ? 0.5 : -0.5);
+        sh_push(sx, x, 100);
+        sh_push(sy, coint ? 2 * x + 1 + e : yw + e, 100);
+    }
+}
+
+/* Runs pairs over (y, x); kinds[t][i], hints[t][i] of instrument i's signal
+ * at bar t. refuse_x_at: bar whose x entry does not fill (-1: none). */
+static int pairs_run(const pr_series *sy, const pr_series *sx, int refuse_x_at, pr_signal_kind kinds[][2],
+                     double hints[][2]) {
+    pr_strategy *st = make("pairs", "{\"p\": {\"formation\": 60, \"refit\": 1, \"z_window\": 10, \"entry_z\": 2,"
+                                     " \"stop_z\": 3}}");
+    pr_instrument in[2];
+    pr_err err;
+    assert_int_equal(pr_instrument_default("Y", PR_ASSET_STOCK, &in[0], &err), 0);
+    assert_int_equal(pr_instrument_default("X", PR_ASSET_STOCK, &in[1], &err), 0);
+    const pr_series *ser[2] = {sy, sx};
+    pr_view_config vc = {.n_instruments = 2, .instruments = in, .series = ser};
+    pr_market_view *v = NULL;
+    assert_int_equal(pr_view_new(&vc, &v, &err), 0);
+    pr2 h = {{0, 0}};
+    double pend[2] = {0, 0};
+    pr_portfolio pf = {&h, pr2_holding, NULL, NULL};
+    pr_view_set_portfolio(v, &pf);
+    assert_int_equal(st->vt->init(st, v, &err), 0);
+    assert_int_equal(pr_view_prepare(v, &err), 0);
+    int n = 0;
+    for (size_t t = 0; t < sy->len; t++) {
+        const unsigned char both[2] = {1, 1};
+        assert_int_equal(pr_view_step(v, sy->ts[t] + PR_MS_PER_DAY, both, &err), 0);
+        h.qty[0] = pend[0];
+        h.qty[1] = pend[1];
+        pr_signal buf[8];
+        pr_signal_list l;
+        pr_signal_list_init(&l, buf, 8);
+        assert_int_equal(st->vt->on_bar(st, v, &l, &err), 0);
+        kinds[t][0] = kinds[t][1] = PR_SIG_NONE;
+        hints[t][0] = hints[t][1] = 0;
+        for (size_t k = 0; k < l.n; k++) {
+            int i = l.items[k].instrument;
+            kinds[t][i] = l.items[k].kind;
+            hints[t][i] = l.items[k].size_hint;
+            n++;
+            if (l.items[k].kind == PR_SIG_EXIT) pend[i] = 0;
+            else if (!(i == 1 && (int)t == refuse_x_at)) pend[i] = l.items[k].kind == PR_SIG_ENTER_LONG ? 1 : -1;
+        }
+    }
+    pr_view_free(v);
+    pr_strategy_free(st);
+    return n;
+}
+
+static void test_pairs(void **state) {
+    (void)state;
+    pr_series sy, sx;
+    static pr_signal_kind kinds[100][2];
+    static double hints[100][2];
+    pairs_series(&sy, &sx, 1, 80);
+    assert_int_equal(pairs_run(&sy, &sx, -1, kinds, hints), 4);
+    assert_true(kinds[80][0] == PR_SIG_ENTER_LONG && kinds[80][1] == PR_SIG_ENTER_SHORT);
+    assert_true(kinds[81][0] == PR_SIG_EXIT && kinds[81][1] == PR_SIG_EXIT);
+    /* hedge ~2: x's notional per unit of y is 2 x / (2 x + 1 - 5) > 1 at bar 80, so x gets 1, y its inverse */
+    double ratio = 2 * sx.close[80] / sy.close[80];
+    assert_true(ratio > 1 && hints[80][1] == 1 && fabs(hints[80][0] - 1 / ratio) < 0.02 / ratio);
+    /* the x entry refused: y alone is closed at the next bar, nothing else */
+    assert_int_equal(pairs_run(&sy, &sx, 80, kinds, hints), 3);
+    assert_true(kinds[81][0] == PR_SIG_EXIT && kinds[81][1] == PR_SIG_NONE);
+    pr_series_free(&sy);
+    pr_series_free(&sx);
+    /* not cointegrated: no entry, whatever the excursion */
+    pairs_series(&sy, &sx, 0, 80);
+    assert_int_equal(pairs_run(&sy, &sx, -1, kinds, hints), 0);
+    pr_series_free(&sy);
+    pr_series_free(&sx);
+}
+
 static void test_config_errors_more(void **state) {
     (void)state;
     pr_config *cfg = NULL;
@@ -508,6 +620,7 @@ int main(void) {
         cmocka_unit_test(test_weekend_reversal),
         cmocka_unit_test(test_mtf_trend_matches_derivation),
         cmocka_unit_test(test_gap_fade),
+        cmocka_unit_test(test_pairs),
         cmocka_unit_test(test_config_errors_more),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
