@@ -7,12 +7,15 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
 #include "cli.h"
 #include "backtest_config.h"
+#include "proratio/plugin.h"
 
 /* Fractions of price or notional are at most 1; money and pips unbounded. */
 static const unsigned char k_cost_frac[BT_N_COSTS] = {1, 1, 1, 0, 1, 0, 0, 0, 1, 0, 0};
@@ -358,11 +361,22 @@ static void instruments_section(rd *r, bt_settings *s) {
 
 /* ---- the rest ------------------------------------------------------------------------- */
 static void strategy_section(rd *r, bt_settings *s) {
-    static const char *const allowed[] = {"name", "params", NULL};
+    static const char *const allowed[] = {"name", "plugin", "params", NULL};
     keys(r, "strategy", allowed);
     pr_err e;
     pr_err_clear(&e);
     int i = 0;
+    if (pr_config_has(r->cfg, "strategy.plugin")) {
+        /* a user's strategy (proratio/plugin.h), loaded when the run starts */
+        char path[1024] = "";
+        if (pr_config_has(r->cfg, "strategy.name"))
+            bt_errors_add(r->errs, "strategy: give \"name\" (a built-in) or \"plugin\" (a file), not both");
+        if (check(r, pr_config_string(r->cfg, "strategy.plugin", NULL, path, sizeof path, &e), &e) && !path[0])
+            bt_errors_add(r->errs, "strategy.plugin: expected the path of a plugin (.so)");
+        const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+        snprintf(s->strategy, sizeof s->strategy, "%.*s", (int)strcspn(base, "."), base);
+        return;
+    }
     /* The built-in strategies and risk's composite "portfolio". */
     const char *names[32];
     size_t n = 0;
@@ -470,7 +484,34 @@ size_t bt_settings_read(const pr_config *cfg, bt_settings *s, bt_errors *errs) {
     return errs->n + errs->dropped;
 }
 
+/* A crash inside a plugin's code names the plugin before the process dies
+ * the way it would have (installed only once a plugin is loaded). */
+static void plugin_crash(int sig) {
+    const char *name = pr_plugin_running();
+    if (name) {
+        char msg[200];
+        int n = snprintf(msg, sizeof msg, "proratio: the strategy plugin '%s' crashed (signal %d)\n", name, sig);
+        if (n > 0 && write(2, msg, (size_t)n) < 0) n = 0;
+    }
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static int plugin_create(const pr_config *cfg, const char *path, pr_strategy **out, pr_err *err) {
+    char file[1024];
+    int rc = pr_config_string(cfg, "strategy.plugin", NULL, file, sizeof file, err);
+    pr_plugin_handle *h = NULL;
+    if (rc == PR_OK) rc = pr_plugin_open(file, &h, err);
+    if (rc == PR_OK && (rc = pr_plugin_strategy_create(h, cfg, path, out, err)) != PR_OK) pr_plugin_close(h);
+    if (rc == PR_OK) {
+        const int sigs[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL};
+        for (size_t k = 0; k < sizeof sigs / sizeof sigs[0]; k++) signal(sigs[k], plugin_crash);
+    }
+    return rc;
+}
+
 int bt_strategy_create(const char *name, const pr_config *cfg, const char *path, pr_strategy **out, pr_err *err) {
+    if (pr_config_has(cfg, "strategy.plugin")) return plugin_create(cfg, path, out, err);
     if (!name || strcmp(name, PR_MULTI_STRATEGY) != 0) return pr_strategy_create(name, cfg, path, out, err);
     pr_multi_config *mc = malloc(sizeof *mc);
     if (!mc) return pr_err_set(err, PR_ENOMEM, "out of memory");
