@@ -84,6 +84,7 @@ static const pr_strategy_info *const k_strategies[] = {
     &pr_mtf_trend_info,
     &pr_gap_fade_info,
     &pr_pairs_info,
+    &pr_triangular_info,
 };
 #define N_STRATEGIES (sizeof k_strategies / sizeof k_strategies[0])
 

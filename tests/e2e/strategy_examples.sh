@@ -17,11 +17,14 @@
 #    finds in the SPY 5m file (regular bars 09:30-16:00 New York time; the
 #    first bar's open 0.25-3% away from the previous session's last regular
 #    close and its close not back through it), each entered at the second
-#    bar's open on the side that fades the gap.
+#    bar's open on the side that fades the gap;
+#  - every triangular entry is three legs at one bar, decided at a close
+#    where EURJPY was more than 5 bp from EURUSD x USDJPY (computed here
+#    from the three CSV files), on the side that sells the dear one.
 set -u
 source "$(dirname "$0")/lib/prelude.bash"
 
-for n in vol_breakout weekend_reversal mtf_trend gap_fade; do
+for n in vol_breakout weekend_reversal mtf_trend gap_fade triangular; do
   "$BIN" backtest --config "examples/$n.json" --out "$TMP/$n" > "$TMP/$n.txt" 2>&1 || fail "$n exited $?: $(tail -3 "$TMP/$n.txt")"
   rows=$(($(wc -l < "$TMP/$n/trades.csv") - 1))
   [ "$rows" -gt 0 ] || fail "$n: no trades"
@@ -105,6 +108,33 @@ for r in csv.DictReader(open(sys.argv[2])):
 got = {(t['entry_time'], t['side']) for t in csv.DictReader(open(sys.argv[1]))}
 assert got == want, ('missing', sorted(want - got), 'extra', sorted(got - want))
 assert len(got) > 10
+PY
+
+python3 - "$TMP/triangular/trades.csv" data/sample/forex > "$TMP/tri.txt" 2>&1 <<'PY' || fail "triangular: $(cat "$TMP/tri.txt")"
+import csv, sys, datetime as dt
+from collections import defaultdict
+def load(name):
+    out = {}
+    for r in csv.DictReader(open(sys.argv[2] + '/' + name + '-1h.csv')):
+        t = dt.datetime.fromisoformat(r['time'].replace('Z', '+00:00')).astimezone(dt.timezone.utc)
+        out[t] = float(r['close'])
+    return out
+a, b, c = load('EURUSD'), load('USDJPY'), load('EURJPY')
+common = sorted(set(a) & set(b) & set(c))
+legs = defaultdict(dict)
+for t in csv.DictReader(open(sys.argv[1])):
+    legs[t['entry_time']][t['symbol']] = t['side']
+assert legs
+for when, sides in legs.items():
+    assert set(sides) == {'EURUSD', 'USDJPY', 'EURJPY'}, (when, sides)
+    # the entry fills at the open of the bar after the decision bar (the
+    # last common hour before it: after a weekend, Friday's last)
+    e = dt.datetime.strptime(when, '%Y-%m-%dT%H:%M:%SZ').replace(tzinfo=dt.timezone.utc)
+    d = max(t for t in common if t < e)
+    dev = c[d] / (a[d] * b[d]) - 1
+    assert abs(dev) > 0.0005, (when, dev)
+    want = ('short', 'long') if dev > 0 else ('long', 'short')
+    assert sides['EURJPY'] == want[0] and sides['EURUSD'] == sides['USDJPY'] == want[1], (when, dev, sides)
 PY
 
 [ $fails -eq 0 ] && echo "strategy_examples: all checks passed"

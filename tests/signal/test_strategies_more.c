@@ -499,12 +499,12 @@ static void test_gap_fade(void **state) {
  * A y that wanders on its own (no cointegration) gives no entry at all, and
  * a leg held alone (its partner's entry refused) is closed at the next
  * step. */
-typedef struct pr2 {
-    double qty[2];
-} pr2;
+typedef struct holdn {
+    double qty[3];
+} holdn;
 
-static int pr2_holding(void *self, int inst, pr_holding *out) {
-    const pr2 *h = self;
+static int holdn_holding(void *self, int inst, pr_holding *out) {
+    const holdn *h = self;
     if (h->qty[inst] != 0) *out = (pr_holding){h->qty[inst], 0, 0};
     return 0;
 }
@@ -525,48 +525,58 @@ static void pairs_series(pr_series *sy, pr_series *sx, int coint, int plant) {
     }
 }
 
-/* Runs pairs over (y, x); kinds[t][i], hints[t][i] of instrument i's signal
- * at bar t. refuse_x_at: bar whose x entry does not fill (-1: none). */
-static int pairs_run(const pr_series *sy, const pr_series *sx, int refuse_x_at, pr_signal_kind kinds[][2],
-                     double hints[][2]) {
-    pr_strategy *st = make("pairs", "{\"p\": {\"formation\": 60, \"refit\": 1, \"z_window\": 10, \"entry_z\": 2,"
-                                     " \"stop_z\": 3}}");
-    pr_instrument in[2];
+/* Steps strategy st over n (<= 3) series of the same bars through an
+ * n-instrument view, with an ideal broker; kinds[t][i], hints[t][i] of
+ * instrument i's signal at bar t. refuse_at/refuse_inst: an entry that does
+ * not fill (-1: none). Returns the number of signals. */
+static int multi_run(pr_strategy *st, const pr_series *const *ser, const char *const *sym, pr_asset_class cls,
+                     size_t n, int refuse_at, int refuse_inst, pr_signal_kind kinds[][3], double hints[][3]) {
+    pr_instrument in[3];
     pr_err err;
-    assert_int_equal(pr_instrument_default("Y", PR_ASSET_STOCK, &in[0], &err), 0);
-    assert_int_equal(pr_instrument_default("X", PR_ASSET_STOCK, &in[1], &err), 0);
-    const pr_series *ser[2] = {sy, sx};
-    pr_view_config vc = {.n_instruments = 2, .instruments = in, .series = ser};
+    for (size_t i = 0; i < n; i++) assert_int_equal(pr_instrument_default(sym[i], cls, &in[i], &err), 0);
+    pr_view_config vc = {.n_instruments = n, .instruments = in, .series = ser};
     pr_market_view *v = NULL;
     assert_int_equal(pr_view_new(&vc, &v, &err), 0);
-    pr2 h = {{0, 0}};
-    double pend[2] = {0, 0};
-    pr_portfolio pf = {&h, pr2_holding, NULL, NULL};
+    holdn h = {{0, 0, 0}};
+    double pend[3] = {0, 0, 0};
+    pr_portfolio pf = {&h, holdn_holding, NULL, NULL};
     pr_view_set_portfolio(v, &pf);
-    assert_int_equal(st->vt->init(st, v, &err), 0);
+    if (st->vt->init(st, v, &err) != 0) {
+        pr_view_free(v);
+        fail_msg("init: %s", err.msg);
+    }
     assert_int_equal(pr_view_prepare(v, &err), 0);
-    int n = 0;
-    for (size_t t = 0; t < sy->len; t++) {
-        const unsigned char both[2] = {1, 1};
-        assert_int_equal(pr_view_step(v, sy->ts[t] + PR_MS_PER_DAY, both, &err), 0);
-        h.qty[0] = pend[0];
-        h.qty[1] = pend[1];
+    int count = 0;
+    const int64_t bar = pr_tf_ms(ser[0]->tf);
+    for (size_t t = 0; t < ser[0]->len; t++) {
+        const unsigned char all[3] = {1, 1, 1};
+        assert_int_equal(pr_view_step(v, ser[0]->ts[t] + bar, all, &err), 0);
+        for (size_t i = 0; i < n; i++) h.qty[i] = pend[i];
         pr_signal buf[8];
         pr_signal_list l;
         pr_signal_list_init(&l, buf, 8);
         assert_int_equal(st->vt->on_bar(st, v, &l, &err), 0);
-        kinds[t][0] = kinds[t][1] = PR_SIG_NONE;
-        hints[t][0] = hints[t][1] = 0;
+        for (size_t i = 0; i < 3; i++) kinds[t][i] = PR_SIG_NONE, hints[t][i] = 0;
         for (size_t k = 0; k < l.n; k++) {
             int i = l.items[k].instrument;
             kinds[t][i] = l.items[k].kind;
             hints[t][i] = l.items[k].size_hint;
-            n++;
+            count++;
             if (l.items[k].kind == PR_SIG_EXIT) pend[i] = 0;
-            else if (!(i == 1 && (int)t == refuse_x_at)) pend[i] = l.items[k].kind == PR_SIG_ENTER_LONG ? 1 : -1;
+            else if (!(i == refuse_inst && (int)t == refuse_at)) pend[i] = l.items[k].kind == PR_SIG_ENTER_LONG ? 1 : -1;
         }
     }
     pr_view_free(v);
+    return count;
+}
+
+static int pairs_run(const pr_series *sy, const pr_series *sx, int refuse_x_at, pr_signal_kind kinds[][3],
+                     double hints[][3]) {
+    pr_strategy *st = make("pairs", "{\"p\": {\"formation\": 60, \"refit\": 1, \"z_window\": 10, \"entry_z\": 2,"
+                                     " \"stop_z\": 3}}");
+    const pr_series *ser[2] = {sy, sx};
+    const char *sym[2] = {"Y", "X"};
+    int n = multi_run(st, ser, sym, PR_ASSET_STOCK, 2, refuse_x_at, 1, kinds, hints);
     pr_strategy_free(st);
     return n;
 }
@@ -574,8 +584,8 @@ static int pairs_run(const pr_series *sy, const pr_series *sx, int refuse_x_at, 
 static void test_pairs(void **state) {
     (void)state;
     pr_series sy, sx;
-    static pr_signal_kind kinds[100][2];
-    static double hints[100][2];
+    static pr_signal_kind kinds[100][3];
+    static double hints[100][3];
     pairs_series(&sy, &sx, 1, 80);
     assert_int_equal(pairs_run(&sy, &sx, -1, kinds, hints), 4);
     assert_true(kinds[80][0] == PR_SIG_ENTER_LONG && kinds[80][1] == PR_SIG_ENTER_SHORT);
@@ -593,6 +603,62 @@ static void test_pairs(void **state) {
     assert_int_equal(pairs_run(&sy, &sx, -1, kinds, hints), 0);
     pr_series_free(&sy);
     pr_series_free(&sx);
+}
+
+/* ---- triangular ---------------------------------------------------------------------------
+ * Hourly EURUSD 1.1, USDJPY 110 and EURJPY 121 (exactly the synthetic
+ * 1.1 x 110) but for planted bars: bar 30 EURJPY 121 x 1.001 (10 bp dear,
+ * beyond the default 2 bp threshold + 6 x 0.5 bp of costs = 5 bp): sell
+ * EURJPY, buy EURUSD and USDJPY; bar 31 back to 121 (deviation 0): all three
+ * exit. Bar 50 at 121 x 0.9992 (8 bp cheap): the mirror; bar 51 exits.
+ * Bar 70 at 121 x 1.0003 (3 bp): nothing. */
+static void test_triangular(void **state) {
+    (void)state;
+    pr_series a, b, c;
+    sh_series(&a, PR_TF_1H);
+    sh_series(&b, PR_TF_1H);
+    sh_series(&c, PR_TF_1H);
+    for (int t = 0; t < 80; t++) {
+        double k = t == 30 ? 1.001 : t == 50 ? 0.9992 : t == 70 ? 1.0003 : 1;
+        sh_push(&a, 1.1, 100);
+        sh_push(&b, 110, 100);
+        sh_push(&c, 121 * k, 100);
+    }
+    const pr_series *ser[3] = {&a, &b, &c};
+    const char *sym[3] = {"EURUSD", "USDJPY", "EURJPY"};
+    static pr_signal_kind kinds[80][3];
+    static double hints[80][3];
+    pr_strategy *st = make("triangular", "{\"p\": {}}");
+    assert_int_equal(multi_run(st, ser, sym, PR_ASSET_FOREX, 3, -1, -1, kinds, hints), 12);
+    assert_true(kinds[30][0] == PR_SIG_ENTER_LONG && kinds[30][1] == PR_SIG_ENTER_LONG &&
+                kinds[30][2] == PR_SIG_ENTER_SHORT);
+    for (int i = 0; i < 3; i++) assert_true(kinds[31][i] == PR_SIG_EXIT && kinds[51][i] == PR_SIG_EXIT);
+    assert_true(kinds[50][0] == PR_SIG_ENTER_SHORT && kinds[50][1] == PR_SIG_ENTER_SHORT &&
+                kinds[50][2] == PR_SIG_ENTER_LONG);
+    /* one leg refused: the other two close at the next bar */
+    assert_int_equal(multi_run(st, ser, sym, PR_ASSET_FOREX, 3, 30, 1, kinds, hints), 11);
+    assert_true(kinds[31][0] == PR_SIG_EXIT && kinds[31][1] == PR_SIG_NONE && kinds[31][2] == PR_SIG_EXIT);
+    pr_strategy_free(st);
+    /* a threshold of 9 bp (14 with the costs) leaves only nothing */
+    st = make("triangular", "{\"p\": {\"threshold\": 0.0009}}");
+    assert_int_equal(multi_run(st, ser, sym, PR_ASSET_FOREX, 3, -1, -1, kinds, hints), 0);
+    pr_strategy_free(st);
+    /* three pairs that close no triangle */
+    const char *bad[3] = {"EURUSD", "USDJPY", "GBPJPY"};
+    st = make("triangular", "{\"p\": {}}");
+    pr_instrument in[3];
+    pr_err err;
+    for (int i = 0; i < 3; i++) assert_int_equal(pr_instrument_default(bad[i], PR_ASSET_FOREX, &in[i], &err), 0);
+    pr_view_config vc = {.n_instruments = 3, .instruments = in, .series = ser};
+    pr_market_view *v = NULL;
+    assert_int_equal(pr_view_new(&vc, &v, &err), 0);
+    assert_int_not_equal(st->vt->init(st, v, &err), 0);
+    assert_non_null(strstr(err.msg, "do not close a triangle"));
+    pr_view_free(v);
+    pr_strategy_free(st);
+    pr_series_free(&a);
+    pr_series_free(&b);
+    pr_series_free(&c);
 }
 
 static void test_config_errors_more(void **state) {
@@ -621,6 +687,7 @@ int main(void) {
         cmocka_unit_test(test_mtf_trend_matches_derivation),
         cmocka_unit_test(test_gap_fade),
         cmocka_unit_test(test_pairs),
+        cmocka_unit_test(test_triangular),
         cmocka_unit_test(test_config_errors_more),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
