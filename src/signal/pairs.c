@@ -11,7 +11,10 @@
  * unit of y), through the signals' size hints, so a notional sizing mode
  * (fixed_fraction) gives each leg its share; each leg pays its own costs. A
  * leg left alone (its partner's entry rejected, or stopped out) is closed.
- * Bars are paired by time, so a bar one instrument lacks is skipped. */
+ * Bars are paired by time, so a bar one instrument lacks is skipped: the
+ * strategy keeps the latest `formation` pairs of closes in a ring as it
+ * sees them (a step where both instruments closed a bar of the same time),
+ * so no step reads the view's history again. */
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -38,7 +41,9 @@ typedef struct pairs {
     size_t steps, fitted_at;   /* paired steps seen; the step of the last fit  */
     int fitted;
     double hedge, intercept, pvalue;
-    double *y, *x;             /* formation buffers                            */
+    double *y, *x;             /* formation buffers (oldest first)             */
+    double *ry, *rx;           /* the ring of the latest paired closes         */
+    size_t head, count;        /* next slot; pairs held (at most formation)    */
     pr_coint_opts co;
 } pairs;
 
@@ -80,11 +85,17 @@ static int check_params(const void *pv, const char **what, char *msg, size_t cap
     return PR_OK;
 }
 
-static void pairs_destroy(pr_strategy *s) {
-    pairs *c = (pairs *)s;
+static void free_buffers(pairs *c) {
     free(c->y);
     free(c->x);
-    free(c);
+    free(c->ry);
+    free(c->rx);
+    c->y = c->x = c->ry = c->rx = NULL;
+}
+
+static void pairs_destroy(pr_strategy *s) {
+    free_buffers((pairs *)s);
+    free(s);
 }
 
 static size_t pairs_describe(const pr_strategy *s, char *buf, size_t cap) {
@@ -104,11 +115,14 @@ static int pairs_init(pr_strategy *s, pr_market_view *v, pr_err *err) {
         return pr_err_set(err, PR_EINVAL, "pairs: %s and %s need the same timeframe (%s, %s)",
                           pr_view_instrument(v, 0)->symbol, pr_view_instrument(v, 1)->symbol,
                           pr_tf_name(pr_view_tf(v, 0)), pr_tf_name(pr_view_tf(v, 1)));
-    free(c->y);
-    free(c->x);
-    c->y = malloc(sizeof(double) * (size_t)c->p.formation);
-    c->x = malloc(sizeof(double) * (size_t)c->p.formation);
-    if (!c->y || !c->x) return pr_err_set(err, PR_ENOMEM, "pairs: out of memory");
+    free_buffers(c);
+    const size_t f = (size_t)c->p.formation;
+    c->y = malloc(sizeof(double) * f);
+    c->x = malloc(sizeof(double) * f);
+    c->ry = malloc(sizeof(double) * f);
+    c->rx = malloc(sizeof(double) * f);
+    if (!c->y || !c->x || !c->ry || !c->rx) return pr_err_set(err, PR_ENOMEM, "pairs: out of memory");
+    c->head = c->count = 0;
     c->steps = c->fitted_at = 0;
     c->fitted = 0;
     c->entry_z = c->p.entry_z;
@@ -125,26 +139,13 @@ static int pairs_init(pr_strategy *s, pr_market_view *v, pr_err *err) {
     return PR_OK;
 }
 
-/* The latest n closes both instruments have at the same time, oldest first
- * into y and x; 0 when fewer than n exist. */
-static int paired(const pr_market_view *v, size_t n, double *y, double *x) {
-    size_t a = pr_view_len(v, 0, PR_TF_NONE), b = pr_view_len(v, 1, PR_TF_NONE), k = n;
-    pr_bar ba, bb;
-    while (k > 0 && a > 0 && b > 0) {
-        if (pr_view_bar_at(v, 0, PR_TF_NONE, a - 1, &ba) != PR_OK ||
-            pr_view_bar_at(v, 1, PR_TF_NONE, b - 1, &bb) != PR_OK)
-            return 0;
-        if (ba.ts > bb.ts) a--;
-        else if (bb.ts > ba.ts) b--;
-        else {
-            k--;
-            y[k] = ba.close;
-            x[k] = bb.close;
-            a--;
-            b--;
-        }
-    }
-    return k == 0;
+/* The latest n (<= count) paired closes, oldest first, into y and x. */
+static void latest(const pairs *c, size_t n, double *y, double *x) {
+    const size_t cap = (size_t)c->p.formation, start = (c->head + cap - n) % cap, first = cap - start < n ? cap - start : n;
+    memcpy(y, c->ry + start, first * sizeof *y);
+    memcpy(x, c->rx + start, first * sizeof *x);
+    memcpy(y + first, c->ry, (n - first) * sizeof *y);
+    memcpy(x + first, c->rx, (n - first) * sizeof *x);
 }
 
 static const char *const k_why_long = "z %.3f below -%g: buying the spread y - %.6g x (Engle-Granger p %.4f)";
@@ -172,13 +173,18 @@ static int pairs_on_bar(pr_strategy *s, const pr_market_view *v, pr_signal_list 
         by.ts != bx.ts)
         return PR_OK;
     c->steps++;
+    c->ry[c->head] = by.close;
+    c->rx[c->head] = bx.close;
+    c->head = (c->head + 1) % (size_t)p->formation;
+    if (c->count < (size_t)p->formation) c->count++;
     int sy = pr_view_side(v, 0), sx = pr_view_side(v, 1);
     if ((sy != 0) != (sx != 0)) {   /* a leg alone */
         int lone = sy != 0 ? 0 : 1;
         return add(out, PR_SIG_EXIT, lone, k_why_alone, 0, 0, 0, 0, "pairs_exit", 0, err);
     }
     if (!c->fitted || c->steps - c->fitted_at >= (size_t)p->refit) {
-        if (!paired(v, (size_t)p->formation, c->y, c->x)) return PR_OK;
+        if (c->count < (size_t)p->formation) return PR_OK;
+        latest(c, (size_t)p->formation, c->y, c->x);
         pr_coint_result r;
         pr_err e2;
         if (pr_stats_coint((size_t)p->formation, c->y, c->x, &c->co, &r, &e2) != PR_OK || r.collinear) {
@@ -192,7 +198,8 @@ static int pairs_on_bar(pr_strategy *s, const pr_market_view *v, pr_signal_list 
         c->fitted_at = c->steps;
     }
     const size_t w = (size_t)p->z_window;
-    if (!paired(v, w, c->y, c->x)) return PR_OK;
+    if (c->count < w) return PR_OK;
+    latest(c, w, c->y, c->x);
     double sum = 0, sq = 0;
     for (size_t k = 0; k < w; k++) sum += c->y[k] - c->hedge * c->x[k] - c->intercept;
     const double mean = sum / (double)w;
