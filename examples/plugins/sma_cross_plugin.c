@@ -139,14 +139,10 @@ static const pr_strategy_vt k_vt = {
     .name = "sma_cross_plugin", .init = init, .on_bar = on_bar, .describe = describe, .destroy = destroy};
 
 /* 5. create: Proratio has read and checked the parameters against the
- * table; make the object. */
+ * table; make the object (zeroed, the header's vtable set, the parameters
+ * copied into its field p). */
 static int create(const void *p, pr_strategy **out, pr_err *err) {
-    strat *c = calloc(1, sizeof *c);
-    if (!c) return pr_err_set(err, PR_ENOMEM, "sma_cross_plugin: out of memory");
-    c->base.vt = &k_vt;
-    c->p = *(const params *)p;
-    *out = &c->base;
-    return PR_OK;
+    return pr_strategy_alloc(sizeof(strat), &k_vt, offsetof(strat, p), p, sizeof(params), out, err);
 }
 
 /* 6. The registry row, exported once. */

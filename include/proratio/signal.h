@@ -252,6 +252,12 @@ struct pr_strategy {
 };
 
 void pr_strategy_free(pr_strategy *s);
+/* A strategy object of `size` bytes (zeroed; its pr_strategy header first)
+ * with vt set and the parameter struct `params` (params_size bytes) copied
+ * to offset params_at: a strategy row's create in one line,
+ *   return pr_strategy_alloc(sizeof(my), &k_vt, offsetof(my, p), pv, sizeof(my_params), out, err); */
+int pr_strategy_alloc(size_t size, const pr_strategy_vt *vt, size_t params_at, const void *params, size_t params_size,
+                      pr_strategy **out, pr_err *err);
 
 /* ---- parameter tables --------------------------------------------------
  * A strategy declares its parameters once, as rows of a pr_param_def table

@@ -156,12 +156,7 @@ static const pr_strategy_vt k_vt = {
 };
 
 static int create(const void *pv, pr_strategy **out, pr_err *err) {
-    gap_fade *c = calloc(1, sizeof *c);
-    if (!c) return pr_err_set(err, PR_ENOMEM, "gap_fade: out of memory");
-    c->base.vt = &k_vt;
-    c->p = *(const gf_params *)pv;
-    *out = &c->base;
-    return PR_OK;
+    return pr_strategy_alloc(sizeof(gap_fade), &k_vt, offsetof(gap_fade, p), pv, sizeof(gf_params), out, err);
 }
 
 const pr_strategy_info pr_gap_fade_info = {

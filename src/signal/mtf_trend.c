@@ -296,12 +296,7 @@ static const pr_strategy_vt k_vt = {
 };
 
 static int create(const void *pv, pr_strategy **out, pr_err *err) {
-    mtf_trend *c = calloc(1, sizeof *c);
-    if (!c) return pr_err_set(err, PR_ENOMEM, "mtf_trend: out of memory");
-    c->base.vt = &k_vt;
-    c->p = *(const mt_params *)pv;
-    *out = &c->base;
-    return PR_OK;
+    return pr_strategy_alloc(sizeof(mtf_trend), &k_vt, offsetof(mtf_trend, p), pv, sizeof(mt_params), out, err);
 }
 
 const pr_strategy_info pr_mtf_trend_info = {

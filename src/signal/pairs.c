@@ -243,12 +243,7 @@ static const pr_strategy_vt k_vt = {
 };
 
 static int create(const void *pv, pr_strategy **out, pr_err *err) {
-    pairs *c = calloc(1, sizeof *c);
-    if (!c) return pr_err_set(err, PR_ENOMEM, "pairs: out of memory");
-    c->base.vt = &k_vt;
-    c->p = *(const pairs_params *)pv;
-    *out = &c->base;
-    return PR_OK;
+    return pr_strategy_alloc(sizeof(pairs), &k_vt, offsetof(pairs, p), pv, sizeof(pairs_params), out, err);
 }
 
 const pr_strategy_info pr_pairs_info = {

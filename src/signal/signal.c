@@ -1,5 +1,6 @@
 /* Signal lists, deferred reasons and the registry of built-in strategies. */
 #include <stdarg.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include "proratio/signal.h"
@@ -60,6 +61,18 @@ void pr_signal_why(pr_signal *sig, const char *fmt, double a0, double a1, double
 
 void pr_signal_tag(pr_signal *sig, const char *tag) {
     if (sig && tag) pr_strlcpy(sig->tag, tag, sizeof sig->tag);
+}
+
+int pr_strategy_alloc(size_t size, const pr_strategy_vt *vt, size_t params_at, const void *params, size_t params_size,
+                      pr_strategy **out, pr_err *err) {
+    if (!out || !vt || size < sizeof(pr_strategy) || params_at + params_size > size)
+        return pr_err_set(err, PR_EINVAL, "pr_strategy_alloc: bad layout");
+    pr_strategy *s = calloc(1, size);
+    if (!s) return pr_err_set(err, PR_ENOMEM, "%s: out of memory", vt->name ? vt->name : "strategy");
+    s->vt = vt;
+    if (params && params_size) memcpy((char *)s + params_at, params, params_size);
+    *out = s;
+    return PR_OK;
 }
 
 void pr_strategy_free(pr_strategy *s) {

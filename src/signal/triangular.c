@@ -126,12 +126,7 @@ static const pr_strategy_vt k_vt = {
 };
 
 static int create(const void *pv, pr_strategy **out, pr_err *err) {
-    triangular *c = calloc(1, sizeof *c);
-    if (!c) return pr_err_set(err, PR_ENOMEM, "triangular: out of memory");
-    c->base.vt = &k_vt;
-    c->p = *(const tri_params *)pv;
-    *out = &c->base;
-    return PR_OK;
+    return pr_strategy_alloc(sizeof(triangular), &k_vt, offsetof(triangular, p), pv, sizeof(tri_params), out, err);
 }
 
 const pr_strategy_info pr_triangular_info = {

@@ -212,12 +212,7 @@ static const pr_strategy_vt k_vt = {
 };
 
 static int create(const void *pv, pr_strategy **out, pr_err *err) {
-    vol_breakout *c = calloc(1, sizeof *c);
-    if (!c) return pr_err_set(err, PR_ENOMEM, "vol_breakout: out of memory");
-    c->base.vt = &k_vt;
-    c->p = *(const vb_params *)pv;
-    *out = &c->base;
-    return PR_OK;
+    return pr_strategy_alloc(sizeof(vol_breakout), &k_vt, offsetof(vol_breakout, p), pv, sizeof(vb_params), out, err);
 }
 
 const pr_strategy_info pr_vol_breakout_info = {

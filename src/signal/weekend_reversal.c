@@ -129,12 +129,7 @@ static const pr_strategy_vt k_vt = {
 };
 
 static int create(const void *pv, pr_strategy **out, pr_err *err) {
-    weekend_reversal *c = calloc(1, sizeof *c);
-    if (!c) return pr_err_set(err, PR_ENOMEM, "weekend_reversal: out of memory");
-    c->base.vt = &k_vt;
-    c->p = *(const wr_params *)pv;
-    *out = &c->base;
-    return PR_OK;
+    return pr_strategy_alloc(sizeof(weekend_reversal), &k_vt, offsetof(weekend_reversal, p), pv, sizeof(wr_params), out, err);
 }
 
 const pr_strategy_info pr_weekend_reversal_info = {
