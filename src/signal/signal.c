@@ -98,6 +98,7 @@ static const pr_strategy_info *const k_strategies[] = {
     &pr_gap_fade_info,
     &pr_pairs_info,
     &pr_triangular_info,
+    &pr_session_breakout_info,
 };
 #define N_STRATEGIES (sizeof k_strategies / sizeof k_strategies[0])
 

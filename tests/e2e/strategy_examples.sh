@@ -20,11 +20,15 @@
 #    bar's open on the side that fades the gap;
 #  - every triangular entry is three legs at one bar, decided at a close
 #    where EURJPY was more than 5 bp from EURUSD x USDJPY (computed here
-#    from the three CSV files), on the side that sells the dear one.
+#    from the three CSV files), on the side that sells the dear one;
+#  - every session_breakout trade (EURUSD 1h, London) enters between 07:00
+#    and 11:00 UTC of a day whose Asian range (the 9 bars opening 22:00 the
+#    day before to 06:00, recomputed here) is whole, at or beyond that
+#    range's high (long) or low (short), one trade a day at most.
 set -u
 source "$(dirname "$0")/lib/prelude.bash"
 
-for n in vol_breakout weekend_reversal mtf_trend gap_fade triangular; do
+for n in vol_breakout weekend_reversal mtf_trend gap_fade triangular session_breakout; do
   "$BIN" backtest --config "examples/$n.json" --out "$TMP/$n" > "$TMP/$n.txt" 2>&1 || fail "$n exited $?: $(tail -3 "$TMP/$n.txt")"
   rows=$(($(wc -l < "$TMP/$n/trades.csv") - 1))
   [ "$rows" -gt 0 ] || fail "$n: no trades"
@@ -135,6 +139,28 @@ for when, sides in legs.items():
     assert abs(dev) > 0.0005, (when, dev)
     want = ('short', 'long') if dev > 0 else ('long', 'short')
     assert sides['EURJPY'] == want[0] and sides['EURUSD'] == sides['USDJPY'] == want[1], (when, dev, sides)
+PY
+
+python3 - "$TMP/session_breakout/trades.csv" data/sample/forex/EURUSD-1h.csv > "$TMP/sb.txt" 2>&1 <<'PY' || fail "session_breakout: $(cat "$TMP/sb.txt")"
+import csv, sys, datetime as dt
+bars = {}
+for r in csv.DictReader(open(sys.argv[2])):
+    t = dt.datetime.fromisoformat(r['time'].replace('Z', '+00:00')).astimezone(dt.timezone.utc)
+    bars[t] = (float(r['high']), float(r['low']))
+days = set()
+trades = list(csv.DictReader(open(sys.argv[1])))
+assert len(trades) > 50
+for t in trades:
+    e = dt.datetime.strptime(t['entry_time'], '%Y-%m-%dT%H:%M:%SZ').replace(tzinfo=dt.timezone.utc)
+    assert 7 <= e.hour < 11, t
+    d = e.replace(hour=7)
+    rng = [bars.get(d - dt.timedelta(hours=h)) for h in range(1, 10)]
+    assert all(rng), ('range not whole', t)
+    hi, lo = max(r[0] for r in rng), min(r[1] for r in rng)
+    px = float(t['entry_price'])
+    assert (px >= hi - 1e-9) if t['side'] == 'long' else (px <= lo + 1e-9), (t, hi, lo)
+    assert e.date() not in days, ('two trades a day', t)
+    days.add(e.date())
 PY
 
 [ $fails -eq 0 ] && echo "strategy_examples: all checks passed"

@@ -661,6 +661,91 @@ static void test_triangular(void **state) {
     pr_series_free(&c);
 }
 
+/* ---- session_breakout ------------------------------------------------------------------------
+ * London: hourly EURUSD from Monday 2024-01-01 00:00 UTC (bar k opens at hour
+ * k), closes 1.1000 with high = low = the close except: bar 23 (Mon 23:00)
+ * high 1.1010, bar 25 (Tue 01:00) low 1.0990, bar 30 (Tue 06:00) closes
+ * 1.1004, bar 31 1.0993, bar 32 1.1000. Tuesday's Asian range is bars 22-30
+ * (Mon 22:00 - Tue 06:00): 1.0990-1.1010, 0.18% of the price. Bar 30 closes
+ * at 07:00, the window's start: 1.1004 is nearer the high, so a buy stop at
+ * 1.1010, stop 1.0990, target 1.1010 + 1.5 x 0.0020 = 1.1040. Bar 31 closes
+ * at 1.0993, nearer the low: a sell stop at 1.0990, stop 1.1010, target
+ * 1.0960. Bar 32 at the middle, 1.1000: the buy side again. Bar 33 closes at
+ * 10:00 inside the window but 1.1000 again (same signal); bar 34 closes at
+ * 11:00, the window's end: nothing. Monday's range (bars 0-6, bar 3's high
+ * 1.1010, low 1.0990) lacks the two Sunday-evening bars: not traded. Entries never fill here (the harness
+ * refuses them), as stop entries that are not reached. */
+static void sb_push(pr_series *s, double c, double hi, double lo) {
+    pr_series_push(s, sh_t0() + (int64_t)s->len * PR_MS_PER_HOUR, c, hi, lo, c, 100);
+}
+
+static void test_session_breakout(void **state) {
+    (void)state;
+    pr_series s;
+    sh_series(&s, PR_TF_1H);
+    for (int k = 0; k < 48; k++) {
+        double c = k == 30 ? 1.1004 : k == 31 ? 1.0993 : 1.1;
+        sb_push(&s, c, k == 23 || k == 3 ? 1.1010 : c, k == 25 || k == 3 ? 1.0990 : c);
+    }
+    pr_strategy *st = make("session_breakout", "{\"p\": {}}");
+    sh_run r;
+    pr_err err;
+    assert_int_equal(sh_open(&r, st, &s, "EURUSD", PR_ASSET_FOREX, 0, &err), 0);
+    r.refuse = 1;
+    pr_signal got[48];
+    int at[48], n = 0;
+    for (size_t t = 0; t < s.len; t++) {
+        size_t k = sh_step(&r, &err);
+        assert_true(k != (size_t)-1);
+        for (size_t j = 0; j < k; j++) at[n] = (int)t, got[n++] = r.list.items[j];
+    }
+    sh_close(&r);
+    assert_int_equal(n, 4);
+    assert_true(at[0] == 30 && got[0].kind == PR_SIG_ENTER_LONG && got[0].entry_stop == 1.1010 &&
+                got[0].stop == 1.0990 && fabs(got[0].target_price[0] - 1.1040) < 1e-12);
+    assert_true(at[1] == 31 && got[1].kind == PR_SIG_ENTER_SHORT && got[1].entry_stop == 1.0990 &&
+                got[1].stop == 1.1010 && fabs(got[1].target_price[0] - 1.0960) < 1e-12);
+    assert_true(at[2] == 32 && got[2].kind == PR_SIG_ENTER_LONG && at[3] == 33 && got[3].kind == PR_SIG_ENTER_LONG);
+    pr_strategy_free(st);
+    /* a 1% minimum range skips the day */
+    st = make("session_breakout", "{\"p\": {\"min_range\": 0.01}}");
+    pr_signal_kind kinds[48];
+    pr_signal sigs[48];
+    assert_int_equal(sh_run_all(st, &s, "EURUSD", PR_ASSET_FOREX, 0, kinds, sigs), 0);
+    pr_strategy_free(st);
+    pr_series_free(&s);
+
+    /* US: 5-minute bars of a session in EST (Friday 8 March 2024, 09:30 =
+     * 14:30 UTC) and one in EDT (Monday 11 March, 09:30 = 13:30 UTC). The
+     * opening range is the 6 bars 09:30-10:00 New York time: the first opens
+     * at 99 and closes at 101, the next five stay at 100.6; the sixth closes
+     * at 10:00, the window's start: 100.6 is above the middle 100, so a buy
+     * stop at 101, stop 99, target 101 + 1.5 x 2 = 104, at bar 5 of each
+     * session (a clock without daylight saving would put Monday's range an
+     * hour late). */
+    pr_series u;
+    pr_series_init(&u, 256);
+    u.tf = PR_TF_5M;
+    pr_strlcpy(u.symbol, "SPY", sizeof u.symbol);
+    size_t f1 = gf_day(&u, 8, 0, 99, 101, 100.6), f2 = gf_day(&u, 11, 1, 99, 101, 100.6);
+    st = make("session_breakout", "{\"p\": {\"session\": \"us\", \"window_hours\": 1}}");
+    assert_int_equal(sh_open(&r, st, &u, "SPY", PR_ASSET_STOCK, 0, &err), 0);
+    r.refuse = 1;
+    n = 0;
+    for (size_t t = 0; t < u.len; t++) {
+        size_t k = sh_step(&r, &err);
+        for (size_t j = 0; j < k; j++) at[n] = (int)t, got[n++] = r.list.items[j];
+    }
+    sh_close(&r);
+    /* each session: armed at bar 5 and again at every close of the next hour (12 bars) */
+    assert_int_equal(n, 24);
+    assert_true(at[0] == (int)f1 + 5 && at[12] == (int)f2 + 5);
+    assert_true(got[0].kind == PR_SIG_ENTER_LONG && got[0].entry_stop == 101 && got[0].stop == 99 &&
+                got[0].target_price[0] == 104);
+    pr_strategy_free(st);
+    pr_series_free(&u);
+}
+
 static void test_config_errors_more(void **state) {
     (void)state;
     pr_config *cfg = NULL;
@@ -688,6 +773,7 @@ int main(void) {
         cmocka_unit_test(test_gap_fade),
         cmocka_unit_test(test_pairs),
         cmocka_unit_test(test_triangular),
+        cmocka_unit_test(test_session_breakout),
         cmocka_unit_test(test_config_errors_more),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
