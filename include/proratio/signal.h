@@ -338,7 +338,7 @@ extern const pr_strategy_info pr_sma_cross_info, pr_trend_ema_info, pr_mean_reve
 /* Strategies known by their row alone (their parameters are private to
  * their file; create them with pr_strategy_create). */
 extern const pr_strategy_info pr_vol_breakout_info, pr_weekend_reversal_info, pr_mtf_trend_info,
-    pr_gap_fade_info, pr_pairs_info, pr_triangular_info, pr_session_breakout_info;
+    pr_gap_fade_info, pr_pairs_info, pr_triangular_info, pr_session_breakout_info, pr_funding_carry_info;
 
 /* Creates a built-in strategy by name, parameters from the JSON object at
  * `path` in cfg (cfg may be NULL: defaults). Unknown name -> PR_ENOTFOUND. */

@@ -289,8 +289,12 @@ int pr_backtest_history(const pr_backtest_config *cfg, pr_strategy *strat, size_
         series[i] = &src[i].s;
     }
     /* Bar by bar, so declaring computes nothing. */
-    pr_view_config vc = {.n_instruments = n, .instruments = insts, .series = series, .precompute = 0};
+    pr_view_events *fund = rc == PR_OK ? calloc(n, sizeof *fund) : NULL;
+    if (rc == PR_OK && !fund) rc = pr_err_set(err, PR_ENOMEM, "backtest: out of memory");
+    for (size_t i = 0; rc == PR_OK && i < n; i++) fund[i] = pr_market_funding_events(&cfg->markets[i].spec);
+    pr_view_config vc = {.n_instruments = n, .instruments = insts, .series = series, .precompute = 0, .funding = fund};
     if (rc == PR_OK) rc = pr_view_new(&vc, &v, err);
+    free(fund);
     if (rc == PR_OK && strat->vt->init) rc = strat->vt->init(strat, v, err);
     if (rc == PR_OK) {
         *bars = pr_view_history(v);
@@ -385,9 +389,17 @@ PR_HOT int pr_backtest_exec(pr_backtest *bt, const pr_backtest_config *cfg, pr_p
         rc = pr_err_set(err, PR_ENOMEM, "backtest: out of memory");
         goto done;
     }
+    pr_view_events *fund = calloc(n, sizeof *fund);
+    if (!fund) {
+        rc = pr_err_set(err, PR_ENOMEM, "backtest: out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++) fund[i] = pr_market_funding_events(&specs[i]);
     pr_view_config vc = {.n_instruments = n, .instruments = insts, .series = series, .precompute = 1,
-                         .alloc = bt ? &alloc : NULL};
-    if ((rc = pr_view_new(&vc, &v, err)) != 0) goto done;
+                         .alloc = bt ? &alloc : NULL, .funding = fund};
+    rc = pr_view_new(&vc, &v, err);
+    free(fund);
+    if (rc != 0) goto done;
     pr_strategy *strat = pr_pipeline_strategy(pipe);
     if (strat->vt->init && (rc = strat->vt->init(strat, v, err)) != 0) goto done;
     if ((rc = pr_view_prepare(v, err)) != 0) goto done;

@@ -144,8 +144,12 @@ static int setup(pr_runner *r, const pr_runner_config *cfg, pr_err *err) {
         rc = pr_paper_new(&sc, &r->b, err);
     }
     /* Bar by bar: the series grow as the feed delivers. */
-    pr_view_config vc = {.n_instruments = n, .instruments = insts, .series = r->sp, .precompute = 0};
+    pr_view_events *fund = rc == PR_OK ? calloc(n, sizeof *fund) : NULL;
+    if (rc == PR_OK && !fund) rc = pr_err_set(err, PR_ENOMEM, "runner: out of memory");
+    for (size_t i = 0; rc == PR_OK && i < n; i++) fund[i] = pr_market_funding_events(&specs[i]);
+    pr_view_config vc = {.n_instruments = n, .instruments = insts, .series = r->sp, .precompute = 0, .funding = fund};
     if (rc == PR_OK) rc = pr_view_new(&vc, &r->v, err);
+    free(fund);
     pr_strategy *strat = rc == PR_OK ? pr_pipeline_strategy(r->pipe) : NULL;
     if (rc == PR_OK && strat->vt->init) rc = strat->vt->init(strat, r->v, err);
     if (rc == PR_OK) rc = pr_view_prepare(r->v, err);

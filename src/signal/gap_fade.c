@@ -90,10 +90,10 @@ static int gf_init(pr_strategy *s, pr_market_view *v, pr_err *err) {
         if (in->asset_class != PR_ASSET_STOCK)
             return pr_err_set(err, PR_EINVAL, "gap_fade: %s: needs a stock (a session with an opening gap)",
                               in->symbol);
-        if (ms <= 0 || ms >= PR_MS_PER_DAY || (CLOSE_MIN - OPEN_MIN) * PR_MS_PER_MIN % ms != 0)
+        if (ms <= 0 || ms >= PR_MS_PER_DAY)
             return pr_err_set(err, PR_EINVAL,
-                              "gap_fade: %s: needs intraday bars that divide the 6.5-hour session (got %s): "
-                              "a daily bar's gap is known only after the day it could be traded",
+                              "gap_fade: %s: needs intraday bars (got %s): a daily bar's gap is known only after "
+                              "the day it could be traded",
                               in->symbol, pr_tf_name(pr_view_tf(v, (int)i)));
         c->s[i].day = INT64_MIN;
         c->s[i].close = NAN;

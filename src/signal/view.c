@@ -45,6 +45,13 @@ int pr_view_new(const pr_view_config *cfg, pr_market_view **out, pr_err *err) {
     }
     v->n_streams = v->n;
     v->precompute = cfg->precompute;
+    if (cfg->funding) {
+        if (!(v->funding = calloc(v->n, sizeof *v->funding))) {
+            pr_view_free(v);
+            return pr_err_set(err, PR_ENOMEM, "view: out of memory");
+        }
+        memcpy(v->funding, cfg->funding, v->n * sizeof *v->funding);
+    }
     if (cfg->alloc && cfg->alloc->alloc && cfg->alloc->release) {
         v->alloc = *cfg->alloc;
     } else {
@@ -70,6 +77,7 @@ void pr_view_free(pr_market_view *v) {
     free(v->updated);
     free(v->series);
     free(v->inst);
+    free(v->funding);
     pr_pool_free(v->own_pool);
     free(v);
 }

@@ -60,6 +60,7 @@ struct pr_market_view {
     pr_pool *own_pool;       /* behind alloc when the runner gave none          */
     int simple;              /* no higher timeframes, no streaming indicators */
     const pr_portfolio *portfolio;   /* the runner's, borrowed (NULL: flat)  */
+    pr_view_events *funding;         /* n, copied (their arrays borrowed); NULL: none */
 };
 
 /* Stream of (inst, tf); -1 when not declared. */

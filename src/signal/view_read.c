@@ -71,3 +71,19 @@ void pr_view_set_portfolio(pr_market_view *v, const pr_portfolio *pf) {
     if (v) v->portfolio = pf;
 }
 const pr_portfolio *pr_view_portfolio(const pr_market_view *v) { return v ? v->portfolio : NULL; }
+
+int pr_view_funding(const pr_market_view *v, int inst, size_t ago, int64_t *ts, double *rate) {
+    if (!v || !v->funding || inst < 0 || (size_t)inst >= v->n) return PR_ENOTFOUND;
+    const pr_view_events *e = &v->funding[inst];
+    /* the events stamped at or before now: [0, k) */
+    size_t a = 0, b = e->n;
+    while (a < b) {
+        size_t m = a + (b - a) / 2;
+        if (e->ts[m] <= v->now) a = m + 1;
+        else b = m;
+    }
+    if (ago >= a) return PR_ENOTFOUND;
+    if (ts) *ts = e->ts[a - 1 - ago];
+    if (rate) *rate = e->val[a - 1 - ago];
+    return PR_OK;
+}

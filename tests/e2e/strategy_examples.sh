@@ -24,11 +24,17 @@
 #  - every session_breakout trade (EURUSD 1h, London) enters between 07:00
 #    and 11:00 UTC of a day whose Asian range (the 9 bars opening 22:00 the
 #    day before to 06:00, recomputed here) is whole, at or beyond that
-#    range's high (long) or low (short), one trade a day at most.
+#    range's high (long) or low (short), one trade a day at most;
+#  - every funding_carry trade enters when the latest stored funding rate
+#    at the decision (recomputed from the funding CSV) is beyond 0.02% on
+#    the side that receives it and exits when it is back within 0.005%; the
+#    hedged example's spot leg mirrors each perpetual trade, and its net
+#    P&L is the funding received less the costs (the legs' price P&L
+#    cancels: one price series).
 set -u
 source "$(dirname "$0")/lib/prelude.bash"
 
-for n in vol_breakout weekend_reversal mtf_trend gap_fade triangular session_breakout; do
+for n in vol_breakout weekend_reversal mtf_trend gap_fade triangular session_breakout funding_carry funding_carry_hedged; do
   "$BIN" backtest --config "examples/$n.json" --out "$TMP/$n" > "$TMP/$n.txt" 2>&1 || fail "$n exited $?: $(tail -3 "$TMP/$n.txt")"
   rows=$(($(wc -l < "$TMP/$n/trades.csv") - 1))
   [ "$rows" -gt 0 ] || fail "$n: no trades"
@@ -161,6 +167,34 @@ for t in trades:
     assert (px >= hi - 1e-9) if t['side'] == 'long' else (px <= lo + 1e-9), (t, hi, lo)
     assert e.date() not in days, ('two trades a day', t)
     days.add(e.date())
+PY
+
+python3 - "$TMP/funding_carry/trades.csv" "$TMP/funding_carry_hedged/trades.csv" data/sample/crypto/BTCUSDT-funding-8h.csv \
+  > "$TMP/fc.txt" 2>&1 <<'PY' || fail "funding_carry: $(cat "$TMP/fc.txt")"
+import bisect, csv, sys, datetime as dt
+f = [(dt.datetime.strptime(r['fundingTime'][:19], '%Y-%m-%d %H:%M:%S'), float(r['fundingRate'])) for r in csv.DictReader(open(sys.argv[3]))]
+times = [t for t, _ in f]
+def rate_at(s):   # the latest rate stamped at or before the decision (the bar close = the fill's bar open)
+    t = dt.datetime.strptime(s, '%Y-%m-%dT%H:%M:%SZ')
+    return f[bisect.bisect_right(times, t) - 1][1]
+plain = list(csv.DictReader(open(sys.argv[1])))
+assert plain
+for t in plain:
+    r = rate_at(t['entry_time'])
+    assert (r > 0.0002 and t['side'] == 'short') or (r < -0.0002 and t['side'] == 'long'), (t, r)
+    x = rate_at(t['exit_time'])
+    assert (x <= 0.00005) if t['side'] == 'short' else (x >= -0.00005), (t, x)
+hedged = list(csv.DictReader(open(sys.argv[2])))
+perp = [t for t in hedged if t['symbol'] == 'BTCUSDT']
+spot = [t for t in hedged if t['symbol'] == 'BTC/USDT']
+assert len(perp) == len(spot) == len(plain)
+for a, b in zip(perp, spot):
+    assert a['entry_time'] == b['entry_time'] and a['exit_time'] == b['exit_time'] and a['side'] != b['side'], (a, b)
+    net = float(a['pnl']) + float(b['pnl'])
+    costs = sum(float(t[k]) for t in (a, b) for k in ('fees', 'slippage'))
+    price = float(a['gross_pnl']) + float(b['gross_pnl'])
+    # price P&L cancels up to the rounding of the two quantities
+    assert abs(net - (-float(a['funding']) - costs + price)) < 1e-6 and abs(price) < 0.01 * costs + 5, (net, costs, price)
 PY
 
 [ $fails -eq 0 ] && echo "strategy_examples: all checks passed"

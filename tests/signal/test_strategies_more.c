@@ -529,12 +529,13 @@ static void pairs_series(pr_series *sy, pr_series *sx, int coint, int plant) {
  * n-instrument view, with an ideal broker; kinds[t][i], hints[t][i] of
  * instrument i's signal at bar t. refuse_at/refuse_inst: an entry that does
  * not fill (-1: none). Returns the number of signals. */
-static int multi_run(pr_strategy *st, const pr_series *const *ser, const char *const *sym, pr_asset_class cls,
-                     size_t n, int refuse_at, int refuse_inst, pr_signal_kind kinds[][3], double hints[][3]) {
+static int multi_run_f(pr_strategy *st, const pr_series *const *ser, const char *const *sym, pr_asset_class cls,
+                       size_t n, int refuse_at, int refuse_inst, const pr_view_events *funding,
+                       pr_signal_kind kinds[][3], double hints[][3]) {
     pr_instrument in[3];
     pr_err err;
     for (size_t i = 0; i < n; i++) assert_int_equal(pr_instrument_default(sym[i], cls, &in[i], &err), 0);
-    pr_view_config vc = {.n_instruments = n, .instruments = in, .series = ser};
+    pr_view_config vc = {.n_instruments = n, .instruments = in, .series = ser, .funding = funding};
     pr_market_view *v = NULL;
     assert_int_equal(pr_view_new(&vc, &v, &err), 0);
     holdn h = {{0, 0, 0}};
@@ -568,6 +569,11 @@ static int multi_run(pr_strategy *st, const pr_series *const *ser, const char *c
     }
     pr_view_free(v);
     return count;
+}
+
+static int multi_run(pr_strategy *st, const pr_series *const *ser, const char *const *sym, pr_asset_class cls,
+                     size_t n, int refuse_at, int refuse_inst, pr_signal_kind kinds[][3], double hints[][3]) {
+    return multi_run_f(st, ser, sym, cls, n, refuse_at, refuse_inst, NULL, kinds, hints);
 }
 
 static int pairs_run(const pr_series *sy, const pr_series *sx, int refuse_x_at, pr_signal_kind kinds[][3],
@@ -746,6 +752,68 @@ static void test_session_breakout(void **state) {
     pr_series_free(&u);
 }
 
+/* ---- funding_carry (and the view's funding series) -------------------------------------------
+ * Hourly bars from Monday 2024-01-01 00:00 UTC at 100; funding events at
+ * 08:00 (0.05% per interval, under the default entry 0.1%), 16:00 (0.2%),
+ * 24:00 (0.005%, within the default exit 0.01%) and 32:00 (-0.15%). Bar k
+ * closes at hour k + 1, so the 16:00 rate is first known at bar 15's close:
+ * sell the perpetual; bar 23 (closing at 24:00) sees 0.005%: exit; bar 31
+ * sees -0.15%: buy. Hedged, the second instrument takes the opposite side
+ * at the same bars. */
+static void test_funding_carry(void **state) {
+    (void)state;
+    pr_series p, spot;
+    sh_series(&p, PR_TF_1H);
+    sh_series(&spot, PR_TF_1H);
+    for (int k = 0; k < 40; k++) {
+        sh_push(&p, 100, 10);
+        sh_push(&spot, 100, 10);
+    }
+    const int64_t t0 = sh_t0(), H = PR_MS_PER_HOUR;
+    const int64_t fts[4] = {t0 + 8 * H, t0 + 16 * H, t0 + 24 * H, t0 + 32 * H};
+    const double frate[4] = {0.0005, 0.002, 0.00005, -0.0015};
+    pr_view_events ev[2] = {{fts, frate, 4}, {NULL, NULL, 0}};
+    /* the view alone: the latest event at or before the decision time */
+    pr_instrument in[2];
+    pr_err err;
+    assert_int_equal(pr_instrument_default("BTCUSDT", PR_ASSET_CRYPTO, &in[0], &err), 0);
+    assert_int_equal(pr_instrument_default("BTC/USDT", PR_ASSET_CRYPTO, &in[1], &err), 0);
+    const pr_series *ser[2] = {&p, &spot};
+    pr_view_config vc = {.n_instruments = 2, .instruments = in, .series = ser, .funding = ev};
+    pr_market_view *v = NULL;
+    assert_int_equal(pr_view_new(&vc, &v, &err), 0);
+    assert_int_equal(pr_view_prepare(v, &err), 0);
+    const unsigned char both[2] = {1, 1};
+    int64_t ts = 0;
+    double rate = 0;
+    for (int k = 0; k < 20; k++) assert_int_equal(pr_view_step(v, p.ts[k] + H, both, &err), 0);   /* now 20:00 */
+    assert_int_equal(pr_view_funding(v, 0, 0, &ts, &rate), 0);
+    assert_true(ts == fts[1] && rate == 0.002);
+    assert_int_equal(pr_view_funding(v, 0, 1, &ts, &rate), 0);
+    assert_true(ts == fts[0] && rate == 0.0005);
+    assert_int_equal(pr_view_funding(v, 0, 2, &ts, &rate), PR_ENOTFOUND);
+    assert_int_equal(pr_view_funding(v, 1, 0, &ts, &rate), PR_ENOTFOUND);   /* the spot market has none */
+    pr_view_free(v);
+    /* the strategy: unhedged on the perpetual alone, then hedged with spot */
+    static pr_signal_kind kinds[40][3];
+    static double hints[40][3];
+    const char *sym[2] = {"BTCUSDT", "BTC/USDT"};
+    pr_strategy *st = make("funding_carry", "{\"p\": {}}");
+    assert_int_equal(multi_run_f(st, ser, sym, PR_ASSET_CRYPTO, 1, -1, -1, ev, kinds, hints), 3);
+    assert_true(kinds[15][0] == PR_SIG_ENTER_SHORT && kinds[23][0] == PR_SIG_EXIT && kinds[31][0] == PR_SIG_ENTER_LONG);
+    pr_strategy_free(st);
+    st = make("funding_carry", "{\"p\": {\"hedged\": true}}");
+    assert_int_equal(multi_run_f(st, ser, sym, PR_ASSET_CRYPTO, 2, -1, -1, ev, kinds, hints), 6);
+    assert_true(kinds[15][0] == PR_SIG_ENTER_SHORT && kinds[15][1] == PR_SIG_ENTER_LONG);
+    assert_true(kinds[23][0] == PR_SIG_EXIT && kinds[23][1] == PR_SIG_EXIT);
+    assert_true(kinds[31][0] == PR_SIG_ENTER_LONG && kinds[31][1] == PR_SIG_ENTER_SHORT);
+    /* without a funding series it never trades */
+    assert_int_equal(multi_run(st, ser, sym, PR_ASSET_CRYPTO, 2, -1, -1, kinds, hints), 0);
+    pr_strategy_free(st);
+    pr_series_free(&p);
+    pr_series_free(&spot);
+}
+
 static void test_config_errors_more(void **state) {
     (void)state;
     pr_config *cfg = NULL;
@@ -774,6 +842,7 @@ int main(void) {
         cmocka_unit_test(test_pairs),
         cmocka_unit_test(test_triangular),
         cmocka_unit_test(test_session_breakout),
+        cmocka_unit_test(test_funding_carry),
         cmocka_unit_test(test_config_errors_more),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

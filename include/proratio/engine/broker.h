@@ -94,6 +94,15 @@ typedef struct pr_market_spec {
     double fx_rate;
 } pr_market_spec;
 
+/* The market's stored funding rates as the market view shows them to a
+ * strategy (pr_view_funding); n 0 without a series (no funding, or a
+ * constant rate). The arrays stay the spec's. */
+static inline pr_view_events pr_market_funding_events(const pr_market_spec *m) {
+    pr_view_events e = {NULL, NULL, 0};
+    if (m->funding.perpetual && m->funding.n > 0) e = (pr_view_events){m->funding.ts, m->funding.rate, m->funding.n};
+    return e;
+}
+
 /* Fills in defaults for a symbol of a class (pr_instrument_default, costs,
  * margin). */
 int pr_market_spec_default(const char *symbol, pr_asset_class cls, pr_market_spec *out,

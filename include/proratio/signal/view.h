@@ -33,6 +33,14 @@ typedef struct pr_bar {
 typedef struct pr_market_view pr_market_view;
 
 /* How the runner (backtest loop or live runner) builds a view. */
+/* An event series of an instrument a strategy may read besides its bars:
+ * the funding rates of a perpetual (times increasing; borrowed). */
+typedef struct pr_view_events {
+    const int64_t *ts;
+    const double *val;
+    size_t n;
+} pr_view_events;
+
 typedef struct pr_view_config {
     size_t n_instruments;
     const pr_instrument *instruments;  /* n_instruments, copied             */
@@ -49,6 +57,10 @@ typedef struct pr_view_config {
      * repeats runs passes a pool that keeps them). NULL: a pool of the
      * view's own. It must outlive the view. */
     const pr_allocator *alloc;
+    /* Funding rates per instrument (n_instruments entries, n 0 for none),
+     * or NULL: none. Only those stamped at or before the decision time can
+     * be read (pr_view_funding). */
+    const pr_view_events *funding;
 } pr_view_config;
 
 int pr_view_new(const pr_view_config *cfg, pr_market_view **out, pr_err *err);
@@ -101,6 +113,10 @@ int pr_view_bar_at(const pr_market_view *v, int inst, pr_timeframe tf, size_t i,
 int pr_view_bar(const pr_market_view *v, int inst, pr_timeframe tf, size_t ago, pr_bar *out);
 /* Close `ago` bars back on the decision timeframe; NaN when not visible. */
 double pr_view_close(const pr_market_view *v, int inst, size_t ago);
+/* The funding rate `ago` events back from the latest one stamped at or
+ * before the decision time (0 = latest), with its time: PR_ENOTFOUND when
+ * there is none (no series, or none yet). */
+int pr_view_funding(const pr_market_view *v, int inst, size_t ago, int64_t *ts, double *rate);
 /* Indicator value `ago` bars back on its timeframe; NaN while warming up or
  * when not visible. */
 double pr_view_ind(const pr_market_view *v, int handle, size_t ago);
