@@ -166,7 +166,7 @@ static int sb_on_bar(pr_strategy *s, const pr_market_view *v, pr_signal_list *ou
         int pending = 0;
         for (size_t k = 0; k < n_wo && k < 4; k++) pending |= wo[k].cause == PR_CAUSE_ENTRY;
         if (!in_window) {
-            if (pending && close_day == st->day) {
+            if (pending) {   /* the window closed (or a gap in the data skipped its end) */
                 pr_signal *sig = pr_signal_list_add(out, PR_SIG_EXIT, ii);
                 if (!sig) return pr_err_set(err, PR_ELIMIT, "session_breakout: signal list full");
                 pr_signal_why(sig, k_why_cancel, st->lo, st->hi, 0, 0);
