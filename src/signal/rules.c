@@ -34,11 +34,6 @@ static const pr_param_def k_params[] = {
 
 static int check_params(const void *pv, const char **what, char *msg, size_t cap) {
     const pr_rules_params *p = pv;
-    if (!p->entry_long && !p->entry_short) {
-        *what = "entry_long";
-        snprintf(msg, cap, "missing: a rules strategy needs entry_long or entry_short");
-        return PR_EINVAL;
-    }
     if (p->target && p->targets) {
         *what = "targets";
         snprintf(msg, cap, "give target or targets, not both");
@@ -203,6 +198,11 @@ int pr_rules_new(const pr_rules_params *p, pr_strategy **out, pr_err *err) {
     const char *what = NULL;
     char msg[200];
     if (check_params(p, &what, msg, sizeof msg) != 0) return pr_err_set(err, PR_EINVAL, "rules: %s: %s", what, msg);
+    /* Not in the table's check: the defaults (no rules at all) must pass that. */
+    if (!p->entry_long && !p->entry_short) {
+        pr_err_at(err, NULL, 0, 0, "entry_long");
+        return pr_err_set(err, PR_EINVAL, "entry_long: missing: a rules strategy needs entry_long or entry_short");
+    }
     rules *c = calloc(1, sizeof *c);
     if (!c) return pr_err_set(err, PR_ENOMEM, "rules: out of memory");
     c->base.vt = &k_rules_vt;

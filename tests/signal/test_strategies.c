@@ -433,9 +433,9 @@ static void test_config_errors(void **state) {
 static void test_config_values_and_describe(void **state) {
     (void)state;
     const char *const *names = pr_strategy_names();
-    const char *want[] = {"sma_cross", "trend_ema", "mean_reversion", "ta_score"};
-    for (int i = 0; i < 4; i++) assert_string_equal(names[i], want[i]);
-    assert_null(names[4]);
+    const char *want[] = {"sma_cross", "trend_ema", "mean_reversion", "ta_score", "rules"};
+    for (int i = 0; i < 5; i++) assert_string_equal(names[i], want[i]);
+    assert_null(names[5]);
     pr_config *cfg = NULL;
     pr_err err;
     assert_int_equal(pr_config_parse("{\"a\": {\"fast\": 10, \"slow\": 30, \"allow_short\": true, \"stop\": 0.03,"
