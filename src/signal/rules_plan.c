@@ -15,6 +15,7 @@
 
 enum {
     OP_K = 0, OP_LOAD, OP_NEG, OP_NOT, OP_ABS, OP_MIN, OP_MAX, OP_HIGHEST, OP_LOWEST,
+    OP_ANDJ, OP_ORJ,   /* short cuts: skip `arg` ops when the top decides and/or */
     OP_BIN   /* OP_BIN + rbin */
 };
 
@@ -83,8 +84,35 @@ typedef struct cg {
     pr_rule_plan *p;
     const rtree *t;
     int depth, max_depth;
+    size_t fence;            /* constants before this belong to a finished window */
     pr_err *err;
 } cg;
+
+static inline double cmp(int op, double a, double b) {
+    if (isnan(a) || isnan(b)) return NAN;
+    switch (op) {
+    case RB_LT: return a < b;
+    case RB_LE: return a <= b;
+    case RB_GT: return a > b;
+    case RB_GE: return a >= b;
+    case RB_EQ: return a == b;
+    default: return a != b;
+    }
+}
+
+/* A binary operator of numbers (min, max, arithmetic, comparisons) as the
+ * program computes it; for folding constants at compile time. */
+static double apply(int code, double a, double b) {
+    switch (code) {
+    case OP_MIN: return isnan(a) || isnan(b) ? NAN : a < b ? a : b;
+    case OP_MAX: return isnan(a) || isnan(b) ? NAN : a < b ? b : a;
+    case OP_BIN + RB_ADD: return a + b;
+    case OP_BIN + RB_SUB: return a - b;
+    case OP_BIN + RB_MUL: return a * b;
+    case OP_BIN + RB_DIV: return a / b;
+    default: return cmp(code - OP_BIN, a, b);
+    }
+}
 
 static int emit(cg *c, int code, int arg, size_t lag, double k, int push) {
     pr_rule_plan *p = c->p;
@@ -94,6 +122,20 @@ static int emit(cg *c, int code, int arg, size_t lag, double k, int push) {
         if (!no) return pr_err_set(c->err, PR_ENOMEM, "rules: out of memory");
         p->ops = no;
         p->cap_ops = nc;
+    }
+    /* Constant folding: an operator whose operands are the two constants
+     * just pushed (or one, for a unary one) becomes one constant. */
+    rop *last = p->n_ops > c->fence ? &p->ops[p->n_ops - 1] : NULL;
+    if (last && last->code == OP_K && (code == OP_NEG || code == OP_ABS)) {
+        last->k = code == OP_NEG ? -last->k : fabs(last->k);
+        return PR_OK;
+    }
+    if (last && p->n_ops - 1 > c->fence && last[-1].code == OP_K && last->code == OP_K &&
+        (code == OP_MIN || code == OP_MAX || (code >= OP_BIN && code != OP_BIN + RB_AND && code != OP_BIN + RB_OR))) {
+        last[-1].k = apply(code, last[-1].k, last->k);
+        p->n_ops--;
+        c->depth--;
+        return PR_OK;
     }
     p->ops[p->n_ops++] = (rop){code, arg, (uint32_t)lag, k};
     c->depth += push;
@@ -116,6 +158,17 @@ static int gen(cg *c, int i, size_t lag, size_t reach) {
         if ((rc = gen(c, n->a, lag, reach)) != 0) return rc;
         return emit(c, n->kind == RN_NEG ? OP_NEG : n->kind == RN_NOT ? OP_NOT : OP_ABS, 0, 0, 0, 0);
     case RN_BIN:
+        if (n->op == RB_AND || n->op == RB_OR) {
+            /* The right side runs only when the left does not decide. */
+            if ((rc = gen(c, n->a, lag, reach)) != 0) return rc;
+            size_t at = c->p->n_ops;
+            if ((rc = emit(c, n->op == RB_AND ? OP_ANDJ : OP_ORJ, 0, 0, 0, 0)) != 0 ||
+                (rc = gen(c, n->b, lag, reach)) != 0 || (rc = emit(c, OP_BIN + n->op, 0, 0, 0, -1)) != 0)
+                return rc;
+            c->p->ops[at].arg = (int32_t)(c->p->n_ops - at - 1);
+            return PR_OK;
+        }
+        /* fall through */
     case RN_MIN:
     case RN_MAX:
         if ((rc = gen(c, n->a, lag, reach)) != 0 || (rc = gen(c, n->b, lag, reach)) != 0) return rc;
@@ -126,11 +179,15 @@ static int gen(cg *c, int i, size_t lag, size_t reach) {
         /* a > b now and a <= b the bar before (mirrored for below). */
         int up = n->kind == RN_CROSS_UP;
         if ((rc = gen(c, n->a, lag, reach)) != 0 || (rc = gen(c, n->b, lag, reach)) != 0 ||
-            (rc = emit(c, OP_BIN + (up ? RB_GT : RB_LT), 0, 0, 0, -1)) != 0 ||
-            (rc = gen(c, n->a, lag + 1, reach)) != 0 || (rc = gen(c, n->b, lag + 1, reach)) != 0 ||
-            (rc = emit(c, OP_BIN + (up ? RB_LE : RB_GE), 0, 0, 0, -1)) != 0)
+            (rc = emit(c, OP_BIN + (up ? RB_GT : RB_LT), 0, 0, 0, -1)) != 0)
             return rc;
-        return emit(c, OP_BIN + RB_AND, 0, 0, 0, -1);
+        size_t at = c->p->n_ops;
+        if ((rc = emit(c, OP_ANDJ, 0, 0, 0, 0)) != 0 || (rc = gen(c, n->a, lag + 1, reach)) != 0 ||
+            (rc = gen(c, n->b, lag + 1, reach)) != 0 || (rc = emit(c, OP_BIN + (up ? RB_LE : RB_GE), 0, 0, 0, -1)) != 0 ||
+            (rc = emit(c, OP_BIN + RB_AND, 0, 0, 0, -1)) != 0)
+            return rc;
+        c->p->ops[at].arg = (int32_t)(c->p->n_ops - at - 1);
+        return PR_OK;
     }
     case RN_HIGHEST:
     case RN_LOWEST: {
@@ -142,6 +199,7 @@ static int gen(cg *c, int i, size_t lag, size_t reach) {
         c->depth = outer + 1;
         if (c->depth > c->max_depth) c->max_depth = c->depth;
         c->p->ops[at].arg = (int32_t)(c->p->n_ops - at - 1);
+        c->fence = c->p->n_ops;
         return PR_OK;
     }
     }
@@ -156,7 +214,7 @@ static int add_prog(pr_rule_plan *p, const char *key, const rtree *t, int *prog,
         p->progs = np;
         p->cap_progs = nc;
     }
-    cg c = {p, t, 0, 0, err};
+    cg c = {p, t, 0, 0, p->n_ops, err};
     size_t start = p->n_ops;
     int rc = gen(&c, t->root, 0, 0);
     if (rc != 0) return rc;
@@ -235,18 +293,6 @@ int pr_rule_plan_bind(pr_rule_plan *p, const pr_market_view *v, pr_err *err) {
     return PR_OK;
 }
 
-static inline double cmp(int op, double a, double b) {
-    if (isnan(a) || isnan(b)) return NAN;
-    switch (op) {
-    case RB_LT: return a < b;
-    case RB_LE: return a <= b;
-    case RB_GT: return a > b;
-    case RB_GE: return a >= b;
-    case RB_EQ: return a == b;
-    default: return a != b;
-    }
-}
-
 /* Runs n ops reading every series `base` bars further back. */
 PR_HOT static double run(const rop *o, size_t n, const pr_view_ind_ref *refs, size_t base) {
     double st[RULE_STACK];
@@ -277,6 +323,12 @@ PR_HOT static double run(const rop *o, size_t n, const pr_view_ind_ref *refs, si
             o += o->arg;
             break;
         }
+        case OP_ANDJ:
+            if (st[sp] == 0) o += o->arg;
+            break;
+        case OP_ORJ:
+            if (st[sp] == 1) o += o->arg;
+            break;
         case OP_BIN + RB_ADD: sp--; st[sp] += st[sp + 1]; break;
         case OP_BIN + RB_SUB: sp--; st[sp] -= st[sp + 1]; break;
         case OP_BIN + RB_MUL: sp--; st[sp] *= st[sp + 1]; break;
