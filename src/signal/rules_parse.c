@@ -19,6 +19,9 @@ static const char *const k_funcs[] = {"crosses_above", "crosses_below", "prev", 
                                       "min", "max", "abs", "tf", NULL};
 
 #define PARSE_DEPTH 64
+/* Terms an expression may have: far beyond a rule anyone writes, and it
+ * bounds the compiler's recursion over a long left-leaning chain. */
+#define MAX_NODES 2000
 #define MAX_BARS 100000
 
 int pr_rule_error(pr_err *err, const char *key, size_t col, const char *fmt, ...) {
@@ -116,6 +119,8 @@ static int expect(ps *p, int op, const char *what) {
 
 static int node(ps *p, rkind k, int cond, int c, int a, int b, int *out) {
     rtree *t = p->t;
+    if (t->n >= MAX_NODES)
+        return pr_rule_error(p->err, p->key, col(p), "expression too long (over %d terms)", MAX_NODES);
     if (t->n == t->cap) {
         size_t nc = t->cap ? t->cap * 2 : 32;
         rnode *nn = realloc(t->nodes, nc * sizeof *nn);
@@ -263,6 +268,9 @@ static int indicator(ps *p, const pr_ta_def *def, int c, int *out) {
             char list[200] = "";
             for (int k = 0; k < def->n_outputs; k++)
                 snprintf(list + strlen(list), sizeof list - strlen(list), "%s.%s", k ? ", " : "", def->outputs[k]);
+            if (p->tk != TK_ID)
+                return pr_rule_error(p->err, p->key, oc, "expected an output of %s after '.' (%s), got %s", def->name,
+                                     list, tok_text(p, g, sizeof g));
             return pr_rule_error(p->err, p->key, oc, "%s has no output %s (it has %s)", def->name,
                                  tok_text(p, g, sizeof g), list);
         }
@@ -384,7 +392,9 @@ static int parse_unary(ps *p, int *out) {
     size_t c = col(p);
     next(p);
     int a, rc;
+    if (++p->depth > PARSE_DEPTH) return pr_rule_error(p->err, p->key, c, "expression nested too deeply");
     if ((rc = parse_unary(p, &a)) != 0 || (rc = want_number(p, a)) != 0) return rc;
+    p->depth--;
     return node(p, RN_NEG, 0, (int)c, a, -1, out);
 }
 
@@ -525,7 +535,10 @@ int pr_rule_parse_list(const char *key, const char *text, rule_slot_fn add, void
     pr_rule_tree_free(&scratch);
     if (p.tk == TK_END) return pr_rule_error(err, p.key, 1, "empty list (expected DISTANCE @ FRACTION, ...)");
     while (rc == PR_OK) {
-        if (*n == cap) return pr_rule_error(err, p.key, col(&p), "at most %d targets", cap);
+        if (*n == cap) {
+            rc = pr_rule_error(err, p.key, col(&p), "at most %d targets", cap);
+            break;
+        }
         rtree *t = &trees[*n];
         p.t = t;
         p.depth = 0;

@@ -227,7 +227,7 @@ static int add_prog(pr_rule_plan *p, const char *key, const rtree *t, int *prog,
 
 int pr_rule_plan_add(pr_rule_plan *p, const char *key, const char *text, pr_rule_type want, int *prog, pr_err *err) {
     if (!p || !prog) return pr_err_set(err, PR_EINVAL, "pr_rule_plan_add: NULL argument");
-    if (p->refs) return pr_err_set(err, PR_ESTATE, "rules: the plan is already bound to a view");
+    if (p->handles) return pr_err_set(err, PR_ESTATE, "rules: the plan is already declared on a view");
     rtree t;
     int rc = pr_rule_parse(key, text, want, add_slot, p, &t, err);
     if (rc != 0) return rc;
@@ -240,6 +240,7 @@ int pr_rule_plan_add_targets(pr_rule_plan *p, const char *key, const char *text,
                              int *n, pr_err *err) {
     if (!p || !progs || !fracs || !n || cap <= 0)
         return pr_err_set(err, PR_EINVAL, "pr_rule_plan_add_targets: bad argument");
+    if (p->handles) return pr_err_set(err, PR_ESTATE, "rules: the plan is already declared on a view");
     rtree trees[PR_SIGNAL_MAX_TARGETS];
     if (cap > PR_SIGNAL_MAX_TARGETS) cap = PR_SIGNAL_MAX_TARGETS;
     int rc = pr_rule_parse_list(key, text, add_slot, p, trees, fracs, cap, n, err);
