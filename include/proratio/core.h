@@ -288,6 +288,9 @@ int pr_config_bool(const pr_config *cfg, const char *path, int def, int *out, pr
 /* Copies into buf; absent -> def (may be NULL -> ""). */
 int pr_config_string(const pr_config *cfg, const char *path, const char *def,
                      char *buf, size_t cap, pr_err *err);
+/* The string at path without a copy (valid while cfg lives and is not
+ * changed); absent -> *out NULL. */
+int pr_config_string_ref(const pr_config *cfg, const char *path, const char **out, pr_err *err);
 /* Absent or not a string among `allowed` (NULL-terminated) -> error naming them. */
 int pr_config_enum(const pr_config *cfg, const char *path, const char *def,
                    const char *const *allowed, int *out_index, pr_err *err);

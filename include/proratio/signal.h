@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include "proratio/core.h"
 #include "proratio/signal/view.h"
+#include "proratio/signal/rules.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -275,8 +276,10 @@ typedef enum pr_param_type {
                                 length in the int at aux_offset                    */
     PR_PARAM_TIMEFRAME,      /* pr_timeframe field: "auto" (PR_TF_NONE), "off" (the
                                 int at aux_offset set to 1) or a timeframe          */
-    PR_PARAM_CHOICE          /* int field: the index in `choices` of the name given;
+    PR_PARAM_CHOICE,         /* int field: the index in `choices` of the name given;
                                 def is the default's index                          */
+    PR_PARAM_STRING          /* const char * field borrowed from the configuration
+                                (valid while it lives; NULL: not given)            */
 } pr_param_type;
 
 const char *pr_param_type_name(pr_param_type t);
@@ -334,7 +337,8 @@ size_t pr_param_format(const pr_param_def *d, const void *p, char *buf, size_t c
 size_t pr_param_range(const pr_param_def *d, char *buf, size_t cap);
 
 /* The built-in strategies' rows of the registry. */
-extern const pr_strategy_info pr_sma_cross_info, pr_trend_ema_info, pr_mean_reversion_info, pr_ta_score_info;
+extern const pr_strategy_info pr_sma_cross_info, pr_trend_ema_info, pr_mean_reversion_info, pr_ta_score_info,
+    pr_rules_info;
 /* Strategies known by their row alone (their parameters are private to
  * their file; create them with pr_strategy_create). */
 extern const pr_strategy_info pr_vol_breakout_info, pr_weekend_reversal_info, pr_mtf_trend_info,
@@ -545,6 +549,28 @@ int pr_ta_score_compute(const pr_market_view *v, int inst, const pr_ta_score_par
 /* The score a ta_score strategy computed for `inst` at its latest bar
  * (PR_EINVAL when s is not a ta_score strategy, PR_ERANGE for a bad inst). */
 int pr_ta_score_last(const pr_strategy *s, int inst, pr_ta_score_result *out);
+
+/* ---- rules: a strategy written as rule expressions in the configuration ----
+ * (The language: signal/rules.h and the README's "Rule expressions".) Per
+ * instrument at each closed bar, in this order: entry_long true and not long
+ * -> ENTER_LONG (reversing a short); else entry_short true and not short ->
+ * ENTER_SHORT; else exit_long true while long, or exit_short true while
+ * short -> EXIT. A condition fires only when true (not while any value it
+ * reads is still warming up). An entry carries, from the signal bar's close
+ * c and its direction d (+1 long, -1 short): stop at c - d*stop, target at
+ * c + d*target or the tiers of `targets` (each DIST @ FRACTION), a trailing
+ * stop at distance `trail`, a time stop after time_stop bars, and
+ * confidence = size_hint = `size` clamped to 1 (an entry whose size is not
+ * above 0 is not made). Distances that are not above 0 (or NaN) set
+ * nothing. The expressions are borrowed from the configuration while the
+ * strategy is created; it keeps only the compiled plan. */
+typedef struct pr_rules_params {
+    const char *entry_long, *exit_long, *entry_short, *exit_short;
+    const char *stop, *target, *targets, *trail, *size;
+    int time_stop;               /* 0: none                                   */
+} pr_rules_params;
+
+int pr_rules_new(const pr_rules_params *p, pr_strategy **out, pr_err *err);
 
 #ifdef __cplusplus
 }

@@ -243,6 +243,20 @@ int pr_config_bool(const pr_config *cfg, const char *path, int def, int *out, pr
     return PR_OK;
 }
 
+int pr_config_string_ref(const pr_config *cfg, const char *path, const char **out, pr_err *err) {
+    if (!path || !out) return pr_err_set(err, PR_EINVAL, "pr_config_string_ref: bad argument");
+    json_t *j = lookup(cfg, path);
+    *out = NULL;
+    if (!j) return PR_OK;
+    if (!json_is_string(j)) {
+        char got[64];
+        describe(j, got, sizeof got);
+        return bad(err, path, "expected a string, got %s", got);
+    }
+    *out = json_string_value(j);
+    return PR_OK;
+}
+
 int pr_config_string(const pr_config *cfg, const char *path, const char *def, char *buf, size_t cap,
                      pr_err *err) {
     if (!path || !buf || cap == 0) return pr_err_set(err, PR_EINVAL, "pr_config_string: bad argument");

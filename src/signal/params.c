@@ -16,6 +16,7 @@ const char *pr_param_type_name(pr_param_type t) {
     case PR_PARAM_LIST: return "list";
     case PR_PARAM_TIMEFRAME: return "timeframe";
     case PR_PARAM_CHOICE: return "choice";
+    case PR_PARAM_STRING: return "string";
     }
     return "?";
 }
@@ -48,6 +49,7 @@ void pr_params_defaults(const pr_strategy_info *info, void *p) {
             *(pr_timeframe *)(void *)((char *)p + d->offset) = PR_TF_NONE;
             *int_at(p, d->aux_offset) = 0;
             break;
+        case PR_PARAM_STRING: *(const char **)(void *)((char *)p + d->offset) = NULL; break;
         }
     }
 }
@@ -137,6 +139,7 @@ static int read_one(const pr_strategy_info *info, const pr_param_def *d, const p
         if ((rc = pr_config_enum(cfg, k, d->choices[*int_at(p, d->offset)], d->choices, &b, err)) == 0)
             *int_at(p, d->offset) = b;
         break;
+    case PR_PARAM_STRING: rc = pr_config_string_ref(cfg, k, (const char **)(void *)((char *)p + d->offset), err); break;
     case PR_PARAM_TIMEFRAME: {
         char tf[16];
         pr_timeframe *out = (pr_timeframe *)(void *)((char *)p + d->offset);
@@ -201,6 +204,11 @@ size_t pr_param_format(const pr_param_def *d, const void *p, char *buf, size_t c
         }
         return pos < cap ? pos : cap - 1;
     }
+    case PR_PARAM_STRING: {
+        const char *str = *(const char *const *)(const void *)((const char *)p + d->offset);
+        n = snprintf(buf, cap, "%s", str ? str : "");
+        break;
+    }
     case PR_PARAM_TIMEFRAME: {
         pr_timeframe tf = *(const pr_timeframe *)(const void *)((const char *)p + d->offset);
         n = snprintf(buf, cap, "%s", *cint_at(p, d->aux_offset) ? "off" : tf == PR_TF_NONE ? "auto" : pr_tf_name(tf));
@@ -216,6 +224,7 @@ size_t pr_param_range(const pr_param_def *d, char *buf, size_t cap) {
     int n;
     if (d->type == PR_PARAM_BOOL) n = snprintf(buf, cap, "true/false");
     else if (d->type == PR_PARAM_TIMEFRAME) n = snprintf(buf, cap, "auto/off/timeframe");
+    else if (d->type == PR_PARAM_STRING) n = snprintf(buf, cap, "expression");
     else if (d->type == PR_PARAM_CHOICE) {
         size_t pos = 0;
         buf[0] = '\0';

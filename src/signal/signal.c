@@ -92,6 +92,7 @@ static const pr_strategy_info *const k_strategies[] = {
     &pr_trend_ema_info,
     &pr_mean_reversion_info,
     &pr_ta_score_info,
+    &pr_rules_info,
     &pr_vol_breakout_info,
     &pr_weekend_reversal_info,
     &pr_mtf_trend_info,
@@ -116,6 +117,22 @@ const pr_strategy_info *pr_strategy_info_find(const char *name) {
     return NULL;
 }
 
+/* A creation error that names one of the table's keys ("entry_long:
+ * column 5: ...", as the rules strategy's are) gets the key's full path. */
+static void full_key(const pr_strategy_info *info, const char *path, pr_err *err) {
+    if (!err || !err->field[0] || !path || !path[0]) return;
+    size_t len = strlen(err->field);
+    for (size_t k = 0; k < info->n_params; k++) {
+        if (strcmp(info->params[k].name, err->field) != 0 || strncmp(err->msg, err->field, len) != 0) continue;
+        char key[PR_ERR_PATH_MAX], msg[PR_ERR_MSG_MAX];
+        pr_config_key(key, sizeof key, path, err->field);
+        snprintf(msg, sizeof msg, "%s%s", key, err->msg + len);
+        pr_strlcpy(err->msg, msg, sizeof err->msg);
+        pr_strlcpy(err->field, key, sizeof err->field);
+        return;
+    }
+}
+
 int pr_strategy_create(const char *name, const pr_config *cfg, const char *path,
                        pr_strategy **out, pr_err *err) {
     if (!name || !out) return pr_err_set(err, PR_EINVAL, "pr_strategy_create: NULL argument");
@@ -125,5 +142,8 @@ int pr_strategy_create(const char *name, const pr_config *cfg, const char *path,
     double buf[64];
     if (info->size > sizeof buf) return pr_err_set(err, PR_ELIMIT, "%s: parameter struct too large", name);
     int rc = pr_params_read(info, cfg, path, buf, err);
-    return rc != 0 ? rc : info->create(buf, out, err);
+    if (rc != 0) return rc;
+    rc = info->create(buf, out, err);
+    if (rc != 0) full_key(info, path, err);
+    return rc;
 }

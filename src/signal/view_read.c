@@ -3,6 +3,7 @@
  * Every read stops at the stream's visible length, so nothing beyond the
  * latest closed bar can be read. (Indicator reads: view_ind.c.) */
 #include <math.h>
+#include <string.h>
 #include "view_internal.h"
 
 int64_t pr_view_now(const pr_market_view *v) { return v->now; }
@@ -59,6 +60,28 @@ int pr_view_close_ref_get(const pr_market_view *v, int inst, pr_view_ind_ref *ou
      * prepared (the stream array no longer grows). */
     const vstream *st = &v->streams[inst];
     out->vals = (const double *const *)&st->base->close;
+    out->len = &st->len;
+    return PR_OK;
+}
+
+int pr_view_series_ref_get(const pr_market_view *v, int inst, pr_timeframe tf, const char *field,
+                           pr_view_ind_ref *out) {
+    if (!v || !out || !field) return PR_EINVAL;
+    if (!v->prepared) return PR_ESTATE;
+    int si = view_find_stream(v, inst, tf);
+    if (si < 0) return PR_EINVAL;
+    /* Streams no longer move once prepared; a higher timeframe's arrays may
+     * grow, which the pointer-to-pointer follows. */
+    const vstream *st = &v->streams[si];
+    const pr_series *s = st->base ? st->base : &st->agg;
+    double *const *f = strcmp(field, "open") == 0     ? &s->open
+                       : strcmp(field, "high") == 0   ? &s->high
+                       : strcmp(field, "low") == 0    ? &s->low
+                       : strcmp(field, "close") == 0  ? &s->close
+                       : strcmp(field, "volume") == 0 ? &s->volume
+                                                      : NULL;
+    if (!f) return PR_EINVAL;
+    out->vals = (const double *const *)f;
     out->len = &st->len;
     return PR_OK;
 }

@@ -145,6 +145,13 @@ static inline double pr_view_ind_read(const pr_view_ind_ref *r, size_t ago) {
  * call (the risk stage reads every instrument's close at every step).
  * PR_ESTATE before pr_view_prepare, PR_EINVAL for an unknown instrument. */
 int pr_view_close_ref_get(const pr_market_view *v, int inst, pr_view_ind_ref *out);
+/* A reference to a bar field ("open", "high", "low", "close", "volume") of
+ * inst at tf (PR_TF_NONE = decision timeframe; a higher one must have been
+ * declared): pr_view_ind_read(ref, ago) is that field of the bar `ago` back
+ * among the closed ones. PR_ESTATE before pr_view_prepare, PR_EINVAL for an
+ * unknown instrument, timeframe or field. */
+int pr_view_series_ref_get(const pr_market_view *v, int inst, pr_timeframe tf, const char *field,
+                           pr_view_ind_ref *out);
 /* The flags pr_view_updated reads, one per instrument, updated in place at
  * every step: valid for the view's lifetime. */
 const unsigned char *pr_view_updated_flags(const pr_market_view *v);
