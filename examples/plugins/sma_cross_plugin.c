@@ -12,13 +12,13 @@
  *   cc -std=c17 -O2 -fPIC -shared -I/path/to/proratio/include sma_cross_plugin.c -o sma_cross_plugin.so
  *   "strategy": {"plugin": "sma_cross_plugin.so", "params": {"fast": 10, "slow": 30}}
  *
- * Everything the strategy needs is in proratio/plugin.h (which includes
+ * Everything the strategy needs is in proratio/signal/plugin.h (which includes
  * proratio/signal.h): the market view it reads, the signals it returns. */
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include "proratio/plugin.h"
+#include "proratio/signal/plugin.h"
 
 /* 1. The parameters: a plain struct of ints and doubles ... */
 typedef struct params {

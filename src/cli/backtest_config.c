@@ -15,7 +15,7 @@
 
 #include "cli.h"
 #include "backtest_config.h"
-#include "proratio/plugin.h"
+#include "proratio/signal/plugin.h"
 
 /* Fractions of price or notional are at most 1; money and pips unbounded. */
 static const unsigned char k_cost_frac[BT_N_COSTS] = {1, 1, 1, 0, 1, 0, 0, 0, 1, 0, 0};
@@ -367,7 +367,7 @@ static void strategy_section(rd *r, bt_settings *s) {
     pr_err_clear(&e);
     int i = 0;
     if (pr_config_has(r->cfg, "strategy.plugin")) {
-        /* a user's strategy (proratio/plugin.h), loaded when the run starts */
+        /* a user's strategy (proratio/signal/plugin.h), loaded when the run starts */
         char path[1024] = "";
         if (pr_config_has(r->cfg, "strategy.name"))
             bt_errors_add(r->errs, "strategy: give \"name\" (a built-in) or \"plugin\" (a file), not both");

@@ -1,4 +1,4 @@
-/* Strategy plugins (proratio/plugin.h): loading a shared object with
+/* Strategy plugins (proratio/signal/plugin.h): loading a shared object with
  * dlopen, checking its ABI version and registry row, and wrapping its
  * strategy so that what it returns is checked and a crash inside it can be
  * blamed on it. The wrapper forwards every vtable call; the only state
@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "proratio/plugin.h"
+#include "proratio/signal/plugin.h"
 
 struct pr_plugin_handle {
     void *so;

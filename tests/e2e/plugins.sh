@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# End-to-end test of strategy plugins (include/proratio/plugin.h):
+# End-to-end test of strategy plugins (include/proratio/signal/plugin.h):
 #  - the example plugin (examples/plugins/sma_cross_plugin.c, built by CMake
 #    into build/plugins) trades exactly as the built-in sma_cross, long only
 #    and with shorts, a stop and a target (same trades.csv fingerprint);

@@ -5,7 +5,7 @@
  *   KIND=3 noentry: a strategy without PR_PLUGIN_EXPORT.
  * Built with -DPR_PLUGIN_ABI=999 it is a plugin of another ABI version. */
 #include <stdlib.h>
-#include "proratio/plugin.h"
+#include "proratio/signal/plugin.h"
 
 #ifndef KIND
 #define KIND 1

@@ -26,8 +26,8 @@
  * loaded, with both versions in the message, rather than run on a layout
  * it does not know. Signals a plugin returns are checked (instrument,
  * kind, prices, fractions): garbage is an error naming the plugin. */
-#ifndef PRORATIO_PLUGIN_H
-#define PRORATIO_PLUGIN_H
+#ifndef PRORATIO_SIGNAL_PLUGIN_H
+#define PRORATIO_SIGNAL_PLUGIN_H
 #include "proratio/signal.h"
 
 #ifndef PR_PLUGIN_ABI
