@@ -494,6 +494,23 @@ static void paper_free(paper_ctx *c) {
     c->n_ran = 0;
 }
 
+/* `live`: the runner's paper broker goes on deciding inside a venue broker,
+ * which sends its fills to the venue and books the venue's. */
+static int use_venue_broker(paper_ctx *c, pr_runner *r, const pr_backtest_config *bc, const pr_runner_market *mk,
+                            pr_err *err) {
+    pr_market_spec specs[BT_MAX_MARKETS];
+    for (size_t i = 0; i < bc->n_markets; i++) specs[i] = mk[i].spec;
+    pr_venue_broker_config vc = {.paper = pr_runner_broker(r), .mirror = c->lv.mirror, .venue = &c->lv.v,
+                                 .n_markets = bc->n_markets, .markets = specs, .symbols = c->symbols,
+                                 .start_cash = bc->start_cash > 0 ? bc->start_cash : 10000.0,
+                                 .settle_ms = (int64_t)(c->lv.stream_wait_s * 1000)};
+    pr_strlcpy(vc.ccy, bc->ccy[0] ? bc->ccy : mk[0].spec.inst.quote, sizeof vc.ccy);
+    pr_broker *vb = NULL;
+    int rc = pr_venue_broker_new(&vc, &vb, err);
+    /* (use_broker refuses only after the first bar: never here) */
+    return rc == PR_OK ? pr_runner_use_broker(r, vb, err) : rc;
+}
+
 static int paper_exec(void *user, const bt_settings *s, pr_backtest_config *bc, pr_pipeline *pipe,
                       pr_backtest_result *res, pr_err *err) {
     paper_ctx *c = user;
@@ -520,8 +537,8 @@ static int paper_exec(void *user, const bt_settings *s, pr_backtest_config *bc, 
     pr_runner *r = NULL;
     if ((rc = pr_runner_new(&rcfg, pipe, &r, err)) != PR_OK) return rc;
     if (c->live && ((rc = pr_venue_mirror_new(&c->lv.v, c->session, c->symbols, n, &c->lv.mirror, err)) != PR_OK ||
-                    (rc = pr_paper_on_fill(pr_runner_broker(r), pr_venue_mirror_fill, c->lv.mirror, err)) != PR_OK ||
                     (rc = pr_paper_entry_gate(pr_runner_broker(r), live_recon_gate, &c->recon, err)) != PR_OK ||
+                    (rc = use_venue_broker(c, r, bc, mk, err)) != PR_OK ||
                     (live_recon_attach(&c->recon, c->st, c->lv.mirror),
                      pr_venue_mirror_on_send(c->lv.mirror, live_recon_note_send, &c->recon), 0) ||
                     (c->resume_at == PR_TIME_NONE && (rc = reconcile(c, PR_TIME_NONE, err)) != PR_OK))) {
