@@ -65,7 +65,8 @@ static const char k_live_usage[] =
     "usage: proratio live --config FILE [--venue-url URL] [the flags of 'proratio paper']\n"
     "Runs the configuration as 'proratio paper' does and sends each paper fill to a\n"
     "venue as a market order (client id from the session, symbol, bar and fill\n"
-    "number: a restarted session finds the orders it sent and sends none twice).\n"
+    "number: a restarted session finds the orders it sent and sends none twice);\n"
+    "the session's fills, trades and equity are the venue's fills of those orders.\n"
     "The venue is the \"live\" section's:\n"
     "  \"live\": {\"feed\": \"replay\", \"venue\": {\"name\": \"binance_spot\",\n"
     "           \"rest\": URL, \"ws\": URL, \"user_data\": URL, \"mainnet\": false}}\n"
@@ -125,6 +126,7 @@ typedef struct paper_ctx {
     size_t n_ran;
     live_venue lv;
     pr_venue_mirror_stats vstats;
+    pr_venue_broker_stats bstats;  /* the venue's trades booked               */
     live_recon recon;        /* live.reconcile and its state                    */
     char out_dir[1024];      /* output.dir: the reconciliation's log lines      */
 } paper_ctx;
@@ -605,6 +607,7 @@ static int paper_exec(void *user, const bt_settings *s, pr_backtest_config *bc, 
         pr_err_clear(&se);
         if (live_venue_settle(&c->lv, &se) != PR_OK) fprintf(stderr, "venue        fills not all learned: %s\n", se.msg);
         pr_venue_mirror_get_stats(c->lv.mirror, &c->vstats);
+        pr_venue_broker_get_stats(pr_runner_broker(r), &c->bstats);
     }
     pr_runner_stats st;
     pr_runner_get_stats(r, &st);
@@ -661,6 +664,10 @@ static void paper_after(void *user, const pr_backtest_config *bc, const pr_backt
                 "small for its lot size or minimum notional\n", c->lv.name, c->vstats.sent, c->vstats.found,
                 c->vstats.too_small);
     if (c->live) live_venue_fills_line(&c->lv, &c->vstats, f);
+    if (c->live)
+        fprintf(f, "books        %zu venue trades booked as the session's fills (the venue's prices, quantities and "
+                "commissions)%s\n", c->bstats.booked,
+                c->bstats.fees_unvalued ? "; some commissions were paid in a third asset (BNB) and are not counted" : "");
     if (c->live) live_venue_positions(&((paper_ctx *)user)->lv, f);
     if (c->live) live_recon_write_log(&c->recon, c->out_dir);
     if (c->ignored)

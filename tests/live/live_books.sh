@@ -97,6 +97,8 @@ EOF
 venue_trades > "$TMP/venue.txt"
 log_trades "$TMP/a" > "$TMP/log.txt"
 cmp -s "$TMP/venue.txt" "$TMP/log.txt" || fail "the log's fills are not the venue's trades one for one: $(diff "$TMP/venue.txt" "$TMP/log.txt" | head -5)"
+grep -q "^books  *$(wc -l < "$TMP/venue.txt") venue trades booked as the session's fills" "$TMP/a.txt" \
+  || fail "books line: $(grep '^books' "$TMP/a.txt")"
 
 # --- Binance: a market order filled in part is booked at its part --------------------------------
 if [ "$VENUE" != oanda ]; then
