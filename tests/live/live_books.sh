@@ -16,6 +16,8 @@
 #     minus its fees, and the summary's final equity is the start less the
 #     fees of every fill;
 #   - the log has one fill per venue trade (the venue's list), none twice;
+#   - Binance: the books are the same when the fills are learned from the
+#     user-data stream (the default) and when they are polled;
 #   - Binance: a market order filled in part (the fake's "partial" fault:
 #     half its quantity, down to the 0.00001 lot step, the rest EXPIRED)
 #     is booked at the half;
@@ -99,6 +101,17 @@ log_trades "$TMP/a" > "$TMP/log.txt"
 cmp -s "$TMP/venue.txt" "$TMP/log.txt" || fail "the log's fills are not the venue's trades one for one: $(diff "$TMP/venue.txt" "$TMP/log.txt" | head -5)"
 grep -q "^books  *$(wc -l < "$TMP/venue.txt") venue trades booked as the session's fills" "$TMP/a.txt" \
   || fail "books line: $(grep '^books' "$TMP/a.txt")"
+
+# --- Binance: the same books whether the fills come by the user-data stream or by polling ------
+if [ "$VENUE" != oanda ]; then
+  grep -q "^fills  *[1-9][0-9]* orders' fills learned from the user-data stream, 0 by polling" "$TMP/a.txt" \
+    || fail "the first session did not learn its fills from the stream: $(grep '^fills' "$TMP/a.txt")"
+  start_server "${EXTRA[@]}"
+  live --out "$TMP/q" --set live.venue.user_stream=false > "$TMP/q.txt" 2>&1 || fail "polling session exited $?"
+  grep -q "^fills  *0 orders' fills learned from the user-data stream, [1-9][0-9]* by polling" "$TMP/q.txt" \
+    || fail "the second session did not poll: $(grep '^fills' "$TMP/q.txt")"
+  cmp -s "$TMP/a/trades.csv" "$TMP/q/trades.csv" || fail "polled fills booked otherwise than streamed ones"
+fi
 
 # --- Binance: a market order filled in part is booked at its part --------------------------------
 if [ "$VENUE" != oanda ]; then
