@@ -1,9 +1,9 @@
 /* The live module: the trading loop that drives the decision pipeline
  * (pr_pipeline, the one decision path of backtest, paper and live) from a
  * feed of closed bars (pr_feed) against a broker, the paper broker, and
- * the venue mirror that executes a paper session's fills at a venue (the
- * venues themselves: live/venue.h). Reconciliation with a venue is not
- * built yet (issue #13). */
+ * the venue broker that executes a live session's orders at a venue and
+ * books the venue's fills (through the venue mirror; the venues
+ * themselves: live/venue.h). */
 #ifndef PRORATIO_LIVE_H
 #define PRORATIO_LIVE_H
 
@@ -188,6 +188,17 @@ int pr_venue_mirror_new(pr_venue *v, const char *session, const char *const *sym
 void pr_venue_mirror_free(pr_venue_mirror *m);
 /* A pr_paper_fill_fn; user: the mirror. */
 int pr_venue_mirror_fill(void *user, const pr_fill *f, pr_err *err);
+/* pr_venue_mirror_fill, saying the client id of the order sent or found
+ * for f ("" when none: below the venue's minimums). */
+int pr_venue_mirror_send(pr_venue_mirror *m, const pr_fill *f, char *client_id, size_t cap, pr_err *err);
+/* Called once with each venue trade the mirror learns of an order it sent
+ * or found (market: the paper broker's instrument; client_id: the order's),
+ * however it came (stream or polling); a non-zero return fails the call
+ * that learned it. A found order's trades are learned too while this is
+ * set (a restarted session rebuilds its books from them). NULL fn: none. */
+typedef int (*pr_venue_mirror_trade_fn)(void *user, size_t market, const char *client_id, const pr_venue_fill *f,
+                                        pr_err *err);
+void pr_venue_mirror_on_trade(pr_venue_mirror *m, pr_venue_mirror_trade_fn fn, void *user);
 void pr_venue_mirror_get_stats(const pr_venue_mirror *m, pr_venue_mirror_stats *out);
 /* 1 when the mirror sent or found, for instrument i, the order of this
  * venue order id (venue_id >= 0) or of this client id (client_id non-NULL). */
@@ -210,6 +221,52 @@ int pr_venue_mirror_pump(pr_venue_mirror *m, int wait_ms, pr_err *err);
 /* At the end of a session: waits up to timeout_ms for the stream to
  * complete the open orders, then polls the rest. */
 int pr_venue_mirror_settle(pr_venue_mirror *m, int64_t timeout_ms, pr_err *err);
+
+/* ---- the venue broker ---------------------------------------------------------------- */
+/* A live session's broker: the paper broker (owned from here on) keeps
+ * deciding and sizing, and says when each order is due (one decision
+ * path); each of its fills is sent to the venue through the mirror
+ * (pr_venue_mirror_send: a market order under the fill's client id, found
+ * rather than sent again after a restart), and the session's books are the
+ * venue's trades of those orders: positions, account, equity, the fill
+ * records (the paper fill's order, role, bar time and reason, with the
+ * venue's price, quantity and commission, the commission in the account
+ * currency: paid in the quote at its rate, in the base at the trade's
+ * price, in another asset not valued) and the round trips. Each venue
+ * trade is booked once, from the user-data stream or polling, and the
+ * orders a bar sent are settled (their trades learned, stream_wait first,
+ * then asked) before the bar is done, so a restart's replay rebuilds the
+ * same books from the venue's record of the same orders. An order below
+ * the venue's minimums is not sent and books nothing. */
+typedef struct pr_venue_broker_config {
+    pr_broker *paper;                /* a paper broker: owned on success      */
+    pr_venue_mirror *mirror;         /* borrowed; its trade hook is taken     */
+    pr_venue *venue;                 /* borrowed: each market's base / quote  */
+    size_t n_markets;
+    const pr_market_spec *markets;   /* the paper broker's, in its order      */
+    const char *const *symbols;      /* the venue's symbol of each market     */
+    double start_cash;
+    char ccy[16];                    /* the account currency                  */
+    int64_t settle_ms;               /* the stream's wait per bar (0: 5000)   */
+} pr_venue_broker_config;
+
+typedef struct pr_venue_broker_stats {
+    size_t booked;                   /* venue trades booked                   */
+    size_t unmatched;                /* trades of no pending fill (not booked) */
+    size_t fees_unvalued;            /* commissions in a third asset (BNB)    */
+} pr_venue_broker_stats;
+
+int pr_venue_broker_new(const pr_venue_broker_config *cfg, pr_broker **out, pr_err *err);
+int pr_venue_broker_is(const pr_broker *b);
+/* The paper broker inside (NULL when b is no venue broker). */
+pr_broker *pr_venue_broker_paper(pr_broker *b);
+/* The round trips booked so far (as pr_paper_trades). */
+const pr_trade *pr_venue_broker_trades(const pr_broker *b, size_t *n);
+void pr_venue_broker_get_stats(const pr_broker *b, pr_venue_broker_stats *out);
+
+/* Replaces the runner's broker with b, which wraps the one it had (a venue
+ * broker made from pr_runner_broker's paper broker): before the first event. */
+int pr_runner_use_broker(pr_runner *r, pr_broker *b, pr_err *err);
 
 /* The session so far in the backtest's terms (engine/backtest.h), so the
  * backtest's writers write its trades, equity curve, metrics and logs:

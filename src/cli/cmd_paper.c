@@ -65,7 +65,8 @@ static const char k_live_usage[] =
     "usage: proratio live --config FILE [--venue-url URL] [the flags of 'proratio paper']\n"
     "Runs the configuration as 'proratio paper' does and sends each paper fill to a\n"
     "venue as a market order (client id from the session, symbol, bar and fill\n"
-    "number: a restarted session finds the orders it sent and sends none twice).\n"
+    "number: a restarted session finds the orders it sent and sends none twice);\n"
+    "the session's fills, trades and equity are the venue's fills of those orders.\n"
     "The venue is the \"live\" section's:\n"
     "  \"live\": {\"feed\": \"replay\", \"venue\": {\"name\": \"binance_spot\",\n"
     "           \"rest\": URL, \"ws\": URL, \"user_data\": URL, \"mainnet\": false}}\n"
@@ -125,6 +126,7 @@ typedef struct paper_ctx {
     size_t n_ran;
     live_venue lv;
     pr_venue_mirror_stats vstats;
+    pr_venue_broker_stats bstats;  /* the venue's trades booked               */
     live_recon recon;        /* live.reconcile and its state                    */
     char out_dir[1024];      /* output.dir: the reconciliation's log lines      */
 } paper_ctx;
@@ -494,6 +496,23 @@ static void paper_free(paper_ctx *c) {
     c->n_ran = 0;
 }
 
+/* `live`: the runner's paper broker goes on deciding inside a venue broker,
+ * which sends its fills to the venue and books the venue's. */
+static int use_venue_broker(paper_ctx *c, pr_runner *r, const pr_backtest_config *bc, const pr_runner_market *mk,
+                            pr_err *err) {
+    pr_market_spec specs[BT_MAX_MARKETS];
+    for (size_t i = 0; i < bc->n_markets; i++) specs[i] = mk[i].spec;
+    pr_venue_broker_config vc = {.paper = pr_runner_broker(r), .mirror = c->lv.mirror, .venue = &c->lv.v,
+                                 .n_markets = bc->n_markets, .markets = specs, .symbols = c->symbols,
+                                 .start_cash = bc->start_cash > 0 ? bc->start_cash : 10000.0,
+                                 .settle_ms = (int64_t)(c->lv.stream_wait_s * 1000)};
+    pr_strlcpy(vc.ccy, bc->ccy[0] ? bc->ccy : mk[0].spec.inst.quote, sizeof vc.ccy);
+    pr_broker *vb = NULL;
+    int rc = pr_venue_broker_new(&vc, &vb, err);
+    /* (use_broker refuses only after the first bar: never here) */
+    return rc == PR_OK ? pr_runner_use_broker(r, vb, err) : rc;
+}
+
 static int paper_exec(void *user, const bt_settings *s, pr_backtest_config *bc, pr_pipeline *pipe,
                       pr_backtest_result *res, pr_err *err) {
     paper_ctx *c = user;
@@ -520,8 +539,8 @@ static int paper_exec(void *user, const bt_settings *s, pr_backtest_config *bc, 
     pr_runner *r = NULL;
     if ((rc = pr_runner_new(&rcfg, pipe, &r, err)) != PR_OK) return rc;
     if (c->live && ((rc = pr_venue_mirror_new(&c->lv.v, c->session, c->symbols, n, &c->lv.mirror, err)) != PR_OK ||
-                    (rc = pr_paper_on_fill(pr_runner_broker(r), pr_venue_mirror_fill, c->lv.mirror, err)) != PR_OK ||
                     (rc = pr_paper_entry_gate(pr_runner_broker(r), live_recon_gate, &c->recon, err)) != PR_OK ||
+                    (rc = use_venue_broker(c, r, bc, mk, err)) != PR_OK ||
                     (live_recon_attach(&c->recon, c->st, c->lv.mirror),
                      pr_venue_mirror_on_send(c->lv.mirror, live_recon_note_send, &c->recon), 0) ||
                     (c->resume_at == PR_TIME_NONE && (rc = reconcile(c, PR_TIME_NONE, err)) != PR_OK))) {
@@ -588,6 +607,7 @@ static int paper_exec(void *user, const bt_settings *s, pr_backtest_config *bc, 
         pr_err_clear(&se);
         if (live_venue_settle(&c->lv, &se) != PR_OK) fprintf(stderr, "venue        fills not all learned: %s\n", se.msg);
         pr_venue_mirror_get_stats(c->lv.mirror, &c->vstats);
+        pr_venue_broker_get_stats(pr_runner_broker(r), &c->bstats);
     }
     pr_runner_stats st;
     pr_runner_get_stats(r, &st);
@@ -644,6 +664,10 @@ static void paper_after(void *user, const pr_backtest_config *bc, const pr_backt
                 "small for its lot size or minimum notional\n", c->lv.name, c->vstats.sent, c->vstats.found,
                 c->vstats.too_small);
     if (c->live) live_venue_fills_line(&c->lv, &c->vstats, f);
+    if (c->live)
+        fprintf(f, "books        %zu venue trades booked as the session's fills (the venue's prices, quantities and "
+                "commissions)%s\n", c->bstats.booked,
+                c->bstats.fees_unvalued ? "; some commissions were paid in a third asset (BNB) and are not counted" : "");
     if (c->live) live_venue_positions(&((paper_ctx *)user)->lv, f);
     if (c->live) live_recon_write_log(&c->recon, c->out_dir);
     if (c->ignored)

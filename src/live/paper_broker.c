@@ -176,22 +176,29 @@ int pr_paper_entry_gate(pr_broker *b, pr_paper_gate_fn fn, void *user, pr_err *e
     return PR_OK;
 }
 
+/* b's paper broker: b, or the one a venue broker decides with. */
+static paper *paper_of(pr_broker *b) {
+    if (pr_venue_broker_is(b)) b = pr_venue_broker_paper(b);
+    return pr_paper_is(b) ? (paper *)b : NULL;
+}
+
+/* b's books: a venue broker's are the venue's fills (read through b). */
 int pr_paper_positions(pr_broker *b, pr_account *account, pr_position *pos, size_t n_markets, pr_err *err) {
-    if (!pr_paper_is(b)) return pr_err_set(err, PR_EINVAL, "pr_paper_positions: not a paper broker");
-    paper *p = (paper *)b;
+    paper *p = paper_of(b);
+    if (!p) return pr_err_set(err, PR_EINVAL, "pr_paper_positions: not a paper broker");
     if (n_markets > p->n_markets)
         return pr_err_set(err, PR_EINVAL, "paper broker: %zu markets asked, it trades %zu", n_markets, p->n_markets);
-    int rc = account ? p_get_account(b, account) : PR_OK;
-    for (size_t i = 0; rc == PR_OK && i < n_markets; i++) rc = p_get_position(b, (int)i, &pos[i]);
+    int rc = account ? b->vt->get_account(b, account) : PR_OK;
+    for (size_t i = 0; rc == PR_OK && i < n_markets; i++) rc = b->vt->get_position(b, (int)i, &pos[i]);
     return rc == PR_OK ? PR_OK : pr_err_set(err, rc, "paper broker: reading the account failed");
 }
 
 int pr_paper_open_orders(pr_broker *b, pr_order *out, size_t cap, size_t *n, pr_err *err) {
-    if (!pr_paper_is(b) || !n) return pr_err_set(err, PR_EINVAL, "pr_paper_open_orders: not a paper broker");
+    if (!paper_of(b) || !n) return pr_err_set(err, PR_EINVAL, "pr_paper_open_orders: not a paper broker");
     /* Ids are given out from 1 in submission order, none skipped. */
     pr_order o;
     *n = 0;
-    for (uint64_t id = 1; p_get_order(b, id, &o) == PR_OK; id++) {
+    for (uint64_t id = 1; p_get_order(&paper_of(b)->base, id, &o) == PR_OK; id++) {
         if (o.status != PR_OS_ACTIVE && o.status != PR_OS_WAITING) continue;
         if (*n < cap && out) out[*n] = o;
         (*n)++;
@@ -201,5 +208,6 @@ int pr_paper_open_orders(pr_broker *b, pr_order *out, size_t cap, size_t *n, pr_
 
 const pr_trade *pr_paper_trades(const pr_broker *b, size_t *n) {
     *n = 0;
+    if (pr_venue_broker_is(b)) return pr_venue_broker_trades(b, n);
     return pr_paper_is(b) ? pr_sim_trades(cinner(b), n) : NULL;
 }

@@ -194,6 +194,13 @@ void pr_runner_get_stats(const pr_runner *r, pr_runner_stats *out) { *out = r->s
 
 pr_broker *pr_runner_broker(pr_runner *r) { return r ? r->b : NULL; }
 
+int pr_runner_use_broker(pr_runner *r, pr_broker *b, pr_err *err) {
+    if (!r || !b) return pr_err_set(err, PR_EINVAL, "pr_runner_use_broker: no runner or broker");
+    if (r->st.bars) return pr_err_set(err, PR_ESTATE, "runner: the broker changes before the first bar only");
+    r->b = b; /* b owns the broker it replaces */
+    return PR_OK;
+}
+
 const pr_series *pr_runner_bars(const pr_runner *r, size_t i) { return r && i < r->n ? &r->series[i] : NULL; }
 
 int64_t pr_runner_last_bar(const pr_runner *r, size_t i) { return r && i < r->n ? r->last_ts[i] : PR_TIME_NONE; }

@@ -184,13 +184,23 @@ int pr_venue_fills(pr_venue *v, const char *symbol, int64_t from_id, pr_venue_fi
 int pr_venue_order_fills(pr_venue *v, const char *symbol, int64_t order_id, pr_venue_fill *out, size_t cap, size_t *n,
                          pr_err *err) {
     if (v->ops->order_fills) return v->ops->order_fills(v->impl, symbol, order_id, out, cap, n, err);
-    size_t all = 0;
-    int rc = v->ops->fills(v->impl, symbol, 0, out, cap, &all, err);
-    if (rc != PR_OK) return rc;
+    /* every page of the account's trades, from the first: an order's may
+     * lie beyond the first page */
+    pr_venue_fill page[64];
+    int64_t from = 0;
     *n = 0;
-    for (size_t i = 0; i < all && i < cap; i++)
-        if (out[i].order_id == order_id) out[(*n)++] = out[i];
-    return PR_OK;
+    for (;;) {
+        size_t all = 0;
+        int rc = v->ops->fills(v->impl, symbol, from, page, 64, &all, err);
+        if (rc != PR_OK) return rc;
+        int64_t last = from - 1;
+        for (size_t i = 0; i < all && i < 64; i++) {
+            if (page[i].order_id == order_id && *n < cap) out[(*n)++] = page[i];
+            if (page[i].trade_id > last) last = page[i].trade_id;
+        }
+        if (all < 64 || last < from) return PR_OK;
+        from = last + 1;
+    }
 }
 
 int pr_venue_withdrawals_enabled(pr_venue *v, int *on, pr_err *err) {

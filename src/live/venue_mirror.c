@@ -10,6 +10,7 @@
 
 /* An order sent whose fills are not all known yet (or were). */
 typedef struct mirror_order {
+    size_t market;
     char symbol[PR_VENUE_SYMBOL_MAX];
     char client_id[PR_VENUE_CLIENT_ID_MAX];
     int64_t venue_id;
@@ -52,10 +53,17 @@ struct pr_venue_mirror {
                                  Binance's ids are per symbol, so the symbol's
                                  index is folded in, see trade_key)          */
     size_t n_trades, cap_trades;
+    pr_venue_mirror_trade_fn on_trade; /* each trade learned (the venue broker books it) */
+    void *on_trade_user;
 };
 
-static int remember(pr_venue_mirror *m, const pr_venue_order *o, const char *symbol, const char *client_id,
-                    pr_err *err);
+static int remember(pr_venue_mirror *m, size_t market, const pr_venue_order *o, const char *symbol,
+                    const char *client_id, pr_err *err);
+
+void pr_venue_mirror_on_trade(pr_venue_mirror *m, pr_venue_mirror_trade_fn fn, void *user) {
+    m->on_trade = fn;
+    m->on_trade_user = user;
+}
 
 void pr_venue_mirror_on_send(pr_venue_mirror *m, pr_venue_mirror_send_fn fn, void *user) {
     m->on_send = fn;
@@ -122,7 +130,12 @@ void pr_venue_mirror_free(pr_venue_mirror *m) {
 void pr_venue_mirror_get_stats(const pr_venue_mirror *m, pr_venue_mirror_stats *out) { *out = m->stats; }
 
 int pr_venue_mirror_fill(void *user, const pr_fill *f, pr_err *err) {
-    pr_venue_mirror *m = user;
+    char cid[PR_VENUE_CLIENT_ID_MAX];
+    return pr_venue_mirror_send(user, f, cid, sizeof cid, err);
+}
+
+int pr_venue_mirror_send(pr_venue_mirror *m, const pr_fill *f, char *client_id, size_t cap, pr_err *err) {
+    if (cap) client_id[0] = '\0';
     if (f->instrument < 0 || (size_t)f->instrument >= m->n)
         return pr_err_set(err, PR_EINVAL, "venue mirror: a fill of unknown instrument %d", f->instrument);
     mirror_market *mk = &m->mk[f->instrument];
@@ -151,20 +164,26 @@ int pr_venue_mirror_fill(void *user, const pr_fill *f, pr_err *err) {
         m->stats.too_small++;
         return PR_OK;
     }
+    pr_strlcpy(client_id, q.client_id, cap);
     pr_venue_order o;
     pr_err qe;
     pr_err_clear(&qe);
     rc = pr_venue_query(m->v, q.symbol, q.client_id, &o, &qe);
     if (rc == PR_OK) {
         m->stats.found++;
-        return remember_known(m, (size_t)f->instrument, &o, q.client_id, err);
+        rc = remember_known(m, (size_t)f->instrument, &o, q.client_id, err);
+        /* its trades are the session's too when they are booked: they are
+         * learned again (a restart's replay rebuilds the books from them) */
+        if (rc == PR_OK && m->on_trade && (rc = remember(m, (size_t)f->instrument, &o, q.symbol, q.client_id, err)) == PR_OK)
+            m->ord[m->n_ord - 1].sent_ms = 0; /* its trades are past: asked for now, not awaited on the stream */
+        return rc == PR_OK && m->on_trade ? pr_venue_mirror_pump(m, 0, err) : rc;
     }
     if (rc != PR_ENOTFOUND) return *err = qe, rc;
     if (m->on_send && (rc = m->on_send(m->on_send_user, (size_t)f->instrument, q.client_id, err)) != PR_OK) return rc;
     if ((rc = pr_venue_place(m->v, &q, &o, err)) != PR_OK) return rc;
     m->stats.sent++;
     if ((rc = remember_known(m, (size_t)f->instrument, &o, q.client_id, err)) != PR_OK) return rc;
-    if ((rc = remember(m, &o, q.symbol, q.client_id, err)) != PR_OK) return rc;
+    if ((rc = remember(m, (size_t)f->instrument, &o, q.symbol, q.client_id, err)) != PR_OK) return rc;
     return pr_venue_mirror_pump(m, 0, err);
 }
 
@@ -174,8 +193,8 @@ void pr_venue_mirror_use_stream(pr_venue_mirror *m, pr_venue_stream *s, int64_t 
     m->poll_after_ms = poll_after_ms > 0 ? poll_after_ms : 5000;
 }
 
-static int remember(pr_venue_mirror *m, const pr_venue_order *o, const char *symbol, const char *client_id,
-                    pr_err *err) {
+static int remember(pr_venue_mirror *m, size_t market, const pr_venue_order *o, const char *symbol,
+                    const char *client_id, pr_err *err) {
     if (m->n_ord == m->cap_ord) {
         size_t cap = m->cap_ord ? m->cap_ord * 2 : 64;
         mirror_order *p = realloc(m->ord, cap * sizeof *p);
@@ -185,6 +204,7 @@ static int remember(pr_venue_mirror *m, const pr_venue_order *o, const char *sym
     }
     mirror_order *r = &m->ord[m->n_ord++];
     memset(r, 0, sizeof *r);
+    r->market = market;
     pr_strlcpy(r->symbol, symbol, sizeof r->symbol);
     pr_strlcpy(r->client_id, client_id, sizeof r->client_id);
     r->venue_id = o->venue_id;
@@ -222,13 +242,16 @@ static int terminal(pr_venue_ostatus s) {
 
 /* What the venue said of order r (o) and one of its fills (f, or NULL);
  * polled: 1 when asked, 0 when streamed. */
-static void learn(pr_venue_mirror *m, mirror_order *r, const pr_venue_order *o, const pr_venue_fill *f, int polled) {
-    if (r->done) return;
+static int learn(pr_venue_mirror *m, mirror_order *r, const pr_venue_order *o, const pr_venue_fill *f, int polled,
+                 pr_err *err) {
+    if (r->done) return PR_OK;
     if (!r->venue_id) r->venue_id = o ? o->venue_id : 0;
     if (f && learn_trade(m, f)) {
         r->filled += f->qty;
         if (polled) m->stats.fills_polled++;
         else m->stats.fills_streamed++;
+        int rc = m->on_trade ? m->on_trade(m->on_trade_user, r->market, r->client_id, f, err) : PR_OK;
+        if (rc != PR_OK) return rc;
     }
     if (o && o->executed_qty > r->executed) r->executed = o->executed_qty;
     /* asked, the venue's terminal status settles the order even when its
@@ -239,6 +262,7 @@ static void learn(pr_venue_mirror *m, mirror_order *r, const pr_venue_order *o, 
         if (polled) m->stats.orders_polled++;
         else m->stats.orders_streamed++;
     }
+    return PR_OK;
 }
 
 static mirror_order *order_of(pr_venue_mirror *m, const char *client_id) {
@@ -257,11 +281,11 @@ static int poll_order(pr_venue_mirror *m, mirror_order *r, pr_err *err) {
         pr_venue_fill f[64];
         size_t n = 0;
         if ((rc = pr_venue_order_fills(m->v, r->symbol, o.venue_id, f, 64, &n, err)) != PR_OK) return rc;
-        for (size_t i = 0; i < n && i < 64; i++)
-            if (f[i].order_id == o.venue_id) learn(m, r, NULL, &f[i], 1);
+        for (size_t i = 0; rc == PR_OK && i < n && i < 64; i++)
+            if (f[i].order_id == o.venue_id) rc = learn(m, r, NULL, &f[i], 1, err);
+        if (rc != PR_OK) return rc;
     }
-    learn(m, r, &o, NULL, 1);
-    return PR_OK;
+    return learn(m, r, &o, NULL, 1, err);
 }
 
 int pr_venue_mirror_pump(pr_venue_mirror *m, int wait_ms, pr_err *err) {
@@ -273,7 +297,8 @@ int pr_venue_mirror_pump(pr_venue_mirror *m, int wait_ms, pr_err *err) {
             if (rc != PR_OK) return rc;
             for (size_t i = 0; i < n; i++) {
                 mirror_order *r = ev[i].kind == PR_VEVENT_ORDER ? order_of(m, ev[i].order.client_id) : NULL;
-                if (r) learn(m, r, &ev[i].order, ev[i].has_fill ? &ev[i].fill : NULL, 0);
+                if (r && (rc = learn(m, r, &ev[i].order, ev[i].has_fill ? &ev[i].fill : NULL, 0, err)) != PR_OK)
+                    return rc;
             }
             wait_ms = 0;
         } while (n == 32);

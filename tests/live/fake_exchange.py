@@ -51,7 +51,10 @@ Control (no signature):
                   nothing done), "500" (503 -1007 after doing the work),
                   "slow" (do the work, answer after "delay" s, default 3),
                   "lost_ack" (do the work, then drop the connection without
-                  an answer), "drop" (drop the connection, nothing done)
+                  an answer), "drop" (drop the connection, nothing done),
+                  "partial" (the market order fills "fraction", default
+                  0.5, of its quantity down to the lot step and the rest
+                  EXPIRES: a thin book)
   POST /_skew     {"ms": N}: the server clock runs N ms ahead of the real one
   POST /_price    {"symbol": S, "price": P}: the market trades at P (resting
                   orders it trades through fill); {} steps every symbol one
@@ -345,11 +348,13 @@ def order_view(o):
     return v
 
 
-def fill(o, px):
-    """Fills all of o at px: balances move, one trade booked."""
+def fill(o, px, part=None):
+    """Fills all of o at px (or `part` of it, the rest expiring): balances
+    move, one trade booked."""
     info = symbol_info(o["symbol"])
     base, quote = balance(info["baseAsset"]), balance(info["quoteAsset"])
-    q, cost = o["qty"], o["qty"] * px
+    q = o["qty"] if part is None else part
+    cost = q * px
     resting = o["status"] == "NEW" and o["type"] != "MARKET" and o.get("rested")
     if o["side"] == "BUY":
         if resting:
@@ -368,7 +373,7 @@ def fill(o, px):
         fee = cost * COMMISSION
         quote[0] += cost - fee
         fee_asset = info["quoteAsset"]
-    o.update(status="FILLED", executed=q, quote=cost, update=now_ms())
+    o.update(status="FILLED" if part is None else "EXPIRED", executed=q, quote=cost, update=now_ms())
     state["trades"].append({"symbol": o["symbol"], "id": state["next_trade"], "orderId": o["orderId"],
                             "orderListId": o["orderListId"], "price": fmt(px), "qty": fmt(q), "quoteQty": fmt(cost),
                             "commission": fmt(fee), "commissionAsset": fee_asset, "time": now_ms(),
@@ -423,6 +428,16 @@ def trade_at(sym, px):
             fill(o, o["price"])
 
 
+def partial_of(qty, sym):
+    """The part of a market order the book has ("partial" fault: that
+    fraction, down to the lot step; None: all of it)."""
+    frac = state.pop("partial", None)
+    if frac is None:
+        return None
+    step = Decimal(next(f for f in symbol_info(sym)["filters"] if f["filterType"] == "LOT_SIZE")["stepSize"])
+    return (qty * Decimal(str(frac)) / step).to_integral_value(rounding="ROUND_DOWN") * step
+
+
 def new_order(p, list_id=-1, test=False):
     sym = p.get("symbol", "")
     if not symbol_info(sym):
@@ -457,7 +472,7 @@ def new_order(p, list_id=-1, test=False):
     state["orders"].append(o)
     push_event(execution_report(o, "NEW"))
     if otype == "MARKET":
-        fill(o, px)
+        fill(o, px, partial_of(qty, sym))
     elif otype == "LIMIT" and crosses(o, px):
         fill(o, px)
     else:  # rests: what it may spend is locked
@@ -764,6 +779,8 @@ class H(BaseHTTPRequestHandler):
                 self.close_connection = True
                 return
             new_order = method == "POST" and u.path in ("/api/v3/order", "/api/v3/orderList/oco", "/fapi/v1/order")
+            if kind == "partial":
+                state["partial"] = fault.get("fraction", 0.5)
             if new_order and state["order_limit"] and order_counts()[0] >= state["order_limit"]:
                 kind = "-1015"
             try:

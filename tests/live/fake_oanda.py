@@ -17,7 +17,8 @@ library only), on loopback, answering in the shapes of
 Every request needs "Authorization: Bearer --token" (else 401
 {"errorMessage"}), and the account --account (else 404). A netting
 account in --currency (USD) starting with --balance: market orders fill at
-the instrument's current price (no spread, no commission) and close
+the instrument's current price (no spread; no commission unless
+--commission R: R x |units| x price in the home currency) and close
 opposite trades first (FIFO, their P/L realised into the balance), the
 rest opening a trade; limit orders rest until the price trades through
 them (then fill at their price); stopLossOnFill / takeProfitOnFill become
@@ -68,6 +69,7 @@ ap.add_argument("--account", required=True)
 ap.add_argument("--currency", default="USD")
 ap.add_argument("--balance", default="100000")
 ap.add_argument("--path", default="", help='JSON file {"EUR_USD": [p0, p1, ...]}; p0 is the first price')
+ap.add_argument("--commission", default="0", help="commission per fill: this fraction of |units| x price (home currency)")
 args = ap.parse_args()
 
 lock = threading.Lock()
@@ -192,9 +194,10 @@ def fill(o, ins, units, price, reason, sl=None, tp=None):
         left += take
         if t["units"] == 0:
             t["state"] = "CLOSED"
-    state["balance"] += pl
+    fee = Decimal(money(abs(units) * price * Decimal(args.commission)))
+    state["balance"] += pl - fee
     kw = dict(orderID=o["id"], instrument=ins, units=str(units), price=px(ins, price), fullVWAP=px(ins, price),
-              reason=reason, pl=money(pl), financing="0.0000", commission="0.0000",
+              reason=reason, pl=money(pl), financing="0.0000", commission=money(fee),
               guaranteedExecutionFee="0.0000", halfSpreadCost="0.0000", gainQuoteHomeConversionFactor="1",
               lossQuoteHomeConversionFactor="1")
     if o.get("cid"):
