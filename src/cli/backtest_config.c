@@ -486,12 +486,23 @@ size_t bt_settings_read(const pr_config *cfg, bt_settings *s, bt_errors *errs) {
 
 /* A crash inside a plugin's code names the plugin before the process dies
  * the way it would have (installed only once a plugin is loaded). */
+static void say(const char *s) {
+    if (write(2, s, strlen(s)) < 0) return;   /* nothing else to do in a dying process */
+}
+
 static void plugin_crash(int sig) {
+    /* only async-signal-safe calls here: write, strlen, signal, raise */
     const char *name = pr_plugin_running();
     if (name) {
-        char msg[200];
-        int n = snprintf(msg, sizeof msg, "proratio: the strategy plugin '%s' crashed (signal %d)\n", name, sig);
-        if (n > 0 && write(2, msg, (size_t)n) < 0) n = 0;
+        char num[12];
+        int k = (int)sizeof num - 1;
+        num[k] = '\0';
+        for (int v = sig; k > 0 && (v > 0 || k == (int)sizeof num - 1); v /= 10) num[--k] = (char)('0' + v % 10);
+        say("proratio: the strategy plugin '");
+        say(name);
+        say("' crashed (signal ");
+        say(num + k);
+        say(")\n");
     }
     signal(sig, SIG_DFL);
     raise(sig);

@@ -107,8 +107,7 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
         break;
     case LWS_CALLBACK_CLIENT_CONNECTION_ERROR: {
         char why[480];
-        snprintf(why, sizeof why, "connection to %s:%d failed: %.*s", w->host, w->port, in ? (int)len : 7,
-                 in ? (const char *)in : "unknown");
+        pr_ws_connect_error(why, sizeof why, w->host, w->port, in, len);
         gone(w, why);
         break;
     }
@@ -132,11 +131,6 @@ static const struct lws_protocols k_protocols[] = {
 };
 
 static void on_wake(lws_sorted_usec_list_t *sul) { (void)sul; }
-
-/* A connection that goes quiet (Binance pings every 20 s) is pinged by us
- * after 30 s and dropped (then reconnected and backfilled) when nothing
- * valid came for 60 s: a half-open TCP connection never reports itself. */
-static const lws_retry_bo_t k_idle = {NULL, 0, 0, 30, 60, 0};
 
 /* ws[s]://host[:port][/prefix] -> host, port, tls and the path prefix. */
 static int split_url(ws_feed *w, const char *url, char *prefix, size_t cap, pr_err *err) {
@@ -166,24 +160,13 @@ static int build_path(ws_feed *w, const char *prefix, int combined, pr_err *err)
 }
 
 static int ws_connect(ws_feed *w) {
-    struct lws_client_connect_info cc;
-    memset(&cc, 0, sizeof cc);
-    cc.context = w->ctx;
-    cc.address = w->host;
-    cc.port = w->port;
-    cc.path = w->path;
-    cc.host = w->host;
-    cc.origin = w->host;
-    cc.ssl_connection = w->tls ? LCCSCF_USE_SSL : 0;
-    cc.protocol = NULL;
-    cc.retry_and_idle_policy = &k_idle;
     w->connects++;
     w->reconnect_at = PR_TIME_NONE;
     w->attempt = 1;
     feed_status(&w->base, w->connects == 1 ? PR_FEED_CONNECTING : PR_FEED_RECONNECTING, "%s://%s:%d%s (attempt %d)",
                 w->tls ? "wss" : "ws", w->host, w->port, w->path, w->connects);
     w->wsi = NULL;
-    struct lws *wsi = lws_client_connect_via_info(&cc);
+    struct lws *wsi = pr_ws_connect(w->ctx, w->host, w->port, w->path, w->tls);
     if (w->attempt) w->wsi = wsi;
     if (!wsi) {
         gone(w, "could not start the connection");

@@ -77,6 +77,29 @@ struct lws_context *pr_ws_context_new(const struct lws_protocols *protocols, voi
     return lws_create_context(&ci);
 }
 
+/* Quiet connections are pinged after 30 s and dropped after 60 s: a
+ * half-open TCP connection never reports itself. */
+static const lws_retry_bo_t k_idle = {NULL, 0, 0, 30, 60, 0};
+
+struct lws *pr_ws_connect(struct lws_context *ctx, const char *host, int port, const char *path, int tls) {
+    struct lws_client_connect_info cc;
+    memset(&cc, 0, sizeof cc);
+    cc.context = ctx;
+    cc.address = host;
+    cc.port = port;
+    cc.path = path;
+    cc.host = host;
+    cc.origin = host;
+    cc.ssl_connection = tls ? LCCSCF_USE_SSL : 0;
+    cc.retry_and_idle_policy = &k_idle;
+    return lws_client_connect_via_info(&cc);
+}
+
+void pr_ws_connect_error(char *why, size_t cap, const char *host, int port, const void *in, size_t len) {
+    snprintf(why, cap, "connection to %s:%d failed: %.*s", host, port, in ? (int)len : 7,
+             in ? (const char *)in : "unknown");
+}
+
 int pr_ws_rx_add(pr_ws_rx *rx, struct lws *wsi, const void *in, size_t len) {
     if (lws_is_first_fragment(wsi)) rx->len = 0, rx->bad = 0;
     if (rx->len + len + 1 > rx->cap) {
@@ -124,8 +147,7 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
         break;
     case LWS_CALLBACK_CLIENT_CONNECTION_ERROR: {
         char why[480];
-        snprintf(why, sizeof why, "connection to %s:%d failed: %.*s", w->host, w->port, in ? (int)len : 7,
-                 in ? (const char *)in : "unknown");
+        pr_ws_connect_error(why, sizeof why, w->host, w->port, in, len);
         ended(w, why);
         break;
     }
@@ -146,10 +168,6 @@ static const struct lws_protocols k_protocols[] = {
     {NULL, NULL, 0, 0, 0, NULL, 0},
 };
 
-/* Quiet connections are pinged after 30 s and dropped after 60 s: a
- * half-open TCP connection never reports itself. */
-static const lws_retry_bo_t k_idle = {NULL, 0, 0, 30, 60, 0};
-
 static void on_wake(lws_sorted_usec_list_t *sul) { (void)sul; }
 
 int pr_ws_open(const char *url, pr_ws **out, pr_err *err) {
@@ -166,18 +184,8 @@ int pr_ws_open(const char *url, pr_ws **out, pr_err *err) {
         pr_ws_close(w);
         return rc;
     }
-    struct lws_client_connect_info cc;
-    memset(&cc, 0, sizeof cc);
-    cc.context = w->ctx;
-    cc.address = w->host;
-    cc.port = w->port;
-    cc.path = w->path;
-    cc.host = w->host;
-    cc.origin = w->host;
-    cc.ssl_connection = w->tls ? LCCSCF_USE_SSL : 0;
-    cc.retry_and_idle_policy = &k_idle;
     w->state = PR_WS_CONNECTING;
-    struct lws *wsi = lws_client_connect_via_info(&cc);
+    struct lws *wsi = pr_ws_connect(w->ctx, w->host, w->port, w->path, w->tls);
     if (w->state == PR_WS_CONNECTING) w->wsi = wsi;
     if (!wsi) ended(w, "could not start the connection");
     *out = w;
