@@ -95,6 +95,12 @@ typedef struct pr_signal {
      * stage's level stops; 0 levels: none asked or none answered. */
     int n_llm_levels;
     double llm_level[PR_SIGNAL_MAX_LEVELS];
+    /* ENTER on the side already held: 1 adds to the position (scale in: a
+     * grid's next lot), sized by the sizer and size_hint like any entry;
+     * 0 ignores it. An add keeps the position's stop, trail and time stop
+     * unless it brings management of its own; its bracket orders, if any,
+     * are placed as any entry's. A partial EXIT (exit_frac) scales out. */
+    int scale_in;
 } pr_signal;
 
 /* Caller-owned, fixed-capacity list a strategy appends to (no allocation). */
@@ -342,7 +348,8 @@ extern const pr_strategy_info pr_sma_cross_info, pr_trend_ema_info, pr_mean_reve
 /* Strategies known by their row alone (their parameters are private to
  * their file; create them with pr_strategy_create). */
 extern const pr_strategy_info pr_vol_breakout_info, pr_weekend_reversal_info, pr_mtf_trend_info,
-    pr_gap_fade_info, pr_pairs_info, pr_triangular_info, pr_session_breakout_info, pr_funding_carry_info;
+    pr_gap_fade_info, pr_pairs_info, pr_triangular_info, pr_session_breakout_info, pr_funding_carry_info,
+    pr_grid_info;
 
 /* Creates a built-in strategy by name, parameters from the JSON object at
  * `path` in cfg (cfg may be NULL: defaults). Unknown name -> PR_ENOTFOUND. */

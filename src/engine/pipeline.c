@@ -547,7 +547,8 @@ static int enter(pr_pipeline *p, const pr_market_view *v, pr_broker *b, pr_signa
         p->st.ignored++;
         return PR_OK;
     }
-    if (ps == dir || (pending_live && pend.side == dir)) { p->st.ignored++; return PR_OK; }
+    int adding = ps == dir && sig->scale_in;
+    if ((ps == dir && !adding) || (pending_live && pend.side == dir)) { p->st.ignored++; return PR_OK; }
     if (pending_live && (rc = b->vt->cancel(b, p->pending[inst], err)) != 0) return rc;
     if (ps == -dir) {
         pr_reason flip = {k_why_flip, {0}};
@@ -646,6 +647,7 @@ static int enter(pr_pipeline *p, const pr_market_view *v, pr_broker *b, pr_signa
         if (sum >= 1.0 - 1e-9) break;
     }
     plan *pl = &p->plans[inst];
+    if (adding && !has_management(sig)) return PR_OK;   /* the position's plan stays */
     *pl = k_no_plan;   /* a copy, not memset (rep stos start-up; see pr_order_init) */
     if (has_management(sig)) {
         pl->active = 1;

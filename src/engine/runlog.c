@@ -399,6 +399,10 @@ static int on_signal(void *self, const pr_market_view *v, const pr_signal *em, c
     }
     jl_opt_price(&j, "size_hint", em->size_hint);
     jl_opt_price(&j, "exit_frac", em->exit_frac);
+    if (em->scale_in) {
+        pr_jw_key(&j.w, "scale_in");
+        pr_jw_int(&j.w, 1);
+    }
     jl_key_num(&j, "confidence", em->confidence);
     pr_jw_key(&j.w, "tag");
     jl_text(&j, em->tag);

@@ -103,6 +103,7 @@ static const char *bad_signal(const pr_signal *s, size_t n_inst) {
     if (!finite_or_zero(s->trail_frac) || !finite_or_zero(s->trail_dist) || !finite_or_zero(s->breakeven_gain) ||
         s->max_bars < 0)
         return "a trailing, break-even or time-stop setting out of range";
+    if (s->scale_in != 0 && s->scale_in != 1) return "a scale_in flag other than 0 or 1";
     return NULL;
 }
 

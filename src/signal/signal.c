@@ -101,6 +101,7 @@ static const pr_strategy_info *const k_strategies[] = {
     &pr_triangular_info,
     &pr_session_breakout_info,
     &pr_funding_carry_info,
+    &pr_grid_info,
 };
 #define N_STRATEGIES (sizeof k_strategies / sizeof k_strategies[0])
 

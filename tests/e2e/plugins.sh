@@ -87,7 +87,7 @@ for k in 1 2 3; do
 done
 cc -std=c17 -fPIC -shared -Iinclude -DPR_PLUGIN_ABI=999 "$src" -o "$TMP/abi.so" || fail "cc ABI 999"
 expect missing "$TMP/nope.so" "plugin $TMP/nope.so: cannot load it"
-expect abi "$TMP/abi.so" "was built for plugin ABI 999; this proratio has ABI 1: rebuild it"
+expect abi "$TMP/abi.so" "was built for plugin ABI 999; this proratio has ABI 2: rebuild it"
 expect noentry "$TMP/k3.so" "exports no pr_plugin_entry"
 expect garbage "$TMP/k1.so" "plugin garbage: on_bar returned a signal with an instrument index out of range (instrument 7 of 1"
 expect crash "$TMP/k2.so" "the strategy plugin 'crash' crashed (signal 11)"

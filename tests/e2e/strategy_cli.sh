@@ -7,10 +7,10 @@ source "$(dirname "$0")/lib/prelude.bash"
 
 "$BIN" strategy list > "$TMP/list.txt" 2>&1 || fail "strategy list exited $?"
 for s in sma_cross trend_ema mean_reversion ta_score rules vol_breakout weekend_reversal mtf_trend gap_fade pairs triangular \
-  session_breakout funding_carry; do
+  session_breakout funding_carry grid; do
   grep -q "^$s " "$TMP/list.txt" || fail "list lacks $s"
 done
-[ "$(wc -l < "$TMP/list.txt")" -eq 13 ] || fail "list: $(cat "$TMP/list.txt")"
+[ "$(wc -l < "$TMP/list.txt")" -eq 14 ] || fail "list: $(cat "$TMP/list.txt")"
 
 "$BIN" strategy show trend_ema > "$TMP/show.txt" 2>&1 || fail "strategy show exited $?"
 # key, type, default, range, optimisation range (README: fast 20, stop 0.05, tiers 2/5/10%).

@@ -42,7 +42,7 @@ static void test_tables_consistent(void **state) {
                 fail_msg("%s.%s: optimisation range %g:%g does not fit", *name, d->name, d->opt_min, d->opt_max);
         }
     }
-    assert_int_equal(n, 13);
+    assert_int_equal(n, 14);
     assert_null(pr_strategy_info_find("nope"));
 }
 

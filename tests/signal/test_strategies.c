@@ -435,9 +435,9 @@ static void test_config_values_and_describe(void **state) {
     const char *const *names = pr_strategy_names();
     const char *want[] = {"sma_cross",        "trend_ema", "mean_reversion", "ta_score", "rules",
                           "vol_breakout",     "weekend_reversal", "mtf_trend", "gap_fade", "pairs", "triangular",
-                          "session_breakout", "funding_carry"};
-    for (int i = 0; i < 13; i++) assert_string_equal(names[i], want[i]);
-    assert_null(names[13]);
+                          "session_breakout", "funding_carry", "grid"};
+    for (int i = 0; i < 14; i++) assert_string_equal(names[i], want[i]);
+    assert_null(names[14]);
     pr_config *cfg = NULL;
     pr_err err;
     assert_int_equal(pr_config_parse("{\"a\": {\"fast\": 10, \"slow\": 30, \"allow_short\": true, \"stop\": 0.03,"

@@ -31,7 +31,7 @@
 #include "proratio/signal.h"
 
 #ifndef PR_PLUGIN_ABI
-#define PR_PLUGIN_ABI 1
+#define PR_PLUGIN_ABI 2
 #endif
 
 /* What a plugin exports (as the symbol pr_plugin_entry). */
