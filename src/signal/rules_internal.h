@@ -17,6 +17,10 @@
 typedef struct rslot {
     const pr_ta_def *def;           /* NULL: a bar field                       */
     int field;                      /* bar field (RF_*), or the input source   */
+    int field2;                     /* > 0: a two-input function's second input
+                                       (real1), field2 - 1                    */
+    int src_slot;                   /* > 0: the input is slot src_slot - 1, an
+                                       indicator (sma of rsi); 0: field       */
     pr_timeframe tf;
     int output;
     double params[PR_TA_MAX_PARAMS];  /* complete (defaults filled)           */

@@ -154,17 +154,27 @@ static int want_cond(ps *p, int i) {
 
 static int parse_or(ps *p, int *out);
 
-static int series(ps *p, const pr_ta_def *def, int field, int output, const double *params, int c, int *out) {
+/* A series node: a bar field or an indicator output; an indicator reads
+ * field (and, field2 > 0, field2 - 1 as a two-input function's second) or,
+ * src_slot > 0, another indicator's slot src_slot - 1. */
+static int series_in(ps *p, const pr_ta_def *def, int field, int field2, int src_slot, int output,
+                     const double *params, int c, int *out) {
     rslot s;
     memset(&s, 0, sizeof s);
     s.def = def;
     s.field = field;
+    s.field2 = field2;
+    s.src_slot = src_slot;
     s.tf = p->in_tf ? p->tf : PR_TF_NONE;
     s.output = output;
     if (def) memcpy(s.params, params, sizeof s.params);
     int rc = node(p, RN_SERIES, 0, c, -1, -1, out);
     if (rc == PR_OK) rc = p->add(p->ctx, &s, &p->t->nodes[*out].slot, p->err);
     return rc;
+}
+
+static int series(ps *p, const pr_ta_def *def, int field, int output, const double *params, int c, int *out) {
+    return series_in(p, def, field, 0, 0, output, params, c, out);
 }
 
 static int num_node(ps *p, double v, int c, int *out) {
@@ -213,27 +223,65 @@ static int bars_arg(ps *p, double *out) {
     return PR_OK;
 }
 
+static int unknown(ps *p, const char *name, int call, size_t c);
+
 /* A ta indicator call (the name already read, at column c; at '('). */
 static int indicator(ps *p, const pr_ta_def *def, int c, int *out) {
     char g[64];
-    int rc, src = RF_CLOSE, real0 = 0;
+    int rc, src = RF_CLOSE, src2 = 0, of = 0, real0 = 0, real1 = 0;
     for (int k = 0; k < def->n_inputs; k++) {
-        if (strcmp(def->inputs[k], "real1") == 0)
-            return pr_rule_error(p->err, p->key, (size_t)c, "%s reads two series at once, which rules do not offer",
-                                 def->name);
+        if (strcmp(def->inputs[k], "real1") == 0) real1 = 1;
         if (strcmp(def->inputs[k], "real0") == 0) real0 = 1;
     }
     next(p);   /* '(' */
     int first = 1;
     if (real0) {
+        /* a bar field, or (one-input functions) another indicator's values */
         int f = p->tk == TK_ID ? field_index(p->s + p->ts, p->tl) : -1;
-        if (f < 0)
+        const pr_ta_def *inner = NULL;
+        size_t ic = col(p);
+        if (f < 0 && !real1 && p->tk == TK_ID) {
+            char name[64];
+            snprintf(name, sizeof name, "%.*s", (int)(p->tl < 63 ? p->tl : 63), p->s + p->ts);
+            if (pr_ta_find(name, &inner) != 0) {
+                inner = NULL;
+                size_t q = p->pos;
+                while (p->s[q] == ' ' || p->s[q] == '\t') q++;
+                if (p->s[q] == '(') return unknown(p, name, 1, ic);   /* a misspelt indicator call */
+            }
+        }
+        if (inner) {
+            next(p);
+            if (!is_op(p, '('))
+                return pr_rule_error(p->err, p->key, ic, "%s is an indicator: call it with its input and parameters, "
+                                                         "e.g. %s(...)", inner->name, inner->name);
+            if (++p->depth > PARSE_DEPTH) return pr_rule_error(p->err, p->key, ic, "expression nested too deeply");
+            int in_node;
+            if ((rc = indicator(p, inner, (int)ic, &in_node)) != 0) return rc;
+            p->depth--;
+            of = nd(p, in_node)->slot + 1;
+        } else if (f < 0) {
             return pr_rule_error(p->err, p->key, col(p),
-                                 "%s needs its input first (open, high, low, close, volume, hl2, hlc3 or ohlc4), "
-                                 "got %s", def->name, tok_text(p, g, sizeof g));
-        src = f;
-        next(p);
+                                 real1 ? "%s needs its two inputs first (each one of open, high, low, close, volume, "
+                                         "hl2, hlc3 or ohlc4), got %s"
+                                       : "%s needs its input first (open, high, low, close, volume, hl2, hlc3, ohlc4 "
+                                         "or an indicator call such as rsi(close, 14)), got %s",
+                                 def->name, tok_text(p, g, sizeof g));
+        } else {
+            src = f;
+            next(p);
+        }
         first = 0;
+        if (real1) {
+            if ((rc = expect(p, ',', "',' and the second input")) != 0) return rc;
+            int f2 = p->tk == TK_ID ? field_index(p->s + p->ts, p->tl) : -1;
+            if (f2 < 0)
+                return pr_rule_error(p->err, p->key, col(p),
+                                     "%s needs a second input (open, high, low, close, volume, hl2, hlc3 or ohlc4), "
+                                     "got %s", def->name, tok_text(p, g, sizeof g));
+            src2 = f2;
+            next(p);
+        }
     }
     double given[PR_TA_MAX_PARAMS];
     int n = 0;
@@ -281,7 +329,7 @@ static int indicator(ps *p, const pr_ta_def *def, int c, int *out) {
             snprintf(list + strlen(list), sizeof list - strlen(list), "%s.%s", k ? ", " : "", def->outputs[k]);
         return pr_rule_error(p->err, p->key, (size_t)c, "%s has several outputs: add one of %s", def->name, list);
     }
-    return series(p, def, src, output, full, c, out);
+    return series_in(p, def, src, real1 ? src2 + 1 : 0, of, output, full, c, out);
 }
 
 static int unknown(ps *p, const char *name, int call, size_t c) {

@@ -7,6 +7,7 @@
  * to get out of step when a bar is skipped); highest/lowest run their
  * argument's sub-program over the window. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "rules_internal.h"
@@ -267,10 +268,19 @@ int pr_rule_plan_declare(pr_rule_plan *p, pr_market_view *v, pr_err *err) {
             int rc, *h = &p->handles[i * p->n_slots + k];
             *h = -1;
             if (s->tf != PR_TF_NONE && (rc = pr_view_require_tf(v, (int)i, s->tf, err)) != 0) return rc;
-            if (s->def && (rc = pr_view_require_indicator(v, (int)i, s->tf, s->def->name, s->params,
-                                                          s->def->n_params, s->output,
-                                                          pr_rule_field_names[s->field], h, err)) != 0)
-                return rc;
+            if (!s->def) continue;
+            if (s->src_slot > 0) {   /* slots come after the ones they read */
+                int of = p->handles[i * p->n_slots + (size_t)(s->src_slot - 1)];
+                rc = pr_view_require_indicator_of(v, (int)i, s->tf, s->def->name, s->params, s->def->n_params,
+                                                  s->output, of, h, err);
+            } else {
+                char src[32];
+                snprintf(src, sizeof src, "%s%s%s", pr_rule_field_names[s->field], s->field2 ? "," : "",
+                         s->field2 ? pr_rule_field_names[s->field2 - 1] : "");
+                rc = pr_view_require_indicator(v, (int)i, s->tf, s->def->name, s->params, s->def->n_params,
+                                               s->output, src, h, err);
+            }
+            if (rc != 0) return rc;
         }
     /* Reads reach max_lag bars further back than the indicators' own need. */
     pr_view_require_warmup(v, pr_view_warmup(v) + p->max_lag);

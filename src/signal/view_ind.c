@@ -23,12 +23,24 @@ static double src_value(int src, double o, double h, double l, double c, double 
     }
 }
 
-static int parse_source(const char *s, int *out) {
+static int source_index(const char *s, size_t n) {
     static const char *const names[] = {"close", "open", "high", "low", "volume", "hl2", "hlc3", "ohlc4"};
-    if (!s || !s[0]) { *out = SRC_CLOSE; return 0; }
     for (int i = 0; i < (int)(sizeof names / sizeof names[0]); i++)
-        if (strcmp(s, names[i]) == 0) { *out = i; return 0; }
+        if (strlen(names[i]) == n && strncmp(s, names[i], n) == 0) return i;
     return -1;
+}
+
+/* "close", or "close,volume" for real0 and real1 (real1 "low" when not given,
+ * what every one-input function ignores). */
+static int parse_source(const char *s, int *out, int *out2) {
+    *out = SRC_CLOSE;
+    *out2 = SRC_LOW;
+    if (!s || !s[0]) return 0;
+    const char *comma = strchr(s, ',');
+    size_t n = comma ? (size_t)(comma - s) : strlen(s);
+    if ((*out = source_index(s, n)) < 0) return -1;
+    if (comma && (*out2 = source_index(comma + 1, strlen(comma + 1))) < 0) return -1;
+    return 0;
 }
 
 static void *big_alloc(pr_market_view *v, size_t bytes) { return v->alloc.alloc(v->alloc.ctx, bytes); }
@@ -37,9 +49,9 @@ static void big_release(pr_market_view *v, void *p) {
     if (p) v->alloc.release(v->alloc.ctx, p);
 }
 
-int pr_view_require_indicator(pr_market_view *v, int inst, pr_timeframe tf, const char *name,
-                              const double *params, int n_params, int output,
-                              const char *source, int *handle, pr_err *err) {
+/* Declares an indicator fed by bar fields (src, src2) or by indicator `of`. */
+static int require(pr_market_view *v, int inst, pr_timeframe tf, const char *name, const double *params,
+                   int n_params, int output, int src, int src2, int of, int *handle, pr_err *err) {
     if (!v || !name || !handle) return pr_err_set(err, PR_EINVAL, "view: NULL argument");
     if (v->prepared) return pr_err_set(err, PR_ESTATE, "view: declarations must precede the run");
     int rc;
@@ -52,12 +64,14 @@ int pr_view_require_indicator(pr_market_view *v, int inst, pr_timeframe tf, cons
         return pr_err_set(err, PR_EINVAL, "view: %s has no output %d", name, output);
     if (!def->run || !def->stream_new || !def->stream_update || !def->lookback)
         return pr_err_set(err, PR_EUNSUPPORTED, "view: indicator %s lacks a batch or streaming form", name);
-    int src;
-    if (parse_source(source, &src) != 0) return pr_err_set(err, PR_EINVAL, "view: unknown source '%s'", source);
+    if (of >= 0 && ((size_t)of >= v->n_inds || v->inds[of].stream != si))
+        return pr_err_set(err, PR_EINVAL, "view: %s over indicator %d: not one of this instrument and timeframe", name,
+                          of);
     double full[PR_TA_MAX_PARAMS] = {0};
     if ((rc = pr_ta_check_params(def, params, n_params, full, err)) != 0) return rc;
     int lb = 0;
     if ((rc = def->lookback(full, &lb)) != 0) return pr_err_set(err, rc, "view: %s: bad parameters", name);
+    if (of >= 0) lb += v->inds[of].lookback;
     if (v->n_inds == v->cap_inds) {
         size_t nc = v->cap_inds ? v->cap_inds * 2 : 8;
         vind *ni = realloc(v->inds, nc * sizeof *ni);
@@ -72,6 +86,8 @@ int pr_view_require_indicator(pr_market_view *v, int inst, pr_timeframe tf, cons
     memcpy(d->params, full, sizeof full);
     d->output = output;
     d->source = src;
+    d->source2 = src2;
+    d->src_ind = of;
     d->lookback = lb;
     *handle = (int)v->n_inds++;
     /* History needed, counted in decision bars. */
@@ -81,6 +97,7 @@ int pr_view_require_indicator(pr_market_view *v, int inst, pr_timeframe tf, cons
     size_t mem = 0;
     int bounded = 1;
     if (pr_ta_memory(def, full, PR_TA_SEED_TOL, &mem, &bounded) == 0) {
+        if (of >= 0) mem += (size_t)v->inds[of].lookback;   /* what the inner one needs before its first value */
         size_t h = mem >= SIZE_MAX / per - 1 ? SIZE_MAX : (mem + 1) * per;
         if (h > v->history) v->history = h;
         if (!bounded && !v->unbounded) v->unbounded = def->name;
@@ -88,27 +105,65 @@ int pr_view_require_indicator(pr_market_view *v, int inst, pr_timeframe tf, cons
     return PR_OK;
 }
 
+int pr_view_require_indicator(pr_market_view *v, int inst, pr_timeframe tf, const char *name,
+                              const double *params, int n_params, int output,
+                              const char *source, int *handle, pr_err *err) {
+    int src, src2;
+    if (parse_source(source, &src, &src2) != 0) return pr_err_set(err, PR_EINVAL, "view: unknown source '%s'", source);
+    return require(v, inst, tf, name, params, n_params, output, src, src2, -1, handle, err);
+}
+
+int pr_view_require_indicator_of(pr_market_view *v, int inst, pr_timeframe tf, const char *name,
+                                 const double *params, int n_params, int output, int of, int *handle,
+                                 pr_err *err) {
+    if (of < 0) return pr_err_set(err, PR_EINVAL, "view: %s over no indicator", name ? name : "?");
+    return require(v, inst, tf, name, params, n_params, output, SRC_CLOSE, SRC_LOW, of, handle, err);
+}
+
+/* A bar field over the whole series: the series' own column, or one built
+ * into *tmp (freed by the caller). */
+static const double *field_column(const pr_series *s, int src, double **tmp) {
+    switch (src) {
+    case SRC_CLOSE: return s->close;
+    case SRC_OPEN: return s->open;
+    case SRC_HIGH: return s->high;
+    case SRC_LOW: return s->low;
+    case SRC_VOLUME: return s->volume;
+    default: break;
+    }
+    size_t n = s->len;
+    if (!(*tmp = malloc((n ? n : 1) * sizeof(double)))) return NULL;
+    for (size_t i = 0; i < n; i++) (*tmp)[i] = src_value(src, s->open[i], s->high[i], s->low[i], s->close[i], s->volume[i]);
+    return *tmp;
+}
+
 static int batch_compute(pr_market_view *v, vind *d, pr_err *err) {
     const pr_series *s = v->streams[d->stream].base;
     size_t n = s->len;
     int rc = PR_OK;
     double *outs[PR_TA_MAX_OUTPUTS] = {0};
-    double *src = NULL;
+    double *tmp0 = NULL, *tmp1 = NULL;
     for (int k = 0; k < d->def->n_outputs; k++) {
         outs[k] = big_alloc(v, (n ? n : 1) * sizeof(double));
         if (!outs[k]) { rc = pr_err_set(err, PR_ENOMEM, "view: out of memory"); goto done; }
     }
-    const double *real0 = s->close;
-    if (d->source != SRC_CLOSE) {
-        src = malloc((n ? n : 1) * sizeof(double));
-        if (!src) { rc = pr_err_set(err, PR_ENOMEM, "view: out of memory"); goto done; }
-        for (size_t i = 0; i < n; i++)
-            src[i] = src_value(d->source, s->open[i], s->high[i], s->low[i], s->close[i], s->volume[i]);
-        real0 = src;
+    const double *real0, *real1 = field_column(s, d->source2, &tmp1);
+    size_t from = 0;   /* over another indicator: from its first value */
+    if (d->src_ind >= 0) {
+        real0 = v->inds[d->src_ind].vals;
+        while (from < n && isnan(real0[from])) from++;
+    } else {
+        real0 = field_column(s, d->source, &tmp0);
     }
-    pr_ta_input in = {.n = n, .ts = s->ts, .open = s->open, .high = s->high, .low = s->low,
-                      .close = s->close, .volume = s->volume, .real0 = real0, .real1 = s->low};
-    if (n > 0 && (rc = d->def->run(&in, d->params, outs)) != 0) {
+    if (!real0 || !real1) { rc = pr_err_set(err, PR_ENOMEM, "view: out of memory"); goto done; }
+    for (int k = 0; k < d->def->n_outputs; k++)
+        for (size_t i = 0; i < from; i++) outs[k][i] = NAN;
+    pr_ta_input in = {.n = n - from, .ts = s->ts + from, .open = s->open + from, .high = s->high + from,
+                      .low = s->low + from, .close = s->close + from, .volume = s->volume + from,
+                      .real0 = real0 + from, .real1 = real1 + from};
+    double *at[PR_TA_MAX_OUTPUTS] = {0};
+    for (int k = 0; k < d->def->n_outputs; k++) at[k] = outs[k] + from;
+    if (n > from && (rc = d->def->run(&in, d->params, at)) != 0) {
         rc = pr_err_set(err, rc, "view: computing %s failed", d->def->name);
         goto done;
     }
@@ -118,7 +173,8 @@ static int batch_compute(pr_market_view *v, vind *d, pr_err *err) {
     d->batch = 1;
 done:
     for (int k = 0; k < PR_TA_MAX_OUTPUTS; k++) big_release(v, outs[k]);
-    free(src);
+    free(tmp0);
+    free(tmp1);
     return rc;
 }
 
@@ -164,8 +220,18 @@ int view_inds_update(pr_market_view *v, int si, pr_err *err) {
         }
         pr_ta_bar b = {.ts = s->ts[i], .open = s->open[i], .high = s->high[i], .low = s->low[i],
                        .close = s->close[i], .volume = s->volume[i]};
-        b.real0 = src_value(d->source, b.open, b.high, b.low, b.close, b.volume);
-        b.real1 = b.low;
+        if (d->src_ind >= 0) {
+            /* declared after its source, so updated after it in this loop */
+            b.real0 = v->inds[d->src_ind].vals[i];
+            if (!d->started && isnan(b.real0)) {
+                d->vals[i] = NAN;
+                continue;
+            }
+            d->started = 1;
+        } else {
+            b.real0 = src_value(d->source, b.open, b.high, b.low, b.close, b.volume);
+        }
+        b.real1 = src_value(d->source2, b.open, b.high, b.low, b.close, b.volume);
         double out[PR_TA_MAX_OUTPUTS];
         int rc = d->def->stream_update(d->state, &b, out);
         if (rc != 0) return pr_err_set(err, rc, "view: updating %s failed", d->def->name);

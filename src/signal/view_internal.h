@@ -32,7 +32,9 @@ typedef struct vind {
     const pr_ta_def *def;
     double params[PR_TA_MAX_PARAMS];
     int output;
-    int source;
+    int source, source2;     /* bar fields feeding real0 and real1          */
+    int src_ind;             /* >= 0: real0 is this indicator's output       */
+    int started;             /* streaming over src_ind: its first value seen  */
     int lookback;
     int batch;               /* values precomputed over the whole series  */
     double *vals;

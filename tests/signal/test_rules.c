@@ -347,6 +347,73 @@ static void test_random_expressions_match_ta(void **state) {
     pr_series_free(&s);
 }
 
+/* ---- indicators of indicators, and two-input functions ------------------------
+ * sma(rsi(close, 14), 5): RSI from the ta table's batch function (checked
+ * against TA-Lib elsewhere), then the 5-bar mean worked out here, starting
+ * where RSI has 5 values (bar 14 + 4 = 18), as TA-Lib's Python wrapper does
+ * (it skips the leading NaNs). correl(close, volume, 30) and beta(high, low, 5)
+ * against the batch functions with those two inputs. Both view modes
+ * (precomputed, and bar by bar as for a higher timeframe or a live feed). */
+static void test_nested_and_two_input(void **state) {
+    (void)state;
+    pr_series s;
+    walk(&s, NB, 11);
+    gen g;
+    memset(&g, 0, sizeof g);
+    g.s = &s;
+    double p14 = 14, p30 = 30, p5 = 5;
+    const double *rsi = batch(&g, "rsi", s.close, &p14, 1, 0);
+    double sma[NB];
+    for (int t = 0; t < NB; t++) {
+        sma[t] = NAN;
+        if (t < 18) continue;
+        double sum = 0;
+        for (int k = 0; k < 5; k++) sum += rsi[t - k];
+        sma[t] = sum / 5;
+    }
+    assert_true(isnan(rsi[13]) && !isnan(rsi[14]));
+    const pr_ta_def *d;
+    double *correl = malloc(NB * sizeof(double)), *beta = malloc(NB * sizeof(double)), full[PR_TA_MAX_PARAMS];
+    pr_err err;
+    pr_ta_input in = {.n = NB, .ts = s.ts, .open = s.open, .high = s.high, .low = s.low, .close = s.close,
+                      .volume = s.volume, .real0 = s.close, .real1 = s.volume};
+    assert_int_equal(pr_ta_find("correl", &d), 0);
+    assert_int_equal(pr_ta_check_params(d, &p30, 1, full, &err), 0);
+    assert_int_equal(d->run(&in, full, &correl), 0);
+    in.real0 = s.high;
+    in.real1 = s.low;
+    assert_int_equal(pr_ta_find("beta", &d), 0);
+    assert_int_equal(pr_ta_check_params(d, &p5, 1, full, &err), 0);
+    assert_int_equal(d->run(&in, full, &beta), 0);
+    const char *text[3] = {"sma(rsi(close, 14), 5)", "correl(close, volume, 30)", "beta(high, low, 5)"};
+    const double *want[3] = {sma, correl, beta};
+    for (int precompute = 0; precompute < 2; precompute++) {
+        pr_rule_plan *plan = NULL;
+        assert_int_equal(pr_rule_plan_new(&plan, &err), 0);
+        int prog[3];
+        for (int k = 0; k < 3; k++)
+            if (pr_rule_plan_add(plan, "x", text[k], PR_RULE_NUMBER, &prog[k], &err) != 0)
+                fail_msg("%s: %s", text[k], err.msg);
+        pr_market_view *v = open_view(&s, plan, precompute);
+        /* the warm-up adds the two lookbacks: RSI's 14 and SMA's 4 */
+        assert_true(pr_view_warmup(v) >= 19);
+        for (size_t t = 0; t < NB; t++) {
+            step(v, &s, t);
+            for (int k = 0; k < 3; k++) {
+                double got = pr_rule_plan_eval(plan, prog[k], 0), w = want[k][t];
+                if (!((isnan(got) && isnan(w)) || fabs(got - w) <= 1e-9 * (1 + fabs(w))))
+                    fail_msg("precompute %d bar %zu: %s = %.17g, want %.17g", precompute, t, text[k], got, w);
+            }
+        }
+        pr_view_free(v);
+        pr_rule_plan_free(plan);
+    }
+    free(correl);
+    free(beta);
+    for (int k = 0; k < g.n_leaf; k++) free(g.leaf[k]);
+    pr_series_free(&s);
+}
+
 /* ---- no look-ahead ---------------------------------------------------------- */
 static const char *const k_probe[] = {
     "crosses_above(ema(close,5), sma(close,12)) or rsi(close,7) > 60",
@@ -529,7 +596,8 @@ static const bad_case k_bad[] = {
     {"entry_long", "close < bbands(close,20,2,2).upperr",
      "column 30: bbands has no output 'upperr' (it has .upper, .middle, .lower)"},
     {"entry_long", "ema(20) > 0",
-     "column 5: ema needs its input first (open, high, low, close, volume, hl2, hlc3 or ohlc4), got '20'"},
+     "column 5: ema needs its input first (open, high, low, close, volume, hl2, hlc3, ohlc4 or an indicator call "
+     "such as rsi(close, 14)), got '20'"},
     {"entry_long", "ema(close, close) > 0", "column 12: ema's parameter 'period' must be a number, got 'close'"},
     {"entry_long", "atr(14, 3) > 0", "column 9: atr takes 1 parameter, got more"},
     {"entry_long", "tf('4x', close) > 0", "column 4: expected a timeframe such as \"4h\", got '4x'"},
@@ -538,7 +606,14 @@ static const bad_case k_bad[] = {
     {"entry_long", "1 < close < 2", "column 11: comparisons do not chain: join them with 'and'"},
     {"entry_long", "clsoe > 1", "column 1: unknown name 'clsoe' (did you mean 'close'?)"},
     {"entry_long", "rsi > 50", "column 1: rsi is an indicator: call it with its input and parameters, e.g. rsi(...)"},
-    {"entry_long", "correl(close, 5) > 0", "column 1: correl reads two series at once, which rules do not offer"},
+    {"entry_long", "correl(close, 5) > 0",
+     "column 15: correl needs a second input (open, high, low, close, volume, hl2, hlc3 or ohlc4), got '5'"},
+    {"entry_long", "correl(rsi(close, 14), close, 5) > 0",
+     "column 8: correl needs its two inputs first (each one of open, high, low, close, volume, hl2, hlc3 or ohlc4), "
+     "got 'rsi'"},
+    {"entry_long", "sma(rsii(close, 14), 5) > 0", "column 5: unknown indicator 'rsii' (did you mean 'rsi'?)"},
+    {"entry_long", "sma(rsi, 5) > 0", "column 5: rsi is an indicator: call it with its input and parameters, e.g. rsi(...)"},
+    {"entry_long", "sma(rsi(close, 14).x, 5) > 0", "column 20: rsi has no output 'x' (it has .rsi)"},
     {"entry_long", "(close > 1", "column 11: expected ')', got the end of the expression"},
     {"size", "close > 1", "column 1: expected a number, got a condition"},
     {"stop", "2 * (close > 1)", "column 5: expected a number, got a condition"},
@@ -586,6 +661,7 @@ static void test_error_messages(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_random_expressions_match_ta),
+        cmocka_unit_test(test_nested_and_two_input),
         cmocka_unit_test(test_no_look_ahead),
         cmocka_unit_test(test_no_look_ahead_decisions),
         cmocka_unit_test(test_unknown_is_never_true),

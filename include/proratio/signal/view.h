@@ -73,10 +73,19 @@ int pr_view_require_tf(pr_market_view *v, int inst, pr_timeframe tf, pr_err *err
 /* Adds an indicator from the ta table (pr_ta_find) on instrument `inst` at
  * timeframe `tf` (PR_TF_NONE = decision timeframe), output number `output`;
  * `source` names the real input ("close" when NULL; "open", "high", "low",
- * "volume", "hl2", "hlc3", "ohlc4"). Writes a handle for pr_view_ind. */
+ * "volume", "hl2", "hlc3", "ohlc4"), or the two of a two-input function
+ * such as correl or beta, comma-separated ("close,volume": real0, real1;
+ * real1 is "low" when not given). Writes a handle for pr_view_ind. */
 int pr_view_require_indicator(pr_market_view *v, int inst, pr_timeframe tf, const char *name,
                               const double *params, int n_params, int output,
                               const char *source, int *handle, pr_err *err);
+/* The same, over the values of another indicator (`of`, a handle of the
+ * same instrument and timeframe) as its real input: sma of rsi. As TA-Lib's
+ * Python wrapper does, the outer one starts at the inner one's first value
+ * (its warm-up NaNs are skipped, not fed), so the two lookbacks add up. */
+int pr_view_require_indicator_of(pr_market_view *v, int inst, pr_timeframe tf, const char *name,
+                                 const double *params, int n_params, int output, int of, int *handle,
+                                 pr_err *err);
 /* Strategies may also state a minimum history before they act. */
 void pr_view_require_warmup(pr_market_view *v, size_t bars);
 /* Called by the runner once declarations are done. */
