@@ -575,6 +575,15 @@ typedef struct pr_rules_params {
     const char *entry_long, *exit_long, *entry_short, *exit_short;
     const char *stop, *target, *targets, *trail, *size;
     int time_stop;               /* 0: none                                   */
+    /* Entry orders, management and position changes (NULL: not given). */
+    const char *entry_limit, *entry_stop;   /* distances from the close       */
+    const char *trail_pct, *breakeven;      /* fractions of the price          */
+    const char *exit_frac;                  /* of the position, for exits      */
+    const char *add_long, *add_short;       /* conditions: scale in            */
+    int max_adds;                           /* adds per position (3)           */
+    const char *adjust_long, *adjust_short; /* conditions: move the stop/trail */
+    const char *adjust_stop, *adjust_trail; /* distances from the close        */
+    int entry_expiry;                       /* bars a limit/stop entry waits (1) */
 } pr_rules_params;
 
 int pr_rules_new(const pr_rules_params *p, pr_strategy **out, pr_err *err);

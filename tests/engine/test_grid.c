@@ -1,5 +1,6 @@
 /* Scaling in and out (pr_signal.scale_in, partial exits) through
- * pr_backtest_run, and the grid strategy built on them, on hourly bars
+ * pr_backtest_run, the grid strategy built on them, and the rules
+ * strategy's limit entries that expire, on hourly bars
  * written so every fill can be worked out by hand (the derivations are in
  * the comments). No costs: fills are at the next bar's open, or at a stop's
  * price when a bar trades through it. */
@@ -209,6 +210,61 @@ static void test_grid_long_atr(void **state) {
     pr_series_free(&s);
 }
 
+/* A backtest of a named strategy with params JSON on s (no costs, fixed qty). */
+static void run_named(const char *name, const char *params, const pr_series *s, double qty, pr_backtest_result *r) {
+    pr_config *cfg = NULL;
+    pr_err err;
+    pr_err_clear(&err);
+    char json[1024];
+    snprintf(json, sizeof json, "{\"p\": {%s}}", params);
+    assert_int_equal(pr_config_parse(json, &cfg, &err), 0);
+    pr_strategy *st = NULL;
+    if (pr_strategy_create(name, cfg, "p", &st, &err) != 0) fail_msg("%s: %s", name, err.msg);
+    pr_config_free(cfg);
+    pr_pipeline_config pc;
+    pr_pipeline_config_default(&pc);
+    pc.sizing = qty_sizing(qty);
+    pr_pipeline *p = NULL;
+    assert_int_equal(pr_pipeline_new(&pc, st, &p, &err), 0);
+    pr_bt_market mk = {.bars = s};
+    et_spec_plain(&mk.spec, "BTCUSDT", PR_ASSET_CRYPTO);
+    pr_backtest_config bc = {.start_cash = 10000, .n_markets = 1, .markets = &mk};
+    if (pr_backtest_run(&bc, p, r, &err) != 0) fail_msg("backtest: %s", err.msg);
+    pr_pipeline_free(p);
+    pr_strategy_free(st);
+}
+
+/* rules with a limit entry 1 below the close of a bar closing at or above 15:
+ *   bar 5 (15): buy limit 14; bar 6 (open 15, low 15) does not reach it, so
+ *     at its close (entry_expiry 1: one bar to fill) it is cancelled, and
+ *     15.5 >= 15 places a new one at 14.5; bar 7 (open 15.5, low 14.2) fills
+ *     it at 14.5 (a limit kept for two bars would still be at 14, unfilled).
+ *   exit_long at close 17 (bar 9) sells at bar 10's open, 17: P&L +2.5.
+ * With entry_expiry 0 the first limit (14) waits: bar 7's low 14.2 misses it,
+ * bar 8 (open 14.2, low 13.5) fills it at 14: P&L +3. */
+static void test_rules_entry_expiry(void **state) {
+    (void)state;
+    static const double c[] = {10, 11, 12, 13, 14, 15, 15.5, 14.2, 13.5, 17, 17};
+    pr_series s;
+    closes_series(&s, c, NROWS(c));
+    const char *rules = "\"entry_long\": \"close >= 15\", \"entry_limit\": \"1\", \"exit_long\": \"close >= 17\"";
+    char params[512];
+    pr_backtest_result r;
+    snprintf(params, sizeof params, "%s", rules);
+    run_named("rules", params, &s, 1, &r);
+    assert_int_equal(r.n_trades, 1);
+    assert_true(r.trades[0].entry_price == 14.5 && r.trades[0].entry_ts == H(7) && r.trades[0].exit_price == 17);
+    assert_true(fabs(r.trades[0].pnl - 2.5) < 1e-12);
+    pr_backtest_result_free(&r);
+    snprintf(params, sizeof params, "%s, \"entry_expiry\": 0", rules);
+    run_named("rules", params, &s, 1, &r);
+    assert_int_equal(r.n_trades, 1);
+    assert_true(r.trades[0].entry_price == 14 && r.trades[0].entry_ts == H(8));
+    assert_true(fabs(r.trades[0].pnl - 3) < 1e-12);
+    pr_backtest_result_free(&r);
+    pr_series_free(&s);
+}
+
 static void test_grid_config_errors(void **state) {
     (void)state;
     static const char *const bad[][2] = {
@@ -236,6 +292,7 @@ int main(void) {
         cmocka_unit_test(test_grid_by_hand),
         cmocka_unit_test(test_grid_long_atr),
         cmocka_unit_test(test_grid_config_errors),
+        cmocka_unit_test(test_rules_entry_expiry),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -577,6 +577,52 @@ static void test_entry_carries_exits(void **state) {
     pr_series_free(&s);
 }
 
+/* Entry orders, management and position changes. Closes 10, 11, ..., 19
+ * (true range 1); the harness fills an entry at the next bar. */
+static void run_fields(const char *params, pr_signal_kind *k, pr_signal *sig, size_t want_total) {
+    pr_series s;
+    sh_series(&s, PR_TF_1H);
+    for (int i = 0; i < 10; i++) sh_push(&s, 10 + i, 100);
+    char cfg[1024];
+    snprintf(cfg, sizeof cfg, "{\"strategy\": {\"params\": {%s}}}", params);
+    pr_strategy *st;
+    pr_err err;
+    if (make(cfg, &st, &err) != 0) fail_msg("%s: %s", params, err.msg);
+    size_t n = sh_run_all(st, &s, "BTCUSDT", PR_ASSET_CRYPTO, 1, k, sig);
+    if (n != want_total) fail_msg("%s: %zu signals, want %zu", params, n, want_total);
+    pr_strategy_free(st);
+    pr_series_free(&s);
+}
+
+static void test_entry_orders_and_management(void **state) {
+    (void)state;
+    pr_signal_kind k[10];
+    pr_signal sig[10];
+    /* bar 5, close 15: a limit 0.5 below (14.5), a 2% trail, break-even at 1% */
+    run_fields("\"entry_long\": \"close >= 15\", \"entry_limit\": \"0.5\", \"trail_pct\": \"0.02\","
+               " \"breakeven\": \"0.01\"", k, sig, 1);
+    assert_true(k[5] == PR_SIG_ENTER_LONG && sig[5].entry_limit == 14.5 && sig[5].entry_stop == 0 &&
+                sig[5].trail_frac == 0.02 && sig[5].breakeven_gain == 0.01 && !sig[5].scale_in);
+    /* a short stop-limit: stop 1 below the close (14 at close 15), limit at the close */
+    run_fields("\"entry_short\": \"close >= 15\", \"entry_stop\": \"1\", \"entry_limit\": \"0\"", k, sig, 1);
+    assert_true(k[5] == PR_SIG_ENTER_SHORT && sig[5].entry_stop == 14 && sig[5].entry_limit == 15);
+    /* half out at close 17 (bar 7); flat at bar 8 in the harness, so 18 enters again */
+    run_fields("\"entry_long\": \"close >= 15\", \"exit_long\": \"close >= 17\", \"exit_frac\": \"0.5\"", k, sig, 4);
+    assert_true(k[5] == PR_SIG_ENTER_LONG && k[6] == PR_SIG_NONE && k[7] == PR_SIG_EXIT && sig[7].exit_frac == 0.5);
+    assert_true(k[8] == PR_SIG_ENTER_LONG && k[9] == PR_SIG_EXIT);
+    /* adds from close 16, at most 2: bars 6 and 7 */
+    run_fields("\"entry_long\": \"close >= 15\", \"add_long\": \"close >= 16\", \"max_adds\": 2,"
+               " \"size\": \"0.5\"", k, sig, 3);
+    assert_true(k[5] == PR_SIG_ENTER_LONG && !sig[5].scale_in);
+    assert_true(k[6] == PR_SIG_ENTER_LONG && sig[6].scale_in == 1 && sig[6].size_hint == 0.5);
+    assert_true(k[7] == PR_SIG_ENTER_LONG && sig[7].scale_in == 1 && k[8] == PR_SIG_NONE);
+    /* from close 17 the stop follows 1 below the close: 16, 17, 18 */
+    run_fields("\"entry_long\": \"close >= 15\", \"adjust_long\": \"close >= 17\", \"adjust_stop\": \"1\"", k, sig,
+               4);
+    assert_true(k[7] == PR_SIG_ADJUST && sig[7].stop == 16 && sig[8].stop == 17 && sig[9].stop == 18);
+    assert_true(sig[9].trail_dist == 0);
+}
+
 /* ---- errors ------------------------------------------------------------------- */
 typedef struct bad_case {
     const char *key, *text, *msg;
@@ -656,6 +702,18 @@ static void test_error_messages(void **state) {
     assert_string_equal(err.msg, "strategy.params.targets: give target or targets, not both");
     assert_int_equal(make("{\"strategy\": {\"params\": {\"entry_long\": 5}}}", &st, &err), PR_EINVAL);
     assert_string_equal(err.field, "strategy.params.entry_long");
+    /* an adjustment needs both when and what */
+    assert_int_equal(make("{\"strategy\": {\"params\": {\"entry_long\": \"close > 1\", \"adjust_long\": \"close > 2\"}}}",
+                          &st, &err),
+                     PR_EINVAL);
+    assert_string_equal(err.msg, "strategy.params.adjust_long: an adjustment needs adjust_stop or adjust_trail (what to move)");
+    assert_int_equal(make("{\"strategy\": {\"params\": {\"entry_long\": \"close > 1\", \"adjust_trail\": \"2\"}}}", &st,
+                          &err),
+                     PR_EINVAL);
+    assert_string_equal(err.msg, "strategy.params.adjust_trail: needs adjust_long or adjust_short (when to move it)");
+    assert_int_equal(make("{\"strategy\": {\"params\": {\"entry_long\": \"close > 1\", \"max_adds\": 0}}}", &st, &err),
+                     PR_EINVAL);
+    assert_string_equal(err.field, "strategy.params.max_adds");
 }
 
 int main(void) {
@@ -666,6 +724,7 @@ int main(void) {
         cmocka_unit_test(test_no_look_ahead_decisions),
         cmocka_unit_test(test_unknown_is_never_true),
         cmocka_unit_test(test_entry_carries_exits),
+        cmocka_unit_test(test_entry_orders_and_management),
         cmocka_unit_test(test_error_messages),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
