@@ -22,6 +22,7 @@
 #include "proratio/engine/pipeline.h"
 #include "proratio/engine/backtest.h"
 #include "proratio/engine/metrics.h"
+#include "proratio/engine/optimize.h"
 #include "proratio/engine/report.h"
 #include "proratio/engine/runlog.h"
 

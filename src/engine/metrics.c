@@ -248,6 +248,7 @@ static void stats_filtered(const pr_trade_record *tr, size_t n, int mode, int ke
     double sum_r = 0.0, hold = 0.0;
     size_t n_hold = 0;
     size_t run_w = 0, run_l = 0;
+    double mean = 0, m2 = 0;   /* Welford, for the SQN */
     s->best = -INFINITY;
     s->worst = INFINITY;
     for (size_t i = 0; i < n; i++) {
@@ -258,6 +259,9 @@ static void stats_filtered(const pr_trade_record *tr, size_t n, int mode, int ke
             continue;
         }
         s->n_trades++;
+        double dv = t->pnl - mean;
+        mean += dv / (double)s->n_trades;
+        m2 += dv * (t->pnl - mean);
         s->net_pnl += t->pnl;
         s->gross_pnl += t->gross_pnl;
         s->fees += t->fees;
@@ -304,6 +308,7 @@ static void stats_filtered(const pr_trade_record *tr, size_t n, int mode, int ke
     s->avg_win = s->n_wins ? s->gross_wins / (double)s->n_wins : NAN;
     s->avg_loss = s->n_losses ? -s->gross_losses / (double)s->n_losses : NAN;
     s->expectancy_r = s->n_r ? sum_r / (double)s->n_r : NAN;
+    s->sqn = nt >= 2 && m2 > 0 ? sqrt((double)nt) * mean / sqrt(m2 / (double)(nt - 1)) : NAN;
 }
 
 void pr_trade_stats_compute(const pr_trade_record *tr, size_t n, pr_trade_stats *out) {

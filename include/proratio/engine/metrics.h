@@ -139,6 +139,8 @@ typedef struct pr_trade_stats {
     double avg_loss;             /* -gross_losses / n_losses (<= 0)                  */
     double expectancy;           /* mean pnl per closed trade                        */
     double expectancy_r;         /* mean pnl / risk over trades with risk > 0         */
+    double sqn;                  /* Van Tharp's System Quality Number: sqrt(n) x mean
+                                    pnl / sample stdev of pnl (NaN below 2 trades)  */
     size_t n_r;                  /* trades that had a risk                           */
     double net_pnl, gross_pnl;   /* sums over closed trades                          */
     double fees, slippage, funding;  /* sums over closed trades                      */
