@@ -456,7 +456,8 @@ static void risk_section(rd *r, bt_settings *s) {
 
 size_t bt_settings_read(const pr_config *cfg, bt_settings *s, bt_errors *errs) {
     static const char *const top[] = {"description", "data", "instruments", "strategy", "sizing", "costs",
-                                      "margin", "account", "funding", "metrics", "output", "confirm", "ai", "risk", "live", NULL};
+                                      "margin", "account", "funding", "metrics", "output", "confirm", "ai", "risk", "live",
+                                      "optimize", NULL};
     static const char *const account[] = {"currency", "cash", NULL};
     static const char *const metrics[] = {"risk_free", "periods_per_year", "benchmark", "benchmark_fee", NULL};
     memset(s, 0, sizeof *s);

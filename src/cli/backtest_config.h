@@ -117,4 +117,12 @@ int bt_market_spec(const bt_settings *s, size_t i, const bt_loaded *ld, pr_marke
  * points at them); both warn on stderr with the spans. */
 int bt_funding_coverage(const bt_settings *s, size_t i, bt_loaded *ld, pr_market_spec *out, pr_err *err);
 
+/* Loads every market of s (bars with up to `warmup` before data.from, finer
+ * bars, funding) into ld[0..s->n_markets) and their run settings into mk
+ * (specs, bars borrowed from ld, checked once); *n_ld counts the loaded
+ * ones (free them with bt_loaded_free even on failure). Rows skipped as
+ * invalid are reported on stderr under the command's name (NULL: quiet). */
+int bt_load_markets(bt_data *data, const bt_settings *s, size_t warmup, const char *cmd, bt_loaded *ld,
+                    size_t *n_ld, pr_bt_market *mk, pr_err *err);
+
 #endif

@@ -1,5 +1,6 @@
 /* From the validated `proratio backtest` settings to the simulated broker's
- * market specs (instrument, costs, margin, funding), and one-line
+ * market specs (instrument, costs, margin, funding) and the loaded markets
+ * every command that runs a configuration starts from, and one-line
  * descriptions of costs and sizing for the terminal and the report. */
 #include <stddef.h>
 #include <stdio.h>
@@ -104,4 +105,27 @@ size_t bt_sizing_describe(const pr_sizing *z, char *buf, size_t cap) {
     case PR_SIZE_FIXED_QTY: n = snprintf(buf, cap, "fixed_qty %.10g", z->qty); break;
     }
     return n < 0 ? 0 : (size_t)n < cap ? (size_t)n : cap ? cap - 1 : 0;
+}
+
+int bt_load_markets(bt_data *data, const bt_settings *s, size_t warmup, const char *cmd, bt_loaded *ld,
+                    size_t *n_ld, pr_bt_market *mk, pr_err *e) {
+    for (size_t i = 0; i < *n_ld; i++) bt_loaded_free(&ld[i]);
+    *n_ld = 0;
+    for (size_t i = 0; i < s->n_markets; i++) {
+        const bt_market *m = &s->markets[i];
+        bt_load_request rq = {.src = &m->src, .fine = m->has_fine ? &m->fine : NULL, .funding = m->funding,
+                              .from = s->from, .to = s->to, .warmup = warmup};
+        int rc = bt_load(data, &rq, &ld[i], e);
+        *n_ld = i + 1;
+        if (rc != PR_OK) return rc;
+        if (ld[i].skipped_rows && cmd)
+            fprintf(stderr, "proratio %s: %s: %zu rows skipped as invalid (see 'proratio data import')\n", cmd,
+                    m->src.spec, ld[i].skipped_rows);
+        if ((rc = bt_market_spec(s, i, &ld[i], &mk[i].spec, e)) != PR_OK) return rc;
+        if ((rc = bt_funding_coverage(s, i, &ld[i], &mk[i].spec, e)) != PR_OK) return rc;
+        mk[i].bars = &ld[i].bars;
+        mk[i].fine = ld[i].fine.len ? &ld[i].fine : NULL;
+        mk[i].checked = pr_series_check(&ld[i].bars, 0);   /* once per load (every run reuses it) */
+    }
+    return PR_OK;
 }

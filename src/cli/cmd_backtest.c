@@ -264,24 +264,8 @@ static void run_free(bt_run *r) {
 /* Loads every market with up to `warmup` bars before data.from. */
 static int load_all(bt_run *r, size_t warmup, int quiet, pr_err *e) {
     bt_settings *s = r->s;
-    for (size_t i = 0; i < r->n_ld; i++) bt_loaded_free(&r->ld[i]);
-    r->n_ld = 0;
-    for (size_t i = 0; i < s->n_markets; i++) {
-        const bt_market *m = &s->markets[i];
-        bt_load_request rq = {.src = &m->src, .fine = m->has_fine ? &m->fine : NULL, .funding = m->funding,
-                              .from = s->from, .to = s->to, .warmup = warmup};
-        int rc = bt_load(&r->data, &rq, &r->ld[i], e);
-        r->n_ld = i + 1;
-        if (rc != PR_OK) return rc;
-        if (r->ld[i].skipped_rows && !quiet)
-            fprintf(stderr, "proratio %s: %s: %zu rows skipped as invalid (see 'proratio data import')\n",
-                    r->mode->cmd, m->src.spec, r->ld[i].skipped_rows);
-        if ((rc = bt_market_spec(s, i, &r->ld[i], &r->mk[i].spec, e)) != PR_OK) return rc;
-        if ((rc = bt_funding_coverage(s, i, &r->ld[i], &r->mk[i].spec, e)) != PR_OK) return rc;
-        r->mk[i].bars = &r->ld[i].bars;
-        r->mk[i].fine = r->ld[i].fine.len ? &r->ld[i].fine : NULL;
-        r->mk[i].checked = pr_series_check(&r->ld[i].bars, 0);   /* once per load (both sides reuse it) */
-    }
+    int rc = bt_load_markets(&r->data, s, warmup, quiet ? NULL : r->mode->cmd, r->ld, &r->n_ld, r->mk, e);
+    if (rc != PR_OK) return rc;
     r->bc = (pr_backtest_config){.start_cash = s->cash, .n_markets = s->n_markets, .markets = r->mk};
     pr_strlcpy(r->bc.ccy, s->ccy, sizeof r->bc.ccy);
     return PR_OK;

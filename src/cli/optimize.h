@@ -1,0 +1,73 @@
+/* Internal to the CLI: `proratio optimize`. Its settings (the configuration's
+ * "optimize" section), the trial runner that evaluates a point of the space
+ * on a window of the loaded markets — the backtest's strategy, sizing and
+ * risk stage, built from a worker's own copy of the configuration with the
+ * point's values set — and the parallel batches of trials. */
+#ifndef PR_CLI_OPTIMIZE_H
+#define PR_CLI_OPTIMIZE_H
+#include <stdint.h>
+#include "proratio/engine.h"
+#include "backtest_config.h"
+
+typedef struct opt_settings {
+    pr_opt_space space;
+    pr_sampler_config sampler;
+    size_t trials;                 /* per search (per fold in walk-forward)      */
+    pr_objective_config obj;
+    int walk_forward;              /* 0: --in-sample-only                        */
+    pr_wf_config wf;               /* bars or times; all 0: the default split    */
+    int jobs;                      /* threads (0: the machine's cores)           */
+    size_t top;                    /* result rows printed                        */
+} opt_settings;
+
+/* Reads "optimize" into o (flags applied after). One message per problem
+ * into errs; returns their number. */
+size_t opt_settings_read(const pr_config *cfg, opt_settings *o, bt_errors *errs);
+
+/* A window of the loaded markets: bars of market 0 [from, to) by index,
+ * the other markets up to the same time; bars before `from` only warm up. */
+typedef struct opt_window {
+    size_t from, to;
+} opt_window;
+
+/* What a trial produced. */
+typedef struct opt_trial {
+    double x[PR_OPT_MAX_DIMS];
+    double score;                  /* -INFINITY: invalid or failed              */
+    double value[PR_OPT_MAX_OBJECTIVES];   /* each objective (its own sense)     */
+    double sharpe, sortino, calmar, ret, cagr, max_dd, pf, expectancy, sqn;
+    size_t trades;
+    char why[PR_ERR_MSG_MAX];      /* invalid: the filter or the error            */
+    int failed;                    /* 1: the run itself failed (why says why); 0:
+                                      it ran (a filter may still reject it)       */
+} opt_trial;
+
+/* Everything the trials share (read-only while they run). */
+typedef struct opt_ctx {
+    const char *config_text;       /* the configuration, flags applied           */
+    const bt_settings *s;
+    const opt_settings *o;
+    const pr_bt_market *mk;        /* the loaded markets                         */
+    size_t n_markets;
+} opt_ctx;
+
+typedef struct opt_worker opt_worker;
+
+int opt_worker_new(const opt_ctx *ctx, opt_worker **out, pr_err *err);
+void opt_worker_free(opt_worker *w);
+
+/* Runs point x on window w into t (t->x set from x). A run that cannot be
+ * set up or fails is an invalid trial with the message in t->why, not an
+ * error; PR_ENOMEM is. With eq/trades non-NULL the run's records are handed
+ * over (free() them). */
+int opt_run_trial(opt_worker *wk, const double *x, const opt_window *w, opt_trial *t, pr_equity_point **eq,
+                  size_t *n_eq, pr_trade_record **trades, size_t *n_trades, pr_err *err);
+
+/* Trials [0, n) of a search on window w into t[0..n): points from the
+ * sampler (seed as given), run on `jobs` workers in batches that keep them
+ * deterministic. *n may shrink (a grid with fewer points). progress: called
+ * after each batch with the trials done (may be NULL). */
+int opt_search(opt_worker **workers, int jobs, const opt_ctx *ctx, const pr_sampler_config *sc, const opt_window *w,
+               opt_trial *t, size_t *n, void (*progress)(void *, size_t, size_t), void *pctx, pr_err *err);
+
+#endif
