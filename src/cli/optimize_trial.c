@@ -24,6 +24,11 @@ struct opt_worker {
     pr_backtest *bt;
     pr_series win[BT_MAX_MARKETS], fine[BT_MAX_MARKETS];
     pr_bt_market mk[BT_MAX_MARKETS];
+    /* The annualisation the metrics inferred on a window (the most common
+     * bar step and bars a day, over every point): the same for every run
+     * over it, so worked out once. 0: not known (or sampled daily). */
+    size_t ann_from, ann_to;
+    double ann_ppy;
 };
 
 int opt_worker_new(const opt_ctx *ctx, opt_worker **out, pr_err *err) {
@@ -158,9 +163,17 @@ int opt_run_trial(opt_worker *wk, const double *x, const opt_window *win, opt_tr
         mo.periods_per_year = c->s->periods_per_year;
         mo.risk_free = c->s->risk_free;
         mo.start_equity = res.start_cash;
+        mo.headline = eq_out == NULL;   /* a search trial: the figures it is scored on */
+        int cached = !(mo.periods_per_year > 0) && wk->ann_ppy > 0 && wk->ann_from == win->from && wk->ann_to == win->to;
+        if (cached) mo.periods_per_year = wk->ann_ppy;
         pr_metrics m;
         if ((rc = pr_metrics_compute(eq, n_eq, tr, n_tr, &mo, &m, &e)) == PR_OK) {
             summarise(c->o, &m, t);
+            if (!cached && !(c->s->periods_per_year > 0)) {
+                wk->ann_from = win->from;
+                wk->ann_to = win->to;
+                wk->ann_ppy = m.daily_sampled ? 0 : m.periods_per_year;
+            }
             pr_metrics_free(&m);
         }
     }

@@ -719,6 +719,14 @@ int pr_metrics_compute(const pr_equity_point *eq, size_t n_eq, const pr_trade_re
     rc = pr_perf_compute(ts, v, n_eq, out->periods_per_year, out->daily_sampled, opt->risk_free,
                          &out->net, err);
     if (rc != PR_OK) goto fail;
+    if (opt->headline) {
+        out->gross = out->net;
+        stats_filtered(tr, n_tr, F_ALL, 0, &out->trades);
+        free(ts);
+        free(v);
+        free(g);
+        return PR_OK;
+    }
     rc = pr_perf_compute(ts, g, n_eq, out->periods_per_year, out->daily_sampled, opt->risk_free,
                          &out->gross, err);
     if (rc != PR_OK) {

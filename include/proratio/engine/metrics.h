@@ -91,6 +91,11 @@ typedef struct pr_metrics_options {
     int bench_at_open;
     double bench_fee;
     double start_equity;         /* benchmark money; 0: eq[0].equity                */
+    /* 1: the headline figures only — the net curve's statistics and the trade
+     * statistics — as an optimiser scores thousands of runs: no curve
+     * without costs (gross = net), benchmark, breakdowns by class or
+     * instrument, or monthly and yearly returns. */
+    int headline;
 } pr_metrics_options;
 
 /* cls unknown (inferred), no override, risk-free 0, no benchmark. */
