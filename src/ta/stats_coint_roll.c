@@ -69,15 +69,15 @@ int pr_stats_coint_roll_init(pr_coint_roll *r, size_t n, const pr_coint_opts *op
     r->maxlag = (int)maxlag;
     r->opts = o;
     r->cap = 2 * n;
-    size_t cells = 4 * r->cap + 4 * l1 + 2 * p2 * p2 + 12 * p2;
-    r->mem = malloc(sizeof(double) * cells);
+    size_t cells = 4 * r->cap + 3 * (l1 + 1) + 2 * p2 * p2 + 12 * p2;
+    r->mem = calloc(cells, sizeof(double));   /* a lag past maxlag may read a never-written cell */
     if (!r->mem) return pr_err_set(err, PR_ENOMEM, "coint_roll: out of memory");
     r->y = r->mem;
     r->x = r->y + r->cap;
     r->dy = r->x + r->cap;
     r->dx = r->dy + r->cap;
     r->r = r->dx + r->cap;
-    r->work = r->r + 4 * l1;
+    r->work = r->r + 3 * (l1 + 1);
     /* nobs - 1 as statsmodels (Stata's egranger) */
     int rc = pr_stats_mackinnoncrit(2, PR_ADF_C, (double)n - 1.0, r->crit, err);
     if (rc) pr_stats_coint_roll_free(r);
@@ -96,9 +96,25 @@ size_t pr_stats_coint_roll_window(const pr_coint_roll *r, const double **y, cons
     return r->count;
 }
 
+/* Running sums of lagged difference products, for lags d = 0..l1e-1 (l1e:
+ * maxlag+1 rounded up to even, the last one unused when odd), stored in
+ * reverse (cell q holds lag l1e-1-q) so that a push reads the differences
+ * forward: yy[q] = sum dy_s dy_{s-d}, yx[q] = sum (dy_s dx_{s-d} + dx_s
+ * dy_{s-d}) (only this sum enters the residual's Gram), xx[q] likewise. */
+static size_t lags_even(const pr_coint_roll *r) { return ((size_t)r->maxlag + 2) & ~(size_t)1; }
+
+/* r += a pn - b po over le (even) cells, two a step: vector operations. */
+static void lag_update(size_t le, double a, const double *restrict pn, double b, const double *restrict po,
+                       double *restrict r) {
+    for (size_t q = 0; q < le; q += 2) {
+        r[q] += a * pn[q] - b * po[q];
+        r[q + 1] += a * pn[q + 1] - b * po[q + 1];
+    }
+}
+
 /* The running sums from the window itself, about the window's means. */
 static void recompute(pr_coint_roll *r) {
-    const size_t n = r->n, L = (size_t)r->maxlag, l1 = L + 1, w = r->end - n;
+    const size_t n = r->n, L = (size_t)r->maxlag, le = lags_even(r), w = r->end - n;
     const double *y = r->y + w, *x = r->x + w, *dy = r->dy + w, *dx = r->dx + w;
     double my = 0, mx = 0;
     for (size_t k = 0; k < n; k++) {
@@ -117,23 +133,20 @@ static void recompute(pr_coint_roll *r) {
         sxy += a * b;
     }
     r->sy = sy, r->sx = sx, r->syy = syy, r->sxx = sxx, r->sxy = sxy;
-    double *ryy = r->r, *ryx = ryy + l1, *rxy = ryx + l1, *rxx = rxy + l1;
-    memset(r->r, 0, sizeof(double) * 4 * l1);
-    double v0 = 0, v1 = 0, v2 = 0, v3 = 0;
+    double *ryy = r->r, *ryx = ryy + le, *rxx = ryx + le;
+    memset(r->r, 0, sizeof(double) * 3 * le);
+    double v0 = 0, v1 = 0, v3 = 0;
     for (size_t s = L + 1; s < n; s++) {
         const double ay = dy[s], ax = dx[s], ly = y[s - 1] - r->cy, lx = x[s - 1] - r->cx;
-        for (size_t d = 0; d <= L; d++) {
-            ryy[d] += ay * dy[s - d];
-            ryx[d] += ay * dx[s - d];
-            rxy[d] += ax * dy[s - d];
-            rxx[d] += ax * dx[s - d];
-        }
+        const double *py = dy + s + 1 - le, *px = dx + s + 1 - le;
+        lag_update(le, ay, py, 0.0, px, ryy);
+        lag_update(le, ay, px, -ax, py, ryx);
+        lag_update(le, ax, px, 0.0, py, rxx);
         v0 += ly * ay;
-        v1 += ly * ax;
-        v2 += lx * ay;
+        v1 += ly * ax + lx * ay;
         v3 += lx * ax;
     }
-    r->v[0] = v0, r->v[1] = v1, r->v[2] = v2, r->v[3] = v3;
+    r->v[0] = v0, r->v[1] = v1, r->v[2] = v3;
     r->slides = 0;
     r->exact = 1;
 }
@@ -142,23 +155,20 @@ static void recompute(pr_coint_roll *r) {
  * search row (s = n-1) and remove the leaving one (s = L+1 of the previous
  * window), likewise the level sums. */
 static void slide(pr_coint_roll *r) {
-    const size_t L = (size_t)r->maxlag, l1 = L + 1, sn = r->end - 1, o = r->end - 1 - r->n, so = o + L + 1;
-    const double *dy = r->dy, *dx = r->dx;
-    const double ay = dy[sn], ax = dx[sn], by = dy[so], bx = dx[so];
-    double *ryy = r->r, *ryx = ryy + l1, *rxy = ryx + l1, *rxx = rxy + l1;
-    for (size_t d = 0; d <= L; d++) {
-        const double py = dy[sn - d], px = dx[sn - d], qy = dy[so - d], qx = dx[so - d];
-        ryy[d] += ay * py - by * qy;
-        ryx[d] += ay * px - by * qx;
-        rxy[d] += ax * py - bx * qy;
-        rxx[d] += ax * px - bx * qx;
-    }
+    const size_t L = (size_t)r->maxlag, le = lags_even(r), sn = r->end - 1, o = r->end - 1 - r->n, so = o + L + 1;
+    const double ay = r->dy[sn], ax = r->dx[sn], by = r->dy[so], bx = r->dx[so];
+    const double *pyn = r->dy + sn + 1 - le, *pxn = r->dx + sn + 1 - le;
+    const double *pyo = r->dy + so + 1 - le, *pxo = r->dx + so + 1 - le;
+    double *ryy = r->r, *ryx = ryy + le, *rxx = ryx + le;
+    lag_update(le, ay, pyn, by, pyo, ryy);
+    lag_update(le, ay, pxn, by, pxo, ryx);
+    lag_update(le, ax, pyn, bx, pyo, ryx);
+    lag_update(le, ax, pxn, bx, pxo, rxx);
     const double ly = r->y[sn - 1] - r->cy, lx = r->x[sn - 1] - r->cx;
     const double my = r->y[so - 1] - r->cy, mx = r->x[so - 1] - r->cx;
     r->v[0] += ly * ay - my * by;
-    r->v[1] += ly * ax - my * bx;
-    r->v[2] += lx * ay - mx * by;
-    r->v[3] += lx * ax - mx * bx;
+    r->v[1] += (ly * ax + lx * ay) - (my * bx + mx * by);
+    r->v[2] += lx * ax - mx * bx;
     const double ny = r->y[sn] - r->cy, nx = r->x[sn] - r->cx, oy = r->y[o] - r->cy, ox = r->x[o] - r->cx;
     r->sy += ny - oy;
     r->sx += nx - ox;
@@ -198,32 +208,42 @@ void pr_stats_coint_roll_push(pr_coint_roll *r, double y, double x) {
         slide(r);
 }
 
-/* Cholesky of the p x p symmetric a (row-major, lower triangle read) after
- * scaling to unit diagonal (s: the scales), then w = L^-1 (s .* c). -1 when
- * a scaled pivot is at most 1e-6: normal equations cannot be trusted there. */
-static int chol_solve(size_t p, double *a, const double *c, double *w, double *s) {
+/* Cholesky of the p x p symmetric a (row-major, upper triangle read and
+ * overwritten with L') after scaling to unit diagonal (s: the scales), and
+ * w = L^-1 (s .* c) (c is overwritten). Right-looking, so the inner loops
+ * are independent row updates rather than chains of dot products. -1 when a
+ * scaled pivot is at most 1e-6: normal equations cannot be trusted there. */
+/* y -= f x over len cells, two a step (vector operations). */
+static void sub_scaled(size_t len, double f, const double *restrict x, double *restrict y) {
+    size_t k = 0;
+    for (; k + 2 <= len; k += 2) {
+        y[k] -= f * x[k];
+        y[k + 1] -= f * x[k + 1];
+    }
+    if (k < len) y[k] -= f * x[k];
+}
+
+static int chol_solve(size_t p, double *restrict a, double *restrict c, double *restrict w, double *restrict s) {
     for (size_t i = 0; i < p; i++) {
         if (!(a[i * p + i] > 0) || !isfinite(a[i * p + i])) return -1;
         s[i] = 1.0 / sqrt(a[i * p + i]);
     }
-    for (size_t i = 0; i < p; i++)
-        for (size_t j = 0; j <= i; j++) a[i * p + j] *= s[i] * s[j];
+    for (size_t i = 0; i < p; i++) {
+        for (size_t j = i; j < p; j++) a[i * p + j] *= s[i] * s[j];
+        c[i] *= s[i];
+    }
     for (size_t j = 0; j < p; j++) {
-        double d = a[j * p + j];
-        for (size_t k = 0; k < j; k++) d -= a[j * p + k] * a[j * p + k];
+        double *rj = a + j * p, d = rj[j];
         if (!(d > 1e-6)) return -1;
         d = sqrt(d);
-        a[j * p + j] = d;
+        const double inv = 1.0 / d;
+        rj[j] = d;
+        w[j] = c[j] * inv;
+        for (size_t k = j + 1; k < p; k++) rj[k] *= inv;
         for (size_t i = j + 1; i < p; i++) {
-            double v = a[i * p + j];
-            for (size_t k = 0; k < j; k++) v -= a[i * p + k] * a[j * p + k];
-            a[i * p + j] = v / d;
+            sub_scaled(p - i, rj[i], rj + i, a + i * p + i);
+            c[i] -= rj[i] * w[j];
         }
-    }
-    for (size_t i = 0; i < p; i++) {
-        double v = c[i] * s[i];
-        for (size_t k = 0; k < i; k++) v -= a[i * p + k] * w[k];
-        w[i] = v / a[i * p + i];
     }
     return 0;
 }
@@ -257,15 +277,16 @@ int pr_stats_coint_roll_fit(pr_coint_roll *r, pr_coint_result *out, pr_err *err)
     const double e_n2 = (y[n - 2] - oy) - b * (x[n - 2] - ox), e_n1 = (y[n - 1] - oy) - b * (x[n - 1] - ox);
 
     /* G: difference block (index 0: de_s, the dependent; i: de_{s-i}) */
-    const double *ryy = r->r, *ryx = ryy + l1, *rxy = ryx + l1, *rxx = rxy + l1;
-    for (size_t d = 0; d <= L; d++) g[d] = g[d * l1] = ryy[d] - b * (ryx[d] + rxy[d]) + b * b * rxx[d];
+    const size_t le = lags_even(r);
+    const double *ryy = r->r + le - 1, *ryx = ryy + le, *rxx = ryx + le;   /* lag d at [-d] */
+    for (size_t d = 0; d <= L; d++) g[d] = g[d * l1] = ryy[-(ptrdiff_t)d] - b * ryx[-(ptrdiff_t)d] + b * b * rxx[-(ptrdiff_t)d];
     for (size_t i = 0; i < L; i++)
         for (size_t j = i; j < L; j++)
             g[(i + 1) * l1 + j + 1] = g[(j + 1) * l1 + i + 1] =
                 g[i * l1 + j] + dh[L - i] * dh[L - j] - dt[i] * dt[j];
     /* H: level x differences; sum of squared levels over s-1 = L..n-2 */
     const double mu = my - b * mx;
-    h[0] = r->v[0] - b * (r->v[1] + r->v[2]) + b * b * r->v[3] - mu * ((y[n - 1] - y[L]) - b * (x[n - 1] - x[L]));
+    h[0] = r->v[0] - b * r->v[1] + b * b * r->v[2] - mu * ((y[n - 1] - y[L]) - b * (x[n - 1] - x[L]));
     for (size_t j = 0; j < L; j++) h[j + 1] = h[j] + eh[L - 1] * dh[L - j] - e_n2 * dt[j] + g[l1 + 1 + j];
     double see = cyy - b * cxy - e_n1 * e_n1;
     for (size_t k = 0; k < L; k++) see -= eh[k] * eh[k];
@@ -275,7 +296,7 @@ int pr_stats_coint_roll_fit(pr_coint_roll *r, pr_coint_result *out, pr_err *err)
     if (r->opts.autolag != PR_ADF_FIXED) {
         /* search design [e_{s-1}, de_{s-1} .. de_{s-L}] on rows s = L+1..n-1 */
         for (size_t i = 0; i < l1; i++)
-            for (size_t j = 0; j <= i; j++) m[i * l1 + j] = i == 0 ? see : j == 0 ? h[i] : g[i * l1 + j];
+            for (size_t j = i; j < l1; j++) m[i * l1 + j] = i == 0 ? (j == 0 ? see : h[j]) : g[i * l1 + j];
         c[0] = h[0];
         for (size_t i = 1; i < l1; i++) c[i] = g[i];
         if (chol_solve(l1, m, c, wv, sc)) return batch(r, out, err);
@@ -311,8 +332,8 @@ int pr_stats_coint_roll_fit(pr_coint_roll *r, pr_coint_result *out, pr_err *err)
     /* the chosen lag on rows s = p+1..n-1, columns [de_{s-1} .. de_{s-p}, e_{s-1}] */
     const size_t p = (size_t)usedlag, k = p + 1;
     for (size_t i = 0; i < k; i++)
-        for (size_t j = 0; j <= i; j++)
-            m[i * k + j] = i == p ? (j == p ? see : h[j + 1]) : g[(i + 1) * l1 + j + 1];
+        for (size_t j = i; j < k; j++)
+            m[i * k + j] = j == p ? (i == p ? see : h[i + 1]) : g[(i + 1) * l1 + j + 1];
     for (size_t i = 0; i < p; i++) c[i] = g[i + 1];
     c[p] = h[0];
     double qq = g[0];
@@ -321,7 +342,7 @@ int pr_stats_coint_roll_fit(pr_coint_roll *r, pr_coint_result *out, pr_err *err)
         z[p] = eh[s - 1];
         const double dep = dh[s];
         for (size_t i = 0; i < k; i++) {
-            for (size_t j = 0; j <= i; j++) m[i * k + j] += z[i] * z[j];
+            for (size_t j = i; j < k; j++) m[i * k + j] += z[i] * z[j];
             c[i] += z[i] * dep;
         }
         qq += dep * dep;

@@ -307,11 +307,11 @@ typedef struct pr_coint_roll {
     size_t fallbacks;           /* fits answered by pr_stats_coint               */
     double *mem;                /* one allocation for everything below           */
     double *y, *x, *dy, *dx;    /* closes and differences, window contiguous     */
-    double *r;                  /* 4 x (maxlag+1) lagged difference products     */
+    double *r;                  /* 3 x (maxlag+1, even) lagged difference products */
     double *work;
     double cy, cx;              /* the levels' reference (window mean at recompute) */
     double sy, sx, syy, sxx, sxy;   /* window sums of centred levels            */
-    double v[4];                /* centred level x next difference products      */
+    double v[3];                /* centred level x next difference products      */
     double crit[3];
 } pr_coint_roll;
 
