@@ -91,10 +91,11 @@ typedef struct worst {
 
 /* Push every pair; every `every` pushes once the window is full, the
  * sliding fit must equal pr_stats_coint on the same window. */
-static worst compare(const pairs_data *d, size_t n, size_t every, double scale_y, double shift_y) {
+static worst compare_opts(const pairs_data *d, size_t n, size_t every, double scale_y, double shift_y,
+                          const pr_coint_opts *opts) {
     pr_coint_roll r;
     pr_err e1, e2;
-    assert_int_equal(pr_stats_coint_roll_init(&r, n, NULL, &e1), 0);
+    assert_int_equal(pr_stats_coint_roll_init(&r, n, opts, &e1), 0);
     worst w = {0};
     double *wy = malloc(sizeof(double) * n);
     for (size_t t = 0; t < d->n; t++) {
@@ -103,7 +104,7 @@ static worst compare(const pairs_data *d, size_t n, size_t every, double scale_y
         if (t + 1 < n || (t + 1 - n) % every) continue;
         for (size_t k = 0; k < n; k++) wy[k] = d->y[t + 1 - n + k] * scale_y + shift_y;
         pr_coint_result a, b;
-        int ra = pr_stats_coint_roll_fit(&r, &a, &e1), rb = pr_stats_coint(n, wy, d->x + t + 1 - n, NULL, &b, &e2);
+        int ra = pr_stats_coint_roll_fit(&r, &a, &e1), rb = pr_stats_coint(n, wy, d->x + t + 1 - n, opts, &b, &e2);
         assert_int_equal(ra, rb);
         if (ra) continue;
         assert_int_equal(a.collinear, b.collinear);
@@ -132,6 +133,10 @@ static worst compare(const pairs_data *d, size_t n, size_t every, double scale_y
     return w;
 }
 
+static worst compare(const pairs_data *d, size_t n, size_t every, double scale_y, double shift_y) {
+    return compare_opts(d, n, every, scale_y, shift_y, NULL);
+}
+
 static void test_eth_btc(void **st) {
     (void)st;
     pairs_data d = load_pair("data/sample/crypto/ETHUSDT-1h.csv", "data/sample/crypto/BTCUSDT-1h.csv", "close");
@@ -148,6 +153,22 @@ static void test_ko_pep(void **st) {
     assert_true(d.n > 6000);
     assert_true(compare(&d, 252, 1, 1, 0).fits > 5800);
     assert_true(compare(&d, 504, 7, 1, 0).fits > 700);
+    free_pair(&d);
+}
+
+/* The other lag rules and a fixed maxlag, as pr_stats_coint has them. */
+static void test_autolag_rules(void **st) {
+    (void)st;
+    pairs_data d = load_pair("data/sample/crypto/ETHUSDT-1h.csv", "data/sample/crypto/BTCUSDT-1h.csv", "close");
+    pr_coint_opts o;
+    const pr_adf_autolag rules[] = {PR_ADF_BIC, PR_ADF_TSTAT, PR_ADF_FIXED, PR_ADF_AIC};
+    const int maxlags[] = {-1, -1, 4, 7};
+    for (int i = 0; i < 4; i++) {
+        pr_coint_opts_default(&o);
+        o.autolag = rules[i];
+        o.maxlag = maxlags[i];
+        assert_true(compare_opts(&d, 252, 13, 1, 0, &o).fits > 1300);
+    }
     free_pair(&d);
 }
 
@@ -188,7 +209,8 @@ static void test_degenerate(void **st) {
             assert_non_null(strstr(e1.msg, "pairs held"));
             continue;
         }
-        int ra = pr_stats_coint_roll_fit(&r, &a, &e1), rb = pr_stats_coint(n, y + t + 1 - n, x + t + 1 - n, NULL, &b, &e2);
+        int ra = pr_stats_coint_roll_fit(&r, &a, &e1);
+        int rb = pr_stats_coint(n, y + t + 1 - n, x + t + 1 - n, NULL, &b, &e2);
         assert_int_equal(ra, rb);
         if (ra) {
             assert_string_equal(e1.msg, e2.msg);
@@ -203,6 +225,9 @@ static void test_degenerate(void **st) {
             continue;
         }
         assert_int_equal(a.usedlag, b.usedlag);
+        if (!(rel(a.hedge_ratio, b.hedge_ratio) <= 1e-9 && rel(a.stat, b.stat) <= 1e-8))
+            print_message("t %zu: hedge %.17g / %.17g, stat %.17g / %.17g\n", t, a.hedge_ratio, b.hedge_ratio, a.stat,
+                          b.stat);
         assert_true(rel(a.hedge_ratio, b.hedge_ratio) <= 1e-9 && rel(a.stat, b.stat) <= 1e-8);
         ok++;
     }
@@ -233,6 +258,7 @@ static void test_bad_args(void **st) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_eth_btc),     cmocka_unit_test(test_ko_pep),  cmocka_unit_test(test_large_levels),
+        cmocka_unit_test(test_autolag_rules),
         cmocka_unit_test(test_degenerate),  cmocka_unit_test(test_bad_args),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

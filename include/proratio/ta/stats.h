@@ -287,14 +287,15 @@ int pr_stats_coint(size_t n, const double *y, const double *x, const pr_coint_op
 /* Engle-Granger on a sliding window of the latest n pairs (trend c only), for
  * a strategy that refits as bars arrive: pr_stats_coint's result on that
  * window, without rebuilding from it. Each push updates running sums of the
- * raw series' products (O(maxlag) per pair, recomputed exactly from the
- * window every n pushes); a fit assembles the ADF design's normal equations
- * from them, solves every lag at once (one Cholesky) and the chosen lag on
- * its full sample (O(maxlag^3), independent of n). Where normal equations
- * could not be trusted to match the QR path (a nearly singular design, R^2
- * at the collinearity threshold, two lags with nearly equal criteria, a
- * constant or non-finite window) the fit runs pr_stats_coint on the window
- * instead, so its errors and decisions are the batch path's. */
+ * raw series' products (O(maxlag) per pair; redone from the window every n
+ * pushes for the levels' products, every 8n for the differences'); a fit
+ * assembles the ADF design's normal equations from them, solves every lag
+ * at once (one Cholesky) and the chosen lag on its full sample (O(maxlag^3),
+ * independent of n). Where normal equations could not be trusted to match
+ * the QR path (a nearly singular design, R^2 near the collinearity
+ * threshold, two lags with nearly equal criteria, a constant or non-finite
+ * window) the fit runs pr_stats_coint on the window instead, so its errors
+ * and decisions are the batch path's. */
 typedef struct pr_coint_roll {
     size_t n;                   /* pairs per fit                                 */
     int maxlag;                 /* ADF lags searched (adfuller's default for n)  */
@@ -302,7 +303,7 @@ typedef struct pr_coint_roll {
     size_t cap, end, count;     /* buffer length; one past the newest; held      */
     size_t pushes, last_bad;    /* pairs pushed; push number of the latest non-finite */
     size_t run_y, run_x;        /* equal values ending at the newest             */
-    size_t slides;              /* sliding updates since the exact recompute     */
+    size_t level_slides, lag_slides;   /* sliding updates since each exact pass  */
     int exact;                  /* the running sums describe the window          */
     size_t fallbacks;           /* fits answered by pr_stats_coint               */
     double *mem;                /* one allocation for everything below           */
