@@ -30,14 +30,15 @@
  * the residual's sum of squares, about K eps (level range / residual
  * deviation)^2 with K <= n for the level terms. Normal equations square the
  * condition number, so wherever their answer could differ in a decision from
- * the QR path (a scaled Cholesky pivot below 1e-6, R^2 within 1e-6 of the
- * collinearity threshold, two lags' criteria within 1e-8 relative, a t-stat
- * within 1e-7 of the t-stat rule's threshold, a non-positive sum of squares)
- * or the window is constant or holds a non-finite value, the fit is
- * pr_stats_coint on the window, exactly. On the sample pairs (thousands of
- * windows) the fast path agrees with pr_stats_coint to 4e-11 relative in the
- * hedge ratio, 1e-11 in the statistic and 4e-12 absolute in the p-value,
- * with the same lag everywhere (tests/ta/test_coint_roll.c). */
+ * the QR path (a Cholesky pivot below 1e-6 of its diagonal, R^2 within 1e-6
+ * of the collinearity threshold, two lags' criteria within 1e-9 relative as
+ * ssr exp(penalty / nobs), a t-stat within 1e-7 of the t-stat rule's
+ * threshold, a non-positive sum of squares) or the window is constant or
+ * holds a non-finite value, the fit is pr_stats_coint on the window, exactly.
+ * On the sample pairs (thousands of windows) the fast path agrees with
+ * pr_stats_coint to 4e-11 relative in the hedge ratio, 1e-11 in the
+ * statistic and 4e-12 absolute in the p-value, with the same lag everywhere
+ * (tests/ta/test_coint_roll.c). */
 #include <float.h>
 #include <math.h>
 #include <stdlib.h>
@@ -73,7 +74,7 @@ int pr_stats_coint_roll_init(pr_coint_roll *r, size_t n, const pr_coint_opts *op
     r->maxlag = (int)maxlag;
     r->opts = o;
     r->cap = 2 * n;
-    size_t cells = 4 * r->cap + 3 * (l1 + 1) + 2 * p2 * p2 + 12 * p2;
+    size_t cells = 4 * r->cap + 3 * (l1 + 1) + l1 + 2 * p2 * p2 + 12 * p2;
     r->mem = calloc(cells, sizeof(double));   /* a lag past maxlag may read a never-written cell */
     if (!r->mem) return pr_err_set(err, PR_ENOMEM, "coint_roll: out of memory");
     r->y = r->mem;
@@ -81,7 +82,11 @@ int pr_stats_coint_roll_init(pr_coint_roll *r, size_t n, const pr_coint_opts *op
     r->dy = r->x + r->cap;
     r->dx = r->dy + r->cap;
     r->r = r->dx + r->cap;
-    r->work = r->r + 3 * (l1 + 1);
+    r->icfac = r->r + 3 * (l1 + 1);
+    r->work = r->icfac + l1;
+    /* the information criterion's penalty per column, as a factor on ssr */
+    const double nobs = (double)(n - 1 - (size_t)maxlag), pen = o.autolag == PR_ADF_BIC ? log(nobs) : 2.0;
+    for (size_t l = 0; l < l1; l++) r->icfac[l] = exp(pen * (double)(l + 1) / nobs);
     /* nobs - 1 as statsmodels (Stata's egranger) */
     int rc = pr_stats_mackinnoncrit(2, PR_ADF_C, (double)n - 1.0, r->crit, err);
     if (rc) pr_stats_coint_roll_free(r);
@@ -229,11 +234,6 @@ void pr_stats_coint_roll_push(pr_coint_roll *r, double y, double x) {
     if (r->lag_slides >= 8 * r->n) recompute_lags(r);
 }
 
-/* Cholesky of the p x p symmetric a (row-major, upper triangle read and
- * overwritten with L') after scaling to unit diagonal (s: the scales), and
- * w = L^-1 (s .* c) (c is overwritten). Right-looking, so the inner loops
- * are independent row updates rather than chains of dot products. -1 when a
- * scaled pivot is at most 1e-6: normal equations cannot be trusted there. */
 /* y -= f x over len cells, two a step (vector operations). */
 static void sub_scaled(size_t len, double f, const double *restrict x, double *restrict y) {
     size_t k = 0;
@@ -244,18 +244,20 @@ static void sub_scaled(size_t len, double f, const double *restrict x, double *r
     if (k < len) y[k] -= f * x[k];
 }
 
-static int chol_solve(size_t p, double *restrict a, double *restrict c, double *restrict w, double *restrict s) {
+/* Cholesky of the p x p symmetric a (row-major, upper triangle read and
+ * overwritten with L'), and w = L^-1 c (c is overwritten). Right-looking,
+ * so the inner loops are independent row updates rather than chains of dot
+ * products. -1 when a pivot is at most 1e-6 of its column's diagonal (diag:
+ * p cells), i.e. a column is all but a combination of the ones before it:
+ * normal equations cannot be trusted there. */
+static int chol_solve(size_t p, double *restrict a, double *restrict c, double *restrict w, double *restrict diag) {
     for (size_t i = 0; i < p; i++) {
-        if (!(a[i * p + i] > 0) || !isfinite(a[i * p + i])) return -1;
-        s[i] = 1.0 / sqrt(a[i * p + i]);
-    }
-    for (size_t i = 0; i < p; i++) {
-        for (size_t j = i; j < p; j++) a[i * p + j] *= s[i] * s[j];
-        c[i] *= s[i];
+        diag[i] = a[i * p + i];
+        if (!(diag[i] > 0) || !isfinite(diag[i])) return -1;
     }
     for (size_t j = 0; j < p; j++) {
         double *rj = a + j * p, d = rj[j];
-        if (!(d > 1e-6)) return -1;
+        if (!(d > 1e-6 * diag[j])) return -1;
         d = sqrt(d);
         const double inv = 1.0 / d;
         rj[j] = d;
@@ -302,12 +304,11 @@ int pr_stats_coint_roll_fit(pr_coint_roll *r, pr_coint_result *out, pr_err *err)
     const double *ryy = r->r + le - 1, *ryx = ryy + le, *rxx = ryx + le;   /* lag d at [-d] */
     for (size_t d = 0; d <= L; d++) {
         const ptrdiff_t q = -(ptrdiff_t)d;
-        g[d] = g[d * l1] = ryy[q] - b * ryx[q] + b * b * rxx[q];
+        g[d] = ryy[q] - b * ryx[q] + b * b * rxx[q];
     }
     for (size_t i = 0; i < L; i++)
         for (size_t j = i; j < L; j++)
-            g[(i + 1) * l1 + j + 1] = g[(j + 1) * l1 + i + 1] =
-                g[i * l1 + j] + dh[L - i] * dh[L - j] - dt[i] * dt[j];
+            g[(i + 1) * l1 + j + 1] = g[i * l1 + j] + dh[L - i] * dh[L - j] - dt[i] * dt[j];
     /* H: level x differences; sum of squared levels over s-1 = L..n-2 */
     const double mu = my - b * mx;
     h[0] = r->v[0] - b * r->v[1] + b * b * r->v[2] - mu * ((y[n - 1] - y[L]) - b * (x[n - 1] - x[L]));
@@ -319,12 +320,13 @@ int pr_stats_coint_roll_fit(pr_coint_roll *r, pr_coint_result *out, pr_err *err)
     int usedlag = (int)L;
     if (r->opts.autolag != PR_ADF_FIXED) {
         /* search design [e_{s-1}, de_{s-1} .. de_{s-L}] on rows s = L+1..n-1 */
-        for (size_t i = 0; i < l1; i++)
-            for (size_t j = i; j < l1; j++) m[i * l1 + j] = i == 0 ? (j == 0 ? see : h[j]) : g[i * l1 + j];
+        m[0] = see;
+        memcpy(m + 1, h + 1, L * sizeof(double));
+        for (size_t i = 1; i < l1; i++) memcpy(m + i * l1 + i, g + i * l1 + i, (l1 - i) * sizeof(double));
         c[0] = h[0];
         for (size_t i = 1; i < l1; i++) c[i] = g[i];
         if (chol_solve(l1, m, c, wv, sc)) return batch(r, out, err);
-        const double nobs = (double)(n - 1 - L), nobs2 = nobs / 2.0;
+        const double nobs = (double)(n - 1 - L);
         double ssr = g[0];
         int best = -1;
         if (r->opts.autolag == PR_ADF_TSTAT) {
@@ -340,15 +342,15 @@ int pr_stats_coint_roll_fit(pr_coint_roll *r, pr_coint_result *out, pr_err *err)
                 if (t >= stop) break;
             }
         } else {
+            /* nobs log(ssr) + pen k, compared as ssr exp(pen k / nobs) */
             for (size_t l = 0; l < l1; l++) {
                 ssr -= wv[l] * wv[l];
                 if (!(ssr > 0)) return batch(r, out, err);
-                double llf = -log(ssr) * nobs2 - (1.0 + log(M_PI / nobs2)) * nobs2;
-                ic[l] = -2.0 * llf + (r->opts.autolag == PR_ADF_BIC ? log(nobs) : 2.0) * (double)(l + 1);
+                ic[l] = ssr * r->icfac[l];
                 if (best < 0 || ic[l] < ic[best]) best = (int)l;
             }
             for (size_t l = 0; l < l1; l++)
-                if ((int)l != best && ic[l] - ic[best] <= 1e-8 * (fabs(ic[best]) + 1.0)) return batch(r, out, err);
+                if ((int)l != best && ic[l] <= ic[best] * (1.0 + 1e-9)) return batch(r, out, err);
         }
         usedlag = best;
     }

@@ -309,6 +309,7 @@ typedef struct pr_coint_roll {
     double *mem;                /* one allocation for everything below           */
     double *y, *x, *dy, *dx;    /* closes and differences, window contiguous     */
     double *r;                  /* 3 x (maxlag+1, even) lagged difference products */
+    double *icfac;              /* the lag criterion's penalty, a factor on ssr  */
     double *work;
     double cy, cx;              /* the levels' reference (window mean at recompute) */
     double sy, sx, syy, sxx, sxy;   /* window sums of centred levels            */
