@@ -43,7 +43,6 @@ typedef struct pairs {
     int fitted;
     double hedge, intercept, pvalue;
     pr_coint_roll roll;        /* the latest `formation` paired closes, and the test */
-    double *spread;            /* z_window cells: the spread over the z window        */
 } pairs;
 
 static const char *const k_neutral[] = {"beta", "dollar", NULL};
@@ -86,7 +85,6 @@ static int check_params(const void *pv, const char **what, char *msg, size_t cap
 
 static void pairs_destroy(pr_strategy *s) {
     pr_stats_coint_roll_free(&((pairs *)s)->roll);
-    free(((pairs *)s)->spread);
     free(s);
 }
 
@@ -110,9 +108,6 @@ static int pairs_init(pr_strategy *s, pr_market_view *v, pr_err *err) {
     pr_stats_coint_roll_free(&c->roll);
     int rc = pr_stats_coint_roll_init(&c->roll, (size_t)c->p.formation, NULL, err);
     if (rc) return rc;
-    free(c->spread);
-    if (!(c->spread = malloc(sizeof(double) * (size_t)c->p.z_window)))
-        return pr_err_set(err, PR_ENOMEM, "pairs: out of memory");
     c->steps = c->fitted_at = 0;
     c->fitted = 0;
     c->entry_z = c->p.entry_z;
@@ -180,29 +175,16 @@ static int pairs_on_bar(pr_strategy *s, const pr_market_view *v, pr_signal_list 
     const size_t w = (size_t)p->z_window;
     if (count < w) return PR_OK;
     const double *zy = yw + count - w, *zx = xw + count - w;
-    /* four partial sums: no chain of dependent additions */
-    double *d = c->spread, s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-    size_t k = 0;
-    for (; k < w; k++) d[k] = zy[k] - c->hedge * zx[k] - c->intercept;
-    for (k = 0; k + 4 <= w; k += 4) {
-        s0 += d[k];
-        s1 += d[k + 1];
-        s2 += d[k + 2];
-        s3 += d[k + 3];
+    double sum = 0, sq = 0;
+    for (size_t k = 0; k < w; k++) sum += zy[k] - c->hedge * zx[k] - c->intercept;
+    const double mean = sum / (double)w;
+    for (size_t k = 0; k < w; k++) {
+        double d = zy[k] - c->hedge * zx[k] - c->intercept - mean;
+        sq += d * d;
     }
-    for (; k < w; k++) s0 += d[k];
-    const double mean = ((s0 + s1) + (s2 + s3)) / (double)w;
-    s0 = s1 = s2 = s3 = 0;
-    for (k = 0; k + 4 <= w; k += 4) {
-        s0 += (d[k] - mean) * (d[k] - mean);
-        s1 += (d[k + 1] - mean) * (d[k + 1] - mean);
-        s2 += (d[k + 2] - mean) * (d[k + 2] - mean);
-        s3 += (d[k + 3] - mean) * (d[k + 3] - mean);
-    }
-    for (; k < w; k++) s0 += (d[k] - mean) * (d[k] - mean);
-    const double sd = sqrt(((s0 + s1) + (s2 + s3)) / (double)w), last = d[w - 1];
+    const double sd = sqrt(sq / (double)w);
     if (!(sd > 0)) return PR_OK;
-    const double z = (last - mean) / sd;
+    const double z = (zy[w - 1] - c->hedge * zx[w - 1] - c->intercept - mean) / sd;
     int rc;
     if (sy != 0) {   /* holding the spread: sy > 0 bought it */
         int stop = sy > 0 ? z < -p->stop_z : z > p->stop_z;
