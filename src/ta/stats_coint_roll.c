@@ -171,6 +171,21 @@ static void recompute_lags(pr_coint_roll *r) {
     r->lag_slides = 0;
 }
 
+/* One push's change to the three lag sums: the entering row (a*, pn*) in,
+ * the leaving one (b*, po*) out; two lags a step (vector operations). */
+static void slide_lags(size_t le, double ay, double ax, double by, double bx, const double *restrict pyn,
+                       const double *restrict pxn, const double *restrict pyo, const double *restrict pxo,
+                       double *restrict ryy, double *restrict ryx, double *restrict rxx) {
+    for (size_t q = 0; q < le; q += 2) {
+        ryy[q] += ay * pyn[q] - by * pyo[q];
+        ryy[q + 1] += ay * pyn[q + 1] - by * pyo[q + 1];
+        ryx[q] += (ay * pxn[q] + ax * pyn[q]) - (by * pxo[q] + bx * pyo[q]);
+        ryx[q + 1] += (ay * pxn[q + 1] + ax * pyn[q + 1]) - (by * pxo[q + 1] + bx * pyo[q + 1]);
+        rxx[q] += ax * pxn[q] - bx * pxo[q];
+        rxx[q + 1] += ax * pxn[q + 1] - bx * pxo[q + 1];
+    }
+}
+
 /* The window moved by one pair (the newest at end - 1): add the entering
  * search row (s = n-1) and remove the leaving one (s = L+1 of the previous
  * window), likewise the level sums. */
@@ -179,11 +194,7 @@ static void slide(pr_coint_roll *r) {
     const double ay = r->dy[sn], ax = r->dx[sn], by = r->dy[so], bx = r->dx[so];
     const double *pyn = r->dy + sn + 1 - le, *pxn = r->dx + sn + 1 - le;
     const double *pyo = r->dy + so + 1 - le, *pxo = r->dx + so + 1 - le;
-    double *ryy = r->r, *ryx = ryy + le, *rxx = ryx + le;
-    lag_update(le, ay, pyn, by, pyo, ryy);
-    lag_update(le, ay, pxn, by, pxo, ryx);
-    lag_update(le, ax, pyn, bx, pyo, ryx);
-    lag_update(le, ax, pxn, bx, pxo, rxx);
+    slide_lags(le, ay, ax, by, bx, pyn, pxn, pyo, pxo, r->r, r->r + le, r->r + 2 * le);
     const double ly = r->y[sn - 1] - r->cy, lx = r->x[sn - 1] - r->cx;
     const double my = r->y[so - 1] - r->cy, mx = r->x[so - 1] - r->cx;
     r->v[0] += ly * ay - my * by;
