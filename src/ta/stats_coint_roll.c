@@ -61,8 +61,7 @@ int pr_stats_coint_roll_init(pr_coint_roll *r, size_t n, const pr_coint_opts *op
     /* adfuller's default and bounds on n residuals, regression n */
     long half = (long)(n / 2) - 1, maxlag = o.maxlag;
     if (maxlag < 0) {
-        maxlag = (long)ceil(12.0 * pow((double)n / 100.0, 1.0 / 4.0));
-        if (maxlag > half) maxlag = half;
+        maxlag = pr_stats_adf_default_maxlag(n, 0);
     } else if (maxlag > half) {
         return pr_err_set(err, PR_EINVAL, "coint_roll: maxlag %ld too large for %zu pairs (at most n/2 - 1 = %ld)",
                           maxlag, n, half);
