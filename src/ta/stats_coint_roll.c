@@ -11,14 +11,14 @@
  * leaving one. Only O(L) of them are needed:
  *  - the difference block is Toeplitz up to edge rows: G[i][j] =
  *    sum_s de_{s-i} de_{s-j} satisfies G[i+1][j+1] = G[i][j] + de_{L-i}
- *    de_{L-j} - de_{n-1-i} de_{n-1-j}, so the first row (4 x (L+1) raw
- *    lagged products dA_s dB_{s-d}) gives it all;
+ *    de_{L-j} - de_{n-1-i} de_{n-1-j}, so the first row (3 x (L+1) raw
+ *    lagged products: dy dy, dy dx + dx dy, dx dx) gives it all;
  *  - the level column likewise: H_j = sum_s e_{s-1} de_{s-j} has H_{j+1} =
- *    H_j + e_{L-1} de_{L-j} - e_{n-2} de_{n-1-j} + G[1][1+j], so H_0 (4 raw
+ *    H_j + e_{L-1} de_{L-j} - e_{n-2} de_{n-1-j} + G[1][1+j], so H_0 (3 raw
  *    level x difference sums) gives it all;
  *  - the levels' sums give the OLS (a, b) and sum e^2.
- * One Cholesky of the search design (columns scaled to unit diagonal) gives
- * every lag's residual sum of squares (the nested leading blocks, as
+ * One Cholesky of the search design gives every lag's residual sum of
+ * squares (the nested leading blocks, as
  * stats_adf.c's one QR does); the chosen lag's full-sample design adds its
  * few early rows directly and is solved with the level column last, so its
  * t statistic is the last forward-substitution value over sigma.
@@ -28,7 +28,7 @@
  * reference) every n pushes and the difference products every 8n, so the
  * rounding of the sliding updates is bounded by that many steps: relative to
  * the residual's sum of squares, about K eps (level range / residual
- * deviation)^2 with K <= n for the level terms. Normal equations square the
+ * deviation)^2 after K steps (K <= n for the level sums). Normal equations square the
  * condition number, so wherever their answer could differ in a decision from
  * the QR path (a Cholesky pivot below 1e-6 of its diagonal, R^2 within 1e-6
  * of the collinearity threshold, two lags' criteria within 1e-9 relative as
@@ -36,7 +36,7 @@
  * threshold, a non-positive sum of squares) or the window is constant or
  * holds a non-finite value, the fit is pr_stats_coint on the window, exactly.
  * On the sample pairs (thousands of windows) the fast path agrees with
- * pr_stats_coint to 4e-11 relative in the hedge ratio, 1e-11 in the
+ * pr_stats_coint to 4e-11 relative in the hedge ratio, 2e-11 in the
  * statistic and 4e-12 absolute in the p-value, with the same lag everywhere
  * (tests/ta/test_coint_roll.c). */
 #include <float.h>
@@ -104,9 +104,9 @@ size_t pr_stats_coint_roll_window(const pr_coint_roll *r, const double **y, cons
     return r->count;
 }
 
-/* Running sums of lagged difference products, for lags d = 0..l1e-1 (l1e:
+/* Running sums of lagged difference products, for lags d = 0..le-1 (le:
  * maxlag+1 rounded up to even, the last one unused when odd), stored in
- * reverse (cell q holds lag l1e-1-q) so that a push reads the differences
+ * reverse (cell q holds lag le-1-q) so that a push reads the differences
  * forward: yy[q] = sum dy_s dy_{s-d}, yx[q] = sum (dy_s dx_{s-d} + dx_s
  * dy_{s-d}) (only this sum enters the residual's Gram), xx[q] likewise. */
 static size_t lags_even(const pr_coint_roll *r) { return ((size_t)r->maxlag + 2) & ~(size_t)1; }
@@ -302,7 +302,7 @@ int pr_stats_coint_roll_fit(pr_coint_roll *r, pr_coint_result *out, pr_err *err)
     const double oy = r->cy + my, ox = r->cx + mx;   /* the window means */
 
     double *g = r->work, *m = g + p2 * p2, *eh = m + p2 * p2, *dh = eh + p2, *dt = dh + p2, *h = dt + p2;
-    double *c = h + p2, *wv = c + p2, *sc = wv + p2, *ic = sc + p2, *z = ic + p2;
+    double *c = h + p2, *wv = c + p2, *dg = wv + p2, *ic = dg + p2, *z = ic + p2;
     /* residuals and their differences at the window's edges */
     for (size_t k = 0; k <= L; k++) eh[k] = (y[k] - oy) - b * (x[k] - ox);
     for (size_t k = 1; k <= L + 1; k++) dh[k] = dy[k] - b * dx[k];
@@ -335,7 +335,7 @@ int pr_stats_coint_roll_fit(pr_coint_roll *r, pr_coint_result *out, pr_err *err)
         for (size_t i = 1; i < l1; i++) memcpy(m + i * l1 + i, g + i * l1 + i, (l1 - i) * sizeof(double));
         c[0] = h[0];
         for (size_t i = 1; i < l1; i++) c[i] = g[i];
-        if (chol_solve(l1, m, c, wv, sc)) return batch(r, out, err);
+        if (chol_solve(l1, m, c, wv, dg)) return batch(r, out, err);
         const double nobs = (double)(n - 1 - L);
         double ssr = g[0];
         int best = -1;
@@ -383,7 +383,7 @@ int pr_stats_coint_roll_fit(pr_coint_roll *r, pr_coint_result *out, pr_err *err)
         }
         qq += dep * dep;
     }
-    if (chol_solve(k, m, c, wv, sc)) return batch(r, out, err);
+    if (chol_solve(k, m, c, wv, dg)) return batch(r, out, err);
     double ssr = qq;
     for (size_t i = 0; i < k; i++) ssr -= wv[i] * wv[i];
     const size_t rows = n - 1 - p;

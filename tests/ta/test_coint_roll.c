@@ -161,9 +161,9 @@ static void test_autolag_rules(void **st) {
     (void)st;
     pairs_data d = load_pair("data/sample/crypto/ETHUSDT-1h.csv", "data/sample/crypto/BTCUSDT-1h.csv", "close");
     pr_coint_opts o;
-    const pr_adf_autolag rules[] = {PR_ADF_BIC, PR_ADF_TSTAT, PR_ADF_FIXED, PR_ADF_AIC};
-    const int maxlags[] = {-1, -1, 4, 7};
-    for (int i = 0; i < 4; i++) {
+    const pr_adf_autolag rules[] = {PR_ADF_BIC, PR_ADF_TSTAT, PR_ADF_FIXED, PR_ADF_AIC, PR_ADF_AIC};
+    const int maxlags[] = {-1, -1, 4, 7, 0};
+    for (int i = 0; i < 5; i++) {
         pr_coint_opts_default(&o);
         o.autolag = rules[i];
         o.maxlag = maxlags[i];
