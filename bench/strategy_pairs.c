@@ -3,7 +3,7 @@
  * repeated: prints bar-pairs per second (best of the runs) for a few
  * formation / refit settings, beside the issue's target of 5M bar-pairs/s.
  * Each paired bar updates the sliding Engle-Granger sums (O(maxlag)); each
- * refit solves the ADF lag search from them (O(maxlag^3), about 1 us at
+ * refit solves the ADF lag search from them (O(maxlag^3), about 1.2 us at
  * formation 252); the engine's own step is the rest.
  * Usage: bench_strategy_pairs [runs]. Always exits 0. */
 #include <math.h>
