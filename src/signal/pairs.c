@@ -12,14 +12,15 @@
  * (fixed_fraction) gives each leg its share; each leg pays its own costs. A
  * leg left alone (its partner's entry rejected, or stopped out) is closed.
  * Bars are paired by time, so a bar one instrument lacks is skipped: the
- * strategy keeps the latest `formation` pairs of closes in a ring as it
- * sees them (a step where both instruments closed a bar of the same time),
- * so no step reads the view's history again. */
+ * strategy keeps the latest `formation` pairs of closes as it sees them (a
+ * step where both instruments closed a bar of the same time), so no step
+ * reads the view's history again. They live in a sliding Engle-Granger state
+ * (pr_stats_coint_roll), which keeps the test's sums up to date pair by pair,
+ * so a refit costs O(maxlag^3) instead of a factorisation of the window. */
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include "proratio/signal.h"
 #include "proratio/ta.h"
 
@@ -41,10 +42,7 @@ typedef struct pairs {
     size_t steps, fitted_at;   /* paired steps seen; the step of the last fit  */
     int fitted;
     double hedge, intercept, pvalue;
-    double *y, *x;             /* formation buffers (oldest first)             */
-    double *ry, *rx;           /* the ring of the latest paired closes         */
-    size_t head, count;        /* next slot; pairs held (at most formation)    */
-    pr_coint_opts co;
+    pr_coint_roll roll;        /* the latest `formation` paired closes, and the test */
 } pairs;
 
 static const char *const k_neutral[] = {"beta", "dollar", NULL};
@@ -85,16 +83,8 @@ static int check_params(const void *pv, const char **what, char *msg, size_t cap
     return PR_OK;
 }
 
-static void free_buffers(pairs *c) {
-    free(c->y);
-    free(c->x);
-    free(c->ry);
-    free(c->rx);
-    c->y = c->x = c->ry = c->rx = NULL;
-}
-
 static void pairs_destroy(pr_strategy *s) {
-    free_buffers((pairs *)s);
+    pr_stats_coint_roll_free(&((pairs *)s)->roll);
     free(s);
 }
 
@@ -115,14 +105,9 @@ static int pairs_init(pr_strategy *s, pr_market_view *v, pr_err *err) {
         return pr_err_set(err, PR_EINVAL, "pairs: %s and %s need the same timeframe (%s, %s)",
                           pr_view_instrument(v, 0)->symbol, pr_view_instrument(v, 1)->symbol,
                           pr_tf_name(pr_view_tf(v, 0)), pr_tf_name(pr_view_tf(v, 1)));
-    free_buffers(c);
-    const size_t f = (size_t)c->p.formation;
-    c->y = malloc(sizeof(double) * f);
-    c->x = malloc(sizeof(double) * f);
-    c->ry = malloc(sizeof(double) * f);
-    c->rx = malloc(sizeof(double) * f);
-    if (!c->y || !c->x || !c->ry || !c->rx) return pr_err_set(err, PR_ENOMEM, "pairs: out of memory");
-    c->head = c->count = 0;
+    pr_stats_coint_roll_free(&c->roll);
+    int rc = pr_stats_coint_roll_init(&c->roll, (size_t)c->p.formation, NULL, err);
+    if (rc) return rc;
     c->steps = c->fitted_at = 0;
     c->fitted = 0;
     c->entry_z = c->p.entry_z;
@@ -134,18 +119,8 @@ static int pairs_init(pr_strategy *s, pr_market_view *v, pr_err *err) {
             return pr_err_set(err, PR_EINVAL, "pairs: need exit_z < entry_z (%g by asset class) < stop_z (%g, %g)",
                               c->entry_z, c->p.exit_z, c->p.stop_z);
     }
-    pr_coint_opts_default(&c->co);
     pr_view_require_warmup(v, (size_t)c->p.formation);
     return PR_OK;
-}
-
-/* The latest n (<= count) paired closes, oldest first, into y and x. */
-static void latest(const pairs *c, size_t n, double *y, double *x) {
-    const size_t cap = (size_t)c->p.formation, start = (c->head + cap - n) % cap, first = cap - start < n ? cap - start : n;
-    memcpy(y, c->ry + start, first * sizeof *y);
-    memcpy(x, c->rx + start, first * sizeof *x);
-    memcpy(y + first, c->ry, (n - first) * sizeof *y);
-    memcpy(x + first, c->rx, (n - first) * sizeof *x);
 }
 
 static const char *const k_why_long = "z %.3f below -%g: buying the spread y - %.6g x (Engle-Granger p %.4f)";
@@ -173,21 +148,19 @@ static int pairs_on_bar(pr_strategy *s, const pr_market_view *v, pr_signal_list 
         by.ts != bx.ts)
         return PR_OK;
     c->steps++;
-    c->ry[c->head] = by.close;
-    c->rx[c->head] = bx.close;
-    c->head = (c->head + 1) % (size_t)p->formation;
-    if (c->count < (size_t)p->formation) c->count++;
+    pr_stats_coint_roll_push(&c->roll, by.close, bx.close);
+    const double *yw, *xw;
+    const size_t count = pr_stats_coint_roll_window(&c->roll, &yw, &xw);
     int sy = pr_view_side(v, 0), sx = pr_view_side(v, 1);
     if ((sy != 0) != (sx != 0)) {   /* a leg alone */
         int lone = sy != 0 ? 0 : 1;
         return add(out, PR_SIG_EXIT, lone, k_why_alone, 0, 0, 0, 0, "pairs_exit", 0, err);
     }
     if (!c->fitted || c->steps - c->fitted_at >= (size_t)p->refit) {
-        if (c->count < (size_t)p->formation) return PR_OK;
-        latest(c, (size_t)p->formation, c->y, c->x);
+        if (count < (size_t)p->formation) return PR_OK;
         pr_coint_result r;
         pr_err e2;
-        if (pr_stats_coint((size_t)p->formation, c->y, c->x, &c->co, &r, &e2) != PR_OK || r.collinear) {
+        if (pr_stats_coint_roll_fit(&c->roll, &r, &e2) != PR_OK || r.collinear) {
             c->fitted = 0;   /* no relationship to trade (retried next bar) */
             return PR_OK;
         }
@@ -197,19 +170,21 @@ static int pairs_on_bar(pr_strategy *s, const pr_market_view *v, pr_signal_list 
         c->fitted = 1;
         c->fitted_at = c->steps;
     }
+    /* flat and nothing to enter: the z-score is not needed */
+    if (sy == 0 && (!(c->pvalue < p->pmax) || !(c->hedge > 0))) return PR_OK;
     const size_t w = (size_t)p->z_window;
-    if (c->count < w) return PR_OK;
-    latest(c, w, c->y, c->x);
+    if (count < w) return PR_OK;
+    const double *zy = yw + count - w, *zx = xw + count - w;
     double sum = 0, sq = 0;
-    for (size_t k = 0; k < w; k++) sum += c->y[k] - c->hedge * c->x[k] - c->intercept;
+    for (size_t k = 0; k < w; k++) sum += zy[k] - c->hedge * zx[k] - c->intercept;
     const double mean = sum / (double)w;
     for (size_t k = 0; k < w; k++) {
-        double d = c->y[k] - c->hedge * c->x[k] - c->intercept - mean;
+        double d = zy[k] - c->hedge * zx[k] - c->intercept - mean;
         sq += d * d;
     }
     const double sd = sqrt(sq / (double)w);
     if (!(sd > 0)) return PR_OK;
-    const double z = (c->y[w - 1] - c->hedge * c->x[w - 1] - c->intercept - mean) / sd;
+    const double z = (zy[w - 1] - c->hedge * zx[w - 1] - c->intercept - mean) / sd;
     int rc;
     if (sy != 0) {   /* holding the spread: sy > 0 bought it */
         int stop = sy > 0 ? z < -p->stop_z : z > p->stop_z;
@@ -220,7 +195,7 @@ static int pairs_on_bar(pr_strategy *s, const pr_market_view *v, pr_signal_list 
         if ((rc = add(out, PR_SIG_EXIT, 0, why, z, lim, 0, 0, "pairs_exit", 0, err)) != PR_OK) return rc;
         return add(out, PR_SIG_EXIT, 1, why, z, lim, 0, 0, "pairs_exit", 0, err);
     }
-    if (!(c->pvalue < p->pmax) || !(c->hedge > 0) || fabs(z) > p->stop_z) return PR_OK;
+    if (fabs(z) > p->stop_z) return PR_OK;
     int dir = z < -c->entry_z ? 1 : z > c->entry_z ? -1 : 0;
     if (!dir) return PR_OK;
     /* x's notional per unit of y's: hedge x its price (beta), or equal */

@@ -92,6 +92,11 @@ static int search_lag(const char *fn, size_t n, const double *x, int nt, int max
     return PR_OK;
 }
 
+long pr_stats_adf_default_maxlag(size_t n, int ntrend) {
+    long half = (long)(n / 2) - ntrend - 1, maxlag = (long)ceil(12.0 * pow((double)n / 100.0, 1.0 / 4.0));
+    return maxlag > half ? half : maxlag;
+}
+
 int pr_stats_adf_run(const char *fn, size_t n, const double *x, const pr_adf_opts *opts, pr_adf_result *out,
                      pr_err *err) {
     pr_adf_opts def;
@@ -123,8 +128,7 @@ int pr_stats_adf_run(const char *fn, size_t n, const double *x, const pr_adf_opt
     long half = (long)(n / 2) - nt - 1;
     long maxlag;
     if (opts->maxlag < 0) {
-        maxlag = (long)ceil(12.0 * pow((double)n / 100.0, 1.0 / 4.0));
-        if (maxlag > half) maxlag = half;
+        maxlag = pr_stats_adf_default_maxlag(n, nt);
     } else {
         maxlag = opts->maxlag;
         if (maxlag > half) {

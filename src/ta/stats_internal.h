@@ -32,6 +32,10 @@ double pr_stats_qr_rinv_row2(size_t m, size_t p, const double *r, size_t i, doub
 /* Two-sided p-value of a t statistic with df degrees of freedom. */
 double pr_stats_t_pvalue(double t, double df);
 
+/* adfuller's default maxlag for n values and ntrend deterministic terms:
+ * ceil(12 (n/100)^(1/4)), at most n/2 - ntrend - 1. */
+long pr_stats_adf_default_maxlag(size_t n, int ntrend);
+
 /* ADF core used by pr_stats_adf and pr_stats_coint (fn for messages). */
 int pr_stats_adf_run(const char *fn, size_t n, const double *x, const pr_adf_opts *opts,
                      pr_adf_result *out, pr_err *err);

@@ -284,6 +284,49 @@ void pr_coint_opts_default(pr_coint_opts *o);
 int pr_stats_coint(size_t n, const double *y, const double *x, const pr_coint_opts *opts,
                    pr_coint_result *out, pr_err *err);
 
+/* Engle-Granger on a sliding window of the latest n pairs (trend c only), for
+ * a strategy that refits as bars arrive: pr_stats_coint's result on that
+ * window, without rebuilding from it. Each push updates running sums of the
+ * raw series' products (O(maxlag) per pair; redone from the window every n
+ * pushes for the levels' products, every 8n for the differences'); a fit
+ * assembles the ADF design's normal equations from them, solves every lag
+ * at once (one Cholesky) and the chosen lag on its full sample (O(maxlag^3),
+ * independent of n). Where normal equations could not be trusted to match
+ * the QR path (a nearly singular design, R^2 near the collinearity
+ * threshold, two lags with nearly equal criteria, a constant or non-finite
+ * window) the fit runs pr_stats_coint on the window instead, so its errors
+ * and decisions are the batch path's. */
+typedef struct pr_coint_roll {
+    size_t n;                   /* pairs per fit                                 */
+    int maxlag;                 /* ADF lags searched (adfuller's default for n)  */
+    pr_coint_opts opts;
+    size_t cap, end, count;     /* buffer length; one past the newest; held      */
+    size_t pushes, last_bad;    /* pairs pushed; push number of the latest non-finite */
+    size_t run_y, run_x;        /* equal values ending at the newest             */
+    size_t level_slides, lag_slides;   /* sliding updates since each exact pass  */
+    int exact;                  /* the running sums describe the window          */
+    size_t fallbacks;           /* fits answered by pr_stats_coint               */
+    double *mem;                /* one allocation for everything below           */
+    double *y, *x, *dy, *dx;    /* closes and differences, window contiguous     */
+    double *r;                  /* 3 x (maxlag+1, even) lagged difference products */
+    double *icfac;              /* the lag criterion's penalty, a factor on ssr  */
+    double *work;
+    double cy, cx;              /* the levels' reference (window mean at recompute) */
+    double sy, sx, syy, sxx, sxy;   /* window sums of centred levels            */
+    double v[3];                /* centred level x next difference products      */
+    double crit[3];
+} pr_coint_roll;
+
+/* n >= 8; opts NULL or trend c with any autolag and maxlag (-1: default). */
+int pr_stats_coint_roll_init(pr_coint_roll *r, size_t n, const pr_coint_opts *opts, pr_err *err);
+void pr_stats_coint_roll_push(pr_coint_roll *r, double y, double x);
+/* Pairs held (at most n); *y and *x point at them, oldest first (valid until
+ * the next push). */
+size_t pr_stats_coint_roll_window(const pr_coint_roll *r, const double **y, const double **x);
+/* pr_stats_coint on the latest n pairs; PR_EDATA before n pairs. */
+int pr_stats_coint_roll_fit(pr_coint_roll *r, pr_coint_result *out, pr_err *err);
+void pr_stats_coint_roll_free(pr_coint_roll *r);
+
 /* ======================================================================== */
 /* Half-life of mean reversion                                               */
 /* ======================================================================== */
