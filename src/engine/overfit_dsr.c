@@ -17,17 +17,24 @@ static int check_finite(const char *fn, const char *what, double v, pr_err *err)
     return PR_OK;
 }
 
+/* Fails naming the first non-finite x[i] ("<fn>: <what> <i> is NaN"). */
+static int check_all_finite(const char *fn, const char *what, const double *x, size_t n,
+                            pr_err *err) {
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(x[i]))
+            return pr_err_set(err, PR_EDATA, "%s: %s %zu is %s", fn, what, i,
+                              isnan(x[i]) ? "NaN" : "infinite");
+    return PR_OK;
+}
+
 int pr_return_moments_compute(const double *r, size_t n, pr_return_moments *out, pr_err *err) {
     if (!r || !out) return pr_err_set(err, PR_EINVAL, "return moments: no returns or no output");
     if (n < 2)
         return pr_err_set(err, PR_EINVAL, "return moments: %zu return(s); at least 2 are needed", n);
+    int rc = check_all_finite("return moments", "return", r, n, err);
+    if (rc) return rc;
     double sum = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (!isfinite(r[i]))
-            return pr_err_set(err, PR_EDATA, "return moments: return %zu is %s", i,
-                              isnan(r[i]) ? "NaN" : "infinite");
-        sum += r[i];
-    }
+    for (size_t i = 0; i < n; i++) sum += r[i];
     double mean = sum / (double)n;
     double m2 = 0, m3 = 0, m4 = 0;
     for (size_t i = 0; i < n; i++) {
@@ -123,13 +130,10 @@ int pr_dsr_from_trials(double sr, size_t n_obs, double skew, double kurt, const 
         return pr_err_set(err, PR_EINVAL,
                           "DSR: %zu trial Sharpe ratio(s); at least 2 are needed for their variance",
                           n_trials);
+    int rc = check_all_finite("DSR", "the Sharpe ratio of trial", trial_sr, n_trials, err);
+    if (rc) return rc;
     double sum = 0;
-    for (size_t i = 0; i < n_trials; i++) {
-        if (!isfinite(trial_sr[i]))
-            return pr_err_set(err, PR_EDATA, "DSR: trial %zu's Sharpe ratio is %s", i,
-                              isnan(trial_sr[i]) ? "NaN" : "infinite");
-        sum += trial_sr[i];
-    }
+    for (size_t i = 0; i < n_trials; i++) sum += trial_sr[i];
     double mean = sum / (double)n_trials, ss = 0;
     for (size_t i = 0; i < n_trials; i++) ss += (trial_sr[i] - mean) * (trial_sr[i] - mean);
     return pr_dsr(sr, n_obs, skew, kurt, (double)n_trials, ss / (double)(n_trials - 1), out, err);
