@@ -2,7 +2,9 @@
  * and the simulated broker (engine/broker.h), the parts the simulated and
  * paper brokers share (engine/order_book.h, ledger.h, fee_model.h,
  * fill_model.h, funding_model.h, margin_model.h), the decision pipeline
- * (engine/pipeline.h) and the backtest loop (engine/backtest.h).
+ * (engine/pipeline.h), the backtest loop (engine/backtest.h), overfitting
+ * statistics (engine/overfit.h) and Monte Carlo of a result
+ * (engine/montecarlo.h).
  *
  * Units (DESIGN "Units"): times are int64 ms UTC, bars labelled by open
  * time; fractions internally (0.001 = 0.1%); prices are in the instrument's
@@ -25,5 +27,7 @@
 #include "proratio/engine/optimize.h"
 #include "proratio/engine/report.h"
 #include "proratio/engine/runlog.h"
+#include "proratio/engine/overfit.h"
+#include "proratio/engine/montecarlo.h"
 
 #endif
