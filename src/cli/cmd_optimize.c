@@ -16,6 +16,7 @@
 #include "cli.h"
 #include "backtest_output.h"
 #include "optimize.h"
+#include "optimize_report.h"
 
 static const char k_usage[] =
     "usage: proratio optimize --config FILE [--in-sample-only] [--trials N] [--seed N]\n"
@@ -284,13 +285,52 @@ static void describe_search(const opt_cmd *c, FILE *f, const char *mode) {
     fprintf(f, "; %d thread%s\n", c->jobs, c->jobs == 1 ? "" : "s");
 }
 
+/* The overfitting statistics keep the daily returns of at most this many
+ * trials per search (days x trials doubles). */
+#define PBO_MAX_TRIALS 1000
+
+static int returns_new(const opt_cmd *c, const opt_window *w, size_t n, opt_returns *r, pr_err *e) {
+    r->rows = opt_window_days(&c->ctx, w);
+    r->cols = n < PBO_MAX_TRIALS ? n : PBO_MAX_TRIALS;
+    r->m = calloc(r->rows * r->cols + 1, sizeof(double));
+    return r->m ? PR_OK : pr_err_set(e, PR_ENOMEM, "optimize: out of memory");
+}
+
+static double days_per_year(const opt_cmd *c) { return pr_metrics_days_per_year(c->mk[0].spec.inst.asset_class); }
+
+/* The statistics of a finished search on window w: its best is run again
+ * for its daily returns (and, with best_run->records, its trades and curve,
+ * handed over). */
+static int judge(opt_cmd *c, const opt_trial *t, size_t n, long best, const opt_window *w, const opt_returns *r,
+                 opt_overfit *ov, opt_keep *best_run, pr_err *e) {
+    double *daily = r->rows ? malloc(r->rows * sizeof *daily) : NULL;
+    size_t days = 0;
+    int rc = PR_OK;
+    if (best >= 0 && daily) {
+        opt_trial again;
+        *best_run = (opt_keep){.records = best_run->records, .daily = daily, .daily_stride = 1, .daily_cap = r->rows};
+        rc = opt_run_trial(c->workers[0], t[best].x, w, &again, best_run, e);
+        days = best_run->n_daily;
+    }
+    if (rc == PR_OK) opt_overfit_compute(&c->o, t, n, best, r, daily, days, days_per_year(c), ov);
+    best_run->daily = NULL;
+    if (rc == PR_OK && best_run->records) {
+        best_run->daily = daily;   /* the caller's now */
+        return PR_OK;
+    }
+    free(daily);
+    return rc;
+}
+
 static int in_sample(opt_cmd *c, pr_err *e) {
     size_t n = c->o.trials;
     opt_trial *t = calloc(n, sizeof *t);
     if (!t) return pr_err_set(e, PR_ENOMEM, "optimize: out of memory");
-    opt_window w = {c->ld[0].n_warmup, c->mk[0].bars->len};
+    opt_window w = {c->ld[0].n_warmup, c->mk[0].bars->len, 0};
     describe_search(c, stdout, "IN-SAMPLE ONLY (no out-of-sample test)");
-    int rc = opt_search(c->workers, c->jobs, &c->ctx, &c->o.sampler, &w, t, &n, progress, "in-sample", e);
+    opt_returns ret = {0};
+    int rc = returns_new(c, &w, n, &ret, e);
+    if (rc == PR_OK) rc = opt_search(c->workers, c->jobs, &c->ctx, &c->o.sampler, &w, t, &n, &ret, progress, "in-sample", e);
     if (rc == PR_OK) {
         for (size_t k = 0; k < n; k++) csv_row(c->trials_csv, &c->o.space, 0, k, &t[k]);
         print_table(c, t, n, "IN-SAMPLE results (every figure below was fitted to this data):", stdout);
@@ -302,10 +342,20 @@ static int in_sample(opt_cmd *c, pr_err *e) {
             char p[400];
             point_text(&c->o.space, t[b].x, p, sizeof p);
             printf("best         %s  (IN-SAMPLE sharpe %.3f, return %.2f%%)\n", p, t[b].sharpe, t[b].ret * 100);
-            rc = write_best(c, t[b].x, e);
+            opt_overfit ov;
+            opt_keep run = {.records = 1};
+            if ((rc = judge(c, t, n, b, &w, &ret, &ov, &run, e)) == PR_OK) {
+                opt_overfit_print(&ov, stdout);
+                opt_montecarlo_print(run.tr, run.n_tr, run.daily, run.n_daily, c->s->cash, c->o.sampler.seed, stdout);
+                free(run.eq);
+                free(run.tr);
+                free(run.daily);
+                rc = write_best(c, t[b].x, e);
+            }
         }
-        printf("files        %s/trials.csv%s\n", c->dir, b >= 0 ? ", best.json" : "");
+        if (rc == PR_OK) printf("files        %s/trials.csv%s\n", c->dir, b >= 0 ? ", best.json" : "");
     }
+    free(ret.m);
     free(t);
     return rc;
 }
@@ -355,8 +405,8 @@ static int walk_forward(opt_cmd *c, pr_err *e) {
     pr_equity_point *all = NULL;
     pr_trade_record *all_tr = NULL;
     size_t n_all = 0, n_all_tr = 0;
-    double is_cagr = 0, is_sharpe = 0;
-    size_t n_is = 0;
+    double is_cagr = 0, is_sharpe = 0, pbo_sum = 0;
+    size_t n_is = 0, n_pbo = 0, n_dsr = 0, n_dsr_ok = 0;
     FILE *folds_csv = NULL;
     char path[BT_PATH_MAX + 32];
     snprintf(path, sizeof path, "%s/folds.csv", c->dir);
@@ -366,7 +416,7 @@ static int walk_forward(opt_cmd *c, pr_err *e) {
         goto out;
     }
     fprintf(folds_csv, "fold,train_from,test_from,test_to,best_trial,is_score,is_sharpe,is_cagr,oos_sharpe,"
-                       "oos_return,oos_trades,parameters,oos_failed\n");
+                       "oos_return,oos_trades,parameters,is_deflated_sharpe,is_pbo,oos_failed\n");
     double last_x[PR_OPT_MAX_DIMS];
     int have_last = 0;
     for (size_t f = 0; f < nf && rc == PR_OK; f++) {
@@ -374,12 +424,25 @@ static int walk_forward(opt_cmd *c, pr_err *e) {
         memset(t, 0, n * sizeof *t);
         pr_sampler_config sc = c->o.sampler;
         sc.seed = c->o.sampler.seed + f;   /* each fold its own, reproducible, draws */
-        opt_window tw = {folds[f].train_from, folds[f].train_to};
+        opt_window tw = {folds[f].train_from, folds[f].train_to, 0};
         char label[64];
         snprintf(label, sizeof label, "fold %zu/%zu", f + 1, nf);
-        if ((rc = opt_search(c->workers, c->jobs, &c->ctx, &sc, &tw, t, &n, progress, label, e)) != PR_OK) break;
+        opt_returns ret = {0};
+        if ((rc = returns_new(c, &tw, n, &ret, e)) == PR_OK)
+            rc = opt_search(c->workers, c->jobs, &c->ctx, &sc, &tw, t, &n, &ret, progress, label, e);
+        if (rc != PR_OK) {
+            free(ret.m);
+            break;
+        }
         for (size_t k = 0; k < n; k++) csv_row(c->trials_csv, &c->o.space, (int)f + 1, k, &t[k]);
         long b = best_of(t, n);
+        opt_overfit ov;
+        opt_keep none = {0};
+        rc = judge(c, t, n, b, &tw, &ret, &ov, &none, e);
+        free(ret.m);
+        if (rc != PR_OK) break;
+        if (ov.has_pbo) pbo_sum += ov.pbo.pbo, n_pbo++;
+        if (ov.has_dsr) n_dsr++, n_dsr_ok += ov.dsr.dsr >= 0.95;
         pr_time_format_iso(b0->ts[folds[f].train_from], t0, sizeof t0);
         pr_time_format_iso(b0->ts[folds[f].test_from], t1, sizeof t1);
         char t2[PR_TIME_STR_MAX];
@@ -387,15 +450,26 @@ static int walk_forward(opt_cmd *c, pr_err *e) {
         if (b < 0) {
             printf("  %4zu  %-20s  %-20s  %-20s  no valid trial: the fold stays out of the market\n", f + 1, t0, t1,
                    t2);
-            fprintf(folds_csv, "%zu,%s,%s,%s,,,,,,,,,\n", f + 1, t0, t1, t2);
+            fprintf(folds_csv, "%zu,%s,%s,%s,,,,,,,,,,,\n", f + 1, t0, t1, t2);
             continue;
         }
         opt_trial oos;
         pr_equity_point *eq = NULL;
         pr_trade_record *tr = NULL;
         size_t n_eq = 0, n_tr = 0;
-        opt_window ow = {folds[f].test_from, folds[f].test_to};
-        if ((rc = opt_run_trial(c->workers[0], t[b].x, &ow, &oos, &eq, &n_eq, &tr, &n_tr, e)) != PR_OK) break;
+        /* each test window starts with the money the ones before it left */
+        opt_window ow = {folds[f].test_from, folds[f].test_to, n_all ? all[n_all - 1].equity : 0};
+        opt_keep run = {.records = 1};
+        if ((rc = opt_run_trial(c->workers[0], t[b].x, &ow, &oos, &run, e)) != PR_OK) break;
+        eq = run.eq, n_eq = run.n_eq, tr = run.tr, n_tr = run.n_tr;
+        /* The next window starts flat with this one's equity, so a position
+         * still open here ends here, valued at the last close (its P&L is in
+         * the curve; closing costs are not charged). */
+        for (size_t i = 0; i < n_tr && n_eq; i++)
+            if (tr[i].exit_ts == PR_TIME_NONE) {
+                tr[i].exit_ts = eq[n_eq - 1].ts;
+                pr_strlcpy(tr[i].reason, "window end: valued at the last close", sizeof tr[i].reason);
+            }
         if ((rc = stitch(&all, &n_all, eq, n_eq)) == PR_OK && n_tr) {
             pr_trade_record *na = realloc(all_tr, (n_all_tr + n_tr) * sizeof *na);
             if (!na) rc = PR_ENOMEM;
@@ -416,8 +490,9 @@ static int walk_forward(opt_cmd *c, pr_err *e) {
         fmt_pct(oos.ret, r, sizeof r);
         printf("  %4zu  %-20s  %-20s  %-20s  %-28s  %9.3f  %10.3f  %10s  %10zu%s\n", f + 1, t0, t1, t2, p, t[b].sharpe,
                oos.sharpe, r, oos.trades, oos.failed ? "  (the test run failed: see folds.csv)" : "");
-        fprintf(folds_csv, "%zu,%s,%s,%s,%ld,%.10g,%.10g,%.10g,%.10g,%.10g,%zu,%s,", f + 1, t0, t1, t2, b, t[b].score,
-                t[b].sharpe, t[b].cagr, oos.sharpe, oos.ret, oos.trades, p);
+        fprintf(folds_csv, "%zu,%s,%s,%s,%ld,%.10g,%.10g,%.10g,%.10g,%.10g,%zu,%s,%.6g,%.6g,", f + 1, t0, t1, t2, b,
+                t[b].score, t[b].sharpe, t[b].cagr, oos.sharpe, oos.ret, oos.trades, p, ov.has_dsr ? ov.dsr.dsr : NAN,
+                ov.has_pbo ? ov.pbo.pbo : NAN);
         for (const char *q = oos.failed ? oos.why : ""; *q; q++) fputc(*q == ',' ? ';' : *q, folds_csv);
         fputc('\n', folds_csv);
         is_cagr += t[b].cagr;
@@ -449,7 +524,17 @@ static int walk_forward(opt_cmd *c, pr_err *e) {
            n_is ? is_sharpe / (double)n_is : NAN, mean_is_cagr * 100);
     printf("efficiency   walk-forward efficiency (OOS CAGR / mean IS CAGR): %.2f%s\n", wfe,
            isnan(wfe) ? "" : wfe < 0.5 ? "  (below 0.5: the in-sample fit does not carry over)" : "");
+    if (n_pbo || n_dsr)
+        printf("overfitting  in-sample searches: mean PBO %.2f over %zu folds; the best's deflated Sharpe >= 0.95 in "
+               "%zu of %zu folds (per fold: folds.csv)\n",
+               n_pbo ? pbo_sum / (double)n_pbo : NAN, n_pbo, n_dsr_ok, n_dsr);
     pr_metrics_free(&m);
+    {
+        double *daily = malloc((n_all + 1) * sizeof *daily);
+        size_t nd = daily ? opt_daily_returns(all, n_all, c->s->cash, daily, 1, n_all) : 0;
+        opt_montecarlo_print(all_tr, n_all_tr, daily, nd, c->s->cash, c->o.sampler.seed, stdout);
+        free(daily);
+    }
     snprintf(path, sizeof path, "%s/oos_equity.csv", c->dir);
     if ((rc = pr_write_equity_csv(path, all, n_all, e)) != PR_OK) goto out;
     snprintf(path, sizeof path, "%s/oos_trades.csv", c->dir);

@@ -28,6 +28,7 @@ size_t opt_settings_read(const pr_config *cfg, opt_settings *o, bt_errors *errs)
  * the other markets up to the same time; bars before `from` only warm up. */
 typedef struct opt_window {
     size_t from, to;
+    double cash;                   /* > 0: the run's start cash (else the configured) */
 } opt_window;
 
 /* What a trial produced. */
@@ -56,18 +57,46 @@ typedef struct opt_worker opt_worker;
 int opt_worker_new(const opt_ctx *ctx, opt_worker **out, pr_err *err);
 void opt_worker_free(opt_worker *w);
 
+/* What a caller keeps of a trial's run besides its figures. */
+typedef struct opt_keep {
+    int records;                   /* 1: hand over eq and tr (free() them)       */
+    pr_equity_point *eq;
+    size_t n_eq;
+    pr_trade_record *tr;
+    size_t n_tr;
+    double *daily;                 /* non-NULL: the run's daily returns (equity
+                                      at each UTC day's last point over the day
+                                      before's; the first over the start cash) */
+    size_t daily_stride;           /* between consecutive days in daily          */
+    size_t daily_cap, n_daily;     /* in: room; out: days written                */
+} opt_keep;
+
 /* Runs point x on window w into t (t->x set from x). A run that cannot be
  * set up or fails is an invalid trial with the message in t->why, not an
- * error; PR_ENOMEM is. With eq/trades non-NULL the run's records are handed
- * over (free() them). */
-int opt_run_trial(opt_worker *wk, const double *x, const opt_window *w, opt_trial *t, pr_equity_point **eq,
-                  size_t *n_eq, pr_trade_record **trades, size_t *n_trades, pr_err *err);
+ * error; PR_ENOMEM is. keep (may be NULL): what to hand back. */
+int opt_run_trial(opt_worker *wk, const double *x, const opt_window *w, opt_trial *t, opt_keep *keep, pr_err *err);
+
+/* The daily returns of trials [0, cols) of a search, row-major (days x
+ * cols: returns[day * cols + trial]), for the overfitting statistics. */
+typedef struct opt_returns {
+    double *m;
+    size_t rows, cols;
+} opt_returns;
+
+/* Daily returns of a curve (see opt_keep.daily) into out[k * stride], at
+ * most cap days; returns the count. */
+size_t opt_daily_returns(const pr_equity_point *eq, size_t n, double start, double *out, size_t stride, size_t cap);
+
+/* The UTC days the markets trade in window w (the rows of its returns). */
+size_t opt_window_days(const opt_ctx *ctx, const opt_window *w);
 
 /* Trials [0, n) of a search on window w into t[0..n): points from the
  * sampler (seed as given), run on `jobs` workers in batches that keep them
- * deterministic. *n may shrink (a grid with fewer points). progress: called
+ * deterministic. *n may shrink (a grid with fewer points). ret (may be
+ * NULL): the daily returns of the first ret->cols trials. progress: called
  * after each batch with the trials done (may be NULL). */
 int opt_search(opt_worker **workers, int jobs, const opt_ctx *ctx, const pr_sampler_config *sc, const opt_window *w,
-               opt_trial *t, size_t *n, void (*progress)(void *, size_t, size_t), void *pctx, pr_err *err);
+               opt_trial *t, size_t *n, opt_returns *ret, void (*progress)(void *, size_t, size_t), void *pctx,
+               pr_err *err);
 
 #endif

@@ -74,7 +74,8 @@ static void cut(opt_worker *w, const opt_window *win, pr_backtest_config *bc) {
             w->mk[i].fine = &w->fine[i];
         }
     }
-    *bc = (pr_backtest_config){.start_cash = c->s->cash, .n_markets = c->n_markets, .markets = w->mk,
+    *bc = (pr_backtest_config){.start_cash = win->cash > 0 ? win->cash : c->s->cash, .n_markets = c->n_markets,
+                               .markets = w->mk,
                                .trade_from = win->from < b0->len ? b0->ts[win->from] : PR_TIME_NONE};
     pr_strlcpy(bc->ccy, c->s->ccy, sizeof bc->ccy);
 }
@@ -121,8 +122,45 @@ static void summarise(const opt_settings *o, const pr_metrics *m, opt_trial *t) 
     if (why) pr_strlcpy(t->why, why, sizeof t->why);
 }
 
-int opt_run_trial(opt_worker *wk, const double *x, const opt_window *win, opt_trial *t, pr_equity_point **eq_out,
-                  size_t *n_eq_out, pr_trade_record **tr_out, size_t *n_tr_out, pr_err *err) {
+size_t opt_daily_returns(const pr_equity_point *eq, size_t n, double start, double *out, size_t stride, size_t cap) {
+    size_t k = 0;
+    double prev = start;
+    for (size_t i = 0; i < n && k < cap; i++) {
+        int last = i + 1 == n || eq[i + 1].ts / PR_MS_PER_DAY != eq[i].ts / PR_MS_PER_DAY;
+        if (!last) continue;
+        out[k++ * stride] = prev > 0 ? eq[i].equity / prev - 1 : 0;
+        prev = eq[i].equity;
+    }
+    return k;
+}
+
+size_t opt_window_days(const opt_ctx *c, const opt_window *w) {
+    const pr_series *b0 = c->mk[0].bars;
+    if (w->from >= b0->len) return 0;
+    int64_t t0 = b0->ts[w->from], t1 = w->to < b0->len ? b0->ts[w->to] : INT64_MAX;
+    int64_t d0 = t0 / PR_MS_PER_DAY, d1 = (w->to < b0->len ? t1 : b0->ts[b0->len - 1]) / PR_MS_PER_DAY;
+    for (size_t i = 1; i < c->n_markets; i++) {   /* the other markets may reach further */
+        const pr_series *s = c->mk[i].bars;
+        size_t j = pr_series_lower_bound(s, t1);
+        if (j > 0 && s->ts[j - 1] / PR_MS_PER_DAY > d1) d1 = s->ts[j - 1] / PR_MS_PER_DAY;
+    }
+    size_t span = (size_t)(d1 - d0 + 1), days = 0;
+    unsigned char *seen = calloc(span, 1);
+    if (!seen) return 0;
+    for (size_t i = 0; i < c->n_markets; i++) {
+        const pr_series *s = c->mk[i].bars;
+        for (size_t j = pr_series_lower_bound(s, t0); j < s->len && s->ts[j] < t1; j++) {
+            int64_t d = s->ts[j] / PR_MS_PER_DAY - d0;
+            if (d >= 0 && (size_t)d < span && !seen[d]) seen[d] = 1, days++;
+        }
+    }
+    free(seen);
+    return days;
+}
+
+int opt_run_trial(opt_worker *wk, const double *x, const opt_window *win, opt_trial *t, opt_keep *keep,
+                  pr_err *err) {
+    int want_records = keep && keep->records;
     const opt_ctx *c = wk->ctx;
     const pr_opt_space *sp = &c->o->space;
     memset(t, 0, sizeof *t);
@@ -163,7 +201,7 @@ int opt_run_trial(opt_worker *wk, const double *x, const opt_window *win, opt_tr
         mo.periods_per_year = c->s->periods_per_year;
         mo.risk_free = c->s->risk_free;
         mo.start_equity = res.start_cash;
-        mo.headline = eq_out == NULL;   /* a search trial: the figures it is scored on */
+        mo.headline = !want_records;   /* a search trial: the figures it is scored on */
         int cached = !(mo.periods_per_year > 0) && wk->ann_ppy > 0 && wk->ann_from == win->from && wk->ann_to == win->to;
         if (cached) mo.periods_per_year = wk->ann_ppy;
         pr_metrics m;
@@ -187,11 +225,14 @@ int opt_run_trial(opt_worker *wk, const double *x, const opt_window *win, opt_tr
         return pr_err_set(err, rc, "optimize: out of memory");
     }
     if (rc != PR_OK) invalid(t, e.msg);
-    if (eq_out && rc == PR_OK) {
-        *eq_out = eq;
-        *n_eq_out = n_eq;
-        *tr_out = tr;
-        *n_tr_out = n_tr;
+    if (keep && keep->daily && rc == PR_OK)
+        keep->n_daily = opt_daily_returns(eq, n_eq, bc.start_cash, keep->daily, keep->daily_stride ? keep->daily_stride : 1,
+                                      keep->daily_cap);
+    if (want_records && rc == PR_OK) {
+        keep->eq = eq;
+        keep->n_eq = n_eq;
+        keep->tr = tr;
+        keep->n_tr = n_tr;
         return PR_OK;
     }
     free(tr);
@@ -207,6 +248,7 @@ typedef struct batch {
     const opt_window *win;
     opt_trial *t;
     const pr_opt_done *done;
+    opt_returns *ret;
     size_t known;            /* trials the sampler may read               */
     size_t lo, hi;
     size_t *next;            /* shared: the next trial to take            */
@@ -230,7 +272,12 @@ static void *run_batch(void *arg) {
             if (k < b->past) b->past = k;
             continue;
         }
-        if (rc == PR_OK) rc = opt_run_trial(b->w, x, b->win, &b->t[k], NULL, NULL, NULL, NULL, &b->err);
+        opt_keep keep = {0};
+        if (b->ret && k < b->ret->cols)
+            keep = (opt_keep){.daily = b->ret->m + k, .daily_stride = b->ret->cols, .daily_cap = b->ret->rows};
+        if (rc == PR_OK) rc = opt_run_trial(b->w, x, b->win, &b->t[k], &keep, &b->err);
+        if (rc == PR_OK && b->ret && k < b->ret->cols && keep.n_daily != b->ret->rows && isfinite(b->t[k].score))
+            for (size_t d = keep.n_daily; d < b->ret->rows; d++) b->ret->m[d * b->ret->cols + k] = 0;
         if (rc != PR_OK) {
             b->rc = rc;
             break;
@@ -240,7 +287,8 @@ static void *run_batch(void *arg) {
 }
 
 int opt_search(opt_worker **workers, int jobs, const opt_ctx *ctx, const pr_sampler_config *sc, const opt_window *w,
-               opt_trial *t, size_t *n, void (*progress)(void *, size_t, size_t), void *pctx, pr_err *err) {
+               opt_trial *t, size_t *n, opt_returns *ret, void (*progress)(void *, size_t, size_t), void *pctx,
+               pr_err *err) {
     size_t total = *n;
     pr_opt_done *done = calloc(total ? total : 1, sizeof *done);
     batch *bs = calloc((size_t)jobs, sizeof *bs);
@@ -259,8 +307,8 @@ int opt_search(opt_worker **workers, int jobs, const opt_ctx *ctx, const pr_samp
     for (size_t lo = 0; lo < total && rc == PR_OK; lo += step) {
         size_t hi = lo + step < total ? lo + step : total, next = lo, past = hi;
         for (int j = 0; j < jobs; j++) {
-            bs[j] = (batch){.w = workers[j], .ctx = ctx, .sc = sc, .win = w, .t = t, .done = done, .known = lo,
-                            .lo = lo, .hi = hi, .next = &next, .mu = &mu};
+            bs[j] = (batch){.w = workers[j], .ctx = ctx, .sc = sc, .win = w, .t = t, .done = done, .ret = ret,
+                            .known = lo, .lo = lo, .hi = hi, .next = &next, .mu = &mu};
             pr_err_clear(&bs[j].err);
             /* a thread that does not start leaves its share to the others */
             running[j] = j > 0 && pthread_create(&th[j], NULL, run_batch, &bs[j]) == 0;
