@@ -28,4 +28,6 @@ for b in build/bench_*; do
 done
 echo "---- whole commands"
 bash bench/whole_commands.sh "${PR_BENCH_RUNS:-5}" || true
+echo "---- optimize"
+bash bench/optimize.sh "${PR_BENCH_RUNS_OPT:-3}" || true
 exit 0

@@ -287,7 +287,7 @@ static void describe_search(const opt_cmd *c, FILE *f, const char *mode) {
 
 /* The overfitting statistics keep the daily returns of at most this many
  * trials per search (days x trials doubles). */
-#define PBO_MAX_TRIALS 1000
+#define PBO_MAX_TRIALS 500
 
 static int returns_new(const opt_cmd *c, const opt_window *w, size_t n, opt_returns *r, pr_err *e) {
     r->rows = opt_window_days(&c->ctx, w);
@@ -446,7 +446,10 @@ static int walk_forward(opt_cmd *c, pr_err *e) {
         pr_time_format_iso(b0->ts[folds[f].train_from], t0, sizeof t0);
         pr_time_format_iso(b0->ts[folds[f].test_from], t1, sizeof t1);
         char t2[PR_TIME_STR_MAX];
-        pr_time_format_iso(folds[f].test_to < b0->len ? b0->ts[folds[f].test_to] : PR_TIME_NONE, t2, sizeof t2);
+        /* the end of the last window: its last bar's close */
+        int64_t end = folds[f].test_to < b0->len ? b0->ts[folds[f].test_to]
+                      : b0->tf != PR_TF_NONE ? b0->ts[b0->len - 1] + pr_tf_ms(b0->tf) : PR_TIME_NONE;
+        pr_time_format_iso(end, t2, sizeof t2);
         if (b < 0) {
             printf("  %4zu  %-20s  %-20s  %-20s  no valid trial: the fold stays out of the market\n", f + 1, t0, t1,
                    t2);
@@ -551,6 +554,42 @@ out:
     return rc;
 }
 
+/* A key of the space that the configuration does not have at all (a
+ * misspelt parameter) would make every trial invalid: refused up front.
+ * Each key is set alone to its low value (or first choice) and the
+ * settings and the strategy read as a trial reads them. */
+static int probe_space(const opt_cmd *c, pr_err *e) {
+    const pr_opt_space *sp = &c->o.space;
+    bt_settings *s = malloc(sizeof *s);
+    bt_errors *errs = malloc(sizeof *errs);
+    int rc = s && errs ? PR_OK : pr_err_set(e, PR_ENOMEM, "out of memory");
+    for (size_t d = 0; d < sp->n && rc == PR_OK; d++) {
+        pr_config *cfg = NULL;
+        char v[64];
+        pr_opt_value_text(sp, d, sp->dim[d].kind == PR_OPT_CHOICE ? 0 : sp->dim[d].lo, v, sizeof v);
+        if ((rc = pr_config_parse(c->text, &cfg, e)) != PR_OK) break;
+        pr_err e2;
+        pr_err_clear(&e2);
+        memset(errs, 0, sizeof *errs);
+        const char *msg = NULL;
+        if (pr_config_set(cfg, sp->dim[d].path, v, &e2) != PR_OK) msg = e2.msg;
+        else if (bt_settings_read(cfg, s, errs) && strstr(errs->msg[0], "unknown")) msg = errs->msg[0];
+        else if (!errs->n) {
+            pr_strategy *st = NULL;
+            if (bt_strategy_create(s->strategy, cfg, "strategy.params", &st, &e2) != PR_OK && strstr(e2.msg, "unknown"))
+                msg = e2.msg;
+            pr_strategy_free(st);
+        }
+        if (msg && strstr(msg, sp->dim[d].path))
+            rc = pr_err_set(e, PR_EINVAL, "optimize.space: %s is not a key the configuration takes (%s)",
+                            sp->dim[d].path, msg);
+        pr_config_free(cfg);
+    }
+    free(s);
+    free(errs);
+    return rc;
+}
+
 static int fail(const pr_err *e) {
     char buf[1024];
     pr_err_format(e, buf, sizeof buf);
@@ -611,6 +650,10 @@ int pr_cli_optimize(int argc, char **argv) {
     c.ctx = (opt_ctx){.config_text = c.text, .s = c.s, .o = &c.o, .mk = c.mk, .n_markets = c.s->n_markets};
     if (rc == PR_OK && !(c.workers = calloc((size_t)c.jobs, sizeof *c.workers)))
         rc = pr_err_set(&e, PR_ENOMEM, "out of memory");
+    if (rc == PR_OK && (rc = probe_space(&c, &e)) != PR_OK) {
+        cmd_free(&c);
+        return pr_cli_usage_error("optimize", "%s", e.msg);
+    }
     for (int j = 0; rc == PR_OK && j < c.jobs; j++) rc = opt_worker_new(&c.ctx, &c.workers[j], &e);
     snprintf(c.dir, sizeof c.dir, "%s/optimize", c.s->out_dir);
     char path[BT_PATH_MAX + 32];

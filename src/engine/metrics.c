@@ -545,9 +545,10 @@ static pr_asset_class infer_class(const pr_trade_record *tr, size_t n_tr,
     return seen;
 }
 
-static int annualisation(const int64_t *ts, size_t n, pr_asset_class cls, double override,
+static int annualisation(const int64_t *ts, size_t n, pr_asset_class cls, double override, int headline,
                          pr_metrics *m) {
-    if (mode_step(ts, n, &m->bar_ms) != PR_OK) return PR_ENOMEM;
+    /* the headline figures with a given factor never read the bar step */
+    if (!(headline && override > 0) && mode_step(ts, n, &m->bar_ms) != PR_OK) return PR_ENOMEM;
     m->ann_cls = cls;
     if (override > 0) {
         m->periods_per_year = override;
@@ -714,7 +715,7 @@ int pr_metrics_compute(const pr_equity_point *eq, size_t n_eq, const pr_trade_re
     out->avg_exposure = expo / (double)n_eq;
 
     pr_asset_class cls = opt->cls != PR_ASSET_UNKNOWN ? opt->cls : infer_class(tr, n_tr, opt);
-    if (annualisation(ts, n_eq, cls, opt->periods_per_year, out) != PR_OK) goto oom;
+    if (annualisation(ts, n_eq, cls, opt->periods_per_year, opt->headline, out) != PR_OK) goto oom;
 
     rc = pr_perf_compute(ts, v, n_eq, out->periods_per_year, out->daily_sampled, opt->risk_free,
                          &out->net, err);

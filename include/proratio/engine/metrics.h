@@ -94,7 +94,8 @@ typedef struct pr_metrics_options {
     /* 1: the headline figures only — the net curve's statistics and the trade
      * statistics — as an optimiser scores thousands of runs: no curve
      * without costs (gross = net), benchmark, breakdowns by class or
-     * instrument, or monthly and yearly returns. */
+     * instrument, or monthly and yearly returns (and, with periods_per_year
+     * given, no bar step: bar_ms 0). */
     int headline;
 } pr_metrics_options;
 
