@@ -8,7 +8,8 @@
 #             (../shared/data/forex/EURUSD-1h-2012-2020.csv when present):
 #             train 1 year, test the rest in 40 windows, 500 TPE trials per
 #             fold.
-# Each run writes all its files (trials.csv and the rest). Never fails on
+# Each run writes all its files (trials.csv and the rest) and stores every
+# trial (a fresh run each time: --fresh). Never fails on
 # timing (exit status 0).
 # Usage: bench/optimize.sh [RUNS]   (default 3); PR_BIN=path (default build/proratio)
 cd "$(dirname "$0")/.." || exit 0
@@ -36,7 +37,7 @@ time_runs() {
 
 cat > "$work/random.json" <<JSON
 {"data": {"csv": [{"file": "$PWD/data/sample/crypto/BTCUSDT-1h.csv", "symbol": "BTCUSDT", "tf": "1h",
-                   "asset_class": "crypto"}], "to": "2024-01-01"},
+                   "asset_class": "crypto"}], "to": "2024-01-01", "db": "sqlite:$work/bench.db"},
  "strategy": {"name": "sma_cross", "params": {"fast": 10, "slow": 30}},
  "sizing": {"mode": "all_cash"}, "account": {"currency": "USDT", "cash": 10000},
  "optimize": {"space": {"fast": {"int": [2, 100]}, "slow": {"int": [10, 400]}}, "constraints": ["fast < slow"],
@@ -44,13 +45,14 @@ cat > "$work/random.json" <<JSON
  "output": {"dir": "$work/random"}}
 JSON
 echo "cores: $(nproc)"
-time_runs random "$bin" optimize --config "$work/random.json" --in-sample-only
+time_runs random "$bin" optimize --config "$work/random.json" --in-sample-only --fresh
 grep -m1 "^optimize" "$work/random.out"
 
 eur=../shared/data/forex/EURUSD-1h-2012-2020.csv
 if [ -f "$eur" ]; then
   cat > "$work/walk.json" <<JSON
-{"data": {"csv": [{"file": "$(realpath "$eur")", "symbol": "EURUSD", "tf": "1h", "asset_class": "forex"}]},
+{"data": {"csv": [{"file": "$(realpath "$eur")", "symbol": "EURUSD", "tf": "1h", "asset_class": "forex"}],
+          "db": "sqlite:$work/bench.db"},
  "strategy": {"name": "sma_cross", "params": {"fast": 10, "slow": 30}},
  "costs": {"forex": {"spread_pips": 0.8}}, "margin": {"leverage": 10, "allow_short": true},
  "sizing": {"mode": "fixed_fraction", "fraction": 1}, "account": {"currency": "USD", "cash": 10000},
@@ -59,7 +61,7 @@ if [ -f "$eur" ]; then
               "walk_forward": {"train": "365d", "test": "64d"}},
  "output": {"dir": "$work/walk"}}
 JSON
-  time_runs walk "$bin" optimize --config "$work/walk.json"
+  time_runs walk "$bin" optimize --config "$work/walk.json" --fresh
   grep -m1 "^windows" "$work/walk.out"
   grep -m1 -A1 "^OUT-OF-SAMPLE" "$work/walk.out" | tail -1
 else

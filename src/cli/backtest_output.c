@@ -92,6 +92,9 @@ int bt_config_digest(const pr_config *cfg, char hex[PR_FINGERPRINT_HEX], pr_err 
     /* How a live session reconciles with its venue at start changes none of
      * its decisions: a session resumes with another setting. */
     json_object_del(json_object_get(copy, "live"), "reconcile");
+    /* Nor do an optimisation's threads change its trials (a search resumes
+     * on another number). */
+    json_object_del(json_object_get(copy, "optimize"), "jobs");
     char *text = json_dumps(copy, JSON_COMPACT | JSON_SORT_KEYS);
     json_decref(copy);
     if (!text) return pr_err_set(err, PR_ENOMEM, "out of memory");

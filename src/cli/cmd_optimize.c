@@ -17,11 +17,13 @@
 #include "backtest_output.h"
 #include "optimize.h"
 #include "optimize_report.h"
+#include "optimize_store.h"
 
 static const char k_usage[] =
     "usage: proratio optimize --config FILE [--in-sample-only] [--trials N] [--seed N]\n"
     "                         [--sampler tpe|random|grid] [--jobs N] [--out DIR]\n"
-    "                         [--set PATH=VALUE ...]\n"
+    "                         [--set PATH=VALUE ...] [--run NAME] [--db URL] [--fresh]\n"
+    "       proratio optimize show [RUN] [--db URL]\n"
     "Searches the \"optimize\" section's space with backtests of the configuration\n"
     "(README, section Optimisation):\n"
     "  \"optimize\": {\"space\": {\"fast\": {\"int\": [5, 50], \"step\": 5},\n"
@@ -39,14 +41,19 @@ static const char k_usage[] =
     "  --out DIR            output.dir (default out/<strategy>): optimize/trials.csv,\n"
     "                       folds.csv, oos_trades.csv, oos_equity.csv, best.json\n"
     "  --set PATH=VALUE     any key by its dotted path\n"
+    "  --run NAME           the run's name in the store (data.db / --db; default the\n"
+    "                       output folder's name): every trial is saved there, and the\n"
+    "                       same command after an interruption reads them back and\n"
+    "                       goes on; --fresh discards a stored run of that name\n"
+    "'show' lists the stored runs, or shows one (its result and best trials).\n"
     "The same configuration and seed give the same trials and results on any\n"
     "number of threads. Exit codes: 2 bad configuration, 3 bad data, 4 not found.";
 
 #define MAX_SETS 64
 
 typedef struct opt_args {
-    const char *config, *out, *trials, *seed, *sampler, *jobs;
-    int in_sample;
+    const char *config, *out, *trials, *seed, *sampler, *jobs, *run, *db;
+    int in_sample, fresh;
     size_t n_set;
     const char *set[MAX_SETS];
 } opt_args;
@@ -60,12 +67,13 @@ static int parse_args(int argc, char **argv, opt_args *a) {
             puts(k_usage);
             return -1;
         }
-        if (strcmp(argv[i], "--in-sample-only") == 0) {
-            a->in_sample = 1;
+        if (strcmp(argv[i], "--in-sample-only") == 0 || strcmp(argv[i], "--fresh") == 0) {
+            *(argv[i][2] == 'i' ? &a->in_sample : &a->fresh) = 1;
             continue;
         }
-        static const char *const flags[] = {"--config", "--out", "--trials", "--seed", "--sampler", "--jobs", "--set"};
-        const char **dst[] = {&a->config, &a->out, &a->trials, &a->seed, &a->sampler, &a->jobs, NULL};
+        static const char *const flags[] = {"--config", "--out", "--trials", "--seed", "--sampler",
+                                            "--jobs",   "--run", "--db",     "--set"};
+        const char **dst[] = {&a->config, &a->out, &a->trials, &a->seed, &a->sampler, &a->jobs, &a->run, &a->db, NULL};
         int hit = 0;
         for (size_t f = 0; f < sizeof flags / sizeof flags[0] && !hit; f++) {
             if ((r = pr_cli_opt(argc, argv, &i, flags[f], &v)) == 0) continue;
@@ -90,7 +98,7 @@ static int parse_args(int argc, char **argv, opt_args *a) {
 static int apply_flags(pr_config *cfg, const opt_args *a, pr_err *e) {
     const struct { const char *v, *path; } flags[] = {{a->trials, "optimize.trials"}, {a->seed, "optimize.seed"},
                                                       {a->sampler, "optimize.sampler"}, {a->jobs, "optimize.jobs"},
-                                                      {a->out, "output.dir"}};
+                                                      {a->out, "output.dir"}, {a->db, "data.db"}};
     for (size_t i = 0; i < a->n_set; i++) {
         char path[PR_ERR_PATH_MAX];
         const char *eq = strchr(a->set[i], '=');
@@ -128,6 +136,12 @@ typedef struct opt_cmd {
     int jobs;
     char dir[BT_PATH_MAX + 16];
     FILE *trials_csv;
+    opt_store store;
+    int fold;                      /* the search under way (0: in-sample)        */
+    opt_trial *cur;                /* its trials and returns, for on_batch        */
+    opt_returns *cur_ret;
+    const char *label;
+    char *summary;                 /* the result section as printed (malloc'd)   */
 } opt_cmd;
 
 static void cmd_free(opt_cmd *c) {
@@ -137,13 +151,60 @@ static void cmd_free(opt_cmd *c) {
     bt_data_close(&c->data);
     free(c->text);
     free(c->s);
+    free(c->summary);
     if (c->trials_csv) fclose(c->trials_csv);
 }
 
-static void progress(void *ctx, size_t done, size_t total) {
-    const char *what = ctx;
-    if (isatty(2)) fprintf(stderr, "\r%s: %zu/%zu trials", what, done, total);
-    if (isatty(2) && done == total) fprintf(stderr, "\r\033[K");
+/* The result section goes to a buffer, then to the terminal and, as the
+ * run's summary, to the store (`proratio optimize show` prints it again). */
+static FILE *section_open(opt_cmd *c, size_t *len) {
+    free(c->summary);
+    c->summary = NULL;
+    FILE *f = open_memstream(&c->summary, len);
+    return f ? f : stdout;
+}
+
+static void section_close(opt_cmd *c, FILE *f) {
+    if (f == stdout) return;
+    fclose(f);
+    if (c->summary) fputs(c->summary, stdout);
+}
+
+/* The summary JSON: {"lines": [...]} of the section. */
+static char *summary_json(const char *text) {
+    json_t *o = json_object(), *a = json_array();
+    for (const char *p = text ? text : ""; *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        json_array_append_new(a, json_stringn(p, n));
+        p += n + (nl != NULL);
+    }
+    json_object_set_new(o, "lines", a);
+    char *s = json_dumps(o, JSON_COMPACT);
+    json_decref(o);
+    return s;
+}
+
+/* After each batch: the trials into the store, and the progress on a terminal. */
+static int on_batch(void *user, size_t lo, size_t hi, size_t total, pr_err *e) {
+    opt_cmd *c = user;
+    if (isatty(2)) fprintf(stderr, "\r%s: %zu/%zu trials", c->label, hi, total);
+    if (isatty(2) && hi == total) fprintf(stderr, "\r\033[K");
+    return opt_store_save(&c->store, &c->o, c->fold, c->cur, lo, hi, c->cur_ret, e);
+}
+
+/* A search on window w: trials stored by an earlier start read back first. */
+static int search(opt_cmd *c, int fold, const pr_sampler_config *sc, const opt_window *w, opt_trial *t, size_t *n,
+                  opt_returns *ret, const char *label, pr_err *e) {
+    size_t loaded = 0;
+    int rc = opt_store_load(&c->store, &c->o, fold, t, *n, ret, &loaded, e);
+    if (rc != PR_OK) return rc;
+    if (loaded && isatty(2)) fprintf(stderr, "%s: %zu trials read back from run '%s'\n", label, loaded, c->store.run);
+    c->fold = fold;
+    c->cur = t;
+    c->cur_ret = ret;
+    c->label = label;
+    return opt_search(c->workers, c->jobs, &c->ctx, sc, w, t, n, ret, on_batch, c, e);
 }
 
 /* The point's values as "fast=12 slow=40". */
@@ -330,29 +391,32 @@ static int in_sample(opt_cmd *c, pr_err *e) {
     describe_search(c, stdout, "IN-SAMPLE ONLY (no out-of-sample test)");
     opt_returns ret = {0};
     int rc = returns_new(c, &w, n, &ret, e);
-    if (rc == PR_OK) rc = opt_search(c->workers, c->jobs, &c->ctx, &c->o.sampler, &w, t, &n, &ret, progress, "in-sample", e);
+    if (rc == PR_OK) rc = search(c, 0, &c->o.sampler, &w, t, &n, &ret, "in-sample", e);
     if (rc == PR_OK) {
         for (size_t k = 0; k < n; k++) csv_row(c->trials_csv, &c->o.space, 0, k, &t[k]);
-        print_table(c, t, n, "IN-SAMPLE results (every figure below was fitted to this data):", stdout);
-        print_pareto(c, t, n, stdout);
+        size_t len;
+        FILE *out = section_open(c, &len);
+        print_table(c, t, n, "IN-SAMPLE results (every figure below was fitted to this data):", out);
+        print_pareto(c, t, n, out);
         long b = best_of(t, n);
         if (b < 0) {
-            printf("best         none: no trial met the filters (see trials.csv, column invalid)\n");
+            fprintf(out, "best         none: no trial met the filters (see trials.csv, column invalid)\n");
         } else {
             char p[400];
             point_text(&c->o.space, t[b].x, p, sizeof p);
-            printf("best         %s  (IN-SAMPLE sharpe %.3f, return %.2f%%)\n", p, t[b].sharpe, t[b].ret * 100);
+            fprintf(out, "best         %s  (IN-SAMPLE sharpe %.3f, return %.2f%%)\n", p, t[b].sharpe, t[b].ret * 100);
             opt_overfit ov;
             opt_keep run = {.records = 1};
             if ((rc = judge(c, t, n, b, &w, &ret, &ov, &run, e)) == PR_OK) {
-                opt_overfit_print(&ov, stdout);
-                opt_montecarlo_print(run.tr, run.n_tr, run.daily, run.n_daily, c->s->cash, c->o.sampler.seed, stdout);
+                opt_overfit_print(&ov, out);
+                opt_montecarlo_print(run.tr, run.n_tr, run.daily, run.n_daily, c->s->cash, c->o.sampler.seed, out);
                 free(run.eq);
                 free(run.tr);
                 free(run.daily);
                 rc = write_best(c, t[b].x, e);
             }
         }
+        section_close(c, out);
         if (rc == PR_OK) printf("files        %s/trials.csv%s\n", c->dir, b >= 0 ? ", best.json" : "");
     }
     free(ret.m);
@@ -429,7 +493,7 @@ static int walk_forward(opt_cmd *c, pr_err *e) {
         snprintf(label, sizeof label, "fold %zu/%zu", f + 1, nf);
         opt_returns ret = {0};
         if ((rc = returns_new(c, &tw, n, &ret, e)) == PR_OK)
-            rc = opt_search(c->workers, c->jobs, &c->ctx, &sc, &tw, t, &n, &ret, progress, label, e);
+            rc = search(c, (int)f + 1, &sc, &tw, t, &n, &ret, label, e);
         if (rc != PR_OK) {
             free(ret.m);
             break;
@@ -518,26 +582,30 @@ static int walk_forward(opt_cmd *c, pr_err *e) {
     if ((rc = pr_metrics_compute(all, n_all, all_tr, n_all_tr, &mo, &m, e)) != PR_OK) goto out;
     double mean_is_cagr = n_is ? is_cagr / (double)n_is : NAN;
     double wfe = mean_is_cagr != 0 && !isnan(mean_is_cagr) ? m.net.cagr / mean_is_cagr : NAN;
-    printf("\nOUT-OF-SAMPLE (the result: test windows only, each traded with the parameters chosen before it)\n");
-    printf("  return %.2f%%  CAGR %.2f%%  sharpe %.3f  sortino %.3f  max drawdown %.2f%%  trades %zu  "
+    size_t len;
+    putchar('\n');
+    FILE *out = section_open(c, &len);
+    fprintf(out, "OUT-OF-SAMPLE (the result: test windows only, each traded with the parameters chosen before it)\n");
+    fprintf(out, "  return %.2f%%  CAGR %.2f%%  sharpe %.3f  sortino %.3f  max drawdown %.2f%%  trades %zu  "
            "profit factor %.2f  win rate %.1f%%\n",
            m.net.total_return * 100, m.net.cagr * 100, m.net.sharpe, m.net.sortino, m.net.max_drawdown * 100,
            m.trades.n_trades, m.trades.profit_factor, m.trades.win_rate * 100);
-    printf("in-sample    the folds' best trials (fitted): mean sharpe %.3f, mean CAGR %.2f%%\n",
+    fprintf(out, "in-sample    the folds' best trials (fitted): mean sharpe %.3f, mean CAGR %.2f%%\n",
            n_is ? is_sharpe / (double)n_is : NAN, mean_is_cagr * 100);
-    printf("efficiency   walk-forward efficiency (OOS CAGR / mean IS CAGR): %.2f%s\n", wfe,
+    fprintf(out, "efficiency   walk-forward efficiency (OOS CAGR / mean IS CAGR): %.2f%s\n", wfe,
            isnan(wfe) ? "" : wfe < 0.5 ? "  (below 0.5: the in-sample fit does not carry over)" : "");
     if (n_pbo || n_dsr)
-        printf("overfitting  in-sample searches: mean PBO %.2f over %zu folds; the best's deflated Sharpe >= 0.95 in "
+        fprintf(out, "overfitting  in-sample searches: mean PBO %.2f over %zu folds; the best's deflated Sharpe >= 0.95 in "
                "%zu of %zu folds (per fold: folds.csv)\n",
                n_pbo ? pbo_sum / (double)n_pbo : NAN, n_pbo, n_dsr_ok, n_dsr);
     pr_metrics_free(&m);
     {
         double *daily = malloc((n_all + 1) * sizeof *daily);
         size_t nd = daily ? opt_daily_returns(all, n_all, c->s->cash, daily, 1, n_all) : 0;
-        opt_montecarlo_print(all_tr, n_all_tr, daily, nd, c->s->cash, c->o.sampler.seed, stdout);
+        opt_montecarlo_print(all_tr, n_all_tr, daily, nd, c->s->cash, c->o.sampler.seed, out);
         free(daily);
     }
+    section_close(c, out);
     snprintf(path, sizeof path, "%s/oos_equity.csv", c->dir);
     if ((rc = pr_write_equity_csv(path, all, n_all, e)) != PR_OK) goto out;
     snprintf(path, sizeof path, "%s/oos_trades.csv", c->dir);
@@ -600,6 +668,7 @@ static int fail(const pr_err *e) {
 }
 
 int pr_cli_optimize(int argc, char **argv) {
+    if (argc > 1 && strcmp(argv[1], "show") == 0) return opt_show(argc, argv);
     opt_args a;
     int ex = parse_args(argc, argv, &a);
     if (ex) return ex < 0 ? PR_EXIT_OK : ex;
@@ -663,8 +732,28 @@ int pr_cli_optimize(int argc, char **argv) {
         rc = pr_err_set(&e, PR_EIO, "cannot write: %s", strerror(errno));
     }
     if (rc == PR_OK) {
+        /* the run's name: --run, else the output folder's last part */
+        const char *name = a.run ? a.run : strrchr(c.s->out_dir, '/') ? strrchr(c.s->out_dir, '/') + 1 : c.s->out_dir;
+        rc = opt_store_begin(&c.store, &c.data, name[0] ? name : "optimize", c.text,
+                             c.o.walk_forward ? "walk-forward" : "in-sample", c.s->strategy, a.fresh, &e);
+        if (rc == PR_EINVAL) {
+            cmd_free(&c);
+            return pr_cli_usage_error("optimize", "%s", e.msg);
+        }
+        if (rc == PR_OK && c.store.resumed)
+            printf("resume       run '%s': %zu trials stored by an earlier start are read back, not run again\n",
+                   c.store.run, c.store.resumed);
+    }
+    if (rc == PR_OK) {
         csv_header(c.trials_csv, &c.o.space);
         rc = c.o.walk_forward ? walk_forward(&c, &e) : in_sample(&c, &e);
+        char *sj = rc == PR_OK ? summary_json(c.summary) : NULL;
+        pr_err e2;
+        pr_err_clear(&e2);
+        int rc2 = opt_store_finish(&c.store, rc == PR_OK ? "done" : "failed", sj, rc == PR_OK ? &e : &e2);
+        if (rc == PR_OK) rc = rc2;
+        free(sj);
+        if (rc == PR_OK) printf("store        run '%s' (proratio optimize show %s)\n", c.store.run, c.store.run);
     }
     if (c.trials_csv && fclose(c.trials_csv) != 0 && rc == PR_OK) rc = pr_err_set(&e, PR_EIO, "%s: write failed", path);
     c.trials_csv = NULL;

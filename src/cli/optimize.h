@@ -41,6 +41,7 @@ typedef struct opt_trial {
     char why[PR_ERR_MSG_MAX];      /* invalid: the filter or the error            */
     int failed;                    /* 1: the run itself failed (why says why); 0:
                                       it ran (a filter may still reject it)       */
+    int stored;                    /* 1: read back from the store (not run again) */
 } opt_trial;
 
 /* Everything the trials share (read-only while they run). */
@@ -93,10 +94,12 @@ size_t opt_window_days(const opt_ctx *ctx, const opt_window *w);
 /* Trials [0, n) of a search on window w into t[0..n): points from the
  * sampler (seed as given), run on `jobs` workers in batches that keep them
  * deterministic. *n may shrink (a grid with fewer points). ret (may be
- * NULL): the daily returns of the first ret->cols trials. progress: called
- * after each batch with the trials done (may be NULL). */
+ * NULL): the daily returns of the first ret->cols trials. Trials marked
+ * stored (read back from the store) are not run again. on_batch (may be
+ * NULL): called after each batch [lo, hi) with the total; an error from it
+ * stops the search. */
+typedef int (*opt_batch_fn)(void *user, size_t lo, size_t hi, size_t total, pr_err *err);
 int opt_search(opt_worker **workers, int jobs, const opt_ctx *ctx, const pr_sampler_config *sc, const opt_window *w,
-               opt_trial *t, size_t *n, opt_returns *ret, void (*progress)(void *, size_t, size_t), void *pctx,
-               pr_err *err);
+               opt_trial *t, size_t *n, opt_returns *ret, opt_batch_fn on_batch, void *user, pr_err *err);
 
 #endif

@@ -266,6 +266,7 @@ static void *run_batch(void *arg) {
         size_t k = (*b->next)++;
         pthread_mutex_unlock(b->mu);
         if (k >= b->hi) break;
+        if (b->t[k].stored) continue;   /* read back from the store */
         double x[PR_OPT_MAX_DIMS];
         int rc = pr_sampler_point(b->sc, &b->ctx->o->space, k, b->done, b->known, x, &b->err);
         if (rc == PR_ENOTFOUND) {   /* the grid ended: this and later trials do not exist */
@@ -287,8 +288,7 @@ static void *run_batch(void *arg) {
 }
 
 int opt_search(opt_worker **workers, int jobs, const opt_ctx *ctx, const pr_sampler_config *sc, const opt_window *w,
-               opt_trial *t, size_t *n, opt_returns *ret, void (*progress)(void *, size_t, size_t), void *pctx,
-               pr_err *err) {
+               opt_trial *t, size_t *n, opt_returns *ret, opt_batch_fn on_batch, void *user, pr_err *err) {
     size_t total = *n;
     pr_opt_done *done = calloc(total ? total : 1, sizeof *done);
     batch *bs = calloc((size_t)jobs, sizeof *bs);
@@ -328,7 +328,7 @@ int opt_search(opt_worker **workers, int jobs, const opt_ctx *ctx, const pr_samp
             total = past;
             break;
         }
-        if (progress) progress(pctx, hi, total);
+        if (on_batch && (rc = on_batch(user, lo, hi, total, err)) != PR_OK) break;
     }
     pthread_mutex_destroy(&mu);
     free(done);

@@ -105,6 +105,16 @@ static const char *const sqlite_migrations[] = {
      * versions (sqlite_v8, run after this). */
     "DROP VIEW candles;"
     "DROP VIEW candle_slots;",
+    /* 9: optimisation runs and their trials (store_opt.c): a run by name
+     * with the digest of the configuration it searches, so a search
+     * stopped at any point resumes with the trials already run, and a
+     * JSON summary of its result; the trials keyed by (run, fold, trial). */
+    "CREATE TABLE runs ("
+    " name TEXT NOT NULL PRIMARY KEY, config_digest TEXT NOT NULL, mode TEXT NOT NULL, strategy TEXT NOT NULL,"
+    " status TEXT NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, summary TEXT NOT NULL);"
+    "CREATE TABLE trials ("
+    " run TEXT NOT NULL, fold INTEGER NOT NULL, trial INTEGER NOT NULL, params TEXT NOT NULL,"
+    " score TEXT NOT NULL, metrics TEXT NOT NULL, PRIMARY KEY (run, fold, trial));",
 };
 
 /* One row per bar for people who query the store directly: the chunk's
@@ -343,6 +353,14 @@ static const char *const pg_migrations[] = {
     " CASE WHEN get_byte(y.d, 3) = 2 THEN 8 * y.n - 8 ELSE 0 END AS a"
     " FROM (SELECT c.data || ''::bytea AS d, c.n AS n OFFSET 0) y) x"
     " CROSS JOIN LATERAL generate_series(0, x.n - 1) AS k;",
+    /* 9: optimisation runs and their trials (see the SQLite list). */
+    "CREATE TABLE runs ("
+    " name TEXT COLLATE \"C\" NOT NULL PRIMARY KEY, config_digest TEXT NOT NULL, mode TEXT NOT NULL,"
+    " strategy TEXT NOT NULL, status TEXT NOT NULL, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL,"
+    " summary TEXT NOT NULL);"
+    "CREATE TABLE trials ("
+    " run TEXT COLLATE \"C\" NOT NULL, fold INTEGER NOT NULL, trial BIGINT NOT NULL, params TEXT NOT NULL,"
+    " score TEXT NOT NULL, metrics TEXT NOT NULL, PRIMARY KEY (run, fold, trial));",
 };
 
 /* The per-bar view (see the SQLite one), with two SQL functions reading an

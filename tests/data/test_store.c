@@ -18,6 +18,7 @@
 
 #include "proratio/data/store_risk.h"
 #include "proratio/data/store_paper.h"
+#include "proratio/data/store_opt.h"
 #include "proratio/core.h"
 #include "proratio/data/store.h"
 #include "data/store_internal.h"
@@ -245,8 +246,8 @@ static void test_open_fresh_schema(void **state) {
     OK(pr_store_schema_version(st, &v, &e_));
     assert_int_equal(v, pr_store_schema_latest());
     /* 1 market data, 2 llm_calls, 3 dataset summaries, 4 bars in chunks, 5 risk_state, 6 paper_state,
-     * 7 paper_run, 8 chunks of evenly spaced bars without their stamps */
-    assert_int_equal(pr_store_schema_latest(), 8);
+     * 7 paper_run, 8 chunks of evenly spaced bars without their stamps, 9 optimisation runs and trials */
+    assert_int_equal(pr_store_schema_latest(), 9);
     assert_int_equal(pr_store_kind(st), f->pg ? PR_STORE_POSTGRES : PR_STORE_SQLITE);
     const char *d = pr_store_describe(st);
     assert_true(strncmp(d, f->pg ? "postgresql://" : "sqlite:", f->pg ? 13 : 7) == 0);
@@ -1809,10 +1810,10 @@ static void test_chunk_migration(void **state) {
     OK(pr_store_exec_sql(st, sql, &e_));
     pr_store_close(st);
 
-    st = open_ok(f); /* 3 -> 4 -> ... -> 8 (the latest) */
+    st = open_ok(f); /* 3 -> 4 -> ... -> 9 (the latest) */
     int v = 0;
     OK(pr_store_schema_version(st, &v, &e_));
-    assert_int_equal(v, 8);
+    assert_int_equal(v, 9);
     pr_series got;
     pr_series_init(&got, 0);
     OK(pr_store_get_bars(st, "binance", "OLD", PR_TF_1M, PR_TIME_NONE, PR_TIME_NONE, &got, &e_));
@@ -1910,6 +1911,77 @@ static void test_risk_state(void **state) {
     OK(pr_store_risk_state_get(st, "run-a", &js, NULL, NULL, &e_));
     assert_string_equal(js, "{\"v\":2}");
     free(js);
+    pr_store_close(st);
+}
+
+/* ---- runs and trials (migration 9) ------------------------------------------------- */
+static int count_run(void *user, const pr_opt_run_row *r) {
+    char *names = user;
+    size_t n = strlen(names);
+    snprintf(names + n, 256 - n, "%s;", r->name);
+    return 0;
+}
+
+typedef struct seen_trials {
+    int n;
+    int fold[4];
+    long trial[4];
+    char score[4][32];
+} seen_trials;
+
+static int take_trials(void *user, int fold, long trial, const char *params, const char *score, const char *metrics) {
+    seen_trials *s = user;
+    (void)params;
+    (void)metrics;
+    if (s->n < 4) {
+        s->fold[s->n] = fold;
+        s->trial[s->n] = trial;
+        pr_strlcpy(s->score[s->n], score, sizeof s->score[0]);
+    }
+    s->n++;
+    return 0;
+}
+
+static void test_opt_runs(void **state) {
+    fx *f = *state;
+    pr_store *st = open_ok(f);
+    pr_err e;
+    pr_opt_run_row row;
+    assert_int_equal(pr_store_opt_run_get(st, "wf", &row, &e), PR_ENOTFOUND);
+    assert_non_null(strstr(e.msg, "wf"));
+    assert_int_equal(pr_store_opt_run_put(st, "", "d", "in-sample", "s", "running", "{}", 1, &e), PR_EINVAL);
+    OK(pr_store_opt_run_put(st, "wf", "abc", "walk-forward", "sma_cross", "running", "{}", 1000, &e_));
+    OK(pr_store_opt_run_put(st, "is", "def", "in-sample", "grid", "done", "{\"lines\":[\"x\"]}", 2000, &e_));
+    /* trials out of order, one replaced; they come back by (fold, trial) */
+    OK(pr_store_opt_trial_put(st, "wf", 2, 0, "{\"fast\":5}", "0.5", "{}", &e_));
+    OK(pr_store_opt_trial_put(st, "wf", 1, 1, "{\"fast\":6}", "-inf", "{}", &e_));
+    OK(pr_store_opt_trial_put(st, "wf", 1, 0, "{\"fast\":7}", "0.25", "{}", &e_));
+    OK(pr_store_opt_trial_put(st, "wf", 1, 0, "{\"fast\":7}", "0.125", "{}", &e_));
+    OK(pr_store_opt_trial_put(st, "is", 0, 0, "{}", "1", "{}", &e_));
+    seen_trials s = {0};
+    OK(pr_store_opt_trials(st, "wf", take_trials, &s, &e_));
+    assert_int_equal(s.n, 3);
+    assert_true(s.fold[0] == 1 && s.trial[0] == 0 && s.fold[1] == 1 && s.trial[1] == 1 && s.fold[2] == 2);
+    assert_string_equal(s.score[0], "0.125");
+    assert_string_equal(s.score[1], "-inf");
+    /* the row, with its trial count; created_at kept on an update */
+    OK(pr_store_opt_run_put(st, "wf", "abc", "walk-forward", "sma_cross", "done", "{\"lines\":[]}", 3000, &e_));
+    OK(pr_store_opt_run_get(st, "wf", &row, &e_));
+    assert_string_equal(row.status, "done");
+    assert_string_equal(row.summary, "{\"lines\":[]}");
+    assert_true(row.trials == 3 && row.created_at == 1000 && row.updated_at == 3000);
+    pr_store_opt_run_free(&row);
+    char names[256] = "";
+    OK(pr_store_opt_run_list(st, count_run, names, &e_));
+    assert_string_equal(names, "wf;is;");   /* newest first */
+    /* deleting a run takes its trials, not another run's */
+    OK(pr_store_opt_run_delete(st, "wf", &e_));
+    assert_int_equal(pr_store_opt_run_get(st, "wf", &row, &e), PR_ENOTFOUND);
+    s.n = 0;
+    OK(pr_store_opt_trials(st, "wf", take_trials, &s, &e_));
+    assert_int_equal(s.n, 0);
+    OK(pr_store_opt_trials(st, "is", take_trials, &s, &e_));
+    assert_int_equal(s.n, 1);
     pr_store_close(st);
 }
 
@@ -2030,7 +2102,8 @@ static void test_paper_run(void **state) {
     cmocka_unit_test_setup_teardown(test_chunk_versions, su, td),          \
     cmocka_unit_test_setup_teardown(test_risk_state, su, td),            \
     cmocka_unit_test_setup_teardown(test_paper_state, su, td),          \
-    cmocka_unit_test_setup_teardown(test_paper_run, su, td)
+    cmocka_unit_test_setup_teardown(test_paper_run, su, td),            \
+    cmocka_unit_test_setup_teardown(test_opt_runs, su, td)
 
 int main(void) {
     const struct CMUnitTest sqlite_tests[] = {

@@ -11,6 +11,11 @@
 #    data after a fold's test window changes nothing of that fold or the ones
 #    before it (no decision reads later data); the stitched trades add up to
 #    the stitched equity;
+#  - the store: a search whose later trials were lost (deleted from the
+#    store, as a crash between batches leaves it) reads the rest back and
+#    ends with the same files as the uninterrupted run; a killed search
+#    resumes likewise; `optimize show` lists and shows runs; a run of the same
+#    name from another configuration is refused without --fresh;
 #  - bad configurations exit 2 naming the key.
 set -u
 source "$(dirname "$0")/lib/prelude.bash"
@@ -20,7 +25,7 @@ cfg() {   # cfg FILE CSVFILE OPTIMIZE_JSON
   cat > "$1" <<EOF
 {
   "data": {"csv": [{"file": "$2", "symbol": "BTCUSDT", "tf": "1h", "asset_class": "crypto"}],
-           "to": "2023-07-01"},
+           "to": "2023-07-01", "db": "sqlite:$TMP/opt.db"},
   "strategy": {"name": "sma_cross", "params": {"fast": 10, "slow": 30}},
   "costs": {"crypto": {"taker_fee": 0.001, "maker_fee": 0.001, "slippage": 0.0005}},
   "sizing": {"mode": "all_cash"},
@@ -125,6 +130,52 @@ cmp -s <(sed -n 2,4p "$TMP/wf1/optimize/folds.csv") <(sed -n 2,4p "$TMP/wfcut/op
                                                               <(sed -n 2,4p "$TMP/wfcut/optimize/folds.csv") | head -4)"
 cmp -s <(awk -F, '$1 >= 1 && $1 <= 3' "$TMP/wf1/optimize/trials.csv") <(awk -F, '$1 >= 1 && $1 <= 3' "$TMP/wfcut/optimize/trials.csv") \
   || fail "cutting the data after fold 3 changed the trials of folds 1-3"
+
+# ---- the store: resume, show, refusal ---------------------------------------------
+DB=$TMP/opt.db
+"$BIN" optimize show --db "sqlite:$DB" > "$TMP/show.txt" 2>&1 || fail "optimize show: $(cat "$TMP/show.txt")"
+grep -Eq '^wf1 +walk-forward +sma_cross +done ' "$TMP/show.txt" || fail "show: no run wf1: $(cat "$TMP/show.txt")"
+"$BIN" optimize show wf1 --db "sqlite:$DB" > "$TMP/show1.txt" 2>&1 || fail "optimize show wf1: $(cat "$TMP/show1.txt")"
+grep -q "^OUT-OF-SAMPLE" "$TMP/show1.txt" && grep -q "^best trials" "$TMP/show1.txt" \
+  || fail "show wf1 lacks the result or the trials: $(head -5 "$TMP/show1.txt")"
+total=$(sqlite3 "$DB" "SELECT count(*) FROM trials WHERE run = 'wf1'")
+# as a crash between batches leaves it: folds 4 on and the second half of fold 3 gone
+sqlite3 "$DB" "DELETE FROM trials WHERE run = 'wf1' AND (fold > 3 OR (fold = 3 AND trial >= 20));
+               UPDATE runs SET status = 'running' WHERE name = 'wf1'" || fail "sqlite3 delete"
+kept=$(sqlite3 "$DB" "SELECT count(*) FROM trials WHERE run = 'wf1'")
+"$BIN" optimize --config "$TMP/wf.json" --jobs 2 --out "$TMP/wf1" > "$TMP/resume.txt" 2>&1 \
+  || fail "resume: exit $?: $(tail -3 "$TMP/resume.txt")"
+grep -q "run 'wf1': $kept trials stored by an earlier start are read back" "$TMP/resume.txt" \
+  || fail "resume: no read-back message for $kept trials: $(head -3 "$TMP/resume.txt")"
+[ "$(sqlite3 "$DB" "SELECT count(*) FROM trials WHERE run = 'wf1'")" = "$total" ] || fail "resume: trials not all stored again"
+for f in trials.csv folds.csv oos_trades.csv oos_equity.csv best.json; do
+  cmp -s "$TMP/wf2/optimize/$f" "$TMP/wf1/optimize/$f" || fail "resumed run: $f differs from the uninterrupted run's"
+done
+# a killed search: stopped by SIGKILL once some trials are stored, then resumed
+cfg "$TMP/kill.json" "$CSV" "$WF"
+"$BIN" optimize --config "$TMP/kill.json" --jobs 1 --run killed --out "$TMP/k" > "$TMP/k1.txt" 2>&1 &
+pid=$!
+for _ in $(seq 1 200); do
+  n=$(sqlite3 "$DB" "SELECT count(*) FROM trials WHERE run = 'killed'" 2>/dev/null || echo 0)
+  [ "${n:-0}" -gt 40 ] && break
+  sleep 0.02
+done
+kill -9 $pid 2>/dev/null
+wait $pid 2>/dev/null
+st=$(sqlite3 "$DB" "SELECT status || ' ' || (SELECT count(*) FROM trials WHERE run = 'killed') FROM runs WHERE name = 'killed'")
+case "$st" in running\ *) ;; *) fail "the search was not killed mid-way (status and trials: $st)";; esac
+"$BIN" optimize --config "$TMP/kill.json" --jobs 2 --run killed --out "$TMP/k" > "$TMP/k2.txt" 2>&1 \
+  || fail "resume after kill: $(tail -3 "$TMP/k2.txt")"
+for f in folds.csv oos_trades.csv oos_equity.csv; do
+  cmp -s "$TMP/wf2/optimize/$f" "$TMP/k/optimize/$f" || fail "killed and resumed run: $f differs from the uninterrupted run's"
+done
+# the same name from another configuration
+cfg "$TMP/other.json" "$CSV" "${WF/\"seed\": 7/\"seed\": 8}"
+"$BIN" optimize --config "$TMP/other.json" --run wf1 --out "$TMP/o" > "$TMP/other.txt" 2>&1
+[ $? -eq 2 ] && grep -q "the store holds run 'wf1' of another configuration" "$TMP/other.txt" \
+  || fail "another configuration under the same run name was not refused: $(cat "$TMP/other.txt")"
+"$BIN" optimize --config "$TMP/other.json" --run wf1 --fresh --out "$TMP/o" > "$TMP/other.txt" 2>&1 \
+  || fail "--fresh: $(tail -3 "$TMP/other.txt")"
 
 # ---- bad configurations ----------------------------------------------------------
 bad() {   # bad OPTIMIZE_JSON EXPECTED_TEXT
