@@ -8,6 +8,7 @@
  * uninterrupted one would. `proratio optimize show` lists the runs and
  * shows one. */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,9 +93,20 @@ static char *metrics_json(const opt_trial *t, size_t n_obj, const double *daily,
     for (size_t j = 0; j < n_obj; j++) json_array_append_new(v, num_or_null(t->value[j]));
     json_object_set_new(o, "objectives", v);
     if (daily) {
-        json_t *d = json_array();
-        for (size_t i = 0; i < days; i++) json_array_append_new(d, json_real(daily[i * stride]));
-        json_object_set_new(o, "daily", d);
+        /* each return's 8 bytes as 16 hex digits: exact, and cheap next to
+         * printing hundreds of thousands of numbers */
+        char *hex = malloc(16 * days + 1);
+        static const char digits[] = "0123456789abcdef";
+        for (size_t i = 0; hex && i < days; i++) {
+            uint64_t b;
+            memcpy(&b, &daily[i * stride], sizeof b);
+            for (int k = 0; k < 16; k++) hex[16 * i + (size_t)k] = digits[(b >> (60 - 4 * k)) & 15];
+        }
+        if (hex) {
+            hex[16 * days] = '\0';
+            json_object_set_new(o, "daily", json_string(hex));
+        }
+        free(hex);
     }
     char *s = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(17));
     json_decref(o);
@@ -184,12 +196,20 @@ static int take_trial(void *user, int fold, long trial, const char *params, cons
                    sizeof t->why);
         json_t *v = json_object_get(m, "objectives");
         for (size_t j = 0; j < PR_OPT_MAX_OBJECTIVES; j++) t->value[j] = num_or_nan(json_array_get(v, j));
-        json_t *d = json_object_get(m, "daily");
+        const char *d = json_string_value(json_object_get(m, "daily"));
         if (c->ret && (size_t)trial < c->ret->cols && !t->failed) {
             /* the overfitting statistics need them: a trial stored without them is run again */
-            ok = json_is_array(d) && json_array_size(d) == c->ret->rows;
-            for (size_t i = 0; ok && i < c->ret->rows; i++)
-                c->ret->m[i * c->ret->cols + (size_t)trial] = json_number_value(json_array_get(d, i));
+            ok = d && strlen(d) == 16 * c->ret->rows;
+            for (size_t i = 0; ok && i < c->ret->rows; i++) {
+                uint64_t b = 0;
+                for (int k = 0; ok && k < 16; k++) {
+                    char h = d[16 * i + (size_t)k];
+                    int hv = h >= '0' && h <= '9' ? h - '0' : h >= 'a' && h <= 'f' ? h - 'a' + 10 : -1;
+                    ok = hv >= 0;
+                    b = b << 4 | (uint64_t)(hv & 15);
+                }
+                memcpy(&c->ret->m[i * c->ret->cols + (size_t)trial], &b, sizeof b);
+            }
         }
     }
     json_decref(p);
