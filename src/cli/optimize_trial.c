@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "backtest_confirm.h"
 #include "optimize.h"
 
 struct opt_worker {
@@ -86,8 +87,12 @@ static void invalid(opt_trial *t, const char *msg) {
     pr_strlcpy(t->why, msg, sizeof t->why);   /* cut to the column's width */
 }
 
-/* Strategy, pipeline and risk stage for the worker's current settings. */
-static int build(opt_worker *w, pr_strategy **st, pr_pipeline **pipe, pr_risk_stage **risk, pr_err *err) {
+/* Strategy, pipeline, risk stage and confirmation stages for the worker's
+ * current settings. The stages run as their ta_threshold gate only: a
+ * trial asks no model (thousands of trials would), so a search tunes the
+ * gate, not the models' answers. conf must outlive the pipeline. */
+static int build(opt_worker *w, pr_strategy **st, pr_pipeline **pipe, pr_risk_stage **risk, bt_confirm *conf,
+                 pr_err *err) {
     const bt_settings *s = w->s;
     int rc = bt_strategy_create(s->strategy, w->cfg, "strategy.params", st, err);
     if (rc != PR_OK) return rc;
@@ -102,7 +107,10 @@ static int build(opt_worker *w, pr_strategy **st, pr_pipeline **pipe, pr_risk_st
         pr_risk_stage_sizer(*risk, &sizer);
         pr_pipeline_set_sizer(*pipe, &sizer);
     }
-    return PR_OK;
+    memset(w->errs, 0, sizeof *w->errs);
+    if (bt_confirm_read(w->cfg, conf, w->errs)) return pr_err_set(err, PR_EINVAL, "%s", w->errs->msg[0]);
+    bt_stages stages;
+    return conf->n ? bt_confirm_attach(conf, NULL, NULL, 1, *pipe, &stages, err) : PR_OK;
 }
 
 static void summarise(const opt_settings *o, const pr_metrics *m, opt_trial *t) {
@@ -186,7 +194,9 @@ int opt_run_trial(opt_worker *wk, const double *x, const opt_window *win, opt_tr
     pr_pipeline *pipe = NULL;
     pr_risk_stage *risk = NULL;
     pr_backtest_result res;
-    int has_res = 0, rc = build(wk, &st, &pipe, &risk, &e);
+    bt_confirm conf;
+    memset(&conf, 0, sizeof conf);
+    int has_res = 0, rc = build(wk, &st, &pipe, &risk, &conf, &e);
     pr_backtest_config bc;
     cut(wk, win, &bc);
     if (rc == PR_OK && (rc = pr_backtest_exec(wk->bt, &bc, pipe, &res, &e)) == PR_OK) has_res = 1;
@@ -217,6 +227,7 @@ int opt_run_trial(opt_worker *wk, const double *x, const opt_window *win, opt_tr
     }
     if (has_res) pr_backtest_result_free(&res);
     pr_pipeline_free(pipe);
+    bt_confirm_free(&conf);
     pr_risk_stage_free(risk);
     pr_strategy_free(st);
     if (rc == PR_ENOMEM) {

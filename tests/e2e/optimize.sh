@@ -67,6 +67,23 @@ sys.exit(0 if ok else 1)
 PY
 done
 
+# a confirmation stage's gate searched like any key: ta_score entries score 0.5
+# and up (min_score 5); a threshold of 1 vetoes them all, 0.5 none
+cat > "$TMP/gate.json" <<EOF
+{"data": {"csv": [{"file": "$CSV", "symbol": "BTCUSDT", "tf": "1h", "asset_class": "crypto"}], "to": "2023-01-01",
+          "db": "sqlite:$TMP/opt.db"},
+ "strategy": {"name": "ta_score", "params": {"min_score": 5}},
+ "confirm": [{"type": "llm", "providers": [{"kind": "openai", "name": "openai", "model": "gpt-4o-mini"}],
+              "mode": "replay", "ta_threshold": 0.6}],
+ "sizing": {"mode": "fixed_fraction", "fraction": 0.5}, "account": {"currency": "USDT", "cash": 10000},
+ "optimize": {"space": {"confirm.0.ta_threshold": {"choice": [0.5, 1]}}, "sampler": "grid", "min_trades": 0},
+ "output": {"dir": "$TMP/gate"}}
+EOF
+"$BIN" optimize --config "$TMP/gate.json" --in-sample-only > "$TMP/gate.txt" 2>&1 || fail "gate: $(tail -3 "$TMP/gate.txt")"
+t05=$(awk -F, 'NR == 2 {print $14}' "$TMP/gate/optimize/trials.csv")
+t1=$(awk -F, 'NR == 3 {print $14}' "$TMP/gate/optimize/trials.csv")
+[ "${t05:-0}" -gt 0 ] && [ "${t1:-1}" -eq 0 ] || fail "gate: trades at threshold 0.5 and 1: '$t05' '$t1' (want > 0 and 0)"
+
 # ---- walk-forward: threads, test windows, no look-ahead ---------------------------
 WF='{"space": {"fast": {"int": [5, 50]}, "slow": {"int": [20, 200], "step": 5}}, "constraints": ["fast < slow"],
   "sampler": "tpe", "trials": 40, "batch": 8, "seed": 7, "min_trades": 5,
