@@ -4,6 +4,7 @@
 #   random    10,000 sma_cross trials (random sampler, in-sample) over the
 #             17,520 1h bars of 2022-2023 of the bundled BTCUSDT CSV, on
 #             every local core: target under 5 s (>= 35 M bars/s aggregate);
+#   mpi-K     the same under mpirun -n K (1, 2, 4): the scaling table;
 #   walk      walk-forward sma_cross on 8 years of EURUSD 1h
 #             (../shared/data/forex/EURUSD-1h-2012-2020.csv when present):
 #             train 1 year, test the rest in 40 windows, 500 TPE trials per
@@ -47,6 +48,17 @@ JSON
 echo "cores: $(nproc)"
 time_runs random "$bin" optimize --config "$work/random.json" --in-sample-only --fresh
 grep -m1 "^optimize" "$work/random.out"
+
+# MPI scaling of the same search: 1, 2 and 4 ranks (oversubscribed beyond the cores)
+if command -v mpirun > /dev/null; then
+  export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_btl_vader_single_copy_mechanism=none
+  for n in 1 2 4; do
+    time_runs "mpi-$n" mpirun --oversubscribe -n "$n" "$bin" optimize --config "$work/random.json" --in-sample-only \
+      --fresh --run "mpi$n"
+  done
+else
+  echo "mpi: skipped (mpirun not installed)"
+fi
 
 eur=../shared/data/forex/EURUSD-1h-2012-2020.csv
 if [ -f "$eur" ]; then

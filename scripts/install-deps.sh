@@ -14,6 +14,7 @@ PKGS=(
   libmicrohttpd-dev libwebsockets-dev
   libopenblas-dev liblapacke-dev libgsl-dev
   libcmocka-dev libfmt-dev
+  libopenmpi-dev openmpi-bin
   python3 python3-numpy python3-scipy python3-statsmodels
   clang libclang-rt-dev
 )

@@ -142,6 +142,8 @@ typedef struct opt_cmd {
     opt_returns *cur_ret;
     const char *label;
     char *summary;                 /* the result section as printed (malloc'd)   */
+    const opt_mpi *mpi;
+    int quiet;                     /* an MPI rank other than 0: no files, no store */
 } opt_cmd;
 
 static void cmd_free(opt_cmd *c) {
@@ -188,8 +190,8 @@ static char *summary_json(const char *text) {
 /* After each batch: the trials into the store, and the progress on a terminal. */
 static int on_batch(void *user, size_t lo, size_t hi, size_t total, pr_err *e) {
     opt_cmd *c = user;
-    if (isatty(2)) fprintf(stderr, "\r%s: %zu/%zu trials", c->label, hi, total);
-    if (isatty(2) && hi == total) fprintf(stderr, "\r\033[K");
+    if (isatty(2) && !c->quiet) fprintf(stderr, "\r%s: %zu/%zu trials", c->label, hi, total);
+    if (isatty(2) && !c->quiet && hi == total) fprintf(stderr, "\r\033[K");
     return opt_store_save(&c->store, &c->o, c->fold, c->cur, lo, hi, c->cur_ret, e);
 }
 
@@ -319,6 +321,7 @@ static void print_pareto(const opt_cmd *c, const opt_trial *t, size_t n, FILE *f
 
 /* best.json: the point to trade, as configuration keys. */
 static int write_best(const opt_cmd *c, const double *x, pr_err *e) {
+    if (c->quiet) return PR_OK;
     char path[BT_PATH_MAX + 32];
     snprintf(path, sizeof path, "%s/best.json", c->dir);
     FILE *f = fopen(path, "w");
@@ -343,7 +346,8 @@ static void describe_search(const opt_cmd *c, FILE *f, const char *mode) {
     for (size_t j = 0; j < c->o.obj.n; j++) fprintf(f, "%s%s", j ? ", " : " ", pr_objective_name(c->o.obj.obj[j]));
     if (c->o.obj.min_trades) fprintf(f, ", at least %zu trades", c->o.obj.min_trades);
     if (c->o.obj.max_drawdown > 0) fprintf(f, ", drawdown at most %.4g", c->o.obj.max_drawdown);
-    fprintf(f, "; %d thread%s\n", c->jobs, c->jobs == 1 ? "" : "s");
+    if (c->mpi && c->mpi->on) fprintf(f, "; %d MPI rank%s\n", c->mpi->size, c->mpi->size == 1 ? "" : "s");
+    else fprintf(f, "; %d thread%s\n", c->jobs, c->jobs == 1 ? "" : "s");
 }
 
 /* The overfitting statistics keep the daily returns of at most this many
@@ -474,7 +478,7 @@ static int walk_forward(opt_cmd *c, pr_err *e) {
     FILE *folds_csv = NULL;
     char path[BT_PATH_MAX + 32];
     snprintf(path, sizeof path, "%s/folds.csv", c->dir);
-    if (!t || !(folds_csv = fopen(path, "w"))) {
+    if (!t || !(folds_csv = fopen(c->quiet ? "/dev/null" : path, "w"))) {
         rc = t ? pr_err_set(e, PR_EIO, "%s: cannot write: %s", path, strerror(errno))
                : pr_err_set(e, PR_ENOMEM, "optimize: out of memory");
         goto out;
@@ -607,9 +611,9 @@ static int walk_forward(opt_cmd *c, pr_err *e) {
     }
     section_close(c, out);
     snprintf(path, sizeof path, "%s/oos_equity.csv", c->dir);
-    if ((rc = pr_write_equity_csv(path, all, n_all, e)) != PR_OK) goto out;
+    if (!c->quiet && (rc = pr_write_equity_csv(path, all, n_all, e)) != PR_OK) goto out;
     snprintf(path, sizeof path, "%s/oos_trades.csv", c->dir);
-    if ((rc = pr_write_trades_csv(path, all_tr, n_all_tr, e)) != PR_OK) goto out;
+    if (!c->quiet && (rc = pr_write_trades_csv(path, all_tr, n_all_tr, e)) != PR_OK) goto out;
     if (have_last && (rc = write_best(c, last_x, e)) != PR_OK) goto out;
     printf("files        %s/trials.csv, folds.csv, oos_equity.csv, oos_trades.csv%s\n", c->dir,
            have_last ? ", best.json (the last fold's choice: the parameters to trade next)" : "");
@@ -667,8 +671,7 @@ static int fail(const pr_err *e) {
     return pr_cli_exit_code(e->code);
 }
 
-int pr_cli_optimize(int argc, char **argv) {
-    if (argc > 1 && strcmp(argv[1], "show") == 0) return opt_show(argc, argv);
+static int optimize_main(int argc, char **argv, const opt_mpi *mpi) {
     opt_args a;
     int ex = parse_args(argc, argv, &a);
     if (ex) return ex < 0 ? PR_EXIT_OK : ex;
@@ -716,7 +719,10 @@ int pr_cli_optimize(int argc, char **argv) {
                 : pr_err_set(&e, PR_ENOMEM, "out of memory");
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     c.jobs = c.o.jobs > 0 ? c.o.jobs : cores > 0 ? (int)cores : 1;
-    c.ctx = (opt_ctx){.config_text = c.text, .s = c.s, .o = &c.o, .mk = c.mk, .n_markets = c.s->n_markets};
+    c.mpi = mpi;
+    c.quiet = mpi->rank != 0;
+    if (mpi->on) c.jobs = 1;   /* a rank per core (mpirun binds each to one): its trials one at a time */
+    c.ctx = (opt_ctx){.mpi = mpi, .config_text = c.text, .s = c.s, .o = &c.o, .mk = c.mk, .n_markets = c.s->n_markets};
     if (rc == PR_OK && !(c.workers = calloc((size_t)c.jobs, sizeof *c.workers)))
         rc = pr_err_set(&e, PR_ENOMEM, "out of memory");
     if (rc == PR_OK && (rc = probe_space(&c, &e)) != PR_OK) {
@@ -727,11 +733,12 @@ int pr_cli_optimize(int argc, char **argv) {
     snprintf(c.dir, sizeof c.dir, "%s/optimize", c.s->out_dir);
     char path[BT_PATH_MAX + 32];
     snprintf(path, sizeof path, "%s/trials.csv", c.dir);
-    if (rc == PR_OK && (rc = bt_make_dirs(c.dir, &e)) == PR_OK && !(c.trials_csv = fopen(path, "w"))) {
+    if (rc == PR_OK && (c.quiet || (rc = bt_make_dirs(c.dir, &e)) == PR_OK) &&
+        !(c.trials_csv = fopen(c.quiet ? "/dev/null" : path, "w"))) {
         pr_err_at(&e, path, 0, 0, NULL);
         rc = pr_err_set(&e, PR_EIO, "cannot write: %s", strerror(errno));
     }
-    if (rc == PR_OK) {
+    if (rc == PR_OK && !c.quiet) {
         /* the run's name: --run, else the output folder's last part */
         const char *name = a.run ? a.run : strrchr(c.s->out_dir, '/') ? strrchr(c.s->out_dir, '/') + 1 : c.s->out_dir;
         rc = opt_store_begin(&c.store, &c.data, name[0] ? name : "optimize", c.text,
@@ -759,4 +766,23 @@ int pr_cli_optimize(int argc, char **argv) {
     c.trials_csv = NULL;
     cmd_free(&c);
     return rc == PR_OK ? PR_EXIT_OK : fail(&e);
+}
+
+int pr_cli_optimize(int argc, char **argv) {
+    if (argc > 1 && strcmp(argv[1], "show") == 0) return opt_show(argc, argv);
+    opt_mpi mpi;
+    int mrc = opt_mpi_init(&mpi, &argc, &argv);
+    if (mrc != PR_OK) {
+        fprintf(stderr, mrc == PR_EUNSUPPORTED ? "proratio optimize: started by mpirun, but this proratio was built "
+                                                 "without OpenMPI: run it without mpirun, or install libopenmpi-dev "
+                                                 "and build again\n"
+                                               : "proratio optimize: MPI could not start\n");
+        return PR_EXIT_FAIL;
+    }
+    /* rank 0 alone speaks; the others' messages would repeat it */
+    if (mpi.rank != 0 && !freopen("/dev/null", "w", stdout)) return PR_EXIT_FAIL;
+    int ex = optimize_main(argc, argv, &mpi);
+    if (ex != PR_EXIT_OK && ex != PR_EXIT_USAGE) opt_mpi_abort(&mpi, ex);   /* nobody waits on a dead rank */
+    opt_mpi_finalize(&mpi);
+    return ex;
 }

@@ -44,8 +44,15 @@ typedef struct opt_trial {
     int stored;                    /* 1: read back from the store (not run again) */
 } opt_trial;
 
+/* The MPI ranks of a `mpirun -n K proratio optimize` (optimize_mpi.c);
+ * one rank (on 0, size 1) otherwise. */
+typedef struct opt_mpi {
+    int on, rank, size;
+} opt_mpi;
+
 /* Everything the trials share (read-only while they run). */
 typedef struct opt_ctx {
+    const opt_mpi *mpi;            /* NULL or one rank: threads only             */
     const char *config_text;       /* the configuration, flags applied           */
     const bt_settings *s;
     const opt_settings *o;
@@ -101,5 +108,31 @@ size_t opt_window_days(const opt_ctx *ctx, const opt_window *w);
 typedef int (*opt_batch_fn)(void *user, size_t lo, size_t hi, size_t total, pr_err *err);
 int opt_search(opt_worker **workers, int jobs, const opt_ctx *ctx, const pr_sampler_config *sc, const opt_window *w,
                opt_trial *t, size_t *n, opt_returns *ret, opt_batch_fn on_batch, void *user, pr_err *err);
+
+/* ---- OpenMPI (optimize_mpi.c) ------------------------------------------------ */
+/* Starts MPI when the process runs under mpirun (else one rank). */
+int opt_mpi_init(opt_mpi *m, int *argc, char ***argv);
+void opt_mpi_finalize(opt_mpi *m);
+/* Stops every rank (an error on one that the others would wait for). */
+void opt_mpi_abort(const opt_mpi *m, int code);
+
+/* One batch of a search as every rank sees it. */
+typedef struct opt_mpi_batch {
+    opt_worker *w;
+    const opt_ctx *ctx;
+    const pr_sampler_config *sc;
+    const opt_window *win;
+    opt_trial *t;
+    const pr_opt_done *done;
+    size_t known, lo, hi;
+    opt_returns *ret;
+} opt_mpi_batch;
+
+/* Runs trials [lo, hi) over the ranks (rank 0 hands them out one at a
+ * time and runs some itself); afterwards every rank holds all of them and
+ * their returns; *past is where a grid ended (hi when it did not). */
+int opt_mpi_run_batch(const opt_mpi *m, const opt_mpi_batch *b, size_t *past, pr_err *err);
+/* Rank 0's trials t[0..n) and returns (read back from the store) to every rank. */
+void opt_mpi_share(const opt_mpi *m, opt_trial *t, size_t n, opt_returns *ret);
 
 #endif

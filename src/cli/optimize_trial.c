@@ -314,9 +314,22 @@ int opt_search(opt_worker **workers, int jobs, const opt_ctx *ctx, const pr_samp
     }
     pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
     size_t step = sc->kind == PR_SAMPLER_TPE ? (sc->batch ? sc->batch : 16) : total;
-    int rc = PR_OK;
+    int rc = PR_OK, ranks = ctx->mpi && ctx->mpi->on && ctx->mpi->size > 1;
+    if (ranks) opt_mpi_share(ctx->mpi, t, total, ret);   /* the trials rank 0 read back */
     for (size_t lo = 0; lo < total && rc == PR_OK; lo += step) {
         size_t hi = lo + step < total ? lo + step : total, next = lo, past = hi;
+        if (ranks) {
+            opt_mpi_batch mb = {.w = workers[0], .ctx = ctx, .sc = sc, .win = w, .t = t, .done = done, .known = lo,
+                                .lo = lo, .hi = hi, .ret = ret};
+            rc = opt_mpi_run_batch(ctx->mpi, &mb, &past, err);
+            for (size_t k = lo; k < past; k++) done[k] = (pr_opt_done){t[k].x, t[k].score};
+            if (past < hi) {
+                total = past;
+                break;
+            }
+            if (rc == PR_OK && on_batch) rc = on_batch(user, lo, hi, total, err);
+            continue;
+        }
         for (int j = 0; j < jobs; j++) {
             bs[j] = (batch){.w = workers[j], .ctx = ctx, .sc = sc, .win = w, .t = t, .done = done, .ret = ret,
                             .known = lo, .lo = lo, .hi = hi, .next = &next, .mu = &mu};
