@@ -148,14 +148,14 @@ static int lookahead(chk_cmd *c, size_t cuts) {
     }
     printf("LOOK-AHEAD: %zu indicator%s or signal field%s differ between the full and the cut runs\n",
            rep.n_findings, rep.n_findings == 1 ? "" : "s", rep.n_findings == 1 ? "" : "s");
-    printf("%-9s %-48s %-20s %-20s %-22s %-22s %s\n", "kind", "what", "bar close", "cut at", "full run", "cut run",
+    printf("%-9s %-60s %-20s %-20s %-22s %-22s %s\n", "kind", "what", "bar close", "cut at", "full run", "cut run",
            "differences");
     for (size_t i = 0; i < rep.n_findings; i++) {
         const pr_lookahead_finding *f = &rep.findings[i];
         char ts[PR_TIME_STR_MAX], cut[PR_TIME_STR_MAX];
         pr_time_format_iso(f->ts, ts, sizeof ts);
         pr_time_format_iso(f->cut, cut, sizeof cut);
-        printf("%-9s %-48s %-20s %-20s ", f->signal ? "signal" : "indicator", f->what, ts, cut);
+        printf("%-9s %-60s %-20s %-20s ", f->signal ? "signal" : "indicator", f->what, ts, cut);
         if (f->has_values) {
             print_value(f->full);
             putchar(' ');

@@ -20,6 +20,15 @@ static int agree(double a, double b, double tol) {
     return a == b || fabs(a - b) <= tol;
 }
 
+/* s without its first k bars, on the same arrays. */
+static pr_series skip(const pr_series *s, size_t k) {
+    pr_series o = *s;
+    o.ts += k, o.open += k, o.high += k, o.low += k, o.close += k, o.volume += k;
+    o.len -= k;
+    o.cap = o.len;
+    return o;
+}
+
 /* The markets from the bar of market 0 at index s on (a view of the same
  * arrays); a market whose bars all precede that bar stays whole. */
 static void from_start(const pr_backtest_config *cfg, size_t s, pr_bt_market *mk, pr_series *bars,
@@ -30,21 +39,13 @@ static void from_start(const pr_backtest_config *cfg, size_t s, pr_bt_market *mk
         size_t k = pr_series_lower_bound(m->bars, t0);
         if (k >= m->bars->len) k = 0;   /* all its bars precede the start: the same as in the reference */
         if (k) moved[i] = 1;
-        bars[i] = *m->bars;
-        bars[i].ts += k, bars[i].open += k, bars[i].high += k, bars[i].low += k, bars[i].close += k,
-            bars[i].volume += k;
-        bars[i].len -= k;
-        bars[i].cap = bars[i].len;
+        bars[i] = skip(m->bars, k);
         mk[i] = *m;
         mk[i].bars = &bars[i];
         mk[i].checked = m->checked > k ? m->checked - k : 0;
         if (m->fine) {
             size_t f = pr_series_lower_bound(m->fine, t0);
-            fine[i] = *m->fine;
-            fine[i].ts += f, fine[i].open += f, fine[i].high += f, fine[i].low += f, fine[i].close += f,
-                fine[i].volume += f;
-            fine[i].len -= f;
-            fine[i].cap = fine[i].len;
+            fine[i] = skip(m->fine, f);
             mk[i].fine = &fine[i];
         }
     }

@@ -27,9 +27,8 @@ static double src_value(int src, double o, double h, double l, double c, double 
 static const char *const k_src_names[] = {"close", "open", "high", "low", "volume", "hl2", "hlc3", "ohlc4"};
 
 static int source_index(const char *s, size_t n) {
-    const char *const *names = k_src_names;
     for (int i = 0; i < (int)(sizeof k_src_names / sizeof k_src_names[0]); i++)
-        if (strlen(names[i]) == n && strncmp(s, names[i], n) == 0) return i;
+        if (strlen(k_src_names[i]) == n && strncmp(s, k_src_names[i], n) == 0) return i;
     return -1;
 }
 
