@@ -3,8 +3,9 @@
  * paper brokers share (engine/order_book.h, ledger.h, fee_model.h,
  * fill_model.h, funding_model.h, margin_model.h), the decision pipeline
  * (engine/pipeline.h), the backtest loop (engine/backtest.h), overfitting
- * statistics (engine/overfit.h) and Monte Carlo of a result
- * (engine/montecarlo.h).
+ * statistics (engine/overfit.h), Monte Carlo of a result
+ * (engine/montecarlo.h) and the look-ahead and warm-up checks
+ * (engine/check.h).
  *
  * Units (DESIGN "Units"): times are int64 ms UTC, bars labelled by open
  * time; fractions internally (0.001 = 0.1%); prices are in the instrument's
@@ -29,5 +30,6 @@
 #include "proratio/engine/runlog.h"
 #include "proratio/engine/overfit.h"
 #include "proratio/engine/montecarlo.h"
+#include "proratio/engine/check.h"
 
 #endif

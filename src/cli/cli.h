@@ -34,6 +34,7 @@ int pr_cli_ta(int argc, char **argv);
 int pr_cli_stats(int argc, char **argv);
 int pr_cli_backtest(int argc, char **argv);
 int pr_cli_optimize(int argc, char **argv);
+int pr_cli_check(int argc, char **argv);
 int pr_cli_strategy(int argc, char **argv);
 int pr_cli_fees(int argc, char **argv);
 int pr_cli_risk(int argc, char **argv);

@@ -16,6 +16,7 @@ static const command commands[] = {
     {"stats", pr_cli_stats, "statistical tests: adf, coint, hurst, halflife"},
     {"backtest", pr_cli_backtest, "run a strategy over stored or CSV data: metrics, trades, report"},
     {"optimize", pr_cli_optimize, "search parameters with backtests: walk-forward by default, TPE/random/grid"},
+    {"check", pr_cli_check, "check a strategy for look-ahead (cut histories) and measure its warm-up"},
     {"strategy", pr_cli_strategy, "list the built-in strategies; show one's parameters"},
     {"fees", pr_cli_fees, "list the fee schedules of costs.*.fee_schedule; show one's parameters"},
     {"paper", pr_cli_paper, "run a configuration as a paper trading session: the backtest's pipeline on a feed"},

@@ -4,6 +4,7 @@
  * visible (higher timeframes, live); both give identical values and both
  * are read only up to the stream's visible length. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "view_internal.h"
@@ -23,10 +24,11 @@ static double src_value(int src, double o, double h, double l, double c, double 
     }
 }
 
+static const char *const k_src_names[] = {"close", "open", "high", "low", "volume", "hl2", "hlc3", "ohlc4"};
+
 static int source_index(const char *s, size_t n) {
-    static const char *const names[] = {"close", "open", "high", "low", "volume", "hl2", "hlc3", "ohlc4"};
-    for (int i = 0; i < (int)(sizeof names / sizeof names[0]); i++)
-        if (strlen(names[i]) == n && strncmp(s, names[i], n) == 0) return i;
+    for (int i = 0; i < (int)(sizeof k_src_names / sizeof k_src_names[0]); i++)
+        if (strlen(k_src_names[i]) == n && strncmp(s, k_src_names[i], n) == 0) return i;
     return -1;
 }
 
@@ -118,6 +120,32 @@ int pr_view_require_indicator_of(pr_market_view *v, int inst, pr_timeframe tf, c
                                  pr_err *err) {
     if (of < 0) return pr_err_set(err, PR_EINVAL, "view: %s over no indicator", name ? name : "?");
     return require(v, inst, tf, name, params, n_params, output, SRC_CLOSE, SRC_LOW, of, handle, err);
+}
+
+_Static_assert(sizeof(((pr_view_ind_info *)0)->params) == PR_TA_MAX_PARAMS * sizeof(double),
+               "pr_view_ind_info.params must hold PR_TA_MAX_PARAMS");
+
+size_t pr_view_n_indicators(const pr_market_view *v) { return v ? v->n_inds : 0; }
+
+int pr_view_indicator_info(const pr_market_view *v, int handle, pr_view_ind_info *out) {
+    if (!v || !out || handle < 0 || (size_t)handle >= v->n_inds) return PR_EINVAL;
+    const vind *d = &v->inds[handle];
+    memset(out, 0, sizeof *out);
+    out->inst = v->streams[d->stream].inst;
+    out->tf = v->streams[d->stream].tf;
+    out->name = d->def->name;
+    out->n_params = d->def->n_params;
+    memcpy(out->params, d->params, sizeof out->params);
+    out->output = d->output;
+    out->of = d->src_ind;
+    if (d->src_ind < 0) {
+        /* real1 is "low" unless given: only a two-input function reads it */
+        if (d->source2 != SRC_LOW)
+            snprintf(out->source, sizeof out->source, "%s,%s", k_src_names[d->source], k_src_names[d->source2]);
+        else
+            snprintf(out->source, sizeof out->source, "%s", k_src_names[d->source]);
+    }
+    return PR_OK;
 }
 
 /* A bar field over the whole series: the series' own column, or one built

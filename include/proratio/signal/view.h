@@ -130,6 +130,24 @@ int pr_view_funding(const pr_market_view *v, int inst, size_t ago, int64_t *ts, 
  * when not visible. */
 double pr_view_ind(const pr_market_view *v, int handle, size_t ago);
 
+/* What a strategy declared, for tools that inspect a run (the look-ahead
+ * and warm-up checkers): handles are 0..pr_view_n_indicators-1, in
+ * declaration order. */
+typedef struct pr_view_ind_info {
+    int inst;
+    pr_timeframe tf;         /* its stream's timeframe (the decision one's too)  */
+    const char *name;        /* the ta table's name                              */
+    double params[8];        /* complete (defaults filled), n_params of them     */
+    int n_params;
+    int output;
+    char source[16];         /* "close", "close,volume", ...; "" when of >= 0     */
+    int of;                  /* the handle it is computed over, or -1            */
+} pr_view_ind_info;
+
+size_t pr_view_n_indicators(const pr_market_view *v);
+/* PR_EINVAL for an unknown handle. */
+int pr_view_indicator_info(const pr_market_view *v, int handle, pr_view_ind_info *out);
+
 /* Per-bar reads without a call, for strategies that read the same
  * indicators at every step (the backtest calls on_bar a million times; a
  * call per read costs more than the strategy's own work). A reference is
