@@ -58,6 +58,15 @@ static inline void et_hourly(pr_series *s, int64_t t0, const double (*rows)[4], 
         pr_series_push(s, t0 + (int64_t)i * PR_MS_PER_HOUR, rows[i][0], rows[i][1], rows[i][2], rows[i][3], 1.0);
 }
 
+/* Sizing of a fixed quantity q. */
+static inline pr_sizing et_qty_sizing(double q) {
+    pr_sizing z;
+    pr_sizing_default(&z);
+    z.mode = PR_SIZE_FIXED_QTY;
+    z.qty = q;
+    return z;
+}
+
 /* A market with no costs at all, on a grid of 0.01 price / no lot grid. */
 static inline void et_spec_plain(pr_market_spec *m, const char *symbol, pr_asset_class cls) {
     pr_market_spec_default(symbol, cls, m, NULL);

@@ -18,13 +18,6 @@
 static int64_t T0;
 static int64_t H(int i) { return T0 + (int64_t)i * PR_MS_PER_HOUR; }
 
-static pr_sizing qty_sizing(double q) {
-    pr_sizing z;
-    pr_sizing_default(&z);
-    z.mode = PR_SIZE_FIXED_QTY;
-    z.qty = q;
-    return z;
-}
 
 /* Bars whose open is the previous close and whose high/low are the larger and
  * smaller of the two, from a list of closes. */
@@ -57,7 +50,7 @@ static void test_scale_in_out(void **state) {
     et_script_add(&sc, 8, PR_SIG_EXIT, 0);
     pr_market_spec m;
     et_spec_plain(&m, "BTCUSDT", PR_ASSET_CRYPTO);
-    pr_sizing z = qty_sizing(2);
+    pr_sizing z = et_qty_sizing(2);
     pr_backtest_result r;
     pr_err err;
     pr_err_clear(&err);
@@ -100,6 +93,33 @@ static void test_scale_in_out(void **state) {
     pr_series_free(&s);
 }
 
+/* A backtest of a named strategy with params JSON on s (no costs, fixed qty,
+ * shorts allowed). */
+static void run_named(const char *name, const char *params, const pr_series *s, double qty, pr_asset_class cls,
+                      pr_backtest_result *r) {
+    pr_config *cfg = NULL;
+    pr_err err;
+    pr_err_clear(&err);
+    char json[1024];
+    snprintf(json, sizeof json, "{\"p\": {%s}}", params);
+    assert_int_equal(pr_config_parse(json, &cfg, &err), 0);
+    pr_strategy *st = NULL;
+    if (pr_strategy_create(name, cfg, "p", &st, &err) != 0) fail_msg("%s: %s", name, err.msg);
+    pr_config_free(cfg);
+    pr_pipeline_config pc;
+    pr_pipeline_config_default(&pc);
+    pc.sizing = et_qty_sizing(qty);
+    pr_pipeline *p = NULL;
+    assert_int_equal(pr_pipeline_new(&pc, st, &p, &err), 0);
+    pr_bt_market mk = {.bars = s};
+    et_spec_plain(&mk.spec, cls == PR_ASSET_FOREX ? "EURUSD" : "BTCUSDT", cls);
+    mk.spec.margin.no_short = 0;
+    pr_backtest_config bc = {.start_cash = 10000, .n_markets = 1, .markets = &mk};
+    if (pr_backtest_run(&bc, p, r, &err) != 0) fail_msg("backtest: %s", err.msg);
+    pr_pipeline_free(p);
+    pr_strategy_free(st);
+}
+
 /* The grid on a configured range [90, 110], 2% steps of the middle 100 (lines
  * 98, 96, 94 below and 102, 104, 106 above; 5 fit, levels caps them at 3),
  * neutral, a lot = fixed_qty 3 / 3 lines = 1 unit, the stop one step beyond
@@ -123,27 +143,9 @@ static void test_grid_by_hand(void **state) {
     static const double c[] = {100, 99, 97.9, 95.5, 96.5, 98.2, 100.5, 102.1, 99.0, 93.9, 85, 99, 97};
     pr_series s;
     closes_series(&s, c, NROWS(c));
-    pr_config *cfg = NULL;
-    pr_err err;
-    pr_err_clear(&err);
-    assert_int_equal(pr_config_parse("{\"p\": {\"range_low\": 90, \"range_high\": 110, \"step_pct\": 2, \"levels\": 3, "
-                                     "\"range_bars\": 2, \"adx_max\": 0}}",
-                                     &cfg, &err),
-                     0);
-    pr_strategy *st = NULL;
-    if (pr_strategy_create("grid", cfg, "p", &st, &err) != 0) fail_msg("grid: %s", err.msg);
-    pr_config_free(cfg);
-    pr_pipeline_config pc;
-    pr_pipeline_config_default(&pc);
-    pc.sizing = qty_sizing(3);
-    pr_pipeline *p = NULL;
-    assert_int_equal(pr_pipeline_new(&pc, st, &p, &err), 0);
-    pr_bt_market mk = {.bars = &s};
-    et_spec_plain(&mk.spec, "EURUSD", PR_ASSET_FOREX);
-    mk.spec.margin.no_short = 0;
-    pr_backtest_config bc = {.start_cash = 10000, .n_markets = 1, .markets = &mk};
     pr_backtest_result r;
-    if (pr_backtest_run(&bc, p, &r, &err) != 0) fail_msg("backtest: %s", err.msg);
+    run_named("grid", "\"range_low\": 90, \"range_high\": 110, \"step_pct\": 2, \"levels\": 3, \"range_bars\": 2, \"adx_max\": 0",
+              &s, 3, PR_ASSET_FOREX, &r);
     static const struct { int side; double qty, price; int at; } want[] = {
         {1, 1, 97.9, 3}, {1, 1, 95.5, 4}, {-1, 1, 98.2, 6}, {-1, 1, 100.5, 7}, {-1, 1, 102.1, 8},
         {1, 1, 99.0, 9}, {1, 3, 93.9, 10}, {-1, 3, 88, 10}};
@@ -161,8 +163,6 @@ static void test_grid_by_hand(void **state) {
     assert_true(fabs(r.trades[1].pnl - 3.1) < 1e-9 && r.trades[1].side == -1);
     assert_true(fabs(r.trades[2].pnl + 17.7) < 1e-9 && r.trades[2].exit_role == PR_ROLE_STOP);
     pr_backtest_result_free(&r);
-    pr_pipeline_free(p);
-    pr_strategy_free(st);
     pr_series_free(&s);
 }
 
@@ -178,26 +178,9 @@ static void test_grid_long_atr(void **state) {
     c[20] = 99.9, c[21] = 97.9, c[22] = 103, c[23] = 103.5;
     pr_series s;
     closes_series(&s, c, NROWS(c));
-    pr_config *cfg = NULL;
-    pr_err err;
-    pr_err_clear(&err);
-    assert_int_equal(pr_config_parse("{\"p\": {\"range_low\": 90, \"range_high\": 110, \"spacing\": \"atr\", "
-                                     "\"atr_mult\": 1, \"mode\": \"long\", \"range_bars\": 2, \"adx_max\": 0}}",
-                                     &cfg, &err),
-                     0);
-    pr_strategy *st = NULL;
-    if (pr_strategy_create("grid", cfg, "p", &st, &err) != 0) fail_msg("grid: %s", err.msg);
-    pr_config_free(cfg);
-    pr_pipeline_config pc;
-    pr_pipeline_config_default(&pc);
-    pc.sizing = qty_sizing(5);
-    pr_pipeline *p = NULL;
-    assert_int_equal(pr_pipeline_new(&pc, st, &p, &err), 0);
-    pr_bt_market mk = {.bars = &s};
-    et_spec_plain(&mk.spec, "BTCUSDT", PR_ASSET_CRYPTO);
-    pr_backtest_config bc = {.start_cash = 10000, .n_markets = 1, .markets = &mk};
     pr_backtest_result r;
-    if (pr_backtest_run(&bc, p, &r, &err) != 0) fail_msg("backtest: %s", err.msg);
+    run_named("grid", "\"range_low\": 90, \"range_high\": 110, \"spacing\": \"atr\", \"atr_mult\": 1, \"mode\": \"long\", "
+              "\"range_bars\": 2, \"adx_max\": 0", &s, 5, PR_ASSET_CRYPTO, &r);
     /* The ATR is first known at bar 14 (warm-up), when the close is 99 (at
      * line -0.5: no lot). Lines every 2, 5 levels: a lot is 1 unit. */
     assert_int_equal(r.n_fills, 2);
@@ -205,33 +188,7 @@ static void test_grid_long_atr(void **state) {
                 r.fills[0].ts == H(22));
     assert_true(r.fills[1].side == -1 && r.fills[1].price == 103 && r.fills[1].ts == H(23));
     pr_backtest_result_free(&r);
-    pr_pipeline_free(p);
-    pr_strategy_free(st);
     pr_series_free(&s);
-}
-
-/* A backtest of a named strategy with params JSON on s (no costs, fixed qty). */
-static void run_named(const char *name, const char *params, const pr_series *s, double qty, pr_backtest_result *r) {
-    pr_config *cfg = NULL;
-    pr_err err;
-    pr_err_clear(&err);
-    char json[1024];
-    snprintf(json, sizeof json, "{\"p\": {%s}}", params);
-    assert_int_equal(pr_config_parse(json, &cfg, &err), 0);
-    pr_strategy *st = NULL;
-    if (pr_strategy_create(name, cfg, "p", &st, &err) != 0) fail_msg("%s: %s", name, err.msg);
-    pr_config_free(cfg);
-    pr_pipeline_config pc;
-    pr_pipeline_config_default(&pc);
-    pc.sizing = qty_sizing(qty);
-    pr_pipeline *p = NULL;
-    assert_int_equal(pr_pipeline_new(&pc, st, &p, &err), 0);
-    pr_bt_market mk = {.bars = s};
-    et_spec_plain(&mk.spec, "BTCUSDT", PR_ASSET_CRYPTO);
-    pr_backtest_config bc = {.start_cash = 10000, .n_markets = 1, .markets = &mk};
-    if (pr_backtest_run(&bc, p, r, &err) != 0) fail_msg("backtest: %s", err.msg);
-    pr_pipeline_free(p);
-    pr_strategy_free(st);
 }
 
 /* rules with a limit entry 1 below the close of a bar closing at or above 15:
@@ -251,13 +208,13 @@ static void test_rules_entry_expiry(void **state) {
     char params[512];
     pr_backtest_result r;
     snprintf(params, sizeof params, "%s", rules);
-    run_named("rules", params, &s, 1, &r);
+    run_named("rules", params, &s, 1, PR_ASSET_CRYPTO, &r);
     assert_int_equal(r.n_trades, 1);
     assert_true(r.trades[0].entry_price == 14.5 && r.trades[0].entry_ts == H(7) && r.trades[0].exit_price == 17);
     assert_true(fabs(r.trades[0].pnl - 2.5) < 1e-12);
     pr_backtest_result_free(&r);
     snprintf(params, sizeof params, "%s, \"entry_expiry\": 0", rules);
-    run_named("rules", params, &s, 1, &r);
+    run_named("rules", params, &s, 1, PR_ASSET_CRYPTO, &r);
     assert_int_equal(r.n_trades, 1);
     assert_true(r.trades[0].entry_price == 14 && r.trades[0].entry_ts == H(8));
     assert_true(fabs(r.trades[0].pnl - 3) < 1e-12);

@@ -25,13 +25,7 @@
 static int64_t T0;
 static int64_t H(int i) { return T0 + (int64_t)i * PR_MS_PER_HOUR; }
 
-static pr_sizing qty_sizing(double q) {
-    pr_sizing z;
-    pr_sizing_default(&z);
-    z.mode = PR_SIZE_FIXED_QTY;
-    z.qty = q;
-    return z;
-}
+static pr_sizing qty_sizing(double q) { return et_qty_sizing(q); }
 
 static void run(et_script *sc, const pr_market_spec *spec, const pr_series *bars, const pr_series *fine, double qty,
                 pr_backtest_result *res) {
