@@ -5,8 +5,12 @@
  * mirror (pr_venue_mirror_send) and the session's books (positions,
  * account, fills, round trips, the equity curve) are the venue's trades of
  * those orders, booked in a ledger of its own with the venue's price,
- * quantity and commission. See live.h, pr_venue_broker_new. */
+ * quantity and commission. With `protect` set, a bracket's stop-loss and
+ * take-profit also rest at the venue as its own orders (the guard below),
+ * so the position stays protected while the session is down. See live.h,
+ * pr_venue_broker_new. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,7 +20,23 @@
 typedef struct vb_pending {
     char client_id[PR_VENUE_CLIENT_ID_MAX];
     pr_fill f;
+    int resting;               /* a guard's leg: fills whenever the venue's
+                                  market reaches it                          */
 } vb_pending;
+
+/* A market's protective orders resting at the venue: one OCO list (stop and
+ * target), or a lone stop-limit or take-profit-limit, standing for the
+ * paper broker's working stop and target of the position. */
+typedef struct vb_guard {
+    int on;                    /* placed or adopted, not cancelled since     */
+    int gone;                  /* adopted already done (an earlier run's):
+                                  nothing to cancel, nothing to place again  */
+    int refused;               /* the venue refused this version: the paper
+                                  broker's simulation alone keeps it         */
+    uint64_t stop_id, target_id;  /* the paper orders (0: none)              */
+    double qty, stop, target;  /* what was asked for                         */
+    char id[PR_VENUE_CLIENT_ID_MAX - 3]; /* the order's or the list's       */
+} vb_guard;
 
 typedef struct vb_market {
     pr_ledger_pos pos;
@@ -24,6 +44,18 @@ typedef struct vb_market {
     double fx;                 /* quote -> account, the last paper fill's  */
     double leverage;
     int outright;              /* bought with cash (spot): see pr_account.cash */
+    vb_guard g;
+    double venue_exited;       /* sold by the guard at the venue, not yet by
+                                  the paper broker: its next exits send no
+                                  order for that much                        */
+    int exit_role;             /* the guard leg's role that sold it           */
+    int64_t last_ts, bar_ms;   /* the last bar taken                          */
+    int64_t exit_ts;           /* the paper exit being sent (PR_TIME_NONE:
+                                  none): a guard's trade learned meanwhile
+                                  is booked at its time                       */
+    int64_t gstep;             /* guards placed at bar gstep: gseq            */
+    unsigned gseq;
+    double tick, step, min_qty;
 } vb_market;
 
 typedef struct vbroker {
@@ -40,6 +72,12 @@ typedef struct vbroker {
     const vb_pending *cur;     /* the fill being sent (its trades may come
                                   before the send returns)                 */
     pr_venue_broker_stats stats;
+    pr_venue *v;               /* borrowed                                   */
+    const char *const *symbols; /* borrowed: the venue's symbol of each market */
+    int protect;               /* stops and targets rest at the venue        */
+    double stop_offset;        /* a stop-limit's limit beyond its stop        */
+    uint64_t *watch;           /* the paper's protective orders, by id        */
+    size_t n_watch, cap_watch;
 } vbroker;
 
 static vbroker *vb_of(pr_broker *b) { return (vbroker *)b; }
@@ -74,12 +112,21 @@ static int vb_book(void *user, size_t market, const char *client_id, const pr_ve
     if (vb->paper->vt->get_order(vb->paper, p->f.order_id, &o) != PR_OK)
         pr_order_init(&o, p->f.instrument, p->f.side, PR_ORDER_MARKET, p->f.role);
     o.side = vf->side == PR_VSIDE_BUY ? 1 : -1;
+    o.role = p->f.role;
+    /* a guard's leg trades between bars: at the next bar's open */
+    int64_t at = !p->resting ? p->f.ts : m->exit_ts != PR_TIME_NONE ? m->exit_ts : m->last_ts + m->bar_ms;
+    if (p->resting) {
+        m->venue_exited += vf->qty;
+        m->exit_role = p->f.role;
+        vb->stats.protect_filled++;
+    }
     pr_ledger_entry e = {.qty = vf->qty, .price = vf->price, .ref = vf->price, .fee = fee_of(vb, m, vf),
-                         .fx = m->fx, .at = p->f.ts};
+                         .fx = m->fx, .at = at};
     double realized = 0;
     if (pr_ledger_fill(&vb->led, &m->pos, &o, &e, &realized) != PR_OK)
         return pr_err_set(err, PR_ENOMEM, "venue broker: out of memory");
     pr_fill rec = p->f;
+    rec.ts = at;
     rec.side = o.side;
     rec.qty = vf->qty;
     rec.price = vf->price;
@@ -93,10 +140,8 @@ static int vb_book(void *user, size_t market, const char *client_id, const pr_ve
     return PR_OK;
 }
 
-/* The paper broker's fill hook: the order goes to the venue; its trades
- * are booked as they are learned (vb_book). */
-static int vb_on_fill(void *user, const pr_fill *f, pr_err *err) {
-    vbroker *vb = user;
+static int add_pending(vbroker *vb, const char *client_id, const pr_fill *f, int resting, vb_pending **out,
+                       pr_err *err) {
     if (vb->n_pend == vb->cap_pend) {
         size_t cap = vb->cap_pend ? vb->cap_pend * 2 : 64;
         vb_pending *p = realloc(vb->pend, cap * sizeof *p);
@@ -105,10 +150,278 @@ static int vb_on_fill(void *user, const pr_fill *f, pr_err *err) {
         vb->cap_pend = cap;
     }
     vb_pending *p = &vb->pend[vb->n_pend];
+    memset(p, 0, sizeof *p);
     p->f = *f;
+    p->resting = resting;
+    if (client_id) {
+        pr_strlcpy(p->client_id, client_id, sizeof p->client_id);
+        vb->n_pend++;
+    }
+    if (out) *out = p;
+    return PR_OK;
+}
+
+/* ---- the guard: a bracket's stop and target resting at the venue --------------- */
+static void leg_id(const vb_guard *g, char leg, char *out, size_t cap) {
+    if (g->stop_id && g->target_id) snprintf(out, cap, "%s-%c", g->id, leg);
+    else snprintf(out, cap, "%s", g->id);
+}
+
+/* Cancels m's guard: cancelling one leg of an OCO list cancels the list.
+ * A leg that traded first (the cancel answers that the order is unknown,
+ * or the cancel comes after a part filled) is a race, not an error: the
+ * legs are asked for at once, so their trades are booked (venue_exited)
+ * before the caller sends anything. */
+static int guard_cancel(vbroker *vb, size_t i, pr_err *err) {
+    vb_market *m = &vb->mk[i];
+    if (!m->g.on) return PR_OK;
+    char a[PR_VENUE_CLIENT_ID_MAX], b[PR_VENUE_CLIENT_ID_MAX];
+    leg_id(&m->g, 'b', b, sizeof b);
+    leg_id(&m->g, 'a', a, sizeof a);
+    pr_venue_order o;
+    pr_err ce;
+    pr_err_clear(&ce);
+    int rc = pr_venue_cancel(vb->v, vb->symbols[i], m->g.stop_id ? b : a, &o, &ce);
+    if (rc == PR_OK && !(o.executed_qty > 0)) {
+        vb->stats.protect_cancelled++;
+    } else if (m->venue_exited > 1e-12 && (rc == PR_EVENUE || rc == PR_ENOTFOUND)) {
+        /* known to have traded already: the list is over at the venue */
+    } else if (rc == PR_OK || rc == PR_EVENUE || rc == PR_ENOTFOUND) {
+        vb->stats.protect_races++;
+        snprintf(vb->stats.race, sizeof vb->stats.race, "%s %s: %.200s", vb->symbols[i], m->g.id,
+                 rc == PR_OK ? "part of it had filled before the cancel" : ce.msg);
+    } else {
+        *err = ce;
+        return rc;
+    }
+    m->g.on = 0;
+    rc = pr_venue_mirror_poll(vb->m, m->g.stop_id ? b : a, err);
+    if (rc == PR_OK && m->g.stop_id && m->g.target_id) rc = pr_venue_mirror_poll(vb->m, a, err);
+    return rc;
+}
+
+/* What the paper broker's working protective orders of market i ask the
+ * venue to hold: its stop, and its target when there is exactly one and it
+ * closes the whole position (tiers stay the paper broker's: each one
+ * filled there cancels the guard, sells at market and the guard is placed
+ * again for the rest). Spot positions are long: the guard sells. */
+static void guard_wanted(vbroker *vb, size_t i, vb_guard *w) {
+    memset(w, 0, sizeof *w);
+    vb_market *m = &vb->mk[i];
+    pr_position pp;
+    if (vb->paper->vt->get_position(vb->paper, (int)i, &pp) != PR_OK || !(pp.qty > 0)) return;
+    double qty = pp.qty - m->venue_exited;
+    if (m->step > 0) qty = floor(qty / m->step + 1e-9) * m->step;
+    int n_targets = 0;
+    double tqty = 0;
+    size_t k = 0;
+    for (size_t j = 0; j < vb->n_watch; j++) {
+        pr_order o;
+        if (vb->paper->vt->get_order(vb->paper, vb->watch[j], &o) != PR_OK ||
+            (o.status != PR_OS_ACTIVE && o.status != PR_OS_WAITING))
+            continue; /* done: forgotten */
+        vb->watch[k++] = vb->watch[j];
+        if ((size_t)o.instrument != i || o.status != PR_OS_ACTIVE || o.side > 0) continue;
+        if (o.type == PR_ORDER_STOP && !w->stop_id) {
+            w->stop_id = o.id;
+            w->stop = o.stop_price;
+        } else if (o.type == PR_ORDER_LIMIT && o.role == PR_ROLE_TARGET) {
+            n_targets++;
+            w->target_id = o.id;
+            w->target = o.limit_price;
+            tqty = o.qty_mode == PR_QTY_CLOSE ? INFINITY : o.qty - o.filled_qty;
+        }
+    }
+    vb->n_watch = k;
+    if (n_targets != 1 || tqty < pp.qty - 1e-9) w->target_id = 0, w->target = 0;
+    if (!(qty > 0) || qty < m->min_qty - 1e-12 || (!w->stop_id && !w->target_id)) {
+        memset(w, 0, sizeof *w);
+        return;
+    }
+    w->qty = qty;
+}
+
+static double on_tick(double x, double tick, int up) {
+    if (!(tick > 0)) return x;
+    double n = x / tick;
+    return (up ? ceil(n - 1e-9) : floor(n + 1e-9)) * tick;
+}
+
+/* Adopts a guard an earlier run placed (the same client ids: a restart's
+ * replay), or places it: 1 in *found when adopted. */
+static int guard_place(vbroker *vb, size_t i, vb_guard *w, pr_err *err) {
+    vb_market *m = &vb->mk[i];
+    if (m->gstep != m->last_ts) {
+        m->gstep = m->last_ts;
+        m->gseq = 0;
+    }
+    int rc = pr_venue_mirror_client_id(vb->m, i, m->last_ts, 500 + m->gseq++, w->id, sizeof w->id, err);
+    if (rc != PR_OK) return rc;
+    const char *sym = vb->symbols[i];
+    char a[PR_VENUE_CLIENT_ID_MAX], b[PR_VENUE_CLIENT_ID_MAX];
+    leg_id(w, 'a', a, sizeof a);
+    leg_id(w, 'b', b, sizeof b);
+    int oco = w->stop_id && w->target_id;
+    pr_venue_order legs[2];
+    memset(legs, 0, sizeof legs);
+    pr_err qe;
+    pr_err_clear(&qe);
+    int past = 0;
+    rc = pr_venue_query(vb->v, sym, w->stop_id ? b : a, &legs[0], &qe);
+    if (rc == PR_OK) {
+        past = 1;
+        if (oco && (rc = pr_venue_query(vb->v, sym, a, &legs[1], err)) != PR_OK) return rc;
+        vb->stats.protect_adopted++;
+    } else if (rc != PR_ENOTFOUND) {
+        *err = qe;
+        return rc;
+    } else {
+        double stop = on_tick(w->stop, m->tick, 0), target = on_tick(w->target, m->tick, 1);
+        double limit = on_tick(w->stop * (1 - vb->stop_offset), m->tick, 0);
+        pr_venue_rules r;
+        if ((rc = pr_venue_rules_of(vb->v, sym, &r, err)) != PR_OK) return rc;
+        pr_venue_order_req q;
+        memset(&q, 0, sizeof q);
+        pr_strlcpy(q.symbol, sym, sizeof q.symbol);
+        q.side = PR_VSIDE_SELL;
+        q.qty = w->qty;
+        pr_err ve;
+        pr_err_clear(&ve);
+        /* each leg against the venue's filters first (a notional too small
+         * at the stop's price is refused here, not sent) */
+        if (w->target_id) {
+            q.type = PR_VORDER_TAKE_PROFIT_LIMIT;
+            q.price = q.stop_price = target;
+            pr_strlcpy(q.client_id, a, sizeof q.client_id);
+            rc = pr_venue_check(&r, &q, &ve);
+        }
+        if (rc != PR_EINVAL && w->stop_id) {
+            q.type = PR_VORDER_STOP_LOSS_LIMIT;
+            q.price = limit;
+            q.stop_price = stop;
+            pr_strlcpy(q.client_id, b, sizeof q.client_id);
+            rc = pr_venue_check(&r, &q, &ve);
+        }
+        if (rc != PR_EINVAL) {
+            if (oco) {
+                pr_venue_oco_req oq = {.side = PR_VSIDE_SELL, .qty = w->qty, .take_profit = target,
+                                       .stop_price = stop, .stop_limit = limit};
+                pr_strlcpy(oq.symbol, sym, sizeof oq.symbol);
+                pr_strlcpy(oq.list_client_id, w->id, sizeof oq.list_client_id);
+                rc = pr_venue_place_oco(vb->v, &oq, legs, &ve);
+                /* the venue lists the legs above first: the target */
+                pr_venue_order t = legs[0];
+                legs[0] = legs[1];
+                legs[1] = t;
+            } else {
+                if (!w->stop_id) q.type = PR_VORDER_TAKE_PROFIT_LIMIT, q.price = q.stop_price = target;
+                rc = pr_venue_place(vb->v, &q, &legs[0], &ve);
+            }
+        }
+        /* refused (a stop the market is already through, a filter): the
+         * paper broker's simulation keeps this version, sent at market
+         * when it fires, as without a guard */
+        if (rc == PR_EINVAL || rc == PR_EVENUE) {
+            vb->stats.protect_refused++;
+            snprintf(vb->stats.refusal, sizeof vb->stats.refusal, "%s %s: %.200s", sym, w->id, ve.msg);
+            w->refused = 1;
+            m->g = *w;
+            return PR_OK;
+        }
+        if (rc != PR_OK) return *err = ve, rc;
+        vb->stats.protect_placed++;
+    }
+    pr_fill f = {.instrument = (int)i, .side = -1, .ts = m->last_ts};
+    for (int k = 0; k < 1 + oco; k++) {
+        int stop_leg = k == 0 && w->stop_id;
+        const char *cid = stop_leg ? b : a;
+        f.order_id = stop_leg ? w->stop_id : w->target_id;
+        f.role = stop_leg ? PR_ROLE_STOP : PR_ROLE_TARGET;
+        pr_order po;
+        if (vb->paper->vt->get_order(vb->paper, f.order_id, &po) == PR_OK) f.role = po.role;
+        if ((rc = add_pending(vb, cid, &f, 1, NULL, err)) != PR_OK ||
+            (rc = pr_venue_mirror_track(vb->m, i, &legs[k], cid, past, err)) != PR_OK)
+            return rc;
+    }
+    /* an earlier run's guard that is over (cancelled, or filled: its
+     * trades are learned now) stays as it is */
+    w->on = !past || legs[0].status == PR_VSTATUS_NEW || legs[0].status == PR_VSTATUS_PARTIALLY_FILLED;
+    w->gone = !w->on;
+    m->g = *w;
+    return past ? pr_venue_mirror_pump(vb->m, 0, err) : PR_OK;
+}
+
+/* Brings market i's guard in line with the paper broker's orders: after
+ * the venue sold out of the position (a leg traded), the paper broker is
+ * told to close too, at the next bar's open (a market order of the leg's
+ * role; its fill sends nothing); a guard that no longer matches (a stop
+ * moved by trailing or break-even, a target filled in part, the position
+ * closed) is cancelled and the new one placed. */
+static int guard_sync(vbroker *vb, size_t i, pr_err *err) {
+    vb_market *m = &vb->mk[i];
+    int rc;
+    if (m->venue_exited > 1e-12) {
+        if (m->g.on && (rc = guard_cancel(vb, i, err)) != PR_OK) return rc;
+        pr_position pp;
+        if (vb->paper->vt->get_position(vb->paper, (int)i, &pp) == PR_OK && pp.qty > 0) {
+            size_t n = 0;
+            pr_order open[64];
+            if ((rc = pr_paper_open_orders(vb->paper, open, 64, &n, err)) != PR_OK) return rc;
+            for (size_t k = 0; k < n && k < 64; k++)
+                if (open[k].instrument == (int)i && open[k].type == PR_ORDER_MARKET && open[k].reduce_only)
+                    return PR_OK; /* already told */
+            pr_order o;
+            pr_order_init(&o, (int)i, -1, PR_ORDER_MARKET, (pr_order_role)m->exit_role);
+            o.reduce_only = 1;
+            o.qty_mode = PR_QTY_UNITS;
+            o.qty = m->venue_exited < pp.qty ? m->venue_exited : pp.qty;
+            static const char *const k_tp = "the venue's resting take-profit filled";
+            static const char *const k_sl = "the venue's resting stop-loss filled";
+            o.why = (pr_reason){m->exit_role == PR_ROLE_TARGET ? k_tp : k_sl, {0, 0, 0, 0}};
+            return vb->paper->vt->submit(vb->paper, &o, m->last_ts + m->bar_ms, err);
+        }
+        m->venue_exited = 0; /* the paper broker is flat: nothing left to absorb */
+    }
+    vb_guard w;
+    guard_wanted(vb, i, &w);
+    vb_guard *g = &m->g;
+    if ((g->on || g->refused || g->gone) && w.stop_id == g->stop_id && w.target_id == g->target_id && w.qty == g->qty &&
+        w.stop == g->stop && w.target == g->target)
+        return PR_OK;
+    if ((rc = guard_cancel(vb, i, err)) != PR_OK) return rc;
+    memset(g, 0, sizeof *g);
+    if (m->venue_exited > 1e-12) return guard_sync(vb, i, err); /* the cancel found it filled */
+    if (!w.stop_id && !w.target_id) return PR_OK;
+    return guard_place(vb, i, &w, err);
+}
+
+/* The paper broker's fill hook: the order goes to the venue; its trades
+ * are booked as they are learned (vb_book). An exit first cancels the
+ * guard (it holds the asset the exit sells), and sends only what the
+ * venue has not already sold through it. */
+static int vb_on_fill(void *user, const pr_fill *f, pr_err *err) {
+    vbroker *vb = user;
+    pr_fill x = *f;
     if (f->instrument >= 0 && (size_t)f->instrument < vb->n && f->fx > 0) vb->mk[f->instrument].fx = f->fx;
+    if (vb->protect && f->role != PR_ROLE_ENTRY && f->instrument >= 0 && (size_t)f->instrument < vb->n) {
+        vb_market *m = &vb->mk[f->instrument];
+        m->exit_ts = f->ts;
+        int rc = guard_cancel(vb, (size_t)f->instrument, err);
+        m->exit_ts = PR_TIME_NONE;
+        if (rc != PR_OK) return rc;
+        double absorb = m->venue_exited < x.qty ? m->venue_exited : x.qty;
+        if (absorb > 0) {
+            m->venue_exited -= absorb;
+            x.qty -= absorb;
+            vb->stats.protect_absorbed++;
+            if (!(x.qty > 1e-12)) return PR_OK;
+        }
+    }
+    vb_pending *p;
+    int rc = add_pending(vb, NULL, &x, 0, &p, err);
+    if (rc != PR_OK) return rc;
     vb->cur = p;
-    int rc = pr_venue_mirror_send(vb->m, f, p->client_id, sizeof p->client_id, err);
+    rc = pr_venue_mirror_send(vb->m, &x, p->client_id, sizeof p->client_id, err);
     vb->cur = NULL;
     if (rc == PR_OK && p->client_id[0]) vb->n_pend++;
     return rc;
@@ -154,8 +467,16 @@ static int vb_process_bar(pr_broker *b, int instrument, const pr_bar *bar, int64
                           size_t n_fine, int64_t fine_ms, pr_broker_snapshot *after, pr_err *err) {
     vbroker *vb = vb_of(b);
     size_t before = vb->n_pend;
+    if (instrument >= 0 && (size_t)instrument < vb->n) {
+        vb->mk[instrument].last_ts = bar->ts;
+        vb->mk[instrument].bar_ms = bar_ms;
+    }
     int rc = pr_broker_process_bar(vb->paper, instrument, bar, bar_ms, fine, n_fine, fine_ms, NULL, err);
     if (rc == PR_OK && vb->n_pend > before) rc = pr_venue_mirror_settle(vb->m, vb->settle_ms, err);
+    /* a guard's leg may have traded since the last bar (learned here) */
+    else if (rc == PR_OK && vb->protect) rc = pr_venue_mirror_pump(vb->m, 0, err);
+    if (rc == PR_OK && vb->protect && instrument >= 0 && (size_t)instrument < vb->n)
+        rc = guard_sync(vb, (size_t)instrument, err);
     if (rc != PR_OK) return rc;
     vb_mark(b, instrument, bar->close);
     if (after) vb_snapshot(b, after);
@@ -171,8 +492,22 @@ static int vb_idle_bar(pr_broker *b, int instrument, double close, pr_broker_sna
 }
 
 static int vb_submit(pr_broker *b, pr_order *o, int64_t now, pr_err *err) {
-    pr_broker *p = vb_of(b)->paper;
-    return p->vt->submit(p, o, now, err);
+    vbroker *vb = vb_of(b);
+    pr_broker *p = vb->paper;
+    int rc = p->vt->submit(p, o, now, err);
+    /* a protective order to stand for at the venue once it works */
+    if (rc == PR_OK && vb->protect && o->id && o->reduce_only && o->role != PR_ROLE_ENTRY &&
+        (o->type == PR_ORDER_STOP || o->type == PR_ORDER_LIMIT)) {
+        if (vb->n_watch == vb->cap_watch) {
+            size_t cap = vb->cap_watch ? vb->cap_watch * 2 : 16;
+            uint64_t *w = realloc(vb->watch, cap * sizeof *w);
+            if (!w) return pr_err_set(err, PR_ENOMEM, "venue broker: out of memory");
+            vb->watch = w;
+            vb->cap_watch = cap;
+        }
+        vb->watch[vb->n_watch++] = o->id;
+    }
+    return rc;
 }
 
 static int vb_cancel(pr_broker *b, uint64_t id, pr_err *err) {
@@ -182,8 +517,15 @@ static int vb_cancel(pr_broker *b, uint64_t id, pr_err *err) {
 
 static int vb_amend(pr_broker *b, uint64_t id, double limit_price, double stop_price, const pr_order_role *role,
                     const pr_reason *why, pr_err *err) {
-    pr_broker *p = vb_of(b)->paper;
-    return p->vt->amend(p, id, limit_price, stop_price, role, why, err);
+    vbroker *vb = vb_of(b);
+    pr_broker *p = vb->paper;
+    int rc = p->vt->amend(p, id, limit_price, stop_price, role, why, err);
+    pr_order o;
+    /* a stop moved (trailing, break-even): the venue's follows now */
+    if (rc == PR_OK && vb->protect && p->vt->get_order(p, id, &o) == PR_OK && o.instrument >= 0 &&
+        (size_t)o.instrument < vb->n)
+        rc = guard_sync(vb, (size_t)o.instrument, err);
+    return rc;
 }
 
 static int vb_get_order(pr_broker *b, uint64_t id, pr_order *out) {
@@ -208,6 +550,7 @@ static void vb_destroy(pr_broker *b) {
     pr_ledger_free(&vb->led);
     free(vb->mk);
     free(vb->pend);
+    free(vb->watch);
     free(vb);
 }
 
@@ -299,6 +642,10 @@ int pr_venue_broker_new(const pr_venue_broker_config *cfg, pr_broker **out, pr_e
     vb->m = cfg->mirror;
     vb->n = cfg->n_markets;
     vb->settle_ms = cfg->settle_ms > 0 ? cfg->settle_ms : 5000;
+    vb->v = cfg->venue;
+    vb->symbols = cfg->symbols;
+    vb->protect = cfg->protect;
+    vb->stop_offset = cfg->stop_limit_offset > 0 ? cfg->stop_limit_offset : 0.005;
     pr_strlcpy(vb->ccy, cfg->ccy, sizeof vb->ccy);
     pr_ledger_init(&vb->led, cfg->start_cash, NULL);
     int rc = PR_OK;
@@ -314,7 +661,11 @@ int pr_venue_broker_new(const pr_venue_broker_config *cfg, pr_broker **out, pr_e
         if ((rc = pr_venue_rules_of(cfg->venue, cfg->symbols[i], &r, err)) == PR_OK) {
             pr_strlcpy(m->base, r.base, sizeof m->base);
             pr_strlcpy(m->quote, r.quote, sizeof m->quote);
+            m->tick = r.tick;
+            m->step = r.step;
+            m->min_qty = r.min_qty;
         }
+        m->last_ts = m->exit_ts = PR_TIME_NONE;
     }
     if (rc == PR_OK) rc = pr_paper_on_fill(cfg->paper, vb_on_fill, vb, err);
     if (rc != PR_OK) {

@@ -27,9 +27,15 @@ Signed endpoints need X-MBX-APIKEY = --key (else 401 -2015), a signature
 within recvWindow of the server clock (else 400 -1021). The exchange's
 filters (PRICE_FILTER, LOT_SIZE, NOTIONAL / MIN_NOTIONAL) answer -1013.
 Market orders fill at the symbol's current price; limit orders rest and
-fill when a later price trades through them; stop-limit orders trigger
-when the price crosses the stop; an OCO's other leg is cancelled when one
-fills. Balances start from the recorded account fixture (--account) and
+fill when a later price trades through them, at their limit price;
+STOP_LOSS_LIMIT and TAKE_PROFIT_LIMIT orders trigger when the price
+reaches the stop (a sell stop-loss at or below it, a sell take-profit at
+or above it; buys the other way round), then rest as limits; one the
+current price would trigger at once is refused (-2010 "Order would
+immediately trigger."), as is a LIMIT_MAKER that would take (-2010). An
+OCO list (/api/v3/orderList/oco) is placed whole or not at all, locks its
+quantity once, and a leg filling, the stop leg triggering or one leg
+cancelled (DELETE /api/v3/order) cancels the other. Balances start from the recorded account fixture (--account) and
 an order the free balance cannot pay is -2010. Commission 0.1% of what is
 received.
 
@@ -54,7 +60,13 @@ Control (no signature):
                   an answer), "drop" (drop the connection, nothing done),
                   "partial" (the market order fills "fraction", default
                   0.5, of its quantity down to the lot step and the rest
-                  EXPIRES: a thin book)
+                  EXPIRES: a thin book), "touch" (the new order is placed,
+                  then the market reaches it and comes back: "leg": "stop"
+                  (the default) trades at the midpoint of a STOP_LOSS_LIMIT's
+                  stop and limit prices, so it triggers and fills at its
+                  limit price; "target" at a LIMIT_MAKER's or
+                  TAKE_PROFIT_LIMIT's price, filled there; an OCO's other
+                  leg is cancelled)
   POST /_skew     {"ms": N}: the server clock runs N ms ahead of the real one
   POST /_price    {"symbol": S, "price": P}: the market trades at P (resting
                   orders it trades through fill); {} steps every symbol one
@@ -458,10 +470,13 @@ def new_order(p, list_id=-1, test=False):
     px = state["price"][sym]
     need = qty * (px if otype == "MARKET" else price) if side == "BUY" else qty
     have = balance(info["quoteAsset"] if side == "BUY" else info["baseAsset"])[0]
-    if need > have:
+    shared = shares_lock(list_id)
+    if need > have and not shared:
         raise Refuse(400, -2010, "Account has insufficient balance for requested action.")
     if otype == "LIMIT_MAKER" and crosses({"type": "LIMIT", "side": side, "price": price}, px):
         raise Refuse(400, -2010, "Order would immediately match and take.")
+    if otype in ("STOP_LOSS_LIMIT", "TAKE_PROFIT_LIMIT") and crosses({"type": otype, "side": side, "stop": stop}, px):
+        raise Refuse(400, -2010, "Order would immediately trigger.")
     if test:
         return None
     o = {"symbol": sym, "orderId": state["next_order"], "orderListId": list_id, "clientOrderId": cid,
@@ -475,6 +490,8 @@ def new_order(p, list_id=-1, test=False):
         fill(o, px, partial_of(qty, sym))
     elif otype == "LIMIT" and crosses(o, px):
         fill(o, px)
+    elif shared:  # an OCO's second leg: the first holds the lock for both
+        pass
     else:  # rests: what it may spend is locked
         o["rested"] = True
         b = balance(info["quoteAsset"]) if side == "BUY" else balance(info["baseAsset"])
@@ -484,6 +501,36 @@ def new_order(p, list_id=-1, test=False):
         if otype in ("STOP_LOSS_LIMIT", "TAKE_PROFIT_LIMIT") and crosses(o, px):
             trade_at(sym, px)
     return o
+
+
+def shares_lock(list_id):
+    """Whether an OCO list already holds its lock (a sell's base: one
+    quantity for both legs)."""
+    return list_id != -1 and any(o["orderListId"] == list_id and o.get("rested") and o["status"] == "NEW"
+                                 for o in state["orders"])
+
+
+def cancel_list(o):
+    """Cancels the other legs of o's OCO list; the lock moves to a
+    surviving leg's fill or goes with the list."""
+    if o["orderListId"] == -1:
+        return
+    for other in state["orders"]:
+        if other["orderListId"] == o["orderListId"] and other is not o and other["status"] == "NEW":
+            cancel(other)
+
+
+def touch(obj, leg):
+    """The "touch" fault: the market reaches the leg of the order (or OCO
+    list) just placed, then trades where it was before."""
+    for r in obj.get("orderReports") or [obj]:
+        o = next(x for x in state["orders"] if x["orderId"] == r["orderId"])
+        stop_leg = o["type"] == "STOP_LOSS_LIMIT"
+        if (leg == "stop") != stop_leg or o["status"] != "NEW":
+            continue
+        before = state["price"][o["symbol"]]
+        trade_at(o["symbol"], (o["stop"] + o["price"]) / 2 if stop_leg else o["price"])
+        trade_at(o["symbol"], before)
 
 
 def find_order(p):
@@ -792,6 +839,8 @@ class H(BaseHTTPRequestHandler):
             except Refuse as r:
                 status, obj = r.status, {"code": r.code, "msg": r.msg}
             entry["status"] = status
+            if kind == "touch" and status == 200 and new_order:
+                touch(obj, fault.get("leg", "stop"))
             extra = None
             if new_order:
                 if status == 200:
@@ -877,6 +926,7 @@ class H(BaseHTTPRequestHandler):
             if not o or o["status"] not in ("NEW", "PARTIALLY_FILLED"):
                 raise Refuse(400, -2011, "Unknown order sent.")
             cancel(o)
+            cancel_list(o)  # one leg of a list cancels the list
             return order_view(o)
         if path == "/api/v3/orderList/oco" and method == "POST":
             lid = state["next_list"]
@@ -889,6 +939,8 @@ class H(BaseHTTPRequestHandler):
                     if pos + k in p:
                         leg["price" if k == "Price" else "stopPrice"] = p[pos + k]
                 legs.append(leg)
+            for leg in legs:  # whole or nothing
+                new_order(leg, list_id=lid, test=True)
             made = [new_order(leg, list_id=lid) for leg in legs]
             return {"orderListId": lid, "contingencyType": "OCO", "listStatusType": "EXEC_STARTED",
                     "listOrderStatus": "EXECUTING", "listClientOrderId": p.get("listClientOrderId", ""),
