@@ -187,6 +187,15 @@ static int guard_cancel(vbroker *vb, size_t i, pr_err *err) {
     } else if (m->venue_exited > 1e-12 && (rc == PR_EVENUE || rc == PR_ENOTFOUND)) {
         /* known to have traded already: the list is over at the venue */
     } else if (rc == PR_OK || rc == PR_EVENUE || rc == PR_ENOTFOUND) {
+        pr_venue_order q;
+        pr_err qe;
+        pr_err_clear(&qe);
+        /* a refusal that leaves the order working is no race: it still
+         * holds what the exit would sell */
+        if (rc != PR_OK && pr_venue_query(vb->v, vb->symbols[i], m->g.stop_id ? b : a, &q, &qe) == PR_OK &&
+            (q.status == PR_VSTATUS_NEW || q.status == PR_VSTATUS_PARTIALLY_FILLED))
+            return pr_err_set(err, rc, "cancelling the resting protective order %s of %s: %.300s", m->g.id,
+                              vb->symbols[i], ce.msg);
         vb->stats.protect_races++;
         snprintf(vb->stats.race, sizeof vb->stats.race, "%s %s: %.200s", vb->symbols[i], m->g.id,
                  rc == PR_OK ? "part of it had filled before the cancel" : ce.msg);
@@ -309,10 +318,11 @@ static int guard_place(vbroker *vb, size_t i, vb_guard *w, pr_err *err) {
                 pr_strlcpy(oq.symbol, sym, sizeof oq.symbol);
                 pr_strlcpy(oq.list_client_id, w->id, sizeof oq.list_client_id);
                 rc = pr_venue_place_oco(vb->v, &oq, legs, &ve);
-                /* the venue lists the legs above first: the target */
-                pr_venue_order t = legs[0];
-                legs[0] = legs[1];
-                legs[1] = t;
+                if (rc == PR_OK && strcmp(legs[0].client_id, b) != 0) { /* the stop leg first */
+                    pr_venue_order t = legs[0];
+                    legs[0] = legs[1];
+                    legs[1] = t;
+                }
             } else {
                 if (!w->stop_id) q.type = PR_VORDER_TAKE_PROFIT_LIMIT, q.price = q.stop_price = target;
                 rc = pr_venue_place(vb->v, &q, &legs[0], &ve);
