@@ -56,6 +56,7 @@ typedef struct vb_market {
     int64_t gstep;             /* guards placed at bar gstep: gseq            */
     unsigned gseq;
     double tick, step, min_qty;
+    char symbol[PR_VENUE_SYMBOL_MAX]; /* the venue's                     */
 } vb_market;
 
 typedef struct vbroker {
@@ -73,7 +74,6 @@ typedef struct vbroker {
                                   before the send returns)                 */
     pr_venue_broker_stats stats;
     pr_venue *v;               /* borrowed                                   */
-    const char *const *symbols; /* borrowed: the venue's symbol of each market */
     int protect;               /* stops and targets rest at the venue        */
     double stop_offset;        /* a stop-limit's limit beyond its stop        */
     uint64_t *watch;           /* the paper's protective orders, by id        */
@@ -181,7 +181,7 @@ static int guard_cancel(vbroker *vb, size_t i, pr_err *err) {
     pr_venue_order o;
     pr_err ce;
     pr_err_clear(&ce);
-    int rc = pr_venue_cancel(vb->v, vb->symbols[i], m->g.stop_id ? b : a, &o, &ce);
+    int rc = pr_venue_cancel(vb->v, m->symbol, m->g.stop_id ? b : a, &o, &ce);
     if (rc == PR_OK && !(o.executed_qty > 0)) {
         vb->stats.protect_cancelled++;
     } else if (m->venue_exited > 1e-12 && (rc == PR_EVENUE || rc == PR_ENOTFOUND)) {
@@ -192,12 +192,12 @@ static int guard_cancel(vbroker *vb, size_t i, pr_err *err) {
         pr_err_clear(&qe);
         /* a refusal that leaves the order working is no race: it still
          * holds what the exit would sell */
-        if (rc != PR_OK && pr_venue_query(vb->v, vb->symbols[i], m->g.stop_id ? b : a, &q, &qe) == PR_OK &&
+        if (rc != PR_OK && pr_venue_query(vb->v, m->symbol, m->g.stop_id ? b : a, &q, &qe) == PR_OK &&
             (q.status == PR_VSTATUS_NEW || q.status == PR_VSTATUS_PARTIALLY_FILLED))
             return pr_err_set(err, rc, "cancelling the resting protective order %s of %s: %.300s", m->g.id,
-                              vb->symbols[i], ce.msg);
+                              m->symbol, ce.msg);
         vb->stats.protect_races++;
-        snprintf(vb->stats.race, sizeof vb->stats.race, "%s %s: %.200s", vb->symbols[i], m->g.id,
+        snprintf(vb->stats.race, sizeof vb->stats.race, "%s %s: %.180s", m->symbol, m->g.id,
                  rc == PR_OK ? "part of it had filled before the cancel" : ce.msg);
     } else {
         *err = ce;
@@ -266,7 +266,7 @@ static int guard_place(vbroker *vb, size_t i, vb_guard *w, pr_err *err) {
     }
     int rc = pr_venue_mirror_client_id(vb->m, i, m->last_ts, 500 + m->gseq++, w->id, sizeof w->id, err);
     if (rc != PR_OK) return rc;
-    const char *sym = vb->symbols[i];
+    const char *sym = m->symbol;
     char a[PR_VENUE_CLIENT_ID_MAX], b[PR_VENUE_CLIENT_ID_MAX];
     leg_id(w, 'a', a, sizeof a);
     leg_id(w, 'b', b, sizeof b);
@@ -333,7 +333,7 @@ static int guard_place(vbroker *vb, size_t i, vb_guard *w, pr_err *err) {
          * when it fires, as without a guard */
         if (rc == PR_EINVAL || rc == PR_EVENUE) {
             vb->stats.protect_refused++;
-            snprintf(vb->stats.refusal, sizeof vb->stats.refusal, "%s %s: %.200s", sym, w->id, ve.msg);
+            snprintf(vb->stats.refusal, sizeof vb->stats.refusal, "%s %s: %.180s", sym, w->id, ve.msg);
             w->refused = 1;
             m->g = *w;
             return PR_OK;
@@ -653,7 +653,6 @@ int pr_venue_broker_new(const pr_venue_broker_config *cfg, pr_broker **out, pr_e
     vb->n = cfg->n_markets;
     vb->settle_ms = cfg->settle_ms > 0 ? cfg->settle_ms : 5000;
     vb->v = cfg->venue;
-    vb->symbols = cfg->symbols;
     vb->protect = cfg->protect;
     vb->stop_offset = cfg->stop_limit_offset > 0 ? cfg->stop_limit_offset : 0.005;
     pr_strlcpy(vb->ccy, cfg->ccy, sizeof vb->ccy);
@@ -671,6 +670,7 @@ int pr_venue_broker_new(const pr_venue_broker_config *cfg, pr_broker **out, pr_e
         if ((rc = pr_venue_rules_of(cfg->venue, cfg->symbols[i], &r, err)) == PR_OK) {
             pr_strlcpy(m->base, r.base, sizeof m->base);
             pr_strlcpy(m->quote, r.quote, sizeof m->quote);
+            pr_strlcpy(m->symbol, cfg->symbols[i], sizeof m->symbol);
             m->tick = r.tick;
             m->step = r.step;
             m->min_qty = r.min_qty;

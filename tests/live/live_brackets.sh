@@ -20,6 +20,8 @@
 #   - in every run the log's fills are the venue's trades one for one;
 #   - a second run of the session (a restart: its bars replayed) finds the
 #     lists by their client ids and adopts them: no order is placed again;
+#     so does a session killed (SIGKILL) while a list rests and restarted:
+#     at the end the venue holds what an uninterrupted run leaves;
 #   - "venue" on a venue without these orders (oanda) is refused at start,
 #     naming the key.
 set -u
@@ -152,6 +154,26 @@ check "$TMP/target" target || fail "after the restart: the venue's orders or the
 cut -d, -f1,3-9 "$TMP/target-first.csv" > "$TMP/t1"
 cut -d, -f1,3-9 "$TMP/target/trades.csv" > "$TMP/t2"
 cmp -s "$TMP/t1" "$TMP/t2" || fail "the restart's trades differ: $(diff "$TMP/t1" "$TMP/t2" | head -4)"
+
+# --- killed (SIGKILL) while a list rests, restarted: adopted, none placed twice ------------------------
+start_server --path "$TMP/path.json"
+env $VENUE_ENV "$BIN" live --config "$TMP/live.json" --db "$DB" --venue-url "$URL" --out "$TMP/k" \
+  --set live.speed=72000 > "$TMP/k1.txt" 2>&1 &
+pid=$!
+resting() {
+  "$PY" -c 'import json, sys, urllib.request as u
+print(sum(o["status"] == "NEW" and o["orderListId"] != -1 for o in json.load(u.urlopen(sys.argv[1]))))' "$URL/_orders"
+}
+for _ in $(seq 200); do [ "$(resting)" -ge 2 ] && break; sleep 0.05; done
+kill -9 $pid 2>/dev/null
+wait $pid 2>/dev/null
+[ "$(resting)" -ge 2 ] || fail "no list rested at the venue before the kill"
+grep -q '^session .* ended with' "$TMP/k1.txt" && fail "the session ended before the kill"
+live --out "$TMP/k" --set live.speed=72000 > "$TMP/k2.txt" 2>&1 || fail "the restart exited $?: $(tail -3 "$TMP/k2.txt")"
+grep -q '^resuming ' "$TMP/k2.txt" || fail "the restart did not resume"
+grep -q '^brackets  *[0-9]* protective orders placed at the venue, [1-9][0-9]* adopted' "$TMP/k2.txt" \
+  || fail "the restart adopted no list: $(grep '^brackets' "$TMP/k2.txt")"
+check "$TMP/k" "" || fail "after the kill: the venue's orders or the books are wrong"
 
 # --- refused where the venue cannot hold them ------------------------------------------------------
 live --out "$TMP/o" --set live.venue.name=oanda > "$TMP/o.txt" 2>&1 && fail "brackets \"venue\" on oanda was accepted"
