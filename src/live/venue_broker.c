@@ -34,6 +34,7 @@ typedef struct vb_guard {
     int refused;               /* the venue refused this version: the paper
                                   broker's simulation alone keeps it         */
     uint64_t stop_id, target_id;  /* the paper orders (0: none)              */
+    int side;                  /* the guard's: -1 sells out of a long         */
     double qty, stop, target;  /* what was asked for                         */
     char id[PR_VENUE_CLIENT_ID_MAX - 3]; /* the order's or the list's       */
 } vb_guard;
@@ -75,6 +76,8 @@ typedef struct vbroker {
     pr_venue_broker_stats stats;
     pr_venue *v;               /* borrowed                                   */
     int protect;               /* stops and targets rest at the venue        */
+    int oco;                   /* spot: an OCO list (else one reduce-only
+                                  order per leg, derivatives)                */
     double stop_offset;        /* a stop-limit's limit beyond its stop        */
     uint64_t *watch;           /* the paper's protective orders, by id        */
     size_t n_watch, cap_watch;
@@ -167,59 +170,69 @@ static void leg_id(const vb_guard *g, char leg, char *out, size_t cap) {
     else snprintf(out, cap, "%s", g->id);
 }
 
-/* Cancels m's guard: cancelling one leg of an OCO list cancels the list.
- * A leg that traded first (the cancel answers that the order is unknown,
- * or the cancel comes after a part filled) is a race, not an error: the
- * legs are asked for at once, so their trades are booked (venue_exited)
- * before the caller sends anything. */
+/* The client ids of m's guard's legs, the stop's first; their number. */
+static int legs_of(const vb_guard *g, char ids[2][PR_VENUE_CLIENT_ID_MAX]) {
+    int n = 0;
+    if (g->stop_id) leg_id(g, 'b', ids[n++], PR_VENUE_CLIENT_ID_MAX);
+    if (g->target_id) leg_id(g, 'a', ids[n++], PR_VENUE_CLIENT_ID_MAX);
+    return n;
+}
+
+/* Cancels m's guard: on spot one leg of the OCO list cancels the list; a
+ * derivatives venue's two orders are cancelled one by one. A leg that
+ * traded first (the cancel answers that the order is unknown, or comes
+ * after a part filled) is a race, not an error: the legs are asked for at
+ * once, so their trades are booked (venue_exited) before the caller sends
+ * anything. A refusal that leaves the order working is an error: it still
+ * holds what the exit would sell. */
 static int guard_cancel(vbroker *vb, size_t i, pr_err *err) {
     vb_market *m = &vb->mk[i];
     if (!m->g.on) return PR_OK;
-    char a[PR_VENUE_CLIENT_ID_MAX], b[PR_VENUE_CLIENT_ID_MAX];
-    leg_id(&m->g, 'b', b, sizeof b);
-    leg_id(&m->g, 'a', a, sizeof a);
-    pr_venue_order o;
-    pr_err ce;
-    pr_err_clear(&ce);
-    int rc = pr_venue_cancel(vb->v, m->symbol, m->g.stop_id ? b : a, &o, &ce);
-    if (rc == PR_OK && !(o.executed_qty > 0)) {
-        vb->stats.protect_cancelled++;
-    } else if (m->venue_exited > 1e-12 && (rc == PR_EVENUE || rc == PR_ENOTFOUND)) {
-        /* known to have traded already: the list is over at the venue */
-    } else if (rc == PR_OK || rc == PR_EVENUE || rc == PR_ENOTFOUND) {
+    char ids[2][PR_VENUE_CLIENT_ID_MAX];
+    int n = legs_of(&m->g, ids), rc = PR_OK;
+    for (int k = 0; k < (vb->oco ? 1 : n); k++) {
+        pr_venue_order o;
+        pr_err ce;
+        pr_err_clear(&ce);
+        rc = pr_venue_cancel(vb->v, m->symbol, ids[k], &o, &ce);
+        if (rc == PR_OK && !(o.executed_qty > 0)) {
+            vb->stats.protect_cancelled++;
+            continue;
+        }
+        if (rc != PR_OK && rc != PR_EVENUE && rc != PR_ENOTFOUND) return *err = ce, rc;
         pr_venue_order q;
         pr_err qe;
         pr_err_clear(&qe);
-        /* a refusal that leaves the order working is no race: it still
-         * holds what the exit would sell */
-        if (rc != PR_OK && pr_venue_query(vb->v, m->symbol, m->g.stop_id ? b : a, &q, &qe) == PR_OK &&
+        if (rc != PR_OK && pr_venue_query(vb->v, m->symbol, ids[k], &q, &qe) == PR_OK &&
             (q.status == PR_VSTATUS_NEW || q.status == PR_VSTATUS_PARTIALLY_FILLED))
-            return pr_err_set(err, rc, "cancelling the resting protective order %s of %s: %.300s", m->g.id,
-                              m->symbol, ce.msg);
+            return pr_err_set(err, rc, "cancelling the resting protective order %s of %s: %.300s", ids[k], m->symbol,
+                              ce.msg);
+        if (m->venue_exited > 1e-12 && rc != PR_OK) continue; /* known to have traded: over at the venue */
         vb->stats.protect_races++;
-        snprintf(vb->stats.race, sizeof vb->stats.race, "%s %s: %.180s", m->symbol, m->g.id,
+        snprintf(vb->stats.race, sizeof vb->stats.race, "%.31s %.39s: %.180s", m->symbol, ids[k],
                  rc == PR_OK ? "part of it had filled before the cancel" : ce.msg);
-    } else {
-        *err = ce;
-        return rc;
     }
     m->g.on = 0;
-    rc = pr_venue_mirror_poll(vb->m, m->g.stop_id ? b : a, err);
-    if (rc == PR_OK && m->g.stop_id && m->g.target_id) rc = pr_venue_mirror_poll(vb->m, a, err);
+    rc = PR_OK;
+    for (int k = 0; rc == PR_OK && k < n; k++) rc = pr_venue_mirror_poll(vb->m, ids[k], err);
     return rc;
 }
 
 /* What the paper broker's working protective orders of market i ask the
  * venue to hold: its stop, and its target when there is exactly one and it
  * closes the whole position (tiers stay the paper broker's: each one
- * filled there cancels the guard, sells at market and the guard is placed
- * again for the rest). Spot positions are long: the guard sells. */
+ * filled there cancels the guard, is sent at market and the guard is
+ * placed again for the rest). On spot positions are long: the guard
+ * sells; on a derivatives venue it closes either side. */
 static void guard_wanted(vbroker *vb, size_t i, vb_guard *w) {
     memset(w, 0, sizeof *w);
     vb_market *m = &vb->mk[i];
     pr_position pp;
-    if (vb->paper->vt->get_position(vb->paper, (int)i, &pp) != PR_OK || !(pp.qty > 0)) return;
-    double qty = pp.qty - m->venue_exited;
+    if (vb->paper->vt->get_position(vb->paper, (int)i, &pp) != PR_OK || pp.qty == 0 ||
+        (vb->oco && !(pp.qty > 0)))
+        return;
+    int side = pp.qty > 0 ? -1 : 1; /* the guard's */
+    double held = fabs(pp.qty), qty = held - m->venue_exited;
     if (m->step > 0) qty = floor(qty / m->step + 1e-9) * m->step;
     int n_targets = 0;
     double tqty = 0;
@@ -230,7 +243,7 @@ static void guard_wanted(vbroker *vb, size_t i, vb_guard *w) {
             (o.status != PR_OS_ACTIVE && o.status != PR_OS_WAITING))
             continue; /* done: forgotten */
         vb->watch[k++] = vb->watch[j];
-        if ((size_t)o.instrument != i || o.status != PR_OS_ACTIVE || o.side > 0) continue;
+        if ((size_t)o.instrument != i || o.status != PR_OS_ACTIVE || o.side != side) continue;
         if (o.type == PR_ORDER_STOP && !w->stop_id) {
             w->stop_id = o.id;
             w->stop = o.stop_price;
@@ -242,12 +255,13 @@ static void guard_wanted(vbroker *vb, size_t i, vb_guard *w) {
         }
     }
     vb->n_watch = k;
-    if (n_targets != 1 || tqty < pp.qty - 1e-9) w->target_id = 0, w->target = 0;
+    if (n_targets != 1 || tqty < held - 1e-9) w->target_id = 0, w->target = 0;
     if (!(qty > 0) || qty < m->min_qty - 1e-12 || (!w->stop_id && !w->target_id)) {
         memset(w, 0, sizeof *w);
         return;
     }
     w->qty = qty;
+    w->side = side;
 }
 
 static double on_tick(double x, double tick, int up) {
@@ -256,8 +270,70 @@ static double on_tick(double x, double tick, int up) {
     return (up ? ceil(n - 1e-9) : floor(n + 1e-9)) * tick;
 }
 
+/* Places guard w (on the tick, each leg checked against the venue's
+ * filters first): spot an OCO list or one order, derivatives one
+ * reduce-only order per leg. PR_EINVAL / PR_EVENUE: refused (ve says why);
+ * a leg placed before its sibling was refused is cancelled again. */
+static int guard_send(vbroker *vb, size_t i, const vb_guard *w, char ids[2][PR_VENUE_CLIENT_ID_MAX],
+                      pr_venue_order legs[2], pr_err *ve, pr_err *err) {
+    vb_market *m = &vb->mk[i];
+    int sell = w->side < 0;
+    double stop = on_tick(w->stop, m->tick, !sell), target = on_tick(w->target, m->tick, sell);
+    double limit = on_tick(w->stop * (1 + w->side * vb->stop_offset), m->tick, !sell);
+    pr_venue_rules r;
+    int rc = pr_venue_rules_of(vb->v, m->symbol, &r, err);
+    if (rc != PR_OK) return rc;
+    pr_venue_order_req q[2];
+    int n = 0;
+    memset(q, 0, sizeof q);
+    for (int k = 0; k < 2; k++) {
+        if (!(k == 0 ? w->stop_id : w->target_id)) continue;
+        pr_venue_order_req *x = &q[n];
+        pr_strlcpy(x->symbol, m->symbol, sizeof x->symbol);
+        x->side = sell ? PR_VSIDE_SELL : PR_VSIDE_BUY;
+        x->qty = w->qty;
+        x->reduce_only = !vb->oco;
+        if (k == 0) {
+            x->type = vb->oco ? PR_VORDER_STOP_LOSS_LIMIT : PR_VORDER_STOP_MARKET;
+            x->stop_price = stop;
+            x->price = vb->oco ? limit : 0;
+        } else {
+            x->type = vb->oco ? PR_VORDER_TAKE_PROFIT_LIMIT : PR_VORDER_TAKE_PROFIT_MARKET;
+            x->stop_price = target;
+            x->price = vb->oco ? target : 0;
+        }
+        pr_strlcpy(x->client_id, ids[n], sizeof x->client_id);
+        if ((rc = pr_venue_check(&r, x, ve)) != PR_OK) return rc;
+        n++;
+    }
+    if (vb->oco && n == 2) {
+        pr_venue_oco_req oq = {.side = PR_VSIDE_SELL, .qty = w->qty, .take_profit = target, .stop_price = stop,
+                               .stop_limit = limit};
+        pr_strlcpy(oq.symbol, m->symbol, sizeof oq.symbol);
+        pr_strlcpy(oq.list_client_id, w->id, sizeof oq.list_client_id);
+        if ((rc = pr_venue_place_oco(vb->v, &oq, legs, ve)) == PR_OK && strcmp(legs[0].client_id, ids[0]) != 0) {
+            pr_venue_order t = legs[0]; /* the stop leg first */
+            legs[0] = legs[1];
+            legs[1] = t;
+        }
+        return rc;
+    }
+    for (int k = 0; k < n; k++)
+        if ((rc = pr_venue_place(vb->v, &q[k], &legs[k], ve)) != PR_OK) {
+            pr_venue_order o;
+            pr_err ce;
+            pr_err_clear(&ce);
+            if (k == 1 && (rc == PR_EVENUE || rc == PR_EINVAL) &&
+                pr_venue_cancel(vb->v, m->symbol, ids[0], &o, &ce) != PR_OK)
+                return pr_err_set(err, PR_EVENUE, "%.200s; and cancelling its stop %s: %.200s", ve->msg, ids[0],
+                                  ce.msg);
+            return rc;
+        }
+    return PR_OK;
+}
+
 /* Adopts a guard an earlier run placed (the same client ids: a restart's
- * replay), or places it: 1 in *found when adopted. */
+ * replay), or places it. */
 static int guard_place(vbroker *vb, size_t i, vb_guard *w, pr_err *err) {
     vb_market *m = &vb->mk[i];
     if (m->gstep != m->last_ts) {
@@ -266,96 +342,53 @@ static int guard_place(vbroker *vb, size_t i, vb_guard *w, pr_err *err) {
     }
     int rc = pr_venue_mirror_client_id(vb->m, i, m->last_ts, 500 + m->gseq++, w->id, sizeof w->id, err);
     if (rc != PR_OK) return rc;
-    const char *sym = m->symbol;
-    char a[PR_VENUE_CLIENT_ID_MAX], b[PR_VENUE_CLIENT_ID_MAX];
-    leg_id(w, 'a', a, sizeof a);
-    leg_id(w, 'b', b, sizeof b);
-    int oco = w->stop_id && w->target_id;
+    char ids[2][PR_VENUE_CLIENT_ID_MAX];
+    int n = legs_of(w, ids), past = 0;
     pr_venue_order legs[2];
     memset(legs, 0, sizeof legs);
     pr_err qe;
     pr_err_clear(&qe);
-    int past = 0;
-    rc = pr_venue_query(vb->v, sym, w->stop_id ? b : a, &legs[0], &qe);
+    rc = pr_venue_query(vb->v, m->symbol, ids[0], &legs[0], &qe);
     if (rc == PR_OK) {
         past = 1;
-        if (oco && (rc = pr_venue_query(vb->v, sym, a, &legs[1], err)) != PR_OK) return rc;
+        if (n == 2 && (rc = pr_venue_query(vb->v, m->symbol, ids[1], &legs[1], err)) != PR_OK) return rc;
         vb->stats.protect_adopted++;
     } else if (rc != PR_ENOTFOUND) {
         *err = qe;
         return rc;
     } else {
-        double stop = on_tick(w->stop, m->tick, 0), target = on_tick(w->target, m->tick, 1);
-        double limit = on_tick(w->stop * (1 - vb->stop_offset), m->tick, 0);
-        pr_venue_rules r;
-        if ((rc = pr_venue_rules_of(vb->v, sym, &r, err)) != PR_OK) return rc;
-        pr_venue_order_req q;
-        memset(&q, 0, sizeof q);
-        pr_strlcpy(q.symbol, sym, sizeof q.symbol);
-        q.side = PR_VSIDE_SELL;
-        q.qty = w->qty;
         pr_err ve;
         pr_err_clear(&ve);
-        /* each leg against the venue's filters first (a notional too small
-         * at the stop's price is refused here, not sent) */
-        if (w->target_id) {
-            q.type = PR_VORDER_TAKE_PROFIT_LIMIT;
-            q.price = q.stop_price = target;
-            pr_strlcpy(q.client_id, a, sizeof q.client_id);
-            rc = pr_venue_check(&r, &q, &ve);
-        }
-        if (rc != PR_EINVAL && w->stop_id) {
-            q.type = PR_VORDER_STOP_LOSS_LIMIT;
-            q.price = limit;
-            q.stop_price = stop;
-            pr_strlcpy(q.client_id, b, sizeof q.client_id);
-            rc = pr_venue_check(&r, &q, &ve);
-        }
-        if (rc != PR_EINVAL) {
-            if (oco) {
-                pr_venue_oco_req oq = {.side = PR_VSIDE_SELL, .qty = w->qty, .take_profit = target,
-                                       .stop_price = stop, .stop_limit = limit};
-                pr_strlcpy(oq.symbol, sym, sizeof oq.symbol);
-                pr_strlcpy(oq.list_client_id, w->id, sizeof oq.list_client_id);
-                rc = pr_venue_place_oco(vb->v, &oq, legs, &ve);
-                if (rc == PR_OK && strcmp(legs[0].client_id, b) != 0) { /* the stop leg first */
-                    pr_venue_order t = legs[0];
-                    legs[0] = legs[1];
-                    legs[1] = t;
-                }
-            } else {
-                if (!w->stop_id) q.type = PR_VORDER_TAKE_PROFIT_LIMIT, q.price = q.stop_price = target;
-                rc = pr_venue_place(vb->v, &q, &legs[0], &ve);
-            }
-        }
+        rc = guard_send(vb, i, w, ids, legs, &ve, err);
         /* refused (a stop the market is already through, a filter): the
          * paper broker's simulation keeps this version, sent at market
          * when it fires, as without a guard */
         if (rc == PR_EINVAL || rc == PR_EVENUE) {
             vb->stats.protect_refused++;
-            snprintf(vb->stats.refusal, sizeof vb->stats.refusal, "%s %s: %.180s", sym, w->id, ve.msg);
+            snprintf(vb->stats.refusal, sizeof vb->stats.refusal, "%s %s: %.180s", m->symbol, w->id, ve.msg);
             w->refused = 1;
             m->g = *w;
             return PR_OK;
         }
-        if (rc != PR_OK) return *err = ve, rc;
+        if (rc != PR_OK) return rc;
         vb->stats.protect_placed++;
     }
-    pr_fill f = {.instrument = (int)i, .side = -1, .ts = m->last_ts};
-    for (int k = 0; k < 1 + oco; k++) {
+    pr_fill f = {.instrument = (int)i, .side = w->side, .ts = m->last_ts};
+    int live = 0;
+    for (int k = 0; k < n; k++) {
         int stop_leg = k == 0 && w->stop_id;
-        const char *cid = stop_leg ? b : a;
         f.order_id = stop_leg ? w->stop_id : w->target_id;
         f.role = stop_leg ? PR_ROLE_STOP : PR_ROLE_TARGET;
         pr_order po;
         if (vb->paper->vt->get_order(vb->paper, f.order_id, &po) == PR_OK) f.role = po.role;
-        if ((rc = add_pending(vb, cid, &f, 1, NULL, err)) != PR_OK ||
-            (rc = pr_venue_mirror_track(vb->m, i, &legs[k], cid, past, err)) != PR_OK)
+        if ((rc = add_pending(vb, ids[k], &f, 1, NULL, err)) != PR_OK ||
+            (rc = pr_venue_mirror_track(vb->m, i, &legs[k], ids[k], past, err)) != PR_OK)
             return rc;
+        live |= legs[k].status == PR_VSTATUS_NEW || legs[k].status == PR_VSTATUS_PARTIALLY_FILLED;
     }
     /* an earlier run's guard that is over (cancelled, or filled: its
      * trades are learned now) stays as it is */
-    w->on = !past || legs[0].status == PR_VSTATUS_NEW || legs[0].status == PR_VSTATUS_PARTIALLY_FILLED;
+    w->on = !past || live;
     w->gone = !w->on;
     m->g = *w;
     return past ? pr_venue_mirror_pump(vb->m, 0, err) : PR_OK;
@@ -373,7 +406,7 @@ static int guard_sync(vbroker *vb, size_t i, pr_err *err) {
     if (m->venue_exited > 1e-12) {
         if (m->g.on && (rc = guard_cancel(vb, i, err)) != PR_OK) return rc;
         pr_position pp;
-        if (vb->paper->vt->get_position(vb->paper, (int)i, &pp) == PR_OK && pp.qty > 0) {
+        if (vb->paper->vt->get_position(vb->paper, (int)i, &pp) == PR_OK && pp.qty != 0) {
             size_t n = 0;
             pr_order open[64];
             if ((rc = pr_paper_open_orders(vb->paper, open, 64, &n, err)) != PR_OK) return rc;
@@ -381,10 +414,10 @@ static int guard_sync(vbroker *vb, size_t i, pr_err *err) {
                 if (open[k].instrument == (int)i && open[k].type == PR_ORDER_MARKET && open[k].reduce_only)
                     return PR_OK; /* already told */
             pr_order o;
-            pr_order_init(&o, (int)i, -1, PR_ORDER_MARKET, (pr_order_role)m->exit_role);
+            pr_order_init(&o, (int)i, pp.qty > 0 ? -1 : 1, PR_ORDER_MARKET, (pr_order_role)m->exit_role);
             o.reduce_only = 1;
             o.qty_mode = PR_QTY_UNITS;
-            o.qty = m->venue_exited < pp.qty ? m->venue_exited : pp.qty;
+            o.qty = m->venue_exited < fabs(pp.qty) ? m->venue_exited : fabs(pp.qty);
             static const char *const k_tp = "the venue's resting take-profit filled";
             static const char *const k_sl = "the venue's resting stop-loss filled";
             o.why = (pr_reason){m->exit_role == PR_ROLE_TARGET ? k_tp : k_sl, {0, 0, 0, 0}};
@@ -395,7 +428,7 @@ static int guard_sync(vbroker *vb, size_t i, pr_err *err) {
     vb_guard w;
     guard_wanted(vb, i, &w);
     vb_guard *g = &m->g;
-    if ((g->on || g->refused || g->gone) && w.stop_id == g->stop_id && w.target_id == g->target_id && w.qty == g->qty &&
+    if ((g->on || g->refused || g->gone) && w.side == g->side && w.stop_id == g->stop_id && w.target_id == g->target_id && w.qty == g->qty &&
         w.stop == g->stop && w.target == g->target)
         return PR_OK;
     if ((rc = guard_cancel(vb, i, err)) != PR_OK) return rc;
@@ -654,6 +687,7 @@ int pr_venue_broker_new(const pr_venue_broker_config *cfg, pr_broker **out, pr_e
     vb->settle_ms = cfg->settle_ms > 0 ? cfg->settle_ms : 5000;
     vb->v = cfg->venue;
     vb->protect = cfg->protect;
+    vb->oco = cfg->venue->ops->place_oco && !cfg->venue->ops->positions;
     vb->stop_offset = cfg->stop_limit_offset > 0 ? cfg->stop_limit_offset : 0.005;
     pr_strlcpy(vb->ccy, cfg->ccy, sizeof vb->ccy);
     pr_ledger_init(&vb->led, cfg->start_cash, NULL);

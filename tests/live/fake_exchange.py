@@ -16,7 +16,12 @@ symbol), POST /fapi/v1/order (+ /test; reduceOnly), GET / DELETE
 /fapi/v1/userTrades, POST /fapi/v1/leverage, /fapi/v1/marginType,
 /fapi/v1/positionSide/dual. One-way positions in a USDT wallet
 (--futures-wallet): market orders fill at the current price (commission
-0.04%), other types rest; an order that would need more initial margin
+0.04%), other types rest: STOP_MARKET and TAKE_PROFIT_MARKET fill at
+the first price that reaches their stop (a sell stop at or below it, a
+sell take-profit at or above; buys the other way round; a reduce-only one
+that would no longer reduce EXPIRES; one the current price already
+reaches is refused, -2021 "Order would immediately trigger."), the
+others never fill; an order that would need more initial margin
 (notional / leverage) than is free is -2019, a reduce-only order that
 would grow the position -2022; the liquidation price shown is the fake's
 simplification entry x (1 - 1/leverage + 0.004) for a long, entry x (1 +
@@ -341,7 +346,7 @@ def filter_check(sym, otype, qty, price, stop, info=None):
         elif t in ("NOTIONAL", "MIN_NOTIONAL"):
             market = otype == "MARKET"
             applies = f.get("applyMinToMarket", f.get("applyToMarket", True)) if market else True
-            px = state["price"][sym] if market else price
+            px = state["price"][sym] if market else price if price is not None else stop
             if applies and px * qty < Decimal(f.get("minNotional", f.get("notional", "0"))):
                 raise Refuse(400, -1013, "Filter failure: " + t)
 
@@ -425,6 +430,7 @@ def crosses(o, px):
 
 def trade_at(sym, px):
     state["price"][sym] = px
+    fut_trade_at(sym, px)
     for o in list(state["orders"]):
         if o["symbol"] != sym or o["status"] != "NEW":
             continue
@@ -524,7 +530,13 @@ def touch(obj, leg):
     """The "touch" fault: the market reaches the leg of the order (or OCO
     list) just placed, then trades where it was before."""
     for r in obj.get("orderReports") or [obj]:
-        o = next(x for x in state["orders"] if x["orderId"] == r["orderId"])
+        o = next(x for x in state["orders"] + state["forders"] if x["orderId"] == r["orderId"])
+        if o["type"] in FUT_TRIGGERS:  # a market once triggered: the market trades at its stop
+            if (leg == "stop") == (o["type"] == "STOP_MARKET") and o["status"] == "NEW":
+                before = state["price"][o["symbol"]]
+                trade_at(o["symbol"], o["stop"])
+                trade_at(o["symbol"], before)
+            continue
         stop_leg = o["type"] == "STOP_LOSS_LIMIT"
         if (leg == "stop") != stop_leg or o["status"] != "NEW":
             continue
@@ -578,7 +590,7 @@ def fut_order(p, test=False):
         raise Refuse(400, -2022, "ReduceOnly Order is rejected.")
     px = state["price"][sym]
     grows = pos["amt"] == 0 or (pos["amt"] > 0) == (signed > 0)
-    if grows and qty * (px if otype == "MARKET" else price) / pos["lev"] > state["wallet"] - fut_used_margin():
+    if grows and qty * (price or stop or px) / pos["lev"] > state["wallet"] - fut_used_margin():
         raise Refuse(400, -2019, "Margin is insufficient.")
     if test:
         return None
@@ -589,8 +601,47 @@ def fut_order(p, test=False):
          "reduce": reduce}
     state["next_order"] += 1
     state["forders"].append(o)
-    if otype != "MARKET":
-        return o
+    if otype in FUT_TRIGGERS and fut_triggers(o, px):
+        state["forders"].pop()
+        state["next_order"] -= 1
+        raise Refuse(400, -2021, "Order would immediately trigger.")
+    if otype == "MARKET":
+        fut_fill(o, px)
+    return o
+
+
+FUT_TRIGGERS = ("STOP_MARKET", "TAKE_PROFIT_MARKET")
+
+
+def fut_triggers(o, px):
+    """Whether px reaches a STOP_MARKET / TAKE_PROFIT_MARKET's stop (a sell
+    stop at or below it, a sell take-profit at or above; buys the other way)."""
+    below = (o["type"] == "STOP_MARKET") == (o["side"] == "SELL")
+    return px <= o["stop"] if below else px >= o["stop"]
+
+
+def fut_trade_at(sym, px):
+    """The futures market trades at px: resting STOP_MARKET and
+    TAKE_PROFIT_MARKET orders it reaches fill at px (a reduce-only one that
+    would no longer reduce the position EXPIRES instead)."""
+    for o in list(state["forders"]):
+        if o["symbol"] != sym or o["status"] != "NEW" or o["type"] not in FUT_TRIGGERS or not fut_triggers(o, px):
+            continue
+        pos = state["pos"][sym]
+        signed = o["qty"] if o["side"] == "BUY" else -o["qty"]
+        if o["reduce"] and (pos["amt"] == 0 or (pos["amt"] > 0) == (signed > 0) or o["qty"] > abs(pos["amt"])):
+            o.update(status="EXPIRED", update=now_ms())
+            continue
+        fut_fill(o, px)
+
+
+def fut_fill(o, px):
+    """Fills all of futures order o at px: the position, the wallet
+    (realised P&L less 0.04% commission), one trade, its stream events."""
+    sym, side, qty = o["symbol"], o["side"], o["qty"]
+    pos = state["pos"][sym]
+    signed = qty if side == "BUY" else -qty
+    grows = pos["amt"] == 0 or (pos["amt"] > 0) == (signed > 0)
     realized = Decimal(0)
     if grows:
         total = abs(pos["amt"]) + qty
@@ -613,16 +664,15 @@ def fut_order(p, test=False):
     state["next_trade"] += 1
     t = state["ftrades"][-1]
     push_event({"e": "ORDER_TRADE_UPDATE", "E": now_ms(), "T": now_ms(), "o": {
-        "s": sym, "c": o["clientOrderId"], "S": side, "o": "MARKET", "f": "GTC", "q": fmt(qty), "p": "0",
-        "ap": fmt(px), "sp": "0", "x": "TRADE", "X": "FILLED", "i": o["orderId"], "l": fmt(qty), "z": fmt(qty),
+        "s": sym, "c": o["clientOrderId"], "S": side, "o": o["type"], "f": "GTC", "q": fmt(qty), "p": "0",
+        "ap": fmt(px), "sp": fmt(o["stop"] or 0), "x": "TRADE", "X": "FILLED", "i": o["orderId"], "l": fmt(qty), "z": fmt(qty),
         "L": fmt(px), "N": "USDT", "n": t["commission"], "T": t["time"], "t": t["id"], "b": "0", "a": "0",
-        "m": False, "R": o.get("reduceOnly", False), "wt": "CONTRACT_PRICE", "ot": "MARKET", "ps": "BOTH",
+        "m": False, "R": o.get("reduce", False), "wt": "CONTRACT_PRICE", "ot": o["type"], "ps": "BOTH",
         "cp": False, "rp": t["realizedPnl"], "pP": False, "si": 0, "ss": 0, "V": "NONE", "pm": "NONE", "gtd": 0}})
     push_event({"e": "ACCOUNT_UPDATE", "E": now_ms(), "T": now_ms(), "a": {
         "m": "ORDER", "B": [{"a": "USDT", "wb": fmt(state["wallet"]), "cw": fmt(state["wallet"]), "bc": "0"}],
         "P": [{"s": sym, "pa": fmt(pos["amt"]), "ep": fmt(pos["entry"]), "cr": "0", "up": "0",
                "mt": "isolated" if pos["iso"] else "cross", "iw": "0", "ps": "BOTH"}]}})
-    return o
 
 
 def fut_serve(method, path, p):

@@ -52,7 +52,9 @@ typedef enum pr_venue_otype {
     PR_VORDER_LIMIT,
     PR_VORDER_STOP_LOSS_LIMIT,   /* rests until the stop trades, then a limit */
     PR_VORDER_TAKE_PROFIT_LIMIT,
-    PR_VORDER_LIMIT_MAKER
+    PR_VORDER_LIMIT_MAKER,
+    PR_VORDER_STOP_MARKET,       /* derivatives: a market order once the stop trades */
+    PR_VORDER_TAKE_PROFIT_MARKET /* likewise, at the take-profit                 */
 } pr_venue_otype;
 
 typedef enum pr_venue_ostatus {
