@@ -262,11 +262,12 @@ typedef struct pr_venue_broker_config {
     char ccy[16];                    /* the account currency                  */
     int64_t settle_ms;               /* the stream's wait per bar (0: 5000)   */
     /* 1: a bracket's stop-loss and take-profit rest at the venue as its own
-     * orders (binance_spot: an OCO list when both work, else a
-     * STOP_LOSS_LIMIT or a TAKE_PROFIT_LIMIT; a long position's only),
-     * for the position's quantity, under client ids of the session and the
-     * bar they were placed at (pr_venue_mirror_client_id, from order 500
-     * on), so a restart's replay finds and adopts them. The paper broker
+     * orders (spot: an OCO list when both work, else a STOP_LOSS_LIMIT or a
+     * TAKE_PROFIT_LIMIT, a long position's only; a venue with positions:
+     * a reduce-only STOP_MARKET and TAKE_PROFIT_MARKET), for the
+     * position's quantity, under client ids of the session and the bar
+     * they were placed at (pr_venue_mirror_client_id, order 500; "-b" the
+     * stop, "-a" the target), so a restart's replay finds and adopts them. The paper broker
      * still decides: a guard follows its working stop and its one target
      * that closes the whole position (a trailing or break-even move, a
      * target tier filled there: the guard is cancelled and placed again);
@@ -276,7 +277,8 @@ typedef struct pr_venue_broker_config {
      * again: the paper broker is told to close at the next bar's open and
      * that fill sends nothing. A guard the venue refuses (its stop already
      * crossed, a filter) leaves that version to the paper broker's
-     * simulation, sent at market when it fires. 0: the paper broker's
+     * simulation, sent at market when it fires (a target refused after its
+     * stop was placed leaves the stop alone). 0: the paper broker's
      * simulation alone, exits sent at market when they fire. */
     int protect;
     double stop_limit_offset;        /* a stop-limit's limit this fraction

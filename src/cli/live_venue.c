@@ -46,9 +46,9 @@ size_t live_venue_read(live_venue *lv, const pr_config *cfg, bt_errors *errs) {
     if (pr_config_enum(cfg, "live.venue.brackets", "paper", brackets, &lv->protect, &e) != PR_OK ||
         pr_config_number(cfg, "live.venue.stop_limit_offset", 0.005, 0.0001, 0.2, 0, &lv->stop_offset, &e) != PR_OK)
         bt_errors_add(errs, "%s", e.msg);
-    /* Only Binance spot's protective orders are built so far: elsewhere a
+    /* Only Binance's protective orders are built so far: elsewhere a
      * bracket resting at the venue is refused before anything is sent. */
-    if (lv->protect && ops && strcmp(ops->name, "binance_spot") != 0)
+    if (lv->protect && ops && strcmp(ops->name, "binance_spot") != 0 && strcmp(ops->name, "binance_futures") != 0)
         bt_errors_add(errs, "live.venue.brackets: \"venue\" (stop-loss and take-profit resting at the venue) is "
                       "not available on %s: set it to \"paper\" (the paper broker's stops and targets, sent at "
                       "market when they fire)", lv->name);
@@ -149,7 +149,10 @@ int live_venue_open(live_venue *lv, const char *const *symbols, size_t n, FILE *
     if (account) fprintf(f, "account      %s\n", account);
     fprintf(f, "venue        %s at %s; each paper fill is sent there as a market order%s\n", lv->name, shown,
             derivatives ? " (exits reduce-only)" : "");
-    if (lv->protect)
+    if (lv->protect && derivatives)
+        fprintf(f, "brackets     rest at the venue: a reduce-only STOP_MARKET at the stop and TAKE_PROFIT_MARKET at "
+                "the target, for the position\n");
+    else if (lv->protect)
         fprintf(f, "brackets     rest at the venue: an OCO list (LIMIT_MAKER take-profit, STOP_LOSS_LIMIT stop with "
                 "its limit %g%% beyond the stop), or a lone STOP_LOSS_LIMIT or TAKE_PROFIT_LIMIT\n",
                 lv->stop_offset * 100);

@@ -34,6 +34,9 @@ typedef struct vb_guard {
     int refused;               /* the venue refused this version: the paper
                                   broker's simulation alone keeps it         */
     uint64_t stop_id, target_id;  /* the paper orders (0: none)              */
+    unsigned placed;           /* the legs at the venue (1 stop, 2 target):
+                                  a target refused after its stop was placed
+                                  leaves the stop alone                      */
     int side;                  /* the guard's: -1 sells out of a long         */
     double qty, stop, target;  /* what was asked for                         */
     char id[PR_VENUE_CLIENT_ID_MAX - 3]; /* the order's or the list's       */
@@ -165,18 +168,16 @@ static int add_pending(vbroker *vb, const char *client_id, const pr_fill *f, int
 }
 
 /* ---- the guard: a bracket's stop and target resting at the venue --------------- */
-static void leg_id(const vb_guard *g, char leg, char *out, size_t cap) {
-    if (g->stop_id && g->target_id) snprintf(out, cap, "%s-%c", g->id, leg);
-    else snprintf(out, cap, "%s", g->id);
-}
-
-/* The client ids of m's guard's legs, the stop's first; their number. */
-static int legs_of(const vb_guard *g, char ids[2][PR_VENUE_CLIENT_ID_MAX]) {
+/* The client ids of the guard's legs in mask (1 the stop, "-b"; 2 the
+ * target, "-a": an OCO list's legs), the stop's first; their number. */
+static int legs_of(const vb_guard *g, unsigned mask, char ids[2][PR_VENUE_CLIENT_ID_MAX]) {
     int n = 0;
-    if (g->stop_id) leg_id(g, 'b', ids[n++], PR_VENUE_CLIENT_ID_MAX);
-    if (g->target_id) leg_id(g, 'a', ids[n++], PR_VENUE_CLIENT_ID_MAX);
+    if (mask & 1) snprintf(ids[n++], PR_VENUE_CLIENT_ID_MAX, "%s-b", g->id);
+    if (mask & 2) snprintf(ids[n++], PR_VENUE_CLIENT_ID_MAX, "%s-a", g->id);
     return n;
 }
+
+static unsigned wanted_legs(const vb_guard *g) { return (g->stop_id ? 1u : 0u) | (g->target_id ? 2u : 0u); }
 
 /* Cancels m's guard: on spot one leg of the OCO list cancels the list; a
  * derivatives venue's two orders are cancelled one by one. A leg that
@@ -189,7 +190,7 @@ static int guard_cancel(vbroker *vb, size_t i, pr_err *err) {
     vb_market *m = &vb->mk[i];
     if (!m->g.on) return PR_OK;
     char ids[2][PR_VENUE_CLIENT_ID_MAX];
-    int n = legs_of(&m->g, ids), rc = PR_OK;
+    int n = legs_of(&m->g, m->g.placed, ids), rc = PR_OK;
     for (int k = 0; k < (vb->oco ? 1 : n); k++) {
         pr_venue_order o;
         pr_err ce;
@@ -272,10 +273,11 @@ static double on_tick(double x, double tick, int up) {
 
 /* Places guard w (on the tick, each leg checked against the venue's
  * filters first): spot an OCO list or one order, derivatives one
- * reduce-only order per leg. PR_EINVAL / PR_EVENUE: refused (ve says why);
- * a leg placed before its sibling was refused is cancelled again. */
+ * reduce-only order per leg. PR_EINVAL / PR_EVENUE: refused (ve says
+ * why); a target refused after its stop was placed leaves the stop alone
+ * (*placed says which legs are at the venue). */
 static int guard_send(vbroker *vb, size_t i, const vb_guard *w, char ids[2][PR_VENUE_CLIENT_ID_MAX],
-                      pr_venue_order legs[2], pr_err *ve, pr_err *err) {
+                      pr_venue_order legs[2], unsigned *placed, pr_err *ve, pr_err *err) {
     vb_market *m = &vb->mk[i];
     int sell = w->side < 0;
     double stop = on_tick(w->stop, m->tick, !sell), target = on_tick(w->target, m->tick, sell);
@@ -316,19 +318,18 @@ static int guard_send(vbroker *vb, size_t i, const vb_guard *w, char ids[2][PR_V
             legs[0] = legs[1];
             legs[1] = t;
         }
+        if (rc == PR_OK) *placed = 3;
         return rc;
     }
-    for (int k = 0; k < n; k++)
-        if ((rc = pr_venue_place(vb->v, &q[k], &legs[k], ve)) != PR_OK) {
-            pr_venue_order o;
-            pr_err ce;
-            pr_err_clear(&ce);
-            if (k == 1 && (rc == PR_EVENUE || rc == PR_EINVAL) &&
-                pr_venue_cancel(vb->v, m->symbol, ids[0], &o, &ce) != PR_OK)
-                return pr_err_set(err, PR_EVENUE, "%.200s; and cancelling its stop %s: %.200s", ve->msg, ids[0],
-                                  ce.msg);
-            return rc;
-        }
+    unsigned mask = wanted_legs(w);
+    for (int k = 0; k < n; k++) {
+        if ((rc = pr_venue_place(vb->v, &q[k], &legs[k], ve)) == PR_OK) continue;
+        if (k == 0 || (rc != PR_EVENUE && rc != PR_EINVAL)) return rc;
+        vb->stats.protect_refused++; /* the target: the stop stays */
+        snprintf(vb->stats.refusal, sizeof vb->stats.refusal, "%.31s %.39s: %.180s", m->symbol, ids[k], ve->msg);
+        mask &= 1u;
+    }
+    *placed = mask;
     return PR_OK;
 }
 
@@ -343,7 +344,7 @@ static int guard_place(vbroker *vb, size_t i, vb_guard *w, pr_err *err) {
     int rc = pr_venue_mirror_client_id(vb->m, i, m->last_ts, 500 + m->gseq++, w->id, sizeof w->id, err);
     if (rc != PR_OK) return rc;
     char ids[2][PR_VENUE_CLIENT_ID_MAX];
-    int n = legs_of(w, ids), past = 0;
+    int n = legs_of(w, wanted_legs(w), ids), past = 0;
     pr_venue_order legs[2];
     memset(legs, 0, sizeof legs);
     pr_err qe;
@@ -351,7 +352,11 @@ static int guard_place(vbroker *vb, size_t i, vb_guard *w, pr_err *err) {
     rc = pr_venue_query(vb->v, m->symbol, ids[0], &legs[0], &qe);
     if (rc == PR_OK) {
         past = 1;
-        if (n == 2 && (rc = pr_venue_query(vb->v, m->symbol, ids[1], &legs[1], err)) != PR_OK) return rc;
+        w->placed = wanted_legs(w);
+        if (n == 2 && (rc = pr_venue_query(vb->v, m->symbol, ids[1], &legs[1], &qe)) == PR_ENOTFOUND)
+            w->placed &= 1u, n = 1; /* its target was refused */
+        else if (rc != PR_OK)
+            return *err = qe, rc;
         vb->stats.protect_adopted++;
     } else if (rc != PR_ENOTFOUND) {
         *err = qe;
@@ -359,7 +364,7 @@ static int guard_place(vbroker *vb, size_t i, vb_guard *w, pr_err *err) {
     } else {
         pr_err ve;
         pr_err_clear(&ve);
-        rc = guard_send(vb, i, w, ids, legs, &ve, err);
+        rc = guard_send(vb, i, w, ids, legs, &w->placed, &ve, err);
         /* refused (a stop the market is already through, a filter): the
          * paper broker's simulation keeps this version, sent at market
          * when it fires, as without a guard */
@@ -372,11 +377,12 @@ static int guard_place(vbroker *vb, size_t i, vb_guard *w, pr_err *err) {
         }
         if (rc != PR_OK) return rc;
         vb->stats.protect_placed++;
+        n = legs_of(w, w->placed, ids);
     }
     pr_fill f = {.instrument = (int)i, .side = w->side, .ts = m->last_ts};
     int live = 0;
     for (int k = 0; k < n; k++) {
-        int stop_leg = k == 0 && w->stop_id;
+        int stop_leg = k == 0 && (w->placed & 1u);
         f.order_id = stop_leg ? w->stop_id : w->target_id;
         f.role = stop_leg ? PR_ROLE_STOP : PR_ROLE_TARGET;
         pr_order po;

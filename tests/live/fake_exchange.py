@@ -56,7 +56,8 @@ the new orders of the current 10 s window and day.
 Control (no signature):
   POST /_faults   JSON list, each entry {"fault": F, "path": P?, "method":
                   M?} taken by the next request to P (default: any signed
-                  request) with method M (default: any), in order. F: "-1021" (answer -1021 once), "429" (Retry-After
+                  request) with method M (default: any) and, with "type":
+                  T, only an order of that type, in order. F: "-1021" (answer -1021 once), "429" (Retry-After
                   "retry_after" s, default 1), "418" (ban, Retry-After),
                   "-2010", "-1013", "-1015" (429 Too many new orders,
                   nothing done), "500" (503 -1007 after doing the work),
@@ -823,9 +824,10 @@ class H(BaseHTTPRequestHandler):
             return self.answer(200, [order_view(o) for o in state["orders"]] + [fut_view(o) for o in state["forders"]])
         return self.answer(404, {"code": -1, "msg": "no such control"})
 
-    def take_fault(self, method, path, signed):
+    def take_fault(self, method, path, signed, params):
         for i, f in enumerate(state["faults"]):
-            if f.get("path", path) == path and f.get("method", method) == method and (signed or "path" in f):
+            if f.get("path", path) == path and f.get("method", method) == method and (signed or "path" in f) \
+                    and f.get("type", params.get("type")) == params.get("type"):
                 return state["faults"].pop(i)
         return None
 
@@ -869,7 +871,8 @@ class H(BaseHTTPRequestHandler):
             state["log"].append(entry)
             signed = u.path not in ("/api/v3/time", "/api/v3/exchangeInfo", "/fapi/v1/time", "/fapi/v1/exchangeInfo",
                                     "/api/v3/userDataStream", "/fapi/v1/listenKey")
-            fault = self.take_fault(method, u.path, signed)
+            fault = self.take_fault(method, u.path, signed,
+                                    dict(parse_qsl(u.query + ("&" + body if body else ""), keep_blank_values=True)))
             kind = fault["fault"] if fault else ""
             if kind == "drop":
                 entry["status"] = -1

@@ -22,6 +22,7 @@
 #     lists by their client ids and adopts them: no order is placed again;
 #     so does a session killed (SIGKILL) while a list rests and restarted:
 #     at the end the venue holds what an uninterrupted run leaves;
+#   - on USD-M futures (binance_futures), the same bars: see fcheck below;
 #   - "venue" on a venue without these orders (oanda) is refused at start,
 #     naming the key.
 set -u
@@ -174,6 +175,87 @@ grep -q '^resuming ' "$TMP/k2.txt" || fail "the restart did not resume"
 grep -q '^brackets  *[0-9]* protective orders placed at the venue, [1-9][0-9]* adopted' "$TMP/k2.txt" \
   || fail "the restart adopted no list: $(grep '^brackets' "$TMP/k2.txt")"
 check "$TMP/k" "" || fail "after the kill: the venue's orders or the books are wrong"
+
+# --- USD-M futures: one reduce-only STOP_MARKET and TAKE_PROFIT_MARKET per entry ------------------
+# Checked from the fake's orders and trades: each entry's guard (client id
+# of the entry's bar, order 500: "-b" the stop, "-a" the target) sells the
+# entry's quantity reduce-only, the stop under P and the target over it;
+# cancelled before each signal exit, resting at the end; the "touch" of
+# the first stop fills it at its stop price (the fake fills a triggered
+# STOP_MARKET at the price that reached it), booked as the exit with the
+# futures commission 0.04% (qty x price x 0.0004 USDT), and its target,
+# sent after the position was gone, is refused (-2022) so never rests.
+fcheck() {
+  "$PY" - "$URL" "$1" "$2" "$P" <<'EOF'
+import glob, json, sys, urllib.request as u
+from decimal import Decimal
+url, out, touched, P = sys.argv[1], sys.argv[2], sys.argv[3], Decimal(sys.argv[4])
+orders = json.load(u.urlopen(url + "/_orders"))
+trades = json.load(u.urlopen(url + "/_trades"))
+logs = sorted(glob.glob(out + "/executions-*.jsonl")) + [out + "/executions.jsonl"]
+fills = [f for p in logs for f in map(json.loads, open(p)) if "order_id" in f]
+by_id = {o["clientOrderId"]: o for o in orders}
+buys = [o for o in orders if o["type"] == "MARKET" and o["side"] == "BUY"]
+bad = []
+for n, b in enumerate(buys):
+    g = b["clientOrderId"].rsplit("-", 1)[0] + "-500"
+    sl, tp = by_id.get(g + "-b"), by_id.get(g + "-a")
+    last, first = n == len(buys) - 1, n == 0
+    if not sl or sl["type"] != "STOP_MARKET" or not sl["reduceOnly"] or sl["origQty"] != b["origQty"] \
+            or sl["side"] != "SELL" or not Decimal(sl["stopPrice"]) < P:
+        bad.append("entry %s: stop %s" % (b["clientOrderId"], sl))
+        continue
+    if first and touched:
+        if sl["status"] != "FILLED" or tp is not None:
+            bad.append("touched guard: stop %s, target %s (want FILLED, none)" % (sl["status"], tp))
+        continue
+    if not tp or tp["type"] != "TAKE_PROFIT_MARKET" or not tp["reduceOnly"] or tp["origQty"] != b["origQty"] \
+            or not Decimal(tp["stopPrice"]) > P:
+        bad.append("entry %s: target %s" % (b["clientOrderId"], tp))
+        continue
+    want = "NEW" if last else "CANCELED"
+    if sl["status"] != want or tp["status"] != want:
+        bad.append("guard %s: %s %s, want %s" % (g, sl["status"], tp["status"], want))
+key = lambda q, p: (round(float(q), 8), round(float(p), 8))
+if sorted(key(t["qty"], t["price"]) for t in trades) != sorted(key(f["qty"], f["price"]) for f in fills):
+    bad.append("the log's fills are not the venue's trades")
+for f in fills:
+    fee = Decimal(repr(f["qty"])) * Decimal(repr(f["price"])) * Decimal("0.0004")
+    if abs(f["fee"] - float(fee)) > 1e-9:
+        bad.append("fill %s %s at %s: fee %s, want %s" % (f["side"], f["qty"], f["price"], f["fee"], fee))
+stops = [f for f in fills if f["role"] == "stop"]
+if touched:
+    sl = by_id[buys[0]["clientOrderId"].rsplit("-", 1)[0] + "-500-b"]
+    if len(stops) != 1 or Decimal(repr(stops[0]["price"])) != Decimal(sl["stopPrice"]) \
+            or Decimal(repr(stops[0]["qty"])) != Decimal(sl["origQty"]):
+        bad.append("the stop exit: %s, want one at %s x %s" % (stops, sl["stopPrice"], sl["origQty"]))
+elif stops:
+    bad.append("a stop exit without a touch")
+sells = [o for o in orders if o["type"] == "MARKET" and o["side"] == "SELL"]
+if len(buys) < 3 or len(sells) != len(buys) - 1 - (1 if touched else 0):
+    bad.append("%d entries, %d market sells" % (len(buys), len(sells)))
+print("\n".join(bad))
+sys.exit(1 if bad else 0)
+EOF
+}
+flive() {
+  BINANCE_FUTURES_API_KEY=$KEY BINANCE_FUTURES_API_SECRET=$SECRET "$BIN" live --config "$TMP/live.json" --db "$DB" \
+    --venue-url "$URL" --set live.venue.name=binance_futures "$@"
+}
+start_server --path "$TMP/path.json"
+flive --out "$TMP/fs" > "$TMP/fs.txt" 2>&1 || fail "futures exited $?: $(tail -5 "$TMP/fs.txt")"
+grep -q '^brackets  *rest at the venue: a reduce-only STOP_MARKET' "$TMP/fs.txt" || fail "no futures brackets line"
+fcheck "$TMP/fs" "" || fail "futures signal exits: the venue's orders or the books are wrong"
+start_server --path "$TMP/path.json"
+post /_faults '[{"fault": "touch", "leg": "stop", "path": "/fapi/v1/order", "method": "POST", "type": "STOP_MARKET"}]'
+flive --out "$TMP/ft" > "$TMP/ft.txt" 2>&1 || fail "futures (stop) exited $?: $(tail -5 "$TMP/ft.txt")"
+fcheck "$TMP/ft" stop || fail "futures, the venue's stop: the venue's orders or the books are wrong"
+before=$(n_orders)
+flive --out "$TMP/ft" > "$TMP/fr.txt" 2>&1 || fail "futures restart exited $?: $(tail -5 "$TMP/fr.txt")"
+[ "$(n_orders)" = "$before" ] || fail "the futures restart placed orders: $before before, $(n_orders) after"
+grep -q '^brackets  *0 protective orders placed at the venue, [1-9][0-9]* adopted' "$TMP/fr.txt" \
+  || fail "futures restart: brackets line: $(grep '^brackets' "$TMP/fr.txt")"
+fcheck "$TMP/ft" stop || fail "after the futures restart: the venue's orders or the books are wrong"
 
 # --- refused where the venue cannot hold them ------------------------------------------------------
 live --out "$TMP/o" --set live.venue.name=oanda > "$TMP/o.txt" 2>&1 && fail "brackets \"venue\" on oanda was accepted"
