@@ -234,6 +234,10 @@ int pr_venue_mirror_client_id(const pr_venue_mirror *m, size_t i, int64_t step, 
 int pr_venue_mirror_track(pr_venue_mirror *m, size_t i, const pr_venue_order *o, const char *client_id, int past,
                           pr_err *err);
 int pr_venue_mirror_poll(pr_venue_mirror *m, const char *client_id, pr_err *err);
+/* The next order pr_venue_mirror_send sends (or finds) carries this
+ * stop-loss and take-profit on fill (0: none; a PR_VPROTECT_ON_FILL venue:
+ * its dependent orders "<client id>-sl" / "-tp"). */
+void pr_venue_mirror_attach(pr_venue_mirror *m, double stop_loss, double take_profit);
 
 /* ---- the venue broker ---------------------------------------------------------------- */
 /* A live session's broker: the paper broker (owned from here on) keeps

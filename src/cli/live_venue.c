@@ -46,12 +46,21 @@ size_t live_venue_read(live_venue *lv, const pr_config *cfg, bt_errors *errs) {
     if (pr_config_enum(cfg, "live.venue.brackets", "paper", brackets, &lv->protect, &e) != PR_OK ||
         pr_config_number(cfg, "live.venue.stop_limit_offset", 0.005, 0.0001, 0.2, 0, &lv->stop_offset, &e) != PR_OK)
         bt_errors_add(errs, "%s", e.msg);
-    /* Only Binance's protective orders are built so far: elsewhere a
-     * bracket resting at the venue is refused before anything is sent. */
-    if (lv->protect && ops && strcmp(ops->name, "binance_spot") != 0 && strcmp(ops->name, "binance_futures") != 0)
+    if (lv->protect && ops && ops->protect == PR_VPROTECT_NONE)
         bt_errors_add(errs, "live.venue.brackets: \"venue\" (stop-loss and take-profit resting at the venue) is "
                       "not available on %s: set it to \"paper\" (the paper broker's stops and targets, sent at "
                       "market when they fire)", lv->name);
+    /* A stop-loss on fill is the entry's and stays where it was placed: a
+     * stop that moves by configuration would leave the venue at its first
+     * move, so that is refused before anything is sent. */
+    char trail[16] = "off";
+    double be = 0;
+    if (lv->protect && ops && ops->protect == PR_VPROTECT_ON_FILL &&
+        pr_config_string(cfg, "risk.stops.trail", "off", trail, sizeof trail, &e) == PR_OK &&
+        pr_config_number(cfg, "risk.stops.breakeven", 0, 0, 10, 0, &be, &e) == PR_OK && (strcmp(trail, "off") != 0 || be > 0))
+        bt_errors_add(errs, "live.venue.brackets: \"venue\" on %s attaches the stop-loss to the entry "
+                      "(stopLossOnFill), which cannot follow risk.stops.%s: set brackets to \"paper\", or %s",
+                      lv->name, be > 0 ? "breakeven" : "trail", be > 0 ? "breakeven to 0" : "trail to \"off\"");
     if (lv->user_stream && ops && !ops->listen_key)
         bt_errors_add(errs, "live.venue.user_stream: %s has no user-data stream (set it to false)", lv->name);
     if (pr_config_bool(cfg, "live.i_understand_this_is_real_money", 0, &lv->real_money, &e) != PR_OK)
@@ -149,7 +158,10 @@ int live_venue_open(live_venue *lv, const char *const *symbols, size_t n, FILE *
     if (account) fprintf(f, "account      %s\n", account);
     fprintf(f, "venue        %s at %s; each paper fill is sent there as a market order%s\n", lv->name, shown,
             derivatives ? " (exits reduce-only)" : "");
-    if (lv->protect && derivatives)
+    if (lv->protect && ops->protect == PR_VPROTECT_ON_FILL)
+        fprintf(f, "brackets     rest at the venue: the entry opening a position carries stopLossOnFill / "
+                "takeProfitOnFill (the trade's own orders)\n");
+    else if (lv->protect && derivatives)
         fprintf(f, "brackets     rest at the venue: a reduce-only STOP_MARKET at the stop and TAKE_PROFIT_MARKET at "
                 "the target, for the position\n");
     else if (lv->protect)

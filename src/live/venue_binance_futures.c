@@ -151,4 +151,5 @@ const pr_venue_ops pr_venue_binance_futures = {
     .order_fills = bn_order_fills,
     .listen_key = bn_listen_key,
     .stream_parse = bn_stream_parse,
+    .protect = PR_VPROTECT_TRIGGER,
 };

@@ -40,6 +40,7 @@ typedef struct vb_guard {
     int side;                  /* the guard's: -1 sells out of a long         */
     double qty, stop, target;  /* what was asked for                         */
     char id[PR_VENUE_CLIENT_ID_MAX - 3]; /* the order's or the list's       */
+    char leg[2][PR_VENUE_CLIENT_ID_MAX]; /* the stop's and the target's      */
 } vb_guard;
 
 typedef struct vb_market {
@@ -79,8 +80,7 @@ typedef struct vbroker {
     pr_venue_broker_stats stats;
     pr_venue *v;               /* borrowed                                   */
     int protect;               /* stops and targets rest at the venue        */
-    int oco;                   /* spot: an OCO list (else one reduce-only
-                                  order per leg, derivatives)                */
+    pr_venue_protect style;    /* how the venue holds them                  */
     double stop_offset;        /* a stop-limit's limit beyond its stop        */
     uint64_t *watch;           /* the paper's protective orders, by id        */
     size_t n_watch, cap_watch;
@@ -168,13 +168,20 @@ static int add_pending(vbroker *vb, const char *client_id, const pr_fill *f, int
 }
 
 /* ---- the guard: a bracket's stop and target resting at the venue --------------- */
-/* The client ids of the guard's legs in mask (1 the stop, "-b"; 2 the
- * target, "-a": an OCO list's legs), the stop's first; their number. */
+/* The client ids of the guard's legs in mask (1 the stop, 2 the target),
+ * the stop's first; their number. */
 static int legs_of(const vb_guard *g, unsigned mask, char ids[2][PR_VENUE_CLIENT_ID_MAX]) {
     int n = 0;
-    if (mask & 1) snprintf(ids[n++], PR_VENUE_CLIENT_ID_MAX, "%s-b", g->id);
-    if (mask & 2) snprintf(ids[n++], PR_VENUE_CLIENT_ID_MAX, "%s-a", g->id);
+    if (mask & 1) memcpy(ids[n++], g->leg[0], PR_VENUE_CLIENT_ID_MAX);
+    if (mask & 2) memcpy(ids[n++], g->leg[1], PR_VENUE_CLIENT_ID_MAX);
     return n;
+}
+
+/* A guard's leg ids from its id: the stop's "-b" and the target's "-a" (an
+ * OCO list's legs), or the venue's on-fill orders' "-sl" and "-tp". */
+static void name_legs(vb_guard *g, int on_fill) {
+    snprintf(g->leg[0], sizeof g->leg[0], "%s%s", g->id, on_fill ? "-sl" : "-b");
+    snprintf(g->leg[1], sizeof g->leg[1], "%s%s", g->id, on_fill ? "-tp" : "-a");
 }
 
 static unsigned wanted_legs(const vb_guard *g) { return (g->stop_id ? 1u : 0u) | (g->target_id ? 2u : 0u); }
@@ -191,7 +198,7 @@ static int guard_cancel(vbroker *vb, size_t i, pr_err *err) {
     if (!m->g.on) return PR_OK;
     char ids[2][PR_VENUE_CLIENT_ID_MAX];
     int n = legs_of(&m->g, m->g.placed, ids), rc = PR_OK;
-    for (int k = 0; k < (vb->oco ? 1 : n); k++) {
+    for (int k = 0; k < (vb->style == PR_VPROTECT_OCO ? 1 : n); k++) {
         pr_venue_order o;
         pr_err ce;
         pr_err_clear(&ce);
@@ -230,7 +237,7 @@ static void guard_wanted(vbroker *vb, size_t i, vb_guard *w) {
     vb_market *m = &vb->mk[i];
     pr_position pp;
     if (vb->paper->vt->get_position(vb->paper, (int)i, &pp) != PR_OK || pp.qty == 0 ||
-        (vb->oco && !(pp.qty > 0)))
+        (vb->style == PR_VPROTECT_OCO && !(pp.qty > 0)))
         return;
     int side = pp.qty > 0 ? -1 : 1; /* the guard's */
     double held = fabs(pp.qty), qty = held - m->venue_exited;
@@ -279,7 +286,7 @@ static double on_tick(double x, double tick, int up) {
 static int guard_send(vbroker *vb, size_t i, const vb_guard *w, char ids[2][PR_VENUE_CLIENT_ID_MAX],
                       pr_venue_order legs[2], unsigned *placed, pr_err *ve, pr_err *err) {
     vb_market *m = &vb->mk[i];
-    int sell = w->side < 0;
+    int sell = w->side < 0, oco = vb->style == PR_VPROTECT_OCO;
     double stop = on_tick(w->stop, m->tick, !sell), target = on_tick(w->target, m->tick, sell);
     double limit = on_tick(w->stop * (1 + w->side * vb->stop_offset), m->tick, !sell);
     pr_venue_rules r;
@@ -294,21 +301,21 @@ static int guard_send(vbroker *vb, size_t i, const vb_guard *w, char ids[2][PR_V
         pr_strlcpy(x->symbol, m->symbol, sizeof x->symbol);
         x->side = sell ? PR_VSIDE_SELL : PR_VSIDE_BUY;
         x->qty = w->qty;
-        x->reduce_only = !vb->oco;
+        x->reduce_only = !oco;
         if (k == 0) {
-            x->type = vb->oco ? PR_VORDER_STOP_LOSS_LIMIT : PR_VORDER_STOP_MARKET;
+            x->type = oco ? PR_VORDER_STOP_LOSS_LIMIT : PR_VORDER_STOP_MARKET;
             x->stop_price = stop;
-            x->price = vb->oco ? limit : 0;
+            x->price = oco ? limit : 0;
         } else {
-            x->type = vb->oco ? PR_VORDER_TAKE_PROFIT_LIMIT : PR_VORDER_TAKE_PROFIT_MARKET;
+            x->type = oco ? PR_VORDER_TAKE_PROFIT_LIMIT : PR_VORDER_TAKE_PROFIT_MARKET;
             x->stop_price = target;
-            x->price = vb->oco ? target : 0;
+            x->price = oco ? target : 0;
         }
         pr_strlcpy(x->client_id, ids[n], sizeof x->client_id);
         if ((rc = pr_venue_check(&r, x, ve)) != PR_OK) return rc;
         n++;
     }
-    if (vb->oco && n == 2) {
+    if (oco && n == 2) {
         pr_venue_oco_req oq = {.side = PR_VSIDE_SELL, .qty = w->qty, .take_profit = target, .stop_price = stop,
                                .stop_limit = limit};
         pr_strlcpy(oq.symbol, m->symbol, sizeof oq.symbol);
@@ -333,6 +340,8 @@ static int guard_send(vbroker *vb, size_t i, const vb_guard *w, char ids[2][PR_V
     return PR_OK;
 }
 
+static int guard_track(vbroker *vb, size_t i, vb_guard *w, const pr_venue_order legs[2], int past, pr_err *err);
+
 /* Adopts a guard an earlier run placed (the same client ids: a restart's
  * replay), or places it. */
 static int guard_place(vbroker *vb, size_t i, vb_guard *w, pr_err *err) {
@@ -343,6 +352,7 @@ static int guard_place(vbroker *vb, size_t i, vb_guard *w, pr_err *err) {
     }
     int rc = pr_venue_mirror_client_id(vb->m, i, m->last_ts, 500 + m->gseq++, w->id, sizeof w->id, err);
     if (rc != PR_OK) return rc;
+    name_legs(w, 0);
     char ids[2][PR_VENUE_CLIENT_ID_MAX];
     int n = legs_of(w, wanted_legs(w), ids), past = 0;
     pr_venue_order legs[2];
@@ -379,6 +389,17 @@ static int guard_place(vbroker *vb, size_t i, vb_guard *w, pr_err *err) {
         vb->stats.protect_placed++;
         n = legs_of(w, w->placed, ids);
     }
+    return guard_track(vb, i, w, legs, past, err);
+}
+
+/* Guard w's legs at the venue (legs: the venue's view of each, the stop's
+ * first; past: found, not just placed) become the market's guard: their
+ * trades are learned and booked as exits of the paper orders they stand
+ * for. */
+static int guard_track(vbroker *vb, size_t i, vb_guard *w, const pr_venue_order legs[2], int past, pr_err *err) {
+    vb_market *m = &vb->mk[i];
+    char ids[2][PR_VENUE_CLIENT_ID_MAX];
+    int n = legs_of(w, w->placed, ids), rc = PR_OK;
     pr_fill f = {.instrument = (int)i, .side = w->side, .ts = m->last_ts};
     int live = 0;
     for (int k = 0; k < n; k++) {
@@ -398,6 +419,39 @@ static int guard_place(vbroker *vb, size_t i, vb_guard *w, pr_err *err) {
     w->gone = !w->on;
     m->g = *w;
     return past ? pr_venue_mirror_pump(vb->m, 0, err) : PR_OK;
+}
+
+/* A venue that attaches the bracket to the order opening the position
+ * (PR_VPROTECT_ON_FILL): the entry just sent (or found) as client_id
+ * carried w's stop-loss and take-profit; the orders the venue made of
+ * them on its fill become the guard (one it did not make: that leg stays
+ * the paper broker's). */
+static int guard_on_fill(vbroker *vb, size_t i, vb_guard *w, const char *client_id, int found, pr_err *err) {
+    vb_market *m = &vb->mk[i];
+    pr_strlcpy(w->id, client_id, sizeof w->id);
+    name_legs(w, 1);
+    pr_venue_order legs[2];
+    memset(legs, 0, sizeof legs);
+    unsigned want = wanted_legs(w);
+    w->placed = 0;
+    for (int k = 0, n = 0; k < 2; k++) {
+        if (!(want & (1u << k))) continue;
+        pr_err qe;
+        pr_err_clear(&qe);
+        int rc = pr_venue_query(vb->v, m->symbol, w->leg[k], &legs[n], &qe);
+        if (rc == PR_ENOTFOUND) continue;
+        if (rc != PR_OK) return *err = qe, rc;
+        w->placed |= 1u << k;
+        n++;
+    }
+    if (!w->placed) {
+        w->refused = 1;
+        m->g = *w;
+        return PR_OK;
+    }
+    if (found) vb->stats.protect_adopted++;
+    else vb->stats.protect_placed++;
+    return guard_track(vb, i, w, legs, 1, err);
 }
 
 /* Brings market i's guard in line with the paper broker's orders: after
@@ -437,10 +491,24 @@ static int guard_sync(vbroker *vb, size_t i, pr_err *err) {
     if ((g->on || g->refused || g->gone) && w.side == g->side && w.stop_id == g->stop_id && w.target_id == g->target_id && w.qty == g->qty &&
         w.stop == g->stop && w.target == g->target)
         return PR_OK;
+    int was = g->on;
     if ((rc = guard_cancel(vb, i, err)) != PR_OK) return rc;
     memset(g, 0, sizeof *g);
     if (m->venue_exited > 1e-12) return guard_sync(vb, i, err); /* the cancel found it filled */
     if (!w.stop_id && !w.target_id) return PR_OK;
+    if (vb->style == PR_VPROTECT_ON_FILL) {
+        /* its orders come only with the entry's fill: a change after it (a
+         * moved stop, a tier, an added entry) leaves the bracket to the
+         * paper broker */
+        w.refused = 1;
+        *g = w;
+        if (was) {
+            vb->stats.protect_refused++;
+            snprintf(vb->stats.refusal, sizeof vb->stats.refusal, "%s %s: the stop-loss / take-profit on fill "
+                     "cannot follow a change of the bracket: cancelled, left to the paper broker", m->symbol, w.id);
+        }
+        return PR_OK;
+    }
     return guard_place(vb, i, &w, err);
 }
 
@@ -466,13 +534,40 @@ static int vb_on_fill(void *user, const pr_fill *f, pr_err *err) {
             if (!(x.qty > 1e-12)) return PR_OK;
         }
     }
+    /* a venue attaching the bracket to the entry: the entry that opens the
+     * position carries the paper broker's stop and target, now working */
+    vb_guard w;
+    int attach = 0;
+    pr_venue_mirror_stats before;
+    if (vb->protect && vb->style == PR_VPROTECT_ON_FILL && f->role == PR_ROLE_ENTRY && f->instrument >= 0 &&
+        (size_t)f->instrument < vb->n && !vb->mk[f->instrument].g.on) {
+        vb_market *m = &vb->mk[f->instrument];
+        pr_position pp;
+        guard_wanted(vb, (size_t)f->instrument, &w);
+        if (vb->paper->vt->get_position(vb->paper, f->instrument, &pp) == PR_OK && fabs(pp.qty) <= f->qty + 1e-12 &&
+            (w.stop_id || w.target_id)) {
+            int sell = w.side < 0;
+            pr_venue_mirror_attach(vb->m, w.stop_id ? on_tick(w.stop, m->tick, !sell) : 0,
+                                   w.target_id ? on_tick(w.target, m->tick, sell) : 0);
+            pr_venue_mirror_get_stats(vb->m, &before);
+            attach = 1;
+        }
+    }
     vb_pending *p;
     int rc = add_pending(vb, NULL, &x, 0, &p, err);
     if (rc != PR_OK) return rc;
     vb->cur = p;
     rc = pr_venue_mirror_send(vb->m, &x, p->client_id, sizeof p->client_id, err);
     vb->cur = NULL;
+    char cid[PR_VENUE_CLIENT_ID_MAX];
+    pr_strlcpy(cid, p->client_id, sizeof cid);
     if (rc == PR_OK && p->client_id[0]) vb->n_pend++;
+    if (attach) {
+        pr_venue_mirror_attach(vb->m, 0, 0); /* not sent (too small): not kept for the next */
+        pr_venue_mirror_stats after;
+        pr_venue_mirror_get_stats(vb->m, &after);
+        if (rc == PR_OK && cid[0]) rc = guard_on_fill(vb, (size_t)f->instrument, &w, cid, after.found > before.found, err);
+    }
     return rc;
 }
 
@@ -693,7 +788,12 @@ int pr_venue_broker_new(const pr_venue_broker_config *cfg, pr_broker **out, pr_e
     vb->settle_ms = cfg->settle_ms > 0 ? cfg->settle_ms : 5000;
     vb->v = cfg->venue;
     vb->protect = cfg->protect;
-    vb->oco = cfg->venue->ops->place_oco && !cfg->venue->ops->positions;
+    vb->style = cfg->venue->ops->protect;
+    if (vb->protect && vb->style == PR_VPROTECT_NONE) {
+        free(vb->mk);
+        free(vb);
+        return pr_err_set(err, PR_EUNSUPPORTED, "venue broker: %s cannot hold a bracket's orders", cfg->venue->ops->name);
+    }
     vb->stop_offset = cfg->stop_limit_offset > 0 ? cfg->stop_limit_offset : 0.005;
     pr_strlcpy(vb->ccy, cfg->ccy, sizeof vb->ccy);
     pr_ledger_init(&vb->led, cfg->start_cash, NULL);

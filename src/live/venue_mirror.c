@@ -57,6 +57,7 @@ struct pr_venue_mirror {
     size_t n_trades, cap_trades;
     pr_venue_mirror_trade_fn on_trade; /* each trade learned (the venue broker books it) */
     void *on_trade_user;
+    double attach_sl, attach_tp;  /* carried by the next order sent (0: none) */
 };
 
 static int remember(pr_venue_mirror *m, size_t market, const pr_venue_order *o, const char *symbol,
@@ -158,6 +159,9 @@ int pr_venue_mirror_send(pr_venue_mirror *m, const pr_fill *f, char *client_id, 
     q.ref_price = f->price;
     /* on a venue with positions an exit can only shrink one */
     q.reduce_only = m->v->ops->positions && f->role != PR_ROLE_ENTRY;
+    q.stop_loss = m->attach_sl;
+    q.take_profit = m->attach_tp;
+    m->attach_sl = m->attach_tp = 0;
     if ((rc = pr_venue_client_id(m->session, mk->symbol, f->ts, seq, q.client_id, sizeof q.client_id, err)) != PR_OK)
         return rc;
     double min_qty = r.min_qty > r.market_min_qty ? r.min_qty : r.market_min_qty;
@@ -361,6 +365,11 @@ int pr_venue_mirror_track(pr_venue_mirror *m, size_t i, const pr_venue_order *o,
     m->ord[m->n_ord - 1].resting = 1;
     if (past) m->ord[m->n_ord - 1].sent_ms = 0; /* found: what it did is asked for now */
     return PR_OK;
+}
+
+void pr_venue_mirror_attach(pr_venue_mirror *m, double stop_loss, double take_profit) {
+    m->attach_sl = stop_loss;
+    m->attach_tp = take_profit;
 }
 
 int pr_venue_mirror_poll(pr_venue_mirror *m, const char *client_id, pr_err *err) {

@@ -23,8 +23,8 @@
 #     so does a session killed (SIGKILL) while a list rests and restarted:
 #     at the end the venue holds what an uninterrupted run leaves;
 #   - on USD-M futures (binance_futures), the same bars: see fcheck below;
-#   - "venue" on a venue without these orders (oanda) is refused at start,
-#     naming the key.
+#   - "venue" on OANDA (whose stop-loss is attached to the entry) with a
+#     trailing stop configured is refused at start, naming the keys.
 set -u
 . "$(dirname "$0")/../e2e/lib/prelude.bash"
 . "$(dirname "$0")/joined.bash"
@@ -258,8 +258,9 @@ grep -q '^brackets  *0 protective orders placed at the venue, [1-9][0-9]* adopte
 fcheck "$TMP/ft" stop || fail "after the futures restart: the venue's orders or the books are wrong"
 
 # --- refused where the venue cannot hold them ------------------------------------------------------
-live --out "$TMP/o" --set live.venue.name=oanda > "$TMP/o.txt" 2>&1 && fail "brackets \"venue\" on oanda was accepted"
-grep -q 'live.json: live.venue.brackets: "venue" .* is not available on oanda' "$TMP/o.txt" \
+live --out "$TMP/o" --set live.venue.name=oanda --set risk.stops.trail=pct > "$TMP/o.txt" 2>&1 \
+  && fail "brackets \"venue\" on oanda with a trailing stop was accepted"
+grep -q 'risk.stops.trail=pct: live.venue.brackets: "venue" on oanda attaches the stop-loss to the entry (stopLossOnFill), which cannot follow risk.stops.trail' "$TMP/o.txt" \
   || fail "oanda refusal: $(cat "$TMP/o.txt")"
 
 [ $fails -eq 0 ] || exit 1
