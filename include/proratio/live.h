@@ -266,12 +266,16 @@ typedef struct pr_venue_broker_config {
     char ccy[16];                    /* the account currency                  */
     int64_t settle_ms;               /* the stream's wait per bar (0: 5000)   */
     /* 1: a bracket's stop-loss and take-profit rest at the venue as its own
-     * orders (spot: an OCO list when both work, else a STOP_LOSS_LIMIT or a
-     * TAKE_PROFIT_LIMIT, a long position's only; a venue with positions:
-     * a reduce-only STOP_MARKET and TAKE_PROFIT_MARKET), for the
-     * position's quantity, under client ids of the session and the bar
-     * they were placed at (pr_venue_mirror_client_id, order 500; "-b" the
-     * stop, "-a" the target), so a restart's replay finds and adopts them. The paper broker
+     * orders, as the venue's ops->protect says (PR_VPROTECT_OCO: an OCO
+     * list when both work, else a STOP_LOSS_LIMIT or a TAKE_PROFIT_LIMIT,
+     * a long position's only; PR_VPROTECT_TRIGGER: a reduce-only
+     * STOP_MARKET and TAKE_PROFIT_MARKET), for the position's quantity,
+     * under client ids of the session and the bar they were placed at
+     * (pr_venue_mirror_client_id, order 500; "-b" the stop, "-a" the
+     * target), so a restart's replay finds and adopts them;
+     * PR_VPROTECT_ON_FILL: carried by the entry that opens the position
+     * (its "-sl" / "-tp" orders), a later change of the bracket cancelling
+     * them and leaving it to the paper broker. The paper broker
      * still decides: a guard follows its working stop and its one target
      * that closes the whole position (a trailing or break-even move, a
      * target tier filled there: the guard is cancelled and placed again);
