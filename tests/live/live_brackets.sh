@@ -29,31 +29,18 @@ set -u
 . "$(dirname "$0")/../e2e/lib/prelude.bash"
 . "$(dirname "$0")/joined.bash"
 . "$(dirname "$0")/live_session.bash"
+. "$(dirname "$0")/brackets.bash"
 
 P=41000
 echo '{"BTCUSDT": ["41000"], "ETHBTC": ["0.03"]}' > "$TMP/path.json"
 mkdir -p "$TMP/crypto"
-"$PY" - "$TMP/crypto/BTCUSDT-1h.csv" <<'EOF'
-import datetime, math, sys
-t0, prev, rows = datetime.datetime(2023, 1, 2), 41000.0, ["timestamp,open,high,low,close,volume"]
-for i in range(165):
-    c = round(41000 * (1 + 0.004 * math.sin(2 * math.pi * i / 40)), 2)
-    rows.append("%s,%.2f,%.2f,%.2f,%.2f,10" % ((t0 + datetime.timedelta(hours=i)).strftime("%Y-%m-%d %H:%M:%S"),
-                                              prev, max(prev, c) + 5, min(prev, c) - 5, c))
-    prev = c
-open(sys.argv[1], "w").write("\n".join(rows) + "\n")
-EOF
 DB="sqlite:$TMP/brackets.db"
-"$BIN" data import "$TMP/crypto/BTCUSDT-1h.csv" --db "$DB" > /dev/null 2>&1 || fail "import of the swing bars"
+swing_bars "$TMP/crypto" BTCUSDT 41000 0.004 2 5
 echo '{"data": {"datasets": ["local:BTCUSDT:1h"]},
  "strategy": {"name": "sma_cross", "params": {"fast": 5, "slow": 20, "stop": 0.02, "target": 0.04}},
  "account": {"currency": "USDT", "cash": 10000},
  "live": {"feed": "replay", "speed": 0, "venue": {"name": "binance_spot", "brackets": "venue"}}}' > "$TMP/live.json"
 
-post() {
-  "$PY" -c 'import sys, urllib.request as u; u.urlopen(u.Request(sys.argv[1], data=sys.argv[2].encode())).read()' \
-    "$URL$1" "$2"
-}
 # The checks of one run: OUT, then what touched the first list ("", stop, target).
 check() {
   "$PY" - "$URL" "$1" "$2" "$P" <<'EOF'
@@ -124,7 +111,6 @@ print("\n".join(bad))
 sys.exit(1 if bad else 0)
 EOF
 }
-n_orders() { "$PY" -c 'import json, sys, urllib.request as u; print(len(json.load(u.urlopen(sys.argv[1]))))' "$URL/_orders"; }
 
 # --- exits by signal cancel the resting lists ---------------------------------------------------
 start_server --path "$TMP/path.json"

@@ -23,31 +23,17 @@ export PR_LIVE_VENUE=oanda
 . "$(dirname "$0")/../e2e/lib/prelude.bash"
 . "$(dirname "$0")/joined.bash"
 . "$(dirname "$0")/live_session.bash"
+. "$(dirname "$0")/brackets.bash"
 
 P=1.2
 echo '{"EUR_USD": ["1.2"]}' > "$TMP/path.json"
 mkdir -p "$TMP/forex"
-"$PY" - "$TMP/forex/EURUSD-1h.csv" <<'EOF'
-import datetime, math, sys
-t0, prev, rows = datetime.datetime(2023, 1, 2), 1.2, ["timestamp,open,high,low,close,volume"]
-for i in range(165):
-    c = round(1.2 * (1 + 0.002 * math.sin(2 * math.pi * i / 40)), 5)
-    rows.append("%s,%.5f,%.5f,%.5f,%.5f,10" % ((t0 + datetime.timedelta(hours=i)).strftime("%Y-%m-%d %H:%M:%S"),
-                                              prev, max(prev, c) + 0.0001, min(prev, c) - 0.0001, c))
-    prev = c
-open(sys.argv[1], "w").write("\n".join(rows) + "\n")
-EOF
 DB="sqlite:$TMP/brackets.db"
-"$BIN" data import "$TMP/forex/EURUSD-1h.csv" --db "$DB" > /dev/null 2>&1 || fail "import of the swing bars"
+swing_bars "$TMP/forex" EURUSD 1.2 0.002 5 0.0001
 echo '{"data": {"datasets": ["local:EURUSD:1h"]},
  "strategy": {"name": "sma_cross", "params": {"fast": 5, "slow": 20, "stop": 0.005, "target": 0.01}},
  "account": {"currency": "USD", "cash": 10000},
  "live": {"feed": "replay", "speed": 0, "venue": {"name": "oanda", "brackets": "venue"}}}' > "$TMP/live.json"
-post() {
-  "$PY" -c 'import sys, urllib.request as u; u.urlopen(u.Request(sys.argv[1], data=sys.argv[2].encode())).read()' \
-    "$URL$1" "$2"
-}
-n_orders() { "$PY" -c 'import json, sys, urllib.request as u; print(len(json.load(u.urlopen(sys.argv[1]))))' "$URL/_orders"; }
 check() {
   "$PY" - "$URL" "$1" "$2" "$P" <<'EOF'
 import glob, json, sys, urllib.request as u
