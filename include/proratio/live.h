@@ -221,6 +221,23 @@ int pr_venue_mirror_pump(pr_venue_mirror *m, int wait_ms, pr_err *err);
 /* At the end of a session: waits up to timeout_ms for the stream to
  * complete the open orders, then polls the rest. */
 int pr_venue_mirror_settle(pr_venue_mirror *m, int64_t timeout_ms, pr_err *err);
+/* Protective orders resting at the venue (the venue broker's stops and
+ * targets): the client id of the session's order `seq` of step `step` for
+ * market i (pr_venue_client_id with the session's name); tracking of such
+ * an order placed or found (past: 1 when found, so what it did is asked
+ * for at the next pump), whose trades reach on_trade like those of the
+ * orders sent, while settling never waits for it to fill; and asking the
+ * venue for one tracked order now (its trades learned before the call
+ * returns). */
+int pr_venue_mirror_client_id(const pr_venue_mirror *m, size_t i, int64_t step, unsigned seq, char *out, size_t cap,
+                              pr_err *err);
+int pr_venue_mirror_track(pr_venue_mirror *m, size_t i, const pr_venue_order *o, const char *client_id, int past,
+                          pr_err *err);
+int pr_venue_mirror_poll(pr_venue_mirror *m, const char *client_id, pr_err *err);
+/* The next order pr_venue_mirror_send sends (or finds) carries this
+ * stop-loss and take-profit on fill (0: none; a PR_VPROTECT_ON_FILL venue:
+ * its dependent orders "<client id>-sl" / "-tp"). */
+void pr_venue_mirror_attach(pr_venue_mirror *m, double stop_loss, double take_profit);
 
 /* ---- the venue broker ---------------------------------------------------------------- */
 /* A live session's broker: the paper broker (owned from here on) keeps
@@ -248,12 +265,46 @@ typedef struct pr_venue_broker_config {
     double start_cash;
     char ccy[16];                    /* the account currency                  */
     int64_t settle_ms;               /* the stream's wait per bar (0: 5000)   */
+    /* 1: a bracket's stop-loss and take-profit rest at the venue as its own
+     * orders, as the venue's ops->protect says (PR_VPROTECT_OCO: an OCO
+     * list when both work, else a STOP_LOSS_LIMIT or a TAKE_PROFIT_LIMIT,
+     * a long position's only; PR_VPROTECT_TRIGGER: a reduce-only
+     * STOP_MARKET and TAKE_PROFIT_MARKET), for the position's quantity,
+     * under client ids of the session and the bar they were placed at
+     * (pr_venue_mirror_client_id, order 500; "-b" the stop, "-a" the
+     * target), so a restart's replay finds and adopts them;
+     * PR_VPROTECT_ON_FILL: carried by the entry that opens the position
+     * (its "-sl" / "-tp" orders), a later change of the bracket cancelling
+     * them and leaving it to the paper broker. The paper broker
+     * still decides: a guard follows its working stop and its one target
+     * that closes the whole position (a trailing or break-even move, a
+     * target tier filled there: the guard is cancelled and placed again);
+     * any exit it fills cancels the guard first, and what the venue
+     * already sold through the guard is booked as the exit (the venue's
+     * price, quantity and commission, at the next bar's open) and not sent
+     * again: the paper broker is told to close at the next bar's open and
+     * that fill sends nothing. A guard the venue refuses (its stop already
+     * crossed, a filter) leaves that version to the paper broker's
+     * simulation, sent at market when it fires (a target refused after its
+     * stop was placed leaves the stop alone). 0: the paper broker's
+     * simulation alone, exits sent at market when they fire. */
+    int protect;
+    double stop_limit_offset;        /* a stop-limit's limit this fraction
+                                        beyond its stop (0: 0.005)           */
 } pr_venue_broker_config;
 
 typedef struct pr_venue_broker_stats {
     size_t booked;                   /* venue trades booked                   */
     size_t unmatched;                /* trades of no pending fill (not booked) */
     size_t fees_unvalued;            /* commissions in a third asset (BNB)    */
+    /* Guards (protect): placed, adopted from an earlier run, their venue
+     * trades booked, cancelled, cancels that found a leg already traded or
+     * gone (a race: booked as the venue did it), refused by the venue or
+     * its filters, paper exits absorbed by the venue's earlier sale. */
+    size_t protect_placed, protect_adopted, protect_filled, protect_cancelled, protect_races, protect_refused,
+        protect_absorbed;
+    char refusal[256];               /* the last refusal, with its order id    */
+    char race[256];                  /* the last race, likewise               */
 } pr_venue_broker_stats;
 
 int pr_venue_broker_new(const pr_venue_broker_config *cfg, pr_broker **out, pr_err *err);

@@ -505,7 +505,8 @@ static int use_venue_broker(paper_ctx *c, pr_runner *r, const pr_backtest_config
     pr_venue_broker_config vc = {.paper = pr_runner_broker(r), .mirror = c->lv.mirror, .venue = &c->lv.v,
                                  .n_markets = bc->n_markets, .markets = specs, .symbols = c->symbols,
                                  .start_cash = bc->start_cash > 0 ? bc->start_cash : 10000.0,
-                                 .settle_ms = (int64_t)(c->lv.stream_wait_s * 1000)};
+                                 .settle_ms = (int64_t)(c->lv.stream_wait_s * 1000), .protect = c->lv.protect,
+                                 .stop_limit_offset = c->lv.stop_offset};
     pr_strlcpy(vc.ccy, bc->ccy[0] ? bc->ccy : mk[0].spec.inst.quote, sizeof vc.ccy);
     pr_broker *vb = NULL;
     int rc = pr_venue_broker_new(&vc, &vb, err);
@@ -668,6 +669,16 @@ static void paper_after(void *user, const pr_backtest_config *bc, const pr_backt
         fprintf(f, "books        %zu venue trades booked as the session's fills (the venue's prices, quantities and "
                 "commissions)%s\n", c->bstats.booked,
                 c->bstats.fees_unvalued ? "; some commissions were paid in a third asset (BNB) and are not counted" : "");
+    if (c->live && c->lv.protect) {
+        const pr_venue_broker_stats *b = &c->bstats;
+        fprintf(f, "brackets     %zu protective orders placed at the venue, %zu adopted from an earlier run, %zu of "
+                "their trades booked as exits, %zu cancelled, %zu cancels too late (already filled or gone), %zu "
+                "refused (left to the paper broker), %zu paper exits already done by the venue\n",
+                b->protect_placed, b->protect_adopted, b->protect_filled, b->protect_cancelled, b->protect_races,
+                b->protect_refused, b->protect_absorbed);
+        if (b->race[0]) fprintf(f, "brackets     last late cancel: %s\n", b->race);
+        if (b->refusal[0]) fprintf(f, "brackets     last refusal: %s\n", b->refusal);
+    }
     if (c->live) live_venue_positions(&((paper_ctx *)user)->lv, f);
     if (c->live) live_recon_write_log(&c->recon, c->out_dir);
     if (c->ignored)

@@ -8,7 +8,9 @@
 
 size_t live_venue_read(live_venue *lv, const pr_config *cfg, bt_errors *errs) {
     static const char *const keys[] = {"name", "rest", "ws", "user_data", "mainnet", "leverage", "margin", "account",
-                                       "user_stream", "keepalive_s", "stream_wait_s", NULL};
+                                       "user_stream", "keepalive_s", "stream_wait_s", "brackets",
+                                       "stop_limit_offset", NULL};
+    static const char *const brackets[] = {"paper", "venue", NULL};
     static const char *const margins[] = {"venue", "cross", "isolated", NULL};
     size_t n0 = errs->n + errs->dropped;
     pr_err e;
@@ -41,6 +43,24 @@ size_t live_venue_read(live_venue *lv, const pr_config *cfg, bt_errors *errs) {
         pr_config_number(cfg, "live.venue.keepalive_s", 1800, 0, 3600, 1, &lv->keepalive_s, &e) != PR_OK ||
         pr_config_number(cfg, "live.venue.stream_wait_s", 5, 0, 600, 1, &lv->stream_wait_s, &e) != PR_OK)
         bt_errors_add(errs, "%s", e.msg);
+    if (pr_config_enum(cfg, "live.venue.brackets", "paper", brackets, &lv->protect, &e) != PR_OK ||
+        pr_config_number(cfg, "live.venue.stop_limit_offset", 0.005, 0.0001, 0.2, 0, &lv->stop_offset, &e) != PR_OK)
+        bt_errors_add(errs, "%s", e.msg);
+    if (lv->protect && ops && ops->protect == PR_VPROTECT_NONE)
+        bt_errors_add(errs, "live.venue.brackets: \"venue\" (stop-loss and take-profit resting at the venue) is "
+                      "not available on %s: set it to \"paper\" (the paper broker's stops and targets, sent at "
+                      "market when they fire)", lv->name);
+    /* A stop-loss on fill is the entry's and stays where it was placed: a
+     * stop that moves by configuration would leave the venue at its first
+     * move, so that is refused before anything is sent. */
+    char trail[16] = "off";
+    double be = 0;
+    if (lv->protect && ops && ops->protect == PR_VPROTECT_ON_FILL &&
+        pr_config_string(cfg, "risk.stops.trail", "off", trail, sizeof trail, &e) == PR_OK &&
+        pr_config_number(cfg, "risk.stops.breakeven", 0, 0, 10, 0, &be, &e) == PR_OK && (strcmp(trail, "off") != 0 || be > 0))
+        bt_errors_add(errs, "live.venue.brackets: \"venue\" on %s attaches the stop-loss to the entry "
+                      "(stopLossOnFill), which cannot follow risk.stops.%s: set brackets to \"paper\", or %s",
+                      lv->name, be > 0 ? "breakeven" : "trail", be > 0 ? "breakeven to 0" : "trail to \"off\"");
     if (lv->user_stream && ops && !ops->listen_key)
         bt_errors_add(errs, "live.venue.user_stream: %s has no user-data stream (set it to false)", lv->name);
     if (pr_config_bool(cfg, "live.i_understand_this_is_real_money", 0, &lv->real_money, &e) != PR_OK)
@@ -138,6 +158,18 @@ int live_venue_open(live_venue *lv, const char *const *symbols, size_t n, FILE *
     if (account) fprintf(f, "account      %s\n", account);
     fprintf(f, "venue        %s at %s; each paper fill is sent there as a market order%s\n", lv->name, shown,
             derivatives ? " (exits reduce-only)" : "");
+    if (lv->protect && ops->protect == PR_VPROTECT_ON_FILL)
+        fprintf(f, "brackets     rest at the venue: the entry opening a position carries stopLossOnFill / "
+                "takeProfitOnFill (the trade's own orders)\n");
+    else if (lv->protect && derivatives)
+        fprintf(f, "brackets     rest at the venue: a reduce-only STOP_MARKET at the stop and TAKE_PROFIT_MARKET at "
+                "the target, for the position\n");
+    else if (lv->protect)
+        fprintf(f, "brackets     rest at the venue: an OCO list (LIMIT_MAKER take-profit, STOP_LOSS_LIMIT stop with "
+                "its limit %g%% beyond the stop), or a lone STOP_LOSS_LIMIT or TAKE_PROFIT_LIMIT\n",
+                lv->stop_offset * 100);
+    else
+        fprintf(f, "brackets     simulated by the paper broker: a stop or target is sent at market when it fires\n");
     print_balances(lv, f);
     if (derivatives && (lv->leverage || lv->margin >= 0)) {
         char lev[32] = "as set at the venue";

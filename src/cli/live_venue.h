@@ -21,6 +21,8 @@ typedef struct live_venue {
     int user_stream;         /* live.venue.user_stream (default: the venue has one) */
     double keepalive_s;      /* live.venue.keepalive_s: listen key keep-alive  */
     double stream_wait_s;    /* live.venue.stream_wait_s: an order's wait for the stream before it is polled */
+    int protect;             /* live.venue.brackets "venue": stops and targets rest there */
+    double stop_offset;      /* live.venue.stop_limit_offset                    */
     pr_venue v;
     int open;
     pr_venue_mirror *mirror;

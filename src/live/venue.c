@@ -315,7 +315,9 @@ static int check_range(pr_err *err, const pr_venue_order_req *rq, const char *fi
 }
 
 int pr_venue_check(const pr_venue_rules *r, const pr_venue_order_req *rq, pr_err *err) {
-    int market = rq->type == PR_VORDER_MARKET;
+    /* the market-on-trigger types: their stop is the price they are checked at */
+    int trigger = rq->type == PR_VORDER_STOP_MARKET || rq->type == PR_VORDER_TAKE_PROFIT_MARKET;
+    int market = rq->type == PR_VORDER_MARKET || trigger;
     int rc;
     if ((rc = check_range(err, rq, "LOT_SIZE", "quantity", rq->qty, r->min_qty, r->max_qty, r->step, "minQty",
                           "maxQty", "stepSize")) != PR_OK)
@@ -326,7 +328,7 @@ int pr_venue_check(const pr_venue_rules *r, const pr_venue_order_req *rq, pr_err
     if (!market && (rc = check_range(err, rq, "PRICE_FILTER", "price", rq->price, r->min_price, r->max_price,
                                      r->tick, "minPrice", "maxPrice", "tickSize")) != PR_OK)
         return rc;
-    if ((rq->type == PR_VORDER_STOP_LOSS_LIMIT || rq->type == PR_VORDER_TAKE_PROFIT_LIMIT) &&
+    if ((rq->type == PR_VORDER_STOP_LOSS_LIMIT || rq->type == PR_VORDER_TAKE_PROFIT_LIMIT || trigger) &&
         (rc = check_range(err, rq, "PRICE_FILTER", "stopPrice", rq->stop_price, r->min_price, r->max_price, r->tick,
                           "minPrice", "maxPrice", "tickSize")) != PR_OK)
         return rc;
@@ -338,7 +340,7 @@ int pr_venue_check(const pr_venue_rules *r, const pr_venue_order_req *rq, pr_err
         (rc = check_range(err, rq, "PRICE_FILTER", "takeProfitOnFill price", rq->take_profit, r->min_price,
                           r->max_price, r->tick, "minPrice", "maxPrice", "tick")) != PR_OK)
         return rc;
-    double px = market ? rq->ref_price : rq->price;
+    double px = trigger ? rq->stop_price : market ? rq->ref_price : rq->price;
     const char *nf = r->notional_filter ? r->notional_filter : "NOTIONAL";
     char m[200];
     if (px > 0) {
@@ -375,6 +377,8 @@ const char *pr_venue_otype_name(pr_venue_otype t) {
     case PR_VORDER_STOP_LOSS_LIMIT: return "STOP_LOSS_LIMIT";
     case PR_VORDER_TAKE_PROFIT_LIMIT: return "TAKE_PROFIT_LIMIT";
     case PR_VORDER_LIMIT_MAKER: return "LIMIT_MAKER";
+    case PR_VORDER_STOP_MARKET: return "STOP_MARKET";
+    case PR_VORDER_TAKE_PROFIT_MARKET: return "TAKE_PROFIT_MARKET";
     }
     return "?";
 }

@@ -333,7 +333,7 @@ static pr_venue_otype otype_of(const char *s) {
     /* futures: STOP and TAKE_PROFIT are the limit variants */
     if (strcmp(s, "STOP") == 0) return PR_VORDER_STOP_LOSS_LIMIT;
     if (strcmp(s, "TAKE_PROFIT") == 0) return PR_VORDER_TAKE_PROFIT_LIMIT;
-    for (int t = PR_VORDER_MARKET; t <= PR_VORDER_LIMIT_MAKER; t++)
+    for (int t = PR_VORDER_MARKET; t <= PR_VORDER_TAKE_PROFIT_MARKET; t++)
         if (strcmp(s, pr_venue_otype_name((pr_venue_otype)t)) == 0) return (pr_venue_otype)t;
     return PR_VORDER_MARKET;
 }
@@ -454,8 +454,10 @@ int bn_send_order(bn *b, const char *path, const pr_venue_rules *r, char *p, siz
                           "nothing was sent; close with an OCO or a stop-limit order instead",
                           b->api->name, rq->client_id);
     int rc = bn_decimal_param(p, cap, &len, "quantity", rq->qty, r->step, err);
-    if (rc == PR_OK && rq->type != PR_VORDER_MARKET) rc = bn_decimal_param(p, cap, &len, "price", rq->price, r->tick, err);
-    if (rc == PR_OK && (rq->type == PR_VORDER_STOP_LOSS_LIMIT || rq->type == PR_VORDER_TAKE_PROFIT_LIMIT))
+    int trigger = rq->type == PR_VORDER_STOP_MARKET || rq->type == PR_VORDER_TAKE_PROFIT_MARKET;
+    if (rc == PR_OK && rq->type != PR_VORDER_MARKET && !trigger)
+        rc = bn_decimal_param(p, cap, &len, "price", rq->price, r->tick, err);
+    if (rc == PR_OK && (rq->type == PR_VORDER_STOP_LOSS_LIMIT || rq->type == PR_VORDER_TAKE_PROFIT_LIMIT || trigger))
         rc = bn_decimal_param(p, cap, &len, "stopPrice", rq->stop_price, r->tick, err);
     if (rc != PR_OK) return rc;
     snprintf(p + len, cap - len, "%s&newClientOrderId=%s&newOrderRespType=RESULT", extra, rq->client_id);

@@ -38,7 +38,10 @@ static int fut_place(void *impl, const pr_venue_order_req *rq, pr_venue_order *o
     char p[600];
     size_t len = (size_t)snprintf(p, sizeof p, "symbol=%s&side=%s&type=%s", rq->symbol, pr_venue_side_name(rq->side),
                                   fut_type(rq->type));
-    if (rq->type != PR_VORDER_MARKET)
+    if (rq->type == PR_VORDER_STOP_MARKET || rq->type == PR_VORDER_TAKE_PROFIT_MARKET) {
+        /* triggered by the last trade price: no limit, no time in force */
+        len += (size_t)snprintf(p + len, sizeof p - len, "&workingType=CONTRACT_PRICE");
+    } else if (rq->type != PR_VORDER_MARKET)
         len += (size_t)snprintf(p + len, sizeof p - len, "&timeInForce=%s",
                                 rq->type == PR_VORDER_LIMIT_MAKER ? "GTX" : "GTC");
     return bn_send_order(b, "/fapi/v1/order", &r, p, sizeof p, len, rq->reduce_only ? "&reduceOnly=true" : "", rq, out, err);
@@ -148,4 +151,5 @@ const pr_venue_ops pr_venue_binance_futures = {
     .order_fills = bn_order_fills,
     .listen_key = bn_listen_key,
     .stream_parse = bn_stream_parse,
+    .protect = PR_VPROTECT_TRIGGER,
 };

@@ -19,6 +19,9 @@ static int bn_place(void *impl, const pr_venue_order_req *rq, pr_venue_order *ou
     bn *b = impl;
     if (rq->reduce_only)
         return pr_err_set(err, PR_EUNSUPPORTED, "binance_spot: no reduce-only orders on spot (order %s)", rq->client_id);
+    if (rq->type == PR_VORDER_STOP_MARKET || rq->type == PR_VORDER_TAKE_PROFIT_MARKET)
+        return pr_err_set(err, PR_EUNSUPPORTED, "binance_spot: no %s orders here (order %s): use STOP_LOSS_LIMIT / "
+                          "TAKE_PROFIT_LIMIT", pr_venue_otype_name(rq->type), rq->client_id);
     pr_venue_rules r;
     int rc = bn_rules(b, rq->symbol, &r, err);
     if (rc != PR_OK) return rc;
@@ -120,4 +123,5 @@ const pr_venue_ops pr_venue_binance_spot = {
     .order_fills = bn_order_fills,
     .listen_key = bn_listen_key,
     .stream_parse = bn_stream_parse,
+    .protect = PR_VPROTECT_OCO,
 };

@@ -19,6 +19,8 @@ typedef struct mirror_order {
     double executed;         /* the venue's executed quantity, -1 unknown     */
     int done;                /* terminal at the venue and every fill learned  */
     int64_t polled_ms;       /* last asked for (0: never)                     */
+    int resting;             /* a protective order: rests until the market
+                                reaches it, so settling does not wait for it */
 } mirror_order;
 
 typedef struct mirror_market {
@@ -55,6 +57,7 @@ struct pr_venue_mirror {
     size_t n_trades, cap_trades;
     pr_venue_mirror_trade_fn on_trade; /* each trade learned (the venue broker books it) */
     void *on_trade_user;
+    double attach_sl, attach_tp;  /* carried by the next order sent (0: none) */
 };
 
 static int remember(pr_venue_mirror *m, size_t market, const pr_venue_order *o, const char *symbol,
@@ -156,6 +159,9 @@ int pr_venue_mirror_send(pr_venue_mirror *m, const pr_fill *f, char *client_id, 
     q.ref_price = f->price;
     /* on a venue with positions an exit can only shrink one */
     q.reduce_only = m->v->ops->positions && f->role != PR_ROLE_ENTRY;
+    q.stop_loss = m->attach_sl;
+    q.take_profit = m->attach_tp;
+    m->attach_sl = m->attach_tp = 0;
     if ((rc = pr_venue_client_id(m->session, mk->symbol, f->ts, seq, q.client_id, sizeof q.client_id, err)) != PR_OK)
         return rc;
     double min_qty = r.min_qty > r.market_min_qty ? r.min_qty : r.market_min_qty;
@@ -320,10 +326,17 @@ int pr_venue_mirror_pump(pr_venue_mirror *m, int wait_ms, pr_err *err) {
     return PR_OK;
 }
 
+/* 1 while an order sent (not a resting one) has trades to learn. */
+static int awaiting(const pr_venue_mirror *m) {
+    for (size_t i = m->first_open; i < m->n_ord; i++)
+        if (!m->ord[i].done && !m->ord[i].resting) return 1;
+    return 0;
+}
+
 int pr_venue_mirror_settle(pr_venue_mirror *m, int64_t timeout_ms, pr_err *err) {
     int64_t end = pr_time_now_ms() + timeout_ms;
     int rc = PR_OK;
-    while (rc == PR_OK && m->first_open < m->n_ord && m->stream && pr_venue_stream_live(m->stream) &&
+    while (rc == PR_OK && awaiting(m) && m->stream && pr_venue_stream_live(m->stream) &&
            pr_time_now_ms() < end)
         rc = pr_venue_mirror_pump(m, 100, err);
     int64_t keep = m->poll_after_ms;
@@ -332,6 +345,36 @@ int pr_venue_mirror_settle(pr_venue_mirror *m, int64_t timeout_ms, pr_err *err) 
     m->poll_after_ms = keep;
     m->stats.unsettled = m->n_ord - m->first_open;
     for (size_t i = m->first_open; i < m->n_ord; i++)
-        if (m->ord[i].done) m->stats.unsettled--;
+        if (m->ord[i].done || m->ord[i].resting) m->stats.unsettled--;
     return rc;
+}
+
+/* ---- protective orders resting at the venue -------------------------------------- */
+int pr_venue_mirror_client_id(const pr_venue_mirror *m, size_t i, int64_t step, unsigned seq, char *out, size_t cap,
+                              pr_err *err) {
+    if (i >= m->n) return pr_err_set(err, PR_EINVAL, "venue mirror: no market %zu", i);
+    return pr_venue_client_id(m->session, m->mk[i].symbol, step, seq, out, cap, err);
+}
+
+int pr_venue_mirror_track(pr_venue_mirror *m, size_t i, const pr_venue_order *o, const char *client_id, int past,
+                          pr_err *err) {
+    if (i >= m->n) return pr_err_set(err, PR_EINVAL, "venue mirror: no market %zu", i);
+    int rc = remember_known(m, i, o, client_id, err);
+    if (rc == PR_OK) rc = remember(m, i, o, m->mk[i].symbol, client_id, err);
+    if (rc != PR_OK) return rc;
+    m->ord[m->n_ord - 1].resting = 1;
+    if (past) m->ord[m->n_ord - 1].sent_ms = 0; /* found: what it did is asked for now */
+    return PR_OK;
+}
+
+void pr_venue_mirror_attach(pr_venue_mirror *m, double stop_loss, double take_profit) {
+    m->attach_sl = stop_loss;
+    m->attach_tp = take_profit;
+}
+
+int pr_venue_mirror_poll(pr_venue_mirror *m, const char *client_id, pr_err *err) {
+    mirror_order *r = order_of(m, client_id);
+    if (!r || r->done) return PR_OK;
+    r->polled_ms = pr_time_now_ms();
+    return poll_order(m, r, err);
 }

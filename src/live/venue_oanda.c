@@ -589,4 +589,5 @@ const pr_venue_ops pr_venue_oanda = {
     .positions = oa_positions,
     .fills = oa_fills,
     .withdrawals_enabled = oa_withdrawals,
+    .protect = PR_VPROTECT_ON_FILL,
 };

@@ -16,7 +16,12 @@ symbol), POST /fapi/v1/order (+ /test; reduceOnly), GET / DELETE
 /fapi/v1/userTrades, POST /fapi/v1/leverage, /fapi/v1/marginType,
 /fapi/v1/positionSide/dual. One-way positions in a USDT wallet
 (--futures-wallet): market orders fill at the current price (commission
-0.04%), other types rest; an order that would need more initial margin
+0.04%), other types rest: STOP_MARKET and TAKE_PROFIT_MARKET fill at
+the first price that reaches their stop (a sell stop at or below it, a
+sell take-profit at or above; buys the other way round; a reduce-only one
+that would no longer reduce EXPIRES; one the current price already
+reaches is refused, -2021 "Order would immediately trigger."), the
+others never fill; an order that would need more initial margin
 (notional / leverage) than is free is -2019, a reduce-only order that
 would grow the position -2022; the liquidation price shown is the fake's
 simplification entry x (1 - 1/leverage + 0.004) for a long, entry x (1 +
@@ -27,9 +32,15 @@ Signed endpoints need X-MBX-APIKEY = --key (else 401 -2015), a signature
 within recvWindow of the server clock (else 400 -1021). The exchange's
 filters (PRICE_FILTER, LOT_SIZE, NOTIONAL / MIN_NOTIONAL) answer -1013.
 Market orders fill at the symbol's current price; limit orders rest and
-fill when a later price trades through them; stop-limit orders trigger
-when the price crosses the stop; an OCO's other leg is cancelled when one
-fills. Balances start from the recorded account fixture (--account) and
+fill when a later price trades through them, at their limit price;
+STOP_LOSS_LIMIT and TAKE_PROFIT_LIMIT orders trigger when the price
+reaches the stop (a sell stop-loss at or below it, a sell take-profit at
+or above it; buys the other way round), then rest as limits; one the
+current price would trigger at once is refused (-2010 "Order would
+immediately trigger."), as is a LIMIT_MAKER that would take (-2010). An
+OCO list (/api/v3/orderList/oco) is placed whole or not at all, locks its
+quantity once, and a leg filling, the stop leg triggering or one leg
+cancelled (DELETE /api/v3/order) cancels the other. Balances start from the recorded account fixture (--account) and
 an order the free balance cannot pay is -2010. Commission 0.1% of what is
 received.
 
@@ -45,7 +56,8 @@ the new orders of the current 10 s window and day.
 Control (no signature):
   POST /_faults   JSON list, each entry {"fault": F, "path": P?, "method":
                   M?} taken by the next request to P (default: any signed
-                  request) with method M (default: any), in order. F: "-1021" (answer -1021 once), "429" (Retry-After
+                  request) with method M (default: any) and, with "type":
+                  T, only an order of that type, in order. F: "-1021" (answer -1021 once), "429" (Retry-After
                   "retry_after" s, default 1), "418" (ban, Retry-After),
                   "-2010", "-1013", "-1015" (429 Too many new orders,
                   nothing done), "500" (503 -1007 after doing the work),
@@ -54,7 +66,13 @@ Control (no signature):
                   an answer), "drop" (drop the connection, nothing done),
                   "partial" (the market order fills "fraction", default
                   0.5, of its quantity down to the lot step and the rest
-                  EXPIRES: a thin book)
+                  EXPIRES: a thin book), "touch" (the new order is placed,
+                  then the market reaches it and comes back: "leg": "stop"
+                  (the default) trades at the midpoint of a STOP_LOSS_LIMIT's
+                  stop and limit prices, so it triggers and fills at its
+                  limit price; "target" at a LIMIT_MAKER's or
+                  TAKE_PROFIT_LIMIT's price, filled there; an OCO's other
+                  leg is cancelled)
   POST /_skew     {"ms": N}: the server clock runs N ms ahead of the real one
   POST /_price    {"symbol": S, "price": P}: the market trades at P (resting
                   orders it trades through fill); {} steps every symbol one
@@ -329,7 +347,7 @@ def filter_check(sym, otype, qty, price, stop, info=None):
         elif t in ("NOTIONAL", "MIN_NOTIONAL"):
             market = otype == "MARKET"
             applies = f.get("applyMinToMarket", f.get("applyToMarket", True)) if market else True
-            px = state["price"][sym] if market else price
+            px = state["price"][sym] if market else price if price is not None else stop
             if applies and px * qty < Decimal(f.get("minNotional", f.get("notional", "0"))):
                 raise Refuse(400, -1013, "Filter failure: " + t)
 
@@ -413,6 +431,7 @@ def crosses(o, px):
 
 def trade_at(sym, px):
     state["price"][sym] = px
+    fut_trade_at(sym, px)
     for o in list(state["orders"]):
         if o["symbol"] != sym or o["status"] != "NEW":
             continue
@@ -458,10 +477,13 @@ def new_order(p, list_id=-1, test=False):
     px = state["price"][sym]
     need = qty * (px if otype == "MARKET" else price) if side == "BUY" else qty
     have = balance(info["quoteAsset"] if side == "BUY" else info["baseAsset"])[0]
-    if need > have:
+    shared = shares_lock(list_id)
+    if need > have and not shared:
         raise Refuse(400, -2010, "Account has insufficient balance for requested action.")
     if otype == "LIMIT_MAKER" and crosses({"type": "LIMIT", "side": side, "price": price}, px):
         raise Refuse(400, -2010, "Order would immediately match and take.")
+    if otype in ("STOP_LOSS_LIMIT", "TAKE_PROFIT_LIMIT") and crosses({"type": otype, "side": side, "stop": stop}, px):
+        raise Refuse(400, -2010, "Order would immediately trigger.")
     if test:
         return None
     o = {"symbol": sym, "orderId": state["next_order"], "orderListId": list_id, "clientOrderId": cid,
@@ -475,6 +497,8 @@ def new_order(p, list_id=-1, test=False):
         fill(o, px, partial_of(qty, sym))
     elif otype == "LIMIT" and crosses(o, px):
         fill(o, px)
+    elif shared:  # an OCO's second leg: the first holds the lock for both
+        pass
     else:  # rests: what it may spend is locked
         o["rested"] = True
         b = balance(info["quoteAsset"]) if side == "BUY" else balance(info["baseAsset"])
@@ -484,6 +508,42 @@ def new_order(p, list_id=-1, test=False):
         if otype in ("STOP_LOSS_LIMIT", "TAKE_PROFIT_LIMIT") and crosses(o, px):
             trade_at(sym, px)
     return o
+
+
+def shares_lock(list_id):
+    """Whether an OCO list already holds its lock (a sell's base: one
+    quantity for both legs)."""
+    return list_id != -1 and any(o["orderListId"] == list_id and o.get("rested") and o["status"] == "NEW"
+                                 for o in state["orders"])
+
+
+def cancel_list(o):
+    """Cancels the other legs of o's OCO list; the lock moves to a
+    surviving leg's fill or goes with the list."""
+    if o["orderListId"] == -1:
+        return
+    for other in state["orders"]:
+        if other["orderListId"] == o["orderListId"] and other is not o and other["status"] == "NEW":
+            cancel(other)
+
+
+def touch(obj, leg):
+    """The "touch" fault: the market reaches the leg of the order (or OCO
+    list) just placed, then trades where it was before."""
+    for r in obj.get("orderReports") or [obj]:
+        o = next(x for x in state["orders"] + state["forders"] if x["orderId"] == r["orderId"])
+        if o["type"] in FUT_TRIGGERS:  # a market once triggered: the market trades at its stop
+            if (leg == "stop") == (o["type"] == "STOP_MARKET") and o["status"] == "NEW":
+                before = state["price"][o["symbol"]]
+                trade_at(o["symbol"], o["stop"])
+                trade_at(o["symbol"], before)
+            continue
+        stop_leg = o["type"] == "STOP_LOSS_LIMIT"
+        if (leg == "stop") != stop_leg or o["status"] != "NEW":
+            continue
+        before = state["price"][o["symbol"]]
+        trade_at(o["symbol"], (o["stop"] + o["price"]) / 2 if stop_leg else o["price"])
+        trade_at(o["symbol"], before)
 
 
 def find_order(p):
@@ -531,7 +591,7 @@ def fut_order(p, test=False):
         raise Refuse(400, -2022, "ReduceOnly Order is rejected.")
     px = state["price"][sym]
     grows = pos["amt"] == 0 or (pos["amt"] > 0) == (signed > 0)
-    if grows and qty * (px if otype == "MARKET" else price) / pos["lev"] > state["wallet"] - fut_used_margin():
+    if grows and qty * (price or stop or px) / pos["lev"] > state["wallet"] - fut_used_margin():
         raise Refuse(400, -2019, "Margin is insufficient.")
     if test:
         return None
@@ -542,8 +602,47 @@ def fut_order(p, test=False):
          "reduce": reduce}
     state["next_order"] += 1
     state["forders"].append(o)
-    if otype != "MARKET":
-        return o
+    if otype in FUT_TRIGGERS and fut_triggers(o, px):
+        state["forders"].pop()
+        state["next_order"] -= 1
+        raise Refuse(400, -2021, "Order would immediately trigger.")
+    if otype == "MARKET":
+        fut_fill(o, px)
+    return o
+
+
+FUT_TRIGGERS = ("STOP_MARKET", "TAKE_PROFIT_MARKET")
+
+
+def fut_triggers(o, px):
+    """Whether px reaches a STOP_MARKET / TAKE_PROFIT_MARKET's stop (a sell
+    stop at or below it, a sell take-profit at or above; buys the other way)."""
+    below = (o["type"] == "STOP_MARKET") == (o["side"] == "SELL")
+    return px <= o["stop"] if below else px >= o["stop"]
+
+
+def fut_trade_at(sym, px):
+    """The futures market trades at px: resting STOP_MARKET and
+    TAKE_PROFIT_MARKET orders it reaches fill at px (a reduce-only one that
+    would no longer reduce the position EXPIRES instead)."""
+    for o in list(state["forders"]):
+        if o["symbol"] != sym or o["status"] != "NEW" or o["type"] not in FUT_TRIGGERS or not fut_triggers(o, px):
+            continue
+        pos = state["pos"][sym]
+        signed = o["qty"] if o["side"] == "BUY" else -o["qty"]
+        if o["reduce"] and (pos["amt"] == 0 or (pos["amt"] > 0) == (signed > 0) or o["qty"] > abs(pos["amt"])):
+            o.update(status="EXPIRED", update=now_ms())
+            continue
+        fut_fill(o, px)
+
+
+def fut_fill(o, px):
+    """Fills all of futures order o at px: the position, the wallet
+    (realised P&L less 0.04% commission), one trade, its stream events."""
+    sym, side, qty = o["symbol"], o["side"], o["qty"]
+    pos = state["pos"][sym]
+    signed = qty if side == "BUY" else -qty
+    grows = pos["amt"] == 0 or (pos["amt"] > 0) == (signed > 0)
     realized = Decimal(0)
     if grows:
         total = abs(pos["amt"]) + qty
@@ -566,16 +665,15 @@ def fut_order(p, test=False):
     state["next_trade"] += 1
     t = state["ftrades"][-1]
     push_event({"e": "ORDER_TRADE_UPDATE", "E": now_ms(), "T": now_ms(), "o": {
-        "s": sym, "c": o["clientOrderId"], "S": side, "o": "MARKET", "f": "GTC", "q": fmt(qty), "p": "0",
-        "ap": fmt(px), "sp": "0", "x": "TRADE", "X": "FILLED", "i": o["orderId"], "l": fmt(qty), "z": fmt(qty),
+        "s": sym, "c": o["clientOrderId"], "S": side, "o": o["type"], "f": "GTC", "q": fmt(qty), "p": "0",
+        "ap": fmt(px), "sp": fmt(o["stop"] or 0), "x": "TRADE", "X": "FILLED", "i": o["orderId"], "l": fmt(qty), "z": fmt(qty),
         "L": fmt(px), "N": "USDT", "n": t["commission"], "T": t["time"], "t": t["id"], "b": "0", "a": "0",
-        "m": False, "R": o.get("reduceOnly", False), "wt": "CONTRACT_PRICE", "ot": "MARKET", "ps": "BOTH",
+        "m": False, "R": o.get("reduce", False), "wt": "CONTRACT_PRICE", "ot": o["type"], "ps": "BOTH",
         "cp": False, "rp": t["realizedPnl"], "pP": False, "si": 0, "ss": 0, "V": "NONE", "pm": "NONE", "gtd": 0}})
     push_event({"e": "ACCOUNT_UPDATE", "E": now_ms(), "T": now_ms(), "a": {
         "m": "ORDER", "B": [{"a": "USDT", "wb": fmt(state["wallet"]), "cw": fmt(state["wallet"]), "bc": "0"}],
         "P": [{"s": sym, "pa": fmt(pos["amt"]), "ep": fmt(pos["entry"]), "cr": "0", "up": "0",
                "mt": "isolated" if pos["iso"] else "cross", "iw": "0", "ps": "BOTH"}]}})
-    return o
 
 
 def fut_serve(method, path, p):
@@ -726,9 +824,10 @@ class H(BaseHTTPRequestHandler):
             return self.answer(200, [order_view(o) for o in state["orders"]] + [fut_view(o) for o in state["forders"]])
         return self.answer(404, {"code": -1, "msg": "no such control"})
 
-    def take_fault(self, method, path, signed):
+    def take_fault(self, method, path, signed, params):
         for i, f in enumerate(state["faults"]):
-            if f.get("path", path) == path and f.get("method", method) == method and (signed or "path" in f):
+            if f.get("path", path) == path and f.get("method", method) == method and (signed or "path" in f) \
+                    and f.get("type", params.get("type")) == params.get("type"):
                 return state["faults"].pop(i)
         return None
 
@@ -772,7 +871,8 @@ class H(BaseHTTPRequestHandler):
             state["log"].append(entry)
             signed = u.path not in ("/api/v3/time", "/api/v3/exchangeInfo", "/fapi/v1/time", "/fapi/v1/exchangeInfo",
                                     "/api/v3/userDataStream", "/fapi/v1/listenKey")
-            fault = self.take_fault(method, u.path, signed)
+            fault = self.take_fault(method, u.path, signed,
+                                    dict(parse_qsl(u.query + ("&" + body if body else ""), keep_blank_values=True)))
             kind = fault["fault"] if fault else ""
             if kind == "drop":
                 entry["status"] = -1
@@ -792,6 +892,8 @@ class H(BaseHTTPRequestHandler):
             except Refuse as r:
                 status, obj = r.status, {"code": r.code, "msg": r.msg}
             entry["status"] = status
+            if kind == "touch" and status == 200 and new_order:
+                touch(obj, fault.get("leg", "stop"))
             extra = None
             if new_order:
                 if status == 200:
@@ -877,6 +979,7 @@ class H(BaseHTTPRequestHandler):
             if not o or o["status"] not in ("NEW", "PARTIALLY_FILLED"):
                 raise Refuse(400, -2011, "Unknown order sent.")
             cancel(o)
+            cancel_list(o)  # one leg of a list cancels the list
             return order_view(o)
         if path == "/api/v3/orderList/oco" and method == "POST":
             lid = state["next_list"]
@@ -889,6 +992,8 @@ class H(BaseHTTPRequestHandler):
                     if pos + k in p:
                         leg["price" if k == "Price" else "stopPrice"] = p[pos + k]
                 legs.append(leg)
+            for leg in legs:  # whole or nothing
+                new_order(leg, list_id=lid, test=True)
             made = [new_order(leg, list_id=lid) for leg in legs]
             return {"orderListId": lid, "contingencyType": "OCO", "listStatusType": "EXEC_STARTED",
                     "listOrderStatus": "EXECUTING", "listClientOrderId": p.get("listClientOrderId", ""),

@@ -44,7 +44,11 @@ Control (no token):
                   orderRejectTransaction of "reason", nothing done), "cancel"
                   (a market order taken and cancelled at once, reason
                   "reason", default INSUFFICIENT_MARGIN), "replay" (answer
-                  status "status" with the file "body_file", nothing done)
+                  status "status" with the file "body_file", nothing done),
+                  "touch" (the order is taken; when it opens a trade, the
+                  market then reaches the trade's stop-loss ("leg": "stop",
+                  the default) or take-profit ("target"), which closes the
+                  trade at its price, and trades where it was again)
   POST /_price    {"instrument": I, "price": P}: the market trades at P;
                   {} steps every instrument one point along its --path
   GET  /_log      every request: [{"method", "path", "query", "status", "body"}]
@@ -302,6 +306,12 @@ def new_order(body, kind):
                                            o.get("takeProfitOnFill"))
     ids = [x["id"] for x in state["txns"] if int(x["id"]) >= int(t["id"])]
     out.update(relatedTransactionIDs=ids, lastTransactionID=state["txns"][-1]["id"])
+    if kind == "touch" and order.get("tradeOpenedID"):
+        trade = next(x for x in state["trades"] if x["id"] == order["tradeOpenedID"])
+        d = trade.get("STOP_LOSS" if FAULT_ARG.get("leg", "stop") == "stop" else "TAKE_PROFIT")
+        if d is not None:  # the market reaches it, then trades where it was
+            trade_at(ins, d["price"])
+            trade_at(ins, price)
     return 201, out
 
 

@@ -297,8 +297,13 @@ static void test_oco(void **st) {
         assert_int_equal(orders_with(&g_fake, a), 1);
         assert_int_equal(orders_with(&g_fake, b), 1);
         assert_int_equal(logged(&g_fake, before, "POST", "/api/v3/orderList/oco", NULL, 0), i == 0 ? 1 : 2);
+        /* cancelling one leg cancels the list (the documented behaviour):
+         * the other leg is gone, a cancel of it unknown (-2011) */
         assert_int_equal(pr_venue_cancel(&v, "BTCUSDT", a, &o, &e), 0);
-        assert_int_equal(pr_venue_cancel(&v, "BTCUSDT", b, &o, &e), 0);
+        assert_int_equal(pr_venue_cancel(&v, "BTCUSDT", b, &o, &e), PR_EVENUE);
+        assert_string_equal(e.venue_code, "-2011");
+        assert_int_equal(pr_venue_query(&v, "BTCUSDT", b, &o, &e), 0);
+        assert_int_equal(o.status, PR_VSTATUS_CANCELED);
     }
     /* a stop leg off the tick grid is refused before sending */
     size_t from = log_len(&g_fake);

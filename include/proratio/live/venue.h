@@ -52,7 +52,9 @@ typedef enum pr_venue_otype {
     PR_VORDER_LIMIT,
     PR_VORDER_STOP_LOSS_LIMIT,   /* rests until the stop trades, then a limit */
     PR_VORDER_TAKE_PROFIT_LIMIT,
-    PR_VORDER_LIMIT_MAKER
+    PR_VORDER_LIMIT_MAKER,
+    PR_VORDER_STOP_MARKET,       /* derivatives: a market order once the stop trades */
+    PR_VORDER_TAKE_PROFIT_MARKET /* likewise, at the take-profit                 */
 } pr_venue_otype;
 
 typedef enum pr_venue_ostatus {
@@ -163,6 +165,20 @@ typedef struct pr_venue_event {
     size_t n_positions;
 } pr_venue_event;
 
+/* How a bracket's stop-loss and take-profit can rest at a venue as its own
+ * orders (the venue broker's `protect`). */
+typedef enum pr_venue_protect {
+    PR_VPROTECT_NONE = 0,     /* not at all: the paper broker simulates them   */
+    PR_VPROTECT_OCO,          /* spot: an OCO list, or a lone STOP_LOSS_LIMIT /
+                                 TAKE_PROFIT_LIMIT                            */
+    PR_VPROTECT_TRIGGER,      /* derivatives: reduce-only STOP_MARKET and
+                                 TAKE_PROFIT_MARKET orders                    */
+    PR_VPROTECT_ON_FILL       /* attached to the order that opens the position
+                                 (stop_loss / take_profit of the request): the
+                                 venue creates them on its fill, client ids
+                                 "<order's>-sl" and "-tp"                     */
+} pr_venue_protect;
+
 /* ---- the vtable ---------------------------------------------------------------- */
 typedef struct pr_venue_ops {
     const char *name;             /* config "venue": "binance_spot"            */
@@ -208,6 +224,7 @@ typedef struct pr_venue_ops {
     const char *user_testnet, *user_mainnet;
     int (*listen_key)(void *impl, int op, char *key, size_t cap, pr_err *err);
     int (*stream_parse)(const char *msg, size_t len, pr_venue_event *out, pr_err *err);
+    pr_venue_protect protect;
 } pr_venue_ops;
 
 typedef struct pr_venue {
