@@ -11,6 +11,12 @@ source "$(dirname "$0")/lib/prelude.bash"
 command -v mpirun > /dev/null || { echo "skipped: mpirun not installed (openmpi-bin)"; exit 77; }
 # CI runs as root; shared memory without cross-memory attach (containers)
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_btl_vader_single_copy_mechanism=none
+# Under the ASan suite, what OpenMPI keeps past MPI_Finalize is not ours: its
+# components stay loaded (so their frames have names) and stacks are unwound
+# fully (OpenMPI has no frame pointers), so that the suppressions can name
+# its libraries and nothing of Proratio's is hidden.
+export OMPI_MCA_mca_base_component_disable_dlclose=1
+export LSAN_OPTIONS="${LSAN_OPTIONS:+$LSAN_OPTIONS:}suppressions=$ROOT/tests/e2e/lsan_mpi.supp:fast_unwind_on_malloc=0"
 MPI=(mpirun --oversubscribe)
 
 CSV=data/sample/crypto/BTCUSDT-1h.csv
