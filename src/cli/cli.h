@@ -79,4 +79,8 @@ int pr_cli_time_range(const char *cmd, const char *from_s, const char *to_s, int
  * characters and invalid UTF-8 escaped (pr_escape_text), so a terminal never
  * receives raw bytes from a file; newlines and tabs are kept. */
 void pr_cli_print_safe(FILE *f, const char *text);
+/* Loads a run configuration for command `cmd`; on failure prints
+ * "proratio CMD: ..." and returns the exit code (4 missing, 1 unreadable,
+ * 2 not JSON), else PR_EXIT_OK. */
+int pr_cli_load_config(const char *cmd, const char *path, pr_config **cfg);
 #endif

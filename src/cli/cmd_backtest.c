@@ -567,13 +567,8 @@ int bt_command(int argc, char **argv, const bt_mode *md) {
     pr_err e;
     pr_err_clear(&e);
     pr_config *cfg = NULL;
-    int rc = pr_config_load(a.config, &cfg, &e);
-    if (rc != PR_OK) {
-        /* A configuration that is missing is "not found"; one that cannot
-         * be read as JSON is a bad configuration (usage). */
-        fail(cmd, &e);
-        return rc == PR_ENOTFOUND ? PR_EXIT_NOTFOUND : rc == PR_EIO ? PR_EXIT_FAIL : PR_EXIT_USAGE;
-    }
+    if ((ex = pr_cli_load_config(cmd, a.config, &cfg)) != PR_EXIT_OK) return ex;
+    int rc;
     const char *failed = NULL;
     if ((rc = apply_overrides(cfg, &a, &failed, &e)) != PR_OK) {
         pr_config_free(cfg);

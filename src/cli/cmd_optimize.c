@@ -678,11 +678,8 @@ static int optimize_main(int argc, char **argv, const opt_mpi *mpi) {
     pr_err e;
     pr_err_clear(&e);
     pr_config *cfg = NULL;
-    int rc = pr_config_load(a.config, &cfg, &e);
-    if (rc != PR_OK) {
-        fail(&e);
-        return rc == PR_ENOTFOUND ? PR_EXIT_NOTFOUND : rc == PR_EIO ? PR_EXIT_FAIL : PR_EXIT_USAGE;
-    }
+    if ((ex = pr_cli_load_config("optimize", a.config, &cfg)) != PR_EXIT_OK) return ex;
+    int rc;
     opt_cmd c;
     memset(&c, 0, sizeof c);
     bt_errors *errs = calloc(1, sizeof *errs);

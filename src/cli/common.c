@@ -125,3 +125,18 @@ int pr_cli_parse_int(const char *s, int64_t lo, int64_t hi, int64_t *out) {
     *out = v;
     return 0;
 }
+
+int pr_cli_load_config(const char *cmd, const char *path, pr_config **cfg) {
+    pr_err e;
+    pr_err_clear(&e);
+    *cfg = NULL;
+    int rc = pr_config_load(path, cfg, &e);
+    if (rc == PR_OK) return PR_EXIT_OK;
+    char buf[1024];
+    pr_err_format(&e, buf, sizeof buf);
+    fprintf(stderr, "proratio %s: ", cmd);
+    pr_cli_print_safe(stderr, buf);
+    fputc('\n', stderr);
+    /* a configuration that is missing is "not found"; one that is not JSON is a bad one */
+    return rc == PR_ENOTFOUND ? PR_EXIT_NOTFOUND : rc == PR_EIO ? PR_EXIT_FAIL : PR_EXIT_USAGE;
+}
