@@ -143,8 +143,8 @@ typedef struct load_ctx {
     opt_trial *t;
     size_t n;
     opt_returns *ret;
-    size_t loaded;
-    char bad[256];
+    size_t loaded, unreadable;
+    char bad[64];            /* the first unreadable one                       */
 } load_ctx;
 
 /* The values of a stored point; 0 when a key or a choice is not the space's. */
@@ -216,7 +216,7 @@ static int take_trial(void *user, int fold, long trial, const char *params, cons
     json_decref(m);
     if (!ok) {
         memset(t, 0, sizeof *t);
-        snprintf(c->bad, sizeof c->bad, "fold %d trial %ld", fold, trial);
+        if (!c->unreadable++) snprintf(c->bad, sizeof c->bad, "fold %d trial %ld", fold, trial);
         return PR_OK;
     }
     t->stored = 1;
@@ -231,6 +231,10 @@ int opt_store_load(opt_store *os, const opt_settings *o, int fold, opt_trial *t,
     load_ctx c = {.o = o, .fold = fold, .t = t, .n = n, .ret = ret};
     int rc = pr_store_opt_trials(os->st, os->run, take_trial, &c, e);
     *loaded = c.loaded;
+    if (rc == PR_OK && c.unreadable)
+        fprintf(stderr, "proratio optimize: run '%s': %zu stored trial%s of fold %d could not be read back (first: %s);"
+                " they are run again and stored over\n",
+                os->run, c.unreadable, c.unreadable == 1 ? "" : "s", fold, c.bad);
     return rc;
 }
 

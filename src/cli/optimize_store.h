@@ -21,7 +21,9 @@ typedef struct opt_store {
 int opt_store_begin(opt_store *os, bt_data *data, const char *run, const char *config_text, const char *mode,
                     const char *strategy, int fresh, pr_err *err);
 /* Reads back fold `fold`'s stored trials into t[0..n) (marked stored) and
- * their daily returns into ret; *loaded counts them. */
+ * their daily returns into ret; *loaded counts them. One that does not read
+ * back (another space, damaged JSON, returns missing) is run again: their
+ * count and the first are reported on stderr. */
 int opt_store_load(opt_store *os, const opt_settings *o, int fold, opt_trial *t, size_t n, opt_returns *ret,
                    size_t *loaded, pr_err *err);
 /* Saves trials [lo, hi) of fold `fold` (those not read back) in one

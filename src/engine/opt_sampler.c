@@ -194,21 +194,27 @@ typedef struct tpe_dim {
     double *pg, *pb;         /* CHOICE: probabilities                          */
 } tpe_dim;
 
-/* Trial indices by score, best first (ties: the earlier trial); an
- * insertion sort needs no comparator context (qsort's has none). */
-static void sort_by_score(const pr_opt_done *done, size_t n, size_t *idx) {
-    for (size_t i = 0; i < n; i++) idx[i] = i;
-    for (size_t i = 1; i < n; i++) {
-        size_t v = idx[i], j = i;
-        while (j > 0) {
-            size_t u = idx[j - 1];
-            int worse = done[u].score < done[v].score || (done[u].score == done[v].score && u > v);
-            if (!worse) break;
-            idx[j] = u;
-            j--;
-        }
-        idx[j] = v;
-    }
+/* Trial indices by score, best first (ties: the earlier trial): the pairs
+ * carry what qsort compares, so it needs no context. */
+typedef struct ranked {
+    double score;
+    size_t idx;
+} ranked;
+
+static int cmp_ranked(const void *a, const void *b) {
+    const ranked *x = a, *y = b;
+    if (x->score != y->score) return x->score > y->score ? -1 : 1;
+    return (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+static int sort_by_score(const pr_opt_done *done, size_t n, size_t *idx) {
+    ranked *r = malloc((n ? n : 1) * sizeof *r);
+    if (!r) return PR_ENOMEM;
+    for (size_t i = 0; i < n; i++) r[i] = (ranked){done[i].score, i};
+    qsort(r, n, sizeof *r, cmp_ranked);
+    for (size_t i = 0; i < n; i++) idx[i] = r[i].idx;
+    free(r);
+    return PR_OK;
 }
 
 static int tpe_point(const pr_sampler_config *sc, const pr_opt_space *sp, const pr_opt_done *done, size_t n,
@@ -219,7 +225,10 @@ static int tpe_point(const pr_sampler_config *sc, const pr_opt_space *sp, const 
     double *cand = malloc(sp->n * sizeof *cand);
     int rc = PR_OK;
     if (!idx || !vals || !td || !cand) { rc = pr_err_set(err, PR_ENOMEM, "tpe: out of memory"); goto done_; }
-    sort_by_score(done, n, idx);
+    if (sort_by_score(done, n, idx) != PR_OK) {
+        rc = pr_err_set(err, PR_ENOMEM, "tpe: out of memory");
+        goto done_;
+    }
     size_t n_good = (n + 9) / 10;
     if (n_good > 25) n_good = 25;
     if (n_good < 1) n_good = 1;

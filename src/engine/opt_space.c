@@ -133,7 +133,9 @@ int pr_opt_space_read(const pr_config *cfg, const char *path, const char *cons_p
     json_t *root = pr_config_json(cfg), *obj = root;
     char buf[PR_OPT_PATH_MAX];
     pr_strlcpy(buf, path, sizeof buf);
-    for (char *tok = strtok(buf, "."); tok && obj; tok = strtok(NULL, ".")) obj = json_object_get(obj, tok);
+    char *save = NULL;
+    for (char *tok = strtok_r(buf, ".", &save); tok && obj; tok = strtok_r(NULL, ".", &save))
+        obj = json_object_get(obj, tok);
     if (!json_is_object(obj) || json_object_size(obj) == 0)
         return pr_err_set(err, PR_EINVAL, "%s: expected an object of dimensions, e.g. {\"fast\": {\"int\": [5, 50]}}",
                           path);

@@ -12,7 +12,8 @@
 #    before it (no decision reads later data); the stitched trades add up to
 #    the stitched equity;
 #  - the store: a search whose later trials were lost (deleted from the
-#    store, as a crash between batches leaves it) reads the rest back and
+#    store, as a crash between batches leaves it) and one damaged (reported
+#    and run again) reads the rest back and
 #    ends with the same files as the uninterrupted run; a killed search
 #    resumes likewise; `optimize show` lists and shows runs; a run of the same
 #    name from another configuration is refused without --fresh;
@@ -159,11 +160,15 @@ total=$(sqlite3 "$DB" "SELECT count(*) FROM trials WHERE run = 'wf1'")
 # as a crash between batches leaves it: folds 4 on and the second half of fold 3 gone
 sqlite3 "$DB" "DELETE FROM trials WHERE run = 'wf1' AND (fold > 3 OR (fold = 3 AND trial >= 20));
                UPDATE runs SET status = 'running' WHERE name = 'wf1'" || fail "sqlite3 delete"
+# and one stored trial damaged: run again, and said so
+sqlite3 "$DB" "UPDATE trials SET params = '{}' WHERE run = 'wf1' AND fold = 1 AND trial = 0" || fail "sqlite3 damage"
 kept=$(sqlite3 "$DB" "SELECT count(*) FROM trials WHERE run = 'wf1'")
 "$BIN" optimize --config "$TMP/wf.json" --jobs 2 --out "$TMP/wf1" > "$TMP/resume.txt" 2>&1 \
   || fail "resume: exit $?: $(tail -3 "$TMP/resume.txt")"
 grep -q "run 'wf1': $kept trials stored by an earlier start are read back" "$TMP/resume.txt" \
   || fail "resume: no read-back message for $kept trials: $(head -3 "$TMP/resume.txt")"
+grep -q "run 'wf1': 1 stored trial of fold 1 could not be read back (first: fold 1 trial 0)" "$TMP/resume.txt" \
+  || fail "resume: the damaged trial was not reported: $(grep -i 'read back' "$TMP/resume.txt")"
 [ "$(sqlite3 "$DB" "SELECT count(*) FROM trials WHERE run = 'wf1'")" = "$total" ] || fail "resume: trials not all stored again"
 for f in trials.csv folds.csv oos_trades.csv oos_equity.csv best.json; do
   cmp -s "$TMP/wf2/optimize/$f" "$TMP/wf1/optimize/$f" || fail "resumed run: $f differs from the uninterrupted run's"
